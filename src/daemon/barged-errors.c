@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedErrors"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "barged-errors.h"
+
+typedef struct {
+  BargeError code;
+  BargeErrorContext context;
+  gboolean transient;
+  const char *description;
+} ErrorRule;
+
+/* One row per code; barged_error_rules_are_complete() in the unit tests
+ * checks that every BargeError has a row. */
+static const ErrorRule rules[] = {
+  { BARGE_ERROR_FAILED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The transfer service failed.") },
+  { BARGE_ERROR_INVALID_ARGUMENT, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("An argument is not valid.") },
+  { BARGE_ERROR_INVALID_STATE, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The request is not allowed in the job's current state.") },
+  { BARGE_ERROR_NOT_FOUND, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The requested object was not found.") },
+  { BARGE_ERROR_EMPTY, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The job has no files to transfer.") },
+  { BARGE_ERROR_ACCESS_DENIED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("Access is denied.") },
+  { BARGE_ERROR_NOT_SUPPORTED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The request is not supported for this job.") },
+  { BARGE_ERROR_TOO_MANY_FILES, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The job cannot take more files.") },
+  { BARGE_ERROR_TOO_MANY_JOBS, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("No more jobs can be created.") },
+  { BARGE_ERROR_STRING_TOO_LONG, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("A text is longer than allowed.") },
+  { BARGE_ERROR_TOO_LARGE, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The data is larger than allowed.") },
+  { BARGE_ERROR_CANCELLED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The operation was cancelled.") },
+  { BARGE_ERROR_LOCAL_FILE, BARGE_ERROR_CONTEXT_LOCAL_FILE, FALSE,
+    N_("A local file could not be created, written or renamed.") },
+  { BARGE_ERROR_DISK_FULL, BARGE_ERROR_CONTEXT_LOCAL_FILE, TRUE,
+    N_("There is not enough space on the disk.") },
+  { BARGE_ERROR_REMOTE_NOT_FOUND, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server has no file at this address.") },
+  { BARGE_ERROR_REMOTE_ACCESS_DENIED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server refused access to the file.") },
+  { BARGE_ERROR_PROXY_AUTH_REQUIRED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The proxy server requires authentication.") },
+  { BARGE_ERROR_HTTP_CLIENT_ERROR, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server rejected the request.") },
+  { BARGE_ERROR_HTTP_SERVER_ERROR, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE,
+    N_("The server had an internal error.") },
+  { BARGE_ERROR_INVALID_SERVER_RESPONSE, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE,
+    N_("The server sent an answer that breaks the HTTP rules.") },
+  { BARGE_ERROR_CONNECT_FAILURE, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE,
+    N_("No connection to the server could be made.") },
+  { BARGE_ERROR_HOST_NOT_FOUND, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE,
+    N_("The server's name could not be resolved.") },
+  { BARGE_ERROR_CONNECTION_CLOSED, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE,
+    N_("The connection was closed before the transfer ended.") },
+  { BARGE_ERROR_TIMED_OUT, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE,
+    N_("The server stopped answering.") },
+  { BARGE_ERROR_TLS_FAILURE, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, FALSE,
+    N_("The secure connection could not be established or its certificate is not trusted.") },
+  { BARGE_ERROR_NETWORK_DISCONNECTED, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE,
+    N_("There is no network connection.") },
+  { BARGE_ERROR_NO_PROGRESS, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The job made no progress within its no-progress timeout.") },
+  { BARGE_ERROR_REMOTE_FILE_CHANGED, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE,
+    N_("The file on the server changed during the transfer.") },
+  { BARGE_ERROR_TOO_MANY_REDIRECTS, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server redirected the request too many times.") },
+  { BARGE_ERROR_TOO_MANY_REQUESTS, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE,
+    N_("The server asked to wait before trying again.") },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);
+
+static const ErrorRule *
+rule_for (const GError *error)
+{
+  if (error == NULL || error->domain != BARGE_ERROR ||
+      (guint) error->code >= G_N_ELEMENTS (rules))
+    return &rules[BARGE_ERROR_FAILED];
+  g_assert (rules[error->code].code == (BargeError) error->code);
+  return &rules[error->code];
+}
+
+BargeErrorContext
+barged_error_get_context (const GError *error)
+{
+  return rule_for (error)->context;
+}
+
+gboolean
+barged_error_is_transient (const GError *error)
+{
+  return rule_for (error)->transient;
+}
+
+const char *
+barged_error_get_description (const char *dbus_name)
+{
+  BargeError code;
+
+  if (dbus_name == NULL || !barge_error_from_dbus_name (dbus_name, &code))
+    return NULL;
+  return rules[code].description;
+}
+
+GError *
+barged_error_new_for_http_status (guint status, const char *reason)
+{
+  BargeError code;
+
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND:
+    case SOUP_STATUS_GONE:
+      code = BARGE_ERROR_REMOTE_NOT_FOUND;
+      break;
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_FORBIDDEN:
+      code = BARGE_ERROR_REMOTE_ACCESS_DENIED;
+      break;
+    case SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED:
+      code = BARGE_ERROR_PROXY_AUTH_REQUIRED;
+      break;
+    case SOUP_STATUS_REQUEST_TIMEOUT:
+      code = BARGE_ERROR_TIMED_OUT;
+      break;
+    case 429: /* Too Many Requests: no SoupStatus name in 3.2 */
+      code = BARGE_ERROR_TOO_MANY_REQUESTS;
+      break;
+    default:
+      if (SOUP_STATUS_IS_REDIRECTION (status))
+        code = BARGE_ERROR_TOO_MANY_REDIRECTS;
+      else if (SOUP_STATUS_IS_SERVER_ERROR (status))
+        code = BARGE_ERROR_HTTP_SERVER_ERROR;
+      else if (SOUP_STATUS_IS_CLIENT_ERROR (status))
+        code = BARGE_ERROR_HTTP_CLIENT_ERROR;
+      else
+        code = BARGE_ERROR_INVALID_SERVER_RESPONSE;
+      break;
+    }
+  return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status,
+                      reason != NULL && *reason != '\0' ? reason : soup_status_get_phrase (status));
+}
+
+GError *
+barged_error_new_for_io (const GError *error, gboolean local)
+{
+  BargeError code;
+
+  if (error->domain == BARGE_ERROR)
+    return g_error_copy (error);
+
+  if (local)
+    code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)
+      ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE;
+  else if (error->domain == G_RESOLVER_ERROR)
+    code = BARGE_ERROR_HOST_NOT_FOUND;
+  else if (error->domain == G_TLS_ERROR)
+    code = BARGE_ERROR_TLS_FAILURE;
+  else if (error->domain == SOUP_SESSION_ERROR)
+    code = g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS)
+      ? BARGE_ERROR_TOO_MANY_REDIRECTS : BARGE_ERROR_INVALID_SERVER_RESPONSE;
+  else if (error->domain != G_IO_ERROR)
+    code = BARGE_ERROR_CONNECTION_CLOSED;
+  else
+    switch (error->code)
+      {
+      case G_IO_ERROR_CONNECTION_REFUSED:
+      case G_IO_ERROR_HOST_UNREACHABLE:
+      case G_IO_ERROR_NETWORK_UNREACHABLE:
+        code = BARGE_ERROR_CONNECT_FAILURE;
+        break;
+      case G_IO_ERROR_TIMED_OUT:
+        code = BARGE_ERROR_TIMED_OUT;
+        break;
+      case G_IO_ERROR_HOST_NOT_FOUND:
+        code = BARGE_ERROR_HOST_NOT_FOUND;
+        break;
+      case G_IO_ERROR_CANCELLED:
+        code = BARGE_ERROR_CANCELLED;
+        break;
+      default:
+        code = BARGE_ERROR_CONNECTION_CLOSED;
+        break;
+      }
+  return g_error_new_literal (BARGE_ERROR, code, error->message);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barge.h"
+
+G_BEGIN_DECLS
+
+/* How the engine treats each BargeError: where it belongs (the BITS error
+ * context) and whether the job retries it (transient-error) or stops (error). */
+BargeErrorContext barged_error_get_context (const GError *error);
+gboolean barged_error_is_transient (const GError *error);
+
+/* Maps an HTTP status that is not a success to a BARGE_ERROR; the status is
+ * kept in the message. */
+GError *barged_error_new_for_http_status (guint status, const char *reason);
+
+/* Maps a GIO, resolver, TLS or libsoup error to a BARGE_ERROR; @local says
+ * whether it came from a local file rather than the network. */
+GError *barged_error_new_for_io (const GError *error, gboolean local);
+
+/* The untranslated description of a D-Bus error name, or NULL. */
+const char *barged_error_get_description (const char *dbus_name);
+
+G_END_DECLS

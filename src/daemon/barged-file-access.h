@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Every touch of a client-given path goes through here: it runs on a worker
+ * thread (never the main loop) and, when barged runs as root for another
+ * user, with that user's file-system identity (fsuid, fsgid and groups of
+ * the worker thread only), so the kernel checks each path against the
+ * owner's rights and new files belong to the owner. */
+
+/* Checks that @path's folder exists and @path is not a folder. */
+void barged_file_access_check_target_async (guint32 owner,
+                                            const char *path,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+gboolean barged_file_access_check_target_finish (GAsyncResult *res, GError **error);
+
+/* Opens or creates the temporary file for writing, without following a
+ * symbolic link, and cuts it to at most @keep bytes. Returns the fd and, in
+ * @offset, how many bytes it now holds (the resume point). */
+void barged_file_access_open_temporary_async (guint32 owner,
+                                              const char *path,
+                                              guint64 keep,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
+int barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, GError **error);
+
+/* Renames each temporary (even index) to its final name (odd index) in
+ * @renames, then deletes each path in @deletions; missing files to delete are
+ * not an error. Always returns a gboolean per rename saying whether it
+ * succeeded; the first failure is also set in @error. */
+void barged_file_access_finish_files_async (guint32 owner,
+                                            GStrv renames,
+                                            GStrv deletions,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+GArray *barged_file_access_finish_files_finish (GAsyncResult *res, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedFile"
+
+#include "config.h"
+
+#include "barge.h"
+#include "barged-file.h"
+
+struct _BargedFile
+{
+  BargeDBusFileSkeleton parent_instance;
+
+  guint idx;
+  char *url;
+  char *destination;
+  char *temporary;
+  guint64 total;
+  guint64 done;
+  guint64 durable;
+  gboolean transferred;
+  gboolean completed;
+  char *etag;
+  char *last_modified;
+
+  /* WinRT semantics: each flag shows in exactly one progress report. */
+  gboolean restarted_pending;
+  gboolean response_changed_pending;
+  gboolean flags_shown;
+};
+
+G_DEFINE_TYPE (BargedFile, barged_file, BARGE_DBUS_TYPE_FILE_SKELETON)
+
+BargedFile *
+barged_file_new (guint idx, const char *remote_url, const char *local_path, const char *temporary_path)
+{
+  BargedFile *self = g_object_new (BARGED_TYPE_FILE, NULL);
+
+  self->idx = idx;
+  self->url = g_strdup (remote_url);
+  self->destination = g_strdup (local_path);
+  self->temporary = g_strdup (temporary_path);
+  self->total = BARGE_SIZE_UNKNOWN;
+  barge_dbus_file_set_remote_url (BARGE_DBUS_FILE (self), remote_url);
+  barge_dbus_file_set_local_path (BARGE_DBUS_FILE (self), local_path);
+  barge_dbus_file_set_temporary_path (BARGE_DBUS_FILE (self), temporary_path);
+  barged_file_publish (self);
+  return self;
+}
+
+BargedFile *
+barged_file_new_from_record (const BargedFileRecord *r)
+{
+  BargedFile *self = barged_file_new (r->idx, r->remote_url, r->local_path, r->temporary_path);
+
+  self->total = r->bytes_total;
+  self->durable = r->bytes_durable;
+  self->done = r->bytes_durable;
+  self->transferred = r->transferred;
+  self->completed = r->completed;
+  self->etag = g_strdup (r->etag);
+  self->last_modified = g_strdup (r->last_modified);
+  barged_file_publish (self);
+  return self;
+}
+
+BargedFileRecord *
+barged_file_to_record (BargedFile *self, const char *job_id)
+{
+  BargedFileRecord *r = g_new0 (BargedFileRecord, 1);
+
+  r->job_id = g_strdup (job_id);
+  r->idx = self->idx;
+  r->remote_url = g_strdup (self->url);
+  r->local_path = g_strdup (self->destination);
+  r->temporary_path = g_strdup (self->temporary);
+  r->bytes_total = self->total;
+  /* Only bytes known to be on disk may be recorded: a restart trusts them. */
+  r->bytes_durable = self->durable;
+  r->transferred = self->transferred;
+  r->completed = self->completed;
+  r->etag = g_strdup (self->etag);
+  r->last_modified = g_strdup (self->last_modified);
+  return r;
+}
+
+guint barged_file_get_index (BargedFile *self) { return self->idx; }
+const char *barged_file_get_url (BargedFile *self) { return self->url; }
+const char *barged_file_get_destination (BargedFile *self) { return self->destination; }
+const char *barged_file_get_temporary (BargedFile *self) { return self->temporary; }
+guint64 barged_file_get_total (BargedFile *self) { return self->total; }
+guint64 barged_file_get_done (BargedFile *self) { return self->done; }
+guint64 barged_file_get_durable (BargedFile *self) { return self->durable; }
+gboolean barged_file_get_transferred (BargedFile *self) { return self->transferred; }
+gboolean barged_file_get_completed (BargedFile *self) { return self->completed; }
+const char *barged_file_get_etag (BargedFile *self) { return self->etag; }
+const char *barged_file_get_last_modified (BargedFile *self) { return self->last_modified; }
+
+void
+barged_file_set_total (BargedFile *self, guint64 total)
+{
+  self->total = total;
+}
+
+void
+barged_file_set_done (BargedFile *self, guint64 done)
+{
+  self->done = done;
+}
+
+void
+barged_file_set_durable (BargedFile *self, guint64 durable)
+{
+  self->durable = durable;
+}
+
+void
+barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified)
+{
+  g_free (self->etag);
+  self->etag = g_strdup (etag);
+  g_free (self->last_modified);
+  self->last_modified = g_strdup (last_modified);
+}
+
+void
+barged_file_set_transferred (BargedFile *self, gboolean transferred)
+{
+  self->transferred = transferred;
+}
+
+void
+barged_file_set_completed (BargedFile *self, gboolean completed)
+{
+  self->completed = completed;
+}
+
+void
+barged_file_mark_restarted (BargedFile *self, gboolean response_changed)
+{
+  self->done = 0;
+  self->durable = 0;
+  self->restarted_pending = TRUE;
+  self->response_changed_pending |= response_changed;
+}
+
+void
+barged_file_publish (BargedFile *self)
+{
+  BargeDBusFile *iface = BARGE_DBUS_FILE (self);
+  g_autoptr(GVariant) old = barge_dbus_file_dup_progress (iface);
+  GVariant *progress = g_variant_new ("(ttb)", self->total, self->done, self->completed);
+
+  /* A flag that was shown in one report is cleared in the next. */
+  if (self->flags_shown)
+    {
+      barge_dbus_file_set_has_restarted (iface, FALSE);
+      barge_dbus_file_set_has_response_changed (iface, FALSE);
+      self->flags_shown = FALSE;
+    }
+  if (self->restarted_pending || self->response_changed_pending)
+    {
+      barge_dbus_file_set_has_restarted (iface, self->restarted_pending);
+      barge_dbus_file_set_has_response_changed (iface, self->response_changed_pending);
+      self->restarted_pending = self->response_changed_pending = FALSE;
+      self->flags_shown = TRUE;
+    }
+  if (old == NULL || !g_variant_equal (old, progress))
+    barge_dbus_file_set_progress (iface, progress);
+  else
+    g_variant_unref (g_variant_ref_sink (progress));
+}
+
+static void
+barged_file_finalize (GObject *object)
+{
+  BargedFile *self = BARGED_FILE (object);
+
+  g_free (self->url);
+  g_free (self->destination);
+  g_free (self->temporary);
+  g_free (self->etag);
+  g_free (self->last_modified);
+  G_OBJECT_CLASS (barged_file_parent_class)->finalize (object);
+}
+
+static void
+barged_file_init (BargedFile *self)
+{
+}
+
+static void
+barged_file_class_init (BargedFileClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_file_finalize;
+}

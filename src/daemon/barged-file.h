@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barge-dbus-generated.h"
+#include "barged-store.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_FILE (barged_file_get_type ())
+G_DECLARE_FINAL_TYPE (BargedFile, barged_file, BARGED, FILE, BargeDBusFileSkeleton)
+
+/* The engine's view of one file of a job. The live counters change with
+ * every write; barged_file_publish() copies them to the D-Bus properties,
+ * which the job does at most once per notification interval. */
+
+BargedFile *barged_file_new (guint idx,
+                             const char *remote_url,
+                             const char *local_path,
+                             const char *temporary_path);
+BargedFile *barged_file_new_from_record (const BargedFileRecord *record);
+BargedFileRecord *barged_file_to_record (BargedFile *self, const char *job_id);
+
+guint barged_file_get_index (BargedFile *self);
+const char *barged_file_get_url (BargedFile *self);
+const char *barged_file_get_destination (BargedFile *self);
+const char *barged_file_get_temporary (BargedFile *self);
+guint64 barged_file_get_total (BargedFile *self);
+guint64 barged_file_get_done (BargedFile *self);
+guint64 barged_file_get_durable (BargedFile *self);
+gboolean barged_file_get_transferred (BargedFile *self);
+gboolean barged_file_get_completed (BargedFile *self);
+const char *barged_file_get_etag (BargedFile *self);
+const char *barged_file_get_last_modified (BargedFile *self);
+
+void barged_file_set_total (BargedFile *self, guint64 total);
+void barged_file_set_done (BargedFile *self, guint64 done);
+void barged_file_set_durable (BargedFile *self, guint64 durable);
+void barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified);
+void barged_file_set_transferred (BargedFile *self, gboolean transferred);
+void barged_file_set_completed (BargedFile *self, gboolean completed);
+/* The transfer starts over from byte 0; @response_changed says whether the
+ * server's validators differ from the ones the partial data came with. */
+void barged_file_mark_restarted (BargedFile *self, gboolean response_changed);
+
+void barged_file_publish (BargedFile *self);
+
+G_END_DECLS

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedHttp"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "barged-http.h"
+
+/* Parses an unsigned decimal that must fill [str, end); no sign, no spaces. */
+static gboolean
+parse_u64 (const char *str, const char *end, guint64 *out)
+{
+  guint64 value = 0;
+
+  if (str == end)
+    return FALSE;
+  for (const char *p = str; p < end; p++)
+    {
+      guint64 digit;
+
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      digit = (guint64) (*p - '0');
+      if (value > (G_MAXUINT64 - digit) / 10)
+        return FALSE;
+      value = value * 10 + digit;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static const char *
+skip_unit (const char *value)
+{
+  if (value == NULL)
+    return NULL;
+  while (*value == ' ')
+    value++;
+  if (g_ascii_strncasecmp (value, "bytes", 5) != 0)
+    return NULL;
+  value += 5;
+  if (*value != ' ')
+    return NULL;
+  while (*value == ' ')
+    value++;
+  return value;
+}
+
+gboolean
+barged_http_parse_content_range (const char *value, guint64 *first, guint64 *last, guint64 *length)
+{
+  const char *p = skip_unit (value);
+  const char *dash, *slash, *end;
+  guint64 f, l, len = G_MAXUINT64;
+
+  if (p == NULL)
+    return FALSE;
+  dash = strchr (p, '-');
+  slash = dash != NULL ? strchr (dash, '/') : NULL;
+  if (dash == NULL || slash == NULL)
+    return FALSE;
+  end = slash + strlen (slash);
+  while (end > slash + 1 && end[-1] == ' ')
+    end--;
+  if (!parse_u64 (p, dash, &f) || !parse_u64 (dash + 1, slash, &l))
+    return FALSE;
+  if (!(end - slash == 2 && slash[1] == '*') && !parse_u64 (slash + 1, end, &len))
+    return FALSE;
+  if (l < f || (len != G_MAXUINT64 && len <= l))
+    return FALSE;
+  *first = f;
+  *last = l;
+  *length = len;
+  return TRUE;
+}
+
+gboolean
+barged_http_parse_unsatisfied_range (const char *value, guint64 *length)
+{
+  const char *p = skip_unit (value);
+  const char *end;
+
+  if (p == NULL || p[0] != '*' || p[1] != '/')
+    return FALSE;
+  p += 2;
+  end = p + strlen (p);
+  while (end > p && end[-1] == ' ')
+    end--;
+  return parse_u64 (p, end, length);
+}
+
+gboolean
+barged_http_etag_is_strong (const char *etag)
+{
+  gsize len;
+
+  if (etag == NULL)
+    return FALSE;
+  len = strlen (etag);
+  return len >= 2 && etag[0] == '"' && etag[len - 1] == '"';
+}
+
+gboolean
+barged_http_last_modified_is_strong (const char *last_modified, const char *date)
+{
+  g_autoptr(GDateTime) lm = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (last_modified == NULL || date == NULL)
+    return FALSE;
+  lm = soup_date_time_new_from_http_string (last_modified);
+  dt = soup_date_time_new_from_http_string (date);
+  if (lm == NULL || dt == NULL)
+    return FALSE;
+  return g_date_time_difference (dt, lm) >= G_USEC_PER_SEC;
+}
+
+gint64
+barged_http_parse_retry_after (const char *value, gint64 now_unix)
+{
+  g_autoptr(GDateTime) when = NULL;
+  const char *end;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+  while (*value == ' ')
+    value++;
+  end = value + strlen (value);
+  while (end > value && end[-1] == ' ')
+    end--;
+  if (parse_u64 (value, end, &seconds))
+    return (gint64) MIN (seconds, (guint64) G_MAXINT32);
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  return MAX (0, g_date_time_to_unix (when) - now_unix);
+}

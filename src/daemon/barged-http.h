@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Header rules for resumable downloads (RFC 9110); pure functions, so the
+ * unit tests can pin them down without a server. */
+
+/* "bytes FIRST-LAST/LENGTH", LENGTH may be "*" (then *length = G_MAXUINT64).
+ * Rejects LAST < FIRST and LENGTH <= LAST. */
+gboolean barged_http_parse_content_range (const char *value,
+                                          guint64 *first,
+                                          guint64 *last,
+                                          guint64 *length);
+
+/* "bytes * /LENGTH" (no space), as sent with 416. */
+gboolean barged_http_parse_unsatisfied_range (const char *value, guint64 *length);
+
+/* A strong entity tag: quoted, not W/. */
+gboolean barged_http_etag_is_strong (const char *etag);
+
+/* Last-Modified is a strong validator only if it is at least one second
+ * before the response's Date (RFC 9110 8.8.2.2). */
+gboolean barged_http_last_modified_is_strong (const char *last_modified, const char *date);
+
+/* Retry-After as delay-seconds or an HTTP-date; returns seconds from @now_unix
+ * (never negative), or -1 when the value is missing or malformed. */
+gint64 barged_http_parse_retry_after (const char *value, gint64 now_unix);
+
+G_END_DECLS

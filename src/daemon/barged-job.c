@@ -1,0 +1,1283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barged-errors.h"
+#include "barged-file-access.h"
+#include "barged-file.h"
+#include "barged-job.h"
+#include "barged-state.h"
+#include "barged-transfer.h"
+
+struct _BargedJob
+{
+  BargeDBusJobSkeleton parent_instance;
+
+  BargedJobContext ctx;
+  char *id;
+  char *path;
+  guint32 owner;
+  BargeJobType type;
+  BargeJobState state;
+  gint64 created;
+  gint64 modified;
+  gint64 completed;
+  guint error_count;
+  GError *error;              /* the current error, BARGE_ERROR domain */
+  gint error_file;            /* index, or -1 */
+  gint64 first_transient_error;
+
+  GPtrArray *files;           /* BargedFile */
+  BargeDBusObjectSkeleton *object;
+  GPtrArray *file_objects;    /* BargeDBusObjectSkeleton, parallel to files */
+
+  BargedTransfer *transfer;   /* the file in flight, until its run ends */
+  GCancellable *cancellable;
+  gboolean start_pending;     /* started while the last run was still winding down */
+  guint retry_source;
+  guint publish_source;
+  gint64 last_publish;
+  gboolean removed;
+};
+
+static void barged_job_iface_init (BargeDBusJobIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (BargedJob, barged_job, BARGE_DBUS_TYPE_JOB_SKELETON,
+                         G_IMPLEMENT_INTERFACE (BARGE_DBUS_TYPE_JOB, barged_job_iface_init))
+
+enum { SIGNAL_REMOVED, SIGNAL_SCHEDULING_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void run_next_file (BargedJob *self);
+
+/* --- small helpers ------------------------------------------------------ */
+
+static void
+touch (BargedJob *self)
+{
+  self->modified = g_get_real_time ();
+  barge_dbus_job_set_times (BARGE_DBUS_JOB (self),
+                            g_variant_new ("(ttt)", (guint64) self->created,
+                                           (guint64) self->modified, (guint64) self->completed));
+}
+
+static BargeJobPriority
+priority_from_skeleton (BargedJob *self)
+{
+  BargeJobPriority priority = BARGE_JOB_PRIORITY_NORMAL;
+
+  barge_job_priority_from_string (barge_dbus_job_get_priority (BARGE_DBUS_JOB (self)), &priority);
+  return priority;
+}
+
+char *
+barged_job_normalize_id (const char *id)
+{
+  g_autofree char *lower = NULL;
+  GString *hex;
+
+  if (id == NULL || strlen (id) > 36)
+    return NULL;
+  lower = g_ascii_strdown (id, -1);
+  if (g_uuid_string_is_valid (lower))
+    return g_steal_pointer (&lower);
+  if (strlen (lower) != 32)
+    return NULL;
+  for (const char *p = lower; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return NULL;
+  hex = g_string_new_len (lower, 8);
+  g_string_append_printf (hex, "-%.4s-%.4s-%.4s-%.12s", lower + 8, lower + 12, lower + 16, lower + 20);
+  return g_string_free (hex, FALSE);
+}
+
+static char *
+path_for_id (const char *id)
+{
+  g_autofree char *hex = g_strdup (id);
+  char *out = hex;
+
+  for (const char *p = id; *p != '\0'; p++)
+    if (*p != '-')
+      *out++ = *p;
+  *out = '\0';
+  return g_strconcat ("/org/freedesktop/Barge1/jobs/", hex, NULL);
+}
+
+/* --- persistence -------------------------------------------------------- */
+
+static BargedJobRecord *
+job_to_record (BargedJob *self)
+{
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+  BargedJobRecord *r = g_new0 (BargedJobRecord, 1);
+
+  r->id = g_strdup (self->id);
+  r->owner = self->owner;
+  r->type = g_strdup (barge_job_type_to_string (self->type));
+  r->state = g_strdup (barge_job_state_to_string (self->state));
+  r->display_name = g_strdup (barge_dbus_job_get_display_name (iface));
+  r->description = g_strdup (barge_dbus_job_get_description (iface));
+  r->priority = g_strdup (barge_dbus_job_get_priority (iface));
+  r->created = self->created;
+  r->modified = self->modified;
+  r->completed = self->completed;
+  r->error_count = self->error_count;
+  r->error_context = g_strdup (self->error != NULL
+                               ? barge_error_context_to_string (barged_error_get_context (self->error)) : "");
+  r->error_name = g_strdup (self->error != NULL ? barge_error_to_dbus_name (self->error->code) : "");
+  r->error_message = g_strdup (self->error != NULL ? self->error->message : "");
+  r->error_file = self->error_file;
+  r->minimum_retry_delay = barge_dbus_job_get_minimum_retry_delay (iface);
+  r->no_progress_timeout = barge_dbus_job_get_no_progress_timeout (iface);
+  r->notification_interval = barge_dbus_job_get_minimum_notification_interval (iface);
+  r->first_transient_error = self->first_transient_error;
+  return r;
+}
+
+void
+barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+
+  for (guint i = 0; i < self->files->len; i++)
+    g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
+  barged_store_put_job (self->ctx.store, job_to_record (self), files, callback, user_data);
+}
+
+gboolean
+barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error)
+{
+  return barged_store_write_finish (self->ctx.store, res, error);
+}
+
+static void
+save_file (BargedJob *self, BargedFile *file)
+{
+  barged_store_put_file (self->ctx.store, barged_file_to_record (file, self->id), NULL, NULL);
+}
+
+/* --- progress ----------------------------------------------------------- */
+
+static GVariant *
+compute_progress (BargedJob *self)
+{
+  guint64 bytes_total = 0, bytes_done = 0, files_done = 0;
+  gboolean known = TRUE;
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+      guint64 total = barged_file_get_total (file);
+
+      if (total == BARGE_SIZE_UNKNOWN)
+        known = FALSE;
+      else
+        bytes_total += total;
+      bytes_done += barged_file_get_transferred (file) ? total : barged_file_get_done (file);
+      if (barged_file_get_transferred (file))
+        files_done++;
+    }
+  return g_variant_new ("(tttt)", known ? bytes_total : BARGE_SIZE_UNKNOWN, bytes_done,
+                        (guint64) self->files->len, files_done);
+}
+
+static void
+publish_now (BargedJob *self)
+{
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+  self->last_publish = g_get_monotonic_time ();
+  for (guint i = 0; i < self->files->len; i++)
+    barged_file_publish (g_ptr_array_index (self->files, i));
+  barge_dbus_job_set_progress (BARGE_DBUS_JOB (self), compute_progress (self));
+}
+
+static gboolean
+publish_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->publish_source = 0;
+  touch (self);
+  publish_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesces: at most one Progress change per MinimumNotificationInterval. */
+static void
+progress_changed (BargedJob *self)
+{
+  gint64 interval = (gint64) barge_dbus_job_get_minimum_notification_interval (BARGE_DBUS_JOB (self)) * 1000;
+  gint64 due = self->last_publish + interval;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->publish_source != 0)
+    return;
+  if (now >= due)
+    publish_cb (self);
+  else
+    self->publish_source = g_timeout_add ((guint) ((due - now + 999) / 1000), publish_cb, self);
+}
+
+static void
+flush_interfaces (BargedJob *self)
+{
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
+  for (guint i = 0; i < self->files->len; i++)
+    g_dbus_interface_skeleton_flush (g_ptr_array_index (self->files, i));
+}
+
+/* --- state machine ------------------------------------------------------ */
+
+static void
+set_error_property (BargedJob *self)
+{
+  const char *file_path = "";
+
+  if (self->error != NULL && self->error_file >= 0 && (guint) self->error_file < self->file_objects->len)
+    file_path = g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, self->error_file));
+  if (self->error == NULL)
+    barge_dbus_job_set_error (BARGE_DBUS_JOB (self), g_variant_new ("(ssss)", "", "", "", ""));
+  else
+    barge_dbus_job_set_error (BARGE_DBUS_JOB (self),
+                              g_variant_new ("(ssss)",
+                                             barge_error_context_to_string (barged_error_get_context (self->error)),
+                                             barge_error_to_dbus_name (self->error->code),
+                                             self->error->message, file_path));
+}
+
+static void
+set_state (BargedJob *self, BargeJobState state)
+{
+  gboolean changed = self->state != state;
+
+  if (state != BARGE_JOB_STATE_ERROR && state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    {
+      g_clear_error (&self->error);
+      self->error_file = -1;
+    }
+  if (state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (state == BARGE_JOB_STATE_TRANSFERRED && self->completed == 0)
+    self->completed = g_get_real_time ();
+
+  self->state = state;
+  set_error_property (self);
+  barge_dbus_job_set_state (BARGE_DBUS_JOB (self), barge_job_state_to_string (state));
+  touch (self);
+  /* A state change is announced at once, with the progress that led to it. */
+  publish_now (self);
+  flush_interfaces (self);
+  if (!barge_job_state_is_final (state))
+    barged_job_save (self, NULL, NULL);
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
+}
+
+static void
+stop_transfer (BargedJob *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  self->start_pending = FALSE;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->retry_source = 0;
+  set_state (self, BARGE_JOB_STATE_QUEUED);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fail_job (BargedJob *self, GError *error, gint file_index, gint64 retry_after)
+{
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+  gboolean transient = barged_error_is_transient (error);
+  guint64 no_progress = barge_dbus_job_get_no_progress_timeout (iface);
+  gint64 now = g_get_real_time ();
+
+  g_clear_error (&self->error);
+  self->error = error;
+  self->error_file = file_index;
+  self->error_count++;
+  barge_dbus_job_set_error_count (iface, self->error_count);
+
+  if (transient)
+    {
+      if (self->first_transient_error == 0)
+        self->first_transient_error = now;
+      /* BITS: without progress for NoProgressTimeout a transient error
+       * becomes final; a timeout of 0 makes every error final. */
+      if (no_progress == 0 ||
+          (guint64) (now - self->first_transient_error) >= no_progress * G_USEC_PER_SEC)
+        {
+          g_autofree char *was = g_strdup (error->message);
+          g_clear_error (&self->error);
+          self->error = g_error_new (BARGE_ERROR, BARGE_ERROR_NO_PROGRESS,
+                                     "no progress within %" G_GUINT64_FORMAT " s; last error: %s",
+                                     no_progress, was);
+          transient = FALSE;
+        }
+    }
+
+  g_info ("job %s: %s error: %s", self->id, transient ? "transient" : "fatal", self->error->message);
+  if (transient)
+    {
+      guint delay = barge_dbus_job_get_minimum_retry_delay (iface);
+
+      if (retry_after > delay)
+        delay = (guint) MIN (retry_after, (gint64) G_MAXUINT32 / 1000);
+      set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+      self->retry_source = g_timeout_add_seconds (delay, retry_cb, self);
+    }
+  else
+    {
+      set_state (self, BARGE_JOB_STATE_ERROR);
+      barge_dbus_job_emit_failed (iface,
+                                  barge_error_context_to_string (barged_error_get_context (self->error)),
+                                  barge_error_to_dbus_name (self->error->code), self->error->message);
+    }
+}
+
+/* --- transfers ---------------------------------------------------------- */
+
+static void
+on_transfer_connected (BargedTransfer *transfer, BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_CONNECTING)
+    set_state (self, BARGE_JOB_STATE_TRANSFERRING);
+}
+
+static void
+on_transfer_progress (BargedTransfer *transfer, BargedJob *self)
+{
+  self->first_transient_error = 0;
+  progress_changed (self);
+}
+
+static void
+on_transfer_checkpoint (BargedTransfer *transfer, BargedJob *self)
+{
+  BargedFile *file = NULL;
+
+  for (guint i = 0; i < self->files->len && file == NULL; i++)
+    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
+      file = g_ptr_array_index (self->files, i);
+  if (file != NULL)
+    save_file (self, file);
+}
+
+static gint
+current_file_index (BargedJob *self)
+{
+  for (guint i = 0; i < self->files->len; i++)
+    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
+      return (gint) i;
+  return -1;
+}
+
+static void
+on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  g_autoptr(BargedTransfer) transfer = BARGED_TRANSFER (source);
+  g_autoptr(GError) error = NULL;
+  gint64 retry_after = -1;
+  gint idx = current_file_index (self);
+  gboolean ok = barged_transfer_run_finish (transfer, res, &retry_after, &error);
+  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
+
+  g_signal_handlers_disconnect_by_data (transfer, self);
+  g_clear_object (&self->transfer);
+  g_clear_object (&self->cancellable);
+
+  if (self->removed)
+    return;
+  if (stopped)
+    {
+      /* Suspend, Cancel, Complete or pre-emption: the state is already set.
+       * A Resume that came while this run wound down starts now. */
+      if (self->start_pending)
+        {
+          self->start_pending = FALSE;
+          run_next_file (self);
+        }
+      return;
+    }
+  if (!ok)
+    {
+      fail_job (self, g_steal_pointer (&error), idx, retry_after);
+      return;
+    }
+
+  if (idx >= 0)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, idx);
+
+      barged_file_set_transferred (file, TRUE);
+      save_file (self, file);
+      publish_now (self);
+      barge_dbus_job_emit_file_transferred (BARGE_DBUS_JOB (self),
+                                            g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, idx)));
+    }
+  run_next_file (self);
+}
+
+static void
+run_next_file (BargedJob *self)
+{
+  gint idx;
+
+  if (self->state != BARGE_JOB_STATE_CONNECTING && self->state != BARGE_JOB_STATE_TRANSFERRING)
+    return;
+  if (self->transfer != NULL)
+    {
+      /* The previous run still syncs its file; start when it ends. */
+      self->start_pending = TRUE;
+      return;
+    }
+  idx = current_file_index (self);
+  if (idx < 0)
+    {
+      self->first_transient_error = 0;
+      set_state (self, BARGE_JOB_STATE_TRANSFERRED);
+      barge_dbus_job_emit_transferred (BARGE_DBUS_JOB (self));
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->transfer = barged_transfer_new (self->ctx.session, g_ptr_array_index (self->files, idx), self->owner);
+  g_signal_connect (self->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
+  g_signal_connect (self->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (self->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), self);
+  barged_transfer_run_async (g_object_ref (self->transfer), self->cancellable,
+                             on_transfer_done, g_object_ref (self));
+}
+
+void
+barged_job_start (BargedJob *self)
+{
+  g_return_if_fail (self->state == BARGE_JOB_STATE_QUEUED);
+  set_state (self, BARGE_JOB_STATE_CONNECTING);
+  run_next_file (self);
+}
+
+void
+barged_job_requeue (BargedJob *self)
+{
+  if (!barged_job_is_running (self))
+    return;
+  stop_transfer (self);
+  set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+/* --- exporting and removal ---------------------------------------------- */
+
+static void
+update_files_property (BargedJob *self)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->file_objects->len; i++)
+    g_ptr_array_add (paths, (gpointer) g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
+  g_ptr_array_add (paths, NULL);
+  barge_dbus_job_set_files (BARGE_DBUS_JOB (self), (const char * const *) paths->pdata);
+}
+
+static void
+export_file (BargedJob *self, BargedFile *file)
+{
+  g_autofree char *path = g_strdup_printf ("%s/files/%u", self->path, barged_file_get_index (file));
+  BargeDBusObjectSkeleton *object = barge_dbus_object_skeleton_new (path);
+
+  barge_dbus_object_skeleton_set_file (object, BARGE_DBUS_FILE (file));
+  g_ptr_array_add (self->file_objects, object);
+  if (self->object != NULL)
+    g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
+}
+
+void
+barged_job_export (BargedJob *self)
+{
+  g_return_if_fail (self->object == NULL);
+
+  self->object = barge_dbus_object_skeleton_new (self->path);
+  barge_dbus_object_skeleton_set_job (self->object, BARGE_DBUS_JOB (self));
+  g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (self->object));
+  for (guint i = 0; i < self->file_objects->len; i++)
+    g_dbus_object_manager_server_export (self->ctx.object_manager,
+                                         G_DBUS_OBJECT_SKELETON (g_ptr_array_index (self->file_objects, i)));
+}
+
+/* Leaves the bus in a final state. The caller keeps its reference until the
+ * "removed" handlers ran. */
+static void
+remove_job (BargedJob *self, BargeJobState final_state)
+{
+  g_autoptr(BargedJob) keep = g_object_ref (self);
+
+  stop_transfer (self);
+  set_state (self, final_state);
+  self->removed = TRUE;
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  for (guint i = 0; i < self->file_objects->len; i++)
+    g_dbus_object_manager_server_unexport (self->ctx.object_manager,
+                                           g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
+  if (self->object != NULL)
+    g_dbus_object_manager_server_unexport (self->ctx.object_manager, self->path);
+  g_signal_emit (self, signals[SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
+}
+
+/* --- D-Bus methods ------------------------------------------------------ */
+
+static guint
+count_pending_files (BargedJob *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->files->len; i++)
+    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
+      n++;
+  return n;
+}
+
+/* Applies the state machine to a client call. On refusal it answers the
+ * call and returns FALSE. A job whose files are being moved or deleted
+ * (Complete, Cancel) takes no other call meanwhile. */
+static gboolean
+check_call (BargedJob *self, BargedCall call, GDBusMethodInvocation *invocation, BargeJobState *next)
+{
+  g_autoptr(GError) error = NULL;
+  BargeJobState dummy;
+
+  if (self->removed)
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE, "the job is being removed");
+  else
+    barged_state_apply (self->state, call, self->files->len, count_pending_files (self),
+                        next != NULL ? next : &dummy, &error);
+  if (error == NULL)
+    return TRUE;
+  g_dbus_method_invocation_return_gerror (invocation, error);
+  return FALSE;
+}
+
+static char *
+temporary_path_for (BargedJob *self, const char *local_path)
+{
+  g_autofree char *dir = g_path_get_dirname (local_path);
+  g_autofree char *base = g_path_get_basename (local_path);
+  g_autofree char *name = NULL;
+
+  /* Keep the hidden name within NAME_MAX, cutting at a character boundary. */
+  if (strlen (base) > 200)
+    {
+      const char *cut = g_utf8_find_prev_char (base, base + 200);
+      base[cut != NULL ? cut - base : 200] = '\0';
+    }
+  name = g_strdup_printf (".%s.%.8s.barge-part", base, self->id);
+  return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+validate_file (BargedJob *self, const char *url, const char *local_path, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *base = NULL;
+
+  if (strlen (url) > BARGED_MAX_URL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the URL is longer than %u characters", BARGED_MAX_URL);
+      return FALSE;
+    }
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an http or https URL: %s", url);
+      return FALSE;
+    }
+  if (strlen (local_path) > BARGED_MAX_PATH)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the local path is longer than %u bytes", BARGED_MAX_PATH);
+      return FALSE;
+    }
+  base = g_path_get_basename (local_path);
+  if (!g_path_is_absolute (local_path) || g_str_has_suffix (local_path, "/") ||
+      g_strcmp0 (base, ".") == 0 || g_strcmp0 (base, "..") == 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an absolute path to a file: %s", local_path);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->files->len; i++)
+    if (g_strcmp0 (barged_file_get_destination (g_ptr_array_index (self->files, i)), local_path) == 0)
+      {
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "the job already has a file for %s", local_path);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+typedef struct {
+  BargedJob *self;
+  GDBusMethodInvocation *invocation;  /* owned until answered */
+  GStrv urls;
+  GStrv paths;
+  guint checked;
+} AddFilesData;
+
+static void
+add_files_data_free (AddFilesData *data)
+{
+  g_object_unref (data->self);
+  g_strfreev (data->urls);
+  g_strfreev (data->paths);
+  g_free (data);
+}
+
+static void
+on_files_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void check_next_target (AddFilesData *data);
+
+static void
+on_target_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  AddFilesData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_file_access_check_target_finish (res, &error))
+    {
+      g_dbus_method_invocation_return_gerror (data->invocation, error);
+      add_files_data_free (data);
+      return;
+    }
+  data->checked++;
+  check_next_target (data);
+}
+
+/* Checks every destination (as the owner, off the main loop), then adds all
+ * files or none, and answers once they are stored. */
+static void
+check_next_target (AddFilesData *data)
+{
+  BargedJob *self = data->self;
+  guint n = g_strv_length (data->urls);
+
+  if (data->checked < n)
+    {
+      barged_file_access_check_target_async (self->owner, data->paths[data->checked], NULL,
+                                             on_target_checked, data);
+      return;
+    }
+
+  if (barge_job_state_is_final (self->state) || self->removed)
+    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                                           "the job is %s", barge_job_state_to_string (self->state));
+  else if (self->files->len + n > BARGED_MAX_FILES_PER_JOB)
+    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
+                                           "a job holds at most %u files", BARGED_MAX_FILES_PER_JOB);
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *tmp = temporary_path_for (self, data->paths[i]);
+          BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
+
+          g_ptr_array_add (self->files, file);
+          export_file (self, file);
+        }
+      update_files_property (self);
+      touch (self);
+      publish_now (self);
+      barged_job_save (self, on_files_saved, data->invocation);
+    }
+  add_files_data_free (data);
+}
+
+static void
+add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, GPtrArray *paths)
+{
+  g_autoptr(GError) error = NULL;
+  AddFilesData *data;
+
+  if (!check_call (self, BARGED_CALL_ADD_FILES, invocation, NULL))
+    return;
+  if (self->type != BARGE_JOB_TYPE_DOWNLOAD)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                                             "only download jobs are supported");
+      return;
+    }
+  if (urls->len == 0)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                             "no files given");
+      return;
+    }
+  if (self->files->len + urls->len > BARGED_MAX_FILES_PER_JOB)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
+                                             "a job holds at most %u files", BARGED_MAX_FILES_PER_JOB);
+      return;
+    }
+  for (guint i = 0; i < urls->len; i++)
+    {
+      if (!validate_file (self, urls->pdata[i], paths->pdata[i], &error))
+        {
+          g_dbus_method_invocation_return_gerror (invocation, error);
+          return;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (paths->pdata[i], paths->pdata[j]) == 0)
+          {
+            g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                                   "%s is given twice", (const char *) paths->pdata[i]);
+            return;
+          }
+    }
+
+  data = g_new0 (AddFilesData, 1);
+  data->self = g_object_ref (self);
+  data->invocation = invocation;
+  g_ptr_array_add (urls, NULL);
+  g_ptr_array_add (paths, NULL);
+  data->urls = g_strdupv ((GStrv) urls->pdata);
+  data->paths = g_strdupv ((GStrv) paths->pdata);
+  check_next_target (data);
+}
+
+static gboolean
+handle_add_file (BargeDBusJob *iface, GDBusMethodInvocation *invocation,
+                 const char *url, const char *local_path)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+
+  g_ptr_array_add (urls, (gpointer) url);
+  g_ptr_array_add (paths, (gpointer) local_path);
+  add_files (BARGED_JOB (iface), invocation, urls, paths);
+  return TRUE;
+}
+
+static gboolean
+handle_add_files (BargeDBusJob *iface, GDBusMethodInvocation *invocation, GVariant *files)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GVariantIter iter;
+  const char *url, *path;
+
+  g_variant_iter_init (&iter, files);
+  while (g_variant_iter_next (&iter, "(&s&s)", &url, &path))
+    {
+      g_ptr_array_add (urls, (gpointer) url);
+      g_ptr_array_add (paths, (gpointer) path);
+    }
+  add_files (BARGED_JOB (iface), invocation, urls, paths);
+  return TRUE;
+}
+
+static gboolean
+handle_resume (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  BargeJobState next;
+
+  if (!check_call (self, BARGED_CALL_RESUME, invocation, &next))
+    return TRUE;
+  if (next != self->state)
+    {
+      self->first_transient_error = 0;
+      set_state (self, next);
+    }
+  barge_dbus_job_complete_resume (iface, invocation);
+  return TRUE;
+}
+
+static gboolean
+handle_suspend (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  BargeJobState next;
+
+  if (!check_call (self, BARGED_CALL_SUSPEND, invocation, &next))
+    return TRUE;
+  stop_transfer (self);
+  if (self->state != next)
+    set_state (self, next);
+  barge_dbus_job_complete_suspend (iface, invocation);
+  return TRUE;
+}
+
+static GStrv
+temporaries_to_delete (BargedJob *self, gboolean only_unfinished)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+
+      if (barged_file_get_completed (file))
+        continue;
+      if (only_unfinished && barged_file_get_transferred (file))
+        continue;
+      g_strv_builder_add (builder, barged_file_get_temporary (file));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_removal_stored (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The job is gone from the bus either way; a failed delete only means it
+   * comes back at the next start, in its last stored state. */
+  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
+    g_warning ("%s", error->message);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+on_cancel_files_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  BargedJob *self = g_object_get_data (G_OBJECT (invocation), "barged-job");
+  g_autoptr(GArray) ignored = barged_file_access_finish_files_finish (res, NULL);
+
+  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, invocation);
+  remove_job (self, BARGE_JOB_STATE_CANCELLED);
+}
+
+static gboolean
+handle_cancel (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  g_auto(GStrv) deletions = NULL;
+
+  if (!check_call (self, BARGED_CALL_CANCEL, invocation, NULL))
+    return TRUE;
+  stop_transfer (self);
+  deletions = temporaries_to_delete (self, FALSE);
+  g_object_set_data_full (G_OBJECT (invocation), "barged-job", g_object_ref (self), g_object_unref);
+  self->removed = TRUE;     /* no other call may start while the files go */
+  barged_file_access_finish_files_async (self->owner, NULL, deletions, NULL,
+                                         on_cancel_files_deleted, invocation);
+  return TRUE;
+}
+
+static void
+on_complete_files_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  BargedJob *self = g_object_get_data (G_OBJECT (invocation), "barged-job");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) renamed = barged_file_access_finish_files_finish (res, &error);
+  guint r = 0;
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+
+      if (!barged_file_get_transferred (file) || barged_file_get_completed (file))
+        continue;
+      if (r < renamed->len && g_array_index (renamed, gboolean, r))
+        barged_file_set_completed (file, TRUE);
+      r++;
+    }
+
+  if (error != NULL)
+    {
+      /* BITS: the job stays; Completed in each file's progress tells which
+       * files made it. */
+      self->removed = FALSE;
+      self->error_file = -1;
+      publish_now (self);
+      barged_job_save (self, NULL, NULL);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  publish_now (self);
+  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, invocation);
+  self->removed = FALSE;
+  remove_job (self, BARGE_JOB_STATE_ACKNOWLEDGED);
+}
+
+static gboolean
+handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  g_autoptr(GStrvBuilder) renames = g_strv_builder_new ();
+  g_auto(GStrv) rename_list = NULL;
+  g_auto(GStrv) deletions = NULL;
+
+  if (!check_call (self, BARGED_CALL_COMPLETE, invocation, NULL))
+    return TRUE;
+  if (barged_job_is_running (self))
+    {
+      stop_transfer (self);
+      set_state (self, BARGE_JOB_STATE_SUSPENDED);
+    }
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+
+      if (barged_file_get_transferred (file) && !barged_file_get_completed (file))
+        {
+          g_strv_builder_add (renames, barged_file_get_temporary (file));
+          g_strv_builder_add (renames, barged_file_get_destination (file));
+        }
+    }
+  rename_list = g_strv_builder_end (renames);
+  deletions = temporaries_to_delete (self, TRUE);
+  g_object_set_data_full (G_OBJECT (invocation), "barged-job", g_object_ref (self), g_object_unref);
+  self->removed = TRUE;     /* no other call may start while the files move */
+  barged_file_access_finish_files_async (self->owner, rename_list, deletions, NULL,
+                                         on_complete_files_done, invocation);
+  return TRUE;
+}
+
+static gboolean
+handle_get_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  barge_dbus_job_complete_get_progress (iface, invocation, compute_progress (BARGED_JOB (iface)));
+  return TRUE;
+}
+
+static gboolean
+return_reply_not_supported (BargedJob *self, GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                                         "a %s job has no reply", barge_job_type_to_string (self->type));
+  return TRUE;
+}
+
+static gboolean
+handle_get_reply_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  return return_reply_not_supported (BARGED_JOB (iface), invocation);
+}
+
+static gboolean
+handle_get_reply_data (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  return return_reply_not_supported (BARGED_JOB (iface), invocation);
+}
+
+/* --- property writes ---------------------------------------------------- */
+
+typedef gboolean (*SetPropertyFunc) (GDBusConnection *, const char *, const char *, const char *,
+                                     const char *, GVariant *, GError **, gpointer);
+static SetPropertyFunc parent_set_property;
+
+static gboolean
+validate_property (BargedJob *self, const char *name, GVariant *value, GError **error)
+{
+  BargeJobState next;
+
+  if (self->removed)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE, "the job is being removed");
+      return FALSE;
+    }
+  if (!barged_state_apply (self->state, BARGED_CALL_SET_PROPERTY, self->files->len,
+                           count_pending_files (self), &next, error))
+    return FALSE;
+  if (g_str_equal (name, "DisplayName") || g_str_equal (name, "Description"))
+    {
+      glong max = g_str_equal (name, "DisplayName") ? BARGED_MAX_DISPLAY_NAME : BARGED_MAX_DESCRIPTION;
+      const char *text = g_variant_get_string (value, NULL);
+
+      if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                       "%s takes at most %ld characters", name, max);
+          return FALSE;
+        }
+    }
+  else if (g_str_equal (name, "Priority"))
+    {
+      if (!barge_job_priority_from_string (g_variant_get_string (value, NULL), NULL))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown priority %s",
+                       g_variant_get_string (value, NULL));
+          return FALSE;
+        }
+    }
+  else if (g_str_equal (name, "MinimumRetryDelay"))
+    {
+      if (g_variant_get_uint32 (value) < BARGED_MIN_RETRY_DELAY)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "MinimumRetryDelay must be at least %u seconds", BARGED_MIN_RETRY_DELAY);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+job_set_property (GDBusConnection *connection, const char *sender, const char *object_path,
+                  const char *interface_name, const char *property_name, GVariant *value,
+                  GError **error, gpointer user_data)
+{
+  BargedJob *self = BARGED_JOB (user_data);
+
+  if (!barged_authority_check_sender (self->ctx.authority, sender, self->owner, error) ||
+      !validate_property (self, property_name, value, error) ||
+      !parent_set_property (connection, sender, object_path, interface_name, property_name,
+                            value, error, user_data))
+    return FALSE;
+  touch (self);
+  barged_job_save (self, NULL, NULL);
+  if (g_str_equal (property_name, "Priority"))
+    g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
+  return TRUE;
+}
+
+static GDBusInterfaceVTable *
+barged_job_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize initialized = 0;
+
+  /* The generated skeleton accepts any well-typed value; ours checks
+   * ownership, state and limits first, so a write can fail with a typed error. */
+  if (g_once_init_enter (&initialized))
+    {
+      GDBusInterfaceVTable *parent =
+        G_DBUS_INTERFACE_SKELETON_CLASS (barged_job_parent_class)->get_vtable (skeleton);
+
+      vtable = *parent;
+      parent_set_property = parent->set_property;
+      vtable.set_property = job_set_property;
+      g_once_init_leave (&initialized, 1);
+    }
+  return &vtable;
+}
+
+static gboolean
+on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  BargedJob *self = BARGED_JOB (skeleton);
+
+  return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
+}
+
+/* --- construction ------------------------------------------------------- */
+
+const char *barged_job_get_job_id (BargedJob *self) { return self->id; }
+const char *barged_job_get_path (BargedJob *self) { return self->path; }
+guint32 barged_job_get_owner_uid (BargedJob *self) { return self->owner; }
+BargeJobState barged_job_get_job_state (BargedJob *self) { return self->state; }
+BargeJobPriority barged_job_get_job_priority (BargedJob *self) { return priority_from_skeleton (self); }
+gint64 barged_job_get_created (BargedJob *self) { return self->created; }
+
+gboolean
+barged_job_is_running (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_CONNECTING || self->state == BARGE_JOB_STATE_TRANSFERRING;
+}
+
+gboolean
+barged_job_is_active (BargedJob *self)
+{
+  return barged_job_is_running (self) || self->state == BARGE_JOB_STATE_QUEUED ||
+         self->state == BARGE_JOB_STATE_TRANSIENT_ERROR || self->transfer != NULL;
+}
+
+static BargedJob *
+job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobType type)
+{
+  BargedJob *self = g_object_new (BARGED_TYPE_JOB, NULL);
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+
+  self->ctx = *ctx;
+  g_object_ref (self->ctx.store);
+  g_object_ref (self->ctx.session);
+  g_object_ref (self->ctx.authority);
+  g_object_ref (self->ctx.object_manager);
+  self->id = g_strdup (id);
+  self->path = path_for_id (id);
+  self->owner = owner;
+  self->type = type;
+  barge_dbus_job_set_id (iface, id);
+  barge_dbus_job_set_type_ (iface, barge_job_type_to_string (type));
+  barge_dbus_job_set_owner (iface, owner);
+  barge_dbus_job_set_reply_progress (iface, g_variant_new ("(tt)", BARGE_SIZE_UNKNOWN, (guint64) 0));
+  g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
+  return self;
+}
+
+BargedJob *
+barged_job_new (const BargedJobContext *ctx, guint32 owner, BargeJobType type,
+                const char *display_name, const char *description, BargeJobPriority priority)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  BargedJob *self = job_alloc (ctx, id, owner, type);
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+
+  self->created = g_get_real_time ();
+  barge_dbus_job_set_display_name (iface, display_name);
+  barge_dbus_job_set_description (iface, description);
+  barge_dbus_job_set_priority (iface, barge_job_priority_to_string (priority));
+  barge_dbus_job_set_minimum_retry_delay (iface, BARGED_DEFAULT_RETRY_DELAY);
+  barge_dbus_job_set_no_progress_timeout (iface, BARGED_DEFAULT_NO_PROGRESS_TIMEOUT);
+  barge_dbus_job_set_minimum_notification_interval (iface, BARGED_DEFAULT_NOTIFICATION_INTERVAL);
+  self->state = BARGE_JOB_STATE_SUSPENDED;
+  barge_dbus_job_set_state (iface, barge_job_state_to_string (self->state));
+  set_error_property (self);
+  update_files_property (self);
+  touch (self);
+  publish_now (self);
+  return self;
+}
+
+BargedJob *
+barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *r, GPtrArray *files)
+{
+  BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
+  BargeJobState state = BARGE_JOB_STATE_SUSPENDED;
+  BargeErrorContext context;
+  BargeError code;
+  BargedJob *self;
+  BargeDBusJob *iface;
+
+  barge_job_type_from_string (r->type, &type);
+  barge_job_state_from_string (r->state, &state);
+  self = job_alloc (ctx, r->id, r->owner, type);
+  iface = BARGE_DBUS_JOB (self);
+  self->created = r->created;
+  self->modified = r->modified;
+  self->completed = r->completed;
+  self->error_count = r->error_count;
+  self->first_transient_error = r->first_transient_error;
+  barge_dbus_job_set_display_name (iface, r->display_name);
+  barge_dbus_job_set_description (iface, r->description);
+  barge_dbus_job_set_priority (iface, r->priority);
+  barge_dbus_job_set_error_count (iface, r->error_count);
+  barge_dbus_job_set_minimum_retry_delay (iface, r->minimum_retry_delay);
+  barge_dbus_job_set_no_progress_timeout (iface, r->no_progress_timeout);
+  barge_dbus_job_set_minimum_notification_interval (iface, r->notification_interval);
+  if (barge_error_from_dbus_name (r->error_name, &code) &&
+      barge_error_context_from_string (r->error_context, &context))
+    {
+      self->error = g_error_new_literal (BARGE_ERROR, code, r->error_message);
+      self->error_file = r->error_file;
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      BargedFile *file = barged_file_new_from_record (g_ptr_array_index (files, i));
+      g_ptr_array_add (self->files, file);
+      export_file (self, file);
+    }
+  update_files_property (self);
+
+  /* A job that was moving bytes when the daemon stopped goes back to the
+   * queue; its files resume from their durable offsets. */
+  if (state == BARGE_JOB_STATE_CONNECTING || state == BARGE_JOB_STATE_TRANSFERRING ||
+      state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+    state = BARGE_JOB_STATE_QUEUED;
+  self->state = state;
+  barge_dbus_job_set_state (iface, barge_job_state_to_string (state));
+  set_error_property (self);
+  barge_dbus_job_set_times (iface, g_variant_new ("(ttt)", (guint64) self->created,
+                                                  (guint64) self->modified, (guint64) self->completed));
+  publish_now (self);
+  return self;
+}
+
+static void
+barged_job_dispose (GObject *object)
+{
+  BargedJob *self = BARGED_JOB (object);
+
+  stop_transfer (self);
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
+}
+
+static void
+barged_job_finalize (GObject *object)
+{
+  BargedJob *self = BARGED_JOB (object);
+
+  g_clear_object (&self->transfer);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->object);
+  g_ptr_array_unref (self->file_objects);
+  g_ptr_array_unref (self->files);
+  g_clear_error (&self->error);
+  g_free (self->id);
+  g_free (self->path);
+  g_clear_object (&self->ctx.store);
+  g_clear_object (&self->ctx.session);
+  g_clear_object (&self->ctx.authority);
+  g_clear_object (&self->ctx.object_manager);
+  G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
+}
+
+static void
+barged_job_init (BargedJob *self)
+{
+  self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->file_objects = g_ptr_array_new_with_free_func (g_object_unref);
+  self->error_file = -1;
+}
+
+static void
+barged_job_iface_init (BargeDBusJobIface *iface)
+{
+  iface->handle_add_file = handle_add_file;
+  iface->handle_add_files = handle_add_files;
+  iface->handle_resume = handle_resume;
+  iface->handle_suspend = handle_suspend;
+  iface->handle_cancel = handle_cancel;
+  iface->handle_complete = handle_complete;
+  iface->handle_get_progress = handle_get_progress;
+  iface->handle_get_reply_progress = handle_get_reply_progress;
+  iface->handle_get_reply_data = handle_get_reply_data;
+}
+
+static void
+barged_job_class_init (BargedJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = barged_job_dispose;
+  object_class->finalize = barged_job_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = barged_job_get_vtable;
+
+  signals[SIGNAL_REMOVED] = g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_SCHEDULING_CHANGED] = g_signal_new ("scheduling-changed", G_TYPE_FROM_CLASS (klass),
+                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                     G_TYPE_NONE, 0);
+}

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedManager"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "barged-errors.h"
+#include "barged-manager.h"
+
+struct _BargedManager
+{
+  BargeDBusManagerSkeleton parent_instance;
+  BargedJobContext ctx;
+  BargedScheduler *scheduler;
+  GHashTable *jobs;           /* id -> BargedJob */
+};
+
+static void barged_manager_iface_init (BargeDBusManagerIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (BargedManager, barged_manager, BARGE_DBUS_TYPE_MANAGER_SKELETON,
+                         G_IMPLEMENT_INTERFACE (BARGE_DBUS_TYPE_MANAGER, barged_manager_iface_init))
+
+static void
+on_job_removed (BargedJob *job, const char *final_state, BargedManager *self)
+{
+  g_autoptr(BargedJob) keep = g_object_ref (job);
+
+  barge_dbus_manager_emit_job_removed (BARGE_DBUS_MANAGER (self), barged_job_get_path (job), final_state);
+  g_signal_handlers_disconnect_by_data (job, self);
+  barged_scheduler_remove (self->scheduler, job);
+  g_hash_table_remove (self->jobs, barged_job_get_job_id (job));
+}
+
+static void
+adopt_job (BargedManager *self, BargedJob *job)
+{
+  g_hash_table_insert (self->jobs, g_strdup (barged_job_get_job_id (job)), g_object_ref (job));
+  g_signal_connect (job, "removed", G_CALLBACK (on_job_removed), self);
+  barged_job_export (job);
+  barged_scheduler_add (self->scheduler, job);
+}
+
+static guint
+count_jobs_of (BargedManager *self, guint32 uid)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (barged_job_get_owner_uid (value) == uid)
+      n++;
+  return n;
+}
+
+static gboolean
+check_text (const char *what, const char *text, glong max, GError **error)
+{
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "%s takes at most %ld characters", what, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  GDBusMethodInvocation *invocation;
+  BargedManager *self;
+  BargedJob *job;
+} CreateData;
+
+static void
+on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CreateData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_job_save_finish (data->job, res, &error))
+    g_dbus_method_invocation_return_gerror (data->invocation, error);
+  else
+    {
+      /* Announced and exported only once it would survive a crash. */
+      adopt_job (data->self, data->job);
+      barge_dbus_manager_emit_job_added (BARGE_DBUS_MANAGER (data->self), barged_job_get_path (data->job));
+      barge_dbus_manager_complete_create_job (BARGE_DBUS_MANAGER (data->self), data->invocation,
+                                              barged_job_get_path (data->job));
+    }
+  g_object_unref (data->self);
+  g_object_unref (data->job);
+  g_free (data);
+}
+
+static gboolean
+handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
+                   const char *display_name, const char *type_str, GVariant *options)
+{
+  BargedManager *self = BARGED_MANAGER (iface);
+  g_autoptr(GError) error = NULL;
+  guint32 uid = barged_authority_get_invocation_uid (invocation);
+  const char *description = "";
+  BargeJobPriority priority = BARGE_JOB_PRIORITY_NORMAL;
+  BargeJobType type;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  CreateData *data;
+
+  if (!barge_job_type_from_string (type_str, &type))
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                             "unknown job type \"%s\"", type_str);
+      return TRUE;
+    }
+  if (type != BARGE_JOB_TYPE_DOWNLOAD)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                                             "%s jobs are not supported yet", type_str);
+      return TRUE;
+    }
+  if (!check_text ("the display name", display_name, BARGED_MAX_DISPLAY_NAME, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      if (g_str_equal (key, "description") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          description = g_variant_get_string (value, NULL);
+          if (!check_text ("the description", description, BARGED_MAX_DESCRIPTION, &error))
+            break;
+        }
+      else if (g_str_equal (key, "priority") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          if (!barge_job_priority_from_string (g_variant_get_string (value, NULL), &priority))
+            g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown priority \"%s\"",
+                         g_variant_get_string (value, NULL));
+        }
+      else
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "unknown option \"%s\" of type %s", key, g_variant_get_type_string (value));
+      if (error != NULL)
+        break;
+    }
+  if (error != NULL)
+    {
+      g_variant_unref (value);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+
+  if (g_hash_table_size (self->jobs) >= BARGED_MAX_JOBS || count_jobs_of (self, uid) >= BARGED_MAX_JOBS_PER_USER)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS,
+                                             "the limit of jobs is reached");
+      return TRUE;
+    }
+
+  data = g_new0 (CreateData, 1);
+  data->invocation = invocation;
+  data->self = g_object_ref (self);
+  data->job = barged_job_new (&self->ctx, uid, type, display_name, description, priority);
+  barged_job_save (data->job, on_created_job_saved, data);
+  return TRUE;
+}
+
+static BargedJob *
+visible_job (BargedManager *self, const char *id, guint32 uid)
+{
+  g_autofree char *canonical = barged_job_normalize_id (id);
+  BargedJob *job = canonical != NULL ? g_hash_table_lookup (self->jobs, canonical) : NULL;
+
+  if (job == NULL || (uid != 0 && barged_job_get_owner_uid (job) != uid))
+    return NULL;
+  return job;
+}
+
+static gboolean
+handle_get_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation, const char *id)
+{
+  BargedManager *self = BARGED_MANAGER (iface);
+  g_autofree char *canonical = barged_job_normalize_id (id);
+  BargedJob *job;
+
+  if (canonical == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                             "\"%s\" is not a job id", id);
+      return TRUE;
+    }
+  job = visible_job (self, canonical, barged_authority_get_invocation_uid (invocation));
+  if (job == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
+                                             "no job %s", canonical);
+      return TRUE;
+    }
+  barge_dbus_manager_complete_get_job (iface, invocation, barged_job_get_path (job));
+  return TRUE;
+}
+
+static gint
+compare_created (gconstpointer a, gconstpointer b)
+{
+  gint64 ca = barged_job_get_created (*(BargedJob **) a);
+  gint64 cb = barged_job_get_created (*(BargedJob **) b);
+
+  return ca < cb ? -1 : (ca > cb ? 1 : 0);
+}
+
+static gboolean
+handle_list_jobs (BargeDBusManager *iface, GDBusMethodInvocation *invocation, GVariant *options)
+{
+  BargedManager *self = BARGED_MANAGER (iface);
+  guint32 uid = barged_authority_get_invocation_uid (invocation);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  gboolean all_users = FALSE;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  GHashTableIter hiter;
+  gpointer job;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      if (g_str_equal (key, "all-users") && g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+        all_users = g_variant_get_boolean (value);
+      else
+        {
+          g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                                 "unknown option \"%s\" of type %s", key,
+                                                 g_variant_get_type_string (value));
+          g_variant_unref (value);
+          return TRUE;
+        }
+    }
+  /* On a session bus every job is the caller's; on the system bus other
+   * users' jobs are for root (polkit comes with the system-service work). */
+  if (all_users && uid != 0 && barged_authority_is_system (self->ctx.authority))
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
+                                             "listing the jobs of all users needs authorization");
+      return TRUE;
+    }
+
+  g_hash_table_iter_init (&hiter, self->jobs);
+  while (g_hash_table_iter_next (&hiter, NULL, &job))
+    if (all_users || barged_job_get_owner_uid (job) == uid)
+      g_ptr_array_add (jobs, job);
+  g_ptr_array_sort (jobs, compare_created);
+  for (guint i = 0; i < jobs->len; i++)
+    g_ptr_array_add (paths, (gpointer) barged_job_get_path (g_ptr_array_index (jobs, i)));
+  g_ptr_array_add (paths, NULL);
+  barge_dbus_manager_complete_list_jobs (iface, invocation, (const char * const *) paths->pdata);
+  return TRUE;
+}
+
+static char *
+translate (const char *text, const char *locale_name)
+{
+  locale_t loc, old;
+  char *out;
+
+  if (locale_name == NULL || *locale_name == '\0')
+    return g_strdup (_(text));
+  loc = newlocale (LC_MESSAGES_MASK, locale_name, (locale_t) 0);
+  if (loc == (locale_t) 0)
+    return g_strdup (_(text));
+  /* uselocale() is per thread, so other calls keep the daemon's locale. */
+  old = uselocale (loc);
+  out = g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
+  uselocale (old);
+  freelocale (loc);
+  return out;
+}
+
+static gboolean
+handle_get_error_description (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
+                              const char *error_name, const char *locale_name)
+{
+  const char *text = barged_error_get_description (error_name);
+  g_autofree char *translated = NULL;
+
+  if (text == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
+                                             "\"%s\" is not a Barge error name", error_name);
+      return TRUE;
+    }
+  translated = translate (text, locale_name);
+  barge_dbus_manager_complete_get_error_description (iface, invocation, translated);
+  return TRUE;
+}
+
+static gboolean
+on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  BargedManager *self = BARGED_MANAGER (skeleton);
+
+  return barged_authority_authorize (self->ctx.authority, invocation, G_MAXUINT32);
+}
+
+gboolean
+barged_manager_load (BargedManager *self, GError **error)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) files_by_job = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                              (GDestroyNotify) g_ptr_array_unref);
+
+  if (!barged_store_load (self->ctx.store, &jobs, &files, error))
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      BargedFileRecord *f = g_ptr_array_index (files, i);
+      GPtrArray *list = g_hash_table_lookup (files_by_job, f->job_id);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (files_by_job, f->job_id, list);
+        }
+      g_ptr_array_add (list, f);
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *r = g_ptr_array_index (jobs, i);
+      GPtrArray *list = g_hash_table_lookup (files_by_job, r->id);
+      g_autoptr(GPtrArray) none = g_ptr_array_new ();
+      g_autoptr(BargedJob) job = barged_job_new_from_record (&self->ctx, r, list != NULL ? list : none);
+
+      adopt_job (self, job);
+    }
+  g_info ("restored %u jobs", jobs->len);
+  return TRUE;
+}
+
+BargedManager *
+barged_manager_new (const BargedJobContext *ctx, BargedScheduler *scheduler)
+{
+  BargedManager *self = g_object_new (BARGED_TYPE_MANAGER, NULL);
+
+  self->ctx = *ctx;
+  g_object_ref (self->ctx.store);
+  g_object_ref (self->ctx.session);
+  g_object_ref (self->ctx.authority);
+  g_object_ref (self->ctx.object_manager);
+  self->scheduler = g_object_ref (scheduler);
+  barge_dbus_manager_set_version (BARGE_DBUS_MANAGER (self), PACKAGE_VERSION);
+  g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
+  return self;
+}
+
+static void
+barged_manager_dispose (GObject *object)
+{
+  BargedManager *self = BARGED_MANAGER (object);
+  GHashTableIter iter;
+  gpointer job;
+
+  if (self->jobs != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->jobs);
+      while (g_hash_table_iter_next (&iter, NULL, &job))
+        g_signal_handlers_disconnect_by_data (job, self);
+      g_clear_pointer (&self->jobs, g_hash_table_unref);
+    }
+  G_OBJECT_CLASS (barged_manager_parent_class)->dispose (object);
+}
+
+static void
+barged_manager_finalize (GObject *object)
+{
+  BargedManager *self = BARGED_MANAGER (object);
+
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->ctx.store);
+  g_clear_object (&self->ctx.session);
+  g_clear_object (&self->ctx.authority);
+  g_clear_object (&self->ctx.object_manager);
+  G_OBJECT_CLASS (barged_manager_parent_class)->finalize (object);
+}
+
+static void
+barged_manager_init (BargedManager *self)
+{
+  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+static void
+barged_manager_iface_init (BargeDBusManagerIface *iface)
+{
+  iface->handle_create_job = handle_create_job;
+  iface->handle_get_job = handle_get_job;
+  iface->handle_list_jobs = handle_list_jobs;
+  iface->handle_get_error_description = handle_get_error_description;
+}
+
+static void
+barged_manager_class_init (BargedManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = barged_manager_dispose;
+  object_class->finalize = barged_manager_finalize;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barged-job.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_SCHEDULER (barged_scheduler_get_type ())
+G_DECLARE_FINAL_TYPE (BargedScheduler, barged_scheduler, BARGED, SCHEDULER, GObject)
+
+/* Decides which queued jobs run: every foreground job at once, beside at
+ * most @max_background others, highest priority first and oldest first
+ * within a priority; a higher priority pre-empts a lower one (BITS).
+ * Emits "activity-changed" when the daemon goes from busy to idle or back. */
+
+BargedScheduler *barged_scheduler_new (guint max_background);
+void barged_scheduler_add (BargedScheduler *self, BargedJob *job);
+void barged_scheduler_remove (BargedScheduler *self, BargedJob *job);
+gboolean barged_scheduler_is_active (BargedScheduler *self);
+
+G_END_DECLS

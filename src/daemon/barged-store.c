@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedStore"
+
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "barge-error.h"
+#include "barged-store.h"
+
+/* The job database: SQLite in WAL mode with synchronous=FULL: a commit
+ * survives a crash or power loss. All writes run on one worker thread so the
+ * main loop never waits for the disk; the order of writes is kept because a
+ * GThreadPool with one thread runs its items in the order they are pushed. Files
+ * have no foreign key to their job, because INSERT OR REPLACE of a job row
+ * would cascade to them; delete_job_locked() removes both. */
+
+struct _BargedStore
+{
+  GObject parent_instance;
+  sqlite3 *db;
+  GThreadPool *pool;
+  GMutex lock;              /* guards pending and the cond */
+  GCond idle;
+  guint pending;
+};
+
+G_DEFINE_TYPE (BargedStore, barged_store, G_TYPE_OBJECT)
+
+typedef enum {
+  STORE_OP_PUT_JOB,
+  STORE_OP_PUT_FILE,
+  STORE_OP_DELETE_JOB,
+} StoreOpKind;
+
+typedef struct {
+  StoreOpKind kind;
+  BargedJobRecord *job;
+  GPtrArray *files;          /* BargedFileRecord*, for PUT_JOB */
+  BargedFileRecord *file;    /* for PUT_FILE */
+  char *job_id;              /* for DELETE_JOB */
+  GTask *task;               /* NULL when nobody waits */
+} StoreOp;
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS jobs ("
+  " id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
+  " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
+  " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
+  " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
+  " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
+  " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
+  " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
+  " first_transient_error INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS files ("
+  " job_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+  " remote_url TEXT NOT NULL, local_path TEXT NOT NULL, temporary_path TEXT NOT NULL,"
+  " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
+  " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
+  " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));"
+  "PRAGMA user_version = 1;";
+
+void
+barged_job_record_free (BargedJobRecord *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->id);
+  g_free (r->type);
+  g_free (r->state);
+  g_free (r->display_name);
+  g_free (r->description);
+  g_free (r->priority);
+  g_free (r->error_context);
+  g_free (r->error_name);
+  g_free (r->error_message);
+  g_free (r);
+}
+
+void
+barged_file_record_free (BargedFileRecord *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->job_id);
+  g_free (r->remote_url);
+  g_free (r->local_path);
+  g_free (r->temporary_path);
+  g_free (r->etag);
+  g_free (r->last_modified);
+  g_free (r);
+}
+
+static void
+store_op_free (StoreOp *op)
+{
+  barged_job_record_free (op->job);
+  g_clear_pointer (&op->files, g_ptr_array_unref);
+  barged_file_record_free (op->file);
+  g_free (op->job_id);
+  g_clear_object (&op->task);
+  g_free (op);
+}
+
+static gboolean
+set_sqlite_error (sqlite3 *db, GError **error)
+{
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
+               "job database: %s", sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec_sql (sqlite3 *db, const char *sql, GError **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED, "job database: %s", msg);
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* SQLite stores signed 64-bit integers; sizes round-trip through the cast. */
+static void
+bind_u64 (sqlite3_stmt *stmt, int col, guint64 value)
+{
+  sqlite3_bind_int64 (stmt, col, (sqlite3_int64) value);
+}
+
+static gboolean
+put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
+{
+  static const char sql[] =
+    "INSERT OR REPLACE INTO files (job_id, idx, remote_url, local_path, temporary_path,"
+    " bytes_total, bytes_durable, transferred, completed, etag, last_modified)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, f->job_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, (int) f->idx);
+  sqlite3_bind_text (stmt, 3, f->remote_url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, f->local_path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, f->temporary_path, -1, SQLITE_STATIC);
+  bind_u64 (stmt, 6, f->bytes_total);
+  bind_u64 (stmt, 7, f->bytes_durable);
+  sqlite3_bind_int (stmt, 8, f->transferred);
+  sqlite3_bind_int (stmt, 9, f->completed);
+  sqlite3_bind_text (stmt, 10, f->etag, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, f->last_modified, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static gboolean
+put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError **error)
+{
+  static const char sql[] =
+    "INSERT OR REPLACE INTO jobs (id, owner, type, state, display_name, description,"
+    " priority, created, modified, completed, error_count, error_context, error_name,"
+    " error_message, error_file, minimum_retry_delay, no_progress_timeout,"
+    " notification_interval, first_transient_error)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, j->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, j->owner);
+  sqlite3_bind_text (stmt, 3, j->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, j->state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, j->display_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, j->description, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, j->priority, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, j->created);
+  sqlite3_bind_int64 (stmt, 9, j->modified);
+  sqlite3_bind_int64 (stmt, 10, j->completed);
+  sqlite3_bind_int64 (stmt, 11, j->error_count);
+  sqlite3_bind_text (stmt, 12, j->error_context, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, j->error_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 14, j->error_message, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 15, j->error_file);
+  sqlite3_bind_int64 (stmt, 16, j->minimum_retry_delay);
+  sqlite3_bind_int64 (stmt, 17, j->no_progress_timeout);
+  sqlite3_bind_int64 (stmt, 18, j->notification_interval);
+  sqlite3_bind_int64 (stmt, 19, j->first_transient_error);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return set_sqlite_error (db, error);
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    if (!put_file_locked (db, g_ptr_array_index (files, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+delete_job_locked (sqlite3 *db, const char *job_id, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  const char *sqls[] = { "DELETE FROM files WHERE job_id = ?", "DELETE FROM jobs WHERE id = ?" };
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (sqls); i++)
+    {
+      if (sqlite3_prepare_v2 (db, sqls[i], -1, &stmt, NULL) != SQLITE_OK)
+        return set_sqlite_error (db, error);
+      sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+      sqlite3_finalize (stmt);
+    }
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static void
+store_worker (gpointer data, gpointer user_data)
+{
+  StoreOp *op = data;
+  BargedStore *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = exec_sql (self->db, "BEGIN IMMEDIATE", &error);
+
+  if (ok)
+    {
+      switch (op->kind)
+        {
+        case STORE_OP_PUT_JOB:
+          ok = put_job_locked (self->db, op->job, op->files, &error);
+          break;
+        case STORE_OP_PUT_FILE:
+          ok = put_file_locked (self->db, op->file, &error);
+          break;
+        case STORE_OP_DELETE_JOB:
+          ok = delete_job_locked (self->db, op->job_id, &error);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      ok = exec_sql (self->db, ok ? "COMMIT" : "ROLLBACK", ok ? &error : NULL) && ok;
+    }
+
+  if (!ok)
+    g_warning ("%s", error->message);
+  if (op->task != NULL)
+    {
+      if (ok)
+        g_task_return_boolean (op->task, TRUE);
+      else
+        g_task_return_error (op->task, g_steal_pointer (&error));
+    }
+  store_op_free (op);
+
+  g_mutex_lock (&self->lock);
+  if (--self->pending == 0)
+    g_cond_broadcast (&self->idle);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpointer user_data)
+{
+  if (callback != NULL)
+    {
+      op->task = g_task_new (self, NULL, callback, user_data);
+      g_task_set_source_tag (op->task, store_push);
+    }
+  g_mutex_lock (&self->lock);
+  self->pending++;
+  g_mutex_unlock (&self->lock);
+  g_thread_pool_push (self->pool, op, NULL);
+}
+
+void
+barged_store_put_job (BargedStore *self, BargedJobRecord *job, GPtrArray *files,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_PUT_JOB;
+  op->job = job;
+  op->files = files;
+  store_push (self, op, callback, user_data);
+}
+
+void
+barged_store_put_file (BargedStore *self, BargedFileRecord *file,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_PUT_FILE;
+  op->file = file;
+  store_push (self, op, callback, user_data);
+}
+
+void
+barged_store_delete_job (BargedStore *self, const char *job_id,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_DELETE_JOB;
+  op->job_id = g_strdup (job_id);
+  store_push (self, op, callback, user_data);
+}
+
+gboolean
+barged_store_write_finish (BargedStore *self, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+void
+barged_store_flush (BargedStore *self)
+{
+  g_mutex_lock (&self->lock);
+  while (self->pending > 0)
+    g_cond_wait (&self->idle, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+gboolean
+barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_out, GError **error)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_job_record_free);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT id, owner, type, state, display_name, description, priority,"
+                          " created, modified, completed, error_count, error_context, error_name,"
+                          " error_message, error_file, minimum_retry_delay, no_progress_timeout,"
+                          " notification_interval, first_transient_error FROM jobs ORDER BY created, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self->db, error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BargedJobRecord *j = g_new0 (BargedJobRecord, 1);
+      j->id = column_dup (stmt, 0);
+      j->owner = (guint32) sqlite3_column_int64 (stmt, 1);
+      j->type = column_dup (stmt, 2);
+      j->state = column_dup (stmt, 3);
+      j->display_name = column_dup (stmt, 4);
+      j->description = column_dup (stmt, 5);
+      j->priority = column_dup (stmt, 6);
+      j->created = sqlite3_column_int64 (stmt, 7);
+      j->modified = sqlite3_column_int64 (stmt, 8);
+      j->completed = sqlite3_column_int64 (stmt, 9);
+      j->error_count = (guint) sqlite3_column_int64 (stmt, 10);
+      j->error_context = column_dup (stmt, 11);
+      j->error_name = column_dup (stmt, 12);
+      j->error_message = column_dup (stmt, 13);
+      j->error_file = sqlite3_column_int (stmt, 14);
+      j->minimum_retry_delay = (guint) sqlite3_column_int64 (stmt, 15);
+      j->no_progress_timeout = (guint) sqlite3_column_int64 (stmt, 16);
+      j->notification_interval = (guint) sqlite3_column_int64 (stmt, 17);
+      j->first_transient_error = sqlite3_column_int64 (stmt, 18);
+      g_ptr_array_add (jobs, j);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self->db, error);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
+                          " bytes_durable, transferred, completed, etag, last_modified"
+                          " FROM files ORDER BY job_id, idx",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self->db, error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BargedFileRecord *f = g_new0 (BargedFileRecord, 1);
+      f->job_id = column_dup (stmt, 0);
+      f->idx = (guint) sqlite3_column_int (stmt, 1);
+      f->remote_url = column_dup (stmt, 2);
+      f->local_path = column_dup (stmt, 3);
+      f->temporary_path = column_dup (stmt, 4);
+      f->bytes_total = (guint64) sqlite3_column_int64 (stmt, 5);
+      f->bytes_durable = (guint64) sqlite3_column_int64 (stmt, 6);
+      f->transferred = sqlite3_column_int (stmt, 7) != 0;
+      f->completed = sqlite3_column_int (stmt, 8) != 0;
+      f->etag = column_dup (stmt, 9);
+      f->last_modified = column_dup (stmt, 10);
+      g_ptr_array_add (files, f);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self->db, error);
+
+  *jobs_out = g_steal_pointer (&jobs);
+  *files_out = g_steal_pointer (&files);
+  return TRUE;
+}
+
+BargedStore *
+barged_store_new (const char *path, GError **error)
+{
+  g_autoptr(BargedStore) self = g_object_new (BARGED_TYPE_STORE, NULL);
+
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED, "cannot open job database %s: %s",
+                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  if (!exec_sql (self->db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                 error) ||
+      !exec_sql (self->db, schema, error))
+    return NULL;
+
+  self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);
+  if (self->pool == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static void
+barged_store_finalize (GObject *object)
+{
+  BargedStore *self = BARGED_STORE (object);
+
+  /* Finish queued writes: they are what makes a restart exact. */
+  if (self->pool != NULL)
+    g_thread_pool_free (self->pool, FALSE, TRUE);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->idle);
+  G_OBJECT_CLASS (barged_store_parent_class)->finalize (object);
+}
+
+static void
+barged_store_init (BargedStore *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->idle);
+}
+
+static void
+barged_store_class_init (BargedStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_store_finalize;
+}

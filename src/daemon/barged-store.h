@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Plain snapshots of a job and a file, copied on the main thread and handed
+ * to the store's worker thread, so the two threads never share live objects. */
+typedef struct {
+  char *id;
+  guint32 owner;
+  char *type;
+  char *state;
+  char *display_name;
+  char *description;
+  char *priority;
+  gint64 created;
+  gint64 modified;
+  gint64 completed;
+  guint error_count;
+  char *error_context;
+  char *error_name;
+  char *error_message;
+  gint error_file;            /* index of the file, or -1 */
+  guint minimum_retry_delay;
+  guint no_progress_timeout;
+  guint notification_interval;
+  gint64 first_transient_error; /* monotonic-free: wall clock µs, 0 = none */
+} BargedJobRecord;
+
+typedef struct {
+  char *job_id;
+  guint idx;
+  char *remote_url;
+  char *local_path;
+  char *temporary_path;
+  guint64 bytes_total;        /* G_MAXUINT64 while unknown */
+  guint64 bytes_durable;      /* on disk, fdatasync'ed */
+  gboolean transferred;
+  gboolean completed;         /* renamed to local_path */
+  char *etag;
+  char *last_modified;
+} BargedFileRecord;
+
+void barged_job_record_free (BargedJobRecord *record);
+void barged_file_record_free (BargedFileRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedJobRecord, barged_job_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedFileRecord, barged_file_record_free)
+
+#define BARGED_TYPE_STORE (barged_store_get_type ())
+G_DECLARE_FINAL_TYPE (BargedStore, barged_store, BARGED, STORE, GObject)
+
+BargedStore *barged_store_new (const char *path, GError **error);
+
+/* Start-up only, before the main loop runs: returns BargedJobRecord* in
+ * creation order, and the files of each job in *files (BargedFileRecord*,
+ * ordered by job then index). */
+gboolean barged_store_load (BargedStore *self,
+                            GPtrArray **jobs,
+                            GPtrArray **files,
+                            GError **error);
+
+/* Every write runs on the store's single worker thread, in the order it was
+ * queued. The callback (may be NULL) runs on the caller's main context once
+ * the write is committed. The store takes ownership of the records. */
+void barged_store_put_job (BargedStore *self,
+                           BargedJobRecord *job,
+                           GPtrArray *files,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data);
+void barged_store_put_file (BargedStore *self,
+                            BargedFileRecord *file,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data);
+void barged_store_delete_job (BargedStore *self,
+                              const char *job_id,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean barged_store_write_finish (BargedStore *self,
+                                    GAsyncResult *res,
+                                    GError **error);
+
+/* Blocks until every queued write is committed; for shutdown and tests. */
+void barged_store_flush (BargedStore *self);
+
+G_END_DECLS

@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedTransfer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-file-access.h"
+#include "barged-http.h"
+#include "barged-transfer.h"
+
+/* Reads and writes overlap: while one buffer is written on a worker thread
+ * the network fills the other. A full buffer waits (reading pauses) until
+ * the writer is free, so memory stays at two buffers per transfer. */
+
+#define CHECKPOINT_INTERVAL_US (2 * G_USEC_PER_SEC)
+#define MAX_RESTARTS 3
+
+struct _BargedTransfer
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  BargedFile *file;
+  guint32 owner;
+
+  GTask *task;
+  GCancellable *cancellable;   /* ours: a write failure cancels the read */
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+  int fd;
+  SoupMessage *msg;
+  GInputStream *body;
+
+  guint64 offset;            /* where the next buffer goes */
+  guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
+  guint64 since_sync;
+  gint64 last_sync;
+  guint restarts;
+  gboolean truncate_next;
+
+  guint8 *buffers[2];
+  guint read_buf;
+  gboolean reading;
+  gboolean writing;
+  gboolean pending;          /* buffer 1 - read_buf is full and waits for the writer */
+  gsize pending_len;
+  gboolean eof;
+  gboolean finishing;
+  GError *failure;
+  gint64 retry_after;
+};
+
+G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
+
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void send_request (BargedTransfer *self);
+static void start_read (BargedTransfer *self);
+static void maybe_finish (BargedTransfer *self);
+static void write_buffer (BargedTransfer *self, guint buf, gsize len);
+
+typedef struct {
+  int fd;
+  const guint8 *data;
+  gsize len;
+  guint64 pos;
+  gboolean truncate;
+  gboolean sync;
+  gboolean close;
+} WriteOp;
+
+/* Returns 0 or the errno of the first failing call. */
+static int
+write_op_run (const WriteOp *op)
+{
+  gsize written = 0;
+
+  if (op->truncate && ftruncate (op->fd, 0) != 0)
+    return errno;
+  while (written < op->len)
+    {
+      ssize_t n = pwrite (op->fd, op->data + written, op->len - written,
+                          (off_t) (op->pos + written));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        return EIO;
+      written += (gsize) n;
+    }
+  /* Offsets are recorded only after this: a crash never trusts bytes that
+   * were still in the page cache. */
+  if (op->sync && fdatasync (op->fd) != 0)
+    return errno;
+  return 0;
+}
+
+static void
+write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  WriteOp *op = task_data;
+  int errsv = write_op_run (op);
+
+  if (op->close)
+    close (op->fd);
+  if (errsv == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, BARGE_ERROR,
+                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
+                                                                : BARGE_ERROR_LOCAL_FILE,
+                             "cannot write the temporary file: %s", g_strerror (errsv));
+}
+
+static void
+fail (BargedTransfer *self, GError *error)
+{
+  if (self->failure == NULL)
+    self->failure = error;
+  else
+    g_error_free (error);
+}
+
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  guint64 end = op->pos + op->len;
+  gboolean synced = op->sync;
+
+  self->writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+      maybe_finish (self);
+      return;
+    }
+
+  barged_file_set_done (self->file, end);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  if (synced)
+    {
+      barged_file_set_durable (self->file, end);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+
+  if (self->pending)
+    {
+      guint buf = 1 - self->read_buf;
+      gsize len = self->pending_len;
+
+      self->pending = FALSE;
+      /* The pending buffer goes to the writer; the one just written is free. */
+      self->read_buf = 1 - buf;
+      write_buffer (self, buf, len);
+      start_read (self);
+      return;
+    }
+  if (!self->eof && self->failure == NULL)
+    start_read (self);
+  maybe_finish (self);
+}
+
+static void
+submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync, gboolean close_fd)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
+  WriteOp *op = g_new0 (WriteOp, 1);
+  gint64 now = g_get_monotonic_time ();
+
+  op->fd = self->fd;
+  op->data = data;
+  op->len = len;
+  op->pos = self->offset;
+  op->truncate = self->truncate_next;
+  self->since_sync += len;
+  op->sync = sync || self->since_sync >= BARGED_TRANSFER_CHECKPOINT_BYTES ||
+             now - self->last_sync >= CHECKPOINT_INTERVAL_US;
+  op->close = close_fd;
+  if (op->sync)
+    {
+      self->since_sync = 0;
+      self->last_sync = now;
+    }
+  if (close_fd)
+    self->fd = -1;
+  self->truncate_next = FALSE;
+  self->offset += len;
+  self->writing = TRUE;
+  g_task_set_task_data (task, op, g_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static void
+write_buffer (BargedTransfer *self, guint buf, gsize len)
+{
+  submit_write (self, self->buffers[buf], len, FALSE, FALSE);
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gsize n = 0;
+  guint buf = self->read_buf;
+
+  self->reading = FALSE;
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &n, &error))
+    fail (self, barged_error_new_for_io (error, FALSE));
+  else if (n < BARGED_TRANSFER_BUFFER_SIZE)
+    self->eof = TRUE;
+
+  if (n > 0)
+    {
+      if (self->expected_end != BARGE_SIZE_UNKNOWN &&
+          self->offset + n + (self->pending ? self->pending_len : 0) > self->expected_end)
+        {
+          /* More than announced: never let it into the file. */
+          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                   "the server sent more than the %" G_GUINT64_FORMAT
+                                   " bytes it announced", self->expected_end));
+          maybe_finish (self);
+          return;
+        }
+      if (self->writing)
+        {
+          self->pending = TRUE;
+          self->pending_len = n;
+          self->read_buf = 1 - buf;
+          maybe_finish (self);
+          return;
+        }
+      self->read_buf = 1 - buf;
+      write_buffer (self, buf, n);
+    }
+  if (!self->eof && self->failure == NULL)
+    start_read (self);
+  else
+    maybe_finish (self);
+}
+
+static void
+start_read (BargedTransfer *self)
+{
+  if (self->reading || self->eof || self->failure != NULL || self->body == NULL)
+    return;
+  self->reading = TRUE;
+  g_input_stream_read_all_async (self->body, self->buffers[self->read_buf],
+                                 BARGED_TRANSFER_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                                 self->cancellable, on_read, g_object_ref (self));
+}
+
+static void
+on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      barged_file_set_durable (self->file, self->offset);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+  else
+    fail (self, g_steal_pointer (&error));
+
+  if (self->failure != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->failure));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Ends the run once no read or write is in flight: the data written so far
+ * is synced and recorded whatever the outcome, so a retry resumes there. */
+static void
+maybe_finish (BargedTransfer *self)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteOp *op;
+
+  if (self->reading || self->writing || self->pending || self->finishing)
+    return;
+  if (!self->eof && self->failure == NULL)
+    return;
+
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
+      self->offset != self->expected_end)
+    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                             "the body ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                             self->offset, self->expected_end));
+  if (self->failure == NULL)
+    barged_file_set_total (self->file, self->offset);
+
+  self->finishing = TRUE;
+  g_clear_object (&self->body);
+  if (self->fd < 0)
+    {
+      g_autoptr(GTask) run = g_steal_pointer (&self->task);
+      g_task_return_error (run, self->failure != NULL ? g_steal_pointer (&self->failure)
+                                                      : g_error_new_literal (BARGE_ERROR, BARGE_ERROR_FAILED,
+                                                                             "no temporary file"));
+      return;
+    }
+  task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
+  op = g_new0 (WriteOp, 1);
+  op->fd = self->fd;
+  op->sync = TRUE;
+  op->close = TRUE;
+  op->truncate = self->truncate_next;
+  self->fd = -1;
+  g_task_set_task_data (task, op, g_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static char *
+strong_etag (SoupMessageHeaders *headers)
+{
+  const char *etag = soup_message_headers_get_one (headers, "ETag");
+  return barged_http_etag_is_strong (etag) ? g_strdup (etag) : NULL;
+}
+
+static char *
+strong_last_modified (SoupMessageHeaders *headers)
+{
+  const char *lm = soup_message_headers_get_one (headers, "Last-Modified");
+  const char *date = soup_message_headers_get_one (headers, "Date");
+  return barged_http_last_modified_is_strong (lm, date) ? g_strdup (lm) : NULL;
+}
+
+static gboolean
+validators_differ (BargedFile *file, const char *etag, const char *last_modified)
+{
+  const char *old_etag = barged_file_get_etag (file);
+  const char *old_lm = barged_file_get_last_modified (file);
+
+  if (old_etag != NULL && etag != NULL)
+    return g_strcmp0 (old_etag, etag) != 0;
+  if (old_lm != NULL && last_modified != NULL)
+    return g_strcmp0 (old_lm, last_modified) != 0;
+  return old_etag != NULL || old_lm != NULL;
+}
+
+static void
+restart_from_zero (BargedTransfer *self, gboolean response_changed)
+{
+  barged_file_mark_restarted (self->file, response_changed);
+  self->offset = 0;
+  self->truncate_next = TRUE;
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  SoupMessageHeaders *headers;
+  g_autofree char *etag = NULL;
+  g_autofree char *last_modified = NULL;
+  guint status;
+  guint64 total = BARGE_SIZE_UNKNOWN;
+
+  if (body == NULL)
+    {
+      fail (self, barged_error_new_for_io (error, FALSE));
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+
+  status = soup_message_get_status (self->msg);
+  headers = soup_message_get_response_headers (self->msg);
+  etag = strong_etag (headers);
+  last_modified = strong_last_modified (headers);
+  g_debug ("%s: HTTP %u", barged_file_get_url (self->file), status);
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && self->offset > 0)
+    {
+      guint64 first, last;
+      const char *range = soup_message_headers_get_one (headers, "Content-Range");
+
+      if (!barged_http_parse_content_range (range, &first, &last, &total) || first != self->offset)
+        {
+          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                   "the server answered a request for bytes from %" G_GUINT64_FORMAT
+                                   " with Content-Range: %s", self->offset, range ? range : "(none)"));
+          self->eof = TRUE;
+          maybe_finish (self);
+          return;
+        }
+      /* Without a strong validator If-Range could not protect us; a new
+       * length is the one sign of a new resource left. */
+      if (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
+          total != barged_file_get_total (self->file) && self->restarts++ < MAX_RESTARTS)
+        {
+          restart_from_zero (self, TRUE);
+          send_request (self);
+          return;
+        }
+    }
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->offset > 0)
+    {
+      guint64 length;
+      const char *range = soup_message_headers_get_one (headers, "Content-Range");
+
+      if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
+          !validators_differ (self->file, etag, last_modified))
+        {
+          /* We already have every byte: a crash struck after the last write. */
+          self->expected_end = self->offset;
+          self->eof = TRUE;
+          g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+          maybe_finish (self);
+          return;
+        }
+      if (self->restarts++ < MAX_RESTARTS)
+        {
+          restart_from_zero (self, TRUE);
+          send_request (self);
+          return;
+        }
+      fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (self->offset > 0)
+        restart_from_zero (self, validators_differ (self->file, etag, last_modified));
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+        total = (guint64) soup_message_headers_get_content_length (headers);
+    }
+  else
+    {
+      const char *retry = soup_message_headers_get_one (headers, "Retry-After");
+
+      self->retry_after = barged_http_parse_retry_after (retry, g_get_real_time () / G_USEC_PER_SEC);
+      fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+
+  self->expected_end = total;
+  barged_file_set_total (self->file, total);
+  barged_file_set_validators (self->file, etag, last_modified);
+  self->body = g_steal_pointer (&body);
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  if (self->expected_end == self->offset && self->offset > 0 && !self->truncate_next)
+    self->eof = TRUE;
+  start_read (self);
+  maybe_finish (self);
+}
+
+static void
+send_request (BargedTransfer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, &error);
+  SoupMessageHeaders *headers;
+
+  if (uri == NULL)
+    {
+      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL: %s", error->message));
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+  g_clear_object (&self->msg);
+  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  headers = soup_message_get_request_headers (self->msg);
+  /* Range offsets count encoded bytes; an encoding chosen per response
+   * would make them meaningless, so ask for the bytes as stored. */
+  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+  soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
+  if (self->offset > 0)
+    {
+      const char *etag = barged_file_get_etag (self->file);
+      const char *lm = barged_file_get_last_modified (self->file);
+
+      soup_message_headers_set_range (headers, (goffset) self->offset, -1);
+      if (etag != NULL)
+        soup_message_headers_replace (headers, "If-Range", etag);
+      else if (lm != NULL)
+        soup_message_headers_replace (headers, "If-Range", lm);
+    }
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT, self->cancellable,
+                           on_sent, g_object_ref (self));
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 offset = 0;
+
+  self->fd = barged_file_access_open_temporary_finish (res, &offset, &error);
+  if (self->fd < 0)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      g_task_return_error (task, barged_error_new_for_io (error, TRUE));
+      return;
+    }
+  self->offset = offset;
+  self->last_sync = g_get_monotonic_time ();
+  barged_file_set_done (self->file, offset);
+  barged_file_set_durable (self->file, offset);
+  send_request (self);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer ours)
+{
+  g_cancellable_cancel (G_CANCELLABLE (ours));
+}
+
+void
+barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (self->task == NULL);
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, barged_transfer_run_async);
+  /* The result must say how far we got, even when cancelled. */
+  g_task_set_check_cancellable (self->task, FALSE);
+  self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      self->caller_cancellable = g_object_ref (cancellable);
+      self->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                    self->cancellable, NULL);
+    }
+  barged_file_access_open_temporary_async (self->owner, barged_file_get_temporary (self->file),
+                                           barged_file_get_durable (self->file), self->cancellable,
+                                           on_opened, g_object_ref (self));
+}
+
+gboolean
+barged_transfer_run_finish (BargedTransfer *self, GAsyncResult *res, gint64 *retry_after, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  if (retry_after != NULL)
+    *retry_after = self->retry_after;
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+BargedTransfer *
+barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner)
+{
+  BargedTransfer *self = g_object_new (BARGED_TYPE_TRANSFER, NULL);
+
+  self->session = g_object_ref (session);
+  self->file = g_object_ref (file);
+  self->owner = owner;
+  return self;
+}
+
+static void
+barged_transfer_finalize (GObject *object)
+{
+  BargedTransfer *self = BARGED_TRANSFER (object);
+
+  g_assert (self->task == NULL);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_object (&self->body);
+  g_clear_object (&self->msg);
+  if (self->caller_cancellable != NULL)
+    g_cancellable_disconnect (self->caller_cancellable, self->caller_handler);
+  g_clear_object (&self->caller_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->file);
+  g_clear_object (&self->session);
+  g_clear_error (&self->failure);
+  g_free (self->buffers[0]);
+  g_free (self->buffers[1]);
+  G_OBJECT_CLASS (barged_transfer_parent_class)->finalize (object);
+}
+
+static void
+barged_transfer_init (BargedTransfer *self)
+{
+  self->fd = -1;
+  self->retry_after = -1;
+  self->expected_end = BARGE_SIZE_UNKNOWN;
+  self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
+  self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
+}
+
+static void
+barged_transfer_class_init (BargedTransferClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_transfer_finalize;
+
+  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "barged-file.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_TRANSFER (barged_transfer_get_type ())
+G_DECLARE_FINAL_TYPE (BargedTransfer, barged_transfer, BARGED, TRANSFER, GObject)
+
+/* One download in flight: opens the temporary file as the owner, asks for
+ * the missing bytes (Range with If-Range on a strong validator), writes at
+ * an offset on a worker thread and records progress in the BargedFile.
+ *
+ * Signals: "connected" once a usable response arrived; "progress" after each
+ * write; "checkpoint" after an fdatasync, when barged_file_get_durable()
+ * moved and may be recorded. */
+
+BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner);
+
+void barged_transfer_run_async (BargedTransfer *self,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+/* On failure the error is in the BARGE_ERROR domain; Retry-After, when the
+ * server sent one, is in @retry_after (seconds, else -1). */
+gboolean barged_transfer_run_finish (BargedTransfer *self,
+                                     GAsyncResult *res,
+                                     gint64 *retry_after,
+                                     GError **error);
+
+/* How many bytes may be written between two fdatasync calls: the bound on
+ * what a crash makes the daemon fetch again. */
+#define BARGED_TRANSFER_CHECKPOINT_BYTES (32 * 1024 * 1024)
+#define BARGED_TRANSFER_BUFFER_SIZE (256 * 1024)
+
+G_END_DECLS

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include "barge-error.h"
+
+/* One table maps every BargeError to its D-Bus name, both ways; the daemon
+ * and the client library share it, so a name cannot drift between them. */
+static const GDBusErrorEntry barge_error_entries[] = {
+  { BARGE_ERROR_FAILED, BARGE_DBUS_ERROR_PREFIX "Failed" },
+  { BARGE_ERROR_INVALID_ARGUMENT, BARGE_DBUS_ERROR_PREFIX "InvalidArgument" },
+  { BARGE_ERROR_INVALID_STATE, BARGE_DBUS_ERROR_PREFIX "InvalidState" },
+  { BARGE_ERROR_NOT_FOUND, BARGE_DBUS_ERROR_PREFIX "NotFound" },
+  { BARGE_ERROR_EMPTY, BARGE_DBUS_ERROR_PREFIX "Empty" },
+  { BARGE_ERROR_ACCESS_DENIED, BARGE_DBUS_ERROR_PREFIX "AccessDenied" },
+  { BARGE_ERROR_NOT_SUPPORTED, BARGE_DBUS_ERROR_PREFIX "NotSupported" },
+  { BARGE_ERROR_TOO_MANY_FILES, BARGE_DBUS_ERROR_PREFIX "TooManyFiles" },
+  { BARGE_ERROR_TOO_MANY_JOBS, BARGE_DBUS_ERROR_PREFIX "TooManyJobs" },
+  { BARGE_ERROR_STRING_TOO_LONG, BARGE_DBUS_ERROR_PREFIX "StringTooLong" },
+  { BARGE_ERROR_TOO_LARGE, BARGE_DBUS_ERROR_PREFIX "TooLarge" },
+  { BARGE_ERROR_CANCELLED, BARGE_DBUS_ERROR_PREFIX "Cancelled" },
+  { BARGE_ERROR_LOCAL_FILE, BARGE_DBUS_ERROR_PREFIX "LocalFile" },
+  { BARGE_ERROR_DISK_FULL, BARGE_DBUS_ERROR_PREFIX "DiskFull" },
+  { BARGE_ERROR_REMOTE_NOT_FOUND, BARGE_DBUS_ERROR_PREFIX "RemoteNotFound" },
+  { BARGE_ERROR_REMOTE_ACCESS_DENIED, BARGE_DBUS_ERROR_PREFIX "RemoteAccessDenied" },
+  { BARGE_ERROR_PROXY_AUTH_REQUIRED, BARGE_DBUS_ERROR_PREFIX "ProxyAuthRequired" },
+  { BARGE_ERROR_HTTP_CLIENT_ERROR, BARGE_DBUS_ERROR_PREFIX "HttpClientError" },
+  { BARGE_ERROR_HTTP_SERVER_ERROR, BARGE_DBUS_ERROR_PREFIX "HttpServerError" },
+  { BARGE_ERROR_INVALID_SERVER_RESPONSE, BARGE_DBUS_ERROR_PREFIX "InvalidServerResponse" },
+  { BARGE_ERROR_CONNECT_FAILURE, BARGE_DBUS_ERROR_PREFIX "ConnectFailure" },
+  { BARGE_ERROR_HOST_NOT_FOUND, BARGE_DBUS_ERROR_PREFIX "HostNotFound" },
+  { BARGE_ERROR_CONNECTION_CLOSED, BARGE_DBUS_ERROR_PREFIX "ConnectionClosed" },
+  { BARGE_ERROR_TIMED_OUT, BARGE_DBUS_ERROR_PREFIX "TimedOut" },
+  { BARGE_ERROR_TLS_FAILURE, BARGE_DBUS_ERROR_PREFIX "TlsFailure" },
+  { BARGE_ERROR_NETWORK_DISCONNECTED, BARGE_DBUS_ERROR_PREFIX "NetworkDisconnected" },
+  { BARGE_ERROR_NO_PROGRESS, BARGE_DBUS_ERROR_PREFIX "NoProgress" },
+  { BARGE_ERROR_REMOTE_FILE_CHANGED, BARGE_DBUS_ERROR_PREFIX "RemoteFileChanged" },
+  { BARGE_ERROR_TOO_MANY_REDIRECTS, BARGE_DBUS_ERROR_PREFIX "TooManyRedirects" },
+  { BARGE_ERROR_TOO_MANY_REQUESTS, BARGE_DBUS_ERROR_PREFIX "TooManyRequests" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (barge_error_entries) == BARGE_ERROR_N_CODES);
+
+/**
+ * barge_error_quark:
+ *
+ * The quark of #BARGE_ERROR, registered with GDBus so that D-Bus errors of
+ * Barge arrive as #GError of this domain.
+ *
+ * Returns: the error quark
+ */
+GQuark
+barge_error_quark (void)
+{
+  static gsize quark = 0;
+
+  g_dbus_error_register_error_domain ("barge-error-quark", &quark,
+                                      barge_error_entries,
+                                      G_N_ELEMENTS (barge_error_entries));
+  return (GQuark) quark;
+}
+
+/**
+ * barge_error_to_dbus_name:
+ * @code: a #BargeError
+ *
+ * Gets the D-Bus error name that @code travels as, such as
+ * `org.freedesktop.Barge1.Error.NotFound`.
+ *
+ * Returns: (nullable): the D-Bus error name of @code, or %NULL for an unknown code
+ */
+const char *
+barge_error_to_dbus_name (BargeError code)
+{
+  if ((guint) code >= G_N_ELEMENTS (barge_error_entries))
+    return NULL;
+  return barge_error_entries[code].dbus_error_name;
+}
+
+/**
+ * barge_error_from_dbus_name:
+ * @name: a D-Bus error name such as `org.freedesktop.Barge1.Error.NotFound`
+ * @code: (out) (optional): the matching #BargeError
+ *
+ * Finds the #BargeError code of a D-Bus error name, for example the one in
+ * [property@Barge.Job:error-name].
+ *
+ * Returns: %TRUE if @name is one of Barge's D-Bus error names
+ */
+gboolean
+barge_error_from_dbus_name (const char *name, BargeError *code)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (barge_error_entries); i++)
+    {
+      if (g_strcmp0 (barge_error_entries[i].dbus_error_name, name) == 0)
+        {
+          if (code != NULL)
+            *code = barge_error_entries[i].error_code;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

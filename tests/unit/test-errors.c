@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "barged-errors.h"
+
+static void
+test_every_code_named_and_described (void)
+{
+  for (guint code = 0; code < BARGE_ERROR_N_CODES; code++)
+    {
+      const char *name = barge_error_to_dbus_name (code);
+      BargeError back;
+
+      g_assert_nonnull (name);
+      g_assert_true (g_str_has_prefix (name, BARGE_DBUS_ERROR_PREFIX));
+      g_assert_true (barge_error_from_dbus_name (name, &back));
+      g_assert_cmpint (back, ==, code);
+      g_assert_nonnull (barged_error_get_description (name));
+    }
+  g_assert_null (barge_error_to_dbus_name (BARGE_ERROR_N_CODES));
+  g_assert_null (barged_error_get_description ("org.freedesktop.Barge1.Error.NoSuchThing"));
+}
+
+static void
+test_dbus_roundtrip (void)
+{
+  g_autoptr(GError) remote = NULL;
+
+  /* The domain is registered on first use of BARGE_ERROR; from then on a
+   * remote error comes back as the same code. */
+  g_assert_cmpuint (BARGE_ERROR, !=, 0);
+  remote = g_dbus_error_new_for_dbus_error ("org.freedesktop.Barge1.Error.Empty", "no files");
+  g_assert_error (remote, BARGE_ERROR, BARGE_ERROR_EMPTY);
+}
+
+static void
+test_http_mapping (void)
+{
+  const struct { guint status; BargeError code; BargeErrorContext context; gboolean transient; } cases[] = {
+    { 404, BARGE_ERROR_REMOTE_NOT_FOUND, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 410, BARGE_ERROR_REMOTE_NOT_FOUND, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 401, BARGE_ERROR_REMOTE_ACCESS_DENIED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 403, BARGE_ERROR_REMOTE_ACCESS_DENIED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 407, BARGE_ERROR_PROXY_AUTH_REQUIRED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 408, BARGE_ERROR_TIMED_OUT, BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT, TRUE },
+    { 429, BARGE_ERROR_TOO_MANY_REQUESTS, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE },
+    { 400, BARGE_ERROR_HTTP_CLIENT_ERROR, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+    { 500, BARGE_ERROR_HTTP_SERVER_ERROR, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE },
+    { 503, BARGE_ERROR_HTTP_SERVER_ERROR, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE },
+    { 310, BARGE_ERROR_TOO_MANY_REDIRECTS, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = barged_error_new_for_http_status (cases[i].status, NULL);
+      g_autofree char *status = g_strdup_printf ("%u", cases[i].status);
+
+      g_assert_error (error, BARGE_ERROR, (gint) cases[i].code);
+      /* The status stays readable in the message. */
+      g_assert_nonnull (strstr (error->message, status));
+      g_assert_cmpint (barged_error_get_context (error), ==, cases[i].context);
+      g_assert_cmpint (barged_error_is_transient (error), ==, cases[i].transient);
+    }
+}
+
+static void
+test_io_mapping (void)
+{
+  struct { GQuark domain; int code; gboolean local; BargeError expected; } cases[] = {
+    { G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, FALSE, BARGE_ERROR_CONNECT_FAILURE },
+    { G_IO_ERROR, G_IO_ERROR_TIMED_OUT, FALSE, BARGE_ERROR_TIMED_OUT },
+    { G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, FALSE, BARGE_ERROR_CONNECTION_CLOSED },
+    { G_IO_ERROR, G_IO_ERROR_NO_SPACE, TRUE, BARGE_ERROR_DISK_FULL },
+    { G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, TRUE, BARGE_ERROR_LOCAL_FILE },
+    { 0, G_RESOLVER_ERROR_NOT_FOUND, FALSE, BARGE_ERROR_HOST_NOT_FOUND },
+    { 0, G_TLS_ERROR_BAD_CERTIFICATE, FALSE, BARGE_ERROR_TLS_FAILURE },
+  };
+
+  cases[5].domain = G_RESOLVER_ERROR;
+  cases[6].domain = G_TLS_ERROR;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) in = g_error_new_literal (cases[i].domain, cases[i].code, "x");
+      g_autoptr(GError) out = barged_error_new_for_io (in, cases[i].local);
+
+      g_assert_error (out, BARGE_ERROR, (gint) cases[i].expected);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/errors/named-and-described", test_every_code_named_and_described);
+  g_test_add_func ("/errors/dbus-roundtrip", test_dbus_roundtrip);
+  g_test_add_func ("/errors/http", test_http_mapping);
+  g_test_add_func ("/errors/io", test_io_mapping);
+  return g_test_run ();
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "barged-http.h"
+
+static void
+test_content_range (void)
+{
+  guint64 first, last, length;
+
+  g_assert_true (barged_http_parse_content_range ("bytes 100-199/1000", &first, &last, &length));
+  g_assert_cmpuint (first, ==, 100);
+  g_assert_cmpuint (last, ==, 199);
+  g_assert_cmpuint (length, ==, 1000);
+
+  g_assert_true (barged_http_parse_content_range ("bytes 0-0/*", &first, &last, &length));
+  g_assert_cmpuint (length, ==, G_MAXUINT64);
+
+  g_assert_true (barged_http_parse_content_range ("BYTES 5-9/10", &first, &last, &length));
+  g_assert_true (barged_http_parse_content_range ("bytes 18446744073709551613-18446744073709551613/18446744073709551614",
+                                                  &first, &last, &length));
+
+  /* last < first, length <= last, junk, missing parts, overflow */
+  g_assert_false (barged_http_parse_content_range ("bytes 200-100/1000", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes 0-999/999", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes 0-x/10", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes -5/10", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes 0-5", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("items 0-5/10", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes */10", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range ("bytes 0-1/99999999999999999999999", &first, &last, &length));
+  g_assert_false (barged_http_parse_content_range (NULL, &first, &last, &length));
+}
+
+static void
+test_unsatisfied_range (void)
+{
+  guint64 length = 0;
+
+  g_assert_true (barged_http_parse_unsatisfied_range ("bytes */4096", &length));
+  g_assert_cmpuint (length, ==, 4096);
+  g_assert_false (barged_http_parse_unsatisfied_range ("bytes 0-1/4096", &length));
+  g_assert_false (barged_http_parse_unsatisfied_range ("bytes */", &length));
+  g_assert_false (barged_http_parse_unsatisfied_range (NULL, &length));
+}
+
+static void
+test_validators (void)
+{
+  g_assert_true (barged_http_etag_is_strong ("\"abc\""));
+  g_assert_true (barged_http_etag_is_strong ("\"\""));
+  g_assert_false (barged_http_etag_is_strong ("W/\"abc\""));
+  g_assert_false (barged_http_etag_is_strong ("abc"));
+  g_assert_false (barged_http_etag_is_strong ("\""));
+  g_assert_false (barged_http_etag_is_strong (NULL));
+
+  g_assert_true (barged_http_last_modified_is_strong ("Sat, 21 Nov 2026 10:00:00 GMT",
+                                                      "Sat, 21 Nov 2026 10:00:01 GMT"));
+  /* Modified in the same second as the response: could change again unseen. */
+  g_assert_false (barged_http_last_modified_is_strong ("Sat, 21 Nov 2026 10:00:00 GMT",
+                                                       "Sat, 21 Nov 2026 10:00:00 GMT"));
+  g_assert_false (barged_http_last_modified_is_strong ("Sat, 21 Nov 2026 10:00:00 GMT", NULL));
+  g_assert_false (barged_http_last_modified_is_strong ("garbage", "Sat, 21 Nov 2026 10:00:01 GMT"));
+}
+
+static void
+test_retry_after (void)
+{
+  gint64 now = 1795000000;    /* 2026-11-18 */
+
+  g_assert_cmpint (barged_http_parse_retry_after ("120", now), ==, 120);
+  g_assert_cmpint (barged_http_parse_retry_after (" 7 ", now), ==, 7);
+  g_assert_cmpint (barged_http_parse_retry_after ("-1", now), ==, -1);
+  g_assert_cmpint (barged_http_parse_retry_after ("soon", now), ==, -1);
+  g_assert_cmpint (barged_http_parse_retry_after (NULL, now), ==, -1);
+  g_assert_cmpint (barged_http_parse_retry_after ("99999999999", now), ==, G_MAXINT32);
+  /* An HTTP-date 90 s after now, and one in the past (no wait). */
+  {
+    g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now + 90);
+    g_autofree char *date = g_date_time_format (when, "%a, %d %b %Y %H:%M:%S GMT");
+    g_assert_cmpint (barged_http_parse_retry_after (date, now), ==, 90);
+    g_assert_cmpint (barged_http_parse_retry_after (date, now + 1000), ==, 0);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/http/content-range", test_content_range);
+  g_test_add_func ("/http/unsatisfied-range", test_unsatisfied_range);
+  g_test_add_func ("/http/validators", test_validators);
+  g_test_add_func ("/http/retry-after", test_retry_after);
+  return g_test_run ();
+}
