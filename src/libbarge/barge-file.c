@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include "barge-private.h"
+
+/**
+ * BargeFile:
+ *
+ * One file of a [class@Barge.Job]: where it comes from, where it goes, and
+ * how far it is (BITS `BG_FILE_PROGRESS`).
+ *
+ * A `BargeFile` mirrors the `org.freedesktop.Barge1.File` object of the
+ * daemon; each property emits [signal@GObject.Object::notify] when the daemon
+ * announces a change. Files are obtained with [method@Barge.Job.get_files].
+ */
+
+struct _BargeFile
+{
+  GObject parent_instance;
+
+  BargeDBusFile *proxy;
+  gulong properties_changed_id;
+
+  /* Progress (ttb) split up, so that notify fires only for the part that moved. */
+  guint64 bytes_total;
+  guint64 bytes_transferred;
+  gboolean completed;
+};
+
+G_DEFINE_FINAL_TYPE (BargeFile, barge_file, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_OBJECT_PATH,
+  PROP_REMOTE_URL,
+  PROP_LOCAL_PATH,
+  PROP_TEMPORARY_PATH,
+  PROP_BYTES_TOTAL,
+  PROP_BYTES_TRANSFERRED,
+  PROP_COMPLETED,
+  PROP_HAS_RESTARTED,
+  PROP_HAS_RESPONSE_CHANGED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+nonnull (const char *str)
+{
+  return str != NULL ? str : "";
+}
+
+static void
+barge_file_load_progress (BargeFile *self)
+{
+  GVariant *progress = barge_dbus_file_get_progress (self->proxy);
+
+  /* Until the daemon has told us anything, the size is simply not known. */
+  self->bytes_total = BARGE_SIZE_UNKNOWN;
+  self->bytes_transferred = 0;
+  self->completed = FALSE;
+  if (progress != NULL && g_variant_is_of_type (progress, G_VARIANT_TYPE ("(ttb)")))
+    g_variant_get (progress, "(ttb)", &self->bytes_total, &self->bytes_transferred, &self->completed);
+}
+
+static void
+barge_file_property_changed (BargeFile *self, const char *name)
+{
+  if (g_str_equal (name, "RemoteUrl"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_URL]);
+  else if (g_str_equal (name, "LocalPath"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_PATH]);
+  else if (g_str_equal (name, "TemporaryPath"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPORARY_PATH]);
+  else if (g_str_equal (name, "HasRestarted"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_RESTARTED]);
+  else if (g_str_equal (name, "HasResponseChanged"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_RESPONSE_CHANGED]);
+  else if (g_str_equal (name, "Progress"))
+    {
+      guint64 old_total = self->bytes_total;
+      guint64 old_transferred = self->bytes_transferred;
+      gboolean old_completed = self->completed;
+
+      barge_file_load_progress (self);
+      if (old_total != self->bytes_total)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
+      if (old_transferred != self->bytes_transferred)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TRANSFERRED]);
+      if (old_completed != self->completed)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETED]);
+    }
+}
+
+static void
+on_proxy_properties_changed (GDBusProxy *proxy,
+                             GVariant *changed,
+                             const char * const *invalidated,
+                             gpointer user_data)
+{
+  BargeFile *self = BARGE_FILE (user_data);
+  GVariantIter iter;
+  const char *name;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_variant_iter_init (&iter, changed);
+  while (g_variant_iter_next (&iter, "{&sv}", &name, NULL))
+    barge_file_property_changed (self, name);
+  for (guint i = 0; invalidated != NULL && invalidated[i] != NULL; i++)
+    barge_file_property_changed (self, invalidated[i]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+barge_file_dispose (GObject *object)
+{
+  BargeFile *self = BARGE_FILE (object);
+
+  if (self->proxy != NULL)
+    g_clear_signal_handler (&self->properties_changed_id, self->proxy);
+  g_clear_object (&self->proxy);
+
+  G_OBJECT_CLASS (barge_file_parent_class)->dispose (object);
+}
+
+static void
+barge_file_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  BargeFile *self = BARGE_FILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OBJECT_PATH:
+      g_value_set_string (value, barge_file_get_object_path (self));
+      break;
+    case PROP_REMOTE_URL:
+      g_value_set_string (value, barge_file_get_remote_url (self));
+      break;
+    case PROP_LOCAL_PATH:
+      g_value_set_string (value, barge_file_get_local_path (self));
+      break;
+    case PROP_TEMPORARY_PATH:
+      g_value_set_string (value, barge_file_get_temporary_path (self));
+      break;
+    case PROP_BYTES_TOTAL:
+      g_value_set_uint64 (value, self->bytes_total);
+      break;
+    case PROP_BYTES_TRANSFERRED:
+      g_value_set_uint64 (value, self->bytes_transferred);
+      break;
+    case PROP_COMPLETED:
+      g_value_set_boolean (value, self->completed);
+      break;
+    case PROP_HAS_RESTARTED:
+      g_value_set_boolean (value, barge_file_get_has_restarted (self));
+      break;
+    case PROP_HAS_RESPONSE_CHANGED:
+      g_value_set_boolean (value, barge_file_get_has_response_changed (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+barge_file_class_init (BargeFileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = barge_file_dispose;
+  object_class->get_property = barge_file_get_property;
+
+  /**
+   * BargeFile:object-path:
+   *
+   * The D-Bus object path of the file, `/org/freedesktop/Barge1/jobs/ID/files/N`.
+   */
+  properties[PROP_OBJECT_PATH] =
+    g_param_spec_string ("object-path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:remote-url:
+   *
+   * The http or https URL of the file.
+   */
+  properties[PROP_REMOTE_URL] =
+    g_param_spec_string ("remote-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:local-path:
+   *
+   * The absolute path the file gets when the job is completed.
+   */
+  properties[PROP_LOCAL_PATH] =
+    g_param_spec_string ("local-path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:temporary-path:
+   *
+   * The hidden file in the destination folder that receives the data until
+   * the job is completed.
+   */
+  properties[PROP_TEMPORARY_PATH] =
+    g_param_spec_string ("temporary-path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:bytes-total:
+   *
+   * The size of the file in bytes, or %BARGE_SIZE_UNKNOWN while it is not known.
+   */
+  properties[PROP_BYTES_TOTAL] =
+    g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, BARGE_SIZE_UNKNOWN,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:bytes-transferred:
+   *
+   * How many bytes of the file have been transferred.
+   */
+  properties[PROP_BYTES_TRANSFERRED] =
+    g_param_spec_uint64 ("bytes-transferred", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:completed:
+   *
+   * Whether the file is complete, that is, available under
+   * [property@Barge.File:local-path].
+   */
+  properties[PROP_COMPLETED] =
+    g_param_spec_boolean ("completed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:has-restarted:
+   *
+   * %TRUE in the first progress report after the transfer of this file had
+   * to start again from byte 0, %FALSE again after that report.
+   */
+  properties[PROP_HAS_RESTARTED] =
+    g_param_spec_boolean ("has-restarted", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:has-response-changed:
+   *
+   * %TRUE in the first progress report after the server answered with a
+   * resource that differs from the one partly downloaded, %FALSE again after
+   * that report.
+   */
+  properties[PROP_HAS_RESPONSE_CHANGED] =
+    g_param_spec_boolean ("has-response-changed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+barge_file_init (BargeFile *self)
+{
+  self->bytes_total = BARGE_SIZE_UNKNOWN;
+}
+
+/* The proxy is set here rather than through a construct property, so that
+ * the private BargeDBus type never shows up in the GIR. */
+BargeFile *
+_barge_file_new (BargeDBusFile *proxy)
+{
+  BargeFile *self;
+
+  g_return_val_if_fail (BARGE_DBUS_IS_FILE (proxy), NULL);
+
+  self = g_object_new (BARGE_TYPE_FILE, NULL);
+  self->proxy = g_object_ref (proxy);
+  barge_file_load_progress (self);
+  self->properties_changed_id =
+    g_signal_connect (self->proxy, "g-properties-changed",
+                      G_CALLBACK (on_proxy_properties_changed), self);
+  return self;
+}
+
+/**
+ * barge_file_get_object_path:
+ * @file: a #BargeFile
+ *
+ * Gets the D-Bus object path of @file.
+ *
+ * Returns: the object path
+ */
+const char *
+barge_file_get_object_path (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (file->proxy));
+}
+
+/**
+ * barge_file_get_remote_url:
+ * @file: a #BargeFile
+ *
+ * Gets the URL @file is transferred from.
+ *
+ * Returns: the URL, or "" if the daemon has not said
+ */
+const char *
+barge_file_get_remote_url (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return nonnull (barge_dbus_file_get_remote_url (file->proxy));
+}
+
+/**
+ * barge_file_get_local_path:
+ * @file: a #BargeFile
+ *
+ * Gets the path @file gets when its job is completed.
+ *
+ * Returns: the absolute path, or "" if the daemon has not said
+ */
+const char *
+barge_file_get_local_path (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return nonnull (barge_dbus_file_get_local_path (file->proxy));
+}
+
+/**
+ * barge_file_get_temporary_path:
+ * @file: a #BargeFile
+ *
+ * Gets the hidden file that receives the data until the job is completed.
+ *
+ * Returns: the absolute path, or "" if there is none
+ */
+const char *
+barge_file_get_temporary_path (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return nonnull (barge_dbus_file_get_temporary_path (file->proxy));
+}
+
+/**
+ * barge_file_get_bytes_total:
+ * @file: a #BargeFile
+ *
+ * Gets the size of @file.
+ *
+ * Returns: the size in bytes, or %BARGE_SIZE_UNKNOWN
+ */
+guint64
+barge_file_get_bytes_total (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), BARGE_SIZE_UNKNOWN);
+
+  return file->bytes_total;
+}
+
+/**
+ * barge_file_get_bytes_transferred:
+ * @file: a #BargeFile
+ *
+ * Gets how many bytes of @file have been transferred.
+ *
+ * Returns: the bytes transferred
+ */
+guint64
+barge_file_get_bytes_transferred (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), 0);
+
+  return file->bytes_transferred;
+}
+
+/**
+ * barge_file_get_completed:
+ * @file: a #BargeFile
+ *
+ * Checks whether @file is complete, that is, available under its local path.
+ *
+ * Returns: %TRUE if the file is complete
+ */
+gboolean
+barge_file_get_completed (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
+
+  return file->completed;
+}
+
+/**
+ * barge_file_get_has_restarted:
+ * @file: a #BargeFile
+ *
+ * Checks whether the transfer of @file had to start again from byte 0 since
+ * the previous progress report.
+ *
+ * Returns: the value of [property@Barge.File:has-restarted]
+ */
+gboolean
+barge_file_get_has_restarted (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
+
+  return barge_dbus_file_get_has_restarted (file->proxy);
+}
+
+/**
+ * barge_file_get_has_response_changed:
+ * @file: a #BargeFile
+ *
+ * Checks whether the server's resource changed since the previous progress
+ * report.
+ *
+ * Returns: the value of [property@Barge.File:has-response-changed]
+ */
+gboolean
+barge_file_get_has_response_changed (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
+
+  return barge_dbus_file_get_has_response_changed (file->proxy);
+}

@@ -1,0 +1,443 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The Barge-1.0 GIR from Python, against a real barged.
+
+Each test of BargeDaemonTest gets a private dbus-daemon, a barged on it with
+its own state folder, and a loopback HTTP server serving two files of random
+bytes; the test then drives the daemon through gi.repository.Barge only.
+The path of barged comes from the environment variable BARGED (set by meson);
+without it the daemon tests are skipped.
+"""
+
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import gi
+
+gi.require_version('Barge', '1.0')
+gi.require_version('Gio', '2.0')
+from gi.repository import Barge, Gio, GLib  # noqa: E402
+
+BARGED = os.environ.get('BARGED', '')
+
+# Every wait in this file is bounded by this many seconds.
+TIMEOUT = 30
+
+FILE_SIZES = {'big.bin': 3 * 1024 * 1024, 'small.bin': 1024 * 1024}
+
+# The D-Bus contract (architecture.md, part A): the GEnum nicks are exactly these.
+DBUS_JOB_TYPES = ['download', 'upload', 'upload-reply']
+DBUS_JOB_STATES = ['queued', 'connecting', 'transferring', 'suspended', 'error',
+                   'transient-error', 'transferred', 'acknowledged', 'cancelled']
+DBUS_PRIORITIES = ['foreground', 'high', 'normal', 'low']
+DBUS_ERROR_CONTEXTS = ['none', 'unknown', 'general-queue-manager',
+                       'queue-manager-notification', 'local-file', 'remote-file',
+                       'general-transport', 'remote-application']
+
+BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+'''
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 16), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def child_command(argv):
+    """Makes the child die with this process, so that a test runner killing
+    us on timeout leaves no daemon behind (the cleanups handle the rest)."""
+    setpriv = shutil.which('setpriv')
+    if setpriv is None:
+        return argv
+    return [setpriv, '--pdeathsig', 'TERM', '--'] + argv
+
+
+def child_environment():
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith('_proxy')}
+    # Loopback downloads need no proxy lookups (environment.md, gotcha 1).
+    env['GIO_USE_PROXY_RESOLVER'] = 'dummy'
+    env['GSETTINGS_BACKEND'] = 'memory'
+    return env
+
+
+def stop_process(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class EnumTest(unittest.TestCase):
+    """The parts of the library that need no daemon."""
+
+    def check_enum(self, enum_type, to_string, from_string, dbus_strings):
+        values = sorted(enum_type.__enum_values__.values(), key=int)
+        self.assertEqual([v.value_nick for v in values], dbus_strings)
+        for value, string in zip(values, dbus_strings):
+            self.assertEqual(to_string(value), string)
+            self.assertEqual(from_string(string), (True, value))
+        self.assertFalse(from_string('no-such-value')[0])
+
+    def test_enum_nicks_are_dbus_strings(self):
+        self.assertEqual(Barge.JobState.TRANSIENT_ERROR.value_nick, 'transient-error')
+        self.assertEqual(Barge.JobType.UPLOAD_REPLY.value_nick, 'upload-reply')
+        self.assertEqual(Barge.ErrorContext.GENERAL_QUEUE_MANAGER.value_nick,
+                         'general-queue-manager')
+        self.check_enum(Barge.JobType, Barge.job_type_to_string,
+                        Barge.job_type_from_string, DBUS_JOB_TYPES)
+        self.check_enum(Barge.JobState, Barge.job_state_to_string,
+                        Barge.job_state_from_string, DBUS_JOB_STATES)
+        self.check_enum(Barge.JobPriority, Barge.job_priority_to_string,
+                        Barge.job_priority_from_string, DBUS_PRIORITIES)
+        self.check_enum(Barge.ErrorContext, Barge.error_context_to_string,
+                        Barge.error_context_from_string, DBUS_ERROR_CONTEXTS)
+
+    def test_final_states(self):
+        final = [s for s in Barge.JobState.__enum_values__.values()
+                 if Barge.job_state_is_final(s)]
+        self.assertEqual(sorted(final, key=int),
+                         [Barge.JobState.ACKNOWLEDGED, Barge.JobState.CANCELLED])
+
+    def test_error_names(self):
+        self.assertEqual(Barge.error_to_dbus_name(Barge.Error.EMPTY),
+                         'org.freedesktop.Barge1.Error.Empty')
+        self.assertEqual(Barge.error_from_dbus_name('org.freedesktop.Barge1.Error.NotFound'),
+                         (True, Barge.Error.NOT_FOUND))
+        self.assertFalse(Barge.error_from_dbus_name('org.example.Nope')[0])
+        self.assertEqual(GLib.quark_to_string(Barge.error_quark()), 'barge-error-quark')
+
+    def test_progress(self):
+        self.assertEqual(Barge.SIZE_UNKNOWN, 2 ** 64 - 1)
+        unknown = Barge.Progress.new(Barge.SIZE_UNKNOWN, 10, 2, 0)
+        self.assertFalse(unknown.is_total_known())
+        self.assertEqual(unknown.get_fraction(), -1.0)
+        quarter = Barge.Progress.new(400, 100, 2, 1)
+        self.assertTrue(quarter.is_total_known())
+        self.assertEqual(quarter.get_fraction(), 0.25)
+        self.assertEqual((quarter.get_bytes_total(), quarter.get_bytes_transferred(),
+                          quarter.get_files_total(), quarter.get_files_transferred()),
+                         (400, 100, 2, 1))
+        self.assertEqual(Barge.Progress.new(0, 0, 0, 0).get_fraction(), 0.0)
+        self.assertEqual(Barge.Progress.new(0, 0, 1, 1).get_fraction(), 1.0)
+
+
+@unittest.skipUnless(BARGED, 'BARGED is not set')
+class BargeDaemonTest(unittest.TestCase):
+
+    def setUp(self):
+        # Cleanups run even when setUp fails half-way, and in reverse order.
+        self.tmp = tempfile.mkdtemp(prefix='barge-gi-')
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.serve_dir = os.path.join(self.tmp, 'serve')
+        self.dest_dir = os.path.join(self.tmp, 'dest')
+        self.state_dir = os.path.join(self.tmp, 'state')
+        for d in (self.serve_dir, self.dest_dir, self.state_dir):
+            os.mkdir(d)
+
+        self.sums = {}
+        for name, size in FILE_SIZES.items():
+            data = os.urandom(size)
+            with open(os.path.join(self.serve_dir, name), 'wb') as f:
+                f.write(data)
+            self.sums[name] = hashlib.sha256(data).hexdigest()
+
+        # Processes first, before this test starts any thread of its own.
+        self.start_bus()
+        self.start_barged()
+        self.start_http()
+
+        self.connection = Gio.DBusConnection.new_for_address_sync(
+            self.bus_address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.addCleanup(self.connection.close_sync, None)
+        self.wait_for_name()
+
+        self.client = Barge.Client.new_for_connection_sync(self.connection, None)
+        # Drops the client (and its jobs) before the connection closes.
+        self.addCleanup(delattr, self, 'client')
+        self.removed = []
+        self.client.connect('job-removed',
+                            lambda client, job, state: self.removed.append(
+                                (job.get_object_path(), state)))
+
+    def start_bus(self):
+        config = os.path.join(self.tmp, 'bus.conf')
+        with open(config, 'w') as f:
+            f.write(BUS_CONFIG.format(dir=self.tmp))
+        self.bus = subprocess.Popen(
+            child_command(['dbus-daemon', '--config-file=' + config,
+                           '--nofork', '--print-address=1']),
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(stop_process, self.bus)
+        self.addCleanup(self.bus.stdout.close)
+        self.bus_address = self.bus.stdout.readline().strip()
+        self.assertTrue(self.bus_address, 'dbus-daemon printed no address')
+
+    def start_barged(self):
+        self.barged_log_path = os.path.join(self.tmp, 'barged.log')
+        self.barged_log = open(self.barged_log_path, 'w')
+        self.addCleanup(self.barged_log.close)
+        self.barged = subprocess.Popen(
+            child_command([BARGED, '--session', '--address=' + self.bus_address,
+                           '--state-dir=' + self.state_dir, '--idle-timeout=0',
+                           '--verbose']),
+            stdout=self.barged_log, stderr=subprocess.STDOUT,
+            env=child_environment())
+        self.barged_should_run = True
+        self.addCleanup(stop_process, self.barged)
+
+    def start_http(self):
+        handler = functools.partial(QuietHandler, directory=self.serve_dir)
+        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join, 5)
+        self.addCleanup(self.httpd.server_close)
+        self.addCleanup(self.httpd.shutdown)
+        self.base_url = 'http://127.0.0.1:%d/' % self.httpd.server_address[1]
+
+    def barged_output(self):
+        self.barged_log.flush()
+        with open(self.barged_log_path) as f:
+            return f.read()[-4000:]
+
+    def check_barged_alive(self):
+        if self.barged_should_run and self.barged.poll() is not None:
+            self.fail('barged exited with %d:\n%s' % (self.barged.returncode,
+                                                      self.barged_output()))
+
+    def wait_for_name(self):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            reply = self.connection.call_sync(
+                'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+                'NameHasOwner', GLib.Variant('(s)', ('org.freedesktop.Barge1',)),
+                GLib.VariantType('(b)'), Gio.DBusCallFlags.NONE, -1, None)
+            if reply.unpack()[0]:
+                return
+            self.check_barged_alive()
+            if time.monotonic() > deadline:
+                self.fail('barged did not take its bus name')
+            time.sleep(0.05)
+
+    def run_until(self, predicate, what):
+        """Runs the main loop until predicate() is true, at most TIMEOUT s."""
+        context = GLib.MainContext.default()
+        deadline = time.monotonic() + TIMEOUT
+        # Wakes the loop up now and then, so the deadline is seen.
+        tick = GLib.timeout_add(50, lambda: GLib.SOURCE_CONTINUE)
+        try:
+            while not predicate():
+                self.check_barged_alive()
+                if time.monotonic() > deadline:
+                    self.fail('timed out waiting for %s; barged said:\n%s'
+                              % (what, self.barged_output()))
+                context.iteration(True)
+        finally:
+            GLib.source_remove(tick)
+
+    def run_async(self, start, finish):
+        """Calls start(callback) and returns finish(result) once it came."""
+        results = []
+        start(lambda source, result, *args: results.append(result))
+        self.run_until(lambda: results, 'an async call')
+        return finish(results[0])
+
+    def test_download_two_files(self):
+        names = sorted(FILE_SIZES)
+        urls = [self.base_url + name for name in names]
+        paths = [os.path.join(self.dest_dir, name) for name in names]
+
+        job = self.client.create_job_sync('gi test', Barge.JobType.DOWNLOAD, None, None)
+        self.assertEqual(job.get_job_type(), Barge.JobType.DOWNLOAD)
+        self.assertEqual(job.get_state(), Barge.JobState.SUSPENDED)
+        self.assertEqual(job.props.state, Barge.JobState.SUSPENDED)
+        self.assertEqual(job.get_display_name(), 'gi test')
+        self.assertEqual(job.get_owner(), os.getuid())
+        self.assertIs(self.client.lookup_job(job.get_id()), job)
+        self.assertIs(self.client.lookup_job(job.get_object_path()), job)
+        self.assertIn(job, self.client.get_jobs())
+
+        transferred = []
+        file_transferred = []
+        states = []
+        job.connect('transferred', lambda job: transferred.append(True))
+        job.connect('file-transferred', lambda job, f: file_transferred.append(f))
+        job.connect('notify::state', lambda job, pspec: states.append(job.get_state()))
+
+        job.add_files_sync(urls, paths, None)
+        self.run_until(lambda: len(job.get_files()) == 2, 'the file objects')
+        files = job.get_files()
+        self.assertEqual([f.get_remote_url() for f in files], urls)
+        self.assertEqual([f.get_local_path() for f in files], paths)
+
+        job.resume_sync(None)
+        self.run_until(lambda: transferred and job.get_state() == Barge.JobState.TRANSFERRED
+                       or job.get_state() == Barge.JobState.ERROR,
+                       'the job to be transferred')
+        self.assertEqual(job.get_state(), Barge.JobState.TRANSFERRED,
+                         'job failed: %s %s' % (job.get_error_name(), job.get_error_message()))
+        self.assertIn(Barge.JobState.TRANSFERRED, states)
+
+        total = sum(FILE_SIZES.values())
+        for progress in (job.get_progress(), job.props.progress, job.get_progress_sync(None)):
+            self.assertEqual(progress.get_bytes_total(), total)
+            self.assertEqual(progress.get_bytes_transferred(), total)
+            self.assertEqual(progress.get_files_total(), 2)
+            self.assertEqual(progress.get_files_transferred(), 2)
+            self.assertTrue(progress.is_total_known())
+            self.assertEqual(progress.get_fraction(), 1.0)
+        self.assertGreater(job.get_completion_time(), 0)
+        self.assertGreaterEqual(job.get_completion_time(), job.get_creation_time())
+
+        self.run_until(lambda: len(file_transferred) == 2, 'two file-transferred signals')
+        self.assertEqual([f.get_object_path() for f in file_transferred],
+                         [f.get_object_path() for f in files])
+        for f, name in zip(files, names):
+            self.assertEqual(f.get_bytes_total(), FILE_SIZES[name])
+            self.assertEqual(f.get_bytes_transferred(), FILE_SIZES[name])
+            self.assertTrue(f.get_temporary_path())
+            # BITS semantics: nothing under the final name before Complete().
+            self.assertFalse(os.path.exists(f.get_local_path()))
+
+        job.complete_sync(None)
+        self.run_until(lambda: self.removed, 'job-removed')
+        self.assertEqual(self.removed, [(job.get_object_path(), 'acknowledged')])
+        self.assertEqual(job.get_state(), Barge.JobState.ACKNOWLEDGED)
+        self.assertNotIn(job, self.client.get_jobs())
+        self.assertIsNone(self.client.lookup_job(job.get_id()))
+
+        for name, path in zip(names, paths):
+            self.assertEqual(sha256(path), self.sums[name], name)
+        # No temporary file is left in the destination folder.
+        self.assertEqual(sorted(os.listdir(self.dest_dir)), names)
+
+    def test_resume_empty_job_fails(self):
+        job = self.client.create_job_sync('empty', Barge.JobType.DOWNLOAD, None, None)
+        with self.assertRaises(GLib.Error) as caught:
+            job.resume_sync(None)
+        error = caught.exception
+        self.assertEqual(error.domain, 'barge-error-quark')
+        self.assertEqual(error.code, Barge.Error.EMPTY)
+        self.assertTrue(error.matches(Barge.error_quark(), Barge.Error.EMPTY))
+        self.assertFalse(error.message.startswith('GDBus.Error:'), error.message)
+        self.assertEqual(job.get_state(), Barge.JobState.SUSPENDED)
+
+        job.cancel_sync(None)
+        self.run_until(lambda: self.removed, 'job-removed')
+        self.assertEqual(self.removed, [(job.get_object_path(), 'cancelled')])
+        self.assertEqual(job.get_state(), Barge.JobState.CANCELLED)
+
+    def test_async_calls_and_lookups(self):
+        options = GLib.Variant('a{sv}', {'description': GLib.Variant('s', 'made async'),
+                                         'priority': GLib.Variant('s', 'high')})
+        added = []
+        self.client.connect('job-added', lambda client, job: added.append(job))
+        job = self.run_async(
+            lambda cb: self.client.create_job_async('async', Barge.JobType.DOWNLOAD,
+                                                    options, None, cb),
+            lambda res: self.client.create_job_finish(res))
+        self.assertEqual(added, [job])
+        self.assertEqual(job.get_description(), 'made async')
+        self.assertEqual(job.get_priority(), Barge.JobPriority.HIGH)
+
+        with self.assertRaises(GLib.Error) as caught:
+            self.run_async(lambda cb: job.resume_async(None, cb),
+                           lambda res: job.resume_finish(res))
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.EMPTY))
+
+        with self.assertRaises(GLib.Error) as caught:
+            job.add_files_sync([self.base_url + 'big.bin'], [], None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                 Barge.Error.INVALID_ARGUMENT))
+
+        self.assertIs(self.client.get_job_sync(job.get_id(), None), job)
+        listed = self.run_async(lambda cb: self.client.list_jobs_async(False, None, cb),
+                                lambda res: self.client.list_jobs_finish(res))
+        self.assertEqual(listed, [job])
+        self.assertEqual(self.client.list_jobs_sync(False, None), [job])
+
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.get_job_sync('0' * 32, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.NOT_FOUND))
+
+    def test_set_properties(self):
+        job = self.client.create_job_sync('before', Barge.JobType.DOWNLOAD, None, None)
+        notified = []
+        job.connect('notify', lambda job, pspec: notified.append(pspec.name))
+
+        self.assertTrue(job.set_property_sync('display-name', 'after', None))
+        self.assertTrue(job.set_property_sync('priority', Barge.JobPriority.LOW, None))
+        self.assertTrue(job.set_property_sync('minimum-retry-delay', 77, None))
+        self.run_until(lambda: job.get_display_name() == 'after'
+                       and job.get_priority() == Barge.JobPriority.LOW
+                       and job.get_minimum_retry_delay() == 77,
+                       'the new property values')
+        for name in ('display-name', 'priority', 'minimum-retry-delay'):
+            self.assertIn(name, notified)
+
+        # The GObject setter sends the change and returns at once.
+        job.props.description = 'set through GObject'
+        self.run_until(lambda: job.get_description() == 'set through GObject',
+                       'the description')
+
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_property_sync('state', 'queued', None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                 Barge.Error.INVALID_ARGUMENT))
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_property_sync('priority', 'urgent', None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                 Barge.Error.INVALID_ARGUMENT))
+
+    def test_daemon_gone(self):
+        job = self.client.create_job_sync('orphan', Barge.JobType.DOWNLOAD, None, None)
+        self.assertRegex(self.client.get_version() or '', r'^\d+\.\d+\.\d+')
+        self.assertEqual(self.client.props.version, self.client.get_version())
+
+        # A daemon that dies sends no JobRemoved: the client reports the job
+        # with the last state it knew.
+        self.barged_should_run = False
+        self.barged.kill()
+        self.barged.wait()
+        self.run_until(lambda: self.removed, 'job-removed')
+        self.assertEqual(self.removed, [(job.get_object_path(), 'suspended')])
+        self.assertEqual(self.client.get_jobs(), [])
+        self.run_until(lambda: self.client.get_version() is None, 'the version to go')
+
+
+if __name__ == '__main__':
+    unittest.main(testRunner=unittest.TextTestRunner(stream=sys.stdout, verbosity=2))
