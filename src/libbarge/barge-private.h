@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Internal to libbarge: constructors that take the private BargeDBus proxies,
- * which must never appear in the public headers or the GIR. */
+/* Internal to libbarge: what its source files share, such as constructors
+ * that take the private BargeDBus proxies, which must never appear in the
+ * public headers or the GIR. */
 
 #include "barge-client.h"
 #include "barge-enums.h"
@@ -26,6 +27,36 @@ BargeFile *_barge_file_new (BargeDBusFile *proxy);
 BargeJob *_barge_job_new (BargeDBusJob *proxy, GDBusObjectManager *object_manager);
 /* The daemon said the job ended (Manager.JobRemoved, or the object vanished). */
 void _barge_job_set_removed (BargeJob *job, BargeJobState final_state);
+
+/* Shared by barge-job.c (the object) and barge-job-calls.c (its method calls
+ * and property writes). */
+BargeDBusJob *_barge_job_get_proxy (BargeJob *job);
+
+/* A property that can be written over D-Bus; defined in barge-job-calls.c. */
+typedef struct _BargeJobWritableProperty BargeJobWritableProperty;
+
+/* @name is a GObject property name or a D-Bus one; NULL if not writable. */
+const BargeJobWritableProperty *_barge_job_find_writable_property (const char *name);
+/* Returns a floating variant of the D-Bus type of @property. */
+GVariant *_barge_job_value_to_variant (const BargeJobWritableProperty *property,
+                                       const GValue *value,
+                                       GError **error);
+/* Sends Properties.Set; @variant is consumed if floating. */
+void _barge_job_send_property (BargeJob *job,
+                               const BargeJobWritableProperty *property,
+                               GVariant *variant,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+
+/* Shared by barge-client.c (construction and the known jobs) and
+ * barge-client-calls.c (its method calls). */
+BargeDBusManager *_barge_client_get_manager (BargeClient *client);
+/* (transfer none) (nullable): the job the client knows at @path. */
+BargeJob *_barge_client_lookup_path (BargeClient *client, const char *path);
+/* The job for a proxy the object manager has not announced yet; a new
+ * reference, or NULL if the object does not exist. */
+BargeJob *_barge_client_adopt_proxy (BargeClient *client, BargeDBusJob *proxy, GError **error);
 
 /* Errors of Barge and of the bus itself read better without the
  * "GDBus.Error:<name>: " prefix; the code already carries the name. Unmapped
