@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <libsoup/soup.h>
+
 #include "barge.h"
 #include "barged-file.h"
 
@@ -168,6 +171,61 @@ barged_file_publish (BargedFile *self)
     barge_dbus_file_set_progress (iface, progress);
   else
     g_variant_unref (g_variant_ref_sink (progress));
+}
+
+char *
+barged_file_temporary_path_for (const char *local_path, const char *job_id)
+{
+  g_autofree char *dir = g_path_get_dirname (local_path);
+  g_autofree char *base = g_path_get_basename (local_path);
+  g_autofree char *name = NULL;
+
+  /* Keep the hidden name within NAME_MAX, cutting at a character boundary. */
+  if (strlen (base) > 200)
+    {
+      const char *cut = g_utf8_find_prev_char (base, base + 200);
+      base[cut != NULL ? cut - base : 200] = '\0';
+    }
+  name = g_strdup_printf (".%s.%.8s.barge-part", base, job_id);
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+barged_file_validate (const char *url, const char *local_path, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *base = NULL;
+
+  if (strlen (url) > BARGED_FILE_MAX_URL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the URL is longer than %u characters", BARGED_FILE_MAX_URL);
+      return FALSE;
+    }
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an http or https URL: %s", url);
+      return FALSE;
+    }
+  if (strlen (local_path) > BARGED_FILE_MAX_PATH)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the local path is longer than %u bytes", BARGED_FILE_MAX_PATH);
+      return FALSE;
+    }
+  base = g_path_get_basename (local_path);
+  if (!g_path_is_absolute (local_path) || g_str_has_suffix (local_path, "/") ||
+      g_strcmp0 (base, ".") == 0 || g_strcmp0 (base, "..") == 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an absolute path to a file: %s", local_path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void

@@ -44,4 +44,14 @@ void barged_file_mark_restarted (BargedFile *self, gboolean response_changed);
 
 void barged_file_publish (BargedFile *self);
 
+/* Limits from bits.md: URL length in characters, local path in bytes. */
+#define BARGED_FILE_MAX_URL 2200
+#define BARGED_FILE_MAX_PATH 4096
+
+/* Checks a client's file before anything touches the disk: an http or https
+ * URL and an absolute path to a file (not a folder). */
+gboolean barged_file_validate (const char *url, const char *local_path, GError **error);
+/* The hidden temporary next to @local_path: ".NAME.<job id prefix>.barge-part". */
+char *barged_file_temporary_path_for (const char *local_path, const char *job_id);
+
 G_END_DECLS

@@ -409,6 +409,9 @@ on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
           self->start_pending = FALSE;
           run_next_file (self);
         }
+      else
+        /* The run no longer keeps the daemon busy. */
+        g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
       return;
     }
   if (!ok)
@@ -569,58 +572,11 @@ check_call (BargedJob *self, BargedCall call, GDBusMethodInvocation *invocation,
   return FALSE;
 }
 
-static char *
-temporary_path_for (BargedJob *self, const char *local_path)
-{
-  g_autofree char *dir = g_path_get_dirname (local_path);
-  g_autofree char *base = g_path_get_basename (local_path);
-  g_autofree char *name = NULL;
-
-  /* Keep the hidden name within NAME_MAX, cutting at a character boundary. */
-  if (strlen (base) > 200)
-    {
-      const char *cut = g_utf8_find_prev_char (base, base + 200);
-      base[cut != NULL ? cut - base : 200] = '\0';
-    }
-  name = g_strdup_printf (".%s.%.8s.barge-part", base, self->id);
-  return g_build_filename (dir, name, NULL);
-}
-
 static gboolean
 validate_file (BargedJob *self, const char *url, const char *local_path, GError **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *base = NULL;
-
-  if (strlen (url) > BARGED_MAX_URL)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
-                   "the URL is longer than %u characters", BARGED_MAX_URL);
-      return FALSE;
-    }
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "not an http or https URL: %s", url);
-      return FALSE;
-    }
-  if (strlen (local_path) > BARGED_MAX_PATH)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
-                   "the local path is longer than %u bytes", BARGED_MAX_PATH);
-      return FALSE;
-    }
-  base = g_path_get_basename (local_path);
-  if (!g_path_is_absolute (local_path) || g_str_has_suffix (local_path, "/") ||
-      g_strcmp0 (base, ".") == 0 || g_strcmp0 (base, "..") == 0)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "not an absolute path to a file: %s", local_path);
-      return FALSE;
-    }
+  if (!barged_file_validate (url, local_path, error))
+    return FALSE;
   for (guint i = 0; i < self->files->len; i++)
     if (g_strcmp0 (barged_file_get_destination (g_ptr_array_index (self->files, i)), local_path) == 0)
       {
@@ -703,7 +659,7 @@ check_next_target (AddFilesData *data)
     {
       for (guint i = 0; i < n; i++)
         {
-          g_autofree char *tmp = temporary_path_for (self, data->paths[i]);
+          g_autofree char *tmp = barged_file_temporary_path_for (data->paths[i], self->id);
           BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
 
           g_ptr_array_add (self->files, file);

@@ -25,8 +25,6 @@ typedef struct {
 /* Limits from bits.md; barge.conf will make some of them configurable. */
 #define BARGED_MAX_DISPLAY_NAME 256
 #define BARGED_MAX_DESCRIPTION 1024
-#define BARGED_MAX_URL 2200
-#define BARGED_MAX_PATH 4096
 #define BARGED_MAX_FILES_PER_JOB 1000
 #define BARGED_MIN_RETRY_DELAY 5
 #define BARGED_DEFAULT_RETRY_DELAY 600
