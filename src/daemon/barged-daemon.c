@@ -78,7 +78,7 @@ filter_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incom
 
 BargedDaemon *
 barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char *state_dir,
-                   guint idle_timeout, GError **error)
+                   const BargedConfig *config, GError **error)
 {
   g_autoptr(BargedDaemon) self = g_object_new (BARGED_TYPE_DAEMON, NULL);
   g_autofree char *db_path = g_build_filename (state_dir, "jobs.db", NULL);
@@ -96,7 +96,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
     return NULL;
 
   self->connection = g_object_ref (connection);
-  self->idle_timeout = idle_timeout;
+  self->idle_timeout = config->idle_timeout;
   self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
                                                  "timeout", 60,
                                                  "idle-timeout", 60,
@@ -105,7 +105,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                                  NULL);
   self->authority = barged_authority_new (connection, system_bus);
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
-  self->scheduler = barged_scheduler_new (1);
+  self->scheduler = barged_scheduler_new (config->max_background_jobs);
   g_signal_connect (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self);
 
   ctx.store = self->store;

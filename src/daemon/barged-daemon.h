@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "barged-config.h"
+
 G_BEGIN_DECLS
 
 #define BARGED_TYPE_DAEMON (barged_daemon_get_type ())
@@ -10,13 +12,13 @@ G_DECLARE_FINAL_TYPE (BargedDaemon, barged_daemon, BARGED, DAEMON, GObject)
 
 /* Wires the layers together on one bus connection: the store, the HTTP
  * session, the authority, the scheduler, the Manager and the object manager.
- * Emits "idle" when no job is active and nobody called for @idle_timeout
- * seconds (0: never). */
+ * Emits "idle" when no job is active and nobody called for the configured
+ * idle timeout (0: never). */
 
 BargedDaemon *barged_daemon_new (GDBusConnection *connection,
                                  gboolean system_bus,
                                  const char *state_dir,
-                                 guint idle_timeout,
+                                 const BargedConfig *config,
                                  GError **error);
 /* Waits for queued database writes; call before exiting. */
 void barged_daemon_shutdown (BargedDaemon *self);

@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 
 #include "barge.h"
+#include "barged-config.h"
 #include "barged-daemon.h"
 
 #define BARGE_BUS_NAME "org.freedesktop.Barge1"
@@ -77,14 +78,17 @@ main (int argc, char **argv)
   gboolean opt_session = FALSE, opt_system = FALSE, opt_verbose = FALSE, opt_replace = FALSE;
   g_autofree char *opt_address = NULL;
   g_autofree char *opt_state_dir = NULL;
-  int opt_idle_timeout = 60;
+  g_autofree char *opt_config = NULL;
+  int opt_idle_timeout = -1;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Serve the session bus (the default)"), NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system, N_("Serve the system bus, for every user"), NULL },
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, N_("Serve the message bus at ADDRESS"), N_("ADDRESS") },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir, N_("Keep the job database in DIR"), N_("DIR") },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
+      N_("Read the configuration from FILE instead of barge/barge.conf in the system configuration folder"), N_("FILE") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
-      N_("Exit after SECONDS without an active job or a call (0: never; default 60)"), N_("SECONDS") },
+      N_("Exit after SECONDS without an active job or a call (0: never; overrides barge.conf)"), N_("SECONDS") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a running barged"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Log debug messages"), NULL },
     { NULL }
@@ -92,6 +96,8 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *state_dir = NULL;
+  g_autofree char *config_path = NULL;
+  BargedConfig config;
   Main m = { 0 };
   guint owner_id;
 
@@ -108,11 +114,21 @@ main (int argc, char **argv)
       g_printerr ("barged: %s\n", error->message);
       return 2;
     }
-  if (opt_session + opt_system > 1 || (opt_system && opt_address != NULL) || opt_idle_timeout < 0)
+  if (opt_session + opt_system > 1 || (opt_system && opt_address != NULL) || opt_idle_timeout < -1)
     {
       g_printerr ("barged: %s\n", _("choose one of --session, --system or --address, and a non-negative --idle-timeout"));
       return 2;
     }
+  barged_config_init_defaults (&config);
+  config_path = opt_config != NULL ? g_strdup (opt_config)
+                                   : g_build_filename (SYSCONFDIR, "barge", "barge.conf", NULL);
+  if (!barged_config_load (&config, config_path, &error))
+    {
+      g_printerr ("barged: %s\n", error->message);
+      return 2;
+    }
+  if (opt_idle_timeout >= 0)
+    config.idle_timeout = (guint) opt_idle_timeout;
   if (opt_verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   /* Job files must get the owner's permissions, not a leftover mask. */
@@ -134,7 +150,7 @@ main (int argc, char **argv)
   g_dbus_connection_set_exit_on_close (m.connection, FALSE);
 
   state_dir = opt_state_dir != NULL ? g_strdup (opt_state_dir) : default_state_dir (opt_system);
-  m.daemon = barged_daemon_new (m.connection, opt_system, state_dir, (guint) opt_idle_timeout, &error);
+  m.daemon = barged_daemon_new (m.connection, opt_system, state_dir, &config, &error);
   if (m.daemon == NULL)
     {
       g_printerr ("barged: %s\n", error->message);

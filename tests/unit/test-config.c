@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "barged-config.h"
+
+static char *
+write_config (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("barge-conf-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  return path;
+}
+
+static void
+test_config_missing_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  BargedConfig config;
+
+  barged_config_init_defaults (&config);
+  g_assert_true (barged_config_load (&config, "/nonexistent/barge.conf", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (config.idle_timeout, ==, BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT);
+  g_assert_cmpuint (config.max_background_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS);
+}
+
+static void
+test_config_values (void)
+{
+  g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n");
+  g_autoptr(GError) error = NULL;
+  BargedConfig config;
+
+  barged_config_init_defaults (&config);
+  g_assert_true (barged_config_load (&config, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (config.idle_timeout, ==, 0);
+  g_assert_cmpuint (config.max_background_jobs, ==, 3);
+  g_remove (path);
+}
+
+static void
+test_config_bad_values (void)
+{
+  const char *bad[] = {
+    "[Scheduler]\nMaxBackgroundJobs=0\n",
+    "[Daemon]\nIdleTimeout=-5\n",
+    "[Daemon]\nIdleTimeout=soon\n",
+    "[Daemon]\nIdleTimeout=99999999999\n",
+    "not a key file",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = write_config (bad[i]);
+      g_autoptr(GError) error = NULL;
+      BargedConfig config;
+
+      barged_config_init_defaults (&config);
+      g_assert_false (barged_config_load (&config, path, &error));
+      g_assert_nonnull (error);
+      /* The message names the file, so an administrator can find it. */
+      g_assert_nonnull (strstr (error->message, path));
+      g_remove (path);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/config/missing-file", test_config_missing_file);
+  g_test_add_func ("/config/values", test_config_values);
+  g_test_add_func ("/config/bad-values", test_config_bad_values);
+  return g_test_run ();
+}
