@@ -13,8 +13,10 @@
 #include "barged-transfer.h"
 
 /* Reads and writes overlap: while one buffer is written on a worker thread
- * the network fills the other. A full buffer waits (reading pauses) until
- * the writer is free, so memory stays at two buffers per transfer. */
+ * the network fills the other. Whatever has arrived goes to the writer as
+ * soon as it is idle, so a fast link writes big batches and a slow one
+ * still shows progress at once; a full buffer pauses reading until the
+ * writer is free, so memory stays at two buffers per transfer. */
 
 #define CHECKPOINT_INTERVAL_US (2 * G_USEC_PER_SEC)
 #define MAX_RESTARTS 3
@@ -43,11 +45,10 @@ struct _BargedTransfer
   gboolean truncate_next;
 
   guint8 *buffers[2];
-  guint read_buf;
+  guint read_buf;            /* the buffer the network fills */
+  gsize fill;                /* bytes in it, not yet handed to the writer */
   gboolean reading;
   gboolean writing;
-  gboolean pending;          /* buffer 1 - read_buf is full and waits for the writer */
-  gsize pending_len;
   gboolean eof;
   gboolean finishing;
   GError *failure;
@@ -62,7 +63,7 @@ static guint signals[N_SIGNALS];
 static void send_request (BargedTransfer *self);
 static void start_read (BargedTransfer *self);
 static void maybe_finish (BargedTransfer *self);
-static void write_buffer (BargedTransfer *self, guint buf, gsize len);
+static void pump (BargedTransfer *self);
 
 typedef struct {
   int fd;
@@ -139,7 +140,9 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
   self->writing = FALSE;
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
+      /* The file cannot take more: stop reading and drop what waits. */
       fail (self, g_steal_pointer (&error));
+      self->fill = 0;
       if (self->body != NULL)
         g_cancellable_cancel (self->cancellable);
       maybe_finish (self);
@@ -153,22 +156,7 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
       barged_file_set_durable (self->file, end);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
-
-  if (self->pending)
-    {
-      guint buf = 1 - self->read_buf;
-      gsize len = self->pending_len;
-
-      self->pending = FALSE;
-      /* The pending buffer goes to the writer; the one just written is free. */
-      self->read_buf = 1 - buf;
-      write_buffer (self, buf, len);
-      start_read (self);
-      return;
-    }
-  if (!self->eof && self->failure == NULL)
-    start_read (self);
-  maybe_finish (self);
+  pump (self);
 }
 
 static void
@@ -201,10 +189,20 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
   g_task_run_in_thread (task, write_thread);
 }
 
+/* Hands the filled part of the read buffer to an idle writer, then keeps
+ * reading into the other buffer. */
 static void
-write_buffer (BargedTransfer *self, guint buf, gsize len)
+pump (BargedTransfer *self)
 {
-  submit_write (self, self->buffers[buf], len, FALSE, FALSE);
+  if (!self->writing && !self->reading && self->fill > 0)
+    {
+      submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
+      self->read_buf = 1 - self->read_buf;
+      self->fill = 0;
+    }
+  if (!self->eof && self->failure == NULL)
+    start_read (self);
+  maybe_finish (self);
 }
 
 static void
@@ -212,53 +210,37 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(BargedTransfer) self = user_data;
   g_autoptr(GError) error = NULL;
-  gsize n = 0;
-  guint buf = self->read_buf;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
 
   self->reading = FALSE;
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), res, &n, &error))
+  if (n < 0)
     fail (self, barged_error_new_for_io (error, FALSE));
-  else if (n < BARGED_TRANSFER_BUFFER_SIZE)
+  else if (n == 0)
     self->eof = TRUE;
-
-  if (n > 0)
+  else if (self->expected_end != BARGE_SIZE_UNKNOWN &&
+           self->offset + self->fill + (gsize) n > self->expected_end)
     {
-      if (self->expected_end != BARGE_SIZE_UNKNOWN &&
-          self->offset + n + (self->pending ? self->pending_len : 0) > self->expected_end)
-        {
-          /* More than announced: never let it into the file. */
-          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
-                                   "the server sent more than the %" G_GUINT64_FORMAT
-                                   " bytes it announced", self->expected_end));
-          maybe_finish (self);
-          return;
-        }
-      if (self->writing)
-        {
-          self->pending = TRUE;
-          self->pending_len = n;
-          self->read_buf = 1 - buf;
-          maybe_finish (self);
-          return;
-        }
-      self->read_buf = 1 - buf;
-      write_buffer (self, buf, n);
+      /* More than announced: none of this buffer may reach the file. */
+      self->fill = 0;
+      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                               "the server sent more than the %" G_GUINT64_FORMAT
+                               " bytes it announced", self->expected_end));
     }
-  if (!self->eof && self->failure == NULL)
-    start_read (self);
   else
-    maybe_finish (self);
+    self->fill += (gsize) n;
+  pump (self);
 }
 
 static void
 start_read (BargedTransfer *self)
 {
-  if (self->reading || self->eof || self->failure != NULL || self->body == NULL)
+  if (self->reading || self->eof || self->failure != NULL || self->body == NULL ||
+      self->fill == BARGED_TRANSFER_BUFFER_SIZE)
     return;
   self->reading = TRUE;
-  g_input_stream_read_all_async (self->body, self->buffers[self->read_buf],
-                                 BARGED_TRANSFER_BUFFER_SIZE, G_PRIORITY_DEFAULT,
-                                 self->cancellable, on_read, g_object_ref (self));
+  g_input_stream_read_async (self->body, self->buffers[self->read_buf] + self->fill,
+                             BARGED_TRANSFER_BUFFER_SIZE - self->fill, G_PRIORITY_DEFAULT,
+                             self->cancellable, on_read, g_object_ref (self));
 }
 
 static void
@@ -290,7 +272,7 @@ maybe_finish (BargedTransfer *self)
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
 
-  if (self->reading || self->writing || self->pending || self->finishing)
+  if (self->reading || self->writing || self->fill > 0 || self->finishing)
     return;
   if (!self->eof && self->failure == NULL)
     return;
