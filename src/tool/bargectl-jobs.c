@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "bargectl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "bargectl.h"
+#include "bargectl-client.h"
+
+/* Commands that change one job: create, add, resume, suspend, cancel,
+ * complete. They print nothing on success except what a script needs. */
+
+static char *opt_description;
+static char *opt_priority;
+static char *opt_type;
+static char *opt_list;
+
+int
+bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description,
+      N_("A longer description of the job"), N_("TEXT") },
+    { "priority", 0, 0, G_OPTION_ARG_STRING, &opt_priority,
+      N_("foreground, high, normal (the default) or low"), N_("P") },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &opt_type,
+      N_("The job type (only “download” for now)"), N_("TYPE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(BargeJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder options;
+  BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
+  BargeJobPriority priority;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 2)
+    return bargectl_usage_error (command, _("Expected one job name"));
+  if (opt_type != NULL && !barge_job_type_from_string (opt_type, &type))
+    return bargectl_usage_error (command, _("Unknown job type “%s”"), opt_type);
+  if (opt_priority != NULL && !barge_job_priority_from_string (opt_priority, &priority))
+    return bargectl_usage_error (command, _("Unknown priority “%s”"), opt_priority);
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (opt_description != NULL)
+    g_variant_builder_add (&options, "{sv}", "description", g_variant_new_string (opt_description));
+  if (opt_priority != NULL)
+    g_variant_builder_add (&options, "{sv}", "priority", g_variant_new_string (opt_priority));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  job = barge_client_create_job_sync (client, argv[1], type, g_variant_builder_end (&options),
+                                      NULL, &error);
+  if (job == NULL)
+    return bargectl_report_error (error);
+  g_print ("%s\n", barge_job_get_id (job));
+  return BARGECTL_EXIT_OK;
+}
+
+static char *
+read_list (const char *filename, GError **error)
+{
+  g_autoptr(GString) text = NULL;
+  char buffer[4096];
+  size_t n;
+
+  if (!g_str_equal (filename, "-"))
+    {
+      char *contents = NULL;
+
+      if (!g_file_get_contents (filename, &contents, NULL, error))
+        return NULL;
+      return contents;
+    }
+  text = g_string_new (NULL);
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (text, buffer, (gssize) n);
+  if (ferror (stdin))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read standard input"));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Lines are "URL LOCALPATH"; the path is the rest of the line, so it may
+ * contain spaces. Empty lines and lines starting with # are skipped. */
+static gboolean
+parse_list (const char *contents, GPtrArray *urls, GPtrArray *paths, GError **error)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *space;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      space = strpbrk (line, " \t");
+      if (space == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Line %u: expected “URL LOCALPATH”"), i + 1);
+          return FALSE;
+        }
+      *space = '\0';
+      g_ptr_array_add (urls, g_strdup (line));
+      g_ptr_array_add (paths, g_canonicalize_filename (g_strstrip (space + 1), NULL));
+    }
+  if (urls->len == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The list has no files"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "list", 0, 0, G_OPTION_ARG_FILENAME, &opt_list,
+      N_("Add the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
+      N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(BargeJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (opt_list != NULL)
+    {
+      g_autofree char *contents = NULL;
+
+      if (argc != 2)
+        return bargectl_usage_error (command, _("Expected a job and --list=FILE, nothing else"));
+      contents = read_list (opt_list, &error);
+      if (contents == NULL || !parse_list (contents, urls, paths, &error))
+        return bargectl_usage_error (command, "%s: %s", opt_list, error->message);
+    }
+  else if (argc == 4)
+    {
+      g_ptr_array_add (urls, g_strdup (argv[2]));
+      /* The daemon wants absolute paths; a relative one means the caller's
+       * working directory, which only this process knows. */
+      g_ptr_array_add (paths, g_canonicalize_filename (argv[3], NULL));
+    }
+  else
+    return bargectl_usage_error (command, _("Expected JOB URL LOCALPATH, or JOB --list=FILE"));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  job = bargectl_client_get_job (client, argv[1], &error);
+  if (job == NULL)
+    return bargectl_report_error (error);
+
+  if (urls->len == 1)
+    ok = barge_job_add_file_sync (job, g_ptr_array_index (urls, 0), g_ptr_array_index (paths, 0),
+                                  NULL, &error);
+  else
+    {
+      g_ptr_array_add (urls, NULL);
+      g_ptr_array_add (paths, NULL);
+      ok = barge_job_add_files_sync (job, (const char * const *) urls->pdata,
+                                     (const char * const *) paths->pdata, NULL, &error);
+    }
+  if (!ok)
+    return bargectl_report_error (error);
+  return BARGECTL_EXIT_OK;
+}
+
+typedef gboolean (*JobAction) (BargeJob *job, GCancellable *cancellable, GError **error);
+
+static int
+run_job_action (const BargectlCommand *command, int argc, char **argv, JobAction action)
+{
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, NULL);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(BargeJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 2)
+    return bargectl_usage_error (command, _("Expected one job id"));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  job = bargectl_client_get_job (client, argv[1], &error);
+  if (job == NULL || !action (job, NULL, &error))
+    return bargectl_report_error (error);
+  return BARGECTL_EXIT_OK;
+}
+
+int
+bargectl_cmd_resume (const BargectlCommand *command, int argc, char **argv)
+{
+  return run_job_action (command, argc, argv, barge_job_resume_sync);
+}
+
+int
+bargectl_cmd_suspend (const BargectlCommand *command, int argc, char **argv)
+{
+  return run_job_action (command, argc, argv, barge_job_suspend_sync);
+}
+
+int
+bargectl_cmd_cancel (const BargectlCommand *command, int argc, char **argv)
+{
+  return run_job_action (command, argc, argv, barge_job_cancel_sync);
+}
+
+int
+bargectl_cmd_complete (const BargectlCommand *command, int argc, char **argv)
+{
+  return run_job_action (command, argc, argv, barge_job_complete_sync);
+}

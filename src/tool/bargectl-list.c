@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "bargectl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bargectl.h"
+#include "bargectl-client.h"
+#include "bargectl-output.h"
+
+/* Read-only views: list and info. */
+
+static gboolean opt_json;
+static gboolean opt_all_users;
+
+int
+bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+    { "all-users", 0, 0, G_OPTION_ARG_NONE, &opt_all_users,
+      N_("List the jobs of every user (needs authorization)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 1)
+    return bargectl_usage_error (command, _("Unexpected argument “%s”"), argv[1]);
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  jobs = barge_client_list_jobs_sync (client, opt_all_users, NULL, &error);
+  if (jobs == NULL)
+    return bargectl_report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(BargectlJson) json = bargectl_json_new ();
+      g_autofree char *text = NULL;
+
+      bargectl_json_begin_array (json);
+      for (guint i = 0; i < jobs->len; i++)
+        bargectl_json_add_job (json, g_ptr_array_index (jobs, i), FALSE);
+      bargectl_json_end_array (json);
+      text = bargectl_json_free_to_string (g_steal_pointer (&json));
+      g_print ("%s", text);
+      return BARGECTL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_autofree char *line = bargectl_job_list_line (g_ptr_array_index (jobs, i));
+      g_print ("%s\n", line);
+    }
+  return BARGECTL_EXIT_OK;
+}
+
+int
+bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(BargeJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 2)
+    return bargectl_usage_error (command, _("Expected one job id"));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  job = bargectl_client_get_job (client, argv[1], &error);
+  if (job == NULL)
+    return bargectl_report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(BargectlJson) json = bargectl_json_new ();
+
+      bargectl_json_add_job (json, job, TRUE);
+      text = bargectl_json_free_to_string (g_steal_pointer (&json));
+    }
+  else
+    text = bargectl_job_describe (job);
+  g_print ("%s", text);
+  return BARGECTL_EXIT_OK;
+}

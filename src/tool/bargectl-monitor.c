@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "bargectl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "bargectl.h"
+#include "bargectl-client.h"
+#include "bargectl-output.h"
+#include "bargectl-progress.h"
+#include "bargectl-terminal.h"
+
+/* `monitor`: a live view of the caller's jobs. Everything is driven by the
+ * library's signals (job-added, job-removed, notify); the only timer
+ * repaints once a second so rates and ETAs age, it never asks the daemon. */
+
+#define NAME_COLUMNS 20
+#define WIDE_TERMINAL 120
+
+typedef struct {
+  BargeJob *job;
+  gulong notify_id;
+  BargectlRate rate;
+  char *last_line;
+} MonitorRow;
+
+typedef struct {
+  BargeClient *client;
+  GMainLoop *loop;
+  GPtrArray *rows;
+  gboolean ansi;
+  gboolean clear_screen;
+  int drawn_lines;
+  guint redraw_id;
+  guint tick_id;
+  guint resize_id;
+  guint sigint_id;
+  guint sigterm_id;
+  gulong added_id;
+  gulong removed_id;
+} Monitor;
+
+static gboolean opt_once;
+
+static void
+monitor_row_free (MonitorRow *row)
+{
+  g_clear_signal_handler (&row->notify_id, row->job);
+  g_clear_object (&row->job);
+  g_free (row->last_line);
+  g_free (row);
+}
+
+static MonitorRow *
+monitor_find_row (Monitor *monitor, BargeJob *job, guint *index)
+{
+  for (guint i = 0; i < monitor->rows->len; i++)
+    {
+      MonitorRow *row = g_ptr_array_index (monitor->rows, i);
+
+      if (row->job == job || g_strcmp0 (barge_job_get_object_path (row->job),
+                                        barge_job_get_object_path (job)) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return row;
+        }
+    }
+  return NULL;
+}
+
+/* Without a terminal each change is one line, in the format of `list`;
+ * several properties can change at once, so repeats are dropped. */
+static void
+monitor_print_event (MonitorRow *row)
+{
+  g_autofree char *line = bargectl_job_list_line (row->job);
+
+  if (g_strcmp0 (line, row->last_line) == 0)
+    return;
+  g_print ("%s\n", line);
+  fflush (stdout);
+  g_free (row->last_line);
+  row->last_line = g_steal_pointer (&line);
+}
+
+static char *
+monitor_row_render (MonitorRow *row, int width)
+{
+  BargeJob *job = row->job;
+  BargeJobState state = barge_job_get_state (job);
+  const char *id = barge_job_get_id (job);
+  g_autofree char *short_id = g_strndup (id, width >= WIDE_TERMINAL ? strlen (id) : 8);
+  int name_columns = width >= 80 ? NAME_COLUMNS : NAME_COLUMNS / 2;
+  g_autofree char *name = bargectl_terminal_fit (barge_job_get_display_name (job), name_columns);
+  int padding = name_columns - bargectl_terminal_text_width (name);
+  g_autofree char *label = g_strdup_printf ("%s  %s%*s", short_id, name, MAX (padding, 0), "");
+  BargectlProgressView view = {
+    .label = label,
+    .state = state,
+    .progress = barge_job_get_progress (job),
+    .rate = bargectl_rate_get (&row->rate, g_get_monotonic_time ()),
+    .note = (state == BARGE_JOB_STATE_ERROR || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+              ? barge_job_get_error_message (job) : NULL,
+    .show_files = TRUE,
+  };
+
+  return bargectl_progress_render (&view, width);
+}
+
+static void
+monitor_draw (Monitor *monitor, gboolean in_place)
+{
+  int width = bargectl_terminal_get_width (STDOUT_FILENO);
+  int height = bargectl_terminal_get_height (STDOUT_FILENO);
+  /* Moving up cannot pass the top of the screen: keep the view shorter. */
+  guint max_rows = (guint) MAX (height - 2, 1);
+  GString *out = g_string_new (NULL);
+  int lines = 0;
+
+  if (in_place && monitor->clear_screen)
+    g_string_append (out, "\033[H\033[2J");
+  else if (in_place && monitor->drawn_lines > 0)
+    g_string_append_printf (out, "\r\033[%dA\033[J", monitor->drawn_lines);
+  monitor->clear_screen = FALSE;
+
+  for (guint i = 0; i < monitor->rows->len && i < max_rows; i++)
+    {
+      g_autofree char *line = monitor_row_render (g_ptr_array_index (monitor->rows, i), width);
+
+      g_string_append_printf (out, "%s\n", line);
+      lines++;
+    }
+  if (monitor->rows->len > max_rows)
+    {
+      g_string_append_printf (out, _("… and %u more"), monitor->rows->len - max_rows);
+      g_string_append_c (out, '\n');
+      lines++;
+    }
+  if (monitor->rows->len == 0)
+    {
+      g_string_append_printf (out, "%s\n", in_place ? _("No jobs. Waiting for new ones; Ctrl-C quits.")
+                                                    : _("No jobs."));
+      lines++;
+    }
+  /* g_print, not fputs: it converts to the locale's character set. */
+  g_print ("%s", out->str);
+  fflush (stdout);
+  g_string_free (out, TRUE);
+  monitor->drawn_lines = lines;
+}
+
+static gboolean
+on_redraw_idle (gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  monitor->redraw_id = 0;
+  monitor_draw (monitor, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesces the notifications of one main-loop iteration into one redraw. */
+static void
+monitor_queue_redraw (Monitor *monitor)
+{
+  if (monitor->ansi && monitor->redraw_id == 0)
+    monitor->redraw_id = g_idle_add (on_redraw_idle, monitor);
+}
+
+static void
+on_job_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  BargeJob *job = BARGE_JOB (object);
+  MonitorRow *row = monitor_find_row (monitor, job, NULL);
+  BargeJobState state;
+
+  if (row == NULL)
+    return;
+  state = barge_job_get_state (job);
+  if (g_str_equal (pspec->name, "state") &&
+      state != BARGE_JOB_STATE_TRANSFERRING && state != BARGE_JOB_STATE_CONNECTING)
+    bargectl_rate_reset (&row->rate);
+  if (g_str_equal (pspec->name, "progress") && barge_job_get_progress (job) != NULL)
+    bargectl_rate_update (&row->rate,
+                          barge_progress_get_bytes_transferred (barge_job_get_progress (job)),
+                          g_get_monotonic_time ());
+
+  if (monitor->ansi)
+    monitor_queue_redraw (monitor);
+  else
+    monitor_print_event (row);
+}
+
+static gboolean
+job_is_mine (BargeJob *job)
+{
+  return barge_job_get_owner (job) == getuid ();
+}
+
+static MonitorRow *
+monitor_add_job (Monitor *monitor, BargeJob *job)
+{
+  MonitorRow *row = monitor_find_row (monitor, job, NULL);
+
+  if (row != NULL)
+    return row;
+  row = g_new0 (MonitorRow, 1);
+  row->job = g_object_ref (job);
+  row->notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), monitor);
+  g_ptr_array_add (monitor->rows, row);
+  return row;
+}
+
+static void
+on_job_added (BargeClient *client, BargeJob *job, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  MonitorRow *row;
+
+  if (!job_is_mine (job))
+    return;
+  row = monitor_add_job (monitor, job);
+  if (monitor->ansi)
+    monitor_queue_redraw (monitor);
+  else
+    monitor_print_event (row);
+}
+
+static void
+on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  guint index;
+
+  if (monitor_find_row (monitor, job, &index) == NULL)
+    return;
+  if (!monitor->ansi)
+    {
+      /* TRANSLATORS: a job id, then the state it ended in */
+      g_print (_("%s removed (%s)\n"), barge_job_get_id (job),
+               final_state != NULL && *final_state != '\0' ? final_state : _("unknown"));
+      fflush (stdout);
+    }
+  g_ptr_array_remove_index (monitor->rows, index);
+  monitor_queue_redraw (monitor);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  monitor_queue_redraw (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_resize (gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  /* Old lines may have been re-wrapped by the terminal, so counting them
+   * is no longer reliable: start again from a clean screen. */
+  monitor->clear_screen = TRUE;
+  monitor_queue_redraw (monitor);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  g_main_loop_quit (monitor->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+monitor_load_jobs (Monitor *monitor)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A round trip, unlike barge_client_get_jobs(): it proves the service is
+   * there and gives the daemon's own idea of "the caller's jobs". */
+  jobs = barge_client_list_jobs_sync (monitor->client, FALSE, NULL, &error);
+  if (jobs == NULL)
+    return bargectl_report_error (error);
+  for (guint i = 0; i < jobs->len; i++)
+    monitor_add_job (monitor, g_ptr_array_index (jobs, i));
+  return BARGECTL_EXIT_OK;
+}
+
+static void
+monitor_print_once (Monitor *monitor)
+{
+  if (monitor->ansi)
+    {
+      monitor_draw (monitor, FALSE);
+      return;
+    }
+  for (guint i = 0; i < monitor->rows->len; i++)
+    monitor_print_event (g_ptr_array_index (monitor->rows, i));
+}
+
+static void
+monitor_run (Monitor *monitor)
+{
+  monitor->loop = g_main_loop_new (NULL, FALSE);
+  monitor->added_id = g_signal_connect (monitor->client, "job-added",
+                                        G_CALLBACK (on_job_added), monitor);
+  monitor->removed_id = g_signal_connect (monitor->client, "job-removed",
+                                          G_CALLBACK (on_job_removed), monitor);
+  monitor->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, monitor);
+  monitor->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, monitor);
+  if (monitor->ansi)
+    {
+      monitor->tick_id = g_timeout_add_seconds (1, on_tick, monitor);
+      monitor->resize_id = bargectl_terminal_watch_resize (on_resize, monitor);
+      fputs ("\033[?25l", stdout);
+      monitor_draw (monitor, TRUE);
+    }
+  else
+    monitor_print_once (monitor);
+
+  g_main_loop_run (monitor->loop);
+
+  if (monitor->ansi)
+    {
+      fputs ("\033[?25h", stdout);
+      fflush (stdout);
+    }
+  g_clear_signal_handler (&monitor->added_id, monitor->client);
+  g_clear_signal_handler (&monitor->removed_id, monitor->client);
+  g_clear_handle_id (&monitor->sigint_id, g_source_remove);
+  g_clear_handle_id (&monitor->sigterm_id, g_source_remove);
+  g_clear_handle_id (&monitor->tick_id, g_source_remove);
+  g_clear_handle_id (&monitor->redraw_id, g_source_remove);
+  bargectl_terminal_unwatch_resize (monitor->resize_id);
+  g_clear_pointer (&monitor->loop, g_main_loop_unref);
+}
+
+int
+bargectl_cmd_monitor (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Print the current view and exit"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(GError) error = NULL;
+  Monitor monitor = { 0 };
+  int status;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 1)
+    return bargectl_usage_error (command, _("Unexpected argument “%s”"), argv[1]);
+
+  monitor.client = bargectl_client_connect (&error);
+  if (monitor.client == NULL)
+    return bargectl_report_connect_error (error);
+  monitor.ansi = bargectl_terminal_use_ansi (STDOUT_FILENO);
+  monitor.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) monitor_row_free);
+
+  status = monitor_load_jobs (&monitor);
+  if (status == BARGECTL_EXIT_OK)
+    {
+      if (opt_once)
+        monitor_print_once (&monitor);
+      else
+        monitor_run (&monitor);
+    }
+
+  g_ptr_array_unref (monitor.rows);
+  g_object_unref (monitor.client);
+  return status;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <barge.h>
+
+#include "bargectl-json.h"
+
+G_BEGIN_DECLS
+
+/* Text and JSON views of jobs and files, shared by list, info, monitor and
+ * download so that every command names things the same way. */
+
+char *bargectl_format_size (guint64 bytes);
+/* As bargectl_format_size(), with "?" for BARGE_SIZE_UNKNOWN. */
+char *bargectl_format_bytes (guint64 bytes);
+char *bargectl_format_duration (double seconds);
+char *bargectl_format_local_time (gint64 usec);
+
+/* "12.3 MB/40.0 MB", with "?" for a total that is not known yet. */
+char *bargectl_format_byte_progress (BargeProgress *progress);
+
+/* One line for `list`: id, state, priority, bytes, files, display name. */
+char *bargectl_job_list_line (BargeJob *job);
+
+/* The lines of `info`. */
+char *bargectl_job_describe (BargeJob *job);
+
+void bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files);
+
+/* Prints the job's error to stderr: context, D-Bus name, message, file. */
+void bargectl_print_job_error (BargeJob *job, const char *description);
+
+G_END_DECLS

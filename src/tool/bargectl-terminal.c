@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "bargectl"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "bargectl-terminal.h"
+
+gboolean
+bargectl_terminal_use_ansi (int fd)
+{
+  const char *term = g_getenv ("TERM");
+  const char *no_color = g_getenv ("NO_COLOR");
+
+  if (!isatty (fd))
+    return FALSE;
+  if (term != NULL && g_str_equal (term, "dumb"))
+    return FALSE;
+  return no_color == NULL || *no_color == '\0';
+}
+
+static int
+size_from_environment (const char *variable, int fallback)
+{
+  const char *text = g_getenv (variable);
+  guint64 value;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, 10000, &value, NULL))
+    return (int) value;
+  return fallback;
+}
+
+int
+bargectl_terminal_get_width (int fd)
+{
+  struct winsize size = { 0 };
+
+  if (ioctl (fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+    return size.ws_col;
+  return size_from_environment ("COLUMNS", 80);
+}
+
+int
+bargectl_terminal_get_height (int fd)
+{
+  struct winsize size = { 0 };
+
+  if (ioctl (fd, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+    return size.ws_row;
+  return size_from_environment ("LINES", 24);
+}
+
+static int resize_pipe[2] = { -1, -1 };
+
+static void
+on_sigwinch (int signo)
+{
+  int saved_errno = errno;
+  ssize_t written = write (resize_pipe[1], "w", 1);
+
+  /* A full pipe already holds a pending wake-up; nothing is lost. */
+  (void) written;
+  errno = saved_errno;
+}
+
+typedef struct {
+  GSourceFunc func;
+  gpointer user_data;
+} ResizeWatch;
+
+static gboolean
+on_resize_pipe (int fd, GIOCondition condition, gpointer user_data)
+{
+  ResizeWatch *watch = user_data;
+  char buffer[64];
+
+  while (read (fd, buffer, sizeof buffer) > 0)
+    ;
+  return watch->func (watch->user_data);
+}
+
+guint
+bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data)
+{
+  struct sigaction action = { 0 };
+  ResizeWatch *watch;
+
+  if (resize_pipe[0] < 0)
+    {
+      if (!g_unix_open_pipe (resize_pipe, FD_CLOEXEC, NULL))
+        return 0;
+      g_unix_set_fd_nonblocking (resize_pipe[0], TRUE, NULL);
+      g_unix_set_fd_nonblocking (resize_pipe[1], TRUE, NULL);
+      action.sa_handler = on_sigwinch;
+      action.sa_flags = SA_RESTART;
+      sigemptyset (&action.sa_mask);
+      sigaction (SIGWINCH, &action, NULL);
+    }
+  watch = g_new0 (ResizeWatch, 1);
+  watch->func = func;
+  watch->user_data = user_data;
+  return g_unix_fd_add_full (G_PRIORITY_DEFAULT, resize_pipe[0], G_IO_IN,
+                             on_resize_pipe, watch, g_free);
+}
+
+void
+bargectl_terminal_unwatch_resize (guint source_id)
+{
+  if (source_id != 0)
+    g_source_remove (source_id);
+}
+
+static int
+char_width (gunichar c)
+{
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+int
+bargectl_terminal_text_width (const char *text)
+{
+  int width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += char_width (g_utf8_get_char (p));
+  return width;
+}
+
+char *
+bargectl_terminal_fit (const char *text, int columns)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *out = g_string_new (NULL);
+  int width = 0;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      int w;
+
+      if (g_unichar_iscntrl (c))
+        c = '?';
+      w = char_width (c);
+      if (columns >= 0 && width + w > columns)
+        break;
+      g_string_append_unichar (out, c);
+      width += w;
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+bargectl_terminal_sanitize (const char *text)
+{
+  return bargectl_terminal_fit (text, -1);
+}
