@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeTestDaemon"
+
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+
+#include "barge-test-daemon.h"
+
+#define START_TIMEOUT_MS 20000
+#define STOP_TIMEOUT_MS 10000
+
+struct _BargeTestDaemon
+{
+  GTestDBus *bus;
+  GDBusConnection *connection;
+  char *state_dir;
+  char *barged;
+  GSubprocess *process;
+  BargeDBusManager *manager;
+  guint name_watch;
+  char *name_owner;          /* unique name of the owner of our bus name */
+  guint removed_subscription;
+  GHashTable *removed;       /* job path -> final state of JobRemoved */
+};
+
+/* --- waiting -------------------------------------------------------------- */
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+barge_test_wait_until (BargeTestCondition condition, gpointer user_data, guint timeout_ms)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  gboolean timed_out = FALSE;
+  GSource *timeout;
+
+  if (condition (user_data))
+    return TRUE;
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, set_flag_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  /* The timeout source wakes the blocking iteration up, so this ends. */
+  while (!timed_out && !condition (user_data))
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  return condition (user_data);
+}
+
+static gboolean
+never (gpointer user_data)
+{
+  return FALSE;
+}
+
+void
+barge_test_run_for (guint ms)
+{
+  barge_test_wait_until (never, NULL, ms);
+}
+
+/* --- files ---------------------------------------------------------------- */
+
+static int
+remove_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  if (remove (path) != 0)
+    g_printerr ("# cannot remove %s: %s\n", path, g_strerror (errno));
+  return 0;
+}
+
+void
+barge_test_remove_tree (const char *path)
+{
+  if (path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* --- the daemon process ---------------------------------------------------- */
+
+static void
+child_setup (gpointer user_data)
+{
+  /* Runs in the child between fork and exec: if the test process dies
+   * (an assertion aborts it before teardown), the daemon dies too. The
+   * parent thread is the test's main thread, which lives as long as the
+   * process. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+on_process_exited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  /* Touches only the process, which this callback holds a reference to:
+   * it may run after the fixture is gone. */
+  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
+  g_object_set_data (source, "barge-test-exited", GINT_TO_POINTER (TRUE));
+  g_object_unref (user_data);
+}
+
+static gboolean
+process_exited (GSubprocess *process)
+{
+  return g_object_get_data (G_OBJECT (process), "barge-test-exited") != NULL;
+}
+
+static void
+on_name_appeared (GDBusConnection *connection, const char *name, const char *owner, gpointer user_data)
+{
+  BargeTestDaemon *self = user_data;
+
+  g_free (self->name_owner);
+  self->name_owner = g_strdup (owner);
+}
+
+static void
+on_name_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  BargeTestDaemon *self = user_data;
+
+  g_clear_pointer (&self->name_owner, g_free);
+}
+
+static void
+on_job_removed (GDBusConnection *connection, const char *sender, const char *path,
+                const char *iface, const char *member, GVariant *parameters, gpointer user_data)
+{
+  BargeTestDaemon *self = user_data;
+  const char *job, *state;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(os)")))
+    return;
+  g_variant_get (parameters, "(&o&s)", &job, &state);
+  g_hash_table_replace (self->removed, g_strdup (job), g_strdup (state));
+}
+
+static gboolean
+daemon_up_or_dead (gpointer user_data)
+{
+  BargeTestDaemon *self = user_data;
+
+  return self->name_owner != NULL || process_exited (self->process);
+}
+
+static gboolean
+name_gone (gpointer user_data)
+{
+  BargeTestDaemon *self = user_data;
+
+  return self->name_owner == NULL;
+}
+
+void
+barge_test_daemon_start (BargeTestDaemon *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (self->process);
+  g_ptr_array_add (argv, g_strdup (self->barged));
+  g_ptr_array_add (argv, g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (self->bus)));
+  g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", self->state_dir));
+  g_ptr_array_add (argv, g_strdup ("--idle-timeout=0"));
+  if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0)
+    g_ptr_array_add (argv, g_strdup ("--verbose"));
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* GLib logs debug and info messages to stdout, which is the TAP stream
+   * here: send the daemon's stdout to our stderr instead. */
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  /* A critical in the daemon is a bug: make it visible as a crash. */
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
+
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (self->process, NULL, on_process_exited, g_object_ref (self->process));
+
+  if (!barge_test_wait_until (daemon_up_or_dead, self, START_TIMEOUT_MS) || self->name_owner == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("barged (%s) %s before taking %s", self->barged,
+                                              process_exited (self->process) ? "exited" : "timed out",
+                                              BARGE_TEST_BUS_NAME);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+    }
+
+  g_clear_object (&self->manager);
+  self->manager = barge_dbus_manager_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                     BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_PATH, NULL, &error);
+  g_assert_no_error (error);
+}
+
+void
+barge_test_daemon_kill (BargeTestDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->process == NULL)
+    return;
+  g_subprocess_send_signal (self->process, SIGKILL);
+  /* SIGKILL cannot be caught, so this returns promptly. */
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  /* Anything but our SIGKILL means the daemon died on its own during the
+   * test (a crash, or a fatal critical): that is a failure too. */
+  if (!g_subprocess_get_if_signaled (self->process) || g_subprocess_get_term_sig (self->process) != SIGKILL)
+    {
+      g_autofree char *msg = NULL;
+
+      if (g_subprocess_get_if_signaled (self->process))
+        msg = g_strdup_printf ("barged died of signal %d during the test",
+                               g_subprocess_get_term_sig (self->process));
+      else
+        msg = g_strdup_printf ("barged exited with status %d during the test",
+                               g_subprocess_get_exit_status (self->process));
+      g_clear_object (&self->process);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+    }
+  g_clear_object (&self->process);
+  g_clear_object (&self->manager);
+  /* The bus notices the closed socket asynchronously; a new daemon must not
+   * find the name still taken. */
+  barge_test_assert_wait (name_gone, self, STOP_TIMEOUT_MS, "the daemon's name to leave the bus");
+}
+
+void
+barge_test_daemon_restart (BargeTestDaemon *self)
+{
+  barge_test_daemon_kill (self);
+  barge_test_daemon_start (self);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new (void)
+{
+  BargeTestDaemon *self = g_new0 (BargeTestDaemon, 1);
+  g_autoptr(GError) error = NULL;
+  const char *barged = g_getenv ("BARGED");
+
+  if (barged == NULL || !g_file_test (barged, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_autofree char *msg = g_strdup_printf ("BARGED must name the barged executable (it is %s)",
+                                              barged ? barged : "unset");
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+    }
+  self->barged = g_strdup (barged);
+  self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->state_dir = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  self->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (self->bus);
+  self->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (self->bus),
+                                                             G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                             G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                             NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  self->name_watch = g_bus_watch_name_on_connection (self->connection, BARGE_TEST_BUS_NAME,
+                                                     G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                     on_name_appeared, on_name_vanished, self, NULL);
+  self->removed_subscription =
+    g_dbus_connection_signal_subscribe (self->connection, BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_IFACE,
+                                        "JobRemoved", BARGE_TEST_MANAGER_PATH, NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, on_job_removed, self, NULL);
+  barge_test_daemon_start (self);
+  return self;
+}
+
+void
+barge_test_daemon_free (BargeTestDaemon *self)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (self == NULL)
+    return;
+  barge_test_daemon_kill (self);
+  g_bus_unwatch_name (self->name_watch);
+  g_dbus_connection_signal_unsubscribe (self->connection, self->removed_subscription);
+  g_dbus_connection_close_sync (self->connection, NULL, NULL);
+  g_clear_object (&self->connection);
+  /* Drop what the closed connection still queued for us. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_test_dbus_down (self->bus);
+  g_clear_object (&self->bus);
+  barge_test_remove_tree (self->state_dir);
+  g_free (self->state_dir);
+  g_free (self->barged);
+  g_free (self->name_owner);
+  g_hash_table_unref (self->removed);
+  g_free (self);
+}
+
+GDBusConnection *
+barge_test_daemon_get_connection (BargeTestDaemon *self)
+{
+  return self->connection;
+}
+
+const char *
+barge_test_daemon_get_state_dir (BargeTestDaemon *self)
+{
+  return self->state_dir;
+}
+
+BargeDBusManager *
+barge_test_daemon_get_manager (BargeTestDaemon *self)
+{
+  g_assert_nonnull (self->manager);
+  return self->manager;
+}
+
+/* --- jobs ----------------------------------------------------------------- */
+
+char *
+barge_test_daemon_create_job (BargeTestDaemon *self, const char *display_name)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (self), display_name, "download",
+                                           g_variant_new ("a{sv}", NULL), &path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (path, BARGE_TEST_MANAGER_PATH "/jobs/"));
+  return path;
+}
+
+BargeDBusJob *
+barge_test_daemon_get_job (BargeTestDaemon *self, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  BargeDBusJob *job = barge_dbus_job_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                     BARGE_TEST_BUS_NAME, path, NULL, &error);
+
+  g_assert_no_error (error);
+  /* A proxy for a path nobody serves loads no properties. */
+  g_assert_nonnull (barge_dbus_job_get_state (job));
+  return job;
+}
+
+BargeDBusFile *
+barge_test_daemon_get_file (BargeTestDaemon *self, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  BargeDBusFile *file = barge_dbus_file_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                        BARGE_TEST_BUS_NAME, path, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (barge_dbus_file_get_local_path (file));
+  return file;
+}
+
+const char *
+barge_test_daemon_get_removed_state (BargeTestDaemon *self, const char *path)
+{
+  return g_hash_table_lookup (self->removed, path);
+}
+
+typedef struct {
+  BargeTestDaemon *self;
+  const char *path;
+} RemovedWait;
+
+static gboolean
+job_removed (gpointer user_data)
+{
+  RemovedWait *w = user_data;
+
+  return barge_test_daemon_get_removed_state (w->self, w->path) != NULL;
+}
+
+const char *
+barge_test_daemon_wait_job_removed_at (BargeTestDaemon *self, const char *path, guint timeout_ms,
+                                       const char *file, int line, const char *func)
+{
+  RemovedWait w = { self, path };
+
+  if (!barge_test_wait_until (job_removed, &w, timeout_ms))
+    {
+      g_autofree char *msg = g_strdup_printf ("no JobRemoved for %s within %u ms", path, timeout_ms);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
+    }
+  return barge_test_daemon_get_removed_state (self, path);
+}
+
+GVariant *
+barge_test_daemon_get_property (BargeTestDaemon *self, const char *path, const char *iface, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariant *value = NULL;
+
+  reply = g_dbus_connection_call_sync (self->connection, BARGE_TEST_BUS_NAME, path,
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", iface, name), G_VARIANT_TYPE ("(v)"),
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return value;
+}
+
+void
+barge_test_daemon_set_property (BargeTestDaemon *self, const char *path, const char *iface,
+                                const char *name, GVariant *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_sync (self->connection, BARGE_TEST_BUS_NAME, path,
+                                       "org.freedesktop.DBus.Properties", "Set",
+                                       g_variant_new ("(ssv)", iface, name, value), NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  BargeDBusJob *job;
+  const char *state;
+} StateWait;
+
+static gboolean
+state_reached_or_failed (gpointer user_data)
+{
+  StateWait *w = user_data;
+  const char *state = barge_dbus_job_get_state (w->job);
+
+  return g_strcmp0 (state, w->state) == 0 || g_strcmp0 (state, "error") == 0;
+}
+
+void
+barge_test_wait_job_state_at (BargeDBusJob *job, const char *state, guint timeout_ms,
+                              const char *file, int line, const char *func)
+{
+  StateWait w = { job, state };
+  const char *now;
+
+  barge_test_wait_until (state_reached_or_failed, &w, timeout_ms);
+  now = barge_dbus_job_get_state (job);
+  if (g_strcmp0 (now, state) != 0)
+    {
+      GVariant *error = barge_dbus_job_get_error (job);
+      g_autofree char *error_text = error != NULL ? g_variant_print (error, FALSE) : g_strdup ("none");
+      g_autofree char *msg = g_strdup_printf ("job %s: waited %u ms for state \"%s\", it is \"%s\" (Error %s)",
+                                              g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)), timeout_ms,
+                                              state, now ? now : "(unknown)", error_text);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
+    }
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "barge-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+#define BARGE_TEST_BUS_NAME "org.freedesktop.Barge1"
+#define BARGE_TEST_MANAGER_PATH "/org/freedesktop/Barge1"
+#define BARGE_TEST_MANAGER_IFACE "org.freedesktop.Barge1.Manager"
+#define BARGE_TEST_JOB_IFACE "org.freedesktop.Barge1.Job"
+#define BARGE_TEST_FILE_IFACE "org.freedesktop.Barge1.File"
+#define BARGE_TEST_ERROR_PREFIX "org.freedesktop.Barge1.Error."
+
+/* A private bus (GTestDBus) with the real barged on it, started from the
+ * path in the BARGED environment variable with its own state folder, so a
+ * test can kill it and start it again on the same database.
+ *
+ * The daemon runs with PR_SET_PDEATHSIG, so it dies with the test process
+ * even when an assertion aborts the test before its teardown; GTestDBus
+ * does the same for its dbus-daemon. Set BARGE_TEST_VERBOSE=1 to get the
+ * daemon's debug log on stderr. */
+
+typedef struct _BargeTestDaemon BargeTestDaemon;
+
+/* Brings the bus up and starts the daemon; returns once it owns its name. */
+BargeTestDaemon *barge_test_daemon_new (void);
+/* Kills the daemon (if running), takes the bus down, removes the state folder. */
+void barge_test_daemon_free (BargeTestDaemon *self);
+
+/* Starts barged and waits (bounded) until it owns org.freedesktop.Barge1. */
+void barge_test_daemon_start (BargeTestDaemon *self);
+/* SIGKILL, reap, and wait (bounded) until the name has left the bus. */
+void barge_test_daemon_kill (BargeTestDaemon *self);
+/* Kill, then start again on the same state folder. */
+void barge_test_daemon_restart (BargeTestDaemon *self);
+
+GDBusConnection *barge_test_daemon_get_connection (BargeTestDaemon *self);
+const char *barge_test_daemon_get_state_dir (BargeTestDaemon *self);
+/* A proxy for the Manager of the running daemon (renewed by each start). */
+BargeDBusManager *barge_test_daemon_get_manager (BargeTestDaemon *self);
+
+/* CreateJob(display_name, "download", {}); asserts success; returns the path. */
+char *barge_test_daemon_create_job (BargeTestDaemon *self, const char *display_name);
+BargeDBusJob *barge_test_daemon_get_job (BargeTestDaemon *self, const char *path);
+BargeDBusFile *barge_test_daemon_get_file (BargeTestDaemon *self, const char *path);
+
+/* The final state of a Manager.JobRemoved signal received for PATH, or NULL. */
+const char *barge_test_daemon_get_removed_state (BargeTestDaemon *self, const char *path);
+
+/* Uncached Properties.Get / Properties.Set on the daemon; assert success. */
+GVariant *barge_test_daemon_get_property (BargeTestDaemon *self, const char *path,
+                                          const char *iface, const char *name);
+void barge_test_daemon_set_property (BargeTestDaemon *self, const char *path,
+                                     const char *iface, const char *name, GVariant *value);
+
+/* Removes a folder and everything below it (symlinks are not followed). */
+void barge_test_remove_tree (const char *path);
+
+/* --- bounded waiting ------------------------------------------------------
+ * Every wait iterates the thread-default main context (where the D-Bus
+ * signals of the test's connection are dispatched) under a timeout source,
+ * so it ends even when nothing ever arrives. */
+
+typedef gboolean (*BargeTestCondition) (gpointer user_data);
+
+/* Iterates until CONDITION holds or TIMEOUT_MS passed; returns CONDITION. */
+gboolean barge_test_wait_until (BargeTestCondition condition, gpointer user_data, guint timeout_ms);
+/* Iterates the main context for MS milliseconds. */
+void barge_test_run_for (guint ms);
+
+/* Fails the test at the caller's line when CONDITION does not hold in time. */
+#define barge_test_assert_wait(condition, user_data, timeout_ms, what)                          \
+  G_STMT_START {                                                                                 \
+    if (!barge_test_wait_until ((condition), (user_data), (timeout_ms)))                         \
+      {                                                                                          \
+        g_autofree char *_barge_msg = g_strdup_printf ("timed out after %u ms waiting for %s",   \
+                                                       (guint) (timeout_ms), (what));            \
+        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, _barge_msg);            \
+      }                                                                                          \
+  } G_STMT_END
+
+/* Waits until the job's State is STATE. Fails at once (with the job's Error
+ * property in the message) if the job reaches "error" while waiting for
+ * another state, instead of running into the timeout. */
+void barge_test_wait_job_state_at (BargeDBusJob *job, const char *state, guint timeout_ms,
+                                   const char *file, int line, const char *func);
+#define barge_test_wait_job_state(job, state, timeout_ms) \
+  barge_test_wait_job_state_at ((job), (state), (timeout_ms), __FILE__, __LINE__, G_STRFUNC)
+
+/* Waits until a Manager.JobRemoved for PATH arrived; returns its final state. */
+const char *barge_test_daemon_wait_job_removed_at (BargeTestDaemon *self, const char *path, guint timeout_ms,
+                                                   const char *file, int line, const char *func);
+#define barge_test_daemon_wait_job_removed(self, path, timeout_ms) \
+  barge_test_daemon_wait_job_removed_at ((self), (path), (timeout_ms), __FILE__, __LINE__, G_STRFUNC)
+
+/* Asserts that ERROR is the remote D-Bus error NAME. */
+#define barge_test_assert_dbus_error(error, name)                                               \
+  G_STMT_START {                                                                                 \
+    g_autofree char *_barge_remote = NULL;                                                       \
+    g_assert_nonnull (error);                                                                    \
+    _barge_remote = g_dbus_error_get_remote_error (error);                                       \
+    if (g_strcmp0 (_barge_remote, (name)) != 0)                                                  \
+      {                                                                                          \
+        g_autofree char *_barge_msg = g_strdup_printf ("expected D-Bus error %s, got %s (%s)",   \
+                                                       (name), _barge_remote ? _barge_remote     \
+                                                       : "a local error", (error)->message);     \
+        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, _barge_msg);            \
+      }                                                                                          \
+  } G_STMT_END
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestDaemon, barge_test_daemon_free)
+
+G_END_DECLS

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeTestServer"
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "barge-test-server.h"
+
+/* Chunks stay small so that a throttled body is smooth and a suspend or a
+ * kill lands in the middle of a file, not between two huge writes. */
+#define STREAM_CHUNK (64 * 1024)
+#define STREAM_MIN_CHUNK 1024
+#define DATA_PREFIX "/data/"
+/* Fixed, and more than a second before any Date header, so the daemon may
+ * treat it as a strong validator. */
+#define LAST_MODIFIED "Sat, 01 Jun 2024 12:00:00 GMT"
+#define CONTENT_VERSION 1
+
+struct _BargeTestServer
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;       /* lives on the server thread */
+  char *base_url;
+
+  GMutex lock;              /* guards everything below */
+  GCond ready_cond;
+  gboolean ready;
+  GError *listen_error;
+  GHashTable *requests;     /* path -> GPtrArray of BargeTestRequest */
+};
+
+/* --- deterministic content ---------------------------------------------- */
+
+static guint64
+content_seed (const char *name)
+{
+  /* FNV-1a: any stable hash of the name will do. */
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      hash ^= (guint8) *p;
+      hash *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  return hash;
+}
+
+/* SplitMix64 is counter based: the word at any position can be computed on
+ * its own, which a Range request starting anywhere needs. */
+static guint64
+content_word (guint64 seed, guint64 index)
+{
+  guint64 z = seed + (index + 1) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static void
+fill_content (guint64 seed, guint64 offset, guint8 *buf, gsize len)
+{
+  gsize i = 0;
+
+  while (i < len)
+    {
+      guint64 pos = offset + i;
+      guint64 word = content_word (seed, pos / 8);
+      guint shift = (guint) (pos % 8);
+
+      /* Little-endian byte order within each word, whatever the host. */
+      for (; shift < 8 && i < len; shift++, i++)
+        buf[i] = (guint8) (word >> (8 * shift));
+    }
+}
+
+void
+barge_test_fill_content (const char *name, guint64 offset, guint8 *buf, gsize len)
+{
+  fill_content (content_seed (name), offset, buf, len);
+}
+
+char *
+barge_test_expected_sha256 (const char *name, guint64 size)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buf = g_malloc (1024 * 1024);
+  guint64 seed = content_seed (name);
+
+  for (guint64 pos = 0; pos < size;)
+    {
+      gsize len = (gsize) MIN ((guint64) 1024 * 1024, size - pos);
+
+      fill_content (seed, pos, buf, len);
+      g_checksum_update (checksum, buf, (gssize) len);
+      pos += len;
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+char *
+barge_test_server_get_etag (const char *name, guint64 size)
+{
+  return g_strdup_printf ("\"%s-%" G_GUINT64_FORMAT "-%d\"", name, size, CONTENT_VERSION);
+}
+
+/* --- request log --------------------------------------------------------- */
+
+void
+barge_test_request_free (BargeTestRequest *request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->range);
+  g_free (request->if_range);
+  g_free (request);
+}
+
+static BargeTestRequest *
+request_copy (const BargeTestRequest *r)
+{
+  BargeTestRequest *copy = g_new0 (BargeTestRequest, 1);
+
+  copy->method = g_strdup (r->method);
+  copy->path = g_strdup (r->path);
+  copy->range = g_strdup (r->range);
+  copy->if_range = g_strdup (r->if_range);
+  copy->status = r->status;
+  return copy;
+}
+
+static void
+log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  BargeTestRequest *r = g_new0 (BargeTestRequest, 1);
+  GPtrArray *list;
+
+  r->method = g_strdup (soup_server_message_get_method (msg));
+  r->path = g_strdup (path);
+  r->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+  r->if_range = g_strdup (soup_message_headers_get_one (headers, "If-Range"));
+  r->status = soup_server_message_get_status (msg);
+  g_debug ("%s %s Range: %s If-Range: %s -> %u", r->method, path,
+           r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
+
+  g_mutex_lock (&self->lock);
+  list = g_hash_table_lookup (self->requests, path);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
+      g_hash_table_insert (self->requests, g_strdup (path), list);
+    }
+  g_ptr_array_add (list, r);
+  g_mutex_unlock (&self->lock);
+}
+
+GPtrArray *
+barge_test_server_get_requests (BargeTestServer *self, const char *path)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
+  GPtrArray *list;
+
+  g_mutex_lock (&self->lock);
+  list = g_hash_table_lookup (self->requests, path);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    g_ptr_array_add (copy, request_copy (g_ptr_array_index (list, i)));
+  g_mutex_unlock (&self->lock);
+  return copy;
+}
+
+/* --- streaming bodies ---------------------------------------------------- */
+
+typedef struct {
+  SoupServerMessage *msg;   /* unowned: the stream is the message's data */
+  GMainContext *context;
+  guint64 seed;
+  guint64 next;             /* the next byte to send */
+  guint64 end;              /* one past the last byte to send */
+  guint64 rate;             /* bytes per second, 0 for unthrottled */
+  gsize chunk;
+  gint64 started;
+  guint64 sent;
+  GSource *timer;
+} Stream;
+
+static void
+stream_stop_timer (Stream *s)
+{
+  if (s->timer != NULL)
+    {
+      g_source_destroy (s->timer);
+      g_clear_pointer (&s->timer, g_source_unref);
+    }
+}
+
+static void
+stream_free (Stream *s)
+{
+  stream_stop_timer (s);
+  g_main_context_unref (s->context);
+  g_free (s);
+}
+
+static void
+stream_append_next (Stream *s)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (s->msg);
+  gsize len = (gsize) MIN ((guint64) s->chunk, s->end - s->next);
+  guint8 *buf;
+
+  if (len == 0)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+  /* Generated chunk by chunk: nothing holds the whole body in memory. */
+  buf = g_malloc (len);
+  fill_content (s->seed, s->next, buf, len);
+  soup_message_body_append (body, SOUP_MEMORY_TAKE, buf, len);
+  s->next += len;
+  s->sent += len;
+}
+
+static gboolean
+stream_timer_cb (gpointer user_data)
+{
+  Stream *s = user_data;
+
+  g_clear_pointer (&s->timer, g_source_unref);
+  stream_append_next (s);
+  soup_server_message_unpause (s->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called when the headers or the previous chunk went out: sends the next
+ * chunk now, or pauses the message until the rate allows it. */
+static void
+stream_continue (Stream *s)
+{
+  gint64 due, now;
+
+  if (s->rate == 0 || s->next >= s->end)
+    {
+      stream_append_next (s);
+      return;
+    }
+  /* Pace against the start, not the previous chunk, so timer slack does
+   * not accumulate into a slower rate. */
+  due = s->started + (gint64) (s->sent * G_USEC_PER_SEC / s->rate);
+  now = g_get_monotonic_time ();
+  if (due <= now)
+    {
+      stream_append_next (s);
+      return;
+    }
+  soup_server_message_pause (s->msg);
+  s->timer = g_timeout_source_new ((guint) ((due - now + 999) / 1000));
+  g_source_set_callback (s->timer, stream_timer_cb, s, NULL);
+  g_source_attach (s->timer, s->context);
+}
+
+static void
+on_wrote_headers (SoupServerMessage *msg, Stream *s)
+{
+  s->started = g_get_monotonic_time ();
+  stream_continue (s);
+}
+
+static void
+on_wrote_chunk (SoupServerMessage *msg, Stream *s)
+{
+  stream_continue (s);
+}
+
+static void
+on_finished (SoupServerMessage *msg, Stream *s)
+{
+  /* The client went away or the body is done: no more chunks. */
+  stream_stop_timer (s);
+}
+
+/* --- request handling ---------------------------------------------------- */
+
+static gboolean
+parse_u64 (const char *str, guint64 *out)
+{
+  return str != NULL && *str != '\0' &&
+         g_ascii_string_to_unsigned (str, 10, 0, G_MAXUINT64, out, NULL);
+}
+
+/* Understands one range, "bytes=A-" or "bytes=A-B"; anything else is
+ * ignored, as RFC 9110 allows. */
+static gboolean
+parse_range (const char *value, guint64 *first, guint64 *last)
+{
+  g_autofree char *spec = NULL;
+  char *dash;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes="))
+    return FALSE;
+  spec = g_strdup (value + strlen ("bytes="));
+  dash = strchr (spec, '-');
+  if (dash == NULL || strchr (spec, ',') != NULL)
+    return FALSE;
+  *dash = '\0';
+  if (!parse_u64 (spec, first))
+    return FALSE;
+  if (dash[1] == '\0')
+    *last = G_MAXUINT64;
+  else if (!parse_u64 (dash + 1, last) || *last < *first)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  const char *range = soup_message_headers_get_one (request, "Range");
+  const char *if_range = soup_message_headers_get_one (request, "If-Range");
+  g_autofree char *etag = NULL;
+  guint64 size = 0, rate = 0, first = 0, last = 0;
+  Stream *s;
+
+  if (query == NULL || !parse_u64 (g_hash_table_lookup (query, "size"), &size) ||
+      (g_hash_table_contains (query, "rate") && !parse_u64 (g_hash_table_lookup (query, "rate"), &rate)))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
+
+  etag = barge_test_server_get_etag (name, size);
+  soup_message_headers_replace (response, "ETag", etag);
+  soup_message_headers_replace (response, "Last-Modified", LAST_MODIFIED);
+  soup_message_headers_replace (response, "Accept-Ranges", "bytes");
+  soup_message_headers_set_content_type (response, "application/octet-stream", NULL);
+
+  /* If-Range: the range applies only to the representation named. */
+  if (range != NULL && if_range != NULL &&
+      g_strcmp0 (if_range, etag) != 0 && g_strcmp0 (if_range, LAST_MODIFIED) != 0)
+    range = NULL;
+
+  if (parse_range (range, &first, &last))
+    {
+      if (first >= size)
+        {
+          g_autofree char *unsatisfied = g_strdup_printf ("bytes */%" G_GUINT64_FORMAT, size);
+
+          soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+          soup_message_headers_replace (response, "Content-Range", unsatisfied);
+          soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
+          return;
+        }
+      last = MIN (last, size - 1);
+      soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+      soup_message_headers_set_content_range (response, (goffset) first, (goffset) last, (goffset) size);
+    }
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      first = 0;
+      last = size - 1;      /* wraps for size 0: the length below is 0 */
+    }
+
+  soup_message_headers_set_encoding (response, SOUP_ENCODING_CONTENT_LENGTH);
+  soup_message_headers_set_content_length (response, (goffset) (last + 1 - first));
+  if (g_strcmp0 (method, SOUP_METHOD_HEAD) == 0 || last + 1 == first)
+    return;
+
+  s = g_new0 (Stream, 1);
+  s->msg = msg;
+  s->context = g_main_context_ref_thread_default ();
+  s->seed = content_seed (name);
+  s->next = first;
+  s->end = last + 1;
+  s->rate = rate;
+  s->chunk = rate == 0 ? STREAM_CHUNK : (gsize) CLAMP (rate / 20, STREAM_MIN_CHUNK, STREAM_CHUNK);
+  g_object_set_data_full (G_OBJECT (msg), "barge-test-stream", s, (GDestroyNotify) stream_free);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), s);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), s);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), s);
+}
+
+static void
+server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
+                 GHashTable *query, gpointer user_data)
+{
+  BargeTestServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *name = g_str_has_prefix (path, DATA_PREFIX) ? path + strlen (DATA_PREFIX) : NULL;
+
+  if (name == NULL || *name == '\0' || strchr (name, '/') != NULL)
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  else if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
+    soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  else
+    serve_data (msg, name, query);
+  log_request (self, msg, path);
+}
+
+/* --- the server thread --------------------------------------------------- */
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  BargeTestServer *self = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+
+  /* Everything the server does, including its sockets' sources, must be
+   * attached to this thread's context, so push it before listening. */
+  g_main_context_push_thread_default (self->context);
+  self->server = soup_server_new ("server-header", "barge-test-server ", NULL);
+  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
+
+  if (soup_server_listen (self->server, address, 0, &error))
+    {
+      GSList *uris = soup_server_get_uris (self->server);
+      GUri *uri = uris->data;
+
+      self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    }
+
+  g_mutex_lock (&self->lock);
+  self->listen_error = g_steal_pointer (&error);
+  self->ready = TRUE;
+  g_cond_signal (&self->ready_cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->base_url != NULL)
+    g_main_loop_run (self->loop);
+
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  /* Let closed connections and finished messages release their data. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+BargeTestServer *
+barge_test_server_new (void)
+{
+  BargeTestServer *self = g_new0 (BargeTestServer, 1);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->ready_cond);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("barge-test-server", server_thread, self);
+
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    if (!g_cond_wait_until (&self->ready_cond, &self->lock, deadline))
+      break;
+  error = g_steal_pointer (&self->listen_error);
+  g_mutex_unlock (&self->lock);
+  g_assert_true (self->ready);
+  g_assert_no_error (error);
+  g_assert_nonnull (self->base_url);
+  return self;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+barge_test_server_free (BargeTestServer *self)
+{
+  GSource *quit;
+
+  if (self == NULL)
+    return;
+  /* A g_main_loop_quit() from here could come before the thread entered
+   * g_main_loop_run() and be lost; a source runs only inside the loop. */
+  quit = g_idle_source_new ();
+  g_source_set_callback (quit, quit_cb, self->loop, NULL);
+  g_source_attach (quit, self->context);
+  g_source_unref (quit);
+  g_thread_join (self->thread);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_hash_table_unref (self->requests);
+  g_clear_error (&self->listen_error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->ready_cond);
+  g_free (self->base_url);
+  g_free (self);
+}
+
+const char *
+barge_test_server_get_base_url (BargeTestServer *self)
+{
+  return self->base_url;
+}
+
+char *
+barge_test_server_get_data_path (const char *name)
+{
+  return g_strconcat (DATA_PREFIX, name, NULL);
+}
+
+char *
+barge_test_server_get_data_url (BargeTestServer *self, const char *name, guint64 size, guint64 rate)
+{
+  if (rate == 0)
+    return g_strdup_printf ("%s" DATA_PREFIX "%s?size=%" G_GUINT64_FORMAT, self->base_url, name, size);
+  return g_strdup_printf ("%s" DATA_PREFIX "%s?size=%" G_GUINT64_FORMAT "&rate=%" G_GUINT64_FORMAT,
+                          self->base_url, name, size, rate);
+}

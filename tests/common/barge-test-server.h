@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A loopback HTTP server for the daemon tests, running a SoupServer in its
+ * own thread with its own GMainContext, so the test thread may block in
+ * synchronous D-Bus calls while the daemon downloads.
+ *
+ * GET /data/NAME?size=N[&rate=BYTES_PER_SECOND] answers N bytes generated
+ * from a PRNG keyed by NAME, so a test knows the content (and its SHA-256)
+ * without storing files. The response carries a strong ETag
+ * "NAME-N-1", a Last-Modified date and Accept-Ranges. A Range header of
+ * the form bytes=A- or bytes=A-B is answered with 206 and Content-Range (416
+ * past the end) unless an If-Range header names another validator, in which
+ * case the whole body comes with 200. With rate the body is streamed at
+ * about that many bytes per second; without it as fast as the client reads.
+ * Every other path is a 404. */
+
+typedef struct _BargeTestServer BargeTestServer;
+
+typedef struct {
+  char *method;
+  char *path;
+  char *range;      /* the Range header, or NULL */
+  char *if_range;   /* the If-Range header, or NULL */
+  guint status;
+} BargeTestRequest;
+
+BargeTestServer *barge_test_server_new (void);
+void barge_test_server_free (BargeTestServer *self);
+
+/* "http://127.0.0.1:PORT", no trailing slash. */
+const char *barge_test_server_get_base_url (BargeTestServer *self);
+
+/* The URL of /data/NAME of SIZE bytes, streamed at RATE bytes per second
+ * (0: unthrottled). */
+char *barge_test_server_get_data_url (BargeTestServer *self, const char *name, guint64 size, guint64 rate);
+
+/* The path part of the URL above, as used for barge_test_server_get_requests(). */
+char *barge_test_server_get_data_path (const char *name);
+
+/* The strong ETag the server sends for NAME of SIZE bytes, quotes included. */
+char *barge_test_server_get_etag (const char *name, guint64 size);
+
+/* A copy of the requests seen so far for PATH (without the query), oldest
+ * first; the array frees its elements. Safe to call from any thread. */
+GPtrArray *barge_test_server_get_requests (BargeTestServer *self, const char *path);
+
+/* The SHA-256 (lower-case hex) of the content of NAME of SIZE bytes. */
+char *barge_test_expected_sha256 (const char *name, guint64 size);
+
+/* Fills BUF with LEN bytes of NAME's content starting at OFFSET. */
+void barge_test_fill_content (const char *name, guint64 offset, guint8 *buf, gsize len);
+
+void barge_test_request_free (BargeTestRequest *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestServer, barge_test_server_free)
+
+G_END_DECLS

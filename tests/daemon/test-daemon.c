@@ -1,0 +1,911 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Integration tests of barged: the real daemon on a private bus, driven
+ * through the generated BargeDBus proxies (not libbarge, so these tests
+ * judge the D-Bus contract itself), downloading from a loopback SoupServer. */
+#define G_LOG_DOMAIN "BargeTestDaemon"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "barge-test-daemon.h"
+#include "barge-test-server.h"
+
+#define KiB ((guint64) 1024)
+#define MiB (1024 * KiB)
+
+/* Generous: the suite may share two CPUs with other suites. */
+#define SHORT_TIMEOUT_MS 10000
+#define TRANSFER_TIMEOUT_MS 60000
+
+typedef struct {
+  BargeTestServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;                  /* the download folder */
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The bus first: GTestDBus sets environment variables, which is safer
+   * before the server thread exists. */
+  f->daemon = barge_test_daemon_new ();
+  f->server = barge_test_server_new ();
+  f->dir = g_dir_make_tmp ("barge-test-dl-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_server_free (f->server);
+  barge_test_daemon_free (f->daemon);
+  barge_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* --- helpers ------------------------------------------------------------- */
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                      (const guchar *) g_mapped_file_get_contents (mapped),
+                                      g_mapped_file_get_length (mapped));
+}
+
+static void
+assert_file_content (const char *path, const char *name, guint64 size)
+{
+  g_autofree char *expected = barge_test_expected_sha256 (name, size);
+  g_autofree char *actual = NULL;
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  actual = file_sha256 (path);
+  g_assert_cmpstr (actual, ==, expected);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in DIR, sorted, joined by spaces: easy to compare and to read
+ * in a failure message. */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = g_dir_open (dir, 0, &error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static char *
+dest_path (Fixture *f, const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+/* Progress (tttt) from GetProgress: not coalesced, not cached. */
+static void
+get_progress (BargeDBusJob *job, guint64 progress[4])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  barge_dbus_job_call_get_progress_sync (job, &value, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (value, "(tttt)", &progress[0], &progress[1], &progress[2], &progress[3]);
+}
+
+/* Bytes transferred as last announced with PropertiesChanged. */
+static guint64
+announced_bytes (BargeDBusJob *job)
+{
+  GVariant *progress = barge_dbus_job_get_progress (job);
+  guint64 total = 0, done = 0, files = 0, files_done = 0;
+
+  if (progress != NULL)
+    g_variant_get (progress, "(tttt)", &total, &done, &files, &files_done);
+  return done;
+}
+
+typedef struct {
+  BargeDBusJob *job;
+  guint64 bytes;
+} BytesWait;
+
+static gboolean
+announced_more_than (gpointer user_data)
+{
+  BytesWait *w = user_data;
+  const char *state = barge_dbus_job_get_state (w->job);
+
+  /* An error ends the wait early; the caller's state check reports it. */
+  return announced_bytes (w->job) > w->bytes || g_strcmp0 (state, "error") == 0;
+}
+
+static void
+wait_bytes_above (BargeDBusJob *job, guint64 bytes, guint timeout_ms)
+{
+  BytesWait w = { job, bytes };
+  g_autofree char *what = g_strdup_printf ("more than %" G_GUINT64_FORMAT " bytes transferred", bytes);
+
+  barge_test_assert_wait (announced_more_than, &w, timeout_ms, what);
+  g_assert_cmpstr (barge_dbus_job_get_state (job), !=, "error");
+}
+
+static const char *
+job_path (BargeDBusJob *job)
+{
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (job));
+}
+
+static void
+set_notification_interval (Fixture *f, BargeDBusJob *job, guint ms)
+{
+  barge_test_daemon_set_property (f->daemon, job_path (job),
+                                  BARGE_TEST_JOB_IFACE, "MinimumNotificationInterval",
+                                  g_variant_new_uint32 (ms));
+  {
+    g_autoptr(GVariant) value = barge_test_daemon_get_property (f->daemon, job_path (job), BARGE_TEST_JOB_IFACE,
+                                                                "MinimumNotificationInterval");
+    g_assert_cmpuint (g_variant_get_uint32 (value), ==, ms);
+  }
+}
+
+static void
+add_file (BargeDBusJob *job, const char *url, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_add_file_sync (job, url, path, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+job_call (BargeDBusJob *job, gboolean (*call) (BargeDBusJob *, GCancellable *, GError **))
+{
+  g_autoptr(GError) error = NULL;
+
+  call (job, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The path of file INDEX of the job. Asked for, not taken from the proxy:
+ * a synchronous call returns before the proxy's cache saw the change. */
+static char *
+job_file_path (Fixture *f, BargeDBusJob *job, guint index)
+{
+  g_autoptr(GVariant) value = barge_test_daemon_get_property (f->daemon, job_path (job),
+                                                              BARGE_TEST_JOB_IFACE, "Files");
+  g_autofree const char **files = g_variant_get_objv (value, NULL);
+
+  g_assert_cmpuint (g_strv_length ((char **) files), >, index);
+  return g_strdup (files[index]);
+}
+
+static guint
+job_n_files (Fixture *f, BargeDBusJob *job)
+{
+  g_autoptr(GVariant) value = barge_test_daemon_get_property (f->daemon, job_path (job),
+                                                              BARGE_TEST_JOB_IFACE, "Files");
+  return (guint) g_variant_n_children (value);
+}
+
+/* Parses "bytes=N-" (the daemon resumes to the end of the file). */
+static gboolean
+parse_open_range (const char *range, guint64 *first)
+{
+  const char *digits;
+  g_autofree char *number = NULL;
+
+  if (range == NULL || !g_str_has_prefix (range, "bytes=") || !g_str_has_suffix (range, "-"))
+    return FALSE;
+  digits = range + strlen ("bytes=");
+  number = g_strndup (digits, strlen (digits) - 1);
+  return g_ascii_string_to_unsigned (number, 10, 0, G_MAXUINT64, first, NULL);
+}
+
+/* Finds the first GET of PATH after the first one that asks for an open
+ * range from a non-zero offset; returns its index or -1. */
+static int
+find_resumed_request (GPtrArray *requests, guint64 *first)
+{
+  for (guint i = 1; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if (g_strcmp0 (r->method, "GET") == 0 && parse_open_range (r->range, first) && *first > 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+static void
+dump_requests (GPtrArray *requests)
+{
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+      g_test_message ("request %u: %s %s Range: %s If-Range: %s -> %u", i, r->method, r->path,
+                      r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
+    }
+}
+
+/* Counts the Job signals on a proxy. */
+typedef struct {
+  guint transferred;
+  GPtrArray *file_transferred;  /* object paths, in order */
+  guint failed;
+  char *failed_context;
+  char *failed_name;
+} JobSignals;
+
+static void
+on_transferred (BargeDBusJob *job, JobSignals *s)
+{
+  s->transferred++;
+}
+
+static void
+on_file_transferred (BargeDBusJob *job, const char *file, JobSignals *s)
+{
+  g_ptr_array_add (s->file_transferred, g_strdup (file));
+}
+
+static void
+on_failed (BargeDBusJob *job, const char *context, const char *name, const char *message, JobSignals *s)
+{
+  s->failed++;
+  g_free (s->failed_context);
+  s->failed_context = g_strdup (context);
+  g_free (s->failed_name);
+  s->failed_name = g_strdup (name);
+}
+
+static void
+job_signals_connect (JobSignals *s, BargeDBusJob *job)
+{
+  memset (s, 0, sizeof *s);
+  s->file_transferred = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (job, "transferred", G_CALLBACK (on_transferred), s);
+  g_signal_connect (job, "file-transferred", G_CALLBACK (on_file_transferred), s);
+  g_signal_connect (job, "failed", G_CALLBACK (on_failed), s);
+}
+
+static void
+job_signals_clear (JobSignals *s, BargeDBusJob *job)
+{
+  g_signal_handlers_disconnect_by_data (job, s);
+  g_ptr_array_unref (s->file_transferred);
+  g_free (s->failed_context);
+  g_free (s->failed_name);
+}
+
+static gboolean
+got_transferred (gpointer user_data)
+{
+  return ((JobSignals *) user_data)->transferred > 0;
+}
+
+static gboolean
+got_file_transferred (gpointer user_data)
+{
+  return ((JobSignals *) user_data)->file_transferred->len > 0;
+}
+
+static gboolean
+got_failed (gpointer user_data)
+{
+  return ((JobSignals *) user_data)->failed > 0;
+}
+
+/* --- 1. several files, then Complete ---------------------------------------- */
+
+static void
+test_multi_file (Fixture *f, gconstpointer data)
+{
+  const struct { const char *name; guint64 size; } files[] = {
+    { "alpha", 5 * MiB },
+    { "empty", 0 },
+    { "one", 1 },
+    { "gamma", 3 * MiB },
+  };
+  const guint n = G_N_ELEMENTS (files);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "multi");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GVariantBuilder) builder = g_variant_builder_new (G_VARIANT_TYPE ("a(ss)"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) file_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) temporaries = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *listing = NULL;
+  g_autofree char *expected_listing = NULL;
+  guint64 sum = 0, progress[4];
+  JobSignals signals;
+
+  g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "suspended");
+  set_notification_interval (f, job, 50);
+  job_signals_connect (&signals, job);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *url = barge_test_server_get_data_url (f->server, files[i].name, files[i].size, 0);
+      g_autofree char *dest = dest_path (f, files[i].name);
+
+      g_variant_builder_add (builder, "(ss)", url, dest);
+      sum += files[i].size;
+    }
+  barge_dbus_job_call_add_files_sync (job, g_variant_builder_end (builder), NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *file_path = job_file_path (f, job, i);
+      g_autoptr(BargeDBusFile) file = barge_test_daemon_get_file (f->daemon, file_path);
+      g_autofree char *dest = dest_path (f, files[i].name);
+
+      g_assert_cmpstr (barge_dbus_file_get_local_path (file), ==, dest);
+      g_ptr_array_add (file_paths, file_path);
+      g_ptr_array_add (temporaries, g_strdup (barge_dbus_file_get_temporary_path (file)));
+      /* The temporary is a hidden file in the destination folder. */
+      {
+        g_autofree char *folder = g_path_get_dirname (barge_dbus_file_get_temporary_path (file));
+        g_autofree char *base = g_path_get_basename (barge_dbus_file_get_temporary_path (file));
+
+        g_assert_cmpstr (folder, ==, f->dir);
+        g_assert_true (base[0] == '.');
+        g_assert_true (g_str_has_suffix (base, ".barge-part"));
+      }
+    }
+
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_wait (got_transferred, &signals, SHORT_TIMEOUT_MS, "the Transferred signal");
+  /* Let any late duplicate arrive before counting. */
+  barge_test_run_for (200);
+  g_assert_cmpuint (signals.transferred, ==, 1);
+  g_assert_cmpuint (signals.file_transferred->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (g_ptr_array_index (signals.file_transferred, i), ==, g_ptr_array_index (file_paths, i));
+
+  /* The announced progress is complete at the state change... */
+  g_assert_nonnull (barge_dbus_job_get_progress (job));
+  g_variant_get (barge_dbus_job_get_progress (job), "(tttt)", &progress[0], &progress[1], &progress[2], &progress[3]);
+  g_assert_cmpuint (progress[0], ==, sum);
+  g_assert_cmpuint (progress[1], ==, sum);
+  g_assert_cmpuint (progress[2], ==, n);
+  g_assert_cmpuint (progress[3], ==, n);
+  /* ...and so is the uncoalesced one. */
+  get_progress (job, progress);
+  g_assert_cmpuint (progress[0], ==, sum);
+  g_assert_cmpuint (progress[1], ==, sum);
+  g_assert_cmpuint (progress[2], ==, n);
+  g_assert_cmpuint (progress[3], ==, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) fp = barge_test_daemon_get_property (f->daemon, g_ptr_array_index (file_paths, i),
+                                                               BARGE_TEST_FILE_IFACE, "Progress");
+      g_autofree char *dest = dest_path (f, files[i].name);
+      guint64 total, done;
+      gboolean completed;
+
+      g_variant_get (fp, "(ttb)", &total, &done, &completed);
+      g_assert_cmpuint (total, ==, files[i].size);
+      g_assert_cmpuint (done, ==, files[i].size);
+      /* Not yet available under its final name: BITS semantics. */
+      g_assert_false (completed);
+      g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+      assert_file_content (g_ptr_array_index (temporaries, i), files[i].name, files[i].size);
+    }
+
+  /* One plain GET per file: nothing was fetched twice. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *data_path = barge_test_server_get_data_path (files[i].name);
+      g_autoptr(GPtrArray) requests = barge_test_server_get_requests (f->server, data_path);
+      BargeTestRequest *r;
+
+      dump_requests (requests);
+      g_assert_cmpuint (requests->len, ==, 1);
+      r = g_ptr_array_index (requests, 0);
+      g_assert_cmpstr (r->method, ==, "GET");
+      g_assert_null (r->range);
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+
+  job_call (job, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dest = dest_path (f, files[i].name);
+
+      assert_file_content (dest, files[i].name, files[i].size);
+      g_assert_false (g_file_test (g_ptr_array_index (temporaries, i), G_FILE_TEST_EXISTS));
+      g_ptr_array_add (names, (gpointer) files[i].name);
+    }
+  /* Exactly the final files: no .barge-part left behind. */
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  expected_listing = g_strjoinv (" ", (char **) names->pdata);
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, expected_listing);
+
+  /* The job left the bus. */
+  barge_dbus_job_call_get_progress_sync (job, NULL, NULL, &error);
+  g_assert_nonnull (error);
+  job_signals_clear (&signals, job);
+}
+
+/* --- 2. Suspend and Resume ---------------------------------------------------- */
+
+static void
+test_suspend_resume (Fixture *f, gconstpointer data)
+{
+  const char *name = "slow-suspend";
+  const guint64 size = 4 * MiB;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, name, size, 1 * MiB);
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+  g_autofree char *etag = barge_test_server_get_etag (name, size);
+  g_autofree char *dest = dest_path (f, name);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "suspend");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  BargeTestRequest *resumed;
+  guint64 p1[4], p2[4], p3[4], first = 0;
+  guint n_requests;
+  int idx;
+
+  set_notification_interval (f, job, 50);
+  add_file (job, url, dest);
+  job_call (job, barge_dbus_job_call_resume_sync);
+  wait_bytes_above (job, 512 * KiB, TRANSFER_TIMEOUT_MS);
+
+  job_call (job, barge_dbus_job_call_suspend_sync);
+  barge_test_wait_job_state (job, "suspended", SHORT_TIMEOUT_MS);
+  /* A write that was in flight may still land; then nothing may move. */
+  barge_test_run_for (300);
+  get_progress (job, p1);
+  requests = barge_test_server_get_requests (f->server, data_path);
+  n_requests = requests->len;
+  barge_test_run_for (500);
+  get_progress (job, p2);
+  barge_test_run_for (500);
+  get_progress (job, p3);
+  g_assert_cmpuint (p1[1], >, 0);
+  g_assert_cmpuint (p1[1], <, size);
+  g_assert_cmpuint (p2[1], ==, p1[1]);
+  g_assert_cmpuint (p3[1], ==, p1[1]);
+  g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "suspended");
+  after = barge_test_server_get_requests (f->server, data_path);
+  g_assert_cmpuint (after->len, ==, n_requests);
+
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = barge_test_server_get_requests (f->server, data_path);
+  dump_requests (requests);
+  idx = find_resumed_request (requests, &first);
+  g_assert_cmpint (idx, >, 0);
+  resumed = g_ptr_array_index (requests, idx);
+  /* It resumed from data it had, with the validator it was given. */
+  g_assert_cmpuint (first, <=, p1[1]);
+  g_assert_cmpstr (resumed->if_range, ==, etag);
+  g_assert_cmpuint (resumed->status, ==, 206);
+
+  job_call (job, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  assert_file_content (dest, name, size);
+}
+
+/* --- 3. Cancel ----------------------------------------------------------------- */
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  const char *name = "slow-cancel";
+  const guint64 size = 4 * MiB;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, name, size, 512 * KiB);
+  g_autofree char *dest = dest_path (f, name);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "cancel");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeDBusFile) file = NULL;
+  g_autofree char *temporary = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *file_path = NULL;
+
+  set_notification_interval (f, job, 50);
+  add_file (job, url, dest);
+  file_path = job_file_path (f, job, 0);
+  file = barge_test_daemon_get_file (f->daemon, file_path);
+  temporary = g_strdup (barge_dbus_file_get_temporary_path (file));
+  job_call (job, barge_dbus_job_call_resume_sync);
+  wait_bytes_above (job, 0, TRANSFER_TIMEOUT_MS);
+  g_assert_true (g_file_test (temporary, G_FILE_TEST_IS_REGULAR));
+
+  job_call (job, barge_dbus_job_call_cancel_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "cancelled");
+  g_assert_false (g_file_test (temporary, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  /* No late write of the stopped transfer brings the file back. */
+  barge_test_run_for (500);
+  g_assert_false (g_file_test (temporary, G_FILE_TEST_EXISTS));
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "");
+}
+
+/* --- 4. Complete with one file done and one not ------------------------------ */
+
+typedef struct {
+  BargeDBusFile *file;
+} FileStarted;
+
+static gboolean
+file_has_bytes (gpointer user_data)
+{
+  FileStarted *w = user_data;
+  GVariant *progress = barge_dbus_file_get_progress (w->file);
+  guint64 total = 0, done = 0;
+  gboolean completed = FALSE;
+
+  if (progress != NULL)
+    g_variant_get (progress, "(ttb)", &total, &done, &completed);
+  return done > 0;
+}
+
+static void
+test_complete_partial (Fixture *f, gconstpointer data)
+{
+  const guint64 first_size = 64 * KiB, second_size = 8 * MiB;
+  g_autofree char *first_url = barge_test_server_get_data_url (f->server, "first", first_size, 0);
+  g_autofree char *second_url = barge_test_server_get_data_url (f->server, "second", second_size, 256 * KiB);
+  g_autofree char *first_dest = dest_path (f, "first");
+  g_autofree char *second_dest = dest_path (f, "second");
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "partial");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeDBusFile) first = NULL;
+  g_autoptr(BargeDBusFile) second = NULL;
+  g_autofree char *first_tmp = NULL;
+  g_autofree char *second_tmp = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  JobSignals signals;
+  FileStarted w;
+
+  set_notification_interval (f, job, 50);
+  job_signals_connect (&signals, job);
+  add_file (job, first_url, first_dest);
+  add_file (job, second_url, second_dest);
+  first_path = job_file_path (f, job, 0);
+  second_path = job_file_path (f, job, 1);
+  first = barge_test_daemon_get_file (f->daemon, first_path);
+  second = barge_test_daemon_get_file (f->daemon, second_path);
+  first_tmp = g_strdup (barge_dbus_file_get_temporary_path (first));
+  second_tmp = g_strdup (barge_dbus_file_get_temporary_path (second));
+
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_assert_wait (got_file_transferred, &signals, TRANSFER_TIMEOUT_MS, "the first FileTransferred");
+  g_assert_cmpstr (g_ptr_array_index (signals.file_transferred, 0), ==, first_path);
+  w.file = second;
+  barge_test_assert_wait (file_has_bytes, &w, TRANSFER_TIMEOUT_MS, "bytes of the second file");
+
+  job_call (job, barge_dbus_job_call_suspend_sync);
+  barge_test_wait_job_state (job, "suspended", SHORT_TIMEOUT_MS);
+  g_assert_true (g_file_test (first_tmp, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second_tmp, G_FILE_TEST_IS_REGULAR));
+
+  job_call (job, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  assert_file_content (first_dest, "first", first_size);
+  g_assert_false (g_file_test (first_tmp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (second_dest, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (second_tmp, G_FILE_TEST_EXISTS));
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "first");
+  job_signals_clear (&signals, job);
+}
+
+/* --- 5. SIGKILL and resume after a restart ---------------------------------- */
+
+static void
+test_kill_resume (Fixture *f, gconstpointer data)
+{
+  const char *name = "big";
+  const guint64 size = 48 * MiB;
+  /* 8 MiB/s: more than 2 s pass before 20 MiB are in, so the daemon's
+   * time-based checkpoint has recorded a durable offset by then. */
+  g_autofree char *url = barge_test_server_get_data_url (f->server, name, size, 8 * MiB);
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+  g_autofree char *etag = barge_test_server_get_etag (name, size);
+  g_autofree char *dest = dest_path (f, name);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "kill");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeDBusJob) again = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GVariant) managed = NULL;
+  g_autoptr(GVariant) job_ifaces = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *found = NULL;
+  BargeTestRequest *resumed;
+  const char *state;
+  guint64 first = 0;
+  int idx;
+
+  set_notification_interval (f, job, 50);
+  add_file (job, url, dest);
+  id = g_strdup (barge_dbus_job_get_id (job));
+  job_call (job, barge_dbus_job_call_resume_sync);
+  wait_bytes_above (job, 20 * MiB, TRANSFER_TIMEOUT_MS);
+  g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "transferring");
+
+  barge_test_daemon_restart (f->daemon);
+
+  /* The job survived, at the same path... */
+  barge_dbus_manager_call_get_job_sync (barge_test_daemon_get_manager (f->daemon), id, &found, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, path);
+  /* ...and the ObjectManager announces it. */
+  managed = g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME,
+                                         BARGE_TEST_MANAGER_PATH, "org.freedesktop.DBus.ObjectManager",
+                                         "GetManagedObjects", NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
+                                         G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) objects = g_variant_get_child_value (managed, 0);
+
+    job_ifaces = g_variant_lookup_value (objects, path, G_VARIANT_TYPE ("a{sa{sv}}"));
+    g_assert_nonnull (job_ifaces);
+    g_autoptr(GVariant) job_props = g_variant_lookup_value (job_ifaces, BARGE_TEST_JOB_IFACE, NULL);
+
+    g_assert_nonnull (job_props);
+  }
+
+  /* A job that was running goes back to the queue, and the scheduler
+   * starts it again. */
+  again = barge_test_daemon_get_job (f->daemon, path);
+  state = barge_dbus_job_get_state (again);
+  g_test_message ("state after the restart: %s", state);
+  g_assert_true (g_strcmp0 (state, "queued") == 0 || g_strcmp0 (state, "connecting") == 0 ||
+                 g_strcmp0 (state, "transferring") == 0);
+  barge_test_wait_job_state (again, "transferred", TRANSFER_TIMEOUT_MS);
+
+  requests = barge_test_server_get_requests (f->server, data_path);
+  dump_requests (requests);
+  idx = find_resumed_request (requests, &first);
+  g_assert_cmpint (idx, >, 0);
+  resumed = g_ptr_array_index (requests, idx);
+  /* It continued from a durable offset, not from 0, guarded by If-Range. */
+  g_test_message ("resumed from byte %" G_GUINT64_FORMAT, first);
+  g_assert_cmpuint (first, >=, 4 * MiB);
+  g_assert_cmpuint (first, <, size);
+  g_assert_cmpstr (resumed->if_range, ==, etag);
+  g_assert_cmpuint (resumed->status, ==, 206);
+
+  job_call (again, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  assert_file_content (dest, name, size);
+}
+
+/* --- 6. errors ------------------------------------------------------------------ */
+
+static void
+assert_call_on_removed_object_fails (Fixture *f, const char *path, const char *method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *remote = NULL;
+
+  reply = g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME,
+                                       path, BARGE_TEST_JOB_IFACE, method, NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_test_message ("%s on a cancelled job: %s", method, remote);
+  g_assert_true (g_strcmp0 (remote, "org.freedesktop.DBus.Error.UnknownMethod") == 0 ||
+                 g_strcmp0 (remote, "org.freedesktop.DBus.Error.UnknownObject") == 0);
+}
+
+static void
+test_errors (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "errors");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *good_url = barge_test_server_get_data_url (f->server, "good", 10, 0);
+  g_autofree char *missing_url = g_strconcat (barge_test_server_get_base_url (f->server), "/nothere", NULL);
+  g_autofree char *dest = dest_path (f, "out");
+  g_autofree char *missing_dir = g_build_filename (f->dir, "no-such-folder", "out", NULL);
+  g_autofree char *id = g_strdup (barge_dbus_job_get_id (job));
+  g_autofree char *found = NULL;
+  g_autofree char *file_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *context, *name, *message, *file;
+  JobSignals signals;
+
+  barge_dbus_job_call_add_file_sync (job, "ftp://x/y", dest, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+
+  barge_dbus_job_call_add_file_sync (job, good_url, "relative/out", NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+
+  barge_dbus_job_call_add_file_sync (job, good_url, missing_dir, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+
+  /* None of the refused files was added. */
+  g_assert_cmpuint (job_n_files (f, job), ==, 0);
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "Empty");
+  g_clear_error (&error);
+  g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "suspended");
+
+  /* A 404 is an error the application has to handle. */
+  job_signals_connect (&signals, job);
+  add_file (job, missing_url, dest);
+  file_path = job_file_path (f, job, 0);
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
+  g_test_message ("Error: %s %s %s %s", context, name, message, file);
+  g_assert_cmpstr (context, ==, "remote-file");
+  g_assert_cmpstr (name, ==, BARGE_TEST_ERROR_PREFIX "RemoteNotFound");
+  g_assert_cmpstr (file, ==, file_path);
+  g_assert_cmpstr (message, !=, "");
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), >=, 1);
+  barge_test_assert_wait (got_failed, &signals, SHORT_TIMEOUT_MS, "the Failed signal");
+  g_assert_cmpuint (signals.failed, ==, 1);
+  g_assert_cmpstr (signals.failed_context, ==, "remote-file");
+  g_assert_cmpstr (signals.failed_name, ==, BARGE_TEST_ERROR_PREFIX "RemoteNotFound");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  job_signals_clear (&signals, job);
+
+  /* A cancelled job is gone: from the bus and from GetJob. */
+  job_call (job, barge_dbus_job_call_cancel_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "cancelled");
+  assert_call_on_removed_object_fails (f, path, "Resume");
+  assert_call_on_removed_object_fails (f, path, "GetProgress");
+  barge_dbus_manager_call_get_job_sync (barge_test_daemon_get_manager (f->daemon), id, &found, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotFound");
+}
+
+/* --- 7. progress coalescing ---------------------------------------------------- */
+
+typedef struct {
+  gint64 time;
+  gboolean progress;
+  char *state;                /* NULL when State did not change */
+} Change;
+
+static void
+change_free (Change *c)
+{
+  g_free (c->state);
+  g_free (c);
+}
+
+static void
+on_job_properties_changed (GDBusConnection *connection, const char *sender, const char *path,
+                           const char *iface, const char *member, GVariant *parameters, gpointer user_data)
+{
+  GPtrArray *changes = user_data;
+  g_autoptr(GVariant) changed = NULL;
+  const char *interface_name;
+  Change *c;
+
+  g_variant_get (parameters, "(&s@a{sv}@as)", &interface_name, &changed, NULL);
+  if (g_strcmp0 (interface_name, BARGE_TEST_JOB_IFACE) != 0)
+    return;
+  c = g_new0 (Change, 1);
+  c->time = g_get_monotonic_time ();
+  c->progress = g_variant_lookup (changed, "Progress", "@(tttt)", NULL);
+  g_variant_lookup (changed, "State", "s", &c->state);
+  g_ptr_array_add (changes, c);
+}
+
+static void
+test_coalescing (Fixture *f, gconstpointer data)
+{
+  const guint interval_ms = 200;
+  const char *name = "coalesce";
+  /* 4 MiB/s for about 3 s: the daemon writes 256 KiB buffers, so without
+   * coalescing it would announce progress 16 times a second, well above
+   * the 5 a second that 200 ms allow. */
+  const guint64 size = 12 * MiB;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, name, size, 4 * MiB);
+  g_autofree char *dest = dest_path (f, name);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "coalesce");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  GDBusConnection *connection = barge_test_daemon_get_connection (f->daemon);
+  guint subscription;
+  gint64 started, ended = 0, min_gap = G_MAXINT64, last_progress = 0;
+  guint n_progress = 0, n_progress_only = 0, n_state = 0, limit;
+
+  set_notification_interval (f, job, interval_ms);
+  add_file (job, url, dest);
+  subscription = g_dbus_connection_signal_subscribe (connection, BARGE_TEST_BUS_NAME,
+                                                     "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                                     path, BARGE_TEST_JOB_IFACE, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                     on_job_properties_changed, changes, NULL);
+  /* The subscription's match rule reaches the bus before the call below. */
+  started = g_get_monotonic_time ();
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (100);
+  g_dbus_connection_signal_unsubscribe (connection, subscription);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *c = g_ptr_array_index (changes, i);
+
+      if (c->state != NULL)
+        n_state++;
+      if (g_strcmp0 (c->state, "transferred") == 0)
+        ended = c->time;
+      if (!c->progress)
+        continue;
+      n_progress++;
+      if (c->state == NULL)
+        {
+          n_progress_only++;
+          /* A progress-only announcement comes at least an interval after
+           * the previous one; half of it allows for scheduling delays here. */
+          if (last_progress != 0)
+            min_gap = MIN (min_gap, c->time - last_progress);
+        }
+      last_progress = c->time;
+    }
+  g_assert_cmpint (ended, >, 0);
+  limit = (guint) ((ended - started) / (interval_ms * 1000)) + 1 + n_state + 2;
+  g_test_message ("%u PropertiesChanged with Progress (%u progress only, %u with State) in %" G_GINT64_FORMAT
+                  " ms; limit %u; smallest gap %" G_GINT64_FORMAT " ms",
+                  n_progress, n_progress_only, n_state, (ended - started) / 1000, limit, min_gap / 1000);
+  g_assert_cmpuint (n_progress, <=, limit);
+  g_assert_cmpuint (n_progress_only, >=, 3);
+  g_assert_cmpint (min_gap, >=, interval_ms * 1000 / 2);
+
+  job_call (job, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  assert_file_content (dest, name, size);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/daemon/multi-file", Fixture, NULL, fixture_setup, test_multi_file, fixture_teardown);
+  g_test_add ("/daemon/suspend-resume", Fixture, NULL, fixture_setup, test_suspend_resume, fixture_teardown);
+  g_test_add ("/daemon/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/daemon/complete-partial", Fixture, NULL, fixture_setup, test_complete_partial, fixture_teardown);
+  g_test_add ("/daemon/kill-resume", Fixture, NULL, fixture_setup, test_kill_resume, fixture_teardown);
+  g_test_add ("/daemon/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/daemon/coalescing", Fixture, NULL, fixture_setup, test_coalescing, fixture_teardown);
+
+  return g_test_run ();
+}
