@@ -41,6 +41,8 @@ struct _BargedTransfer
   guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
   guint64 since_sync;
   gint64 last_sync;
+  gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
+  guint generation;          /* bumped on restart: an older sync no longer counts */
   guint restarts;
   gboolean truncate_next;
 
@@ -63,6 +65,7 @@ static guint signals[N_SIGNALS];
 static void send_request (BargedTransfer *self);
 static void start_read (BargedTransfer *self);
 static void maybe_finish (BargedTransfer *self);
+static void maybe_checkpoint (BargedTransfer *self, guint64 end);
 static void pump (BargedTransfer *self);
 
 typedef struct {
@@ -156,7 +159,58 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
       barged_file_set_durable (self->file, end);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
+  maybe_checkpoint (self, end);
   pump (self);
+}
+
+static void
+on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      self->fill = 0;
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+    }
+  else if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (res), "generation")) == self->generation)
+    {
+      barged_file_set_durable (self->file, op->pos);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+  maybe_finish (self);
+}
+
+/* Every 32 MiB or 2 s, the bytes written so far are made durable by an
+ * fdatasync on its own worker thread, while writes go on: waiting for it
+ * in the writer would stall the network. Only when it returns is the
+ * offset it covered recorded. */
+static void
+maybe_checkpoint (BargedTransfer *self, guint64 end)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now = g_get_monotonic_time ();
+  WriteOp *op;
+
+  if (self->syncing || self->fd < 0 ||
+      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < CHECKPOINT_INTERVAL_US))
+    return;
+  self->syncing = TRUE;
+  self->since_sync = 0;
+  self->last_sync = now;
+  task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
+  op = g_new0 (WriteOp, 1);
+  op->fd = self->fd;
+  op->pos = end;            /* what the sync makes durable */
+  op->sync = TRUE;
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  g_task_set_task_data (task, op, g_free);
+  g_task_run_in_thread (task, write_thread);
 }
 
 static void
@@ -164,22 +218,15 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
   WriteOp *op = g_new0 (WriteOp, 1);
-  gint64 now = g_get_monotonic_time ();
 
   op->fd = self->fd;
   op->data = data;
   op->len = len;
   op->pos = self->offset;
   op->truncate = self->truncate_next;
-  self->since_sync += len;
-  op->sync = sync || self->since_sync >= BARGED_TRANSFER_CHECKPOINT_BYTES ||
-             now - self->last_sync >= CHECKPOINT_INTERVAL_US;
+  op->sync = sync;
   op->close = close_fd;
-  if (op->sync)
-    {
-      self->since_sync = 0;
-      self->last_sync = now;
-    }
+  self->since_sync += len;
   if (close_fd)
     self->fd = -1;
   self->truncate_next = FALSE;
@@ -272,7 +319,7 @@ maybe_finish (BargedTransfer *self)
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
 
-  if (self->reading || self->writing || self->fill > 0 || self->finishing)
+  if (self->reading || self->writing || self->syncing || self->fill > 0 || self->finishing)
     return;
   if (!self->eof && self->failure == NULL)
     return;
@@ -338,6 +385,7 @@ static void
 restart_from_zero (BargedTransfer *self, gboolean response_changed)
 {
   barged_file_mark_restarted (self->file, response_changed);
+  self->generation++;
   self->offset = 0;
   self->truncate_next = TRUE;
   g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
