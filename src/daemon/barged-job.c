@@ -36,6 +36,7 @@ struct _BargedJob
 
   BargedTransfer *transfer;   /* the file in flight, until its run ends */
   GCancellable *cancellable;
+  GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
   gboolean start_pending;     /* started while the last run was still winding down */
   guint retry_source;
   guint publish_source;
@@ -282,6 +283,8 @@ stop_transfer (BargedJob *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->probe_cancellable != NULL)
+    g_cancellable_cancel (self->probe_cancellable);
   self->start_pending = FALSE;
 }
 
@@ -464,11 +467,74 @@ run_next_file (BargedJob *self)
                              on_transfer_done, g_object_ref (self));
 }
 
+static void probe_next_size (BargedJob *self, guint from);
+
+typedef struct {
+  BargedJob *self;
+  guint idx;
+} ProbeData;
+
+static void
+on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ProbeData *data = user_data;
+  g_autoptr(BargedJob) self = data->self;
+  guint idx = data->idx;
+  g_autoptr(GError) error = NULL;
+  guint64 size = barged_transfer_probe_size_finish (res, &error);
+  BargedFile *file;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->removed ||
+      idx >= self->files->len)
+    {
+      g_free (data);
+      return;
+    }
+  file = g_ptr_array_index (self->files, idx);
+  /* The transfer's own response wins if it came first. */
+  if (size != BARGE_SIZE_UNKNOWN && barged_file_get_total (file) == BARGE_SIZE_UNKNOWN &&
+      !barged_file_get_transferred (file))
+    {
+      barged_file_set_total (file, size);
+      progress_changed (self);
+    }
+  g_free (data);
+  probe_next_size (self, idx + 1);
+}
+
+/* One HEAD at a time, for files whose size is still unknown; failures only
+ * leave the size unknown until the file's own transfer learns it. */
+static void
+probe_next_size (BargedJob *self, guint from)
+{
+  for (guint i = from; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+      ProbeData *data;
+
+      if (barged_file_get_transferred (file) || barged_file_get_total (file) != BARGE_SIZE_UNKNOWN)
+        continue;
+      data = g_new0 (ProbeData, 1);
+      data->self = g_object_ref (self);
+      data->idx = i;
+      barged_transfer_probe_size_async (self->ctx.session, barged_file_get_url (file),
+                                        self->probe_cancellable, on_size_probed, data);
+      return;
+    }
+}
+
 void
 barged_job_start (BargedJob *self)
 {
   g_return_if_fail (self->state == BARGE_JOB_STATE_QUEUED);
   set_state (self, BARGE_JOB_STATE_CONNECTING);
+  /* Sizes are asked for beside the first transfer, not before it, so a job
+   * of many files does not wait a round trip per file for its first byte. */
+  if (self->probe_cancellable != NULL)
+    g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+  self->probe_cancellable = g_cancellable_new ();
+  probe_next_size (self, (guint) (current_file_index (self) + 1));
   run_next_file (self);
 }
 
@@ -1187,6 +1253,7 @@ barged_job_finalize (GObject *object)
 
   g_clear_object (&self->transfer);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->probe_cancellable);
   g_clear_object (&self->object);
   g_ptr_array_unref (self->file_objects);
   g_ptr_array_unref (self->files);

@@ -31,6 +31,16 @@ gboolean barged_transfer_run_finish (BargedTransfer *self,
                                      gint64 *retry_after,
                                      GError **error);
 
+/* HEAD: the size of a remote file before its transfer starts, so that a
+ * job's total is known early (BITS asks servers the same way). Returns
+ * BARGE_SIZE_UNKNOWN when the server does not say or the request fails. */
+void barged_transfer_probe_size_async (SoupSession *session,
+                                       const char *url,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+guint64 barged_transfer_probe_size_finish (GAsyncResult *res, GError **error);
+
 /* How many bytes may be written between two fdatasync calls: the bound on
  * what a crash makes the daemon fetch again. */
 #define BARGED_TRANSFER_CHECKPOINT_BYTES (32 * 1024 * 1024)
