@@ -120,8 +120,10 @@ create_job_parameters (const char *display_name,
                                              : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
 }
 
+/* CreateJob and GetJob both answer with a job's path; the task completes
+ * with the BargeJob for it. */
 static void
-on_create_job_done (GObject *source, GAsyncResult *res, gpointer user_data)
+on_job_path_reply (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   BargeClient *self;
@@ -185,7 +187,7 @@ barge_client_create_job_async (BargeClient *client,
 
   g_dbus_proxy_call (G_DBUS_PROXY (_barge_client_get_manager (client)), "CreateJob", parameters,
                      G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                     on_create_job_done, g_steal_pointer (&task));
+                     on_job_path_reply, g_steal_pointer (&task));
 }
 
 /**
@@ -253,28 +255,6 @@ barge_client_create_job_sync (BargeClient *client,
   return barge_client_job_for_path_sync (client, path, cancellable, error);
 }
 
-static void
-on_get_job_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BargeClient *self;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *path;
-
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_variant_get (reply, "(&o)", &path);
-  /* Not one expression: the order of argument evaluation is unspecified. */
-  self = g_task_get_source_object (task);
-  barge_client_job_for_path (self, path, g_steal_pointer (&task));
-}
-
 /**
  * barge_client_get_job_async:
  * @client: a #BargeClient
@@ -303,7 +283,7 @@ barge_client_get_job_async (BargeClient *client,
   g_task_set_source_tag (task, barge_client_get_job_async);
   g_dbus_proxy_call (G_DBUS_PROXY (_barge_client_get_manager (client)),
                      "GetJob", g_variant_new ("(s)", id),
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable, on_get_job_done, task);
+                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable, on_job_path_reply, task);
 }
 
 /**
