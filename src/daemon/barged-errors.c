@@ -79,6 +79,14 @@ static const ErrorRule rules[] = {
     N_("The server redirected the request too many times.") },
   { BARGE_ERROR_TOO_MANY_REQUESTS, BARGE_ERROR_CONTEXT_REMOTE_FILE, TRUE,
     N_("The server asked to wait before trying again.") },
+  { BARGE_ERROR_LOCAL_FILE_CHANGED, BARGE_ERROR_CONTEXT_LOCAL_FILE, FALSE,
+    N_("The local file changed while it was being uploaded.") },
+  { BARGE_ERROR_MAXIMUM_TIME_EXCEEDED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The job did not finish within its maximum transfer time.") },
+  { BARGE_ERROR_REMOTE_APPLICATION, BARGE_ERROR_CONTEXT_REMOTE_APPLICATION, FALSE,
+    N_("The server application rejected the upload.") },
+  { BARGE_ERROR_NOTIFICATION_FAILED, BARGE_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION, FALSE,
+    N_("The job's notification program could not be run.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);

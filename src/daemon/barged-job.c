@@ -1133,6 +1133,8 @@ barged_job_is_active (BargedJob *self)
          self->state == BARGE_JOB_STATE_TRANSIENT_ERROR || self->transfer != NULL;
 }
 
+static const char *const default_notify_flags[] = { "transferred", "error", NULL };
+
 static BargedJob *
 job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobType type)
 {
@@ -1152,6 +1154,16 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   barge_dbus_job_set_type_ (iface, barge_job_type_to_string (type));
   barge_dbus_job_set_owner (iface, owner);
   barge_dbus_job_set_reply_progress (iface, g_variant_new ("(tt)", BARGE_SIZE_UNKNOWN, (guint64) 0));
+  /* Contract defaults; the owners of these features overwrite them from the
+   * job's record. GVariant-typed properties must never be NULL on the bus. */
+  barge_dbus_job_set_maximum_download_time (iface, BARGED_DEFAULT_MAXIMUM_DOWNLOAD_TIME);
+  barge_dbus_job_set_notify_flags (iface, default_notify_flags);
+  barge_dbus_job_set_notify_command_line (iface, g_variant_new ("(s@as)", "", g_variant_new_strv (NULL, 0)));
+  barge_dbus_job_set_cost_policy (iface, "any");
+  barge_dbus_job_set_hold_reason (iface, "none");
+  barge_dbus_job_set_upload_protocol (iface, "");
+  barge_dbus_job_set_reply_file_name (iface, "");
+  barge_dbus_job_set_credentials (iface, g_variant_new_array (G_VARIANT_TYPE ("(ss)"), NULL, 0));
   g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
   return self;
 }

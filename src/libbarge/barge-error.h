@@ -57,6 +57,10 @@ G_BEGIN_DECLS
  * @BARGE_ERROR_REMOTE_FILE_CHANGED: the remote file changed during the transfer (`RemoteFileChanged`)
  * @BARGE_ERROR_TOO_MANY_REDIRECTS: the server redirected too often (`TooManyRedirects`)
  * @BARGE_ERROR_TOO_MANY_REQUESTS: the server asks to come back later: HTTP 429 (`TooManyRequests`)
+ * @BARGE_ERROR_LOCAL_FILE_CHANGED: the local file of an upload changed during the upload (`LocalFileChanged`)
+ * @BARGE_ERROR_MAXIMUM_TIME_EXCEEDED: the job did not finish within its MaximumDownloadTime (`MaximumTimeExceeded`)
+ * @BARGE_ERROR_REMOTE_APPLICATION: the server application rejected the upload (`RemoteApplication`)
+ * @BARGE_ERROR_NOTIFICATION_FAILED: the job's notify command line could not be run (`NotificationFailed`)
  *
  * Error codes of #BARGE_ERROR.
  */
@@ -91,6 +95,10 @@ typedef enum {
   BARGE_ERROR_REMOTE_FILE_CHANGED,
   BARGE_ERROR_TOO_MANY_REDIRECTS,
   BARGE_ERROR_TOO_MANY_REQUESTS,
+  BARGE_ERROR_LOCAL_FILE_CHANGED,
+  BARGE_ERROR_MAXIMUM_TIME_EXCEEDED,
+  BARGE_ERROR_REMOTE_APPLICATION,
+  BARGE_ERROR_NOTIFICATION_FAILED,
 } BargeError;
 
 /**
@@ -98,7 +106,7 @@ typedef enum {
  *
  * How many codes #BargeError has; for the D-Bus error table.
  */
-#define BARGE_ERROR_N_CODES (BARGE_ERROR_TOO_MANY_REQUESTS + 1)
+#define BARGE_ERROR_N_CODES (BARGE_ERROR_NOTIFICATION_FAILED + 1)
 
 BARGE_AVAILABLE_IN_ALL
 GQuark barge_error_quark (void);
