@@ -241,8 +241,9 @@ class EnumTest(unittest.TestCase):
         self.assertEqual(Barge.Progress.new(0, 0, 1, 1).get_fraction(), 1.0)
 
 
-@unittest.skipUnless(BARGED, 'BARGED is not set')
-class BargeDaemonTest(unittest.TestCase):
+class DaemonFixture(unittest.TestCase):
+    """A private dbus-daemon, barged on it and a loopback HTTP server for
+    each test; tests/examples reuses it."""
 
     def setUp(self):
         # Cleanups run even when setUp fails half-way, and in reverse order.
@@ -365,6 +366,11 @@ class BargeDaemonTest(unittest.TestCase):
         start(lambda source, result, *args: results.append(result))
         self.run_until(lambda: results, 'an async call')
         return finish(results[0])
+
+
+
+@unittest.skipUnless(BARGED, 'BARGED is not set')
+class BargeDaemonTest(DaemonFixture):
 
     def test_download_two_files(self):
         names = sorted(FILE_SIZES)
