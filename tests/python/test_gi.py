@@ -399,6 +399,11 @@ class BargeDaemonTest(DaemonFixture):
         files = job.get_files()
         self.assertEqual([f.get_remote_url() for f in files], urls)
         self.assertEqual([f.get_local_path() for f in files], paths)
+        # The list model follows the daemon's Files property.
+        model = job.get_file_list()
+        self.assertIs(job.props.file_list, model)
+        self.run_until(lambda: model.get_n_items() == 2, 'the file list model')
+        self.assertEqual([model.get_item(i) for i in range(2)], files)
 
         job.resume_sync(None)
         self.run_until(lambda: transferred and job.get_state() == Barge.JobState.TRANSFERRED
