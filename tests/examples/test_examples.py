@@ -75,6 +75,22 @@ class ExamplesTest(test_gi.DaemonFixture):
                 # Only the completed files, no temporary ones.
                 self.assertEqual(sorted(os.listdir(dest)), names)
 
+    @unittest.skipUnless(os.environ.get('EXAMPLE_DOWNLOAD_C'), 'EXAMPLE_DOWNLOAD_C is not set')
+    def test_download_in_c(self):
+        names = sorted(FILE_SIZES)
+        dest = os.path.join(self.dest_dir, 'c')
+        os.mkdir(dest)
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus_address)
+        result = subprocess.run([os.environ['EXAMPLE_DOWNLOAD_C'], dest]
+                                + [self.base_url + n for n in names],
+                                env=env, capture_output=True, text=True, timeout=TIMEOUT)
+        self.assert_status(result, 0)
+        self.assertIn('100%', result.stdout)
+        self.assertTrue(result.stdout.endswith('done\n'), result.stdout)
+        for name in names:
+            with open(os.path.join(dest, name), 'rb') as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), self.sums[name], name)
+
     def test_transferred_and_failed(self):
         for language, _ in LANGUAGES:
             with self.subTest(language=language, signal='transferred'):
