@@ -527,6 +527,9 @@ send_request (BargedTransfer *self)
    * would make them meaningless, so ask for the bytes as stored. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
   soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
+  /* The session is shared by every user's jobs: never let one job's
+   * credentials be cached and sent for another's. */
+  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
   if (self->offset > 0)
     {
@@ -642,6 +645,7 @@ barged_transfer_probe_size_async (SoupSession *session, const char *url, GCancel
       return;
     }
   msg = soup_message_new_from_uri (SOUP_METHOD_HEAD, uri);
+  soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   /* The size that counts is the size of the bytes as stored. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
