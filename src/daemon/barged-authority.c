@@ -243,7 +243,7 @@ barged_authority_authorize (BargedAuthority *self, GDBusMethodInvocation *invoca
     return deny (invocation, "cannot identify the caller");
   g_object_set_data (G_OBJECT (invocation), "barged-caller-uid", GUINT_TO_POINTER (uid + 1));
 
-  if (manager && g_str_equal (method, "CreateJob"))
+  if (g_str_equal (method, manager ? "CreateJob" : "TakeOwnership"))
     g_object_set_data (G_OBJECT (invocation), "barged-caller-umask",
                        GUINT_TO_POINTER (caller_umask (self, sender) + 1));
   if (manager)
