@@ -271,7 +271,7 @@ static void
 return_property_error (GDBusMethodInvocation *invocation, GError *error)
 {
   if (error != NULL)
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    g_dbus_method_invocation_take_error (invocation, error);
   else
     g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
                                                    "the property cannot be read");

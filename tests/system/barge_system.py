@@ -14,7 +14,6 @@ import http.server
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -217,17 +216,22 @@ class SystemBus:
                                             env=env, stdout=self.barged_log, stderr=self.barged_log)
         self._wait_name(DEST)
 
-    def stop_barged(self):
-        self.barged_proc.send_signal(signal.SIGTERM)
-        self.barged_proc.wait(timeout=10)
-        self.barged_log.close()
-
     def close(self):
         if self.httpd is not None:
             self.httpd.shutdown()
-        if self.barged_proc is not None and self.barged_proc.poll() is None:
-            self.barged_proc.kill()
-            self.barged_proc.wait()
+        self.barged_status = None
+        if self.barged_proc is not None:
+            if self.barged_proc.poll() is None:
+                self.barged_proc.terminate()
+                try:
+                    self.barged_proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.barged_proc.kill()
+                    self.barged_proc.wait()
+            self.barged_status = self.barged_proc.returncode
+            self.barged_log.close()
+            with open(os.path.join(self.tmp, 'barged.log'), errors='replace') as f:
+                self.barged_log_text = f.read()
         for proc in reversed(self.procs):
             proc.terminate()
             try:

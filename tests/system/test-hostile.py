@@ -96,15 +96,21 @@ class Env:
         return reply
 
     def close(self):
+        """Stops barged (SIGTERM: a clean exit, so sanitizers report) and the bus;
+        returns barged's exit status and its log."""
         for proc in (self.barged, self.bus):
             if proc.poll() is None:
                 proc.terminate()
                 try:
-                    proc.wait(timeout=5)
+                    proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+                    proc.wait()
         self.log.close()
+        with open(os.path.join(self.tmp, 'barged.log'), errors='replace') as f:
+            log = f.read()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        return self.barged.returncode, log
 
 
 def snapshot(env):
@@ -443,7 +449,13 @@ def main():
                     print('# ' + line)
             sys.stdout.flush()
     finally:
-        env.close()
+        status, log = env.close()
+    # Under the asan test setup a leak or an error shows in barged's exit.
+    if status != 0 or 'Sanitizer' in log or 'runtime error' in log:
+        failed += 1
+        print('# barged exited with %s; its log:' % status)
+        for line in log.splitlines()[-80:]:
+            print('# ' + line)
     sys.exit(1 if failed else 0)
 
 

@@ -331,6 +331,13 @@ def main():
             failed += 1
     finally:
         bus.close()
+    # A clean exit on SIGTERM; under the asan setup leaks and errors show here.
+    log = getattr(bus, 'barged_log_text', '')
+    if bus.barged_status != 0 or 'Sanitizer' in log or 'runtime error' in log:
+        failed += 1
+        print('# barged exited with %s; its log:' % bus.barged_status)
+        for line in log.splitlines()[-80:]:
+            print('# ' + line)
     sys.exit(1 if failed else 0)
 
 
