@@ -2,7 +2,8 @@
 # Usage: check-unit.sh BARGED_SERVICE BARGED
 # Runs `systemd-analyze verify` on a copy of the configured unit whose
 # ExecStart= points at BARGED (the build tree's daemon), and fails on any
-# error or warning about the unit. Exit 77 (skip) when it cannot run.
+# error or warning about the unit, and on a `systemd-analyze security`
+# exposure above 3.0. Exit 77 (skip) when it cannot run.
 set -eu
 
 unit=$1
@@ -34,3 +35,13 @@ if grep -q 'barged\.service' "$tmp/out"; then
 	exit 1
 fi
 echo "PASS: barged.service verified"
+
+# The exposure score (0 best, 10 worst), offline. The threshold is 10x.
+SYSTEMD_LOG_COLOR=0 systemd-analyze security --offline=true --threshold=30 "$tmp/barged.service" \
+	>"$tmp/security" 2>&1 || rc=$?
+grep 'Overall exposure level' "$tmp/security" || true
+if [ "$rc" -ne 0 ]; then
+	cat "$tmp/security"
+	echo "FAIL: exposure above 3.0"
+	exit 1
+fi

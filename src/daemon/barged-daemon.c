@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "barged-authority.h"
+#include "barged-credentials.h"
 #include "barged-daemon.h"
 #include "barged-manager.h"
 #include "barged-scheduler.h"
@@ -21,6 +22,8 @@ struct _BargedDaemon
   BargedStore *store;
   SoupSession *session;
   BargedAuthority *authority;
+  BargedCredentials *credentials;
+  GMainContext *context;      /* the main loop's, for work handed over by filters */
   GDBusObjectManagerServer *object_manager;
   BargedScheduler *scheduler;
   BargedManager *manager;
@@ -67,12 +70,197 @@ on_any_call (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* --- who sees which object on the system bus -----------------------------
+ *
+ * The jobs of all users live below one ObjectManager. On the system bus two
+ * things would show them to everyone: the ObjectManager's answer to
+ * GetManagedObjects, and the signals objects emit (PropertiesChanged,
+ * InterfacesAdded/Removed, JobAdded/JobRemoved), which the bus broadcasts
+ * to every match rule. So, in system mode only, the connection filter
+ * answers GetManagedObjects itself with the caller's jobs alone (all jobs for
+ * root), and turns each broadcast signal about a job into unicast copies to
+ * the known peers (callers seen by the choke point) that are its owner or
+ * root. Method calls and property access on a job are refused by the choke
+ * point (barged_authority_authorize) to anybody else. */
+
+static GDBusMessage *
+new_error_reply (GDBusMessage *call, const char *message)
+{
+  return g_dbus_message_new_method_error_literal (call, "org.freedesktop.Barge1.Error.AccessDenied", message);
+}
+
+static GVariant *
+managed_objects_for (BargedDaemon *self, guint32 uid)
+{
+  GList *objects = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (self->object_manager));
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      const char *path = g_dbus_object_get_object_path (l->data);
+      GList *ifaces;
+      GVariantBuilder ib;
+      guint32 owner;
+
+      if (uid != 0 && (!barged_authority_lookup_job_owner (self->authority, path, &owner) || owner != uid))
+        continue;
+      g_variant_builder_init (&ib, G_VARIANT_TYPE ("a{sa{sv}}"));
+      ifaces = g_dbus_object_get_interfaces (l->data);
+      for (GList *i = ifaces; i != NULL; i = i->next)
+        {
+          GDBusInterfaceSkeleton *skeleton = i->data;
+
+          g_variant_builder_add (&ib, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (skeleton)->name,
+                                 g_dbus_interface_skeleton_get_properties (skeleton));
+        }
+      g_list_free_full (ifaces, g_object_unref);
+      g_variant_builder_add (&builder, "{oa{sa{sv}}}", path, &ib);
+    }
+  g_list_free_full (objects, g_object_unref);
+  return g_variant_builder_end (&builder);
+}
+
+typedef struct {
+  BargedDaemon *self;
+  GDBusMessage *call;
+} ManagedObjectsCall;
+
+static void
+managed_objects_call_free (ManagedObjectsCall *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->call);
+  g_free (data);
+}
+
+static void
+answer_managed_objects (ManagedObjectsCall *data, guint32 uid)
+{
+  g_autoptr(GDBusMessage) reply = g_dbus_message_new_method_reply (data->call);
+
+  g_dbus_message_set_body (reply, g_variant_new_tuple ((GVariant *[]) { managed_objects_for (data->self, uid) }, 1));
+  g_dbus_connection_send_message (data->self->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+}
+
+static void
+on_caller_uid (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ManagedObjectsCall *data = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, NULL);
+  guint32 uid;
+
+  if (reply == NULL)
+    {
+      g_autoptr(GDBusMessage) error = new_error_reply (data->call, "cannot identify the caller");
+      g_dbus_connection_send_message (data->self->connection, error, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+    }
+  else
+    {
+      g_variant_get (reply, "(u)", &uid);
+      barged_authority_remember_uid (data->self->authority, g_dbus_message_get_sender (data->call), uid);
+      answer_managed_objects (data, uid);
+    }
+  managed_objects_call_free (data);
+}
+
+static gboolean
+handle_managed_objects (gpointer user_data)
+{
+  ManagedObjectsCall *data = user_data;
+  const char *sender = g_dbus_message_get_sender (data->call);
+  guint32 uid;
+
+  if (barged_authority_peek_uid (data->self->authority, sender, &uid))
+    {
+      answer_managed_objects (data, uid);
+      managed_objects_call_free (data);
+      return G_SOURCE_REMOVE;
+    }
+  g_dbus_connection_call (data->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionUnixUser", g_variant_new ("(s)", sender),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid, data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The job a broadcast signal is about, or NULL when it is about none. */
+static const char *
+signal_subject (GDBusMessage *message)
+{
+  const char *path = g_dbus_message_get_path (message);
+  const char *member = g_dbus_message_get_member (message);
+  GVariant *body = g_dbus_message_get_body (message);
+
+  if (g_str_has_prefix (path, BARGE_OBJECT_PATH "/jobs/"))
+    return path;
+  if (g_str_equal (path, BARGE_OBJECT_PATH) && body != NULL && g_variant_n_children (body) > 0 &&
+      (g_str_equal (member, "InterfacesAdded") || g_str_equal (member, "InterfacesRemoved") ||
+       g_str_equal (member, "JobAdded") || g_str_equal (member, "JobRemoved")))
+    {
+      g_autoptr(GVariant) first = g_variant_get_child_value (body, 0);
+
+      if (g_variant_is_of_type (first, G_VARIANT_TYPE_OBJECT_PATH))
+        return g_variant_get_string (first, NULL);
+    }
+  return NULL;
+}
+
+static GDBusMessage *
+unicast_job_signal (BargedDaemon *self, GDBusMessage *message)
+{
+  const char *subject = signal_subject (message);
+  g_autoptr(GPtrArray) watchers = NULL;
+  guint32 owner = 0;
+
+  if (subject == NULL)
+    return message;
+  /* Unknown owner: only root's peers hear of it. */
+  if (!barged_authority_lookup_job_owner (self->authority, subject, &owner))
+    owner = 0;
+  watchers = barged_authority_dup_watchers (self->authority, owner);
+  for (guint i = 0; i < watchers->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDBusMessage) copy = g_dbus_message_copy (message, &error);
+
+      if (copy == NULL)
+        continue;
+      g_dbus_message_set_destination (copy, g_ptr_array_index (watchers, i));
+      /* Safe from a filter: GDBus holds no lock while filters run, and the
+       * copy is queued behind the message being written. */
+      g_dbus_connection_send_message (self->connection, copy, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+    }
+  g_object_unref (message);
+  return NULL;
+}
+
 static GDBusMessage *
 filter_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, gpointer user_data)
 {
+  BargedDaemon *self = user_data;
+  GDBusMessageType type = g_dbus_message_get_message_type (message);
+
   /* Runs on the GDBus worker thread: hop to the main loop to touch the timer. */
-  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, on_any_call, g_object_ref (user_data), g_object_unref);
+  if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, on_any_call, g_object_ref (self), g_object_unref);
+
+  if (!barged_authority_is_system (self->authority))
+    return message;
+
+  if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_path (message), BARGE_OBJECT_PATH) == 0 &&
+      g_strcmp0 (g_dbus_message_get_interface (message), "org.freedesktop.DBus.ObjectManager") == 0 &&
+      g_strcmp0 (g_dbus_message_get_member (message), "GetManagedObjects") == 0)
+    {
+      ManagedObjectsCall *data = g_new0 (ManagedObjectsCall, 1);
+
+      data->self = g_object_ref (self);
+      data->call = message;   /* takes the filter's reference: the call goes no further */
+      g_main_context_invoke (self->context, handle_managed_objects, data);
+      return NULL;
+    }
+  if (!incoming && type == G_DBUS_MESSAGE_TYPE_SIGNAL && g_dbus_message_get_destination (message) == NULL)
+    return unicast_job_signal (self, message);
   return message;
 }
 
@@ -104,6 +292,10 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                                  "max-conns-per-host", 6,
                                                  NULL);
   self->authority = barged_authority_new (connection, system_bus);
+  self->credentials = barged_credentials_new (state_dir, system_bus, error);
+  if (self->credentials == NULL)
+    return NULL;
+  self->context = g_main_context_ref_thread_default ();
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
   self->scheduler = barged_scheduler_new (config->max_background_jobs);
   g_signal_connect (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self);
@@ -112,6 +304,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   ctx.session = self->session;
   ctx.authority = self->authority;
   ctx.object_manager = self->object_manager;
+  ctx.credentials = self->credentials;
   self->manager = barged_manager_new (&ctx, self->scheduler);
   if (!barged_manager_load (self->manager, error))
     return NULL;
@@ -146,6 +339,8 @@ barged_daemon_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->authority);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->connection);

@@ -17,6 +17,7 @@
 
 typedef struct {
   guint32 owner;
+  guint32 umask;
   char *path;
   guint64 keep;
   GStrv renames;
@@ -184,8 +185,17 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
       g_task_return_error (task, error);
       return;
     }
-  /* 0666 so that the daemon's umask decides, as for any new file. */
-  fd = open (data->path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+  /* O_EXCL first, to know whether the file is new: a new file gets the
+   * owner's umask (fchmod, because the daemon's own umask applies to open's
+   * mode and may differ); an existing one keeps its mode. Both as the owner. */
+  fd = open (data->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd >= 0)
+    {
+      if (fchmod (fd, 0666 & ~data->umask) != 0)
+        g_debug ("cannot set the mode of %s: %s", data->path, g_strerror (errno));
+    }
+  else if (errno == EEXIST)
+    fd = open (data->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     errsv = errno;
   identity_leave (&id);
@@ -221,13 +231,14 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
 }
 
 void
-barged_file_access_open_temporary_async (guint32 owner, const char *path, guint64 keep,
+barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const char *path, guint64 keep,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
                                            barged_file_access_open_temporary_async);
   ((AccessData *) g_task_get_task_data (task))->keep = keep;
+  ((AccessData *) g_task_get_task_data (task))->umask = umask & 0777;
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, open_temporary_thread);
 }

@@ -20,9 +20,11 @@ void barged_file_access_check_target_async (guint32 owner,
 gboolean barged_file_access_check_target_finish (GAsyncResult *res, GError **error);
 
 /* Opens or creates the temporary file for writing, without following a
- * symbolic link, and cuts it to at most @keep bytes. Returns the fd and, in
+ * symbolic link, and cuts it to at most @keep bytes. A new file gets mode
+ * 0666 & ~@umask (the owner's umask, recorded at CreateJob). Returns the fd and, in
  * @offset, how many bytes it now holds (the resume point). */
 void barged_file_access_open_temporary_async (guint32 owner,
+                                              guint32 umask,
                                               const char *path,
                                               guint64 keep,
                                               GCancellable *cancellable,

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "barge.h"
+#include "barged-authority.h"
 #include "barged-file.h"
 
 struct _BargedFile
@@ -246,8 +247,25 @@ barged_file_init (BargedFile *self)
 {
 }
 
+static GDBusInterfaceVTable *
+barged_file_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  static GDBusInterfaceVTable vtable;
+  static gsize initialized = 0;
+
+  /* Property reads go through g-authorize-method, like the job's. */
+  if (g_once_init_enter (&initialized))
+    {
+      barged_authority_guard_vtable (BARGED_TYPE_FILE, &vtable,
+        G_DBUS_INTERFACE_SKELETON_CLASS (barged_file_parent_class)->get_vtable (skeleton));
+      g_once_init_leave (&initialized, 1);
+    }
+  return &vtable;
+}
+
 static void
 barged_file_class_init (BargedFileClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = barged_file_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = barged_file_get_vtable;
 }

@@ -53,6 +53,8 @@ enum { SIGNAL_REMOVED, SIGNAL_SCHEDULING_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void run_next_file (BargedJob *self);
+static gboolean on_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+                                          gpointer user_data);
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -460,6 +462,7 @@ run_next_file (BargedJob *self)
 
   self->cancellable = g_cancellable_new ();
   self->transfer = barged_transfer_new (self->ctx.session, g_ptr_array_index (self->files, idx), self->owner);
+  barged_transfer_set_credentials (self->transfer, self->ctx.credentials, self->id);
   g_signal_connect (self->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
   g_signal_connect (self->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
   g_signal_connect (self->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), self);
@@ -567,6 +570,7 @@ export_file (BargedJob *self, BargedFile *file)
   BargeDBusObjectSkeleton *object = barge_dbus_object_skeleton_new (path);
 
   barge_dbus_object_skeleton_set_file (object, BARGE_DBUS_FILE (file));
+  g_signal_connect_object (file, "g-authorize-method", G_CALLBACK (on_file_authorize_method), self, 0);
   g_ptr_array_add (self->file_objects, object);
   if (self->object != NULL)
     g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
@@ -577,6 +581,7 @@ barged_job_export (BargedJob *self)
 {
   g_return_if_fail (self->object == NULL);
 
+  barged_authority_set_job_owner (self->ctx.authority, self->path, self->owner);
   self->object = barge_dbus_object_skeleton_new (self->path);
   barge_dbus_object_skeleton_set_job (self->object, BARGE_DBUS_JOB (self));
   g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (self->object));
@@ -602,6 +607,8 @@ remove_job (BargedJob *self, BargeJobState final_state)
                                            g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
   if (self->object != NULL)
     g_dbus_object_manager_server_unexport (self->ctx.object_manager, self->path);
+  barged_authority_forget_job (self->ctx.authority, self->path);
+  barged_credentials_forget (self->ctx.credentials, self->id, TRUE);
   g_signal_emit (self, signals[SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
 }
 
@@ -1070,8 +1077,9 @@ job_set_property (GDBusConnection *connection, const char *sender, const char *o
 {
   BargedJob *self = BARGED_JOB (user_data);
 
-  if (!barged_authority_check_sender (self->ctx.authority, sender, self->owner, error) ||
-      !validate_property (self, property_name, value, error) ||
+  /* Ownership was checked by the choke point: property calls go through
+   * g-authorize-method (barged_authority_guard_vtable). */
+  if (!validate_property (self, property_name, value, error) ||
       !parent_set_property (connection, sender, object_path, interface_name, property_name,
                             value, error, user_data))
     return FALSE;
@@ -1095,9 +1103,11 @@ barged_job_get_vtable (GDBusInterfaceSkeleton *skeleton)
       GDBusInterfaceVTable *parent =
         G_DBUS_INTERFACE_SKELETON_CLASS (barged_job_parent_class)->get_vtable (skeleton);
 
-      vtable = *parent;
+      GDBusInterfaceVTable real = *parent;
+
       parent_set_property = parent->set_property;
-      vtable.set_property = job_set_property;
+      real.set_property = job_set_property;
+      barged_authority_guard_vtable (BARGED_TYPE_JOB, &vtable, &real);
       g_once_init_leave (&initialized, 1);
     }
   return &vtable;
@@ -1107,6 +1117,92 @@ static gboolean
 on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
 {
   BargedJob *self = BARGED_JOB (skeleton);
+
+  return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
+}
+
+/* --- ownership and credentials (issue 5) -------------------------------- */
+
+static gboolean
+refuse_if_final (BargedJob *self, GDBusMethodInvocation *invocation)
+{
+  if (!barge_job_state_is_final (self->state) && !self->removed)
+    return FALSE;
+  g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                                         "the job is %s", barge_job_state_to_string (self->state));
+  return TRUE;
+}
+
+static gboolean
+handle_take_ownership (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  guint32 uid = barged_authority_get_invocation_uid (invocation);
+
+  if (refuse_if_final (self, invocation))
+    return TRUE;
+  if (uid != self->owner)
+    {
+      /* BITS: what the old owner set up for itself does not go along. */
+      self->owner = uid;
+      barge_dbus_job_set_owner (iface, uid);
+      barged_authority_set_job_owner (self->ctx.authority, self->path, uid);
+      barged_credentials_forget (self->ctx.credentials, self->id, FALSE);
+      barged_credentials_set_umask (self->ctx.credentials, self->id,
+                                    barged_authority_get_invocation_umask (invocation));
+      barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
+      barge_dbus_job_set_notify_command_line (iface, g_variant_new ("(s@as)", "", g_variant_new_strv (NULL, 0)));
+      touch (self);
+      barged_job_save (self, NULL, NULL);
+    }
+  barge_dbus_job_complete_take_ownership (iface, invocation);
+  return TRUE;
+}
+
+static gboolean
+handle_set_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, const char *target,
+                        const char *scheme, const char *user_name, const char *password)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  g_autoptr(GError) error = NULL;
+
+  if (refuse_if_final (self, invocation))
+    return TRUE;
+  if (!barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+  barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
+  touch (self);
+  barge_dbus_job_complete_set_credentials (iface, invocation);
+  return TRUE;
+}
+
+static gboolean
+handle_remove_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, const char *target,
+                           const char *scheme)
+{
+  BargedJob *self = BARGED_JOB (iface);
+  g_autoptr(GError) error = NULL;
+
+  if (refuse_if_final (self, invocation))
+    return TRUE;
+  if (!barged_credentials_remove (self->ctx.credentials, self->id, target, scheme, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+  barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
+  touch (self);
+  barge_dbus_job_complete_remove_credentials (iface, invocation);
+  return TRUE;
+}
+
+static gboolean
+on_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  BargedJob *self = BARGED_JOB (user_data);
 
   return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
 }
@@ -1146,6 +1242,7 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   g_object_ref (self->ctx.session);
   g_object_ref (self->ctx.authority);
   g_object_ref (self->ctx.object_manager);
+  g_object_ref (self->ctx.credentials);
   self->id = g_strdup (id);
   self->path = path_for_id (id);
   self->owner = owner;
@@ -1163,7 +1260,7 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   barge_dbus_job_set_hold_reason (iface, "none");
   barge_dbus_job_set_upload_protocol (iface, "");
   barge_dbus_job_set_reply_file_name (iface, "");
-  barge_dbus_job_set_credentials (iface, g_variant_new_array (G_VARIANT_TYPE ("(ss)"), NULL, 0));
+  barge_dbus_job_set_credentials (iface, barged_credentials_list (ctx->credentials, id));
   g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
   return self;
 }
@@ -1276,6 +1373,7 @@ barged_job_finalize (GObject *object)
   g_clear_object (&self->ctx.session);
   g_clear_object (&self->ctx.authority);
   g_clear_object (&self->ctx.object_manager);
+  g_clear_object (&self->ctx.credentials);
   G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
 }
 
@@ -1299,6 +1397,9 @@ barged_job_iface_init (BargeDBusJobIface *iface)
   iface->handle_get_progress = handle_get_progress;
   iface->handle_get_reply_progress = handle_get_reply_progress;
   iface->handle_get_reply_data = handle_get_reply_data;
+  iface->handle_take_ownership = handle_take_ownership;
+  iface->handle_set_credentials = handle_set_credentials;
+  iface->handle_remove_credentials = handle_remove_credentials;
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "barge.h"
 #include "barge-dbus-generated.h"
 #include "barged-authority.h"
+#include "barged-credentials.h"
 #include "barged-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,7 @@ typedef struct {
   SoupSession *session;
   BargedAuthority *authority;
   GDBusObjectManagerServer *object_manager;
+  BargedCredentials *credentials;
 } BargedJobContext;
 
 /* Limits from bits.md; barge.conf will make some of them configurable. */

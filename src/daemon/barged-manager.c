@@ -167,17 +167,21 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
   data->invocation = invocation;
   data->self = g_object_ref (self);
   data->job = barged_job_new (&self->ctx, uid, type, display_name, description, priority);
+  barged_credentials_set_umask (self->ctx.credentials, barged_job_get_job_id (data->job),
+                                barged_authority_get_invocation_umask (invocation));
   barged_job_save (data->job, on_created_job_saved, data);
   return TRUE;
 }
 
 static BargedJob *
-visible_job (BargedManager *self, const char *id, guint32 uid)
+visible_job (BargedManager *self, const char *id, GDBusMethodInvocation *invocation)
 {
   g_autofree char *canonical = barged_job_normalize_id (id);
   BargedJob *job = canonical != NULL ? g_hash_table_lookup (self->jobs, canonical) : NULL;
 
-  if (job == NULL || (uid != 0 && barged_job_get_owner_uid (job) != uid))
+  /* Another user's job does not exist for the caller, unless it may manage all. */
+  if (job == NULL || (!barged_authority_get_invocation_admin (invocation) &&
+                      barged_job_get_owner_uid (job) != barged_authority_get_invocation_uid (invocation)))
     return NULL;
   return job;
 }
@@ -195,7 +199,7 @@ handle_get_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation, cons
                                              "\"%s\" is not a job id", id);
       return TRUE;
     }
-  job = visible_job (self, canonical, barged_authority_get_invocation_uid (invocation));
+  job = visible_job (self, canonical, invocation);
   if (job == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
@@ -243,14 +247,9 @@ handle_list_jobs (BargeDBusManager *iface, GDBusMethodInvocation *invocation, GV
           return TRUE;
         }
     }
-  /* On a session bus every job is the caller's; on the system bus other
-   * users' jobs are for root (polkit comes with the system-service work). */
-  if (all_users && uid != 0 && barged_authority_is_system (self->ctx.authority))
-    {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
-                                             "listing the jobs of all users needs authorization");
-      return TRUE;
-    }
+  /* all-users was authorized (root, session bus or polkit) by the choke
+   * point, which refused the call otherwise. */
+  all_users = all_users && barged_authority_get_invocation_admin (invocation);
 
   g_hash_table_iter_init (&hiter, self->jobs);
   while (g_hash_table_iter_next (&hiter, NULL, &job))
@@ -354,6 +353,7 @@ barged_manager_new (const BargedJobContext *ctx, BargedScheduler *scheduler)
   g_object_ref (self->ctx.session);
   g_object_ref (self->ctx.authority);
   g_object_ref (self->ctx.object_manager);
+  g_object_ref (self->ctx.credentials);
   self->scheduler = g_object_ref (scheduler);
   barge_dbus_manager_set_version (BARGE_DBUS_MANAGER (self), PACKAGE_VERSION);
   g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
@@ -387,6 +387,7 @@ barged_manager_finalize (GObject *object)
   g_clear_object (&self->ctx.session);
   g_clear_object (&self->ctx.authority);
   g_clear_object (&self->ctx.object_manager);
+  g_clear_object (&self->ctx.credentials);
   G_OBJECT_CLASS (barged_manager_parent_class)->finalize (object);
 }
 

@@ -28,6 +28,8 @@ struct _BargedTransfer
   SoupSession *session;
   BargedFile *file;
   guint32 owner;
+  BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
+  char *job_id;
 
   GTask *task;
   GCancellable *cancellable;   /* ours: a write failure cancels the read */
@@ -497,6 +499,13 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   maybe_finish (self);
 }
 
+static gboolean
+on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
+{
+  return self->credentials != NULL &&
+         barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
+}
+
 static void
 send_request (BargedTransfer *self)
 {
@@ -518,6 +527,10 @@ send_request (BargedTransfer *self)
    * would make them meaningless, so ask for the bytes as stored. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
   soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
+  /* The session is shared by every user's jobs: never let one job's
+   * credentials be cached and sent for another's. */
+  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
+  g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
   if (self->offset > 0)
     {
       const char *etag = barged_file_get_etag (self->file);
@@ -577,7 +590,10 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
       self->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
                                                     self->cancellable, NULL);
     }
-  barged_file_access_open_temporary_async (self->owner, barged_file_get_temporary (self->file),
+  barged_file_access_open_temporary_async (self->owner,
+                                           self->credentials != NULL
+                                             ? barged_credentials_get_umask (self->credentials, self->job_id) : 022,
+                                           barged_file_get_temporary (self->file),
                                            barged_file_get_durable (self->file), self->cancellable,
                                            on_opened, g_object_ref (self));
 }
@@ -629,6 +645,7 @@ barged_transfer_probe_size_async (SoupSession *session, const char *url, GCancel
       return;
     }
   msg = soup_message_new_from_uri (SOUP_METHOD_HEAD, uri);
+  soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   /* The size that counts is the size of the bytes as stored. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
@@ -655,6 +672,14 @@ barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner)
   return self;
 }
 
+void
+barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id)
+{
+  g_set_object (&self->credentials, credentials);
+  g_free (self->job_id);
+  self->job_id = g_strdup (job_id);
+}
+
 static void
 barged_transfer_finalize (GObject *object)
 {
@@ -671,6 +696,8 @@ barged_transfer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->file);
   g_clear_object (&self->session);
+  g_clear_object (&self->credentials);
+  g_free (self->job_id);
   g_clear_error (&self->failure);
   g_free (self->buffers[0]);
   g_free (self->buffers[1]);

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "barged-credentials.h"
 #include "barged-file.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,9 @@ G_DECLARE_FINAL_TYPE (BargedTransfer, barged_transfer, BARGED, TRANSFER, GObject
  * moved and may be recorded. */
 
 BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner);
+/* Where the transfer finds the job's HTTP credentials and owner's umask. */
+void barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials,
+                                      const char *job_id);
 
 void barged_transfer_run_async (BargedTransfer *self,
                                 GCancellable *cancellable,

@@ -123,8 +123,13 @@ test_store_roundtrip (void)
   }
 
   g_assert_cmpint (g_remove (path), ==, 0);
-  g_remove (g_strconcat (path, "-wal", NULL));
-  g_remove (g_strconcat (path, "-shm", NULL));
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+  }
   g_rmdir (dir);
 }
 

@@ -1,0 +1,345 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""barged as a system service: ownership, polkit, files opened as their
+owner, umask, credentials. Runs as root with real test users on a
+system-like private bus; skips (77) otherwise. Usage: test-system.py BARGED SRCDIR"""
+
+import os
+import stat
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from barge_system import (JOB, FILE, MANAGER, PROPS, ROOT, CallError, SystemBus, User,  # noqa: E402
+                          gvariant_str as S)
+
+results = []
+
+
+def case(fn):
+    results.append(fn)
+    return fn
+
+
+def expect_error(name, fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except CallError as e:
+        assert e.name.endswith(name), 'expected %s, got %s' % (name, e)
+        return
+    raise AssertionError('expected %s, the call succeeded' % name)
+
+
+def create_job(user, name='job', umask=0o022):
+    return user.call(ROOT, MANAGER, 'CreateJob', S(name), S('download'), '@a{sv} {}', umask=umask)[0]
+
+
+def list_jobs(caller, all_users=False, uid=0, gid=0):
+    opts = '{"all-users": <true>}' if all_users else '@a{sv} {}'
+    if isinstance(caller, User):
+        return list(caller.call(ROOT, MANAGER, 'ListJobs', opts)[0])
+    return list(bus.call(ROOT, MANAGER, 'ListJobs', opts)[0])
+
+
+def managed_paths(user=None):
+    if user is None:
+        reply = bus.call(ROOT, 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')
+    else:
+        reply = user.call(ROOT, 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')
+    return set(reply[0].keys())
+
+
+def download(user, dest, url_path='/data/70000', umask=0o022, complete=True, credentials=None):
+    job = create_job(user, umask=umask)
+    if credentials is not None:
+        user.call(job, JOB, 'SetCredentials', *[S(x) for x in credentials])
+    user.call(job, JOB, 'AddFile', S(bus.base_url + url_path), S(dest))
+    user.call(job, JOB, 'Resume')
+    state = bus.wait_state(job, ('transferred', 'error'))
+    if state == 'transferred' and complete:
+        user.call(job, JOB, 'Complete')
+    return job, state
+
+
+def job_error(job):
+    return bus.get(job, JOB, 'Error')
+
+
+@case
+def ownership_and_visibility():
+    ja = create_job(alice, 'alice job')
+    jb = create_job(bob, 'bob job')
+    assert bus.get(ja, JOB, 'Owner') == alice.uid
+    assert ja in list_jobs(alice) and jb not in list_jobs(alice)
+    assert jb in list_jobs(bob) and ja not in list_jobs(bob)
+    both = list_jobs(None, all_users=True)
+    assert ja in both and jb in both, 'root lists everyone with all-users'
+    expect_error('AccessDenied', bob.call, ROOT, MANAGER, 'ListJobs', '{"all-users": <true>}')
+    job_id = bus.get(ja, JOB, 'Id')
+    expect_error('NotFound', bob.call, ROOT, MANAGER, 'GetJob', S(job_id))
+    # every method, property read and write of another user's job
+    expect_error('AccessDenied', bob.call, ja, PROPS, 'Get', S(JOB), S('DisplayName'))
+    expect_error('AccessDenied', bob.call, ja, PROPS, 'GetAll', S(JOB))
+    expect_error('AccessDenied', bob.call, ja, PROPS, 'Set', S(JOB), S('DisplayName'), '<"mine">')
+    for method, args in (('Suspend', []), ('Resume', []), ('Cancel', []), ('Complete', []),
+                         ('GetProgress', []), ('TakeOwnership', []),
+                         ('AddFile', [S(bus.base_url + '/data/10'), S(bob.home + '/x')]),
+                         ('SetCredentials', [S('server'), S('basic'), S('u'), S('p')]),
+                         ('RemoveCredentials', [S('server'), S('basic')])):
+        expect_error('AccessDenied', bob.call, ja, JOB, method, *args)
+    assert bus.get(ja, JOB, 'DisplayName') == 'alice job', 'nothing changed'
+    # GetManagedObjects: only the caller's own objects
+    assert ja not in managed_paths(bob) and jb in managed_paths(bob)
+    assert ja in managed_paths(alice) and jb not in managed_paths(alice)
+    assert ja in managed_paths() and jb in managed_paths()
+    alice.call(ja, JOB, 'Cancel')
+    bob.call(jb, JOB, 'Cancel')
+
+
+@case
+def file_objects_are_guarded():
+    ja = create_job(alice)
+    alice.call(ja, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(alice.home + '/f.bin'))
+    fpath = bus.get(ja, JOB, 'Files')[0]
+    assert alice.call(fpath, PROPS, 'Get', S(FILE), S('LocalPath'))[0] == alice.home + '/f.bin'
+    expect_error('AccessDenied', bob.call, fpath, PROPS, 'Get', S(FILE), S('LocalPath'))
+    expect_error('AccessDenied', bob.call, fpath, PROPS, 'GetAll', S(FILE))
+    alice.call(ja, JOB, 'Cancel')
+
+
+@case
+def polkit_manage_all():
+    ja = create_job(alice, 'seen by an admin')
+    try:
+        bus.polkit_allow(['org.freedesktop.Barge1.manage-all'])
+        assert ja in list_jobs(bob, all_users=True)
+        assert bob.call(ja, PROPS, 'Get', S(JOB), S('DisplayName'))[0] == 'seen by an admin'
+        job_id = bus.get(ja, JOB, 'Id')
+        assert bob.call(ROOT, MANAGER, 'GetJob', S(job_id))[0] == ja
+    finally:
+        bus.polkit_allow([])
+    expect_error('AccessDenied', bob.call, ja, PROPS, 'Get', S(JOB), S('DisplayName'))
+    alice.call(ja, JOB, 'Cancel')
+
+
+@case
+def take_ownership_strips_credentials():
+    ja = create_job(alice)
+    alice.call(ja, JOB, 'SetCredentials', S('server'), S('basic'), S('alice'), S('pw'))
+    assert list(bus.get(ja, JOB, 'Credentials')) == [('server', 'basic')]
+    bus.call(ja, JOB, 'TakeOwnership')
+    assert bus.get(ja, JOB, 'Owner') == 0
+    assert list(bus.get(ja, JOB, 'Credentials')) == []
+    assert ja not in list_jobs(alice)
+    expect_error('AccessDenied', alice.call, ja, JOB, 'Suspend')
+    bus.call(ja, JOB, 'Cancel')
+
+
+@case
+def downloads_belong_to_owner_with_umask():
+    dest = os.path.join(alice.home, 'owned.bin')
+    job, state = download(alice, dest, umask=0o027, complete=False)
+    assert state == 'transferred', job_error(job)
+    tmp = bus.get(bus.get(job, JOB, 'Files')[0], FILE, 'TemporaryPath')
+    st = os.lstat(tmp)
+    assert (st.st_uid, st.st_gid) == (alice.uid, alice.gid), 'temporary owned by %d' % st.st_uid
+    assert stat.S_IMODE(st.st_mode) == 0o640, oct(st.st_mode)
+    alice.call(job, JOB, 'Complete')
+    st = os.lstat(dest)
+    assert (st.st_uid, st.st_gid) == (alice.uid, alice.gid)
+    assert stat.S_IMODE(st.st_mode) == 0o640, oct(st.st_mode)
+    assert not os.path.exists(tmp)
+    dest2 = os.path.join(alice.home, 'open.bin')
+    job, state = download(alice, dest2, umask=0o002)
+    assert state == 'transferred', job_error(job)
+    assert stat.S_IMODE(os.lstat(dest2).st_mode) == 0o664
+
+
+@case
+def no_write_into_root_folder():
+    rootdir = os.path.join(bus.tmp, 'rootdir')
+    os.makedirs(rootdir, mode=0o755, exist_ok=True)
+    job, state = download(bob, os.path.join(rootdir, 'evil.bin'), complete=False)
+    assert state == 'error', state
+    assert 'LocalFile' in job_error(job)[1] or 'AccessDenied' in job_error(job)[1], job_error(job)
+    assert os.listdir(rootdir) == [], os.listdir(rootdir)
+    bob.call(job, JOB, 'Cancel')
+
+
+@case
+def no_write_into_other_home():
+    dest = os.path.join(alice.home, 'from-bob.bin')
+    try:
+        job, state = download(bob, dest, complete=False)
+        bob.call(job, JOB, 'Cancel')
+    except CallError as e:
+        assert e.name.endswith('InvalidArgument') or e.name.endswith('AccessDenied'), e
+    assert not os.path.exists(dest)
+    assert all(not n.startswith('.from-bob') for n in os.listdir(alice.home))
+
+
+@case
+def symlinks_do_not_lead_out():
+    rootfile = os.path.join(bus.tmp, 'rootfile')
+    with open(rootfile, 'w') as f:
+        f.write('root only\n')
+    os.chmod(rootfile, 0o644)
+    rootdir = os.path.join(bus.tmp, 'rootdir2')
+    os.makedirs(rootdir, mode=0o755, exist_ok=True)
+
+    # a symlink in bob's folder as the destination: Complete replaces the link
+    link = os.path.join(bob.home, 'link.bin')
+    os.symlink(rootfile, link)
+    os.lchown(link, bob.uid, bob.gid)
+    job, state = download(bob, link)
+    assert state == 'transferred', job_error(job)
+    assert open(rootfile).read() == 'root only\n'
+    assert not os.path.islink(link) and os.lstat(link).st_uid == bob.uid
+
+    # a symlink planted where the temporary file goes
+    dest = os.path.join(bob.home, 'planted.bin')
+    job = create_job(bob)
+    bob.call(job, JOB, 'AddFile', S(bus.base_url + '/data/5000'), S(dest))
+    tmp = bus.get(bus.get(job, JOB, 'Files')[0], FILE, 'TemporaryPath')
+    os.symlink(rootfile, tmp)
+    os.lchown(tmp, bob.uid, bob.gid)
+    bob.call(job, JOB, 'Resume')
+    assert bus.wait_state(job, ('transferred', 'error')) == 'error'
+    assert open(rootfile).read() == 'root only\n'
+    assert os.stat(rootfile).st_uid == 0
+    bob.call(job, JOB, 'Cancel')
+
+    # a symlinked folder pointing at a root folder
+    dirlink = os.path.join(bob.home, 'rootdir')
+    os.symlink(rootdir, dirlink)
+    os.lchown(dirlink, bob.uid, bob.gid)
+    job, state = download(bob, os.path.join(dirlink, 'x.bin'), complete=False)
+    assert state == 'error', state
+    assert os.listdir(rootdir) == []
+    bob.call(job, JOB, 'Cancel')
+
+
+@case
+def complete_rename_as_owner():
+    # The destination folder becomes root's between transfer and Complete:
+    # the rename, done as the owner, must fail and leave nothing there.
+    folder = os.path.join(bob.home, 'moving')
+    os.makedirs(folder)
+    os.chown(folder, bob.uid, bob.gid)
+    job, state = download(bob, os.path.join(folder, 'f.bin'), complete=False)
+    assert state == 'transferred', job_error(job)
+    os.chown(folder, 0, 0)
+    os.chmod(folder, 0o755)
+    expect_error('', bob.call, job, JOB, 'Complete')
+    assert not os.path.exists(os.path.join(folder, 'f.bin'))
+    os.chown(folder, bob.uid, bob.gid)
+    bob.call(job, JOB, 'Complete')
+    st = os.lstat(os.path.join(folder, 'f.bin'))
+    assert st.st_uid == bob.uid
+
+
+@case
+def credentials_basic_auth():
+    dest = os.path.join(alice.home, 'secret.bin')
+    job, state = download(alice, dest, url_path='/secret/4096', complete=False)
+    assert state == 'error' and job_error(job)[1].endswith('RemoteAccessDenied'), job_error(job)
+    alice.call(job, JOB, 'Cancel')
+    job, state = download(alice, dest, url_path='/secret/4096', complete=False,
+                          credentials=('server', 'basic', 'alice', 's3cr3t-pa55'))
+    assert state == 'transferred', job_error(job)
+    # the secret is in no property, not in the job database, only in the 0600 file
+    props = bus.call(job, PROPS, 'GetAll', S(JOB))[0]
+    assert 's3cr3t-pa55' not in str(props)
+    for name in os.listdir(bus.state_dir):
+        path = os.path.join(bus.state_dir, name)
+        data = open(path, 'rb').read()
+        if name.startswith('jobs.db'):
+            assert b's3cr3t-pa55' not in data, name
+    private = os.path.join(bus.state_dir, 'private.keyfile')
+    assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(bus.state_dir).st_mode) == 0o700
+    alice.call(job, JOB, 'Complete')
+    assert os.path.getsize(dest) == 4096
+    # wrong credentials: refused, not retried forever
+    job, state = download(alice, dest + '2', url_path='/secret/10', complete=False,
+                          credentials=('server', 'basic', 'alice', 'wrong'))
+    assert state == 'error', state
+    alice.call(job, JOB, 'Cancel')
+
+
+LISTENER = r"""
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+seen = []
+bus.signal_subscribe('org.freedesktop.Barge1', None, None, None, None, Gio.DBusSignalFlags.NONE,
+                     lambda c, s, path, i, name, params: seen.append('%s %s %s' % (path, name, params)))
+# like GDBusObjectManagerClient: subscribe, then GetManagedObjects
+bus.call_sync('org.freedesktop.Barge1', '/org/freedesktop/Barge1', 'org.freedesktop.DBus.ObjectManager',
+              'GetManagedObjects', None, None, Gio.DBusCallFlags.NONE, -1, None)
+print('ready', flush=True)
+loop = GLib.MainLoop()
+GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.IOCondition.IN | GLib.IOCondition.HUP,
+                  lambda *a: loop.quit())
+loop.run()
+print('\n'.join(seen), flush=True)
+"""
+
+
+@case
+def signals_reach_only_the_owner():
+    mon = subprocess.Popen(['/usr/bin/python3', '-c', LISTENER], env=bus.env, stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: (os.setgroups([]), os.setgid(bob.gid), os.setuid(bob.uid)))
+    try:
+        assert mon.stdout.readline().strip() == 'ready', mon.stderr.read()
+        job, state = download(alice, os.path.join(alice.home, 'watched.bin'))
+        assert state == 'transferred'
+        own = create_job(bob, 'his own')
+        bob.call(own, PROPS, 'Set', S(JOB), S('DisplayName'), '<"renamed">')
+        time.sleep(0.3)
+    finally:
+        out = mon.communicate(input='', timeout=10)[0]
+    assert job.split('/')[-1] not in out, 'bob saw signals of alice\'s job:\n' + out[:2000]
+    assert own.split('/')[-1] in out and 'renamed' in out, 'bob did not hear of his own job:\n' + out[:2000]
+    bob.call(own, JOB, 'Cancel')
+
+
+def main():
+    global bus, alice, bob
+    barged, srcdir = sys.argv[1], sys.argv[2]
+    bus = SystemBus(barged, srcdir)
+    failed = 0
+    try:
+        alice = User(bus, 'a')
+        bob = User(bus, 'b')
+        print('1..%d' % len(results))
+        for i, fn in enumerate(results, 1):
+            try:
+                fn()
+                print('ok %d %s' % (i, fn.__name__))
+            except Exception:
+                failed += 1
+                print('not ok %d %s' % (i, fn.__name__))
+                for line in traceback.format_exc().splitlines():
+                    print('# ' + line)
+            sys.stdout.flush()
+        if bus.barged_proc.poll() is not None:
+            print('# barged died with %s' % bus.barged_proc.returncode)
+            failed += 1
+    finally:
+        bus.close()
+    # A clean exit on SIGTERM; under the asan setup leaks and errors show here.
+    log = getattr(bus, 'barged_log_text', '')
+    if bus.barged_status != 0 or 'Sanitizer' in log or 'runtime error' in log:
+        failed += 1
+        print('# barged exited with %s; its log:' % bus.barged_status)
+        for line in log.splitlines()[-80:]:
+            print('# ' + line)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
