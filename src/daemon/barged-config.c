@@ -5,11 +5,56 @@
 
 #include "barged-config.h"
 
+/* One row per key: where it lives, its smallest value and its field. */
+typedef struct {
+  const char *group;
+  const char *key;
+  guint min;
+  gsize offset;
+} ConfigKey;
+
+static const ConfigKey keys[] = {
+  { "Daemon", "IdleTimeout", 0, G_STRUCT_OFFSET (BargedConfig, idle_timeout) },
+  { "Scheduler", "MaxBackgroundJobs", 1, G_STRUCT_OFFSET (BargedConfig, max_background_jobs) },
+  { "Scheduler", "TimeSlice", 1, G_STRUCT_OFFSET (BargedConfig, time_slice) },
+  { "Jobs", "InactivityTimeout", 0, G_STRUCT_OFFSET (BargedConfig, inactivity_timeout) },
+  { "Jobs", "MaxJobs", 1, G_STRUCT_OFFSET (BargedConfig, max_jobs) },
+  { "Jobs", "MaxJobsPerUser", 1, G_STRUCT_OFFSET (BargedConfig, max_jobs_per_user) },
+  { "Jobs", "MaxFilesPerJob", 1, G_STRUCT_OFFSET (BargedConfig, max_files_per_job) },
+};
+
+static BargedConfig current = {
+  BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT,
+  BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS,
+  BARGED_CONFIG_DEFAULT_TIME_SLICE,
+  BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT,
+  BARGED_CONFIG_DEFAULT_MAX_JOBS,
+  BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER,
+  BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB,
+};
+
 void
 barged_config_init_defaults (BargedConfig *config)
 {
   config->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
   config->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
+  config->time_slice = BARGED_CONFIG_DEFAULT_TIME_SLICE;
+  config->inactivity_timeout = BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT;
+  config->max_jobs = BARGED_CONFIG_DEFAULT_MAX_JOBS;
+  config->max_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER;
+  config->max_files_per_job = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB;
+}
+
+const BargedConfig *
+barged_config_get (void)
+{
+  return &current;
+}
+
+void
+barged_config_set (const BargedConfig *config)
+{
+  current = *config;
 }
 
 static gboolean
@@ -44,11 +89,12 @@ barged_config_load (BargedConfig *config, const char *path, GError **error)
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
       return FALSE;
     }
-  if (!read_uint (file, "Daemon", "IdleTimeout", 0, &config->idle_timeout, &local) ||
-      !read_uint (file, "Scheduler", "MaxBackgroundJobs", 1, &config->max_background_jobs, &local))
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
-      return FALSE;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (!read_uint (file, keys[i].group, keys[i].key, keys[i].min,
+                    G_STRUCT_MEMBER_P (config, keys[i].offset), &local))
+      {
+        g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+        return FALSE;
+      }
   return TRUE;
 }

@@ -6,18 +6,35 @@
 G_BEGIN_DECLS
 
 /* barge.conf, a GKeyFile. Defaults live here in code; the file only
- * overrides them, and a missing file is the same as an empty one. */
+ * overrides them, and a missing file is the same as an empty one. Every
+ * key is documented in docs/configuration.md and data/barge.conf. */
 typedef struct {
   guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
   guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
+  guint time_slice;           /* [Scheduler] TimeSlice, seconds, >= 1 */
+  guint inactivity_timeout;   /* [Jobs] InactivityTimeout, seconds, 0 = never */
+  guint max_jobs;             /* [Jobs] MaxJobs, per machine, >= 1 */
+  guint max_jobs_per_user;    /* [Jobs] MaxJobsPerUser, >= 1 */
+  guint max_files_per_job;    /* [Jobs] MaxFilesPerJob, >= 1 */
 } BargedConfig;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS 1
+#define BARGED_CONFIG_DEFAULT_TIME_SLICE 300
+#define BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT 7776000
+#define BARGED_CONFIG_DEFAULT_MAX_JOBS 20000
+#define BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER 10000
+#define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB 1000
 
 void barged_config_init_defaults (BargedConfig *config);
-/* Fails only on a file that exists but cannot be read or parsed; a key
- * with a bad value is reported in @error too, and the default kept. */
+/* Fails on a file that exists but cannot be read or parsed, or on a key
+ * with a bad value; @config may then be partly changed, so load into a
+ * copy when the old values must survive (a reload). */
 gboolean barged_config_load (BargedConfig *config, const char *path, GError **error);
+
+/* The configuration in force, for the whole daemon (main thread only).
+ * Starts with the defaults; barged_config_set() replaces it, e.g. on SIGHUP. */
+const BargedConfig *barged_config_get (void);
+void barged_config_set (const BargedConfig *config);
 
 G_END_DECLS

@@ -297,7 +297,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
     return NULL;
   self->context = g_main_context_ref_thread_default ();
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
-  self->scheduler = barged_scheduler_new (config->max_background_jobs);
+  self->scheduler = barged_scheduler_new (config->max_background_jobs, config->time_slice);
   g_signal_connect (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self);
 
   ctx.store = self->store;
@@ -316,6 +316,17 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   g_dbus_connection_add_filter (connection, filter_calls, self, NULL);
   rearm_idle (self);
   return g_steal_pointer (&self);
+}
+
+void
+barged_daemon_apply_config (BargedDaemon *self)
+{
+  const BargedConfig *config = barged_config_get ();
+
+  self->idle_timeout = config->idle_timeout;
+  barged_scheduler_set_limits (self->scheduler, config->max_background_jobs, config->time_slice);
+  barged_manager_apply_config (self->manager);
+  rearm_idle (self);
 }
 
 void

@@ -20,6 +20,8 @@ BargedDaemon *barged_daemon_new (GDBusConnection *connection,
                                  const char *state_dir,
                                  const BargedConfig *config,
                                  GError **error);
+/* Takes barged_config_get() into use (after a SIGHUP reload). */
+void barged_daemon_apply_config (BargedDaemon *self);
 /* Waits for queued database writes; call before exiting. */
 void barged_daemon_shutdown (BargedDaemon *self);
 

@@ -14,6 +14,10 @@ gboolean barged_error_is_transient (const GError *error);
  * kept in the message. */
 GError *barged_error_new_for_http_status (guint status, const char *reason);
 
+/* The HTTP status of an error made by barged_error_new_for_http_status(),
+ * or 0 for any other error. */
+guint barged_error_get_http_status (const GError *error);
+
 /* Maps a GIO, resolver, TLS or libsoup error to a BARGE_ERROR; @local says
  * whether it came from a local file rather than the network. */
 GError *barged_error_new_for_io (const GError *error, gboolean local);

@@ -5,10 +5,12 @@
 
 #include <string.h>
 
+#include "barged-config.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-file.h"
 #include "barged-job.h"
+#include "barged-notify.h"
 #include "barged-state.h"
 #include "barged-transfer.h"
 
@@ -29,6 +31,14 @@ struct _BargedJob
   GError *error;              /* the current error, BARGE_ERROR domain */
   gint error_file;            /* index, or -1 */
   gint64 first_transient_error;
+  gint64 retry_at;            /* wall clock µs of the pending retry, 0 = none */
+  guint http_status;          /* of the current error */
+  gint64 download_time_used;  /* µs spent connecting or transferring */
+  gint64 running_since;       /* monotonic µs, 0 = not running */
+  guint max_time_source;
+  BargedNotifyFlags notify_flags;
+  guint notify_source;        /* a rerun of the notify program */
+  gboolean notify_on_export;  /* restored in a state that runs it again */
 
   GPtrArray *files;           /* BargedFile */
   BargeDBusObjectSkeleton *object;
@@ -55,6 +65,7 @@ static guint signals[N_SIGNALS];
 static void run_next_file (BargedJob *self);
 static gboolean on_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
                                           gpointer user_data);
+static gint current_file_index (BargedJob *self);
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -138,6 +149,15 @@ job_to_record (BargedJob *self)
   r->no_progress_timeout = barge_dbus_job_get_no_progress_timeout (iface);
   r->notification_interval = barge_dbus_job_get_minimum_notification_interval (iface);
   r->first_transient_error = self->first_transient_error;
+  r->maximum_download_time = barge_dbus_job_get_maximum_download_time (iface);
+  r->download_time_used = self->download_time_used;
+  r->retry_at = self->retry_at;
+  r->http_status = self->http_status;
+  {
+    g_autoptr(GVariant) flags = g_variant_ref_sink (g_variant_new_strv (barge_dbus_job_get_notify_flags (iface), -1));
+    r->notify_flags = g_variant_print (flags, FALSE);
+  }
+  r->notify_command_line = g_variant_print (barge_dbus_job_get_notify_command_line (iface), FALSE);
   return r;
 }
 
@@ -252,6 +272,41 @@ set_error_property (BargedJob *self)
                                              self->error->message, file_path));
 }
 
+/* Why a waiting job does not transfer (the HoldReason property). The one
+ * place that decides it, so further reasons slot in here. */
+static const char *
+compute_hold_reason (BargedJob *self)
+{
+  switch (self->state)
+    {
+    case BARGE_JOB_STATE_QUEUED:
+      return "scheduler";
+    case BARGE_JOB_STATE_TRANSIENT_ERROR:
+      return self->retry_source != 0 ? "retry-delay" : "none";
+    default:
+      return "none";
+    }
+}
+
+static void
+update_hold_reason (BargedJob *self)
+{
+  barge_dbus_job_set_hold_reason (BARGE_DBUS_JOB (self), compute_hold_reason (self));
+}
+
+static void max_time_arm (BargedJob *self);
+
+/* MaximumDownloadTime counts only the time spent connecting or
+ * transferring: the clock is added up whenever the job leaves those states. */
+static void
+max_time_account (BargedJob *self)
+{
+  if (self->running_since != 0)
+    self->download_time_used += g_get_monotonic_time () - self->running_since;
+  self->running_since = 0;
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+}
+
 static void
 set_state (BargedJob *self, BargeJobState state)
 {
@@ -261,14 +316,25 @@ set_state (BargedJob *self, BargeJobState state)
     {
       g_clear_error (&self->error);
       self->error_file = -1;
+      self->http_status = 0;
     }
   if (state != BARGE_JOB_STATE_TRANSIENT_ERROR)
-    g_clear_handle_id (&self->retry_source, g_source_remove);
+    {
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      self->retry_at = 0;
+    }
+  if (state != BARGE_JOB_STATE_TRANSFERRED && state != BARGE_JOB_STATE_ERROR)
+    g_clear_handle_id (&self->notify_source, g_source_remove);
   if (state == BARGE_JOB_STATE_TRANSFERRED && self->completed == 0)
     self->completed = g_get_real_time ();
+  max_time_account (self);
 
   self->state = state;
+  if (barged_job_is_running (self))
+    max_time_arm (self);
   set_error_property (self);
+  barge_dbus_job_set_http_status (BARGE_DBUS_JOB (self), self->http_status);
+  update_hold_reason (self);
   barge_dbus_job_set_state (BARGE_DBUS_JOB (self), barge_job_state_to_string (state));
   touch (self);
   /* A state change is announced at once, with the progress that led to it. */
@@ -290,14 +356,57 @@ stop_transfer (BargedJob *self)
   self->start_pending = FALSE;
 }
 
+static void announce_final (BargedJob *self);
+
+/* A transient error waited out NoProgressTimeout since the first of its
+ * kind without any progress: it becomes an error (BITS). */
+static gboolean
+no_progress_expired (BargedJob *self, gint64 now)
+{
+  guint64 no_progress = barge_dbus_job_get_no_progress_timeout (BARGE_DBUS_JOB (self));
+
+  return self->first_transient_error != 0 &&
+         now - self->first_transient_error >= (gint64) no_progress * G_USEC_PER_SEC;
+}
+
+static void
+become_no_progress_error (BargedJob *self)
+{
+  guint no_progress = barge_dbus_job_get_no_progress_timeout (BARGE_DBUS_JOB (self));
+  g_autofree char *was = g_strdup (self->error != NULL ? self->error->message : "");
+
+  g_clear_error (&self->error);
+  self->error = g_error_new (BARGE_ERROR, BARGE_ERROR_NO_PROGRESS,
+                             "no progress within %u s; last error: %s", no_progress, was);
+  self->http_status = 0;
+}
+
 static gboolean
 retry_cb (gpointer user_data)
 {
   BargedJob *self = user_data;
 
   self->retry_source = 0;
+  if (no_progress_expired (self, g_get_real_time ()))
+    {
+      become_no_progress_error (self);
+      set_state (self, BARGE_JOB_STATE_ERROR);
+      announce_final (self);
+      return G_SOURCE_REMOVE;
+    }
   set_state (self, BARGE_JOB_STATE_QUEUED);
   return G_SOURCE_REMOVE;
+}
+
+/* Waits for self->retry_at (which survives a restart of the daemon). */
+static void
+retry_arm (BargedJob *self)
+{
+  gint64 wait_ms = MAX (self->retry_at - g_get_real_time (), 0) / 1000;
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->retry_source = g_timeout_add ((guint) MIN (wait_ms, (gint64) G_MAXINT32), retry_cb, self);
+  update_hold_reason (self);
 }
 
 static void
@@ -305,29 +414,30 @@ fail_job (BargedJob *self, GError *error, gint file_index, gint64 retry_after)
 {
   BargeDBusJob *iface = BARGE_DBUS_JOB (self);
   gboolean transient = barged_error_is_transient (error);
-  guint64 no_progress = barge_dbus_job_get_no_progress_timeout (iface);
+  guint no_progress = barge_dbus_job_get_no_progress_timeout (iface);
+  guint min_delay = barge_dbus_job_get_minimum_retry_delay (iface);
   gint64 now = g_get_real_time ();
 
   g_clear_error (&self->error);
   self->error = error;
   self->error_file = file_index;
-  self->error_count++;
-  barge_dbus_job_set_error_count (iface, self->error_count);
+  self->http_status = barged_error_get_http_status (error);
+  /* BITS GetErrorCount: disconnects do not count. */
+  if (!g_error_matches (error, BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED))
+    {
+      self->error_count++;
+      barge_dbus_job_set_error_count (iface, self->error_count);
+    }
 
   if (transient)
     {
       if (self->first_transient_error == 0)
         self->first_transient_error = now;
-      /* BITS: without progress for NoProgressTimeout a transient error
-       * becomes final; a timeout of 0 makes every error final. */
-      if (no_progress == 0 ||
-          (guint64) (now - self->first_transient_error) >= no_progress * G_USEC_PER_SEC)
+      /* BITS: a timeout of 0, or a retry delay longer than the timeout,
+       * makes every error final; so does a timeout already spent. */
+      if (no_progress == 0 || min_delay > no_progress || no_progress_expired (self, now))
         {
-          g_autofree char *was = g_strdup (error->message);
-          g_clear_error (&self->error);
-          self->error = g_error_new (BARGE_ERROR, BARGE_ERROR_NO_PROGRESS,
-                                     "no progress within %" G_GUINT64_FORMAT " s; last error: %s",
-                                     no_progress, was);
+          become_no_progress_error (self);
           transient = FALSE;
         }
     }
@@ -335,20 +445,148 @@ fail_job (BargedJob *self, GError *error, gint file_index, gint64 retry_after)
   g_info ("job %s: %s error: %s", self->id, transient ? "transient" : "fatal", self->error->message);
   if (transient)
     {
-      guint delay = barge_dbus_job_get_minimum_retry_delay (iface);
+      /* A server's Retry-After (429, 503) can only lengthen the wait; the
+       * no-progress deadline can only shorten it. */
+      gint64 delay = MAX ((gint64) min_delay, MIN (retry_after, (gint64) G_MAXINT32 / 1000));
+      gint64 deadline = self->first_transient_error + (gint64) no_progress * G_USEC_PER_SEC;
 
-      if (retry_after > delay)
-        delay = (guint) MIN (retry_after, (gint64) G_MAXUINT32 / 1000);
+      self->retry_at = MIN (now + delay * G_USEC_PER_SEC, deadline);
       set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
-      self->retry_source = g_timeout_add_seconds (delay, retry_cb, self);
+      retry_arm (self);
     }
   else
     {
       set_state (self, BARGE_JOB_STATE_ERROR);
-      barge_dbus_job_emit_failed (iface,
-                                  barge_error_context_to_string (barged_error_get_context (self->error)),
-                                  barge_error_to_dbus_name (self->error->code), self->error->message);
+      announce_final (self);
     }
+}
+
+static gboolean
+max_time_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+  guint max = barge_dbus_job_get_maximum_download_time (BARGE_DBUS_JOB (self));
+
+  self->max_time_source = 0;
+  stop_transfer (self);
+  fail_job (self, g_error_new (BARGE_ERROR, BARGE_ERROR_MAXIMUM_TIME_EXCEEDED,
+                               "the job spent its maximum transfer time of %u s", max),
+            current_file_index (self), -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+max_time_arm (BargedJob *self)
+{
+  guint max = barge_dbus_job_get_maximum_download_time (BARGE_DBUS_JOB (self));
+  gint64 left;
+
+  self->running_since = g_get_monotonic_time ();
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+  if (max == 0)
+    return;
+  left = (gint64) max * G_USEC_PER_SEC - self->download_time_used;
+  self->max_time_source = g_timeout_add ((guint) CLAMP (left / 1000, 0, (gint64) G_MAXINT32), max_time_cb, self);
+}
+
+/* --- notifications ------------------------------------------------------ */
+
+static void run_notify_program (BargedJob *self);
+
+static gboolean
+notify_rerun_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->notify_source = 0;
+  run_notify_program (self);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  BargedJob *self;
+  BargeJobState state;
+} NotifyRun;
+
+static void
+on_notify_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  NotifyRun *run = user_data;
+  g_autoptr(BargedJob) self = run->self;
+  BargeJobState state = run->state;
+  g_autoptr(GError) error = NULL;
+  gboolean exit_ok = FALSE;
+
+  g_free (run);
+  if (!barged_notify_run_finish (res, &exit_ok, &error))
+    {
+      g_warning ("job %s: %s", self->id, error->message);
+      if (self->removed || self->state != state)
+        return;
+      /* The program could not even start: the job goes to error with a
+       * notification context, announced by the signal instead. */
+      stop_transfer (self);
+      g_clear_error (&self->error);
+      self->error = g_steal_pointer (&error);
+      self->error_file = -1;
+      self->http_status = 0;
+      self->error_count++;
+      barge_dbus_job_set_error_count (BARGE_DBUS_JOB (self), self->error_count);
+      set_state (self, BARGE_JOB_STATE_ERROR);
+      barge_dbus_job_emit_failed (BARGE_DBUS_JOB (self), barge_error_context_to_string (barged_error_get_context (self->error)),
+                                  barge_error_to_dbus_name (self->error->code), self->error->message);
+      return;
+    }
+  /* BITS: a failing program runs again after MinimumRetryDelay while the
+   * job is still neither completed nor cancelled, in the same state. */
+  if (!exit_ok && !self->removed && self->state == state && self->notify_source == 0)
+    self->notify_source = g_timeout_add_seconds (barge_dbus_job_get_minimum_retry_delay (BARGE_DBUS_JOB (self)),
+                                                 notify_rerun_cb, self);
+}
+
+static void
+run_notify_program (BargedJob *self)
+{
+  GVariant *cmdline = barge_dbus_job_get_notify_command_line (BARGE_DBUS_JOB (self));
+  g_autofree const char **args = NULL;
+  const char *program;
+  NotifyRun *run;
+
+  g_variant_get (cmdline, "(&s^a&s)", &program, &args);
+  run = g_new0 (NotifyRun, 1);
+  run->self = g_object_ref (self);
+  run->state = self->state;
+  g_info ("job %s: running %s", self->id, program);
+  barged_notify_run_async (self->owner, program, args, self->id, barge_job_state_to_string (self->state),
+                           on_notify_program_done, run);
+}
+
+static gboolean
+has_notify_program (BargedJob *self)
+{
+  const char *program = NULL;
+
+  g_variant_get (barge_dbus_job_get_notify_command_line (BARGE_DBUS_JOB (self)), "(&s@as)", &program, NULL);
+  return program != NULL && *program != '\0';
+}
+
+/* The job reached "transferred" or "error": the signal, or the notify
+ * program instead of it (BITS), if NotifyFlags asks for this event. */
+static void
+announce_final (BargedJob *self)
+{
+  gboolean transferred = self->state == BARGE_JOB_STATE_TRANSFERRED;
+
+  if (!(self->notify_flags & (transferred ? BARGED_NOTIFY_TRANSFERRED : BARGED_NOTIFY_ERROR)))
+    return;
+  if (has_notify_program (self))
+    run_notify_program (self);
+  else if (transferred)
+    barge_dbus_job_emit_transferred (BARGE_DBUS_JOB (self));
+  else
+    barge_dbus_job_emit_failed (BARGE_DBUS_JOB (self),
+                                barge_error_context_to_string (barged_error_get_context (self->error)),
+                                barge_error_to_dbus_name (self->error->code), self->error->message);
 }
 
 /* --- transfers ---------------------------------------------------------- */
@@ -432,8 +670,9 @@ on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
       barged_file_set_transferred (file, TRUE);
       save_file (self, file);
       publish_now (self);
-      barge_dbus_job_emit_file_transferred (BARGE_DBUS_JOB (self),
-                                            g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, idx)));
+      if (self->notify_flags & BARGED_NOTIFY_FILE_TRANSFERRED)
+        barge_dbus_job_emit_file_transferred (BARGE_DBUS_JOB (self),
+                                              g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, idx)));
     }
   run_next_file (self);
 }
@@ -456,7 +695,7 @@ run_next_file (BargedJob *self)
     {
       self->first_transient_error = 0;
       set_state (self, BARGE_JOB_STATE_TRANSFERRED);
-      barge_dbus_job_emit_transferred (BARGE_DBUS_JOB (self));
+      announce_final (self);
       return;
     }
 
@@ -588,6 +827,13 @@ barged_job_export (BargedJob *self)
   for (guint i = 0; i < self->file_objects->len; i++)
     g_dbus_object_manager_server_export (self->ctx.object_manager,
                                          G_DBUS_OBJECT_SKELETON (g_ptr_array_index (self->file_objects, i)));
+  /* BITS: a job still in "transferred" or "error" at a restart runs its
+   * notify program again. */
+  if (self->notify_on_export)
+    {
+      self->notify_on_export = FALSE;
+      announce_final (self);
+    }
 }
 
 /* Leaves the bus in a final state. The caller keeps its reference until the
@@ -602,6 +848,8 @@ remove_job (BargedJob *self, BargeJobState final_state)
   self->removed = TRUE;
   g_clear_handle_id (&self->publish_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+  g_clear_handle_id (&self->notify_source, g_source_remove);
   for (guint i = 0; i < self->file_objects->len; i++)
     g_dbus_object_manager_server_unexport (self->ctx.object_manager,
                                            g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
@@ -725,9 +973,9 @@ check_next_target (AddFilesData *data)
   if (barge_job_state_is_final (self->state) || self->removed)
     g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
                                            "the job is %s", barge_job_state_to_string (self->state));
-  else if (self->files->len + n > BARGED_MAX_FILES_PER_JOB)
+  else if (self->files->len + n > barged_config_get ()->max_files_per_job)
     g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                           "a job holds at most %u files", BARGED_MAX_FILES_PER_JOB);
+                                           "a job holds at most %u files", barged_config_get ()->max_files_per_job);
   else
     {
       for (guint i = 0; i < n; i++)
@@ -766,10 +1014,10 @@ add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, 
                                              "no files given");
       return;
     }
-  if (self->files->len + urls->len > BARGED_MAX_FILES_PER_JOB)
+  if (self->files->len + urls->len > barged_config_get ()->max_files_per_job)
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                             "a job holds at most %u files", BARGED_MAX_FILES_PER_JOB);
+                                             "a job holds at most %u files", barged_config_get ()->max_files_per_job);
       return;
     }
   for (guint i = 0; i < urls->len; i++)
@@ -840,6 +1088,8 @@ handle_resume (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
   if (next != self->state)
     {
       self->first_transient_error = 0;
+      /* BITS: Resume also restarts the MaximumDownloadTime clock. */
+      self->download_time_used = 0;
       set_state (self, next);
     }
   barge_dbus_job_complete_resume (iface, invocation);
@@ -889,34 +1139,58 @@ on_removal_stored (GObject *source, GAsyncResult *res, gpointer user_data)
    * comes back at the next start, in its last stored state. */
   if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
     g_warning ("%s", error->message);
-  g_dbus_method_invocation_return_value (invocation, NULL);
+  if (invocation != NULL)
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
+
+typedef struct {
+  BargedJob *self;
+  GDBusMethodInvocation *invocation;  /* NULL when the daemon cancels */
+} CancelData;
 
 static void
 on_cancel_files_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  GDBusMethodInvocation *invocation = user_data;
-  BargedJob *self = g_object_get_data (G_OBJECT (invocation), "barged-job");
+  CancelData *data = user_data;
+  g_autoptr(BargedJob) self = data->self;
   g_autoptr(GArray) ignored = barged_file_access_finish_files_finish (res, NULL);
 
-  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, invocation);
+  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, data->invocation);
+  g_free (data);
   remove_job (self, BARGE_JOB_STATE_CANCELLED);
+}
+
+void
+barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation)
+{
+  g_auto(GStrv) deletions = NULL;
+  CancelData *data;
+
+  if (self->removed || barge_job_state_is_final (self->state))
+    {
+      if (invocation != NULL)
+        g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                                               "the job is being removed");
+      return;
+    }
+  stop_transfer (self);
+  deletions = temporaries_to_delete (self, FALSE);
+  data = g_new0 (CancelData, 1);
+  data->self = g_object_ref (self);
+  data->invocation = invocation;
+  self->removed = TRUE;     /* no other call may start while the files go */
+  barged_file_access_finish_files_async (self->owner, NULL, deletions, NULL,
+                                         on_cancel_files_deleted, data);
 }
 
 static gboolean
 handle_cancel (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 {
   BargedJob *self = BARGED_JOB (iface);
-  g_auto(GStrv) deletions = NULL;
 
   if (!check_call (self, BARGED_CALL_CANCEL, invocation, NULL))
     return TRUE;
-  stop_transfer (self);
-  deletions = temporaries_to_delete (self, FALSE);
-  g_object_set_data_full (G_OBJECT (invocation), "barged-job", g_object_ref (self), g_object_unref);
-  self->removed = TRUE;     /* no other call may start while the files go */
-  barged_file_access_finish_files_async (self->owner, NULL, deletions, NULL,
-                                         on_cancel_files_deleted, invocation);
+  barged_job_cancel (self, invocation);
   return TRUE;
 }
 
@@ -1058,6 +1332,18 @@ validate_property (BargedJob *self, const char *name, GVariant *value, GError **
           return FALSE;
         }
     }
+  else if (g_str_equal (name, "NotifyFlags"))
+    {
+      g_autofree const char **flags = g_variant_get_strv (value, NULL);
+
+      if (!barged_notify_flags_parse (flags, NULL, error))
+        return FALSE;
+    }
+  else if (g_str_equal (name, "NotifyCommandLine"))
+    {
+      if (!barged_notify_command_line_validate (value, error))
+        return FALSE;
+    }
   else if (g_str_equal (name, "MinimumRetryDelay"))
     {
       if (g_variant_get_uint32 (value) < BARGED_MIN_RETRY_DELAY)
@@ -1084,6 +1370,14 @@ job_set_property (GDBusConnection *connection, const char *sender, const char *o
                             value, error, user_data))
     return FALSE;
   touch (self);
+  if (g_str_equal (property_name, "NotifyFlags"))
+    barged_notify_flags_parse (barge_dbus_job_get_notify_flags (BARGE_DBUS_JOB (self)), &self->notify_flags, NULL);
+  else if (g_str_equal (property_name, "MaximumDownloadTime") && barged_job_is_running (self))
+    {
+      /* The new limit applies to the time already spent. */
+      max_time_account (self);
+      max_time_arm (self);
+    }
   barged_job_save (self, NULL, NULL);
   if (g_str_equal (property_name, "Priority"))
     g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
@@ -1215,6 +1509,7 @@ guint32 barged_job_get_owner_uid (BargedJob *self) { return self->owner; }
 BargeJobState barged_job_get_job_state (BargedJob *self) { return self->state; }
 BargeJobPriority barged_job_get_job_priority (BargedJob *self) { return priority_from_skeleton (self); }
 gint64 barged_job_get_created (BargedJob *self) { return self->created; }
+gint64 barged_job_get_modified (BargedJob *self) { return self->modified; }
 
 gboolean
 barged_job_is_running (BargedJob *self)
@@ -1289,6 +1584,28 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, BargeJobType type,
   return self;
 }
 
+static void
+restore_notify_settings (BargedJob *self, const BargedJobRecord *r)
+{
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+  g_autoptr(GVariant) flags = NULL;
+  g_autoptr(GVariant) cmdline = NULL;
+
+  if (r->notify_flags != NULL)
+    flags = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, r->notify_flags, NULL, NULL, NULL);
+  if (flags != NULL)
+    {
+      g_autofree const char **strv = g_variant_get_strv (flags, NULL);
+
+      if (barged_notify_flags_parse (strv, &self->notify_flags, NULL))
+        barge_dbus_job_set_notify_flags (iface, strv);
+    }
+  if (r->notify_command_line != NULL)
+    cmdline = g_variant_parse (G_VARIANT_TYPE ("(sas)"), r->notify_command_line, NULL, NULL, NULL);
+  if (cmdline != NULL && barged_notify_command_line_validate (cmdline, NULL))
+    barge_dbus_job_set_notify_command_line (iface, cmdline);
+}
+
 BargedJob *
 barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *r, GPtrArray *files)
 {
@@ -1315,6 +1632,10 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   barge_dbus_job_set_minimum_retry_delay (iface, r->minimum_retry_delay);
   barge_dbus_job_set_no_progress_timeout (iface, r->no_progress_timeout);
   barge_dbus_job_set_minimum_notification_interval (iface, r->notification_interval);
+  barge_dbus_job_set_maximum_download_time (iface, r->maximum_download_time);
+  self->download_time_used = r->download_time_used;
+  self->http_status = r->http_status;
+  restore_notify_settings (self, r);
   if (barge_error_from_dbus_name (r->error_name, &code) &&
       barge_error_context_from_string (r->error_context, &context))
     {
@@ -1331,13 +1652,28 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   update_files_property (self);
 
   /* A job that was moving bytes when the daemon stopped goes back to the
-   * queue; its files resume from their durable offsets. */
-  if (state == BARGE_JOB_STATE_CONNECTING || state == BARGE_JOB_STATE_TRANSFERRING ||
-      state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+   * queue; its files resume from their durable offsets. One waiting out a
+   * retry delay waits what is left of it. */
+  if (state == BARGE_JOB_STATE_TRANSIENT_ERROR && r->retry_at > g_get_real_time () && self->error != NULL)
+    self->retry_at = r->retry_at;
+  else if (state == BARGE_JOB_STATE_CONNECTING || state == BARGE_JOB_STATE_TRANSFERRING ||
+           state == BARGE_JOB_STATE_TRANSIENT_ERROR)
     state = BARGE_JOB_STATE_QUEUED;
+  if (state != BARGE_JOB_STATE_ERROR && state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    {
+      g_clear_error (&self->error);
+      self->http_status = 0;
+    }
   self->state = state;
+  if (self->retry_at != 0)
+    retry_arm (self);
+  self->notify_on_export = (state == BARGE_JOB_STATE_TRANSFERRED || state == BARGE_JOB_STATE_ERROR) &&
+                           has_notify_program (self) &&
+                           !g_error_matches (self->error, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED);
   barge_dbus_job_set_state (iface, barge_job_state_to_string (state));
   set_error_property (self);
+  barge_dbus_job_set_http_status (iface, self->http_status);
+  update_hold_reason (self);
   barge_dbus_job_set_times (iface, g_variant_new ("(ttt)", (guint64) self->created,
                                                   (guint64) self->modified, (guint64) self->completed));
   publish_now (self);
@@ -1352,6 +1688,8 @@ barged_job_dispose (GObject *object)
   stop_transfer (self);
   g_clear_handle_id (&self->publish_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+  g_clear_handle_id (&self->notify_source, g_source_remove);
   G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
 }
 
@@ -1383,6 +1721,7 @@ barged_job_init (BargedJob *self)
   self->files = g_ptr_array_new_with_free_func (g_object_unref);
   self->file_objects = g_ptr_array_new_with_free_func (g_object_unref);
   self->error_file = -1;
+  self->notify_flags = BARGED_NOTIFY_DEFAULT;
 }
 
 static void

@@ -27,7 +27,7 @@ typedef struct {
 /* Limits from bits.md; barge.conf will make some of them configurable. */
 #define BARGED_MAX_DISPLAY_NAME 256
 #define BARGED_MAX_DESCRIPTION 1024
-#define BARGED_MAX_FILES_PER_JOB 1000
+/* Files per job, jobs per user and per machine: barge.conf [Jobs]. */
 #define BARGED_MIN_RETRY_DELAY 5
 #define BARGED_DEFAULT_RETRY_DELAY 600
 #define BARGED_DEFAULT_NO_PROGRESS_TIMEOUT 1209600
@@ -55,6 +55,8 @@ guint32 barged_job_get_owner_uid (BargedJob *self);
 BargeJobState barged_job_get_job_state (BargedJob *self);
 BargeJobPriority barged_job_get_job_priority (BargedJob *self);
 gint64 barged_job_get_created (BargedJob *self);
+/* Times' modification, wall clock µs (for the inactivity reaper). */
+gint64 barged_job_get_modified (BargedJob *self);
 /* Queued or moving bytes, or waiting to retry: the daemon must stay up. */
 gboolean barged_job_is_active (BargedJob *self);
 /* Connecting or transferring: holds a scheduler slot. */
@@ -70,6 +72,10 @@ gboolean barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **er
 void barged_job_start (BargedJob *self);
 /* For the scheduler: a running job goes back to queued (pre-emption). */
 void barged_job_requeue (BargedJob *self);
+/* Cancel(): deletes the temporary files and ends the job in "cancelled".
+ * Answers @invocation, or with NULL is the daemon's own decision (the
+ * inactivity reaper). */
+void barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation);
 
 /* Signals: "removed" (const char *final_state) once the job reached a final
  * state and left the bus; "scheduling-changed" when the state or priority

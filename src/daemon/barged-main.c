@@ -22,7 +22,32 @@ typedef struct {
   GDBusConnection *connection;
   gboolean name_acquired;
   int exit_code;
+  const char *config_path;
+  int idle_timeout_override;  /* --idle-timeout, or -1 */
 } Main;
+
+/* SIGHUP: read barge.conf again. A file that does not load keeps the
+ * configuration in force, so a typo cannot take the service down. */
+static gboolean
+on_reload_signal (gpointer user_data)
+{
+  Main *m = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedConfig config;
+
+  barged_config_init_defaults (&config);
+  if (!barged_config_load (&config, m->config_path, &error))
+    {
+      g_warning ("%s; keeping the previous configuration", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  if (m->idle_timeout_override >= 0)
+    config.idle_timeout = (guint) m->idle_timeout_override;
+  barged_config_set (&config);
+  barged_daemon_apply_config (m->daemon);
+  g_info ("configuration reloaded from %s", m->config_path);
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 on_quit_signal (gpointer user_data)
@@ -129,6 +154,9 @@ main (int argc, char **argv)
     }
   if (opt_idle_timeout >= 0)
     config.idle_timeout = (guint) opt_idle_timeout;
+  barged_config_set (&config);
+  m.config_path = config_path;
+  m.idle_timeout_override = opt_idle_timeout;
   if (opt_verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   /* Job files must get the owner's permissions, not a leftover mask. */
@@ -162,6 +190,7 @@ main (int argc, char **argv)
   g_signal_connect (m.daemon, "idle", G_CALLBACK (on_idle), &m);
   g_unix_signal_add (SIGTERM, on_quit_signal, &m);
   g_unix_signal_add (SIGINT, on_quit_signal, &m);
+  g_unix_signal_add (SIGHUP, on_reload_signal, &m);
   owner_id = g_bus_own_name_on_connection (m.connection, BARGE_BUS_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE |
                                            G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |

@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include "barged-config.h"
 #include "barged-errors.h"
 #include "barged-manager.h"
 
@@ -15,6 +16,7 @@ struct _BargedManager
   BargedJobContext ctx;
   BargedScheduler *scheduler;
   GHashTable *jobs;           /* id -> BargedJob */
+  guint reap_source;
 };
 
 static void barged_manager_iface_init (BargeDBusManagerIface *iface);
@@ -31,6 +33,66 @@ on_job_removed (BargedJob *job, const char *final_state, BargedManager *self)
   g_signal_handlers_disconnect_by_data (job, self);
   barged_scheduler_remove (self->scheduler, job);
   g_hash_table_remove (self->jobs, barged_job_get_job_id (job));
+}
+
+static void rearm_reaper (BargedManager *self);
+
+static gboolean
+reap_cb (gpointer user_data)
+{
+  BargedManager *self = user_data;
+
+  self->reap_source = 0;
+  rearm_reaper (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* BITS JobInactivityTimeout: a job nobody touched (no progress, no call,
+ * no property write) for [Jobs] InactivityTimeout is cancelled. One timer
+ * for the earliest expiry, not one per job and not a periodic scan: a job
+ * touched meanwhile only makes the timer early, and it then re-arms. */
+static void
+rearm_reaper (BargedManager *self)
+{
+  guint timeout = barged_config_get ()->inactivity_timeout;
+  gint64 now = g_get_real_time ();
+  gint64 earliest = G_MAXINT64;
+  g_autoptr(GPtrArray) expired = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_clear_handle_id (&self->reap_source, g_source_remove);
+  if (timeout == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    {
+      gint64 expiry;
+
+      if (barged_job_is_running (job))
+        continue;
+      expiry = barged_job_get_modified (job) + (gint64) timeout * G_USEC_PER_SEC;
+      if (expiry <= now)
+        g_ptr_array_add (expired, g_object_ref (job));
+      else
+        earliest = MIN (earliest, expiry);
+    }
+  for (guint i = 0; i < expired->len; i++)
+    {
+      BargedJob *j = g_ptr_array_index (expired, i);
+
+      g_info ("job %s: untouched for %u s: cancelling it", barged_job_get_job_id (j), timeout);
+      barged_job_cancel (j, NULL);
+    }
+  if (earliest != G_MAXINT64)
+    self->reap_source = g_timeout_add_seconds ((guint) MIN ((earliest - now) / G_USEC_PER_SEC + 1, G_MAXUINT32 / 1000),
+                                               reap_cb, self);
+}
+
+void
+barged_manager_apply_config (BargedManager *self)
+{
+  rearm_reaper (self);
 }
 
 static void
@@ -86,6 +148,8 @@ on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       /* Announced and exported only once it would survive a crash. */
       adopt_job (data->self, data->job);
+      if (data->self->reap_source == 0)
+        rearm_reaper (data->self);
       barge_dbus_manager_emit_job_added (BARGE_DBUS_MANAGER (data->self), barged_job_get_path (data->job));
       barge_dbus_manager_complete_create_job (BARGE_DBUS_MANAGER (data->self), data->invocation,
                                               barged_job_get_path (data->job));
@@ -156,10 +220,18 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
       return TRUE;
     }
 
-  if (g_hash_table_size (self->jobs) >= BARGED_MAX_JOBS || count_jobs_of (self, uid) >= BARGED_MAX_JOBS_PER_USER)
+  if (g_hash_table_size (self->jobs) >= barged_config_get ()->max_jobs)
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS,
-                                             "the limit of jobs is reached");
+                                             "this machine has the most jobs allowed (%u)",
+                                             barged_config_get ()->max_jobs);
+      return TRUE;
+    }
+  if (count_jobs_of (self, uid) >= barged_config_get ()->max_jobs_per_user)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS,
+                                             "this user has the most jobs allowed (%u)",
+                                             barged_config_get ()->max_jobs_per_user);
       return TRUE;
     }
 
@@ -340,6 +412,7 @@ barged_manager_load (BargedManager *self, GError **error)
       adopt_job (self, job);
     }
   g_info ("restored %u jobs", jobs->len);
+  rearm_reaper (self);
   return TRUE;
 }
 
@@ -367,6 +440,7 @@ barged_manager_dispose (GObject *object)
   GHashTableIter iter;
   gpointer job;
 
+  g_clear_handle_id (&self->reap_source, g_source_remove);
   if (self->jobs != NULL)
     {
       g_hash_table_iter_init (&iter, self->jobs);

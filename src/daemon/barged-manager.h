@@ -12,11 +12,12 @@ G_DECLARE_FINAL_TYPE (BargedManager, barged_manager, BARGED, MANAGER, BargeDBusM
 /* The Manager interface at /org/freedesktop/Barge1: creates, finds and
  * lists jobs, and owns every live BargedJob. */
 
-#define BARGED_MAX_JOBS_PER_USER 10000
-#define BARGED_MAX_JOBS 50000
+/* The limits on jobs per user and per machine are in barge.conf ([Jobs]). */
 
 BargedManager *barged_manager_new (const BargedJobContext *ctx, BargedScheduler *scheduler);
 /* Brings back the jobs of the last run; start-up only. */
 gboolean barged_manager_load (BargedManager *self, GError **error);
+/* Takes barged_config_get() into use (the inactivity reaper). */
+void barged_manager_apply_config (BargedManager *self);
 
 G_END_DECLS

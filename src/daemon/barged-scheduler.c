@@ -9,28 +9,52 @@ struct _BargedScheduler
 {
   GObject parent_instance;
   GPtrArray *jobs;            /* BargedJob, strong */
+  GHashTable *entries;        /* BargedJob -> Entry */
   guint max_background;
+  guint time_slice;           /* seconds */
   guint kick_source;
+  guint slice_source;
   gboolean active;
 };
+
+/* The scheduler's own view of a job: where it stands among jobs of its
+ * priority (its creation time, moved to "now" when its time slice ends, so
+ * equal priorities take turns), and when its current slot began. */
+typedef struct {
+  gint64 order;               /* wall clock, µs */
+  gint64 slot_started;        /* monotonic, µs; 0 = holds no slot */
+} Entry;
 
 G_DEFINE_TYPE (BargedScheduler, barged_scheduler, G_TYPE_OBJECT)
 
 enum { SIGNAL_ACTIVITY_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static gint
-compare_jobs (gconstpointer a, gconstpointer b)
+static void kick (BargedScheduler *self);
+
+static Entry *
+entry_of (BargedScheduler *self, BargedJob *job)
 {
+  return g_hash_table_lookup (self->entries, job);
+}
+
+static gint
+compare_jobs (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  BargedScheduler *self = user_data;
   BargedJob *ja = *(BargedJob **) a;
   BargedJob *jb = *(BargedJob **) b;
   BargeJobPriority pa = barged_job_get_job_priority (ja);
   BargeJobPriority pb = barged_job_get_job_priority (jb);
+  gint64 oa = entry_of (self, ja)->order;
+  gint64 ob = entry_of (self, jb)->order;
   gint64 ca = barged_job_get_created (ja);
   gint64 cb = barged_job_get_created (jb);
 
   if (pa != pb)
     return pa < pb ? -1 : 1;
+  if (oa != ob)
+    return oa < ob ? -1 : 1;
   return ca < cb ? -1 : (ca > cb ? 1 : 0);
 }
 
@@ -48,24 +72,91 @@ update_activity (BargedScheduler *self)
     }
 }
 
+static void
+start_job (BargedScheduler *self, BargedJob *job)
+{
+  entry_of (self, job)->slot_started = g_get_monotonic_time ();
+  barged_job_start (job);
+}
+
+static gboolean
+slice_cb (gpointer user_data)
+{
+  BargedScheduler *self = user_data;
+
+  self->slice_source = 0;
+  kick (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Round robin among equal priorities: a background job whose slice is over
+ * goes back to the queue, behind the jobs of its priority, when one of them
+ * waits for a slot. A timer runs only while such a job waits, so a daemon
+ * with nothing to share has no wake-ups. */
+static void
+rotate_slices (BargedScheduler *self, GPtrArray *running_bg, GPtrArray *waiting_bg)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 slice = (gint64) self->time_slice * G_USEC_PER_SEC;
+  gint64 next_deadline = G_MAXINT64;
+
+  g_clear_handle_id (&self->slice_source, g_source_remove);
+  for (guint i = 0; i < running_bg->len; i++)
+    {
+      BargedJob *job = g_ptr_array_index (running_bg, i);
+      Entry *entry = entry_of (self, job);
+      gboolean contested = FALSE;
+      gint64 deadline;
+
+      for (guint j = 0; j < waiting_bg->len && !contested; j++)
+        contested = barged_job_get_job_priority (g_ptr_array_index (waiting_bg, j)) ==
+                    barged_job_get_job_priority (job);
+      if (!contested || entry->slot_started == 0)
+        continue;
+      deadline = entry->slot_started + slice;
+      if (now >= deadline)
+        {
+          g_debug ("job %s: time slice over", barged_job_get_job_id (job));
+          entry->order = g_get_real_time ();
+          entry->slot_started = 0;
+          barged_job_requeue (job);
+        }
+      else
+        next_deadline = MIN (next_deadline, deadline);
+    }
+  if (next_deadline != G_MAXINT64)
+    self->slice_source = g_timeout_add ((guint) ((next_deadline - now + 999) / 1000), slice_cb, self);
+}
+
 static gboolean
 kick_cb (gpointer user_data)
 {
   BargedScheduler *self = user_data;
   g_autoptr(GPtrArray) order = g_ptr_array_copy (self->jobs, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
-  GPtrArray *running_bg = g_ptr_array_new ();
-  guint n_running_bg = 0;
+  g_autoptr(GPtrArray) running_bg = g_ptr_array_new ();
+  g_autoptr(GPtrArray) waiting_bg = g_ptr_array_new ();
 
   self->kick_source = 0;
-  g_ptr_array_sort (order, compare_jobs);
+  g_ptr_array_sort_with_data (order, compare_jobs, self);
 
   for (guint i = 0; i < order->len; i++)
     {
       BargedJob *job = g_ptr_array_index (order, i);
-      if (barged_job_is_running (job) && barged_job_get_job_priority (job) != BARGE_JOB_PRIORITY_FOREGROUND)
+
+      if (!barged_job_is_running (job))
+        entry_of (self, job)->slot_started = 0;
+      else if (barged_job_get_job_priority (job) != BARGE_JOB_PRIORITY_FOREGROUND)
         g_ptr_array_add (running_bg, job);
     }
-  n_running_bg = running_bg->len;
+  /* Fewer slots than before (a new barge.conf, or a foreground job that
+   * became a background one): the lowest-ranked jobs give theirs back. */
+  while (running_bg->len > self->max_background)
+    {
+      BargedJob *job = g_ptr_array_steal_index (running_bg, running_bg->len - 1);
+
+      entry_of (self, job)->slot_started = 0;
+      barged_job_requeue (job);
+    }
 
   for (guint i = 0; i < order->len; i++)
     {
@@ -75,29 +166,35 @@ kick_cb (gpointer user_data)
         continue;
       if (barged_job_get_job_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND)
         {
-          barged_job_start (job);
+          start_job (self, job);
           continue;
         }
-      if (n_running_bg < self->max_background)
+      if (running_bg->len < self->max_background)
         {
-          n_running_bg++;
-          barged_job_start (job);
+          g_ptr_array_add (running_bg, job);
+          start_job (self, job);
           continue;
         }
       /* Pre-empt the lowest running background job if this one ranks above
-       * it; the pre-empted job goes back to the queue. */
+       * it; the pre-empted job goes back to the queue and keeps its place. */
       if (running_bg->len > 0)
         {
           BargedJob *lowest = g_ptr_array_index (running_bg, running_bg->len - 1);
           if (barged_job_get_job_priority (job) < barged_job_get_job_priority (lowest))
             {
               g_ptr_array_remove_index (running_bg, running_bg->len - 1);
+              entry_of (self, lowest)->slot_started = 0;
               barged_job_requeue (lowest);
-              barged_job_start (job);
+              /* Keep the slots in rank order for the next comparison. */
+              g_ptr_array_insert (running_bg, 0, job);
+              g_ptr_array_sort_with_data (running_bg, compare_jobs, self);
+              start_job (self, job);
+              continue;
             }
         }
+      g_ptr_array_add (waiting_bg, job);
     }
-  g_ptr_array_unref (running_bg);
+  rotate_slices (self, running_bg, waiting_bg);
   update_activity (self);
   return G_SOURCE_REMOVE;
 }
@@ -120,6 +217,10 @@ on_scheduling_changed (BargedJob *job, BargedScheduler *self)
 void
 barged_scheduler_add (BargedScheduler *self, BargedJob *job)
 {
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->order = barged_job_get_created (job);
+  g_hash_table_insert (self->entries, job, entry);
   g_ptr_array_add (self->jobs, g_object_ref (job));
   g_signal_connect (job, "scheduling-changed", G_CALLBACK (on_scheduling_changed), self);
   kick (self);
@@ -129,6 +230,7 @@ void
 barged_scheduler_remove (BargedScheduler *self, BargedJob *job)
 {
   g_signal_handlers_disconnect_by_data (job, self);
+  g_hash_table_remove (self->entries, job);
   g_ptr_array_remove (self->jobs, job);
   kick (self);
 }
@@ -139,12 +241,21 @@ barged_scheduler_is_active (BargedScheduler *self)
   return self->active;
 }
 
+void
+barged_scheduler_set_limits (BargedScheduler *self, guint max_background, guint time_slice)
+{
+  self->max_background = MAX (max_background, 1);
+  self->time_slice = MAX (time_slice, 1);
+  kick (self);
+}
+
 BargedScheduler *
-barged_scheduler_new (guint max_background)
+barged_scheduler_new (guint max_background, guint time_slice)
 {
   BargedScheduler *self = g_object_new (BARGED_TYPE_SCHEDULER, NULL);
 
   self->max_background = MAX (max_background, 1);
+  self->time_slice = MAX (time_slice, 1);
   return self;
 }
 
@@ -154,9 +265,11 @@ barged_scheduler_finalize (GObject *object)
   BargedScheduler *self = BARGED_SCHEDULER (object);
 
   g_clear_handle_id (&self->kick_source, g_source_remove);
+  g_clear_handle_id (&self->slice_source, g_source_remove);
   for (guint i = 0; i < self->jobs->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->jobs, i), self);
   g_ptr_array_unref (self->jobs);
+  g_hash_table_unref (self->entries);
   G_OBJECT_CLASS (barged_scheduler_parent_class)->finalize (object);
 }
 
@@ -164,6 +277,7 @@ static void
 barged_scheduler_init (BargedScheduler *self)
 {
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->entries = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
 static void

@@ -10,10 +10,14 @@ G_DECLARE_FINAL_TYPE (BargedScheduler, barged_scheduler, BARGED, SCHEDULER, GObj
 
 /* Decides which queued jobs run: every foreground job at once, beside at
  * most @max_background others, highest priority first and oldest first
- * within a priority; a higher priority pre-empts a lower one (BITS).
+ * within a priority; a higher priority pre-empts a lower one, and jobs of
+ * equal priority take turns of @time_slice seconds (BITS).
  * Emits "activity-changed" when the daemon goes from busy to idle or back. */
 
-BargedScheduler *barged_scheduler_new (guint max_background);
+BargedScheduler *barged_scheduler_new (guint max_background, guint time_slice);
+/* A new barge.conf: takes effect at once (jobs beyond the new limit go
+ * back to the queue). */
+void barged_scheduler_set_limits (BargedScheduler *self, guint max_background, guint time_slice);
 void barged_scheduler_add (BargedScheduler *self, BargedJob *job);
 void barged_scheduler_remove (BargedScheduler *self, BargedJob *job);
 gboolean barged_scheduler_is_active (BargedScheduler *self);

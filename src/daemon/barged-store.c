@@ -60,6 +60,15 @@ static const char schema[] =
   " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));"
   "PRAGMA user_version = 1;";
 
+/* Migration 1 -> 2: the lifecycle settings of issue 3 live in a table of
+ * their own, so databases of version 1 keep working unchanged (their jobs
+ * simply have no row and get the defaults) and other tables stay untouched. */
+static const char schema_lifecycle[] =
+  "CREATE TABLE IF NOT EXISTS job_lifecycle ("
+  " job_id TEXT PRIMARY KEY, maximum_download_time INTEGER NOT NULL,"
+  " download_time_used INTEGER NOT NULL, retry_at INTEGER NOT NULL,"
+  " http_status INTEGER NOT NULL, notify_flags TEXT, notify_command_line TEXT);";
+
 void
 barged_job_record_free (BargedJobRecord *r)
 {
@@ -74,7 +83,20 @@ barged_job_record_free (BargedJobRecord *r)
   g_free (r->error_context);
   g_free (r->error_name);
   g_free (r->error_message);
+  g_free (r->notify_flags);
+  g_free (r->notify_command_line);
   g_free (r);
+}
+
+void
+barged_job_record_init_lifecycle (BargedJobRecord *r)
+{
+  r->maximum_download_time = 7776000;
+  r->download_time_used = 0;
+  r->retry_at = 0;
+  r->http_status = 0;
+  g_clear_pointer (&r->notify_flags, g_free);
+  g_clear_pointer (&r->notify_command_line, g_free);
 }
 
 void
@@ -160,6 +182,29 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
 }
 
 static gboolean
+put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
+{
+  static const char sql[] =
+    "INSERT OR REPLACE INTO job_lifecycle (job_id, maximum_download_time, download_time_used,"
+    " retry_at, http_status, notify_flags, notify_command_line) VALUES (?,?,?,?,?,?,?)";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, j->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, j->maximum_download_time);
+  sqlite3_bind_int64 (stmt, 3, j->download_time_used);
+  sqlite3_bind_int64 (stmt, 4, j->retry_at);
+  sqlite3_bind_int64 (stmt, 5, j->http_status);
+  sqlite3_bind_text (stmt, 6, j->notify_flags, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, j->notify_command_line, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static gboolean
 put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError **error)
 {
   static const char sql[] =
@@ -197,6 +242,8 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError 
   if (!ok)
     return set_sqlite_error (db, error);
 
+  if (!put_lifecycle_locked (db, j, error))
+    return FALSE;
   for (guint i = 0; files != NULL && i < files->len; i++)
     if (!put_file_locked (db, g_ptr_array_index (files, i), error))
       return FALSE;
@@ -208,7 +255,8 @@ delete_job_locked (sqlite3 *db, const char *job_id, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
-  const char *sqls[] = { "DELETE FROM files WHERE job_id = ?", "DELETE FROM jobs WHERE id = ?" };
+  const char *sqls[] = { "DELETE FROM files WHERE job_id = ?", "DELETE FROM job_lifecycle WHERE job_id = ?",
+                         "DELETE FROM jobs WHERE id = ?" };
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (sqls); i++)
     {
@@ -336,6 +384,40 @@ column_dup (sqlite3_stmt *stmt, int col)
   return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
+static gboolean
+load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *j = g_ptr_array_index (jobs, i);
+      g_hash_table_insert (by_id, j->id, j);
+    }
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT job_id, maximum_download_time, download_time_used, retry_at,"
+                          " http_status, notify_flags, notify_command_line FROM job_lifecycle",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BargedJobRecord *j = g_hash_table_lookup (by_id, (const char *) sqlite3_column_text (stmt, 0));
+
+      if (j == NULL)
+        continue;
+      j->maximum_download_time = (guint) sqlite3_column_int64 (stmt, 1);
+      j->download_time_used = sqlite3_column_int64 (stmt, 2);
+      j->retry_at = sqlite3_column_int64 (stmt, 3);
+      j->http_status = (guint) sqlite3_column_int64 (stmt, 4);
+      j->notify_flags = column_dup (stmt, 5);
+      j->notify_command_line = column_dup (stmt, 6);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : set_sqlite_error (db, error);
+}
+
 gboolean
 barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_out, GError **error)
 {
@@ -373,11 +455,14 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       j->no_progress_timeout = (guint) sqlite3_column_int64 (stmt, 16);
       j->notification_interval = (guint) sqlite3_column_int64 (stmt, 17);
       j->first_transient_error = sqlite3_column_int64 (stmt, 18);
+      barged_job_record_init_lifecycle (j);
       g_ptr_array_add (jobs, j);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self->db, error);
+  if (!load_lifecycle (self->db, jobs, error))
+    return FALSE;
 
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
@@ -427,7 +512,8 @@ barged_store_new (const char *path, GError **error)
   if (!exec_sql (self->db,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                  error) ||
-      !exec_sql (self->db, schema, error))
+      !exec_sql (self->db, schema, error) ||
+      !exec_sql (self->db, schema_lifecycle, error))
     return NULL;
 
   self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);

@@ -27,7 +27,18 @@ typedef struct {
   guint no_progress_timeout;
   guint notification_interval;
   gint64 first_transient_error; /* monotonic-free: wall clock µs, 0 = none */
+  /* The job's lifecycle settings (table job_lifecycle, added after the first
+   * release; a job without a row there gets these defaults on load). */
+  guint maximum_download_time;   /* s, 0 = no limit */
+  gint64 download_time_used;     /* µs spent connecting or transferring */
+  gint64 retry_at;               /* wall clock µs of the next retry, 0 = none */
+  guint http_status;             /* of the current error, 0 = none */
+  char *notify_flags;            /* GVariant text of the "as", NULL = default */
+  char *notify_command_line;     /* GVariant text of the "(sas)", NULL = none */
 } BargedJobRecord;
+
+/* The defaults of the lifecycle fields above, for a record of an old database. */
+void barged_job_record_init_lifecycle (BargedJobRecord *record);
 
 typedef struct {
   char *job_id;

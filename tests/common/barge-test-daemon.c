@@ -20,6 +20,7 @@ struct _BargeTestDaemon
   GTestDBus *bus;
   GDBusConnection *connection;
   char *state_dir;
+  char *config_path;         /* in state_dir; absent = the defaults */
   char *barged;
   GSubprocess *process;
   BargeDBusManager *manager;
@@ -173,6 +174,8 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_ptr_array_add (argv, g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (self->bus)));
   g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", self->state_dir));
   g_ptr_array_add (argv, g_strdup ("--idle-timeout=0"));
+  /* Never the installed barge.conf: a test's own, or none (the defaults). */
+  g_ptr_array_add (argv, g_strdup_printf ("--config=%s", self->config_path));
   if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0)
     g_ptr_array_add (argv, g_strdup ("--verbose"));
   g_ptr_array_add (argv, NULL);
@@ -245,6 +248,12 @@ barge_test_daemon_restart (BargeTestDaemon *self)
 BargeTestDaemon *
 barge_test_daemon_new (void)
 {
+  return barge_test_daemon_new_with_config (NULL);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new_with_config (const char *config)
+{
   BargeTestDaemon *self = g_new0 (BargeTestDaemon, 1);
   g_autoptr(GError) error = NULL;
   const char *barged = g_getenv ("BARGED");
@@ -259,6 +268,7 @@ barge_test_daemon_new (void)
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state_dir = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
   g_assert_no_error (error);
+  self->config_path = g_build_filename (self->state_dir, "barge.conf", NULL);
 
   self->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (self->bus);
@@ -275,6 +285,8 @@ barge_test_daemon_new (void)
     g_dbus_connection_signal_subscribe (self->connection, BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_IFACE,
                                         "JobRemoved", BARGE_TEST_MANAGER_PATH, NULL,
                                         G_DBUS_SIGNAL_FLAGS_NONE, on_job_removed, self, NULL);
+  if (config != NULL)
+    barge_test_daemon_set_config (self, config);
   barge_test_daemon_start (self);
   return self;
 }
@@ -298,10 +310,27 @@ barge_test_daemon_free (BargeTestDaemon *self)
   g_clear_object (&self->bus);
   barge_test_remove_tree (self->state_dir);
   g_free (self->state_dir);
+  g_free (self->config_path);
   g_free (self->barged);
   g_free (self->name_owner);
   g_hash_table_unref (self->removed);
   g_free (self);
+}
+
+void
+barge_test_daemon_set_config (BargeTestDaemon *self, const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (self->config_path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+void
+barge_test_daemon_send_signal (BargeTestDaemon *self, int signum)
+{
+  g_assert_nonnull (self->process);
+  g_subprocess_send_signal (self->process, signum);
 }
 
 GDBusConnection *

@@ -27,6 +27,8 @@ typedef struct _BargeTestDaemon BargeTestDaemon;
 
 /* Brings the bus up and starts the daemon; returns once it owns its name. */
 BargeTestDaemon *barge_test_daemon_new (void);
+/* The same, with CONFIG as the daemon's barge.conf from the start. */
+BargeTestDaemon *barge_test_daemon_new_with_config (const char *config);
 /* Kills the daemon (if running), takes the bus down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
 
@@ -36,6 +38,12 @@ void barge_test_daemon_start (BargeTestDaemon *self);
 void barge_test_daemon_kill (BargeTestDaemon *self);
 /* Kill, then start again on the same state folder. */
 void barge_test_daemon_restart (BargeTestDaemon *self);
+
+/* Writes the daemon's barge.conf (passed with --config; without this call
+ * the file is absent and the built-in defaults apply). Takes effect at the
+ * next start, or at once with barge_test_daemon_send_signal (SIGHUP). */
+void barge_test_daemon_set_config (BargeTestDaemon *self, const char *contents);
+void barge_test_daemon_send_signal (BargeTestDaemon *self, int signum);
 
 GDBusConnection *barge_test_daemon_get_connection (BargeTestDaemon *self);
 const char *barge_test_daemon_get_state_dir (BargeTestDaemon *self);

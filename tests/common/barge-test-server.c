@@ -336,6 +336,21 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
       return;
     }
 
+  /* ?status=N[&retry-after=V]: answer N with no body, for error tests. */
+  if (g_hash_table_contains (query, "status"))
+    {
+      guint64 status = 0;
+      const char *retry_after = g_hash_table_lookup (query, "retry-after");
+
+      if (!parse_u64 (g_hash_table_lookup (query, "status"), &status) || status < 100 || status > 999)
+        status = SOUP_STATUS_BAD_REQUEST;
+      if (retry_after != NULL)
+        soup_message_headers_replace (response, "Retry-After", retry_after);
+      soup_server_message_set_status (msg, (guint) status, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
+      return;
+    }
+
   etag = barge_test_server_get_etag (name, size);
   soup_message_headers_replace (response, "ETag", etag);
   soup_message_headers_replace (response, "Last-Modified", LAST_MODIFIED);

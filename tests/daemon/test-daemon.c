@@ -280,9 +280,22 @@ on_failed (BargeDBusJob *job, const char *context, const char *name, const char 
   s->failed_name = g_strdup (name);
 }
 
+/* Asks for every signal: FileTransferred is sent only when NotifyFlags
+ * names it (the default is "transferred" and "error", as in BITS). */
 static void
 job_signals_connect (JobSignals *s, BargeDBusJob *job)
 {
+  const char *flags[] = { "transferred", "error", "file-transferred", NULL };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (job)), BARGE_TEST_BUS_NAME,
+                                       g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                       "org.freedesktop.DBus.Properties", "Set",
+                                       g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, "NotifyFlags",
+                                                      g_variant_new_strv (flags, -1)),
+                                       NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  g_assert_no_error (error);
   memset (s, 0, sizeof *s);
   s->file_transferred = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (job, "transferred", G_CALLBACK (on_transferred), s);

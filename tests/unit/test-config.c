@@ -31,12 +31,21 @@ test_config_missing_file (void)
   g_assert_no_error (error);
   g_assert_cmpuint (config.idle_timeout, ==, BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT);
   g_assert_cmpuint (config.max_background_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS);
+  g_assert_cmpuint (config.time_slice, ==, BARGED_CONFIG_DEFAULT_TIME_SLICE);
+  g_assert_cmpuint (config.inactivity_timeout, ==, 90 * 24 * 3600);
+  g_assert_cmpuint (config.max_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS);
+  g_assert_cmpuint (config.max_jobs_per_user, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER);
+  g_assert_cmpuint (config.max_files_per_job, ==, BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB);
+  /* The configuration in force starts as the defaults. */
+  g_assert_cmpmem (barged_config_get (), sizeof config, &config, sizeof config);
 }
 
 static void
 test_config_values (void)
 {
-  g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n");
+  g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n"
+                                        "TimeSlice=7\n[Jobs]\nInactivityTimeout=0\nMaxJobs=9\nMaxJobsPerUser=8\n"
+                                        "MaxFilesPerJob=5\n");
   g_autoptr(GError) error = NULL;
   BargedConfig config;
 
@@ -45,6 +54,13 @@ test_config_values (void)
   g_assert_no_error (error);
   g_assert_cmpuint (config.idle_timeout, ==, 0);
   g_assert_cmpuint (config.max_background_jobs, ==, 3);
+  g_assert_cmpuint (config.time_slice, ==, 7);
+  g_assert_cmpuint (config.inactivity_timeout, ==, 0);
+  g_assert_cmpuint (config.max_jobs, ==, 9);
+  g_assert_cmpuint (config.max_jobs_per_user, ==, 8);
+  g_assert_cmpuint (config.max_files_per_job, ==, 5);
+  barged_config_set (&config);
+  g_assert_cmpuint (barged_config_get ()->time_slice, ==, 7);
   g_remove (path);
 }
 
@@ -53,6 +69,9 @@ test_config_bad_values (void)
 {
   const char *bad[] = {
     "[Scheduler]\nMaxBackgroundJobs=0\n",
+    "[Scheduler]\nTimeSlice=0\n",
+    "[Jobs]\nMaxFilesPerJob=0\n",
+    "[Jobs]\nMaxJobs=many\n",
     "[Daemon]\nIdleTimeout=-5\n",
     "[Daemon]\nIdleTimeout=soon\n",
     "[Daemon]\nIdleTimeout=99999999999\n",

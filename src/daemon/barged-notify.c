@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedNotify"
+
+#include "config.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-notify.h"
+
+static const struct {
+  const char *name;
+  BargedNotifyFlags flag;
+} flag_names[] = {
+  { "transferred", BARGED_NOTIFY_TRANSFERRED },
+  { "error", BARGED_NOTIFY_ERROR },
+  { "modification", BARGED_NOTIFY_MODIFICATION },
+  { "file-transferred", BARGED_NOTIFY_FILE_TRANSFERRED },
+};
+
+gboolean
+barged_notify_flags_parse (const char *const *flags, BargedNotifyFlags *out, GError **error)
+{
+  BargedNotifyFlags mask = 0;
+
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    {
+      BargedNotifyFlags flag = 0;
+
+      for (guint j = 0; j < G_N_ELEMENTS (flag_names) && flag == 0; j++)
+        if (g_str_equal (flags[i], flag_names[j].name))
+          flag = flag_names[j].flag;
+      if (flag == 0 || (mask & flag) != 0)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       flag == 0 ? "unknown notify flag \"%s\"" : "notify flag \"%s\" is given twice",
+                       flags[i]);
+          return FALSE;
+        }
+      mask |= flag;
+    }
+  if (out != NULL)
+    *out = mask;
+  return TRUE;
+}
+
+gboolean
+barged_notify_command_line_validate (GVariant *value, GError **error)
+{
+  g_autofree const char **args = NULL;
+  const char *program;
+  gsize n_args, length = 0;
+
+  g_variant_get (value, "(&s^a&s)", &program, &args);
+  n_args = g_strv_length ((char **) args);
+  for (gsize i = 0; i < n_args; i++)
+    length += g_utf8_strlen (args[i], -1) + 1;
+  if (!g_utf8_validate (program, -1, NULL) || g_utf8_strlen (program, -1) > BARGED_NOTIFY_MAX_PROGRAM ||
+      length > BARGED_NOTIFY_MAX_PARAMETERS)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the notify program takes at most %u characters and its arguments %u",
+                   BARGED_NOTIFY_MAX_PROGRAM, BARGED_NOTIFY_MAX_PARAMETERS);
+      return FALSE;
+    }
+  if (*program == '\0')
+    {
+      if (n_args > 0)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "arguments without a program");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!g_path_is_absolute (program))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the notify program must be an absolute path: %s", program);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the child needs to become the owner, prepared before fork, because
+ * only async-signal-safe calls may run between fork and exec. */
+typedef struct {
+  gboolean drop;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  int n_groups;
+} Identity;
+
+static void
+identity_free (Identity *id)
+{
+  g_free (id->groups);
+  g_free (id);
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  Identity *id = user_data;
+
+  if (!id->drop)
+    return;
+  if (setgroups ((size_t) id->n_groups, id->groups) != 0 || setgid (id->gid) != 0 || setuid (id->uid) != 0)
+    _exit (127);
+}
+
+static Identity *
+identity_for (guint32 owner, char **home, GError **error)
+{
+  Identity *id = g_new0 (Identity, 1);
+  struct passwd pw, *result = NULL;
+  char buf[4096];
+  int n = 64;
+
+  if (geteuid () != 0 || owner == 0)
+    return id;
+  if (getpwuid_r (owner, &pw, buf, sizeof buf, &result) != 0 || result == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED,
+                   "the job's owner %u has no user account", owner);
+      identity_free (id);
+      return NULL;
+    }
+  id->drop = TRUE;
+  id->uid = owner;
+  id->gid = pw.pw_gid;
+  id->groups = g_new (gid_t, n);
+  if (getgrouplist (pw.pw_name, pw.pw_gid, id->groups, &n) < 0)
+    {
+      id->groups = g_renew (gid_t, id->groups, n);
+      if (getgrouplist (pw.pw_name, pw.pw_gid, id->groups, &n) < 0)
+        n = 0;
+    }
+  id->n_groups = n;
+  *home = g_strdup (pw.pw_dir);
+  return id;
+}
+
+static void
+on_program_exited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = G_SUBPROCESS (source);
+
+  if (!g_subprocess_wait_finish (process, res, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
+}
+
+void
+barged_notify_run_async (guint32 owner, const char *program, const char *const *args,
+                         const char *job_id, const char *job_state,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *home = NULL;
+  GError *error = NULL;
+  Identity *id;
+
+  g_task_set_source_tag (task, barged_notify_run_async);
+  id = identity_for (owner, &home, &error);
+  if (id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (id->drop)
+    {
+      /* Nothing of root's environment reaches the owner's program. */
+      const char *const env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+      g_subprocess_launcher_set_environ (launcher, (char **) env);
+      g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+    }
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_ID", job_id, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_STATE", job_state, TRUE);
+  g_subprocess_launcher_set_cwd (launcher, "/");
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, id, (GDestroyNotify) identity_free);
+
+  g_ptr_array_add (argv, (gpointer) program);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  if (process == NULL)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED,
+                               "cannot run %s: %s", program, error->message);
+      g_error_free (error);
+      return;
+    }
+  g_subprocess_wait_async (process, NULL, on_program_exited, g_steal_pointer (&task));
+}
+
+gboolean
+barged_notify_run_finish (GAsyncResult *res, gboolean *exit_ok, GError **error)
+{
+  GError *local = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (exit_ok != NULL)
+    *exit_ok = ok;
+  return TRUE;
+}

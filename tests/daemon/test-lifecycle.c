@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The BITS job lifecycle against the real daemon: every client call in every
+ * state a job can be held in, priorities and time slices, retry delays and
+ * deadlines, errors, notifications, limits and barge.conf reloads. Short
+ * values come from job properties or the test's barge.conf, never from
+ * waiting out the real defaults. */
+#define G_LOG_DOMAIN "BargeTestLifecycle"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "barge-test-daemon.h"
+#include "barge-test-server.h"
+
+#define KiB ((guint64) 1024)
+#define MiB (1024 * KiB)
+#define SHORT_TIMEOUT_MS 10000
+#define TRANSFER_TIMEOUT_MS 60000
+#define ERROR_PREFIX BARGE_TEST_ERROR_PREFIX
+
+typedef struct {
+  BargeTestServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;
+  GSocket *black_hole;        /* accepts TCP connections, never answers */
+  char *black_hole_url;
+  guint counter;
+} Fixture;
+
+static void
+setup_with_config (Fixture *f, const char *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  f->daemon = barge_test_daemon_new_with_config (config);
+  f->server = barge_test_server_new ();
+  f->dir = g_dir_make_tmp ("barge-test-lc-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* The kernel completes the handshake from the backlog, so a job gets
+   * connected and then waits for an answer that never comes: it stays in
+   * "connecting". */
+  f->black_hole = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (f->black_hole, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (f->black_hole, 64);
+  g_socket_listen (f->black_hole, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (f->black_hole, &error);
+  g_assert_no_error (error);
+  f->black_hole_url = g_strdup_printf ("http://127.0.0.1:%u/never",
+                                       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  setup_with_config (f, data);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_server_free (f->server);
+  barge_test_daemon_free (f->daemon);
+  g_socket_close (f->black_hole, NULL);
+  g_clear_object (&f->black_hole);
+  g_free (f->black_hole_url);
+  barge_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* --- helpers ------------------------------------------------------------- */
+
+static char *
+new_dest (Fixture *f)
+{
+  g_autofree char *name = g_strdup_printf ("file-%u", ++f->counter);
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static char *
+create_job (Fixture *f, const char *priority)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantBuilder) options = g_variant_builder_new (G_VARIANT_TYPE ("a{sv}"));
+  char *path = NULL;
+
+  g_variant_builder_add (options, "{sv}", "priority", g_variant_new_string (priority));
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "lifecycle", "download",
+                                           g_variant_builder_end (options), &path, NULL, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static GError *
+add_file_error (Fixture *f, const char *path, const char *url)
+{
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *dest = new_dest (f);
+  GError *error = NULL;
+
+  barge_dbus_job_call_add_file_sync (job, url, dest, NULL, &error);
+  return error;
+}
+
+static void
+add_file (Fixture *f, const char *path, const char *url)
+{
+  g_autoptr(GError) error = add_file_error (f, path, url);
+
+  g_assert_no_error (error);
+}
+
+static GError *
+call_job (Fixture *f, const char *path, const char *method)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                                       BARGE_TEST_JOB_IFACE, method, NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, 20000, NULL, &error);
+  return error;
+}
+
+static void
+call_job_ok (Fixture *f, const char *path, const char *method)
+{
+  g_autoptr(GError) error = call_job (f, path, method);
+
+  g_assert_no_error (error);
+}
+
+static GError *
+set_property_error (Fixture *f, const char *path, const char *name, GVariant *value)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                                       "org.freedesktop.DBus.Properties", "Set",
+                                       g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, name, value), NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  return error;
+}
+
+static void
+set_property (Fixture *f, const char *path, const char *name, GVariant *value)
+{
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, name, value);
+}
+
+static GVariant *
+get_property (Fixture *f, const char *path, const char *name)
+{
+  return barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, name);
+}
+
+/* The job's state, asked for (not cached), or NULL once it left the bus. */
+static char *
+job_state (Fixture *f, const char *path)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", BARGE_TEST_JOB_IFACE, "State"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_dup_string (value, NULL);
+}
+
+G_GNUC_UNUSED static char *
+job_string (Fixture *f, const char *path, const char *name)
+{
+  g_autoptr(GVariant) value = get_property (f, path, name);
+
+  return g_variant_dup_string (value, NULL);
+}
+
+typedef struct {
+  Fixture *f;
+  const char *path;
+  const char *state;
+} StateWait;
+
+static gboolean
+in_state (gpointer user_data)
+{
+  StateWait *w = user_data;
+  g_autofree char *state = job_state (w->f, w->path);
+
+  return g_strcmp0 (state, w->state) == 0;
+}
+
+/* Polls with uncached reads, so it also works for jobs without a proxy. */
+static void
+wait_state_at (Fixture *f, const char *path, const char *state, guint timeout_ms, int line)
+{
+  StateWait w = { f, path, state };
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!in_state (&w) && g_get_monotonic_time () < end)
+    barge_test_run_for (50);
+  if (!in_state (&w))
+    {
+      g_autofree char *now = job_state (f, path);
+      g_autoptr(GVariant) error = now != NULL ? get_property (f, path, "Error") : NULL;
+      g_autofree char *error_text = error != NULL ? g_variant_print (error, FALSE) : g_strdup ("-");
+      g_autofree char *msg = g_strdup_printf ("line %d: %s: waited %u ms for \"%s\", it is \"%s\" (Error %s)",
+                                              line, path, timeout_ms, state, now ? now : "gone", error_text);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, line, G_STRFUNC, msg);
+    }
+}
+#define wait_state(f, path, state, ms) wait_state_at ((f), (path), (state), (ms), __LINE__)
+
+static void
+assert_state_at (Fixture *f, const char *path, const char *expected, int line)
+{
+  g_autofree char *state = job_state (f, path);
+
+  if (g_strcmp0 (state, expected) != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is \"%s\", expected \"%s\"", path,
+                                              state ? state : "gone", expected);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, line, G_STRFUNC, msg);
+    }
+}
+#define assert_state(f, path, expected) assert_state_at ((f), (path), (expected), __LINE__)
+
+static char *
+slow_url (Fixture *f, const char *name)
+{
+  /* About 40 s at this rate: it stays "transferring" through any test. */
+  return barge_test_server_get_data_url (f->server, name, 8 * MiB, 200 * KiB);
+}
+
+static char *
+status_url (Fixture *f, guint status, const char *retry_after)
+{
+  g_autofree char *base = barge_test_server_get_data_url (f->server, "status", 10, 0);
+
+  if (retry_after == NULL)
+    return g_strdup_printf ("%s&status=%u", base, status);
+  return g_strdup_printf ("%s&status=%u&retry-after=%s", base, status, retry_after);
+}
+
+static void
+cancel_if_present (Fixture *f, const char *path)
+{
+  g_autofree char *state = job_state (f, path);
+
+  if (state != NULL)
+    {
+      g_autoptr(GError) error = call_job (f, path, "Cancel");
+    }
+}
+
+/* --- every (state, call) pair -------------------------------------------- */
+
+typedef enum { CALL_RESUME, CALL_SUSPEND, CALL_CANCEL, CALL_COMPLETE, CALL_ADD_FILE, CALL_SET_PROPERTY, N_CALLS } Call;
+static const char *const call_names[N_CALLS] = { "Resume", "Suspend", "Cancel", "Complete", "AddFile", "Set DisplayName" };
+
+static const char *const held_states[] = {
+  "suspended", "queued", "connecting", "transferring", "error", "transient-error", "transferred",
+};
+
+/* The state after each call (rows: held_states; "cancelled" and
+ * "acknowledged" mean the job left the bus with JobRemoved in that state). */
+static const char *const expected[G_N_ELEMENTS (held_states)][N_CALLS] = {
+  /*                    Resume          Suspend      Cancel       Complete        AddFile            Set */
+  /* suspended */     { "queued",       "suspended", "cancelled", "acknowledged", "suspended",       "suspended" },
+  /* queued */        { "queued",       "suspended", "cancelled", "acknowledged", "queued",          "queued" },
+  /* connecting */    { "connecting",   "suspended", "cancelled", "acknowledged", "connecting",      "connecting" },
+  /* transferring */  { "transferring", "suspended", "cancelled", "acknowledged", "transferring",    "transferring" },
+  /* error */         { "queued",       "suspended", "cancelled", "acknowledged", "error",           "error" },
+  /* transient-err */ { "queued",       "suspended", "cancelled", "acknowledged", "transient-error", "transient-error" },
+  /* transferred */   { "transferred",  "suspended", "cancelled", "acknowledged", "transferred",     "transferred" },
+};
+
+/* A job held in STATE. The fixture's one background slot belongs to a
+ * "high" job that never ends, so a "normal" job that is queued stays queued;
+ * jobs that must run are "foreground" until they got where they should. */
+static char *
+make_job_in (Fixture *f, const char *state)
+{
+  g_autofree char *url = NULL;
+  char *path;
+
+  if (g_str_equal (state, "suspended") || g_str_equal (state, "queued"))
+    {
+      path = create_job (f, "normal");
+      url = barge_test_server_get_data_url (f->server, "small", 1000, 0);
+      add_file (f, path, url);
+      if (g_str_equal (state, "queued"))
+        call_job_ok (f, path, "Resume");
+      assert_state (f, path, state);
+      return path;
+    }
+
+  path = create_job (f, "foreground");
+  if (g_str_equal (state, "connecting"))
+    url = g_strdup (f->black_hole_url);
+  else if (g_str_equal (state, "transferring"))
+    url = slow_url (f, "slow");
+  else if (g_str_equal (state, "error"))
+    url = status_url (f, 404, NULL);
+  else if (g_str_equal (state, "transient-error"))
+    url = status_url (f, 503, NULL);
+  else
+    url = barge_test_server_get_data_url (f->server, "small", 1000, 0);
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, state, TRANSFER_TIMEOUT_MS);
+  if (g_str_equal (state, "error") || g_str_equal (state, "transient-error") || g_str_equal (state, "transferred"))
+    set_property (f, path, "Priority", g_variant_new_string ("normal"));
+  return path;
+}
+
+static GError *
+apply_call (Fixture *f, const char *path, Call call)
+{
+  switch (call)
+    {
+    case CALL_RESUME:
+      return call_job (f, path, "Resume");
+    case CALL_SUSPEND:
+      return call_job (f, path, "Suspend");
+    case CALL_CANCEL:
+      return call_job (f, path, "Cancel");
+    case CALL_COMPLETE:
+      return call_job (f, path, "Complete");
+    case CALL_ADD_FILE:
+      {
+        g_autofree char *url = barge_test_server_get_data_url (f->server, "added", 1000, 0);
+        return add_file_error (f, path, url);
+      }
+    case CALL_SET_PROPERTY:
+      return set_property_error (f, path, "DisplayName", g_variant_new_string ("renamed"));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_state_table (Fixture *f, gconstpointer data)
+{
+  g_autofree char *blocker = create_job (f, "high");
+  g_autofree char *blocker_url = slow_url (f, "blocker");
+
+  add_file (f, blocker, blocker_url);
+  call_job_ok (f, blocker, "Resume");
+  wait_state (f, blocker, "transferring", TRANSFER_TIMEOUT_MS);
+
+  for (guint s = 0; s < G_N_ELEMENTS (held_states); s++)
+    for (guint c = 0; c < N_CALLS; c++)
+      {
+        g_autofree char *path = make_job_in (f, held_states[s]);
+        g_autoptr(GError) error = NULL;
+        const char *want = expected[s][c];
+
+        g_test_message ("%s: %s", held_states[s], call_names[c]);
+        error = apply_call (f, path, c);
+        g_assert_no_error (error);
+        if (g_str_equal (want, "cancelled") || g_str_equal (want, "acknowledged"))
+          {
+            g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, want);
+            g_assert_null (job_state (f, path));
+            continue;
+          }
+        /* Let the scheduler take its turn: the state must hold after it. */
+        barge_test_run_for (100);
+        assert_state (f, path, want);
+        if (s == 6 && c == CALL_ADD_FILE)
+          {
+            /* A transferred job with a new file goes back to the queue. */
+            call_job_ok (f, path, "Resume");
+            assert_state (f, path, "queued");
+          }
+        cancel_if_present (f, path);
+      }
+
+  /* Resume of a job without files is Empty, and changes nothing. */
+  {
+    g_autofree char *empty = create_job (f, "normal");
+    g_autoptr(GError) error = call_job (f, empty, "Resume");
+
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "Empty");
+    assert_state (f, empty, "suspended");
+  }
+  cancel_if_present (f, blocker);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/lifecycle/state-table", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
+              fixture_setup, test_state_table, fixture_teardown);
+  return g_test_run ();
+}
