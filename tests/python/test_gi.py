@@ -393,6 +393,8 @@ class BargeDaemonTest(DaemonFixture):
         job.connect('transferred', lambda job: transferred.append(True))
         job.connect('file-transferred', lambda job, f: file_transferred.append(f))
         job.connect('notify::state', lambda job, pspec: states.append(job.get_state()))
+        # FileTransferred is not in the default NotifyFlags (as in BITS).
+        self.assertTrue(job.set_property_sync('notify-flags', Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR | Barge.NotifyFlags.FILE_TRANSFERRED, None))
 
         job.add_files_sync(urls, paths, None)
         self.run_until(lambda: len(job.get_files()) == 2, 'the file objects')
