@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -120,8 +122,8 @@ waiter_print_summary (Waiter *waiter)
   g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
 
   /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" G_GUINT64_FORMAT " file (%s) to %s in %s (%s/s)\n",
-                        "Downloaded %" G_GUINT64_FORMAT " files (%s) to %s in %s (%s/s)\n", files),
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" PRIu64 " file (%s) to %s in %s (%s/s)\n",
+                        "Downloaded %" PRIu64 " files (%s) to %s in %s (%s/s)\n", files),
            files, size, waiter->options->destination, duration, rate);
 }
 
@@ -173,10 +175,12 @@ waiter_cancel_job (Waiter *waiter)
   barge_job_cancel_async (waiter->job, NULL, on_cancel_done, waiter);
 }
 
+/* The user's first language as gettext picks it (LANGUAGE, then LC_ALL,
+ * LC_MESSAGES, LANG), so that LANGUAGE=es gets Spanish from the daemon too. */
 static const char *
 message_locale (void)
 {
-  const char *locale = setlocale (LC_MESSAGES, NULL);
+  const char *locale = g_get_language_names ()[0];
 
   if (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX"))
     return "";
