@@ -12,6 +12,7 @@ typedef enum {
   BARGECTL_EXIT_USAGE = 2,
   BARGECTL_EXIT_UNREACHABLE = 3,
   BARGECTL_EXIT_TIMEOUT = 4,
+  BARGECTL_EXIT_INTERRUPTED = 5,
 } BargectlExit;
 
 typedef struct _BargectlCommand BargectlCommand;

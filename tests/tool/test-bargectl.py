@@ -501,7 +501,7 @@ class TestWithDaemon(unittest.TestCase):
              if j['id'] not in before and j['bytes_transferred'] > 0), None))
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=WAIT)
-        self.assertEqual(process.returncode, 1, stderr)
+        self.assertEqual(process.returncode, 5, stderr)
         self.assertIn('bargectl resume ' + job, stderr)
         self.assertIn('bargectl cancel ' + job, stderr)
         self.assert_no_escapes(stdout, stderr)
@@ -626,7 +626,7 @@ class TestWithDaemon(unittest.TestCase):
                                          self.ctl_env(TERM='xterm'), answer=b'c\n',
                                          interrupt_when=started)
         self.assertIn('[c/L]', output)
-        self.assertEqual(status, 1, output)
+        self.assertEqual(status, 5, output)
         self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
         self.assertEqual(os.listdir(folder), [])
 
@@ -642,7 +642,7 @@ class TestWithDaemon(unittest.TestCase):
                                          self.ctl_env(TERM='xterm'), answer=b'\n',
                                          interrupt_when=started)
         self.assertIn('[c/L]', output)
-        self.assertEqual(status, 1, output)
+        self.assertEqual(status, 5, output)
         left = [j for j in self.list_jobs() if j['id'] not in before]
         self.assertEqual(len(left), 1)
         self.assertIn('bargectl cancel ' + left[0]['id'], output)

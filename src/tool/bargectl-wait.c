@@ -11,16 +11,24 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
-#include "bargectl-download.h"
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 #include "bargectl-progress.h"
 #include "bargectl-terminal.h"
+#include "bargectl-wait.h"
 
-/* Waiting for a `download` job: reacts to the job's notify signals, draws
- * the bar, completes the job, and handles Ctrl-C, --timeout and a service
- * that goes away. */
+/* Waiting for a synchronous transfer (`download`, `upload`): reacts to the
+ * job's notify signals, draws the bar, completes the job, and handles
+ * Ctrl-C, --timeout and a service that goes away. */
 
 #define BARGE_BUS_NAME "org.freedesktop.Barge1"
+
+/* Why bargectl cancels the job: it decides the message and exit status. */
+typedef enum {
+  CANCEL_REASON_FAILED,  /* the job failed; --keep-on-error was not given */
+  CANCEL_REASON_USER,    /* the answer to the Ctrl-C question */
+  CANCEL_REASON_TIMEOUT, /* --timeout with --on-timeout=cancel */
+} CancelReason;
 
 typedef struct {
   BargeClient *client;
@@ -35,7 +43,7 @@ typedef struct {
   gboolean asking;
   gboolean completing;
   gboolean cancelling;
-  gboolean cancel_requested; /* by the user, at the Ctrl-C question */
+  CancelReason cancel_reason;
   BargectlRate rate;
   gint64 start_time;
   gulong notify_id;
@@ -50,6 +58,137 @@ typedef struct {
 } Waiter;
 
 static void waiter_handle_state (Waiter *waiter);
+
+/* 30 days: longer than that is no longer "waiting" but a mistake. */
+#define MAX_TIMEOUT_SECONDS (30u * 24 * 3600)
+
+static char *opt_timeout;
+static char *opt_on_timeout;
+static gboolean opt_no_complete;
+static gboolean opt_keep_on_error;
+static char *opt_retry_delay;
+static char *opt_no_progress_timeout;
+
+static const GOptionEntry wait_entries[] = {
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt_timeout,
+    N_("Stop waiting after DURATION (seconds, or 90s, 10m, 2h) and exit with status 4"),
+    N_("DURATION") },
+  { "on-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_on_timeout,
+    N_("What happens to the job when the timeout expires: leave (the default: it keeps running) or cancel"),
+    N_("ACTION") },
+  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete,
+    N_("Do not complete the job: the files stay hidden until “bargectl complete JOB”"), NULL },
+  { "keep-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_keep_on_error,
+    N_("Keep a failed job for inspection instead of cancelling it"), NULL },
+  { "retry-delay", 0, 0, G_OPTION_ARG_STRING, &opt_retry_delay,
+    N_("Wait DURATION before retrying after a transient error (the service's default: 10m)"),
+    N_("DURATION") },
+  { "no-progress-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_no_progress_timeout,
+    N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
+    N_("DURATION") },
+  { NULL }
+};
+
+const GOptionEntry *
+bargectl_wait_option_entries (void)
+{
+  return wait_entries;
+}
+
+gboolean
+bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
+{
+  guint64 seconds = 0;
+
+  *options = (BargectlWaitOptions) {
+    .on_timeout = BARGECTL_ON_TIMEOUT_LEAVE,
+    .complete = !opt_no_complete,
+    .keep_on_error = opt_keep_on_error,
+    .no_progress_timeout = -1,
+  };
+  if (opt_timeout != NULL)
+    {
+      if (!bargectl_parse_duration (opt_timeout, MAX_TIMEOUT_SECONDS, &seconds, error))
+        return FALSE;
+      if (seconds == 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("The timeout must be at least one second"));
+          return FALSE;
+        }
+      options->timeout_seconds = (guint) seconds;
+    }
+  if (opt_on_timeout != NULL)
+    {
+      if (g_str_equal (opt_on_timeout, "leave"))
+        options->on_timeout = BARGECTL_ON_TIMEOUT_LEAVE;
+      else if (g_str_equal (opt_on_timeout, "cancel"))
+        options->on_timeout = BARGECTL_ON_TIMEOUT_CANCEL;
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Unknown --on-timeout action “%s”; use leave or cancel"), opt_on_timeout);
+          return FALSE;
+        }
+      if (opt_timeout == NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--on-timeout needs --timeout"));
+          return FALSE;
+        }
+    }
+  if (opt_retry_delay != NULL)
+    {
+      if (!bargectl_parse_duration (opt_retry_delay, G_MAXUINT32, &seconds, error))
+        return FALSE;
+      options->retry_delay = (guint) seconds;
+    }
+  if (opt_no_progress_timeout != NULL)
+    {
+      if (!bargectl_parse_duration (opt_no_progress_timeout, G_MAXUINT32, &seconds, error))
+        return FALSE;
+      options->no_progress_timeout = (gint64) seconds;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_uint_property (BargeJob *job, const char *name, guint value, GError **error)
+{
+  g_auto(GValue) gvalue = G_VALUE_INIT;
+
+  g_value_init (&gvalue, G_TYPE_UINT);
+  g_value_set_uint (&gvalue, value);
+  return barge_job_set_property_sync (job, name, &gvalue, NULL, error);
+}
+
+BargeJob *
+bargectl_wait_start_job (BargeClient *client,
+                         const char *display_name,
+                         BargeJobType type,
+                         GVariant *options_dict,
+                         const char * const *remote_urls,
+                         const char * const *local_paths,
+                         const BargectlWaitOptions *options,
+                         GError **error)
+{
+  g_autoptr(BargeJob) job = NULL;
+
+  job = barge_client_create_job_sync (client, display_name, type, options_dict, NULL, error);
+  if (job == NULL)
+    return NULL;
+  if ((options->retry_delay > 0 &&
+       !set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) ||
+      (options->no_progress_timeout >= 0 &&
+       !set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) ||
+      !barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error) ||
+      !barge_job_resume_sync (job, NULL, error))
+    {
+      barge_job_cancel_sync (job, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&job);
+}
 
 void
 bargectl_print_job_hints (BargeJob *job)
@@ -115,14 +254,22 @@ waiter_print_summary (Waiter *waiter)
   guint64 files = progress ? barge_progress_get_files_total (progress) : 0;
   guint64 bytes = progress ? barge_progress_get_bytes_transferred (progress) : 0;
   double seconds = (double) (g_get_monotonic_time () - waiter->start_time) / G_USEC_PER_SEC;
-  g_autofree char *size = bargectl_format_size (bytes);
-  g_autofree char *duration = bargectl_format_duration (seconds);
-  g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
+  g_autofree char *size = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *rate = NULL;
 
-  /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" G_GUINT64_FORMAT " file (%s) to %s in %s (%s/s)\n",
-                        "Downloaded %" G_GUINT64_FORMAT " files (%s) to %s in %s (%s/s)\n", files),
-           files, size, waiter->options->destination, duration, rate);
+  if (waiter->options->print_summary != NULL)
+    {
+      waiter->options->print_summary (waiter->job, bytes, seconds, waiter->options->user_data);
+      return;
+    }
+  size = bargectl_format_size (bytes);
+  duration = bargectl_format_duration (seconds);
+  rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
+  /* TRANSLATORS: "Transferred 2 files (3.1 MB) in 0:04 (800 kB/s)" */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Transferred %" G_GUINT64_FORMAT " file (%s) in %s (%s/s)\n",
+                        "Transferred %" G_GUINT64_FORMAT " files (%s) in %s (%s/s)\n", files),
+           files, size, duration, rate);
 }
 
 static void
@@ -157,19 +304,31 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
       waiter_finish (waiter, bargectl_report_error (error));
       return;
     }
-  if (waiter->cancel_requested)
-    g_printerr (_("The job was cancelled.\n"));
-  else
-    /* A one-shot download owns its job: a failed one left behind would
-     * only pile up (the BITS "17,000 leaked jobs" complaint). */
-    g_printerr (_("The job was cancelled; use --keep-on-error to keep failed jobs.\n"));
-  waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+  switch (waiter->cancel_reason)
+    {
+    case CANCEL_REASON_USER:
+      g_printerr (_("The job was cancelled.\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_INTERRUPTED);
+      break;
+    case CANCEL_REASON_TIMEOUT:
+      g_printerr (_("The job was cancelled (--on-timeout=cancel).\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_TIMEOUT);
+      break;
+    case CANCEL_REASON_FAILED:
+    default:
+      /* A one-shot transfer owns its job: a failed one left behind would
+       * only pile up (the BITS "17,000 leaked jobs" complaint). */
+      g_printerr (_("The job was cancelled; use --keep-on-error to keep failed jobs.\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+      break;
+    }
 }
 
 static void
-waiter_cancel_job (Waiter *waiter)
+waiter_cancel_job (Waiter *waiter, CancelReason reason)
 {
   waiter->cancelling = TRUE;
+  waiter->cancel_reason = reason;
   barge_job_cancel_async (waiter->job, NULL, on_cancel_done, waiter);
 }
 
@@ -202,7 +361,7 @@ waiter_report_failure (Waiter *waiter)
       waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
       return;
     }
-  waiter_cancel_job (waiter);
+  waiter_cancel_job (waiter, CANCEL_REASON_FAILED);
 }
 
 static void
@@ -319,11 +478,24 @@ on_timeout (gpointer user_data)
   /* Handing over the files is quick and local: let it finish. */
   if (waiter->done || waiter->completing || waiter->cancelling)
     return G_SOURCE_REMOVE;
+  if (waiter->asking)
+    {
+      /* The question is moot now; the timeout decides. */
+      g_clear_handle_id (&waiter->stdin_id, g_source_remove);
+      waiter->asking = FALSE;
+      g_printerr ("\n");
+    }
   waiter_end_bar (waiter);
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "bargectl: no result after %u second\n",
                            "bargectl: no result after %u seconds\n",
                            waiter->options->timeout_seconds),
               waiter->options->timeout_seconds);
+  if (waiter->options->on_timeout == BARGECTL_ON_TIMEOUT_CANCEL)
+    {
+      waiter_cancel_job (waiter, CANCEL_REASON_TIMEOUT);
+      return G_SOURCE_REMOVE;
+    }
+  g_printerr (_("The job was left running (--on-timeout=leave).\n"));
   bargectl_print_job_hints (waiter->job);
   waiter_finish (waiter, BARGECTL_EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
@@ -336,6 +508,7 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* After Ctrl-C or SIGTERM: the job carries on without us. */
 static void
 waiter_leave_job (Waiter *waiter)
 {
@@ -346,8 +519,9 @@ waiter_leave_job (Waiter *waiter)
       waiter_handle_state (waiter);
       return;
     }
+  g_printerr (_("bargectl: interrupted; the job keeps running in the background.\n"));
   bargectl_print_job_hints (waiter->job);
-  waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+  waiter_finish (waiter, BARGECTL_EXIT_INTERRUPTED);
 }
 
 static gboolean
@@ -365,8 +539,7 @@ on_stdin_answer (int fd, GIOCondition condition, gpointer user_data)
                            g_utf8_get_char (C_("answer", "c")))
     {
       waiter->asking = FALSE;
-      waiter->cancel_requested = TRUE;
-      waiter_cancel_job (waiter);
+      waiter_cancel_job (waiter, CANCEL_REASON_USER);
     }
   else
     waiter_leave_job (waiter);
@@ -412,7 +585,7 @@ on_terminate (gpointer user_data)
 }
 
 int
-bargectl_download_wait (BargeClient *client, BargeJob *job, const BargectlWaitOptions *options)
+bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOptions *options)
 {
   Waiter waiter = {
     .client = client,
