@@ -189,3 +189,24 @@ bargectl_report_connect_error (const GError *error)
               bargectl_client_bus_description (), message);
   return BARGECTL_EXIT_UNREACHABLE;
 }
+
+const char *
+bargectl_client_message_locale (void)
+{
+  /* The POSIX order for LC_MESSAGES. The environment, not setlocale():
+   * the daemon may have a translation for a locale this machine never
+   * generated. */
+  static const char *const variables[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      const char *value = g_getenv (variables[i]);
+
+      if (value == NULL || *value == '\0')
+        continue;
+      if (g_str_equal (value, "C") || g_str_equal (value, "POSIX") || g_str_has_prefix (value, "C."))
+        return "";
+      return value;
+    }
+  return "";
+}

@@ -16,6 +16,10 @@ const char *bargectl_client_bus_description (void);
 
 BargeJob *bargectl_client_get_job (BargeClient *client, const char *id, GError **error);
 
+/* The caller's message locale for GetErrorDescription(), "" for the
+ * daemon's own (untranslated) text. */
+const char *bargectl_client_message_locale (void);
+
 int bargectl_exit_code_for_error (const GError *error);
 char *bargectl_error_message (const GError *error);
 int bargectl_report_error (const GError *error);

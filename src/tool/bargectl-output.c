@@ -118,6 +118,22 @@ owner_text (guint uid)
   return g_strdup_printf ("%u (%s)", uid, pw->pw_name);
 }
 
+char *
+bargectl_file_list_line (BargeFile *file, guint index)
+{
+  g_autofree char *done = bargectl_format_bytes (barge_file_get_bytes_transferred (file));
+  g_autofree char *total = bargectl_format_bytes (barge_file_get_bytes_total (file));
+  g_autofree char *bytes = g_strdup_printf ("%s/%s", done, total);
+  g_autofree char *url = bargectl_terminal_sanitize (barge_file_get_remote_url (file));
+  g_autofree char *path = bargectl_terminal_sanitize (barge_file_get_local_path (file));
+  const char *status = barge_file_get_completed (file) ? _("complete") : _("not complete");
+  int padding = 12 - bargectl_terminal_text_width (status);
+
+  /* Padding by display width: translated words may hold multi-byte characters. */
+  return g_strdup_printf ("%3u  %s%*s  %19s  %s  %s", index, status, MAX (padding, 0), "",
+                          bytes, url, path);
+}
+
 static void
 describe_files (GString *out, BargeJob *job)
 {
@@ -237,29 +253,37 @@ json_add_error (BargectlJson *json, BargeJob *job)
 }
 
 static void
-json_add_files (BargectlJson *json, BargeJob *job)
+json_add_file (BargectlJson *json, BargeFile *file)
+{
+  bargectl_json_begin_object (json);
+  bargectl_json_member_string (json, "url", barge_file_get_remote_url (file));
+  bargectl_json_member_string (json, "local_path", barge_file_get_local_path (file));
+  bargectl_json_member_string (json, "temporary_path", barge_file_get_temporary_path (file));
+  json_member_size (json, "bytes_total", barge_file_get_bytes_total (file));
+  bargectl_json_member_uint (json, "bytes_transferred", barge_file_get_bytes_transferred (file));
+  bargectl_json_member_boolean (json, "completed", barge_file_get_completed (file));
+  bargectl_json_member_boolean (json, "has_restarted", barge_file_get_has_restarted (file));
+  bargectl_json_member_boolean (json, "has_response_changed",
+                                barge_file_get_has_response_changed (file));
+  bargectl_json_end_object (json);
+}
+
+void
+bargectl_json_add_files (BargectlJson *json, BargeJob *job)
 {
   g_autoptr(GPtrArray) files = barge_job_get_files (job);
 
-  bargectl_json_member (json, "files");
   bargectl_json_begin_array (json);
   for (guint i = 0; files != NULL && i < files->len; i++)
-    {
-      BargeFile *file = g_ptr_array_index (files, i);
-
-      bargectl_json_begin_object (json);
-      bargectl_json_member_string (json, "url", barge_file_get_remote_url (file));
-      bargectl_json_member_string (json, "local_path", barge_file_get_local_path (file));
-      bargectl_json_member_string (json, "temporary_path", barge_file_get_temporary_path (file));
-      json_member_size (json, "bytes_total", barge_file_get_bytes_total (file));
-      bargectl_json_member_uint (json, "bytes_transferred", barge_file_get_bytes_transferred (file));
-      bargectl_json_member_boolean (json, "completed", barge_file_get_completed (file));
-      bargectl_json_member_boolean (json, "has_restarted", barge_file_get_has_restarted (file));
-      bargectl_json_member_boolean (json, "has_response_changed",
-                                    barge_file_get_has_response_changed (file));
-      bargectl_json_end_object (json);
-    }
+    json_add_file (json, g_ptr_array_index (files, i));
   bargectl_json_end_array (json);
+}
+
+static void
+json_add_files (BargectlJson *json, BargeJob *job)
+{
+  bargectl_json_member (json, "files");
+  bargectl_json_add_files (json, job);
 }
 
 void

@@ -22,10 +22,15 @@ char *bargectl_format_byte_progress (BargeProgress *progress);
 /* One line for `list`: id, state, priority, bytes, files, display name. */
 char *bargectl_job_list_line (BargeJob *job);
 
+/* One line for `files`: number, complete or not, bytes, URL, local path. */
+char *bargectl_file_list_line (BargeFile *file, guint index);
+
 /* The lines of `info`. */
 char *bargectl_job_describe (BargeJob *job);
 
 void bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files);
+/* The array of the job's file objects, as in the "files" member of a job. */
+void bargectl_json_add_files (BargectlJson *json, BargeJob *job);
 
 /* Prints the job's error to stderr: context, D-Bus name, message, file. */
 void bargectl_print_job_error (BargeJob *job, const char *description);

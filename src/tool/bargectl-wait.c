@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -332,16 +331,6 @@ waiter_cancel_job (Waiter *waiter, CancelReason reason)
   barge_job_cancel_async (waiter->job, NULL, on_cancel_done, waiter);
 }
 
-static const char *
-message_locale (void)
-{
-  const char *locale = setlocale (LC_MESSAGES, NULL);
-
-  if (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX"))
-    return "";
-  return locale;
-}
-
 static void
 waiter_report_failure (Waiter *waiter)
 {
@@ -352,7 +341,7 @@ waiter_report_failure (Waiter *waiter)
   /* In the user's language, not the daemon's; a failure only loses the extra sentence. */
   if (name != NULL && *name != '\0')
     description = barge_client_get_error_description_sync (waiter->client, name,
-                                                           message_locale (), NULL, NULL);
+                                                           bargectl_client_message_locale (), NULL, NULL);
   bargectl_print_job_error (waiter->job, description);
 
   if (waiter->options->keep_on_error)
