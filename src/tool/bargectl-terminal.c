@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -161,4 +162,34 @@ char *
 bargectl_terminal_sanitize (const char *text)
 {
   return bargectl_terminal_fit (text, -1);
+}
+
+static struct termios saved_termios;
+static int saved_termios_fd = -1;
+
+gboolean
+bargectl_terminal_keys_begin (int fd)
+{
+  struct termios raw;
+
+  if (saved_termios_fd >= 0 || !isatty (fd) || tcgetattr (fd, &saved_termios) != 0)
+    return FALSE;
+  raw = saved_termios;
+  /* One key at a time, not echoed; ISIG stays on so Ctrl-C is still SIGINT. */
+  raw.c_lflag &= ~(tcflag_t) (ICANON | ECHO);
+  raw.c_cc[VMIN] = 1;
+  raw.c_cc[VTIME] = 0;
+  if (tcsetattr (fd, TCSANOW, &raw) != 0)
+    return FALSE;
+  saved_termios_fd = fd;
+  return TRUE;
+}
+
+void
+bargectl_terminal_keys_end (void)
+{
+  if (saved_termios_fd < 0)
+    return;
+  tcsetattr (saved_termios_fd, TCSANOW, &saved_termios);
+  saved_termios_fd = -1;
 }

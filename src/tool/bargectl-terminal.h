@@ -20,6 +20,12 @@ int bargectl_terminal_get_height (int fd);
 guint bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data);
 void bargectl_terminal_unwatch_resize (guint source_id);
 
+/* Reads keys from the terminal on @fd one at a time without echo (Ctrl-C
+ * still interrupts). FALSE when @fd is not a terminal. keys_end() puts
+ * the terminal back as it was. */
+gboolean bargectl_terminal_keys_begin (int fd);
+void bargectl_terminal_keys_end (void);
+
 /* Display columns of UTF-8 text (wide characters count twice). */
 int bargectl_terminal_text_width (const char *text);
 
