@@ -195,3 +195,238 @@ barge_error_context_from_string (const char *str, BargeErrorContext *context)
     *context = value;
   return TRUE;
 }
+
+/**
+ * barge_cost_policy_to_string:
+ * @policy: a #BargeCostPolicy
+ *
+ * Gets the D-Bus string of a cost policy, such as `unmetered`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeCostPolicy
+ */
+const char *
+barge_cost_policy_to_string (BargeCostPolicy policy)
+{
+  return enum_to_nick (BARGE_TYPE_COST_POLICY, policy);
+}
+
+/**
+ * barge_cost_policy_from_string:
+ * @str: (nullable): a D-Bus string such as `unmetered`
+ * @policy: (out) (optional): the matching #BargeCostPolicy
+ *
+ * Parses the D-Bus string of a cost policy.
+ *
+ * Returns: %TRUE if @str names a cost policy
+ */
+gboolean
+barge_cost_policy_from_string (const char *str, BargeCostPolicy *policy)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_COST_POLICY, str, &value))
+    return FALSE;
+  if (policy != NULL)
+    *policy = value;
+  return TRUE;
+}
+
+/**
+ * barge_hold_reason_to_string:
+ * @reason: a #BargeHoldReason
+ *
+ * Gets the D-Bus string of a hold reason, such as `retry-delay`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeHoldReason
+ */
+const char *
+barge_hold_reason_to_string (BargeHoldReason reason)
+{
+  return enum_to_nick (BARGE_TYPE_HOLD_REASON, reason);
+}
+
+/**
+ * barge_hold_reason_from_string:
+ * @str: (nullable): a D-Bus string such as `retry-delay`
+ * @reason: (out) (optional): the matching #BargeHoldReason
+ *
+ * Parses the D-Bus string of a hold reason.
+ *
+ * Returns: %TRUE if @str names a hold reason
+ */
+gboolean
+barge_hold_reason_from_string (const char *str, BargeHoldReason *reason)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_HOLD_REASON, str, &value))
+    return FALSE;
+  if (reason != NULL)
+    *reason = value;
+  return TRUE;
+}
+
+/**
+ * barge_credentials_target_to_string:
+ * @target: a #BargeCredentialsTarget
+ *
+ * Gets the D-Bus string of a credentials target, such as `proxy`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeCredentialsTarget
+ */
+const char *
+barge_credentials_target_to_string (BargeCredentialsTarget target)
+{
+  return enum_to_nick (BARGE_TYPE_CREDENTIALS_TARGET, target);
+}
+
+/**
+ * barge_credentials_target_from_string:
+ * @str: (nullable): a D-Bus string such as `proxy`
+ * @target: (out) (optional): the matching #BargeCredentialsTarget
+ *
+ * Parses the D-Bus string of a credentials target.
+ *
+ * Returns: %TRUE if @str names a credentials target
+ */
+gboolean
+barge_credentials_target_from_string (const char *str, BargeCredentialsTarget *target)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_CREDENTIALS_TARGET, str, &value))
+    return FALSE;
+  if (target != NULL)
+    *target = value;
+  return TRUE;
+}
+
+/**
+ * barge_auth_scheme_to_string:
+ * @scheme: a #BargeAuthScheme
+ *
+ * Gets the D-Bus string of an authentication scheme, such as `negotiate`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeAuthScheme
+ */
+const char *
+barge_auth_scheme_to_string (BargeAuthScheme scheme)
+{
+  return enum_to_nick (BARGE_TYPE_AUTH_SCHEME, scheme);
+}
+
+/**
+ * barge_auth_scheme_from_string:
+ * @str: (nullable): a D-Bus string such as `negotiate`
+ * @scheme: (out) (optional): the matching #BargeAuthScheme
+ *
+ * Parses the D-Bus string of an authentication scheme.
+ *
+ * Returns: %TRUE if @str names an authentication scheme
+ */
+gboolean
+barge_auth_scheme_from_string (const char *str, BargeAuthScheme *scheme)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_AUTH_SCHEME, str, &value))
+    return FALSE;
+  if (scheme != NULL)
+    *scheme = value;
+  return TRUE;
+}
+
+/**
+ * barge_upload_protocol_to_string:
+ * @protocol: a #BargeUploadProtocol
+ *
+ * Gets the D-Bus string of an upload protocol, such as `tus`; "" for
+ * %BARGE_UPLOAD_PROTOCOL_NONE.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeUploadProtocol
+ */
+const char *
+barge_upload_protocol_to_string (BargeUploadProtocol protocol)
+{
+  if (protocol == BARGE_UPLOAD_PROTOCOL_NONE)
+    return "";
+  return enum_to_nick (BARGE_TYPE_UPLOAD_PROTOCOL, protocol);
+}
+
+/**
+ * barge_upload_protocol_from_string:
+ * @str: (nullable): a D-Bus string such as `bits`, or "" for none
+ * @protocol: (out) (optional): the matching #BargeUploadProtocol
+ *
+ * Parses the D-Bus string of an upload protocol. Both "" (what the daemon
+ * publishes for download jobs) and `none` give %BARGE_UPLOAD_PROTOCOL_NONE.
+ *
+ * Returns: %TRUE if @str names an upload protocol
+ */
+gboolean
+barge_upload_protocol_from_string (const char *str, BargeUploadProtocol *protocol)
+{
+  int value;
+
+  if (str != NULL && *str == '\0')
+    value = BARGE_UPLOAD_PROTOCOL_NONE;
+  else if (!enum_from_nick (BARGE_TYPE_UPLOAD_PROTOCOL, str, &value))
+    return FALSE;
+  if (protocol != NULL)
+    *protocol = value;
+  return TRUE;
+}
+
+/**
+ * barge_notify_flags_to_strv:
+ * @flags: a #BargeNotifyFlags
+ *
+ * Gets the D-Bus strings of @flags, such as `transferred` and `error`, in
+ * the order of the flag values. Unknown bits are left out.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the strings
+ */
+char **
+barge_notify_flags_to_strv (BargeNotifyFlags flags)
+{
+  g_autoptr(GFlagsClass) klass = g_type_class_ref (BARGE_TYPE_NOTIFY_FLAGS);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < klass->n_values; i++)
+    {
+      const GFlagsValue *value = &klass->values[i];
+
+      if (value->value != 0 && (flags & value->value) == value->value)
+        g_strv_builder_add (builder, value->value_nick);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * barge_notify_flags_from_strv:
+ * @strv: (nullable) (array zero-terminated=1): D-Bus strings such as `transferred`
+ * @flags: (out) (optional): the matching #BargeNotifyFlags
+ *
+ * Parses the D-Bus strings of notify flags. %NULL or an empty array is
+ * %BARGE_NOTIFY_FLAGS_NONE.
+ *
+ * Returns: %TRUE if every string names a flag
+ */
+gboolean
+barge_notify_flags_from_strv (const char * const *strv, BargeNotifyFlags *flags)
+{
+  g_autoptr(GFlagsClass) klass = g_type_class_ref (BARGE_TYPE_NOTIFY_FLAGS);
+  guint result = 0;
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      GFlagsValue *value = g_flags_get_value_by_nick (klass, strv[i]);
+
+      if (value == NULL)
+        return FALSE;
+      result |= value->value;
+    }
+  if (flags != NULL)
+    *flags = result;
+  return TRUE;
+}

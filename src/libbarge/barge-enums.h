@@ -91,6 +91,107 @@ typedef enum {
 } BargeErrorContext;
 
 /**
+ * BargeCostPolicy:
+ * @BARGE_COST_POLICY_ANY: transfer on any network (the default)
+ * @BARGE_COST_POLICY_UNMETERED: transfer only while the network is not metered
+ *
+ * On which networks a job may transfer. The nick of each value is the string
+ * used on D-Bus.
+ */
+typedef enum {
+  BARGE_COST_POLICY_ANY,
+  BARGE_COST_POLICY_UNMETERED,
+} BargeCostPolicy;
+
+/**
+ * BargeHoldReason:
+ * @BARGE_HOLD_REASON_NONE: nothing holds the job back
+ * @BARGE_HOLD_REASON_SCHEDULER: other jobs have the transfer slots
+ * @BARGE_HOLD_REASON_RETRY_DELAY: waiting for the retry delay or a server's `Retry-After`
+ * @BARGE_HOLD_REASON_NO_NETWORK: there is no network
+ * @BARGE_HOLD_REASON_METERED_NETWORK: the network is metered and the job's
+ *   cost policy is %BARGE_COST_POLICY_UNMETERED
+ *
+ * Why a job in %BARGE_JOB_STATE_QUEUED or %BARGE_JOB_STATE_TRANSIENT_ERROR is
+ * not transferring. The job continues on its own when the reason goes away.
+ * The nick of each value is the string used on D-Bus.
+ */
+typedef enum {
+  BARGE_HOLD_REASON_NONE,
+  BARGE_HOLD_REASON_SCHEDULER,
+  BARGE_HOLD_REASON_RETRY_DELAY,
+  BARGE_HOLD_REASON_NO_NETWORK,
+  BARGE_HOLD_REASON_METERED_NETWORK,
+} BargeHoldReason;
+
+/**
+ * BargeUploadProtocol:
+ * @BARGE_UPLOAD_PROTOCOL_NONE: no upload protocol: a download job (the empty
+ *   string on D-Bus)
+ * @BARGE_UPLOAD_PROTOCOL_BITS: the BITS upload protocol (BITS_POST fragments)
+ * @BARGE_UPLOAD_PROTOCOL_TUS: the tus resumable upload protocol
+ * @BARGE_UPLOAD_PROTOCOL_PUT: a plain HTTP PUT, restarted from the start when interrupted
+ *
+ * How an upload job sends its file. The nick of each value is the string used
+ * on D-Bus, except for %BARGE_UPLOAD_PROTOCOL_NONE, which travels as "".
+ */
+typedef enum {
+  BARGE_UPLOAD_PROTOCOL_NONE,
+  BARGE_UPLOAD_PROTOCOL_BITS,
+  BARGE_UPLOAD_PROTOCOL_TUS,
+  BARGE_UPLOAD_PROTOCOL_PUT,
+} BargeUploadProtocol;
+
+/**
+ * BargeNotifyFlags:
+ * @BARGE_NOTIFY_FLAGS_NONE: no announcements
+ * @BARGE_NOTIFY_FLAGS_TRANSFERRED: the `Transferred` signal
+ * @BARGE_NOTIFY_FLAGS_ERROR: the `Failed` signal
+ * @BARGE_NOTIFY_FLAGS_MODIFICATION: progress changes of the job and its files
+ * @BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED: the `FileTransferred` signal
+ *
+ * Which events the daemon announces for a job (BITS `BG_NOTIFY_*`). On D-Bus
+ * the flags travel as an array of their nicks.
+ */
+typedef enum /*< flags >*/ {
+  BARGE_NOTIFY_FLAGS_NONE = 0,
+  BARGE_NOTIFY_FLAGS_TRANSFERRED = 1 << 0,
+  BARGE_NOTIFY_FLAGS_ERROR = 1 << 1,
+  BARGE_NOTIFY_FLAGS_MODIFICATION = 1 << 2,
+  BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED = 1 << 3,
+} BargeNotifyFlags;
+
+/**
+ * BargeCredentialsTarget:
+ * @BARGE_CREDENTIALS_TARGET_SERVER: the HTTP server
+ * @BARGE_CREDENTIALS_TARGET_PROXY: the HTTP proxy
+ *
+ * Whom a job's credentials answer (BITS `BG_AUTH_TARGET`). The nick of each
+ * value is the string used on D-Bus.
+ */
+typedef enum {
+  BARGE_CREDENTIALS_TARGET_SERVER,
+  BARGE_CREDENTIALS_TARGET_PROXY,
+} BargeCredentialsTarget;
+
+/**
+ * BargeAuthScheme:
+ * @BARGE_AUTH_SCHEME_BASIC: HTTP Basic
+ * @BARGE_AUTH_SCHEME_DIGEST: HTTP Digest
+ * @BARGE_AUTH_SCHEME_NTLM: NTLM
+ * @BARGE_AUTH_SCHEME_NEGOTIATE: Negotiate (Kerberos or NTLM)
+ *
+ * An HTTP authentication scheme (BITS `BG_AUTH_SCHEME`). The nick of each
+ * value is the string used on D-Bus.
+ */
+typedef enum {
+  BARGE_AUTH_SCHEME_BASIC,
+  BARGE_AUTH_SCHEME_DIGEST,
+  BARGE_AUTH_SCHEME_NTLM,
+  BARGE_AUTH_SCHEME_NEGOTIATE,
+} BargeAuthScheme;
+
+/**
  * BARGE_SIZE_UNKNOWN:
  *
  * A byte count that is not known yet (BITS `BG_SIZE_UNKNOWN`).
@@ -115,5 +216,30 @@ BARGE_AVAILABLE_IN_ALL
 const char *barge_error_context_to_string (BargeErrorContext context);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_error_context_from_string (const char *str, BargeErrorContext *context);
+
+BARGE_AVAILABLE_IN_ALL
+const char *barge_cost_policy_to_string (BargeCostPolicy policy);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_cost_policy_from_string (const char *str, BargeCostPolicy *policy);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_hold_reason_to_string (BargeHoldReason reason);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_hold_reason_from_string (const char *str, BargeHoldReason *reason);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_upload_protocol_to_string (BargeUploadProtocol protocol);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_upload_protocol_from_string (const char *str, BargeUploadProtocol *protocol);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_credentials_target_to_string (BargeCredentialsTarget target);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_credentials_target_from_string (const char *str, BargeCredentialsTarget *target);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_auth_scheme_to_string (BargeAuthScheme scheme);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_auth_scheme_from_string (const char *str, BargeAuthScheme *scheme);
+BARGE_AVAILABLE_IN_ALL
+char **barge_notify_flags_to_strv (BargeNotifyFlags flags);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_notify_flags_from_strv (const char * const *strv, BargeNotifyFlags *flags);
 
 G_END_DECLS

@@ -6,35 +6,8 @@
 #include "barge-private.h"
 #include "barge-enum-types.h"
 
-/* The method calls of BargeJob and the writes of its properties; the
- * object itself is in barge-job.c. */
-
-typedef enum {
-  VALUE_KIND_STRING,
-  VALUE_KIND_UINT,
-  VALUE_KIND_PRIORITY,
-} ValueKind;
-
-struct _BargeJobWritableProperty {
-  const char *property_name;
-  const char *dbus_name;
-  ValueKind kind;
-};
-
-static const BargeJobWritableProperty writable_properties[] = {
-  { "display-name", "DisplayName", VALUE_KIND_STRING },
-  { "description", "Description", VALUE_KIND_STRING },
-  { "priority", "Priority", VALUE_KIND_PRIORITY },
-  { "minimum-retry-delay", "MinimumRetryDelay", VALUE_KIND_UINT },
-  { "no-progress-timeout", "NoProgressTimeout", VALUE_KIND_UINT },
-  { "minimum-notification-interval", "MinimumNotificationInterval", VALUE_KIND_UINT },
-};
-
-static const char *
-nonnull (const char *str)
-{
-  return str != NULL ? str : "";
-}
+/* The method calls of BargeJob; the object itself is in barge-job.c, the
+ * writes of its properties in barge-job-properties.c. */
 
 /* Method calls */
 
@@ -649,283 +622,424 @@ barge_job_get_progress_sync (BargeJob *job, GCancellable *cancellable, GError **
   return progress_from_reply (reply);
 }
 
-/* Writable properties */
 
-const BargeJobWritableProperty *
-_barge_job_find_writable_property (const char *name)
+static BargeReplyProgress *
+reply_progress_from_reply (GVariant *reply)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (writable_properties); i++)
-    {
-      if (g_str_equal (writable_properties[i].property_name, name) ||
-          g_str_equal (writable_properties[i].dbus_name, name))
-        return &writable_properties[i];
-    }
-  return NULL;
-}
+  guint64 bytes_total, bytes_transferred;
 
-static gboolean
-value_to_int64 (const GValue *value, gint64 *out)
-{
-  if (G_VALUE_HOLDS_UINT (value))
-    *out = g_value_get_uint (value);
-  else if (G_VALUE_HOLDS_INT (value))
-    *out = g_value_get_int (value);
-  else if (G_VALUE_HOLDS_INT64 (value))
-    *out = g_value_get_int64 (value);
-  else if (G_VALUE_HOLDS_LONG (value))
-    *out = g_value_get_long (value);
-  else if (G_VALUE_HOLDS_ULONG (value) && g_value_get_ulong (value) <= G_MAXINT64)
-    *out = (gint64) g_value_get_ulong (value);
-  else if (G_VALUE_HOLDS_UINT64 (value) && g_value_get_uint64 (value) <= G_MAXINT64)
-    *out = (gint64) g_value_get_uint64 (value);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-/* Returns a floating variant of the D-Bus type of @property. Bindings hand
- * over numbers as whatever integer type they like, and priorities as enum,
- * nick or number, so all of these are accepted. */
-GVariant *
-_barge_job_value_to_variant (const BargeJobWritableProperty *property,
-                             const GValue *value,
-                             GError **error)
-{
-  gint64 number;
-
-  switch (property->kind)
-    {
-    case VALUE_KIND_STRING:
-      if (G_VALUE_HOLDS_STRING (value))
-        return g_variant_new_string (nonnull (g_value_get_string (value)));
-      break;
-
-    case VALUE_KIND_UINT:
-      if (value_to_int64 (value, &number))
-        {
-          if (number < 0 || number > G_MAXUINT32)
-            {
-              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                           "%" G_GINT64_FORMAT " is out of range for %s",
-                           number, property->property_name);
-              return NULL;
-            }
-          return g_variant_new_uint32 ((guint32) number);
-        }
-      break;
-
-    case VALUE_KIND_PRIORITY:
-      {
-        const char *nick = NULL;
-
-        if (G_VALUE_HOLDS (value, BARGE_TYPE_JOB_PRIORITY))
-          nick = barge_job_priority_to_string (g_value_get_enum (value));
-        else if (G_VALUE_HOLDS_STRING (value))
-          {
-            BargeJobPriority priority;
-
-            if (barge_job_priority_from_string (g_value_get_string (value), &priority))
-              nick = barge_job_priority_to_string (priority);
-          }
-        else if (value_to_int64 (value, &number) && number >= 0 && number <= G_MAXINT)
-          nick = barge_job_priority_to_string ((BargeJobPriority) number);
-        else
-          break;
-
-        if (nick == NULL)
-          {
-            g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                         "Not a job priority");
-            return NULL;
-          }
-        return g_variant_new_string (nick);
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-               "A value of type %s does not fit job property %s",
-               G_VALUE_TYPE_NAME (value), property->property_name);
-  return NULL;
-}
-
-/* The explicit Properties.Set (rather than the generated proxy setters,
- * which only warn) is what lets the daemon's refusal reach the caller. */
-void
-_barge_job_send_property (BargeJob *self,
-                          const BargeJobWritableProperty *property,
-                          GVariant *variant,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
-{
-  GDBusProxy *proxy = G_DBUS_PROXY (_barge_job_get_proxy (self));
-
-  g_dbus_connection_call (g_dbus_proxy_get_connection (proxy),
-                          g_dbus_proxy_get_name (proxy),
-                          g_dbus_proxy_get_object_path (proxy),
-                          "org.freedesktop.DBus.Properties", "Set",
-                          g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
-                                         property->dbus_name, variant),
-                          G_VARIANT_TYPE_UNIT,
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                          callback, user_data);
-}
-
-static void
-on_set_property_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  g_variant_get (reply, "((tt))", &bytes_total, &bytes_transferred);
+  return barge_reply_progress_new (bytes_total, bytes_transferred);
 }
 
 /**
- * barge_job_set_property_async:
+ * barge_job_get_reply_progress_async:
  * @job: a #BargeJob
- * @property_name: the name of a writable property: `display-name`,
- *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`
- *   or `minimum-notification-interval` (the D-Bus names such as
- *   `DisplayName` work too)
- * @value: the new value: a string for the names, a #BargeJobPriority, its
- *   string or its number for the priority, an unsigned number for the others
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the daemon answered
  * @user_data: data for @callback
  *
- * Changes a writable property of @job and reports whether the daemon accepted
- * it. An unknown or read-only property, or a value of the wrong type, fails
- * with %BARGE_ERROR_INVALID_ARGUMENT. The property takes the new value when
- * the daemon announces it.
+ * Asks the daemon how far the reply of an upload-reply job is. Other job
+ * types fail with %BARGE_ERROR_NOT_SUPPORTED, as in BITS.
  */
 void
-barge_job_set_property_async (BargeJob *job,
-                              const char *property_name,
-                              const GValue *value,
-                              GCancellable *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer user_data)
+barge_job_get_reply_progress_async (BargeJob *job,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  const BargeJobWritableProperty *property;
-  GVariant *variant;
-
   g_return_if_fail (BARGE_IS_JOB (job));
-  g_return_if_fail (property_name != NULL);
-  g_return_if_fail (G_IS_VALUE (value));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (job, cancellable, callback, user_data);
-  g_task_set_source_tag (task, barge_job_set_property_async);
-
-  property = _barge_job_find_writable_property (property_name);
-  if (property == NULL)
-    {
-      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not a writable property of a job", property_name);
-      return;
-    }
-
-  variant = _barge_job_value_to_variant (property, value, &error);
-  if (variant == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  _barge_job_send_property (job, property, variant, cancellable,
-                            on_set_property_done, g_steal_pointer (&task));
+  barge_job_call (job, "GetReplyProgress", NULL, barge_job_get_reply_progress_async,
+                  cancellable, callback, user_data);
 }
 
 /**
- * barge_job_set_property_finish:
+ * barge_job_get_reply_progress_finish:
  * @job: a #BargeJob
  * @res: the result passed to the callback
  * @error: return location for a #GError
  *
- * Finishes [method@Barge.Job.set_property_async].
+ * Finishes [method@Barge.Job.get_reply_progress_async].
  *
- * Returns: %TRUE if the daemon accepted the new value
+ * Returns: (transfer full): the reply progress, or %NULL on error
  */
-gboolean
-barge_job_set_property_finish (BargeJob *job, GAsyncResult *res, GError **error)
+BargeReplyProgress *
+barge_job_get_reply_progress_finish (BargeJob *job, GAsyncResult *res, GError **error)
 {
-  if (!barge_job_check_result (job, res, barge_job_set_property_async, error))
-    return FALSE;
-  return g_task_propagate_boolean (G_TASK (res), error);
+  g_autoptr(GVariant) reply = NULL;
+
+  if (!barge_job_check_result (job, res, barge_job_get_reply_progress_async, error))
+    return NULL;
+  reply = g_task_propagate_pointer (G_TASK (res), error);
+  return reply != NULL ? reply_progress_from_reply (reply) : NULL;
 }
 
 /**
- * barge_job_set_property_sync:
+ * barge_job_get_reply_progress_sync:
  * @job: a #BargeJob
- * @property_name: the name of a writable property, as for
- *   [method@Barge.Job.set_property_async]
- * @value: the new value
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Changes a writable property of @job, blocking until the daemon answered.
- * See [method@Barge.Job.set_property_async].
+ * Asks the daemon how far the reply is, blocking until it answered. See
+ * [method@Barge.Job.get_reply_progress_async].
  *
- * Returns: %TRUE if the daemon accepted the new value
+ * Returns: (transfer full): the reply progress, or %NULL on error
  */
-gboolean
-barge_job_set_property_sync (BargeJob *job,
-                             const char *property_name,
-                             const GValue *value,
-                             GCancellable *cancellable,
-                             GError **error)
+BargeReplyProgress *
+barge_job_get_reply_progress_sync (BargeJob *job, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const BargeJobWritableProperty *property;
-  GDBusProxy *proxy;
-  GVariant *variant;
 
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  reply = barge_job_call_sync (job, "GetReplyProgress", NULL, cancellable, error);
+  return reply != NULL ? reply_progress_from_reply (reply) : NULL;
+}
+
+static GBytes *
+bytes_from_reply (GVariant *reply)
+{
+  g_autoptr(GVariant) data = g_variant_get_child_value (reply, 0);
+
+  return g_variant_get_data_as_bytes (data);
+}
+
+/**
+ * barge_job_get_reply_data_async:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Fetches the reply the server application sent to an upload-reply job.
+ * Other job types fail with %BARGE_ERROR_NOT_SUPPORTED.
+ */
+void
+barge_job_get_reply_data_async (BargeJob *job,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  barge_job_call (job, "GetReplyData", NULL, barge_job_get_reply_data_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_get_reply_data_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.get_reply_data_async].
+ *
+ * Returns: (transfer full): the reply, or %NULL on error
+ */
+GBytes *
+barge_job_get_reply_data_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  if (!barge_job_check_result (job, res, barge_job_get_reply_data_async, error))
+    return NULL;
+  reply = g_task_propagate_pointer (G_TASK (res), error);
+  return reply != NULL ? bytes_from_reply (reply) : NULL;
+}
+
+/**
+ * barge_job_get_reply_data_sync:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Fetches the reply of an upload-reply job, blocking until the daemon
+ * answered. See [method@Barge.Job.get_reply_data_async].
+ *
+ * Returns: (transfer full): the reply, or %NULL on error
+ */
+GBytes *
+barge_job_get_reply_data_sync (BargeJob *job, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  reply = barge_job_call_sync (job, "GetReplyData", NULL, cancellable, error);
+  return reply != NULL ? bytes_from_reply (reply) : NULL;
+}
+
+/**
+ * barge_job_take_ownership_async:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Makes the caller the owner of @job (BITS `TakeOwnership`). The daemon
+ * removes the job's credentials and notify command line. Taking a job of
+ * another user needs authorization, otherwise the call fails with
+ * %BARGE_ERROR_ACCESS_DENIED.
+ */
+void
+barge_job_take_ownership_async (BargeJob *job,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  barge_job_call (job, "TakeOwnership", NULL, barge_job_take_ownership_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_take_ownership_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.take_ownership_async].
+ *
+ * Returns: %TRUE if the caller now owns the job
+ */
+gboolean
+barge_job_take_ownership_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  return barge_job_call_finish_boolean (job, res, barge_job_take_ownership_async, error);
+}
+
+/**
+ * barge_job_take_ownership_sync:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the caller the owner of @job, blocking until the daemon answered.
+ * See [method@Barge.Job.take_ownership_async].
+ *
+ * Returns: %TRUE if the caller now owns the job
+ */
+gboolean
+barge_job_take_ownership_sync (BargeJob *job, GCancellable *cancellable, GError **error)
+{
   g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
-  g_return_val_if_fail (property_name != NULL, FALSE);
-  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  property = _barge_job_find_writable_property (property_name);
-  if (property == NULL)
+  return barge_job_call_sync_boolean (job, "TakeOwnership", NULL, cancellable, error);
+}
+
+/* Validates target and scheme before anything leaves the process. */
+static GVariant *
+credentials_parameters (BargeCredentialsTarget target,
+                        BargeAuthScheme scheme,
+                        const char *user_name,
+                        const char *password,
+                        GError **error)
+{
+  const char *target_str = barge_credentials_target_to_string (target);
+  const char *scheme_str = barge_auth_scheme_to_string (scheme);
+
+  if (target_str == NULL || scheme_str == NULL)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a writable property of a job", property_name);
-      return FALSE;
+                   "%s is not valid", target_str == NULL ? "The credentials target"
+                                                         : "The authentication scheme");
+      return NULL;
     }
+  if (user_name == NULL)
+    return g_variant_new ("(ss)", target_str, scheme_str);
+  return g_variant_new ("(ssss)", target_str, scheme_str, user_name, password);
+}
 
-  variant = _barge_job_value_to_variant (property, value, error);
-  if (variant == NULL)
-    return FALSE;
+/**
+ * barge_job_set_credentials_async:
+ * @job: a #BargeJob
+ * @target: whom the credentials answer
+ * @scheme: the authentication scheme
+ * @user_name: the user name
+ * @password: the password; the daemon never shows, logs or stores it in clear text
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Sets the credentials @job answers an HTTP authentication challenge of
+ * @target with, replacing any for the same target and scheme (BITS
+ * `SetCredentials`).
+ */
+void
+barge_job_set_credentials_async (BargeJob *job,
+                                 BargeCredentialsTarget target,
+                                 BargeAuthScheme scheme,
+                                 const char *user_name,
+                                 const char *password,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *parameters;
 
-  proxy = G_DBUS_PROXY (_barge_job_get_proxy (job));
-  reply = g_dbus_connection_call_sync (g_dbus_proxy_get_connection (proxy),
-                                       g_dbus_proxy_get_name (proxy),
-                                       g_dbus_proxy_get_object_path (proxy),
-                                       "org.freedesktop.DBus.Properties", "Set",
-                                       g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
-                                                      property->dbus_name, variant),
-                                       G_VARIANT_TYPE_UNIT,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (user_name != NULL);
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  parameters = credentials_parameters (target, scheme, user_name, password, &error);
+  if (parameters == NULL)
     {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      g_task_report_error (job, callback, user_data, barge_job_set_credentials_async,
+                           g_steal_pointer (&error));
+      return;
     }
-  return TRUE;
+  barge_job_call (job, "SetCredentials", parameters, barge_job_set_credentials_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_set_credentials_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_credentials_async].
+ *
+ * Returns: %TRUE if the credentials were set
+ */
+gboolean
+barge_job_set_credentials_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  return barge_job_call_finish_boolean (job, res, barge_job_set_credentials_async, error);
+}
+
+/**
+ * barge_job_set_credentials_sync:
+ * @job: a #BargeJob
+ * @target: whom the credentials answer
+ * @scheme: the authentication scheme
+ * @user_name: the user name
+ * @password: the password
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets credentials of @job, blocking until the daemon answered. See
+ * [method@Barge.Job.set_credentials_async].
+ *
+ * Returns: %TRUE if the credentials were set
+ */
+gboolean
+barge_job_set_credentials_sync (BargeJob *job,
+                                BargeCredentialsTarget target,
+                                BargeAuthScheme scheme,
+                                const char *user_name,
+                                const char *password,
+                                GCancellable *cancellable,
+                                GError **error)
+{
+  GVariant *parameters;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (user_name != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  parameters = credentials_parameters (target, scheme, user_name, password, error);
+  if (parameters == NULL)
+    return FALSE;
+  return barge_job_call_sync_boolean (job, "SetCredentials", parameters, cancellable, error);
+}
+
+/**
+ * barge_job_remove_credentials_async:
+ * @job: a #BargeJob
+ * @target: whom the credentials answer
+ * @scheme: the authentication scheme
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Removes the credentials of @job for @target and @scheme. If there are
+ * none, the call fails with %BARGE_ERROR_NOT_FOUND.
+ */
+void
+barge_job_remove_credentials_async (BargeJob *job,
+                                    BargeCredentialsTarget target,
+                                    BargeAuthScheme scheme,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *parameters;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  parameters = credentials_parameters (target, scheme, NULL, NULL, &error);
+  if (parameters == NULL)
+    {
+      g_task_report_error (job, callback, user_data, barge_job_remove_credentials_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+  barge_job_call (job, "RemoveCredentials", parameters, barge_job_remove_credentials_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_remove_credentials_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.remove_credentials_async].
+ *
+ * Returns: %TRUE if the credentials were removed
+ */
+gboolean
+barge_job_remove_credentials_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  return barge_job_call_finish_boolean (job, res, barge_job_remove_credentials_async, error);
+}
+
+/**
+ * barge_job_remove_credentials_sync:
+ * @job: a #BargeJob
+ * @target: whom the credentials answer
+ * @scheme: the authentication scheme
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Removes credentials of @job, blocking until the daemon answered. See
+ * [method@Barge.Job.remove_credentials_async].
+ *
+ * Returns: %TRUE if the credentials were removed
+ */
+gboolean
+barge_job_remove_credentials_sync (BargeJob *job,
+                                   BargeCredentialsTarget target,
+                                   BargeAuthScheme scheme,
+                                   GCancellable *cancellable,
+                                   GError **error)
+{
+  GVariant *parameters;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  parameters = credentials_parameters (target, scheme, NULL, NULL, error);
+  if (parameters == NULL)
+    return FALSE;
+  return barge_job_call_sync_boolean (job, "RemoveCredentials", parameters, cancellable, error);
 }

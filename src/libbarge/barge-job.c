@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "barge-private.h"
+#include "barge-job-private.h"
 #include "barge-enum-types.h"
 
 /**
@@ -31,34 +32,6 @@
  * Get jobs from a [class@Barge.Client].
  */
 
-struct _BargeJob
-{
-  GObject parent_instance;
-
-  BargeDBusJob *proxy;
-  GDBusObjectManager *object_manager; /* nullable; where file objects are found */
-  gulong properties_changed_id;
-  gulong transferred_id;
-  gulong failed_id;
-  gulong file_transferred_id;
-
-  /* Parsed copies of the D-Bus values, so that getters are cheap and notify
-   * fires only for what really changed. */
-  BargeJobType job_type;
-  BargeJobState state;
-  gboolean removed; /* the state is the final state the daemon reported */
-  BargeJobPriority priority;
-  BargeProgress *progress;
-  gint64 creation_time;
-  gint64 modification_time;
-  gint64 completion_time;
-  BargeErrorContext error_context;
-  char *error_name;
-  char *error_message;
-  char *error_file_path;
-
-  GHashTable *files; /* object path -> BargeFile */
-};
 
 G_DEFINE_FINAL_TYPE (BargeJob, barge_job, G_TYPE_OBJECT)
 
@@ -84,6 +57,16 @@ enum {
   PROP_MINIMUM_RETRY_DELAY,
   PROP_NO_PROGRESS_TIMEOUT,
   PROP_MINIMUM_NOTIFICATION_INTERVAL,
+  PROP_REPLY_PROGRESS,
+  PROP_MAXIMUM_DOWNLOAD_TIME,
+  PROP_NOTIFY_FLAGS,
+  PROP_NOTIFY_COMMAND_LINE,
+  PROP_COST_POLICY,
+  PROP_HOLD_REASON,
+  PROP_HTTP_STATUS,
+  PROP_UPLOAD_PROTOCOL,
+  PROP_REPLY_FILE_NAME,
+  PROP_CREDENTIALS,
   N_PROPS
 };
 
@@ -97,12 +80,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static const char *
-nonnull (const char *str)
-{
-  return str != NULL ? str : "";
-}
 
 static void
 barge_job_load_type (BargeJob *self)
@@ -202,6 +179,106 @@ barge_job_load_error (BargeJob *self)
   self->error_file_path = g_strdup (file);
 }
 
+/* Returns TRUE if the value changed. */
+static gboolean
+barge_job_load_reply_progress (BargeJob *self)
+{
+  GVariant *value = barge_dbus_job_get_reply_progress (self->proxy);
+  guint64 bytes_total = BARGE_SIZE_UNKNOWN;
+  guint64 bytes_transferred = 0;
+
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(tt)")))
+    g_variant_get (value, "(tt)", &bytes_total, &bytes_transferred);
+
+  if (self->reply_progress != NULL &&
+      barge_reply_progress_get_bytes_total (self->reply_progress) == bytes_total &&
+      barge_reply_progress_get_bytes_transferred (self->reply_progress) == bytes_transferred)
+    return FALSE;
+
+  g_clear_pointer (&self->reply_progress, barge_reply_progress_unref);
+  self->reply_progress = barge_reply_progress_new (bytes_total, bytes_transferred);
+  return TRUE;
+}
+
+/* Returns TRUE if the value changed. Strings a newer daemon may add are
+ * left out rather than failing the whole set. */
+static gboolean
+barge_job_load_notify_flags (BargeJob *self)
+{
+  /* Not barge_dbus_job_get_notify_flags(): the generated proxy refreshes its
+   * copy of string arrays only after our g-properties-changed handler ran. */
+  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (self->proxy),
+                                                                "NotifyFlags");
+  g_autofree const char **strv = NULL;
+  BargeNotifyFlags old = self->notify_flags;
+  BargeNotifyFlags flags = 0;
+
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+    strv = g_variant_get_strv (value, NULL);
+
+  if (strv == NULL)
+    flags = BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR;
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      const char *one[] = { strv[i], NULL };
+      BargeNotifyFlags flag;
+
+      if (barge_notify_flags_from_strv (one, &flag))
+        flags |= flag;
+      else
+        g_debug ("Job %s has an unknown notify flag “%s”", barge_job_get_object_path (self), strv[i]);
+    }
+  self->notify_flags = flags;
+  return old != flags;
+}
+
+/* Returns TRUE if the value changed. */
+static gboolean
+barge_job_load_notify_command_line (BargeJob *self)
+{
+  GVariant *value = barge_dbus_job_get_notify_command_line (self->proxy);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) old = g_steal_pointer (&self->notify_command_line);
+
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(sas)")))
+    {
+      const char *program;
+      g_autofree const char **arguments = NULL;
+
+      g_variant_get (value, "(&s^a&s)", &program, &arguments);
+      if (*program != '\0')
+        {
+          g_strv_builder_add (builder, program);
+          g_strv_builder_addv (builder, arguments);
+        }
+    }
+  self->notify_command_line = g_strv_builder_end (builder);
+  return old == NULL || !g_strv_equal ((const char * const *) old,
+                                       (const char * const *) self->notify_command_line);
+}
+
+static void
+barge_job_load_cost_policy (BargeJob *self)
+{
+  if (!barge_cost_policy_from_string (barge_dbus_job_get_cost_policy (self->proxy), &self->cost_policy))
+    self->cost_policy = BARGE_COST_POLICY_ANY;
+}
+
+static void
+barge_job_load_hold_reason (BargeJob *self)
+{
+  if (!barge_hold_reason_from_string (barge_dbus_job_get_hold_reason (self->proxy), &self->hold_reason))
+    self->hold_reason = BARGE_HOLD_REASON_NONE;
+}
+
+static void
+barge_job_load_upload_protocol (BargeJob *self)
+{
+  if (!barge_upload_protocol_from_string (barge_dbus_job_get_upload_protocol (self->proxy),
+                                          &self->upload_protocol))
+    self->upload_protocol = BARGE_UPLOAD_PROTOCOL_NONE;
+}
+
 static void
 barge_job_load_all (BargeJob *self)
 {
@@ -211,6 +288,12 @@ barge_job_load_all (BargeJob *self)
   barge_job_load_progress (self);
   barge_job_load_times (self);
   barge_job_load_error (self);
+  barge_job_load_reply_progress (self);
+  barge_job_load_notify_flags (self);
+  barge_job_load_notify_command_line (self);
+  barge_job_load_cost_policy (self);
+  barge_job_load_hold_reason (self);
+  barge_job_load_upload_protocol (self);
 }
 
 static void
@@ -238,6 +321,53 @@ barge_job_property_changed (BargeJob *self, const char *name)
     job_notify (self, PROP_NO_PROGRESS_TIMEOUT);
   else if (g_str_equal (name, "MinimumNotificationInterval"))
     job_notify (self, PROP_MINIMUM_NOTIFICATION_INTERVAL);
+  else if (g_str_equal (name, "MaximumDownloadTime"))
+    job_notify (self, PROP_MAXIMUM_DOWNLOAD_TIME);
+  else if (g_str_equal (name, "HttpStatus"))
+    job_notify (self, PROP_HTTP_STATUS);
+  else if (g_str_equal (name, "ReplyFileName"))
+    job_notify (self, PROP_REPLY_FILE_NAME);
+  else if (g_str_equal (name, "Credentials"))
+    job_notify (self, PROP_CREDENTIALS);
+  else if (g_str_equal (name, "ReplyProgress"))
+    {
+      if (barge_job_load_reply_progress (self))
+        job_notify (self, PROP_REPLY_PROGRESS);
+    }
+  else if (g_str_equal (name, "NotifyFlags"))
+    {
+      if (barge_job_load_notify_flags (self))
+        job_notify (self, PROP_NOTIFY_FLAGS);
+    }
+  else if (g_str_equal (name, "NotifyCommandLine"))
+    {
+      if (barge_job_load_notify_command_line (self))
+        job_notify (self, PROP_NOTIFY_COMMAND_LINE);
+    }
+  else if (g_str_equal (name, "CostPolicy"))
+    {
+      BargeCostPolicy old = self->cost_policy;
+
+      barge_job_load_cost_policy (self);
+      if (old != self->cost_policy)
+        job_notify (self, PROP_COST_POLICY);
+    }
+  else if (g_str_equal (name, "HoldReason"))
+    {
+      BargeHoldReason old = self->hold_reason;
+
+      barge_job_load_hold_reason (self);
+      if (old != self->hold_reason)
+        job_notify (self, PROP_HOLD_REASON);
+    }
+  else if (g_str_equal (name, "UploadProtocol"))
+    {
+      BargeUploadProtocol old = self->upload_protocol;
+
+      barge_job_load_upload_protocol (self);
+      if (old != self->upload_protocol)
+        job_notify (self, PROP_UPLOAD_PROTOCOL);
+    }
   else if (g_str_equal (name, "Type"))
     {
       BargeJobType old = self->job_type;
@@ -335,13 +465,11 @@ on_proxy_failed (BargeDBusJob *proxy,
   g_signal_emit (user_data, signals[SIGNAL_FAILED], 0, context, error_name, message);
 }
 
-static BargeFile *barge_job_lookup_file (BargeJob *self, const char *path);
-
 static void
 on_proxy_file_transferred (BargeDBusJob *proxy, const char *path, gpointer user_data)
 {
   BargeJob *self = BARGE_JOB (user_data);
-  BargeFile *file = barge_job_lookup_file (self, path);
+  BargeFile *file = _barge_job_lookup_file (self, path);
 
   /* The daemon announces file objects long before they can be transferred,
    * so a miss means a confused daemon rather than a race worth waiting for. */
@@ -378,6 +506,8 @@ barge_job_finalize (GObject *object)
   BargeJob *self = BARGE_JOB (object);
 
   g_clear_pointer (&self->progress, barge_progress_unref);
+  g_clear_pointer (&self->reply_progress, barge_reply_progress_unref);
+  g_strfreev (self->notify_command_line);
   g_free (self->error_name);
   g_free (self->error_message);
   g_free (self->error_file_path);
@@ -452,6 +582,36 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_MINIMUM_NOTIFICATION_INTERVAL:
       g_value_set_uint (value, barge_job_get_minimum_notification_interval (self));
+      break;
+    case PROP_REPLY_PROGRESS:
+      g_value_set_boxed (value, self->reply_progress);
+      break;
+    case PROP_MAXIMUM_DOWNLOAD_TIME:
+      g_value_set_uint (value, barge_job_get_maximum_download_time (self));
+      break;
+    case PROP_NOTIFY_FLAGS:
+      g_value_set_flags (value, self->notify_flags);
+      break;
+    case PROP_NOTIFY_COMMAND_LINE:
+      g_value_set_boxed (value, self->notify_command_line);
+      break;
+    case PROP_COST_POLICY:
+      g_value_set_enum (value, self->cost_policy);
+      break;
+    case PROP_HOLD_REASON:
+      g_value_set_enum (value, self->hold_reason);
+      break;
+    case PROP_HTTP_STATUS:
+      g_value_set_uint (value, barge_job_get_http_status (self));
+      break;
+    case PROP_UPLOAD_PROTOCOL:
+      g_value_set_enum (value, self->upload_protocol);
+      break;
+    case PROP_REPLY_FILE_NAME:
+      g_value_set_string (value, barge_job_get_reply_file_name (self));
+      break;
+    case PROP_CREDENTIALS:
+      g_value_set_variant (value, barge_job_get_credentials (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -713,6 +873,117 @@ barge_job_class_init (BargeJobClass *klass)
     g_param_spec_uint ("minimum-notification-interval", NULL, NULL, 0, G_MAXUINT32, 500,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * BargeJob:reply-progress:
+   *
+   * How far the reply of an upload-reply job is. For other job types the
+   * total is always %BARGE_SIZE_UNKNOWN and nothing is transferred.
+   */
+  properties[PROP_REPLY_PROGRESS] =
+    g_param_spec_boxed ("reply-progress", NULL, NULL, BARGE_TYPE_REPLY_PROGRESS,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:maximum-download-time:
+   *
+   * Seconds the job may spend connecting and transferring in all before it
+   * fails with %BARGE_ERROR_MAXIMUM_TIME_EXCEEDED; 0 means no limit. Setting
+   * it sends the change to the daemon; the property changes when the daemon
+   * announces it.
+   */
+  properties[PROP_MAXIMUM_DOWNLOAD_TIME] =
+    g_param_spec_uint ("maximum-download-time", NULL, NULL, 0, G_MAXUINT32, 7776000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:notify-flags:
+   *
+   * Which events the daemon announces for this job. Without
+   * %BARGE_NOTIFY_FLAGS_MODIFICATION, [property@Barge.Job:progress] only
+   * changes with the state. Setting it sends the change to the daemon; the
+   * property changes when the daemon announces it.
+   */
+  properties[PROP_NOTIFY_FLAGS] =
+    g_param_spec_flags ("notify-flags", NULL, NULL, BARGE_TYPE_NOTIFY_FLAGS,
+                        BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:notify-command-line:
+   *
+   * A program the daemon runs as the job's owner when the job is transferred
+   * or fails, instead of the signal (BITS `SetNotifyCmdLine`): the absolute
+   * path of the program, then its arguments. Empty for none. Setting it sends
+   * the change to the daemon; the property changes when the daemon announces it.
+   */
+  properties[PROP_NOTIFY_COMMAND_LINE] =
+    g_param_spec_boxed ("notify-command-line", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:cost-policy:
+   *
+   * On which networks the job may transfer. Setting it sends the change to
+   * the daemon; the property changes when the daemon announces it.
+   */
+  properties[PROP_COST_POLICY] =
+    g_param_spec_enum ("cost-policy", NULL, NULL, BARGE_TYPE_COST_POLICY, BARGE_COST_POLICY_ANY,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:hold-reason:
+   *
+   * Why a queued job, or one in a transient error, is not transferring.
+   */
+  properties[PROP_HOLD_REASON] =
+    g_param_spec_enum ("hold-reason", NULL, NULL, BARGE_TYPE_HOLD_REASON, BARGE_HOLD_REASON_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:http-status:
+   *
+   * The HTTP status of the response that caused the current error, or 0.
+   */
+  properties[PROP_HTTP_STATUS] =
+    g_param_spec_uint ("http-status", NULL, NULL, 0, G_MAXUINT32, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:upload-protocol:
+   *
+   * How an upload job sends its file; %BARGE_UPLOAD_PROTOCOL_NONE for
+   * download jobs. Chosen when the job is created (see
+   * [method@Barge.JobOptions.set_upload_protocol]).
+   */
+  properties[PROP_UPLOAD_PROTOCOL] =
+    g_param_spec_enum ("upload-protocol", NULL, NULL, BARGE_TYPE_UPLOAD_PROTOCOL,
+                       BARGE_UPLOAD_PROTOCOL_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:reply-file-name:
+   *
+   * For upload-reply jobs, the absolute path where the reply is kept; it
+   * becomes visible when the job is completed. Writable until the reply
+   * starts; "" lets the daemon keep the reply (read it with
+   * [method@Barge.Job.get_reply_data_async]). Setting it sends the change to
+   * the daemon; the property changes when the daemon announces it.
+   */
+  properties[PROP_REPLY_FILE_NAME] =
+    g_param_spec_string ("reply-file-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:credentials:
+   *
+   * The targets and schemes the job has credentials for, as a variant of
+   * type `a(ss)`, such as `[("server", "basic")]`. Secrets are never shown.
+   * See [method@Barge.Job.has_credentials].
+   */
+  properties[PROP_CREDENTIALS] =
+    g_param_spec_variant ("credentials", NULL, NULL, G_VARIANT_TYPE ("a(ss)"), NULL,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -773,6 +1044,9 @@ barge_job_init (BargeJob *self)
   self->state = BARGE_JOB_STATE_SUSPENDED;
   self->priority = BARGE_JOB_PRIORITY_NORMAL;
   self->progress = barge_progress_new (BARGE_SIZE_UNKNOWN, 0, 0, 0);
+  self->reply_progress = barge_reply_progress_new (BARGE_SIZE_UNKNOWN, 0);
+  self->notify_flags = BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR;
+  self->notify_command_line = g_new0 (char *, 1);
   self->error_name = g_strdup ("");
   self->error_message = g_strdup ("");
   self->error_file_path = g_strdup ("");
@@ -825,424 +1099,3 @@ _barge_job_get_proxy (BargeJob *job)
   return job->proxy;
 }
 
-static BargeFile *
-barge_job_lookup_file (BargeJob *self, const char *path)
-{
-  BargeFile *file;
-  g_autoptr(GDBusInterface) iface = NULL;
-
-  if (path == NULL || *path == '\0')
-    return NULL;
-
-  file = g_hash_table_lookup (self->files, path);
-  if (file != NULL || self->object_manager == NULL)
-    return file;
-
-  iface = g_dbus_object_manager_get_interface (self->object_manager, path, BARGE_DBUS_FILE_INTERFACE);
-  if (iface == NULL || !BARGE_DBUS_IS_FILE (iface))
-    return NULL;
-
-  file = _barge_file_new (BARGE_DBUS_FILE (iface));
-  g_hash_table_insert (self->files, g_strdup (path), file);
-  return file;
-}
-
-/* File objects are ".../files/N"; N orders them as they were added. */
-static gint
-compare_file_paths (gconstpointer a, gconstpointer b)
-{
-  const char *path_a = barge_file_get_object_path (*(BargeFile **) a);
-  const char *path_b = barge_file_get_object_path (*(BargeFile **) b);
-  const char *slash_a = strrchr (path_a, '/');
-  const char *slash_b = strrchr (path_b, '/');
-  guint64 n_a, n_b;
-
-  if (slash_a != NULL && slash_b != NULL &&
-      g_ascii_string_to_unsigned (slash_a + 1, 10, 0, G_MAXUINT64, &n_a, NULL) &&
-      g_ascii_string_to_unsigned (slash_b + 1, 10, 0, G_MAXUINT64, &n_b, NULL))
-    return n_a < n_b ? -1 : (n_a > n_b ? 1 : 0);
-  return strcmp (path_a, path_b);
-}
-
-/**
- * barge_job_get_object_path:
- * @job: a #BargeJob
- *
- * Gets the D-Bus object path of @job.
- *
- * Returns: the object path
- */
-const char *
-barge_job_get_object_path (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (job->proxy));
-}
-
-/**
- * barge_job_get_id:
- * @job: a #BargeJob
- *
- * Gets the UUID of @job.
- *
- * Returns: the UUID with dashes, or "" if the daemon has not said
- */
-const char *
-barge_job_get_id (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return nonnull (barge_dbus_job_get_id (job->proxy));
-}
-
-/**
- * barge_job_get_display_name:
- * @job: a #BargeJob
- *
- * Gets the name of @job shown to users.
- *
- * Returns: the display name
- */
-const char *
-barge_job_get_display_name (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return nonnull (barge_dbus_job_get_display_name (job->proxy));
-}
-
-/**
- * barge_job_get_description:
- * @job: a #BargeJob
- *
- * Gets the description of @job.
- *
- * Returns: the description, possibly ""
- */
-const char *
-barge_job_get_description (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return nonnull (barge_dbus_job_get_description (job->proxy));
-}
-
-/**
- * barge_job_get_job_type:
- * @job: a #BargeJob
- *
- * Gets what kind of job @job is.
- *
- * Returns: the job type
- */
-BargeJobType
-barge_job_get_job_type (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_TYPE_DOWNLOAD);
-
-  return job->job_type;
-}
-
-/**
- * barge_job_get_state:
- * @job: a #BargeJob
- *
- * Gets the state of @job.
- *
- * Returns: the state
- */
-BargeJobState
-barge_job_get_state (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_STATE_SUSPENDED);
-
-  return job->state;
-}
-
-/**
- * barge_job_get_priority:
- * @job: a #BargeJob
- *
- * Gets the priority of @job.
- *
- * Returns: the priority
- */
-BargeJobPriority
-barge_job_get_priority (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_PRIORITY_NORMAL);
-
-  return job->priority;
-}
-
-/**
- * barge_job_get_owner:
- * @job: a #BargeJob
- *
- * Gets the owner of @job.
- *
- * Returns: the Unix user id of the owner
- */
-guint
-barge_job_get_owner (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return barge_dbus_job_get_owner (job->proxy);
-}
-
-/**
- * barge_job_get_progress:
- * @job: a #BargeJob
- *
- * Gets the progress the daemon last announced. The value is immutable and
- * replaced on every change, so take a reference to keep it.
- *
- * Returns: (transfer none): the progress
- */
-BargeProgress *
-barge_job_get_progress (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return job->progress;
-}
-
-/**
- * barge_job_get_creation_time:
- * @job: a #BargeJob
- *
- * Gets when @job was created.
- *
- * Returns: microseconds since the epoch
- */
-gint64
-barge_job_get_creation_time (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return job->creation_time;
-}
-
-/**
- * barge_job_get_modification_time:
- * @job: a #BargeJob
- *
- * Gets when @job last changed.
- *
- * Returns: microseconds since the epoch
- */
-gint64
-barge_job_get_modification_time (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return job->modification_time;
-}
-
-/**
- * barge_job_get_completion_time:
- * @job: a #BargeJob
- *
- * Gets when every file of @job was transferred.
- *
- * Returns: microseconds since the epoch, or 0 if that has not happened yet
- */
-gint64
-barge_job_get_completion_time (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return job->completion_time;
-}
-
-/**
- * barge_job_get_error_count:
- * @job: a #BargeJob
- *
- * Gets how many errors @job has had.
- *
- * Returns: the number of errors
- */
-guint
-barge_job_get_error_count (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return barge_dbus_job_get_error_count (job->proxy);
-}
-
-/**
- * barge_job_get_error_context:
- * @job: a #BargeJob
- *
- * Gets where the current error of @job happened.
- *
- * Returns: the context, or %BARGE_ERROR_CONTEXT_NONE when there is no error
- */
-BargeErrorContext
-barge_job_get_error_context (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_ERROR_CONTEXT_NONE);
-
-  return job->error_context;
-}
-
-/**
- * barge_job_get_error_name:
- * @job: a #BargeJob
- *
- * Gets the D-Bus error name of the current error of @job.
- *
- * Returns: the error name, or "" when there is no error
- */
-const char *
-barge_job_get_error_name (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return job->error_name;
-}
-
-/**
- * barge_job_get_error_message:
- * @job: a #BargeJob
- *
- * Gets a message for people about the current error of @job.
- *
- * Returns: the message, or "" when there is no error
- */
-const char *
-barge_job_get_error_message (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return job->error_message;
-}
-
-/**
- * barge_job_get_error_file:
- * @job: a #BargeJob
- *
- * Gets the file involved in the current error of @job.
- *
- * Returns: (transfer none) (nullable): the file, or %NULL
- */
-BargeFile *
-barge_job_get_error_file (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  return barge_job_lookup_file (job, job->error_file_path);
-}
-
-/**
- * barge_job_get_minimum_retry_delay:
- * @job: a #BargeJob
- *
- * Gets how long the daemon waits after a transient error before it retries.
- *
- * Returns: the delay in seconds
- */
-guint
-barge_job_get_minimum_retry_delay (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return barge_dbus_job_get_minimum_retry_delay (job->proxy);
-}
-
-/**
- * barge_job_get_no_progress_timeout:
- * @job: a #BargeJob
- *
- * Gets how long a job may make no progress after a transient error before
- * the error becomes fatal.
- *
- * Returns: the timeout in seconds
- */
-guint
-barge_job_get_no_progress_timeout (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return barge_dbus_job_get_no_progress_timeout (job->proxy);
-}
-
-/**
- * barge_job_get_minimum_notification_interval:
- * @job: a #BargeJob
- *
- * Gets the shortest time between two progress announcements of the daemon.
- *
- * Returns: the interval in milliseconds
- */
-guint
-barge_job_get_minimum_notification_interval (BargeJob *job)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
-
-  return barge_dbus_job_get_minimum_notification_interval (job->proxy);
-}
-
-/**
- * barge_job_get_files:
- * @job: a #BargeJob
- *
- * Gets the files of @job, in the order they were added. The array holds a
- * reference on each file and drops it when it is freed.
- *
- * Returns: (transfer container) (element-type BargeFile): the files
- */
-GPtrArray *
-barge_job_get_files (BargeJob *job)
-{
-  const char * const *paths;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GPtrArray) late = NULL;
-  g_autofree char *prefix = NULL;
-  GPtrArray *files;
-  GList *objects;
-
-  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
-
-  files = g_ptr_array_new_with_free_func (g_object_unref);
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  paths = barge_dbus_job_get_files (job->proxy);
-  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    {
-      BargeFile *file = barge_job_lookup_file (job, paths[i]);
-
-      g_hash_table_add (seen, (gpointer) paths[i]);
-      if (file != NULL)
-        g_ptr_array_add (files, g_object_ref (file));
-    }
-
-  if (job->object_manager == NULL)
-    return files;
-
-  /* The object manager announces new files before the job's Files property
-   * catches up (the daemon flushes property changes later), so right after
-   * adding files they may only be known from there. */
-  prefix = g_strconcat (barge_job_get_object_path (job), "/files/", NULL);
-  late = g_ptr_array_new ();
-  objects = g_dbus_object_manager_get_objects (job->object_manager);
-  for (GList *l = objects; l != NULL; l = l->next)
-    {
-      const char *path = g_dbus_object_get_object_path (l->data);
-      BargeFile *file;
-
-      if (!g_str_has_prefix (path, prefix) || g_hash_table_contains (seen, path))
-        continue;
-      file = barge_job_lookup_file (job, path);
-      if (file != NULL)
-        g_ptr_array_add (late, file);
-    }
-  g_list_free_full (objects, g_object_unref);
-
-  g_ptr_array_sort (late, compare_file_paths);
-  for (guint i = 0; i < late->len; i++)
-    g_ptr_array_add (files, g_object_ref (g_ptr_array_index (late, i)));
-  return files;
-}

@@ -10,6 +10,7 @@
 #include "barge-enums.h"
 #include "barge-file.h"
 #include "barge-progress.h"
+#include "barge-reply-progress.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,10 @@ G_DECLARE_FINAL_TYPE (BargeJob, barge_job, BARGE, JOB, GObject)
  * (BargeProgress), creation-time, modification-time, completion-time (gint64
  * microseconds, 0 = not yet), error-count, error-context, error-name,
  * error-message, error-file, minimum-retry-delay (rw),
- * no-progress-timeout (rw), minimum-notification-interval (rw).
+ * no-progress-timeout (rw), minimum-notification-interval (rw),
+ * reply-progress (BargeReplyProgress), maximum-download-time (rw),
+ * notify-flags (rw), notify-command-line (rw), cost-policy (rw), hold-reason,
+ * http-status, upload-protocol, reply-file-name (rw), credentials.
  * Signals: transferred, failed (context, error_name, message),
  * file-transferred (BargeFile). */
 
@@ -68,6 +72,30 @@ BARGE_AVAILABLE_IN_ALL
 guint barge_job_get_minimum_notification_interval (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 GPtrArray *barge_job_get_files (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+BargeReplyProgress *barge_job_get_reply_progress (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+guint barge_job_get_maximum_download_time (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+BargeNotifyFlags barge_job_get_notify_flags (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+const char * const *barge_job_get_notify_command_line (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+BargeCostPolicy barge_job_get_cost_policy (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+BargeHoldReason barge_job_get_hold_reason (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+guint barge_job_get_http_status (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+BargeUploadProtocol barge_job_get_upload_protocol (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_job_get_reply_file_name (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+GVariant *barge_job_get_credentials (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_has_credentials (BargeJob *job,
+                                    BargeCredentialsTarget target,
+                                    BargeAuthScheme scheme);
 
 /* Writable properties: the setter sends the write and returns at once; use
  * the async variant to learn whether the daemon accepted it. */
@@ -159,5 +187,66 @@ BARGE_AVAILABLE_IN_ALL
 BargeProgress *barge_job_get_progress_finish (BargeJob *job, GAsyncResult *res, GError **error);
 BARGE_AVAILABLE_IN_ALL
 BargeProgress *barge_job_get_progress_sync (BargeJob *job, GCancellable *cancellable, GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_get_reply_progress_async (BargeJob *job, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+BargeReplyProgress *barge_job_get_reply_progress_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeReplyProgress *barge_job_get_reply_progress_sync (BargeJob *job, GCancellable *cancellable,
+                                                       GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_get_reply_data_async (BargeJob *job, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+GBytes *barge_job_get_reply_data_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+GBytes *barge_job_get_reply_data_sync (BargeJob *job, GCancellable *cancellable, GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_take_ownership_async (BargeJob *job, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_take_ownership_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_take_ownership_sync (BargeJob *job, GCancellable *cancellable, GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_credentials_async (BargeJob *job,
+                                      BargeCredentialsTarget target,
+                                      BargeAuthScheme scheme,
+                                      const char *user_name,
+                                      const char *password,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_credentials_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_credentials_sync (BargeJob *job,
+                                         BargeCredentialsTarget target,
+                                         BargeAuthScheme scheme,
+                                         const char *user_name,
+                                         const char *password,
+                                         GCancellable *cancellable,
+                                         GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_remove_credentials_async (BargeJob *job,
+                                         BargeCredentialsTarget target,
+                                         BargeAuthScheme scheme,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_remove_credentials_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_remove_credentials_sync (BargeJob *job,
+                                            BargeCredentialsTarget target,
+                                            BargeAuthScheme scheme,
+                                            GCancellable *cancellable,
+                                            GError **error);
 
 G_END_DECLS

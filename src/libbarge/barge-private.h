@@ -11,6 +11,8 @@
 #include "barge-file.h"
 #include "barge-job.h"
 #include "barge-progress.h"
+#include "barge-reply-progress.h"
+#include "barge-job-options.h"
 #include "barge-dbus-generated.h"
 
 G_BEGIN_DECLS

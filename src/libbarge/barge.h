@@ -8,6 +8,8 @@
 #include "barge-enum-types.h"
 #include "barge-error.h"
 #include "barge-progress.h"
+#include "barge-reply-progress.h"
+#include "barge-job-options.h"
 #include "barge-file.h"
 #include "barge-job.h"
 #include "barge-client.h"

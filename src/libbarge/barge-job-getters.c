@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge-job-private.h"
+#include "barge-enum-types.h"
+
+/* The public getters of BargeJob; the object itself is in barge-job.c. */
+
+static const char *
+nonnull (const char *str)
+{
+  return str != NULL ? str : "";
+}
+
+BargeFile *
+_barge_job_lookup_file (BargeJob *self, const char *path)
+{
+  BargeFile *file;
+  g_autoptr(GDBusInterface) iface = NULL;
+
+  if (path == NULL || *path == '\0')
+    return NULL;
+
+  file = g_hash_table_lookup (self->files, path);
+  if (file != NULL || self->object_manager == NULL)
+    return file;
+
+  iface = g_dbus_object_manager_get_interface (self->object_manager, path, BARGE_DBUS_FILE_INTERFACE);
+  if (iface == NULL || !BARGE_DBUS_IS_FILE (iface))
+    return NULL;
+
+  file = _barge_file_new (BARGE_DBUS_FILE (iface));
+  g_hash_table_insert (self->files, g_strdup (path), file);
+  return file;
+}
+
+/* File objects are ".../files/N"; N orders them as they were added. */
+static gint
+compare_file_paths (gconstpointer a, gconstpointer b)
+{
+  const char *path_a = barge_file_get_object_path (*(BargeFile **) a);
+  const char *path_b = barge_file_get_object_path (*(BargeFile **) b);
+  const char *slash_a = strrchr (path_a, '/');
+  const char *slash_b = strrchr (path_b, '/');
+  guint64 n_a, n_b;
+
+  if (slash_a != NULL && slash_b != NULL &&
+      g_ascii_string_to_unsigned (slash_a + 1, 10, 0, G_MAXUINT64, &n_a, NULL) &&
+      g_ascii_string_to_unsigned (slash_b + 1, 10, 0, G_MAXUINT64, &n_b, NULL))
+    return n_a < n_b ? -1 : (n_a > n_b ? 1 : 0);
+  return strcmp (path_a, path_b);
+}
+
+/**
+ * barge_job_get_object_path:
+ * @job: a #BargeJob
+ *
+ * Gets the D-Bus object path of @job.
+ *
+ * Returns: the object path
+ */
+const char *
+barge_job_get_object_path (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (job->proxy));
+}
+
+/**
+ * barge_job_get_id:
+ * @job: a #BargeJob
+ *
+ * Gets the UUID of @job.
+ *
+ * Returns: the UUID with dashes, or "" if the daemon has not said
+ */
+const char *
+barge_job_get_id (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return nonnull (barge_dbus_job_get_id (job->proxy));
+}
+
+/**
+ * barge_job_get_display_name:
+ * @job: a #BargeJob
+ *
+ * Gets the name of @job shown to users.
+ *
+ * Returns: the display name
+ */
+const char *
+barge_job_get_display_name (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return nonnull (barge_dbus_job_get_display_name (job->proxy));
+}
+
+/**
+ * barge_job_get_description:
+ * @job: a #BargeJob
+ *
+ * Gets the description of @job.
+ *
+ * Returns: the description, possibly ""
+ */
+const char *
+barge_job_get_description (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return nonnull (barge_dbus_job_get_description (job->proxy));
+}
+
+/**
+ * barge_job_get_job_type:
+ * @job: a #BargeJob
+ *
+ * Gets what kind of job @job is.
+ *
+ * Returns: the job type
+ */
+BargeJobType
+barge_job_get_job_type (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_TYPE_DOWNLOAD);
+
+  return job->job_type;
+}
+
+/**
+ * barge_job_get_state:
+ * @job: a #BargeJob
+ *
+ * Gets the state of @job.
+ *
+ * Returns: the state
+ */
+BargeJobState
+barge_job_get_state (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_STATE_SUSPENDED);
+
+  return job->state;
+}
+
+/**
+ * barge_job_get_priority:
+ * @job: a #BargeJob
+ *
+ * Gets the priority of @job.
+ *
+ * Returns: the priority
+ */
+BargeJobPriority
+barge_job_get_priority (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_JOB_PRIORITY_NORMAL);
+
+  return job->priority;
+}
+
+/**
+ * barge_job_get_owner:
+ * @job: a #BargeJob
+ *
+ * Gets the owner of @job.
+ *
+ * Returns: the Unix user id of the owner
+ */
+guint
+barge_job_get_owner (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_owner (job->proxy);
+}
+
+/**
+ * barge_job_get_progress:
+ * @job: a #BargeJob
+ *
+ * Gets the progress the daemon last announced. The value is immutable and
+ * replaced on every change, so take a reference to keep it.
+ *
+ * Returns: (transfer none): the progress
+ */
+BargeProgress *
+barge_job_get_progress (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return job->progress;
+}
+
+/**
+ * barge_job_get_creation_time:
+ * @job: a #BargeJob
+ *
+ * Gets when @job was created.
+ *
+ * Returns: microseconds since the epoch
+ */
+gint64
+barge_job_get_creation_time (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return job->creation_time;
+}
+
+/**
+ * barge_job_get_modification_time:
+ * @job: a #BargeJob
+ *
+ * Gets when @job last changed.
+ *
+ * Returns: microseconds since the epoch
+ */
+gint64
+barge_job_get_modification_time (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return job->modification_time;
+}
+
+/**
+ * barge_job_get_completion_time:
+ * @job: a #BargeJob
+ *
+ * Gets when every file of @job was transferred.
+ *
+ * Returns: microseconds since the epoch, or 0 if that has not happened yet
+ */
+gint64
+barge_job_get_completion_time (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return job->completion_time;
+}
+
+/**
+ * barge_job_get_error_count:
+ * @job: a #BargeJob
+ *
+ * Gets how many errors @job has had.
+ *
+ * Returns: the number of errors
+ */
+guint
+barge_job_get_error_count (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_error_count (job->proxy);
+}
+
+/**
+ * barge_job_get_error_context:
+ * @job: a #BargeJob
+ *
+ * Gets where the current error of @job happened.
+ *
+ * Returns: the context, or %BARGE_ERROR_CONTEXT_NONE when there is no error
+ */
+BargeErrorContext
+barge_job_get_error_context (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_ERROR_CONTEXT_NONE);
+
+  return job->error_context;
+}
+
+/**
+ * barge_job_get_error_name:
+ * @job: a #BargeJob
+ *
+ * Gets the D-Bus error name of the current error of @job.
+ *
+ * Returns: the error name, or "" when there is no error
+ */
+const char *
+barge_job_get_error_name (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return job->error_name;
+}
+
+/**
+ * barge_job_get_error_message:
+ * @job: a #BargeJob
+ *
+ * Gets a message for people about the current error of @job.
+ *
+ * Returns: the message, or "" when there is no error
+ */
+const char *
+barge_job_get_error_message (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return job->error_message;
+}
+
+/**
+ * barge_job_get_error_file:
+ * @job: a #BargeJob
+ *
+ * Gets the file involved in the current error of @job.
+ *
+ * Returns: (transfer none) (nullable): the file, or %NULL
+ */
+BargeFile *
+barge_job_get_error_file (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return _barge_job_lookup_file (job, job->error_file_path);
+}
+
+/**
+ * barge_job_get_minimum_retry_delay:
+ * @job: a #BargeJob
+ *
+ * Gets how long the daemon waits after a transient error before it retries.
+ *
+ * Returns: the delay in seconds
+ */
+guint
+barge_job_get_minimum_retry_delay (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_minimum_retry_delay (job->proxy);
+}
+
+/**
+ * barge_job_get_no_progress_timeout:
+ * @job: a #BargeJob
+ *
+ * Gets how long a job may make no progress after a transient error before
+ * the error becomes fatal.
+ *
+ * Returns: the timeout in seconds
+ */
+guint
+barge_job_get_no_progress_timeout (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_no_progress_timeout (job->proxy);
+}
+
+/**
+ * barge_job_get_minimum_notification_interval:
+ * @job: a #BargeJob
+ *
+ * Gets the shortest time between two progress announcements of the daemon.
+ *
+ * Returns: the interval in milliseconds
+ */
+guint
+barge_job_get_minimum_notification_interval (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_minimum_notification_interval (job->proxy);
+}
+
+/**
+ * barge_job_get_files:
+ * @job: a #BargeJob
+ *
+ * Gets the files of @job, in the order they were added. The array holds a
+ * reference on each file and drops it when it is freed.
+ *
+ * Returns: (transfer container) (element-type BargeFile): the files
+ */
+GPtrArray *
+barge_job_get_files (BargeJob *job)
+{
+  const char * const *paths;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) late = NULL;
+  g_autofree char *prefix = NULL;
+  GPtrArray *files;
+  GList *objects;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  files = g_ptr_array_new_with_free_func (g_object_unref);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  paths = barge_dbus_job_get_files (job->proxy);
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      BargeFile *file = _barge_job_lookup_file (job, paths[i]);
+
+      g_hash_table_add (seen, (gpointer) paths[i]);
+      if (file != NULL)
+        g_ptr_array_add (files, g_object_ref (file));
+    }
+
+  if (job->object_manager == NULL)
+    return files;
+
+  /* The object manager announces new files before the job's Files property
+   * catches up (the daemon flushes property changes later), so right after
+   * adding files they may only be known from there. */
+  prefix = g_strconcat (barge_job_get_object_path (job), "/files/", NULL);
+  late = g_ptr_array_new ();
+  objects = g_dbus_object_manager_get_objects (job->object_manager);
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      const char *path = g_dbus_object_get_object_path (l->data);
+      BargeFile *file;
+
+      if (!g_str_has_prefix (path, prefix) || g_hash_table_contains (seen, path))
+        continue;
+      file = _barge_job_lookup_file (job, path);
+      if (file != NULL)
+        g_ptr_array_add (late, file);
+    }
+  g_list_free_full (objects, g_object_unref);
+
+  g_ptr_array_sort (late, compare_file_paths);
+  for (guint i = 0; i < late->len; i++)
+    g_ptr_array_add (files, g_object_ref (g_ptr_array_index (late, i)));
+  return files;
+}
+
+/**
+ * barge_job_get_reply_progress:
+ * @job: a #BargeJob
+ *
+ * Gets the reply progress the daemon last announced. The value is immutable
+ * and replaced on every change, so take a reference to keep it.
+ *
+ * Returns: (transfer none): the reply progress
+ */
+BargeReplyProgress *
+barge_job_get_reply_progress (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return job->reply_progress;
+}
+
+/**
+ * barge_job_get_maximum_download_time:
+ * @job: a #BargeJob
+ *
+ * Gets how long @job may spend connecting and transferring in all.
+ *
+ * Returns: the limit in seconds, 0 for none
+ */
+guint
+barge_job_get_maximum_download_time (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_maximum_download_time (job->proxy);
+}
+
+/**
+ * barge_job_get_notify_flags:
+ * @job: a #BargeJob
+ *
+ * Gets which events the daemon announces for @job.
+ *
+ * Returns: the flags
+ */
+BargeNotifyFlags
+barge_job_get_notify_flags (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_NOTIFY_FLAGS_NONE);
+
+  return job->notify_flags;
+}
+
+/**
+ * barge_job_get_notify_command_line:
+ * @job: a #BargeJob
+ *
+ * Gets the program the daemon runs when @job is transferred or fails.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the absolute path of
+ *   the program followed by its arguments, or an empty array for none
+ */
+const char * const *
+barge_job_get_notify_command_line (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return (const char * const *) job->notify_command_line;
+}
+
+/**
+ * barge_job_get_cost_policy:
+ * @job: a #BargeJob
+ *
+ * Gets on which networks @job may transfer.
+ *
+ * Returns: the cost policy
+ */
+BargeCostPolicy
+barge_job_get_cost_policy (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_COST_POLICY_ANY);
+
+  return job->cost_policy;
+}
+
+/**
+ * barge_job_get_hold_reason:
+ * @job: a #BargeJob
+ *
+ * Gets why @job is waiting rather than transferring.
+ *
+ * Returns: the reason, %BARGE_HOLD_REASON_NONE when nothing holds it back
+ */
+BargeHoldReason
+barge_job_get_hold_reason (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_HOLD_REASON_NONE);
+
+  return job->hold_reason;
+}
+
+/**
+ * barge_job_get_http_status:
+ * @job: a #BargeJob
+ *
+ * Gets the HTTP status of the response that caused the current error.
+ *
+ * Returns: the status, or 0
+ */
+guint
+barge_job_get_http_status (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return barge_dbus_job_get_http_status (job->proxy);
+}
+
+/**
+ * barge_job_get_upload_protocol:
+ * @job: a #BargeJob
+ *
+ * Gets how an upload job sends its file.
+ *
+ * Returns: the protocol, %BARGE_UPLOAD_PROTOCOL_NONE for download jobs
+ */
+BargeUploadProtocol
+barge_job_get_upload_protocol (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_UPLOAD_PROTOCOL_NONE);
+
+  return job->upload_protocol;
+}
+
+/**
+ * barge_job_get_reply_file_name:
+ * @job: a #BargeJob
+ *
+ * Gets where the reply of an upload-reply job is kept.
+ *
+ * Returns: the absolute path, or "" when the daemon keeps the reply
+ */
+const char *
+barge_job_get_reply_file_name (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return nonnull (barge_dbus_job_get_reply_file_name (job->proxy));
+}
+
+/**
+ * barge_job_get_credentials:
+ * @job: a #BargeJob
+ *
+ * Gets the targets and schemes @job has credentials for, as pairs of
+ * strings such as `("server", "basic")`. Secrets are never shown.
+ *
+ * Returns: (transfer none) (nullable): a variant of type `a(ss)`, or %NULL
+ *   if the daemon has not said
+ */
+GVariant *
+barge_job_get_credentials (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return barge_dbus_job_get_credentials (job->proxy);
+}
+
+/**
+ * barge_job_has_credentials:
+ * @job: a #BargeJob
+ * @target: the target
+ * @scheme: the authentication scheme
+ *
+ * Checks whether @job has credentials for @target and @scheme.
+ *
+ * Returns: %TRUE if it has
+ */
+gboolean
+barge_job_has_credentials (BargeJob *job, BargeCredentialsTarget target, BargeAuthScheme scheme)
+{
+  GVariant *credentials;
+  GVariantIter iter;
+  const char *target_str;
+  const char *scheme_str;
+  const char *want_target = barge_credentials_target_to_string (target);
+  const char *want_scheme = barge_auth_scheme_to_string (scheme);
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+
+  credentials = barge_dbus_job_get_credentials (job->proxy);
+  if (credentials == NULL || want_target == NULL || want_scheme == NULL ||
+      !g_variant_is_of_type (credentials, G_VARIANT_TYPE ("a(ss)")))
+    return FALSE;
+
+  g_variant_iter_init (&iter, credentials);
+  while (g_variant_iter_next (&iter, "(&s&s)", &target_str, &scheme_str))
+    {
+      if (g_str_equal (target_str, want_target) && g_str_equal (scheme_str, want_scheme))
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include "barge-job-options.h"
+
+/* What was set, so that unset options are left to the daemon's defaults. */
+typedef enum {
+  SET_DESCRIPTION = 1 << 0,
+  SET_PRIORITY = 1 << 1,
+  SET_COST_POLICY = 1 << 2,
+  SET_UPLOAD_PROTOCOL = 1 << 3,
+} SetMask;
+
+struct _BargeJobOptions
+{
+  SetMask set;
+  char *description;
+  BargeJobPriority priority;
+  BargeCostPolicy cost_policy;
+  BargeUploadProtocol upload_protocol;
+};
+
+G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
+                     barge_job_options_copy, barge_job_options_free)
+
+/**
+ * barge_job_options_new:
+ *
+ * Creates options with nothing set: the daemon's defaults for everything.
+ *
+ * Returns: (transfer full): new #BargeJobOptions
+ */
+BargeJobOptions *
+barge_job_options_new (void)
+{
+  return g_new0 (BargeJobOptions, 1);
+}
+
+/**
+ * barge_job_options_copy:
+ * @options: a #BargeJobOptions
+ *
+ * Copies @options.
+ *
+ * Returns: (transfer full): a copy of @options
+ */
+BargeJobOptions *
+barge_job_options_copy (const BargeJobOptions *options)
+{
+  BargeJobOptions *copy;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  copy = g_memdup2 (options, sizeof *options);
+  copy->description = g_strdup (options->description);
+  return copy;
+}
+
+/**
+ * barge_job_options_free:
+ * @options: (transfer full): a #BargeJobOptions
+ *
+ * Frees @options.
+ */
+void
+barge_job_options_free (BargeJobOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  g_free (options->description);
+  g_free (options);
+}
+
+/**
+ * barge_job_options_set_description:
+ * @options: a #BargeJobOptions
+ * @description: a text for users, at most 1024 characters
+ *
+ * Sets the `description` option.
+ */
+void
+barge_job_options_set_description (BargeJobOptions *options, const char *description)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (description != NULL);
+
+  g_free (options->description);
+  options->description = g_strdup (description);
+  options->set |= SET_DESCRIPTION;
+}
+
+/**
+ * barge_job_options_set_priority:
+ * @options: a #BargeJobOptions
+ * @priority: the job's priority
+ *
+ * Sets the `priority` option (the daemon's default is
+ * %BARGE_JOB_PRIORITY_NORMAL).
+ */
+void
+barge_job_options_set_priority (BargeJobOptions *options, BargeJobPriority priority)
+{
+  g_return_if_fail (options != NULL);
+
+  options->priority = priority;
+  options->set |= SET_PRIORITY;
+}
+
+/**
+ * barge_job_options_set_cost_policy:
+ * @options: a #BargeJobOptions
+ * @policy: on which networks the job may transfer
+ *
+ * Sets the `cost-policy` option (the daemon's default is
+ * %BARGE_COST_POLICY_ANY).
+ */
+void
+barge_job_options_set_cost_policy (BargeJobOptions *options, BargeCostPolicy policy)
+{
+  g_return_if_fail (options != NULL);
+
+  options->cost_policy = policy;
+  options->set |= SET_COST_POLICY;
+}
+
+/**
+ * barge_job_options_set_upload_protocol:
+ * @options: a #BargeJobOptions
+ * @protocol: how the upload is sent
+ *
+ * Sets the `upload-protocol` option, which upload and upload-reply jobs need
+ * and download jobs refuse. %BARGE_UPLOAD_PROTOCOL_NONE unsets it.
+ */
+void
+barge_job_options_set_upload_protocol (BargeJobOptions *options, BargeUploadProtocol protocol)
+{
+  g_return_if_fail (options != NULL);
+
+  options->upload_protocol = protocol;
+  if (protocol == BARGE_UPLOAD_PROTOCOL_NONE)
+    options->set &= ~SET_UPLOAD_PROTOCOL;
+  else
+    options->set |= SET_UPLOAD_PROTOCOL;
+}
+
+/**
+ * barge_job_options_to_variant:
+ * @options: a #BargeJobOptions
+ *
+ * Builds the options dictionary that [method@Barge.Client.create_job_async]
+ * takes. Values that are not valid for their enum are sent as numbers, so
+ * that the daemon rejects them with %BARGE_ERROR_INVALID_ARGUMENT.
+ *
+ * Returns: (transfer floating): a floating `a{sv}` variant
+ */
+GVariant *
+barge_job_options_to_variant (const BargeJobOptions *options)
+{
+  GVariantDict dict;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  g_variant_dict_init (&dict, NULL);
+  if (options->set & SET_DESCRIPTION)
+    g_variant_dict_insert (&dict, "description", "s", options->description);
+  if (options->set & SET_PRIORITY)
+    {
+      const char *nick = barge_job_priority_to_string (options->priority);
+
+      if (nick != NULL)
+        g_variant_dict_insert (&dict, "priority", "s", nick);
+      else
+        g_variant_dict_insert (&dict, "priority", "i", (gint32) options->priority);
+    }
+  if (options->set & SET_COST_POLICY)
+    {
+      const char *nick = barge_cost_policy_to_string (options->cost_policy);
+
+      if (nick != NULL)
+        g_variant_dict_insert (&dict, "cost-policy", "s", nick);
+      else
+        g_variant_dict_insert (&dict, "cost-policy", "i", (gint32) options->cost_policy);
+    }
+  if (options->set & SET_UPLOAD_PROTOCOL)
+    {
+      const char *nick = barge_upload_protocol_to_string (options->upload_protocol);
+
+      if (nick != NULL)
+        g_variant_dict_insert (&dict, "upload-protocol", "s", nick);
+      else
+        g_variant_dict_insert (&dict, "upload-protocol", "i", (gint32) options->upload_protocol);
+    }
+  return g_variant_dict_end (&dict);
+}

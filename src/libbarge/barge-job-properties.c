@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include "barge-private.h"
+#include "barge-enum-types.h"
+
+/* The writes of BargeJob's properties over D-Bus, both from
+ * g_object_set() (in barge-job.c) and from barge_job_set_property_async(). */
+
+typedef enum {
+  VALUE_KIND_STRING,
+  VALUE_KIND_UINT,
+  VALUE_KIND_ENUM,         /* "s": the nick of a value of get_type() */
+  VALUE_KIND_NOTIFY_FLAGS, /* "as": the nicks of the BargeNotifyFlags set */
+  VALUE_KIND_COMMAND_LINE, /* "(sas)": the program, then its arguments */
+} ValueKind;
+
+struct _BargeJobWritableProperty {
+  const char *property_name;
+  const char *dbus_name;
+  ValueKind kind;
+  GType (*get_type) (void); /* for VALUE_KIND_ENUM */
+};
+
+static const BargeJobWritableProperty writable_properties[] = {
+  { "display-name", "DisplayName", VALUE_KIND_STRING, NULL },
+  { "description", "Description", VALUE_KIND_STRING, NULL },
+  { "priority", "Priority", VALUE_KIND_ENUM, barge_job_priority_get_type },
+  { "minimum-retry-delay", "MinimumRetryDelay", VALUE_KIND_UINT, NULL },
+  { "no-progress-timeout", "NoProgressTimeout", VALUE_KIND_UINT, NULL },
+  { "minimum-notification-interval", "MinimumNotificationInterval", VALUE_KIND_UINT, NULL },
+  { "maximum-download-time", "MaximumDownloadTime", VALUE_KIND_UINT, NULL },
+  { "notify-flags", "NotifyFlags", VALUE_KIND_NOTIFY_FLAGS, NULL },
+  { "notify-command-line", "NotifyCommandLine", VALUE_KIND_COMMAND_LINE, NULL },
+  { "cost-policy", "CostPolicy", VALUE_KIND_ENUM, barge_cost_policy_get_type },
+  { "reply-file-name", "ReplyFileName", VALUE_KIND_STRING, NULL },
+};
+
+static const char *
+nonnull (const char *str)
+{
+  return str != NULL ? str : "";
+}
+
+static gboolean
+barge_job_check_result (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (g_task_is_valid (res, job), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (res, source_tag), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  return TRUE;
+}
+
+/* Writable properties */
+
+const BargeJobWritableProperty *
+_barge_job_find_writable_property (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (writable_properties); i++)
+    {
+      if (g_str_equal (writable_properties[i].property_name, name) ||
+          g_str_equal (writable_properties[i].dbus_name, name))
+        return &writable_properties[i];
+    }
+  return NULL;
+}
+
+static gboolean
+value_to_int64 (const GValue *value, gint64 *out)
+{
+  if (G_VALUE_HOLDS_UINT (value))
+    *out = g_value_get_uint (value);
+  else if (G_VALUE_HOLDS_INT (value))
+    *out = g_value_get_int (value);
+  else if (G_VALUE_HOLDS_INT64 (value))
+    *out = g_value_get_int64 (value);
+  else if (G_VALUE_HOLDS_LONG (value))
+    *out = g_value_get_long (value);
+  else if (G_VALUE_HOLDS_ULONG (value) && g_value_get_ulong (value) <= G_MAXINT64)
+    *out = (gint64) g_value_get_ulong (value);
+  else if (G_VALUE_HOLDS_UINT64 (value) && g_value_get_uint64 (value) <= G_MAXINT64)
+    *out = (gint64) g_value_get_uint64 (value);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Returns a floating variant of the D-Bus type of @property. Bindings hand
+ * over numbers as whatever integer type they like, and priorities as enum,
+ * nick or number, so all of these are accepted. */
+GVariant *
+_barge_job_value_to_variant (const BargeJobWritableProperty *property,
+                             const GValue *value,
+                             GError **error)
+{
+  gint64 number;
+
+  switch (property->kind)
+    {
+    case VALUE_KIND_STRING:
+      if (G_VALUE_HOLDS_STRING (value))
+        return g_variant_new_string (nonnull (g_value_get_string (value)));
+      break;
+
+    case VALUE_KIND_UINT:
+      if (value_to_int64 (value, &number))
+        {
+          if (number < 0 || number > G_MAXUINT32)
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "%" G_GINT64_FORMAT " is out of range for %s",
+                           number, property->property_name);
+              return NULL;
+            }
+          return g_variant_new_uint32 ((guint32) number);
+        }
+      break;
+
+    case VALUE_KIND_ENUM:
+      {
+        g_autoptr(GEnumClass) klass = g_type_class_ref (property->get_type ());
+        const GEnumValue *enum_value = NULL;
+
+        if (G_VALUE_HOLDS (value, property->get_type ()))
+          enum_value = g_enum_get_value (klass, g_value_get_enum (value));
+        else if (G_VALUE_HOLDS_STRING (value))
+          enum_value = g_enum_get_value_by_nick (klass, nonnull (g_value_get_string (value)));
+        else if (value_to_int64 (value, &number) && number >= G_MININT && number <= G_MAXINT)
+          enum_value = g_enum_get_value (klass, (int) number);
+        else
+          break;
+
+        if (enum_value == NULL)
+          {
+            g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                         "Not a valid value for %s", property->property_name);
+            return NULL;
+          }
+        return g_variant_new_string (enum_value->value_nick);
+      }
+
+    case VALUE_KIND_NOTIFY_FLAGS:
+      {
+        g_auto(GStrv) strv = NULL;
+
+        if (G_VALUE_HOLDS (value, BARGE_TYPE_NOTIFY_FLAGS))
+          strv = barge_notify_flags_to_strv (g_value_get_flags (value));
+        else if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+          {
+            BargeNotifyFlags flags;
+
+            if (!barge_notify_flags_from_strv (g_value_get_boxed (value), &flags))
+              {
+                g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                             "Not a list of notify flags");
+                return NULL;
+              }
+            strv = barge_notify_flags_to_strv (flags);
+          }
+        else if (value_to_int64 (value, &number) && number >= 0 && number <= G_MAXUINT32)
+          strv = barge_notify_flags_to_strv ((BargeNotifyFlags) number);
+        else
+          break;
+        return g_variant_new_strv ((const char * const *) strv, -1);
+      }
+
+    case VALUE_KIND_COMMAND_LINE:
+      {
+        const char * const *strv;
+
+        if (!G_VALUE_HOLDS (value, G_TYPE_STRV))
+          break;
+        strv = g_value_get_boxed (value);
+        /* An empty command line clears it: the daemon's "no program". */
+        if (strv == NULL || strv[0] == NULL)
+          return g_variant_new ("(s@as)", "", g_variant_new_strv (NULL, 0));
+        return g_variant_new ("(s@as)", strv[0], g_variant_new_strv (strv + 1, -1));
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               "A value of type %s does not fit job property %s",
+               G_VALUE_TYPE_NAME (value), property->property_name);
+  return NULL;
+}
+
+/* The explicit Properties.Set (rather than the generated proxy setters,
+ * which only warn) is what lets the daemon's refusal reach the caller. */
+void
+_barge_job_send_property (BargeJob *self,
+                          const BargeJobWritableProperty *property,
+                          GVariant *variant,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  GDBusProxy *proxy = G_DBUS_PROXY (_barge_job_get_proxy (self));
+
+  g_dbus_connection_call (g_dbus_proxy_get_connection (proxy),
+                          g_dbus_proxy_get_name (proxy),
+                          g_dbus_proxy_get_object_path (proxy),
+                          "org.freedesktop.DBus.Properties", "Set",
+                          g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
+                                         property->dbus_name, variant),
+                          G_VARIANT_TYPE_UNIT,
+                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                          callback, user_data);
+}
+
+static void
+on_set_property_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
+  if (reply == NULL)
+    {
+      _barge_error_strip (error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * barge_job_set_property_async:
+ * @job: a #BargeJob
+ * @property_name: the name of a writable property: `display-name`,
+ *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`,
+ *   `minimum-notification-interval`, `maximum-download-time`,
+ *   `notify-flags`, `notify-command-line`, `cost-policy` or
+ *   `reply-file-name` (the D-Bus names such as `DisplayName` work too)
+ * @value: the new value: a string for the names and the reply file name; a
+ *   #BargeJobPriority or #BargeCostPolicy, its string or its number for the
+ *   priority and the cost policy; #BargeNotifyFlags, their strings (a
+ *   string array) or their number for the notify flags; a string array of
+ *   the program and its arguments for the notify command line (empty for
+ *   none); an unsigned number for the others
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Changes a writable property of @job and reports whether the daemon accepted
+ * it. An unknown or read-only property, or a value of the wrong type, fails
+ * with %BARGE_ERROR_INVALID_ARGUMENT. The property takes the new value when
+ * the daemon announces it.
+ */
+void
+barge_job_set_property_async (BargeJob *job,
+                              const char *property_name,
+                              const GValue *value,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  const BargeJobWritableProperty *property;
+  GVariant *variant;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (property_name != NULL);
+  g_return_if_fail (G_IS_VALUE (value));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (job, cancellable, callback, user_data);
+  g_task_set_source_tag (task, barge_job_set_property_async);
+
+  property = _barge_job_find_writable_property (property_name);
+  if (property == NULL)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a writable property of a job", property_name);
+      return;
+    }
+
+  variant = _barge_job_value_to_variant (property, value, &error);
+  if (variant == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  _barge_job_send_property (job, property, variant, cancellable,
+                            on_set_property_done, g_steal_pointer (&task));
+}
+
+/**
+ * barge_job_set_property_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_property_async].
+ *
+ * Returns: %TRUE if the daemon accepted the new value
+ */
+gboolean
+barge_job_set_property_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  if (!barge_job_check_result (job, res, barge_job_set_property_async, error))
+    return FALSE;
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/**
+ * barge_job_set_property_sync:
+ * @job: a #BargeJob
+ * @property_name: the name of a writable property, as for
+ *   [method@Barge.Job.set_property_async]
+ * @value: the new value
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Changes a writable property of @job, blocking until the daemon answered.
+ * See [method@Barge.Job.set_property_async].
+ *
+ * Returns: %TRUE if the daemon accepted the new value
+ */
+gboolean
+barge_job_set_property_sync (BargeJob *job,
+                             const char *property_name,
+                             const GValue *value,
+                             GCancellable *cancellable,
+                             GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const BargeJobWritableProperty *property;
+  GDBusProxy *proxy;
+  GVariant *variant;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (property_name != NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  property = _barge_job_find_writable_property (property_name);
+  if (property == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a writable property of a job", property_name);
+      return FALSE;
+    }
+
+  variant = _barge_job_value_to_variant (property, value, error);
+  if (variant == NULL)
+    return FALSE;
+
+  proxy = G_DBUS_PROXY (_barge_job_get_proxy (job));
+  reply = g_dbus_connection_call_sync (g_dbus_proxy_get_connection (proxy),
+                                       g_dbus_proxy_get_name (proxy),
+                                       g_dbus_proxy_get_object_path (proxy),
+                                       "org.freedesktop.DBus.Properties", "Set",
+                                       g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
+                                                      property->dbus_name, variant),
+                                       G_VARIANT_TYPE_UNIT,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
+  if (reply == NULL)
+    {
+      _barge_error_strip (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
