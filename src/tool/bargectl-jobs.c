@@ -280,6 +280,18 @@ bargectl_cmd_complete (const BargectlCommand *command, int argc, char **argv)
   return run_job_action (command, argc, argv, barge_job_complete_sync);
 }
 
+/* BITS TakeOwnership: the job's credentials and notify command line stay
+ * with the old owner, so the service drops them; say so. */
+int
+bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char **argv)
+{
+  int status = run_job_action (command, argc, argv, barge_job_take_ownership_sync);
+
+  if (status == BARGECTL_EXIT_OK)
+    g_printerr (_("The job is yours now; its credentials and notify command line were removed.\n"));
+  return status;
+}
+
 static gboolean opt_yes;
 static gboolean opt_all_users;
 

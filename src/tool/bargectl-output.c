@@ -164,6 +164,42 @@ describe_files (GString *out, BargeJob *job)
 }
 
 char *
+bargectl_format_command_line (const char * const *argv)
+{
+  g_autoptr(GPtrArray) quoted = NULL;
+
+  if (argv == NULL || argv[0] == NULL)
+    return NULL;
+  quoted = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (quoted, g_shell_quote (argv[i]));
+  g_ptr_array_add (quoted, NULL);
+  return g_strjoinv (" ", (char **) quoted->pdata);
+}
+
+/* "server basic, proxy ntlm"; NULL for none. */
+static char *
+credentials_text (GVariant *credentials)
+{
+  GString *out = NULL;
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  if (credentials == NULL)
+    return NULL;
+  g_variant_iter_init (&iter, credentials);
+  while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+    {
+      if (out == NULL)
+        out = g_string_new (NULL);
+      else
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s %s", target, scheme);
+    }
+  return out != NULL ? g_string_free (out, FALSE) : NULL;
+}
+
+char *
 bargectl_job_describe (BargeJob *job)
 {
   GString *out = g_string_new (NULL);
@@ -175,6 +211,13 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *completed = bargectl_format_local_time (barge_job_get_completion_time (job));
   g_autofree char *name = bargectl_terminal_sanitize (barge_job_get_display_name (job));
   g_autofree char *description = bargectl_terminal_sanitize (barge_job_get_description (job));
+  g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
+  g_autofree char *notify_flags = flags != NULL && flags[0] != NULL ? g_strjoinv (",", flags)
+                                                                   : g_strdup (_("none"));
+  g_autofree char *command_line = bargectl_format_command_line (barge_job_get_notify_command_line (job));
+  g_autofree char *notify_command = command_line ? bargectl_terminal_sanitize (command_line) : NULL;
+  g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
+  const char *reply_file = barge_job_get_reply_file_name (job);
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -205,6 +248,21 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Minimum retry delay:"), "%u s", barge_job_get_minimum_retry_delay (job));
   ROW (_("No-progress timeout:"), "%u s", barge_job_get_no_progress_timeout (job));
   ROW (_("Notification interval:"), "%u ms", barge_job_get_minimum_notification_interval (job));
+  ROW (_("Maximum download time:"), "%u s", barge_job_get_maximum_download_time (job));
+  ROW (_("Cost policy:"), "%s", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
+    ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
+  if (barge_job_get_http_status (job) != 0)
+    ROW (_("HTTP status:"), "%u", barge_job_get_http_status (job));
+  ROW (_("Notify flags:"), "%s", notify_flags);
+  if (notify_command != NULL)
+    ROW (_("Notify command line:"), "%s", notify_command);
+  if (barge_job_get_upload_protocol (job) != BARGE_UPLOAD_PROTOCOL_NONE)
+    ROW (_("Upload protocol:"), "%s", barge_upload_protocol_to_string (barge_job_get_upload_protocol (job)));
+  if (reply_file != NULL && *reply_file != '\0')
+    ROW (_("Reply file:"), "%s", reply_file);
+  if (credentials != NULL)
+    ROW (_("Credentials:"), "%s", credentials);
 #undef ROW
   describe_files (out, job);
   return g_string_free (out, FALSE);
@@ -286,6 +344,73 @@ json_add_files (BargectlJson *json, BargeJob *job)
   bargectl_json_add_files (json, job);
 }
 
+static void
+json_add_strv (BargectlJson *json, const char *name, const char * const *strv)
+{
+  bargectl_json_member (json, name);
+  bargectl_json_begin_array (json);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    bargectl_json_string (json, strv[i]);
+  bargectl_json_end_array (json);
+}
+
+static void
+json_add_notify (BargectlJson *json, BargeJob *job)
+{
+  g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
+
+  json_add_strv (json, "notify_flags", (const char * const *) flags);
+  json_add_strv (json, "notify_command_line", barge_job_get_notify_command_line (job));
+}
+
+/* null rather than "" for what does not apply to the job's type. */
+static void
+json_add_upload (BargectlJson *json, BargeJob *job)
+{
+  BargeReplyProgress *reply = barge_job_get_reply_progress (job);
+  const char *file_name = barge_job_get_reply_file_name (job);
+  BargeUploadProtocol protocol = barge_job_get_upload_protocol (job);
+
+  bargectl_json_member_string (json, "upload_protocol", protocol == BARGE_UPLOAD_PROTOCOL_NONE
+                                                           ? NULL
+                                                           : barge_upload_protocol_to_string (protocol));
+  bargectl_json_member_string (json, "reply_file_name",
+                               file_name != NULL && *file_name != '\0' ? file_name : NULL);
+  bargectl_json_member (json, "reply_progress");
+  if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
+    {
+      bargectl_json_null (json);
+      return;
+    }
+  bargectl_json_begin_object (json);
+  json_member_size (json, "bytes_total", barge_reply_progress_get_bytes_total (reply));
+  bargectl_json_member_uint (json, "bytes_transferred", barge_reply_progress_get_bytes_transferred (reply));
+  bargectl_json_end_object (json);
+}
+
+static void
+json_add_credentials (BargectlJson *json, BargeJob *job)
+{
+  GVariant *credentials = barge_job_get_credentials (job);
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  bargectl_json_member (json, "credentials");
+  bargectl_json_begin_array (json);
+  if (credentials != NULL)
+    {
+      g_variant_iter_init (&iter, credentials);
+      while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+        {
+          bargectl_json_begin_object (json);
+          bargectl_json_member_string (json, "target", target);
+          bargectl_json_member_string (json, "scheme", scheme);
+          bargectl_json_end_object (json);
+        }
+    }
+  bargectl_json_end_array (json);
+}
+
 void
 bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files)
 {
@@ -318,6 +443,15 @@ bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files)
   bargectl_json_member_uint (json, "no_progress_timeout", barge_job_get_no_progress_timeout (job));
   bargectl_json_member_uint (json, "minimum_notification_interval",
                              barge_job_get_minimum_notification_interval (job));
+  bargectl_json_member_uint (json, "maximum_download_time", barge_job_get_maximum_download_time (job));
+  json_add_notify (json, job);
+  bargectl_json_member_string (json, "cost_policy",
+                               barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  bargectl_json_member_string (json, "hold_reason",
+                               barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
+  bargectl_json_member_uint (json, "http_status", barge_job_get_http_status (job));
+  json_add_upload (json, job);
+  json_add_credentials (json, job);
   if (with_files)
     json_add_files (json, job);
   bargectl_json_end_object (json);

@@ -15,6 +15,9 @@ char *bargectl_format_size (guint64 bytes);
 char *bargectl_format_bytes (guint64 bytes);
 char *bargectl_format_duration (double seconds);
 char *bargectl_format_local_time (gint64 usec);
+/* A program and its arguments quoted as for a shell (what `set
+ * notify-command-line` reads back); NULL for an empty command line. */
+char *bargectl_format_command_line (const char * const *argv);
 
 /* "12.3 MB/40.0 MB", with "?" for a total that is not known yet. */
 char *bargectl_format_byte_progress (BargeProgress *progress);

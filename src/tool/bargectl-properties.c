@@ -22,6 +22,10 @@ typedef enum {
   KIND_PRIORITY,       /* foreground, high, normal, low */
   KIND_SECONDS,        /* a duration, sent as seconds */
   KIND_MILLISECONDS,   /* a duration, sent as milliseconds */
+  KIND_COST_POLICY,    /* any, unmetered */
+  KIND_NOTIFY_FLAGS,   /* a comma-separated list, or none */
+  KIND_COMMAND_LINE,   /* a program and its arguments, quoted as for a shell */
+  KIND_PATH,           /* a local path; relative to the working directory */
 } ValueKind;
 
 typedef char *(*KeyGetter) (BargeJob *job);
@@ -96,7 +100,50 @@ GETTER (minimum_retry_delay, uint_text (barge_job_get_minimum_retry_delay (job))
 GETTER (no_progress_timeout, uint_text (barge_job_get_no_progress_timeout (job)))
 GETTER (minimum_notification_interval, uint_text (barge_job_get_minimum_notification_interval (job)))
 
+GETTER (maximum_download_time, uint_text (barge_job_get_maximum_download_time (job)))
+GETTER (cost_policy, g_strdup (barge_cost_policy_to_string (barge_job_get_cost_policy (job))))
+GETTER (hold_reason, g_strdup (barge_hold_reason_to_string (barge_job_get_hold_reason (job))))
+GETTER (http_status, uint_text (barge_job_get_http_status (job)))
+GETTER (upload_protocol, g_strdup (barge_upload_protocol_to_string (barge_job_get_upload_protocol (job))))
+GETTER (reply_file_name, g_strdup (barge_job_get_reply_file_name (job)))
+
 #undef GETTER
+
+static char *
+get_notify_flags (BargeJob *job)
+{
+  g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
+
+  return flags == NULL || flags[0] == NULL ? g_strdup ("none") : g_strjoinv (",", flags);
+}
+
+/* Quoted so that the text can be given back to `set` as it is. */
+static char *
+get_notify_command_line (BargeJob *job)
+{
+  char *text = bargectl_format_command_line (barge_job_get_notify_command_line (job));
+
+  return text != NULL ? text : g_strdup ("");
+}
+
+/* "server/basic,proxy/ntlm": which credentials the job has, never the secrets. */
+static char *
+get_credentials (BargeJob *job)
+{
+  GVariant *credentials = barge_job_get_credentials (job);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  if (credentials != NULL)
+    {
+      g_variant_iter_init (&iter, credentials);
+      while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+        g_ptr_array_add (pairs, g_strdup_printf ("%s/%s", target, scheme));
+    }
+  g_ptr_array_add (pairs, NULL);
+  return g_strjoinv (",", (char **) pairs->pdata);
+}
 
 static const JobKey job_keys[] = {
   { "id", NULL, NULL, KIND_TEXT, get_id, N_("the job's UUID") },
@@ -131,6 +178,25 @@ static const JobKey job_keys[] = {
   { "minimum-notification-interval", "notification-interval", "minimum-notification-interval",
     KIND_MILLISECONDS, get_minimum_notification_interval,
     N_("milliseconds between progress announcements (or 2s)") },
+  { "maximum-download-time", "max-download-time", "maximum-download-time", KIND_SECONDS,
+    get_maximum_download_time, N_("seconds the job may spend transferring in all; 0: no limit") },
+  { "notify-flags", NULL, "notify-flags", KIND_NOTIFY_FLAGS, get_notify_flags,
+    N_("events to announce: transferred,error,modification,file-transferred or none") },
+  { "notify-command-line", "notify-command", "notify-command-line", KIND_COMMAND_LINE,
+    get_notify_command_line,
+    N_("a program and its arguments, run when the job is transferred or fails; \"\" for none") },
+  { "cost-policy", NULL, "cost-policy", KIND_COST_POLICY, get_cost_policy,
+    N_("any, or unmetered: transfer only on networks that are not metered") },
+  { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
+    N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network") },
+  { "http-status", NULL, NULL, KIND_TEXT, get_http_status,
+    N_("the HTTP status behind the current error, or 0") },
+  { "upload-protocol", NULL, NULL, KIND_TEXT, get_upload_protocol,
+    N_("bits, tus or put for upload jobs; empty for downloads") },
+  { "reply-file-name", NULL, "reply-file-name", KIND_PATH, get_reply_file_name,
+    N_("upload-reply jobs: where the reply is saved; \"\" to let the service keep it") },
+  { "credentials", NULL, NULL, KIND_TEXT, get_credentials,
+    N_("the targets and schemes the job has credentials for (never the secrets)") },
 };
 
 #define KEY_COLUMN 32
@@ -217,6 +283,81 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
         return FALSE;
       g_value_init (value, G_TYPE_UINT);
       g_value_set_uint (value, (guint) number);
+      return TRUE;
+    case KIND_COST_POLICY:
+      {
+        BargeCostPolicy policy;
+
+        if (!barge_cost_policy_from_string (text, &policy))
+          {
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("Unknown cost policy “%s”; use any or unmetered"), text);
+            return FALSE;
+          }
+        g_value_init (value, G_TYPE_STRING);
+        g_value_set_string (value, text);
+        return TRUE;
+      }
+    case KIND_NOTIFY_FLAGS:
+      {
+        g_auto(GStrv) flags = NULL;
+        BargeNotifyFlags parsed;
+
+        if (g_str_equal (text, "none") || *text == '\0')
+          flags = g_new0 (char *, 1);
+        else
+          {
+            flags = g_strsplit (text, ",", -1);
+            for (guint i = 0; flags[i] != NULL; i++)
+              g_strstrip (flags[i]);
+          }
+        if (!barge_notify_flags_from_strv ((const char * const *) flags, &parsed))
+          {
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("“%s” is not a list of transferred, error, modification, "
+                           "file-transferred, or none"), text);
+            return FALSE;
+          }
+        g_value_init (value, G_TYPE_STRV);
+        g_value_take_boxed (value, g_steal_pointer (&flags));
+        return TRUE;
+      }
+    case KIND_COMMAND_LINE:
+      {
+        g_auto(GStrv) argv = NULL;
+        g_autoptr(GError) parse_error = NULL;
+        g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+        if (*trimmed == '\0')
+          argv = g_new0 (char *, 1);
+        else if (!g_shell_parse_argv (text, NULL, &argv, &parse_error))
+          {
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("Cannot read the command line: %s"), parse_error->message);
+            return FALSE;
+          }
+        else if (!g_path_is_absolute (argv[0]))
+          {
+            /* The service runs it without a shell or PATH: find it here. */
+            char *program = g_find_program_in_path (argv[0]);
+
+            if (program == NULL)
+              {
+                g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                             _("Cannot find the program “%s”; give its absolute path"), argv[0]);
+                return FALSE;
+              }
+            g_free (argv[0]);
+            argv[0] = program;
+          }
+        g_value_init (value, G_TYPE_STRV);
+        g_value_take_boxed (value, g_steal_pointer (&argv));
+        return TRUE;
+      }
+    case KIND_PATH:
+      g_value_init (value, G_TYPE_STRING);
+      /* Only this process knows what a relative path is relative to. */
+      g_value_take_string (value, *text == '\0' ? g_strdup ("") : g_canonicalize_filename (text, NULL));
       return TRUE;
     case KIND_TEXT:
     default:

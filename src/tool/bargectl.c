@@ -24,6 +24,7 @@ static const BargectlCommand commands[] = {
   { "cancel-all", "", N_("Cancel all your jobs"), bargectl_cmd_cancel_all },
   { "set", N_("JOB KEY VALUE [KEY VALUE…]"), N_("Change properties of a job"), bargectl_cmd_set },
   { "get", N_("JOB [KEY…]"), N_("Print properties of a job"), bargectl_cmd_get },
+  { "take-ownership", N_("JOB"), N_("Make a job yours"), bargectl_cmd_take_ownership },
   { "list", "", N_("List jobs"), bargectl_cmd_list },
   { "info", N_("JOB"), N_("Show a job and its files"), bargectl_cmd_info },
   { "files", N_("JOB"), N_("List the files of a job"), bargectl_cmd_files },
