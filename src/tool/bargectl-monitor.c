@@ -107,6 +107,8 @@ monitor_row_render (MonitorRow *row, int width)
   BargectlProgressView view = {
     .label = label,
     .state = state,
+    .hold = (state == BARGE_JOB_STATE_QUEUED || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+              ? barge_job_get_hold_reason (job) : BARGE_HOLD_REASON_NONE,
     .progress = barge_job_get_progress (job),
     .rate = bargectl_rate_get (&row->rate, g_get_monotonic_time ()),
     .note = (state == BARGE_JOB_STATE_ERROR || state == BARGE_JOB_STATE_TRANSIENT_ERROR)

@@ -220,6 +220,8 @@ waiter_draw (Waiter *waiter)
   g_autofree char *line = NULL;
   BargectlProgressView view = {
     .state = state,
+    .hold = (state == BARGE_JOB_STATE_QUEUED || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+              ? barge_job_get_hold_reason (waiter->job) : BARGE_HOLD_REASON_NONE,
     .progress = barge_job_get_progress (waiter->job),
     .rate = bargectl_rate_get (&waiter->rate, g_get_monotonic_time ()),
     .note = state == BARGE_JOB_STATE_TRANSIENT_ERROR ? barge_job_get_error_message (waiter->job) : NULL,
