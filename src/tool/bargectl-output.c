@@ -118,6 +118,20 @@ owner_text (guint uid)
   return g_strdup_printf ("%u (%s)", uid, pw->pw_name);
 }
 
+/* Completed means handed over (BITS BG_FILE_PROGRESS.Completed); before
+ * that, all bytes in the temporary file is "transferred". */
+static const char *
+file_status (BargeFile *file)
+{
+  guint64 total = barge_file_get_bytes_total (file);
+
+  if (barge_file_get_completed (file))
+    return _("complete");
+  if (total != BARGE_SIZE_UNKNOWN && barge_file_get_bytes_transferred (file) == total)
+    return _("transferred");
+  return _("not complete");
+}
+
 char *
 bargectl_file_list_line (BargeFile *file, guint index)
 {
@@ -126,7 +140,7 @@ bargectl_file_list_line (BargeFile *file, guint index)
   g_autofree char *bytes = g_strdup_printf ("%s/%s", done, total);
   g_autofree char *url = bargectl_terminal_sanitize (barge_file_get_remote_url (file));
   g_autofree char *path = bargectl_terminal_sanitize (barge_file_get_local_path (file));
-  const char *status = barge_file_get_completed (file) ? _("complete") : _("not complete");
+  const char *status = file_status (file);
   int padding = 12 - bargectl_terminal_text_width (status);
 
   /* Padding by display width: translated words may hold multi-byte characters. */
@@ -159,7 +173,7 @@ describe_files (GString *out, BargeJob *job)
       g_string_append_printf (out, "     %-16s ", _("Progress:"));
       g_string_append_printf (out, _("%s of %s"), done, total);
       g_string_append_printf (out, ", %s\n",
-                              barge_file_get_completed (file) ? _("complete") : _("not complete"));
+                              file_status (file));
     }
 }
 

@@ -598,7 +598,7 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
   waiter.sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &waiter);
   waiter.sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &waiter);
   if (options->timeout_seconds > 0)
-    waiter.timeout_id = g_timeout_add_seconds (options->timeout_seconds, on_timeout, &waiter);
+    waiter.timeout_id = g_timeout_add (options->timeout_seconds * 1000, on_timeout, &waiter);
   /* Repaints only, so the rate and ETA age between progress signals. The
    * first drawing waits for the first signal: the cached state still says
    * "suspended" until the Resume() echo arrives. */
