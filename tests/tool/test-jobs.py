@@ -9,6 +9,7 @@ import json
 import os
 import re
 import select
+import shlex
 import signal
 import subprocess
 import time
@@ -17,6 +18,7 @@ import unittest
 from bargectl_fixture import (BARGECTL, UUID_RE, WAIT, DaemonTestCase, stop_process)
 
 MANPAGE = os.environ.get('BARGECTL_MANPAGE', '')
+BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
 
 
 class TestJobs(DaemonTestCase):
@@ -335,6 +337,48 @@ class TestJobs(DaemonTestCase):
         for command in commands:
             with self.subTest(command=command):
                 self.assertRegex(source, r'(?m)^\.BI? "?%s\b' % re.escape(command.replace('-', '\\-')))
+        self.ctl('cancel', job)
+
+    @unittest.skipUnless(os.path.exists(BASH_COMPLETION), 'bash-completion is not installed')
+    def test_bash_completion(self):
+        job = self.create_job('complete-me')
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src',
+                              'tool', 'completion', 'bargectl')
+        # COMP_WORDS as bash would set them; prints one candidate per line.
+        driver = (
+            'source %s; source %s\n'
+            'complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));'
+            ' COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}; COMPREPLY=();'
+            ' _bargectl; printf "%%s\\n" "${COMPREPLY[@]}"; }\n'
+            'complete_words "$@"\n' % (shlex.quote(BASH_COMPLETION), shlex.quote(script)))
+        env = self.ctl_env(PATH=os.path.dirname(BARGECTL) + ':' + os.environ.get('PATH', ''))
+
+        def complete(*words):
+            result = subprocess.run(['bash', '-c', driver, 'bash', 'bargectl'] + list(words),
+                                    env=env, capture_output=True, text=True, timeout=WAIT)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            return result.stdout.split()
+
+        self.assertEqual(complete('cancel-'), ['cancel-all'])
+        self.assertIn('describe-error', complete(''))
+        self.assertIn(job, complete('info', ''))
+        self.assertIn(job, complete('set', ''))
+        self.assertIn('retry-delay', complete('set', job, ''))
+        self.assertNotIn('state', complete('set', job, ''))
+        self.assertIn('state', complete('get', job, ''))
+        self.assertEqual(sorted(complete('set', job, 'priority', '')),
+                         ['foreground', 'high', 'low', 'normal'])
+        self.assertEqual(complete('download', '--on-t'), ['--on-timeout='])
+        self.assertEqual(complete('download', '--on-timeout='), ['leave', 'cancel'])
+        self.assertEqual(complete('create', '--type=upload'), ['upload', 'upload-reply'])
+        self.assertIn('RemoteNotFound', complete('describe-error', 'Remote'))
+        self.ctl('cancel', job)
+
+    def test_all_users(self):
+        job = self.create_job('everybody')
+        # On a session bus every job is the caller's, and listing all is allowed.
+        self.assertIn(job, [j['id'] for j in json.loads(self.ctl('list', '--all-users', '--json').stdout)])
+        self.assertIn(job, self.ctl('monitor', '--all-users', '--once').stdout)
         self.ctl('cancel', job)
 
     # -- monitor without a terminal ----------------------------------------------
