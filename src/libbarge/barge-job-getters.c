@@ -637,3 +637,22 @@ barge_job_has_credentials (BargeJob *job, BargeCredentialsTarget target, BargeAu
     }
   return FALSE;
 }
+
+/**
+ * barge_job_get_file_list:
+ * @job: a #BargeJob
+ *
+ * Gets the files of @job as a list model that follows the daemon's `Files`
+ * property; see [property@Barge.Job:file-list]. Right after adding files,
+ * [method@Barge.Job.get_files] may already know files this model gets a
+ * moment later.
+ *
+ * Returns: (transfer none): a [iface@Gio.ListModel] of [class@Barge.File]
+ */
+GListModel *
+barge_job_get_file_list (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return G_LIST_MODEL (job->file_list);
+}

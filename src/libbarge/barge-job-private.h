@@ -43,6 +43,7 @@ struct _BargeJob
   BargeUploadProtocol upload_protocol;
 
   GHashTable *files; /* object path -> BargeFile */
+  GListStore *file_list; /* the BargeFiles of the Files property, in order */
 };
 
 /* (transfer none) (nullable): the file object at @path, created on first use. */

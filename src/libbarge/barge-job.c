@@ -67,6 +67,7 @@ enum {
   PROP_UPLOAD_PROTOCOL,
   PROP_REPLY_FILE_NAME,
   PROP_CREDENTIALS,
+  PROP_FILE_LIST,
   N_PROPS
 };
 
@@ -279,6 +280,44 @@ barge_job_load_upload_protocol (BargeJob *self)
     self->upload_protocol = BARGE_UPLOAD_PROTOCOL_NONE;
 }
 
+/* Brings file_list in line with the Files property, touching only what
+ * changed, so that list views keep their rows. */
+static void
+barge_job_load_file_list (BargeJob *self)
+{
+  /* Not barge_dbus_job_get_files(): the generated proxy refreshes its copy
+   * of object path arrays only after our g-properties-changed handler ran. */
+  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (self->proxy), "Files");
+  g_autofree const char **paths = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  guint n_old, prefix = 0;
+
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
+    paths = g_variant_get_objv (value, NULL);
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      BargeFile *file = _barge_job_lookup_file (self, paths[i]);
+
+      if (file != NULL)
+        g_ptr_array_add (files, file);
+    }
+
+  /* Files are only ever appended, so the common change is a longer tail. */
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->file_list));
+  while (prefix < n_old && prefix < files->len)
+    {
+      g_autoptr(BargeFile) old = g_list_model_get_item (G_LIST_MODEL (self->file_list), prefix);
+
+      if (old != g_ptr_array_index (files, prefix))
+        break;
+      prefix++;
+    }
+  if (prefix == n_old && prefix == files->len)
+    return;
+  g_list_store_splice (self->file_list, prefix, n_old - prefix,
+                       files->pdata + prefix, files->len - prefix);
+}
+
 static void
 barge_job_load_all (BargeJob *self)
 {
@@ -294,6 +333,7 @@ barge_job_load_all (BargeJob *self)
   barge_job_load_cost_policy (self);
   barge_job_load_hold_reason (self);
   barge_job_load_upload_protocol (self);
+  barge_job_load_file_list (self);
 }
 
 static void
@@ -329,6 +369,8 @@ barge_job_property_changed (BargeJob *self, const char *name)
     job_notify (self, PROP_REPLY_FILE_NAME);
   else if (g_str_equal (name, "Credentials"))
     job_notify (self, PROP_CREDENTIALS);
+  else if (g_str_equal (name, "Files"))
+    barge_job_load_file_list (self);
   else if (g_str_equal (name, "ReplyProgress"))
     {
       if (barge_job_load_reply_progress (self))
@@ -495,6 +537,7 @@ barge_job_dispose (GObject *object)
     }
   g_clear_object (&self->proxy);
   g_clear_object (&self->object_manager);
+  g_list_store_remove_all (self->file_list);
   g_hash_table_remove_all (self->files);
 
   G_OBJECT_CLASS (barge_job_parent_class)->dispose (object);
@@ -512,6 +555,7 @@ barge_job_finalize (GObject *object)
   g_free (self->error_message);
   g_free (self->error_file_path);
   g_hash_table_unref (self->files);
+  g_object_unref (self->file_list);
 
   G_OBJECT_CLASS (barge_job_parent_class)->finalize (object);
 }
@@ -612,6 +656,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_CREDENTIALS:
       g_value_set_variant (value, barge_job_get_credentials (self));
+      break;
+    case PROP_FILE_LIST:
+      g_value_set_object (value, self->file_list);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -984,6 +1031,18 @@ barge_job_class_init (BargeJobClass *klass)
     g_param_spec_variant ("credentials", NULL, NULL, G_VARIANT_TYPE ("a(ss)"), NULL,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * BargeJob:file-list:
+   *
+   * The files of the job, in the order they were added, as a
+   * [iface@Gio.ListModel] of [class@Barge.File] that follows the `Files`
+   * property of the daemon (for list views). The model itself never
+   * changes; it emits [signal@Gio.ListModel::items-changed].
+   */
+  properties[PROP_FILE_LIST] =
+    g_param_spec_object ("file-list", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1040,6 +1099,7 @@ static void
 barge_job_init (BargeJob *self)
 {
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->file_list = g_list_store_new (BARGE_TYPE_FILE);
   self->job_type = BARGE_JOB_TYPE_DOWNLOAD;
   self->state = BARGE_JOB_STATE_SUSPENDED;
   self->priority = BARGE_JOB_PRIORITY_NORMAL;

@@ -26,7 +26,8 @@ G_DECLARE_FINAL_TYPE (BargeJob, barge_job, BARGE, JOB, GObject)
  * no-progress-timeout (rw), minimum-notification-interval (rw),
  * reply-progress (BargeReplyProgress), maximum-download-time (rw),
  * notify-flags (rw), notify-command-line (rw), cost-policy (rw), hold-reason,
- * http-status, upload-protocol, reply-file-name (rw), credentials.
+ * http-status, upload-protocol, reply-file-name (rw), credentials, file-list
+ * (GListModel of BargeFile).
  * Signals: transferred, failed (context, error_name, message),
  * file-transferred (BargeFile). */
 
@@ -72,6 +73,8 @@ BARGE_AVAILABLE_IN_ALL
 guint barge_job_get_minimum_notification_interval (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 GPtrArray *barge_job_get_files (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+GListModel *barge_job_get_file_list (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 BargeReplyProgress *barge_job_get_reply_progress (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL

@@ -241,8 +241,9 @@ class EnumTest(unittest.TestCase):
         self.assertEqual(Barge.Progress.new(0, 0, 1, 1).get_fraction(), 1.0)
 
 
-@unittest.skipUnless(BARGED, 'BARGED is not set')
-class BargeDaemonTest(unittest.TestCase):
+class DaemonFixture(unittest.TestCase):
+    """A private dbus-daemon, barged on it and a loopback HTTP server for
+    each test; tests/examples reuses it."""
 
     def setUp(self):
         # Cleanups run even when setUp fails half-way, and in reverse order.
@@ -366,6 +367,11 @@ class BargeDaemonTest(unittest.TestCase):
         self.run_until(lambda: results, 'an async call')
         return finish(results[0])
 
+
+
+@unittest.skipUnless(BARGED, 'BARGED is not set')
+class BargeDaemonTest(DaemonFixture):
+
     def test_download_two_files(self):
         names = sorted(FILE_SIZES)
         urls = [self.base_url + name for name in names]
@@ -393,6 +399,11 @@ class BargeDaemonTest(unittest.TestCase):
         files = job.get_files()
         self.assertEqual([f.get_remote_url() for f in files], urls)
         self.assertEqual([f.get_local_path() for f in files], paths)
+        # The list model follows the daemon's Files property.
+        model = job.get_file_list()
+        self.assertIs(job.props.file_list, model)
+        self.run_until(lambda: model.get_n_items() == 2, 'the file list model')
+        self.assertEqual([model.get_item(i) for i in range(2)], files)
 
         job.resume_sync(None)
         self.run_until(lambda: transferred and job.get_state() == Barge.JobState.TRANSFERRED
