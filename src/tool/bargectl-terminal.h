@@ -15,8 +15,8 @@ int bargectl_terminal_get_width (int fd);
 /* Rows of the terminal on @fd; LINES or 24 when it cannot be asked. */
 int bargectl_terminal_get_height (int fd);
 
-/* Calls @func on the main context after every SIGWINCH. GLib 2.74 cannot
- * watch SIGWINCH itself, so this is a self-pipe behind a signal handler. */
+/* Calls @func on the main context after every SIGWINCH (a terminal
+ * resize), through g_unix_signal_add(). */
 guint bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data);
 void bargectl_terminal_unwatch_resize (guint source_id);
 

@@ -49,6 +49,7 @@ typedef struct {
   gulong removed_id;
   guint redraw_id;
   guint tick_id;
+  guint resize_id;
   guint timeout_id;
   guint sigint_id;
   guint sigterm_id;
@@ -499,6 +500,17 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_resize (gpointer user_data)
+{
+  Waiter *waiter = user_data;
+
+  /* A bar wider than the new terminal would wrap: redraw at the new width now. */
+  if (waiter->bar_visible)
+    waiter_draw (waiter);
+  return G_SOURCE_CONTINUE;
+}
+
 /* After Ctrl-C or SIGTERM: the job carries on without us. */
 static void
 waiter_leave_job (Waiter *waiter)
@@ -603,7 +615,10 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
    * first drawing waits for the first signal: the cached state still says
    * "suspended" until the Resume() echo arrives. */
   if (waiter.bar)
-    waiter.tick_id = g_timeout_add_seconds (1, on_tick, &waiter);
+    {
+      waiter.tick_id = g_timeout_add_seconds (1, on_tick, &waiter);
+      waiter.resize_id = bargectl_terminal_watch_resize (on_resize, &waiter);
+    }
 
   /* The job may have moved on before the handlers were connected. */
   waiter_handle_state (&waiter);
@@ -617,6 +632,7 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
   g_clear_handle_id (&waiter.sigterm_id, g_source_remove);
   g_clear_handle_id (&waiter.timeout_id, g_source_remove);
   g_clear_handle_id (&waiter.tick_id, g_source_remove);
+  bargectl_terminal_unwatch_resize (waiter.resize_id);
   g_clear_handle_id (&waiter.redraw_id, g_source_remove);
   g_clear_handle_id (&waiter.stdin_id, g_source_remove);
   g_main_loop_unref (waiter.loop);
