@@ -229,7 +229,8 @@ waiter_draw (Waiter *waiter)
     .show_files = TRUE,
   };
 
-  if (!waiter->bar || waiter->asking || waiter->done)
+  /* A job being cancelled has nothing more to show; its message follows. */
+  if (!waiter->bar || waiter->asking || waiter->done || waiter->cancelling)
     return;
   line = bargectl_progress_render (&view, bargectl_terminal_get_width (STDOUT_FILENO));
   /* \r and erase-to-end: the line is shorter than the terminal, so it never wraps. */
@@ -301,6 +302,7 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
   Waiter *waiter = user_data;
   g_autoptr(GError) error = NULL;
 
+  waiter_end_bar (waiter);
   if (!barge_job_cancel_finish (BARGE_JOB (source), result, &error))
     {
       waiter_finish (waiter, bargectl_report_error (error));

@@ -353,8 +353,13 @@ class Tmux:
 
     def wait_screen(self, pattern, timeout=WAIT):
         deadline = time.monotonic() + timeout
+        screen = ''
         while True:
-            screen = self.screen()
+            try:
+                screen = self.screen()
+            except subprocess.CalledProcessError:
+                self.test.fail('the terminal closed before showing %r; last screen:\n%s' %
+                               (pattern, screen))
             match = re.search(pattern, screen, re.MULTILINE)
             if match:
                 return screen
@@ -370,8 +375,12 @@ class Tmux:
 
     def wait_status(self, timeout=WAIT):
         deadline = time.monotonic() + timeout
-        while not os.path.exists(self.status_file) or not open(self.status_file).read().strip():
+        while True:
+            if os.path.exists(self.status_file):
+                with open(self.status_file) as f:
+                    status = f.read().strip()
+                if status:
+                    return int(status)
             if time.monotonic() > deadline:
                 self.test.fail('the command did not end:\n%s' % self.screen())
             time.sleep(0.1)
-        return int(open(self.status_file).read())

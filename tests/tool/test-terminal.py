@@ -161,5 +161,26 @@ class TestTerminal(DaemonTestCase):
         self.assert_downloaded(folder, ['gamma.bin', 'alpha.bin'])
 
 
+    @unittest.skipUnless(shutil.which('tmux'), 'tmux is not installed')
+    def test_download_resize_and_ctrl_c_in_tmux(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        tmux = Tmux(self, [BARGECTL, 'download', self.url('huge.bin', 'crawl'), folder],
+                    self.ctl_env(TERM='xterm'), width=100, height=10)
+        tmux.wait_screen(r'^\[[^]]*\] +[0-9]+%.*/s')
+        tmux.resize(70, 10)
+        # The bar follows the terminal: a line that fits, still moving.
+        screen = tmux.wait_screen(r'^\[[^]]{8,30}\] +[0-9]+%')
+        bar_line = [line for line in screen.splitlines() if line.startswith('[')][-1]
+        self.assertLess(len(bar_line), 70, screen)
+        tmux.send_keys('C-c')
+        tmux.wait_screen(r'Cancel the job or leave it running\? \[c/L\]')
+        tmux.send_keys('c', 'Enter')
+        self.assertEqual(tmux.wait_status(), 5)
+        tmux.wait_screen(r'The job was cancelled\.')
+        self.assertEqual(self.new_jobs(before), [])
+        self.assertEqual(os.listdir(folder), [])
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
