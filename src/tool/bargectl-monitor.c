@@ -36,6 +36,7 @@ typedef struct {
   gboolean ansi;
   gboolean clear_screen;
   gboolean keys;       /* q quits: stdin is a terminal in key mode */
+  gboolean service_gone;
   gboolean all_users;
   guint redraw_id;
   guint tick_id;
@@ -44,6 +45,7 @@ typedef struct {
   guint sigterm_id;
   guint sighup_id;
   guint key_id;
+  guint name_watch_id;
   gulong added_id;
   gulong removed_id;
 } Monitor;
@@ -161,8 +163,10 @@ monitor_draw (Monitor *monitor)
   header = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Barge: %u job", "Barge: %u jobs",
                                          monitor->rows->len),
                             monitor->rows->len);
-  header_line = g_strconcat (header, "    ", monitor->keys ? _("q or Ctrl-C quits") : _("Ctrl-C quits"),
-                             NULL);
+  header_line = g_strconcat (header, "    ",
+                             monitor->service_gone ? _("the service is not running") : "",
+                             monitor->service_gone ? "    " : "",
+                             monitor->keys ? _("q or Ctrl-C quits") : _("Ctrl-C quits"), NULL);
   header_fit = bargectl_terminal_fit (header_line, MAX (width - 1, 1));
   g_string_append_printf (out, "\033[1m%s\033[m\033[K\n", header_fit);
   if (monitor->rows->len == 0)
@@ -253,6 +257,14 @@ on_job_added (BargeClient *client, BargeJob *job, gpointer user_data)
     monitor_print_event (row);
 }
 
+static gboolean
+is_final_state (const char *state)
+{
+  BargeJobState value;
+
+  return state != NULL && barge_job_state_from_string (state, &value) && barge_job_state_is_final (value);
+}
+
 static void
 on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpointer user_data)
 {
@@ -261,14 +273,49 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 
   if (monitor_find_row (monitor, job, &index) == NULL)
     return;
-  if (!monitor->ansi)
+  /* A job that vanishes in a state that is not final went with the
+   * service: it is not "removed", it comes back when the service does. */
+  if (!monitor->ansi && is_final_state (final_state))
     {
       /* TRANSLATORS: a job id, then the state it ended in */
-      g_print (_("%s removed (%s)\n"), barge_job_get_id (job),
-               final_state != NULL && *final_state != '\0' ? final_state : _("unknown"));
+      g_print (_("%s removed (%s)\n"), barge_job_get_id (job), final_state);
       fflush (stdout);
     }
   g_ptr_array_remove_index (monitor->rows, index);
+  monitor_queue_redraw (monitor);
+}
+
+static void
+on_service_appeared (GDBusConnection *connection, const char *name, const char *owner,
+                     gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  if (!monitor->service_gone)
+    return;
+  monitor->service_gone = FALSE;
+  if (!monitor->ansi)
+    {
+      g_print ("%s\n", _("The Barge service is back."));
+      fflush (stdout);
+    }
+  monitor_queue_redraw (monitor);
+}
+
+static void
+on_service_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  /* The first call comes at once when the service is not running yet. */
+  if (monitor->service_gone)
+    return;
+  monitor->service_gone = TRUE;
+  if (!monitor->ansi)
+    {
+      g_print ("%s\n", _("The Barge service stopped; its jobs come back when it starts again."));
+      fflush (stdout);
+    }
   monitor_queue_redraw (monitor);
 }
 
@@ -361,6 +408,10 @@ monitor_run (Monitor *monitor)
                                         G_CALLBACK (on_job_added), monitor);
   monitor->removed_id = g_signal_connect (monitor->client, "job-removed",
                                           G_CALLBACK (on_job_removed), monitor);
+  monitor->name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (monitor->client),
+                                                           BARGECTL_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                           on_service_appeared, on_service_vanished,
+                                                           monitor, NULL);
   monitor->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, monitor);
   monitor->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, monitor);
   monitor->sighup_id = g_unix_signal_add (SIGHUP, on_quit_signal, monitor);
@@ -390,6 +441,7 @@ monitor_run (Monitor *monitor)
     }
   g_clear_signal_handler (&monitor->added_id, monitor->client);
   g_clear_signal_handler (&monitor->removed_id, monitor->client);
+  g_clear_handle_id (&monitor->name_watch_id, g_bus_unwatch_name);
   g_clear_handle_id (&monitor->sigint_id, g_source_remove);
   g_clear_handle_id (&monitor->sigterm_id, g_source_remove);
   g_clear_handle_id (&monitor->sighup_id, g_source_remove);

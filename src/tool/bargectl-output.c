@@ -191,6 +191,21 @@ bargectl_format_command_line (const char * const *argv)
   return g_strjoinv (" ", (char **) quoted->pdata);
 }
 
+/* "1.2 kB/?" for upload-reply jobs; NULL for the others. */
+static char *
+reply_progress_text (BargeJob *job)
+{
+  BargeReplyProgress *reply = barge_job_get_reply_progress (job);
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+
+  if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
+    return NULL;
+  done = bargectl_format_bytes (barge_reply_progress_get_bytes_transferred (reply));
+  total = bargectl_format_bytes (barge_reply_progress_get_bytes_total (reply));
+  return g_strdup_printf ("%s/%s", done, total);
+}
+
 /* "server basic, proxy ntlm"; NULL for none. */
 static char *
 credentials_text (GVariant *credentials)
@@ -232,6 +247,7 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *notify_command = command_line ? bargectl_terminal_sanitize (command_line) : NULL;
   g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
   const char *reply_file = barge_job_get_reply_file_name (job);
+  g_autofree char *reply_bytes = reply_progress_text (job);
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -275,6 +291,8 @@ bargectl_job_describe (BargeJob *job)
     ROW (_("Upload protocol:"), "%s", barge_upload_protocol_to_string (barge_job_get_upload_protocol (job)));
   if (reply_file != NULL && *reply_file != '\0')
     ROW (_("Reply file:"), "%s", reply_file);
+  if (reply_bytes != NULL)
+    ROW (_("Reply:"), "%s", reply_bytes);
   if (credentials != NULL)
     ROW (_("Credentials:"), "%s", credentials);
 #undef ROW

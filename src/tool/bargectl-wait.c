@@ -20,8 +20,6 @@
  * job's notify signals, draws the bar, completes the job, and handles
  * Ctrl-C, --timeout and a service that goes away. */
 
-#define BARGE_BUS_NAME "org.freedesktop.Barge1"
-
 /* Why bargectl cancels the job: it decides the message and exit status. */
 typedef enum {
   CANCEL_REASON_FAILED,  /* the job failed; --keep-on-error was not given */
@@ -606,7 +604,7 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
   waiter.notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), &waiter);
   waiter.removed_id = g_signal_connect (client, "job-removed", G_CALLBACK (on_job_removed), &waiter);
   waiter.name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (client),
-                                                         BARGE_BUS_NAME,
+                                                         BARGECTL_BUS_NAME,
                                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
                                                          NULL, on_name_vanished, &waiter, NULL);
   waiter.sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &waiter);

@@ -188,19 +188,22 @@ class DaemonTestCase(unittest.TestCase):
         cls.bus, cls.address = start_bus(cls.tmp)
         cls.addClassCleanup(stop_process, cls.bus)
 
-        state = os.path.join(cls.tmp, 'state')
-        os.mkdir(state)
+        cls.state = os.path.join(cls.tmp, 'state')
+        os.mkdir(cls.state)
+        cls.daemon_log = open(os.path.join(cls.tmp, 'barged.log'), 'w+')
+        cls.addClassCleanup(cls.daemon_log.close)
+        cls.start_daemon()
+        cls.addClassCleanup(lambda: stop_process(cls.daemon))
+
+    @classmethod
+    def start_daemon(cls):
         env = clean_environment()
         env['DBUS_SESSION_BUS_ADDRESS'] = cls.address
         env['HOME'] = cls.tmp
         env['XDG_STATE_HOME'] = os.path.join(cls.tmp, 'xdg-state')
-        cls.daemon_log = open(os.path.join(cls.tmp, 'barged.log'), 'w+')
-        cls.addClassCleanup(cls.daemon_log.close)
         cls.daemon = subprocess.Popen([BARGED, '--session', '--address=' + cls.address,
-                                       '--state-dir=' + state, '--idle-timeout=0', '--verbose'],
+                                       '--state-dir=' + cls.state, '--idle-timeout=0', '--verbose'],
                                       env=env, stdout=cls.daemon_log, stderr=subprocess.STDOUT)
-        cls.addClassCleanup(stop_process, cls.daemon)
-
         deadline = time.monotonic() + WAIT
         while True:
             result = cls.ctl_class('list')
@@ -209,6 +212,12 @@ class DaemonTestCase(unittest.TestCase):
             if cls.daemon.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError('barged did not come up: %s' % cls.daemon_output())
             time.sleep(0.1)
+
+    @classmethod
+    def restart_daemon(cls):
+        """Stops barged and starts it again on the same state: jobs are kept."""
+        stop_process(cls.daemon)
+        cls.start_daemon()
 
     @classmethod
     def daemon_output(cls):

@@ -424,6 +424,40 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(process.returncode, 0)
 
 
+    def test_monitor_across_service_restart(self):
+        job = self.create_job('survivor')
+        process = subprocess.Popen([BARGECTL, 'monitor'], env=self.ctl_env(),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        output = bytearray()
+
+        def read_until(pattern):
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                match = re.search(pattern, output.decode('utf-8', 'replace'))
+                if match:
+                    return match
+                ready, _, _ = select.select([process.stdout], [], [], 0.5)
+                if ready:
+                    chunk = os.read(process.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    output.extend(chunk)
+            self.fail('monitor never printed %r; got %r' % (pattern, bytes(output)))
+
+        read_until(re.escape(job) + r'[^\n]*survivor')
+        self.restart_daemon()
+        read_until(r'The Barge service stopped')
+        # The job comes back with the service, and was never "removed".
+        read_until(r'The Barge service is back\.')
+        read_until(r'service stopped[^\n]*\n(.*\n)*' + re.escape(job) + r'[^\n]*survivor')
+        self.assertNotIn('removed', output.decode())
+        self.ctl('cancel', job)
+        read_until(re.escape(job) + r' removed \(cancelled\)')
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        self.assertEqual(process.returncode, 0)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
