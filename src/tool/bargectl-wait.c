@@ -31,6 +31,8 @@ typedef struct {
   BargeClient *client;
   BargeJob *job;
   const BargectlWaitOptions *options;
+  /* Kept: the proxy forgets its properties when the service goes away. */
+  char *job_id;
   GMainLoop *loop;
   int exit_code;
   gboolean done;
@@ -191,8 +193,12 @@ bargectl_wait_start_job (BargeClient *client,
 void
 bargectl_print_job_hints (BargeJob *job)
 {
-  const char *id = barge_job_get_id (job);
+  bargectl_print_job_id_hints (barge_job_get_id (job));
+}
 
+void
+bargectl_print_job_id_hints (const char *id)
+{
   g_printerr (_("The job %s stays with the Barge service:\n"), id);
   g_printerr ("  bargectl info %s\n", id);
   g_printerr ("  bargectl resume %s\n", id);
@@ -286,7 +292,7 @@ on_complete_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
       waiter_end_bar (waiter);
       g_printerr (_("bargectl: the files were transferred but cannot be handed over: %s\n"), message);
-      bargectl_print_job_hints (waiter->job);
+      bargectl_print_job_id_hints (waiter->job_id);
       waiter_finish (waiter, bargectl_exit_code_for_error (error));
       return;
     }
@@ -349,7 +355,7 @@ waiter_report_failure (Waiter *waiter)
 
   if (waiter->options->keep_on_error)
     {
-      bargectl_print_job_hints (waiter->job);
+      bargectl_print_job_id_hints (waiter->job_id);
       waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
       return;
     }
@@ -372,7 +378,7 @@ waiter_handle_state (Waiter *waiter)
         {
           waiter_finish (waiter, BARGECTL_EXIT_OK);
           g_print (_("Transferred; run “bargectl complete %s” to get the files.\n"),
-                   barge_job_get_id (waiter->job));
+                   waiter->job_id);
           return;
         }
       waiter->completing = TRUE;
@@ -457,7 +463,7 @@ on_name_vanished (GDBusConnection *connection, const char *name, gpointer user_d
   waiter_end_bar (waiter);
   /* Jobs are durable: a restarted service picks this one up again. */
   g_printerr (_("bargectl: the Barge service stopped while waiting\n"));
-  bargectl_print_job_hints (waiter->job);
+  bargectl_print_job_id_hints (waiter->job_id);
   waiter_finish (waiter, BARGECTL_EXIT_UNREACHABLE);
 }
 
@@ -488,7 +494,7 @@ on_timeout (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   g_printerr (_("The job was left running (--on-timeout=leave).\n"));
-  bargectl_print_job_hints (waiter->job);
+  bargectl_print_job_id_hints (waiter->job_id);
   waiter_finish (waiter, BARGECTL_EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
 }
@@ -523,7 +529,7 @@ waiter_leave_job (Waiter *waiter)
       return;
     }
   g_printerr (_("bargectl: interrupted; the job keeps running in the background.\n"));
-  bargectl_print_job_hints (waiter->job);
+  bargectl_print_job_id_hints (waiter->job_id);
   waiter_finish (waiter, BARGECTL_EXIT_INTERRUPTED);
 }
 
@@ -598,6 +604,7 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
     .bar = bargectl_terminal_use_ansi (STDOUT_FILENO),
     .interactive = isatty (STDIN_FILENO) && isatty (STDERR_FILENO),
     .start_time = g_get_monotonic_time (),
+    .job_id = g_strdup (barge_job_get_id (job)),
   };
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
@@ -636,5 +643,6 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
   g_clear_handle_id (&waiter.redraw_id, g_source_remove);
   g_clear_handle_id (&waiter.stdin_id, g_source_remove);
   g_main_loop_unref (waiter.loop);
+  g_free (waiter.job_id);
   return waiter.exit_code;
 }

@@ -66,5 +66,6 @@ int bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWai
 
 /* Tells the user how to pick up a job that bargectl leaves behind. */
 void bargectl_print_job_hints (BargeJob *job);
+void bargectl_print_job_id_hints (const char *job_id);
 
 G_END_DECLS

@@ -160,6 +160,24 @@ class TestDownload(DaemonTestCase):
         self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
         self.ctl('cancel', job)
 
+    def test_service_stops_while_waiting(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        process = subprocess.Popen([BARGECTL, 'download', self.url('huge.bin', 'crawl'), folder],
+                                   env=self.ctl_env(), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        job = self.wait_for('the download job', lambda: next(
+            (j['id'] for j in self.new_jobs(before) if j['bytes_transferred'] > 0), None))
+        self.restart_daemon()
+        stdout, stderr = process.communicate(timeout=WAIT)
+        self.assertEqual(process.returncode, 3, stderr)
+        self.assertIn('service stopped', stderr)
+        self.assertIn('bargectl resume ' + job, stderr)
+        # The job is durable: the restarted service has it.
+        self.assertIn(job, [j['id'] for j in self.list_jobs()])
+        self.ctl('cancel', job)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
