@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "barged-config.h"
 
 void
@@ -24,7 +26,8 @@ read_uint (GKeyFile *file, const char *group, const char *key, guint min, guint 
   if (local != NULL || value < min || value > G_MAXUINT32)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "[%s] %s must be a whole number from %u to %u", group, key, min, G_MAXUINT32);
+                   /* TRANSLATORS: a key of barge.conf, as in "[Daemon] IdleTimeout must be …" */
+                   _("[%s] %s must be a whole number from %u to %u"), group, key, min, G_MAXUINT32);
       return FALSE;
     }
   *out = (guint) value;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
@@ -88,7 +89,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "cannot create the state folder %s: %s", state_dir, g_strerror (errsv));
+                   _("cannot create the state folder %s: %s"), state_dir, g_strerror (errsv));
       return NULL;
     }
   self->store = barged_store_new (db_path, error);

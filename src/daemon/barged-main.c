@@ -12,6 +12,7 @@
 
 #include "barge.h"
 #include "barged-config.h"
+#include "barged-catalog.h"
 #include "barged-daemon.h"
 
 #define BARGE_BUS_NAME "org.freedesktop.Barge1"
@@ -102,7 +103,7 @@ main (int argc, char **argv)
   guint owner_id;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, barged_catalog_get_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

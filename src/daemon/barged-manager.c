@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "barged-errors.h"
+#include "barged-catalog.h"
 #include "barged-manager.h"
 
 struct _BargedManager
@@ -264,23 +265,15 @@ handle_list_jobs (BargeDBusManager *iface, GDBusMethodInvocation *invocation, GV
   return TRUE;
 }
 
+/* The caller's language, not the daemon's: gettext would need the locale
+ * installed and switched per thread, the catalog reader needs neither. */
 static char *
 translate (const char *text, const char *locale_name)
 {
-  locale_t loc, old;
-  char *out;
-
   if (locale_name == NULL || *locale_name == '\0')
     return g_strdup (_(text));
-  loc = newlocale (LC_MESSAGES_MASK, locale_name, (locale_t) 0);
-  if (loc == (locale_t) 0)
-    return g_strdup (_(text));
-  /* uselocale() is per thread, so other calls keep the daemon's locale. */
-  old = uselocale (loc);
-  out = g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
-  uselocale (old);
-  freelocale (loc);
-  return out;
+  return barged_catalog_translate (barged_catalog_get_locale_dir (), GETTEXT_PACKAGE,
+                                   locale_name, text);
 }
 
 static gboolean

@@ -102,13 +102,13 @@ create_job_parameters (const char *display_name,
   if (type == NULL)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "%d is not a job type", (int) job_type);
+                   _("%d is not a job type"), (int) job_type);
       return NULL;
     }
   if (sunk_options != NULL && !g_variant_is_of_type (sunk_options, G_VARIANT_TYPE_VARDICT))
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "Job options must be of type a{sv}, not %s",
+                   _("Job options must be of type a{sv}, not %s"),
                    g_variant_get_type_string (sunk_options));
       return NULL;
     }

@@ -269,7 +269,7 @@ barge_client_check_bus (BargeClient *self, GError **error)
   if (self->connection == NULL && self->bus_type == G_BUS_TYPE_NONE)
     {
       g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                           "A client needs a connection or a bus type");
+                           _("A client needs a connection or a bus type"));
       return FALSE;
     }
   return TRUE;
@@ -900,7 +900,7 @@ _barge_client_adopt_proxy (BargeClient *self, BargeDBusJob *proxy, GError **erro
   names = g_dbus_proxy_get_cached_property_names (G_DBUS_PROXY (proxy));
   if (names == NULL || names[0] == NULL)
     {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "No job at %s", path);
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("No job at %s"), path);
       return NULL;
     }
 

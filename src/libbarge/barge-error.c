@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "barge-error.h"
+#include "barge-private.h"
 
 /* One table maps every BargeError to its D-Bus name, both ways; the daemon
  * and the client library share it, so a name cannot drift between them. */
@@ -54,10 +55,30 @@ G_STATIC_ASSERT (G_N_ELEMENTS (barge_error_entries) == BARGE_ERROR_N_CODES);
  *
  * Returns: the error quark
  */
+/* The same catalog folder as bargectl and barged: $BARGE_LOCALEDIR (the
+ * test suite's build tree) or LOCALEDIR. An application that bound the
+ * domain before gets the same answer, so the order does not matter. */
+void
+_barge_init_i18n (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      const char *dir = g_getenv ("BARGE_LOCALEDIR");
+
+      bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
 GQuark
 barge_error_quark (void)
 {
   static gsize quark = 0;
+
+  _barge_init_i18n ();
 
   g_dbus_error_register_error_domain ("barge-error-quark", &quark,
                                       barge_error_entries,

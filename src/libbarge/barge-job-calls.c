@@ -112,7 +112,7 @@ add_files_parameters (const char * const *remote_urls,
   if (n_urls != n_paths)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "%u remote URLs but %u local paths", n_urls, n_paths);
+                   _("%u remote URLs but %u local paths"), n_urls, n_paths);
       return NULL;
     }
 
@@ -851,9 +851,9 @@ credentials_parameters (BargeCredentialsTarget target,
 
   if (target_str == NULL || scheme_str == NULL)
     {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "%s is not valid", target_str == NULL ? "The credentials target"
-                                                         : "The authentication scheme");
+      g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           target_str == NULL ? _("The credentials target is not valid")
+                                              : _("The authentication scheme is not valid"));
       return NULL;
     }
   if (user_name == NULL)

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "barge-private.h"
 #include "barge-enum-types.h"
 
@@ -111,7 +113,7 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
           if (number < 0 || number > G_MAXUINT32)
             {
               g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                           "%" G_GINT64_FORMAT " is out of range for %s",
+                           _("%" PRId64 " is out of range for %s"),
                            number, property->property_name);
               return NULL;
             }
@@ -136,7 +138,7 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
         if (enum_value == NULL)
           {
             g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                         "Not a valid value for %s", property->property_name);
+                         _("Not a valid value for %s"), property->property_name);
             return NULL;
           }
         return g_variant_new_string (enum_value->value_nick);
@@ -155,7 +157,7 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
             if (!barge_notify_flags_from_strv (g_value_get_boxed (value), &flags))
               {
                 g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                             "Not a list of notify flags");
+                             _("Not a list of notify flags"));
                 return NULL;
               }
             strv = barge_notify_flags_to_strv (flags);
@@ -185,7 +187,7 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
     }
 
   g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-               "A value of type %s does not fit job property %s",
+               _("A value of type %s does not fit job property %s"),
                G_VALUE_TYPE_NAME (value), property->property_name);
   return NULL;
 }
@@ -278,7 +280,7 @@ barge_job_set_property_async (BargeJob *job,
   if (property == NULL)
     {
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not a writable property of a job", property_name);
+                               _("“%s” is not a writable property of a job"), property_name);
       return;
     }
 
@@ -348,7 +350,7 @@ barge_job_set_property_sync (BargeJob *job,
   if (property == NULL)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a writable property of a job", property_name);
+                   _("“%s” is not a writable property of a job"), property_name);
       return FALSE;
     }
 

@@ -15,6 +15,10 @@
 #include "barge-job-options.h"
 #include "barge-dbus-generated.h"
 
+/* _() of the library: g_dgettext() in the "barge" domain, whatever domain
+ * the application uses. */
+#include <glib/gi18n-lib.h>
+
 G_BEGIN_DECLS
 
 #define BARGE_DBUS_NAME "org.freedesktop.Barge1"
@@ -22,6 +26,10 @@ G_BEGIN_DECLS
 #define BARGE_DBUS_JOBS_PATH BARGE_DBUS_MANAGER_PATH "/jobs/"
 #define BARGE_DBUS_JOB_INTERFACE "org.freedesktop.Barge1.Job"
 #define BARGE_DBUS_FILE_INTERFACE "org.freedesktop.Barge1.File"
+
+/* Binds the "barge" domain to its catalogs once, for the library's own
+ * messages; barge_error_quark(), which every class calls, calls it. */
+void _barge_init_i18n (void);
 
 BargeFile *_barge_file_new (BargeDBusFile *proxy);
 

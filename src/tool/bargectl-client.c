@@ -193,20 +193,14 @@ bargectl_report_connect_error (const GError *error)
 const char *
 bargectl_client_message_locale (void)
 {
-  /* The POSIX order for LC_MESSAGES. The environment, not setlocale():
+  /* The user's first language as gettext picks it (LANGUAGE, then LC_ALL,
+   * LC_MESSAGES, LANG), read from the environment rather than setlocale():
    * the daemon may have a translation for a locale this machine never
    * generated. */
-  static const char *const variables[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+  const char *locale = g_get_language_names ()[0];
 
-  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      const char *value = g_getenv (variables[i]);
-
-      if (value == NULL || *value == '\0')
-        continue;
-      if (g_str_equal (value, "C") || g_str_equal (value, "POSIX") || g_str_has_prefix (value, "C."))
-        return "";
-      return value;
-    }
-  return "";
+  if (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX") ||
+      g_str_has_prefix (locale, "C."))
+    return "";
+  return locale;
 }

@@ -42,8 +42,8 @@ bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **ar
 {
   static const GOptionEntry entries[] = {
     { "locale", 0, 0, G_OPTION_ARG_STRING, &opt_locale,
-      N_("The language of the description, such as de_DE.UTF-8 (default: from LC_ALL, "
-         "LC_MESSAGES or LANG)"), N_("LOCALE") },
+      N_("The language of the description, such as de_DE.UTF-8 (default: from LANGUAGE, "
+         "LC_ALL, LC_MESSAGES or LANG)"), N_("LOCALE") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, N_("Describe every error Barge knows"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
     { NULL }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
@@ -112,8 +113,8 @@ print_summary (BargeJob *job, guint64 bytes, double seconds, gpointer user_data)
   g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
 
   /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" G_GUINT64_FORMAT " file (%s) to %s in %s (%s/s)\n",
-                        "Downloaded %" G_GUINT64_FORMAT " files (%s) to %s in %s (%s/s)\n", files),
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" PRIu64 " file (%s) to %s in %s (%s/s)\n",
+                        "Downloaded %" PRIu64 " files (%s) to %s in %s (%s/s)\n", files),
            files, size, destination, duration, rate);
 }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "bargectl-parse.h"
@@ -16,7 +17,7 @@ bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **err
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    /* TRANSLATORS: %s is what was typed, %lu the largest value allowed */
-                   _("“%s” is not a whole number from 0 to %" G_GUINT64_FORMAT), text, max);
+                   _("“%s” is not a whole number from 0 to %" PRIu64), text, max);
       return FALSE;
     }
   return TRUE;
@@ -87,7 +88,7 @@ invalid:
   return FALSE;
 too_large:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("“%s” is longer than the %" G_GUINT64_FORMAT " seconds allowed"), text, max_seconds);
+               _("“%s” is longer than the %" PRIu64 " seconds allowed"), text, max_seconds);
   return FALSE;
 }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "bargectl-output.h"
@@ -192,7 +194,7 @@ render_tail (const BargectlProgressView *view, double fraction)
 
       if (total > 1)
         /* TRANSLATORS: which file of a job is being transferred */
-        g_ptr_array_add (fields, g_strdup_printf (_("file %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT),
+        g_ptr_array_add (fields, g_strdup_printf (_("file %" PRIu64 " of %" PRIu64),
                                                   current, total));
     }
   if (view->state != BARGE_JOB_STATE_TRANSFERRING)

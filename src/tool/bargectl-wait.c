@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -274,8 +275,8 @@ waiter_print_summary (Waiter *waiter)
   duration = bargectl_format_duration (seconds);
   rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
   /* TRANSLATORS: "Transferred 2 files (3.1 MB) in 0:04 (800 kB/s)" */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Transferred %" G_GUINT64_FORMAT " file (%s) in %s (%s/s)\n",
-                        "Transferred %" G_GUINT64_FORMAT " files (%s) in %s (%s/s)\n", files),
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Transferred %" PRIu64 " file (%s) in %s (%s/s)\n",
+                        "Transferred %" PRIu64 " files (%s) in %s (%s/s)\n", files),
            files, size, duration, rate);
 }
 

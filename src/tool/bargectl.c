@@ -195,7 +195,9 @@ main (int argc, char **argv)
   const BargectlCommand *command;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The test suite runs bargectl with the catalogs of the build tree. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BARGE_LOCALEDIR") != NULL ? g_getenv ("BARGE_LOCALEDIR")
+                                                                        : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("bargectl");
