@@ -48,7 +48,7 @@ SPEEDS = {
 
 def clean_environment():
     env = {k: v for k, v in os.environ.items()
-           if not k.lower().endswith('_proxy') and k != 'NO_COLOR'}
+           if not k.lower().endswith('_proxy') and k not in ('NO_COLOR', 'LANGUAGE')}
     # No proxy lookups for loopback downloads (environment.md, gotcha 1).
     env['GIO_USE_PROXY_RESOLVER'] = 'dummy'
     env['LC_ALL'] = 'C.UTF-8'

@@ -279,10 +279,19 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(self.ctl('describe-error', 'remotenotfound').stdout.strip(), text)
         self.assertEqual(self.ctl('describe-error',
                                   'org.freedesktop.Barge1.Error.RemoteNotFound').stdout.strip(), text)
-        # The locale comes from the environment; an unknown one falls back.
-        env = self.ctl_env(LC_ALL='', LC_MESSAGES='', LANG='de_DE.UTF-8')
-        self.assertTrue(self.ctl('describe-error', 'NoProgress', env=env).stdout.strip())
-        self.assertTrue(self.ctl('describe-error', '--locale=fr_FR', 'NoProgress').stdout.strip())
+        # The language comes from the environment, or from --locale; one
+        # without a catalog falls back to English.
+        german = self.ctl('describe-error', 'RemoteNotFound',
+                          env=self.ctl_env(LC_ALL='', LC_MESSAGES='', LANG='de_DE.UTF-8')).stdout.strip()
+        self.assertTrue(german)
+        if os.environ.get('BARGE_LOCALEDIR'):
+            self.assertNotEqual(german, text)
+        self.assertEqual(self.ctl('describe-error', 'RemoteNotFound',
+                                  env=self.ctl_env(LANGUAGE='de')).stdout.strip(), german)
+        self.assertEqual(self.ctl('describe-error', '--locale=de_DE.UTF-8',
+                                  'RemoteNotFound').stdout.strip(), german)
+        self.assertEqual(self.ctl('describe-error', '--locale=fr_FR', 'RemoteNotFound').stdout.strip(),
+                         text)
 
         several = self.ctl('describe-error', 'NotFound', 'TimedOut').stdout.splitlines()
         self.assertEqual(several[0], 'NotFound')
