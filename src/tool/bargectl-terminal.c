@@ -132,6 +132,9 @@ bargectl_terminal_keys_begin (int fd)
   raw.c_lflag &= ~(tcflag_t) (ICANON | ECHO);
   raw.c_cc[VMIN] = 1;
   raw.c_cc[VTIME] = 0;
+  /* Ctrl-Z would stop us with the terminal still in this mode and on the
+   * alternate screen; the view is cheap to quit and start again. */
+  raw.c_cc[VSUSP] = _POSIX_VDISABLE;
   if (tcsetattr (fd, TCSANOW, &raw) != 0)
     return FALSE;
   saved_termios_fd = fd;

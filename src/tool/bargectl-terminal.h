@@ -21,7 +21,7 @@ guint bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data);
 void bargectl_terminal_unwatch_resize (guint source_id);
 
 /* Reads keys from the terminal on @fd one at a time without echo (Ctrl-C
- * still interrupts). FALSE when @fd is not a terminal. keys_end() puts
+ * still interrupts, Ctrl-Z does not suspend). FALSE when @fd is not a terminal. keys_end() puts
  * the terminal back as it was. */
 gboolean bargectl_terminal_keys_begin (int fd);
 void bargectl_terminal_keys_end (void);

@@ -129,6 +129,9 @@ class TestTerminal(DaemonTestCase):
             self.assertLess(len(line), 60, line)
         self.assertNotIn(late, screen)
 
+        # Ctrl-Z does not leave the terminal in the monitor's modes.
+        tmux.send_keys('C-z')
+        tmux.wait_screen(r'Barge: 1 job\b')
         # q quits, and the shell's screen comes back as it was.
         tmux.send_keys('q')
         self.assertEqual(tmux.wait_status(), 0)
