@@ -91,23 +91,3 @@ too_large:
                _("“%s” is longer than the %" PRIu64 " seconds allowed"), text, max_seconds);
   return FALSE;
 }
-
-gboolean
-bargectl_parse_boolean (const char *text, gboolean *value, GError **error)
-{
-  static const char *const yes[] = { "yes", "y", "true", "on", "1", NULL };
-  static const char *const no[] = { "no", "n", "false", "off", "0", NULL };
-  g_autofree char *lower = g_ascii_strdown (text, -1);
-
-  if (g_strv_contains (yes, lower))
-    *value = TRUE;
-  else if (g_strv_contains (no, lower))
-    *value = FALSE;
-  else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is neither yes nor no"), text);
-      return FALSE;
-    }
-  return TRUE;
-}

@@ -13,7 +13,4 @@ gboolean bargectl_parse_duration (const char *text, guint64 max_seconds,
 /* A plain unsigned decimal number no larger than @max. */
 gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **error);
 
-/* "yes"/"no" style answers and values: yes, y, true, on, 1 and their opposites. */
-gboolean bargectl_parse_boolean (const char *text, gboolean *value, GError **error);
-
 G_END_DECLS
