@@ -70,15 +70,19 @@ static gboolean opt_keep_on_error;
 static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
 
-static const GOptionEntry wait_entries[] = {
-  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt_timeout,
-    N_("Stop waiting after DURATION (seconds, or 90s, 10m, 2h) and exit with status 4"),
-    N_("DURATION") },
-  { "on-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_on_timeout,
-    N_("What happens to the job when the timeout expires: leave (the default: it keeps running) or cancel"),
-    N_("ACTION") },
-  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete,
+/* The options of waiting, shared by every synchronous command. */
+#define WAIT_ENTRIES \
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt_timeout, \
+    N_("Stop waiting after DURATION (seconds, or 90s, 10m, 2h) and exit with status 4"), \
+    N_("DURATION") }, \
+  { "on-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_on_timeout, \
+    N_("What happens to the job when the timeout expires: leave (the default: it keeps running) or cancel"), \
+    N_("ACTION") }, \
+  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete, \
     N_("Do not complete the job: the files stay hidden until “bargectl complete JOB”"), NULL },
+
+static const GOptionEntry wait_entries[] = {
+  WAIT_ENTRIES
   { "keep-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_keep_on_error,
     N_("Keep a failed job for inspection instead of cancelling it"), NULL },
   { "retry-delay", 0, 0, G_OPTION_ARG_STRING, &opt_retry_delay,
@@ -90,10 +94,21 @@ static const GOptionEntry wait_entries[] = {
   { NULL }
 };
 
+static const GOptionEntry wait_existing_entries[] = {
+  WAIT_ENTRIES
+  { NULL }
+};
+
 const GOptionEntry *
 bargectl_wait_option_entries (void)
 {
   return wait_entries;
+}
+
+const GOptionEntry *
+bargectl_wait_existing_option_entries (void)
+{
+  return wait_existing_entries;
 }
 
 gboolean

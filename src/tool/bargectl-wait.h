@@ -39,6 +39,9 @@ struct _BargectlWaitOptions {
  * --no-progress-timeout: add them with g_option_context_add_main_entries()
  * (GETTEXT_PACKAGE) so that they show in the command's --help. */
 const GOptionEntry *bargectl_wait_option_entries (void);
+/* Only --timeout, --on-timeout and --no-complete: for waiting on a job
+ * bargectl did not create (`wait`). */
+const GOptionEntry *bargectl_wait_existing_option_entries (void);
 
 /* Checks the values given to those options and fills @options (the
  * summary callback is left to the caller). On failure @error holds a

@@ -32,6 +32,7 @@ static const BargectlCommand commands[] = {
   { "download", N_("URL… DEST"), N_("Download files and wait until they are there"),
     bargectl_cmd_download },
   /* `upload` (issue 6) goes here. */
+  { "wait", N_("JOB"), N_("Wait for a job, with a progress bar, and complete it"), bargectl_cmd_wait },
   /* Credentials commands (issue 5) go here. */
   { "describe-error", N_("NAME…"), N_("Explain an error name in your language"),
     bargectl_cmd_describe_error },

@@ -53,6 +53,7 @@ int bargectl_cmd_set (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_get (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

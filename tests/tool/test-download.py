@@ -178,6 +178,51 @@ class TestDownload(DaemonTestCase):
         self.assertIn(job, [j['id'] for j in self.list_jobs()])
         self.ctl('cancel', job)
 
+    # -- wait: the same waiting, for a job made step by step --------------------
+
+    def make_job(self, *files, speed=None):
+        folder = self.make_folder()
+        job = self.create_job('waited')
+        for name in files:
+            self.ctl('add', job, self.url(name, speed), os.path.join(folder, name))
+        self.ctl('resume', job)
+        return job, folder
+
+    def test_wait_completes_job(self):
+        job, folder = self.make_job('alpha.bin', 'beta.bin')
+        result = self.ctl('wait', '--timeout=%d' % WAIT, job)
+        self.assertIn('Transferred 2 files', result.stdout)
+        self.assert_no_escapes(result.stdout, result.stderr)
+        self.assert_downloaded(folder, ['alpha.bin', 'beta.bin'])
+        self.ctl('info', job, expect=1)
+
+    def test_wait_no_complete_and_error(self):
+        job, folder = self.make_job('alpha.bin')
+        result = self.ctl('wait', '--no-complete', job)
+        self.assertIn('bargectl complete ' + job, result.stdout)
+        self.assertEqual(self.info(job)['state'], 'transferred')
+        self.ctl('cancel', job)
+        # A failed job is not ours to cancel: it is kept, with its error.
+        job, folder = self.make_job('missing.bin')
+        result = self.ctl('wait', job, expect=1)
+        self.assertIn('RemoteNotFound', result.stderr)
+        self.assertEqual(self.info(job)['state'], 'error')
+        self.ctl('cancel', job)
+
+    def test_wait_timeout(self):
+        job, folder = self.make_job('huge.bin', speed='crawl')
+        result = self.ctl('wait', '--timeout=1', job, expect=4)
+        self.assertIn('left running', result.stderr)
+        self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
+        result = self.ctl('wait', '--timeout=1', '--on-timeout=cancel', job, expect=4)
+        self.assertIn('cancelled', result.stderr)
+        self.ctl('info', job, expect=1)
+        # A suspended job is waited for too, with a word about it.
+        job = self.create_job('sleeping')
+        result = self.ctl('wait', '--timeout=1', job, expect=4)
+        self.assertIn('suspended', result.stderr)
+        self.ctl('cancel', job)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
