@@ -85,6 +85,18 @@ class TestTerminal(DaemonTestCase):
         self.assertIn('bar-view', output)
         self.ctl('cancel', job)
 
+    def test_monitor_no_color_on_terminal(self):
+        job = self.create_job('plain-view')
+        status, output = self.run_in_pty(['monitor', '--once'],
+                                         self.ctl_env(TERM='xterm', NO_COLOR='1'))
+        self.assertEqual(status, 0, output)
+        self.assert_no_escapes(output)
+        self.assertIn(job, output)
+        status, output = self.run_in_pty(['monitor', '--once'], self.ctl_env(TERM='dumb'))
+        self.assertEqual(status, 0, output)
+        self.assert_no_escapes(output)
+        self.ctl('cancel', job)
+
     def test_cancel_all_asks_on_terminal(self):
         jobs = [self.create_job('ask-%d' % i) for i in range(2)]
         status, output = self.run_in_pty(['cancel-all'], self.ctl_env(TERM='xterm'),
