@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
@@ -54,6 +55,16 @@ bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv)
       return BARGECTL_EXIT_OK;
     }
 
+  /* Titles and "no jobs" are for people; scripts read the bare lines. */
+  if (isatty (STDOUT_FILENO))
+    {
+      g_autofree char *header = bargectl_job_list_header ();
+
+      if (jobs->len == 0)
+        g_printerr ("%s\n", _("No jobs."));
+      else
+        g_print ("%s\n", header);
+    }
   for (guint i = 0; i < jobs->len; i++)
     {
       g_autofree char *line = bargectl_job_list_line (g_ptr_array_index (jobs, i));

@@ -93,11 +93,47 @@ bargectl_job_list_line (BargeJob *job)
   guint64 files_total = progress ? barge_progress_get_files_total (progress) : 0;
   g_autofree char *name = bargectl_terminal_sanitize (barge_job_get_display_name (job));
 
-  return g_strdup_printf ("%s  %-15s  %-10s  %19s  %5" G_GUINT64_FORMAT "/%-5" G_GUINT64_FORMAT "  %s",
+  g_autofree char *files = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                                            files_done, files_total);
+
+  return g_strdup_printf ("%s  %-15s  %-10s  %19s  %11s  %s",
                           barge_job_get_id (job),
                           barge_job_state_to_string (barge_job_get_state (job)),
                           barge_job_priority_to_string (barge_job_get_priority (job)),
-                          bytes, files_done, files_total, name);
+                          bytes, files, name);
+}
+
+/* @text padded with spaces to @columns display columns (on the left when
+ * @right), for headers whose translations have other lengths. */
+static void
+append_padded (GString *out, const char *text, int columns, gboolean right)
+{
+  int padding = MAX (columns - bargectl_terminal_text_width (text), 0);
+
+  if (right)
+    g_string_append_printf (out, "%*s%s", padding, "", text);
+  else
+    g_string_append_printf (out, "%s%*s", text, padding, "");
+}
+
+char *
+bargectl_job_list_header (void)
+{
+  GString *out = g_string_new (NULL);
+
+  /* The widths of bargectl_job_list_line()'s columns. */
+  append_padded (out, _("ID"), 36, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("STATE"), 15, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("PRIORITY"), 10, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("BYTES"), 19, TRUE);
+  g_string_append (out, "  ");
+  append_padded (out, _("FILES"), 11, TRUE);
+  g_string_append (out, "  ");
+  g_string_append (out, _("NAME"));
+  return g_string_free (out, FALSE);
 }
 
 static gboolean

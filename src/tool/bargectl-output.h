@@ -24,6 +24,8 @@ char *bargectl_format_byte_progress (BargeProgress *progress);
 
 /* One line for `list`: id, state, priority, bytes, files, display name. */
 char *bargectl_job_list_line (BargeJob *job);
+/* The column titles of those lines, for people (not for scripts). */
+char *bargectl_job_list_header (void);
 
 /* One line for `files`: number, complete or not, bytes, URL, local path. */
 char *bargectl_file_list_line (BargeFile *file, guint index);

@@ -85,6 +85,19 @@ class TestTerminal(DaemonTestCase):
         self.assertIn('bar-view', output)
         self.ctl('cancel', job)
 
+    def test_list_on_terminal(self):
+        status, output = self.run_in_pty(['list'], self.ctl_env(TERM='xterm'))
+        self.assertEqual(status, 0, output)
+        self.assertIn('No jobs.', output)
+        job = self.create_job('titled')
+        status, output = self.run_in_pty(['list'], self.ctl_env(TERM='xterm'))
+        lines = output.splitlines()
+        self.assertRegex(lines[0], r'^ID +STATE +PRIORITY +BYTES +FILES  NAME$')
+        self.assertRegex(lines[1], r'^%s +suspended +normal .* 0/0  titled$' % job)
+        # Without a terminal: the bare lines, for scripts.
+        self.assertEqual(self.ctl('list').stdout.splitlines()[0].split()[0], job)
+        self.ctl('cancel', job)
+
     def test_monitor_no_color_on_terminal(self):
         job = self.create_job('plain-view')
         status, output = self.run_in_pty(['monitor', '--once'],
