@@ -189,3 +189,18 @@ bargectl_report_connect_error (const GError *error)
               bargectl_client_bus_description (), message);
   return BARGECTL_EXIT_UNREACHABLE;
 }
+
+const char *
+bargectl_client_message_locale (void)
+{
+  /* The user's first language as gettext picks it (LANGUAGE, then LC_ALL,
+   * LC_MESSAGES, LANG), read from the environment rather than setlocale():
+   * the daemon may have a translation for a locale this machine never
+   * generated. */
+  const char *locale = g_get_language_names ()[0];
+
+  if (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX") ||
+      g_str_has_prefix (locale, "C."))
+    return "";
+  return locale;
+}

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The service's well-known name, for watching it come and go. */
+#define BARGECTL_BUS_NAME "org.freedesktop.Barge1"
+
 /* --session / --system, accepted before and after the command. */
 const GOptionEntry *bargectl_client_option_entries (void);
 gboolean bargectl_client_check_options (GError **error);
@@ -15,6 +18,10 @@ BargeClient *bargectl_client_connect (GError **error);
 const char *bargectl_client_bus_description (void);
 
 BargeJob *bargectl_client_get_job (BargeClient *client, const char *id, GError **error);
+
+/* The caller's message locale for GetErrorDescription(), "" for the
+ * daemon's own (untranslated) text. */
+const char *bargectl_client_message_locale (void);
 
 int bargectl_exit_code_for_error (const GError *error);
 char *bargectl_error_message (const GError *error);

@@ -3,33 +3,30 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
 #include "bargectl-client.h"
-#include "bargectl-download.h"
+#include "bargectl-output.h"
+#include "bargectl-wait.h"
 
 /* `download URL… DEST`: the synchronous one-shot of Start-BitsTransfer.
  * This file turns the arguments into a running job; the waiting is in
- * bargectl-download-wait.c. */
+ * bargectl-wait.c, shared with `upload`. */
 
 static char *opt_display_name;
 static char *opt_priority;
-static int opt_timeout;
-static gboolean opt_no_complete;
-static gboolean opt_keep_on_error;
+static char *opt_cost_policy;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
     N_("The name of the job (default: the first file name)"), N_("NAME") },
   { "priority", 0, 0, G_OPTION_ARG_STRING, &opt_priority,
     N_("foreground (the default here: you are waiting), high, normal or low"), N_("P") },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
-    N_("Stop waiting after SECONDS and leave the job running (exit status 4)"), N_("SECONDS") },
-  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete,
-    N_("Do not complete the job: the files stay hidden until “bargectl complete JOB”"), NULL },
-  { "keep-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_keep_on_error,
-    N_("Keep a failed job for inspection instead of cancelling it"), NULL },
+  { "cost-policy", 0, 0, G_OPTION_ARG_STRING, &opt_cost_policy,
+    N_("any (the default) or unmetered: transfer only on networks that are not metered"),
+    N_("POLICY") },
   { NULL }
 };
 
@@ -105,34 +102,20 @@ default_display_name (GPtrArray *paths)
                           first, paths->len - 1);
 }
 
-/* Creates the job, adds every file at once and resumes it. A job that
- * cannot be started is cancelled, so a failed start leaves nothing. */
-static BargeJob *
-start_job (BargeClient *client, char **urls, GPtrArray *paths, GError **error)
+static void
+print_summary (BargeJob *job, guint64 bytes, double seconds, gpointer user_data)
 {
-  g_autofree char *name = opt_display_name ? g_strdup (opt_display_name) : default_display_name (paths);
-  g_autoptr(BargeJob) job = NULL;
-  GVariantBuilder options;
+  const char *destination = user_data;
+  BargeProgress *progress = barge_job_get_progress (job);
+  guint64 files = progress ? barge_progress_get_files_total (progress) : 0;
+  g_autofree char *size = bargectl_format_size (bytes);
+  g_autofree char *duration = bargectl_format_duration (seconds);
+  g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
 
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&options, "{sv}", "priority",
-                         g_variant_new_string (opt_priority ? opt_priority : "foreground"));
-  g_variant_builder_add (&options, "{sv}", "description",
-                         g_variant_new_string (_("Started by “bargectl download”")));
-  job = barge_client_create_job_sync (client, name, BARGE_JOB_TYPE_DOWNLOAD,
-                                      g_variant_builder_end (&options), NULL, error);
-  if (job == NULL)
-    return NULL;
-
-  g_ptr_array_add (paths, NULL);
-  if (!barge_job_add_files_sync (job, (const char * const *) urls,
-                                 (const char * const *) paths->pdata, NULL, error) ||
-      !barge_job_resume_sync (job, NULL, error))
-    {
-      barge_job_cancel_sync (job, NULL, NULL);
-      return NULL;
-    }
-  return g_steal_pointer (&job);
+  /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" PRIu64 " file (%s) to %s in %s (%s/s)\n",
+                        "Downloaded %" PRIu64 " files (%s) to %s in %s (%s/s)\n", files),
+           files, size, destination, duration, rate);
 }
 
 int
@@ -144,18 +127,25 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
   BargeJobPriority priority;
-  BargectlWaitOptions options = { 0 };
+  BargectlWaitOptions options;
+  GVariantBuilder create_options;
   guint n_urls;
 
+  g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
   if (argc < 3)
     return bargectl_usage_error (command, _("Expected at least one URL and a destination"));
-  if (opt_timeout < 0)
-    return bargectl_usage_error (command, _("The timeout cannot be negative"));
+  if (!bargectl_wait_options_init (&options, &error))
+    return bargectl_usage_error (command, "%s", error->message);
   if (opt_priority != NULL && !barge_job_priority_from_string (opt_priority, &priority))
     return bargectl_usage_error (command, _("Unknown priority “%s”"), opt_priority);
+  if (opt_cost_policy != NULL && !g_str_equal (opt_cost_policy, "any") &&
+      !g_str_equal (opt_cost_policy, "unmetered"))
+    return bargectl_usage_error (command, _("Unknown cost policy “%s”; use any or unmetered"),
+                                 opt_cost_policy);
 
   n_urls = (guint) argc - 2;
   urls = g_new0 (char *, n_urls + 1);
@@ -163,17 +153,32 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
     urls[i] = g_strdup (argv[i + 1]);
   if (!resolve_destinations (urls, n_urls, argv[argc - 1], paths, &error))
     return bargectl_usage_error (command, "%s", error->message);
+  name = opt_display_name ? g_strdup (opt_display_name) : default_display_name (paths);
+  g_ptr_array_add (paths, NULL);
+
+  g_variant_builder_init (&create_options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&create_options, "{sv}", "priority",
+                         g_variant_new_string (opt_priority ? opt_priority : "foreground"));
+  g_variant_builder_add (&create_options, "{sv}", "description",
+                         g_variant_new_string (_("Started by “bargectl download”")));
+  if (opt_cost_policy != NULL)
+    g_variant_builder_add (&create_options, "{sv}", "cost-policy",
+                           g_variant_new_string (opt_cost_policy));
 
   client = bargectl_client_connect (&error);
   if (client == NULL)
-    return bargectl_report_connect_error (error);
-  job = start_job (client, urls, paths, &error);
+    {
+      g_variant_builder_clear (&create_options);
+      return bargectl_report_connect_error (error);
+    }
+  job = bargectl_wait_start_job (client, name, BARGE_JOB_TYPE_DOWNLOAD,
+                                 g_variant_builder_end (&create_options),
+                                 (const char * const *) urls, (const char * const *) paths->pdata,
+                                 &options, &error);
   if (job == NULL)
     return bargectl_report_error (error);
 
-  options.timeout_seconds = (guint) opt_timeout;
-  options.complete = !opt_no_complete;
-  options.keep_on_error = opt_keep_on_error;
-  options.destination = argv[argc - 1];
-  return bargectl_download_wait (client, job, &options);
+  options.print_summary = print_summary;
+  options.user_data = argv[argc - 1];
+  return bargectl_wait_for_job (client, job, &options);
 }

@@ -5,10 +5,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
 #include "bargectl-client.h"
+#include "bargectl-output.h"
 
 /* Commands that change one job: create, add, resume, suspend, cancel,
  * complete. They print nothing on success except what a script needs. */
@@ -16,20 +18,37 @@
 static char *opt_description;
 static char *opt_priority;
 static char *opt_type;
+static char *opt_cost_policy;
+static char *opt_upload_protocol;
+static gboolean opt_json;
 static char *opt_list;
+
+static gboolean
+check_choice (const char *value, const char * const *choices)
+{
+  return value == NULL || g_strv_contains (choices, value);
+}
 
 int
 bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
 {
   static const GOptionEntry entries[] = {
+    { "type", 0, 0, G_OPTION_ARG_STRING, &opt_type,
+      N_("download (the default), upload or upload-reply"), N_("TYPE") },
     { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description,
       N_("A longer description of the job"), N_("TEXT") },
     { "priority", 0, 0, G_OPTION_ARG_STRING, &opt_priority,
       N_("foreground, high, normal (the default) or low"), N_("P") },
-    { "type", 0, 0, G_OPTION_ARG_STRING, &opt_type,
-      N_("The job type (only “download” for now)"), N_("TYPE") },
+    { "cost-policy", 0, 0, G_OPTION_ARG_STRING, &opt_cost_policy,
+      N_("any (the default) or unmetered: transfer only on networks that are not metered"),
+      N_("POLICY") },
+    { "upload-protocol", 0, 0, G_OPTION_ARG_STRING, &opt_upload_protocol,
+      N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
     { NULL }
   };
+  static const char * const cost_policies[] = { "any", "unmetered", NULL };
+  static const char * const upload_protocols[] = { "bits", "tus", "put", NULL };
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
@@ -46,21 +65,49 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("Unknown job type “%s”"), opt_type);
   if (opt_priority != NULL && !barge_job_priority_from_string (opt_priority, &priority))
     return bargectl_usage_error (command, _("Unknown priority “%s”"), opt_priority);
+  if (!check_choice (opt_cost_policy, cost_policies))
+    return bargectl_usage_error (command, _("Unknown cost policy “%s”; use any or unmetered"),
+                                 opt_cost_policy);
+  if (!check_choice (opt_upload_protocol, upload_protocols))
+    return bargectl_usage_error (command, _("Unknown upload protocol “%s”; use bits, tus or put"),
+                                 opt_upload_protocol);
+  if (type == BARGE_JOB_TYPE_DOWNLOAD && opt_upload_protocol != NULL)
+    return bargectl_usage_error (command, _("--upload-protocol is only for upload jobs"));
+  if (type != BARGE_JOB_TYPE_DOWNLOAD && opt_upload_protocol == NULL)
+    return bargectl_usage_error (command, _("An upload job needs --upload-protocol (bits, tus or put)"));
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   if (opt_description != NULL)
     g_variant_builder_add (&options, "{sv}", "description", g_variant_new_string (opt_description));
   if (opt_priority != NULL)
     g_variant_builder_add (&options, "{sv}", "priority", g_variant_new_string (opt_priority));
+  if (opt_cost_policy != NULL)
+    g_variant_builder_add (&options, "{sv}", "cost-policy", g_variant_new_string (opt_cost_policy));
+  if (opt_upload_protocol != NULL)
+    g_variant_builder_add (&options, "{sv}", "upload-protocol",
+                           g_variant_new_string (opt_upload_protocol));
 
   client = bargectl_client_connect (&error);
   if (client == NULL)
-    return bargectl_report_connect_error (error);
+    {
+      g_variant_builder_clear (&options);
+      return bargectl_report_connect_error (error);
+    }
   job = barge_client_create_job_sync (client, argv[1], type, g_variant_builder_end (&options),
                                       NULL, &error);
   if (job == NULL)
     return bargectl_report_error (error);
-  g_print ("%s\n", barge_job_get_id (job));
+  if (opt_json)
+    {
+      g_autoptr(BargectlJson) json = bargectl_json_new ();
+      g_autofree char *text = NULL;
+
+      bargectl_json_add_job (json, job, TRUE);
+      text = bargectl_json_free_to_string (g_steal_pointer (&json));
+      g_print ("%s", text);
+    }
+  else
+    g_print ("%s\n", barge_job_get_id (job));
   return BARGECTL_EXIT_OK;
 }
 
@@ -231,4 +278,118 @@ int
 bargectl_cmd_complete (const BargectlCommand *command, int argc, char **argv)
 {
   return run_job_action (command, argc, argv, barge_job_complete_sync);
+}
+
+/* BITS TakeOwnership: the job's credentials and notify command line stay
+ * with the old owner, so the service drops them; say so. */
+int
+bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char **argv)
+{
+  int status = run_job_action (command, argc, argv, barge_job_take_ownership_sync);
+
+  if (status == BARGECTL_EXIT_OK)
+    g_printerr (_("The job is yours now; its credentials and notify command line were removed.\n"));
+  return status;
+}
+
+static gboolean opt_yes;
+static gboolean opt_all_users;
+
+/* Asks on the terminal; anything but an explicit yes is no. */
+static gboolean
+confirm (const char *question)
+{
+  char answer[64] = { 0 };
+  g_autofree char *trimmed = NULL;
+
+  g_printerr ("%s ", question);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+  trimmed = g_strstrip (g_strdup (answer));
+  /* TRANSLATORS: the first letter of "yes" in the [y/N] question */
+  return *trimmed != '\0' && g_unichar_tolower (g_utf8_get_char_validated (trimmed, -1)) ==
+                               g_utf8_get_char (C_("answer", "y"));
+}
+
+/* BITS `bitsadmin /reset`: cancel every job of the caller (or of everybody,
+ * with authorization), so that leaked jobs can be cleaned up in one go. */
+int
+bargectl_cmd_cancel_all (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes,
+      N_("Do not ask; needed when standard input is not a terminal"), NULL },
+    { "all-users", 0, 0, G_OPTION_ARG_NONE, &opt_all_users,
+      N_("Cancel the jobs of every user (needs authorization)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint failed = 0;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 1)
+    return bargectl_usage_error (command, _("Unexpected argument “%s”"), argv[1]);
+  if (!opt_yes && !isatty (STDIN_FILENO))
+    return bargectl_usage_error (command, _("Standard input is not a terminal, so nobody can "
+                                            "confirm; give --yes to cancel without asking"));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  jobs = barge_client_list_jobs_sync (client, opt_all_users, NULL, &error);
+  if (jobs == NULL)
+    return bargectl_report_error (error);
+  if (jobs->len == 0)
+    {
+      g_printerr (_("There are no jobs to cancel.\n"));
+      return BARGECTL_EXIT_OK;
+    }
+  if (!opt_yes)
+    {
+      g_autofree char *question = NULL;
+
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          g_autofree char *line = bargectl_job_list_line (g_ptr_array_index (jobs, i));
+          g_printerr ("  %s\n", line);
+        }
+      question = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancel this job and delete its temporary files? [y/N]",
+                                               "Cancel these %u jobs and delete their temporary files? [y/N]",
+                                               jobs->len),
+                                  jobs->len);
+      if (!confirm (question))
+        {
+          g_printerr (_("Nothing was cancelled.\n"));
+          return BARGECTL_EXIT_FAILURE;
+        }
+    }
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargeJob *job = g_ptr_array_index (jobs, i);
+      g_autoptr(GError) job_error = NULL;
+
+      if (barge_job_cancel_sync (job, NULL, &job_error))
+        {
+          /* TRANSLATORS: %s is a job id */
+          g_print (_("Cancelled %s\n"), barge_job_get_id (job));
+          continue;
+        }
+      /* A job that ended meanwhile is not a failure of ours. */
+      if (g_error_matches (job_error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND) ||
+          barge_job_state_is_final (barge_job_get_state (job)))
+        continue;
+      {
+        g_autofree char *message = bargectl_error_message (job_error);
+
+        /* TRANSLATORS: a job id, then why it could not be cancelled */
+        g_printerr (_("bargectl: cannot cancel %s: %s\n"), barge_job_get_id (job), message);
+        failed++;
+      }
+    }
+  return failed == 0 ? BARGECTL_EXIT_OK : BARGECTL_EXIT_FAILURE;
 }

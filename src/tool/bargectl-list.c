@@ -3,13 +3,14 @@
 
 #include "config.h"
 
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
 #include "bargectl-client.h"
 #include "bargectl-output.h"
 
-/* Read-only views: list and info. */
+/* Read-only views: list, info and files. */
 
 static gboolean opt_json;
 static gboolean opt_all_users;
@@ -54,6 +55,16 @@ bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv)
       return BARGECTL_EXIT_OK;
     }
 
+  /* Titles and "no jobs" are for people; scripts read the bare lines. */
+  if (isatty (STDOUT_FILENO))
+    {
+      g_autofree char *header = bargectl_job_list_header ();
+
+      if (jobs->len == 0)
+        g_printerr ("%s\n", _("No jobs."));
+      else
+        g_print ("%s\n", header);
+    }
   for (guint i = 0; i < jobs->len; i++)
     {
       g_autofree char *line = bargectl_job_list_line (g_ptr_array_index (jobs, i));
@@ -97,5 +108,49 @@ bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv)
   else
     text = bargectl_job_describe (job);
   g_print ("%s", text);
+  return BARGECTL_EXIT_OK;
+}
+
+int
+bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv)
+{
+  static const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(BargeJob) job = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!bargectl_option_context_parse (context, command, &argc, &argv))
+    return BARGECTL_EXIT_USAGE;
+  if (argc != 2)
+    return bargectl_usage_error (command, _("Expected one job id"));
+
+  client = bargectl_client_connect (&error);
+  if (client == NULL)
+    return bargectl_report_connect_error (error);
+  job = bargectl_client_get_job (client, argv[1], &error);
+  if (job == NULL)
+    return bargectl_report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(BargectlJson) json = bargectl_json_new ();
+      g_autofree char *text = NULL;
+
+      bargectl_json_add_files (json, job);
+      text = bargectl_json_free_to_string (g_steal_pointer (&json));
+      g_print ("%s", text);
+      return BARGECTL_EXIT_OK;
+    }
+  files = barge_job_get_files (job);
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      g_autofree char *line = bargectl_file_list_line (g_ptr_array_index (files, i), i + 1);
+      g_print ("%s\n", line);
+    }
   return BARGECTL_EXIT_OK;
 }

@@ -35,17 +35,23 @@ typedef struct {
   GPtrArray *rows;
   gboolean ansi;
   gboolean clear_screen;
-  int drawn_lines;
+  gboolean keys;       /* q quits: stdin is a terminal in key mode */
+  gboolean service_gone;
+  gboolean all_users;
   guint redraw_id;
   guint tick_id;
   guint resize_id;
   guint sigint_id;
   guint sigterm_id;
+  guint sighup_id;
+  guint key_id;
+  guint name_watch_id;
   gulong added_id;
   gulong removed_id;
 } Monitor;
 
 static gboolean opt_once;
+static gboolean opt_all_users;
 
 static void
 monitor_row_free (MonitorRow *row)
@@ -103,6 +109,8 @@ monitor_row_render (MonitorRow *row, int width)
   BargectlProgressView view = {
     .label = label,
     .state = state,
+    .hold = (state == BARGE_JOB_STATE_QUEUED || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+              ? barge_job_get_hold_reason (job) : BARGE_HOLD_REASON_NONE,
     .progress = barge_job_get_progress (job),
     .rate = bargectl_rate_get (&row->rate, g_get_monotonic_time ()),
     .note = (state == BARGE_JOB_STATE_ERROR || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
@@ -113,46 +121,62 @@ monitor_row_render (MonitorRow *row, int width)
   return bargectl_progress_render (&view, width);
 }
 
-static void
-monitor_draw (Monitor *monitor, gboolean in_place)
+/* The rows that fit in @max_rows lines, each ending with @eol. */
+static int
+monitor_append_rows (Monitor *monitor, GString *out, int width, guint max_rows, const char *eol)
 {
-  int width = bargectl_terminal_get_width (STDOUT_FILENO);
-  int height = bargectl_terminal_get_height (STDOUT_FILENO);
-  /* Moving up cannot pass the top of the screen: keep the view shorter. */
-  guint max_rows = (guint) MAX (height - 2, 1);
-  GString *out = g_string_new (NULL);
   int lines = 0;
-
-  if (in_place && monitor->clear_screen)
-    g_string_append (out, "\033[H\033[2J");
-  else if (in_place && monitor->drawn_lines > 0)
-    g_string_append_printf (out, "\r\033[%dA\033[J", monitor->drawn_lines);
-  monitor->clear_screen = FALSE;
 
   for (guint i = 0; i < monitor->rows->len && i < max_rows; i++)
     {
       g_autofree char *line = monitor_row_render (g_ptr_array_index (monitor->rows, i), width);
 
-      g_string_append_printf (out, "%s\n", line);
+      g_string_append_printf (out, "%s%s", line, eol);
       lines++;
     }
   if (monitor->rows->len > max_rows)
     {
       g_string_append_printf (out, _("… and %u more"), monitor->rows->len - max_rows);
-      g_string_append_c (out, '\n');
+      g_string_append (out, eol);
       lines++;
     }
+  return lines;
+}
+
+/* The live view, on the alternate screen: drawn from the top-left corner
+ * every time, each line cleared to its end, so a resize or a shorter list
+ * leaves nothing behind. */
+static void
+monitor_draw (Monitor *monitor)
+{
+  int width = bargectl_terminal_get_width (STDOUT_FILENO);
+  int height = bargectl_terminal_get_height (STDOUT_FILENO);
+  /* A header line, and the last line left empty so the screen never scrolls. */
+  guint max_rows = (guint) MAX (height - 3, 1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *header = NULL;
+  g_autofree char *header_line = NULL;
+  g_autofree char *header_fit = NULL;
+
+  g_string_append (out, monitor->clear_screen ? "\033[H\033[2J" : "\033[H");
+  monitor->clear_screen = FALSE;
+  header = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Barge: %u job", "Barge: %u jobs",
+                                         monitor->rows->len),
+                            monitor->rows->len);
+  header_line = g_strconcat (header, "    ",
+                             monitor->service_gone ? _("the service is not running") : "",
+                             monitor->service_gone ? "    " : "",
+                             monitor->keys ? _("q or Ctrl-C quits") : _("Ctrl-C quits"), NULL);
+  header_fit = bargectl_terminal_fit (header_line, MAX (width - 1, 1));
+  g_string_append_printf (out, "\033[1m%s\033[m\033[K\n", header_fit);
   if (monitor->rows->len == 0)
-    {
-      g_string_append_printf (out, "%s\n", in_place ? _("No jobs. Waiting for new ones; Ctrl-C quits.")
-                                                    : _("No jobs."));
-      lines++;
-    }
+    g_string_append_printf (out, "%s\033[K\n", _("No jobs. Waiting for new ones."));
+  else
+    monitor_append_rows (monitor, out, width, max_rows, "\033[K\n");
+  g_string_append (out, "\033[J");
   /* g_print, not fputs: it converts to the locale's character set. */
   g_print ("%s", out->str);
   fflush (stdout);
-  g_string_free (out, TRUE);
-  monitor->drawn_lines = lines;
 }
 
 static gboolean
@@ -161,7 +185,7 @@ on_redraw_idle (gpointer user_data)
   Monitor *monitor = user_data;
 
   monitor->redraw_id = 0;
-  monitor_draw (monitor, TRUE);
+  monitor_draw (monitor);
   return G_SOURCE_REMOVE;
 }
 
@@ -224,13 +248,21 @@ on_job_added (BargeClient *client, BargeJob *job, gpointer user_data)
   Monitor *monitor = user_data;
   MonitorRow *row;
 
-  if (!job_is_mine (job))
+  if (!monitor->all_users && !job_is_mine (job))
     return;
   row = monitor_add_job (monitor, job);
   if (monitor->ansi)
     monitor_queue_redraw (monitor);
   else
     monitor_print_event (row);
+}
+
+static gboolean
+is_final_state (const char *state)
+{
+  BargeJobState value;
+
+  return state != NULL && barge_job_state_from_string (state, &value) && barge_job_state_is_final (value);
 }
 
 static void
@@ -241,14 +273,49 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 
   if (monitor_find_row (monitor, job, &index) == NULL)
     return;
-  if (!monitor->ansi)
+  /* A job that vanishes in a state that is not final went with the
+   * service: it is not "removed", it comes back when the service does. */
+  if (!monitor->ansi && is_final_state (final_state))
     {
       /* TRANSLATORS: a job id, then the state it ended in */
-      g_print (_("%s removed (%s)\n"), barge_job_get_id (job),
-               final_state != NULL && *final_state != '\0' ? final_state : _("unknown"));
+      g_print (_("%s removed (%s)\n"), barge_job_get_id (job), final_state);
       fflush (stdout);
     }
   g_ptr_array_remove_index (monitor->rows, index);
+  monitor_queue_redraw (monitor);
+}
+
+static void
+on_service_appeared (GDBusConnection *connection, const char *name, const char *owner,
+                     gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  if (!monitor->service_gone)
+    return;
+  monitor->service_gone = FALSE;
+  if (!monitor->ansi)
+    {
+      g_print ("%s\n", _("The Barge service is back."));
+      fflush (stdout);
+    }
+  monitor_queue_redraw (monitor);
+}
+
+static void
+on_service_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  /* The first call comes at once when the service is not running yet. */
+  if (monitor->service_gone)
+    return;
+  monitor->service_gone = TRUE;
+  if (!monitor->ansi)
+    {
+      g_print ("%s\n", _("The Barge service stopped; its jobs come back when it starts again."));
+      fflush (stdout);
+    }
   monitor_queue_redraw (monitor);
 }
 
@@ -264,8 +331,7 @@ on_resize (gpointer user_data)
 {
   Monitor *monitor = user_data;
 
-  /* Old lines may have been re-wrapped by the terminal, so counting them
-   * is no longer reliable: start again from a clean screen. */
+  /* The terminal may have re-wrapped what is on screen: start clean. */
   monitor->clear_screen = TRUE;
   monitor_queue_redraw (monitor);
   return G_SOURCE_CONTINUE;
@@ -288,7 +354,7 @@ monitor_load_jobs (Monitor *monitor)
 
   /* A round trip, unlike barge_client_get_jobs(): it proves the service is
    * there and gives the daemon's own idea of "the caller's jobs". */
-  jobs = barge_client_list_jobs_sync (monitor->client, FALSE, NULL, &error);
+  jobs = barge_client_list_jobs_sync (monitor->client, monitor->all_users, NULL, &error);
   if (jobs == NULL)
     return bargectl_report_error (error);
   for (guint i = 0; i < jobs->len; i++)
@@ -301,11 +367,37 @@ monitor_print_once (Monitor *monitor)
 {
   if (monitor->ansi)
     {
-      monitor_draw (monitor, FALSE);
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      if (monitor->rows->len == 0)
+        g_string_append_printf (out, "%s\n", _("No jobs."));
+      else
+        monitor_append_rows (monitor, out, bargectl_terminal_get_width (STDOUT_FILENO),
+                             G_MAXUINT, "\n");
+      g_print ("%s", out->str);
+      fflush (stdout);
       return;
     }
   for (guint i = 0; i < monitor->rows->len; i++)
     monitor_print_event (g_ptr_array_index (monitor->rows, i));
+}
+
+static gboolean
+on_key (int fd, GIOCondition condition, gpointer user_data)
+{
+  Monitor *monitor = user_data;
+  char keys[64];
+  ssize_t n = read (fd, keys, sizeof keys);
+
+  if (n <= 0)
+    {
+      /* The terminal went away: nothing more to read, Ctrl-C still works. */
+      monitor->key_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (memchr (keys, 'q', (size_t) n) != NULL || memchr (keys, 'Q', (size_t) n) != NULL)
+    g_main_loop_quit (monitor->loop);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -316,14 +408,25 @@ monitor_run (Monitor *monitor)
                                         G_CALLBACK (on_job_added), monitor);
   monitor->removed_id = g_signal_connect (monitor->client, "job-removed",
                                           G_CALLBACK (on_job_removed), monitor);
+  monitor->name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (monitor->client),
+                                                           BARGECTL_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                           on_service_appeared, on_service_vanished,
+                                                           monitor, NULL);
   monitor->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, monitor);
   monitor->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, monitor);
+  monitor->sighup_id = g_unix_signal_add (SIGHUP, on_quit_signal, monitor);
   if (monitor->ansi)
     {
+      monitor->keys = bargectl_terminal_keys_begin (STDIN_FILENO);
+      if (monitor->keys)
+        monitor->key_id = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, monitor);
       monitor->tick_id = g_timeout_add_seconds (1, on_tick, monitor);
       monitor->resize_id = bargectl_terminal_watch_resize (on_resize, monitor);
-      fputs ("\033[?25l", stdout);
-      monitor_draw (monitor, TRUE);
+      /* The alternate screen, without a cursor: the shell's screen comes
+       * back untouched when the monitor ends. */
+      fputs ("\033[?1049h\033[?25l", stdout);
+      monitor->clear_screen = TRUE;
+      monitor_draw (monitor);
     }
   else
     monitor_print_once (monitor);
@@ -332,13 +435,17 @@ monitor_run (Monitor *monitor)
 
   if (monitor->ansi)
     {
-      fputs ("\033[?25h", stdout);
+      fputs ("\033[?25h\033[?1049l", stdout);
       fflush (stdout);
+      bargectl_terminal_keys_end ();
     }
   g_clear_signal_handler (&monitor->added_id, monitor->client);
   g_clear_signal_handler (&monitor->removed_id, monitor->client);
+  g_clear_handle_id (&monitor->name_watch_id, g_bus_unwatch_name);
   g_clear_handle_id (&monitor->sigint_id, g_source_remove);
   g_clear_handle_id (&monitor->sigterm_id, g_source_remove);
+  g_clear_handle_id (&monitor->sighup_id, g_source_remove);
+  g_clear_handle_id (&monitor->key_id, g_source_remove);
   g_clear_handle_id (&monitor->tick_id, g_source_remove);
   g_clear_handle_id (&monitor->redraw_id, g_source_remove);
   bargectl_terminal_unwatch_resize (monitor->resize_id);
@@ -350,6 +457,8 @@ bargectl_cmd_monitor (const BargectlCommand *command, int argc, char **argv)
 {
   static const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Print the current view and exit"), NULL },
+    { "all-users", 0, 0, G_OPTION_ARG_NONE, &opt_all_users,
+      N_("Show the jobs of every user (needs authorization)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
@@ -366,6 +475,7 @@ bargectl_cmd_monitor (const BargectlCommand *command, int argc, char **argv)
   if (monitor.client == NULL)
     return bargectl_report_connect_error (error);
   monitor.ansi = bargectl_terminal_use_ansi (STDOUT_FILENO);
+  monitor.all_users = opt_all_users;
   monitor.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) monitor_row_free);
 
   status = monitor_load_jobs (&monitor);

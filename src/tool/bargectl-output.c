@@ -93,11 +93,47 @@ bargectl_job_list_line (BargeJob *job)
   guint64 files_total = progress ? barge_progress_get_files_total (progress) : 0;
   g_autofree char *name = bargectl_terminal_sanitize (barge_job_get_display_name (job));
 
-  return g_strdup_printf ("%s  %-15s  %-10s  %19s  %5" G_GUINT64_FORMAT "/%-5" G_GUINT64_FORMAT "  %s",
+  g_autofree char *files = g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                                            files_done, files_total);
+
+  return g_strdup_printf ("%s  %-15s  %-10s  %19s  %11s  %s",
                           barge_job_get_id (job),
                           barge_job_state_to_string (barge_job_get_state (job)),
                           barge_job_priority_to_string (barge_job_get_priority (job)),
-                          bytes, files_done, files_total, name);
+                          bytes, files, name);
+}
+
+/* @text padded with spaces to @columns display columns (on the left when
+ * @right), for headers whose translations have other lengths. */
+static void
+append_padded (GString *out, const char *text, int columns, gboolean right)
+{
+  int padding = MAX (columns - bargectl_terminal_text_width (text), 0);
+
+  if (right)
+    g_string_append_printf (out, "%*s%s", padding, "", text);
+  else
+    g_string_append_printf (out, "%s%*s", text, padding, "");
+}
+
+char *
+bargectl_job_list_header (void)
+{
+  GString *out = g_string_new (NULL);
+
+  /* The widths of bargectl_job_list_line()'s columns. */
+  append_padded (out, _("ID"), 36, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("STATE"), 15, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("PRIORITY"), 10, FALSE);
+  g_string_append (out, "  ");
+  append_padded (out, _("BYTES"), 19, TRUE);
+  g_string_append (out, "  ");
+  append_padded (out, _("FILES"), 11, TRUE);
+  g_string_append (out, "  ");
+  g_string_append (out, _("NAME"));
+  return g_string_free (out, FALSE);
 }
 
 static gboolean
@@ -116,6 +152,36 @@ owner_text (guint uid)
   if (pw == NULL)
     return g_strdup_printf ("%u", uid);
   return g_strdup_printf ("%u (%s)", uid, pw->pw_name);
+}
+
+/* Completed means handed over (BITS BG_FILE_PROGRESS.Completed); before
+ * that, all bytes in the temporary file is "transferred". */
+static const char *
+file_status (BargeFile *file)
+{
+  guint64 total = barge_file_get_bytes_total (file);
+
+  if (barge_file_get_completed (file))
+    return _("complete");
+  if (total != BARGE_SIZE_UNKNOWN && barge_file_get_bytes_transferred (file) == total)
+    return _("transferred");
+  return _("not complete");
+}
+
+char *
+bargectl_file_list_line (BargeFile *file, guint index)
+{
+  g_autofree char *done = bargectl_format_bytes (barge_file_get_bytes_transferred (file));
+  g_autofree char *total = bargectl_format_bytes (barge_file_get_bytes_total (file));
+  g_autofree char *bytes = g_strdup_printf ("%s/%s", done, total);
+  g_autofree char *url = bargectl_terminal_sanitize (barge_file_get_remote_url (file));
+  g_autofree char *path = bargectl_terminal_sanitize (barge_file_get_local_path (file));
+  const char *status = file_status (file);
+  int padding = 12 - bargectl_terminal_text_width (status);
+
+  /* Padding by display width: translated words may hold multi-byte characters. */
+  return g_strdup_printf ("%3u  %s%*s  %19s  %s  %s", index, status, MAX (padding, 0), "",
+                          bytes, url, path);
 }
 
 static void
@@ -143,8 +209,59 @@ describe_files (GString *out, BargeJob *job)
       g_string_append_printf (out, "     %-16s ", _("Progress:"));
       g_string_append_printf (out, _("%s of %s"), done, total);
       g_string_append_printf (out, ", %s\n",
-                              barge_file_get_completed (file) ? _("complete") : _("not complete"));
+                              file_status (file));
     }
+}
+
+char *
+bargectl_format_command_line (const char * const *argv)
+{
+  g_autoptr(GPtrArray) quoted = NULL;
+
+  if (argv == NULL || argv[0] == NULL)
+    return NULL;
+  quoted = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (quoted, g_shell_quote (argv[i]));
+  g_ptr_array_add (quoted, NULL);
+  return g_strjoinv (" ", (char **) quoted->pdata);
+}
+
+/* "1.2 kB/?" for upload-reply jobs; NULL for the others. */
+static char *
+reply_progress_text (BargeJob *job)
+{
+  BargeReplyProgress *reply = barge_job_get_reply_progress (job);
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+
+  if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
+    return NULL;
+  done = bargectl_format_bytes (barge_reply_progress_get_bytes_transferred (reply));
+  total = bargectl_format_bytes (barge_reply_progress_get_bytes_total (reply));
+  return g_strdup_printf ("%s/%s", done, total);
+}
+
+/* "server basic, proxy ntlm"; NULL for none. */
+static char *
+credentials_text (GVariant *credentials)
+{
+  GString *out = NULL;
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  if (credentials == NULL)
+    return NULL;
+  g_variant_iter_init (&iter, credentials);
+  while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+    {
+      if (out == NULL)
+        out = g_string_new (NULL);
+      else
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s %s", target, scheme);
+    }
+  return out != NULL ? g_string_free (out, FALSE) : NULL;
 }
 
 char *
@@ -159,6 +276,14 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *completed = bargectl_format_local_time (barge_job_get_completion_time (job));
   g_autofree char *name = bargectl_terminal_sanitize (barge_job_get_display_name (job));
   g_autofree char *description = bargectl_terminal_sanitize (barge_job_get_description (job));
+  g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
+  g_autofree char *notify_flags = flags != NULL && flags[0] != NULL ? g_strjoinv (",", flags)
+                                                                   : g_strdup (_("none"));
+  g_autofree char *command_line = bargectl_format_command_line (barge_job_get_notify_command_line (job));
+  g_autofree char *notify_command = command_line ? bargectl_terminal_sanitize (command_line) : NULL;
+  g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
+  const char *reply_file = barge_job_get_reply_file_name (job);
+  g_autofree char *reply_bytes = reply_progress_text (job);
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -189,6 +314,23 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Minimum retry delay:"), "%u s", barge_job_get_minimum_retry_delay (job));
   ROW (_("No-progress timeout:"), "%u s", barge_job_get_no_progress_timeout (job));
   ROW (_("Notification interval:"), "%u ms", barge_job_get_minimum_notification_interval (job));
+  ROW (_("Maximum download time:"), "%u s", barge_job_get_maximum_download_time (job));
+  ROW (_("Cost policy:"), "%s", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
+    ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
+  if (barge_job_get_http_status (job) != 0)
+    ROW (_("HTTP status:"), "%u", barge_job_get_http_status (job));
+  ROW (_("Notify flags:"), "%s", notify_flags);
+  if (notify_command != NULL)
+    ROW (_("Notify command line:"), "%s", notify_command);
+  if (barge_job_get_upload_protocol (job) != BARGE_UPLOAD_PROTOCOL_NONE)
+    ROW (_("Upload protocol:"), "%s", barge_upload_protocol_to_string (barge_job_get_upload_protocol (job)));
+  if (reply_file != NULL && *reply_file != '\0')
+    ROW (_("Reply file:"), "%s", reply_file);
+  if (reply_bytes != NULL)
+    ROW (_("Reply:"), "%s", reply_bytes);
+  if (credentials != NULL)
+    ROW (_("Credentials:"), "%s", credentials);
 #undef ROW
   describe_files (out, job);
   return g_string_free (out, FALSE);
@@ -237,27 +379,102 @@ json_add_error (BargectlJson *json, BargeJob *job)
 }
 
 static void
-json_add_files (BargectlJson *json, BargeJob *job)
+json_add_file (BargectlJson *json, BargeFile *file)
+{
+  bargectl_json_begin_object (json);
+  bargectl_json_member_string (json, "url", barge_file_get_remote_url (file));
+  bargectl_json_member_string (json, "local_path", barge_file_get_local_path (file));
+  bargectl_json_member_string (json, "temporary_path", barge_file_get_temporary_path (file));
+  json_member_size (json, "bytes_total", barge_file_get_bytes_total (file));
+  bargectl_json_member_uint (json, "bytes_transferred", barge_file_get_bytes_transferred (file));
+  bargectl_json_member_boolean (json, "completed", barge_file_get_completed (file));
+  bargectl_json_member_boolean (json, "has_restarted", barge_file_get_has_restarted (file));
+  bargectl_json_member_boolean (json, "has_response_changed",
+                                barge_file_get_has_response_changed (file));
+  bargectl_json_end_object (json);
+}
+
+void
+bargectl_json_add_files (BargectlJson *json, BargeJob *job)
 {
   g_autoptr(GPtrArray) files = barge_job_get_files (job);
 
-  bargectl_json_member (json, "files");
   bargectl_json_begin_array (json);
   for (guint i = 0; files != NULL && i < files->len; i++)
-    {
-      BargeFile *file = g_ptr_array_index (files, i);
+    json_add_file (json, g_ptr_array_index (files, i));
+  bargectl_json_end_array (json);
+}
 
-      bargectl_json_begin_object (json);
-      bargectl_json_member_string (json, "url", barge_file_get_remote_url (file));
-      bargectl_json_member_string (json, "local_path", barge_file_get_local_path (file));
-      bargectl_json_member_string (json, "temporary_path", barge_file_get_temporary_path (file));
-      json_member_size (json, "bytes_total", barge_file_get_bytes_total (file));
-      bargectl_json_member_uint (json, "bytes_transferred", barge_file_get_bytes_transferred (file));
-      bargectl_json_member_boolean (json, "completed", barge_file_get_completed (file));
-      bargectl_json_member_boolean (json, "has_restarted", barge_file_get_has_restarted (file));
-      bargectl_json_member_boolean (json, "has_response_changed",
-                                    barge_file_get_has_response_changed (file));
-      bargectl_json_end_object (json);
+static void
+json_add_files (BargectlJson *json, BargeJob *job)
+{
+  bargectl_json_member (json, "files");
+  bargectl_json_add_files (json, job);
+}
+
+static void
+json_add_strv (BargectlJson *json, const char *name, const char * const *strv)
+{
+  bargectl_json_member (json, name);
+  bargectl_json_begin_array (json);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    bargectl_json_string (json, strv[i]);
+  bargectl_json_end_array (json);
+}
+
+static void
+json_add_notify (BargectlJson *json, BargeJob *job)
+{
+  g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
+
+  json_add_strv (json, "notify_flags", (const char * const *) flags);
+  json_add_strv (json, "notify_command_line", barge_job_get_notify_command_line (job));
+}
+
+/* null rather than "" for what does not apply to the job's type. */
+static void
+json_add_upload (BargectlJson *json, BargeJob *job)
+{
+  BargeReplyProgress *reply = barge_job_get_reply_progress (job);
+  const char *file_name = barge_job_get_reply_file_name (job);
+  BargeUploadProtocol protocol = barge_job_get_upload_protocol (job);
+
+  bargectl_json_member_string (json, "upload_protocol", protocol == BARGE_UPLOAD_PROTOCOL_NONE
+                                                           ? NULL
+                                                           : barge_upload_protocol_to_string (protocol));
+  bargectl_json_member_string (json, "reply_file_name",
+                               file_name != NULL && *file_name != '\0' ? file_name : NULL);
+  bargectl_json_member (json, "reply_progress");
+  if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
+    {
+      bargectl_json_null (json);
+      return;
+    }
+  bargectl_json_begin_object (json);
+  json_member_size (json, "bytes_total", barge_reply_progress_get_bytes_total (reply));
+  bargectl_json_member_uint (json, "bytes_transferred", barge_reply_progress_get_bytes_transferred (reply));
+  bargectl_json_end_object (json);
+}
+
+static void
+json_add_credentials (BargectlJson *json, BargeJob *job)
+{
+  GVariant *credentials = barge_job_get_credentials (job);
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  bargectl_json_member (json, "credentials");
+  bargectl_json_begin_array (json);
+  if (credentials != NULL)
+    {
+      g_variant_iter_init (&iter, credentials);
+      while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+        {
+          bargectl_json_begin_object (json);
+          bargectl_json_member_string (json, "target", target);
+          bargectl_json_member_string (json, "scheme", scheme);
+          bargectl_json_end_object (json);
+        }
     }
   bargectl_json_end_array (json);
 }
@@ -294,6 +511,15 @@ bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files)
   bargectl_json_member_uint (json, "no_progress_timeout", barge_job_get_no_progress_timeout (job));
   bargectl_json_member_uint (json, "minimum_notification_interval",
                              barge_job_get_minimum_notification_interval (job));
+  bargectl_json_member_uint (json, "maximum_download_time", barge_job_get_maximum_download_time (job));
+  json_add_notify (json, job);
+  bargectl_json_member_string (json, "cost_policy",
+                               barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  bargectl_json_member_string (json, "hold_reason",
+                               barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
+  bargectl_json_member_uint (json, "http_status", barge_job_get_http_status (job));
+  json_add_upload (json, job);
+  json_add_credentials (json, job);
   if (with_files)
     json_add_files (json, job);
   bargectl_json_end_object (json);

@@ -15,17 +15,27 @@ char *bargectl_format_size (guint64 bytes);
 char *bargectl_format_bytes (guint64 bytes);
 char *bargectl_format_duration (double seconds);
 char *bargectl_format_local_time (gint64 usec);
+/* A program and its arguments quoted as for a shell (what `set
+ * notify-command-line` reads back); NULL for an empty command line. */
+char *bargectl_format_command_line (const char * const *argv);
 
 /* "12.3 MB/40.0 MB", with "?" for a total that is not known yet. */
 char *bargectl_format_byte_progress (BargeProgress *progress);
 
 /* One line for `list`: id, state, priority, bytes, files, display name. */
 char *bargectl_job_list_line (BargeJob *job);
+/* The column titles of those lines, for people (not for scripts). */
+char *bargectl_job_list_header (void);
+
+/* One line for `files`: number, complete or not, bytes, URL, local path. */
+char *bargectl_file_list_line (BargeFile *file, guint index);
 
 /* The lines of `info`. */
 char *bargectl_job_describe (BargeJob *job);
 
 void bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files);
+/* The array of the job's file objects, as in the "files" member of a job. */
+void bargectl_json_add_files (BargectlJson *json, BargeJob *job);
 
 /* Prints the job's error to stderr: context, D-Bus name, message, file. */
 void bargectl_print_job_error (BargeJob *job, const char *description);

@@ -98,6 +98,25 @@ bargectl_state_label (BargeJobState state)
     }
 }
 
+const char *
+bargectl_hold_label (BargeHoldReason hold)
+{
+  switch (hold)
+    {
+    case BARGE_HOLD_REASON_SCHEDULER:
+      return _("other jobs go first");
+    case BARGE_HOLD_REASON_RETRY_DELAY:
+      return _("retry delay");
+    case BARGE_HOLD_REASON_NO_NETWORK:
+      return _("no network");
+    case BARGE_HOLD_REASON_METERED_NETWORK:
+      return _("metered network");
+    case BARGE_HOLD_REASON_NONE:
+    default:
+      return NULL;
+    }
+}
+
 /* 0..1, or negative while the total size is not known. */
 static double
 progress_fraction (const BargectlProgressView *view)
@@ -179,7 +198,13 @@ render_tail (const BargectlProgressView *view, double fraction)
                                                   current, total));
     }
   if (view->state != BARGE_JOB_STATE_TRANSFERRING)
-    g_ptr_array_add (fields, g_strdup (bargectl_state_label (view->state)));
+    {
+      const char *hold = bargectl_hold_label (view->hold);
+
+      /* TRANSLATORS: a state, then what the job waits for: "queued (no network)" */
+      g_ptr_array_add (fields, hold != NULL ? g_strdup_printf (_("%s (%s)"), bargectl_state_label (view->state), hold)
+                                            : g_strdup (bargectl_state_label (view->state)));
+    }
   g_ptr_array_add (fields, NULL);
   return g_strjoinv ("  ", (char **) fields->pdata);
 }

@@ -23,6 +23,7 @@ double bargectl_rate_get (const BargectlRate *rate, gint64 now);
 typedef struct {
   const char *label;     /* in front of the bar; NULL for none */
   BargeJobState state;
+  BargeHoldReason hold;  /* why a queued job waits; NONE to say nothing */
   BargeProgress *progress;
   double rate;           /* bytes per second; negative when unknown */
   const char *note;      /* for error states: the error message */
@@ -35,5 +36,7 @@ char *bargectl_progress_render (const BargectlProgressView *view, int width);
 
 /* A short translated word for a state, for people. */
 const char *bargectl_state_label (BargeJobState state);
+/* What a queued job waits for, for people; NULL for BARGE_HOLD_REASON_NONE. */
+const char *bargectl_hold_label (BargeHoldReason hold);
 
 G_END_DECLS

@@ -3,10 +3,10 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -56,57 +56,11 @@ bargectl_terminal_get_height (int fd)
   return size_from_environment ("LINES", 24);
 }
 
-static int resize_pipe[2] = { -1, -1 };
-
-static void
-on_sigwinch (int signo)
-{
-  int saved_errno = errno;
-  ssize_t written = write (resize_pipe[1], "w", 1);
-
-  /* A full pipe already holds a pending wake-up; nothing is lost. */
-  (void) written;
-  errno = saved_errno;
-}
-
-typedef struct {
-  GSourceFunc func;
-  gpointer user_data;
-} ResizeWatch;
-
-static gboolean
-on_resize_pipe (int fd, GIOCondition condition, gpointer user_data)
-{
-  ResizeWatch *watch = user_data;
-  char buffer[64];
-
-  while (read (fd, buffer, sizeof buffer) > 0)
-    ;
-  return watch->func (watch->user_data);
-}
-
 guint
 bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data)
 {
-  struct sigaction action = { 0 };
-  ResizeWatch *watch;
-
-  if (resize_pipe[0] < 0)
-    {
-      if (!g_unix_open_pipe (resize_pipe, FD_CLOEXEC, NULL))
-        return 0;
-      g_unix_set_fd_nonblocking (resize_pipe[0], TRUE, NULL);
-      g_unix_set_fd_nonblocking (resize_pipe[1], TRUE, NULL);
-      action.sa_handler = on_sigwinch;
-      action.sa_flags = SA_RESTART;
-      sigemptyset (&action.sa_mask);
-      sigaction (SIGWINCH, &action, NULL);
-    }
-  watch = g_new0 (ResizeWatch, 1);
-  watch->func = func;
-  watch->user_data = user_data;
-  return g_unix_fd_add_full (G_PRIORITY_DEFAULT, resize_pipe[0], G_IO_IN,
-                             on_resize_pipe, watch, g_free);
+  /* GLib has watched SIGWINCH since 2.54: no signal handler of our own. */
+  return g_unix_signal_add (SIGWINCH, func, user_data);
 }
 
 void
@@ -161,4 +115,37 @@ char *
 bargectl_terminal_sanitize (const char *text)
 {
   return bargectl_terminal_fit (text, -1);
+}
+
+static struct termios saved_termios;
+static int saved_termios_fd = -1;
+
+gboolean
+bargectl_terminal_keys_begin (int fd)
+{
+  struct termios raw;
+
+  if (saved_termios_fd >= 0 || !isatty (fd) || tcgetattr (fd, &saved_termios) != 0)
+    return FALSE;
+  raw = saved_termios;
+  /* One key at a time, not echoed; ISIG stays on so Ctrl-C is still SIGINT. */
+  raw.c_lflag &= ~(tcflag_t) (ICANON | ECHO);
+  raw.c_cc[VMIN] = 1;
+  raw.c_cc[VTIME] = 0;
+  /* Ctrl-Z would stop us with the terminal still in this mode and on the
+   * alternate screen; the view is cheap to quit and start again. */
+  raw.c_cc[VSUSP] = _POSIX_VDISABLE;
+  if (tcsetattr (fd, TCSANOW, &raw) != 0)
+    return FALSE;
+  saved_termios_fd = fd;
+  return TRUE;
+}
+
+void
+bargectl_terminal_keys_end (void)
+{
+  if (saved_termios_fd < 0)
+    return;
+  tcsetattr (saved_termios_fd, TCSANOW, &saved_termios);
+  saved_termios_fd = -1;
 }

@@ -15,10 +15,16 @@ int bargectl_terminal_get_width (int fd);
 /* Rows of the terminal on @fd; LINES or 24 when it cannot be asked. */
 int bargectl_terminal_get_height (int fd);
 
-/* Calls @func on the main context after every SIGWINCH. GLib 2.74 cannot
- * watch SIGWINCH itself, so this is a self-pipe behind a signal handler. */
+/* Calls @func on the main context after every SIGWINCH (a terminal
+ * resize), through g_unix_signal_add(). */
 guint bargectl_terminal_watch_resize (GSourceFunc func, gpointer user_data);
 void bargectl_terminal_unwatch_resize (guint source_id);
+
+/* Reads keys from the terminal on @fd one at a time without echo (Ctrl-C
+ * still interrupts, Ctrl-Z does not suspend). FALSE when @fd is not a terminal. keys_end() puts
+ * the terminal back as it was. */
+gboolean bargectl_terminal_keys_begin (int fd);
+void bargectl_terminal_keys_end (void);
 
 /* Display columns of UTF-8 text (wide characters count twice). */
 int bargectl_terminal_text_width (const char *text);

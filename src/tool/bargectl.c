@@ -10,20 +10,32 @@
 #include "bargectl.h"
 #include "bargectl-client.h"
 
+/* The order of `bargectl --help`: jobs step by step, then views, then the
+ * synchronous transfers, then the rest. */
 static const BargectlCommand commands[] = {
   { "create", N_("NAME"),
     N_("Create a job and print its id"), bargectl_cmd_create },
   { "add", N_("JOB URL LOCALPATH | JOB --list=FILE"),
-    N_("Add files to a download job"), bargectl_cmd_add },
+    N_("Add files to a job"), bargectl_cmd_add },
   { "resume", N_("JOB"), N_("Queue a job for transfer"), bargectl_cmd_resume },
   { "suspend", N_("JOB"), N_("Stop a job, keeping what it has received"), bargectl_cmd_suspend },
   { "cancel", N_("JOB"), N_("End a job and delete its temporary files"), bargectl_cmd_cancel },
   { "complete", N_("JOB"), N_("Hand over the files of a transferred job"), bargectl_cmd_complete },
+  { "cancel-all", "", N_("Cancel all your jobs"), bargectl_cmd_cancel_all },
+  { "set", N_("JOB KEY VALUE [KEY VALUE…]"), N_("Change properties of a job"), bargectl_cmd_set },
+  { "get", N_("JOB [KEY…]"), N_("Print properties of a job"), bargectl_cmd_get },
+  { "take-ownership", N_("JOB"), N_("Make a job yours"), bargectl_cmd_take_ownership },
   { "list", "", N_("List jobs"), bargectl_cmd_list },
   { "info", N_("JOB"), N_("Show a job and its files"), bargectl_cmd_info },
+  { "files", N_("JOB"), N_("List the files of a job"), bargectl_cmd_files },
   { "monitor", "", N_("Watch your jobs live"), bargectl_cmd_monitor },
   { "download", N_("URL… DEST"), N_("Download files and wait until they are there"),
     bargectl_cmd_download },
+  /* `upload` (issue 6) goes here. */
+  { "wait", N_("JOB"), N_("Wait for a job, with a progress bar, and complete it"), bargectl_cmd_wait },
+  /* Credentials commands (issue 5) go here. */
+  { "describe-error", N_("NAME…"), N_("Explain an error name in your language"),
+    bargectl_cmd_describe_error },
 };
 
 static gboolean opt_version;
@@ -39,7 +51,7 @@ commands_summary (void)
   GString *summary = g_string_new (_("Commands:"));
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (summary, "\n  %-10s %s", commands[i].name, _(commands[i].summary));
+    g_string_append_printf (summary, "\n  %-16s %s", commands[i].name, _(commands[i].summary));
   return g_string_free (summary, FALSE);
 }
 
@@ -53,7 +65,8 @@ exit_status_description (void)
            "  1  the job or the transfer failed, or the service refused the request\n"
            "  2  usage error\n"
            "  3  the Barge service or the bus cannot be reached\n"
-           "  4  a timeout expired (the job is left as it is)\n"
+           "  4  --timeout expired (the job is left running, or cancelled with --on-timeout=cancel)\n"
+           "  5  interrupted by Ctrl-C or SIGTERM (the job is left running unless you chose to cancel it)\n"
            "\n"
            "Environment:\n"
            "  BARGE_BUS_ADDRESS  talk to the message bus at this address\n"
@@ -76,8 +89,15 @@ bargectl_option_context_new (const BargectlCommand *command, const GOptionEntry 
   g_option_context_set_description (context, exit_status_description ());
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, bargectl_client_option_entries (), GETTEXT_PACKAGE);
   return context;
+}
+
+void
+bargectl_option_context_set_details (GOptionContext *context, const char *details)
+{
+  g_autofree char *description = g_strconcat (details, "\n\n", exit_status_description (), NULL);
+
+  g_option_context_set_description (context, description);
 }
 
 int
@@ -112,6 +132,8 @@ bargectl_option_context_parse (GOptionContext *context,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Added last, so that a command's own options come first in its --help. */
+  g_option_context_add_main_entries (context, bargectl_client_option_entries (), GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error) ||
       !bargectl_client_check_options (&error))
     {

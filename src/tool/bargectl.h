@@ -12,6 +12,7 @@ typedef enum {
   BARGECTL_EXIT_USAGE = 2,
   BARGECTL_EXIT_UNREACHABLE = 3,
   BARGECTL_EXIT_TIMEOUT = 4,
+  BARGECTL_EXIT_INTERRUPTED = 5,
 } BargectlExit;
 
 typedef struct _BargectlCommand BargectlCommand;
@@ -32,6 +33,8 @@ gboolean bargectl_option_context_parse (GOptionContext *context,
                                         const BargectlCommand *command,
                                         int *argc,
                                         char ***argv);
+/* Text shown in --help before the exit statuses. */
+void bargectl_option_context_set_details (GOptionContext *context, const char *details);
 int bargectl_usage_error (const BargectlCommand *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* One function per command, each in the file of its idea. */
@@ -45,5 +48,12 @@ int bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_monitor (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_cancel_all (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_set (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_get (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

@@ -4,8 +4,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-
-#include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -13,21 +11,29 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
-#include "bargectl-download.h"
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 #include "bargectl-progress.h"
 #include "bargectl-terminal.h"
+#include "bargectl-wait.h"
 
-/* Waiting for a `download` job: reacts to the job's notify signals, draws
- * the bar, completes the job, and handles Ctrl-C, --timeout and a service
- * that goes away. */
+/* Waiting for a synchronous transfer (`download`, `upload`): reacts to the
+ * job's notify signals, draws the bar, completes the job, and handles
+ * Ctrl-C, --timeout and a service that goes away. */
 
-#define BARGE_BUS_NAME "org.freedesktop.Barge1"
+/* Why bargectl cancels the job: it decides the message and exit status. */
+typedef enum {
+  CANCEL_REASON_FAILED,  /* the job failed; --keep-on-error was not given */
+  CANCEL_REASON_USER,    /* the answer to the Ctrl-C question */
+  CANCEL_REASON_TIMEOUT, /* --timeout with --on-timeout=cancel */
+} CancelReason;
 
 typedef struct {
   BargeClient *client;
   BargeJob *job;
   const BargectlWaitOptions *options;
+  /* Kept: the proxy forgets its properties when the service goes away. */
+  char *job_id;
   GMainLoop *loop;
   int exit_code;
   gboolean done;
@@ -37,13 +43,14 @@ typedef struct {
   gboolean asking;
   gboolean completing;
   gboolean cancelling;
-  gboolean cancel_requested; /* by the user, at the Ctrl-C question */
+  CancelReason cancel_reason;
   BargectlRate rate;
   gint64 start_time;
   gulong notify_id;
   gulong removed_id;
   guint redraw_id;
   guint tick_id;
+  guint resize_id;
   guint timeout_id;
   guint sigint_id;
   guint sigterm_id;
@@ -53,11 +60,161 @@ typedef struct {
 
 static void waiter_handle_state (Waiter *waiter);
 
+/* 30 days: longer than that is no longer "waiting" but a mistake. */
+#define MAX_TIMEOUT_SECONDS (30u * 24 * 3600)
+
+static char *opt_timeout;
+static char *opt_on_timeout;
+static gboolean opt_no_complete;
+static gboolean opt_keep_on_error;
+static char *opt_retry_delay;
+static char *opt_no_progress_timeout;
+
+/* The options of waiting, shared by every synchronous command. */
+#define WAIT_ENTRIES \
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt_timeout, \
+    N_("Stop waiting after DURATION (seconds, or 90s, 10m, 2h) and exit with status 4"), \
+    N_("DURATION") }, \
+  { "on-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_on_timeout, \
+    N_("What happens to the job when the timeout expires: leave (the default: it keeps running) or cancel"), \
+    N_("ACTION") }, \
+  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete, \
+    N_("Do not complete the job: the files stay hidden until “bargectl complete JOB”"), NULL },
+
+static const GOptionEntry wait_entries[] = {
+  WAIT_ENTRIES
+  { "keep-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_keep_on_error,
+    N_("Keep a failed job for inspection instead of cancelling it"), NULL },
+  { "retry-delay", 0, 0, G_OPTION_ARG_STRING, &opt_retry_delay,
+    N_("Wait DURATION before retrying after a transient error (the service's default: 10m)"),
+    N_("DURATION") },
+  { "no-progress-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_no_progress_timeout,
+    N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
+    N_("DURATION") },
+  { NULL }
+};
+
+static const GOptionEntry wait_existing_entries[] = {
+  WAIT_ENTRIES
+  { NULL }
+};
+
+const GOptionEntry *
+bargectl_wait_option_entries (void)
+{
+  return wait_entries;
+}
+
+const GOptionEntry *
+bargectl_wait_existing_option_entries (void)
+{
+  return wait_existing_entries;
+}
+
+gboolean
+bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
+{
+  guint64 seconds = 0;
+
+  *options = (BargectlWaitOptions) {
+    .on_timeout = BARGECTL_ON_TIMEOUT_LEAVE,
+    .complete = !opt_no_complete,
+    .keep_on_error = opt_keep_on_error,
+    .no_progress_timeout = -1,
+  };
+  if (opt_timeout != NULL)
+    {
+      if (!bargectl_parse_duration (opt_timeout, MAX_TIMEOUT_SECONDS, &seconds, error))
+        return FALSE;
+      if (seconds == 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("The timeout must be at least one second"));
+          return FALSE;
+        }
+      options->timeout_seconds = (guint) seconds;
+    }
+  if (opt_on_timeout != NULL)
+    {
+      if (g_str_equal (opt_on_timeout, "leave"))
+        options->on_timeout = BARGECTL_ON_TIMEOUT_LEAVE;
+      else if (g_str_equal (opt_on_timeout, "cancel"))
+        options->on_timeout = BARGECTL_ON_TIMEOUT_CANCEL;
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Unknown --on-timeout action “%s”; use leave or cancel"), opt_on_timeout);
+          return FALSE;
+        }
+      if (opt_timeout == NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--on-timeout needs --timeout"));
+          return FALSE;
+        }
+    }
+  if (opt_retry_delay != NULL)
+    {
+      if (!bargectl_parse_duration (opt_retry_delay, G_MAXUINT32, &seconds, error))
+        return FALSE;
+      options->retry_delay = (guint) seconds;
+    }
+  if (opt_no_progress_timeout != NULL)
+    {
+      if (!bargectl_parse_duration (opt_no_progress_timeout, G_MAXUINT32, &seconds, error))
+        return FALSE;
+      options->no_progress_timeout = (gint64) seconds;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_uint_property (BargeJob *job, const char *name, guint value, GError **error)
+{
+  g_auto(GValue) gvalue = G_VALUE_INIT;
+
+  g_value_init (&gvalue, G_TYPE_UINT);
+  g_value_set_uint (&gvalue, value);
+  return barge_job_set_property_sync (job, name, &gvalue, NULL, error);
+}
+
+BargeJob *
+bargectl_wait_start_job (BargeClient *client,
+                         const char *display_name,
+                         BargeJobType type,
+                         GVariant *options_dict,
+                         const char * const *remote_urls,
+                         const char * const *local_paths,
+                         const BargectlWaitOptions *options,
+                         GError **error)
+{
+  g_autoptr(BargeJob) job = NULL;
+
+  job = barge_client_create_job_sync (client, display_name, type, options_dict, NULL, error);
+  if (job == NULL)
+    return NULL;
+  if ((options->retry_delay > 0 &&
+       !set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) ||
+      (options->no_progress_timeout >= 0 &&
+       !set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) ||
+      !barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error) ||
+      !barge_job_resume_sync (job, NULL, error))
+    {
+      barge_job_cancel_sync (job, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&job);
+}
+
 void
 bargectl_print_job_hints (BargeJob *job)
 {
-  const char *id = barge_job_get_id (job);
+  bargectl_print_job_id_hints (barge_job_get_id (job));
+}
 
+void
+bargectl_print_job_id_hints (const char *id)
+{
   g_printerr (_("The job %s stays with the Barge service:\n"), id);
   g_printerr ("  bargectl info %s\n", id);
   g_printerr ("  bargectl resume %s\n", id);
@@ -84,13 +241,16 @@ waiter_draw (Waiter *waiter)
   g_autofree char *line = NULL;
   BargectlProgressView view = {
     .state = state,
+    .hold = (state == BARGE_JOB_STATE_QUEUED || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+              ? barge_job_get_hold_reason (waiter->job) : BARGE_HOLD_REASON_NONE,
     .progress = barge_job_get_progress (waiter->job),
     .rate = bargectl_rate_get (&waiter->rate, g_get_monotonic_time ()),
     .note = state == BARGE_JOB_STATE_TRANSIENT_ERROR ? barge_job_get_error_message (waiter->job) : NULL,
     .show_files = TRUE,
   };
 
-  if (!waiter->bar || waiter->asking || waiter->done)
+  /* A job being cancelled has nothing more to show; its message follows. */
+  if (!waiter->bar || waiter->asking || waiter->done || waiter->cancelling)
     return;
   line = bargectl_progress_render (&view, bargectl_terminal_get_width (STDOUT_FILENO));
   /* \r and erase-to-end: the line is shorter than the terminal, so it never wraps. */
@@ -117,14 +277,22 @@ waiter_print_summary (Waiter *waiter)
   guint64 files = progress ? barge_progress_get_files_total (progress) : 0;
   guint64 bytes = progress ? barge_progress_get_bytes_transferred (progress) : 0;
   double seconds = (double) (g_get_monotonic_time () - waiter->start_time) / G_USEC_PER_SEC;
-  g_autofree char *size = bargectl_format_size (bytes);
-  g_autofree char *duration = bargectl_format_duration (seconds);
-  g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
+  g_autofree char *size = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *rate = NULL;
 
-  /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" PRIu64 " file (%s) to %s in %s (%s/s)\n",
-                        "Downloaded %" PRIu64 " files (%s) to %s in %s (%s/s)\n", files),
-           files, size, waiter->options->destination, duration, rate);
+  if (waiter->options->print_summary != NULL)
+    {
+      waiter->options->print_summary (waiter->job, bytes, seconds, waiter->options->user_data);
+      return;
+    }
+  size = bargectl_format_size (bytes);
+  duration = bargectl_format_duration (seconds);
+  rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
+  /* TRANSLATORS: "Transferred 2 files (3.1 MB) in 0:04 (800 kB/s)" */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Transferred %" PRIu64 " file (%s) in %s (%s/s)\n",
+                        "Transferred %" PRIu64 " files (%s) in %s (%s/s)\n", files),
+           files, size, duration, rate);
 }
 
 static void
@@ -140,7 +308,7 @@ on_complete_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
       waiter_end_bar (waiter);
       g_printerr (_("bargectl: the files were transferred but cannot be handed over: %s\n"), message);
-      bargectl_print_job_hints (waiter->job);
+      bargectl_print_job_id_hints (waiter->job_id);
       waiter_finish (waiter, bargectl_exit_code_for_error (error));
       return;
     }
@@ -154,37 +322,38 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
   Waiter *waiter = user_data;
   g_autoptr(GError) error = NULL;
 
+  waiter_end_bar (waiter);
   if (!barge_job_cancel_finish (BARGE_JOB (source), result, &error))
     {
       waiter_finish (waiter, bargectl_report_error (error));
       return;
     }
-  if (waiter->cancel_requested)
-    g_printerr (_("The job was cancelled.\n"));
-  else
-    /* A one-shot download owns its job: a failed one left behind would
-     * only pile up (the BITS "17,000 leaked jobs" complaint). */
-    g_printerr (_("The job was cancelled; use --keep-on-error to keep failed jobs.\n"));
-  waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+  switch (waiter->cancel_reason)
+    {
+    case CANCEL_REASON_USER:
+      g_printerr (_("The job was cancelled.\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_INTERRUPTED);
+      break;
+    case CANCEL_REASON_TIMEOUT:
+      g_printerr (_("The job was cancelled (--on-timeout=cancel).\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_TIMEOUT);
+      break;
+    case CANCEL_REASON_FAILED:
+    default:
+      /* A one-shot transfer owns its job: a failed one left behind would
+       * only pile up (the BITS "17,000 leaked jobs" complaint). */
+      g_printerr (_("The job was cancelled; use --keep-on-error to keep failed jobs.\n"));
+      waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+      break;
+    }
 }
 
 static void
-waiter_cancel_job (Waiter *waiter)
+waiter_cancel_job (Waiter *waiter, CancelReason reason)
 {
   waiter->cancelling = TRUE;
+  waiter->cancel_reason = reason;
   barge_job_cancel_async (waiter->job, NULL, on_cancel_done, waiter);
-}
-
-/* The user's first language as gettext picks it (LANGUAGE, then LC_ALL,
- * LC_MESSAGES, LANG), so that LANGUAGE=es gets Spanish from the daemon too. */
-static const char *
-message_locale (void)
-{
-  const char *locale = g_get_language_names ()[0];
-
-  if (locale == NULL || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX"))
-    return "";
-  return locale;
 }
 
 static void
@@ -197,16 +366,16 @@ waiter_report_failure (Waiter *waiter)
   /* In the user's language, not the daemon's; a failure only loses the extra sentence. */
   if (name != NULL && *name != '\0')
     description = barge_client_get_error_description_sync (waiter->client, name,
-                                                           message_locale (), NULL, NULL);
+                                                           bargectl_client_message_locale (), NULL, NULL);
   bargectl_print_job_error (waiter->job, description);
 
   if (waiter->options->keep_on_error)
     {
-      bargectl_print_job_hints (waiter->job);
+      bargectl_print_job_id_hints (waiter->job_id);
       waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
       return;
     }
-  waiter_cancel_job (waiter);
+  waiter_cancel_job (waiter, CANCEL_REASON_FAILED);
 }
 
 static void
@@ -225,7 +394,7 @@ waiter_handle_state (Waiter *waiter)
         {
           waiter_finish (waiter, BARGECTL_EXIT_OK);
           g_print (_("Transferred; run “bargectl complete %s” to get the files.\n"),
-                   barge_job_get_id (waiter->job));
+                   waiter->job_id);
           return;
         }
       waiter->completing = TRUE;
@@ -310,7 +479,7 @@ on_name_vanished (GDBusConnection *connection, const char *name, gpointer user_d
   waiter_end_bar (waiter);
   /* Jobs are durable: a restarted service picks this one up again. */
   g_printerr (_("bargectl: the Barge service stopped while waiting\n"));
-  bargectl_print_job_hints (waiter->job);
+  bargectl_print_job_id_hints (waiter->job_id);
   waiter_finish (waiter, BARGECTL_EXIT_UNREACHABLE);
 }
 
@@ -323,12 +492,25 @@ on_timeout (gpointer user_data)
   /* Handing over the files is quick and local: let it finish. */
   if (waiter->done || waiter->completing || waiter->cancelling)
     return G_SOURCE_REMOVE;
+  if (waiter->asking)
+    {
+      /* The question is moot now; the timeout decides. */
+      g_clear_handle_id (&waiter->stdin_id, g_source_remove);
+      waiter->asking = FALSE;
+      g_printerr ("\n");
+    }
   waiter_end_bar (waiter);
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "bargectl: no result after %u second\n",
                            "bargectl: no result after %u seconds\n",
                            waiter->options->timeout_seconds),
               waiter->options->timeout_seconds);
-  bargectl_print_job_hints (waiter->job);
+  if (waiter->options->on_timeout == BARGECTL_ON_TIMEOUT_CANCEL)
+    {
+      waiter_cancel_job (waiter, CANCEL_REASON_TIMEOUT);
+      return G_SOURCE_REMOVE;
+    }
+  g_printerr (_("The job was left running (--on-timeout=leave).\n"));
+  bargectl_print_job_id_hints (waiter->job_id);
   waiter_finish (waiter, BARGECTL_EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
 }
@@ -340,6 +522,18 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_resize (gpointer user_data)
+{
+  Waiter *waiter = user_data;
+
+  /* A bar wider than the new terminal would wrap: redraw at the new width now. */
+  if (waiter->bar_visible)
+    waiter_draw (waiter);
+  return G_SOURCE_CONTINUE;
+}
+
+/* After Ctrl-C or SIGTERM: the job carries on without us. */
 static void
 waiter_leave_job (Waiter *waiter)
 {
@@ -350,8 +544,9 @@ waiter_leave_job (Waiter *waiter)
       waiter_handle_state (waiter);
       return;
     }
-  bargectl_print_job_hints (waiter->job);
-  waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
+  g_printerr (_("bargectl: interrupted; the job keeps running in the background.\n"));
+  bargectl_print_job_id_hints (waiter->job_id);
+  waiter_finish (waiter, BARGECTL_EXIT_INTERRUPTED);
 }
 
 static gboolean
@@ -369,8 +564,7 @@ on_stdin_answer (int fd, GIOCondition condition, gpointer user_data)
                            g_utf8_get_char (C_("answer", "c")))
     {
       waiter->asking = FALSE;
-      waiter->cancel_requested = TRUE;
-      waiter_cancel_job (waiter);
+      waiter_cancel_job (waiter, CANCEL_REASON_USER);
     }
   else
     waiter_leave_job (waiter);
@@ -416,7 +610,7 @@ on_terminate (gpointer user_data)
 }
 
 int
-bargectl_download_wait (BargeClient *client, BargeJob *job, const BargectlWaitOptions *options)
+bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOptions *options)
 {
   Waiter waiter = {
     .client = client,
@@ -426,24 +620,28 @@ bargectl_download_wait (BargeClient *client, BargeJob *job, const BargectlWaitOp
     .bar = bargectl_terminal_use_ansi (STDOUT_FILENO),
     .interactive = isatty (STDIN_FILENO) && isatty (STDERR_FILENO),
     .start_time = g_get_monotonic_time (),
+    .job_id = g_strdup (barge_job_get_id (job)),
   };
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
   waiter.notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), &waiter);
   waiter.removed_id = g_signal_connect (client, "job-removed", G_CALLBACK (on_job_removed), &waiter);
   waiter.name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (client),
-                                                         BARGE_BUS_NAME,
+                                                         BARGECTL_BUS_NAME,
                                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
                                                          NULL, on_name_vanished, &waiter, NULL);
   waiter.sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &waiter);
   waiter.sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &waiter);
   if (options->timeout_seconds > 0)
-    waiter.timeout_id = g_timeout_add_seconds (options->timeout_seconds, on_timeout, &waiter);
+    waiter.timeout_id = g_timeout_add (options->timeout_seconds * 1000, on_timeout, &waiter);
   /* Repaints only, so the rate and ETA age between progress signals. The
    * first drawing waits for the first signal: the cached state still says
    * "suspended" until the Resume() echo arrives. */
   if (waiter.bar)
-    waiter.tick_id = g_timeout_add_seconds (1, on_tick, &waiter);
+    {
+      waiter.tick_id = g_timeout_add_seconds (1, on_tick, &waiter);
+      waiter.resize_id = bargectl_terminal_watch_resize (on_resize, &waiter);
+    }
 
   /* The job may have moved on before the handlers were connected. */
   waiter_handle_state (&waiter);
@@ -457,8 +655,10 @@ bargectl_download_wait (BargeClient *client, BargeJob *job, const BargectlWaitOp
   g_clear_handle_id (&waiter.sigterm_id, g_source_remove);
   g_clear_handle_id (&waiter.timeout_id, g_source_remove);
   g_clear_handle_id (&waiter.tick_id, g_source_remove);
+  bargectl_terminal_unwatch_resize (waiter.resize_id);
   g_clear_handle_id (&waiter.redraw_id, g_source_remove);
   g_clear_handle_id (&waiter.stdin_id, g_source_remove);
   g_main_loop_unref (waiter.loop);
+  g_free (waiter.job_id);
   return waiter.exit_code;
 }

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "bargectl"
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <glib/gi18n.h>
+
+#include "bargectl-parse.h"
+
+gboolean
+bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, max, value, &local_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* TRANSLATORS: %s is what was typed, %lu the largest value allowed */
+                   _("“%s” is not a whole number from 0 to %" PRIu64), text, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint64
+unit_seconds (char unit)
+{
+  switch (unit)
+    {
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    default:
+      return 0;
+    }
+}
+
+gboolean
+bargectl_parse_duration (const char *text, guint64 max_seconds, guint64 *seconds, GError **error)
+{
+  const char *p = text;
+  guint64 total = 0;
+
+  if (text == NULL || *text == '\0')
+    goto invalid;
+  while (*p != '\0')
+    {
+      guint64 number = 0, unit;
+      const char *start = p;
+
+      while (g_ascii_isdigit (*p))
+        {
+          if (number > (G_MAXUINT64 - 9) / 10)
+            goto too_large;
+          number = number * 10 + (guint64) (*p - '0');
+          p++;
+        }
+      if (p == start)
+        goto invalid;
+      if (*p == '\0')
+        {
+          /* A bare number is seconds, but only on its own: "1h30" is a typo. */
+          if (start != text)
+            goto invalid;
+          unit = 1;
+        }
+      else if ((unit = unit_seconds (g_ascii_tolower (*p))) == 0)
+        goto invalid;
+      else
+        p++;
+      if (number > max_seconds / unit || total > max_seconds - number * unit)
+        goto too_large;
+      total += number * unit;
+    }
+  *seconds = total;
+  return TRUE;
+
+invalid:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("“%s” is not a duration; use seconds or units such as 90s, 10m, 2h, 14d"),
+               text != NULL ? text : "");
+  return FALSE;
+too_large:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("“%s” is longer than the %" PRIu64 " seconds allowed"), text, max_seconds);
+  return FALSE;
+}

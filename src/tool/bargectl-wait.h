@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <barge.h>
+
+G_BEGIN_DECLS
+
+/* Synchronous transfers (`download`, `upload`): start a job, then follow it
+ * with a progress bar until it is complete, failed, timed out or
+ * interrupted. Everything a synchronous command shares lives here, so that
+ * every such command has the same options, messages and exit statuses. */
+
+typedef enum {
+  BARGECTL_ON_TIMEOUT_LEAVE,  /* stop waiting, the job keeps running */
+  BARGECTL_ON_TIMEOUT_CANCEL, /* cancel the job, then stop */
+} BargectlTimeoutAction;
+
+typedef struct _BargectlWaitOptions BargectlWaitOptions;
+
+/* Prints the success line once the job is complete; @seconds is the time
+ * spent waiting, @bytes what the job transferred. */
+typedef void (*BargectlWaitSummaryFunc) (BargeJob *job,
+                                         guint64 bytes,
+                                         double seconds,
+                                         gpointer user_data);
+
+struct _BargectlWaitOptions {
+  guint timeout_seconds;  /* 0: wait for ever */
+  BargectlTimeoutAction on_timeout;
+  gboolean complete;      /* call Complete() once the job is transferred */
+  gboolean keep_on_error; /* leave a failed job instead of cancelling it */
+  guint retry_delay;         /* 0: the daemon's default */
+  gint64 no_progress_timeout; /* < 0: the daemon's default */
+  BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
+  gpointer user_data;
+};
+
+/* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay and
+ * --no-progress-timeout: add them with g_option_context_add_main_entries()
+ * (GETTEXT_PACKAGE) so that they show in the command's --help. */
+const GOptionEntry *bargectl_wait_option_entries (void);
+/* Only --timeout, --on-timeout and --no-complete: for waiting on a job
+ * bargectl did not create (`wait`). */
+const GOptionEntry *bargectl_wait_existing_option_entries (void);
+
+/* Checks the values given to those options and fills @options (the
+ * summary callback is left to the caller). On failure @error holds a
+ * message for bargectl_usage_error(). */
+gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
+
+/* Creates a job with @options_dict (a{sv}, as for CreateJob), applies the
+ * retry settings of @options, adds the files (@local_paths NULL-terminated,
+ * the same length as @remote_urls) and resumes it. A job that cannot be
+ * started is cancelled, so a failed start leaves nothing behind. */
+BargeJob *bargectl_wait_start_job (BargeClient *client,
+                                   const char *display_name,
+                                   BargeJobType type,
+                                   GVariant *options_dict,
+                                   const char * const *remote_urls,
+                                   const char * const *local_paths,
+                                   const BargectlWaitOptions *options,
+                                   GError **error);
+
+/* Follows @job until it is done, with a progress bar on a terminal, and
+ * returns the exit status of the command: 0 only once the job is complete
+ * (or transferred, when options->complete is FALSE). Ctrl-C asks whether
+ * to cancel the job or leave it running (without a terminal: leaves it). */
+int bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOptions *options);
+
+/* Tells the user how to pick up a job that bargectl leaves behind. */
+void bargectl_print_job_hints (BargeJob *job);
+void bargectl_print_job_id_hints (const char *job_id);
+
+G_END_DECLS

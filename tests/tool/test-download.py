@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""`bargectl download` against a real barged, without a terminal: files,
+errors, --timeout, --on-timeout, retry options, signals."""
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import time
+import unittest
+
+from bargectl_fixture import BARGECTL, WAIT, DaemonTestCase, stop_process
+
+# Nothing listens here: connections are refused at once.
+DEAD_URL = 'http://127.0.0.1:1/never.bin'
+
+
+class TestDownload(DaemonTestCase):
+
+    def test_download_two_files_to_folder(self):
+        folder = self.make_folder()
+        result = self.ctl('download', '--timeout=%d' % WAIT,
+                          self.url('alpha.bin'), self.url('beta.bin'), folder)
+        self.assert_downloaded(folder, ['alpha.bin', 'beta.bin'])
+        self.assertIn('Downloaded 2 files', result.stdout)
+        # Not a terminal: no bar, no escapes, just the summary.
+        self.assert_no_escapes(result.stdout, result.stderr)
+        self.assertNotIn('\r', result.stdout)
+        self.assertEqual(len(result.stdout.strip().splitlines()), 1, result.stdout)
+
+    def test_download_to_file_path(self):
+        folder = self.make_folder()
+        target = os.path.join(folder, 'renamed.data')
+        self.ctl('download', self.url('gamma.bin', 'slow'), target)
+        self.assertEqual(os.listdir(folder), ['renamed.data'])
+        self.assertEqual(self.sha256(target), hashlib.sha256(self.files['gamma.bin']).hexdigest())
+
+    def test_download_no_complete(self):
+        folder = self.make_folder()
+        result = self.ctl('download', '--no-complete', self.url('alpha.bin'), folder)
+        job = re.search(r'bargectl complete ([0-9a-f-]{36})', result.stdout).group(1)
+        # The file stays hidden until the job is completed.
+        self.assertFalse(os.path.exists(os.path.join(folder, 'alpha.bin')))
+        self.assertEqual(self.info(job)['state'], 'transferred')
+        self.ctl('complete', job)
+        self.assert_downloaded(folder, ['alpha.bin'])
+
+    def test_download_404(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('download', '--timeout=%d' % WAIT, self.url('missing.bin'), folder,
+                          expect=1)
+        self.assertIn('RemoteNotFound', result.stderr)
+        self.assertIn('remote-file', result.stderr)
+        self.assertEqual(os.listdir(folder), [])
+        # The failed job was cancelled, not leaked.
+        self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
+
+    def test_download_404_keep_on_error(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('download', '--keep-on-error', '--timeout=%d' % WAIT,
+                          self.url('missing.bin'), folder, expect=1)
+        self.assertIn('RemoteNotFound', result.stderr)
+        kept = [j for j in self.list_jobs() if j['id'] not in before]
+        self.assertEqual(len(kept), 1)
+        job = kept[0]
+        self.assertEqual(job['state'], 'error')
+        self.assertEqual(job['error']['name'], 'org.freedesktop.Barge1.Error.RemoteNotFound')
+        self.assertEqual(job['error']['context'], 'remote-file')
+        self.assertIn('bargectl cancel ' + job['id'], result.stderr)
+        self.ctl('cancel', job['id'])
+
+    def test_download_timeout_leaves_job(self):
+        folder = self.make_folder()
+        result = self.ctl('download', '--timeout=1', self.url('huge.bin', 'crawl'), folder,
+                          expect=4)
+        job = re.search(r'bargectl cancel ([0-9a-f-]{36})', result.stderr).group(1)
+        self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
+        self.ctl('cancel', job)
+        self.assertEqual(os.listdir(folder), [])
+
+    def test_download_interrupt_without_terminal(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        process = subprocess.Popen([BARGECTL, 'download', self.url('huge.bin', 'crawl'), folder],
+                                   env=self.ctl_env(), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        job = self.wait_for('the download job', lambda: next(
+            (j['id'] for j in self.list_jobs()
+             if j['id'] not in before and j['bytes_transferred'] > 0), None))
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=WAIT)
+        self.assertEqual(process.returncode, 5, stderr)
+        self.assertIn('bargectl resume ' + job, stderr)
+        self.assertIn('bargectl cancel ' + job, stderr)
+        self.assert_no_escapes(stdout, stderr)
+        # Left running, as promised.
+        self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
+        self.ctl('cancel', job)
+
+    def test_download_timeout_cancels_job(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        start = time.monotonic()
+        result = self.ctl('download', '--timeout=1', '--on-timeout=cancel',
+                          self.url('huge.bin', 'crawl'), folder, expect=4)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertIn('no result after 1 second', result.stderr)
+        self.assertIn('cancelled', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+        self.assertEqual(os.listdir(folder), [])
+
+    def test_dead_url_does_not_hang(self):
+        # The service would retry for 14 days; the script gets its answer.
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('download', '--timeout=2', '--on-timeout=cancel', DEAD_URL, folder,
+                          expect=4)
+        self.assertIn('cancelled', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+        # Or fail at once: no retries without progress.
+        result = self.ctl('download', '--no-progress-timeout=0', '--timeout=%d' % WAIT,
+                          DEAD_URL, folder, expect=1)
+        self.assertIn('NoProgress', result.stderr)
+        self.assertIn('Connection refused', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+
+    def test_download_retry_options(self):
+        folder = self.make_folder()
+        result = self.ctl('download', '--no-complete', '--retry-delay=7',
+                          '--no-progress-timeout=1h', '--priority=high',
+                          '--display-name=tuned', self.url('alpha.bin'), folder)
+        job = re.search(r'bargectl complete ([0-9a-f-]{36})', result.stdout).group(1)
+        info = self.info(job)
+        self.assertEqual(info['state'], 'transferred')
+        self.assertEqual(info['minimum_retry_delay'], 7)
+        self.assertEqual(info['no_progress_timeout'], 3600)
+        self.assertEqual(info['priority'], 'high')
+        self.assertEqual(info['display_name'], 'tuned')
+        self.ctl('cancel', job)
+
+    def test_download_sigterm_leaves_job(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        process = subprocess.Popen([BARGECTL, 'download', self.url('huge.bin', 'crawl'), folder],
+                                   env=self.ctl_env(), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        job = self.wait_for('the download job', lambda: next(
+            (j['id'] for j in self.new_jobs(before) if j['bytes_transferred'] > 0), None))
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=WAIT)
+        self.assertEqual(process.returncode, 5, stderr)
+        self.assertIn('keeps running', stderr)
+        self.assertIn('bargectl complete ' + job, stderr)
+        self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
+        self.ctl('cancel', job)
+
+    def test_service_stops_while_waiting(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        process = subprocess.Popen([BARGECTL, 'download', self.url('huge.bin', 'crawl'), folder],
+                                   env=self.ctl_env(), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        job = self.wait_for('the download job', lambda: next(
+            (j['id'] for j in self.new_jobs(before) if j['bytes_transferred'] > 0), None))
+        self.restart_daemon()
+        stdout, stderr = process.communicate(timeout=WAIT)
+        self.assertEqual(process.returncode, 3, stderr)
+        self.assertIn('service stopped', stderr)
+        self.assertIn('bargectl resume ' + job, stderr)
+        # The job is durable: the restarted service has it.
+        self.assertIn(job, [j['id'] for j in self.list_jobs()])
+        self.ctl('cancel', job)
+
+    # -- wait: the same waiting, for a job made step by step --------------------
+
+    def make_job(self, *files, speed=None):
+        folder = self.make_folder()
+        job = self.create_job('waited')
+        for name in files:
+            self.ctl('add', job, self.url(name, speed), os.path.join(folder, name))
+        self.ctl('resume', job)
+        return job, folder
+
+    def test_wait_completes_job(self):
+        job, folder = self.make_job('alpha.bin', 'beta.bin')
+        result = self.ctl('wait', '--timeout=%d' % WAIT, job)
+        self.assertIn('Transferred 2 files', result.stdout)
+        self.assert_no_escapes(result.stdout, result.stderr)
+        self.assert_downloaded(folder, ['alpha.bin', 'beta.bin'])
+        self.ctl('info', job, expect=1)
+
+    def test_wait_no_complete_and_error(self):
+        job, folder = self.make_job('alpha.bin')
+        result = self.ctl('wait', '--no-complete', job)
+        self.assertIn('bargectl complete ' + job, result.stdout)
+        self.assertEqual(self.info(job)['state'], 'transferred')
+        self.ctl('cancel', job)
+        # A failed job is not ours to cancel: it is kept, with its error.
+        job, folder = self.make_job('missing.bin')
+        result = self.ctl('wait', job, expect=1)
+        self.assertIn('RemoteNotFound', result.stderr)
+        self.assertEqual(self.info(job)['state'], 'error')
+        self.ctl('cancel', job)
+
+    def test_wait_timeout(self):
+        job, folder = self.make_job('huge.bin', speed='crawl')
+        result = self.ctl('wait', '--timeout=1', job, expect=4)
+        self.assertIn('left running', result.stderr)
+        self.assertIn(self.info(job)['state'], ('queued', 'connecting', 'transferring'))
+        result = self.ctl('wait', '--timeout=1', '--on-timeout=cancel', job, expect=4)
+        self.assertIn('cancelled', result.stderr)
+        self.ctl('info', job, expect=1)
+        # A suspended job is waited for too, with a word about it.
+        job = self.create_job('sleeping')
+        result = self.ctl('wait', '--timeout=1', job, expect=4)
+        self.assertIn('suspended', result.stderr)
+        self.ctl('cancel', job)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,472 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""bargectl's job commands against a real barged: create, add, resume,
+suspend, cancel, complete, cancel-all, get, set, take-ownership, list,
+info, files, describe-error, and monitor without a terminal."""
+
+import hashlib
+import json
+import os
+import re
+import select
+import shlex
+import signal
+import subprocess
+import time
+import unittest
+
+from bargectl_fixture import (BARGECTL, UUID_RE, WAIT, DaemonTestCase, stop_process)
+
+MANPAGE = os.environ.get('BARGECTL_MANPAGE', '')
+BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
+
+
+class TestJobs(DaemonTestCase):
+
+    # -- create / add / resume / list / info / suspend / cancel -----------------
+
+    def test_job_lifecycle(self):
+        folder = self.make_folder()
+        job = self.create_job('--description=a test job', '--priority=low', 'lifecycle')
+
+        # A relative LOCALPATH is relative to bargectl's working directory.
+        self.ctl('add', job, self.url('huge.bin', 'crawl'), 'huge.bin', cwd=folder)
+        target = os.path.join(folder, 'huge.bin')
+
+        info = self.info(job)
+        self.assertEqual(info['id'], job)
+        self.assertEqual(info['display_name'], 'lifecycle')
+        self.assertEqual(info['description'], 'a test job')
+        self.assertEqual(info['type'], 'download')
+        self.assertEqual(info['state'], 'suspended')
+        self.assertEqual(info['priority'], 'low')
+        self.assertEqual(info['owner'], os.getuid())
+        self.assertIsNone(info['error'])
+        self.assertEqual(info['files_total'], 1)
+        self.assertEqual(info['files_transferred'], 0)
+        self.assertIsNotNone(info['creation_time'])
+        self.assertEqual(len(info['files']), 1)
+        file = info['files'][0]
+        self.assertEqual(file['url'], self.url('huge.bin', 'crawl'))
+        self.assertEqual(file['local_path'], target)
+        self.assertFalse(file['completed'])
+        for key in ('temporary_path', 'bytes_total', 'bytes_transferred'):
+            self.assertIn(key, file)
+
+        # The id also works without dashes.
+        self.assertEqual(self.info(job.replace('-', ''))['id'], job)
+
+        listed = [j for j in self.list_jobs() if j['id'] == job]
+        self.assertEqual(len(listed), 1)
+        for key in ('id', 'display_name', 'description', 'type', 'state', 'priority', 'owner',
+                    'bytes_total', 'bytes_transferred', 'files_total', 'files_transferred',
+                    'error', 'creation_time', 'modification_time', 'completion_time'):
+            self.assertIn(key, listed[0])
+        text = self.ctl('list').stdout
+        self.assertIn(job, text)
+        self.assertIn('lifecycle', text)
+
+        self.ctl('resume', job)
+        info = self.wait_for('bytes to arrive',
+                             lambda: (lambda i: i if i['bytes_transferred'] > 0 else None)(self.info(job)))
+        self.assertIn(info['state'], ('connecting', 'transferring'))
+        self.assertEqual(info['bytes_total'], len(self.files['huge.bin']))
+        temporary = info['files'][0]['temporary_path']
+        self.assertTrue(temporary)
+        self.assertTrue(os.path.exists(temporary), temporary)
+        self.assertFalse(os.path.exists(target))
+
+        self.ctl('suspend', job)
+        self.wait_for_state(job, ('suspended',))
+
+        self.ctl('cancel', job)
+        self.assertNotIn(job, [j['id'] for j in self.list_jobs()])
+        result = self.ctl('info', job, expect=1)
+        self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
+        self.assertNotIn('GDBus.Error', result.stderr)
+        self.assertFalse(os.path.exists(temporary))
+        self.assertFalse(os.path.exists(target))
+        self.assertEqual(os.listdir(folder), [])
+
+    def test_add_list_file(self):
+        folder = self.make_folder()
+        job = self.create_job('from-list')
+        listing = os.path.join(folder, 'files.txt')
+        with open(listing, 'w') as f:
+            f.write('# comment\n\n%s %s\n%s out/beta copy.bin\n' %
+                    (self.url('alpha.bin'), os.path.join(folder, 'alpha.bin'), self.url('beta.bin')))
+        os.mkdir(os.path.join(folder, 'out'))
+        self.ctl('add', job, '--list=' + listing, cwd=folder)
+        info = self.info(job)
+        self.assertEqual([f['local_path'] for f in info['files']],
+                         [os.path.join(folder, 'alpha.bin'),
+                          os.path.join(folder, 'out', 'beta copy.bin')])
+        self.assertEqual(info['files_total'], 2)
+
+        self.ctl('resume', job)
+        self.wait_for_state(job, ('transferred',))
+        self.ctl('complete', job)
+        self.assertEqual(self.sha256(os.path.join(folder, 'out', 'beta copy.bin')),
+                         hashlib.sha256(self.files['beta.bin']).hexdigest())
+        self.ctl('info', job, expect=1)
+
+    def test_bad_job_id(self):
+        result = self.ctl('resume', '00000000-0000-0000-0000-000000000000', expect=1)
+        self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
+
+    def test_add_list_from_stdin(self):
+        folder = self.make_folder()
+        job = self.create_job('from-stdin')
+        listing = '%s %s\n%s %s\n' % (self.url('alpha.bin'), os.path.join(folder, 'a'),
+                                      self.url('beta.bin'), os.path.join(folder, 'b'))
+        result = subprocess.run([BARGECTL, 'add', job, '--list=-'], input=listing, text=True,
+                                env=self.ctl_env(), capture_output=True, timeout=WAIT)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual([f['local_path'] for f in self.info(job)['files']],
+                         [os.path.join(folder, 'a'), os.path.join(folder, 'b')])
+        # A bad line is a usage error and adds nothing.
+        result = subprocess.run([BARGECTL, 'add', job, '--list=-'], input='just-a-url\n', text=True,
+                                env=self.ctl_env(), capture_output=True, timeout=WAIT)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn('Line 1', result.stderr)
+        self.assertEqual(len(self.info(job)['files']), 2)
+        self.ctl('cancel', job)
+
+    def test_create_options(self):
+        result = self.ctl('create', '--json', '--description=described', '--priority=high',
+                          'json-job')
+        job = json.loads(result.stdout)
+        self.assertRegex(job['id'], UUID_RE)
+        self.assertEqual(job['display_name'], 'json-job')
+        self.assertEqual(job['description'], 'described')
+        self.assertEqual(job['priority'], 'high')
+        self.assertEqual(job['type'], 'download')
+        self.assertEqual(job['state'], 'suspended')
+        self.assertEqual(job['files'], [])
+        self.assertIsNone(job['upload_protocol'])
+        self.ctl('cancel', job['id'])
+
+        # Whether the service takes these depends on what it implements;
+        # either way bargectl passes them on and reports cleanly.
+        for args, check in ((['--cost-policy=unmetered'], ('cost_policy', 'unmetered')),
+                            (['--type=upload', '--upload-protocol=bits'], ('upload_protocol', 'bits')),
+                            (['--type=upload-reply', '--upload-protocol=put'], ('type', 'upload-reply'))):
+            with self.subTest(args=args):
+                result = self.ctl('create', *args, 'optioned', expect=None)
+                if result.returncode == 0:
+                    job = result.stdout.strip()
+                    self.assertEqual(self.info(job)[check[0]], check[1])
+                    self.ctl('cancel', job)
+                else:
+                    self.assertEqual(result.returncode, 1, result.stderr)
+                    self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
+                    self.assertNotIn('GDBus.Error', result.stderr)
+
+    def test_set_and_get(self):
+        job = self.create_job('settable')
+        self.ctl('set', job, 'display-name', 'renamed', 'description', 'new text',
+                 'priority', 'low', 'retry-delay', '2m', 'no-progress-timeout', '1h30m',
+                 'notification-interval', '2s', 'max-download-time', '1d',
+                 'notify-flags', 'transferred,file-transferred',
+                 'notify-command-line', 'true "two words" $HOME', 'cost-policy', 'unmetered')
+        values = self.ctl('get', job, 'name', 'description', 'priority', 'minimum-retry-delay',
+                          'no-progress-timeout', 'minimum-notification-interval',
+                          'maximum-download-time', 'notify-flags', 'cost-policy').stdout
+        self.assertEqual(values.splitlines(),
+                         ['renamed', 'new text', 'low', '120', '5400', '2000', '86400',
+                          'transferred,file-transferred', 'unmetered'])
+        info = self.info(job)
+        self.assertEqual(info['display_name'], 'renamed')
+        self.assertEqual(info['minimum_retry_delay'], 120)
+        self.assertEqual(info['maximum_download_time'], 86400)
+        self.assertEqual(info['notify_flags'], ['transferred', 'file-transferred'])
+        # The program is found in PATH here; the service runs it without a shell.
+        command = info['notify_command_line']
+        self.assertTrue(os.path.isabs(command[0]), command)
+        self.assertEqual(command[1:], ['two words', '$HOME'])
+        # What get prints, set takes back.
+        printed = self.ctl('get', job, 'notify-command').stdout.rstrip('\n')
+        self.ctl('set', job, 'notify-command-line', printed)
+        self.assertEqual(self.info(job)['notify_command_line'], command)
+        self.ctl('set', job, 'notify-command-line', '', 'notify-flags', 'none',
+                 'notification-interval', '750ms')
+        info = self.info(job)
+        self.assertEqual(info['notify_command_line'], [])
+        self.assertEqual(info['notify_flags'], [])
+        self.assertEqual(info['minimum_notification_interval'], 750)
+
+        # Every key, as KEY=VALUE.
+        lines = self.ctl('get', job).stdout.splitlines()
+        keys = [line.split('=', 1)[0] for line in lines]
+        for key in ('id', 'state', 'priority', 'hold-reason', 'http-status', 'credentials',
+                    'maximum-download-time', 'notify-command-line', 'reply-file-name'):
+            self.assertIn(key, keys)
+        self.assertIn('id=' + job, lines)
+        self.assertIn('bytes-total=0', lines)
+
+        # bargectl refuses what it can tell is wrong, before sending anything.
+        for args in (['state', 'queued'], ['priority', 'urgent'], ['retry-delay', 'soon'],
+                     ['notify-flags', 'sometimes'], ['cost-policy', 'free'],
+                     ['notify-command-line', 'no-such-program-anywhere'],
+                     ['notify-command-line', '"unbalanced'], ['colour', 'red'],
+                     ['priority', 'high', 'description']):
+            with self.subTest(args=args):
+                result = self.ctl('set', job, *args, expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl set: '), result.stderr)
+        self.assertEqual(self.info(job)['priority'], 'low')
+        # The service refuses the rest, with its reason.
+        result = self.ctl('set', job, 'retry-delay', '1', expect=1)
+        self.assertIn('cannot set minimum-retry-delay', result.stderr)
+        self.assertNotIn('GDBus.Error', result.stderr)
+        self.ctl('cancel', job)
+        result = self.ctl('set', job, 'priority', 'high', expect=1)
+        self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
+
+    def test_files(self):
+        folder = self.make_folder()
+        job = self.create_job('with-files')
+        self.ctl('add', job, self.url('alpha.bin'), os.path.join(folder, 'a.bin'))
+        self.ctl('add', job, self.url('beta.bin'), os.path.join(folder, 'b c.bin'))
+        lines = self.ctl('files', job).stdout.splitlines()
+        self.assertEqual(len(lines), 2)
+        self.assertRegex(lines[0], r'^ +1  not complete +0 bytes/\? +%s +%s$' % (
+            re.escape(self.url('alpha.bin')), re.escape(os.path.join(folder, 'a.bin'))))
+        self.assertIn(os.path.join(folder, 'b c.bin'), lines[1])
+        files = json.loads(self.ctl('files', '--json', job).stdout)
+        self.assertEqual([f['url'] for f in files], [self.url('alpha.bin'), self.url('beta.bin')])
+        self.assertEqual(files, self.info(job)['files'])
+
+        self.ctl('resume', job)
+        self.wait_for_state(job, ('transferred',))
+        files = json.loads(self.ctl('files', '--json', job).stdout)
+        # Every byte is there, but nothing is handed over before complete.
+        self.assertEqual([(f['bytes_transferred'], f['bytes_total']) for f in files],
+                         [(len(self.files['alpha.bin']),) * 2, (len(self.files['beta.bin']),) * 2])
+        self.assertFalse(any(f['completed'] for f in files))
+        self.assertRegex(self.ctl('files', job).stdout, r'^ +1  transferred ')
+        self.ctl('complete', job)
+
+    def test_service_errors_are_clear(self):
+        job = self.create_job('empty')
+        # Resuming a job without files, completing one that is not transferred.
+        for args in (['resume', job], ['add', job, 'not a url', '/tmp/x'],
+                     ['add', job, self.url('alpha.bin'), '/no/such/folder/x'],
+                     ['info', 'not-a-uuid'], ['cancel', '11111111-2222-3333-4444-555555555555']):
+            with self.subTest(args=args):
+                result = self.ctl(*args, expect=1)
+                self.assertRegex(result.stderr, r'^bargectl: \S')
+                self.assertNotIn('GDBus.Error', result.stderr)
+                self.assertNotIn('org.freedesktop', result.stderr)
+        self.ctl('cancel', job)
+
+    def test_take_ownership(self):
+        job = self.create_job('mine-already')
+        result = self.ctl('take-ownership', job, expect=None)
+        if result.returncode == 0:
+            self.assertIn('yours', result.stderr)
+            self.assertEqual(self.info(job)['owner'], os.getuid())
+        else:
+            # A service that does not implement it yet says so clearly.
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
+            self.assertNotIn('GDBus.Error', result.stderr)
+        self.ctl('cancel', job)
+        self.ctl('take-ownership', job, expect=1)
+
+    def test_describe_error(self):
+        text = self.ctl('describe-error', 'RemoteNotFound').stdout.strip()
+        self.assertTrue(text)
+        self.assertEqual(self.ctl('describe-error', 'remotenotfound').stdout.strip(), text)
+        self.assertEqual(self.ctl('describe-error',
+                                  'org.freedesktop.Barge1.Error.RemoteNotFound').stdout.strip(), text)
+        # The language comes from the environment, or from --locale; one
+        # without a catalog falls back to English.
+        german = self.ctl('describe-error', 'RemoteNotFound',
+                          env=self.ctl_env(LC_ALL='', LC_MESSAGES='', LANG='de_DE.UTF-8')).stdout.strip()
+        self.assertTrue(german)
+        if os.environ.get('BARGE_LOCALEDIR'):
+            self.assertNotEqual(german, text)
+        self.assertEqual(self.ctl('describe-error', 'RemoteNotFound',
+                                  env=self.ctl_env(LANGUAGE='de')).stdout.strip(), german)
+        self.assertEqual(self.ctl('describe-error', '--locale=de_DE.UTF-8',
+                                  'RemoteNotFound').stdout.strip(), german)
+        self.assertEqual(self.ctl('describe-error', '--locale=fr_FR', 'RemoteNotFound').stdout.strip(),
+                         text)
+
+        several = self.ctl('describe-error', 'NotFound', 'TimedOut').stdout.splitlines()
+        self.assertEqual(several[0], 'NotFound')
+        self.assertEqual(several[2], 'TimedOut')
+        entries = json.loads(self.ctl('describe-error', '--all', '--json').stdout)
+        names = [e['name'] for e in entries]
+        self.assertGreaterEqual(len(names), 30)
+        self.assertIn('org.freedesktop.Barge1.Error.MaximumTimeExceeded', names)
+        self.assertTrue(all(e['description'] for e in entries))
+
+        result = self.ctl('describe-error', 'NoSuchError', expect=1)
+        self.assertIn('NoSuchError', result.stderr)
+        self.assertNotIn('GDBus.Error', result.stderr)
+
+    def test_cancel_all(self):
+        folder = self.make_folder()
+        jobs = [self.create_job('reset-%d' % i) for i in range(3)]
+        self.ctl('add', jobs[0], self.url('huge.bin', 'crawl'), os.path.join(folder, 'h'))
+        self.ctl('resume', jobs[0])
+        # No terminal, no --yes: nothing happens.
+        result = self.ctl('cancel-all', expect=2)
+        self.assertIn('--yes', result.stderr)
+        self.assertTrue(set(jobs) <= {j['id'] for j in self.list_jobs()})
+
+        result = self.ctl('cancel-all', '--yes')
+        self.assertEqual(self.list_jobs(), [])
+        for job in jobs:
+            self.assertIn('Cancelled ' + job, result.stdout)
+        self.assertEqual(os.listdir(folder), [])
+        result = self.ctl('cancel-all', '-y')
+        self.assertIn('no jobs', result.stderr)
+
+    def test_json_schema_is_documented(self):
+        if not MANPAGE:
+            self.skipTest('BARGECTL_MANPAGE is not set')
+        with open(MANPAGE) as f:
+            manual = f.read().replace('\\-', '-')
+        folder = self.make_folder()
+        result = self.ctl('download', '--keep-on-error', self.url('missing.bin'), folder,
+                          expect=1)
+        job = re.search(r'bargectl cancel ([0-9a-f-]{36})', result.stderr).group(1)
+        info = self.info(job)
+        members = set(info) | set(info['files'][0]) | set(info['error'])
+        for member in sorted(members):
+            with self.subTest(member=member):
+                self.assertRegex(manual, r'\.BR %s " \(' % re.escape(member))
+        # And every command has its paragraph.
+        with open(MANPAGE) as f:
+            source = f.read()
+        commands = re.findall(r'^  ([a-z][a-z-]+) ', self.ctl('--help').stdout, re.MULTILINE)
+        self.assertIn('describe-error', commands)
+        for command in commands:
+            with self.subTest(command=command):
+                self.assertRegex(source, r'(?m)^\.BI? "?%s\b' % re.escape(command.replace('-', '\\-')))
+        self.ctl('cancel', job)
+
+    @unittest.skipUnless(os.path.exists(BASH_COMPLETION), 'bash-completion is not installed')
+    def test_bash_completion(self):
+        job = self.create_job('complete-me')
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src',
+                              'tool', 'completion', 'bargectl')
+        # COMP_WORDS as bash would set them; prints one candidate per line.
+        driver = (
+            'source %s; source %s\n'
+            'complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));'
+            ' COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}; COMPREPLY=();'
+            ' _bargectl; printf "%%s\\n" "${COMPREPLY[@]}"; }\n'
+            'complete_words "$@"\n' % (shlex.quote(BASH_COMPLETION), shlex.quote(script)))
+        env = self.ctl_env(PATH=os.path.dirname(BARGECTL) + ':' + os.environ.get('PATH', ''))
+
+        def complete(*words):
+            result = subprocess.run(['bash', '-c', driver, 'bash', 'bargectl'] + list(words),
+                                    env=env, capture_output=True, text=True, timeout=WAIT)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            return result.stdout.split()
+
+        self.assertEqual(complete('cancel-'), ['cancel-all'])
+        self.assertIn('describe-error', complete(''))
+        self.assertIn(job, complete('info', ''))
+        self.assertIn(job, complete('set', ''))
+        self.assertIn('retry-delay', complete('set', job, ''))
+        self.assertNotIn('state', complete('set', job, ''))
+        self.assertIn('state', complete('get', job, ''))
+        self.assertEqual(sorted(complete('set', job, 'priority', '')),
+                         ['foreground', 'high', 'low', 'normal'])
+        self.assertEqual(complete('download', '--on-t'), ['--on-timeout='])
+        self.assertEqual(complete('download', '--on-timeout='), ['leave', 'cancel'])
+        self.assertEqual(complete('create', '--type=upload'), ['upload', 'upload-reply'])
+        self.assertIn('RemoteNotFound', complete('describe-error', 'Remote'))
+        self.ctl('cancel', job)
+
+    def test_all_users(self):
+        job = self.create_job('everybody')
+        # On a session bus every job is the caller's, and listing all is allowed.
+        self.assertIn(job, [j['id'] for j in json.loads(self.ctl('list', '--all-users', '--json').stdout)])
+        self.assertIn(job, self.ctl('monitor', '--all-users', '--once').stdout)
+        self.ctl('cancel', job)
+
+    # -- monitor without a terminal ----------------------------------------------
+
+    def test_monitor_once(self):
+        job = self.create_job('watch-me')
+        result = self.ctl('monitor', '--once')
+        self.assertIn(job, result.stdout)
+        self.assertIn('watch-me', result.stdout)
+        self.assertIn('suspended', result.stdout)
+        self.assert_no_escapes(result.stdout)
+        self.ctl('cancel', job)
+
+    def test_monitor_follows_events(self):
+        process = subprocess.Popen([BARGECTL, 'monitor'], env=self.ctl_env(),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        output = bytearray()
+
+        def read_until(pattern):
+            # Raw reads: a buffered readline() could hide lines from select().
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                match = re.search(pattern, output.decode('utf-8', 'replace'))
+                if match:
+                    return match
+                ready, _, _ = select.select([process.stdout], [], [], 0.5)
+                if ready:
+                    chunk = os.read(process.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    output.extend(chunk)
+            self.fail('monitor never printed %r; got %r' % (pattern, bytes(output)))
+
+        # Give the monitor a moment to subscribe before the job appears.
+        time.sleep(0.5)
+        job = self.create_job('live-event')
+        read_until(re.escape(job) + r'[^\n]*suspended[^\n]*live-event')
+        self.ctl('cancel', job)
+        read_until(re.escape(job) + r' removed \(cancelled\)')
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        self.assertEqual(process.returncode, 0)
+
+
+    def test_monitor_across_service_restart(self):
+        job = self.create_job('survivor')
+        process = subprocess.Popen([BARGECTL, 'monitor'], env=self.ctl_env(),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        output = bytearray()
+
+        def read_until(pattern):
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                match = re.search(pattern, output.decode('utf-8', 'replace'))
+                if match:
+                    return match
+                ready, _, _ = select.select([process.stdout], [], [], 0.5)
+                if ready:
+                    chunk = os.read(process.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    output.extend(chunk)
+            self.fail('monitor never printed %r; got %r' % (pattern, bytes(output)))
+
+        read_until(re.escape(job) + r'[^\n]*survivor')
+        self.restart_daemon()
+        read_until(r'The Barge service stopped')
+        # The job comes back with the service, and was never "removed".
+        read_until(r'The Barge service is back\.')
+        read_until(r'service stopped[^\n]*\n(.*\n)*' + re.escape(job) + r'[^\n]*survivor')
+        self.assertNotIn('removed', output.decode())
+        self.ctl('cancel', job)
+        read_until(re.escape(job) + r' removed \(cancelled\)')
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        self.assertEqual(process.returncode, 0)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

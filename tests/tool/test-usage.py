@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""bargectl without a service: help, usage errors, exit statuses."""
+
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from bargectl_fixture import (BARGECTL, COMMANDS, WAIT, clean_environment, start_bus,
+                              stop_process)
+
+
+@unittest.skipUnless(BARGECTL, 'BARGECTL is not set')
+class TestUsage(unittest.TestCase):
+    """What needs no service at all: help and usage errors."""
+
+    def run_ctl(self, *args):
+        env = clean_environment()
+        env['BARGE_BUS_ADDRESS'] = 'unix:path=/nonexistent/barge-test-bus'
+        return subprocess.run([BARGECTL] + list(args), env=env, capture_output=True,
+                              text=True, timeout=WAIT)
+
+    def test_main_help_lists_commands(self):
+        result = self.run_ctl('--help')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for command in COMMANDS:
+            self.assertIn(command, result.stdout)
+
+    def test_command_help(self):
+        for command in COMMANDS:
+            with self.subTest(command=command):
+                result = self.run_ctl(command, '--help')
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn('Usage', result.stdout)
+                self.assertIn(command, result.stdout)
+        result = self.run_ctl('help', 'download')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for option in ('--timeout', '--on-timeout', '--keep-on-error', '--retry-delay'):
+            self.assertIn(option, result.stdout)
+        # Every command documents the exit statuses.
+        self.assertIn('Exit status', result.stdout)
+        self.assertIn('5  interrupted', result.stdout)
+        # get and set list their keys.
+        for command in ('get', 'set'):
+            result = self.run_ctl(command, '--help')
+            self.assertIn('minimum-retry-delay, retry-delay', result.stdout)
+        self.assertIn('* priority', self.run_ctl('get', '--help').stdout)
+
+    def test_cancel_all_without_terminal_needs_yes(self):
+        result = self.run_ctl('cancel-all')
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn('--yes', result.stderr)
+
+    def test_version(self):
+        result = self.run_ctl('--version')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stdout, r'^bargectl \d+\.\d+')
+
+    def test_usage_errors_exit_2(self):
+        for args in (['no-such-command'], [], ['info'], ['list', '--bogus'],
+                     ['add', 'JOB', 'only-a-url'], ['create', '--priority=urgent', 'x'],
+                     ['create', '--type=sideways', 'x'], ['create', '--cost-policy=free', 'x'],
+                     ['create', '--type=upload', 'x'],
+                     ['create', '--upload-protocol=tus', 'x'],
+                     ['create', '--type=upload', '--upload-protocol=ftp', 'x'],
+                     ['download', 'http://127.0.0.1/x'],
+                     ['download', '--timeout=soon', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--timeout=0', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--on-timeout=cancel', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--timeout=5', '--on-timeout=explode', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--retry-delay=1x', 'http://127.0.0.1/x', '/tmp'],
+                     ['set', 'JOB'], ['set', 'JOB', 'priority'], ['set', 'JOB', 'colour', 'red'],
+                     ['set', 'JOB', 'state', 'queued'], ['set', 'JOB', 'priority', 'urgent'],
+                     ['set', 'JOB', 'retry-delay', 'later'], ['get'], ['get', 'JOB', 'colour'],
+                     ['files'], ['take-ownership'], ['describe-error'],
+                     ['describe-error', '--all', 'Failed'], ['cancel-all', 'extra'],
+                     ['monitor', 'extra'], ['--session', '--system', 'list']):
+            with self.subTest(args=args):
+                result = self.run_ctl(*args)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertTrue(result.stderr.startswith('bargectl'), result.stderr)
+
+    def test_unreachable_bus_exits_3(self):
+        result = self.run_ctl('list')
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn('bargectl:', result.stderr)
+
+    def test_bus_without_service_exits_3(self):
+        tmp = tempfile.mkdtemp(prefix='bargectl-nobus-')
+        self.addCleanup(shutil.rmtree, tmp, ignore_errors=True)
+        bus, address = start_bus(tmp)
+        self.addCleanup(stop_process, bus)
+        env = clean_environment()
+        env['BARGE_BUS_ADDRESS'] = address
+        result = subprocess.run([BARGECTL, 'list'], env=env, capture_output=True, text=True,
+                                timeout=WAIT)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn('cannot reach the Barge service', result.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
