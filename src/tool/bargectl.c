@@ -24,6 +24,8 @@ static const BargectlCommand commands[] = {
   { "monitor", "", N_("Watch your jobs live"), bargectl_cmd_monitor },
   { "download", N_("URL… DEST"), N_("Download files and wait until they are there"),
     bargectl_cmd_download },
+  { "credentials", N_("JOB --from-keyring=HOST | JOB --remove | --store HOST USER"),
+    N_("Give a job credentials from your keyring, or store them there"), bargectl_cmd_credentials },
 };
 
 static gboolean opt_version;

@@ -336,7 +336,7 @@ def main():
     if bus.barged_status != 0 or 'Sanitizer' in log or 'runtime error' in log:
         failed += 1
         print('# barged exited with %s; its log:' % bus.barged_status)
-        for line in log.splitlines()[-80:]:
+        for line in log.splitlines()[-400:]:
             print('# ' + line)
     sys.exit(1 if failed else 0)
 
