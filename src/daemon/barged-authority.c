@@ -200,6 +200,31 @@ lists_all_users (GDBusMethodInvocation *invocation)
   return g_variant_lookup (options, "all-users", "b", &all) && all;
 }
 
+static gboolean lookup_job_owner_locked (BargedAuthority *self, const char *job_path, guint32 *owner);
+
+/* Whether GetJob asks for another user's existing job: only then is polkit
+ * worth asking (the answer is NotFound otherwise). */
+static gboolean
+is_others_job (BargedAuthority *self, GDBusMethodInvocation *invocation, guint32 uid)
+{
+  GVariant *params = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GString) path = g_string_new (JOBS_PREFIX);
+  const char *id;
+  gboolean found;
+  guint32 owner = 0;
+
+  if (!g_variant_is_of_type (params, G_VARIANT_TYPE ("(s)")))
+    return FALSE;
+  g_variant_get (params, "(&s)", &id);
+  for (const char *p = id; *p != '\0' && path->len <= strlen (JOBS_PREFIX) + 32; p++)
+    if (*p != '-')
+      g_string_append_c (path, g_ascii_tolower (*p));
+  g_mutex_lock (&self->lock);
+  found = lookup_job_owner_locked (self, path->str, &owner);
+  g_mutex_unlock (&self->lock);
+  return found && owner != uid;
+}
+
 guint32
 barged_authority_get_invocation_uid (GDBusMethodInvocation *invocation)
 {
@@ -249,7 +274,7 @@ barged_authority_authorize (BargedAuthority *self, GDBusMethodInvocation *invoca
   if (manager)
     {
       need_admin = g_str_equal (method, "ListJobs") && lists_all_users (invocation);
-      want_admin = g_str_equal (method, "GetJob");
+      want_admin = g_str_equal (method, "GetJob") && is_others_job (self, invocation, uid);
     }
   else
     need_admin = uid != owner;
@@ -434,21 +459,29 @@ barged_authority_forget_job (BargedAuthority *self, const char *job_path)
   g_timeout_add_seconds (10, forget_later, data);
 }
 
-gboolean
-barged_authority_lookup_job_owner (BargedAuthority *self, const char *path, guint32 *owner)
+static gboolean
+lookup_job_owner_locked (BargedAuthority *self, const char *job_path, guint32 *owner)
 {
-  g_autofree char *job_path = job_path_of (path);
-  gpointer found = NULL;
+  gpointer found = g_hash_table_lookup (self->owners, job_path);
 
-  if (job_path == NULL)
-    return FALSE;
-  g_mutex_lock (&self->lock);
-  found = g_hash_table_lookup (self->owners, job_path);
-  g_mutex_unlock (&self->lock);
   if (found == NULL)
     return FALSE;
   *owner = GPOINTER_TO_UINT (found) - 1;
   return TRUE;
+}
+
+gboolean
+barged_authority_lookup_job_owner (BargedAuthority *self, const char *path, guint32 *owner)
+{
+  g_autofree char *job_path = job_path_of (path);
+  gboolean found;
+
+  if (job_path == NULL)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  found = lookup_job_owner_locked (self, job_path, owner);
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 GPtrArray *

@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (BargedCredentials, barged_credentials, BARGED, CREDENTIALS
  * bus in the user's Secret Service through libsecret. In memory they are
  * wiped when dropped, and a system daemon is not dumpable. */
 
+/* @state_dir NULL: keep everything in memory only. */
 BargedCredentials *barged_credentials_new (const char *state_dir, gboolean system_bus, GError **error);
 
 gboolean barged_credentials_set (BargedCredentials *self,

@@ -111,9 +111,10 @@ managed_objects_for (BargedDaemon *self, guint32 uid)
       for (GList *i = ifaces; i != NULL; i = i->next)
         {
           GDBusInterfaceSkeleton *skeleton = i->data;
+          g_autoptr(GVariant) properties = g_dbus_interface_skeleton_get_properties (skeleton);
 
           g_variant_builder_add (&ib, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (skeleton)->name,
-                                 g_dbus_interface_skeleton_get_properties (skeleton));
+                                 properties);
         }
       g_list_free_full (ifaces, g_object_unref);
       g_variant_builder_add (&builder, "{oa{sa{sv}}}", path, &ib);

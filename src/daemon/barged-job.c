@@ -1537,7 +1537,8 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   g_object_ref (self->ctx.session);
   g_object_ref (self->ctx.authority);
   g_object_ref (self->ctx.object_manager);
-  g_object_ref (self->ctx.credentials);
+  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
+                                                     : barged_credentials_new (NULL, FALSE, NULL);
   self->id = g_strdup (id);
   self->path = path_for_id (id);
   self->owner = owner;

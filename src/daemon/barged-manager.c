@@ -419,7 +419,8 @@ barged_manager_new (const BargedJobContext *ctx, BargedScheduler *scheduler)
   g_object_ref (self->ctx.session);
   g_object_ref (self->ctx.authority);
   g_object_ref (self->ctx.object_manager);
-  g_object_ref (self->ctx.credentials);
+  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
+                                                     : barged_credentials_new (NULL, FALSE, NULL);
   self->scheduler = g_object_ref (scheduler);
   barge_dbus_manager_set_version (BARGE_DBUS_MANAGER (self), PACKAGE_VERSION);
   g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);

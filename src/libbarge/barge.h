@@ -13,5 +13,6 @@
 #include "barge-file.h"
 #include "barge-job.h"
 #include "barge-client.h"
+#include "barge-keyring.h"
 
 #undef __BARGE_H_INSIDE__

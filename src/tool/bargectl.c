@@ -33,9 +33,10 @@ static const BargectlCommand commands[] = {
     bargectl_cmd_download },
   /* `upload` (issue 6) goes here. */
   { "wait", N_("JOB"), N_("Wait for a job, with a progress bar, and complete it"), bargectl_cmd_wait },
-  /* Credentials commands (issue 5) go here. */
   { "describe-error", N_("NAME…"), N_("Explain an error name in your language"),
     bargectl_cmd_describe_error },
+  { "credentials", N_("JOB --from-keyring=HOST | JOB --remove | --store HOST USER"),
+    N_("Give a job credentials from your keyring, or store them there"), bargectl_cmd_credentials },
 };
 
 static gboolean opt_version;

@@ -55,5 +55,6 @@ int bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char 
 int bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

@@ -158,6 +158,19 @@ def downloads_belong_to_owner_with_umask():
 
 
 @case
+def umask_survives_restart():
+    dest = os.path.join(alice.home, 'private.bin')
+    job = create_job(alice, umask=0o077)
+    alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/2000'), S(dest))
+    bus.restart_barged()
+    alice.call(job, JOB, 'Resume')
+    assert bus.wait_state(job, ('transferred', 'error')) == 'transferred', job_error(job)
+    alice.call(job, JOB, 'Complete')
+    st = os.lstat(dest)
+    assert stat.S_IMODE(st.st_mode) == 0o600 and st.st_uid == alice.uid, oct(st.st_mode)
+
+
+@case
 def no_write_into_root_folder():
     rootdir = os.path.join(bus.tmp, 'rootdir')
     os.makedirs(rootdir, mode=0o755, exist_ok=True)
@@ -262,6 +275,14 @@ def credentials_basic_auth():
     assert stat.S_IMODE(os.stat(bus.state_dir).st_mode) == 0o700
     alice.call(job, JOB, 'Complete')
     assert os.path.getsize(dest) == 4096
+    # Digest: the same, through libsoup's digest support
+    job, state = download(alice, dest + '.digest', url_path='/digest/3000', complete=False)
+    assert state == 'error' and job_error(job)[1].endswith('RemoteAccessDenied'), job_error(job)
+    alice.call(job, JOB, 'Cancel')
+    job, state = download(alice, dest + '.digest', url_path='/digest/3000',
+                          credentials=('server', 'digest', 'alice', 's3cr3t-pa55'))
+    assert state == 'transferred', job_error(job)
+    assert os.path.getsize(dest + '.digest') == 3000
     # wrong credentials: refused, not retried forever
     job, state = download(alice, dest + '2', url_path='/secret/10', complete=False,
                           credentials=('server', 'basic', 'alice', 'wrong'))
@@ -336,7 +357,7 @@ def main():
     if bus.barged_status != 0 or 'Sanitizer' in log or 'runtime error' in log:
         failed += 1
         print('# barged exited with %s; its log:' % bus.barged_status)
-        for line in log.splitlines()[-80:]:
+        for line in log.splitlines()[-400:]:
             print('# ' + line)
     sys.exit(1 if failed else 0)
 

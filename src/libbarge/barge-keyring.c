@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "barge-keyring.h"
+#include "barge-private.h"
+
+/* The user's own keyring entries; barged keeps the copies it is given under
+ * its own schema (org.freedesktop.Barge1.JobCredential on a session bus, a
+ * root-only file on the system bus). */
+static const SecretSchema credential_schema = {
+  BARGE_KEYRING_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+/**
+ * barge_keyring_store_password_sync:
+ * @host: the host name of the server or proxy
+ * @user_name: the user name
+ * @password: the password
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Stores @password in the user's default keyring (the Secret Service),
+ * under the schema [const@Barge.KEYRING_SCHEMA_NAME], so that
+ * [method@Barge.Job.set_credentials_from_keyring_sync] can find it later.
+ * Blocks until the keyring answered.
+ *
+ * Returns: %TRUE if the password was stored
+ */
+gboolean
+barge_keyring_store_password_sync (const char *host,
+                                   const char *user_name,
+                                   const char *password,
+                                   GCancellable *cancellable,
+                                   GError **error)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (host != NULL && user_name != NULL && password != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  label = g_strdup_printf ("Barge: %s@%s", user_name, host);
+  return secret_password_store_sync (&credential_schema, SECRET_COLLECTION_DEFAULT, label, password,
+                                     cancellable, error, "host", host, "user", user_name, NULL);
+}
+
+/* Finds the password (and, when @user_name is NULL, the user name) stored
+ * for @host. Blocking. */
+static gboolean
+lookup (const char *host, const char *user_name, char **user_out, char **password_out,
+        GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GHashTable) attributes = secret_attributes_build (&credential_schema, "host", host, NULL);
+  g_autoptr(GError) local_error = NULL;
+  GList *items;
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GHashTable) found = NULL;
+
+  if (user_name != NULL)
+    g_hash_table_insert (attributes, g_strdup ("user"), g_strdup (user_name));
+  items = secret_password_searchv_sync (&credential_schema, attributes,
+                                        SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                                        cancellable, &local_error);
+  if (items == NULL)
+    {
+      if (local_error != NULL)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the keyring cannot be read: %s",
+                     local_error->message);
+      else
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the keyring has no password for %s%s%s",
+                     user_name != NULL ? user_name : "", user_name != NULL ? "@" : "", host);
+      return FALSE;
+    }
+  value = secret_retrievable_retrieve_secret_sync (items->data, cancellable, &local_error);
+  found = secret_retrievable_get_attributes (items->data);
+  g_list_free_full (items, g_object_unref);
+  if (value == NULL || secret_value_get_text (value) == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the password for %s cannot be read%s%s",
+                   host, local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      return FALSE;
+    }
+  *user_out = g_strdup (g_hash_table_lookup (found, "user"));
+  *password_out = g_strdup (secret_value_get_text (value));
+  return TRUE;
+}
+
+/**
+ * barge_job_set_credentials_from_keyring_sync:
+ * @job: a #BargeJob
+ * @target: `"server"` or `"proxy"`
+ * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
+ * @host: the host name the password is stored for in the keyring
+ * @user_name: (nullable): the user name, or %NULL for the first one stored
+ *   for @host
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads a password from the user's keyring (see
+ * [const@Barge.KEYRING_SCHEMA_NAME]) and hands it to the daemon as the
+ * credentials @job answers @target's authentication challenges with, so that
+ * nobody types a password on a command line. The daemon never shows it
+ * again: the job's `Credentials` property lists only target and scheme.
+ * Blocks until done.
+ *
+ * Returns: %TRUE if the job has the credentials; %BARGE_ERROR_NOT_FOUND
+ *   when the keyring has none for @host
+ */
+gboolean
+barge_job_set_credentials_from_keyring_sync (BargeJob *job,
+                                             const char *target,
+                                             const char *scheme,
+                                             const char *host,
+                                             const char *user_name,
+                                             GCancellable *cancellable,
+                                             GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *user = NULL;
+  char *password = NULL;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (target != NULL && scheme != NULL && host != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!lookup (host, user_name, &user, &password, cancellable, error))
+    return FALSE;
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), "SetCredentials",
+                                  g_variant_new ("(ssss)", target, scheme, user, password),
+                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
+  secret_password_free (password);
+  if (reply == NULL)
+    {
+      _barge_error_strip (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  char *target;
+  char *scheme;
+  char *host;
+  char *user_name;
+} KeyringData;
+
+static void
+keyring_data_free (KeyringData *data)
+{
+  g_free (data->target);
+  g_free (data->scheme);
+  g_free (data->host);
+  g_free (data->user_name);
+  g_free (data);
+}
+
+static void
+set_from_keyring_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  KeyringData *data = task_data;
+  GError *error = NULL;
+
+  if (barge_job_set_credentials_from_keyring_sync (source, data->target, data->scheme, data->host,
+                                                   data->user_name, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * barge_job_set_credentials_from_keyring_async:
+ * @job: a #BargeJob
+ * @target: `"server"` or `"proxy"`
+ * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
+ * @host: the host name the password is stored for in the keyring
+ * @user_name: (nullable): the user name, or %NULL for the first one stored
+ *   for @host
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Like [method@Barge.Job.set_credentials_from_keyring_sync], without
+ * blocking (the keyring is read on a worker thread).
+ */
+void
+barge_job_set_credentials_from_keyring_async (BargeJob *job,
+                                              const char *target,
+                                              const char *scheme,
+                                              const char *host,
+                                              const char *user_name,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  KeyringData *data;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (target != NULL && scheme != NULL && host != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (KeyringData, 1);
+  data->target = g_strdup (target);
+  data->scheme = g_strdup (scheme);
+  data->host = g_strdup (host);
+  data->user_name = g_strdup (user_name);
+  task = g_task_new (job, cancellable, callback, user_data);
+  g_task_set_source_tag (task, barge_job_set_credentials_from_keyring_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) keyring_data_free);
+  g_task_run_in_thread (task, set_from_keyring_thread);
+}
+
+/**
+ * barge_job_set_credentials_from_keyring_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_credentials_from_keyring_async].
+ *
+ * Returns: %TRUE if the job has the credentials
+ */
+gboolean
+barge_job_set_credentials_from_keyring_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, job), FALSE);
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/**
+ * barge_job_remove_credentials_sync:
+ * @job: a #BargeJob
+ * @target: `"server"` or `"proxy"`
+ * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the daemon forget the credentials of @job for @target and @scheme.
+ * Blocks until the daemon answered.
+ *
+ * Returns: %TRUE if they were removed
+ */
+gboolean
+barge_job_remove_credentials_sync (BargeJob *job,
+                                   const char *target,
+                                   const char *scheme,
+                                   GCancellable *cancellable,
+                                   GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (target != NULL && scheme != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), "RemoveCredentials",
+                                  g_variant_new ("(ss)", target, scheme),
+                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
+  if (reply == NULL)
+    {
+      _barge_error_strip (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
