@@ -97,8 +97,8 @@ lookup (const char *host, const char *user_name, char **user_out, char **passwor
 /**
  * barge_job_set_credentials_from_keyring_sync:
  * @job: a #BargeJob
- * @target: `"server"` or `"proxy"`
- * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
+ * @target: whom the credentials are for: the server or the proxy
+ * @scheme: the authentication scheme
  * @host: the host name the password is stored for in the keyring
  * @user_name: (nullable): the user name, or %NULL for the first one stored
  *   for @host
@@ -117,8 +117,8 @@ lookup (const char *host, const char *user_name, char **user_out, char **passwor
  */
 gboolean
 barge_job_set_credentials_from_keyring_sync (BargeJob *job,
-                                             const char *target,
-                                             const char *scheme,
+                                             BargeCredentialsTarget target,
+                                             BargeAuthScheme scheme,
                                              const char *host,
                                              const char *user_name,
                                              GCancellable *cancellable,
@@ -130,14 +130,16 @@ barge_job_set_credentials_from_keyring_sync (BargeJob *job,
   char *password = NULL;
 
   g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
-  g_return_val_if_fail (target != NULL && scheme != NULL && host != NULL, FALSE);
+  g_return_val_if_fail (barge_credentials_target_to_string (target) != NULL, FALSE);
+  g_return_val_if_fail (barge_auth_scheme_to_string (scheme) != NULL && host != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!lookup (host, user_name, &user, &password, cancellable, error))
     return FALSE;
   reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), "SetCredentials",
-                                  g_variant_new ("(ssss)", target, scheme, user, password),
+                                  g_variant_new ("(ssss)", barge_credentials_target_to_string (target),
+                                                 barge_auth_scheme_to_string (scheme), user, password),
                                   G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
   secret_password_free (password);
   if (reply == NULL)
@@ -150,8 +152,8 @@ barge_job_set_credentials_from_keyring_sync (BargeJob *job,
 }
 
 typedef struct {
-  char *target;
-  char *scheme;
+  BargeCredentialsTarget target;
+  BargeAuthScheme scheme;
   char *host;
   char *user_name;
 } KeyringData;
@@ -159,8 +161,6 @@ typedef struct {
 static void
 keyring_data_free (KeyringData *data)
 {
-  g_free (data->target);
-  g_free (data->scheme);
   g_free (data->host);
   g_free (data->user_name);
   g_free (data);
@@ -182,8 +182,8 @@ set_from_keyring_thread (GTask *task, gpointer source, gpointer task_data, GCanc
 /**
  * barge_job_set_credentials_from_keyring_async:
  * @job: a #BargeJob
- * @target: `"server"` or `"proxy"`
- * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
+ * @target: whom the credentials are for: the server or the proxy
+ * @scheme: the authentication scheme
  * @host: the host name the password is stored for in the keyring
  * @user_name: (nullable): the user name, or %NULL for the first one stored
  *   for @host
@@ -196,8 +196,8 @@ set_from_keyring_thread (GTask *task, gpointer source, gpointer task_data, GCanc
  */
 void
 barge_job_set_credentials_from_keyring_async (BargeJob *job,
-                                              const char *target,
-                                              const char *scheme,
+                                              BargeCredentialsTarget target,
+                                              BargeAuthScheme scheme,
                                               const char *host,
                                               const char *user_name,
                                               GCancellable *cancellable,
@@ -208,12 +208,13 @@ barge_job_set_credentials_from_keyring_async (BargeJob *job,
   KeyringData *data;
 
   g_return_if_fail (BARGE_IS_JOB (job));
-  g_return_if_fail (target != NULL && scheme != NULL && host != NULL);
+  g_return_if_fail (barge_credentials_target_to_string (target) != NULL);
+  g_return_if_fail (barge_auth_scheme_to_string (scheme) != NULL && host != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (KeyringData, 1);
-  data->target = g_strdup (target);
-  data->scheme = g_strdup (scheme);
+  data->target = target;
+  data->scheme = scheme;
   data->host = g_strdup (host);
   data->user_name = g_strdup (user_name);
   task = g_task_new (job, cancellable, callback, user_data);
@@ -237,43 +238,4 @@ barge_job_set_credentials_from_keyring_finish (BargeJob *job, GAsyncResult *res,
 {
   g_return_val_if_fail (g_task_is_valid (res, job), FALSE);
   return g_task_propagate_boolean (G_TASK (res), error);
-}
-
-/**
- * barge_job_remove_credentials_sync:
- * @job: a #BargeJob
- * @target: `"server"` or `"proxy"`
- * @scheme: `"basic"`, `"digest"`, `"ntlm"` or `"negotiate"`
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Makes the daemon forget the credentials of @job for @target and @scheme.
- * Blocks until the daemon answered.
- *
- * Returns: %TRUE if they were removed
- */
-gboolean
-barge_job_remove_credentials_sync (BargeJob *job,
-                                   const char *target,
-                                   const char *scheme,
-                                   GCancellable *cancellable,
-                                   GError **error)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
-  g_return_val_if_fail (target != NULL && scheme != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), "RemoveCredentials",
-                                  g_variant_new ("(ss)", target, scheme),
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
 }

@@ -33,8 +33,8 @@ gboolean barge_keyring_store_password_sync (const char *host,
 
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_job_set_credentials_from_keyring_sync (BargeJob *job,
-                                                      const char *target,
-                                                      const char *scheme,
+                                                      BargeCredentialsTarget target,
+                                                      BargeAuthScheme scheme,
                                                       const char *host,
                                                       const char *user_name,
                                                       GCancellable *cancellable,
@@ -42,8 +42,8 @@ gboolean barge_job_set_credentials_from_keyring_sync (BargeJob *job,
 
 BARGE_AVAILABLE_IN_ALL
 void barge_job_set_credentials_from_keyring_async (BargeJob *job,
-                                                   const char *target,
-                                                   const char *scheme,
+                                                   BargeCredentialsTarget target,
+                                                   BargeAuthScheme scheme,
                                                    const char *host,
                                                    const char *user_name,
                                                    GCancellable *cancellable,
@@ -55,11 +55,5 @@ gboolean barge_job_set_credentials_from_keyring_finish (BargeJob *job,
                                                         GAsyncResult *res,
                                                         GError **error);
 
-BARGE_AVAILABLE_IN_ALL
-gboolean barge_job_remove_credentials_sync (BargeJob *job,
-                                            const char *target,
-                                            const char *scheme,
-                                            GCancellable *cancellable,
-                                            GError **error);
 
 G_END_DECLS

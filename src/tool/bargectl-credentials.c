@@ -92,7 +92,8 @@ bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv)
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  const char *target, *scheme;
+  BargeCredentialsTarget target = BARGE_CREDENTIALS_TARGET_SERVER;
+  BargeAuthScheme scheme = BARGE_AUTH_SCHEME_BASIC;
   gboolean ok;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -101,8 +102,10 @@ bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv)
     return store_password (command, argc, argv);
   if (argc != 2 || (opt_host == NULL) == !opt_remove)
     return bargectl_usage_error (command, _("Expected one job and either --from-keyring=HOST or --remove"));
-  target = opt_target != NULL ? opt_target : "server";
-  scheme = opt_scheme != NULL ? opt_scheme : "basic";
+  if (opt_target != NULL && !barge_credentials_target_from_string (opt_target, &target))
+    return bargectl_usage_error (command, _("The target must be server or proxy"));
+  if (opt_scheme != NULL && !barge_auth_scheme_from_string (opt_scheme, &scheme))
+    return bargectl_usage_error (command, _("The scheme must be basic, digest, ntlm or negotiate"));
 
   client = bargectl_client_connect (&error);
   if (client == NULL)
