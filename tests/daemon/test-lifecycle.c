@@ -182,7 +182,7 @@ job_state (Fixture *f, const char *path)
   return g_variant_dup_string (value, NULL);
 }
 
-G_GNUC_UNUSED static char *
+static char *
 job_string (Fixture *f, const char *path, const char *name)
 {
   g_autoptr(GVariant) value = get_property (f, path, name);
@@ -203,6 +203,22 @@ in_state (gpointer user_data)
   g_autofree char *state = job_state (w->f, w->path);
 
   return g_strcmp0 (state, w->state) == 0;
+}
+
+/* Polls CONDITION (which may make synchronous calls: nothing else would
+ * wake a blocking main-context iteration up) every 50 ms. */
+static gboolean
+poll_until (BargeTestCondition condition, gpointer user_data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (user_data))
+    {
+      if (g_get_monotonic_time () >= end)
+        return FALSE;
+      barge_test_run_for (50);
+    }
+  return TRUE;
 }
 
 /* Polls with uncached reads, so it also works for jobs without a proxy. */
@@ -403,11 +419,160 @@ test_state_table (Fixture *f, gconstpointer data)
   cancel_if_present (f, blocker);
 }
 
+
+/* --- priorities and time slices -------------------------------------------- */
+
+static void
+test_preemption (Fixture *f, gconstpointer data)
+{
+  g_autofree char *low = create_job (f, "low");
+  g_autofree char *normal = create_job (f, "normal");
+  g_autofree char *url_low = slow_url (f, "low");
+  g_autofree char *url_normal = slow_url (f, "normal");
+  g_autofree char *hold = NULL;
+
+  add_file (f, low, url_low);
+  add_file (f, normal, url_normal);
+  call_job_ok (f, low, "Resume");
+  wait_state (f, low, "transferring", TRANSFER_TIMEOUT_MS);
+
+  /* A higher priority takes the only slot from a lower one. */
+  call_job_ok (f, normal, "Resume");
+  wait_state (f, normal, "transferring", SHORT_TIMEOUT_MS);
+  wait_state (f, low, "queued", SHORT_TIMEOUT_MS);
+  hold = job_string (f, low, "HoldReason");
+  g_assert_cmpstr (hold, ==, "scheduler");
+
+  /* Priority is writable at any time and counts at once. */
+  set_property (f, low, "Priority", g_variant_new_string ("high"));
+  wait_state (f, low, "transferring", SHORT_TIMEOUT_MS);
+  wait_state (f, normal, "queued", SHORT_TIMEOUT_MS);
+
+  /* Foreground jobs run beside the background slot. */
+  set_property (f, normal, "Priority", g_variant_new_string ("foreground"));
+  wait_state (f, normal, "transferring", SHORT_TIMEOUT_MS);
+  assert_state (f, low, "transferring");
+  g_free (hold);
+  hold = job_string (f, normal, "HoldReason");
+  g_assert_cmpstr (hold, ==, "none");
+
+  /* A bad priority is refused with a typed error. */
+  {
+    g_autoptr(GError) error = set_property_error (f, low, "Priority", g_variant_new_string ("urgent"));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  cancel_if_present (f, low);
+  cancel_if_present (f, normal);
+}
+
+typedef struct {
+  Fixture *f;
+  const char *a;
+  const char *b;
+  guint switches;
+  char *last_running;
+} TurnWatch;
+
+static gboolean
+saw_turns (gpointer user_data)
+{
+  TurnWatch *w = user_data;
+  g_autofree char *sa = job_state (w->f, w->a);
+  g_autofree char *sb = job_state (w->f, w->b);
+  const char *running = NULL;
+
+  /* Exactly one of them holds the slot at any time. */
+  g_assert_false (g_strcmp0 (sa, "transferring") == 0 && g_strcmp0 (sb, "transferring") == 0);
+  if (g_strcmp0 (sa, "transferring") == 0)
+    running = w->a;
+  else if (g_strcmp0 (sb, "transferring") == 0)
+    running = w->b;
+  if (running != NULL && g_strcmp0 (running, w->last_running) != 0)
+    {
+      if (w->last_running != NULL)
+        w->switches++;
+      g_free (w->last_running);
+      w->last_running = g_strdup (running);
+    }
+  return w->switches >= 3;
+}
+
+static void
+test_round_robin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = create_job (f, "normal");
+  g_autofree char *b = create_job (f, "normal");
+  g_autofree char *url_a = slow_url (f, "rr-a");
+  g_autofree char *url_b = slow_url (f, "rr-b");
+  TurnWatch w = { f, a, b, 0, NULL };
+
+  add_file (f, a, url_a);
+  add_file (f, b, url_b);
+  call_job_ok (f, a, "Resume");
+  call_job_ok (f, b, "Resume");
+  /* TimeSlice is 1 s: a, b, a, b within a few seconds, both unfinished. */
+  if (!poll_until (saw_turns, &w, 20000))
+    g_error ("saw %u turns between two equal jobs in 20 s, expected 3", w.switches);
+  g_free (w.last_running);
+  cancel_if_present (f, a);
+  cancel_if_present (f, b);
+}
+
+static void
+test_sighup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = create_job (f, "normal");
+  g_autofree char *b = create_job (f, "normal");
+  g_autofree char *url_a = slow_url (f, "hup-a");
+  g_autofree char *url_b = slow_url (f, "hup-b");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jobs = NULL;
+
+  add_file (f, a, url_a);
+  add_file (f, b, url_b);
+  call_job_ok (f, a, "Resume");
+  wait_state (f, a, "transferring", TRANSFER_TIMEOUT_MS);
+  call_job_ok (f, b, "Resume");
+  barge_test_run_for (300);
+  assert_state (f, b, "queued");
+
+  /* Two slots after a reload: the second job starts without a restart. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=2\nTimeSlice=3600\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, b, "transferring", SHORT_TIMEOUT_MS);
+  assert_state (f, a, "transferring");
+
+  /* A broken file on reload keeps the configuration in force. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=none\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  barge_test_run_for (500);
+  assert_state (f, a, "transferring");
+  assert_state (f, b, "transferring");
+  barge_dbus_manager_call_list_jobs_sync (barge_test_daemon_get_manager (f->daemon), g_variant_new ("a{sv}", NULL),
+                                          &jobs, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (jobs), ==, 2);
+
+  /* And one slot again: the later job gives its slot back. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, b, "queued", SHORT_TIMEOUT_MS);
+  assert_state (f, a, "transferring");
+  cancel_if_present (f, a);
+  cancel_if_present (f, b);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/lifecycle/state-table", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
               fixture_setup, test_state_table, fixture_teardown);
+  g_test_add ("/lifecycle/preemption", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
+              fixture_setup, test_preemption, fixture_teardown);
+  g_test_add ("/lifecycle/round-robin", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=1\n",
+              fixture_setup, test_round_robin, fixture_teardown);
+  g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
+              fixture_setup, test_sighup, fixture_teardown);
   return g_test_run ();
 }
