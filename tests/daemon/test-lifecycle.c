@@ -562,6 +562,215 @@ test_sighup (Fixture *f, gconstpointer data)
   cancel_if_present (f, b);
 }
 
+
+/* --- retries, deadlines and errors ------------------------------------------ */
+
+static guint
+job_uint (Fixture *f, const char *path, const char *name)
+{
+  g_autoptr(GVariant) value = get_property (f, path, name);
+
+  return g_variant_get_uint32 (value);
+}
+
+static void
+get_error (Fixture *f, const char *path, char **context, char **name, char **message, char **file)
+{
+  g_autoptr(GVariant) value = get_property (f, path, "Error");
+
+  g_variant_get (value, "(ssss)", context, name, message, file);
+}
+
+static guint
+count_requests (Fixture *f, const char *name)
+{
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+  g_autoptr(GPtrArray) requests = barge_test_server_get_requests (f->server, data_path);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_equal (((BargeTestRequest *) g_ptr_array_index (requests, i))->method, "GET"))
+      n++;
+  return n;
+}
+
+typedef struct {
+  Fixture *f;
+  const char *name;
+  guint n;
+} RequestWait;
+
+static gboolean
+got_requests (gpointer user_data)
+{
+  RequestWait *w = user_data;
+
+  return count_requests (w->f, w->name) >= w->n;
+}
+
+static void
+test_http_error (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 404, NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) files = NULL;
+  g_autoptr(GVariant) times = NULL;
+  guint64 created, modified, completed;
+
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  files = get_property (f, path, "Files");
+  g_assert_cmpstr (context, ==, "remote-file");
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "RemoteNotFound");
+  g_assert_nonnull (strstr (message, "404"));
+  g_assert_cmpstr (file, ==, g_variant_get_string (g_variant_get_child_value (files, 0), NULL));
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 404);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 1);
+  times = get_property (f, path, "Times");
+  g_variant_get (times, "(ttt)", &created, &modified, &completed);
+  g_assert_cmpuint (modified, >=, created);
+  g_assert_cmpuint (completed, ==, 0);
+
+  /* The description of the error, for people. */
+  barge_dbus_manager_call_get_error_description_sync (barge_test_daemon_get_manager (f->daemon), name, "C",
+                                                      &description, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (description, !=, "");
+
+  /* Kept across a restart: the error, its HTTP status and the count. */
+  barge_test_daemon_restart (f->daemon);
+  assert_state (f, path, "error");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 404);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 1);
+
+  /* Resume from error: queued, then the same error again, counted. */
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 2);
+  call_job_ok (f, path, "Suspend");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 0);
+}
+
+static void
+test_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 503, "6");
+  g_autofree char *hold = NULL;
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  RequestWait w = { f, "status", 2 };
+  gint64 first, second;
+
+  set_property (f, path, "MinimumRetryDelay", g_variant_new_uint32 (5));
+  add_file (f, path, url);
+  first = g_get_monotonic_time ();
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transient-error", TRANSFER_TIMEOUT_MS);
+  hold = job_string (f, path, "HoldReason");
+  g_assert_cmpstr (hold, ==, "retry-delay");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 503);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "HttpServerError");
+  g_assert_nonnull (strstr (message, "503"));
+
+  /* A restart keeps the retry deadline: still waiting, not queued. */
+  barge_test_daemon_restart (f->daemon);
+  assert_state (f, path, "transient-error");
+  g_free (hold);
+  hold = job_string (f, path, "HoldReason");
+  g_assert_cmpstr (hold, ==, "retry-delay");
+  g_assert_cmpuint (count_requests (f, "status"), ==, 1);
+
+  /* The retry comes after Retry-After (6 s), not MinimumRetryDelay (5 s). */
+  if (!poll_until (got_requests, &w, 20000))
+    g_error ("no retry within 20 s");
+  second = g_get_monotonic_time ();
+  g_assert_cmpint (second - first, >=, 5800 * 1000);
+  wait_state (f, path, "transient-error", SHORT_TIMEOUT_MS);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 2);
+
+  /* MinimumRetryDelay has a floor of 5 s. */
+  {
+    g_autoptr(GError) error = set_property_error (f, path, "MinimumRetryDelay", g_variant_new_uint32 (4));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  cancel_if_present (f, path);
+}
+
+static void
+test_no_progress (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fatal = create_job (f, "foreground");
+  g_autofree char *later = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 503, NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  gint64 start;
+
+  /* A retry delay longer than NoProgressTimeout makes errors final at once. */
+  set_property (f, fatal, "MinimumRetryDelay", g_variant_new_uint32 (10));
+  set_property (f, fatal, "NoProgressTimeout", g_variant_new_uint32 (5));
+  add_file (f, fatal, url);
+  call_job_ok (f, fatal, "Resume");
+  wait_state (f, fatal, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, fatal, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NoProgress");
+
+  /* Otherwise the job retries until NoProgressTimeout after its first
+   * transient error, and then fails, even between two retries. */
+  set_property (f, later, "MinimumRetryDelay", g_variant_new_uint32 (5));
+  set_property (f, later, "NoProgressTimeout", g_variant_new_uint32 (7));
+  add_file (f, later, url);
+  start = g_get_monotonic_time ();
+  call_job_ok (f, later, "Resume");
+  wait_state (f, later, "transient-error", TRANSFER_TIMEOUT_MS);
+  wait_state (f, later, "error", 20000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 6500 * 1000);
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&context, g_free);
+  g_clear_pointer (&message, g_free);
+  g_clear_pointer (&file, g_free);
+  get_error (f, later, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NoProgress");
+  g_assert_cmpstr (context, ==, "general-queue-manager");
+  g_assert_cmpuint (job_uint (f, later, "ErrorCount"), ==, 2);
+}
+
+static void
+test_maximum_download_time (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = slow_url (f, "maxtime");
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 7776000);
+  set_property (f, path, "MaximumDownloadTime", g_variant_new_uint32 (2));
+  add_file (f, path, url);
+  /* Time while suspended does not count. */
+  barge_test_run_for (2500);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferring", TRANSFER_TIMEOUT_MS);
+  wait_state (f, path, "error", SHORT_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "MaximumTimeExceeded");
+  g_assert_cmpstr (context, ==, "general-queue-manager");
+
+  /* Resume starts the clock again; 0 means no limit. */
+  set_property (f, path, "MaximumDownloadTime", g_variant_new_uint32 (0));
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferring", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (2500);
+  assert_state (f, path, "transferring");
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 0);
+  barge_test_daemon_restart (f->daemon);
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 0);
+  cancel_if_present (f, path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -574,5 +783,10 @@ main (int argc, char **argv)
               fixture_setup, test_round_robin, fixture_teardown);
   g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
               fixture_setup, test_sighup, fixture_teardown);
+  g_test_add ("/lifecycle/http-error", Fixture, NULL, fixture_setup, test_http_error, fixture_teardown);
+  g_test_add ("/lifecycle/retry-after", Fixture, NULL, fixture_setup, test_retry_after, fixture_teardown);
+  g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);
+  g_test_add ("/lifecycle/maximum-download-time", Fixture, NULL, fixture_setup, test_maximum_download_time,
+              fixture_teardown);
   return g_test_run ();
 }
