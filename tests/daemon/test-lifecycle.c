@@ -771,6 +771,284 @@ test_maximum_download_time (Fixture *f, gconstpointer data)
   cancel_if_present (f, path);
 }
 
+
+/* --- notifications -------------------------------------------------------- */
+
+typedef struct {
+  guint transferred;
+  guint failed;
+  guint file_transferred;
+} Signals;
+
+static void
+on_signal (GDBusConnection *connection, const char *sender, const char *path, const char *iface,
+           const char *member, GVariant *parameters, gpointer user_data)
+{
+  Signals *s = user_data;
+
+  if (g_str_equal (member, "Transferred"))
+    s->transferred++;
+  else if (g_str_equal (member, "Failed"))
+    s->failed++;
+  else if (g_str_equal (member, "FileTransferred"))
+    s->file_transferred++;
+}
+
+static guint
+subscribe (Fixture *f, const char *path, Signals *s)
+{
+  memset (s, 0, sizeof *s);
+  return g_dbus_connection_signal_subscribe (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME,
+                                             BARGE_TEST_JOB_IFACE, NULL, path, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                             on_signal, s, NULL);
+}
+
+static char *
+read_lines (const char *path)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+typedef struct {
+  const char *file;
+  guint lines;
+} LinesWait;
+
+static gboolean
+has_lines (gpointer user_data)
+{
+  LinesWait *w = user_data;
+  g_autofree char *text = read_lines (w->file);
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+  return n >= w->lines;
+}
+
+static void
+test_notify_flags (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "n1", 1000, 0);
+  g_autofree char *url2 = barge_test_server_get_data_url (f->server, "n2", 1000, 0);
+  g_autoptr(GVariant) flags = get_property (f, path, "NotifyFlags");
+  g_autofree const char **strv = g_variant_get_strv (flags, NULL);
+  Signals s;
+  guint id = subscribe (f, path, &s);
+
+  /* The default is "transferred" and "error", as in BITS. */
+  g_assert_cmpuint (g_strv_length ((char **) strv), ==, 2);
+  g_assert_true (g_strv_contains (strv, "transferred"));
+  g_assert_true (g_strv_contains (strv, "error"));
+  {
+    const char *bad[] = { "transferred", "sometimes", NULL };
+    g_autoptr(GError) error = set_property_error (f, path, "NotifyFlags", g_variant_new_strv (bad, -1));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+
+  add_file (f, path, url);
+  add_file (f, path, url2);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (300);
+  g_assert_cmpuint (s.transferred, ==, 1);
+  g_assert_cmpuint (s.file_transferred, ==, 0);
+
+  /* Without "transferred" no Transferred signal; "file-transferred" adds one per file. */
+  {
+    const char *only_files[] = { "file-transferred", NULL };
+    g_autofree char *url3 = barge_test_server_get_data_url (f->server, "n3", 1000, 0);
+
+    set_property (f, path, "NotifyFlags", g_variant_new_strv (only_files, -1));
+    add_file (f, path, url3);
+    call_job_ok (f, path, "Resume");
+    wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+    barge_test_run_for (300);
+    g_assert_cmpuint (s.transferred, ==, 1);
+    g_assert_cmpuint (s.file_transferred, ==, 1);
+  }
+  {
+    g_autoptr(GVariant) interval = NULL;
+
+    set_property (f, path, "MinimumNotificationInterval", g_variant_new_uint32 (100));
+    interval = get_property (f, path, "MinimumNotificationInterval");
+    g_assert_cmpuint (g_variant_get_uint32 (interval), ==, 100);
+  }
+  g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), id);
+}
+
+static void
+test_notify_command (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "cmd", 1000, 0);
+  g_autofree char *log = g_build_filename (f->dir, "notify.log", NULL);
+  g_autofree char *script = g_strdup_printf ("echo \"$BARGE_JOB_STATE $0 $1\" >> '%s'", log);
+  const char *args[] = { "-c", script, "first", "second", NULL };
+  LinesWait w = { log, 1 };
+  g_autofree char *text = NULL;
+  Signals s;
+  guint id = subscribe (f, path, &s);
+
+  /* Checked when written: an absolute program, or none. */
+  {
+    const char *none[] = { NULL };
+    g_autoptr(GError) error = set_property_error (f, path, "NotifyCommandLine",
+                                                  g_variant_new ("(s^as)", "sh", none));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  set_property (f, path, "NotifyCommandLine", g_variant_new ("(s^as)", "/bin/sh", args));
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+  if (!poll_until (has_lines, &w, SHORT_TIMEOUT_MS))
+    g_error ("the notify program did not run");
+  text = read_lines (log);
+  g_assert_cmpstr (text, ==, "transferred first second\n");
+  /* The program runs instead of the signal. */
+  g_assert_cmpuint (s.transferred, ==, 0);
+  g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), id);
+
+  /* Still transferred at the next start: it runs again (BITS). */
+  barge_test_daemon_restart (f->daemon);
+  w.lines = 2;
+  if (!poll_until (has_lines, &w, SHORT_TIMEOUT_MS))
+    g_error ("the notify program did not run again after a restart");
+  call_job_ok (f, path, "Complete");
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+}
+
+static void
+test_notify_failure (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "cmdfail", 1000, 0);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-program", NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  const char *none[] = { NULL };
+
+  set_property (f, path, "NotifyCommandLine", g_variant_new ("(s^as)", missing, none));
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (context, ==, "queue-manager-notification");
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NotificationFailed");
+}
+
+/* --- limits ---------------------------------------------------------------- */
+
+static void
+test_limits (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "normal");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "lim", 10, 0);
+  g_autofree char *long_name = g_strnfill (257, 'n');
+  g_autofree char *long_text = g_strnfill (1025, 'd');
+  g_autofree char *long_url = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *no_folder = g_build_filename (f->dir, "missing", "file", NULL);
+  g_autofree char *second = NULL, *third = NULL;
+  g_autoptr(GError) error = NULL;
+  char *fourth = NULL;
+
+  {
+    GString *u = g_string_new ("http://127.0.0.1/");
+    while (u->len <= 2200)
+      g_string_append_c (u, 'u');
+    long_url = g_string_free (u, FALSE);
+  }
+
+  /* Texts. */
+  error = set_property_error (f, path, "DisplayName", g_variant_new_string (long_name));
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  error = set_property_error (f, path, "Description", g_variant_new_string (long_text));
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), long_name, "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  {
+    g_autofree char *exact = g_strnfill (256, 'x');
+    set_property (f, path, "DisplayName", g_variant_new_string (exact));
+  }
+
+  /* URLs and paths. */
+  error = add_file_error (f, path, long_url);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  error = add_file_error (f, path, "ftp://127.0.0.1/file");
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  {
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+
+    barge_dbus_job_call_add_file_sync (job, url, "relative/file", NULL, &error);
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+    g_clear_error (&error);
+    barge_dbus_job_call_add_file_sync (job, url, no_folder, NULL, &error);
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+    g_clear_error (&error);
+  }
+
+  /* Files per job (barge.conf: 2). */
+  add_file (f, path, url);
+  add_file (f, path, url);
+  error = add_file_error (f, path, url);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyFiles");
+  g_clear_error (&error);
+
+  /* Jobs per user (barge.conf: 3). */
+  second = create_job (f, "normal");
+  third = create_job (f, "normal");
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "one too many", "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyJobs");
+  g_clear_error (&error);
+
+  /* Jobs per machine, after a reload (2 < the 3 there are). */
+  call_job_ok (f, third, "Cancel");
+  barge_test_daemon_set_config (f->daemon, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\nMaxJobs=2\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  barge_test_run_for (300);
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "machine", "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyJobs");
+  g_assert_nonnull (strstr (error->message, "machine"));
+}
+
+/* --- the inactivity reaper -------------------------------------------------- */
+
+static void
+test_inactivity (Fixture *f, gconstpointer data)
+{
+  g_autofree char *idle = create_job (f, "normal");
+  g_autofree char *busy = create_job (f, "normal");
+  gint64 start = g_get_monotonic_time ();
+
+  /* A job nobody touches for InactivityTimeout (2 s) is cancelled; one
+   * touched meanwhile lives on. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("touched %u", i);
+
+      barge_test_run_for (500);
+      set_property (f, busy, "DisplayName", g_variant_new_string (name));
+    }
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, idle, SHORT_TIMEOUT_MS), ==, "cancelled");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1900 * 1000);
+  assert_state (f, busy, "suspended");
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, busy, SHORT_TIMEOUT_MS), ==, "cancelled");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -788,5 +1066,12 @@ main (int argc, char **argv)
   g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);
   g_test_add ("/lifecycle/maximum-download-time", Fixture, NULL, fixture_setup, test_maximum_download_time,
               fixture_teardown);
+  g_test_add ("/lifecycle/notify-flags", Fixture, NULL, fixture_setup, test_notify_flags, fixture_teardown);
+  g_test_add ("/lifecycle/notify-command", Fixture, NULL, fixture_setup, test_notify_command, fixture_teardown);
+  g_test_add ("/lifecycle/notify-failure", Fixture, NULL, fixture_setup, test_notify_failure, fixture_teardown);
+  g_test_add ("/lifecycle/limits", Fixture, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\n",
+              fixture_setup, test_limits, fixture_teardown);
+  g_test_add ("/lifecycle/inactivity", Fixture, "[Jobs]\nInactivityTimeout=2\n",
+              fixture_setup, test_inactivity, fixture_teardown);
   return g_test_run ();
 }
