@@ -294,6 +294,13 @@ class BargeDaemonTest(unittest.TestCase):
         transferred = []
         file_transferred = []
         states = []
+        # FileTransferred is sent only when NotifyFlags asks for it (the
+        # default is "transferred" and "error", as in BITS).
+        self.connection.call_sync(
+            'org.freedesktop.Barge1', job.get_object_path(), 'org.freedesktop.DBus.Properties', 'Set',
+            GLib.Variant('(ssv)', ('org.freedesktop.Barge1.Job', 'NotifyFlags',
+                                   GLib.Variant('as', ['transferred', 'error', 'file-transferred']))),
+            None, Gio.DBusCallFlags.NONE, -1, None)
         job.connect('transferred', lambda job: transferred.append(True))
         job.connect('file-transferred', lambda job, f: file_transferred.append(f))
         job.connect('notify::state', lambda job, pspec: states.append(job.get_state()))
