@@ -402,7 +402,8 @@ retry_cb (gpointer user_data)
 static void
 retry_arm (BargedJob *self)
 {
-  gint64 wait_ms = MAX (self->retry_at - g_get_real_time (), 0) / 1000;
+  /* Rounded up, so the retry never comes before the deadline it checks. */
+  gint64 wait_ms = (MAX (self->retry_at - g_get_real_time (), 0) + 1999) / 1000;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   self->retry_source = g_timeout_add ((guint) MIN (wait_ms, (gint64) G_MAXINT32), retry_cb, self);

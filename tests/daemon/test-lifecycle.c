@@ -182,7 +182,7 @@ job_state (Fixture *f, const char *path)
   return g_variant_dup_string (value, NULL);
 }
 
-G_GNUC_UNUSED static char *
+static char *
 job_string (Fixture *f, const char *path, const char *name)
 {
   g_autoptr(GVariant) value = get_property (f, path, name);
@@ -203,6 +203,22 @@ in_state (gpointer user_data)
   g_autofree char *state = job_state (w->f, w->path);
 
   return g_strcmp0 (state, w->state) == 0;
+}
+
+/* Polls CONDITION (which may make synchronous calls: nothing else would
+ * wake a blocking main-context iteration up) every 50 ms. */
+static gboolean
+poll_until (BargeTestCondition condition, gpointer user_data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (user_data))
+    {
+      if (g_get_monotonic_time () >= end)
+        return FALSE;
+      barge_test_run_for (50);
+    }
+  return TRUE;
 }
 
 /* Polls with uncached reads, so it also works for jobs without a proxy. */
@@ -403,11 +419,659 @@ test_state_table (Fixture *f, gconstpointer data)
   cancel_if_present (f, blocker);
 }
 
+
+/* --- priorities and time slices -------------------------------------------- */
+
+static void
+test_preemption (Fixture *f, gconstpointer data)
+{
+  g_autofree char *low = create_job (f, "low");
+  g_autofree char *normal = create_job (f, "normal");
+  g_autofree char *url_low = slow_url (f, "low");
+  g_autofree char *url_normal = slow_url (f, "normal");
+  g_autofree char *hold = NULL;
+
+  add_file (f, low, url_low);
+  add_file (f, normal, url_normal);
+  call_job_ok (f, low, "Resume");
+  wait_state (f, low, "transferring", TRANSFER_TIMEOUT_MS);
+
+  /* A higher priority takes the only slot from a lower one. */
+  call_job_ok (f, normal, "Resume");
+  wait_state (f, normal, "transferring", SHORT_TIMEOUT_MS);
+  wait_state (f, low, "queued", SHORT_TIMEOUT_MS);
+  hold = job_string (f, low, "HoldReason");
+  g_assert_cmpstr (hold, ==, "scheduler");
+
+  /* Priority is writable at any time and counts at once. */
+  set_property (f, low, "Priority", g_variant_new_string ("high"));
+  wait_state (f, low, "transferring", SHORT_TIMEOUT_MS);
+  wait_state (f, normal, "queued", SHORT_TIMEOUT_MS);
+
+  /* Foreground jobs run beside the background slot. */
+  set_property (f, normal, "Priority", g_variant_new_string ("foreground"));
+  wait_state (f, normal, "transferring", SHORT_TIMEOUT_MS);
+  assert_state (f, low, "transferring");
+  g_free (hold);
+  hold = job_string (f, normal, "HoldReason");
+  g_assert_cmpstr (hold, ==, "none");
+
+  /* A bad priority is refused with a typed error. */
+  {
+    g_autoptr(GError) error = set_property_error (f, low, "Priority", g_variant_new_string ("urgent"));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  cancel_if_present (f, low);
+  cancel_if_present (f, normal);
+}
+
+typedef struct {
+  Fixture *f;
+  const char *a;
+  const char *b;
+  guint switches;
+  char *last_running;
+} TurnWatch;
+
+static gboolean
+saw_turns (gpointer user_data)
+{
+  TurnWatch *w = user_data;
+  g_autofree char *sa = job_state (w->f, w->a);
+  g_autofree char *sb = job_state (w->f, w->b);
+  const char *running = NULL;
+
+  /* Exactly one of them holds the slot at any time. */
+  g_assert_false (g_strcmp0 (sa, "transferring") == 0 && g_strcmp0 (sb, "transferring") == 0);
+  if (g_strcmp0 (sa, "transferring") == 0)
+    running = w->a;
+  else if (g_strcmp0 (sb, "transferring") == 0)
+    running = w->b;
+  if (running != NULL && g_strcmp0 (running, w->last_running) != 0)
+    {
+      if (w->last_running != NULL)
+        w->switches++;
+      g_free (w->last_running);
+      w->last_running = g_strdup (running);
+    }
+  return w->switches >= 3;
+}
+
+static void
+test_round_robin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = create_job (f, "normal");
+  g_autofree char *b = create_job (f, "normal");
+  g_autofree char *url_a = slow_url (f, "rr-a");
+  g_autofree char *url_b = slow_url (f, "rr-b");
+  TurnWatch w = { f, a, b, 0, NULL };
+
+  add_file (f, a, url_a);
+  add_file (f, b, url_b);
+  call_job_ok (f, a, "Resume");
+  call_job_ok (f, b, "Resume");
+  /* TimeSlice is 1 s: a, b, a, b within a few seconds, both unfinished. */
+  if (!poll_until (saw_turns, &w, 20000))
+    g_error ("saw %u turns between two equal jobs in 20 s, expected 3", w.switches);
+  g_free (w.last_running);
+  cancel_if_present (f, a);
+  cancel_if_present (f, b);
+}
+
+static void
+test_sighup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = create_job (f, "normal");
+  g_autofree char *b = create_job (f, "normal");
+  g_autofree char *url_a = slow_url (f, "hup-a");
+  g_autofree char *url_b = slow_url (f, "hup-b");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jobs = NULL;
+
+  add_file (f, a, url_a);
+  add_file (f, b, url_b);
+  call_job_ok (f, a, "Resume");
+  wait_state (f, a, "transferring", TRANSFER_TIMEOUT_MS);
+  call_job_ok (f, b, "Resume");
+  barge_test_run_for (300);
+  assert_state (f, b, "queued");
+
+  /* Two slots after a reload: the second job starts without a restart. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=2\nTimeSlice=3600\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, b, "transferring", SHORT_TIMEOUT_MS);
+  assert_state (f, a, "transferring");
+
+  /* A broken file on reload keeps the configuration in force. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=none\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  barge_test_run_for (500);
+  assert_state (f, a, "transferring");
+  assert_state (f, b, "transferring");
+  barge_dbus_manager_call_list_jobs_sync (barge_test_daemon_get_manager (f->daemon), g_variant_new ("a{sv}", NULL),
+                                          &jobs, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (jobs), ==, 2);
+
+  /* And one slot again: the later job gives its slot back. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, b, "queued", SHORT_TIMEOUT_MS);
+  assert_state (f, a, "transferring");
+  cancel_if_present (f, a);
+  cancel_if_present (f, b);
+}
+
+
+/* --- retries, deadlines and errors ------------------------------------------ */
+
+static guint
+job_uint (Fixture *f, const char *path, const char *name)
+{
+  g_autoptr(GVariant) value = get_property (f, path, name);
+
+  return g_variant_get_uint32 (value);
+}
+
+static void
+get_error (Fixture *f, const char *path, char **context, char **name, char **message, char **file)
+{
+  g_autoptr(GVariant) value = get_property (f, path, "Error");
+
+  g_variant_get (value, "(ssss)", context, name, message, file);
+}
+
+static guint
+count_requests (Fixture *f, const char *name)
+{
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+  g_autoptr(GPtrArray) requests = barge_test_server_get_requests (f->server, data_path);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_equal (((BargeTestRequest *) g_ptr_array_index (requests, i))->method, "GET"))
+      n++;
+  return n;
+}
+
+typedef struct {
+  Fixture *f;
+  const char *name;
+  guint n;
+} RequestWait;
+
+static gboolean
+got_requests (gpointer user_data)
+{
+  RequestWait *w = user_data;
+
+  return count_requests (w->f, w->name) >= w->n;
+}
+
+static void
+test_http_error (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 404, NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) files = NULL;
+  g_autoptr(GVariant) times = NULL;
+  guint64 created, modified, completed;
+
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  files = get_property (f, path, "Files");
+  g_assert_cmpstr (context, ==, "remote-file");
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "RemoteNotFound");
+  g_assert_nonnull (strstr (message, "404"));
+  g_assert_cmpstr (file, ==, g_variant_get_string (g_variant_get_child_value (files, 0), NULL));
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 404);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 1);
+  times = get_property (f, path, "Times");
+  g_variant_get (times, "(ttt)", &created, &modified, &completed);
+  g_assert_cmpuint (modified, >=, created);
+  g_assert_cmpuint (completed, ==, 0);
+
+  /* The description of the error, for people. */
+  barge_dbus_manager_call_get_error_description_sync (barge_test_daemon_get_manager (f->daemon), name, "C",
+                                                      &description, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (description, !=, "");
+
+  /* Kept across a restart: the error, its HTTP status and the count. */
+  barge_test_daemon_restart (f->daemon);
+  assert_state (f, path, "error");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 404);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 1);
+
+  /* Resume from error: queued, then the same error again, counted. */
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 2);
+  call_job_ok (f, path, "Suspend");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 0);
+}
+
+static void
+test_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 503, "6");
+  g_autofree char *hold = NULL;
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  RequestWait w = { f, "status", 2 };
+  gint64 first, second;
+
+  set_property (f, path, "MinimumRetryDelay", g_variant_new_uint32 (5));
+  add_file (f, path, url);
+  first = g_get_monotonic_time ();
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transient-error", TRANSFER_TIMEOUT_MS);
+  hold = job_string (f, path, "HoldReason");
+  g_assert_cmpstr (hold, ==, "retry-delay");
+  g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 503);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "HttpServerError");
+  g_assert_nonnull (strstr (message, "503"));
+
+  /* A restart keeps the retry deadline: still waiting, not queued. */
+  barge_test_daemon_restart (f->daemon);
+  assert_state (f, path, "transient-error");
+  g_free (hold);
+  hold = job_string (f, path, "HoldReason");
+  g_assert_cmpstr (hold, ==, "retry-delay");
+  g_assert_cmpuint (count_requests (f, "status"), ==, 1);
+
+  /* The retry comes after Retry-After (6 s), not MinimumRetryDelay (5 s). */
+  if (!poll_until (got_requests, &w, 20000))
+    g_error ("no retry within 20 s");
+  second = g_get_monotonic_time ();
+  g_assert_cmpint (second - first, >=, 5800 * 1000);
+  wait_state (f, path, "transient-error", SHORT_TIMEOUT_MS);
+  g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 2);
+
+  /* MinimumRetryDelay has a floor of 5 s. */
+  {
+    g_autoptr(GError) error = set_property_error (f, path, "MinimumRetryDelay", g_variant_new_uint32 (4));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  cancel_if_present (f, path);
+}
+
+static void
+test_no_progress (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fatal = create_job (f, "foreground");
+  g_autofree char *later = create_job (f, "foreground");
+  g_autofree char *url = status_url (f, 503, NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  gint64 start;
+
+  /* A retry delay longer than NoProgressTimeout makes errors final at once. */
+  set_property (f, fatal, "MinimumRetryDelay", g_variant_new_uint32 (10));
+  set_property (f, fatal, "NoProgressTimeout", g_variant_new_uint32 (5));
+  add_file (f, fatal, url);
+  call_job_ok (f, fatal, "Resume");
+  wait_state (f, fatal, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, fatal, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NoProgress");
+
+  /* Otherwise the job retries until NoProgressTimeout after its first
+   * transient error, and then fails, even between two retries. */
+  set_property (f, later, "MinimumRetryDelay", g_variant_new_uint32 (5));
+  set_property (f, later, "NoProgressTimeout", g_variant_new_uint32 (7));
+  add_file (f, later, url);
+  start = g_get_monotonic_time ();
+  call_job_ok (f, later, "Resume");
+  wait_state (f, later, "transient-error", TRANSFER_TIMEOUT_MS);
+  wait_state (f, later, "error", 20000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 6500 * 1000);
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&context, g_free);
+  g_clear_pointer (&message, g_free);
+  g_clear_pointer (&file, g_free);
+  get_error (f, later, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NoProgress");
+  g_assert_cmpstr (context, ==, "general-queue-manager");
+  g_assert_cmpuint (job_uint (f, later, "ErrorCount"), ==, 2);
+}
+
+static void
+test_maximum_download_time (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = slow_url (f, "maxtime");
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 7776000);
+  set_property (f, path, "MaximumDownloadTime", g_variant_new_uint32 (2));
+  add_file (f, path, url);
+  /* Time while suspended does not count. */
+  barge_test_run_for (2500);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferring", TRANSFER_TIMEOUT_MS);
+  wait_state (f, path, "error", SHORT_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "MaximumTimeExceeded");
+  g_assert_cmpstr (context, ==, "general-queue-manager");
+
+  /* Resume starts the clock again; 0 means no limit. */
+  set_property (f, path, "MaximumDownloadTime", g_variant_new_uint32 (0));
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferring", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (2500);
+  assert_state (f, path, "transferring");
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 0);
+  barge_test_daemon_restart (f->daemon);
+  g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 0);
+  cancel_if_present (f, path);
+}
+
+
+/* --- notifications -------------------------------------------------------- */
+
+typedef struct {
+  guint transferred;
+  guint failed;
+  guint file_transferred;
+} Signals;
+
+static void
+on_signal (GDBusConnection *connection, const char *sender, const char *path, const char *iface,
+           const char *member, GVariant *parameters, gpointer user_data)
+{
+  Signals *s = user_data;
+
+  if (g_str_equal (member, "Transferred"))
+    s->transferred++;
+  else if (g_str_equal (member, "Failed"))
+    s->failed++;
+  else if (g_str_equal (member, "FileTransferred"))
+    s->file_transferred++;
+}
+
+static guint
+subscribe (Fixture *f, const char *path, Signals *s)
+{
+  memset (s, 0, sizeof *s);
+  return g_dbus_connection_signal_subscribe (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME,
+                                             BARGE_TEST_JOB_IFACE, NULL, path, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                             on_signal, s, NULL);
+}
+
+static char *
+read_lines (const char *path)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+typedef struct {
+  const char *file;
+  guint lines;
+} LinesWait;
+
+static gboolean
+has_lines (gpointer user_data)
+{
+  LinesWait *w = user_data;
+  g_autofree char *text = read_lines (w->file);
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+  return n >= w->lines;
+}
+
+static void
+test_notify_flags (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "n1", 1000, 0);
+  g_autofree char *url2 = barge_test_server_get_data_url (f->server, "n2", 1000, 0);
+  g_autoptr(GVariant) flags = get_property (f, path, "NotifyFlags");
+  g_autofree const char **strv = g_variant_get_strv (flags, NULL);
+  Signals s;
+  guint id = subscribe (f, path, &s);
+
+  /* The default is "transferred" and "error", as in BITS. */
+  g_assert_cmpuint (g_strv_length ((char **) strv), ==, 2);
+  g_assert_true (g_strv_contains (strv, "transferred"));
+  g_assert_true (g_strv_contains (strv, "error"));
+  {
+    const char *bad[] = { "transferred", "sometimes", NULL };
+    g_autoptr(GError) error = set_property_error (f, path, "NotifyFlags", g_variant_new_strv (bad, -1));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+
+  add_file (f, path, url);
+  add_file (f, path, url2);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (300);
+  g_assert_cmpuint (s.transferred, ==, 1);
+  g_assert_cmpuint (s.file_transferred, ==, 0);
+
+  /* Without "transferred" no Transferred signal; "file-transferred" adds one per file. */
+  {
+    const char *only_files[] = { "file-transferred", NULL };
+    g_autofree char *url3 = barge_test_server_get_data_url (f->server, "n3", 1000, 0);
+
+    set_property (f, path, "NotifyFlags", g_variant_new_strv (only_files, -1));
+    add_file (f, path, url3);
+    call_job_ok (f, path, "Resume");
+    wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+    barge_test_run_for (300);
+    g_assert_cmpuint (s.transferred, ==, 1);
+    g_assert_cmpuint (s.file_transferred, ==, 1);
+  }
+  {
+    g_autoptr(GVariant) interval = NULL;
+
+    set_property (f, path, "MinimumNotificationInterval", g_variant_new_uint32 (100));
+    interval = get_property (f, path, "MinimumNotificationInterval");
+    g_assert_cmpuint (g_variant_get_uint32 (interval), ==, 100);
+  }
+  g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), id);
+}
+
+static void
+test_notify_command (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "cmd", 1000, 0);
+  g_autofree char *log = g_build_filename (f->dir, "notify.log", NULL);
+  g_autofree char *script = g_strdup_printf ("echo \"$BARGE_JOB_STATE $0 $1\" >> '%s'", log);
+  const char *args[] = { "-c", script, "first", "second", NULL };
+  LinesWait w = { log, 1 };
+  g_autofree char *text = NULL;
+  Signals s;
+  guint id = subscribe (f, path, &s);
+
+  /* Checked when written: an absolute program, or none. */
+  {
+    const char *none[] = { NULL };
+    g_autoptr(GError) error = set_property_error (f, path, "NotifyCommandLine",
+                                                  g_variant_new ("(s^as)", "sh", none));
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  }
+  set_property (f, path, "NotifyCommandLine", g_variant_new ("(s^as)", "/bin/sh", args));
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "transferred", TRANSFER_TIMEOUT_MS);
+  if (!poll_until (has_lines, &w, SHORT_TIMEOUT_MS))
+    g_error ("the notify program did not run");
+  text = read_lines (log);
+  g_assert_cmpstr (text, ==, "transferred first second\n");
+  /* The program runs instead of the signal. */
+  g_assert_cmpuint (s.transferred, ==, 0);
+  g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), id);
+
+  /* Still transferred at the next start: it runs again (BITS). */
+  barge_test_daemon_restart (f->daemon);
+  w.lines = 2;
+  if (!poll_until (has_lines, &w, SHORT_TIMEOUT_MS))
+    g_error ("the notify program did not run again after a restart");
+  call_job_ok (f, path, "Complete");
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+}
+
+static void
+test_notify_failure (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "foreground");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "cmdfail", 1000, 0);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-program", NULL);
+  g_autofree char *context = NULL, *name = NULL, *message = NULL, *file = NULL;
+  const char *none[] = { NULL };
+
+  set_property (f, path, "NotifyCommandLine", g_variant_new ("(s^as)", missing, none));
+  add_file (f, path, url);
+  call_job_ok (f, path, "Resume");
+  wait_state (f, path, "error", TRANSFER_TIMEOUT_MS);
+  get_error (f, path, &context, &name, &message, &file);
+  g_assert_cmpstr (context, ==, "queue-manager-notification");
+  g_assert_cmpstr (name, ==, ERROR_PREFIX "NotificationFailed");
+}
+
+/* --- limits ---------------------------------------------------------------- */
+
+static void
+test_limits (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = create_job (f, "normal");
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "lim", 10, 0);
+  g_autofree char *long_name = g_strnfill (257, 'n');
+  g_autofree char *long_text = g_strnfill (1025, 'd');
+  g_autofree char *long_url = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *no_folder = g_build_filename (f->dir, "missing", "file", NULL);
+  g_autofree char *second = NULL, *third = NULL;
+  g_autoptr(GError) error = NULL;
+  char *fourth = NULL;
+
+  {
+    GString *u = g_string_new ("http://127.0.0.1/");
+    while (u->len <= 2200)
+      g_string_append_c (u, 'u');
+    long_url = g_string_free (u, FALSE);
+  }
+
+  /* Texts. */
+  error = set_property_error (f, path, "DisplayName", g_variant_new_string (long_name));
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  error = set_property_error (f, path, "Description", g_variant_new_string (long_text));
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), long_name, "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  {
+    g_autofree char *exact = g_strnfill (256, 'x');
+    set_property (f, path, "DisplayName", g_variant_new_string (exact));
+  }
+
+  /* URLs and paths. */
+  error = add_file_error (f, path, long_url);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "StringTooLong");
+  g_clear_error (&error);
+  error = add_file_error (f, path, "ftp://127.0.0.1/file");
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  {
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+
+    barge_dbus_job_call_add_file_sync (job, url, "relative/file", NULL, &error);
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+    g_clear_error (&error);
+    barge_dbus_job_call_add_file_sync (job, url, no_folder, NULL, &error);
+    barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+    g_clear_error (&error);
+  }
+
+  /* Files per job (barge.conf: 2). */
+  add_file (f, path, url);
+  add_file (f, path, url);
+  error = add_file_error (f, path, url);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyFiles");
+  g_clear_error (&error);
+
+  /* Jobs per user (barge.conf: 3). */
+  second = create_job (f, "normal");
+  third = create_job (f, "normal");
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "one too many", "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyJobs");
+  g_clear_error (&error);
+
+  /* Jobs per machine, after a reload (2 < the 3 there are). */
+  call_job_ok (f, third, "Cancel");
+  barge_test_daemon_set_config (f->daemon, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\nMaxJobs=2\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  barge_test_run_for (300);
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "machine", "download",
+                                           g_variant_new ("a{sv}", NULL), &fourth, NULL, &error);
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "TooManyJobs");
+  g_assert_nonnull (strstr (error->message, "machine"));
+}
+
+/* --- the inactivity reaper -------------------------------------------------- */
+
+static void
+test_inactivity (Fixture *f, gconstpointer data)
+{
+  g_autofree char *idle = create_job (f, "normal");
+  g_autofree char *busy = create_job (f, "normal");
+  gint64 start = g_get_monotonic_time ();
+
+  /* A job nobody touches for InactivityTimeout (2 s) is cancelled; one
+   * touched meanwhile lives on. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("touched %u", i);
+
+      barge_test_run_for (500);
+      set_property (f, busy, "DisplayName", g_variant_new_string (name));
+    }
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, idle, SHORT_TIMEOUT_MS), ==, "cancelled");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1900 * 1000);
+  assert_state (f, busy, "suspended");
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, busy, SHORT_TIMEOUT_MS), ==, "cancelled");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/lifecycle/state-table", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
               fixture_setup, test_state_table, fixture_teardown);
+  g_test_add ("/lifecycle/preemption", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
+              fixture_setup, test_preemption, fixture_teardown);
+  g_test_add ("/lifecycle/round-robin", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=1\n",
+              fixture_setup, test_round_robin, fixture_teardown);
+  g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
+              fixture_setup, test_sighup, fixture_teardown);
+  g_test_add ("/lifecycle/http-error", Fixture, NULL, fixture_setup, test_http_error, fixture_teardown);
+  g_test_add ("/lifecycle/retry-after", Fixture, NULL, fixture_setup, test_retry_after, fixture_teardown);
+  g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);
+  g_test_add ("/lifecycle/maximum-download-time", Fixture, NULL, fixture_setup, test_maximum_download_time,
+              fixture_teardown);
+  g_test_add ("/lifecycle/notify-flags", Fixture, NULL, fixture_setup, test_notify_flags, fixture_teardown);
+  g_test_add ("/lifecycle/notify-command", Fixture, NULL, fixture_setup, test_notify_command, fixture_teardown);
+  g_test_add ("/lifecycle/notify-failure", Fixture, NULL, fixture_setup, test_notify_failure, fixture_teardown);
+  g_test_add ("/lifecycle/limits", Fixture, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\n",
+              fixture_setup, test_limits, fixture_teardown);
+  g_test_add ("/lifecycle/inactivity", Fixture, "[Jobs]\nInactivityTimeout=2\n",
+              fixture_setup, test_inactivity, fixture_teardown);
   return g_test_run ();
 }

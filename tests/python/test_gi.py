@@ -390,11 +390,16 @@ class BargeDaemonTest(DaemonFixture):
         transferred = []
         file_transferred = []
         states = []
+        # FileTransferred is sent only when NotifyFlags asks for it (the
+        # default is "transferred" and "error", as in BITS).
+        self.connection.call_sync(
+            'org.freedesktop.Barge1', job.get_object_path(), 'org.freedesktop.DBus.Properties', 'Set',
+            GLib.Variant('(ssv)', ('org.freedesktop.Barge1.Job', 'NotifyFlags',
+                                   GLib.Variant('as', ['transferred', 'error', 'file-transferred']))),
+            None, Gio.DBusCallFlags.NONE, -1, None)
         job.connect('transferred', lambda job: transferred.append(True))
         job.connect('file-transferred', lambda job, f: file_transferred.append(f))
         job.connect('notify::state', lambda job, pspec: states.append(job.get_state()))
-        # FileTransferred is not in the default NotifyFlags (as in BITS).
-        self.assertTrue(job.set_property_sync('notify-flags', Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR | Barge.NotifyFlags.FILE_TRANSFERRED, None))
 
         job.add_files_sync(urls, paths, None)
         self.run_until(lambda: len(job.get_files()) == 2, 'the file objects')
