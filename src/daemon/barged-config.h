@@ -10,10 +10,12 @@ G_BEGIN_DECLS
 typedef struct {
   guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
   guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
+  guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
 } BargedConfig;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS 1
+#define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 
 void barged_config_init_defaults (BargedConfig *config);
 /* Fails only on a file that exists but cannot be read or parsed; a key

@@ -98,7 +98,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   self->connection = g_object_ref (connection);
   self->idle_timeout = config->idle_timeout;
   self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
-                                                 "timeout", 60,
+                                                 "timeout", config->transfer_timeout,
                                                  "idle-timeout", 60,
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 6,

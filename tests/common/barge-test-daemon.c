@@ -27,6 +27,7 @@ struct _BargeTestDaemon
   char *name_owner;          /* unique name of the owner of our bus name */
   guint removed_subscription;
   GHashTable *removed;       /* job path -> final state of JobRemoved */
+  GStrv extra_args;          /* given to every start */
 };
 
 /* --- waiting -------------------------------------------------------------- */
@@ -175,6 +176,8 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_ptr_array_add (argv, g_strdup ("--idle-timeout=0"));
   if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0)
     g_ptr_array_add (argv, g_strdup ("--verbose"));
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (self->extra_args[i]));
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
@@ -245,6 +248,12 @@ barge_test_daemon_restart (BargeTestDaemon *self)
 BargeTestDaemon *
 barge_test_daemon_new (void)
 {
+  return barge_test_daemon_new_with_args (NULL);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new_with_args (const char * const *extra_args)
+{
   BargeTestDaemon *self = g_new0 (BargeTestDaemon, 1);
   g_autoptr(GError) error = NULL;
   const char *barged = g_getenv ("BARGED");
@@ -256,6 +265,7 @@ barge_test_daemon_new (void)
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
     }
   self->barged = g_strdup (barged);
+  self->extra_args = g_strdupv ((GStrv) extra_args);
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state_dir = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
   g_assert_no_error (error);
@@ -299,6 +309,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
   barge_test_remove_tree (self->state_dir);
   g_free (self->state_dir);
   g_free (self->barged);
+  g_strfreev (self->extra_args);
   g_free (self->name_owner);
   g_hash_table_unref (self->removed);
   g_free (self);

@@ -27,6 +27,8 @@ typedef struct _BargeTestDaemon BargeTestDaemon;
 
 /* Brings the bus up and starts the daemon; returns once it owns its name. */
 BargeTestDaemon *barge_test_daemon_new (void);
+/* The same, with more barged options (e.g. --config=FILE) for every start. */
+BargeTestDaemon *barge_test_daemon_new_with_args (const char * const *extra_args);
 /* Kills the daemon (if running), takes the bus down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
 

@@ -36,7 +36,8 @@ test_config_missing_file (void)
 static void
 test_config_values (void)
 {
-  g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n");
+  g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n"
+                                      "[Transfer]\nTimeout=2\n");
   g_autoptr(GError) error = NULL;
   BargedConfig config;
 
@@ -45,6 +46,7 @@ test_config_values (void)
   g_assert_no_error (error);
   g_assert_cmpuint (config.idle_timeout, ==, 0);
   g_assert_cmpuint (config.max_background_jobs, ==, 3);
+  g_assert_cmpuint (config.transfer_timeout, ==, 2);
   g_remove (path);
 }
 
@@ -54,6 +56,7 @@ test_config_bad_values (void)
   const char *bad[] = {
     "[Scheduler]\nMaxBackgroundJobs=0\n",
     "[Daemon]\nIdleTimeout=-5\n",
+    "[Transfer]\nTimeout=0\n",
     "[Daemon]\nIdleTimeout=soon\n",
     "[Daemon]\nIdleTimeout=99999999999\n",
     "not a key file",
