@@ -53,6 +53,7 @@ struct _BargedTransfer
   gboolean writing;
   gboolean eof;
   gboolean finishing;
+  gboolean verifying;        /* asking past the end of a body of unknown length */
   GError *failure;
   gint64 retry_after;
 };
@@ -324,6 +325,20 @@ maybe_finish (BargedTransfer *self)
   if (!self->eof && self->failure == NULL)
     return;
 
+  /* A body without a length (chunked, or ended by a close) gives no sign
+   * of truncation: libsoup ends a chunked body cut at a chunk boundary as
+   * if it were complete. So ask for the bytes after what arrived: 416
+   * (bytes * / N) confirms the end, 206 brings the rest. */
+  if (self->failure == NULL && self->expected_end == BARGE_SIZE_UNKNOWN && self->offset > 0 &&
+      !self->verifying && self->fd >= 0)
+    {
+      self->verifying = TRUE;
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
   if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
       self->offset != self->expected_end)
     fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
@@ -381,6 +396,28 @@ validators_differ (BargedFile *file, const char *etag, const char *last_modified
   return old_etag != NULL || old_lm != NULL;
 }
 
+/* Both sides name a strong validator of the same kind, and they differ. */
+static gboolean
+validators_conflict (BargedFile *file, const char *etag, const char *last_modified)
+{
+  const char *old_etag = barged_file_get_etag (file);
+  const char *old_lm = barged_file_get_last_modified (file);
+
+  if (old_etag != NULL && etag != NULL)
+    return g_strcmp0 (old_etag, etag) != 0;
+  if (old_lm != NULL && last_modified != NULL)
+    return g_strcmp0 (old_lm, last_modified) != 0;
+  return FALSE;
+}
+
+static gboolean
+encoding_is_identity (SoupMessageHeaders *headers)
+{
+  const char *coding = soup_message_headers_get_list (headers, "Content-Encoding");
+
+  return coding == NULL || *coding == '\0' || g_ascii_strcasecmp (coding, "identity") == 0;
+}
+
 static void
 restart_from_zero (BargedTransfer *self, gboolean response_changed)
 {
@@ -432,23 +469,46 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
           maybe_finish (self);
           return;
         }
-      /* Without a strong validator If-Range could not protect us; a new
-       * length is the one sign of a new resource left. */
-      if (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
-          total != barged_file_get_total (self->file) && self->restarts++ < MAX_RESTARTS)
+      /* Content-Length covers this part only: any other figure means the
+       * body and the range disagree, and neither can be trusted. */
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+          (guint64) soup_message_headers_get_content_length (headers) != last - first + 1)
+        {
+          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                   "Content-Length %" G_GOFFSET_FORMAT " does not match Content-Range: %s",
+                                   soup_message_headers_get_content_length (headers), range));
+          self->eof = TRUE;
+          maybe_finish (self);
+          return;
+        }
+      /* A server that ignores If-Range may still answer 206 for a changed
+       * resource; a new strong validator, a new length or a switch of
+       * content coding (offsets count coded bytes) is a new
+       * representation: start over rather than splice two of them. A
+       * server without strong validators leaves the length as the one sign
+       * of change. */
+      if ((validators_conflict (self->file, etag, last_modified) ||
+           !encoding_is_identity (headers) ||
+           (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
+            total != barged_file_get_total (self->file))) &&
+          self->restarts++ < MAX_RESTARTS)
         {
           restart_from_zero (self, TRUE);
           send_request (self);
           return;
         }
+      /* More bytes came: the end of this body needs checking again. */
+      self->verifying = FALSE;
     }
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->offset > 0)
     {
       guint64 length;
       const char *range = soup_message_headers_get_one (headers, "Content-Range");
 
+      /* If-Range held (else the answer were 200), so the validators match
+       * even when the 416 does not repeat them. */
       if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
-          !validators_differ (self->file, etag, last_modified))
+          !validators_conflict (self->file, etag, last_modified))
         {
           /* We already have every byte: a crash struck after the last write. */
           self->expected_end = self->offset;
@@ -464,6 +524,15 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
           return;
         }
       fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && !validators_conflict (self->file, etag, last_modified))
+    {
+      /* The server ignores ranges: the end cannot be checked, and what
+       * arrived is all there is to trust. */
+      self->expected_end = self->offset;
       self->eof = TRUE;
       maybe_finish (self);
       return;
