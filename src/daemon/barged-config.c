@@ -11,6 +11,7 @@ barged_config_init_defaults (BargedConfig *config)
   config->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
   config->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
   config->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
+  config->test_network_state = NULL;
 }
 
 static gboolean

@@ -11,6 +11,7 @@ typedef struct {
   guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
   guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
   guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
+  const char *test_network_state; /* barged --test-network-state=FILE (tests only), not in barge.conf */
 } BargedConfig;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60

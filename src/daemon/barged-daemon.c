@@ -9,6 +9,7 @@
 #include "barged-authority.h"
 #include "barged-daemon.h"
 #include "barged-manager.h"
+#include "barged-network.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
 
@@ -23,6 +24,7 @@ struct _BargedDaemon
   BargedAuthority *authority;
   GDBusObjectManagerServer *object_manager;
   BargedScheduler *scheduler;
+  BargedNetwork *network;
   BargedManager *manager;
   guint idle_timeout;
   guint idle_source;
@@ -105,7 +107,13 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                                  NULL);
   self->authority = barged_authority_new (connection, system_bus);
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
+  self->network = config->test_network_state != NULL
+    ? barged_network_new_for_file (config->test_network_state, error)
+    : barged_network_new ();
+  if (self->network == NULL)
+    return NULL;
   self->scheduler = barged_scheduler_new (config->max_background_jobs);
+  barged_scheduler_set_network (self->scheduler, self->network);
   g_signal_connect (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self);
 
   ctx.store = self->store;
@@ -144,6 +152,7 @@ barged_daemon_dispose (GObject *object)
     g_dbus_object_manager_server_set_connection (self->object_manager, NULL);
   g_clear_object (&self->manager);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->network);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->authority);
   g_clear_object (&self->session);

@@ -9,6 +9,7 @@
 #include "barged-file-access.h"
 #include "barged-file.h"
 #include "barged-job.h"
+#include "barged-network.h"
 #include "barged-state.h"
 #include "barged-transfer.h"
 
@@ -136,6 +137,7 @@ job_to_record (BargedJob *self)
   r->no_progress_timeout = barge_dbus_job_get_no_progress_timeout (iface);
   r->notification_interval = barge_dbus_job_get_minimum_notification_interval (iface);
   r->first_transient_error = self->first_transient_error;
+  r->cost_policy = g_strdup (barge_dbus_job_get_cost_policy (iface));
   return r;
 }
 
@@ -536,6 +538,34 @@ barged_job_start (BargedJob *self)
   self->probe_cancellable = g_cancellable_new ();
   probe_next_size (self, (guint) (current_file_index (self) + 1));
   run_next_file (self);
+}
+
+/* Network loss is not the job's failure: no retry is counted and no retry
+ * timer runs; the network's return queues it again at once. */
+void
+barged_job_hold_for_network (BargedJob *self)
+{
+  if (!barged_job_is_running (self))
+    return;
+  stop_transfer (self);
+  g_clear_error (&self->error);
+  self->error = g_error_new_literal (BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED, "the network is not available");
+  self->error_file = current_file_index (self);
+  set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+}
+
+gboolean
+barged_job_is_held_for_network (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_TRANSIENT_ERROR && self->retry_source == 0 &&
+         g_error_matches (self->error, BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED);
+}
+
+void
+barged_job_release_network_hold (BargedJob *self)
+{
+  if (barged_job_is_held_for_network (self))
+    set_state (self, BARGE_JOB_STATE_QUEUED);
 }
 
 void
@@ -1051,6 +1081,15 @@ validate_property (BargedJob *self, const char *name, GVariant *value, GError **
           return FALSE;
         }
     }
+  else if (g_str_equal (name, "CostPolicy"))
+    {
+      if (!barged_network_cost_policy_is_valid (g_variant_get_string (value, NULL)))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown cost policy %s",
+                       g_variant_get_string (value, NULL));
+          return FALSE;
+        }
+    }
   else if (g_str_equal (name, "MinimumRetryDelay"))
     {
       if (g_variant_get_uint32 (value) < BARGED_MIN_RETRY_DELAY)
@@ -1077,7 +1116,7 @@ job_set_property (GDBusConnection *connection, const char *sender, const char *o
     return FALSE;
   touch (self);
   barged_job_save (self, NULL, NULL);
-  if (g_str_equal (property_name, "Priority"))
+  if (g_str_equal (property_name, "Priority") || g_str_equal (property_name, "CostPolicy"))
     g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
   return TRUE;
 }
@@ -1218,6 +1257,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   barge_dbus_job_set_minimum_retry_delay (iface, r->minimum_retry_delay);
   barge_dbus_job_set_no_progress_timeout (iface, r->no_progress_timeout);
   barge_dbus_job_set_minimum_notification_interval (iface, r->notification_interval);
+  if (r->cost_policy != NULL)
+    barge_dbus_job_set_cost_policy (iface, r->cost_policy);
   if (barge_error_from_dbus_name (r->error_name, &code) &&
       barge_error_context_from_string (r->error_context, &context))
     {

@@ -68,6 +68,12 @@ gboolean barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **er
 void barged_job_start (BargedJob *self);
 /* For the scheduler: a running job goes back to queued (pre-emption). */
 void barged_job_requeue (BargedJob *self);
+/* For BargedNetwork: a running job stops with NetworkDisconnected in
+ * transient-error, without counting an error or arming a retry; release
+ * queues it again. */
+void barged_job_hold_for_network (BargedJob *self);
+gboolean barged_job_is_held_for_network (BargedJob *self);
+void barged_job_release_network_hold (BargedJob *self);
 
 /* Signals: "removed" (const char *final_state) once the job reached a final
  * state and left the bus; "scheduling-changed" when the state or priority

@@ -80,6 +80,7 @@ main (int argc, char **argv)
   g_autofree char *opt_state_dir = NULL;
   g_autofree char *opt_config = NULL;
   int opt_idle_timeout = -1;
+  g_autofree char *opt_test_network = NULL;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Serve the session bus (the default)"), NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system, N_("Serve the system bus, for every user"), NULL },
@@ -91,6 +92,9 @@ main (int argc, char **argv)
       N_("Exit after SECONDS without an active job or a call (0: never; overrides barge.conf)"), N_("SECONDS") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a running barged"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Log debug messages"), NULL },
+    /* Tests only: the network state from a watched key file instead of
+     * GNetworkMonitor (see barged-network.h). Hidden from --help. */
+    { "test-network-state", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_test_network, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -129,6 +133,7 @@ main (int argc, char **argv)
     }
   if (opt_idle_timeout >= 0)
     config.idle_timeout = (guint) opt_idle_timeout;
+  config.test_network_state = opt_test_network;
   if (opt_verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   /* Job files must get the owner's permissions, not a leftover mask. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "barged-job.h"
+#include "barged-network.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,7 @@ BargedScheduler *barged_scheduler_new (guint max_background);
 void barged_scheduler_add (BargedScheduler *self, BargedJob *job);
 void barged_scheduler_remove (BargedScheduler *self, BargedJob *job);
 gboolean barged_scheduler_is_active (BargedScheduler *self);
+/* Jobs run only when NETWORK admits them (availability, cost policy). */
+void barged_scheduler_set_network (BargedScheduler *self, BargedNetwork *network);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ typedef struct {
   guint no_progress_timeout;
   guint notification_interval;
   gint64 first_transient_error; /* monotonic-free: wall clock µs, 0 = none */
+  char *cost_policy;          /* "any" or "unmetered" (column added by a migration) */
 } BargedJobRecord;
 
 typedef struct {
