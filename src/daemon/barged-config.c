@@ -11,6 +11,7 @@ barged_config_init_defaults (BargedConfig *config)
   config->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
   config->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
   config->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
+  config->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
   config->test_network_state = NULL;
 }
 
@@ -48,7 +49,8 @@ barged_config_load (BargedConfig *config, const char *path, GError **error)
     }
   if (!read_uint (file, "Daemon", "IdleTimeout", 0, &config->idle_timeout, &local) ||
       !read_uint (file, "Scheduler", "MaxBackgroundJobs", 1, &config->max_background_jobs, &local) ||
-      !read_uint (file, "Transfer", "Timeout", 1, &config->transfer_timeout, &local))
+      !read_uint (file, "Transfer", "Timeout", 1, &config->transfer_timeout, &local) ||
+      !read_uint (file, "Transfer", "CheckpointInterval", 100, &config->checkpoint_interval, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
       return FALSE;

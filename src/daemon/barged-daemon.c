@@ -12,6 +12,7 @@
 #include "barged-network.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
+#include "barged-transfer.h"
 
 #define BARGE_OBJECT_PATH "/org/freedesktop/Barge1"
 
@@ -105,6 +106,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 6,
                                                  NULL);
+  barged_transfer_set_checkpoint_interval (config->checkpoint_interval);
   self->authority = barged_authority_new (connection, system_bus);
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
   self->network = config->test_network_state != NULL

@@ -18,7 +18,8 @@
  * still shows progress at once; a full buffer pauses reading until the
  * writer is free, so memory stays at two buffers per transfer. */
 
-#define CHECKPOINT_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* [Transfer] CheckpointInterval; set once at start, before any transfer. */
+static gint64 checkpoint_interval_us = BARGED_TRANSFER_CHECKPOINT_INTERVAL_MS * 1000;
 #define MAX_RESTARTS 3
 
 struct _BargedTransfer
@@ -199,7 +200,7 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   WriteOp *op;
 
   if (self->syncing || self->fd < 0 ||
-      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < CHECKPOINT_INTERVAL_US))
+      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < checkpoint_interval_us))
     return;
   self->syncing = TRUE;
   self->since_sync = 0;
@@ -711,6 +712,12 @@ barged_transfer_probe_size_finish (GAsyncResult *res, GError **error)
   gssize size = g_task_propagate_int (G_TASK (res), error);
 
   return size < 0 ? BARGE_SIZE_UNKNOWN : (guint64) size;
+}
+
+void
+barged_transfer_set_checkpoint_interval (guint ms)
+{
+  checkpoint_interval_us = (gint64) MAX (ms, 1u) * 1000;
 }
 
 BargedTransfer *

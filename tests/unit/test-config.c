@@ -37,7 +37,7 @@ static void
 test_config_values (void)
 {
   g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n"
-                                      "[Transfer]\nTimeout=2\n");
+                                      "[Transfer]\nTimeout=2\nCheckpointInterval=250\n");
   g_autoptr(GError) error = NULL;
   BargedConfig config;
 
@@ -47,6 +47,7 @@ test_config_values (void)
   g_assert_cmpuint (config.idle_timeout, ==, 0);
   g_assert_cmpuint (config.max_background_jobs, ==, 3);
   g_assert_cmpuint (config.transfer_timeout, ==, 2);
+  g_assert_cmpuint (config.checkpoint_interval, ==, 250);
   g_remove (path);
 }
 
@@ -57,6 +58,7 @@ test_config_bad_values (void)
     "[Scheduler]\nMaxBackgroundJobs=0\n",
     "[Daemon]\nIdleTimeout=-5\n",
     "[Transfer]\nTimeout=0\n",
+    "[Transfer]\nCheckpointInterval=10\n",
     "[Daemon]\nIdleTimeout=soon\n",
     "[Daemon]\nIdleTimeout=99999999999\n",
     "not a key file",
