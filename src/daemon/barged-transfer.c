@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "barge.h"
@@ -104,6 +105,18 @@ write_op_run (const WriteOp *op)
    * were still in the page cache. */
   if (op->sync && fdatasync (op->fd) != 0)
     return errno;
+  /* The open descriptor keeps taking bytes after the file (or its folder)
+   * was deleted; notice it at each checkpoint rather than "finish" a file
+   * that can never be renamed into place. */
+  if (op->sync)
+    {
+      struct stat st;
+
+      if (fstat (op->fd, &st) != 0)
+        return errno;
+      if (st.st_nlink == 0)
+        return ENOENT;
+    }
   return 0;
 }
 
@@ -117,6 +130,9 @@ write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     close (op->fd);
   if (errsv == 0)
     g_task_return_boolean (task, TRUE);
+  else if (errsv == ENOENT)
+    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                             "the temporary file (or its folder) was deleted");
   else
     g_task_return_new_error (task, BARGE_ERROR,
                              errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
