@@ -33,7 +33,11 @@
  *   short-body            Content-Length N, half the body, a clean close
  *   long-range            first request cut; a ranged answer carries 4 KiB
  *                         more than its Content-Range says
- *   gzip                  Content-Encoding: gzip on the plain bytes (always)
+ *   chunked               a complete chunked body (always)
+ *   close-delimited       no length at all, the body ends at the close;
+ *                         half the body, then a clean close
+ *   gzip                  Content-Encoding: gzip on the plain bytes
+ *                         (always); the first answer is cut
  *   drip                  64 bytes every 20 ms (always)
  *   big-headers           1 MiB of response headers */
 
@@ -306,6 +310,7 @@ typedef struct {
   gboolean ignore_range;      /* always 200 with the whole body */
   gboolean ignore_if_range;   /* a Range is served even if If-Range names another ETag */
   gboolean chunked;
+  gboolean no_length;         /* neither Content-Length nor chunked: ends at the close */
   gboolean gzip_label;
   gboolean drip;
   guint64 cut_after;          /* body bytes sent before EndHow applies; G_MAXUINT64: all */
@@ -426,6 +431,8 @@ serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream,
     g_string_append (head, "Content-Encoding: gzip\r\n");
   if (s->chunked)
     g_string_append (head, "Transfer-Encoding: chunked\r\n");
+  else if (s->no_length)
+    ;
   else
     g_string_append_printf (head, "Content-Length: %" G_GUINT64_FORMAT "\r\n",
                             (size > 0 ? last - first + 1 : 0) + s->extra);
@@ -493,8 +500,10 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     s.gzip_label = TRUE;
   if (g_str_equal (fault, "drip"))
     s.drip = TRUE;
-  if (g_str_equal (fault, "chunked-truncated"))
+  if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "chunked"))
     s.chunked = TRUE;
+  if (g_str_equal (fault, "close-delimited"))
+    s.no_length = TRUE;
 
   if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop"))
     {
@@ -503,8 +512,14 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, status);
       redirect (out, status, target);
     }
-  else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "gzip") || g_str_equal (fault, "drip"))
+  else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") ||
+           (g_str_equal (fault, "gzip") && index > 0))
     serve (self, connection, stream, &req, index, name, size, &s);
+  else if (g_str_equal (fault, "gzip"))
+    {
+      s.cut_after = size / 2, s.end = END_RESET;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
   else if (g_str_equal (fault, "reset"))
     {
       s.cut_after = size / 2, s.end = END_RESET;
@@ -570,7 +585,8 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, 302);
       redirect (out, 302, self_url);
     }
-  else if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "short-body"))
+  else if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "short-body") ||
+           g_str_equal (fault, "close-delimited"))
     {
       s.cut_after = size / 2, s.end = END_CLOSE;
       serve (self, connection, stream, &req, index, name, size, &s);

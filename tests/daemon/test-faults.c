@@ -53,6 +53,7 @@ typedef struct {
   gboolean expect_restarted;
   gboolean expect_changed;
   gboolean expect_resume;     /* a later request resumes with Range + If-Range, answered 206 */
+  gboolean expect_416;        /* the last request got 416 (the end of an unknown length confirmed) */
   guint version;              /* content version of the final file */
 } Scenario;
 
@@ -279,6 +280,11 @@ test_fault (Fixture *f, gconstpointer data)
         }
       g_assert_true (resumed);
     }
+  if (s->expect_416)
+    {
+      BargeTestRequest *last = g_ptr_array_index (requests, requests->len - 1);
+      g_assert_cmpuint (last->status, ==, 416);
+    }
   /* Seen in one report, cleared in the next. */
   barge_test_run_for (100);
   g_assert_cmpint (flags.restarted, ==, s->expect_restarted);
@@ -333,7 +339,14 @@ static const Scenario scenarios[] = {
     .expect_resume = TRUE },
   { "long-range", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
     .second_error = "InvalidServerResponse", .expect_resume = TRUE },
-  { "gzip", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  /* Stored as sent, and never resumed across a content coding: the 206
+   * to the resume is gzip too, so the file starts over. */
+  { "gzip", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE, .resume_broken = TRUE,
+    .expect_restarted = TRUE, .expect_changed = TRUE },
+  /* A complete chunked body: the end check gets 416 and the file is done. */
+  { "chunked", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_416 = TRUE },
+  /* No length at all, cut: the end check fetches the rest. */
+  { "close-delimited", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_resume = TRUE },
   { "drip", TARGET_FAULT, 2 * KiB, NULL, NULL, NULL, .recovers = TRUE },
   { "refused", TARGET_REFUSED, 64 * KiB, T, TRANSPORT, "ConnectFailure", .recovers = TRUE },
   { "unresolvable", TARGET_UNRESOLVABLE, 64 * KiB, T, TRANSPORT, "HostNotFound", .recovers = FALSE },
