@@ -17,7 +17,8 @@
  *   stall-body            a quarter of the body, then silence
  *   stall-headers         reads the request, never answers
  *   close-before-headers  reads the request, closes the connection
- *   500 503 429 404 410   that status (503 and 429 with Retry-After: 1)
+ *   500 503 429 404 410   that status (503 with Retry-After: 7, 429 with
+ *                         Retry-After: 1)
  *   401 407               that status with a Basic challenge
  *   416                   first request cut; a ranged one gets 416 ("bytes * / LEN")
  *                         with a length that is not the client's offset
@@ -540,7 +541,7 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     {
       guint status = (guint) g_ascii_strtoull (fault, NULL, 10);
       set_logged_status (self, &req, index, status);
-      send_status (out, status, "Retry-After: 1\r\n");
+      send_status (out, status, status == 503 ? "Retry-After: 7\r\n" : "Retry-After: 1\r\n");
     }
   else if (g_str_equal (fault, "401"))
     {

@@ -49,7 +49,8 @@ typedef struct {
   const char *second_error;
   gboolean resume_broken;     /* Resume without healing first */
   gboolean recovers;          /* FALSE: the fault cannot clear (TLS trust, DNS) */
-  gboolean auto_retry;        /* healed, the job retries by itself (MinimumRetryDelay) */
+  gboolean auto_retry;        /* healed, the job retries by itself: MinimumRetryDelay is
+                               * 5 s and the server's Retry-After 7 s, which must win */
   gboolean expect_restarted;
   gboolean expect_changed;
   gboolean expect_resume;     /* a later request resumes with Range + If-Range, answered 206 */
@@ -163,6 +164,7 @@ test_fault (Fixture *f, gconstpointer data)
   const char *state;
   guint16 refused_port = 0;
   guint errors_before;
+  gint64 failed_at = 0;
   Flags flags = { FALSE, FALSE };
 
   switch (s->target)
@@ -209,6 +211,7 @@ test_fault (Fixture *f, gconstpointer data)
   if (s->state != NULL)
     {
       state = barge_test_state_log_wait (log, done_states, TRANSFER_TIMEOUT_MS);
+      failed_at = g_get_monotonic_time ();
       {
         g_autofree char *text = g_variant_print (barge_dbus_job_get_error (job), FALSE);
         g_test_message ("state %s, Error %s", state, text);
@@ -256,6 +259,18 @@ test_fault (Fixture *f, gconstpointer data)
       barge_test_state_log_mark (log);
       if (!s->auto_retry)
         barge_test_job_resume (job);
+      else
+        {
+          const char * const queued[] = { "queued", NULL };
+          double waited;
+
+          barge_test_state_log_wait (log, queued, 15000);
+          waited = (g_get_monotonic_time () - failed_at) / (double) G_USEC_PER_SEC;
+          g_test_message ("retried by itself after %.1f s (Retry-After: 7, MinimumRetryDelay: 5)", waited);
+          /* Whole-second timers may fire up to a second early. */
+          g_assert_cmpfloat (waited, >=, 6.0);
+          g_assert_cmpfloat (waited, <, 12.0);
+        }
     }
 
   /* Healed (or a fault the daemon gets past by itself): the job ends. */
