@@ -22,6 +22,7 @@
 /* [Transfer] CheckpointInterval; set once at start, before any transfer. */
 static gint64 checkpoint_interval_us = BARGED_TRANSFER_CHECKPOINT_INTERVAL_MS * 1000;
 #define MAX_RESTARTS 3
+#define MAX_RETRY_AFTER_S (24 * 60 * 60)
 
 struct _BargedTransfer
 {
@@ -566,6 +567,10 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       const char *retry = soup_message_headers_get_one (headers, "Retry-After");
 
       self->retry_after = barged_http_parse_retry_after (retry, g_get_real_time () / G_USEC_PER_SEC);
+      /* Honoured, with a cap: a server's "come back next year" must not
+       * park a job beyond what its NoProgressTimeout can judge. */
+      if (self->retry_after > MAX_RETRY_AFTER_S)
+        self->retry_after = MAX_RETRY_AFTER_S;
       fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       self->eof = TRUE;
       maybe_finish (self);
