@@ -137,7 +137,7 @@ test_kill_many (void)
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
   g_autofree char *id = g_strdup (barge_dbus_job_get_id (job));
   guint64 prefix[G_N_ELEMENTS (files) + 1];
-  guint64 total = 0, lost_sum = 0, lost_max = 0, bound;
+  guint64 total = 0, lost_sum = 0, lost_max = 0, bound, last_durable = 0;
   guint kills = 0;
   const char *state;
 
@@ -182,7 +182,11 @@ test_kill_many (void)
         {
           /* A resume is guarded by the validator, and the server agreed. */
           g_assert_nonnull (w.request->if_range);
+          g_assert_cmpuint (w.request->status, ==, 206);
         }
+      /* A restart never goes back behind an earlier durable point. */
+      g_assert_cmpuint (durable, >=, last_durable);
+      last_durable = durable;
       lost = written > durable ? written - durable : 0;
       g_test_message ("kill %u after %u ms: %" G_GUINT64_FORMAT " bytes written, resumed file %d at %"
                       G_GUINT64_FORMAT " (%s): %" G_GUINT64_FORMAT " bytes to fetch again",
