@@ -42,6 +42,8 @@ struct _BargedTransfer
 
   guint64 offset;            /* where the next buffer goes */
   guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
+  guint64 range_end;         /* one past the last byte of this response's body, or unknown */
+  guint64 part_start;        /* where this response's body began */
   guint64 since_sync;
   gint64 last_sync;
   gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
@@ -283,8 +285,9 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
     self->eof = TRUE;
-  else if (self->expected_end != BARGE_SIZE_UNKNOWN &&
-           self->offset + self->fill + (gsize) n > self->expected_end)
+  else if ((self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end) != BARGE_SIZE_UNKNOWN &&
+           self->offset + self->fill + (gsize) n >
+             (self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end))
     {
       /* More than announced: none of this buffer may reach the file. */
       self->fill = 0;
@@ -351,6 +354,17 @@ maybe_finish (BargedTransfer *self)
       !self->verifying && self->fd >= 0)
     {
       self->verifying = TRUE;
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
+  /* A server may answer a range with less than was asked for (some cap
+   * the size of a part): ask for the rest from where this part ended. */
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN && self->offset < self->expected_end &&
+      self->range_end == self->offset && self->part_start < self->offset && self->fd >= 0)
+    {
       self->eof = FALSE;
       g_clear_object (&self->body);
       send_request (self);
@@ -468,6 +482,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   status = soup_message_get_status (self->msg);
+  self->range_end = BARGE_SIZE_UNKNOWN;
   headers = soup_message_get_response_headers (self->msg);
   etag = strong_etag (headers);
   last_modified = strong_last_modified (headers);
@@ -517,6 +532,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
         }
       /* More bytes came: the end of this body needs checking again. */
       self->verifying = FALSE;
+      self->range_end = last + 1;
     }
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->offset > 0)
     {
@@ -560,7 +576,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       if (self->offset > 0)
         restart_from_zero (self, validators_differ (self->file, etag, last_modified));
       if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-        total = (guint64) soup_message_headers_get_content_length (headers);
+        total = self->range_end = (guint64) soup_message_headers_get_content_length (headers);
     }
   else
     {
@@ -578,6 +594,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   self->expected_end = total;
+  self->part_start = self->offset;
   barged_file_set_total (self->file, total);
   barged_file_set_validators (self->file, etag, last_modified);
   self->body = g_steal_pointer (&body);
@@ -780,6 +797,7 @@ barged_transfer_init (BargedTransfer *self)
   self->fd = -1;
   self->retry_after = -1;
   self->expected_end = BARGE_SIZE_UNKNOWN;
+  self->range_end = BARGE_SIZE_UNKNOWN;
   self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
   self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
 }

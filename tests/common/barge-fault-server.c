@@ -34,6 +34,8 @@
  *   short-body            Content-Length N, half the body, a clean close
  *   long-range            first request cut; a ranged answer carries 4 KiB
  *                         more than its Content-Range says
+ *   partial-ranges        first request cut; a ranged answer covers at
+ *                         most 128 KiB of what was asked (a legal 206)
  *   chunked               a complete chunked body (always)
  *   close-delimited       no length at all, the body ends at the close;
  *                         half the body, then a clean close
@@ -317,6 +319,7 @@ typedef struct {
   guint64 cut_after;          /* body bytes sent before EndHow applies; G_MAXUINT64: all */
   EndHow end;
   guint64 extra;              /* bytes beyond the announced range */
+  guint64 max_part;           /* a ranged answer covers at most this many bytes; 0: all */
 } Serve;
 
 static char *
@@ -414,6 +417,8 @@ serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream,
             }
           ranged = TRUE;
           last = MIN (last, size - 1);
+          if (s->max_part > 0)
+            last = MIN (last, first + s->max_part - 1);
           status = 206;
         }
       else
@@ -560,6 +565,7 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       send_status (out, status, NULL);
     }
   else if (g_str_equal (fault, "416") || g_str_equal (fault, "ignore-range") ||
+           g_str_equal (fault, "partial-ranges") ||
            g_str_has_prefix (fault, "etag-change") || g_str_equal (fault, "long-range"))
     {
       if (index == 0)
@@ -578,6 +584,8 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
         s.ignore_if_range = TRUE;
       else if (g_str_equal (fault, "long-range") && req.range != NULL)
         s.extra = 4096;
+      else if (g_str_equal (fault, "partial-ranges"))
+        s.max_part = 128 * 1024;
       serve (self, connection, stream, &req, index, name, size, &s);
     }
   else if (g_str_equal (fault, "redirect-loop"))

@@ -341,6 +341,10 @@ static const Scenario scenarios[] = {
     .resume_broken = TRUE, .expect_restarted = TRUE, .expect_changed = TRUE, .version = 2 },
   { "etag-change-206", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
     .resume_broken = TRUE, .expect_restarted = TRUE, .expect_changed = TRUE, .version = 2 },
+  /* Each 206 covers only 128 KiB of "bytes=N-": the daemon asks for the
+   * rest, part after part. */
+  { "partial-ranges", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .resume_broken = TRUE, .expect_resume = TRUE },
   { "redirect-301", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
   { "redirect-302", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
   { "redirect-307", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
