@@ -569,6 +569,13 @@ barged_job_release_network_hold (BargedJob *self)
 }
 
 void
+barged_job_retry_now (BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+    set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+void
 barged_job_requeue (BargedJob *self)
 {
   if (!barged_job_is_running (self))

@@ -13,6 +13,7 @@ struct _BargedNetwork
   GFile *file;
   gboolean available;
   gboolean metered;
+  gboolean came_back;         /* available again since the last enforce */
 };
 
 G_DEFINE_TYPE (BargedNetwork, barged_network, G_TYPE_OBJECT)
@@ -26,6 +27,8 @@ update (BargedNetwork *self, gboolean available, gboolean metered)
   if (available == self->available && metered == self->metered)
     return;
   g_info ("network %s%s", available ? "available" : "unavailable", metered ? ", metered" : "");
+  if (available && !self->available)
+    self->came_back = TRUE;
   self->available = available;
   self->metered = metered;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -144,13 +147,37 @@ set_hold_reason (BargedJob *job, const char *reason)
     barge_dbus_job_set_hold_reason (iface, reason);
 }
 
+/* A transfer often fails on a dead socket before the monitor reports the
+ * loss; such a job waits for its retry delay. When the network comes
+ * back, that wait has no reason left: retry now (BITS does the same). */
+static gboolean
+failed_in_transport (BargedJob *job)
+{
+  GVariant *error = barge_dbus_job_get_error (BARGE_DBUS_JOB (job));
+  const char *context = NULL;
+
+  if (barged_job_get_job_state (job) != BARGE_JOB_STATE_TRANSIENT_ERROR || error == NULL)
+    return FALSE;
+  g_variant_get (error, "(&s&s&s&s)", &context, NULL, NULL, NULL);
+  return g_strcmp0 (context, "general-transport") == 0;
+}
+
 void
 barged_network_enforce (BargedNetwork *self, GPtrArray *jobs)
 {
+  gboolean came_back = self->came_back && self->available;
+
+  self->came_back = FALSE;
   for (guint i = 0; i < jobs->len; i++)
     {
       BargedJob *job = g_ptr_array_index (jobs, i);
       const char *reason = hold_reason (self, job);
+
+      if (came_back && failed_in_transport (job) && !barged_job_is_held_for_network (job))
+        {
+          barged_job_retry_now (job);
+          continue;
+        }
 
       if (barged_job_is_running (job) && reason != NULL)
         {

@@ -35,7 +35,8 @@ gboolean barged_network_cost_policy_is_valid (const char *cost_policy);
  * barged_network_enforce() stops running jobs the network no longer
  * admits (network lost: transient-error NetworkDisconnected, no retry
  * counted; metered against their policy: back to queued) and queues jobs
- * held for the network again once it is back.
+ * held for the network again once it is back, together with jobs waiting
+ * to retry after a transport error.
  * barged_network_admit_job() says whether a queued job may start, and
  * keeps its HoldReason ("no-network", "metered-network") in step. */
 void barged_network_enforce (BargedNetwork *self, GPtrArray *jobs);

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "barge-fault-server.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
@@ -309,12 +310,54 @@ test_cost_policy_property (Fixture *f, gconstpointer data)
   }
 }
 
+/* A transfer that failed on its own (connection refused) waits for its
+ * retry delay (600 s by default); when the network comes back, the job is
+ * retried at once. */
+static void
+test_retry_when_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargeFaultServer) server = barge_fault_server_new ();
+  guint16 port = barge_fault_server_reserve_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/fault/ok/back?size=65536", port);
+  g_autofree char *dest = g_build_filename (f->dir, "back", NULL);
+  g_autofree char *path = create_job (f, "back", NULL);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  const char * const failed[] = { "transient-error", "error", "transferred", NULL };
+  const char * const queued[] = { "queued", NULL };
+  const char * const done[] = { "transferred", "error", NULL };
+  const char *c, *n, *m, *p;
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_state_log_wait (log, failed, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &c, &n, &m, &p);
+  g_assert_cmpstr (n, ==, BARGE_TEST_ERROR_PREFIX "ConnectFailure");
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 1);
+
+  /* The network goes and comes back; meanwhile the server appeared. */
+  set_network (f, FALSE, FALSE);
+  barge_fault_server_listen_on (server, port);
+  barge_test_run_for (300);
+  g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "transient-error");
+  barge_test_state_log_mark (log);
+  set_network (f, TRUE, FALSE);
+  barge_test_state_log_wait (log, queued, SHORT_TIMEOUT_MS);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 1);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "back", 65536);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/network/lost-and-back", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
   g_test_add ("/network/none-at-start", Fixture, NULL, fixture_setup, test_no_network_at_start, fixture_teardown);
+  g_test_add ("/network/retry-when-back", Fixture, NULL, fixture_setup, test_retry_when_back, fixture_teardown);
   g_test_add ("/network/metered", Fixture, NULL, fixture_setup, test_metered, fixture_teardown);
   g_test_add ("/network/cost-policy-property", Fixture, NULL, fixture_setup, test_cost_policy_property,
               fixture_teardown);
