@@ -29,6 +29,7 @@
  *                         and sends 206 with the new ETag and new bytes
  *   redirect-301 ... -308 that redirect to /fault/ok/NAME (always)
  *   redirect-loop         302 to itself
+ *   redirect-reset        302 (always) to /fault/reset/NAME
  *   chunked-truncated     chunked body, closed before the last chunk
  *                         (healed: a complete chunked body)
  *   short-body            Content-Length N, half the body, a clean close
@@ -513,8 +514,10 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
 
   if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop"))
     {
-      g_autofree char *target = g_strdup_printf ("/fault/ok/%s?%s", name, req.query);
-      guint status = (guint) g_ascii_strtoull (fault + strlen ("redirect-"), NULL, 10);
+      /* redirect-reset: a 302 to a server that cuts the body. */
+      gboolean to_reset = g_str_equal (fault, "redirect-reset");
+      g_autofree char *target = g_strdup_printf ("/fault/%s/%s?%s", to_reset ? "reset" : "ok", name, req.query);
+      guint status = to_reset ? 302 : (guint) g_ascii_strtoull (fault + strlen ("redirect-"), NULL, 10);
       set_logged_status (self, &req, index, status);
       redirect (out, status, target);
     }

@@ -56,6 +56,7 @@ typedef struct {
   gboolean expect_resume;     /* a later request resumes with Range + If-Range, answered 206 */
   gboolean expect_416;        /* the last request got 416 (the end of an unknown length confirmed) */
   guint version;              /* content version of the final file */
+  const char *logged_fault;   /* the fault whose requests to check, if not this one */
 } Scenario;
 
 static void
@@ -152,7 +153,8 @@ test_fault (Fixture *f, gconstpointer data)
   g_autofree char *content = barge_fault_server_content_name (name, s->version);
   g_autofree char *dest = g_build_filename (f->dir, name, NULL);
   g_autofree char *url = NULL;
-  g_autofree char *req_path = barge_fault_server_get_path (s->fault, name);
+  g_autofree char *req_path = barge_fault_server_get_path (s->logged_fault != NULL ? s->logged_fault : s->fault,
+                                                          name);
   g_autofree char *job_path = barge_test_daemon_create_job (f->daemon, s->fault);
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, job_path);
   g_autoptr(BargeDBusFile) file = NULL;
@@ -349,6 +351,10 @@ static const Scenario scenarios[] = {
   { "redirect-302", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
   { "redirect-307", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
   { "redirect-308", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  /* A temporary redirect is followed again on every resume, Range and
+   * If-Range included. */
+  { "redirect-reset", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .expect_resume = TRUE, .logged_fault = "reset" },
   { "redirect-loop", TARGET_FAULT, 64 * KiB, E, REMOTE, "TooManyRedirects", .recovers = TRUE },
   { "tls-untrusted", TARGET_TLS, 64 * KiB, E, TRANSPORT, "TlsFailure", .recovers = FALSE },
   /* libsoup ends a chunked body cut at a chunk boundary like a complete
