@@ -303,6 +303,15 @@ test_cost_policy_property (Fixture *f, gconstpointer data)
 
   barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "CostPolicy",
                                   g_variant_new_string ("unmetered"));
+  /* A property write is stored in the background; AddFile answers only
+   * once its own write (queued after that one) is committed. */
+  {
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+    g_autofree char *url = barge_test_server_get_data_url (f->server, "policy", 1, 0);
+    g_autofree char *dest = g_build_filename (f->dir, "policy", NULL);
+
+    barge_test_job_add_file (job, url, dest);
+  }
   barge_test_daemon_restart (f->daemon);
   {
     g_autoptr(GVariant) value = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "CostPolicy");
