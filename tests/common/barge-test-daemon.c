@@ -3,10 +3,13 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 
@@ -89,6 +92,31 @@ barge_test_remove_tree (const char *path)
 }
 
 /* --- the daemon process ---------------------------------------------------- */
+
+/* GTestDBus's watcher process (it kills the bus daemons once the test
+ * process is gone) learns of the test's death when its pipe closes; that
+ * pipe is inheritable, so every dbus-daemon started after it kept it open,
+ * and a test that aborted after its first case left the watcher and those
+ * daemons running forever, holding the test's output pipe (meson then
+ * waited for the timeout). Marking our descriptors close-on-exec before
+ * each start keeps them out of the children. */
+static void
+mark_fds_cloexec (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *entry;
+
+  if (dir == NULL)
+    return;
+  while ((entry = readdir (dir)) != NULL)
+    {
+      int fd = atoi (entry->d_name);
+
+      if (fd > 2 && fd != dirfd (dir))
+        fcntl (fd, F_SETFD, fcntl (fd, F_GETFD) | FD_CLOEXEC);
+    }
+  closedir (dir);
+}
 
 static void
 child_setup (gpointer user_data)
@@ -187,6 +215,7 @@ barge_test_daemon_start (BargeTestDaemon *self)
   /* A critical in the daemon is a bug: make it visible as a crash. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
 
+  mark_fds_cloexec ();
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_wait_async (self->process, NULL, on_process_exited, g_object_ref (self->process));
@@ -271,6 +300,7 @@ barge_test_daemon_new_with_args (const char * const *extra_args)
   g_assert_no_error (error);
 
   self->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  mark_fds_cloexec ();
   g_test_dbus_up (self->bus);
   self->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (self->bus),
                                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 
 #include "barge-fault-server.h"
@@ -79,6 +80,12 @@ on_nginx_exited (GObject *source, GAsyncResult *res, gpointer user_data)
   g_object_unref (source);
 }
 
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
 start_nginx (Fixture *f)
 {
@@ -120,7 +127,12 @@ start_nginx (Fixture *f)
 
   {
     const char *argv[] = { f->nginx, "-p", f->root, "-c", conf, "-e", errlog, NULL };
-    f->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+    /* nginx dies with the test, even when an assertion aborts it before
+     * the teardown. */
+    g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+    f->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   }
   g_assert_no_error (error);
   g_subprocess_wait_async (f->process, NULL, on_nginx_exited, g_object_ref (f->process));
