@@ -11,8 +11,10 @@
 #include "barged-credentials.h"
 #include "barged-daemon.h"
 #include "barged-manager.h"
+#include "barged-network.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
+#include "barged-transfer.h"
 
 #define BARGE_OBJECT_PATH "/org/freedesktop/Barge1"
 
@@ -27,6 +29,7 @@ struct _BargedDaemon
   GMainContext *context;      /* the main loop's, for work handed over by filters */
   GDBusObjectManagerServer *object_manager;
   BargedScheduler *scheduler;
+  BargedNetwork *network;
   BargedManager *manager;
   guint idle_timeout;
   guint idle_source;
@@ -288,18 +291,25 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   self->connection = g_object_ref (connection);
   self->idle_timeout = config->idle_timeout;
   self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
-                                                 "timeout", 60,
+                                                 "timeout", config->transfer_timeout,
                                                  "idle-timeout", 60,
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 6,
                                                  NULL);
+  barged_transfer_set_checkpoint_interval (config->checkpoint_interval);
   self->authority = barged_authority_new (connection, system_bus);
   self->credentials = barged_credentials_new (state_dir, system_bus, error);
   if (self->credentials == NULL)
     return NULL;
   self->context = g_main_context_ref_thread_default ();
   self->object_manager = g_dbus_object_manager_server_new (BARGE_OBJECT_PATH);
+  self->network = config->test_network_state != NULL
+    ? barged_network_new_for_file (config->test_network_state, error)
+    : barged_network_new ();
+  if (self->network == NULL)
+    return NULL;
   self->scheduler = barged_scheduler_new (config->max_background_jobs, config->time_slice);
+  barged_scheduler_set_network (self->scheduler, self->network);
   g_signal_connect (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self);
 
   ctx.store = self->store;
@@ -350,6 +360,7 @@ barged_daemon_dispose (GObject *object)
     g_dbus_object_manager_server_set_connection (self->object_manager, NULL);
   g_clear_object (&self->manager);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->network);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->authority);
   g_clear_object (&self->credentials);

@@ -11,6 +11,7 @@
 #include "barged-file.h"
 #include "barged-job.h"
 #include "barged-notify.h"
+#include "barged-network.h"
 #include "barged-state.h"
 #include "barged-transfer.h"
 
@@ -158,6 +159,7 @@ job_to_record (BargedJob *self)
     r->notify_flags = g_variant_print (flags, FALSE);
   }
   r->notify_command_line = g_variant_print (barge_dbus_job_get_notify_command_line (iface), FALSE);
+  r->cost_policy = g_strdup (barge_dbus_job_get_cost_policy (iface));
   return r;
 }
 
@@ -781,6 +783,41 @@ barged_job_start (BargedJob *self)
   run_next_file (self);
 }
 
+/* Network loss is not the job's failure: no retry is counted and no retry
+ * timer runs; the network's return queues it again at once. */
+void
+barged_job_hold_for_network (BargedJob *self)
+{
+  if (!barged_job_is_running (self))
+    return;
+  stop_transfer (self);
+  g_clear_error (&self->error);
+  self->error = g_error_new_literal (BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED, "the network is not available");
+  self->error_file = current_file_index (self);
+  set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+}
+
+gboolean
+barged_job_is_held_for_network (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_TRANSIENT_ERROR && self->retry_source == 0 &&
+         g_error_matches (self->error, BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED);
+}
+
+void
+barged_job_release_network_hold (BargedJob *self)
+{
+  if (barged_job_is_held_for_network (self))
+    set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+void
+barged_job_retry_now (BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+    set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
 void
 barged_job_requeue (BargedJob *self)
 {
@@ -1345,6 +1382,15 @@ validate_property (BargedJob *self, const char *name, GVariant *value, GError **
       if (!barged_notify_command_line_validate (value, error))
         return FALSE;
     }
+  else if (g_str_equal (name, "CostPolicy"))
+    {
+      if (!barged_network_cost_policy_is_valid (g_variant_get_string (value, NULL)))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown cost policy %s",
+                       g_variant_get_string (value, NULL));
+          return FALSE;
+        }
+    }
   else if (g_str_equal (name, "MinimumRetryDelay"))
     {
       if (g_variant_get_uint32 (value) < BARGED_MIN_RETRY_DELAY)
@@ -1380,7 +1426,7 @@ job_set_property (GDBusConnection *connection, const char *sender, const char *o
       max_time_arm (self);
     }
   barged_job_save (self, NULL, NULL);
-  if (g_str_equal (property_name, "Priority"))
+  if (g_str_equal (property_name, "Priority") || g_str_equal (property_name, "CostPolicy"))
     g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
   return TRUE;
 }
@@ -1638,6 +1684,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   self->download_time_used = r->download_time_used;
   self->http_status = r->http_status;
   restore_notify_settings (self, r);
+  if (r->cost_policy != NULL)
+    barge_dbus_job_set_cost_policy (iface, r->cost_policy);
   if (barge_error_from_dbus_name (r->error_name, &code) &&
       barge_error_context_from_string (r->error_context, &context))
     {

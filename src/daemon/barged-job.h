@@ -76,6 +76,14 @@ void barged_job_requeue (BargedJob *self);
  * Answers @invocation, or with NULL is the daemon's own decision (the
  * inactivity reaper). */
 void barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation);
+/* For BargedNetwork: a running job stops with NetworkDisconnected in
+ * transient-error, without counting an error or arming a retry; release
+ * queues it again. */
+void barged_job_hold_for_network (BargedJob *self);
+gboolean barged_job_is_held_for_network (BargedJob *self);
+void barged_job_release_network_hold (BargedJob *self);
+/* A job waiting in transient-error for its retry delay goes to queued now. */
+void barged_job_retry_now (BargedJob *self);
 
 /* Signals: "removed" (const char *final_state) once the job reached a final
  * state and left the bus; "scheduling-changed" when the state or priority

@@ -44,6 +44,7 @@ on_reload_signal (gpointer user_data)
     }
   if (m->idle_timeout_override >= 0)
     config.idle_timeout = (guint) m->idle_timeout_override;
+  config.test_network_state = barged_config_get ()->test_network_state;
   barged_config_set (&config);
   barged_daemon_apply_config (m->daemon);
   g_info ("configuration reloaded from %s", m->config_path);
@@ -106,6 +107,7 @@ main (int argc, char **argv)
   g_autofree char *opt_state_dir = NULL;
   g_autofree char *opt_config = NULL;
   int opt_idle_timeout = -1;
+  g_autofree char *opt_test_network = NULL;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Serve the session bus (the default)"), NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system, N_("Serve the system bus, for every user"), NULL },
@@ -117,6 +119,9 @@ main (int argc, char **argv)
       N_("Exit after SECONDS without an active job or a call (0: never; overrides barge.conf)"), N_("SECONDS") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a running barged"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Log debug messages"), NULL },
+    /* Tests only: the network state from a watched key file instead of
+     * GNetworkMonitor (see barged-network.h). Hidden from --help. */
+    { "test-network-state", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_test_network, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -155,6 +160,7 @@ main (int argc, char **argv)
     }
   if (opt_idle_timeout >= 0)
     config.idle_timeout = (guint) opt_idle_timeout;
+  config.test_network_state = opt_test_network;
   barged_config_set (&config);
   m.config_path = config_path;
   m.idle_timeout_override = opt_idle_timeout;

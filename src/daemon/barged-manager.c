@@ -10,6 +10,7 @@
 #include "barged-errors.h"
 #include "barged-catalog.h"
 #include "barged-manager.h"
+#include "barged-network.h"
 
 struct _BargedManager
 {
@@ -168,6 +169,7 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
   g_autoptr(GError) error = NULL;
   guint32 uid = barged_authority_get_invocation_uid (invocation);
   const char *description = "";
+  const char *cost_policy = "any";
   BargeJobPriority priority = BARGE_JOB_PRIORITY_NORMAL;
   BargeJobType type;
   GVariantIter iter;
@@ -201,6 +203,13 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
           description = g_variant_get_string (value, NULL);
           if (!check_text ("the description", description, BARGED_MAX_DESCRIPTION, &error))
             break;
+        }
+      else if (g_str_equal (key, "cost-policy") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          cost_policy = g_variant_get_string (value, NULL);
+          if (!barged_network_cost_policy_is_valid (cost_policy))
+            g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown cost policy \"%s\"",
+                         cost_policy);
         }
       else if (g_str_equal (key, "priority") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         {
@@ -242,6 +251,7 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
   data->job = barged_job_new (&self->ctx, uid, type, display_name, description, priority);
   barged_credentials_set_umask (self->ctx.credentials, barged_job_get_job_id (data->job),
                                 barged_authority_get_invocation_umask (invocation));
+  barge_dbus_job_set_cost_policy (BARGE_DBUS_JOB (data->job), cost_policy);
   barged_job_save (data->job, on_created_job_saved, data);
   return TRUE;
 }

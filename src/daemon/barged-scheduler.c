@@ -12,6 +12,7 @@ struct _BargedScheduler
   GHashTable *entries;        /* BargedJob -> Entry */
   guint max_background;
   guint time_slice;           /* seconds */
+  BargedNetwork *network;
   guint kick_source;
   guint slice_source;
   gboolean active;
@@ -138,6 +139,8 @@ kick_cb (gpointer user_data)
 
   self->kick_source = 0;
   g_ptr_array_sort_with_data (order, compare_jobs, self);
+  if (self->network != NULL)
+    barged_network_enforce (self->network, order);
 
   for (guint i = 0; i < order->len; i++)
     {
@@ -163,6 +166,8 @@ kick_cb (gpointer user_data)
       BargedJob *job = g_ptr_array_index (order, i);
 
       if (barged_job_get_job_state (job) != BARGE_JOB_STATE_QUEUED)
+        continue;
+      if (self->network != NULL && !barged_network_admit_job (self->network, job))
         continue;
       if (barged_job_get_job_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND)
         {
@@ -235,6 +240,21 @@ barged_scheduler_remove (BargedScheduler *self, BargedJob *job)
   kick (self);
 }
 
+static void
+on_network_changed (BargedNetwork *network, BargedScheduler *self)
+{
+  kick (self);
+}
+
+void
+barged_scheduler_set_network (BargedScheduler *self, BargedNetwork *network)
+{
+  g_return_if_fail (self->network == NULL);
+  self->network = g_object_ref (network);
+  g_signal_connect (network, "changed", G_CALLBACK (on_network_changed), self);
+  kick (self);
+}
+
 gboolean
 barged_scheduler_is_active (BargedScheduler *self)
 {
@@ -266,6 +286,9 @@ barged_scheduler_finalize (GObject *object)
 
   g_clear_handle_id (&self->kick_source, g_source_remove);
   g_clear_handle_id (&self->slice_source, g_source_remove);
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  g_clear_object (&self->network);
   for (guint i = 0; i < self->jobs->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->jobs, i), self);
   g_ptr_array_unref (self->jobs);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "barged-job.h"
+#include "barged-network.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ void barged_scheduler_set_limits (BargedScheduler *self, guint max_background, g
 void barged_scheduler_add (BargedScheduler *self, BargedJob *job);
 void barged_scheduler_remove (BargedScheduler *self, BargedJob *job);
 gboolean barged_scheduler_is_active (BargedScheduler *self);
+/* Jobs run only when NETWORK admits them (availability, cost policy). */
+void barged_scheduler_set_network (BargedScheduler *self, BargedNetwork *network);
 
 G_END_DECLS

@@ -85,6 +85,7 @@ barged_job_record_free (BargedJobRecord *r)
   g_free (r->error_message);
   g_free (r->notify_flags);
   g_free (r->notify_command_line);
+  g_free (r->cost_policy);
   g_free (r);
 }
 
@@ -181,6 +182,65 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   return ok ? TRUE : set_sqlite_error (db, error);
 }
 
+static char *column_dup (sqlite3_stmt *stmt, int col);
+
+/* Columns added after the first schema live in their own statements, so
+ * that each feature's migration and persistence stay separate. */
+static gboolean
+ensure_column (sqlite3 *db, const char *table, const char *column, const char *definition, GError **error)
+{
+  g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s') WHERE name = '%s'",
+                                            table, column);
+  g_autofree char *alter = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean present;
+
+  if (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  present = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  if (present)
+    return TRUE;
+  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s;", table, column, definition);
+  return exec_sql (db, alter, error);
+}
+
+static gboolean
+put_cost_policy_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, "UPDATE jobs SET cost_policy = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, j->cost_policy != NULL ? j->cost_policy : "any", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, j->id, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static gboolean
+load_cost_policies (sqlite3 *db, GPtrArray *jobs, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT cost_policy FROM jobs WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *j = g_ptr_array_index (jobs, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, j->id, -1, SQLITE_STATIC);
+      j->cost_policy = sqlite3_step (stmt) == SQLITE_ROW ? column_dup (stmt, 0) : NULL;
+      if (j->cost_policy == NULL)
+        j->cost_policy = g_strdup ("any");
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
 static gboolean
 put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
 {
@@ -241,6 +301,8 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError 
   sqlite3_finalize (stmt);
   if (!ok)
     return set_sqlite_error (db, error);
+  if (!put_cost_policy_locked (db, j, error))
+    return FALSE;
 
   if (!put_lifecycle_locked (db, j, error))
     return FALSE;
@@ -461,7 +523,8 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self->db, error);
-  if (!load_lifecycle (self->db, jobs, error))
+  if (!load_lifecycle (self->db, jobs, error) ||
+      !load_cost_policies (self->db, jobs, error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (self->db,
@@ -513,7 +576,8 @@ barged_store_new (const char *path, GError **error)
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                  error) ||
       !exec_sql (self->db, schema, error) ||
-      !exec_sql (self->db, schema_lifecycle, error))
+      !exec_sql (self->db, schema_lifecycle, error) ||
+      !ensure_column (self->db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error))
     return NULL;
 
   self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);

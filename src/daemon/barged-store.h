@@ -35,6 +35,7 @@ typedef struct {
   guint http_status;             /* of the current error, 0 = none */
   char *notify_flags;            /* GVariant text of the "as", NULL = default */
   char *notify_command_line;     /* GVariant text of the "(sas)", NULL = none */
+  char *cost_policy;          /* "any" or "unmetered" (column added by a migration) */
 } BargedJobRecord;
 
 /* The defaults of the lifecycle fields above, for a record of an old database. */

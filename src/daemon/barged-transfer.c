@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "barge.h"
@@ -18,8 +19,10 @@
  * still shows progress at once; a full buffer pauses reading until the
  * writer is free, so memory stays at two buffers per transfer. */
 
-#define CHECKPOINT_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* [Transfer] CheckpointInterval; set once at start, before any transfer. */
+static gint64 checkpoint_interval_us = BARGED_TRANSFER_CHECKPOINT_INTERVAL_MS * 1000;
 #define MAX_RESTARTS 3
+#define MAX_RETRY_AFTER_S (24 * 60 * 60)
 
 struct _BargedTransfer
 {
@@ -41,6 +44,8 @@ struct _BargedTransfer
 
   guint64 offset;            /* where the next buffer goes */
   guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
+  guint64 range_end;         /* one past the last byte of this response's body, or unknown */
+  guint64 part_start;        /* where this response's body began */
   guint64 since_sync;
   gint64 last_sync;
   gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
@@ -55,6 +60,7 @@ struct _BargedTransfer
   gboolean writing;
   gboolean eof;
   gboolean finishing;
+  gboolean verifying;        /* asking past the end of a body of unknown length */
   GError *failure;
   gint64 retry_after;
 };
@@ -104,6 +110,18 @@ write_op_run (const WriteOp *op)
    * were still in the page cache. */
   if (op->sync && fdatasync (op->fd) != 0)
     return errno;
+  /* The open descriptor keeps taking bytes after the file (or its folder)
+   * was deleted; notice it at each checkpoint rather than "finish" a file
+   * that can never be renamed into place. */
+  if (op->sync)
+    {
+      struct stat st;
+
+      if (fstat (op->fd, &st) != 0)
+        return errno;
+      if (st.st_nlink == 0)
+        return ENOENT;
+    }
   return 0;
 }
 
@@ -117,6 +135,9 @@ write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     close (op->fd);
   if (errsv == 0)
     g_task_return_boolean (task, TRUE);
+  else if (errsv == ENOENT)
+    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                             "the temporary file (or its folder) was deleted");
   else
     g_task_return_new_error (task, BARGE_ERROR,
                              errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
@@ -200,7 +221,7 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   WriteOp *op;
 
   if (self->syncing || self->fd < 0 ||
-      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < CHECKPOINT_INTERVAL_US))
+      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < checkpoint_interval_us))
     return;
   self->syncing = TRUE;
   self->since_sync = 0;
@@ -266,8 +287,9 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
     self->eof = TRUE;
-  else if (self->expected_end != BARGE_SIZE_UNKNOWN &&
-           self->offset + self->fill + (gsize) n > self->expected_end)
+  else if ((self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end) != BARGE_SIZE_UNKNOWN &&
+           self->offset + self->fill + (gsize) n >
+             (self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end))
     {
       /* More than announced: none of this buffer may reach the file. */
       self->fill = 0;
@@ -326,6 +348,31 @@ maybe_finish (BargedTransfer *self)
   if (!self->eof && self->failure == NULL)
     return;
 
+  /* A body without a length (chunked, or ended by a close) gives no sign
+   * of truncation: libsoup ends a chunked body cut at a chunk boundary as
+   * if it were complete. So ask for the bytes after what arrived: 416
+   * (bytes * / N) confirms the end, 206 brings the rest. */
+  if (self->failure == NULL && self->expected_end == BARGE_SIZE_UNKNOWN && self->offset > 0 &&
+      !self->verifying && self->fd >= 0)
+    {
+      self->verifying = TRUE;
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
+  /* A server may answer a range with less than was asked for (some cap
+   * the size of a part): ask for the rest from where this part ended. */
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN && self->offset < self->expected_end &&
+      self->range_end == self->offset && self->part_start < self->offset && self->fd >= 0)
+    {
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
   if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
       self->offset != self->expected_end)
     fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
@@ -383,6 +430,28 @@ validators_differ (BargedFile *file, const char *etag, const char *last_modified
   return old_etag != NULL || old_lm != NULL;
 }
 
+/* Both sides name a strong validator of the same kind, and they differ. */
+static gboolean
+validators_conflict (BargedFile *file, const char *etag, const char *last_modified)
+{
+  const char *old_etag = barged_file_get_etag (file);
+  const char *old_lm = barged_file_get_last_modified (file);
+
+  if (old_etag != NULL && etag != NULL)
+    return g_strcmp0 (old_etag, etag) != 0;
+  if (old_lm != NULL && last_modified != NULL)
+    return g_strcmp0 (old_lm, last_modified) != 0;
+  return FALSE;
+}
+
+static gboolean
+encoding_is_identity (SoupMessageHeaders *headers)
+{
+  const char *coding = soup_message_headers_get_list (headers, "Content-Encoding");
+
+  return coding == NULL || *coding == '\0' || g_ascii_strcasecmp (coding, "identity") == 0;
+}
+
 static void
 restart_from_zero (BargedTransfer *self, gboolean response_changed)
 {
@@ -415,6 +484,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   status = soup_message_get_status (self->msg);
+  self->range_end = BARGE_SIZE_UNKNOWN;
   headers = soup_message_get_response_headers (self->msg);
   etag = strong_etag (headers);
   last_modified = strong_last_modified (headers);
@@ -434,23 +504,47 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
           maybe_finish (self);
           return;
         }
-      /* Without a strong validator If-Range could not protect us; a new
-       * length is the one sign of a new resource left. */
-      if (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
-          total != barged_file_get_total (self->file) && self->restarts++ < MAX_RESTARTS)
+      /* Content-Length covers this part only: any other figure means the
+       * body and the range disagree, and neither can be trusted. */
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+          (guint64) soup_message_headers_get_content_length (headers) != last - first + 1)
+        {
+          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                   "Content-Length %" G_GOFFSET_FORMAT " does not match Content-Range: %s",
+                                   soup_message_headers_get_content_length (headers), range));
+          self->eof = TRUE;
+          maybe_finish (self);
+          return;
+        }
+      /* A server that ignores If-Range may still answer 206 for a changed
+       * resource; a new strong validator, a new length or a switch of
+       * content coding (offsets count coded bytes) is a new
+       * representation: start over rather than splice two of them. A
+       * server without strong validators leaves the length as the one sign
+       * of change. */
+      if ((validators_conflict (self->file, etag, last_modified) ||
+           !encoding_is_identity (headers) ||
+           (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
+            total != barged_file_get_total (self->file))) &&
+          self->restarts++ < MAX_RESTARTS)
         {
           restart_from_zero (self, TRUE);
           send_request (self);
           return;
         }
+      /* More bytes came: the end of this body needs checking again. */
+      self->verifying = FALSE;
+      self->range_end = last + 1;
     }
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->offset > 0)
     {
       guint64 length;
       const char *range = soup_message_headers_get_one (headers, "Content-Range");
 
+      /* If-Range held (else the answer were 200), so the validators match
+       * even when the 416 does not repeat them. */
       if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
-          !validators_differ (self->file, etag, last_modified))
+          !validators_conflict (self->file, etag, last_modified))
         {
           /* We already have every byte: a crash struck after the last write. */
           self->expected_end = self->offset;
@@ -470,18 +564,31 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       maybe_finish (self);
       return;
     }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && !validators_conflict (self->file, etag, last_modified))
+    {
+      /* The server ignores ranges: the end cannot be checked, and what
+       * arrived is all there is to trust. */
+      self->expected_end = self->offset;
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
   else if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       if (self->offset > 0)
         restart_from_zero (self, validators_differ (self->file, etag, last_modified));
       if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-        total = (guint64) soup_message_headers_get_content_length (headers);
+        total = self->range_end = (guint64) soup_message_headers_get_content_length (headers);
     }
   else
     {
       const char *retry = soup_message_headers_get_one (headers, "Retry-After");
 
       self->retry_after = barged_http_parse_retry_after (retry, g_get_real_time () / G_USEC_PER_SEC);
+      /* Honoured, with a cap: a server's "come back next year" must not
+       * park a job beyond what its NoProgressTimeout can judge. */
+      if (self->retry_after > MAX_RETRY_AFTER_S)
+        self->retry_after = MAX_RETRY_AFTER_S;
       fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       self->eof = TRUE;
       maybe_finish (self);
@@ -489,6 +596,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   self->expected_end = total;
+  self->part_start = self->offset;
   barged_file_set_total (self->file, total);
   barged_file_set_validators (self->file, etag, last_modified);
   self->body = g_steal_pointer (&body);
@@ -661,6 +769,12 @@ barged_transfer_probe_size_finish (GAsyncResult *res, GError **error)
   return size < 0 ? BARGE_SIZE_UNKNOWN : (guint64) size;
 }
 
+void
+barged_transfer_set_checkpoint_interval (guint ms)
+{
+  checkpoint_interval_us = (gint64) MAX (ms, 1u) * 1000;
+}
+
 BargedTransfer *
 barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner)
 {
@@ -710,6 +824,7 @@ barged_transfer_init (BargedTransfer *self)
   self->fd = -1;
   self->retry_after = -1;
   self->expected_end = BARGE_SIZE_UNKNOWN;
+  self->range_end = BARGE_SIZE_UNKNOWN;
   self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
   self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
 }

@@ -48,6 +48,10 @@ guint64 barged_transfer_probe_size_finish (GAsyncResult *res, GError **error);
 /* How many bytes may be written between two fdatasync calls: the bound on
  * what a crash makes the daemon fetch again. */
 #define BARGED_TRANSFER_CHECKPOINT_BYTES (32 * 1024 * 1024)
+/* ...or how long, by default ([Transfer] CheckpointInterval overrides it
+ * through barged_transfer_set_checkpoint_interval(), once at start). */
+#define BARGED_TRANSFER_CHECKPOINT_INTERVAL_MS 2000
+void barged_transfer_set_checkpoint_interval (guint ms);
 #define BARGED_TRANSFER_BUFFER_SIZE (256 * 1024)
 
 G_END_DECLS

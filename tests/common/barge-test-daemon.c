@@ -3,10 +3,13 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 
@@ -28,6 +31,7 @@ struct _BargeTestDaemon
   char *name_owner;          /* unique name of the owner of our bus name */
   guint removed_subscription;
   GHashTable *removed;       /* job path -> final state of JobRemoved */
+  GStrv extra_args;          /* given to every start */
 };
 
 /* --- waiting -------------------------------------------------------------- */
@@ -89,6 +93,31 @@ barge_test_remove_tree (const char *path)
 }
 
 /* --- the daemon process ---------------------------------------------------- */
+
+/* GTestDBus's watcher process (it kills the bus daemons once the test
+ * process is gone) learns of the test's death when its pipe closes; that
+ * pipe is inheritable, so every dbus-daemon started after it kept it open,
+ * and a test that aborted after its first case left the watcher and those
+ * daemons running forever, holding the test's output pipe (meson then
+ * waited for the timeout). Marking our descriptors close-on-exec before
+ * each start keeps them out of the children. */
+static void
+mark_fds_cloexec (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *entry;
+
+  if (dir == NULL)
+    return;
+  while ((entry = readdir (dir)) != NULL)
+    {
+      int fd = atoi (entry->d_name);
+
+      if (fd > 2 && fd != dirfd (dir))
+        fcntl (fd, F_SETFD, fcntl (fd, F_GETFD) | FD_CLOEXEC);
+    }
+  closedir (dir);
+}
 
 static void
 child_setup (gpointer user_data)
@@ -178,6 +207,8 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_ptr_array_add (argv, g_strdup_printf ("--config=%s", self->config_path));
   if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0)
     g_ptr_array_add (argv, g_strdup ("--verbose"));
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (self->extra_args[i]));
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
@@ -187,6 +218,7 @@ barge_test_daemon_start (BargeTestDaemon *self)
   /* A critical in the daemon is a bug: make it visible as a crash. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
 
+  mark_fds_cloexec ();
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_wait_async (self->process, NULL, on_process_exited, g_object_ref (self->process));
@@ -248,11 +280,23 @@ barge_test_daemon_restart (BargeTestDaemon *self)
 BargeTestDaemon *
 barge_test_daemon_new (void)
 {
-  return barge_test_daemon_new_with_config (NULL);
+  return barge_test_daemon_new_full (NULL, NULL);
 }
 
 BargeTestDaemon *
 barge_test_daemon_new_with_config (const char *config)
+{
+  return barge_test_daemon_new_full (config, NULL);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new_with_args (const char * const *extra_args)
+{
+  return barge_test_daemon_new_full (NULL, extra_args);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new_full (const char *config, const char * const *extra_args)
 {
   BargeTestDaemon *self = g_new0 (BargeTestDaemon, 1);
   g_autoptr(GError) error = NULL;
@@ -265,12 +309,14 @@ barge_test_daemon_new_with_config (const char *config)
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
     }
   self->barged = g_strdup (barged);
+  self->extra_args = g_strdupv ((GStrv) extra_args);
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state_dir = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
   g_assert_no_error (error);
   self->config_path = g_build_filename (self->state_dir, "barge.conf", NULL);
 
   self->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  mark_fds_cloexec ();
   g_test_dbus_up (self->bus);
   self->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (self->bus),
                                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
@@ -312,6 +358,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
   g_free (self->state_dir);
   g_free (self->config_path);
   g_free (self->barged);
+  g_strfreev (self->extra_args);
   g_free (self->name_owner);
   g_hash_table_unref (self->removed);
   g_free (self);

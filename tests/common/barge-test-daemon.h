@@ -29,6 +29,10 @@ typedef struct _BargeTestDaemon BargeTestDaemon;
 BargeTestDaemon *barge_test_daemon_new (void);
 /* The same, with CONFIG as the daemon's barge.conf from the start. */
 BargeTestDaemon *barge_test_daemon_new_with_config (const char *config);
+/* The same, with more barged options (e.g. --config=FILE) for every start. */
+BargeTestDaemon *barge_test_daemon_new_with_args (const char * const *extra_args);
+/* Both: CONFIG (or NULL for the defaults) and EXTRA_ARGS (or NULL). */
+BargeTestDaemon *barge_test_daemon_new_full (const char *config, const char * const *extra_args);
 /* Kills the daemon (if running), takes the bus down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
 

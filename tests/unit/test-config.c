@@ -45,7 +45,7 @@ test_config_values (void)
 {
   g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n"
                                         "TimeSlice=7\n[Jobs]\nInactivityTimeout=0\nMaxJobs=9\nMaxJobsPerUser=8\n"
-                                        "MaxFilesPerJob=5\n");
+                                        "MaxFilesPerJob=5\n[Transfer]\nTimeout=2\nCheckpointInterval=250\n");
   g_autoptr(GError) error = NULL;
   BargedConfig config;
 
@@ -61,6 +61,8 @@ test_config_values (void)
   g_assert_cmpuint (config.max_files_per_job, ==, 5);
   barged_config_set (&config);
   g_assert_cmpuint (barged_config_get ()->time_slice, ==, 7);
+  g_assert_cmpuint (config.transfer_timeout, ==, 2);
+  g_assert_cmpuint (config.checkpoint_interval, ==, 250);
   g_remove (path);
 }
 
@@ -73,6 +75,8 @@ test_config_bad_values (void)
     "[Jobs]\nMaxFilesPerJob=0\n",
     "[Jobs]\nMaxJobs=many\n",
     "[Daemon]\nIdleTimeout=-5\n",
+    "[Transfer]\nTimeout=0\n",
+    "[Transfer]\nCheckpointInterval=10\n",
     "[Daemon]\nIdleTimeout=soon\n",
     "[Daemon]\nIdleTimeout=99999999999\n",
     "not a key file",

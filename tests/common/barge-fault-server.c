@@ -1,0 +1,848 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeFaultServer"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "barge-fault-server.h"
+
+/* The faults (FAULT in /fault/FAULT/NAME?size=N), while broken:
+ *   ok                    a correct server
+ *   reset                 half the body, then a TCP reset
+ *   stall-body            a quarter of the body, then silence
+ *   stall-headers         reads the request, never answers
+ *   close-before-headers  reads the request, closes the connection
+ *   500 503 429 404 410   that status (503 with Retry-After: 7, 429 with
+ *                         Retry-After: 1)
+ *   401 407               that status with a Basic challenge
+ *   416                   first request cut; a ranged one gets 416 ("bytes * / LEN")
+ *                         with a length that is not the client's offset
+ *   ignore-range          first request cut; then always 200, whole body
+ *   etag-change           first request cut; then the resource changed
+ *                         (version 2: new ETag, new bytes)
+ *   etag-change-206       as etag-change, but the server ignores If-Range
+ *                         and sends 206 with the new ETag and new bytes
+ *   redirect-301 ... -308 that redirect to /fault/ok/NAME (always)
+ *   redirect-loop         302 to itself
+ *   redirect-reset        302 (always) to /fault/reset/NAME
+ *   chunked-truncated     chunked body, closed before the last chunk
+ *                         (healed: a complete chunked body)
+ *   short-body            Content-Length N, half the body, a clean close
+ *   long-range            first request cut; a ranged answer carries 4 KiB
+ *                         more than its Content-Range says
+ *   partial-ranges        first request cut; a ranged answer covers at
+ *                         most 128 KiB of what was asked (a legal 206)
+ *   chunked               a complete chunked body (always)
+ *   close-delimited       no length at all, the body ends at the close;
+ *                         half the body, then a clean close
+ *   gzip                  Content-Encoding: gzip on the plain bytes
+ *                         (always); the first answer is cut
+ *   drip                  64 bytes every 20 ms (always)
+ *   big-headers           1 MiB of response headers */
+
+#define HEAD_LIMIT (64 * 1024)
+#define WRITE_CHUNK (64 * 1024)
+#define LAST_MODIFIED "Sat, 01 Jun 2024 12:00:00 GMT"
+#define STALL_LIMIT_US (60 * G_USEC_PER_SEC)
+#define IO_TIMEOUT_S 20
+
+struct _BargeFaultServer
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  GSocketService *service;    /* lives on the server thread */
+  GTlsCertificate *certificate;
+  char *base_url;
+  char *tls_base_url;
+  char *cert_dir;
+
+  GMutex lock;                /* guards everything below */
+  GCond cond;
+  gboolean ready;
+  gboolean stopping;
+  gboolean broken;
+  guint active;               /* connections being handled */
+  guint16 port;
+  guint16 tls_port;
+  GHashTable *requests;       /* path -> GPtrArray of BargeTestRequest */
+};
+
+typedef struct {
+  char *method;
+  char *path;                 /* without the query */
+  char *query;
+  char *range;
+  char *if_range;
+} Request;
+
+static void
+request_clear (Request *r)
+{
+  g_free (r->method);
+  g_free (r->path);
+  g_free (r->query);
+  g_free (r->range);
+  g_free (r->if_range);
+}
+
+/* --- helpers ------------------------------------------------------------- */
+
+char *
+barge_fault_server_content_name (const char *name, guint version)
+{
+  return version <= 1 ? g_strdup (name) : g_strdup_printf ("%s~v%u", name, version);
+}
+
+char *
+barge_fault_server_get_path (const char *fault, const char *name)
+{
+  return g_strdup_printf ("/fault/%s/%s", fault, name);
+}
+
+char *
+barge_fault_server_get_url (BargeFaultServer *self, const char *fault, const char *name, guint64 size)
+{
+  return g_strdup_printf ("%s/fault/%s/%s?size=%" G_GUINT64_FORMAT, self->base_url, fault, name, size);
+}
+
+const char *
+barge_fault_server_get_base_url (BargeFaultServer *self)
+{
+  return self->base_url;
+}
+
+const char *
+barge_fault_server_get_tls_base_url (BargeFaultServer *self)
+{
+  return self->tls_base_url;
+}
+
+void
+barge_fault_server_set_broken (BargeFaultServer *self, gboolean broken)
+{
+  g_mutex_lock (&self->lock);
+  self->broken = broken;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Logs the request; returns how many came before it for the same path. */
+static guint
+log_request (BargeFaultServer *self, const Request *req, guint status)
+{
+  BargeTestRequest *r = g_new0 (BargeTestRequest, 1);
+  GPtrArray *list;
+  guint before;
+
+  r->method = g_strdup (req->method);
+  r->path = g_strdup (req->path);
+  r->range = g_strdup (req->range);
+  r->if_range = g_strdup (req->if_range);
+  r->status = status;
+  g_mutex_lock (&self->lock);
+  list = g_hash_table_lookup (self->requests, req->path);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
+      g_hash_table_insert (self->requests, g_strdup (req->path), list);
+    }
+  before = list->len;
+  g_ptr_array_add (list, r);
+  g_mutex_unlock (&self->lock);
+  return before;
+}
+
+static void
+set_logged_status (BargeFaultServer *self, const Request *req, guint index, guint status)
+{
+  GPtrArray *list;
+
+  g_mutex_lock (&self->lock);
+  list = g_hash_table_lookup (self->requests, req->path);
+  if (list != NULL && index < list->len)
+    ((BargeTestRequest *) g_ptr_array_index (list, index))->status = status;
+  g_mutex_unlock (&self->lock);
+}
+
+GPtrArray *
+barge_fault_server_get_requests (BargeFaultServer *self, const char *path)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
+  GPtrArray *list;
+
+  g_mutex_lock (&self->lock);
+  list = g_hash_table_lookup (self->requests, path);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (list, i);
+      BargeTestRequest *c = g_new0 (BargeTestRequest, 1);
+
+      c->method = g_strdup (r->method);
+      c->path = g_strdup (r->path);
+      c->range = g_strdup (r->range);
+      c->if_range = g_strdup (r->if_range);
+      c->status = r->status;
+      g_ptr_array_add (copy, c);
+    }
+  g_mutex_unlock (&self->lock);
+  return copy;
+}
+
+/* Waits until the server stops (bounded): a stalled peer. */
+static void
+stall (BargeFaultServer *self)
+{
+  gint64 end = g_get_monotonic_time () + STALL_LIMIT_US;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stopping)
+    if (!g_cond_wait_until (&self->cond, &self->lock, end))
+      break;
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+write_all (GOutputStream *out, const void *data, gsize len)
+{
+  return g_output_stream_write_all (out, data, len, NULL, NULL, NULL);
+}
+
+static gboolean
+write_text (GOutputStream *out, const char *text)
+{
+  return write_all (out, text, strlen (text));
+}
+
+static void
+reset_connection (GSocketConnection *connection)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  struct linger lg = { 1, 0 };
+
+  /* SO_LINGER with a zero timeout turns close() into a RST. */
+  setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  g_socket_close (socket, NULL);
+}
+
+/* --- reading the request ---------------------------------------------- */
+
+static gboolean
+read_request (GInputStream *in, Request *req)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) parts = NULL;
+  char *q;
+
+  while (strstr (head->str, "\r\n\r\n") == NULL)
+    {
+      char buf[4096];
+      gssize n;
+
+      if (head->len > HEAD_LIMIT)
+        return FALSE;
+      n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        return FALSE;
+      g_string_append_len (head, buf, n);
+    }
+  *strstr (head->str, "\r\n\r\n") = '\0';
+  lines = g_strsplit (head->str, "\r\n", -1);
+  parts = g_strsplit (lines[0], " ", 3);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  req->method = g_strdup (parts[0]);
+  q = strchr (parts[1], '?');
+  req->query = g_strdup (q != NULL ? q + 1 : "");
+  req->path = q != NULL ? g_strndup (parts[1], (gsize) (q - parts[1])) : g_strdup (parts[1]);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char *colon = strchr (lines[i], ':');
+      g_autofree char *name = NULL;
+
+      if (colon == NULL)
+        continue;
+      name = g_strndup (lines[i], (gsize) (colon - lines[i]));
+      if (g_ascii_strcasecmp (name, "Range") == 0)
+        req->range = g_strdup (g_strstrip (colon + 1));
+      else if (g_ascii_strcasecmp (name, "If-Range") == 0)
+        req->if_range = g_strdup (g_strstrip (colon + 1));
+    }
+  return TRUE;
+}
+
+static guint64
+query_size (const char *query)
+{
+  g_auto(GStrv) pairs = g_strsplit (query, "&", -1);
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (g_str_has_prefix (pairs[i], "size="))
+      return g_ascii_strtoull (pairs[i] + 5, NULL, 10);
+  return 0;
+}
+
+/* bytes=A- or bytes=A-B; FALSE when there is no usable range. */
+static gboolean
+parse_range (const char *range, guint64 *first, guint64 *last)
+{
+  const char *p;
+  char *end;
+
+  if (range == NULL || !g_str_has_prefix (range, "bytes="))
+    return FALSE;
+  p = range + 6;
+  *first = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != '-')
+    return FALSE;
+  p = end + 1;
+  *last = *p == '\0' ? G_MAXUINT64 : g_ascii_strtoull (p, NULL, 10);
+  return TRUE;
+}
+
+/* --- answers ------------------------------------------------------------- */
+
+typedef enum { END_NORMAL, END_CLOSE, END_RESET, END_STALL } EndHow;
+
+typedef struct {
+  guint version;
+  gboolean ignore_range;      /* always 200 with the whole body */
+  gboolean ignore_if_range;   /* a Range is served even if If-Range names another ETag */
+  gboolean chunked;
+  gboolean no_length;         /* neither Content-Length nor chunked: ends at the close */
+  gboolean gzip_label;
+  gboolean drip;
+  guint64 cut_after;          /* body bytes sent before EndHow applies; G_MAXUINT64: all */
+  EndHow end;
+  guint64 extra;              /* bytes beyond the announced range */
+  guint64 max_part;           /* a ranged answer covers at most this many bytes; 0: all */
+} Serve;
+
+static char *
+http_date (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return soup_date_time_to_string (now, SOUP_DATE_HTTP);
+}
+
+static gboolean
+send_status (GOutputStream *out, guint status, const char *extra_headers)
+{
+  g_autofree char *date = http_date ();
+  g_autofree char *text = g_strdup_printf ("HTTP/1.1 %u %s\r\nDate: %s\r\n%sContent-Length: 4\r\n"
+                                           "Content-Type: text/plain\r\nConnection: close\r\n\r\nnope",
+                                           status, soup_status_get_phrase (status), date,
+                                           extra_headers != NULL ? extra_headers : "");
+  return write_text (out, text);
+}
+
+/* Writes the content of NAME from FIRST (inclusive) to END (exclusive). */
+static gboolean
+send_body (BargeFaultServer *self, GOutputStream *out, const char *name, guint64 first, guint64 end,
+           const Serve *s)
+{
+  g_autofree guint8 *buf = g_malloc (WRITE_CHUNK);
+  guint64 sent = 0;
+  gsize chunk = s->drip ? 64 : WRITE_CHUNK;
+
+  for (guint64 pos = first; pos < end;)
+    {
+      gsize len = (gsize) MIN ((guint64) chunk, end - pos);
+
+      if (sent + len > s->cut_after)
+        len = (gsize) (s->cut_after - sent);
+      if (len == 0)
+        return FALSE;
+      barge_test_fill_content (name, pos, buf, len);
+      if (s->chunked)
+        {
+          g_autofree char *size_line = g_strdup_printf ("%zx\r\n", len);
+          if (!write_text (out, size_line) || !write_all (out, buf, len) || !write_text (out, "\r\n"))
+            return FALSE;
+        }
+      else if (!write_all (out, buf, len))
+        return FALSE;
+      pos += len;
+      sent += len;
+      if (s->drip)
+        g_usleep (20 * 1000);
+      if (sent >= s->cut_after)
+        return FALSE;
+    }
+  if (s->extra > 0)
+    {
+      memset (buf, 'X', (gsize) MIN (s->extra, (guint64) WRITE_CHUNK));
+      if (!write_all (out, buf, (gsize) MIN (s->extra, (guint64) WRITE_CHUNK)))
+        return FALSE;
+    }
+  if (s->chunked && !write_text (out, "0\r\n\r\n"))
+    return FALSE;
+  return TRUE;
+}
+
+/* Answers with the content (with ranges and validators), then ends the
+ * connection as S says. */
+static void
+serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream, const Request *req,
+       guint index, const char *name, guint64 size, const Serve *s)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+  g_autofree char *content = barge_fault_server_content_name (name, s->version);
+  g_autofree char *etag = g_strdup_printf ("\"%s-%" G_GUINT64_FORMAT "-%u\"", name, size, s->version);
+  g_autofree char *date = http_date ();
+  g_autoptr(GString) head = g_string_new (NULL);
+  guint64 first = 0, last = size > 0 ? size - 1 : 0;
+  gboolean ranged = FALSE;
+  guint status = 200;
+  gboolean complete;
+
+  if (!s->ignore_range && parse_range (req->range, &first, &last))
+    {
+      gboolean if_range_ok = req->if_range == NULL || s->ignore_if_range ||
+                             g_strcmp0 (req->if_range, etag) == 0 ||
+                             g_strcmp0 (req->if_range, LAST_MODIFIED) == 0;
+
+      if (if_range_ok)
+        {
+          if (first >= size)
+            {
+              g_autofree char *cr = g_strdup_printf ("Content-Range: bytes */%" G_GUINT64_FORMAT "\r\n", size);
+              set_logged_status (self, req, index, 416);
+              send_status (out, 416, cr);
+              return;
+            }
+          ranged = TRUE;
+          last = MIN (last, size - 1);
+          if (s->max_part > 0)
+            last = MIN (last, first + s->max_part - 1);
+          status = 206;
+        }
+      else
+        first = 0, last = size > 0 ? size - 1 : 0;
+    }
+  set_logged_status (self, req, index, status);
+
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\nDate: %s\r\nETag: %s\r\nLast-Modified: %s\r\n"
+                          "Accept-Ranges: bytes\r\nContent-Type: application/octet-stream\r\n"
+                          "Connection: close\r\n",
+                          status, soup_status_get_phrase (status), date, etag, LAST_MODIFIED);
+  if (ranged)
+    g_string_append_printf (head, "Content-Range: bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+                            "/%" G_GUINT64_FORMAT "\r\n", first, last, size);
+  if (s->gzip_label)
+    g_string_append (head, "Content-Encoding: gzip\r\n");
+  if (s->chunked)
+    g_string_append (head, "Transfer-Encoding: chunked\r\n");
+  else if (s->no_length)
+    ;
+  else
+    g_string_append_printf (head, "Content-Length: %" G_GUINT64_FORMAT "\r\n",
+                            (size > 0 ? last - first + 1 : 0) + s->extra);
+  g_string_append (head, "\r\n");
+  if (!write_all (out, head->str, head->len))
+    return;
+  complete = send_body (self, out, content, first, size > 0 ? last + 1 : 0, s);
+  if (complete)
+    return;
+  switch (s->end)
+    {
+    case END_RESET:
+      reset_connection (connection);
+      break;
+    case END_STALL:
+      g_output_stream_flush (out, NULL, NULL);
+      stall (self);
+      break;
+    case END_NORMAL:
+    case END_CLOSE:
+      break;
+    }
+}
+
+static void
+redirect (GOutputStream *out, guint status, const char *location)
+{
+  g_autofree char *header = g_strdup_printf ("Location: %s\r\n", location);
+  send_status (out, status, header);
+}
+
+static void
+handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+  Request req = { 0 };
+  Serve s = { .version = 1, .cut_after = G_MAXUINT64, .end = END_NORMAL };
+  g_auto(GStrv) parts = NULL;
+  const char *fault, *name;
+  guint64 size;
+  guint index;
+  gboolean broken;
+
+  if (!read_request (g_io_stream_get_input_stream (stream), &req))
+    return;
+  index = log_request (self, &req, 0);
+  parts = g_strsplit (req.path, "/", 4);
+  if (g_strv_length (parts) != 4 || !g_str_equal (parts[1], "fault"))
+    {
+      set_logged_status (self, &req, index, 404);
+      send_status (out, 404, NULL);
+      request_clear (&req);
+      return;
+    }
+  fault = parts[2];
+  name = parts[3];
+  size = query_size (req.query);
+  g_mutex_lock (&self->lock);
+  broken = self->broken;
+  g_mutex_unlock (&self->lock);
+
+  if (g_str_has_prefix (fault, "etag-change") && index >= 1)
+    s.version = 2;
+  if (g_str_equal (fault, "gzip"))
+    s.gzip_label = TRUE;
+  if (g_str_equal (fault, "drip"))
+    s.drip = TRUE;
+  if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "chunked"))
+    s.chunked = TRUE;
+  if (g_str_equal (fault, "close-delimited"))
+    s.no_length = TRUE;
+
+  if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop"))
+    {
+      /* redirect-reset: a 302 to a server that cuts the body. */
+      gboolean to_reset = g_str_equal (fault, "redirect-reset");
+      g_autofree char *target = g_strdup_printf ("/fault/%s/%s?%s", to_reset ? "reset" : "ok", name, req.query);
+      guint status = to_reset ? 302 : (guint) g_ascii_strtoull (fault + strlen ("redirect-"), NULL, 10);
+      set_logged_status (self, &req, index, status);
+      redirect (out, status, target);
+    }
+  else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") ||
+           (g_str_equal (fault, "gzip") && index > 0))
+    serve (self, connection, stream, &req, index, name, size, &s);
+  else if (g_str_equal (fault, "gzip"))
+    {
+      s.cut_after = size / 2, s.end = END_RESET;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "reset"))
+    {
+      s.cut_after = size / 2, s.end = END_RESET;
+      if (req.range != NULL)
+        s.cut_after = 64 * 1024;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "stall-body"))
+    {
+      s.cut_after = size / 4, s.end = END_STALL;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "stall-headers"))
+    stall (self);
+  else if (g_str_equal (fault, "close-before-headers"))
+    ;
+  else if (g_str_equal (fault, "503") || g_str_equal (fault, "429"))
+    {
+      guint status = (guint) g_ascii_strtoull (fault, NULL, 10);
+      set_logged_status (self, &req, index, status);
+      send_status (out, status, status == 503 ? "Retry-After: 7\r\n" : "Retry-After: 1\r\n");
+    }
+  else if (g_str_equal (fault, "401"))
+    {
+      set_logged_status (self, &req, index, 401);
+      send_status (out, 401, "WWW-Authenticate: Basic realm=\"barge\"\r\n");
+    }
+  else if (g_str_equal (fault, "407"))
+    {
+      set_logged_status (self, &req, index, 407);
+      send_status (out, 407, "Proxy-Authenticate: Basic realm=\"proxy\"\r\n");
+    }
+  else if (g_ascii_isdigit (fault[0]) && !g_str_equal (fault, "416"))
+    {
+      guint status = (guint) g_ascii_strtoull (fault, NULL, 10);
+      set_logged_status (self, &req, index, status);
+      send_status (out, status, NULL);
+    }
+  else if (g_str_equal (fault, "416") || g_str_equal (fault, "ignore-range") ||
+           g_str_equal (fault, "partial-ranges") ||
+           g_str_has_prefix (fault, "etag-change") || g_str_equal (fault, "long-range"))
+    {
+      if (index == 0)
+        s.cut_after = size / 2, s.end = END_RESET;
+      else if (g_str_equal (fault, "416") && req.range != NULL)
+        {
+          g_autofree char *cr = g_strdup_printf ("Content-Range: bytes */%" G_GUINT64_FORMAT "\r\n", size + 7);
+          set_logged_status (self, &req, index, 416);
+          send_status (out, 416, cr);
+          request_clear (&req);
+          return;
+        }
+      else if (g_str_equal (fault, "ignore-range"))
+        s.ignore_range = TRUE;
+      else if (g_str_equal (fault, "etag-change-206"))
+        s.ignore_if_range = TRUE;
+      else if (g_str_equal (fault, "long-range") && req.range != NULL)
+        s.extra = 4096;
+      else if (g_str_equal (fault, "partial-ranges"))
+        s.max_part = 128 * 1024;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "redirect-loop"))
+    {
+      g_autofree char *self_url = g_strdup_printf ("%s?%s", req.path, req.query);
+      set_logged_status (self, &req, index, 302);
+      redirect (out, 302, self_url);
+    }
+  else if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "short-body") ||
+           g_str_equal (fault, "close-delimited"))
+    {
+      s.cut_after = size / 2, s.end = END_CLOSE;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "big-headers"))
+    {
+      g_autofree char *filler = g_strnfill (16 * 1024, 'x');
+      g_autoptr(GString) headers = g_string_new (NULL);
+
+      for (guint i = 0; i < 64; i++)
+        g_string_append_printf (headers, "X-Filler-%u: %s\r\n", i, filler);
+      set_logged_status (self, &req, index, 200);
+      send_status (out, 200, headers->str);
+    }
+  else
+    {
+      set_logged_status (self, &req, index, 404);
+      send_status (out, 404, NULL);
+    }
+  request_clear (&req);
+}
+
+static gboolean
+on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
+{
+  BargeFaultServer *self = user_data;
+  g_autoptr(GIOStream) tls = NULL;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+
+  g_mutex_lock (&self->lock);
+  if (self->stopping)
+    {
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
+  self->active++;
+  g_mutex_unlock (&self->lock);
+
+  /* Blocking I/O with a bound, so no handler outlives the test by much. */
+  g_socket_set_timeout (socket, IO_TIMEOUT_S);
+  if (source != NULL)
+    {
+      tls = g_tls_server_connection_new (G_IO_STREAM (connection), self->certificate, NULL);
+      /* The client refuses the certificate: the handshake fails, which is
+       * the fault under test. */
+      if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
+        handle (self, connection, tls);
+    }
+  else
+    handle (self, connection, G_IO_STREAM (connection));
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->active--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* --- lifetime ------------------------------------------------------------ */
+
+static void
+make_certificate (BargeFaultServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  gint status = 0;
+
+  if (openssl == NULL)
+    return;
+  self->cert_dir = g_dir_make_tmp ("barge-fault-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  cert = g_build_filename (self->cert_dir, "cert.pem", NULL);
+  key = g_build_filename (self->cert_dir, "key.pem", NULL);
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                           "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+      return;
+  }
+  self->certificate = g_tls_certificate_new_from_files (cert, key, NULL);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  BargeFaultServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_main_context_push_thread_default (self->context);
+  self->service = g_threaded_socket_service_new (32);
+  g_signal_connect (self->service, "run", G_CALLBACK (on_run), self);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), any_port, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  if (self->certificate != NULL)
+    {
+      g_autoptr(GSocketAddress) tls_bound = NULL;
+
+      g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), any_port, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, G_OBJECT (self->certificate), &tls_bound, &error);
+      g_assert_no_error (error);
+      self->tls_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (tls_bound));
+    }
+  g_socket_service_start (self->service);
+
+  g_mutex_lock (&self->lock);
+  self->ready = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  g_clear_object (&self->service);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+BargeFaultServer *
+barge_fault_server_new (void)
+{
+  BargeFaultServer *self = g_new0 (BargeFaultServer, 1);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->broken = TRUE;
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  make_certificate (self);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("barge-fault-server", server_thread, self);
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  if (self->tls_port != 0)
+    self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
+  return self;
+}
+
+typedef struct {
+  BargeFaultServer *self;
+  guint16 port;
+  gboolean done;
+} ListenData;
+
+static gboolean
+listen_cb (gpointer user_data)
+{
+  ListenData *d = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_inet_port (G_SOCKET_LISTENER (d->self->service), d->port, NULL, &error);
+  g_assert_no_error (error);
+  g_mutex_lock (&d->self->lock);
+  d->done = TRUE;
+  g_cond_broadcast (&d->self->cond);
+  g_mutex_unlock (&d->self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
+{
+  ListenData d = { self, port, FALSE };
+
+  /* The listener belongs to the server thread's context. */
+  g_main_context_invoke (self->context, listen_cb, &d);
+  g_mutex_lock (&self->lock);
+  while (!d.done)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+guint16
+barge_fault_server_reserve_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  local = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  /* Bound but not listening, then closed: a connect is refused. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+barge_fault_server_free (BargeFaultServer *self)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (self == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_main_context_invoke (self->context, quit_cb, self->loop);
+  g_thread_join (self->thread);
+  /* Handlers run on the service's own threads: let them end first. */
+  g_mutex_lock (&self->lock);
+  while (self->active > 0)
+    if (!g_cond_wait_until (&self->cond, &self->lock, end))
+      break;
+  g_mutex_unlock (&self->lock);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_clear_object (&self->certificate);
+  if (self->cert_dir != NULL)
+    {
+      g_autofree char *cert = g_build_filename (self->cert_dir, "cert.pem", NULL);
+      g_autofree char *key = g_build_filename (self->cert_dir, "key.pem", NULL);
+      g_remove (cert);
+      g_remove (key);
+      g_rmdir (self->cert_dir);
+      g_free (self->cert_dir);
+    }
+  g_hash_table_unref (self->requests);
+  g_free (self->base_url);
+  g_free (self->tls_base_url);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}

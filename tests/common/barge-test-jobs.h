@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barge-test-daemon.h"
+
+G_BEGIN_DECLS
+
+/* Small job helpers shared by the fault, crash, network and nginx suites.
+ * Each asserts success of the D-Bus calls it makes. */
+
+#define BARGE_TEST_KiB ((guint64) 1024)
+#define BARGE_TEST_MiB (1024 * BARGE_TEST_KiB)
+
+char *barge_test_file_sha256 (const char *path);
+/* Asserts PATH holds exactly the content of NAME of SIZE bytes. */
+void barge_test_assert_file_content (const char *path, const char *name, guint64 size);
+/* Asserts that the first bytes of PATH (if it exists) are a prefix of
+ * NAME's content: a partial file may be short, never wrong. */
+void barge_test_assert_prefix_of (const char *path, const char *name);
+
+const char *barge_test_job_path (BargeDBusJob *job);
+void barge_test_job_add_file (BargeDBusJob *job, const char *url, const char *local_path);
+void barge_test_job_resume (BargeDBusJob *job);
+void barge_test_job_cancel (BargeDBusJob *job);
+void barge_test_job_complete (BargeDBusJob *job);
+/* The object path of file INDEX, asked for (not from the proxy's cache). */
+char *barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint index);
+/* Waits until State is one of STATES (NULL-terminated); returns the state
+ * reached or fails the test with the job's Error in the message. */
+const char *barge_test_wait_job_states_at (BargeDBusJob *job, const char * const *states, guint timeout_ms,
+                                           const char *file, int line, const char *func);
+#define barge_test_wait_job_states(job, states, timeout_ms) \
+  barge_test_wait_job_states_at ((job), (states), (timeout_ms), __FILE__, __LINE__, G_STRFUNC)
+
+/* The names in DIR, sorted, joined by spaces. */
+char *barge_test_list_dir (const char *dir);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Every State a job proxy went through, in order, so that a test can wait
+ * for a state reached after some point even when the proxy's cache still
+ * shows that state from before. */
+typedef struct _BargeTestStateLog BargeTestStateLog;
+
+BargeTestStateLog *barge_test_state_log_new (BargeDBusJob *job);
+void barge_test_state_log_free (BargeTestStateLog *log);
+/* Forget everything seen so far (call before Resume). */
+void barge_test_state_log_mark (BargeTestStateLog *log);
+/* Waits for the next state (after the mark) that is one of STATES;
+ * returns it (consumed) or fails the test. */
+const char *barge_test_state_log_wait_at (BargeTestStateLog *log, const char * const *states, guint timeout_ms,
+                                          const char *file, int line, const char *func);
+#define barge_test_state_log_wait(log, states, timeout_ms) \
+  barge_test_state_log_wait_at ((log), (states), (timeout_ms), __FILE__, __LINE__, G_STRFUNC)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestStateLog, barge_test_state_log_free)
+
+G_END_DECLS

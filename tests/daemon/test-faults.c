@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The fault catalogue: barged against a server that breaks HTTP in every
+ * way listed in docs/reliability.md. Each case asserts the job's state,
+ * its Error (context, D-Bus error name, file), that nothing wrong or
+ * partial is visible under the final name, and that the job finishes with
+ * the right bytes once the fault clears. */
+#define G_LOG_DOMAIN "BargeTestFaults"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "barge-fault-server.h"
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+
+#define MiB BARGE_TEST_MiB
+#define KiB BARGE_TEST_KiB
+#define SHORT_TIMEOUT_MS 10000
+#define TRANSFER_TIMEOUT_MS 30000
+/* The daemon's I/O timeout in these tests ([Transfer] Timeout). */
+#define IO_TIMEOUT_S 2
+
+typedef struct {
+  BargeFaultServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;                  /* downloads */
+  char *conf_dir;
+} Fixture;
+
+typedef enum {
+  TARGET_FAULT,               /* /fault/FAULT/NAME on the plain listener */
+  TARGET_TLS,                 /* /fault/ok/NAME on the TLS listener */
+  TARGET_REFUSED,             /* a port where nothing listens until healed */
+  TARGET_UNRESOLVABLE,        /* a name that cannot resolve */
+} Target;
+
+typedef struct {
+  const char *fault;
+  Target target;
+  guint64 size;
+  /* The first outcome, while broken; NULL state: no error at all. */
+  const char *state;
+  const char *context;
+  const char *error;
+  /* After a Resume while still broken: a second error, or NULL when the
+   * job then finishes on its own. */
+  const char *second_error;
+  gboolean resume_broken;     /* Resume without healing first */
+  gboolean recovers;          /* FALSE: the fault cannot clear (TLS trust, DNS) */
+  gboolean auto_retry;        /* healed, the job retries by itself: MinimumRetryDelay is
+                               * 5 s and the server's Retry-After 7 s, which must win */
+  gboolean expect_restarted;
+  gboolean expect_changed;
+  gboolean expect_resume;     /* a later request resumes with Range + If-Range, answered 206 */
+  gboolean expect_416;        /* the last request got 416 (the end of an unknown length confirmed) */
+  guint version;              /* content version of the final file */
+  const char *logged_fault;   /* the fault whose requests to check, if not this one */
+} Scenario;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_arg = NULL;
+  g_autofree char *text = g_strdup_printf ("[Transfer]\nTimeout=%d\n", IO_TIMEOUT_S);
+
+  f->conf_dir = g_dir_make_tmp ("barge-test-conf-XXXXXX", &error);
+  g_assert_no_error (error);
+  conf = g_build_filename (f->conf_dir, "barge.conf", NULL);
+  g_file_set_contents (conf, text, -1, &error);
+  g_assert_no_error (error);
+  conf_arg = g_strdup_printf ("--config=%s", conf);
+  {
+    const char *args[] = { conf_arg, NULL };
+    f->daemon = barge_test_daemon_new_with_args (args);
+  }
+  f->server = barge_fault_server_new ();
+  f->dir = g_dir_make_tmp ("barge-test-fault-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  barge_fault_server_free (f->server);
+  barge_test_remove_tree (f->dir);
+  barge_test_remove_tree (f->conf_dir);
+  g_free (f->dir);
+  g_free (f->conf_dir);
+}
+
+typedef struct {
+  gboolean restarted;
+  gboolean changed;
+} Flags;
+
+static void
+on_file_notify (GObject *object, GParamSpec *pspec, Flags *flags)
+{
+  BargeDBusFile *file = BARGE_DBUS_FILE (object);
+
+  flags->restarted |= barge_dbus_file_get_has_restarted (file);
+  flags->changed |= barge_dbus_file_get_has_response_changed (file);
+}
+
+static void
+dump_requests (GPtrArray *requests)
+{
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+      g_test_message ("request %u: %s %s Range: %s If-Range: %s -> %u", i, r->method, r->path,
+                      r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
+    }
+}
+
+static void
+assert_error (BargeDBusJob *job, const char *context, const char *name, const char *file_path)
+{
+  const char *c, *n, *m, *p;
+  g_autofree char *full = g_strconcat (BARGE_TEST_ERROR_PREFIX, name, NULL);
+
+  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &c, &n, &m, &p);
+  g_test_message ("Error: %s %s \"%s\" %s", c, n, m, p);
+  g_assert_cmpstr (n, ==, full);
+  g_assert_cmpstr (c, ==, context);
+  g_assert_cmpstr (m, !=, "");
+  g_assert_cmpstr (p, ==, file_path);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), >=, 1);
+}
+
+/* Nothing under the final name, and what the temporary file holds is a
+ * prefix of the real content. */
+static void
+assert_nothing_visible (Fixture *f, BargeDBusFile *file, const char *dest, const char *content)
+{
+  const char *tmp = barge_dbus_file_get_temporary_path (file);
+
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  if (tmp != NULL && *tmp != '\0')
+    barge_test_assert_prefix_of (tmp, content);
+}
+
+static void
+test_fault (Fixture *f, gconstpointer data)
+{
+  const Scenario *s = data;
+  const char *name = "payload";
+  g_autofree char *content = barge_fault_server_content_name (name, s->version);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *req_path = barge_fault_server_get_path (s->logged_fault != NULL ? s->logged_fault : s->fault,
+                                                          name);
+  g_autofree char *job_path = barge_test_daemon_create_job (f->daemon, s->fault);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, job_path);
+  g_autoptr(BargeDBusFile) file = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  g_autofree char *file_path = NULL;
+  g_autofree char *listing = NULL;
+  const char * const done_states[] = { "transferred", "error", "transient-error", NULL };
+  const char *state;
+  guint16 refused_port = 0;
+  guint errors_before;
+  gint64 failed_at = 0;
+  Flags flags = { FALSE, FALSE };
+
+  switch (s->target)
+    {
+    case TARGET_FAULT:
+      url = barge_fault_server_get_url (f->server, s->fault, name, s->size);
+      break;
+    case TARGET_TLS:
+      if (barge_fault_server_get_tls_base_url (f->server) == NULL)
+        {
+          g_test_skip ("openssl could not make a test certificate");
+          return;
+        }
+      url = g_strdup_printf ("%s/fault/ok/%s?size=%" G_GUINT64_FORMAT,
+                             barge_fault_server_get_tls_base_url (f->server), name, s->size);
+      break;
+    case TARGET_REFUSED:
+      refused_port = barge_fault_server_reserve_port ();
+      url = g_strdup_printf ("http://127.0.0.1:%u/fault/ok/%s?size=%" G_GUINT64_FORMAT,
+                             refused_port, name, s->size);
+      g_free (req_path);
+      req_path = barge_fault_server_get_path ("ok", name);
+      break;
+    case TARGET_UNRESOLVABLE:
+      /* A label longer than 63 bytes: glibc refuses to build the DNS query,
+       * so the lookup fails locally and no packet leaves the machine (a
+       * plain "x.invalid" would still be sent to the configured resolver). */
+      url = g_strdup_printf ("http://%s.invalid/fault/ok/%s", "a123456789b123456789c123456789d123456789"
+                             "e123456789f123456789g1234", name);
+      break;
+    }
+
+  barge_test_job_add_file (job, url, dest);
+  file_path = barge_test_job_file_path (f->daemon, job, 0);
+  file = barge_test_daemon_get_file (f->daemon, file_path);
+  g_signal_connect (file, "notify::has-restarted", G_CALLBACK (on_file_notify), &flags);
+  g_signal_connect (file, "notify::has-response-changed", G_CALLBACK (on_file_notify), &flags);
+  if (s->auto_retry)
+    barge_test_daemon_set_property (f->daemon, job_path, BARGE_TEST_JOB_IFACE, "MinimumRetryDelay",
+                                    g_variant_new_uint32 (5));
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+
+  if (s->state != NULL)
+    {
+      state = barge_test_state_log_wait (log, done_states, TRANSFER_TIMEOUT_MS);
+      failed_at = g_get_monotonic_time ();
+      {
+        g_autofree char *text = g_variant_print (barge_dbus_job_get_error (job), FALSE);
+        g_test_message ("state %s, Error %s", state, text);
+      }
+      g_assert_cmpstr (state, ==, s->state);
+      assert_error (job, s->context, s->error, file_path);
+      assert_nothing_visible (f, file, dest, name);
+      errors_before = barge_dbus_job_get_error_count (job);
+
+      if (s->second_error != NULL)
+        {
+          barge_test_state_log_mark (log);
+          barge_test_job_resume (job);
+          state = barge_test_state_log_wait (log, done_states, TRANSFER_TIMEOUT_MS);
+          g_assert_cmpstr (state, ==, "transient-error");
+          assert_error (job, "remote-file", s->second_error, file_path);
+          g_assert_cmpuint (barge_dbus_job_get_error_count (job), >, errors_before);
+          assert_nothing_visible (f, file, dest, name);
+        }
+
+      if (!s->recovers)
+        {
+          /* The fault cannot clear here: a retry meets it again, and the
+           * job can still be cancelled cleanly. */
+          barge_test_state_log_mark (log);
+          barge_test_job_resume (job);
+          state = barge_test_state_log_wait (log, done_states, TRANSFER_TIMEOUT_MS);
+          g_assert_cmpstr (state, ==, s->state);
+          assert_error (job, s->context, s->error, file_path);
+          g_assert_cmpuint (barge_dbus_job_get_error_count (job), >, errors_before);
+          barge_test_job_cancel (job);
+          g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, job_path, SHORT_TIMEOUT_MS), ==,
+                           "cancelled");
+          listing = barge_test_list_dir (f->dir);
+          g_assert_cmpstr (listing, ==, "");
+          return;
+        }
+
+      if (!s->resume_broken)
+        {
+          if (s->target == TARGET_REFUSED)
+            barge_fault_server_listen_on (f->server, refused_port);
+          barge_fault_server_set_broken (f->server, FALSE);
+        }
+      barge_test_state_log_mark (log);
+      if (!s->auto_retry)
+        barge_test_job_resume (job);
+      else
+        {
+          const char * const queued[] = { "queued", NULL };
+          double waited;
+
+          barge_test_state_log_wait (log, queued, 15000);
+          waited = (g_get_monotonic_time () - failed_at) / (double) G_USEC_PER_SEC;
+          g_test_message ("retried by itself after %.1f s (Retry-After: 7, MinimumRetryDelay: 5)", waited);
+          /* Whole-second timers may fire up to a second early. */
+          g_assert_cmpfloat (waited, >=, 6.0);
+          g_assert_cmpfloat (waited, <, 12.0);
+        }
+    }
+
+  /* Healed (or a fault the daemon gets past by itself): the job ends. */
+  {
+    const char * const transferred[] = { "transferred", "error", NULL };
+    state = barge_test_state_log_wait (log, transferred, TRANSFER_TIMEOUT_MS);
+  }
+  requests = barge_fault_server_get_requests (f->server, req_path);
+  dump_requests (requests);
+  g_assert_cmpstr (state, ==, "transferred");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  if (s->expect_resume)
+    {
+      gboolean resumed = FALSE;
+
+      for (guint i = 1; i < requests->len && !resumed; i++)
+        {
+          BargeTestRequest *r = g_ptr_array_index (requests, i);
+          resumed = r->range != NULL && !g_str_equal (r->range, "bytes=0-") && r->if_range != NULL &&
+                    r->status == 206;
+        }
+      g_assert_true (resumed);
+    }
+  if (s->expect_416)
+    {
+      BargeTestRequest *last = g_ptr_array_index (requests, requests->len - 1);
+      g_assert_cmpuint (last->status, ==, 416);
+    }
+  /* Seen in one report, cleared in the next. */
+  barge_test_run_for (100);
+  g_assert_cmpint (flags.restarted, ==, s->expect_restarted);
+  g_assert_cmpint (flags.changed, ==, s->expect_changed);
+  {
+    g_autoptr(GVariant) restarted = barge_test_daemon_get_property (f->daemon, file_path, BARGE_TEST_FILE_IFACE,
+                                                                    "HasRestarted");
+    g_assert_false (g_variant_get_boolean (restarted));
+  }
+
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, job_path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  barge_test_assert_file_content (dest, content, s->size);
+  listing = barge_test_list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, name);
+}
+
+#define T "transient-error"
+#define E "error"
+#define TRANSPORT "general-transport"
+#define REMOTE "remote-file"
+
+static const Scenario scenarios[] = {
+  { "reset", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE, .expect_resume = TRUE },
+  { "stall-headers", TARGET_FAULT, 64 * KiB, T, TRANSPORT, "TimedOut", .recovers = TRUE },
+  { "stall-body", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "TimedOut", .recovers = TRUE, .expect_resume = TRUE },
+  { "500", TARGET_FAULT, 64 * KiB, T, REMOTE, "HttpServerError", .recovers = TRUE },
+  { "503", TARGET_FAULT, 64 * KiB, T, REMOTE, "HttpServerError", .recovers = TRUE, .auto_retry = TRUE },
+  { "429", TARGET_FAULT, 64 * KiB, T, REMOTE, "TooManyRequests", .recovers = TRUE },
+  { "404", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteNotFound", .recovers = TRUE },
+  { "410", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteNotFound", .recovers = TRUE },
+  { "401", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteAccessDenied", .recovers = TRUE },
+  { "407", TARGET_FAULT, 64 * KiB, E, REMOTE, "ProxyAuthRequired", .recovers = TRUE },
+  { "416", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE, .resume_broken = TRUE,
+    .expect_restarted = TRUE, .expect_changed = TRUE },
+  { "ignore-range", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .resume_broken = TRUE, .expect_restarted = TRUE },
+  { "etag-change", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .resume_broken = TRUE, .expect_restarted = TRUE, .expect_changed = TRUE, .version = 2 },
+  { "etag-change-206", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .resume_broken = TRUE, .expect_restarted = TRUE, .expect_changed = TRUE, .version = 2 },
+  /* Each 206 covers only 128 KiB of "bytes=N-": the daemon asks for the
+   * rest, part after part. */
+  { "partial-ranges", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .resume_broken = TRUE, .expect_resume = TRUE },
+  { "redirect-301", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  { "redirect-302", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  { "redirect-307", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  { "redirect-308", TARGET_FAULT, 256 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  /* A temporary redirect is followed again on every resume, Range and
+   * If-Range included. */
+  { "redirect-reset", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .expect_resume = TRUE, .logged_fault = "reset" },
+  { "redirect-loop", TARGET_FAULT, 64 * KiB, E, REMOTE, "TooManyRedirects", .recovers = TRUE },
+  { "tls-untrusted", TARGET_TLS, 64 * KiB, E, TRANSPORT, "TlsFailure", .recovers = FALSE },
+  /* libsoup ends a chunked body cut at a chunk boundary like a complete
+   * one; the daemon asks for the bytes after it and gets the rest. */
+  { "chunked-truncated", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_resume = TRUE },
+  { "short-body", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .expect_resume = TRUE },
+  { "long-range", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE,
+    .second_error = "InvalidServerResponse", .expect_resume = TRUE },
+  /* Stored as sent, and never resumed across a content coding: the 206
+   * to the resume is gzip too, so the file starts over. */
+  { "gzip", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE, .resume_broken = TRUE,
+    .expect_restarted = TRUE, .expect_changed = TRUE },
+  /* A complete chunked body: the end check gets 416 and the file is done. */
+  { "chunked", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_416 = TRUE },
+  /* No length at all, cut: the end check fetches the rest. */
+  { "close-delimited", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_resume = TRUE },
+  { "drip", TARGET_FAULT, 2 * KiB, NULL, NULL, NULL, .recovers = TRUE },
+  { "refused", TARGET_REFUSED, 64 * KiB, T, TRANSPORT, "ConnectFailure", .recovers = TRUE },
+  { "unresolvable", TARGET_UNRESOLVABLE, 64 * KiB, T, TRANSPORT, "HostNotFound", .recovers = FALSE },
+  { "close-before-headers", TARGET_FAULT, 64 * KiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE },
+  /* libsoup reports "Header too big" as G_IO_ERROR_PARTIAL_INPUT, the same
+   * as a connection cut in the headers: transient either way. */
+  { "big-headers", TARGET_FAULT, 64 * KiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE },
+};
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_autofree char *test_path = g_strdup_printf ("/faults/%s", scenarios[i].fault);
+      g_test_add (test_path, Fixture, &scenarios[i], fixture_setup, test_fault, fixture_teardown);
+    }
+  return g_test_run ();
+}

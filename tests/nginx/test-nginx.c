@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The resume and validator rules against a real web server: Debian's
+ * nginx, started by the test on 127.0.0.1 with a private configuration in
+ * a temporary folder (static files, ETag "mtime-size", ranges, If-Range),
+ * not only against our own test servers. Skipped only when there is no
+ * nginx binary. */
+#define G_LOG_DOMAIN "BargeTestNginx"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <utime.h>
+#include <sys/prctl.h>
+#include <glib/gstdio.h>
+
+#include "barge-fault-server.h"
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+#include "barge-test-server.h"
+
+#define MiB BARGE_TEST_MiB
+#define KiB BARGE_TEST_KiB
+#define SHORT_TIMEOUT_MS 10000
+#define TRANSFER_TIMEOUT_MS 60000
+#define START_TIMEOUT_MS 10000
+
+typedef struct {
+  char *nginx;                /* the binary, or NULL: skip */
+  char *root;                 /* the private prefix: conf, html, logs, temp */
+  char *html;
+  char *access_log;
+  guint16 port;
+  GSubprocess *process;
+  BargeTestDaemon *daemon;
+  char *dir;                  /* downloads */
+  char *conf_dir;
+} Fixture;
+
+/* --- nginx ------------------------------------------------------------------- */
+
+static void
+write_content (const char *path, const char *name, guint64 size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *data = g_malloc (MAX (size, 1));
+  /* A past modification time: Last-Modified then differs from Date by more
+   * than a second, which makes it a strong validator (RFC 9110 8.8.2.2). */
+  struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
+
+  barge_test_fill_content (name, 0, data, size);
+  g_file_set_contents (path, (const char *) data, (gssize) size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+static gboolean
+try_connect (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return connection != NULL;
+}
+
+static gboolean
+nginx_exited (GSubprocess *process)
+{
+  return g_object_get_data (G_OBJECT (process), "barge-exited") != NULL;
+}
+
+static void
+on_nginx_exited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
+  g_object_set_data (source, "barge-exited", GINT_TO_POINTER (TRUE));
+  g_object_unref (source);
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static gboolean
+start_nginx (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = g_build_filename (f->root, "nginx.conf", NULL);
+  g_autofree char *errlog = g_build_filename (f->root, "error.log", NULL);
+  g_autofree char *text = NULL;
+  gint64 deadline;
+
+  f->port = barge_fault_server_reserve_port ();
+  /* master_process off: one process, as the invoking user, so the files
+   * need no permissions for "nobody"; every path is private. */
+  text = g_strdup_printf (
+    "daemon off;\n"
+    "master_process off;\n"
+    "worker_processes 1;\n"
+    "pid %s/nginx.pid;\n"
+    "error_log %s warn;\n"
+    "events { worker_connections 64; }\n"
+    "http {\n"
+    "  log_format barge escape=none '$request_method|$uri|$http_range|$http_if_range|$status|$body_bytes_sent';\n"
+    "  access_log %s barge;\n"
+    "  client_body_temp_path %s/tmp-body;\n"
+    "  proxy_temp_path %s/tmp-proxy;\n"
+    "  fastcgi_temp_path %s/tmp-fastcgi;\n"
+    "  uwsgi_temp_path %s/tmp-uwsgi;\n"
+    "  scgi_temp_path %s/tmp-scgi;\n"
+    "  default_type application/octet-stream;\n"
+    "  server {\n"
+    "    listen 127.0.0.1:%u;\n"
+    "    root %s;\n"
+    "    location /slow/ { limit_rate 4m; }\n"
+    "    location /noetag/ { etag off; limit_rate 4m; }\n"
+    "  }\n"
+    "}\n",
+    f->root, errlog, f->access_log, f->root, f->root, f->root, f->root, f->root, f->port, f->html);
+  g_file_set_contents (conf, text, -1, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *argv[] = { f->nginx, "-p", f->root, "-c", conf, "-e", errlog, NULL };
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+    /* nginx dies with the test, even when an assertion aborts it before
+     * the teardown. */
+    g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+    f->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  }
+  g_assert_no_error (error);
+  g_subprocess_wait_async (f->process, NULL, on_nginx_exited, g_object_ref (f->process));
+
+  /* nginx has no readiness signal: try to connect, bounded. */
+  deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
+  while (g_get_monotonic_time () < deadline)
+    {
+      barge_test_run_for (50);
+      if (nginx_exited (f->process))
+        break;
+      if (try_connect (f->port))
+        return TRUE;
+    }
+  if (!nginx_exited (f->process))
+    g_subprocess_force_exit (f->process);
+  g_clear_object (&f->process);
+  return FALSE;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_arg = NULL;
+  gboolean started = FALSE;
+
+  f->nginx = g_find_program_in_path ("nginx");
+  if (f->nginx == NULL && g_file_test ("/usr/sbin/nginx", G_FILE_TEST_IS_EXECUTABLE))
+    f->nginx = g_strdup ("/usr/sbin/nginx");
+  if (f->nginx == NULL)
+    return;
+
+  f->root = g_dir_make_tmp ("barge-test-nginx-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->html = g_build_filename (f->root, "html", NULL);
+  f->access_log = g_build_filename (f->root, "access.log", NULL);
+  for (const char *const *sub = (const char *const[]) { "html", "html/slow", "html/noetag", NULL }; *sub; sub++)
+    {
+      g_autofree char *d = g_build_filename (f->root, *sub, NULL);
+      g_assert_cmpint (g_mkdir_with_parents (d, 0755), ==, 0);
+    }
+  /* A port taken in between by someone else makes nginx fail: try again. */
+  for (guint attempt = 0; attempt < 3 && !started; attempt++)
+    started = start_nginx (f);
+  g_assert_true (started);
+
+  f->conf_dir = g_dir_make_tmp ("barge-test-conf-XXXXXX", &error);
+  g_assert_no_error (error);
+  conf = g_build_filename (f->conf_dir, "barge.conf", NULL);
+  g_file_set_contents (conf, "[Transfer]\nCheckpointInterval=250\n", -1, &error);
+  g_assert_no_error (error);
+  conf_arg = g_strdup_printf ("--config=%s", conf);
+  {
+    const char *args[] = { conf_arg, NULL };
+    f->daemon = barge_test_daemon_new_with_args (args);
+  }
+  f->dir = g_dir_make_tmp ("barge-test-dl-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  if (f->process != NULL)
+    {
+      g_subprocess_send_signal (f->process, SIGTERM);
+      g_subprocess_wait (f->process, NULL, NULL);
+      g_clear_object (&f->process);
+    }
+  barge_test_remove_tree (f->root);
+  barge_test_remove_tree (f->dir);
+  barge_test_remove_tree (f->conf_dir);
+  g_free (f->nginx);
+  g_free (f->root);
+  g_free (f->html);
+  g_free (f->access_log);
+  g_free (f->dir);
+  g_free (f->conf_dir);
+}
+
+static gboolean
+skip_without_nginx (Fixture *f)
+{
+  if (f->nginx != NULL)
+    return FALSE;
+  g_test_skip ("no nginx binary (install the nginx package)");
+  return TRUE;
+}
+
+typedef struct {
+  char *method;
+  char *uri;
+  char *range;                /* NULL for "-" */
+  char *if_range;
+  guint status;
+} LogLine;
+
+static void
+log_line_free (LogLine *l)
+{
+  g_free (l->method);
+  g_free (l->uri);
+  g_free (l->range);
+  g_free (l->if_range);
+  g_free (l);
+}
+
+/* The access log, in the "barge" format above, for URI. */
+static GPtrArray *
+read_access_log (Fixture *f, const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) log_line_free);
+  g_autoptr(GRegex) re = g_regex_new ("^([^|]+)\\|([^|]+)\\|([^|]*)\\|([^|]*)\\|(\\d+)\\|(\\d+)$", 0, 0, NULL);
+
+  g_file_get_contents (f->access_log, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      LogLine *l;
+
+      if (!g_regex_match (re, lines[i], 0, &match))
+        continue;
+      l = g_new0 (LogLine, 1);
+      l->method = g_match_info_fetch (match, 1);
+      l->uri = g_match_info_fetch (match, 2);
+      l->range = g_match_info_fetch (match, 3);
+      l->if_range = g_match_info_fetch (match, 4);
+      {
+        g_autofree char *status = g_match_info_fetch (match, 5);
+        l->status = (guint) g_ascii_strtoull (status, NULL, 10);
+      }
+      /* An absent header logs as "" with escape=none (as "-" without). */
+      if (g_str_equal (l->range, "-") || g_str_equal (l->range, ""))
+        g_clear_pointer (&l->range, g_free);
+      if (g_str_equal (l->if_range, "-") || g_str_equal (l->if_range, ""))
+        g_clear_pointer (&l->if_range, g_free);
+      if (g_strcmp0 (l->uri, uri) == 0)
+        g_ptr_array_add (out, l);
+      else
+        log_line_free (l);
+    }
+  for (guint i = 0; i < out->len; i++)
+    {
+      LogLine *l = g_ptr_array_index (out, i);
+      g_test_message ("nginx: %s %s Range: %s If-Range: %s -> %u", l->method, l->uri,
+                      l->range ? l->range : "-", l->if_range ? l->if_range : "-", l->status);
+    }
+  return out;
+}
+
+/* The first GET after the first one that resumed (Range from a non-zero
+ * offset), or NULL. */
+static LogLine *
+find_resume (GPtrArray *log)
+{
+  for (guint i = 1; i < log->len; i++)
+    {
+      LogLine *l = g_ptr_array_index (log, i);
+      if (g_str_equal (l->method, "GET") && l->range != NULL && !g_str_equal (l->range, "bytes=0-"))
+        return l;
+    }
+  return NULL;
+}
+
+typedef struct {
+  BargeDBusJob *job;
+  guint64 bytes;
+} BytesWait;
+
+static guint64
+job_done (BargeDBusJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = NULL;
+  guint64 total, done, n, nd;
+
+  barge_dbus_job_call_get_progress_sync (job, &value, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (value, "(tttt)", &total, &done, &n, &nd);
+  return done;
+}
+
+static gboolean
+done_above (gpointer user_data)
+{
+  BytesWait *w = user_data;
+  return job_done (w->job) > w->bytes;
+}
+
+typedef struct {
+  gboolean restarted;
+  gboolean changed;
+} Flags;
+
+static void
+on_file_notify (GObject *object, GParamSpec *pspec, Flags *flags)
+{
+  flags->restarted |= barge_dbus_file_get_has_restarted (BARGE_DBUS_FILE (object));
+  flags->changed |= barge_dbus_file_get_has_response_changed (BARGE_DBUS_FILE (object));
+}
+
+/* --- tests ---------------------------------------------------------------------- */
+
+/* Killed mid-file, restarted: the daemon resumes with Range and If-Range
+ * on nginx's strong ETag, nginx answers 206, and the file is exact. */
+static void
+test_kill_resume (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 12 * MiB;
+  g_autofree char *file = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  LogLine *resumed;
+  BytesWait w;
+
+  if (skip_without_nginx (f))
+    return;
+  file = g_build_filename (f->html, "slow", "kill.bin", NULL);
+  write_content (file, "kill.bin", size);
+  url = g_strdup_printf ("http://127.0.0.1:%u/slow/kill.bin", f->port);
+  dest = g_build_filename (f->dir, "kill.bin", NULL);
+  path = barge_test_daemon_create_job (f->daemon, "nginx-kill");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  w = (BytesWait) { job, 3 * MiB };
+  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "3 MiB from nginx");
+
+  barge_test_daemon_restart (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  log = read_access_log (f, "/slow/kill.bin");
+  resumed = find_resume (log);
+  g_assert_nonnull (resumed);
+  g_assert_nonnull (resumed->if_range);
+  g_assert_true (resumed->if_range[0] == '"');   /* nginx's strong ETag */
+  g_assert_cmpuint (resumed->status, ==, 206);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "kill.bin", size);
+}
+
+/* Suspended mid-file, the file on the server replaced (new ETag and
+ * length), resumed: If-Range fails, nginx sends 200, and the daemon starts
+ * over with HasRestarted and HasResponseChanged; the result is the new file. */
+static void
+run_changed (Fixture *f, const char *location, gboolean expect_etag)
+{
+  const guint64 size = 8 * MiB, new_size = 8 * MiB + 4321;
+  g_autofree char *file = g_build_filename (f->html, location, "change.bin", NULL);
+  g_autofree char *uri = g_strdup_printf ("/%s/change.bin", location);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", f->port, uri);
+  g_autofree char *dest = g_build_filename (f->dir, "change.bin", NULL);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "nginx-change");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeDBusFile) dfile = NULL;
+  g_autofree char *file_path = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  LogLine *last;
+  Flags flags = { FALSE, FALSE };
+  BytesWait w;
+
+  write_content (file, "change.bin", size);
+  barge_test_job_add_file (job, url, dest);
+  file_path = barge_test_job_file_path (f->daemon, job, 0);
+  dfile = barge_test_daemon_get_file (f->daemon, file_path);
+  g_signal_connect (dfile, "notify::has-restarted", G_CALLBACK (on_file_notify), &flags);
+  g_signal_connect (dfile, "notify::has-response-changed", G_CALLBACK (on_file_notify), &flags);
+  barge_test_job_resume (job);
+  w = (BytesWait) { job, 1 * MiB };
+  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_run_for (300);
+
+  /* Same path, other content, other length, other mtime. */
+  {
+    g_autofree char *v2 = barge_fault_server_content_name ("change.bin", 2);
+    g_autofree guint8 *data = g_malloc (new_size);
+    struct utimbuf times = { .actime = 1700001000, .modtime = 1700001000 };
+
+    barge_test_fill_content (v2, 0, data, new_size);
+    g_file_set_contents (file, (const char *) data, (gssize) new_size, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (utime (file, &times), ==, 0);
+  }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (100);
+
+  log = read_access_log (f, uri);
+  g_assert_cmpuint (log->len, >=, 2);
+  last = g_ptr_array_index (log, log->len - 1);
+  /* The resume asked for a range guarded by the old validator, and got the
+   * whole new file instead. */
+  {
+    LogLine *resume = find_resume (log);
+    g_assert_nonnull (resume);
+    g_assert_nonnull (resume->if_range);
+    g_assert_true ((resume->if_range[0] == '"') == expect_etag);
+    g_assert_cmpuint (resume->status, ==, 200);
+  }
+  g_assert_cmpuint (last->status, ==, 200);
+  g_assert_true (flags.restarted);
+  g_assert_true (flags.changed);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  {
+    g_autofree char *v2 = barge_fault_server_content_name ("change.bin", 2);
+    barge_test_assert_file_content (dest, v2, new_size);
+  }
+}
+
+static void
+test_etag_changed (Fixture *f, gconstpointer data)
+{
+  if (!skip_without_nginx (f))
+    run_changed (f, "slow", TRUE);
+}
+
+/* With "etag off" nginx sends only Last-Modified: the daemon resumes with
+ * If-Range on the date (strong: more than a second before Date). */
+static void
+test_last_modified_changed (Fixture *f, gconstpointer data)
+{
+  if (!skip_without_nginx (f))
+    run_changed (f, "noetag", FALSE);
+}
+
+/* Suspended and resumed with the file unchanged: a 206 on the date
+ * validator continues the file. */
+static void
+test_last_modified_resume (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 6 * MiB;
+  g_autofree char *file = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  LogLine *resumed;
+  BytesWait w;
+
+  if (skip_without_nginx (f))
+    return;
+  file = g_build_filename (f->html, "noetag", "lm.bin", NULL);
+  write_content (file, "lm.bin", size);
+  url = g_strdup_printf ("http://127.0.0.1:%u/noetag/lm.bin", f->port);
+  dest = g_build_filename (f->dir, "lm.bin", NULL);
+  path = barge_test_daemon_create_job (f->daemon, "nginx-lm");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  w = (BytesWait) { job, 1 * MiB };
+  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_run_for (300);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+
+  log = read_access_log (f, "/noetag/lm.bin");
+  resumed = find_resume (log);
+  g_assert_nonnull (resumed);
+  g_assert_cmpstr (resumed->if_range, ==, "Tue, 14 Nov 2023 22:13:20 GMT");
+  g_assert_cmpuint (resumed->status, ==, 206);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "lm.bin", size);
+}
+
+/* The daemon already holds every byte when it resumes (here: the file on
+ * the server was cut to exactly what arrived, same Last-Modified): nginx
+ * answers 416 with "bytes * / LEN", LEN equals the local length, the
+ * validator matched, so the file is complete without another byte. */
+static void
+test_416_complete (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 6 * MiB;
+  g_autofree char *file = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *file_path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  g_autofree guint8 *prefix = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *actual = NULL;
+  struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
+  guint64 total, done;
+  gboolean completed;
+  LogLine *last;
+  BytesWait w;
+
+  if (skip_without_nginx (f))
+    return;
+  file = g_build_filename (f->html, "noetag", "cut.bin", NULL);
+  write_content (file, "cut.bin", size);
+  url = g_strdup_printf ("http://127.0.0.1:%u/noetag/cut.bin", f->port);
+  dest = g_build_filename (f->dir, "cut.bin", NULL);
+  path = barge_test_daemon_create_job (f->daemon, "nginx-416");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  file_path = barge_test_job_file_path (f->daemon, job, 0);
+  barge_test_job_resume (job);
+  w = (BytesWait) { job, 1 * MiB };
+  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_run_for (500);
+  progress = barge_test_daemon_get_property (f->daemon, file_path, BARGE_TEST_FILE_IFACE, "Progress");
+  g_variant_get (progress, "(ttb)", &total, &done, &completed);
+  g_test_message ("suspended at %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, done, total);
+  g_assert_cmpuint (done, >, 0);
+  g_assert_cmpuint (done, <, size);
+
+  g_assert_cmpint (truncate (file, (off_t) done), ==, 0);
+  g_assert_cmpint (utime (file, &times), ==, 0);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  log = read_access_log (f, "/noetag/cut.bin");
+  last = g_ptr_array_index (log, log->len - 1);
+  g_assert_cmpuint (last->status, ==, 416);
+  g_assert_nonnull (last->range);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+
+  prefix = g_malloc (done);
+  barge_test_fill_content ("cut.bin", 0, prefix, done);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, prefix, done);
+  actual = barge_test_file_sha256 (dest);
+  g_assert_cmpstr (actual, ==, expected);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/nginx/kill-resume", Fixture, NULL, fixture_setup, test_kill_resume, fixture_teardown);
+  g_test_add ("/nginx/etag-changed", Fixture, NULL, fixture_setup, test_etag_changed, fixture_teardown);
+  g_test_add ("/nginx/last-modified-resume", Fixture, NULL, fixture_setup, test_last_modified_resume,
+              fixture_teardown);
+  g_test_add ("/nginx/last-modified-changed", Fixture, NULL, fixture_setup, test_last_modified_changed,
+              fixture_teardown);
+  g_test_add ("/nginx/416-complete", Fixture, NULL, fixture_setup, test_416_complete, fixture_teardown);
+  return g_test_run ();
+}
