@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "barged-config.h"
@@ -43,6 +45,8 @@ static BargedConfig current = {
 void
 barged_config_init_defaults (BargedConfig *config)
 {
+  /* Padding too, so a copy compares equal to the static defaults. */
+  memset (config, 0, sizeof *config);
   config->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
   config->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
   config->time_slice = BARGED_CONFIG_DEFAULT_TIME_SLICE;

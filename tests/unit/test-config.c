@@ -36,6 +36,8 @@ test_config_missing_file (void)
   g_assert_cmpuint (config.max_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS);
   g_assert_cmpuint (config.max_jobs_per_user, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER);
   g_assert_cmpuint (config.max_files_per_job, ==, BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB);
+  g_assert_cmpuint (config.transfer_timeout, ==, BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT);
+  g_assert_cmpuint (config.checkpoint_interval, ==, BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL);
   /* The configuration in force starts as the defaults. */
   g_assert_cmpmem (barged_config_get (), sizeof config, &config, sizeof config);
 }
