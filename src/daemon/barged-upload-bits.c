@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedUploadBits"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-http.h"
+#include "barged-upload-private.h"
+
+/* The BITS upload protocol ([MC-BUP]): BITS_POST packets on the remote URL,
+ * one request outstanding per session. The server's Ack says how many bytes
+ * it holds (BITS-Received-Content-Range); we only ever send from there. */
+
+#define BITS_METHOD "BITS_POST"
+#define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+#define BG_E_SESSION_NOT_FOUND 0x8020001FU
+/* A lost session is recreated this often in a row before we give up. */
+#define MAX_SESSION_RESTARTS 3
+
+static void create_session (BargedUpload *self);
+static void send_fragment (BargedUpload *self);
+static void close_session (BargedUpload *self);
+
+static SoupMessage *
+packet_new (BargedUpload *self, const char *type, GError **error)
+{
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, barged_file_get_url (self->file), error);
+  SoupMessageHeaders *headers;
+
+  if (msg == NULL)
+    return NULL;
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "BITS-Packet-Type", type);
+  if (self->session_id != NULL && g_ascii_strcasecmp (type, "Create-Session") != 0)
+    soup_message_headers_replace (headers, "BITS-Session-Id", self->session_id);
+#if SOUP_CHECK_VERSION (3, 4, 0)
+  /* MC-BUP 2.2.1 requires HTTP/1.1. */
+  soup_message_set_force_http1 (msg, TRUE);
+#endif
+  return msg;
+}
+
+static void
+set_empty_body (SoupMessage *msg)
+{
+  /* Every packet carries a Content-Length, 0 for all but Fragment. */
+  soup_message_set_request_body_from_bytes (msg, NULL, NULL);
+  soup_message_headers_set_content_length (soup_message_get_request_headers (msg), 0);
+}
+
+static guint32
+bits_error_code (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *code = soup_message_headers_get_one (headers, "BITS-Error-Code");
+
+  if (code == NULL)
+    code = soup_message_headers_get_one (headers, "BITS-Error");
+  if (code == NULL)
+    return 0;
+  if (g_ascii_strncasecmp (code, "0x", 2) == 0)
+    code += 2;
+  return (guint32) g_ascii_strtoull (code, NULL, 16);
+}
+
+/* Sends @msg and hands the outcome to @done with the message; transport
+ * failures end the run. */
+typedef void (*PacketDone) (BargedUpload *self, SoupMessage *msg);
+
+typedef struct {
+  BargedUpload *self;
+  SoupMessage *msg;
+  PacketDone done;
+} PacketData;
+
+static void
+on_packet_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  PacketData *data = user_data;
+  g_autoptr(BargedUpload) self = data->self;
+  g_autoptr(SoupMessage) msg = data->msg;
+  PacketDone done = data->done;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  g_free (data);
+  if (body == NULL)
+    {
+      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
+      return;
+    }
+  g_debug ("%s: %s -> HTTP %u", barged_file_get_url (self->file),
+           soup_message_headers_get_one (soup_message_get_request_headers (msg), "BITS-Packet-Type"),
+           soup_message_get_status (msg));
+  done (self, msg);
+}
+
+static void
+send_packet (BargedUpload *self, SoupMessage *msg, PacketDone done)
+{
+  PacketData *data = g_new0 (PacketData, 1);
+
+  data->self = g_object_ref (self);
+  data->msg = msg;
+  data->done = done;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                    on_packet_sent, data);
+}
+
+/* A non-success Ack: a lost session is created again (the new session
+ * starts from what that server holds, which the next Ack tells us). */
+static void
+handle_failure (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+
+  if (bits_error_code (msg) == BG_E_SESSION_NOT_FOUND && self->session_restarts++ < MAX_SESSION_RESTARTS)
+    {
+      g_info ("%s: the server lost session %s; creating a new one", barged_file_get_url (self->file),
+              self->session_id);
+      g_clear_pointer (&self->session_id, g_free);
+      barged_upload_checkpoint (self);
+      create_session (self);
+      return;
+    }
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == 429)
+    self->retry_after = barged_http_parse_retry_after (
+      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
+      g_get_real_time () / G_USEC_PER_SEC);
+  barged_upload_fail (self, barged_upload_error_for_response (msg));
+}
+
+static void
+on_session_created (BargedUpload *self, SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *id = soup_message_headers_get_one (headers, "BITS-Session-Id");
+  const char *protocol = soup_message_headers_get_one (headers, "BITS-Protocol");
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  if (id == NULL || *id == '\0' || strlen (id) > 100 ||
+      (protocol != NULL && g_ascii_strcasecmp (protocol, BITS_PROTOCOL_GUID) != 0))
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "Create-Session was answered without a usable session (%s, %s)",
+                                             id != NULL ? id : "no BITS-Session-Id",
+                                             protocol != NULL ? protocol : "no BITS-Protocol"));
+      return;
+    }
+  self->session_id = g_strdup (id);
+  /* A new session holds nothing yet; its first Ack corrects us if it does. */
+  self->uploaded = FALSE;
+  barged_upload_set_acked (self, 0);
+  barged_upload_connected (self);
+  send_fragment (self);
+}
+
+static void
+create_session (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Create-Session", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Supported-Protocols",
+                                BITS_PROTOCOL_GUID);
+  set_empty_body (msg);
+  send_packet (self, msg, on_session_created);
+}
+
+static void
+on_fragment_acked (BargedUpload *self, SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  guint status = soup_message_get_status (msg);
+  const char *received = soup_message_headers_get_one (headers, "BITS-Received-Content-Range");
+  guint64 size = self->source.size;
+  guint64 next;
+  char *end = NULL;
+
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    {
+      /* The server (or a proxy) takes smaller bodies: halve, down to 5 KB. */
+      if (self->fragment_size / 2 < BARGED_UPLOAD_MIN_FRAGMENT)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_HTTP_CLIENT_ERROR,
+                                                 "the server refuses fragments of %" G_GUINT64_FORMAT " bytes",
+                                                 self->fragment_size));
+          return;
+        }
+      self->fragment_size /= 2;
+      g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", barged_file_get_url (self->file),
+              self->fragment_size);
+      send_fragment (self);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) && status != SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  if (received == NULL || (next = g_ascii_strtoull (received, &end, 10), end == received || *end != '\0') ||
+      next > size)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "a Fragment Ack with BITS-Received-Content-Range: %s (file size %"
+                                             G_GUINT64_FORMAT ")", received != NULL ? received : "(none)", size));
+      return;
+    }
+  barged_upload_connected (self);
+  barged_upload_set_acked (self, next);
+  if (next < size)
+    {
+      send_fragment (self);
+      return;
+    }
+  self->uploaded = TRUE;
+  if (self->with_reply && self->reply_url == NULL)
+    {
+      const char *reply = soup_message_headers_get_one (headers, "BITS-Reply-URL");
+      g_autoptr(GUri) base = NULL;
+      g_autoptr(GUri) resolved = NULL;
+
+      if (reply == NULL || strlen (reply) > BARGED_FILE_MAX_URL ||
+          (base = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
+          (resolved = g_uri_parse_relative (base, reply, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                                 "the last Fragment Ack of an upload-reply job has no usable "
+                                                 "BITS-Reply-URL"));
+          return;
+        }
+      self->reply_url = g_uri_to_string (resolved);
+    }
+  barged_upload_checkpoint (self);
+  if (self->with_reply)
+    /* Before Close-Session, which lets the server delete the reply. */
+    barged_upload_fetch_reply (self, close_session);
+  else
+    close_session (self);
+}
+
+static void
+on_fragment_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) data = barged_upload_read_finish (res, &error);
+  SoupMessage *msg;
+  SoupMessageHeaders *headers;
+  guint64 first = self->acked;
+  gsize len;
+
+  if (data == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  msg = packet_new (self, "Fragment", &error);
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  len = g_bytes_get_size (data);
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_set_content_range (headers, (goffset) first, (goffset) (first + len - 1),
+                                          (goffset) self->source.size);
+  {
+    /* The name only, as Windows sends it: the server ignores it anyway. */
+    g_autofree char *name = g_path_get_basename (barged_file_get_destination (self->file));
+    soup_message_headers_replace (headers, "Content-Name", name);
+  }
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", data);
+  send_packet (self, msg, on_fragment_acked);
+}
+
+static void
+send_fragment (BargedUpload *self)
+{
+  guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
+
+  barged_upload_read_async (self, self->acked, (gsize) len, on_fragment_read, g_object_ref (self));
+}
+
+static void
+on_session_closed (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+
+  /* After the last Ack the server has committed the file: a session it
+   * already forgot is no reason to upload again. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) || bits_error_code (msg) == BG_E_SESSION_NOT_FOUND)
+    {
+      g_clear_pointer (&self->session_id, g_free);
+      barged_upload_checkpoint (self);
+      barged_upload_succeed (self);
+      return;
+    }
+  barged_upload_fail (self, barged_upload_error_for_response (msg));
+}
+
+static void
+close_session (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Close-Session", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  set_empty_body (msg);
+  send_packet (self, msg, on_session_closed);
+}
+
+void
+barged_upload_bits_run (BargedUpload *self)
+{
+  if (self->session_id == NULL)
+    create_session (self);
+  else if (self->uploaded && self->acked == self->source.size)
+    {
+      if (self->with_reply)
+        barged_upload_fetch_reply (self, close_session);
+      else
+        close_session (self);
+    }
+  else
+    /* Resume in the same session: if the server holds more or less than
+     * we recorded, its Ack (200 or 416) moves us there. */
+    send_fragment (self);
+}
+
+static void
+on_cancel_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(SoupMessage) msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  if (body == NULL)
+    g_info ("Cancel-Session failed: %s", error->message);
+  else
+    g_debug ("Cancel-Session: HTTP %u", soup_message_get_status (msg));
+}
+
+void
+barged_upload_bits_cancel (BargedUpload *self, const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, &error);
+
+  if (msg == NULL)
+    return;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", self->session_id);
+  set_empty_body (msg);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_cancel_sent, msg);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A BITS upload server ([MC-BUP]) on 127.0.0.1, port 0, on its own thread,
+ * as IIS with the BITS extension behaves: BITS_POST packets dispatched on
+ * BITS-Packet-Type (case-insensitive), a session table, one contiguous
+ * prefix per session (overlaps accepted, only new bytes kept), 416 with the
+ * next offset on a gap, BITS-Error-Code/BITS-Error-Context on errors, the
+ * file committed at the last byte, HTTP/1.1 required. Uploads go to
+ * /upload/<name>; the reply of upload-reply mode is at /reply/<session>.
+ *
+ * Faults are armed per server and fire once. */
+
+typedef struct _BargeTestBitsServer BargeTestBitsServer;
+
+BargeTestBitsServer *barge_test_bits_server_new (void);
+void barge_test_bits_server_free (BargeTestBitsServer *self);
+
+/* http://127.0.0.1:PORT/upload/NAME */
+char *barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name);
+
+/* Upload-reply mode: the last Ack carries BITS-Reply-URL; the reply is
+ * REPLY_SIZE bytes of barge_test_fill_content ("reply-" NAME). */
+void barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size);
+/* Fragments bigger than MAX get 413 (0 = no limit). */
+void barge_test_bits_server_set_max_fragment (BargeTestBitsServer *self, gsize max);
+/* Each Fragment Ack waits MS milliseconds (a slow link), without blocking
+ * the server thread. */
+void barge_test_bits_server_set_fragment_delay (BargeTestBitsServer *self, guint ms);
+/* Once the session holds at least AT bytes, it is forgotten: the next
+ * packet gets 500 with BG_E_SESSION_NOT_FOUND. */
+void barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at);
+/* Once the session holds at least AT bytes, it keeps only TO: the next
+ * fragment starts past the end and gets 416 with TO. */
+void barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64 to);
+/* The first fragment that starts at or after AT: half of it is kept, then
+ * the connection is closed without an Ack. */
+void barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at);
+/* The back-end application refuses the upload at its last byte: 500 with
+ * BITS-Error-Code 0x80070005 and BITS-Error-Context 0x7. */
+void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean enabled);
+
+/* SHA-256 of the committed file NAME, or NULL if there is none. */
+char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);
+/* How many times WHAT happened: a packet type ("Create-Session",
+ * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "416", "413",
+ * "drop", "reply" (GETs of a reply), "http1.0" (refused packets). */
+guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);
+/* Fragment body bytes received in all, and sessions still open. */
+guint64 barge_test_bits_server_get_bytes_received (BargeTestBitsServer *self);
+guint barge_test_bits_server_get_open_sessions (BargeTestBitsServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestBitsServer, barge_test_bits_server_free)
+
+G_END_DECLS
