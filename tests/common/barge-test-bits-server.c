@@ -12,6 +12,7 @@
 
 #define UPLOAD_PREFIX "/upload/"
 #define REPLY_PREFIX "/reply/"
+#define PUT_PREFIX "/put/"
 #define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
 #define E_INVALIDARG "0x80070057"
 #define E_ACCESSDENIED "0x80070005"
@@ -51,6 +52,7 @@ struct _BargeTestBitsServer
   guint64 rewind_at, rewind_to;
   guint64 drop_at;
   gboolean app_error;
+  gboolean drop_put;
 };
 
 static void
@@ -323,6 +325,32 @@ handle_reply (BargeTestBitsServer *self, SoupServerMessage *msg, const char *id)
   g_mutex_unlock (&self->lock);
 }
 
+/* A plain PUT, for the "put" protocol: all or nothing. */
+static void
+handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  g_mutex_lock (&self->lock);
+  count_locked (self, "PUT");
+  self->bytes_received += g_bytes_get_size (body);
+  if (self->drop_put)
+    {
+      GIOStream *stream = soup_server_message_steal_connection (msg);
+
+      self->drop_put = FALSE;
+      count_locked (self, "drop");
+      g_io_stream_close (stream, NULL, NULL);
+      g_object_unref (stream);
+    }
+  else
+    {
+      g_hash_table_replace (self->files, g_strdup (name), g_bytes_ref (body));
+      soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
                  GHashTable *query, gpointer user_data)
@@ -332,6 +360,8 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
 
   if (g_str_has_prefix (path, UPLOAD_PREFIX) && g_str_equal (method, "BITS_POST"))
     handle_bits (self, msg, path + strlen (UPLOAD_PREFIX));
+  else if (g_str_has_prefix (path, PUT_PREFIX) && g_str_equal (method, SOUP_METHOD_PUT))
+    handle_put (self, msg, path + strlen (PUT_PREFIX));
   else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
     handle_reply (self, msg, path + strlen (REPLY_PREFIX));
   else
@@ -434,6 +464,12 @@ barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name)
   return g_strconcat (self->base_url, UPLOAD_PREFIX, name, NULL);
 }
 
+char *
+barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, PUT_PREFIX, name, NULL);
+}
+
 #define SETTER(body) G_STMT_START { g_mutex_lock (&self->lock); body; g_mutex_unlock (&self->lock); } G_STMT_END
 
 void
@@ -523,4 +559,10 @@ barge_test_bits_server_get_open_sessions (BargeTestBitsServer *self)
   n = g_hash_table_size (self->sessions);
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+void
+barge_test_bits_server_drop_next_put (BargeTestBitsServer *self)
+{
+  SETTER (self->drop_put = TRUE);
 }

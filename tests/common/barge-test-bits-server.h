@@ -23,6 +23,11 @@ void barge_test_bits_server_free (BargeTestBitsServer *self);
 /* http://127.0.0.1:PORT/upload/NAME */
 char *barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name);
 
+/* http://127.0.0.1:PORT/put/NAME: a plain PUT stores the body as NAME. */
+char *barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name);
+/* The next PUT is read in full, then its connection is closed unanswered. */
+void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);
+
 /* Upload-reply mode: the last Ack carries BITS-Reply-URL; the reply is
  * REPLY_SIZE bytes of barge_test_fill_content ("reply-" NAME). */
 void barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size);
@@ -47,7 +52,7 @@ void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean e
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);
 /* How many times WHAT happened: a packet type ("Create-Session",
- * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "416", "413",
+ * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "PUT", "416", "413",
  * "drop", "reply" (GETs of a reply), "http1.0" (refused packets). */
 guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);
 /* Fragment body bytes received in all, and sessions still open. */
