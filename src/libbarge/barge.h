@@ -10,6 +10,7 @@
 #include "barge-progress.h"
 #include "barge-file.h"
 #include "barge-job.h"
+#include "barge-job-upload.h"
 #include "barge-client.h"
 
 #undef __BARGE_H_INSIDE__

@@ -119,6 +119,13 @@ waiter_print_summary (Waiter *waiter)
   g_autofree char *duration = bargectl_format_duration (seconds);
   g_autofree char *rate = bargectl_format_size (seconds > 0.001 ? (guint64) (bytes / seconds) : bytes);
 
+  if (waiter->options->upload)
+    {
+      /* On stderr: stdout may carry the server's reply. */
+      /* TRANSLATORS: "Uploaded 3.1 MB to https://example.org/in/file in 0:04 (800 kB/s)" */
+      g_printerr (_("Uploaded %s to %s in %s (%s/s)\n"), size, waiter->options->destination, duration, rate);
+      return;
+    }
   /* TRANSLATORS: "Downloaded 2 files (3.1 MB) to /tmp in 0:04 (800 kB/s)" */
   g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %" G_GUINT64_FORMAT " file (%s) to %s in %s (%s/s)\n",
                         "Downloaded %" G_GUINT64_FORMAT " files (%s) to %s in %s (%s/s)\n", files),
@@ -217,6 +224,19 @@ waiter_handle_state (Waiter *waiter)
     {
     case BARGE_JOB_STATE_TRANSFERRED:
       waiter_draw (waiter);
+      if (waiter->options->transferred != NULL)
+        {
+          int status;
+
+          waiter_end_bar (waiter);
+          status = waiter->options->transferred (waiter->job, waiter->options->transferred_data);
+          if (status != BARGECTL_EXIT_OK)
+            {
+              bargectl_print_job_hints (waiter->job);
+              waiter_finish (waiter, status);
+              return;
+            }
+        }
       if (!waiter->options->complete)
         {
           waiter_finish (waiter, BARGECTL_EXIT_OK);

@@ -10,6 +10,11 @@ typedef struct {
   gboolean complete;      /* call Complete() once the job is transferred */
   gboolean keep_on_error; /* leave a failed job instead of cancelling it */
   const char *destination;
+  gboolean upload;        /* the summary says "Uploaded … to DESTINATION" */
+  /* Called once the job is transferred, before Complete(): a status other
+   * than BARGECTL_EXIT_OK ends the wait with it and leaves the job. */
+  int (*transferred) (BargeJob *job, gpointer user_data);
+  gpointer transferred_data;
 } BargectlWaitOptions;
 
 /* Follows @job until it is done, with a progress bar on a terminal, and

@@ -45,5 +45,7 @@ int bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_monitor (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_reply (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS
