@@ -705,6 +705,7 @@ typedef struct {
   GStrv urls;
   GStrv paths;
   guint checked;
+  guint64 source_size;        /* an upload's, as AddFile saw it */
 } AddFilesData;
 
 static void
@@ -735,7 +736,8 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   AddFilesData *data = user_data;
   g_autoptr(GError) error = NULL;
-  int fd = barged_file_access_open_source_finish (res, NULL, &error);
+  BargedSourceIdentity identity;
+  int fd = barged_file_access_open_source_finish (res, &identity, &error);
 
   if (fd < 0)
     {
@@ -744,6 +746,7 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   close (fd);
+  data->source_size = identity.size;
   data->checked++;
   check_next_target (data);
 }
@@ -801,6 +804,9 @@ check_next_target (AddFilesData *data)
                                                       : barged_file_temporary_path_for (data->paths[i], self->id);
           BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
 
+          /* BITS knows an upload's total from the start. */
+          if (self->upload != NULL)
+            barged_file_set_total (file, data->source_size);
           g_ptr_array_add (self->files, file);
           export_file (self, file);
         }
@@ -1333,6 +1339,12 @@ on_upload_checkpoint (BargedUpload *upload, BargedJob *self)
 }
 
 static void
+on_upload_changed (BargedUpload *upload, BargedJob *self)
+{
+  progress_changed (self);
+}
+
+static void
 on_reply_progress (BargedUpload *upload, BargedJob *self)
 {
   barge_dbus_job_set_reply_progress (BARGE_DBUS_JOB (self), barged_upload_get_reply_progress (upload));
@@ -1347,6 +1359,7 @@ attach_upload (BargedJob *self, BargedUpload *upload)
   self->upload = upload;
   g_signal_connect (upload, "connected", G_CALLBACK (on_transfer_connected), self);
   g_signal_connect (upload, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (upload, "changed", G_CALLBACK (on_upload_changed), self);
   g_signal_connect (upload, "checkpoint", G_CALLBACK (on_upload_checkpoint), self);
   g_signal_connect (upload, "reply-progress", G_CALLBACK (on_reply_progress), self);
   barge_dbus_job_set_upload_protocol (iface, barged_upload_protocol_to_string (barged_upload_get_protocol (upload)));

@@ -14,7 +14,7 @@
 
 G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
 
-enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_REPLY_PROGRESS, N_SIGNALS };
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHANGED, SIGNAL_CHECKPOINT, SIGNAL_REPLY_PROGRESS, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *const protocol_names[] = { "bits", "tus", "put" };
@@ -133,12 +133,16 @@ void
 barged_upload_set_acked (BargedUpload *self, guint64 acked)
 {
   /* A server may also move the offset back (it lost data): progress shows
-   * what it holds, not what we sent. */
+   * what it holds, not what we sent. Only a step forward is progress for
+   * the no-progress timeout. */
+  gboolean forward = acked > self->acked;
+
   self->acked = acked;
-  self->session_restarts = 0;
+  if (forward)
+    self->session_restarts = 0;
   if (self->file != NULL)
     barged_file_set_done (self->file, acked);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  g_signal_emit (self, signals[forward ? SIGNAL_PROGRESS : SIGNAL_CHANGED], 0);
   barged_upload_checkpoint (self);
 }
 
@@ -361,7 +365,7 @@ on_source_opened (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   barged_file_set_total (self->file, self->source.size);
   barged_file_set_done (self->file, self->acked);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   dispatch (self);
 }
 
@@ -873,6 +877,8 @@ barged_upload_class_init (BargedUploadClass *klass)
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_REPLY_PROGRESS] = g_signal_new ("reply-progress", G_TYPE_FROM_CLASS (klass),

@@ -27,7 +27,9 @@ G_DECLARE_FINAL_TYPE (BargedUpload, barged_upload, BARGED, UPLOAD, GObject)
  * it can.
  *
  * Signals: "connected" once the server answered; "progress" when the
- * acknowledged bytes moved (barged_file_get_done() of the file);
+ * acknowledged bytes grew (barged_file_get_done() of the file); "changed"
+ * when the file's numbers changed otherwise (its size became known, the
+ * server holds less than before);
  * "checkpoint" when barged_upload_to_data() changed and must be stored;
  * "reply-progress" when barged_upload_get_reply_progress() changed. */
 

@@ -206,6 +206,14 @@ test_create_rules (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   barge_dbus_job_call_add_file_sync (job, url, source, NULL, &error);
   g_assert_no_error (error);
+  {
+    guint64 total, done;
+
+    /* The total is the source's size from the start, as in BITS. */
+    get_progress (job, &total, &done);
+    g_assert_cmpuint (total, ==, 1000);
+    g_assert_cmpuint (done, ==, 0);
+  }
   /* Exactly one file. */
   barge_dbus_job_call_add_file_sync (job, url, other, NULL, &error);
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "TooManyFiles");

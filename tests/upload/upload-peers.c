@@ -134,7 +134,8 @@ upload_peer_nginx_dav_new (const char *dir, char **skip_reason)
               self->url = g_strdup_printf ("http://127.0.0.1:%u", port);
               break;
             }
-          if (g_subprocess_get_if_exited (self->process) || g_subprocess_get_if_signaled (self->process))
+          /* NULL once it has exited (lost the port, or a bad config). */
+          if (g_subprocess_get_identifier (self->process) == NULL)
             break;
           g_usleep (50 * 1000);
         }
