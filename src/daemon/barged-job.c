@@ -207,6 +207,8 @@ publish_now (BargedJob *self)
   for (guint i = 0; i < self->files->len; i++)
     barged_file_publish (g_ptr_array_index (self->files, i));
   barge_dbus_job_set_progress (BARGE_DBUS_JOB (self), compute_progress (self));
+  if (self->upload != NULL)
+    barge_dbus_job_set_reply_progress (BARGE_DBUS_JOB (self), barged_upload_get_reply_progress (self->upload));
 }
 
 static gboolean
@@ -498,6 +500,12 @@ run_next_file (BargedJob *self)
       return;
     }
 
+  if (self->type != BARGE_JOB_TYPE_DOWNLOAD && self->upload == NULL)
+    {
+      /* Lost between the job's row and its upload state: never guess. */
+      fail_job (self, g_error_new (BARGE_ERROR, BARGE_ERROR_FAILED, "the job's upload state was lost"), idx, -1);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
   if (self->upload != NULL)
     {
@@ -1344,10 +1352,11 @@ on_upload_changed (BargedUpload *upload, BargedJob *self)
   progress_changed (self);
 }
 
+/* Coalesced with Progress: published by publish_now(). */
 static void
 on_reply_progress (BargedUpload *upload, BargedJob *self)
 {
-  barge_dbus_job_set_reply_progress (BARGE_DBUS_JOB (self), barged_upload_get_reply_progress (upload));
+  progress_changed (self);
 }
 
 /* The upload side of the job; its own file (barged-upload.c) does the work. */

@@ -141,7 +141,11 @@ barged_upload_set_acked (BargedUpload *self, guint64 acked)
   if (forward)
     self->session_restarts = 0;
   if (self->file != NULL)
-    barged_file_set_done (self->file, acked);
+    {
+      /* The server holds it: as durable as an upload gets. */
+      barged_file_set_done (self->file, acked);
+      barged_file_set_durable (self->file, acked);
+    }
   g_signal_emit (self, signals[forward ? SIGNAL_PROGRESS : SIGNAL_CHANGED], 0);
   barged_upload_checkpoint (self);
 }
@@ -702,6 +706,8 @@ reply_send (ReplyFetch *f)
       reply_fail (f, error);
       return;
     }
+  /* A GET may follow redirects: nothing is re-sent. */
+  soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
   soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->self->cancellable,
                            on_reply_sent, f);
 }
