@@ -1122,21 +1122,6 @@ handle_get_reply_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocatio
   return TRUE;
 }
 
-static void
-on_reply_data (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) data = barged_upload_get_reply_data_finish (BARGED_UPLOAD (source), res, &error);
-
-  if (data == NULL)
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  else
-    g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new ("(@ay)", g_variant_new_from_bytes (
-                                                            G_VARIANT_TYPE_BYTESTRING, data, TRUE)));
-}
-
 static gboolean
 handle_get_reply_data (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 {
@@ -1144,7 +1129,7 @@ handle_get_reply_data (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 
   if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
     return return_reply_not_supported (self, invocation);
-  barged_upload_get_reply_data_async (self->upload, NULL, on_reply_data, invocation);
+  barged_upload_return_reply_data (self->upload, invocation);
   return TRUE;
 }
 
@@ -1338,12 +1323,12 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, BargeJobType type,
   return self;
 }
 
+/* One write per acknowledgement: the file's numbers come back from the
+ * upload state (barged_upload_restore_file()). */
 static void
 on_upload_checkpoint (BargedUpload *upload, BargedJob *self)
 {
   save_upload (self);
-  if (self->files->len > 0)
-    save_file (self, g_ptr_array_index (self->files, 0));
 }
 
 static void
@@ -1435,6 +1420,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
       export_file (self, file);
     }
   update_files_property (self);
+  if (self->upload != NULL && self->files->len > 0)
+    barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
 
   /* A job that was moving bytes when the daemon stopped goes back to the
    * queue; its files resume from their durable offsets. */

@@ -833,6 +833,36 @@ barged_upload_get_reply_data_finish (BargedUpload *self, GAsyncResult *res, GErr
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
+static void
+on_reply_data_for_call (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = barged_upload_get_reply_data_finish (BARGED_UPLOAD (source), res, &error);
+
+  if (data == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(@ay)", g_variant_new_from_bytes (
+                                                            G_VARIANT_TYPE_BYTESTRING, data, TRUE)));
+}
+
+void
+barged_upload_return_reply_data (BargedUpload *self, GDBusMethodInvocation *invocation)
+{
+  barged_upload_get_reply_data_async (self, NULL, on_reply_data_for_call, invocation);
+}
+
+void
+barged_upload_restore_file (BargedUpload *self, BargedFile *file)
+{
+  if (self->source_known)
+    barged_file_set_total (file, self->source.size);
+  barged_file_set_durable (file, self->acked);
+  barged_file_set_done (file, self->acked);
+}
+
 /* --- construction ------------------------------------------------------------ */
 
 BargedUpload *

@@ -49,6 +49,8 @@ char *barged_upload_to_data (BargedUpload *self);
 
 BargedUploadProtocol barged_upload_get_protocol (BargedUpload *self);
 gboolean barged_upload_is_running (BargedUpload *self);
+/* After a restart: the file's numbers are what the server acknowledged. */
+void barged_upload_restore_file (BargedUpload *self, BargedFile *file);
 
 void barged_upload_run_async (BargedUpload *self,
                               BargedFile *file,
@@ -84,6 +86,8 @@ void barged_upload_get_reply_data_async (BargedUpload *self,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
 GBytes *barged_upload_get_reply_data_finish (BargedUpload *self, GAsyncResult *res, GError **error);
+/* Answers a GetReplyData() call with the above. */
+void barged_upload_return_reply_data (BargedUpload *self, GDBusMethodInvocation *invocation);
 
 #define BARGED_UPLOAD_MAX_REPLY_DATA (1024 * 1024)
 
