@@ -21,13 +21,31 @@
 #define MAX_SESSION_RESTARTS 3
 
 static void create_session (BargedUpload *self);
+static void ping (BargedUpload *self);
 static void send_fragment (BargedUpload *self);
 static void close_session (BargedUpload *self);
+
+/* The URL packets go to: the remote URL, or with BITS-Host-Id its host
+ * replaced by the farm server the session lives on. */
+static char *
+packet_url_for (BargedUpload *self, const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) moved = NULL;
+
+  if (self->host_id == NULL || (uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+    return g_strdup (url);
+  moved = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri), self->host_id,
+                       g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri),
+                       g_uri_get_fragment (uri));
+  return g_uri_to_string (moved);
+}
 
 static SoupMessage *
 packet_new (BargedUpload *self, const char *type, GError **error)
 {
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, barged_file_get_url (self->file), error);
+  g_autofree char *url = packet_url_for (self, barged_file_get_url (self->file));
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, error);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
@@ -95,6 +113,10 @@ on_packet_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   g_debug ("%s: %s -> HTTP %u", barged_file_get_url (self->file),
            soup_message_headers_get_one (soup_message_get_request_headers (msg), "BITS-Packet-Type"),
            soup_message_get_status (msg));
+  /* Every Ack from the farm server resets its fallback clock. */
+  if (self->host_id != NULL && soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                             "BITS-Packet-Type") != NULL)
+    self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
   done (self, msg);
 }
 
@@ -134,11 +156,40 @@ handle_failure (BargedUpload *self, SoupMessage *msg)
 }
 
 static void
+on_pinged (BargedUpload *self, SoupMessage *msg)
+{
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  send_fragment (self);
+}
+
+/* Opens the connection to the farm server (and would authenticate it)
+ * before the first fragment goes there, as Windows does. */
+static void
+ping (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Ping", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  set_empty_body (msg);
+  send_packet (self, msg, on_pinged);
+}
+
+static void
 on_session_created (BargedUpload *self, SoupMessage *msg)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
   const char *id = soup_message_headers_get_one (headers, "BITS-Session-Id");
   const char *protocol = soup_message_headers_get_one (headers, "BITS-Protocol");
+  const char *host_id;
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
@@ -157,9 +208,22 @@ on_session_created (BargedUpload *self, SoupMessage *msg)
   self->session_id = g_strdup (id);
   /* A new session holds nothing yet; its first Ack corrects us if it does. */
   self->uploaded = FALSE;
+  g_clear_pointer (&self->host_id, g_free);
+  host_id = soup_message_headers_get_one (headers, "BITS-Host-Id");
+  if (host_id != NULL && *host_id != '\0' && strlen (host_id) <= 255 && strchr (host_id, '/') == NULL)
+    {
+      const char *fallback = soup_message_headers_get_one (headers, "BITS-Host-Id-Fallback-Timeout");
+
+      self->host_id = g_strdup (host_id);
+      self->host_id_fallback = fallback != NULL ? g_ascii_strtoull (fallback, NULL, 10) : 0;
+      self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
+    }
   barged_upload_set_acked (self, 0);
   barged_upload_connected (self);
-  send_fragment (self);
+  if (self->host_id != NULL)
+    ping (self);
+  else
+    send_fragment (self);
 }
 
 static void
@@ -329,8 +393,22 @@ close_session (BargedUpload *self)
 void
 barged_upload_bits_run (BargedUpload *self)
 {
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->host_id != NULL && self->host_id_fallback > 0 &&
+      now - self->host_id_last_ack >= (gint64) self->host_id_fallback)
+    {
+      /* No Ack from the farm server for its fallback timeout: back to the
+       * URL's own host, where the session may still be known. */
+      g_info ("%s: no answer from BITS host %s for %" G_GUINT64_FORMAT " s; back to the original host",
+              barged_file_get_url (self->file), self->host_id, self->host_id_fallback);
+      g_clear_pointer (&self->host_id, g_free);
+      barged_upload_checkpoint (self);
+    }
   if (self->session_id == NULL)
     create_session (self);
+  else if (self->host_id != NULL && !self->uploaded)
+    ping (self);
   else if (self->uploaded && self->acked == self->source.size)
     {
       if (self->with_reply)
@@ -361,7 +439,8 @@ void
 barged_upload_bits_cancel (BargedUpload *self, const char *url)
 {
   g_autoptr(GError) error = NULL;
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, &error);
+  g_autofree char *target = packet_url_for (self, url);
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, target, &error);
 
   if (msg == NULL)
     return;

@@ -23,6 +23,9 @@ struct _BargedUpload
   BargedSourceIdentity source;
   char *session_id;           /* BITS session id, or the tus upload URL */
   gint64 expires;             /* tus Upload-Expires, unix seconds, 0 = none */
+  char *host_id;              /* BITS-Host-Id: the farm server packets go to */
+  guint64 host_id_fallback;   /* seconds without an Ack there before reverting; 0 = never */
+  gint64 host_id_last_ack;    /* wall clock, seconds */
   guint64 acked;              /* bytes the server acknowledged */
   gboolean uploaded;          /* the server has every byte */
   char *reply_url;

@@ -54,6 +54,9 @@ barged_upload_to_data (BargedUpload *self)
   if (self->session_id != NULL)
     g_variant_dict_insert (&dict, "session", "s", self->session_id);
   g_variant_dict_insert (&dict, "expires", "x", self->expires);
+  if (self->host_id != NULL)
+    g_variant_dict_insert (&dict, "host-id", "(stx)", self->host_id, self->host_id_fallback,
+                           self->host_id_last_ack);
   g_variant_dict_insert (&dict, "acked", "t", self->acked);
   g_variant_dict_insert (&dict, "uploaded", "b", self->uploaded);
   if (self->reply_url != NULL)
@@ -95,6 +98,8 @@ barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 o
                                               &self->source.device);
   g_variant_dict_lookup (&dict, "session", "s", &self->session_id);
   g_variant_dict_lookup (&dict, "expires", "x", &self->expires);
+  g_variant_dict_lookup (&dict, "host-id", "(stx)", &self->host_id, &self->host_id_fallback,
+                         &self->host_id_last_ack);
   g_variant_dict_lookup (&dict, "acked", "t", &self->acked);
   g_variant_dict_lookup (&dict, "uploaded", "b", &self->uploaded);
   g_variant_dict_lookup (&dict, "reply-url", "s", &self->reply_url);
@@ -889,6 +894,7 @@ barged_upload_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->job_id);
   g_free (self->session_id);
+  g_free (self->host_id);
   g_free (self->reply_url);
   g_free (self->reply_file_name);
   g_clear_pointer (&self->reply_data, g_bytes_unref);

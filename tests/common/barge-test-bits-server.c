@@ -53,6 +53,8 @@ struct _BargeTestBitsServer
   guint64 drop_at;
   gboolean app_error;
   gboolean drop_put;
+  char *host_id;            /* sent in Create-Session Acks */
+  guint host_id_fallback;
 };
 
 static void
@@ -238,6 +240,9 @@ handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name
       if (canonical != NULL)
         count_locked (self, canonical);
     }
+  if (self->host_id != NULL &&
+      g_strcmp0 (g_uri_get_host (soup_server_message_get_uri (msg)), self->host_id) == 0)
+    count_locked (self, "host-id");
   if (soup_server_message_get_http_version (msg) != SOUP_HTTP_1_1)
     {
       count_locked (self, "http1.0");
@@ -270,6 +275,14 @@ handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name
           soup_message_headers_replace (h, "BITS-Protocol", BITS_PROTOCOL_GUID);
           soup_message_headers_replace (h, "BITS-Session-Id", s->id);
           soup_message_headers_replace (h, "Accept-Encoding", "identity");
+          if (self->host_id != NULL)
+            {
+              g_autofree char *fallback = g_strdup_printf ("%u", self->host_id_fallback);
+
+              soup_message_headers_replace (h, "BITS-Host-Id", self->host_id);
+              if (self->host_id_fallback > 0)
+                soup_message_headers_replace (h, "BITS-Host-Id-Fallback-Timeout", fallback);
+            }
         }
     }
   else if (id == NULL || (s = g_hash_table_lookup (self->sessions, id)) == NULL ||
@@ -455,6 +468,7 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready_cond);
   g_free (self->base_url);
+  g_free (self->host_id);
   g_free (self);
 }
 
@@ -565,4 +579,10 @@ void
 barge_test_bits_server_drop_next_put (BargeTestBitsServer *self)
 {
   SETTER (self->drop_put = TRUE);
+}
+
+void
+barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback)
+{
+  SETTER (g_free (self->host_id); self->host_id = g_strdup (host_id); self->host_id_fallback = fallback);
 }

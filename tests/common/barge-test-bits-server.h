@@ -49,11 +49,16 @@ void barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at);
  * BITS-Error-Code 0x80070005 and BITS-Error-Context 0x7. */
 void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean enabled);
 
+/* Create-Session Acks carry BITS-Host-Id: HOST_ID (and
+ * BITS-Host-Id-Fallback-Timeout: FALLBACK seconds unless 0); packets that
+ * arrive for that host are counted as "host-id". */
+void barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback);
+
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);
 /* How many times WHAT happened: a packet type ("Create-Session",
  * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "PUT", "416", "413",
- * "drop", "reply" (GETs of a reply), "http1.0" (refused packets). */
+ * "host-id", "drop", "reply" (GETs of a reply), "http1.0" (refused packets). */
 guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);
 /* Fragment body bytes received in all, and sessions still open. */
 guint64 barge_test_bits_server_get_bytes_received (BargeTestBitsServer *self);

@@ -430,6 +430,49 @@ test_bits_crash (Fixture *f, gconstpointer data)
   complete_job (again);
 }
 
+static void
+test_bits_host_id (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB + 5;
+  g_autofree char *source = make_source (f, "farm.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "farm.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("farm.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* The farm sends the session to "localhost": a Ping goes there first,
+   * then every later packet. */
+  barge_test_bits_server_set_host_id (f->bits, "localhost", 0);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "farm.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Ping"), ==, 1);
+  /* Ping, three fragments and Close-Session. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "host-id"), ==, 5);
+}
+
+static void
+test_bits_host_id_fallback (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "fallback.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "fallback.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("fallback.bin", 100 * KiB);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* Nothing listens on 127.0.0.9: after the 1 s fallback timeout the
+   * retry goes back to the URL's host, where the session lives on. */
+  barge_test_bits_server_set_host_id (f->bits, "127.0.0.9", 1);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "general-transport", BARGE_TEST_ERROR_PREFIX "ConnectFailure", NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "fallback.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
+}
+
 /* --- upload-reply ------------------------------------------------------------ */
 
 static void
@@ -951,6 +994,8 @@ main (int argc, char **argv)
   ADD ("/upload/bits/local-change", test_bits_local_change);
   ADD ("/upload/bits/cancel", test_bits_cancel);
   ADD ("/upload/bits/crash", test_bits_crash);
+  ADD ("/upload/bits/host-id", test_bits_host_id);
+  ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
   ADD ("/upload/reply/file", test_reply);
   ADD ("/upload/reply/in-memory", test_reply_in_memory);
   ADD ("/upload/reply/too-large", test_reply_too_large);
