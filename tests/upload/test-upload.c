@@ -788,6 +788,32 @@ test_tus_expired (Fixture *f, gconstpointer data)
   g_assert_cmpuint (uploads->len, ==, 2);
 }
 
+static void
+test_tus_local_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 200);
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait w;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus-change.bin", 6 * MiB);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  w.job = job;
+  w.at_least = 1 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  /* Same size, new content: the modification time tells. */
+  {
+    g_autofree guint8 *buf = g_malloc0 (6 * MiB);
+    g_file_set_contents (source, (const char *) buf, 6 * MiB, &error);
+    g_assert_no_error (error);
+  }
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFileChanged", NULL);
+}
+
 static gboolean
 tus_empty (gpointer user_data)
 {
@@ -1005,6 +1031,7 @@ main (int argc, char **argv)
   ADD ("/upload/tus/crash", test_tus_crash);
   ADD ("/upload/tus/expired", test_tus_expired);
   ADD ("/upload/tus/cancel", test_tus_cancel);
+  ADD ("/upload/tus/local-change", test_tus_local_change);
   ADD ("/upload/cli/upload", test_cli_upload);
   ADD ("/upload/cli/reply", test_cli_reply);
 #undef ADD
