@@ -422,30 +422,89 @@ barged_upload_bits_run (BargedUpload *self)
     send_fragment (self);
 }
 
+/* Cancel-Session outlives the job: it is retried a few times while the
+ * daemon runs (BITS keeps trying for up to a day; a restart ends ours). */
+#define CANCEL_ATTEMPTS 4
+#define CANCEL_FIRST_DELAY 5
+
+typedef struct {
+  SoupSession *session;
+  char *url;
+  char *session_id;
+  guint attempt;
+} CancelData;
+
+static void
+cancel_data_free (CancelData *c)
+{
+  g_object_unref (c->session);
+  g_free (c->url);
+  g_free (c->session_id);
+  g_free (c);
+}
+
+static void send_cancel (CancelData *c);
+
+static gboolean
+cancel_retry_cb (gpointer user_data)
+{
+  send_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_cancel_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(SoupMessage) msg = user_data;
+  CancelData *c = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  gboolean retry;
 
   if (body == NULL)
-    g_info ("Cancel-Session failed: %s", error->message);
+    {
+      g_info ("Cancel-Session for %s failed: %s", c->url, error->message);
+      retry = TRUE;
+    }
   else
-    g_debug ("Cancel-Session: HTTP %u", soup_message_get_status (msg));
+    {
+      g_debug ("Cancel-Session for %s: HTTP %u", c->url, soup_message_get_status (msg));
+      /* 5xx is worth another try, except a session the server forgot. */
+      retry = SOUP_STATUS_IS_SERVER_ERROR (soup_message_get_status (msg)) &&
+              bits_error_code (msg) != BG_E_SESSION_NOT_FOUND;
+    }
+  if (retry && ++c->attempt < CANCEL_ATTEMPTS)
+    {
+      g_timeout_add_seconds (CANCEL_FIRST_DELAY << (2 * (c->attempt - 1)), cancel_retry_cb, c);
+      return;
+    }
+  cancel_data_free (c);
+}
+
+static void
+send_cancel (CancelData *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, &error);
+
+  if (msg == NULL)
+    {
+      cancel_data_free (c);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", c->session_id);
+  set_empty_body (msg);
+  soup_session_send_and_read_async (c->session, msg, G_PRIORITY_DEFAULT, NULL, on_cancel_sent, c);
 }
 
 void
 barged_upload_bits_cancel (BargedUpload *self, const char *url)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *target = packet_url_for (self, url);
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, target, &error);
+  CancelData *c = g_new0 (CancelData, 1);
 
-  if (msg == NULL)
-    return;
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", self->session_id);
-  set_empty_body (msg);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_cancel_sent, msg);
+  c->session = g_object_ref (self->session);
+  c->url = packet_url_for (self, url);
+  c->session_id = g_strdup (self->session_id);
+  send_cancel (c);
 }

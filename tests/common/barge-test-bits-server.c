@@ -53,6 +53,7 @@ struct _BargeTestBitsServer
   guint64 drop_at;
   gboolean app_error;
   gboolean drop_put;
+  guint failing_cancels;    /* Cancel-Session answered 503 this many times */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
 };
@@ -295,6 +296,11 @@ handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name
       /* Closing before the last byte discards the upload. */
       g_hash_table_remove (self->sessions, id);
       ack (msg, SOUP_STATUS_OK);
+    }
+  else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0 && self->failing_cancels > 0)
+    {
+      self->failing_cancels--;
+      ack_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "0x80070005", "0x5");
     }
   else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0)
     {
@@ -585,4 +591,10 @@ void
 barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback)
 {
   SETTER (g_free (self->host_id); self->host_id = g_strdup (host_id); self->host_id_fallback = fallback);
+}
+
+void
+barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n)
+{
+  SETTER (self->failing_cancels = n);
 }

@@ -54,6 +54,9 @@ void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean e
  * arrive for that host are counted as "host-id". */
 void barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback);
 
+/* The next N Cancel-Session packets get 503. */
+void barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n);
+
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);
 /* How many times WHAT happened: a packet type ("Create-Session",
