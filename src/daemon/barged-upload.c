@@ -423,7 +423,9 @@ barged_upload_cancel_remote (BargedUpload *self, const char *url)
     return;
   if (self->protocol == BARGED_UPLOAD_PROTOCOL_BITS)
     barged_upload_bits_cancel (self, url);
-  else if (self->protocol == BARGED_UPLOAD_PROTOCOL_TUS)
+  else if (self->protocol == BARGED_UPLOAD_PROTOCOL_TUS && !self->uploaded)
+    /* A finished tus upload is the server's file now, as a BITS upload is
+     * once its last fragment was acknowledged: only unfinished ones go. */
     barged_upload_tus_cancel (self);
 }
 

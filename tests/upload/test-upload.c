@@ -235,6 +235,10 @@ test_create_rules (Fixture *f, gconstpointer data)
   barge_dbus_job_call_get_reply_progress_sync (download, &progress, NULL, &error);
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
   g_clear_error (&error);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = get_reply_data (f, download, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  g_clear_error (&error);
 
   /* ReplyFileName belongs to upload-reply jobs. */
   g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
@@ -728,7 +732,17 @@ test_tus_basic (Fixture *f, gconstpointer data)
   get_progress (job, &total, &done);
   g_assert_cmpuint (done, ==, size);
   assert_tus_file (tus, "tus.bin", size, 1);
-  complete_job (job);
+  /* Cancelling a transferred upload leaves the server's file alone. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    barge_dbus_job_call_cancel_sync (job, NULL, &error);
+    g_assert_no_error (error);
+    barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                        SHORT_TIMEOUT_MS);
+    barge_test_run_for (300);
+  }
+  assert_tus_file (tus, "tus.bin", size, 1);
 }
 
 static void
