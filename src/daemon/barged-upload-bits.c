@@ -19,6 +19,9 @@
 #define BG_E_SESSION_NOT_FOUND 0x8020001FU
 /* A lost session is recreated this often in a row before we give up. */
 #define MAX_SESSION_RESTARTS 3
+/* Acks in a row that do not move the offset forward (a resync moves it
+ * once; more means a confused server). */
+#define MAX_STALLED_ACKS 3
 
 static void create_session (BargedUpload *self);
 static void ping (BargedUpload *self);
@@ -280,6 +283,15 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
       barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                              "a Fragment Ack with BITS-Received-Content-Range: %s (file size %"
                                              G_GUINT64_FORMAT ")", received != NULL ? received : "(none)", size));
+      return;
+    }
+  /* An Ack that never lets us past where we were would loop for ever. */
+  self->stalled_acks = next > self->acked ? 0 : self->stalled_acks + 1;
+  if (self->stalled_acks > MAX_STALLED_ACKS)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "the server keeps acknowledging %" G_GUINT64_FORMAT
+                                             " bytes without taking more", next));
       return;
     }
   barged_upload_connected (self);

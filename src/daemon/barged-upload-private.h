@@ -43,6 +43,7 @@ struct _BargedUpload
   int fd;
   guint64 fragment_size;
   guint session_restarts;
+  guint stalled_acks;
   gint64 retry_after;
 };
 

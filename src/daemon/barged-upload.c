@@ -389,6 +389,7 @@ barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *can
   self->file = g_object_ref (file);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   self->retry_after = -1;
+  self->stalled_acks = 0;
   if (self->fragment_size == 0)
     self->fragment_size = BARGED_UPLOAD_FRAGMENT_SIZE;
   barged_file_access_open_source_async (self->owner, barged_file_get_destination (file), self->cancellable,

@@ -53,7 +53,8 @@ struct _BargeTestBitsServer
   guint64 drop_at;
   gboolean app_error;
   gboolean drop_put;
-  guint failing_cancels;    /* Cancel-Session answered 503 this many times */
+  guint failing_cancels;
+  gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */    /* Cancel-Session answered 503 this many times */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
 };
@@ -164,6 +165,12 @@ handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Sessi
     }
   s->total = total;
   self->bytes_received += len;
+  if (self->stuck)
+    {
+      ack (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE);
+      set_received (msg, 0);
+      return FALSE;
+    }
   have = s->data->len;
   if (first > have)
     {
@@ -597,4 +604,10 @@ void
 barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n)
 {
   SETTER (self->failing_cancels = n);
+}
+
+void
+barge_test_bits_server_set_stuck (BargeTestBitsServer *self, gboolean stuck)
+{
+  SETTER (self->stuck = stuck);
 }

@@ -54,6 +54,8 @@ void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean e
  * arrive for that host are counted as "host-id". */
 void barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback);
 
+/* A confused server: every fragment gets 416 saying it holds 0 bytes. */
+void barge_test_bits_server_set_stuck (BargeTestBitsServer *self, gboolean stuck);
 /* The next N Cancel-Session packets get 503. */
 void barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n);
 

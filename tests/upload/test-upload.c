@@ -332,6 +332,21 @@ test_bits_dropped (Fixture *f, gconstpointer data)
 }
 
 static void
+test_bits_stuck (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "stuck.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "stuck.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* Acks that never move forward end the run instead of looping. */
+  barge_test_bits_server_set_stuck (f->bits, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "keeps acknowledging");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 5);
+}
+
+static void
 test_bits_app_error (Fixture *f, gconstpointer data)
 {
   g_autofree char *source = make_source (f, "app.bin", 100 * KiB);
@@ -1033,6 +1048,7 @@ main (int argc, char **argv)
   ADD ("/upload/bits/resync", test_bits_resync);
   ADD ("/upload/bits/dropped", test_bits_dropped);
   ADD ("/upload/bits/app-error", test_bits_app_error);
+  ADD ("/upload/bits/stuck", test_bits_stuck);
   ADD ("/upload/bits/local-change", test_bits_local_change);
   ADD ("/upload/bits/cancel", test_bits_cancel);
   ADD ("/upload/bits/crash", test_bits_crash);
