@@ -145,7 +145,15 @@ on_patched (BargedUpload *self, SoupMessage *msg)
 
   if (status == SOUP_STATUS_CONFLICT)
     {
-      /* Our offset is not the server's: ask again (nothing was written). */
+      /* Our offset is not the server's: ask again (nothing was written),
+       * but not for ever. */
+      if (++self->stalled_acks > MAX_RESTARTS)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                                 "the server keeps refusing Upload-Offset %" G_GUINT64_FORMAT,
+                                                 self->acked));
+          return;
+        }
       ask_offset (self);
       return;
     }
@@ -166,6 +174,8 @@ on_patched (BargedUpload *self, SoupMessage *msg)
       return;
     }
   note_expiry (self, msg);
+  if (offset > self->acked)
+    self->stalled_acks = 0;
   barged_upload_connected (self);
   barged_upload_set_acked (self, offset);
   continue_or_finish (self);
