@@ -413,7 +413,7 @@ test_bits_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
                                                        SHORT_TIMEOUT_MS), ==, "cancelled");
   barge_test_bits_server_set_fragment_delay (f->bits, 0);
-  barge_test_assert_wait (cancel_seen, f->bits, SHORT_TIMEOUT_MS, "Cancel-Session, twice");
+  barge_test_assert_wait (cancel_seen, f->bits, TRANSFER_TIMEOUT_MS, "Cancel-Session, twice");
   g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
   g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
 }
