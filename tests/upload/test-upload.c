@@ -1049,6 +1049,28 @@ test_cli_reply (Fixture *f, gconstpointer data)
   check_reply ((const guint8 *) contents, len, "reply-cli-reply.bin", reply_size);
 }
 
+static void
+test_reply_missing_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "nofolder.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "nofolder.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "no-such-folder", "answer.dat", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The folder is looked at, as the owner, when the reply starts. */
+  barge_test_bits_server_set_reply (f->bits, TRUE, 100);
+  job = start_upload (f, "upload-reply", "bits", url, source, FALSE);
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "ReplyFileName", g_variant_new_string (reply_file));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFile", "no-such-folder");
+  /* The upload itself is done and stays done. */
+  g_assert_nonnull (barge_test_bits_server_get_sha256 (f->bits, "nofolder.bin"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1069,6 +1091,7 @@ main (int argc, char **argv)
   ADD ("/upload/reply/file", test_reply);
   ADD ("/upload/reply/in-memory", test_reply_in_memory);
   ADD ("/upload/reply/too-large", test_reply_too_large);
+  ADD ("/upload/reply/missing-folder", test_reply_missing_folder);
   ADD ("/upload/put/nginx", test_put_nginx);
   ADD ("/upload/put/restart", test_put_restart);
   ADD ("/upload/tus/basic", test_tus_basic);
