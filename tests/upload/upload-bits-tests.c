@@ -182,12 +182,22 @@ test_bits_stuck (Fixture *f, gconstpointer data)
   g_autofree char *url = barge_test_bits_server_get_url (f->bits, "stuck.bin");
   g_autoptr(BargeDBusJob) job = NULL;
 
+  g_autoptr(GError) error = NULL;
+
   /* Acks that never move forward end the run instead of looping. */
   barge_test_bits_server_set_stuck (f->bits, TRUE);
-  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, FALSE);
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "NoProgressTimeout", g_variant_new_uint32 (2));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
   barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
   assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "keeps acknowledging");
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 5);
+  /* A retry that starts over without getting further is no progress: the
+   * no-progress timeout (2 s) ends the job at the next failure. */
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "general-queue-manager", BARGE_TEST_ERROR_PREFIX "NoProgress", "keeps acknowledging");
 }
 
 static void
@@ -388,6 +398,10 @@ test_reply (Fixture *f, gconstpointer data)
   reply = get_reply_data (f, job, &error);
   g_assert_no_error (error);
   check_reply (g_variant_get_data (reply), g_variant_get_size (reply), "reply-reply.bin", reply_size);
+  /* The property says the same (it came with the state change). */
+  g_variant_get (barge_dbus_job_get_reply_progress (job), "(tt)", &total, &done);
+  g_assert_cmpuint (total, ==, reply_size);
+  g_assert_cmpuint (done, ==, reply_size);
 
   /* Writable only before the reply starts; visible at Complete(). */
   g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
