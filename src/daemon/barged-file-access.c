@@ -325,3 +325,117 @@ barged_file_access_finish_files_finish (GAsyncResult *res, GError **error)
   finish_result_free (r);
   return renamed;
 }
+
+static void identity_from_stat (const struct stat *st, BargedSourceIdentity *identity);
+
+typedef struct {
+  int fd;
+  BargedSourceIdentity identity;
+} SourceResult;
+
+static void
+source_result_free (SourceResult *r)
+{
+  if (r->fd >= 0)
+    close (r->fd);
+  g_free (r);
+}
+
+static void
+open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  AccessData *data = task_data;
+  GError *error = NULL;
+  Identity id;
+  SourceResult *r;
+  struct stat st;
+  int fd, errsv = 0;
+
+  if (!identity_enter (&id, data->owner, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fd = open (data->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    errsv = errno;
+  identity_leave (&id);
+
+  if (fd < 0)
+    {
+      g_task_return_new_error (task, BARGE_ERROR,
+                               errsv == ENOENT || errsv == EACCES || errsv == ELOOP || errsv == ENOTDIR
+                                 ? BARGE_ERROR_INVALID_ARGUMENT : BARGE_ERROR_LOCAL_FILE,
+                               "cannot read %s: %s", data->path, g_strerror (errsv));
+      return;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                               "%s is not a regular file", data->path);
+      return;
+    }
+  r = g_new0 (SourceResult, 1);
+  r->fd = fd;
+  identity_from_stat (&st, &r->identity);
+  g_task_return_pointer (task, r, (GDestroyNotify) source_result_free);
+}
+
+static void
+identity_from_stat (const struct stat *st, BargedSourceIdentity *identity)
+{
+  identity->size = (guint64) st->st_size;
+  identity->mtime_ns = (gint64) st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  identity->inode = (guint64) st->st_ino;
+  identity->device = (guint64) st->st_dev;
+}
+
+gboolean
+barged_file_access_stat_source (guint32 owner, const char *path, BargedSourceIdentity *identity,
+                                GError **error)
+{
+  Identity id;
+  struct stat st;
+  int rc, errsv;
+
+  if (!identity_enter (&id, owner, error))
+    return FALSE;
+  rc = lstat (path, &st);
+  errsv = errno;
+  identity_leave (&id);
+  if (rc != 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE_CHANGED,
+                   "%s is gone: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  identity_from_stat (&st, identity);
+  return TRUE;
+}
+
+void
+barged_file_access_open_source_async (guint32 owner, const char *path, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
+                                           barged_file_access_open_source_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, open_source_thread);
+}
+
+int
+barged_file_access_open_source_finish (GAsyncResult *res, BargedSourceIdentity *identity, GError **error)
+{
+  SourceResult *r = g_task_propagate_pointer (G_TASK (res), error);
+  int fd;
+
+  if (r == NULL)
+    return -1;
+  fd = r->fd;
+  if (identity != NULL)
+    *identity = r->identity;
+  r->fd = -1;
+  source_result_free (r);
+  return fd;
+}

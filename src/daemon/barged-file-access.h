@@ -44,4 +44,31 @@ void barged_file_access_finish_files_async (guint32 owner,
                                             gpointer user_data);
 GArray *barged_file_access_finish_files_finish (GAsyncResult *res, GError **error);
 
+/* What identifies the content of an upload's source: if any of it differs
+ * later, the file changed under the upload. */
+typedef struct {
+  guint64 size;
+  gint64 mtime_ns;
+  guint64 inode;
+  guint64 device;
+} BargedSourceIdentity;
+
+/* Opens an upload's source read-only as the owner, without following a
+ * symbolic link at the last component; it must be a regular file. Returns
+ * the fd and its identity. */
+void barged_file_access_open_source_async (guint32 owner,
+                                           const char *path,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+/* Blocking, for worker threads only: the identity of @path now, looked up
+ * as the owner. */
+gboolean barged_file_access_stat_source (guint32 owner,
+                                         const char *path,
+                                         BargedSourceIdentity *identity,
+                                         GError **error);
+int barged_file_access_open_source_finish (GAsyncResult *res,
+                                           BargedSourceIdentity *identity,
+                                           GError **error);
+
 G_END_DECLS

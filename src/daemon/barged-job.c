@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "barged-config.h"
 #include "barged-errors.h"
@@ -14,6 +15,7 @@
 #include "barged-network.h"
 #include "barged-state.h"
 #include "barged-transfer.h"
+#include "barged-upload.h"
 
 struct _BargedJob
 {
@@ -46,6 +48,7 @@ struct _BargedJob
   GPtrArray *file_objects;    /* BargeDBusObjectSkeleton, parallel to files */
 
   BargedTransfer *transfer;   /* the file in flight, until its run ends */
+  BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */
   GCancellable *cancellable;
   GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
   gboolean start_pending;     /* started while the last run was still winding down */
@@ -163,6 +166,15 @@ job_to_record (BargedJob *self)
   return r;
 }
 
+static void
+save_upload (BargedJob *self)
+{
+  g_autofree char *data = self->upload != NULL ? barged_upload_to_data (self->upload) : NULL;
+
+  if (data != NULL)
+    barged_store_put_data (self->ctx.store, self->id, "upload", data, NULL, NULL);
+}
+
 void
 barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -171,6 +183,7 @@ barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_da
   for (guint i = 0; i < self->files->len; i++)
     g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
   barged_store_put_job (self->ctx.store, job_to_record (self), files, callback, user_data);
+  save_upload (self);
 }
 
 gboolean
@@ -218,6 +231,8 @@ publish_now (BargedJob *self)
   for (guint i = 0; i < self->files->len; i++)
     barged_file_publish (g_ptr_array_index (self->files, i));
   barge_dbus_job_set_progress (BARGE_DBUS_JOB (self), compute_progress (self));
+  if (self->upload != NULL)
+    barge_dbus_job_set_reply_progress (BARGE_DBUS_JOB (self), barged_upload_get_reply_progress (self->upload));
 }
 
 static gboolean
@@ -629,19 +644,46 @@ current_file_index (BargedJob *self)
   return -1;
 }
 
+static void run_ended (BargedJob *self, gboolean ok, GError *error, gint64 retry_after);
+
 static void
 on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(BargedJob) self = user_data;
   g_autoptr(BargedTransfer) transfer = BARGED_TRANSFER (source);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   gint64 retry_after = -1;
-  gint idx = current_file_index (self);
   gboolean ok = barged_transfer_run_finish (transfer, res, &retry_after, &error);
-  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
 
   g_signal_handlers_disconnect_by_data (transfer, self);
   g_clear_object (&self->transfer);
+  run_ended (self, ok, error, retry_after);
+}
+
+static void
+on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  GError *error = NULL;
+  gint64 retry_after = -1;
+  gboolean ok = barged_upload_run_finish (self->upload, res, &retry_after, &error);
+
+  run_ended (self, ok, error, retry_after);
+}
+
+static gboolean
+run_in_flight (BargedJob *self)
+{
+  return self->transfer != NULL || (self->upload != NULL && barged_upload_is_running (self->upload));
+}
+
+static void
+run_ended (BargedJob *self, gboolean ok, GError *error_in, gint64 retry_after)
+{
+  g_autoptr(GError) error = error_in;
+  gint idx = current_file_index (self);
+  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
+
   g_clear_object (&self->cancellable);
 
   if (self->removed)
@@ -687,7 +729,7 @@ run_next_file (BargedJob *self)
 
   if (self->state != BARGE_JOB_STATE_CONNECTING && self->state != BARGE_JOB_STATE_TRANSFERRING)
     return;
-  if (self->transfer != NULL)
+  if (run_in_flight (self))
     {
       /* The previous run still syncs its file; start when it ends. */
       self->start_pending = TRUE;
@@ -702,7 +744,19 @@ run_next_file (BargedJob *self)
       return;
     }
 
+  if (self->type != BARGE_JOB_TYPE_DOWNLOAD && self->upload == NULL)
+    {
+      /* Lost between the job's row and its upload state: never guess. */
+      fail_job (self, g_error_new (BARGE_ERROR, BARGE_ERROR_FAILED, "the job's upload state was lost"), idx, -1);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
+  if (self->upload != NULL)
+    {
+      barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
+                               on_upload_done, g_object_ref (self));
+      return;
+    }
   self->transfer = barged_transfer_new (self->ctx.session, g_ptr_array_index (self->files, idx), self->owner);
   barged_transfer_set_credentials (self->transfer, self->ctx.credentials, self->id);
   g_signal_connect (self->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
@@ -952,6 +1006,7 @@ typedef struct {
   GStrv urls;
   GStrv paths;
   guint checked;
+  guint64 source_size;        /* an upload's, as AddFile saw it */
 } AddFilesData;
 
 static void
@@ -978,6 +1033,26 @@ on_files_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 static void check_next_target (AddFilesData *data);
 
 static void
+on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  AddFilesData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedSourceIdentity identity;
+  int fd = barged_file_access_open_source_finish (res, &identity, &error);
+
+  if (fd < 0)
+    {
+      g_dbus_method_invocation_return_gerror (data->invocation, error);
+      add_files_data_free (data);
+      return;
+    }
+  close (fd);
+  data->source_size = identity.size;
+  data->checked++;
+  check_next_target (data);
+}
+
+static void
 on_target_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   AddFilesData *data = user_data;
@@ -1001,6 +1076,13 @@ check_next_target (AddFilesData *data)
   BargedJob *self = data->self;
   guint n = g_strv_length (data->urls);
 
+  if (data->checked < n && self->upload != NULL)
+    {
+      /* An upload's local file is its source: the owner must be able to read it. */
+      barged_file_access_open_source_async (self->owner, data->paths[data->checked], NULL,
+                                            on_source_checked, data);
+      return;
+    }
   if (data->checked < n)
     {
       barged_file_access_check_target_async (self->owner, data->paths[data->checked], NULL,
@@ -1011,16 +1093,22 @@ check_next_target (AddFilesData *data)
   if (barge_job_state_is_final (self->state) || self->removed)
     g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
                                            "the job is %s", barge_job_state_to_string (self->state));
-  else if (self->files->len + n > barged_config_get ()->max_files_per_job)
+  else if (self->files->len + n > (self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job))
     g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                           "a job holds at most %u files", barged_config_get ()->max_files_per_job);
+                                           "a job holds at most %u files",
+                                           self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job);
   else
     {
       for (guint i = 0; i < n; i++)
         {
-          g_autofree char *tmp = barged_file_temporary_path_for (data->paths[i], self->id);
+          /* An upload writes nothing next to its source. */
+          g_autofree char *tmp = self->upload != NULL ? g_strdup ("")
+                                                      : barged_file_temporary_path_for (data->paths[i], self->id);
           BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
 
+          /* BITS knows an upload's total from the start. */
+          if (self->upload != NULL)
+            barged_file_set_total (file, data->source_size);
           g_ptr_array_add (self->files, file);
           export_file (self, file);
         }
@@ -1040,10 +1128,10 @@ add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, 
 
   if (!check_call (self, BARGED_CALL_ADD_FILES, invocation, NULL))
     return;
-  if (self->type != BARGE_JOB_TYPE_DOWNLOAD)
+  if (self->upload != NULL && self->files->len + urls->len > 1)
     {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                                             "only download jobs are supported");
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
+                                             "an upload job holds exactly one file");
       return;
     }
   if (urls->len == 0)
@@ -1164,6 +1252,12 @@ temporaries_to_delete (BargedJob *self, gboolean only_unfinished)
         continue;
       g_strv_builder_add (builder, barged_file_get_temporary (file));
     }
+  if (self->upload != NULL && (!only_unfinished || !barged_upload_get_reply_started (self->upload)))
+    {
+      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
+      if (reply != NULL)
+        g_strv_builder_add (builder, reply);
+    }
   return g_strv_builder_end (builder);
 }
 
@@ -1212,6 +1306,8 @@ barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation)
       return;
     }
   stop_transfer (self);
+  if (self->upload != NULL && self->files->len > 0)
+    barged_upload_cancel_remote (self->upload, barged_file_get_url (g_ptr_array_index (self->files, 0)));
   deletions = temporaries_to_delete (self, FALSE);
   data = g_new0 (CancelData, 1);
   data->self = g_object_ref (self);
@@ -1279,6 +1375,22 @@ handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 
   if (!check_call (self, BARGED_CALL_COMPLETE, invocation, NULL))
     return TRUE;
+  if (self->upload != NULL && self->state != BARGE_JOB_STATE_TRANSFERRED)
+    {
+      /* BITS: the server holds an upload only once it is transferred. */
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                                             "an upload job can be completed once it is transferred");
+      return TRUE;
+    }
+  if (self->upload != NULL)
+    {
+      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
+      if (reply != NULL)
+        {
+          g_strv_builder_add (renames, reply);
+          g_strv_builder_add (renames, barged_upload_get_reply_file_name (self->upload));
+        }
+    }
   if (barged_job_is_running (self))
     {
       stop_transfer (self);
@@ -1288,7 +1400,7 @@ handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
 
-      if (barged_file_get_transferred (file) && !barged_file_get_completed (file))
+      if (self->upload == NULL && barged_file_get_transferred (file) && !barged_file_get_completed (file))
         {
           g_strv_builder_add (renames, barged_file_get_temporary (file));
           g_strv_builder_add (renames, barged_file_get_destination (file));
@@ -1321,13 +1433,24 @@ return_reply_not_supported (BargedJob *self, GDBusMethodInvocation *invocation)
 static gboolean
 handle_get_reply_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 {
-  return return_reply_not_supported (BARGED_JOB (iface), invocation);
+  BargedJob *self = BARGED_JOB (iface);
+
+  if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
+    return return_reply_not_supported (self, invocation);
+  barge_dbus_job_complete_get_reply_progress (iface, invocation,
+                                              barged_upload_get_reply_progress (self->upload));
+  return TRUE;
 }
 
 static gboolean
 handle_get_reply_data (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 {
-  return return_reply_not_supported (BARGED_JOB (iface), invocation);
+  BargedJob *self = BARGED_JOB (iface);
+
+  if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
+    return return_reply_not_supported (self, invocation);
+  barged_upload_return_reply_data (self->upload, invocation);
+  return TRUE;
 }
 
 /* --- property writes ---------------------------------------------------- */
@@ -1390,6 +1513,15 @@ validate_property (BargedJob *self, const char *name, GVariant *value, GError **
                        g_variant_get_string (value, NULL));
           return FALSE;
         }
+    }
+  else if (g_str_equal (name, "ReplyFileName"))
+    {
+      if (self->upload == NULL || self->type != BARGE_JOB_TYPE_UPLOAD_REPLY)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply");
+          return FALSE;
+        }
+      return barged_upload_set_reply_file_name (self->upload, g_variant_get_string (value, NULL), error);
     }
   else if (g_str_equal (name, "MinimumRetryDelay"))
     {
@@ -1568,7 +1700,7 @@ gboolean
 barged_job_is_active (BargedJob *self)
 {
   return barged_job_is_running (self) || self->state == BARGE_JOB_STATE_QUEUED ||
-         self->state == BARGE_JOB_STATE_TRANSIENT_ERROR || self->transfer != NULL;
+         self->state == BARGE_JOB_STATE_TRANSIENT_ERROR || run_in_flight (self);
 }
 
 static const char *const default_notify_flags[] = { "transferred", "error", NULL };
@@ -1654,6 +1786,54 @@ restore_notify_settings (BargedJob *self, const BargedJobRecord *r)
     barge_dbus_job_set_notify_command_line (iface, cmdline);
 }
 
+/* One write per acknowledgement: the file's numbers come back from the
+ * upload state (barged_upload_restore_file()). */
+static void
+on_upload_checkpoint (BargedUpload *upload, BargedJob *self)
+{
+  save_upload (self);
+}
+
+static void
+on_upload_changed (BargedUpload *upload, BargedJob *self)
+{
+  progress_changed (self);
+}
+
+/* Coalesced with Progress: published by publish_now(). */
+static void
+on_reply_progress (BargedUpload *upload, BargedJob *self)
+{
+  progress_changed (self);
+}
+
+/* The upload side of the job; its own file (barged-upload.c) does the work. */
+static void
+attach_upload (BargedJob *self, BargedUpload *upload)
+{
+  BargeDBusJob *iface = BARGE_DBUS_JOB (self);
+
+  self->upload = upload;
+  if (self->ctx.credentials != NULL)
+    barged_upload_set_umask (upload, barged_credentials_get_umask (self->ctx.credentials, self->id));
+  g_signal_connect (upload, "connected", G_CALLBACK (on_transfer_connected), self);
+  g_signal_connect (upload, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (upload, "changed", G_CALLBACK (on_upload_changed), self);
+  g_signal_connect (upload, "checkpoint", G_CALLBACK (on_upload_checkpoint), self);
+  g_signal_connect (upload, "reply-progress", G_CALLBACK (on_reply_progress), self);
+  barge_dbus_job_set_upload_protocol (iface, barged_upload_protocol_to_string (barged_upload_get_protocol (upload)));
+  barge_dbus_job_set_reply_file_name (iface, barged_upload_get_reply_file_name (upload));
+  barge_dbus_job_set_reply_progress (iface, barged_upload_get_reply_progress (upload));
+}
+
+void
+barged_job_set_upload_protocol (BargedJob *self, BargedUploadProtocol protocol)
+{
+  g_return_if_fail (self->type != BARGE_JOB_TYPE_DOWNLOAD && self->upload == NULL);
+  attach_upload (self, barged_upload_new (self->ctx.session, self->id, self->owner, protocol,
+                                          self->type == BARGE_JOB_TYPE_UPLOAD_REPLY));
+}
+
 BargedJob *
 barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *r, GPtrArray *files)
 {
@@ -1693,6 +1873,17 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
       self->error_file = r->error_file;
     }
 
+  if (type != BARGE_JOB_TYPE_DOWNLOAD)
+    {
+      g_autofree char *data = barged_store_load_data (ctx->store, r->id, "upload");
+      BargedUpload *upload = barged_upload_new_from_data (ctx->session, r->id, r->owner,
+                                                          type == BARGE_JOB_TYPE_UPLOAD_REPLY, data);
+      if (upload != NULL)
+        attach_upload (self, upload);
+      else
+        g_warning ("job %s: its upload state is missing or damaged", r->id);
+    }
+
   for (guint i = 0; i < files->len; i++)
     {
       BargedFile *file = barged_file_new_from_record (g_ptr_array_index (files, i));
@@ -1700,6 +1891,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
       export_file (self, file);
     }
   update_files_property (self);
+  if (self->upload != NULL && self->files->len > 0)
+    barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
 
   /* A job that was moving bytes when the daemon stopped goes back to the
    * queue; its files resume from their durable offsets. One waiting out a
@@ -1749,6 +1942,9 @@ barged_job_finalize (GObject *object)
   BargedJob *self = BARGED_JOB (object);
 
   g_clear_object (&self->transfer);
+  if (self->upload != NULL)
+    g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_clear_object (&self->upload);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->probe_cancellable);
   g_clear_object (&self->object);

@@ -8,6 +8,7 @@
 #include "barged-authority.h"
 #include "barged-credentials.h"
 #include "barged-store.h"
+#include "barged-upload.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,9 @@ BargedJob *barged_job_new (const BargedJobContext *ctx,
 BargedJob *barged_job_new_from_record (const BargedJobContext *ctx,
                                        const BargedJobRecord *record,
                                        GPtrArray *files);
+
+/* For "upload" and "upload-reply" jobs, right after barged_job_new(). */
+void barged_job_set_upload_protocol (BargedJob *self, BargedUploadProtocol protocol);
 
 /* Validates a job id given by a client: a UUID with or without dashes.
  * Returns the canonical form (with dashes, lower case) or NULL. */

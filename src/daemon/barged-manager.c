@@ -176,17 +176,13 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
   const char *key;
   GVariant *value;
   CreateData *data;
+  BargedUploadProtocol upload_protocol = BARGED_UPLOAD_PROTOCOL_BITS;
+  gboolean have_protocol = FALSE;
 
   if (!barge_job_type_from_string (type_str, &type))
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                                              "unknown job type \"%s\"", type_str);
-      return TRUE;
-    }
-  if (type != BARGE_JOB_TYPE_DOWNLOAD)
-    {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                                             "%s jobs are not supported yet", type_str);
       return TRUE;
     }
   if (!check_text ("the display name", display_name, BARGED_MAX_DISPLAY_NAME, &error))
@@ -217,6 +213,16 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
             g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown priority \"%s\"",
                          g_variant_get_string (value, NULL));
         }
+      else if (g_str_equal (key, "upload-protocol") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          have_protocol = TRUE;
+          if (type == BARGE_JOB_TYPE_DOWNLOAD)
+            g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                         "a download job takes no upload-protocol");
+          else if (!barged_upload_protocol_from_string (g_variant_get_string (value, NULL), &upload_protocol))
+            g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                         "unknown upload protocol \"%s\" (bits, tus or put)", g_variant_get_string (value, NULL));
+        }
       else
         g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                      "unknown option \"%s\" of type %s", key, g_variant_get_type_string (value));
@@ -230,6 +236,14 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
       return TRUE;
     }
 
+  /* Never guessed from the server: an upload names its protocol. */
+  if (type != BARGE_JOB_TYPE_DOWNLOAD && !have_protocol)
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                             "%s jobs need the option upload-protocol (bits, tus or put)",
+                                             type_str);
+      return TRUE;
+    }
   if (g_hash_table_size (self->jobs) >= barged_config_get ()->max_jobs)
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS,
@@ -252,6 +266,8 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
   barged_credentials_set_umask (self->ctx.credentials, barged_job_get_job_id (data->job),
                                 barged_authority_get_invocation_umask (invocation));
   barge_dbus_job_set_cost_policy (BARGE_DBUS_JOB (data->job), cost_policy);
+  if (type != BARGE_JOB_TYPE_DOWNLOAD)
+    barged_job_set_upload_protocol (data->job, upload_protocol);
   barged_job_save (data->job, on_created_job_saved, data);
   return TRUE;
 }

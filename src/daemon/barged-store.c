@@ -31,6 +31,7 @@ typedef enum {
   STORE_OP_PUT_JOB,
   STORE_OP_PUT_FILE,
   STORE_OP_DELETE_JOB,
+  STORE_OP_PUT_DATA,
 } StoreOpKind;
 
 typedef struct {
@@ -38,7 +39,9 @@ typedef struct {
   BargedJobRecord *job;
   GPtrArray *files;          /* BargedFileRecord*, for PUT_JOB */
   BargedFileRecord *file;    /* for PUT_FILE */
-  char *job_id;              /* for DELETE_JOB */
+  char *job_id;              /* for DELETE_JOB and PUT_DATA */
+  char *key;                 /* for PUT_DATA */
+  char *value;               /* for PUT_DATA; NULL deletes the key */
   GTask *task;               /* NULL when nobody waits */
 } StoreOp;
 
@@ -58,6 +61,11 @@ static const char schema[] =
   " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
   " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
   " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));"
+  /* Per-job state of features added later (e.g. an upload's session), one
+   * text value per key: older databases simply gain the empty table. */
+  "CREATE TABLE IF NOT EXISTS job_data ("
+  " job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+  " PRIMARY KEY (job_id, key));"
   "PRAGMA user_version = 1;";
 
 /* Migration 1 -> 2: the lifecycle settings of issue 3 live in a table of
@@ -121,6 +129,8 @@ store_op_free (StoreOp *op)
   g_clear_pointer (&op->files, g_ptr_array_unref);
   barged_file_record_free (op->file);
   g_free (op->job_id);
+  g_free (op->key);
+  g_free (op->value);
   g_clear_object (&op->task);
   g_free (op);
 }
@@ -318,6 +328,7 @@ delete_job_locked (sqlite3 *db, const char *job_id, GError **error)
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
   const char *sqls[] = { "DELETE FROM files WHERE job_id = ?", "DELETE FROM job_lifecycle WHERE job_id = ?",
+                         "DELETE FROM job_data WHERE job_id = ?",
                          "DELETE FROM jobs WHERE id = ?" };
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (sqls); i++)
@@ -328,6 +339,28 @@ delete_job_locked (sqlite3 *db, const char *job_id, GError **error)
       ok = sqlite3_step (stmt) == SQLITE_DONE;
       sqlite3_finalize (stmt);
     }
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static char *column_dup (sqlite3_stmt *stmt, int col);
+
+static gboolean
+put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, value != NULL
+                          ? "INSERT OR REPLACE INTO job_data (job_id, key, value) VALUES (?,?,?)"
+                          : "DELETE FROM job_data WHERE job_id = ? AND key = ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 3, value, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
   return ok ? TRUE : set_sqlite_error (db, error);
 }
 
@@ -351,6 +384,9 @@ store_worker (gpointer data, gpointer user_data)
           break;
         case STORE_OP_DELETE_JOB:
           ok = delete_job_locked (self->db, op->job_id, &error);
+          break;
+        case STORE_OP_PUT_DATA:
+          ok = put_data_locked (self->db, op->job_id, op->key, op->value, &error);
           break;
         default:
           g_assert_not_reached ();
@@ -421,6 +457,36 @@ barged_store_delete_job (BargedStore *self, const char *job_id,
   op->kind = STORE_OP_DELETE_JOB;
   op->job_id = g_strdup (job_id);
   store_push (self, op, callback, user_data);
+}
+
+void
+barged_store_put_data (BargedStore *self, const char *job_id, const char *key, const char *value,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_PUT_DATA;
+  op->job_id = g_strdup (job_id);
+  op->key = g_strdup (key);
+  op->value = g_strdup (value);
+  store_push (self, op, callback, user_data);
+}
+
+char *
+barged_store_load_data (BargedStore *self, const char *job_id, const char *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM job_data WHERE job_id = ? AND key = ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
 }
 
 gboolean

@@ -89,6 +89,16 @@ void barged_store_delete_job (BargedStore *self,
                               const char *job_id,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
+/* A text value kept for a job under @key (NULL @value removes it); deleted
+ * with the job. For state of features that do not warrant columns. */
+void barged_store_put_data (BargedStore *self,
+                            const char *job_id,
+                            const char *key,
+                            const char *value,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data);
+/* Start-up only, like barged_store_load(): the value or NULL. */
+char *barged_store_load_data (BargedStore *self, const char *job_id, const char *key);
 gboolean barged_store_write_finish (BargedStore *self,
                                     GAsyncResult *res,
                                     GError **error);

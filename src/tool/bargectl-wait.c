@@ -390,6 +390,19 @@ waiter_handle_state (Waiter *waiter)
     {
     case BARGE_JOB_STATE_TRANSFERRED:
       waiter_draw (waiter);
+      if (waiter->options->transferred != NULL)
+        {
+          int status;
+
+          waiter_end_bar (waiter);
+          status = waiter->options->transferred (waiter->job, waiter->options->transferred_data);
+          if (status != BARGECTL_EXIT_OK)
+            {
+              bargectl_print_job_hints (waiter->job);
+              waiter_finish (waiter, status);
+              return;
+            }
+        }
       if (!waiter->options->complete)
         {
           waiter_finish (waiter, BARGECTL_EXIT_OK);

@@ -33,6 +33,10 @@ struct _BargectlWaitOptions {
   gint64 no_progress_timeout; /* < 0: the daemon's default */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
+  /* Called once the job is transferred, before Complete(): a status other
+   * than BARGECTL_EXIT_OK ends the wait with it and leaves the job. */
+  int (*transferred) (BargeJob *job, gpointer user_data);
+  gpointer transferred_data;
 };
 
 /* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay and

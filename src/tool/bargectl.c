@@ -31,7 +31,8 @@ static const BargectlCommand commands[] = {
   { "monitor", "", N_("Watch your jobs live"), bargectl_cmd_monitor },
   { "download", N_("URL… DEST"), N_("Download files and wait until they are there"),
     bargectl_cmd_download },
-  /* `upload` (issue 6) goes here. */
+  { "upload", N_("FILE URL"), N_("Upload a file and wait until the server has it"), bargectl_cmd_upload },
+  { "reply", N_("JOB"), N_("Show, save or print the reply of an upload-reply job"), bargectl_cmd_reply },
   { "wait", N_("JOB"), N_("Wait for a job, with a progress bar, and complete it"), bargectl_cmd_wait },
   { "describe-error", N_("NAME…"), N_("Explain an error name in your language"),
     bargectl_cmd_describe_error },

@@ -56,5 +56,7 @@ int bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_reply (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeTestBitsServer"
+
+#include "config.h"
+
+#include <string.h>
+#include <stdio.h>
+#include <libsoup/soup.h>
+
+#include "barge-test-bits-server.h"
+#include "barge-test-server.h"
+
+#define UPLOAD_PREFIX "/upload/"
+#define REPLY_PREFIX "/reply/"
+#define PUT_PREFIX "/put/"
+#define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+#define E_INVALIDARG "0x80070057"
+#define E_ACCESSDENIED "0x80070005"
+#define BG_E_SESSION_NOT_FOUND "0x8020001F"
+
+typedef struct {
+  char *id;
+  char *name;
+  GByteArray *data;         /* the contiguous prefix received */
+  guint64 total;            /* from the first fragment, G_MAXUINT64 before */
+  gboolean committed;
+  GBytes *reply;
+} Session;
+
+struct _BargeTestBitsServer
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  char *base_url;
+
+  GMutex lock;              /* guards everything below */
+  GCond ready_cond;
+  gboolean ready;
+  GHashTable *sessions;     /* id -> Session */
+  GHashTable *files;        /* name -> GBytes, committed uploads */
+  GHashTable *counts;       /* what -> count */
+  guint64 bytes_received;
+  guint next_session;
+
+  gboolean reply_mode;
+  gsize reply_size;
+  gsize max_fragment;
+  guint fragment_delay;
+  guint64 lose_at;          /* G_MAXUINT64 = disarmed */
+  guint64 rewind_at, rewind_to;
+  guint64 drop_at;
+  gboolean app_error;
+  gboolean drop_put;
+  guint failing_cancels;
+  gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */    /* Cancel-Session answered 503 this many times */
+  char *host_id;            /* sent in Create-Session Acks */
+  guint host_id_fallback;
+};
+
+static void
+session_free (Session *s)
+{
+  g_free (s->id);
+  g_free (s->name);
+  g_byte_array_unref (s->data);
+  g_clear_pointer (&s->reply, g_bytes_unref);
+  g_free (s);
+}
+
+static void
+count_locked (BargeTestBitsServer *self, const char *what)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, what));
+  g_hash_table_replace (self->counts, g_strdup (what), GUINT_TO_POINTER (n + 1));
+}
+
+static void
+ack (SoupServerMessage *msg, guint status)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (h, "BITS-Packet-Type", "Ack");
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+  soup_message_headers_set_content_length (h, 0);
+}
+
+static void
+ack_error (SoupServerMessage *msg, guint status, const char *code, const char *context)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+
+  ack (msg, status);
+  soup_message_headers_replace (h, "BITS-Error-Code", code);
+  soup_message_headers_replace (h, "BITS-Error-Context", context);
+}
+
+static void
+set_received (SoupServerMessage *msg, guint64 next)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, next);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "BITS-Received-Content-Range", value);
+}
+
+static gboolean
+unpause_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_content_range (const char *value, guint64 *first, guint64 *last, guint64 *total)
+{
+  if (value == NULL || sscanf (value, "bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                               first, last, total) != 3)
+    return FALSE;
+  return *first <= *last && *last < *total;
+}
+
+static void
+commit_locked (BargeTestBitsServer *self, Session *s)
+{
+  s->committed = TRUE;
+  g_hash_table_replace (self->files, g_strdup (s->name),
+                        g_bytes_new (s->data->data, s->data->len));
+  if (self->reply_mode)
+    {
+      g_autofree char *reply_name = g_strconcat ("reply-", s->name, NULL);
+      guint8 *buf = g_malloc (MAX (self->reply_size, 1));
+
+      barge_test_fill_content (reply_name, 0, buf, self->reply_size);
+      s->reply = g_bytes_new_take (buf, self->reply_size);
+    }
+}
+
+/* Returns TRUE when the connection was dropped (no Ack). */
+static gboolean
+handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Session *s)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  guint64 first, last, total, have;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len = g_bytes_get_size (bytes);
+  const guint8 *p = g_bytes_get_data (bytes, NULL);
+
+  if (!parse_content_range (soup_message_headers_get_one (req, "Content-Range"), &first, &last, &total) ||
+      last - first + 1 != len || (s->total != G_MAXUINT64 && total != s->total))
+    {
+      ack_error (msg, SOUP_STATUS_BAD_REQUEST, E_INVALIDARG, "0x5");
+      return FALSE;
+    }
+  if (self->max_fragment > 0 && len > self->max_fragment)
+    {
+      count_locked (self, "413");
+      ack (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+      return FALSE;
+    }
+  s->total = total;
+  self->bytes_received += len;
+  if (self->stuck)
+    {
+      ack (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE);
+      set_received (msg, 0);
+      return FALSE;
+    }
+  have = s->data->len;
+  if (first > have)
+    {
+      /* A gap: tell the client where to go on from. */
+      count_locked (self, "416");
+      ack (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE);
+      set_received (msg, have);
+      return FALSE;
+    }
+  if (self->drop_at != G_MAXUINT64 && first >= self->drop_at && last + 1 > have)
+    {
+      GIOStream *stream;
+      gsize keep = (gsize) (last + 1 - have) / 2;
+
+      self->drop_at = G_MAXUINT64;
+      count_locked (self, "drop");
+      g_byte_array_append (s->data, p + (have - first), (guint) keep);
+      stream = soup_server_message_steal_connection (msg);
+      g_io_stream_close (stream, NULL, NULL);
+      g_object_unref (stream);
+      return TRUE;
+    }
+  /* Overlaps are fine; only new bytes are kept. */
+  if (last + 1 > have)
+    g_byte_array_append (s->data, p + (have - first), (guint) (last + 1 - have));
+
+  if (self->app_error && s->data->len == s->total)
+    {
+      self->app_error = FALSE;
+      ack_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, E_ACCESSDENIED, "0x7");
+      return FALSE;
+    }
+  ack (msg, SOUP_STATUS_OK);
+  set_received (msg, s->data->len);
+  if (s->data->len == s->total && !s->committed)
+    commit_locked (self, s);
+  if (s->data->len == s->total && self->reply_mode)
+    {
+      g_autofree char *reply_url = g_strconcat (REPLY_PREFIX, s->id, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "BITS-Reply-URL", reply_url);
+    }
+  if (self->rewind_at != G_MAXUINT64 && s->data->len >= self->rewind_at && s->data->len < s->total)
+    {
+      g_byte_array_set_size (s->data, (guint) self->rewind_to);
+      self->rewind_at = G_MAXUINT64;
+    }
+  if (self->lose_at != G_MAXUINT64 && s->data->len >= self->lose_at && s->data->len < s->total)
+    {
+      self->lose_at = G_MAXUINT64;
+      g_hash_table_remove (self->sessions, s->id);
+    }
+  return FALSE;
+}
+
+static void
+handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  const char *type = soup_message_headers_get_one (req, "BITS-Packet-Type");
+  const char *id = soup_message_headers_get_one (req, "BITS-Session-Id");
+  Session *s = NULL;
+  gboolean dropped = FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (type != NULL)
+    {
+      g_autofree char *canonical = NULL;
+
+      /* Count under the name Windows uses, whatever the case. */
+      if (g_ascii_strcasecmp (type, "Create-Session") == 0) canonical = g_strdup ("Create-Session");
+      else if (g_ascii_strcasecmp (type, "Fragment") == 0) canonical = g_strdup ("Fragment");
+      else if (g_ascii_strcasecmp (type, "Close-Session") == 0) canonical = g_strdup ("Close-Session");
+      else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0) canonical = g_strdup ("Cancel-Session");
+      else if (g_ascii_strcasecmp (type, "Ping") == 0) canonical = g_strdup ("Ping");
+      if (canonical != NULL)
+        count_locked (self, canonical);
+    }
+  if (self->host_id != NULL &&
+      g_strcmp0 (g_uri_get_host (soup_server_message_get_uri (msg)), self->host_id) == 0)
+    count_locked (self, "host-id");
+  if (soup_server_message_get_http_version (msg) != SOUP_HTTP_1_1)
+    {
+      count_locked (self, "http1.0");
+      ack_error (msg, SOUP_STATUS_HTTP_VERSION_NOT_SUPPORTED, E_INVALIDARG, "0x5");
+    }
+  else if (soup_message_headers_get_content_length (req) == 0 &&
+           soup_message_headers_get_one (req, "Content-Length") == NULL)
+    ack (msg, SOUP_STATUS_LENGTH_REQUIRED);
+  else if (type == NULL)
+    ack_error (msg, SOUP_STATUS_BAD_REQUEST, E_INVALIDARG, "0x5");
+  else if (g_ascii_strcasecmp (type, "Ping") == 0)
+    ack (msg, SOUP_STATUS_OK);
+  else if (g_ascii_strcasecmp (type, "Create-Session") == 0)
+    {
+      const char *protocols = soup_message_headers_get_one (req, "BITS-Supported-Protocols");
+
+      if (protocols == NULL || strstr (protocols, BITS_PROTOCOL_GUID) == NULL)
+        ack_error (msg, SOUP_STATUS_BAD_REQUEST, E_INVALIDARG, "0x5");
+      else
+        {
+          SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+
+          s = g_new0 (Session, 1);
+          s->id = g_strdup_printf ("{%08x-0000-4000-8000-%012x}", g_random_int (), ++self->next_session);
+          s->name = g_strdup (name);
+          s->data = g_byte_array_new ();
+          s->total = G_MAXUINT64;
+          g_hash_table_insert (self->sessions, s->id, s);
+          ack (msg, SOUP_STATUS_CREATED);
+          soup_message_headers_replace (h, "BITS-Protocol", BITS_PROTOCOL_GUID);
+          soup_message_headers_replace (h, "BITS-Session-Id", s->id);
+          soup_message_headers_replace (h, "Accept-Encoding", "identity");
+          if (self->host_id != NULL)
+            {
+              g_autofree char *fallback = g_strdup_printf ("%u", self->host_id_fallback);
+
+              soup_message_headers_replace (h, "BITS-Host-Id", self->host_id);
+              if (self->host_id_fallback > 0)
+                soup_message_headers_replace (h, "BITS-Host-Id-Fallback-Timeout", fallback);
+            }
+        }
+    }
+  else if (id == NULL || (s = g_hash_table_lookup (self->sessions, id)) == NULL ||
+           g_strcmp0 (s->name, name) != 0)
+    ack_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, BG_E_SESSION_NOT_FOUND, "0x5");
+  else if (g_ascii_strcasecmp (type, "Fragment") == 0)
+    dropped = handle_fragment_locked (self, msg, s);
+  else if (g_ascii_strcasecmp (type, "Close-Session") == 0)
+    {
+      /* Closing before the last byte discards the upload. */
+      g_hash_table_remove (self->sessions, id);
+      ack (msg, SOUP_STATUS_OK);
+    }
+  else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0 && self->failing_cancels > 0)
+    {
+      self->failing_cancels--;
+      ack_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "0x80070005", "0x5");
+    }
+  else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0)
+    {
+      if (s->committed)
+        g_clear_pointer (&s->reply, g_bytes_unref);
+      else
+        g_hash_table_remove (self->sessions, id);
+      ack (msg, SOUP_STATUS_OK);
+    }
+  else
+    ack_error (msg, SOUP_STATUS_BAD_REQUEST, E_INVALIDARG, "0x5");
+
+  if (!dropped && self->fragment_delay > 0 && g_ascii_strcasecmp (type != NULL ? type : "", "Fragment") == 0)
+    {
+      GSource *timer = g_timeout_source_new (self->fragment_delay);
+
+      soup_server_message_pause (msg);
+      g_source_set_callback (timer, unpause_cb, g_object_ref (msg), NULL);
+      g_source_attach (timer, self->context);
+      g_source_unref (timer);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+handle_reply (BargeTestBitsServer *self, SoupServerMessage *msg, const char *id)
+{
+  Session *s;
+
+  g_mutex_lock (&self->lock);
+  count_locked (self, "reply");
+  s = g_hash_table_lookup (self->sessions, id);
+  if (s == NULL || s->reply == NULL)
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (s->reply, NULL), g_bytes_get_size (s->reply));
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* A plain PUT, for the "put" protocol: all or nothing. */
+static void
+handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  g_mutex_lock (&self->lock);
+  count_locked (self, "PUT");
+  self->bytes_received += g_bytes_get_size (body);
+  if (self->drop_put)
+    {
+      GIOStream *stream = soup_server_message_steal_connection (msg);
+
+      self->drop_put = FALSE;
+      count_locked (self, "drop");
+      g_io_stream_close (stream, NULL, NULL);
+      g_object_unref (stream);
+    }
+  else
+    {
+      g_hash_table_replace (self->files, g_strdup (name), g_bytes_ref (body));
+      soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
+                 GHashTable *query, gpointer user_data)
+{
+  BargeTestBitsServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_has_prefix (path, UPLOAD_PREFIX) && g_str_equal (method, "BITS_POST"))
+    handle_bits (self, msg, path + strlen (UPLOAD_PREFIX));
+  else if (g_str_has_prefix (path, PUT_PREFIX) && g_str_equal (method, SOUP_METHOD_PUT))
+    handle_put (self, msg, path + strlen (PUT_PREFIX));
+  else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
+    handle_reply (self, msg, path + strlen (REPLY_PREFIX));
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  BargeTestBitsServer *self = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (self->context);
+  self->server = soup_server_new ("server-header", "barge-test-bits-server ", NULL);
+  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
+  if (soup_server_listen (self->server, address, 0, &error))
+    {
+      GSList *uris = soup_server_get_uris (self->server);
+      self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    }
+  else
+    g_warning ("cannot listen: %s", error->message);
+
+  g_mutex_lock (&self->lock);
+  self->ready = TRUE;
+  g_cond_signal (&self->ready_cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->base_url != NULL)
+    g_main_loop_run (self->loop);
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+BargeTestBitsServer *
+barge_test_bits_server_new (void)
+{
+  BargeTestBitsServer *self = g_new0 (BargeTestBitsServer, 1);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->ready_cond);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->lose_at = self->rewind_at = self->drop_at = G_MAXUINT64;
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("barge-test-bits-server", server_thread, self);
+
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    if (!g_cond_wait_until (&self->ready_cond, &self->lock, deadline))
+      break;
+  g_mutex_unlock (&self->lock);
+  g_assert_nonnull (self->base_url);
+  return self;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+barge_test_bits_server_free (BargeTestBitsServer *self)
+{
+  GSource *quit;
+
+  if (self == NULL)
+    return;
+  quit = g_idle_source_new ();
+  g_source_set_callback (quit, quit_cb, self->loop, NULL);
+  g_source_attach (quit, self->context);
+  g_source_unref (quit);
+  g_thread_join (self->thread);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_hash_table_unref (self->sessions);
+  g_hash_table_unref (self->files);
+  g_hash_table_unref (self->counts);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->ready_cond);
+  g_free (self->base_url);
+  g_free (self->host_id);
+  g_free (self);
+}
+
+char *
+barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, UPLOAD_PREFIX, name, NULL);
+}
+
+char *
+barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, PUT_PREFIX, name, NULL);
+}
+
+#define SETTER(body) G_STMT_START { g_mutex_lock (&self->lock); body; g_mutex_unlock (&self->lock); } G_STMT_END
+
+void
+barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size)
+{
+  SETTER (self->reply_mode = enabled; self->reply_size = reply_size);
+}
+
+void
+barge_test_bits_server_set_max_fragment (BargeTestBitsServer *self, gsize max)
+{
+  SETTER (self->max_fragment = max);
+}
+
+void
+barge_test_bits_server_set_fragment_delay (BargeTestBitsServer *self, guint ms)
+{
+  SETTER (self->fragment_delay = ms);
+}
+
+void
+barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at)
+{
+  SETTER (self->lose_at = at);
+}
+
+void
+barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64 to)
+{
+  SETTER (self->rewind_at = at; self->rewind_to = to);
+}
+
+void
+barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at)
+{
+  SETTER (self->drop_at = at);
+}
+
+void
+barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean enabled)
+{
+  SETTER (self->app_error = enabled);
+}
+
+char *
+barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name)
+{
+  GBytes *file;
+  char *sum = NULL;
+
+  g_mutex_lock (&self->lock);
+  file = g_hash_table_lookup (self->files, name);
+  if (file != NULL)
+    sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file);
+  g_mutex_unlock (&self->lock);
+  return sum;
+}
+
+guint
+barge_test_bits_server_count (BargeTestBitsServer *self, const char *what)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, what));
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint64
+barge_test_bits_server_get_bytes_received (BargeTestBitsServer *self)
+{
+  guint64 n;
+
+  g_mutex_lock (&self->lock);
+  n = self->bytes_received;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint
+barge_test_bits_server_get_open_sessions (BargeTestBitsServer *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = g_hash_table_size (self->sessions);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+void
+barge_test_bits_server_drop_next_put (BargeTestBitsServer *self)
+{
+  SETTER (self->drop_put = TRUE);
+}
+
+void
+barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *host_id, guint fallback)
+{
+  SETTER (g_free (self->host_id); self->host_id = g_strdup (host_id); self->host_id_fallback = fallback);
+}
+
+void
+barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n)
+{
+  SETTER (self->failing_cancels = n);
+}
+
+void
+barge_test_bits_server_set_stuck (BargeTestBitsServer *self, gboolean stuck)
+{
+  SETTER (self->stuck = stuck);
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeTestUpload"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "upload-fixture.h"
+
+/* The contract, BITS against the in-tree server with its faults, and the
+ * reply of upload-reply jobs. */
+
+static void
+test_create_rules (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = make_source (f, "rules.bin", 1000);
+  g_autofree char *other = make_source (f, "other.bin", 1000);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "rules.bin");
+  g_autofree char *missing = g_build_filename (f->dir, "missing.bin", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *download_path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) download = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  /* The protocol is never guessed. */
+  path = create_upload_job (f, "upload", NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+  path = create_upload_job (f, "upload", "ftp", &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+  path = create_upload_job (f, "download", "bits", &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+
+  path = create_upload_job (f, "upload", "bits", &error);
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  g_assert_cmpstr (barge_dbus_job_get_type_ (job), ==, "upload");
+  g_assert_cmpstr (barge_dbus_job_get_upload_protocol (job), ==, "bits");
+
+  /* The source must exist and be readable. */
+  barge_dbus_job_call_add_file_sync (job, url, missing, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  barge_dbus_job_call_add_file_sync (job, url, source, NULL, &error);
+  g_assert_no_error (error);
+  {
+    guint64 total, done;
+
+    /* The total is the source's size from the start, as in BITS. */
+    get_progress (job, &total, &done);
+    g_assert_cmpuint (total, ==, 1000);
+    g_assert_cmpuint (done, ==, 0);
+  }
+  /* Exactly one file. */
+  barge_dbus_job_call_add_file_sync (job, url, other, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "TooManyFiles");
+  g_clear_error (&error);
+
+  /* No reply for an upload or a download job; no Complete before transferred. */
+  barge_dbus_job_call_get_reply_progress_sync (job, &progress, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  g_clear_error (&error);
+  reply = get_reply_data (f, job, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  g_clear_error (&error);
+  barge_dbus_job_call_complete_sync (job, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidState");
+  g_clear_error (&error);
+  download_path = barge_test_daemon_create_job (f->daemon, "download");
+  download = barge_test_daemon_get_job (f->daemon, download_path);
+  g_assert_cmpstr (barge_dbus_job_get_upload_protocol (download), ==, "");
+  barge_dbus_job_call_get_reply_progress_sync (download, &progress, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  g_clear_error (&error);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = get_reply_data (f, download, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  g_clear_error (&error);
+
+  /* ReplyFileName belongs to upload-reply jobs. */
+  g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                               "org.freedesktop.DBus.Properties", "Set",
+                               g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, "ReplyFileName",
+                                              g_variant_new_string ("/tmp/x")),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+}
+
+static void
+test_bits_basic (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB + 12345;
+  g_autofree char *source = make_source (f, "basic.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "basic.bin");
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "bits", url, source, TRUE);
+  g_autofree char *expected = barge_test_expected_sha256 ("basic.bin", size);
+  g_autofree char *actual = NULL;
+  guint64 total, done;
+
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  get_progress (job, &total, &done);
+  g_assert_cmpuint (total, ==, size);
+  g_assert_cmpuint (done, ==, size);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "basic.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Close-Session"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), ==, 4);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "http1.0"), ==, 0);
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, size);
+  /* The source is the user's: never touched. */
+  g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
+  complete_job (job);
+  g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_bits_resync (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 4 * MiB;
+  g_autofree char *source = make_source (f, "resync.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "resync.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("resync.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* The server loses the tail after 2 MiB: the next fragment gets 416 with
+   * its real offset; then it loses the session at 3 MiB; fragments above
+   * 300 KiB are refused with 413. */
+  barge_test_bits_server_rewind_at (f->bits, 2 * MiB, 1 * MiB + 7);
+  barge_test_bits_server_lose_session_at (f->bits, 3 * MiB);
+  barge_test_bits_server_set_max_fragment (f->bits, 300 * KiB);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "resync.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "416"), >=, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "413"), >=, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 2);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+}
+
+static void
+test_bits_dropped (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB;
+  g_autofree char *source = make_source (f, "drop.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "drop.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("drop.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* The connection drops in the middle of the second fragment: a transient
+   * error, then the same session resumes from what the server kept. */
+  barge_test_bits_server_drop_at (f->bits, 1 * MiB);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "general-transport", BARGE_TEST_ERROR_PREFIX "ConnectionClosed", NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "drop.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "drop"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
+  /* Nothing was sent twice but the fragment in flight. */
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), <=, size + MiB);
+}
+
+static void
+test_bits_stuck (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "stuck.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "stuck.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  g_autoptr(GError) error = NULL;
+
+  /* Acks that never move forward end the run instead of looping. */
+  barge_test_bits_server_set_stuck (f->bits, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, FALSE);
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "NoProgressTimeout", g_variant_new_uint32 (2));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "keeps acknowledging");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 5);
+  /* A retry that starts over without getting further is no progress: the
+   * no-progress timeout (2 s) ends the job at the next failure. */
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "general-queue-manager", BARGE_TEST_ERROR_PREFIX "NoProgress", "keeps acknowledging");
+}
+
+static void
+test_bits_app_error (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "app.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "app.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_bits_server_set_app_error (f->bits, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "remote-application", BARGE_TEST_ERROR_PREFIX "RemoteApplication", "0x80070005");
+}
+
+static void
+test_bits_local_change (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 4 * MiB;
+  g_autofree char *source = make_source (f, "change.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "change.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait w;
+
+  barge_test_bits_server_set_fragment_delay (f->bits, 300);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  w.job = job;
+  w.at_least = 1;
+  barge_test_assert_wait (done_reached, &w, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  g_file_set_contents (source, "changed", -1, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFileChanged", NULL);
+  /* Resume does not make a changed file right. */
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "error", SHORT_TIMEOUT_MS);
+  g_assert_null (barge_test_bits_server_get_sha256 (f->bits, "change.bin"));
+}
+
+static gboolean
+cancel_seen (gpointer user_data)
+{
+  return barge_test_bits_server_count (user_data, "Cancel-Session") >= 2;
+}
+
+static void
+test_bits_cancel (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "cancel.bin", 4 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait w;
+
+  barge_test_bits_server_set_fragment_delay (f->bits, 200);
+  /* The first Cancel-Session meets a 503: it is sent again. */
+  barge_test_bits_server_fail_cancels (f->bits, 1);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  w.job = job;
+  w.at_least = 1;
+  barge_test_assert_wait (done_reached, &w, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 1);
+  barge_dbus_job_call_cancel_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                                       SHORT_TIMEOUT_MS), ==, "cancelled");
+  barge_test_bits_server_set_fragment_delay (f->bits, 0);
+  g_assert_true (poll_until (cancel_seen, f->bits, TRANSFER_TIMEOUT_MS));
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
+  g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_bits_crash (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 6 * MiB;
+  g_autofree char *source = make_source (f, "crash.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "crash.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("crash.bin", size);
+  g_autofree char *actual = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) again = NULL;
+  DoneWait w;
+
+  barge_test_bits_server_set_fragment_delay (f->bits, 150);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+  w.job = job;
+  w.at_least = 2 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
+  barge_test_daemon_restart (f->daemon);
+  barge_test_bits_server_set_fragment_delay (f->bits, 0);
+
+  again = barge_test_daemon_get_job (f->daemon, path);
+  g_assert_cmpstr (barge_dbus_job_get_upload_protocol (again), ==, "bits");
+  barge_test_wait_job_state (again, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "crash.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  /* Same session, continued from the server's offset. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), <=, size + 2 * MiB);
+  complete_job (again);
+}
+
+static void
+test_bits_host_id (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB + 5;
+  g_autofree char *source = make_source (f, "farm.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "farm.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("farm.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* The farm sends the session to "localhost": a Ping goes there first,
+   * then every later packet. */
+  barge_test_bits_server_set_host_id (f->bits, "localhost", 0);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "farm.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Ping"), ==, 1);
+  /* Ping, three fragments and Close-Session. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "host-id"), ==, 5);
+}
+
+static void
+test_bits_host_id_fallback (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "fallback.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "fallback.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("fallback.bin", 100 * KiB);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* Nothing listens on 127.0.0.9: after the 1 s fallback timeout the
+   * retry goes back to the URL's host, where the session lives on. */
+  barge_test_bits_server_set_host_id (f->bits, "127.0.0.9", 1);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "general-transport", BARGE_TEST_ERROR_PREFIX "ConnectFailure", NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "fallback.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
+}
+
+static void
+test_reply (Fixture *f, gconstpointer data)
+{
+  const gsize reply_size = 200 * KiB;
+  g_autofree char *source = make_source (f, "reply.bin", 2 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "reply.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "answer.dat", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path;
+  guint64 total, done;
+  gsize len;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, reply_size);
+  job = start_upload (f, "upload-reply", "bits", url, source, FALSE);
+  path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (job));
+  barge_dbus_job_call_get_reply_progress_sync (job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (progress, "(tt)", &total, &done);
+  g_assert_cmpuint (total, ==, G_MAXUINT64);
+  g_assert_cmpuint (done, ==, 0);
+  g_clear_pointer (&progress, g_variant_unref);
+
+  g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                               "org.freedesktop.DBus.Properties", "Set",
+                               g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, "ReplyFileName",
+                                              g_variant_new_string ("relative/name")),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ReplyFileName",
+                                  g_variant_new_string (reply_file));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+
+  /* The reply came before Close-Session, and only once. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "reply"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Close-Session"), ==, 1);
+  barge_dbus_job_call_get_reply_progress_sync (job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (progress, "(tt)", &total, &done);
+  g_assert_cmpuint (total, ==, reply_size);
+  g_assert_cmpuint (done, ==, reply_size);
+  reply = get_reply_data (f, job, &error);
+  g_assert_no_error (error);
+  check_reply (g_variant_get_data (reply), g_variant_get_size (reply), "reply-reply.bin", reply_size);
+  /* The property says the same (it came with the state change). */
+  g_variant_get (barge_dbus_job_get_reply_progress (job), "(tt)", &total, &done);
+  g_assert_cmpuint (total, ==, reply_size);
+  g_assert_cmpuint (done, ==, reply_size);
+
+  /* Writable only before the reply starts; visible at Complete(). */
+  g_dbus_connection_call_sync (barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path,
+                               "org.freedesktop.DBus.Properties", "Set",
+                               g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, "ReplyFileName",
+                                              g_variant_new_string ("/tmp/elsewhere")),
+                               NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidState");
+  g_clear_error (&error);
+  g_assert_false (g_file_test (reply_file, G_FILE_TEST_EXISTS));
+  complete_job (job);
+  g_file_get_contents (reply_file, &contents, &len, &error);
+  g_assert_no_error (error);
+  check_reply ((const guint8 *) contents, len, "reply-reply.bin", reply_size);
+}
+
+static void
+test_reply_in_memory (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "mem.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "mem.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) again = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, 5000);
+  job = start_upload (f, "upload-reply", "bits", url, source, TRUE);
+  path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  /* Kept by the daemon, across a restart. */
+  barge_test_daemon_restart (f->daemon);
+  again = barge_test_daemon_get_job (f->daemon, path);
+  /* The kill may have come before the last state reached the disk. */
+  barge_test_wait_job_state (again, "transferred", TRANSFER_TIMEOUT_MS);
+  reply = get_reply_data (f, again, &error);
+  g_assert_no_error (error);
+  check_reply (g_variant_get_data (reply), g_variant_get_size (reply), "reply-mem.bin", 5000);
+  complete_job (again);
+}
+
+static void
+test_reply_too_large (Fixture *f, gconstpointer data)
+{
+  const gsize reply_size = 1 * MiB + 1;
+  g_autofree char *source = make_source (f, "big.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "big.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "big-answer.dat", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, reply_size);
+  job = start_upload (f, "upload-reply", "bits", url, source, FALSE);
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "ReplyFileName", g_variant_new_string (reply_file));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  reply = get_reply_data (f, job, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "TooLarge");
+  complete_job (job);
+  g_assert_true (g_file_test (reply_file, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_reply_missing_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "nofolder.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "nofolder.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "no-such-folder", "answer.dat", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The folder is looked at, as the owner, when the reply starts. */
+  barge_test_bits_server_set_reply (f->bits, TRUE, 100);
+  job = start_upload (f, "upload-reply", "bits", url, source, FALSE);
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "ReplyFileName", g_variant_new_string (reply_file));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFile", "no-such-folder");
+  /* The upload itself is done and stays done. */
+  g_assert_nonnull (barge_test_bits_server_get_sha256 (f->bits, "nofolder.bin"));
+}
+
+void
+upload_add_bits_tests (void)
+{
+  UPLOAD_TEST_ADD ("/upload/create-rules", test_create_rules);
+  UPLOAD_TEST_ADD ("/upload/bits/basic", test_bits_basic);
+  UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
+  UPLOAD_TEST_ADD ("/upload/bits/dropped", test_bits_dropped);
+  UPLOAD_TEST_ADD ("/upload/bits/app-error", test_bits_app_error);
+  UPLOAD_TEST_ADD ("/upload/bits/stuck", test_bits_stuck);
+  UPLOAD_TEST_ADD ("/upload/bits/local-change", test_bits_local_change);
+  UPLOAD_TEST_ADD ("/upload/bits/cancel", test_bits_cancel);
+  UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
+  UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
+  UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
+  UPLOAD_TEST_ADD ("/upload/reply/file", test_reply);
+  UPLOAD_TEST_ADD ("/upload/reply/in-memory", test_reply_in_memory);
+  UPLOAD_TEST_ADD ("/upload/reply/too-large", test_reply_too_large);
+  UPLOAD_TEST_ADD ("/upload/reply/missing-folder", test_reply_missing_folder);
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargeTestUpload"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "upload-fixture.h"
+
+/* Servers written by others: nginx WebDAV for put (and the in-tree server
+ * for a cut-off PUT), @tus/server for tus. */
+
+static void
+test_put_nginx (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB + 1;
+  g_autofree char *skip = NULL;
+  g_autoptr(UploadPeer) nginx = upload_peer_nginx_dav_new (f->dir, &skip);
+  g_autofree char *source = make_source (f, "put.bin", size);
+  g_autofree char *expected = barge_test_expected_sha256 ("put.bin", size);
+  g_autofree char *url = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  guint64 total, done;
+
+  if (nginx == NULL)
+    {
+      g_test_skip (skip);
+      return;
+    }
+  url = g_strconcat (upload_peer_get_url (nginx), "/in/put.bin", NULL);
+  job = start_upload (f, "upload", "put", url, source, TRUE);
+  g_assert_cmpstr (barge_dbus_job_get_upload_protocol (job), ==, "put");
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  get_progress (job, &total, &done);
+  g_assert_cmpuint (total, ==, size);
+  g_assert_cmpuint (done, ==, size);
+  stored = g_build_filename (upload_peer_get_dir (nginx), "in", "put.bin", NULL);
+  actual = path_sha256 (stored);
+  g_assert_cmpstr (actual, ==, expected);
+  complete_job (job);
+}
+
+static void
+test_put_restart (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB;
+  g_autofree char *source = make_source (f, "again.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_put_url (f->bits, "again.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("again.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* The first PUT is cut off: the retry sends the whole file again. */
+  barge_test_bits_server_drop_next_put (f->bits);
+  job = start_upload (f, "upload", "put", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "again.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "PUT"), ==, 2);
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, 2 * size);
+}
+
+/* The uploads @tus/server's FileStore holds: data files beside .json info. */
+static GPtrArray *
+tus_uploads (UploadPeer *tus)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = g_dir_open (upload_peer_get_dir (tus), 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (list, g_build_filename (upload_peer_get_dir (tus), name, NULL));
+  return list;
+}
+
+static UploadPeer *
+start_tus (Fixture *f, guint expiry_ms, guint delay_ms)
+{
+  g_autofree char *skip = NULL;
+  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, &skip);
+
+  if (tus == NULL)
+    g_test_skip (skip);
+  return tus;
+}
+
+static void
+assert_tus_file (UploadPeer *tus, const char *name, guint64 size, guint n_uploads)
+{
+  g_autoptr(GPtrArray) uploads = tus_uploads (tus);
+  g_autofree char *expected = barge_test_expected_sha256 (name, size);
+  gboolean found = FALSE;
+
+  g_assert_cmpuint (uploads->len, ==, n_uploads);
+  for (guint i = 0; i < uploads->len && !found; i++)
+    {
+      g_autofree char *actual = path_sha256 (g_ptr_array_index (uploads, i));
+      found = g_strcmp0 (actual, expected) == 0;
+    }
+  g_assert_true (found);
+}
+
+static void
+test_tus_basic (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB + 77;
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 0);
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  guint64 total, done;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus.bin", size);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  get_progress (job, &total, &done);
+  g_assert_cmpuint (done, ==, size);
+  assert_tus_file (tus, "tus.bin", size, 1);
+  /* Cancelling a transferred upload leaves the server's file alone. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    barge_dbus_job_call_cancel_sync (job, NULL, &error);
+    g_assert_no_error (error);
+    barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                        SHORT_TIMEOUT_MS);
+    barge_test_run_for (300);
+  }
+  assert_tus_file (tus, "tus.bin", size, 1);
+}
+
+static void
+test_tus_crash (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 8 * MiB;
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 150);
+  g_autofree char *source = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) again = NULL;
+  DoneWait w;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus-crash.bin", size);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+  w.job = job;
+  w.at_least = 2 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
+  barge_test_daemon_restart (f->daemon);
+  again = barge_test_daemon_get_job (f->daemon, path);
+  g_assert_cmpstr (barge_dbus_job_get_upload_protocol (again), ==, "tus");
+  barge_test_wait_job_state (again, "transferred", TRANSFER_TIMEOUT_MS);
+  /* The same upload resource, resumed from its HEAD offset. */
+  assert_tus_file (tus, "tus-crash.bin", size, 1);
+  complete_job (again);
+}
+
+static void
+test_tus_expired (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 4 * MiB;
+  g_autoptr(UploadPeer) tus = start_tus (f, 1500, 150);
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) uploads = NULL;
+  DoneWait w;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus-exp.bin", size);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  w.job = job;
+  w.at_least = 1 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  /* Past Upload-Expires: the upload starts over in a new resource. */
+  barge_test_run_for (2500);
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  uploads = tus_uploads (tus);
+  g_assert_cmpuint (uploads->len, >=, 1);
+  assert_tus_file (tus, "tus-exp.bin", size, uploads->len);
+  g_assert_cmpuint (uploads->len, ==, 2);
+}
+
+static void
+test_tus_local_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 200);
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait w;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus-change.bin", 6 * MiB);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  w.job = job;
+  w.at_least = 1 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  /* Same size, new content: the modification time tells. */
+  {
+    g_autofree guint8 *buf = g_malloc0 (6 * MiB);
+    g_file_set_contents (source, (const char *) buf, 6 * MiB, &error);
+    g_assert_no_error (error);
+  }
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFileChanged", NULL);
+}
+
+static gboolean
+tus_empty (gpointer user_data)
+{
+  g_autoptr(GPtrArray) uploads = tus_uploads (user_data);
+  return uploads->len == 0;
+}
+
+static void
+test_tus_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 200);
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait w;
+
+  if (tus == NULL)
+    return;
+  source = make_source (f, "tus-cancel.bin", 6 * MiB);
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  w.job = job;
+  w.at_least = 1 * MiB;
+  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  barge_dbus_job_call_cancel_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  /* Termination: the server deletes the upload. */
+  g_assert_true (poll_until (tus_empty, tus, SHORT_TIMEOUT_MS));
+}
+
+void
+upload_add_peer_tests (void)
+{
+  UPLOAD_TEST_ADD ("/upload/put/nginx", test_put_nginx);
+  UPLOAD_TEST_ADD ("/upload/put/restart", test_put_restart);
+  UPLOAD_TEST_ADD ("/upload/tus/basic", test_tus_basic);
+  UPLOAD_TEST_ADD ("/upload/tus/crash", test_tus_crash);
+  UPLOAD_TEST_ADD ("/upload/tus/expired", test_tus_expired);
+  UPLOAD_TEST_ADD ("/upload/tus/cancel", test_tus_cancel);
+  UPLOAD_TEST_ADD ("/upload/tus/local-change", test_tus_local_change);
+}

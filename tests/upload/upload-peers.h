@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _UploadPeer UploadPeer;
+
+/* nginx with dav_methods PUT serving a folder below DIR; NULL (and a
+ * reason) when nginx is not installed. */
+UploadPeer *upload_peer_nginx_dav_new (const char *dir, char **skip_reason);
+/* @tus/server with a FileStore below DIR; uploads expire after EXPIRY_MS
+ * (0 = never); every PATCH waits PATCH_DELAY_MS first. NULL (and a reason)
+ * only when node is missing; a missing npm package fails the test. */
+UploadPeer *upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, char **skip_reason);
+void upload_peer_free (UploadPeer *self);
+
+/* nginx: http://127.0.0.1:PORT (the folder's root); tus: the creation URL. */
+const char *upload_peer_get_url (UploadPeer *self);
+/* Where the server keeps what it received. */
+const char *upload_peer_get_dir (UploadPeer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadPeer, upload_peer_free)
+
+G_END_DECLS
