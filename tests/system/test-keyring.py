@@ -110,9 +110,15 @@ def main():
             dest = os.path.join(tmp, 'dl', 'secret.bin')
             ctl('add', job, url, dest)
             ctl('credentials', job, '--from-keyring', '127.0.0.1')
-            stored = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema',
-                                     'org.freedesktop.Barge1.JobCredential', 'job', job],
-                                    env=env, capture_output=True, text=True)
+            # barged answers SetCredentials before the Secret Service has
+            # stored the secret: look for it for up to 10 s.
+            for _ in range(100):
+                stored = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema',
+                                         'org.freedesktop.Barge1.JobCredential', 'job', job],
+                                        env=env, capture_output=True, text=True)
+                if PASSWORD in stored.stdout:
+                    break
+                time.sleep(0.1)
             assert PASSWORD in stored.stdout, 'barged did not keep it in the Secret Service: %s' % stored
             for root, _, files in os.walk(state_dir):
                 for name in files:

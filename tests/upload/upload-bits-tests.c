@@ -187,15 +187,19 @@ test_bits_stuck (Fixture *f, gconstpointer data)
   /* Acks that never move forward end the run instead of looping. */
   barge_test_bits_server_set_stuck (f->bits, TRUE);
   job = start_upload (f, "upload", "bits", url, source, FALSE);
+  /* The shortest retry delay (5 s) below the no-progress timeout, or the
+   * first failure would already be final (BITS). */
   barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
-                                  BARGE_TEST_JOB_IFACE, "NoProgressTimeout", g_variant_new_uint32 (2));
+                                  BARGE_TEST_JOB_IFACE, "MinimumRetryDelay", g_variant_new_uint32 (5));
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "NoProgressTimeout", g_variant_new_uint32 (6));
   barge_dbus_job_call_resume_sync (job, NULL, &error);
   g_assert_no_error (error);
   barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
   assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "keeps acknowledging");
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 5);
   /* A retry that starts over without getting further is no progress: the
-   * no-progress timeout (2 s) ends the job at the next failure. */
+   * no-progress timeout (6 s) ends the job before its second retry. */
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
   assert_job_error (job, "general-queue-manager", BARGE_TEST_ERROR_PREFIX "NoProgress", "keeps acknowledging");
 }
