@@ -54,6 +54,7 @@ struct _BargedJob
   gboolean start_pending;     /* started while the last run was still winding down */
   guint retry_source;
   guint publish_source;
+  guint modified_source;     /* a Modified signal is due */
   gint64 last_publish;
   gboolean removed;
 };
@@ -73,9 +74,24 @@ static gint current_file_index (BargedJob *self);
 
 /* --- small helpers ------------------------------------------------------ */
 
+static gboolean
+emit_modified_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->modified_source = 0;
+  if (self->notify_flags & BARGED_NOTIFY_MODIFICATION)
+    barge_dbus_job_emit_modified (BARGE_DBUS_JOB (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Every change of the job passes here; progress only once per
+ * MinimumNotificationInterval (publish_cb), so Modified is coalesced too. */
 static void
 touch (BargedJob *self)
 {
+  if ((self->notify_flags & BARGED_NOTIFY_MODIFICATION) && self->modified_source == 0)
+    self->modified_source = g_idle_add (emit_modified_cb, self);
   self->modified = g_get_real_time ();
   barge_dbus_job_set_times (BARGE_DBUS_JOB (self),
                             g_variant_new ("(ttt)", (guint64) self->created,
@@ -939,6 +955,7 @@ remove_job (BargedJob *self, BargeJobState final_state)
   set_state (self, final_state);
   self->removed = TRUE;
   g_clear_handle_id (&self->publish_source, g_source_remove);
+  g_clear_handle_id (&self->modified_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->max_time_source, g_source_remove);
   g_clear_handle_id (&self->notify_source, g_source_remove);
@@ -1930,6 +1947,7 @@ barged_job_dispose (GObject *object)
 
   stop_transfer (self);
   g_clear_handle_id (&self->publish_source, g_source_remove);
+  g_clear_handle_id (&self->modified_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->max_time_source, g_source_remove);
   g_clear_handle_id (&self->notify_source, g_source_remove);

@@ -147,7 +147,7 @@ typedef enum {
  * @BARGE_NOTIFY_FLAGS_NONE: no announcements
  * @BARGE_NOTIFY_FLAGS_TRANSFERRED: the `Transferred` signal
  * @BARGE_NOTIFY_FLAGS_ERROR: the `Failed` signal
- * @BARGE_NOTIFY_FLAGS_MODIFICATION: progress changes of the job and its files
+ * @BARGE_NOTIFY_FLAGS_MODIFICATION: the #BargeJob::modified signal, on any change of the job
  * @BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED: the `FileTransferred` signal
  *
  * Which events the daemon announces for a job (BITS `BG_NOTIFY_*`). On D-Bus

@@ -19,6 +19,7 @@ struct _BargeJob
   gulong transferred_id;
   gulong failed_id;
   gulong file_transferred_id;
+  gulong modified_id;
 
   /* Parsed copies of the D-Bus values, so that getters are cheap and notify
    * fires only for what really changed. */

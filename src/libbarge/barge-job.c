@@ -77,6 +77,7 @@ enum {
   SIGNAL_TRANSFERRED,
   SIGNAL_FAILED,
   SIGNAL_FILE_TRANSFERRED,
+  SIGNAL_MODIFIED,
   N_SIGNALS
 };
 
@@ -524,6 +525,12 @@ on_proxy_file_transferred (BargeDBusJob *proxy, const char *path, gpointer user_
 }
 
 static void
+on_proxy_modified (BargeDBusJob *proxy, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_MODIFIED], 0);
+}
+
+static void
 barge_job_dispose (GObject *object)
 {
   BargeJob *self = BARGE_JOB (object);
@@ -534,6 +541,7 @@ barge_job_dispose (GObject *object)
       g_clear_signal_handler (&self->transferred_id, self->proxy);
       g_clear_signal_handler (&self->failed_id, self->proxy);
       g_clear_signal_handler (&self->file_transferred_id, self->proxy);
+      g_clear_signal_handler (&self->modified_id, self->proxy);
     }
   g_clear_object (&self->proxy);
   g_clear_object (&self->object_manager);
@@ -1093,6 +1101,22 @@ barge_job_class_init (BargeJobClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
                   BARGE_TYPE_FILE);
+
+  /**
+   * BargeJob::modified:
+   * @job: the job
+   *
+   * Emitted when the job changed (progress, state, files or a property),
+   * only while #BargeJob:notify-flags holds %BARGE_NOTIFY_FLAGS_MODIFICATION
+   * (BITS JobModification). Property notifications are sent either way;
+   * this signal is for applications that want one event per change.
+   */
+  signals[SIGNAL_MODIFIED] =
+    g_signal_new ("modified",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -1137,6 +1161,8 @@ _barge_job_new (BargeDBusJob *proxy, GDBusObjectManager *object_manager)
     g_signal_connect (proxy, "failed", G_CALLBACK (on_proxy_failed), self);
   self->file_transferred_id =
     g_signal_connect (proxy, "file-transferred", G_CALLBACK (on_proxy_file_transferred), self);
+  self->modified_id =
+    g_signal_connect (proxy, "modified", G_CALLBACK (on_proxy_modified), self);
   return self;
 }
 

@@ -502,6 +502,25 @@ class BargeDaemonTest(DaemonFixture):
             self.client.get_job_sync('0' * 32, None)
         self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.NOT_FOUND))
 
+    def test_modified_signal_follows_notify_flags(self):
+        job = self.client.create_job_sync('modified', Barge.JobType.DOWNLOAD, None, None)
+        modified = []
+        job.connect('modified', lambda job: modified.append(True))
+
+        # Not in the default flags: a change sends no Modified.
+        self.assertTrue(job.set_property_sync('display-name', 'quiet', None))
+        self.run_until(lambda: job.get_display_name() == 'quiet', 'the first name')
+        # A round trip after the change: any Modified would have come first.
+        job.get_progress_sync(None)
+        self.assertEqual(modified, [])
+
+        self.assertTrue(job.set_property_sync(
+            'notify-flags', Barge.NotifyFlags.MODIFICATION | Barge.NotifyFlags.ERROR, None))
+        self.run_until(lambda: job.get_notify_flags() & Barge.NotifyFlags.MODIFICATION, 'the new flags')
+        del modified[:]
+        self.assertTrue(job.set_property_sync('display-name', 'loud', None))
+        self.run_until(lambda: modified, 'a Modified signal after a change')
+
     def test_set_properties(self):
         job = self.client.create_job_sync('before', Barge.JobType.DOWNLOAD, None, None)
         notified = []
