@@ -171,6 +171,26 @@ def umask_survives_restart():
 
 
 @case
+def notify_command_runs_as_owner():
+    marker = os.path.join(alice.home, 'notified.txt')
+    job = create_job(alice, umask=0o077)
+    script = 'id -u > %s; id -g >> %s; echo "$BARGE_JOB_STATE" >> %s' % (marker, marker, marker)
+    alice.call(job, PROPS, 'Set', S(JOB), S('NotifyCommandLine'),
+               "<('/bin/sh', ['-c', %s])>" % S(script))
+    alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/5000'), S(os.path.join(alice.home, 'n.bin')))
+    alice.call(job, JOB, 'Resume')
+    assert bus.wait_state(job, ('transferred', 'error')) == 'transferred', job_error(job)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (os.path.exists(marker) and
+                                               open(marker).read().count('\n') == 3):
+        time.sleep(0.05)
+    st = os.lstat(marker)
+    assert (st.st_uid, st.st_gid) == (alice.uid, alice.gid), 'the program ran as %d' % st.st_uid
+    assert open(marker).read().split() == [str(alice.uid), str(alice.gid), 'transferred']
+    alice.call(job, JOB, 'Complete')
+
+
+@case
 def no_write_into_root_folder():
     rootdir = os.path.join(bus.tmp, 'rootdir')
     os.makedirs(rootdir, mode=0o755, exist_ok=True)
