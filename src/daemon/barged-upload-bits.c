@@ -87,52 +87,13 @@ bits_error_code (SoupMessage *msg)
   return (guint32) g_ascii_strtoull (code, NULL, 16);
 }
 
-/* Sends @msg and hands the outcome to @done with the message; transport
- * failures end the run. */
-typedef void (*PacketDone) (BargedUpload *self, SoupMessage *msg);
-
-typedef struct {
-  BargedUpload *self;
-  SoupMessage *msg;
-  PacketDone done;
-} PacketData;
-
+/* Every Ack from the farm server resets its fallback clock. */
 static void
-on_packet_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+note_ack (BargedUpload *self, SoupMessage *msg)
 {
-  PacketData *data = user_data;
-  g_autoptr(BargedUpload) self = data->self;
-  g_autoptr(SoupMessage) msg = data->msg;
-  PacketDone done = data->done;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
-
-  g_free (data);
-  if (body == NULL)
-    {
-      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
-      return;
-    }
-  g_debug ("%s: %s -> HTTP %u", barged_file_get_url (self->file),
-           soup_message_headers_get_one (soup_message_get_request_headers (msg), "BITS-Packet-Type"),
-           soup_message_get_status (msg));
-  /* Every Ack from the farm server resets its fallback clock. */
   if (self->host_id != NULL && soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                              "BITS-Packet-Type") != NULL)
     self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
-  done (self, msg);
-}
-
-static void
-send_packet (BargedUpload *self, SoupMessage *msg, PacketDone done)
-{
-  PacketData *data = g_new0 (PacketData, 1);
-
-  data->self = g_object_ref (self);
-  data->msg = msg;
-  data->done = done;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_packet_sent, data);
 }
 
 /* A non-success Ack: a lost session is created again (the new session
@@ -161,6 +122,7 @@ handle_failure (BargedUpload *self, SoupMessage *msg)
 static void
 on_pinged (BargedUpload *self, SoupMessage *msg)
 {
+  note_ack (self, msg);
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       handle_failure (self, msg);
@@ -183,7 +145,7 @@ ping (BargedUpload *self)
       return;
     }
   set_empty_body (msg);
-  send_packet (self, msg, on_pinged);
+  barged_upload_send (self, msg, on_pinged);
 }
 
 static void
@@ -193,6 +155,8 @@ on_session_created (BargedUpload *self, SoupMessage *msg)
   const char *id = soup_message_headers_get_one (headers, "BITS-Session-Id");
   const char *protocol = soup_message_headers_get_one (headers, "BITS-Protocol");
   const char *host_id;
+
+  note_ack (self, msg);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
@@ -243,7 +207,7 @@ create_session (BargedUpload *self)
   soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Supported-Protocols",
                                 BITS_PROTOCOL_GUID);
   set_empty_body (msg);
-  send_packet (self, msg, on_session_created);
+  barged_upload_send (self, msg, on_session_created);
 }
 
 static void
@@ -255,6 +219,8 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
   guint64 size = self->source.size;
   guint64 next;
   char *end = NULL;
+
+  note_ack (self, msg);
 
   if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     {
@@ -359,7 +325,7 @@ on_fragment_read (GObject *source, GAsyncResult *res, gpointer user_data)
     soup_message_headers_replace (headers, "Content-Name", name);
   }
   soup_message_set_request_body_from_bytes (msg, "application/octet-stream", data);
-  send_packet (self, msg, on_fragment_acked);
+  barged_upload_send (self, msg, on_fragment_acked);
 }
 
 static void
@@ -374,6 +340,8 @@ static void
 on_session_closed (BargedUpload *self, SoupMessage *msg)
 {
   guint status = soup_message_get_status (msg);
+
+  note_ack (self, msg);
 
   /* After the last Ack the server has committed the file: a session it
    * already forgot is no reason to upload again. */
@@ -399,7 +367,7 @@ close_session (BargedUpload *self)
       return;
     }
   set_empty_body (msg);
-  send_packet (self, msg, on_session_closed);
+  barged_upload_send (self, msg, on_session_closed);
 }
 
 void

@@ -75,6 +75,11 @@ GBytes *barged_upload_read_finish (GAsyncResult *res, GError **error);
 /* A request for an upload: no redirects (libsoup would turn a POST into a
  * GET), identity encoding. */
 SoupMessage *barged_upload_message_new (const char *method, const char *url, GError **error);
+
+/* Sends @msg (taking it) on the run's session and hands the answer to @done;
+ * a transport failure ends the run with barged_upload_fail() instead. */
+typedef void (*BargedUploadSent) (BargedUpload *self, SoupMessage *msg);
+void barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done);
 /* An error for a response that is not a success; BITS error headers give
  * the context (0x7: the server application) and go into the message. */
 GError *barged_upload_error_for_response (SoupMessage *msg);

@@ -23,35 +23,6 @@ static void create_upload (BargedUpload *self);
 static void ask_offset (BargedUpload *self);
 static void send_chunk (BargedUpload *self);
 
-typedef void (*TusDone) (BargedUpload *self, SoupMessage *msg);
-
-typedef struct {
-  BargedUpload *self;
-  SoupMessage *msg;
-  TusDone done;
-} TusData;
-
-static void
-on_tus_sent (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  TusData *data = user_data;
-  g_autoptr(BargedUpload) self = data->self;
-  g_autoptr(SoupMessage) msg = data->msg;
-  TusDone done = data->done;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
-
-  g_free (data);
-  if (body == NULL)
-    {
-      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
-      return;
-    }
-  g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg), self->session_id ? self->session_id : "",
-           soup_message_get_status (msg));
-  done (self, msg);
-}
-
 static SoupMessage *
 tus_message_new (BargedUpload *self, const char *method, const char *url)
 {
@@ -65,18 +36,6 @@ tus_message_new (BargedUpload *self, const char *method, const char *url)
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Tus-Resumable", TUS_VERSION);
   return msg;
-}
-
-static void
-tus_send (BargedUpload *self, SoupMessage *msg, TusDone done)
-{
-  TusData *data = g_new0 (TusData, 1);
-
-  data->self = g_object_ref (self);
-  data->msg = msg;
-  data->done = done;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_tus_sent, data);
 }
 
 static void
@@ -201,7 +160,7 @@ on_chunk_read (GObject *source, GAsyncResult *res, gpointer user_data)
   offset = g_strdup_printf ("%" G_GUINT64_FORMAT, self->acked);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
   soup_message_set_request_body_from_bytes (msg, TUS_CONTENT_TYPE, data);
-  tus_send (self, msg, on_patched);
+  barged_upload_send (self, msg, on_patched);
 }
 
 static void
@@ -245,7 +204,7 @@ ask_offset (BargedUpload *self)
   SoupMessage *msg = tus_message_new (self, SOUP_METHOD_HEAD, self->session_id);
 
   if (msg != NULL)
-    tus_send (self, msg, on_offset);
+    barged_upload_send (self, msg, on_offset);
 }
 
 static void
@@ -298,7 +257,7 @@ create_upload (BargedUpload *self)
   soup_message_headers_replace (headers, "Upload-Metadata", metadata);
   soup_message_set_request_body_from_bytes (msg, NULL, NULL);
   soup_message_headers_set_content_length (headers, 0);
-  tus_send (self, msg, on_created);
+  barged_upload_send (self, msg, on_created);
 }
 
 void

@@ -155,6 +155,44 @@ barged_upload_set_acked (BargedUpload *self, guint64 acked)
   barged_upload_checkpoint (self);
 }
 
+typedef struct {
+  BargedUpload *self;
+  SoupMessage *msg;
+  BargedUploadSent done;
+} SendData;
+
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SendData *data = user_data;
+  g_autoptr(BargedUpload) self = data->self;
+  g_autoptr(SoupMessage) msg = data->msg;
+  BargedUploadSent done = data->done;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  g_free (data);
+  if (body == NULL)
+    {
+      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
+      return;
+    }
+  g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)), soup_message_get_status (msg));
+  done (self, msg);
+}
+
+void
+barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
+{
+  SendData *data = g_new0 (SendData, 1);
+
+  data->self = g_object_ref (self);
+  data->msg = msg;
+  data->done = done;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
+}
+
 SoupMessage *
 barged_upload_message_new (const char *method, const char *url, GError **error)
 {
