@@ -73,11 +73,15 @@ lookup (const char *host, const char *user_name, char **user_out, char **passwor
   if (items == NULL)
     {
       if (local_error != NULL)
-        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the keyring cannot be read: %s",
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The keyring cannot be read: %s"),
                      local_error->message);
+      else if (user_name != NULL)
+        /* TRANSLATORS: "The keyring has no password for alice on example.org" */
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The keyring has no password for %s on %s"),
+                     user_name, host);
       else
-        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the keyring has no password for %s%s%s",
-                     user_name != NULL ? user_name : "", user_name != NULL ? "@" : "", host);
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The keyring has no password for %s"),
+                     host);
       return FALSE;
     }
   value = secret_retrievable_retrieve_secret_sync (items->data, cancellable, &local_error);
@@ -85,8 +89,11 @@ lookup (const char *host, const char *user_name, char **user_out, char **passwor
   g_list_free_full (items, g_object_unref);
   if (value == NULL || secret_value_get_text (value) == NULL)
     {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, "the password for %s cannot be read%s%s",
-                   host, local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      if (local_error != NULL)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The password for %s cannot be read: %s"),
+                     host, local_error->message);
+      else
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The password for %s cannot be read"), host);
       return FALSE;
     }
   *user_out = g_strdup (g_hash_table_lookup (found, "user"));

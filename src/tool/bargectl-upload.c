@@ -12,7 +12,7 @@
 #include "bargectl-output.h"
 
 /* `upload FILE URL`: Start-BitsTransfer -TransferType Upload(Reply), waited
- * for like `download` (the waiting is bargectl-download-wait.c); and
+ * for like `download` (the waiting is bargectl-wait.c, shared); and
  * `reply JOB`: the reply of an upload-reply job. */
 
 static char *opt_protocol;
@@ -20,9 +20,6 @@ static char *opt_reply_to;
 static gboolean opt_print_reply;
 static char *opt_display_name;
 static char *opt_priority;
-static int opt_timeout;
-static gboolean opt_no_complete;
-static gboolean opt_keep_on_error;
 static gboolean opt_no_wait;
 
 static const GOptionEntry upload_entries[] = {
@@ -36,12 +33,6 @@ static const GOptionEntry upload_entries[] = {
     N_("The name of the job (default: the file name)"), N_("NAME") },
   { "priority", 0, 0, G_OPTION_ARG_STRING, &opt_priority,
     N_("foreground (the default here: you are waiting), high, normal or low"), N_("P") },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
-    N_("Stop waiting after SECONDS and leave the job running (exit status 4)"), N_("SECONDS") },
-  { "no-complete", 0, 0, G_OPTION_ARG_NONE, &opt_no_complete,
-    N_("Do not complete the job: it stays until “bargectl complete JOB”"), NULL },
-  { "keep-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_keep_on_error,
-    N_("Keep a failed job for inspection instead of cancelling it"), NULL },
   { "no-wait", 0, 0, G_OPTION_ARG_NONE, &opt_no_wait,
     N_("Start the job, print its id and return"), NULL },
   { NULL }
@@ -84,7 +75,8 @@ fetch_reply (BargeJob *job, gpointer user_data)
 }
 
 static BargeJob *
-start_job (BargeClient *client, const char *source, const char *url, GError **error)
+start_job (BargeClient *client, const char *source, const char *url, const BargectlWaitOptions *wait,
+           GError **error)
 {
   g_autofree char *name = opt_display_name ? g_strdup (opt_display_name) : g_path_get_basename (source);
   gboolean reply = opt_reply_to != NULL || opt_print_reply;
@@ -102,6 +94,11 @@ start_job (BargeClient *client, const char *source, const char *url, GError **er
                                       g_variant_builder_end (&options), NULL, error);
   if (job == NULL)
     return NULL;
+  if (!bargectl_wait_apply_settings (job, wait, error))
+    {
+      barge_job_cancel_sync (job, NULL, NULL);
+      return NULL;
+    }
   if (opt_reply_to != NULL)
     {
       g_auto(GValue) value = G_VALUE_INIT;
@@ -137,10 +134,13 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
   BargeJobPriority priority;
   int status;
 
+  g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
   if (argc != 3)
     return bargectl_usage_error (command, _("Expected a local file and a URL"));
+  if (!bargectl_wait_options_init (&options, &error))
+    return bargectl_usage_error (command, "%s", error->message);
   if (opt_protocol == NULL)
     opt_protocol = g_strdup ("bits");
   if (!g_str_equal (opt_protocol, "bits") && !g_str_equal (opt_protocol, "tus") &&
@@ -148,10 +148,8 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("Unknown protocol “%s” (bits, tus or put)"), opt_protocol);
   if ((opt_reply_to != NULL || opt_print_reply) && !g_str_equal (opt_protocol, "bits"))
     return bargectl_usage_error (command, _("Only the bits protocol brings back a reply"));
-  if (opt_print_reply && (opt_no_wait || opt_no_complete))
+  if (opt_print_reply && (opt_no_wait || !options.complete))
     return bargectl_usage_error (command, _("--print-reply waits for the reply; use “bargectl reply JOB --print” later instead"));
-  if (opt_timeout < 0)
-    return bargectl_usage_error (command, _("The timeout cannot be negative"));
   if (opt_priority != NULL && !barge_job_priority_from_string (opt_priority, &priority))
     return bargectl_usage_error (command, _("Unknown priority “%s”"), opt_priority);
   source = g_canonicalize_filename (argv[1], NULL);
@@ -165,7 +163,7 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
   client = bargectl_client_connect (&error);
   if (client == NULL)
     return bargectl_report_connect_error (error);
-  job = start_job (client, source, argv[2], &error);
+  job = start_job (client, source, argv[2], &options, &error);
   if (job == NULL)
     return bargectl_report_error (error);
   if (opt_no_wait)
@@ -174,9 +172,6 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
       return BARGECTL_EXIT_OK;
     }
 
-  options.timeout_seconds = (guint) opt_timeout;
-  options.complete = !opt_no_complete;
-  options.keep_on_error = opt_keep_on_error;
   options.print_summary = print_upload_summary;
   options.user_data = argv[2];
   if (opt_print_reply)
@@ -187,7 +182,7 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
       g_printerr (_("bargectl: cannot write the reply to standard output\n"));
       status = BARGECTL_EXIT_FAILURE;
     }
-  if (status == BARGECTL_EXIT_OK && reply_to != NULL && !opt_no_complete)
+  if (status == BARGECTL_EXIT_OK && reply_to != NULL && options.complete)
     g_printerr (_("The reply is in %s\n"), reply_to);
   g_clear_pointer (&printed_reply, g_bytes_unref);
   return status;

@@ -178,6 +178,15 @@ set_uint_property (BargeJob *job, const char *name, guint value, GError **error)
   return barge_job_set_property_sync (job, name, &gvalue, NULL, error);
 }
 
+gboolean
+bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options, GError **error)
+{
+  return (options->retry_delay == 0 ||
+          set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) &&
+         (options->no_progress_timeout < 0 ||
+          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error));
+}
+
 BargeJob *
 bargectl_wait_start_job (BargeClient *client,
                          const char *display_name,
@@ -193,10 +202,7 @@ bargectl_wait_start_job (BargeClient *client,
   job = barge_client_create_job_sync (client, display_name, type, options_dict, NULL, error);
   if (job == NULL)
     return NULL;
-  if ((options->retry_delay > 0 &&
-       !set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) ||
-      (options->no_progress_timeout >= 0 &&
-       !set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) ||
+  if (!bargectl_wait_apply_settings (job, options, error) ||
       !barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error) ||
       !barge_job_resume_sync (job, NULL, error))
     {

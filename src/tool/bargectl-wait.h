@@ -52,6 +52,10 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
  * message for bargectl_usage_error(). */
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
 
+/* Applies the retry settings of @options (--retry-delay,
+ * --no-progress-timeout) to a new @job. */
+gboolean bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options, GError **error);
+
 /* Creates a job with @options_dict (a{sv}, as for CreateJob), applies the
  * retry settings of @options, adds the files (@local_paths NULL-terminated,
  * the same length as @remote_urls) and resumes it. A job that cannot be
