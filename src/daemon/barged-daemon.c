@@ -13,6 +13,7 @@
 #include "barged-manager.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
+#include "barged-variant-compact.h"
 
 #define BARGE_OBJECT_PATH "/org/freedesktop/Barge1"
 
@@ -285,6 +286,8 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   if (self->store == NULL)
     return NULL;
 
+  barged_variant_compact_install (BARGE_DBUS_TYPE_JOB_SKELETON);
+  barged_variant_compact_install (BARGE_DBUS_TYPE_FILE_SKELETON);
   self->connection = g_object_ref (connection);
   self->idle_timeout = config->idle_timeout;
   self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
