@@ -11,9 +11,9 @@
 #include "barged-credentials.h"
 #include "barged-daemon.h"
 #include "barged-manager.h"
+#include "barged-object-cache.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
-#include "barged-object-cache.h"
 
 #define BARGE_OBJECT_PATH "/org/freedesktop/Barge1"
 
@@ -78,9 +78,10 @@ on_any_call (gpointer user_data)
  * things would show them to everyone: the ObjectManager's answer to
  * GetManagedObjects, and the signals objects emit (PropertiesChanged,
  * InterfacesAdded/Removed, JobAdded/JobRemoved), which the bus broadcasts
- * to every match rule. So, in system mode only, the connection filter
- * answers GetManagedObjects itself with the caller's jobs alone (all jobs for
- * root), and turns each broadcast signal about a job into unicast copies to
+ * to every match rule. So the connection filter answers GetManagedObjects
+ * itself (in every mode, from the object cache: barged-object-cache.c), in
+ * system mode with the caller's jobs alone (all jobs for root), and there
+ * it also turns each broadcast signal about a job into unicast copies to
  * the known peers (callers seen by the choke point) that are its owner or
  * root. Method calls and property access on a job are refused by the choke
  * point (barged_authority_authorize) to anybody else. */
