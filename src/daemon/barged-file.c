@@ -30,6 +30,9 @@ struct _BargedFile
   gboolean restarted_pending;
   gboolean response_changed_pending;
   gboolean flags_shown;
+
+  BargedFileAuthorizeFunc authorize;
+  gpointer authorize_data;
 };
 
 G_DEFINE_TYPE (BargedFile, barged_file, BARGE_DBUS_TYPE_FILE_SKELETON)
@@ -263,9 +266,27 @@ barged_file_get_vtable (GDBusInterfaceSkeleton *skeleton)
   return &vtable;
 }
 
+void
+barged_file_set_authorizer (BargedFile *self, BargedFileAuthorizeFunc func, gpointer data)
+{
+  self->authorize = func;
+  self->authorize_data = data;
+}
+
+static gboolean
+barged_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation)
+{
+  BargedFile *self = BARGED_FILE (skeleton);
+
+  if (self->authorize == NULL)
+    return G_DBUS_INTERFACE_SKELETON_CLASS (barged_file_parent_class)->g_authorize_method (skeleton, invocation);
+  return self->authorize (self->authorize_data, invocation);
+}
+
 static void
 barged_file_class_init (BargedFileClass *klass)
 {
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->g_authorize_method = barged_file_authorize_method;
   G_OBJECT_CLASS (klass)->finalize = barged_file_finalize;
   G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = barged_file_get_vtable;
 }

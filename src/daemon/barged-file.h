@@ -17,6 +17,12 @@ BargedFile *barged_file_new (guint idx,
                              const char *remote_url,
                              const char *local_path,
                              const char *temporary_path);
+/* Who decides on method calls and property reads of the file (its job):
+ * a plain pointer, where a signal handler would cost a closure per file.
+ * The job clears it before it goes away. */
+typedef gboolean (*BargedFileAuthorizeFunc) (gpointer data, GDBusMethodInvocation *invocation);
+void barged_file_set_authorizer (BargedFile *self, BargedFileAuthorizeFunc func, gpointer data);
+
 BargedFile *barged_file_new_from_record (const BargedFileRecord *record);
 BargedFileRecord *barged_file_to_record (BargedFile *self, const char *job_id);
 

@@ -68,8 +68,7 @@ enum { SIGNAL_REMOVED, SIGNAL_SCHEDULING_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void run_next_file (BargedJob *self);
-static gboolean on_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
-                                          gpointer user_data);
+static gboolean authorize_file_call (gpointer user_data, GDBusMethodInvocation *invocation);
 static gint current_file_index (BargedJob *self);
 
 /* --- small helpers ------------------------------------------------------ */
@@ -917,7 +916,7 @@ export_file (BargedJob *self, BargedFile *file)
   BargeDBusObjectSkeleton *object = barge_dbus_object_skeleton_new (path);
 
   barge_dbus_object_skeleton_set_file (object, BARGE_DBUS_FILE (file));
-  g_signal_connect_object (file, "g-authorize-method", G_CALLBACK (on_file_authorize_method), self, 0);
+  barged_file_set_authorizer (file, authorize_file_call, self);
   g_ptr_array_add (self->file_objects, object);
   if (self->object != NULL)
     g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
@@ -1603,8 +1602,9 @@ barged_job_get_vtable (GDBusInterfaceSkeleton *skeleton)
   return &vtable;
 }
 
+/* The class handler, not a signal handler: no closure per job. */
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+barged_job_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation)
 {
   BargedJob *self = BARGED_JOB (skeleton);
 
@@ -1690,7 +1690,7 @@ handle_remove_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocatio
 }
 
 static gboolean
-on_file_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+authorize_file_call (gpointer user_data, GDBusMethodInvocation *invocation)
 {
   BargedJob *self = BARGED_JOB (user_data);
 
@@ -1753,7 +1753,6 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   barge_dbus_job_set_upload_protocol (iface, "");
   barge_dbus_job_set_reply_file_name (iface, "");
   barge_dbus_job_set_credentials (iface, barged_credentials_list (ctx->credentials, id));
-  g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
   return self;
 }
 
@@ -1951,6 +1950,8 @@ barged_job_dispose (GObject *object)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->max_time_source, g_source_remove);
   g_clear_handle_id (&self->notify_source, g_source_remove);
+  for (guint i = 0; i < self->files->len; i++)
+    barged_file_set_authorizer (g_ptr_array_index (self->files, i), NULL, NULL);
   G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
 }
 
@@ -2013,6 +2014,7 @@ barged_job_class_init (BargedJobClass *klass)
   object_class->dispose = barged_job_dispose;
   object_class->finalize = barged_job_finalize;
   G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = barged_job_get_vtable;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->g_authorize_method = barged_job_authorize_method;
 
   signals[SIGNAL_REMOVED] = g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
