@@ -15,7 +15,7 @@ import subprocess
 import time
 import unittest
 
-from bargectl_fixture import (BARGECTL, UUID_RE, WAIT, DaemonTestCase, stop_process)
+from bargectl_fixture import (BARGECTL, COMMANDS, UUID_RE, WAIT, DaemonTestCase, stop_process)
 
 MANPAGE = os.environ.get('BARGECTL_MANPAGE', '')
 BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
@@ -338,14 +338,18 @@ class TestJobs(DaemonTestCase):
         for member in sorted(members):
             with self.subTest(member=member):
                 self.assertRegex(manual, r'\.BR %s " \(' % re.escape(member))
-        # And every command has its paragraph.
+        # And every command has its paragraph in COMMANDS, named as a whole
+        # word (not a key such as credentials or upload-protocol elsewhere).
         with open(MANPAGE) as f:
             source = f.read()
-        commands = re.findall(r'^  ([a-z][a-z-]+) ', self.ctl('--help').stdout, re.MULTILINE)
-        self.assertIn('describe-error', commands)
+        source = source[source.index('.SH COMMANDS'):]
+        source = source[:source.index('\n.SH ', 1)]
+        listing = self.ctl('--help').stdout.split('Commands:\n', 1)[1].split('\n\n', 1)[0]
+        commands = re.findall(r'^  ([a-z][a-z-]+) ', listing, re.MULTILINE)
+        self.assertEqual(sorted(commands), sorted(COMMANDS))
         for command in commands:
             with self.subTest(command=command):
-                self.assertRegex(source, r'(?m)^\.BI? "?%s\b' % re.escape(command.replace('-', '\\-')))
+                self.assertRegex(source, r'(?m)^\.BI? "?%s(?=[ "]|$)' % re.escape(command.replace('-', '\\-')))
         self.ctl('cancel', job)
 
     @unittest.skipUnless(os.path.exists(BASH_COMPLETION), 'bash-completion is not installed')
@@ -381,6 +385,15 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(complete('download', '--on-timeout='), ['leave', 'cancel'])
         self.assertEqual(complete('create', '--type=upload'), ['upload', 'upload-reply'])
         self.assertIn('RemoteNotFound', complete('describe-error', 'Remote'))
+        # The commands of uploads and credentials.
+        self.assertIn(job, complete('reply', ''))
+        self.assertIn(job, complete('credentials', ''))
+        self.assertNotIn(job, complete('credentials', '--store', ''))
+        self.assertEqual(complete('upload', '--protocol='), ['bits', 'tus', 'put'])
+        self.assertEqual(complete('credentials', job, '--target='), ['server', 'proxy'])
+        self.assertEqual(complete('credentials', job, '--scheme=n'), ['ntlm', 'negotiate'])
+        self.assertIn('--from-keyring=', complete('credentials', job, '--'))
+        self.assertIn('--print-reply', complete('upload', '--'))
         self.ctl('cancel', job)
 
     def test_all_users(self):

@@ -75,7 +75,17 @@ class TestUsage(unittest.TestCase):
                      ['set', 'JOB', 'retry-delay', 'later'], ['get'], ['get', 'JOB', 'colour'],
                      ['files'], ['take-ownership'], ['describe-error'],
                      ['describe-error', '--all', 'Failed'], ['cancel-all', 'extra'],
-                     ['monitor', 'extra'], ['--session', '--system', 'list']):
+                     ['monitor', 'extra'], ['--session', '--system', 'list'],
+                     ['upload', 'only-a-file'], ['upload', '--protocol=ftp', 'f', 'u'],
+                     ['upload', '--protocol=tus', '--print-reply', 'f', 'u'],
+                     ['upload', '--print-reply', '--no-wait', 'f', 'u'],
+                     ['upload', '--timeout=-1', 'f', 'u'], ['upload', '--priority=urgent', 'f', 'u'],
+                     ['reply'], ['reply', '--save=x', '--print', 'JOB'],
+                     ['credentials'], ['credentials', 'JOB'],
+                     ['credentials', 'JOB', '--from-keyring=h', '--remove'],
+                     ['credentials', 'JOB', '--remove', '--target=web'],
+                     ['credentials', 'JOB', '--remove', '--scheme=kerberos'],
+                     ['credentials', '--store', 'host']):
             with self.subTest(args=args):
                 result = self.run_ctl(*args)
                 self.assertEqual(result.returncode, 2, result.stderr)

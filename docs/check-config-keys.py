@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Checks that every barge.conf key barged reads is documented.
+
+The keys are the rows of the table `keys[]` in src/daemon/barged-config.c
+(group, key, minimum, field); a field's default is the
+BARGED_CONFIG_DEFAULT_* macro that barged_config_init_defaults() assigns
+to it, with its value from barged-config.h. Every key must appear, with
+that default and minimum, in
+
+- barge.conf(5): a `.BI KEY= ...` entry under `.SH "[GROUP]"` whose text
+  says "Minimum: N" and "default: N";
+- docs/configuration.md: a table row under `### [GROUP]`:
+  | `KEY` | default | minimum | meaning |;
+- data/barge.conf: a `#KEY=DEFAULT` line under `[GROUP]`.
+
+A key documented in one of them that barged does not read fails too.
+
+Usage: check-config-keys.py CONFIG_C CONFIG_H MAN_PAGE CONFIGURATION_MD BARGE_CONF
+"""
+
+import re
+import sys
+
+
+def read(path):
+    with open(path, encoding='utf-8') as f:
+        return f.read()
+
+
+def code_keys(config_c, config_h):
+    """{(group, key): (default, minimum)} from the sources."""
+    source = read(config_c)
+    table = re.search(r'static const ConfigKey keys\[\] = \{(.*?)\n\};', source, re.S)
+    if table is None:
+        sys.exit('%s: no table keys[]' % config_c)
+    rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\d+),\s*G_STRUCT_OFFSET\s*\(\s*BargedConfig,\s*(\w+)\s*\)\s*\}',
+                      table.group(1))
+    if not rows:
+        sys.exit('%s: no rows in keys[]' % config_c)
+    init = re.search(r'barged_config_init_defaults \(BargedConfig \*config\)\n\{(.*?)\n\}', source, re.S)
+    if init is None:
+        sys.exit('%s: no barged_config_init_defaults()' % config_c)
+    field_macro = dict(re.findall(r'config->(\w+) = (BARGED_CONFIG_DEFAULT_\w+);', init.group(1)))
+    macros = {name: int(value) for name, value in
+              re.findall(r'^#define (BARGED_CONFIG_DEFAULT_\w+) (\d+)\s*$', read(config_h), re.M)}
+    keys = {}
+    for group, key, minimum, field in rows:
+        macro = field_macro.get(field)
+        if macro is None or macro not in macros:
+            sys.exit('%s: no BARGED_CONFIG_DEFAULT_* default for field %s ([%s] %s)'
+                     % (config_c, field, group, key))
+        keys[(group, key)] = (macros[macro], int(minimum))
+    return keys
+
+
+def roff_text(lines):
+    """Plain text of roff lines: font macros joined, other requests dropped."""
+    words = []
+    for line in lines:
+        if line.startswith('.\\"'):
+            continue
+        match = re.match(r'\.(B|I|SM|BR|RB|BI|IB|IR|RI)\s+(.*)', line)
+        if match:
+            # roff arguments: "quoted, with spaces" or runs without spaces.
+            args = [q.replace('""', '"') if q else w
+                    for q, w in re.findall(r'"((?:[^"]|"")*)"|(\S+)', match.group(2))]
+            joiner = ' ' if match.group(1) in ('B', 'I', 'SM') else ''
+            words.append(joiner.join(args))
+        elif not line.startswith('.'):
+            words.append(line)
+    text = ' '.join(words)
+    return re.sub(r'\\\((?:em|en)', '-', text).replace('\\-', '-').replace('\\e', '\\')
+
+
+def man_keys(path):
+    """{(group, key): text of its entry}."""
+    keys = {}
+    group = None
+    entry = None
+    for line in read(path).splitlines():
+        section = re.match(r'\.SH\s+"?\[(\w+)\]"?\s*$', line)
+        if section or line.startswith('.SH'):
+            group = section.group(1) if section else None
+            entry = None
+            continue
+        if group is None:
+            continue
+        if line.startswith('.TP'):
+            entry = None
+            continue
+        key = re.match(r'\.BI\s+"?(\w+)=', line)
+        if key and entry is None:
+            entry = (group, key.group(1))
+            keys[entry] = []
+            continue
+        if entry is not None:
+            keys[entry].append(line)
+    return {k: roff_text(v) for k, v in keys.items()}
+
+
+def markdown_keys(path):
+    """{(group, key): (default cell, minimum cell)}."""
+    keys = {}
+    group = None
+    for line in read(path).splitlines():
+        heading = re.match(r'(#+)\s+(.*)', line)
+        if heading:
+            section = re.fullmatch(r'\[(\w+)\]', heading.group(2).strip())
+            group = section.group(1) if section and heading.group(1) == '###' else None
+            continue
+        row = re.match(r'\|\s*`(\w+)`\s*\|([^|]*)\|([^|]*)\|', line)
+        if group is not None and row:
+            keys[(group, row.group(1))] = (row.group(2).strip(), row.group(3).strip())
+    return keys
+
+
+def conf_keys(path):
+    """{(group, key): value} of the commented-out defaults."""
+    keys = {}
+    group = None
+    for line in read(path).splitlines():
+        section = re.match(r'\[(\w+)\]\s*$', line)
+        if section:
+            group = section.group(1)
+            continue
+        value = re.match(r'#\s*(\w+)=(.*)$', line)
+        if group is not None and value:
+            keys[(group, value.group(1))] = value.group(2).strip()
+    return keys
+
+
+def leading_number(text):
+    match = re.match(r'(\d+)\b', text)
+    return int(match.group(1)) if match else None
+
+
+def main(argv):
+    if len(argv) != 6:
+        sys.exit(__doc__)
+    config_c, config_h, man, markdown, conf = argv[1:]
+    code = code_keys(config_c, config_h)
+    documented = {man: man_keys(man), markdown: markdown_keys(markdown), conf: conf_keys(conf)}
+    problems = []
+
+    for (group, key), (default, minimum) in sorted(code.items()):
+        name = '[%s] %s' % (group, key)
+        text = documented[man].get((group, key))
+        if text is None:
+            problems.append('%s: %s is not documented' % (man, name))
+        else:
+            found = re.search(r'\b[Dd]efault:\s*(\d+)', text)
+            if found is None or int(found.group(1)) != default:
+                problems.append('%s: %s must say "default: %d"' % (man, name, default))
+            found = re.search(r'\bMinimum:\s*(\d+)', text)
+            if found is None or int(found.group(1)) != minimum:
+                problems.append('%s: %s must say "Minimum: %d"' % (man, name, minimum))
+        cells = documented[markdown].get((group, key))
+        if cells is None:
+            problems.append('%s: %s has no row under "### [%s]"' % (markdown, name, group))
+        else:
+            if leading_number(cells[0]) != default:
+                problems.append('%s: %s: default "%s", the code says %d' % (markdown, name, cells[0], default))
+            if leading_number(cells[1]) != minimum:
+                problems.append('%s: %s: minimum "%s", the code says %d' % (markdown, name, cells[1], minimum))
+        value = documented[conf].get((group, key))
+        if value is None:
+            problems.append('%s: no "#%s=%d" under [%s]' % (conf, key, default, group))
+        elif value != str(default):
+            problems.append('%s: %s: "%s", the code says %d' % (conf, name, value, default))
+
+    for path, keys in documented.items():
+        for group, key in sorted(set(keys) - set(code)):
+            problems.append('%s: [%s] %s is documented but barged does not read it' % (path, group, key))
+
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print('%d keys documented in %s' % (len(code), ', '.join(documented)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
