@@ -341,6 +341,10 @@ barged_daemon_apply_config (BargedDaemon *self)
   const BargedConfig *config = barged_config_get ();
 
   self->idle_timeout = config->idle_timeout;
+  /* New connections and the next checkpoint use the new values; a request
+   * in flight keeps the timeout it started with. */
+  soup_session_set_timeout (self->session, config->transfer_timeout);
+  barged_transfer_set_checkpoint_interval (config->checkpoint_interval);
   barged_scheduler_set_limits (self->scheduler, config->max_background_jobs, config->time_slice);
   barged_manager_apply_config (self->manager);
   rearm_idle (self);

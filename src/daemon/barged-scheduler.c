@@ -126,7 +126,10 @@ rotate_slices (BargedScheduler *self, GPtrArray *running_bg, GPtrArray *waiting_
         next_deadline = MIN (next_deadline, deadline);
     }
   if (next_deadline != G_MAXINT64)
-    self->slice_source = g_timeout_add ((guint) ((next_deadline - now + 999) / 1000), slice_cb, self);
+    /* Clamped: a slice longer than the timer's 49 days just wakes up once
+     * early and arms again for the rest. */
+    self->slice_source = g_timeout_add ((guint) MIN ((next_deadline - now + 999) / 1000, (gint64) G_MAXUINT),
+                                        slice_cb, self);
 }
 
 static gboolean

@@ -12,14 +12,16 @@
 #include "bargectl.h"
 #include "bargectl-client.h"
 
+#define PASSWORD_MAX 1024
+
 /* Reads one line from standard input, without echo on a terminal: a
  * password never goes through argv, where `ps` would show it. */
 static char *
-read_password (void)
+read_password (gboolean *too_long)
 {
   struct termios old, quiet;
   gboolean tty = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &old) == 0;
-  char buf[1100];
+  char buf[PASSWORD_MAX + 2];   /* the line end and the NUL */
   char *line;
 
   if (tty)
@@ -37,6 +39,14 @@ read_password (void)
     }
   if (line == NULL)
     return NULL;
+  /* A line that fills the buffer without its end would be cut short: a
+   * wrong password stored without a word is worse than a clear refusal. */
+  if (strchr (buf, '\n') == NULL && !feof (stdin))
+    {
+      explicit_bzero (buf, sizeof buf);
+      *too_long = TRUE;
+      return NULL;
+    }
   buf[strcspn (buf, "\r\n")] = '\0';
   line = g_strdup (buf);
   explicit_bzero (buf, sizeof buf);
@@ -48,13 +58,19 @@ store_password (const BargectlCommand *command, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   char *password;
+  gboolean too_long = FALSE;
   gboolean ok;
 
   if (argc != 3)
     return bargectl_usage_error (command, _("Expected --store HOST USER"));
-  password = read_password ();
-  if (password == NULL)
-    return bargectl_usage_error (command, _("No password on standard input"));
+  password = read_password (&too_long);
+  if (too_long)
+    return bargectl_usage_error (command, _("The password is longer than %d characters"), PASSWORD_MAX);
+  if (password == NULL || *password == '\0')
+    {
+      g_free (password);
+      return bargectl_usage_error (command, _("No password on standard input"));
+    }
   ok = barge_keyring_store_password_sync (argv[1], argv[2], password, NULL, &error);
   explicit_bzero (password, strlen (password));
   g_free (password);
@@ -98,6 +114,8 @@ bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv)
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
+  if (opt_store && (opt_host != NULL || opt_remove))
+    return bargectl_usage_error (command, _("--store cannot be combined with --from-keyring or --remove"));
   if (opt_store)
     return store_password (command, argc, argv);
   if (argc != 2 || (opt_host == NULL) == !opt_remove)

@@ -237,11 +237,11 @@ bargectl_cmd_reply (const BargectlCommand *command, int argc, char **argv)
         return bargectl_report_error (error);
       total = barge_reply_progress_get_bytes_total (reply);
       done = barge_reply_progress_get_bytes_transferred (reply);
-      received = bargectl_format_size (done);
       if (!barge_reply_progress_is_total_known (reply))
         g_print (_("Reply: not started\n"));
       else
         {
+          received = bargectl_format_size (done);
           size = bargectl_format_size (total);
           /* TRANSLATORS: "Reply: 1.2 kB of 3.4 kB" */
           g_print (_("Reply: %s of %s\n"), received, size);

@@ -91,6 +91,20 @@ class TestUsage(unittest.TestCase):
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertTrue(result.stderr.startswith('bargectl'), result.stderr)
 
+    def test_store_refuses_bad_passwords(self):
+        env = clean_environment()
+        env['BARGE_BUS_ADDRESS'] = 'unix:path=/nonexistent/barge-test-bus'
+        for stdin, message in (('\n', 'No password'), ('', 'No password'),
+                               ('a' * 2000, 'longer than 1024')):
+            with self.subTest(length=len(stdin)):
+                result = subprocess.run([BARGECTL, 'credentials', '--store', 'host', 'user'], env=env,
+                                        input=stdin, capture_output=True, text=True, timeout=WAIT)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(message, result.stderr)
+        result = self.run_ctl('credentials', '--store', '--remove', 'host', 'user')
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn('--store', result.stderr)
+
     def test_unreachable_bus_exits_3(self):
         result = self.run_ctl('list')
         self.assertEqual(result.returncode, 3, result.stderr)
