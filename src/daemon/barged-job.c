@@ -4,65 +4,16 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
-#include "barged-config.h"
 #include "barged-errors.h"
-#include "barged-file-access.h"
 #include "barged-file.h"
-#include "barged-job.h"
+#include "barged-job-private.h"
 #include "barged-notify.h"
-#include "barged-network.h"
-#include "barged-state.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 
-struct _BargedJob
-{
-  BargeDBusJobSkeleton parent_instance;
-
-  BargedJobContext ctx;
-  char *id;
-  char *path;
-  guint32 owner;
-  BargeJobType type;
-  BargeJobState state;
-  gint64 created;
-  gint64 modified;
-  gint64 completed;
-  guint error_count;
-  GError *error;              /* the current error, BARGE_ERROR domain */
-  gint error_file;            /* index, or -1 */
-  gint64 first_transient_error;
-  gint64 retry_at;            /* wall clock µs of the pending retry, 0 = none */
-  guint http_status;          /* of the current error */
-  gint64 download_time_used;  /* µs spent connecting or transferring */
-  gint64 running_since;       /* monotonic µs, 0 = not running */
-  guint max_time_source;
-  BargedNotifyFlags notify_flags;
-  guint notify_source;        /* a rerun of the notify program */
-  gboolean notify_on_export;  /* restored in a state that runs it again */
-
-  GPtrArray *files;           /* BargedFile */
-  BargeDBusObjectSkeleton *object;
-  GPtrArray *file_objects;    /* BargeDBusObjectSkeleton, parallel to files */
-
-  BargedTransfer *transfer;   /* the file in flight, until its run ends */
-  BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */
-  GCancellable *cancellable;
-  GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
-  gboolean start_pending;     /* started while the last run was still winding down */
-  guint retry_source;
-  guint publish_source;
-  guint modified_source;     /* a Modified signal is due */
-  gint64 last_publish;
-  gboolean removed;
-};
-
-static void barged_job_iface_init (BargeDBusJobIface *iface);
-
 G_DEFINE_TYPE_WITH_CODE (BargedJob, barged_job, BARGE_DBUS_TYPE_JOB_SKELETON,
-                         G_IMPLEMENT_INTERFACE (BARGE_DBUS_TYPE_JOB, barged_job_iface_init))
+                         G_IMPLEMENT_INTERFACE (BARGE_DBUS_TYPE_JOB, _barged_job_iface_init))
 
 enum { SIGNAL_REMOVED, SIGNAL_SCHEDULING_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -72,6 +23,12 @@ static gboolean authorize_file_call (gpointer user_data, GDBusMethodInvocation *
 static gint current_file_index (BargedJob *self);
 
 /* --- small helpers ------------------------------------------------------ */
+
+void
+_barged_job_emit_scheduling_changed (BargedJob *self)
+{
+  g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
+}
 
 static gboolean
 emit_modified_cb (gpointer user_data)
@@ -86,8 +43,8 @@ emit_modified_cb (gpointer user_data)
 
 /* Every change of the job passes here; progress only once per
  * MinimumNotificationInterval (publish_cb), so Modified is coalesced too. */
-static void
-touch (BargedJob *self)
+void
+_barged_job_touch (BargedJob *self)
 {
   if ((self->notify_flags & BARGED_NOTIFY_MODIFICATION) && self->modified_source == 0)
     self->modified_source = g_idle_add (emit_modified_cb, self);
@@ -215,8 +172,8 @@ save_file (BargedJob *self, BargedFile *file)
 
 /* --- progress ----------------------------------------------------------- */
 
-static GVariant *
-compute_progress (BargedJob *self)
+GVariant *
+_barged_job_compute_progress (BargedJob *self)
 {
   guint64 bytes_total = 0, bytes_done = 0, files_done = 0;
   gboolean known = TRUE;
@@ -238,14 +195,14 @@ compute_progress (BargedJob *self)
                         (guint64) self->files->len, files_done);
 }
 
-static void
-publish_now (BargedJob *self)
+void
+_barged_job_publish_now (BargedJob *self)
 {
   g_clear_handle_id (&self->publish_source, g_source_remove);
   self->last_publish = g_get_monotonic_time ();
   for (guint i = 0; i < self->files->len; i++)
     barged_file_publish (g_ptr_array_index (self->files, i));
-  barge_dbus_job_set_progress (BARGE_DBUS_JOB (self), compute_progress (self));
+  barge_dbus_job_set_progress (BARGE_DBUS_JOB (self), _barged_job_compute_progress (self));
   if (self->upload != NULL)
     barge_dbus_job_set_reply_progress (BARGE_DBUS_JOB (self), barged_upload_get_reply_progress (self->upload));
 }
@@ -256,8 +213,8 @@ publish_cb (gpointer user_data)
   BargedJob *self = user_data;
 
   self->publish_source = 0;
-  touch (self);
-  publish_now (self);
+  _barged_job_touch (self);
+  _barged_job_publish_now (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -326,12 +283,10 @@ update_hold_reason (BargedJob *self)
   barge_dbus_job_set_hold_reason (BARGE_DBUS_JOB (self), compute_hold_reason (self));
 }
 
-static void max_time_arm (BargedJob *self);
-
 /* MaximumDownloadTime counts only the time spent connecting or
  * transferring: the clock is added up whenever the job leaves those states. */
-static void
-max_time_account (BargedJob *self)
+void
+_barged_job_max_time_account (BargedJob *self)
 {
   if (self->running_since != 0)
     self->download_time_used += g_get_monotonic_time () - self->running_since;
@@ -339,8 +294,8 @@ max_time_account (BargedJob *self)
   g_clear_handle_id (&self->max_time_source, g_source_remove);
 }
 
-static void
-set_state (BargedJob *self, BargeJobState state)
+void
+_barged_job_set_state (BargedJob *self, BargeJobState state)
 {
   gboolean changed = self->state != state;
 
@@ -359,18 +314,18 @@ set_state (BargedJob *self, BargeJobState state)
     g_clear_handle_id (&self->notify_source, g_source_remove);
   if (state == BARGE_JOB_STATE_TRANSFERRED && self->completed == 0)
     self->completed = g_get_real_time ();
-  max_time_account (self);
+  _barged_job_max_time_account (self);
 
   self->state = state;
   if (barged_job_is_running (self))
-    max_time_arm (self);
+    _barged_job_max_time_arm (self);
   set_error_property (self);
   barge_dbus_job_set_http_status (BARGE_DBUS_JOB (self), self->http_status);
   update_hold_reason (self);
   barge_dbus_job_set_state (BARGE_DBUS_JOB (self), barge_job_state_to_string (state));
-  touch (self);
+  _barged_job_touch (self);
   /* A state change is announced at once, with the progress that led to it. */
-  publish_now (self);
+  _barged_job_publish_now (self);
   flush_interfaces (self);
   if (!barge_job_state_is_final (state))
     barged_job_save (self, NULL, NULL);
@@ -378,8 +333,8 @@ set_state (BargedJob *self, BargeJobState state)
     g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
 }
 
-static void
-stop_transfer (BargedJob *self)
+void
+_barged_job_stop_transfer (BargedJob *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -422,11 +377,11 @@ retry_cb (gpointer user_data)
   if (no_progress_expired (self, g_get_real_time ()))
     {
       become_no_progress_error (self);
-      set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
       announce_final (self);
       return G_SOURCE_REMOVE;
     }
-  set_state (self, BARGE_JOB_STATE_QUEUED);
+  _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
   return G_SOURCE_REMOVE;
 }
 
@@ -484,12 +439,12 @@ fail_job (BargedJob *self, GError *error, gint file_index, gint64 retry_after)
       gint64 deadline = self->first_transient_error + (gint64) no_progress * G_USEC_PER_SEC;
 
       self->retry_at = MIN (now + delay * G_USEC_PER_SEC, deadline);
-      set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
       retry_arm (self);
     }
   else
     {
-      set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
       announce_final (self);
     }
 }
@@ -501,15 +456,15 @@ max_time_cb (gpointer user_data)
   guint max = barge_dbus_job_get_maximum_download_time (BARGE_DBUS_JOB (self));
 
   self->max_time_source = 0;
-  stop_transfer (self);
+  _barged_job_stop_transfer (self);
   fail_job (self, g_error_new (BARGE_ERROR, BARGE_ERROR_MAXIMUM_TIME_EXCEEDED,
                                "the job spent its maximum transfer time of %u s", max),
             current_file_index (self), -1);
   return G_SOURCE_REMOVE;
 }
 
-static void
-max_time_arm (BargedJob *self)
+void
+_barged_job_max_time_arm (BargedJob *self)
 {
   guint max = barge_dbus_job_get_maximum_download_time (BARGE_DBUS_JOB (self));
   gint64 left;
@@ -558,14 +513,14 @@ on_notify_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
       /* The program could not even start: the job goes to error with a
        * notification context, announced by the signal instead. */
-      stop_transfer (self);
+      _barged_job_stop_transfer (self);
       g_clear_error (&self->error);
       self->error = g_steal_pointer (&error);
       self->error_file = -1;
       self->http_status = 0;
       self->error_count++;
       barge_dbus_job_set_error_count (BARGE_DBUS_JOB (self), self->error_count);
-      set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
       barge_dbus_job_emit_failed (BARGE_DBUS_JOB (self), barge_error_context_to_string (barged_error_get_context (self->error)),
                                   barge_error_to_dbus_name (self->error->code), self->error->message);
       return;
@@ -628,7 +583,7 @@ static void
 on_transfer_connected (BargedTransfer *transfer, BargedJob *self)
 {
   if (self->state == BARGE_JOB_STATE_CONNECTING)
-    set_state (self, BARGE_JOB_STATE_TRANSFERRING);
+    _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRING);
 }
 
 static void
@@ -729,7 +684,7 @@ run_ended (BargedJob *self, gboolean ok, GError *error_in, gint64 retry_after)
 
       barged_file_set_transferred (file, TRUE);
       save_file (self, file);
-      publish_now (self);
+      _barged_job_publish_now (self);
       if (self->notify_flags & BARGED_NOTIFY_FILE_TRANSFERRED)
         barge_dbus_job_emit_file_transferred (BARGE_DBUS_JOB (self),
                                               g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, idx)));
@@ -754,7 +709,7 @@ run_next_file (BargedJob *self)
   if (idx < 0)
     {
       self->first_transient_error = 0;
-      set_state (self, BARGE_JOB_STATE_TRANSFERRED);
+      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRED);
       announce_final (self);
       return;
     }
@@ -841,7 +796,7 @@ void
 barged_job_start (BargedJob *self)
 {
   g_return_if_fail (self->state == BARGE_JOB_STATE_QUEUED);
-  set_state (self, BARGE_JOB_STATE_CONNECTING);
+  _barged_job_set_state (self, BARGE_JOB_STATE_CONNECTING);
   /* Sizes are asked for beside the first transfer, not before it, so a job
    * of many files does not wait a round trip per file for its first byte. */
   if (self->probe_cancellable != NULL)
@@ -859,11 +814,11 @@ barged_job_hold_for_network (BargedJob *self)
 {
   if (!barged_job_is_running (self))
     return;
-  stop_transfer (self);
+  _barged_job_stop_transfer (self);
   g_clear_error (&self->error);
   self->error = g_error_new_literal (BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED, "the network is not available");
   self->error_file = current_file_index (self);
-  set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+  _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
 }
 
 gboolean
@@ -877,14 +832,14 @@ void
 barged_job_release_network_hold (BargedJob *self)
 {
   if (barged_job_is_held_for_network (self))
-    set_state (self, BARGE_JOB_STATE_QUEUED);
+    _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
 }
 
 void
 barged_job_retry_now (BargedJob *self)
 {
   if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR)
-    set_state (self, BARGE_JOB_STATE_QUEUED);
+    _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
 }
 
 void
@@ -892,14 +847,14 @@ barged_job_requeue (BargedJob *self)
 {
   if (!barged_job_is_running (self))
     return;
-  stop_transfer (self);
-  set_state (self, BARGE_JOB_STATE_QUEUED);
+  _barged_job_stop_transfer (self);
+  _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
 }
 
 /* --- exporting and removal ---------------------------------------------- */
 
-static void
-update_files_property (BargedJob *self)
+void
+_barged_job_update_files_property (BargedJob *self)
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
 
@@ -909,8 +864,8 @@ update_files_property (BargedJob *self)
   barge_dbus_job_set_files (BARGE_DBUS_JOB (self), (const char * const *) paths->pdata);
 }
 
-static void
-export_file (BargedJob *self, BargedFile *file)
+void
+_barged_job_export_file (BargedJob *self, BargedFile *file)
 {
   g_autofree char *path = g_strdup_printf ("%s/files/%u", self->path, barged_file_get_index (file));
   BargeDBusObjectSkeleton *object = barge_dbus_object_skeleton_new (path);
@@ -945,13 +900,13 @@ barged_job_export (BargedJob *self)
 
 /* Leaves the bus in a final state. The caller keeps its reference until the
  * "removed" handlers ran. */
-static void
-remove_job (BargedJob *self, BargeJobState final_state)
+void
+_barged_job_remove_job (BargedJob *self, BargeJobState final_state)
 {
   g_autoptr(BargedJob) keep = g_object_ref (self);
 
-  stop_transfer (self);
-  set_state (self, final_state);
+  _barged_job_stop_transfer (self);
+  _barged_job_set_state (self, final_state);
   self->removed = TRUE;
   g_clear_handle_id (&self->publish_source, g_source_remove);
   g_clear_handle_id (&self->modified_source, g_source_remove);
@@ -968,640 +923,6 @@ remove_job (BargedJob *self, BargeJobState final_state)
   g_signal_emit (self, signals[SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
 }
 
-/* --- D-Bus methods ------------------------------------------------------ */
-
-static guint
-count_pending_files (BargedJob *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < self->files->len; i++)
-    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
-      n++;
-  return n;
-}
-
-/* Applies the state machine to a client call. On refusal it answers the
- * call and returns FALSE. A job whose files are being moved or deleted
- * (Complete, Cancel) takes no other call meanwhile. */
-static gboolean
-check_call (BargedJob *self, BargedCall call, GDBusMethodInvocation *invocation, BargeJobState *next)
-{
-  g_autoptr(GError) error = NULL;
-  BargeJobState dummy;
-
-  if (self->removed)
-    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE, "the job is being removed");
-  else
-    barged_state_apply (self->state, call, self->files->len, count_pending_files (self),
-                        next != NULL ? next : &dummy, &error);
-  if (error == NULL)
-    return TRUE;
-  g_dbus_method_invocation_return_gerror (invocation, error);
-  return FALSE;
-}
-
-static gboolean
-validate_file (BargedJob *self, const char *url, const char *local_path, GError **error)
-{
-  if (!barged_file_validate (url, local_path, error))
-    return FALSE;
-  for (guint i = 0; i < self->files->len; i++)
-    if (g_strcmp0 (barged_file_get_destination (g_ptr_array_index (self->files, i)), local_path) == 0)
-      {
-        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "the job already has a file for %s", local_path);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-typedef struct {
-  BargedJob *self;
-  GDBusMethodInvocation *invocation;  /* owned until answered */
-  GStrv urls;
-  GStrv paths;
-  guint checked;
-  guint64 source_size;        /* an upload's, as AddFile saw it */
-} AddFilesData;
-
-static void
-add_files_data_free (AddFilesData *data)
-{
-  g_object_unref (data->self);
-  g_strfreev (data->urls);
-  g_strfreev (data->paths);
-  g_free (data);
-}
-
-static void
-on_files_saved (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
-    g_dbus_method_invocation_return_gerror (invocation, error);
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void check_next_target (AddFilesData *data);
-
-static void
-on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  AddFilesData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  BargedSourceIdentity identity;
-  int fd = barged_file_access_open_source_finish (res, &identity, &error);
-
-  if (fd < 0)
-    {
-      g_dbus_method_invocation_return_gerror (data->invocation, error);
-      add_files_data_free (data);
-      return;
-    }
-  close (fd);
-  data->source_size = identity.size;
-  data->checked++;
-  check_next_target (data);
-}
-
-static void
-on_target_checked (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  AddFilesData *data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!barged_file_access_check_target_finish (res, &error))
-    {
-      g_dbus_method_invocation_return_gerror (data->invocation, error);
-      add_files_data_free (data);
-      return;
-    }
-  data->checked++;
-  check_next_target (data);
-}
-
-/* Checks every destination (as the owner, off the main loop), then adds all
- * files or none, and answers once they are stored. */
-static void
-check_next_target (AddFilesData *data)
-{
-  BargedJob *self = data->self;
-  guint n = g_strv_length (data->urls);
-
-  if (data->checked < n && self->upload != NULL)
-    {
-      /* An upload's local file is its source: the owner must be able to read it. */
-      barged_file_access_open_source_async (self->owner, data->paths[data->checked], NULL,
-                                            on_source_checked, data);
-      return;
-    }
-  if (data->checked < n)
-    {
-      barged_file_access_check_target_async (self->owner, data->paths[data->checked], NULL,
-                                             on_target_checked, data);
-      return;
-    }
-
-  if (barge_job_state_is_final (self->state) || self->removed)
-    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
-                                           "the job is %s", barge_job_state_to_string (self->state));
-  else if (self->files->len + n > (self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job))
-    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                           "a job holds at most %u files",
-                                           self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job);
-  else
-    {
-      for (guint i = 0; i < n; i++)
-        {
-          /* An upload writes nothing next to its source. */
-          g_autofree char *tmp = self->upload != NULL ? g_strdup ("")
-                                                      : barged_file_temporary_path_for (data->paths[i], self->id);
-          BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
-
-          /* BITS knows an upload's total from the start. */
-          if (self->upload != NULL)
-            barged_file_set_total (file, data->source_size);
-          g_ptr_array_add (self->files, file);
-          export_file (self, file);
-        }
-      update_files_property (self);
-      touch (self);
-      publish_now (self);
-      barged_job_save (self, on_files_saved, data->invocation);
-    }
-  add_files_data_free (data);
-}
-
-static void
-add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, GPtrArray *paths)
-{
-  g_autoptr(GError) error = NULL;
-  AddFilesData *data;
-
-  if (!check_call (self, BARGED_CALL_ADD_FILES, invocation, NULL))
-    return;
-  if (self->upload != NULL && self->files->len + urls->len > 1)
-    {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                             "an upload job holds exactly one file");
-      return;
-    }
-  if (urls->len == 0)
-    {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                                             "no files given");
-      return;
-    }
-  if (self->files->len + urls->len > barged_config_get ()->max_files_per_job)
-    {
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                             "a job holds at most %u files", barged_config_get ()->max_files_per_job);
-      return;
-    }
-  for (guint i = 0; i < urls->len; i++)
-    {
-      if (!validate_file (self, urls->pdata[i], paths->pdata[i], &error))
-        {
-          g_dbus_method_invocation_return_gerror (invocation, error);
-          return;
-        }
-      for (guint j = 0; j < i; j++)
-        if (g_strcmp0 (paths->pdata[i], paths->pdata[j]) == 0)
-          {
-            g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                                                   "%s is given twice", (const char *) paths->pdata[i]);
-            return;
-          }
-    }
-
-  data = g_new0 (AddFilesData, 1);
-  data->self = g_object_ref (self);
-  data->invocation = invocation;
-  g_ptr_array_add (urls, NULL);
-  g_ptr_array_add (paths, NULL);
-  data->urls = g_strdupv ((GStrv) urls->pdata);
-  data->paths = g_strdupv ((GStrv) paths->pdata);
-  check_next_target (data);
-}
-
-static gboolean
-handle_add_file (BargeDBusJob *iface, GDBusMethodInvocation *invocation,
-                 const char *url, const char *local_path)
-{
-  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
-  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-
-  g_ptr_array_add (urls, (gpointer) url);
-  g_ptr_array_add (paths, (gpointer) local_path);
-  add_files (BARGED_JOB (iface), invocation, urls, paths);
-  return TRUE;
-}
-
-static gboolean
-handle_add_files (BargeDBusJob *iface, GDBusMethodInvocation *invocation, GVariant *files)
-{
-  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
-  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  GVariantIter iter;
-  const char *url, *path;
-
-  g_variant_iter_init (&iter, files);
-  while (g_variant_iter_next (&iter, "(&s&s)", &url, &path))
-    {
-      g_ptr_array_add (urls, (gpointer) url);
-      g_ptr_array_add (paths, (gpointer) path);
-    }
-  add_files (BARGED_JOB (iface), invocation, urls, paths);
-  return TRUE;
-}
-
-static gboolean
-handle_resume (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  BargeJobState next;
-
-  if (!check_call (self, BARGED_CALL_RESUME, invocation, &next))
-    return TRUE;
-  if (next != self->state)
-    {
-      self->first_transient_error = 0;
-      /* BITS: Resume also restarts the MaximumDownloadTime clock. */
-      self->download_time_used = 0;
-      set_state (self, next);
-    }
-  barge_dbus_job_complete_resume (iface, invocation);
-  return TRUE;
-}
-
-static gboolean
-handle_suspend (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  BargeJobState next;
-
-  if (!check_call (self, BARGED_CALL_SUSPEND, invocation, &next))
-    return TRUE;
-  stop_transfer (self);
-  if (self->state != next)
-    set_state (self, next);
-  barge_dbus_job_complete_suspend (iface, invocation);
-  return TRUE;
-}
-
-static GStrv
-temporaries_to_delete (BargedJob *self, gboolean only_unfinished)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; i < self->files->len; i++)
-    {
-      BargedFile *file = g_ptr_array_index (self->files, i);
-
-      if (barged_file_get_completed (file))
-        continue;
-      if (only_unfinished && barged_file_get_transferred (file))
-        continue;
-      g_strv_builder_add (builder, barged_file_get_temporary (file));
-    }
-  if (self->upload != NULL && (!only_unfinished || !barged_upload_get_reply_started (self->upload)))
-    {
-      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
-      if (reply != NULL)
-        g_strv_builder_add (builder, reply);
-    }
-  return g_strv_builder_end (builder);
-}
-
-static void
-on_removal_stored (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* The job is gone from the bus either way; a failed delete only means it
-   * comes back at the next start, in its last stored state. */
-  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
-    g_warning ("%s", error->message);
-  if (invocation != NULL)
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-typedef struct {
-  BargedJob *self;
-  GDBusMethodInvocation *invocation;  /* NULL when the daemon cancels */
-} CancelData;
-
-static void
-on_cancel_files_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CancelData *data = user_data;
-  g_autoptr(BargedJob) self = data->self;
-  g_autoptr(GArray) ignored = barged_file_access_finish_files_finish (res, NULL);
-
-  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, data->invocation);
-  g_free (data);
-  remove_job (self, BARGE_JOB_STATE_CANCELLED);
-}
-
-void
-barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation)
-{
-  g_auto(GStrv) deletions = NULL;
-  CancelData *data;
-
-  if (self->removed || barge_job_state_is_final (self->state))
-    {
-      if (invocation != NULL)
-        g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
-                                               "the job is being removed");
-      return;
-    }
-  stop_transfer (self);
-  if (self->upload != NULL && self->files->len > 0)
-    barged_upload_cancel_remote (self->upload, barged_file_get_url (g_ptr_array_index (self->files, 0)));
-  deletions = temporaries_to_delete (self, FALSE);
-  data = g_new0 (CancelData, 1);
-  data->self = g_object_ref (self);
-  data->invocation = invocation;
-  self->removed = TRUE;     /* no other call may start while the files go */
-  barged_file_access_finish_files_async (self->owner, NULL, deletions, NULL,
-                                         on_cancel_files_deleted, data);
-}
-
-static gboolean
-handle_cancel (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-
-  if (!check_call (self, BARGED_CALL_CANCEL, invocation, NULL))
-    return TRUE;
-  barged_job_cancel (self, invocation);
-  return TRUE;
-}
-
-static void
-on_complete_files_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GDBusMethodInvocation *invocation = user_data;
-  BargedJob *self = g_object_get_data (G_OBJECT (invocation), "barged-job");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) renamed = barged_file_access_finish_files_finish (res, &error);
-  guint r = 0;
-
-  for (guint i = 0; i < self->files->len; i++)
-    {
-      BargedFile *file = g_ptr_array_index (self->files, i);
-
-      if (!barged_file_get_transferred (file) || barged_file_get_completed (file))
-        continue;
-      if (r < renamed->len && g_array_index (renamed, gboolean, r))
-        barged_file_set_completed (file, TRUE);
-      r++;
-    }
-
-  if (error != NULL)
-    {
-      /* BITS: the job stays; Completed in each file's progress tells which
-       * files made it. */
-      self->removed = FALSE;
-      self->error_file = -1;
-      publish_now (self);
-      barged_job_save (self, NULL, NULL);
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
-  publish_now (self);
-  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, invocation);
-  self->removed = FALSE;
-  remove_job (self, BARGE_JOB_STATE_ACKNOWLEDGED);
-}
-
-static gboolean
-handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  g_autoptr(GStrvBuilder) renames = g_strv_builder_new ();
-  g_auto(GStrv) rename_list = NULL;
-  g_auto(GStrv) deletions = NULL;
-
-  if (!check_call (self, BARGED_CALL_COMPLETE, invocation, NULL))
-    return TRUE;
-  if (self->upload != NULL && self->state != BARGE_JOB_STATE_TRANSFERRED)
-    {
-      /* BITS: the server holds an upload only once it is transferred. */
-      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
-                                             "an upload job can be completed once it is transferred");
-      return TRUE;
-    }
-  if (self->upload != NULL)
-    {
-      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
-      if (reply != NULL)
-        {
-          g_strv_builder_add (renames, reply);
-          g_strv_builder_add (renames, barged_upload_get_reply_file_name (self->upload));
-        }
-    }
-  if (barged_job_is_running (self))
-    {
-      stop_transfer (self);
-      set_state (self, BARGE_JOB_STATE_SUSPENDED);
-    }
-  for (guint i = 0; i < self->files->len; i++)
-    {
-      BargedFile *file = g_ptr_array_index (self->files, i);
-
-      if (self->upload == NULL && barged_file_get_transferred (file) && !barged_file_get_completed (file))
-        {
-          g_strv_builder_add (renames, barged_file_get_temporary (file));
-          g_strv_builder_add (renames, barged_file_get_destination (file));
-        }
-    }
-  rename_list = g_strv_builder_end (renames);
-  deletions = temporaries_to_delete (self, TRUE);
-  g_object_set_data_full (G_OBJECT (invocation), "barged-job", g_object_ref (self), g_object_unref);
-  self->removed = TRUE;     /* no other call may start while the files move */
-  barged_file_access_finish_files_async (self->owner, rename_list, deletions, NULL,
-                                         on_complete_files_done, invocation);
-  return TRUE;
-}
-
-static gboolean
-handle_get_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  barge_dbus_job_complete_get_progress (iface, invocation, compute_progress (BARGED_JOB (iface)));
-  return TRUE;
-}
-
-static gboolean
-return_reply_not_supported (BargedJob *self, GDBusMethodInvocation *invocation)
-{
-  g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                                         "a %s job has no reply", barge_job_type_to_string (self->type));
-  return TRUE;
-}
-
-static gboolean
-handle_get_reply_progress (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-
-  if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
-    return return_reply_not_supported (self, invocation);
-  barge_dbus_job_complete_get_reply_progress (iface, invocation,
-                                              barged_upload_get_reply_progress (self->upload));
-  return TRUE;
-}
-
-static gboolean
-handle_get_reply_data (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-
-  if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
-    return return_reply_not_supported (self, invocation);
-  barged_upload_return_reply_data (self->upload, invocation);
-  return TRUE;
-}
-
-/* --- property writes ---------------------------------------------------- */
-
-typedef gboolean (*SetPropertyFunc) (GDBusConnection *, const char *, const char *, const char *,
-                                     const char *, GVariant *, GError **, gpointer);
-static SetPropertyFunc parent_set_property;
-
-static gboolean
-validate_property (BargedJob *self, const char *name, GVariant *value, GError **error)
-{
-  BargeJobState next;
-
-  if (self->removed)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE, "the job is being removed");
-      return FALSE;
-    }
-  if (!barged_state_apply (self->state, BARGED_CALL_SET_PROPERTY, self->files->len,
-                           count_pending_files (self), &next, error))
-    return FALSE;
-  if (g_str_equal (name, "DisplayName") || g_str_equal (name, "Description"))
-    {
-      glong max = g_str_equal (name, "DisplayName") ? BARGED_MAX_DISPLAY_NAME : BARGED_MAX_DESCRIPTION;
-      const char *text = g_variant_get_string (value, NULL);
-
-      if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max)
-        {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
-                       "%s takes at most %ld characters", name, max);
-          return FALSE;
-        }
-    }
-  else if (g_str_equal (name, "Priority"))
-    {
-      if (!barge_job_priority_from_string (g_variant_get_string (value, NULL), NULL))
-        {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown priority %s",
-                       g_variant_get_string (value, NULL));
-          return FALSE;
-        }
-    }
-  else if (g_str_equal (name, "NotifyFlags"))
-    {
-      g_autofree const char **flags = g_variant_get_strv (value, NULL);
-
-      if (!barged_notify_flags_parse (flags, NULL, error))
-        return FALSE;
-    }
-  else if (g_str_equal (name, "NotifyCommandLine"))
-    {
-      if (!barged_notify_command_line_validate (value, error))
-        return FALSE;
-    }
-  else if (g_str_equal (name, "CostPolicy"))
-    {
-      if (!barged_network_cost_policy_is_valid (g_variant_get_string (value, NULL)))
-        {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown cost policy %s",
-                       g_variant_get_string (value, NULL));
-          return FALSE;
-        }
-    }
-  else if (g_str_equal (name, "ReplyFileName"))
-    {
-      if (self->upload == NULL || self->type != BARGE_JOB_TYPE_UPLOAD_REPLY)
-        {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply");
-          return FALSE;
-        }
-      return barged_upload_set_reply_file_name (self->upload, g_variant_get_string (value, NULL), error);
-    }
-  else if (g_str_equal (name, "MinimumRetryDelay"))
-    {
-      if (g_variant_get_uint32 (value) < BARGED_MIN_RETRY_DELAY)
-        {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                       "MinimumRetryDelay must be at least %u seconds", BARGED_MIN_RETRY_DELAY);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-job_set_property (GDBusConnection *connection, const char *sender, const char *object_path,
-                  const char *interface_name, const char *property_name, GVariant *value,
-                  GError **error, gpointer user_data)
-{
-  BargedJob *self = BARGED_JOB (user_data);
-
-  /* Ownership was checked by the choke point: property calls go through
-   * g-authorize-method (barged_authority_guard_vtable). */
-  if (!validate_property (self, property_name, value, error) ||
-      !parent_set_property (connection, sender, object_path, interface_name, property_name,
-                            value, error, user_data))
-    return FALSE;
-  touch (self);
-  if (g_str_equal (property_name, "NotifyFlags"))
-    barged_notify_flags_parse (barge_dbus_job_get_notify_flags (BARGE_DBUS_JOB (self)), &self->notify_flags, NULL);
-  else if (g_str_equal (property_name, "MaximumDownloadTime") && barged_job_is_running (self))
-    {
-      /* The new limit applies to the time already spent. */
-      max_time_account (self);
-      max_time_arm (self);
-    }
-  barged_job_save (self, NULL, NULL);
-  if (g_str_equal (property_name, "Priority") || g_str_equal (property_name, "CostPolicy"))
-    g_signal_emit (self, signals[SIGNAL_SCHEDULING_CHANGED], 0);
-  return TRUE;
-}
-
-static GDBusInterfaceVTable *
-barged_job_get_vtable (GDBusInterfaceSkeleton *skeleton)
-{
-  static GDBusInterfaceVTable vtable;
-  static gsize initialized = 0;
-
-  /* The generated skeleton accepts any well-typed value; ours checks
-   * ownership, state and limits first, so a write can fail with a typed error. */
-  if (g_once_init_enter (&initialized))
-    {
-      GDBusInterfaceVTable *parent =
-        G_DBUS_INTERFACE_SKELETON_CLASS (barged_job_parent_class)->get_vtable (skeleton);
-
-      GDBusInterfaceVTable real = *parent;
-
-      parent_set_property = parent->set_property;
-      real.set_property = job_set_property;
-      barged_authority_guard_vtable (BARGED_TYPE_JOB, &vtable, &real);
-      g_once_init_leave (&initialized, 1);
-    }
-  return &vtable;
-}
-
 /* The class handler, not a signal handler: no closure per job. */
 static gboolean
 barged_job_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation)
@@ -1609,84 +930,6 @@ barged_job_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvoca
   BargedJob *self = BARGED_JOB (skeleton);
 
   return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
-}
-
-/* --- ownership and credentials (issue 5) -------------------------------- */
-
-static gboolean
-refuse_if_final (BargedJob *self, GDBusMethodInvocation *invocation)
-{
-  if (!barge_job_state_is_final (self->state) && !self->removed)
-    return FALSE;
-  g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
-                                         "the job is %s", barge_job_state_to_string (self->state));
-  return TRUE;
-}
-
-static gboolean
-handle_take_ownership (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  guint32 uid = barged_authority_get_invocation_uid (invocation);
-
-  if (refuse_if_final (self, invocation))
-    return TRUE;
-  if (uid != self->owner)
-    {
-      /* BITS: what the old owner set up for itself does not go along. */
-      self->owner = uid;
-      barge_dbus_job_set_owner (iface, uid);
-      barged_authority_set_job_owner (self->ctx.authority, self->path, uid);
-      barged_credentials_forget (self->ctx.credentials, self->id, FALSE);
-      barged_credentials_set_umask (self->ctx.credentials, self->id,
-                                    barged_authority_get_invocation_umask (invocation));
-      barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
-      barge_dbus_job_set_notify_command_line (iface, g_variant_new ("(s@as)", "", g_variant_new_strv (NULL, 0)));
-      touch (self);
-      barged_job_save (self, NULL, NULL);
-    }
-  barge_dbus_job_complete_take_ownership (iface, invocation);
-  return TRUE;
-}
-
-static gboolean
-handle_set_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, const char *target,
-                        const char *scheme, const char *user_name, const char *password)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  g_autoptr(GError) error = NULL;
-
-  if (refuse_if_final (self, invocation))
-    return TRUE;
-  if (!barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password, &error))
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return TRUE;
-    }
-  barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
-  touch (self);
-  barge_dbus_job_complete_set_credentials (iface, invocation);
-  return TRUE;
-}
-
-static gboolean
-handle_remove_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, const char *target,
-                           const char *scheme)
-{
-  BargedJob *self = BARGED_JOB (iface);
-  g_autoptr(GError) error = NULL;
-
-  if (refuse_if_final (self, invocation))
-    return TRUE;
-  if (!barged_credentials_remove (self->ctx.credentials, self->id, target, scheme, &error))
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return TRUE;
-    }
-  barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
-  touch (self);
-  barge_dbus_job_complete_remove_credentials (iface, invocation);
-  return TRUE;
 }
 
 static gboolean
@@ -1774,9 +1017,9 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, BargeJobType type,
   self->state = BARGE_JOB_STATE_SUSPENDED;
   barge_dbus_job_set_state (iface, barge_job_state_to_string (self->state));
   set_error_property (self);
-  update_files_property (self);
-  touch (self);
-  publish_now (self);
+  _barged_job_update_files_property (self);
+  _barged_job_touch (self);
+  _barged_job_publish_now (self);
   return self;
 }
 
@@ -1816,7 +1059,7 @@ on_upload_changed (BargedUpload *upload, BargedJob *self)
   progress_changed (self);
 }
 
-/* Coalesced with Progress: published by publish_now(). */
+/* Coalesced with Progress: published by _barged_job_publish_now(). */
 static void
 on_reply_progress (BargedUpload *upload, BargedJob *self)
 {
@@ -1904,9 +1147,9 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
     {
       BargedFile *file = barged_file_new_from_record (g_ptr_array_index (files, i));
       g_ptr_array_add (self->files, file);
-      export_file (self, file);
+      _barged_job_export_file (self, file);
     }
-  update_files_property (self);
+  _barged_job_update_files_property (self);
   if (self->upload != NULL && self->files->len > 0)
     barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
 
@@ -1935,7 +1178,7 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   update_hold_reason (self);
   barge_dbus_job_set_times (iface, g_variant_new ("(ttt)", (guint64) self->created,
                                                   (guint64) self->modified, (guint64) self->completed));
-  publish_now (self);
+  _barged_job_publish_now (self);
   return self;
 }
 
@@ -1944,7 +1187,7 @@ barged_job_dispose (GObject *object)
 {
   BargedJob *self = BARGED_JOB (object);
 
-  stop_transfer (self);
+  _barged_job_stop_transfer (self);
   g_clear_handle_id (&self->publish_source, g_source_remove);
   g_clear_handle_id (&self->modified_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
@@ -1990,30 +1233,13 @@ barged_job_init (BargedJob *self)
 }
 
 static void
-barged_job_iface_init (BargeDBusJobIface *iface)
-{
-  iface->handle_add_file = handle_add_file;
-  iface->handle_add_files = handle_add_files;
-  iface->handle_resume = handle_resume;
-  iface->handle_suspend = handle_suspend;
-  iface->handle_cancel = handle_cancel;
-  iface->handle_complete = handle_complete;
-  iface->handle_get_progress = handle_get_progress;
-  iface->handle_get_reply_progress = handle_get_reply_progress;
-  iface->handle_get_reply_data = handle_get_reply_data;
-  iface->handle_take_ownership = handle_take_ownership;
-  iface->handle_set_credentials = handle_set_credentials;
-  iface->handle_remove_credentials = handle_remove_credentials;
-}
-
-static void
 barged_job_class_init (BargedJobClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = barged_job_dispose;
   object_class->finalize = barged_job_finalize;
-  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = barged_job_get_vtable;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = _barged_job_get_vtable;
   G_DBUS_INTERFACE_SKELETON_CLASS (klass)->g_authorize_method = barged_job_authorize_method;
 
   signals[SIGNAL_REMOVED] = g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
