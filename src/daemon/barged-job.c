@@ -8,6 +8,7 @@
 #include "barged-errors.h"
 #include "barged-file.h"
 #include "barged-job-private.h"
+#include "barged-object-cache.h"
 #include "barged-notify.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
@@ -1195,6 +1196,7 @@ barged_job_dispose (GObject *object)
   g_clear_handle_id (&self->notify_source, g_source_remove);
   for (guint i = 0; i < self->files->len; i++)
     barged_file_set_authorizer (g_ptr_array_index (self->files, i), NULL, NULL);
+  barged_object_cache_forget (object);
   G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
 }
 

@@ -107,6 +107,13 @@ barged_object_cache_install (GType skeleton_type)
   /* The class stays referenced: the wrapper lives as long as the process. */
 }
 
+void
+barged_object_cache_forget (GObject *skeleton)
+{
+  if (properties_quark != 0)
+    g_object_set_qdata (skeleton, properties_quark, NULL);
+}
+
 /* A new reference to the skeleton's properties as GetAll gives them. */
 static GVariant *
 interface_properties (GDBusInterfaceSkeleton *skeleton)

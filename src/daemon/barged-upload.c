@@ -104,7 +104,7 @@ barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 o
   g_variant_dict_lookup (&dict, "uploaded", "b", &self->uploaded);
   g_variant_dict_lookup (&dict, "reply-url", "s", &self->reply_url);
   g_variant_dict_lookup (&dict, "reply-done", "b", &self->reply_done);
-  if (g_variant_dict_lookup (&dict, "reply-file-name", "s", &str))
+  if (g_variant_dict_lookup (&dict, "reply-file-name", "&s", &str))
     {
       g_free (self->reply_file_name);
       self->reply_file_name = g_strdup (str);

@@ -13,5 +13,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 flags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs barge-1)
 # shellcheck disable=SC2086
-$cc -std=c11 -Wall -Werror -o "$out/test-version" "$source" $flags
+$cc -std=c11 -Wall -Werror ${EXTRA_CFLAGS:-} -o "$out/test-version" "$source" $flags
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/test-version"

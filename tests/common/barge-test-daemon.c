@@ -48,6 +48,7 @@ barge_test_wait_until (BargeTestCondition condition, gpointer user_data, guint t
 {
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
   gboolean timed_out = FALSE;
+  gboolean done;
   GSource *timeout;
 
   if (condition (user_data))
@@ -56,11 +57,13 @@ barge_test_wait_until (BargeTestCondition condition, gpointer user_data, guint t
   g_source_set_callback (timeout, set_flag_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
   /* The timeout source wakes the blocking iteration up, so this ends. */
-  while (!timed_out && !condition (user_data))
+  while (!timed_out && !(done = condition (user_data)))
     g_main_context_iteration (context, TRUE);
   g_source_destroy (timeout);
   g_source_unref (timeout);
-  return condition (user_data);
+  /* A condition may take what it found (e.g. a request): call it again
+   * only when it has not said yes. */
+  return done || condition (user_data);
 }
 
 static gboolean

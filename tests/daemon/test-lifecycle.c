@@ -628,7 +628,10 @@ test_http_error (Fixture *f, gconstpointer data)
   g_assert_cmpstr (context, ==, "remote-file");
   g_assert_cmpstr (name, ==, ERROR_PREFIX "RemoteNotFound");
   g_assert_nonnull (strstr (message, "404"));
-  g_assert_cmpstr (file, ==, g_variant_get_string (g_variant_get_child_value (files, 0), NULL));
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (files, 0);
+    g_assert_cmpstr (file, ==, g_variant_get_string (first, NULL));
+  }
   g_assert_cmpuint (job_uint (f, path, "HttpStatus"), ==, 404);
   g_assert_cmpuint (job_uint (f, path, "ErrorCount"), ==, 1);
   times = get_property (f, path, "Times");

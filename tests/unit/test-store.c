@@ -151,6 +151,8 @@ test_store_migrate_cost_policy (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("barge-store-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
@@ -196,8 +198,8 @@ test_store_migrate_cost_policy (void)
     g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[1])->cost_policy, ==, "unmetered");
   }
   g_remove (path);
-  g_remove (g_strconcat (path, "-wal", NULL));
-  g_remove (g_strconcat (path, "-shm", NULL));
+  g_remove (wal);
+  g_remove (shm);
   g_rmdir (dir);
 }
 

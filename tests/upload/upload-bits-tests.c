@@ -491,7 +491,10 @@ test_reply_missing_folder (Fixture *f, gconstpointer data)
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
   assert_job_error (job, "local-file", BARGE_TEST_ERROR_PREFIX "LocalFile", "no-such-folder");
   /* The upload itself is done and stays done. */
-  g_assert_nonnull (barge_test_bits_server_get_sha256 (f->bits, "nofolder.bin"));
+  {
+    g_autofree char *sha256 = barge_test_bits_server_get_sha256 (f->bits, "nofolder.bin");
+    g_assert_nonnull (sha256);
+  }
 }
 
 void
