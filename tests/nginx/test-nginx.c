@@ -342,6 +342,64 @@ on_file_notify (GObject *object, GParamSpec *pspec, Flags *flags)
   flags->changed |= barge_dbus_file_get_has_response_changed (BARGE_DBUS_FILE (object));
 }
 
+/* A file that nginx serves from FOLDER, and a new job (not resumed yet)
+ * that downloads it into the test folder. */
+typedef struct {
+  char *file;                 /* under nginx's html root */
+  char *uri;                  /* "/FOLDER/NAME", as in the access log */
+  char *dest;
+  char *path;                 /* the job's object path */
+  BargeDBusJob *job;
+} Served;
+
+static void
+served_init (Served *s, Fixture *f, const char *folder, const char *name, guint64 size)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *display_name = g_strdup_printf ("nginx-%s", name);
+
+  s->file = g_build_filename (f->html, folder, name, NULL);
+  write_content (s->file, name, size);
+  s->uri = g_strdup_printf ("/%s/%s", folder, name);
+  url = g_strdup_printf ("http://127.0.0.1:%u%s", f->port, s->uri);
+  s->dest = g_build_filename (f->dir, name, NULL);
+  s->path = barge_test_daemon_create_job (f->daemon, display_name);
+  s->job = barge_test_daemon_get_job (f->daemon, s->path);
+  barge_test_job_add_file (s->job, url, s->dest);
+}
+
+static void
+served_clear (Served *s)
+{
+  g_clear_pointer (&s->file, g_free);
+  g_clear_pointer (&s->uri, g_free);
+  g_clear_pointer (&s->dest, g_free);
+  g_clear_pointer (&s->path, g_free);
+  g_clear_object (&s->job);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Served, served_clear)
+
+/* Waits until JOB has received more than BYTES. */
+static void
+wait_bytes (BargeDBusJob *job, guint64 bytes)
+{
+  BytesWait w = { job, bytes };
+  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes from nginx", bytes);
+
+  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, what);
+}
+
+static void
+suspend_for (BargeDBusJob *job, guint ms)
+{
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_run_for (ms);
+}
+
 /* --- tests ---------------------------------------------------------------------- */
 
 /* Killed mid-file, restarted: the daemon resumes with Range and If-Range
@@ -350,41 +408,29 @@ static void
 test_kill_resume (Fixture *f, gconstpointer data)
 {
   const guint64 size = 12 * MiB;
-  g_autofree char *file = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *dest = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(BargeDBusJob) job = NULL;
+  g_auto(Served) s = { 0 };
   g_autoptr(GPtrArray) log = NULL;
   LogLine *resumed;
-  BytesWait w;
 
   if (skip_without_nginx (f))
     return;
-  file = g_build_filename (f->html, "slow", "kill.bin", NULL);
-  write_content (file, "kill.bin", size);
-  url = g_strdup_printf ("http://127.0.0.1:%u/slow/kill.bin", f->port);
-  dest = g_build_filename (f->dir, "kill.bin", NULL);
-  path = barge_test_daemon_create_job (f->daemon, "nginx-kill");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_job_resume (job);
-  w = (BytesWait) { job, 3 * MiB };
-  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "3 MiB from nginx");
+  served_init (&s, f, "slow", "kill.bin", size);
+  barge_test_job_resume (s.job);
+  wait_bytes (s.job, 3 * MiB);
 
   barge_test_daemon_restart (f->daemon);
-  g_clear_object (&job);
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-  log = read_access_log (f, "/slow/kill.bin");
+  g_clear_object (&s.job);
+  s.job = barge_test_daemon_get_job (f->daemon, s.path);
+  barge_test_wait_job_state (s.job, "transferred", TRANSFER_TIMEOUT_MS);
+  log = read_access_log (f, s.uri);
   resumed = find_resume (log);
   g_assert_nonnull (resumed);
   g_assert_nonnull (resumed->if_range);
   g_assert_true (resumed->if_range[0] == '"');   /* nginx's strong ETag */
   g_assert_cmpuint (resumed->status, ==, 206);
-  barge_test_job_complete (job);
-  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
-  barge_test_assert_file_content (dest, "kill.bin", size);
+  barge_test_job_complete (s.job);
+  barge_test_daemon_wait_job_removed (f->daemon, s.path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (s.dest, "kill.bin", size);
 }
 
 /* Suspended mid-file, the file on the server replaced (new ETag and
@@ -394,32 +440,22 @@ static void
 run_changed (Fixture *f, const char *location, gboolean expect_etag)
 {
   const guint64 size = 8 * MiB, new_size = 8 * MiB + 4321;
-  g_autofree char *file = g_build_filename (f->html, location, "change.bin", NULL);
-  g_autofree char *uri = g_strdup_printf ("/%s/change.bin", location);
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", f->port, uri);
-  g_autofree char *dest = g_build_filename (f->dir, "change.bin", NULL);
-  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "nginx-change");
-  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_auto(Served) s = { 0 };
   g_autoptr(BargeDBusFile) dfile = NULL;
   g_autofree char *file_path = NULL;
   g_autoptr(GPtrArray) log = NULL;
   g_autoptr(GError) error = NULL;
   LogLine *last;
   Flags flags = { FALSE, FALSE };
-  BytesWait w;
 
-  write_content (file, "change.bin", size);
-  barge_test_job_add_file (job, url, dest);
-  file_path = barge_test_job_file_path (f->daemon, job, 0);
+  served_init (&s, f, location, "change.bin", size);
+  file_path = barge_test_job_file_path (f->daemon, s.job, 0);
   dfile = barge_test_daemon_get_file (f->daemon, file_path);
   g_signal_connect (dfile, "notify::has-restarted", G_CALLBACK (on_file_notify), &flags);
   g_signal_connect (dfile, "notify::has-response-changed", G_CALLBACK (on_file_notify), &flags);
-  barge_test_job_resume (job);
-  w = (BytesWait) { job, 1 * MiB };
-  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
-  barge_dbus_job_call_suspend_sync (job, NULL, &error);
-  g_assert_no_error (error);
-  barge_test_run_for (300);
+  barge_test_job_resume (s.job);
+  wait_bytes (s.job, 1 * MiB);
+  suspend_for (s.job, 300);
 
   /* Same path, other content, other length, other mtime. */
   {
@@ -428,15 +464,15 @@ run_changed (Fixture *f, const char *location, gboolean expect_etag)
     struct utimbuf times = { .actime = 1700001000, .modtime = 1700001000 };
 
     barge_test_fill_content (v2, 0, data, new_size);
-    g_file_set_contents (file, (const char *) data, (gssize) new_size, &error);
+    g_file_set_contents (s.file, (const char *) data, (gssize) new_size, &error);
     g_assert_no_error (error);
-    g_assert_cmpint (utime (file, &times), ==, 0);
+    g_assert_cmpint (utime (s.file, &times), ==, 0);
   }
-  barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_resume (s.job);
+  barge_test_wait_job_state (s.job, "transferred", TRANSFER_TIMEOUT_MS);
   barge_test_run_for (100);
 
-  log = read_access_log (f, uri);
+  log = read_access_log (f, s.uri);
   g_assert_cmpuint (log->len, >=, 2);
   last = g_ptr_array_index (log, log->len - 1);
   /* The resume asked for a range guarded by the old validator, and got the
@@ -451,11 +487,11 @@ run_changed (Fixture *f, const char *location, gboolean expect_etag)
   g_assert_cmpuint (last->status, ==, 200);
   g_assert_true (flags.restarted);
   g_assert_true (flags.changed);
-  barge_test_job_complete (job);
-  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_job_complete (s.job);
+  barge_test_daemon_wait_job_removed (f->daemon, s.path, SHORT_TIMEOUT_MS);
   {
     g_autofree char *v2 = barge_fault_server_content_name ("change.bin", 2);
-    barge_test_assert_file_content (dest, v2, new_size);
+    barge_test_assert_file_content (s.dest, v2, new_size);
   }
 }
 
@@ -481,42 +517,27 @@ static void
 test_last_modified_resume (Fixture *f, gconstpointer data)
 {
   const guint64 size = 6 * MiB;
-  g_autofree char *file = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *dest = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(BargeDBusJob) job = NULL;
+  g_auto(Served) s = { 0 };
   g_autoptr(GPtrArray) log = NULL;
-  g_autoptr(GError) error = NULL;
   LogLine *resumed;
-  BytesWait w;
 
   if (skip_without_nginx (f))
     return;
-  file = g_build_filename (f->html, "noetag", "lm.bin", NULL);
-  write_content (file, "lm.bin", size);
-  url = g_strdup_printf ("http://127.0.0.1:%u/noetag/lm.bin", f->port);
-  dest = g_build_filename (f->dir, "lm.bin", NULL);
-  path = barge_test_daemon_create_job (f->daemon, "nginx-lm");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_job_resume (job);
-  w = (BytesWait) { job, 1 * MiB };
-  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
-  barge_dbus_job_call_suspend_sync (job, NULL, &error);
-  g_assert_no_error (error);
-  barge_test_run_for (300);
-  barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  served_init (&s, f, "noetag", "lm.bin", size);
+  barge_test_job_resume (s.job);
+  wait_bytes (s.job, 1 * MiB);
+  suspend_for (s.job, 300);
+  barge_test_job_resume (s.job);
+  barge_test_wait_job_state (s.job, "transferred", TRANSFER_TIMEOUT_MS);
 
-  log = read_access_log (f, "/noetag/lm.bin");
+  log = read_access_log (f, s.uri);
   resumed = find_resume (log);
   g_assert_nonnull (resumed);
   g_assert_cmpstr (resumed->if_range, ==, "Tue, 14 Nov 2023 22:13:20 GMT");
   g_assert_cmpuint (resumed->status, ==, 206);
-  barge_test_job_complete (job);
-  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
-  barge_test_assert_file_content (dest, "lm.bin", size);
+  barge_test_job_complete (s.job);
+  barge_test_daemon_wait_job_removed (f->daemon, s.path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (s.dest, "lm.bin", size);
 }
 
 /* The daemon already holds every byte when it resumes (here: the file on
@@ -527,14 +548,9 @@ static void
 test_416_complete (Fixture *f, gconstpointer data)
 {
   const guint64 size = 6 * MiB;
-  g_autofree char *file = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *dest = NULL;
-  g_autofree char *path = NULL;
+  g_auto(Served) s = { 0 };
   g_autofree char *file_path = NULL;
-  g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GPtrArray) log = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) progress = NULL;
   g_autofree guint8 *prefix = NULL;
   g_autofree char *expected = NULL;
@@ -543,45 +559,35 @@ test_416_complete (Fixture *f, gconstpointer data)
   guint64 total, done;
   gboolean completed;
   LogLine *last;
-  BytesWait w;
 
   if (skip_without_nginx (f))
     return;
-  file = g_build_filename (f->html, "noetag", "cut.bin", NULL);
-  write_content (file, "cut.bin", size);
-  url = g_strdup_printf ("http://127.0.0.1:%u/noetag/cut.bin", f->port);
-  dest = g_build_filename (f->dir, "cut.bin", NULL);
-  path = barge_test_daemon_create_job (f->daemon, "nginx-416");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_job_add_file (job, url, dest);
-  file_path = barge_test_job_file_path (f->daemon, job, 0);
-  barge_test_job_resume (job);
-  w = (BytesWait) { job, 1 * MiB };
-  barge_test_assert_wait (done_above, &w, TRANSFER_TIMEOUT_MS, "1 MiB from nginx");
-  barge_dbus_job_call_suspend_sync (job, NULL, &error);
-  g_assert_no_error (error);
-  barge_test_run_for (500);
+  served_init (&s, f, "noetag", "cut.bin", size);
+  file_path = barge_test_job_file_path (f->daemon, s.job, 0);
+  barge_test_job_resume (s.job);
+  wait_bytes (s.job, 1 * MiB);
+  suspend_for (s.job, 500);
   progress = barge_test_daemon_get_property (f->daemon, file_path, BARGE_TEST_FILE_IFACE, "Progress");
   g_variant_get (progress, "(ttb)", &total, &done, &completed);
   g_test_message ("suspended at %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, done, total);
   g_assert_cmpuint (done, >, 0);
   g_assert_cmpuint (done, <, size);
 
-  g_assert_cmpint (truncate (file, (off_t) done), ==, 0);
-  g_assert_cmpint (utime (file, &times), ==, 0);
-  barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-  log = read_access_log (f, "/noetag/cut.bin");
+  g_assert_cmpint (truncate (s.file, (off_t) done), ==, 0);
+  g_assert_cmpint (utime (s.file, &times), ==, 0);
+  barge_test_job_resume (s.job);
+  barge_test_wait_job_state (s.job, "transferred", TRANSFER_TIMEOUT_MS);
+  log = read_access_log (f, s.uri);
   last = g_ptr_array_index (log, log->len - 1);
   g_assert_cmpuint (last->status, ==, 416);
   g_assert_nonnull (last->range);
-  barge_test_job_complete (job);
-  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_job_complete (s.job);
+  barge_test_daemon_wait_job_removed (f->daemon, s.path, SHORT_TIMEOUT_MS);
 
   prefix = g_malloc (done);
   barge_test_fill_content ("cut.bin", 0, prefix, done);
   expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, prefix, done);
-  actual = barge_test_file_sha256 (dest);
+  actual = barge_test_file_sha256 (s.dest);
   g_assert_cmpstr (actual, ==, expected);
 }
 
