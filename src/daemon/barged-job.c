@@ -8,8 +8,8 @@
 #include "barged-errors.h"
 #include "barged-file.h"
 #include "barged-job-private.h"
-#include "barged-object-cache.h"
 #include "barged-notify.h"
+#include "barged-object-cache.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 
@@ -325,6 +325,9 @@ _barged_job_set_state (BargedJob *self, BargeJobState state)
   update_hold_reason (self);
   barge_dbus_job_set_state (BARGE_DBUS_JOB (self), barge_job_state_to_string (state));
   _barged_job_touch (self);
+  /* A job that moves joins the view; one that leaves the bus need not. */
+  if (changed && !barge_job_state_is_final (state))
+    barged_job_list (self);
   /* A state change is announced at once, with the progress that led to it. */
   _barged_job_publish_now (self);
   flush_interfaces (self);
@@ -865,6 +868,62 @@ _barged_job_update_files_property (BargedJob *self)
   barge_dbus_job_set_files (BARGE_DBUS_JOB (self), (const char * const *) paths->pdata);
 }
 
+/* --- the object manager's view -----------------------------------------
+ *
+ * Every job and file is on the bus at its path from the start, but
+ * GetManagedObjects lists only this run's working set: a job joins it when
+ * it is created, when its state changes, and when a client calls one of its
+ * methods, writes a property or asks GetJob for it; it stays until it
+ * leaves the bus. Reading properties or ListJobs does not list a job, so a
+ * client can browse the backlog without making everyone's object manager
+ * carry it (barged-object-cache.c has the figures). Objects exported while
+ * the bus is connected are announced by GDBusObjectManagerServer itself;
+ * a job loaded at start is announced here when it joins. */
+
+static GDBusConnection *
+announcing_connection (BargedJob *self)
+{
+  return g_dbus_object_manager_server_get_connection (self->ctx.object_manager);
+}
+
+static void
+announce_object (BargedJob *self, GDBusConnection *connection, GDBusObject *object)
+{
+  barged_object_cache_set_listed (object);
+  g_dbus_connection_emit_signal (connection, NULL,
+                                 g_dbus_object_manager_get_object_path (G_DBUS_OBJECT_MANAGER (self->ctx.object_manager)),
+                                 "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
+                                 barged_object_cache_interfaces_added (object), NULL);
+}
+
+void
+barged_job_list (BargedJob *self)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+
+  if (self->listed || self->removed || self->object == NULL)
+    return;
+  connection = announcing_connection (self);
+  if (connection == NULL)
+    return;   /* still loading: the first GetManagedObjects comes later */
+  self->listed = TRUE;
+  announce_object (self, connection, G_DBUS_OBJECT (self->object));
+  for (guint i = 0; i < self->file_objects->len; i++)
+    announce_object (self, connection, g_ptr_array_index (self->file_objects, i));
+}
+
+/* Property reads leave the view alone: browsing is not using. */
+static void
+list_after_call (BargedJob *self, GDBusMethodInvocation *invocation)
+{
+  const char *method = g_dbus_method_invocation_get_method_name (invocation);
+
+  if (g_str_equal (g_dbus_method_invocation_get_interface_name (invocation), "org.freedesktop.DBus.Properties") &&
+      !g_str_equal (method, "Set"))
+    return;
+  barged_job_list (self);
+}
+
 void
 _barged_job_export_file (BargedJob *self, BargedFile *file)
 {
@@ -874,18 +933,33 @@ _barged_job_export_file (BargedJob *self, BargedFile *file)
   barge_dbus_object_skeleton_set_file (object, BARGE_DBUS_FILE (file));
   barged_file_set_authorizer (file, authorize_file_call, self);
   g_ptr_array_add (self->file_objects, object);
-  if (self->object != NULL)
-    g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
+  if (self->object == NULL)
+    return;
+  /* Its job joins the view first, so that no file is announced alone. */
+  barged_job_list (self);
+  if (self->listed)
+    barged_object_cache_set_listed (G_DBUS_OBJECT (object));
+  g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
 }
 
 void
 barged_job_export (BargedJob *self)
 {
+  g_autoptr(GDBusConnection) connection = announcing_connection (self);
+
   g_return_if_fail (self->object == NULL);
 
   barged_authority_set_job_owner (self->ctx.authority, self->path, self->owner);
   self->object = barge_dbus_object_skeleton_new (self->path);
   barge_dbus_object_skeleton_set_job (self->object, BARGE_DBUS_JOB (self));
+  /* A job exported while the bus is up is new: it is listed at once. */
+  self->listed = connection != NULL;
+  if (self->listed)
+    {
+      barged_object_cache_set_listed (G_DBUS_OBJECT (self->object));
+      for (guint i = 0; i < self->file_objects->len; i++)
+        barged_object_cache_set_listed (g_ptr_array_index (self->file_objects, i));
+    }
   g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (self->object));
   for (guint i = 0; i < self->file_objects->len; i++)
     g_dbus_object_manager_server_export (self->ctx.object_manager,
@@ -930,7 +1004,10 @@ barged_job_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvoca
 {
   BargedJob *self = BARGED_JOB (skeleton);
 
-  return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
+  if (!barged_authority_authorize (self->ctx.authority, invocation, self->owner))
+    return FALSE;
+  list_after_call (self, invocation);
+  return TRUE;
 }
 
 static gboolean
@@ -938,7 +1015,10 @@ authorize_file_call (gpointer user_data, GDBusMethodInvocation *invocation)
 {
   BargedJob *self = BARGED_JOB (user_data);
 
-  return barged_authority_authorize (self->ctx.authority, invocation, self->owner);
+  if (!barged_authority_authorize (self->ctx.authority, invocation, self->owner))
+    return FALSE;
+  list_after_call (self, invocation);
+  return TRUE;
 }
 
 /* --- construction ------------------------------------------------------- */

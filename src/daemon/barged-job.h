@@ -68,6 +68,8 @@ gboolean barged_job_is_running (BargedJob *self);
 
 /* Exports the job and its files below the object manager. */
 void barged_job_export (BargedJob *self);
+/* Puts the job in GetManagedObjects' answer (see barged-job.c). */
+void barged_job_list (BargedJob *self);
 /* Stores the job; @callback runs once it is committed. */
 void barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error);

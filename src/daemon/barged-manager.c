@@ -305,6 +305,8 @@ handle_get_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation, cons
                                              "no job %s", canonical);
       return TRUE;
     }
+  /* Asking for one job is using it: clients' object managers get it too. */
+  barged_job_list (job);
   barge_dbus_manager_complete_get_job (iface, invocation, barged_job_get_path (job));
   return TRUE;
 }

@@ -22,12 +22,22 @@
  * property on every call (a GValue copy and a fresh GVariant each: 500,000
  * for 10,000 jobs). Here each interface's a{sv} is kept serialised once it
  * was asked for, and dropped by the same setter wrapper when any of its
- * properties is set, so a reply of idle jobs reuses them. */
+ * properties is set, so a reply of idle jobs reuses them.
+ *
+ * Which objects GetManagedObjects lists: only those marked "listed"
+ * (barged_object_cache_set_listed), which the daemon does for the jobs of
+ * this run's working set (see barged_job_list). Even from this cache, a
+ * reply of 10,000 jobs and their files is 15.5 MB, and GDBus alone needs
+ * 0.4 s to serialise it and the client 0.8 s to parse it: every client that
+ * starts an object manager would pay that, and its memory, for a backlog of
+ * jobs at rest that ListJobs and the object paths serve as well. */
 
 static GMutex lock;
 static GHashTable *last_values;      /* GParamSpec* → GVariant* */
 static GHashTable *parent_setters;   /* GType → GObjectSetPropertyFunc */
 static GQuark properties_quark;      /* on a skeleton: its serialised a{sv} */
+
+static GQuark listed_quark;          /* on an object: GetManagedObjects lists it */
 
 static GVariant *
 compact (GParamSpec *pspec, GVariant *value)
@@ -97,6 +107,7 @@ barged_object_cache_install (GType skeleton_type)
       last_values = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_variant_unref);
       parent_setters = g_hash_table_new (NULL, NULL);
       properties_quark = g_quark_from_static_string ("barged-object-cache-properties");
+      listed_quark = g_quark_from_static_string ("barged-object-cache-listed");
     }
   if (klass->set_property != cached_set_property)
     {
@@ -132,8 +143,52 @@ interface_properties (GDBusInterfaceSkeleton *skeleton)
   return properties;
 }
 
+void
+barged_object_cache_set_listed (GDBusObject *object)
+{
+  if (listed_quark == 0)
+    listed_quark = g_quark_from_static_string ("barged-object-cache-listed");
+  g_object_set_qdata (G_OBJECT (object), listed_quark, GINT_TO_POINTER (TRUE));
+}
+
+gboolean
+barged_object_cache_is_listed (GDBusObject *object)
+{
+  return listed_quark != 0 && g_object_get_qdata (G_OBJECT (object), listed_quark) != NULL;
+}
+
+static void
+add_interfaces (GVariantBuilder *builder, GDBusObject *object)
+{
+  GList *ifaces = g_dbus_object_get_interfaces (object);
+
+  g_variant_builder_open (builder, G_VARIANT_TYPE ("a{sa{sv}}"));
+  for (GList *i = ifaces; i != NULL; i = i->next)
+    {
+      GDBusInterfaceSkeleton *skeleton = i->data;
+      g_autoptr(GVariant) properties = interface_properties (skeleton);
+
+      g_variant_builder_add (builder, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (skeleton)->name,
+                             properties);
+    }
+  g_list_free_full (ifaces, g_object_unref);
+  g_variant_builder_close (builder);
+}
+
+/* The (oa{sa{sv}}) of an InterfacesAdded signal for @object. */
+GVariant *
+barged_object_cache_interfaces_added (GDBusObject *object)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("(oa{sa{sv}})"));
+  g_variant_builder_add (&builder, "o", g_dbus_object_get_object_path (object));
+  add_interfaces (&builder, object);
+  return g_variant_builder_end (&builder);
+}
+
 /* The a{oa{sa{sv}}} that GDBusObjectManagerServer would answer, restricted
- * to the objects @visible accepts (all when it is NULL). */
+ * to the listed objects that @visible accepts (all when it is NULL). */
 GVariant *
 barged_object_cache_managed_objects (GDBusObjectManager *manager, BargedObjectVisibleFunc visible,
                                      gpointer user_data)
@@ -145,24 +200,12 @@ barged_object_cache_managed_objects (GDBusObjectManager *manager, BargedObjectVi
   for (GList *l = objects; l != NULL; l = l->next)
     {
       const char *path = g_dbus_object_get_object_path (l->data);
-      GList *ifaces;
 
-      if (visible != NULL && !visible (path, user_data))
+      if (!barged_object_cache_is_listed (l->data) || (visible != NULL && !visible (path, user_data)))
         continue;
       g_variant_builder_open (&builder, G_VARIANT_TYPE ("{oa{sa{sv}}}"));
       g_variant_builder_add (&builder, "o", path);
-      g_variant_builder_open (&builder, G_VARIANT_TYPE ("a{sa{sv}}"));
-      ifaces = g_dbus_object_get_interfaces (l->data);
-      for (GList *i = ifaces; i != NULL; i = i->next)
-        {
-          GDBusInterfaceSkeleton *skeleton = i->data;
-          g_autoptr(GVariant) properties = interface_properties (skeleton);
-
-          g_variant_builder_add (&builder, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (skeleton)->name,
-                                 properties);
-        }
-      g_list_free_full (ifaces, g_object_unref);
-      g_variant_builder_close (&builder);
+      add_interfaces (&builder, l->data);
       g_variant_builder_close (&builder);
     }
   g_list_free_full (objects, g_object_unref);

@@ -31,7 +31,19 @@ barge_client_job_for_path_sync (BargeClient *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return _barge_client_adopt_proxy (self, proxy, error);
+  job = _barge_client_adopt_proxy (self, proxy, error);
+  if (job != NULL)
+    _barge_job_fetch_files_sync (job, cancellable);
+  return job;
+}
+
+static void
+on_job_files_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  _barge_job_fetch_files_finish (BARGE_JOB (source), res);
+  g_task_return_pointer (task, g_object_ref (source), g_object_unref);
 }
 
 static void
@@ -41,6 +53,7 @@ on_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   BargeClient *self = g_task_get_source_object (task);
   g_autoptr(BargeDBusJob) proxy = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   BargeJob *job;
 
   proxy = barge_dbus_job_proxy_new_finish (res, &error);
@@ -57,7 +70,10 @@ on_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, job, g_object_unref);
+  /* Not one expression: the order of argument evaluation is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  _barge_job_fetch_files_async (job, cancellable, on_job_files_ready, g_steal_pointer (&task));
+  g_object_unref (job);
 }
 
 /* Returns the job for @path through @task, which it takes. */
@@ -397,6 +413,17 @@ list_jobs_maybe_return (GTask *task)
 }
 
 static void
+on_list_job_files_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ListJobsData *data = g_task_get_task_data (task);
+
+  _barge_job_fetch_files_finish (BARGE_JOB (source), res);
+  data->n_pending--;
+  list_jobs_maybe_return (task);
+}
+
+static void
 on_list_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
@@ -404,16 +431,21 @@ on_list_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(BargeDBusJob) proxy = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   proxy = barge_dbus_job_proxy_new_finish (res, &error);
   if (proxy != NULL)
     job = _barge_client_adopt_proxy (g_task_get_source_object (task), proxy, &error);
   /* A job that went away between ListJobs and now is simply not listed. */
   if (job == NULL)
-    g_debug ("Not listing a job: %s", error->message);
-
-  data->n_pending--;
-  list_jobs_maybe_return (task);
+    {
+      g_debug ("Not listing a job: %s", error->message);
+      data->n_pending--;
+      list_jobs_maybe_return (task);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  _barge_job_fetch_files_async (job, cancellable, on_list_job_files_ready, g_steal_pointer (&task));
 }
 
 static void

@@ -13,7 +13,12 @@
  * The client follows the daemon's jobs through its D-Bus object manager:
  * [method@Barge.Client.get_jobs] returns them without a round trip, and
  * [signal@Barge.Client::job-added] and [signal@Barge.Client::job-removed]
- * report changes. Create one with [func@Barge.Client.new] (or
+ * report changes. The daemon's object manager lists the jobs in use since
+ * the daemon started (created, moving, or called by some client); jobs
+ * left at rest across a restart are found with
+ * [method@Barge.Client.list_jobs_async] or
+ * [method@Barge.Client.get_job_async], and are known to the client from
+ * then on. Create one with [func@Barge.Client.new] (or
  * [ctor@Barge.Client.new_sync]) for a bus type, or with
  * [func@Barge.Client.new_for_connection] for a connection you already have.
  *
@@ -804,8 +809,12 @@ compare_jobs_by_age (gconstpointer a, gconstpointer b)
  * barge_client_get_jobs:
  * @client: a #BargeClient
  *
- * Gets the jobs @client knows from the daemon's object manager, without a
- * round trip to the daemon. Jobs that have been removed are not included.
+ * Gets the jobs @client knows, without a round trip to the daemon: those
+ * the daemon's object manager lists (the jobs in use since the daemon
+ * started) and those @client found with [method@Barge.Client.list_jobs_async]
+ * or [method@Barge.Client.get_job_async]. Use
+ * [method@Barge.Client.list_jobs_async] for all of the caller's jobs. Jobs
+ * that have been removed are not included.
  *
  * The array holds a reference on each job and drops it when it is freed.
  *

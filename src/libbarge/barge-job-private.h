@@ -49,5 +49,7 @@ struct _BargeJob
 
 /* (transfer none) (nullable): the file object at @path, created on first use. */
 BargeFile *_barge_job_lookup_file (BargeJob *self, const char *path);
+/* Rebuilds the file list model from the Files property. */
+void _barge_job_reload_file_list (BargeJob *self);
 
 G_END_DECLS

@@ -319,6 +319,12 @@ barge_job_load_file_list (BargeJob *self)
                        files->pdata + prefix, files->len - prefix);
 }
 
+void
+_barge_job_reload_file_list (BargeJob *self)
+{
+  barge_job_load_file_list (self);
+}
+
 static void
 barge_job_load_all (BargeJob *self)
 {

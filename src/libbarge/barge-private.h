@@ -36,6 +36,11 @@ BargeFile *_barge_file_new (BargeDBusFile *proxy);
 /* @object_manager (nullable) is where the job finds its file objects. */
 BargeJob *_barge_job_new (BargeDBusJob *proxy, GDBusObjectManager *object_manager);
 /* The daemon said the job ended (Manager.JobRemoved, or the object vanished). */
+/* barge-job-files.c: proxies for the files no object manager announces. */
+void _barge_job_fetch_files_sync (BargeJob *self, GCancellable *cancellable);
+void _barge_job_fetch_files_async (BargeJob *self, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+void _barge_job_fetch_files_finish (BargeJob *self, GAsyncResult *res);
 void _barge_job_set_removed (BargeJob *job, BargeJobState final_state);
 
 /* Shared by barge-job.c (the object) and barge-job-calls.c (its method calls

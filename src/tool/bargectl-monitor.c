@@ -286,6 +286,18 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 }
 
 static void
+on_jobs_listed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Each job the client did not know yet came with "job-added". */
+  jobs = barge_client_list_jobs_finish (BARGE_CLIENT (source), res, &error);
+  if (jobs == NULL)
+    g_printerr ("%s\n", error->message);
+}
+
+static void
 on_service_appeared (GDBusConnection *connection, const char *name, const char *owner,
                      gpointer user_data)
 {
@@ -299,6 +311,9 @@ on_service_appeared (GDBusConnection *connection, const char *name, const char *
       g_print ("%s\n", _("The Barge service is back."));
       fflush (stdout);
     }
+  /* A restarted service's object manager lists only the jobs in use since
+   * it started; ListJobs brings back the others. */
+  barge_client_list_jobs_async (monitor->client, monitor->all_users, NULL, on_jobs_listed, NULL);
   monitor_queue_redraw (monitor);
 }
 

@@ -3,7 +3,9 @@
  * copies of each interface's properties (barged-object-cache.c). These
  * tests hold that reply against what every object says of itself through
  * org.freedesktop.DBus.Properties.GetAll, before and after properties
- * change, and check that InterfacesAdded/InterfacesRemoved still come. */
+ * change, and check that InterfacesAdded/InterfacesRemoved still come.
+ * The reply lists only the jobs in use since the daemon started
+ * (barged_job_list); /object-cache/working-set holds it to that rule. */
 #define G_LOG_DOMAIN "BargeTestObjectCache"
 
 #include "config.h"
@@ -91,6 +93,12 @@ assert_reply_matches_objects (Fixture *f, GVariant *objects, const char * const 
   const char *path;
   GVariant *ifaces;
 
+  if (g_variant_n_children (objects) != g_strv_length ((char **) expected))
+    {
+      g_autofree char *printed = g_variant_print (objects, FALSE);
+
+      g_test_message ("reply: %s", printed);
+    }
   g_assert_cmpuint (g_variant_n_children (objects), ==, g_strv_length ((char **) expected));
   for (guint i = 0; expected[i] != NULL; i++)
     {
@@ -223,10 +231,121 @@ test_reply_matches (Fixture *f, gconstpointer data)
   assert_reply_matches_objects (f, objects, (const char * const *) expected->pdata);
 }
 
+static char *
+file_of (const char *job)
+{
+  return g_strdup_printf ("%s/files/0", job);
+}
+
+/* The reply, less the objects at or below IGNORED (a job whose state may
+ * change at any moment), is exactly PATHS. */
+static void
+assert_reply_is (Fixture *f, const char *ignored, const char * const *paths)
+{
+  g_autoptr(GVariant) objects = managed_objects (f);
+  g_autoptr(GVariant) kept = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *path;
+  GVariant *ifaces;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  g_variant_iter_init (&iter, objects);
+  while (g_variant_iter_loop (&iter, "{&o@a{sa{sv}}}", &path, &ifaces))
+    if (!g_str_has_prefix (path, ignored))
+      g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, ifaces);
+  kept = g_variant_ref_sink (g_variant_builder_end (&builder));
+  assert_reply_matches_objects (f, kept, paths);
+}
+
+/* After a restart, a job at rest is on the bus at its path but not in the
+ * reply; using it (a call, a property write, GetJob) or a state change of
+ * its own lists it, announced with InterfacesAdded for it and its files.
+ * Reading it does not. */
+static void
+test_working_set (Fixture *f, gconstpointer data)
+{
+  g_autofree char *used = create_job_with_file (f, "used");
+  g_autofree char *asked = create_job_with_file (f, "asked");
+  g_autofree char *moving = create_job_with_file (f, "moving");
+  g_autofree char *read_only = create_job_with_file (f, "read-only");
+  g_autofree char *used_file = file_of (used);
+  g_autofree char *asked_file = file_of (asked);
+  g_autofree char *moving_file = file_of (moving);
+  g_autofree char *read_file = file_of (read_only);
+  g_autoptr(GVariant) listed = NULL;
+  g_autoptr(GVariant) id = NULL;
+
+  /* "moving" fails on port 9 and waits 5 s to retry: after the restart its
+   * retry timer (or the network monitor's first report) changes its state
+   * without any call. */
+  barge_test_daemon_set_property (f->daemon, moving, BARGE_TEST_JOB_IFACE, "MinimumRetryDelay",
+                                  g_variant_new_uint32 (5));
+  {
+    g_autoptr(GVariant) r = call (f, moving, BARGE_TEST_JOB_IFACE, "Resume", NULL, "()");
+  }
+  {
+    g_autoptr(BargeDBusJob) proxy = barge_test_daemon_get_job (f->daemon, moving);
+
+    barge_test_wait_job_state (proxy, "transient-error", SHORT_TIMEOUT_MS);
+  }
+  /* Cleared before: "moving" may be announced while the restart waits. */
+  barge_test_run_for (100);
+  g_ptr_array_set_size (f->added, 0);
+  barge_test_daemon_restart (f->daemon);
+
+  assert_reply_is (f, moving, (const char * const[]) { NULL });
+  listed = call (f, BARGE_TEST_MANAGER_PATH, BARGE_TEST_MANAGER_IFACE, "ListJobs",
+                 g_variant_new_parsed ("(@a{sv} {},)"), "(ao)");
+  {
+    g_autoptr(GVariant) paths = g_variant_get_child_value (listed, 0);
+
+    g_assert_cmpuint (g_variant_n_children (paths), ==, 4);
+  }
+  {
+    g_autoptr(GVariant) a = call (f, read_only, "org.freedesktop.DBus.Properties", "GetAll",
+                                  g_variant_new ("(s)", BARGE_TEST_JOB_IFACE), "(a{sv})");
+    g_autoptr(GVariant) b = call (f, read_file, "org.freedesktop.DBus.Properties", "Get",
+                                  g_variant_new ("(ss)", BARGE_TEST_FILE_IFACE, "LocalPath"), "(v)");
+  }
+  assert_reply_is (f, moving, (const char * const[]) { NULL });
+  for (guint i = 0; i < f->added->len; i++)
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (f->added, i), moving));
+
+  barge_test_daemon_set_property (f->daemon, used, BARGE_TEST_JOB_IFACE, "DisplayName",
+                                  g_variant_new_string ("used again"));
+  barge_test_assert_wait (has_path, ((gpointer[]) { f->added, used_file }), SHORT_TIMEOUT_MS,
+                          "InterfacesAdded of a written job's file");
+  g_assert_true (has_path ((gpointer[]) { f->added, used }));
+  assert_reply_is (f, moving, (const char * const[]) { used, used_file, NULL });
+
+  id = barge_test_daemon_get_property (f->daemon, asked, BARGE_TEST_JOB_IFACE, "Id");
+  {
+    g_autoptr(GVariant) r = call (f, BARGE_TEST_MANAGER_PATH, BARGE_TEST_MANAGER_IFACE, "GetJob",
+                                  g_variant_new ("(s)", g_variant_get_string (id, NULL)), "(o)");
+  }
+  barge_test_assert_wait (has_path, ((gpointer[]) { f->added, asked_file }), SHORT_TIMEOUT_MS,
+                          "InterfacesAdded after GetJob");
+  assert_reply_is (f, moving, (const char * const[]) { used, used_file, asked, asked_file, NULL });
+
+  barge_test_assert_wait (has_path, ((gpointer[]) { f->added, moving_file }), SHORT_TIMEOUT_MS,
+                          "InterfacesAdded of a job whose retry timer fired");
+  g_assert_false (has_path ((gpointer[]) { f->added, read_only }));
+  g_assert_false (has_path ((gpointer[]) { f->added, read_file }));
+  {
+    g_autoptr(GVariant) objects = managed_objects (f);
+    g_autoptr(GVariant) entry = g_variant_lookup_value (objects, moving, NULL);
+
+    g_assert_nonnull (entry);
+    g_assert_cmpuint (g_variant_n_children (objects), ==, 6);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/object-cache/reply-matches", Fixture, NULL, fixture_setup, test_reply_matches, fixture_teardown);
+  g_test_add ("/object-cache/working-set", Fixture, NULL, fixture_setup, test_working_set, fixture_teardown);
   return g_test_run ();
 }

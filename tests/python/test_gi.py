@@ -678,6 +678,50 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(caught.exception.matches(Barge.error_quark(),
                                                  Barge.Error.INVALID_ARGUMENT))
 
+    def restart_barged(self):
+        self.barged_should_run = False
+        self.barged.kill()
+        self.barged.wait()
+        self.start_barged()
+        self.wait_for_name()
+
+    def test_jobs_at_rest_after_restart(self):
+        # A restarted daemon's object manager lists only the jobs in use
+        # since it started; the library still gives every job found through
+        # ListJobs or GetJob with its files.
+        names = sorted(FILE_SIZES)
+        paths = [os.path.join(self.dest_dir, name) for name in names]
+        job = self.client.create_job_sync('at rest', Barge.JobType.DOWNLOAD, None, None)
+        job.add_files_sync([self.base_url + name for name in names], paths, None)
+        job_id = job.get_id()
+        self.restart_barged()
+        self.run_until(lambda: self.removed, 'the old job to go')
+        self.assertEqual(self.client.get_jobs(), [])
+
+        listed = self.run_async(lambda cb: self.client.list_jobs_async(False, None, cb),
+                                lambda res: self.client.list_jobs_finish(res))
+        self.assertEqual([j.get_id() for j in listed], [job_id])
+        self.assertEqual([f.get_local_path() for f in listed[0].get_files()], paths)
+        self.assertEqual(listed[0].get_file_list().get_n_items(), 2)
+        self.assertEqual(self.client.get_jobs(), listed)
+
+        # A second client, sync and async: GetJob gives the files at once.
+        for use_async in (False, True):
+            other = Barge.Client.new_for_connection_sync(self.connection, None)
+            if use_async:
+                found = self.run_async(lambda cb: other.get_job_async(job_id, None, cb),
+                                       lambda res: other.get_job_finish(res))
+            else:
+                found = other.get_job_sync(job_id, None)
+            self.assertEqual([f.get_local_path() for f in found.get_files()], paths)
+            self.assertEqual(found.get_files()[1].get_remote_url(), self.base_url + names[1])
+
+        # GetJob put the job in the object manager: a new client has it
+        # without asking.
+        third = Barge.Client.new_for_connection_sync(self.connection, None)
+        self.assertEqual([j.get_id() for j in third.get_jobs()], [job_id])
+        self.assertEqual(len(third.get_jobs()[0].get_files()), 2)
+
     def test_daemon_gone(self):
         job = self.client.create_job_sync('orphan', Barge.JobType.DOWNLOAD, None, None)
         self.assertRegex(self.client.get_version() or '', r'^\d+\.\d+\.\d+')
