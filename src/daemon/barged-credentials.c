@@ -313,13 +313,36 @@ check_target_scheme (const char *target, const char *scheme, GError **error)
   return TRUE;
 }
 
+/* The task of a set or remove: returns when the Secret Service is done. */
+static GTask *
+change_task (BargedCredentials *self, GAsyncReadyCallback done, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, done, user_data);
+
+  g_task_set_source_tag (task, change_task);
+  return task;
+}
+
 static void
 on_secret_stored (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!secret_password_store_finish (res, &error))
     g_message ("the password is kept in memory only (the Secret Service failed: %s)", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_secret_removed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_clear_finish (res, &error) && error != NULL)
+    g_message ("cannot clear a password from the Secret Service: %s", error->message);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -334,8 +357,9 @@ on_secret_cleared (GObject *source, GAsyncResult *res, gpointer user_data)
 gboolean
 barged_credentials_set (BargedCredentials *self, const char *job_id, const char *target,
                         const char *scheme, const char *user_name, const char *password,
-                        GError **error)
+                        GAsyncReadyCallback done, gpointer user_data, GError **error)
 {
+  g_autoptr(GTask) task = NULL;
   JobPrivate *p;
   Credential *c;
 
@@ -374,18 +398,23 @@ barged_credentials_set (BargedCredentials *self, const char *job_id, const char 
   wipe_string (c->password);
   c->user = g_strdup (user_name);
   c->password = g_strdup (password);
+  save (self);
+  task = change_task (self, done, user_data);
   if (!self->system_bus)
     secret_password_store (&job_schema, SECRET_COLLECTION_DEFAULT, "Barge job credentials", password,
-                           NULL, on_secret_stored, NULL,
+                           NULL, on_secret_stored, g_steal_pointer (&task),
                            "job", job_id, "target", target, "scheme", scheme, NULL);
-  save (self);
+  else
+    g_task_return_boolean (task, TRUE);
   return TRUE;
 }
 
 gboolean
 barged_credentials_remove (BargedCredentials *self, const char *job_id, const char *target,
-                           const char *scheme, GError **error)
+                           const char *scheme, GAsyncReadyCallback done, gpointer user_data,
+                           GError **error)
 {
+  g_autoptr(GTask) task = NULL;
   JobPrivate *p;
   guint index;
 
@@ -399,10 +428,13 @@ barged_credentials_remove (BargedCredentials *self, const char *job_id, const ch
       return FALSE;
     }
   g_ptr_array_remove_index (p->credentials, index);
-  if (!self->system_bus)
-    secret_password_clear (&job_schema, NULL, on_secret_cleared, NULL,
-                           "job", job_id, "target", target, "scheme", scheme, NULL);
   save (self);
+  task = change_task (self, done, user_data);
+  if (!self->system_bus)
+    secret_password_clear (&job_schema, NULL, on_secret_removed, g_steal_pointer (&task),
+                           "job", job_id, "target", target, "scheme", scheme, NULL);
+  else
+    g_task_return_boolean (task, TRUE);
   return TRUE;
 }
 

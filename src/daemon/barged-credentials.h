@@ -18,17 +18,25 @@ G_DECLARE_FINAL_TYPE (BargedCredentials, barged_credentials, BARGED, CREDENTIALS
 /* @state_dir NULL: keep everything in memory only. */
 BargedCredentials *barged_credentials_new (const char *state_dir, gboolean system_bus, GError **error);
 
+/* Both check their arguments and change the credentials in memory at once,
+ * or fail with @error and change nothing. @done (nullable) then runs once
+ * the Secret Service has the change (at once without one); a Secret Service
+ * failure is logged, not reported: the credential still works in memory. */
 gboolean barged_credentials_set (BargedCredentials *self,
                                  const char *job_id,
                                  const char *target,
                                  const char *scheme,
                                  const char *user_name,
                                  const char *password,
+                                 GAsyncReadyCallback done,
+                                 gpointer user_data,
                                  GError **error);
 gboolean barged_credentials_remove (BargedCredentials *self,
                                     const char *job_id,
                                     const char *target,
                                     const char *scheme,
+                                    GAsyncReadyCallback done,
+                                    gpointer user_data,
                                     GError **error);
 /* a(ss): target and scheme of each credential of the job; never a secret. */
 GVariant *barged_credentials_list (BargedCredentials *self, const char *job_id);

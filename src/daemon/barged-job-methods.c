@@ -690,6 +690,14 @@ handle_take_ownership (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
   return TRUE;
 }
 
+/* The reply waits for the Secret Service, so that a client that looks
+ * there right after the call finds the change. */
+static void
+on_credentials_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_dbus_method_invocation_return_value (user_data, NULL);
+}
+
 static gboolean
 handle_set_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, const char *target,
                         const char *scheme, const char *user_name, const char *password)
@@ -699,14 +707,14 @@ handle_set_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocation, 
 
   if (refuse_if_final (self, invocation))
     return TRUE;
-  if (!barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password, &error))
+  if (!barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password,
+                               on_credentials_saved, invocation, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return TRUE;
     }
   barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
   _barged_job_touch (self);
-  barge_dbus_job_complete_set_credentials (iface, invocation);
   return TRUE;
 }
 
@@ -719,14 +727,14 @@ handle_remove_credentials (BargeDBusJob *iface, GDBusMethodInvocation *invocatio
 
   if (refuse_if_final (self, invocation))
     return TRUE;
-  if (!barged_credentials_remove (self->ctx.credentials, self->id, target, scheme, &error))
+  if (!barged_credentials_remove (self->ctx.credentials, self->id, target, scheme,
+                                  on_credentials_saved, invocation, &error))
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return TRUE;
     }
   barge_dbus_job_set_credentials (iface, barged_credentials_list (self->ctx.credentials, self->id));
   _barged_job_touch (self);
-  barge_dbus_job_complete_remove_credentials (iface, invocation);
   return TRUE;
 }
 

@@ -43,7 +43,7 @@ def main():
         os.makedirs(os.path.join(tmp, d), mode=0o700)
     procs = []
     failed = 0
-    print('1..3')
+    print('1..4')
     try:
         keyring = subprocess.run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
                                  input=b'keyring-pw', env=env, capture_output=True, timeout=20)
@@ -110,15 +110,10 @@ def main():
             dest = os.path.join(tmp, 'dl', 'secret.bin')
             ctl('add', job, url, dest)
             ctl('credentials', job, '--from-keyring', '127.0.0.1')
-            # barged answers SetCredentials before the Secret Service has
-            # stored the secret: look for it for up to 10 s.
-            for _ in range(100):
-                stored = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema',
-                                         'org.freedesktop.Barge1.JobCredential', 'job', job],
-                                        env=env, capture_output=True, text=True)
-                if PASSWORD in stored.stdout:
-                    break
-                time.sleep(0.1)
+            # barged answers SetCredentials once the Secret Service has it.
+            stored = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema',
+                                     'org.freedesktop.Barge1.JobCredential', 'job', job],
+                                    env=env, capture_output=True, text=True)
             assert PASSWORD in stored.stdout, 'barged did not keep it in the Secret Service: %s' % stored
             for root, _, files in os.walk(state_dir):
                 for name in files:
@@ -153,6 +148,27 @@ def main():
             print('not ok 3 download_after_restart')
             print('\n'.join('# ' + line for line in traceback.format_exc().splitlines()))
             print('\n'.join('# ' + line for line in open(os.path.join(tmp, 'barged.log')).read().splitlines()))
+
+        # 4: RemoveCredentials answers once the Secret Service forgot it
+        try:
+            other = ctl('create', 'forget')
+            ctl('credentials', other, '--from-keyring', '127.0.0.1')
+            ctl('credentials', other, '--remove')
+            stored = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema',
+                                     'org.freedesktop.Barge1.JobCredential', 'job', other],
+                                    env=env, capture_output=True, text=True)
+            assert PASSWORD not in stored.stdout, 'still in the Secret Service: %s' % stored
+            bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+            reply = bus.call_sync('org.freedesktop.Barge1', '/org/freedesktop/Barge1/jobs/' + other.replace('-', ''),
+                                  'org.freedesktop.DBus.Properties', 'Get',
+                                  GLib.Variant('(ss)', ('org.freedesktop.Barge1.Job', 'Credentials')),
+                                  None, 0, -1, None)
+            assert reply.unpack()[0] == [], reply
+            print('ok 4 remove_from_secret_service')
+        except Exception:
+            failed += 1
+            print('not ok 4 remove_from_secret_service')
+            print('\n'.join('# ' + line for line in traceback.format_exc().splitlines()))
         httpd.shutdown()
     finally:
         for p in procs:
