@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "barged-authority.h"
@@ -18,6 +19,7 @@
 #include "barged-transfer.h"
 
 #define BARGE_OBJECT_PATH "/org/freedesktop/Barge1"
+#define BARGE_JOBS_PATH BARGE_OBJECT_PATH "/jobs"
 
 struct _BargedDaemon
 {
@@ -120,13 +122,55 @@ managed_objects_for (BargedDaemon *self, guint32 uid)
                                               all ? NULL : visible_to, &v);
 }
 
-typedef struct {
+/* Introspect of the folder of all jobs would name (by UUID) the jobs of
+ * every user: on the system bus it names the caller's own (all for root). */
+static char *
+jobs_folder_xml (BargedDaemon *self, guint32 uid)
+{
+  Visibility v = { self, uid };
+  gboolean all = uid == 0 || !barged_authority_is_system (self->authority);
+  GList *objects = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (self->object_manager));
+  GString *xml = g_string_new ("<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\"\n"
+                               "  \"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n"
+                               "<node>\n"
+                               "  <interface name=\"org.freedesktop.DBus.Introspectable\">\n"
+                               "    <method name=\"Introspect\">\n"
+                               "      <arg type=\"s\" name=\"xml_data\" direction=\"out\"/>\n"
+                               "    </method>\n"
+                               "  </interface>\n"
+                               "  <interface name=\"org.freedesktop.DBus.Peer\">\n"
+                               "    <method name=\"Ping\"/>\n"
+                               "    <method name=\"GetMachineId\">\n"
+                               "      <arg type=\"s\" name=\"machine_uuid\" direction=\"out\"/>\n"
+                               "    </method>\n"
+                               "  </interface>\n");
+
+  for (GList *l = objects; l != NULL; l = l->next)
+    {
+      const char *path = g_dbus_object_get_object_path (l->data);
+      const char *name = path + strlen (BARGE_JOBS_PATH "/");
+
+      /* Jobs only: their files are one level further down. */
+      if (!g_str_has_prefix (path, BARGE_JOBS_PATH "/") || strchr (name, '/') != NULL)
+        continue;
+      if (all || visible_to (path, &v))
+        g_string_append_printf (xml, "  <node name=\"%s\"/>\n", name);
+    }
+  g_list_free_full (objects, g_object_unref);
+  g_string_append (xml, "</node>\n");
+  return g_string_free (xml, FALSE);
+}
+
+/* A call the connection filter answers itself, once it knows the caller. */
+typedef struct _CallerCall CallerCall;
+struct _CallerCall {
   BargedDaemon *self;
   GDBusMessage *call;
-} ManagedObjectsCall;
+  void (*answer) (CallerCall *data, guint32 uid);
+};
 
 static void
-managed_objects_call_free (ManagedObjectsCall *data)
+caller_call_free (CallerCall *data)
 {
   g_object_unref (data->self);
   g_object_unref (data->call);
@@ -134,7 +178,7 @@ managed_objects_call_free (ManagedObjectsCall *data)
 }
 
 static void
-answer_managed_objects (ManagedObjectsCall *data, guint32 uid)
+answer_managed_objects (CallerCall *data, guint32 uid)
 {
   gint64 start = g_get_monotonic_time ();
   g_autoptr(GDBusMessage) reply = g_dbus_message_new_method_reply (data->call);
@@ -150,9 +194,19 @@ answer_managed_objects (ManagedObjectsCall *data, guint32 uid)
 }
 
 static void
+answer_jobs_introspection (CallerCall *data, guint32 uid)
+{
+  g_autoptr(GDBusMessage) reply = g_dbus_message_new_method_reply (data->call);
+  g_autofree char *xml = jobs_folder_xml (data->self, uid);
+
+  g_dbus_message_set_body (reply, g_variant_new ("(s)", xml));
+  g_dbus_connection_send_message (data->self->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+}
+
+static void
 on_caller_uid (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  ManagedObjectsCall *data = user_data;
+  CallerCall *data = user_data;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, NULL);
   guint32 uid;
 
@@ -165,29 +219,51 @@ on_caller_uid (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_variant_get (reply, "(u)", &uid);
       barged_authority_remember_uid (data->self->authority, g_dbus_message_get_sender (data->call), uid);
-      answer_managed_objects (data, uid);
+      data->answer (data, uid);
     }
-  managed_objects_call_free (data);
+  caller_call_free (data);
 }
 
 static gboolean
-handle_managed_objects (gpointer user_data)
+handle_caller_call (gpointer user_data)
 {
-  ManagedObjectsCall *data = user_data;
+  CallerCall *data = user_data;
   const char *sender = g_dbus_message_get_sender (data->call);
   guint32 uid = 0;
 
   if (!barged_authority_is_system (data->self->authority) ||
       barged_authority_peek_uid (data->self->authority, sender, &uid))
     {
-      answer_managed_objects (data, uid);
-      managed_objects_call_free (data);
+      data->answer (data, uid);
+      caller_call_free (data);
       return G_SOURCE_REMOVE;
     }
   g_dbus_connection_call (data->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "GetConnectionUnixUser", g_variant_new ("(s)", sender),
                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid, data);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_call (GDBusMessage *message, const char *path, const char *iface, const char *member)
+{
+  return g_strcmp0 (g_dbus_message_get_path (message), path) == 0 &&
+         g_strcmp0 (g_dbus_message_get_interface (message), iface) == 0 &&
+         g_strcmp0 (g_dbus_message_get_member (message), member) == 0;
+}
+
+/* Takes the filter's reference to @message: the call goes no further. */
+static GDBusMessage *
+answer_in_main_loop (BargedDaemon *self, GDBusMessage *message,
+                     void (*answer) (CallerCall *data, guint32 uid))
+{
+  CallerCall *data = g_new0 (CallerCall, 1);
+
+  data->self = g_object_ref (self);
+  data->call = message;
+  data->answer = answer;
+  g_main_context_invoke (self->context, handle_caller_call, data);
+  return NULL;
 }
 
 /* The job a broadcast signal is about, or NULL when it is about none. */
@@ -254,19 +330,13 @@ filter_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incom
   /* Answered here in every mode, from the object cache (see
    * barged-object-cache.c); in system mode also per caller. */
   if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
-      g_strcmp0 (g_dbus_message_get_path (message), BARGE_OBJECT_PATH) == 0 &&
-      g_strcmp0 (g_dbus_message_get_interface (message), "org.freedesktop.DBus.ObjectManager") == 0 &&
-      g_strcmp0 (g_dbus_message_get_member (message), "GetManagedObjects") == 0)
-    {
-      ManagedObjectsCall *data = g_new0 (ManagedObjectsCall, 1);
-
-      data->self = g_object_ref (self);
-      data->call = message;   /* takes the filter's reference: the call goes no further */
-      g_main_context_invoke (self->context, handle_managed_objects, data);
-      return NULL;
-    }
+      is_call (message, BARGE_OBJECT_PATH, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"))
+    return answer_in_main_loop (self, message, answer_managed_objects);
   if (!barged_authority_is_system (self->authority))
     return message;
+  if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      is_call (message, BARGE_JOBS_PATH, "org.freedesktop.DBus.Introspectable", "Introspect"))
+    return answer_in_main_loop (self, message, answer_jobs_introspection);
   if (!incoming && type == G_DBUS_MESSAGE_TYPE_SIGNAL && g_dbus_message_get_destination (message) == NULL)
     return unicast_job_signal (self, message);
   return message;

@@ -5,6 +5,7 @@ owner, umask, credentials. Runs as root with real test users on a
 system-like private bus; skips (77) otherwise. Usage: test-system.py BARGED SRCDIR"""
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -51,6 +52,14 @@ def managed_paths(user=None):
     return set(reply[0].keys())
 
 
+def job_nodes(user=None):
+    """The child nodes that Introspect of the jobs folder shows the caller."""
+    caller = user if user is not None else bus
+    xml = caller.call(ROOT + '/jobs', 'org.freedesktop.DBus.Introspectable', 'Introspect')[0]
+    assert '<interface name="org.freedesktop.DBus.Introspectable">' in xml, xml
+    return set(re.findall(r'<node name="([0-9a-f]{32})"/>', xml))
+
+
 def download(user, dest, url_path='/data/70000', umask=0o022, complete=True, credentials=None):
     job = create_job(user, umask=umask)
     if credentials is not None:
@@ -94,6 +103,11 @@ def ownership_and_visibility():
     assert ja not in managed_paths(bob) and jb in managed_paths(bob)
     assert ja in managed_paths(alice) and jb not in managed_paths(alice)
     assert ja in managed_paths() and jb in managed_paths()
+    # Introspect of the jobs folder names (by UUID) only the caller's jobs
+    name_a, name_b = ja.rsplit('/', 1)[1], jb.rsplit('/', 1)[1]
+    assert job_nodes(bob) >= {name_b} and name_a not in job_nodes(bob)
+    assert job_nodes(alice) >= {name_a} and name_b not in job_nodes(alice)
+    assert job_nodes() >= {name_a, name_b}
     alice.call(ja, JOB, 'Cancel')
     bob.call(jb, JOB, 'Cancel')
 
