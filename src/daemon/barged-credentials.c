@@ -203,7 +203,9 @@ on_password_found (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Lookup *lookup = user_data;
   g_autoptr(GError) error = NULL;
-  char *password = secret_password_lookup_finish (res, &error);
+  GList *items = secret_service_search_finish (NULL, res, &error);
+  g_autoptr(SecretValue) value = items != NULL ? secret_item_get_secret (items->data) : NULL;
+  const char *password = value != NULL ? secret_value_get_text (value) : NULL;
   Credential *c = find_credential (job_private (lookup->self, lookup->job_id, FALSE),
                                    lookup->target, lookup->scheme, NULL);
 
@@ -212,8 +214,7 @@ on_password_found (GObject *source, GAsyncResult *res, gpointer user_data)
                lookup->scheme, error != NULL ? ": " : "", error != NULL ? error->message : "");
   else if (c != NULL && c->password == NULL)
     c->password = g_strdup (password);
-  if (password != NULL)
-    secret_password_free (password);
+  g_list_free_full (items, g_object_unref);
   g_object_unref (lookup->self);
   g_free (lookup->job_id);
   g_free (lookup->target);
@@ -258,13 +259,23 @@ load (BargedCredentials *self)
           else
             {
               Lookup *lookup = g_new0 (Lookup, 1);
+              g_autoptr(GHashTable) attributes = secret_attributes_build (&job_schema, "job", groups[i],
+                                                                         "target", c->target,
+                                                                         "scheme", c->scheme, NULL);
 
               lookup->self = g_object_ref (self);
               lookup->job_id = g_strdup (groups[i]);
               lookup->target = g_strdup (c->target);
               lookup->scheme = g_strdup (c->scheme);
-              secret_password_lookup (&job_schema, NULL, on_password_found, lookup,
-                                      "job", groups[i], "target", c->target, "scheme", c->scheme, NULL);
+              /* What secret_password_lookup does, without its leak: in
+               * libsecret 0.20.5 (Debian 12) its
+               * secret_service_get_secret_for_dbus_path_finish never
+               * unrefs the GetSecrets reply it decodes, one D-Bus body per
+               * lookup. The search loads the secret through
+               * secret_item_load_secrets instead, which frees it. */
+              secret_service_search (NULL, &job_schema, attributes,
+                                     SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS, NULL,
+                                     on_password_found, lookup);
             }
           g_ptr_array_add (p->credentials, c);
         }

@@ -133,7 +133,9 @@ interface_properties (GDBusInterfaceSkeleton *skeleton)
 
   if (properties != NULL)
     return g_variant_ref (properties);
-  properties = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (skeleton));
+  /* Already a full reference: GIO takes the class's floating one
+   * (g_variant_take_ref), so sinking it again would add one nobody drops. */
+  properties = g_dbus_interface_skeleton_get_properties (skeleton);
   /* Only a wrapped class drops the copy when a property changes. */
   if (lookup_parent_setter (G_OBJECT_TYPE (skeleton)) == NULL)
     return properties;

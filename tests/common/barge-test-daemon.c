@@ -17,6 +17,9 @@
 
 #define START_TIMEOUT_MS 20000
 #define STOP_TIMEOUT_MS 10000
+/* A clean exit includes LeakSanitizer's scan of the heap under the asan
+ * test setup: seconds, not milliseconds. */
+#define EXIT_TIMEOUT_MS 60000
 
 struct _BargeTestDaemon
 {
@@ -273,6 +276,47 @@ barge_test_daemon_kill (BargeTestDaemon *self)
   barge_test_assert_wait (name_gone, self, STOP_TIMEOUT_MS, "the daemon's name to leave the bus");
 }
 
+static gboolean
+process_exited_cb (gpointer user_data)
+{
+  return process_exited (user_data);
+}
+
+void
+barge_test_daemon_stop (BargeTestDaemon *self)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *msg = NULL;
+
+  if (self->process == NULL)
+    return;
+  /* Gone before we asked: barge_test_daemon_kill says how, as a failure. */
+  if (process_exited (self->process))
+    {
+      barge_test_daemon_kill (self);
+      return;
+    }
+  process = g_steal_pointer (&self->process);
+  g_clear_object (&self->manager);
+  g_subprocess_send_signal (process, SIGTERM);
+  if (!barge_test_wait_until (process_exited_cb, process, EXIT_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      msg = g_strdup_printf ("barged did not exit within %u ms of SIGTERM", EXIT_TIMEOUT_MS);
+    }
+  else if (g_subprocess_get_if_signaled (process))
+    msg = g_strdup_printf ("barged died of signal %d after SIGTERM", g_subprocess_get_term_sig (process));
+  /* AddressSanitizer, LeakSanitizer and UBSan (halt_on_error) exit with a
+   * status after their report, which went to our stderr. */
+  else if (g_subprocess_get_exit_status (process) != 0)
+    msg = g_strdup_printf ("barged exited with status %d after SIGTERM (a sanitizer report, if any, "
+                           "is in the test's stderr)", g_subprocess_get_exit_status (process));
+  if (msg != NULL)
+    g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+  barge_test_assert_wait (name_gone, self, STOP_TIMEOUT_MS, "the daemon's name to leave the bus");
+}
+
 void
 barge_test_daemon_restart (BargeTestDaemon *self)
 {
@@ -347,7 +391,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
 
   if (self == NULL)
     return;
-  barge_test_daemon_kill (self);
+  barge_test_daemon_stop (self);
   g_bus_unwatch_name (self->name_watch);
   g_dbus_connection_signal_unsubscribe (self->connection, self->removed_subscription);
   g_dbus_connection_close_sync (self->connection, NULL, NULL);

@@ -33,12 +33,18 @@ BargeTestDaemon *barge_test_daemon_new_with_config (const char *config);
 BargeTestDaemon *barge_test_daemon_new_with_args (const char * const *extra_args);
 /* Both: CONFIG (or NULL for the defaults) and EXTRA_ARGS (or NULL). */
 BargeTestDaemon *barge_test_daemon_new_full (const char *config, const char * const *extra_args);
-/* Kills the daemon (if running), takes the bus down, removes the state folder. */
+/* Stops the daemon (barge_test_daemon_stop, if running), takes the bus
+ * down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
 
 /* Starts barged and waits (bounded) until it owns org.freedesktop.Barge1. */
 void barge_test_daemon_start (BargeTestDaemon *self);
-/* SIGKILL, reap, and wait (bounded) until the name has left the bus. */
+/* SIGTERM and a bounded wait for a clean exit (status 0; fails the test
+ * otherwise), then until the name has left the bus. A clean exit is where
+ * the sanitizers of the asan test setup report leaks, so every test that
+ * frees its daemon checks the daemon's leaks too. */
+void barge_test_daemon_stop (BargeTestDaemon *self);
+/* SIGKILL (a crash), reap, and wait (bounded) until the name has left the bus. */
 void barge_test_daemon_kill (BargeTestDaemon *self);
 /* Kill, then start again on the same state folder. */
 void barge_test_daemon_restart (BargeTestDaemon *self);

@@ -36,7 +36,8 @@ class ExamplesTest(test_gi.DaemonFixture):
 
     def run_example(self, language, name, *args):
         command = dict(LANGUAGES)[language](name) + list(args)
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus_address)
+        # python3 and gjs load libbarge (the asan test setup preloads its runtime).
+        env = test_gi.libbarge_client_environment(dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus_address))
         env.pop('DBUS_SYSTEM_BUS_ADDRESS', None)
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True,
@@ -80,7 +81,8 @@ class ExamplesTest(test_gi.DaemonFixture):
         names = sorted(FILE_SIZES)
         dest = os.path.join(self.dest_dir, 'c')
         os.mkdir(dest)
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus_address)
+        # python3 and gjs load libbarge (the asan test setup preloads its runtime).
+        env = test_gi.libbarge_client_environment(dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.bus_address))
         result = subprocess.run([os.environ['EXAMPLE_DOWNLOAD_C'], dest]
                                 + [self.base_url + n for n in names],
                                 env=env, capture_output=True, text=True, timeout=TIMEOUT)

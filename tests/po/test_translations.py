@@ -134,8 +134,9 @@ class DaemonLanguageTest(test_gi.DaemonFixture):
                     'de': '1 entfernte URLs, aber 0 lokale Pfade'}
         for language, text in expected.items():
             with self.subTest(language=language):
-                env = dict(os.environ, LANGUAGE=language, LC_ALL='C.UTF-8',
-                           BARGE_LOCALEDIR=LOCALEDIR, DBUS_SESSION_BUS_ADDRESS=self.bus_address)
+                env = test_gi.libbarge_client_environment(dict(
+                    os.environ, LANGUAGE=language, LC_ALL='C.UTF-8', BARGE_LOCALEDIR=LOCALEDIR,
+                    DBUS_SESSION_BUS_ADDRESS=self.bus_address))
                 result = subprocess.run(['/usr/bin/python3', '-c', script, job.get_id()],
                                         env=env, capture_output=True, text=True, timeout=TIMEOUT)
                 self.assertEqual(result.stdout.strip(), text, result.stderr)

@@ -157,4 +157,12 @@ if call "$job" org.freedesktop.Barge1.Job.GetProgress >/dev/null 2>&1; then
     fail "the completed job is still on the bus"
 fi
 
+# A clean exit on SIGTERM: under the asan test setup the sanitizers report
+# at exit (into barged.log, shown on failure) and make the status non-zero.
+kill -TERM "$barged_pid"
+barged_status=0
+wait "$barged_pid" || barged_status=$?
+barged_pid=
+[ "$barged_status" -eq 0 ] || fail "barged exited with $barged_status after SIGTERM"
+
 echo "PASS"

@@ -129,7 +129,7 @@ def main():
         # 3: after a restart barged finds the password again and the download works
         try:
             barged_proc.terminate()
-            barged_proc.wait(timeout=10)
+            barged_proc.wait(timeout=60)
             barged_proc = start_barged()
             deadline = time.monotonic() + 10
             while True:
@@ -174,8 +174,17 @@ def main():
         for p in procs:
             if p.poll() is None:
                 p.terminate()
-                p.wait(timeout=10)
+                p.wait(timeout=60)
+        log_path = os.path.join(tmp, 'barged.log')
+        log = open(log_path, errors='replace').read() if os.path.exists(log_path) else ''
         shutil.rmtree(tmp, ignore_errors=True)
+    # Each barged (the restarted one too) exits cleanly on SIGTERM; under the
+    # asan test setup leaks and errors show in its status and log.
+    statuses = [p.returncode for p in procs]
+    if any(statuses) or 'Sanitizer' in log or 'runtime error' in log:
+        failed += 1
+        print('# barged exited with %s; its log:' % statuses)
+        print('\n'.join('# ' + line for line in log.splitlines()[-200:]))
     sys.exit(1 if failed else 0)
 
 
