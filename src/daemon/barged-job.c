@@ -973,6 +973,20 @@ barged_job_export (BargedJob *self)
     }
 }
 
+void
+barged_job_unexport (BargedJob *self)
+{
+  for (guint i = 0; i < self->file_objects->len; i++)
+    g_dbus_object_manager_server_unexport (self->ctx.object_manager,
+                                           g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
+  if (self->object == NULL)
+    return;
+  g_dbus_object_manager_server_unexport (self->ctx.object_manager, self->path);
+  /* The object skeleton holds the job and the job holds it. */
+  g_dbus_object_skeleton_remove_interface (G_DBUS_OBJECT_SKELETON (self->object), G_DBUS_INTERFACE_SKELETON (self));
+  g_clear_object (&self->object);
+}
+
 /* Leaves the bus in a final state. The caller keeps its reference until the
  * "removed" handlers ran. */
 void
@@ -988,11 +1002,7 @@ _barged_job_remove_job (BargedJob *self, BargeJobState final_state)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->max_time_source, g_source_remove);
   g_clear_handle_id (&self->notify_source, g_source_remove);
-  for (guint i = 0; i < self->file_objects->len; i++)
-    g_dbus_object_manager_server_unexport (self->ctx.object_manager,
-                                           g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, i)));
-  if (self->object != NULL)
-    g_dbus_object_manager_server_unexport (self->ctx.object_manager, self->path);
+  barged_job_unexport (self);
   barged_authority_forget_job (self->ctx.authority, self->path);
   barged_credentials_forget (self->ctx.credentials, self->id, TRUE);
   g_signal_emit (self, signals[SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));

@@ -68,6 +68,9 @@ gboolean barged_job_is_running (BargedJob *self);
 
 /* Exports the job and its files below the object manager. */
 void barged_job_export (BargedJob *self);
+/* Takes the job and its files off the bus (when it is removed, and at
+ * shutdown), so that nothing keeps it alive. */
+void barged_job_unexport (BargedJob *self);
 /* Puts the job in GetManagedObjects' answer (see barged-job.c). */
 void barged_job_list (BargedJob *self);
 /* Stores the job; @callback runs once it is committed. */

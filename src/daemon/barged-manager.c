@@ -467,7 +467,10 @@ barged_manager_dispose (GObject *object)
     {
       g_hash_table_iter_init (&iter, self->jobs);
       while (g_hash_table_iter_next (&iter, NULL, &job))
-        g_signal_handlers_disconnect_by_data (job, self);
+        {
+          g_signal_handlers_disconnect_by_data (job, self);
+          barged_job_unexport (job);
+        }
       g_clear_pointer (&self->jobs, g_hash_table_unref);
     }
   G_OBJECT_CLASS (barged_manager_parent_class)->dispose (object);
