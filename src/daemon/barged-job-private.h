@@ -51,7 +51,6 @@ struct _BargedJob
   guint modified_source;     /* a Modified signal is due */
   gint64 last_publish;
   gboolean removed;
-  gboolean listed;             /* in GetManagedObjects: barged_job_list */
 };
 
 /* barged-job.c */

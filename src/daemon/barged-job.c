@@ -901,12 +901,11 @@ barged_job_list (BargedJob *self)
 {
   g_autoptr(GDBusConnection) connection = NULL;
 
-  if (self->listed || self->removed || self->object == NULL)
+  if (self->removed || self->object == NULL || barged_object_cache_is_listed (G_DBUS_OBJECT (self->object)))
     return;
   connection = announcing_connection (self);
   if (connection == NULL)
     return;   /* still loading: the first GetManagedObjects comes later */
-  self->listed = TRUE;
   announce_object (self, connection, G_DBUS_OBJECT (self->object));
   for (guint i = 0; i < self->file_objects->len; i++)
     announce_object (self, connection, g_ptr_array_index (self->file_objects, i));
@@ -937,7 +936,7 @@ _barged_job_export_file (BargedJob *self, BargedFile *file)
     return;
   /* Its job joins the view first, so that no file is announced alone. */
   barged_job_list (self);
-  if (self->listed)
+  if (barged_object_cache_is_listed (G_DBUS_OBJECT (self->object)))
     barged_object_cache_set_listed (G_DBUS_OBJECT (object));
   g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
 }
@@ -953,8 +952,7 @@ barged_job_export (BargedJob *self)
   self->object = barge_dbus_object_skeleton_new (self->path);
   barge_dbus_object_skeleton_set_job (self->object, BARGE_DBUS_JOB (self));
   /* A job exported while the bus is up is new: it is listed at once. */
-  self->listed = connection != NULL;
-  if (self->listed)
+  if (connection != NULL)
     {
       barged_object_cache_set_listed (G_DBUS_OBJECT (self->object));
       for (guint i = 0; i < self->file_objects->len; i++)
