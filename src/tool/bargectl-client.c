@@ -118,6 +118,24 @@ bargectl_client_get_job (BargeClient *client, const char *id, GError **error)
   return barge_client_get_job_sync (client, clean, NULL, error);
 }
 
+BargeJob *
+bargectl_client_open_job (const char *id, BargeClient **client, int *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  BargeJob *job;
+
+  *client = bargectl_client_connect (&error);
+  if (*client == NULL)
+    {
+      *exit_code = bargectl_report_connect_error (error);
+      return NULL;
+    }
+  job = bargectl_client_get_job (*client, id, &error);
+  if (job == NULL)
+    *exit_code = bargectl_report_error (error);
+  return job;
+}
+
 int
 bargectl_exit_code_for_error (const GError *error)
 {

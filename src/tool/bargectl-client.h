@@ -18,6 +18,9 @@ BargeClient *bargectl_client_connect (GError **error);
 const char *bargectl_client_bus_description (void);
 
 BargeJob *bargectl_client_get_job (BargeClient *client, const char *id, GError **error);
+/* Connects, then looks up job @id; on failure reports it and returns NULL,
+ * with the exit status in @exit_code. @client gets the connection. */
+BargeJob *bargectl_client_open_job (const char *id, BargeClient **client, int *exit_code);
 
 /* The caller's message locale for GetErrorDescription(), "" for the
  * daemon's own (untranslated) text. */

@@ -241,17 +241,17 @@ run_job_action (const BargectlCommand *command, int argc, char **argv, JobAction
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
   if (argc != 2)
     return bargectl_usage_error (command, _("Expected one job id"));
 
-  client = bargectl_client_connect (&error);
-  if (client == NULL)
-    return bargectl_report_connect_error (error);
-  job = bargectl_client_get_job (client, argv[1], &error);
-  if (job == NULL || !action (job, NULL, &error))
+  job = bargectl_client_open_job (argv[1], &client, &status);
+  if (job == NULL)
+    return status;
+  if (!action (job, NULL, &error))
     return bargectl_report_error (error);
   return BARGECTL_EXIT_OK;
 }

@@ -83,7 +83,7 @@ bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv)
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
-  g_autoptr(GError) error = NULL;
+  int status;
   g_autofree char *text = NULL;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -91,12 +91,9 @@ bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv)
   if (argc != 2)
     return bargectl_usage_error (command, _("Expected one job id"));
 
-  client = bargectl_client_connect (&error);
-  if (client == NULL)
-    return bargectl_report_connect_error (error);
-  job = bargectl_client_get_job (client, argv[1], &error);
+  job = bargectl_client_open_job (argv[1], &client, &status);
   if (job == NULL)
-    return bargectl_report_error (error);
+    return status;
 
   if (opt_json)
     {
@@ -122,19 +119,16 @@ bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv)
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
+  int status;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
   if (argc != 2)
     return bargectl_usage_error (command, _("Expected one job id"));
 
-  client = bargectl_client_connect (&error);
-  if (client == NULL)
-    return bargectl_report_connect_error (error);
-  job = bargectl_client_get_job (client, argv[1], &error);
+  job = bargectl_client_open_job (argv[1], &client, &status);
   if (job == NULL)
-    return bargectl_report_error (error);
+    return status;
 
   if (opt_json)
     {

@@ -20,6 +20,7 @@ bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv)
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   BargectlWaitOptions options;
 
   g_option_context_add_main_entries (context, bargectl_wait_existing_option_entries (),
@@ -35,12 +36,9 @@ bargectl_cmd_wait (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, "%s", error->message);
   options.keep_on_error = TRUE;
 
-  client = bargectl_client_connect (&error);
-  if (client == NULL)
-    return bargectl_report_connect_error (error);
-  job = bargectl_client_get_job (client, argv[1], &error);
+  job = bargectl_client_open_job (argv[1], &client, &status);
   if (job == NULL)
-    return bargectl_report_error (error);
+    return status;
   if (barge_job_get_state (job) == BARGE_JOB_STATE_SUSPENDED)
     /* Waiting is still right: another program may resume it. */
     g_printerr (_("The job is suspended; it waits until “bargectl resume %s”.\n"),
