@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "barge-fault-server.h"
+#include "barge-test-daemon.h"
 
 /* The faults (FAULT in /fault/FAULT/NAME?size=N), while broken:
  *   ok                    a correct server
@@ -801,13 +802,6 @@ barge_fault_server_reserve_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 void
 barge_fault_server_free (BargeFaultServer *self)
 {
@@ -819,8 +813,7 @@ barge_fault_server_free (BargeFaultServer *self)
   self->stopping = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  g_main_context_invoke (self->context, quit_cb, self->loop);
-  g_thread_join (self->thread);
+  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
   /* Handlers run on the service's own threads: let them end first. */
   g_mutex_lock (&self->lock);
   while (self->active > 0)

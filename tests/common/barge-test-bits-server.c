@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "barge-test-bits-server.h"
+#include "barge-test-daemon.h"
 #include "barge-test-server.h"
 
 #define UPLOAD_PREFIX "/upload/"
@@ -454,25 +455,12 @@ barge_test_bits_server_new (void)
   return self;
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 void
 barge_test_bits_server_free (BargeTestBitsServer *self)
 {
-  GSource *quit;
-
   if (self == NULL)
     return;
-  quit = g_idle_source_new ();
-  g_source_set_callback (quit, quit_cb, self->loop, NULL);
-  g_source_attach (quit, self->context);
-  g_source_unref (quit);
-  g_thread_join (self->thread);
+  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_hash_table_unref (self->sessions);

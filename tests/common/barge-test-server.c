@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "barge-test-server.h"
+#include "barge-test-daemon.h"
 
 /* Chunks stay small so that a throttled body is smooth and a suspend or a
  * kill lands in the middle of a file, not between two huge writes. */
@@ -490,27 +491,12 @@ barge_test_server_new (void)
   return self;
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 void
 barge_test_server_free (BargeTestServer *self)
 {
-  GSource *quit;
-
   if (self == NULL)
     return;
-  /* A g_main_loop_quit() from here could come before the thread entered
-   * g_main_loop_run() and be lost; a source runs only inside the loop. */
-  quit = g_idle_source_new ();
-  g_source_set_callback (quit, quit_cb, self->loop, NULL);
-  g_source_attach (quit, self->context);
-  g_source_unref (quit);
-  g_thread_join (self->thread);
+  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_hash_table_unref (self->requests);
