@@ -25,6 +25,8 @@ static const ConfigKey keys[] = {
   { "Jobs", "MaxJobs", 1, G_STRUCT_OFFSET (BargedConfig, max_jobs) },
   { "Jobs", "MaxJobsPerUser", 1, G_STRUCT_OFFSET (BargedConfig, max_jobs_per_user) },
   { "Jobs", "MaxFilesPerJob", 1, G_STRUCT_OFFSET (BargedConfig, max_files_per_job) },
+  { "Jobs", "MaxFilesPerUser", 1, G_STRUCT_OFFSET (BargedConfig, max_files_per_user) },
+  { "Jobs", "MaxMetadataPerUser", 65536, G_STRUCT_OFFSET (BargedConfig, max_metadata_per_user) },
   { "Transfer", "Timeout", 1, G_STRUCT_OFFSET (BargedConfig, transfer_timeout) },
   { "Transfer", "CheckpointInterval", 100, G_STRUCT_OFFSET (BargedConfig, checkpoint_interval) },
 };
@@ -37,6 +39,8 @@ static BargedConfig current = {
   BARGED_CONFIG_DEFAULT_MAX_JOBS,
   BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER,
   BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB,
+  BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER,
+  BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER,
   BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT,
   BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL,
   NULL,
@@ -54,6 +58,8 @@ barged_config_init_defaults (BargedConfig *config)
   config->max_jobs = BARGED_CONFIG_DEFAULT_MAX_JOBS;
   config->max_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER;
   config->max_files_per_job = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB;
+  config->max_files_per_user = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER;
+  config->max_metadata_per_user = BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER;
   config->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
   config->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
   config->test_network_state = NULL;

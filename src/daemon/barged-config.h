@@ -16,6 +16,8 @@ typedef struct {
   guint max_jobs;             /* [Jobs] MaxJobs, per machine, >= 1 */
   guint max_jobs_per_user;    /* [Jobs] MaxJobsPerUser, >= 1 */
   guint max_files_per_job;    /* [Jobs] MaxFilesPerJob, >= 1 */
+  guint max_files_per_user;   /* [Jobs] MaxFilesPerUser, >= 1 */
+  guint max_metadata_per_user; /* [Jobs] MaxMetadataPerUser, bytes, >= 65536 (barged-quota.h) */
   guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
   guint checkpoint_interval;  /* [Transfer] CheckpointInterval, ms between fdatasyncs, >= 100 */
   const char *test_network_state; /* barged --test-network-state=FILE (tests only), not in barge.conf */
@@ -28,6 +30,8 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS 20000
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER 10000
 #define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB 1000
+#define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER 20000
+#define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER (48 * 1024 * 1024)
 #define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
 

@@ -14,6 +14,7 @@
 #include "barged-manager.h"
 #include "barged-network.h"
 #include "barged-object-cache.h"
+#include "barged-quota.h"
 #include "barged-scheduler.h"
 #include "barged-store.h"
 #include "barged-transfer.h"
@@ -29,6 +30,7 @@ struct _BargedDaemon
   SoupSession *session;
   BargedAuthority *authority;
   BargedCredentials *credentials;
+  BargedQuota *quota;
   GMainContext *context;      /* the main loop's, for work handed over by filters */
   GDBusObjectManagerServer *object_manager;
   BargedScheduler *scheduler;
@@ -36,6 +38,7 @@ struct _BargedDaemon
   BargedManager *manager;
   guint idle_timeout;
   guint idle_source;
+  guint filter_id;
 };
 
 G_DEFINE_TYPE (BargedDaemon, barged_daemon, G_TYPE_OBJECT)
@@ -70,13 +73,6 @@ on_activity_changed (BargedScheduler *scheduler, BargedDaemon *self)
   rearm_idle (self);
 }
 
-static gboolean
-on_any_call (gpointer user_data)
-{
-  rearm_idle (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* --- who sees which object on the system bus -----------------------------
  *
  * The jobs of all users live below one ObjectManager. On the system bus two
@@ -89,7 +85,57 @@ on_any_call (gpointer user_data)
  * it also turns each broadcast signal about a job into unicast copies to
  * the known peers (callers seen by the choke point) that are its owner or
  * root. Method calls and property access on a job are refused by the choke
- * point (barged_authority_authorize) to anybody else. */
+ * point (barged_authority_authorize) to anybody else.
+ *
+ * The filter runs on GDBus's worker thread and may still run after
+ * g_dbus_connection_remove_filter() returned, until the connection drops
+ * it: so it owns what it reads (a BusFilter, freed by the connection's
+ * destroy notify), never the daemon, which may be gone by then. */
+
+typedef struct {
+  BargedAuthority *authority;
+  GDBusObjectManagerServer *object_manager;
+  GMainContext *context;      /* the main loop's, for work handed over */
+  GWeakRef daemon;            /* only to restart the idle timer */
+} BusFilter;
+
+static void
+bus_filter_clear (BusFilter *filter)
+{
+  g_clear_object (&filter->authority);
+  g_clear_object (&filter->object_manager);
+  g_clear_pointer (&filter->context, g_main_context_unref);
+  g_weak_ref_clear (&filter->daemon);
+}
+
+static BusFilter *
+bus_filter_new (BargedDaemon *daemon)
+{
+  BusFilter *filter = g_rc_box_new0 (BusFilter);
+
+  filter->authority = g_object_ref (daemon->authority);
+  filter->object_manager = g_object_ref (daemon->object_manager);
+  filter->context = g_main_context_ref (daemon->context);
+  g_weak_ref_init (&filter->daemon, daemon);
+  return filter;
+}
+
+static void
+bus_filter_unref (gpointer filter)
+{
+  g_rc_box_release_full (filter, (GDestroyNotify) bus_filter_clear);
+}
+
+static gboolean
+on_any_call (gpointer user_data)
+{
+  BusFilter *filter = user_data;
+  g_autoptr(BargedDaemon) daemon = g_weak_ref_get (&filter->daemon);
+
+  if (daemon != NULL)
+    rearm_idle (daemon);
+  return G_SOURCE_REMOVE;
+}
 
 static GDBusMessage *
 new_error_reply (GDBusMessage *call, const char *message)
@@ -98,7 +144,7 @@ new_error_reply (GDBusMessage *call, const char *message)
 }
 
 typedef struct {
-  BargedDaemon *self;
+  BusFilter *filter;
   guint32 uid;
 } Visibility;
 
@@ -108,28 +154,28 @@ visible_to (const char *path, gpointer user_data)
   Visibility *v = user_data;
   guint32 owner;
 
-  return barged_authority_lookup_job_owner (v->self->authority, path, &owner) && owner == v->uid;
+  return barged_authority_lookup_job_owner (v->filter->authority, path, &owner) && owner == v->uid;
 }
 
 /* Every object for root, and everywhere on the session bus. */
 static GVariant *
-managed_objects_for (BargedDaemon *self, guint32 uid)
+managed_objects_for (BusFilter *filter, guint32 uid)
 {
-  Visibility v = { self, uid };
-  gboolean all = uid == 0 || !barged_authority_is_system (self->authority);
+  Visibility v = { filter, uid };
+  gboolean all = uid == 0 || !barged_authority_is_system (filter->authority);
 
-  return barged_object_cache_managed_objects (G_DBUS_OBJECT_MANAGER (self->object_manager),
+  return barged_object_cache_managed_objects (G_DBUS_OBJECT_MANAGER (filter->object_manager),
                                               all ? NULL : visible_to, &v);
 }
 
 /* Introspect of the folder of all jobs would name (by UUID) the jobs of
  * every user: on the system bus it names the caller's own (all for root). */
 static char *
-jobs_folder_xml (BargedDaemon *self, guint32 uid)
+jobs_folder_xml (BusFilter *filter, guint32 uid)
 {
-  Visibility v = { self, uid };
-  gboolean all = uid == 0 || !barged_authority_is_system (self->authority);
-  GList *objects = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (self->object_manager));
+  Visibility v = { filter, uid };
+  gboolean all = uid == 0 || !barged_authority_is_system (filter->authority);
+  GList *objects = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (filter->object_manager));
   GString *xml = g_string_new ("<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\"\n"
                                "  \"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n"
                                "<node>\n"
@@ -164,7 +210,8 @@ jobs_folder_xml (BargedDaemon *self, guint32 uid)
 /* A call the connection filter answers itself, once it knows the caller. */
 typedef struct _CallerCall CallerCall;
 struct _CallerCall {
-  BargedDaemon *self;
+  BusFilter *filter;
+  GDBusConnection *connection;
   GDBusMessage *call;
   void (*answer) (CallerCall *data, guint32 uid);
 };
@@ -172,7 +219,8 @@ struct _CallerCall {
 static void
 caller_call_free (CallerCall *data)
 {
-  g_object_unref (data->self);
+  bus_filter_unref (data->filter);
+  g_object_unref (data->connection);
   g_object_unref (data->call);
   g_free (data);
 }
@@ -184,11 +232,11 @@ answer_managed_objects (CallerCall *data, guint32 uid)
   g_autoptr(GDBusMessage) reply = g_dbus_message_new_method_reply (data->call);
   gint64 built;
 
-  g_dbus_message_set_body (reply, g_variant_new_tuple ((GVariant *[]) { managed_objects_for (data->self, uid) }, 1));
+  g_dbus_message_set_body (reply, g_variant_new_tuple ((GVariant *[]) { managed_objects_for (data->filter, uid) }, 1));
   built = g_get_monotonic_time ();
 
   /* GDBus serialises the message in this thread, before it queues it. */
-  g_dbus_connection_send_message (data->self->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+  g_dbus_connection_send_message (data->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
   g_debug ("GetManagedObjects: reply built in %.1f ms, serialised in %.1f ms",
            (built - start) / 1000.0, (g_get_monotonic_time () - built) / 1000.0);
 }
@@ -197,10 +245,10 @@ static void
 answer_jobs_introspection (CallerCall *data, guint32 uid)
 {
   g_autoptr(GDBusMessage) reply = g_dbus_message_new_method_reply (data->call);
-  g_autofree char *xml = jobs_folder_xml (data->self, uid);
+  g_autofree char *xml = jobs_folder_xml (data->filter, uid);
 
   g_dbus_message_set_body (reply, g_variant_new ("(s)", xml));
-  g_dbus_connection_send_message (data->self->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+  g_dbus_connection_send_message (data->connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
 }
 
 static void
@@ -213,12 +261,12 @@ on_caller_uid (GObject *source, GAsyncResult *res, gpointer user_data)
   if (reply == NULL)
     {
       g_autoptr(GDBusMessage) error = new_error_reply (data->call, "cannot identify the caller");
-      g_dbus_connection_send_message (data->self->connection, error, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+      g_dbus_connection_send_message (data->connection, error, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
     }
   else
     {
       g_variant_get (reply, "(u)", &uid);
-      barged_authority_remember_uid (data->self->authority, g_dbus_message_get_sender (data->call), uid);
+      barged_authority_remember_uid (data->filter->authority, g_dbus_message_get_sender (data->call), uid);
       data->answer (data, uid);
     }
   caller_call_free (data);
@@ -231,14 +279,14 @@ handle_caller_call (gpointer user_data)
   const char *sender = g_dbus_message_get_sender (data->call);
   guint32 uid = 0;
 
-  if (!barged_authority_is_system (data->self->authority) ||
-      barged_authority_peek_uid (data->self->authority, sender, &uid))
+  if (!barged_authority_is_system (data->filter->authority) ||
+      barged_authority_peek_uid (data->filter->authority, sender, &uid))
     {
       data->answer (data, uid);
       caller_call_free (data);
       return G_SOURCE_REMOVE;
     }
-  g_dbus_connection_call (data->self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+  g_dbus_connection_call (data->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "GetConnectionUnixUser", g_variant_new ("(s)", sender),
                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid, data);
   return G_SOURCE_REMOVE;
@@ -254,15 +302,16 @@ is_call (GDBusMessage *message, const char *path, const char *iface, const char 
 
 /* Takes the filter's reference to @message: the call goes no further. */
 static GDBusMessage *
-answer_in_main_loop (BargedDaemon *self, GDBusMessage *message,
+answer_in_main_loop (BusFilter *filter, GDBusConnection *connection, GDBusMessage *message,
                      void (*answer) (CallerCall *data, guint32 uid))
 {
   CallerCall *data = g_new0 (CallerCall, 1);
 
-  data->self = g_object_ref (self);
+  data->filter = g_rc_box_acquire (filter);
+  data->connection = g_object_ref (connection);
   data->call = message;
   data->answer = answer;
-  g_main_context_invoke (self->context, handle_caller_call, data);
+  g_main_context_invoke (filter->context, handle_caller_call, data);
   return NULL;
 }
 
@@ -289,7 +338,7 @@ signal_subject (GDBusMessage *message)
 }
 
 static GDBusMessage *
-unicast_job_signal (BargedDaemon *self, GDBusMessage *message)
+unicast_job_signal (BusFilter *filter, GDBusConnection *connection, GDBusMessage *message)
 {
   const char *subject = signal_subject (message);
   g_autoptr(GPtrArray) watchers = NULL;
@@ -298,9 +347,9 @@ unicast_job_signal (BargedDaemon *self, GDBusMessage *message)
   if (subject == NULL)
     return message;
   /* Unknown owner: only root's peers hear of it. */
-  if (!barged_authority_lookup_job_owner (self->authority, subject, &owner))
+  if (!barged_authority_lookup_job_owner (filter->authority, subject, &owner))
     owner = 0;
-  watchers = barged_authority_dup_watchers (self->authority, owner);
+  watchers = barged_authority_dup_watchers (filter->authority, owner);
   for (guint i = 0; i < watchers->len; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -311,7 +360,7 @@ unicast_job_signal (BargedDaemon *self, GDBusMessage *message)
       g_dbus_message_set_destination (copy, g_ptr_array_index (watchers, i));
       /* Safe from a filter: GDBus holds no lock while filters run, and the
        * copy is queued behind the message being written. */
-      g_dbus_connection_send_message (self->connection, copy, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+      g_dbus_connection_send_message (connection, copy, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
     }
   g_object_unref (message);
   return NULL;
@@ -320,25 +369,26 @@ unicast_job_signal (BargedDaemon *self, GDBusMessage *message)
 static GDBusMessage *
 filter_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, gpointer user_data)
 {
-  BargedDaemon *self = user_data;
+  BusFilter *filter = user_data;
   GDBusMessageType type = g_dbus_message_get_message_type (message);
 
   /* Runs on the GDBus worker thread: hop to the main loop to touch the timer. */
   if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, on_any_call, g_object_ref (self), g_object_unref);
+    g_main_context_invoke_full (filter->context, G_PRIORITY_DEFAULT, on_any_call,
+                                g_rc_box_acquire (filter), bus_filter_unref);
 
   /* Answered here in every mode, from the object cache (see
    * barged-object-cache.c); in system mode also per caller. */
   if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
       is_call (message, BARGE_OBJECT_PATH, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"))
-    return answer_in_main_loop (self, message, answer_managed_objects);
-  if (!barged_authority_is_system (self->authority))
+    return answer_in_main_loop (filter, connection, message, answer_managed_objects);
+  if (!barged_authority_is_system (filter->authority))
     return message;
   if (incoming && type == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
       is_call (message, BARGE_JOBS_PATH, "org.freedesktop.DBus.Introspectable", "Introspect"))
-    return answer_in_main_loop (self, message, answer_jobs_introspection);
+    return answer_in_main_loop (filter, connection, message, answer_jobs_introspection);
   if (!incoming && type == G_DBUS_MESSAGE_TYPE_SIGNAL && g_dbus_message_get_destination (message) == NULL)
-    return unicast_job_signal (self, message);
+    return unicast_job_signal (filter, connection, message);
   return message;
 }
 
@@ -392,6 +442,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   ctx.authority = self->authority;
   ctx.object_manager = self->object_manager;
   ctx.credentials = self->credentials;
+  ctx.quota = self->quota = barged_quota_new ();
   self->manager = barged_manager_new (&ctx, self->scheduler);
   if (!barged_manager_load (self->manager, error))
     return NULL;
@@ -400,7 +451,8 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                          BARGE_OBJECT_PATH, error))
     return NULL;
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
-  g_dbus_connection_add_filter (connection, filter_calls, self, NULL);
+  self->filter_id = g_dbus_connection_add_filter (connection, filter_calls, bus_filter_new (self),
+                                                 bus_filter_unref);
   rearm_idle (self);
   return g_steal_pointer (&self);
 }
@@ -433,6 +485,9 @@ barged_daemon_dispose (GObject *object)
   BargedDaemon *self = BARGED_DAEMON (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->filter_id != 0)
+    g_dbus_connection_remove_filter (self->connection, self->filter_id);
+  self->filter_id = 0;
   if (self->manager != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
   if (self->object_manager != NULL)
@@ -443,6 +498,7 @@ barged_daemon_dispose (GObject *object)
   g_clear_object (&self->object_manager);
   g_clear_object (&self->authority);
   g_clear_object (&self->credentials);
+  g_clear_object (&self->quota);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->store);

@@ -87,6 +87,10 @@ static const ErrorRule rules[] = {
     N_("The server application rejected the upload.") },
   { BARGE_ERROR_NOTIFICATION_FAILED, BARGE_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION, FALSE,
     N_("The job's notification program could not be run.") },
+  { BARGE_ERROR_UNSUPPORTED_SCHEME, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server redirected the request to an address that is not http or https.") },
+  { BARGE_ERROR_QUOTA_EXCEEDED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The user's jobs would hold more than the administrator allows.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);

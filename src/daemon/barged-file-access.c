@@ -8,30 +8,38 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "barge.h"
 #include "barged-file-access.h"
+#include "barged-random.h"
+
+/* How many fresh names barged tries when something else sits at each. */
+#define MAX_NAME_ATTEMPTS 8
 
 typedef struct {
   guint32 owner;
   guint32 umask;
+  char *destination;
   char *path;
+  BargedFileId expected;
   guint64 keep;
-  GStrv renames;
-  GStrv deletions;
+  GPtrArray *moves;
 } AccessData;
 
 static void
 access_data_free (AccessData *data)
 {
+  g_free (data->destination);
   g_free (data->path);
-  g_strfreev (data->renames);
-  g_strfreev (data->deletions);
+  g_clear_pointer (&data->moves, g_ptr_array_unref);
   g_free (data);
 }
+
+/* --- acting as the owner -------------------------------------------------- */
 
 typedef struct {
   gboolean switched;
@@ -39,8 +47,13 @@ typedef struct {
   gid_t groups[NGROUPS_MAX];
 } Identity;
 
+static void identity_leave (Identity *id);
+
 /* The raw syscalls act on the calling thread only; glibc's wrappers for
- * setgroups would change every thread of the daemon. */
+ * setgroups would change every thread of the daemon. setfsuid and setfsgid
+ * report no failure: they return the previous value either way, so a
+ * second call with -1 (never a valid id) reads back what is in force. A
+ * daemon started without CAP_SETUID would otherwise go on as root. */
 static gboolean
 identity_enter (Identity *id, guint32 owner, GError **error)
 {
@@ -70,9 +83,19 @@ identity_enter (Identity *id, guint32 owner, GError **error)
                    "cannot take the groups of uid %u: %s", owner, g_strerror (errno));
       return FALSE;
     }
+  id->switched = TRUE;
   syscall (SYS_setfsgid, pw.pw_gid);
   syscall (SYS_setfsuid, owner);
-  id->switched = TRUE;
+  if ((guint32) syscall (SYS_setfsuid, (uid_t) -1) != owner ||
+      (gid_t) syscall (SYS_setfsgid, (gid_t) -1) != pw.pw_gid)
+    {
+      identity_leave (id);
+      g_warning ("cannot take the file-system identity of uid %u (is CAP_SETUID missing?): "
+                  "refusing to touch its files", owner);
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
+                   "barged cannot act as uid %u here, so it does not touch that user's files", owner);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -84,6 +107,14 @@ identity_leave (Identity *id)
   syscall (SYS_setfsuid, 0);
   syscall (SYS_setfsgid, 0);
   syscall (SYS_setgroups, (size_t) id->n_groups, id->groups);
+  id->switched = FALSE;
+}
+
+/* The uid a file barged creates for @owner belongs to. */
+static uid_t
+creator_uid (guint32 owner)
+{
+  return geteuid () == 0 ? owner : geteuid ();
 }
 
 static GError *
@@ -95,36 +126,34 @@ error_from_errno (int errsv, const char *what, const char *path)
 }
 
 static void
-check_target_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+file_id_from_stat (const struct stat *st, BargedFileId *id)
 {
-  AccessData *data = task_data;
-  g_autofree char *folder = g_path_get_dirname (data->path);
-  GError *error = NULL;
-  Identity id;
-  struct stat st;
-  int errsv = 0;
-  gboolean folder_ok, target_is_dir;
+  id->device = (guint64) st->st_dev;
+  id->inode = (guint64) st->st_ino;
+  id->uid = (guint32) st->st_uid;
+}
 
-  if (!identity_enter (&id, data->owner, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  folder_ok = stat (folder, &st) == 0 && S_ISDIR (st.st_mode);
-  if (!folder_ok)
-    errsv = errno;
-  target_is_dir = lstat (data->path, &st) == 0 && S_ISDIR (st.st_mode);
-  identity_leave (&id);
+/* Whether @st is the temporary file barged created: a regular file with one
+ * link (no other name another user could read it through), of the uid that
+ * created it, and the very inode when one was recorded. */
+static gboolean
+is_our_temporary (const struct stat *st, guint32 owner, const BargedFileId *expected)
+{
+  if (!S_ISREG (st->st_mode) || st->st_nlink != 1)
+    return FALSE;
+  if (!barged_file_id_is_set (expected))
+    return st->st_uid == creator_uid (owner);
+  return (guint64) st->st_dev == expected->device && (guint64) st->st_ino == expected->inode &&
+         st->st_uid == expected->uid;
+}
 
-  if (!folder_ok)
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                             "the folder %s does not exist or is not a folder%s%s", folder,
-                             errsv != 0 ? ": " : "", errsv != 0 ? g_strerror (errsv) : "");
-  else if (target_is_dir)
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                             "%s is a folder", data->path);
-  else
-    g_task_return_boolean (task, TRUE);
+/* Clears O_NONBLOCK once the fd is known to be a regular file. */
+static gboolean
+make_blocking (int fd)
+{
+  int flags = fcntl (fd, F_GETFL);
+
+  return flags >= 0 && fcntl (fd, F_SETFL, flags & ~O_NONBLOCK) == 0;
 }
 
 static GTask *
@@ -141,6 +170,77 @@ access_task_new (guint32 owner, const char *path, GCancellable *cancellable,
   return task;
 }
 
+/* --- names ---------------------------------------------------------------- */
+
+char *
+barged_file_access_hidden_name (const char *destination, const char *tag)
+{
+  g_autofree char *dir = g_path_get_dirname (destination);
+  g_autofree char *base = g_path_get_basename (destination);
+  g_autofree char *name = NULL;
+
+  /* ".", the tag and ".barge-part" take up to 29 bytes of NAME_MAX: keep
+   * the rest of the name readable, cut at a character boundary. */
+  if (strlen (base) > 200)
+    {
+      const char *cut = g_utf8_find_prev_char (base, base + 200);
+      base[cut != NULL ? cut - base : 200] = '\0';
+    }
+  name = g_strdup_printf (".%s.%s.barge-part", base, tag);
+  return g_build_filename (dir, name, NULL);
+}
+
+char *
+barged_file_access_temporary_path_for (const char *destination)
+{
+  g_autofree char *random = barged_random_hex (8);
+
+  return barged_file_access_hidden_name (destination, random);
+}
+
+/* --- destinations ---------------------------------------------------------- */
+
+static void
+check_target_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  AccessData *data = task_data;
+  g_autofree char *folder = g_path_get_dirname (data->path);
+  GError *error = NULL;
+  Identity id;
+  struct stat st;
+  BargedFileId *folder_id = g_new0 (BargedFileId, 1);
+  int errsv = 0;
+  gboolean folder_ok, target_is_dir;
+
+  if (!identity_enter (&id, data->owner, &error))
+    {
+      g_free (folder_id);
+      g_task_return_error (task, error);
+      return;
+    }
+  folder_ok = stat (folder, &st) == 0 && S_ISDIR (st.st_mode);
+  if (!folder_ok)
+    errsv = errno;
+  else
+    file_id_from_stat (&st, folder_id);
+  target_is_dir = lstat (data->path, &st) == 0 && S_ISDIR (st.st_mode);
+  identity_leave (&id);
+
+  if (!folder_ok)
+    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                             "the folder %s does not exist or is not a folder%s%s", folder,
+                             errsv != 0 ? ": " : "", errsv != 0 ? g_strerror (errsv) : "");
+  else if (target_is_dir)
+    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                             "%s is a folder", data->path);
+  else
+    {
+      g_task_return_pointer (task, g_steal_pointer (&folder_id), g_free);
+      return;
+    }
+  g_free (folder_id);
+}
+
 void
 barged_file_access_check_target_async (guint32 owner, const char *path, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data)
@@ -151,14 +251,24 @@ barged_file_access_check_target_async (guint32 owner, const char *path, GCancell
 }
 
 gboolean
-barged_file_access_check_target_finish (GAsyncResult *res, GError **error)
+barged_file_access_check_target_finish (GAsyncResult *res, BargedFileId *folder, GError **error)
 {
-  return g_task_propagate_boolean (G_TASK (res), error);
+  g_autofree BargedFileId *id = g_task_propagate_pointer (G_TASK (res), error);
+
+  if (id == NULL)
+    return FALSE;
+  if (folder != NULL)
+    *folder = *id;
+  return TRUE;
 }
+
+/* --- temporary files ------------------------------------------------------- */
 
 typedef struct {
   int fd;
   guint64 offset;
+  BargedFileId id;
+  char *new_path;
 } OpenResult;
 
 static void
@@ -166,13 +276,64 @@ open_result_free (OpenResult *r)
 {
   if (r->fd >= 0)
     close (r->fd);
+  g_free (r->new_path);
   g_free (r);
+}
+
+/* The file at @path if it is ours, else -1 (whatever is there stays). */
+static int
+reopen_ours (const AccessData *data)
+{
+  struct stat st;
+  int fd = open (data->path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        g_message ("not reusing the temporary file %s: %s", data->path, g_strerror (errno));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !is_our_temporary (&st, data->owner, &data->expected))
+    {
+      g_message ("%s is not the temporary file barged created: leaving it alone", data->path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* A new file with O_EXCL: at @path first, then under fresh names. */
+static int
+create_temporary (const AccessData *data, char **created_path, int *errsv)
+{
+  for (guint attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++)
+    {
+      g_autofree char *candidate = attempt == 0 ? g_strdup (data->path)
+                                                : barged_file_access_temporary_path_for (data->destination);
+      int fd = open (candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+                     0600);
+
+      if (fd >= 0)
+        {
+          /* The owner's umask (fchmod, because the daemon's own umask
+           * applies to open's mode and may differ). */
+          if (fchmod (fd, 0666 & ~data->umask) != 0)
+            g_debug ("cannot set the mode of %s: %s", candidate, g_strerror (errno));
+          *created_path = g_steal_pointer (&candidate);
+          return fd;
+        }
+      *errsv = errno;
+      if (*errsv != EEXIST)
+        return -1;
+    }
+  return -1;
 }
 
 static void
 open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   AccessData *data = task_data;
+  g_autofree char *created_path = NULL;
   GError *error = NULL;
   Identity id;
   OpenResult *r;
@@ -185,34 +346,25 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
       g_task_return_error (task, error);
       return;
     }
-  /* O_EXCL first, to know whether the file is new: a new file gets the
-   * owner's umask (fchmod, because the daemon's own umask applies to open's
-   * mode and may differ); an existing one keeps its mode. Both as the owner. */
-  fd = open (data->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-  if (fd >= 0)
-    {
-      if (fchmod (fd, 0666 & ~data->umask) != 0)
-        g_debug ("cannot set the mode of %s: %s", data->path, g_strerror (errno));
-    }
-  else if (errno == EEXIST)
-    fd = open (data->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  fd = reopen_ours (data);
   if (fd < 0)
-    errsv = errno;
+    fd = create_temporary (data, &created_path, &errsv);
   identity_leave (&id);
 
   if (fd < 0)
     {
-      g_task_return_error (task, error_from_errno (errsv, "cannot open", data->path));
+      g_task_return_error (task, error_from_errno (errsv, "cannot create a temporary file next to",
+                                                   data->destination));
       return;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || !make_blocking (fd))
     {
       close (fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
                                "%s is not a regular file", data->path);
       return;
     }
-  size = (guint64) st.st_size;
+  size = created_path != NULL ? 0 : (guint64) st.st_size;
   if (size > data->keep)
     {
       if (ftruncate (fd, (off_t) data->keep) != 0)
@@ -227,24 +379,34 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
   r = g_new0 (OpenResult, 1);
   r->fd = fd;
   r->offset = size;
+  file_id_from_stat (&st, &r->id);
+  if (created_path != NULL && !g_str_equal (created_path, data->path))
+    r->new_path = g_steal_pointer (&created_path);
   g_task_return_pointer (task, r, (GDestroyNotify) open_result_free);
 }
 
 void
-barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const char *path, guint64 keep,
+barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const char *destination,
+                                         const char *path, const BargedFileId *expected, guint64 keep,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
                                            barged_file_access_open_temporary_async);
-  ((AccessData *) g_task_get_task_data (task))->keep = keep;
-  ((AccessData *) g_task_get_task_data (task))->umask = umask & 0777;
+  AccessData *data = g_task_get_task_data (task);
+
+  data->destination = g_strdup (destination);
+  data->keep = keep;
+  data->umask = umask & 0777;
+  if (expected != NULL)
+    data->expected = *expected;
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, open_temporary_thread);
 }
 
 int
-barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, GError **error)
+barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, BargedFileId *id,
+                                          char **new_path, GError **error)
 {
   OpenResult *r = g_task_propagate_pointer (G_TASK (res), error);
   int fd;
@@ -253,22 +415,134 @@ barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, GE
     return -1;
   fd = r->fd;
   *offset = r->offset;
+  if (id != NULL)
+    *id = r->id;
+  if (new_path != NULL)
+    *new_path = g_steal_pointer (&r->new_path);
   r->fd = -1;
   open_result_free (r);
   return fd;
 }
 
+gboolean
+barged_file_access_check_temporary (guint32 owner, const char *path, int fd, GError **error)
+{
+  Identity id;
+  struct stat by_path, by_fd;
+  int rc, errsv;
+
+  if (fstat (fd, &by_fd) != 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot check the temporary file %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  if (!identity_enter (&id, owner, error))
+    return FALSE;
+  rc = lstat (path, &by_path);
+  errsv = errno;
+  identity_leave (&id);
+  if (by_fd.st_nlink == 0 || (rc != 0 && errsv == ENOENT) ||
+      (rc == 0 && (by_path.st_dev != by_fd.st_dev || by_path.st_ino != by_fd.st_ino)))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                   "the temporary file %s was deleted, or its folder moved", path);
+      return FALSE;
+    }
+  if (rc != 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot check the temporary file %s: %s",
+                   path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- Complete and Cancel ---------------------------------------------------- */
+
+BargedFileMove *
+barged_file_move_new (const char *from, const char *to, const BargedFileId *id)
+{
+  BargedFileMove *move = g_new0 (BargedFileMove, 1);
+
+  move->from = g_strdup (from);
+  move->to = g_strdup (to);
+  if (id != NULL)
+    move->id = *id;
+  return move;
+}
+
+void
+barged_file_move_free (BargedFileMove *move)
+{
+  g_free (move->from);
+  g_free (move->to);
+  g_free (move);
+}
+
 typedef struct {
-  GArray *renamed;            /* gboolean per rename */
-  GError *error;              /* the first failure, or NULL */
+  GArray *done;               /* gboolean per move */
+  GError *error;              /* the first failed rename, or NULL */
 } FinishResult;
 
 static void
 finish_result_free (FinishResult *r)
 {
-  g_array_unref (r->renamed);
+  g_array_unref (r->done);
   g_clear_error (&r->error);
   g_free (r);
+}
+
+/* One move, as the owner. Returns whether it is done; a failed rename
+ * sets @error. */
+static gboolean
+run_move (const BargedFileMove *move, guint32 owner, GError **error)
+{
+  struct stat st;
+
+  if (lstat (move->from, &st) != 0)
+    {
+      int errsv = errno;
+
+      if (errsv != ENOENT)
+        {
+          g_propagate_error (error, error_from_errno (errsv, "cannot look at", move->from));
+          return FALSE;
+        }
+      if (move->to == NULL)
+        return TRUE;
+      /* Renamed by an earlier Complete that a crash cut short. */
+      if (barged_file_id_is_set (&move->id) && lstat (move->to, &st) == 0 &&
+          (guint64) st.st_dev == move->id.device && (guint64) st.st_ino == move->id.inode)
+        return TRUE;
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                   "the temporary file %s is gone", move->from);
+      return FALSE;
+    }
+  if (!is_our_temporary (&st, owner, &move->id))
+    {
+      if (move->to == NULL)
+        {
+          g_message ("%s is not the temporary file barged wrote: not deleting it", move->from);
+          return TRUE;
+        }
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                   "%s is no longer the temporary file barged wrote: not moving it to %s",
+                   move->from, move->to);
+      return FALSE;
+    }
+  if (move->to == NULL)
+    {
+      if (unlink (move->from) != 0 && errno != ENOENT)
+        g_debug ("cannot delete %s: %s", move->from, g_strerror (errno));
+      return TRUE;
+    }
+  if (rename (move->from, move->to) != 0)
+    {
+      g_propagate_error (error, error_from_errno (errno, "cannot rename to", move->to));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -278,30 +552,28 @@ finish_files_thread (GTask *task, gpointer source, gpointer task_data, GCancella
   FinishResult *r = g_new0 (FinishResult, 1);
   Identity id;
 
-  r->renamed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  r->done = g_array_new (FALSE, TRUE, sizeof (gboolean));
   if (!identity_enter (&id, data->owner, &r->error))
     {
+      g_array_set_size (r->done, data->moves->len);
       g_task_return_pointer (task, r, (GDestroyNotify) finish_result_free);
       return;
     }
-  for (guint i = 0; data->renames != NULL && data->renames[i] != NULL && data->renames[i + 1] != NULL; i += 2)
+  for (guint i = 0; i < data->moves->len; i++)
     {
-      gboolean ok = rename (data->renames[i], data->renames[i + 1]) == 0;
-      if (!ok && r->error == NULL)
-        r->error = error_from_errno (errno, "cannot rename to", data->renames[i + 1]);
-      g_array_append_val (r->renamed, ok);
-    }
-  for (guint i = 0; data->deletions != NULL && data->deletions[i] != NULL; i++)
-    {
-      if (unlink (data->deletions[i]) != 0 && errno != ENOENT)
-        g_debug ("cannot delete %s: %s", data->deletions[i], g_strerror (errno));
+      g_autoptr(GError) error = NULL;
+      gboolean done = run_move (g_ptr_array_index (data->moves, i), data->owner, &error);
+
+      if (error != NULL && r->error == NULL)
+        r->error = g_steal_pointer (&error);
+      g_array_append_val (r->done, done);
     }
   identity_leave (&id);
   g_task_return_pointer (task, r, (GDestroyNotify) finish_result_free);
 }
 
 void
-barged_file_access_finish_files_async (guint32 owner, GStrv renames, GStrv deletions,
+barged_file_access_finish_files_async (guint32 owner, GPtrArray *moves,
                                        GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -309,8 +581,7 @@ barged_file_access_finish_files_async (guint32 owner, GStrv renames, GStrv delet
                                            barged_file_access_finish_files_async);
   AccessData *data = g_task_get_task_data (task);
 
-  data->renames = g_strdupv (renames);
-  data->deletions = g_strdupv (deletions);
+  data->moves = g_ptr_array_ref (moves);
   g_task_run_in_thread (task, finish_files_thread);
 }
 
@@ -318,13 +589,15 @@ GArray *
 barged_file_access_finish_files_finish (GAsyncResult *res, GError **error)
 {
   FinishResult *r = g_task_propagate_pointer (G_TASK (res), NULL);
-  GArray *renamed = g_array_ref (r->renamed);
+  GArray *done = g_array_ref (r->done);
 
   if (r->error != NULL)
     g_propagate_error (error, g_steal_pointer (&r->error));
   finish_result_free (r);
-  return renamed;
+  return done;
 }
+
+/* --- upload sources --------------------------------------------------------- */
 
 static void identity_from_stat (const struct stat *st, BargedSourceIdentity *identity);
 
@@ -356,7 +629,7 @@ open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
       g_task_return_error (task, error);
       return;
     }
-  fd = open (data->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  fd = open (data->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     errsv = errno;
   identity_leave (&id);
@@ -369,7 +642,7 @@ open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
                                "cannot read %s: %s", data->path, g_strerror (errsv));
       return;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || !make_blocking (fd))
     {
       close (fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,

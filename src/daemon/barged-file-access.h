@@ -9,36 +9,105 @@ G_BEGIN_DECLS
  * thread (never the main loop) and, when barged runs as root for another
  * user, with that user's file-system identity (fsuid, fsgid and groups of
  * the worker thread only), so the kernel checks each path against the
- * owner's rights and new files belong to the owner. */
+ * owner's rights and new files belong to the owner. If the identity switch
+ * does not take (no CAP_SETUID), the operation is refused: it never runs
+ * with the daemon's own rights.
+ *
+ * Nothing here may block a worker without bound: files are opened with
+ * O_NONBLOCK (a FIFO or a device at a client's path would otherwise hang
+ * the open), must be regular files, and only then become blocking. */
 
-/* Checks that @path's folder exists and @path is not a folder. */
+/* Which file a path named when barged looked: a temporary file barged
+ * created (with the uid that owned it then: TakeOwnership does not move
+ * files), or a destination's folder. Device and inode both zero: not known. */
+typedef struct {
+  guint64 device;
+  guint64 inode;
+  guint32 uid;
+} BargedFileId;
+
+static inline gboolean
+barged_file_id_is_set (const BargedFileId *id)
+{
+  return id != NULL && (id->device != 0 || id->inode != 0);
+}
+
+static inline gboolean
+barged_file_id_equal (const BargedFileId *a, const BargedFileId *b)
+{
+  return a->device == b->device && a->inode == b->inode;
+}
+
+/* The longest file name (bytes) a destination may have. */
+#define BARGED_FILE_ACCESS_MAX_NAME 255
+
+/* A new hidden name next to @destination, ".NAME.<16 random hex>.barge-part":
+ * unguessable (barged-random.h), so no other user can plant a file there
+ * before barged creates it, and two files of a job never share one. */
+char *barged_file_access_temporary_path_for (const char *destination);
+/* ".NAME.@tag.barge-part" next to @destination, NAME cut to fit. */
+char *barged_file_access_hidden_name (const char *destination, const char *tag);
+
+/* Checks that @path's folder exists and @path is not a folder; returns the
+ * folder's identity (it tells two spellings of one destination apart). */
 void barged_file_access_check_target_async (guint32 owner,
                                             const char *path,
                                             GCancellable *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer user_data);
-gboolean barged_file_access_check_target_finish (GAsyncResult *res, GError **error);
+gboolean barged_file_access_check_target_finish (GAsyncResult *res, BargedFileId *folder, GError **error);
 
-/* Opens or creates the temporary file for writing, without following a
- * symbolic link, and cuts it to at most @keep bytes. A new file gets mode
- * 0666 & ~@umask (the owner's umask, recorded at CreateJob). Returns the fd and, in
- * @offset, how many bytes it now holds (the resume point). */
+/* Opens the temporary file of @destination for writing, never following a
+ * symbolic link. The file at @path is reopened only if it is the one barged
+ * created: a regular file of the owner with one link and, when @expected is
+ * set, that device and inode. It is then cut to at most @keep bytes.
+ * Anything else at @path is left alone and a new file is created with
+ * O_EXCL under a new name (barged_file_access_temporary_path_for()). A new
+ * file gets mode 0666 & ~@umask (the owner's umask, recorded at CreateJob).
+ *
+ * Returns the fd; @offset is how many bytes it holds (the resume point),
+ * @id its identity, and @new_path (free it) the path when it is not @path. */
 void barged_file_access_open_temporary_async (guint32 owner,
                                               guint32 umask,
+                                              const char *destination,
                                               const char *path,
+                                              const BargedFileId *expected,
                                               guint64 keep,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer user_data);
-int barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, GError **error);
+int barged_file_access_open_temporary_finish (GAsyncResult *res,
+                                              guint64 *offset,
+                                              BargedFileId *id,
+                                              char **new_path,
+                                              GError **error);
 
-/* Renames each temporary (even index) to its final name (odd index) in
- * @renames, then deletes each path in @deletions; missing files to delete are
- * not an error. Always returns a gboolean per rename saying whether it
- * succeeded; the first failure is also set in @error. */
+/* Blocking, for worker threads only: whether @path (looked up as the owner)
+ * still names the open temporary @fd. A deleted file, or one whose folder
+ * was renamed away, can never be renamed into place. */
+gboolean barged_file_access_check_temporary (guint32 owner, const char *path, int fd, GError **error);
+
+/* One step of Complete or Cancel: rename the temporary @from to @to, or
+ * delete it when @to is NULL. @from is touched only if it is still the file
+ * barged wrote (@id, when set; a regular file of the owner with one link).
+ * A rename is done already when @from is gone and @to is that file: so an
+ * interrupted Complete can simply run again. */
+typedef struct {
+  char *from;
+  char *to;
+  BargedFileId id;
+} BargedFileMove;
+
+BargedFileMove *barged_file_move_new (const char *from, const char *to, const BargedFileId *id);
+void barged_file_move_free (BargedFileMove *move);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedFileMove, barged_file_move_free)
+
+/* Runs @moves (BargedFileMove*) in order, as the owner. A deletion that
+ * finds nothing, or a file that is not ours, is not an error (nothing is
+ * deleted then). Returns a gboolean per move saying whether it is done;
+ * the first failed rename is also set in @error. */
 void barged_file_access_finish_files_async (guint32 owner,
-                                            GStrv renames,
-                                            GStrv deletions,
+                                            GPtrArray *moves,
                                             GCancellable *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer user_data);

@@ -25,6 +25,8 @@ struct _BargedFile
   gboolean completed;
   char *etag;
   char *last_modified;
+  BargedFileId temporary_id;
+  BargedFileId folder_id;
 
   /* WinRT semantics: each flag shows in exactly one progress report. */
   gboolean restarted_pending;
@@ -66,6 +68,8 @@ barged_file_new_from_record (const BargedFileRecord *r)
   self->completed = r->completed;
   self->etag = g_strdup (r->etag);
   self->last_modified = g_strdup (r->last_modified);
+  self->temporary_id = r->temporary_id;
+  self->folder_id = r->folder_id;
   barged_file_publish (self);
   return self;
 }
@@ -87,6 +91,8 @@ barged_file_to_record (BargedFile *self, const char *job_id)
   r->completed = self->completed;
   r->etag = g_strdup (self->etag);
   r->last_modified = g_strdup (self->last_modified);
+  r->temporary_id = self->temporary_id;
+  r->folder_id = self->folder_id;
   return r;
 }
 
@@ -101,6 +107,26 @@ gboolean barged_file_get_transferred (BargedFile *self) { return self->transferr
 gboolean barged_file_get_completed (BargedFile *self) { return self->completed; }
 const char *barged_file_get_etag (BargedFile *self) { return self->etag; }
 const char *barged_file_get_last_modified (BargedFile *self) { return self->last_modified; }
+const BargedFileId *barged_file_get_temporary_id (BargedFile *self) { return &self->temporary_id; }
+const BargedFileId *barged_file_get_folder_id (BargedFile *self) { return &self->folder_id; }
+
+void
+barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileId *id)
+{
+  if (g_strcmp0 (self->temporary, path) != 0)
+    {
+      g_free (self->temporary);
+      self->temporary = g_strdup (path);
+      barge_dbus_file_set_temporary_path (BARGE_DBUS_FILE (self), path);
+    }
+  self->temporary_id = *id;
+}
+
+void
+barged_file_set_folder_id (BargedFile *self, const BargedFileId *id)
+{
+  self->folder_id = *id;
+}
 
 void
 barged_file_set_total (BargedFile *self, guint64 total)
@@ -177,34 +203,40 @@ barged_file_publish (BargedFile *self)
     g_variant_unref (g_variant_ref_sink (progress));
 }
 
-char *
-barged_file_temporary_path_for (const char *local_path, const char *job_id)
+/* "/d//./a/" -> "/d/a": the same file has one spelling. ".." stays (only
+ * the kernel can resolve it, through symbolic links); AddFile compares
+ * folders by identity for that. */
+static char *
+normalize_path (const char *path)
 {
-  g_autofree char *dir = g_path_get_dirname (local_path);
-  g_autofree char *base = g_path_get_basename (local_path);
-  g_autofree char *name = NULL;
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  GString *out = g_string_new (NULL);
 
-  /* Keep the hidden name within NAME_MAX, cutting at a character boundary. */
-  if (strlen (base) > 200)
+  for (guint i = 0; parts[i] != NULL; i++)
     {
-      const char *cut = g_utf8_find_prev_char (base, base + 200);
-      base[cut != NULL ? cut - base : 200] = '\0';
+      if (*parts[i] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      g_string_append_c (out, '/');
+      g_string_append (out, parts[i]);
     }
-  name = g_strdup_printf (".%s.%.8s.barge-part", base, job_id);
-  return g_build_filename (dir, name, NULL);
+  if (out->len == 0)
+    g_string_append_c (out, '/');
+  return g_string_free (out, FALSE);
 }
 
-gboolean
+char *
 barged_file_validate (const char *url, const char *local_path, GError **error)
 {
   g_autoptr(GUri) uri = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *normal = NULL;
+  const char *last;
 
   if (strlen (url) > BARGED_FILE_MAX_URL)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
                    "the URL is longer than %u characters", BARGED_FILE_MAX_URL);
-      return FALSE;
+      return NULL;
     }
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   if (uri == NULL ||
@@ -213,13 +245,22 @@ barged_file_validate (const char *url, const char *local_path, GError **error)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "not an http or https URL: %s", url);
-      return FALSE;
+      return NULL;
+    }
+  /* A password in the URL would be shown in RemoteUrl, kept in the
+   * database and sent wherever a redirect leads. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "a URL may not carry a user name or password (user:password@host): "
+                   "give credentials to the job with SetCredentials");
+      return NULL;
     }
   if (strlen (local_path) > BARGED_FILE_MAX_PATH)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
                    "the local path is longer than %u bytes", BARGED_FILE_MAX_PATH);
-      return FALSE;
+      return NULL;
     }
   base = g_path_get_basename (local_path);
   if (!g_path_is_absolute (local_path) || g_str_has_suffix (local_path, "/") ||
@@ -227,9 +268,18 @@ barged_file_validate (const char *url, const char *local_path, GError **error)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "not an absolute path to a file: %s", local_path);
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  normal = normalize_path (local_path);
+  last = strrchr (normal, '/') + 1;
+  if (strlen (last) > BARGED_FILE_ACCESS_MAX_NAME)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "a file name may have at most %u bytes; the one of %s has %" G_GSIZE_FORMAT,
+                   BARGED_FILE_ACCESS_MAX_NAME, local_path, strlen (last));
+      return NULL;
+    }
+  return g_steal_pointer (&normal);
 }
 
 static void

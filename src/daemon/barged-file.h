@@ -2,6 +2,7 @@
 #pragma once
 
 #include "barge-dbus-generated.h"
+#include "barged-file-access.h"
 #include "barged-store.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,10 @@ gboolean barged_file_get_transferred (BargedFile *self);
 gboolean barged_file_get_completed (BargedFile *self);
 const char *barged_file_get_etag (BargedFile *self);
 const char *barged_file_get_last_modified (BargedFile *self);
+/* The temporary file barged created (unset until it did) and the folder of
+ * the destination as AddFile found it (unset for files of old databases). */
+const BargedFileId *barged_file_get_temporary_id (BargedFile *self);
+const BargedFileId *barged_file_get_folder_id (BargedFile *self);
 
 void barged_file_set_total (BargedFile *self, guint64 total);
 void barged_file_set_done (BargedFile *self, guint64 done);
@@ -44,6 +49,10 @@ void barged_file_set_durable (BargedFile *self, guint64 durable);
 void barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified);
 void barged_file_set_transferred (BargedFile *self, gboolean transferred);
 void barged_file_set_completed (BargedFile *self, gboolean completed);
+/* The temporary file was (re)created: at @path (a new name when something
+ * that was not barged's sat at the old one), with identity @id. */
+void barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileId *id);
+void barged_file_set_folder_id (BargedFile *self, const BargedFileId *id);
 /* The transfer starts over from byte 0; @response_changed says whether the
  * server's validators differ from the ones the partial data came with. */
 void barged_file_mark_restarted (BargedFile *self, gboolean response_changed);
@@ -55,9 +64,10 @@ void barged_file_publish (BargedFile *self);
 #define BARGED_FILE_MAX_PATH 4096
 
 /* Checks a client's file before anything touches the disk: an http or https
- * URL and an absolute path to a file (not a folder). */
-gboolean barged_file_validate (const char *url, const char *local_path, GError **error);
-/* The hidden temporary next to @local_path: ".NAME.<job id prefix>.barge-part". */
-char *barged_file_temporary_path_for (const char *local_path, const char *job_id);
+ * URL without user information (credentials go through SetCredentials),
+ * and an absolute path to a file (not a folder) whose name fits a folder
+ * entry. Returns the path in normal form (no "." components, no repeated
+ * or trailing slashes), or NULL with @error set. */
+char *barged_file_validate (const char *url, const char *local_path, GError **error);
 
 G_END_DECLS

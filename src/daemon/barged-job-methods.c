@@ -51,26 +51,12 @@ check_call (BargedJob *self, BargedCall call, GDBusMethodInvocation *invocation,
   return FALSE;
 }
 
-static gboolean
-validate_file (BargedJob *self, const char *url, const char *local_path, GError **error)
-{
-  if (!barged_file_validate (url, local_path, error))
-    return FALSE;
-  for (guint i = 0; i < self->files->len; i++)
-    if (g_strcmp0 (barged_file_get_destination (g_ptr_array_index (self->files, i)), local_path) == 0)
-      {
-        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "the job already has a file for %s", local_path);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 typedef struct {
   BargedJob *self;
   GDBusMethodInvocation *invocation;  /* owned until answered */
   GStrv urls;
-  GStrv paths;
+  GStrv paths;                /* in normal form (barged_file_validate) */
+  GArray *folders;            /* BargedFileId per path, as the owner sees it */
   guint checked;
   guint64 source_size;        /* an upload's, as AddFile saw it */
 } AddFilesData;
@@ -81,8 +67,11 @@ add_files_data_free (AddFilesData *data)
   g_object_unref (data->self);
   g_strfreev (data->urls);
   g_strfreev (data->paths);
+  g_array_unref (data->folders);
   g_free (data);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddFilesData, add_files_data_free)
 
 static void
 on_files_saved (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -101,7 +90,7 @@ static void check_next_target (AddFilesData *data);
 static void
 on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  AddFilesData *data = user_data;
+  g_autoptr(AddFilesData) data = user_data;
   g_autoptr(GError) error = NULL;
   BargedSourceIdentity identity;
   int fd = barged_file_access_open_source_finish (res, &identity, &error);
@@ -109,87 +98,123 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
   if (fd < 0)
     {
       g_dbus_method_invocation_return_gerror (data->invocation, error);
-      add_files_data_free (data);
       return;
     }
   close (fd);
   data->source_size = identity.size;
   data->checked++;
-  check_next_target (data);
+  check_next_target (g_steal_pointer (&data));
 }
 
 static void
 on_target_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  AddFilesData *data = user_data;
+  g_autoptr(AddFilesData) data = user_data;
   g_autoptr(GError) error = NULL;
+  BargedFileId folder;
 
-  if (!barged_file_access_check_target_finish (res, &error))
+  if (!barged_file_access_check_target_finish (res, &folder, &error))
     {
       g_dbus_method_invocation_return_gerror (data->invocation, error);
-      add_files_data_free (data);
       return;
     }
+  g_array_index (data->folders, BargedFileId, data->checked) = folder;
   data->checked++;
-  check_next_target (data);
+  check_next_target (g_steal_pointer (&data));
+}
+
+/* Refuses a destination the job (or this call) already has, however it is
+ * spelled: the normal form catches "/d/./a" against "/d/a", the folder's
+ * identity catches ".." and symbolic links. Two files of one job sharing a
+ * destination would race for the same final name. */
+static gboolean
+check_new_destinations (BargedJob *self, AddFilesData *data, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; data->paths[i] != NULL; i++)
+    {
+      g_autofree char *by_path = NULL;
+      g_autofree char *by_folder = NULL;
+
+      _barged_job_destination_keys (data->paths[i], &g_array_index (data->folders, BargedFileId, i),
+                                    &by_path, &by_folder);
+      if (_barged_job_has_destination (self, by_path) || _barged_job_has_destination (self, by_folder) ||
+          g_hash_table_contains (seen, by_path) || (by_folder != NULL && g_hash_table_contains (seen, by_folder)))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "the job already has a file for %s", data->paths[i]);
+          return FALSE;
+        }
+      g_hash_table_add (seen, g_steal_pointer (&by_path));
+      if (by_folder != NULL)
+        g_hash_table_add (seen, g_steal_pointer (&by_folder));
+    }
+  return TRUE;
 }
 
 /* Checks every destination (as the owner, off the main loop), then adds all
  * files or none, and answers once they are stored. */
 static void
-check_next_target (AddFilesData *data)
+check_next_target (AddFilesData *data_in)
 {
+  g_autoptr(AddFilesData) data = data_in;
+  g_autoptr(GError) error = NULL;
   BargedJob *self = data->self;
   guint n = g_strv_length (data->urls);
 
-  if (data->checked < n && self->upload != NULL)
-    {
-      /* An upload's local file is its source: the owner must be able to read it. */
-      barged_file_access_open_source_async (self->owner, data->paths[data->checked], NULL,
-                                            on_source_checked, data);
-      return;
-    }
   if (data->checked < n)
     {
-      barged_file_access_check_target_async (self->owner, data->paths[data->checked], NULL,
-                                             on_target_checked, data);
+      const char *path = data->paths[data->checked];
+
+      /* An upload's local file is its source: the owner must be able to read it. */
+      if (self->upload != NULL)
+        barged_file_access_open_source_async (self->owner, path, NULL, on_source_checked, g_steal_pointer (&data));
+      else
+        barged_file_access_check_target_async (self->owner, path, NULL, on_target_checked, g_steal_pointer (&data));
       return;
     }
 
   if (barge_job_state_is_final (self->state) || self->removed)
-    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
-                                           "the job is %s", barge_job_state_to_string (self->state));
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                 "the job is %s", barge_job_state_to_string (self->state));
   else if (self->files->len + n > (self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job))
-    g_dbus_method_invocation_return_error (data->invocation, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES,
-                                           "a job holds at most %u files",
-                                           self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job);
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES, "a job holds at most %u files",
+                 self->upload != NULL ? 1 : barged_config_get ()->max_files_per_job);
+  else if (self->upload == NULL && !check_new_destinations (self, data, &error))
+    ;
   else
+    _barged_job_check_quota (self, (const char * const *) data->urls, (const char * const *) data->paths, &error);
+  if (error != NULL)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          /* An upload writes nothing next to its source. */
-          g_autofree char *tmp = self->upload != NULL ? g_strdup ("")
-                                                      : barged_file_temporary_path_for (data->paths[i], self->id);
-          BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
-
-          /* BITS knows an upload's total from the start. */
-          if (self->upload != NULL)
-            barged_file_set_total (file, data->source_size);
-          g_ptr_array_add (self->files, file);
-          _barged_job_export_file (self, file);
-        }
-      _barged_job_update_files_property (self);
-      _barged_job_touch (self);
-      _barged_job_publish_now (self);
-      barged_job_save (self, on_files_saved, data->invocation);
+      g_dbus_method_invocation_return_gerror (data->invocation, error);
+      return;
     }
-  add_files_data_free (data);
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* An upload writes nothing next to its source. */
+      g_autofree char *tmp = self->upload != NULL ? g_strdup ("")
+                                                  : barged_file_access_temporary_path_for (data->paths[i]);
+      BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
+
+      barged_file_set_folder_id (file, &g_array_index (data->folders, BargedFileId, i));
+      /* BITS knows an upload's total from the start. */
+      if (self->upload != NULL)
+        barged_file_set_total (file, data->source_size);
+      _barged_job_add_file (self, file);
+    }
+  _barged_job_update_files_property (self);
+  _barged_job_touch (self);
+  _barged_job_publish_now (self);
+  barged_job_save (self, on_files_saved, data->invocation);
 }
 
 static void
 add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, GPtrArray *paths)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) normal = g_strv_builder_new ();
   AddFilesData *data;
 
   if (!check_call (self, BARGED_CALL_ADD_FILES, invocation, NULL))
@@ -214,27 +239,24 @@ add_files (BargedJob *self, GDBusMethodInvocation *invocation, GPtrArray *urls, 
     }
   for (guint i = 0; i < urls->len; i++)
     {
-      if (!validate_file (self, urls->pdata[i], paths->pdata[i], &error))
+      g_autofree char *path = barged_file_validate (urls->pdata[i], paths->pdata[i], &error);
+
+      if (path == NULL)
         {
           g_dbus_method_invocation_return_gerror (invocation, error);
           return;
         }
-      for (guint j = 0; j < i; j++)
-        if (g_strcmp0 (paths->pdata[i], paths->pdata[j]) == 0)
-          {
-            g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                                                   "%s is given twice", (const char *) paths->pdata[i]);
-            return;
-          }
+      g_strv_builder_add (normal, path);
     }
 
   data = g_new0 (AddFilesData, 1);
   data->self = g_object_ref (self);
   data->invocation = invocation;
   g_ptr_array_add (urls, NULL);
-  g_ptr_array_add (paths, NULL);
   data->urls = g_strdupv ((GStrv) urls->pdata);
-  data->paths = g_strdupv ((GStrv) paths->pdata);
+  data->paths = g_strv_builder_end (normal);
+  data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));
+  g_array_set_size (data->folders, urls->len - 1);
   check_next_target (data);
 }
 
@@ -303,28 +325,29 @@ handle_suspend (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
   return TRUE;
 }
 
-static GStrv
-temporaries_to_delete (BargedJob *self, gboolean only_unfinished)
+/* The temporary files to delete: every one, or (@only_unfinished, for
+ * Complete) those of files that did not finish. */
+static void
+add_deletions (BargedJob *self, GPtrArray *moves, gboolean only_unfinished)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
   for (guint i = 0; i < self->files->len; i++)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
 
-      if (barged_file_get_completed (file))
+      if (barged_file_get_completed (file) || *barged_file_get_temporary (file) == '\0')
         continue;
       if (only_unfinished && barged_file_get_transferred (file))
         continue;
-      g_strv_builder_add (builder, barged_file_get_temporary (file));
+      g_ptr_array_add (moves, barged_file_move_new (barged_file_get_temporary (file), NULL,
+                                                    barged_file_get_temporary_id (file)));
     }
   if (self->upload != NULL && (!only_unfinished || !barged_upload_get_reply_started (self->upload)))
     {
-      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
+      const char *reply = barged_upload_get_reply_temporary (self->upload);
+
       if (reply != NULL)
-        g_strv_builder_add (builder, reply);
+        g_ptr_array_add (moves, barged_file_move_new (reply, NULL, barged_upload_get_reply_temporary_id (self->upload)));
     }
-  return g_strv_builder_end (builder);
 }
 
 static void
@@ -361,7 +384,7 @@ on_cancel_files_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation)
 {
-  g_auto(GStrv) deletions = NULL;
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_move_free);
   CancelData *data;
 
   if (self->removed || barge_job_state_is_final (self->state))
@@ -374,13 +397,12 @@ barged_job_cancel (BargedJob *self, GDBusMethodInvocation *invocation)
   _barged_job_stop_transfer (self);
   if (self->upload != NULL && self->files->len > 0)
     barged_upload_cancel_remote (self->upload, barged_file_get_url (g_ptr_array_index (self->files, 0)));
-  deletions = temporaries_to_delete (self, FALSE);
+  add_deletions (self, moves, FALSE);
   data = g_new0 (CancelData, 1);
   data->self = g_object_ref (self);
   data->invocation = invocation;
   self->removed = TRUE;     /* no other call may start while the files go */
-  barged_file_access_finish_files_async (self->owner, NULL, deletions, NULL,
-                                         on_cancel_files_deleted, data);
+  barged_file_access_finish_files_async (self->owner, moves, NULL, on_cancel_files_deleted, data);
 }
 
 static gboolean
@@ -394,25 +416,36 @@ handle_cancel (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
   return TRUE;
 }
 
+typedef struct {
+  BargedJob *self;
+  GDBusMethodInvocation *invocation;
+  GPtrArray *renamed;         /* BargedFile, parallel to the first moves */
+} CompleteData;
+
+static void
+complete_data_free (CompleteData *data)
+{
+  g_object_unref (data->self);
+  g_ptr_array_unref (data->renamed);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompleteData, complete_data_free)
+
+/* Each file that made it is marked completed at once, so a Complete that
+ * fails half way (or a crash, see barged_file_access_finish_files_async)
+ * never tries it again. */
 static void
 on_complete_files_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  GDBusMethodInvocation *invocation = user_data;
-  BargedJob *self = g_object_get_data (G_OBJECT (invocation), "barged-job");
+  g_autoptr(CompleteData) data = user_data;
+  BargedJob *self = data->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) renamed = barged_file_access_finish_files_finish (res, &error);
-  guint r = 0;
+  g_autoptr(GArray) done = barged_file_access_finish_files_finish (res, &error);
 
-  for (guint i = 0; i < self->files->len; i++)
-    {
-      BargedFile *file = g_ptr_array_index (self->files, i);
-
-      if (!barged_file_get_transferred (file) || barged_file_get_completed (file))
-        continue;
-      if (r < renamed->len && g_array_index (renamed, gboolean, r))
-        barged_file_set_completed (file, TRUE);
-      r++;
-    }
+  for (guint i = 0; i < data->renamed->len; i++)
+    if (i < done->len && g_array_index (done, gboolean, i))
+      barged_file_set_completed (g_ptr_array_index (data->renamed, i), TRUE);
 
   if (error != NULL)
     {
@@ -422,11 +455,11 @@ on_complete_files_done (GObject *source, GAsyncResult *res, gpointer user_data)
       self->error_file = -1;
       _barged_job_publish_now (self);
       barged_job_save (self, NULL, NULL);
-      g_dbus_method_invocation_return_gerror (invocation, error);
+      g_dbus_method_invocation_return_gerror (data->invocation, error);
       return;
     }
   _barged_job_publish_now (self);
-  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, invocation);
+  barged_store_delete_job (self->ctx.store, self->id, on_removal_stored, data->invocation);
   self->removed = FALSE;
   _barged_job_remove_job (self, BARGE_JOB_STATE_ACKNOWLEDGED);
 }
@@ -435,9 +468,8 @@ static gboolean
 handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
 {
   BargedJob *self = BARGED_JOB (iface);
-  g_autoptr(GStrvBuilder) renames = g_strv_builder_new ();
-  g_auto(GStrv) rename_list = NULL;
-  g_auto(GStrv) deletions = NULL;
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_move_free);
+  CompleteData *data;
 
   if (!check_call (self, BARGED_CALL_COMPLETE, invocation, NULL))
     return TRUE;
@@ -448,36 +480,33 @@ handle_complete (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
                                              "an upload job can be completed once it is transferred");
       return TRUE;
     }
-  if (self->upload != NULL)
-    {
-      g_autofree char *reply = barged_upload_get_reply_temporary (self->upload);
-      if (reply != NULL)
-        {
-          g_strv_builder_add (renames, reply);
-          g_strv_builder_add (renames, barged_upload_get_reply_file_name (self->upload));
-        }
-    }
   if (barged_job_is_running (self))
     {
       _barged_job_stop_transfer (self);
       _barged_job_set_state (self, BARGE_JOB_STATE_SUSPENDED);
     }
-  for (guint i = 0; i < self->files->len; i++)
+  data = g_new0 (CompleteData, 1);
+  data->self = g_object_ref (self);
+  data->invocation = invocation;
+  data->renamed = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; self->upload == NULL && i < self->files->len; i++)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
 
-      if (self->upload == NULL && barged_file_get_transferred (file) && !barged_file_get_completed (file))
-        {
-          g_strv_builder_add (renames, barged_file_get_temporary (file));
-          g_strv_builder_add (renames, barged_file_get_destination (file));
-        }
+      if (!barged_file_get_transferred (file) || barged_file_get_completed (file))
+        continue;
+      g_ptr_array_add (moves, barged_file_move_new (barged_file_get_temporary (file),
+                                                    barged_file_get_destination (file),
+                                                    barged_file_get_temporary_id (file)));
+      g_ptr_array_add (data->renamed, g_object_ref (file));
     }
-  rename_list = g_strv_builder_end (renames);
-  deletions = temporaries_to_delete (self, TRUE);
-  g_object_set_data_full (G_OBJECT (invocation), "barged-job", g_object_ref (self), g_object_unref);
+  if (self->upload != NULL && barged_upload_get_reply_temporary (self->upload) != NULL)
+    g_ptr_array_add (moves, barged_file_move_new (barged_upload_get_reply_temporary (self->upload),
+                                                  barged_upload_get_reply_file_name (self->upload),
+                                                  barged_upload_get_reply_temporary_id (self->upload)));
+  add_deletions (self, moves, TRUE);
   self->removed = TRUE;     /* no other call may start while the files move */
-  barged_file_access_finish_files_async (self->owner, rename_list, deletions, NULL,
-                                         on_complete_files_done, invocation);
+  barged_file_access_finish_files_async (self->owner, moves, NULL, on_complete_files_done, data);
   return TRUE;
 }
 
@@ -675,6 +704,7 @@ handle_take_ownership (BargeDBusJob *iface, GDBusMethodInvocation *invocation)
   if (uid != self->owner)
     {
       /* BITS: what the old owner set up for itself does not go along. */
+      _barged_job_move_quota (self, uid);
       self->owner = uid;
       barge_dbus_job_set_owner (iface, uid);
       barged_authority_set_job_owner (self->ctx.authority, self->path, uid);

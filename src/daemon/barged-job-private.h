@@ -38,6 +38,9 @@ struct _BargedJob
   gboolean notify_on_export;  /* restored in a state that runs it again */
 
   GPtrArray *files;           /* BargedFile */
+  GHashTable *destinations;   /* _barged_job_destination_keys() of every file */
+  guint64 quota_files;        /* what the job is charged in ctx.quota */
+  guint64 quota_bytes;
   BargeDBusObjectSkeleton *object;
   GPtrArray *file_objects;    /* BargeDBusObjectSkeleton, parallel to files */
 
@@ -65,7 +68,20 @@ void _barged_job_stop_transfer (BargedJob *self);
 void _barged_job_max_time_account (BargedJob *self);
 void _barged_job_max_time_arm (BargedJob *self);
 void _barged_job_update_files_property (BargedJob *self);
-void _barged_job_export_file (BargedJob *self, BargedFile *file);
+/* Appends a new file (its index is the number of files so far), exports
+ * it and charges it to the owner's quota. */
+void _barged_job_add_file (BargedJob *self, BargedFile *file);
+/* The keys under which a destination is known: its normal path, and its
+ * folder's identity with its name (NULL when the folder is not known). */
+void _barged_job_destination_keys (const char *path, const BargedFileId *folder,
+                                   char **by_path, char **by_folder);
+gboolean _barged_job_has_destination (BargedJob *self, const char *key);
+/* Whether the owner's quota takes these files ([Jobs] MaxFilesPerUser,
+ * MaxMetadataPerUser). */
+gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths,
+                                  GError **error);
+/* TakeOwnership: the job's charges move to @new_owner. */
+void _barged_job_move_quota (BargedJob *self, guint32 new_owner);
 /* Leaves the bus in a final state. */
 void _barged_job_remove_job (BargedJob *self, BargeJobState final_state);
 

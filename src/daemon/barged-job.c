@@ -769,6 +769,8 @@ on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
       !barged_file_get_transferred (file))
     {
       barged_file_set_total (file, size);
+      /* Kept, so that a restart does not ask again. */
+      save_file (self, file);
       progress_changed (self);
     }
   g_free (data);
@@ -923,8 +925,8 @@ list_after_call (BargedJob *self, GDBusMethodInvocation *invocation)
   barged_job_list (self);
 }
 
-void
-_barged_job_export_file (BargedJob *self, BargedFile *file)
+static void
+export_file (BargedJob *self, BargedFile *file)
 {
   g_autofree char *path = g_strdup_printf ("%s/files/%u", self->path, barged_file_get_index (file));
   BargeDBusObjectSkeleton *object = barge_dbus_object_skeleton_new (path);
@@ -939,6 +941,94 @@ _barged_job_export_file (BargedJob *self, BargedFile *file)
   if (barged_object_cache_is_listed (G_DBUS_OBJECT (self->object)))
     barged_object_cache_set_listed (G_DBUS_OBJECT (object));
   g_dbus_object_manager_server_export (self->ctx.object_manager, G_DBUS_OBJECT_SKELETON (object));
+}
+
+/* --- destinations and quota --------------------------------------------- */
+
+void
+_barged_job_destination_keys (const char *path, const BargedFileId *folder, char **by_path, char **by_folder)
+{
+  *by_path = g_strconcat ("p:", path, NULL);
+  *by_folder = NULL;
+  if (barged_file_id_is_set (folder))
+    {
+      g_autofree char *name = g_path_get_basename (path);
+
+      *by_folder = g_strdup_printf ("f:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT "/%s",
+                                    folder->device, folder->inode, name);
+    }
+}
+
+gboolean
+_barged_job_has_destination (BargedJob *self, const char *key)
+{
+  return key != NULL && g_hash_table_contains (self->destinations, key);
+}
+
+static guint64
+file_quota_cost (BargedFile *file)
+{
+  return barged_quota_file_cost (barged_file_get_url (file), barged_file_get_destination (file),
+                                 barged_file_get_temporary (file));
+}
+
+gboolean
+barged_job_check_quota_for_new (BargedQuota *quota, guint32 owner, GError **error)
+{
+  return barged_quota_check (quota, owner, 0, BARGED_QUOTA_JOB_COST, error);
+}
+
+gboolean
+_barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, GError **error)
+{
+  guint64 bytes = 0, n = 0;
+
+  /* A temporary path is as long as its destination's, plus 29 bytes. */
+  for (; urls[n] != NULL; n++)
+    bytes += barged_quota_file_cost (urls[n], paths[n], paths[n]) + 3 * 29;
+  return barged_quota_check (self->ctx.quota, self->owner, n, bytes, error);
+}
+
+static void
+charge (BargedJob *self, gint64 files, gint64 bytes)
+{
+  barged_quota_charge (self->ctx.quota, self->owner, files, bytes);
+  self->quota_files += (guint64) files;
+  self->quota_bytes += (guint64) bytes;
+}
+
+/* Once the job is gone (removed, or freed without being adopted). */
+static void
+release_quota (BargedJob *self)
+{
+  charge (self, -(gint64) self->quota_files, -(gint64) self->quota_bytes);
+  self->quota_files = self->quota_bytes = 0;
+}
+
+void
+_barged_job_move_quota (BargedJob *self, guint32 new_owner)
+{
+  barged_quota_charge (self->ctx.quota, self->owner, -(gint64) self->quota_files, -(gint64) self->quota_bytes);
+  barged_quota_charge (self->ctx.quota, new_owner, (gint64) self->quota_files, (gint64) self->quota_bytes);
+}
+
+void
+_barged_job_add_file (BargedJob *self, BargedFile *file)
+{
+  g_autofree char *by_path = NULL;
+  g_autofree char *by_folder = NULL;
+
+  g_ptr_array_add (self->files, file);
+  export_file (self, file);
+  if (self->upload == NULL)
+    {
+      _barged_job_destination_keys (barged_file_get_destination (file), barged_file_get_folder_id (file),
+                                    &by_path, &by_folder);
+      g_hash_table_add (self->destinations, g_steal_pointer (&by_path));
+      if (by_folder != NULL)
+        g_hash_table_add (self->destinations, g_steal_pointer (&by_folder));
+    }
+  charge (self, 1, (gint64) file_quota_cost (file));
 }
 
 void
@@ -1003,6 +1093,7 @@ _barged_job_remove_job (BargedJob *self, BargeJobState final_state)
   barged_job_unexport (self);
   barged_authority_forget_job (self->ctx.authority, self->path);
   barged_credentials_forget (self->ctx.credentials, self->id, TRUE);
+  release_quota (self);
   g_signal_emit (self, signals[SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
 }
 
@@ -1067,7 +1158,10 @@ job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobT
   g_object_ref (self->ctx.object_manager);
   self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
                                                      : barged_credentials_new (NULL, FALSE, NULL);
+  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new ();
   self->id = g_strdup (id);
+  self->owner = owner;
+  charge (self, 0, BARGED_QUOTA_JOB_COST);
   self->path = path_for_id (id);
   self->owner = owner;
   self->type = type;
@@ -1233,11 +1327,7 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
     }
 
   for (guint i = 0; i < files->len; i++)
-    {
-      BargedFile *file = barged_file_new_from_record (g_ptr_array_index (files, i));
-      g_ptr_array_add (self->files, file);
-      _barged_job_export_file (self, file);
-    }
+    _barged_job_add_file (self, barged_file_new_from_record (g_ptr_array_index (files, i)));
   _barged_job_update_files_property (self);
   if (self->upload != NULL && self->files->len > 0)
     barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
@@ -1284,6 +1374,8 @@ barged_job_dispose (GObject *object)
   g_clear_handle_id (&self->notify_source, g_source_remove);
   for (guint i = 0; i < self->files->len; i++)
     barged_file_set_authorizer (g_ptr_array_index (self->files, i), NULL, NULL);
+  if (self->ctx.quota != NULL)
+    release_quota (self);
   barged_object_cache_forget (object);
   G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
 }
@@ -1310,6 +1402,8 @@ barged_job_finalize (GObject *object)
   g_clear_object (&self->ctx.authority);
   g_clear_object (&self->ctx.object_manager);
   g_clear_object (&self->ctx.credentials);
+  g_clear_object (&self->ctx.quota);
+  g_hash_table_unref (self->destinations);
   G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
 }
 
@@ -1317,6 +1411,7 @@ static void
 barged_job_init (BargedJob *self)
 {
   self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->destinations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->file_objects = g_ptr_array_new_with_free_func (g_object_unref);
   self->error_file = -1;
   self->notify_flags = BARGED_NOTIFY_DEFAULT;

@@ -7,6 +7,7 @@
 #include "barge-dbus-generated.h"
 #include "barged-authority.h"
 #include "barged-credentials.h"
+#include "barged-quota.h"
 #include "barged-store.h"
 #include "barged-upload.h"
 
@@ -23,6 +24,7 @@ typedef struct {
   BargedAuthority *authority;
   GDBusObjectManagerServer *object_manager;
   BargedCredentials *credentials;
+  BargedQuota *quota;         /* NULL: a private one (unit tests) */
 } BargedJobContext;
 
 /* Limits from bits.md; barge.conf will make some of them configurable. */
@@ -48,6 +50,9 @@ BargedJob *barged_job_new_from_record (const BargedJobContext *ctx,
 
 /* For "upload" and "upload-reply" jobs, right after barged_job_new(). */
 void barged_job_set_upload_protocol (BargedJob *self, BargedUploadProtocol protocol);
+
+/* Whether @owner may create one more job ([Jobs] MaxMetadataPerUser). */
+gboolean barged_job_check_quota_for_new (BargedQuota *quota, guint32 owner, GError **error);
 
 /* Validates a job id given by a client: a UUID with or without dashes.
  * Returns the canonical form (with dashes, lower case) or NULL. */

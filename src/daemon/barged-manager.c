@@ -258,6 +258,11 @@ handle_create_job (BargeDBusManager *iface, GDBusMethodInvocation *invocation,
                                              barged_config_get ()->max_jobs_per_user);
       return TRUE;
     }
+  if (!barged_job_check_quota_for_new (self->ctx.quota, uid, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
 
   data = g_new0 (CreateData, 1);
   data->invocation = invocation;
@@ -449,6 +454,7 @@ barged_manager_new (const BargedJobContext *ctx, BargedScheduler *scheduler)
   g_object_ref (self->ctx.object_manager);
   self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
                                                      : barged_credentials_new (NULL, FALSE, NULL);
+  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new ();
   self->scheduler = g_object_ref (scheduler);
   barge_dbus_manager_set_version (BARGE_DBUS_MANAGER (self), PACKAGE_VERSION);
   g_signal_connect (self, "g-authorize-method", G_CALLBACK (on_authorize_method), NULL);
@@ -487,6 +493,7 @@ barged_manager_finalize (GObject *object)
   g_clear_object (&self->ctx.authority);
   g_clear_object (&self->ctx.object_manager);
   g_clear_object (&self->ctx.credentials);
+  g_clear_object (&self->ctx.quota);
   G_OBJECT_CLASS (barged_manager_parent_class)->finalize (object);
 }
 

@@ -164,6 +164,31 @@ bind_u64 (sqlite3_stmt *stmt, int col, guint64 value)
   sqlite3_bind_int64 (stmt, col, (sqlite3_int64) value);
 }
 
+/* Which files barged created and where (columns added by a migration):
+ * what makes a temporary file safe to reopen, rename or delete. */
+static gboolean
+put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
+{
+  static const char sql[] =
+    "UPDATE files SET temporary_device = ?, temporary_inode = ?, temporary_uid = ?,"
+    " folder_device = ?, folder_inode = ? WHERE job_id = ? AND idx = ?";
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  bind_u64 (stmt, 1, f->temporary_id.device);
+  bind_u64 (stmt, 2, f->temporary_id.inode);
+  sqlite3_bind_int64 (stmt, 3, f->temporary_id.uid);
+  bind_u64 (stmt, 4, f->folder_id.device);
+  bind_u64 (stmt, 5, f->folder_id.inode);
+  sqlite3_bind_text (stmt, 6, f->job_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 7, (int) f->idx);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
 static gboolean
 put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
 {
@@ -189,7 +214,7 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   sqlite3_bind_text (stmt, 11, f->last_modified, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? put_file_ids_locked (db, f, error) : set_sqlite_error (db, error);
 }
 
 static char *column_dup (sqlite3_stmt *stmt, int col);
@@ -595,7 +620,8 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
 
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
-                          " bytes_durable, transferred, completed, etag, last_modified"
+                          " bytes_durable, transferred, completed, etag, last_modified,"
+                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode"
                           " FROM files ORDER BY job_id, idx",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self->db, error);
@@ -613,6 +639,11 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       f->completed = sqlite3_column_int (stmt, 8) != 0;
       f->etag = column_dup (stmt, 9);
       f->last_modified = column_dup (stmt, 10);
+      f->temporary_id.device = (guint64) sqlite3_column_int64 (stmt, 11);
+      f->temporary_id.inode = (guint64) sqlite3_column_int64 (stmt, 12);
+      f->temporary_id.uid = (guint32) sqlite3_column_int64 (stmt, 13);
+      f->folder_id.device = (guint64) sqlite3_column_int64 (stmt, 14);
+      f->folder_id.inode = (guint64) sqlite3_column_int64 (stmt, 15);
       g_ptr_array_add (files, f);
     }
   sqlite3_finalize (stmt);
@@ -643,7 +674,12 @@ barged_store_new (const char *path, GError **error)
                  error) ||
       !exec_sql (self->db, schema, error) ||
       !exec_sql (self->db, schema_lifecycle, error) ||
-      !ensure_column (self->db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error))
+      !ensure_column (self->db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error) ||
+      !ensure_column (self->db, "files", "temporary_device", "INTEGER NOT NULL DEFAULT 0", error) ||
+      !ensure_column (self->db, "files", "temporary_inode", "INTEGER NOT NULL DEFAULT 0", error) ||
+      !ensure_column (self->db, "files", "temporary_uid", "INTEGER NOT NULL DEFAULT 0", error) ||
+      !ensure_column (self->db, "files", "folder_device", "INTEGER NOT NULL DEFAULT 0", error) ||
+      !ensure_column (self->db, "files", "folder_inode", "INTEGER NOT NULL DEFAULT 0", error))
     return NULL;
 
   self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "barged-file-access.h"
+
 G_BEGIN_DECLS
 
 /* Plain snapshots of a job and a file, copied on the main thread and handed
@@ -53,6 +55,8 @@ typedef struct {
   gboolean completed;         /* renamed to local_path */
   char *etag;
   char *last_modified;
+  BargedFileId temporary_id;  /* the temporary file barged created; unset: none yet */
+  BargedFileId folder_id;     /* the destination's folder at AddFile; unset: not known */
 } BargedFileRecord;
 
 void barged_job_record_free (BargedJobRecord *record);

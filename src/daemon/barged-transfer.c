@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "barge.h"
+#include "barged-config.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-http.h"
+#include "barged-request.h"
 #include "barged-transfer.h"
 
 /* Reads and writes overlap: while one buffer is written on a worker thread
@@ -40,12 +42,14 @@ struct _BargedTransfer
   gulong caller_handler;
   int fd;
   SoupMessage *msg;
+  BargedHeaderDeadline *deadline; /* of msg, until its headers came */
   GInputStream *body;
 
   guint64 offset;            /* where the next buffer goes */
   guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
   guint64 range_end;         /* one past the last byte of this response's body, or unknown */
   guint64 part_start;        /* where this response's body began */
+  guint64 request_from;      /* the Range the request asked for (from byte N), 0: none */
   guint64 since_sync;
   gint64 last_sync;
   gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
@@ -72,6 +76,7 @@ static guint signals[N_SIGNALS];
 
 static void send_request (BargedTransfer *self);
 static void start_read (BargedTransfer *self);
+static gboolean validators_differ (BargedFile *file, const char *etag, const char *last_modified);
 static void maybe_finish (BargedTransfer *self);
 static void maybe_checkpoint (BargedTransfer *self, guint64 end);
 static void pump (BargedTransfer *self);
@@ -84,7 +89,27 @@ typedef struct {
   gboolean truncate;
   gboolean sync;
   gboolean close;
+  guint32 owner;             /* with path: who looks the temporary up at a sync */
+  char *path;
 } WriteOp;
+
+static void
+write_op_free (WriteOp *op)
+{
+  g_free (op->path);
+  g_free (op);
+}
+
+static WriteOp *
+write_op_new (BargedTransfer *self)
+{
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->fd = self->fd;
+  op->owner = self->owner;
+  op->path = g_strdup (barged_file_get_temporary (self->file));
+  return op;
+}
 
 /* Returns 0 or the errno of the first failing call. */
 static int
@@ -110,18 +135,6 @@ write_op_run (const WriteOp *op)
    * were still in the page cache. */
   if (op->sync && fdatasync (op->fd) != 0)
     return errno;
-  /* The open descriptor keeps taking bytes after the file (or its folder)
-   * was deleted; notice it at each checkpoint rather than "finish" a file
-   * that can never be renamed into place. */
-  if (op->sync)
-    {
-      struct stat st;
-
-      if (fstat (op->fd, &st) != 0)
-        return errno;
-      if (st.st_nlink == 0)
-        return ENOENT;
-    }
   return 0;
 }
 
@@ -129,15 +142,24 @@ static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   WriteOp *op = task_data;
+  GError *error = NULL;
   int errsv = write_op_run (op);
 
+  /* The open descriptor keeps taking bytes after the file is deleted or
+   * its folder renamed away; notice it at each checkpoint, and before the
+   * file counts as transferred, rather than "finish" a file that can
+   * never be renamed into place. */
+  if (errsv == 0 && op->sync && !barged_file_access_check_temporary (op->owner, op->path, op->fd, &error))
+    {
+      if (op->close)
+        close (op->fd);
+      g_task_return_error (task, error);
+      return;
+    }
   if (op->close)
     close (op->fd);
   if (errsv == 0)
     g_task_return_boolean (task, TRUE);
-  else if (errsv == ENOENT)
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
-                             "the temporary file (or its folder) was deleted");
   else
     g_task_return_new_error (task, BARGE_ERROR,
                              errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
@@ -227,12 +249,11 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   self->since_sync = 0;
   self->last_sync = now;
   task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
-  op = g_new0 (WriteOp, 1);
-  op->fd = self->fd;
+  op = write_op_new (self);
   op->pos = end;            /* what the sync makes durable */
   op->sync = TRUE;
   g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
-  g_task_set_task_data (task, op, g_free);
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -240,9 +261,8 @@ static void
 submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync, gboolean close_fd)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
-  WriteOp *op = g_new0 (WriteOp, 1);
+  WriteOp *op = write_op_new (self);
 
-  op->fd = self->fd;
   op->data = data;
   op->len = len;
   op->pos = self->offset;
@@ -255,7 +275,7 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
   self->truncate_next = FALSE;
   self->offset += len;
   self->writing = TRUE;
-  g_task_set_task_data (task, op, g_free);
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -281,21 +301,21 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(BargedTransfer) self = user_data;
   g_autoptr(GError) error = NULL;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+  /* Where this body must end: its range, else the file's announced size. */
+  guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
 
   self->reading = FALSE;
   if (n < 0)
     fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
     self->eof = TRUE;
-  else if ((self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end) != BARGE_SIZE_UNKNOWN &&
-           self->offset + self->fill + (gsize) n >
-             (self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end))
+  else if (limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill + (gsize) n > limit)
     {
       /* More than announced: none of this buffer may reach the file. */
       self->fill = 0;
       fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
-                               "the server sent more than the %" G_GUINT64_FORMAT
-                               " bytes it announced", self->expected_end));
+                               "the server sent more than the %" G_GUINT64_FORMAT " bytes it announced",
+                               limit));
     }
   else
     self->fill += (gsize) n;
@@ -392,13 +412,12 @@ maybe_finish (BargedTransfer *self)
       return;
     }
   task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
-  op = g_new0 (WriteOp, 1);
-  op->fd = self->fd;
+  op = write_op_new (self);
   op->sync = TRUE;
   op->close = TRUE;
   op->truncate = self->truncate_next;
   self->fd = -1;
-  g_task_set_task_data (task, op, g_free);
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -459,8 +478,70 @@ restart_from_zero (BargedTransfer *self, gboolean response_changed)
   self->generation++;
   self->offset = 0;
   self->truncate_next = TRUE;
+  /* Whatever the last request was checking or asking for is moot: the
+   * next one is a plain GET of a new body (a stale end check once took
+   * that body's 200 for "nothing more to come", and a file of 0 bytes
+   * counted as transferred). */
+  self->verifying = FALSE;
+  self->part_start = 0;
+  self->range_end = BARGE_SIZE_UNKNOWN;
+  self->expected_end = BARGE_SIZE_UNKNOWN;
   g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
+
+/* Ends the run with @error once nothing is in flight. */
+static void
+fail_now (BargedTransfer *self, GError *error)
+{
+  fail (self, error);
+  self->eof = TRUE;
+  maybe_finish (self);
+}
+
+/* A transport failure of the request. A redirect to a scheme libsoup
+ * cannot follow (file:, ftp:, ...) is the server's lasting answer, not a
+ * glitch to retry. */
+static GError *
+send_error (BargedTransfer *self, const GError *error)
+{
+  g_autoptr(GError) timed = barged_header_deadline_error (self->deadline, error);
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (self->msg), "Location");
+  g_autoptr(GUri) target = NULL;
+
+  if (g_error_matches (timed, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI) && location != NULL)
+    {
+      target = g_uri_parse_relative (soup_message_get_uri (self->msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+      if (target != NULL && g_strcmp0 (g_uri_get_scheme (target), "http") != 0 &&
+          g_strcmp0 (g_uri_get_scheme (target), "https") != 0)
+        return g_error_new (BARGE_ERROR, BARGE_ERROR_UNSUPPORTED_SCHEME,
+                            "the server redirected to a %s: URL; only http and https are followed",
+                            g_uri_get_scheme (target));
+    }
+  return barged_error_new_for_io (timed, FALSE);
+}
+
+/* The body of @msg is the file from byte 0: a 200, or a 206 to a request
+ * without Range that starts at 0 (a server that answers a plain GET with a
+ * first part). @range_end is one past its last byte when known. */
+static void
+take_whole (BargedTransfer *self, SoupMessageHeaders *headers, const char *etag, const char *last_modified,
+            guint64 total, guint64 range_end)
+{
+  /* What a HEAD announced counts for a body without a length of its own,
+   * unless the representation changed since: more is an error, less is a
+   * cut body. */
+  guint64 announced = validators_differ (self->file, etag, last_modified) ? BARGE_SIZE_UNKNOWN
+                                                                         : barged_file_get_total (self->file);
+
+  if (self->offset > 0)
+    restart_from_zero (self, validators_differ (self->file, etag, last_modified));
+  if (total == BARGE_SIZE_UNKNOWN && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    total = range_end = (guint64) soup_message_headers_get_content_length (headers);
+  if (total == BARGE_SIZE_UNKNOWN && announced != BARGE_SIZE_UNKNOWN)
+    total = announced;
+  self->range_end = range_end;
+  self->expected_end = total;
 }
 
 static void
@@ -469,39 +550,56 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(BargedTransfer) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(BargedHeaderDeadline) deadline = NULL;
   SoupMessageHeaders *headers;
   g_autofree char *etag = NULL;
   g_autofree char *last_modified = NULL;
+  g_autofree char *log_url = barged_request_url_for_log (barged_file_get_url (self->file));
+  const char *range;
   guint status;
-  guint64 total = BARGE_SIZE_UNKNOWN;
+  guint64 first = 0, last = 0, total = BARGE_SIZE_UNKNOWN;
 
   if (body == NULL)
     {
-      fail (self, barged_error_new_for_io (error, FALSE));
-      self->eof = TRUE;
-      maybe_finish (self);
+      GError *failure = send_error (self, error);
+
+      g_clear_pointer (&self->deadline, barged_header_deadline_free);
+      fail_now (self, failure);
       return;
     }
+  deadline = g_steal_pointer (&self->deadline);
 
   status = soup_message_get_status (self->msg);
   self->range_end = BARGE_SIZE_UNKNOWN;
   headers = soup_message_get_response_headers (self->msg);
   etag = strong_etag (headers);
   last_modified = strong_last_modified (headers);
-  g_debug ("%s: HTTP %u", barged_file_get_url (self->file), status);
+  range = soup_message_headers_get_one (headers, "Content-Range");
+  g_debug ("%s: HTTP %u", log_url, status);
 
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && self->offset > 0)
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && self->request_from == 0)
     {
-      guint64 first, last;
-      const char *range = soup_message_headers_get_one (headers, "Content-Range");
-
+      /* No Range was asked for (RFC 9110 forbids this answer). A first
+       * part from byte 0 of a known length is usable; the rest is asked
+       * for as with a server that caps its parts. Anything else cannot be
+       * placed in the file. */
+      if (!barged_http_parse_content_range (range, &first, &last, &total) || first != 0 ||
+          total == BARGE_SIZE_UNKNOWN)
+        {
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "the server answered a request for the whole file with "
+                                       "206 and Content-Range: %s", range ? range : "(none)"));
+          return;
+        }
+      take_whole (self, headers, etag, last_modified, total, last + 1);
+    }
+  else if (status == SOUP_STATUS_PARTIAL_CONTENT)
+    {
       if (!barged_http_parse_content_range (range, &first, &last, &total) || first != self->offset)
         {
-          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
-                                   "the server answered a request for bytes from %" G_GUINT64_FORMAT
-                                   " with Content-Range: %s", self->offset, range ? range : "(none)"));
-          self->eof = TRUE;
-          maybe_finish (self);
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "the server answered a request for bytes from %" G_GUINT64_FORMAT
+                                       " with Content-Range: %s", self->offset, range ? range : "(none)"));
           return;
         }
       /* Content-Length covers this part only: any other figure means the
@@ -509,11 +607,9 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
           (guint64) soup_message_headers_get_content_length (headers) != last - first + 1)
         {
-          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
-                                   "Content-Length %" G_GOFFSET_FORMAT " does not match Content-Range: %s",
-                                   soup_message_headers_get_content_length (headers), range));
-          self->eof = TRUE;
-          maybe_finish (self);
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "Content-Length %" G_GOFFSET_FORMAT " does not match Content-Range: %s",
+                                       soup_message_headers_get_content_length (headers), range));
           return;
         }
       /* A server that ignores If-Range may still answer 206 for a changed
@@ -535,18 +631,19 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       /* More bytes came: the end of this body needs checking again. */
       self->verifying = FALSE;
       self->range_end = last + 1;
+      self->expected_end = total;
     }
-  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->offset > 0)
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->request_from > 0)
     {
       guint64 length;
-      const char *range = soup_message_headers_get_one (headers, "Content-Range");
 
       /* If-Range held (else the answer were 200), so the validators match
        * even when the 416 does not repeat them. */
       if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
           !validators_conflict (self->file, etag, last_modified))
         {
-          /* We already have every byte: a crash struck after the last write. */
+          /* We already have every byte: a crash struck after the last
+           * write, or the end of a body of unknown length is confirmed. */
           self->expected_end = self->offset;
           self->eof = TRUE;
           g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
@@ -559,27 +656,22 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
           send_request (self);
           return;
         }
-      fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
-      self->eof = TRUE;
-      maybe_finish (self);
+      fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       return;
     }
-  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && !validators_conflict (self->file, etag, last_modified))
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && self->request_from > 0 &&
+           !validators_conflict (self->file, etag, last_modified))
     {
-      /* The server ignores ranges: the end cannot be checked, and what
-       * arrived is all there is to trust. */
+      /* The end check of a body of unknown length got the whole file
+       * again: the server ignores ranges, the end cannot be checked, and
+       * the body that ended cleanly is what there is. */
       self->expected_end = self->offset;
       self->eof = TRUE;
       maybe_finish (self);
       return;
     }
   else if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      if (self->offset > 0)
-        restart_from_zero (self, validators_differ (self->file, etag, last_modified));
-      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-        total = self->range_end = (guint64) soup_message_headers_get_content_length (headers);
-    }
+    take_whole (self, headers, etag, last_modified, BARGE_SIZE_UNKNOWN, BARGE_SIZE_UNKNOWN);
   else
     {
       const char *retry = soup_message_headers_get_one (headers, "Retry-After");
@@ -589,15 +681,12 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
        * park a job beyond what its NoProgressTimeout can judge. */
       if (self->retry_after > MAX_RETRY_AFTER_S)
         self->retry_after = MAX_RETRY_AFTER_S;
-      fail (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
-      self->eof = TRUE;
-      maybe_finish (self);
+      fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       return;
     }
 
-  self->expected_end = total;
   self->part_start = self->offset;
-  barged_file_set_total (self->file, total);
+  barged_file_set_total (self->file, self->expected_end);
   barged_file_set_validators (self->file, etag, last_modified);
   self->body = g_steal_pointer (&body);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
@@ -607,11 +696,23 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   maybe_finish (self);
 }
 
+/* Credentials belong to the origin (scheme, host, port) the file was added
+ * with: a redirect elsewhere (another host, or https to http) gets none. */
 static gboolean
 on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
 {
-  return self->credentials != NULL &&
-         barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
+  if (self->credentials == NULL)
+    return FALSE;
+  if (!soup_auth_is_for_proxy (auth) &&
+      !barged_request_same_origin (barged_file_get_url (self->file), soup_message_get_uri (msg)))
+    {
+      g_autofree char *here = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_USERINFO |
+                                                       G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+      g_info ("job %s: %s asks for credentials, but the file was added for another origin: none sent",
+              self->job_id, here);
+      return FALSE;
+    }
+  return barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
 }
 
 static void
@@ -623,9 +724,7 @@ send_request (BargedTransfer *self)
 
   if (uri == NULL)
     {
-      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL: %s", error->message));
-      self->eof = TRUE;
-      maybe_finish (self);
+      fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL: %s", error->message));
       return;
     }
   g_clear_object (&self->msg);
@@ -639,6 +738,7 @@ send_request (BargedTransfer *self)
    * credentials be cached and sent for another's. */
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+  self->request_from = self->offset;
   if (self->offset > 0)
     {
       const char *etag = barged_file_get_etag (self->file);
@@ -650,7 +750,11 @@ send_request (BargedTransfer *self)
       else if (lm != NULL)
         soup_message_headers_replace (headers, "If-Range", lm);
     }
-  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT, self->cancellable,
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  self->deadline = barged_header_deadline_new (self->msg, barged_config_get ()->transfer_timeout,
+                                               self->cancellable);
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
+                           barged_header_deadline_get_cancellable (self->deadline),
                            on_sent, g_object_ref (self));
 }
 
@@ -659,19 +763,28 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(BargedTransfer) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *new_path = NULL;
   guint64 offset = 0;
+  BargedFileId id;
 
-  self->fd = barged_file_access_open_temporary_finish (res, &offset, &error);
+  self->fd = barged_file_access_open_temporary_finish (res, &offset, &id, &new_path, &error);
   if (self->fd < 0)
     {
       g_autoptr(GTask) task = g_steal_pointer (&self->task);
       g_task_return_error (task, barged_error_new_for_io (error, TRUE));
       return;
     }
+  /* Something else sat at the recorded temporary: the bytes there are not
+   * ours to trust, and the file starts over in a new one. */
+  if (offset == 0 && barged_file_get_durable (self->file) > 0)
+    barged_file_mark_restarted (self->file, FALSE);
+  barged_file_set_temporary (self->file, new_path != NULL ? new_path : barged_file_get_temporary (self->file), &id);
   self->offset = offset;
   self->last_sync = g_get_monotonic_time ();
   barged_file_set_done (self->file, offset);
   barged_file_set_durable (self->file, offset);
+  /* The identity of the file must be on record before bytes go into it. */
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
   send_request (self);
 }
 
@@ -701,7 +814,9 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
   barged_file_access_open_temporary_async (self->owner,
                                            self->credentials != NULL
                                              ? barged_credentials_get_umask (self->credentials, self->job_id) : 022,
+                                           barged_file_get_destination (self->file),
                                            barged_file_get_temporary (self->file),
+                                           barged_file_get_temporary_id (self->file),
                                            barged_file_get_durable (self->file), self->cancellable,
                                            on_opened, g_object_ref (self));
 }
@@ -803,6 +918,7 @@ barged_transfer_finalize (GObject *object)
   if (self->fd >= 0)
     close (self->fd);
   g_clear_object (&self->body);
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
   g_clear_object (&self->msg);
   if (self->caller_cancellable != NULL)
     g_cancellable_disconnect (self->caller_cancellable, self->caller_handler);

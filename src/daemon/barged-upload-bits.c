@@ -8,6 +8,7 @@
 #include "barge.h"
 #include "barged-errors.h"
 #include "barged-http.h"
+#include "barged-request.h"
 #include "barged-upload-private.h"
 
 /* The BITS upload protocol ([MC-BUP]): BITS_POST packets on the remote URL,
@@ -105,8 +106,9 @@ handle_failure (BargedUpload *self, SoupMessage *msg)
 
   if (bits_error_code (msg) == BG_E_SESSION_NOT_FOUND && self->session_restarts++ < MAX_SESSION_RESTARTS)
     {
-      g_info ("%s: the server lost session %s; creating a new one", barged_file_get_url (self->file),
-              self->session_id);
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+      g_info ("%s: the server lost session %s; creating a new one", where, self->session_id);
       g_clear_pointer (&self->session_id, g_free);
       barged_upload_checkpoint (self);
       create_session (self);
@@ -232,9 +234,10 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
                                                  self->fragment_size));
           return;
         }
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
       self->fragment_size /= 2;
-      g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", barged_file_get_url (self->file),
-              self->fragment_size);
+      g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", where, self->fragment_size);
       send_fragment (self);
       return;
     }
@@ -380,8 +383,10 @@ barged_upload_bits_run (BargedUpload *self)
     {
       /* No Ack from the farm server for its fallback timeout: back to the
        * URL's own host, where the session may still be known. */
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
       g_info ("%s: no answer from BITS host %s for %" G_GUINT64_FORMAT " s; back to the original host",
-              barged_file_get_url (self->file), self->host_id, self->host_id_fallback);
+              where, self->host_id, self->host_id_fallback);
       g_clear_pointer (&self->host_id, g_free);
       barged_upload_checkpoint (self);
     }
@@ -439,16 +444,17 @@ on_cancel_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  g_autofree char *where = barged_request_url_for_log (c->url);
   gboolean retry;
 
   if (body == NULL)
     {
-      g_info ("Cancel-Session for %s failed: %s", c->url, error->message);
+      g_info ("Cancel-Session for %s failed: %s", where, error->message);
       retry = TRUE;
     }
   else
     {
-      g_debug ("Cancel-Session for %s: HTTP %u", c->url, soup_message_get_status (msg));
+      g_debug ("Cancel-Session for %s: HTTP %u", where, soup_message_get_status (msg));
       /* 5xx is worth another try, except a session the server forgot. */
       retry = SOUP_STATUS_IS_SERVER_ERROR (soup_message_get_status (msg)) &&
               bits_error_code (msg) != BG_E_SESSION_NOT_FOUND;

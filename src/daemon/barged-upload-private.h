@@ -35,6 +35,8 @@ struct _BargedUpload
   guint64 reply_total;
   guint64 reply_received;
   char *reply_file_name;      /* "" = kept in reply_data */
+  char *reply_temporary;      /* where the reply waits for Complete, NULL with no file name */
+  BargedFileId reply_temporary_id; /* the file barged created there; unset: none yet */
   GBytes *reply_data;
 
   /* the run in flight */

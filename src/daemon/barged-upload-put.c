@@ -8,6 +8,7 @@
 
 #include "barge.h"
 #include "barged-errors.h"
+#include "barged-request.h"
 #include "barged-upload-private.h"
 
 /* A plain HTTP PUT (WebDAV servers, object stores): the whole file in one
@@ -44,7 +45,9 @@ on_put_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
       return;
     }
-  g_debug ("%s: PUT -> HTTP %u", barged_file_get_url (self->file), soup_message_get_status (msg));
+  g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+  g_debug ("%s: PUT -> HTTP %u", where, soup_message_get_status (msg));
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       barged_upload_fail (self, barged_upload_error_for_response (msg));

@@ -7,6 +7,7 @@
 
 #include "barge.h"
 #include "barged-errors.h"
+#include "barged-request.h"
 #include "barged-upload-private.h"
 
 /* tus 1.0.0 (tus.io/protocols/resumable-upload) with the creation,
@@ -76,7 +77,9 @@ start_over (BargedUpload *self, const char *why)
                                              "the tus upload keeps going away (%s)", why));
       return;
     }
-  g_info ("%s: %s; creating a new upload", self->session_id, why);
+  g_autofree char *where = barged_request_url_for_log (self->session_id);
+
+  g_info ("%s: %s; creating a new upload", where, why);
   g_clear_pointer (&self->session_id, g_free);
   self->expires = 0;
   barged_upload_set_acked (self, 0);

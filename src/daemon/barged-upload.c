@@ -63,6 +63,10 @@ barged_upload_to_data (BargedUpload *self)
     g_variant_dict_insert (&dict, "reply-url", "s", self->reply_url);
   g_variant_dict_insert (&dict, "reply-done", "b", self->reply_done);
   g_variant_dict_insert (&dict, "reply-file-name", "s", self->reply_file_name);
+  if (self->reply_temporary != NULL)
+    g_variant_dict_insert (&dict, "reply-temporary", "(sttu)", self->reply_temporary,
+                           self->reply_temporary_id.device, self->reply_temporary_id.inode,
+                           self->reply_temporary_id.uid);
   if (self->reply_done)
     {
       g_variant_dict_insert (&dict, "reply-progress", "(tt)", self->reply_total, self->reply_received);
@@ -73,6 +77,17 @@ barged_upload_to_data (BargedUpload *self)
     }
   v = g_variant_ref_sink (g_variant_dict_end (&dict));
   return g_variant_print (v, TRUE);
+}
+
+/* Where a reply waited before temporary names were random (databases of
+ * version 0.1): ".NAME.<job id prefix>.barge-part". Such a file is reused
+ * only if it passes barged_file_access's checks like any other. */
+static char *
+legacy_reply_temporary (const char *reply_file_name, const char *job_id)
+{
+  g_autofree char *tag = g_strndup (job_id, 8);
+
+  return barged_file_access_hidden_name (reply_file_name, tag);
 }
 
 BargedUpload *
@@ -109,6 +124,11 @@ barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 o
       g_free (self->reply_file_name);
       self->reply_file_name = g_strdup (str);
     }
+  if (!g_variant_dict_lookup (&dict, "reply-temporary", "(sttu)", &self->reply_temporary,
+                              &self->reply_temporary_id.device, &self->reply_temporary_id.inode,
+                              &self->reply_temporary_id.uid) &&
+      *self->reply_file_name != '\0')
+    self->reply_temporary = legacy_reply_temporary (self->reply_file_name, job_id);
   if (self->reply_done)
     {
       self->reply_started = TRUE;
@@ -511,15 +531,23 @@ barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError 
     }
   g_free (self->reply_file_name);
   self->reply_file_name = g_strdup (path);
+  g_clear_pointer (&self->reply_temporary, g_free);
+  memset (&self->reply_temporary_id, 0, sizeof self->reply_temporary_id);
+  if (*path != '\0')
+    self->reply_temporary = barged_file_access_temporary_path_for (path);
   return TRUE;
 }
 
-char *
+const char *
 barged_upload_get_reply_temporary (BargedUpload *self)
 {
-  if (self->reply_file_name == NULL || *self->reply_file_name == '\0')
-    return NULL;
-  return barged_file_temporary_path_for (self->reply_file_name, self->job_id);
+  return self->reply_temporary;
+}
+
+const BargedFileId *
+barged_upload_get_reply_temporary_id (BargedUpload *self)
+{
+  return &self->reply_temporary_id;
 }
 
 typedef struct {
@@ -762,16 +790,24 @@ static void
 on_reply_file_opened (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   ReplyFetch *f = user_data;
-  GError *error = NULL;
+  BargedUpload *self = f->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_path = NULL;
   guint64 offset;
 
-  f->fd = barged_file_access_open_temporary_finish (res, &offset, &error);
+  f->fd = barged_file_access_open_temporary_finish (res, &offset, &self->reply_temporary_id, &new_path, &error);
   if (f->fd < 0)
     {
       reply_fail (f, barged_error_new_for_io (error, TRUE));
-      g_error_free (error);
       return;
     }
+  if (new_path != NULL)
+    {
+      g_free (self->reply_temporary);
+      self->reply_temporary = g_steal_pointer (&new_path);
+    }
+  /* The file's identity is on record before the reply goes into it. */
+  barged_upload_checkpoint (self);
   reply_send (f);
 }
 
@@ -779,7 +815,7 @@ void
 barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self))
 {
   ReplyFetch *f;
-  g_autofree char *tmp = NULL;
+  const char *tmp;
 
   if (self->reply_done)
     {
@@ -800,7 +836,8 @@ barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self)
       return;
     }
   /* A reply cut off by a crash or an error starts over: keep 0 bytes. */
-  barged_file_access_open_temporary_async (self->owner, self->umask, tmp, 0, self->cancellable,
+  barged_file_access_open_temporary_async (self->owner, self->umask, self->reply_file_name, tmp,
+                                           &self->reply_temporary_id, 0, self->cancellable,
                                            on_reply_file_opened, f);
 }
 
@@ -813,10 +850,19 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   int fd = barged_file_access_open_source_finish (res, &identity, &error);
   g_autofree guint8 *buf = NULL;
   gsize got = 0;
+  BargedUpload *self = g_task_get_source_object (task);
 
   if (fd < 0)
     {
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "%s", error->message);
+      return;
+    }
+  if (barged_file_id_is_set (&self->reply_temporary_id) &&
+      (identity.device != self->reply_temporary_id.device || identity.inode != self->reply_temporary_id.inode))
+    {
+      close (fd);
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                               "%s is no longer the reply file barged wrote", self->reply_temporary);
       return;
     }
   if (identity.size > BARGED_UPLOAD_MAX_REPLY_DATA)
@@ -848,7 +894,7 @@ barged_upload_get_reply_data_async (BargedUpload *self, GCancellable *cancellabl
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *tmp = NULL;
+  const char *tmp;
 
   if (!self->reply_done)
     {

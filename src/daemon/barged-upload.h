@@ -79,8 +79,10 @@ void barged_upload_set_umask (BargedUpload *self, guint32 umask);
 /* Checks the rules for ReplyFileName (reply not started, absolute path or
  * ""), then takes it. */
 gboolean barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError **error);
-/* Where the reply waits for Complete(), or NULL when it is in the store. */
-char *barged_upload_get_reply_temporary (BargedUpload *self);
+/* Where the reply waits for Complete(), or NULL when it is in the store;
+ * and the identity of the file barged created there (unset: none yet). */
+const char *barged_upload_get_reply_temporary (BargedUpload *self);
+const BargedFileId *barged_upload_get_reply_temporary_id (BargedUpload *self);
 
 /* GetReplyData(): the reply, at most 1 MiB (else TooLarge). */
 void barged_upload_get_reply_data_async (BargedUpload *self,

@@ -61,6 +61,8 @@ G_BEGIN_DECLS
  * @BARGE_ERROR_MAXIMUM_TIME_EXCEEDED: the job did not finish within its MaximumDownloadTime (`MaximumTimeExceeded`)
  * @BARGE_ERROR_REMOTE_APPLICATION: the server application rejected the upload (`RemoteApplication`)
  * @BARGE_ERROR_NOTIFICATION_FAILED: the job's notify command line could not be run (`NotificationFailed`)
+ * @BARGE_ERROR_UNSUPPORTED_SCHEME: a redirect led to a URL scheme other than http and https (`UnsupportedScheme`)
+ * @BARGE_ERROR_QUOTA_EXCEEDED: the owner's jobs would hold more than the administrator allows per user (`QuotaExceeded`)
  *
  * Error codes of #BARGE_ERROR.
  */
@@ -99,6 +101,8 @@ typedef enum {
   BARGE_ERROR_MAXIMUM_TIME_EXCEEDED,
   BARGE_ERROR_REMOTE_APPLICATION,
   BARGE_ERROR_NOTIFICATION_FAILED,
+  BARGE_ERROR_UNSUPPORTED_SCHEME,
+  BARGE_ERROR_QUOTA_EXCEEDED,
 } BargeError;
 
 /**
@@ -106,7 +110,7 @@ typedef enum {
  *
  * How many codes #BargeError has; for the D-Bus error table.
  */
-#define BARGE_ERROR_N_CODES (BARGE_ERROR_NOTIFICATION_FAILED + 1)
+#define BARGE_ERROR_N_CODES (BARGE_ERROR_QUOTA_EXCEEDED + 1)
 
 BARGE_AVAILABLE_IN_ALL
 GQuark barge_error_quark (void);

@@ -44,7 +44,25 @@
  *   gzip                  Content-Encoding: gzip on the plain bytes
  *                         (always); the first answer is cut
  *   drip                  64 bytes every 20 ms (always)
- *   big-headers           1 MiB of response headers */
+ *   big-headers           1 MiB of response headers
+ *   trickle-headers       the status line, then one header byte a second
+ *   chunked-416           a complete chunked body; a ranged request (the
+ *                         end check) gets 416 with a length that is not the
+ *                         client's
+ *   unrequested-206       a request without Range gets 206 "bytes
+ *                         0-65535/N" (64 KiB); ranged requests get the rest
+ *   head-endless          HEAD announces N bytes; GET sends N + 64 KiB with
+ *                         no length, ended by the close
+ *   redirect-file         302 to file:///etc/passwd
+ *   redirect-ftp          302 to ftp://127.0.0.1/NAME
+ *   auth-basic            401 with a Basic challenge unless the request
+ *                         carries Basic alice:pw (always)
+ *   redirect-auth-here    302 to /fault/auth-basic/NAME on this origin (always)
+ *   redirect-auth-elsewhere  302 to http://localhost:PORT/fault/auth-basic/NAME:
+ *                         the same server, another origin (always)
+ * A HEAD gets the headers of the healthy answer (Content-Length N). */
+
+#define BASIC_ALICE "Basic YWxpY2U6cHc=" /* alice:pw */
 
 #define HEAD_LIMIT (64 * 1024)
 #define WRITE_CHUNK (64 * 1024)
@@ -60,6 +78,7 @@ struct _BargeFaultServer
   GSocketService *service;    /* lives on the server thread */
   GTlsCertificate *certificate;
   char *base_url;
+  char *localhost_url;        /* the plain listener under another origin */
   char *tls_base_url;
   char *cert_dir;
 
@@ -80,6 +99,7 @@ typedef struct {
   char *query;
   char *range;
   char *if_range;
+  char *authorization;
 } Request;
 
 static void
@@ -90,6 +110,7 @@ request_clear (Request *r)
   g_free (r->query);
   g_free (r->range);
   g_free (r->if_range);
+  g_free (r->authorization);
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -144,6 +165,7 @@ log_request (BargeFaultServer *self, const Request *req, guint status)
   r->path = g_strdup (req->path);
   r->range = g_strdup (req->range);
   r->if_range = g_strdup (req->if_range);
+  r->authorization = g_strdup (req->authorization);
   r->status = status;
   g_mutex_lock (&self->lock);
   list = g_hash_table_lookup (self->requests, req->path);
@@ -179,17 +201,7 @@ barge_fault_server_get_requests (BargeFaultServer *self, const char *path)
   g_mutex_lock (&self->lock);
   list = g_hash_table_lookup (self->requests, path);
   for (guint i = 0; list != NULL && i < list->len; i++)
-    {
-      BargeTestRequest *r = g_ptr_array_index (list, i);
-      BargeTestRequest *c = g_new0 (BargeTestRequest, 1);
-
-      c->method = g_strdup (r->method);
-      c->path = g_strdup (r->path);
-      c->range = g_strdup (r->range);
-      c->if_range = g_strdup (r->if_range);
-      c->status = r->status;
-      g_ptr_array_add (copy, c);
-    }
+    g_ptr_array_add (copy, barge_test_request_copy (g_ptr_array_index (list, i)));
   g_mutex_unlock (&self->lock);
   return copy;
 }
@@ -273,6 +285,8 @@ read_request (GInputStream *in, Request *req)
         req->range = g_strdup (g_strstrip (colon + 1));
       else if (g_ascii_strcasecmp (name, "If-Range") == 0)
         req->if_range = g_strdup (g_strstrip (colon + 1));
+      else if (g_ascii_strcasecmp (name, "Authorization") == 0)
+        req->authorization = g_strdup (g_strstrip (colon + 1));
     }
   return TRUE;
 }
@@ -322,6 +336,8 @@ typedef struct {
   EndHow end;
   guint64 extra;              /* bytes beyond the announced range */
   guint64 max_part;           /* a ranged answer covers at most this many bytes; 0: all */
+  guint64 unrequested_part;   /* a request without Range gets 206 for this many bytes; 0: no */
+  gboolean head;              /* headers only */
 } Serve;
 
 static char *
@@ -426,6 +442,12 @@ serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream,
       else
         first = 0, last = size > 0 ? size - 1 : 0;
     }
+  else if (s->unrequested_part > 0 && req->range == NULL && size > s->unrequested_part)
+    {
+      ranged = TRUE;
+      last = s->unrequested_part - 1;
+      status = 206;
+    }
   set_logged_status (self, req, index, status);
 
   g_string_append_printf (head, "HTTP/1.1 %u %s\r\nDate: %s\r\nETag: %s\r\nLast-Modified: %s\r\n"
@@ -445,7 +467,7 @@ serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream,
     g_string_append_printf (head, "Content-Length: %" G_GUINT64_FORMAT "\r\n",
                             (size > 0 ? last - first + 1 : 0) + s->extra);
   g_string_append (head, "\r\n");
-  if (!write_all (out, head->str, head->len))
+  if (!write_all (out, head->str, head->len) || s->head)
     return;
   complete = send_body (self, out, content, first, size > 0 ? last + 1 : 0, s);
   if (complete)
@@ -463,6 +485,29 @@ serve (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream,
     case END_CLOSE:
       break;
     }
+}
+
+/* The status line, then a header one byte a second until the server stops
+ * (bounded like a stall). */
+static void
+trickle_headers (BargeFaultServer *self, GOutputStream *out)
+{
+  gint64 end = g_get_monotonic_time () + STALL_LIMIT_US;
+
+  if (!write_text (out, "HTTP/1.1 200 OK\r\nX-Slow: "))
+    return;
+  g_mutex_lock (&self->lock);
+  while (!self->stopping && g_get_monotonic_time () < end)
+    {
+      gint64 next = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+      g_mutex_unlock (&self->lock);
+      if (!write_text (out, "x") || !g_output_stream_flush (out, NULL, NULL))
+        return;
+      g_mutex_lock (&self->lock);
+      g_cond_wait_until (&self->cond, &self->lock, next);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -513,7 +558,38 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
   if (g_str_equal (fault, "close-delimited"))
     s.no_length = TRUE;
 
-  if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop"))
+  if (g_str_equal (req.method, "HEAD"))
+    {
+      s.head = TRUE;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "auth-basic"))
+    {
+      if (g_strcmp0 (req.authorization, BASIC_ALICE) == 0)
+        serve (self, connection, stream, &req, index, name, size, &s);
+      else
+        {
+          set_logged_status (self, &req, index, 401);
+          send_status (out, 401, "WWW-Authenticate: Basic realm=\"barge\"\r\n");
+        }
+    }
+  else if (g_str_has_prefix (fault, "redirect-auth-"))
+    {
+      g_autofree char *target = g_strdup_printf ("%s/fault/auth-basic/%s?%s",
+                                                 g_str_equal (fault, "redirect-auth-here") ? ""
+                                                 : self->localhost_url, name, req.query);
+      set_logged_status (self, &req, index, 302);
+      redirect (out, 302, target);
+    }
+  else if (broken && (g_str_equal (fault, "redirect-file") || g_str_equal (fault, "redirect-ftp")))
+    {
+      g_autofree char *target = g_str_equal (fault, "redirect-file") ? g_strdup ("file:///etc/passwd")
+                                                                      : g_strdup_printf ("ftp://127.0.0.1/%s", name);
+      set_logged_status (self, &req, index, 302);
+      redirect (out, 302, target);
+    }
+  else if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop") &&
+           !g_str_equal (fault, "redirect-file") && !g_str_equal (fault, "redirect-ftp"))
     {
       /* redirect-reset: a 302 to a server that cuts the body. */
       gboolean to_reset = g_str_equal (fault, "redirect-reset");
@@ -602,6 +678,34 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
            g_str_equal (fault, "close-delimited"))
     {
       s.cut_after = size / 2, s.end = END_CLOSE;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "trickle-headers"))
+    trickle_headers (self, out);
+  else if (g_str_equal (fault, "chunked-416"))
+    {
+      if (req.range != NULL)
+        {
+          g_autofree char *cr = g_strdup_printf ("Content-Range: bytes */%" G_GUINT64_FORMAT "\r\n", size + 7);
+          set_logged_status (self, &req, index, 416);
+          send_status (out, 416, cr);
+        }
+      else
+        {
+          s.chunked = TRUE;
+          serve (self, connection, stream, &req, index, name, size, &s);
+        }
+    }
+  else if (g_str_equal (fault, "unrequested-206"))
+    {
+      s.unrequested_part = 64 * 1024;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "head-endless"))
+    {
+      s.no_length = TRUE;
+      s.ignore_range = TRUE;
+      s.extra = 64 * 1024;
       serve (self, connection, stream, &req, index, name, size, &s);
     }
   else if (g_str_equal (fault, "big-headers"))
@@ -745,6 +849,7 @@ barge_fault_server_new (void)
     g_cond_wait (&self->cond, &self->lock);
   g_mutex_unlock (&self->lock);
   self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
   if (self->tls_port != 0)
     self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
   return self;
@@ -834,6 +939,7 @@ barge_fault_server_free (BargeFaultServer *self)
     }
   g_hash_table_unref (self->requests);
   g_free (self->base_url);
+  g_free (self->localhost_url);
   g_free (self->tls_base_url);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);

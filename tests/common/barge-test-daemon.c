@@ -35,6 +35,7 @@ struct _BargeTestDaemon
   guint removed_subscription;
   GHashTable *removed;       /* job path -> final state of JobRemoved */
   GStrv extra_args;          /* given to every start */
+  char *log_path;            /* the daemon's verbose log goes here, else to our stderr */
 };
 
 /* --- waiting -------------------------------------------------------------- */
@@ -198,6 +199,13 @@ name_gone (gpointer user_data)
 }
 
 void
+barge_test_daemon_set_log_file (BargeTestDaemon *self, const char *path)
+{
+  g_free (self->log_path);
+  self->log_path = g_strdup (path);
+}
+
+void
 barge_test_daemon_start (BargeTestDaemon *self)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -211,7 +219,7 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_ptr_array_add (argv, g_strdup ("--idle-timeout=0"));
   /* Never the installed barge.conf: a test's own, or none (the defaults). */
   g_ptr_array_add (argv, g_strdup_printf ("--config=%s", self->config_path));
-  if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0)
+  if (g_strcmp0 (g_getenv ("BARGE_TEST_VERBOSE"), "1") == 0 || self->log_path != NULL)
     g_ptr_array_add (argv, g_strdup ("--verbose"));
   for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (self->extra_args[i]));
@@ -220,7 +228,16 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   /* GLib logs debug and info messages to stdout, which is the TAP stream
    * here: send the daemon's stdout to our stderr instead. */
-  g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  if (self->log_path != NULL)
+    {
+      int fd = open (self->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_subprocess_launcher_take_stdout_fd (launcher, fd);
+      g_subprocess_launcher_take_stderr_fd (launcher, dup (fd));
+    }
+  else
+    g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
   /* A critical in the daemon is a bug: make it visible as a crash. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
 
@@ -404,6 +421,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
   barge_test_remove_tree (self->state_dir);
   g_free (self->state_dir);
   g_free (self->config_path);
+  g_free (self->log_path);
   g_free (self->barged);
   g_strfreev (self->extra_args);
   g_free (self->name_owner);

@@ -37,6 +37,10 @@ BargeTestDaemon *barge_test_daemon_new_full (const char *config, const char * co
  * down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
 
+/* From the next start on, barged logs verbosely (debug messages too) to
+ * PATH (appended) instead of the test's stderr. */
+void barge_test_daemon_set_log_file (BargeTestDaemon *self, const char *path);
+
 /* Starts barged and waits (bounded) until it owns org.freedesktop.Barge1. */
 void barge_test_daemon_start (BargeTestDaemon *self);
 /* SIGTERM and a bounded wait for a clean exit (status 0; fails the test

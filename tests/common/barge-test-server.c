@@ -118,11 +118,12 @@ barge_test_request_free (BargeTestRequest *request)
   g_free (request->path);
   g_free (request->range);
   g_free (request->if_range);
+  g_free (request->authorization);
   g_free (request);
 }
 
-static BargeTestRequest *
-request_copy (const BargeTestRequest *r)
+BargeTestRequest *
+barge_test_request_copy (const BargeTestRequest *r)
 {
   BargeTestRequest *copy = g_new0 (BargeTestRequest, 1);
 
@@ -130,6 +131,7 @@ request_copy (const BargeTestRequest *r)
   copy->path = g_strdup (r->path);
   copy->range = g_strdup (r->range);
   copy->if_range = g_strdup (r->if_range);
+  copy->authorization = g_strdup (r->authorization);
   copy->status = r->status;
   return copy;
 }
@@ -169,7 +171,7 @@ barge_test_server_get_requests (BargeTestServer *self, const char *path)
   g_mutex_lock (&self->lock);
   list = g_hash_table_lookup (self->requests, path);
   for (guint i = 0; list != NULL && i < list->len; i++)
-    g_ptr_array_add (copy, request_copy (g_ptr_array_index (list, i)));
+    g_ptr_array_add (copy, barge_test_request_copy (g_ptr_array_index (list, i)));
   g_mutex_unlock (&self->lock);
   return copy;
 }

@@ -28,6 +28,7 @@ typedef struct {
   char *path;
   char *range;      /* the Range header, or NULL */
   char *if_range;   /* the If-Range header, or NULL */
+  char *authorization; /* the Authorization header, or NULL */
   guint status;
 } BargeTestRequest;
 
@@ -57,6 +58,7 @@ char *barge_test_expected_sha256 (const char *name, guint64 size);
 /* Fills BUF with LEN bytes of NAME's content starting at OFFSET. */
 void barge_test_fill_content (const char *name, guint64 offset, guint8 *buf, gsize len);
 
+BargeTestRequest *barge_test_request_copy (const BargeTestRequest *request);
 void barge_test_request_free (BargeTestRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestServer, barge_test_server_free)

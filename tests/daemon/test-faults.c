@@ -21,6 +21,8 @@
 #define TRANSFER_TIMEOUT_MS 30000
 /* The daemon's I/O timeout in these tests ([Transfer] Timeout). */
 #define IO_TIMEOUT_S 2
+#define BASIC_ALICE "Basic YWxpY2U6cHc=" /* alice:pw, as the fault server expects */
+#define BARGE_SIZE_UNKNOWN_TEST G_MAXUINT64
 
 typedef struct {
   BargeFaultServer *server;
@@ -379,7 +381,240 @@ static const Scenario scenarios[] = {
   /* libsoup reports "Header too big" as G_IO_ERROR_PARTIAL_INPUT, the same
    * as a connection cut in the headers: transient either way. */
   { "big-headers", TARGET_FAULT, 64 * KiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE },
+  /* libsoup's timeout is per read: a server that sends a header byte a
+   * second would hold a job in "connecting" for ever without the deadline
+   * on the whole response header ([Transfer] Timeout). */
+  { "trickle-headers", TARGET_FAULT, 64 * KiB, T, TRANSPORT, "TimedOut", .recovers = TRUE },
+  /* The end check of a complete chunked body gets 416 with another
+   * length: the file starts over (and after three tries fails). It once
+   * came back as a transferred file of 0 bytes: the restart kept the end
+   * check's flag, and the next 200 counted as "nothing more to come". */
+  { "chunked-416", TARGET_FAULT, 1 * MiB, E, REMOTE, "HttpClientError", .recovers = TRUE,
+    .expect_restarted = TRUE, .expect_changed = TRUE },
+  /* A plain GET answered with 206 "bytes 0-65535/N" is a first part, not
+   * the whole file: the rest is asked for with Range. */
+  { "unrequested-206", TARGET_FAULT, 1 * MiB, NULL, NULL, NULL, .recovers = TRUE, .expect_resume = TRUE },
+  /* Redirects to schemes libsoup cannot follow are the server's answer,
+   * not a transient failure to retry. */
+  { "redirect-file", TARGET_FAULT, 64 * KiB, E, REMOTE, "UnsupportedScheme", .recovers = TRUE },
+  { "redirect-ftp", TARGET_FAULT, 64 * KiB, E, REMOTE, "UnsupportedScheme", .recovers = TRUE },
 };
+
+/* --- regressions that need more than one request ----------------------- */
+
+static void
+assert_set_credentials (BargeDBusJob *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "pw", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+count_requests (BargeFaultServer *server, const char *fault, const char *name, const char *method,
+                const char *authorization)
+{
+  g_autofree char *path = barge_fault_server_get_path (fault, name);
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (server, path);
+  guint n = 0;
+
+  dump_requests (requests);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if ((method == NULL || g_str_equal (r->method, method)) &&
+          (authorization == NULL || g_strcmp0 (r->authorization, authorization) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* Credentials belong to the origin a file was added with: a redirect to
+ * another origin (here the same server as "localhost") gets none, while a
+ * redirect within the origin still authenticates. */
+static void
+test_credentials_stay_with_origin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "elsewhere", NULL);
+  g_autofree char *dest2 = g_build_filename (f->dir, "here", NULL);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "redirect-auth-elsewhere", "elsewhere", 64 * KiB);
+  g_autofree char *url2 = barge_fault_server_get_url (f->server, "redirect-auth-here", "here", 64 * KiB);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "elsewhere");
+  g_autofree char *path2 = barge_test_daemon_create_job (f->daemon, "here");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeDBusJob) job2 = barge_test_daemon_get_job (f->daemon, path2);
+  const char * const done[] = { "transferred", "error", NULL };
+
+  assert_set_credentials (job);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), ==, "error");
+  assert_error (job, REMOTE, "RemoteAccessDenied", barge_test_job_file_path (f->daemon, job, 0));
+  /* localhost asked (401) and got nothing. */
+  g_assert_cmpuint (count_requests (f->server, "auth-basic", "elsewhere", "GET", NULL), >=, 1);
+  g_assert_cmpuint (count_requests (f->server, "auth-basic", "elsewhere", "GET", BASIC_ALICE), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *p = barge_fault_server_get_path (i == 0 ? "auth-basic" : "redirect-auth-elsewhere",
+                                                        "elsewhere");
+      g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (f->server, p);
+
+      for (guint j = 0; j < requests->len; j++)
+        g_assert_null (((BargeTestRequest *) g_ptr_array_index (requests, j))->authorization);
+    }
+
+  assert_set_credentials (job2);
+  barge_test_job_add_file (job2, url2, dest2);
+  barge_test_job_resume (job2);
+  g_assert_cmpstr (barge_test_wait_job_states (job2, done, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  g_assert_cmpuint (count_requests (f->server, "auth-basic", "here", "GET", BASIC_ALICE), >=, 1);
+  barge_test_job_complete (job2);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path2, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  barge_test_assert_file_content (dest2, "here", 64 * KiB);
+  barge_test_job_cancel (job);
+}
+
+/* A password in a URL would show in RemoteUrl, the database and the logs,
+ * and go wherever a redirect leads: AddFile refuses it. */
+static void
+test_url_with_password_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "userinfo");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *dest = g_build_filename (f->dir, "x", NULL);
+  const char *urls[] = { "http://alice:s3cret-token@127.0.0.1:9/x", "http://alice@127.0.0.1:9/x",
+                         "https://:pw@127.0.0.1:9/x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      barge_dbus_job_call_add_file_sync (job, urls[i], dest, NULL, &error);
+      barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+      g_assert_nonnull (strstr (error->message, "SetCredentials"));
+      g_assert_null (strstr (error->message, "s3cret"));
+    }
+  {
+    g_autoptr(GVariant) files = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "Files");
+    g_assert_cmpuint (g_variant_n_children (files), ==, 0);
+  }
+  barge_test_job_cancel (job);
+}
+
+/* Logs show scheme, host, port and path: a query often carries a token. */
+static void
+test_logs_hide_queries (Fixture *f, gconstpointer data)
+{
+  g_autofree char *log = g_build_filename (f->conf_dir, "barged.log", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "secret-query", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_set_log_file (f->daemon, log);
+  barge_test_daemon_start (f->daemon);
+  url = g_strdup_printf ("%s/fault/ok/secret-query?size=%u&token=T0KEN-4711", barge_fault_server_get_base_url (f->server),
+                         (guint) (64 * KiB));
+  path = barge_test_daemon_create_job (f->daemon, "query");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_daemon_stop (f->daemon);
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  /* The request was logged (so the check below means something)... */
+  g_assert_nonnull (strstr (text, "/fault/ok/secret-query"));
+  /* ...without its query. */
+  g_assert_null (strstr (text, "T0KEN-4711"));
+  barge_test_daemon_set_log_file (f->daemon, NULL);
+  barge_test_daemon_start (f->daemon);
+}
+
+/* A HEAD announced the size: a GET body without a length of its own that
+ * runs past it is an error, not a bigger file (a server that ignores the
+ * end check's Range once had 400 MiB stored and "transferred"). */
+static void
+test_announced_size_bounds_body (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest0 = g_build_filename (f->dir, "first", NULL);
+  g_autofree char *dest1 = g_build_filename (f->dir, "endless", NULL);
+  g_autofree char *url0 = barge_fault_server_get_url (f->server, "drip", "first", 4 * KiB);
+  g_autofree char *url1 = barge_fault_server_get_url (f->server, "head-endless", "endless", 64 * KiB);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "announced");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *file1 = NULL;
+  g_autoptr(BargeDBusFile) file = NULL;
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+
+  barge_test_job_add_file (job, url0, dest0);
+  barge_test_job_add_file (job, url1, dest1);
+  file1 = barge_test_job_file_path (f->daemon, job, 1);
+  file = barge_test_daemon_get_file (f->daemon, file1);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  assert_error (job, REMOTE, "InvalidServerResponse", file1);
+  g_assert_cmpuint (count_requests (f->server, "head-endless", "endless", "HEAD", NULL), ==, 1);
+  assert_nothing_visible (f, file, dest1, "endless");
+  {
+    g_autofree char *tmp = g_strdup (barge_dbus_file_get_temporary_path (file));
+    GStatBuf st;
+
+    if (g_stat (tmp, &st) == 0)
+      g_assert_cmpint (st.st_size, <=, 64 * KiB);
+  }
+  barge_fault_server_set_broken (f->server, FALSE);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest0, "first", 4 * KiB);
+  barge_test_assert_file_content (dest1, "endless", 64 * KiB);
+}
+
+static gboolean
+sizes_known (gpointer user_data)
+{
+  BargeDBusJob *job = user_data;
+  guint64 total, done, n, files_done;
+
+  g_variant_get (barge_dbus_job_get_progress (job), "(tttt)", &total, &done, &n, &files_done);
+  return total != BARGE_SIZE_UNKNOWN_TEST && files_done == 0;
+}
+
+/* The sizes a HEAD learnt are kept in the store: a restart does not ask
+ * the server again (a 25-kill run of 200 files once sent 3,285 HEADs). */
+static void
+test_known_sizes_not_probed_again (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "probes");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char *names[] = { "slow", "p1", "p2", "p3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dest = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *url = barge_fault_server_get_url (f->server, i == 0 ? "drip" : "ok", names[i],
+                                                         i == 0 ? 8 * KiB : 64 * KiB);
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  /* Every size is known while the first (slow) file still runs. */
+  barge_test_assert_wait (sizes_known, job, SHORT_TIMEOUT_MS, "the sizes of every file");
+  barge_test_daemon_restart (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (count_requests (f->server, "ok", names[i], "HEAD", NULL), ==, 1);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+}
 
 int
 main (int argc, char **argv)
@@ -391,5 +626,15 @@ main (int argc, char **argv)
       g_autofree char *test_path = g_strdup_printf ("/faults/%s", scenarios[i].fault);
       g_test_add (test_path, Fixture, &scenarios[i], fixture_setup, test_fault, fixture_teardown);
     }
+  g_test_add ("/faults/credentials-stay-with-their-origin", Fixture, NULL, fixture_setup,
+              test_credentials_stay_with_origin, fixture_teardown);
+  g_test_add ("/faults/url-with-password-refused", Fixture, NULL, fixture_setup,
+              test_url_with_password_refused, fixture_teardown);
+  g_test_add ("/faults/logs-hide-queries", Fixture, NULL, fixture_setup, test_logs_hide_queries,
+              fixture_teardown);
+  g_test_add ("/faults/announced-size-bounds-a-body-without-length", Fixture, NULL, fixture_setup,
+              test_announced_size_bounds_body, fixture_teardown);
+  g_test_add ("/faults/known-sizes-not-probed-again", Fixture, NULL, fixture_setup,
+              test_known_sizes_not_probed_again, fixture_teardown);
   return g_test_run ();
 }

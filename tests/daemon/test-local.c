@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Local faults: a full disk (a small tmpfs), a destination folder removed
- * while the job runs, a folder the daemon may not write to. Each gives a
- * typed error with context local-file, never leaves a file under the
- * final name, and the job finishes with the right bytes once the cause is
- * gone. */
+ * or renamed away while the job runs, a folder the daemon may not write
+ * to. Each gives a typed error with context local-file, never leaves a
+ * file under the final name, and the job finishes with the right bytes
+ * once the cause is gone. And the rules of the temporary files: distinct
+ * unguessable names, one file per destination, never reopening, moving or
+ * writing into something barged did not create (a FIFO, a hard link, a
+ * replaced file), and a Complete that can run again after a crash. */
 #define G_LOG_DOMAIN "BargeTestLocal"
 
 #include "config.h"
 
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -235,6 +240,295 @@ test_permission_denied (Fixture *f, gconstpointer data)
   finish (f, job, log, dest, "denied", size);
 }
 
+static char *
+temporary_of (Fixture *f, BargeDBusJob *job, guint index)
+{
+  g_autofree char *file = barge_test_job_file_path (f->daemon, job, index);
+  g_autoptr(GVariant) tmp = barge_test_daemon_get_property (f->daemon, file, BARGE_TEST_FILE_IFACE,
+                                                            "TemporaryPath");
+
+  return g_variant_dup_string (tmp, NULL);
+}
+
+static void
+assert_add_fails (BargeDBusJob *job, const char *url, const char *dest, const char *error_name)
+{
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_add_file_sync (job, url, dest, NULL, &error);
+  barge_test_assert_dbus_error (error, error_name);
+}
+
+/* Two names that share their first 200 bytes once shared a temporary
+ * file: the first final name got the second file's bytes. Temporary names
+ * now carry 16 random hex digits. */
+static void
+test_long_names_get_distinct_temporaries (Fixture *f, gconstpointer data)
+{
+  g_autofree char *stem = g_strnfill (200, 'a');
+  g_autofree char *name1 = g_strconcat (stem, "-first-", NULL);
+  g_autofree char *name2 = g_strconcat (stem, "-second", NULL);
+  g_autofree char *dest1 = g_build_filename (f->dir, name1, NULL);
+  g_autofree char *dest2 = g_build_filename (f->dir, name2, NULL);
+  g_autofree char *url1 = barge_test_server_get_data_url (f->server, "long1", 100 * KiB, 0);
+  g_autofree char *url2 = barge_test_server_get_data_url (f->server, "long2", 70 * KiB, 0);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "long names");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *tmp1 = NULL;
+  g_autofree char *tmp2 = NULL;
+  g_autofree char *id_prefix = g_strndup (barge_dbus_job_get_id (job), 8);
+
+  barge_test_job_add_file (job, url1, dest1);
+  barge_test_job_add_file (job, url2, dest2);
+  tmp1 = temporary_of (f, job, 0);
+  tmp2 = temporary_of (f, job, 1);
+  g_test_message ("temporaries %s and %s", tmp1, tmp2);
+  g_assert_cmpstr (tmp1, !=, tmp2);
+  /* Nothing another user could derive: not the job id, 16 random digits. */
+  g_assert_null (strstr (tmp1, id_prefix));
+  g_assert_true (g_str_has_suffix (tmp1, ".barge-part"));
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest1, "long1", 100 * KiB);
+  barge_test_assert_file_content (dest2, "long2", 70 * KiB);
+}
+
+/* One destination, one file, however it is spelled ("/d/./a", "/d//a",
+ * "/d/sub/../a", a symbolic link to the folder); a name longer than a
+ * folder entry allows is refused at AddFile, not at Complete. */
+static void
+test_one_file_per_destination (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "dup", 4 * KiB, 0);
+  g_autofree char *dest = g_build_filename (f->dir, "a", NULL);
+  g_autofree char *sub = g_build_filename (f->dir, "sub", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link", NULL);
+  g_autofree char *long_name = g_strnfill (300, 'n');
+  g_autofree char *too_long = g_build_filename (f->dir, long_name, NULL);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "dup");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char *invalid = BARGE_TEST_ERROR_PREFIX "InvalidArgument";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (symlink (f->dir, link), ==, 0);
+  barge_test_job_add_file (job, url, dest);
+  {
+    g_autofree char *dotted = g_strdup_printf ("%s/./a", f->dir);
+    g_autofree char *doubled = g_strdup_printf ("%s//a", f->dir);
+    g_autofree char *parent = g_strdup_printf ("%s/sub/../a", f->dir);
+    g_autofree char *linked = g_build_filename (link, "a", NULL);
+
+    assert_add_fails (job, url, dotted, invalid);
+    assert_add_fails (job, url, doubled, invalid);
+    assert_add_fails (job, url, parent, invalid);
+    assert_add_fails (job, url, linked, invalid);
+  }
+  /* Twice in one call. */
+  {
+    g_autofree char *b = g_build_filename (f->dir, "b", NULL);
+    g_autofree char *b_dotted = g_strdup_printf ("%s/./b", f->dir);
+    GVariantBuilder files;
+
+    g_variant_builder_init (&files, G_VARIANT_TYPE ("a(ss)"));
+    g_variant_builder_add (&files, "(ss)", url, b);
+    g_variant_builder_add (&files, "(ss)", url, b_dotted);
+    barge_dbus_job_call_add_files_sync (job, g_variant_builder_end (&files), NULL, &error);
+    barge_test_assert_dbus_error (error, invalid);
+    g_clear_error (&error);
+  }
+  assert_add_fails (job, url, too_long, BARGE_TEST_ERROR_PREFIX "StringTooLong");
+  {
+    g_autoptr(GVariant) paths = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "Files");
+    g_assert_cmpuint (g_variant_n_children (paths), ==, 1);
+  }
+  barge_test_job_cancel (job);
+}
+
+/* Complete is cut short after some renames (a crash): the database still
+ * says "not completed", the temporary files of the first files are gone
+ * and their final names hold them. It once failed with ENOENT for ever; a
+ * rename whose file already stands under the final name, with the inode
+ * barged created, is done. */
+static void
+test_complete_runs_again (Fixture *f, gconstpointer data)
+{
+  const guint n = 6;
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "complete again");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) temporaries = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("again%u", i);
+      g_autofree char *url = barge_test_server_get_data_url (f->server, name, 10 * KiB + i, 0);
+
+      g_ptr_array_add (dests, g_build_filename (f->dir, name, NULL));
+      barge_test_job_add_file (job, url, g_ptr_array_index (dests, i));
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (temporaries, temporary_of (f, job, i));
+  barge_test_daemon_kill (f->daemon);
+  /* What the killed Complete had done: the first half renamed. */
+  for (guint i = 0; i < n / 2; i++)
+    g_assert_cmpint (g_rename (g_ptr_array_index (temporaries, i), g_ptr_array_index (dests, i)), ==, 0);
+  barge_test_daemon_start (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("again%u", i);
+      barge_test_assert_file_content (g_ptr_array_index (dests, i), name, 10 * KiB + i);
+    }
+  {
+    g_autofree char *listing = barge_test_list_dir (f->dir);
+    g_assert_cmpstr (listing, ==, "again0 again1 again2 again3 again4 again5");
+  }
+}
+
+/* The temporary file was replaced after the transfer: Complete refuses to
+ * move what barged did not write, and leaves it where it is. */
+static void
+test_replaced_temporary_not_completed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "replaced", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "replaced", 20 * KiB, 0);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "replaced");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *tmp = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  tmp = temporary_of (f, job, 0);
+  g_assert_true (g_file_set_contents (other, "not barged's", -1, NULL));
+  g_assert_cmpint (g_rename (other, tmp), ==, 0);
+  barge_dbus_job_call_complete_sync (job, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "LocalFile");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (tmp, &content, NULL, NULL));
+  g_assert_cmpstr (content, ==, "not barged's");
+  barge_test_job_cancel (job);
+  /* Cancel does not delete it either. */
+  g_assert_true (g_file_test (tmp, G_FILE_TEST_EXISTS));
+}
+
+/* The destination folder is renamed away and a new one made in its place
+ * while the file downloads: the bytes went to the old folder, and the job
+ * must not say "transferred" for a file Complete can never move. */
+static void
+test_folder_renamed_away (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB;
+  g_autofree char *folder = g_build_filename (f->dir, "moving", NULL);
+  g_autofree char *moved = g_build_filename (f->dir, "moved-away", NULL);
+  g_autofree char *dest = g_build_filename (folder, "renamed", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "renamed", size, 1 * MiB);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "renamed");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  const char * const moving[] = { "transferring", NULL };
+
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  barge_test_state_log_wait (log, moving, TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (300);
+  g_assert_cmpint (g_rename (folder, moved), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  finish (f, job, log, dest, "renamed", size);
+}
+
+/* A FIFO where a file is expected must never be opened for good: an open
+ * of a FIFO without a peer blocks, and a blocked worker is a stalled
+ * daemon (one user's 150 FIFOs once made another's CreateJob time out). */
+static void
+test_fifo_never_blocks (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "source.fifo", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "fifo-target", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "fifo-target", 30 * KiB, 0);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "fifo");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *tmp = NULL;
+  g_autofree char *upload = NULL;
+  g_autoptr(BargeDBusJob) upload_job = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder options;
+  struct stat st;
+
+  /* At the temporary path: left alone, the file goes to another one. */
+  barge_test_job_add_file (job, url, dest);
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpint (mkfifo (tmp, 0600), ==, 0);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", SHORT_TIMEOUT_MS);
+  g_assert_cmpint (lstat (tmp, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  {
+    g_autofree char *now = temporary_of (f, job, 0);
+    g_assert_cmpstr (now, !=, tmp);
+  }
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "fifo-target", 30 * KiB);
+
+  /* As an upload's source: refused at once. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "upload-protocol", g_variant_new_string ("put"));
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "fifo upload", "upload",
+                                           g_variant_builder_end (&options), &upload, NULL, &error);
+  g_assert_no_error (error);
+  upload_job = barge_test_daemon_get_job (f->daemon, upload);
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (upload_job), SHORT_TIMEOUT_MS);
+  barge_dbus_job_call_add_file_sync (upload_job, url, fifo, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  barge_test_job_cancel (upload_job);
+}
+
+/* A second name (a hard link) on the temporary file would let whoever
+ * made it read the download: such a file is not reused, and not touched. */
+static void
+test_linked_temporary_untouched (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "linked", NULL);
+  g_autofree char *spy = g_build_filename (f->dir, "spy", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "linked", 40 * KiB, 0);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "linked");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *tmp = NULL;
+  g_autofree char *content = NULL;
+  gsize length = 0;
+
+  barge_test_job_add_file (job, url, dest);
+  tmp = temporary_of (f, job, 0);
+  g_assert_true (g_file_set_contents (spy, "", 0, NULL));
+  g_assert_cmpint (link (spy, tmp), ==, 0);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "linked", 40 * KiB);
+  g_assert_true (g_file_get_contents (spy, &content, &length, NULL));
+  g_assert_cmpuint (length, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -242,5 +536,18 @@ main (int argc, char **argv)
   g_test_add ("/local/disk-full", Fixture, NULL, fixture_setup, test_disk_full, fixture_teardown);
   g_test_add ("/local/folder-removed", Fixture, NULL, fixture_setup, test_folder_removed, fixture_teardown);
   g_test_add ("/local/permission-denied", Fixture, NULL, fixture_setup, test_permission_denied, fixture_teardown);
+  g_test_add ("/local/long-names-get-distinct-temporaries", Fixture, NULL, fixture_setup,
+              test_long_names_get_distinct_temporaries, fixture_teardown);
+  g_test_add ("/local/one-file-per-destination", Fixture, NULL, fixture_setup, test_one_file_per_destination,
+              fixture_teardown);
+  g_test_add ("/local/complete-runs-again-after-a-crash", Fixture, NULL, fixture_setup, test_complete_runs_again,
+              fixture_teardown);
+  g_test_add ("/local/replaced-temporary-not-completed", Fixture, NULL, fixture_setup,
+              test_replaced_temporary_not_completed, fixture_teardown);
+  g_test_add ("/local/folder-renamed-away", Fixture, NULL, fixture_setup, test_folder_renamed_away,
+              fixture_teardown);
+  g_test_add ("/local/fifo-never-blocks", Fixture, NULL, fixture_setup, test_fifo_never_blocks, fixture_teardown);
+  g_test_add ("/local/linked-temporary-untouched", Fixture, NULL, fixture_setup, test_linked_temporary_untouched,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -90,7 +90,7 @@ DBUS_ERROR_NAMES = [
     'ConnectFailure', 'HostNotFound', 'ConnectionClosed', 'TimedOut', 'TlsFailure',
     'NetworkDisconnected', 'NoProgress', 'RemoteFileChanged', 'TooManyRedirects',
     'TooManyRequests', 'LocalFileChanged', 'MaximumTimeExceeded', 'RemoteApplication',
-    'NotificationFailed']
+    'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded']
 
 
 def not_implemented(error):

@@ -83,10 +83,9 @@ exported_job (Fixture *f)
                                    BARGE_JOB_PRIORITY_NORMAL);
   g_autofree char *local = g_build_filename (f->dir, "file.bin", NULL);
   g_autofree char *temporary = g_build_filename (f->dir, ".file.bin.barge", NULL);
-  g_autoptr(BargedFile) file = barged_file_new (0, "http://127.0.0.1:9/file.bin", local, temporary);
+  BargedFile *file = barged_file_new (0, "http://127.0.0.1:9/file.bin", local, temporary);
 
-  g_ptr_array_add (job->files, g_object_ref (file));
-  _barged_job_export_file (job, file);
+  _barged_job_add_file (job, file);
   barged_job_export (job);
   g_assert_nonnull (g_dbus_object_manager_get_object (G_DBUS_OBJECT_MANAGER (f->ctx.object_manager),
                                                       barged_job_get_path (job)));

@@ -99,7 +99,8 @@ test_reply_rules (void)
   g_autoptr(BargedUpload) reply = barged_upload_new (session, "0123abcd-j", 1, BARGED_UPLOAD_PROTOCOL_BITS, TRUE);
   g_autoptr(GVariant) progress = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = NULL;
+  const char *tmp, *other;
+  g_autofree char *first = NULL;
   guint64 total, done;
 
   g_assert_false (barged_upload_set_reply_file_name (plain, "/tmp/r", &error));
@@ -116,6 +117,14 @@ test_reply_rules (void)
   g_assert_no_error (error);
   tmp = barged_upload_get_reply_temporary (reply);
   g_assert_true (g_str_has_prefix (tmp, "/tmp/.answer."));
+  g_assert_true (g_str_has_suffix (tmp, ".barge-part"));
+  /* Unguessable: 16 random hex digits, a new name for every reply file. */
+  g_assert_cmpuint (strlen (tmp), ==, strlen ("/tmp/.answer.") + 16 + strlen (".barge-part"));
+  first = g_strdup (tmp);
+  g_assert_true (barged_upload_set_reply_file_name (reply, "/tmp/answer", &error));
+  other = barged_upload_get_reply_temporary (reply);
+  g_assert_cmpstr (other, !=, first);
+  g_assert_true (g_str_has_prefix (other, "/tmp/.answer."));
   /* Unknown total until the reply starts. */
   progress = g_variant_ref_sink (barged_upload_get_reply_progress (reply));
   g_variant_get (progress, "(tt)", &total, &done);

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedRequest"
+
+#include "config.h"
+
+#include "barge.h"
+#include "barged-request.h"
+
+char *
+barged_request_url_for_log (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup ("(a URL that does not parse)");
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+}
+
+gboolean
+barged_request_same_origin (const char *a, GUri *b)
+{
+  g_autoptr(GUri) uri = a != NULL ? g_uri_parse (a, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+
+  /* SOUP_HTTP_URI_FLAGS fills in the default port of http and https, so
+   * "http://h/" and "http://h:80/" compare equal. */
+  return uri != NULL && b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (uri), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (uri) == g_uri_get_port (b);
+}
+
+struct _BargedHeaderDeadline
+{
+  SoupMessage *msg;
+  GCancellable *cancellable;  /* the request's */
+  GCancellable *parent;
+  gulong parent_handler;
+  gulong got_headers_handler;
+  gulong restarted_handler;
+  guint seconds;
+  guint source;
+  gboolean expired;
+};
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  BargedHeaderDeadline *self = user_data;
+
+  self->source = 0;
+  self->expired = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm (BargedHeaderDeadline *self)
+{
+  g_clear_handle_id (&self->source, g_source_remove);
+  self->source = g_timeout_add_seconds (self->seconds, on_deadline, self);
+}
+
+void
+barged_header_deadline_disarm (BargedHeaderDeadline *self)
+{
+  g_clear_handle_id (&self->source, g_source_remove);
+}
+
+static void
+on_got_headers (SoupMessage *msg, BargedHeaderDeadline *self)
+{
+  barged_header_deadline_disarm (self);
+}
+
+/* A redirect or an authentication retry sends the request again: the
+ * next headers get a deadline of their own. */
+static void
+on_restarted (SoupMessage *msg, BargedHeaderDeadline *self)
+{
+  if (!self->expired)
+    arm (self);
+}
+
+static void
+on_parent_cancelled (GCancellable *parent, gpointer child)
+{
+  g_cancellable_cancel (G_CANCELLABLE (child));
+}
+
+BargedHeaderDeadline *
+barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent)
+{
+  BargedHeaderDeadline *self = g_new0 (BargedHeaderDeadline, 1);
+
+  self->msg = g_object_ref (msg);
+  self->cancellable = g_cancellable_new ();
+  self->seconds = MAX (seconds, 1u);
+  if (parent != NULL)
+    {
+      self->parent = g_object_ref (parent);
+      self->parent_handler = g_cancellable_connect (parent, G_CALLBACK (on_parent_cancelled),
+                                                    self->cancellable, NULL);
+    }
+  self->got_headers_handler = g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
+  self->restarted_handler = g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), self);
+  arm (self);
+  return self;
+}
+
+GCancellable *
+barged_header_deadline_get_cancellable (BargedHeaderDeadline *self)
+{
+  return self->cancellable;
+}
+
+GError *
+barged_header_deadline_error (BargedHeaderDeadline *self, const GError *error)
+{
+  if (self->expired && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      (self->parent == NULL || !g_cancellable_is_cancelled (self->parent)))
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_TIMED_OUT,
+                        "the server did not send complete response headers within %u s", self->seconds);
+  return g_error_copy (error);
+}
+
+void
+barged_header_deadline_free (BargedHeaderDeadline *self)
+{
+  if (self == NULL)
+    return;
+  barged_header_deadline_disarm (self);
+  g_signal_handler_disconnect (self->msg, self->got_headers_handler);
+  g_signal_handler_disconnect (self->msg, self->restarted_handler);
+  if (self->parent != NULL)
+    g_cancellable_disconnect (self->parent, self->parent_handler);
+  g_clear_object (&self->parent);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->msg);
+  g_free (self);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* What every HTTP request of the daemon needs beside libsoup: a deadline
+ * for the response headers, the origin rule for credentials, and URLs
+ * that are safe to log. */
+
+/* @url as logs may show it: scheme, host, port and path. No user
+ * information, query or fragment: they often carry tokens. */
+char *barged_request_url_for_log (const char *url);
+
+/* Whether @a and @b have the same origin (RFC 6454: scheme, host, port),
+ * the unit credentials belong to. A URL that does not parse has none. */
+gboolean barged_request_same_origin (const char *a, GUri *b);
+
+/* libsoup's timeout is per read: a server that sends its response headers
+ * a byte at a time would keep a request waiting without end. A deadline
+ * bounds the time from sending (or a redirect or an authentication
+ * restart) to the complete headers; when it passes, its cancellable is
+ * cancelled. Use that cancellable for the request. */
+typedef struct _BargedHeaderDeadline BargedHeaderDeadline;
+
+/* @parent (nullable) cancels the request too. */
+BargedHeaderDeadline *barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent);
+GCancellable *barged_header_deadline_get_cancellable (BargedHeaderDeadline *self);
+/* The request's headers are complete: the deadline no longer applies. */
+void barged_header_deadline_disarm (BargedHeaderDeadline *self);
+/* For a request that failed with @error: a BARGE_ERROR_TIMED_OUT error
+ * when the deadline is what cancelled it, else a copy of @error. */
+GError *barged_header_deadline_error (BargedHeaderDeadline *self, const GError *error);
+void barged_header_deadline_free (BargedHeaderDeadline *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedHeaderDeadline, barged_header_deadline_free)
+
+G_END_DECLS

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The rules around each request that need no server: which origin
+ * credentials belong to, what a log may show of a URL, and what AddFile
+ * accepts as a URL and a destination. */
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-file.h"
+#include "barged-request.h"
+
+static gboolean
+same_origin (const char *a, const char *b)
+{
+  g_autoptr(GUri) uri = g_uri_parse (b, SOUP_HTTP_URI_FLAGS, NULL);
+
+  return barged_request_same_origin (a, uri);
+}
+
+static void
+test_same_origin (void)
+{
+  g_assert_true (same_origin ("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/b?x"));
+  g_assert_true (same_origin ("http://Example.org/a", "http://example.org:80/b"));
+  g_assert_true (same_origin ("https://example.org/a", "https://example.org:443/"));
+  /* Another host (even the same machine), port or scheme is another origin:
+   * an https file redirected to http never sends its password in clear. */
+  g_assert_false (same_origin ("http://127.0.0.1:8080/a", "http://localhost:8080/a"));
+  g_assert_false (same_origin ("http://127.0.0.1:8080/a", "http://127.0.0.1:8081/a"));
+  g_assert_false (same_origin ("https://example.org/a", "http://example.org/a"));
+  g_assert_false (same_origin ("https://example.org/a", "http://example.org:443/a"));
+  g_assert_false (same_origin ("not a url", "http://example.org/a"));
+  g_assert_false (barged_request_same_origin ("http://example.org/a", NULL));
+}
+
+static void
+test_url_for_log (void)
+{
+  struct {
+    const char *url;
+    const char *logged;
+  } cases[] = {
+    { "http://example.org/files/a.iso?token=s3cret#frag", "http://example.org/files/a.iso" },
+    { "https://example.org:8443/x?sig=abc", "https://example.org:8443/x" },
+    { "http://user:pass@example.org/x", "http://example.org/x" },
+    { "garbage", "(a URL that does not parse)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *logged = barged_request_url_for_log (cases[i].url);
+      g_assert_cmpstr (logged, ==, cases[i].logged);
+    }
+}
+
+static void
+test_validate_file (void)
+{
+  g_autofree char *long_name = g_strnfill (256, 'n');
+  g_autofree char *long_path = g_strconcat ("/tmp/", long_name, NULL);
+  g_autofree char *fit_name = g_strnfill (255, 'n');
+  g_autofree char *fit_path = g_strconcat ("/tmp/", fit_name, NULL);
+  struct {
+    const char *url;
+    const char *path;
+    const char *normal;       /* NULL: refused */
+    BargeError code;
+  } cases[] = {
+    { "http://h/x", "/d/a", "/d/a" },
+    { "http://h/x", "/d/./a", "/d/a" },
+    { "http://h/x", "//d//a", "/d/a" },
+    { "http://h/x", "/d/../a", "/d/../a" },
+    { "http://h/x", fit_path, fit_path },
+    { "http://h/x", long_path, NULL, BARGE_ERROR_STRING_TOO_LONG },
+    { "http://u:p@h/x", "/d/a", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+    { "http://u@h/x", "/d/a", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+    { "ftp://h/x", "/d/a", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+    { "http://h/x", "relative", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+    { "http://h/x", "/d/", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+    { "http://h/x", "/d/..", NULL, BARGE_ERROR_INVALID_ARGUMENT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normal = barged_file_validate (cases[i].url, cases[i].path, &error);
+
+      g_test_message ("%s %s", cases[i].url, cases[i].path);
+      if (cases[i].normal != NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (normal, ==, cases[i].normal);
+        }
+      else
+        {
+          g_assert_null (normal);
+          g_assert_error (error, BARGE_ERROR, (gint) cases[i].code);
+          /* A refused password is not repeated back. */
+          g_assert_null (strstr (error->message, "u:p@"));
+        }
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/request/same-origin", test_same_origin);
+  g_test_add_func ("/request/url-for-log", test_url_for_log);
+  g_test_add_func ("/request/validate-file", test_validate_file);
+  return g_test_run ();
+}
