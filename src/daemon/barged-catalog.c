@@ -15,8 +15,9 @@
 #define MO_MAGIC_SWAPPED 0xde120495U
 
 G_LOCK_DEFINE_STATIC (catalogs);
-/* "localedir\nlanguage\ndomain" -> GHashTable msgid -> msgstr, or a table
- * with no entries when there is no catalog (so misses are cached too). */
+/* "localedir\nlanguage\ndomain" -> GHashTable msgid -> msgstr, for the
+ * catalogs that exist: a miss is not kept (a caller could name languages
+ * without end), it costs one failed open the next time. */
 static GHashTable *catalogs;
 
 const char *
@@ -52,11 +53,12 @@ table_string (const guint8 *data, gsize size, guint32 table, guint32 i, gboolean
   return (const char *) data + offset;
 }
 
+/* The catalog at @path, or NULL when there is no file. */
 static GHashTable *
 load_mo (const char *path)
 {
   g_autoptr(GMappedFile) file = NULL;
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *table;
   const guint8 *data;
   gsize size;
   guint32 magic, n, originals, translations;
@@ -64,7 +66,8 @@ load_mo (const char *path)
 
   file = g_mapped_file_new (path, FALSE, NULL);
   if (file == NULL)
-    return table;
+    return NULL;
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   data = (const guint8 *) g_mapped_file_get_contents (file);
   size = g_mapped_file_get_length (file);
   if (size < 20)
@@ -96,7 +99,21 @@ load_mo (const char *path)
   return table;
 }
 
-/* (transfer none): the catalog of @language, loaded on first use. */
+gboolean
+barged_catalog_locale_name_is_valid (const char *locale_name)
+{
+  gsize length = 0;
+
+  if (locale_name == NULL)
+    return FALSE;
+  for (const char *p = locale_name; *p != '\0'; p++, length++)
+    if (length >= BARGED_CATALOG_MAX_LOCALE ||
+        !(g_ascii_isalnum (*p) || *p == '_' || *p == '.' || *p == '@' || *p == '-'))
+      return FALSE;
+  return strstr (locale_name, "..") == NULL;
+}
+
+/* (transfer none) (nullable): the catalog of @language, loaded on first use. */
 static GHashTable *
 lookup_catalog (const char *locale_dir, const char *domain, const char *language)
 {
@@ -113,7 +130,8 @@ lookup_catalog (const char *locale_dir, const char *domain, const char *language
       g_autofree char *path = g_build_filename (locale_dir, language, "LC_MESSAGES", file_name, NULL);
 
       table = load_mo (path);
-      g_hash_table_insert (catalogs, g_steal_pointer (&key), table);
+      if (table != NULL)
+        g_hash_table_insert (catalogs, g_steal_pointer (&key), table);
     }
   return table;
 }
@@ -129,8 +147,7 @@ barged_catalog_translate (const char *locale_dir,
 
   g_return_val_if_fail (locale_dir != NULL && domain != NULL && msgid != NULL, NULL);
 
-  if (locale_name == NULL || *locale_name == '\0' || strchr (locale_name, '/') != NULL ||
-      strstr (locale_name, "..") != NULL)
+  if (locale_name == NULL || *locale_name == '\0' || !barged_catalog_locale_name_is_valid (locale_name))
     return g_strdup (msgid);
 
   /* "de_DE.UTF-8@euro" -> "de_DE.UTF-8@euro", "de_DE@euro", "de_DE", "de", ... */
@@ -138,11 +155,23 @@ barged_catalog_translate (const char *locale_dir,
   G_LOCK (catalogs);
   for (guint i = 0; variants[i] != NULL && result == NULL; i++)
     {
-      const char *translation = g_hash_table_lookup (lookup_catalog (locale_dir, domain, variants[i]), msgid);
+      GHashTable *catalog = lookup_catalog (locale_dir, domain, variants[i]);
+      const char *translation = catalog != NULL ? g_hash_table_lookup (catalog, msgid) : NULL;
 
       if (translation != NULL)
         result = g_strdup (translation);
     }
   G_UNLOCK (catalogs);
   return result != NULL ? result : g_strdup (msgid);
+}
+
+guint
+barged_catalog_get_n_cached (void)
+{
+  guint n;
+
+  G_LOCK (catalogs);
+  n = catalogs != NULL ? g_hash_table_size (catalogs) : 0;
+  G_UNLOCK (catalogs);
+  return n;
 }

@@ -387,6 +387,13 @@ handle_get_error_description (BargeDBusManager *iface, GDBusMethodInvocation *in
   const char *text = barged_error_get_description (error_name);
   g_autofree char *translated = NULL;
 
+  if (!barged_catalog_locale_name_is_valid (locale_name))
+    {
+      g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                                             "a locale name is empty or up to %u letters, digits and \"_.@-\", "
+                                             "such as de_DE.UTF-8", BARGED_CATALOG_MAX_LOCALE);
+      return TRUE;
+    }
   if (text == NULL)
     {
       g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,

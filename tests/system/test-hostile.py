@@ -164,7 +164,9 @@ def hostile_arguments(env):
         (M, 'ListJobs', V('(a{sv})', {'all-users': GLib.Variant('s', 'yes')}), 'InvalidArgument'),
         (M, 'ListJobs', V('(a{sv})', {'': GLib.Variant('b', True)}), 'InvalidArgument'),
         (M, 'GetErrorDescription', V('(ss)', '', ''), 'NotFound'),
-        (M, 'GetErrorDescription', V('(ss)', long, long), 'NotFound'),
+        (M, 'GetErrorDescription', V('(ss)', long, ''), 'NotFound'),
+        (M, 'GetErrorDescription', V('(ss)', BARGE_ERR + 'NotFound', long), 'InvalidArgument'),
+        (M, 'GetErrorDescription', V('(ss)', BARGE_ERR + 'NotFound', 'de/../../etc'), 'InvalidArgument'),
         (M, 'Nope', None, None),
     ]
     J = (job, JOB)
@@ -181,6 +183,9 @@ def hostile_arguments(env):
         (J, 'AddFile', V('(ss)', 'http://127.0.0.1/x', env.dir + '/missing/p'), 'InvalidArgument'),
         (J, 'AddFile', V('(ss)', 'http://127.0.0.1/x', env.dir), 'InvalidArgument'),
         (J, 'AddFile', V('(ss)', 'http://127.0.0.1/x', env.dir + '/a'), 'InvalidArgument'),
+        (J, 'AddFile', V('(ss)', 'http://127.0.0.1/x', env.dir + '/./a'), 'InvalidArgument'),
+        (J, 'AddFile', V('(ss)', 'http://u:pw@127.0.0.1/x', env.dir + '/u'), 'InvalidArgument'),
+        (J, 'AddFile', V('(ss)', 'http://127.0.0.1/x', env.dir + '/' + 'n' * 256), 'StringTooLong'),
         (J, 'AddFiles', V('(a(ss))', []), 'InvalidArgument'),
         (J, 'AddFiles', V('(a(ss))', [('http://127.0.0.1/x', env.dir + '/d')] * 2), 'InvalidArgument'),
         (J, 'AddFiles', V('(a(ss))', [('http://127.0.0.1/%d' % i, env.dir + '/f%d' % i) for i in range(1001)]),
@@ -404,6 +409,30 @@ def fuzz(env, n, seed):
     return stats
 
 
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    raise AssertionError('no VmRSS')
+
+
+def error_descriptions_bounded(env):
+    """GetErrorDescription needs no authorization: a caller once grew barged
+    by 0.77 MB per call with 100 KB locale names, for good."""
+    name = BARGE_ERR + 'NotFound'
+    env.ok(ROOT, MANAGER, 'GetErrorDescription', V('(ss)', name, 'de'))
+    before = rss_kib(env.barged.pid)
+    for i in range(100):
+        reply, err = env.call(ROOT, MANAGER, 'GetErrorDescription', V('(ss)', name, '%d' % i + 'x' * 100000))
+        assert err == BARGE_ERR + 'InvalidArgument', err
+    for i in range(3000):
+        env.ok(ROOT, MANAGER, 'GetErrorDescription', V('(ss)', name, 'q%d_QQ.UTF-8' % i))
+    grown = rss_kib(env.barged.pid) - before
+    assert grown < 4096, 'barged grew by %d KiB' % grown
+    return 'RSS grew by %d KiB over 3,100 calls' % grown
+
+
 def check_consistent(env):
     jobs, objs = snapshot(env)
     job_paths = sorted(p for p, ifaces in objs.items() if JOB in ifaces)
@@ -431,6 +460,7 @@ def main():
     failed = 0
     tests = [('hostile_arguments', lambda: '%d calls refused, nothing changed' % hostile_arguments(env)),
              ('nul_in_string', lambda: nul_string_call(env)),
+             ('error_descriptions_bounded', lambda: error_descriptions_bounded(env)),
              ('fuzz', lambda: 'replies: %s' % sorted(fuzz(env, n, int(os.environ.get('BARGE_FUZZ_SEED', '5'))).items(),
                                                      key=lambda kv: -kv[1])),
              ('consistent_after_fuzz', lambda: '%d jobs, all consistent' % check_consistent(env))]
