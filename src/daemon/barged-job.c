@@ -985,7 +985,7 @@ _barged_job_check_quota (BargedJob *self, const char * const *urls, const char *
 
   /* A temporary path is as long as its destination's, plus 29 bytes. */
   for (; urls[n] != NULL; n++)
-    bytes += barged_quota_file_cost (urls[n], paths[n], paths[n]) + 3 * 29;
+    bytes += barged_quota_file_cost (urls[n], paths[n], paths[n]) + BARGED_QUOTA_STRING_FACTOR * 29;
   return barged_quota_check (self->ctx.quota, self->owner, n, bytes, error);
 }
 

@@ -34,7 +34,8 @@ barged_quota_file_cost (const char *url, const char *path, const char *temporary
   /* Each string is held about three times: the engine's copy, the D-Bus
    * property's and the serialised property cache's. */
   return BARGED_QUOTA_FILE_COST +
-         3 * (strlen (url) + strlen (path) + (temporary_path != NULL ? strlen (temporary_path) : 0));
+         BARGED_QUOTA_STRING_FACTOR * (strlen (url) + strlen (path) +
+                                       (temporary_path != NULL ? strlen (temporary_path) : 0));
 }
 
 static Usage *
@@ -58,8 +59,6 @@ barged_quota_check (BargedQuota *self, guint32 uid, guint64 files, guint64 bytes
   guint64 have_files = u != NULL ? u->files : 0;
   guint64 have_bytes = u != NULL ? u->bytes : 0;
 
-  if (uid == 0)
-    return TRUE;
   if (have_files + files > config->max_files_per_user)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_QUOTA_EXCEEDED,

@@ -15,13 +15,17 @@ G_DECLARE_FINAL_TYPE (BargedQuota, barged_quota, BARGED, QUOTA, GObject)
  * Metadata is counted in bytes: the strings a client gave (URLs, paths and
  * the temporary paths they lead to) plus a fixed charge per job and per
  * file that stands for what barged keeps beside them (its objects, their
- * D-Bus properties, the database rows). The charges are measured figures
- * (docs/security.md), so the limit is close to the memory a user can make
- * barged hold. Root's jobs are not limited. */
+ * D-Bus properties, the database rows). The charges are measured
+ * (contrib/bench/metadata-memory; docs/security.md has the figures), so
+ * the limit is close to the memory a user can make barged hold. The
+ * limits apply to every uid, root's too: an administrator whose own
+ * services need more raises them. */
 
-/* The fixed charges, in bytes. */
-#define BARGED_QUOTA_JOB_COST 4096
-#define BARGED_QUOTA_FILE_COST 1536
+/* The fixed charges, in bytes (measured: 7,074 per job, 4,635 per file). */
+#define BARGED_QUOTA_JOB_COST 7168
+#define BARGED_QUOTA_FILE_COST 4608
+/* Bytes charged per byte of a URL or path (measured: 3.2). */
+#define BARGED_QUOTA_STRING_FACTOR 4
 
 BargedQuota *barged_quota_new (void);
 
