@@ -324,6 +324,19 @@ check_target_scheme (const char *target, const char *scheme, GError **error)
   return TRUE;
 }
 
+/* libsoup 3.2 hashes an NTLM password as if each of its bytes were a
+ * UTF-16 code unit (soup_ntlm_nt_hash), so barged hands it the password
+ * in Latin-1: right for every character up to U+00FF, and no other can be
+ * sent. */
+static gboolean
+fits_latin1 (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) > 0xff)
+      return FALSE;
+  return TRUE;
+}
+
 /* The task of a set or remove: returns when the Secret Service is done. */
 static GTask *
 change_task (BargedCredentials *self, GAsyncReadyCallback done, gpointer user_data)
@@ -388,6 +401,12 @@ barged_credentials_set (BargedCredentials *self, const char *job_id, const char 
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "a user name for basic authentication cannot contain ':'");
+      return FALSE;
+    }
+  if (g_str_equal (scheme, "ntlm") && !fits_latin1 (password))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "an NTLM password can only hold characters up to U+00FF (Latin-1)");
       return FALSE;
     }
   if (*user_name == '\0' && !g_str_equal (scheme, "negotiate"))
@@ -509,6 +528,18 @@ barged_credentials_authenticate (BargedCredentials *self, const char *job_id, So
   /* Once refused, the same answer would be refused again. */
   if (c == NULL || c->password == NULL || retrying)
     return FALSE;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (auth, SOUP_TYPE_AUTH_NTLM))
+    {
+      gsize length = 0;
+      char *latin1 = g_convert (c->password, -1, "ISO-8859-1", "UTF-8", NULL, &length, NULL);
+
+      if (latin1 == NULL)
+        return FALSE;
+      soup_auth_authenticate (auth, c->user, latin1);
+      explicit_bzero (latin1, length);
+      g_free (latin1);
+      return TRUE;
+    }
   soup_auth_authenticate (auth, c->user, c->password);
   return TRUE;
 }

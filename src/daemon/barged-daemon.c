@@ -13,6 +13,7 @@
 #include "barged-daemon.h"
 #include "barged-manager.h"
 #include "barged-network.h"
+#include "barged-ntlm.h"
 #include "barged-object-cache.h"
 #include "barged-quota.h"
 #include "barged-scheduler.h"
@@ -421,6 +422,7 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
                                                  "max-conns", 64,
                                                  "max-conns-per-host", 6,
                                                  NULL);
+  barged_ntlm_add_to_session (self->session);
   barged_transfer_set_checkpoint_interval (config->checkpoint_interval);
   self->authority = barged_authority_new (connection, system_bus);
   self->credentials = barged_credentials_new (state_dir, system_bus, error);

@@ -144,6 +144,12 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, barged_catalog_get_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* libsoup's NTLM would first run Samba's ntlm_auth for single sign-on as
+   * this process's user (root, on the system bus) and answer with that
+   * identity instead of the job's credentials; an empty
+   * SOUP_NTLM_AUTH_DEBUG turns it off. Set before any thread starts
+   * (setenv is not thread-safe); barged_ntlm_add_to_session checks it. */
+  g_setenv ("SOUP_NTLM_AUTH_DEBUG", "", TRUE);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Barge background transfer service"));
