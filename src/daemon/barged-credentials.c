@@ -304,8 +304,10 @@ barged_credentials_new (const char *state_dir, gboolean system_bus, GError **err
 
 /* --- API ---------------------------------------------------------------- */
 
+/* @setting: for SetCredentials, which refuses what barged cannot use
+ * (RemoveCredentials takes every scheme, for credentials stored before). */
 static gboolean
-check_target_scheme (const char *target, const char *scheme, GError **error)
+check_target_scheme (const char *target, const char *scheme, gboolean setting, GError **error)
 {
   static const char *const schemes[] = { "basic", "digest", "ntlm", "negotiate", NULL };
 
@@ -319,6 +321,15 @@ check_target_scheme (const char *target, const char *scheme, GError **error)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "the scheme must be \"basic\", \"digest\", \"ntlm\" or \"negotiate\"");
+      return FALSE;
+    }
+  /* libsoup's Negotiate would answer with the Kerberos tickets of the
+   * daemon's own user (root on the system bus), never with the job's
+   * credentials: accepting them would be a promise barged cannot keep. */
+  if (setting && g_str_equal (scheme, "negotiate"))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                   "barged does not support negotiate (Kerberos) credentials; use basic, digest or ntlm");
       return FALSE;
     }
   return TRUE;
@@ -387,7 +398,7 @@ barged_credentials_set (BargedCredentials *self, const char *job_id, const char 
   JobPrivate *p;
   Credential *c;
 
-  if (!check_target_scheme (target, scheme, error))
+  if (!check_target_scheme (target, scheme, TRUE, error))
     return FALSE;
   if (!g_utf8_validate (user_name, -1, NULL) || !g_utf8_validate (password, -1, NULL) ||
       g_utf8_strlen (user_name, -1) > MAX_USER_NAME || g_utf8_strlen (password, -1) > MAX_PASSWORD)
@@ -448,7 +459,7 @@ barged_credentials_remove (BargedCredentials *self, const char *job_id, const ch
   JobPrivate *p;
   guint index;
 
-  if (!check_target_scheme (target, scheme, error))
+  if (!check_target_scheme (target, scheme, FALSE, error))
     return FALSE;
   p = job_private (self, job_id, FALSE);
   if (find_credential (p, target, scheme, &index) == NULL)

@@ -74,6 +74,21 @@ class User:
     def call(self, path, iface, method, *args, umask=0o022):
         return self.env.call(path, iface, method, *args, uid=self.uid, gid=self.gid, umask=umask)
 
+    def run(self, code, *args, timeout=120):
+        """Runs Python CODE (with ARGS in sys.argv[1:]) as this user, with the
+        system bus at hand; returns its standard output, or raises with its
+        standard error."""
+        def become():
+            os.setgroups(os.getgrouplist(self.name, self.gid))
+            os.setgid(self.gid)
+            os.setuid(self.uid)
+
+        out = subprocess.run(['/usr/bin/python3', '-c', code] + [str(a) for a in args], env=self.env.env,
+                             capture_output=True, text=True, preexec_fn=become, timeout=timeout)
+        if out.returncode != 0:
+            raise RuntimeError('script as %s failed: %s' % (self.name, out.stderr[-3000:]))
+        return out.stdout
+
     def remove(self):
         subprocess.run(['userdel', self.name], check=False, stderr=subprocess.DEVNULL)
 
@@ -237,20 +252,33 @@ class SystemBus:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.base_url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
 
-    def start_barged(self):
+    def start_barged(self, prefix=(), state_dir=None, idle_timeout=0):
+        """Starts barged --system (under the command PREFIX, e.g. setpriv),
+        on STATE_DIR (default: the suite's own) and waits for its name."""
         env = dict(self.env)
         env['G_MESSAGES_DEBUG'] = ''
         self.barged_log = open(os.path.join(self.tmp, 'barged.log'), 'ab')
-        self.barged_proc = subprocess.Popen([self.barged, '--system', '--state-dir', self.state_dir,
-                                             '--idle-timeout', '0'],
+        self.barged_proc = subprocess.Popen(list(prefix) + [self.barged, '--system', '--state-dir',
+                                                            state_dir or self.state_dir,
+                                                            '--idle-timeout', str(idle_timeout)],
                                             env=env, stdout=self.barged_log, stderr=self.barged_log)
         self._wait_name(DEST)
 
-    def restart_barged(self):
-        self.barged_proc.terminate()
-        self.barged_proc.wait(timeout=30)
+    def stop_barged(self, timeout=30):
+        """Stops barged as systemd does (SIGTERM) and returns its exit status;
+        None: barged was already gone."""
+        proc = self.barged_proc
+        if proc.poll() is None:
+            proc.terminate()
+        status = proc.wait(timeout=timeout)
         self.barged_log.close()
-        self.start_barged()
+        return status
+
+    def restart_barged(self, prefix=()):
+        status = self.stop_barged()
+        if status != 0:
+            raise AssertionError('barged exited with %s when stopped' % status)
+        self.start_barged(prefix=prefix)
 
     def close(self):
         if self.httpd is not None:

@@ -195,6 +195,7 @@ def hostile_arguments(env):
         (J, 'GetReplyData', None, 'NotSupported'),
         (J, 'SetCredentials', V('(ssss)', 'web', 'basic', 'u', 'p'), 'InvalidArgument'),
         (J, 'SetCredentials', V('(ssss)', 'server', 'BASIC', 'u', 'p'), 'InvalidArgument'),
+        (J, 'SetCredentials', V('(ssss)', 'server', 'negotiate', 'u', 'p'), 'NotSupported'),
         (J, 'SetCredentials', V('(ssss)', 'server', 'basic', 'a:b', 'p'), 'InvalidArgument'),
         (J, 'SetCredentials', V('(ssss)', 'server', 'basic', '', 'p'), 'InvalidArgument'),
         (J, 'SetCredentials', V('(ssss)', 'server', 'basic', 'u' * 301, 'p'), 'StringTooLong'),

@@ -245,18 +245,23 @@ def symlinks_do_not_lead_out():
     assert open(rootfile).read() == 'root only\n'
     assert not os.path.islink(link) and os.lstat(link).st_uid == bob.uid
 
-    # a symlink planted where the temporary file goes
+    # a symlink planted where the temporary file goes: never followed, left
+    # alone, and the file goes to a new temporary
     dest = os.path.join(bob.home, 'planted.bin')
     job = create_job(bob)
     bob.call(job, JOB, 'AddFile', S(bus.base_url + '/data/5000'), S(dest))
-    tmp = bus.get(bus.get(job, JOB, 'Files')[0], FILE, 'TemporaryPath')
+    fpath = bus.get(job, JOB, 'Files')[0]
+    tmp = bus.get(fpath, FILE, 'TemporaryPath')
     os.symlink(rootfile, tmp)
     os.lchown(tmp, bob.uid, bob.gid)
     bob.call(job, JOB, 'Resume')
-    assert bus.wait_state(job, ('transferred', 'error')) == 'error'
+    assert bus.wait_state(job, ('transferred', 'error')) == 'transferred', job_error(job)
     assert open(rootfile).read() == 'root only\n'
     assert os.stat(rootfile).st_uid == 0
+    assert os.path.islink(tmp) and bus.get(fpath, FILE, 'TemporaryPath') != tmp
     bob.call(job, JOB, 'Cancel')
+    assert os.path.islink(tmp), 'Cancel deleted what barged did not create'
+    os.unlink(tmp)
 
     # a symlinked folder pointing at a root folder
     dirlink = os.path.join(bob.home, 'rootdir')
@@ -360,6 +365,218 @@ def signals_reach_only_the_owner():
     assert job.split('/')[-1] not in out, 'bob saw signals of alice\'s job:\n' + out[:2000]
     assert own.split('/')[-1] in out and 'renamed' in out, 'bob did not hear of his own job:\n' + out[:2000]
     bob.call(own, JOB, 'Cancel')
+
+
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    raise AssertionError('no VmRSS for %d' % pid)
+
+
+@case
+def stops_cleanly_as_systemd_stops_it():
+    # barged --system once died of SIGSEGV at every stop (its connection
+    # filter read the authority after dispose cleared it): with no jobs, by
+    # SIGTERM as systemd stops it, and by leaving on idle.
+    status = bus.stop_barged()
+    assert status == 0, 'barged with jobs exited with %s on SIGTERM' % status
+    try:
+        for run in range(3):
+            empty = os.path.join(bus.tmp, 'state-empty-%d' % run)
+            bus.start_barged(state_dir=empty)
+            status = bus.stop_barged()
+            assert status == 0, 'run %d: barged exited with %s on SIGTERM' % (run, status)
+        for run in range(2):
+            empty = os.path.join(bus.tmp, 'state-idle-%d' % run)
+            bus.start_barged(state_dir=empty, idle_timeout=1)
+            status = bus.barged_proc.wait(timeout=30)
+            bus.barged_log.close()
+            assert status == 0, 'run %d: barged exited with %s on idle' % (run, status)
+    finally:
+        if bus.barged_proc.poll() is not None:
+            bus.start_barged()
+
+
+PLANT = r"""
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+os.fchmod(fd, 0o666)
+os.close(fd)
+"""
+
+
+@case
+def planted_temporary_is_never_written():
+    # In a world-writable sticky folder another user once created a 0666
+    # file at alice's (predictable) temporary name, and barged, acting as
+    # alice, wrote her download into it. Names are random now; and even at
+    # the exact name, barged never opens a file it did not create.
+    shared = os.path.join(bus.tmp, 'shared-tmp')
+    os.makedirs(shared, exist_ok=True)
+    os.chmod(shared, 0o1777)
+    dest = os.path.join(shared, 'alice.bin')
+    job = create_job(alice)
+    alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/300000'), S(dest))
+    fpath = bus.get(job, JOB, 'Files')[0]
+    tmp = bus.get(fpath, FILE, 'TemporaryPath')
+    assert re.fullmatch(r'\.alice\.bin\.[0-9a-f]{16}\.barge-part', os.path.basename(tmp)), tmp
+    assert bus.get(job, JOB, 'Id')[:8] not in os.path.basename(tmp)
+    # Only alice (and root) may read the name.
+    expect_error('AccessDenied', bob.call, fpath, PROPS, 'Get', S(FILE), S('TemporaryPath'))
+    bob.run(PLANT, tmp)
+    alice.call(job, JOB, 'Resume')
+    assert bus.wait_state(job, ('transferred', 'error')) == 'transferred', job_error(job)
+    st = os.lstat(tmp)
+    assert st.st_uid == bob.uid and st.st_size == 0, 'barged wrote %d bytes into bob\'s file' % st.st_size
+    moved = bus.get(fpath, FILE, 'TemporaryPath')
+    assert moved != tmp and os.path.dirname(moved) == shared
+    assert os.lstat(moved).st_uid == alice.uid
+    alice.call(job, JOB, 'Complete')
+    st = os.lstat(dest)
+    assert (st.st_uid, st.st_size) == (alice.uid, 300000)
+    assert os.path.getsize(tmp) == 0 and os.lstat(tmp).st_uid == bob.uid
+
+
+FIFO_FLOOD = r"""
+import os, sys, time
+from gi.repository import Gio, GLib
+n, folder, url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+loop = GLib.MainLoop()
+answers = []
+def call(path, iface, method, args):
+    return bus.call_sync('org.freedesktop.Barge1', path, iface, method, args, None, 0, 30000, None)
+jobs = []
+for i in range(n):
+    fifo = os.path.join(folder, 'f%d' % i)
+    os.mkfifo(fifo)
+    jobs.append((call('/org/freedesktop/Barge1', 'org.freedesktop.Barge1.Manager', 'CreateJob',
+                      GLib.Variant('(ssa{sv})', ('fifo', 'upload', {'upload-protocol': GLib.Variant('s', 'put')}))
+                      ).unpack()[0], fifo))
+def done(conn, res, data):
+    try:
+        conn.call_finish(res)
+        answers.append('ok')
+    except GLib.Error as e:
+        answers.append(Gio.DBusError.get_remote_error(e) or e.message)
+    if len(answers) == n:
+        loop.quit()
+start = time.monotonic()
+for path, fifo in jobs:
+    bus.call('org.freedesktop.Barge1', path, 'org.freedesktop.Barge1.Job', 'AddFile',
+             GLib.Variant('(ss)', (url, fifo)), None, 0, 20000, None, done, None)
+print('sent', flush=True)
+GLib.timeout_add_seconds(25, loop.quit)
+loop.run()
+print('%d answers in %.1f s: %s' % (len(answers), time.monotonic() - start, sorted(set(answers))))
+for path, fifo in jobs:
+    call(path, 'org.freedesktop.Barge1.Job', 'Cancel', None)
+"""
+
+
+@case
+def fifos_never_stall_the_daemon():
+    # A FIFO as an upload's source blocked a shared worker in open(); 150
+    # of them from one user made another user's calls time out (100 here: the
+    # bus allows a connection 128 pending calls).
+    folder = os.path.join(bob.home, 'fifos')
+    os.makedirs(folder)
+    os.chown(folder, bob.uid, bob.gid)
+    flood = subprocess.Popen(['/usr/bin/python3', '-c', FIFO_FLOOD, '100', folder, bus.base_url + '/up'],
+                             env=bus.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: (os.setgroups([]), os.setgid(bob.gid), os.setuid(bob.uid)))
+    try:
+        assert flood.stdout.readline().strip() == 'sent', flood.stderr.read()[-2000:]
+        start = time.monotonic()
+        job = create_job(alice, 'beside the fifos')
+        alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/1000'), S(os.path.join(alice.home, 'fifo-side')))
+        took = time.monotonic() - start
+        out, err = flood.communicate(timeout=60)
+    finally:
+        if flood.poll() is None:
+            flood.kill()
+    assert took < 10, 'alice waited %.1f s' % took
+    assert out.startswith('100 answers') and "['org.freedesktop.Barge1.Error.InvalidArgument']" in out, out + err
+    alice.call(job, JOB, 'Cancel')
+
+
+@case
+def no_root_rights_without_setuid():
+    # setfsuid reports no failure: a barged started without CAP_SETUID once
+    # went on as root, and a user could write root's folders through it.
+    rootdir = os.path.join(bus.tmp, 'root-only')
+    os.makedirs(rootdir, mode=0o755, exist_ok=True)
+    bus.restart_barged(prefix=['setpriv', '--bounding-set', '-setuid', '--'])
+    try:
+        job = create_job(bob)
+        expect_error('AccessDenied', bob.call, job, JOB, 'AddFile', S(bus.base_url + '/data/100'),
+                     S(os.path.join(rootdir, 'evil.bin')))
+        expect_error('AccessDenied', bob.call, job, JOB, 'AddFile', S(bus.base_url + '/data/100'),
+                     S(os.path.join(bob.home, 'own.bin')))
+        assert os.listdir(rootdir) == []
+        bob.call(job, JOB, 'Cancel')
+        log = open(os.path.join(bus.tmp, 'barged.log'), errors='replace').read()
+        assert 'CAP_SETUID' in log, 'barged did not say why it refused'
+    finally:
+        bus.restart_barged()
+
+
+FILL = r"""
+import os, sys
+from gi.repository import Gio, GLib
+folder, url, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+def call(path, iface, method, args):
+    return bus.call_sync('org.freedesktop.Barge1', path, iface, method, args, None, 0, 60000, None)
+added, job, error = 0, None, None
+while error is None and added < limit:
+    try:
+        if added % 1000 == 0:
+            job = call('/org/freedesktop/Barge1', 'org.freedesktop.Barge1.Manager', 'CreateJob',
+                       GLib.Variant('(ssa{sv})', ('fill', 'download', {}))).unpack()[0]
+        files = [(url + '/' + 'u' * 80 + '/%d' % i, os.path.join(folder, 'n' * 240 + '%07d' % i))
+                 for i in range(added, added + 500)]
+        call(job, 'org.freedesktop.Barge1.Job', 'AddFiles', GLib.Variant('(a(ss))', (files,)))
+        added += 500
+    except GLib.Error as e:
+        error = Gio.DBusError.get_remote_error(e)
+print(added, error)
+"""
+
+
+@case
+def one_user_cannot_fill_the_daemon():
+    # 20 jobs of 1,000 files with 4 KB paths once took barged to 475 MB.
+    # The default quota stops one user at 64 MiB of metadata, about the
+    # memory it costs, and the others go on.
+    folder = bob.home
+    while len(folder) < 3700:
+        folder = os.path.join(folder, 'd' * 250)
+    os.makedirs(folder)
+    path = folder
+    while path != bob.home:
+        os.chown(path, bob.uid, bob.gid)
+        path = os.path.dirname(path)
+    before = rss_kib(bus.barged_proc.pid)
+    out = bob.run(FILL, folder, bus.base_url, 100000, timeout=600).split()
+    added, error = int(out[0]), out[1]
+    grown = (rss_kib(bus.barged_proc.pid) - before) / 1024
+    print('# bob added %d files of ~4 KB paths, then %s; barged grew by %.0f MiB' % (added, error, grown))
+    assert error == 'org.freedesktop.Barge1.Error.QuotaExceeded', error
+    assert 1000 <= added < 20000, added
+    assert grown < 64, 'barged grew by %.0f MiB' % grown
+    # Another user is not affected...
+    job = create_job(alice, 'unaffected')
+    alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(os.path.join(alice.home, 'unaffected')))
+    alice.call(job, JOB, 'Cancel')
+    # ...and bob's quota comes back with his jobs gone.
+    for path in list_jobs(bob):
+        bob.call(path, JOB, 'Cancel')
+    job = create_job(bob, 'again')
+    bob.call(job, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(os.path.join(bob.home, 'again')))
+    bob.call(job, JOB, 'Cancel')
 
 
 def main():
