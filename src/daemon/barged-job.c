@@ -10,6 +10,7 @@
 #include "barged-job-private.h"
 #include "barged-notify.h"
 #include "barged-object-cache.h"
+#include "barged-random.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 
@@ -1186,7 +1187,7 @@ BargedJob *
 barged_job_new (const BargedJobContext *ctx, guint32 owner, BargeJobType type,
                 const char *display_name, const char *description, BargeJobPriority priority)
 {
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = barged_random_uuid ();
   BargedJob *self = job_alloc (ctx, id, owner, type);
   BargeDBusJob *iface = BARGE_DBUS_JOB (self);
 

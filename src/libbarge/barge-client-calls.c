@@ -629,7 +629,8 @@ on_get_error_description_done (GObject *source, GAsyncResult *res, gpointer user
  *
  * Asks the daemon for a sentence that describes an error, translated when a
  * translation exists. Fails with %BARGE_ERROR_NOT_FOUND for a name that is
- * not one of Barge's.
+ * not one of Barge's, and with %BARGE_ERROR_INVALID_ARGUMENT for a locale
+ * that is not a locale name (at most 64 letters, digits and `_.@-`).
  */
 void
 barge_client_get_error_description_async (BargeClient *client,

@@ -101,9 +101,13 @@ class DaemonLanguageTest(test_gi.DaemonFixture):
                 with self.subTest(error=name, locale=locale):
                     self.assertEqual(self.client.get_error_description_sync(name, locale, None),
                                      texts[language])
-        # A locale that tries to leave the locale folder gets English.
-        self.assertEqual(self.client.get_error_description_sync(EMPTY, '../../es', None),
-                         DESCRIPTIONS[EMPTY][''])
+        # A locale that tries to leave the locale folder, or is no locale
+        # name at all, is refused.
+        for bad in ('../../es', 'x' * 65):
+            with self.assertRaises(test_gi.GLib.Error) as caught:
+                self.client.get_error_description_sync(EMPTY, bad, None)
+            self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT),
+                            caught.exception.message)
         # Async, and through the raw D-Bus call.
         self.assertEqual(self.run_async(
             lambda cb: self.client.get_error_description_async(EMPTY, 'de', None, cb),

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The rules around each request that need no server: which origin
- * credentials belong to, what a log may show of a URL, and what AddFile
- * accepts as a URL and a destination. */
+ * credentials belong to, what a log may show of a URL, what AddFile
+ * accepts as a URL and a destination, and the names nobody may guess. */
 #include "config.h"
 
 #include <string.h>
 
 #include "barge.h"
 #include "barged-file.h"
+#include "barged-random.h"
 #include "barged-request.h"
 
 static gboolean
@@ -102,6 +103,23 @@ test_validate_file (void)
     }
 }
 
+static void
+test_random_names (void)
+{
+  g_autofree char *a = barged_random_uuid ();
+  g_autofree char *b = barged_random_uuid ();
+  g_autofree char *t1 = barged_file_access_temporary_path_for ("/d/report.pdf");
+  g_autofree char *t2 = barged_file_access_temporary_path_for ("/d/report.pdf");
+  g_autoptr(GRegex) tmp_re = g_regex_new ("^/d/\\.report\\.pdf\\.[0-9a-f]{16}\\.barge-part$", 0, 0, NULL);
+
+  g_assert_true (g_uuid_string_is_valid (a));
+  g_assert_cmpstr (a, !=, b);
+  g_assert_cmpint (a[14], ==, '4');
+  g_assert_nonnull (strchr ("89ab", a[19]));
+  g_assert_true (g_regex_match (tmp_re, t1, 0, NULL));
+  g_assert_cmpstr (t1, !=, t2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -109,5 +127,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/same-origin", test_same_origin);
   g_test_add_func ("/request/url-for-log", test_url_for_log);
   g_test_add_func ("/request/validate-file", test_validate_file);
+  g_test_add_func ("/request/random-names", test_random_names);
   return g_test_run ();
 }
