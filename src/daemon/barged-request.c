@@ -35,6 +35,7 @@ struct _BargedHeaderDeadline
   GCancellable *cancellable;  /* the request's */
   GCancellable *parent;
   gulong parent_handler;
+  gulong wrote_headers_handler;
   gulong got_headers_handler;
   gulong restarted_handler;
   guint seconds;
@@ -66,6 +67,15 @@ barged_header_deadline_disarm (BargedHeaderDeadline *self)
   g_clear_handle_id (&self->source, g_source_remove);
 }
 
+/* The request is on a connection: from here the server owes headers.
+ * Connecting and the TLS handshake are bounded by libsoup's own timeout. */
+static void
+on_wrote_headers (SoupMessage *msg, BargedHeaderDeadline *self)
+{
+  if (!self->expired)
+    arm (self);
+}
+
 static void
 on_got_headers (SoupMessage *msg, BargedHeaderDeadline *self)
 {
@@ -73,12 +83,11 @@ on_got_headers (SoupMessage *msg, BargedHeaderDeadline *self)
 }
 
 /* A redirect or an authentication retry sends the request again: the
- * next headers get a deadline of their own. */
+ * next headers get a deadline of their own, once it is written. */
 static void
 on_restarted (SoupMessage *msg, BargedHeaderDeadline *self)
 {
-  if (!self->expired)
-    arm (self);
+  barged_header_deadline_disarm (self);
 }
 
 static void
@@ -101,9 +110,9 @@ barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *paren
       self->parent_handler = g_cancellable_connect (parent, G_CALLBACK (on_parent_cancelled),
                                                     self->cancellable, NULL);
     }
+  self->wrote_headers_handler = g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), self);
   self->got_headers_handler = g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   self->restarted_handler = g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), self);
-  arm (self);
   return self;
 }
 
@@ -129,6 +138,7 @@ barged_header_deadline_free (BargedHeaderDeadline *self)
   if (self == NULL)
     return;
   barged_header_deadline_disarm (self);
+  g_signal_handler_disconnect (self->msg, self->wrote_headers_handler);
   g_signal_handler_disconnect (self->msg, self->got_headers_handler);
   g_signal_handler_disconnect (self->msg, self->restarted_handler);
   if (self->parent != NULL)

@@ -19,9 +19,10 @@ gboolean barged_request_same_origin (const char *a, GUri *b);
 
 /* libsoup's timeout is per read: a server that sends its response headers
  * a byte at a time would keep a request waiting without end. A deadline
- * bounds the time from sending (or a redirect or an authentication
- * restart) to the complete headers; when it passes, its cancellable is
- * cancelled. Use that cancellable for the request. */
+ * bounds the time from writing the request (again after a redirect or an
+ * authentication restart) to the complete response headers; connecting
+ * and the TLS handshake stay bounded by libsoup's timeout. When it passes,
+ * its cancellable is cancelled. Use that cancellable for the request. */
 typedef struct _BargedHeaderDeadline BargedHeaderDeadline;
 
 /* @parent (nullable) cancels the request too. */

@@ -991,6 +991,7 @@ barged_upload_finalize (GObject *object)
   g_free (self->host_id);
   g_free (self->reply_url);
   g_free (self->reply_file_name);
+  g_free (self->reply_temporary);
   g_clear_pointer (&self->reply_data, g_bytes_unref);
   G_OBJECT_CLASS (barged_upload_parent_class)->finalize (object);
 }

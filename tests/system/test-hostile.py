@@ -430,7 +430,9 @@ def error_descriptions_bounded(env):
     for i in range(3000):
         env.ok(ROOT, MANAGER, 'GetErrorDescription', V('(ss)', name, 'q%d_QQ.UTF-8' % i))
     grown = rss_kib(env.barged.pid) - before
-    assert grown < 4096, 'barged grew by %d KiB' % grown
+    # AddressSanitizer keeps freed memory in quarantine: no bound there.
+    if 'BARGE_ASAN_RUNTIME' not in os.environ:
+        assert grown < 4096, 'barged grew by %d KiB' % grown
     return 'RSS grew by %d KiB over 3,100 calls' % grown
 
 

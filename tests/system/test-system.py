@@ -566,7 +566,8 @@ def one_user_cannot_fill_the_daemon():
     print('# bob added %d files of ~4 KB paths, then %s; barged grew by %.0f MiB' % (added, error, grown))
     assert error == 'org.freedesktop.Barge1.Error.QuotaExceeded', error
     assert 1000 <= added < 20000, added
-    assert grown < 64, 'barged grew by %.0f MiB' % grown
+    # AddressSanitizer keeps freed memory in quarantine: no bound there.
+    assert grown < 64 or 'BARGE_ASAN_RUNTIME' in os.environ, 'barged grew by %.0f MiB' % grown
     # Another user is not affected...
     job = create_job(alice, 'unaffected')
     alice.call(job, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(os.path.join(alice.home, 'unaffected')))
