@@ -3,6 +3,7 @@
 
 #include "barged-job.h"
 #include "barged-network.h"
+#include "barged-scheduler-plan.h"
 
 G_BEGIN_DECLS
 
