@@ -23,6 +23,10 @@ static const ConfigKey keys[] = {
   { "Daemon", "IdleTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, idle_timeout) },
   { "Scheduler", "MaxBackgroundJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, max_background_jobs) },
   { "Scheduler", "TimeSlice", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, time_slice) },
+  { "Scheduler", "MaxRunningJobs", 1, BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS,
+    G_STRUCT_OFFSET (BargedConfig, max_running_jobs) },
+  { "Scheduler", "MaxRunningJobsPerUser", 1, G_MAXUINT32,
+    G_STRUCT_OFFSET (BargedConfig, max_running_jobs_per_user) },
   { "Jobs", "InactivityTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, inactivity_timeout) },
   { "Jobs", "MaxJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, max_jobs) },
   { "Jobs", "MaxJobsPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedConfig, max_jobs_per_user) },
@@ -35,6 +39,8 @@ static BargedConfig current = {
   BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT,
   BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS,
   BARGED_CONFIG_DEFAULT_TIME_SLICE,
+  BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS,
+  BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS_PER_USER,
   BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT,
   BARGED_CONFIG_DEFAULT_MAX_JOBS,
   BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER,
@@ -52,6 +58,8 @@ barged_config_init_defaults (BargedConfig *config)
   config->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
   config->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
   config->time_slice = BARGED_CONFIG_DEFAULT_TIME_SLICE;
+  config->max_running_jobs = BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS;
+  config->max_running_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS_PER_USER;
   config->inactivity_timeout = BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT;
   config->max_jobs = BARGED_CONFIG_DEFAULT_MAX_JOBS;
   config->max_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER;
