@@ -562,6 +562,52 @@ test_sighup (Fixture *f, gconstpointer data)
   cancel_if_present (f, b);
 }
 
+/* [Scheduler] MaxRunningJobs=2: foreground jobs count too, and a reload
+ * applies new caps at once. (Fair shares between users, which a session
+ * bus cannot show, are in tests/unit/test-scheduler-plan.c and the system
+ * suite.) */
+static void
+test_running_caps (Fixture *f, gconstpointer data)
+{
+  char *jobs[3];
+  g_autofree char *hold = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cap-%u", i);
+      g_autofree char *url = slow_url (f, name);
+
+      jobs[i] = create_job (f, "foreground");
+      add_file (f, jobs[i], url);
+      call_job_ok (f, jobs[i], "Resume");
+    }
+  /* The oldest two run; the third waits where it can be seen. */
+  wait_state (f, jobs[0], "transferring", TRANSFER_TIMEOUT_MS);
+  wait_state (f, jobs[1], "transferring", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (300);
+  assert_state (f, jobs[2], "queued");
+  hold = job_string (f, jobs[2], "HoldReason");
+  g_assert_cmpstr (hold, ==, "scheduler");
+
+  /* A higher cap: the third starts without a restart. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxRunningJobs=3\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, jobs[2], "transferring", SHORT_TIMEOUT_MS);
+
+  /* One job per user: the lower-ranked two give their slots back. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxRunningJobs=3\nMaxRunningJobsPerUser=1\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, jobs[1], "queued", SHORT_TIMEOUT_MS);
+  wait_state (f, jobs[2], "queued", SHORT_TIMEOUT_MS);
+  assert_state (f, jobs[0], "transferring");
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      cancel_if_present (f, jobs[i]);
+      g_free (jobs[i]);
+    }
+}
+
 
 /* --- retries, deadlines and errors ------------------------------------------ */
 
@@ -1064,6 +1110,8 @@ main (int argc, char **argv)
               fixture_setup, test_round_robin, fixture_teardown);
   g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
               fixture_setup, test_sighup, fixture_teardown);
+  g_test_add ("/lifecycle/running-caps", Fixture, "[Scheduler]\nMaxRunningJobs=2\n",
+              fixture_setup, test_running_caps, fixture_teardown);
   g_test_add ("/lifecycle/http-error", Fixture, NULL, fixture_setup, test_http_error, fixture_teardown);
   g_test_add ("/lifecycle/retry-after", Fixture, NULL, fixture_setup, test_retry_after, fixture_teardown);
   g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);
