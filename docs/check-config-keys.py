@@ -3,15 +3,17 @@
 """Checks that every barge.conf key barged reads is documented.
 
 The keys are the rows of the table `keys[]` in src/daemon/barged-config.c
-(group, key, minimum, field); a field's default is the
+(group, key, minimum, maximum, field); a field's default is the
 BARGED_CONFIG_DEFAULT_* macro that barged_config_init_defaults() assigns
-to it, with its value from barged-config.h. Every key must appear, with
-that default and minimum, in
+to it, with its value from barged-config.h, and a maximum other than
+G_MAXUINT32 is a BARGED_CONFIG_* macro of barged-config.h. Every key must
+appear, with that default, minimum and maximum, in
 
 - barge.conf(5): a `.BI KEY= ...` entry under `.SH "[GROUP]"` whose text
-  says "Minimum: N" and "default: N";
+  says "Minimum: N" and "default: N" (and "maximum: N" if it has one);
 - docs/configuration.md: a table row under `### [GROUP]`:
-  | `KEY` | default | minimum | meaning |;
+  | `KEY` | default | minimum | meaning |, the minimum cell saying
+  "maximum N" if it has one;
 - data/barge.conf: a `#KEY=DEFAULT` line under `[GROUP]`.
 
 A key documented in one of them that barged does not read fails too.
@@ -29,12 +31,13 @@ def read(path):
 
 
 def code_keys(config_c, config_h):
-    """{(group, key): (default, minimum)} from the sources."""
+    """{(group, key): (default, minimum, maximum or None)} from the sources."""
     source = read(config_c)
     table = re.search(r'static const ConfigKey keys\[\] = \{(.*?)\n\};', source, re.S)
     if table is None:
         sys.exit('%s: no table keys[]' % config_c)
-    rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\d+),\s*G_STRUCT_OFFSET\s*\(\s*BargedConfig,\s*(\w+)\s*\)\s*\}',
+    rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\d+),\s*(\w+),\s*'
+                      r'G_STRUCT_OFFSET\s*\(\s*BargedConfig,\s*(\w+)\s*\)\s*\}',
                       table.group(1))
     if not rows:
         sys.exit('%s: no rows in keys[]' % config_c)
@@ -43,14 +46,21 @@ def code_keys(config_c, config_h):
         sys.exit('%s: no barged_config_init_defaults()' % config_c)
     field_macro = dict(re.findall(r'config->(\w+) = (BARGED_CONFIG_DEFAULT_\w+);', init.group(1)))
     macros = {name: int(value) for name, value in
-              re.findall(r'^#define (BARGED_CONFIG_DEFAULT_\w+) (\d+)\s*$', read(config_h), re.M)}
+              re.findall(r'^#define (BARGED_CONFIG_\w+) (\d+)\s*$', read(config_h), re.M)}
     keys = {}
-    for group, key, minimum, field in rows:
+    for group, key, minimum, maximum, field in rows:
         macro = field_macro.get(field)
         if macro is None or macro not in macros:
             sys.exit('%s: no BARGED_CONFIG_DEFAULT_* default for field %s ([%s] %s)'
                      % (config_c, field, group, key))
-        keys[(group, key)] = (macros[macro], int(minimum))
+        if maximum == 'G_MAXUINT32':
+            maximum = None
+        elif maximum in macros:
+            maximum = macros[maximum]
+        else:
+            sys.exit('%s: the maximum %s of [%s] %s is neither G_MAXUINT32 nor a number of %s'
+                     % (config_c, maximum, group, key, config_h))
+        keys[(group, key)] = (macros[macro], int(minimum), maximum)
     return keys
 
 
@@ -143,7 +153,7 @@ def main(argv):
     documented = {man: man_keys(man), markdown: markdown_keys(markdown), conf: conf_keys(conf)}
     problems = []
 
-    for (group, key), (default, minimum) in sorted(code.items()):
+    for (group, key), (default, minimum, maximum) in sorted(code.items()):
         name = '[%s] %s' % (group, key)
         text = documented[man].get((group, key))
         if text is None:
@@ -155,6 +165,9 @@ def main(argv):
             found = re.search(r'\bMinimum:\s*(\d+)', text)
             if found is None or int(found.group(1)) != minimum:
                 problems.append('%s: %s must say "Minimum: %d"' % (man, name, minimum))
+            found = re.search(r'\b[Mm]aximum:\s*(\d+)', text)
+            if maximum is not None and (found is None or int(found.group(1)) != maximum):
+                problems.append('%s: %s must say "maximum: %d"' % (man, name, maximum))
         cells = documented[markdown].get((group, key))
         if cells is None:
             problems.append('%s: %s has no row under "### [%s]"' % (markdown, name, group))
@@ -163,6 +176,9 @@ def main(argv):
                 problems.append('%s: %s: default "%s", the code says %d' % (markdown, name, cells[0], default))
             if leading_number(cells[1]) != minimum:
                 problems.append('%s: %s: minimum "%s", the code says %d' % (markdown, name, cells[1], minimum))
+            found = re.search(r'\bmaximum (\d+)', cells[1])
+            if maximum is not None and (found is None or int(found.group(1)) != maximum):
+                problems.append('%s: %s: the minimum cell must say "maximum %d"' % (markdown, name, maximum))
         value = documented[conf].get((group, key))
         if value is None:
             problems.append('%s: no "#%s=%d" under [%s]' % (conf, key, default, group))

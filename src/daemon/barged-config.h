@@ -12,6 +12,8 @@ typedef struct {
   guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
   guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
   guint time_slice;           /* [Scheduler] TimeSlice, seconds, >= 1 */
+  guint max_running_jobs;     /* [Scheduler] MaxRunningJobs, 1 to 32 */
+  guint max_running_jobs_per_user; /* [Scheduler] MaxRunningJobsPerUser, >= 1 */
   guint inactivity_timeout;   /* [Jobs] InactivityTimeout, seconds, 0 = never */
   guint max_jobs;             /* [Jobs] MaxJobs, per machine, >= 1 */
   guint max_jobs_per_user;    /* [Jobs] MaxJobsPerUser, >= 1 */
@@ -26,6 +28,17 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS 1
 #define BARGED_CONFIG_DEFAULT_TIME_SLICE 300
+/* Jobs connecting or transferring at once, all priorities: each holds at
+ * most two of the HTTP session's 64 connections (a request and a HEAD size
+ * probe), so 24 leave 16 for requests outside a slot (an upload's
+ * cancellation) and for connections that are still closing. The maximum,
+ * 32, is where running jobs alone could need all 64
+ * (BARGED_SESSION_MAX_CONNS in barged-scheduler-plan.h). */
+#define BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS 24
+#define BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS 32
+/* Half the machine: a second user always finds slots free without taking
+ * any; from the third on, the fair share (barged-scheduler-plan.h) decides. */
+#define BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS_PER_USER 12
 #define BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT 7776000
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS 20000
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER 10000

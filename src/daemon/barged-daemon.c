@@ -419,8 +419,8 @@ barged_daemon_new (GDBusConnection *connection, gboolean system_bus, const char 
   self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
                                                  "timeout", config->transfer_timeout,
                                                  "idle-timeout", 60,
-                                                 "max-conns", 64,
-                                                 "max-conns-per-host", 6,
+                                                 "max-conns", BARGED_SESSION_MAX_CONNS,
+                                                 "max-conns-per-host", BARGED_SESSION_MAX_CONNS_PER_HOST,
                                                  NULL);
   barged_ntlm_add_to_session (self->session);
   barged_transfer_set_checkpoint_interval (config->checkpoint_interval);

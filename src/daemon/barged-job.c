@@ -11,6 +11,7 @@
 #include "barged-notify.h"
 #include "barged-object-cache.h"
 #include "barged-random.h"
+#include "barged-scheduler-plan.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 
@@ -693,6 +694,15 @@ run_ended (BargedJob *self, gboolean ok, GError *error_in, gint64 retry_after)
       if (self->notify_flags & BARGED_NOTIFY_FILE_TRANSFERRED)
         barge_dbus_job_emit_file_transferred (BARGE_DBUS_JOB (self),
                                               g_dbus_object_get_object_path (g_ptr_array_index (self->file_objects, idx)));
+      /* The scheduler caps running jobs per host: a next file on another
+       * host is a change it must look at. */
+      {
+        g_autofree char *was = barged_scheduler_origin (barged_file_get_url (file));
+        g_autofree char *next = barged_scheduler_origin (barged_job_get_current_url (self));
+
+        if (next != NULL && g_strcmp0 (was, next) != 0)
+          _barged_job_emit_scheduling_changed (self);
+      }
     }
   run_next_file (self);
 }
@@ -1135,6 +1145,14 @@ gboolean
 barged_job_is_running (BargedJob *self)
 {
   return self->state == BARGE_JOB_STATE_CONNECTING || self->state == BARGE_JOB_STATE_TRANSFERRING;
+}
+
+const char *
+barged_job_get_current_url (BargedJob *self)
+{
+  gint idx = current_file_index (self);
+
+  return idx >= 0 ? barged_file_get_url (g_ptr_array_index (self->files, idx)) : NULL;
 }
 
 gboolean

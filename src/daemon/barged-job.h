@@ -70,6 +70,9 @@ gint64 barged_job_get_modified (BargedJob *self);
 gboolean barged_job_is_active (BargedJob *self);
 /* Connecting or transferring: holds a scheduler slot. */
 gboolean barged_job_is_running (BargedJob *self);
+/* The remote URL of the first file not yet transferred (where the job's
+ * next request goes, so the scheduler can count jobs per host), or NULL. */
+const char *barged_job_get_current_url (BargedJob *self);
 
 /* Exports the job and its files below the object manager. */
 void barged_job_export (BargedJob *self);

@@ -3,7 +3,12 @@
 
 #include "config.h"
 
+#include "barged-config.h"
 #include "barged-scheduler.h"
+#include "barged-scheduler-plan.h"
+
+/* Running jobs alone must never need more connections than the session has. */
+G_STATIC_ASSERT (BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS * 2 <= BARGED_SESSION_MAX_CONNS);
 
 struct _BargedScheduler
 {
@@ -20,11 +25,22 @@ struct _BargedScheduler
 
 /* The scheduler's own view of a job: where it stands among jobs of its
  * priority (its creation time, moved to "now" when its time slice ends, so
- * equal priorities take turns), and when its current slot began. */
+ * equal priorities take turns), when its current slot began, and the host
+ * its next request goes to (kept for the URL it was worked out from). */
 typedef struct {
   gint64 order;               /* wall clock, µs */
   gint64 slot_started;        /* monotonic, µs; 0 = holds no slot */
+  char *url;
+  char *host;
 } Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->url);
+  g_free (entry->host);
+  g_free (entry);
+}
 
 G_DEFINE_TYPE (BargedScheduler, barged_scheduler, G_TYPE_OBJECT)
 
@@ -132,75 +148,87 @@ rotate_slices (BargedScheduler *self, GPtrArray *running_bg, GPtrArray *waiting_
                                         slice_cb, self);
 }
 
+/* The host of the job's next request, as the per-host cap counts it. */
+static const char *
+host_of (BargedScheduler *self, BargedJob *job)
+{
+  Entry *entry = entry_of (self, job);
+  const char *url = barged_job_get_current_url (job);
+
+  if (g_strcmp0 (url, entry->url) != 0)
+    {
+      g_free (entry->url);
+      g_free (entry->host);
+      entry->url = g_strdup (url);
+      entry->host = barged_scheduler_origin (url);
+    }
+  return entry->host;
+}
+
 static gboolean
 kick_cb (gpointer user_data)
 {
   BargedScheduler *self = user_data;
+  const BargedConfig *config = barged_config_get ();
   g_autoptr(GPtrArray) order = g_ptr_array_copy (self->jobs, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_autoptr(GPtrArray) running_bg = g_ptr_array_new ();
   g_autoptr(GPtrArray) waiting_bg = g_ptr_array_new ();
+  g_autofree BargedPlanJob *plan = NULL;
+  BargedPlanLimits limits = {
+    config->max_running_jobs,
+    config->max_running_jobs_per_user,
+    BARGED_SCHEDULER_MAX_RUNNING_JOBS_PER_HOST,
+    self->max_background,
+  };
 
   self->kick_source = 0;
   g_ptr_array_sort_with_data (order, compare_jobs, self);
   if (self->network != NULL)
     barged_network_enforce (self->network, order);
 
+  plan = g_new0 (BargedPlanJob, order->len);
   for (guint i = 0; i < order->len; i++)
     {
       BargedJob *job = g_ptr_array_index (order, i);
+      BargedPlanJob *p = &plan[i];
 
-      if (!barged_job_is_running (job))
+      p->running = barged_job_is_running (job);
+      if (!p->running)
         entry_of (self, job)->slot_started = 0;
-      else if (barged_job_get_job_priority (job) != BARGE_JOB_PRIORITY_FOREGROUND)
-        g_ptr_array_add (running_bg, job);
+      p->started = entry_of (self, job)->slot_started;
+      /* The network's verdict also keeps the job's HoldReason in step. */
+      p->startable = barged_job_get_job_state (job) == BARGE_JOB_STATE_QUEUED &&
+                     (self->network == NULL || barged_network_admit_job (self->network, job));
+      if (!p->running && !p->startable)
+        continue;
+      p->uid = barged_job_get_owner_uid (job);
+      p->priority = barged_job_get_job_priority (job);
+      p->host = host_of (self, job);
     }
-  /* Fewer slots than before (a new barge.conf, or a foreground job that
-   * became a background one): the lowest-ranked jobs give theirs back. */
-  while (running_bg->len > self->max_background)
-    {
-      BargedJob *job = g_ptr_array_steal_index (running_bg, running_bg->len - 1);
+  barged_scheduler_plan (plan, order->len, &limits);
 
-      entry_of (self, job)->slot_started = 0;
-      barged_job_requeue (job);
-    }
+  /* Slots are given back before others are taken, so the connections of
+   * a pre-empted job are free for the one that takes its place. */
+  for (guint i = 0; i < order->len; i++)
+    if (plan[i].action == BARGED_PLAN_REQUEUE)
+      {
+        BargedJob *job = g_ptr_array_index (order, i);
 
+        g_debug ("job %s: gives its slot back", barged_job_get_job_id (job));
+        entry_of (self, job)->slot_started = 0;
+        barged_job_requeue (job);
+      }
   for (guint i = 0; i < order->len; i++)
     {
       BargedJob *job = g_ptr_array_index (order, i);
+      gboolean background = plan[i].priority != BARGE_JOB_PRIORITY_FOREGROUND;
 
-      if (barged_job_get_job_state (job) != BARGE_JOB_STATE_QUEUED)
-        continue;
-      if (self->network != NULL && !barged_network_admit_job (self->network, job))
-        continue;
-      if (barged_job_get_job_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND)
-        {
-          start_job (self, job);
-          continue;
-        }
-      if (running_bg->len < self->max_background)
-        {
-          g_ptr_array_add (running_bg, job);
-          start_job (self, job);
-          continue;
-        }
-      /* Pre-empt the lowest running background job if this one ranks above
-       * it; the pre-empted job goes back to the queue and keeps its place. */
-      if (running_bg->len > 0)
-        {
-          BargedJob *lowest = g_ptr_array_index (running_bg, running_bg->len - 1);
-          if (barged_job_get_job_priority (job) < barged_job_get_job_priority (lowest))
-            {
-              g_ptr_array_remove_index (running_bg, running_bg->len - 1);
-              entry_of (self, lowest)->slot_started = 0;
-              barged_job_requeue (lowest);
-              /* Keep the slots in rank order for the next comparison. */
-              g_ptr_array_insert (running_bg, 0, job);
-              g_ptr_array_sort_with_data (running_bg, compare_jobs, self);
-              start_job (self, job);
-              continue;
-            }
-        }
-      g_ptr_array_add (waiting_bg, job);
+      if (plan[i].action == BARGED_PLAN_START)
+        start_job (self, job);
+      if (background && (plan[i].action == BARGED_PLAN_START || plan[i].action == BARGED_PLAN_KEEP))
+        g_ptr_array_add (running_bg, job);
+      else if (background && plan[i].action == BARGED_PLAN_WAIT_TURN)
+        g_ptr_array_add (waiting_bg, job);
     }
   rotate_slices (self, running_bg, waiting_bg);
   update_activity (self);
@@ -303,7 +331,7 @@ static void
 barged_scheduler_init (BargedScheduler *self)
 {
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
-  self->entries = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->entries = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) entry_free);
 }
 
 static void

@@ -53,6 +53,7 @@ typedef enum {
 /**
  * BargeJobPriority:
  * @BARGE_JOB_PRIORITY_FOREGROUND: runs at once, beside other foreground jobs
+ *   (up to the daemon's caps on running jobs)
  * @BARGE_JOB_PRIORITY_HIGH: the highest background priority
  * @BARGE_JOB_PRIORITY_NORMAL: the default
  * @BARGE_JOB_PRIORITY_LOW: the lowest background priority

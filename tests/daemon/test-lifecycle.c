@@ -20,6 +20,8 @@
 #define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 #define ERROR_PREFIX BARGE_TEST_ERROR_PREFIX
+/* Jobs that run against one host at once (BARGED_SESSION_MAX_CONNS_PER_HOST). */
+#define BARGE_TEST_HOST_SLOTS 6
 
 typedef struct {
   BargeTestServer *server;
@@ -562,6 +564,98 @@ test_sighup (Fixture *f, gconstpointer data)
   cancel_if_present (f, b);
 }
 
+/* [Scheduler] MaxRunningJobs=2: foreground jobs count too, and a reload
+ * applies new caps at once. (Fair shares between users, which a session
+ * bus cannot show, are in tests/unit/test-scheduler-plan.c and the system
+ * suite.) */
+static void
+test_running_caps (Fixture *f, gconstpointer data)
+{
+  char *jobs[3];
+  g_autofree char *hold = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cap-%u", i);
+      g_autofree char *url = slow_url (f, name);
+
+      jobs[i] = create_job (f, "foreground");
+      add_file (f, jobs[i], url);
+      call_job_ok (f, jobs[i], "Resume");
+    }
+  /* The oldest two run; the third waits where it can be seen. */
+  wait_state (f, jobs[0], "transferring", TRANSFER_TIMEOUT_MS);
+  wait_state (f, jobs[1], "transferring", TRANSFER_TIMEOUT_MS);
+  barge_test_run_for (300);
+  assert_state (f, jobs[2], "queued");
+  hold = job_string (f, jobs[2], "HoldReason");
+  g_assert_cmpstr (hold, ==, "scheduler");
+
+  /* A higher cap: the third starts without a restart. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxRunningJobs=3\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, jobs[2], "transferring", SHORT_TIMEOUT_MS);
+
+  /* One job per user: the lower-ranked two give their slots back. */
+  barge_test_daemon_set_config (f->daemon, "[Scheduler]\nMaxRunningJobs=3\nMaxRunningJobsPerUser=1\n");
+  barge_test_daemon_send_signal (f->daemon, SIGHUP);
+  wait_state (f, jobs[1], "queued", SHORT_TIMEOUT_MS);
+  wait_state (f, jobs[2], "queued", SHORT_TIMEOUT_MS);
+  assert_state (f, jobs[0], "transferring");
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      cancel_if_present (f, jobs[i]);
+      g_free (jobs[i]);
+    }
+}
+
+/* At most 6 jobs run against one host, libsoup's limit there, so none waits
+ * for a connection inside libsoup unseen; a job whose next file is on a
+ * full host goes back to the queue when it gets there. (The black hole and
+ * the test server are two hosts: their ports differ.) */
+static void
+test_next_file_on_a_full_host (Fixture *f, gconstpointer data)
+{
+  char *holders[BARGE_TEST_HOST_SLOTS];
+  g_autofree char *mover = create_job (f, "foreground");
+  g_autofree char *small = barge_test_server_get_data_url (f->server, "small", 1000, 0);
+  g_autofree char *seventh = create_job (f, "foreground");
+  g_autofree char *hold = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (holders); i++)
+    {
+      holders[i] = create_job (f, "foreground");
+      add_file (f, holders[i], f->black_hole_url);
+      call_job_ok (f, holders[i], "Resume");
+      wait_state (f, holders[i], "connecting", SHORT_TIMEOUT_MS);
+    }
+  /* A seventh job for the full host waits in "queued". */
+  add_file (f, seventh, f->black_hole_url);
+  call_job_ok (f, seventh, "Resume");
+  barge_test_run_for (300);
+  assert_state (f, seventh, "queued");
+  hold = job_string (f, seventh, "HoldReason");
+  g_assert_cmpstr (hold, ==, "scheduler");
+
+  /* One that starts elsewhere and moves on to the full host: its first file
+   * is transferred, then it goes back to the queue. */
+  add_file (f, mover, small);
+  add_file (f, mover, f->black_hole_url);
+  call_job_ok (f, mover, "Resume");
+  wait_state (f, mover, "queued", SHORT_TIMEOUT_MS);
+  for (guint i = 0; i < G_N_ELEMENTS (holders); i++)
+    assert_state (f, holders[i], "connecting");
+
+  cancel_if_present (f, mover);
+  cancel_if_present (f, seventh);
+  for (guint i = 0; i < G_N_ELEMENTS (holders); i++)
+    {
+      cancel_if_present (f, holders[i]);
+      g_free (holders[i]);
+    }
+}
+
 
 /* --- retries, deadlines and errors ------------------------------------------ */
 
@@ -1064,6 +1158,10 @@ main (int argc, char **argv)
               fixture_setup, test_round_robin, fixture_teardown);
   g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
               fixture_setup, test_sighup, fixture_teardown);
+  g_test_add ("/lifecycle/running-caps", Fixture, "[Scheduler]\nMaxRunningJobs=2\n",
+              fixture_setup, test_running_caps, fixture_teardown);
+  g_test_add ("/lifecycle/next-file-on-a-full-host", Fixture, NULL,
+              fixture_setup, test_next_file_on_a_full_host, fixture_teardown);
   g_test_add ("/lifecycle/http-error", Fixture, NULL, fixture_setup, test_http_error, fixture_teardown);
   g_test_add ("/lifecycle/retry-after", Fixture, NULL, fixture_setup, test_retry_after, fixture_teardown);
   g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);

@@ -3,15 +3,18 @@
 
 dbus-daemon runs with <type>system</type> and no service helper
 (environment.md section 3), polkit is python-dbusmock's polkitd template,
-barged runs as root with --system and a private state folder. Clients run
-as test users (useradd, removed at the end) through `gdbus call` in a child
-that took the user's uid, gid, groups and a chosen umask.
+barged runs as root with --system, a private state folder and a private
+barge.conf (empty unless a test gives one). Clients run as test users
+(useradd, removed at the end) through `gdbus call` in a child that took the
+user's uid, gid, groups and a chosen umask, or, for many calls, through a
+Client: one child process holding one bus connection.
 """
 
 import base64
 import hashlib
 import grp
 import http.server
+import json
 import os
 import pwd
 import shutil
@@ -89,6 +92,9 @@ class User:
             raise RuntimeError('script as %s failed: %s' % (self.name, out.stderr[-3000:]))
         return out.stdout
 
+    def client(self):
+        return Client(self.env, self.uid, self.gid)
+
     def remove(self):
         subprocess.run(['userdel', self.name], check=False, stderr=subprocess.DEVNULL)
 
@@ -151,6 +157,67 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
         self.send_header('ETag', '"v1-%d"' % size)
         self.end_headers()
         self.wfile.write(body)
+
+
+class SlowHandler(http.server.BaseHTTPRequestHandler):
+    """/slow/<size>: the headers at once, then one byte every 0.2 s until the
+    client goes away or the servers stop (a slow server that holds its
+    connection); /data/<size>: the whole body at once."""
+
+    protocol_version = 'HTTP/1.1'
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        parts = self.path.split('/')
+        if len(parts) != 3 or parts[1] not in ('slow', 'data') or not parts[2].isdigit():
+            self.send_error(404)
+            return
+        size = int(parts[2])
+        self.send_response(200)
+        self.send_header('Content-Length', str(size))
+        self.end_headers()
+        try:
+            if parts[1] == 'data':
+                self.wfile.write(bytes(size))
+                return
+            self.wfile.flush()
+            for _ in range(size):
+                if self.server.stopping.wait(0.2):
+                    break
+                self.wfile.write(b'\0')
+                self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+class SlowServers:
+    """COUNT slow servers, each its own host to libsoup: 127.0.0.2,
+    127.0.0.3, ... (any 127/8 address is the loopback interface)."""
+
+    def __init__(self, count):
+        self.stopping = threading.Event()
+        self.servers = []
+        self.urls = []
+        for i in range(count):
+            server = http.server.ThreadingHTTPServer(('127.0.0.%d' % (2 + i), 0), SlowHandler,
+                                                     bind_and_activate=False)
+            server.request_queue_size = 128
+            server.daemon_threads = True
+            server.stopping = self.stopping
+            server.server_bind()
+            server.server_activate()
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+            self.urls.append('http://%s:%d' % server.server_address)
+
+    def stop(self):
+        self.stopping.set()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
 
 
 class SystemBus:
@@ -252,21 +319,25 @@ class SystemBus:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.base_url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
 
-    def start_barged(self, prefix=(), state_dir=None, idle_timeout=0):
-        """Starts barged --system (under the command PREFIX, e.g. setpriv),
-        on STATE_DIR (default: the suite's own) and waits for its name."""
+    def start_barged(self, config='', prefix=(), state_dir=None, idle_timeout=0):
+        """Starts barged --system with CONFIG as its barge.conf (text; empty:
+        the defaults), under the command PREFIX (e.g. setpriv), on STATE_DIR
+        (default: the suite's own), and waits for its name."""
         env = dict(self.env)
         env['G_MESSAGES_DEBUG'] = ''
+        self.config_path = os.path.join(self.tmp, 'barge.conf')
+        with open(self.config_path, 'w') as f:
+            f.write(config)
         self.barged_log = open(os.path.join(self.tmp, 'barged.log'), 'ab')
         self.barged_proc = subprocess.Popen(list(prefix) + [self.barged, '--system', '--state-dir',
                                                             state_dir or self.state_dir,
-                                                            '--idle-timeout', str(idle_timeout)],
+                                                            '--idle-timeout', str(idle_timeout),
+                                                            '--config', self.config_path],
                                             env=env, stdout=self.barged_log, stderr=self.barged_log)
         self._wait_name(DEST)
 
     def stop_barged(self, timeout=30):
-        """Stops barged as systemd does (SIGTERM) and returns its exit status;
-        None: barged was already gone."""
+        """Stops barged as systemd does (SIGTERM) and returns its exit status."""
         proc = self.barged_proc
         if proc.poll() is None:
             proc.terminate()
@@ -274,11 +345,11 @@ class SystemBus:
         self.barged_log.close()
         return status
 
-    def restart_barged(self, prefix=()):
+    def restart_barged(self, config='', prefix=()):
         status = self.stop_barged()
         if status != 0:
             raise AssertionError('barged exited with %s when stopped' % status)
-        self.start_barged(prefix=prefix)
+        self.start_barged(config, prefix=prefix)
 
     def close(self):
         if self.httpd is not None:
@@ -345,6 +416,80 @@ class SystemBus:
                 return state
             time.sleep(0.05)
         raise AssertionError('%s still %s after %d s' % (path, state, timeout))
+
+
+CLIENT = r"""
+import json, sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+loop = GLib.MainLoop()
+for line in sys.stdin:
+    calls = json.loads(line)
+    results = [None] * len(calls)
+    left = [len(calls)]
+    def done(conn, res, i):
+        try:
+            results[i] = ['ok', conn.call_finish(res).print_(True)]
+        except GLib.Error as e:
+            results[i] = ['error', Gio.DBusError.get_remote_error(e) or 'unknown', e.message]
+        left[0] -= 1
+        if left[0] == 0:
+            loop.quit()
+    for i, (path, iface, method, args) in enumerate(calls):
+        params = GLib.Variant.parse(None, args, None, None) if args else None
+        bus.call('org.freedesktop.Barge1', path, iface, method, params, None, Gio.DBusCallFlags.NONE,
+                 30000, None, done, i)
+    if calls:
+        loop.run()
+    print(json.dumps(results), flush=True)
+"""
+
+
+class Client:
+    """A process of one user holding one connection to the system bus: calls
+    go out together and their replies come back in order, without a process
+    per call."""
+
+    BATCH = 64  # replies a connection may await (dbus-daemon allows 128)
+
+    def __init__(self, bus, uid=0, gid=0):
+        def become():
+            if uid != 0:
+                name = pwd.getpwuid(uid).pw_name
+                os.setgroups(os.getgrouplist(name, gid))
+                os.setgid(gid)
+                os.setuid(uid)
+
+        self.proc = subprocess.Popen(['/usr/bin/python3', '-c', CLIENT], env=bus.env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, preexec_fn=become)
+        bus.procs.append(self.proc)
+
+    def calls(self, calls):
+        """[(path, iface, method, GLib.Variant or None)] -> replies (unpacked
+        tuples) or CallError instances, in order."""
+        out = []
+        for start in range(0, len(calls), self.BATCH):
+            batch = [(path, iface, method, args.print_(True) if args is not None else None)
+                     for path, iface, method, args in calls[start:start + self.BATCH]]
+            self.proc.stdin.write(json.dumps(batch) + '\n')
+            self.proc.stdin.flush()
+            for result in json.loads(self.proc.stdout.readline()):
+                if result[0] == 'ok':
+                    out.append(GLib.Variant.parse(None, result[1], None, None).unpack())
+                else:
+                    out.append(CallError(result[1], result[2]))
+        return out
+
+    def call(self, path, iface, method, args=None):
+        reply = self.calls([(path, iface, method, args)])[0]
+        if isinstance(reply, CallError):
+            raise reply
+        return reply
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
 
 
 def gvariant_str(text):

@@ -12,8 +12,10 @@ import sys
 import time
 import traceback
 
+from gi.repository import GLib
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from barge_system import (JOB, FILE, MANAGER, PROPS, ROOT, CallError, SystemBus, User,  # noqa: E402
+from barge_system import (JOB, FILE, MANAGER, PROPS, ROOT, CallError, SlowServers, SystemBus, User,  # noqa: E402
                           gvariant_str as S)
 
 results = []
@@ -578,6 +580,134 @@ def one_user_cannot_fill_the_daemon():
     job = create_job(bob, 'again')
     bob.call(job, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(os.path.join(bob.home, 'again')))
     bob.call(job, JOB, 'Cancel')
+
+# --- fair sharing of the transfer slots ----------------------------------------
+
+RUNNING = ('connecting', 'transferring')
+SLOW = '/slow/1048576'  # about 58 h at the slow servers' rate: never done in a test
+
+
+def checked(replies):
+    for reply in replies:
+        if isinstance(reply, CallError):
+            raise reply
+    return replies
+
+
+def start_jobs(client, home, urls, priority='foreground', tag='job'):
+    """One job per URL for the client's user, resumed; their paths."""
+    paths = [r[0] for r in checked(client.calls([
+        (ROOT, MANAGER, 'CreateJob',
+         GLib.Variant('(ssa{sv})', ('%s %d' % (tag, i), 'download', {'priority': GLib.Variant('s', priority)})))
+        for i in range(len(urls))]))]
+    checked(client.calls([(path, JOB, 'AddFile',
+                           GLib.Variant('(ss)', (url, os.path.join(home, '%s-%d.bin' % (tag, i)))))
+                          for i, (path, url) in enumerate(zip(paths, urls))]))
+    checked(client.calls([(path, JOB, 'Resume', None) for path in paths]))
+    return paths
+
+
+def job_props(client, paths, prop):
+    return [r[0] for r in checked(client.calls([(path, PROPS, 'Get', GLib.Variant('(ss)', (JOB, prop)))
+                                                 for path in paths]))]
+
+
+def running(client, paths):
+    return sum(state in RUNNING for state in job_props(client, paths, 'State'))
+
+
+def wait_for(what, probe, good, timeout):
+    """Polls PROBE until GOOD(its value); fails with the last value after TIMEOUT s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if good(value):
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError('%s: not after %d s (%s)' % (what, timeout, value))
+        time.sleep(0.1)
+
+
+def cancel_all(client, paths):
+    client.calls([(path, JOB, 'Cancel', None) for path in paths])
+
+
+@case
+def one_user_cannot_starve_another():
+    # The issue: 72 foreground jobs of one user to slow servers held all 64
+    # HTTP connections, and another user's job stayed "connecting" for over
+    # 100 s. Here alice starts 70 on 14 slow hosts (5 a host, below the
+    # per-host cap), with caps that let her alone fill the machine, so bob's
+    # job must take one of her slots.
+    bus.restart_barged('[Scheduler]\nMaxRunningJobs=8\nMaxRunningJobsPerUser=8\n')
+    servers = SlowServers(14)
+    ca, cb = alice.client(), bob.client()
+    a_jobs, b_jobs = [], []
+    try:
+        a_jobs = start_jobs(ca, alice.home, [servers.urls[i % 14] + SLOW for i in range(70)], tag='hog')
+        wait_for('8 of alice\'s jobs transferring', lambda: job_props(ca, a_jobs, 'State'),
+                 lambda states: states.count('transferring') >= 8, 30)
+
+        start = time.monotonic()
+        b_jobs = start_jobs(cb, bob.home, [bus.base_url + '/data/70000'], priority='high', tag='urgent')
+        wait_for('bob\'s high-priority job transferred', lambda: job_props(cb, b_jobs, 'State'),
+                 lambda states: states == ['transferred'], 10)
+        print('# bob\'s job transferred in %.2f s beside 70 of alice\'s' % (time.monotonic() - start))
+        assert running(ca, a_jobs) <= 8
+
+        # Max-min: bob's six slow jobs get half of the machine, no more.
+        b_jobs += start_jobs(cb, bob.home, [servers.urls[i] + SLOW for i in range(6)], tag='share')
+        wait_for('4 and 4 running', lambda: (running(ca, a_jobs), running(cb, b_jobs[1:])),
+                 lambda shares: shares == (4, 4), 10)
+        time.sleep(1)
+        assert (running(ca, a_jobs), running(cb, b_jobs[1:])) == (4, 4), 'the shares moved'
+        # Alice's other jobs wait in "queued", and HoldReason says the scheduler holds them.
+        states = job_props(ca, a_jobs, 'State')
+        holds = job_props(ca, a_jobs, 'HoldReason')
+        assert states.count('queued') == 66, states
+        assert {h for s, h in zip(states, holds) if s == 'queued'} == {'scheduler'}, holds
+    finally:
+        cancel_all(ca, a_jobs)
+        cancel_all(cb, b_jobs)
+        servers.stop()
+        ca.close()
+        cb.close()
+        bus.restart_barged()
+
+
+@case
+def a_full_host_keeps_no_job_waiting_unseen():
+    # libsoup opens at most 6 connections to one host; barged runs at most
+    # 6 jobs there, so a 7th waits in "queued" (where HoldReason says why),
+    # not "connecting" inside libsoup, and another user's job to that host
+    # gets a slot from the user with the most there.
+    servers = SlowServers(1)
+    host = servers.urls[0]
+    ca, cb = alice.client(), bob.client()
+    a_jobs, b_jobs = [], []
+    try:
+        a_jobs = start_jobs(ca, alice.home, [host + SLOW] * 9, tag='host')
+        wait_for('6 of alice\'s jobs transferring', lambda: job_props(ca, a_jobs, 'State'),
+                 lambda states: states.count('transferring') == 6, 20)
+        time.sleep(1)
+        states = job_props(ca, a_jobs, 'State')
+        assert sorted(states) == ['queued'] * 3 + ['transferring'] * 6, states
+        holds = job_props(ca, a_jobs, 'HoldReason')
+        assert {h for s, h in zip(states, holds) if s == 'queued'} == {'scheduler'}, holds
+
+        start = time.monotonic()
+        b_jobs = start_jobs(cb, bob.home, [host + '/data/70000'], tag='same-host')
+        wait_for('bob\'s job on the full host transferred', lambda: job_props(cb, b_jobs, 'State'),
+                 lambda states: states == ['transferred'], 10)
+        print('# bob\'s job on the full host transferred in %.2f s' % (time.monotonic() - start))
+        # Alice has her 6 again.
+        wait_for('alice back to 6', lambda: running(ca, a_jobs), lambda n: n == 6, 10)
+    finally:
+        cancel_all(ca, a_jobs)
+        cancel_all(cb, b_jobs)
+        servers.stop()
+        ca.close()
+        cb.close()
 
 
 def main():

@@ -32,6 +32,8 @@ test_config_missing_file (void)
   g_assert_cmpuint (config.idle_timeout, ==, BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT);
   g_assert_cmpuint (config.max_background_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS);
   g_assert_cmpuint (config.time_slice, ==, BARGED_CONFIG_DEFAULT_TIME_SLICE);
+  g_assert_cmpuint (config.max_running_jobs, ==, 24);
+  g_assert_cmpuint (config.max_running_jobs_per_user, ==, 12);
   g_assert_cmpuint (config.inactivity_timeout, ==, 90 * 24 * 3600);
   g_assert_cmpuint (config.max_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS);
   g_assert_cmpuint (config.max_jobs_per_user, ==, BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER);
@@ -46,7 +48,8 @@ static void
 test_config_values (void)
 {
   g_autofree char *path = write_config ("# comment\n[Daemon]\nIdleTimeout=0\n[Scheduler]\nMaxBackgroundJobs=3\n"
-                                        "TimeSlice=7\n[Jobs]\nInactivityTimeout=0\nMaxJobs=9\nMaxJobsPerUser=8\n"
+                                        "TimeSlice=7\nMaxRunningJobs=32\nMaxRunningJobsPerUser=1\n"
+                                        "[Jobs]\nInactivityTimeout=0\nMaxJobs=9\nMaxJobsPerUser=8\n"
                                         "MaxFilesPerJob=5\n[Transfer]\nTimeout=2\nCheckpointInterval=250\n");
   g_autoptr(GError) error = NULL;
   BargedConfig config;
@@ -57,6 +60,8 @@ test_config_values (void)
   g_assert_cmpuint (config.idle_timeout, ==, 0);
   g_assert_cmpuint (config.max_background_jobs, ==, 3);
   g_assert_cmpuint (config.time_slice, ==, 7);
+  g_assert_cmpuint (config.max_running_jobs, ==, 32);
+  g_assert_cmpuint (config.max_running_jobs_per_user, ==, 1);
   g_assert_cmpuint (config.inactivity_timeout, ==, 0);
   g_assert_cmpuint (config.max_jobs, ==, 9);
   g_assert_cmpuint (config.max_jobs_per_user, ==, 8);
@@ -74,6 +79,10 @@ test_config_bad_values (void)
   const char *bad[] = {
     "[Scheduler]\nMaxBackgroundJobs=0\n",
     "[Scheduler]\nTimeSlice=0\n",
+    "[Scheduler]\nMaxRunningJobs=0\n",
+    /* More would let running jobs wait for connections inside libsoup. */
+    "[Scheduler]\nMaxRunningJobs=33\n",
+    "[Scheduler]\nMaxRunningJobsPerUser=0\n",
     "[Jobs]\nMaxFilesPerJob=0\n",
     "[Jobs]\nMaxJobs=many\n",
     "[Daemon]\nIdleTimeout=-5\n",
