@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """bargectl's job commands against a real barged: create, add, resume,
 suspend, cancel, complete, cancel-all, get, set, take-ownership, list,
-info, files, describe-error, and monitor without a terminal."""
+info, files, describe-error, monitor without a terminal, and what --json
+makes of unusual strings and sizes."""
 
 import hashlib
+import http.server
 import json
 import os
 import re
@@ -12,6 +14,7 @@ import select
 import shlex
 import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -350,6 +353,61 @@ class TestJobs(DaemonTestCase):
         for command in commands:
             with self.subTest(command=command):
                 self.assertRegex(source, r'(?m)^\.BI? "?%s(?=[ "]|$)' % re.escape(command.replace('-', '\\-')))
+        self.ctl('cancel', job)
+
+    def test_json_strings_keep_every_character(self):
+        # Every control character, which JSON wants escaped (json.loads
+        # refuses a raw one), characters beyond the Basic Multilingual Plane,
+        # and quotes and backslashes next to what separates a key from its
+        # value, as a user may set them.
+        text = (''.join(map(chr, range(1, 0x20))) + '\x7f "quoted" back\\slash caf\u00e9 \u2028 \U0001F600'
+                ' key" : value \\" : \\ " : end\\')
+        job = self.create_job('strings')
+        self.ctl('set', job, 'description', text, 'display-name', ' : value"')
+        info = self.info(job)
+        self.assertEqual(info['description'], text)
+        self.assertEqual(info['display_name'], ' : value"')
+        self.ctl('cancel', job)
+
+    def test_json_sizes_beyond_int64(self):
+        # A server can announce any size: this one a 206 for bytes 0-0 of
+        # 2^64 - 2 bytes, which barged reports as it is. The JSON has the
+        # exact number, not a negative or a rounded one.
+        size = 2 ** 64 - 2
+
+        class BogusSize(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, format, *args):
+                pass
+
+            def do_HEAD(self):
+                self.send_response(405)
+                self.send_header('Content-Length', '0')
+                self.end_headers()
+
+            def do_GET(self):
+                self.send_response(206)
+                self.send_header('Content-Range', 'bytes 0-0/%d' % size)
+                self.send_header('Content-Length', '1')
+                self.end_headers()
+                self.wfile.write(b'x')
+
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), BogusSize)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+
+        job = self.create_job('bogus-size')
+        self.ctl('add', job, 'http://127.0.0.1:%d/bogus' % server.server_address[1],
+                 os.path.join(self.make_folder(), 'bogus'))
+        self.ctl('resume', job)
+        info = self.wait_for('the announced size',
+                             lambda: (lambda i: i if i['files'][0]['bytes_total'] else None)(self.info(job)))
+        self.assertEqual(info['files'][0]['bytes_total'], size)
+        self.assertEqual(info['bytes_total'], size)
+        self.assertIn('"bytes_total": %d,' % size, self.ctl('files', '--json', job).stdout)
         self.ctl('cancel', job)
 
     @unittest.skipUnless(os.path.exists(BASH_COMPLETION), 'bash-completion is not installed')
