@@ -8,7 +8,7 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
-#include "bargectl-json.h"
+#include "bargectl-output.h"
 
 /* `describe-error`: what an error name means, in the user's language (BITS
  * GetErrorDescription with the caller's LANGID). */
@@ -51,7 +51,7 @@ bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **ar
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(BargectlJson) json = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
   const char *locale;
 
@@ -76,8 +76,8 @@ bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **ar
 
   if (opt_json)
     {
-      json = bargectl_json_new ();
-      bargectl_json_begin_array (json);
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
     }
   for (guint i = 0; i < names->len; i++)
     {
@@ -87,12 +87,14 @@ bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **ar
 
       if (text == NULL)
         return bargectl_report_error (error);
-      if (json != NULL)
+      if (builder != NULL)
         {
-          bargectl_json_begin_object (json);
-          bargectl_json_member_string (json, "name", name);
-          bargectl_json_member_string (json, "description", text);
-          bargectl_json_end_object (json);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, name);
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, text);
+          json_builder_end_object (builder);
         }
       else if (names->len == 1)
         g_print ("%s\n", text);
@@ -100,13 +102,10 @@ bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char **ar
         g_print ("%s\n  %s\n", name + (g_str_has_prefix (name, BARGE_DBUS_ERROR_PREFIX)
                                        ? strlen (BARGE_DBUS_ERROR_PREFIX) : 0), text);
     }
-  if (json != NULL)
+  if (builder != NULL)
     {
-      g_autofree char *text = NULL;
-
-      bargectl_json_end_array (json);
-      text = bargectl_json_free_to_string (g_steal_pointer (&json));
-      g_print ("%s", text);
+      json_builder_end_array (builder);
+      bargectl_json_print (builder);
     }
   return BARGECTL_EXIT_OK;
 }

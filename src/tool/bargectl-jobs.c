@@ -99,12 +99,10 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_report_error (error);
   if (opt_json)
     {
-      g_autoptr(BargectlJson) json = bargectl_json_new ();
-      g_autofree char *text = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      bargectl_json_add_job (json, job, TRUE);
-      text = bargectl_json_free_to_string (g_steal_pointer (&json));
-      g_print ("%s", text);
+      bargectl_json_add_job (builder, job, TRUE);
+      bargectl_json_print (builder);
     }
   else
     g_print ("%s\n", barge_job_get_id (job));

@@ -43,15 +43,13 @@ bargectl_cmd_list (const BargectlCommand *command, int argc, char **argv)
 
   if (opt_json)
     {
-      g_autoptr(BargectlJson) json = bargectl_json_new ();
-      g_autofree char *text = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      bargectl_json_begin_array (json);
+      json_builder_begin_array (builder);
       for (guint i = 0; i < jobs->len; i++)
-        bargectl_json_add_job (json, g_ptr_array_index (jobs, i), FALSE);
-      bargectl_json_end_array (json);
-      text = bargectl_json_free_to_string (g_steal_pointer (&json));
-      g_print ("%s", text);
+        bargectl_json_add_job (builder, g_ptr_array_index (jobs, i), FALSE);
+      json_builder_end_array (builder);
+      bargectl_json_print (builder);
       return BARGECTL_EXIT_OK;
     }
 
@@ -97,13 +95,13 @@ bargectl_cmd_info (const BargectlCommand *command, int argc, char **argv)
 
   if (opt_json)
     {
-      g_autoptr(BargectlJson) json = bargectl_json_new ();
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      bargectl_json_add_job (json, job, TRUE);
-      text = bargectl_json_free_to_string (g_steal_pointer (&json));
+      bargectl_json_add_job (builder, job, TRUE);
+      bargectl_json_print (builder);
+      return BARGECTL_EXIT_OK;
     }
-  else
-    text = bargectl_job_describe (job);
+  text = bargectl_job_describe (job);
   g_print ("%s", text);
   return BARGECTL_EXIT_OK;
 }
@@ -132,12 +130,10 @@ bargectl_cmd_files (const BargectlCommand *command, int argc, char **argv)
 
   if (opt_json)
     {
-      g_autoptr(BargectlJson) json = bargectl_json_new ();
-      g_autofree char *text = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      bargectl_json_add_files (json, job);
-      text = bargectl_json_free_to_string (g_steal_pointer (&json));
-      g_print ("%s", text);
+      bargectl_json_add_files (builder, job);
+      bargectl_json_print (builder);
       return BARGECTL_EXIT_OK;
     }
   files = barge_job_get_files (job);

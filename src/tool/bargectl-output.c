@@ -336,193 +336,284 @@ bargectl_job_describe (BargeJob *job)
   return g_string_free (out, FALSE);
 }
 
+/* json-glib keeps every integer as a gint64, and would print a guint64
+ * above G_MAXINT64 as a negative number. A byte count can be that large: a
+ * server may announce any size (Content-Range: bytes 0-0/18446744073709551614),
+ * and barged reports it as it is. Such a count goes into the tree as a string
+ * that stands for it, a tag and the digits, and bargectl_json_print() writes
+ * the digits in its place. The tag holds a random UUID of this run, so no
+ * text from the service can be mistaken for it. */
+static const char *
+big_number_tag (void)
+{
+  static char *tag;
+
+  if (tag == NULL)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      tag = g_strconcat ("bargectl-uint64-", uuid, "-", NULL);
+    }
+  return tag;
+}
+
+static void
+add_uint (JsonBuilder *builder, guint64 value)
+{
+  g_autofree char *stand_in = NULL;
+
+  if (value <= G_MAXINT64)
+    {
+      json_builder_add_int_value (builder, (gint64) value);
+      return;
+    }
+  stand_in = g_strdup_printf ("%s%" G_GUINT64_FORMAT, big_number_tag (), value);
+  json_builder_add_string_value (builder, stand_in);
+}
+
+/* json-glib takes no NULL string. */
+static void
+add_string (JsonBuilder *builder, const char *value)
+{
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static void
+member_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  add_string (builder, value);
+}
+
+static void
+member_uint (JsonBuilder *builder, const char *name, guint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  add_uint (builder, value);
+}
+
+static void
+member_boolean (JsonBuilder *builder, const char *name, gboolean value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
 /* ISO 8601 in UTC keeps the JSON independent of the caller's time zone. */
 static void
-json_member_time (BargectlJson *json, const char *name, gint64 usec)
+member_time (JsonBuilder *builder, const char *name, gint64 usec)
 {
   g_autoptr(GDateTime) time = usec > 0 ? date_time_from_usec (usec, FALSE) : NULL;
   g_autofree char *text = time ? g_date_time_format_iso8601 (time) : NULL;
 
-  bargectl_json_member_string (json, name, text);
+  member_string (builder, name, text);
 }
 
 static void
-json_member_size (BargectlJson *json, const char *name, guint64 bytes)
+member_size (JsonBuilder *builder, const char *name, guint64 bytes)
 {
-  bargectl_json_member (json, name);
+  json_builder_set_member_name (builder, name);
   if (bytes == BARGE_SIZE_UNKNOWN)
-    bargectl_json_null (json);
+    json_builder_add_null_value (builder);
   else
-    bargectl_json_uint (json, bytes);
+    add_uint (builder, bytes);
 }
 
 static void
-json_add_error (BargectlJson *json, BargeJob *job)
+add_error (JsonBuilder *builder, BargeJob *job)
 {
   BargeFile *file;
 
-  bargectl_json_member (json, "error");
+  json_builder_set_member_name (builder, "error");
   if (!job_has_error (job))
     {
-      bargectl_json_null (json);
+      json_builder_add_null_value (builder);
       return;
     }
   file = barge_job_get_error_file (job);
-  bargectl_json_begin_object (json);
-  bargectl_json_member_string (json, "context",
-                               barge_error_context_to_string (barge_job_get_error_context (job)));
-  bargectl_json_member_string (json, "name", barge_job_get_error_name (job));
-  bargectl_json_member_string (json, "message", barge_job_get_error_message (job));
-  bargectl_json_member_string (json, "remote_url", file ? barge_file_get_remote_url (file) : NULL);
-  bargectl_json_member_string (json, "local_path", file ? barge_file_get_local_path (file) : NULL);
-  bargectl_json_end_object (json);
+  json_builder_begin_object (builder);
+  member_string (builder, "context", barge_error_context_to_string (barge_job_get_error_context (job)));
+  member_string (builder, "name", barge_job_get_error_name (job));
+  member_string (builder, "message", barge_job_get_error_message (job));
+  member_string (builder, "remote_url", file ? barge_file_get_remote_url (file) : NULL);
+  member_string (builder, "local_path", file ? barge_file_get_local_path (file) : NULL);
+  json_builder_end_object (builder);
 }
 
 static void
-json_add_file (BargectlJson *json, BargeFile *file)
+add_file (JsonBuilder *builder, BargeFile *file)
 {
-  bargectl_json_begin_object (json);
-  bargectl_json_member_string (json, "url", barge_file_get_remote_url (file));
-  bargectl_json_member_string (json, "local_path", barge_file_get_local_path (file));
-  bargectl_json_member_string (json, "temporary_path", barge_file_get_temporary_path (file));
-  json_member_size (json, "bytes_total", barge_file_get_bytes_total (file));
-  bargectl_json_member_uint (json, "bytes_transferred", barge_file_get_bytes_transferred (file));
-  bargectl_json_member_boolean (json, "completed", barge_file_get_completed (file));
-  bargectl_json_member_boolean (json, "has_restarted", barge_file_get_has_restarted (file));
-  bargectl_json_member_boolean (json, "has_response_changed",
-                                barge_file_get_has_response_changed (file));
-  bargectl_json_end_object (json);
+  json_builder_begin_object (builder);
+  member_string (builder, "url", barge_file_get_remote_url (file));
+  member_string (builder, "local_path", barge_file_get_local_path (file));
+  member_string (builder, "temporary_path", barge_file_get_temporary_path (file));
+  member_size (builder, "bytes_total", barge_file_get_bytes_total (file));
+  member_uint (builder, "bytes_transferred", barge_file_get_bytes_transferred (file));
+  member_boolean (builder, "completed", barge_file_get_completed (file));
+  member_boolean (builder, "has_restarted", barge_file_get_has_restarted (file));
+  member_boolean (builder, "has_response_changed", barge_file_get_has_response_changed (file));
+  json_builder_end_object (builder);
 }
 
 void
-bargectl_json_add_files (BargectlJson *json, BargeJob *job)
+bargectl_json_add_files (JsonBuilder *builder, BargeJob *job)
 {
   g_autoptr(GPtrArray) files = barge_job_get_files (job);
 
-  bargectl_json_begin_array (json);
+  json_builder_begin_array (builder);
   for (guint i = 0; files != NULL && i < files->len; i++)
-    json_add_file (json, g_ptr_array_index (files, i));
-  bargectl_json_end_array (json);
+    add_file (builder, g_ptr_array_index (files, i));
+  json_builder_end_array (builder);
 }
 
 static void
-json_add_files (BargectlJson *json, BargeJob *job)
+member_strv (JsonBuilder *builder, const char *name, const char * const *strv)
 {
-  bargectl_json_member (json, "files");
-  bargectl_json_add_files (json, job);
-}
-
-static void
-json_add_strv (BargectlJson *json, const char *name, const char * const *strv)
-{
-  bargectl_json_member (json, name);
-  bargectl_json_begin_array (json);
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
   for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    bargectl_json_string (json, strv[i]);
-  bargectl_json_end_array (json);
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
 }
 
 static void
-json_add_notify (BargectlJson *json, BargeJob *job)
+add_notify (JsonBuilder *builder, BargeJob *job)
 {
   g_auto(GStrv) flags = barge_notify_flags_to_strv (barge_job_get_notify_flags (job));
 
-  json_add_strv (json, "notify_flags", (const char * const *) flags);
-  json_add_strv (json, "notify_command_line", barge_job_get_notify_command_line (job));
+  member_strv (builder, "notify_flags", (const char * const *) flags);
+  member_strv (builder, "notify_command_line", barge_job_get_notify_command_line (job));
 }
 
 /* null rather than "" for what does not apply to the job's type. */
 static void
-json_add_upload (BargectlJson *json, BargeJob *job)
+add_upload (JsonBuilder *builder, BargeJob *job)
 {
   BargeReplyProgress *reply = barge_job_get_reply_progress (job);
   const char *file_name = barge_job_get_reply_file_name (job);
   BargeUploadProtocol protocol = barge_job_get_upload_protocol (job);
 
-  bargectl_json_member_string (json, "upload_protocol", protocol == BARGE_UPLOAD_PROTOCOL_NONE
-                                                           ? NULL
-                                                           : barge_upload_protocol_to_string (protocol));
-  bargectl_json_member_string (json, "reply_file_name",
-                               file_name != NULL && *file_name != '\0' ? file_name : NULL);
-  bargectl_json_member (json, "reply_progress");
+  member_string (builder, "upload_protocol",
+                 protocol == BARGE_UPLOAD_PROTOCOL_NONE ? NULL : barge_upload_protocol_to_string (protocol));
+  member_string (builder, "reply_file_name", file_name != NULL && *file_name != '\0' ? file_name : NULL);
+  json_builder_set_member_name (builder, "reply_progress");
   if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
     {
-      bargectl_json_null (json);
+      json_builder_add_null_value (builder);
       return;
     }
-  bargectl_json_begin_object (json);
-  json_member_size (json, "bytes_total", barge_reply_progress_get_bytes_total (reply));
-  bargectl_json_member_uint (json, "bytes_transferred", barge_reply_progress_get_bytes_transferred (reply));
-  bargectl_json_end_object (json);
+  json_builder_begin_object (builder);
+  member_size (builder, "bytes_total", barge_reply_progress_get_bytes_total (reply));
+  member_uint (builder, "bytes_transferred", barge_reply_progress_get_bytes_transferred (reply));
+  json_builder_end_object (builder);
 }
 
 static void
-json_add_credentials (BargectlJson *json, BargeJob *job)
+add_credentials (JsonBuilder *builder, BargeJob *job)
 {
   GVariant *credentials = barge_job_get_credentials (job);
   GVariantIter iter;
   const char *target, *scheme;
 
-  bargectl_json_member (json, "credentials");
-  bargectl_json_begin_array (json);
+  json_builder_set_member_name (builder, "credentials");
+  json_builder_begin_array (builder);
   if (credentials != NULL)
     {
       g_variant_iter_init (&iter, credentials);
       while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
         {
-          bargectl_json_begin_object (json);
-          bargectl_json_member_string (json, "target", target);
-          bargectl_json_member_string (json, "scheme", scheme);
-          bargectl_json_end_object (json);
+          json_builder_begin_object (builder);
+          member_string (builder, "target", target);
+          member_string (builder, "scheme", scheme);
+          json_builder_end_object (builder);
         }
     }
-  bargectl_json_end_array (json);
+  json_builder_end_array (builder);
 }
 
 void
-bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files)
+bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
 {
   BargeProgress *progress = barge_job_get_progress (job);
 
-  bargectl_json_begin_object (json);
-  bargectl_json_member_string (json, "id", barge_job_get_id (job));
-  bargectl_json_member_string (json, "object_path", barge_job_get_object_path (job));
-  bargectl_json_member_string (json, "display_name", barge_job_get_display_name (job));
-  bargectl_json_member_string (json, "description", barge_job_get_description (job));
-  bargectl_json_member_string (json, "type", barge_job_type_to_string (barge_job_get_job_type (job)));
-  bargectl_json_member_string (json, "state", barge_job_state_to_string (barge_job_get_state (job)));
-  bargectl_json_member_string (json, "priority",
-                               barge_job_priority_to_string (barge_job_get_priority (job)));
-  bargectl_json_member_uint (json, "owner", barge_job_get_owner (job));
-  json_member_size (json, "bytes_total",
-                    progress ? barge_progress_get_bytes_total (progress) : BARGE_SIZE_UNKNOWN);
-  bargectl_json_member_uint (json, "bytes_transferred",
-                             progress ? barge_progress_get_bytes_transferred (progress) : 0);
-  bargectl_json_member_uint (json, "files_total",
-                             progress ? barge_progress_get_files_total (progress) : 0);
-  bargectl_json_member_uint (json, "files_transferred",
-                             progress ? barge_progress_get_files_transferred (progress) : 0);
-  bargectl_json_member_uint (json, "error_count", barge_job_get_error_count (job));
-  json_add_error (json, job);
-  json_member_time (json, "creation_time", barge_job_get_creation_time (job));
-  json_member_time (json, "modification_time", barge_job_get_modification_time (job));
-  json_member_time (json, "completion_time", barge_job_get_completion_time (job));
-  bargectl_json_member_uint (json, "minimum_retry_delay", barge_job_get_minimum_retry_delay (job));
-  bargectl_json_member_uint (json, "no_progress_timeout", barge_job_get_no_progress_timeout (job));
-  bargectl_json_member_uint (json, "minimum_notification_interval",
-                             barge_job_get_minimum_notification_interval (job));
-  bargectl_json_member_uint (json, "maximum_download_time", barge_job_get_maximum_download_time (job));
-  json_add_notify (json, job);
-  bargectl_json_member_string (json, "cost_policy",
-                               barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
-  bargectl_json_member_string (json, "hold_reason",
-                               barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
-  bargectl_json_member_uint (json, "http_status", barge_job_get_http_status (job));
-  json_add_upload (json, job);
-  json_add_credentials (json, job);
+  json_builder_begin_object (builder);
+  member_string (builder, "id", barge_job_get_id (job));
+  member_string (builder, "object_path", barge_job_get_object_path (job));
+  member_string (builder, "display_name", barge_job_get_display_name (job));
+  member_string (builder, "description", barge_job_get_description (job));
+  member_string (builder, "type", barge_job_type_to_string (barge_job_get_job_type (job)));
+  member_string (builder, "state", barge_job_state_to_string (barge_job_get_state (job)));
+  member_string (builder, "priority", barge_job_priority_to_string (barge_job_get_priority (job)));
+  member_uint (builder, "owner", barge_job_get_owner (job));
+  member_size (builder, "bytes_total", progress ? barge_progress_get_bytes_total (progress) : BARGE_SIZE_UNKNOWN);
+  member_uint (builder, "bytes_transferred", progress ? barge_progress_get_bytes_transferred (progress) : 0);
+  member_uint (builder, "files_total", progress ? barge_progress_get_files_total (progress) : 0);
+  member_uint (builder, "files_transferred", progress ? barge_progress_get_files_transferred (progress) : 0);
+  member_uint (builder, "error_count", barge_job_get_error_count (job));
+  add_error (builder, job);
+  member_time (builder, "creation_time", barge_job_get_creation_time (job));
+  member_time (builder, "modification_time", barge_job_get_modification_time (job));
+  member_time (builder, "completion_time", barge_job_get_completion_time (job));
+  member_uint (builder, "minimum_retry_delay", barge_job_get_minimum_retry_delay (job));
+  member_uint (builder, "no_progress_timeout", barge_job_get_no_progress_timeout (job));
+  member_uint (builder, "minimum_notification_interval", barge_job_get_minimum_notification_interval (job));
+  member_uint (builder, "maximum_download_time", barge_job_get_maximum_download_time (job));
+  add_notify (builder, job);
+  member_string (builder, "cost_policy", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
+  member_uint (builder, "http_status", barge_job_get_http_status (job));
+  add_upload (builder, job);
+  add_credentials (builder, job);
   if (with_files)
-    json_add_files (json, job);
-  bargectl_json_end_object (json);
+    {
+      json_builder_set_member_name (builder, "files");
+      bargectl_json_add_files (builder, job);
+    }
+  json_builder_end_object (builder);
+}
+
+/* Byte by byte (the patterns are ASCII), whatever the text holds. */
+static char *
+replace_all (const char *text, const char *pattern, const char *replacement)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+
+  return g_regex_replace (regex, text, -1, 0, replacement, G_REGEX_MATCH_DEFAULT, NULL);
+}
+
+void
+bargectl_json_print (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *big_number = g_strdup_printf ("\"%s([0-9]+)\"", big_number_tag ());
+  g_autofree char *separated = NULL;
+  g_autofree char *output = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_indent_char (generator, ' ');
+  json_generator_set_root (generator, root);
+  json_generator_to_gstring (generator, text);
+  g_string_append_c (text, '\n');
+#if !JSON_CHECK_VERSION (1, 10, 8)
+  /* json-glib before 1.10.8 writes U+001F unescaped (json-glib issue 79),
+   * and JSON parsers refuse it. A 0x1f byte can only be that character in
+   * a string: UTF-8 uses no byte below 0x80 in longer sequences. */
+  g_string_replace (text, "\x1f", "\\u001f", 0);
+#endif
+  /* json-glib's pretty output has "key" : value, where bargectl has always
+   * written "key": value, which scripts read with sed (our bash completion
+   * does). A quote after a letter, digit or underscore ends a string (one
+   * inside a string follows a backslash, one that opens a string follows a
+   * space or the indentation), and only keys are followed by " : ". */
+  separated = replace_all (text->str, "(?<=[A-Za-z0-9_])\" : ", "\": ");
+  output = replace_all (separated, big_number, "\\1");
+  g_print ("%s", output);
 }
 
 void

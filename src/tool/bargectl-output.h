@@ -2,8 +2,7 @@
 #pragma once
 
 #include <barge.h>
-
-#include "bargectl-json.h"
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -33,9 +32,13 @@ char *bargectl_file_list_line (BargeFile *file, guint index);
 /* The lines of `info`. */
 char *bargectl_job_describe (BargeJob *job);
 
-void bargectl_json_add_job (BargectlJson *json, BargeJob *job, gboolean with_files);
-/* The array of the job's file objects, as in the "files" member of a job. */
-void bargectl_json_add_files (BargectlJson *json, BargeJob *job);
+/* The JSON of `--json` (docs/man/bargectl.1 has the schema): a job object,
+ * and the array of the job's file objects, as in its "files" member. */
+void bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files);
+void bargectl_json_add_files (JsonBuilder *builder, BargeJob *job);
+/* Prints the builder's document to standard output, indented by two spaces
+ * and ending with a newline. */
+void bargectl_json_print (JsonBuilder *builder);
 
 /* Prints the job's error to stderr: context, D-Bus name, message, file. */
 void bargectl_print_job_error (BargeJob *job, const char *description);
