@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -613,7 +614,9 @@ bargectl_json_print (JsonBuilder *builder)
    * space or the indentation), and only keys are followed by " : ". */
   separated = replace_all (text->str, "(?<=[A-Za-z0-9_])\" : ", "\": ");
   output = replace_all (separated, big_number, "\\1");
-  g_print ("%s", output);
+  /* Not g_print(): it converts to the locale's character set, "?" for what
+   * the C locale of a cron job or a service has not, and the JSON is UTF-8. */
+  fputs (output, stdout);
 }
 
 void

@@ -36,8 +36,8 @@ char *bargectl_job_describe (BargeJob *job);
  * and the array of the job's file objects, as in its "files" member. */
 void bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files);
 void bargectl_json_add_files (JsonBuilder *builder, BargeJob *job);
-/* Prints the builder's document to standard output, indented by two spaces
- * and ending with a newline. */
+/* Prints the builder's document to standard output as UTF-8 in any locale,
+ * indented by two spaces and ending with a newline. */
 void bargectl_json_print (JsonBuilder *builder);
 
 /* Prints the job's error to stderr: context, D-Bus name, message, file. */

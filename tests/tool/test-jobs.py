@@ -369,6 +369,22 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(info['display_name'], ' : value"')
         self.ctl('cancel', job)
 
+    def test_json_is_utf8_in_any_locale(self):
+        # The manual promises UTF-8: a script run from cron or a service
+        # (LANG unset, so the C locale) gets the names as they are, not
+        # converted to ASCII with "?" for the rest.
+        name = 'caf\u00e9 \U0001F600'
+        job = self.create_job(name)
+        for args in (['info', '--json', job], ['list', '--json']):
+            with self.subTest(args=args):
+                result = subprocess.run([BARGECTL] + args, env=self.ctl_env(LC_ALL='C'),
+                                        capture_output=True, timeout=WAIT)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                document = json.loads(result.stdout.decode('utf-8'))
+                jobs = document if isinstance(document, list) else [document]
+                self.assertIn(name, [j['display_name'] for j in jobs])
+        self.ctl('cancel', job)
+
     def test_json_sizes_beyond_int64(self):
         # A server can announce any size: this one a 206 for bytes 0-0 of
         # 2^64 - 2 bytes, which barged reports as it is. The JSON has the
