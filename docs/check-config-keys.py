@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Checks that every barge.conf key barged reads is documented.
 
-The keys are the rows of the table `keys[]` in src/daemon/barged-config.c
+The keys are the rows of the table `keys[]` in src/daemon/edges/barged-config.c
 (group, key, minimum, maximum, field); a field's default is the
-BARGED_CONFIG_DEFAULT_* macro that barged_config_init_defaults() assigns
+BARGED_CONFIG_DEFAULT_* macro that barged_settings_init_defaults() assigns
 to it, with its value from barged-config.h, and a maximum other than
 G_MAXUINT32 is a BARGED_CONFIG_* macro of barged-config.h. Every key must
 appear, with that default, minimum and maximum, in
@@ -37,14 +37,14 @@ def code_keys(config_c, config_h):
     if table is None:
         sys.exit('%s: no table keys[]' % config_c)
     rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\d+),\s*(\w+),\s*'
-                      r'G_STRUCT_OFFSET\s*\(\s*BargedConfig,\s*(\w+)\s*\)\s*\}',
+                      r'G_STRUCT_OFFSET\s*\(\s*BargedSettings,\s*(\w+)\s*\)\s*\}',
                       table.group(1))
     if not rows:
         sys.exit('%s: no rows in keys[]' % config_c)
-    init = re.search(r'barged_config_init_defaults \(BargedConfig \*config\)\n\{(.*?)\n\}', source, re.S)
+    init = re.search(r'barged_settings_init_defaults \(BargedSettings \*settings\)\n\{(.*?)\n\}', source, re.S)
     if init is None:
-        sys.exit('%s: no barged_config_init_defaults()' % config_c)
-    field_macro = dict(re.findall(r'config->(\w+) = (BARGED_CONFIG_DEFAULT_\w+);', init.group(1)))
+        sys.exit('%s: no barged_settings_init_defaults()' % config_c)
+    field_macro = dict(re.findall(r'settings->(\w+) = (BARGED_CONFIG_DEFAULT_\w+);', init.group(1)))
     macros = {name: int(value) for name, value in
               re.findall(r'^#define (BARGED_CONFIG_\w+) (\d+)\s*$', read(config_h), re.M)}
     keys = {}

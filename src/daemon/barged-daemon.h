@@ -10,19 +10,25 @@ G_BEGIN_DECLS
 #define BARGED_TYPE_DAEMON (barged_daemon_get_type ())
 G_DECLARE_FINAL_TYPE (BargedDaemon, barged_daemon, BARGED, DAEMON, GObject)
 
-/* Wires the layers together on one bus connection: the store, the HTTP
- * session, the authority, the scheduler, the Manager and the object manager.
- * Emits "idle" when no job is active and nobody called for the configured
- * idle timeout (0: never). */
+/* Wires the layers together on one bus connection: the edges (store,
+ * credentials, the HTTP session), the engine, and the bus face. Emits
+ * "idle" when no job is active and nobody called for [Daemon] IdleTimeout
+ * (0: never). A reload of barge.conf (barged_config_set_settings on
+ * @config) takes effect at once. */
 
-BargedDaemon *barged_daemon_new (GDBusConnection *connection,
-                                 gboolean system_bus,
-                                 const char *state_dir,
-                                 const BargedConfig *config,
-                                 GError **error);
-/* Takes barged_config_get() into use (after a SIGHUP reload). */
-void barged_daemon_apply_config (BargedDaemon *self);
-/* Waits for queued database writes; call before exiting. */
+typedef struct {
+  GDBusConnection *connection;
+  gboolean system_bus;
+  const char *state_dir;
+  BargedConfig *config;
+  /* Tests only: the network state from a watched key file instead of
+   * GNetworkMonitor (barged-network.h); NULL in production. */
+  const char *test_network_state;
+} BargedDaemonOptions;
+
+BargedDaemon *barged_daemon_new (const BargedDaemonOptions *options, GError **error);
+/* Sends what is pending and waits for queued database writes; call before
+ * exiting. */
 void barged_daemon_shutdown (BargedDaemon *self);
 
 G_END_DECLS

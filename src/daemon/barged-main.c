@@ -24,6 +24,7 @@ typedef struct {
   GDBusConnection *connection;
   gboolean name_acquired;
   int exit_code;
+  BargedConfig *config;
   const char *config_path;
   int idle_timeout_override;  /* --idle-timeout, or -1 */
 } Main;
@@ -35,19 +36,17 @@ on_reload_signal (gpointer user_data)
 {
   Main *m = user_data;
   g_autoptr(GError) error = NULL;
-  BargedConfig config;
+  BargedSettings settings;
 
-  barged_config_init_defaults (&config);
-  if (!barged_config_load (&config, m->config_path, &error))
+  barged_settings_init_defaults (&settings);
+  if (!barged_settings_load (&settings, m->config_path, &error))
     {
       g_warning ("%s; keeping the previous configuration", error->message);
       return G_SOURCE_CONTINUE;
     }
   if (m->idle_timeout_override >= 0)
-    config.idle_timeout = (guint) m->idle_timeout_override;
-  config.test_network_state = barged_config_get ()->test_network_state;
-  barged_config_set (&config);
-  barged_daemon_apply_config (m->daemon);
+    settings.idle_timeout = (guint) m->idle_timeout_override;
+  barged_config_set_settings (m->config, &settings);
   g_info ("configuration reloaded from %s", m->config_path);
   return G_SOURCE_CONTINUE;
 }
@@ -129,14 +128,15 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *state_dir = NULL;
   g_autofree char *config_path = NULL;
-  BargedConfig config;
+  BargedSettings settings;
+  BargedDaemonOptions options = { 0 };
   Main m = { 0 };
   guint owner_id;
 
-  /* A fixed threshold: blocks of 1 MiB or more (a GetManagedObjects reply of
-   * 10,000 jobs is 15 MB) are mapped and unmapped. glibc's default raises
-   * the threshold after the first such free and then keeps the freed reply
-   * in the heap for good (15 MB of RSS). */
+  /* A fixed threshold: blocks of 1 MiB or more (a ListJobs reply or a
+   * GetAll of a job of many files) are mapped and unmapped. glibc's default
+   * raises the threshold after the first such free and then keeps what was
+   * freed in the heap for good. */
 #ifdef M_MMAP_THRESHOLD
   mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
 #endif
@@ -164,18 +164,17 @@ main (int argc, char **argv)
       g_printerr ("barged: %s\n", _("choose one of --session, --system or --address, and a non-negative --idle-timeout"));
       return 2;
     }
-  barged_config_init_defaults (&config);
+  barged_settings_init_defaults (&settings);
   config_path = opt_config != NULL ? g_strdup (opt_config)
                                    : g_build_filename (SYSCONFDIR, "barge", "barge.conf", NULL);
-  if (!barged_config_load (&config, config_path, &error))
+  if (!barged_settings_load (&settings, config_path, &error))
     {
       g_printerr ("barged: %s\n", error->message);
       return 2;
     }
   if (opt_idle_timeout >= 0)
-    config.idle_timeout = (guint) opt_idle_timeout;
-  config.test_network_state = opt_test_network;
-  barged_config_set (&config);
+    settings.idle_timeout = (guint) opt_idle_timeout;
+  m.config = barged_config_new (&settings);
   m.config_path = config_path;
   m.idle_timeout_override = opt_idle_timeout;
   if (opt_verbose)
@@ -199,11 +198,17 @@ main (int argc, char **argv)
   g_dbus_connection_set_exit_on_close (m.connection, FALSE);
 
   state_dir = opt_state_dir != NULL ? g_strdup (opt_state_dir) : default_state_dir (opt_system);
-  m.daemon = barged_daemon_new (m.connection, opt_system, state_dir, &config, &error);
+  options.connection = m.connection;
+  options.system_bus = opt_system;
+  options.state_dir = state_dir;
+  options.config = m.config;
+  options.test_network_state = opt_test_network;
+  m.daemon = barged_daemon_new (&options, &error);
   if (m.daemon == NULL)
     {
       g_printerr ("barged: %s\n", error->message);
       g_object_unref (m.connection);
+      g_object_unref (m.config);
       return 1;
     }
 
@@ -223,6 +228,7 @@ main (int argc, char **argv)
   barged_daemon_shutdown (m.daemon);
   g_dbus_connection_flush_sync (m.connection, NULL, NULL);
   g_object_unref (m.daemon);
+  g_object_unref (m.config);
   g_object_unref (m.connection);
   g_main_loop_unref (m.loop);
   return m.exit_code;

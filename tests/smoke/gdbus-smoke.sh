@@ -121,8 +121,11 @@ for iface in Manager Job File; do
     grep -q "interface org.freedesktop.Barge1.$iface " "$tmp/introspect.txt" ||
         fail "introspection lacks org.freedesktop.Barge1.$iface"
 done
-grep -q "interface org.freedesktop.DBus.ObjectManager " "$tmp/introspect.txt" ||
-    fail "introspection lacks the ObjectManager"
+# Jobs are not under an ObjectManager: ListJobs finds them.
+! grep -q "interface org.freedesktop.DBus.ObjectManager " "$tmp/introspect.txt" ||
+    fail "the root has an ObjectManager, which would list every job"
+call "$ROOT" org.freedesktop.Barge1.Manager.ListJobs '{}' | grep -qF "'$job'" ||
+    fail "ListJobs does not list $job"
 
 # --- run it ---------------------------------------------------------------------
 state () {

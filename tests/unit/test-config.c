@@ -24,10 +24,10 @@ static void
 test_config_missing_file (void)
 {
   g_autoptr(GError) error = NULL;
-  BargedConfig config;
+  BargedSettings config;
 
-  barged_config_init_defaults (&config);
-  g_assert_true (barged_config_load (&config, "/nonexistent/barge.conf", &error));
+  barged_settings_init_defaults (&config);
+  g_assert_true (barged_settings_load (&config, "/nonexistent/barge.conf", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (config.idle_timeout, ==, BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT);
   g_assert_cmpuint (config.max_background_jobs, ==, BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS);
@@ -40,8 +40,12 @@ test_config_missing_file (void)
   g_assert_cmpuint (config.max_files_per_job, ==, BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB);
   g_assert_cmpuint (config.transfer_timeout, ==, BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT);
   g_assert_cmpuint (config.checkpoint_interval, ==, BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL);
-  /* The configuration in force starts as the defaults. */
-  g_assert_cmpmem (barged_config_get (), sizeof config, &config, sizeof config);
+  /* A config object without settings starts with the defaults. */
+  {
+    g_autoptr(BargedConfig) object = barged_config_new (NULL);
+
+    g_assert_cmpmem (barged_config_get_settings (object), sizeof config, &config, sizeof config);
+  }
 }
 
 static void
@@ -52,10 +56,10 @@ test_config_values (void)
                                         "[Jobs]\nInactivityTimeout=0\nMaxJobs=9\nMaxJobsPerUser=8\n"
                                         "MaxFilesPerJob=5\n[Transfer]\nTimeout=2\nCheckpointInterval=250\n");
   g_autoptr(GError) error = NULL;
-  BargedConfig config;
+  BargedSettings config;
 
-  barged_config_init_defaults (&config);
-  g_assert_true (barged_config_load (&config, path, &error));
+  barged_settings_init_defaults (&config);
+  g_assert_true (barged_settings_load (&config, path, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (config.idle_timeout, ==, 0);
   g_assert_cmpuint (config.max_background_jobs, ==, 3);
@@ -66,11 +70,35 @@ test_config_values (void)
   g_assert_cmpuint (config.max_jobs, ==, 9);
   g_assert_cmpuint (config.max_jobs_per_user, ==, 8);
   g_assert_cmpuint (config.max_files_per_job, ==, 5);
-  barged_config_set (&config);
-  g_assert_cmpuint (barged_config_get ()->time_slice, ==, 7);
+  g_assert_cmpuint (config.transfer_timeout, ==, 2);
   g_assert_cmpuint (config.transfer_timeout, ==, 2);
   g_assert_cmpuint (config.checkpoint_interval, ==, 250);
   g_remove (path);
+}
+
+static void
+on_changed (BargedConfig *config, guint *count)
+{
+  (*count)++;
+}
+
+/* One object holds the settings in force; a reload that changes them says
+ * so once, and one that changes nothing says nothing. */
+static void
+test_config_object (void)
+{
+  g_autoptr(BargedConfig) config = barged_config_new (NULL);
+  BargedSettings settings;
+  guint changed = 0;
+
+  g_signal_connect (config, "changed", G_CALLBACK (on_changed), &changed);
+  settings = *barged_config_get_settings (config);
+  barged_config_set_settings (config, &settings);
+  g_assert_cmpuint (changed, ==, 0);
+  settings.time_slice = 7;
+  barged_config_set_settings (config, &settings);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (barged_config_get_settings (config)->time_slice, ==, 7);
 }
 
 static void
@@ -97,10 +125,10 @@ test_config_bad_values (void)
     {
       g_autofree char *path = write_config (bad[i]);
       g_autoptr(GError) error = NULL;
-      BargedConfig config;
+      BargedSettings config;
 
-      barged_config_init_defaults (&config);
-      g_assert_false (barged_config_load (&config, path, &error));
+      barged_settings_init_defaults (&config);
+      g_assert_false (barged_settings_load (&config, path, &error));
       g_assert_nonnull (error);
       /* The message names the file, so an administrator can find it. */
       g_assert_nonnull (strstr (error->message, path));
@@ -115,5 +143,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/missing-file", test_config_missing_file);
   g_test_add_func ("/config/values", test_config_values);
   g_test_add_func ("/config/bad-values", test_config_bad_values);
+  g_test_add_func ("/config/object", test_config_object);
   return g_test_run ();
 }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A job's object skeleton holds the job and the job holds it; a job that
- * leaves the bus (removed, or at shutdown) must still be freed, or a
- * long-running daemon keeps every job it ever had. */
+/* The engine holds its jobs and the bus face holds its view of each: a
+ * job that leaves (removed, or at shutdown) must still be freed, with its
+ * files, or a long-running daemon keeps every job it ever had. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "barged-authority.h"
+#include "barged-bus.h"
 #include "barged-credentials.h"
+#include "barged-engine.h"
 #include "barged-file.h"
 #include "barged-job-private.h"
 #include "barged-store.h"
@@ -21,6 +23,8 @@ typedef struct {
   char *dir;
   char *db;
   BargedJobContext ctx;
+  BargedEngine *engine;
+  BargedBus *bus_face;
 } Fixture;
 
 static void
@@ -42,10 +46,15 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->ctx.store = barged_store_new (f->db, &error);
   g_assert_no_error (error);
   f->ctx.session = soup_session_new ();
-  f->ctx.authority = barged_authority_new (f->connection, FALSE);
-  f->ctx.object_manager = g_dbus_object_manager_server_new ("/org/freedesktop/Barge1");
   f->ctx.credentials = barged_credentials_new (NULL, FALSE, &error);
   g_assert_no_error (error);
+  f->engine = barged_engine_new (&f->ctx, NULL);
+  {
+    g_autoptr(BargedAuthority) authority = barged_authority_new (f->connection, FALSE);
+
+    f->bus_face = barged_bus_new (f->connection, f->engine, authority, &error);
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -53,9 +62,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   const char *suffixes[] = { "", "-wal", "-shm" };
 
+  g_clear_object (&f->bus_face);
+  g_clear_object (&f->engine);
   g_clear_object (&f->ctx.credentials);
-  g_clear_object (&f->ctx.object_manager);
-  g_clear_object (&f->ctx.authority);
   g_clear_object (&f->ctx.session);
   barged_store_flush (f->ctx.store);
   g_clear_object (&f->ctx.store);
@@ -74,21 +83,34 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->bus);
 }
 
-/* An exported job with one file, as the Manager makes it; the caller gets
- * the only reference the test keeps. */
+static void
+on_created (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BargedJob **job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *job = barged_engine_create_job_finish (BARGED_ENGINE (source), res, &error);
+  g_assert_no_error (error);
+}
+
+/* A job on the bus with one file, as CreateJob and AddFile make it; the
+ * caller gets the only reference the test keeps. */
 static BargedJob *
 exported_job (Fixture *f)
 {
-  BargedJob *job = barged_job_new (&f->ctx, 1000, BARGE_JOB_TYPE_DOWNLOAD, "lifetime", "",
-                                   BARGE_JOB_PRIORITY_NORMAL);
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "lifetime", "", BARGE_JOB_PRIORITY_NORMAL,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
   g_autofree char *local = g_build_filename (f->dir, "file.bin", NULL);
   g_autofree char *temporary = g_build_filename (f->dir, ".file.bin.barge", NULL);
-  BargedFile *file = barged_file_new (0, "http://127.0.0.1:9/file.bin", local, temporary);
+  BargedJob *job = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
-  _barged_job_add_file (job, file);
-  barged_job_export (job);
-  g_assert_nonnull (g_dbus_object_manager_get_object (G_DBUS_OBJECT_MANAGER (f->ctx.object_manager),
-                                                      barged_job_get_path (job)));
+  barged_engine_create_job_async (f->engine, 1000, 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  _barged_job_add_file (job, barged_file_new (0, "http://127.0.0.1:9/file.bin", local, temporary));
+  g_assert_true (barged_engine_lookup (f->engine, barged_job_get_job_id (job)) == job);
   return job;
 }
 
@@ -113,9 +135,8 @@ test_removed_job_is_freed (Fixture *f, gconstpointer data)
 
   g_object_add_weak_pointer (G_OBJECT (job), &weak_job);
   g_object_add_weak_pointer (weak_file, &weak_file);
-  _barged_job_remove_job (job, BARGE_JOB_STATE_CANCELLED);
-  g_assert_null (g_dbus_object_manager_get_object (G_DBUS_OBJECT_MANAGER (f->ctx.object_manager),
-                                                   barged_job_get_path (job)));
+  _barged_job_remove (job, BARGE_JOB_STATE_CANCELLED);
+  g_assert_null (barged_engine_lookup (f->engine, barged_job_get_job_id (job)));
   g_object_unref (job);
   assert_freed (&weak_job, "a cancelled job");
   assert_freed (&weak_file, "the file of a cancelled job");
@@ -128,8 +149,9 @@ test_unexported_job_is_freed (Fixture *f, gconstpointer data)
   gpointer weak_job = job;
 
   g_object_add_weak_pointer (G_OBJECT (job), &weak_job);
-  barged_job_unexport (job);
   g_object_unref (job);
+  g_clear_object (&f->bus_face);
+  g_clear_object (&f->engine);
   assert_freed (&weak_job, "a job taken off the bus at shutdown");
 }
 

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedBus"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "barged-bus-private.h"
+#include "barged-catalog.h"
+#include "barged-errors.h"
+
+/* The Manager interface at /org/freedesktop/Barge1: CreateJob, GetJob,
+ * ListJobs, GetErrorDescription and the Version property. */
+
+static void
+return_error (BargedBusCall *call, gint code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+return_error (BargedBusCall *call, gint code, const char *format, ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (BARGE_ERROR, code, format, args);
+  va_end (args);
+  barged_bus_call_return_error (call, error);
+}
+
+static GVariant *
+path_of (BargedBusCall *call, BargedJob *job)
+{
+  BargedBusJob *bus_job = _barged_bus_lookup_job (call->bus, barged_job_get_job_id (job));
+
+  return g_variant_new_object_path (barged_bus_job_get_path (bus_job));
+}
+
+/* --- CreateJob ------------------------------------------------------------------------ */
+
+typedef struct {
+  BargedBusCall *call;
+  BargedJobSpec spec;
+  char *display_name;
+  char *description;
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  if (data->call != NULL)
+    barged_bus_call_free (data->call);
+  g_free (data->display_name);
+  g_free (data->description);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CreateData, create_data_free)
+
+static void
+on_job_created (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(CreateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargedJob) job = barged_engine_create_job_finish (BARGED_ENGINE (source), res, &error);
+
+  if (job == NULL)
+    barged_bus_call_return_error (g_steal_pointer (&data->call), error);
+  else
+    {
+      BargedBusCall *call = g_steal_pointer (&data->call);
+
+      barged_bus_call_return_value (call, g_variant_new_tuple ((GVariant *[]) { path_of (call, job) }, 1));
+    }
+}
+
+static void
+on_umask_known (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CreateData *data = user_data;
+  guint32 umask = barged_authority_lookup_umask_finish (BARGED_AUTHORITY (source), res);
+
+  barged_engine_create_job_async (_barged_bus_get_engine (data->call->bus), data->call->uid, umask, &data->spec,
+                                  on_job_created, data);
+}
+
+/* The options of CreateJob, into @data->spec; FALSE with a typed error. */
+static gboolean
+parse_create_options (CreateData *data, GVariant *options, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+      const char *str = g_variant_is_of_type (v, G_VARIANT_TYPE_STRING) ? g_variant_get_string (v, NULL) : NULL;
+
+      if (g_str_equal (key, "description") && str != NULL)
+        {
+          g_free (data->description);
+          data->description = g_strdup (str);
+        }
+      else if (g_str_equal (key, "cost-policy") && str != NULL)
+        {
+          if (!barge_cost_policy_from_string (str, &data->spec.cost_policy))
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "unknown cost policy \"%s\" (any or unmetered)", str);
+              return FALSE;
+            }
+        }
+      else if (g_str_equal (key, "priority") && str != NULL)
+        {
+          if (!barge_job_priority_from_string (str, &data->spec.priority))
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "unknown priority \"%s\" (foreground, high, normal or low)", str);
+              return FALSE;
+            }
+        }
+      else if (g_str_equal (key, "upload-protocol") && str != NULL)
+        {
+          if (!barge_upload_protocol_from_string (str, &data->spec.upload_protocol) ||
+              data->spec.upload_protocol == BARGE_UPLOAD_PROTOCOL_NONE)
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "unknown upload protocol \"%s\" (bits, tus or put)", str);
+              return FALSE;
+            }
+        }
+      else
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown option \"%s\" of type %s", key,
+                       g_variant_get_type_string (v));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+create_job (BargedBusCall *call, GVariant *params)
+{
+  g_autoptr(CreateData) data = g_new0 (CreateData, 1);
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *display_name, *type;
+
+  data->call = call;
+  g_variant_get (params, "(&s&s@a{sv})", &display_name, &type, &options);
+  data->display_name = g_strdup (display_name);
+  data->description = g_strdup ("");
+  data->spec.priority = BARGE_JOB_PRIORITY_NORMAL;
+  data->spec.cost_policy = BARGE_COST_POLICY_ANY;
+  data->spec.upload_protocol = BARGE_UPLOAD_PROTOCOL_NONE;
+  if (!barge_job_type_from_string (type, &data->spec.type))
+    {
+      return_error (g_steal_pointer (&data->call), BARGE_ERROR_INVALID_ARGUMENT,
+                    "unknown job type \"%s\" (download, upload or upload-reply)", type);
+      return;
+    }
+  if (!parse_create_options (data, options, &error))
+    {
+      barged_bus_call_return_error (g_steal_pointer (&data->call), error);
+      return;
+    }
+  data->spec.display_name = data->display_name;
+  data->spec.description = data->description;
+  barged_authority_lookup_umask_async (_barged_bus_get_authority (call->bus),
+                                       g_dbus_method_invocation_get_sender (call->invocation),
+                                       on_umask_known, g_steal_pointer (&data));
+}
+
+/* --- GetJob and ListJobs ------------------------------------------------------------------- */
+
+typedef struct {
+  BargedBusCall *call;
+  char *id;
+  gboolean all_users;
+} FindData;
+
+static void
+find_data_free (FindData *data)
+{
+  if (data->call != NULL)
+    barged_bus_call_free (data->call);
+  g_free (data->id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FindData, find_data_free)
+
+static void
+return_job (FindData *data)
+{
+  BargedJob *job = barged_engine_lookup (_barged_bus_get_engine (data->call->bus), data->id);
+
+  /* Another user's job does not exist for the caller, unless it may
+   * manage every job; nor does one that left meanwhile. */
+  if (job == NULL || (barged_job_get_owner_uid (job) != data->call->uid && !data->call->admin))
+    return_error (g_steal_pointer (&data->call), BARGE_ERROR_NOT_FOUND, "no job %s", data->id);
+  else
+    {
+      BargedBusCall *call = g_steal_pointer (&data->call);
+
+      barged_bus_call_return_value (call, g_variant_new_tuple ((GVariant *[]) { path_of (call, job) }, 1));
+    }
+}
+
+static void
+return_jobs (FindData *data)
+{
+  g_autoptr(GPtrArray) jobs = barged_engine_list (_barged_bus_get_engine (data->call->bus), data->all_users,
+                                                  data->call->uid);
+  GVariantBuilder paths;
+
+  g_variant_builder_init (&paths, G_VARIANT_TYPE ("ao"));
+  for (guint i = 0; i < jobs->len; i++)
+    g_variant_builder_add_value (&paths, path_of (data->call, g_ptr_array_index (jobs, i)));
+  barged_bus_call_return_value (g_steal_pointer (&data->call), g_variant_new ("(ao)", &paths));
+}
+
+static void
+on_find_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(FindData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean listing = data->id == NULL;
+
+  data->call->admin = barged_authority_check_manage_all_finish (BARGED_AUTHORITY (source), res, &error);
+  if (listing && !data->call->admin)
+    {
+      /* Listing every user's jobs needs it; asking for one job of another
+       * user only finds nothing without it. */
+      if (g_error_matches (error, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED))
+        return_error (g_steal_pointer (&data->call), BARGE_ERROR_ACCESS_DENIED,
+                      "listing the jobs of all users needs authorization");
+      else
+        barged_bus_call_return_error (g_steal_pointer (&data->call), error);
+      return;
+    }
+  if (listing)
+    return_jobs (data);
+  else
+    return_job (data);
+}
+
+static void
+get_job (BargedBusCall *call, GVariant *params)
+{
+  g_autoptr(FindData) data = g_new0 (FindData, 1);
+  const char *id;
+  BargedJob *job;
+
+  data->call = call;
+  g_variant_get (params, "(&s)", &id);
+  data->id = barged_job_normalize_id (id);
+  if (data->id == NULL)
+    {
+      return_error (g_steal_pointer (&data->call), BARGE_ERROR_INVALID_ARGUMENT,
+                    "\"%s\" is not a job id (a UUID, with or without dashes)", id);
+      return;
+    }
+  job = barged_engine_lookup (_barged_bus_get_engine (call->bus), data->id);
+  /* Only another user's existing job is worth asking polkit about. */
+  if (job != NULL && barged_job_get_owner_uid (job) != call->uid && !call->admin)
+    {
+      barged_authority_check_manage_all_async (_barged_bus_get_authority (call->bus), call->invocation, call->uid,
+                                               on_find_authorized, g_steal_pointer (&data));
+      return;
+    }
+  return_job (data);
+}
+
+static void
+list_jobs (BargedBusCall *call, GVariant *params)
+{
+  g_autoptr(FindData) data = g_new0 (FindData, 1);
+  g_autoptr(GVariant) options = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  data->call = call;
+  g_variant_get (params, "(@a{sv})", &options);
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+
+      if (g_str_equal (key, "all-users") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+        data->all_users = g_variant_get_boolean (v);
+      else
+        {
+          return_error (g_steal_pointer (&data->call), BARGE_ERROR_INVALID_ARGUMENT,
+                        "unknown option \"%s\" of type %s (ListJobs takes all-users, a boolean)", key,
+                        g_variant_get_type_string (v));
+          return;
+        }
+    }
+  if (data->all_users && !call->admin)
+    {
+      barged_authority_check_manage_all_async (_barged_bus_get_authority (call->bus), call->invocation, call->uid,
+                                               on_find_authorized, g_steal_pointer (&data));
+      return;
+    }
+  return_jobs (data);
+}
+
+/* --- GetErrorDescription ----------------------------------------------------------------- */
+
+/* The caller's language, not the daemon's: gettext would need the locale
+ * installed and switched per thread, the catalog reader needs neither. */
+static char *
+translate (const char *text, const char *locale_name)
+{
+  if (locale_name == NULL || *locale_name == '\0')
+    return g_strdup (_(text));
+  return barged_catalog_translate (barged_catalog_get_locale_dir (), GETTEXT_PACKAGE, locale_name, text);
+}
+
+static void
+get_error_description (BargedBusCall *call, GVariant *params)
+{
+  const char *error_name, *locale_name, *text;
+  g_autofree char *translated = NULL;
+
+  g_variant_get (params, "(&s&s)", &error_name, &locale_name);
+  if (!barged_catalog_locale_name_is_valid (locale_name))
+    {
+      return_error (call, BARGE_ERROR_INVALID_ARGUMENT,
+                    "a locale name is empty or up to %u letters, digits and \"_.@-\", such as de_DE.UTF-8",
+                    BARGED_CATALOG_MAX_LOCALE);
+      return;
+    }
+  text = barged_error_get_description (error_name);
+  if (text == NULL)
+    {
+      return_error (call, BARGE_ERROR_NOT_FOUND, "\"%s\" is not a Barge error name", error_name);
+      return;
+    }
+  translated = translate (text, locale_name);
+  barged_bus_call_return_value (call, g_variant_new ("(s)", translated));
+}
+
+/* --- properties ---------------------------------------------------------------------------- */
+
+static void
+properties_call (BargedBusCall *call, const char *method, GVariant *params)
+{
+  GVariant *version = g_variant_new_string (PACKAGE_VERSION);
+
+  if (g_str_equal (method, "GetAll"))
+    {
+      GVariantBuilder props;
+
+      g_variant_builder_init (&props, G_VARIANT_TYPE ("a{sv}"));
+      g_variant_builder_add (&props, "{sv}", "Version", version);
+      barged_bus_call_return_value (call, g_variant_new ("(a{sv})", &props));
+    }
+  else if (g_str_equal (method, "Get"))
+    barged_bus_call_return_value (call, g_variant_new ("(v)", version));
+  else
+    {
+      g_variant_unref (g_variant_ref_sink (version));
+      g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,
+                                             G_DBUS_ERROR_PROPERTY_READ_ONLY, "the Manager has no writable property");
+      barged_bus_call_free (call);
+    }
+}
+
+void
+_barged_bus_manager_call (BargedBusCall *call, const char *method, GVariant *params)
+{
+  const char *iface = g_dbus_method_invocation_get_interface_name (call->invocation);
+
+  if (g_strcmp0 (iface, BARGED_BUS_PROPERTIES_IFACE) == 0)
+    properties_call (call, method, params);
+  else if (g_str_equal (method, "CreateJob"))
+    create_job (call, params);
+  else if (g_str_equal (method, "GetJob"))
+    get_job (call, params);
+  else if (g_str_equal (method, "ListJobs"))
+    list_jobs (call, params);
+  else if (g_str_equal (method, "GetErrorDescription"))
+    get_error_description (call, params);
+  else
+    {
+      g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,
+                                             G_DBUS_ERROR_UNKNOWN_METHOD, "no method %s", method);
+      barged_bus_call_free (call);
+    }
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedConfig"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "barged-config.h"
+
+/* One row per key: where it lives, its smallest and largest value and its
+ * field. */
+typedef struct {
+  const char *group;
+  const char *key;
+  guint min;
+  guint max;
+  gsize offset;
+} ConfigKey;
+
+static const ConfigKey keys[] = {
+  { "Daemon", "IdleTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, idle_timeout) },
+  { "Scheduler", "MaxBackgroundJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_background_jobs) },
+  { "Scheduler", "TimeSlice", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, time_slice) },
+  { "Scheduler", "MaxRunningJobs", 1, BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS,
+    G_STRUCT_OFFSET (BargedSettings, max_running_jobs) },
+  { "Scheduler", "MaxRunningJobsPerUser", 1, G_MAXUINT32,
+    G_STRUCT_OFFSET (BargedSettings, max_running_jobs_per_user) },
+  { "Jobs", "InactivityTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, inactivity_timeout) },
+  { "Jobs", "MaxJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs) },
+  { "Jobs", "MaxJobsPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs_per_user) },
+  { "Jobs", "MaxFilesPerJob", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_job) },
+  { "Jobs", "MaxFilesPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_user) },
+  { "Jobs", "MaxMetadataPerUser", 65536, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_metadata_per_user) },
+  { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
+  { "Transfer", "CheckpointInterval", 100, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, checkpoint_interval) },
+};
+
+void
+barged_settings_init_defaults (BargedSettings *settings)
+{
+  /* Padding too, so that two copies compare equal with memcmp. */
+  memset (settings, 0, sizeof *settings);
+  settings->idle_timeout = BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT;
+  settings->max_background_jobs = BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS;
+  settings->time_slice = BARGED_CONFIG_DEFAULT_TIME_SLICE;
+  settings->max_running_jobs = BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS;
+  settings->max_running_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS_PER_USER;
+  settings->inactivity_timeout = BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT;
+  settings->max_jobs = BARGED_CONFIG_DEFAULT_MAX_JOBS;
+  settings->max_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER;
+  settings->max_files_per_job = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB;
+  settings->max_files_per_user = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER;
+  settings->max_metadata_per_user = BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER;
+  settings->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
+  settings->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
+}
+
+struct _BargedConfig
+{
+  GObject parent_instance;
+  BargedSettings settings;
+};
+
+G_DEFINE_TYPE (BargedConfig, barged_config, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+BargedConfig *
+barged_config_new (const BargedSettings *settings)
+{
+  BargedConfig *self = g_object_new (BARGED_TYPE_CONFIG, NULL);
+
+  if (settings != NULL)
+    self->settings = *settings;
+  return self;
+}
+
+const BargedSettings *
+barged_config_get_settings (BargedConfig *self)
+{
+  return &self->settings;
+}
+
+void
+barged_config_set_settings (BargedConfig *self, const BargedSettings *settings)
+{
+  if (memcmp (&self->settings, settings, sizeof *settings) == 0)
+    return;
+  self->settings = *settings;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+barged_config_init (BargedConfig *self)
+{
+  barged_settings_init_defaults (&self->settings);
+}
+
+static void
+barged_config_class_init (BargedConfigClass *klass)
+{
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static gboolean
+read_uint (GKeyFile *file, const char *group, const char *key, guint min, guint max, guint *out,
+           GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  guint64 value;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_uint64 (file, group, key, &local);
+  if (local != NULL || value < min || value > max)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   /* TRANSLATORS: a key of barge.conf, as in "[Daemon] IdleTimeout must be …" */
+                   _("[%s] %s must be a whole number from %u to %u"), group, key, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+gboolean
+barged_settings_load (BargedSettings *settings, const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (!read_uint (file, keys[i].group, keys[i].key, keys[i].min, keys[i].max,
+                    G_STRUCT_MEMBER_P (settings, keys[i].offset), &local))
+      {
+        g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+        return FALSE;
+      }
+  return TRUE;
+}

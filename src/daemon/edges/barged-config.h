@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* barge.conf, a GKeyFile. Defaults live here in code; the file only
+ * overrides them, and a missing file is the same as an empty one. Every
+ * key is documented in docs/configuration.md and data/barge.conf. */
+typedef struct {
+  guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
+  guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
+  guint time_slice;           /* [Scheduler] TimeSlice, seconds, >= 1 */
+  guint max_running_jobs;     /* [Scheduler] MaxRunningJobs, 1 to 32 */
+  guint max_running_jobs_per_user; /* [Scheduler] MaxRunningJobsPerUser, >= 1 */
+  guint inactivity_timeout;   /* [Jobs] InactivityTimeout, seconds, 0 = never */
+  guint max_jobs;             /* [Jobs] MaxJobs, per machine, >= 1 */
+  guint max_jobs_per_user;    /* [Jobs] MaxJobsPerUser, >= 1 */
+  guint max_files_per_job;    /* [Jobs] MaxFilesPerJob, >= 1 */
+  guint max_files_per_user;   /* [Jobs] MaxFilesPerUser, >= 1 */
+  guint max_metadata_per_user; /* [Jobs] MaxMetadataPerUser, bytes, >= 65536 (barged-quota.h) */
+  guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
+  guint checkpoint_interval;  /* [Transfer] CheckpointInterval, ms between fdatasyncs, >= 100 */
+} BargedSettings;
+
+#define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
+#define BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS 1
+#define BARGED_CONFIG_DEFAULT_TIME_SLICE 300
+/* Jobs connecting or transferring at once, all priorities: each holds at
+ * most two of the HTTP session's 64 connections (a request and a HEAD size
+ * probe), so 24 leave 16 for requests outside a slot (an upload's
+ * cancellation) and for connections that are still closing. The maximum,
+ * 32, is where running jobs alone could need all 64
+ * (BARGED_SESSION_MAX_CONNS in barged-scheduler-plan.h). */
+#define BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS 24
+#define BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS 32
+/* Half the machine: a second user always finds slots free without taking
+ * any; from the third on, the fair share (barged-scheduler-plan.h) decides. */
+#define BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS_PER_USER 12
+#define BARGED_CONFIG_DEFAULT_INACTIVITY_TIMEOUT 7776000
+#define BARGED_CONFIG_DEFAULT_MAX_JOBS 20000
+#define BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER 10000
+#define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB 1000
+#define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER 20000
+/* 64 MiB */
+#define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER 67108864
+#define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
+#define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
+
+void barged_settings_init_defaults (BargedSettings *settings);
+/* Fails on a file that exists but cannot be read or parsed, or on a key
+ * with a bad value; @settings may then be partly changed, so load into a
+ * copy when the old values must survive (a reload). */
+gboolean barged_settings_load (BargedSettings *settings, const char *path, GError **error);
+
+#define BARGED_TYPE_CONFIG (barged_config_get_type ())
+G_DECLARE_FINAL_TYPE (BargedConfig, barged_config, BARGED, CONFIG, GObject)
+
+/* The settings in force, one object for the whole daemon (main thread
+ * only); "changed" after barged_config_set_settings() (a SIGHUP reload)
+ * changed any of them. */
+BargedConfig *barged_config_new (const BargedSettings *settings);
+const BargedSettings *barged_config_get_settings (BargedConfig *self);
+void barged_config_set_settings (BargedConfig *self, const BargedSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "barge.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_CREDENTIALS (barged_credentials_get_type ())
+G_DECLARE_FINAL_TYPE (BargedCredentials, barged_credentials, BARGED, CREDENTIALS, GObject)
+
+/* What a job keeps out of the job database: its HTTP credentials and the
+ * umask of its owner. Everything but passwords lives in a private key file
+ * in the state folder (mode 0600). Passwords: on the system bus in that
+ * same root-only file (there is no Secret Service for root); on a session
+ * bus in the user's Secret Service through libsecret. In memory they are
+ * wiped when dropped, and a system daemon is not dumpable. */
+
+/* @state_dir NULL: keep everything in memory only. */
+BargedCredentials *barged_credentials_new (const char *state_dir, gboolean system_bus, GError **error);
+
+/* Both check their arguments and change the credentials in memory at once,
+ * or fail with @error and change nothing. @done (nullable) then runs once
+ * the Secret Service has the change (at once without one); a Secret Service
+ * failure is logged, not reported: the credential still works in memory. */
+gboolean barged_credentials_set (BargedCredentials *self,
+                                 const char *job_id,
+                                 BargeCredentialsTarget target,
+                                 BargeAuthScheme scheme,
+                                 const char *user_name,
+                                 const char *password,
+                                 GAsyncReadyCallback done,
+                                 gpointer user_data,
+                                 GError **error);
+gboolean barged_credentials_remove (BargedCredentials *self,
+                                    const char *job_id,
+                                    BargeCredentialsTarget target,
+                                    BargeAuthScheme scheme,
+                                    GAsyncReadyCallback done,
+                                    gpointer user_data,
+                                    GError **error);
+/* a(ss): target and scheme of each credential of the job; never a secret. */
+GVariant *barged_credentials_list (BargedCredentials *self, const char *job_id);
+/* Drops the job's credentials (TakeOwnership) or everything (@all, when
+ * the job is gone). */
+void barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean all);
+
+void barged_credentials_set_umask (BargedCredentials *self, const char *job_id, guint32 umask);
+guint32 barged_credentials_get_umask (BargedCredentials *self, const char *job_id);
+
+/* Answers an HTTP challenge for the job; FALSE when it has nothing for it
+ * (or the server refused what it had: @retrying). */
+gboolean barged_credentials_authenticate (BargedCredentials *self,
+                                          const char *job_id,
+                                          SoupAuth *auth,
+                                          gboolean retrying);
+
+G_END_DECLS

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedNotify"
+
+#include "config.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-notify.h"
+
+gboolean
+barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GError **error)
+{
+  g_autoptr(GFlagsClass) klass = g_type_class_ref (BARGE_TYPE_NOTIFY_FLAGS);
+  guint mask = 0;
+
+  /* Not barge_notify_flags_from_strv(): a client that gives a flag twice
+   * or "none" is told so. */
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    {
+      GFlagsValue *value = g_flags_get_value_by_nick (klass, flags[i]);
+      guint flag = value != NULL ? value->value : 0;
+
+      if (flag == 0 || (mask & flag) != 0)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       flag == 0 ? "unknown notify flag \"%s\"" : "notify flag \"%s\" is given twice",
+                       flags[i]);
+          return FALSE;
+        }
+      mask |= flag;
+    }
+  if (out != NULL)
+    *out = mask;
+  return TRUE;
+}
+
+/* What the child needs to become the owner, prepared before fork, because
+ * only async-signal-safe calls may run between fork and exec. */
+typedef struct {
+  gboolean drop;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  int n_groups;
+} Identity;
+
+static void
+identity_free (Identity *id)
+{
+  g_free (id->groups);
+  g_free (id);
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  Identity *id = user_data;
+
+  if (!id->drop)
+    return;
+  if (setgroups ((size_t) id->n_groups, id->groups) != 0 || setgid (id->gid) != 0 || setuid (id->uid) != 0)
+    _exit (127);
+}
+
+static Identity *
+identity_for (guint32 owner, char **home, GError **error)
+{
+  Identity *id = g_new0 (Identity, 1);
+  struct passwd pw, *result = NULL;
+  char buf[4096];
+  int n = 64;
+
+  if (geteuid () != 0 || owner == 0)
+    return id;
+  if (getpwuid_r (owner, &pw, buf, sizeof buf, &result) != 0 || result == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED,
+                   "the job's owner %u has no user account", owner);
+      identity_free (id);
+      return NULL;
+    }
+  id->drop = TRUE;
+  id->uid = owner;
+  id->gid = pw.pw_gid;
+  id->groups = g_new (gid_t, n);
+  if (getgrouplist (pw.pw_name, pw.pw_gid, id->groups, &n) < 0)
+    {
+      id->groups = g_renew (gid_t, id->groups, n);
+      if (getgrouplist (pw.pw_name, pw.pw_gid, id->groups, &n) < 0)
+        n = 0;
+    }
+  id->n_groups = n;
+  *home = g_strdup (pw.pw_dir);
+  return id;
+}
+
+static void
+on_program_exited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = G_SUBPROCESS (source);
+
+  if (!g_subprocess_wait_finish (process, res, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
+}
+
+void
+barged_notify_run_async (guint32 owner, const char *program, const char *const *args,
+                         const char *job_id, const char *job_state,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *home = NULL;
+  GError *error = NULL;
+  Identity *id;
+
+  g_task_set_source_tag (task, barged_notify_run_async);
+  id = identity_for (owner, &home, &error);
+  if (id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (id->drop)
+    {
+      /* Nothing of root's environment reaches the owner's program. */
+      const char *const env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+      g_subprocess_launcher_set_environ (launcher, (char **) env);
+      g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+    }
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_ID", job_id, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_STATE", job_state, TRUE);
+  g_subprocess_launcher_set_cwd (launcher, "/");
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, id, (GDestroyNotify) identity_free);
+
+  g_ptr_array_add (argv, (gpointer) program);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  if (process == NULL)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED,
+                               "cannot run %s: %s", program, error->message);
+      g_error_free (error);
+      return;
+    }
+  g_subprocess_wait_async (process, NULL, on_program_exited, g_steal_pointer (&task));
+}
+
+gboolean
+barged_notify_run_finish (GAsyncResult *res, gboolean *exit_ok, GError **error)
+{
+  GError *local = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (exit_ok != NULL)
+    *exit_ok = ok;
+  return TRUE;
+}

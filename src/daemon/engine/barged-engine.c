@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedEngine"
+
+#include "config.h"
+
+#include "barged-engine.h"
+#include "barged-log.h"
+#include "barged-scheduler.h"
+
+struct _BargedEngine
+{
+  GObject parent_instance;
+  BargedJobContext ctx;       /* with references to what it holds */
+  BargedScheduler *scheduler;
+  BargedNetwork *network;
+  GHashTable *jobs;           /* canonical id -> BargedJob */
+  GHashTable *jobs_per_user;  /* uid -> number of jobs */
+  guint reap_source;
+};
+
+G_DEFINE_TYPE (BargedEngine, barged_engine, G_TYPE_OBJECT)
+
+enum { SIGNAL_JOB_ADDED, SIGNAL_JOB_REMOVED, SIGNAL_ACTIVITY_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const BargedSettings *
+settings (BargedEngine *self)
+{
+  return barged_config_get_settings (self->ctx.config);
+}
+
+static void
+count_user (BargedEngine *self, guint32 uid, gint delta)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->jobs_per_user, GUINT_TO_POINTER (uid)));
+
+  n = (guint) ((gint) n + delta);
+  if (n == 0)
+    g_hash_table_remove (self->jobs_per_user, GUINT_TO_POINTER (uid));
+  else
+    g_hash_table_insert (self->jobs_per_user, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (n));
+}
+
+/* --- the inactivity reaper ------------------------------------------------------ */
+
+static void rearm_reaper (BargedEngine *self);
+
+static gboolean
+reap_cb (gpointer user_data)
+{
+  BargedEngine *self = user_data;
+
+  self->reap_source = 0;
+  rearm_reaper (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* BITS JobInactivityTimeout: a job nobody touched (no progress, no change
+ * by a client) for [Jobs] InactivityTimeout is cancelled. One timer for the
+ * earliest expiry, not one per job and not a periodic scan: a job touched
+ * meanwhile only makes the timer early, and it then re-arms. */
+static void
+rearm_reaper (BargedEngine *self)
+{
+  guint timeout = settings (self)->inactivity_timeout;
+  gint64 now = g_get_real_time ();
+  gint64 earliest = G_MAXINT64;
+  g_autoptr(GPtrArray) expired = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_clear_handle_id (&self->reap_source, g_source_remove);
+  if (timeout == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    {
+      gint64 expiry;
+
+      if (barged_job_is_running (job))
+        continue;
+      expiry = barged_job_get_modified (job) + (gint64) timeout * G_USEC_PER_SEC;
+      if (expiry <= now)
+        g_ptr_array_add (expired, g_object_ref (job));
+      else
+        earliest = MIN (earliest, expiry);
+    }
+  for (guint i = 0; i < expired->len; i++)
+    {
+      BargedJob *j = g_ptr_array_index (expired, i);
+
+      barged_job_log (j, G_LOG_LEVEL_INFO, "untouched for %u s: cancelling it", timeout);
+      barged_job_cancel_async (j, NULL, NULL);
+    }
+  if (earliest != G_MAXINT64)
+    self->reap_source = g_timeout_add_seconds ((guint) MIN ((earliest - now) / G_USEC_PER_SEC + 1,
+                                                            G_MAXUINT32 / 1000),
+                                               reap_cb, self);
+}
+
+static void
+on_config_changed (BargedConfig *config, BargedEngine *self)
+{
+  rearm_reaper (self);
+}
+
+/* --- the registry ------------------------------------------------------------------ */
+
+static void
+on_job_removed (BargedJob *job, const char *final_state, BargedEngine *self)
+{
+  g_autoptr(BargedJob) keep = g_object_ref (job);
+
+  g_signal_handlers_disconnect_by_data (job, self);
+  barged_scheduler_remove (self->scheduler, job);
+  count_user (self, barged_job_get_owner_uid (job), -1);
+  g_hash_table_remove (self->jobs, barged_job_get_job_id (job));
+  g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job, final_state);
+}
+
+/* TakeOwnership moves the job to another user's count. */
+static void
+on_job_owner (BargedJob *job, GParamSpec *pspec, BargedEngine *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* The old owner is not kept: recount (rare, and O(users)). */
+  g_hash_table_remove_all (self->jobs_per_user);
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    count_user (self, barged_job_get_owner_uid (value), 1);
+}
+
+static void
+adopt (BargedEngine *self, BargedJob *job)
+{
+  g_hash_table_insert (self->jobs, g_strdup (barged_job_get_job_id (job)), g_object_ref (job));
+  count_user (self, barged_job_get_owner_uid (job), 1);
+  g_signal_connect (job, "removed", G_CALLBACK (on_job_removed), self);
+  g_signal_connect (job, "notify::owner", G_CALLBACK (on_job_owner), self);
+  barged_scheduler_add (self->scheduler, job);
+}
+
+gboolean
+barged_engine_load (BargedEngine *self, GError **error)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) files_by_job = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                              (GDestroyNotify) g_ptr_array_unref);
+
+  if (!barged_store_load (self->ctx.store, &jobs, &files, error))
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      BargedFileRecord *f = g_ptr_array_index (files, i);
+      GPtrArray *list = g_hash_table_lookup (files_by_job, f->job_id);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (files_by_job, f->job_id, list);
+        }
+      g_ptr_array_add (list, f);
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *r = g_ptr_array_index (jobs, i);
+      GPtrArray *list = g_hash_table_lookup (files_by_job, r->id);
+      g_autoptr(GPtrArray) none = g_ptr_array_new ();
+      g_autoptr(BargedJob) job = barged_job_new_from_record (&self->ctx, r, list != NULL ? list : none);
+
+      adopt (self, job);
+    }
+  g_info ("restored %u jobs", jobs->len);
+  rearm_reaper (self);
+  return TRUE;
+}
+
+void
+barged_engine_announce_restored (BargedEngine *self)
+{
+  GHashTableIter iter;
+  gpointer job;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    barged_job_announce_restored (job);
+}
+
+static void
+on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargedEngine *self = g_task_get_source_object (task);
+  BargedJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!barged_job_save_finish (job, res, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Announced only once it would survive a crash. */
+  adopt (self, job);
+  if (self->reap_source == 0)
+    rearm_reaper (self);
+  barged_job_log (job, G_LOG_LEVEL_INFO, "created (%s)", barge_job_type_to_string (barged_job_get_job_type (job)));
+  g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
+}
+
+void
+barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask, const BargedJobSpec *spec,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  const BargedSettings *s = settings (self);
+  guint of_user = GPOINTER_TO_UINT (g_hash_table_lookup (self->jobs_per_user, GUINT_TO_POINTER (owner)));
+  GError *error = NULL;
+  g_autoptr(BargedJob) job = NULL;
+
+  g_task_set_source_tag (task, barged_engine_create_job_async);
+  if (g_hash_table_size (self->jobs) >= s->max_jobs)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS, "this machine has the most jobs allowed (%u)",
+                         s->max_jobs);
+  else if (of_user >= s->max_jobs_per_user)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS, "this user has the most jobs allowed (%u)",
+                         s->max_jobs_per_user);
+  else if (barged_quota_check (self->ctx.quota, owner, 0, BARGED_QUOTA_JOB_COST, &error))
+    job = barged_job_new (&self->ctx, owner, umask, spec, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (job), g_object_unref);
+  barged_job_save (job, on_created_job_saved, g_steal_pointer (&task));
+}
+
+BargedJob *
+barged_engine_create_job_finish (BargedEngine *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+BargedJob *
+barged_engine_lookup (BargedEngine *self, const char *id)
+{
+  return id != NULL ? g_hash_table_lookup (self->jobs, id) : NULL;
+}
+
+static gint
+compare_created (gconstpointer a, gconstpointer b)
+{
+  gint64 ca = barged_job_get_created (*(BargedJob **) a);
+  gint64 cb = barged_job_get_created (*(BargedJob **) b);
+
+  return ca < cb ? -1 : (ca > cb ? 1 : 0);
+}
+
+GPtrArray *
+barged_engine_list (BargedEngine *self, gboolean all_users, guint32 uid)
+{
+  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    if (all_users || barged_job_get_owner_uid (job) == uid)
+      g_ptr_array_add (jobs, g_object_ref (job));
+  g_ptr_array_sort (jobs, compare_created);
+  return jobs;
+}
+
+guint
+barged_engine_get_n_jobs (BargedEngine *self)
+{
+  return g_hash_table_size (self->jobs);
+}
+
+gboolean
+barged_engine_is_active (BargedEngine *self)
+{
+  return barged_scheduler_is_active (self->scheduler);
+}
+
+static void
+on_activity_changed (BargedScheduler *scheduler, BargedEngine *self)
+{
+  g_signal_emit (self, signals[SIGNAL_ACTIVITY_CHANGED], 0);
+}
+
+BargedEngine *
+barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
+{
+  BargedEngine *self = g_object_new (BARGED_TYPE_ENGINE, NULL);
+
+  self->ctx = *ctx;
+  g_object_ref (self->ctx.store);
+  g_object_ref (self->ctx.session);
+  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
+                                                     : barged_credentials_new (NULL, FALSE, NULL);
+  self->ctx.config = self->ctx.config != NULL ? g_object_ref (self->ctx.config) : barged_config_new (NULL);
+  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new (self->ctx.config);
+  self->network = network != NULL ? g_object_ref (network) : barged_network_new ();
+  self->scheduler = barged_scheduler_new (self->ctx.config);
+  barged_scheduler_set_network (self->scheduler, self->network);
+  g_signal_connect_object (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self, 0);
+  g_signal_connect_object (self->ctx.config, "changed", G_CALLBACK (on_config_changed), self, 0);
+  return self;
+}
+
+static void
+barged_engine_dispose (GObject *object)
+{
+  BargedEngine *self = BARGED_ENGINE (object);
+  GHashTableIter iter;
+  gpointer job;
+
+  g_clear_handle_id (&self->reap_source, g_source_remove);
+  if (self->jobs != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->jobs);
+      while (g_hash_table_iter_next (&iter, NULL, &job))
+        g_signal_handlers_disconnect_by_data (job, self);
+      g_clear_pointer (&self->jobs, g_hash_table_unref);
+    }
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->network);
+  g_clear_object (&self->ctx.store);
+  g_clear_object (&self->ctx.session);
+  g_clear_object (&self->ctx.credentials);
+  g_clear_object (&self->ctx.quota);
+  g_clear_object (&self->ctx.config);
+  G_OBJECT_CLASS (barged_engine_parent_class)->dispose (object);
+}
+
+static void
+barged_engine_finalize (GObject *object)
+{
+  BargedEngine *self = BARGED_ENGINE (object);
+
+  g_hash_table_unref (self->jobs_per_user);
+  G_OBJECT_CLASS (barged_engine_parent_class)->finalize (object);
+}
+
+static void
+barged_engine_init (BargedEngine *self)
+{
+  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->jobs_per_user = g_hash_table_new (g_direct_hash, g_direct_equal);
+}
+
+static void
+barged_engine_class_init (BargedEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = barged_engine_dispose;
+  object_class->finalize = barged_engine_finalize;
+  signals[SIGNAL_JOB_ADDED] = g_signal_new ("job-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 1, BARGED_TYPE_JOB);
+  signals[SIGNAL_JOB_REMOVED] = g_signal_new ("job-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                              NULL, NULL, NULL, G_TYPE_NONE, 2, BARGED_TYPE_JOB, G_TYPE_STRING);
+  signals[SIGNAL_ACTIVITY_CHANGED] = g_signal_new ("activity-changed", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}

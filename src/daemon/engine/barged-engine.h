@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barged-job.h"
+#include "barged-network.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_ENGINE (barged_engine_get_type ())
+G_DECLARE_FINAL_TYPE (BargedEngine, barged_engine, BARGED, ENGINE, GObject)
+
+/* The jobs of the daemon: where they are created, restored from the store,
+ * found by id and listed; what they may hold ([Jobs] limits, quotas);
+ * which of them run (the scheduler and the network's verdicts); and when a
+ * forgotten one is cancelled (InactivityTimeout). No D-Bus here: the bus
+ * face (bus/) shows the engine's jobs to clients.
+ *
+ * Signals: "job-added" (BargedJob *) once a new job is stored;
+ * "job-removed" (BargedJob *, const char *final_state) once a job left;
+ * "activity-changed" when the engine goes from busy to idle or back
+ * (barged_engine_is_active). Main thread only. */
+
+/* @network: NULL for one that follows GNetworkMonitor. */
+BargedEngine *barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network);
+/* Restores the stored jobs. */
+gboolean barged_engine_load (BargedEngine *self, GError **error);
+/* Runs the notify programs BITS runs again for restored jobs; call once
+ * the jobs are where clients can see them. */
+void barged_engine_announce_restored (BargedEngine *self);
+
+/* CreateJob: checks the limits and the owner's quota, makes the job
+ * (barged_job_new checks @spec), stores it, and finishes once it would
+ * survive a crash; "job-added" has then been emitted. */
+void barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask, const BargedJobSpec *spec,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+BargedJob *barged_engine_create_job_finish (BargedEngine *self, GAsyncResult *res, GError **error);
+
+/* @id in canonical form (barged_job_normalize_id); NULL when there is none. */
+BargedJob *barged_engine_lookup (BargedEngine *self, const char *id);
+/* The jobs of @uid, or of everyone when @all_users, oldest first. */
+GPtrArray *barged_engine_list (BargedEngine *self, gboolean all_users, guint32 uid);
+guint barged_engine_get_n_jobs (BargedEngine *self);
+
+/* Whether any job is queued, moving bytes or waiting to retry. */
+gboolean barged_engine_is_active (BargedEngine *self);
+
+G_END_DECLS

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedFile"
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "barge.h"
+#include "barged-file.h"
+
+struct _BargedFile
+{
+  GObject parent_instance;
+
+  guint idx;
+  char *url;
+  char *destination;
+  char *temporary;
+  guint64 total;
+  guint64 done;
+  guint64 durable;
+  gboolean transferred;
+  gboolean completed;
+  char *etag;
+  char *last_modified;
+  BargedFileId temporary_id;
+  BargedFileId folder_id;
+};
+
+G_DEFINE_TYPE (BargedFile, barged_file, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_PROGRESS, PROP_TEMPORARY_PATH, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_RESTARTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+BargedFile *
+barged_file_new (guint idx, const char *remote_url, const char *local_path, const char *temporary_path)
+{
+  BargedFile *self = g_object_new (BARGED_TYPE_FILE, NULL);
+
+  self->idx = idx;
+  self->url = g_strdup (remote_url);
+  self->destination = g_strdup (local_path);
+  self->temporary = g_strdup (temporary_path);
+  self->total = BARGE_SIZE_UNKNOWN;
+  return self;
+}
+
+BargedFile *
+barged_file_new_from_record (const BargedFileRecord *r)
+{
+  BargedFile *self = barged_file_new (r->idx, r->remote_url, r->local_path, r->temporary_path);
+
+  self->total = r->bytes_total;
+  self->durable = r->bytes_durable;
+  self->done = r->bytes_durable;
+  self->transferred = r->transferred;
+  self->completed = r->completed;
+  self->etag = g_strdup (r->etag);
+  self->last_modified = g_strdup (r->last_modified);
+  self->temporary_id = r->temporary_id;
+  self->folder_id = r->folder_id;
+  return self;
+}
+
+BargedFileRecord *
+barged_file_to_record (BargedFile *self, const char *job_id)
+{
+  BargedFileRecord *r = g_new0 (BargedFileRecord, 1);
+
+  r->job_id = g_strdup (job_id);
+  r->idx = self->idx;
+  r->remote_url = g_strdup (self->url);
+  r->local_path = g_strdup (self->destination);
+  r->temporary_path = g_strdup (self->temporary);
+  r->bytes_total = self->total;
+  /* Only bytes known to be on disk may be recorded: a restart trusts them. */
+  r->bytes_durable = self->durable;
+  r->transferred = self->transferred;
+  r->completed = self->completed;
+  r->etag = g_strdup (self->etag);
+  r->last_modified = g_strdup (self->last_modified);
+  r->temporary_id = self->temporary_id;
+  r->folder_id = self->folder_id;
+  return r;
+}
+
+guint barged_file_get_index (BargedFile *self) { return self->idx; }
+const char *barged_file_get_url (BargedFile *self) { return self->url; }
+const char *barged_file_get_destination (BargedFile *self) { return self->destination; }
+const char *barged_file_get_temporary (BargedFile *self) { return self->temporary; }
+guint64 barged_file_get_total (BargedFile *self) { return self->total; }
+guint64 barged_file_get_done (BargedFile *self) { return self->done; }
+guint64 barged_file_get_durable (BargedFile *self) { return self->durable; }
+gboolean barged_file_get_transferred (BargedFile *self) { return self->transferred; }
+gboolean barged_file_get_completed (BargedFile *self) { return self->completed; }
+const char *barged_file_get_etag (BargedFile *self) { return self->etag; }
+const char *barged_file_get_last_modified (BargedFile *self) { return self->last_modified; }
+const BargedFileId *barged_file_get_temporary_id (BargedFile *self) { return &self->temporary_id; }
+const BargedFileId *barged_file_get_folder_id (BargedFile *self) { return &self->folder_id; }
+
+static void
+notify_progress (BargedFile *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+void
+barged_file_set_total (BargedFile *self, guint64 total)
+{
+  if (self->total == total)
+    return;
+  self->total = total;
+  notify_progress (self);
+}
+
+void
+barged_file_set_done (BargedFile *self, guint64 done)
+{
+  if (self->done == done)
+    return;
+  self->done = done;
+  notify_progress (self);
+}
+
+void
+barged_file_set_durable (BargedFile *self, guint64 durable)
+{
+  self->durable = durable;
+}
+
+void
+barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified)
+{
+  g_free (self->etag);
+  self->etag = g_strdup (etag);
+  g_free (self->last_modified);
+  self->last_modified = g_strdup (last_modified);
+}
+
+void
+barged_file_set_transferred (BargedFile *self, gboolean transferred)
+{
+  if (self->transferred == transferred)
+    return;
+  self->transferred = transferred;
+  notify_progress (self);
+}
+
+void
+barged_file_set_completed (BargedFile *self, gboolean completed)
+{
+  if (self->completed == completed)
+    return;
+  self->completed = completed;
+  notify_progress (self);
+}
+
+void
+barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileId *id)
+{
+  self->temporary_id = *id;
+  if (g_strcmp0 (self->temporary, path) == 0)
+    return;
+  g_free (self->temporary);
+  self->temporary = g_strdup (path);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPORARY_PATH]);
+}
+
+void
+barged_file_set_folder_id (BargedFile *self, const BargedFileId *id)
+{
+  self->folder_id = *id;
+}
+
+void
+barged_file_mark_restarted (BargedFile *self, gboolean response_changed)
+{
+  self->done = 0;
+  self->durable = 0;
+  notify_progress (self);
+  g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, response_changed);
+}
+
+/* "/d//./a/" -> "/d/a": the same file has one spelling. ".." stays (only
+ * the kernel can resolve it, through symbolic links); AddFile compares
+ * folders by identity for that. */
+static char *
+normalize_path (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      g_string_append_c (out, '/');
+      g_string_append (out, parts[i]);
+    }
+  if (out->len == 0)
+    g_string_append_c (out, '/');
+  return g_string_free (out, FALSE);
+}
+
+char *
+barged_file_validate (const char *url, const char *local_path, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *normal = NULL;
+  const char *last;
+
+  if (strlen (url) > BARGED_FILE_MAX_URL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the URL is longer than %u characters", BARGED_FILE_MAX_URL);
+      return NULL;
+    }
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an http or https URL: %s", url);
+      return NULL;
+    }
+  /* A password in the URL would be shown in RemoteUrl, kept in the
+   * database and sent wherever a redirect leads. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "a URL may not carry a user name or password (user:password@host): "
+                   "give credentials to the job with SetCredentials");
+      return NULL;
+    }
+  if (strlen (local_path) > BARGED_FILE_MAX_PATH)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the local path is longer than %u bytes", BARGED_FILE_MAX_PATH);
+      return NULL;
+    }
+  base = g_path_get_basename (local_path);
+  if (!g_path_is_absolute (local_path) || g_str_has_suffix (local_path, "/") ||
+      g_strcmp0 (base, ".") == 0 || g_strcmp0 (base, "..") == 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not an absolute path to a file: %s", local_path);
+      return NULL;
+    }
+  normal = normalize_path (local_path);
+  last = strrchr (normal, '/') + 1;
+  if (strlen (last) > BARGED_FILE_ACCESS_MAX_NAME)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "a file name may have at most %u bytes; the one of %s has %" G_GSIZE_FORMAT,
+                   BARGED_FILE_ACCESS_MAX_NAME, local_path, strlen (last));
+      return NULL;
+    }
+  return g_steal_pointer (&normal);
+}
+
+static void
+barged_file_finalize (GObject *object)
+{
+  BargedFile *self = BARGED_FILE (object);
+
+  g_free (self->url);
+  g_free (self->destination);
+  g_free (self->temporary);
+  g_free (self->etag);
+  g_free (self->last_modified);
+  G_OBJECT_CLASS (barged_file_parent_class)->finalize (object);
+}
+
+static void
+barged_file_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  BargedFile *self = BARGED_FILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROGRESS:
+      g_value_set_uint64 (value, self->done);
+      break;
+    case PROP_TEMPORARY_PATH:
+      g_value_set_string (value, self->temporary);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+barged_file_init (BargedFile *self)
+{
+}
+
+static void
+barged_file_class_init (BargedFileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = barged_file_finalize;
+  object_class->get_property = barged_file_get_property;
+
+  /* Stands for the whole of total, done, transferred and completed: the
+   * bus face reads them with the getters when it is notified. */
+  properties[PROP_PROGRESS] = g_param_spec_uint64 ("progress", NULL, NULL, 0, G_MAXUINT64, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                   G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TEMPORARY_PATH] = g_param_spec_string ("temporary-path", NULL, NULL, NULL,
+                                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                         G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[SIGNAL_RESTARTED] = g_signal_new ("restarted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+}

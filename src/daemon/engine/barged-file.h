@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "barged-file-access.h"
+#include "barged-store.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_FILE (barged_file_get_type ())
+G_DECLARE_FINAL_TYPE (BargedFile, barged_file, BARGED, FILE, GObject)
+
+/* The engine's view of one file of a job: where it comes from and goes to,
+ * how far it got, and what barged created for it. No D-Bus here: the bus
+ * face (bus/barged-bus-job.c) shows it.
+ *
+ * Property notifications: "progress" when the total, the bytes done, or
+ * the transferred or completed flags changed; "temporary-path" when the
+ * temporary file moved to a new name. Signal "restarted" (gboolean
+ * response_changed) when the file started over from byte 0. */
+
+BargedFile *barged_file_new (guint idx,
+                             const char *remote_url,
+                             const char *local_path,
+                             const char *temporary_path);
+BargedFile *barged_file_new_from_record (const BargedFileRecord *record);
+BargedFileRecord *barged_file_to_record (BargedFile *self, const char *job_id);
+
+guint barged_file_get_index (BargedFile *self);
+const char *barged_file_get_url (BargedFile *self);
+const char *barged_file_get_destination (BargedFile *self);
+const char *barged_file_get_temporary (BargedFile *self);
+guint64 barged_file_get_total (BargedFile *self);
+guint64 barged_file_get_done (BargedFile *self);
+guint64 barged_file_get_durable (BargedFile *self);
+gboolean barged_file_get_transferred (BargedFile *self);
+gboolean barged_file_get_completed (BargedFile *self);
+const char *barged_file_get_etag (BargedFile *self);
+const char *barged_file_get_last_modified (BargedFile *self);
+/* The temporary file barged created (unset until it did) and the folder of
+ * the destination as AddFile found it (unset for files of old databases). */
+const BargedFileId *barged_file_get_temporary_id (BargedFile *self);
+const BargedFileId *barged_file_get_folder_id (BargedFile *self);
+
+void barged_file_set_total (BargedFile *self, guint64 total);
+void barged_file_set_done (BargedFile *self, guint64 done);
+void barged_file_set_durable (BargedFile *self, guint64 durable);
+void barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified);
+void barged_file_set_transferred (BargedFile *self, gboolean transferred);
+void barged_file_set_completed (BargedFile *self, gboolean completed);
+/* The temporary file was (re)created: at @path (a new name when something
+ * that was not barged's sat at the old one), with identity @id. */
+void barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileId *id);
+void barged_file_set_folder_id (BargedFile *self, const BargedFileId *id);
+/* The transfer starts over from byte 0; @response_changed says whether the
+ * server's validators differ from the ones the partial data came with. */
+void barged_file_mark_restarted (BargedFile *self, gboolean response_changed);
+
+/* Limits from bits.md: URL length in characters, local path in bytes. */
+#define BARGED_FILE_MAX_URL 2200
+#define BARGED_FILE_MAX_PATH 4096
+
+/* Checks a client's file before anything touches the disk: an http or https
+ * URL without user information (credentials go through SetCredentials),
+ * and an absolute path to a file (not a folder) whose name fits a folder
+ * entry. Returns the path in normal form (no "." components, no repeated
+ * or trailing slashes), or NULL with @error set. */
+char *barged_file_validate (const char *url, const char *local_path, GError **error);
+
+G_END_DECLS

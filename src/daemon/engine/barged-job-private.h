@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barged-file.h"
+#include "barged-job.h"
+#include "barged-transfer.h"
+#include "barged-upload.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 total;
+  guint64 done;
+  gboolean transferred;
+} BargedJobShare;
+
+/* Shared by the files of BargedJob: barged-job.c (state, settings,
+ * lifetime), barged-job-run.c (transfers, retries, notifications),
+ * barged-job-ops.c (the operations clients ask for) and barged-job-record.c
+ * (the store's record). */
+struct _BargedJob
+{
+  GObject parent_instance;
+
+  BargedJobContext ctx;
+  char *id;
+  guint32 owner;
+  BargeJobType type;
+  BargeJobState state;
+
+  /* What clients set. */
+  char *display_name;
+  char *description;
+  BargeJobPriority priority;
+  BargeCostPolicy cost_policy;
+  BargeNotifyFlags notify_flags;
+  char *notify_program;       /* "" = none */
+  GStrv notify_args;
+  guint minimum_retry_delay;  /* s */
+  guint no_progress_timeout;  /* s */
+  guint notification_interval; /* ms */
+  guint maximum_download_time; /* s, 0 = no limit */
+
+  gint64 created;             /* wall clock µs */
+  gint64 modified;
+  gint64 completed;
+  guint error_count;
+  GError *error;              /* the current error, BARGE_ERROR domain */
+  gint error_file;            /* index, or -1 */
+  guint http_status;          /* that caused the current error, 0 = none */
+  gint64 first_transient_error;
+  gint64 retry_at;            /* wall clock µs of the pending retry, 0 = none */
+  gint64 download_time_used;  /* µs spent connecting or transferring */
+  gint64 running_since;       /* monotonic µs, 0 = not running */
+  BargeHoldReason network_hold; /* the network's verdict on a queued job */
+  gboolean notify_on_restore; /* restored in a state that runs the program again */
+
+  GPtrArray *files;           /* BargedFile */
+  GHashTable *destinations;   /* _barged_job_destination_keys() of every file */
+  GArray *shares;             /* BargedJobShare per file: its part of the sums */
+  guint64 sum_total;          /* of the sizes known */
+  guint n_unknown;            /* files whose size is not known */
+  guint64 sum_done;
+  guint64 files_done;
+  guint64 quota_files;        /* what the job is charged in ctx.quota */
+  guint64 quota_bytes;
+
+  BargedTransfer *transfer;   /* the file in flight, until its run ends */
+  BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */
+  GCancellable *cancellable;
+  GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
+  gboolean start_pending;     /* started while the last run was still winding down */
+  guint retry_source;
+  guint max_time_source;
+  guint notify_source;        /* a rerun of the notify program */
+  gboolean busy;              /* Complete or Cancel moves its files: no other call */
+  gboolean removed;
+};
+
+enum {
+  BARGED_JOB_SIGNAL_REMOVED,
+  BARGED_JOB_SIGNAL_SCHEDULING_CHANGED,
+  BARGED_JOB_SIGNAL_TRANSFERRED,
+  BARGED_JOB_SIGNAL_FAILED,
+  BARGED_JOB_SIGNAL_FILE_ADDED,
+  BARGED_JOB_SIGNAL_FILE_TRANSFERRED,
+  BARGED_JOB_N_SIGNALS
+};
+extern guint _barged_job_signals[BARGED_JOB_N_SIGNALS];
+
+extern GParamSpec *_barged_job_properties[BARGED_JOB_N_PROPS];
+
+/* barged-job.c */
+void _barged_job_notify (BargedJob *self, BargedJobProp prop);
+/* Every change of the job passes here: the modification time ("times";
+ * the bus face sends Modified from it). */
+void _barged_job_touch (BargedJob *self);
+void _barged_job_set_state (BargedJob *self, BargeJobState state);
+void _barged_job_stop_transfer (BargedJob *self);
+/* The state machine for a client call (barged-state.h): FALSE with a typed
+ * error when the call is not allowed now; *next is the state after it. */
+gboolean _barged_job_check_call (BargedJob *self, int call, BargeJobState *next, GError **error);
+/* Leaves in a final state: the "removed" handlers run. */
+void _barged_job_remove (BargedJob *self, BargeJobState final_state);
+const BargedSettings *_barged_job_settings (BargedJob *self);
+/* Appends a new file (its index is the number of files so far) and
+ * charges it to the owner's quota. */
+void _barged_job_add_file (BargedJob *self, BargedFile *file);
+/* The keys under which a destination is known: its normal path, and its
+ * folder's identity with its name (NULL when the folder is not known). */
+void _barged_job_destination_keys (const char *path, const BargedFileId *folder,
+                                   char **by_path, char **by_folder);
+gboolean _barged_job_has_destination (BargedJob *self, const char *key);
+/* Whether the owner's quota takes these files. */
+gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths,
+                                  GError **error);
+/* Counts @file's part of the job's progress again (it notified "progress"). */
+void _barged_job_recount_file (BargedJob *self, BargedFile *file);
+
+/* barged-job-run.c */
+void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
+void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
+void _barged_job_max_time_account (BargedJob *self);
+void _barged_job_max_time_arm (BargedJob *self);
+void _barged_job_retry_arm (BargedJob *self);
+gboolean _barged_job_run_in_flight (BargedJob *self);
+gint _barged_job_current_file_index (BargedJob *self);
+void _barged_job_save_file (BargedJob *self, BargedFile *file);
+/* "transferred" or "error" reached: the signal, or the notify program. */
+void _barged_job_announce_final (BargedJob *self);
+void _barged_job_clear_timers (BargedJob *self);
+
+/* barged-job-record.c */
+BargedJobRecord *_barged_job_to_record (BargedJob *self);
+void _barged_job_apply_record (BargedJob *self, const BargedJobRecord *record);
+
+G_END_DECLS

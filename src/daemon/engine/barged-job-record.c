@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include "barged-errors.h"
+#include "barged-job-private.h"
+
+/* The job as the store keeps it (BargedJobRecord): text for the enums, as
+ * the database has always held them, so that a database stays readable
+ * whatever the engine's types become. */
+
+static char *
+notify_flags_text (BargeNotifyFlags flags)
+{
+  g_auto(GStrv) names = barge_notify_flags_to_strv (flags);
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_strv ((const char * const *) names, -1));
+
+  return g_variant_print (value, FALSE);
+}
+
+static char *
+command_line_text (BargedJob *self)
+{
+  g_autoptr(GVariant) value = g_variant_ref_sink (
+    g_variant_new ("(s^as)", self->notify_program, self->notify_args));
+
+  return g_variant_print (value, FALSE);
+}
+
+BargedJobRecord *
+_barged_job_to_record (BargedJob *self)
+{
+  BargedJobRecord *r = g_new0 (BargedJobRecord, 1);
+
+  r->id = g_strdup (self->id);
+  r->owner = self->owner;
+  r->type = g_strdup (barge_job_type_to_string (self->type));
+  r->state = g_strdup (barge_job_state_to_string (self->state));
+  r->display_name = g_strdup (self->display_name);
+  r->description = g_strdup (self->description);
+  r->priority = g_strdup (barge_job_priority_to_string (self->priority));
+  r->created = self->created;
+  r->modified = self->modified;
+  r->completed = self->completed;
+  r->error_count = self->error_count;
+  r->error_context = g_strdup (self->error != NULL
+                               ? barge_error_context_to_string (barged_error_get_context (self->error)) : "");
+  r->error_name = g_strdup (self->error != NULL ? barge_error_to_dbus_name (self->error->code) : "");
+  r->error_message = g_strdup (self->error != NULL ? self->error->message : "");
+  r->error_file = self->error_file;
+  r->minimum_retry_delay = self->minimum_retry_delay;
+  r->no_progress_timeout = self->no_progress_timeout;
+  r->notification_interval = self->notification_interval;
+  r->first_transient_error = self->first_transient_error;
+  r->maximum_download_time = self->maximum_download_time;
+  r->download_time_used = self->download_time_used;
+  r->retry_at = self->retry_at;
+  r->http_status = self->http_status;
+  r->notify_flags = notify_flags_text (self->notify_flags);
+  r->notify_command_line = command_line_text (self);
+  r->cost_policy = g_strdup (barge_cost_policy_to_string (self->cost_policy));
+  return r;
+}
+
+static void
+apply_notify_settings (BargedJob *self, const BargedJobRecord *r)
+{
+  g_autoptr(GVariant) flags = NULL;
+  g_autoptr(GVariant) cmdline = NULL;
+
+  if (r->notify_flags != NULL)
+    flags = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, r->notify_flags, NULL, NULL, NULL);
+  if (flags != NULL)
+    {
+      g_autofree const char **strv = g_variant_get_strv (flags, NULL);
+      BargeNotifyFlags parsed;
+
+      if (barge_notify_flags_from_strv (strv, &parsed))
+        self->notify_flags = parsed;
+    }
+  if (r->notify_command_line != NULL)
+    cmdline = g_variant_parse (G_VARIANT_TYPE ("(sas)"), r->notify_command_line, NULL, NULL, NULL);
+  if (cmdline != NULL)
+    {
+      const char *program;
+      g_autofree const char **args = NULL;
+
+      g_variant_get (cmdline, "(&s^a&s)", &program, &args);
+      /* A record written by hand (or by a future barged) is checked as a
+       * client's value would be. */
+      if (*program == '\0' || g_path_is_absolute (program))
+        {
+          g_free (self->notify_program);
+          self->notify_program = g_strdup (program);
+          g_strfreev (self->notify_args);
+          self->notify_args = g_strdupv ((char **) args);
+        }
+    }
+}
+
+/* A job restored from @r: its settings, and a state it may be in after a
+ * restart. */
+void
+_barged_job_apply_record (BargedJob *self, const BargedJobRecord *r)
+{
+  BargeJobState state = BARGE_JOB_STATE_SUSPENDED;
+  BargeErrorContext context;
+  BargeError code;
+
+  barge_job_state_from_string (r->state, &state);
+  self->created = r->created;
+  self->modified = r->modified;
+  self->completed = r->completed;
+  self->error_count = r->error_count;
+  self->first_transient_error = r->first_transient_error;
+  g_free (self->display_name);
+  self->display_name = g_strdup (r->display_name);
+  g_free (self->description);
+  self->description = g_strdup (r->description);
+  barge_job_priority_from_string (r->priority, &self->priority);
+  if (r->cost_policy != NULL)
+    barge_cost_policy_from_string (r->cost_policy, &self->cost_policy);
+  self->minimum_retry_delay = r->minimum_retry_delay;
+  self->no_progress_timeout = r->no_progress_timeout;
+  self->notification_interval = r->notification_interval;
+  self->maximum_download_time = r->maximum_download_time;
+  self->download_time_used = r->download_time_used;
+  self->http_status = r->http_status;
+  apply_notify_settings (self, r);
+  if (barge_error_from_dbus_name (r->error_name, &code) &&
+      barge_error_context_from_string (r->error_context, &context))
+    {
+      self->error = g_error_new_literal (BARGE_ERROR, code, r->error_message);
+      self->error_file = r->error_file;
+    }
+
+  /* A job that was moving bytes when the daemon stopped goes back to the
+   * queue; its files resume from their durable offsets. One waiting out a
+   * retry delay waits what is left of it. */
+  if (state == BARGE_JOB_STATE_TRANSIENT_ERROR && r->retry_at > g_get_real_time () && self->error != NULL)
+    self->retry_at = r->retry_at;
+  else if (state == BARGE_JOB_STATE_CONNECTING || state == BARGE_JOB_STATE_TRANSFERRING ||
+           state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+    state = BARGE_JOB_STATE_QUEUED;
+  if (state != BARGE_JOB_STATE_ERROR && state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    {
+      g_clear_error (&self->error);
+      self->http_status = 0;
+      self->error_file = -1;
+    }
+  self->state = state;
+  if (self->retry_at != 0)
+    _barged_job_retry_arm (self);
+  /* BITS: a job still in "transferred" or "error" at a restart runs its
+   * notify program again (barged_job_announce_restored). */
+  self->notify_on_restore = (state == BARGE_JOB_STATE_TRANSFERRED || state == BARGE_JOB_STATE_ERROR) &&
+                            *self->notify_program != '\0' &&
+                            !g_error_matches (self->error, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED);
+}

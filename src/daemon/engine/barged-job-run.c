@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include "barged-errors.h"
+#include "barged-job-private.h"
+#include "barged-log.h"
+#include "barged-notify.h"
+#include "barged-scheduler-plan.h"
+
+/* A job's runs: one file after another through BargedTransfer (or the
+ * BargedUpload of an upload job), the HEAD probes for sizes beside them,
+ * errors and their retries, MaximumDownloadTime, and the announcements
+ * (signals, or the notify program) of "transferred" and "error". */
+
+static void run_next_file (BargedJob *self);
+
+gint
+_barged_job_current_file_index (BargedJob *self)
+{
+  for (guint i = 0; i < self->files->len; i++)
+    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
+      return (gint) i;
+  return -1;
+}
+
+gboolean
+_barged_job_run_in_flight (BargedJob *self)
+{
+  return self->transfer != NULL || (self->upload != NULL && barged_upload_is_running (self->upload));
+}
+
+void
+_barged_job_save_file (BargedJob *self, BargedFile *file)
+{
+  barged_store_put_file (self->ctx.store, barged_file_to_record (file, self->id), NULL, NULL);
+}
+
+void
+_barged_job_clear_timers (BargedJob *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+  g_clear_handle_id (&self->notify_source, g_source_remove);
+}
+
+/* --- errors and retries ------------------------------------------------------ */
+
+/* A transient error waited out NoProgressTimeout since the first of its
+ * kind without any progress: it becomes an error (BITS). */
+static gboolean
+no_progress_expired (BargedJob *self, gint64 now)
+{
+  return self->first_transient_error != 0 &&
+         now - self->first_transient_error >= (gint64) self->no_progress_timeout * G_USEC_PER_SEC;
+}
+
+static void
+become_no_progress_error (BargedJob *self)
+{
+  g_autofree char *was = g_strdup (self->error != NULL ? self->error->message : "");
+
+  g_clear_error (&self->error);
+  self->error = g_error_new (BARGE_ERROR, BARGE_ERROR_NO_PROGRESS,
+                             "no progress within %u s; last error: %s", self->no_progress_timeout, was);
+  self->http_status = 0;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->retry_source = 0;
+  if (no_progress_expired (self, g_get_real_time ()))
+    {
+      become_no_progress_error (self);
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_announce_final (self);
+      return G_SOURCE_REMOVE;
+    }
+  _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits for self->retry_at (which survives a restart of the daemon). */
+void
+_barged_job_retry_arm (BargedJob *self)
+{
+  BargeHoldReason hold = barged_job_get_hold_reason (self);
+  /* Rounded up, so the retry never comes before the deadline it checks. */
+  gint64 wait_ms = (MAX (self->retry_at - g_get_real_time (), 0) + 1999) / 1000;
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->retry_source = g_timeout_add ((guint) MIN (wait_ms, (gint64) G_MAXINT32), retry_cb, self);
+  if (barged_job_get_hold_reason (self) != hold)
+    _barged_job_notify (self, BARGED_JOB_PROP_HOLD_REASON);
+}
+
+void
+_barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after)
+{
+  gboolean transient = barged_error_is_transient (error);
+  gint64 now = g_get_real_time ();
+
+  g_clear_error (&self->error);
+  self->error = error;
+  self->error_file = file_index;
+  self->http_status = http_status;
+  /* BITS GetErrorCount: disconnects do not count. */
+  if (!g_error_matches (error, BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED))
+    self->error_count++;
+
+  if (transient)
+    {
+      if (self->first_transient_error == 0)
+        self->first_transient_error = now;
+      /* BITS: a timeout of 0, or a retry delay longer than the timeout,
+       * makes every error final; so does a timeout already spent. */
+      if (self->no_progress_timeout == 0 || self->minimum_retry_delay > self->no_progress_timeout ||
+          no_progress_expired (self, now))
+        {
+          become_no_progress_error (self);
+          transient = FALSE;
+        }
+    }
+
+  barged_job_log_file (self, file_index, G_LOG_LEVEL_INFO, "%s error %s: %s", transient ? "transient" : "fatal",
+                       barge_error_to_dbus_name (self->error->code), self->error->message);
+  if (transient)
+    {
+      /* A server's Retry-After (429, 503) can only lengthen the wait; the
+       * no-progress deadline can only shorten it. */
+      gint64 delay = MAX ((gint64) self->minimum_retry_delay, MIN (retry_after, (gint64) G_MAXINT32 / 1000));
+      gint64 deadline = self->first_transient_error + (gint64) self->no_progress_timeout * G_USEC_PER_SEC;
+
+      self->retry_at = MIN (now + delay * G_USEC_PER_SEC, deadline);
+      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+      _barged_job_retry_arm (self);
+      /* The retry time is in the record. */
+      barged_job_save (self, NULL, NULL);
+    }
+  else
+    {
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_announce_final (self);
+    }
+}
+
+/* --- MaximumDownloadTime ------------------------------------------------------ */
+
+static gboolean
+max_time_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->max_time_source = 0;
+  _barged_job_stop_transfer (self);
+  _barged_job_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_MAXIMUM_TIME_EXCEEDED,
+                                       "the job spent its maximum transfer time of %u s",
+                                       self->maximum_download_time),
+                    _barged_job_current_file_index (self), 0, -1);
+  return G_SOURCE_REMOVE;
+}
+
+/* The clock counts only the time spent connecting or transferring: it is
+ * added up whenever the job leaves those states. */
+void
+_barged_job_max_time_account (BargedJob *self)
+{
+  if (self->running_since != 0)
+    self->download_time_used += g_get_monotonic_time () - self->running_since;
+  self->running_since = 0;
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+}
+
+void
+_barged_job_max_time_arm (BargedJob *self)
+{
+  gint64 left;
+
+  self->running_since = g_get_monotonic_time ();
+  g_clear_handle_id (&self->max_time_source, g_source_remove);
+  if (self->maximum_download_time == 0)
+    return;
+  left = (gint64) self->maximum_download_time * G_USEC_PER_SEC - self->download_time_used;
+  self->max_time_source = g_timeout_add ((guint) CLAMP (left / 1000, 0, (gint64) G_MAXINT32), max_time_cb, self);
+}
+
+/* --- announcements ------------------------------------------------------------- */
+
+static void run_notify_program (BargedJob *self);
+
+static gboolean
+notify_rerun_cb (gpointer user_data)
+{
+  BargedJob *self = user_data;
+
+  self->notify_source = 0;
+  run_notify_program (self);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  BargedJob *self;
+  BargeJobState state;
+} NotifyRun;
+
+static void
+notify_run_free (NotifyRun *run)
+{
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NotifyRun, notify_run_free)
+
+static void
+on_notify_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(NotifyRun) run = user_data;
+  BargedJob *self = run->self;
+  g_autoptr(GError) error = NULL;
+  gboolean exit_ok = FALSE;
+
+  if (!barged_notify_run_finish (res, &exit_ok, &error))
+    {
+      barged_job_log (self, G_LOG_LEVEL_WARNING, "%s", error->message);
+      if (self->removed || self->state != run->state)
+        return;
+      /* The program could not even start: the job goes to error with a
+       * notification context, announced by the signal instead. */
+      _barged_job_stop_transfer (self);
+      g_clear_error (&self->error);
+      self->error = g_steal_pointer (&error);
+      self->error_file = -1;
+      self->http_status = 0;
+      self->error_count++;
+      _barged_job_set_state (self, BARGE_JOB_STATE_ERROR);
+      _barged_job_notify (self, BARGED_JOB_PROP_ERROR);
+      g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FAILED], 0);
+      return;
+    }
+  /* BITS: a failing program runs again after MinimumRetryDelay while the
+   * job is still neither completed nor cancelled, in the same state. */
+  if (!exit_ok && !self->removed && self->state == run->state && self->notify_source == 0)
+    self->notify_source = g_timeout_add_seconds (self->minimum_retry_delay, notify_rerun_cb, self);
+}
+
+static void
+run_notify_program (BargedJob *self)
+{
+  NotifyRun *run = g_new0 (NotifyRun, 1);
+
+  run->self = g_object_ref (self);
+  run->state = self->state;
+  barged_job_log (self, G_LOG_LEVEL_INFO, "running %s", self->notify_program);
+  barged_notify_run_async (self->owner, self->notify_program, (const char * const *) self->notify_args, self->id,
+                           barge_job_state_to_string (self->state), on_notify_program_done, run);
+}
+
+void
+_barged_job_announce_final (BargedJob *self)
+{
+  gboolean transferred = self->state == BARGE_JOB_STATE_TRANSFERRED;
+
+  if (!(self->notify_flags & (transferred ? BARGE_NOTIFY_FLAGS_TRANSFERRED : BARGE_NOTIFY_FLAGS_ERROR)))
+    return;
+  if (*self->notify_program != '\0')
+    run_notify_program (self);
+  else
+    g_signal_emit (self, _barged_job_signals[transferred ? BARGED_JOB_SIGNAL_TRANSFERRED
+                                                         : BARGED_JOB_SIGNAL_FAILED], 0);
+}
+
+void
+barged_job_announce_restored (BargedJob *self)
+{
+  if (!self->notify_on_restore)
+    return;
+  self->notify_on_restore = FALSE;
+  _barged_job_announce_final (self);
+}
+
+/* --- transfers ------------------------------------------------------------------ */
+
+static void
+on_transfer_connected (GObject *transfer, BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_CONNECTING)
+    _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRING);
+}
+
+static void
+on_transfer_progress (GObject *transfer, BargedJob *self)
+{
+  self->first_transient_error = 0;
+  _barged_job_touch (self);
+}
+
+static void
+on_transfer_checkpoint (GObject *transfer, BargedJob *self)
+{
+  gint idx = _barged_job_current_file_index (self);
+
+  if (idx >= 0)
+    _barged_job_save_file (self, g_ptr_array_index (self->files, idx));
+}
+
+static void run_ended (BargedJob *self, gboolean ok, GError *error, guint http_status, gint64 retry_after);
+
+static void
+on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  g_autoptr(BargedTransfer) transfer = BARGED_TRANSFER (g_object_ref (source));
+  GError *error = NULL;
+  gint64 retry_after = -1;
+  guint http_status = 0;
+  gboolean ok = barged_transfer_run_finish (transfer, res, &retry_after, &http_status, &error);
+
+  g_signal_handlers_disconnect_by_data (transfer, self);
+  g_clear_object (&self->transfer);
+  run_ended (self, ok, error, http_status, retry_after);
+}
+
+static void
+on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  GError *error = NULL;
+  gint64 retry_after = -1;
+  guint http_status = 0;
+  gboolean ok = barged_upload_run_finish (self->upload, res, &retry_after, &http_status, &error);
+
+  run_ended (self, ok, error, http_status, retry_after);
+}
+
+static void
+run_ended (BargedJob *self, gboolean ok, GError *error_in, guint http_status, gint64 retry_after)
+{
+  g_autoptr(GError) error = error_in;
+  gint idx = _barged_job_current_file_index (self);
+  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
+
+  g_clear_object (&self->cancellable);
+
+  if (self->removed)
+    return;
+  if (stopped)
+    {
+      /* Suspend, Cancel, Complete or pre-emption: the state is already set.
+       * A Resume that came while this run wound down starts now. */
+      if (self->start_pending)
+        {
+          self->start_pending = FALSE;
+          run_next_file (self);
+        }
+      else
+        /* The run no longer keeps the daemon busy. */
+        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+      return;
+    }
+  if (!ok)
+    {
+      _barged_job_fail (self, g_steal_pointer (&error), idx, http_status, retry_after);
+      return;
+    }
+
+  if (idx >= 0)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, idx);
+      g_autofree char *was = barged_scheduler_origin (barged_file_get_url (file));
+      g_autofree char *next = NULL;
+
+      barged_file_set_transferred (file, TRUE);
+      _barged_job_save_file (self, file);
+      barged_job_log_file (self, idx, G_LOG_LEVEL_DEBUG, "file transferred");
+      if (self->notify_flags & BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED)
+        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_TRANSFERRED], 0, file);
+      /* The scheduler caps running jobs per host: a next file on another
+       * host is a change it must look at. */
+      next = barged_scheduler_origin (barged_job_get_current_url (self));
+      if (next != NULL && g_strcmp0 (was, next) != 0)
+        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+    }
+  run_next_file (self);
+}
+
+static void
+run_next_file (BargedJob *self)
+{
+  gint idx;
+
+  if (self->state != BARGE_JOB_STATE_CONNECTING && self->state != BARGE_JOB_STATE_TRANSFERRING)
+    return;
+  if (_barged_job_run_in_flight (self))
+    {
+      /* The previous run still syncs its file; start when it ends. */
+      self->start_pending = TRUE;
+      return;
+    }
+  idx = _barged_job_current_file_index (self);
+  if (idx < 0)
+    {
+      self->first_transient_error = 0;
+      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRED);
+      _barged_job_announce_final (self);
+      return;
+    }
+
+  if (self->type != BARGE_JOB_TYPE_DOWNLOAD && self->upload == NULL)
+    {
+      /* Lost between the job's row and its upload state: never guess. */
+      _barged_job_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_FAILED, "the job's upload state was lost"),
+                        idx, 0, -1);
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  if (self->upload != NULL)
+    {
+      barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
+                               on_upload_done, g_object_ref (self));
+      return;
+    }
+  self->transfer = barged_transfer_new (self->ctx.session, g_ptr_array_index (self->files, idx), self->owner,
+                                        _barged_job_settings (self));
+  barged_transfer_set_credentials (self->transfer, self->ctx.credentials, self->id);
+  g_signal_connect (self->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
+  g_signal_connect (self->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (self->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), self);
+  barged_transfer_run_async (self->transfer, self->cancellable, on_transfer_done, g_object_ref (self));
+}
+
+/* --- sizes ---------------------------------------------------------------------- */
+
+static void probe_next_size (BargedJob *self, guint from);
+
+typedef struct {
+  BargedJob *self;
+  guint idx;
+} ProbeData;
+
+static void
+probe_data_free (ProbeData *data)
+{
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProbeData, probe_data_free)
+
+static void
+on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(ProbeData) data = user_data;
+  BargedJob *self = data->self;
+  g_autoptr(GError) error = NULL;
+  guint64 size = barged_transfer_probe_size_finish (res, &error);
+  BargedFile *file;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->removed || data->idx >= self->files->len)
+    return;
+  file = g_ptr_array_index (self->files, data->idx);
+  /* The transfer's own response wins if it came first. */
+  if (size != BARGE_SIZE_UNKNOWN && barged_file_get_total (file) == BARGE_SIZE_UNKNOWN &&
+      !barged_file_get_transferred (file))
+    {
+      barged_file_set_total (file, size);
+      /* Kept, so that a restart does not ask again. */
+      _barged_job_save_file (self, file);
+    }
+  probe_next_size (self, data->idx + 1);
+}
+
+/* One HEAD at a time, for files whose size is still unknown; failures only
+ * leave the size unknown until the file's own transfer learns it. */
+static void
+probe_next_size (BargedJob *self, guint from)
+{
+  for (guint i = from; i < self->files->len; i++)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, i);
+      ProbeData *data;
+
+      if (barged_file_get_transferred (file) || barged_file_get_total (file) != BARGE_SIZE_UNKNOWN)
+        continue;
+      data = g_new0 (ProbeData, 1);
+      data->self = g_object_ref (self);
+      data->idx = i;
+      barged_transfer_probe_size_async (self->ctx.session, barged_file_get_url (file),
+                                        self->probe_cancellable, on_size_probed, data);
+      return;
+    }
+}
+
+/* --- what the scheduler and the network do ---------------------------------------- */
+
+void
+barged_job_start (BargedJob *self)
+{
+  g_return_if_fail (self->state == BARGE_JOB_STATE_QUEUED);
+  _barged_job_set_state (self, BARGE_JOB_STATE_CONNECTING);
+  /* Sizes are asked for beside the first transfer, not before it, so a job
+   * of many files does not wait a round trip per file for its first byte. */
+  if (self->probe_cancellable != NULL)
+    g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+  self->probe_cancellable = g_cancellable_new ();
+  probe_next_size (self, (guint) (_barged_job_current_file_index (self) + 1));
+  run_next_file (self);
+}
+
+void
+barged_job_requeue (BargedJob *self)
+{
+  if (!barged_job_is_running (self))
+    return;
+  _barged_job_stop_transfer (self);
+  _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+void
+barged_job_hold_for_network (BargedJob *self)
+{
+  if (!barged_job_is_running (self))
+    return;
+  _barged_job_stop_transfer (self);
+  g_clear_error (&self->error);
+  self->error = g_error_new_literal (BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED, "the network is not available");
+  self->error_file = _barged_job_current_file_index (self);
+  self->http_status = 0;
+  _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+}
+
+gboolean
+barged_job_is_held_for_network (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_TRANSIENT_ERROR && self->retry_source == 0 &&
+         g_error_matches (self->error, BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED);
+}
+
+void
+barged_job_release_network_hold (BargedJob *self)
+{
+  if (barged_job_is_held_for_network (self))
+    _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+gboolean
+barged_job_failed_in_transport (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_TRANSIENT_ERROR && self->error != NULL &&
+         barged_error_get_context (self->error) == BARGE_ERROR_CONTEXT_GENERAL_TRANSPORT;
+}
+
+void
+barged_job_retry_now (BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR)
+    _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+/* --- uploads ---------------------------------------------------------------------- */
+
+/* One write per acknowledgement: the file's numbers come back from the
+ * upload state (barged_upload_restore_file()). */
+static void
+on_upload_checkpoint (BargedUpload *upload, BargedJob *self)
+{
+  barged_job_save (self, NULL, NULL);
+}
+
+static void
+on_upload_reply_progress (BargedUpload *upload, BargedJob *self)
+{
+  _barged_job_notify (self, BARGED_JOB_PROP_REPLY_PROGRESS);
+}
+
+void
+_barged_job_attach_upload (BargedJob *self, BargedUpload *upload)
+{
+  self->upload = upload;
+  barged_upload_set_umask (upload, barged_credentials_get_umask (self->ctx.credentials, self->id));
+  g_signal_connect (upload, "connected", G_CALLBACK (on_transfer_connected), self);
+  g_signal_connect (upload, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (upload, "checkpoint", G_CALLBACK (on_upload_checkpoint), self);
+  g_signal_connect (upload, "reply-progress", G_CALLBACK (on_upload_reply_progress), self);
+}

@@ -1,0 +1,859 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barged-errors.h"
+#include "barged-job-private.h"
+#include "barged-log.h"
+#include "barged-random.h"
+#include "barged-state.h"
+
+/* The job itself: its state, its settings and what every other part of
+ * BargedJob shares. Runs (transfers, retries, notifications) are in
+ * barged-job-run.c, the operations clients ask for in barged-job-ops.c,
+ * the store's record in barged-job-record.c. */
+
+G_DEFINE_TYPE (BargedJob, barged_job, G_TYPE_OBJECT)
+
+guint _barged_job_signals[BARGED_JOB_N_SIGNALS];
+GParamSpec *_barged_job_properties[BARGED_JOB_N_PROPS];
+
+void
+_barged_job_notify (BargedJob *self, BargedJobProp prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), _barged_job_properties[prop]);
+}
+
+const BargedSettings *
+_barged_job_settings (BargedJob *self)
+{
+  return barged_config_get_settings (self->ctx.config);
+}
+
+void
+_barged_job_touch (BargedJob *self)
+{
+  self->modified = g_get_real_time ();
+  _barged_job_notify (self, BARGED_JOB_PROP_TIMES);
+}
+
+char *
+barged_job_normalize_id (const char *id)
+{
+  g_autofree char *lower = NULL;
+  GString *hex;
+
+  if (id == NULL || strlen (id) > 36)
+    return NULL;
+  lower = g_ascii_strdown (id, -1);
+  if (g_uuid_string_is_valid (lower))
+    return g_steal_pointer (&lower);
+  if (strlen (lower) != 32)
+    return NULL;
+  for (const char *p = lower; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return NULL;
+  hex = g_string_new_len (lower, 8);
+  g_string_append_printf (hex, "-%.4s-%.4s-%.4s-%.12s", lower + 8, lower + 12, lower + 16, lower + 20);
+  return g_string_free (hex, FALSE);
+}
+
+char *
+barged_job_id_to_hex (const char *id)
+{
+  char *hex = g_strdup (id);
+  char *out = hex;
+
+  for (const char *p = id; *p != '\0'; p++)
+    if (*p != '-')
+      *out++ = *p;
+  *out = '\0';
+  return hex;
+}
+
+/* --- the state machine ---------------------------------------------------- */
+
+/* Why a job that does not transfer waits. The one place that decides it:
+ * the network only gives its verdict (barged_job_set_network_hold). */
+BargeHoldReason
+barged_job_get_hold_reason (BargedJob *self)
+{
+  switch (self->state)
+    {
+    case BARGE_JOB_STATE_QUEUED:
+      return self->network_hold != BARGE_HOLD_REASON_NONE ? self->network_hold : BARGE_HOLD_REASON_SCHEDULER;
+    case BARGE_JOB_STATE_TRANSIENT_ERROR:
+      if (barged_job_is_held_for_network (self))
+        return BARGE_HOLD_REASON_NO_NETWORK;
+      return self->retry_source != 0 ? BARGE_HOLD_REASON_RETRY_DELAY : BARGE_HOLD_REASON_NONE;
+    default:
+      return BARGE_HOLD_REASON_NONE;
+    }
+}
+
+void
+barged_job_set_network_hold (BargedJob *self, BargeHoldReason reason)
+{
+  BargeHoldReason before = barged_job_get_hold_reason (self);
+
+  self->network_hold = reason;
+  if (barged_job_get_hold_reason (self) != before)
+    _barged_job_notify (self, BARGED_JOB_PROP_HOLD_REASON);
+}
+
+gboolean
+_barged_job_check_call (BargedJob *self, int call, BargeJobState *next, GError **error)
+{
+  BargeJobState dummy;
+
+  if (self->removed || self->busy)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                   self->removed ? "the job is %s" : "the job is moving its files",
+                   barge_job_state_to_string (self->state));
+      return FALSE;
+    }
+  return barged_state_apply (self->state, (BargedCall) call, self->files->len,
+                             self->files->len - (guint) self->files_done,
+                             next != NULL ? next : &dummy, error);
+}
+
+/* Every state change passes here: the error, the retry and program timers,
+ * the clock of MaximumDownloadTime, the log, the store and the scheduler.
+ * The "state" notification comes after those of the error and hold reason,
+ * so the bus face shows all three in one PropertiesChanged. */
+void
+_barged_job_set_state (BargedJob *self, BargeJobState state)
+{
+  gboolean changed = self->state != state;
+  BargeHoldReason hold = barged_job_get_hold_reason (self);
+  gboolean had_error = self->error != NULL;
+
+  if (state != BARGE_JOB_STATE_ERROR && state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    {
+      g_clear_error (&self->error);
+      self->error_file = -1;
+      self->http_status = 0;
+    }
+  if (state != BARGE_JOB_STATE_TRANSIENT_ERROR)
+    {
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      self->retry_at = 0;
+    }
+  if (state != BARGE_JOB_STATE_TRANSFERRED && state != BARGE_JOB_STATE_ERROR)
+    g_clear_handle_id (&self->notify_source, g_source_remove);
+  if (state == BARGE_JOB_STATE_TRANSFERRED && self->completed == 0)
+    self->completed = g_get_real_time ();
+  if (state != BARGE_JOB_STATE_QUEUED)
+    self->network_hold = BARGE_HOLD_REASON_NONE;
+  _barged_job_max_time_account (self);
+
+  self->state = state;
+  if (barged_job_is_running (self))
+    _barged_job_max_time_arm (self);
+  if (had_error || self->error != NULL)
+    _barged_job_notify (self, BARGED_JOB_PROP_ERROR);
+  if (barged_job_get_hold_reason (self) != hold)
+    _barged_job_notify (self, BARGED_JOB_PROP_HOLD_REASON);
+  /* "state" last: whoever shows it finds the error and hold reason that
+   * explain it already notified. */
+  if (changed)
+    {
+      barged_job_log (self, G_LOG_LEVEL_INFO, "state %s", barge_job_state_to_string (state));
+      _barged_job_notify (self, BARGED_JOB_PROP_STATE);
+    }
+  _barged_job_touch (self);
+  if (!barge_job_state_is_final (state))
+    barged_job_save (self, NULL, NULL);
+  if (changed)
+    g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+}
+
+void
+_barged_job_stop_transfer (BargedJob *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->probe_cancellable != NULL)
+    g_cancellable_cancel (self->probe_cancellable);
+  self->start_pending = FALSE;
+}
+
+/* --- getters ---------------------------------------------------------------- */
+
+const char *barged_job_get_job_id (BargedJob *self) { return self->id; }
+guint32 barged_job_get_owner_uid (BargedJob *self) { return self->owner; }
+BargeJobType barged_job_get_job_type (BargedJob *self) { return self->type; }
+BargeJobState barged_job_get_job_state (BargedJob *self) { return self->state; }
+BargeJobPriority barged_job_get_job_priority (BargedJob *self) { return self->priority; }
+const char *barged_job_get_display_name (BargedJob *self) { return self->display_name; }
+const char *barged_job_get_description (BargedJob *self) { return self->description; }
+BargeCostPolicy barged_job_get_cost_policy (BargedJob *self) { return self->cost_policy; }
+BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self) { return self->notify_flags; }
+const char *barged_job_get_notify_program (BargedJob *self) { return self->notify_program; }
+const char * const *barged_job_get_notify_arguments (BargedJob *self) { return (const char * const *) self->notify_args; }
+guint barged_job_get_minimum_retry_delay (BargedJob *self) { return self->minimum_retry_delay; }
+guint barged_job_get_no_progress_timeout (BargedJob *self) { return self->no_progress_timeout; }
+guint barged_job_get_minimum_notification_interval (BargedJob *self) { return self->notification_interval; }
+guint barged_job_get_maximum_download_time (BargedJob *self) { return self->maximum_download_time; }
+gint64 barged_job_get_created (BargedJob *self) { return self->created; }
+gint64 barged_job_get_modified (BargedJob *self) { return self->modified; }
+gint64 barged_job_get_completed (BargedJob *self) { return self->completed; }
+guint barged_job_get_error_count (BargedJob *self) { return self->error_count; }
+const GError *barged_job_get_error (BargedJob *self) { return self->error; }
+gint barged_job_get_error_file (BargedJob *self) { return self->error_file; }
+guint barged_job_get_http_status (BargedJob *self) { return self->http_status; }
+guint barged_job_get_n_files (BargedJob *self) { return self->files->len; }
+gboolean barged_job_is_removed (BargedJob *self) { return self->removed; }
+
+BargedFile *
+barged_job_get_file (BargedJob *self, guint index)
+{
+  return index < self->files->len ? g_ptr_array_index (self->files, index) : NULL;
+}
+
+BargeUploadProtocol
+barged_job_get_upload_protocol (BargedJob *self)
+{
+  return self->upload != NULL ? barged_upload_get_protocol (self->upload) : BARGE_UPLOAD_PROTOCOL_NONE;
+}
+
+const char *
+barged_job_get_reply_file_name (BargedJob *self)
+{
+  return self->upload != NULL ? barged_upload_get_reply_file_name (self->upload) : "";
+}
+
+void
+barged_job_get_reply_progress (BargedJob *self, guint64 *total, guint64 *received)
+{
+  if (self->upload == NULL)
+    {
+      *total = BARGE_SIZE_UNKNOWN;
+      *received = 0;
+      return;
+    }
+  barged_upload_get_reply_progress (self->upload, total, received);
+}
+
+GVariant *
+barged_job_dup_credentials (BargedJob *self)
+{
+  return barged_credentials_list (self->ctx.credentials, self->id);
+}
+
+gboolean
+barged_job_is_running (BargedJob *self)
+{
+  return self->state == BARGE_JOB_STATE_CONNECTING || self->state == BARGE_JOB_STATE_TRANSFERRING;
+}
+
+gboolean
+barged_job_is_active (BargedJob *self)
+{
+  return barged_job_is_running (self) || self->state == BARGE_JOB_STATE_QUEUED ||
+         self->state == BARGE_JOB_STATE_TRANSIENT_ERROR || _barged_job_run_in_flight (self);
+}
+
+const char *
+barged_job_get_current_url (BargedJob *self)
+{
+  gint idx = _barged_job_current_file_index (self);
+
+  return idx >= 0 ? barged_file_get_url (g_ptr_array_index (self->files, idx)) : NULL;
+}
+
+/* --- progress, kept as sums ------------------------------------------------ *
+ * A job of 10,000 files must not add up 10,000 files for every buffer one
+ * of them writes: each file's share of the sums is kept as it was counted,
+ * taken out and counted again when the file notifies "progress". */
+
+void
+_barged_job_recount_file (BargedJob *self, BargedFile *file)
+{
+  BargedJobShare *share = &g_array_index (self->shares, BargedJobShare, barged_file_get_index (file));
+
+  if (share->total == BARGE_SIZE_UNKNOWN)
+    self->n_unknown--;
+  else
+    self->sum_total -= share->total;
+  self->sum_done -= share->done;
+  self->files_done -= share->transferred ? 1 : 0;
+
+  share->total = barged_file_get_total (file);
+  share->transferred = barged_file_get_transferred (file);
+  share->done = share->transferred && share->total != BARGE_SIZE_UNKNOWN ? share->total
+                                                                          : barged_file_get_done (file);
+  if (share->total == BARGE_SIZE_UNKNOWN)
+    self->n_unknown++;
+  else
+    self->sum_total += share->total;
+  self->sum_done += share->done;
+  self->files_done += share->transferred ? 1 : 0;
+}
+
+void
+barged_job_get_progress (BargedJob *self, BargedJobProgress *progress)
+{
+  progress->bytes_total = self->n_unknown > 0 ? BARGE_SIZE_UNKNOWN : self->sum_total;
+  progress->bytes_done = self->sum_done;
+  progress->files_total = self->files->len;
+  progress->files_done = self->files_done;
+}
+
+/* --- what a client may change ----------------------------------------------- */
+
+/* Every setter: the state machine allows it, the value is checked, the job
+ * changes, is touched and stored. */
+static gboolean
+may_change (BargedJob *self, GError **error)
+{
+  return _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, error);
+}
+
+static void
+changed (BargedJob *self, BargedJobProp prop)
+{
+  _barged_job_notify (self, prop);
+  _barged_job_touch (self);
+  barged_job_save (self, NULL, NULL);
+}
+
+static gboolean
+check_text (const char *what, const char *text, glong max, GError **error)
+{
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG, "%s takes at most %ld characters", what, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_text (BargedJob *self, char **field, const char *what, const char *text, glong max, BargedJobProp prop,
+          GError **error)
+{
+  if (!may_change (self, error) || !check_text (what, text, max, error))
+    return FALSE;
+  if (g_strcmp0 (*field, text) != 0)
+    {
+      g_free (*field);
+      *field = g_strdup (text);
+    }
+  changed (self, prop);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_display_name (BargedJob *self, const char *text, GError **error)
+{
+  return set_text (self, &self->display_name, "DisplayName", text, BARGED_MAX_DISPLAY_NAME,
+                   BARGED_JOB_PROP_DISPLAY_NAME, error);
+}
+
+gboolean
+barged_job_set_description (BargedJob *self, const char *text, GError **error)
+{
+  return set_text (self, &self->description, "Description", text, BARGED_MAX_DESCRIPTION,
+                   BARGED_JOB_PROP_DESCRIPTION, error);
+}
+
+gboolean
+barged_job_set_priority (BargedJob *self, BargeJobPriority priority, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->priority = priority;
+  changed (self, BARGED_JOB_PROP_PRIORITY);
+  g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->cost_policy = policy;
+  changed (self, BARGED_JOB_PROP_COST_POLICY);
+  g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->notify_flags = flags;
+  changed (self, BARGED_JOB_PROP_NOTIFY_FLAGS);
+  return TRUE;
+}
+
+/* "" (no program) or an absolute path; the limits of bits.md. */
+static gboolean
+check_command_line (const char *program, const char * const *args, GError **error)
+{
+  gsize length = 0;
+  guint n_args = args != NULL ? g_strv_length ((char **) args) : 0;
+
+  for (guint i = 0; i < n_args; i++)
+    length += (g_utf8_validate (args[i], -1, NULL) ? (gsize) g_utf8_strlen (args[i], -1) : G_MAXSIZE / 2) + 1;
+  if (!g_utf8_validate (program, -1, NULL) || g_utf8_strlen (program, -1) > BARGED_NOTIFY_MAX_PROGRAM ||
+      length > BARGED_NOTIFY_MAX_PARAMETERS)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the notify program takes at most %u characters and its arguments %u",
+                   BARGED_NOTIFY_MAX_PROGRAM, BARGED_NOTIFY_MAX_PARAMETERS);
+      return FALSE;
+    }
+  if (*program == '\0' && n_args > 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "arguments without a program");
+      return FALSE;
+    }
+  if (*program != '\0' && !g_path_is_absolute (program))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the notify program must be an absolute path: %s", program);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+take_command_line (BargedJob *self, const char *program, const char * const *args)
+{
+  g_free (self->notify_program);
+  self->notify_program = g_strdup (program != NULL ? program : "");
+  g_strfreev (self->notify_args);
+  self->notify_args = args != NULL ? g_strdupv ((char **) args) : g_new0 (char *, 1);
+}
+
+gboolean
+barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args, GError **error)
+{
+  if (!may_change (self, error) || !check_command_line (program, args, error))
+    return FALSE;
+  take_command_line (self, program, args);
+  changed (self, BARGED_JOB_PROP_NOTIFY_COMMAND_LINE);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_minimum_retry_delay (BargedJob *self, guint seconds, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  if (seconds < BARGED_MIN_RETRY_DELAY)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "MinimumRetryDelay must be at least %u seconds", BARGED_MIN_RETRY_DELAY);
+      return FALSE;
+    }
+  self->minimum_retry_delay = seconds;
+  changed (self, BARGED_JOB_PROP_MINIMUM_RETRY_DELAY);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_no_progress_timeout (BargedJob *self, guint seconds, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->no_progress_timeout = seconds;
+  changed (self, BARGED_JOB_PROP_NO_PROGRESS_TIMEOUT);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_minimum_notification_interval (BargedJob *self, guint ms, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->notification_interval = ms;
+  changed (self, BARGED_JOB_PROP_MINIMUM_NOTIFICATION_INTERVAL);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_maximum_download_time (BargedJob *self, guint seconds, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  self->maximum_download_time = seconds;
+  if (barged_job_is_running (self))
+    {
+      /* The new limit applies to the time already spent. */
+      _barged_job_max_time_account (self);
+      _barged_job_max_time_arm (self);
+    }
+  changed (self, BARGED_JOB_PROP_MAXIMUM_DOWNLOAD_TIME);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_reply_file_name (BargedJob *self, const char *path, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  if (self->upload == NULL || self->type != BARGE_JOB_TYPE_UPLOAD_REPLY)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply");
+      return FALSE;
+    }
+  if (!barged_upload_set_reply_file_name (self->upload, path, error))
+    return FALSE;
+  changed (self, BARGED_JOB_PROP_REPLY_FILE_NAME);
+  return TRUE;
+}
+
+/* --- files, destinations and quota ------------------------------------------ */
+
+void
+_barged_job_destination_keys (const char *path, const BargedFileId *folder, char **by_path, char **by_folder)
+{
+  *by_path = g_strconcat ("p:", path, NULL);
+  *by_folder = NULL;
+  if (barged_file_id_is_set (folder))
+    {
+      g_autofree char *name = g_path_get_basename (path);
+
+      *by_folder = g_strdup_printf ("f:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT "/%s",
+                                    folder->device, folder->inode, name);
+    }
+}
+
+gboolean
+_barged_job_has_destination (BargedJob *self, const char *key)
+{
+  return key != NULL && g_hash_table_contains (self->destinations, key);
+}
+
+gboolean
+_barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, GError **error)
+{
+  guint64 bytes = 0, n = 0;
+
+  /* A temporary path is as long as its destination's, plus 29 bytes. */
+  for (; urls[n] != NULL; n++)
+    bytes += barged_quota_file_cost (urls[n], paths[n], paths[n]) + BARGED_QUOTA_STRING_FACTOR * 29;
+  return barged_quota_check (self->ctx.quota, self->owner, n, bytes, error);
+}
+
+static void
+charge (BargedJob *self, gint64 files, gint64 bytes)
+{
+  barged_quota_charge (self->ctx.quota, self->owner, files, bytes);
+  self->quota_files += (guint64) files;
+  self->quota_bytes += (guint64) bytes;
+}
+
+/* Once the job is gone (removed, or freed without being adopted). */
+static void
+release_quota (BargedJob *self)
+{
+  charge (self, -(gint64) self->quota_files, -(gint64) self->quota_bytes);
+  self->quota_files = self->quota_bytes = 0;
+}
+
+static void
+on_file_progress (BargedFile *file, GParamSpec *pspec, BargedJob *self)
+{
+  _barged_job_recount_file (self, file);
+  _barged_job_notify (self, BARGED_JOB_PROP_PROGRESS);
+}
+
+void
+_barged_job_add_file (BargedJob *self, BargedFile *file)
+{
+  BargedJobShare empty = { 0, 0, FALSE };
+
+  g_assert (barged_file_get_index (file) == self->files->len);
+  g_ptr_array_add (self->files, file);
+  g_array_append_val (self->shares, empty);
+  _barged_job_recount_file (self, file);
+  g_signal_connect_object (file, "notify::progress", G_CALLBACK (on_file_progress), self, 0);
+  if (self->upload == NULL)
+    {
+      g_autofree char *by_path = NULL;
+      g_autofree char *by_folder = NULL;
+
+      _barged_job_destination_keys (barged_file_get_destination (file), barged_file_get_folder_id (file),
+                                    &by_path, &by_folder);
+      g_hash_table_add (self->destinations, g_steal_pointer (&by_path));
+      if (by_folder != NULL)
+        g_hash_table_add (self->destinations, g_steal_pointer (&by_folder));
+    }
+  charge (self, 1, (gint64) barged_quota_file_cost (barged_file_get_url (file), barged_file_get_destination (file),
+                                                    barged_file_get_temporary (file)));
+  g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_ADDED], 0, file);
+  _barged_job_notify (self, BARGED_JOB_PROP_FILES);
+  _barged_job_notify (self, BARGED_JOB_PROP_PROGRESS);
+}
+
+/* --- leaving ---------------------------------------------------------------- */
+
+void
+_barged_job_remove (BargedJob *self, BargeJobState final_state)
+{
+  g_autoptr(BargedJob) keep = g_object_ref (self);
+
+  _barged_job_stop_transfer (self);
+  _barged_job_set_state (self, final_state);
+  self->removed = TRUE;
+  self->busy = FALSE;
+  _barged_job_clear_timers (self);
+  barged_credentials_forget (self->ctx.credentials, self->id, TRUE);
+  release_quota (self);
+  g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
+}
+
+/* --- persistence ------------------------------------------------------------- */
+
+void
+barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+
+  for (guint i = 0; i < self->files->len; i++)
+    g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
+  barged_store_put_job (self->ctx.store, _barged_job_to_record (self), files, callback, user_data);
+  if (self->upload != NULL)
+    {
+      g_autofree char *data = barged_upload_to_data (self->upload);
+      barged_store_put_data (self->ctx.store, self->id, "upload", data, NULL, NULL);
+    }
+}
+
+gboolean
+barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error)
+{
+  return barged_store_write_finish (self->ctx.store, res, error);
+}
+
+/* --- construction ------------------------------------------------------------ */
+
+static BargedJob *
+job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobType type)
+{
+  BargedJob *self = g_object_new (BARGED_TYPE_JOB, NULL);
+
+  self->ctx = *ctx;
+  g_object_ref (self->ctx.store);
+  g_object_ref (self->ctx.session);
+  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
+                                                     : barged_credentials_new (NULL, FALSE, NULL);
+  self->ctx.config = self->ctx.config != NULL ? g_object_ref (self->ctx.config) : barged_config_new (NULL);
+  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new (self->ctx.config);
+  self->id = g_strdup (id);
+  self->owner = owner;
+  self->type = type;
+  charge (self, 0, BARGED_QUOTA_JOB_COST);
+  return self;
+}
+
+BargedJob *
+barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const BargedJobSpec *spec, GError **error)
+{
+  g_autofree char *id = NULL;
+  BargedJob *self;
+
+  if (!check_text ("the display name", spec->display_name, BARGED_MAX_DISPLAY_NAME, error) ||
+      !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error))
+    return NULL;
+  /* Never guessed from the server: an upload names its protocol. */
+  if (spec->type != BARGE_JOB_TYPE_DOWNLOAD && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_NONE)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "%s jobs need the option upload-protocol (bits, tus or put)",
+                   barge_job_type_to_string (spec->type));
+      return NULL;
+    }
+  if (spec->type == BARGE_JOB_TYPE_DOWNLOAD && spec->upload_protocol != BARGE_UPLOAD_PROTOCOL_NONE)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "a download job takes no upload-protocol");
+      return NULL;
+    }
+  /* A plain PUT has no reply to bring back (uploads.md). */
+  if (spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_PUT)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "upload-reply jobs need the protocol bits or tus: a put upload has no reply");
+      return NULL;
+    }
+
+  id = barged_random_uuid ();
+  self = job_alloc (ctx, id, owner, spec->type);
+  self->created = self->modified = g_get_real_time ();
+  self->display_name = g_strdup (spec->display_name);
+  self->description = g_strdup (spec->description);
+  self->priority = spec->priority;
+  self->cost_policy = spec->cost_policy;
+  self->state = BARGE_JOB_STATE_SUSPENDED;
+  barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
+  if (spec->type != BARGE_JOB_TYPE_DOWNLOAD)
+    _barged_job_attach_upload (self, barged_upload_new (self->ctx.session, self->id, owner, spec->upload_protocol,
+                                                        spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY));
+  return self;
+}
+
+BargedJob *
+barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *r, GPtrArray *files)
+{
+  BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
+  BargedJob *self;
+
+  barge_job_type_from_string (r->type, &type);
+  self = job_alloc (ctx, r->id, r->owner, type);
+  if (type != BARGE_JOB_TYPE_DOWNLOAD)
+    {
+      g_autofree char *data = barged_store_load_data (ctx->store, r->id, "upload");
+      BargedUpload *upload = barged_upload_new_from_data (ctx->session, r->id, r->owner,
+                                                          type == BARGE_JOB_TYPE_UPLOAD_REPLY, data);
+      if (upload != NULL)
+        _barged_job_attach_upload (self, upload);
+      else
+        barged_job_log (self, G_LOG_LEVEL_WARNING, "its upload state is missing or damaged");
+    }
+  for (guint i = 0; i < files->len; i++)
+    _barged_job_add_file (self, barged_file_new_from_record (g_ptr_array_index (files, i)));
+  if (self->upload != NULL && self->files->len > 0)
+    barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
+  _barged_job_apply_record (self, r);
+  return self;
+}
+
+static void
+barged_job_dispose (GObject *object)
+{
+  BargedJob *self = BARGED_JOB (object);
+
+  _barged_job_stop_transfer (self);
+  _barged_job_clear_timers (self);
+  if (self->ctx.quota != NULL)
+    release_quota (self);
+  G_OBJECT_CLASS (barged_job_parent_class)->dispose (object);
+}
+
+static void
+barged_job_finalize (GObject *object)
+{
+  BargedJob *self = BARGED_JOB (object);
+
+  g_clear_object (&self->transfer);
+  if (self->upload != NULL)
+    g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_clear_object (&self->upload);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->probe_cancellable);
+  g_ptr_array_unref (self->files);
+  g_array_unref (self->shares);
+  g_hash_table_unref (self->destinations);
+  g_clear_error (&self->error);
+  g_free (self->id);
+  g_free (self->display_name);
+  g_free (self->description);
+  g_free (self->notify_program);
+  g_strfreev (self->notify_args);
+  g_clear_object (&self->ctx.store);
+  g_clear_object (&self->ctx.session);
+  g_clear_object (&self->ctx.credentials);
+  g_clear_object (&self->ctx.quota);
+  g_clear_object (&self->ctx.config);
+  G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
+}
+
+static void
+barged_job_init (BargedJob *self)
+{
+  self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shares = g_array_new (FALSE, TRUE, sizeof (BargedJobShare));
+  self->destinations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->error_file = -1;
+  self->priority = BARGE_JOB_PRIORITY_NORMAL;
+  self->cost_policy = BARGE_COST_POLICY_ANY;
+  self->notify_flags = BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR;
+  self->notify_program = g_strdup ("");
+  self->notify_args = g_new0 (char *, 1);
+  self->minimum_retry_delay = BARGED_DEFAULT_RETRY_DELAY;
+  self->no_progress_timeout = BARGED_DEFAULT_NO_PROGRESS_TIMEOUT;
+  self->notification_interval = BARGED_DEFAULT_NOTIFICATION_INTERVAL;
+  self->maximum_download_time = BARGED_DEFAULT_MAXIMUM_DOWNLOAD_TIME;
+  self->display_name = g_strdup ("");
+  self->description = g_strdup ("");
+}
+
+static void
+barged_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  /* The properties are markers of change: a notification names what
+   * changed, and the typed getters give the values (several D-Bus
+   * properties stand behind some of them). */
+  g_value_set_int (value, prop_id == BARGED_JOB_PROP_STATE ? (int) BARGED_JOB (object)->state : 0);
+}
+
+/* The names the bus face maps to D-Bus properties (bus/barged-bus-job.c). */
+static const char *const property_names[BARGED_JOB_N_PROPS] = {
+  [BARGED_JOB_PROP_STATE] = "state",
+  [BARGED_JOB_PROP_OWNER] = "owner",
+  [BARGED_JOB_PROP_DISPLAY_NAME] = "display-name",
+  [BARGED_JOB_PROP_DESCRIPTION] = "description",
+  [BARGED_JOB_PROP_PRIORITY] = "priority",
+  [BARGED_JOB_PROP_COST_POLICY] = "cost-policy",
+  [BARGED_JOB_PROP_NOTIFY_FLAGS] = "notify-flags",
+  [BARGED_JOB_PROP_NOTIFY_COMMAND_LINE] = "notify-command-line",
+  [BARGED_JOB_PROP_MINIMUM_RETRY_DELAY] = "minimum-retry-delay",
+  [BARGED_JOB_PROP_NO_PROGRESS_TIMEOUT] = "no-progress-timeout",
+  [BARGED_JOB_PROP_MINIMUM_NOTIFICATION_INTERVAL] = "minimum-notification-interval",
+  [BARGED_JOB_PROP_MAXIMUM_DOWNLOAD_TIME] = "maximum-download-time",
+  [BARGED_JOB_PROP_TIMES] = "times",
+  [BARGED_JOB_PROP_ERROR] = "error",
+  [BARGED_JOB_PROP_HOLD_REASON] = "hold-reason",
+  [BARGED_JOB_PROP_PROGRESS] = "progress",
+  [BARGED_JOB_PROP_REPLY_PROGRESS] = "reply-progress",
+  [BARGED_JOB_PROP_REPLY_FILE_NAME] = "reply-file-name",
+  [BARGED_JOB_PROP_CREDENTIALS] = "credentials",
+  [BARGED_JOB_PROP_FILES] = "files",
+};
+
+static void
+barged_job_class_init (BargedJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = barged_job_dispose;
+  object_class->finalize = barged_job_finalize;
+  object_class->get_property = barged_job_get_gproperty;
+
+  /* Read-only markers of change: G_PARAM_EXPLICIT_NOTIFY, emitted by
+   * _barged_job_notify only when the value changed. */
+  for (guint i = 1; i < BARGED_JOB_N_PROPS; i++)
+    _barged_job_properties[i] = g_param_spec_int (property_names[i], NULL, NULL, G_MININT, G_MAXINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                  G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, BARGED_JOB_N_PROPS, _barged_job_properties);
+
+  _barged_job_signals[BARGED_JOB_SIGNAL_REMOVED] =
+    g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED] =
+    g_signal_new ("scheduling-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  _barged_job_signals[BARGED_JOB_SIGNAL_TRANSFERRED] =
+    g_signal_new ("transferred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  _barged_job_signals[BARGED_JOB_SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  _barged_job_signals[BARGED_JOB_SIGNAL_FILE_ADDED] =
+    g_signal_new ("file-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, BARGED_TYPE_FILE);
+  _barged_job_signals[BARGED_JOB_SIGNAL_FILE_TRANSFERRED] =
+    g_signal_new ("file-transferred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, BARGED_TYPE_FILE);
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "barge.h"
+#include "barged-config.h"
+#include "barged-credentials.h"
+#include "barged-file.h"
+#include "barged-quota.h"
+#include "barged-store.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_JOB (barged_job_get_type ())
+G_DECLARE_FINAL_TYPE (BargedJob, barged_job, BARGED, JOB, GObject)
+
+/* One job of the engine: its BITS state machine, its files, its settings,
+ * its runs (downloads through BargedTransfer, uploads through BargedUpload),
+ * its retries and its record in the store. A plain GObject with typed
+ * state (libbarge's enums, the one vocabulary of the tree): it knows
+ * nothing of D-Bus, who calls it, or how its state is shown; the bus face
+ * (bus/barged-bus-job.c) maps its property notifications to D-Bus.
+ *
+ * Every call of this API is made on the main thread. */
+
+/* What every job shares. */
+typedef struct {
+  BargedStore *store;
+  SoupSession *session;
+  BargedCredentials *credentials;
+  BargedQuota *quota;         /* NULL: a private one (unit tests) */
+  BargedConfig *config;       /* NULL: a private one with the defaults */
+} BargedJobContext;
+
+/* Limits from bits.md. */
+#define BARGED_MAX_DISPLAY_NAME 256
+#define BARGED_MAX_DESCRIPTION 1024
+#define BARGED_MIN_RETRY_DELAY 5
+#define BARGED_DEFAULT_RETRY_DELAY 600
+#define BARGED_DEFAULT_NO_PROGRESS_TIMEOUT 1209600
+#define BARGED_DEFAULT_MAXIMUM_DOWNLOAD_TIME 7776000
+#define BARGED_DEFAULT_NOTIFICATION_INTERVAL 500
+/* bits.md: program <= 260, parameters <= 4000 characters. */
+#define BARGED_NOTIFY_MAX_PROGRAM 260
+#define BARGED_NOTIFY_MAX_PARAMETERS 4000
+
+/* What CreateJob asks for. */
+typedef struct {
+  BargeJobType type;
+  const char *display_name;
+  const char *description;
+  BargeJobPriority priority;
+  BargeCostPolicy cost_policy;
+  BargeUploadProtocol upload_protocol;  /* NONE for downloads */
+} BargedJobSpec;
+
+/* Checks @spec (texts, an upload protocol for uploads and only for them),
+ * then makes a job of @owner in "suspended" with a new random id. */
+BargedJob *barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask,
+                           const BargedJobSpec *spec, GError **error);
+/* Rebuilds a job from the store; @files holds its BargedFileRecord*. */
+BargedJob *barged_job_new_from_record (const BargedJobContext *ctx,
+                                       const BargedJobRecord *record,
+                                       GPtrArray *files);
+
+/* Validates a job id given by a client: a UUID with or without dashes.
+ * Returns the canonical form (with dashes, lower case) or NULL. */
+char *barged_job_normalize_id (const char *id);
+/* The 32 hex digits of @id without dashes (its object path element). */
+char *barged_job_id_to_hex (const char *id);
+
+/* --- what the job is ------------------------------------------------------ */
+
+const char *barged_job_get_job_id (BargedJob *self);
+guint32 barged_job_get_owner_uid (BargedJob *self);
+BargeJobType barged_job_get_job_type (BargedJob *self);
+BargeJobState barged_job_get_job_state (BargedJob *self);
+BargeJobPriority barged_job_get_job_priority (BargedJob *self);
+const char *barged_job_get_display_name (BargedJob *self);
+const char *barged_job_get_description (BargedJob *self);
+BargeCostPolicy barged_job_get_cost_policy (BargedJob *self);
+BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
+/* "" and no arguments: no program. */
+const char *barged_job_get_notify_program (BargedJob *self);
+const char * const *barged_job_get_notify_arguments (BargedJob *self);
+guint barged_job_get_minimum_retry_delay (BargedJob *self);
+guint barged_job_get_no_progress_timeout (BargedJob *self);
+guint barged_job_get_minimum_notification_interval (BargedJob *self);
+guint barged_job_get_maximum_download_time (BargedJob *self);
+/* Wall clock µs; 0 = not yet. */
+gint64 barged_job_get_created (BargedJob *self);
+gint64 barged_job_get_modified (BargedJob *self);
+gint64 barged_job_get_completed (BargedJob *self);
+guint barged_job_get_error_count (BargedJob *self);
+/* The current error (BARGE_ERROR domain), or NULL; the index of the file
+ * it is about (-1: none); the HTTP status that caused it (0: none). */
+const GError *barged_job_get_error (BargedJob *self);
+gint barged_job_get_error_file (BargedJob *self);
+guint barged_job_get_http_status (BargedJob *self);
+/* Why a job that does not transfer waits: computed in one place from the
+ * state, the retry timer and the network's verdict. */
+BargeHoldReason barged_job_get_hold_reason (BargedJob *self);
+BargeUploadProtocol barged_job_get_upload_protocol (BargedJob *self);
+/* "" for none (or a download job). */
+const char *barged_job_get_reply_file_name (BargedJob *self);
+void barged_job_get_reply_progress (BargedJob *self, guint64 *total, guint64 *received);
+
+typedef struct {
+  guint64 bytes_total;        /* BARGE_SIZE_UNKNOWN while any file's is */
+  guint64 bytes_done;
+  guint64 files_total;
+  guint64 files_done;
+} BargedJobProgress;
+
+/* O(1): kept up to date as the files move. */
+void barged_job_get_progress (BargedJob *self, BargedJobProgress *progress);
+
+guint barged_job_get_n_files (BargedJob *self);
+BargedFile *barged_job_get_file (BargedJob *self, guint index);
+/* Target and scheme of each credential; never a secret. */
+GVariant *barged_job_dup_credentials (BargedJob *self);
+
+/* Queued or moving bytes, or waiting to retry: the daemon must stay up. */
+gboolean barged_job_is_active (BargedJob *self);
+/* Connecting or transferring: holds a scheduler slot. */
+gboolean barged_job_is_running (BargedJob *self);
+/* The URL of the file the job transfers next, or NULL (the scheduler's
+ * per-host caps look at it). */
+const char *barged_job_get_current_url (BargedJob *self);
+/* Whether the job has left for good (cancelled or acknowledged). */
+gboolean barged_job_is_removed (BargedJob *self);
+
+/* --- what a client may change ----------------------------------------------
+ * Each checks the state machine and the value, changes it, stores the job,
+ * or fails with a typed error and changes nothing. */
+
+gboolean barged_job_set_display_name (BargedJob *self, const char *text, GError **error);
+gboolean barged_job_set_description (BargedJob *self, const char *text, GError **error);
+gboolean barged_job_set_priority (BargedJob *self, BargeJobPriority priority, GError **error);
+gboolean barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GError **error);
+gboolean barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **error);
+gboolean barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args,
+                                             GError **error);
+gboolean barged_job_set_minimum_retry_delay (BargedJob *self, guint seconds, GError **error);
+gboolean barged_job_set_no_progress_timeout (BargedJob *self, guint seconds, GError **error);
+gboolean barged_job_set_minimum_notification_interval (BargedJob *self, guint ms, GError **error);
+gboolean barged_job_set_maximum_download_time (BargedJob *self, guint seconds, GError **error);
+gboolean barged_job_set_reply_file_name (BargedJob *self, const char *path, GError **error);
+
+gboolean barged_job_resume (BargedJob *self, GError **error);
+gboolean barged_job_suspend (BargedJob *self, GError **error);
+
+/* Adds files as AddFiles does: all or none, each destination checked as the
+ * owner off the main loop; finishes once they are stored. */
+void barged_job_add_files_async (BargedJob *self, const char * const *urls, const char * const *paths,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_add_files_finish (BargedJob *self, GAsyncResult *res, GError **error);
+
+/* Complete(): moves the transferred files into place as the owner, then
+ * the job leaves ("acknowledged"). On failure the job stays. */
+void barged_job_complete_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_complete_finish (BargedJob *self, GAsyncResult *res, GError **error);
+/* Cancel(): deletes the temporary files and the job leaves ("cancelled").
+ * Also the daemon's own decision (the inactivity reaper). */
+void barged_job_cancel_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_cancel_finish (BargedJob *self, GAsyncResult *res, GError **error);
+
+/* TakeOwnership(): @uid becomes the owner (with @umask); BITS drops the
+ * old owner's credentials and notify command line. */
+gboolean barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError **error);
+
+/* SetCredentials/RemoveCredentials: finish once the secret store has the
+ * change. */
+void barged_job_set_credentials_async (BargedJob *self, BargeCredentialsTarget target, BargeAuthScheme scheme,
+                                       const char *user_name, const char *password,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+void barged_job_remove_credentials_async (BargedJob *self, BargeCredentialsTarget target,
+                                          BargeAuthScheme scheme,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_credentials_finish (BargedJob *self, GAsyncResult *res, GError **error);
+
+/* GetReplyData(): the reply of an upload-reply job, at most 1 MiB. */
+void barged_job_get_reply_data_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+GBytes *barged_job_get_reply_data_finish (BargedJob *self, GAsyncResult *res, GError **error);
+
+/* --- what the engine does with it ------------------------------------------- */
+
+/* Stores the job; @callback (nullable) runs once it is committed. */
+void barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error);
+
+/* For the scheduler: a queued job starts (connecting, its next file). */
+void barged_job_start (BargedJob *self);
+/* For the scheduler: a running job goes back to queued (pre-emption). */
+void barged_job_requeue (BargedJob *self);
+/* The network's verdict on a queued job: NONE (admitted), NO_NETWORK or
+ * METERED_NETWORK; part of its HoldReason. */
+void barged_job_set_network_hold (BargedJob *self, BargeHoldReason reason);
+/* Network loss is not the job's failure: a running job stops in
+ * transient-error with NetworkDisconnected, without counting an error or
+ * arming a retry; release queues it again. */
+void barged_job_hold_for_network (BargedJob *self);
+gboolean barged_job_is_held_for_network (BargedJob *self);
+void barged_job_release_network_hold (BargedJob *self);
+/* Whether the job waits to retry after a transport failure (the network's
+ * return makes it retry at once). */
+gboolean barged_job_failed_in_transport (BargedJob *self);
+/* A job waiting in transient-error for its retry delay goes to queued now. */
+void barged_job_retry_now (BargedJob *self);
+/* At start-up, once the job is where clients can see it: BITS runs the
+ * notify program of a job still "transferred" or "error" again. */
+void barged_job_announce_restored (BargedJob *self);
+
+/* The job's GObject properties: each is notified when what it names
+ * changed (pspec->param_id is the value here), and the typed getters above
+ * give the values; the bus face maps them to D-Bus properties. */
+typedef enum {
+  BARGED_JOB_PROP_0,
+  BARGED_JOB_PROP_STATE,
+  BARGED_JOB_PROP_OWNER,
+  BARGED_JOB_PROP_DISPLAY_NAME,
+  BARGED_JOB_PROP_DESCRIPTION,
+  BARGED_JOB_PROP_PRIORITY,
+  BARGED_JOB_PROP_COST_POLICY,
+  BARGED_JOB_PROP_NOTIFY_FLAGS,
+  BARGED_JOB_PROP_NOTIFY_COMMAND_LINE,
+  BARGED_JOB_PROP_MINIMUM_RETRY_DELAY,
+  BARGED_JOB_PROP_NO_PROGRESS_TIMEOUT,
+  BARGED_JOB_PROP_MINIMUM_NOTIFICATION_INTERVAL,
+  BARGED_JOB_PROP_MAXIMUM_DOWNLOAD_TIME,
+  BARGED_JOB_PROP_TIMES,
+  BARGED_JOB_PROP_ERROR,       /* Error, HttpStatus and ErrorCount */
+  BARGED_JOB_PROP_HOLD_REASON,
+  BARGED_JOB_PROP_PROGRESS,
+  BARGED_JOB_PROP_REPLY_PROGRESS,
+  BARGED_JOB_PROP_REPLY_FILE_NAME,
+  BARGED_JOB_PROP_CREDENTIALS,
+  BARGED_JOB_PROP_FILES,
+  BARGED_JOB_N_PROPS
+} BargedJobProp;
+
+/* Signals:
+ * "removed" (const char *final_state): the job reached a final state and
+ *   left; "scheduling-changed": the scheduler must look at it;
+ * "transferred", "failed": the announcements BITS makes for NotifyFlags
+ *   (the notify program runs instead when there is one);
+ * "file-added" (BargedFile *); "file-transferred" (BargedFile *).
+ */
+
+G_END_DECLS

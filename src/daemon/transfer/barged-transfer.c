@@ -1,0 +1,961 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedTransfer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-config.h"
+#include "barged-errors.h"
+#include "barged-file-access.h"
+#include "barged-http.h"
+#include "barged-request.h"
+#include "barged-transfer.h"
+
+/* Reads and writes overlap: while one buffer is written on a worker thread
+ * the network fills the other. Whatever has arrived goes to the writer as
+ * soon as it is idle, so a fast link writes big batches and a slow one
+ * still shows progress at once; a full buffer pauses reading until the
+ * writer is free, so memory stays at two buffers per transfer. */
+
+#define MAX_RESTARTS 3
+#define MAX_RETRY_AFTER_S (24 * 60 * 60)
+
+struct _BargedTransfer
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  BargedFile *file;
+  guint32 owner;
+  BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
+  char *job_id;
+  gint64 checkpoint_interval_us; /* [Transfer] CheckpointInterval */
+  guint timeout_s;             /* [Transfer] Timeout */
+
+  GTask *task;
+  GCancellable *cancellable;   /* ours: a write failure cancels the read */
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+  int fd;
+  SoupMessage *msg;
+  BargedHeaderDeadline *deadline; /* of msg, until its headers came */
+  GInputStream *body;
+
+  guint64 offset;            /* where the next buffer goes */
+  guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
+  guint64 range_end;         /* one past the last byte of this response's body, or unknown */
+  guint64 part_start;        /* where this response's body began */
+  guint64 request_from;      /* the Range the request asked for (from byte N), 0: none */
+  guint64 since_sync;
+  gint64 last_sync;
+  gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
+  guint generation;          /* bumped on restart: an older sync no longer counts */
+  guint restarts;
+  gboolean truncate_next;
+
+  guint8 *buffers[2];
+  guint read_buf;            /* the buffer the network fills */
+  gsize fill;                /* bytes in it, not yet handed to the writer */
+  gboolean reading;
+  gboolean writing;
+  gboolean eof;
+  gboolean finishing;
+  gboolean verifying;        /* asking past the end of a body of unknown length */
+  GError *failure;
+  gint64 retry_after;
+  guint http_status;         /* of a response that failed the transfer */
+};
+
+G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
+
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void send_request (BargedTransfer *self);
+static void start_read (BargedTransfer *self);
+static gboolean validators_differ (BargedFile *file, const char *etag, const char *last_modified);
+static void maybe_finish (BargedTransfer *self);
+static void maybe_checkpoint (BargedTransfer *self, guint64 end);
+static void pump (BargedTransfer *self);
+
+typedef struct {
+  int fd;
+  const guint8 *data;
+  gsize len;
+  guint64 pos;
+  gboolean truncate;
+  gboolean sync;
+  gboolean close;
+  guint32 owner;             /* with path: who looks the temporary up at a sync */
+  char *path;
+} WriteOp;
+
+static void
+write_op_free (WriteOp *op)
+{
+  g_free (op->path);
+  g_free (op);
+}
+
+static WriteOp *
+write_op_new (BargedTransfer *self)
+{
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->fd = self->fd;
+  op->owner = self->owner;
+  op->path = g_strdup (barged_file_get_temporary (self->file));
+  return op;
+}
+
+/* Returns 0 or the errno of the first failing call. */
+static int
+write_op_run (const WriteOp *op)
+{
+  gsize written = 0;
+
+  if (op->truncate && ftruncate (op->fd, 0) != 0)
+    return errno;
+  while (written < op->len)
+    {
+      ssize_t n = pwrite (op->fd, op->data + written, op->len - written,
+                          (off_t) (op->pos + written));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        return EIO;
+      written += (gsize) n;
+    }
+  /* Offsets are recorded only after this: a crash never trusts bytes that
+   * were still in the page cache. */
+  if (op->sync && fdatasync (op->fd) != 0)
+    return errno;
+  return 0;
+}
+
+static void
+write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  WriteOp *op = task_data;
+  GError *error = NULL;
+  int errsv = write_op_run (op);
+
+  /* The open descriptor keeps taking bytes after the file is deleted or
+   * its folder renamed away; notice it at each checkpoint, and before the
+   * file counts as transferred, rather than "finish" a file that can
+   * never be renamed into place. */
+  if (errsv == 0 && op->sync && !barged_file_access_check_temporary (op->owner, op->path, op->fd, &error))
+    {
+      if (op->close)
+        close (op->fd);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (op->close)
+    close (op->fd);
+  if (errsv == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, BARGE_ERROR,
+                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
+                                                                : BARGE_ERROR_LOCAL_FILE,
+                             "cannot write the temporary file: %s", g_strerror (errsv));
+}
+
+static void
+fail (BargedTransfer *self, GError *error)
+{
+  if (self->failure == NULL)
+    self->failure = error;
+  else
+    g_error_free (error);
+}
+
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  guint64 end = op->pos + op->len;
+  gboolean synced = op->sync;
+
+  self->writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      /* The file cannot take more: stop reading and drop what waits. */
+      fail (self, g_steal_pointer (&error));
+      self->fill = 0;
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+      maybe_finish (self);
+      return;
+    }
+
+  barged_file_set_done (self->file, end);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  if (synced)
+    {
+      barged_file_set_durable (self->file, end);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+  maybe_checkpoint (self, end);
+  pump (self);
+}
+
+static void
+on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      self->fill = 0;
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+    }
+  else if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (res), "generation")) == self->generation)
+    {
+      barged_file_set_durable (self->file, op->pos);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+  maybe_finish (self);
+}
+
+/* Every 32 MiB or 2 s, the bytes written so far are made durable by an
+ * fdatasync on its own worker thread, while writes go on: waiting for it
+ * in the writer would stall the network. Only when it returns is the
+ * offset it covered recorded. */
+static void
+maybe_checkpoint (BargedTransfer *self, guint64 end)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now = g_get_monotonic_time ();
+  WriteOp *op;
+
+  if (self->syncing || self->fd < 0 ||
+      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < self->checkpoint_interval_us))
+    return;
+  self->syncing = TRUE;
+  self->since_sync = 0;
+  self->last_sync = now;
+  task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
+  op = write_op_new (self);
+  op->pos = end;            /* what the sync makes durable */
+  op->sync = TRUE;
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static void
+submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync, gboolean close_fd)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
+  WriteOp *op = write_op_new (self);
+
+  op->data = data;
+  op->len = len;
+  op->pos = self->offset;
+  op->truncate = self->truncate_next;
+  op->sync = sync;
+  op->close = close_fd;
+  self->since_sync += len;
+  if (close_fd)
+    self->fd = -1;
+  self->truncate_next = FALSE;
+  self->offset += len;
+  self->writing = TRUE;
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/* Hands the filled part of the read buffer to an idle writer, then keeps
+ * reading into the other buffer. */
+static void
+pump (BargedTransfer *self)
+{
+  if (!self->writing && !self->reading && self->fill > 0)
+    {
+      submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
+      self->read_buf = 1 - self->read_buf;
+      self->fill = 0;
+    }
+  if (!self->eof && self->failure == NULL)
+    start_read (self);
+  maybe_finish (self);
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+  /* Where this body must end: its range, else the file's announced size. */
+  guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
+
+  self->reading = FALSE;
+  if (n < 0)
+    fail (self, barged_error_new_for_io (error, FALSE));
+  else if (n == 0)
+    self->eof = TRUE;
+  else if (limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill + (gsize) n > limit)
+    {
+      /* More than announced: none of this buffer may reach the file. */
+      self->fill = 0;
+      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                               "the server sent more than the %" G_GUINT64_FORMAT " bytes it announced",
+                               limit));
+    }
+  else
+    self->fill += (gsize) n;
+  pump (self);
+}
+
+static void
+start_read (BargedTransfer *self)
+{
+  if (self->reading || self->eof || self->failure != NULL || self->body == NULL ||
+      self->fill == BARGED_TRANSFER_BUFFER_SIZE)
+    return;
+  self->reading = TRUE;
+  g_input_stream_read_async (self->body, self->buffers[self->read_buf] + self->fill,
+                             BARGED_TRANSFER_BUFFER_SIZE - self->fill, G_PRIORITY_DEFAULT,
+                             self->cancellable, on_read, g_object_ref (self));
+}
+
+static void
+on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      barged_file_set_durable (self->file, self->offset);
+      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+    }
+  else
+    fail (self, g_steal_pointer (&error));
+
+  if (self->failure != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->failure));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Ends the run once no read or write is in flight: the data written so far
+ * is synced and recorded whatever the outcome, so a retry resumes there. */
+static void
+maybe_finish (BargedTransfer *self)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteOp *op;
+
+  if (self->reading || self->writing || self->syncing || self->fill > 0 || self->finishing)
+    return;
+  if (!self->eof && self->failure == NULL)
+    return;
+
+  /* A body without a length (chunked, or ended by a close) gives no sign
+   * of truncation: libsoup ends a chunked body cut at a chunk boundary as
+   * if it were complete. So ask for the bytes after what arrived: 416
+   * (bytes * / N) confirms the end, 206 brings the rest. */
+  if (self->failure == NULL && self->expected_end == BARGE_SIZE_UNKNOWN && self->offset > 0 &&
+      !self->verifying && self->fd >= 0)
+    {
+      self->verifying = TRUE;
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
+  /* A server may answer a range with less than was asked for (some cap
+   * the size of a part): ask for the rest from where this part ended. */
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN && self->offset < self->expected_end &&
+      self->range_end == self->offset && self->part_start < self->offset && self->fd >= 0)
+    {
+      self->eof = FALSE;
+      g_clear_object (&self->body);
+      send_request (self);
+      return;
+    }
+
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
+      self->offset != self->expected_end)
+    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                             "the body ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                             self->offset, self->expected_end));
+  if (self->failure == NULL)
+    barged_file_set_total (self->file, self->offset);
+
+  self->finishing = TRUE;
+  g_clear_object (&self->body);
+  if (self->fd < 0)
+    {
+      g_autoptr(GTask) run = g_steal_pointer (&self->task);
+      g_task_return_error (run, self->failure != NULL ? g_steal_pointer (&self->failure)
+                                                      : g_error_new_literal (BARGE_ERROR, BARGE_ERROR_FAILED,
+                                                                             "no temporary file"));
+      return;
+    }
+  task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
+  op = write_op_new (self);
+  op->sync = TRUE;
+  op->close = TRUE;
+  op->truncate = self->truncate_next;
+  self->fd = -1;
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static char *
+strong_etag (SoupMessageHeaders *headers)
+{
+  const char *etag = soup_message_headers_get_one (headers, "ETag");
+  return barged_http_etag_is_strong (etag) ? g_strdup (etag) : NULL;
+}
+
+static char *
+strong_last_modified (SoupMessageHeaders *headers)
+{
+  const char *lm = soup_message_headers_get_one (headers, "Last-Modified");
+  const char *date = soup_message_headers_get_one (headers, "Date");
+  return barged_http_last_modified_is_strong (lm, date) ? g_strdup (lm) : NULL;
+}
+
+static gboolean
+validators_differ (BargedFile *file, const char *etag, const char *last_modified)
+{
+  const char *old_etag = barged_file_get_etag (file);
+  const char *old_lm = barged_file_get_last_modified (file);
+
+  if (old_etag != NULL && etag != NULL)
+    return g_strcmp0 (old_etag, etag) != 0;
+  if (old_lm != NULL && last_modified != NULL)
+    return g_strcmp0 (old_lm, last_modified) != 0;
+  return old_etag != NULL || old_lm != NULL;
+}
+
+/* Both sides name a strong validator of the same kind, and they differ. */
+static gboolean
+validators_conflict (BargedFile *file, const char *etag, const char *last_modified)
+{
+  const char *old_etag = barged_file_get_etag (file);
+  const char *old_lm = barged_file_get_last_modified (file);
+
+  if (old_etag != NULL && etag != NULL)
+    return g_strcmp0 (old_etag, etag) != 0;
+  if (old_lm != NULL && last_modified != NULL)
+    return g_strcmp0 (old_lm, last_modified) != 0;
+  return FALSE;
+}
+
+static gboolean
+encoding_is_identity (SoupMessageHeaders *headers)
+{
+  const char *coding = soup_message_headers_get_list (headers, "Content-Encoding");
+
+  return coding == NULL || *coding == '\0' || g_ascii_strcasecmp (coding, "identity") == 0;
+}
+
+static void
+restart_from_zero (BargedTransfer *self, gboolean response_changed)
+{
+  barged_file_mark_restarted (self->file, response_changed);
+  self->generation++;
+  self->offset = 0;
+  self->truncate_next = TRUE;
+  /* Whatever the last request was checking or asking for is moot: the
+   * next one is a plain GET of a new body (a stale end check once took
+   * that body's 200 for "nothing more to come", and a file of 0 bytes
+   * counted as transferred). */
+  self->verifying = FALSE;
+  self->part_start = 0;
+  self->range_end = BARGE_SIZE_UNKNOWN;
+  self->expected_end = BARGE_SIZE_UNKNOWN;
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
+
+/* Ends the run with @error once nothing is in flight. */
+static void
+fail_now (BargedTransfer *self, GError *error)
+{
+  fail (self, error);
+  self->eof = TRUE;
+  maybe_finish (self);
+}
+
+/* A transport failure of the request. A redirect to a scheme libsoup
+ * cannot follow (file:, ftp:, ...) is the server's lasting answer, not a
+ * glitch to retry. */
+static GError *
+send_error (BargedTransfer *self, const GError *error)
+{
+  g_autoptr(GError) timed = barged_header_deadline_error (self->deadline, error);
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (self->msg), "Location");
+  g_autoptr(GUri) target = NULL;
+
+  if (g_error_matches (timed, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI) && location != NULL)
+    {
+      target = g_uri_parse_relative (soup_message_get_uri (self->msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+      if (target != NULL && g_strcmp0 (g_uri_get_scheme (target), "http") != 0 &&
+          g_strcmp0 (g_uri_get_scheme (target), "https") != 0)
+        return g_error_new (BARGE_ERROR, BARGE_ERROR_UNSUPPORTED_SCHEME,
+                            "the server redirected to a %s: URL; only http and https are followed",
+                            g_uri_get_scheme (target));
+    }
+  return barged_error_new_for_io (timed, FALSE);
+}
+
+/* The body of @msg is the file from byte 0: a 200, or a 206 to a request
+ * without Range that starts at 0 (a server that answers a plain GET with a
+ * first part). @range_end is one past its last byte when known. */
+static void
+take_whole (BargedTransfer *self, SoupMessageHeaders *headers, const char *etag, const char *last_modified,
+            guint64 total, guint64 range_end)
+{
+  /* What a HEAD announced counts for a body without a length of its own,
+   * unless the representation changed since: more is an error, less is a
+   * cut body. */
+  guint64 announced = validators_differ (self->file, etag, last_modified) ? BARGE_SIZE_UNKNOWN
+                                                                         : barged_file_get_total (self->file);
+
+  if (self->offset > 0)
+    restart_from_zero (self, validators_differ (self->file, etag, last_modified));
+  if (total == BARGE_SIZE_UNKNOWN && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    total = range_end = (guint64) soup_message_headers_get_content_length (headers);
+  if (total == BARGE_SIZE_UNKNOWN && announced != BARGE_SIZE_UNKNOWN)
+    total = announced;
+  self->range_end = range_end;
+  self->expected_end = total;
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(BargedHeaderDeadline) deadline = NULL;
+  SoupMessageHeaders *headers;
+  g_autofree char *etag = NULL;
+  g_autofree char *last_modified = NULL;
+  g_autofree char *log_url = barged_request_url_for_log (barged_file_get_url (self->file));
+  const char *range;
+  guint status;
+  guint64 first = 0, last = 0, total = BARGE_SIZE_UNKNOWN;
+
+  if (body == NULL)
+    {
+      GError *failure = send_error (self, error);
+
+      g_clear_pointer (&self->deadline, barged_header_deadline_free);
+      fail_now (self, failure);
+      return;
+    }
+  deadline = g_steal_pointer (&self->deadline);
+
+  status = soup_message_get_status (self->msg);
+  self->range_end = BARGE_SIZE_UNKNOWN;
+  headers = soup_message_get_response_headers (self->msg);
+  etag = strong_etag (headers);
+  last_modified = strong_last_modified (headers);
+  range = soup_message_headers_get_one (headers, "Content-Range");
+  g_debug ("%s: HTTP %u", log_url, status);
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && self->request_from == 0)
+    {
+      /* No Range was asked for (RFC 9110 forbids this answer). A first
+       * part from byte 0 of a known length is usable; the rest is asked
+       * for as with a server that caps its parts. Anything else cannot be
+       * placed in the file. */
+      if (!barged_http_parse_content_range (range, &first, &last, &total) || first != 0 ||
+          total == BARGE_SIZE_UNKNOWN)
+        {
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "the server answered a request for the whole file with "
+                                       "206 and Content-Range: %s", range ? range : "(none)"));
+          return;
+        }
+      take_whole (self, headers, etag, last_modified, total, last + 1);
+    }
+  else if (status == SOUP_STATUS_PARTIAL_CONTENT)
+    {
+      if (!barged_http_parse_content_range (range, &first, &last, &total) || first != self->offset)
+        {
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "the server answered a request for bytes from %" G_GUINT64_FORMAT
+                                       " with Content-Range: %s", self->offset, range ? range : "(none)"));
+          return;
+        }
+      /* Content-Length covers this part only: any other figure means the
+       * body and the range disagree, and neither can be trusted. */
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+          (guint64) soup_message_headers_get_content_length (headers) != last - first + 1)
+        {
+          fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                       "Content-Length %" G_GOFFSET_FORMAT " does not match Content-Range: %s",
+                                       soup_message_headers_get_content_length (headers), range));
+          return;
+        }
+      /* A server that ignores If-Range may still answer 206 for a changed
+       * resource; a new strong validator, a new length or a switch of
+       * content coding (offsets count coded bytes) is a new
+       * representation: start over rather than splice two of them. A
+       * server without strong validators leaves the length as the one sign
+       * of change. */
+      if ((validators_conflict (self->file, etag, last_modified) ||
+           !encoding_is_identity (headers) ||
+           (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
+            total != barged_file_get_total (self->file))) &&
+          self->restarts++ < MAX_RESTARTS)
+        {
+          restart_from_zero (self, TRUE);
+          send_request (self);
+          return;
+        }
+      /* More bytes came: the end of this body needs checking again. */
+      self->verifying = FALSE;
+      self->range_end = last + 1;
+      self->expected_end = total;
+    }
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->request_from > 0)
+    {
+      guint64 length;
+
+      /* If-Range held (else the answer were 200), so the validators match
+       * even when the 416 does not repeat them. */
+      if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
+          !validators_conflict (self->file, etag, last_modified))
+        {
+          /* We already have every byte: a crash struck after the last
+           * write, or the end of a body of unknown length is confirmed. */
+          self->expected_end = self->offset;
+          self->eof = TRUE;
+          g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+          maybe_finish (self);
+          return;
+        }
+      if (self->restarts++ < MAX_RESTARTS)
+        {
+          restart_from_zero (self, TRUE);
+          send_request (self);
+          return;
+        }
+      self->http_status = status;
+      fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
+      return;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && self->request_from > 0 &&
+           !validators_conflict (self->file, etag, last_modified))
+    {
+      /* The end check of a body of unknown length got the whole file
+       * again: the server ignores ranges, the end cannot be checked, and
+       * the body that ended cleanly is what there is. */
+      self->expected_end = self->offset;
+      self->eof = TRUE;
+      maybe_finish (self);
+      return;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    take_whole (self, headers, etag, last_modified, BARGE_SIZE_UNKNOWN, BARGE_SIZE_UNKNOWN);
+  else
+    {
+      const char *retry = soup_message_headers_get_one (headers, "Retry-After");
+
+      self->retry_after = barged_http_parse_retry_after (retry, g_get_real_time () / G_USEC_PER_SEC);
+      /* Honoured, with a cap: a server's "come back next year" must not
+       * park a job beyond what its NoProgressTimeout can judge. */
+      if (self->retry_after > MAX_RETRY_AFTER_S)
+        self->retry_after = MAX_RETRY_AFTER_S;
+      self->http_status = status;
+      fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
+      return;
+    }
+
+  self->part_start = self->offset;
+  barged_file_set_total (self->file, self->expected_end);
+  barged_file_set_validators (self->file, etag, last_modified);
+  self->body = g_steal_pointer (&body);
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  if (self->expected_end == self->offset && self->offset > 0 && !self->truncate_next)
+    self->eof = TRUE;
+  start_read (self);
+  maybe_finish (self);
+}
+
+/* Credentials belong to the origin (scheme, host, port) the file was added
+ * with: a redirect elsewhere (another host, or https to http) gets none. */
+static gboolean
+on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
+{
+  if (self->credentials == NULL)
+    return FALSE;
+  if (!soup_auth_is_for_proxy (auth) &&
+      !barged_request_same_origin (barged_file_get_url (self->file), soup_message_get_uri (msg)))
+    {
+      g_autofree char *here = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_USERINFO |
+                                                       G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+      g_info ("job %s: %s asks for credentials, but the file was added for another origin: none sent",
+              self->job_id, here);
+      return FALSE;
+    }
+  return barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
+}
+
+static void
+send_request (BargedTransfer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, &error);
+  SoupMessageHeaders *headers;
+
+  if (uri == NULL)
+    {
+      fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL: %s", error->message));
+      return;
+    }
+  g_clear_object (&self->msg);
+  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  headers = soup_message_get_request_headers (self->msg);
+  /* Range offsets count encoded bytes; an encoding chosen per response
+   * would make them meaningless, so ask for the bytes as stored. */
+  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+  soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
+  /* The session is shared by every user's jobs: never let one job's
+   * credentials be cached and sent for another's. */
+  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
+  g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+  self->request_from = self->offset;
+  if (self->offset > 0)
+    {
+      const char *etag = barged_file_get_etag (self->file);
+      const char *lm = barged_file_get_last_modified (self->file);
+
+      soup_message_headers_set_range (headers, (goffset) self->offset, -1);
+      if (etag != NULL)
+        soup_message_headers_replace (headers, "If-Range", etag);
+      else if (lm != NULL)
+        soup_message_headers_replace (headers, "If-Range", lm);
+    }
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  self->deadline = barged_header_deadline_new (self->msg, self->timeout_s,
+                                               self->cancellable);
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
+                           barged_header_deadline_get_cancellable (self->deadline),
+                           on_sent, g_object_ref (self));
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_path = NULL;
+  guint64 offset = 0;
+  BargedFileId id;
+
+  self->fd = barged_file_access_open_temporary_finish (res, &offset, &id, &new_path, &error);
+  if (self->fd < 0)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      g_task_return_error (task, barged_error_new_for_io (error, TRUE));
+      return;
+    }
+  /* Something else sat at the recorded temporary: the bytes there are not
+   * ours to trust, and the file starts over in a new one. */
+  if (offset == 0 && barged_file_get_durable (self->file) > 0)
+    barged_file_mark_restarted (self->file, FALSE);
+  barged_file_set_temporary (self->file, new_path != NULL ? new_path : barged_file_get_temporary (self->file), &id);
+  self->offset = offset;
+  self->last_sync = g_get_monotonic_time ();
+  barged_file_set_done (self->file, offset);
+  barged_file_set_durable (self->file, offset);
+  /* The identity of the file must be on record before bytes go into it. */
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+  send_request (self);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer ours)
+{
+  g_cancellable_cancel (G_CANCELLABLE (ours));
+}
+
+void
+barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (self->task == NULL);
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, barged_transfer_run_async);
+  /* The result must say how far we got, even when cancelled. */
+  g_task_set_check_cancellable (self->task, FALSE);
+  self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      self->caller_cancellable = g_object_ref (cancellable);
+      self->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                    self->cancellable, NULL);
+    }
+  barged_file_access_open_temporary_async (self->owner,
+                                           self->credentials != NULL
+                                             ? barged_credentials_get_umask (self->credentials, self->job_id) : 022,
+                                           barged_file_get_destination (self->file),
+                                           barged_file_get_temporary (self->file),
+                                           barged_file_get_temporary_id (self->file),
+                                           barged_file_get_durable (self->file), self->cancellable,
+                                           on_opened, g_object_ref (self));
+}
+
+gboolean
+barged_transfer_run_finish (BargedTransfer *self, GAsyncResult *res, gint64 *retry_after, guint *http_status,
+                            GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  if (retry_after != NULL)
+    *retry_after = self->retry_after;
+  if (http_status != NULL)
+    *http_status = self->http_status;
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+static void
+on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  SoupMessageHeaders *headers;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  headers = soup_message_get_response_headers (msg);
+  if (soup_message_get_status (msg) == SOUP_STATUS_OK &&
+      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    g_task_return_int (task, soup_message_headers_get_content_length (headers));
+  else
+    g_task_return_int (task, -1);
+}
+
+void
+barged_transfer_probe_size_async (SoupSession *session, const char *url, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  SoupMessage *msg;
+
+  g_task_set_source_tag (task, barged_transfer_probe_size_async);
+  if (uri == NULL)
+    {
+      g_task_return_int (task, -1);
+      g_object_unref (task);
+      return;
+    }
+  msg = soup_message_new_from_uri (SOUP_METHOD_HEAD, uri);
+  soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
+  /* The size that counts is the size of the bytes as stored. */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
+  soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, cancellable, on_probed, task);
+}
+
+guint64
+barged_transfer_probe_size_finish (GAsyncResult *res, GError **error)
+{
+  gssize size = g_task_propagate_int (G_TASK (res), error);
+
+  return size < 0 ? BARGE_SIZE_UNKNOWN : (guint64) size;
+}
+
+BargedTransfer *
+barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner, const BargedSettings *settings)
+{
+  BargedTransfer *self = g_object_new (BARGED_TYPE_TRANSFER, NULL);
+
+  self->session = g_object_ref (session);
+  self->file = g_object_ref (file);
+  self->owner = owner;
+  self->checkpoint_interval_us = (gint64) MAX (settings->checkpoint_interval, 1u) * 1000;
+  self->timeout_s = settings->transfer_timeout;
+  return self;
+}
+
+void
+barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id)
+{
+  g_set_object (&self->credentials, credentials);
+  g_free (self->job_id);
+  self->job_id = g_strdup (job_id);
+}
+
+static void
+barged_transfer_finalize (GObject *object)
+{
+  BargedTransfer *self = BARGED_TRANSFER (object);
+
+  g_assert (self->task == NULL);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_object (&self->body);
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  g_clear_object (&self->msg);
+  if (self->caller_cancellable != NULL)
+    g_cancellable_disconnect (self->caller_cancellable, self->caller_handler);
+  g_clear_object (&self->caller_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->file);
+  g_clear_object (&self->session);
+  g_clear_object (&self->credentials);
+  g_free (self->job_id);
+  g_clear_error (&self->failure);
+  g_free (self->buffers[0]);
+  g_free (self->buffers[1]);
+  G_OBJECT_CLASS (barged_transfer_parent_class)->finalize (object);
+}
+
+static void
+barged_transfer_init (BargedTransfer *self)
+{
+  self->fd = -1;
+  self->retry_after = -1;
+  self->expected_end = BARGE_SIZE_UNKNOWN;
+  self->range_end = BARGE_SIZE_UNKNOWN;
+  self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
+  self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
+}
+
+static void
+barged_transfer_class_init (BargedTransferClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_transfer_finalize;
+
+  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}

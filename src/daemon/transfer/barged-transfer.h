@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "barged-config.h"
+#include "barged-credentials.h"
+#include "barged-file.h"
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_TRANSFER (barged_transfer_get_type ())
+G_DECLARE_FINAL_TYPE (BargedTransfer, barged_transfer, BARGED, TRANSFER, GObject)
+
+/* One download in flight: opens the temporary file as the owner, asks for
+ * the missing bytes (Range with If-Range on a strong validator), writes at
+ * an offset on a worker thread and records progress in the BargedFile.
+ *
+ * Signals: "connected" once a usable response arrived; "progress" after each
+ * write; "checkpoint" after an fdatasync, when barged_file_get_durable()
+ * moved and may be recorded. */
+
+/* @settings gives [Transfer] Timeout and CheckpointInterval, read once. */
+BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner,
+                                     const BargedSettings *settings);
+/* Where the transfer finds the job's HTTP credentials and owner's umask. */
+void barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials,
+                                      const char *job_id);
+
+void barged_transfer_run_async (BargedTransfer *self,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+/* On failure the error is in the BARGE_ERROR domain; Retry-After, when the
+ * server sent one, is in @retry_after (seconds, else -1), and the HTTP
+ * status of a response that failed it in @http_status (else 0). */
+gboolean barged_transfer_run_finish (BargedTransfer *self,
+                                     GAsyncResult *res,
+                                     gint64 *retry_after,
+                                     guint *http_status,
+                                     GError **error);
+
+/* HEAD: the size of a remote file before its transfer starts, so that a
+ * job's total is known early (BITS asks servers the same way). Returns
+ * BARGE_SIZE_UNKNOWN when the server does not say or the request fails. */
+void barged_transfer_probe_size_async (SoupSession *session,
+                                       const char *url,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+guint64 barged_transfer_probe_size_finish (GAsyncResult *res, GError **error);
+
+/* How many bytes may be written between two fdatasync calls: the bound on
+ * what a crash makes the daemon fetch again. */
+#define BARGED_TRANSFER_CHECKPOINT_BYTES (32 * 1024 * 1024)
+#define BARGED_TRANSFER_BUFFER_SIZE (256 * 1024)
+
+G_END_DECLS

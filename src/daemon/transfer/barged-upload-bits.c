@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedUploadBits"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-http.h"
+#include "barged-request.h"
+#include "barged-upload-private.h"
+
+/* The BITS upload protocol ([MC-BUP]): BITS_POST packets on the remote URL,
+ * one request outstanding per session. The server's Ack says how many bytes
+ * it holds (BITS-Received-Content-Range); we only ever send from there. */
+
+#define BITS_METHOD "BITS_POST"
+#define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+#define BG_E_SESSION_NOT_FOUND 0x8020001FU
+/* A lost session is recreated this often in a row before we give up. */
+#define MAX_SESSION_RESTARTS 3
+/* Acks in a row that do not move the offset forward (a resync moves it
+ * once; more means a confused server). */
+#define MAX_STALLED_ACKS 3
+
+static void create_session (BargedUpload *self);
+static void ping (BargedUpload *self);
+static void send_fragment (BargedUpload *self);
+static void close_session (BargedUpload *self);
+
+/* The URL packets go to: the remote URL, or with BITS-Host-Id its host
+ * replaced by the farm server the session lives on. */
+static char *
+packet_url_for (BargedUpload *self, const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) moved = NULL;
+
+  if (self->host_id == NULL || (uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+    return g_strdup (url);
+  moved = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri), self->host_id,
+                       g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri),
+                       g_uri_get_fragment (uri));
+  return g_uri_to_string (moved);
+}
+
+static SoupMessage *
+packet_new (BargedUpload *self, const char *type, GError **error)
+{
+  g_autofree char *url = packet_url_for (self, barged_file_get_url (self->file));
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, error);
+  SoupMessageHeaders *headers;
+
+  if (msg == NULL)
+    return NULL;
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "BITS-Packet-Type", type);
+  if (self->session_id != NULL && g_ascii_strcasecmp (type, "Create-Session") != 0)
+    soup_message_headers_replace (headers, "BITS-Session-Id", self->session_id);
+#if SOUP_CHECK_VERSION (3, 4, 0)
+  /* MC-BUP 2.2.1 requires HTTP/1.1. */
+  soup_message_set_force_http1 (msg, TRUE);
+#endif
+  return msg;
+}
+
+static void
+set_empty_body (SoupMessage *msg)
+{
+  /* Every packet carries a Content-Length, 0 for all but Fragment. */
+  soup_message_set_request_body_from_bytes (msg, NULL, NULL);
+  soup_message_headers_set_content_length (soup_message_get_request_headers (msg), 0);
+}
+
+static guint32
+bits_error_code (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *code = soup_message_headers_get_one (headers, "BITS-Error-Code");
+
+  if (code == NULL)
+    code = soup_message_headers_get_one (headers, "BITS-Error");
+  if (code == NULL)
+    return 0;
+  if (g_ascii_strncasecmp (code, "0x", 2) == 0)
+    code += 2;
+  return (guint32) g_ascii_strtoull (code, NULL, 16);
+}
+
+/* Every Ack from the farm server resets its fallback clock. */
+static void
+note_ack (BargedUpload *self, SoupMessage *msg)
+{
+  if (self->host_id != NULL && soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                             "BITS-Packet-Type") != NULL)
+    self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* A non-success Ack: a lost session is created again (the new session
+ * starts from what that server holds, which the next Ack tells us). */
+static void
+handle_failure (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+
+  if (bits_error_code (msg) == BG_E_SESSION_NOT_FOUND && self->session_restarts++ < MAX_SESSION_RESTARTS)
+    {
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+      g_info ("%s: the server lost session %s; creating a new one", where, self->session_id);
+      g_clear_pointer (&self->session_id, g_free);
+      barged_upload_checkpoint (self);
+      create_session (self);
+      return;
+    }
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == 429)
+    self->retry_after = barged_http_parse_retry_after (
+      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
+      g_get_real_time () / G_USEC_PER_SEC);
+  barged_upload_fail_response (self, msg);
+}
+
+static void
+on_pinged (BargedUpload *self, SoupMessage *msg)
+{
+  note_ack (self, msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  send_fragment (self);
+}
+
+/* Opens the connection to the farm server (and would authenticate it)
+ * before the first fragment goes there, as Windows does. */
+static void
+ping (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Ping", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  set_empty_body (msg);
+  barged_upload_send (self, msg, on_pinged);
+}
+
+static void
+on_session_created (BargedUpload *self, SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *id = soup_message_headers_get_one (headers, "BITS-Session-Id");
+  const char *protocol = soup_message_headers_get_one (headers, "BITS-Protocol");
+  const char *host_id;
+
+  note_ack (self, msg);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  if (id == NULL || *id == '\0' || strlen (id) > 100 ||
+      (protocol != NULL && g_ascii_strcasecmp (protocol, BITS_PROTOCOL_GUID) != 0))
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "Create-Session was answered without a usable session (%s, %s)",
+                                             id != NULL ? id : "no BITS-Session-Id",
+                                             protocol != NULL ? protocol : "no BITS-Protocol"));
+      return;
+    }
+  self->session_id = g_strdup (id);
+  /* A new session holds nothing yet; its first Ack corrects us if it does. */
+  self->uploaded = FALSE;
+  g_clear_pointer (&self->host_id, g_free);
+  host_id = soup_message_headers_get_one (headers, "BITS-Host-Id");
+  if (host_id != NULL && *host_id != '\0' && strlen (host_id) <= 255 && strchr (host_id, '/') == NULL)
+    {
+      const char *fallback = soup_message_headers_get_one (headers, "BITS-Host-Id-Fallback-Timeout");
+
+      self->host_id = g_strdup (host_id);
+      self->host_id_fallback = fallback != NULL ? g_ascii_strtoull (fallback, NULL, 10) : 0;
+      self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
+    }
+  barged_upload_set_acked (self, 0);
+  barged_upload_connected (self);
+  if (self->host_id != NULL)
+    ping (self);
+  else
+    send_fragment (self);
+}
+
+static void
+create_session (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Create-Session", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Supported-Protocols",
+                                BITS_PROTOCOL_GUID);
+  set_empty_body (msg);
+  barged_upload_send (self, msg, on_session_created);
+}
+
+static void
+on_fragment_acked (BargedUpload *self, SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  guint status = soup_message_get_status (msg);
+  const char *received = soup_message_headers_get_one (headers, "BITS-Received-Content-Range");
+  guint64 size = self->source.size;
+  guint64 next;
+  char *end = NULL;
+
+  note_ack (self, msg);
+
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    {
+      /* The server (or a proxy) takes smaller bodies: halve, down to 5 KB. */
+      if (self->fragment_size / 2 < BARGED_UPLOAD_MIN_FRAGMENT)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_HTTP_CLIENT_ERROR,
+                                                 "the server refuses fragments of %" G_GUINT64_FORMAT " bytes",
+                                                 self->fragment_size));
+          return;
+        }
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+      self->fragment_size /= 2;
+      g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", where, self->fragment_size);
+      send_fragment (self);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) && status != SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
+    {
+      handle_failure (self, msg);
+      return;
+    }
+  if (received == NULL || (next = g_ascii_strtoull (received, &end, 10), end == received || *end != '\0') ||
+      next > size)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "a Fragment Ack with BITS-Received-Content-Range: %s (file size %"
+                                             G_GUINT64_FORMAT ")", received != NULL ? received : "(none)", size));
+      return;
+    }
+  /* An Ack that never lets us past where we were would loop for ever. */
+  self->stalled_acks = next > self->acked ? 0 : self->stalled_acks + 1;
+  if (self->stalled_acks > MAX_STALLED_ACKS)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "the server keeps acknowledging %" G_GUINT64_FORMAT
+                                             " bytes without taking more", next));
+      return;
+    }
+  barged_upload_connected (self);
+  barged_upload_set_acked (self, next);
+  if (next < size)
+    {
+      send_fragment (self);
+      return;
+    }
+  self->uploaded = TRUE;
+  if (self->with_reply && self->reply_url == NULL)
+    {
+      const char *reply = soup_message_headers_get_one (headers, "BITS-Reply-URL");
+      g_autoptr(GUri) base = NULL;
+      g_autoptr(GUri) resolved = NULL;
+
+      if (reply == NULL || strlen (reply) > BARGED_FILE_MAX_URL ||
+          (base = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
+          (resolved = g_uri_parse_relative (base, reply, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                                 "the last Fragment Ack of an upload-reply job has no usable "
+                                                 "BITS-Reply-URL"));
+          return;
+        }
+      self->reply_url = g_uri_to_string (resolved);
+    }
+  barged_upload_checkpoint (self);
+  if (self->with_reply)
+    /* Before Close-Session, which lets the server delete the reply. */
+    barged_upload_fetch_reply (self, close_session);
+  else
+    close_session (self);
+}
+
+static void
+on_fragment_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) data = barged_upload_read_finish (res, &error);
+  SoupMessage *msg;
+  SoupMessageHeaders *headers;
+  guint64 first = self->acked;
+  gsize len;
+
+  if (data == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  msg = packet_new (self, "Fragment", &error);
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  len = g_bytes_get_size (data);
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_set_content_range (headers, (goffset) first, (goffset) (first + len - 1),
+                                          (goffset) self->source.size);
+  {
+    /* The name only, as Windows sends it: the server ignores it anyway. */
+    g_autofree char *name = g_path_get_basename (barged_file_get_destination (self->file));
+    soup_message_headers_replace (headers, "Content-Name", name);
+  }
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", data);
+  barged_upload_send (self, msg, on_fragment_acked);
+}
+
+static void
+send_fragment (BargedUpload *self)
+{
+  guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
+
+  barged_upload_read_async (self, self->acked, (gsize) len, on_fragment_read, g_object_ref (self));
+}
+
+static void
+on_session_closed (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+
+  note_ack (self, msg);
+
+  /* After the last Ack the server has committed the file: a session it
+   * already forgot is no reason to upload again. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) || bits_error_code (msg) == BG_E_SESSION_NOT_FOUND)
+    {
+      g_clear_pointer (&self->session_id, g_free);
+      barged_upload_checkpoint (self);
+      barged_upload_succeed (self);
+      return;
+    }
+  barged_upload_fail_response (self, msg);
+}
+
+static void
+close_session (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Close-Session", &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  set_empty_body (msg);
+  barged_upload_send (self, msg, on_session_closed);
+}
+
+void
+barged_upload_bits_run (BargedUpload *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->host_id != NULL && self->host_id_fallback > 0 &&
+      now - self->host_id_last_ack >= (gint64) self->host_id_fallback)
+    {
+      /* No Ack from the farm server for its fallback timeout: back to the
+       * URL's own host, where the session may still be known. */
+      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+      g_info ("%s: no answer from BITS host %s for %" G_GUINT64_FORMAT " s; back to the original host",
+              where, self->host_id, self->host_id_fallback);
+      g_clear_pointer (&self->host_id, g_free);
+      barged_upload_checkpoint (self);
+    }
+  if (self->session_id == NULL)
+    create_session (self);
+  else if (self->host_id != NULL && !self->uploaded)
+    ping (self);
+  else if (self->uploaded && self->acked == self->source.size)
+    {
+      if (self->with_reply)
+        barged_upload_fetch_reply (self, close_session);
+      else
+        close_session (self);
+    }
+  else
+    /* Resume in the same session: if the server holds more or less than
+     * we recorded, its Ack (200 or 416) moves us there. */
+    send_fragment (self);
+}
+
+/* Cancel-Session outlives the job: it is retried a few times while the
+ * daemon runs (BITS keeps trying for up to a day; a restart ends ours). */
+#define CANCEL_ATTEMPTS 4
+#define CANCEL_FIRST_DELAY 5
+
+typedef struct {
+  SoupSession *session;
+  char *url;
+  char *session_id;
+  guint attempt;
+} CancelData;
+
+static void
+cancel_data_free (CancelData *c)
+{
+  g_object_unref (c->session);
+  g_free (c->url);
+  g_free (c->session_id);
+  g_free (c);
+}
+
+static void send_cancel (CancelData *c);
+
+static gboolean
+cancel_retry_cb (gpointer user_data)
+{
+  send_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancel_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CancelData *c = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  g_autofree char *where = barged_request_url_for_log (c->url);
+  gboolean retry;
+
+  if (body == NULL)
+    {
+      g_info ("Cancel-Session for %s failed: %s", where, error->message);
+      retry = TRUE;
+    }
+  else
+    {
+      g_debug ("Cancel-Session for %s: HTTP %u", where, soup_message_get_status (msg));
+      /* 5xx is worth another try, except a session the server forgot. */
+      retry = SOUP_STATUS_IS_SERVER_ERROR (soup_message_get_status (msg)) &&
+              bits_error_code (msg) != BG_E_SESSION_NOT_FOUND;
+    }
+  if (retry && ++c->attempt < CANCEL_ATTEMPTS)
+    {
+      g_timeout_add_seconds (CANCEL_FIRST_DELAY << (2 * (c->attempt - 1)), cancel_retry_cb, c);
+      return;
+    }
+  cancel_data_free (c);
+}
+
+static void
+send_cancel (CancelData *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, &error);
+
+  if (msg == NULL)
+    {
+      cancel_data_free (c);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", c->session_id);
+  set_empty_body (msg);
+  soup_session_send_and_read_async (c->session, msg, G_PRIORITY_DEFAULT, NULL, on_cancel_sent, c);
+}
+
+void
+barged_upload_bits_cancel (BargedUpload *self, const char *url)
+{
+  CancelData *c = g_new0 (CancelData, 1);
+
+  c->session = g_object_ref (self->session);
+  c->url = packet_url_for (self, url);
+  c->session_id = g_strdup (self->session_id);
+  send_cancel (c);
+}

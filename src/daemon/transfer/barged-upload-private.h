@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "barged-file-access.h"
+#include "barged-upload.h"
+
+G_BEGIN_DECLS
+
+/* Shared by barged-upload.c and one file per protocol. Everything runs on
+ * the main loop except the reads of the source, which run on workers. */
+struct _BargedUpload
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  char *job_id;
+  guint32 owner;
+  guint32 umask;              /* the owner's, for the reply file */
+  BargeUploadProtocol protocol;
+  gboolean with_reply;
+
+  /* persistent */
+  gboolean source_known;
+  BargedSourceIdentity source;
+  char *session_id;           /* BITS session id, or the tus upload URL */
+  gint64 expires;             /* tus Upload-Expires, unix seconds, 0 = none */
+  char *host_id;              /* BITS-Host-Id: the farm server packets go to */
+  guint64 host_id_fallback;   /* seconds without an Ack there before reverting; 0 = never */
+  gint64 host_id_last_ack;    /* wall clock, seconds */
+  guint64 acked;              /* bytes the server acknowledged */
+  gboolean uploaded;          /* the server has every byte */
+  char *reply_url;
+  gboolean reply_started;
+  gboolean reply_done;
+  guint64 reply_total;
+  guint64 reply_received;
+  char *reply_file_name;      /* "" = kept in reply_data */
+  char *reply_temporary;      /* where the reply waits for Complete, NULL with no file name */
+  BargedFileId reply_temporary_id; /* the file barged created there; unset: none yet */
+  GBytes *reply_data;
+
+  /* the run in flight */
+  GTask *task;
+  BargedFile *file;
+  GCancellable *cancellable;
+  int fd;
+  guint64 fragment_size;
+  guint session_restarts;
+  guint stalled_acks;
+  gint64 retry_after;
+  guint http_status;           /* of a response that failed the run, 0 = none */
+};
+
+/* Protocol entry points: each moves the file from self->acked, then calls
+ * barged_upload_succeed() or barged_upload_fail(). */
+void barged_upload_bits_run (BargedUpload *self);
+void barged_upload_tus_run (BargedUpload *self);
+void barged_upload_put_run (BargedUpload *self);
+void barged_upload_bits_cancel (BargedUpload *self, const char *url);
+void barged_upload_tus_cancel (BargedUpload *self);
+
+void barged_upload_succeed (BargedUpload *self);
+void barged_upload_fail (BargedUpload *self, GError *error);
+
+/* The server now holds @acked bytes: publish and persist it. */
+void barged_upload_set_acked (BargedUpload *self, guint64 acked);
+/* The persistent state changed: ask the job to store it. */
+void barged_upload_checkpoint (BargedUpload *self);
+void barged_upload_connected (BargedUpload *self);
+
+/* Reads [@offset, @offset + @len) of the source on a worker thread and
+ * checks, in the same breath, that the source is still the file the upload
+ * started with (else BARGE_ERROR_LOCAL_FILE_CHANGED). */
+void barged_upload_read_async (BargedUpload *self, guint64 offset, gsize len,
+                               GAsyncReadyCallback callback, gpointer user_data);
+GBytes *barged_upload_read_finish (GAsyncResult *res, GError **error);
+
+/* A request for an upload: no redirects (libsoup would turn a POST into a
+ * GET), identity encoding. */
+SoupMessage *barged_upload_message_new (const char *method, const char *url, GError **error);
+
+/* Sends @msg (taking it) on the run's session and hands the answer to @done;
+ * a transport failure ends the run with barged_upload_fail() instead. */
+typedef void (*BargedUploadSent) (BargedUpload *self, SoupMessage *msg);
+void barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done);
+/* An error for a response that is not a success; BITS error headers give
+ * the context (0x7: the server application) and go into the message. */
+/* Ends the run with the error an unsuccessful @msg means (its HTTP status,
+ * BITS-Error-Code) and records its status. */
+void barged_upload_fail_response (BargedUpload *self, SoupMessage *msg);
+
+/* Upload-reply: fetches the reply from self->reply_url, then calls
+ * @then (the protocol's next step) or fails the run. */
+void barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self));
+
+/* Largest and smallest BITS fragment, and the tus/BITS chunk we start with. */
+#define BARGED_UPLOAD_FRAGMENT_SIZE (1024 * 1024)
+#define BARGED_UPLOAD_MIN_FRAGMENT (5 * 1024)
+
+G_END_DECLS

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedUploadPut"
+
+#include "config.h"
+
+#include <gio/gunixinputstream.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-request.h"
+#include "barged-upload-private.h"
+
+/* A plain HTTP PUT (WebDAV servers, object stores): the whole file in one
+ * request. Nothing of an interrupted PUT counts, so every run starts from
+ * byte 0 and the server acknowledges all bytes or none. */
+
+static void
+on_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) nothing = barged_upload_read_finish (res, &error);
+
+  if (nothing == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  self->uploaded = TRUE;
+  barged_upload_set_acked (self, self->source.size);
+  barged_upload_succeed (self);
+}
+
+static void
+on_put_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  g_autoptr(SoupMessage) msg = g_object_steal_data (G_OBJECT (self), "barged-put-message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  if (body == NULL)
+    {
+      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
+      return;
+    }
+  g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
+
+  g_debug ("%s: PUT -> HTTP %u", where, soup_message_get_status (msg));
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      barged_upload_fail_response (self, msg);
+      return;
+    }
+  barged_upload_connected (self);
+  /* The server stored what we sent; it is the file only if the source did
+   * not change meanwhile. A read of 0 bytes does that check. */
+  barged_upload_read_async (self, 0, 0, on_checked, g_object_ref (self));
+}
+
+void
+barged_upload_put_run (BargedUpload *self)
+{
+  GError *error = NULL;
+  SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file), &error);
+  g_autoptr(GInputStream) stream = NULL;
+  int fd;
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  if (self->acked != 0)
+    barged_upload_set_acked (self, 0);
+  fd = dup (self->fd);
+  if (fd < 0)
+    {
+      g_object_unref (msg);
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read the source"));
+      return;
+    }
+  /* The stream reads from the start of its own descriptor; dup() shares
+   * the offset, which nothing else uses (every other read is pread). */
+  lseek (fd, 0, SEEK_SET);
+  stream = g_unix_input_stream_new (fd, TRUE);
+  soup_message_set_request_body (msg, "application/octet-stream", stream, (gssize) self->source.size);
+  g_object_set_data_full (G_OBJECT (self), "barged-put-message", g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                    on_put_sent, g_object_ref (self));
+  g_object_unref (msg);
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedUploadTus"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-request.h"
+#include "barged-upload-private.h"
+
+/* tus 1.0.0 (tus.io/protocols/resumable-upload) with the creation,
+ * termination and expiration extensions: POST creates the upload resource,
+ * HEAD tells its offset, PATCH appends from exactly that offset. */
+
+#define TUS_VERSION "1.0.0"
+#define TUS_CONTENT_TYPE "application/offset+octet-stream"
+/* Offsets that disagree (409) or uploads that vanished: this many fresh
+ * starts in a row before the run fails. */
+#define MAX_RESTARTS 3
+
+static void create_upload (BargedUpload *self);
+static void ask_offset (BargedUpload *self);
+static void send_chunk (BargedUpload *self);
+
+static SoupMessage *
+tus_message_new (BargedUpload *self, const char *method, const char *url)
+{
+  GError *error = NULL;
+  SoupMessage *msg = barged_upload_message_new (method, url, &error);
+
+  if (msg == NULL)
+    {
+      barged_upload_fail (self, error);
+      return NULL;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Tus-Resumable", TUS_VERSION);
+  return msg;
+}
+
+static void
+note_expiry (BargedUpload *self, SoupMessage *msg)
+{
+  const char *expires = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Upload-Expires");
+  g_autoptr(GDateTime) when = expires != NULL ? soup_date_time_new_from_http_string (expires) : NULL;
+
+  if (when != NULL)
+    self->expires = g_date_time_to_unix (when);
+}
+
+static gboolean
+parse_offset (SoupMessage *msg, guint64 size, guint64 *offset)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Upload-Offset");
+  char *end = NULL;
+
+  if (value == NULL)
+    return FALSE;
+  *offset = g_ascii_strtoull (value, &end, 10);
+  return end != value && *end == '\0' && *offset <= size;
+}
+
+static gboolean
+upload_is_gone (guint status)
+{
+  return status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE || status == SOUP_STATUS_FORBIDDEN;
+}
+
+/* The upload resource expired or was removed: start a new one from 0. */
+static void
+start_over (BargedUpload *self, const char *why)
+{
+  if (self->session_restarts++ >= MAX_RESTARTS)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_REMOTE_FILE_CHANGED,
+                                             "the tus upload keeps going away (%s)", why));
+      return;
+    }
+  g_autofree char *where = barged_request_url_for_log (self->session_id);
+
+  g_info ("%s: %s; creating a new upload", where, why);
+  g_clear_pointer (&self->session_id, g_free);
+  self->expires = 0;
+  barged_upload_set_acked (self, 0);
+  create_upload (self);
+}
+
+static void
+continue_or_finish (BargedUpload *self)
+{
+  if (self->acked < self->source.size)
+    send_chunk (self);
+  else
+    {
+      self->uploaded = TRUE;
+      barged_upload_checkpoint (self);
+      barged_upload_succeed (self);
+    }
+}
+
+static void
+on_patched (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+  guint64 offset;
+
+  if (status == SOUP_STATUS_CONFLICT)
+    {
+      /* Our offset is not the server's: ask again (nothing was written),
+       * but not for ever. */
+      if (++self->stalled_acks > MAX_RESTARTS)
+        {
+          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                                 "the server keeps refusing Upload-Offset %" G_GUINT64_FORMAT,
+                                                 self->acked));
+          return;
+        }
+      ask_offset (self);
+      return;
+    }
+  if (upload_is_gone (status))
+    {
+      start_over (self, "the upload is gone");
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      barged_upload_fail_response (self, msg);
+      return;
+    }
+  if (!parse_offset (msg, self->source.size, &offset))
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "a PATCH answer without a valid Upload-Offset"));
+      return;
+    }
+  note_expiry (self, msg);
+  if (offset > self->acked)
+    self->stalled_acks = 0;
+  barged_upload_connected (self);
+  barged_upload_set_acked (self, offset);
+  continue_or_finish (self);
+}
+
+static void
+on_chunk_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) data = barged_upload_read_finish (res, &error);
+  g_autofree char *offset = NULL;
+  SoupMessage *msg;
+
+  if (data == NULL)
+    {
+      barged_upload_fail (self, error);
+      return;
+    }
+  msg = tus_message_new (self, "PATCH", self->session_id);
+  if (msg == NULL)
+    return;
+  offset = g_strdup_printf ("%" G_GUINT64_FORMAT, self->acked);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
+  soup_message_set_request_body_from_bytes (msg, TUS_CONTENT_TYPE, data);
+  barged_upload_send (self, msg, on_patched);
+}
+
+static void
+send_chunk (BargedUpload *self)
+{
+  guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
+
+  barged_upload_read_async (self, self->acked, (gsize) len, on_chunk_read, g_object_ref (self));
+}
+
+static void
+on_offset (BargedUpload *self, SoupMessage *msg)
+{
+  guint status = soup_message_get_status (msg);
+  guint64 offset;
+
+  if (upload_is_gone (status))
+    {
+      start_over (self, "the upload is gone or expired");
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      barged_upload_fail_response (self, msg);
+      return;
+    }
+  if (!parse_offset (msg, self->source.size, &offset))
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "a HEAD answer without a valid Upload-Offset"));
+      return;
+    }
+  barged_upload_connected (self);
+  barged_upload_set_acked (self, offset);
+  continue_or_finish (self);
+}
+
+static void
+ask_offset (BargedUpload *self)
+{
+  SoupMessage *msg = tus_message_new (self, SOUP_METHOD_HEAD, self->session_id);
+
+  if (msg != NULL)
+    barged_upload_send (self, msg, on_offset);
+}
+
+static void
+on_created (BargedUpload *self, SoupMessage *msg)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) resolved = NULL;
+
+  if (soup_message_get_status (msg) != SOUP_STATUS_CREATED)
+    {
+      barged_upload_fail_response (self, msg);
+      return;
+    }
+  /* Location may be relative to the creation URL. */
+  if (location == NULL ||
+      (base = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
+      (resolved = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "the creation answer has no usable Location"));
+      return;
+    }
+  self->session_id = g_uri_to_string (resolved);
+  self->uploaded = FALSE;
+  note_expiry (self, msg);
+  barged_upload_connected (self);
+  barged_upload_set_acked (self, 0);
+  continue_or_finish (self);
+}
+
+static void
+create_upload (BargedUpload *self)
+{
+  SoupMessage *msg = tus_message_new (self, SOUP_METHOD_POST, barged_file_get_url (self->file));
+  g_autofree char *length = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *name64 = NULL;
+  g_autofree char *metadata = NULL;
+  SoupMessageHeaders *headers;
+
+  if (msg == NULL)
+    return;
+  headers = soup_message_get_request_headers (msg);
+  length = g_strdup_printf ("%" G_GUINT64_FORMAT, self->source.size);
+  name = g_path_get_basename (barged_file_get_destination (self->file));
+  name64 = g_base64_encode ((const guchar *) name, strlen (name));
+  metadata = g_strdup_printf ("filename %s", name64);
+  soup_message_headers_replace (headers, "Upload-Length", length);
+  soup_message_headers_replace (headers, "Upload-Metadata", metadata);
+  soup_message_set_request_body_from_bytes (msg, NULL, NULL);
+  soup_message_headers_set_content_length (headers, 0);
+  barged_upload_send (self, msg, on_created);
+}
+
+void
+barged_upload_tus_run (BargedUpload *self)
+{
+  self->session_restarts = 0;
+  if (self->session_id != NULL && self->uploaded && self->acked == self->source.size)
+    {
+      barged_upload_succeed (self);
+      return;
+    }
+  if (self->session_id != NULL && self->expires > 0 && self->expires <= g_get_real_time () / G_USEC_PER_SEC)
+    {
+      /* Expired uploads answer 404 or 410 anyway; skip the round trip. */
+      g_clear_pointer (&self->session_id, g_free);
+      self->expires = 0;
+      barged_upload_set_acked (self, 0);
+    }
+  if (self->session_id == NULL)
+    create_upload (self);
+  else
+    ask_offset (self);
+}
+
+static void
+on_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(SoupMessage) msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  if (body == NULL)
+    g_info ("tus termination failed: %s", error->message);
+  else
+    g_debug ("tus termination: HTTP %u", soup_message_get_status (msg));
+}
+
+void
+barged_upload_tus_cancel (BargedUpload *self)
+{
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id, &error);
+
+  if (msg == NULL)
+    return;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Tus-Resumable", TUS_VERSION);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_deleted, msg);
+}

@@ -1,0 +1,991 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedUpload"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-file-access.h"
+#include "barged-upload-private.h"
+
+G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
+
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_REPLY_PROGRESS, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* --- persistence -------------------------------------------------------- */
+
+char *
+barged_upload_to_data (BargedUpload *self)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) v = NULL;
+
+  g_variant_dict_insert (&dict, "protocol", "s", barge_upload_protocol_to_string (self->protocol));
+  if (self->source_known)
+    g_variant_dict_insert (&dict, "source", "(txtt)", self->source.size, self->source.mtime_ns,
+                           self->source.inode, self->source.device);
+  if (self->session_id != NULL)
+    g_variant_dict_insert (&dict, "session", "s", self->session_id);
+  g_variant_dict_insert (&dict, "expires", "x", self->expires);
+  if (self->host_id != NULL)
+    g_variant_dict_insert (&dict, "host-id", "(stx)", self->host_id, self->host_id_fallback,
+                           self->host_id_last_ack);
+  g_variant_dict_insert (&dict, "acked", "t", self->acked);
+  g_variant_dict_insert (&dict, "uploaded", "b", self->uploaded);
+  if (self->reply_url != NULL)
+    g_variant_dict_insert (&dict, "reply-url", "s", self->reply_url);
+  g_variant_dict_insert (&dict, "reply-done", "b", self->reply_done);
+  g_variant_dict_insert (&dict, "reply-file-name", "s", self->reply_file_name);
+  if (self->reply_temporary != NULL)
+    g_variant_dict_insert (&dict, "reply-temporary", "(sttu)", self->reply_temporary,
+                           self->reply_temporary_id.device, self->reply_temporary_id.inode,
+                           self->reply_temporary_id.uid);
+  if (self->reply_done)
+    {
+      g_variant_dict_insert (&dict, "reply-progress", "(tt)", self->reply_total, self->reply_received);
+      if (self->reply_data != NULL)
+        g_variant_dict_insert_value (&dict, "reply-data",
+                                     g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
+                                                               self->reply_data, TRUE));
+    }
+  v = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return g_variant_print (v, TRUE);
+}
+
+/* Where a reply waited before temporary names were random (databases of
+ * version 0.1): ".NAME.<job id prefix>.barge-part". Such a file is reused
+ * only if it passes barged_file_access's checks like any other. */
+static char *
+legacy_reply_temporary (const char *reply_file_name, const char *job_id)
+{
+  g_autofree char *tag = g_strndup (job_id, 8);
+
+  return barged_file_access_hidden_name (reply_file_name, tag);
+}
+
+BargedUpload *
+barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 owner,
+                             gboolean with_reply, const char *data)
+{
+  g_autoptr(GVariant) v = data != NULL ? g_variant_parse (G_VARIANT_TYPE_VARDICT, data, NULL, NULL, NULL) : NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  BargeUploadProtocol protocol;
+  const char *str = NULL;
+  BargedUpload *self;
+
+  if (v == NULL)
+    return NULL;
+  g_variant_dict_init (&dict, v);
+  if (!g_variant_dict_lookup (&dict, "protocol", "&s", &str) ||
+      !barge_upload_protocol_from_string (str, &protocol) || protocol == BARGE_UPLOAD_PROTOCOL_NONE)
+    return NULL;
+  self = barged_upload_new (session, job_id, owner, protocol, with_reply);
+  self->source_known = g_variant_dict_lookup (&dict, "source", "(txtt)", &self->source.size,
+                                              &self->source.mtime_ns, &self->source.inode,
+                                              &self->source.device);
+  g_variant_dict_lookup (&dict, "session", "s", &self->session_id);
+  g_variant_dict_lookup (&dict, "expires", "x", &self->expires);
+  g_variant_dict_lookup (&dict, "host-id", "(stx)", &self->host_id, &self->host_id_fallback,
+                         &self->host_id_last_ack);
+  g_variant_dict_lookup (&dict, "acked", "t", &self->acked);
+  g_variant_dict_lookup (&dict, "uploaded", "b", &self->uploaded);
+  g_variant_dict_lookup (&dict, "reply-url", "s", &self->reply_url);
+  g_variant_dict_lookup (&dict, "reply-done", "b", &self->reply_done);
+  if (g_variant_dict_lookup (&dict, "reply-file-name", "&s", &str))
+    {
+      g_free (self->reply_file_name);
+      self->reply_file_name = g_strdup (str);
+    }
+  if (!g_variant_dict_lookup (&dict, "reply-temporary", "(sttu)", &self->reply_temporary,
+                              &self->reply_temporary_id.device, &self->reply_temporary_id.inode,
+                              &self->reply_temporary_id.uid) &&
+      *self->reply_file_name != '\0')
+    self->reply_temporary = legacy_reply_temporary (self->reply_file_name, job_id);
+  if (self->reply_done)
+    {
+      self->reply_started = TRUE;
+      g_variant_dict_lookup (&dict, "reply-progress", "(tt)", &self->reply_total, &self->reply_received);
+      reply = g_variant_dict_lookup_value (&dict, "reply-data", G_VARIANT_TYPE_BYTESTRING);
+      if (reply != NULL)
+        self->reply_data = g_variant_get_data_as_bytes (reply);
+    }
+  return self;
+}
+
+/* --- small helpers for the protocols -------------------------------------- */
+
+void
+barged_upload_checkpoint (BargedUpload *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+}
+
+void
+barged_upload_connected (BargedUpload *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
+
+void
+barged_upload_set_acked (BargedUpload *self, guint64 acked)
+{
+  /* A server may also move the offset back (it lost data): progress shows
+   * what it holds, not what we sent. Only a step forward is progress for
+   * the no-progress timeout. */
+  gboolean forward = acked > self->acked;
+
+  self->acked = acked;
+  if (forward)
+    self->session_restarts = 0;
+  if (self->file != NULL)
+    {
+      /* The server holds it: as durable as an upload gets. */
+      barged_file_set_done (self->file, acked);
+      barged_file_set_durable (self->file, acked);
+    }
+  /* The file notified its own numbers; "progress" is the no-progress
+   * timeout's news. */
+  if (forward)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  barged_upload_checkpoint (self);
+}
+
+typedef struct {
+  BargedUpload *self;
+  SoupMessage *msg;
+  BargedUploadSent done;
+} SendData;
+
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SendData *data = user_data;
+  g_autoptr(BargedUpload) self = data->self;
+  g_autoptr(SoupMessage) msg = data->msg;
+  BargedUploadSent done = data->done;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+
+  g_free (data);
+  if (body == NULL)
+    {
+      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
+      return;
+    }
+  g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)), soup_message_get_status (msg));
+  done (self, msg);
+}
+
+void
+barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
+{
+  SendData *data = g_new0 (SendData, 1);
+
+  data->self = g_object_ref (self);
+  data->msg = msg;
+  data->done = done;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
+}
+
+SoupMessage *
+barged_upload_message_new (const char *method, const char *url, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local);
+  SoupMessage *msg;
+
+  if (uri == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL %s: %s", url, local->message);
+      return NULL;
+    }
+  msg = soup_message_new_from_uri (method, uri);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
+  soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  return msg;
+}
+
+static GError *
+error_for_response (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *code = soup_message_headers_get_one (headers, "BITS-Error-Code");
+  const char *context = soup_message_headers_get_one (headers, "BITS-Error-Context");
+  guint status = soup_message_get_status (msg);
+  g_autoptr(GError) http = NULL;
+
+  if (code == NULL)
+    code = soup_message_headers_get_one (headers, "BITS-Error");
+  /* 0x7: the server's back-end application refused the upload. */
+  if (context != NULL && g_ascii_strtoull (context, NULL, 16) == 7)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_REMOTE_APPLICATION,
+                        "the server application failed: HTTP %u, BITS-Error-Code %s", status,
+                        code != NULL ? code : "(none)");
+  http = barged_error_new_for_http_status (status, soup_message_get_reason_phrase (msg));
+  if (code != NULL)
+    return g_error_new (BARGE_ERROR, http->code, "%s, BITS-Error-Code %s", http->message, code);
+  return g_steal_pointer (&http);
+}
+
+/* --- reading the source ----------------------------------------------------- */
+
+typedef struct {
+  int fd;
+  guint32 owner;
+  char *path;
+  guint64 offset;
+  gsize len;
+  BargedSourceIdentity expected;
+} ReadOp;
+
+static void
+read_op_free (ReadOp *op)
+{
+  g_free (op->path);
+  g_free (op);
+}
+
+static gboolean
+identity_equal (const BargedSourceIdentity *a, const BargedSourceIdentity *b)
+{
+  return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode && a->device == b->device;
+}
+
+static void
+read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReadOp *op = task_data;
+  g_autofree guint8 *buf = g_malloc (MAX (op->len, 1));
+  BargedSourceIdentity now;
+  GError *error = NULL;
+  gsize got = 0;
+
+  while (got < op->len)
+    {
+      ssize_t n = pread (op->fd, buf + got, op->len - got, (off_t) (op->offset + got));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read %s: %s",
+                                   op->path, g_strerror (errno));
+          return;
+        }
+      if (n == 0)
+        break;
+      got += (gsize) n;
+    }
+  /* After the read: bytes that changed while we read them show in the
+   * mtime, and a file replaced by a rename shows in the inode. */
+  if (!barged_file_access_stat_source (op->owner, op->path, &now, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (got != op->len || !identity_equal (&now, &op->expected))
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE_CHANGED,
+                               "%s changed during the upload", op->path);
+      return;
+    }
+  g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), op->len),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+void
+barged_upload_read_async (BargedUpload *self, guint64 offset, gsize len,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, user_data);
+  ReadOp *op = g_new0 (ReadOp, 1);
+
+  op->fd = self->fd;
+  op->owner = self->owner;
+  op->path = g_strdup (barged_file_get_destination (self->file));
+  op->offset = offset;
+  op->len = len;
+  op->expected = self->source;
+  g_task_set_task_data (task, op, (GDestroyNotify) read_op_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, read_thread);
+}
+
+GBytes *
+barged_upload_read_finish (GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* --- a run ------------------------------------------------------------------ */
+
+static void
+end_run (BargedUpload *self)
+{
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = -1;
+  g_clear_object (&self->file);
+  g_clear_object (&self->cancellable);
+}
+
+void
+barged_upload_fail (BargedUpload *self, GError *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  end_run (self);
+  if (error->domain != BARGE_ERROR)
+    {
+      GError *mapped = barged_error_new_for_io (error, FALSE);
+      g_error_free (error);
+      error = mapped;
+    }
+  g_task_return_error (task, error);
+}
+
+void
+barged_upload_fail_response (BargedUpload *self, SoupMessage *msg)
+{
+  self->http_status = soup_message_get_status (msg);
+  barged_upload_fail (self, error_for_response (msg));
+}
+
+void
+barged_upload_succeed (BargedUpload *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  end_run (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+dispatch (BargedUpload *self)
+{
+  switch (self->protocol)
+    {
+    case BARGE_UPLOAD_PROTOCOL_BITS:
+      barged_upload_bits_run (self);
+      break;
+    case BARGE_UPLOAD_PROTOCOL_TUS:
+      barged_upload_tus_run (self);
+      break;
+    case BARGE_UPLOAD_PROTOCOL_PUT:
+      barged_upload_put_run (self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_source_opened (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedUpload) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedSourceIdentity identity;
+  int fd = barged_file_access_open_source_finish (res, &identity, &error);
+
+  if (fd < 0)
+    {
+      /* The source was there at AddFile(): now it is gone or unreadable. */
+      if (self->source_known)
+        barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE_CHANGED, "%s",
+                                               error->message));
+      else
+        barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "%s", error->message));
+      return;
+    }
+  self->fd = fd;
+  if (self->source_known && !identity_equal (&identity, &self->source) && !self->uploaded)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE_CHANGED,
+                                             "%s changed since the upload started",
+                                             barged_file_get_destination (self->file)));
+      return;
+    }
+  if (!self->source_known)
+    {
+      self->source = identity;
+      self->source_known = TRUE;
+      barged_upload_checkpoint (self);
+    }
+  barged_file_set_total (self->file, self->source.size);
+  barged_file_set_done (self->file, self->acked);
+  dispatch (self);
+}
+
+void
+barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (self->task == NULL);
+
+  self->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (self->task, barged_upload_run_async);
+  self->file = g_object_ref (file);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  self->retry_after = -1;
+  self->http_status = 0;
+  self->stalled_acks = 0;
+  if (self->fragment_size == 0)
+    self->fragment_size = BARGED_UPLOAD_FRAGMENT_SIZE;
+  barged_file_access_open_source_async (self->owner, barged_file_get_destination (file), self->cancellable,
+                                        on_source_opened, g_object_ref (self));
+}
+
+gboolean
+barged_upload_run_finish (BargedUpload *self, GAsyncResult *res, gint64 *retry_after, guint *http_status,
+                          GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  if (retry_after != NULL)
+    *retry_after = self->retry_after;
+  if (http_status != NULL)
+    *http_status = self->http_status;
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+gboolean
+barged_upload_is_running (BargedUpload *self)
+{
+  return self->task != NULL;
+}
+
+BargeUploadProtocol
+barged_upload_get_protocol (BargedUpload *self)
+{
+  return self->protocol;
+}
+
+void
+barged_upload_cancel_remote (BargedUpload *self, const char *url)
+{
+  if (self->session_id == NULL)
+    return;
+  if (self->protocol == BARGE_UPLOAD_PROTOCOL_BITS)
+    barged_upload_bits_cancel (self, url);
+  else if (self->protocol == BARGE_UPLOAD_PROTOCOL_TUS && !self->uploaded)
+    /* A finished tus upload is the server's file now, as a BITS upload is
+     * once its last fragment was acknowledged: only unfinished ones go. */
+    barged_upload_tus_cancel (self);
+}
+
+/* --- the reply ---------------------------------------------------------------- */
+
+void
+barged_upload_get_reply_progress (BargedUpload *self, guint64 *total, guint64 *received)
+{
+  *total = self->reply_started ? self->reply_total : BARGE_SIZE_UNKNOWN;
+  *received = self->reply_received;
+}
+
+gboolean
+barged_upload_get_reply_started (BargedUpload *self)
+{
+  return self->reply_started;
+}
+
+const char *
+barged_upload_get_reply_file_name (BargedUpload *self)
+{
+  return self->reply_file_name;
+}
+
+gboolean
+barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError **error)
+{
+  if (!self->with_reply)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply");
+      return FALSE;
+    }
+  if (self->reply_started)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE, "the reply has already started");
+      return FALSE;
+    }
+  if (*path != '\0' && (!g_path_is_absolute (path) || g_str_has_suffix (path, "/") ||
+                        strlen (path) > BARGED_FILE_MAX_PATH))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the reply file name must be an absolute path to a file");
+      return FALSE;
+    }
+  g_free (self->reply_file_name);
+  self->reply_file_name = g_strdup (path);
+  g_clear_pointer (&self->reply_temporary, g_free);
+  memset (&self->reply_temporary_id, 0, sizeof self->reply_temporary_id);
+  if (*path != '\0')
+    self->reply_temporary = barged_file_access_temporary_path_for (path);
+  return TRUE;
+}
+
+const char *
+barged_upload_get_reply_temporary (BargedUpload *self)
+{
+  return self->reply_temporary;
+}
+
+const BargedFileId *
+barged_upload_get_reply_temporary_id (BargedUpload *self)
+{
+  return &self->reply_temporary_id;
+}
+
+typedef struct {
+  BargedUpload *self;
+  void (*then) (BargedUpload *self);
+  SoupMessage *msg;
+  GInputStream *body;
+  GByteArray *memory;         /* the reply when it is kept in the store */
+  int fd;                     /* the reply's temporary, else -1 */
+  guint8 *buf;
+} ReplyFetch;
+
+#define REPLY_BUFFER (64 * 1024)
+
+static void
+reply_fetch_free (ReplyFetch *f)
+{
+  if (f->fd >= 0)
+    close (f->fd);
+  g_clear_object (&f->msg);
+  g_clear_object (&f->body);
+  g_clear_pointer (&f->memory, g_byte_array_unref);
+  g_free (f->buf);
+  g_object_unref (f->self);
+  g_free (f);
+}
+
+static void
+reply_fail (ReplyFetch *f, GError *error)
+{
+  BargedUpload *self = g_object_ref (f->self);
+
+  reply_fetch_free (f);
+  barged_upload_fail (self, error);
+  g_object_unref (self);
+}
+
+static void reply_read_next (ReplyFetch *f);
+
+typedef struct {
+  int fd;
+  GBytes *data;
+  guint64 pos;
+  gboolean sync;
+} ReplyWrite;
+
+static void
+reply_write_free (ReplyWrite *w)
+{
+  g_bytes_unref (w->data);
+  g_free (w);
+}
+
+static void
+reply_write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReplyWrite *w = task_data;
+  gsize len, done = 0;
+  const guint8 *p = g_bytes_get_data (w->data, &len);
+
+  while (done < len)
+    {
+      ssize_t n = pwrite (w->fd, p + done, len - done, (off_t) (w->pos + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_task_return_new_error (task, BARGE_ERROR,
+                                   errno == ENOSPC ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
+                                   "cannot write the reply: %s", g_strerror (errno));
+          return;
+        }
+      done += (gsize) n;
+    }
+  if (w->sync && fdatasync (w->fd) != 0)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot write the reply: %s",
+                               g_strerror (errno));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+reply_finished (ReplyFetch *f)
+{
+  BargedUpload *self = f->self;
+  void (*then) (BargedUpload *) = f->then;
+
+  self->reply_done = TRUE;
+  self->reply_total = self->reply_received;
+  if (f->memory != NULL)
+    self->reply_data = g_byte_array_free_to_bytes (g_steal_pointer (&f->memory));
+  g_signal_emit (self, signals[SIGNAL_REPLY_PROGRESS], 0);
+  barged_upload_checkpoint (self);
+  g_object_ref (self);
+  reply_fetch_free (f);
+  then (self);
+  g_object_unref (self);
+}
+
+static void
+on_reply_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ReplyFetch *f = user_data;
+  ReplyWrite *w = g_task_get_task_data (G_TASK (res));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      reply_fail (f, error);
+      return;
+    }
+  if (w->sync)
+    reply_finished (f);
+  else
+    reply_read_next (f);
+}
+
+static void
+reply_write (ReplyFetch *f, GBytes *data, gboolean sync)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_reply_written, f);
+  ReplyWrite *w = g_new0 (ReplyWrite, 1);
+
+  w->fd = f->fd;
+  w->data = g_bytes_ref (data);
+  w->pos = f->self->reply_received - g_bytes_get_size (data);
+  w->sync = sync;
+  g_task_set_task_data (task, w, (GDestroyNotify) reply_write_free);
+  g_task_run_in_thread (task, reply_write_thread);
+}
+
+static void
+on_reply_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ReplyFetch *f = user_data;
+  BargedUpload *self = f->self;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+  g_autoptr(GBytes) chunk = NULL;
+
+  if (n < 0)
+    {
+      reply_fail (f, barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
+      return;
+    }
+  if (n == 0)
+    {
+      if (self->reply_total != BARGE_SIZE_UNKNOWN && self->reply_received != self->reply_total)
+        {
+          reply_fail (f, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                                      "the reply ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                                      self->reply_received, self->reply_total));
+          return;
+        }
+      if (f->fd >= 0)
+        {
+          g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+          reply_write (f, empty, TRUE);
+        }
+      else
+        reply_finished (f);
+      return;
+    }
+  self->reply_received += (guint64) n;
+  g_signal_emit (self, signals[SIGNAL_REPLY_PROGRESS], 0);
+  if (f->memory != NULL)
+    {
+      if (self->reply_received > BARGED_UPLOAD_MAX_REPLY_DATA)
+        {
+          reply_fail (f, g_error_new (BARGE_ERROR, BARGE_ERROR_TOO_LARGE,
+                                      "the reply is larger than %u bytes; set ReplyFileName to keep it",
+                                      BARGED_UPLOAD_MAX_REPLY_DATA));
+          return;
+        }
+      g_byte_array_append (f->memory, f->buf, (guint) n);
+      reply_read_next (f);
+      return;
+    }
+  chunk = g_bytes_new (f->buf, (gsize) n);
+  reply_write (f, chunk, FALSE);
+}
+
+static void
+reply_read_next (ReplyFetch *f)
+{
+  g_input_stream_read_async (f->body, f->buf, REPLY_BUFFER, G_PRIORITY_DEFAULT, f->self->cancellable,
+                             on_reply_read, f);
+}
+
+static void
+on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ReplyFetch *f = user_data;
+  BargedUpload *self = f->self;
+  GError *error = NULL;
+  SoupMessageHeaders *headers;
+
+  f->body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  if (f->body == NULL)
+    {
+      reply_fail (f, barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (f->msg)))
+    {
+      reply_fail (f, error_for_response (f->msg));
+      return;
+    }
+  headers = soup_message_get_response_headers (f->msg);
+  self->reply_started = TRUE;
+  self->reply_received = 0;
+  self->reply_total = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+    ? (guint64) soup_message_headers_get_content_length (headers) : BARGE_SIZE_UNKNOWN;
+  g_signal_emit (self, signals[SIGNAL_REPLY_PROGRESS], 0);
+  reply_read_next (f);
+}
+
+static void
+reply_send (ReplyFetch *f)
+{
+  GError *error = NULL;
+
+  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, &error);
+  if (f->msg == NULL)
+    {
+      reply_fail (f, error);
+      return;
+    }
+  /* A GET may follow redirects: nothing is re-sent. */
+  soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->self->cancellable,
+                           on_reply_sent, f);
+}
+
+static void
+on_reply_file_opened (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ReplyFetch *f = user_data;
+  BargedUpload *self = f->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_path = NULL;
+  guint64 offset;
+
+  f->fd = barged_file_access_open_temporary_finish (res, &offset, &self->reply_temporary_id, &new_path, &error);
+  if (f->fd < 0)
+    {
+      reply_fail (f, barged_error_new_for_io (error, TRUE));
+      return;
+    }
+  if (new_path != NULL)
+    {
+      g_free (self->reply_temporary);
+      self->reply_temporary = g_steal_pointer (&new_path);
+    }
+  /* The file's identity is on record before the reply goes into it. */
+  barged_upload_checkpoint (self);
+  reply_send (f);
+}
+
+void
+barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self))
+{
+  ReplyFetch *f;
+  const char *tmp;
+
+  if (self->reply_done)
+    {
+      then (self);
+      return;
+    }
+  f = g_new0 (ReplyFetch, 1);
+  f->self = g_object_ref (self);
+  f->then = then;
+  f->fd = -1;
+  f->buf = g_malloc (REPLY_BUFFER);
+  g_clear_pointer (&self->reply_data, g_bytes_unref);
+  tmp = barged_upload_get_reply_temporary (self);
+  if (tmp == NULL)
+    {
+      f->memory = g_byte_array_new ();
+      reply_send (f);
+      return;
+    }
+  /* A reply cut off by a crash or an error starts over: keep 0 bytes. */
+  barged_file_access_open_temporary_async (self->owner, self->umask, self->reply_file_name, tmp,
+                                           &self->reply_temporary_id, 0, self->cancellable,
+                                           on_reply_file_opened, f);
+}
+
+static void
+on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedSourceIdentity identity;
+  int fd = barged_file_access_open_source_finish (res, &identity, &error);
+  g_autofree guint8 *buf = NULL;
+  gsize got = 0;
+  BargedUpload *self = g_task_get_source_object (task);
+
+  if (fd < 0)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "%s", error->message);
+      return;
+    }
+  if (barged_file_id_is_set (&self->reply_temporary_id) &&
+      (identity.device != self->reply_temporary_id.device || identity.inode != self->reply_temporary_id.inode))
+    {
+      close (fd);
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                               "%s is no longer the reply file barged wrote", self->reply_temporary);
+      return;
+    }
+  if (identity.size > BARGED_UPLOAD_MAX_REPLY_DATA)
+    {
+      close (fd);
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_TOO_LARGE,
+                               "the reply has %" G_GUINT64_FORMAT " bytes, more than %u",
+                               identity.size, BARGED_UPLOAD_MAX_REPLY_DATA);
+      return;
+    }
+  /* At most 1 MiB from a local file the daemon wrote: short enough to read
+   * here rather than bounce to another worker. */
+  buf = g_malloc (MAX (identity.size, 1));
+  while (got < identity.size)
+    {
+      ssize_t n = pread (fd, buf + got, identity.size - got, (off_t) got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fd);
+  g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), got), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+barged_upload_get_reply_data_async (BargedUpload *self, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const char *tmp;
+
+  if (!self->reply_done)
+    {
+      /* BITS: NULL data while there is no reply yet. */
+      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (self->reply_data != NULL)
+    {
+      g_task_return_pointer (task, g_bytes_ref (self->reply_data), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (self->reply_total > BARGED_UPLOAD_MAX_REPLY_DATA)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_TOO_LARGE,
+                               "the reply has %" G_GUINT64_FORMAT " bytes, more than %u",
+                               self->reply_total, BARGED_UPLOAD_MAX_REPLY_DATA);
+      return;
+    }
+  tmp = barged_upload_get_reply_temporary (self);
+  barged_file_access_open_source_async (self->owner, tmp, cancellable, on_reply_file_read,
+                                        g_steal_pointer (&task));
+}
+
+GBytes *
+barged_upload_get_reply_data_finish (BargedUpload *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+void
+barged_upload_restore_file (BargedUpload *self, BargedFile *file)
+{
+  if (self->source_known)
+    barged_file_set_total (file, self->source.size);
+  barged_file_set_durable (file, self->acked);
+  barged_file_set_done (file, self->acked);
+}
+
+/* --- construction ------------------------------------------------------------ */
+
+BargedUpload *
+barged_upload_new (SoupSession *session, const char *job_id, guint32 owner, BargeUploadProtocol protocol,
+                   gboolean with_reply)
+{
+  BargedUpload *self = g_object_new (BARGED_TYPE_UPLOAD, NULL);
+
+  self->session = g_object_ref (session);
+  self->job_id = g_strdup (job_id);
+  self->owner = owner;
+  self->umask = 022;
+  self->protocol = protocol;
+  self->with_reply = with_reply;
+  return self;
+}
+
+void
+barged_upload_set_umask (BargedUpload *self, guint32 umask)
+{
+  self->umask = umask;
+}
+
+static void
+barged_upload_finalize (GObject *object)
+{
+  BargedUpload *self = BARGED_UPLOAD (object);
+
+  g_assert (self->task == NULL);
+  end_run (self);
+  g_clear_object (&self->session);
+  g_free (self->job_id);
+  g_free (self->session_id);
+  g_free (self->host_id);
+  g_free (self->reply_url);
+  g_free (self->reply_file_name);
+  g_free (self->reply_temporary);
+  g_clear_pointer (&self->reply_data, g_bytes_unref);
+  G_OBJECT_CLASS (barged_upload_parent_class)->finalize (object);
+}
+
+static void
+barged_upload_init (BargedUpload *self)
+{
+  self->fd = -1;
+  self->retry_after = -1;
+  self->reply_total = BARGE_SIZE_UNKNOWN;
+  self->reply_file_name = g_strdup ("");
+}
+
+static void
+barged_upload_class_init (BargedUploadClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_upload_finalize;
+
+  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_REPLY_PROGRESS] = g_signal_new ("reply-progress", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
