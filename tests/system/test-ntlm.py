@@ -35,7 +35,7 @@ ROOT = '/org/freedesktop/Barge1'
 MANAGER = 'org.freedesktop.Barge1.Manager'
 JOB = 'org.freedesktop.Barge1.Job'
 PROPS = 'org.freedesktop.DBus.Properties'
-OM = 'org.freedesktop.DBus.ObjectManager'
+FILE = 'org.freedesktop.Barge1.File'
 BARGE_ERR = 'org.freedesktop.Barge1.Error.'
 
 DOMAIN = 'TESTDOM'
@@ -443,7 +443,9 @@ class Env:
             state = self.get(path, 'State')
             if state in ('transferred', 'error'):
                 self.seen.append(str(self.ok(path, PROPS, 'GetAll', '(s)', JOB)))
-                self.seen.append(str(self.ok(ROOT, OM, 'GetManagedObjects')))
+                self.seen.append(str(self.ok(ROOT, MANAGER, 'ListJobs', '(a{sv})', {})))
+                for f in self.get(path, 'Files'):
+                    self.seen.append(str(self.ok(f, PROPS, 'GetAll', '(s)', FILE)))
                 return state
             time.sleep(0.05)
         raise AssertionError('%s still %s after %d s' % (path, state, timeout))

@@ -24,7 +24,6 @@ struct _BargedBusJob
   BargedBus *bus;             /* owns us */
   BargedJob *job;
   char *path;
-  guint registration;
   guint files_registration;   /* 0 until the job has a file */
   GArray *files;              /* FileView, by index */
   GArray *dirty_files;        /* guint: indices with a FileView.dirty */
@@ -303,9 +302,7 @@ unregister (BargedBusJob *self)
 
   if (self->files_registration != 0)
     g_dbus_connection_unregister_subtree (connection, self->files_registration);
-  if (self->registration != 0)
-    g_dbus_connection_unregister_object (connection, self->registration);
-  self->files_registration = self->registration = 0;
+  self->files_registration = 0;
 }
 
 void
@@ -331,14 +328,6 @@ barged_bus_job_new (BargedBus *bus, BargedJob *job)
   self->job = g_object_ref (job);
   self->path = g_strconcat (BARGED_BUS_JOBS_PATH "/", hex, NULL);
   self->exported = TRUE;
-  {
-    g_autoptr(GError) error = NULL;
-
-    /* Without it the job still answers, through the /jobs subtree. */
-    self->registration = _barged_bus_register_job (bus, self, &error);
-    if (self->registration == 0)
-      g_warning ("cannot export %s: %s", self->path, error->message);
-  }
   for (guint i = 0; i < barged_job_get_n_files (job); i++)
     watch_file (self, barged_job_get_file (job, i));
   g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), self);

@@ -45,9 +45,6 @@ BargedBusJob *_barged_bus_lookup_job (BargedBus *self, const char *id);
 void _barged_bus_emit (BargedBus *self, guint32 owner, const char *path, const char *iface,
                        const char *name, GVariant *params);
 
-/* Exports the Job object of @job; returns the registration, for
- * g_dbus_connection_unregister_object. */
-guint _barged_bus_register_job (BargedBus *self, BargedBusJob *job, GError **error);
 /* Exports the File objects of @job (a subtree at its path + "/files");
  * returns the registration, for g_dbus_connection_unregister_subtree. */
 guint _barged_bus_register_files (BargedBus *self, BargedBusJob *job, GError **error);

@@ -251,9 +251,7 @@ static const GDBusInterfaceVTable vtable = { method_call, NULL, NULL, { 0 } };
 /* --- the jobs subtree ------------------------------------------------------------------ */
 
 /* Introspection of /jobs names the jobs the caller may see: every job on a
- * session bus; on the system bus its own (all for root), once barged knows
- * the caller (it has called before; Introspect itself cannot wait for the
- * bus's answer). */
+ * session bus; on the system bus its own (all for root and admins). */
 static char **
 jobs_enumerate (GDBusConnection *connection, const char *sender, const char *object_path, gpointer user_data)
 {
@@ -266,7 +264,7 @@ jobs_enumerate (GDBusConnection *connection, const char *sender, const char *obj
 
   if (!barged_authority_is_system (self->authority))
     all = TRUE;
-  else if (barged_authority_peek_uid (self->authority, sender, &uid))
+  else if (barged_authority_lookup_uid_sync (self->authority, sender, &uid))
     {
       known = TRUE;
       all = barged_authority_peer_is_admin (self->authority, sender, uid);
@@ -338,17 +336,6 @@ files_introspect (GDBusConnection *connection, const char *sender, const char *o
 }
 
 static const GDBusSubtreeVTable files_vtable = { files_enumerate, files_introspect, subtree_dispatch, { 0 } };
-
-/* A job is also a registered object, beside the /jobs subtree (which
- * answers for ended jobs and lists only the caller's in Introspect), so
- * that introspecting it shows its "files" child, which a subtree node
- * cannot have. */
-guint
-_barged_bus_register_job (BargedBus *self, BargedBusJob *job, GError **error)
-{
-  return g_dbus_connection_register_object (self->connection, barged_bus_job_get_path (job),
-                                            barge_dbus_job_interface_info (), &vtable, self, NULL, error);
-}
 
 guint
 _barged_bus_register_files (BargedBus *self, BargedBusJob *job, GError **error)
