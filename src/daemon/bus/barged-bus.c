@@ -238,7 +238,9 @@ method_call (GDBusConnection *connection, const char *sender, const char *object
   g_signal_emit (self, signals[SIGNAL_CALL], 0);
   p->call = g_new0 (BargedBusCall, 1);
   p->call->bus = g_object_ref (self);
-  p->call->invocation = g_object_ref (invocation);
+  /* Ours until answered: GDBus hands the reference over, and each
+   * g_dbus_method_invocation_return_*() takes it back. */
+  p->call->invocation = invocation;
   p->call->file_index = -1;
   p->iface = g_strdup (interface_name);
   p->method = g_strdup (method_name);

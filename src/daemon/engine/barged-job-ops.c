@@ -163,6 +163,7 @@ check_next_target (GTask *task_in)
   AddFiles *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   guint n = g_strv_length (data->urls);
+  guint first;
 
   if (data->checked < n)
     {
@@ -191,6 +192,7 @@ check_next_target (GTask *task_in)
       return;
     }
 
+  first = self->files->len;
   for (guint i = 0; i < n; i++)
     {
       /* An upload writes nothing next to its source. */
@@ -206,7 +208,7 @@ check_next_target (GTask *task_in)
     }
   barged_job_log (self, G_LOG_LEVEL_INFO, "%u files added", n);
   _barged_job_touch (self);
-  barged_job_save (self, on_files_saved, g_steal_pointer (&task));
+  _barged_job_save_from (self, first, on_files_saved, g_steal_pointer (&task));
 }
 
 void

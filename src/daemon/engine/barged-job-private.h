@@ -62,6 +62,7 @@ struct _BargedJob
   guint n_unknown;            /* files whose size is not known */
   guint64 sum_done;
   guint64 files_done;
+  guint next_pending;         /* the first file not transferred (= files->len: none) */
   guint64 quota_files;        /* what the job is charged in ctx.quota */
   guint64 quota_bytes;
 
@@ -97,6 +98,9 @@ void _barged_job_notify (BargedJob *self, BargedJobProp prop);
 void _barged_job_touch (BargedJob *self);
 void _barged_job_set_state (BargedJob *self, BargeJobState state);
 void _barged_job_stop_transfer (BargedJob *self);
+/* Stores the job's record and its files from index @first_file on
+ * (files->len: the record alone). */
+void _barged_job_save_from (BargedJob *self, guint first_file, GAsyncReadyCallback callback, gpointer user_data);
 /* The state machine for a client call (barged-state.h): FALSE with a typed
  * error when the call is not allowed now; *next is the state after it. */
 gboolean _barged_job_check_call (BargedJob *self, int call, BargeJobState *next, GError **error);

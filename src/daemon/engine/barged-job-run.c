@@ -19,10 +19,7 @@ static void run_next_file (BargedJob *self);
 gint
 _barged_job_current_file_index (BargedJob *self)
 {
-  for (guint i = 0; i < self->files->len; i++)
-    if (!barged_file_get_transferred (g_ptr_array_index (self->files, i)))
-      return (gint) i;
-  return -1;
+  return self->next_pending < self->files->len ? (gint) self->next_pending : -1;
 }
 
 gboolean

@@ -166,8 +166,10 @@ _barged_job_set_state (BargedJob *self, BargeJobState state)
       _barged_job_notify (self, BARGED_JOB_PROP_STATE);
     }
   _barged_job_touch (self);
+  /* The record alone: a file's numbers are stored as they move, and a job
+   * of 10,000 files must not write them all at each change of state. */
   if (!barge_job_state_is_final (state))
-    barged_job_save (self, NULL, NULL);
+    _barged_job_save_from (self, self->files->len, NULL, NULL);
   if (changed)
     g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
 }
@@ -293,6 +295,14 @@ _barged_job_recount_file (BargedJob *self, BargedFile *file)
     self->sum_total += share->total;
   self->sum_done += share->done;
   self->files_done += share->transferred ? 1 : 0;
+
+  /* The first file not transferred yet, without a scan from 0 each time
+   * (amortised O(1): the cursor only moves back when a file restarts). */
+  if (!share->transferred && barged_file_get_index (file) < self->next_pending)
+    self->next_pending = barged_file_get_index (file);
+  while (self->next_pending < self->shares->len &&
+         g_array_index (self->shares, BargedJobShare, self->next_pending).transferred)
+    self->next_pending++;
 }
 
 void
@@ -616,11 +626,11 @@ _barged_job_remove (BargedJob *self, BargeJobState final_state)
 /* --- persistence ------------------------------------------------------------- */
 
 void
-barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+_barged_job_save_from (BargedJob *self, guint first_file, GAsyncReadyCallback callback, gpointer user_data)
 {
   GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
 
-  for (guint i = 0; i < self->files->len; i++)
+  for (guint i = first_file; i < self->files->len; i++)
     g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
   barged_store_put_job (self->ctx.store, _barged_job_to_record (self), files, callback, user_data);
   if (self->upload != NULL)
@@ -628,6 +638,12 @@ barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_da
       g_autofree char *data = barged_upload_to_data (self->upload);
       barged_store_put_data (self->ctx.store, self->id, "upload", data, NULL, NULL);
     }
+}
+
+void
+barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  _barged_job_save_from (self, 0, callback, user_data);
 }
 
 gboolean
