@@ -53,6 +53,8 @@
  *                         0-65535/N" (64 KiB); ranged requests get the rest
  *   head-endless          HEAD announces N bytes; GET sends N + 64 KiB with
  *                         no length, ended by the close
+ *   404-latin1            404 with a reason phrase that is not UTF-8
+ *                         ("Nicht gef\xfcnden", Latin-1)
  *   redirect-file         302 to file:///etc/passwd
  *   redirect-ftp          302 to ftp://127.0.0.1/NAME
  *   auth-basic            401 with a Basic challenge unless the request
@@ -637,6 +639,15 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     {
       set_logged_status (self, &req, index, 407);
       send_status (out, 407, "Proxy-Authenticate: Basic realm=\"proxy\"\r\n");
+    }
+  else if (g_str_equal (fault, "404-latin1"))
+    {
+      g_autofree char *date = http_date ();
+      g_autofree char *text = g_strdup_printf ("HTTP/1.1 404 Nicht gef\xfcnden\r\nDate: %s\r\nContent-Length: 4\r\n"
+                                               "Connection: close\r\n\r\nnope", date);
+
+      set_logged_status (self, &req, index, 404);
+      write_text (out, text);
     }
   else if (g_ascii_isdigit (fault[0]) && !g_str_equal (fault, "416"))
     {

@@ -335,6 +335,8 @@ static const Scenario scenarios[] = {
   { "429", TARGET_FAULT, 64 * KiB, T, REMOTE, "TooManyRequests", .recovers = TRUE },
   { "404", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteNotFound", .recovers = TRUE },
   { "410", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteNotFound", .recovers = TRUE },
+  /* The reason phrase ends up in the Error message, a D-Bus string. */
+  { "404-latin1", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteNotFound", .recovers = TRUE },
   { "401", TARGET_FAULT, 64 * KiB, E, REMOTE, "RemoteAccessDenied", .recovers = TRUE },
   { "407", TARGET_FAULT, 64 * KiB, E, REMOTE, "ProxyAuthRequired", .recovers = TRUE },
   { "416", TARGET_FAULT, 1 * MiB, T, TRANSPORT, "ConnectionClosed", .recovers = TRUE, .resume_broken = TRUE,

@@ -162,23 +162,17 @@ barged_error_new_for_http_status (guint status, const char *reason)
         code = BARGE_ERROR_INVALID_SERVER_RESPONSE;
       break;
     }
-  return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status,
-                      reason != NULL && *reason != '\0' ? reason : soup_status_get_phrase (status));
+  /* A reason phrase is any bytes a server sends: the message goes into a
+   * D-Bus string, which must be UTF-8. */
+  if (reason != NULL && *reason != '\0')
+    {
+      g_autofree char *valid = g_utf8_make_valid (reason, -1);
+
+      return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status, valid);
+    }
+  return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status, soup_status_get_phrase (status));
 }
 
-guint
-barged_error_get_http_status (const GError *error)
-{
-  guint64 status = 0;
-  const char *end = NULL;
-
-  if (error == NULL || error->domain != BARGE_ERROR || !g_str_has_prefix (error->message, "HTTP "))
-    return 0;
-  status = g_ascii_strtoull (error->message + 5, (char **) &end, 10);
-  if (end == error->message + 5 || (*end != ' ' && *end != '\0') || status < 100 || status > 999)
-    return 0;
-  return (guint) status;
-}
 
 GError *
 barged_error_new_for_io (const GError *error, gboolean local)

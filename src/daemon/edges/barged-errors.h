@@ -10,13 +10,10 @@ G_BEGIN_DECLS
 BargeErrorContext barged_error_get_context (const GError *error);
 gboolean barged_error_is_transient (const GError *error);
 
-/* Maps an HTTP status that is not a success to a BARGE_ERROR; the status is
- * kept in the message. */
+/* Maps an HTTP status that is not a success to a BARGE_ERROR; the message
+ * says the status and the server's reason phrase (made valid UTF-8). The
+ * status itself travels beside the error (the job's HttpStatus). */
 GError *barged_error_new_for_http_status (guint status, const char *reason);
-
-/* The HTTP status of an error made by barged_error_new_for_http_status(),
- * or 0 for any other error. */
-guint barged_error_get_http_status (const GError *error);
 
 /* Maps a GIO, resolver, TLS or libsoup error to a BARGE_ERROR; @local says
  * whether it came from a local file rather than the network. */

@@ -133,10 +133,10 @@ _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_st
       gint64 deadline = self->first_transient_error + (gint64) self->no_progress_timeout * G_USEC_PER_SEC;
 
       self->retry_at = MIN (now + delay * G_USEC_PER_SEC, deadline);
-      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
+      /* Armed first: the new state comes with its HoldReason, retry-delay,
+       * and the record the state change stores has the retry time. */
       _barged_job_retry_arm (self);
-      /* The retry time is in the record. */
-      barged_job_save (self, NULL, NULL);
+      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSIENT_ERROR);
     }
   else
     {

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What a client sees on the wire, in order: every message from barged is
+ * recorded as it arrives (a connection filter, before any dispatch), and
+ * the tests check the order docs/concepts.md promises:
+ * - a file's final Progress comes before its FileTransferred;
+ * - a State comes in one PropertiesChanged with the HoldReason and Error
+ *   that explain it, and every state a job passes through is shown;
+ * - a method that changed a job returns after the PropertiesChanged that
+ *   shows the change. */
+#define G_LOG_DOMAIN "BargeTestSignals"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge-fault-server.h"
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+
+#define KiB BARGE_TEST_KiB
+#define TIMEOUT_MS 30000
+
+typedef struct {
+  GDBusMessageType type;
+  guint32 reply_serial;
+  char *path;
+  char *member;
+  GVariant *body;
+} Seen;
+
+static void
+seen_free (Seen *s)
+{
+  g_free (s->path);
+  g_free (s->member);
+  g_clear_pointer (&s->body, g_variant_unref);
+  g_free (s);
+}
+
+typedef struct {
+  BargeFaultServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;
+  GMutex lock;
+  GPtrArray *seen;            /* Seen, in arrival order */
+  guint filter;
+  guint subscription;
+} Fixture;
+
+/* Runs on GDBus's worker thread, in the order messages arrive. */
+static GDBusMessage *
+record (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, gpointer user_data)
+{
+  Fixture *f = user_data;
+  Seen *s;
+
+  if (!incoming)
+    return message;
+  s = g_new0 (Seen, 1);
+  s->type = g_dbus_message_get_message_type (message);
+  s->reply_serial = g_dbus_message_get_reply_serial (message);
+  s->path = g_strdup (g_dbus_message_get_path (message));
+  s->member = g_strdup (g_dbus_message_get_member (message));
+  s->body = g_dbus_message_get_body (message) != NULL ? g_variant_ref (g_dbus_message_get_body (message)) : NULL;
+  g_mutex_lock (&f->lock);
+  g_ptr_array_add (f->seen, s);
+  g_mutex_unlock (&f->lock);
+  return message;
+}
+
+static void
+ignore_signal (GDBusConnection *connection, const char *sender, const char *path, const char *iface,
+               const char *name, GVariant *params, gpointer user_data)
+{
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->daemon = barge_test_daemon_new ();
+  f->server = barge_fault_server_new ();
+  f->dir = g_dir_make_tmp ("barge-test-signals-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_mutex_init (&f->lock);
+  f->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
+  f->filter = g_dbus_connection_add_filter (barge_test_daemon_get_connection (f->daemon), record, f, NULL);
+  /* A match rule for every signal of barged, as a client that watches
+   * jobs and files has. */
+  f->subscription = g_dbus_connection_signal_subscribe (barge_test_daemon_get_connection (f->daemon),
+                                                        BARGE_TEST_BUS_NAME, NULL, NULL, NULL, NULL,
+                                                        G_DBUS_SIGNAL_FLAGS_NONE, ignore_signal, NULL, NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), f->subscription);
+  g_dbus_connection_remove_filter (barge_test_daemon_get_connection (f->daemon), f->filter);
+  barge_test_daemon_free (f->daemon);
+  barge_fault_server_free (f->server);
+  barge_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_ptr_array_unref (f->seen);
+  g_mutex_clear (&f->lock);
+}
+
+/* A copy of what was seen so far. */
+static GPtrArray *
+seen_so_far (Fixture *f)
+{
+  GPtrArray *copy;
+
+  g_mutex_lock (&f->lock);
+  copy = g_ptr_array_copy (f->seen, NULL, NULL);
+  g_mutex_unlock (&f->lock);
+  /* The fixture's array owns the elements. */
+  g_ptr_array_set_free_func (copy, NULL);
+  return copy;
+}
+
+/* The changed properties of a PropertiesChanged, or NULL for anything else. */
+static GVariant *
+changed_of (Seen *s, const char *path)
+{
+  if (s->type != G_DBUS_MESSAGE_TYPE_SIGNAL || g_strcmp0 (s->member, "PropertiesChanged") != 0 ||
+      (path != NULL && g_strcmp0 (s->path, path) != 0))
+    return NULL;
+  return g_variant_get_child_value (s->body, 1);
+}
+
+static void
+set_property (Fixture *f, const char *path, const char *name, GVariant *value)
+{
+  barge_test_daemon_set_property (f->daemon, path, "org.freedesktop.Barge1.Job", name, value);
+}
+
+/* --- a file's final progress before its FileTransferred -------------------------------- */
+
+static void
+test_file_progress_first (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "order");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GPtrArray) seen = NULL;
+  const char *flags[] = { "transferred", "file-transferred", NULL };
+  const guint64 size = 192 * KiB;
+  guint transferred = 0;
+
+  /* Progress coalesced for 10 s: only the flush before FileTransferred
+   * can show a file's final bytes in time. */
+  set_property (f, path, "MinimumNotificationInterval", g_variant_new_uint32 (10000));
+  set_property (f, path, "NotifyFlags", g_variant_new_strv (flags, -1));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, "ok", name, size);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TIMEOUT_MS);
+  barge_test_run_for (200);
+
+  seen = seen_so_far (f);
+  for (guint k = 0; k < seen->len; k++)
+    {
+      Seen *s = g_ptr_array_index (seen, k);
+      const char *file;
+      gboolean shown = FALSE;
+
+      if (s->type != G_DBUS_MESSAGE_TYPE_SIGNAL || g_strcmp0 (s->member, "FileTransferred") != 0)
+        continue;
+      g_variant_get (s->body, "(&o)", &file);
+      for (guint j = 0; j < k && !shown; j++)
+        {
+          g_autoptr(GVariant) changed = changed_of (g_ptr_array_index (seen, j), file);
+          guint64 total, done;
+          gboolean completed;
+
+          if (changed != NULL && g_variant_lookup (changed, "Progress", "(ttb)", &total, &done, &completed))
+            shown = total == size && done == size;
+        }
+      if (!shown)
+        for (guint j = 0; j < k; j++)
+          {
+            Seen *o = g_ptr_array_index (seen, j);
+            g_autofree char *text = o->body != NULL ? g_variant_print (o->body, FALSE) : NULL;
+
+            g_test_message ("%u %s %s %s", j, o->path, o->member, text);
+          }
+      g_assert_true (shown);
+      transferred++;
+    }
+  g_assert_cmpuint (transferred, ==, 3);
+  barge_test_job_cancel (job);
+}
+
+/* --- State with its HoldReason and Error; every state shown ----------------------------- */
+
+/* The PropertiesChanged of @path that carries State @state, or NULL. */
+static GVariant *
+find_state (GPtrArray *seen, const char *path, const char *state)
+{
+  for (guint k = 0; k < seen->len; k++)
+    {
+      g_autoptr(GVariant) changed = changed_of (g_ptr_array_index (seen, k), path);
+      const char *value;
+
+      if (changed != NULL && g_variant_lookup (changed, "State", "&s", &value) && g_str_equal (value, state))
+        return g_steal_pointer (&changed);
+    }
+  return NULL;
+}
+
+static void
+test_state_with_reasons (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "reasons");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "503", "busy", 4 * KiB);
+  g_autofree char *dest = g_build_filename (f->dir, "busy", NULL);
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GVariant) transient = NULL;
+  g_autoptr(GVariant) queued = NULL;
+  const char *hold, *context, *name;
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transient-error", TIMEOUT_MS);
+  barge_test_run_for (200);
+  seen = seen_so_far (f);
+
+  /* Each state it passed through, even those it left in the same turn. */
+  queued = find_state (seen, path, "queued");
+  g_assert_nonnull (queued);
+  g_assert_true (g_variant_lookup (queued, "HoldReason", "&s", &hold));
+  g_assert_cmpstr (hold, ==, "scheduler");
+  {
+    g_autoptr(GVariant) connecting = find_state (seen, path, "connecting");
+
+    g_assert_nonnull (connecting);
+  }
+  /* The error state, with why it waits and what went wrong, at once. */
+  transient = find_state (seen, path, "transient-error");
+  g_assert_nonnull (transient);
+  g_assert_true (g_variant_lookup (transient, "HoldReason", "&s", &hold));
+  g_assert_cmpstr (hold, ==, "retry-delay");
+  g_assert_true (g_variant_lookup (transient, "Error", "(&s&s&s&s)", &context, &name, NULL, NULL));
+  g_assert_cmpstr (context, ==, "remote-file");
+  g_assert_cmpstr (name, ==, BARGE_TEST_ERROR_PREFIX "HttpServerError");
+  barge_test_job_cancel (job);
+}
+
+/* --- a method returns after the change it made is shown -------------------------------- */
+
+static void
+test_reply_after_change (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "reply");
+  GDBusConnection *connection = barge_test_daemon_get_connection (f->daemon);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "r", 4 * KiB);
+  g_autofree char *dest = g_build_filename (f->dir, "r", NULL);
+  g_autoptr(GDBusMessage) call = NULL;
+  g_autoptr(GDBusMessage) reply = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 serial = 0;
+  gboolean files_shown = FALSE, state_shown = FALSE, answered = FALSE;
+
+  /* AddFile: Files is invalidated before the reply. */
+  call = g_dbus_message_new_method_call (BARGE_TEST_BUS_NAME, path, "org.freedesktop.Barge1.Job", "AddFile");
+  g_dbus_message_set_body (call, g_variant_new ("(ss)", url, dest));
+  reply = g_dbus_connection_send_message_with_reply_sync (connection, call, G_DBUS_SEND_MESSAGE_FLAGS_NONE, 10000,
+                                                          &serial, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_dbus_message_get_message_type (reply), ==, G_DBUS_MESSAGE_TYPE_METHOD_RETURN);
+  g_clear_object (&call);
+  g_clear_object (&reply);
+  seen = seen_so_far (f);
+  for (guint k = 0; k < seen->len && !answered; k++)
+    {
+      Seen *s = g_ptr_array_index (seen, k);
+
+      if (s->type == G_DBUS_MESSAGE_TYPE_METHOD_RETURN && s->reply_serial == serial)
+        answered = TRUE;
+      else if (changed_of (s, path) != NULL)
+        {
+          g_autofree const char **invalidated = NULL;
+
+          g_variant_get_child (s->body, 2, "^a&s", &invalidated);
+          files_shown |= g_strv_contains (invalidated, "Files");
+        }
+    }
+  g_assert_true (answered);
+  g_assert_true (files_shown);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+
+  /* Suspend after Resume: the new State before the reply. */
+  {
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+
+    barge_test_job_resume (job);
+  }
+  call = g_dbus_message_new_method_call (BARGE_TEST_BUS_NAME, path, "org.freedesktop.Barge1.Job", "Suspend");
+  reply = g_dbus_connection_send_message_with_reply_sync (connection, call, G_DBUS_SEND_MESSAGE_FLAGS_NONE, 10000,
+                                                          &serial, NULL, &error);
+  g_assert_no_error (error);
+  answered = FALSE;
+  seen = seen_so_far (f);
+  for (guint k = 0; k < seen->len && !answered; k++)
+    {
+      Seen *s = g_ptr_array_index (seen, k);
+      g_autoptr(GVariant) changed = changed_of (s, path);
+      const char *state;
+
+      if (s->type == G_DBUS_MESSAGE_TYPE_METHOD_RETURN && s->reply_serial == serial)
+        answered = TRUE;
+      else if (changed != NULL && g_variant_lookup (changed, "State", "&s", &state))
+        state_shown = g_str_equal (state, "suspended");
+    }
+  g_assert_true (answered);
+  g_assert_true (state_shown);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/signals/file-progress-before-file-transferred", Fixture, NULL, fixture_setup,
+              test_file_progress_first, fixture_teardown);
+  g_test_add ("/signals/state-with-its-reasons", Fixture, NULL, fixture_setup, test_state_with_reasons,
+              fixture_teardown);
+  g_test_add ("/signals/reply-after-the-change", Fixture, NULL, fixture_setup, test_reply_after_change,
+              fixture_teardown);
+  return g_test_run ();
+}
