@@ -521,7 +521,8 @@ static gboolean
 return_reply_not_supported (BargedJob *self, GDBusMethodInvocation *invocation)
 {
   g_dbus_method_invocation_return_error (invocation, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                                         "a %s job has no reply", barge_job_type_to_string (self->type));
+                                         "only upload-reply jobs have a reply, not %s jobs",
+                                         barge_job_type_to_string (self->type));
   return TRUE;
 }
 
