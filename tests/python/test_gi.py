@@ -101,7 +101,7 @@ BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir={dir}</listen>
+  <listen>unix:dir={dir}</listen>{extra}
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -322,7 +322,7 @@ class DaemonFixture(unittest.TestCase):
     def start_bus(self):
         config = os.path.join(self.tmp, 'bus.conf')
         with open(config, 'w') as f:
-            f.write(BUS_CONFIG.format(dir=self.tmp))
+            f.write(BUS_CONFIG.format(dir=self.tmp, extra=self.bus_config_extra()))
         self.bus = subprocess.Popen(
             child_command(['dbus-daemon', '--config-file=' + config,
                            '--nofork', '--print-address=1']),
@@ -331,6 +331,10 @@ class DaemonFixture(unittest.TestCase):
         self.addCleanup(self.bus.stdout.close)
         self.bus_address = self.bus.stdout.readline().strip()
         self.assertTrue(self.bus_address, 'dbus-daemon printed no address')
+
+    def bus_config_extra(self):
+        """More of the bus configuration, such as a <servicedir>."""
+        return ''
 
     def start_barged(self):
         self.barged_log_path = os.path.join(self.tmp, 'barged.log')
