@@ -38,6 +38,10 @@
  * made while no daemon can be reached or started fails with
  * %BARGE_ERROR_SERVICE_UNAVAILABLE.
  *
+ * The client is what follows the daemon for its jobs: keep a reference to
+ * it as long as you use them. A job whose client has been finalized keeps
+ * its last values and still takes calls, but changes no more.
+ *
  * A client, its jobs and their files deliver signals in the thread-default
  * main context of the thread that created the client, and must be used from
  * that thread.

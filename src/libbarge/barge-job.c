@@ -37,7 +37,8 @@
  * Calls on a job that has left the bus (completed, cancelled, or gone while
  * the daemon was away) fail with %BARGE_ERROR_NOT_FOUND.
  *
- * Get jobs from a [class@Barge.Client].
+ * Get jobs from a [class@Barge.Client], and keep the client while you use
+ * them: it is what follows the daemon for them.
  */
 
 
