@@ -12,6 +12,7 @@
 
 typedef struct {
   GMainLoop *loop;
+  BargeClient *client; /* kept while the job is used: the client follows it */
   int status;
 } App;
 
@@ -67,31 +68,29 @@ on_failed (BargeJob *job, const char *context, const char *error_name,
 static BargeJob *
 start_download (const char *dest_dir, const char * const *urls, App *app, GError **error)
 {
-  g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(BargeJobOptions) options = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GValue) flags = G_VALUE_INIT;
+  g_auto(GValue) interval = G_VALUE_INIT;
 
   /* 1. Connect to the daemon. */
-  client = barge_client_new_sync (G_BUS_TYPE_SESSION, NULL, error);
-  if (client == NULL)
+  app->client = barge_client_new_sync (G_BUS_TYPE_SESSION, NULL, error);
+  if (app->client == NULL)
     return NULL;
 
   /* 2. Create a job: it starts suspended, with no files. */
   options = barge_job_options_new ();
   barge_job_options_set_description (options, "Files for the tutorial");
   barge_job_options_set_priority (options, BARGE_JOB_PRIORITY_FOREGROUND);
-  job = barge_client_create_job_sync (client, "tutorial", BARGE_JOB_TYPE_DOWNLOAD,
+  job = barge_client_create_job_sync (app->client, "tutorial", BARGE_JOB_TYPE_DOWNLOAD,
                                       barge_job_options_to_variant (options), NULL, error);
   if (job == NULL)
     return NULL;
 
-  /* 3. Ask for progress announcements. */
-  g_value_init (&flags, BARGE_TYPE_NOTIFY_FLAGS);
-  g_value_set_flags (&flags, BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR |
-                             BARGE_NOTIFY_FLAGS_MODIFICATION);
-  if (!barge_job_set_property_sync (job, "notify-flags", &flags, NULL, error))
+  /* 3. Progress is announced at most every 500 ms by default: ask for 200. */
+  g_value_init (&interval, G_TYPE_UINT);
+  g_value_set_uint (&interval, 200);
+  if (!barge_job_set_property_sync (job, "minimum-notification-interval", &interval, NULL, error))
     return NULL;
 
   /* 4. Add the files: each URL goes to dest_dir under its last path element. */
@@ -124,7 +123,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  App app = { loop, 1 };
+  App app = { loop, NULL, 1 };
 
   if (argc < 3)
     {
@@ -136,9 +135,11 @@ main (int argc, char **argv)
   if (job == NULL)
     {
       g_printerr ("%s\n", error->message);
+      g_clear_object (&app.client);
       return 1;
     }
   /* 6. The signal handlers end the loop. */
   g_main_loop_run (loop);
+  g_clear_object (&app.client);
   return app.status;
 }

@@ -43,10 +43,8 @@ const paths = urls.map(url => {
 
 const client = Barge.Client.new_sync(bus, null);
 const job = client.create_job_sync('download.js', Barge.JobType.DOWNLOAD, null, null);
-// Progress is announced only with the "modification" notify flag.
-job.set_property_sync('notify-flags',
-    Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR | Barge.NotifyFlags.MODIFICATION,
-    null);
+// Progress is announced at most every 500 ms by default: ask for 200.
+job.set_property_sync('minimum-notification-interval', 200, null);
 job.add_files_sync(urls, paths, null);
 
 const loop = new GLib.MainLoop(null, false);

@@ -46,10 +46,8 @@ def main(argv):
 
     client = Barge.Client.new_sync(bus, None)
     job = client.create_job_sync('download.py', Barge.JobType.DOWNLOAD, None, None)
-    # Progress is announced only with the "modification" notify flag.
-    job.set_property_sync('notify-flags',
-                          Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR
-                          | Barge.NotifyFlags.MODIFICATION, None)
+    # Progress is announced at most every 500 ms by default: ask for 200.
+    job.set_property_sync('minimum-notification-interval', 200, None)
     job.add_files_sync(urls, paths, None)
 
     loop = GLib.MainLoop()

@@ -42,11 +42,16 @@ job.connect('transferred', () => {
 });
 
 job.connect('failed', (_job, context, errorName, message) => {
-    const [known, code] = Barge.error_from_dbus_name(errorName);
+    let code;
+    try {
+        code = Barge.error_from_dbus_name(errorName);
+    } catch (error) {
+        code = 'unknown'; // not one of Barge's names
+    }
     // The daemon explains its errors in the language of the user.
     const locale = GLib.getenv('LANGUAGE') || GLib.getenv('LANG') || '';
     const description = client.get_error_description_sync(errorName, locale, null);
-    print(`failed: ${errorName} (context ${context}, code ${known ? code : 'unknown'})`);
+    print(`failed: ${errorName} (context ${context}, code ${code})`);
     print(`message: ${message}`);
     print(`description: ${description}`);
     print(`HTTP status: ${job.get_http_status()}`);

@@ -44,12 +44,15 @@ def main(argv):
         loop.quit()
 
     def on_failed(job, context, error_name, message):
-        ok, code = Barge.error_from_dbus_name(error_name)
+        try:
+            code = Barge.error_from_dbus_name(error_name).value_nick
+        except GLib.Error:
+            code = 'unknown'  # not one of Barge's names
         # The daemon explains its errors in the language of the user.
         locale = os.environ.get('LANGUAGE') or os.environ.get('LANG') or ''
         description = client.get_error_description_sync(error_name, locale, None)
         print('failed: %s (context %s, code %s)' % (
-            error_name, context, code.value_nick if ok else 'unknown'))
+            error_name, context, code))
         print('message:', message)
         print('description:', description)
         print('HTTP status:', job.get_http_status())

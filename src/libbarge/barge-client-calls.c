@@ -8,90 +8,36 @@
 /* The method calls of BargeClient on the daemon's Manager; construction and
  * the bookkeeping of known jobs are in barge-client.c. */
 
-static BargeJob *
-barge_client_job_for_path_sync (BargeClient *self,
-                                const char *path,
-                                GCancellable *cancellable,
-                                GError **error)
-{
-  g_autoptr(BargeDBusJob) proxy = NULL;
-  g_autoptr(GError) local_error = NULL;
-  BargeJob *job;
-
-  job = _barge_client_lookup_path (self, path);
-  if (job != NULL)
-    return g_object_ref (job);
-
-  proxy = barge_dbus_job_proxy_new_sync (barge_client_get_connection (self),
-                                         G_DBUS_PROXY_FLAGS_NONE,
-                                         BARGE_DBUS_NAME, path, cancellable, &local_error);
-  if (proxy == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  job = _barge_client_adopt_proxy (self, proxy, error);
-  if (job != NULL)
-    _barge_job_fetch_files_sync (job, cancellable);
-  return job;
-}
-
+/* The job at @path, with its values and files, through @task (taken). A
+ * job the client already follows is current: no round trip. */
 static void
-on_job_files_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+on_job_refreshed (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-
-  _barge_job_fetch_files_finish (BARGE_JOB (source), res);
-  g_task_return_pointer (task, g_object_ref (source), g_object_unref);
-}
-
-static void
-on_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BargeClient *self = g_task_get_source_object (task);
-  g_autoptr(BargeDBusJob) proxy = NULL;
+  BargeJob *job = BARGE_JOB (source);
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
-  BargeJob *job;
 
-  proxy = barge_dbus_job_proxy_new_finish (res, &error);
-  if (proxy == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  job = _barge_client_adopt_proxy (self, proxy, &error);
-  if (job == NULL)
+  if (!_barge_job_refresh_finish (job, res, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Not one expression: the order of argument evaluation is unspecified. */
-  cancellable = g_task_get_cancellable (task);
-  _barge_job_fetch_files_async (job, cancellable, on_job_files_ready, g_steal_pointer (&task));
-  g_object_unref (job);
+  /* The client may have been dropped meanwhile; the job is the caller's. */
+  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
 }
 
-/* Returns the job for @path through @task, which it takes. */
 static void
 barge_client_job_for_path (BargeClient *self, const char *path, GTask *task)
 {
-  BargeJob *job = _barge_client_lookup_path (self, path);
+  BargeJob *job = _barge_client_ensure_job (self, path);
 
-  if (job != NULL)
+  if (_barge_job_is_announced (job))
     {
       g_task_return_pointer (task, g_object_ref (job), g_object_unref);
       g_object_unref (task);
       return;
     }
-
-  barge_dbus_job_proxy_new (barge_client_get_connection (self), G_DBUS_PROXY_FLAGS_NONE,
-                            BARGE_DBUS_NAME, path, g_task_get_cancellable (task),
-                            on_job_proxy_ready, task);
+  _barge_job_refresh_async (job, FALSE, g_task_get_cancellable (task), on_job_refreshed, task);
 }
 
 static BargeJob *
@@ -103,6 +49,16 @@ barge_client_job_finish (BargeClient *client, GAsyncResult *res, gpointer source
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* Calls @method of the Manager for @task (taken); the reply goes to @done. */
+static void
+barge_client_call_manager (BargeClient *self, const char *method, GVariant *parameters,
+                           const char *reply_type, GTask *task, GAsyncReadyCallback done)
+{
+  _barge_call (self, barge_client_get_connection (self), BARGE_DBUS_MANAGER_PATH,
+               BARGE_DBUS_MANAGER_INTERFACE, method, parameters, G_VARIANT_TYPE (reply_type),
+               g_task_get_cancellable (task), done, task);
 }
 
 /* Validates the arguments of CreateJob; @options is sunk into the result. */
@@ -147,10 +103,9 @@ on_job_path_reply (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   const char *path;
 
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
+  reply = _barge_call_finish (res, NULL, &error);
   if (reply == NULL)
     {
-      _barge_error_strip (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -201,9 +156,8 @@ barge_client_create_job_async (BargeClient *client,
       return;
     }
 
-  g_dbus_proxy_call (G_DBUS_PROXY (_barge_client_get_manager (client)), "CreateJob", parameters,
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                     on_job_path_reply, g_steal_pointer (&task));
+  barge_client_call_manager (client, "CreateJob", parameters, "(o)",
+                             g_steal_pointer (&task), on_job_path_reply);
 }
 
 /**
@@ -245,30 +199,19 @@ barge_client_create_job_sync (BargeClient *client,
                               GCancellable *cancellable,
                               GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GVariant *parameters;
-  const char *path;
+  BargeSync sync;
+  BargeJob *job;
 
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  parameters = create_job_parameters (display_name, job_type, options, error);
-  if (parameters == NULL)
-    return NULL;
-
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_client_get_manager (client)),
-                                  "CreateJob", parameters,
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  g_variant_get (reply, "(&o)", &path);
-  return barge_client_job_for_path_sync (client, path, cancellable, error);
+  _barge_sync_begin (&sync);
+  barge_client_create_job_async (client, display_name, job_type, options, cancellable,
+                                 _barge_sync_done, &sync);
+  job = barge_client_create_job_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return job;
 }
 
 /**
@@ -297,9 +240,8 @@ barge_client_get_job_async (BargeClient *client,
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_get_job_async);
-  g_dbus_proxy_call (G_DBUS_PROXY (_barge_client_get_manager (client)),
-                     "GetJob", g_variant_new ("(s)", id),
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable, on_job_path_reply, task);
+  barge_client_call_manager (client, "GetJob", g_variant_new ("(s)", id), "(o)",
+                             task, on_job_path_reply);
 }
 
 /**
@@ -336,26 +278,19 @@ barge_client_get_job_sync (BargeClient *client,
                            GCancellable *cancellable,
                            GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *path;
+  BargeSync sync;
+  BargeJob *job;
 
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_client_get_manager (client)), "GetJob",
-                                  g_variant_new ("(s)", id),
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  g_variant_get (reply, "(&o)", &path);
-  return barge_client_job_for_path_sync (client, path, cancellable, error);
+  _barge_sync_begin (&sync);
+  barge_client_get_job_async (client, id, cancellable, _barge_sync_done, &sync);
+  job = barge_client_get_job_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return job;
 }
 
 static GVariant *
@@ -370,82 +305,58 @@ list_jobs_parameters (gboolean all_users)
   return g_variant_new ("(a{sv})", &options);
 }
 
-/* The jobs for @paths in their order; paths whose job vanished meanwhile
- * are left out. */
-static GPtrArray *
-barge_client_collect_jobs (BargeClient *self, const char * const *paths)
-{
-  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      BargeJob *job = _barge_client_lookup_path (self, paths[i]);
-
-      if (job != NULL)
-        g_ptr_array_add (jobs, g_object_ref (job));
-    }
-  return jobs;
-}
-
 typedef struct {
   GStrv paths;
-  guint n_pending;
+  GPtrArray *unknown; /* the BargeJobs still to read */
 } ListJobsData;
 
 static void
 list_jobs_data_free (ListJobsData *data)
 {
   g_strfreev (data->paths);
+  g_ptr_array_unref (data->unknown);
   g_free (data);
 }
 
 static void
-list_jobs_maybe_return (GTask *task)
+list_start_job (gpointer item, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  ListJobsData *data = g_task_get_task_data (task);
-
-  if (data->n_pending > 0)
-    return;
-  g_task_return_pointer (task,
-                         barge_client_collect_jobs (g_task_get_source_object (task),
-                                                    (const char * const *) data->paths),
-                         (GDestroyNotify) g_ptr_array_unref);
+  _barge_job_refresh_async (item, FALSE, cancellable, callback, user_data);
 }
 
 static void
-on_list_job_files_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+list_finish_job (gpointer item, GAsyncResult *res)
 {
-  g_autoptr(GTask) task = user_data;
-  ListJobsData *data = g_task_get_task_data (task);
-
-  _barge_job_fetch_files_finish (BARGE_JOB (source), res);
-  data->n_pending--;
-  list_jobs_maybe_return (task);
-}
-
-static void
-on_list_job_proxy_ready (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ListJobsData *data = g_task_get_task_data (task);
-  g_autoptr(BargeDBusJob) proxy = NULL;
-  g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
-  proxy = barge_dbus_job_proxy_new_finish (res, &error);
-  if (proxy != NULL)
-    job = _barge_client_adopt_proxy (g_task_get_source_object (task), proxy, &error);
   /* A job that went away between ListJobs and now is simply not listed. */
-  if (job == NULL)
+  if (!_barge_job_refresh_finish (item, res, &error))
+    g_debug ("Not listing %s: %s", barge_job_get_object_path (item), error->message);
+}
+
+static void
+on_listed_jobs_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargeClient *self = g_task_get_source_object (task);
+  ListJobsData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *jobs;
+
+  if (!_barge_batch_run_finish (res, &error))
     {
-      g_debug ("Not listing a job: %s", error->message);
-      data->n_pending--;
-      list_jobs_maybe_return (task);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  cancellable = g_task_get_cancellable (task);
-  _barge_job_fetch_files_async (job, cancellable, on_list_job_files_ready, g_steal_pointer (&task));
+  jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; data->paths[i] != NULL; i++)
+    {
+      BargeJob *job = _barge_client_lookup_path (self, data->paths[i]);
+
+      if (job != NULL)
+        g_ptr_array_add (jobs, g_object_ref (job));
+    }
+  g_task_return_pointer (task, jobs, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -456,35 +367,30 @@ on_list_jobs_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   ListJobsData *data;
+  GCancellable *cancellable;
 
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
+  reply = _barge_call_finish (res, NULL, &error);
   if (reply == NULL)
     {
-      _barge_error_strip (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   data = g_new0 (ListJobsData, 1);
   g_variant_get (reply, "(^ao)", &data->paths);
-  g_task_set_task_data (task, data, (GDestroyNotify) list_jobs_data_free);
-
-  /* Count first so that no early answer can return the task. */
-  for (guint i = 0; data->paths[i] != NULL; i++)
-    if (_barge_client_lookup_path (self, data->paths[i]) == NULL)
-      data->n_pending++;
-
+  data->unknown = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; data->paths[i] != NULL; i++)
     {
-      if (_barge_client_lookup_path (self, data->paths[i]) != NULL)
-        continue;
-      barge_dbus_job_proxy_new (barge_client_get_connection (self), G_DBUS_PROXY_FLAGS_NONE,
-                                BARGE_DBUS_NAME, data->paths[i],
-                                g_task_get_cancellable (task),
-                                on_list_job_proxy_ready, g_object_ref (task));
-    }
+      BargeJob *job = _barge_client_ensure_job (self, data->paths[i]);
 
-  list_jobs_maybe_return (task);
+      if (!_barge_job_is_announced (job))
+        g_ptr_array_add (data->unknown, g_object_ref (job));
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) list_jobs_data_free);
+  /* Not one expression: the order of argument evaluation is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  _barge_batch_run (data->unknown, list_start_job, list_finish_job, cancellable,
+                    on_listed_jobs_read, g_steal_pointer (&task));
 }
 
 /**
@@ -512,9 +418,8 @@ barge_client_list_jobs_async (BargeClient *client,
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_list_jobs_async);
-  g_dbus_proxy_call (G_DBUS_PROXY (_barge_client_get_manager (client)),
-                     "ListJobs", list_jobs_parameters (all_users),
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable, on_list_jobs_done, task);
+  barge_client_call_manager (client, "ListJobs", list_jobs_parameters (all_users), "(ao)",
+                             task, on_list_jobs_done);
 }
 
 /**
@@ -562,58 +467,35 @@ barge_client_list_jobs_sync (BargeClient *client,
                              GCancellable *cancellable,
                              GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) paths = NULL;
+  BargeSync sync;
+  GPtrArray *jobs;
 
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_client_get_manager (client)), "ListJobs",
-                                  list_jobs_parameters (all_users),
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  g_variant_get (reply, "(^ao)", &paths);
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr(BargeJob) job = NULL;
-      g_autoptr(GError) job_error = NULL;
-
-      job = barge_client_job_for_path_sync (client, paths[i], cancellable, &job_error);
-      if (job == NULL && g_error_matches (job_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&job_error));
-          return NULL;
-        }
-      /* A job that went away between ListJobs and now is simply not listed. */
-      if (job == NULL)
-        g_debug ("Not listing %s: %s", paths[i], job_error->message);
-    }
-
-  return barge_client_collect_jobs (client, (const char * const *) paths);
+  _barge_sync_begin (&sync);
+  barge_client_list_jobs_async (client, all_users, cancellable, _barge_sync_done, &sync);
+  jobs = barge_client_list_jobs_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return jobs;
 }
 
 static void
 on_get_error_description_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   char *text = NULL;
 
-  if (!barge_dbus_manager_call_get_error_description_finish (BARGE_DBUS_MANAGER (source),
-                                                             &text, res, &error))
+  reply = _barge_call_finish (res, NULL, &error);
+  if (reply == NULL)
     {
-      _barge_error_strip (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  g_variant_get (reply, "(s)", &text);
   g_task_return_pointer (task, text, g_free);
 }
 
@@ -648,10 +530,9 @@ barge_client_get_error_description_async (BargeClient *client,
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_get_error_description_async);
-  barge_dbus_manager_call_get_error_description (_barge_client_get_manager (client), error_name,
-                                                 locale != NULL ? locale : "",
-                                                 cancellable,
-                                                 on_get_error_description_done, task);
+  barge_client_call_manager (client, "GetErrorDescription",
+                             g_variant_new ("(ss)", error_name, locale != NULL ? locale : ""),
+                             "(s)", task, on_get_error_description_done);
 }
 
 /**
@@ -695,22 +576,18 @@ barge_client_get_error_description_sync (BargeClient *client,
                                          GCancellable *cancellable,
                                          GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  char *text = NULL;
+  BargeSync sync;
+  char *text;
 
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (error_name != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!barge_dbus_manager_call_get_error_description_sync (_barge_client_get_manager (client),
-                                                          error_name,
-                                                          locale != NULL ? locale : "",
-                                                          &text, cancellable, &local_error))
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  _barge_sync_begin (&sync);
+  barge_client_get_error_description_async (client, error_name, locale, cancellable,
+                                            _barge_sync_done, &sync);
+  text = barge_client_get_error_description_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
   return text;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "barge-private.h"
 
 /**
@@ -10,29 +12,59 @@
  *
  * A connection to the Barge background transfer daemon.
  *
- * The client follows the daemon's jobs through its D-Bus object manager:
- * [method@Barge.Client.get_jobs] returns them without a round trip, and
- * [signal@Barge.Client::job-added] and [signal@Barge.Client::job-removed]
- * report changes. The daemon's object manager lists the jobs in use since
- * the daemon started (created, moving, or called by some client); jobs
- * left at rest across a restart are found with
- * [method@Barge.Client.list_jobs_async] or
- * [method@Barge.Client.get_job_async], and are known to the client from
- * then on. Create one with [func@Barge.Client.new] (or
+ * The client knows the jobs it created, looked up
+ * ([method@Barge.Client.get_job_async]), listed
+ * ([method@Barge.Client.list_jobs_async]) or heard of from the daemon's
+ * `JobAdded` signal, and follows each of them until it leaves the bus: one
+ * [class@Barge.Job] object per job, so the same id always gives the same
+ * object. [method@Barge.Client.get_jobs] returns these jobs without a round
+ * trip; [method@Barge.Client.list_jobs_async] asks the daemon for all of
+ * the caller's jobs. [signal@Barge.Client::job-added] and
+ * [signal@Barge.Client::job-removed] report changes to that set.
+ *
+ * The client survives the daemon: when it crashes, is restarted, or exits
+ * when idle, [property@Barge.Client:service-available] turns %FALSE and
+ * every job and file keeps the values last known. When a daemon owns the
+ * bus name again (started by hand, by systemd, or by D-Bus activation on
+ * the next call of any program), the client reads every job it knows
+ * again, goes on following them, and reports with
+ * [signal@Barge.Client::job-removed] those that are gone.
+ *
+ * Create a client with [func@Barge.Client.new] (or
  * [ctor@Barge.Client.new_sync]) for a bus type, or with
  * [func@Barge.Client.new_for_connection] for a connection you already have.
  *
- * Errors of the daemon arrive as #GError in the %BARGE_ERROR domain.
+ * Errors of the daemon arrive as #GError in the %BARGE_ERROR domain; a call
+ * made while no daemon can be reached or started fails with
+ * %BARGE_ERROR_SERVICE_UNAVAILABLE.
+ *
+ * The client is what follows the daemon for its jobs: keep a reference to
+ * it as long as you use them. A job whose client has been finalized keeps
+ * its last values and still takes calls, but changes no more.
  *
  * A client, its jobs and their files deliver signals in the thread-default
  * main context of the thread that created the client, and must be used from
  * that thread.
  */
 
-/* How long a job object that vanished from the bus waits for the Manager's
- * JobRemoved signal, which carries its final state, before the client reports
- * it with the last state it knew (a crashed daemon never sends JobRemoved). */
-#define VANISH_GRACE_MS 500
+/* How the client follows the daemon
+ *
+ * A filter on the connection takes, in the order they arrive, every signal
+ * from below /org/freedesktop/Barge1 and the bus's NameOwnerChanged for the
+ * daemon's name, and hands them to the client's main context, where they
+ * are handled one after the other (the inbox). So a PropertiesChanged is
+ * applied, and its notifications emitted, before any signal that came after
+ * it, and the owner of the name is known for each signal: signals from any
+ * other peer are dropped.
+ *
+ * Values are stamped (barge-private.h), so a reply handled early (a _sync
+ * call) is never overwritten by an older signal handled later.
+ *
+ * When a new daemon takes the name (or answers a call first), the client
+ * counts a new generation and reads everything again (the resync): the
+ * Manager's properties, which also makes the daemon send this client its
+ * signals on the system bus, then every job and its files. A job whose
+ * GetAll says there is no such object is gone. */
 
 struct _BargeClient
 {
@@ -40,17 +72,25 @@ struct _BargeClient
 
   GBusType bus_type;
   GDBusConnection *connection;
-  BargeDBusManager *manager;
-  GDBusObjectManager *object_manager;
   GMainContext *context;
+  gboolean initialized;
 
-  GHashTable *jobs;      /* object path -> BargeJob */
-  GHashTable *vanishing; /* object path -> Vanishing */
+  struct _BargeInbox *inbox;
+  guint filter_id;
+  GSource *inbox_source;
+  GQueue pending;  /* GDBusMessage taken from the inbox, not handled yet */
+  guint hold;      /* handling waits while a job loads a file a signal names */
 
-  gulong object_added_id;
-  gulong object_removed_id;
-  gulong job_removed_id;
-  gulong manager_properties_changed_id;
+  char *owner;          /* the unique name of the daemon followed, or NULL */
+  GHashTable *vanished; /* unique names of daemons that left the bus */
+  guint32 generation;
+  char *version;
+  guint64 version_stamp;
+
+  GSource *resync_source;
+  GCancellable *resync_cancellable;
+
+  GHashTable *jobs; /* object path -> BargeJob, also those without values yet */
 };
 
 static void barge_client_initable_iface_init (GInitableIface *iface);
@@ -67,6 +107,7 @@ enum {
   PROP_BUS_TYPE,
   PROP_CONNECTION,
   PROP_VERSION,
+  PROP_SERVICE_AVAILABLE,
   N_PROPS
 };
 
@@ -80,193 +121,500 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  BargeClient *client; /* unowned: the client owns this record */
-  BargeJob *job;
-  GSource *source;
-} Vanishing;
+#define MATCH_DAEMON_SIGNALS \
+  "type='signal',sender='" BARGE_DBUS_NAME "',path_namespace='" BARGE_DBUS_MANAGER_PATH "'"
+#define MATCH_OWNER_CHANGES \
+  "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus'," \
+  "member='NameOwnerChanged',path='/org/freedesktop/DBus',arg0='" BARGE_DBUS_NAME "'"
 
-static void
-vanishing_free (Vanishing *vanishing)
+/* --- the inbox --------------------------------------------------------------
+ *
+ * Filled by the connection's filter in GDBus's worker thread. It is not the
+ * client's: the filter may still run after g_dbus_connection_remove_filter()
+ * returned, until the connection drops it. */
+
+typedef struct _BargeInbox {
+  gatomicrefcount ref_count;
+  GMutex lock;
+  GQueue messages;
+  GSource *source; /* made ready when messages arrive; NULL once closed */
+} BargeInbox;
+
+static BargeInbox *
+inbox_new (GSource *source)
 {
-  if (vanishing->source != NULL)
-    {
-      g_source_destroy (vanishing->source);
-      g_source_unref (vanishing->source);
-    }
-  g_object_unref (vanishing->job);
-  g_free (vanishing);
+  BargeInbox *inbox = g_new0 (BargeInbox, 1);
+
+  g_atomic_ref_count_init (&inbox->ref_count);
+  g_mutex_init (&inbox->lock);
+  g_queue_init (&inbox->messages);
+  inbox->source = g_source_ref (source);
+  return inbox;
+}
+
+static BargeInbox *
+inbox_ref (BargeInbox *inbox)
+{
+  g_atomic_ref_count_inc (&inbox->ref_count);
+  return inbox;
 }
 
 static void
-barge_client_emit_job_removed (BargeClient *self, BargeJob *job)
+inbox_close (BargeInbox *inbox)
 {
-  g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job,
-                 barge_job_state_to_string (barge_job_get_state (job)));
+  g_mutex_lock (&inbox->lock);
+  g_clear_pointer (&inbox->source, g_source_unref);
+  g_queue_clear_full (&inbox->messages, g_object_unref);
+  g_mutex_unlock (&inbox->lock);
+}
+
+static void
+inbox_unref (gpointer data)
+{
+  BargeInbox *inbox = data;
+
+  if (!g_atomic_ref_count_dec (&inbox->ref_count))
+    return;
+  inbox_close (inbox);
+  g_mutex_clear (&inbox->lock);
+  g_free (inbox);
+}
+
+/* A signal of the daemon's objects, or of the bus about the daemon's name. */
+static gboolean
+is_followed_signal (GDBusMessage *message)
+{
+  const char *path = g_dbus_message_get_path (message);
+
+  if (g_strcmp0 (g_dbus_message_get_sender (message), "org.freedesktop.DBus") == 0)
+    return g_strcmp0 (g_dbus_message_get_member (message), "NameOwnerChanged") == 0 &&
+           g_strcmp0 (g_dbus_message_get_arg0 (message), BARGE_DBUS_NAME) == 0;
+  return path != NULL && g_str_has_prefix (path, BARGE_DBUS_MANAGER_PATH) &&
+         (path[strlen (BARGE_DBUS_MANAGER_PATH)] == '\0' ||
+          path[strlen (BARGE_DBUS_MANAGER_PATH)] == '/');
+}
+
+static GDBusMessage *
+inbox_filter (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, gpointer user_data)
+{
+  BargeInbox *inbox = user_data;
+
+  if (!incoming || g_dbus_message_get_message_type (message) != G_DBUS_MESSAGE_TYPE_SIGNAL ||
+      !is_followed_signal (message))
+    return message;
+
+  g_mutex_lock (&inbox->lock);
+  if (inbox->source != NULL)
+    {
+      g_queue_push_tail (&inbox->messages, g_object_ref (message));
+      g_source_set_ready_time (inbox->source, 0);
+    }
+  g_mutex_unlock (&inbox->lock);
+  return message;
 }
 
 static gboolean
-on_vanish_timeout (gpointer user_data)
+inbox_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  Vanishing *vanishing = user_data;
-  BargeClient *self = vanishing->client;
-  g_autoptr(BargeJob) job = g_object_ref (vanishing->job);
-
-  g_debug ("Job %s vanished without JobRemoved", barge_job_get_object_path (job));
-  /* Frees @vanishing and destroys this source, which is allowed from its own
-   * dispatch. */
-  g_hash_table_remove (self->vanishing, barge_job_get_object_path (job));
-  barge_client_emit_job_removed (self, job);
-  return G_SOURCE_REMOVE;
+  return callback (user_data);
 }
 
-/* Takes the job for @path out of the client, whether it is still on the bus
- * or already waiting for its JobRemoved. */
-static BargeJob *
-barge_client_steal_job (BargeClient *self, const char *path)
+static GSourceFuncs inbox_source_funcs = {
+  .dispatch = inbox_source_dispatch,
+};
+
+/* --- the daemon's name ------------------------------------------------------- */
+
+static void barge_client_schedule_resync (BargeClient *self);
+
+static void
+barge_client_set_version (BargeClient *self, const char *version)
 {
-  g_autofree char *key = NULL;
-  BargeJob *job = NULL;
-  Vanishing *vanishing;
+  if (g_strcmp0 (self->version, version) == 0)
+    return;
+  g_free (self->version);
+  self->version = g_strdup (version);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+}
 
-  if (g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &job))
-    return job;
+/* @owner (nullable): the unique name of the daemon that now owns the name. */
+static void
+barge_client_set_owner (BargeClient *self, const char *owner)
+{
+  gboolean was_available = self->owner != NULL;
 
-  vanishing = g_hash_table_lookup (self->vanishing, path);
-  if (vanishing == NULL)
-    return NULL;
-  job = g_object_ref (vanishing->job);
-  g_hash_table_remove (self->vanishing, path);
+  if (self->owner != NULL)
+    g_hash_table_add (self->vanished, g_steal_pointer (&self->owner));
+  self->owner = g_strdup (owner);
+
+  if (owner != NULL)
+    {
+      g_debug ("Following the Barge service at %s", owner);
+      self->generation++;
+      barge_client_schedule_resync (self);
+    }
+  else
+    {
+      g_debug ("The Barge service left the bus");
+      if (self->resync_cancellable != NULL)
+        g_cancellable_cancel (self->resync_cancellable);
+      barge_client_set_version (self, NULL);
+    }
+  if (was_available != (owner != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE_AVAILABLE]);
+}
+
+static void
+barge_client_handle_owner_changed (BargeClient *self, GVariant *body)
+{
+  const char *name, *old_owner, *new_owner;
+
+  if (body == NULL || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sss)")))
+    return;
+  g_variant_get (body, "(&s&s&s)", &name, &old_owner, &new_owner);
+  if (!g_str_equal (name, BARGE_DBUS_NAME))
+    return;
+  if (*old_owner != '\0')
+    g_hash_table_add (self->vanished, g_strdup (old_owner));
+
+  /* The owner may be known already, from a reply handled earlier. */
+  if (*new_owner == '\0')
+    {
+      if (g_strcmp0 (self->owner, old_owner) == 0)
+        barge_client_set_owner (self, NULL);
+    }
+  else if (g_strcmp0 (self->owner, new_owner) != 0 &&
+           !g_hash_table_contains (self->vanished, new_owner))
+    barge_client_set_owner (self, new_owner);
+}
+
+guint64
+_barge_client_stamp_reply (BargeClient *self, GDBusMessage *reply)
+{
+  const char *sender = g_dbus_message_get_sender (reply);
+
+  /* The bus answering for a daemon that is not there, or no bus at all. */
+  if (sender == NULL || g_str_equal (sender, "org.freedesktop.DBus"))
+    return BARGE_STAMP_ANY;
+  if (g_strcmp0 (sender, self->owner) == 0)
+    return BARGE_STAMP (self->generation, g_dbus_message_get_serial (reply));
+  if (g_hash_table_contains (self->vanished, sender))
+    return BARGE_STAMP_STALE;
+  /* A call went to a daemon whose NameOwnerChanged is still on its way:
+   * replies to calls on the well-known name come only from its owner. */
+  barge_client_set_owner (self, sender);
+  return BARGE_STAMP (self->generation, g_dbus_message_get_serial (reply));
+}
+
+/* --- the jobs ---------------------------------------------------------------- */
+
+BargeJob *
+_barge_client_ensure_job (BargeClient *self, const char *path)
+{
+  BargeJob *job = g_hash_table_lookup (self->jobs, path);
+
+  if (job == NULL)
+    {
+      job = _barge_job_new (self, self->connection, path);
+      g_hash_table_insert (self->jobs, g_strdup (path), job);
+    }
   return job;
 }
 
-static void
-barge_client_add_job (BargeClient *self, BargeJob *job, gboolean emit)
+BargeJob *
+_barge_client_lookup_path (BargeClient *self, const char *path)
 {
+  BargeJob *job = g_hash_table_lookup (self->jobs, path);
+
+  return job != NULL && _barge_job_is_announced (job) ? job : NULL;
+}
+
+void
+_barge_client_job_loaded (BargeClient *self, BargeJob *job)
+{
+  if (_barge_job_is_announced (job) || _barge_job_is_removed (job) ||
+      g_hash_table_lookup (self->jobs, barge_job_get_object_path (job)) != job)
+    return;
+  _barge_job_set_announced (job);
+  g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+}
+
+void
+_barge_client_job_gone (BargeClient *self, BargeJob *job)
+{
+  g_autoptr(BargeJob) keep = g_object_ref (job);
   const char *path = barge_job_get_object_path (job);
-  g_autoptr(BargeJob) previous = barge_client_steal_job (self, path);
 
-  /* A job still waiting for JobRemoved while an object takes its path again
-   * (a restarted daemon) is over: report it before the new one. */
-  if (previous != NULL)
-    barge_client_emit_job_removed (self, previous);
+  if (g_hash_table_lookup (self->jobs, path) != job)
+    return;
+  g_hash_table_remove (self->jobs, path);
+  if (_barge_job_is_announced (job))
+    g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job,
+                   barge_job_state_to_string (barge_job_get_state (job)));
+}
 
-  g_hash_table_insert (self->jobs, g_strdup (path), g_object_ref (job));
-  if (emit)
-    g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+/* A job the client has not heard of: read it, then announce it. */
+static void
+on_new_job_refreshed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_barge_job_refresh_finish (BARGE_JOB (source), res, &error))
+    g_debug ("Cannot read new job %s: %s", barge_job_get_object_path (BARGE_JOB (source)),
+             error->message);
 }
 
 static void
-barge_client_add_object (BargeClient *self, GDBusObject *object, gboolean emit)
+barge_client_handle_manager_signal (BargeClient *self, const char *member, GVariant *body,
+                                    guint64 stamp)
 {
-  g_autoptr(GDBusInterface) iface = NULL;
-  g_autoptr(BargeJob) job = NULL;
-  const char *path = g_dbus_object_get_object_path (object);
+  const char *path;
 
-  /* File objects are looked up by their job when needed. */
-  iface = g_dbus_object_get_interface (object, BARGE_DBUS_JOB_INTERFACE);
-  if (iface == NULL || !BARGE_DBUS_IS_JOB (iface))
-    return;
-
-  /* A job built from its own proxy (see _barge_client_adopt_proxy) may be here first. */
-  if (g_hash_table_contains (self->jobs, path))
-    return;
-
-  job = _barge_job_new (BARGE_DBUS_JOB (iface), self->object_manager);
-  barge_client_add_job (self, job, emit);
-}
-
-static void
-on_object_added (GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
-{
-  barge_client_add_object (BARGE_CLIENT (user_data), object, TRUE);
-}
-
-static void
-on_object_removed (GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
-{
-  BargeClient *self = BARGE_CLIENT (user_data);
-  const char *path = g_dbus_object_get_object_path (object);
-  g_autofree char *key = NULL;
-  g_autoptr(BargeJob) job = NULL;
-  Vanishing *vanishing;
-
-  if (!g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &job))
-    return;
-
-  if (barge_job_state_is_final (barge_job_get_state (job)))
+  if (g_str_equal (member, "JobAdded") && g_variant_is_of_type (body, G_VARIANT_TYPE ("(o)")))
     {
-      barge_client_emit_job_removed (self, job);
-      return;
+      BargeJob *job;
+
+      g_variant_get (body, "(&o)", &path);
+      job = _barge_client_ensure_job (self, path);
+      if (!_barge_job_is_loading_or_loaded (job))
+        _barge_job_refresh_async (job, FALSE, NULL, on_new_job_refreshed, NULL);
+    }
+  else if (g_str_equal (member, "JobRemoved") && g_variant_is_of_type (body, G_VARIANT_TYPE ("(os)")))
+    {
+      const char *final_state;
+      BargeJobState state;
+      BargeJob *job;
+
+      g_variant_get (body, "(&o&s)", &path, &final_state);
+      job = g_hash_table_lookup (self->jobs, path);
+      if (job == NULL)
+        return;
+      if (!barge_job_state_from_string (final_state, &state))
+        {
+          g_debug ("Job %s removed in unknown state “%s”", path, final_state);
+          state = -1;
+        }
+      _barge_job_set_removed (job, state);
+    }
+  else if (g_str_equal (member, "PropertiesChanged") &&
+           g_variant_is_of_type (body, G_VARIANT_TYPE ("(sa{sv}as)")))
+    {
+      g_autoptr(GVariant) changed = g_variant_get_child_value (body, 1);
+      g_autofree char *version = NULL;
+
+      if (stamp < self->version_stamp || !g_variant_lookup (changed, "Version", "s", &version))
+        return;
+      self->version_stamp = stamp;
+      barge_client_set_version (self, version);
+    }
+}
+
+static gboolean on_inbox_ready (gpointer user_data);
+
+static gboolean
+on_file_loaded_resume (gpointer user_data)
+{
+  BargeClient *self = user_data;
+
+  /* The client may be gone: the job holds only a weak reference. */
+  if (self->hold > 0)
+    self->hold--;
+  if (self->hold == 0 && self->inbox_source != NULL)
+    g_source_set_ready_time (self->inbox_source, 0);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns FALSE when the message must wait and be handled again. */
+static gboolean
+barge_client_handle_message (BargeClient *self, GDBusMessage *message)
+{
+  const char *sender = g_dbus_message_get_sender (message);
+  const char *path = g_dbus_message_get_path (message);
+  const char *interface = g_dbus_message_get_interface (message);
+  const char *member = g_dbus_message_get_member (message);
+  GVariant *body = g_dbus_message_get_body (message);
+  g_autoptr(GVariant) empty = NULL;
+  g_autofree char *job_path = NULL;
+  const char *files;
+  guint64 stamp;
+  BargeJob *job;
+
+  if (g_strcmp0 (sender, "org.freedesktop.DBus") == 0)
+    {
+      barge_client_handle_owner_changed (self, body);
+      return TRUE;
+    }
+  /* Only the daemon followed speaks for Barge. */
+  if (self->owner == NULL || g_strcmp0 (sender, self->owner) != 0 ||
+      interface == NULL || member == NULL)
+    return TRUE;
+  /* Transferred and Modified have no arguments. */
+  if (body == NULL)
+    body = empty = g_variant_ref_sink (g_variant_new ("()"));
+  stamp = BARGE_STAMP (self->generation, g_dbus_message_get_serial (message));
+
+  if (g_str_equal (path, BARGE_DBUS_MANAGER_PATH))
+    {
+      if (g_str_equal (interface, BARGE_DBUS_MANAGER_INTERFACE) ||
+          g_str_equal (interface, BARGE_DBUS_PROPERTIES_INTERFACE))
+        barge_client_handle_manager_signal (self, member, body, stamp);
+      return TRUE;
     }
 
-  vanishing = g_new0 (Vanishing, 1);
-  vanishing->client = self;
-  vanishing->job = g_steal_pointer (&job);
-  vanishing->source = g_timeout_source_new (VANISH_GRACE_MS);
-  g_source_set_callback (vanishing->source, on_vanish_timeout, vanishing, NULL);
-  g_source_set_static_name (vanishing->source, "[barge] job vanished");
-  g_source_attach (vanishing->source, self->context);
-  g_hash_table_insert (self->vanishing, g_strdup (path), vanishing);
-}
-
-static void
-on_manager_job_removed (BargeDBusManager *manager,
-                        const char *path,
-                        const char *final_state,
-                        gpointer user_data)
-{
-  BargeClient *self = BARGE_CLIENT (user_data);
-  g_autoptr(BargeJob) job = barge_client_steal_job (self, path);
-  BargeJobState state;
-
+  /* A job, or one of its files at <job>/files/<n>. */
+  files = strstr (path, "/files/");
+  job_path = files != NULL ? g_strndup (path, files - path) : g_strdup (path);
+  job = g_hash_table_lookup (self->jobs, job_path);
   if (job == NULL)
+    return TRUE;
+  if (_barge_job_handle_signal (job, path, interface, member, body, stamp,
+                                on_file_loaded_resume, self))
+    return TRUE;
+  self->hold++;
+  g_object_ref (self);
+  return FALSE;
+}
+
+static gboolean
+on_inbox_ready (gpointer user_data)
+{
+  BargeClient *self = user_data;
+  GDBusMessage *message;
+
+  g_source_set_ready_time (self->inbox_source, -1);
+  g_mutex_lock (&self->inbox->lock);
+  while ((message = g_queue_pop_head (&self->inbox->messages)) != NULL)
+    g_queue_push_tail (&self->pending, message);
+  g_mutex_unlock (&self->inbox->lock);
+
+  /* Whatever the handlers start belongs to the client's context. */
+  g_main_context_push_thread_default (self->context);
+  g_object_ref (self);
+  while (self->hold == 0 && (message = g_queue_pop_head (&self->pending)) != NULL)
+    {
+      if (!barge_client_handle_message (self, message))
+        {
+          g_queue_push_head (&self->pending, message);
+          break;
+        }
+      g_object_unref (message);
+    }
+  g_object_unref (self);
+  g_main_context_pop_thread_default (self->context);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- reading everything again ------------------------------------------------ */
+
+typedef struct {
+  BargeClient *client;
+  GCancellable *cancellable;
+} Resync;
+
+static void
+resync_free (Resync *resync)
+{
+  g_object_unref (resync->client);
+  g_object_unref (resync->cancellable);
+  g_free (resync);
+}
+
+static void
+on_resync_manager_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Resync *resync = user_data;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  guint64 stamp;
+
+  dict = _barge_get_all_finish (res, &stamp, &error);
+  if (dict == NULL)
+    g_debug ("Cannot read the Barge service's properties: %s", error->message);
+  else if (!g_cancellable_is_cancelled (resync->cancellable) &&
+           stamp >= resync->client->version_stamp && g_variant_lookup (dict, "Version", "s", &version))
+    {
+      resync->client->version_stamp = stamp;
+      barge_client_set_version (resync->client, version);
+    }
+  resync_free (resync);
+}
+
+static void
+resync_start_job (gpointer item, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  _barge_job_refresh_async (item, TRUE, cancellable, callback, user_data);
+}
+
+static void
+resync_finish_job (gpointer item, GAsyncResult *res)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A job that is gone has told the client (job-removed) by now. */
+  if (!_barge_job_refresh_finish (item, res, &error))
+    g_debug ("Not read again: %s: %s", barge_job_get_object_path (item), error->message);
+}
+
+static void
+on_resync_jobs_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargeClient) self = user_data;
+
+  _barge_batch_run_finish (res, NULL);
+}
+
+static gboolean
+on_resync (gpointer user_data)
+{
+  BargeClient *self = user_data;
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  Resync *resync;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_pointer (&self->resync_source, g_source_unref);
+  if (self->resync_cancellable != NULL)
+    g_cancellable_cancel (self->resync_cancellable);
+  g_clear_object (&self->resync_cancellable);
+  if (self->owner == NULL)
+    return G_SOURCE_REMOVE;
+  self->resync_cancellable = g_cancellable_new ();
+
+  g_main_context_push_thread_default (self->context);
+  /* First, and on its own: on the system bus this makes the daemon send
+   * this client the signals of its jobs. */
+  resync = g_new0 (Resync, 1);
+  resync->client = g_object_ref (self);
+  resync->cancellable = g_object_ref (self->resync_cancellable);
+  _barge_get_all (self, self->connection, BARGE_DBUS_MANAGER_PATH, BARGE_DBUS_MANAGER_INTERFACE,
+                  NULL, on_resync_manager_read, resync);
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (jobs, g_object_ref (value));
+  _barge_batch_run (jobs, resync_start_job, resync_finish_job, self->resync_cancellable,
+                    on_resync_jobs_read, g_object_ref (self));
+  g_main_context_pop_thread_default (self->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the client's context, never inside a _sync call that noticed the new
+ * daemon: that call must not leave work behind in its own context. */
+static void
+barge_client_schedule_resync (BargeClient *self)
+{
+  if (!self->initialized || self->resync_source != NULL || self->context == NULL)
     return;
-
-  if (barge_job_state_from_string (final_state, &state))
-    _barge_job_set_removed (job, state);
-  else
-    g_debug ("Job %s removed in unknown state “%s”", path, final_state);
-  barge_client_emit_job_removed (self, job);
+  self->resync_source = g_idle_source_new ();
+  g_source_set_priority (self->resync_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->resync_source, on_resync, self, NULL);
+  g_source_set_static_name (self->resync_source, "[barge] read the jobs again");
+  g_source_attach (self->resync_source, self->context);
 }
 
-static void
-on_manager_properties_changed (GDBusProxy *proxy,
-                               GVariant *changed,
-                               const char * const *invalidated,
-                               gpointer user_data)
-{
-  BargeClient *self = BARGE_CLIENT (user_data);
-  g_autoptr(GVariant) version = g_variant_lookup_value (changed, "Version", NULL);
-
-  if (version != NULL || (invalidated != NULL && g_strv_contains (invalidated, "Version")))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
-}
-
-/* Called once the manager proxy and the object manager exist. */
-static void
-barge_client_setup (BargeClient *self)
-{
-  GList *objects;
-
-  objects = g_dbus_object_manager_get_objects (self->object_manager);
-  for (GList *l = objects; l != NULL; l = l->next)
-    barge_client_add_object (self, l->data, FALSE);
-  g_list_free_full (objects, g_object_unref);
-
-  self->object_added_id =
-    g_signal_connect (self->object_manager, "object-added",
-                      G_CALLBACK (on_object_added), self);
-  self->object_removed_id =
-    g_signal_connect (self->object_manager, "object-removed",
-                      G_CALLBACK (on_object_removed), self);
-  self->job_removed_id =
-    g_signal_connect (self->manager, "job-removed",
-                      G_CALLBACK (on_manager_job_removed), self);
-  self->manager_properties_changed_id =
-    g_signal_connect (self->manager, "g-properties-changed",
-                      G_CALLBACK (on_manager_properties_changed), self);
-}
+/* --- construction ------------------------------------------------------------ */
 
 static gboolean
 barge_client_check_bus (BargeClient *self, GError **error)
@@ -280,113 +628,69 @@ barge_client_check_bus (BargeClient *self, GError **error)
   return TRUE;
 }
 
-static gboolean
-barge_client_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+static void
+add_match (GDBusConnection *connection, const char *method, const char *rule)
 {
-  BargeClient *self = BARGE_CLIENT (initable);
-  g_autoptr(GError) local_error = NULL;
+  /* No reply wanted; the bus handles it before any later call of ours. */
+  g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", method, g_variant_new ("(s)", rule),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+}
 
-  if (!barge_client_check_bus (self, error))
-    return FALSE;
-
-  self->context = g_main_context_ref_thread_default ();
-  if (self->connection == NULL)
-    {
-      self->connection = g_bus_get_sync (self->bus_type, cancellable, error);
-      if (self->connection == NULL)
-        return FALSE;
-    }
-
-  /* No DO_NOT_AUTO_START: creating the proxy is what bus-activates barged. */
-  self->manager = barge_dbus_manager_proxy_new_sync (self->connection,
-                                                     G_DBUS_PROXY_FLAGS_NONE,
-                                                     BARGE_DBUS_NAME,
-                                                     BARGE_DBUS_MANAGER_PATH,
-                                                     cancellable, &local_error);
-  if (self->manager == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  self->object_manager =
-    barge_dbus_object_manager_client_new_sync (self->connection,
-                                               G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                               BARGE_DBUS_NAME,
-                                               BARGE_DBUS_MANAGER_PATH,
-                                               cancellable, &local_error);
-  if (self->object_manager == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  barge_client_setup (self);
-  return TRUE;
+/* Starts following the daemon: before the first call, so no signal that
+ * comes after it is missed. */
+static void
+barge_client_start_following (BargeClient *self)
+{
+  self->inbox_source = g_source_new (&inbox_source_funcs, sizeof (GSource));
+  g_source_set_callback (self->inbox_source, on_inbox_ready, self, NULL);
+  g_source_set_can_recurse (self->inbox_source, TRUE);
+  g_source_set_static_name (self->inbox_source, "[barge] daemon signals");
+  g_source_attach (self->inbox_source, self->context);
+  self->inbox = inbox_new (self->inbox_source);
+  self->filter_id = g_dbus_connection_add_filter (self->connection, inbox_filter,
+                                                  inbox_ref (self->inbox), inbox_unref);
+  add_match (self->connection, "AddMatch", MATCH_OWNER_CHANGES);
+  add_match (self->connection, "AddMatch", MATCH_DAEMON_SIGNALS);
 }
 
 static void
-barge_client_initable_iface_init (GInitableIface *iface)
-{
-  iface->init = barge_client_initable_init;
-}
-
-static void
-on_object_manager_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+on_manager_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   BargeClient *self = g_task_get_source_object (task);
+  g_autoptr(GVariant) dict = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  guint64 stamp;
 
-  self->object_manager = barge_dbus_object_manager_client_new_finish (res, &error);
-  if (self->object_manager == NULL)
+  /* A daemon that is not running and cannot be started is no reason to
+   * fail: the client follows it once it comes. */
+  dict = _barge_get_all_finish (res, &stamp, &error);
+  if (dict == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      _barge_error_strip (error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  barge_client_setup (self);
+  if (dict == NULL)
+    g_debug ("No Barge service yet: %s", error->message);
+  else if (g_variant_lookup (dict, "Version", "s", &version))
+    {
+      self->version_stamp = stamp;
+      barge_client_set_version (self, version);
+    }
+  self->initialized = TRUE;
   g_task_return_boolean (task, TRUE);
 }
 
+/* The connection is there: follow the daemon, then read the Manager, which
+ * starts the daemon through D-Bus activation where it can be. */
 static void
-on_manager_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+barge_client_connect_daemon (BargeClient *self, GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
-  BargeClient *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  self->manager = barge_dbus_manager_proxy_new_finish (res, &error);
-  if (self->manager == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  barge_dbus_object_manager_client_new (self->connection,
-                                        G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-                                        BARGE_DBUS_NAME,
-                                        BARGE_DBUS_MANAGER_PATH,
-                                        g_task_get_cancellable (task),
-                                        on_object_manager_ready,
-                                        g_object_ref (task));
-}
-
-static void
-barge_client_create_manager (BargeClient *self, GTask *task)
-{
-  /* No DO_NOT_AUTO_START: creating the proxy is what bus-activates barged. */
-  barge_dbus_manager_proxy_new (self->connection,
-                                G_DBUS_PROXY_FLAGS_NONE,
-                                BARGE_DBUS_NAME,
-                                BARGE_DBUS_MANAGER_PATH,
-                                g_task_get_cancellable (task),
-                                on_manager_ready,
-                                g_object_ref (task));
+  barge_client_start_following (self);
+  _barge_get_all (self, self->connection, BARGE_DBUS_MANAGER_PATH, BARGE_DBUS_MANAGER_INTERFACE,
+                  g_task_get_cancellable (task), on_manager_read, task);
 }
 
 static void
@@ -402,7 +706,7 @@ on_bus_ready (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  barge_client_create_manager (self, task);
+  barge_client_connect_daemon (self, g_steal_pointer (&task));
 }
 
 static void
@@ -425,11 +729,14 @@ barge_client_init_async (GAsyncInitable *initable,
       return;
     }
 
-  self->context = g_main_context_ref_thread_default ();
+  /* A _sync construction runs this in a context of its own: the client
+   * belongs to the caller's. */
+  if (self->context == NULL)
+    self->context = g_main_context_ref_thread_default ();
   if (self->connection == NULL)
-    g_bus_get (self->bus_type, cancellable, on_bus_ready, g_object_ref (task));
+    g_bus_get (self->bus_type, cancellable, on_bus_ready, g_steal_pointer (&task));
   else
-    barge_client_create_manager (self, task);
+    barge_client_connect_daemon (self, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -447,25 +754,66 @@ barge_client_async_initable_iface_init (GAsyncInitableIface *iface)
   iface->init_finish = barge_client_init_finish;
 }
 
+static gboolean
+barge_client_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+  BargeClient *self = BARGE_CLIENT (initable);
+  BargeSync sync;
+  gboolean ok;
+
+  self->context = g_main_context_ref_thread_default ();
+  _barge_sync_begin (&sync);
+  barge_client_init_async (G_ASYNC_INITABLE (initable), G_PRIORITY_DEFAULT, cancellable,
+                           _barge_sync_done, &sync);
+  ok = barge_client_init_finish (G_ASYNC_INITABLE (initable), _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+static void
+barge_client_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = barge_client_initable_init;
+}
+
 static void
 barge_client_dispose (GObject *object)
 {
   BargeClient *self = BARGE_CLIENT (object);
+  GHashTableIter iter;
+  gpointer value;
 
-  if (self->object_manager != NULL)
+  if (self->filter_id != 0)
     {
-      g_clear_signal_handler (&self->object_added_id, self->object_manager);
-      g_clear_signal_handler (&self->object_removed_id, self->object_manager);
+      g_dbus_connection_remove_filter (self->connection, self->filter_id);
+      self->filter_id = 0;
+      add_match (self->connection, "RemoveMatch", MATCH_OWNER_CHANGES);
+      add_match (self->connection, "RemoveMatch", MATCH_DAEMON_SIGNALS);
     }
-  if (self->manager != NULL)
+  if (self->inbox != NULL)
     {
-      g_clear_signal_handler (&self->job_removed_id, self->manager);
-      g_clear_signal_handler (&self->manager_properties_changed_id, self->manager);
+      inbox_close (self->inbox);
+      g_clear_pointer (&self->inbox, inbox_unref);
     }
-  g_hash_table_remove_all (self->vanishing);
+  if (self->inbox_source != NULL)
+    {
+      g_source_destroy (self->inbox_source);
+      g_clear_pointer (&self->inbox_source, g_source_unref);
+    }
+  g_queue_clear_full (&self->pending, g_object_unref);
+  if (self->resync_source != NULL)
+    {
+      g_source_destroy (self->resync_source);
+      g_clear_pointer (&self->resync_source, g_source_unref);
+    }
+  if (self->resync_cancellable != NULL)
+    g_cancellable_cancel (self->resync_cancellable);
+  g_clear_object (&self->resync_cancellable);
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    _barge_job_detach (value);
   g_hash_table_remove_all (self->jobs);
-  g_clear_object (&self->object_manager);
-  g_clear_object (&self->manager);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (barge_client_parent_class)->dispose (object);
@@ -476,8 +824,10 @@ barge_client_finalize (GObject *object)
 {
   BargeClient *self = BARGE_CLIENT (object);
 
-  g_hash_table_unref (self->vanishing);
   g_hash_table_unref (self->jobs);
+  g_hash_table_unref (self->vanished);
+  g_free (self->owner);
+  g_free (self->version);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (barge_client_parent_class)->finalize (object);
@@ -498,6 +848,9 @@ barge_client_get_property (GObject *object, guint prop_id, GValue *value, GParam
       break;
     case PROP_VERSION:
       g_value_set_string (value, barge_client_get_version (self));
+      break;
+    case PROP_SERVICE_AVAILABLE:
+      g_value_set_boolean (value, barge_client_get_service_available (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -561,22 +914,39 @@ barge_client_class_init (BargeClientClass *klass)
   /**
    * BargeClient:version:
    *
-   * The version of the running daemon, such as "0.1.0", or %NULL when no
+   * The version of the running daemon, such as "0.1.0", or %NULL while no
    * daemon is running.
    */
   properties[PROP_VERSION] =
     g_param_spec_string ("version", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * BargeClient:service-available:
+   *
+   * Whether a daemon owns the bus name and the client follows it. %FALSE
+   * while the daemon is away: not started yet, crashed, restarting, or
+   * exited after its idle timeout. Meanwhile every [class@Barge.Job] and
+   * [class@Barge.File] keeps the values last known, and they change again
+   * only when a daemon is back. A call still starts the daemon where D-Bus
+   * activation is installed; without it, it fails with
+   * %BARGE_ERROR_SERVICE_UNAVAILABLE.
+   */
+  properties[PROP_SERVICE_AVAILABLE] =
+    g_param_spec_boolean ("service-available", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * BargeClient::job-added:
    * @client: the client
-   * @job: the new job
+   * @job: the job
    *
-   * Emitted when a job appears: created by this or another client, or
-   * found when the daemon starts.
+   * Emitted when the client comes to know a job: one it created, looked up
+   * or listed, or one the daemon announced with `JobAdded` (created by
+   * another program). The job has its values and its files when this is
+   * emitted, and only once for each job.
    */
   signals[SIGNAL_JOB_ADDED] =
     g_signal_new ("job-added",
@@ -589,13 +959,15 @@ barge_client_class_init (BargeClientClass *klass)
   /**
    * BargeClient::job-removed:
    * @client: the client
-   * @job: the job that is gone
+   * @job: the job that is gone; it keeps its id and its last values
    * @final_state: the state the job ended in as a #BargeJobState string:
-   *   `acknowledged` or `cancelled`, or the last known state when the daemon
-   *   went away without saying
+   *   `acknowledged` or `cancelled`; or the last state known, when the job
+   *   left while the daemon was away and the client found it gone when the
+   *   daemon came back
    *
-   * Emitted when a job leaves the bus: it reached a final state, or the
-   * daemon stopped.
+   * Emitted when a job the client knows leaves the bus. A daemon that stops
+   * or crashes does not remove its jobs: they are still there when it is
+   * back (see [property@Barge.Client:service-available]).
    */
   signals[SIGNAL_JOB_REMOVED] =
     g_signal_new ("job-removed",
@@ -611,9 +983,9 @@ static void
 barge_client_init (BargeClient *self)
 {
   self->bus_type = G_BUS_TYPE_SYSTEM;
+  g_queue_init (&self->pending);
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->vanishing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) vanishing_free);
+  self->vanished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -779,17 +1151,38 @@ barge_client_get_connection (BargeClient *client)
  *
  * Gets the version of the running daemon.
  *
- * Returns: (nullable): the version, such as "0.1.0", or %NULL when no daemon
- *   is running
+ * Returns: (nullable): the version, such as "0.1.0", or %NULL while no
+ *   daemon is running
  */
 const char *
 barge_client_get_version (BargeClient *client)
 {
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
 
-  if (client->manager == NULL)
-    return NULL;
-  return barge_dbus_manager_get_version (client->manager);
+  return client->owner != NULL ? client->version : NULL;
+}
+
+/**
+ * barge_client_get_service_available:
+ * @client: a #BargeClient
+ *
+ * Checks whether a daemon is running and @client follows it. See
+ * [property@Barge.Client:service-available].
+ *
+ * Returns: %TRUE while a daemon owns the bus name
+ */
+gboolean
+barge_client_get_service_available (BargeClient *client)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+
+  return client->owner != NULL;
+}
+
+GMainContext *
+_barge_client_get_context (BargeClient *client)
+{
+  return client->context;
 }
 
 static gint
@@ -809,12 +1202,14 @@ compare_jobs_by_age (gconstpointer a, gconstpointer b)
  * barge_client_get_jobs:
  * @client: a #BargeClient
  *
- * Gets the jobs @client knows, without a round trip to the daemon: those
- * the daemon's object manager lists (the jobs in use since the daemon
- * started) and those @client found with [method@Barge.Client.list_jobs_async]
- * or [method@Barge.Client.get_job_async]. Use
- * [method@Barge.Client.list_jobs_async] for all of the caller's jobs. Jobs
- * that have been removed are not included.
+ * Gets the jobs @client knows, without a round trip to the daemon: those it
+ * created, looked up with [method@Barge.Client.get_job_async] or listed
+ * with [method@Barge.Client.list_jobs_async], and those the daemon
+ * announced since (created by other programs), as
+ * [signal@Barge.Client::job-added] reported them. It is not every job of
+ * the caller: [method@Barge.Client.list_jobs_async] asks the daemon for
+ * those. Jobs that have been removed are not included; jobs keep their last
+ * values while the daemon is away.
  *
  * The array holds a reference on each job and drops it when it is freed.
  *
@@ -832,7 +1227,8 @@ barge_client_get_jobs (BargeClient *client)
   jobs = g_ptr_array_new_full (g_hash_table_size (client->jobs), g_object_unref);
   g_hash_table_iter_init (&iter, client->jobs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (jobs, g_object_ref (value));
+    if (_barge_job_is_announced (value))
+      g_ptr_array_add (jobs, g_object_ref (value));
   g_ptr_array_sort (jobs, compare_jobs_by_age);
   return jobs;
 }
@@ -864,8 +1260,9 @@ job_path_from_id (const char *id)
  * @client: a #BargeClient
  * @id_or_path: a job's UUID (with or without dashes) or its object path
  *
- * Finds a job among those @client knows, without a round trip to the
- * daemon. Use [method@Barge.Client.get_job_async] to ask the daemon.
+ * Finds a job among those @client knows (see
+ * [method@Barge.Client.get_jobs]), without a round trip to the daemon. Use
+ * [method@Barge.Client.get_job_async] to ask the daemon.
  *
  * Returns: (transfer none) (nullable): the job, or %NULL if @client does not
  *   know it
@@ -879,53 +1276,10 @@ barge_client_lookup_job (BargeClient *client, const char *id_or_path)
   g_return_val_if_fail (id_or_path != NULL, NULL);
 
   if (id_or_path[0] == '/')
-    return g_hash_table_lookup (client->jobs, id_or_path);
+    return _barge_client_lookup_path (client, id_or_path);
 
   path = job_path_from_id (id_or_path);
   if (path == NULL)
     return NULL;
-  return g_hash_table_lookup (client->jobs, path);
-}
-
-/* A job the object manager has not announced yet (a method reply can be
- * handled before the InterfacesAdded signal, and a _sync call always is) gets
- * its own proxy. The object manager's later announcement is then ignored for
- * that path; both proxies follow the same object.
- *
- * Returns a new reference, or NULL if the object does not exist. */
-BargeJob *
-_barge_client_adopt_proxy (BargeClient *self, BargeDBusJob *proxy, GError **error)
-{
-  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy));
-  g_auto(GStrv) names = NULL;
-  g_autoptr(BargeJob) job = NULL;
-  BargeJob *known;
-
-  known = g_hash_table_lookup (self->jobs, path);
-  if (known != NULL)
-    return g_object_ref (known);
-
-  /* GDBusProxy ignores a failed GetAll, so no properties means no object. */
-  names = g_dbus_proxy_get_cached_property_names (G_DBUS_PROXY (proxy));
-  if (names == NULL || names[0] == NULL)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("No job at %s"), path);
-      return NULL;
-    }
-
-  job = _barge_job_new (proxy, self->object_manager);
-  barge_client_add_job (self, job, TRUE);
-  return g_steal_pointer (&job);
-}
-
-BargeDBusManager *
-_barge_client_get_manager (BargeClient *client)
-{
-  return client->manager;
-}
-
-BargeJob *
-_barge_client_lookup_path (BargeClient *client, const char *path)
-{
-  return g_hash_table_lookup (client->jobs, path);
+  return _barge_client_lookup_path (client, path);
 }

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 BARGE_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (BargeClient, barge_client, BARGE, CLIENT, GObject)
 
-/* Properties: connection (GDBusConnection, construct-only), version (s).
+/* Properties: connection (GDBusConnection, construct-only), version (s),
+ * service-available (b).
  * Signals: job-added (BargeJob), job-removed (BargeJob, const char *final_state). */
 
 /* Construction is async-first (GAsyncInitable); _sync wrappers follow. */
@@ -42,8 +43,10 @@ BARGE_AVAILABLE_IN_ALL
 GDBusConnection *barge_client_get_connection (BargeClient *client);
 BARGE_AVAILABLE_IN_ALL
 const char *barge_client_get_version (BargeClient *client);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_get_service_available (BargeClient *client);
 
-/* Jobs the client already knows from the ObjectManager (no round trip). */
+/* The jobs the client knows: created, looked up, listed or announced (no round trip). */
 BARGE_AVAILABLE_IN_ALL
 GPtrArray *barge_client_get_jobs (BargeClient *client);
 BARGE_AVAILABLE_IN_ALL

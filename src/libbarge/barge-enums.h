@@ -243,4 +243,25 @@ char **barge_notify_flags_to_strv (BargeNotifyFlags flags);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_notify_flags_from_strv (const char * const *strv, BargeNotifyFlags *flags);
 
+BARGE_AVAILABLE_IN_ALL
+BargeJobType barge_parse_job_type (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeJobState barge_parse_job_state (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeJobPriority barge_parse_job_priority (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeErrorContext barge_parse_error_context (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeCostPolicy barge_parse_cost_policy (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeHoldReason barge_parse_hold_reason (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeUploadProtocol barge_parse_upload_protocol (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeCredentialsTarget barge_parse_credentials_target (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeAuthScheme barge_parse_auth_scheme (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeNotifyFlags barge_parse_notify_flags (const char * const *strv, GError **error);
+
 G_END_DECLS

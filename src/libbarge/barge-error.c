@@ -45,6 +45,7 @@ static const GDBusErrorEntry barge_error_entries[] = {
   { BARGE_ERROR_NOTIFICATION_FAILED, BARGE_DBUS_ERROR_PREFIX "NotificationFailed" },
   { BARGE_ERROR_UNSUPPORTED_SCHEME, BARGE_DBUS_ERROR_PREFIX "UnsupportedScheme" },
   { BARGE_ERROR_QUOTA_EXCEEDED, BARGE_DBUS_ERROR_PREFIX "QuotaExceeded" },
+  { BARGE_ERROR_SERVICE_UNAVAILABLE, BARGE_DBUS_ERROR_PREFIX "ServiceUnavailable" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (barge_error_entries) == BARGE_ERROR_N_CODES);
@@ -130,4 +131,26 @@ barge_error_from_dbus_name (const char *name, BargeError *code)
         }
     }
   return FALSE;
+}
+
+/**
+ * barge_parse_error_name: (rename-to barge_error_from_dbus_name)
+ * @name: a D-Bus error name such as `org.freedesktop.Barge1.Error.NotFound`
+ * @error: return location for a #GError
+ *
+ * Finds the #BargeError code of a D-Bus error name. Python and JavaScript
+ * know this function as `error_from_dbus_name()`: it returns the code, and
+ * raises %BARGE_ERROR_INVALID_ARGUMENT for a name that is not Barge's.
+ *
+ * Returns: the code, or 0 with @error set
+ */
+BargeError
+barge_parse_error_name (const char *name, GError **error)
+{
+  BargeError code = BARGE_ERROR_FAILED;
+
+  if (name == NULL || !barge_error_from_dbus_name (name, &code))
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                 _("“%s” is not a Barge error name"), name != NULL ? name : "");
+  return code;
 }

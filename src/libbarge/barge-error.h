@@ -63,6 +63,7 @@ G_BEGIN_DECLS
  * @BARGE_ERROR_NOTIFICATION_FAILED: the job's notify command line could not be run (`NotificationFailed`)
  * @BARGE_ERROR_UNSUPPORTED_SCHEME: a redirect led to a URL scheme other than http and https (`UnsupportedScheme`)
  * @BARGE_ERROR_QUOTA_EXCEEDED: the owner's jobs would hold more than the administrator allows per user (`QuotaExceeded`)
+ * @BARGE_ERROR_SERVICE_UNAVAILABLE: no daemon runs and D-Bus could not start one, or it stopped before it answered; libbarge reports it, the daemon never sends it (`ServiceUnavailable`)
  *
  * Error codes of #BARGE_ERROR.
  */
@@ -103,6 +104,7 @@ typedef enum {
   BARGE_ERROR_NOTIFICATION_FAILED,
   BARGE_ERROR_UNSUPPORTED_SCHEME,
   BARGE_ERROR_QUOTA_EXCEEDED,
+  BARGE_ERROR_SERVICE_UNAVAILABLE,
 } BargeError;
 
 /**
@@ -110,7 +112,7 @@ typedef enum {
  *
  * How many codes #BargeError has; for the D-Bus error table.
  */
-#define BARGE_ERROR_N_CODES (BARGE_ERROR_QUOTA_EXCEEDED + 1)
+#define BARGE_ERROR_N_CODES (BARGE_ERROR_SERVICE_UNAVAILABLE + 1)
 
 BARGE_AVAILABLE_IN_ALL
 GQuark barge_error_quark (void);
@@ -118,5 +120,7 @@ BARGE_AVAILABLE_IN_ALL
 const char *barge_error_to_dbus_name (BargeError code);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_error_from_dbus_name (const char *name, BargeError *code);
+BARGE_AVAILABLE_IN_ALL
+BargeError barge_parse_error_name (const char *name, GError **error);
 
 G_END_DECLS

@@ -13,15 +13,24 @@
  *
  * A `BargeFile` mirrors the `org.freedesktop.Barge1.File` object of the
  * daemon; each property emits [signal@GObject.Object::notify] when the daemon
- * announces a change. Files are obtained with [method@Barge.Job.get_files].
+ * announces a change, and keeps its last value while the daemon is away.
+ * Files are obtained with [method@Barge.Job.get_files] or
+ * [property@Barge.Job:file-list].
+ *
+ * The byte counts are 64-bit; [property@Barge.File:bytes-total] is
+ * %BARGE_SIZE_UNKNOWN (2⁶⁴ − 1) until the size is known, a number that
+ * JavaScript cannot hold exactly. In JavaScript, check
+ * [method@Barge.File.is_total_known] and use
+ * [method@Barge.File.get_fraction] rather than reading the total.
  */
 
 struct _BargeFile
 {
   GObject parent_instance;
 
-  BargeDBusFile *proxy;
-  gulong properties_changed_id;
+  char *path;
+  BargeProps *props; /* the last values the daemon gave */
+  gboolean loaded;
 
   /* Progress (ttb) split up, so that notify fires only for the part that moved. */
   guint64 bytes_total;
@@ -47,22 +56,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-nonnull (const char *str)
-{
-  return str != NULL ? str : "";
-}
-
 static void
 barge_file_load_progress (BargeFile *self)
 {
-  GVariant *progress = barge_dbus_file_get_progress (self->proxy);
+  GVariant *progress = _barge_props_get (self->props, "Progress");
 
   /* Until the daemon has told us anything, the size is simply not known. */
   self->bytes_total = BARGE_SIZE_UNKNOWN;
   self->bytes_transferred = 0;
   self->completed = FALSE;
-  if (progress != NULL && g_variant_is_of_type (progress, G_VARIANT_TYPE ("(ttb)")))
+  if (progress != NULL)
     g_variant_get (progress, "(ttb)", &self->bytes_total, &self->bytes_transferred, &self->completed);
 }
 
@@ -95,35 +98,36 @@ barge_file_property_changed (BargeFile *self, const char *name)
     }
 }
 
-static void
-on_proxy_properties_changed (GDBusProxy *proxy,
-                             GVariant *changed,
-                             const char * const *invalidated,
-                             gpointer user_data)
+/* Takes the values of @dict (a PropertiesChanged or a GetAll) and notifies
+ * the properties that changed, after all of them are in. */
+void
+_barge_file_apply (BargeFile *self, GVariant *dict, guint64 stamp)
 {
-  BargeFile *self = BARGE_FILE (user_data);
-  GVariantIter iter;
-  const char *name;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
 
+  _barge_props_apply (self->props, dict, stamp, changed);
+  self->loaded = TRUE;
   g_object_freeze_notify (G_OBJECT (self));
-  g_variant_iter_init (&iter, changed);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, NULL))
-    barge_file_property_changed (self, name);
-  for (guint i = 0; invalidated != NULL && invalidated[i] != NULL; i++)
-    barge_file_property_changed (self, invalidated[i]);
+  for (guint i = 0; i < changed->len; i++)
+    barge_file_property_changed (self, g_ptr_array_index (changed, i));
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+gboolean
+_barge_file_is_loaded (BargeFile *self)
+{
+  return self->loaded;
+}
+
 static void
-barge_file_dispose (GObject *object)
+barge_file_finalize (GObject *object)
 {
   BargeFile *self = BARGE_FILE (object);
 
-  if (self->proxy != NULL)
-    g_clear_signal_handler (&self->properties_changed_id, self->proxy);
-  g_clear_object (&self->proxy);
+  g_free (self->path);
+  _barge_props_free (self->props);
 
-  G_OBJECT_CLASS (barge_file_parent_class)->dispose (object);
+  G_OBJECT_CLASS (barge_file_parent_class)->finalize (object);
 }
 
 static void
@@ -170,7 +174,7 @@ barge_file_class_init (BargeFileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = barge_file_dispose;
+  object_class->finalize = barge_file_finalize;
   object_class->get_property = barge_file_get_property;
 
   /**
@@ -265,24 +269,17 @@ barge_file_class_init (BargeFileClass *klass)
 static void
 barge_file_init (BargeFile *self)
 {
+  self->props = _barge_props_new (barge_dbus_file_interface_info ());
   self->bytes_total = BARGE_SIZE_UNKNOWN;
 }
 
-/* The proxy is set here rather than through a construct property, so that
- * the private BargeDBus type never shows up in the GIR. */
+/* A file without values yet: its job reads them before handing it out. */
 BargeFile *
-_barge_file_new (BargeDBusFile *proxy)
+_barge_file_new (const char *path)
 {
-  BargeFile *self;
+  BargeFile *self = g_object_new (BARGE_TYPE_FILE, NULL);
 
-  g_return_val_if_fail (BARGE_DBUS_IS_FILE (proxy), NULL);
-
-  self = g_object_new (BARGE_TYPE_FILE, NULL);
-  self->proxy = g_object_ref (proxy);
-  barge_file_load_progress (self);
-  self->properties_changed_id =
-    g_signal_connect (self->proxy, "g-properties-changed",
-                      G_CALLBACK (on_proxy_properties_changed), self);
+  self->path = g_strdup (path);
   return self;
 }
 
@@ -299,7 +296,7 @@ barge_file_get_object_path (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
 
-  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (file->proxy));
+  return file->path;
 }
 
 /**
@@ -315,7 +312,7 @@ barge_file_get_remote_url (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
 
-  return nonnull (barge_dbus_file_get_remote_url (file->proxy));
+  return _barge_props_get_string (file->props, "RemoteUrl");
 }
 
 /**
@@ -331,7 +328,7 @@ barge_file_get_local_path (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
 
-  return nonnull (barge_dbus_file_get_local_path (file->proxy));
+  return _barge_props_get_string (file->props, "LocalPath");
 }
 
 /**
@@ -347,7 +344,7 @@ barge_file_get_temporary_path (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
 
-  return nonnull (barge_dbus_file_get_temporary_path (file->proxy));
+  return _barge_props_get_string (file->props, "TemporaryPath");
 }
 
 /**
@@ -383,6 +380,46 @@ barge_file_get_bytes_transferred (BargeFile *file)
 }
 
 /**
+ * barge_file_is_total_known:
+ * @file: a #BargeFile
+ *
+ * Checks whether the size of @file is known. In JavaScript, check this
+ * rather than comparing [method@Barge.File.get_bytes_total] with
+ * %BARGE_SIZE_UNKNOWN, which a JavaScript number cannot hold.
+ *
+ * Returns: %TRUE unless the total is %BARGE_SIZE_UNKNOWN
+ */
+gboolean
+barge_file_is_total_known (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
+
+  return file->bytes_total != BARGE_SIZE_UNKNOWN;
+}
+
+/**
+ * barge_file_get_fraction:
+ * @file: a #BargeFile
+ *
+ * Gets how far @file is, for a progress bar: a double, which JavaScript
+ * holds without loss whatever the size.
+ *
+ * Returns: a value between 0.0 and 1.0, or -1.0 when the size is not known
+ */
+double
+barge_file_get_fraction (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), -1.0);
+
+  if (file->bytes_total == BARGE_SIZE_UNKNOWN)
+    return -1.0;
+  /* An empty file is done when it is complete or fully transferred. */
+  if (file->bytes_total == 0 || file->bytes_transferred >= file->bytes_total)
+    return 1.0;
+  return (double) file->bytes_transferred / (double) file->bytes_total;
+}
+
+/**
  * barge_file_get_completed:
  * @file: a #BargeFile
  *
@@ -412,7 +449,7 @@ barge_file_get_has_restarted (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
 
-  return barge_dbus_file_get_has_restarted (file->proxy);
+  return _barge_props_get_boolean (file->props, "HasRestarted");
 }
 
 /**
@@ -429,5 +466,5 @@ barge_file_get_has_response_changed (BargeFile *file)
 {
   g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
 
-  return barge_dbus_file_get_has_response_changed (file->proxy);
+  return _barge_props_get_boolean (file->props, "HasResponseChanged");
 }

@@ -27,6 +27,10 @@ guint64 barge_file_get_bytes_total (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
 guint64 barge_file_get_bytes_transferred (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
+gboolean barge_file_is_total_known (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
+double barge_file_get_fraction (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
 gboolean barge_file_get_completed (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_file_get_has_restarted (BargeFile *file);

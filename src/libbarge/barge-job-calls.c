@@ -11,79 +11,172 @@
 
 /* Method calls */
 
-static gboolean
-barge_job_check_result (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error)
+/* The reply of a call the job is being read again after. */
+typedef struct {
+  GVariant *reply;
+  GError *error; /* of a call whose job may be gone: the refresh tells */
+  BargeJobCallEffect effect;
+} JobCall;
+
+static void
+job_call_free (JobCall *call)
 {
-  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
-  g_return_val_if_fail (g_task_is_valid (res, job), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (res, source_tag), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  return TRUE;
+  g_clear_pointer (&call->reply, g_variant_unref);
+  g_clear_error (&call->error);
+  g_free (call);
 }
 
 static void
-on_call_done (GObject *source, GAsyncResult *res, gpointer user_data)
+on_job_call_refreshed (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  JobCall *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  GVariant *reply;
+  gboolean refreshed = _barge_job_refresh_finish (BARGE_JOB (source), res, &error);
 
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
-  if (reply == NULL)
+  /* The call succeeded: what the job looks like now is a bonus. */
+  if (call->error == NULL)
     {
-      _barge_error_strip (error);
+      if (!refreshed)
+        g_debug ("Cannot read job %s again: %s", barge_job_get_object_path (BARGE_JOB (source)),
+                 error->message);
+      g_task_return_pointer (task, g_steal_pointer (&call->reply), (GDestroyNotify) g_variant_unref);
+    }
+  /* The call failed for want of an object: was it the job? */
+  else if (!refreshed && g_error_matches (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_error (task, g_steal_pointer (&call->error));
+}
+
+static void
+on_job_call_reply (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargeJob *job = g_task_get_source_object (task);
+  JobCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  call->reply = _barge_call_finish (res, NULL, &error);
+  if (call->reply == NULL && !_barge_error_is_unknown_object (error))
+    {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, reply, (GDestroyNotify) g_variant_unref);
+  if (call->reply == NULL)
+    {
+      call->error = g_steal_pointer (&error);
+      _barge_job_refresh_async (job, FALSE, cancellable, on_job_call_refreshed, g_steal_pointer (&task));
+      return;
+    }
+
+  switch (call->effect)
+    {
+    case BARGE_JOB_CALL_READS:
+      break;
+    case BARGE_JOB_CALL_CHANGES:
+      /* Whatever signal timing: the caller sees what the call changed. */
+      _barge_job_refresh_async (job, FALSE, cancellable, on_job_call_refreshed, g_steal_pointer (&task));
+      return;
+    case BARGE_JOB_CALL_ACKNOWLEDGES:
+      _barge_job_set_removed (job, BARGE_JOB_STATE_ACKNOWLEDGED);
+      break;
+    case BARGE_JOB_CALL_CANCELS:
+      _barge_job_set_removed (job, BARGE_JOB_STATE_CANCELLED);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_task_return_pointer (task, g_steal_pointer (&call->reply), (GDestroyNotify) g_variant_unref);
 }
 
-/* @parameters is consumed if floating. */
+void
+_barge_job_call (BargeJob *job,
+                 const char *interface,
+                 const char *method,
+                 GVariant *parameters,
+                 const GVariantType *reply_type,
+                 BargeJobCallEffect effect,
+                 gpointer source_tag,
+                 GCancellable *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (job, cancellable, callback, user_data);
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+  g_autoptr(BargeClient) client = _barge_job_dup_client (job);
+  JobCall *call = g_new0 (JobCall, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  call->effect = effect;
+  g_task_set_task_data (task, call, (GDestroyNotify) job_call_free);
+  if (_barge_job_is_removed (job))
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
+                               _("The job %s no longer exists (it ended as %s)"),
+                               barge_job_get_id (job),
+                               barge_job_state_to_string (barge_job_get_state (job)));
+      return;
+    }
+  _barge_call (client, _barge_job_get_connection (job), barge_job_get_object_path (job),
+               interface, method, sunk, reply_type, cancellable,
+               on_job_call_reply, g_steal_pointer (&task));
+}
+
+GVariant *
+_barge_job_call_finish (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+  g_return_val_if_fail (g_task_is_valid (res, job), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (res, source_tag), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* Method calls of the Job interface */
+
 static void
 barge_job_call (BargeJob *job,
                 const char *method,
                 GVariant *parameters,
+                BargeJobCallEffect effect,
                 gpointer source_tag,
                 GCancellable *cancellable,
                 GAsyncReadyCallback callback,
                 gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (job, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_dbus_proxy_call (G_DBUS_PROXY (_barge_job_get_proxy (job)), method, parameters,
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                     on_call_done, g_steal_pointer (&task));
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, method, parameters, NULL, effect, source_tag,
+                   cancellable, callback, user_data);
 }
 
+/* The _async call of @source_tag, run to its end. */
 static GVariant *
 barge_job_call_sync (BargeJob *job,
                      const char *method,
                      GVariant *parameters,
+                     BargeJobCallEffect effect,
+                     gpointer source_tag,
                      GCancellable *cancellable,
                      GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  BargeSync sync;
   GVariant *reply;
 
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), method, parameters,
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
+  _barge_sync_begin (&sync);
+  barge_job_call (job, method, parameters, effect, source_tag, cancellable, _barge_sync_done,
+                  &sync);
+  reply = _barge_job_call_finish (job, _barge_sync_wait (&sync), source_tag, error);
+  _barge_sync_end (&sync);
   return reply;
 }
 
 static gboolean
 barge_job_call_finish_boolean (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, source_tag, error);
 
-  if (!barge_job_check_result (job, res, source_tag, error))
-    return FALSE;
-  reply = g_task_propagate_pointer (G_TASK (res), error);
   return reply != NULL;
 }
 
@@ -91,10 +184,13 @@ static gboolean
 barge_job_call_sync_boolean (BargeJob *job,
                              const char *method,
                              GVariant *parameters,
+                             BargeJobCallEffect effect,
+                             gpointer source_tag,
                              GCancellable *cancellable,
                              GError **error)
 {
-  g_autoptr(GVariant) reply = barge_job_call_sync (job, method, parameters, cancellable, error);
+  g_autoptr(GVariant) reply = barge_job_call_sync (job, method, parameters, effect, source_tag,
+                                                   cancellable, error);
 
   return reply != NULL;
 }
@@ -147,7 +243,7 @@ barge_job_add_file_async (BargeJob *job,
   g_return_if_fail (local_path != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "AddFile", g_variant_new ("(ss)", remote_url, local_path),
+  barge_job_call (job, "AddFile", g_variant_new ("(ss)", remote_url, local_path), BARGE_JOB_CALL_CHANGES,
                   barge_job_add_file_async, cancellable, callback, user_data);
 }
 
@@ -195,6 +291,7 @@ barge_job_add_file_sync (BargeJob *job,
 
   return barge_job_call_sync_boolean (job, "AddFile",
                                       g_variant_new ("(ss)", remote_url, local_path),
+                                      BARGE_JOB_CALL_CHANGES, barge_job_add_file_async,
                                       cancellable, error);
 }
 
@@ -233,7 +330,7 @@ barge_job_add_files_async (BargeJob *job,
                            g_steal_pointer (&error));
       return;
     }
-  barge_job_call (job, "AddFiles", parameters, barge_job_add_files_async,
+  barge_job_call (job, "AddFiles", parameters, BARGE_JOB_CALL_CHANGES, barge_job_add_files_async,
                   cancellable, callback, user_data);
 }
 
@@ -283,7 +380,8 @@ barge_job_add_files_sync (BargeJob *job,
   parameters = add_files_parameters (remote_urls, local_paths, error);
   if (parameters == NULL)
     return FALSE;
-  return barge_job_call_sync_boolean (job, "AddFiles", parameters, cancellable, error);
+  return barge_job_call_sync_boolean (job, "AddFiles", parameters, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_add_files_async, cancellable, error);
 }
 
 /**
@@ -305,7 +403,8 @@ barge_job_resume_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "Resume", NULL, barge_job_resume_async, cancellable, callback, user_data);
+  barge_job_call (job, "Resume", NULL, BARGE_JOB_CALL_CHANGES, barge_job_resume_async, cancellable,
+                  callback, user_data);
 }
 
 /**
@@ -342,7 +441,8 @@ barge_job_resume_sync (BargeJob *job, GCancellable *cancellable, GError **error)
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return barge_job_call_sync_boolean (job, "Resume", NULL, cancellable, error);
+  return barge_job_call_sync_boolean (job, "Resume", NULL, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_resume_async, cancellable, error);
 }
 
 /**
@@ -364,7 +464,8 @@ barge_job_suspend_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "Suspend", NULL, barge_job_suspend_async, cancellable, callback, user_data);
+  barge_job_call (job, "Suspend", NULL, BARGE_JOB_CALL_CHANGES, barge_job_suspend_async,
+                  cancellable, callback, user_data);
 }
 
 /**
@@ -401,7 +502,8 @@ barge_job_suspend_sync (BargeJob *job, GCancellable *cancellable, GError **error
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return barge_job_call_sync_boolean (job, "Suspend", NULL, cancellable, error);
+  return barge_job_call_sync_boolean (job, "Suspend", NULL, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_suspend_async, cancellable, error);
 }
 
 /**
@@ -423,7 +525,8 @@ barge_job_cancel_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "Cancel", NULL, barge_job_cancel_async, cancellable, callback, user_data);
+  barge_job_call (job, "Cancel", NULL, BARGE_JOB_CALL_CANCELS, barge_job_cancel_async, cancellable,
+                  callback, user_data);
 }
 
 /**
@@ -460,7 +563,8 @@ barge_job_cancel_sync (BargeJob *job, GCancellable *cancellable, GError **error)
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return barge_job_call_sync_boolean (job, "Cancel", NULL, cancellable, error);
+  return barge_job_call_sync_boolean (job, "Cancel", NULL, BARGE_JOB_CALL_CANCELS,
+                                      barge_job_cancel_async, cancellable, error);
 }
 
 /**
@@ -484,7 +588,8 @@ barge_job_complete_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "Complete", NULL, barge_job_complete_async, cancellable, callback, user_data);
+  barge_job_call (job, "Complete", NULL, BARGE_JOB_CALL_ACKNOWLEDGES, barge_job_complete_async,
+                  cancellable, callback, user_data);
 }
 
 /**
@@ -521,7 +626,8 @@ barge_job_complete_sync (BargeJob *job, GCancellable *cancellable, GError **erro
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return barge_job_call_sync_boolean (job, "Complete", NULL, cancellable, error);
+  return barge_job_call_sync_boolean (job, "Complete", NULL, BARGE_JOB_CALL_ACKNOWLEDGES,
+                                      barge_job_complete_async, cancellable, error);
 }
 
 static BargeProgress *
@@ -531,23 +637,6 @@ progress_from_reply (GVariant *reply)
 
   g_variant_get (reply, "((tttt))", &bytes_total, &bytes_transferred, &files_total, &files_transferred);
   return barge_progress_new (bytes_total, bytes_transferred, files_total, files_transferred);
-}
-
-static void
-on_get_progress_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, progress_from_reply (reply), (GDestroyNotify) barge_progress_unref);
 }
 
 /**
@@ -566,16 +655,11 @@ barge_job_get_progress_async (BargeJob *job,
                               GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  GTask *task;
-
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (job, cancellable, callback, user_data);
-  g_task_set_source_tag (task, barge_job_get_progress_async);
-  g_dbus_proxy_call (G_DBUS_PROXY (_barge_job_get_proxy (job)), "GetProgress", NULL,
-                     G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                     on_get_progress_done, task);
+  barge_job_call (job, "GetProgress", NULL, BARGE_JOB_CALL_READS, barge_job_get_progress_async,
+                  cancellable, callback, user_data);
 }
 
 /**
@@ -591,9 +675,9 @@ barge_job_get_progress_async (BargeJob *job,
 BargeProgress *
 barge_job_get_progress_finish (BargeJob *job, GAsyncResult *res, GError **error)
 {
-  if (!barge_job_check_result (job, res, barge_job_get_progress_async, error))
-    return NULL;
-  return g_task_propagate_pointer (G_TASK (res), error);
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_get_progress_async, error);
+
+  return reply != NULL ? progress_from_reply (reply) : NULL;
 }
 
 /**
@@ -616,7 +700,8 @@ barge_job_get_progress_sync (BargeJob *job, GCancellable *cancellable, GError **
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  reply = barge_job_call_sync (job, "GetProgress", NULL, cancellable, error);
+  reply = barge_job_call_sync (job, "GetProgress", NULL, BARGE_JOB_CALL_READS,
+                               barge_job_get_progress_async, cancellable, error);
   if (reply == NULL)
     return NULL;
   return progress_from_reply (reply);
@@ -651,7 +736,7 @@ barge_job_get_reply_progress_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "GetReplyProgress", NULL, barge_job_get_reply_progress_async,
+  barge_job_call (job, "GetReplyProgress", NULL, BARGE_JOB_CALL_READS, barge_job_get_reply_progress_async,
                   cancellable, callback, user_data);
 }
 
@@ -668,11 +753,8 @@ barge_job_get_reply_progress_async (BargeJob *job,
 BargeReplyProgress *
 barge_job_get_reply_progress_finish (BargeJob *job, GAsyncResult *res, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_get_reply_progress_async, error);
 
-  if (!barge_job_check_result (job, res, barge_job_get_reply_progress_async, error))
-    return NULL;
-  reply = g_task_propagate_pointer (G_TASK (res), error);
   return reply != NULL ? reply_progress_from_reply (reply) : NULL;
 }
 
@@ -696,7 +778,8 @@ barge_job_get_reply_progress_sync (BargeJob *job, GCancellable *cancellable, GEr
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  reply = barge_job_call_sync (job, "GetReplyProgress", NULL, cancellable, error);
+  reply = barge_job_call_sync (job, "GetReplyProgress", NULL, BARGE_JOB_CALL_READS,
+                               barge_job_get_reply_progress_async, cancellable, error);
   return reply != NULL ? reply_progress_from_reply (reply) : NULL;
 }
 
@@ -727,7 +810,7 @@ barge_job_get_reply_data_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "GetReplyData", NULL, barge_job_get_reply_data_async,
+  barge_job_call (job, "GetReplyData", NULL, BARGE_JOB_CALL_READS, barge_job_get_reply_data_async,
                   cancellable, callback, user_data);
 }
 
@@ -744,11 +827,8 @@ barge_job_get_reply_data_async (BargeJob *job,
 GBytes *
 barge_job_get_reply_data_finish (BargeJob *job, GAsyncResult *res, GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_get_reply_data_async, error);
 
-  if (!barge_job_check_result (job, res, barge_job_get_reply_data_async, error))
-    return NULL;
-  reply = g_task_propagate_pointer (G_TASK (res), error);
   return reply != NULL ? bytes_from_reply (reply) : NULL;
 }
 
@@ -772,7 +852,8 @@ barge_job_get_reply_data_sync (BargeJob *job, GCancellable *cancellable, GError 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  reply = barge_job_call_sync (job, "GetReplyData", NULL, cancellable, error);
+  reply = barge_job_call_sync (job, "GetReplyData", NULL, BARGE_JOB_CALL_READS,
+                               barge_job_get_reply_data_async, cancellable, error);
   return reply != NULL ? bytes_from_reply (reply) : NULL;
 }
 
@@ -797,7 +878,7 @@ barge_job_take_ownership_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  barge_job_call (job, "TakeOwnership", NULL, barge_job_take_ownership_async,
+  barge_job_call (job, "TakeOwnership", NULL, BARGE_JOB_CALL_CHANGES, barge_job_take_ownership_async,
                   cancellable, callback, user_data);
 }
 
@@ -835,7 +916,8 @@ barge_job_take_ownership_sync (BargeJob *job, GCancellable *cancellable, GError 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return barge_job_call_sync_boolean (job, "TakeOwnership", NULL, cancellable, error);
+  return barge_job_call_sync_boolean (job, "TakeOwnership", NULL, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_take_ownership_async, cancellable, error);
 }
 
 /* Validates target and scheme before anything leaves the process. */
@@ -901,7 +983,7 @@ barge_job_set_credentials_async (BargeJob *job,
                            g_steal_pointer (&error));
       return;
     }
-  barge_job_call (job, "SetCredentials", parameters, barge_job_set_credentials_async,
+  barge_job_call (job, "SetCredentials", parameters, BARGE_JOB_CALL_CHANGES, barge_job_set_credentials_async,
                   cancellable, callback, user_data);
 }
 
@@ -956,7 +1038,8 @@ barge_job_set_credentials_sync (BargeJob *job,
   parameters = credentials_parameters (target, scheme, user_name, password, error);
   if (parameters == NULL)
     return FALSE;
-  return barge_job_call_sync_boolean (job, "SetCredentials", parameters, cancellable, error);
+  return barge_job_call_sync_boolean (job, "SetCredentials", parameters, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_set_credentials_async, cancellable, error);
 }
 
 /**
@@ -992,7 +1075,7 @@ barge_job_remove_credentials_async (BargeJob *job,
                            g_steal_pointer (&error));
       return;
     }
-  barge_job_call (job, "RemoveCredentials", parameters, barge_job_remove_credentials_async,
+  barge_job_call (job, "RemoveCredentials", parameters, BARGE_JOB_CALL_CHANGES, barge_job_remove_credentials_async,
                   cancellable, callback, user_data);
 }
 
@@ -1041,5 +1124,6 @@ barge_job_remove_credentials_sync (BargeJob *job,
   parameters = credentials_parameters (target, scheme, NULL, NULL, error);
   if (parameters == NULL)
     return FALSE;
-  return barge_job_call_sync_boolean (job, "RemoveCredentials", parameters, cancellable, error);
+  return barge_job_call_sync_boolean (job, "RemoveCredentials", parameters, BARGE_JOB_CALL_CHANGES,
+                                      barge_job_remove_credentials_async, cancellable, error);
 }

@@ -10,49 +10,15 @@
 
 /* The public getters of BargeJob; the object itself is in barge-job.c. */
 
-static const char *
-nonnull (const char *str)
-{
-  return str != NULL ? str : "";
-}
-
 BargeFile *
 _barge_job_lookup_file (BargeJob *self, const char *path)
 {
   BargeFile *file;
-  g_autoptr(GDBusInterface) iface = NULL;
 
   if (path == NULL || *path == '\0')
     return NULL;
-
   file = g_hash_table_lookup (self->files, path);
-  if (file != NULL || self->object_manager == NULL)
-    return file;
-
-  iface = g_dbus_object_manager_get_interface (self->object_manager, path, BARGE_DBUS_FILE_INTERFACE);
-  if (iface == NULL || !BARGE_DBUS_IS_FILE (iface))
-    return NULL;
-
-  file = _barge_file_new (BARGE_DBUS_FILE (iface));
-  g_hash_table_insert (self->files, g_strdup (path), file);
-  return file;
-}
-
-/* File objects are ".../files/N"; N orders them as they were added. */
-static gint
-compare_file_paths (gconstpointer a, gconstpointer b)
-{
-  const char *path_a = barge_file_get_object_path (*(BargeFile **) a);
-  const char *path_b = barge_file_get_object_path (*(BargeFile **) b);
-  const char *slash_a = strrchr (path_a, '/');
-  const char *slash_b = strrchr (path_b, '/');
-  guint64 n_a, n_b;
-
-  if (slash_a != NULL && slash_b != NULL &&
-      g_ascii_string_to_unsigned (slash_a + 1, 10, 0, G_MAXUINT64, &n_a, NULL) &&
-      g_ascii_string_to_unsigned (slash_b + 1, 10, 0, G_MAXUINT64, &n_b, NULL))
-    return n_a < n_b ? -1 : (n_a > n_b ? 1 : 0);
-  return strcmp (path_a, path_b);
+  return file != NULL && _barge_file_is_loaded (file) ? file : NULL;
 }
 
 /**
@@ -68,7 +34,7 @@ barge_job_get_object_path (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (job->proxy));
+  return job->path;
 }
 
 /**
@@ -84,7 +50,7 @@ barge_job_get_id (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return nonnull (barge_dbus_job_get_id (job->proxy));
+  return _barge_props_get_string (job->props, "Id");
 }
 
 /**
@@ -100,7 +66,7 @@ barge_job_get_display_name (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return nonnull (barge_dbus_job_get_display_name (job->proxy));
+  return _barge_props_get_string (job->props, "DisplayName");
 }
 
 /**
@@ -116,7 +82,7 @@ barge_job_get_description (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return nonnull (barge_dbus_job_get_description (job->proxy));
+  return _barge_props_get_string (job->props, "Description");
 }
 
 /**
@@ -180,7 +146,7 @@ barge_job_get_owner (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_owner (job->proxy);
+  return _barge_props_get_uint32 (job->props, "Owner", 0);
 }
 
 /**
@@ -261,7 +227,7 @@ barge_job_get_error_count (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_error_count (job->proxy);
+  return _barge_props_get_uint32 (job->props, "ErrorCount", 0);
 }
 
 /**
@@ -341,7 +307,7 @@ barge_job_get_minimum_retry_delay (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_minimum_retry_delay (job->proxy);
+  return _barge_props_get_uint32 (job->props, "MinimumRetryDelay", 600);
 }
 
 /**
@@ -358,7 +324,7 @@ barge_job_get_no_progress_timeout (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_no_progress_timeout (job->proxy);
+  return _barge_props_get_uint32 (job->props, "NoProgressTimeout", 1209600);
 }
 
 /**
@@ -374,7 +340,7 @@ barge_job_get_minimum_notification_interval (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_minimum_notification_interval (job->proxy);
+  return _barge_props_get_uint32 (job->props, "MinimumNotificationInterval", 500);
 }
 
 /**
@@ -389,52 +355,17 @@ barge_job_get_minimum_notification_interval (BargeJob *job)
 GPtrArray *
 barge_job_get_files (BargeJob *job)
 {
-  const char * const *paths;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GPtrArray) late = NULL;
-  g_autofree char *prefix = NULL;
+  GListModel *model;
   GPtrArray *files;
-  GList *objects;
+  guint n;
 
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  files = g_ptr_array_new_with_free_func (g_object_unref);
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  paths = barge_dbus_job_get_files (job->proxy);
-  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    {
-      BargeFile *file = _barge_job_lookup_file (job, paths[i]);
-
-      g_hash_table_add (seen, (gpointer) paths[i]);
-      if (file != NULL)
-        g_ptr_array_add (files, g_object_ref (file));
-    }
-
-  if (job->object_manager == NULL)
-    return files;
-
-  /* The object manager announces new files before the job's Files property
-   * catches up (the daemon flushes property changes later), so right after
-   * adding files they may only be known from there. */
-  prefix = g_strconcat (barge_job_get_object_path (job), "/files/", NULL);
-  late = g_ptr_array_new ();
-  objects = g_dbus_object_manager_get_objects (job->object_manager);
-  for (GList *l = objects; l != NULL; l = l->next)
-    {
-      const char *path = g_dbus_object_get_object_path (l->data);
-      BargeFile *file;
-
-      if (!g_str_has_prefix (path, prefix) || g_hash_table_contains (seen, path))
-        continue;
-      file = _barge_job_lookup_file (job, path);
-      if (file != NULL)
-        g_ptr_array_add (late, file);
-    }
-  g_list_free_full (objects, g_object_unref);
-
-  g_ptr_array_sort (late, compare_file_paths);
-  for (guint i = 0; i < late->len; i++)
-    g_ptr_array_add (files, g_object_ref (g_ptr_array_index (late, i)));
+  model = G_LIST_MODEL (job->file_list);
+  n = g_list_model_get_n_items (model);
+  files = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (files, g_list_model_get_item (model, i));
   return files;
 }
 
@@ -468,7 +399,7 @@ barge_job_get_maximum_download_time (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_maximum_download_time (job->proxy);
+  return _barge_props_get_uint32 (job->props, "MaximumDownloadTime", 7776000);
 }
 
 /**
@@ -549,7 +480,7 @@ barge_job_get_http_status (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), 0);
 
-  return barge_dbus_job_get_http_status (job->proxy);
+  return _barge_props_get_uint32 (job->props, "HttpStatus", 0);
 }
 
 /**
@@ -581,7 +512,7 @@ barge_job_get_reply_file_name (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return nonnull (barge_dbus_job_get_reply_file_name (job->proxy));
+  return _barge_props_get_string (job->props, "ReplyFileName");
 }
 
 /**
@@ -599,7 +530,7 @@ barge_job_get_credentials (BargeJob *job)
 {
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  return barge_dbus_job_get_credentials (job->proxy);
+  return _barge_props_get (job->props, "Credentials");
 }
 
 /**
@@ -624,7 +555,7 @@ barge_job_has_credentials (BargeJob *job, BargeCredentialsTarget target, BargeAu
 
   g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
 
-  credentials = barge_dbus_job_get_credentials (job->proxy);
+  credentials = _barge_props_get (job->props, "Credentials");
   if (credentials == NULL || want_target == NULL || want_scheme == NULL ||
       !g_variant_is_of_type (credentials, G_VARIANT_TYPE ("a(ss)")))
     return FALSE;
@@ -643,9 +574,8 @@ barge_job_has_credentials (BargeJob *job, BargeCredentialsTarget target, BargeAu
  * @job: a #BargeJob
  *
  * Gets the files of @job as a list model that follows the daemon's `Files`
- * property; see [property@Barge.Job:file-list]. Right after adding files,
- * [method@Barge.Job.get_files] may already know files this model gets a
- * moment later.
+ * property; see [property@Barge.Job:file-list]. It holds the same files as
+ * [method@Barge.Job.get_files], in the same order.
  *
  * Returns: (transfer none): a [iface@Gio.ListModel] of [class@Barge.File]
  */

@@ -13,19 +13,19 @@ struct _BargeJob
 {
   GObject parent_instance;
 
-  BargeDBusJob *proxy;
-  GDBusObjectManager *object_manager; /* nullable; where file objects are found */
-  gulong properties_changed_id;
-  gulong transferred_id;
-  gulong failed_id;
-  gulong file_transferred_id;
-  gulong modified_id;
+  GWeakRef client;             /* the client that follows the job */
+  GDBusConnection *connection;
+  char *path;
+  BargeProps *props;           /* the last values the daemon gave */
+  guint loading;               /* refreshes under way */
+  gboolean loaded;             /* has values from the daemon */
+  gboolean announced;          /* the client emitted job-added */
+  gboolean removed;            /* the job left the bus */
 
   /* Parsed copies of the D-Bus values, so that getters are cheap and notify
    * fires only for what really changed. */
   BargeJobType job_type;
   BargeJobState state;
-  gboolean removed; /* the state is the final state the daemon reported */
   BargeJobPriority priority;
   BargeProgress *progress;
   gint64 creation_time;
@@ -43,13 +43,11 @@ struct _BargeJob
   BargeHoldReason hold_reason;
   BargeUploadProtocol upload_protocol;
 
-  GHashTable *files; /* object path -> BargeFile */
-  GListStore *file_list; /* the BargeFiles of the Files property, in order */
+  GHashTable *files;     /* object path -> BargeFile, also those without values yet */
+  GListStore *file_list; /* the BargeFiles of the Files property that have values, in order */
 };
 
-/* (transfer none) (nullable): the file object at @path, created on first use. */
+/* (transfer none) (nullable): the file at @path if it has values. */
 BargeFile *_barge_job_lookup_file (BargeJob *self, const char *path);
-/* Rebuilds the file list model from the Files property. */
-void _barge_job_reload_file_list (BargeJob *self);
 
 G_END_DECLS

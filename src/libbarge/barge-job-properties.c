@@ -46,16 +46,6 @@ nonnull (const char *str)
   return str != NULL ? str : "";
 }
 
-static gboolean
-barge_job_check_result (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error)
-{
-  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
-  g_return_val_if_fail (g_task_is_valid (res, job), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (res, source_tag), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  return TRUE;
-}
-
 /* Writable properties */
 
 const BargeJobWritableProperty *
@@ -193,43 +183,22 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
 }
 
 /* The explicit Properties.Set (rather than the generated proxy setters,
- * which only warn) is what lets the daemon's refusal reach the caller. */
+ * which only warn) is what lets the daemon's refusal reach the caller; the
+ * job is read again before the call completes. @variant is consumed if
+ * floating. */
 void
-_barge_job_send_property (BargeJob *self,
-                          const BargeJobWritableProperty *property,
-                          GVariant *variant,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
+_barge_job_set_dbus_property (BargeJob *self,
+                              const BargeJobWritableProperty *property,
+                              GVariant *variant,
+                              gpointer source_tag,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
-  GDBusProxy *proxy = G_DBUS_PROXY (_barge_job_get_proxy (self));
-
-  g_dbus_connection_call (g_dbus_proxy_get_connection (proxy),
-                          g_dbus_proxy_get_name (proxy),
-                          g_dbus_proxy_get_object_path (proxy),
-                          "org.freedesktop.DBus.Properties", "Set",
-                          g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
-                                         property->dbus_name, variant),
-                          G_VARIANT_TYPE_UNIT,
-                          G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
-                          callback, user_data);
-}
-
-static void
-on_set_property_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  _barge_job_call (self, BARGE_DBUS_PROPERTIES_INTERFACE, "Set",
+                   g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE, property->dbus_name, variant),
+                   G_VARIANT_TYPE_UNIT, BARGE_JOB_CALL_CHANGES, source_tag,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -252,8 +221,8 @@ on_set_property_done (GObject *source, GAsyncResult *res, gpointer user_data)
  *
  * Changes a writable property of @job and reports whether the daemon accepted
  * it. An unknown or read-only property, or a value of the wrong type, fails
- * with %BARGE_ERROR_INVALID_ARGUMENT. The property takes the new value when
- * the daemon announces it.
+ * with %BARGE_ERROR_INVALID_ARGUMENT. When the daemon accepted the value, the
+ * call completes with @job already showing it.
  */
 void
 barge_job_set_property_async (BargeJob *job,
@@ -263,7 +232,6 @@ barge_job_set_property_async (BargeJob *job,
                               GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   const BargeJobWritableProperty *property;
   GVariant *variant;
@@ -273,13 +241,11 @@ barge_job_set_property_async (BargeJob *job,
   g_return_if_fail (G_IS_VALUE (value));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (job, cancellable, callback, user_data);
-  g_task_set_source_tag (task, barge_job_set_property_async);
-
   property = _barge_job_find_writable_property (property_name);
   if (property == NULL)
     {
-      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+      g_task_report_new_error (job, callback, user_data, barge_job_set_property_async,
+                               BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                                _("“%s” is not a writable property of a job"), property_name);
       return;
     }
@@ -287,12 +253,13 @@ barge_job_set_property_async (BargeJob *job,
   variant = _barge_job_value_to_variant (property, value, &error);
   if (variant == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_report_error (job, callback, user_data, barge_job_set_property_async,
+                           g_steal_pointer (&error));
       return;
     }
 
-  _barge_job_send_property (job, property, variant, cancellable,
-                            on_set_property_done, g_steal_pointer (&task));
+  _barge_job_set_dbus_property (job, property, variant, barge_job_set_property_async,
+                                cancellable, callback, user_data);
 }
 
 /**
@@ -308,9 +275,9 @@ barge_job_set_property_async (BargeJob *job,
 gboolean
 barge_job_set_property_finish (BargeJob *job, GAsyncResult *res, GError **error)
 {
-  if (!barge_job_check_result (job, res, barge_job_set_property_async, error))
-    return FALSE;
-  return g_task_propagate_boolean (G_TASK (res), error);
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_property_async, error);
+
+  return reply != NULL;
 }
 
 /**
@@ -334,11 +301,8 @@ barge_job_set_property_sync (BargeJob *job,
                              GCancellable *cancellable,
                              GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const BargeJobWritableProperty *property;
-  GDBusProxy *proxy;
-  GVariant *variant;
+  BargeSync sync;
+  gboolean ok;
 
   g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
   g_return_val_if_fail (property_name != NULL, FALSE);
@@ -346,32 +310,9 @@ barge_job_set_property_sync (BargeJob *job,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  property = _barge_job_find_writable_property (property_name);
-  if (property == NULL)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a writable property of a job"), property_name);
-      return FALSE;
-    }
-
-  variant = _barge_job_value_to_variant (property, value, error);
-  if (variant == NULL)
-    return FALSE;
-
-  proxy = G_DBUS_PROXY (_barge_job_get_proxy (job));
-  reply = g_dbus_connection_call_sync (g_dbus_proxy_get_connection (proxy),
-                                       g_dbus_proxy_get_name (proxy),
-                                       g_dbus_proxy_get_object_path (proxy),
-                                       "org.freedesktop.DBus.Properties", "Set",
-                                       g_variant_new ("(ssv)", BARGE_DBUS_JOB_INTERFACE,
-                                                      property->dbus_name, variant),
-                                       G_VARIANT_TYPE_UNIT,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  _barge_sync_begin (&sync);
+  barge_job_set_property_async (job, property_name, value, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_property_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
 }

@@ -23,13 +23,22 @@
  *
  * Each property mirrors a property of the `org.freedesktop.Barge1.Job` D-Bus
  * object and emits [signal@GObject.Object::notify] when the daemon announces a
- * change. The writable properties can be set with [method@GObject.Object.set],
- * which sends the change and returns at once, or with
- * [method@Barge.Job.set_property_async], which reports whether the daemon
- * accepted it. Either way the property takes the new value when the daemon
- * announces it.
+ * change. The values are the client's own copy: they stay, with their last
+ * values, while the daemon is away (see
+ * [property@Barge.Client:service-available]), and are read again when it is
+ * back. A `_sync` or `_finish` call that changed the job returns with the
+ * job already showing the change (for example the files after
+ * [method@Barge.Job.add_files_async], the state after
+ * [method@Barge.Job.resume_async]). The writable properties can be set with
+ * [method@GObject.Object.set], which sends the change and returns at once,
+ * or with [method@Barge.Job.set_property_async], which reports whether the
+ * daemon accepted it and completes with the property showing the new value.
  *
- * Get jobs from a [class@Barge.Client].
+ * Calls on a job that has left the bus (completed, cancelled, or gone while
+ * the daemon was away) fail with %BARGE_ERROR_NOT_FOUND.
+ *
+ * Get jobs from a [class@Barge.Client], and keep the client while you use
+ * them: it is what follows the daemon for them.
  */
 
 
@@ -86,7 +95,7 @@ static guint signals[N_SIGNALS];
 static void
 barge_job_load_type (BargeJob *self)
 {
-  if (!barge_job_type_from_string (barge_dbus_job_get_type_ (self->proxy), &self->job_type))
+  if (!barge_job_type_from_string (_barge_props_get_string (self->props, "Type"), &self->job_type))
     self->job_type = BARGE_JOB_TYPE_DOWNLOAD;
 }
 
@@ -99,12 +108,11 @@ barge_job_load_state (BargeJob *self)
   if (self->removed)
     return;
 
-  str = barge_dbus_job_get_state (self->proxy);
+  str = _barge_props_get_string (self->props, "State");
   if (!barge_job_state_from_string (str, &self->state))
     {
-      if (str != NULL)
-        g_debug ("Job %s has an unknown state “%s”",
-                 barge_job_get_object_path (self), str);
+      if (*str != '\0')
+        g_debug ("Job %s has an unknown state “%s”", self->path, str);
       self->state = BARGE_JOB_STATE_SUSPENDED;
     }
 }
@@ -112,7 +120,7 @@ barge_job_load_state (BargeJob *self)
 static void
 barge_job_load_priority (BargeJob *self)
 {
-  if (!barge_job_priority_from_string (barge_dbus_job_get_priority (self->proxy), &self->priority))
+  if (!barge_job_priority_from_string (_barge_props_get_string (self->props, "Priority"), &self->priority))
     self->priority = BARGE_JOB_PRIORITY_NORMAL;
 }
 
@@ -120,13 +128,13 @@ barge_job_load_priority (BargeJob *self)
 static gboolean
 barge_job_load_progress (BargeJob *self)
 {
-  GVariant *value = barge_dbus_job_get_progress (self->proxy);
+  GVariant *value = _barge_props_get (self->props, "Progress");
   guint64 bytes_total = BARGE_SIZE_UNKNOWN;
   guint64 bytes_transferred = 0;
   guint64 files_total = 0;
   guint64 files_transferred = 0;
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(tttt)")))
+  if (value != NULL)
     g_variant_get (value, "(tttt)", &bytes_total, &bytes_transferred, &files_total, &files_transferred);
 
   if (self->progress != NULL &&
@@ -145,10 +153,10 @@ barge_job_load_progress (BargeJob *self)
 static void
 barge_job_load_times (BargeJob *self)
 {
-  GVariant *value = barge_dbus_job_get_times (self->proxy);
+  GVariant *value = _barge_props_get (self->props, "Times");
   guint64 creation = 0, modification = 0, completion = 0;
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(ttt)")))
+  if (value != NULL)
     g_variant_get (value, "(ttt)", &creation, &modification, &completion);
 
   self->creation_time = (gint64) creation;
@@ -159,13 +167,13 @@ barge_job_load_times (BargeJob *self)
 static void
 barge_job_load_error (BargeJob *self)
 {
-  GVariant *value = barge_dbus_job_get_error (self->proxy);
+  GVariant *value = _barge_props_get (self->props, "Error");
   const char *context = "";
   const char *name = "";
   const char *message = "";
   const char *file = "";
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(ssss)")))
+  if (value != NULL)
     g_variant_get (value, "(&s&s&s&s)", &context, &name, &message, &file);
 
   if (*context == '\0')
@@ -185,11 +193,11 @@ barge_job_load_error (BargeJob *self)
 static gboolean
 barge_job_load_reply_progress (BargeJob *self)
 {
-  GVariant *value = barge_dbus_job_get_reply_progress (self->proxy);
+  GVariant *value = _barge_props_get (self->props, "ReplyProgress");
   guint64 bytes_total = BARGE_SIZE_UNKNOWN;
   guint64 bytes_transferred = 0;
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(tt)")))
+  if (value != NULL)
     g_variant_get (value, "(tt)", &bytes_total, &bytes_transferred);
 
   if (self->reply_progress != NULL &&
@@ -207,15 +215,12 @@ barge_job_load_reply_progress (BargeJob *self)
 static gboolean
 barge_job_load_notify_flags (BargeJob *self)
 {
-  /* Not barge_dbus_job_get_notify_flags(): the generated proxy refreshes its
-   * copy of string arrays only after our g-properties-changed handler ran. */
-  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (self->proxy),
-                                                                "NotifyFlags");
+  GVariant *value = _barge_props_get (self->props, "NotifyFlags");
   g_autofree const char **strv = NULL;
   BargeNotifyFlags old = self->notify_flags;
   BargeNotifyFlags flags = 0;
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+  if (value != NULL)
     strv = g_variant_get_strv (value, NULL);
 
   if (strv == NULL)
@@ -228,7 +233,7 @@ barge_job_load_notify_flags (BargeJob *self)
       if (barge_notify_flags_from_strv (one, &flag))
         flags |= flag;
       else
-        g_debug ("Job %s has an unknown notify flag “%s”", barge_job_get_object_path (self), strv[i]);
+        g_debug ("Job %s has an unknown notify flag “%s”", self->path, strv[i]);
     }
   self->notify_flags = flags;
   return old != flags;
@@ -238,11 +243,11 @@ barge_job_load_notify_flags (BargeJob *self)
 static gboolean
 barge_job_load_notify_command_line (BargeJob *self)
 {
-  GVariant *value = barge_dbus_job_get_notify_command_line (self->proxy);
+  GVariant *value = _barge_props_get (self->props, "NotifyCommandLine");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) old = g_steal_pointer (&self->notify_command_line);
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE ("(sas)")))
+  if (value != NULL)
     {
       const char *program;
       g_autofree const char **arguments = NULL;
@@ -262,40 +267,69 @@ barge_job_load_notify_command_line (BargeJob *self)
 static void
 barge_job_load_cost_policy (BargeJob *self)
 {
-  if (!barge_cost_policy_from_string (barge_dbus_job_get_cost_policy (self->proxy), &self->cost_policy))
+  if (!barge_cost_policy_from_string (_barge_props_get_string (self->props, "CostPolicy"),
+                                      &self->cost_policy))
     self->cost_policy = BARGE_COST_POLICY_ANY;
 }
 
 static void
 barge_job_load_hold_reason (BargeJob *self)
 {
-  if (!barge_hold_reason_from_string (barge_dbus_job_get_hold_reason (self->proxy), &self->hold_reason))
+  if (!barge_hold_reason_from_string (_barge_props_get_string (self->props, "HoldReason"),
+                                      &self->hold_reason))
     self->hold_reason = BARGE_HOLD_REASON_NONE;
 }
 
 static void
 barge_job_load_upload_protocol (BargeJob *self)
 {
-  if (!barge_upload_protocol_from_string (barge_dbus_job_get_upload_protocol (self->proxy),
+  if (!barge_upload_protocol_from_string (_barge_props_get_string (self->props, "UploadProtocol"),
                                           &self->upload_protocol))
     self->upload_protocol = BARGE_UPLOAD_PROTOCOL_NONE;
 }
 
-/* Brings file_list in line with the Files property, touching only what
- * changed, so that list views keep their rows. */
-static void
-barge_job_load_file_list (BargeJob *self)
+/* The paths of the Files property, in order. */
+static const char **
+barge_job_dup_file_paths (BargeJob *self)
 {
-  /* Not barge_dbus_job_get_files(): the generated proxy refreshes its copy
-   * of object path arrays only after our g-properties-changed handler ran. */
-  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (self->proxy), "Files");
-  g_autofree const char **paths = NULL;
+  GVariant *value = _barge_props_get (self->props, "Files");
+
+  return value != NULL ? g_variant_get_objv (value, NULL) : g_new0 (const char *, 1);
+}
+
+/* Makes a BargeFile (without values yet) for each new path of Files, and
+ * returns those that have no values. */
+static GPtrArray *
+barge_job_files_to_read (BargeJob *self, gboolean all)
+{
+  g_autofree const char **paths = barge_job_dup_file_paths (self);
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      BargeFile *file = g_hash_table_lookup (self->files, paths[i]);
+
+      if (file == NULL)
+        {
+          file = _barge_file_new (paths[i]);
+          g_hash_table_insert (self->files, g_strdup (paths[i]), file);
+        }
+      if (all || !_barge_file_is_loaded (file))
+        g_ptr_array_add (files, g_object_ref (file));
+    }
+  return files;
+}
+
+/* Brings file_list in line with the Files property (the files with values),
+ * touching only what changed, so that list views keep their rows. */
+static void
+barge_job_update_file_list (BargeJob *self)
+{
+  g_autofree const char **paths = barge_job_dup_file_paths (self);
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
   guint n_old, prefix = 0;
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
-    paths = g_variant_get_objv (value, NULL);
-  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+  for (guint i = 0; paths[i] != NULL; i++)
     {
       BargeFile *file = _barge_job_lookup_file (self, paths[i]);
 
@@ -319,66 +353,43 @@ barge_job_load_file_list (BargeJob *self)
                        files->pdata + prefix, files->len - prefix);
 }
 
-void
-_barge_job_reload_file_list (BargeJob *self)
-{
-  barge_job_load_file_list (self);
-}
-
-static void
-barge_job_load_all (BargeJob *self)
-{
-  barge_job_load_type (self);
-  barge_job_load_state (self);
-  barge_job_load_priority (self);
-  barge_job_load_progress (self);
-  barge_job_load_times (self);
-  barge_job_load_error (self);
-  barge_job_load_reply_progress (self);
-  barge_job_load_notify_flags (self);
-  barge_job_load_notify_command_line (self);
-  barge_job_load_cost_policy (self);
-  barge_job_load_hold_reason (self);
-  barge_job_load_upload_protocol (self);
-  barge_job_load_file_list (self);
-}
-
 static void
 job_notify (BargeJob *self, guint prop_id)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
+/* Properties whose getter reads the kept value directly: a change is a notify. */
+static const struct {
+  const char *dbus_name;
+  guint prop_id;
+} plain_properties[] = {
+  { "Id", PROP_ID },
+  { "DisplayName", PROP_DISPLAY_NAME },
+  { "Description", PROP_DESCRIPTION },
+  { "Owner", PROP_OWNER },
+  { "ErrorCount", PROP_ERROR_COUNT },
+  { "MinimumRetryDelay", PROP_MINIMUM_RETRY_DELAY },
+  { "NoProgressTimeout", PROP_NO_PROGRESS_TIMEOUT },
+  { "MinimumNotificationInterval", PROP_MINIMUM_NOTIFICATION_INTERVAL },
+  { "MaximumDownloadTime", PROP_MAXIMUM_DOWNLOAD_TIME },
+  { "HttpStatus", PROP_HTTP_STATUS },
+  { "ReplyFileName", PROP_REPLY_FILE_NAME },
+  { "Credentials", PROP_CREDENTIALS },
+};
+
+/* @name changed in props: parse it again and notify what really changed. */
 static void
 barge_job_property_changed (BargeJob *self, const char *name)
 {
-  if (g_str_equal (name, "Id"))
-    job_notify (self, PROP_ID);
-  else if (g_str_equal (name, "DisplayName"))
-    job_notify (self, PROP_DISPLAY_NAME);
-  else if (g_str_equal (name, "Description"))
-    job_notify (self, PROP_DESCRIPTION);
-  else if (g_str_equal (name, "Owner"))
-    job_notify (self, PROP_OWNER);
-  else if (g_str_equal (name, "ErrorCount"))
-    job_notify (self, PROP_ERROR_COUNT);
-  else if (g_str_equal (name, "MinimumRetryDelay"))
-    job_notify (self, PROP_MINIMUM_RETRY_DELAY);
-  else if (g_str_equal (name, "NoProgressTimeout"))
-    job_notify (self, PROP_NO_PROGRESS_TIMEOUT);
-  else if (g_str_equal (name, "MinimumNotificationInterval"))
-    job_notify (self, PROP_MINIMUM_NOTIFICATION_INTERVAL);
-  else if (g_str_equal (name, "MaximumDownloadTime"))
-    job_notify (self, PROP_MAXIMUM_DOWNLOAD_TIME);
-  else if (g_str_equal (name, "HttpStatus"))
-    job_notify (self, PROP_HTTP_STATUS);
-  else if (g_str_equal (name, "ReplyFileName"))
-    job_notify (self, PROP_REPLY_FILE_NAME);
-  else if (g_str_equal (name, "Credentials"))
-    job_notify (self, PROP_CREDENTIALS);
-  else if (g_str_equal (name, "Files"))
-    barge_job_load_file_list (self);
-  else if (g_str_equal (name, "ReplyProgress"))
+  for (guint i = 0; i < G_N_ELEMENTS (plain_properties); i++)
+    if (g_str_equal (name, plain_properties[i].dbus_name))
+      {
+        job_notify (self, plain_properties[i].prop_id);
+        return;
+      }
+
+  if (g_str_equal (name, "ReplyProgress"))
     {
       if (barge_job_load_reply_progress (self))
         job_notify (self, PROP_REPLY_PROGRESS);
@@ -479,61 +490,285 @@ barge_job_property_changed (BargeJob *self, const char *name)
     }
 }
 
-static void
-on_proxy_properties_changed (GDBusProxy *proxy,
-                             GVariant *changed,
-                             const char * const *invalidated,
-                             gpointer user_data)
+/* Takes the values of @dict and notifies every property that changed, all
+ * after all values are in: a handler of notify::state sees the hold reason
+ * and the error that came with the state. Returns whether Files changed. */
+static gboolean
+barge_job_apply (BargeJob *self, GVariant *dict, guint64 stamp)
 {
-  BargeJob *self = BARGE_JOB (user_data);
-  GVariantIter iter;
-  const char *name;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  gboolean files_changed = FALSE;
 
+  _barge_props_apply (self->props, dict, stamp, changed);
   g_object_freeze_notify (G_OBJECT (self));
-  g_variant_iter_init (&iter, changed);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, NULL))
-    barge_job_property_changed (self, name);
-  for (guint i = 0; invalidated != NULL && invalidated[i] != NULL; i++)
-    barge_job_property_changed (self, invalidated[i]);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-static void
-on_proxy_transferred (BargeDBusJob *proxy, gpointer user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_TRANSFERRED], 0);
-}
-
-static void
-on_proxy_failed (BargeDBusJob *proxy,
-                 const char *context,
-                 const char *error_name,
-                 const char *message,
-                 gpointer user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_FAILED], 0, context, error_name, message);
-}
-
-static void
-on_proxy_file_transferred (BargeDBusJob *proxy, const char *path, gpointer user_data)
-{
-  BargeJob *self = BARGE_JOB (user_data);
-  BargeFile *file = _barge_job_lookup_file (self, path);
-
-  /* The daemon announces file objects long before they can be transferred,
-   * so a miss means a confused daemon rather than a race worth waiting for. */
-  if (file == NULL)
+  for (guint i = 0; i < changed->len; i++)
     {
-      g_debug ("Job %s transferred unknown file %s", barge_job_get_object_path (self), path);
+      const char *name = g_ptr_array_index (changed, i);
+
+      if (g_str_equal (name, "Files"))
+        files_changed = TRUE;
+      else
+        barge_job_property_changed (self, name);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return files_changed;
+}
+
+/* --- reading the files ----------------------------------------------------- */
+
+static void
+file_read_start (gpointer item, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  BargeFile *file = item;
+  BargeJob *job = g_object_get_data (G_OBJECT (file), "barge-job");
+  g_autoptr(BargeClient) client = _barge_job_dup_client (job);
+
+  _barge_get_all (client, job->connection, barge_file_get_object_path (file),
+                  BARGE_DBUS_FILE_INTERFACE, cancellable, callback, user_data);
+}
+
+static void
+file_read_finish (gpointer item, GAsyncResult *res)
+{
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 stamp;
+
+  dict = _barge_get_all_finish (res, &stamp, &error);
+  if (dict == NULL)
+    g_debug ("Cannot read file %s: %s", barge_file_get_object_path (item), error->message);
+  else
+    _barge_file_apply (item, dict, stamp);
+}
+
+/* Reads @files (BargeFiles of @self) with a bounded number of calls in flight. */
+static void
+barge_job_read_files (BargeJob *self, GPtrArray *files, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  /* The batch passes only the item: each file says whose it is. */
+  for (guint i = 0; i < files->len; i++)
+    g_object_set_data (g_ptr_array_index (files, i), "barge-job", self);
+  _barge_batch_run (files, file_read_start, file_read_finish, cancellable, callback, user_data);
+}
+
+/* Files that came with a PropertiesChanged signal. */
+static void
+on_new_files_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargeJob) self = user_data;
+
+  _barge_batch_run_finish (res, NULL);
+  barge_job_update_file_list (self);
+}
+
+/* --- reading the job again -------------------------------------------------- */
+
+typedef struct {
+  gboolean all_files;
+} Refresh;
+
+static void
+refresh_done (GTask *task)
+{
+  BargeJob *self = g_task_get_source_object (task);
+
+  self->loading--;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_refresh_files_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargeJob *self = g_task_get_source_object (task);
+  g_autoptr(BargeClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!_barge_batch_run_finish (res, &error))
+    {
+      self->loading--;
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_signal_emit (self, signals[SIGNAL_FILE_TRANSFERRED], 0, file);
+  barge_job_update_file_list (self);
+  client = _barge_job_dup_client (self);
+  if (client != NULL)
+    _barge_client_job_loaded (client, self);
+  refresh_done (task);
 }
 
 static void
-on_proxy_modified (BargeDBusJob *proxy, gpointer user_data)
+on_refresh_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_signal_emit (user_data, signals[SIGNAL_MODIFIED], 0);
+  g_autoptr(GTask) task = user_data;
+  BargeJob *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  guint64 stamp;
+
+  dict = _barge_get_all_finish (res, &stamp, &error);
+  if (dict == NULL)
+    {
+      self->loading--;
+      /* Every object has Properties: no answer at the path, no job. */
+      if (_barge_error_is_unknown_object (error) ||
+          g_error_matches (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND))
+        {
+          _barge_job_set_removed (self, -1);
+          g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
+                                   _("The job %s no longer exists"), barge_job_get_id (self));
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  barge_job_apply (self, dict, stamp);
+  self->loaded = TRUE;
+  files = barge_job_files_to_read (self, refresh->all_files);
+  /* Not one expression: the order of argument evaluation is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  barge_job_read_files (self, files, cancellable, on_refresh_files_read, g_steal_pointer (&task));
+}
+
+void
+_barge_job_refresh_async (BargeJob *self, gboolean all_files, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(BargeClient) client = _barge_job_dup_client (self);
+  Refresh *refresh = g_new0 (Refresh, 1);
+
+  g_task_set_source_tag (task, _barge_job_refresh_async);
+  refresh->all_files = all_files;
+  g_task_set_task_data (task, refresh, g_free);
+  self->loading++;
+  _barge_get_all (client, self->connection, self->path, BARGE_DBUS_JOB_INTERFACE,
+                  cancellable, on_refresh_read, g_steal_pointer (&task));
+}
+
+gboolean
+_barge_job_refresh_finish (BargeJob *self, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* --- the daemon's signals -------------------------------------------------- */
+
+typedef struct {
+  BargeJob *job;
+  GSourceFunc resume;
+  gpointer resume_data;
+} Resume;
+
+static void
+on_waited_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Resume *resume = user_data;
+
+  _barge_batch_run_finish (res, NULL);
+  barge_job_update_file_list (resume->job);
+  resume->resume (resume->resume_data);
+  g_object_unref (resume->job);
+  g_free (resume);
+}
+
+static gboolean
+barge_job_handle_file_transferred (BargeJob *self, GVariant *body,
+                                   GSourceFunc resume, gpointer resume_data)
+{
+  const char *path;
+  BargeFile *file;
+
+  g_variant_get (body, "(&o)", &path);
+  file = g_hash_table_lookup (self->files, path);
+  if (file == NULL)
+    {
+      file = _barge_file_new (path);
+      g_hash_table_insert (self->files, g_strdup (path), file);
+    }
+  /* The signal hands out the file: never one without its values. Handling
+   * of the daemon's signals waits until they came. */
+  if (!_barge_file_is_loaded (file) && g_object_get_data (G_OBJECT (file), "barge-waited") == NULL)
+    {
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+      Resume *data = g_new0 (Resume, 1);
+
+      /* One try only: a file that cannot be read is announced as it is. */
+      g_object_set_data (G_OBJECT (file), "barge-waited", GINT_TO_POINTER (1));
+      data->job = g_object_ref (self);
+      data->resume = resume;
+      data->resume_data = resume_data;
+      g_ptr_array_add (files, g_object_ref (file));
+      barge_job_read_files (self, files, NULL, on_waited_file_read, data);
+      return FALSE;
+    }
+  g_signal_emit (self, signals[SIGNAL_FILE_TRANSFERRED], 0, file);
+  return TRUE;
+}
+
+gboolean
+_barge_job_handle_signal (BargeJob *self,
+                          const char *path,
+                          const char *interface,
+                          const char *member,
+                          GVariant *body,
+                          guint64 stamp,
+                          GSourceFunc resume,
+                          gpointer resume_data)
+{
+  g_autoptr(BargeJob) keep = g_object_ref (self);
+
+  if (g_str_equal (interface, BARGE_DBUS_PROPERTIES_INTERFACE))
+    {
+      g_autoptr(GVariant) changed = NULL;
+      const char *changed_interface;
+
+      if (!g_str_equal (member, "PropertiesChanged") ||
+          !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sa{sv}as)")))
+        return TRUE;
+      g_variant_get (body, "(&s@a{sv}@as)", &changed_interface, &changed, NULL);
+      if (g_str_equal (path, self->path) && g_str_equal (changed_interface, BARGE_DBUS_JOB_INTERFACE))
+        {
+          if (barge_job_apply (self, changed, stamp))
+            {
+              g_autoptr(GPtrArray) files = barge_job_files_to_read (self, FALSE);
+
+              barge_job_read_files (self, files, NULL, on_new_files_read, g_object_ref (self));
+            }
+        }
+      else if (g_str_equal (changed_interface, BARGE_DBUS_FILE_INTERFACE))
+        {
+          BargeFile *file = g_hash_table_lookup (self->files, path);
+
+          if (file != NULL)
+            _barge_file_apply (file, changed, stamp);
+        }
+      return TRUE;
+    }
+
+  if (!g_str_equal (interface, BARGE_DBUS_JOB_INTERFACE) || !g_str_equal (path, self->path))
+    return TRUE;
+  if (g_str_equal (member, "Transferred"))
+    g_signal_emit (self, signals[SIGNAL_TRANSFERRED], 0);
+  else if (g_str_equal (member, "Modified"))
+    g_signal_emit (self, signals[SIGNAL_MODIFIED], 0);
+  else if (g_str_equal (member, "Failed") && g_variant_is_of_type (body, G_VARIANT_TYPE ("(sss)")))
+    {
+      const char *context, *error_name, *message;
+
+      g_variant_get (body, "(&s&s&s)", &context, &error_name, &message);
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, context, error_name, message);
+    }
+  else if (g_str_equal (member, "FileTransferred") && g_variant_is_of_type (body, G_VARIANT_TYPE ("(o)")))
+    return barge_job_handle_file_transferred (self, body, resume, resume_data);
+  return TRUE;
 }
 
 static void
@@ -541,18 +776,9 @@ barge_job_dispose (GObject *object)
 {
   BargeJob *self = BARGE_JOB (object);
 
-  if (self->proxy != NULL)
-    {
-      g_clear_signal_handler (&self->properties_changed_id, self->proxy);
-      g_clear_signal_handler (&self->transferred_id, self->proxy);
-      g_clear_signal_handler (&self->failed_id, self->proxy);
-      g_clear_signal_handler (&self->file_transferred_id, self->proxy);
-      g_clear_signal_handler (&self->modified_id, self->proxy);
-    }
-  g_clear_object (&self->proxy);
-  g_clear_object (&self->object_manager);
   g_list_store_remove_all (self->file_list);
   g_hash_table_remove_all (self->files);
+  g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (barge_job_parent_class)->dispose (object);
 }
@@ -562,6 +788,9 @@ barge_job_finalize (GObject *object)
 {
   BargeJob *self = BARGE_JOB (object);
 
+  g_weak_ref_clear (&self->client);
+  g_free (self->path);
+  _barge_props_free (self->props);
   g_clear_pointer (&self->progress, barge_progress_unref);
   g_clear_pointer (&self->reply_progress, barge_reply_progress_unref);
   g_strfreev (self->notify_command_line);
@@ -679,6 +908,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
     }
 }
 
+static void barge_job_set_gproperty (GObject *object, guint prop_id, const GValue *value,
+                                     GParamSpec *pspec);
+
 static void
 on_fire_and_forget_set_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -686,14 +918,13 @@ on_fire_and_forget_set_done (GObject *source, GAsyncResult *res, gpointer user_d
   g_autoptr(GError) error = NULL;
   g_autofree char *property_name = user_data;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
+  reply = _barge_job_call_finish (BARGE_JOB (source), res, barge_job_set_gproperty, &error);
   if (reply == NULL)
-    {
-      _barge_error_strip (error);
-      g_debug ("Setting job property %s failed: %s", property_name, error->message);
-    }
+    g_debug ("Setting job property %s failed: %s", property_name, error->message);
 }
 
+/* Sends the change and returns at once; the property takes the new value
+ * once the daemon accepted it. */
 static void
 barge_job_set_gproperty (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
@@ -716,9 +947,9 @@ barge_job_set_gproperty (GObject *object, guint prop_id, const GValue *value, GP
       g_debug ("Not setting job property %s: %s", g_param_spec_get_name (pspec), error->message);
       return;
     }
-  _barge_job_send_property (self, property, variant, NULL,
-                            on_fire_and_forget_set_done,
-                            g_strdup (g_param_spec_get_name (pspec)));
+  _barge_job_set_dbus_property (self, property, variant, barge_job_set_gproperty, NULL,
+                                on_fire_and_forget_set_done,
+                                g_strdup (g_param_spec_get_name (pspec)));
 }
 
 static void
@@ -1128,6 +1359,7 @@ barge_job_class_init (BargeJobClass *klass)
 static void
 barge_job_init (BargeJob *self)
 {
+  self->props = _barge_props_new (barge_dbus_job_interface_info ());
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->file_list = g_list_store_new (BARGE_TYPE_FILE);
   self->job_type = BARGE_JOB_TYPE_DOWNLOAD;
@@ -1142,52 +1374,76 @@ barge_job_init (BargeJob *self)
   self->error_file_path = g_strdup ("");
 }
 
-/* The proxy is set here rather than through a construct property, so that
- * the private BargeDBus type never shows up in the GIR. */
+/* A job without values yet: the client hands it out once it has them. */
 BargeJob *
-_barge_job_new (BargeDBusJob *proxy, GDBusObjectManager *object_manager)
+_barge_job_new (BargeClient *client, GDBusConnection *connection, const char *path)
 {
-  BargeJob *self;
+  BargeJob *self = g_object_new (BARGE_TYPE_JOB, NULL);
 
-  g_return_val_if_fail (BARGE_DBUS_IS_JOB (proxy), NULL);
-  g_return_val_if_fail (object_manager == NULL || G_IS_DBUS_OBJECT_MANAGER (object_manager), NULL);
-
-  self = g_object_new (BARGE_TYPE_JOB, NULL);
-  self->proxy = g_object_ref (proxy);
-  if (object_manager != NULL)
-    self->object_manager = g_object_ref (object_manager);
-  barge_job_load_all (self);
-
-  self->properties_changed_id =
-    g_signal_connect (proxy, "g-properties-changed",
-                      G_CALLBACK (on_proxy_properties_changed), self);
-  self->transferred_id =
-    g_signal_connect (proxy, "transferred", G_CALLBACK (on_proxy_transferred), self);
-  self->failed_id =
-    g_signal_connect (proxy, "failed", G_CALLBACK (on_proxy_failed), self);
-  self->file_transferred_id =
-    g_signal_connect (proxy, "file-transferred", G_CALLBACK (on_proxy_file_transferred), self);
-  self->modified_id =
-    g_signal_connect (proxy, "modified", G_CALLBACK (on_proxy_modified), self);
+  g_weak_ref_init (&self->client, client);
+  self->connection = g_object_ref (connection);
+  self->path = g_strdup (path);
   return self;
 }
 
-void
-_barge_job_set_removed (BargeJob *job, BargeJobState final_state)
+BargeClient *
+_barge_job_dup_client (BargeJob *job)
 {
+  return g_weak_ref_get (&job->client);
+}
+
+GDBusConnection *
+_barge_job_get_connection (BargeJob *job)
+{
+  return job->connection;
+}
+
+gboolean
+_barge_job_is_announced (BargeJob *job)
+{
+  return job->announced;
+}
+
+void
+_barge_job_set_announced (BargeJob *job)
+{
+  job->announced = TRUE;
+}
+
+gboolean
+_barge_job_is_removed (BargeJob *job)
+{
+  return job->removed;
+}
+
+gboolean
+_barge_job_is_loading_or_loaded (BargeJob *job)
+{
+  return job->loaded || job->loading > 0;
+}
+
+void
+_barge_job_detach (BargeJob *job)
+{
+  g_weak_ref_set (&job->client, NULL);
+}
+
+void
+_barge_job_set_removed (BargeJob *job, int final_state)
+{
+  g_autoptr(BargeClient) client = NULL;
+
   g_return_if_fail (BARGE_IS_JOB (job));
 
+  if (job->removed)
+    return;
   job->removed = TRUE;
-  if (job->state != final_state)
+  if (final_state >= 0 && job->state != (BargeJobState) final_state)
     {
       job->state = final_state;
       job_notify (job, PROP_STATE);
     }
+  client = _barge_job_dup_client (job);
+  if (client != NULL)
+    _barge_client_job_gone (client, job);
 }
-
-BargeDBusJob *
-_barge_job_get_proxy (BargeJob *job)
-{
-  return job->proxy;
-}
-

@@ -131,10 +131,9 @@ barge_job_set_credentials_from_keyring_sync (BargeJob *job,
                                              GCancellable *cancellable,
                                              GError **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *user = NULL;
   char *password = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
   g_return_val_if_fail (barge_credentials_target_to_string (target) != NULL, FALSE);
@@ -144,18 +143,9 @@ barge_job_set_credentials_from_keyring_sync (BargeJob *job,
 
   if (!lookup (host, user_name, &user, &password, cancellable, error))
     return FALSE;
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (_barge_job_get_proxy (job)), "SetCredentials",
-                                  g_variant_new ("(ssss)", barge_credentials_target_to_string (target),
-                                                 barge_auth_scheme_to_string (scheme), user, password),
-                                  G_DBUS_CALL_FLAGS_NONE, -1, cancellable, &local_error);
+  ok = barge_job_set_credentials_sync (job, target, scheme, user, password, cancellable, error);
   secret_password_free (password);
-  if (reply == NULL)
-    {
-      _barge_error_strip (local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }
 
 typedef struct {
@@ -163,6 +153,8 @@ typedef struct {
   BargeAuthScheme scheme;
   char *host;
   char *user_name;
+  char *found_user; /* from the lookup */
+  char *password;   /* from the lookup, until the call is made */
 } KeyringData;
 
 static void
@@ -170,20 +162,57 @@ keyring_data_free (KeyringData *data)
 {
   g_free (data->host);
   g_free (data->user_name);
+  g_free (data->found_user);
+  g_clear_pointer (&data->password, secret_password_free);
   g_free (data);
 }
 
+/* Only the keyring is read on the worker thread: the job belongs to its
+ * client's thread. */
 static void
-set_from_keyring_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+lookup_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   KeyringData *data = task_data;
   GError *error = NULL;
 
-  if (barge_job_set_credentials_from_keyring_sync (source, data->target, data->scheme, data->host,
-                                                   data->user_name, cancellable, &error))
+  if (lookup (data->host, data->user_name, &data->found_user, &data->password, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+static void
+on_keyring_credentials_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (barge_job_set_credentials_finish (BARGE_JOB (source), res, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_keyring_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KeyringData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  GCancellable *cancellable;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Not one expression: the order of argument evaluation is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  barge_job_set_credentials_async (BARGE_JOB (source), data->target, data->scheme,
+                                   data->found_user, data->password, cancellable,
+                                   on_keyring_credentials_set, g_steal_pointer (&task));
+  /* The call has its own copy. */
+  g_clear_pointer (&data->password, secret_password_free);
 }
 
 /**
@@ -212,6 +241,7 @@ barge_job_set_credentials_from_keyring_async (BargeJob *job,
                                               gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) lookup_task = NULL;
   KeyringData *data;
 
   g_return_if_fail (BARGE_IS_JOB (job));
@@ -227,7 +257,9 @@ barge_job_set_credentials_from_keyring_async (BargeJob *job,
   task = g_task_new (job, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_job_set_credentials_from_keyring_async);
   g_task_set_task_data (task, data, (GDestroyNotify) keyring_data_free);
-  g_task_run_in_thread (task, set_from_keyring_thread);
+  lookup_task = g_task_new (job, cancellable, on_keyring_read, g_steal_pointer (&task));
+  g_task_set_task_data (lookup_task, data, NULL);
+  g_task_run_in_thread (lookup_task, lookup_thread);
 }
 
 /**

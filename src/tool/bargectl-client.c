@@ -92,11 +92,11 @@ bargectl_client_connect (GError **error)
   if (client == NULL)
     return NULL;
 
-  /* The client can be built while nobody owns the name; the daemon's
-   * Version property is the cheapest proof that somebody answers. */
-  if (barge_client_get_version (client) == NULL)
+  /* The client can be built while nobody owns the name (and D-Bus could
+   * not start the daemon). */
+  if (!barge_client_get_service_available (client))
     {
-      g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN,
+      g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_SERVICE_UNAVAILABLE,
                            _("the Barge service is not running"));
       return NULL;
     }
@@ -139,6 +139,8 @@ bargectl_client_open_job (const char *id, BargeClient **client, int *exit_code)
 int
 bargectl_exit_code_for_error (const GError *error)
 {
+  if (g_error_matches (error, BARGE_ERROR, BARGE_ERROR_SERVICE_UNAVAILABLE))
+    return BARGECTL_EXIT_UNREACHABLE;
   if (error->domain == G_DBUS_ERROR)
     {
       switch (error->code)

@@ -5,9 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* The service's well-known name, for watching it come and go. */
-#define BARGECTL_BUS_NAME "org.freedesktop.Barge1"
-
 /* --session / --system, accepted before and after the command. */
 const GOptionEntry *bargectl_client_option_entries (void);
 gboolean bargectl_client_check_options (GError **error);

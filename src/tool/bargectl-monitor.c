@@ -45,7 +45,7 @@ typedef struct {
   guint sigterm_id;
   guint sighup_id;
   guint key_id;
-  guint name_watch_id;
+  gulong service_id;
   gulong added_id;
   gulong removed_id;
 } Monitor;
@@ -273,12 +273,16 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 
   if (monitor_find_row (monitor, job, &index) == NULL)
     return;
-  /* A job that vanishes in a state that is not final went with the
-   * service: it is not "removed", it comes back when the service does. */
-  if (!monitor->ansi && is_final_state (final_state))
+  /* A job in a state that is not final was found gone when the service
+   * came back: it left while the service was away. */
+  if (!monitor->ansi)
     {
-      /* TRANSLATORS: a job id, then the state it ended in */
-      g_print (_("%s removed (%s)\n"), barge_job_get_id (job), final_state);
+      if (is_final_state (final_state))
+        /* TRANSLATORS: a job id, then the state it ended in */
+        g_print (_("%s removed (%s)\n"), barge_job_get_id (job), final_state);
+      else
+        /* TRANSLATORS: a job id, then the last state known of it */
+        g_print (_("%s is gone (last seen %s)\n"), barge_job_get_id (job), final_state);
       fflush (stdout);
     }
   g_ptr_array_remove_index (monitor->rows, index);
@@ -288,21 +292,33 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 static void
 on_jobs_listed (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  Monitor *monitor = user_data;
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* Each job the client did not know yet came with "job-added". */
+  /* Each job the client did not know yet came with "job-added"; the known
+   * ones were read again when the service came back. Without a terminal,
+   * each job's line is printed again, as it is now. */
   jobs = barge_client_list_jobs_finish (BARGE_CLIENT (source), res, &error);
   if (jobs == NULL)
-    g_printerr ("%s\n", error->message);
+    {
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+  if (monitor->ansi)
+    return;
+  for (guint i = 0; i < monitor->rows->len; i++)
+    {
+      MonitorRow *row = g_ptr_array_index (monitor->rows, i);
+
+      g_clear_pointer (&row->last_line, g_free);
+      monitor_print_event (row);
+    }
 }
 
 static void
-on_service_appeared (GDBusConnection *connection, const char *name, const char *owner,
-                     gpointer user_data)
+on_service_appeared (Monitor *monitor)
 {
-  Monitor *monitor = user_data;
-
   if (!monitor->service_gone)
     return;
   monitor->service_gone = FALSE;
@@ -311,18 +327,22 @@ on_service_appeared (GDBusConnection *connection, const char *name, const char *
       g_print ("%s\n", _("The Barge service is back."));
       fflush (stdout);
     }
-  /* A restarted service's object manager lists only the jobs in use since
-   * it started; ListJobs brings back the others. */
-  barge_client_list_jobs_async (monitor->client, monitor->all_users, NULL, on_jobs_listed, NULL);
+  /* Jobs made while the service was away (or, on the system bus, before
+   * this client called the new service) come from ListJobs. */
+  barge_client_list_jobs_async (monitor->client, monitor->all_users, NULL, on_jobs_listed, monitor);
   monitor_queue_redraw (monitor);
 }
 
 static void
-on_service_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+on_service_available (BargeClient *client, GParamSpec *pspec, gpointer user_data)
 {
   Monitor *monitor = user_data;
 
-  /* The first call comes at once when the service is not running yet. */
+  if (barge_client_get_service_available (client))
+    {
+      on_service_appeared (monitor);
+      return;
+    }
   if (monitor->service_gone)
     return;
   monitor->service_gone = TRUE;
@@ -423,10 +443,8 @@ monitor_run (Monitor *monitor)
                                         G_CALLBACK (on_job_added), monitor);
   monitor->removed_id = g_signal_connect (monitor->client, "job-removed",
                                           G_CALLBACK (on_job_removed), monitor);
-  monitor->name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (monitor->client),
-                                                           BARGECTL_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                           on_service_appeared, on_service_vanished,
-                                                           monitor, NULL);
+  monitor->service_id = g_signal_connect (monitor->client, "notify::service-available",
+                                         G_CALLBACK (on_service_available), monitor);
   monitor->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, monitor);
   monitor->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, monitor);
   monitor->sighup_id = g_unix_signal_add (SIGHUP, on_quit_signal, monitor);
@@ -456,7 +474,7 @@ monitor_run (Monitor *monitor)
     }
   g_clear_signal_handler (&monitor->added_id, monitor->client);
   g_clear_signal_handler (&monitor->removed_id, monitor->client);
-  g_clear_handle_id (&monitor->name_watch_id, g_bus_unwatch_name);
+  g_clear_signal_handler (&monitor->service_id, monitor->client);
   g_clear_handle_id (&monitor->sigint_id, g_source_remove);
   g_clear_handle_id (&monitor->sigterm_id, g_source_remove);
   g_clear_handle_id (&monitor->sighup_id, g_source_remove);

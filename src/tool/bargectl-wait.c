@@ -32,7 +32,6 @@ typedef struct {
   BargeClient *client;
   BargeJob *job;
   const BargectlWaitOptions *options;
-  /* Kept: the proxy forgets its properties when the service goes away. */
   char *job_id;
   GMainLoop *loop;
   int exit_code;
@@ -55,7 +54,7 @@ typedef struct {
   guint sigint_id;
   guint sigterm_id;
   guint stdin_id;
-  guint name_watch_id;
+  gulong service_id;
 } Waiter;
 
 static void waiter_handle_state (Waiter *waiter);
@@ -488,12 +487,13 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
 }
 
 static void
-on_name_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+on_service_available (BargeClient *client, GParamSpec *pspec, gpointer user_data)
 {
   Waiter *waiter = user_data;
 
   /* A pending Complete() or Cancel() reports the failure itself. */
-  if (waiter->done || waiter->completing || waiter->cancelling)
+  if (barge_client_get_service_available (client) ||
+      waiter->done || waiter->completing || waiter->cancelling)
     return;
   waiter_end_bar (waiter);
   /* Jobs are durable: a restarted service picks this one up again. */
@@ -645,17 +645,14 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
   waiter.loop = g_main_loop_new (NULL, FALSE);
   waiter.notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), &waiter);
   waiter.removed_id = g_signal_connect (client, "job-removed", G_CALLBACK (on_job_removed), &waiter);
-  waiter.name_watch_id = g_bus_watch_name_on_connection (barge_client_get_connection (client),
-                                                         BARGECTL_BUS_NAME,
-                                                         G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                         NULL, on_name_vanished, &waiter, NULL);
+  waiter.service_id = g_signal_connect (client, "notify::service-available",
+                                        G_CALLBACK (on_service_available), &waiter);
   waiter.sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &waiter);
   waiter.sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &waiter);
   if (options->timeout_seconds > 0)
     waiter.timeout_id = g_timeout_add (options->timeout_seconds * 1000, on_timeout, &waiter);
   /* Repaints only, so the rate and ETA age between progress signals. The
-   * first drawing waits for the first signal: the cached state still says
-   * "suspended" until the Resume() echo arrives. */
+   * first drawing waits for the first signal. */
   if (waiter.bar)
     {
       waiter.tick_id = g_timeout_add_seconds (1, on_tick, &waiter);
@@ -669,7 +666,7 @@ bargectl_wait_for_job (BargeClient *client, BargeJob *job, const BargectlWaitOpt
 
   g_clear_signal_handler (&waiter.notify_id, job);
   g_clear_signal_handler (&waiter.removed_id, client);
-  g_clear_handle_id (&waiter.name_watch_id, g_bus_unwatch_name);
+  g_clear_signal_handler (&waiter.service_id, client);
   g_clear_handle_id (&waiter.sigint_id, g_source_remove);
   g_clear_handle_id (&waiter.sigterm_id, g_source_remove);
   g_clear_handle_id (&waiter.timeout_id, g_source_remove);

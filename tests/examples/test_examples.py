@@ -76,6 +76,28 @@ class ExamplesTest(test_gi.DaemonFixture):
                 # Only the completed files, no temporary ones.
                 self.assertEqual(sorted(os.listdir(dest)), names)
 
+    @unittest.skipUnless(GJS, 'gjs is not installed')
+    def test_promises_in_gjs(self):
+        names = sorted(FILE_SIZES)
+        dest = os.path.join(self.dest_dir, 'promises')
+        os.mkdir(dest)
+        result = self.run_example('gjs', 'promises', dest, *[self.base_url + n for n in names])
+        self.assert_status(result, 0)
+        lines = result.stdout.splitlines()
+        # add_files resolved with the files already there, in order.
+        self.assertEqual(lines[:2], ['queued ' + self.base_url + n for n in names])
+        for name in names:
+            self.assertIn('%s: 100%% of %d bytes' % (os.path.join(dest, name), FILE_SIZES[name]),
+                          result.stdout)
+        self.assertIn('transferred: %d bytes' % sum(FILE_SIZES.values()), result.stdout)
+        self.assertEqual(lines[-1], 'done: acknowledged')
+        # No 64-bit number too large for JavaScript was read.
+        self.assertNotIn('safely', result.stderr)
+        self.assertEqual(result.stderr, '')
+        for name in names:
+            with open(os.path.join(dest, name), 'rb') as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), self.sums[name], name)
+
     @unittest.skipUnless(os.environ.get('EXAMPLE_DOWNLOAD_C'), 'EXAMPLE_DOWNLOAD_C is not set')
     def test_download_in_c(self):
         names = sorted(FILE_SIZES)

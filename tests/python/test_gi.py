@@ -90,7 +90,7 @@ DBUS_ERROR_NAMES = [
     'ConnectFailure', 'HostNotFound', 'ConnectionClosed', 'TimedOut', 'TlsFailure',
     'NetworkDisconnected', 'NoProgress', 'RemoteFileChanged', 'TooManyRedirects',
     'TooManyRequests', 'LocalFileChanged', 'MaximumTimeExceeded', 'RemoteApplication',
-    'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded']
+    'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded', 'ServiceUnavailable']
 
 
 def not_implemented(error):
@@ -101,7 +101,7 @@ BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir={dir}</listen>
+  <listen>unix:dir={dir}</listen>{extra}
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -160,8 +160,11 @@ class EnumTest(unittest.TestCase):
         self.assertEqual([v.value_nick for v in values], dbus_strings)
         for value, string in zip(values, dbus_strings):
             self.assertEqual(to_string(value), string)
-            self.assertEqual(from_string(string), (True, value))
-        self.assertFalse(from_string('no-such-value')[0])
+            # In Python the value itself, and an exception for a bad string.
+            self.assertEqual(from_string(string), value)
+        with self.assertRaises(GLib.Error) as caught:
+            from_string('no-such-value')
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
 
     def test_enum_nicks_are_dbus_strings(self):
         self.assertEqual(Barge.JobState.TRANSIENT_ERROR.value_nick, 'transient-error')
@@ -188,13 +191,13 @@ class EnumTest(unittest.TestCase):
                         Barge.auth_scheme_from_string, DBUS_AUTH_SCHEMES)
         # UploadProtocol: download jobs publish "" on D-Bus.
         self.assertEqual(Barge.upload_protocol_to_string(Barge.UploadProtocol.NONE), '')
-        self.assertEqual(Barge.upload_protocol_from_string(''), (True, Barge.UploadProtocol.NONE))
+        self.assertEqual(Barge.upload_protocol_from_string(''), Barge.UploadProtocol.NONE)
         for nick, value in (('bits', Barge.UploadProtocol.BITS), ('tus', Barge.UploadProtocol.TUS),
                             ('put', Barge.UploadProtocol.PUT)):
             self.assertEqual(value.value_nick, nick)
             self.assertEqual(Barge.upload_protocol_to_string(value), nick)
-            self.assertEqual(Barge.upload_protocol_from_string(nick), (True, value))
-        self.assertFalse(Barge.upload_protocol_from_string('ftp')[0])
+            self.assertEqual(Barge.upload_protocol_from_string(nick), value)
+        self.assertRaises(GLib.Error, Barge.upload_protocol_from_string, 'ftp')
 
     def test_notify_flags(self):
         flags = [Barge.NotifyFlags.TRANSFERRED, Barge.NotifyFlags.ERROR,
@@ -204,16 +207,15 @@ class EnumTest(unittest.TestCase):
         self.assertEqual(Barge.notify_flags_to_strv(everything), DBUS_NOTIFY_FLAGS)
         self.assertEqual(Barge.notify_flags_to_strv(Barge.NotifyFlags.NONE), [])
         self.assertEqual(Barge.notify_flags_from_strv(['error', 'transferred']),
-                         (True, Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR))
-        self.assertEqual(Barge.notify_flags_from_strv([]), (True, Barge.NotifyFlags.NONE))
-        self.assertFalse(Barge.notify_flags_from_strv(['transferred', 'bogus'])[0])
+                         Barge.NotifyFlags.TRANSFERRED | Barge.NotifyFlags.ERROR)
+        self.assertEqual(Barge.notify_flags_from_strv([]), Barge.NotifyFlags.NONE)
+        self.assertRaises(GLib.Error, Barge.notify_flags_from_strv, ['transferred', 'bogus'])
 
     def test_every_dbus_error_is_mapped(self):
         codes = set()
         for name in DBUS_ERROR_NAMES:
             full = 'org.freedesktop.Barge1.Error.' + name
-            ok, code = Barge.error_from_dbus_name(full)
-            self.assertTrue(ok, full)
+            code = Barge.error_from_dbus_name(full)
             self.assertEqual(Barge.error_to_dbus_name(code), full)
             codes.add(int(code))
             # GDBus turns the remote error into BARGE_ERROR with that code.
@@ -256,8 +258,8 @@ class EnumTest(unittest.TestCase):
         self.assertEqual(Barge.error_to_dbus_name(Barge.Error.EMPTY),
                          'org.freedesktop.Barge1.Error.Empty')
         self.assertEqual(Barge.error_from_dbus_name('org.freedesktop.Barge1.Error.NotFound'),
-                         (True, Barge.Error.NOT_FOUND))
-        self.assertFalse(Barge.error_from_dbus_name('org.example.Nope')[0])
+                         Barge.Error.NOT_FOUND)
+        self.assertRaises(GLib.Error, Barge.error_from_dbus_name, 'org.example.Nope')
         self.assertEqual(GLib.quark_to_string(Barge.error_quark()), 'barge-error-quark')
 
     def test_progress(self):
@@ -320,7 +322,7 @@ class DaemonFixture(unittest.TestCase):
     def start_bus(self):
         config = os.path.join(self.tmp, 'bus.conf')
         with open(config, 'w') as f:
-            f.write(BUS_CONFIG.format(dir=self.tmp))
+            f.write(BUS_CONFIG.format(dir=self.tmp, extra=self.bus_config_extra()))
         self.bus = subprocess.Popen(
             child_command(['dbus-daemon', '--config-file=' + config,
                            '--nofork', '--print-address=1']),
@@ -329,6 +331,10 @@ class DaemonFixture(unittest.TestCase):
         self.addCleanup(self.bus.stdout.close)
         self.bus_address = self.bus.stdout.readline().strip()
         self.assertTrue(self.bus_address, 'dbus-daemon printed no address')
+
+    def bus_config_extra(self):
+        """More of the bus configuration, such as a <servicedir>."""
+        return ''
 
     def start_barged(self):
         self.barged_log_path = os.path.join(self.tmp, 'barged.log')
@@ -737,28 +743,30 @@ class BargeDaemonTest(DaemonFixture):
         self.wait_for_name()
 
     def test_jobs_at_rest_after_restart(self):
-        # A restarted daemon's object manager lists only the jobs in use
-        # since it started; the library still gives every job found through
-        # ListJobs or GetJob with its files.
+        # Jobs live in the daemon: after a restart the client's object is
+        # still the job (never removed), and ListJobs and GetJob give that
+        # same object with its files.
         names = sorted(FILE_SIZES)
         paths = [os.path.join(self.dest_dir, name) for name in names]
         job = self.client.create_job_sync('at rest', Barge.JobType.DOWNLOAD, None, None)
         job.add_files_sync([self.base_url + name for name in names], paths, None)
         job_id = job.get_id()
         self.restart_barged()
-        self.run_until(lambda: self.removed, 'the old job to go')
-        self.assertEqual(self.client.get_jobs(), [])
+        self.run_until(lambda: self.client.get_service_available(), 'the service to come back')
+        self.assertEqual(self.client.get_jobs(), [job])
 
         listed = self.run_async(lambda cb: self.client.list_jobs_async(False, None, cb),
                                 lambda res: self.client.list_jobs_finish(res))
-        self.assertEqual([j.get_id() for j in listed], [job_id])
-        self.assertEqual([f.get_local_path() for f in listed[0].get_files()], paths)
-        self.assertEqual(listed[0].get_file_list().get_n_items(), 2)
-        self.assertEqual(self.client.get_jobs(), listed)
+        self.assertEqual(listed, [job])
+        self.assertEqual([f.get_local_path() for f in job.get_files()], paths)
+        self.assertEqual(job.get_file_list().get_n_items(), 2)
+        self.assertEqual(self.removed, [])
 
         # A second client, sync and async: GetJob gives the files at once.
         for use_async in (False, True):
             other = Barge.Client.new_for_connection_sync(self.connection, None)
+            # Without an ObjectManager a client knows only what it asked for.
+            self.assertEqual(other.get_jobs(), [])
             if use_async:
                 found = self.run_async(lambda cb: other.get_job_async(job_id, None, cb),
                                        lambda res: other.get_job_finish(res))
@@ -766,27 +774,36 @@ class BargeDaemonTest(DaemonFixture):
                 found = other.get_job_sync(job_id, None)
             self.assertEqual([f.get_local_path() for f in found.get_files()], paths)
             self.assertEqual(found.get_files()[1].get_remote_url(), self.base_url + names[1])
-
-        # GetJob put the job in the object manager: a new client has it
-        # without asking.
-        third = Barge.Client.new_for_connection_sync(self.connection, None)
-        self.assertEqual([j.get_id() for j in third.get_jobs()], [job_id])
-        self.assertEqual(len(third.get_jobs()[0].get_files()), 2)
+            self.assertIs(other.get_job_sync(job_id, None), found)
+            self.assertEqual(other.get_jobs(), [found])
 
     def test_daemon_gone(self):
         job = self.client.create_job_sync('orphan', Barge.JobType.DOWNLOAD, None, None)
         self.assertRegex(self.client.get_version() or '', r'^\d+\.\d+\.\d+')
         self.assertEqual(self.client.props.version, self.client.get_version())
+        self.assertTrue(self.client.props.service_available)
 
-        # A daemon that dies sends no JobRemoved: the client reports the job
-        # with the last state it knew.
+        # A daemon that dies does not take its jobs along: the client says
+        # the service is gone and keeps the job with its last values.
         self.barged_should_run = False
         self.barged.kill()
         self.barged.wait()
-        self.run_until(lambda: self.removed, 'job-removed')
-        self.assertEqual(self.removed, [(job.get_object_path(), 'suspended')])
-        self.assertEqual(self.client.get_jobs(), [])
-        self.run_until(lambda: self.client.get_version() is None, 'the version to go')
+        self.run_until(lambda: not self.client.get_service_available(), 'the service to go')
+        self.assertIsNone(self.client.get_version())
+        self.assertEqual(self.removed, [])
+        self.assertEqual(self.client.get_jobs(), [job])
+        self.assertEqual(job.get_state(), Barge.JobState.SUSPENDED)
+        self.assertEqual(job.get_display_name(), 'orphan')
+        self.assertTrue(job.get_id())
+
+        # No daemon, and none that D-Bus could start: a Barge error says so.
+        for call in (lambda: job.resume_sync(None), lambda: self.client.list_jobs_sync(False, None),
+                     lambda: self.client.get_job_sync(job.get_id(), None)):
+            with self.assertRaises(GLib.Error) as caught:
+                call()
+            self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                     Barge.Error.SERVICE_UNAVAILABLE),
+                            caught.exception.message)
 
 
 if __name__ == '__main__':

@@ -91,6 +91,9 @@ static const ErrorRule rules[] = {
     N_("The server redirected the request to an address that is not http or https.") },
   { BARGE_ERROR_QUOTA_EXCEEDED, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
     N_("The user's jobs would hold more than the administrator allows.") },
+  /* libbarge's own: the daemon is not there to send it. */
+  { BARGE_ERROR_SERVICE_UNAVAILABLE, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
+    N_("The transfer service is not running and could not be started.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);
