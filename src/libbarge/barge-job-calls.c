@@ -59,7 +59,11 @@ on_job_call_reply (GObject *source, GAsyncResult *res, gpointer user_data)
   GCancellable *cancellable = g_task_get_cancellable (task);
 
   call->reply = _barge_call_finish (res, NULL, &error);
-  if (call->reply == NULL && !_barge_error_is_unknown_object (error))
+  /* barged answers NotFound for a job that ended (older ones: GDBus's
+   * UnknownObject); NotFound also means "no such credential", so a read
+   * of the job tells which. */
+  if (call->reply == NULL && !_barge_error_is_unknown_object (error) &&
+      !g_error_matches (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

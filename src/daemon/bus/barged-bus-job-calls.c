@@ -138,7 +138,7 @@ check_reply (BargedBusCall *call)
 {
   if (barged_job_get_job_type (job_of (call)) == BARGE_JOB_TYPE_UPLOAD_REPLY)
     return TRUE;
-  return_error (call, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "a %s job has no reply",
+  return_error (call, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply, not %s jobs",
                 barge_job_type_to_string (barged_job_get_job_type (job_of (call))));
   return FALSE;
 }

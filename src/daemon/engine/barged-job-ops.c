@@ -543,7 +543,7 @@ barged_job_get_reply_data_async (BargedJob *self, GAsyncReadyCallback callback, 
 
   if (self->type != BARGE_JOB_TYPE_UPLOAD_REPLY || self->upload == NULL)
     {
-      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "a %s job has no reply",
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "only upload-reply jobs have a reply, not %s jobs",
                                barge_job_type_to_string (self->type));
       return;
     }
