@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <sqlite3.h>
-
 #include "barge.h"
 #include "barged-store.h"
+#include "store-fixture.h"
 
 static BargedJobRecord *
 make_job (const char *id, gint64 created)
@@ -62,15 +60,14 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 test_store_roundtrip (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("barge-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autoptr(StoreFixture) db = store_fixture_new ();
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
   gboolean done = FALSE;
 
   {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
+    g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
     GPtrArray *fs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
 
     g_assert_no_error (error);
@@ -89,7 +86,7 @@ test_store_roundtrip (void)
   }
 
   {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
+    g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
     BargedJobRecord *j;
     BargedFileRecord *f;
 
@@ -122,16 +119,6 @@ test_store_roundtrip (void)
     g_assert_cmpuint (f->bytes_durable, ==, 65536);
     g_assert_cmpstr (f->etag, ==, "\"v1\"");
   }
-
-  g_assert_cmpint (g_remove (path), ==, 0);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_remove (wal);
-    g_remove (shm);
-  }
-  g_rmdir (dir);
 }
 
 static void
@@ -144,71 +131,11 @@ test_store_bad_path (void)
   g_assert_error (error, BARGE_ERROR, BARGE_ERROR_FAILED);
 }
 
-/* A database written before the cost_policy column existed opens, reads
- * as "any", and stores a policy from then on. */
-static void
-test_store_migrate_cost_policy (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("barge-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-    "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
-    " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
-    " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-    " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
-    " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
-    " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
-    " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
-    " first_transient_error INTEGER NOT NULL);"
-    "INSERT INTO jobs VALUES ('old', 1000, 'download', 'suspended', 'n', '', 'normal',"
-    " 1, 1, 0, 0, '', '', '', -1, 600, 1209600, 500, 0);",
-    NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-
-  {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
-    g_autoptr(GPtrArray) jobs = NULL;
-    g_autoptr(GPtrArray) files = NULL;
-    BargedJobRecord *j;
-
-    g_assert_no_error (error);
-    g_assert_true (barged_store_load (store, &jobs, &files, &error));
-    g_assert_cmpuint (jobs->len, ==, 1);
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->cost_policy, ==, "any");
-    j = make_job ("new", 2);
-    j->cost_policy = g_strdup ("unmetered");
-    barged_store_put_job (store, j, NULL, NULL, NULL);
-    barged_store_flush (store);
-  }
-  {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
-    g_autoptr(GPtrArray) jobs = NULL;
-    g_autoptr(GPtrArray) files = NULL;
-
-    g_assert_no_error (error);
-    g_assert_true (barged_store_load (store, &jobs, &files, &error));
-    g_assert_cmpuint (jobs->len, ==, 2);
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[1])->id, ==, "new");
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[1])->cost_policy, ==, "unmetered");
-  }
-  g_remove (path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/store/bad-path", test_store_bad_path);
-  g_test_add_func ("/store/migrate-cost-policy", test_store_migrate_cost_policy);
   return g_test_run ();
 }
