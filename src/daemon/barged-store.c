@@ -38,6 +38,7 @@ typedef struct {
   StoreOpKind kind;
   BargedJobRecord *job;
   GPtrArray *files;          /* BargedFileRecord*, for PUT_JOB */
+  GHashTable *data;          /* for PUT_JOB: key -> value (NULL deletes), or NULL */
   BargedFileRecord *file;    /* for PUT_FILE */
   char *job_id;              /* for DELETE_JOB and PUT_DATA */
   char *key;                 /* for PUT_DATA */
@@ -95,6 +96,7 @@ store_op_free (StoreOp *op)
 {
   barged_job_record_free (op->job);
   g_clear_pointer (&op->files, g_ptr_array_unref);
+  g_clear_pointer (&op->data, g_hash_table_unref);
   barged_file_record_free (op->file);
   g_free (op->job_id);
   g_free (op->key);
@@ -246,8 +248,12 @@ put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
   return ok ? TRUE : set_sqlite_error (db, error);
 }
 
+static gboolean put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *value,
+                                 GError **error);
+
+/* The job, its files and its @data values, in the caller's transaction. */
 static gboolean
-put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError **error)
+put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GHashTable *data, GError **error)
 {
   static const char sql[] =
     "INSERT OR REPLACE INTO jobs (id, owner, type, state, display_name, description,"
@@ -291,6 +297,16 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError 
   for (guint i = 0; files != NULL && i < files->len; i++)
     if (!put_file_locked (db, g_ptr_array_index (files, i), error))
       return FALSE;
+  if (data != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, data);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!put_data_locked (db, j->id, key, value, error))
+          return FALSE;
+    }
   return TRUE;
 }
 
@@ -349,7 +365,7 @@ store_worker (gpointer data, gpointer user_data)
       switch (op->kind)
         {
         case STORE_OP_PUT_JOB:
-          ok = put_job_locked (self->db, op->job, op->files, &error);
+          ok = put_job_locked (self->db, op->job, op->files, op->data, &error);
           break;
         case STORE_OP_PUT_FILE:
           ok = put_file_locked (self->db, op->file, &error);
@@ -401,11 +417,19 @@ void
 barged_store_put_job (BargedStore *self, BargedJobRecord *job, GPtrArray *files,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
+  barged_store_put_job_with_data (self, job, files, NULL, callback, user_data);
+}
+
+void
+barged_store_put_job_with_data (BargedStore *self, BargedJobRecord *job, GPtrArray *files, GHashTable *data,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
   StoreOp *op = g_new0 (StoreOp, 1);
 
   op->kind = STORE_OP_PUT_JOB;
   op->job = job;
   op->files = files;
+  op->data = data;
   store_push (self, op, callback, user_data);
 }
 
