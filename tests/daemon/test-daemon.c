@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "barge-test-daemon.h"
 #include "barge-test-server.h"
@@ -974,6 +975,90 @@ test_coalescing (Fixture *f, gconstpointer data)
   assert_file_content (dest, name, size);
 }
 
+/* A job database of a newer barged, of a schema version this one does not
+ * know: barged says so and exits 1, and the file is not written to. The
+ * database is this version's fixture with one step more (a table and the
+ * version), as the next barged would leave it. */
+typedef struct {
+  gboolean exited;
+  char *err;
+} Exit;
+
+static void
+on_communicated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Exit *e = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), res, NULL, &e->err, &error);
+  g_assert_no_error (error);
+  e->exited = TRUE;
+}
+
+static gboolean
+has_exited (gpointer user_data)
+{
+  return ((Exit *) user_data)->exited;
+}
+
+static void
+test_newer_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autofree char *state = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
+  g_autofree char *db_path = g_build_filename (state, "jobs.db", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "unit", "data", "store", "v5-ladder.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *state_arg = NULL;
+  g_autoptr(GSubprocess) barged = NULL;
+  gsize before_len, after_len;
+  sqlite3 *db = NULL;
+  Exit e = { FALSE, NULL };
+
+  g_assert_no_error (error);
+  g_file_get_contents (fixture, &sql, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE of_version_6 (x); PRAGMA user_version = 6;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (db_path, &before, &before_len, NULL));
+
+  g_test_dbus_up (bus);
+  address = g_strdup_printf ("--address=%s", g_test_dbus_get_bus_address (bus));
+  state_arg = g_strdup_printf ("--state-dir=%s", state);
+  barged = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                             g_getenv ("BARGED"), address, state_arg, "--idle-timeout=0", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (barged, NULL, NULL, on_communicated, &e);
+  if (!barge_test_wait_until (has_exited, &e, SHORT_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (barged);
+      barge_test_wait_until (has_exited, &e, SHORT_TIMEOUT_MS);
+      g_test_fail_printf ("barged kept running on a database of version 6");
+    }
+  else
+    {
+      g_test_message ("barged said: %s", e.err);
+      g_assert_true (g_subprocess_get_if_exited (barged));
+      g_assert_cmpint (g_subprocess_get_exit_status (barged), ==, 1);
+      g_assert_true (g_str_has_prefix (e.err, "barged: job database "));
+      g_assert_nonnull (strstr (e.err, db_path));
+      g_assert_nonnull (strstr (e.err, "schema version 6, written by a newer barged"));
+    }
+  g_assert_true (g_file_get_contents (db_path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
+
+  g_free (e.err);
+  g_test_dbus_down (bus);
+  barge_test_remove_tree (state);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -987,6 +1072,7 @@ main (int argc, char **argv)
   g_test_add ("/daemon/kill-resume", Fixture, NULL, fixture_setup, test_kill_resume, fixture_teardown);
   g_test_add ("/daemon/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/daemon/coalescing", Fixture, NULL, fixture_setup, test_coalescing, fixture_teardown);
+  g_test_add_func ("/daemon/newer-database", test_newer_database);
 
   return g_test_run ();
 }

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <sqlite3.h>
-
 #include "barge.h"
 #include "barged-store.h"
+#include "store-fixture.h"
 
 static BargedJobRecord *
 make_job (const char *id, gint64 created)
@@ -62,15 +60,14 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 test_store_roundtrip (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("barge-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autoptr(StoreFixture) db = store_fixture_new ();
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
   gboolean done = FALSE;
 
   {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
+    g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
     GPtrArray *fs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
 
     g_assert_no_error (error);
@@ -89,7 +86,7 @@ test_store_roundtrip (void)
   }
 
   {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
+    g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
     BargedJobRecord *j;
     BargedFileRecord *f;
 
@@ -122,16 +119,6 @@ test_store_roundtrip (void)
     g_assert_cmpuint (f->bytes_durable, ==, 65536);
     g_assert_cmpstr (f->etag, ==, "\"v1\"");
   }
-
-  g_assert_cmpint (g_remove (path), ==, 0);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_remove (wal);
-    g_remove (shm);
-  }
-  g_rmdir (dir);
 }
 
 static void
@@ -144,63 +131,118 @@ test_store_bad_path (void)
   g_assert_error (error, BARGE_ERROR, BARGE_ERROR_FAILED);
 }
 
-/* A database written before the cost_policy column existed opens, reads
- * as "any", and stores a policy from then on. */
+/* The job's text values, e.g. an upload's state, may ride with the job:
+ * written in the job's transaction, they are committed with the job row
+ * and its files or not at all. The trigger stands for a failure half way,
+ * after the job and its files and before the value. */
+#define POISON \
+  "CREATE TRIGGER poison BEFORE INSERT ON job_data WHEN NEW.value = 'poison'" \
+  " BEGIN SELECT RAISE (ABORT, 'the job_data row failed'); END;"
+
+typedef struct {
+  gboolean done;
+  GError *error;
+} Written;
+
 static void
-test_store_migrate_cost_policy (void)
+on_written_or_not (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autofree char *dir = g_dir_make_tmp ("barge-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  Written *w = user_data;
+
+  barged_store_write_finish (BARGED_STORE (source), res, &w->error);
+  w->done = TRUE;
+}
+
+static GHashTable *
+upload_data (const char *value)
+{
+  GHashTable *data = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_hash_table_insert (data, g_strdup ("upload"), g_strdup (value));
+  return data;
+}
+
+static GPtrArray *
+files_of (const char *job_id, guint n, guint64 durable)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (files, make_file (job_id, i, durable));
+  return files;
+}
+
+/* Puts @job with @files and @data, and waits for the outcome. */
+static GError *
+put_and_wait (BargedStore *store, BargedJobRecord *job, GPtrArray *files, GHashTable *data)
+{
+  Written w = { FALSE, NULL };
+
+  barged_store_put_job_with_data (store, job, files, data, on_written_or_not, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  return w.error;
+}
+
+static void
+test_store_job_with_data (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
+  g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *other = NULL;
+  GHashTable *data;
+  BargedJobRecord *changed;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-    "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
-    " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
-    " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-    " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
-    " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
-    " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
-    " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
-    " first_transient_error INTEGER NOT NULL);"
-    "INSERT INTO jobs VALUES ('old', 1000, 'download', 'suspended', 'n', '', 'normal',"
-    " 1, 1, 0, 0, '', '', '', -1, 600, 1209600, 500, 0);",
-    NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_assert_no_error (error);
+  data = upload_data ("state 1");
+  g_hash_table_insert (data, g_strdup ("other"), g_strdup ("kept"));
+  g_assert_no_error (put_and_wait (store, make_job ("a", 1), files_of ("a", 2, 100), data));
+  store_fixture_exec (db, POISON);
 
-  {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
-    g_autoptr(GPtrArray) jobs = NULL;
-    g_autoptr(GPtrArray) files = NULL;
-    BargedJobRecord *j;
+  /* A new job whose value fails: no job row, no file, no value. */
+  g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*the job_data row failed*");
+  error = put_and_wait (store, make_job ("b", 2), files_of ("b", 1, 0), upload_data ("poison"));
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_FAILED);
+  g_clear_error (&error);
+  /* A change of a job whose value fails: the job and its files as they were. */
+  changed = make_job ("a", 1);
+  g_free (changed->state);
+  changed->state = g_strdup ("suspended");
+  g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*the job_data row failed*");
+  error = put_and_wait (store, changed, files_of ("a", 3, 200), upload_data ("poison"));
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_test_assert_expected_messages ();
 
-    g_assert_no_error (error);
-    g_assert_true (barged_store_load (store, &jobs, &files, &error));
-    g_assert_cmpuint (jobs->len, ==, 1);
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->cost_policy, ==, "any");
-    j = make_job ("new", 2);
-    j->cost_policy = g_strdup ("unmetered");
-    barged_store_put_job (store, j, NULL, NULL, NULL);
-    barged_store_flush (store);
-  }
-  {
-    g_autoptr(BargedStore) store = barged_store_new (path, &error);
-    g_autoptr(GPtrArray) jobs = NULL;
-    g_autoptr(GPtrArray) files = NULL;
+  g_assert_true (barged_store_load (store, &jobs, &files, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->id, ==, "a");
+  g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->state, ==, "transferring");
+  g_assert_cmpuint (files->len, ==, 2);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_assert_cmpstr (((BargedFileRecord *) files->pdata[i])->job_id, ==, "a");
+      g_assert_cmpuint (((BargedFileRecord *) files->pdata[i])->bytes_durable, ==, 100);
+    }
+  g_assert_null (barged_store_load_data (store, "b", "upload"));
+  state = barged_store_load_data (store, "a", "upload");
+  g_assert_cmpstr (state, ==, "state 1");
+  g_clear_pointer (&state, g_free);
 
-    g_assert_no_error (error);
-    g_assert_true (barged_store_load (store, &jobs, &files, &error));
-    g_assert_cmpuint (jobs->len, ==, 2);
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[1])->id, ==, "new");
-    g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[1])->cost_policy, ==, "unmetered");
-  }
-  g_remove (path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (dir);
+  /* A NULL value removes its key; keys not named stay. */
+  data = upload_data ("state 2");
+  g_hash_table_insert (data, g_strdup ("other"), NULL);
+  g_assert_no_error (put_and_wait (store, make_job ("a", 1), files_of ("a", 2, 300), data));
+  g_assert_no_error (put_and_wait (store, make_job ("a", 1), files_of ("a", 2, 300), NULL));
+  state = barged_store_load_data (store, "a", "upload");
+  g_assert_cmpstr (state, ==, "state 2");
+  other = barged_store_load_data (store, "a", "other");
+  g_assert_null (other);
 }
 
 int
@@ -209,6 +251,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/store/bad-path", test_store_bad_path);
-  g_test_add_func ("/store/migrate-cost-policy", test_store_migrate_cost_policy);
+  g_test_add_func ("/store/job-with-data", test_store_job_with_data);
   return g_test_run ();
 }

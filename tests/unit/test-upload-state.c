@@ -4,12 +4,10 @@
  * job_data table, including on a database from before it existed. */
 #include "config.h"
 
-#include <sqlite3.h>
-#include <glib/gstdio.h>
-
 #include "barge.h"
 #include "barged-store.h"
 #include "barged-upload-private.h"
+#include "store-fixture.h"
 
 static void
 test_round_trip (void)
@@ -115,42 +113,17 @@ test_reply_rules (void)
   g_assert_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE);
 }
 
-/* The schema of the first release, before job_data. */
-static const char old_schema[] =
-  "CREATE TABLE jobs ("
-  " id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
-  " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
-  " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-  " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
-  " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
-  " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
-  " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
-  " first_transient_error INTEGER NOT NULL);"
-  "CREATE TABLE files ("
-  " job_id TEXT NOT NULL, idx INTEGER NOT NULL,"
-  " remote_url TEXT NOT NULL, local_path TEXT NOT NULL, temporary_path TEXT NOT NULL,"
-  " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
-  " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
-  " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));"
-  "PRAGMA user_version = 1;";
-
 static void
 test_store_data (void)
 {
+  /* A database of the first release, before job_data. */
+  g_autoptr(StoreFixture) db = store_fixture_new_from_data ("v1-first-release.sql");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("barge-unit-upload-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
   g_autofree char *value = NULL;
   g_autofree char *other = NULL;
   BargedStore *store;
-  sqlite3 *db = NULL;
 
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, old_schema, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-
-  store = barged_store_new (path, &error);
+  store = barged_store_new (db->path, &error);
   g_assert_no_error (error);
   barged_store_put_data (store, "j1", "upload", "{'protocol': <'bits'>}", NULL, NULL);
   barged_store_put_data (store, "j2", "upload", "two", NULL, NULL);
@@ -158,7 +131,7 @@ test_store_data (void)
   barged_store_flush (store);
   g_object_unref (store);
 
-  store = barged_store_new (path, &error);
+  store = barged_store_new (db->path, &error);
   g_assert_no_error (error);
   value = barged_store_load_data (store, "j1", "upload");
   g_assert_cmpstr (value, ==, "{'protocol': <'bits'>}");
@@ -171,12 +144,6 @@ test_store_data (void)
   g_assert_null (barged_store_load_data (store, "j1", "upload"));
   g_assert_null (barged_store_load_data (store, "j2", "upload"));
   g_object_unref (store);
-  g_remove (path);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (dir);
 }
 
 int

@@ -38,44 +38,13 @@ typedef struct {
   StoreOpKind kind;
   BargedJobRecord *job;
   GPtrArray *files;          /* BargedFileRecord*, for PUT_JOB */
+  GHashTable *data;          /* for PUT_JOB: key -> value (NULL deletes), or NULL */
   BargedFileRecord *file;    /* for PUT_FILE */
   char *job_id;              /* for DELETE_JOB and PUT_DATA */
   char *key;                 /* for PUT_DATA */
   char *value;               /* for PUT_DATA; NULL deletes the key */
   GTask *task;               /* NULL when nobody waits */
 } StoreOp;
-
-static const char schema[] =
-  "CREATE TABLE IF NOT EXISTS jobs ("
-  " id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
-  " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
-  " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-  " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
-  " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
-  " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
-  " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
-  " first_transient_error INTEGER NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS files ("
-  " job_id TEXT NOT NULL, idx INTEGER NOT NULL,"
-  " remote_url TEXT NOT NULL, local_path TEXT NOT NULL, temporary_path TEXT NOT NULL,"
-  " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
-  " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
-  " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));"
-  /* Per-job state of features added later (e.g. an upload's session), one
-   * text value per key: older databases simply gain the empty table. */
-  "CREATE TABLE IF NOT EXISTS job_data ("
-  " job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-  " PRIMARY KEY (job_id, key));"
-  "PRAGMA user_version = 1;";
-
-/* Migration 1 -> 2: the lifecycle settings of issue 3 live in a table of
- * their own, so databases of version 1 keep working unchanged (their jobs
- * simply have no row and get the defaults) and other tables stay untouched. */
-static const char schema_lifecycle[] =
-  "CREATE TABLE IF NOT EXISTS job_lifecycle ("
-  " job_id TEXT PRIMARY KEY, maximum_download_time INTEGER NOT NULL,"
-  " download_time_used INTEGER NOT NULL, retry_at INTEGER NOT NULL,"
-  " http_status INTEGER NOT NULL, notify_flags TEXT, notify_command_line TEXT);";
 
 void
 barged_job_record_free (BargedJobRecord *r)
@@ -127,6 +96,7 @@ store_op_free (StoreOp *op)
 {
   barged_job_record_free (op->job);
   g_clear_pointer (&op->files, g_ptr_array_unref);
+  g_clear_pointer (&op->data, g_hash_table_unref);
   barged_file_record_free (op->file);
   g_free (op->job_id);
   g_free (op->key);
@@ -219,27 +189,6 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
 
 static char *column_dup (sqlite3_stmt *stmt, int col);
 
-/* Columns added after the first schema live in their own statements, so
- * that each feature's migration and persistence stay separate. */
-static gboolean
-ensure_column (sqlite3 *db, const char *table, const char *column, const char *definition, GError **error)
-{
-  g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s') WHERE name = '%s'",
-                                            table, column);
-  g_autofree char *alter = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean present;
-
-  if (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
-  present = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-  if (present)
-    return TRUE;
-  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s;", table, column, definition);
-  return exec_sql (db, alter, error);
-}
-
 static gboolean
 put_cost_policy_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
 {
@@ -299,8 +248,12 @@ put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
   return ok ? TRUE : set_sqlite_error (db, error);
 }
 
+static gboolean put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *value,
+                                 GError **error);
+
+/* The job, its files and its @data values, in the caller's transaction. */
 static gboolean
-put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError **error)
+put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GHashTable *data, GError **error)
 {
   static const char sql[] =
     "INSERT OR REPLACE INTO jobs (id, owner, type, state, display_name, description,"
@@ -344,6 +297,16 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GError 
   for (guint i = 0; files != NULL && i < files->len; i++)
     if (!put_file_locked (db, g_ptr_array_index (files, i), error))
       return FALSE;
+  if (data != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, data);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!put_data_locked (db, j->id, key, value, error))
+          return FALSE;
+    }
   return TRUE;
 }
 
@@ -402,7 +365,7 @@ store_worker (gpointer data, gpointer user_data)
       switch (op->kind)
         {
         case STORE_OP_PUT_JOB:
-          ok = put_job_locked (self->db, op->job, op->files, &error);
+          ok = put_job_locked (self->db, op->job, op->files, op->data, &error);
           break;
         case STORE_OP_PUT_FILE:
           ok = put_file_locked (self->db, op->file, &error);
@@ -454,11 +417,19 @@ void
 barged_store_put_job (BargedStore *self, BargedJobRecord *job, GPtrArray *files,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
+  barged_store_put_job_with_data (self, job, files, NULL, callback, user_data);
+}
+
+void
+barged_store_put_job_with_data (BargedStore *self, BargedJobRecord *job, GPtrArray *files, GHashTable *data,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
   StoreOp *op = g_new0 (StoreOp, 1);
 
   op->kind = STORE_OP_PUT_JOB;
   op->job = job;
   op->files = files;
+  op->data = data;
   store_push (self, op, callback, user_data);
 }
 
@@ -655,10 +626,206 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   return TRUE;
 }
 
+/* --- The schema: a ladder of versions -------------------------------------
+ *
+ * PRAGMA user_version is the version of a database's schema. steps[N] takes
+ * a database of version N to version N + 1, in one transaction with the bump
+ * of user_version, so that a crash leaves version N or N + 1 and nothing in
+ * between; migrate() climbs one step at a time up to STORE_VERSION. A new
+ * database climbs from 0: the steps are the only description of the schema.
+ * A step that has been released is never edited; a change of schema is a
+ * new step at the end, and a fixture in tests/unit/data/store/ made by the
+ * barged before it (tests/unit/test-store-migration.c).
+ *
+ * The ladder came late. Before it, every database said version 1 whatever it
+ * held: at each start barged ran CREATE TABLE IF NOT EXISTS for the tables,
+ * and for the columns a look at pragma_table_info before ALTER TABLE, and
+ * never moved user_version. So a database of version 1 may already hold
+ * what steps 1 to 4 add, in any mix (each was first written on a branch of
+ * its own whose barged ran on its own, and that code could stop between two
+ * of its statements, which were not in a transaction): those steps add only
+ * what is missing. Steps from 5 on start from exactly their version. */
+
+/* Adds @column to @table unless it is there: for steps 2 and 4 (see above). */
+static gboolean
+add_column_if_missing (sqlite3 *db, const char *table, const char *column, const char *definition,
+                       GError **error)
+{
+  /* Column names are case-insensitive in SQLite, as ALTER TABLE sees them. */
+  g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s')"
+                                            " WHERE name = '%s' COLLATE NOCASE", table, column);
+  g_autofree char *alter = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean present;
+
+  if (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  present = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  if (present)
+    return TRUE;
+  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s;", table, column, definition);
+  return exec_sql (db, alter, error);
+}
+
+/* 0 -> 1: the first release's tables (71e16c0), jobs and their files. IF
+ * NOT EXISTS because the barged of before the ladder ran this and the bump
+ * to version 1 as statements of their own: a crash between them left the
+ * tables at version 0. */
+static gboolean
+step_jobs_and_files (sqlite3 *db, GError **error)
+{
+  return exec_sql (db,
+    "CREATE TABLE IF NOT EXISTS jobs ("
+    " id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
+    " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
+    " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
+    " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
+    " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
+    " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
+    " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
+    " first_transient_error INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS files ("
+    " job_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+    " remote_url TEXT NOT NULL, local_path TEXT NOT NULL, temporary_path TEXT NOT NULL,"
+    " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
+    " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
+    " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));",
+    error);
+}
+
+/* 1 -> 2: the lifecycle settings (c4ce246, on main with 2d70250) in a table
+ * of their own; a job without a row gets barged_job_record_init_lifecycle()'s
+ * defaults. A version 1 database of barged 2d70250 to 5d64a50 has it already. */
+static gboolean
+step_job_lifecycle (sqlite3 *db, GError **error)
+{
+  return exec_sql (db,
+    "CREATE TABLE IF NOT EXISTS job_lifecycle ("
+    " job_id TEXT PRIMARY KEY, maximum_download_time INTEGER NOT NULL,"
+    " download_time_used INTEGER NOT NULL, retry_at INTEGER NOT NULL,"
+    " http_status INTEGER NOT NULL, notify_flags TEXT, notify_command_line TEXT);",
+    error);
+}
+
+/* 2 -> 3: a job's CostPolicy (a44173a, on main with 769da18); older jobs
+ * get "any". A version 1 database of barged 769da18 to 5d64a50 has it. */
+static gboolean
+step_cost_policy (sqlite3 *db, GError **error)
+{
+  return add_column_if_missing (db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error);
+}
+
+/* 3 -> 4: per-job text values of later features, such as an upload's state
+ * (9ac7135, on main with 64c1d97). A version 1 database of barged 64c1d97 to
+ * 5d64a50 has it. */
+static gboolean
+step_job_data (sqlite3 *db, GError **error)
+{
+  return exec_sql (db,
+    "CREATE TABLE IF NOT EXISTS job_data ("
+    " job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY (job_id, key));",
+    error);
+}
+
+/* 4 -> 5: which temporary file barged created for a file, and the folder of
+ * its destination (f5357bd); 0 for files of before. A version 1 database of
+ * barged f5357bd to 5d64a50 has them, or some of them after a crash between
+ * two of the ALTER TABLEs, which ran one by one. */
+static gboolean
+step_file_ids (sqlite3 *db, GError **error)
+{
+  static const char * const columns[] = {
+    "temporary_device", "temporary_inode", "temporary_uid", "folder_device", "folder_inode",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (!add_column_if_missing (db, "files", columns[i], "INTEGER NOT NULL DEFAULT 0", error))
+      return FALSE;
+  return TRUE;
+}
+
+typedef gboolean (*StoreStep) (sqlite3 *db, GError **error);
+
+/* steps[N] takes a database of version N to N + 1. */
+static const StoreStep steps[] = {
+  step_jobs_and_files,
+  step_job_lifecycle,
+  step_cost_policy,
+  step_job_data,
+  step_file_ids,
+};
+
+#define STORE_VERSION ((int) G_N_ELEMENTS (steps))
+
+static gboolean
+get_user_version (sqlite3 *db, int *version, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  ok = sqlite3_step (stmt) == SQLITE_ROW;
+  if (ok)
+    *version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+/* A database of a version this barged does not know is left untouched: one
+ * of a newer barged could lose what its later steps added, or be damaged. */
+static gboolean
+check_version_known (const char *path, int version, GError **error)
+{
+  if (version > STORE_VERSION)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
+                 "job database %s is of schema version %d, written by a newer barged; this one knows "
+                 "versions up to %d and leaves it untouched: run the newer barged, or move the file away",
+                 path, version, STORE_VERSION);
+  else if (version < 0)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
+                 "job database %s is of schema version %d, which no barged writes; it is left untouched",
+                 path, version);
+  return version >= 0 && version <= STORE_VERSION;
+}
+
+/* Climbs the ladder, a step per transaction. The version is read again
+ * inside each one: another barged on the same file may have climbed. */
+static gboolean
+migrate (sqlite3 *db, const char *path, GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *bump = NULL;
+      int version = -1;
+
+      if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!get_user_version (db, &version, error) || !check_version_known (path, version, error))
+        {
+          exec_sql (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (version == STORE_VERSION)
+        return exec_sql (db, "COMMIT", error);
+      bump = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
+      if (!steps[version] (db, error) || !exec_sql (db, bump, error) || !exec_sql (db, "COMMIT", error))
+        {
+          exec_sql (db, "ROLLBACK", NULL);
+          g_prefix_error (error, "job database %s, from schema version %d to %d: ", path, version, version + 1);
+          return FALSE;
+        }
+      g_debug ("job database %s: schema version %d to %d", path, version, version + 1);
+    }
+}
+
 BargedStore *
 barged_store_new (const char *path, GError **error)
 {
   g_autoptr(BargedStore) self = g_object_new (BARGED_TYPE_STORE, NULL);
+  int version = -1;
 
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -669,17 +836,14 @@ barged_store_new (const char *path, GError **error)
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self->db,
+  /* The version is checked before anything that may write: even
+   * journal_mode=WAL does, on a database that is not in WAL mode yet. */
+  if (!get_user_version (self->db, &version, error) ||
+      !check_version_known (path, version, error) ||
+      !exec_sql (self->db,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                  error) ||
-      !exec_sql (self->db, schema, error) ||
-      !exec_sql (self->db, schema_lifecycle, error) ||
-      !ensure_column (self->db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error) ||
-      !ensure_column (self->db, "files", "temporary_device", "INTEGER NOT NULL DEFAULT 0", error) ||
-      !ensure_column (self->db, "files", "temporary_inode", "INTEGER NOT NULL DEFAULT 0", error) ||
-      !ensure_column (self->db, "files", "temporary_uid", "INTEGER NOT NULL DEFAULT 0", error) ||
-      !ensure_column (self->db, "files", "folder_device", "INTEGER NOT NULL DEFAULT 0", error) ||
-      !ensure_column (self->db, "files", "folder_inode", "INTEGER NOT NULL DEFAULT 0", error))
+      !migrate (self->db, path, error))
     return NULL;
 
   self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);

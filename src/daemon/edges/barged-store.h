@@ -85,6 +85,18 @@ void barged_store_put_job (BargedStore *self,
                            GPtrArray *files,
                            GAsyncReadyCallback callback,
                            gpointer user_data);
+/* The same, and in the same transaction the job's text values of @data
+ * (key -> value, as barged_store_put_data(): a NULL value removes the key;
+ * keys not in @data are left as they are; @data may be NULL): the job row,
+ * its files and these values are committed together or not at all, so a
+ * crash never leaves a job without, say, its upload state. Takes ownership
+ * of @data too. */
+void barged_store_put_job_with_data (BargedStore *self,
+                                     BargedJobRecord *job,
+                                     GPtrArray *files,
+                                     GHashTable *data,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
 void barged_store_put_file (BargedStore *self,
                             BargedFileRecord *file,
                             GAsyncReadyCallback callback,

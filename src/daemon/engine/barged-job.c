@@ -629,15 +629,15 @@ void
 _barged_job_save_from (BargedJob *self, guint first_file, GAsyncReadyCallback callback, gpointer user_data)
 {
   GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+  GHashTable *data = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   for (guint i = first_file; i < self->files->len; i++)
     g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
-  barged_store_put_job (self->ctx.store, _barged_job_to_record (self), files, callback, user_data);
+  /* The upload state in the job's own transaction: never one without the
+   * other. */
   if (self->upload != NULL)
-    {
-      g_autofree char *data = barged_upload_to_data (self->upload);
-      barged_store_put_data (self->ctx.store, self->id, "upload", data, NULL, NULL);
-    }
+    g_hash_table_insert (data, (char *) "upload", barged_upload_to_data (self->upload));
+  barged_store_put_job_with_data (self->ctx.store, _barged_job_to_record (self), files, data, callback, user_data);
 }
 
 void
