@@ -71,6 +71,7 @@ struct _BargedJob
   GCancellable *cancellable;
   GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
   gboolean start_pending;     /* started while the last run was still winding down */
+  gboolean finishing;         /* every file is in: waiting for the store before "transferred" */
   guint retry_source;
   guint max_time_source;
   guint notify_source;        /* a rerun of the notify program */

@@ -386,6 +386,23 @@ run_ended (BargedJob *self, gboolean ok, GError *error_in, guint http_status, gi
 }
 
 static void
+on_files_durable (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->finishing = FALSE;
+  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
+    barged_job_log (self, G_LOG_LEVEL_WARNING, "cannot store the job: %s", error->message);
+  /* Stopped meanwhile, or given a new file: not finished after all. */
+  if (!barged_job_is_running (self) || _barged_job_current_file_index (self) >= 0 || self->removed)
+    return;
+  self->first_transient_error = 0;
+  _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRED);
+  _barged_job_announce_final (self);
+}
+
+static void
 run_next_file (BargedJob *self)
 {
   gint idx;
@@ -401,9 +418,14 @@ run_next_file (BargedJob *self)
   idx = _barged_job_current_file_index (self);
   if (idx < 0)
     {
-      self->first_transient_error = 0;
-      _barged_job_set_state (self, BARGE_JOB_STATE_TRANSFERRED);
-      _barged_job_announce_final (self);
+      /* "transferred" is shown once every file's record is committed (the
+       * store writes in order, so this write's callback is the barrier): a
+       * client that saw it finds the job transferred after any crash. */
+      if (!self->finishing)
+        {
+          self->finishing = TRUE;
+          _barged_job_save_from (self, self->files->len, on_files_durable, g_object_ref (self));
+        }
       return;
     }
 
