@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The engine without a bus: the scheduler's choices (priorities, the
+ * background slot, foreground beside it) and the network's verdicts
+ * (no network, metered against CostPolicy, the network lost while a job
+ * runs) on real BargedJob objects, read through their typed getters.
+ * The server accepts connections and never answers, so a started job
+ * stays "connecting" for as long as a test looks. */
+#include "config.h"
+
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "barged-engine.h"
+#include "barged-job-private.h"
+#include "store-fixture.h"
+
+#define TIMEOUT_US (10 * G_USEC_PER_SEC)
+
+typedef struct {
+  StoreFixture *db;
+  GSocketService *silent;     /* accepts, never answers */
+  GPtrArray *connections;     /* kept open */
+  char *url;
+  char *network_path;
+  BargedConfig *config;
+  BargedJobContext ctx;
+  BargedEngine *engine;
+} Fixture;
+
+static gboolean
+on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+set_network (Fixture *f, gboolean available, gboolean metered)
+{
+  g_autofree char *text = g_strdup_printf ("[Network]\nAvailable=%s\nMetered=%s\n", available ? "true" : "false",
+                                           metered ? "true" : "false");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (f->network_path, text, -1, &error));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargedNetwork) network = NULL;
+  BargedSettings settings;
+  guint16 port;
+
+  f->db = store_fixture_new ();
+  f->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  f->silent = g_socket_service_new ();
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (f->silent), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (f->silent, "incoming", G_CALLBACK (on_incoming), f);
+  f->url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  f->network_path = g_build_filename (f->db->dir, "network", NULL);
+  set_network (f, TRUE, FALSE);
+
+  barged_settings_init_defaults (&settings);
+  settings.max_background_jobs = 1;
+  f->config = barged_config_new (&settings);
+  f->ctx.config = f->config;
+  f->ctx.store = barged_store_new (f->db->path, &error);
+  g_assert_no_error (error);
+  /* No connection reuse between tests, and HEAD probes fail fast. */
+  f->ctx.session = soup_session_new ();
+  network = barged_network_new_for_file (f->network_path, &error);
+  g_assert_no_error (error);
+  f->engine = barged_engine_new (&f->ctx, network);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->ctx.session);
+  barged_store_flush (f->ctx.store);
+  g_clear_object (&f->ctx.store);
+  g_clear_object (&f->config);
+  g_socket_service_stop (f->silent);
+  g_clear_object (&f->silent);
+  g_ptr_array_unref (f->connections);
+  g_remove (f->network_path);
+  g_free (f->network_path);
+  g_free (f->url);
+  store_fixture_free (f->db);
+}
+
+static void
+on_created (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BargedJob **job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *job = barged_engine_create_job_finish (BARGED_ENGINE (source), res, &error);
+  g_assert_no_error (error);
+}
+
+/* A job of one file on the silent server, resumed. */
+static BargedJob *
+running_job (Fixture *f, const char *name, BargeJobPriority priority, BargeCostPolicy policy)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, name, "", priority, policy, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autofree char *url = g_strconcat (f->url, name, NULL);
+  g_autofree char *local = g_build_filename (f->db->dir, name, NULL);
+  g_autofree char *temporary = g_strconcat (local, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+  BargedJob *job = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  /* Owned by whoever runs the test: the temporary file is opened as the
+   * owner. */
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  _barged_job_add_file (job, barged_file_new (0, url, local, temporary));
+  g_assert_true (barged_job_resume (job, &error));
+  g_assert_no_error (error);
+  return job;
+}
+
+/* Runs the main loop until @job is in @state with @hold. */
+static void
+wait_for (BargedJob *job, BargeJobState state, BargeHoldReason hold)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  while ((barged_job_get_job_state (job) != state || barged_job_get_hold_reason (job) != hold) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  if (barged_job_get_job_state (job) != state || barged_job_get_hold_reason (job) != hold)
+    g_error ("job %s: %s/%s, not %s/%s", barged_job_get_display_name (job),
+             barge_job_state_to_string (barged_job_get_job_state (job)),
+             barge_hold_reason_to_string (barged_job_get_hold_reason (job)), barge_job_state_to_string (state),
+             barge_hold_reason_to_string (hold));
+}
+
+/* Lets the scheduler decide, then changes nothing for a while. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_priorities (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargedJob) low = running_job (f, "low", BARGE_JOB_PRIORITY_LOW, BARGE_COST_POLICY_ANY);
+  g_autoptr(BargedJob) normal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_for (low, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  /* One background slot: a higher priority takes it. */
+  normal = running_job (f, "normal", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY);
+  wait_for (normal, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  wait_for (low, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_SCHEDULER);
+  /* Foreground runs beside the background slot, at once. */
+  g_assert_true (barged_job_set_priority (low, BARGE_JOB_PRIORITY_FOREGROUND, &error));
+  wait_for (low, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  settle ();
+  g_assert_cmpint (barged_job_get_job_state (normal), ==, BARGE_JOB_STATE_CONNECTING);
+  g_assert_true (barged_engine_is_active (f->engine));
+  /* A suspended job gives its slot up, and the queue moves on. */
+  g_assert_true (barged_job_set_priority (low, BARGE_JOB_PRIORITY_LOW, &error));
+  wait_for (low, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_SCHEDULER);
+  g_assert_true (barged_job_suspend (normal, &error));
+  wait_for (low, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+}
+
+static void
+test_network_verdicts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargedJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_network (f, FALSE, FALSE);
+  settle ();
+  job = running_job (f, "waits", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_UNMETERED);
+  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_NO_NETWORK);
+  /* Back, but metered: this job's policy keeps it waiting. */
+  set_network (f, TRUE, TRUE);
+  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_METERED_NETWORK);
+  g_assert_true (barged_job_set_cost_policy (job, BARGE_COST_POLICY_ANY, &error));
+  wait_for (job, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  /* Metered against its policy while running: back to the queue. */
+  g_assert_true (barged_job_set_cost_policy (job, BARGE_COST_POLICY_UNMETERED, &error));
+  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_METERED_NETWORK);
+}
+
+static void
+test_network_lost (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargedJob) job = running_job (f, "lost", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY);
+
+  wait_for (job, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  set_network (f, FALSE, FALSE);
+  /* Not the job's failure: no error counted, no retry armed. */
+  wait_for (job, BARGE_JOB_STATE_TRANSIENT_ERROR, BARGE_HOLD_REASON_NO_NETWORK);
+  g_assert_error ((GError *) barged_job_get_error (job), BARGE_ERROR, BARGE_ERROR_NETWORK_DISCONNECTED);
+  g_assert_cmpuint (barged_job_get_error_count (job), ==, 0);
+  g_assert_true (barged_job_is_held_for_network (job));
+  set_network (f, TRUE, FALSE);
+  wait_for (job, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  g_assert_null (barged_job_get_error (job));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
+  g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
+  g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
+  return g_test_run ();
+}
