@@ -661,6 +661,16 @@ _barge_job_refresh_finish (BargeJob *self, GAsyncResult *res, GError **error)
 
 /* --- the daemon's signals -------------------------------------------------- */
 
+static void
+on_files_invalidated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargeJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_barge_job_refresh_finish (self, res, &error))
+    g_debug ("Cannot read the files of job %s: %s", self->path, error->message);
+}
+
 typedef struct {
   BargeJob *job;
   GSourceFunc resume;
@@ -728,12 +738,13 @@ _barge_job_handle_signal (BargeJob *self,
   if (g_str_equal (interface, BARGE_DBUS_PROPERTIES_INTERFACE))
     {
       g_autoptr(GVariant) changed = NULL;
+      g_autofree const char **invalidated = NULL;
       const char *changed_interface;
 
       if (!g_str_equal (member, "PropertiesChanged") ||
           !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sa{sv}as)")))
         return TRUE;
-      g_variant_get (body, "(&s@a{sv}@as)", &changed_interface, &changed, NULL);
+      g_variant_get (body, "(&s@a{sv}^a&s)", &changed_interface, &changed, &invalidated);
       if (g_str_equal (path, self->path) && g_str_equal (changed_interface, BARGE_DBUS_JOB_INTERFACE))
         {
           if (barge_job_apply (self, changed, stamp))
@@ -742,6 +753,10 @@ _barge_job_handle_signal (BargeJob *self,
 
               barge_job_read_files (self, files, NULL, on_new_files_read, g_object_ref (self));
             }
+          /* barged sends Files without its value (EmitsChangedSignal=
+           * invalidates): read the job again, and its new files with it. */
+          if (g_strv_contains (invalidated, "Files"))
+            _barge_job_refresh_async (self, FALSE, NULL, on_files_invalidated, g_object_ref (self));
         }
       else if (g_str_equal (changed_interface, BARGE_DBUS_FILE_INTERFACE))
         {

@@ -299,6 +299,19 @@ class RestartTest(test_gi.DaemonFixture):
                        lambda res: cancelled.cancel_finish(res))
         self.assertEqual(cancelled.get_state(), Barge.JobState.CANCELLED)
 
+    def test_files_added_by_another_client(self):
+        """Files travels invalidated: the second client reads the job again
+        and shows the new files, with their values."""
+        job = self.client.create_job_sync('shared', Barge.JobType.DOWNLOAD, None, None)
+        other_job = self.other.get_job_sync(job.get_id(), None)
+        self.assertEqual(other_job.get_files(), [])
+        dest = os.path.join(self.dest_dir, 'shared.bin')
+        job.add_files_sync([self.base_url + 'small.bin'], [dest], None)
+        self.run_until(lambda: len(other_job.get_files()) == 1, 'the new file in the second client')
+        self.assertEqual(other_job.get_files()[0].get_local_path(), dest)
+        self.assertEqual(other_job.get_files()[0].get_remote_url(), self.base_url + 'small.bin')
+        job.cancel_sync(None)
+
     def test_file_progress_is_final_when_transferred(self):
         job = self.client.create_job_sync('order', Barge.JobType.DOWNLOAD, None, None)
         self.assertTrue(job.set_property_sync(
