@@ -7,6 +7,7 @@
  * stays "connecting" for as long as a test looks. */
 #include "config.h"
 
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -217,10 +218,89 @@ test_network_lost (Fixture *f, gconstpointer data)
   g_assert_null (barged_job_get_error (job));
 }
 
+/* --- logs an administrator can filter ------------------------------------- */
+
+typedef struct {
+  char *job_id;
+  char *uid;
+  char *priority;
+  char *message;
+} Record;
+
+static GPtrArray *captured;  /* Record, while a test captures */
+
+static void
+record_free (Record *r)
+{
+  g_free (r->job_id);
+  g_free (r->uid);
+  g_free (r->priority);
+  g_free (r->message);
+  g_free (r);
+}
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  Record *r;
+
+  if (captured == NULL)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+  r = g_new0 (Record, 1);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      char **slot = g_str_equal (fields[i].key, "BARGE_JOB_ID") ? &r->job_id
+                    : g_str_equal (fields[i].key, "BARGE_UID") ? &r->uid
+                    : g_str_equal (fields[i].key, "PRIORITY") ? &r->priority
+                    : g_str_equal (fields[i].key, "MESSAGE") ? &r->message : NULL;
+
+      if (slot != NULL && *slot == NULL)
+        *slot = fields[i].length < 0 ? g_strdup (fields[i].value) : g_strndup (fields[i].value, fields[i].length);
+    }
+  g_ptr_array_add (captured, r);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* A state change is one line at info level with the job's id and owner as
+ * journal fields (journalctl BARGE_JOB_ID=...), and nothing else is said
+ * of the job meanwhile. */
+static void
+test_logs (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargedJob) job = NULL;
+  g_autofree char *uid = g_strdup_printf ("%u", (guint) getuid ());
+  guint state_lines = 0;
+
+  captured = g_ptr_array_new_with_free_func ((GDestroyNotify) record_free);
+  job = running_job (f, "logged", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY);
+  wait_for (job, BARGE_JOB_STATE_CONNECTING, BARGE_HOLD_REASON_NONE);
+  settle ();
+  for (guint i = 0; i < captured->len; i++)
+    {
+      Record *r = g_ptr_array_index (captured, i);
+
+      if (r->job_id == NULL)
+        continue;
+      g_assert_cmpstr (r->job_id, ==, barged_job_get_job_id (job));
+      g_assert_cmpstr (r->uid, ==, uid);
+      g_assert_nonnull (strstr (r->message, barged_job_get_job_id (job)));
+      if (strstr (r->message, ": state ") != NULL)
+        {
+          g_assert_cmpstr (r->priority, ==, "6");
+          state_lines++;
+        }
+    }
+  /* suspended -> queued -> connecting */
+  g_assert_cmpuint (state_lines, ==, 2);
+  g_clear_pointer (&captured, g_ptr_array_unref);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
+  g_test_add ("/engine/logs", Fixture, NULL, fixture_setup, test_logs, fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
