@@ -1059,6 +1059,46 @@ test_newer_database (void)
   barge_test_remove_tree (state);
 }
 
+/* --- 8. what CreateJob refuses ------------------------------------------------ */
+
+static void
+assert_create_refused (Fixture *f, const char *type, const char *protocol)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+  if (protocol != NULL)
+    g_variant_builder_add (&options, "{sv}", "upload-protocol", g_variant_new_string (protocol));
+  barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "refused", type,
+                                           g_variant_builder_end (&options), &path, NULL, &error);
+  g_test_message ("%s with %s: %s", type, protocol != NULL ? protocol : "(no protocol)",
+                  error != NULL ? error->message : "created");
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_null (path);
+}
+
+static void
+test_create_job_options (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  /* A plain PUT can never bring a reply back. */
+  assert_create_refused (f, "upload-reply", "put");
+  /* An upload names its protocol; a download takes none. */
+  assert_create_refused (f, "upload", NULL);
+  assert_create_refused (f, "download", "bits");
+  assert_create_refused (f, "upload", "ftp");
+  assert_create_refused (f, "sideload", NULL);
+  /* Nothing was made. */
+  barge_dbus_manager_call_list_jobs_sync (barge_test_daemon_get_manager (f->daemon),
+                                          g_variant_new ("a{sv}", NULL), &paths, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (paths), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1072,6 +1112,8 @@ main (int argc, char **argv)
   g_test_add ("/daemon/kill-resume", Fixture, NULL, fixture_setup, test_kill_resume, fixture_teardown);
   g_test_add ("/daemon/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/daemon/coalescing", Fixture, NULL, fixture_setup, test_coalescing, fixture_teardown);
+  g_test_add ("/daemon/create-job-options", Fixture, NULL, fixture_setup, test_create_job_options,
+              fixture_teardown);
   g_test_add_func ("/daemon/newer-database", test_newer_database);
 
   return g_test_run ();
