@@ -131,7 +131,8 @@ barge_job_options_set_cost_policy (BargeJobOptions *options, BargeCostPolicy pol
  * @protocol: how the upload is sent
  *
  * Sets the `upload-protocol` option, which upload and upload-reply jobs need
- * and download jobs refuse. %BARGE_UPLOAD_PROTOCOL_NONE unsets it.
+ * and download jobs refuse; upload-reply jobs need %BARGE_UPLOAD_PROTOCOL_BITS,
+ * the only protocol with a reply. %BARGE_UPLOAD_PROTOCOL_NONE unsets it.
  */
 void
 barge_job_options_set_upload_protocol (BargeJobOptions *options, BargeUploadProtocol protocol)

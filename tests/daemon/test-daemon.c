@@ -1085,8 +1085,9 @@ test_create_job_options (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) paths = NULL;
 
-  /* A plain PUT can never bring a reply back. */
+  /* Only BITS brings a reply back: tus and a plain PUT never could. */
   assert_create_refused (f, "upload-reply", "put");
+  assert_create_refused (f, "upload-reply", "tus");
   /* An upload names its protocol; a download takes none. */
   assert_create_refused (f, "upload", NULL);
   assert_create_refused (f, "download", "bits");

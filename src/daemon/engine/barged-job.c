@@ -695,11 +695,13 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "a download job takes no upload-protocol");
       return NULL;
     }
-  /* A plain PUT has no reply to bring back (uploads.md). */
-  if (spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_PUT)
+  /* Only the BITS protocol brings a reply back (uploads.md): tus and a
+   * plain PUT would make a job whose reply never comes. */
+  if (spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY && spec->upload_protocol != BARGE_UPLOAD_PROTOCOL_BITS)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "upload-reply jobs need the protocol bits or tus: a put upload has no reply");
+                   "upload-reply jobs need the protocol bits: a %s upload has no reply",
+                   barge_upload_protocol_to_string (spec->upload_protocol));
       return NULL;
     }
 
