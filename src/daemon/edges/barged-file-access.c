@@ -147,13 +147,21 @@ is_our_temporary (const struct stat *st, guint32 owner, const BargedFileId *expe
          st->st_uid == expected->uid;
 }
 
-/* Clears O_NONBLOCK once the fd is known to be a regular file. */
+/* Files are opened with O_NONBLOCK, so that a FIFO planted at a path
+ * cannot block a worker: this checks that @fd is a regular file (its stat
+ * in @st) and clears O_NONBLOCK. On failure it closes @fd and sets @error
+ * (BARGE_ERROR @code). */
 static gboolean
-make_blocking (int fd)
+keep_if_regular (int fd, struct stat *st, const char *path, gint code, GError **error)
 {
-  int flags = fcntl (fd, F_GETFL);
+  int flags;
 
-  return flags >= 0 && fcntl (fd, F_SETFL, flags & ~O_NONBLOCK) == 0;
+  if (fstat (fd, st) == 0 && S_ISREG (st->st_mode) && (flags = fcntl (fd, F_GETFL)) >= 0 &&
+      fcntl (fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+    return TRUE;
+  close (fd);
+  g_set_error (error, BARGE_ERROR, code, "%s is not a regular file", path);
+  return FALSE;
 }
 
 static GTask *
@@ -357,11 +365,9 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
                                                    data->destination));
       return;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || !make_blocking (fd))
+  if (!keep_if_regular (fd, &st, data->path, BARGE_ERROR_LOCAL_FILE, &error))
     {
-      close (fd);
-      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
-                               "%s is not a regular file", data->path);
+      g_task_return_error (task, error);
       return;
     }
   size = created_path != NULL ? 0 : (guint64) st.st_size;
@@ -642,11 +648,9 @@ open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
                                "cannot read %s: %s", data->path, g_strerror (errsv));
       return;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || !make_blocking (fd))
+  if (!keep_if_regular (fd, &st, data->path, BARGE_ERROR_INVALID_ARGUMENT, &error))
     {
-      close (fd);
-      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                               "%s is not a regular file", data->path);
+      g_task_return_error (task, error);
       return;
     }
   r = g_new0 (SourceResult, 1);
@@ -711,4 +715,45 @@ barged_file_access_open_source_finish (GAsyncResult *res, BargedSourceIdentity *
   r->fd = -1;
   source_result_free (r);
   return fd;
+}
+
+/* --- reading and writing what is open --------------------------------------- */
+
+int
+barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = pwrite (fd, (const guint8 *) data + done, len - done, (off_t) (offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        return EIO;
+      done += (gsize) n;
+    }
+  return 0;
+}
+
+int
+barged_pread_all (int fd, void *buf, gsize len, guint64 offset, gsize *got)
+{
+  *got = 0;
+  while (*got < len)
+    {
+      ssize_t n = pread (fd, (guint8 *) buf + *got, len - *got, (off_t) (offset + *got));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        break;
+      *got += (gsize) n;
+    }
+  return 0;
 }

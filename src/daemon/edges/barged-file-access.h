@@ -140,4 +140,12 @@ int barged_file_access_open_source_finish (GAsyncResult *res,
                                            BargedSourceIdentity *identity,
                                            GError **error);
 
+/* pwrite(2) of all @len bytes at @offset, through EINTR and short writes:
+ * 0, or the errno of the failure (EIO for a write that wrote nothing). */
+int barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset);
+/* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
+ * until the end of the file: how many were read in *@got; 0, or the errno
+ * of the failure. */
+int barged_pread_all (int fd, void *buf, gsize len, guint64 offset, gsize *got);
+
 G_END_DECLS

@@ -116,22 +116,13 @@ write_op_new (BargedTransfer *self)
 static int
 write_op_run (const WriteOp *op)
 {
-  gsize written = 0;
+  int errsv;
 
   if (op->truncate && ftruncate (op->fd, 0) != 0)
     return errno;
-  while (written < op->len)
-    {
-      ssize_t n = pwrite (op->fd, op->data + written, op->len - written,
-                          (off_t) (op->pos + written));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return errno;
-      if (n == 0)
-        return EIO;
-      written += (gsize) n;
-    }
+  errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
+  if (errsv != 0)
+    return errsv;
   /* Offsets are recorded only after this: a crash never trusts bytes that
    * were still in the page cache. */
   if (op->sync && fdatasync (op->fd) != 0)
@@ -437,8 +428,12 @@ strong_last_modified (SoupMessageHeaders *headers)
   return barged_http_last_modified_is_strong (lm, date) ? g_strdup (lm) : NULL;
 }
 
+/* How the validators of a response compare with those the partial data
+ * came with: the same kind on both sides (ETag first) decides; else
+ * @missing_counts says whether validators the file had and the response
+ * lacks count as a difference. */
 static gboolean
-validators_differ (BargedFile *file, const char *etag, const char *last_modified)
+validators_compare (BargedFile *file, const char *etag, const char *last_modified, gboolean missing_counts)
 {
   const char *old_etag = barged_file_get_etag (file);
   const char *old_lm = barged_file_get_last_modified (file);
@@ -447,21 +442,22 @@ validators_differ (BargedFile *file, const char *etag, const char *last_modified
     return g_strcmp0 (old_etag, etag) != 0;
   if (old_lm != NULL && last_modified != NULL)
     return g_strcmp0 (old_lm, last_modified) != 0;
-  return old_etag != NULL || old_lm != NULL;
+  return missing_counts && (old_etag != NULL || old_lm != NULL);
+}
+
+/* Anything but the same strong validator: the response may be another
+ * resource. */
+static gboolean
+validators_differ (BargedFile *file, const char *etag, const char *last_modified)
+{
+  return validators_compare (file, etag, last_modified, TRUE);
 }
 
 /* Both sides name a strong validator of the same kind, and they differ. */
 static gboolean
 validators_conflict (BargedFile *file, const char *etag, const char *last_modified)
 {
-  const char *old_etag = barged_file_get_etag (file);
-  const char *old_lm = barged_file_get_last_modified (file);
-
-  if (old_etag != NULL && etag != NULL)
-    return g_strcmp0 (old_etag, etag) != 0;
-  if (old_lm != NULL && last_modified != NULL)
-    return g_strcmp0 (old_lm, last_modified) != 0;
-  return FALSE;
+  return validators_compare (file, etag, last_modified, FALSE);
 }
 
 static gboolean

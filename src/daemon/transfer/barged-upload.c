@@ -267,21 +267,13 @@ read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   BargedSourceIdentity now;
   GError *error = NULL;
   gsize got = 0;
+  int errsv = barged_pread_all (op->fd, buf, op->len, op->offset, &got);
 
-  while (got < op->len)
+  if (errsv != 0)
     {
-      ssize_t n = pread (op->fd, buf + got, op->len - got, (off_t) (op->offset + got));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read %s: %s",
-                                   op->path, g_strerror (errno));
-          return;
-        }
-      if (n == 0)
-        break;
-      got += (gsize) n;
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read %s: %s",
+                               op->path, g_strerror (errsv));
+      return;
     }
   /* After the read: bytes that changed while we read them show in the
    * mtime, and a file replaced by a rename shows in the inode. */
@@ -596,22 +588,15 @@ static void
 reply_write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   ReplyWrite *w = task_data;
-  gsize len, done = 0;
+  gsize len;
   const guint8 *p = g_bytes_get_data (w->data, &len);
+  int errsv = barged_pwrite_all (w->fd, p, len, w->pos);
 
-  while (done < len)
+  if (errsv != 0)
     {
-      ssize_t n = pwrite (w->fd, p + done, len - done, (off_t) (w->pos + done));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_task_return_new_error (task, BARGE_ERROR,
-                                   errno == ENOSPC ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
-                                   "cannot write the reply: %s", g_strerror (errno));
-          return;
-        }
-      done += (gsize) n;
+      g_task_return_new_error (task, BARGE_ERROR, errsv == ENOSPC ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
+                               "cannot write the reply: %s", g_strerror (errsv));
+      return;
     }
   if (w->sync && fdatasync (w->fd) != 0)
     {
@@ -867,15 +852,8 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   /* At most 1 MiB from a local file the daemon wrote: short enough to read
    * here rather than bounce to another worker. */
   buf = g_malloc (MAX (identity.size, 1));
-  while (got < identity.size)
-    {
-      ssize_t n = pread (fd, buf + got, identity.size - got, (off_t) got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      got += (gsize) n;
-    }
+  /* A failing read gives what was read before it. */
+  barged_pread_all (fd, buf, identity.size, 0, &got);
   close (fd);
   g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), got), (GDestroyNotify) g_bytes_unref);
 }
