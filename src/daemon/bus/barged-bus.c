@@ -397,8 +397,9 @@ static void
 on_job_removed (BargedEngine *engine, BargedJob *job, const char *final_state, BargedBus *self)
 {
   g_autoptr(BargedBusJob) bus_job = NULL;
+  g_autofree char *id = NULL;
 
-  if (!g_hash_table_steal_extended (self->jobs, barged_job_get_job_id (job), NULL, (gpointer *) &bus_job))
+  if (!g_hash_table_steal_extended (self->jobs, barged_job_get_job_id (job), (gpointer *) &id, (gpointer *) &bus_job))
     return;
   barged_bus_job_unexport (bus_job);
   _barged_bus_emit (self, barged_job_get_owner_uid (job), BARGED_BUS_PATH, BARGED_BUS_MANAGER_IFACE, "JobRemoved",

@@ -708,7 +708,9 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   id = barged_random_uuid ();
   self = job_alloc (ctx, id, owner, spec->type);
   self->created = self->modified = g_get_real_time ();
+  g_free (self->display_name);
   self->display_name = g_strdup (spec->display_name);
+  g_free (self->description);
   self->description = g_strdup (spec->description);
   self->priority = spec->priority;
   self->cost_policy = spec->cost_policy;
