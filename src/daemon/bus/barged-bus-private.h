@@ -27,6 +27,7 @@ typedef struct {
   gboolean admin;             /* may act on every user's jobs (known so far) */
   BargedBusJob *job;          /* the job the call is on, or NULL */
   gint file_index;            /* the file the call is on, or -1 */
+  gboolean reads;             /* changes nothing: Get, GetAll, Get* methods */
 } BargedBusCall;
 
 void barged_bus_call_free (BargedBusCall *call);

@@ -60,8 +60,9 @@ barged_bus_call_free (BargedBusCall *call)
 void
 barged_bus_call_return_value (BargedBusCall *call, GVariant *value)
 {
-  /* The caller's view must show what the call changed when it returns. */
-  if (call->job != NULL)
+  /* The caller's view must show what the call changed when it returns (a
+   * read leaves the coalescing alone). */
+  if (call->job != NULL && !call->reads)
     barged_bus_job_flush (call->job);
   g_dbus_method_invocation_return_value (g_steal_pointer (&call->invocation), value);
   barged_bus_call_free (call);
@@ -70,7 +71,7 @@ barged_bus_call_return_value (BargedBusCall *call, GVariant *value)
 void
 barged_bus_call_return_error (BargedBusCall *call, const GError *error)
 {
-  if (call->job != NULL)
+  if (call->job != NULL && !call->reads)
     barged_bus_job_flush (call->job);
   g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
   barged_bus_call_free (call);
@@ -242,6 +243,7 @@ method_call (GDBusConnection *connection, const char *sender, const char *object
    * g_dbus_method_invocation_return_*() takes it back. */
   p->call->invocation = invocation;
   p->call->file_index = -1;
+  p->call->reads = g_str_has_prefix (method_name, "Get");
   p->iface = g_strdup (interface_name);
   p->method = g_strdup (method_name);
   p->params = g_variant_ref (parameters);
