@@ -1229,21 +1229,12 @@ static void
 restore_notify_settings (BargedJob *self, const BargedJobRecord *r)
 {
   BargeDBusJob *iface = BARGE_DBUS_JOB (self);
-  g_autoptr(GVariant) flags = NULL;
-  g_autoptr(GVariant) cmdline = NULL;
+  g_auto(GStrv) flags = barged_notify_flags_from_text (r->notify_flags, &self->notify_flags);
+  g_autoptr(GVariant) cmdline = barged_notify_command_line_from_text (r->notify_command_line);
 
-  if (r->notify_flags != NULL)
-    flags = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, r->notify_flags, NULL, NULL, NULL);
   if (flags != NULL)
-    {
-      g_autofree const char **strv = g_variant_get_strv (flags, NULL);
-
-      if (barged_notify_flags_parse (strv, &self->notify_flags, NULL))
-        barge_dbus_job_set_notify_flags (iface, strv);
-    }
-  if (r->notify_command_line != NULL)
-    cmdline = g_variant_parse (G_VARIANT_TYPE ("(sas)"), r->notify_command_line, NULL, NULL, NULL);
-  if (cmdline != NULL && barged_notify_command_line_validate (cmdline, NULL))
+    barge_dbus_job_set_notify_flags (iface, (const char *const *) flags);
+  if (cmdline != NULL)
     barge_dbus_job_set_notify_command_line (iface, cmdline);
 }
 

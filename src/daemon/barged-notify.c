@@ -83,6 +83,39 @@ barged_notify_command_line_validate (GVariant *value, GError **error)
   return TRUE;
 }
 
+/* The text is checked for UTF-8 first: GLib 2.74's g_variant_parse()
+ * meets other bytes inside a string with a critical (g_variant_new_string's
+ * check) and no error, and the job database holds whatever a damaged file
+ * has. */
+static GVariant *
+parse_stored (const GVariantType *type, const char *text)
+{
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+  return g_variant_parse (type, text, NULL, NULL, NULL);
+}
+
+char **
+barged_notify_flags_from_text (const char *text, BargedNotifyFlags *flags)
+{
+  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE_STRING_ARRAY, text);
+  g_auto(GStrv) strv = value != NULL ? g_variant_dup_strv (value, NULL) : NULL;
+
+  if (strv == NULL || !barged_notify_flags_parse ((const char *const *) strv, flags, NULL))
+    return NULL;
+  return g_steal_pointer (&strv);
+}
+
+GVariant *
+barged_notify_command_line_from_text (const char *text)
+{
+  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE ("(sas)"), text);
+
+  if (value == NULL || !barged_notify_command_line_validate (value, NULL))
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
 /* What the child needs to become the owner, prepared before fork, because
  * only async-signal-safe calls may run between fork and exec. */
 typedef struct {

@@ -26,6 +26,12 @@ gboolean barged_notify_flags_parse (const char *const *flags, BargedNotifyFlags 
 /* @value is (sas): "" (no program) or an absolute path, and its arguments. */
 gboolean barged_notify_command_line_validate (GVariant *value, GError **error);
 
+/* The two settings as the job database keeps them (GVariant text, see
+ * barged-store.h), checked as above. NULL when @text is NULL or damaged;
+ * the flags come back as their names (a strv), with the mask in *flags. */
+char **barged_notify_flags_from_text (const char *text, BargedNotifyFlags *flags);
+GVariant *barged_notify_command_line_from_text (const char *text);
+
 /* Runs @program with argv [@program, @args...] as @owner: when barged runs
  * as root it drops to the owner's uid, gid and groups before exec; otherwise
  * it runs as the daemon's user (session mode, where every job is ours). The
