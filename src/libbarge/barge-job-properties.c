@@ -80,6 +80,19 @@ value_to_int64 (const GValue *value, gint64 *out)
   return TRUE;
 }
 
+/* D-Bus strings are UTF-8, and GVariant takes no other: g_variant_new_string()
+ * returns NULL with a critical, and the NULL crashed whatever was built
+ * around it. */
+static gboolean
+check_utf8 (const BargeJobWritableProperty *property, const char *text, GError **error)
+{
+  if (g_utf8_validate (text, -1, NULL))
+    return TRUE;
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               _("The value of %s is not valid UTF-8"), property->property_name);
+  return FALSE;
+}
+
 /* Returns a floating variant of the D-Bus type of @property. Bindings hand
  * over numbers as whatever integer type they like, and priorities as enum,
  * nick or number, so all of these are accepted. */
@@ -94,7 +107,8 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
     {
     case VALUE_KIND_STRING:
       if (G_VALUE_HOLDS_STRING (value))
-        return g_variant_new_string (nonnull (g_value_get_string (value)));
+        return check_utf8 (property, nonnull (g_value_get_string (value)), error)
+               ? g_variant_new_string (nonnull (g_value_get_string (value))) : NULL;
       break;
 
     case VALUE_KIND_UINT:
@@ -166,6 +180,9 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
         if (!G_VALUE_HOLDS (value, G_TYPE_STRV))
           break;
         strv = g_value_get_boxed (value);
+        for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+          if (!check_utf8 (property, strv[i], error))
+            return NULL;
         /* An empty command line clears it: the daemon's "no program". */
         if (strv == NULL || strv[0] == NULL)
           return g_variant_new ("(s@as)", "", g_variant_new_strv (NULL, 0));

@@ -23,6 +23,33 @@ bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **err
   return TRUE;
 }
 
+gboolean
+bargectl_parse_command_line (const char *text, char ***argv, GError **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+  if (*trimmed == '\0')
+    {
+      *argv = g_new0 (char *, 1);
+      return TRUE;
+    }
+  /* The words go over D-Bus as strings. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The command line is not valid UTF-8"));
+      return FALSE;
+    }
+  if (!g_shell_parse_argv (text, NULL, argv, &parse_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Cannot read the command line: %s"), parse_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static guint64
 unit_seconds (char unit)
 {

@@ -13,4 +13,10 @@ gboolean bargectl_parse_duration (const char *text, guint64 max_seconds,
 /* A plain unsigned decimal number no larger than @max. */
 gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **error);
 
+/* A notify command line as typed: split as a POSIX shell would (quotes
+ * and backslashes, no expansion) into the program and its arguments.
+ * Blank text is no program: an empty vector. Text that is not UTF-8 is
+ * refused (it could not go over D-Bus). */
+gboolean bargectl_parse_command_line (const char *text, char ***argv, GError **error);
+
 G_END_DECLS

@@ -325,18 +325,10 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
     case KIND_COMMAND_LINE:
       {
         g_auto(GStrv) argv = NULL;
-        g_autoptr(GError) parse_error = NULL;
-        g_autofree char *trimmed = g_strstrip (g_strdup (text));
 
-        if (*trimmed == '\0')
-          argv = g_new0 (char *, 1);
-        else if (!g_shell_parse_argv (text, NULL, &argv, &parse_error))
-          {
-            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                         _("Cannot read the command line: %s"), parse_error->message);
-            return FALSE;
-          }
-        else if (!g_path_is_absolute (argv[0]))
+        if (!bargectl_parse_command_line (text, &argv, error))
+          return FALSE;
+        if (argv[0] != NULL && !g_path_is_absolute (argv[0]))
           {
             /* The service runs it without a shell or PATH: find it here. */
             char *program = g_find_program_in_path (argv[0]);

@@ -46,6 +46,7 @@ struct _BargeTestBitsServer
   guint next_session;
 
   gboolean reply_mode;
+  char *reply_url;          /* NULL: REPLY_PREFIX + the session id */
   gsize reply_size;
   gsize max_fragment;
   guint fragment_delay;
@@ -210,7 +211,8 @@ handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Sessi
     commit_locked (self, s);
   if (s->data->len == s->total && self->reply_mode)
     {
-      g_autofree char *reply_url = g_strconcat (REPLY_PREFIX, s->id, NULL);
+      g_autofree char *reply_url = self->reply_url != NULL ? g_strdup (self->reply_url)
+                                                           : g_strconcat (REPLY_PREFIX, s->id, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "BITS-Reply-URL", reply_url);
     }
   if (self->rewind_at != G_MAXUINT64 && s->data->len >= self->rewind_at && s->data->len < s->total)
@@ -470,6 +472,7 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_cond_clear (&self->ready_cond);
   g_free (self->base_url);
   g_free (self->host_id);
+  g_free (self->reply_url);
   g_free (self);
 }
 
@@ -491,6 +494,12 @@ void
 barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size)
 {
   SETTER (self->reply_mode = enabled; self->reply_size = reply_size);
+}
+
+void
+barge_test_bits_server_set_reply_url (BargeTestBitsServer *self, const char *url)
+{
+  SETTER (g_free (self->reply_url); self->reply_url = g_strdup (url));
 }
 
 void

@@ -31,6 +31,9 @@ void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);
 /* Upload-reply mode: the last Ack carries BITS-Reply-URL; the reply is
  * REPLY_SIZE bytes of barge_test_fill_content ("reply-" NAME). */
 void barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size);
+/* The BITS-Reply-URL sent in upload-reply mode, as it is (NULL: the
+ * server's own reply URL). */
+void barge_test_bits_server_set_reply_url (BargeTestBitsServer *self, const char *url);
 /* Fragments bigger than MAX get 413 (0 = no limit). */
 void barge_test_bits_server_set_max_fragment (BargeTestBitsServer *self, gsize max);
 /* Each Fragment Ack waits MS milliseconds (a slow link), without blocking

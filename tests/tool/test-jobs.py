@@ -212,6 +212,8 @@ class TestJobs(DaemonTestCase):
                      ['notify-flags', 'sometimes'], ['cost-policy', 'free'],
                      ['notify-command-line', 'no-such-program-anywhere'],
                      ['notify-command-line', '"unbalanced'], ['colour', 'red'],
+                     # Not UTF-8 (the byte 0xff): it cannot go over D-Bus.
+                     ['notify-command-line', '/bin/true \udcff'],
                      ['priority', 'high', 'description']):
             with self.subTest(args=args):
                 result = self.ctl('set', job, *args, expect=2)
@@ -220,6 +222,10 @@ class TestJobs(DaemonTestCase):
         # The service refuses the rest, with its reason.
         result = self.ctl('set', job, 'retry-delay', '1', expect=1)
         self.assertIn('cannot set minimum-retry-delay', result.stderr)
+        # A text that is not UTF-8: libbarge refuses it (GVariant would not
+        # take it, and bargectl crashed on the NULL).
+        result = self.ctl('set', job, 'description', 'caf\udce9', expect=1)
+        self.assertIn('not valid UTF-8', result.stderr)
         self.assertNotIn('GDBus.Error', result.stderr)
         self.ctl('cancel', job)
         result = self.ctl('set', job, 'priority', 'high', expect=1)

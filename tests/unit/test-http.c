@@ -29,6 +29,8 @@ test_content_range (void)
   g_assert_false (barged_http_parse_content_range ("items 0-5/10", &first, &last, &length));
   g_assert_false (barged_http_parse_content_range ("bytes */10", &first, &last, &length));
   g_assert_false (barged_http_parse_content_range ("bytes 0-1/99999999999999999999999", &first, &last, &length));
+  /* A length of 2^64 - 1 read as "*", an unknown length (tests/fuzz). */
+  g_assert_false (barged_http_parse_content_range ("bytes 0-5/18446744073709551615", &first, &last, &length));
   g_assert_false (barged_http_parse_content_range (NULL, &first, &last, &length));
 }
 
@@ -42,6 +44,24 @@ test_unsatisfied_range (void)
   g_assert_false (barged_http_parse_unsatisfied_range ("bytes 0-1/4096", &length));
   g_assert_false (barged_http_parse_unsatisfied_range ("bytes */", &length));
   g_assert_false (barged_http_parse_unsatisfied_range (NULL, &length));
+}
+
+static void
+test_uint (void)
+{
+  guint64 n = 0;
+
+  g_assert_true (barged_http_parse_uint ("0", &n));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_true (barged_http_parse_uint (" \t18446744073709551615 ", &n));
+  g_assert_cmpuint (n, ==, G_MAXUINT64);
+  g_assert_false (barged_http_parse_uint ("18446744073709551616", &n));
+  g_assert_false (barged_http_parse_uint ("+1", &n));
+  g_assert_false (barged_http_parse_uint ("-0", &n));
+  g_assert_false (barged_http_parse_uint ("1 2", &n));
+  g_assert_false (barged_http_parse_uint ("", &n));
+  g_assert_false (barged_http_parse_uint ("  ", &n));
+  g_assert_false (barged_http_parse_uint (NULL, &n));
 }
 
 static void
@@ -89,6 +109,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/http/content-range", test_content_range);
   g_test_add_func ("/http/unsatisfied-range", test_unsatisfied_range);
+  g_test_add_func ("/http/uint", test_uint);
   g_test_add_func ("/http/validators", test_validators);
   g_test_add_func ("/http/retry-after", test_retry_after);
   return g_test_run ();

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "barge-test-jobs.h"
 #include "upload-fixture.h"
 
 /* The contract, BITS against the in-tree server with its faults, and the
@@ -497,6 +498,35 @@ test_reply_missing_folder (Fixture *f, gconstpointer data)
   }
 }
 
+/* A BITS-Reply-URL libsoup cannot send to (no http(s) URL with a host)
+ * was kept, and fetching the reply crashed barged (tests/fuzz,
+ * bits-headers); so did the retry of a run whose last Ack had no usable
+ * BITS-Reply-URL (a reply fetched from no URL). Both must fail as a bad
+ * answer. */
+static void
+test_reply_url_unusable (Fixture *f, gconstpointer data)
+{
+  static const char *const after_retry[] = { "transient-error", "error", "transferred", NULL };
+  g_autofree char *source = make_source (f, "badreply.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "badreply.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, 1 * KiB);
+  barge_test_bits_server_set_reply_url (f->bits, "https:/.//x");
+  job = start_upload (f, "upload-reply", "bits", url, source, TRUE);
+  log = barge_test_state_log_new (job);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "BITS-Reply-URL");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "reply"), ==, 0);
+  /* The retry (MinimumRetryDelay 5 s) has the server's file but no reply
+   * URL: the same error again, from a live barged. */
+  barge_test_state_log_mark (log);
+  g_assert_cmpstr (barge_test_state_log_wait (log, after_retry, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", "BITS-Reply-URL");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "reply"), ==, 0);
+}
+
 void
 upload_add_bits_tests (void)
 {
@@ -515,4 +545,5 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/reply/in-memory", test_reply_in_memory);
   UPLOAD_TEST_ADD ("/upload/reply/too-large", test_reply_too_large);
   UPLOAD_TEST_ADD ("/upload/reply/missing-folder", test_reply_missing_folder);
+  UPLOAD_TEST_ADD ("/upload/reply/url-unusable", test_reply_url_unusable);
 }

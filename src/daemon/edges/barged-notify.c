@@ -37,6 +37,74 @@ barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GErr
   return TRUE;
 }
 
+gboolean
+barged_notify_command_line_check (const char *program, const char *const *args, GError **error)
+{
+  gsize length = 0;
+  guint n_args = args != NULL ? g_strv_length ((char **) args) : 0;
+
+  for (guint i = 0; i < n_args; i++)
+    length += (g_utf8_validate (args[i], -1, NULL) ? (gsize) g_utf8_strlen (args[i], -1) : G_MAXSIZE / 2) + 1;
+  if (!g_utf8_validate (program, -1, NULL) || g_utf8_strlen (program, -1) > BARGED_NOTIFY_MAX_PROGRAM ||
+      length > BARGED_NOTIFY_MAX_PARAMETERS)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
+                   "the notify program takes at most %u characters and its arguments %u",
+                   BARGED_NOTIFY_MAX_PROGRAM, BARGED_NOTIFY_MAX_PARAMETERS);
+      return FALSE;
+    }
+  if (*program == '\0' && n_args > 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "arguments without a program");
+      return FALSE;
+    }
+  if (*program != '\0' && !g_path_is_absolute (program))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the notify program must be an absolute path: %s", program);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The text is checked for UTF-8 first: GLib 2.74's g_variant_parse()
+ * meets other bytes inside a string with a critical (g_variant_new_string's
+ * check) and no error, and the job database holds whatever a damaged file
+ * has. */
+static GVariant *
+parse_stored (const GVariantType *type, const char *text)
+{
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+  return g_variant_parse (type, text, NULL, NULL, NULL);
+}
+
+char **
+barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags)
+{
+  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE_STRING_ARRAY, text);
+  g_auto(GStrv) strv = value != NULL ? g_variant_dup_strv (value, NULL) : NULL;
+
+  if (strv == NULL || !barged_notify_flags_parse ((const char *const *) strv, flags, NULL))
+    return NULL;
+  return g_steal_pointer (&strv);
+}
+
+GVariant *
+barged_notify_command_line_from_text (const char *text)
+{
+  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE ("(sas)"), text);
+  g_autofree const char **args = NULL;
+  const char *program;
+
+  if (value == NULL)
+    return NULL;
+  g_variant_get (value, "(&s^a&s)", &program, &args);
+  if (!barged_notify_command_line_check (program, args, NULL))
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
 /* What the child needs to become the owner, prepared before fork, because
  * only async-signal-safe calls may run between fork and exec. */
 typedef struct {

@@ -8,12 +8,25 @@
 G_BEGIN_DECLS
 
 /* NotifyFlags and NotifyCommandLine (BITS SetNotifyFlags and
- * SetNotifyCmdLine): reading the flags a client writes, and running the
- * program as the job's owner (barged-job.c checks the command line). */
+ * SetNotifyCmdLine): the rules for what a client writes, reading them back
+ * from the job database, and running the program as the job's owner. */
+
+/* bits.md: program <= 260, parameters <= 4000 characters. */
+#define BARGED_NOTIFY_MAX_PROGRAM 260
+#define BARGED_NOTIFY_MAX_PARAMETERS 4000
 
 /* NotifyFlags as a client writes them: unknown or repeated strings are
  * InvalidArgument. */
 gboolean barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GError **error);
+/* A command line: "" (no program, then no arguments) or an absolute path,
+ * within the limits above; else InvalidArgument or StringTooLong. */
+gboolean barged_notify_command_line_check (const char *program, const char *const *args, GError **error);
+
+/* The two settings as the job database keeps them (GVariant text, see
+ * barged-store.h), checked as above. NULL when @text is NULL or damaged;
+ * the flags come back as their names (a strv), with the mask in *flags. */
+char **barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags);
+GVariant *barged_notify_command_line_from_text (const char *text);
 
 /* Runs @program with argv [@program, @args...] as @owner: when barged runs
  * as root it drops to the owner's uid, gid and groups before exec; otherwise

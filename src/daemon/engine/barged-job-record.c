@@ -5,6 +5,7 @@
 
 #include "barged-errors.h"
 #include "barged-job-private.h"
+#include "barged-notify.h"
 
 /* The job as the store keeps it (BargedJobRecord): text for the enums, as
  * the database has always held them, so that a database stays readable
@@ -66,36 +67,17 @@ _barged_job_to_record (BargedJob *self)
 static void
 apply_notify_settings (BargedJob *self, const BargedJobRecord *r)
 {
-  g_autoptr(GVariant) flags = NULL;
-  g_autoptr(GVariant) cmdline = NULL;
+  /* A record written by hand (or damaged) is checked as a client's value
+   * would be (barged-notify.c, a fuzz target): what fails keeps the
+   * default. */
+  g_auto(GStrv) flags = barged_notify_flags_from_text (r->notify_flags, &self->notify_flags);
+  g_autoptr(GVariant) cmdline = barged_notify_command_line_from_text (r->notify_command_line);
 
-  if (r->notify_flags != NULL)
-    flags = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, r->notify_flags, NULL, NULL, NULL);
-  if (flags != NULL)
-    {
-      g_autofree const char **strv = g_variant_get_strv (flags, NULL);
-      BargeNotifyFlags parsed;
-
-      if (barge_notify_flags_from_strv (strv, &parsed))
-        self->notify_flags = parsed;
-    }
-  if (r->notify_command_line != NULL)
-    cmdline = g_variant_parse (G_VARIANT_TYPE ("(sas)"), r->notify_command_line, NULL, NULL, NULL);
   if (cmdline != NULL)
     {
-      const char *program;
-      g_autofree const char **args = NULL;
-
-      g_variant_get (cmdline, "(&s^a&s)", &program, &args);
-      /* A record written by hand (or by a future barged) is checked as a
-       * client's value would be. */
-      if (*program == '\0' || g_path_is_absolute (program))
-        {
-          g_free (self->notify_program);
-          self->notify_program = g_strdup (program);
-          g_strfreev (self->notify_args);
-          self->notify_args = g_strdupv ((char **) args);
-        }
+      g_free (self->notify_program);
+      g_strfreev (self->notify_args);
+      g_variant_get (cmdline, "(s^as)", &self->notify_program, &self->notify_args);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "barged-errors.h"
 #include "barged-job-private.h"
 #include "barged-log.h"
+#include "barged-notify.h"
 #include "barged-random.h"
 #include "barged-state.h"
 
@@ -404,37 +405,6 @@ barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **e
   return TRUE;
 }
 
-/* "" (no program) or an absolute path; the limits of bits.md. */
-static gboolean
-check_command_line (const char *program, const char * const *args, GError **error)
-{
-  gsize length = 0;
-  guint n_args = args != NULL ? g_strv_length ((char **) args) : 0;
-
-  for (guint i = 0; i < n_args; i++)
-    length += (g_utf8_validate (args[i], -1, NULL) ? (gsize) g_utf8_strlen (args[i], -1) : G_MAXSIZE / 2) + 1;
-  if (!g_utf8_validate (program, -1, NULL) || g_utf8_strlen (program, -1) > BARGED_NOTIFY_MAX_PROGRAM ||
-      length > BARGED_NOTIFY_MAX_PARAMETERS)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_STRING_TOO_LONG,
-                   "the notify program takes at most %u characters and its arguments %u",
-                   BARGED_NOTIFY_MAX_PROGRAM, BARGED_NOTIFY_MAX_PARAMETERS);
-      return FALSE;
-    }
-  if (*program == '\0' && n_args > 0)
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "arguments without a program");
-      return FALSE;
-    }
-  if (*program != '\0' && !g_path_is_absolute (program))
-    {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "the notify program must be an absolute path: %s", program);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 take_command_line (BargedJob *self, const char *program, const char * const *args)
 {
@@ -447,7 +417,7 @@ take_command_line (BargedJob *self, const char *program, const char * const *arg
 gboolean
 barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args, GError **error)
 {
-  if (!may_change (self, error) || !check_command_line (program, args, error))
+  if (!may_change (self, error) || !barged_notify_command_line_check (program, args, error))
     return FALSE;
   take_command_line (self, program, args);
   changed (self, BARGED_JOB_PROP_NOTIFY_COMMAND_LINE);

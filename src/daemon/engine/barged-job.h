@@ -41,9 +41,6 @@ typedef struct {
 #define BARGED_DEFAULT_NO_PROGRESS_TIMEOUT 1209600
 #define BARGED_DEFAULT_MAXIMUM_DOWNLOAD_TIME 7776000
 #define BARGED_DEFAULT_NOTIFICATION_INTERVAL 500
-/* bits.md: program <= 260, parameters <= 4000 characters. */
-#define BARGED_NOTIFY_MAX_PROGRAM 260
-#define BARGED_NOTIFY_MAX_PARAMETERS 4000
 
 /* What CreateJob asks for. */
 typedef struct {

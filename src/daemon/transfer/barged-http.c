@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsoup/soup.h>
 
 #include "barged-http.h"
@@ -30,6 +32,35 @@ parse_u64 (const char *str, const char *end, guint64 *out)
   return TRUE;
 }
 
+static gboolean
+is_ows (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+gboolean
+barged_http_parse_uint (const char *value, guint64 *out)
+{
+  const char *end;
+
+  if (value == NULL)
+    return FALSE;
+  while (is_ows (*value))
+    value++;
+  end = value + strlen (value);
+  while (end > value && is_ows (end[-1]))
+    end--;
+  return parse_u64 (value, end, out);
+}
+
+/* Content-Range is parsed here rather than by libsoup's
+ * soup_message_headers_get_content_range(), which (3.2) does not cover
+ * what a resume needs: it compares the unit case-sensitively ("bytes ";
+ * RFC 9110 14.1 makes range units case-insensitive), keeps offsets in a
+ * signed goffset (a length of 2^63 or more, or one that overflows, reads
+ * as "*", an unknown length), takes signs and spaces inside the numbers
+ * (g_ascii_strtoull: "bytes 0-+5/10"), leaves FIRST <= LAST < LENGTH to the
+ * caller, and has no form for the "bytes * /LENGTH" of a 416. */
 static const char *
 skip_unit (const char *value)
 {
@@ -65,7 +96,8 @@ barged_http_parse_content_range (const char *value, guint64 *first, guint64 *las
     end--;
   if (!parse_u64 (p, dash, &f) || !parse_u64 (dash + 1, slash, &l))
     return FALSE;
-  if (!(end - slash == 2 && slash[1] == '*') && !parse_u64 (slash + 1, end, &len))
+  /* A LENGTH of G_MAXUINT64 would read as "*". */
+  if (!(end - slash == 2 && slash[1] == '*') && (!parse_u64 (slash + 1, end, &len) || len == G_MAXUINT64))
     return FALSE;
   if (l < f || (len != G_MAXUINT64 && len <= l))
     return FALSE;
@@ -120,17 +152,13 @@ gint64
 barged_http_parse_retry_after (const char *value, gint64 now_unix)
 {
   g_autoptr(GDateTime) when = NULL;
-  const char *end;
   guint64 seconds;
 
   if (value == NULL)
     return -1;
-  while (*value == ' ')
-    value++;
-  end = value + strlen (value);
-  while (end > value && end[-1] == ' ')
-    end--;
-  if (parse_u64 (value, end, &seconds))
+  /* delay-seconds is ours (libsoup has no integer header parser); the
+   * HTTP-date is libsoup's. */
+  if (barged_http_parse_uint (value, &seconds))
     return (gint64) MIN (seconds, (guint64) G_MAXINT32);
   when = soup_date_time_new_from_http_string (value);
   if (when == NULL)

@@ -8,8 +8,14 @@ G_BEGIN_DECLS
 /* Header rules for resumable downloads (RFC 9110); pure functions, so the
  * unit tests can pin them down without a server. */
 
+/* An unsigned decimal (1*DIGIT) that fills @value but for spaces and tabs
+ * around it: the integer headers (BITS-Received-Content-Range, tus
+ * Upload-Offset, Retry-After). No sign, no overflow. */
+gboolean barged_http_parse_uint (const char *value, guint64 *out);
+
 /* "bytes FIRST-LAST/LENGTH", LENGTH may be "*" (then *length = G_MAXUINT64).
- * Rejects LAST < FIRST and LENGTH <= LAST. */
+ * Rejects LAST < FIRST and LENGTH <= LAST. Our own parser, not
+ * soup_message_headers_get_content_range(): see barged-http.c. */
 gboolean barged_http_parse_content_range (const char *value,
                                           guint64 *first,
                                           guint64 *last,

@@ -3,9 +3,8 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "barged-ntlm.h"
+#include "barged-ntlm-message.h"
 
 /* What libsoup 3.2.3 does with NTLM (libsoup/auth/soup-auth-ntlm.c,
  * soup-connection-auth.c, soup-auth-manager.c), and why each fence below:
@@ -35,72 +34,6 @@
  *   SOUP_NTLM_AUTH_DEBUG, read when the class is initialised, turns that
  *   off (sso_ntlm_initiate). */
 
-#define NTLM_NEGOTIATE 1
-#define NTLM_CHALLENGE 2
-#define NTLM_AUTHENTICATE 3
-
-/* CHALLENGE_MESSAGE (MS-NLMP 2.2.1.2) */
-#define CHALLENGE_TARGET_NAME 12
-#define CHALLENGE_FLAGS 20
-#define CHALLENGE_SERVER_CHALLENGE 24
-#define CHALLENGE_TARGET_INFO 40
-#define CHALLENGE_HEADER_LENGTH 48            /* no Version field */
-#define NEGOTIATE_TARGET_INFO 0x00800000u
-#define NEGOTIATE_VERSION 0x02000000u
-
-static guint32
-read_le32 (const guchar *p)
-{
-  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
-}
-
-static void
-write_le32 (guchar *p, guint32 v)
-{
-  p[0] = v & 0xff;
-  p[1] = (v >> 8) & 0xff;
-  p[2] = (v >> 16) & 0xff;
-  p[3] = (v >> 24) & 0xff;
-}
-
-static void
-write_security_buffer (guchar *p, guint16 length, guint32 offset)
-{
-  p[0] = p[2] = length & 0xff;
-  p[1] = p[3] = length >> 8;
-  write_le32 (p + 4, offset);
-}
-
-/* "NTLM" alone or "NTLM <token>" (a challenge, or an Authorization value);
- * *token is NULL for the former. */
-static gboolean
-is_ntlm (const char *value, const char **token)
-{
-  const char *p;
-
-  if (g_ascii_strncasecmp (value, "NTLM", 4) != 0 || (value[4] != '\0' && !g_ascii_isspace (value[4])))
-    return FALSE;
-  for (p = value + 4; g_ascii_isspace (*p); p++)
-    ;
-  *token = *p != '\0' ? p : NULL;
-  return TRUE;
-}
-
-/* The NTLMSSP message of a token, and its type; NULL if it is none. */
-static guchar *
-decode_message (const char *token, gsize *length, guint32 *type)
-{
-  guchar *data = g_base64_decode (token, length);
-
-  if (*length < 12 || memcmp (data, "NTLMSSP", 8) != 0)
-    {
-      g_free (data);
-      return NULL;
-    }
-  *type = read_le32 (data + 8);
-  return data;
-}
-
 /* Which NTLM message the request carries in @name (0: none). */
 static guint32
 request_message_type (SoupMessageHeaders *headers, const char *name)
@@ -111,45 +44,10 @@ request_message_type (SoupMessageHeaders *headers, const char *name)
   gsize length = 0;
   guint32 type = 0;
 
-  if (value == NULL || !is_ntlm (value, &token) || token == NULL)
+  if (value == NULL || !barged_ntlm_parse_auth (value, &token) || token == NULL)
     return 0;
-  data = decode_message (token, &length, &type);
+  data = barged_ntlm_decode_message (token, &length, &type);
   return data != NULL ? type : 0;
-}
-
-/* The challenge @data, as "NTLM <token>", with NEGOTIATE_TARGET_INFO and
- * an AV pair list of MsvAvEOL alone: libsoup then computes NTLMv2
- * (MS-NLMP 3.3.2 takes the client's blob as it comes, so a server that
- * speaks NTLMv2 verifies it). NULL when it needs no change. */
-static char *
-challenge_for_v2 (const guchar *data, gsize length)
-{
-  g_autofree guchar *out = NULL;
-  g_autofree char *token = NULL;
-  guint32 flags, name_offset;
-  guint16 name_length;
-  gsize out_length;
-
-  if (length < CHALLENGE_SERVER_CHALLENGE + 8)
-    return NULL;                  /* libsoup refuses it */
-  flags = read_le32 (data + CHALLENGE_FLAGS);
-  if (flags & NEGOTIATE_TARGET_INFO)
-    return NULL;
-  name_length = (guint16) (data[CHALLENGE_TARGET_NAME] | data[CHALLENGE_TARGET_NAME + 1] << 8);
-  name_offset = read_le32 (data + CHALLENGE_TARGET_NAME + 4);
-  if ((guint64) name_offset + name_length > length)
-    name_length = 0;
-  out_length = CHALLENGE_HEADER_LENGTH + name_length + 4;
-  out = g_malloc0 (out_length);
-  /* Signature, type, flags and server challenge as they were; the target
-   * name moved behind the longer header; no Version. */
-  memcpy (out, data, CHALLENGE_SERVER_CHALLENGE + 8);
-  write_security_buffer (out + CHALLENGE_TARGET_NAME, name_length, CHALLENGE_HEADER_LENGTH);
-  write_le32 (out + CHALLENGE_FLAGS, (flags | NEGOTIATE_TARGET_INFO) & ~NEGOTIATE_VERSION);
-  write_security_buffer (out + CHALLENGE_TARGET_INFO, 4, CHALLENGE_HEADER_LENGTH + name_length);
-  memcpy (out + CHALLENGE_HEADER_LENGTH, data + name_offset, name_length);
-  token = g_base64_encode (out, out_length);
-  return g_strconcat ("NTLM ", token, NULL);
 }
 
 /* Whether the handler of @msg's "authenticate" signal (a job's transfer)
@@ -195,7 +93,7 @@ filter_challenges (SoupMessage *msg, SoupMessageHeaders *response, const char *n
       guint32 type = 0;
       gboolean keep = TRUE;
 
-      if (is_ntlm (item, &token))
+      if (barged_ntlm_parse_auth (item, &token))
         {
           GUri *uri = soup_message_get_uri (msg);
 
@@ -213,10 +111,11 @@ filter_challenges (SoupMessage *msg, SoupMessageHeaders *response, const char *n
                 owner_has = owner_has_ntlm_credentials (msg);
               keep = owner_has;
             }
-          else if (sent != NTLM_NEGOTIATE)
+          else if (sent != BARGED_NTLM_NEGOTIATE)
             keep = FALSE;       /* a challenge answers our Type 1 or nothing */
-          else if ((data = decode_message (token, &length, &type)) != NULL && type == NTLM_CHALLENGE &&
-                   (replacement = challenge_for_v2 (data, length)) != NULL)
+          else if ((data = barged_ntlm_decode_message (token, &length, &type)) != NULL &&
+                   type == BARGED_NTLM_CHALLENGE &&
+                   (replacement = barged_ntlm_challenge_for_v2 (data, length)) != NULL)
             g_info ("%s offers NTLMv1 only; answering with NTLMv2", g_uri_get_host (uri));
           changed = changed || !keep || replacement != NULL;
         }
@@ -247,7 +146,7 @@ on_got_headers (GSignalInvocationHint *hint, guint n_params, const GValue *param
 
   /* The server now holds this connection as authenticated, whatever it
    * answered: no other request may have it. */
-  if (server == NTLM_AUTHENTICATE || proxy == NTLM_AUTHENTICATE)
+  if (server == BARGED_NTLM_AUTHENTICATE || proxy == BARGED_NTLM_AUTHENTICATE)
     soup_message_headers_append (response, "Connection", "close");
   if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
     filter_challenges (msg, response, "WWW-Authenticate", server);

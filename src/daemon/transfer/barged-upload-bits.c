@@ -9,6 +9,7 @@
 #include "barged-errors.h"
 #include "barged-http.h"
 #include "barged-request.h"
+#include "barged-upload-headers.h"
 #include "barged-upload-private.h"
 
 /* The BITS upload protocol ([MC-BUP]): BITS_POST packets on the remote URL,
@@ -34,15 +35,7 @@ static void close_session (BargedUpload *self);
 static char *
 packet_url_for (BargedUpload *self, const char *url)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) moved = NULL;
-
-  if (self->host_id == NULL || (uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
-    return g_strdup (url);
-  moved = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri), self->host_id,
-                       g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri),
-                       g_uri_get_fragment (uri));
-  return g_uri_to_string (moved);
+  return barged_upload_packet_url (url, self->host_id);
 }
 
 static SoupMessage *
@@ -81,11 +74,7 @@ bits_error_code (SoupMessage *msg)
 
   if (code == NULL)
     code = soup_message_headers_get_one (headers, "BITS-Error");
-  if (code == NULL)
-    return 0;
-  if (g_ascii_strncasecmp (code, "0x", 2) == 0)
-    code += 2;
-  return (guint32) g_ascii_strtoull (code, NULL, 16);
+  return barged_upload_parse_bits_error (code);
 }
 
 /* Every Ack from the farm server resets its fallback clock. */
@@ -179,12 +168,12 @@ on_session_created (BargedUpload *self, SoupMessage *msg)
   self->uploaded = FALSE;
   g_clear_pointer (&self->host_id, g_free);
   host_id = soup_message_headers_get_one (headers, "BITS-Host-Id");
-  if (host_id != NULL && *host_id != '\0' && strlen (host_id) <= 255 && strchr (host_id, '/') == NULL)
+  if (barged_upload_bits_host_id_is_valid (host_id))
     {
       const char *fallback = soup_message_headers_get_one (headers, "BITS-Host-Id-Fallback-Timeout");
 
       self->host_id = g_strdup (host_id);
-      self->host_id_fallback = fallback != NULL ? g_ascii_strtoull (fallback, NULL, 10) : 0;
+      self->host_id_fallback = barged_upload_parse_fallback_timeout (fallback);
       self->host_id_last_ack = g_get_real_time () / G_USEC_PER_SEC;
     }
   barged_upload_set_acked (self, 0);
@@ -220,7 +209,6 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
   const char *received = soup_message_headers_get_one (headers, "BITS-Received-Content-Range");
   guint64 size = self->source.size;
   guint64 next;
-  char *end = NULL;
 
   note_ack (self, msg);
 
@@ -246,8 +234,7 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
       handle_failure (self, msg);
       return;
     }
-  if (received == NULL || (next = g_ascii_strtoull (received, &end, 10), end == received || *end != '\0') ||
-      next > size)
+  if (!barged_upload_parse_offset (received, size, &next))
     {
       barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                              "a Fragment Ack with BITS-Received-Content-Range: %s (file size %"
@@ -274,19 +261,15 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
   if (self->with_reply && self->reply_url == NULL)
     {
       const char *reply = soup_message_headers_get_one (headers, "BITS-Reply-URL");
-      g_autoptr(GUri) base = NULL;
-      g_autoptr(GUri) resolved = NULL;
 
       if (reply == NULL || strlen (reply) > BARGED_FILE_MAX_URL ||
-          (base = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
-          (resolved = g_uri_parse_relative (base, reply, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+          (self->reply_url = barged_upload_resolve_url (barged_file_get_url (self->file), reply)) == NULL)
         {
           barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                                  "the last Fragment Ack of an upload-reply job has no usable "
                                                  "BITS-Reply-URL"));
           return;
         }
-      self->reply_url = g_uri_to_string (resolved);
     }
   barged_upload_checkpoint (self);
   if (self->with_reply)

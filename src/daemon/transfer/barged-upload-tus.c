@@ -8,6 +8,7 @@
 #include "barge.h"
 #include "barged-errors.h"
 #include "barged-request.h"
+#include "barged-upload-headers.h"
 #include "barged-upload-private.h"
 
 /* tus 1.0.0 (tus.io/protocols/resumable-upload) with the creation,
@@ -43,22 +44,16 @@ static void
 note_expiry (BargedUpload *self, SoupMessage *msg)
 {
   const char *expires = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Upload-Expires");
-  g_autoptr(GDateTime) when = expires != NULL ? soup_date_time_new_from_http_string (expires) : NULL;
 
-  if (when != NULL)
-    self->expires = g_date_time_to_unix (when);
+  barged_upload_parse_expires (expires, &self->expires);
 }
 
 static gboolean
 parse_offset (SoupMessage *msg, guint64 size, guint64 *offset)
 {
   const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Upload-Offset");
-  char *end = NULL;
 
-  if (value == NULL)
-    return FALSE;
-  *offset = g_ascii_strtoull (value, &end, 10);
-  return end != value && *end == '\0' && *offset <= size;
+  return barged_upload_parse_offset (value, size, offset);
 }
 
 static gboolean
@@ -214,8 +209,7 @@ static void
 on_created (BargedUpload *self, SoupMessage *msg)
 {
   const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-  g_autoptr(GUri) base = NULL;
-  g_autoptr(GUri) resolved = NULL;
+  char *resolved = NULL;
 
   if (soup_message_get_status (msg) != SOUP_STATUS_CREATED)
     {
@@ -223,15 +217,13 @@ on_created (BargedUpload *self, SoupMessage *msg)
       return;
     }
   /* Location may be relative to the creation URL. */
-  if (location == NULL ||
-      (base = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
-      (resolved = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+  if ((resolved = barged_upload_resolve_url (barged_file_get_url (self->file), location)) == NULL)
     {
       barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                              "the creation answer has no usable Location"));
       return;
     }
-  self->session_id = g_uri_to_string (resolved);
+  self->session_id = resolved;
   self->uploaded = FALSE;
   note_expiry (self, msg);
   barged_upload_connected (self);

@@ -10,6 +10,7 @@
 #include "barge.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
+#include "barged-upload-headers.h"
 #include "barged-upload-private.h"
 
 G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
@@ -72,7 +73,10 @@ BargedUpload *
 barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 owner,
                              gboolean with_reply, const char *data)
 {
-  g_autoptr(GVariant) v = data != NULL ? g_variant_parse (G_VARIANT_TYPE_VARDICT, data, NULL, NULL, NULL) : NULL;
+  /* UTF-8 first: g_variant_parse() (2.74) meets other bytes in a string
+   * with a critical, and a damaged database may hold anything. */
+  g_autoptr(GVariant) v = data != NULL && g_utf8_validate (data, -1, NULL)
+                            ? g_variant_parse (G_VARIANT_TYPE_VARDICT, data, NULL, NULL, NULL) : NULL;
   g_autoptr(GVariant) reply = NULL;
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
   BargeUploadProtocol protocol;
@@ -198,7 +202,7 @@ SoupMessage *
 barged_upload_message_new (const char *method, const char *url, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local);
+  g_autoptr(GUri) uri = barged_upload_parse_url (url, &local);
   SoupMessage *msg;
 
   if (uri == NULL)
@@ -225,7 +229,7 @@ error_for_response (SoupMessage *msg)
   if (code == NULL)
     code = soup_message_headers_get_one (headers, "BITS-Error");
   /* 0x7: the server's back-end application refused the upload. */
-  if (context != NULL && g_ascii_strtoull (context, NULL, 16) == 7)
+  if (barged_upload_parse_bits_error (context) == 7)
     return g_error_new (BARGE_ERROR, BARGE_ERROR_REMOTE_APPLICATION,
                         "the server application failed: HTTP %u, BITS-Error-Code %s", status,
                         code != NULL ? code : "(none)");
@@ -796,6 +800,15 @@ barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self)
   if (self->reply_done)
     {
       then (self);
+      return;
+    }
+  if (self->reply_url == NULL)
+    {
+      /* A retry after a last Ack without a usable BITS-Reply-URL: the
+       * server holds the file, and the reply has no URL (it was fetched
+       * from NULL, and barged crashed). */
+      barged_upload_fail (self, g_error_new_literal (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                                     "the server gave no usable BITS-Reply-URL"));
       return;
     }
   f = g_new0 (ReplyFetch, 1);
