@@ -61,6 +61,7 @@ check_daemon (char **argv)
   if (valid)
     {
       /* As the job database keeps it, and reads it on start-up. */
+      g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new ("(s^as)", program, args));
       g_autofree char *text = g_variant_print (value, FALSE);
       g_autoptr(GVariant) back = barged_notify_command_line_from_text (text);
 

@@ -37,6 +37,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 static void
 check_enums (const char *text)
 {
+  BargeUploadProtocol protocol;
   BargeError code;
 
   CHECK_ENUM (BargeJobType, barge_job_type_from_string, barge_job_type_to_string, text);
@@ -44,7 +45,12 @@ check_enums (const char *text)
   CHECK_ENUM (BargeJobPriority, barge_job_priority_from_string, barge_job_priority_to_string, text);
   CHECK_ENUM (BargeErrorContext, barge_error_context_from_string, barge_error_context_to_string, text);
   CHECK_ENUM (BargeCostPolicy, barge_cost_policy_from_string, barge_cost_policy_to_string, text);
-  CHECK_ENUM (BargeUploadProtocol, barge_upload_protocol_from_string, barge_upload_protocol_to_string, text);
+  /* No protocol is read from "" and "none" and stored as "". */
+  if (barge_upload_protocol_from_string (text, &protocol))
+    FUZZ_CHECK (protocol == BARGE_UPLOAD_PROTOCOL_NONE
+                  ? (*text == '\0' || g_str_equal (text, "none")) && *barge_upload_protocol_to_string (protocol) == '\0'
+                  : g_strcmp0 (barge_upload_protocol_to_string (protocol), text) == 0,
+                "protocol \"%s\"", text);
   if (barge_error_from_dbus_name (text, &code))
     FUZZ_CHECK (g_strcmp0 (barge_error_to_dbus_name (code), text) == 0, "error name \"%s\"", text);
 }

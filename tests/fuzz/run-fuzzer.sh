@@ -18,8 +18,10 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cp -R "$seeds" "$work/corpus"
 mkdir -p "$artifacts"
 
+# libFuzzer exits 77 on a crash by default, which meson reads as "skipped":
+# a failure must fail.
 set -- -max_total_time="${BARGE_FUZZ_SECONDS:-30}" -print_final_stats=1 -timeout=10 -max_len=4096 \
-	-rss_limit_mb=2048 -artifact_prefix="$artifacts/"
+	-rss_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$artifacts/"
 if [ -n "$dict" ]; then
 	set -- "$@" -dict="$dict"
 fi
