@@ -453,7 +453,11 @@ test_credentials_stay_with_origin (Fixture *f, gconstpointer data)
   barge_test_job_add_file (job, url, dest);
   barge_test_job_resume (job);
   g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), ==, "error");
-  assert_error (job, REMOTE, "RemoteAccessDenied", barge_test_job_file_path (f->daemon, job, 0));
+  {
+    g_autofree char *file_path = barge_test_job_file_path (f->daemon, job, 0);
+
+    assert_error (job, REMOTE, "RemoteAccessDenied", file_path);
+  }
   /* localhost asked (401) and got nothing. */
   g_assert_cmpuint (count_requests (f->server, "auth-basic", "elsewhere", "GET", NULL), >=, 1);
   g_assert_cmpuint (count_requests (f->server, "auth-basic", "elsewhere", "GET", BASIC_ALICE), ==, 0);
@@ -597,6 +601,7 @@ test_known_sizes_not_probed_again (Fixture *f, gconstpointer data)
   g_autofree char *path = barge_test_daemon_create_job (f->daemon, "probes");
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
   const char *names[] = { "slow", "p1", "p2", "p3" };
+  guint heads[G_N_ELEMENTS (names)] = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -612,12 +617,19 @@ test_known_sizes_not_probed_again (Fixture *f, gconstpointer data)
    * the bus showed may still be on its way to the store, and is asked
    * again: a HEAD more, nothing wrong.) */
   barge_test_daemon_stop (f->daemon);
+  /* As many as the first run asked (one each; more only if a retry under
+   * load cut a probe short): the second asks none. */
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    heads[i] = count_requests (f->server, "ok", names[i], "HEAD", NULL);
   barge_test_daemon_start (f->daemon);
   g_clear_object (&job);
   job = barge_test_daemon_get_job (f->daemon, path);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
   for (guint i = 1; i < G_N_ELEMENTS (names); i++)
-    g_assert_cmpuint (count_requests (f->server, "ok", names[i], "HEAD", NULL), ==, 1);
+    {
+      g_assert_cmpuint (heads[i], >=, 1);
+      g_assert_cmpuint (count_requests (f->server, "ok", names[i], "HEAD", NULL), ==, heads[i]);
+    }
   barge_test_job_complete (job);
   barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
 }

@@ -284,9 +284,11 @@ test_reply_after_change (Fixture *f, gconstpointer data)
     {
       Seen *s = g_ptr_array_index (seen, k);
 
+      g_autoptr(GVariant) changed = changed_of (s, path);
+
       if (s->type == G_DBUS_MESSAGE_TYPE_METHOD_RETURN && s->reply_serial == serial)
         answered = TRUE;
-      else if (changed_of (s, path) != NULL)
+      else if (changed != NULL)
         {
           g_autofree const char **invalidated = NULL;
 

@@ -486,13 +486,15 @@ barged_job_set_credentials_async (BargedJob *self, BargeCredentialsTarget target
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   GError *error = NULL;
 
+  /* The store's callback gets a reference only when there will be one. */
   if (refuse_if_final (self, &error) ||
       !barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password,
-                               on_credentials_stored, g_object_ref (task), &error))
+                               on_credentials_stored, task, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  g_object_ref (task);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_touch (self);
 }
@@ -506,11 +508,12 @@ barged_job_remove_credentials_async (BargedJob *self, BargeCredentialsTarget tar
 
   if (refuse_if_final (self, &error) ||
       !barged_credentials_remove (self->ctx.credentials, self->id, target, scheme,
-                                  on_credentials_stored, g_object_ref (task), &error))
+                                  on_credentials_stored, task, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  g_object_ref (task);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_touch (self);
 }
