@@ -14,6 +14,8 @@ struct _BargedEngine
   BargedScheduler *scheduler;
   BargedNetwork *network;
   GHashTable *jobs;           /* canonical id -> BargedJob */
+  GQueue order;               /* BargedJob (borrowed), oldest first */
+  GHashTable *links;          /* BargedJob -> its GList link in order */
   GHashTable *jobs_per_user;  /* uid -> number of jobs */
   guint reap_source;
 };
@@ -114,6 +116,8 @@ on_job_removed (BargedJob *job, const char *final_state, BargedEngine *self)
   g_signal_handlers_disconnect_by_data (job, self);
   barged_scheduler_remove (self->scheduler, job);
   count_user (self, barged_job_get_owner_uid (job), -1);
+  g_queue_delete_link (&self->order, g_hash_table_lookup (self->links, job));
+  g_hash_table_remove (self->links, job);
   g_hash_table_remove (self->jobs, barged_job_get_job_id (job));
   g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job, final_state);
 }
@@ -132,10 +136,14 @@ on_job_owner (BargedJob *job, GParamSpec *pspec, BargedEngine *self)
     count_user (self, barged_job_get_owner_uid (value), 1);
 }
 
+/* Jobs come in creation order (the store loads them so; a new one is the
+ * newest), so ListJobs needs no sort. */
 static void
 adopt (BargedEngine *self, BargedJob *job)
 {
   g_hash_table_insert (self->jobs, g_strdup (barged_job_get_job_id (job)), g_object_ref (job));
+  g_queue_push_tail (&self->order, job);
+  g_hash_table_insert (self->links, job, g_queue_peek_tail_link (&self->order));
   count_user (self, barged_job_get_owner_uid (job), 1);
   g_signal_connect (job, "removed", G_CALLBACK (on_job_removed), self);
   g_signal_connect (job, "notify::owner", G_CALLBACK (on_job_owner), self);
@@ -251,27 +259,14 @@ barged_engine_lookup (BargedEngine *self, const char *id)
   return id != NULL ? g_hash_table_lookup (self->jobs, id) : NULL;
 }
 
-static gint
-compare_created (gconstpointer a, gconstpointer b)
-{
-  gint64 ca = barged_job_get_created (*(BargedJob **) a);
-  gint64 cb = barged_job_get_created (*(BargedJob **) b);
-
-  return ca < cb ? -1 : (ca > cb ? 1 : 0);
-}
-
 GPtrArray *
 barged_engine_list (BargedEngine *self, gboolean all_users, guint32 uid)
 {
-  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer job;
+  GPtrArray *jobs = g_ptr_array_new_full (all_users ? self->order.length : 0, g_object_unref);
 
-  g_hash_table_iter_init (&iter, self->jobs);
-  while (g_hash_table_iter_next (&iter, NULL, &job))
-    if (all_users || barged_job_get_owner_uid (job) == uid)
-      g_ptr_array_add (jobs, g_object_ref (job));
-  g_ptr_array_sort (jobs, compare_created);
+  for (GList *l = self->order.head; l != NULL; l = l->next)
+    if (all_users || barged_job_get_owner_uid (l->data) == uid)
+      g_ptr_array_add (jobs, g_object_ref (l->data));
   return jobs;
 }
 
@@ -328,6 +323,8 @@ barged_engine_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (job, self);
       g_clear_pointer (&self->jobs, g_hash_table_unref);
     }
+  g_queue_clear (&self->order);
+  g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->network);
   g_clear_object (&self->ctx.store);
@@ -352,6 +349,8 @@ barged_engine_init (BargedEngine *self)
 {
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->jobs_per_user = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->links = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_queue_init (&self->order);
 }
 
 static void
