@@ -55,6 +55,8 @@
  *                         no length, ended by the close
  *   404-latin1            404 with a reason phrase that is not UTF-8
  *                         ("Nicht gef\xfcnden", Latin-1)
+ *   206-latin1            a request without Range gets 206 with a
+ *                         Content-Range that is not UTF-8 ("bytes \xe9t\xe9")
  *   redirect-file         302 to file:///etc/passwd
  *   redirect-ftp          302 to ftp://127.0.0.1/NAME
  *   auth-basic            401 with a Basic challenge unless the request
@@ -647,6 +649,16 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
                                                "Connection: close\r\n\r\nnope", date);
 
       set_logged_status (self, &req, index, 404);
+      write_text (out, text);
+    }
+  else if (g_str_equal (fault, "206-latin1"))
+    {
+      g_autofree char *date = http_date ();
+      g_autofree char *text = g_strdup_printf ("HTTP/1.1 206 Partial Content\r\nDate: %s\r\n"
+                                               "Content-Range: bytes \xe9t\xe9\r\nContent-Length: 4\r\n"
+                                               "Connection: close\r\n\r\nnope", date);
+
+      set_logged_status (self, &req, index, 206);
       write_text (out, text);
     }
   else if (g_ascii_isdigit (fault[0]) && !g_str_equal (fault, "416"))

@@ -11,6 +11,7 @@ test_flags_from_text (void)
   BargeNotifyFlags flags = 0;
   g_auto(GStrv) names = barged_notify_flags_from_text ("['transferred', 'modification']", &flags);
   g_auto(GStrv) none = barged_notify_flags_from_text ("@as []", &flags);
+  g_auto(GStrv) names2 = NULL;
 
   g_assert_nonnull (names);
   g_assert_cmpstrv (names, ((const char *[]) { "transferred", "modification", NULL }));
@@ -23,6 +24,13 @@ test_flags_from_text (void)
   /* A damaged database: bytes that are not UTF-8 inside a string made
    * GLib's parser log a critical (fatal here) before it gave up. */
   g_assert_null (barged_notify_flags_from_text ("['transferred\xff']", &flags));
+  /* Valid UTF-8 that escapes a surrogate or a code point past U+10FFFF:
+   * GLib 2.74's parser makes an invalid string of it, with a critical. */
+  g_assert_null (barged_notify_flags_from_text ("['\\ud800']", &flags));
+  g_assert_null (barged_notify_flags_from_text ("['\\U00110000']", &flags));
+  /* An escape of a real character is fine. */
+  names2 = barged_notify_flags_from_text ("['\\u0074ransferred']", &flags);
+  g_assert_cmpstrv (names2, ((const char *[]) { "transferred", NULL }));
 }
 
 static void
@@ -43,6 +51,7 @@ test_command_line_from_text (void)
   g_assert_null (barged_notify_command_line_from_text ("('', ['orphan'])"));
   g_assert_null (barged_notify_command_line_from_text ("['/bin/echo']"));
   g_assert_null (barged_notify_command_line_from_text ("('/bin/echo', ['\xc3'])"));
+  g_assert_null (barged_notify_command_line_from_text ("('\\udfff', @as [])"));
 }
 
 int

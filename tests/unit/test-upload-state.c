@@ -72,6 +72,9 @@ test_damaged (void)
   /* Bytes that are not UTF-8 in a string: GLib's parser logged a
    * critical (fatal in these tests) before it gave up (tests/fuzz). */
   g_assert_null (barged_upload_new_from_data (session, "j", 1, FALSE, "{'protocol': <'bits'>, 'session': <'\xff'>}"));
+  /* Valid UTF-8 escaping a surrogate: a critical in GLib 2.74's parser. */
+  g_assert_null (barged_upload_new_from_data (session, "j", 1, FALSE,
+                                              "{'protocol': <'bits'>, 'session': <'\\udc00'>}"));
 }
 
 static void

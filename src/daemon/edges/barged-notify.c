@@ -9,6 +9,7 @@
 
 #include "barge.h"
 #include "barged-notify.h"
+#include "barged-store.h"
 
 gboolean
 barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GError **error)
@@ -67,22 +68,10 @@ barged_notify_command_line_check (const char *program, const char *const *args, 
   return TRUE;
 }
 
-/* The text is checked for UTF-8 first: GLib 2.74's g_variant_parse()
- * meets other bytes inside a string with a critical (g_variant_new_string's
- * check) and no error, and the job database holds whatever a damaged file
- * has. */
-static GVariant *
-parse_stored (const GVariantType *type, const char *text)
-{
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return NULL;
-  return g_variant_parse (type, text, NULL, NULL, NULL);
-}
-
 char **
 barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags)
 {
-  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE_STRING_ARRAY, text);
+  g_autoptr(GVariant) value = barged_store_parse_variant (G_VARIANT_TYPE_STRING_ARRAY, text);
   g_auto(GStrv) strv = value != NULL ? g_variant_dup_strv (value, NULL) : NULL;
 
   if (strv == NULL || !barged_notify_flags_parse ((const char *const *) strv, flags, NULL))
@@ -93,7 +82,7 @@ barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags)
 GVariant *
 barged_notify_command_line_from_text (const char *text)
 {
-  g_autoptr(GVariant) value = parse_stored (G_VARIANT_TYPE ("(sas)"), text);
+  g_autoptr(GVariant) value = barged_store_parse_variant (G_VARIANT_TYPE ("(sas)"), text);
   g_autofree const char **args = NULL;
   const char *program;
 

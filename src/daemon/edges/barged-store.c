@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <sqlite3.h>
 
 #include "barge-error.h"
@@ -501,17 +503,95 @@ barged_store_flush (BargedStore *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* Every string of a record ends up in a D-Bus property or a GVariant,
+ * which must be valid UTF-8; SQLite keeps whatever bytes a damaged or
+ * hand-edited file holds (or a BLOB in a TEXT column). Text barged wrote
+ * comes back unchanged. */
 static char *
 column_dup (sqlite3_stmt *stmt, int col)
 {
-  const unsigned char *text = sqlite3_column_text (stmt, col);
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  if (text == NULL)
+    return NULL;
+  return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
+}
+
+/* TRUE when every escape of a code point in @text (\uXXXX, \UXXXXXXXX)
+ * names a character. */
+static gboolean
+escapes_are_characters (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guint digits;
+      gunichar c = 0;
+
+      if (*p != '\\')
+        continue;
+      if (p[1] != 'u' && p[1] != 'U')
+        {
+          /* Any other escape, a backslash included, is two bytes. */
+          if (p[1] != '\0')
+            p++;
+          continue;
+        }
+      digits = p[1] == 'u' ? 4 : 8;
+      for (guint i = 0; i < digits && g_ascii_isxdigit (p[2 + i]); i++)
+        c = c * 16 + (gunichar) g_ascii_xdigit_value (p[2 + i]);
+      if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return FALSE;
+      p++;
+    }
+  return TRUE;
+}
+
+GVariant *
+barged_store_parse_variant (const GVariantType *type, const char *text)
+{
+  if (text == NULL || !g_utf8_validate (text, -1, NULL) || !escapes_are_characters (text))
+    return NULL;
+  return g_variant_parse (type, text, NULL, NULL, NULL);
+}
+
+/* Why column @col of the row cannot name a job, or NULL when it can: it
+ * must be TEXT, valid UTF-8 without NUL, and not in @seen (if given). The
+ * key columns are TEXT PRIMARY KEYs, which SQLite lets hold NULL (any
+ * number of them) and BLOBs (distinct from the same bytes as TEXT), and a
+ * hand-edited database may have lost its keys altogether: a NULL id
+ * crashed start-up in g_str_hash, and a BLOB, a text cut at a NUL or a
+ * repeat made a second job of one id. barged writes TEXT ids, once each. */
+static const char *
+key_problem (sqlite3_stmt *stmt, int col, GHashTable *seen)
+{
+  const char *text;
+
+  switch (sqlite3_column_type (stmt, col))
+    {
+    case SQLITE_TEXT:
+      break;
+    case SQLITE_NULL:
+      return "NULL";
+    case SQLITE_BLOB:
+      return "a BLOB";
+    default:
+      return "a number";
+    }
+  text = (const char *) sqlite3_column_text (stmt, col);
+  if (text == NULL || (gsize) sqlite3_column_bytes (stmt, col) != strlen (text))
+    return "text with a NUL";
+  if (!g_utf8_validate (text, -1, NULL))
+    return "text that is not UTF-8";
+  if (seen != NULL && g_hash_table_contains (seen, text))
+    return "the id of an earlier row";
+  return NULL;
 }
 
 static gboolean
 load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
 {
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) done = g_hash_table_new (NULL, NULL);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -527,10 +607,25 @@ load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
     return set_sqlite_error (db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      BargedJobRecord *j = g_hash_table_lookup (by_id, (const char *) sqlite3_column_text (stmt, 0));
+      const char *problem = key_problem (stmt, 0, NULL);
+      BargedJobRecord *j;
 
+      if (problem != NULL)
+        {
+          g_warning ("job database: a job_lifecycle row whose job id is %s is left out", problem);
+          continue;
+        }
+      /* A row of no job (its job row was left out) is ignored. */
+      j = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
       if (j == NULL)
         continue;
+      /* Only the first row of a job: a second one leaked the first one's
+       * texts. */
+      if (!g_hash_table_add (done, j))
+        {
+          g_warning ("job database: a second job_lifecycle row of job %s is left out", j->id);
+          continue;
+        }
       j->maximum_download_time = (guint) sqlite3_column_int64 (stmt, 1);
       j->download_time_used = sqlite3_column_int64 (stmt, 2);
       j->retry_at = sqlite3_column_int64 (stmt, 3);
@@ -547,6 +642,8 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
 {
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_job_record_free);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) file_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -559,8 +656,18 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
     return set_sqlite_error (self->db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      BargedJobRecord *j = g_new0 (BargedJobRecord, 1);
+      const char *problem = key_problem (stmt, 0, seen);
+      BargedJobRecord *j;
+
+      /* The first row of an id counts (see key_problem). */
+      if (problem != NULL)
+        {
+          g_warning ("job database: a jobs row whose id is %s is left out", problem);
+          continue;
+        }
+      j = g_new0 (BargedJobRecord, 1);
       j->id = column_dup (stmt, 0);
+      g_hash_table_add (seen, j->id);
       j->owner = (guint32) sqlite3_column_int64 (stmt, 1);
       j->type = column_dup (stmt, 2);
       j->state = column_dup (stmt, 3);
@@ -598,9 +705,36 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
     return set_sqlite_error (self->db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      BargedFileRecord *f = g_new0 (BargedFileRecord, 1);
+      /* Types first: sqlite3_column_type() is undefined after a conversion. */
+      gboolean integer_index = sqlite3_column_type (stmt, 1) == SQLITE_INTEGER;
+      const char *problem = key_problem (stmt, 0, NULL);
+      const char *job_id = (const char *) sqlite3_column_text (stmt, 0);
+      sqlite3_int64 idx = sqlite3_column_int64 (stmt, 1);
+      BargedFileRecord *f;
+
+      /* One file per job and index, as the primary key means it: a usable
+       * job id (see key_problem) and an INTEGER index in 0..G_MAXINT (1.5
+       * and 1 both read as 1, "x" as 0). */
+      if (problem != NULL)
+        {
+          g_warning ("job database: a files row whose job id is %s is left out", problem);
+          continue;
+        }
+      if (!integer_index || idx < 0 || idx > G_MAXINT)
+        {
+          g_warning ("job database: a files row of job %s whose index is not a whole number from 0 to %d "
+                     "is left out", job_id, G_MAXINT);
+          continue;
+        }
+      if (!g_hash_table_add (file_keys, g_strdup_printf ("%s/%" G_GINT64_FORMAT, job_id, (gint64) idx)))
+        {
+          g_warning ("job database: a second files row for file %" G_GINT64_FORMAT " of job %s is left out",
+                     (gint64) idx, job_id);
+          continue;
+        }
+      f = g_new0 (BargedFileRecord, 1);
       f->job_id = column_dup (stmt, 0);
-      f->idx = (guint) sqlite3_column_int (stmt, 1);
+      f->idx = (guint) idx;
       f->remote_url = column_dup (stmt, 2);
       f->local_path = column_dup (stmt, 3);
       f->temporary_path = column_dup (stmt, 4);

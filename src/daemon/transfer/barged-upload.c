@@ -12,6 +12,7 @@
 #include "barged-file-access.h"
 #include "barged-upload-headers.h"
 #include "barged-upload-private.h"
+#include "barged-store.h"
 
 G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
 
@@ -73,10 +74,7 @@ BargedUpload *
 barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 owner,
                              gboolean with_reply, const char *data)
 {
-  /* UTF-8 first: g_variant_parse() (2.74) meets other bytes in a string
-   * with a critical, and a damaged database may hold anything. */
-  g_autoptr(GVariant) v = data != NULL && g_utf8_validate (data, -1, NULL)
-                            ? g_variant_parse (G_VARIANT_TYPE_VARDICT, data, NULL, NULL, NULL) : NULL;
+  g_autoptr(GVariant) v = barged_store_parse_variant (G_VARIANT_TYPE_VARDICT, data);
   g_autoptr(GVariant) reply = NULL;
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
   BargeUploadProtocol protocol;
