@@ -594,7 +594,9 @@ sizes_known (gpointer user_data)
   guint64 total, done, n, files_done;
 
   g_variant_get (barge_dbus_job_get_progress (job), "(tttt)", &total, &done, &n, &files_done);
-  return total != BARGE_SIZE_UNKNOWN_TEST && files_done == 0;
+  /* All four files counted: the proxy may still show the empty job's
+   * Progress, whose total of 0 bytes is known too. */
+  return n == 4 && total != BARGE_SIZE_UNKNOWN_TEST && files_done == 0;
 }
 
 /* The sizes a HEAD learnt are kept in the store: a restart does not ask
