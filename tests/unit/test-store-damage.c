@@ -40,6 +40,21 @@ expect_left_out (const char *pattern, guint n)
     g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, pattern);
 }
 
+/* Loads what @sql leaves in a fresh database of the current schema; the
+ * messages expected were announced before. */
+static void
+load_damaged (const char *sql, GPtrArray **jobs, GPtrArray **files)
+{
+  g_autoptr(StoreFixture) fixture = store_fixture_new ();
+  g_autoptr(BargedStore) store = store_new (fixture);
+  g_autoptr(GError) error = NULL;
+
+  store_fixture_exec (fixture, sql);
+  g_assert_true (barged_store_load (store, jobs, files, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+}
+
 /* SQLite lets a TEXT PRIMARY KEY hold NULLs and BLOBs: a job row with a
  * NULL id crashed start-up (SIGSEGV in g_str_hash), a BLOB id or one cut
  * at a NUL made a second job "j", a second lifecycle row of a job leaked
@@ -48,21 +63,9 @@ expect_left_out (const char *pattern, guint n)
 static void
 test_keys (void)
 {
-  g_autoptr(StoreFixture) fixture = store_fixture_new ();
-  g_autoptr(BargedStore) store = store_new (fixture);
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
   BargedJobRecord *j;
-
-  store_fixture_exec (fixture,
-    JOB ("NULL", "1") JOB ("NULL", "2") JOB ("X'6a'", "3") JOB ("'j'", "4") JOB ("CAST(X'6a006b' AS TEXT)", "5")
-    JOB ("CAST(X'ff' AS TEXT)", "6")
-    LIFECYCLE ("NULL", "1", "'[''error'']'")
-    LIFECYCLE ("X'6a'", "2", "'[''error'']'")
-    LIFECYCLE ("'j'", "3", "'[''transferred'']'")
-    FILE_ROW ("'j'", "0") FILE_ROW ("X'6a'", "0") FILE_ROW ("'j'", "0.5")
-    FILE_ROW ("'j'", "-1") FILE_ROW ("'j'", "'x'") FILE_ROW ("'j'", "4294967296") FILE_ROW ("'j'", "1"));
 
   expect_left_out ("*jobs row whose id is NULL*", 2);
   expect_left_out ("*jobs row whose id is a BLOB*", 1);
@@ -73,9 +76,15 @@ test_keys (void)
   /* Files come ordered by job id (text before BLOBs), then index. */
   expect_left_out ("*files row of job j whose index is not a whole number*", 4);
   expect_left_out ("*files row whose job id is a BLOB*", 1);
-  g_assert_true (barged_store_load (store, &jobs, &files, &error));
-  g_test_assert_expected_messages ();
-  g_assert_no_error (error);
+  load_damaged (
+    JOB ("NULL", "1") JOB ("NULL", "2") JOB ("X'6a'", "3") JOB ("'j'", "4") JOB ("CAST(X'6a006b' AS TEXT)", "5")
+    JOB ("CAST(X'ff' AS TEXT)", "6")
+    LIFECYCLE ("NULL", "1", "'[''error'']'")
+    LIFECYCLE ("X'6a'", "2", "'[''error'']'")
+    LIFECYCLE ("'j'", "3", "'[''transferred'']'")
+    FILE_ROW ("'j'", "0") FILE_ROW ("X'6a'", "0") FILE_ROW ("'j'", "0.5")
+    FILE_ROW ("'j'", "-1") FILE_ROW ("'j'", "'x'") FILE_ROW ("'j'", "4294967296") FILE_ROW ("'j'", "1"),
+    &jobs, &files);
 
   g_assert_cmpuint (jobs->len, ==, 1);
   j = jobs->pdata[0];
@@ -93,27 +102,21 @@ test_keys (void)
 static void
 test_repeated_keys (void)
 {
-  g_autoptr(StoreFixture) fixture = store_fixture_new ();
-  g_autoptr(BargedStore) store = store_new (fixture);
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
 
-  store_fixture_exec (fixture,
+  expect_left_out ("*jobs row whose id is the id of an earlier row*", 1);
+  expect_left_out ("*second job_lifecycle row of job j*", 1);
+  expect_left_out ("*second files row for file 0 of job j*", 1);
+  load_damaged (
     "CREATE TABLE loose AS SELECT * FROM jobs; DROP TABLE jobs; ALTER TABLE loose RENAME TO jobs;"
     "CREATE TABLE loose AS SELECT * FROM files; DROP TABLE files; ALTER TABLE loose RENAME TO files;"
     "CREATE TABLE loose AS SELECT * FROM job_lifecycle; DROP TABLE job_lifecycle;"
     " ALTER TABLE loose RENAME TO job_lifecycle;"
     JOB ("'j'", "1") JOB ("'j'", "2") JOB ("'k'", "3")
     LIFECYCLE ("'j'", "5", "NULL") LIFECYCLE ("'j'", "6", "'[''error'']'")
-    FILE_ROW ("'j'", "0") FILE_ROW ("'j'", "0") FILE_ROW ("'k'", "0"));
-
-  expect_left_out ("*jobs row whose id is the id of an earlier row*", 1);
-  expect_left_out ("*second job_lifecycle row of job j*", 1);
-  expect_left_out ("*second files row for file 0 of job j*", 1);
-  g_assert_true (barged_store_load (store, &jobs, &files, &error));
-  g_test_assert_expected_messages ();
-  g_assert_no_error (error);
+    FILE_ROW ("'j'", "0") FILE_ROW ("'j'", "0") FILE_ROW ("'k'", "0"),
+    &jobs, &files);
 
   g_assert_cmpuint (jobs->len, ==, 2);
   g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->id, ==, "j");
@@ -132,20 +135,16 @@ test_repeated_keys (void)
 static void
 test_text_not_utf8 (void)
 {
-  g_autoptr(StoreFixture) fixture = store_fixture_new ();
-  g_autoptr(BargedStore) store = store_new (fixture);
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
   BargedJobRecord *j;
   BargedFileRecord *f;
 
-  store_fixture_exec (fixture,
+  load_damaged (
     JOB ("'j'", "1") FILE_ROW ("'j'", "0")
     "UPDATE jobs SET display_name = CAST(X'4e6963687420676566fc6e64656e' AS TEXT), description = 'caf\xc3\xa9';"
-    "UPDATE files SET etag = CAST(X'2261ff22' AS TEXT);");
-  g_assert_true (barged_store_load (store, &jobs, &files, &error));
-  g_assert_no_error (error);
+    "UPDATE files SET etag = CAST(X'2261ff22' AS TEXT);",
+    &jobs, &files);
   g_assert_cmpuint (jobs->len, ==, 1);
   j = jobs->pdata[0];
   g_assert_cmpstr (j->display_name, ==, "Nicht gef\xef\xbf\xbdnden");
