@@ -3,15 +3,13 @@
 
 #include "barge-test-bits-server.h"
 #include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
 #include "barge-test-server.h"
 #include "upload-peers.h"
 
 G_BEGIN_DECLS
 
-#define KiB ((guint64) 1024)
-#define MiB (1024 * KiB)
 /* Generous: the suite may share two CPUs with other suites. */
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 
 /* Every test: a private bus with barged, the in-tree BITS server, a folder. */
