@@ -42,6 +42,13 @@ typedef struct {
   guint64 at_least;
 } DoneWait;
 gboolean done_reached (gpointer user_data);
+/* Waits until JOB's Progress shows AT_LEAST acknowledged bytes, or fails
+ * at the caller's line with WHAT (a macro for that line). */
+#define wait_acknowledged(job, at_least, timeout_ms, what)                  \
+  G_STMT_START {                                                          \
+    DoneWait _w = { (job), (at_least) };                                  \
+    barge_test_assert_wait (done_reached, &_w, (timeout_ms), (what));     \
+  } G_STMT_END
 
 /* For what happens on a server thread or in another process: nothing
  * wakes the test's main context then, so look every 50 ms (bounded). */
