@@ -10,7 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "barge-fault-server.h"
-#include "barge-test-daemon.h"
+#include "barge-test-loop-thread.h"
 
 /* The faults (FAULT in /fault/FAULT/NAME?size=N), while broken:
  *   ok                    a correct server
@@ -76,9 +76,7 @@
 
 struct _BargeFaultServer
 {
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
+  BargeTestLoopThread *thread;
   GSocketService *service;    /* lives on the server thread */
   GTlsCertificate *certificate;
   char *base_url;
@@ -88,13 +86,12 @@ struct _BargeFaultServer
 
   GMutex lock;                /* guards everything below */
   GCond cond;
-  gboolean ready;
   gboolean stopping;
   gboolean broken;
   guint active;               /* connections being handled */
-  guint16 port;
-  guint16 tls_port;
-  GHashTable *requests;       /* path -> GPtrArray of BargeTestRequest */
+  guint16 port;               /* written by setup, read-only after */
+  guint16 tls_port;           /* likewise */
+  BargeTestRequestLog *requests;
 };
 
 typedef struct {
@@ -162,8 +159,6 @@ static guint
 log_request (BargeFaultServer *self, const Request *req, guint status)
 {
   BargeTestRequest *r = g_new0 (BargeTestRequest, 1);
-  GPtrArray *list;
-  guint before;
 
   r->method = g_strdup (req->method);
   r->path = g_strdup (req->path);
@@ -171,43 +166,19 @@ log_request (BargeFaultServer *self, const Request *req, guint status)
   r->if_range = g_strdup (req->if_range);
   r->authorization = g_strdup (req->authorization);
   r->status = status;
-  g_mutex_lock (&self->lock);
-  list = g_hash_table_lookup (self->requests, req->path);
-  if (list == NULL)
-    {
-      list = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
-      g_hash_table_insert (self->requests, g_strdup (req->path), list);
-    }
-  before = list->len;
-  g_ptr_array_add (list, r);
-  g_mutex_unlock (&self->lock);
-  return before;
+  return barge_test_request_log_add (self->requests, r);
 }
 
 static void
 set_logged_status (BargeFaultServer *self, const Request *req, guint index, guint status)
 {
-  GPtrArray *list;
-
-  g_mutex_lock (&self->lock);
-  list = g_hash_table_lookup (self->requests, req->path);
-  if (list != NULL && index < list->len)
-    ((BargeTestRequest *) g_ptr_array_index (list, index))->status = status;
-  g_mutex_unlock (&self->lock);
+  barge_test_request_log_set_status (self->requests, req->path, index, status);
 }
 
 GPtrArray *
 barge_fault_server_get_requests (BargeFaultServer *self, const char *path)
 {
-  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
-  GPtrArray *list;
-
-  g_mutex_lock (&self->lock);
-  list = g_hash_table_lookup (self->requests, path);
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    g_ptr_array_add (copy, barge_test_request_copy (g_ptr_array_index (list, i)));
-  g_mutex_unlock (&self->lock);
-  return copy;
+  return barge_test_request_log_get (self->requests, path);
 }
 
 /* Waits until the server stops (bounded): a stalled peer. */
@@ -814,8 +785,8 @@ make_certificate (BargeFaultServer *self)
   self->certificate = g_tls_certificate_new_from_files (cert, key, NULL);
 }
 
-static gpointer
-server_thread (gpointer user_data)
+static gboolean
+server_setup (gpointer user_data)
 {
   BargeFaultServer *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -823,7 +794,6 @@ server_thread (gpointer user_data)
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
 
-  g_main_context_push_thread_default (self->context);
   self->service = g_threaded_socket_service_new (32);
   g_signal_connect (self->service, "run", G_CALLBACK (on_run), self);
   g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), any_port, G_SOCKET_TYPE_STREAM,
@@ -840,18 +810,17 @@ server_thread (gpointer user_data)
       self->tls_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (tls_bound));
     }
   g_socket_service_start (self->service);
+  return TRUE;
+}
 
-  g_mutex_lock (&self->lock);
-  self->ready = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+static void
+server_teardown (gpointer user_data)
+{
+  BargeFaultServer *self = user_data;
 
-  g_main_loop_run (self->loop);
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   g_clear_object (&self->service);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
 }
 
 BargeFaultServer *
@@ -862,15 +831,9 @@ barge_fault_server_new (void)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->broken = TRUE;
-  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->requests = barge_test_request_log_new ();
   make_certificate (self);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("barge-fault-server", server_thread, self);
-  g_mutex_lock (&self->lock);
-  while (!self->ready)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  self->thread = barge_test_loop_thread_start ("barge-fault-server", server_setup, server_teardown, self);
   self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
   self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
   if (self->tls_port != 0)
@@ -905,7 +868,7 @@ barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
   ListenData d = { self, port, FALSE };
 
   /* The listener belongs to the server thread's context. */
-  g_main_context_invoke (self->context, listen_cb, &d);
+  g_main_context_invoke (barge_test_loop_thread_get_context (self->thread), listen_cb, &d);
   g_mutex_lock (&self->lock);
   while (!d.done)
     g_cond_wait (&self->cond, &self->lock);
@@ -941,15 +904,13 @@ barge_fault_server_free (BargeFaultServer *self)
   self->stopping = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
+  barge_test_loop_thread_stop (self->thread);
   /* Handlers run on the service's own threads: let them end first. */
   g_mutex_lock (&self->lock);
   while (self->active > 0)
     if (!g_cond_wait_until (&self->cond, &self->lock, end))
       break;
   g_mutex_unlock (&self->lock);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
   g_clear_object (&self->certificate);
   if (self->cert_dir != NULL)
     {
@@ -960,7 +921,7 @@ barge_fault_server_free (BargeFaultServer *self)
       g_rmdir (self->cert_dir);
       g_free (self->cert_dir);
     }
-  g_hash_table_unref (self->requests);
+  barge_test_request_log_free (self->requests);
   g_free (self->base_url);
   g_free (self->localhost_url);
   g_free (self->tls_base_url);

@@ -8,8 +8,9 @@
 #include <libsoup/soup.h>
 
 #include "barge-test-bits-server.h"
-#include "barge-test-daemon.h"
+#include "barge-test-loop-thread.h"
 #include "barge-test-server.h"
+#include "barge-test-soup.h"
 
 #define UPLOAD_PREFIX "/upload/"
 #define REPLY_PREFIX "/reply/"
@@ -30,15 +31,11 @@ typedef struct {
 
 struct _BargeTestBitsServer
 {
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  SoupServer *server;
-  char *base_url;
+  BargeTestLoopThread *thread;
+  SoupServer *server;       /* lives on the server thread */
+  char *base_url;           /* written by setup, read-only after */
 
   GMutex lock;              /* guards everything below */
-  GCond ready_cond;
-  gboolean ready;
   GHashTable *sessions;     /* id -> Session */
   GHashTable *files;        /* name -> GBytes, committed uploads */
   GHashTable *counts;       /* what -> count */
@@ -329,7 +326,7 @@ handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name
 
       soup_server_message_pause (msg);
       g_source_set_callback (timer, unpause_cb, g_object_ref (msg), NULL);
-      g_source_attach (timer, self->context);
+      g_source_attach (timer, barge_test_loop_thread_get_context (self->thread));
       g_source_unref (timer);
     }
   g_mutex_unlock (&self->lock);
@@ -397,62 +394,39 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
 
-static gpointer
-server_thread (gpointer user_data)
+static gboolean
+server_setup (gpointer user_data)
 {
   BargeTestBitsServer *self = user_data;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GError) error = NULL;
 
-  g_main_context_push_thread_default (self->context);
   self->server = soup_server_new ("server-header", "barge-test-bits-server ", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (soup_server_listen (self->server, address, 0, &error))
-    {
-      GSList *uris = soup_server_get_uris (self->server);
-      self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-    }
-  else
+  self->base_url = barge_test_soup_listen_loopback (self->server, &error);
+  if (self->base_url == NULL)
     g_warning ("cannot listen: %s", error->message);
+  return self->base_url != NULL;
+}
 
-  g_mutex_lock (&self->lock);
-  self->ready = TRUE;
-  g_cond_signal (&self->ready_cond);
-  g_mutex_unlock (&self->lock);
+static void
+server_teardown (gpointer user_data)
+{
+  BargeTestBitsServer *self = user_data;
 
-  if (self->base_url != NULL)
-    g_main_loop_run (self->loop);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
+  barge_test_soup_close (&self->server);
 }
 
 BargeTestBitsServer *
 barge_test_bits_server_new (void)
 {
   BargeTestBitsServer *self = g_new0 (BargeTestBitsServer, 1);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_mutex_init (&self->lock);
-  g_cond_init (&self->ready_cond);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->lose_at = self->rewind_at = self->drop_at = G_MAXUINT64;
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("barge-test-bits-server", server_thread, self);
-
-  g_mutex_lock (&self->lock);
-  while (!self->ready)
-    if (!g_cond_wait_until (&self->ready_cond, &self->lock, deadline))
-      break;
-  g_mutex_unlock (&self->lock);
+  self->thread = barge_test_loop_thread_start ("barge-test-bits-server", server_setup, server_teardown, self);
   g_assert_nonnull (self->base_url);
   return self;
 }
@@ -462,14 +436,11 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
 {
   if (self == NULL)
     return;
-  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  barge_test_loop_thread_stop (self->thread);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->files);
   g_hash_table_unref (self->counts);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->ready_cond);
   g_free (self->base_url);
   g_free (self->host_id);
   g_free (self->reply_url);

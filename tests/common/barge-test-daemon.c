@@ -600,23 +600,3 @@ barge_test_wait_job_state_at (BargeDBusJob *job, const char *state, guint timeou
       g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
     }
 }
-
-static gboolean
-quit_loop_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-void
-barge_test_stop_loop_thread (GMainContext *context, GMainLoop *loop, GThread *thread)
-{
-  GSource *quit = g_idle_source_new ();
-
-  /* A g_main_loop_quit() from here could come before the thread entered
-   * g_main_loop_run() and be lost; a source runs only inside the loop. */
-  g_source_set_callback (quit, quit_loop_cb, loop, NULL);
-  g_source_attach (quit, context);
-  g_source_unref (quit);
-  g_thread_join (thread);
-}

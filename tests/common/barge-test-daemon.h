@@ -93,10 +93,6 @@ gboolean barge_test_wait_until (BargeTestCondition condition, gpointer user_data
 /* Iterates the main context for MS milliseconds. */
 void barge_test_run_for (guint ms);
 
-/* Quits LOOP, which runs CONTEXT on THREAD (a test server's own thread),
- * and joins the thread. */
-void barge_test_stop_loop_thread (GMainContext *context, GMainLoop *loop, GThread *thread);
-
 /* Fails the test at the caller's line when CONDITION does not hold in time. */
 #define barge_test_assert_wait(condition, user_data, timeout_ms, what)                          \
   G_STMT_START {                                                                                 \

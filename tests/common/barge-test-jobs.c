@@ -142,6 +142,14 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 char *
+barge_test_join_sorted (GPtrArray *names)
+{
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+char *
 barge_test_list_dir (const char *dir)
 {
   g_autoptr(GError) error = NULL;
@@ -152,9 +160,24 @@ barge_test_list_dir (const char *dir)
   g_assert_no_error (error);
   while ((name = g_dir_read_name (d)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
+  return barge_test_join_sorted (names);
+}
+
+char *
+barge_test_make_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+barge_test_clear_dir (char **dir)
+{
+  barge_test_remove_tree (*dir);
+  g_clear_pointer (dir, g_free);
 }
 
 struct _BargeTestStateLog

@@ -5,11 +5,22 @@
 
 G_BEGIN_DECLS
 
-/* Small job helpers shared by the fault, crash, network and nginx suites.
+/* Small job and fixture helpers shared by the daemon, upload and nginx suites.
  * Each asserts success of the D-Bus calls it makes. */
 
 #define BARGE_TEST_KiB ((guint64) 1024)
 #define BARGE_TEST_MiB (1024 * BARGE_TEST_KiB)
+/* The short names every suite writes sizes with. */
+#define KiB BARGE_TEST_KiB
+#define MiB BARGE_TEST_MiB
+/* A wait for what needs no transfer: generous, as a suite may share two
+ * CPUs with other suites. */
+#define SHORT_TIMEOUT_MS 10000
+
+/* Registers FUNC at PATH with the suite's Fixture, fixture_setup and
+ * fixture_teardown (each suite has its own, under these names). */
+#define BARGE_TEST_ADD(path, func) \
+  g_test_add ((path), Fixture, NULL, fixture_setup, (func), fixture_teardown)
 
 char *barge_test_file_sha256 (const char *path);
 /* Asserts PATH holds exactly the content of NAME of SIZE bytes. */
@@ -32,8 +43,17 @@ const char *barge_test_wait_job_states_at (BargeDBusJob *job, const char * const
 #define barge_test_wait_job_states(job, states, timeout_ms) \
   barge_test_wait_job_states_at ((job), (states), (timeout_ms), __FILE__, __LINE__, G_STRFUNC)
 
-/* The names in DIR, sorted, joined by spaces. */
+/* The names in DIR, sorted, joined by spaces: easy to compare and to read
+ * in a failure message. */
 char *barge_test_list_dir (const char *dir);
+/* Sorts NAMES (strings), ends it with NULL and joins them as
+ * barge_test_list_dir() does, to say what a folder should hold. */
+char *barge_test_join_sorted (GPtrArray *names);
+
+/* A new empty folder for a test's files (TMPL as for g_dir_make_tmp()). */
+char *barge_test_make_dir (const char *tmpl);
+/* Removes *DIR with what it holds and frees the name; NULL does nothing. */
+void barge_test_clear_dir (char **dir);
 
 G_END_DECLS
 

@@ -7,7 +7,8 @@
 #include <libsoup/soup.h>
 
 #include "barge-test-server.h"
-#include "barge-test-daemon.h"
+#include "barge-test-loop-thread.h"
+#include "barge-test-soup.h"
 
 /* Chunks stay small so that a throttled body is smooth and a suspend or a
  * kill lands in the middle of a file, not between two huge writes. */
@@ -21,17 +22,11 @@
 
 struct _BargeTestServer
 {
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
+  BargeTestLoopThread *thread;
   SoupServer *server;       /* lives on the server thread */
-  char *base_url;
-
-  GMutex lock;              /* guards everything below */
-  GCond ready_cond;
-  gboolean ready;
-  GError *listen_error;
-  GHashTable *requests;     /* path -> GPtrArray of BargeTestRequest */
+  char *base_url;           /* written by setup, read-only after */
+  GError *listen_error;     /* likewise */
+  BargeTestRequestLog *requests;
 };
 
 /* --- deterministic content ---------------------------------------------- */
@@ -111,37 +106,11 @@ barge_test_server_get_etag (const char *name, guint64 size)
 
 /* --- request log --------------------------------------------------------- */
 
-void
-barge_test_request_free (BargeTestRequest *request)
-{
-  g_free (request->method);
-  g_free (request->path);
-  g_free (request->range);
-  g_free (request->if_range);
-  g_free (request->authorization);
-  g_free (request);
-}
-
-BargeTestRequest *
-barge_test_request_copy (const BargeTestRequest *r)
-{
-  BargeTestRequest *copy = g_new0 (BargeTestRequest, 1);
-
-  copy->method = g_strdup (r->method);
-  copy->path = g_strdup (r->path);
-  copy->range = g_strdup (r->range);
-  copy->if_range = g_strdup (r->if_range);
-  copy->authorization = g_strdup (r->authorization);
-  copy->status = r->status;
-  return copy;
-}
-
 static void
 log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   BargeTestRequest *r = g_new0 (BargeTestRequest, 1);
-  GPtrArray *list;
 
   r->method = g_strdup (soup_server_message_get_method (msg));
   r->path = g_strdup (path);
@@ -150,30 +119,13 @@ log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
   r->status = soup_server_message_get_status (msg);
   g_debug ("%s %s Range: %s If-Range: %s -> %u", r->method, path,
            r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
-
-  g_mutex_lock (&self->lock);
-  list = g_hash_table_lookup (self->requests, path);
-  if (list == NULL)
-    {
-      list = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
-      g_hash_table_insert (self->requests, g_strdup (path), list);
-    }
-  g_ptr_array_add (list, r);
-  g_mutex_unlock (&self->lock);
+  barge_test_request_log_add (self->requests, r);
 }
 
 GPtrArray *
 barge_test_server_get_requests (BargeTestServer *self, const char *path)
 {
-  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) barge_test_request_free);
-  GPtrArray *list;
-
-  g_mutex_lock (&self->lock);
-  list = g_hash_table_lookup (self->requests, path);
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    g_ptr_array_add (copy, barge_test_request_copy (g_ptr_array_index (list, i)));
-  g_mutex_unlock (&self->lock);
-  return copy;
+  return barge_test_request_log_get (self->requests, path);
 }
 
 /* --- streaming bodies ---------------------------------------------------- */
@@ -426,69 +378,33 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
 
 /* --- the server thread --------------------------------------------------- */
 
-static gpointer
-server_thread (gpointer user_data)
+static gboolean
+server_setup (gpointer user_data)
 {
   BargeTestServer *self = user_data;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GError) error = NULL;
 
-  /* Everything the server does, including its sockets' sources, must be
-   * attached to this thread's context, so push it before listening. */
-  g_main_context_push_thread_default (self->context);
   self->server = soup_server_new ("server-header", "barge-test-server ", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
+  self->base_url = barge_test_soup_listen_loopback (self->server, &self->listen_error);
+  return self->base_url != NULL;
+}
 
-  if (soup_server_listen (self->server, address, 0, &error))
-    {
-      GSList *uris = soup_server_get_uris (self->server);
-      GUri *uri = uris->data;
+static void
+server_teardown (gpointer user_data)
+{
+  BargeTestServer *self = user_data;
 
-      self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
-      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-    }
-
-  g_mutex_lock (&self->lock);
-  self->listen_error = g_steal_pointer (&error);
-  self->ready = TRUE;
-  g_cond_signal (&self->ready_cond);
-  g_mutex_unlock (&self->lock);
-
-  if (self->base_url != NULL)
-    g_main_loop_run (self->loop);
-
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  /* Let closed connections and finished messages release their data. */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
+  barge_test_soup_close (&self->server);
 }
 
 BargeTestServer *
 barge_test_server_new (void)
 {
   BargeTestServer *self = g_new0 (BargeTestServer, 1);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  g_autoptr(GError) error = NULL;
 
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->ready_cond);
-  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("barge-test-server", server_thread, self);
-
-  g_mutex_lock (&self->lock);
-  while (!self->ready)
-    if (!g_cond_wait_until (&self->ready_cond, &self->lock, deadline))
-      break;
-  error = g_steal_pointer (&self->listen_error);
-  g_mutex_unlock (&self->lock);
-  g_assert_true (self->ready);
-  g_assert_no_error (error);
+  self->requests = barge_test_request_log_new ();
+  self->thread = barge_test_loop_thread_start ("barge-test-server", server_setup, server_teardown, self);
+  g_assert_no_error (self->listen_error);
   g_assert_nonnull (self->base_url);
   return self;
 }
@@ -498,13 +414,9 @@ barge_test_server_free (BargeTestServer *self)
 {
   if (self == NULL)
     return;
-  barge_test_stop_loop_thread (self->context, self->loop, self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
-  g_hash_table_unref (self->requests);
+  barge_test_loop_thread_stop (self->thread);
+  barge_test_request_log_free (self->requests);
   g_clear_error (&self->listen_error);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->ready_cond);
   g_free (self->base_url);
   g_free (self);
 }

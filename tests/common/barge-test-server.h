@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "barge-test-request-log.h"
+
 G_BEGIN_DECLS
 
 /* A loopback HTTP server for the daemon tests, running a SoupServer in its
@@ -22,15 +24,6 @@ G_BEGIN_DECLS
  * Every other path is a 404. */
 
 typedef struct _BargeTestServer BargeTestServer;
-
-typedef struct {
-  char *method;
-  char *path;
-  char *range;      /* the Range header, or NULL */
-  char *if_range;   /* the If-Range header, or NULL */
-  char *authorization; /* the Authorization header, or NULL */
-  guint status;
-} BargeTestRequest;
 
 BargeTestServer *barge_test_server_new (void);
 void barge_test_server_free (BargeTestServer *self);
@@ -57,9 +50,6 @@ char *barge_test_expected_sha256 (const char *name, guint64 size);
 
 /* Fills BUF with LEN bytes of NAME's content starting at OFFSET. */
 void barge_test_fill_content (const char *name, guint64 offset, guint8 *buf, gsize len);
-
-BargeTestRequest *barge_test_request_copy (const BargeTestRequest *request);
-void barge_test_request_free (BargeTestRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestServer, barge_test_server_free)
 

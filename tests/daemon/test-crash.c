@@ -14,12 +14,9 @@
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define MiB BARGE_TEST_MiB
-#define KiB BARGE_TEST_KiB
 #define KILLS 24
 #define MIN_KILLS 20
 #define RATE (4 * MiB)
-#define SHORT_TIMEOUT_MS 10000
 /* barged's bound: an fdatasync every 32 MiB or CheckpointInterval (2 s by
  * default, 250 ms here so that runs between kills of a few hundred ms
  * make progress), plus what arrives while that fdatasync and the database

@@ -11,13 +11,10 @@
 #include <sqlite3.h>
 
 #include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define KiB ((guint64) 1024)
-#define MiB (1024 * KiB)
-
 /* Generous: the suite may share two CPUs with other suites. */
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 
 typedef struct {
@@ -29,14 +26,11 @@ typedef struct {
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
   /* The bus first: GTestDBus sets environment variables, which is safer
    * before the server thread exists. */
   f->daemon = barge_test_daemon_new ();
   f->server = barge_test_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-dl-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-dl-XXXXXX");
 }
 
 static void
@@ -44,58 +38,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   barge_test_server_free (f->server);
   barge_test_daemon_free (f->daemon);
-  barge_test_remove_tree (f->dir);
-  g_free (f->dir);
+  barge_test_clear_dir (&f->dir);
 }
 
 /* --- helpers ------------------------------------------------------------- */
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
-
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (mapped),
-                                      g_mapped_file_get_length (mapped));
-}
-
-static void
-assert_file_content (const char *path, const char *name, guint64 size)
-{
-  g_autofree char *expected = barge_test_expected_sha256 (name, size);
-  g_autofree char *actual = NULL;
-
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  actual = file_sha256 (path);
-  g_assert_cmpstr (actual, ==, expected);
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* The names in DIR, sorted, joined by spaces: easy to compare and to read
- * in a failure message. */
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) d = g_dir_open (dir, 0, &error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
 
 static char *
 dest_path (Fixture *f, const char *name)
@@ -428,7 +374,7 @@ test_multi_file (Fixture *f, gconstpointer data)
       /* Not yet available under its final name: BITS semantics. */
       g_assert_false (completed);
       g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
-      assert_file_content (g_ptr_array_index (temporaries, i), files[i].name, files[i].size);
+      barge_test_assert_file_content (g_ptr_array_index (temporaries, i), files[i].name, files[i].size);
     }
 
   /* One plain GET per file: nothing was fetched twice. Besides, at most one
@@ -465,15 +411,13 @@ test_multi_file (Fixture *f, gconstpointer data)
     {
       g_autofree char *dest = dest_path (f, files[i].name);
 
-      assert_file_content (dest, files[i].name, files[i].size);
+      barge_test_assert_file_content (dest, files[i].name, files[i].size);
       g_assert_false (g_file_test (g_ptr_array_index (temporaries, i), G_FILE_TEST_EXISTS));
       g_ptr_array_add (names, (gpointer) files[i].name);
     }
   /* Exactly the final files: no .barge-part left behind. */
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  expected_listing = g_strjoinv (" ", (char **) names->pdata);
-  listing = list_dir (f->dir);
+  expected_listing = barge_test_join_sorted (names);
+  listing = barge_test_list_dir (f->dir);
   g_assert_cmpstr (listing, ==, expected_listing);
 
   /* The job left the bus. */
@@ -526,8 +470,8 @@ test_total_known_early (Fixture *f, gconstpointer data)
   g_assert_cmpuint (p[1], ==, size1 + size2);
   job_call (job, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
-  assert_file_content (dest1, "early-1", size1);
-  assert_file_content (dest2, "early-2", size2);
+  barge_test_assert_file_content (dest1, "early-1", size1);
+  barge_test_assert_file_content (dest2, "early-2", size2);
 }
 
 static void
@@ -588,7 +532,7 @@ test_suspend_resume (Fixture *f, gconstpointer data)
 
   job_call (job, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
-  assert_file_content (dest, name, size);
+  barge_test_assert_file_content (dest, name, size);
 }
 
 /* --- 3. Cancel ----------------------------------------------------------------- */
@@ -623,7 +567,7 @@ test_cancel (Fixture *f, gconstpointer data)
   /* No late write of the stopped transfer brings the file back. */
   barge_test_run_for (500);
   g_assert_false (g_file_test (temporary, G_FILE_TEST_EXISTS));
-  listing = list_dir (f->dir);
+  listing = barge_test_list_dir (f->dir);
   g_assert_cmpstr (listing, ==, "");
 }
 
@@ -690,11 +634,11 @@ test_complete_partial (Fixture *f, gconstpointer data)
 
   job_call (job, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
-  assert_file_content (first_dest, "first", first_size);
+  barge_test_assert_file_content (first_dest, "first", first_size);
   g_assert_false (g_file_test (first_tmp, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (second_dest, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (second_tmp, G_FILE_TEST_EXISTS));
-  listing = list_dir (f->dir);
+  listing = barge_test_list_dir (f->dir);
   g_assert_cmpstr (listing, ==, "first");
   job_signals_clear (&signals, job);
 }
@@ -787,7 +731,7 @@ test_kill_resume (Fixture *f, gconstpointer data)
 
   job_call (again, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
-  assert_file_content (dest, name, size);
+  barge_test_assert_file_content (dest, name, size);
 }
 
 /* --- 6. errors ------------------------------------------------------------------ */
@@ -972,7 +916,7 @@ test_coalescing (Fixture *f, gconstpointer data)
 
   job_call (job, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
-  assert_file_content (dest, name, size);
+  barge_test_assert_file_content (dest, name, size);
 }
 
 /* A job database of a newer barged, of a schema version this one does not
@@ -1105,16 +1049,15 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/daemon/multi-file", Fixture, NULL, fixture_setup, test_multi_file, fixture_teardown);
-  g_test_add ("/daemon/total-known-early", Fixture, NULL, fixture_setup, test_total_known_early, fixture_teardown);
-  g_test_add ("/daemon/suspend-resume", Fixture, NULL, fixture_setup, test_suspend_resume, fixture_teardown);
-  g_test_add ("/daemon/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
-  g_test_add ("/daemon/complete-partial", Fixture, NULL, fixture_setup, test_complete_partial, fixture_teardown);
-  g_test_add ("/daemon/kill-resume", Fixture, NULL, fixture_setup, test_kill_resume, fixture_teardown);
-  g_test_add ("/daemon/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
-  g_test_add ("/daemon/coalescing", Fixture, NULL, fixture_setup, test_coalescing, fixture_teardown);
-  g_test_add ("/daemon/create-job-options", Fixture, NULL, fixture_setup, test_create_job_options,
-              fixture_teardown);
+  BARGE_TEST_ADD ("/daemon/multi-file", test_multi_file);
+  BARGE_TEST_ADD ("/daemon/total-known-early", test_total_known_early);
+  BARGE_TEST_ADD ("/daemon/suspend-resume", test_suspend_resume);
+  BARGE_TEST_ADD ("/daemon/cancel", test_cancel);
+  BARGE_TEST_ADD ("/daemon/complete-partial", test_complete_partial);
+  BARGE_TEST_ADD ("/daemon/kill-resume", test_kill_resume);
+  BARGE_TEST_ADD ("/daemon/errors", test_errors);
+  BARGE_TEST_ADD ("/daemon/coalescing", test_coalescing);
+  BARGE_TEST_ADD ("/daemon/create-job-options", test_create_job_options);
   g_test_add_func ("/daemon/newer-database", test_newer_database);
 
   return g_test_run ();

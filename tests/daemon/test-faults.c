@@ -15,9 +15,6 @@
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 
-#define MiB BARGE_TEST_MiB
-#define KiB BARGE_TEST_KiB
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 30000
 /* The daemon's I/O timeout in these tests ([Transfer] Timeout). */
 #define IO_TIMEOUT_S 2
@@ -28,7 +25,6 @@ typedef struct {
   BargeFaultServer *server;
   BargeTestDaemon *daemon;
   char *dir;                  /* downloads */
-  char *conf_dir;
 } Fixture;
 
 typedef enum {
@@ -64,24 +60,11 @@ typedef struct {
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_arg = NULL;
-  g_autofree char *text = g_strdup_printf ("[Transfer]\nTimeout=%d\n", IO_TIMEOUT_S);
+  g_autofree char *config = g_strdup_printf ("[Transfer]\nTimeout=%d\n", IO_TIMEOUT_S);
 
-  f->conf_dir = g_dir_make_tmp ("barge-test-conf-XXXXXX", &error);
-  g_assert_no_error (error);
-  conf = g_build_filename (f->conf_dir, "barge.conf", NULL);
-  g_file_set_contents (conf, text, -1, &error);
-  g_assert_no_error (error);
-  conf_arg = g_strdup_printf ("--config=%s", conf);
-  {
-    const char *args[] = { conf_arg, NULL };
-    f->daemon = barge_test_daemon_new_with_args (args);
-  }
+  f->daemon = barge_test_daemon_new_with_config (config);
   f->server = barge_fault_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-fault-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-fault-XXXXXX");
 }
 
 static void
@@ -89,10 +72,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   barge_test_daemon_free (f->daemon);
   barge_fault_server_free (f->server);
-  barge_test_remove_tree (f->dir);
-  barge_test_remove_tree (f->conf_dir);
-  g_free (f->dir);
-  g_free (f->conf_dir);
+  barge_test_clear_dir (&f->dir);
 }
 
 typedef struct {
@@ -517,7 +497,9 @@ test_url_with_password_refused (Fixture *f, gconstpointer data)
 static void
 test_logs_hide_queries (Fixture *f, gconstpointer data)
 {
-  g_autofree char *log = g_build_filename (f->conf_dir, "barged.log", NULL);
+  /* Not in f->dir: the log is no download. */
+  char *log_dir = barge_test_make_dir ("barge-test-log-XXXXXX");
+  g_autofree char *log = g_build_filename (log_dir, "barged.log", NULL);
   g_autofree char *text = NULL;
   g_autofree char *dest = g_build_filename (f->dir, "secret-query", NULL);
   g_autofree char *url = NULL;
@@ -544,6 +526,7 @@ test_logs_hide_queries (Fixture *f, gconstpointer data)
   g_assert_null (strstr (text, "T0KEN-4711"));
   barge_test_daemon_set_log_file (f->daemon, NULL);
   barge_test_daemon_start (f->daemon);
+  barge_test_clear_dir (&log_dir);
 }
 
 /* A HEAD announced the size: a GET body without a length of its own that
@@ -647,15 +630,10 @@ main (int argc, char **argv)
       g_autofree char *test_path = g_strdup_printf ("/faults/%s", scenarios[i].fault);
       g_test_add (test_path, Fixture, &scenarios[i], fixture_setup, test_fault, fixture_teardown);
     }
-  g_test_add ("/faults/credentials-stay-with-their-origin", Fixture, NULL, fixture_setup,
-              test_credentials_stay_with_origin, fixture_teardown);
-  g_test_add ("/faults/url-with-password-refused", Fixture, NULL, fixture_setup,
-              test_url_with_password_refused, fixture_teardown);
-  g_test_add ("/faults/logs-hide-queries", Fixture, NULL, fixture_setup, test_logs_hide_queries,
-              fixture_teardown);
-  g_test_add ("/faults/announced-size-bounds-a-body-without-length", Fixture, NULL, fixture_setup,
-              test_announced_size_bounds_body, fixture_teardown);
-  g_test_add ("/faults/known-sizes-not-probed-again", Fixture, NULL, fixture_setup,
-              test_known_sizes_not_probed_again, fixture_teardown);
+  BARGE_TEST_ADD ("/faults/credentials-stay-with-their-origin", test_credentials_stay_with_origin);
+  BARGE_TEST_ADD ("/faults/url-with-password-refused", test_url_with_password_refused);
+  BARGE_TEST_ADD ("/faults/logs-hide-queries", test_logs_hide_queries);
+  BARGE_TEST_ADD ("/faults/announced-size-bounds-a-body-without-length", test_announced_size_bounds_body);
+  BARGE_TEST_ADD ("/faults/known-sizes-not-probed-again", test_known_sizes_not_probed_again);
   return g_test_run ();
 }

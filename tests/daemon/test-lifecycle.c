@@ -13,11 +13,9 @@
 #include <glib/gstdio.h>
 
 #include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define KiB ((guint64) 1024)
-#define MiB (1024 * KiB)
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 #define ERROR_PREFIX BARGE_TEST_ERROR_PREFIX
 /* Jobs that run against one host at once (BARGED_SESSION_MAX_CONNS_PER_HOST). */
@@ -42,8 +40,7 @@ setup_with_config (Fixture *f, const char *config)
 
   f->daemon = barge_test_daemon_new_with_config (config);
   f->server = barge_test_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-lc-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-lc-XXXXXX");
 
   /* The kernel completes the handshake from the backlog, so a job gets
    * connected and then waits for an answer that never comes: it stays in
@@ -75,8 +72,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_socket_close (f->black_hole, NULL);
   g_clear_object (&f->black_hole);
   g_free (f->black_hole_url);
-  barge_test_remove_tree (f->dir);
-  g_free (f->dir);
+  barge_test_clear_dir (&f->dir);
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -1162,14 +1158,13 @@ main (int argc, char **argv)
               fixture_setup, test_running_caps, fixture_teardown);
   g_test_add ("/lifecycle/next-file-on-a-full-host", Fixture, NULL,
               fixture_setup, test_next_file_on_a_full_host, fixture_teardown);
-  g_test_add ("/lifecycle/http-error", Fixture, NULL, fixture_setup, test_http_error, fixture_teardown);
-  g_test_add ("/lifecycle/retry-after", Fixture, NULL, fixture_setup, test_retry_after, fixture_teardown);
-  g_test_add ("/lifecycle/no-progress", Fixture, NULL, fixture_setup, test_no_progress, fixture_teardown);
-  g_test_add ("/lifecycle/maximum-download-time", Fixture, NULL, fixture_setup, test_maximum_download_time,
-              fixture_teardown);
-  g_test_add ("/lifecycle/notify-flags", Fixture, NULL, fixture_setup, test_notify_flags, fixture_teardown);
-  g_test_add ("/lifecycle/notify-command", Fixture, NULL, fixture_setup, test_notify_command, fixture_teardown);
-  g_test_add ("/lifecycle/notify-failure", Fixture, NULL, fixture_setup, test_notify_failure, fixture_teardown);
+  BARGE_TEST_ADD ("/lifecycle/http-error", test_http_error);
+  BARGE_TEST_ADD ("/lifecycle/retry-after", test_retry_after);
+  BARGE_TEST_ADD ("/lifecycle/no-progress", test_no_progress);
+  BARGE_TEST_ADD ("/lifecycle/maximum-download-time", test_maximum_download_time);
+  BARGE_TEST_ADD ("/lifecycle/notify-flags", test_notify_flags);
+  BARGE_TEST_ADD ("/lifecycle/notify-command", test_notify_command);
+  BARGE_TEST_ADD ("/lifecycle/notify-failure", test_notify_failure);
   g_test_add ("/lifecycle/limits", Fixture, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\n",
               fixture_setup, test_limits, fixture_teardown);
   g_test_add ("/lifecycle/inactivity", Fixture, "[Jobs]\nInactivityTimeout=2\n",

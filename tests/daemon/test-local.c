@@ -20,16 +20,12 @@
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define MiB BARGE_TEST_MiB
-#define KiB BARGE_TEST_KiB
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 30000
 
 typedef struct {
   BargeTestServer *server;
   BargeTestDaemon *daemon;
   char *dir;
-  char *conf_dir;
   char *mount;                /* a tmpfs mounted by the test, or NULL */
   char *immutable;            /* a folder made immutable (chattr +i), or NULL */
 } Fixture;
@@ -51,23 +47,9 @@ run (const char * const *argv, char **err_out)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_arg = NULL;
-
-  f->conf_dir = g_dir_make_tmp ("barge-test-conf-XXXXXX", &error);
-  g_assert_no_error (error);
-  conf = g_build_filename (f->conf_dir, "barge.conf", NULL);
-  g_file_set_contents (conf, "[Transfer]\nCheckpointInterval=200\n", -1, &error);
-  g_assert_no_error (error);
-  conf_arg = g_strdup_printf ("--config=%s", conf);
-  {
-    const char *args[] = { conf_arg, NULL };
-    f->daemon = barge_test_daemon_new_with_args (args);
-  }
+  f->daemon = barge_test_daemon_new_with_config ("[Transfer]\nCheckpointInterval=200\n");
   f->server = barge_test_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-local-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-local-XXXXXX");
 }
 
 static void
@@ -79,10 +61,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
     run ((const char *[]) { "chattr", "-i", f->immutable, NULL }, NULL);
   if (f->mount != NULL)
     run ((const char *[]) { "umount", "-l", f->mount, NULL }, NULL);
-  barge_test_remove_tree (f->dir);
-  barge_test_remove_tree (f->conf_dir);
-  g_free (f->dir);
-  g_free (f->conf_dir);
+  barge_test_clear_dir (&f->dir);
   g_free (f->mount);
   g_free (f->immutable);
 }
@@ -533,21 +512,15 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/local/disk-full", Fixture, NULL, fixture_setup, test_disk_full, fixture_teardown);
-  g_test_add ("/local/folder-removed", Fixture, NULL, fixture_setup, test_folder_removed, fixture_teardown);
-  g_test_add ("/local/permission-denied", Fixture, NULL, fixture_setup, test_permission_denied, fixture_teardown);
-  g_test_add ("/local/long-names-get-distinct-temporaries", Fixture, NULL, fixture_setup,
-              test_long_names_get_distinct_temporaries, fixture_teardown);
-  g_test_add ("/local/one-file-per-destination", Fixture, NULL, fixture_setup, test_one_file_per_destination,
-              fixture_teardown);
-  g_test_add ("/local/complete-runs-again-after-a-crash", Fixture, NULL, fixture_setup, test_complete_runs_again,
-              fixture_teardown);
-  g_test_add ("/local/replaced-temporary-not-completed", Fixture, NULL, fixture_setup,
-              test_replaced_temporary_not_completed, fixture_teardown);
-  g_test_add ("/local/folder-renamed-away", Fixture, NULL, fixture_setup, test_folder_renamed_away,
-              fixture_teardown);
-  g_test_add ("/local/fifo-never-blocks", Fixture, NULL, fixture_setup, test_fifo_never_blocks, fixture_teardown);
-  g_test_add ("/local/linked-temporary-untouched", Fixture, NULL, fixture_setup, test_linked_temporary_untouched,
-              fixture_teardown);
+  BARGE_TEST_ADD ("/local/disk-full", test_disk_full);
+  BARGE_TEST_ADD ("/local/folder-removed", test_folder_removed);
+  BARGE_TEST_ADD ("/local/permission-denied", test_permission_denied);
+  BARGE_TEST_ADD ("/local/long-names-get-distinct-temporaries", test_long_names_get_distinct_temporaries);
+  BARGE_TEST_ADD ("/local/one-file-per-destination", test_one_file_per_destination);
+  BARGE_TEST_ADD ("/local/complete-runs-again-after-a-crash", test_complete_runs_again);
+  BARGE_TEST_ADD ("/local/replaced-temporary-not-completed", test_replaced_temporary_not_completed);
+  BARGE_TEST_ADD ("/local/folder-renamed-away", test_folder_renamed_away);
+  BARGE_TEST_ADD ("/local/fifo-never-blocks", test_fifo_never_blocks);
+  BARGE_TEST_ADD ("/local/linked-temporary-untouched", test_linked_temporary_untouched);
   return g_test_run ();
 }

@@ -14,9 +14,6 @@
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define MiB BARGE_TEST_MiB
-#define KiB BARGE_TEST_KiB
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 30000
 
 typedef struct {
@@ -42,11 +39,9 @@ set_network (Fixture *f, gboolean available, gboolean metered)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *arg = NULL;
 
-  f->state_dir = g_dir_make_tmp ("barge-test-net-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->state_dir = barge_test_make_dir ("barge-test-net-XXXXXX");
   f->state_file = g_build_filename (f->state_dir, "network", NULL);
   set_network (f, TRUE, FALSE);
   arg = g_strdup_printf ("--test-network-state=%s", f->state_file);
@@ -55,8 +50,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     f->daemon = barge_test_daemon_new_with_args (args);
   }
   f->server = barge_test_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-dl-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-dl-XXXXXX");
 }
 
 static void
@@ -64,10 +58,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   barge_test_server_free (f->server);
   barge_test_daemon_free (f->daemon);
-  barge_test_remove_tree (f->dir);
-  barge_test_remove_tree (f->state_dir);
-  g_free (f->dir);
-  g_free (f->state_dir);
+  barge_test_clear_dir (&f->dir);
+  barge_test_clear_dir (&f->state_dir);
   g_free (f->state_file);
 }
 
@@ -364,11 +356,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/network/lost-and-back", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
-  g_test_add ("/network/none-at-start", Fixture, NULL, fixture_setup, test_no_network_at_start, fixture_teardown);
-  g_test_add ("/network/retry-when-back", Fixture, NULL, fixture_setup, test_retry_when_back, fixture_teardown);
-  g_test_add ("/network/metered", Fixture, NULL, fixture_setup, test_metered, fixture_teardown);
-  g_test_add ("/network/cost-policy-property", Fixture, NULL, fixture_setup, test_cost_policy_property,
-              fixture_teardown);
+  BARGE_TEST_ADD ("/network/lost-and-back", test_network_lost);
+  BARGE_TEST_ADD ("/network/none-at-start", test_no_network_at_start);
+  BARGE_TEST_ADD ("/network/retry-when-back", test_retry_when_back);
+  BARGE_TEST_ADD ("/network/metered", test_metered);
+  BARGE_TEST_ADD ("/network/cost-policy-property", test_cost_policy_property);
   return g_test_run ();
 }

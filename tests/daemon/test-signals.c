@@ -17,7 +17,6 @@
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 
-#define KiB BARGE_TEST_KiB
 #define TIMEOUT_MS 30000
 
 typedef struct {
@@ -77,12 +76,9 @@ ignore_signal (GDBusConnection *connection, const char *sender, const char *path
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
   f->daemon = barge_test_daemon_new ();
   f->server = barge_fault_server_new ();
-  f->dir = g_dir_make_tmp ("barge-test-signals-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = barge_test_make_dir ("barge-test-signals-XXXXXX");
   g_mutex_init (&f->lock);
   f->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
   f->filter = g_dbus_connection_add_filter (barge_test_daemon_get_connection (f->daemon), record, f, NULL);
@@ -100,8 +96,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_dbus_connection_remove_filter (barge_test_daemon_get_connection (f->daemon), f->filter);
   barge_test_daemon_free (f->daemon);
   barge_fault_server_free (f->server);
-  barge_test_remove_tree (f->dir);
-  g_free (f->dir);
+  barge_test_clear_dir (&f->dir);
   g_ptr_array_unref (f->seen);
   g_mutex_clear (&f->lock);
 }
@@ -331,11 +326,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/signals/file-progress-before-file-transferred", Fixture, NULL, fixture_setup,
-              test_file_progress_first, fixture_teardown);
-  g_test_add ("/signals/state-with-its-reasons", Fixture, NULL, fixture_setup, test_state_with_reasons,
-              fixture_teardown);
-  g_test_add ("/signals/reply-after-the-change", Fixture, NULL, fixture_setup, test_reply_after_change,
-              fixture_teardown);
+  BARGE_TEST_ADD ("/signals/file-progress-before-file-transferred", test_file_progress_first);
+  BARGE_TEST_ADD ("/signals/state-with-its-reasons", test_state_with_reasons);
+  BARGE_TEST_ADD ("/signals/reply-after-the-change", test_reply_after_change);
   return g_test_run ();
 }

@@ -20,9 +20,6 @@
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
 
-#define MiB BARGE_TEST_MiB
-#define KiB BARGE_TEST_KiB
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 #define START_TIMEOUT_MS 10000
 

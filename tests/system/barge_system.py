@@ -27,12 +27,10 @@ import time
 
 from gi.repository import GLib
 
-DEST = 'org.freedesktop.Barge1'
-ROOT = '/org/freedesktop/Barge1'
-MANAGER = 'org.freedesktop.Barge1.Manager'
-JOB = 'org.freedesktop.Barge1.Job'
-FILE = 'org.freedesktop.Barge1.File'
-PROPS = 'org.freedesktop.DBus.Properties'
+# The names of barged's bus API, shared with the session-bus tests; the
+# tests import them from here.
+from barge_session import DEST, FILE, JOB, MANAGER, PROPS, ROOT  # noqa: F401
+
 SKIP = 77
 
 

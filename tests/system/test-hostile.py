@@ -12,69 +12,22 @@ import random
 import shutil
 import socket
 import struct
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
 from gi.repository import Gio, GLib
 
-DEST = 'org.freedesktop.Barge1'
-ROOT = '/org/freedesktop/Barge1'
-MANAGER = 'org.freedesktop.Barge1.Manager'
-JOB = 'org.freedesktop.Barge1.Job'
-FILE = 'org.freedesktop.Barge1.File'
-PROPS = 'org.freedesktop.DBus.Properties'
-BARGE_ERR = 'org.freedesktop.Barge1.Error.'
+from barge_session import BARGE_ERR, DEST, FILE, JOB, MANAGER, PROPS, ROOT, SessionBarged
+
 # Errors GDBus itself gives for calls that do not match the introspection.
 DBUS_TYPED = {'org.freedesktop.DBus.Error.InvalidArgs', 'org.freedesktop.DBus.Error.UnknownMethod',
               'org.freedesktop.DBus.Error.PropertyReadOnly', 'org.freedesktop.DBus.Error.UnknownProperty',
               'org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownInterface'}
 
-BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-'''
 
-
-class Env:
+class Env(SessionBarged):
     def __init__(self, barged):
-        self.tmp = tempfile.mkdtemp(prefix='barge-hostile-')
-        conf = os.path.join(self.tmp, 'bus.conf')
-        with open(conf, 'w') as f:
-            f.write(BUS_CONFIG.format(dir=self.tmp))
-        self.bus = subprocess.Popen(['dbus-daemon', '--config-file=' + conf, '--nofork', '--print-address=1'],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.address = self.bus.stdout.readline().decode().strip()
-        self.log = open(os.path.join(self.tmp, 'barged.log'), 'wb')
-        self.barged = subprocess.Popen([barged, '--address', self.address, '--idle-timeout', '0',
-                                        '--state-dir', os.path.join(self.tmp, 'state')],
-                                       stdout=self.log, stderr=self.log,
-                                       env=dict(os.environ, XDG_STATE_HOME=os.path.join(self.tmp, 'xdg')))
-        self.conn = Gio.DBusConnection.new_for_address_sync(
-            self.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
-                                        'NameHasOwner', GLib.Variant('(s)', (DEST,)), None, 0, -1, None)
-            if reply.unpack()[0]:
-                break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError('barged did not start')
-        self.dir = os.path.join(self.tmp, 'files')
-        os.makedirs(self.dir)
+        super().__init__('barge-hostile-')
+        self.start_barged(barged)
         srv = socket.socket()
         srv.bind(('127.0.0.1', 0))
         self.closed_port = srv.getsockname()[1]   # nothing listens: connections are refused
@@ -95,21 +48,10 @@ class Env:
         return reply
 
     def close(self):
-        """Stops barged (SIGTERM: a clean exit, so sanitizers report) and the bus;
-        returns barged's exit status and its log."""
-        for proc in (self.barged, self.bus):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        self.log.close()
-        with open(os.path.join(self.tmp, 'barged.log'), errors='replace') as f:
-            log = f.read()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        return self.barged.returncode, log
+        """As SessionBarged.close(), then removes the folder."""
+        result = super().close()
+        self.cleanup()
+        return result
 
 
 def snapshot(env):
@@ -473,17 +415,8 @@ def main():
     print('1..%d' % len(tests))
     try:
         for i, (name, fn) in enumerate(tests, 1):
-            try:
-                note = fn()
-                assert env.barged.poll() is None, 'barged exited with %s' % env.barged.returncode
-                print('ok %d %s # %s' % (i, name, note) if False else 'ok %d %s' % (i, name))
-                print('# ' + str(note))
-            except Exception:
+            if not env.tap(i, name, fn):
                 failed += 1
-                print('not ok %d %s' % (i, name))
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-            sys.stdout.flush()
     finally:
         status, log = env.close()
     # Under the asan test setup a leak or an error shows in barged's exit.

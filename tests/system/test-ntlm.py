@@ -23,20 +23,11 @@ import os
 import shutil
 import socket
 import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
-DEST = 'org.freedesktop.Barge1'
-ROOT = '/org/freedesktop/Barge1'
-MANAGER = 'org.freedesktop.Barge1.Manager'
-JOB = 'org.freedesktop.Barge1.Job'
-PROPS = 'org.freedesktop.DBus.Properties'
-FILE = 'org.freedesktop.Barge1.File'
-BARGE_ERR = 'org.freedesktop.Barge1.Error.'
+from barge_session import BARGE_ERR, DEST, FILE, JOB, MANAGER, PROPS, ROOT, SessionBarged
 
 DOMAIN = 'TESTDOM'
 # user (lower case) -> password. carol's is Latin-1 but not ASCII.
@@ -350,32 +341,12 @@ class NtlmHandler(http.server.BaseHTTPRequestHandler):
 
 # --- barged on a private bus -------------------------------------------------
 
-BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-'''
 
-
-class Env:
+class Env(SessionBarged):
     def __init__(self, barged):
         from gi.repository import Gio, GLib
         self.Gio, self.GLib = Gio, GLib
-        self.tmp = tempfile.mkdtemp(prefix='barge-ntlm-')
-        conf = os.path.join(self.tmp, 'bus.conf')
-        with open(conf, 'w') as f:
-            f.write(BUS_CONFIG.format(dir=self.tmp))
-        self.bus = subprocess.Popen(['dbus-daemon', '--config-file=' + conf, '--nofork', '--print-address=1'],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.address = self.bus.stdout.readline().decode().strip()
+        super().__init__('barge-ntlm-')
         # The ntlm_auth stand-in libsoup would run for single sign-on.
         self.sso_marker = os.path.join(self.tmp, 'ntlm_auth-ran')
         helper = os.path.join(self.tmp, 'ntlm_auth')
@@ -383,28 +354,7 @@ class Env:
             f.write('#!/bin/sh\nexec /usr/bin/python3 %s --fake-ntlm-auth %s "$@"\n'
                     % (os.path.abspath(__file__), self.sso_marker))
         os.chmod(helper, 0o755)
-        self.state_dir = os.path.join(self.tmp, 'state')
-        self.log_path = os.path.join(self.tmp, 'barged.log')
-        self.log = open(self.log_path, 'wb')
-        env = dict(os.environ, XDG_STATE_HOME=os.path.join(self.tmp, 'xdg'), G_MESSAGES_DEBUG='all',
-                   SOUP_NTLM_AUTH_DEBUG=helper, NTLMUSER='daemon-sso')
-        self.barged = subprocess.Popen([barged, '--address', self.address, '--idle-timeout', '0',
-                                        '--state-dir', self.state_dir],
-                                       stdout=self.log, stderr=self.log, env=env)
-        self.conn = Gio.DBusConnection.new_for_address_sync(
-            self.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
-                                        'NameHasOwner', GLib.Variant('(s)', (DEST,)), None, 0, -1, None)
-            if reply.unpack()[0]:
-                break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError('barged did not start')
-        self.dir = os.path.join(self.tmp, 'files')
-        os.makedirs(self.dir)
+        self.start_barged(barged, G_MESSAGES_DEBUG='all', SOUP_NTLM_AUTH_DEBUG=helper, NTLMUSER='daemon-sso')
         self.jobs = []
         self.seen = []          # every job's properties, as they were at its end
 
@@ -449,24 +399,6 @@ class Env:
                 return state
             time.sleep(0.05)
         raise AssertionError('%s still %s after %d s' % (path, state, timeout))
-
-    def close(self):
-        """Stops barged (SIGTERM: a clean exit, so sanitizers report) and the
-        bus; returns barged's exit status and its log."""
-        for proc in (self.barged, self.bus):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        self.log.close()
-        with open(self.log_path, errors='replace') as f:
-            return self.barged.returncode, f.read()
-
-    def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def payload(n, seed):
@@ -709,17 +641,8 @@ def main():
     print('1..%d' % (len(names) + 1))
     try:
         for i, name in enumerate(names, 1):
-            try:
-                note = getattr(tests, name)()
-                assert env.barged.poll() is None, 'barged exited with %s' % env.barged.returncode
-                print('ok %d %s' % (i, name))
-                print('# ' + str(note))
-            except Exception:
+            if not env.tap(i, name, getattr(tests, name)):
                 failed += 1
-                print('not ok %d %s' % (i, name))
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-            sys.stdout.flush()
     finally:
         status, log = env.close()
         tests.stop()

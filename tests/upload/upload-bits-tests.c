@@ -226,13 +226,10 @@ test_bits_local_change (Fixture *f, gconstpointer data)
   g_autofree char *url = barge_test_bits_server_get_url (f->bits, "change.bin");
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  DoneWait w;
 
   barge_test_bits_server_set_fragment_delay (f->bits, 300);
   job = start_upload (f, "upload", "bits", url, source, TRUE);
-  w.job = job;
-  w.at_least = 1;
-  barge_test_assert_wait (done_reached, &w, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  wait_acknowledged (job, 1, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
   g_file_set_contents (source, "changed", -1, &error);
   g_assert_no_error (error);
   barge_test_wait_job_state (job, "error", SHORT_TIMEOUT_MS);
@@ -257,15 +254,12 @@ test_bits_cancel (Fixture *f, gconstpointer data)
   g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel.bin");
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  DoneWait w;
 
   barge_test_bits_server_set_fragment_delay (f->bits, 200);
   /* The first Cancel-Session meets a 503: it is sent again. */
   barge_test_bits_server_fail_cancels (f->bits, 1);
   job = start_upload (f, "upload", "bits", url, source, TRUE);
-  w.job = job;
-  w.at_least = 1;
-  barge_test_assert_wait (done_reached, &w, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  wait_acknowledged (job, 1, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
   g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 1);
   barge_dbus_job_call_cancel_sync (job, NULL, &error);
   g_assert_no_error (error);
@@ -288,14 +282,11 @@ test_bits_crash (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeDBusJob) again = NULL;
-  DoneWait w;
 
   barge_test_bits_server_set_fragment_delay (f->bits, 150);
   job = start_upload (f, "upload", "bits", url, source, TRUE);
   path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
-  w.job = job;
-  w.at_least = 2 * MiB;
-  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
+  wait_acknowledged (job, 2 * MiB, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
   barge_test_daemon_restart (f->daemon);
   barge_test_bits_server_set_fragment_delay (f->bits, 0);
 

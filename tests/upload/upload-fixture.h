@@ -3,15 +3,13 @@
 
 #include "barge-test-bits-server.h"
 #include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
 #include "barge-test-server.h"
 #include "upload-peers.h"
 
 G_BEGIN_DECLS
 
-#define KiB ((guint64) 1024)
-#define MiB (1024 * KiB)
 /* Generous: the suite may share two CPUs with other suites. */
-#define SHORT_TIMEOUT_MS 10000
 #define TRANSFER_TIMEOUT_MS 60000
 
 /* Every test: a private bus with barged, the in-tree BITS server, a folder. */
@@ -44,6 +42,13 @@ typedef struct {
   guint64 at_least;
 } DoneWait;
 gboolean done_reached (gpointer user_data);
+/* Waits until JOB's Progress shows AT_LEAST acknowledged bytes, or fails
+ * at the caller's line with WHAT (a macro for that line). */
+#define wait_acknowledged(job, at_least, timeout_ms, what)                  \
+  G_STMT_START {                                                          \
+    DoneWait _w = { (job), (at_least) };                                  \
+    barge_test_assert_wait (done_reached, &_w, (timeout_ms), (what));     \
+  } G_STMT_END
 
 /* For what happens on a server thread or in another process: nothing
  * wakes the test's main context then, so look every 50 ms (bounded). */

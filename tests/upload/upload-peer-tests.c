@@ -89,6 +89,19 @@ start_tus (Fixture *f, guint expiry_ms, guint delay_ms)
   return tus;
 }
 
+/* Starts (resumed) an upload to TUS of SIZE bytes of the content NAME, made
+ * in the test folder; its path goes to *SOURCE unless SOURCE is NULL. */
+static BargeDBusJob *
+start_tus_upload (Fixture *f, UploadPeer *tus, const char *name, guint64 size, char **source)
+{
+  g_autofree char *path = make_source (f, name, size);
+  BargeDBusJob *job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), path, TRUE);
+
+  if (source != NULL)
+    *source = g_steal_pointer (&path);
+  return job;
+}
+
 static void
 assert_tus_file (UploadPeer *tus, const char *name, guint64 size, guint n_uploads)
 {
@@ -110,14 +123,12 @@ test_tus_basic (Fixture *f, gconstpointer data)
 {
   const guint64 size = 3 * MiB + 77;
   g_autoptr(UploadPeer) tus = start_tus (f, 0, 0);
-  g_autofree char *source = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   guint64 total, done;
 
   if (tus == NULL)
     return;
-  source = make_source (f, "tus.bin", size);
-  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  job = start_tus_upload (f, tus, "tus.bin", size, NULL);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
   get_progress (job, &total, &done);
   g_assert_cmpuint (done, ==, size);
@@ -140,20 +151,15 @@ test_tus_crash (Fixture *f, gconstpointer data)
 {
   const guint64 size = 8 * MiB;
   g_autoptr(UploadPeer) tus = start_tus (f, 0, 150);
-  g_autofree char *source = NULL;
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeDBusJob) again = NULL;
-  DoneWait w;
 
   if (tus == NULL)
     return;
-  source = make_source (f, "tus-crash.bin", size);
-  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
+  job = start_tus_upload (f, tus, "tus-crash.bin", size, NULL);
   path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
-  w.job = job;
-  w.at_least = 2 * MiB;
-  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
+  wait_acknowledged (job, 2 * MiB, TRANSFER_TIMEOUT_MS, "2 MiB acknowledged");
   barge_test_daemon_restart (f->daemon);
   again = barge_test_daemon_get_job (f->daemon, path);
   g_assert_cmpstr (barge_dbus_job_get_upload_protocol (again), ==, "tus");
@@ -168,19 +174,14 @@ test_tus_expired (Fixture *f, gconstpointer data)
 {
   const guint64 size = 4 * MiB;
   g_autoptr(UploadPeer) tus = start_tus (f, 1500, 150);
-  g_autofree char *source = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) uploads = NULL;
-  DoneWait w;
 
   if (tus == NULL)
     return;
-  source = make_source (f, "tus-exp.bin", size);
-  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
-  w.job = job;
-  w.at_least = 1 * MiB;
-  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  job = start_tus_upload (f, tus, "tus-exp.bin", size, NULL);
+  wait_acknowledged (job, 1 * MiB, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
   barge_dbus_job_call_suspend_sync (job, NULL, &error);
   g_assert_no_error (error);
   /* Past Upload-Expires: the upload starts over in a new resource. */
@@ -201,15 +202,11 @@ test_tus_local_change (Fixture *f, gconstpointer data)
   g_autofree char *source = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  DoneWait w;
 
   if (tus == NULL)
     return;
-  source = make_source (f, "tus-change.bin", 6 * MiB);
-  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
-  w.job = job;
-  w.at_least = 1 * MiB;
-  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  job = start_tus_upload (f, tus, "tus-change.bin", 6 * MiB, &source);
+  wait_acknowledged (job, 1 * MiB, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
   /* Same size, new content: the modification time tells. */
   {
     g_autofree guint8 *buf = g_malloc0 (6 * MiB);
@@ -231,18 +228,13 @@ static void
 test_tus_cancel (Fixture *f, gconstpointer data)
 {
   g_autoptr(UploadPeer) tus = start_tus (f, 0, 200);
-  g_autofree char *source = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  DoneWait w;
 
   if (tus == NULL)
     return;
-  source = make_source (f, "tus-cancel.bin", 6 * MiB);
-  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, TRUE);
-  w.job = job;
-  w.at_least = 1 * MiB;
-  barge_test_assert_wait (done_reached, &w, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
+  job = start_tus_upload (f, tus, "tus-cancel.bin", 6 * MiB, NULL);
+  wait_acknowledged (job, 1 * MiB, TRANSFER_TIMEOUT_MS, "1 MiB acknowledged");
   barge_dbus_job_call_cancel_sync (job, NULL, &error);
   g_assert_no_error (error);
   /* Termination: the server deletes the upload. */
