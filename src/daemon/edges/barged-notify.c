@@ -9,7 +9,7 @@
 
 #include "barge.h"
 #include "barged-notify.h"
-#include "barged-store.h"
+#include "barged-stored-text.h"
 
 gboolean
 barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GError **error)
@@ -71,7 +71,7 @@ barged_notify_command_line_check (const char *program, const char *const *args, 
 char **
 barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags)
 {
-  g_autoptr(GVariant) value = barged_store_parse_variant (G_VARIANT_TYPE_STRING_ARRAY, text);
+  g_autoptr(GVariant) value = barged_stored_text_parse (G_VARIANT_TYPE_STRING_ARRAY, text);
   g_auto(GStrv) strv = value != NULL ? g_variant_dup_strv (value, NULL) : NULL;
 
   if (strv == NULL || !barged_notify_flags_parse ((const char *const *) strv, flags, NULL))
@@ -82,7 +82,7 @@ barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags)
 GVariant *
 barged_notify_command_line_from_text (const char *text)
 {
-  g_autoptr(GVariant) value = barged_store_parse_variant (G_VARIANT_TYPE ("(sas)"), text);
+  g_autoptr(GVariant) value = barged_stored_text_parse (G_VARIANT_TYPE ("(sas)"), text);
   g_autofree const char **args = NULL;
   const char *program;
 

@@ -517,43 +517,6 @@ column_dup (sqlite3_stmt *stmt, int col)
   return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
 }
 
-/* TRUE when every escape of a code point in @text (\uXXXX, \UXXXXXXXX)
- * names a character. */
-static gboolean
-escapes_are_characters (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guint digits;
-      gunichar c = 0;
-
-      if (*p != '\\')
-        continue;
-      if (p[1] != 'u' && p[1] != 'U')
-        {
-          /* Any other escape, a backslash included, is two bytes. */
-          if (p[1] != '\0')
-            p++;
-          continue;
-        }
-      digits = p[1] == 'u' ? 4 : 8;
-      for (guint i = 0; i < digits && g_ascii_isxdigit (p[2 + i]); i++)
-        c = c * 16 + (gunichar) g_ascii_xdigit_value (p[2 + i]);
-      if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return FALSE;
-      p++;
-    }
-  return TRUE;
-}
-
-GVariant *
-barged_store_parse_variant (const GVariantType *type, const char *text)
-{
-  if (text == NULL || !g_utf8_validate (text, -1, NULL) || !escapes_are_characters (text))
-    return NULL;
-  return g_variant_parse (type, text, NULL, NULL, NULL);
-}
-
 /* Why column @col of the row cannot name a job, or NULL when it can: it
  * must be TEXT, valid UTF-8 without NUL, and not in @seen (if given). The
  * key columns are TEXT PRIMARY KEYs, which SQLite lets hold NULL (any

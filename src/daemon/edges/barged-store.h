@@ -115,13 +115,6 @@ void barged_store_put_data (BargedStore *self,
                             gpointer user_data);
 /* Start-up only, like barged_store_load(): the value or NULL. */
 char *barged_store_load_data (BargedStore *self, const char *job_id, const char *key);
-/* GVariant text kept in the store (an upload's record, the notify
- * settings), parsed as @type; NULL when it does not parse. Unlike a bare
- * g_variant_parse(), text that is not UTF-8, or that escapes a surrogate
- * or a code point past U+10FFFF, is refused up front: GLib 2.74's parser
- * makes an invalid string of such an escape and fails with a critical.
- * Only a damaged database holds such text. */
-GVariant *barged_store_parse_variant (const GVariantType *type, const char *text);
 gboolean barged_store_write_finish (BargedStore *self,
                                     GAsyncResult *res,
                                     GError **error);

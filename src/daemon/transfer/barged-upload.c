@@ -12,7 +12,7 @@
 #include "barged-file-access.h"
 #include "barged-upload-headers.h"
 #include "barged-upload-private.h"
-#include "barged-store.h"
+#include "barged-stored-text.h"
 
 G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
 
@@ -74,7 +74,7 @@ BargedUpload *
 barged_upload_new_from_data (SoupSession *session, const char *job_id, guint32 owner,
                              gboolean with_reply, const char *data)
 {
-  g_autoptr(GVariant) v = barged_store_parse_variant (G_VARIANT_TYPE_VARDICT, data);
+  g_autoptr(GVariant) v = barged_stored_text_parse (G_VARIANT_TYPE_VARDICT, data);
   g_autoptr(GVariant) reply = NULL;
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
   BargeUploadProtocol protocol;
