@@ -11,6 +11,7 @@
 
 #include "barge-fault-server.h"
 #include "barge-test-daemon.h"
+#include "barge-tsan.h"
 
 /* The faults (FAULT in /fault/FAULT/NAME?size=N), while broken:
  *   ok                    a correct server
@@ -839,6 +840,11 @@ server_thread (gpointer user_data)
       g_assert_no_error (error);
       self->tls_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (tls_bound));
     }
+  /* Before the first connection: handlers read them without the lock. */
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
+  if (self->tls_port != 0)
+    self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
   g_socket_service_start (self->service);
 
   g_mutex_lock (&self->lock);
@@ -871,10 +877,6 @@ barge_fault_server_new (void)
   while (!self->ready)
     g_cond_wait (&self->cond, &self->lock);
   g_mutex_unlock (&self->lock);
-  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
-  self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
-  if (self->tls_port != 0)
-    self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
   return self;
 }
 
@@ -890,6 +892,7 @@ listen_cb (gpointer user_data)
   ListenData *d = user_data;
   g_autoptr(GError) error = NULL;
 
+  BARGE_TSAN_ACQUIRE (d); /* released before g_main_context_invoke */
   g_socket_listener_add_inet_port (G_SOCKET_LISTENER (d->self->service), d->port, NULL, &error);
   g_assert_no_error (error);
   g_mutex_lock (&d->self->lock);
@@ -905,6 +908,7 @@ barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
   ListenData d = { self, port, FALSE };
 
   /* The listener belongs to the server thread's context. */
+  BARGE_TSAN_RELEASE (&d);
   g_main_context_invoke (self->context, listen_cb, &d);
   g_mutex_lock (&self->lock);
   while (!d.done)

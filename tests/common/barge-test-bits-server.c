@@ -9,6 +9,7 @@
 
 #include "barge-test-bits-server.h"
 #include "barge-test-daemon.h"
+#include "barge-tsan.h"
 #include "barge-test-server.h"
 
 #define UPLOAD_PREFIX "/upload/"
