@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "barge-private.h"
+#include "barge-tsan.h"
 
 /**
  * BargeClient:
@@ -199,6 +200,7 @@ inbox_filter (GDBusConnection *connection, GDBusMessage *message, gboolean incom
 {
   BargeInbox *inbox = user_data;
 
+  BARGE_TSAN_ACQUIRE (inbox); /* released before g_dbus_connection_add_filter */
   if (!incoming || g_dbus_message_get_message_type (message) != G_DBUS_MESSAGE_TYPE_SIGNAL ||
       !is_followed_signal (message))
     return message;
@@ -648,6 +650,7 @@ barge_client_start_following (BargeClient *self)
   g_source_set_static_name (self->inbox_source, "[barge] daemon signals");
   g_source_attach (self->inbox_source, self->context);
   self->inbox = inbox_new (self->inbox_source);
+  BARGE_TSAN_RELEASE (self->inbox);
   self->filter_id = g_dbus_connection_add_filter (self->connection, inbox_filter,
                                                   inbox_ref (self->inbox), inbox_unref);
   add_match (self->connection, "AddMatch", MATCH_OWNER_CHANGES);

@@ -7,6 +7,7 @@
 
 #include "barge-keyring.h"
 #include "barge-private.h"
+#include "barge-tsan.h"
 
 /* The user's own keyring entries; barged keeps the copies it is given under
  * its own schema (org.freedesktop.Barge1.JobCredential on a session bus, a
@@ -172,6 +173,7 @@ keyring_data_free (KeyringData *data)
 static void
 lookup_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   KeyringData *data = task_data;
   GError *error = NULL;
 
@@ -201,6 +203,7 @@ on_keyring_read (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   GCancellable *cancellable;
 
+  BARGE_TSAN_ACQUIRE (res); /* released by lookup_thread */
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
       g_task_return_error (task, error);
@@ -259,6 +262,7 @@ barge_job_set_credentials_from_keyring_async (BargeJob *job,
   g_task_set_task_data (task, data, (GDestroyNotify) keyring_data_free);
   lookup_task = g_task_new (job, cancellable, on_keyring_read, g_steal_pointer (&task));
   g_task_set_task_data (lookup_task, data, NULL);
+  BARGE_TSAN_RELEASE (lookup_task);
   g_task_run_in_thread (lookup_task, lookup_thread);
 }
 

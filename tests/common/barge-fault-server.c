@@ -11,6 +11,7 @@
 
 #include "barge-fault-server.h"
 #include "barge-test-loop-thread.h"
+#include "barge-tsan.h"
 
 /* The faults (FAULT in /fault/FAULT/NAME?size=N), while broken:
  *   ok                    a correct server
@@ -809,6 +810,11 @@ server_setup (gpointer user_data)
       g_assert_no_error (error);
       self->tls_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (tls_bound));
     }
+  /* Before the first connection: handlers read them without the lock. */
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
+  if (self->tls_port != 0)
+    self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
   g_socket_service_start (self->service);
   return TRUE;
 }
@@ -834,10 +840,6 @@ barge_fault_server_new (void)
   self->requests = barge_test_request_log_new ();
   make_certificate (self);
   self->thread = barge_test_loop_thread_start ("barge-fault-server", server_setup, server_teardown, self);
-  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
-  self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
-  if (self->tls_port != 0)
-    self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
   return self;
 }
 
@@ -853,6 +855,7 @@ listen_cb (gpointer user_data)
   ListenData *d = user_data;
   g_autoptr(GError) error = NULL;
 
+  BARGE_TSAN_ACQUIRE (d); /* released before g_main_context_invoke */
   g_socket_listener_add_inet_port (G_SOCKET_LISTENER (d->self->service), d->port, NULL, &error);
   g_assert_no_error (error);
   g_mutex_lock (&d->self->lock);
@@ -868,6 +871,7 @@ barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
   ListenData d = { self, port, FALSE };
 
   /* The listener belongs to the server thread's context. */
+  BARGE_TSAN_RELEASE (&d);
   g_main_context_invoke (barge_test_loop_thread_get_context (self->thread), listen_cb, &d);
   g_mutex_lock (&self->lock);
   while (!d.done)

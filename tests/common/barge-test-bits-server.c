@@ -9,6 +9,7 @@
 
 #include "barge-test-bits-server.h"
 #include "barge-test-loop-thread.h"
+#include "barge-tsan.h"
 #include "barge-test-server.h"
 #include "barge-test-soup.h"
 

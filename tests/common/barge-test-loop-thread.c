@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "barge-test-loop-thread.h"
+#include "barge-tsan.h"
 
 #define READY_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
@@ -27,6 +28,8 @@ loop_thread (gpointer data)
   BargeTestLoopThread *self = data;
   gboolean run;
 
+  /* GLib starts and joins the thread out of ThreadSanitizer's sight. */
+  BARGE_TSAN_ACQUIRE (self);
   /* Everything the server makes, its sockets' sources included, must be
    * attached to this thread's context, so push it before SETUP. */
   g_main_context_push_thread_default (self->context);
@@ -42,6 +45,7 @@ loop_thread (gpointer data)
   if (self->teardown != NULL)
     self->teardown (self->user_data);
   g_main_context_pop_thread_default (self->context);
+  BARGE_TSAN_RELEASE (self);
   return NULL;
 }
 
@@ -60,6 +64,7 @@ barge_test_loop_thread_start (const char *name, BargeTestLoopSetup setup,
   self->user_data = user_data;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
+  BARGE_TSAN_RELEASE (self);
   self->thread = g_thread_new (name, loop_thread, self);
 
   g_mutex_lock (&self->lock);
@@ -96,6 +101,7 @@ barge_test_loop_thread_stop (BargeTestLoopThread *self)
   g_source_attach (quit, self->context);
   g_source_unref (quit);
   g_thread_join (self->thread);
+  BARGE_TSAN_ACQUIRE (self);
 
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "barge-test-request-log.h"
+#include "barge-tsan.h"
 
 struct _BargeTestRequestLog
 {

@@ -9,6 +9,7 @@
 #include "barge-test-server.h"
 #include "barge-test-loop-thread.h"
 #include "barge-test-soup.h"
+#include "barge-tsan.h"
 
 /* Chunks stay small so that a throttled body is smooth and a suspend or a
  * kill lands in the middle of a file, not between two huge writes. */

@@ -570,6 +570,9 @@ test_announced_size_bounds_body (Fixture *f, gconstpointer data)
   barge_test_assert_file_content (dest1, "endless", 64 * KiB);
 }
 
+/* The proxy's Progress may still be that of the empty job (a total of 0,
+ * known) when the last AddFile returns: the sizes are known only once it
+ * counts all four files (test_known_sizes_not_probed_again). */
 static gboolean
 sizes_known (gpointer user_data)
 {

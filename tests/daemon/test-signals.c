@@ -16,6 +16,7 @@
 #include "barge-fault-server.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
+#include "barge-tsan.h"
 
 #define TIMEOUT_MS 30000
 
@@ -43,6 +44,7 @@ typedef struct {
   GMutex lock;
   GPtrArray *seen;            /* Seen, in arrival order */
   guint filter;
+  gboolean filter_gone;       /* GDBus released the filter's data */
   guint subscription;
 } Fixture;
 
@@ -53,6 +55,7 @@ record (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, g
   Fixture *f = user_data;
   Seen *s;
 
+  BARGE_TSAN_ACQUIRE (f); /* released before g_dbus_connection_add_filter */
   if (!incoming)
     return message;
   s = g_new0 (Seen, 1);
@@ -65,6 +68,25 @@ record (GDBusConnection *connection, GDBusMessage *message, gboolean incoming, g
   g_ptr_array_add (f->seen, s);
   g_mutex_unlock (&f->lock);
   return message;
+}
+
+/* Filters run on GDBus's worker thread: one may still run after
+ * g_dbus_connection_remove_filter() returns. GDBus calls this once none
+ * will run again. */
+static void
+on_filter_gone (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  f->filter_gone = TRUE;
+}
+
+static gboolean
+filter_gone (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->filter_gone;
 }
 
 static void
@@ -81,7 +103,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->dir = barge_test_make_dir ("barge-test-signals-XXXXXX");
   g_mutex_init (&f->lock);
   f->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
-  f->filter = g_dbus_connection_add_filter (barge_test_daemon_get_connection (f->daemon), record, f, NULL);
+  BARGE_TSAN_RELEASE (f);
+  f->filter = g_dbus_connection_add_filter (barge_test_daemon_get_connection (f->daemon), record, f,
+                                            on_filter_gone);
   /* A match rule for every signal of barged, as a client that watches
    * jobs and files has. */
   f->subscription = g_dbus_connection_signal_subscribe (barge_test_daemon_get_connection (f->daemon),
@@ -94,10 +118,14 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_dbus_connection_signal_unsubscribe (barge_test_daemon_get_connection (f->daemon), f->subscription);
   g_dbus_connection_remove_filter (barge_test_daemon_get_connection (f->daemon), f->filter);
+  barge_test_assert_wait (filter_gone, f, TIMEOUT_MS, "GDBus to release the message filter");
   barge_test_daemon_free (f->daemon);
   barge_fault_server_free (f->server);
   barge_test_clear_dir (&f->dir);
-  g_ptr_array_unref (f->seen);
+  /* What the filter added last, it added under the lock. */
+  g_mutex_lock (&f->lock);
+  g_clear_pointer (&f->seen, g_ptr_array_unref);
+  g_mutex_unlock (&f->lock);
   g_mutex_clear (&f->lock);
 }
 

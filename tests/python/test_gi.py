@@ -28,7 +28,11 @@ import unittest
 # preloaded (BARGE_ASAN_RUNTIME names it). Leak reports are off in the
 # processes of an interpreter (Python's and GJS's allocations live until
 # exit); the children get the setup's own options back, so barged reports.
+# Under the tsan setup the same goes for ThreadSanitizer's runtime
+# (BARGE_TSAN_RUNTIME), with the setup's options: libbarge's threads in the
+# interpreter are checked too.
 ASAN_RUNTIME = os.environ.get('BARGE_ASAN_RUNTIME', '')
+TSAN_RUNTIME = os.environ.get('BARGE_TSAN_RUNTIME', '')
 
 
 def libbarge_client_environment(env):
@@ -37,16 +41,18 @@ def libbarge_client_environment(env):
     if ASAN_RUNTIME:
         env['LD_PRELOAD'] = ASAN_RUNTIME
         env['ASAN_OPTIONS'] = env.get('ASAN_OPTIONS', '') + ':detect_leaks=0'
+    elif TSAN_RUNTIME:
+        env['LD_PRELOAD'] = TSAN_RUNTIME
     return env
 
 
-def asan_runtime_loaded():
+def runtime_loaded(name):
     with open('/proc/self/maps') as maps:
-        return any('libasan' in line for line in maps)
+        return any(name in line for line in maps)
 
 
 if ASAN_RUNTIME:
-    if not asan_runtime_loaded():
+    if not runtime_loaded('libasan'):
         env = libbarge_client_environment(os.environ)
         env['BARGE_ASAN_OPTIONS'] = os.environ.get('ASAN_OPTIONS', '')
         os.execve(sys.executable, [sys.executable] + sys.argv, env)
@@ -54,6 +60,10 @@ if ASAN_RUNTIME:
     os.environ.pop('LD_PRELOAD', None)
     if 'BARGE_ASAN_OPTIONS' in os.environ:
         os.environ['ASAN_OPTIONS'] = os.environ.pop('BARGE_ASAN_OPTIONS')
+elif TSAN_RUNTIME:
+    if not runtime_loaded('libtsan'):
+        os.execve(sys.executable, [sys.executable] + sys.argv, libbarge_client_environment(os.environ))
+    os.environ.pop('LD_PRELOAD', None)
 
 import gi  # noqa: E402
 

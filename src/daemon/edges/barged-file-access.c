@@ -16,6 +16,7 @@
 #include "barge.h"
 #include "barged-file-access.h"
 #include "barged-random.h"
+#include "barge-tsan.h"
 
 /* How many fresh names barged tries when something else sits at each. */
 #define MAX_NAME_ATTEMPTS 8
@@ -211,6 +212,7 @@ barged_file_access_temporary_path_for (const char *destination)
 static void
 check_target_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
   g_autofree char *folder = g_path_get_dirname (data->path);
   GError *error = NULL;
@@ -255,14 +257,17 @@ barged_file_access_check_target_async (guint32 owner, const char *path, GCancell
 {
   g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
                                            barged_file_access_check_target_async);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, check_target_thread);
 }
 
 gboolean
 barged_file_access_check_target_finish (GAsyncResult *res, BargedFileId *folder, GError **error)
 {
-  g_autofree BargedFileId *id = g_task_propagate_pointer (G_TASK (res), error);
+  g_autofree BargedFileId *id = NULL;
 
+  BARGE_TSAN_ACQUIRE (res); /* released by the thread */
+  id = g_task_propagate_pointer (G_TASK (res), error);
   if (id == NULL)
     return FALSE;
   if (folder != NULL)
@@ -340,6 +345,7 @@ create_temporary (const AccessData *data, char **created_path, int *errsv)
 static void
 open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
   g_autofree char *created_path = NULL;
   GError *error = NULL;
@@ -407,6 +413,7 @@ barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const cha
   if (expected != NULL)
     data->expected = *expected;
   g_task_set_return_on_cancel (task, FALSE);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, open_temporary_thread);
 }
 
@@ -414,9 +421,11 @@ int
 barged_file_access_open_temporary_finish (GAsyncResult *res, guint64 *offset, BargedFileId *id,
                                           char **new_path, GError **error)
 {
-  OpenResult *r = g_task_propagate_pointer (G_TASK (res), error);
+  OpenResult *r;
   int fd;
 
+  BARGE_TSAN_ACQUIRE (res);
+  r = g_task_propagate_pointer (G_TASK (res), error);
   if (r == NULL)
     return -1;
   fd = r->fd;
@@ -554,6 +563,7 @@ run_move (const BargedFileMove *move, guint32 owner, GError **error)
 static void
 finish_files_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
   FinishResult *r = g_new0 (FinishResult, 1);
   Identity id;
@@ -588,15 +598,19 @@ barged_file_access_finish_files_async (guint32 owner, GPtrArray *moves,
   AccessData *data = g_task_get_task_data (task);
 
   data->moves = g_ptr_array_ref (moves);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, finish_files_thread);
 }
 
 GArray *
 barged_file_access_finish_files_finish (GAsyncResult *res, GError **error)
 {
-  FinishResult *r = g_task_propagate_pointer (G_TASK (res), NULL);
-  GArray *done = g_array_ref (r->done);
+  FinishResult *r;
+  GArray *done;
 
+  BARGE_TSAN_ACQUIRE (res);
+  r = g_task_propagate_pointer (G_TASK (res), NULL);
+  done = g_array_ref (r->done);
   if (r->error != NULL)
     g_propagate_error (error, g_steal_pointer (&r->error));
   finish_result_free (r);
@@ -623,6 +637,7 @@ source_result_free (SourceResult *r)
 static void
 open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
   GError *error = NULL;
   Identity id;
@@ -698,15 +713,18 @@ barged_file_access_open_source_async (guint32 owner, const char *path, GCancella
   g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
                                            barged_file_access_open_source_async);
   g_task_set_return_on_cancel (task, FALSE);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, open_source_thread);
 }
 
 int
 barged_file_access_open_source_finish (GAsyncResult *res, BargedSourceIdentity *identity, GError **error)
 {
-  SourceResult *r = g_task_propagate_pointer (G_TASK (res), error);
+  SourceResult *r;
   int fd;
 
+  BARGE_TSAN_ACQUIRE (res);
+  r = g_task_propagate_pointer (G_TASK (res), error);
   if (r == NULL)
     return -1;
   fd = r->fd;

@@ -9,6 +9,7 @@
 
 #include "barge-error.h"
 #include "barged-store.h"
+#include "barge-tsan.h"
 
 /* The job database: SQLite in WAL mode with synchronous=FULL: a commit
  * survives a crash or power loss. All writes run on one worker thread so the
@@ -360,8 +361,10 @@ store_worker (gpointer data, gpointer user_data)
   StoreOp *op = data;
   BargedStore *self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = exec_sql (self->db, "BEGIN IMMEDIATE", &error);
+  gboolean ok;
 
+  BARGE_TSAN_ACQUIRE (op); /* released by store_push */
+  ok = exec_sql (self->db, "BEGIN IMMEDIATE", &error);
   if (ok)
     {
       switch (op->kind)
@@ -388,6 +391,7 @@ store_worker (gpointer data, gpointer user_data)
     g_warning ("%s", error->message);
   if (op->task != NULL)
     {
+      BARGE_TSAN_RELEASE (op->task); /* acquired by barged_store_write_finish */
       if (ok)
         g_task_return_boolean (op->task, TRUE);
       else
@@ -412,6 +416,7 @@ store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpoint
   g_mutex_lock (&self->lock);
   self->pending++;
   g_mutex_unlock (&self->lock);
+  BARGE_TSAN_RELEASE (op);
   g_thread_pool_push (self->pool, op, NULL);
 }
 
@@ -491,6 +496,7 @@ gboolean
 barged_store_write_finish (BargedStore *self, GAsyncResult *res, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  BARGE_TSAN_ACQUIRE (res);
   return g_task_propagate_boolean (G_TASK (res), error);
 }
 

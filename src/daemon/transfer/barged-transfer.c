@@ -14,6 +14,7 @@
 #include "barged-http.h"
 #include "barged-request.h"
 #include "barged-transfer.h"
+#include "barge-tsan.h"
 
 /* Reads and writes overlap: while one buffer is written on a worker thread
  * the network fills the other. Whatever has arrived goes to the writer as
@@ -97,6 +98,7 @@ typedef struct {
 static void
 write_op_free (WriteOp *op)
 {
+  BARGE_TSAN_ACQUIRE (op); /* the task's last reference may go on the worker */
   g_free (op->path);
   g_free (op);
 }
@@ -133,6 +135,7 @@ write_op_run (const WriteOp *op)
 static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task); /* the buffer comes from, and goes back to, the main thread */
   WriteOp *op = task_data;
   GError *error = NULL;
   int errsv = write_op_run (op);
@@ -171,6 +174,7 @@ fail (BargedTransfer *self, GError *error)
 static void
 on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  BARGE_TSAN_TASK_CALLBACK (res); /* write_thread is done with the buffer */
   g_autoptr(BargedTransfer) self = user_data;
   WriteOp *op = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
@@ -203,6 +207,7 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  BARGE_TSAN_TASK_CALLBACK (res);
   g_autoptr(BargedTransfer) self = user_data;
   WriteOp *op = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
@@ -246,6 +251,7 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   op->sync = TRUE;
   g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -268,6 +274,7 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
   self->offset += len;
   self->writing = TRUE;
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -329,6 +336,7 @@ start_read (BargedTransfer *self)
 static void
 on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  BARGE_TSAN_TASK_CALLBACK (res);
   g_autoptr(BargedTransfer) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
@@ -410,6 +418,7 @@ maybe_finish (BargedTransfer *self)
   op->truncate = self->truncate_next;
   self->fd = -1;
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, write_thread);
 }
 

@@ -13,6 +13,7 @@
 #include "barged-upload-headers.h"
 #include "barged-upload-private.h"
 #include "barged-stored-text.h"
+#include "barge-tsan.h"
 
 G_DEFINE_TYPE (BargedUpload, barged_upload, G_TYPE_OBJECT)
 
@@ -264,6 +265,7 @@ identity_equal (const BargedSourceIdentity *a, const BargedSourceIdentity *b)
 static void
 read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   ReadOp *op = task_data;
   g_autofree guint8 *buf = g_malloc (MAX (op->len, 1));
   BargedSourceIdentity now;
@@ -309,12 +311,14 @@ barged_upload_read_async (BargedUpload *self, guint64 offset, gsize len,
   op->expected = self->source;
   g_task_set_task_data (task, op, (GDestroyNotify) read_op_free);
   g_task_set_return_on_cancel (task, FALSE);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, read_thread);
 }
 
 GBytes *
 barged_upload_read_finish (GAsyncResult *res, GError **error)
 {
+  BARGE_TSAN_ACQUIRE (res); /* released by read_thread */
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
@@ -582,6 +586,7 @@ typedef struct {
 static void
 reply_write_free (ReplyWrite *w)
 {
+  BARGE_TSAN_ACQUIRE (w); /* the task's last reference may go on the worker */
   g_bytes_unref (w->data);
   g_free (w);
 }
@@ -589,6 +594,7 @@ reply_write_free (ReplyWrite *w)
 static void
 reply_write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  BARGE_TSAN_TASK_THREAD (task);
   ReplyWrite *w = task_data;
   gsize len;
   const guint8 *p = g_bytes_get_data (w->data, &len);
@@ -630,6 +636,7 @@ reply_finished (ReplyFetch *f)
 static void
 on_reply_written (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  BARGE_TSAN_TASK_CALLBACK (res); /* released by reply_write_thread */
   ReplyFetch *f = user_data;
   ReplyWrite *w = g_task_get_task_data (G_TASK (res));
   GError *error = NULL;
@@ -656,6 +663,7 @@ reply_write (ReplyFetch *f, GBytes *data, gboolean sync)
   w->pos = f->self->reply_received - g_bytes_get_size (data);
   w->sync = sync;
   g_task_set_task_data (task, w, (GDestroyNotify) reply_write_free);
+  BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, reply_write_thread);
 }
 
