@@ -33,7 +33,7 @@ def read(path):
 def code_keys(config_c, config_h):
     """{(group, key): (default, minimum, maximum or None)} from the sources."""
     source = read(config_c)
-    table = re.search(r'static const ConfigKey keys\[\] = \{(.*?)\n\};', source, re.S)
+    table = re.search(r'static const BargedSettingsKey keys\[\] = \{(.*?)\n\};', source, re.S)
     if table is None:
         sys.exit('%s: no table keys[]' % config_c)
     rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\d+),\s*(\w+),\s*'

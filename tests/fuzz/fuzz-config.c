@@ -9,30 +9,6 @@
 #include "barged-config.h"
 #include "fuzz-common.h"
 
-/* Every key, its bounds and its field: docs/configuration.md, written out
- * again for the checks. */
-static const struct {
-  const char *group;
-  const char *key;
-  guint64 min;
-  guint64 max;
-  gsize offset;
-} keys[] = {
-  { "Daemon", "IdleTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, idle_timeout) },
-  { "Scheduler", "MaxBackgroundJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_background_jobs) },
-  { "Scheduler", "TimeSlice", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, time_slice) },
-  { "Scheduler", "MaxRunningJobs", 1, 32, G_STRUCT_OFFSET (BargedSettings, max_running_jobs) },
-  { "Scheduler", "MaxRunningJobsPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_running_jobs_per_user) },
-  { "Jobs", "InactivityTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, inactivity_timeout) },
-  { "Jobs", "MaxJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs) },
-  { "Jobs", "MaxJobsPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs_per_user) },
-  { "Jobs", "MaxFilesPerJob", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_job) },
-  { "Jobs", "MaxFilesPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_user) },
-  { "Jobs", "MaxMetadataPerUser", 65536, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_metadata_per_user) },
-  { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
-  { "Transfer", "CheckpointInterval", 100, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, checkpoint_interval) },
-};
-
 FUZZ_DEFINE_INITIALIZE ()
 
 static guint
@@ -63,6 +39,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr(GError) error = NULL;
   g_autoptr(GKeyFile) file = g_key_file_new ();
   gboolean parses = g_key_file_load_from_data (file, (const char *) data, size, G_KEY_FILE_NONE, NULL);
+  guint n_keys;
+  /* Every key, its bounds and its field (docs/check-config-keys.py checks
+   * the same table against the documentation). */
+  const BargedSettingsKey *keys = barged_settings_get_keys (&n_keys);
   gboolean ok;
 
   barged_settings_init_defaults (&defaults);
@@ -74,7 +54,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       /* A file that does not parse, or a key with a bad value. */
       gboolean bad_key = FALSE;
 
-      for (guint i = 0; parses && i < G_N_ELEMENTS (keys) && !bad_key; i++)
+      for (guint i = 0; parses && i < n_keys && !bad_key; i++)
         if (g_key_file_has_key (file, keys[i].group, keys[i].key, NULL))
           {
             g_autoptr(GError) e = NULL;
@@ -87,7 +67,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   /* Each key the file has, in bounds; the others keep their default. */
   FUZZ_CHECK (parses, "a file GKeyFile refuses was loaded");
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < n_keys; i++)
     {
       guint value = field (&config, keys[i].offset);
 
@@ -106,7 +86,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     BargedSettings again;
     gsize length;
 
-    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    for (guint i = 0; i < n_keys; i++)
       g_key_file_set_uint64 (out, keys[i].group, keys[i].key, field (&config, keys[i].offset));
     text = g_key_file_to_data (out, &length, NULL);
     barged_settings_init_defaults (&again);

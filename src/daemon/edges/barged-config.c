@@ -9,17 +9,8 @@
 
 #include "barged-config.h"
 
-/* One row per key: where it lives, its smallest and largest value and its
- * field. */
-typedef struct {
-  const char *group;
-  const char *key;
-  guint min;
-  guint max;
-  gsize offset;
-} ConfigKey;
-
-static const ConfigKey keys[] = {
+/* docs/check-config-keys.py reads this table: each row must be documented. */
+static const BargedSettingsKey keys[] = {
   { "Daemon", "IdleTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, idle_timeout) },
   { "Scheduler", "MaxBackgroundJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_background_jobs) },
   { "Scheduler", "TimeSlice", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, time_slice) },
@@ -36,6 +27,13 @@ static const ConfigKey keys[] = {
   { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
   { "Transfer", "CheckpointInterval", 100, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, checkpoint_interval) },
 };
+
+const BargedSettingsKey *
+barged_settings_get_keys (guint *n_keys)
+{
+  *n_keys = G_N_ELEMENTS (keys);
+  return keys;
+}
 
 void
 barged_settings_init_defaults (BargedSettings *settings)

@@ -48,6 +48,19 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
 
+/* One row per key: its group and name, its smallest and largest value and
+ * its field in BargedSettings. */
+typedef struct {
+  const char *group;
+  const char *key;
+  guint min;
+  guint max;
+  gsize offset;
+} BargedSettingsKey;
+
+/* Every key barged reads, @n_keys of them (for the fuzz target's checks). */
+const BargedSettingsKey *barged_settings_get_keys (guint *n_keys);
+
 void barged_settings_init_defaults (BargedSettings *settings);
 /* Fails on a file that exists but cannot be read or parsed, or on a key
  * with a bad value; @settings may then be partly changed, so load into a
