@@ -612,7 +612,6 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_job_record_free);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) file_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -679,7 +678,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       const char *problem = key_problem (stmt, 0, NULL);
       const char *job_id = (const char *) sqlite3_column_text (stmt, 0);
       sqlite3_int64 idx = sqlite3_column_int64 (stmt, 1);
-      BargedFileRecord *f;
+      BargedFileRecord *f, *prev;
 
       /* One file per job and index, as the primary key means it: a usable
        * job id (see key_problem) and an INTEGER index in 0..G_MAXINT (1.5
@@ -695,7 +694,10 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
                      "is left out", job_id, G_MAXINT);
           continue;
         }
-      if (!g_hash_table_add (file_keys, g_strdup_printf ("%s/%" G_GINT64_FORMAT, job_id, (gint64) idx)))
+      /* Rows come ordered by job id and index, so a repeat follows the
+       * row it repeats. */
+      prev = files->len > 0 ? files->pdata[files->len - 1] : NULL;
+      if (prev != NULL && prev->idx == (guint) idx && g_str_equal (prev->job_id, job_id))
         {
           g_warning ("job database: a second files row for file %" G_GINT64_FORMAT " of job %s is left out",
                      (gint64) idx, job_id);

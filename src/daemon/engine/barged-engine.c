@@ -293,13 +293,7 @@ barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
 {
   BargedEngine *self = g_object_new (BARGED_TYPE_ENGINE, NULL);
 
-  self->ctx = *ctx;
-  g_object_ref (self->ctx.store);
-  g_object_ref (self->ctx.session);
-  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
-                                                     : barged_credentials_new (NULL, FALSE, NULL);
-  self->ctx.config = self->ctx.config != NULL ? g_object_ref (self->ctx.config) : barged_config_new (NULL);
-  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new (self->ctx.config);
+  barged_job_context_copy (&self->ctx, ctx);
   self->network = network != NULL ? g_object_ref (network) : barged_network_new ();
   self->scheduler = barged_scheduler_new (self->ctx.config);
   barged_scheduler_set_network (self->scheduler, self->network);
@@ -327,11 +321,7 @@ barged_engine_dispose (GObject *object)
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->network);
-  g_clear_object (&self->ctx.store);
-  g_clear_object (&self->ctx.session);
-  g_clear_object (&self->ctx.credentials);
-  g_clear_object (&self->ctx.quota);
-  g_clear_object (&self->ctx.config);
+  barged_job_context_clear (&self->ctx);
   G_OBJECT_CLASS (barged_engine_parent_class)->dispose (object);
 }
 

@@ -624,18 +624,33 @@ barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error)
 
 /* --- construction ------------------------------------------------------------ */
 
+void
+barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
+{
+  dest->store = g_object_ref (src->store);
+  dest->session = g_object_ref (src->session);
+  dest->credentials = src->credentials != NULL ? g_object_ref (src->credentials)
+                                               : barged_credentials_new (NULL, FALSE, NULL);
+  dest->config = src->config != NULL ? g_object_ref (src->config) : barged_config_new (NULL);
+  dest->quota = src->quota != NULL ? g_object_ref (src->quota) : barged_quota_new (dest->config);
+}
+
+void
+barged_job_context_clear (BargedJobContext *ctx)
+{
+  g_clear_object (&ctx->store);
+  g_clear_object (&ctx->session);
+  g_clear_object (&ctx->credentials);
+  g_clear_object (&ctx->quota);
+  g_clear_object (&ctx->config);
+}
+
 static BargedJob *
 job_alloc (const BargedJobContext *ctx, const char *id, guint32 owner, BargeJobType type)
 {
   BargedJob *self = g_object_new (BARGED_TYPE_JOB, NULL);
 
-  self->ctx = *ctx;
-  g_object_ref (self->ctx.store);
-  g_object_ref (self->ctx.session);
-  self->ctx.credentials = self->ctx.credentials != NULL ? g_object_ref (self->ctx.credentials)
-                                                     : barged_credentials_new (NULL, FALSE, NULL);
-  self->ctx.config = self->ctx.config != NULL ? g_object_ref (self->ctx.config) : barged_config_new (NULL);
-  self->ctx.quota = self->ctx.quota != NULL ? g_object_ref (self->ctx.quota) : barged_quota_new (self->ctx.config);
+  barged_job_context_copy (&self->ctx, ctx);
   self->id = g_strdup (id);
   self->owner = owner;
   self->type = type;
@@ -750,11 +765,7 @@ barged_job_finalize (GObject *object)
   g_free (self->description);
   g_free (self->notify_program);
   g_strfreev (self->notify_args);
-  g_clear_object (&self->ctx.store);
-  g_clear_object (&self->ctx.session);
-  g_clear_object (&self->ctx.credentials);
-  g_clear_object (&self->ctx.quota);
-  g_clear_object (&self->ctx.config);
+  barged_job_context_clear (&self->ctx);
   G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
 }
 

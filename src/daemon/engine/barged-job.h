@@ -33,6 +33,11 @@ typedef struct {
   BargedConfig *config;       /* NULL: a private one with the defaults */
 } BargedJobContext;
 
+/* @dest holds references to what @src names, and private defaults for
+ * what it leaves NULL; barged_job_context_clear() drops them. */
+void barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src);
+void barged_job_context_clear (BargedJobContext *ctx);
+
 /* Limits from bits.md. */
 #define BARGED_MAX_DISPLAY_NAME 256
 #define BARGED_MAX_DESCRIPTION 1024
