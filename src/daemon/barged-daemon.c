@@ -98,7 +98,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
                                                  "timeout", barged_config_get_settings (self->config)->transfer_timeout,
                                                  "idle-timeout", 60,
                                                  "max-conns", BARGED_SESSION_MAX_CONNS,
-                                                 "max-conns-per-host", BARGED_SESSION_MAX_CONNS_PER_HOST,
+                                                 "max-conns-per-host", BARGED_SESSION_MAX_CONNS,
                                                  NULL);
   barged_ntlm_add_to_session (self->session);
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);

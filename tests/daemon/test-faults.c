@@ -529,6 +529,17 @@ test_logs_hide_queries (Fixture *f, gconstpointer data)
   barge_test_clear_dir (&log_dir);
 }
 
+/* Files of a job run one after the other from now on (they run in
+ * parallel by default): for tests of what the HEAD size probes beside a
+ * slow first file do. */
+static void
+one_file_at_a_time (Fixture *f)
+{
+  barge_test_daemon_set_config (f->daemon, "[Transfer]\nMaxConnectionsPerHost=1\n");
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
+}
+
 /* A HEAD announced the size: a GET body without a length of its own that
  * runs past it is an error, not a bigger file (a server that ignores the
  * end check's Range once had 400 MiB stored and "transferred"). */
@@ -539,12 +550,17 @@ test_announced_size_bounds_body (Fixture *f, gconstpointer data)
   g_autofree char *dest1 = g_build_filename (f->dir, "endless", NULL);
   g_autofree char *url0 = barge_fault_server_get_url (f->server, "drip", "first", 4 * KiB);
   g_autofree char *url1 = barge_fault_server_get_url (f->server, "head-endless", "endless", 64 * KiB);
-  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "announced");
-  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
   g_autofree char *file1 = NULL;
   g_autoptr(BargeDBusFile) file = NULL;
   const char * const done[] = { "transferred", "error", "transient-error", NULL };
 
+  /* The second file's HEAD comes while the first one drips, before its
+   * own GET. */
+  one_file_at_a_time (f);
+  path = barge_test_daemon_create_job (f->daemon, "announced");
+  job = barge_test_daemon_get_job (f->daemon, path);
   barge_test_job_add_file (job, url0, dest0);
   barge_test_job_add_file (job, url1, dest1);
   file1 = barge_test_job_file_path (f->daemon, job, 1);
@@ -590,11 +606,14 @@ sizes_known (gpointer user_data)
 static void
 test_known_sizes_not_probed_again (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "probes");
-  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
   const char *names[] = { "slow", "p1", "p2", "p3" };
   guint heads[G_N_ELEMENTS (names)] = { 0 };
 
+  one_file_at_a_time (f);
+  path = barge_test_daemon_create_job (f->daemon, "probes");
+  job = barge_test_daemon_get_job (f->daemon, path);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *dest = g_build_filename (f->dir, names[i], NULL);

@@ -26,6 +26,10 @@ static const BargedSettingsKey keys[] = {
   { "Jobs", "MaxMetadataPerUser", 65536, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_metadata_per_user) },
   { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
   { "Transfer", "CheckpointInterval", 100, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, checkpoint_interval) },
+  { "Transfer", "MaxConnections", 1, BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS,
+    G_STRUCT_OFFSET (BargedSettings, max_connections) },
+  { "Transfer", "MaxConnectionsPerHost", 1, BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS,
+    G_STRUCT_OFFSET (BargedSettings, max_connections_per_host) },
 };
 
 const BargedSettingsKey *
@@ -53,6 +57,8 @@ barged_settings_init_defaults (BargedSettings *settings)
   settings->max_metadata_per_user = BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER;
   settings->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
   settings->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
+  settings->max_connections = BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS;
+  settings->max_connections_per_host = BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS_PER_HOST;
 }
 
 struct _BargedConfig

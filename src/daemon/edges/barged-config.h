@@ -22,6 +22,8 @@ typedef struct {
   guint max_metadata_per_user; /* [Jobs] MaxMetadataPerUser, bytes, >= 65536 (barged-quota.h) */
   guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
   guint checkpoint_interval;  /* [Transfer] CheckpointInterval, ms between fdatasyncs, >= 100 */
+  guint max_connections;      /* [Transfer] MaxConnections, 1 to BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS */
+  guint max_connections_per_host; /* [Transfer] MaxConnectionsPerHost, 1 to the above maximum */
 } BargedSettings;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
@@ -47,6 +49,15 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER 67108864
 #define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
+/* Requests of downloads in flight at once, on the whole machine and per
+ * origin (scheme, host, port). 6 per host is what browsers open, and on
+ * contrib/bench/many-files more did not help (docs/performance.md). The
+ * maximum leaves room in the HTTP session's 64 connections
+ * (BARGED_SESSION_MAX_CONNS) for the HEAD size probes, the uploads and
+ * connections that are still closing. */
+#define BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS 32
+#define BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS_PER_HOST 6
+#define BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS 32
 
 /* One row per key: its group and name, its smallest and largest value and
  * its field in BargedSettings. */

@@ -209,6 +209,7 @@ check_next_target (GTask *task_in)
   barged_job_log (self, G_LOG_LEVEL_INFO, "%u files added", n);
   _barged_job_touch (self);
   _barged_job_save_from (self, first, on_files_saved, g_steal_pointer (&task));
+  _barged_job_files_added (self);
 }
 
 void

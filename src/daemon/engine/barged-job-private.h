@@ -66,9 +66,13 @@ struct _BargedJob
   guint64 quota_files;        /* what the job is charged in ctx.quota */
   guint64 quota_bytes;
 
-  BargedTransfer *transfer;   /* the file in flight, until its run ends */
+  GPtrArray *runs;            /* the downloads in flight (barged-job-run.c), until each ends */
+  guint next_start;           /* where the search for a file to start goes on */
+  GQueue again;               /* 1 + the index of files a server pushed back: started first */
+  guint window;               /* files run at once, at most */
+  gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
   BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */
-  GCancellable *cancellable;
+  GCancellable *cancellable;  /* of the runs; cancelled: they wind down */
   GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
   gboolean start_pending;     /* started while the last run was still winding down */
   gboolean finishing;         /* every file is in: waiting for the store before "transferred" */
@@ -123,6 +127,8 @@ gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, con
 void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 
 /* barged-job-run.c */
+/* Files were added: a running job starts them as connections allow. */
+void _barged_job_files_added (BargedJob *self);
 void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
 void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
 void _barged_job_max_time_account (BargedJob *self);

@@ -14,8 +14,6 @@
  * errors and their retries, MaximumDownloadTime, and the announcements
  * (signals, or the notify program) of "transferred" and "error". */
 
-static void run_next_file (BargedJob *self);
-
 gint
 _barged_job_current_file_index (BargedJob *self)
 {
@@ -25,7 +23,7 @@ _barged_job_current_file_index (BargedJob *self)
 gboolean
 _barged_job_run_in_flight (BargedJob *self)
 {
-  return self->transfer != NULL || (self->upload != NULL && barged_upload_is_running (self->upload));
+  return self->runs->len > 0 || (self->upload != NULL && barged_upload_is_running (self->upload));
 }
 
 void
@@ -280,7 +278,46 @@ barged_job_announce_restored (BargedJob *self)
   _barged_job_announce_final (self);
 }
 
-/* --- transfers ------------------------------------------------------------------ */
+/* --- runs ------------------------------------------------------------------------ *
+ * A download job runs several of its files at once, each with its own
+ * BargedTransfer and a connection from the daemon's budget
+ * (BargedConnections): up to its window, which starts at
+ * [Transfer] MaxConnectionsPerHost, halves when a server pushes back (429,
+ * 503, refused, reset or timed-out connections) and grows by one with each
+ * file transferred. A pushed-back file goes back in line and its origin
+ * gets no new connection for the Retry-After (or a second); only when the
+ * job is down to one file in flight does such an error become the job's
+ * (transient-error, BITS's retry). Any other error is the job's at once and
+ * stops its other files, whose bytes so far are kept.
+ *
+ * Files start in index order (a pushed-back file first): a scan that moves
+ * forward only, so picking the next file costs O(1) per file whatever the
+ * size of the job. An upload job sends its one file through BargedUpload. */
+
+typedef struct {
+  BargedJob *job;             /* strong: the job lives while its files run */
+  BargedFile *file;
+  BargedTransfer *transfer;
+  GCancellable *cancellable;  /* the job's, when the run began */
+  char *origin;               /* of the connection it holds */
+} FileRun;
+
+static void
+file_run_free (FileRun *run)
+{
+  g_object_unref (run->transfer);
+  g_object_unref (run->file);
+  g_object_unref (run->cancellable);
+  g_object_unref (run->job);
+  g_free (run->origin);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileRun, file_run_free)
+
+static void begin_runs (BargedJob *self);
+static gboolean fill_runs (gpointer job);
+static gint next_file (BargedJob *self, gboolean take);
 
 static void
 on_transfer_connected (GObject *transfer, BargedJob *self)
@@ -297,92 +334,127 @@ on_transfer_progress (GObject *transfer, BargedJob *self)
 }
 
 static void
-on_transfer_checkpoint (GObject *transfer, BargedJob *self)
+on_transfer_checkpoint (BargedTransfer *transfer, FileRun *run)
 {
-  gint idx = _barged_job_current_file_index (self);
-
-  if (idx >= 0)
-    _barged_job_save_file (self, g_ptr_array_index (self->files, idx));
+  _barged_job_save_file (run->job, run->file);
 }
 
-static void run_ended (BargedJob *self, gboolean ok, GError *error, guint http_status, gint64 retry_after);
-
-static void
-on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Errors that say "not now, not so many" about the server rather than
+ * about the file. */
+static gboolean
+is_push_back (const GError *error)
 {
-  g_autoptr(BargedJob) self = user_data;
-  g_autoptr(BargedTransfer) transfer = BARGED_TRANSFER (g_object_ref (source));
-  GError *error = NULL;
-  gint64 retry_after = -1;
-  guint http_status = 0;
-  gboolean ok = barged_transfer_run_finish (transfer, res, &retry_after, &http_status, &error);
-
-  g_signal_handlers_disconnect_by_data (transfer, self);
-  g_clear_object (&self->transfer);
-  run_ended (self, ok, error, http_status, retry_after);
+  return g_error_matches (error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_REQUESTS) ||
+         g_error_matches (error, BARGE_ERROR, BARGE_ERROR_SERVICE_UNAVAILABLE) ||
+         g_error_matches (error, BARGE_ERROR, BARGE_ERROR_CONNECT_FAILURE) ||
+         g_error_matches (error, BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, BARGE_ERROR, BARGE_ERROR_TIMED_OUT);
 }
 
 static void
-on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+file_transferred (BargedJob *self, BargedFile *file)
 {
-  g_autoptr(BargedJob) self = user_data;
-  GError *error = NULL;
-  gint64 retry_after = -1;
-  guint http_status = 0;
-  gboolean ok = barged_upload_run_finish (self->upload, res, &retry_after, &http_status, &error);
+  guint idx = barged_file_get_index (file);
+  g_autofree char *was = barged_scheduler_origin (barged_file_get_url (file));
+  g_autofree char *next = NULL;
 
-  run_ended (self, ok, error, http_status, retry_after);
+  barged_file_set_transferred (file, TRUE);
+  _barged_job_save_file (self, file);
+  barged_job_log_file (self, (gint) idx, G_LOG_LEVEL_DEBUG, "file transferred");
+  if (self->notify_flags & BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED)
+    g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_TRANSFERRED], 0, file);
+  self->window = MIN (self->window + 1, _barged_job_settings (self)->max_connections_per_host);
+  /* The scheduler caps running jobs per host: a next file on another
+   * host is a change it must look at. */
+  next = barged_scheduler_origin (barged_job_get_current_url (self));
+  if (next != NULL && g_strcmp0 (was, next) != 0)
+    g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+}
+
+/* The server pushed back on @run's file: it goes back in line, the job runs
+ * fewer files at once, and the origin rests. */
+static void
+push_back (BargedJob *self, FileRun *run, const GError *error, gint64 retry_after)
+{
+  guint idx = barged_file_get_index (run->file);
+
+  g_queue_push_tail (&self->again, GUINT_TO_POINTER (idx + 1));
+  /* Once per second at most: the files of one wave of refusals all fail
+   * together, and that is one signal, not one per file. */
+  if (g_get_monotonic_time () - self->window_cut >= G_USEC_PER_SEC)
+    {
+      self->window = MAX (self->window / 2, 1u);
+      self->window_cut = g_get_monotonic_time ();
+    }
+  barged_connections_back_off (self->ctx.connections, run->origin,
+                               retry_after > 0 ? (guint) MIN (retry_after, (gint64) G_MAXUINT) : 1);
+  barged_job_log_file (self, (gint) idx, G_LOG_LEVEL_INFO, "server pushed back (%s): %u files at once from now",
+                       error->message, self->window);
 }
 
 static void
-run_ended (BargedJob *self, gboolean ok, GError *error_in, guint http_status, gint64 retry_after)
+run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint http_status, gint64 retry_after)
 {
   g_autoptr(GError) error = error_in;
-  gint idx = _barged_job_current_file_index (self);
-  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
-
-  g_clear_object (&self->cancellable);
+  gboolean stopped = g_cancellable_is_cancelled (run->cancellable);
+  gint idx = (gint) barged_file_get_index (run->file);
 
   if (self->removed)
     return;
   if (stopped)
     {
-      /* Suspend, Cancel, Complete or pre-emption: the state is already set.
-       * A Resume that came while this run wound down starts now. */
+      /* Suspend, Cancel, Complete, pre-emption or a sibling's error: the
+       * state is already set. A Resume that came while the runs wound
+       * down starts once the last one ended. */
+      if (self->runs->len > 0)
+        return;
+      g_clear_object (&self->cancellable);
       if (self->start_pending)
         {
           self->start_pending = FALSE;
-          run_next_file (self);
+          begin_runs (self);
         }
       else
         /* The run no longer keeps the daemon busy. */
         g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
       return;
     }
+  /* Pushed back while other files run or wait, with room to run fewer:
+   * the job slows down. One file alone gets the job's error (and BITS's
+   * retry, after the server's Retry-After if it gave one). */
+  if (!ok && is_push_back (error) &&
+      (self->runs->len > 0 || (self->window > 1 && next_file (self, FALSE) >= 0)))
+    {
+      push_back (self, run, error, retry_after);
+      fill_runs (self);
+      return;
+    }
   if (!ok)
     {
+      /* The job's error: its other files stop where they are. */
+      _barged_job_stop_transfer (self);
       _barged_job_fail (self, g_steal_pointer (&error), idx, http_status, retry_after);
       return;
     }
+  file_transferred (self, run->file);
+  fill_runs (self);
+}
 
-  if (idx >= 0)
-    {
-      BargedFile *file = g_ptr_array_index (self->files, idx);
-      g_autofree char *was = barged_scheduler_origin (barged_file_get_url (file));
-      g_autofree char *next = NULL;
+static void
+on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(FileRun) run = user_data;
+  BargedJob *self = run->job;
+  GError *error = NULL;
+  gint64 retry_after = -1;
+  guint http_status = 0;
+  gboolean ok = barged_transfer_run_finish (run->transfer, res, &retry_after, &http_status, &error);
 
-      barged_file_set_transferred (file, TRUE);
-      _barged_job_save_file (self, file);
-      barged_job_log_file (self, idx, G_LOG_LEVEL_DEBUG, "file transferred");
-      if (self->notify_flags & BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED)
-        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_TRANSFERRED], 0, file);
-      /* The scheduler caps running jobs per host: a next file on another
-       * host is a change it must look at. */
-      next = barged_scheduler_origin (barged_job_get_current_url (self));
-      if (next != NULL && g_strcmp0 (was, next) != 0)
-        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
-    }
-  run_next_file (self);
+  g_signal_handlers_disconnect_by_data (run->transfer, run);
+  g_signal_handlers_disconnect_by_data (run->transfer, self);
+  g_ptr_array_remove_fast (self->runs, run);
+  barged_connections_release (self->ctx.connections, run->origin);
+  run_ended (self, run, ok, error, http_status, retry_after);
 }
 
 static void
@@ -402,54 +474,176 @@ on_files_durable (GObject *source, GAsyncResult *res, gpointer user_data)
   _barged_job_announce_final (self);
 }
 
+/* Every file is in: "transferred" is shown once every file's record is
+ * committed (the store writes in order, so this write's callback is the
+ * barrier), so a client that saw it finds the job transferred after any
+ * crash. */
 static void
-run_next_file (BargedJob *self)
+finish (BargedJob *self)
+{
+  if (self->finishing)
+    return;
+  self->finishing = TRUE;
+  _barged_job_save_from (self, self->files->len, on_files_durable, g_object_ref (self));
+}
+
+/* The index of the next file to start, or -1; @take moves past it. */
+static gint
+next_file (BargedJob *self, gboolean take)
+{
+  if (!g_queue_is_empty (&self->again))
+    {
+      guint idx = GPOINTER_TO_UINT (take ? g_queue_pop_head (&self->again) : g_queue_peek_head (&self->again));
+      return (gint) idx - 1;
+    }
+  while (self->next_start < self->files->len &&
+         barged_file_get_transferred (g_ptr_array_index (self->files, self->next_start)))
+    self->next_start++;
+  if (self->next_start >= self->files->len)
+    return -1;
+  return take ? (gint) self->next_start++ : (gint) self->next_start;
+}
+
+static void
+start_file (BargedJob *self, BargedFile *file, char *origin)
+{
+  FileRun *run = g_new0 (FileRun, 1);
+
+  run->job = g_object_ref (self);
+  run->file = g_object_ref (file);
+  run->cancellable = g_object_ref (self->cancellable);
+  run->origin = origin;
+  run->transfer = barged_transfer_new (self->ctx.session, file, self->owner, _barged_job_settings (self));
+  barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
+  barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
+  g_signal_connect (run->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
+  g_signal_connect (run->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
+  g_signal_connect (run->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), run);
+  g_ptr_array_add (self->runs, run);
+  barged_transfer_run_async (run->transfer, self->cancellable, on_transfer_done, run);
+}
+
+/* Starts files up to the window while connections are free; TRUE while
+ * the job waits in line for one (BargedConnectionsWaiter). */
+static gboolean
+fill_runs (gpointer job)
+{
+  BargedJob *self = job;
+  gint idx;
+
+  if (!barged_job_is_running (self) || self->removed || self->upload != NULL)
+    return FALSE;
+  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
+    {
+      /* Runs of a stopped round still wind down (begin_runs waits for
+       * them); with none left, the stop is over. */
+      if (self->runs->len > 0)
+        return FALSE;
+      g_clear_object (&self->cancellable);
+    }
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  while (self->runs->len < self->window && (idx = next_file (self, FALSE)) >= 0)
+    {
+      BargedFile *file = g_ptr_array_index (self->files, idx);
+      char *origin = barged_scheduler_origin (barged_file_get_url (file));
+
+      if (!barged_connections_take (self->ctx.connections, origin, self->priority))
+        {
+          g_free (origin);
+          barged_connections_wait (self->ctx.connections, self, self->priority, fill_runs);
+          return TRUE;
+        }
+      next_file (self, TRUE);
+      start_file (self, file, origin);
+    }
+  if (self->runs->len == 0 && next_file (self, FALSE) < 0)
+    {
+      if (_barged_job_current_file_index (self) < 0)
+        finish (self);
+      else
+        {
+          /* Not expected: a file neither transferred nor in line. Look
+           * again from the first one not transferred. */
+          self->next_start = self->next_pending;
+          return fill_runs (self);
+        }
+    }
+  return FALSE;
+}
+
+static void
+on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+  GError *error = NULL;
+  gint64 retry_after = -1;
+  guint http_status = 0;
+  gboolean ok = barged_upload_run_finish (self->upload, res, &retry_after, &http_status, &error);
+  g_autoptr(GError) owned = error;
+  gboolean stopped = g_cancellable_is_cancelled (self->cancellable);
+  gint idx = _barged_job_current_file_index (self);
+
+  g_clear_object (&self->cancellable);
+  if (self->removed)
+    return;
+  if (stopped)
+    {
+      if (self->start_pending)
+        {
+          self->start_pending = FALSE;
+          begin_runs (self);
+        }
+      else
+        g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+      return;
+    }
+  if (!ok)
+    {
+      _barged_job_fail (self, g_steal_pointer (&owned), idx, http_status, retry_after);
+      return;
+    }
+  if (idx >= 0)
+    file_transferred (self, g_ptr_array_index (self->files, idx));
+  begin_runs (self);
+}
+
+static void
+begin_runs (BargedJob *self)
 {
   gint idx;
 
   if (self->state != BARGE_JOB_STATE_CONNECTING && self->state != BARGE_JOB_STATE_TRANSFERRING)
     return;
-  if (_barged_job_run_in_flight (self))
+  if (_barged_job_run_in_flight (self) && self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
     {
-      /* The previous run still syncs its file; start when it ends. */
+      /* The last runs still sync their files; start when they end. */
       self->start_pending = TRUE;
       return;
     }
+  if (self->upload == NULL)
+    {
+      fill_runs (self);
+      return;
+    }
+  if (_barged_job_run_in_flight (self))
+    return;
   idx = _barged_job_current_file_index (self);
   if (idx < 0)
     {
-      /* "transferred" is shown once every file's record is committed (the
-       * store writes in order, so this write's callback is the barrier): a
-       * client that saw it finds the job transferred after any crash. */
-      if (!self->finishing)
-        {
-          self->finishing = TRUE;
-          _barged_job_save_from (self, self->files->len, on_files_durable, g_object_ref (self));
-        }
-      return;
-    }
-
-  if (self->type != BARGE_JOB_TYPE_DOWNLOAD && self->upload == NULL)
-    {
-      /* Lost between the job's row and its upload state: never guess. */
-      _barged_job_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_FAILED, "the job's upload state was lost"),
-                        idx, 0, -1);
+      finish (self);
       return;
     }
   self->cancellable = g_cancellable_new ();
-  if (self->upload != NULL)
-    {
-      barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
-                               on_upload_done, g_object_ref (self));
-      return;
-    }
-  self->transfer = barged_transfer_new (self->ctx.session, g_ptr_array_index (self->files, idx), self->owner,
-                                        _barged_job_settings (self));
-  barged_transfer_set_credentials (self->transfer, self->ctx.credentials, self->id);
-  g_signal_connect (self->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
-  g_signal_connect (self->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
-  g_signal_connect (self->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), self);
-  barged_transfer_run_async (self->transfer, self->cancellable, on_transfer_done, g_object_ref (self));
+  barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
+                           on_upload_done, g_object_ref (self));
+}
+
+void
+_barged_job_files_added (BargedJob *self)
+{
+  if (barged_job_is_running (self))
+    begin_runs (self);
 }
 
 /* --- sizes ---------------------------------------------------------------------- */
@@ -498,12 +692,14 @@ on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 probe_next_size (BargedJob *self, guint from)
 {
-  for (guint i = from; i < self->files->len; i++)
+  /* A file that started learns its size from its own response. */
+  for (guint i = MAX (from, self->next_start); i < self->files->len; i++)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
       ProbeData *data;
 
-      if (barged_file_get_transferred (file) || barged_file_get_total (file) != BARGE_SIZE_UNKNOWN)
+      if (barged_file_get_transferred (file) ||
+          barged_file_get_total (file) != BARGE_SIZE_UNKNOWN)
         continue;
       data = g_new0 (ProbeData, 1);
       data->self = g_object_ref (self);
@@ -527,8 +723,16 @@ barged_job_start (BargedJob *self)
     g_cancellable_cancel (self->probe_cancellable);
   g_clear_object (&self->probe_cancellable);
   self->probe_cancellable = g_cancellable_new ();
+  /* A new run looks at every file not transferred, in order, with the
+   * full window: what pushed back last time may have recovered. */
+  if (!_barged_job_run_in_flight (self))
+    {
+      self->next_start = self->next_pending;
+      g_queue_clear (&self->again);
+      self->window = _barged_job_settings (self)->max_connections_per_host;
+    }
   probe_next_size (self, (guint) (_barged_job_current_file_index (self) + 1));
-  run_next_file (self);
+  begin_runs (self);
 }
 
 void

@@ -182,6 +182,8 @@ _barged_job_stop_transfer (BargedJob *self)
     g_cancellable_cancel (self->cancellable);
   if (self->probe_cancellable != NULL)
     g_cancellable_cancel (self->probe_cancellable);
+  if (self->ctx.connections != NULL)
+    barged_connections_stop_waiting (self->ctx.connections, self);
   self->start_pending = FALSE;
 }
 
@@ -633,6 +635,9 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
                                                : barged_credentials_new (NULL, FALSE, NULL);
   dest->config = src->config != NULL ? g_object_ref (src->config) : barged_config_new (NULL);
   dest->quota = src->quota != NULL ? g_object_ref (src->quota) : barged_quota_new (dest->config);
+  dest->connections = src->connections != NULL ? g_object_ref (src->connections)
+                                               : barged_connections_new (dest->config);
+  dest->syncer = src->syncer != NULL ? g_object_ref (src->syncer) : barged_syncer_new ();
 }
 
 void
@@ -642,6 +647,8 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->session);
   g_clear_object (&ctx->credentials);
   g_clear_object (&ctx->quota);
+  g_clear_object (&ctx->connections);
+  g_clear_object (&ctx->syncer);
   g_clear_object (&ctx->config);
 }
 
@@ -750,7 +757,9 @@ barged_job_finalize (GObject *object)
 {
   BargedJob *self = BARGED_JOB (object);
 
-  g_clear_object (&self->transfer);
+  g_assert (self->runs->len == 0);
+  g_ptr_array_unref (self->runs);
+  g_queue_clear (&self->again);
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);
   g_clear_object (&self->upload);
@@ -773,6 +782,8 @@ static void
 barged_job_init (BargedJob *self)
 {
   self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->runs = g_ptr_array_new ();
+  self->window = 1;
   self->shares = g_array_new (FALSE, TRUE, sizeof (BargedJobShare));
   self->destinations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->error_file = -1;

@@ -5,10 +5,12 @@
 
 #include "barge.h"
 #include "barged-config.h"
+#include "barged-connections.h"
 #include "barged-credentials.h"
 #include "barged-file.h"
 #include "barged-quota.h"
 #include "barged-store.h"
+#include "barged-syncer.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +33,8 @@ typedef struct {
   BargedCredentials *credentials;
   BargedQuota *quota;         /* NULL: a private one (unit tests) */
   BargedConfig *config;       /* NULL: a private one with the defaults */
+  BargedConnections *connections; /* NULL: a private one */
+  BargedSyncer *syncer;       /* NULL: a private one */
 } BargedJobContext;
 
 /* @dest holds references to what @src names, and private defaults for

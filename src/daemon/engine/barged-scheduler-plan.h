@@ -7,16 +7,13 @@
 
 G_BEGIN_DECLS
 
-/* The shared SoupSession's connection limits (barged-daemon.c sets them).
- * The scheduler's caps derive from them, so that no request of a running
- * job waits for a connection inside libsoup, where nobody sees it: a job
- * sends one request at a time, plus at most one HEAD size probe beside it. */
+/* The shared SoupSession's connection limit (barged-daemon.c sets it). The
+ * engine keeps downloads within [Transfer] MaxConnections and
+ * MaxConnectionsPerHost (BargedConnections), so that no request waits for
+ * a connection inside libsoup, where nobody sees it; libsoup's own cap per
+ * host is the whole session, leaving room for the HEAD size probes and the
+ * uploads beside them. */
 #define BARGED_SESSION_MAX_CONNS 64
-#define BARGED_SESSION_MAX_CONNS_PER_HOST 6
-
-/* Jobs running on one host (origin: scheme, host, port) at once: what
- * libsoup allows per host, so a job that runs has its connection. */
-#define BARGED_SCHEDULER_MAX_RUNNING_JOBS_PER_HOST BARGED_SESSION_MAX_CONNS_PER_HOST
 
 /* One decision round of the scheduler, as a pure function of the jobs' facts,
  * so that it can be tested without a bus, a daemon or a server.

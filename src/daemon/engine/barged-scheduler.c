@@ -9,6 +9,7 @@
 
 /* Running jobs alone must never need more connections than the session has. */
 G_STATIC_ASSERT (BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS * 2 <= BARGED_SESSION_MAX_CONNS);
+G_STATIC_ASSERT (BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS + 16 <= BARGED_SESSION_MAX_CONNS);
 
 struct _BargedScheduler
 {
@@ -176,7 +177,8 @@ kick_cb (gpointer user_data)
   BargedPlanLimits limits = {
     settings->max_running_jobs,
     settings->max_running_jobs_per_user,
-    BARGED_SCHEDULER_MAX_RUNNING_JOBS_PER_HOST,
+    /* Every job that runs on a host has at least one connection there. */
+    settings->max_connections_per_host,
     MAX (settings->max_background_jobs, 1u),
   };
 

@@ -18,7 +18,9 @@ G_DECLARE_FINAL_TYPE (BargedScheduler, barged_scheduler, BARGED, SCHEDULER, GObj
  * that runs counts against the caps MaxRunningJobs and
  * MaxRunningJobsPerUser (the settings are read at each decision, and a
  * reload of barge.conf takes effect at once)
- * and against BARGED_SCHEDULER_MAX_RUNNING_JOBS_PER_HOST; where slots are
+ * and against [Transfer] MaxConnectionsPerHost, so every running job has a
+ * connection to the host of its next file (BargedConnections shares the
+ * rest out among the files of the running jobs); where slots are
  * scarce, users get fair shares (barged-scheduler-plan.h has the rules).
  * Jobs held by a cap wait in "queued", HoldReason "scheduler".
  * Emits "activity-changed" when the daemon goes from busy to idle or back. */

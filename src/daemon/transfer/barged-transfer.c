@@ -13,6 +13,7 @@
 #include "barged-file-access.h"
 #include "barged-http.h"
 #include "barged-request.h"
+#include "barged-syncer.h"
 #include "barged-transfer.h"
 #include "barge-tsan.h"
 
@@ -30,6 +31,7 @@ struct _BargedTransfer
   GObject parent_instance;
 
   SoupSession *session;
+  BargedSyncer *syncer;        /* the last sync of a file that arrived whole; NULL: our own */
   BargedFile *file;
   guint32 owner;
   BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
@@ -334,25 +336,43 @@ start_read (BargedTransfer *self)
 }
 
 static void
-on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
+final_synced (BargedTransfer *self, gboolean ok, GError *error)
 {
-  BARGE_TSAN_TASK_CALLBACK (res);
-  g_autoptr(BargedTransfer) self = user_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-  if (g_task_propagate_boolean (G_TASK (res), &error))
+  if (ok)
     {
       barged_file_set_durable (self->file, self->offset);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
   else
-    fail (self, g_steal_pointer (&error));
+    fail (self, error);
 
   if (self->failure != NULL)
     g_task_return_error (task, g_steal_pointer (&self->failure));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+
+  final_synced (self, ok, error);
+}
+
+static void
+on_batch_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+  gboolean ok = barged_syncer_sync_finish (BARGED_SYNCER (source), res, &error);
+
+  final_synced (self, ok, error);
 }
 
 /* Ends the run once no read or write is in flight: the data written so far
@@ -409,6 +429,17 @@ maybe_finish (BargedTransfer *self)
       g_task_return_error (run, self->failure != NULL ? g_steal_pointer (&self->failure)
                                                       : g_error_new_literal (BARGE_ERROR, BARGE_ERROR_FAILED,
                                                                              "no temporary file"));
+      return;
+    }
+  if (self->syncer != NULL && self->failure == NULL && !self->truncate_next)
+    {
+      /* A whole file: its last sync may share a disk flush with other
+       * files that finish meanwhile. */
+      int fd = self->fd;
+
+      self->fd = -1;
+      barged_syncer_sync_async (self->syncer, fd, self->owner, barged_file_get_temporary (self->file),
+                                on_batch_synced, g_object_ref (self));
       return;
     }
   task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
@@ -909,6 +940,12 @@ barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner, cons
 }
 
 void
+barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer)
+{
+  g_set_object (&self->syncer, syncer);
+}
+
+void
 barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id)
 {
   g_set_object (&self->credentials, credentials);
@@ -933,6 +970,7 @@ barged_transfer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->file);
   g_clear_object (&self->session);
+  g_clear_object (&self->syncer);
   g_clear_object (&self->credentials);
   g_free (self->job_id);
   g_clear_error (&self->failure);

@@ -6,6 +6,7 @@
 #include "barged-config.h"
 #include "barged-credentials.h"
 #include "barged-file.h"
+#include "barged-syncer.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,9 @@ G_DECLARE_FINAL_TYPE (BargedTransfer, barged_transfer, BARGED, TRANSFER, GObject
 /* @settings gives [Transfer] Timeout and CheckpointInterval, read once. */
 BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner,
                                      const BargedSettings *settings);
+/* The daemon's BargedSyncer: a file that arrived whole is made durable in
+ * its batches. Without one, each file syncs on its own. */
+void barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer);
 /* Where the transfer finds the job's HTTP credentials and owner's umask. */
 void barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials,
                                       const char *job_id);

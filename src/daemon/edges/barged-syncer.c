@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedSyncer"
+
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-file-access.h"
+#include "barged-syncer.h"
+#include "barge-tsan.h"
+
+/* A batch larger than this is split: its files' callbacks should not wait
+ * for an unbounded number of others. */
+#define MAX_BATCH 1024
+
+typedef struct {
+  int fd;
+  guint32 owner;
+  char *path;
+  GTask *task;
+  int errsv;                  /* of the sync, set on the worker */
+  GError *error;              /* of the check, set on the worker */
+} Entry;
+
+struct _BargedSyncer
+{
+  GObject parent_instance;
+  GQueue waiting;             /* Entry: for the next batch */
+  gboolean syncing;           /* a batch is on the worker */
+  guint64 n_batches;
+  guint64 n_files;
+};
+
+G_DEFINE_TYPE (BargedSyncer, barged_syncer, G_TYPE_OBJECT)
+
+static void start_batch (BargedSyncer *self);
+
+static void
+entry_free (Entry *entry)
+{
+  if (entry->fd >= 0)
+    close (entry->fd);
+  g_free (entry->path);
+  g_clear_error (&entry->error);
+  g_clear_object (&entry->task);
+  g_free (entry);
+}
+
+static void
+batch_free (GPtrArray *batch)
+{
+  BARGE_TSAN_ACQUIRE (batch); /* the task's last reference may go on the worker */
+  g_ptr_array_unref (batch);
+}
+
+/* Blocking, on the worker: one fdatasync for a lone file, else one syncfs
+ * per filesystem the files are on. */
+static void
+batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  GPtrArray *batch = task_data;
+  g_autoptr(GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
+  g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (int));
+
+  if (batch->len == 1)
+    {
+      Entry *entry = g_ptr_array_index (batch, 0);
+      entry->errsv = fdatasync (entry->fd) == 0 ? 0 : errno;
+    }
+  else
+    for (guint i = 0; i < batch->len; i++)
+      {
+        Entry *entry = g_ptr_array_index (batch, i);
+        struct stat st;
+        guint d;
+
+        if (fstat (entry->fd, &st) != 0)
+          {
+            entry->errsv = errno;
+            continue;
+          }
+        for (d = 0; d < devices->len && g_array_index (devices, dev_t, d) != st.st_dev; d++)
+          ;
+        if (d == devices->len)
+          {
+            int errsv = syncfs (entry->fd) == 0 ? 0 : errno;
+
+            g_array_append_val (devices, st.st_dev);
+            g_array_append_val (results, errsv);
+          }
+        entry->errsv = g_array_index (results, int, d);
+      }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch, i);
+
+      if (entry->errsv == 0)
+        barged_file_access_check_temporary (entry->owner, entry->path, entry->fd, &entry->error);
+      close (entry->fd);
+      entry->fd = -1;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  BargedSyncer *self = BARGED_SYNCER (source);
+  GPtrArray *batch = g_task_get_task_data (G_TASK (res));
+
+  self->syncing = FALSE;
+  self->n_batches++;
+  self->n_files += batch->len;
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch, i);
+      g_autoptr(GTask) task = g_steal_pointer (&entry->task);
+
+      if (entry->errsv != 0)
+        g_task_return_new_error (task, BARGE_ERROR,
+                                 entry->errsv == ENOSPC || entry->errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
+                                                                                  : BARGE_ERROR_LOCAL_FILE,
+                                 "cannot write the temporary file: %s", g_strerror (entry->errsv));
+      else if (entry->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&entry->error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  start_batch (self);
+}
+
+static void
+start_batch (BargedSyncer *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *batch;
+
+  if (self->syncing || g_queue_is_empty (&self->waiting))
+    return;
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  while (!g_queue_is_empty (&self->waiting) && batch->len < MAX_BATCH)
+    g_ptr_array_add (batch, g_queue_pop_head (&self->waiting));
+  self->syncing = TRUE;
+  /* The syncer lives as long as the daemon; the task keeps it anyway. */
+  task = g_task_new (self, NULL, on_batch_done, NULL);
+  g_task_set_source_tag (task, start_batch);
+  g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, batch_thread);
+}
+
+void
+barged_syncer_sync_async (BargedSyncer *self, int fd, guint32 owner, const char *path,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->fd = fd;
+  entry->owner = owner;
+  entry->path = g_strdup (path);
+  entry->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (entry->task, barged_syncer_sync_async);
+  g_queue_push_tail (&self->waiting, entry);
+  start_batch (self);
+}
+
+gboolean
+barged_syncer_sync_finish (BargedSyncer *self, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+void
+barged_syncer_get_counts (BargedSyncer *self, guint64 *batches, guint64 *files)
+{
+  *batches = self->n_batches;
+  *files = self->n_files;
+}
+
+BargedSyncer *
+barged_syncer_new (void)
+{
+  return g_object_new (BARGED_TYPE_SYNCER, NULL);
+}
+
+static void
+barged_syncer_finalize (GObject *object)
+{
+  BargedSyncer *self = BARGED_SYNCER (object);
+
+  /* A batch in flight holds a reference: nothing runs now. */
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) entry_free);
+  G_OBJECT_CLASS (barged_syncer_parent_class)->finalize (object);
+}
+
+static void
+barged_syncer_init (BargedSyncer *self)
+{
+}
+
+static void
+barged_syncer_class_init (BargedSyncerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_syncer_finalize;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BARGED_TYPE_SYNCER (barged_syncer_get_type ())
+G_DECLARE_FINAL_TYPE (BargedSyncer, barged_syncer, BARGED, SYNCER, GObject)
+
+/* The last step of a file's download, in batches: makes what was written to
+ * its temporary durable, checks that the temporary is still the owner's
+ * file at its path (barged_file_access_check_temporary()), and closes it.
+ *
+ * Files that finish while a batch syncs wait for the next batch, which
+ * takes all of them (group commit, like the store's transactions): a lone
+ * file gets its own fdatasync at once; many small files that finish
+ * together share one syncfs per filesystem, one disk flush instead of one
+ * each. syncfs reports the writeback errors of the filesystem since
+ * Linux 5.8 (errseq), so a failed write still fails its file.
+ *
+ * Main thread only; the syncs run on a worker thread. */
+
+BargedSyncer *barged_syncer_new (void);
+
+/* Takes @fd (always closed, whatever the outcome). @path and @owner: the
+ * temporary as the owner names it. */
+void barged_syncer_sync_async (BargedSyncer *self, int fd, guint32 owner, const char *path,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_syncer_sync_finish (BargedSyncer *self, GAsyncResult *res, GError **error);
+
+/* For tests and the benchmarks: batches synced, files they held. */
+void barged_syncer_get_counts (BargedSyncer *self, guint64 *batches, guint64 *files);
+
+G_END_DECLS
