@@ -4,20 +4,24 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
 #include "bargectl-client.h"
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 #include "bargectl-wait.h"
 
-/* `download URL… DEST`: the synchronous one-shot of Start-BitsTransfer.
+/* `download URL… DEST` and `download --list=FILE`: the synchronous one-shot
+ * of Start-BitsTransfer.
  * This file turns the arguments into a running job; the waiting is in
  * bargectl-wait.c, shared with `upload`. */
 
 static char *opt_display_name;
 static char *opt_priority;
 static char *opt_cost_policy;
+static char *opt_list;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
@@ -27,6 +31,9 @@ static const GOptionEntry download_entries[] = {
   { "cost-policy", 0, 0, G_OPTION_ARG_STRING, &opt_cost_policy,
     N_("any (the default) or unmetered: transfer only on networks that are not metered"),
     N_("POLICY") },
+  { "list", 0, 0, G_OPTION_ARG_FILENAME, &opt_list,
+    N_("Download the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
+    N_("FILE") },
   { NULL }
 };
 
@@ -89,6 +96,29 @@ resolve_destinations (char **urls, guint n_urls, const char *dest, GPtrArray *pa
   return TRUE;
 }
 
+/* The innermost folder that holds every path: where a list's files went,
+ * for the summary line. */
+static char *
+common_folder (GPtrArray *paths)
+{
+  g_autofree char *folder = g_path_get_dirname (g_ptr_array_index (paths, 0));
+
+  for (guint i = 1; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+
+      while (!g_str_equal (folder, "/") &&
+             !(g_str_has_prefix (path, folder) && path[strlen (folder)] == '/'))
+        {
+          char *parent = g_path_get_dirname (folder);
+
+          g_free (folder);
+          folder = parent;
+        }
+    }
+  return g_steal_pointer (&folder);
+}
+
 static char *
 default_display_name (GPtrArray *paths)
 {
@@ -123,20 +153,22 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
 {
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, download_entries);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) urls = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(BargeClient) client = NULL;
   g_autoptr(BargeJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *destination = NULL;
   BargeJobPriority priority;
   BargectlWaitOptions options;
   GVariantBuilder create_options;
-  guint n_urls;
 
   g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
-  if (argc < 3)
+  if (opt_list != NULL && argc != 1)
+    return bargectl_usage_error (command, _("Expected --list=FILE, nothing else"));
+  if (opt_list == NULL && argc < 3)
     return bargectl_usage_error (command, _("Expected at least one URL and a destination"));
   if (!bargectl_wait_options_init (&options, &error))
     return bargectl_usage_error (command, "%s", error->message);
@@ -147,13 +179,22 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("Unknown cost policy “%s”; use any or unmetered"),
                                  opt_cost_policy);
 
-  n_urls = (guint) argc - 2;
-  urls = g_new0 (char *, n_urls + 1);
-  for (guint i = 0; i < n_urls; i++)
-    urls[i] = g_strdup (argv[i + 1]);
-  if (!resolve_destinations (urls, n_urls, argv[argc - 1], paths, &error))
-    return bargectl_usage_error (command, "%s", error->message);
+  if (opt_list != NULL)
+    {
+      if (!bargectl_read_file_list (opt_list, urls, paths, &error))
+        return bargectl_usage_error (command, "%s", error->message);
+      destination = common_folder (paths);
+    }
+  else
+    {
+      for (int i = 1; i < argc - 1; i++)
+        g_ptr_array_add (urls, g_strdup (argv[i]));
+      if (!resolve_destinations ((char **) urls->pdata, urls->len, argv[argc - 1], paths, &error))
+        return bargectl_usage_error (command, "%s", error->message);
+      destination = g_strdup (argv[argc - 1]);
+    }
   name = opt_display_name ? g_strdup (opt_display_name) : default_display_name (paths);
+  g_ptr_array_add (urls, NULL);
   g_ptr_array_add (paths, NULL);
 
   g_variant_builder_init (&create_options, G_VARIANT_TYPE_VARDICT);
@@ -173,12 +214,12 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
     }
   job = bargectl_wait_start_job (client, name, BARGE_JOB_TYPE_DOWNLOAD,
                                  g_variant_builder_end (&create_options),
-                                 (const char * const *) urls, (const char * const *) paths->pdata,
+                                 (const char * const *) urls->pdata, (const char * const *) paths->pdata,
                                  &options, &error);
   if (job == NULL)
     return bargectl_report_error (error);
 
   options.print_summary = print_summary;
-  options.user_data = argv[argc - 1];
+  options.user_data = destination;
   return bargectl_wait_for_job (client, job, &options);
 }

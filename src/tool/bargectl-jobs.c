@@ -4,13 +4,13 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "bargectl.h"
 #include "bargectl-client.h"
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 
 /* Commands that change one job: create, add, resume, suspend, cancel,
  * complete. They print nothing on success except what a script needs. */
@@ -109,66 +109,6 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   return BARGECTL_EXIT_OK;
 }
 
-static char *
-read_list (const char *filename, GError **error)
-{
-  g_autoptr(GString) text = NULL;
-  char buffer[4096];
-  size_t n;
-
-  if (!g_str_equal (filename, "-"))
-    {
-      char *contents = NULL;
-
-      if (!g_file_get_contents (filename, &contents, NULL, error))
-        return NULL;
-      return contents;
-    }
-  text = g_string_new (NULL);
-  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
-    g_string_append_len (text, buffer, (gssize) n);
-  if (ferror (stdin))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot read standard input"));
-      return NULL;
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* Lines are "URL LOCALPATH"; the path is the rest of the line, so it may
- * contain spaces. Empty lines and lines starting with # are skipped. */
-static gboolean
-parse_list (const char *contents, GPtrArray *urls, GPtrArray *paths, GError **error)
-{
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-      char *space;
-
-      if (*line == '\0' || *line == '#')
-        continue;
-      space = strpbrk (line, " \t");
-      if (space == NULL)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("Line %u: expected “URL LOCALPATH”"), i + 1);
-          return FALSE;
-        }
-      *space = '\0';
-      g_ptr_array_add (urls, g_strdup (line));
-      g_ptr_array_add (paths, g_canonicalize_filename (g_strstrip (space + 1), NULL));
-    }
-  if (urls->len == 0)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("The list has no files"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
 {
@@ -190,13 +130,10 @@ bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
     return BARGECTL_EXIT_USAGE;
   if (opt_list != NULL)
     {
-      g_autofree char *contents = NULL;
-
       if (argc != 2)
         return bargectl_usage_error (command, _("Expected a job and --list=FILE, nothing else"));
-      contents = read_list (opt_list, &error);
-      if (contents == NULL || !parse_list (contents, urls, paths, &error))
-        return bargectl_usage_error (command, "%s: %s", opt_list, error->message);
+      if (!bargectl_read_file_list (opt_list, urls, paths, &error))
+        return bargectl_usage_error (command, "%s", error->message);
     }
   else if (argc == 4)
     {

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "bargectl-parse.h"
@@ -117,4 +119,77 @@ too_large:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("“%s” is longer than the %" PRIu64 " seconds allowed"), text, max_seconds);
   return FALSE;
+}
+
+static char *
+read_list (const char *filename, GError **error)
+{
+  g_autoptr(GString) text = NULL;
+  char buffer[4096];
+  size_t n;
+
+  if (!g_str_equal (filename, "-"))
+    {
+      char *contents = NULL;
+
+      if (!g_file_get_contents (filename, &contents, NULL, error))
+        return NULL;
+      return contents;
+    }
+  text = g_string_new (NULL);
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (text, buffer, (gssize) n);
+  if (ferror (stdin))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_IO, _("Cannot read standard input"));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Lines are "URL LOCALPATH"; the path is the rest of the line, so it may
+ * contain spaces. Empty lines and lines starting with # are skipped. */
+static gboolean
+parse_list (const char *contents, GPtrArray *urls, GPtrArray *paths, GError **error)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *space;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      space = strpbrk (line, " \t");
+      if (space == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Line %u: expected “URL LOCALPATH”"), i + 1);
+          return FALSE;
+        }
+      *space = '\0';
+      g_ptr_array_add (urls, g_strdup (line));
+      g_ptr_array_add (paths, g_canonicalize_filename (g_strstrip (space + 1), NULL));
+    }
+  if (urls->len == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The list has no files"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bargectl_read_file_list (const char *filename, GPtrArray *urls, GPtrArray *paths, GError **error)
+{
+  g_autofree char *contents = read_list (filename, error);
+
+  if (contents == NULL || !parse_list (contents, urls, paths, error))
+    {
+      g_prefix_error (error, "%s: ", filename);
+      return FALSE;
+    }
+  return TRUE;
 }

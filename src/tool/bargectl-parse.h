@@ -19,4 +19,13 @@ gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GEr
  * refused (it could not go over D-Bus). */
 gboolean bargectl_parse_command_line (const char *text, char ***argv, GError **error);
 
+/* The list of `add --list=FILE` and `download --list=FILE`: one
+ * "URL LOCALPATH" per line (FILE "-" is standard input); appends to @urls
+ * and @paths (absolute: a relative LOCALPATH is relative to the current
+ * folder). A line without a LOCALPATH, or a list without a file, is an
+ * error (then @urls and @paths may hold part of the list: drop them). Every
+ * error starts with "FILE: ", ready for bargectl_usage_error(). */
+gboolean bargectl_read_file_list (const char *filename, GPtrArray *urls, GPtrArray *paths,
+                                  GError **error);
+
 G_END_DECLS

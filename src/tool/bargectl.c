@@ -29,7 +29,7 @@ static const BargectlCommand commands[] = {
   { "info", N_("JOB"), N_("Show a job and its files"), bargectl_cmd_info },
   { "files", N_("JOB"), N_("List the files of a job"), bargectl_cmd_files },
   { "monitor", "", N_("Watch your jobs live"), bargectl_cmd_monitor },
-  { "download", N_("URL… DEST"), N_("Download files and wait until they are there"),
+  { "download", N_("URL… DEST | --list=FILE"), N_("Download files and wait until they are there"),
     bargectl_cmd_download },
   { "upload", N_("FILE URL"), N_("Upload a file and wait until the server has it"), bargectl_cmd_upload },
   { "reply", N_("JOB"), N_("Show, save or print the reply of an upload-reply job"), bargectl_cmd_reply },

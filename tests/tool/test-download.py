@@ -37,6 +37,57 @@ class TestDownload(DaemonTestCase):
         self.assertEqual(os.listdir(folder), ['renamed.data'])
         self.assertEqual(self.sha256(target), hashlib.sha256(self.files['gamma.bin']).hexdigest())
 
+    def test_download_list(self):
+        # The many-files case in one command: the list of `add --list`.
+        folder = self.make_folder()
+        os.mkdir(os.path.join(folder, 'sub dir'))
+        listing = os.path.join(self.make_folder(), 'files.txt')
+        with open(listing, 'w') as f:
+            f.write('# three files\n\n%s %s\n%s beta.bin\n\t%s   sub dir/gamma copy.bin  \n'
+                    % (self.url('alpha.bin'), os.path.join(folder, 'alpha.bin'),
+                       self.url('beta.bin'), self.url('gamma.bin', 'slow')))
+        before = {j['id'] for j in self.list_jobs()}
+        # A relative LOCALPATH is relative to bargectl's working directory.
+        result = self.ctl('download', '--timeout=%d' % WAIT, '--list=' + listing, cwd=folder)
+        self.assertIn('Downloaded 3 files', result.stdout)
+        self.assertIn(' to %s in ' % folder, result.stdout)
+        self.assert_no_escapes(result.stdout, result.stderr)
+        self.assertEqual(sorted(os.listdir(folder)), ['alpha.bin', 'beta.bin', 'sub dir'])
+        for name, path in (('alpha.bin', 'alpha.bin'), ('beta.bin', 'beta.bin'),
+                           ('gamma.bin', os.path.join('sub dir', 'gamma copy.bin'))):
+            with open(os.path.join(folder, path), 'rb') as f:
+                self.assertEqual(f.read(), self.files[name], path)
+        self.assertEqual(self.new_jobs(before), [])
+
+    def test_download_bad_list_is_add_usage_error(self):
+        # download --list and add --list read a list with the same code, so
+        # they refuse a bad one alike: a usage error (2) naming the list,
+        # and nothing reaches the service.
+        folder = self.make_folder()
+        malformed = os.path.join(folder, 'malformed.txt')
+        with open(malformed, 'w') as f:
+            f.write('%s %s\n\njust-a-url\n' % (self.url('alpha.bin'), os.path.join(folder, 'a')))
+        empty = os.path.join(folder, 'empty.txt')
+        with open(empty, 'w') as f:
+            f.write('# nothing here\n')
+        job = self.create_job('bad-lists')
+        before = {j['id'] for j in self.list_jobs()}
+        for listing, message in ((os.path.join(folder, 'missing.txt'), 'No such file'),
+                                 (malformed, 'Line 3: expected'), (empty, 'no files')):
+            with self.subTest(listing=os.path.basename(listing)):
+                added = self.ctl('add', job, '--list=' + listing, expect=2)
+                downloaded = self.ctl('download', '--list=' + listing, expect=2)
+                self.assertTrue(added.stderr.startswith('bargectl add: %s: ' % listing), added.stderr)
+                self.assertIn(message, added.stderr)
+                self.assertEqual(downloaded.stderr.replace('bargectl download', 'bargectl add'),
+                                 added.stderr)
+        # A list goes alone: the URLs and paths come from it.
+        self.ctl('download', '--list=' + malformed, self.url('alpha.bin'), folder, expect=2)
+        self.assertEqual(self.new_jobs(before), [])
+        self.assertEqual(self.info(job)['files'], [])
+        self.assertEqual(sorted(os.listdir(folder)), ['empty.txt', 'malformed.txt'])
+        self.ctl('cancel', job)
+
     def test_download_no_complete(self):
         folder = self.make_folder()
         result = self.ctl('download', '--no-complete', self.url('alpha.bin'), folder)

@@ -70,6 +70,8 @@ class TestUsage(unittest.TestCase):
                      ['download', '--on-timeout=cancel', 'http://127.0.0.1/x', '/tmp'],
                      ['download', '--timeout=5', '--on-timeout=explode', 'http://127.0.0.1/x', '/tmp'],
                      ['download', '--retry-delay=1x', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--list=/nonexistent/files.txt'],
+                     ['download', '--list=/nonexistent/files.txt', 'http://127.0.0.1/x', '/tmp'],
                      ['set', 'JOB'], ['set', 'JOB', 'priority'], ['set', 'JOB', 'colour', 'red'],
                      ['set', 'JOB', 'state', 'queued'], ['set', 'JOB', 'priority', 'urgent'],
                      ['set', 'JOB', 'retry-delay', 'later'], ['get'], ['get', 'JOB', 'colour'],
