@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #define G_LOG_DOMAIN "BargedSyncer"
 
-#define _GNU_SOURCE
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +18,9 @@
 
 typedef struct {
   int fd;
+  const guint8 *data;
+  gsize len;
+  guint64 pos;
   guint32 owner;
   char *path;
   GTask *task;
@@ -67,10 +69,19 @@ batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_autoptr(GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
   g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (int));
 
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch, i);
+
+      if (entry->len > 0)
+        entry->errsv = barged_pwrite_all (entry->fd, entry->data, entry->len, entry->pos);
+    }
   if (batch->len == 1)
     {
       Entry *entry = g_ptr_array_index (batch, 0);
-      entry->errsv = fdatasync (entry->fd) == 0 ? 0 : errno;
+
+      if (entry->errsv == 0 && fdatasync (entry->fd) != 0)
+        entry->errsv = errno;
     }
   else
     for (guint i = 0; i < batch->len; i++)
@@ -79,6 +90,8 @@ batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
         struct stat st;
         guint d;
 
+        if (entry->errsv != 0)
+          continue;
         if (fstat (entry->fd, &st) != 0)
           {
             entry->errsv = errno;
@@ -157,12 +170,15 @@ start_batch (BargedSyncer *self)
 }
 
 void
-barged_syncer_sync_async (BargedSyncer *self, int fd, guint32 owner, const char *path,
-                          GAsyncReadyCallback callback, gpointer user_data)
+barged_syncer_sync_async (BargedSyncer *self, int fd, const guint8 *data, gsize len, guint64 pos,
+                          guint32 owner, const char *path, GAsyncReadyCallback callback, gpointer user_data)
 {
   Entry *entry = g_new0 (Entry, 1);
 
   entry->fd = fd;
+  entry->data = data;
+  entry->len = len;
+  entry->pos = pos;
   entry->owner = owner;
   entry->path = g_strdup (path);
   entry->task = g_task_new (self, NULL, callback, user_data);

@@ -23,9 +23,12 @@ G_DECLARE_FINAL_TYPE (BargedSyncer, barged_syncer, BARGED, SYNCER, GObject)
 
 BargedSyncer *barged_syncer_new (void);
 
-/* Takes @fd (always closed, whatever the outcome). @path and @owner: the
- * temporary as the owner names it. */
-void barged_syncer_sync_async (BargedSyncer *self, int fd, guint32 owner, const char *path,
+/* Takes @fd (always closed, whatever the outcome). @len bytes of @data
+ * are written at @pos first (the last bytes of a small file, so that they
+ * need no trip of their own to a worker); @data must live until the
+ * callback. @path and @owner: the temporary as the owner names it. */
+void barged_syncer_sync_async (BargedSyncer *self, int fd, const guint8 *data, gsize len, guint64 pos,
+                               guint32 owner, const char *path,
                                GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_syncer_sync_finish (BargedSyncer *self, GAsyncResult *res, GError **error);
 

@@ -282,10 +282,21 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
 
 /* Hands the filled part of the read buffer to an idle writer, then keeps
  * reading into the other buffer. */
+/* Whether the read buffer holds the last bytes of the body: with a syncer
+ * they go with the file's last sync, one trip to a worker instead of two. */
+static gboolean
+holds_the_end (BargedTransfer *self)
+{
+  guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
+
+  return self->syncer != NULL && self->fill > 0 && limit != BARGE_SIZE_UNKNOWN &&
+         self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
+}
+
 static void
 pump (BargedTransfer *self)
 {
-  if (!self->writing && !self->reading && self->fill > 0)
+  if (!self->writing && !self->reading && self->fill > 0 && !(holds_the_end (self) && self->failure == NULL))
     {
       submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
       self->read_buf = 1 - self->read_buf;
@@ -342,6 +353,7 @@ final_synced (BargedTransfer *self, gboolean ok, GError *error)
 
   if (ok)
     {
+      barged_file_set_done (self->file, self->offset);
       barged_file_set_durable (self->file, self->offset);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
@@ -383,7 +395,9 @@ maybe_finish (BargedTransfer *self)
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
 
-  if (self->reading || self->writing || self->syncing || self->fill > 0 || self->finishing)
+  if (self->reading || self->writing || self->syncing || self->finishing)
+    return;
+  if (self->fill > 0 && !(self->eof && self->failure == NULL && holds_the_end (self)))
     return;
   if (!self->eof && self->failure == NULL)
     return;
@@ -413,13 +427,15 @@ maybe_finish (BargedTransfer *self)
       return;
     }
 
+  /* (The last bytes of the body may still wait in the buffer, for the
+   * syncer: holds_the_end().) */
   if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
-      self->offset != self->expected_end)
+      self->offset + self->fill != self->expected_end)
     fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                              "the body ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
                              self->offset, self->expected_end));
   if (self->failure == NULL)
-    barged_file_set_total (self->file, self->offset);
+    barged_file_set_total (self->file, self->offset + self->fill);
 
   self->finishing = TRUE;
   g_clear_object (&self->body);
@@ -433,13 +449,16 @@ maybe_finish (BargedTransfer *self)
     }
   if (self->syncer != NULL && self->failure == NULL && !self->truncate_next)
     {
-      /* A whole file: its last sync may share a disk flush with other
-       * files that finish meanwhile. */
+      /* A whole file: its last bytes and its last sync may share a disk
+       * flush with other files that finish meanwhile. */
       int fd = self->fd;
+      guint64 pos = self->offset;
 
       self->fd = -1;
-      barged_syncer_sync_async (self->syncer, fd, self->owner, barged_file_get_temporary (self->file),
-                                on_batch_synced, g_object_ref (self));
+      self->offset += self->fill;
+      barged_syncer_sync_async (self->syncer, fd, self->buffers[self->read_buf], self->fill, pos, self->owner,
+                                barged_file_get_temporary (self->file), on_batch_synced, g_object_ref (self));
+      self->fill = 0;
       return;
     }
   task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
