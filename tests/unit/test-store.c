@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "barge.h"
 #include "barged-store.h"
 #include "store-fixture.h"
@@ -245,6 +247,271 @@ test_store_job_with_data (void)
   g_assert_null (other);
 }
 
+/* --- Group commit ----------------------------------------------------------
+ *
+ * The writes that wait while the store's worker commits go into one
+ * transaction. To make them wait for certain, a second connection holds
+ * the database's write lock while the test pushes: the worker's BEGIN
+ * IMMEDIATE waits for it (the store's busy timeout is 5 s). */
+
+static sqlite3 *
+hold_write_lock (StoreFixture *db)
+{
+  sqlite3 *other = NULL;
+
+  g_assert_cmpint (sqlite3_open (db->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  return other;
+}
+
+static void
+release_write_lock (sqlite3 *other)
+{
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+}
+
+/* A file record that SQLite refuses: local_path is NOT NULL. */
+static BargedFileRecord *
+make_bad_file (const char *job_id, guint idx)
+{
+  BargedFileRecord *f = make_file (job_id, idx, 0);
+
+  g_clear_pointer (&f->local_path, g_free);
+  return f;
+}
+
+/* Lets the worker write what was pushed while @other held the lock, and
+ * waits for the @n outcomes of @w and for the warnings expected. */
+static void
+release_and_wait (sqlite3 *other, Written *w, guint n)
+{
+  release_write_lock (other);
+  for (guint i = 0; i < n; i++)
+    while (!w[i].done)
+      g_main_context_iteration (NULL, TRUE);
+  g_test_assert_expected_messages ();
+}
+
+/* The store of @db, which must open. */
+static BargedStore *
+open_store (StoreFixture *db)
+{
+  g_autoptr(GError) error = NULL;
+  BargedStore *store = barged_store_new (db->path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* What a restart finds in @db. */
+static void
+load_all (StoreFixture *db, GPtrArray **jobs, GPtrArray **files)
+{
+  g_autoptr(BargedStore) store = open_store (db);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (barged_store_load (store, jobs, files, &error));
+  g_assert_no_error (error);
+}
+
+#define N_WRITES 2000
+
+/* 2,000 file writes back to back land, in order, in a few transactions:
+ * each file is written twice and keeps the second value. */
+static void
+test_store_group_commit (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  {
+    g_autoptr(BargedStore) store = open_store (db);
+    sqlite3 *other;
+    guint before, commits;
+
+    before = barged_store_get_n_commits (store);
+    other = hold_write_lock (db);
+    barged_store_put_job (store, make_job ("a", 1), NULL, NULL, NULL);
+    for (guint i = 0; i < N_WRITES; i++)
+      barged_store_put_file (store, make_file ("a", i % (N_WRITES / 2), i), NULL, NULL);
+    release_write_lock (other);
+    barged_store_flush (store);
+    commits = barged_store_get_n_commits (store) - before;
+    g_test_message ("%u writes in %u transactions", N_WRITES + 1, commits);
+    /* Before group commit, one a write. And more than one: a transaction
+     * takes some hundreds of writes at the most. */
+    g_assert_cmpuint (commits, <=, N_WRITES / 100);
+    g_assert_cmpuint (commits, >=, 2);
+  }
+
+  load_all (db, &jobs, &files);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  g_assert_cmpuint (files->len, ==, N_WRITES / 2);
+  for (guint i = 0; i < files->len; i++)
+    {
+      BargedFileRecord *f = files->pdata[i];
+
+      g_assert_cmpuint (f->idx, ==, i);
+      g_assert_cmpuint (f->bytes_durable, ==, i + N_WRITES / 2);
+    }
+}
+
+/* A write that fails inside a transaction is undone alone, all of it (the
+ * job row and file written before its bad file too); its callback gets
+ * the error, and the writes around it are committed. */
+static void
+test_store_group_commit_failure (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *upload = NULL;
+  Written w[6] = { { 0 } };
+
+  {
+    g_autoptr(BargedStore) store = open_store (db);
+    GPtrArray *half_bad = files_of ("b", 1, 0);
+    sqlite3 *other;
+    guint before;
+
+    g_ptr_array_add (half_bad, make_bad_file ("b", 1));
+    g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*NOT NULL constraint failed: files.local_path*");
+    g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*NOT NULL constraint failed: files.local_path*");
+    before = barged_store_get_n_commits (store);
+    other = hold_write_lock (db);
+    barged_store_put_job (store, make_job ("a", 1), files_of ("a", 1, 0), on_written_or_not, &w[0]);
+    barged_store_put_file (store, make_file ("a", 1, 10), on_written_or_not, &w[1]);
+    barged_store_put_file (store, make_bad_file ("a", 2), on_written_or_not, &w[2]);
+    barged_store_put_data (store, "a", "upload", "state", on_written_or_not, &w[3]);
+    barged_store_put_job (store, make_job ("b", 2), half_bad, on_written_or_not, &w[4]);
+    barged_store_put_file (store, make_file ("a", 3, 30), on_written_or_not, &w[5]);
+    release_and_wait (other, w, G_N_ELEMENTS (w));
+    /* The first write may have been taken alone; the others shared one. */
+    g_assert_cmpuint (barged_store_get_n_commits (store) - before, <=, 2);
+    g_assert_error (w[2].error, BARGE_ERROR, BARGE_ERROR_FAILED);
+    g_assert_error (w[4].error, BARGE_ERROR, BARGE_ERROR_FAILED);
+    for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+      {
+        if (i != 2 && i != 4)
+          g_assert_no_error (w[i].error);
+        g_clear_error (&w[i].error);
+      }
+  }
+
+  load_all (db, &jobs, &files);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  g_assert_cmpstr (((BargedJobRecord *) jobs->pdata[0])->id, ==, "a");
+  g_assert_cmpuint (files->len, ==, 3);
+  for (guint i = 0; i < files->len; i++)
+    g_assert_cmpstr (((BargedFileRecord *) files->pdata[i])->job_id, ==, "a");
+  g_assert_cmpuint (((BargedFileRecord *) files->pdata[0])->idx, ==, 0);
+  g_assert_cmpuint (((BargedFileRecord *) files->pdata[1])->bytes_durable, ==, 10);
+  g_assert_cmpuint (((BargedFileRecord *) files->pdata[2])->bytes_durable, ==, 30);
+  {
+    g_autoptr(BargedStore) store = open_store (db);
+
+    upload = barged_store_load_data (store, "a", "upload");
+    g_assert_cmpstr (upload, ==, "state");
+  }
+}
+
+/* SQLite may roll back a whole transaction under one statement (a full
+ * disk, an I/O error; here a trigger says so): the writes before it in
+ * that transaction fail with it, those after it go into the next one. */
+static void
+test_store_group_commit_rollback (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  Written w[4] = { { 0 } };
+
+  {
+    g_autoptr(BargedStore) store = open_store (db);
+    sqlite3 *other;
+
+    store_fixture_exec (db, "CREATE TRIGGER lost BEFORE INSERT ON job_data WHEN NEW.value = 'lost'"
+                            " BEGIN SELECT RAISE (ROLLBACK, 'the transaction is lost'); END;");
+    g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*the transaction is lost*");
+    g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*rolled back*the transaction is lost*");
+    other = hold_write_lock (db);
+    /* The worker takes the first write alone or with the others. */
+    barged_store_put_file (store, make_file ("a", 0, 0), on_written_or_not, &w[0]);
+    barged_store_put_file (store, make_file ("a", 1, 0), on_written_or_not, &w[1]);
+    barged_store_put_data (store, "a", "upload", "lost", on_written_or_not, &w[2]);
+    barged_store_put_file (store, make_file ("a", 2, 0), on_written_or_not, &w[3]);
+    release_and_wait (other, w, G_N_ELEMENTS (w));
+    g_assert_error (w[1].error, BARGE_ERROR, BARGE_ERROR_FAILED);
+    g_assert_error (w[2].error, BARGE_ERROR, BARGE_ERROR_FAILED);
+    g_assert_no_error (w[3].error);
+    for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+      g_clear_error (&w[i].error);
+  }
+
+  load_all (db, &jobs, &files);
+  g_assert_cmpuint (files->len, >=, 1);
+  g_assert_cmpuint (((BargedFileRecord *) files->pdata[files->len - 1])->idx, ==, 2);
+  for (guint i = 0; i < files->len; i++)
+    g_assert_cmpuint (((BargedFileRecord *) files->pdata[i])->idx, !=, 1);
+}
+
+typedef struct {
+  GArray *seen;              /* guint: the numbers of the callbacks so far */
+  guint number;
+} Numbered;
+
+static void
+on_numbered (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Numbered *n = user_data;
+  g_autoptr(GError) error = NULL;
+
+  barged_store_write_finish (BARGED_STORE (source), res, &error);
+  g_array_append_val (n->seen, n->number);
+}
+
+/* The callbacks come in push order, across transactions and around a
+ * write that fails: a callback still stands for every earlier write. */
+static void
+test_store_group_commit_order (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(BargedStore) store = open_store (db);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree Numbered *numbered = g_new0 (Numbered, N_WRITES);
+  sqlite3 *other;
+
+  for (guint i = 0; i < N_WRITES; i++)
+    numbered[i] = (Numbered) { seen, i };
+  g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "*NOT NULL constraint failed: files.local_path*");
+  other = hold_write_lock (db);
+  for (guint i = 0; i < N_WRITES; i++)
+    switch (i % 4)
+      {
+      case 0:
+        barged_store_put_job (store, make_job ("a", i), NULL, on_numbered, &numbered[i]);
+        break;
+      case 1:
+        barged_store_put_file (store, i == N_WRITES / 2 + 1 ? make_bad_file ("a", i) : make_file ("a", i, i),
+                               on_numbered, &numbered[i]);
+        break;
+      case 2:
+        barged_store_put_data (store, "a", "key", "value", on_numbered, &numbered[i]);
+        break;
+      default:
+        barged_store_delete_job (store, "a", on_numbered, &numbered[i]);
+        break;
+      }
+  release_write_lock (other);
+  while (seen->len < N_WRITES)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_assert_expected_messages ();
+  for (guint i = 0; i < N_WRITES; i++)
+    g_assert_cmpuint (g_array_index (seen, guint, i), ==, i);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -252,5 +519,9 @@ main (int argc, char **argv)
   g_test_add_func ("/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/store/bad-path", test_store_bad_path);
   g_test_add_func ("/store/job-with-data", test_store_job_with_data);
+  g_test_add_func ("/store/group-commit", test_store_group_commit);
+  g_test_add_func ("/store/group-commit-failure", test_store_group_commit_failure);
+  g_test_add_func ("/store/group-commit-rollback", test_store_group_commit_rollback);
+  g_test_add_func ("/store/group-commit-order", test_store_group_commit_order);
   return g_test_run ();
 }

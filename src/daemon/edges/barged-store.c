@@ -13,19 +13,34 @@
 
 /* The job database: SQLite in WAL mode with synchronous=FULL: a commit
  * survives a crash or power loss. All writes run on one worker thread so the
- * main loop never waits for the disk; the order of writes is kept because a
- * GThreadPool with one thread runs its items in the order they are pushed. Files
- * have no foreign key to their job, because INSERT OR REPLACE of a job row
- * would cascade to them; delete_job_locked() removes both. */
+ * main loop never waits for the disk; they wait in the store's queue and the
+ * worker takes them in the order they were pushed. Files have no foreign key
+ * to their job, because INSERT OR REPLACE of a job row would cascade to them;
+ * delete_job_locked() removes both.
+ *
+ * Group commit: the worker commits every write that is waiting (up to
+ * STORE_BATCH_MAX) in one transaction, so what piles up while a commit syncs
+ * costs one fsync, not one each; a lone write is taken at once, so its
+ * latency is what it was. Each write runs in a savepoint of its own, so one
+ * that fails is undone alone, and the tasks are returned after the COMMIT in
+ * push order: a write's callback still means that it and every earlier write
+ * are settled. */
+
+/* Writes per transaction: the rest wait for the next one, so that a long
+ * queue does not hold the write lock, nor its callbacks, for long. */
+#define STORE_BATCH_MAX 512
 
 struct _BargedStore
 {
   GObject parent_instance;
   sqlite3 *db;
-  GThreadPool *pool;
-  GMutex lock;              /* guards pending and the cond */
+  GThreadPool *pool;        /* one thread; an item is a run of store_worker */
+  GMutex lock;              /* guards queue, scheduled, pending and the cond */
+  GQueue queue;             /* StoreOp*, waiting for the worker, in push order */
+  gboolean scheduled;       /* a run of store_worker is pushed and has not seen the queue empty */
   GCond idle;
-  guint pending;
+  guint pending;            /* pushed writes whose tasks are not returned yet */
+  gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
 };
 
 G_DEFINE_TYPE (BargedStore, barged_store, G_TYPE_OBJECT)
@@ -47,6 +62,7 @@ typedef struct {
   char *key;                 /* for PUT_DATA */
   char *value;               /* for PUT_DATA; NULL deletes the key */
   GTask *task;               /* NULL when nobody waits */
+  GError *error;             /* set by the worker when the write failed */
 } StoreOp;
 
 void
@@ -105,6 +121,7 @@ store_op_free (StoreOp *op)
   g_free (op->key);
   g_free (op->value);
   g_clear_object (&op->task);
+  g_clear_error (&op->error);
   g_free (op);
 }
 
@@ -355,69 +372,169 @@ put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *v
   return ok ? TRUE : set_sqlite_error (db, error);
 }
 
+static gboolean
+apply_op (sqlite3 *db, StoreOp *op, GError **error)
+{
+  switch (op->kind)
+    {
+    case STORE_OP_PUT_JOB:
+      return put_job_locked (db, op->job, op->files, op->data, error);
+    case STORE_OP_PUT_FILE:
+      return put_file_locked (db, op->file, error);
+    case STORE_OP_DELETE_JOB:
+      return delete_job_locked (db, op->job_id, error);
+    case STORE_OP_PUT_DATA:
+      return put_data_locked (db, op->job_id, op->key, op->value, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Applies @op in the open transaction, in a savepoint of its own: when it
+ * fails (op->error), only its own statements are undone. FALSE, with
+ * @error, when the transaction itself is lost. */
+static gboolean
+apply_in_savepoint (sqlite3 *db, StoreOp *op, GError **error)
+{
+  if (!exec_sql (db, "SAVEPOINT op", error))
+    return FALSE;
+  if (apply_op (db, op, &op->error))
+    return exec_sql (db, "RELEASE op", error);
+  g_warning ("%s", op->error->message);
+  /* On a full disk, an I/O error or out of memory SQLite may roll back the
+   * whole transaction: the writes before this one are gone too. */
+  if (sqlite3_get_autocommit (db))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED, "job database: transaction rolled back: %s",
+                   op->error->message);
+      return FALSE;
+    }
+  return exec_sql (db, "ROLLBACK TO op; RELEASE op", error);
+}
+
+/* Writes the @n @ops in one transaction, in order, and returns how many
+ * it settled (op->error set on those that failed): all of them, unless the
+ * transaction was lost under one, which settles it and those before it
+ * (their writes went with the transaction); the rest are for the next one. */
+static guint
+commit_ops (BargedStore *self, StoreOp **ops, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+  guint settled;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", &error))
+    settled = n;
+  else
+    {
+      for (settled = 0; ok && settled < n; settled++)
+        ok = apply_in_savepoint (self->db, ops[settled], &error);
+      ok = ok && exec_sql (self->db, "COMMIT", &error);
+      if (ok)
+        g_atomic_int_inc (&self->n_commits);
+      else if (!sqlite3_get_autocommit (self->db))
+        exec_sql (self->db, "ROLLBACK", NULL);
+    }
+  if (error != NULL)
+    {
+      /* None of the settled writes is in the database: each gets the
+       * transaction's error, unless it has one of its own. */
+      g_warning ("%s", error->message);
+      for (guint i = 0; i < settled; i++)
+        if (ops[i]->error == NULL)
+          ops[i]->error = g_error_copy (error);
+    }
+  return settled;
+}
+
+/* Hands the outcome of each of @n @ops to its task, in push order, and
+ * frees them. */
+static void
+return_ops (StoreOp **ops, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      StoreOp *op = ops[i];
+
+      if (op->task != NULL)
+        {
+          BARGE_TSAN_RELEASE (op->task); /* acquired by barged_store_write_finish */
+          if (op->error == NULL)
+            g_task_return_boolean (op->task, TRUE);
+          else
+            g_task_return_error (op->task, g_steal_pointer (&op->error));
+        }
+      store_op_free (op);
+    }
+}
+
+/* One run: takes what waits in the queue, STORE_BATCH_MAX at a time, until
+ * it finds the queue empty; store_push schedules the next run after that. */
 static void
 store_worker (gpointer data, gpointer user_data)
 {
-  StoreOp *op = data;
   BargedStore *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
+  g_autoptr(GPtrArray) batch = g_ptr_array_sized_new (STORE_BATCH_MAX);
 
-  BARGE_TSAN_ACQUIRE (op); /* released by store_push */
-  ok = exec_sql (self->db, "BEGIN IMMEDIATE", &error);
-  if (ok)
+  BARGE_TSAN_ACQUIRE (self); /* released by store_push */
+  for (;;)
     {
-      switch (op->kind)
+      StoreOp **ops;
+
+      /* The ops themselves come through the queue under the lock, which is
+       * their hand-off (and TSan's, see barge-tsan.h). */
+      g_mutex_lock (&self->lock);
+      while (batch->len < STORE_BATCH_MAX && !g_queue_is_empty (&self->queue))
+        g_ptr_array_add (batch, g_queue_pop_head (&self->queue));
+      if (batch->len == 0)
         {
-        case STORE_OP_PUT_JOB:
-          ok = put_job_locked (self->db, op->job, op->files, op->data, &error);
-          break;
-        case STORE_OP_PUT_FILE:
-          ok = put_file_locked (self->db, op->file, &error);
-          break;
-        case STORE_OP_DELETE_JOB:
-          ok = delete_job_locked (self->db, op->job_id, &error);
-          break;
-        case STORE_OP_PUT_DATA:
-          ok = put_data_locked (self->db, op->job_id, op->key, op->value, &error);
-          break;
-        default:
-          g_assert_not_reached ();
+          self->scheduled = FALSE;
+          g_mutex_unlock (&self->lock);
+          return;
         }
-      ok = exec_sql (self->db, ok ? "COMMIT" : "ROLLBACK", ok ? &error : NULL) && ok;
-    }
+      g_mutex_unlock (&self->lock);
 
-  if (!ok)
-    g_warning ("%s", error->message);
-  if (op->task != NULL)
-    {
-      BARGE_TSAN_RELEASE (op->task); /* acquired by barged_store_write_finish */
-      if (ok)
-        g_task_return_boolean (op->task, TRUE);
-      else
-        g_task_return_error (op->task, g_steal_pointer (&error));
-    }
-  store_op_free (op);
+      ops = (StoreOp **) batch->pdata;
+      for (guint done = 0; done < batch->len;)
+        {
+          guint n = commit_ops (self, ops + done, batch->len - done);
 
-  g_mutex_lock (&self->lock);
-  if (--self->pending == 0)
-    g_cond_broadcast (&self->idle);
-  g_mutex_unlock (&self->lock);
+          return_ops (ops + done, n);
+          done += n;
+        }
+
+      g_mutex_lock (&self->lock);
+      self->pending -= batch->len;
+      if (self->pending == 0)
+        g_cond_broadcast (&self->idle);
+      g_mutex_unlock (&self->lock);
+      g_ptr_array_set_size (batch, 0);
+    }
 }
 
 static void
 store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpointer user_data)
 {
+  gboolean schedule;
+
   if (callback != NULL)
     {
       op->task = g_task_new (self, NULL, callback, user_data);
       g_task_set_source_tag (op->task, store_push);
     }
   g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->queue, op);
   self->pending++;
+  schedule = !self->scheduled;
+  self->scheduled = TRUE;
   g_mutex_unlock (&self->lock);
-  BARGE_TSAN_RELEASE (op);
-  g_thread_pool_push (self->pool, op, NULL);
+  /* A run that is under way takes @op itself; one pushed run at a time keeps
+   * the ops in order even if the pool had more threads. */
+  if (schedule)
+    {
+      BARGE_TSAN_RELEASE (self);
+      g_thread_pool_push (self->pool, self, NULL);
+    }
 }
 
 void
@@ -498,6 +615,12 @@ barged_store_write_finish (BargedStore *self, GAsyncResult *res, GError **error)
   g_return_val_if_fail (g_task_is_valid (res, self), FALSE);
   BARGE_TSAN_ACQUIRE (res);
   return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+guint
+barged_store_get_n_commits (BargedStore *self)
+{
+  return (guint) g_atomic_int_get (&self->n_commits);
 }
 
 void
@@ -976,6 +1099,7 @@ static void
 barged_store_init (BargedStore *self)
 {
   g_mutex_init (&self->lock);
+  g_queue_init (&self->queue);
   g_cond_init (&self->idle);
 }
 

@@ -79,7 +79,8 @@ gboolean barged_store_load (BargedStore *self,
 
 /* Every write runs on the store's single worker thread, in the order it was
  * queued. The callback (may be NULL) runs on the caller's main context once
- * the write is committed. The store takes ownership of the records. */
+ * the write is committed, after those of every earlier write. The store
+ * takes ownership of the records. */
 void barged_store_put_job (BargedStore *self,
                            BargedJobRecord *job,
                            GPtrArray *files,
@@ -121,5 +122,8 @@ gboolean barged_store_write_finish (BargedStore *self,
 
 /* Blocks until every queued write is committed; for shutdown and tests. */
 void barged_store_flush (BargedStore *self);
+/* How many transactions the store committed so far: writes queued back to
+ * back share one (group commit). For tests and measurements only. */
+guint barged_store_get_n_commits (BargedStore *self);
 
 G_END_DECLS
