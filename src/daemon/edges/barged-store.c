@@ -416,10 +416,39 @@ apply_in_savepoint (sqlite3 *db, StoreOp *op, GError **error)
  * it settled (op->error set on those that failed): all of them, unless the
  * transaction was lost under one, which settles it and those before it
  * (their writes went with the transaction); the rest are for the next one. */
+/* Marks the PUT_FILE ops of @ops that a later PUT_FILE of the same file
+ * overwrites anyway (a record is the whole row): a file that runs writes
+ * its record when its temporary opens, at its last sync and when it is
+ * transferred, often within one transaction. */
+static gboolean *
+find_superseded (StoreOp **ops, guint n)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean *superseded = g_new0 (gboolean, n);
+
+  for (guint i = n; i-- > 0;)
+    {
+      char *key;
+
+      if (ops[i]->kind != STORE_OP_PUT_FILE)
+        continue;
+      key = g_strdup_printf ("%s/%u", ops[i]->file->job_id, ops[i]->file->idx);
+      if (g_hash_table_contains (seen, key))
+        {
+          superseded[i] = TRUE;
+          g_free (key);
+        }
+      else
+        g_hash_table_add (seen, key);
+    }
+  return superseded;
+}
+
 static guint
 commit_ops (BargedStore *self, StoreOp **ops, guint n)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree gboolean *superseded = find_superseded (ops, n);
   gboolean ok = TRUE;
   guint settled;
 
@@ -428,7 +457,8 @@ commit_ops (BargedStore *self, StoreOp **ops, guint n)
   else
     {
       for (settled = 0; ok && settled < n; settled++)
-        ok = apply_in_savepoint (self->db, ops[settled], &error);
+        if (!superseded[settled])
+          ok = apply_in_savepoint (self->db, ops[settled], &error);
       ok = ok && exec_sql (self->db, "COMMIT", &error);
       if (ok)
         g_atomic_int_inc (&self->n_commits);
