@@ -650,10 +650,6 @@ _barged_job_files_added (BargedJob *self)
 
 static void probe_next_size (BargedJob *self, guint from);
 
-/* Files after the next one to start that the size probes leave alone, per
- * file run at once. */
-#define PROBE_AHEAD 4
-
 typedef struct {
   BargedJob *self;
   guint idx;
@@ -696,10 +692,8 @@ on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 probe_next_size (BargedJob *self, guint from)
 {
-  /* A file that started learns its size from its own response, and so
-   * will the next few, which start as soon as a file ends: asking them too
-   * would double the requests of a job of many small files. */
-  for (guint i = MAX (from, self->next_start + PROBE_AHEAD * self->window); i < self->files->len; i++)
+  /* A file that started learns its size from its own response. */
+  for (guint i = MAX (from, self->next_start); i < self->files->len; i++)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
       ProbeData *data;

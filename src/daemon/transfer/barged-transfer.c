@@ -289,7 +289,10 @@ holds_the_end (BargedTransfer *self)
 {
   guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
 
-  return self->syncer != NULL && self->fill > 0 && limit != BARGE_SIZE_UNKNOWN &&
+  /* A full buffer cannot wait: no read could then see the end of the
+   * body (which lets libsoup keep the connection alive). */
+  return self->syncer != NULL && self->fill > 0 && self->fill < BARGED_TRANSFER_BUFFER_SIZE &&
+         limit != BARGE_SIZE_UNKNOWN &&
          self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
 }
 
