@@ -101,6 +101,14 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
                                                  "max-conns-per-host", BARGED_SESSION_MAX_CONNS,
                                                  NULL);
   barged_ntlm_add_to_session (self->session);
+  if (options->test_tls_ca != NULL)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);
+
+      if (database == NULL)
+        return NULL;
+      soup_session_set_tls_database (self->session, database);
+    }
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);
   if (credentials == NULL)
     return NULL;

@@ -24,6 +24,7 @@ typedef struct {
   /* Tests only: the network state from a watched key file instead of
    * GNetworkMonitor (barged-network.h); NULL in production. */
   const char *test_network_state;
+  const char *test_tls_ca;    /* tests: trust only the CAs in this file */
 } BargedDaemonOptions;
 
 BargedDaemon *barged_daemon_new (const BargedDaemonOptions *options, GError **error);

@@ -108,6 +108,7 @@ main (int argc, char **argv)
   g_autofree char *opt_config = NULL;
   int opt_idle_timeout = -1;
   g_autofree char *opt_test_network = NULL;
+  g_autofree char *opt_test_tls_ca = NULL;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Serve the session bus (the default)"), NULL },
     { "system", 0, 0, G_OPTION_ARG_NONE, &opt_system, N_("Serve the system bus, for every user"), NULL },
@@ -122,6 +123,9 @@ main (int argc, char **argv)
     /* Tests only: the network state from a watched key file instead of
      * GNetworkMonitor (see barged-network.h). Hidden from --help. */
     { "test-network-state", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_test_network, NULL, NULL },
+    /* Tests only: trust the CA certificates in FILE instead of the system's
+     * (the HTTPS tests' private CA). Hidden from --help. */
+    { "test-tls-ca", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &opt_test_tls_ca, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -203,6 +207,7 @@ main (int argc, char **argv)
   options.state_dir = state_dir;
   options.config = m.config;
   options.test_network_state = opt_test_network;
+  options.test_tls_ca = opt_test_tls_ca;
   m.daemon = barged_daemon_new (&options, &error);
   if (m.daemon == NULL)
     {

@@ -22,13 +22,18 @@
 
 #define TRANSFER_TIMEOUT_MS 60000
 #define START_TIMEOUT_MS 10000
+/* [Transfer] MaxConnectionsPerHost by default (barged-config.h). */
+#define BARGED_TEST_MAX_CONNECTIONS_PER_HOST 6
 
 typedef struct {
   char *nginx;                /* the binary, or NULL: skip */
   char *root;                 /* the private prefix: conf, html, logs, temp */
   char *html;
   char *access_log;
+  char *tls_log;              /* of the HTTPS listeners: protocol and connection */
   guint16 port;
+  guint16 h2_port;            /* HTTPS with HTTP/2 (ALPN) */
+  guint16 h1_port;            /* HTTPS, HTTP/1.1 only */
   GSubprocess *process;
   BargeTestDaemon *daemon;
   char *dir;                  /* downloads */
@@ -92,7 +97,22 @@ start_nginx (Fixture *f)
   g_autofree char *text = NULL;
   gint64 deadline;
 
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.key", NULL);
+  g_autofree char *tls_servers = NULL;
+
   f->port = barge_fault_server_reserve_port ();
+  f->h2_port = barge_fault_server_reserve_port ();
+  f->h1_port = barge_fault_server_reserve_port ();
+  /* The test CA's certificate for 127.0.0.1; its own log says which
+   * protocol each request came by and on which connection. */
+  tls_servers = g_strdup_printf (
+    "  log_format tls escape=none '$server_protocol|$connection|$request_method|$uri|$status';\n"
+    "  ssl_certificate %s;\n"
+    "  ssl_certificate_key %s;\n"
+    "  server { listen 127.0.0.1:%u ssl http2; root %s; access_log %s tls; }\n"
+    "  server { listen 127.0.0.1:%u ssl; root %s; access_log %s tls; }\n",
+    cert, key, f->h2_port, f->html, f->tls_log, f->h1_port, f->html, f->tls_log);
   /* master_process off: one process, as the invoking user, so the files
    * need no permissions for "nobody"; every path is private. */
   text = g_strdup_printf (
@@ -111,6 +131,7 @@ start_nginx (Fixture *f)
     "  uwsgi_temp_path %s/tmp-uwsgi;\n"
     "  scgi_temp_path %s/tmp-scgi;\n"
     "  default_type application/octet-stream;\n"
+    "%s"
     "  server {\n"
     "    listen 127.0.0.1:%u;\n"
     "    root %s;\n"
@@ -118,7 +139,7 @@ start_nginx (Fixture *f)
     "    location /noetag/ { etag off; limit_rate 4m; }\n"
     "  }\n"
     "}\n",
-    f->root, errlog, f->access_log, f->root, f->root, f->root, f->root, f->root, f->port, f->html);
+    f->root, errlog, f->access_log, f->root, f->root, f->root, f->root, f->root, tls_servers, f->port, f->html);
   g_file_set_contents (conf, text, -1, &error);
   g_assert_no_error (error);
 
@@ -156,6 +177,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *conf = NULL;
   g_autofree char *conf_arg = NULL;
+  g_autofree char *ca_arg = NULL;
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "ca.pem", NULL);
   gboolean started = FALSE;
 
   f->nginx = g_find_program_in_path ("nginx");
@@ -168,7 +191,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   f->html = g_build_filename (f->root, "html", NULL);
   f->access_log = g_build_filename (f->root, "access.log", NULL);
-  for (const char *const *sub = (const char *const[]) { "html", "html/slow", "html/noetag", NULL }; *sub; sub++)
+  f->tls_log = g_build_filename (f->root, "tls.log", NULL);
+  for (const char *const *sub = (const char *const[]) { "html", "html/slow", "html/noetag", "html/many", NULL };
+       *sub; sub++)
     {
       g_autofree char *d = g_build_filename (f->root, *sub, NULL);
       g_assert_cmpint (g_mkdir_with_parents (d, 0755), ==, 0);
@@ -184,8 +209,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_file_set_contents (conf, "[Transfer]\nCheckpointInterval=250\n", -1, &error);
   g_assert_no_error (error);
   conf_arg = g_strdup_printf ("--config=%s", conf);
+  ca_arg = g_strdup_printf ("--test-tls-ca=%s", ca);
   {
-    const char *args[] = { conf_arg, NULL };
+    const char *args[] = { conf_arg, ca_arg, NULL };
     f->daemon = barge_test_daemon_new_with_args (args);
   }
   f->dir = g_dir_make_tmp ("barge-test-dl-XXXXXX", &error);
@@ -209,6 +235,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->root);
   g_free (f->html);
   g_free (f->access_log);
+  g_free (f->tls_log);
   g_free (f->dir);
   g_free (f->conf_dir);
 }
@@ -588,6 +615,73 @@ test_416_complete (Fixture *f, gconstpointer data)
   g_assert_cmpstr (actual, ==, expected);
 }
 
+/* Many small files and two larger ones over HTTPS (the test CA): with
+ * HTTP/2 they share one connection, multiplexed; with HTTP/1.1 at most
+ * MaxConnectionsPerHost connections, each kept alive from file to file.
+ * Every file byte-exact. */
+static void
+test_https_many_files (Fixture *f, gconstpointer data)
+{
+  gboolean h2 = GPOINTER_TO_INT (data);
+  const guint n = 62;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GHashTable) connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 sizes[62];
+  guint requests = 0;
+
+  if (skip_without_nginx (f))
+    return;
+  path = barge_test_daemon_create_job (f->daemon, h2 ? "https h2" : "https h1");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("m%u", i);
+      g_autofree char *file = g_build_filename (f->html, "many", name, NULL);
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/many/%s", h2 ? f->h2_port : f->h1_port, name);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      sizes[i] = i >= n - 2 ? 1 * MiB + i : (guint64) (i * 7919) % (48 * KiB);
+      write_content (file, name, sizes[i]);
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, TRANSFER_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("m%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_assert_file_content (dest, name, sizes[i]);
+    }
+
+  g_file_get_contents (f->tls_log, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "|", -1);
+
+      if (g_strv_length (fields) != 5 || !g_str_has_prefix (fields[3], "/many/"))
+        continue;
+      g_assert_cmpstr (fields[0], ==, h2 ? "HTTP/2.0" : "HTTP/1.1");
+      g_hash_table_add (connections, g_strdup (fields[1]));
+      if (g_str_equal (fields[2], "GET"))
+        requests++;
+    }
+  g_test_message ("%u GETs on %u connections", requests, g_hash_table_size (connections));
+  g_assert_cmpuint (requests, >=, n);
+  /* HTTP/2: libsoup multiplexes one connection per host (a second one may
+   * race the first's handshake). HTTP/1.1: kept alive, never more than
+   * the per-host cap. */
+  g_assert_cmpuint (g_hash_table_size (connections), <=, h2 ? 2 : BARGED_TEST_MAX_CONNECTIONS_PER_HOST);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,5 +693,9 @@ main (int argc, char **argv)
   g_test_add ("/nginx/last-modified-changed", Fixture, NULL, fixture_setup, test_last_modified_changed,
               fixture_teardown);
   g_test_add ("/nginx/416-complete", Fixture, NULL, fixture_setup, test_416_complete, fixture_teardown);
+  g_test_add ("/nginx/https-h2-many-files", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_https_many_files,
+              fixture_teardown);
+  g_test_add ("/nginx/https-h1-many-files", Fixture, GINT_TO_POINTER (FALSE), fixture_setup, test_https_many_files,
+              fixture_teardown);
   return g_test_run ();
 }

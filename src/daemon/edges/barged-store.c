@@ -154,6 +154,35 @@ bind_u64 (sqlite3_stmt *stmt, int col, guint64 value)
   sqlite3_bind_int64 (stmt, col, (sqlite3_int64) value);
 }
 
+/* The statements of a file record run thousands of times a second in a
+ * job of many small files: each is prepared once and kept in the
+ * connection, found again by its text (sqlite3_next_stmt), and reset after
+ * use; barged_store_finalize() finalizes them. */
+static sqlite3_stmt *
+cached_statement (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt;
+
+  for (stmt = sqlite3_next_stmt (db, NULL); stmt != NULL; stmt = sqlite3_next_stmt (db, stmt))
+    if (!sqlite3_stmt_busy (stmt) && strcmp (sqlite3_sql (stmt), sql) == 0)
+      return stmt;
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  return stmt;
+}
+
+static gboolean
+step_cached (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
+{
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+
+  if (!ok)
+    set_sqlite_error (db, error);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return ok;
+}
+
 /* Which files barged created and where (columns added by a migration):
  * what makes a temporary file safe to reopen, rename or delete. */
 static gboolean
@@ -162,10 +191,9 @@ put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   static const char sql[] =
     "UPDATE files SET temporary_device = ?, temporary_inode = ?, temporary_uid = ?,"
     " folder_device = ?, folder_inode = ? WHERE job_id = ? AND idx = ?";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  sqlite3_stmt *stmt = cached_statement (db, sql);
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt == NULL)
     return set_sqlite_error (db, error);
   bind_u64 (stmt, 1, f->temporary_id.device);
   bind_u64 (stmt, 2, f->temporary_id.inode);
@@ -174,9 +202,7 @@ put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   bind_u64 (stmt, 5, f->folder_id.inode);
   sqlite3_bind_text (stmt, 6, f->job_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 7, (int) f->idx);
-  ok = sqlite3_step (stmt) == SQLITE_DONE;
-  sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return step_cached (db, stmt, error);
 }
 
 static gboolean
@@ -186,10 +212,9 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
     "INSERT OR REPLACE INTO files (job_id, idx, remote_url, local_path, temporary_path,"
     " bytes_total, bytes_durable, transferred, completed, etag, last_modified)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?)";
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  sqlite3_stmt *stmt = cached_statement (db, sql);
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt == NULL)
     return set_sqlite_error (db, error);
   sqlite3_bind_text (stmt, 1, f->job_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, (int) f->idx);
@@ -202,9 +227,7 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   sqlite3_bind_int (stmt, 9, f->completed);
   sqlite3_bind_text (stmt, 10, f->etag, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 11, f->last_modified, -1, SQLITE_STATIC);
-  ok = sqlite3_step (stmt) == SQLITE_DONE;
-  sqlite3_finalize (stmt);
-  return ok ? put_file_ids_locked (db, f, error) : set_sqlite_error (db, error);
+  return step_cached (db, stmt, error) && put_file_ids_locked (db, f, error);
 }
 
 static char *column_dup (sqlite3_stmt *stmt, int col);
@@ -444,6 +467,22 @@ find_superseded (StoreOp **ops, guint n)
   return superseded;
 }
 
+/* Every write of a batch, in order, without savepoints: the common case,
+ * and each SAVEPOINT and RELEASE would cost a parse. FALSE at the first
+ * failure (the caller rolls back and goes again with savepoints). */
+static gboolean
+apply_all (sqlite3 *db, StoreOp **ops, guint n, const gboolean *superseded)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!superseded[i] && !apply_op (db, ops[i], &error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static guint
 commit_ops (BargedStore *self, StoreOp **ops, guint n)
 {
@@ -454,8 +493,18 @@ commit_ops (BargedStore *self, StoreOp **ops, guint n)
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", &error))
     settled = n;
+  else if (apply_all (self->db, ops, n, superseded) && exec_sql (self->db, "COMMIT", NULL))
+    {
+      g_atomic_int_inc (&self->n_commits);
+      settled = n;
+    }
+  else if ((sqlite3_get_autocommit (self->db) || exec_sql (self->db, "ROLLBACK", &error)) &&
+           !exec_sql (self->db, "BEGIN IMMEDIATE", &error))
+    settled = n;
   else
     {
+      /* A write failed (rare): the batch again, each write in a savepoint
+       * of its own, so that it fails alone. */
       for (settled = 0; ok && settled < n; settled++)
         if (!superseded[settled])
           ok = apply_in_savepoint (self->db, ops[settled], &error);
@@ -1119,7 +1168,13 @@ barged_store_finalize (GObject *object)
   if (self->pool != NULL)
     g_thread_pool_free (self->pool, FALSE, TRUE);
   if (self->db != NULL)
-    sqlite3_close (self->db);
+    {
+      sqlite3_stmt *stmt;
+
+      while ((stmt = sqlite3_next_stmt (self->db, NULL)) != NULL)
+        sqlite3_finalize (stmt);
+      sqlite3_close (self->db);
+    }
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->idle);
   G_OBJECT_CLASS (barged_store_parent_class)->finalize (object);

@@ -9,6 +9,11 @@
 #include "barged-notify.h"
 #include "barged-scheduler-plan.h"
 
+/* Files transferred before the probes judge whether sizes are worth asking
+ * for, and the size below which a file counts as small. */
+#define PROBE_SAMPLE 8
+#define PROBE_SMALL_FILE (256 * 1024)
+
 /* A job's runs: one file after another through BargedTransfer (or the
  * BargedUpload of an upload job), the HEAD probes for sizes beside them,
  * errors and their retries, MaximumDownloadTime, and the announcements
@@ -359,6 +364,9 @@ file_transferred (BargedJob *self, BargedFile *file)
   g_autofree char *next = NULL;
 
   barged_file_set_transferred (file, TRUE);
+  self->n_transferred_here++;
+  if (barged_file_get_total (file) < PROBE_SMALL_FILE)
+    self->n_small_here++;
   _barged_job_save_file (self, file);
   barged_job_log_file (self, (gint) idx, G_LOG_LEVEL_DEBUG, "file transferred");
   if (self->notify_flags & BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED)
@@ -650,6 +658,7 @@ _barged_job_files_added (BargedJob *self)
 
 static void probe_next_size (BargedJob *self, guint from);
 
+
 typedef struct {
   BargedJob *self;
   guint idx;
@@ -692,6 +701,12 @@ on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 probe_next_size (BargedJob *self, guint from)
 {
+  /* Where most files turn out small, a HEAD costs about what the file
+   * itself costs (a request each way): the sizes are left to the files' own
+   * responses rather than double the requests of a job of many small
+   * files. */
+  if (self->n_transferred_here >= PROBE_SAMPLE && self->n_small_here * 2 > self->n_transferred_here)
+    return;
   /* A file that started learns its size from its own response. */
   for (guint i = MAX (from, self->next_start); i < self->files->len; i++)
     {
