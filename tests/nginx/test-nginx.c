@@ -88,6 +88,17 @@ child_setup (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* The test CA and its certificate for 127.0.0.1 (tests/nginx/tls, valid
+ * until 2126), as absolute paths: nginx reads relative ones from its
+ * prefix. */
+static char *
+test_tls_file (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "nginx", "tls", name, NULL);
+
+  return g_canonicalize_filename (path, NULL);
+}
+
 static gboolean
 start_nginx (Fixture *f)
 {
@@ -97,8 +108,8 @@ start_nginx (Fixture *f)
   g_autofree char *text = NULL;
   gint64 deadline;
 
-  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.pem", NULL);
-  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.key", NULL);
+  g_autofree char *cert = test_tls_file ("server.pem");
+  g_autofree char *key = test_tls_file ("server.key");
   g_autofree char *tls_servers = NULL;
 
   f->port = barge_fault_server_reserve_port ();
@@ -178,7 +189,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *conf = NULL;
   g_autofree char *conf_arg = NULL;
   g_autofree char *ca_arg = NULL;
-  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *ca = test_tls_file ("ca.pem");
   gboolean started = FALSE;
 
   f->nginx = g_find_program_in_path ("nginx");
