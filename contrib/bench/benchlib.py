@@ -42,10 +42,11 @@ def exit_on_sigterm():
     signal.signal(signal.SIGTERM, _on_signal)
 
 
-def start_nginx(tmp, docroot, http_extra='', access_log=None):
+def start_nginx(tmp, docroot, http_extra='', access_log=None, listen_extra=''):
     """nginx in the foreground of a child process, serving DOCROOT on a free
     port of 127.0.0.1; returns the process and the port. With ACCESS_LOG,
-    one line per request: "METHOD STATUS BODY_BYTES"."""
+    one line per request: "METHOD STATUS BODY_BYTES". LISTEN_EXTRA goes after
+    the address of the listen directive (" ssl http2")."""
     sock = socket.socket()
     sock.bind(('127.0.0.1', 0))
     port = sock.getsockname()[1]
@@ -61,8 +62,8 @@ def start_nginx(tmp, docroot, http_extra='', access_log=None):
                 ' http { %s client_body_temp_path %s/cb; proxy_temp_path %s/px;'
                 ' fastcgi_temp_path %s/fc; uwsgi_temp_path %s/uw; scgi_temp_path %s/sc;'
                 ' default_type application/octet-stream; keepalive_requests 100000; %s'
-                ' server { listen 127.0.0.1:%d; root %s; } }\n'
-                % ((user, tmp, tmp, log) + (tmp,) * 5 + (http_extra, port, docroot)))
+                ' server { listen 127.0.0.1:%d%s; root %s; } }\n'
+                % ((user, tmp, tmp, log) + (tmp,) * 5 + (http_extra, port, listen_extra, docroot)))
     proc = subprocess.Popen(['nginx', '-p', tmp, '-c', conf, '-e', os.path.join(tmp, 'error.log')],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
@@ -94,11 +95,11 @@ def connect(address):
         Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
 
 
-def start_barged(conn, address, state_dir, config, log=subprocess.DEVNULL):
+def start_barged(conn, address, state_dir, config, log=subprocess.DEVNULL, extra_args=()):
     """barged from the build directory on the bus of CONN, with its own
     state folder and barge.conf; returns once it owns its name."""
     proc = subprocess.Popen([BARGED, '--address=' + address, '--state-dir=' + state_dir,
-                             '--config=' + config, '--idle-timeout=0'],
+                             '--config=' + config, '--idle-timeout=0'] + list(extra_args),
                             stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT
     while not has_owner(conn):
