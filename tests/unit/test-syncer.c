@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* BargedSyncer: the last bytes and the last sync of files that finish
+ * together go to the disk in batches, each file with its own outcome. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "barge.h"
+#include "barged-syncer.h"
+
+#define N_FILES 64
+#define TIMEOUT_MS 30000
+
+typedef struct {
+  guint done;
+  guint failed;
+  GError *errors[N_FILES];
+} Outcome;
+
+typedef struct {
+  Outcome *outcome;
+  guint index;
+} Call;
+
+static void
+on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autofree Call *call = user_data;
+
+  if (!barged_syncer_sync_finish (BARGED_SYNCER (source), res, &call->outcome->errors[call->index]))
+    call->outcome->failed++;
+  call->outcome->done++;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  g_error ("timed out waiting for the syncer");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Outcome *outcome, guint n)
+{
+  guint timeout = g_timeout_add (TIMEOUT_MS, on_timeout, NULL);
+
+  while (outcome->done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+/* Many files handed in back to back: each gets its bytes at its offset and
+ * its outcome; they share batches (the first goes alone, the rest wait for
+ * it and go together). */
+static void
+test_batches (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-syncer-XXXXXX", &error);
+  g_autoptr(BargedSyncer) syncer = barged_syncer_new ();
+  static const guint8 prefix[] = "prefix:";
+  Outcome outcome = { 0 };
+  char *paths[N_FILES];
+  char *data[N_FILES];
+  guint64 batches, files;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      Call *call = g_new0 (Call, 1);
+      int fd;
+
+      paths[i] = g_strdup_printf ("%s/f%u", dir, i);
+      data[i] = g_strdup_printf ("file %u's last bytes", i);
+      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, prefix, sizeof prefix - 1), ==, sizeof prefix - 1);
+      call->outcome = &outcome;
+      call->index = i;
+      barged_syncer_sync_async (syncer, fd, (const guint8 *) data[i], strlen (data[i]), sizeof prefix - 1,
+                                getuid (), paths[i], on_synced, call);
+    }
+  wait_for (&outcome, N_FILES);
+  g_assert_cmpuint (outcome.failed, ==, 0);
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = g_strconcat ((const char *) prefix, data[i], NULL);
+
+      g_assert_true (g_file_get_contents (paths[i], &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, expected);
+      g_unlink (paths[i]);
+      g_free (paths[i]);
+      g_free (data[i]);
+    }
+  barged_syncer_get_counts (syncer, &batches, &files);
+  g_test_message ("%u files in %" G_GUINT64_FORMAT " batches", N_FILES, batches);
+  g_assert_cmpuint (files, ==, N_FILES);
+  /* One for the first file, one or a few for those that waited for it:
+   * one batch each would be a flush per file again. */
+  g_assert_cmpuint (batches, <=, 4);
+  g_rmdir (dir);
+}
+
+/* A file whose temporary was deleted meanwhile fails alone (it could never
+ * be renamed into place); the others in its batch succeed. */
+static void
+test_one_fails_alone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-syncer-XXXXXX", &error);
+  g_autoptr(BargedSyncer) syncer = barged_syncer_new ();
+  Outcome outcome = { 0 };
+  char *paths[4];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      Call *call = g_new0 (Call, 1);
+      int fd;
+
+      paths[i] = g_strdup_printf ("%s/g%u", dir, i);
+      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      g_assert_cmpint (fd, >=, 0);
+      if (i == 2)
+        g_assert_cmpint (g_unlink (paths[i]), ==, 0);
+      call->outcome = &outcome;
+      call->index = i;
+      barged_syncer_sync_async (syncer, fd, (const guint8 *) "x", 1, 0, getuid (), paths[i], on_synced, call);
+    }
+  wait_for (&outcome, 4);
+  g_assert_cmpuint (outcome.failed, ==, 1);
+  g_assert_error (outcome.errors[2], BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+  for (guint i = 0; i < 4; i++)
+    {
+      if (i != 2)
+        {
+          g_assert_no_error (outcome.errors[i]);
+          g_unlink (paths[i]);
+        }
+      g_clear_error (&outcome.errors[i]);
+      g_free (paths[i]);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/syncer/batches", test_batches);
+  g_test_add_func ("/syncer/one-fails-alone", test_one_fails_alone);
+  return g_test_run ();
+}
