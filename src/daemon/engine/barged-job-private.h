@@ -71,6 +71,7 @@ struct _BargedJob
   GQueue again;               /* 1 + the index of files a server pushed back: started first */
   guint window;               /* files run at once, at most */
   gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
+  guint n_recording;          /* downloads done whose "transferred" record is on its way */
   guint n_transferred_here;   /* files this daemon transferred, and how many were small: */
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */
   BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */

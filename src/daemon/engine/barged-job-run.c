@@ -356,8 +356,10 @@ is_push_back (const GError *error)
          g_error_matches (error, BARGE_ERROR, BARGE_ERROR_TIMED_OUT);
 }
 
+/* @file is transferred: shown, announced, counted. @saved: its record says
+ * so already. */
 static void
-file_transferred (BargedJob *self, BargedFile *file)
+file_transferred (BargedJob *self, BargedFile *file, gboolean saved)
 {
   guint idx = barged_file_get_index (file);
   g_autofree char *was = barged_scheduler_origin (barged_file_get_url (file));
@@ -367,7 +369,8 @@ file_transferred (BargedJob *self, BargedFile *file)
   self->n_transferred_here++;
   if (barged_file_get_total (file) < PROBE_SMALL_FILE)
     self->n_small_here++;
-  _barged_job_save_file (self, file);
+  if (!saved)
+    _barged_job_save_file (self, file);
   barged_job_log_file (self, (gint) idx, G_LOG_LEVEL_DEBUG, "file transferred");
   if (self->notify_flags & BARGE_NOTIFY_FLAGS_FILE_TRANSFERRED)
     g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_TRANSFERRED], 0, file);
@@ -377,6 +380,57 @@ file_transferred (BargedJob *self, BargedFile *file)
   next = barged_scheduler_origin (barged_job_get_current_url (self));
   if (next != NULL && g_strcmp0 (was, next) != 0)
     g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+}
+
+typedef struct {
+  BargedJob *job;
+  BargedFile *file;
+} Recording;
+
+static void
+recording_free (Recording *recording)
+{
+  g_object_unref (recording->job);
+  g_object_unref (recording->file);
+  g_free (recording);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recording, recording_free)
+
+static void
+on_file_recorded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(Recording) recording = user_data;
+  BargedJob *self = recording->job;
+  g_autoptr(GError) error = NULL;
+
+  self->n_recording--;
+  /* The bytes are durable either way; a record that did not make it is
+   * written again with the job's next save. */
+  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
+    barged_job_log_file (self, (gint) barged_file_get_index (recording->file), G_LOG_LEVEL_WARNING,
+                         "cannot store the file: %s", error->message);
+  if (self->removed)
+    return;
+  file_transferred (self, recording->file, error == NULL);
+  fill_runs (self);
+}
+
+/* A download's bytes are durable: its record says "transferred" before
+ * the file shows or announces it, so what a client saw transferred is
+ * transferred after any crash. The records of files that finish together
+ * share a transaction (the store's group commit). */
+static void
+record_transferred (BargedJob *self, BargedFile *file)
+{
+  BargedFileRecord *record = barged_file_to_record (file, self->id);
+  Recording *recording = g_new0 (Recording, 1);
+
+  record->transferred = TRUE;
+  recording->job = g_object_ref (self);
+  recording->file = g_object_ref (file);
+  self->n_recording++;
+  barged_store_put_file (self->ctx.store, record, on_file_recorded, recording);
 }
 
 /* The server pushed back on @run's file: it goes back in line, the job runs
@@ -444,7 +498,7 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       _barged_job_fail (self, g_steal_pointer (&error), idx, http_status, retry_after);
       return;
     }
-  file_transferred (self, run->file);
+  record_transferred (self, run->file);
   fill_runs (self);
 }
 
@@ -565,7 +619,8 @@ fill_runs (gpointer job)
       next_file (self, TRUE);
       start_file (self, file, origin);
     }
-  if (self->runs->len == 0 && next_file (self, FALSE) < 0)
+  /* Files whose records are on their way call again when they land. */
+  if (self->runs->len == 0 && self->n_recording == 0 && next_file (self, FALSE) < 0)
     {
       if (_barged_job_current_file_index (self) < 0)
         finish (self);
@@ -612,7 +667,7 @@ on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   if (idx >= 0)
-    file_transferred (self, g_ptr_array_index (self->files, idx));
+    file_transferred (self, g_ptr_array_index (self->files, idx), FALSE);
   begin_runs (self);
 }
 
