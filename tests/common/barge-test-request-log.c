@@ -34,6 +34,7 @@ barge_test_request_copy (const BargeTestRequest *r)
   copy->if_range = g_strdup (r->if_range);
   copy->authorization = g_strdup (r->authorization);
   copy->status = r->status;
+  copy->sent = r->sent;
   return copy;
 }
 
@@ -76,15 +77,34 @@ barge_test_request_log_add (BargeTestRequestLog *log, BargeTestRequest *request)
   return before;
 }
 
+/* Request INDEX of PATH, or NULL; with the lock held. */
+static BargeTestRequest *
+lookup_locked (BargeTestRequestLog *log, const char *path, guint index)
+{
+  GPtrArray *list = g_hash_table_lookup (log->requests, path);
+
+  return list != NULL && index < list->len ? g_ptr_array_index (list, index) : NULL;
+}
+
 void
 barge_test_request_log_set_status (BargeTestRequestLog *log, const char *path, guint index, guint status)
 {
-  GPtrArray *list;
+  BargeTestRequest *request;
 
   g_mutex_lock (&log->lock);
-  list = g_hash_table_lookup (log->requests, path);
-  if (list != NULL && index < list->len)
-    ((BargeTestRequest *) g_ptr_array_index (list, index))->status = status;
+  if ((request = lookup_locked (log, path, index)) != NULL)
+    request->status = status;
+  g_mutex_unlock (&log->lock);
+}
+
+void
+barge_test_request_log_add_sent (BargeTestRequestLog *log, const char *path, guint index, guint64 bytes)
+{
+  BargeTestRequest *request;
+
+  g_mutex_lock (&log->lock);
+  if ((request = lookup_locked (log, path, index)) != NULL)
+    request->sent += bytes;
   g_mutex_unlock (&log->lock);
 }
 

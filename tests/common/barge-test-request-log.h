@@ -13,6 +13,7 @@ typedef struct {
   char *if_range;   /* the If-Range header, or NULL */
   char *authorization; /* the Authorization header, or NULL */
   guint status;
+  guint64 sent;     /* body bytes written to the socket for it (BargeTestServer only) */
 } BargeTestRequest;
 
 BargeTestRequest *barge_test_request_copy (const BargeTestRequest *request);
@@ -29,6 +30,8 @@ void barge_test_request_log_free (BargeTestRequestLog *log);
 guint barge_test_request_log_add (BargeTestRequestLog *log, BargeTestRequest *request);
 /* Sets the status of request INDEX (as returned by add) of PATH. */
 void barge_test_request_log_set_status (BargeTestRequestLog *log, const char *path, guint index, guint status);
+/* Adds BYTES to what was sent for request INDEX of PATH. */
+void barge_test_request_log_add_sent (BargeTestRequestLog *log, const char *path, guint index, guint64 bytes);
 /* A copy of the requests seen so far for PATH, oldest first; the array
  * frees its elements. */
 GPtrArray *barge_test_request_log_get (BargeTestRequestLog *log, const char *path);

@@ -28,6 +28,8 @@ struct _BargeTestServer
   char *base_url;           /* written by setup, read-only after */
   GError *listen_error;     /* likewise */
   BargeTestRequestLog *requests;
+  int gets;                 /* GET responses under way; server thread only */
+  int max_gets;             /* the most at once; atomic, read from any thread */
 };
 
 /* --- deterministic content ---------------------------------------------- */
@@ -107,7 +109,8 @@ barge_test_server_get_etag (const char *name, guint64 size)
 
 /* --- request log --------------------------------------------------------- */
 
-static void
+/* Returns the request's index in the log, for its path. */
+static guint
 log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
@@ -120,7 +123,7 @@ log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
   r->status = soup_server_message_get_status (msg);
   g_debug ("%s %s Range: %s If-Range: %s -> %u", r->method, path,
            r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
-  barge_test_request_log_add (self->requests, r);
+  return barge_test_request_log_add (self->requests, r);
 }
 
 GPtrArray *
@@ -133,6 +136,9 @@ barge_test_server_get_requests (BargeTestServer *self, const char *path)
 
 typedef struct {
   SoupServerMessage *msg;   /* unowned: the stream is the message's data */
+  BargeTestRequestLog *log; /* where the bytes written are counted */
+  char *path;               /* the request's path and index in the log */
+  guint index;
   GMainContext *context;
   guint64 seed;
   guint64 next;             /* the next byte to send */
@@ -159,6 +165,7 @@ stream_free (Stream *s)
 {
   stream_stop_timer (s);
   g_main_context_unref (s->context);
+  g_free (s->path);
   g_free (s);
 }
 
@@ -233,6 +240,14 @@ on_wrote_chunk (SoupServerMessage *msg, Stream *s)
   stream_continue (s);
 }
 
+/* What reached the socket, as it goes: a request the client dropped
+ * counts only what was written before. */
+static void
+on_wrote_body_data (SoupServerMessage *msg, guint chunk_size, Stream *s)
+{
+  barge_test_request_log_add_sent (s->log, s->path, s->index, chunk_size);
+}
+
 static void
 on_finished (SoupServerMessage *msg, Stream *s)
 {
@@ -273,7 +288,9 @@ parse_range (const char *value, guint64 *first, guint64 *last)
   return TRUE;
 }
 
-static void
+/* Returns the stream of a response with a body (the message owns it), or
+ * NULL. */
+static Stream *
 serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
 {
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
@@ -289,7 +306,7 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
       (g_hash_table_contains (query, "rate") && !parse_u64 (g_hash_table_lookup (query, "rate"), &rate)))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
-      return;
+      return NULL;
     }
 
   /* ?status=N[&retry-after=V]: answer N with no body, for error tests. */
@@ -304,7 +321,7 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
         soup_message_headers_replace (response, "Retry-After", retry_after);
       soup_server_message_set_status (msg, (guint) status, NULL);
       soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
-      return;
+      return NULL;
     }
 
   etag = barge_test_server_get_etag (name, size);
@@ -327,7 +344,7 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
           soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
           soup_message_headers_replace (response, "Content-Range", unsatisfied);
           soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
-          return;
+          return NULL;
         }
       last = MIN (last, size - 1);
       soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
@@ -343,7 +360,7 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
   soup_message_headers_set_encoding (response, SOUP_ENCODING_CONTENT_LENGTH);
   soup_message_headers_set_content_length (response, (goffset) (last + 1 - first));
   if (g_strcmp0 (method, SOUP_METHOD_HEAD) == 0 || last + 1 == first)
-    return;
+    return NULL;
 
   s = g_new0 (Stream, 1);
   s->msg = msg;
@@ -357,7 +374,15 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
   g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), s);
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), s);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), s);
   g_signal_connect (msg, "finished", G_CALLBACK (on_finished), s);
+  return s;
+}
+
+static void
+on_get_finished (SoupServerMessage *msg, BargeTestServer *self)
+{
+  self->gets--;
 }
 
 static void
@@ -367,14 +392,33 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
   BargeTestServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   const char *name = g_str_has_prefix (path, DATA_PREFIX) ? path + strlen (DATA_PREFIX) : NULL;
+  Stream *s = NULL;
+  guint index;
+
+  /* A GET is under way from here until its message finished: its body
+   * sent, or the client gone. */
+  if (g_strcmp0 (method, SOUP_METHOD_GET) == 0)
+    {
+      self->gets++;
+      if (self->gets > g_atomic_int_get (&self->max_gets))
+        g_atomic_int_set (&self->max_gets, self->gets);
+      g_signal_connect (msg, "finished", G_CALLBACK (on_get_finished), self);
+    }
 
   if (name == NULL || *name == '\0' || strchr (name, '/') != NULL)
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
   else if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
     soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
   else
-    serve_data (msg, name, query);
-  log_request (self, msg, path);
+    s = serve_data (msg, name, query);
+  index = log_request (self, msg, path);
+  /* No byte of the body is written before this callback returns. */
+  if (s != NULL)
+    {
+      s->log = self->requests;
+      s->path = g_strdup (path);
+      s->index = index;
+    }
 }
 
 /* --- the server thread --------------------------------------------------- */
@@ -426,6 +470,12 @@ const char *
 barge_test_server_get_base_url (BargeTestServer *self)
 {
   return self->base_url;
+}
+
+guint
+barge_test_server_get_max_concurrent (BargeTestServer *self)
+{
+  return (guint) g_atomic_int_get (&self->max_gets);
 }
 
 char *

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * about that many bytes per second; without it as fast as the client reads.
  * With status=N (and optionally retry-after=VALUE) in the query, /data/NAME
  * answers status N with an empty body (and that Retry-After header).
- * Every other path is a 404. */
+ * Every other path is a 404. The log of requests counts, for each, the
+ * bytes of its body written to the socket (BargeTestRequest.sent). */
 
 typedef struct _BargeTestServer BargeTestServer;
 
@@ -44,6 +45,11 @@ char *barge_test_server_get_etag (const char *name, guint64 size);
 /* A copy of the requests seen so far for PATH (without the query), oldest
  * first; the array frees its elements. Safe to call from any thread. */
 GPtrArray *barge_test_server_get_requests (BargeTestServer *self, const char *path);
+
+/* The most GET requests the server was answering at once, each counted
+ * from its request until its message finished (the body sent, or the
+ * client gone); HEADs do not count. Safe to call from any thread. */
+guint barge_test_server_get_max_concurrent (BargeTestServer *self);
 
 /* The SHA-256 (lower-case hex) of the content of NAME of SIZE bytes. */
 char *barge_test_expected_sha256 (const char *name, guint64 size);

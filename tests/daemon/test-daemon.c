@@ -61,6 +61,17 @@ get_progress (BargeDBusJob *job, guint64 progress[4])
   g_variant_get (value, "(tttt)", &progress[0], &progress[1], &progress[2], &progress[3]);
 }
 
+/* Asserts that PROGRESS (tttt) counts SUM bytes and N files, all of them
+ * transferred. */
+static void
+assert_progress_complete (const guint64 progress[4], guint64 sum, guint64 n)
+{
+  g_assert_cmpuint (progress[0], ==, sum);
+  g_assert_cmpuint (progress[1], ==, sum);
+  g_assert_cmpuint (progress[2], ==, n);
+  g_assert_cmpuint (progress[3], ==, n);
+}
+
 /* Bytes transferred as last announced with PropertiesChanged. */
 static guint64
 announced_bytes (BargeDBusJob *job)
@@ -352,16 +363,10 @@ test_multi_file (Fixture *f, gconstpointer data)
   /* The announced progress is complete at the state change... */
   g_assert_nonnull (barge_dbus_job_get_progress (job));
   g_variant_get (barge_dbus_job_get_progress (job), "(tttt)", &progress[0], &progress[1], &progress[2], &progress[3]);
-  g_assert_cmpuint (progress[0], ==, sum);
-  g_assert_cmpuint (progress[1], ==, sum);
-  g_assert_cmpuint (progress[2], ==, n);
-  g_assert_cmpuint (progress[3], ==, n);
+  assert_progress_complete (progress, sum, n);
   /* ...and so is the uncoalesced one. */
   get_progress (job, progress);
-  g_assert_cmpuint (progress[0], ==, sum);
-  g_assert_cmpuint (progress[1], ==, sum);
-  g_assert_cmpuint (progress[2], ==, n);
-  g_assert_cmpuint (progress[3], ==, n);
+  assert_progress_complete (progress, sum, n);
 
   for (guint i = 0; i < n; i++)
     {
@@ -826,6 +831,7 @@ test_errors (Fixture *f, gconstpointer data)
 typedef struct {
   gint64 time;
   gboolean progress;
+  guint64 values[4];          /* the Progress (tttt), when it changed */
   char *state;                /* NULL when State did not change */
 } Change;
 
@@ -850,9 +856,32 @@ on_job_properties_changed (GDBusConnection *connection, const char *sender, cons
     return;
   c = g_new0 (Change, 1);
   c->time = g_get_monotonic_time ();
-  c->progress = g_variant_lookup (changed, "Progress", "@(tttt)", NULL);
+  c->progress = g_variant_lookup (changed, "Progress", "(tttt)", &c->values[0], &c->values[1], &c->values[2],
+                                  &c->values[3]);
   g_variant_lookup (changed, "State", "s", &c->state);
   g_ptr_array_add (changes, c);
+}
+
+/* Resumes JOB and records every PropertiesChanged of it in CHANGES (Change)
+ * until it is transferred; returns the monotonic time of the Resume. */
+static gint64
+resume_recording_changes (Fixture *f, BargeDBusJob *job, GPtrArray *changes)
+{
+  GDBusConnection *connection = barge_test_daemon_get_connection (f->daemon);
+  /* The subscription's match rule reaches the bus before the call below. */
+  guint subscription = g_dbus_connection_signal_subscribe (connection, BARGE_TEST_BUS_NAME,
+                                                           "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                                           job_path (job), BARGE_TEST_JOB_IFACE,
+                                                           G_DBUS_SIGNAL_FLAGS_NONE, on_job_properties_changed,
+                                                           changes, NULL);
+  gint64 started = g_get_monotonic_time ();
+
+  job_call (job, barge_dbus_job_call_resume_sync);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  /* The proxy may have seen the state before our handler its signal. */
+  barge_test_run_for (100);
+  g_dbus_connection_signal_unsubscribe (connection, subscription);
+  return started;
 }
 
 static void
@@ -869,23 +898,12 @@ test_coalescing (Fixture *f, gconstpointer data)
   g_autofree char *path = barge_test_daemon_create_job (f->daemon, "coalesce");
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
-  GDBusConnection *connection = barge_test_daemon_get_connection (f->daemon);
-  guint subscription;
   gint64 started, ended = 0, min_gap = G_MAXINT64, last_progress = 0;
   guint n_progress = 0, n_progress_only = 0, n_state = 0, limit;
 
   set_notification_interval (f, job, interval_ms);
   add_file (job, url, dest);
-  subscription = g_dbus_connection_signal_subscribe (connection, BARGE_TEST_BUS_NAME,
-                                                     "org.freedesktop.DBus.Properties", "PropertiesChanged",
-                                                     path, BARGE_TEST_JOB_IFACE, G_DBUS_SIGNAL_FLAGS_NONE,
-                                                     on_job_properties_changed, changes, NULL);
-  /* The subscription's match rule reaches the bus before the call below. */
-  started = g_get_monotonic_time ();
-  job_call (job, barge_dbus_job_call_resume_sync);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-  barge_test_run_for (100);
-  g_dbus_connection_signal_unsubscribe (connection, subscription);
+  started = resume_recording_changes (f, job, changes);
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -1047,6 +1065,116 @@ test_create_job_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (paths), ==, 0);
 }
 
+/* --- 9. files in parallel ------------------------------------------------------ */
+
+/* barged's default [Transfer] MaxConnectionsPerHost: the files a job runs at
+ * once when barge.conf says nothing. */
+#define DEFAULT_CONNECTIONS_PER_HOST 6
+
+/* Runs a job of N_SMALL small files (0 B to 16 KiB) and N_LARGE files of
+ * 2 MiB served at 1 MiB/s, spread among them, so that small files run
+ * beside the large ones. Every Progress the job announces (the interval
+ * is 0: each change) is recorded: the bytes and the files transferred
+ * never go back. Returns the most GETs SERVER answered at once. */
+static guint
+run_parallel_job (Fixture *f, BargeTestServer *server, const char *prefix, guint n_small, guint n_large)
+{
+  const guint n = n_small + n_large;
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, prefix);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GVariantBuilder) builder = g_variant_builder_new (G_VARIANT_TYPE ("a(ss)"));
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree guint64 *sizes = g_new0 (guint64, n);
+  g_autoptr(GError) error = NULL;
+  guint64 sum = 0, last[4] = { 0 }, progress[4];
+  guint n_announced = 0;
+
+  set_notification_interval (f, job, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean large = i % (n / n_large) == 0 && i / (n / n_large) < n_large;
+      char *name = g_strdup_printf ("%s-%s-%03u", prefix, large ? "large" : "small", i);
+      g_autofree char *url = NULL;
+      g_autofree char *dest = dest_path (f, name);
+
+      sizes[i] = large ? 2 * MiB : i % 50 == 7 ? 0 : (guint64) g_test_rand_int_range (1, 16 * KiB + 1);
+      url = barge_test_server_get_data_url (server, name, sizes[i], large ? 1 * MiB : 0);
+      g_variant_builder_add (builder, "(ss)", url, dest);
+      g_ptr_array_add (names, name);
+      sum += sizes[i];
+    }
+  barge_dbus_job_call_add_files_sync (job, g_variant_builder_end (builder), NULL, &error);
+  g_assert_no_error (error);
+
+  resume_recording_changes (f, job, changes);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *c = g_ptr_array_index (changes, i);
+      const guint64 *p = c->values;
+
+      if (!c->progress)
+        continue;
+      if (p[1] < last[1] || p[3] < last[3])
+        {
+          g_autofree char *msg = g_strdup_printf ("Progress went back at announcement %u: (%" G_GUINT64_FORMAT
+                                                  ", %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %"
+                                                  G_GUINT64_FORMAT ") after (%" G_GUINT64_FORMAT ", %"
+                                                  G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                                                  ")", n_announced, p[0], p[1], p[2], p[3],
+                                                  last[0], last[1], last[2], last[3]);
+          g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+        }
+      /* Files were all added before Resume. */
+      g_assert_cmpuint (p[2], ==, n);
+      g_assert_cmpuint (p[3], <=, n);
+      memcpy (last, p, sizeof last);
+      n_announced++;
+    }
+  g_test_message ("%s: %u files, %u Progress announcements", prefix, n, n_announced);
+  g_assert_cmpuint (n_announced, >, 1);
+  /* The last announcement is the end: every file, every byte. */
+  assert_progress_complete (last, sum, n);
+  get_progress (job, progress);
+  assert_progress_complete (progress, sum, n);
+
+  job_call (job, barge_dbus_job_call_complete_sync);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dest = dest_path (f, g_ptr_array_index (names, i));
+      barge_test_assert_file_content (dest, g_ptr_array_index (names, i), sizes[i]);
+    }
+  return barge_test_server_get_max_concurrent (server);
+}
+
+static void
+test_parallel_progress_monotonic (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargeTestServer) narrow = NULL;
+  guint max;
+
+  /* The default: several files at once, and progress still only grows. */
+  max = run_parallel_job (f, f->server, "wide", 300, 3);
+  g_test_message ("MaxConnectionsPerHost=%d (default): at most %u GETs at once",
+                  DEFAULT_CONNECTIONS_PER_HOST, max);
+  g_assert_cmpuint (max, >, 1);
+  g_assert_cmpuint (max, <=, DEFAULT_CONNECTIONS_PER_HOST);
+
+  /* Two at most (HEAD size probes run beside them, but only GETs are
+   * counted), with a server of its own to count from zero. */
+  barge_test_daemon_set_config (f->daemon, "[Transfer]\nMaxConnectionsPerHost=2\n");
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
+  narrow = barge_test_server_new ();
+  max = run_parallel_job (f, narrow, "narrow", 100, 3);
+  g_test_message ("MaxConnectionsPerHost=2: at most %u GETs at once", max);
+  g_assert_cmpuint (max, <=, 2);
+  /* ...and still two: the window is the setting, not one. */
+  g_assert_cmpuint (max, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1061,6 +1189,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/daemon/errors", test_errors);
   BARGE_TEST_ADD ("/daemon/coalescing", test_coalescing);
   BARGE_TEST_ADD ("/daemon/create-job-options", test_create_job_options);
+  BARGE_TEST_ADD ("/daemon/parallel-progress-monotonic", test_parallel_progress_monotonic);
   g_test_add_func ("/daemon/newer-database", test_newer_database);
 
   return g_test_run ();
