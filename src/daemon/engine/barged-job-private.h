@@ -132,6 +132,8 @@ void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 /* barged-job-run.c */
 /* Files were added: a running job starts them as connections allow. */
 void _barged_job_files_added (BargedJob *self);
+/* The priority changed: where the job waits for connections. */
+void _barged_job_priority_changed (BargedJob *self);
 void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
 void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
 void _barged_job_max_time_account (BargedJob *self);

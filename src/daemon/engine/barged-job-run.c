@@ -347,9 +347,11 @@ on_transfer_checkpoint (BargedTransfer *transfer, FileRun *run)
 /* Errors that say "not now, not so many" about the server rather than
  * about the file. */
 static gboolean
-is_push_back (const GError *error)
+is_push_back (const GError *error, guint http_status)
 {
-  return g_error_matches (error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_REQUESTS) ||
+  /* 503 maps to HttpServerError like any 5xx: the status says it. */
+  return http_status == SOUP_STATUS_SERVICE_UNAVAILABLE || http_status == 429 ||
+         g_error_matches (error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_REQUESTS) ||
          g_error_matches (error, BARGE_ERROR, BARGE_ERROR_SERVICE_UNAVAILABLE) ||
          g_error_matches (error, BARGE_ERROR, BARGE_ERROR_CONNECT_FAILURE) ||
          g_error_matches (error, BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED) ||
@@ -484,7 +486,7 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
   /* Pushed back while other files run or wait, with room to run fewer:
    * the job slows down. One file alone gets the job's error (and BITS's
    * retry, after the server's Retry-After if it gave one). */
-  if (!ok && is_push_back (error) &&
+  if (!ok && is_push_back (error, http_status) &&
       (self->runs->len > 0 || (self->window > 1 && next_file (self, FALSE) >= 0)))
     {
       push_back (self, run, error, retry_after);
@@ -700,6 +702,14 @@ begin_runs (BargedJob *self)
   self->cancellable = g_cancellable_new ();
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
+}
+
+void
+_barged_job_priority_changed (BargedJob *self)
+{
+  /* A job in line for a connection takes its new place in it. */
+  barged_connections_stop_waiting (self->ctx.connections, self);
+  fill_runs (self);
 }
 
 void

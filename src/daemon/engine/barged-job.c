@@ -381,6 +381,7 @@ barged_job_set_priority (BargedJob *self, BargeJobPriority priority, GError **er
   if (!may_change (self, error))
     return FALSE;
   self->priority = priority;
+  _barged_job_priority_changed (self);
   changed (self, BARGED_JOB_PROP_PRIORITY);
   g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
   return TRUE;
