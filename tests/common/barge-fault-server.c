@@ -65,12 +65,26 @@
  *   redirect-auth-here    302 to /fault/auth-basic/NAME on this origin (always)
  *   redirect-auth-elsewhere  302 to http://localhost:PORT/fault/auth-basic/NAME:
  *                         the same server, another origin (always)
+ * Push-back, for jobs of many files at once. What is served is served at
+ * 64 KiB every 50 ms, so that a job's transfers overlap; a HEAD is never
+ * refused:
+ *   busy-first            the first GET of each NAME gets 503 with
+ *                         Retry-After: 1; later ones are served
+ *   throttled-first       the first GET of each NAME gets 429 without
+ *                         Retry-After; later ones are served
+ *   reset-first           the first GET of each NAME is read, then its
+ *                         connection reset without an answer; later ones
+ *                         are served
+ *   max-2-connections     a GET that comes on a connection while 2 others
+ *                         are open (any path) gets 503 with Retry-After: 1;
+ *                         the rest are served
  * A HEAD gets the headers of the healthy answer (Content-Length N). */
 
 #define BASIC_ALICE "Basic YWxpY2U6cHc=" /* alice:pw */
 
 #define HEAD_LIMIT (64 * 1024)
 #define WRITE_CHUNK (64 * 1024)
+#define PACE_US (50 * 1000)
 #define LAST_MODIFIED "Sat, 01 Jun 2024 12:00:00 GMT"
 #define STALL_LIMIT_US (60 * G_USEC_PER_SEC)
 #define IO_TIMEOUT_S 20
@@ -90,6 +104,7 @@ struct _BargeFaultServer
   gboolean stopping;
   gboolean broken;
   guint active;               /* connections being handled */
+  GHashTable *gets;           /* path -> GETs seen (GUINT_TO_POINTER) */
   guint16 port;               /* written by setup, read-only after */
   guint16 tls_port;           /* likewise */
   BargeTestRequestLog *requests;
@@ -168,6 +183,19 @@ log_request (BargeFaultServer *self, const Request *req, guint status)
   r->authorization = g_strdup (req->authorization);
   r->status = status;
   return barge_test_request_log_add (self->requests, r);
+}
+
+/* Counts a GET of PATH; returns how many came before it. */
+static guint
+count_get (BargeFaultServer *self, const char *path)
+{
+  guint before;
+
+  g_mutex_lock (&self->lock);
+  before = GPOINTER_TO_UINT (g_hash_table_lookup (self->gets, path));
+  g_hash_table_insert (self->gets, g_strdup (path), GUINT_TO_POINTER (before + 1));
+  g_mutex_unlock (&self->lock);
+  return before;
 }
 
 static void
@@ -308,6 +336,7 @@ typedef struct {
   gboolean no_length;         /* neither Content-Length nor chunked: ends at the close */
   gboolean gzip_label;
   gboolean drip;
+  gboolean paced;             /* a pause of PACE_US after each WRITE_CHUNK */
   guint64 cut_after;          /* body bytes sent before EndHow applies; G_MAXUINT64: all */
   EndHow end;
   guint64 extra;              /* bytes beyond the announced range */
@@ -364,6 +393,10 @@ send_body (BargeFaultServer *self, GOutputStream *out, const char *name, guint64
       sent += len;
       if (s->drip)
         g_usleep (20 * 1000);
+      else if (s->paced && pos < end && !g_output_stream_flush (out, NULL, NULL))
+        return FALSE;
+      else if (s->paced && pos < end)
+        g_usleep (PACE_US);
       if (sent >= s->cut_after)
         return FALSE;
     }
@@ -493,8 +526,9 @@ redirect (GOutputStream *out, guint status, const char *location)
   send_status (out, status, header);
 }
 
+/* OTHERS: connections open when this one came (max-2-connections). */
 static void
-handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream)
+handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream, guint others)
 {
   GOutputStream *out = g_io_stream_get_output_stream (stream);
   Request req = { 0 };
@@ -503,11 +537,14 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
   const char *fault, *name;
   guint64 size;
   guint index;
+  guint gets_before = 0;
   gboolean broken;
 
   if (!read_request (g_io_stream_get_input_stream (stream), &req))
     return;
   index = log_request (self, &req, 0);
+  if (g_str_equal (req.method, "GET"))
+    gets_before = count_get (self, req.path);
   parts = g_strsplit (req.path, "/", 4);
   if (g_strv_length (parts) != 4 || !g_str_equal (parts[1], "fault"))
     {
@@ -533,6 +570,9 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     s.chunked = TRUE;
   if (g_str_equal (fault, "close-delimited"))
     s.no_length = TRUE;
+  if (g_str_equal (fault, "busy-first") || g_str_equal (fault, "throttled-first") ||
+      g_str_equal (fault, "reset-first") || g_str_equal (fault, "max-2-connections"))
+    s.paced = TRUE;
 
   if (g_str_equal (req.method, "HEAD"))
     {
@@ -574,8 +614,22 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, status);
       redirect (out, status, target);
     }
+  else if (broken && gets_before == 0 && (g_str_equal (fault, "busy-first") || g_str_equal (fault, "throttled-first")))
+    {
+      gboolean busy = g_str_equal (fault, "busy-first");
+
+      set_logged_status (self, &req, index, busy ? 503 : 429);
+      send_status (out, busy ? 503 : 429, busy ? "Retry-After: 1\r\n" : NULL);
+    }
+  else if (broken && gets_before == 0 && g_str_equal (fault, "reset-first"))
+    reset_connection (connection);
+  else if (broken && others >= 2 && g_str_equal (fault, "max-2-connections"))
+    {
+      set_logged_status (self, &req, index, 503);
+      send_status (out, 503, "Retry-After: 1\r\n");
+    }
   else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") ||
-           (g_str_equal (fault, "gzip") && index > 0))
+           (g_str_equal (fault, "gzip") && index > 0) || s.paced)
     serve (self, connection, stream, &req, index, name, size, &s);
   else if (g_str_equal (fault, "gzip"))
     {
@@ -727,6 +781,7 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
   BargeFaultServer *self = user_data;
   g_autoptr(GIOStream) tls = NULL;
   GSocket *socket = g_socket_connection_get_socket (connection);
+  guint others;
 
   /* GIO starts this thread out of ThreadSanitizer's sight: what the server
    * was given before it listened (released in server_setup). */
@@ -737,7 +792,7 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
       g_mutex_unlock (&self->lock);
       return TRUE;
     }
-  self->active++;
+  others = self->active++;
   g_mutex_unlock (&self->lock);
 
   /* Blocking I/O with a bound, so no handler outlives the test by much. */
@@ -748,10 +803,10 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
       /* The client refuses the certificate: the handshake fails, which is
        * the fault under test. */
       if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
-        handle (self, connection, tls);
+        handle (self, connection, tls, others);
     }
   else
-    handle (self, connection, G_IO_STREAM (connection));
+    handle (self, connection, G_IO_STREAM (connection), others);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 
   g_mutex_lock (&self->lock);
@@ -842,6 +897,7 @@ barge_fault_server_new (void)
   g_cond_init (&self->cond);
   self->broken = TRUE;
   self->requests = barge_test_request_log_new ();
+  self->gets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   make_certificate (self);
   self->thread = barge_test_loop_thread_start ("barge-fault-server", server_setup, server_teardown, self);
   return self;
@@ -930,6 +986,7 @@ barge_fault_server_free (BargeFaultServer *self)
       g_free (self->cert_dir);
     }
   barge_test_request_log_free (self->requests);
+  g_hash_table_unref (self->gets);
   g_free (self->base_url);
   g_free (self->localhost_url);
   g_free (self->tls_base_url);

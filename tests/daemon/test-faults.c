@@ -642,6 +642,132 @@ test_known_sizes_not_probed_again (Fixture *f, gconstpointer data)
   barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
 }
 
+/* --- push-back: many files at once against a server that says "not so
+ * many" -------------------------------------------------------------------- */
+
+#define PUSH_BACK_FILES 12
+
+typedef struct {
+  const char *fault;
+  guint first_status;         /* what each file's first GET gets; 0: a reset */
+  gboolean every_file;        /* every file's first GET is refused */
+} PushBack;
+
+static const PushBack push_backs[] = {
+  { "busy-first", 503, TRUE },
+  { "throttled-first", 429, TRUE },
+  { "reset-first", 0, TRUE },
+  /* Only the GETs beyond two at once are refused. */
+  { "max-2-connections", 503, FALSE },
+};
+
+/* 128 to 256 KiB: the server sends 64 KiB every 50 ms, so the files of a
+ * job end at different times. */
+static guint64
+push_back_size (guint i)
+{
+  return (2 + i % 3) * 64 * KiB;
+}
+
+/* A job of 12 files whose server pushes back (429, 503, a reset) while the
+ * job runs six at once: the files go back in line and the job slows down,
+ * but the job itself never fails. (A file pushed back with nothing else in
+ * flight or in line is the job's error: transient-error, retried after
+ * MinimumRetryDelay, 600 s. The files' transfers overlap so that a new
+ * file is not refused alone at the end of the job.) */
+static void
+test_push_back (Fixture *f, gconstpointer data)
+{
+  const PushBack *pb = data;
+  g_autofree char *job_path = barge_test_daemon_create_job (f->daemon, pb->fault);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, job_path);
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  g_autofree char *listing = NULL;
+  g_autofree char *expected_listing = NULL;
+  guint refused = 0, gets = 0;
+  gint64 start;
+  double elapsed;
+  const char *state;
+
+  for (guint i = 0; i < PUSH_BACK_FILES; i++)
+    {
+      char *name = g_strdup_printf ("%s-%02u", pb->fault, i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, pb->fault, name, push_back_size (i));
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+      g_ptr_array_add (names, name);
+    }
+  barge_test_state_log_mark (log);
+  start = g_get_monotonic_time ();
+  barge_test_job_resume (job);
+  /* The first of these it reaches: a transient-error on the way would be
+   * the one returned. */
+  state = barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS);
+  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("%s: %s after %.1f s", pb->fault, state, elapsed);
+  if (!g_str_equal (state, "transferred"))
+    {
+      g_autofree char *text = g_variant_print (barge_dbus_job_get_error (job), FALSE);
+      g_test_message ("Error %s", text);
+    }
+  g_assert_cmpstr (state, ==, "transferred");
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+  /* The origin rested (Retry-After: 1, or a second without one) before
+   * a refused file was asked for again. */
+  g_assert_cmpfloat (elapsed, >=, 1.0);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = barge_fault_server_get_path (pb->fault, name);
+      g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (f->server, path);
+      g_autoptr(GPtrArray) file_gets = g_ptr_array_new ();
+
+      for (guint j = 0; j < requests->len; j++)
+        {
+          BargeTestRequest *r = g_ptr_array_index (requests, j);
+
+          if (g_str_equal (r->method, "GET"))
+            g_ptr_array_add (file_gets, r);
+        }
+      if (pb->every_file)
+        dump_requests (requests);
+      g_assert_cmpuint (file_gets->len, >=, 1);
+      gets += file_gets->len;
+      /* The last GET brought the file, from its first byte: nothing came
+       * before it. */
+      g_assert_cmpuint (((BargeTestRequest *) g_ptr_array_index (file_gets, file_gets->len - 1))->status, ==, 200);
+      for (guint j = 0; j + 1 < file_gets->len; j++)
+        {
+          guint status = ((BargeTestRequest *) g_ptr_array_index (file_gets, j))->status;
+
+          g_assert_cmpuint (status, ==, pb->first_status);
+          refused++;
+        }
+      if (pb->every_file)
+        /* Its first GET was refused, and only that one. */
+        g_assert_cmpuint (file_gets->len, ==, 2);
+    }
+  g_test_message ("%s: %u GETs for %u files, %u of them refused", pb->fault, gets, PUSH_BACK_FILES, refused);
+  /* The server did push back (so the job had to get past it). */
+  g_assert_cmpuint (refused, >=, 1);
+
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, job_path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *dest = g_build_filename (f->dir, g_ptr_array_index (names, i), NULL);
+
+      barge_test_assert_file_content (dest, g_ptr_array_index (names, i), push_back_size (i));
+    }
+  listing = barge_test_list_dir (f->dir);
+  expected_listing = barge_test_join_sorted (names);
+  g_assert_cmpstr (listing, ==, expected_listing);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -657,5 +783,10 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/faults/logs-hide-queries", test_logs_hide_queries);
   BARGE_TEST_ADD ("/faults/announced-size-bounds-a-body-without-length", test_announced_size_bounds_body);
   BARGE_TEST_ADD ("/faults/known-sizes-not-probed-again", test_known_sizes_not_probed_again);
+  for (guint i = 0; i < G_N_ELEMENTS (push_backs); i++)
+    {
+      g_autofree char *test_path = g_strdup_printf ("/faults/push-back/%s", push_backs[i].fault);
+      g_test_add (test_path, Fixture, &push_backs[i], fixture_setup, test_push_back, fixture_teardown);
+    }
   return g_test_run ();
 }

@@ -662,7 +662,6 @@ test_next_file_on_a_full_host (Fixture *f, gconstpointer data)
     }
 }
 
-
 /* --- retries, deadlines and errors ------------------------------------------ */
 
 static guint
@@ -872,6 +871,129 @@ test_maximum_download_time (Fixture *f, gconstpointer data)
   barge_test_daemon_restart (f->daemon);
   g_assert_cmpuint (job_uint (f, path, "MaximumDownloadTime"), ==, 0);
   cancel_if_present (f, path);
+}
+
+
+/* --- connections between jobs ----------------------------------------------- */
+
+#define PRIORITY_LOW_FILES 10
+#define PRIORITY_FG_FILES 3
+
+/* Polls (every 5 ms) until the server saw a GET of LOW_NEXT; returns for
+ * each name in NAMES the poll in which its first GET was seen (G_MAXUINT:
+ * not yet). */
+static guint
+first_gets (Fixture *f, const char * const *names, guint *seen, const char *low_next, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint poll = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    seen[i] = G_MAXUINT;
+  for (;; poll++)
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        if (seen[i] == G_MAXUINT && count_requests (f, names[i]) > 0)
+          seen[i] = poll;
+      if (count_requests (f, low_next) > 0 || g_get_monotonic_time () >= end)
+        return poll;
+      barge_test_run_for (5);
+    }
+}
+
+/* The daemon's connections go to a foreground job before a background one
+ * ([Transfer] MaxConnections=2): a low job of slow files holds both, a
+ * foreground job comes, and each connection the low job frees goes to the
+ * foreground job's files until it has none left. The low job's own next
+ * file, which asks for that connection at the very moment it frees (from
+ * the end of the file before), waits. RAISED: the second job is a running
+ * low job, already waiting for a connection, when it is made foreground. */
+static void
+foreground_connections_first (Fixture *f, gboolean raised)
+{
+  g_autofree char *low = create_job (f, "low");
+  g_autofree char *fg = create_job (f, raised ? "low" : "foreground");
+  g_autoptr(GPtrArray) low_names = g_ptr_array_new_with_free_func (g_free);
+  const char *fg_names[PRIORITY_FG_FILES + 1] = { "prio-fg-0", "prio-fg-1", "prio-fg-2", NULL };
+  guint seen[PRIORITY_FG_FILES];
+  guint low_seen;
+  guint64 total, done, n, files_done;
+
+  for (guint i = 0; i < PRIORITY_LOW_FILES; i++)
+    {
+      char *name = g_strdup_printf ("prio-low-%02u", i);
+      /* 2 s each. */
+      g_autofree char *url = barge_test_server_get_data_url (f->server, name, 512 * KiB, 256 * KiB);
+
+      add_file (f, low, url);
+      g_ptr_array_add (low_names, name);
+    }
+  /* The first at once, the other two 1 s each: when the first ends the
+   * third starts, and the connection after that frees only a second later,
+   * so that the low job's next request cannot come in the same poll as
+   * the last of these. */
+  for (guint i = 0; i < PRIORITY_FG_FILES; i++)
+    {
+      g_autofree char *url = barge_test_server_get_data_url (f->server, fg_names[i], i == 0 ? 32 * KiB : 256 * KiB,
+                                                             i == 0 ? 0 : 256 * KiB);
+      add_file (f, fg, url);
+    }
+
+  call_job_ok (f, low, "Resume");
+  {
+    RequestWait w0 = { f, g_ptr_array_index (low_names, 0), 1 };
+    RequestWait w1 = { f, g_ptr_array_index (low_names, 1), 1 };
+
+    g_assert_true (poll_until (got_requests, &w0, SHORT_TIMEOUT_MS));
+    g_assert_true (poll_until (got_requests, &w1, SHORT_TIMEOUT_MS));
+  }
+  /* Both connections are the low job's. */
+  barge_test_run_for (200);
+  g_assert_cmpuint (count_requests (f, g_ptr_array_index (low_names, 2)), ==, 0);
+
+  call_job_ok (f, fg, "Resume");
+  if (raised)
+    {
+      /* Running beside the other (MaxBackgroundJobs=2), waiting in line
+       * behind it; then foreground. */
+      wait_state (f, fg, "connecting", SHORT_TIMEOUT_MS);
+      barge_test_run_for (200);
+      g_assert_cmpuint (count_requests (f, fg_names[0]), ==, 0);
+      set_property (f, fg, "Priority", g_variant_new_string ("foreground"));
+    }
+  low_seen = first_gets (f, fg_names, seen, g_ptr_array_index (low_names, 2), TRANSFER_TIMEOUT_MS);
+  g_test_message ("first GETs seen at polls (5 ms apart): %s %u, %s %u, %s %u; %s %u", fg_names[0], seen[0],
+                  fg_names[1], seen[1], fg_names[2], seen[2], (char *) g_ptr_array_index (low_names, 2), low_seen);
+  g_assert_cmpuint (count_requests (f, g_ptr_array_index (low_names, 2)), ==, 1);
+  /* Every foreground file was asked for before the low job's third. */
+  for (guint i = 0; i < PRIORITY_FG_FILES; i++)
+    g_assert_cmpuint (seen[i], <, low_seen);
+
+  /* The foreground job is done while the low job still runs. */
+  wait_state (f, fg, "transferred", TRANSFER_TIMEOUT_MS);
+  assert_state (f, low, "transferring");
+  {
+    g_autoptr(GVariant) progress = get_property (f, low, "Progress");
+
+    g_variant_get (progress, "(tttt)", &total, &done, &n, &files_done);
+    g_assert_cmpuint (files_done, <, PRIORITY_LOW_FILES);
+  }
+  call_job_ok (f, fg, "Complete");
+  cancel_if_present (f, low);
+}
+
+static void
+test_foreground_connections_first (Fixture *f, gconstpointer data)
+{
+  foreground_connections_first (f, FALSE);
+}
+
+/* A job made foreground while it waits for a connection waits as a
+ * foreground job from then on. */
+static void
+test_raised_priority_connections_first (Fixture *f, gconstpointer data)
+{
+  foreground_connections_first (f, TRUE);
 }
 
 
@@ -1168,6 +1290,11 @@ main (int argc, char **argv)
               fixture_setup, test_running_caps, fixture_teardown);
   g_test_add ("/lifecycle/next-file-on-a-full-host", Fixture, NULL,
               fixture_setup, test_next_file_on_a_full_host, fixture_teardown);
+  g_test_add ("/lifecycle/foreground-connections-first", Fixture, "[Transfer]\nMaxConnections=2\n",
+              fixture_setup, test_foreground_connections_first, fixture_teardown);
+  g_test_add ("/lifecycle/raised-priority-connections-first", Fixture,
+              "[Transfer]\nMaxConnections=2\n[Scheduler]\nMaxBackgroundJobs=2\n",
+              fixture_setup, test_raised_priority_connections_first, fixture_teardown);
   BARGE_TEST_ADD ("/lifecycle/http-error", test_http_error);
   BARGE_TEST_ADD ("/lifecycle/retry-after", test_retry_after);
   BARGE_TEST_ADD ("/lifecycle/no-progress", test_no_progress);
