@@ -18,7 +18,7 @@
 
 #define TRANSFER_TIMEOUT_MS 60000
 #define ERROR_PREFIX BARGE_TEST_ERROR_PREFIX
-/* Jobs that run against one host at once (BARGED_SESSION_MAX_CONNS_PER_HOST). */
+/* Jobs that run against one host at once ([Transfer] MaxConnectionsPerHost, 6 by default). */
 #define BARGE_TEST_HOST_SLOTS 6
 
 typedef struct {

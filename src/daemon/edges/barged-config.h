@@ -29,12 +29,11 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_MAX_BACKGROUND_JOBS 1
 #define BARGED_CONFIG_DEFAULT_TIME_SLICE 300
-/* Jobs connecting or transferring at once, all priorities: each holds at
- * most two of the HTTP session's 64 connections (a request and a HEAD size
- * probe), so 24 leave 16 for requests outside a slot (an upload's
- * cancellation) and for connections that are still closing. The maximum,
- * 32, is where running jobs alone could need all 64
- * (BARGED_SESSION_MAX_CONNS in barged-scheduler-plan.h). */
+/* Jobs connecting or transferring at once, all priorities. Their
+ * downloads share [Transfer] MaxConnections; besides those, each running
+ * job may have one HEAD size probe and an upload's request in flight, so
+ * at the maximum, 32, running jobs alone could need all 64 connections of
+ * the HTTP session (BARGED_SESSION_MAX_CONNS in barged-scheduler-plan.h). */
 #define BARGED_CONFIG_DEFAULT_MAX_RUNNING_JOBS 24
 #define BARGED_CONFIG_MAXIMUM_MAX_RUNNING_JOBS 32
 /* Half the machine: a second user always finds slots free without taking
