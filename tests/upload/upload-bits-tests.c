@@ -115,7 +115,10 @@ test_bits_basic (Fixture *f, gconstpointer data)
   g_assert_cmpstr (actual, ==, expected);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Close-Session"), ==, 1);
-  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), ==, 4);
+  /* 1 MiB, then 2 MiB once the first was acknowledged within 250 ms (a
+   * slow machine keeps 1 MiB), then the rest. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), >=, 3);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 4);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "http1.0"), ==, 0);
   g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
   g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, size);
@@ -151,6 +154,42 @@ test_bits_resync (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
 }
 
+/* Fragments grow while acknowledgements come fast (a request per MiB held
+ * uploads to a fraction of the link), and never grow back past a size the
+ * server refused with 413. */
+static void
+test_bits_fragments_grow (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 40 * MiB;
+  gboolean capped = GPOINTER_TO_INT (data);
+  g_autofree char *source = make_source (f, "grow.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "grow.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("grow.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  if (capped)
+    barge_test_bits_server_set_max_fragment (f->bits, 3 * MiB);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "grow.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  if (capped)
+    {
+      /* 1 MiB, 2 MiB, 4 MiB refused, then 2 MiB fragments: one 413. */
+      g_assert_cmpuint (barge_test_bits_server_count (f->bits, "413"), ==, 1);
+      g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 2 + 1 + 19);
+    }
+  else
+    {
+      /* 1, 2, 4, 8, 16 MiB, then the last 9: 6 when every Ack comes
+       * within 250 ms; 1 MiB fragments would be 40. */
+      g_assert_cmpuint (barge_test_bits_server_count (f->bits, "413"), ==, 0);
+      g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), <=, 12);
+    }
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, size);
+}
+
 static void
 test_bits_dropped (Fixture *f, gconstpointer data)
 {
@@ -172,8 +211,9 @@ test_bits_dropped (Fixture *f, gconstpointer data)
   g_assert_cmpstr (actual, ==, expected);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "drop"), ==, 1);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
-  /* Nothing was sent twice but the fragment in flight. */
-  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), <=, size + MiB);
+  /* Nothing was sent twice but the fragment in flight: the second, at
+   * most 2 MiB (fragments double while acknowledgements come fast). */
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), <=, size + 2 * MiB);
 }
 
 static void
@@ -250,7 +290,9 @@ cancel_seen (gpointer user_data)
 static void
 test_bits_cancel (Fixture *f, gconstpointer data)
 {
-  g_autofree char *source = make_source (f, "cancel.bin", 4 * MiB);
+  /* Large enough that the upload is not over when the cancel comes, with
+   * fragments doubling from 1 MiB. */
+  g_autofree char *source = make_source (f, "cancel.bin", 16 * MiB);
   g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel.bin");
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
@@ -319,8 +361,10 @@ test_bits_host_id (Fixture *f, gconstpointer data)
   actual = barge_test_bits_server_get_sha256 (f->bits, "farm.bin");
   g_assert_cmpstr (actual, ==, expected);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Ping"), ==, 1);
-  /* Ping, three fragments and Close-Session. */
-  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "host-id"), ==, 5);
+  /* Ping, every fragment (two or three: they grow) and Close-Session. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Fragment"), >=, 2);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "host-id"), ==,
+                    barge_test_bits_server_count (f->bits, "Fragment") + 2);
 }
 
 static void
@@ -524,6 +568,8 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/create-rules", test_create_rules);
   UPLOAD_TEST_ADD ("/upload/bits/basic", test_bits_basic);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/fragments-grow", GINT_TO_POINTER (FALSE), test_bits_fragments_grow);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/fragments-capped", GINT_TO_POINTER (TRUE), test_bits_fragments_grow);
   UPLOAD_TEST_ADD ("/upload/bits/dropped", test_bits_dropped);
   UPLOAD_TEST_ADD ("/upload/bits/app-error", test_bits_app_error);
   UPLOAD_TEST_ADD ("/upload/bits/stuck", test_bits_stuck);

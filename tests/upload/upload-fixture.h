@@ -23,6 +23,8 @@ void fixture_setup (Fixture *f, gconstpointer data);
 void fixture_teardown (Fixture *f, gconstpointer data);
 
 #define UPLOAD_TEST_ADD(name, func) g_test_add ((name), Fixture, NULL, fixture_setup, (func), fixture_teardown)
+#define UPLOAD_TEST_ADD_DATA(name, data, func) \
+  g_test_add ((name), Fixture, (data), fixture_setup, (func), fixture_teardown)
 
 /* Writes SIZE bytes of the deterministic content NAME into the test folder. */
 char *make_source (Fixture *f, const char *name, guint64 size);

@@ -225,6 +225,8 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
       g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
 
       self->fragment_size /= 2;
+      /* Growing back past what the server took would only meet the 413 again. */
+      self->fragment_ceiling = self->fragment_size;
       g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", where, self->fragment_size);
       send_fragment (self);
       return;
@@ -251,6 +253,8 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
       return;
     }
   barged_upload_connected (self);
+  if (next > self->acked)
+    barged_upload_chunk_acked (self, next - self->acked);
   barged_upload_set_acked (self, next);
   if (next < size)
     {
@@ -280,28 +284,27 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
 }
 
 static void
-on_fragment_read (GObject *source, GAsyncResult *res, gpointer user_data)
+send_fragment (BargedUpload *self)
 {
-  g_autoptr(BargedUpload) self = user_data;
-  GError *error = NULL;
-  g_autoptr(GBytes) data = barged_upload_read_finish (res, &error);
-  SoupMessage *msg;
-  SoupMessageHeaders *headers;
   guint64 first = self->acked;
-  gsize len;
+  guint64 len = MIN (self->fragment_size, self->source.size - first);
+  g_autoptr(GInputStream) body = NULL;
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+  SoupMessage *msg = packet_new (self, "Fragment", &error);
 
-  if (data == NULL)
-    {
-      barged_upload_fail (self, error);
-      return;
-    }
-  msg = packet_new (self, "Fragment", &error);
   if (msg == NULL)
     {
       barged_upload_fail (self, error);
       return;
     }
-  len = g_bytes_get_size (data);
+  body = barged_upload_body_new (self, first, len, &error);
+  if (body == NULL)
+    {
+      g_object_unref (msg);
+      barged_upload_fail (self, error);
+      return;
+    }
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_set_content_range (headers, (goffset) first, (goffset) (first + len - 1),
                                           (goffset) self->source.size);
@@ -310,16 +313,9 @@ on_fragment_read (GObject *source, GAsyncResult *res, gpointer user_data)
     g_autofree char *name = g_path_get_basename (barged_file_get_destination (self->file));
     soup_message_headers_replace (headers, "Content-Name", name);
   }
-  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", data);
+  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) len);
+  self->chunk_sent_at = g_get_monotonic_time ();
   barged_upload_send (self, msg, on_fragment_acked);
-}
-
-static void
-send_fragment (BargedUpload *self)
-{
-  guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
-
-  barged_upload_read_async (self, self->acked, (gsize) len, on_fragment_read, g_object_ref (self));
 }
 
 static void

@@ -44,7 +44,9 @@ struct _BargedUpload
   BargedFile *file;
   GCancellable *cancellable;
   int fd;
-  guint64 fragment_size;
+  guint64 fragment_size;      /* of the next tus PATCH or BITS fragment */
+  guint64 fragment_ceiling;   /* the largest the server took after a 413, 0 = none seen */
+  gint64 chunk_sent_at;       /* monotonic µs: when the chunk in flight went out */
   guint session_restarts;
   guint stalled_acks;
   gint64 retry_after;
@@ -74,6 +76,9 @@ void barged_upload_connected (BargedUpload *self);
 void barged_upload_read_async (BargedUpload *self, guint64 offset, gsize len,
                                GAsyncReadyCallback callback, gpointer user_data);
 GBytes *barged_upload_read_finish (GAsyncResult *res, GError **error);
+/* A request body of [@offset, @offset + @length) of the source, read ahead
+ * on a worker with the same check (barged-source-stream.h). */
+GInputStream *barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GError **error);
 
 /* A request for an upload: no redirects (libsoup would turn a POST into a
  * GET), identity encoding. */
@@ -93,8 +98,18 @@ void barged_upload_fail_response (BargedUpload *self, SoupMessage *msg);
  * @then (the protocol's next step) or fails the run. */
 void barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self));
 
-/* Largest and smallest BITS fragment, and the tus/BITS chunk we start with. */
+/* The tus/BITS chunk we start with (and the smallest a slow link shrinks
+ * it to), the largest ones, and the smallest BITS fragment after 413s.
+ * BITS stays below IIS's default request limit (30,000,000 bytes). */
 #define BARGED_UPLOAD_FRAGMENT_SIZE (1024 * 1024)
+#define BARGED_UPLOAD_MAX_TUS_CHUNK (64 * 1024 * 1024)
+#define BARGED_UPLOAD_MAX_BITS_FRAGMENT (16 * 1024 * 1024)
 #define BARGED_UPLOAD_MIN_FRAGMENT (5 * 1024)
+
+/* A chunk of @len bytes sent at self->chunk_sent_at was acknowledged:
+ * sizes the next one so that an acknowledgement (a durable checkpoint and
+ * a step of progress) comes every fraction of a second to two seconds,
+ * whatever the link's speed. */
+void barged_upload_chunk_acked (BargedUpload *self, guint64 len);
 
 G_END_DECLS

@@ -3,9 +3,6 @@
 
 #include "config.h"
 
-#include <gio/gunixinputstream.h>
-#include <unistd.h>
-
 #include "barge.h"
 #include "barged-errors.h"
 #include "barged-request.h"
@@ -33,18 +30,8 @@ on_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void
-on_put_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+on_put_sent (BargedUpload *self, SoupMessage *msg)
 {
-  g_autoptr(BargedUpload) self = user_data;
-  g_autoptr(SoupMessage) msg = g_object_steal_data (G_OBJECT (self), "barged-put-message");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
-
-  if (body == NULL)
-    {
-      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
-      return;
-    }
   g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
 
   g_debug ("%s: PUT -> HTTP %u", where, soup_message_get_status (msg));
@@ -64,8 +51,7 @@ barged_upload_put_run (BargedUpload *self)
 {
   GError *error = NULL;
   SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file), &error);
-  g_autoptr(GInputStream) stream = NULL;
-  int fd;
+  g_autoptr(GInputStream) body = NULL;
 
   if (msg == NULL)
     {
@@ -74,20 +60,13 @@ barged_upload_put_run (BargedUpload *self)
     }
   if (self->acked != 0)
     barged_upload_set_acked (self, 0);
-  fd = dup (self->fd);
-  if (fd < 0)
+  body = barged_upload_body_new (self, 0, self->source.size, &error);
+  if (body == NULL)
     {
       g_object_unref (msg);
-      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read the source"));
+      barged_upload_fail (self, error);
       return;
     }
-  /* The stream reads from the start of its own descriptor; dup() shares
-   * the offset, which nothing else uses (every other read is pread). */
-  lseek (fd, 0, SEEK_SET);
-  stream = g_unix_input_stream_new (fd, TRUE);
-  soup_message_set_request_body (msg, "application/octet-stream", stream, (gssize) self->source.size);
-  g_object_set_data_full (G_OBJECT (self), "barged-put-message", g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_put_sent, g_object_ref (self));
-  g_object_unref (msg);
+  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) self->source.size);
+  barged_upload_send (self, msg, on_put_sent);
 }

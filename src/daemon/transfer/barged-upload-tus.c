@@ -134,39 +134,34 @@ on_patched (BargedUpload *self, SoupMessage *msg)
   if (offset > self->acked)
     self->stalled_acks = 0;
   barged_upload_connected (self);
+  if (offset > self->acked)
+    barged_upload_chunk_acked (self, offset - self->acked);
   barged_upload_set_acked (self, offset);
   continue_or_finish (self);
-}
-
-static void
-on_chunk_read (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(BargedUpload) self = user_data;
-  GError *error = NULL;
-  g_autoptr(GBytes) data = barged_upload_read_finish (res, &error);
-  g_autofree char *offset = NULL;
-  SoupMessage *msg;
-
-  if (data == NULL)
-    {
-      barged_upload_fail (self, error);
-      return;
-    }
-  msg = tus_message_new (self, "PATCH", self->session_id);
-  if (msg == NULL)
-    return;
-  offset = g_strdup_printf ("%" G_GUINT64_FORMAT, self->acked);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
-  soup_message_set_request_body_from_bytes (msg, TUS_CONTENT_TYPE, data);
-  barged_upload_send (self, msg, on_patched);
 }
 
 static void
 send_chunk (BargedUpload *self)
 {
   guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
+  g_autofree char *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, self->acked);
+  g_autoptr(GInputStream) body = NULL;
+  GError *error = NULL;
+  SoupMessage *msg = tus_message_new (self, "PATCH", self->session_id);
 
-  barged_upload_read_async (self, self->acked, (gsize) len, on_chunk_read, g_object_ref (self));
+  if (msg == NULL)
+    return;
+  body = barged_upload_body_new (self, self->acked, len, &error);
+  if (body == NULL)
+    {
+      g_object_unref (msg);
+      barged_upload_fail (self, error);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
+  soup_message_set_request_body (msg, TUS_CONTENT_TYPE, body, (gssize) len);
+  self->chunk_sent_at = g_get_monotonic_time ();
+  barged_upload_send (self, msg, on_patched);
 }
 
 static void
