@@ -78,6 +78,7 @@
  *   max-2-connections     a GET that comes on a connection while 2 others
  *                         are open (any path) gets 503 with Retry-After: 1;
  *                         the rest are served
+ *   busy-always           every GET gets 503 with Retry-After: 1
  * A HEAD gets the headers of the healthy answer (Content-Length N). */
 
 #define BASIC_ALICE "Basic YWxpY2U6cHc=" /* alice:pw */
@@ -571,7 +572,8 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
   if (g_str_equal (fault, "close-delimited"))
     s.no_length = TRUE;
   if (g_str_equal (fault, "busy-first") || g_str_equal (fault, "throttled-first") ||
-      g_str_equal (fault, "reset-first") || g_str_equal (fault, "max-2-connections"))
+      g_str_equal (fault, "reset-first") || g_str_equal (fault, "max-2-connections") ||
+      g_str_equal (fault, "busy-always"))
     s.paced = TRUE;
 
   if (g_str_equal (req.method, "HEAD"))
@@ -614,9 +616,11 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, status);
       redirect (out, status, target);
     }
-  else if (broken && gets_before == 0 && (g_str_equal (fault, "busy-first") || g_str_equal (fault, "throttled-first")))
+  else if (broken && ((gets_before == 0 && (g_str_equal (fault, "busy-first") ||
+                                            g_str_equal (fault, "throttled-first"))) ||
+                      g_str_equal (fault, "busy-always")))
     {
-      gboolean busy = g_str_equal (fault, "busy-first");
+      gboolean busy = !g_str_equal (fault, "throttled-first");
 
       set_logged_status (self, &req, index, busy ? 503 : 429);
       send_status (out, busy ? 503 : 429, busy ? "Retry-After: 1\r\n" : NULL);

@@ -672,9 +672,10 @@ push_back_size (guint i)
 /* A job of 12 files whose server pushes back (429, 503, a reset) while the
  * job runs six at once: the files go back in line and the job slows down,
  * but the job itself never fails. (A file pushed back with nothing else in
- * flight or in line is the job's error: transient-error, retried after
- * MinimumRetryDelay, 600 s. The files' transfers overlap so that a new
- * file is not refused alone at the end of the job.) */
+ * flight or in line before any file came whole is the job's error:
+ * transient-error, retried after MinimumRetryDelay, 600 s. The files'
+ * transfers overlap so that a new file is not refused alone at the start;
+ * alone later, see the alone-* tests below.) */
 static void
 test_push_back (Fixture *f, gconstpointer data)
 {
@@ -768,6 +769,115 @@ test_push_back (Fixture *f, gconstpointer data)
   g_assert_cmpstr (listing, ==, expected_listing);
 }
 
+/* GETs of @name under @fault, and how many were refused with 503. */
+static guint
+count_gets (BargeFaultServer *server, const char *fault, const char *name, guint *refused)
+{
+  g_autofree char *path = barge_fault_server_get_path (fault, name);
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (server, path);
+  guint n = 0;
+
+  *refused = 0;
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (r->method, "GET"))
+        {
+          n++;
+          if (r->status == 503)
+            (*refused)++;
+        }
+    }
+  return n;
+}
+
+/* One file at a time (MaxConnectionsPerHost=1): after a first file came,
+ * each of the next ones is refused alone once (503, Retry-After: 1). Each
+ * goes back in line and the origin rests a second; the job never takes
+ * the error, which would cost it MinimumRetryDelay (600 s). */
+static void
+test_push_back_alone_after_progress (Fixture *f, gconstpointer data)
+{
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  const char *names[] = { "first", "b1", "b2", "b3" };
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  gint64 start;
+  double elapsed;
+
+  one_file_at_a_time (f);
+  path = barge_test_daemon_create_job (f->daemon, "alone");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  log = barge_test_state_log_new (job);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dest = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *url = barge_fault_server_get_url (f->server, i == 0 ? "ok" : "busy-first", names[i], 64 * KiB);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_state_log_mark (log);
+  start = g_get_monotonic_time ();
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("transferred after %.1f s", elapsed);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      guint refused;
+
+      g_assert_cmpuint (count_gets (f->server, "busy-first", names[i], &refused), ==, 2);
+      g_assert_cmpuint (refused, ==, 1);
+    }
+  /* A rest of a second after each refusal. */
+  g_assert_cmpfloat (elapsed, >=, 3.0);
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dest = g_build_filename (f->dir, names[i], NULL);
+
+      barge_test_assert_file_content (dest, names[i], 64 * KiB);
+    }
+}
+
+/* ...but a server that refuses the file every time: after four rests in a
+ * row the fifth refusal is the job's error, as for a job of one file. */
+static void
+test_push_back_alone_gives_up (Fixture *f, gconstpointer data)
+{
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  g_autofree char *dest0 = g_build_filename (f->dir, "first", NULL);
+  g_autofree char *dest1 = g_build_filename (f->dir, "never", NULL);
+  g_autofree char *url0 = barge_fault_server_get_url (f->server, "ok", "first", 64 * KiB);
+  g_autofree char *url1 = barge_fault_server_get_url (f->server, "busy-always", "never", 64 * KiB);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  guint refused;
+
+  one_file_at_a_time (f);
+  path = barge_test_daemon_create_job (f->daemon, "gives-up");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  log = barge_test_state_log_new (job);
+  barge_test_job_add_file (job, url0, dest0);
+  barge_test_job_add_file (job, url1, dest1);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  {
+    g_autofree char *file1 = g_strdup_printf ("%s/files/1", path);
+
+    assert_error (job, REMOTE, "HttpServerError", file1);
+  }
+  g_assert_cmpuint (count_gets (f->server, "busy-always", "never", &refused), ==, 5);
+  g_assert_cmpuint (refused, ==, 5);
+  barge_test_job_cancel (job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -788,5 +898,7 @@ main (int argc, char **argv)
       g_autofree char *test_path = g_strdup_printf ("/faults/push-back/%s", push_backs[i].fault);
       g_test_add (test_path, Fixture, &push_backs[i], fixture_setup, test_push_back, fixture_teardown);
     }
+  BARGE_TEST_ADD ("/faults/push-back/alone-after-progress", test_push_back_alone_after_progress);
+  BARGE_TEST_ADD ("/faults/push-back/alone-gives-up", test_push_back_alone_gives_up);
   return g_test_run ();
 }

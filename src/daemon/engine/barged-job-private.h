@@ -71,6 +71,8 @@ struct _BargedJob
   GQueue again;               /* 1 + the index of files a server pushed back: started first */
   guint window;               /* files run at once, at most */
   gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
+  gboolean served;            /* a file of this job came whole since the daemon started */
+  guint lone_push_backs;      /* push-backs of a file alone since a file last came whole */
   guint n_recording;          /* downloads done whose "transferred" record is on its way */
   guint n_transferred_here;   /* files this daemon transferred, and how many were small: */
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */

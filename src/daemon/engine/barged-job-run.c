@@ -344,6 +344,10 @@ on_transfer_checkpoint (BargedTransfer *transfer, FileRun *run)
   _barged_job_save_file (run->job, run->file);
 }
 
+/* A file alone pushed back this many times in a row (each after the
+ * origin's rest) becomes the job's error. */
+#define MAX_LONE_PUSH_BACKS 4
+
 /* Errors that say "not now, not so many" about the server rather than
  * about the file. */
 static gboolean
@@ -484,10 +488,16 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       return;
     }
   /* Pushed back while other files run or wait, with room to run fewer:
-   * the job slows down. One file alone gets the job's error (and BITS's
-   * retry, after the server's Retry-After if it gave one). */
+   * the job slows down. A file alone that the server pushed back goes
+   * back in line too if the server sent a file of this job whole before,
+   * up to MAX_LONE_PUSH_BACKS times in a row: one 503 with
+   * "Retry-After: 1" to a job down to one file at a time must not cost it
+   * MinimumRetryDelay (600 s). Otherwise it is the job's error (and BITS's
+   * retry, after the server's Retry-After if it gave one), as for a job
+   * of one file. */
   if (!ok && is_push_back (error, http_status) &&
-      (self->runs->len > 0 || (self->window > 1 && next_file (self, FALSE) >= 0)))
+      (self->runs->len > 0 || (self->window > 1 && next_file (self, FALSE) >= 0) ||
+       (self->served && self->lone_push_backs++ < MAX_LONE_PUSH_BACKS)))
     {
       push_back (self, run, error, retry_after);
       fill_runs (self);
@@ -500,6 +510,8 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       _barged_job_fail (self, g_steal_pointer (&error), idx, http_status, retry_after);
       return;
     }
+  self->served = TRUE;
+  self->lone_push_backs = 0;
   record_transferred (self, run->file);
   fill_runs (self);
 }
