@@ -190,6 +190,39 @@ test_bits_fragments_grow (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, size);
 }
 
+/* A job's BandwidthLimit paces what an upload sends (the request body is
+ * served at the limit), for BITS fragments and for a plain PUT alike. */
+static void
+test_upload_limited (Fixture *f, gconstpointer data)
+{
+  const char *protocol = data;
+  const guint64 size = 6 * MiB;
+  const guint64 limit = 2000000;
+  g_autofree char *source = make_source (f, "limited.bin", size);
+  g_autofree char *url = g_str_equal (protocol, "put") ? barge_test_bits_server_get_put_url (f->bits, "limited.bin")
+                                                        : barge_test_bits_server_get_url (f->bits, "limited.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("limited.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", protocol, url, source, FALSE);
+  g_autoptr(GError) error = NULL;
+  double seconds, ideal = (double) size / limit;
+  gint64 start;
+
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "BandwidthLimit", g_variant_new_uint64 (limit));
+  start = g_get_monotonic_time ();
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("%s: %.2f s for %.2f s at the limit", protocol, seconds, ideal);
+  /* A tenth of a second of credit at the start; the rest is requests. */
+  g_assert_cmpfloat (seconds, >=, ideal - 0.15);
+  g_assert_cmpfloat (seconds, <=, ideal * 1.25);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "limited.bin");
+  g_assert_cmpstr (actual, ==, expected);
+}
+
 static void
 test_bits_dropped (Fixture *f, gconstpointer data)
 {
@@ -568,6 +601,8 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/create-rules", test_create_rules);
   UPLOAD_TEST_ADD ("/upload/bits/basic", test_bits_basic);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/limited", "bits", test_upload_limited);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/limited", "put", test_upload_limited);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/fragments-grow", GINT_TO_POINTER (FALSE), test_bits_fragments_grow);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/fragments-capped", GINT_TO_POINTER (TRUE), test_bits_fragments_grow);
   UPLOAD_TEST_ADD ("/upload/bits/dropped", test_bits_dropped);

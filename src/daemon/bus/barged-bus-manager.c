@@ -120,6 +120,9 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
               return FALSE;
             }
         }
+      else if (g_str_equal (key, "bandwidth-limit") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
+        /* Checked with the rest of the spec by barged_job_new(). */
+        data->spec.bandwidth_limit = g_variant_get_uint64 (v);
       else if (g_str_equal (key, "upload-protocol") && str != NULL)
         {
           if (!barge_upload_protocol_from_string (str, &data->spec.upload_protocol) ||
@@ -347,24 +350,45 @@ get_error_description (BargedBusCall *call, GVariant *params)
 
 /* --- properties ---------------------------------------------------------------------------- */
 
+/* The value of a Manager property; NULL for a name it does not have. */
+static GVariant *
+manager_property (BargedBus *bus, const char *name)
+{
+  if (g_str_equal (name, "Version"))
+    return g_variant_new_string (PACKAGE_VERSION);
+  if (g_str_equal (name, "BackgroundBandwidthLimit"))
+    return g_variant_new_uint64 (barged_engine_get_background_bandwidth_limit (_barged_bus_get_engine (bus)));
+  return NULL;
+}
+
 static void
 properties_call (BargedBusCall *call, const char *method, GVariant *params)
 {
-  GVariant *version = g_variant_new_string (PACKAGE_VERSION);
+  static const char * const names[] = { "Version", "BackgroundBandwidthLimit", NULL };
+  const char *name = NULL;
 
   if (g_str_equal (method, "GetAll"))
     {
       GVariantBuilder props;
 
       g_variant_builder_init (&props, G_VARIANT_TYPE ("a{sv}"));
-      g_variant_builder_add (&props, "{sv}", "Version", version);
+      for (guint i = 0; names[i] != NULL; i++)
+        g_variant_builder_add (&props, "{sv}", names[i], manager_property (call->bus, names[i]));
       barged_bus_call_return_value (call, g_variant_new ("(a{sv})", &props));
+      return;
+    }
+  g_variant_get_child (params, 1, "&s", &name);
+  if (!g_strv_contains (names, name))
+    {
+      g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,
+                                             G_DBUS_ERROR_UNKNOWN_PROPERTY, "the Manager has no property \"%s\"",
+                                             name);
+      barged_bus_call_free (call);
     }
   else if (g_str_equal (method, "Get"))
-    barged_bus_call_return_value (call, g_variant_new ("(v)", version));
+    barged_bus_call_return_value (call, g_variant_new ("(v)", manager_property (call->bus, name)));
   else
     {
-      g_variant_unref (g_variant_ref_sink (version));
       g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,
                                              G_DBUS_ERROR_PROPERTY_READ_ONLY, "the Manager has no writable property");
       barged_bus_call_free (call);

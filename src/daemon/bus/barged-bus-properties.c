@@ -143,6 +143,12 @@ get_cost_policy (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_bandwidth_limit (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_uint64 (barged_job_get_bandwidth_limit (job));
+}
+
+static GVariant *
 get_hold_reason (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_string (barge_hold_reason_to_string (barged_job_get_hold_reason (job)));
@@ -230,6 +236,12 @@ set_cost_policy (BargedJob *job, GVariant *value, GError **error)
 }
 
 static gboolean
+set_bandwidth_limit (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_bandwidth_limit (job, g_variant_get_uint64 (value), error);
+}
+
+static gboolean
 set_notify_flags (BargedJob *job, GVariant *value, GError **error)
 {
   g_autofree const char **strv = g_variant_get_strv (value, NULL);
@@ -306,6 +318,7 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "NotifyCommandLine", BARGED_JOB_PROP_NOTIFY_COMMAND_LINE, FALSE, FALSE, get_notify_command_line,
     set_notify_command_line },
   { "CostPolicy", BARGED_JOB_PROP_COST_POLICY, FALSE, FALSE, get_cost_policy, set_cost_policy },
+  { "BandwidthLimit", BARGED_JOB_PROP_BANDWIDTH_LIMIT, FALSE, FALSE, get_bandwidth_limit, set_bandwidth_limit },
   { "HoldReason", BARGED_JOB_PROP_HOLD_REASON, FALSE, FALSE, get_hold_reason, NULL },
   { "HttpStatus", BARGED_JOB_PROP_ERROR, FALSE, FALSE, get_http_status, NULL },
   { "UploadProtocol", 0, FALSE, FALSE, get_upload_protocol, NULL },

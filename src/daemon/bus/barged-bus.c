@@ -395,6 +395,21 @@ on_job_added (BargedEngine *engine, BargedJob *job, BargedBus *self)
                     g_variant_new ("(o)", barged_bus_job_get_path (bus_job)));
 }
 
+/* Not about anyone's jobs: every peer may know it. */
+static void
+on_background_limit_changed (BargedEngine *engine, BargedBus *self)
+{
+  const char *none[] = { NULL };
+  GVariantBuilder changed;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&changed, "{sv}", "BackgroundBandwidthLimit",
+                         g_variant_new_uint64 (barged_engine_get_background_bandwidth_limit (engine)));
+  g_dbus_connection_emit_signal (self->connection, NULL, BARGED_BUS_PATH, BARGED_BUS_PROPERTIES_IFACE,
+                                 "PropertiesChanged",
+                                 g_variant_new ("(sa{sv}^as)", BARGED_BUS_MANAGER_IFACE, &changed, none), NULL);
+}
+
 static void
 on_job_removed (BargedEngine *engine, BargedJob *job, const char *final_state, BargedBus *self)
 {
@@ -432,6 +447,7 @@ barged_bus_new (GDBusConnection *connection, BargedEngine *engine, BargedAuthori
     export_job (self, g_ptr_array_index (jobs, i));
   g_signal_connect_object (engine, "job-added", G_CALLBACK (on_job_added), self, 0);
   g_signal_connect_object (engine, "job-removed", G_CALLBACK (on_job_removed), self, 0);
+  g_signal_connect_object (engine, "background-limit-changed", G_CALLBACK (on_background_limit_changed), self, 0);
 
   self->manager_registration = g_dbus_connection_register_object (connection, BARGED_BUS_PATH,
                                                                   barge_dbus_manager_interface_info (),

@@ -30,6 +30,8 @@ static const BargedSettingsKey keys[] = {
     G_STRUCT_OFFSET (BargedSettings, max_connections) },
   { "Transfer", "MaxConnectionsPerHost", 1, BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS,
     G_STRUCT_OFFSET (BargedSettings, max_connections_per_host) },
+  { "Transfer", "BackgroundBandwidthLimit", 0, G_MAXUINT32,
+    G_STRUCT_OFFSET (BargedSettings, background_bandwidth_limit) },
 };
 
 const BargedSettingsKey *
@@ -59,6 +61,7 @@ barged_settings_init_defaults (BargedSettings *settings)
   settings->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
   settings->max_connections = BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS;
   settings->max_connections_per_host = BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  settings->background_bandwidth_limit = BARGED_CONFIG_DEFAULT_BACKGROUND_BANDWIDTH_LIMIT;
 }
 
 struct _BargedConfig

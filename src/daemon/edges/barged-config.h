@@ -24,6 +24,7 @@ typedef struct {
   guint checkpoint_interval;  /* [Transfer] CheckpointInterval, ms between fdatasyncs, >= 100 */
   guint max_connections;      /* [Transfer] MaxConnections, 1 to BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS */
   guint max_connections_per_host; /* [Transfer] MaxConnectionsPerHost, 1 to the above maximum */
+  guint background_bandwidth_limit; /* [Transfer] BackgroundBandwidthLimit, bytes/s, 0 = none (1 to 1023: 1024) */
 } BargedSettings;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
@@ -48,6 +49,8 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER 67108864
 #define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
+/* None. */
+#define BARGED_CONFIG_DEFAULT_BACKGROUND_BANDWIDTH_LIMIT 0
 /* Requests of downloads in flight at once, on the whole machine and per
  * origin (scheme, host, port). 6 per host is what browsers open, and on
  * contrib/bench/many-files more did not help (docs/performance.md). The

@@ -82,6 +82,7 @@ barged_job_record_free (BargedJobRecord *r)
   g_free (r->notify_flags);
   g_free (r->notify_command_line);
   g_free (r->cost_policy);
+  g_free (r->settings);
   g_free (r);
 }
 
@@ -266,6 +267,35 @@ load_cost_policies (sqlite3 *db, GPtrArray *jobs, GError **error)
     }
   sqlite3_finalize (stmt);
   return TRUE;
+}
+
+/* One query for every job's settings: most jobs have none. */
+static gboolean
+load_settings (sqlite3 *db, GPtrArray *jobs, GError **error)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *j = g_ptr_array_index (jobs, i);
+      g_hash_table_insert (by_id, j->id, j);
+    }
+  if (sqlite3_prepare_v2 (db, "SELECT job_id, value FROM job_data WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, BARGED_STORE_SETTINGS_KEY, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      BargedJobRecord *j = id != NULL ? g_hash_table_lookup (by_id, id) : NULL;
+
+      /* (job_id, key) is the primary key: one row per job at most. */
+      if (j != NULL && j->settings == NULL)
+        j->settings = column_dup (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : set_sqlite_error (db, error);
 }
 
 static gboolean
@@ -863,7 +893,8 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self->db, error);
   if (!load_lifecycle (self->db, jobs, error) ||
-      !load_cost_policies (self->db, jobs, error))
+      !load_cost_policies (self->db, jobs, error) ||
+      !load_settings (self->db, jobs, error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (self->db,

@@ -38,7 +38,13 @@ typedef struct {
   char *notify_flags;            /* GVariant text of the "as", NULL = default */
   char *notify_command_line;     /* GVariant text of the "(sas)", NULL = none */
   char *cost_policy;          /* "any" or "unmetered" (column added by a migration) */
+  char *settings;             /* the job data under BARGED_STORE_SETTINGS_KEY, NULL = none; read-only:
+                               * written through barged_store_put_job_with_data()'s @data */
 } BargedJobRecord;
+
+/* The job data key of the settings of later features (a GVariant text
+ * dictionary), loaded with the job's record. */
+#define BARGED_STORE_SETTINGS_KEY "settings"
 
 /* The defaults of the lifecycle fields above, for a record of an old database. */
 void barged_job_record_init_lifecycle (BargedJobRecord *record);

@@ -22,7 +22,7 @@ struct _BargedEngine
 
 G_DEFINE_TYPE (BargedEngine, barged_engine, G_TYPE_OBJECT)
 
-enum { SIGNAL_JOB_ADDED, SIGNAL_JOB_REMOVED, SIGNAL_ACTIVITY_CHANGED, N_SIGNALS };
+enum { SIGNAL_JOB_ADDED, SIGNAL_JOB_REMOVED, SIGNAL_ACTIVITY_CHANGED, SIGNAL_BACKGROUND_LIMIT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const BargedSettings *
@@ -100,10 +100,33 @@ rearm_reaper (BargedEngine *self)
                                                reap_cb, self);
 }
 
+/* [Transfer] BackgroundBandwidthLimit: 0 is none, and below the smallest
+ * limit is the smallest. */
+static guint64
+background_limit (BargedConfig *config)
+{
+  guint64 limit = barged_config_get_settings (config)->background_bandwidth_limit;
+
+  return limit == 0 ? 0 : MAX (limit, (guint64) BARGED_BANDWIDTH_MIN);
+}
+
 static void
 on_config_changed (BargedConfig *config, BargedEngine *self)
 {
+  guint64 limit = background_limit (config);
+
   rearm_reaper (self);
+  if (limit != barged_bandwidth_get_rate (self->ctx.background_bandwidth))
+    {
+      barged_bandwidth_set_rate (self->ctx.background_bandwidth, limit);
+      g_signal_emit (self, signals[SIGNAL_BACKGROUND_LIMIT_CHANGED], 0);
+    }
+}
+
+guint64
+barged_engine_get_background_bandwidth_limit (BargedEngine *self)
+{
+  return barged_bandwidth_get_rate (self->ctx.background_bandwidth);
 }
 
 /* --- the registry ------------------------------------------------------------------ */
@@ -299,6 +322,8 @@ barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
   barged_scheduler_set_network (self->scheduler, self->network);
   g_signal_connect_object (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self, 0);
   g_signal_connect_object (self->ctx.config, "changed", G_CALLBACK (on_config_changed), self, 0);
+  /* What background jobs share: their jobs' buckets have it as parent. */
+  barged_bandwidth_set_rate (self->ctx.background_bandwidth, background_limit (self->ctx.config));
   return self;
 }
 
@@ -356,4 +381,6 @@ barged_engine_class_init (BargedEngineClass *klass)
                                               NULL, NULL, NULL, G_TYPE_NONE, 2, BARGED_TYPE_JOB, G_TYPE_STRING);
   signals[SIGNAL_ACTIVITY_CHANGED] = g_signal_new ("activity-changed", G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_BACKGROUND_LIMIT_CHANGED] = g_signal_new ("background-limit-changed", G_TYPE_FROM_CLASS (klass),
+                                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (BargedEngine, barged_engine, BARGED, ENGINE, GObject)
  * Signals: "job-added" (BargedJob *) once a new job is stored;
  * "job-removed" (BargedJob *, const char *final_state) once a job left;
  * "activity-changed" when the engine goes from busy to idle or back
- * (barged_engine_is_active). Main thread only. */
+ * (barged_engine_is_active); "background-limit-changed" when barge.conf
+ * brought another [Transfer] BackgroundBandwidthLimit. Main thread only. */
 
 /* @network: NULL for one that follows GNetworkMonitor. */
 BargedEngine *barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network);
@@ -40,6 +41,9 @@ BargedJob *barged_engine_lookup (BargedEngine *self, const char *id);
 /* The jobs of @uid, or of everyone when @all_users, oldest first. */
 GPtrArray *barged_engine_list (BargedEngine *self, gboolean all_users, guint32 uid);
 guint barged_engine_get_n_jobs (BargedEngine *self);
+
+/* The bytes per second all background jobs share, 0 = no limit. */
+guint64 barged_engine_get_background_bandwidth_limit (BargedEngine *self);
 
 /* Whether any job is queued, moving bytes or waiting to retry. */
 gboolean barged_engine_is_active (BargedEngine *self);

@@ -72,7 +72,8 @@ struct _BargedJob
   guint window;               /* files run at once, at most */
   gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
   gboolean served;            /* a file of this job came whole since the daemon started */
-  guint lone_push_backs;      /* push-backs of a file alone since a file last came whole */
+  guint lone_push_backs;
+  BargedBandwidth *bandwidth; /* the job's BandwidthLimit (its rate), under the background one */      /* push-backs of a file alone since a file last came whole */
   guint n_recording;          /* downloads done whose "transferred" record is on its way */
   guint n_transferred_here;   /* files this daemon transferred, and how many were small: */
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */
@@ -136,6 +137,10 @@ void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 void _barged_job_files_added (BargedJob *self);
 /* The priority changed: where the job waits for connections. */
 void _barged_job_priority_changed (BargedJob *self);
+/* The job's bandwidth bucket under the background one, or not, by priority. */
+void _barged_job_update_bandwidth (BargedJob *self);
+/* The job's settings as the store keeps them (barged-job-record.c). */
+char *_barged_job_settings_to_data (BargedJob *self);
 void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
 void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
 void _barged_job_max_time_account (BargedJob *self);

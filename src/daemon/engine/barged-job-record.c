@@ -5,7 +5,9 @@
 
 #include "barged-errors.h"
 #include "barged-job-private.h"
+#include "barged-log.h"
 #include "barged-notify.h"
+#include "barged-stored-text.h"
 
 /* The job as the store keeps it (BargedJobRecord): text for the enums, as
  * the database has always held them, so that a database stays readable
@@ -64,6 +66,39 @@ _barged_job_to_record (BargedJob *self)
   return r;
 }
 
+/* Settings of later features, kept as GVariant text in the job's data
+ * (BARGED_STORE_SETTINGS_KEY) rather than in columns: a dictionary, so a
+ * newer key read by an older barged is ignored, not an error. */
+char *
+_barged_job_settings_to_data (BargedJob *self)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) v = NULL;
+  guint64 limit = barged_bandwidth_get_rate (self->bandwidth);
+
+  if (limit != 0)
+    g_variant_dict_insert (&dict, "bandwidth-limit", "t", limit);
+  v = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return g_variant_print (v, TRUE);
+}
+
+static void
+apply_settings (BargedJob *self, const char *data)
+{
+  g_autoptr(GVariant) v = data != NULL ? barged_stored_text_parse (G_VARIANT_TYPE_VARDICT, data) : NULL;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  guint64 limit = 0;
+
+  if (data != NULL && v == NULL)
+    barged_job_log (self, G_LOG_LEVEL_WARNING, "its settings are damaged: the defaults hold");
+  if (v == NULL)
+    return;
+  g_variant_dict_init (&dict, v);
+  /* Checked as a client's value would be: what fails keeps the default. */
+  if (g_variant_dict_lookup (&dict, "bandwidth-limit", "t", &limit) && barged_bandwidth_rate_is_valid (limit))
+    barged_bandwidth_set_rate (self->bandwidth, limit);
+}
+
 static void
 apply_notify_settings (BargedJob *self, const BargedJobRecord *r)
 {
@@ -110,6 +145,8 @@ _barged_job_apply_record (BargedJob *self, const BargedJobRecord *r)
   self->download_time_used = r->download_time_used;
   self->http_status = r->http_status;
   apply_notify_settings (self, r);
+  apply_settings (self, r->settings);
+  _barged_job_update_bandwidth (self);
   if (barge_error_from_dbus_name (r->error_name, &code) &&
       barge_error_context_from_string (r->error_context, &context))
     {

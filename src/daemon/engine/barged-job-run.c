@@ -592,6 +592,7 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   run->transfer = barged_transfer_new (self->ctx.session, file, self->owner, _barged_job_settings (self));
   barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
   barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
+  barged_transfer_set_bandwidth (run->transfer, self->bandwidth);
   g_signal_connect (run->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
   g_signal_connect (run->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
   g_signal_connect (run->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), run);
@@ -712,6 +713,7 @@ begin_runs (BargedJob *self)
       return;
     }
   self->cancellable = g_cancellable_new ();
+  barged_upload_set_bandwidth (self->upload, self->bandwidth);
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
 }

@@ -197,6 +197,7 @@ BargeJobPriority barged_job_get_job_priority (BargedJob *self) { return self->pr
 const char *barged_job_get_display_name (BargedJob *self) { return self->display_name; }
 const char *barged_job_get_description (BargedJob *self) { return self->description; }
 BargeCostPolicy barged_job_get_cost_policy (BargedJob *self) { return self->cost_policy; }
+guint64 barged_job_get_bandwidth_limit (BargedJob *self) { return barged_bandwidth_get_rate (self->bandwidth); }
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self) { return self->notify_flags; }
 const char *barged_job_get_notify_program (BargedJob *self) { return self->notify_program; }
 const char * const *barged_job_get_notify_arguments (BargedJob *self) { return (const char * const *) self->notify_args; }
@@ -381,10 +382,42 @@ barged_job_set_priority (BargedJob *self, BargeJobPriority priority, GError **er
   if (!may_change (self, error))
     return FALSE;
   self->priority = priority;
+  _barged_job_update_bandwidth (self);
   _barged_job_priority_changed (self);
   changed (self, BARGED_JOB_PROP_PRIORITY);
   g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
   return TRUE;
+}
+
+static gboolean
+check_bandwidth_limit (guint64 limit, GError **error)
+{
+  if (barged_bandwidth_rate_is_valid (limit))
+    return TRUE;
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               "a bandwidth limit is 0 (none) or %u to %" G_GUINT64_FORMAT " bytes per second, not %" G_GUINT64_FORMAT,
+               BARGED_BANDWIDTH_MIN, BARGED_BANDWIDTH_MAX, limit);
+  return FALSE;
+}
+
+gboolean
+barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error)
+{
+  if (!may_change (self, error) || !check_bandwidth_limit (limit, error))
+    return FALSE;
+  if (limit == barged_bandwidth_get_rate (self->bandwidth))
+    return TRUE;
+  barged_bandwidth_set_rate (self->bandwidth, limit);
+  changed (self, BARGED_JOB_PROP_BANDWIDTH_LIMIT);
+  return TRUE;
+}
+
+/* The limit background jobs share holds a job of a background priority. */
+void
+_barged_job_update_bandwidth (BargedJob *self)
+{
+  barged_bandwidth_set_parent (self->bandwidth, self->priority == BARGE_JOB_PRIORITY_FOREGROUND
+                                                    ? NULL : self->ctx.background_bandwidth);
 }
 
 gboolean
@@ -610,6 +643,7 @@ _barged_job_save_from (BargedJob *self, guint first_file, GAsyncReadyCallback ca
    * other. */
   if (self->upload != NULL)
     g_hash_table_insert (data, (char *) "upload", barged_upload_to_data (self->upload));
+  g_hash_table_insert (data, (char *) BARGED_STORE_SETTINGS_KEY, _barged_job_settings_to_data (self));
   barged_store_put_job_with_data (self->ctx.store, _barged_job_to_record (self), files, data, callback, user_data);
 }
 
@@ -639,6 +673,8 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
   dest->connections = src->connections != NULL ? g_object_ref (src->connections)
                                                : barged_connections_new (dest->config);
   dest->syncer = src->syncer != NULL ? g_object_ref (src->syncer) : barged_syncer_new ();
+  dest->background_bandwidth = src->background_bandwidth != NULL ? g_object_ref (src->background_bandwidth)
+                                                                 : barged_bandwidth_new (0);
 }
 
 void
@@ -650,6 +686,7 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->quota);
   g_clear_object (&ctx->connections);
   g_clear_object (&ctx->syncer);
+  g_clear_object (&ctx->background_bandwidth);
   g_clear_object (&ctx->config);
 }
 
@@ -673,7 +710,8 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   BargedJob *self;
 
   if (!check_text ("the display name", spec->display_name, BARGED_MAX_DISPLAY_NAME, error) ||
-      !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error))
+      !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
+      !check_bandwidth_limit (spec->bandwidth_limit, error))
     return NULL;
   /* Never guessed from the server: an upload names its protocol. */
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_NONE)
@@ -707,6 +745,8 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   self->description = g_strdup (spec->description);
   self->priority = spec->priority;
   self->cost_policy = spec->cost_policy;
+  barged_bandwidth_set_rate (self->bandwidth, spec->bandwidth_limit);
+  _barged_job_update_bandwidth (self);
   self->state = BARGE_JOB_STATE_SUSPENDED;
   barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD)
@@ -776,6 +816,7 @@ barged_job_finalize (GObject *object)
   g_free (self->notify_program);
   g_strfreev (self->notify_args);
   barged_job_context_clear (&self->ctx);
+  g_clear_object (&self->bandwidth);
   G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
 }
 
@@ -790,6 +831,7 @@ barged_job_init (BargedJob *self)
   self->error_file = -1;
   self->priority = BARGE_JOB_PRIORITY_NORMAL;
   self->cost_policy = BARGE_COST_POLICY_ANY;
+  self->bandwidth = barged_bandwidth_new (0);
   self->notify_flags = BARGE_NOTIFY_FLAGS_TRANSFERRED | BARGE_NOTIFY_FLAGS_ERROR;
   self->notify_program = g_strdup ("");
   self->notify_args = g_new0 (char *, 1);
@@ -818,6 +860,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_DESCRIPTION] = "description",
   [BARGED_JOB_PROP_PRIORITY] = "priority",
   [BARGED_JOB_PROP_COST_POLICY] = "cost-policy",
+  [BARGED_JOB_PROP_BANDWIDTH_LIMIT] = "bandwidth-limit",
   [BARGED_JOB_PROP_NOTIFY_FLAGS] = "notify-flags",
   [BARGED_JOB_PROP_NOTIFY_COMMAND_LINE] = "notify-command-line",
   [BARGED_JOB_PROP_MINIMUM_RETRY_DELAY] = "minimum-retry-delay",

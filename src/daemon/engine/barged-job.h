@@ -10,6 +10,7 @@
 #include "barged-file.h"
 #include "barged-quota.h"
 #include "barged-store.h"
+#include "barged-bandwidth.h"
 #include "barged-syncer.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,7 @@ typedef struct {
   BargedConfig *config;       /* NULL: a private one with the defaults */
   BargedConnections *connections; /* NULL: a private one */
   BargedSyncer *syncer;       /* NULL: a private one */
+  BargedBandwidth *background_bandwidth; /* what background jobs share; NULL: a private one */
 } BargedJobContext;
 
 /* @dest holds references to what @src names, and private defaults for
@@ -58,6 +60,7 @@ typedef struct {
   const char *description;
   BargeJobPriority priority;
   BargeCostPolicy cost_policy;
+  guint64 bandwidth_limit;              /* bytes/s, 0 = none */
   BargeUploadProtocol upload_protocol;  /* NONE for downloads */
 } BargedJobSpec;
 
@@ -86,6 +89,7 @@ BargeJobPriority barged_job_get_job_priority (BargedJob *self);
 const char *barged_job_get_display_name (BargedJob *self);
 const char *barged_job_get_description (BargedJob *self);
 BargeCostPolicy barged_job_get_cost_policy (BargedJob *self);
+guint64 barged_job_get_bandwidth_limit (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
 /* "" and no arguments: no program. */
 const char *barged_job_get_notify_program (BargedJob *self);
@@ -145,6 +149,9 @@ gboolean barged_job_set_display_name (BargedJob *self, const char *text, GError 
 gboolean barged_job_set_description (BargedJob *self, const char *text, GError **error);
 gboolean barged_job_set_priority (BargedJob *self, BargeJobPriority priority, GError **error);
 gboolean barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GError **error);
+/* 0 (none) or BARGED_BANDWIDTH_MIN to BARGED_BANDWIDTH_MAX bytes per second,
+ * else INVALID_ARGUMENT; applies at once to the transfers in flight. */
+gboolean barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error);
 gboolean barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **error);
 gboolean barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args,
                                              GError **error);
@@ -229,6 +236,7 @@ typedef enum {
   BARGED_JOB_PROP_DESCRIPTION,
   BARGED_JOB_PROP_PRIORITY,
   BARGED_JOB_PROP_COST_POLICY,
+  BARGED_JOB_PROP_BANDWIDTH_LIMIT,
   BARGED_JOB_PROP_NOTIFY_FLAGS,
   BARGED_JOB_PROP_NOTIFY_COMMAND_LINE,
   BARGED_JOB_PROP_MINIMUM_RETRY_DELAY,

@@ -136,6 +136,9 @@ struct _BargedSourceStream
   GError *error;              /* a failed read, for every read after it */
   GCancellable *cancellable;  /* of the block reads: close() cancels them */
   GCancellable *wake;         /* cancelled to wake readers waiting for a block */
+  BargedBandwidth *bandwidth; /* the job's limit, or NULL */
+  gulong bandwidth_changed;
+  guint throttle_source;      /* the reader waits for its turn under the limit */
 };
 
 static void barged_source_stream_pollable_init (GPollableInputStreamInterface *iface);
@@ -211,11 +214,49 @@ at_end (BargedSourceStream *self)
 }
 
 static gboolean
+throttle_cb (gpointer user_data)
+{
+  BargedSourceStream *self = user_data;
+
+  self->throttle_source = 0;
+  wake_waiting (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the limit holds the next bytes back; if so, a timer wakes the
+ * readers when their turn comes. */
+static gboolean
+throttled (BargedSourceStream *self)
+{
+  gint64 delay;
+
+  if (self->bandwidth == NULL)
+    return FALSE;
+  if (self->throttle_source != 0)
+    return TRUE;
+  delay = barged_bandwidth_delay (self->bandwidth, g_get_monotonic_time ());
+  if (delay <= 0)
+    return FALSE;
+  self->throttle_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000), throttle_cb,
+                                              g_object_ref (self), g_object_unref);
+  return TRUE;
+}
+
+static void
+on_bandwidth_changed (BargedBandwidth *bandwidth, BargedSourceStream *self)
+{
+  if (self->throttle_source == 0)
+    return;
+  g_clear_handle_id (&self->throttle_source, g_source_remove);
+  wake_waiting (self);
+}
+
+static gboolean
 is_readable (GPollableInputStream *stream)
 {
   BargedSourceStream *self = BARGED_SOURCE_STREAM (stream);
 
-  return self->block != NULL || self->error != NULL || at_end (self);
+  return (self->block != NULL && !throttled (self)) || self->error != NULL || at_end (self);
 }
 
 static gssize
@@ -225,10 +266,20 @@ read_nonblocking (GPollableInputStream *stream, void *buffer, gsize count, GErro
   gsize size;
   gsize n;
 
+  if (self->block != NULL && throttled (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "waiting under the bandwidth limit");
+      return -1;
+    }
   if (self->block != NULL)
     {
       const guint8 *data = g_bytes_get_data (self->block, &size);
 
+      if (self->bandwidth != NULL)
+        {
+          count = barged_bandwidth_chunk (self->bandwidth, count);
+          barged_bandwidth_charge (self->bandwidth, MIN (count, size - self->block_pos), g_get_monotonic_time ());
+        }
       n = MIN (count, size - self->block_pos);
       memcpy (buffer, data + self->block_pos, n);
       self->block_pos += n;
@@ -320,6 +371,7 @@ close_fn (GInputStream *stream, GCancellable *cancellable, GError **error)
   /* The fd stays open until finalize: a block read on a worker may still
    * use it, and holds a reference. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->throttle_source, g_source_remove);
   g_clear_pointer (&self->block, g_bytes_unref);
   g_clear_pointer (&self->ahead, g_bytes_unref);
   wake_waiting (self);
@@ -337,6 +389,9 @@ barged_source_stream_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->wake);
+  if (self->bandwidth != NULL)
+    g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
+  g_clear_object (&self->bandwidth);
   if (self->fd >= 0)
     close (self->fd);
   g_free (self->path);
@@ -359,6 +414,16 @@ barged_source_stream_init (BargedSourceStream *self)
 {
   self->fd = -1;
   self->cancellable = g_cancellable_new ();
+}
+
+void
+barged_source_stream_set_bandwidth (BargedSourceStream *self, BargedBandwidth *bandwidth)
+{
+  if (self->bandwidth != NULL)
+    g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
+  g_set_object (&self->bandwidth, bandwidth);
+  if (bandwidth != NULL)
+    self->bandwidth_changed = g_signal_connect (bandwidth, "changed", G_CALLBACK (on_bandwidth_changed), self);
 }
 
 BargedSourceStream *

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "barged-bandwidth.h"
 #include "barged-file-access.h"
 
 G_BEGIN_DECLS
@@ -47,5 +48,9 @@ BargedSourceStream *barged_source_stream_new (int fd,
                                               guint64 offset,
                                               guint64 length,
                                               GError **error);
+
+/* The job's bandwidth limit: bytes are served at its pace (the socket's
+ * buffer then fills and libsoup waits). NULL: none. */
+void barged_source_stream_set_bandwidth (BargedSourceStream *self, BargedBandwidth *bandwidth);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "barged-http.h"
 #include "barged-request.h"
 #include "barged-syncer.h"
+#include "barged-bandwidth.h"
 #include "barged-transfer.h"
 #include "barge-tsan.h"
 
@@ -32,6 +33,9 @@ struct _BargedTransfer
 
   SoupSession *session;
   BargedSyncer *syncer;        /* the last sync of a file that arrived whole; NULL: our own */
+  BargedBandwidth *bandwidth;  /* the job's limit, or NULL */
+  gulong bandwidth_changed;
+  guint throttle_source;       /* a read waits for its turn under the limit */
   BargedFile *file;
   guint32 owner;
   BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
@@ -320,6 +324,8 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
   guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
 
   self->reading = FALSE;
+  if (n > 0 && self->bandwidth != NULL)
+    barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
   if (n < 0)
     fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
@@ -337,15 +343,50 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
   pump (self);
 }
 
+static gboolean
+throttle_cb (gpointer user_data)
+{
+  BargedTransfer *self = user_data;
+
+  self->throttle_source = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The limit changed: a read waiting for its turn asks again now. */
+static void
+on_bandwidth_changed (BargedBandwidth *bandwidth, BargedTransfer *self)
+{
+  if (self->throttle_source == 0)
+    return;
+  g_clear_handle_id (&self->throttle_source, g_source_remove);
+  pump (self);
+}
+
 static void
 start_read (BargedTransfer *self)
 {
+  gsize want = BARGED_TRANSFER_BUFFER_SIZE - self->fill;
+
   if (self->reading || self->eof || self->failure != NULL || self->body == NULL ||
-      self->fill == BARGED_TRANSFER_BUFFER_SIZE)
+      self->fill == BARGED_TRANSFER_BUFFER_SIZE || self->throttle_source != 0)
     return;
+  if (self->bandwidth != NULL)
+    {
+      /* Under a limit the socket is read at its pace: what we leave in
+       * the kernel's buffer closes the TCP window and slows the sender. */
+      gint64 delay = barged_bandwidth_delay (self->bandwidth, g_get_monotonic_time ());
+
+      if (delay > 0)
+        {
+          self->throttle_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000),
+                                                      throttle_cb, g_object_ref (self), g_object_unref);
+          return;
+        }
+      want = barged_bandwidth_chunk (self->bandwidth, want);
+    }
   self->reading = TRUE;
-  g_input_stream_read_async (self->body, self->buffers[self->read_buf] + self->fill,
-                             BARGED_TRANSFER_BUFFER_SIZE - self->fill, G_PRIORITY_DEFAULT,
+  g_input_stream_read_async (self->body, self->buffers[self->read_buf] + self->fill, want, G_PRIORITY_DEFAULT,
                              self->cancellable, on_read, g_object_ref (self));
 }
 
@@ -398,7 +439,9 @@ maybe_finish (BargedTransfer *self)
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
 
-  if (self->reading || self->writing || self->syncing || self->finishing)
+  /* A read waiting its turn under the limit is in flight too: its timer
+   * calls pump() again. */
+  if (self->reading || self->writing || self->syncing || self->finishing || self->throttle_source != 0)
     return;
   if (self->fill > 0 && !(self->eof && self->failure == NULL && holds_the_end (self)))
     return;
@@ -968,6 +1011,16 @@ barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer)
 }
 
 void
+barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth)
+{
+  if (self->bandwidth != NULL)
+    g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
+  g_set_object (&self->bandwidth, bandwidth);
+  if (bandwidth != NULL)
+    self->bandwidth_changed = g_signal_connect (bandwidth, "changed", G_CALLBACK (on_bandwidth_changed), self);
+}
+
+void
 barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id)
 {
   g_set_object (&self->credentials, credentials);
@@ -993,6 +1046,10 @@ barged_transfer_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->session);
   g_clear_object (&self->syncer);
+  /* No throttle timer is left: it holds a reference. */
+  if (self->bandwidth != NULL)
+    g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
+  g_clear_object (&self->bandwidth);
   g_clear_object (&self->credentials);
   g_free (self->job_id);
   g_clear_error (&self->failure);

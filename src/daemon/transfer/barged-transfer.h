@@ -7,6 +7,7 @@
 #include "barged-credentials.h"
 #include "barged-file.h"
 #include "barged-syncer.h"
+#include "barged-bandwidth.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,9 @@ BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, gui
 /* The daemon's BargedSyncer: a file that arrived whole is made durable in
  * its batches. Without one, each file syncs on its own. */
 void barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer);
+/* The job's bandwidth limit (and through its parent the one background
+ * jobs share): reads wait their turn under it. NULL: none. */
+void barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth);
 /* Where the transfer finds the job's HTTP credentials and owner's umask. */
 void barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials,
                                       const char *job_id);

@@ -39,6 +39,8 @@ struct _BargedUpload
   BargedFileId reply_temporary_id; /* the file barged created there; unset: none yet */
   GBytes *reply_data;
 
+  BargedBandwidth *bandwidth; /* the job's limit, or NULL */
+
   /* the run in flight */
   GTask *task;
   BargedFile *file;

@@ -279,8 +279,19 @@ barged_upload_read_finish (GAsyncResult *res, GError **error)
 GInputStream *
 barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GError **error)
 {
-  return G_INPUT_STREAM (barged_source_stream_new (self->fd, self->owner, barged_file_get_destination (self->file),
-                                                   &self->source, offset, length, error));
+  BargedSourceStream *stream = barged_source_stream_new (self->fd, self->owner,
+                                                         barged_file_get_destination (self->file), &self->source,
+                                                         offset, length, error);
+
+  if (stream != NULL)
+    barged_source_stream_set_bandwidth (stream, self->bandwidth);
+  return G_INPUT_STREAM (stream);
+}
+
+void
+barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth)
+{
+  g_set_object (&self->bandwidth, bandwidth);
 }
 
 /* --- a run ------------------------------------------------------------------ */
@@ -914,6 +925,7 @@ barged_upload_finalize (GObject *object)
   g_assert (self->task == NULL);
   end_run (self);
   g_clear_object (&self->session);
+  g_clear_object (&self->bandwidth);
   g_free (self->job_id);
   g_free (self->session_id);
   g_free (self->host_id);

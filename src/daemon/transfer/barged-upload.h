@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "barge.h"
+#include "barged-bandwidth.h"
 #include "barged-file.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,8 @@ BargeUploadProtocol barged_upload_get_protocol (BargedUpload *self);
 gboolean barged_upload_is_running (BargedUpload *self);
 /* After a restart: the file's numbers are what the server acknowledged. */
 void barged_upload_restore_file (BargedUpload *self, BargedFile *file);
+/* The job's bandwidth limit for the bodies of its requests; NULL: none. */
+void barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth);
 
 void barged_upload_run_async (BargedUpload *self,
                               BargedFile *file,
