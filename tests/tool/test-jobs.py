@@ -262,7 +262,7 @@ class TestJobs(DaemonTestCase):
 
         # bargectl refuses what the service would, before sending anything:
         # a usage error that says what RATE may be, and nothing changes.
-        for value in ('0', '1000', '1023', '100000000001', '101G', '-5M', 'fast', '5 MB/h', '1e6', ''):
+        for value in ('0', '1000', '1023', '0.5KiB', '100000000001', '101G', 'fast', '5 MB/h', '1e6', ''):
             with self.subTest(value=value):
                 result = self.ctl('set', job, 'description', 'changed', 'limit', value, expect=2)
                 self.assertTrue(result.stderr.startswith('bargectl set: limit: '), result.stderr)
