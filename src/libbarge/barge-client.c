@@ -87,6 +87,8 @@ struct _BargeClient
   guint32 generation;
   char *version;
   guint64 version_stamp;
+  guint64 background_bandwidth_limit;
+  guint64 background_bandwidth_limit_stamp;
 
   GSource *resync_source;
   GCancellable *resync_cancellable;
@@ -109,6 +111,7 @@ enum {
   PROP_CONNECTION,
   PROP_VERSION,
   PROP_SERVICE_AVAILABLE,
+  PROP_BACKGROUND_BANDWIDTH_LIMIT,
   N_PROPS
 };
 
@@ -237,6 +240,31 @@ barge_client_set_version (BargeClient *self, const char *version)
   g_free (self->version);
   self->version = g_strdup (version);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+}
+
+/* The Manager's properties in @dict (a GetAll reply, or the changes of a
+ * PropertiesChanged), each unless the client holds a newer value of it. */
+static void
+barge_client_apply_manager (BargeClient *self, GVariant *dict, guint64 stamp)
+{
+  const char *version;
+  guint64 limit;
+
+  if (stamp >= self->version_stamp && g_variant_lookup (dict, "Version", "&s", &version))
+    {
+      self->version_stamp = stamp;
+      barge_client_set_version (self, version);
+    }
+  if (stamp >= self->background_bandwidth_limit_stamp &&
+      g_variant_lookup (dict, "BackgroundBandwidthLimit", "t", &limit))
+    {
+      self->background_bandwidth_limit_stamp = stamp;
+      if (self->background_bandwidth_limit != limit)
+        {
+          self->background_bandwidth_limit = limit;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_BANDWIDTH_LIMIT]);
+        }
+    }
 }
 
 /* @owner (nullable): the unique name of the daemon that now owns the name. */
@@ -402,12 +430,8 @@ barge_client_handle_manager_signal (BargeClient *self, const char *member, GVari
            g_variant_is_of_type (body, G_VARIANT_TYPE ("(sa{sv}as)")))
     {
       g_autoptr(GVariant) changed = g_variant_get_child_value (body, 1);
-      g_autofree char *version = NULL;
 
-      if (stamp < self->version_stamp || !g_variant_lookup (changed, "Version", "s", &version))
-        return;
-      self->version_stamp = stamp;
-      barge_client_set_version (self, version);
+      barge_client_apply_manager (self, changed, stamp);
     }
 }
 
@@ -528,18 +552,13 @@ on_resync_manager_read (GObject *source, GAsyncResult *res, gpointer user_data)
   Resync *resync = user_data;
   g_autoptr(GVariant) dict = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *version = NULL;
   guint64 stamp;
 
   dict = _barge_get_all_finish (res, &stamp, &error);
   if (dict == NULL)
     g_debug ("Cannot read the Barge service's properties: %s", error->message);
-  else if (!g_cancellable_is_cancelled (resync->cancellable) &&
-           stamp >= resync->client->version_stamp && g_variant_lookup (dict, "Version", "s", &version))
-    {
-      resync->client->version_stamp = stamp;
-      barge_client_set_version (resync->client, version);
-    }
+  else if (!g_cancellable_is_cancelled (resync->cancellable))
+    barge_client_apply_manager (resync->client, dict, stamp);
   resync_free (resync);
 }
 
@@ -664,7 +683,6 @@ on_manager_read (GObject *source, GAsyncResult *res, gpointer user_data)
   BargeClient *self = g_task_get_source_object (task);
   g_autoptr(GVariant) dict = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *version = NULL;
   guint64 stamp;
 
   /* A daemon that is not running and cannot be started is no reason to
@@ -677,11 +695,8 @@ on_manager_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (dict == NULL)
     g_debug ("No Barge service yet: %s", error->message);
-  else if (g_variant_lookup (dict, "Version", "s", &version))
-    {
-      self->version_stamp = stamp;
-      barge_client_set_version (self, version);
-    }
+  else
+    barge_client_apply_manager (self, dict, stamp);
   self->initialized = TRUE;
   g_task_return_boolean (task, TRUE);
 }
@@ -855,6 +870,9 @@ barge_client_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_SERVICE_AVAILABLE:
       g_value_set_boolean (value, barge_client_get_service_available (self));
       break;
+    case PROP_BACKGROUND_BANDWIDTH_LIMIT:
+      g_value_set_uint64 (value, barge_client_get_background_bandwidth_limit (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -938,6 +956,22 @@ barge_client_class_init (BargeClientClass *klass)
   properties[PROP_SERVICE_AVAILABLE] =
     g_param_spec_boolean ("service-available", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeClient:background-bandwidth-limit:
+   *
+   * The most bytes per second that the jobs of a background priority
+   * (%BARGE_JOB_PRIORITY_HIGH, %BARGE_JOB_PRIORITY_NORMAL and
+   * %BARGE_JOB_PRIORITY_LOW) move together, or 0 for no such limit;
+   * foreground jobs are never held by it. The administrator sets it in
+   * `barge.conf` (`[Transfer] BackgroundBandwidthLimit`), and the daemon
+   * reads it again on SIGHUP. A job's own
+   * [property@Barge.Job:bandwidth-limit] holds too: the lower of the two
+   * applies. While the daemon is away this keeps the value last known.
+   */
+  properties[PROP_BACKGROUND_BANDWIDTH_LIMIT] =
+    g_param_spec_uint64 ("background-bandwidth-limit", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1163,6 +1197,23 @@ barge_client_get_version (BargeClient *client)
   g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
 
   return client->owner != NULL ? client->version : NULL;
+}
+
+/**
+ * barge_client_get_background_bandwidth_limit:
+ * @client: a #BargeClient
+ *
+ * Gets the limit that the jobs of a background priority share. See
+ * [property@Barge.Client:background-bandwidth-limit].
+ *
+ * Returns: the limit in bytes per second, 0 for none
+ */
+guint64
+barge_client_get_background_bandwidth_limit (BargeClient *client)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), 0);
+
+  return client->background_bandwidth_limit;
 }
 
 /**

@@ -17,7 +17,8 @@ BARGE_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (BargeClient, barge_client, BARGE, CLIENT, GObject)
 
 /* Properties: connection (GDBusConnection, construct-only), version (s),
- * service-available (b).
+ * service-available (b), background-bandwidth-limit (guint64 bytes per
+ * second, 0 = none).
  * Signals: job-added (BargeJob), job-removed (BargeJob, const char *final_state). */
 
 /* Construction is async-first (GAsyncInitable); _sync wrappers follow. */
@@ -45,6 +46,8 @@ BARGE_AVAILABLE_IN_ALL
 const char *barge_client_get_version (BargeClient *client);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_client_get_service_available (BargeClient *client);
+BARGE_AVAILABLE_IN_ALL
+guint64 barge_client_get_background_bandwidth_limit (BargeClient *client);
 
 /* The jobs the client knows: created, looked up, listed or announced (no round trip). */
 BARGE_AVAILABLE_IN_ALL

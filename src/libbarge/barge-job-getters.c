@@ -452,6 +452,23 @@ barge_job_get_cost_policy (BargeJob *job)
 }
 
 /**
+ * barge_job_get_bandwidth_limit:
+ * @job: a #BargeJob
+ *
+ * Gets the most bytes per second @job may move, all its files together.
+ * See [property@Barge.Job:bandwidth-limit].
+ *
+ * Returns: the limit in bytes per second, 0 for no limit of the job's own
+ */
+guint64
+barge_job_get_bandwidth_limit (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return _barge_props_get_uint64 (job->props, "BandwidthLimit", 0);
+}
+
+/**
  * barge_job_get_hold_reason:
  * @job: a #BargeJob
  *

@@ -11,6 +11,7 @@ typedef enum {
   SET_PRIORITY = 1 << 1,
   SET_COST_POLICY = 1 << 2,
   SET_UPLOAD_PROTOCOL = 1 << 3,
+  SET_BANDWIDTH_LIMIT = 1 << 4,
 } SetMask;
 
 struct _BargeJobOptions
@@ -20,6 +21,7 @@ struct _BargeJobOptions
   BargeJobPriority priority;
   BargeCostPolicy cost_policy;
   BargeUploadProtocol upload_protocol;
+  guint64 bandwidth_limit;
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -147,6 +149,25 @@ barge_job_options_set_upload_protocol (BargeJobOptions *options, BargeUploadProt
 }
 
 /**
+ * barge_job_options_set_bandwidth_limit:
+ * @options: a #BargeJobOptions
+ * @bytes_per_second: the most bytes per second the job may move, all its
+ *   files together; 0 for no limit of its own
+ *
+ * Sets the `bandwidth-limit` option (the daemon's default is 0, no limit).
+ * The daemon takes 0, or 1024 to 100000000000, and refuses other values
+ * with %BARGE_ERROR_INVALID_ARGUMENT. See [property@Barge.Job:bandwidth-limit].
+ */
+void
+barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 bytes_per_second)
+{
+  g_return_if_fail (options != NULL);
+
+  options->bandwidth_limit = bytes_per_second;
+  options->set |= SET_BANDWIDTH_LIMIT;
+}
+
+/**
  * barge_job_options_to_variant:
  * @options: a #BargeJobOptions
  *
@@ -193,5 +214,7 @@ barge_job_options_to_variant (const BargeJobOptions *options)
       else
         g_variant_dict_insert (&dict, "upload-protocol", "i", (gint32) options->upload_protocol);
     }
+  if (options->set & SET_BANDWIDTH_LIMIT)
+    g_variant_dict_insert (&dict, "bandwidth-limit", "t", options->bandwidth_limit);
   return g_variant_dict_end (&dict);
 }

@@ -13,7 +13,8 @@
 
 typedef enum {
   VALUE_KIND_STRING,
-  VALUE_KIND_UINT,
+  VALUE_KIND_UINT,         /* "u" */
+  VALUE_KIND_UINT64,       /* "t" */
   VALUE_KIND_ENUM,         /* "s": the nick of a value of get_type() */
   VALUE_KIND_NOTIFY_FLAGS, /* "as": the nicks of the BargeNotifyFlags set */
   VALUE_KIND_COMMAND_LINE, /* "(sas)": the program, then its arguments */
@@ -38,6 +39,7 @@ static const BargeJobWritableProperty writable_properties[] = {
   { "notify-command-line", "NotifyCommandLine", VALUE_KIND_COMMAND_LINE, NULL },
   { "cost-policy", "CostPolicy", VALUE_KIND_ENUM, barge_cost_policy_get_type },
   { "reply-file-name", "ReplyFileName", VALUE_KIND_STRING, NULL },
+  { "bandwidth-limit", "BandwidthLimit", VALUE_KIND_UINT64, NULL },
 };
 
 static const char *
@@ -112,16 +114,21 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
       break;
 
     case VALUE_KIND_UINT:
+    case VALUE_KIND_UINT64:
+      /* The whole range of a guint64, which no other integer type holds. */
+      if (property->kind == VALUE_KIND_UINT64 && G_VALUE_HOLDS_UINT64 (value))
+        return g_variant_new_uint64 (g_value_get_uint64 (value));
       if (value_to_int64 (value, &number))
         {
-          if (number < 0 || number > G_MAXUINT32)
+          if (number < 0 || (property->kind == VALUE_KIND_UINT && number > G_MAXUINT32))
             {
               g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                            _("%" PRId64 " is out of range for %s"),
                            number, property->property_name);
               return NULL;
             }
-          return g_variant_new_uint32 ((guint32) number);
+          return property->kind == VALUE_KIND_UINT ? g_variant_new_uint32 ((guint32) number)
+                                                   : g_variant_new_uint64 ((guint64) number);
         }
       break;
 
@@ -224,14 +231,17 @@ _barge_job_set_dbus_property (BargeJob *self,
  * @property_name: the name of a writable property: `display-name`,
  *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`,
  *   `minimum-notification-interval`, `maximum-download-time`,
- *   `notify-flags`, `notify-command-line`, `cost-policy` or
- *   `reply-file-name` (the D-Bus names such as `DisplayName` work too)
+ *   `notify-flags`, `notify-command-line`, `cost-policy`,
+ *   `reply-file-name` or `bandwidth-limit` (the D-Bus names such as
+ *   `DisplayName` work too)
  * @value: the new value: a string for the names and the reply file name; a
  *   #BargeJobPriority or #BargeCostPolicy, its string or its number for the
  *   priority and the cost policy; #BargeNotifyFlags, their strings (a
  *   string array) or their number for the notify flags; a string array of
  *   the program and its arguments for the notify command line (empty for
- *   none); an unsigned number for the others
+ *   none); an unsigned number for the others (bytes per second for the
+ *   bandwidth limit, 0 for none; from Python or JavaScript a number beyond
+ *   32 bits needs a #GValue of type %G_TYPE_UINT64)
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the daemon answered
  * @user_data: data for @callback

@@ -71,6 +71,7 @@ enum {
   PROP_NOTIFY_FLAGS,
   PROP_NOTIFY_COMMAND_LINE,
   PROP_COST_POLICY,
+  PROP_BANDWIDTH_LIMIT,
   PROP_HOLD_REASON,
   PROP_HTTP_STATUS,
   PROP_UPLOAD_PROTOCOL,
@@ -373,6 +374,7 @@ static const struct {
   { "NoProgressTimeout", PROP_NO_PROGRESS_TIMEOUT },
   { "MinimumNotificationInterval", PROP_MINIMUM_NOTIFICATION_INTERVAL },
   { "MaximumDownloadTime", PROP_MAXIMUM_DOWNLOAD_TIME },
+  { "BandwidthLimit", PROP_BANDWIDTH_LIMIT },
   { "HttpStatus", PROP_HTTP_STATUS },
   { "ReplyFileName", PROP_REPLY_FILE_NAME },
   { "Credentials", PROP_CREDENTIALS },
@@ -900,6 +902,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_COST_POLICY:
       g_value_set_enum (value, self->cost_policy);
       break;
+    case PROP_BANDWIDTH_LIMIT:
+      g_value_set_uint64 (value, barge_job_get_bandwidth_limit (self));
+      break;
     case PROP_HOLD_REASON:
       g_value_set_enum (value, self->hold_reason);
       break;
@@ -1236,6 +1241,24 @@ barge_job_class_init (BargeJobClass *klass)
   properties[PROP_COST_POLICY] =
     g_param_spec_enum ("cost-policy", NULL, NULL, BARGE_TYPE_COST_POLICY, BARGE_COST_POLICY_ANY,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:bandwidth-limit:
+   *
+   * The most bytes per second the job moves, all its files together (what
+   * a download reads from the network, or an upload sends); 0 means no
+   * limit of the job's own. The daemon takes 0, or 1024 (1 KiB/s) to
+   * 100000000000 (100 GB/s), and refuses other values with
+   * %BARGE_ERROR_INVALID_ARGUMENT. Jobs of a background priority also share
+   * [property@Barge.Client:background-bandwidth-limit]; the lower of the two
+   * holds. A change applies at once to the transfers in flight. Setting it
+   * sends the change to the daemon; the property changes when the daemon
+   * announces it. Also an option of a new job
+   * ([method@Barge.JobOptions.set_bandwidth_limit]).
+   */
+  properties[PROP_BANDWIDTH_LIMIT] =
+    g_param_spec_uint64 ("bandwidth-limit", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * BargeJob:hold-reason:

@@ -25,7 +25,8 @@ G_DECLARE_FINAL_TYPE (BargeJob, barge_job, BARGE, JOB, GObject)
  * error-message, error-file, minimum-retry-delay (rw),
  * no-progress-timeout (rw), minimum-notification-interval (rw),
  * reply-progress (BargeReplyProgress), maximum-download-time (rw),
- * notify-flags (rw), notify-command-line (rw), cost-policy (rw), hold-reason,
+ * notify-flags (rw), notify-command-line (rw), cost-policy (rw),
+ * bandwidth-limit (rw, guint64 bytes per second, 0 = none), hold-reason,
  * http-status, upload-protocol, reply-file-name (rw), credentials, file-list
  * (GListModel of BargeFile).
  * Signals: transferred, failed (context, error_name, message),
@@ -85,6 +86,8 @@ BARGE_AVAILABLE_IN_ALL
 const char * const *barge_job_get_notify_command_line (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 BargeCostPolicy barge_job_get_cost_policy (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+guint64 barge_job_get_bandwidth_limit (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 BargeHoldReason barge_job_get_hold_reason (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL

@@ -69,6 +69,7 @@ GVariant *_barge_props_get (BargeProps *props, const char *name);
 /* "" when the daemon has not said. */
 const char *_barge_props_get_string (BargeProps *props, const char *name);
 guint32 _barge_props_get_uint32 (BargeProps *props, const char *name, guint32 fallback);
+guint64 _barge_props_get_uint64 (BargeProps *props, const char *name, guint64 fallback);
 gboolean _barge_props_get_boolean (BargeProps *props, const char *name);
 
 /* --- calls (barge-call.c) -------------------------------------------------- */

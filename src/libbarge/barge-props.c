@@ -112,31 +112,43 @@ _barge_props_get (BargeProps *props, const char *name)
   return entry != NULL ? entry->value : NULL;
 }
 
-const char *
-_barge_props_get_string (BargeProps *props, const char *name)
+/* The value of @name if the daemon gave one of @type, else NULL. */
+static GVariant *
+props_get_typed (BargeProps *props, const char *name, const GVariantType *type)
 {
   GVariant *value = _barge_props_get (props, name);
 
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return "";
-  return g_variant_get_string (value, NULL);
+  return value != NULL && g_variant_is_of_type (value, type) ? value : NULL;
+}
+
+const char *
+_barge_props_get_string (BargeProps *props, const char *name)
+{
+  GVariant *value = props_get_typed (props, name, G_VARIANT_TYPE_STRING);
+
+  return value != NULL ? g_variant_get_string (value, NULL) : "";
 }
 
 guint32
 _barge_props_get_uint32 (BargeProps *props, const char *name, guint32 fallback)
 {
-  GVariant *value = _barge_props_get (props, name);
+  GVariant *value = props_get_typed (props, name, G_VARIANT_TYPE_UINT32);
 
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
-    return fallback;
-  return g_variant_get_uint32 (value);
+  return value != NULL ? g_variant_get_uint32 (value) : fallback;
+}
+
+guint64
+_barge_props_get_uint64 (BargeProps *props, const char *name, guint64 fallback)
+{
+  GVariant *value = props_get_typed (props, name, G_VARIANT_TYPE_UINT64);
+
+  return value != NULL ? g_variant_get_uint64 (value) : fallback;
 }
 
 gboolean
 _barge_props_get_boolean (BargeProps *props, const char *name)
 {
-  GVariant *value = _barge_props_get (props, name);
+  GVariant *value = props_get_typed (props, name, G_VARIANT_TYPE_BOOLEAN);
 
-  return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) &&
-         g_variant_get_boolean (value);
+  return value != NULL && g_variant_get_boolean (value);
 }

@@ -205,6 +205,7 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   if (opt_cost_policy != NULL)
     g_variant_builder_add (&create_options, "{sv}", "cost-policy",
                            g_variant_new_string (opt_cost_policy));
+  bargectl_wait_add_create_options (&options, &create_options);
 
   client = bargectl_client_connect (&error);
   if (client == NULL)

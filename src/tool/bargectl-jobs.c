@@ -20,6 +20,7 @@ static char *opt_priority;
 static char *opt_type;
 static char *opt_cost_policy;
 static char *opt_upload_protocol;
+static char *opt_limit;
 static gboolean opt_json;
 static char *opt_list;
 
@@ -44,6 +45,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
       N_("POLICY") },
     { "upload-protocol", 0, 0, G_OPTION_ARG_STRING, &opt_upload_protocol,
       N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
+    BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
     { NULL }
   };
@@ -56,6 +58,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   GVariantBuilder options;
   BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
   BargeJobPriority priority;
+  guint64 limit = 0;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
@@ -75,6 +78,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("--upload-protocol is only for upload jobs"));
   if (type != BARGE_JOB_TYPE_DOWNLOAD && opt_upload_protocol == NULL)
     return bargectl_usage_error (command, _("An upload job needs --upload-protocol (bits, tus or put)"));
+  if (opt_limit != NULL && !bargectl_parse_rate (opt_limit, &limit, &error))
+    return bargectl_usage_error (command, "--limit: %s", error->message);
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   if (opt_description != NULL)
@@ -86,6 +91,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   if (opt_upload_protocol != NULL)
     g_variant_builder_add (&options, "{sv}", "upload-protocol",
                            g_variant_new_string (opt_upload_protocol));
+  if (opt_limit != NULL)
+    g_variant_builder_add (&options, "{sv}", "bandwidth-limit", g_variant_new_uint64 (limit));
 
   client = bargectl_client_connect (&error);
   if (client == NULL)

@@ -243,6 +243,19 @@ reply_progress_text (BargeJob *job)
   return g_strdup_printf ("%s/%s", done, total);
 }
 
+/* "2.0 MB/s", or "none" for 0. */
+static char *
+rate_text (guint64 bytes_per_second)
+{
+  g_autofree char *size = NULL;
+
+  if (bytes_per_second == 0)
+    return g_strdup (_("none"));
+  size = bargectl_format_size (bytes_per_second);
+  /* TRANSLATORS: a rate, such as "2.0 MB/s" */
+  return g_strdup_printf (_("%s/s"), size);
+}
+
 /* "server basic, proxy ntlm"; NULL for none. */
 static char *
 credentials_text (GVariant *credentials)
@@ -285,6 +298,7 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
   const char *reply_file = barge_job_get_reply_file_name (job);
   g_autofree char *reply_bytes = reply_progress_text (job);
+  g_autofree char *limit = rate_text (barge_job_get_bandwidth_limit (job));
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -317,6 +331,7 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Notification interval:"), "%u ms", barge_job_get_minimum_notification_interval (job));
   ROW (_("Maximum download time:"), "%u s", barge_job_get_maximum_download_time (job));
   ROW (_("Cost policy:"), "%s", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  ROW (_("Bandwidth limit:"), "%s", limit);
   if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
     ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   if (barge_job_get_http_status (job) != 0)
@@ -564,6 +579,7 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   member_uint (builder, "maximum_download_time", barge_job_get_maximum_download_time (job));
   add_notify (builder, job);
   member_string (builder, "cost_policy", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
+  member_uint (builder, "bandwidth_limit", barge_job_get_bandwidth_limit (job));
   member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   member_uint (builder, "http_status", barge_job_get_http_status (job));
   add_upload (builder, job);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -119,6 +120,86 @@ too_large:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("“%s” is longer than the %" PRIu64 " seconds allowed"), text, max_seconds);
   return FALSE;
+}
+
+/* TRANSLATORS: what RATE may be; the units and "none" stay as they are,
+ * since they are typed */
+#define RATE_HELP N_("RATE is a number of bytes per second with an optional unit " \
+                     "(k, M, G, KiB, MiB, GiB, kbit, Mbit, Gbit), from 1 KiB/s to 100 GB/s, or none.")
+
+static const struct {
+  const char *name;
+  double bytes;
+} rate_units[] = {
+  { "", 1 }, { "B", 1 },
+  { "k", 1e3 }, { "K", 1e3 }, { "kB", 1e3 }, { "KB", 1e3 }, { "KiB", 1024 },
+  { "M", 1e6 }, { "MB", 1e6 }, { "MiB", 1024 * 1024 },
+  { "G", 1e9 }, { "GB", 1e9 }, { "GiB", 1024 * 1024 * 1024 },
+  { "kbit", 1e3 / 8 }, { "Kbit", 1e3 / 8 }, { "Mbit", 1e6 / 8 }, { "Gbit", 1e9 / 8 },
+};
+
+/* Bytes per unit of @unit ("MiB", "Mbit/s", "" for bytes), or 0. */
+static double
+rate_unit_bytes (const char *unit)
+{
+  g_autofree char *name = g_str_has_suffix (unit, "/s") ? g_strndup (unit, strlen (unit) - 2)
+                                                         : g_strdup (unit);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rate_units); i++)
+    if (g_str_equal (rate_units[i].name, name))
+      return rate_units[i].bytes;
+  return 0;
+}
+
+/* What is wrong, then what RATE may be. */
+static gboolean G_GNUC_PRINTF (2, 3)
+rate_error (GError **error, const char *format, ...)
+{
+  g_autofree char *problem = NULL;
+  va_list args;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s %s", problem, _(RATE_HELP));
+  return FALSE;
+}
+
+gboolean
+bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autofree char *number = NULL;
+  const char *p = trimmed;
+  double unit, value;
+
+  if (g_ascii_strcasecmp (trimmed, "none") == 0 || g_ascii_strcasecmp (trimmed, "unlimited") == 0)
+    {
+      *bytes_per_second = 0;
+      return TRUE;
+    }
+  /* Digits, then maybe a point and more digits: no sign, exponent, hex,
+   * infinity or decimal comma, which strtod would take. */
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (p != trimmed && *p == '.' && g_ascii_isdigit (p[1]))
+    for (p++; g_ascii_isdigit (*p);)
+      p++;
+  number = g_strndup (trimmed, p - trimmed);
+  /* A space, or the no-break space of `info` ("2.0 MB/s" in UTF-8). */
+  while (*p == ' ' || g_str_has_prefix (p, "\u00a0"))
+    p += *p == ' ' ? 1 : strlen ("\u00a0");
+  unit = rate_unit_bytes (p);
+  if (*number == '\0' || unit == 0)
+    /* TRANSLATORS: %s is what was typed */
+    return rate_error (error, _("“%s” is not a rate."), trimmed);
+  /* Rounded to whole bytes; a double holds every one in range exactly. */
+  value = g_ascii_strtod (number, NULL) * unit + 0.5;
+  if (value < (double) BARGECTL_RATE_MIN || value >= (double) BARGECTL_RATE_MAX + 1)
+    /* TRANSLATORS: %s is what was typed */
+    return rate_error (error, _("“%s” is out of range."), trimmed);
+  *bytes_per_second = (guint64) value;
+  return TRUE;
 }
 
 static char *

@@ -10,6 +10,29 @@ G_BEGIN_DECLS
 gboolean bargectl_parse_duration (const char *text, guint64 max_seconds,
                                   guint64 *seconds, GError **error);
 
+/* The bandwidth limits the service takes besides 0 (no limit), in bytes
+ * per second: 1 KiB/s to 100 GB/s. */
+#define BARGECTL_RATE_MIN G_GUINT64_CONSTANT (1024)
+#define BARGECTL_RATE_MAX G_GUINT64_CONSTANT (100000000000)
+
+/* A rate as typed: a number of bytes per second ("2000000", "1.5"), with an
+ * optional unit: k or K, M, G (powers of 1000; kB, MB, GB too), KiB, MiB,
+ * GiB (powers of 1024), kbit, Mbit, Gbit (bits: an eighth), optionally
+ * followed by "/s" ("2.0 MB/s", as `info` prints it, also with its no-break
+ * space). Rounded to whole bytes, it must be from BARGECTL_RATE_MIN to
+ * BARGECTL_RATE_MAX; "none" and "unlimited" are 0, no limit. Errors are
+ * G_OPTION_ERROR and say what is accepted. */
+gboolean bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error);
+
+/* The GOptionEntry of --limit=RATE for @variable (a char *), the same in
+ * every command that creates a job. */
+#define BARGECTL_LIMIT_OPTION_ENTRY(variable) \
+  { "limit", 0, 0, G_OPTION_ARG_STRING, &(variable), \
+    /* TRANSLATORS: the units and "none" stay as they are, since they are typed */ \
+    N_("Limit the job to RATE: bytes per second, or with a unit such as 500k, 2M or 10Mbit; " \
+       "none for no limit of its own"), \
+    N_("RATE") }
+
 /* A plain unsigned decimal number no larger than @max. */
 gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **error);
 

@@ -23,6 +23,7 @@ typedef enum {
   KIND_SECONDS,        /* a duration, sent as seconds */
   KIND_MILLISECONDS,   /* a duration, sent as milliseconds */
   KIND_COST_POLICY,    /* any, unmetered */
+  KIND_RATE,           /* bytes per second, with a unit or none; sent as a guint64 */
   KIND_NOTIFY_FLAGS,   /* a comma-separated list, or none */
   KIND_COMMAND_LINE,   /* a program and its arguments, quoted as for a shell */
   KIND_PATH,           /* a local path; relative to the working directory */
@@ -109,6 +110,15 @@ GETTER (reply_file_name, g_strdup (barge_job_get_reply_file_name (job)))
 
 #undef GETTER
 
+/* What `set` takes back: the bytes per second, or none. */
+static char *
+get_bandwidth_limit (BargeJob *job)
+{
+  guint64 limit = barge_job_get_bandwidth_limit (job);
+
+  return limit == 0 ? g_strdup ("none") : uint_text (limit);
+}
+
 static char *
 get_notify_flags (BargeJob *job)
 {
@@ -187,6 +197,8 @@ static const JobKey job_keys[] = {
     N_("a program and its arguments, run when the job is transferred or fails; \"\" for none") },
   { "cost-policy", NULL, "cost-policy", KIND_COST_POLICY, get_cost_policy,
     N_("any, or unmetered: transfer only on networks that are not metered") },
+  { "bandwidth-limit", "limit", "bandwidth-limit", KIND_RATE, get_bandwidth_limit,
+    N_("bytes per second, or with a unit such as 500k, 2M or 10Mbit; none for no limit of its own") },
   { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
     N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network") },
   { "http-status", NULL, NULL, KIND_TEXT, get_http_status,
@@ -298,6 +310,12 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
         g_value_set_string (value, text);
         return TRUE;
       }
+    case KIND_RATE:
+      if (!bargectl_parse_rate (text, &number, error))
+        return FALSE;
+      g_value_init (value, G_TYPE_UINT64);
+      g_value_set_uint64 (value, number);
+      return TRUE;
     case KIND_NOTIFY_FLAGS:
       {
         g_auto(GStrv) flags = NULL;

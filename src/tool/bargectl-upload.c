@@ -90,6 +90,7 @@ start_job (BargeClient *client, const char *source, const char *url, const Barge
   g_variant_builder_add (&options, "{sv}", "description",
                          g_variant_new_string (_("Started by “bargectl upload”")));
   g_variant_builder_add (&options, "{sv}", "upload-protocol", g_variant_new_string (opt_protocol));
+  bargectl_wait_add_create_options (wait, &options);
   job = barge_client_create_job_sync (client, name, reply ? BARGE_JOB_TYPE_UPLOAD_REPLY : BARGE_JOB_TYPE_UPLOAD,
                                       g_variant_builder_end (&options), NULL, error);
   if (job == NULL)

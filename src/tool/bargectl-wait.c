@@ -68,6 +68,7 @@ static gboolean opt_no_complete;
 static gboolean opt_keep_on_error;
 static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
+static char *opt_limit;
 
 /* The options of waiting, shared by every synchronous command. */
 #define WAIT_ENTRIES \
@@ -90,6 +91,7 @@ static const GOptionEntry wait_entries[] = {
   { "no-progress-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_no_progress_timeout,
     N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
     N_("DURATION") },
+  BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
   { NULL }
 };
 
@@ -120,6 +122,7 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
     .complete = !opt_no_complete,
     .keep_on_error = opt_keep_on_error,
     .no_progress_timeout = -1,
+    .bandwidth_limit = -1,
   };
   if (opt_timeout != NULL)
     {
@@ -164,7 +167,26 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
         return FALSE;
       options->no_progress_timeout = (gint64) seconds;
     }
+  if (opt_limit != NULL)
+    {
+      guint64 limit;
+
+      if (!bargectl_parse_rate (opt_limit, &limit, error))
+        {
+          g_prefix_error (error, "--limit: ");
+          return FALSE;
+        }
+      options->bandwidth_limit = (gint64) limit;
+    }
   return TRUE;
+}
+
+void
+bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBuilder *create_options)
+{
+  if (options->bandwidth_limit >= 0)
+    g_variant_builder_add (create_options, "{sv}", "bandwidth-limit",
+                           g_variant_new_uint64 ((guint64) options->bandwidth_limit));
 }
 
 static gboolean

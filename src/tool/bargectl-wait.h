@@ -31,6 +31,7 @@ struct _BargectlWaitOptions {
   gboolean keep_on_error; /* leave a failed job instead of cancelling it */
   guint retry_delay;         /* 0: the daemon's default */
   gint64 no_progress_timeout; /* < 0: the daemon's default */
+  gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
   /* Called once the job is transferred, before Complete(): a status other
@@ -39,9 +40,10 @@ struct _BargectlWaitOptions {
   gpointer transferred_data;
 };
 
-/* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay and
- * --no-progress-timeout: add them with g_option_context_add_main_entries()
- * (GETTEXT_PACKAGE) so that they show in the command's --help. */
+/* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay,
+ * --no-progress-timeout and --limit: add them with
+ * g_option_context_add_main_entries() (GETTEXT_PACKAGE) so that they show in
+ * the command's --help. */
 const GOptionEntry *bargectl_wait_option_entries (void);
 /* Only --timeout, --on-timeout and --no-complete: for waiting on a job
  * bargectl did not create (`wait`). */
@@ -51,6 +53,11 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
  * summary callback is left to the caller). On failure @error holds a
  * message for bargectl_usage_error(). */
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
+
+/* Adds the options of CreateJob that @options hold (--limit) to
+ * @create_options (a{sv}). */
+void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
+                                       GVariantBuilder *create_options);
 
 /* Applies the retry settings of @options (--retry-delay,
  * --no-progress-timeout) to a new @job. */

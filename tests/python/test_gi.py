@@ -14,6 +14,7 @@ import hashlib
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,7 +70,7 @@ import gi  # noqa: E402
 
 gi.require_version('Barge', '1.0')
 gi.require_version('Gio', '2.0')
-from gi.repository import Barge, Gio, GLib  # noqa: E402
+from gi.repository import Barge, Gio, GLib, GObject  # noqa: E402
 
 BARGED = os.environ.get('BARGED', '')
 
@@ -258,6 +259,16 @@ class EnumTest(unittest.TestCase):
         self.assertNotIn('upload-protocol', copy.to_variant().unpack())
         self.assertIn('upload-protocol', options.to_variant().unpack())
 
+    def test_job_options_bandwidth_limit(self):
+        # A "t", 0 included (no limit of the job's own); the daemon checks the range.
+        for limit in (0, 2000000, 100000000000, 2 ** 64 - 1):
+            options = Barge.JobOptions.new()
+            options.set_bandwidth_limit(limit)
+            variant = options.to_variant()
+            self.assertEqual(variant.lookup_value('bandwidth-limit', None).get_type_string(), 't')
+            self.assertEqual(variant.unpack(), {'bandwidth-limit': limit})
+            self.assertEqual(options.copy().to_variant().unpack(), {'bandwidth-limit': limit})
+
     def test_final_states(self):
         final = [s for s in Barge.JobState.__enum_values__.values()
                  if Barge.job_state_is_final(s)]
@@ -346,6 +357,10 @@ class DaemonFixture(unittest.TestCase):
         """More of the bus configuration, such as a <servicedir>."""
         return ''
 
+    def barged_args(self):
+        """More arguments of barged, such as a --config."""
+        return []
+
     def start_barged(self):
         self.barged_log_path = os.path.join(self.tmp, 'barged.log')
         self.barged_log = open(self.barged_log_path, 'w')
@@ -353,7 +368,7 @@ class DaemonFixture(unittest.TestCase):
         self.barged = subprocess.Popen(
             child_command([BARGED, '--session', '--address=' + self.bus_address,
                            '--state-dir=' + self.state_dir, '--idle-timeout=0',
-                           '--verbose']),
+                           '--verbose'] + self.barged_args()),
             stdout=self.barged_log, stderr=subprocess.STDOUT,
             env=child_environment())
         self.barged_should_run = True
@@ -409,6 +424,17 @@ class DaemonFixture(unittest.TestCase):
             if time.monotonic() > deadline:
                 self.fail('barged did not take its bus name')
             time.sleep(0.05)
+
+    def kill_barged(self):
+        """SIGKILL, as a crash: the cleanups expect no clean exit."""
+        self.barged_should_run = False
+        self.barged.kill()
+        self.barged.wait()
+
+    def restart_barged(self):
+        self.kill_barged()
+        self.start_barged()
+        self.wait_for_name()
 
     def run_until(self, predicate, what):
         """Runs the main loop until predicate() is true, at most TIMEOUT s."""
@@ -679,6 +705,62 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(caught.exception.matches(Barge.error_quark(),
                                                  Barge.Error.INVALID_ARGUMENT))
 
+    def test_bandwidth_limit(self):
+        options = Barge.JobOptions.new()
+        options.set_bandwidth_limit(2000000)
+        job = self.client.create_job_sync('limited', Barge.JobType.DOWNLOAD,
+                                          options.to_variant(), None)
+        self.assertEqual(job.get_bandwidth_limit(), 2000000)
+        self.assertEqual(job.props.bandwidth_limit, 2000000)
+        # The default: no limit of the job's own.
+        other = self.client.create_job_sync('unlimited', Barge.JobType.DOWNLOAD, None, None)
+        self.assertEqual(other.get_bandwidth_limit(), 0)
+
+        notified = []
+        job.connect('notify::bandwidth-limit',
+                    lambda job, pspec: notified.append(job.get_bandwidth_limit()))
+        # A _sync setter returns with the job showing the new value; the
+        # D-Bus name works too, and a GValue of the type holds any limit.
+        self.assertTrue(job.set_property_sync('bandwidth-limit', 1024, None))
+        self.assertEqual(job.get_bandwidth_limit(), 1024)
+        self.assertTrue(job.set_property_sync(
+            'BandwidthLimit', GObject.Value(GObject.TYPE_UINT64, 100000000000), None))
+        self.assertEqual(job.get_bandwidth_limit(), 100000000000)
+        self.assertTrue(self.run_async(
+            lambda cb: job.set_property_async('bandwidth-limit', 65536, None, cb),
+            lambda res: job.set_property_finish(res)))
+        self.assertEqual(job.props.bandwidth_limit, 65536)
+        # The GObject setter sends the change and returns at once.
+        job.props.bandwidth_limit = 0
+        self.run_until(lambda: job.get_bandwidth_limit() == 0, 'no limit')
+        self.assertEqual(notified, [1024, 100000000000, 65536, 0])
+
+        # The daemon refuses what is out of range, and nothing changes;
+        # a negative number does not even leave the library.
+        for bad in (1, 1023, 100000000001, 2 ** 64 - 1):
+            with self.subTest(bad=bad):
+                with self.assertRaises(GLib.Error) as caught:
+                    job.set_property_sync('bandwidth-limit',
+                                          GObject.Value(GObject.TYPE_UINT64, bad), None)
+                self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                         Barge.Error.INVALID_ARGUMENT),
+                                caught.exception.message)
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_property_sync('bandwidth-limit', -5, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertEqual(job.get_bandwidth_limit(), 0)
+        self.assertEqual(notified, [1024, 100000000000, 65536, 0])
+
+        # And so is a CreateJob option out of range: no job.
+        before = len(self.client.list_jobs_sync(False, None))
+        options.set_bandwidth_limit(512)
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.create_job_sync('refused', Barge.JobType.DOWNLOAD,
+                                        options.to_variant(), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                 Barge.Error.INVALID_ARGUMENT))
+        self.assertEqual(len(self.client.list_jobs_sync(False, None)), before)
+
     def test_reply_calls_on_download_job(self):
         job = self.client.create_job_sync('reply', Barge.JobType.DOWNLOAD, None, None)
         for call in (job.get_reply_progress_sync, job.get_reply_data_sync):
@@ -746,13 +828,6 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(caught.exception.matches(Barge.error_quark(),
                                                  Barge.Error.INVALID_ARGUMENT))
 
-    def restart_barged(self):
-        self.barged_should_run = False
-        self.barged.kill()
-        self.barged.wait()
-        self.start_barged()
-        self.wait_for_name()
-
     def test_jobs_at_rest_after_restart(self):
         # Jobs live in the daemon: after a restart the client's object is
         # still the job (never removed), and ListJobs and GetJob give that
@@ -796,9 +871,7 @@ class BargeDaemonTest(DaemonFixture):
 
         # A daemon that dies does not take its jobs along: the client says
         # the service is gone and keeps the job with its last values.
-        self.barged_should_run = False
-        self.barged.kill()
-        self.barged.wait()
+        self.kill_barged()
         self.run_until(lambda: not self.client.get_service_available(), 'the service to go')
         self.assertIsNone(self.client.get_version())
         self.assertEqual(self.removed, [])
@@ -816,6 +889,55 @@ class BargeDaemonTest(DaemonFixture):
                                                      Barge.Error.SERVICE_UNAVAILABLE),
                             caught.exception.message)
 
+
+@unittest.skipUnless(BARGED, 'BARGED is not set')
+class BackgroundBandwidthLimitTest(DaemonFixture):
+    """The Manager's BackgroundBandwidthLimit, from a barge.conf of the test's own."""
+
+    def barged_args(self):
+        self.config = os.path.join(self.tmp, 'barge.conf')
+        if not os.path.exists(self.config):
+            self.write_config(4194304)
+        return ['--config=' + self.config]
+
+    def write_config(self, limit):
+        with open(self.config, 'w') as f:
+            f.write('[Transfer]\n')
+            if limit is not None:
+                f.write('BackgroundBandwidthLimit=%d\n' % limit)
+
+    def test_background_bandwidth_limit(self):
+        self.assertEqual(self.client.get_background_bandwidth_limit(), 4194304)
+        self.assertEqual(self.client.props.background_bandwidth_limit, 4194304)
+        # A new client reads it at once too.
+        other = Barge.Client.new_for_connection_sync(self.connection, None)
+        self.assertEqual(other.get_background_bandwidth_limit(), 4194304)
+
+        # barged reads barge.conf again on SIGHUP and announces the change.
+        notified = []
+        self.client.connect('notify::background-bandwidth-limit',
+                            lambda client, pspec: notified.append(
+                                client.get_background_bandwidth_limit()))
+        for limit in (None, 1048576):
+            self.write_config(limit)
+            self.barged.send_signal(signal.SIGHUP)
+            self.run_until(lambda: self.client.get_background_bandwidth_limit() == (limit or 0),
+                           lambda: 'the limit %r, not %d' % (
+                               limit, self.client.get_background_bandwidth_limit()))
+        self.assertEqual(notified, [0, 1048576])
+        self.assertEqual(self.client.props.background_bandwidth_limit, 1048576)
+
+        # The client keeps the value while the daemon is away, and reads the
+        # new daemon's when one comes.
+        self.write_config(2097152)
+        self.kill_barged()
+        self.run_until(lambda: not self.client.get_service_available(), 'the service to go')
+        self.assertEqual(self.client.get_background_bandwidth_limit(), 1048576)
+        self.start_barged()
+        self.wait_for_name()
+        self.run_until(lambda: self.client.get_background_bandwidth_limit() == 2097152,
+                       'the new daemon\'s limit')
+        self.assertEqual(notified, [0, 1048576, 2097152])
 
 if __name__ == '__main__':
     unittest.main(testRunner=unittest.TextTestRunner(stream=sys.stdout, verbosity=2))

@@ -194,6 +194,37 @@ class TestDownload(DaemonTestCase):
         self.assertEqual(info['display_name'], 'tuned')
         self.ctl('cancel', job)
 
+    def test_download_and_upload_limit(self):
+        # --limit is a CreateJob option of the synchronous commands too.
+        folder = self.make_folder()
+        result = self.ctl('download', '--no-complete', '--limit=10Mbit', self.url('alpha.bin'), folder)
+        job = re.search(r'bargectl complete ([0-9a-f-]{36})', result.stdout).group(1)
+        info = self.info(job)
+        self.assertEqual(info['state'], 'transferred')
+        self.assertEqual(info['bandwidth_limit'], 1250000)
+        self.ctl('cancel', job)
+
+        source = os.path.join(folder, 'source.bin')
+        with open(source, 'wb') as f:
+            f.write(self.files['alpha.bin'])
+        result = self.ctl('upload', '--no-wait', '--protocol=put', '--limit=64KiB', source,
+                          self.url('uploaded.bin'))
+        job = result.stdout.strip()
+        self.assertEqual(self.info(job)['bandwidth_limit'], 65536)
+        self.ctl('cancel', job)
+
+        # A bad RATE is a usage error, and no job is made.
+        before = {j['id'] for j in self.list_jobs()}
+        for args in (['download', '--limit=0', self.url('alpha.bin'), folder],
+                     ['download', '--limit=2 MB/h', self.url('alpha.bin'), folder],
+                     ['upload', '--no-wait', '--limit=1k', source, self.url('uploaded.bin')]):
+            with self.subTest(args=args):
+                result = self.ctl(*args, expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl %s: --limit: ' % args[0]), result.stderr)
+                self.assertIn('from 1 KiB/s to 100 GB/s, or none', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+        self.assertEqual(os.listdir(folder), ['source.bin'])
+
     def test_download_sigterm_leaves_job(self):
         folder = self.make_folder()
         before = {j['id'] for j in self.list_jobs()}

@@ -231,6 +231,61 @@ class TestJobs(DaemonTestCase):
         result = self.ctl('set', job, 'priority', 'high', expect=1)
         self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
 
+    def test_bandwidth_limit(self):
+        # create --limit: the CreateJob option, in bytes per second.
+        job = self.create_job('--limit=2M', 'limited')
+        info = self.info(job)
+        self.assertEqual(info['bandwidth_limit'], 2000000)
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Bandwidth limit: +2\.0\sMB/s$')
+        self.assertEqual(self.ctl('get', job, 'bandwidth-limit').stdout, '2000000\n')
+        created = json.loads(self.ctl('create', '--json', '--limit=1.5MiB', 'limited-json').stdout)
+        self.assertEqual(created['bandwidth_limit'], 1572864)
+        self.ctl('cancel', created['id'])
+
+        # set, by name or alias, with the units of RATES.
+        for value, expected in (('10Mbit', 1250000), ('1KiB', 1024), ('100G', 100000000000),
+                                ('64 kB/s', 64000), ('123456', 123456)):
+            with self.subTest(value=value):
+                self.ctl('set', job, 'limit', value)
+                self.assertEqual(self.info(job)['bandwidth_limit'], expected)
+                self.assertEqual(self.ctl('get', job, 'limit').stdout, '%d\n' % expected)
+        # What get prints, set takes back.
+        self.ctl('set', job, 'bandwidth-limit', self.ctl('get', job, 'limit').stdout.strip())
+        self.assertEqual(self.info(job)['bandwidth_limit'], 123456)
+
+        # none lifts the job's own limit.
+        self.ctl('set', job, 'bandwidth-limit', 'none')
+        self.assertEqual(self.info(job)['bandwidth_limit'], 0)
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Bandwidth limit: +none$')
+        self.assertIn('bandwidth-limit=none', self.ctl('get', job).stdout.splitlines())
+        self.ctl('set', job, 'limit', '3M', 'description', 'limited again')
+
+        # bargectl refuses what the service would, before sending anything:
+        # a usage error that says what RATE may be, and nothing changes.
+        for value in ('0', '1000', '1023', '0.5KiB', '100000000001', '101G', 'fast', '5 MB/h', '1e6', ''):
+            with self.subTest(value=value):
+                result = self.ctl('set', job, 'description', 'changed', 'limit', value, expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl set: limit: '), result.stderr)
+                self.assertIn('RATE is a number of bytes per second with an optional unit '
+                              '(k, M, G, KiB, MiB, GiB, kbit, Mbit, Gbit), from 1 KiB/s to '
+                              '100 GB/s, or none.', result.stderr)
+                info = self.info(job)
+                self.assertEqual(info['bandwidth_limit'], 3000000)
+                self.assertEqual(info['description'], 'limited again')
+        before = {j['id'] for j in self.list_jobs()}
+        for value in ('0', '512', 'lots'):
+            with self.subTest(create=value):
+                result = self.ctl('create', '--limit=' + value, 'refused', expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl create: --limit: '), result.stderr)
+                self.assertIn('from 1 KiB/s to 100 GB/s, or none', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+        self.ctl('cancel', job)
+
+        # --limit=none sends 0: no limit of the job's own.
+        job = self.create_job('--limit=none', 'unlimited')
+        self.assertEqual(self.info(job)['bandwidth_limit'], 0)
+        self.ctl('cancel', job)
+
     def test_files(self):
         folder = self.make_folder()
         job = self.create_job('with-files')

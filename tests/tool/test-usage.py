@@ -70,6 +70,11 @@ class TestUsage(unittest.TestCase):
                      ['download', '--on-timeout=cancel', 'http://127.0.0.1/x', '/tmp'],
                      ['download', '--timeout=5', '--on-timeout=explode', 'http://127.0.0.1/x', '/tmp'],
                      ['download', '--retry-delay=1x', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--limit=0', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--limit=fast', 'http://127.0.0.1/x', '/tmp'],
+                     ['create', '--limit=1023', 'x'], ['create', '--limit=101G', 'x'],
+                     ['create', '--limit=-1M', 'x'], ['upload', '--limit=5mbit', 'f', 'u'],
+                     ['set', 'JOB', 'bandwidth-limit', '0'], ['set', 'JOB', 'limit', 'lots'],
                      ['download', '--list=/nonexistent/files.txt'],
                      ['download', '--list=/nonexistent/files.txt', 'http://127.0.0.1/x', '/tmp'],
                      ['set', 'JOB'], ['set', 'JOB', 'priority'], ['set', 'JOB', 'colour', 'red'],
@@ -92,6 +97,27 @@ class TestUsage(unittest.TestCase):
                 result = self.run_ctl(*args)
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertTrue(result.stderr.startswith('bargectl'), result.stderr)
+
+    def test_bad_rates_say_what_is_accepted(self):
+        accepted = ('RATE is a number of bytes per second with an optional unit (k, M, G, KiB, '
+                    'MiB, GiB, kbit, Mbit, Gbit), from 1 KiB/s to 100 GB/s, or none.')
+        for args, problem in ((['create', '--limit=0', 'x'], '“0” is out of range.'),
+                              (['create', '--limit=2 Mb', 'x'], '“2 Mb” is not a rate.'),
+                              (['download', '--limit=100.5G', 'http://127.0.0.1/x', '/tmp'],
+                               '“100.5G” is out of range.'),
+                              (['upload', '--limit=', 'f', 'u'], '“” is not a rate.'),
+                              (['set', 'JOB', 'limit', '1k'], '“1k” is out of range.')):
+            with self.subTest(args=args):
+                result = self.run_ctl(*args)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                option = '--limit' if args[0] != 'set' else 'limit'
+                self.assertEqual(result.stderr.splitlines()[0],
+                                 'bargectl %s: %s: %s %s' % (args[0], option, problem, accepted))
+        # And --help names the option wherever a job is made.
+        for command in ('create', 'download', 'upload'):
+            with self.subTest(command=command):
+                self.assertIn('--limit=RATE', self.run_ctl(command, '--help').stdout)
+        self.assertIn('bandwidth-limit, limit', self.run_ctl('set', '--help').stdout)
 
     def test_store_refuses_bad_passwords(self):
         env = clean_environment()

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* bargectl's parsers of typed values (src/tool/bargectl-parse.c), without a
+ * service: RATE, as `--limit` and `set JOB bandwidth-limit` take it. */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "bargectl-parse.h"
+
+static const struct {
+  const char *text;
+  guint64 bytes_per_second;
+} good_rates[] = {
+  { "1024", 1024 },
+  { "2000000", 2000000 },
+  { "100000000000", 100000000000 },
+  { "2k", 2000 },
+  { "2K", 2000 },
+  { "2kB", 2000 },
+  { "1KiB", 1024 },
+  { "1.5M", 1500000 },
+  { "2MB", 2000000 },
+  { "2MiB", 2097152 },
+  { "1G", 1000000000 },
+  { "1GiB", 1073741824 },
+  { "100G", 100000000000 },
+  { "100GB", 100000000000 },
+  { "16kbit", 2000 },
+  { "10Mbit", 1250000 },
+  { "1Gbit", 125000000 },
+  { "800Gbit", 100000000000 },
+  /* As `info` prints it, and with the blanks a shell may keep. */
+  { "2.0 MB/s", 2000000 },
+  { "2.0\u00a0MB/s", 2000000 },
+  { "2M/s", 2000000 },
+  { "10Mbit/s", 1250000 },
+  { " 3M ", 3000000 },
+  /* Whole bytes, rounded. */
+  { "1023.5", 1024 },
+  { "1.0000001M", 1000000 },
+  { "1.2345678k", 1235 },
+  { "none", 0 },
+  { "None", 0 },
+  { "unlimited", 0 },
+};
+
+static void
+test_rate_good (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (good_rates); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 value = 42;
+
+      g_test_message ("%s", good_rates[i].text);
+      g_assert_true (bargectl_parse_rate (good_rates[i].text, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (value, ==, good_rates[i].bytes_per_second);
+    }
+}
+
+static void
+check_bad (const char * const *texts, const char *problem)
+{
+  for (gsize i = 0; texts[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *trimmed = g_strstrip (g_strdup (texts[i]));
+      g_autofree char *expected = g_strconcat ("“", trimmed, "” ", problem, " ", NULL);
+      guint64 value = 42;
+
+      g_test_message ("“%s”", texts[i]);
+      g_assert_false (bargectl_parse_rate (texts[i], &value, &error));
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+      g_assert_cmpuint (value, ==, 42);
+      /* What was wrong, then what is accepted. */
+      g_assert_true (g_str_has_prefix (error->message, expected));
+      g_assert_nonnull (strstr (error->message, "RATE is a number of bytes per second with an optional "
+                                                "unit (k, M, G, KiB, MiB, GiB, kbit, Mbit, Gbit), from "
+                                                "1 KiB/s to 100 GB/s, or none."));
+    }
+}
+
+static void
+test_rate_not_a_rate (void)
+{
+  static const char * const texts[] = {
+    "", "fast", "-1M", "+5M", "1e6", "0x400", "1,5M", "1.M", ".5M", "5 m", "5Mb", "5mbit",
+    "5MiB/h", "5 M B", "inf", "nan", "2M/s/s", "1 2", "none please", NULL
+  };
+
+  check_bad (texts, "is not a rate.");
+}
+
+static void
+test_rate_out_of_range (void)
+{
+  static const char * const texts[] = {
+    "0", "0k", "0.0", "1", "1000", "1k", "8kbit", "1023.4", "100000000001", "100.1G", "94GiB",
+    "801Gbit", "1000000000000000000000000", "99999999999999999999999999999999999999999999G", NULL
+  };
+
+  check_bad (texts, "is out of range.");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* The English messages, whatever the caller's locale. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/parse/rate/good", test_rate_good);
+  g_test_add_func ("/parse/rate/not-a-rate", test_rate_not_a_rate);
+  g_test_add_func ("/parse/rate/out-of-range", test_rate_out_of_range);
+  return g_test_run ();
+}
