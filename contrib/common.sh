@@ -110,15 +110,23 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
+# barge_http_up PORT [SCHEME]: true once something answers HTTP on PORT of
+# 127.0.0.1 (SCHEME http, the default, or https: the certificate is not
+# checked, this only waits for the server).
 barge_http_up() {
-	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/"
+	curl -s -k -o /dev/null --max-time 2 "${2:-http}://127.0.0.1:$1/"
 }
 
-# barge_nginx_start DIR DOCROOT EXTRA: runs nginx in the foreground of a
-# background job with all its files in DIR, serving DOCROOT on a free port
-# of 127.0.0.1. EXTRA is put in the server block. Sets NGINX_PID, NGINX_PORT.
+# barge_nginx_start DIR DOCROOT EXTRA [LISTEN_EXTRA]: runs nginx in the
+# foreground of a background job with all its files in DIR, serving DOCROOT
+# on a free port of 127.0.0.1. EXTRA is put in the server block; LISTEN_EXTRA
+# after the address of its listen directive (" ssl" or " ssl http2", for
+# which EXTRA names the certificate and key). Sets NGINX_PID, NGINX_PORT.
 barge_nginx_start() {
-	local dir=$1 docroot=$2 extra=$3 user_line="" tries
+	local dir=$1 docroot=$2 extra=$3 listen_extra=${4:-} scheme=http user_line="" tries
+	case $listen_extra in
+	*ssl*) scheme=https ;;
+	esac
 	mkdir -p "$dir"
 	# As root the workers would run as nobody, who may not be allowed into
 	# the source tree (a clone under /root, say). Not possible as non-root.
@@ -144,7 +152,7 @@ barge_nginx_start() {
 			    scgi_temp_path $dir/scgi;
 			    default_type application/octet-stream;
 			    server {
-			        listen 127.0.0.1:$NGINX_PORT;
+			        listen 127.0.0.1:$NGINX_PORT$listen_extra;
 			        root $docroot;
 			        $extra
 			    }
@@ -152,7 +160,7 @@ barge_nginx_start() {
 		EOF
 		nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/nginx.out" 2>&1 &
 		NGINX_PID=$!
-		if barge_wait_until 10 barge_http_up "$NGINX_PORT"; then
+		if barge_wait_until 10 barge_http_up "$NGINX_PORT" "$scheme"; then
 			return 0
 		fi
 		# Lost the race for the port, or a real failure: look and retry.
@@ -191,13 +199,18 @@ barge_name_owned() {
 		grep -q true
 }
 
-# barge_barged_start STATE_DIR LOG: runs the build's barged on the private
-# bus and waits until it owns org.freedesktop.Barge1. Sets BARGED_PID.
+# barge_barged_start STATE_DIR LOG [ARG...]: runs the build's barged on the
+# private bus, with the ARGs after its own (such as --test-tls-ca=CA), and
+# waits until it owns org.freedesktop.Barge1. Sets BARGED_PID. It runs with
+# --verbose unless BARGED_VERBOSE is 0 (over HTTP/2, --verbose logs every
+# DATA frame libsoup receives).
 barge_barged_start() {
-	local state=$1 log=$2 tries=100
+	local state=$1 log=$2 tries=100 verbose=()
+	shift 2
+	[ "${BARGED_VERBOSE:-1}" = 0 ] || verbose=(--verbose)
 	mkdir -p "$state"
 	"$BARGE_BUILD/src/daemon/barged" --session --address="$BUS_ADDR" \
-		--state-dir="$state" --idle-timeout=0 --verbose >"$log" 2>&1 &
+		--state-dir="$state" --idle-timeout=0 "${verbose[@]}" "$@" >"$log" 2>&1 &
 	BARGED_PID=$!
 	while ! barge_name_owned; do
 		tries=$((tries - 1))

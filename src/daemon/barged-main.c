@@ -15,6 +15,7 @@
 #include "barged-config.h"
 #include "barged-catalog.h"
 #include "barged-daemon.h"
+#include "barged-request.h"
 
 #define BARGE_BUS_NAME "org.freedesktop.Barge1"
 
@@ -154,6 +155,8 @@ main (int argc, char **argv)
    * SOUP_NTLM_AUTH_DEBUG turns it off. Set before any thread starts
    * (setenv is not thread-safe); barged_ntlm_add_to_session checks it. */
   g_setenv ("SOUP_NTLM_AUTH_DEBUG", "", TRUE);
+  /* HTTP/2 only with a libsoup that streams it in bounded memory. */
+  barged_request_init ();
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Barge background transfer service"));

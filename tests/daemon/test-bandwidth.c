@@ -263,11 +263,15 @@ test_bad_values_and_restart (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpuint (g_strv_length (jobs), ==, 1);
   }
-  barge_test_daemon_restart (f->daemon);
+  /* A clean stop: a Set is stored after its reply (a SIGKILL right after
+   * it may lose it, as for any property). */
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
   g_assert_cmpuint (get_limit (f, path), ==, 5000);
   g_assert_true (set_limit (f, path, 0, &error));
   g_assert_no_error (error);
-  barge_test_daemon_restart (f->daemon);
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
   g_assert_cmpuint (get_limit (f, path), ==, 0);
 }
 

@@ -14,6 +14,7 @@
 #include <utime.h>
 #include <sys/prctl.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "barge-fault-server.h"
 #include "barge-test-daemon.h"
@@ -630,6 +631,15 @@ test_416_complete (Fixture *f, gconstpointer data)
  * HTTP/2 they share one connection, multiplexed; with HTTP/1.1 at most
  * MaxConnectionsPerHost connections, each kept alive from file to file.
  * Every file byte-exact. */
+/* As barged decides (barged_request_http2_allowed): HTTP/2 only with a
+ * libsoup of 3.6.3 or later, which streams it in bounded memory. Before,
+ * a server that offers h2 gets HTTP/1.1 (SOUP_FORCE_HTTP1). */
+static gboolean
+http2_allowed (void)
+{
+  return soup_get_major_version () * 10000 + soup_get_minor_version () * 100 + soup_get_micro_version () >= 30603;
+}
+
 static void
 test_https_many_files (Fixture *f, gconstpointer data)
 {
@@ -680,7 +690,7 @@ test_https_many_files (Fixture *f, gconstpointer data)
 
       if (g_strv_length (fields) != 5 || !g_str_has_prefix (fields[3], "/many/"))
         continue;
-      g_assert_cmpstr (fields[0], ==, h2 ? "HTTP/2.0" : "HTTP/1.1");
+      g_assert_cmpstr (fields[0], ==, h2 && http2_allowed () ? "HTTP/2.0" : "HTTP/1.1");
       g_hash_table_add (connections, g_strdup (fields[1]));
       if (g_str_equal (fields[2], "GET"))
         requests++;
@@ -689,8 +699,9 @@ test_https_many_files (Fixture *f, gconstpointer data)
   g_assert_cmpuint (requests, >=, n);
   /* HTTP/2: libsoup multiplexes one connection per host (a second one may
    * race the first's handshake). HTTP/1.1: kept alive, never more than
-   * the per-host cap. */
-  g_assert_cmpuint (g_hash_table_size (connections), <=, h2 ? 2 : BARGED_TEST_MAX_CONNECTIONS_PER_HOST);
+   * the per-host cap, and one for the HEAD size probes beside them. */
+  g_assert_cmpuint (g_hash_table_size (connections), <=,
+                    h2 && http2_allowed () ? 2 : BARGED_TEST_MAX_CONNECTIONS_PER_HOST + 1);
 }
 
 int

@@ -60,8 +60,8 @@ typedef struct {
   const char *description;
   BargeJobPriority priority;
   BargeCostPolicy cost_policy;
-  guint64 bandwidth_limit;              /* bytes/s, 0 = none */
   BargeUploadProtocol upload_protocol;  /* NONE for downloads */
+  guint64 bandwidth_limit;              /* bytes/s, 0 = none */
 } BargedJobSpec;
 
 /* Checks @spec (texts, an upload protocol for uploads and only for them),

@@ -6,6 +6,22 @@
 #include "barge.h"
 #include "barged-request.h"
 
+gboolean
+barged_request_http2_allowed (void)
+{
+  /* The version we run with, not the one we were built against. */
+  guint version = soup_get_major_version () * 10000 + soup_get_minor_version () * 100 + soup_get_micro_version ();
+
+  return version >= 30603;
+}
+
+void
+barged_request_init (void)
+{
+  if (!barged_request_http2_allowed ())
+    g_setenv ("SOUP_FORCE_HTTP1", "1", TRUE);
+}
+
 char *
 barged_request_url_for_log (const char *url)
 {

@@ -9,6 +9,20 @@ G_BEGIN_DECLS
  * for the response headers, the origin rule for credentials, and URLs
  * that are safe to log. */
 
+/* Requests go over HTTP/1.1 only while the libsoup we run with keeps an
+ * HTTP/2 body in a list it appends to at its end (quadratic: 78 % of
+ * barged's CPU for 256 MiB, 1 GiB not done in 300 s) and lets the server
+ * send faster than we read (the whole body in memory: 850 MB of RSS for
+ * 1 GiB): libsoup before 3.6.3 (#369, fixed in 3.4.4; #397 and #406,
+ * window management, fixed in 3.6.3). libsoup 3.2 offers no per-message
+ * way, only SOUP_FORCE_HTTP1 in the environment, which
+ * barged_request_init() sets; call it once, before any thread starts
+ * (setenv is not thread-safe). Over HTTP/1.1, TLS takes a connection per
+ * file in flight, six per host (MaxConnectionsPerHost). */
+void barged_request_init (void);
+/* Whether the libsoup we run with may negotiate HTTP/2. */
+gboolean barged_request_http2_allowed (void);
+
 /* @url as logs may show it: scheme, host, port and path. No user
  * information, query or fragment: they often carry tokens. */
 char *barged_request_url_for_log (const char *url);
