@@ -82,6 +82,16 @@ class BargectlLanguageTest(unittest.TestCase):
                 self.assertEqual(result.returncode, 2)
                 self.assertIn(text, result.stderr)
 
+    def test_bad_rate(self):
+        expected = {'es': ('«0» está fuera del rango permitido. VELOCIDAD es un número de bytes '
+                           'por segundo'),
+                    'de': '„0“ liegt außerhalb des erlaubten Bereichs. RATE ist eine Anzahl Bytes'}
+        for language, text in expected.items():
+            with self.subTest(language=language):
+                result = bargectl(language, 'create', '--limit=0', 'x')
+                self.assertEqual(result.returncode, 2)
+                self.assertIn(text, result.stderr)
+
 
 @unittest.skipUnless(test_gi.BARGED and LOCALEDIR, 'BARGED or BARGE_LOCALEDIR is not set')
 class DaemonLanguageTest(test_gi.DaemonFixture):
@@ -150,8 +160,10 @@ class DaemonLanguageTest(test_gi.DaemonFixture):
         job = self.client.create_job_sync('idioma', Barge.JobType.DOWNLOAD, None, None)
         # The labels are translated; values such as the state stay the
         # D-Bus strings, which scripts match.
-        expected = {'es': ('Estado:', 'Prioridad:', 'Creado:', 'No hay archivos.'),
-                    'de': ('Zustand:', 'Priorität:', 'Angelegt:', 'Keine Dateien.')}
+        expected = {'es': ('Estado:', 'Prioridad:', 'Creado:', 'No hay archivos.',
+                           'Límite de ancho de banda:'),
+                    'de': ('Zustand:', 'Priorität:', 'Angelegt:', 'Keine Dateien.',
+                           'Bandbreitenbegrenzung:')}
         for language, texts in expected.items():
             with self.subTest(language=language, command='info'):
                 result = bargectl(language, 'info', job.get_id(), bus=self.bus_address)
