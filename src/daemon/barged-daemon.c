@@ -14,6 +14,7 @@
 #include "barged-daemon.h"
 #include "barged-engine.h"
 #include "barged-ntlm.h"
+#include "barged-request.h"
 #include "barged-scheduler-plan.h"
 #include "barged-store.h"
 
@@ -23,6 +24,7 @@ struct _BargedDaemon
   BargedConfig *config;
   BargedStore *store;
   SoupSession *session;
+  SoupSession *background_session; /* of background jobs: lower-effort connections */
   BargedEngine *engine;
   BargedBus *bus;
   guint idle_source;
@@ -68,7 +70,31 @@ static void
 on_config_changed (BargedConfig *config, BargedDaemon *self)
 {
   soup_session_set_timeout (self->session, barged_config_get_settings (config)->transfer_timeout);
+  soup_session_set_timeout (self->background_session, barged_config_get_settings (config)->transfer_timeout);
   rearm_idle (self);
+}
+
+static SoupSession *
+new_session (BargedDaemon *self, const BargedDaemonOptions *options, GError **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options (
+    "user-agent", "Barge/" PACKAGE_VERSION " ",
+    "timeout", barged_config_get_settings (self->config)->transfer_timeout,
+    "idle-timeout", 60,
+    "max-conns", BARGED_SESSION_MAX_CONNS,
+    "max-conns-per-host", BARGED_SESSION_MAX_CONNS,
+    NULL);
+
+  barged_ntlm_add_to_session (session);
+  if (options->test_tls_ca != NULL)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);
+
+      if (database == NULL)
+        return NULL;
+      soup_session_set_tls_database (session, database);
+    }
+  return g_steal_pointer (&session);
 }
 
 BargedDaemon *
@@ -94,21 +120,15 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   self->store = barged_store_new (db_path, error);
   if (self->store == NULL)
     return NULL;
-  self->session = soup_session_new_with_options ("user-agent", "Barge/" PACKAGE_VERSION " ",
-                                                 "timeout", barged_config_get_settings (self->config)->transfer_timeout,
-                                                 "idle-timeout", 60,
-                                                 "max-conns", BARGED_SESSION_MAX_CONNS,
-                                                 "max-conns-per-host", BARGED_SESSION_MAX_CONNS,
-                                                 NULL);
-  barged_ntlm_add_to_session (self->session);
-  if (options->test_tls_ca != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);
-
-      if (database == NULL)
-        return NULL;
-      soup_session_set_tls_database (self->session, database);
-    }
+  self->session = new_session (self, options, error);
+  if (self->session == NULL)
+    return NULL;
+  /* Background jobs' own: its connections are marked lower-effort, and
+   * libsoup gives a kept-alive connection to any request of its session. */
+  self->background_session = new_session (self, options, error);
+  if (self->background_session == NULL)
+    return NULL;
+  barged_request_mark_lower_effort (self->background_session);
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);
   if (credentials == NULL)
     return NULL;
@@ -120,6 +140,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
 
   ctx.store = self->store;
   ctx.session = self->session;
+  ctx.background_session = self->background_session;
   ctx.credentials = credentials;
   ctx.quota = quota;
   ctx.config = self->config;
@@ -160,6 +181,7 @@ barged_daemon_dispose (GObject *object)
   g_clear_object (&self->bus);
   g_clear_object (&self->engine);
   g_clear_object (&self->session);
+  g_clear_object (&self->background_session);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (barged_daemon_parent_class)->dispose (object);

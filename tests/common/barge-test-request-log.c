@@ -35,6 +35,7 @@ barge_test_request_copy (const BargeTestRequest *r)
   copy->authorization = g_strdup (r->authorization);
   copy->status = r->status;
   copy->sent = r->sent;
+  copy->tos = r->tos;
   return copy;
 }
 

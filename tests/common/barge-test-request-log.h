@@ -14,6 +14,7 @@ typedef struct {
   char *authorization; /* the Authorization header, or NULL */
   guint status;
   guint64 sent;     /* body bytes written to the socket for it (BargeTestServer only) */
+  int tos;          /* the IP TOS byte of the request's packets, -1: not known (BargeTestServer only) */
 } BargeTestRequest;
 
 BargeTestRequest *barge_test_request_copy (const BargeTestRequest *request);

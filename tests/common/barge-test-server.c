@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <libsoup/soup.h>
 
 #include "barge-test-server.h"
@@ -109,6 +111,28 @@ barge_test_server_get_etag (const char *name, guint64 size)
 
 /* --- request log --------------------------------------------------------- */
 
+/* The TOS byte the request's connection came with: the listening socket
+ * asked for it (IP_RECVTOS, inherited by accepted sockets), and Linux TCP
+ * gives the one of the handshake through IP_PKTOPTIONS. A client that
+ * marks its socket only after connect() shows 0. */
+static int
+received_tos (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  guint8 options[64];
+  socklen_t len = sizeof options;
+  struct cmsghdr *cmsg;
+  struct msghdr hdr = { .msg_control = options };
+
+  if (socket == NULL || getsockopt (g_socket_get_fd (socket), IPPROTO_IP, IP_PKTOPTIONS, options, &len) != 0)
+    return -1;
+  hdr.msg_controllen = len;
+  for (cmsg = CMSG_FIRSTHDR (&hdr); cmsg != NULL; cmsg = CMSG_NXTHDR (&hdr, cmsg))
+    if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TOS)
+      return *(guint8 *) CMSG_DATA (cmsg);
+  return -1;
+}
+
 /* Returns the request's index in the log, for its path. */
 static guint
 log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
@@ -121,6 +145,7 @@ log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
   r->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
   r->if_range = g_strdup (soup_message_headers_get_one (headers, "If-Range"));
   r->status = soup_server_message_get_status (msg);
+  r->tos = received_tos (msg);
   g_debug ("%s %s Range: %s If-Range: %s -> %u", r->method, path,
            r->range ? r->range : "-", r->if_range ? r->if_range : "-", r->status);
   return barge_test_request_log_add (self->requests, r);
@@ -427,11 +452,22 @@ static gboolean
 server_setup (gpointer user_data)
 {
   BargeTestServer *self = user_data;
+  GSList *listeners;
 
   self->server = soup_server_new ("server-header", "barge-test-server ", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
   self->base_url = barge_test_soup_listen_loopback (self->server, &self->listen_error);
-  return self->base_url != NULL;
+  if (self->base_url == NULL)
+    return FALSE;
+  listeners = soup_server_get_listeners (self->server);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    {
+      int on = 1;
+
+      (void) setsockopt (g_socket_get_fd (l->data), IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
+    }
+  g_slist_free (listeners);
+  return TRUE;
 }
 
 static void

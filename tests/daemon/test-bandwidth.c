@@ -322,6 +322,49 @@ test_background_limit (Fixture *f, gconstpointer data)
   barge_test_job_cancel (b);
 }
 
+/* The TOS bytes of the GETs of @name, as the server received them. */
+static void
+assert_tos (Fixture *f, const char *name, int tos)
+{
+  g_autofree char *path = barge_test_server_get_data_path (name);
+  g_autoptr(GPtrArray) requests = barge_test_server_get_requests (f->server, path);
+  guint gets = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      g_test_message ("%s %s: TOS 0x%02x", r->method, name, (guint) r->tos);
+      g_assert_cmpint (r->tos, ==, tos);
+      gets += g_str_equal (r->method, "GET");
+    }
+  g_assert_cmpuint (gets, >=, 1);
+}
+
+/* A background job's connections are lower-effort traffic (RFC 8622: DSCP
+ * LE, TOS 0x04, for HEADs and GETs alike); a foreground job's are not, even
+ * to the same server at the same time (the two have their own sessions:
+ * a kept-alive connection is never shared between them). */
+static void
+test_lower_effort (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path_low = create_job (f, "low", limit_option (0, "low"), &error);
+  g_autofree char *path_fg = create_job (f, "fg", limit_option (0, "foreground"), &error);
+  g_autoptr(BargeDBusJob) low = NULL;
+  g_autoptr(BargeDBusJob) fg = NULL;
+
+  g_assert_no_error (error);
+  low = start_download (f, path_low, "low.bin", 4 * MiB);
+  fg = start_download (f, path_fg, "fg.bin", 4 * MiB);
+  barge_test_wait_job_state (low, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_wait_job_state (fg, "transferred", TRANSFER_TIMEOUT_MS);
+  assert_tos (f, "low.bin", 0x04);
+  assert_tos (f, "fg.bin", 0x00);
+  barge_test_job_cancel (low);
+  barge_test_job_cancel (fg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -330,6 +373,7 @@ main (int argc, char **argv)
   g_test_add ("/bandwidth/live-change", Fixture, NULL, fixture_setup, test_live_change, fixture_teardown);
   g_test_add ("/bandwidth/bad-values-and-restart", Fixture, NULL, fixture_setup, test_bad_values_and_restart,
               fixture_teardown);
+  g_test_add ("/bandwidth/lower-effort", Fixture, NULL, fixture_setup, test_lower_effort, fixture_teardown);
   g_test_add ("/bandwidth/background-limit", Fixture, BACKGROUND_CONFIG, fixture_setup, test_background_limit,
               fixture_teardown);
   return g_test_run ();

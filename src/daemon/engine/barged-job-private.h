@@ -137,6 +137,9 @@ void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 void _barged_job_files_added (BargedJob *self);
 /* The priority changed: where the job waits for connections. */
 void _barged_job_priority_changed (BargedJob *self);
+/* The HTTP session of the job's requests, by its priority: background
+ * jobs' connections are marked lower-effort (barged-request.h). */
+SoupSession *_barged_job_session (BargedJob *self);
 /* The job's bandwidth bucket under the background one, or not, by priority. */
 void _barged_job_update_bandwidth (BargedJob *self);
 /* The job's settings as the store keeps them (barged-job-record.c). */

@@ -589,7 +589,7 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   run->file = g_object_ref (file);
   run->cancellable = g_object_ref (self->cancellable);
   run->origin = origin;
-  run->transfer = barged_transfer_new (self->ctx.session, file, self->owner, _barged_job_settings (self));
+  run->transfer = barged_transfer_new (_barged_job_session (self), file, self->owner, _barged_job_settings (self));
   barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
   barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
   barged_transfer_set_bandwidth (run->transfer, self->bandwidth);
@@ -714,6 +714,7 @@ begin_runs (BargedJob *self)
     }
   self->cancellable = g_cancellable_new ();
   barged_upload_set_bandwidth (self->upload, self->bandwidth);
+  barged_upload_set_session (self->upload, _barged_job_session (self));
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
 }
@@ -798,7 +799,7 @@ probe_next_size (BargedJob *self, guint from)
       data = g_new0 (ProbeData, 1);
       data->self = g_object_ref (self);
       data->idx = i;
-      barged_transfer_probe_size_async (self->ctx.session, barged_file_get_url (file),
+      barged_transfer_probe_size_async (_barged_job_session (self), barged_file_get_url (file),
                                         self->probe_cancellable, on_size_probed, data);
       return;
     }

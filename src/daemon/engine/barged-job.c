@@ -412,6 +412,12 @@ barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error)
   return TRUE;
 }
 
+SoupSession *
+_barged_job_session (BargedJob *self)
+{
+  return self->priority == BARGE_JOB_PRIORITY_FOREGROUND ? self->ctx.session : self->ctx.background_session;
+}
+
 /* The limit background jobs share holds a job of a background priority. */
 void
 _barged_job_update_bandwidth (BargedJob *self)
@@ -666,6 +672,7 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
 {
   dest->store = g_object_ref (src->store);
   dest->session = g_object_ref (src->session);
+  dest->background_session = g_object_ref (src->background_session != NULL ? src->background_session : src->session);
   dest->credentials = src->credentials != NULL ? g_object_ref (src->credentials)
                                                : barged_credentials_new (NULL, FALSE, NULL);
   dest->config = src->config != NULL ? g_object_ref (src->config) : barged_config_new (NULL);
@@ -682,6 +689,7 @@ barged_job_context_clear (BargedJobContext *ctx)
 {
   g_clear_object (&ctx->store);
   g_clear_object (&ctx->session);
+  g_clear_object (&ctx->background_session);
   g_clear_object (&ctx->credentials);
   g_clear_object (&ctx->quota);
   g_clear_object (&ctx->connections);

@@ -31,6 +31,7 @@ G_DECLARE_FINAL_TYPE (BargedJob, barged_job, BARGED, JOB, GObject)
 typedef struct {
   BargedStore *store;
   SoupSession *session;
+  SoupSession *background_session; /* of jobs not in the foreground; NULL: session */
   BargedCredentials *credentials;
   BargedQuota *quota;         /* NULL: a private one (unit tests) */
   BargedConfig *config;       /* NULL: a private one with the defaults */

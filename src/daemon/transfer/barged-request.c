@@ -3,8 +3,20 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "barge.h"
 #include "barged-request.h"
+
+/* DSCP LE (RFC 8622) is code point 1: the TOS or traffic class byte holds
+ * it above the two ECN bits. */
+#define DSCP_LE_TOS (1 << 2)
+
+/* TCP-LP, then LEDBAT, if the kernel has either. */
+static const char * const lower_effort_congestion[] = { "lp", "ledbat" };
 
 gboolean
 barged_request_http2_allowed (void)
@@ -13,6 +25,44 @@ barged_request_http2_allowed (void)
   guint version = soup_get_major_version () * 10000 + soup_get_minor_version () * 100 + soup_get_micro_version ();
 
   return version >= 30603;
+}
+
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, gpointer user_data)
+{
+  GSocket *socket;
+  int tos = DSCP_LE_TOS;
+  int fd;
+
+  /* Once per new connection, before connect(): its SYN is marked too (a
+   * receiver that reflects the TOS takes it from the handshake). */
+  if (event != G_SOCKET_CLIENT_CONNECTING || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  fd = g_socket_get_fd (socket);
+  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV4)
+    (void) setsockopt (fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+  else if (g_socket_get_family (socket) == G_SOCKET_FAMILY_IPV6)
+    (void) setsockopt (fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
+  /* What we send (uploads) yields to other flows where the kernel has a
+   * less-than-best-effort congestion control; most kernels have neither
+   * (this machine's offer reno, cubic and bbr), and then nothing changes. */
+  for (guint i = 0; i < G_N_ELEMENTS (lower_effort_congestion); i++)
+    if (setsockopt (fd, IPPROTO_TCP, TCP_CONGESTION, lower_effort_congestion[i],
+                    strlen (lower_effort_congestion[i])) == 0)
+      break;
+}
+
+static void
+on_request_queued (SoupSession *session, SoupMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), NULL);
+}
+
+void
+barged_request_mark_lower_effort (SoupSession *session)
+{
+  g_signal_connect (session, "request-queued", G_CALLBACK (on_request_queued), NULL);
 }
 
 void

@@ -20,6 +20,15 @@ G_BEGIN_DECLS
  * (setenv is not thread-safe). Over HTTP/1.1, TLS takes a connection per
  * file in flight, six per host (MaxConnectionsPerHost). */
 void barged_request_init (void);
+
+/* Background traffic is lower-effort traffic (RFC 8622, DSCP LE): every
+ * connection @session opens from now on is marked (IP_TOS or IPV6_TCLASS),
+ * so that routers that honour it, and queueing disciplines here, put it
+ * behind everything else. Best effort: a socket that refuses the option
+ * keeps the default. The daemon has a session for background jobs alone,
+ * since libsoup hands a kept-alive connection to any request of its
+ * session. */
+void barged_request_mark_lower_effort (SoupSession *session);
 /* Whether the libsoup we run with may negotiate HTTP/2. */
 gboolean barged_request_http2_allowed (void);
 

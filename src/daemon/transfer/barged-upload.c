@@ -289,6 +289,13 @@ barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GErr
 }
 
 void
+barged_upload_set_session (BargedUpload *self, SoupSession *session)
+{
+  g_return_if_fail (self->task == NULL);
+  g_set_object (&self->session, session);
+}
+
+void
 barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth)
 {
   g_set_object (&self->bandwidth, bandwidth);
