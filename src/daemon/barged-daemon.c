@@ -104,6 +104,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_autofree char *db_path = g_build_filename (options->state_dir, "jobs.db", NULL);
   g_autoptr(BargedCredentials) credentials = NULL;
   g_autoptr(BargedQuota) quota = NULL;
+  g_autoptr(BargedClock) clock = barged_clock_new ();
   g_autoptr(BargedNetwork) network = NULL;
   g_autoptr(BargedAuthority) authority = NULL;
   BargedJobContext ctx = { 0 };
@@ -144,6 +145,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   ctx.credentials = credentials;
   ctx.quota = quota;
   ctx.config = self->config;
+  ctx.clock = clock;
   self->engine = barged_engine_new (&ctx, network);
   if (!barged_engine_load (self->engine, error))
     return NULL;

@@ -682,6 +682,7 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
   dest->syncer = src->syncer != NULL ? g_object_ref (src->syncer) : barged_syncer_new ();
   dest->background_bandwidth = src->background_bandwidth != NULL ? g_object_ref (src->background_bandwidth)
                                                                  : barged_bandwidth_new (0);
+  dest->clock = src->clock != NULL ? g_object_ref (src->clock) : barged_clock_new ();
 }
 
 void
@@ -695,6 +696,7 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->connections);
   g_clear_object (&ctx->syncer);
   g_clear_object (&ctx->background_bandwidth);
+  g_clear_object (&ctx->clock);
   g_clear_object (&ctx->config);
 }
 

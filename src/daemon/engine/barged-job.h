@@ -11,6 +11,7 @@
 #include "barged-quota.h"
 #include "barged-store.h"
 #include "barged-bandwidth.h"
+#include "barged-clock.h"
 #include "barged-syncer.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,7 @@ typedef struct {
   BargedConnections *connections; /* NULL: a private one */
   BargedSyncer *syncer;       /* NULL: a private one */
   BargedBandwidth *background_bandwidth; /* what background jobs share; NULL: a private one */
+  BargedClock *clock;         /* the wall clock in local time; NULL: a private one */
 } BargedJobContext;
 
 /* @dest holds references to what @src names, and private defaults for
