@@ -288,6 +288,42 @@ _barge_job_make_properties (GParamSpec **properties)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:not-before:
+   *
+   * The job transfers nothing before this time, in Unix seconds (UTC); 0
+   * (the default) for none. Until then a queued job waits with
+   * [property@Barge.Job:hold-reason] %BARGE_HOLD_REASON_NOT_BEFORE, and
+   * starts on its own when the time comes. The daemon refuses a time in
+   * the past with %BARGE_ERROR_INVALID_ARGUMENT (0 is always accepted).
+   * Setting it sends the change to the daemon; the property changes when
+   * the daemon announces it. Also an option of a new job
+   * ([method@Barge.JobOptions.set_not_before]).
+   */
+  properties[PROP_NOT_BEFORE] =
+    g_param_spec_int64 ("not-before", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:transfer-window:
+   *
+   * The daily window, in the daemon's local time, in which alone the job
+   * transfers: `HH:MM-HH:MM` such as `22:00-06:00` (which crosses
+   * midnight), or the empty string (the default) for always. Outside it a
+   * queued job waits with [property@Barge.Job:hold-reason]
+   * %BARGE_HOLD_REASON_OUTSIDE_WINDOW, and a transferring job goes back to
+   * %BARGE_JOB_STATE_QUEUED when the window ends, keeping its progress.
+   * The daemon refuses an end equal to the start, or anything but that
+   * form, with %BARGE_ERROR_INVALID_ARGUMENT, and reads it back in its
+   * canonical form (`7:00-9:30` reads `07:00-09:30`). Setting it sends the
+   * change to the daemon; the property changes when the daemon announces
+   * it. Also an option of a new job
+   * ([method@Barge.JobOptions.set_transfer_window]).
+   */
+  properties[PROP_TRANSFER_WINDOW] =
+    g_param_spec_string ("transfer-window", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:hold-reason:
    *
    * Why a queued job, or one in a transient error, is not transferring.

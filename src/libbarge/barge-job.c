@@ -338,6 +338,8 @@ static const struct {
   { "MinimumNotificationInterval", PROP_MINIMUM_NOTIFICATION_INTERVAL },
   { "MaximumDownloadTime", PROP_MAXIMUM_DOWNLOAD_TIME },
   { "BandwidthLimit", PROP_BANDWIDTH_LIMIT },
+  { "NotBefore", PROP_NOT_BEFORE },
+  { "TransferWindow", PROP_TRANSFER_WINDOW },
   { "HttpStatus", PROP_HTTP_STATUS },
   { "ReplyFileName", PROP_REPLY_FILE_NAME },
   { "Credentials", PROP_CREDENTIALS },
@@ -867,6 +869,12 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_BANDWIDTH_LIMIT:
       g_value_set_uint64 (value, barge_job_get_bandwidth_limit (self));
+      break;
+    case PROP_NOT_BEFORE:
+      g_value_set_int64 (value, barge_job_get_not_before (self));
+      break;
+    case PROP_TRANSFER_WINDOW:
+      g_value_set_string (value, barge_job_get_transfer_window (self));
       break;
     case PROP_HOLD_REASON:
       g_value_set_enum (value, self->hold_reason);
