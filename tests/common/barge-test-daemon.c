@@ -526,6 +526,17 @@ barge_test_daemon_get_file (BargeTestDaemon *self, const char *path)
   return file;
 }
 
+guint
+barge_test_daemon_count_jobs (BargeTestDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jobs = NULL;
+
+  barge_dbus_manager_call_list_jobs_sync (self->manager, g_variant_new ("a{sv}", NULL), &jobs, NULL, &error);
+  g_assert_no_error (error);
+  return g_strv_length (jobs);
+}
+
 const char *
 barge_test_daemon_get_removed_state (BargeTestDaemon *self, const char *path)
 {

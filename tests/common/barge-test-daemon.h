@@ -71,6 +71,8 @@ const char *barge_test_daemon_get_state_dir (BargeTestDaemon *self);
 /* A proxy for the Manager of the running daemon (renewed by each start). */
 BargeDBusManager *barge_test_daemon_get_manager (BargeTestDaemon *self);
 
+/* ListJobs({}): how many jobs the caller sees; asserts success. */
+guint barge_test_daemon_count_jobs (BargeTestDaemon *self);
 /* CreateJob(display_name, "download", {}); asserts success; returns the path. */
 char *barge_test_daemon_create_job (BargeTestDaemon *self, const char *display_name);
 BargeDBusJob *barge_test_daemon_get_job (BargeTestDaemon *self, const char *path);

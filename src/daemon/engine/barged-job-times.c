@@ -27,6 +27,9 @@
  * wait stops a second short and ends with the precise timer. */
 #define PRECISE_SECONDS 60
 
+/* 9999-12-31T23:59:59Z: the last moment GDateTime holds. */
+#define NOT_BEFORE_MAX G_GINT64_CONSTANT (253402300799)
+
 gint64
 barged_job_get_not_before (BargedJob *self)
 {
@@ -129,6 +132,13 @@ check_not_before (BargedJob *self, gint64 not_before, GError **error)
   if (not_before == 0)
     return TRUE;
   now = barged_clock_now (self->ctx.clock);
+  if (not_before > NOT_BEFORE_MAX)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "not-before is after the year 9999; give 0 for none or a future time up to %" G_GINT64_FORMAT
+                   " (Unix seconds, UTC)", NOT_BEFORE_MAX);
+      return FALSE;
+    }
   if (not_before >= g_date_time_to_unix (now))
     return TRUE;
   g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
@@ -173,8 +183,9 @@ _barged_job_times_restore (BargedJob *self, gint64 not_before, const char *windo
   BargedWindow span = { 0, 0 };
   g_autofree char *canonical = NULL;
 
-  /* A time that passed while the daemon was away simply holds no more. */
-  self->not_before = MAX (not_before, 0);
+  /* A time that passed while the daemon was away simply holds no more;
+   * one beyond what a client may set is damage, and holds nothing. */
+  self->not_before = not_before > 0 && not_before <= NOT_BEFORE_MAX ? not_before : 0;
   if (check_window (window, &span, &canonical, NULL))
     {
       self->window_span = span;
@@ -183,6 +194,16 @@ _barged_job_times_restore (BargedJob *self, gint64 not_before, const char *windo
     }
   else
     barged_job_log (self, G_LOG_LEVEL_WARNING, "its stored transfer window is damaged: it transfers at any time");
+  _barged_job_times_update (self);
+}
+
+/* A client changed a setting: announced, stored, and looked at again. */
+static void
+changed (BargedJob *self, BargedJobProp prop)
+{
+  _barged_job_notify (self, prop);
+  _barged_job_touch (self);
+  barged_job_save (self, NULL, NULL);
   _barged_job_times_update (self);
 }
 
@@ -197,10 +218,7 @@ barged_job_set_not_before (BargedJob *self, gint64 not_before, GError **error)
   if (!check_not_before (self, not_before, error))
     return FALSE;
   self->not_before = not_before;
-  _barged_job_notify (self, BARGED_JOB_PROP_NOT_BEFORE);
-  _barged_job_touch (self);
-  barged_job_save (self, NULL, NULL);
-  _barged_job_times_update (self);
+  changed (self, BARGED_JOB_PROP_NOT_BEFORE);
   return TRUE;
 }
 
@@ -218,10 +236,7 @@ barged_job_set_transfer_window (BargedJob *self, const char *window, GError **er
   self->window_span = span;
   g_free (self->window_text);
   self->window_text = g_steal_pointer (&canonical);
-  _barged_job_notify (self, BARGED_JOB_PROP_TRANSFER_WINDOW);
-  _barged_job_touch (self);
-  barged_job_save (self, NULL, NULL);
-  _barged_job_times_update (self);
+  changed (self, BARGED_JOB_PROP_TRANSFER_WINDOW);
   return TRUE;
 }
 

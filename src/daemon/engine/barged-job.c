@@ -727,12 +727,6 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
       !check_bandwidth_limit (spec->bandwidth_limit, error))
     return NULL;
-  if (spec->not_before < 0)
-    {
-      g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                           "not-before is in the past; give 0 for none or a future time (Unix seconds, UTC)");
-      return NULL;
-    }
   /* Never guessed from the server: an upload names its protocol. */
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_NONE)
     {
