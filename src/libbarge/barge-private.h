@@ -70,6 +70,7 @@ GVariant *_barge_props_get (BargeProps *props, const char *name);
 const char *_barge_props_get_string (BargeProps *props, const char *name);
 guint32 _barge_props_get_uint32 (BargeProps *props, const char *name, guint32 fallback);
 guint64 _barge_props_get_uint64 (BargeProps *props, const char *name, guint64 fallback);
+gint64 _barge_props_get_int64 (BargeProps *props, const char *name, gint64 fallback);
 gboolean _barge_props_get_boolean (BargeProps *props, const char *name);
 
 /* --- calls (barge-call.c) -------------------------------------------------- */

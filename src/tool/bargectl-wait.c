@@ -69,6 +69,8 @@ static gboolean opt_keep_on_error;
 static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
 static char *opt_limit;
+static char *opt_not_before;
+static char *opt_window;
 
 /* The options of waiting, shared by every synchronous command. */
 #define WAIT_ENTRIES \
@@ -92,6 +94,7 @@ static const GOptionEntry wait_entries[] = {
     N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
     N_("DURATION") },
   BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
+  BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
   { NULL }
 };
 
@@ -178,7 +181,7 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
         }
       options->bandwidth_limit = (gint64) limit;
     }
-  return TRUE;
+  return bargectl_time_options_parse (opt_not_before, opt_window, &options->times, error);
 }
 
 void
@@ -187,6 +190,7 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
   if (options->bandwidth_limit >= 0)
     g_variant_builder_add (create_options, "{sv}", "bandwidth-limit",
                            g_variant_new_uint64 ((guint64) options->bandwidth_limit));
+  bargectl_time_options_add (&options->times, create_options);
 }
 
 static gboolean

@@ -42,6 +42,7 @@ typedef struct {
   BargedJobSpec spec;
   char *display_name;
   char *description;
+  char *transfer_window;
 } CreateData;
 
 static void
@@ -51,6 +52,7 @@ create_data_free (CreateData *data)
     barged_bus_call_free (data->call);
   g_free (data->display_name);
   g_free (data->description);
+  g_free (data->transfer_window);
   g_free (data);
 }
 
@@ -123,6 +125,14 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
       else if (g_str_equal (key, "bandwidth-limit") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
         /* Checked with the rest of the spec by barged_job_new(). */
         data->spec.bandwidth_limit = g_variant_get_uint64 (v);
+      else if (g_str_equal (key, "not-before") && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+        /* Checked against the clock by barged_job_new(). */
+        data->spec.not_before = g_variant_get_int64 (v);
+      else if (g_str_equal (key, "transfer-window") && str != NULL)
+        {
+          g_free (data->transfer_window);
+          data->transfer_window = g_strdup (str);
+        }
       else if (g_str_equal (key, "upload-protocol") && str != NULL)
         {
           if (!barge_upload_protocol_from_string (str, &data->spec.upload_protocol) ||
@@ -171,6 +181,7 @@ create_job (BargedBusCall *call, GVariant *params)
     }
   data->spec.display_name = data->display_name;
   data->spec.description = data->description;
+  data->spec.transfer_window = data->transfer_window;
   barged_authority_lookup_umask_async (_barged_bus_get_authority (call->bus),
                                        g_dbus_method_invocation_get_sender (call->invocation),
                                        on_umask_known, g_steal_pointer (&data));
