@@ -21,7 +21,6 @@
 #include "barge-test-server.h"
 
 #define TRANSFER_TIMEOUT_MS 60000
-#define SHORT_TIMEOUT_MS 10000
 
 /* Outside the window: BackgroundBandwidthLimit; Monday to Friday from
  * 08:00 to 17:00: 1 MB/s. */
@@ -160,27 +159,15 @@ set_background_limit (Fixture *f, guint64 rate, GError **error)
   return ret != NULL;
 }
 
-static guint64
-bytes_done (BargeDBusJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) progress = NULL;
-  guint64 total, done, files_total, files_done;
-
-  barge_dbus_job_call_get_progress_sync (job, &progress, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (progress, "(tttt)", &total, &done, &files_total, &files_done);
-  return done;
-}
-
 static double
 measure (BargeDBusJob *job, guint seconds)
 {
-  guint64 before = bytes_done (job);
+  guint64 before = barge_test_job_bytes_done (job);
   gint64 start = g_get_monotonic_time ();
 
   barge_test_run_for (seconds * 1000);
-  return (double) (bytes_done (job) - before) * G_USEC_PER_SEC / (double) (g_get_monotonic_time () - start);
+  return (double) (barge_test_job_bytes_done (job) - before) * G_USEC_PER_SEC
+         / (double) (g_get_monotonic_time () - start);
 }
 
 static void
