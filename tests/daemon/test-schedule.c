@@ -36,6 +36,8 @@ typedef struct {
   guint n_changes;            /* PropertiesChanged of the Manager with the limit */
   guint64 last_limit;
   char *last_source;
+  gint64 started;             /* monotonic µs once the daemon was up */
+  gint64 changed;             /* monotonic µs of the last change */
 } Fixture;
 
 /* 2026-12-07 is a Monday; Berlin is at +01:00 then. */
@@ -65,6 +67,7 @@ on_manager_changed (GDBusConnection *connection, const char *sender, const char 
   g_assert_true (g_variant_lookup (changed, "BackgroundBandwidthSource", "&s", &source));
   g_free (f->last_source);
   f->last_source = g_strdup (source);
+  f->changed = g_get_monotonic_time ();
   f->n_changes++;
 }
 
@@ -90,6 +93,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_setenv ("BARGED_TEST_CLOCK", f->clock_path, TRUE);
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   f->daemon = barge_test_daemon_new_full (SCHEDULE_CONFIG, NULL);
+  f->started = g_get_monotonic_time ();
   f->server = barge_test_server_new ();
   subscribe (f);
 }
@@ -195,9 +199,13 @@ test_boundary (Fixture *f, gconstpointer data)
   barge_test_wait_job_state (job, "transferring", SHORT_TIMEOUT_MS);
   g_assert_cmpuint (f->n_changes, ==, 0);
   wait_limit (f, 1000000, "schedule", 8000);
-  g_test_message ("switched %.1f s after the job started",
-                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  g_test_message ("switched %.1f s after the job started, %.1f s after the daemon",
+                  (f->changed - started) / (double) G_USEC_PER_SEC,
+                  (f->changed - f->started) / (double) G_USEC_PER_SEC);
   g_assert_cmpuint (f->n_changes, ==, 1);
+  /* At the boundary, not before: the daemon read the clock, 4 s before it,
+   * while it started, before f->started. */
+  g_assert_cmpint (f->changed - f->started, >=, 3 * G_USEC_PER_SEC);
   barge_test_run_for (500);
   assert_rate (measure (job, 3), 1000000, 0.1);
   barge_test_job_cancel (job);
