@@ -89,6 +89,19 @@ void _barge_call (BargeClient *client,
                   GCancellable *cancellable,
                   GAsyncReadyCallback callback,
                   gpointer user_data);
+/* The same with message @flags, such as
+ * G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION. */
+void _barge_call_with_flags (BargeClient *client,
+                             GDBusConnection *connection,
+                             const char *path,
+                             const char *interface,
+                             const char *method,
+                             GVariant *parameters,
+                             const GVariantType *reply_type,
+                             GDBusMessageFlags flags,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
 /* (transfer full): the body; @stamp (optional) receives its stamp. */
 GVariant *_barge_call_finish (GAsyncResult *res, guint64 *stamp, GError **error);
 

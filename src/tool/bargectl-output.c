@@ -243,9 +243,8 @@ reply_progress_text (BargeJob *job)
   return g_strdup_printf ("%s/%s", done, total);
 }
 
-/* "2.0 MB/s", or "none" for 0. */
-static char *
-rate_text (guint64 bytes_per_second)
+char *
+bargectl_format_rate (guint64 bytes_per_second)
 {
   g_autofree char *size = NULL;
 
@@ -298,7 +297,7 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
   const char *reply_file = barge_job_get_reply_file_name (job);
   g_autofree char *reply_bytes = reply_progress_text (job);
-  g_autofree char *limit = rate_text (barge_job_get_bandwidth_limit (job));
+  g_autofree char *limit = bargectl_format_rate (barge_job_get_bandwidth_limit (job));
   gint64 not_before = barge_job_get_not_before (job);
   g_autofree char *not_before_text = not_before > 0 ? bargectl_format_local_time (not_before * G_USEC_PER_SEC)
                                                     : g_strdup (_("none"));

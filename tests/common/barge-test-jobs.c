@@ -73,6 +73,19 @@ barge_test_job_resume (BargeDBusJob *job)
   g_assert_no_error (error);
 }
 
+guint64
+barge_test_job_bytes_done (BargeDBusJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  guint64 total, done, files_total, files_done;
+
+  barge_dbus_job_call_get_progress_sync (job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (progress, "(tttt)", &total, &done, &files_total, &files_done);
+  return done;
+}
+
 void
 barge_test_job_cancel (BargeDBusJob *job)
 {

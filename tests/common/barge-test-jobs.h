@@ -34,6 +34,9 @@ void barge_test_job_add_file (BargeDBusJob *job, const char *url, const char *lo
 void barge_test_job_resume (BargeDBusJob *job);
 void barge_test_job_cancel (BargeDBusJob *job);
 void barge_test_job_complete (BargeDBusJob *job);
+/* Bytes the job moved so far, fresh from GetProgress (the Progress
+ * property is coalesced). */
+guint64 barge_test_job_bytes_done (BargeDBusJob *job);
 /* The object path of file INDEX, asked for (not from the proxy's cache). */
 char *barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint index);
 /* Waits until State is one of STATES (NULL-terminated); returns the state

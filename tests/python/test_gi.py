@@ -998,5 +998,35 @@ class BackgroundBandwidthLimitTest(DaemonFixture):
                        'the new daemon\'s limit')
         self.assertEqual(notified, [0, 1048576, 2097152])
 
+    def test_administrator_limit(self):
+        """set_background_bandwidth_limit: over barge.conf until removed, with
+        background-bandwidth-source saying so; bad rates change nothing."""
+        self.assertEqual(self.client.props.background_bandwidth_source, 'config')
+        sources = []
+        self.client.connect('notify::background-bandwidth-source',
+                            lambda client, pspec: sources.append(client.get_background_bandwidth_source()))
+        self.assertTrue(self.client.set_background_bandwidth_limit_sync(1000000, None))
+        self.run_until(lambda: self.client.get_background_bandwidth_limit() == 1000000, 'the new limit')
+        self.assertEqual(self.client.get_background_bandwidth_source(), 'administrator')
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.set_background_bandwidth_limit_sync(1023, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('1024 to 100000000000', caught.exception.message)
+
+        loop = GLib.MainLoop()
+        results = []
+
+        def done(client, res):
+            results.append(client.set_background_bandwidth_limit_finish(res))
+            loop.quit()
+
+        self.client.set_background_bandwidth_limit_async(0, None, done)
+        GLib.timeout_add_seconds(10, loop.quit)
+        loop.run()
+        self.assertEqual(results, [True])
+        self.run_until(lambda: self.client.get_background_bandwidth_limit() == 4194304, 'barge.conf\'s limit')
+        self.assertEqual(sources, ['administrator', 'config'])
+
+
 if __name__ == '__main__':
     unittest.main(testRunner=unittest.TextTestRunner(stream=sys.stdout, verbosity=2))

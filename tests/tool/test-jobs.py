@@ -26,6 +26,25 @@ BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
 
 class TestJobs(DaemonTestCase):
 
+    # -- background-limit -------------------------------------------------------
+
+    def test_background_limit(self):
+        def shown():
+            return json.loads(self.ctl('background-limit', '--json').stdout)
+
+        self.assertEqual(shown(), {'limit': 0, 'source': 'none'})
+        self.assertEqual(self.ctl('background-limit').stdout,
+                         'Background bandwidth limit: none (nothing limits background jobs)\n')
+        self.ctl('background-limit', '2M')
+        self.assertEqual(shown(), {'limit': 2000000, 'source': 'administrator'})
+        self.assertEqual(self.ctl('background-limit').stdout,
+                         'Background bandwidth limit: 2.0\u00a0MB/s (set by an administrator)\n')
+        # A usage error changes nothing.
+        self.assertIn('--remove', self.ctl('background-limit', 'none', expect=2).stderr)
+        self.assertEqual(shown(), {'limit': 2000000, 'source': 'administrator'})
+        self.ctl('background-limit', '--remove')
+        self.assertEqual(shown(), {'limit': 0, 'source': 'none'})
+
     # -- create / add / resume / list / info / suspend / cancel -----------------
 
     def test_job_lifecycle(self):

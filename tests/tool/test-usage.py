@@ -59,6 +59,8 @@ class TestUsage(unittest.TestCase):
 
     def test_usage_errors_exit_2(self):
         for args in (['no-such-command'], [], ['info'], ['list', '--bogus'],
+                     ['background-limit', '0'], ['background-limit', '1k'],
+                     ['background-limit', '2M', '--remove'], ['background-limit', '1M', '2M'],
                      ['add', 'JOB', 'only-a-url'], ['create', '--priority=urgent', 'x'],
                      ['create', '--type=sideways', 'x'], ['create', '--cost-policy=free', 'x'],
                      ['create', '--type=upload', 'x'],
