@@ -233,11 +233,37 @@ test_noise (void)
   g_assert_cmpuint (control.rate, ==, (guint64) (control.capacity[BARGED_YIELD_RX] / 64));
 }
 
+/* The link got slower (another network): after a pause the capacity is
+ * learnt anew, so a download of a twentieth of the new link counts as
+ * other traffic; without a pause it is forgotten down to what the link
+ * carries within a minute. */
+static void
+test_capacity (void)
+{
+  BargedYieldControl control;
+
+  barged_yield_control_init (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK * 5, 0, LINK * 5, 0), ==, 0);
+  barged_yield_control_restart (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK, 0, LINK, 0), ==, 0);
+  g_assert_cmpfloat (control.capacity[BARGED_YIELD_RX], <=, LINK * 1.01);
+  g_assert_cmpuint (feed (&control, 1, LINK, 0, LINK * 0.95, 0), >, 0);
+  g_assert_cmpfloat ((double) control.rate, <=, LINK / 32);
+
+  barged_yield_control_init (&control);
+  feed (&control, 8, LINK * 5, 0, LINK * 5, 0);
+  g_assert_cmpuint (feed (&control, 240, LINK, 0, LINK, 0), ==, 0);
+  g_assert_cmpfloat (control.capacity[BARGED_YIELD_RX], <=, LINK * 1.1);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/yield/trace/80mbit-curl", "yield-80mbit-curl.trace", test_trace);
+  g_test_add_data_func ("/yield/trace/400mbit-curl", "yield-400mbit-curl.trace", test_trace);
+  g_test_add_data_func ("/yield/trace/80mbit-upload", "yield-80mbit-upload.trace", test_trace);
+  g_test_add_func ("/yield/capacity", test_capacity);
   g_test_add_func ("/yield/steady-flow", test_steady_flow);
   g_test_add_func ("/yield/directions", test_directions);
   g_test_add_func ("/yield/noise", test_noise);

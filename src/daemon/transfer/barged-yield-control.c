@@ -13,6 +13,13 @@ barged_yield_control_init (BargedYieldControl *self)
   *self = (BargedYieldControl) { .primary = BARGED_YIELD_RX };
 }
 
+void
+barged_yield_control_restart (BargedYieldControl *self)
+{
+  for (BargedYieldDirection d = 0; d < BARGED_YIELD_N_DIRECTIONS; d++)
+    self->capacity[d] = 0;
+}
+
 guint64
 barged_yield_control_update (BargedYieldControl *self, double seconds,
                              const guint64 link[BARGED_YIELD_N_DIRECTIONS],
@@ -24,19 +31,22 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
 
   if (seconds < 0.01)
     return self->rate;
-  /* Forgotten only while Barge has no limit: then what it sees is what
-   * the link can carry. Under a limit that leaves headroom, the link is
-   * not full by design, and a decaying capacity would shrink the room,
-   * then what the link carries, then the capacity again, down to the
-   * floor beside any steady flow. */
-  decay = self->rate == 0 ? pow (0.5, seconds / BARGED_YIELD_CAPACITY_HALF_LIFE) : 1;
+  decay = pow (0.5, seconds / BARGED_YIELD_CAPACITY_HALF_LIFE);
   for (d = 0; d < BARGED_YIELD_N_DIRECTIONS; d++)
     {
+
       link_rate[d] = (double) link[d] / seconds;
       own_rate[d] = (double) own[d] * BARGED_YIELD_WIRE_OVERHEAD / seconds;
-      /* What Barge alone moved is the link's too, even when the
-       * interfaces were not read (a counter that went backwards). */
-      self->capacity[d] = MAX (MAX (link_rate[d], own_rate[d]), self->capacity[d] * decay);
+      /* Forgotten down to what the link carries, while Barge has no
+       * limit: then what it sees is what the link can carry. Under a
+       * limit that leaves headroom the link is not full by design, and a
+       * capacity forgotten then would shrink the room, then what the link
+       * carries, then the capacity again, down to the floor beside any
+       * steady flow. What Barge alone moved is the link's too, even when
+       * the interfaces were not read. */
+      self->capacity[d] = MAX (MAX (link_rate[d], own_rate[d]),
+                               self->rate == 0 ? MIN (self->capacity[d], MAX (link_rate[d], self->capacity[d] * decay))
+                                               : self->capacity[d]);
     }
   /* The direction Barge uses: an upload's acknowledgements do not make
    * the download direction Barge's. With nothing moved, the last one. */

@@ -24,10 +24,12 @@ G_BEGIN_DECLS
  * scaled by WIRE_OVERHEAD to compare with what the interfaces count) over
  * @seconds. Others' traffic in a direction is what the interfaces counted
  * beyond Barge's, less ACK_SHARE of others' traffic the other way (their
- * acknowledgements). Per direction, the link's capacity is the highest rate seen,
- * forgotten slowly (half-life CAPACITY_HALF_LIFE) while Barge has no
- * limit. In the direction Barge
- * mostly uses:
+ * acknowledgements). Per direction, the link's capacity is the highest
+ * rate seen, forgotten (half-life CAPACITY_HALF_LIFE) down to what the
+ * link carries while Barge has no limit (under one, the link is not full
+ * by design); and forgotten at once by barged_yield_control_restart() when
+ * transfers start again after a pause (the machine may be on another
+ * network). In the direction Barge mostly uses:
  *  - other traffic below a threshold (2 % of the capacity, at least
  *    32 KiB/s: the interfaces' own noise and header estimates) for two
  *    samples in a row: no limit; Barge takes what is free;
@@ -55,7 +57,7 @@ typedef struct {
 } BargedYieldControl;
 
 #define BARGED_YIELD_WIRE_OVERHEAD (1.0 + 66.0 / 1448.0)
-#define BARGED_YIELD_CAPACITY_HALF_LIFE 60.0
+#define BARGED_YIELD_CAPACITY_HALF_LIFE 10.0
 #define BARGED_YIELD_MIN_OTHER (32.0 * 1024)
 #define BARGED_YIELD_OTHER_SHARE 0.02
 #define BARGED_YIELD_ACK_SHARE 0.05
@@ -64,6 +66,9 @@ typedef struct {
 #define BARGED_YIELD_QUIET_SAMPLES 2
 
 void barged_yield_control_init (BargedYieldControl *self);
+/* Transfers start again after a pause: the capacity is learnt anew; the
+ * limit stays until the next samples say otherwise. */
+void barged_yield_control_restart (BargedYieldControl *self);
 /* One sample; returns the limit Barge's background traffic should keep
  * to now, bytes/s, 0 for none. A sample of less than 10 ms changes
  * nothing. */

@@ -229,6 +229,7 @@ start_ticks (BargedYield *self)
     return;
   self->idle_ticks = 0;
   self->last_tick = g_get_monotonic_time ();
+  barged_yield_control_restart (&self->control);
   self->tick_source = g_timeout_add (TICK_MS, on_tick, self);
 }
 
