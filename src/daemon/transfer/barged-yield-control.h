@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  *
  * Each sample gives, per direction, the bytes the interfaces counted and
  * the bytes Barge's background connections moved (their TCP payload,
- * scaled by WIRE_OVERHEAD to compare with what the interfaces count) over
+ * scaled by the interfaces' overhead, learnt from WIRE_OVERHEAD while
+ * Barge alone has the link, to compare with what they count) over
  * @seconds. Others' traffic in a direction is what the interfaces counted
  * beyond Barge's, less ACK_SHARE of others' traffic the other way (their
  * acknowledgements). Per direction, the link's capacity is the highest
@@ -32,7 +33,9 @@ G_BEGIN_DECLS
  * network). In the direction Barge mostly uses:
  *  - other traffic below a threshold (2 % of the capacity, at least
  *    32 KiB/s: the interfaces' own noise and header estimates) for two
- *    samples in a row: no limit; Barge takes what is free;
+ *    samples in a row: no limit; Barge takes what is free. A trace of it
+ *    (0.5 %) three samples in a row, and Barge steps aside for one sample
+ *    (at most every 4 s), so that a flow its own starve shows itself;
  *  - other traffic above it: Barge drops at once to a floor (1/64 of the
  *    capacity, at least 8 KiB/s: a job still moves), then may use what
  *    the others leave minus a headroom of a quarter of the capacity,
@@ -50,13 +53,19 @@ typedef enum {
 typedef struct {
   double capacity[BARGED_YIELD_N_DIRECTIONS]; /* bytes/s */
   BargedYieldDirection primary;
+  double overhead[BARGED_YIELD_N_DIRECTIONS]; /* interface bytes per byte of Barge's payload */
   guint quiet;                /* samples in a row without other traffic */
+  guint suspect;              /* samples in a row with a trace of it */
+  guint probing;              /* samples left of a step aside */
+  double since_probe;         /* s */
   guint64 rate;               /* the limit in force, bytes/s; 0 = none */
   /* Of the last sample, for logs and traces: */
   double other;               /* bytes/s of others in the primary direction */
 } BargedYieldControl;
 
 #define BARGED_YIELD_WIRE_OVERHEAD (1.0 + 66.0 / 1448.0)
+#define BARGED_YIELD_MAX_OVERHEAD 1.08
+#define BARGED_YIELD_OVERHEAD_GAIN 0.05
 #define BARGED_YIELD_CAPACITY_HALF_LIFE 10.0
 #define BARGED_YIELD_MIN_OTHER (32.0 * 1024)
 #define BARGED_YIELD_OTHER_SHARE 0.02
@@ -64,6 +73,10 @@ typedef struct {
 #define BARGED_YIELD_HEADROOM 0.25
 #define BARGED_YIELD_MIN_FLOOR (8.0 * 1024)
 #define BARGED_YIELD_QUIET_SAMPLES 2
+#define BARGED_YIELD_SUSPECT_SHARE 0.005
+#define BARGED_YIELD_SUSPECT_SAMPLES 3
+#define BARGED_YIELD_PROBE_INTERVAL 4.0
+#define BARGED_YIELD_PROBE_SAMPLES 1
 
 void barged_yield_control_init (BargedYieldControl *self);
 /* Transfers start again after a pause: the capacity is learnt anew; the
