@@ -34,6 +34,13 @@
  * (Linux keeps them within net.core.rmem_max and wmem_max) and the window
  * unclamped. */
 #define UNLIMITED_BUFFER (4 * 1024 * 1024)
+/* Unsent bytes an upload's socket may hold (TCP_NOTSENT_LOWAT), limit or
+ * not: Linux grows the send buffer to megabytes, and what it holds goes
+ * out at the link's pace whatever the limit says (3.5 s of a 20 Mbit/s
+ * link when the benchmark's upload started to yield). The main loop
+ * refills from memory (BargedSourceStream's blocks), so a quarter of a
+ * megabyte costs no throughput. */
+#define NOT_SENT_LOW_WATER (256 * 1024)
 #define NO_CLAMP (1 << 30)
 
 typedef struct {
@@ -280,6 +287,8 @@ watch_socket (BargedYield *self, GSocket *socket)
   watched->socket = g_object_ref (socket);
   watched->interface = g_steal_pointer (&interface);
   g_ptr_array_add (self->watched, watched);
+  (void) setsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_NOTSENT_LOWAT,
+                     &(int) { NOT_SENT_LOW_WATER }, sizeof (int));
   apply_limit (self, watched, self->control.rate);
   start_ticks (self);
 }
