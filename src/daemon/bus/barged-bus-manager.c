@@ -123,6 +123,9 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
       else if (g_str_equal (key, "bandwidth-limit") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
         /* Checked with the rest of the spec by barged_job_new(). */
         data->spec.bandwidth_limit = g_variant_get_uint64 (v);
+      else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+        /* Checked against the priority by barged_job_new(). */
+        data->spec.keep_awake = g_variant_get_boolean (v);
       else if (g_str_equal (key, "upload-protocol") && str != NULL)
         {
           if (!barge_upload_protocol_from_string (str, &data->spec.upload_protocol) ||

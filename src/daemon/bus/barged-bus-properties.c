@@ -149,6 +149,12 @@ get_bandwidth_limit (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_keep_awake (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_boolean (barged_job_get_keep_awake (job));
+}
+
+static GVariant *
 get_hold_reason (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_string (barge_hold_reason_to_string (barged_job_get_hold_reason (job)));
@@ -319,6 +325,8 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
     set_notify_command_line },
   { "CostPolicy", BARGED_JOB_PROP_COST_POLICY, FALSE, FALSE, get_cost_policy, set_cost_policy },
   { "BandwidthLimit", BARGED_JOB_PROP_BANDWIDTH_LIMIT, FALSE, FALSE, get_bandwidth_limit, set_bandwidth_limit },
+  /* Given at CreateJob only. */
+  { "KeepAwake", 0, FALSE, FALSE, get_keep_awake, NULL },
   { "HoldReason", BARGED_JOB_PROP_HOLD_REASON, FALSE, FALSE, get_hold_reason, NULL },
   { "HttpStatus", BARGED_JOB_PROP_ERROR, FALSE, FALSE, get_http_status, NULL },
   { "UploadProtocol", 0, FALSE, FALSE, get_upload_protocol, NULL },
