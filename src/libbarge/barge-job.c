@@ -72,6 +72,7 @@ enum {
   PROP_NOTIFY_COMMAND_LINE,
   PROP_COST_POLICY,
   PROP_BANDWIDTH_LIMIT,
+  PROP_KEEP_AWAKE,
   PROP_HOLD_REASON,
   PROP_HTTP_STATUS,
   PROP_UPLOAD_PROTOCOL,
@@ -179,6 +180,7 @@ static const struct {
   { "MinimumNotificationInterval", PROP_MINIMUM_NOTIFICATION_INTERVAL },
   { "MaximumDownloadTime", PROP_MAXIMUM_DOWNLOAD_TIME },
   { "BandwidthLimit", PROP_BANDWIDTH_LIMIT },
+  { "KeepAwake", PROP_KEEP_AWAKE },
   { "HttpStatus", PROP_HTTP_STATUS },
   { "ReplyFileName", PROP_REPLY_FILE_NAME },
   { "Credentials", PROP_CREDENTIALS },
@@ -709,6 +711,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_BANDWIDTH_LIMIT:
       g_value_set_uint64 (value, barge_job_get_bandwidth_limit (self));
       break;
+    case PROP_KEEP_AWAKE:
+      g_value_set_boolean (value, barge_job_get_keep_awake (self));
+      break;
     case PROP_HOLD_REASON:
       g_value_set_enum (value, self->hold_reason);
       break;
@@ -1063,6 +1068,18 @@ barge_job_class_init (BargeJobClass *klass)
   properties[PROP_BANDWIDTH_LIMIT] =
     g_param_spec_uint64 ("bandwidth-limit", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:keep-awake:
+   *
+   * Whether the job keeps the machine awake (a logind "block" inhibitor)
+   * while it transfers with %BARGE_JOB_PRIORITY_FOREGROUND. Chosen when the
+   * job is created ([method@Barge.JobOptions.set_keep_awake]); a lower
+   * priority later sets it aside until the job is in the foreground again.
+   */
+  properties[PROP_KEEP_AWAKE] =
+    g_param_spec_boolean ("keep-awake", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * BargeJob:hold-reason:

@@ -332,6 +332,11 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Maximum download time:"), "%u s", barge_job_get_maximum_download_time (job));
   ROW (_("Cost policy:"), "%s", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
   ROW (_("Bandwidth limit:"), "%s", limit);
+  if (barge_job_get_keep_awake (job))
+    ROW (_("Keep awake:"), "%s",
+         barge_job_get_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND
+           ? _("yes, while it transfers")
+           : _("set aside until the job is in the foreground again"));
   if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
     ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   if (barge_job_get_http_status (job) != 0)
@@ -580,6 +585,7 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   add_notify (builder, job);
   member_string (builder, "cost_policy", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
   member_uint (builder, "bandwidth_limit", barge_job_get_bandwidth_limit (job));
+  member_boolean (builder, "keep_awake", barge_job_get_keep_awake (job));
   member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   member_uint (builder, "http_status", barge_job_get_http_status (job));
   add_upload (builder, job);

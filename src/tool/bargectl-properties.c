@@ -105,6 +105,7 @@ GETTER (maximum_download_time, uint_text (barge_job_get_maximum_download_time (j
 GETTER (cost_policy, g_strdup (barge_cost_policy_to_string (barge_job_get_cost_policy (job))))
 GETTER (hold_reason, g_strdup (barge_hold_reason_to_string (barge_job_get_hold_reason (job))))
 GETTER (http_status, uint_text (barge_job_get_http_status (job)))
+GETTER (keep_awake, g_strdup (barge_job_get_keep_awake (job) ? "true" : "false"))
 GETTER (upload_protocol, g_strdup (barge_upload_protocol_to_string (barge_job_get_upload_protocol (job))))
 GETTER (reply_file_name, g_strdup (barge_job_get_reply_file_name (job)))
 
@@ -199,6 +200,8 @@ static const JobKey job_keys[] = {
     N_("any, or unmetered: transfer only on networks that are not metered") },
   { "bandwidth-limit", "limit", "bandwidth-limit", KIND_RATE, get_bandwidth_limit,
     N_("bytes per second, or with a unit such as 500k, 2M or 10Mbit; none for no limit of its own") },
+  { "keep-awake", NULL, NULL, KIND_TEXT, get_keep_awake,
+    N_("true if the job keeps the machine awake while it transfers in the foreground") },
   { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
     N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network") },
   { "http-status", NULL, NULL, KIND_TEXT, get_http_status,

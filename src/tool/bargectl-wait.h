@@ -32,6 +32,7 @@ struct _BargectlWaitOptions {
   guint retry_delay;         /* 0: the daemon's default */
   gint64 no_progress_timeout; /* < 0: the daemon's default */
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
+  gboolean keep_awake;        /* --keep-awake */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
   /* Called once the job is transferred, before Complete(): a status other
@@ -41,7 +42,7 @@ struct _BargectlWaitOptions {
 };
 
 /* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay,
- * --no-progress-timeout and --limit: add them with
+ * --no-progress-timeout, --limit and --keep-awake: add them with
  * g_option_context_add_main_entries() (GETTEXT_PACKAGE) so that they show in
  * the command's --help. */
 const GOptionEntry *bargectl_wait_option_entries (void);
@@ -54,7 +55,7 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
  * message for bargectl_usage_error(). */
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
 
-/* Adds the options of CreateJob that @options hold (--limit) to
+/* Adds the options of CreateJob that @options hold (--limit, --keep-awake) to
  * @create_options (a{sv}). */
 void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
                                        GVariantBuilder *create_options);
