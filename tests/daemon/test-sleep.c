@@ -247,25 +247,6 @@ start_slow_job (Fixture *f, const char *name, const char *priority, gboolean kee
   return job;
 }
 
-static guint64
-bytes_done (BargeDBusJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) value = NULL;
-  guint64 total, done, files, files_done;
-
-  barge_dbus_job_call_get_progress_sync (job, &value, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (value, "(tttt)", &total, &done, &files, &files_done);
-  return done;
-}
-
-static gboolean
-some_bytes (gpointer user_data)
-{
-  return bytes_done (user_data) >= 256 * KiB;
-}
-
 /* The State as barged has it now (not the proxy's cache). */
 static char *
 state_now (Fixture *f, BargeDBusJob *job)
@@ -273,15 +254,6 @@ state_now (Fixture *f, BargeDBusJob *job)
   g_autoptr(GVariant) v = barge_test_daemon_get_property (f->daemon, barge_test_job_path (job),
                                                           BARGE_TEST_JOB_IFACE, "State");
   return g_variant_dup_string (v, NULL);
-}
-
-static guint64
-range_start (const char *range)
-{
-  if (range == NULL)
-    return 0;
-  g_assert_true (g_str_has_prefix (range, "bytes="));
-  return g_ascii_strtoull (range + 6, NULL, 10);
 }
 
 typedef struct {
@@ -312,7 +284,7 @@ request_range_start (Fixture *f, const char *name, guint index)
   requests = barge_test_server_get_requests (f->server, data_path);
   r = g_ptr_array_index (requests, index);
   g_assert_cmpstr (r->method, ==, "GET");
-  return range_start (r->range);
+  return barge_test_range_start (r->range);
 }
 
 /* --- the tests -------------------------------------------------------------- */
@@ -336,14 +308,14 @@ test_sleep_and_wake (Fixture *f, gconstpointer data)
   job = start_slow_job (f, "night", NULL, FALSE);
   assert_inhibitors (f, "delay", 1);
   g_assert_cmpuint (count_inhibitors (f, "block"), ==, 0);
-  barge_test_assert_wait (some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
 
   prepare_for_sleep (f, TRUE);
   assert_inhibitors (f, "delay", 0);
   /* Released only after the job stopped and was checkpointed. */
   state = state_now (f, job);
   g_assert_cmpstr (state, ==, "queued");
-  checkpoint = bytes_done (job);
+  checkpoint = barge_test_job_bytes_done (job);
   g_assert_cmpuint (checkpoint, >=, 256 * KiB);
   g_test_message ("checkpointed at %" G_GUINT64_FORMAT " bytes", checkpoint);
 
@@ -351,7 +323,7 @@ test_sleep_and_wake (Fixture *f, gconstpointer data)
   barge_test_run_for (700);
   g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "queued");
   g_assert_cmpstr (barge_dbus_job_get_hold_reason (job), ==, "no-network");
-  g_assert_cmpuint (bytes_done (job), ==, checkpoint);
+  g_assert_cmpuint (barge_test_job_bytes_done (job), ==, checkpoint);
   g_assert_cmpuint (count_inhibitors (f, "delay"), ==, 0);
 
   log = barge_test_state_log_new (job);
@@ -377,11 +349,11 @@ test_checkpoint_survives (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) again = NULL;
   guint64 checkpoint;
 
-  barge_test_assert_wait (some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
   assert_inhibitors (f, "delay", 1);
   prepare_for_sleep (f, TRUE);
   assert_inhibitors (f, "delay", 0);
-  checkpoint = bytes_done (job);
+  checkpoint = barge_test_job_bytes_done (job);
 
   barge_test_daemon_restart (f->daemon);
   again = barge_test_daemon_get_job (f->daemon, barge_test_job_path (job));
@@ -480,7 +452,7 @@ test_no_logind (Fixture *f, gconstpointer data)
 {
   g_autoptr(BargeDBusJob) job = start_slow_job (f, "alone", NULL, FALSE);
 
-  barge_test_assert_wait (some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
   start_logind (f);
   assert_inhibitors (f, "delay", 1);
   stop_logind (f);

@@ -160,6 +160,11 @@ void _barged_job_clear_timers (BargedJob *self);
 /* The runs ended (or the job left): pending checkpoints go on. */
 void _barged_job_runs_ended (BargedJob *self);
 
+/* barged-job-ops.c */
+/* A GAsyncReadyCallback of a store write whose @user_data is a GTask
+ * (taken): returns the write's outcome as the task's boolean. */
+void _barged_job_return_store_write (GObject *source, GAsyncResult *res, gpointer user_data);
+
 /* barged-job-record.c */
 BargedJobRecord *_barged_job_to_record (BargedJob *self);
 void _barged_job_apply_record (BargedJob *self, const BargedJobRecord *record);

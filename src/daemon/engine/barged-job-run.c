@@ -904,18 +904,6 @@ barged_job_has_runs_in_flight (BargedJob *self)
 
 /* --- the checkpoint before a sleep ------------------------------------------------ */
 
-static void
-on_checkpoint_recorded (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /* The transfers' last checkpoints (their "checkpoint" signals, at the
  * final sync of a stopped run) were queued to the store before the runs
  * ended, and the store commits in order: the record written now is
@@ -935,7 +923,7 @@ _barged_job_runs_ended (BargedJob *self)
       if (self->removed)
         g_task_return_boolean (task, TRUE);
       else
-        _barged_job_save_from (self, self->files->len, on_checkpoint_recorded, g_object_ref (task));
+        _barged_job_save_from (self, self->files->len, _barged_job_return_store_write, g_object_ref (task));
     }
 }
 
