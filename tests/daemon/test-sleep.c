@@ -444,21 +444,39 @@ test_keep_awake (Fixture *f, gconstpointer data)
   g_assert_true (barge_dbus_job_get_keep_awake (restored));
 }
 
-/* Without logind barged works as before; logind coming later gets the
- * delay inhibitor of the transfer under way, and its leaving stops
- * nothing. */
+static guint
+count_lines (const char *path, const char *text)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  for (const char *p = log; (p = strstr (p, text)) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* Without logind barged works as before and says so once (a debug line);
+ * logind coming later gets the delay inhibitor of the transfer under way,
+ * and its leaving stops nothing. */
 static void
 test_no_logind (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BargeDBusJob) job = start_slow_job (f, "alone", NULL, FALSE);
+  g_autofree char *log = g_build_filename (f->dir, "barged.log", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
 
+  barge_test_daemon_set_log_file (f->daemon, log);
+  barge_test_daemon_restart (f->daemon);
+  job = start_slow_job (f, "alone", NULL, FALSE);
   barge_test_assert_wait (barge_test_job_has_some_bytes, job, SHORT_TIMEOUT_MS, "256 KiB transferred");
+  g_assert_cmpuint (count_lines (log, "logind is not on the system bus: no sleep inhibitors"), ==, 1);
   start_logind (f);
   assert_inhibitors (f, "delay", 1);
   stop_logind (f);
   barge_test_run_for (300);
   g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "transferring");
   barge_test_job_cancel (job);
+  g_assert_cmpuint (count_lines (log, "logind is not on the system bus"), ==, 2);
 }
 
 static void
