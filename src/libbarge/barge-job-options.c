@@ -178,7 +178,9 @@ barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 bytes_p
  * job transfers in the foreground, the daemon holds a logind inhibitor
  * that blocks sleep. The daemon takes %TRUE only together with
  * %BARGE_JOB_PRIORITY_FOREGROUND and refuses it for other priorities with
- * %BARGE_ERROR_INVALID_ARGUMENT. See [property@Barge.Job:keep-awake].
+ * %BARGE_ERROR_INVALID_ARGUMENT; on the system bus only administrators may
+ * ask for it (%BARGE_ERROR_ACCESS_DENIED otherwise). See
+ * [property@Barge.Job:keep-awake].
  */
 void
 barge_job_options_set_keep_awake (BargeJobOptions *options, gboolean keep_awake)
