@@ -124,12 +124,6 @@ barged_network_set_asleep (BargedNetwork *self, gboolean asleep)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
-gboolean
-barged_network_get_asleep (BargedNetwork *self)
-{
-  return self->asleep;
-}
-
 BargeHoldReason
 barged_network_verdict (BargedNetwork *self, BargeCostPolicy policy)
 {

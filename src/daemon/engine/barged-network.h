@@ -32,7 +32,6 @@ gboolean barged_network_get_metered (BargedNetwork *self);
  * back to queued (the engine checkpoints it: barged-engine.h) rather than
  * to transient-error. Waking up counts as the network coming back. */
 void barged_network_set_asleep (BargedNetwork *self, gboolean asleep);
-gboolean barged_network_get_asleep (BargedNetwork *self);
 
 /* Whether a job with @policy may use the network as it is now: NONE, or
  * why not (NO_NETWORK, METERED_NETWORK). The job computes its HoldReason
