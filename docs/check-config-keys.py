@@ -16,6 +16,15 @@ appear, with that default, minimum and maximum, in
   "maximum N" if it has one;
 - data/barge.conf: a `#KEY=DEFAULT` line under `[GROUP]`.
 
+Keys whose value is text are the rows of the table `text_keys[]` (group,
+key, parser, field); their default is empty. Each must appear in
+
+- barge.conf(5): a `.BI KEY= ...` entry under `.SH "[GROUP]"` whose text
+  says "default: empty";
+- docs/configuration.md: a table row under `### [GROUP]` whose default
+  cell is "empty";
+- data/barge.conf: a `#KEY=` line (nothing after the `=`) under `[GROUP]`.
+
 A key documented in one of them that barged does not read fails too.
 
 Usage: check-config-keys.py CONFIG_C CONFIG_H MAN_PAGE CONFIGURATION_MD BARGE_CONF
@@ -62,6 +71,20 @@ def code_keys(config_c, config_h):
                      % (config_c, maximum, group, key, config_h))
         keys[(group, key)] = (macros[macro], int(minimum), maximum)
     return keys
+
+
+def code_text_keys(config_c):
+    """{(group, key)} of the text keys, from the table text_keys[]."""
+    source = read(config_c)
+    table = re.search(r'static const BargedSettingsTextKey text_keys\[\] = \{(.*?)\n\};', source, re.S)
+    if table is None:
+        sys.exit('%s: no table text_keys[]' % config_c)
+    rows = re.findall(r'\{\s*"(\w+)",\s*"(\w+)",\s*(\w+),\s*'
+                      r'G_STRUCT_OFFSET\s*\(\s*BargedSettings,\s*(\w+)\s*\)\s*\}',
+                      table.group(1))
+    if not rows:
+        sys.exit('%s: no rows in text_keys[]' % config_c)
+    return {(group, key) for group, key, _parser, _field in rows}
 
 
 def roff_text(lines):
@@ -150,6 +173,7 @@ def main(argv):
         sys.exit(__doc__)
     config_c, config_h, man, markdown, conf = argv[1:]
     code = code_keys(config_c, config_h)
+    text_keys = code_text_keys(config_c)
     documented = {man: man_keys(man), markdown: markdown_keys(markdown), conf: conf_keys(conf)}
     problems = []
 
@@ -185,15 +209,33 @@ def main(argv):
         elif value != str(default):
             problems.append('%s: %s: "%s", the code says %d' % (conf, name, value, default))
 
+    for group, key in sorted(text_keys):
+        name = '[%s] %s' % (group, key)
+        text = documented[man].get((group, key))
+        if text is None:
+            problems.append('%s: %s is not documented' % (man, name))
+        elif re.search(r'\b[Dd]efault:\s*empty\b', text) is None:
+            problems.append('%s: %s must say "default: empty"' % (man, name))
+        cells = documented[markdown].get((group, key))
+        if cells is None:
+            problems.append('%s: %s has no row under "### [%s]"' % (markdown, name, group))
+        elif not cells[0].startswith('empty'):
+            problems.append('%s: %s: default "%s", the code says empty' % (markdown, name, cells[0]))
+        value = documented[conf].get((group, key))
+        if value is None:
+            problems.append('%s: no "#%s=" under [%s]' % (conf, key, group))
+        elif value != '':
+            problems.append('%s: %s: "%s", the code says empty' % (conf, name, value))
+
     for path, keys in documented.items():
-        for group, key in sorted(set(keys) - set(code)):
+        for group, key in sorted(set(keys) - set(code) - text_keys):
             problems.append('%s: [%s] %s is documented but barged does not read it' % (path, group, key))
 
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         return 1
-    print('%d keys documented in %s' % (len(code), ', '.join(documented)))
+    print('%d keys documented in %s' % (len(code) + len(text_keys), ', '.join(documented)))
     return 0
 
 

@@ -18,6 +18,7 @@
 #include "barged-scheduler-plan.h"
 #include "barged-sleep.h"
 #include "barged-store.h"
+#include "barged-yield.h"
 
 struct _BargedDaemon
 {
@@ -26,6 +27,7 @@ struct _BargedDaemon
   BargedStore *store;
   SoupSession *session;
   SoupSession *background_session; /* of background jobs: lower-effort connections */
+  BargedYield *yield;         /* watches background_session's connections */
   BargedEngine *engine;
   BargedBus *bus;
   BargedSleep *sleep;         /* logind's sleep and wake */
@@ -148,6 +150,8 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_autoptr(BargedCredentials) credentials = NULL;
   g_autoptr(BargedQuota) quota = NULL;
   g_autoptr(BargedClock) clock = barged_clock_new ();
+  g_autoptr(BargedBandwidth) yielding = barged_bandwidth_new (0);
+  g_autoptr(BargedBandwidth) background_bandwidth = barged_bandwidth_new (0);
   g_autoptr(BargedNetwork) network = NULL;
   g_autoptr(BargedAuthority) authority = NULL;
   BargedJobContext ctx = { 0 };
@@ -173,6 +177,11 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   if (self->background_session == NULL)
     return NULL;
   barged_request_mark_lower_effort (self->background_session);
+  /* Background jobs' buckets: each job's own limit, under the limit they
+   * share (barge.conf), under what the user's other traffic leaves them. */
+  barged_bandwidth_set_parent (background_bandwidth, yielding);
+  self->yield = barged_yield_new (yielding);
+  barged_yield_watch (self->yield, self->background_session);
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);
   if (credentials == NULL)
     return NULL;
@@ -189,6 +198,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   ctx.quota = quota;
   ctx.config = self->config;
   ctx.clock = clock;
+  ctx.background_bandwidth = background_bandwidth;
   self->engine = barged_engine_new (&ctx, network);
   if (!barged_engine_load (self->engine, error))
     return NULL;
@@ -235,6 +245,7 @@ barged_daemon_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->session);
   g_clear_object (&self->background_session);
+  g_clear_object (&self->yield);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (barged_daemon_parent_class)->dispose (object);

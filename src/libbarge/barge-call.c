@@ -128,6 +128,23 @@ _barge_call (BargeClient *client,
              GAsyncReadyCallback callback,
              gpointer user_data)
 {
+  _barge_call_with_flags (client, connection, path, interface, method, parameters, reply_type,
+                          G_DBUS_MESSAGE_FLAGS_NONE, cancellable, callback, user_data);
+}
+
+void
+_barge_call_with_flags (BargeClient *client,
+                        GDBusConnection *connection,
+                        const char *path,
+                        const char *interface,
+                        const char *method,
+                        GVariant *parameters,
+                        const GVariantType *reply_type,
+                        GDBusMessageFlags flags,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(GDBusMessage) message = NULL;
   CallData *data = g_new0 (CallData, 1);
@@ -140,6 +157,7 @@ _barge_call (BargeClient *client,
   /* The well-known name, never the owner's unique name: a call is what
    * starts a daemon that has exited or crashed, where D-Bus can. */
   message = g_dbus_message_new_method_call (BARGE_DBUS_NAME, path, interface, method);
+  g_dbus_message_set_flags (message, g_dbus_message_get_flags (message) | flags);
   if (parameters != NULL)
     g_dbus_message_set_body (message, parameters);
   g_dbus_connection_send_message_with_reply (connection, message, G_DBUS_SEND_MESSAGE_FLAGS_NONE,

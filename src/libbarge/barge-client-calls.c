@@ -591,3 +591,112 @@ barge_client_get_error_description_sync (BargeClient *client,
   _barge_sync_end (&sync);
   return text;
 }
+
+static void
+on_set_background_bandwidth_limit_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = _barge_call_finish (res, NULL, &error);
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * barge_client_set_background_bandwidth_limit_async:
+ * @client: a #BargeClient
+ * @rate: bytes per second, 1024 to 100000000000; or 0 to remove the limit
+ *   set this way, which gives the limit back to `barge.conf`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Sets the limit that all jobs of a background priority share, over
+ * `barge.conf`'s `BackgroundBandwidthLimit` and `BackgroundBandwidthSchedule`,
+ * until it is removed (@rate 0); the daemon keeps it across restarts.
+ * [property@Barge.Client:background-bandwidth-source] is then
+ * `administrator`.
+ *
+ * On the system bus this needs polkit's
+ * `org.freedesktop.Barge1.set-bandwidth-policy` (by default an
+ * administrator's password; the call allows polkit to ask for it through
+ * the caller's authentication agent). Fails with
+ * %BARGE_ERROR_INVALID_ARGUMENT for a rate from 1 to 1023 or above
+ * 100000000000, and with %BARGE_ERROR_ACCESS_DENIED when not authorized.
+ */
+void
+barge_client_set_background_bandwidth_limit_async (BargeClient *client,
+                                                   guint64 rate,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BARGE_IS_CLIENT (client));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, barge_client_set_background_bandwidth_limit_async);
+  _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
+                          BARGE_DBUS_MANAGER_INTERFACE, "SetBackgroundBandwidthLimit", g_variant_new ("(t)", rate),
+                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                          cancellable, on_set_background_bandwidth_limit_done, task);
+}
+
+/**
+ * barge_client_set_background_bandwidth_limit_finish:
+ * @client: a #BargeClient
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Client.set_background_bandwidth_limit_async].
+ *
+ * Returns: %TRUE once the daemon applied and stored the limit
+ */
+gboolean
+barge_client_set_background_bandwidth_limit_finish (BargeClient *client, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (g_task_is_valid (res, client), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (res, barge_client_set_background_bandwidth_limit_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/**
+ * barge_client_set_background_bandwidth_limit_sync:
+ * @client: a #BargeClient
+ * @rate: bytes per second, 1024 to 100000000000, or 0 to remove the limit
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the limit that background jobs share, blocking until the daemon
+ * answered. See [method@Barge.Client.set_background_bandwidth_limit_async].
+ *
+ * Returns: %TRUE once the daemon applied and stored the limit
+ */
+gboolean
+barge_client_set_background_bandwidth_limit_sync (BargeClient *client,
+                                                  guint64 rate,
+                                                  GCancellable *cancellable,
+                                                  GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  _barge_sync_begin (&sync);
+  barge_client_set_background_bandwidth_limit_async (client, rate, cancellable, _barge_sync_done, &sync);
+  ok = barge_client_set_background_bandwidth_limit_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}

@@ -89,6 +89,8 @@ struct _BargeClient
   guint64 version_stamp;
   guint64 background_bandwidth_limit;
   guint64 background_bandwidth_limit_stamp;
+  char *background_bandwidth_source;
+  guint64 background_bandwidth_source_stamp;
 
   GSource *resync_source;
   GCancellable *resync_cancellable;
@@ -112,6 +114,7 @@ enum {
   PROP_VERSION,
   PROP_SERVICE_AVAILABLE,
   PROP_BACKGROUND_BANDWIDTH_LIMIT,
+  PROP_BACKGROUND_BANDWIDTH_SOURCE,
   N_PROPS
 };
 
@@ -247,7 +250,7 @@ barge_client_set_version (BargeClient *self, const char *version)
 static void
 barge_client_apply_manager (BargeClient *self, GVariant *dict, guint64 stamp)
 {
-  const char *version;
+  const char *version, *source;
   guint64 limit;
 
   if (stamp >= self->version_stamp && g_variant_lookup (dict, "Version", "&s", &version))
@@ -263,6 +266,17 @@ barge_client_apply_manager (BargeClient *self, GVariant *dict, guint64 stamp)
         {
           self->background_bandwidth_limit = limit;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_BANDWIDTH_LIMIT]);
+        }
+    }
+  if (stamp >= self->background_bandwidth_source_stamp &&
+      g_variant_lookup (dict, "BackgroundBandwidthSource", "&s", &source))
+    {
+      self->background_bandwidth_source_stamp = stamp;
+      if (g_strcmp0 (self->background_bandwidth_source, source) != 0)
+        {
+          g_free (self->background_bandwidth_source);
+          self->background_bandwidth_source = g_strdup (source);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_BANDWIDTH_SOURCE]);
         }
     }
 }
@@ -846,6 +860,7 @@ barge_client_finalize (GObject *object)
   g_hash_table_unref (self->vanished);
   g_free (self->owner);
   g_free (self->version);
+  g_free (self->background_bandwidth_source);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (barge_client_parent_class)->finalize (object);
@@ -872,6 +887,9 @@ barge_client_get_property (GObject *object, guint prop_id, GValue *value, GParam
       break;
     case PROP_BACKGROUND_BANDWIDTH_LIMIT:
       g_value_set_uint64 (value, barge_client_get_background_bandwidth_limit (self));
+      break;
+    case PROP_BACKGROUND_BANDWIDTH_SOURCE:
+      g_value_set_string (value, barge_client_get_background_bandwidth_source (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -964,13 +982,31 @@ barge_client_class_init (BargeClientClass *klass)
    * (%BARGE_JOB_PRIORITY_HIGH, %BARGE_JOB_PRIORITY_NORMAL and
    * %BARGE_JOB_PRIORITY_LOW) move together, or 0 for no such limit;
    * foreground jobs are never held by it. The administrator sets it in
-   * `barge.conf` (`[Transfer] BackgroundBandwidthLimit`), and the daemon
-   * reads it again on SIGHUP. A job's own
-   * [property@Barge.Job:bandwidth-limit] holds too: the lower of the two
-   * applies. While the daemon is away this keeps the value last known.
+   * `barge.conf` (`[Transfer] BackgroundBandwidthLimit`, and a schedule,
+   * `BackgroundBandwidthSchedule`), which the daemon reads again on SIGHUP,
+   * or over D-Bus with [method@Barge.Client.set_background_bandwidth_limit_async];
+   * [property@Barge.Client:background-bandwidth-source] says which holds.
+   * A job's own [property@Barge.Job:bandwidth-limit] holds too: the lower
+   * of the two applies. While the daemon is away this keeps the value last
+   * known.
    */
   properties[PROP_BACKGROUND_BANDWIDTH_LIMIT] =
     g_param_spec_uint64 ("background-bandwidth-limit", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeClient:background-bandwidth-source:
+   *
+   * Where [property@Barge.Client:background-bandwidth-limit] comes from:
+   * `administrator` (set with
+   * [method@Barge.Client.set_background_bandwidth_limit_async], which wins
+   * over `barge.conf` until removed), `schedule` (the rule of `barge.conf`'s
+   * `BackgroundBandwidthSchedule` in force now), `config` (`barge.conf`'s
+   * `BackgroundBandwidthLimit`) or `none`; %NULL before the daemon was
+   * reached.
+   */
+  properties[PROP_BACKGROUND_BANDWIDTH_SOURCE] =
+    g_param_spec_string ("background-bandwidth-source", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1214,6 +1250,24 @@ barge_client_get_background_bandwidth_limit (BargeClient *client)
   g_return_val_if_fail (BARGE_IS_CLIENT (client), 0);
 
   return client->background_bandwidth_limit;
+}
+
+/**
+ * barge_client_get_background_bandwidth_source:
+ * @client: a #BargeClient
+ *
+ * Gets where the limit that background jobs share comes from. See
+ * [property@Barge.Client:background-bandwidth-source].
+ *
+ * Returns: (nullable): `administrator`, `schedule`, `config` or `none`;
+ *   %NULL before the daemon was reached
+ */
+const char *
+barge_client_get_background_bandwidth_source (BargeClient *client)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), NULL);
+
+  return client->background_bandwidth_source;
 }
 
 /**

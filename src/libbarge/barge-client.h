@@ -48,6 +48,8 @@ BARGE_AVAILABLE_IN_ALL
 gboolean barge_client_get_service_available (BargeClient *client);
 BARGE_AVAILABLE_IN_ALL
 guint64 barge_client_get_background_bandwidth_limit (BargeClient *client);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_client_get_background_bandwidth_source (BargeClient *client);
 
 /* The jobs the client knows: created, looked up, listed or announced (no round trip). */
 BARGE_AVAILABLE_IN_ALL
@@ -108,5 +110,20 @@ char *barge_client_get_error_description_sync (BargeClient *client,
                                                const char *locale,
                                                GCancellable *cancellable,
                                                GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_client_set_background_bandwidth_limit_async (BargeClient *client,
+                                                        guint64 rate,
+                                                        GCancellable *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_background_bandwidth_limit_finish (BargeClient *client, GAsyncResult *res,
+                                                             GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_background_bandwidth_limit_sync (BargeClient *client,
+                                                           guint64 rate,
+                                                           GCancellable *cancellable,
+                                                           GError **error);
 
 G_END_DECLS

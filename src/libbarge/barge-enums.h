@@ -112,6 +112,10 @@ typedef enum {
  * @BARGE_HOLD_REASON_NO_NETWORK: there is no network
  * @BARGE_HOLD_REASON_METERED_NETWORK: the network is metered and the job's
  *   cost policy is %BARGE_COST_POLICY_UNMETERED
+ * @BARGE_HOLD_REASON_NOT_BEFORE: the job's [property@Barge.Job:not-before]
+ *   time has not come yet
+ * @BARGE_HOLD_REASON_OUTSIDE_WINDOW: the local time is outside the job's
+ *   [property@Barge.Job:transfer-window]
  *
  * Why a job in %BARGE_JOB_STATE_QUEUED or %BARGE_JOB_STATE_TRANSIENT_ERROR is
  * not transferring. The job continues on its own when the reason goes away.
@@ -123,6 +127,8 @@ typedef enum {
   BARGE_HOLD_REASON_RETRY_DELAY,
   BARGE_HOLD_REASON_NO_NETWORK,
   BARGE_HOLD_REASON_METERED_NETWORK,
+  BARGE_HOLD_REASON_NOT_BEFORE,
+  BARGE_HOLD_REASON_OUTSIDE_WINDOW,
 } BargeHoldReason;
 
 /**

@@ -486,6 +486,41 @@ barge_job_get_keep_awake (BargeJob *job)
 }
 
 /**
+ * barge_job_get_not_before:
+ * @job: a #BargeJob
+ *
+ * Gets the time before which @job transfers nothing. See
+ * [property@Barge.Job:not-before].
+ *
+ * Returns: Unix seconds (UTC), 0 for none
+ */
+gint64
+barge_job_get_not_before (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return _barge_props_get_int64 (job->props, "NotBefore", 0);
+}
+
+/**
+ * barge_job_get_transfer_window:
+ * @job: a #BargeJob
+ *
+ * Gets the daily window in which alone @job transfers. See
+ * [property@Barge.Job:transfer-window].
+ *
+ * Returns: (transfer none): `HH:MM-HH:MM` in the daemon's local time, or
+ *   the empty string for always
+ */
+const char *
+barge_job_get_transfer_window (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), "");
+
+  return _barge_props_get_string (job->props, "TransferWindow");
+}
+
+/**
  * barge_job_get_hold_reason:
  * @job: a #BargeJob
  *

@@ -13,6 +13,8 @@ typedef enum {
   SET_UPLOAD_PROTOCOL = 1 << 3,
   SET_BANDWIDTH_LIMIT = 1 << 4,
   SET_KEEP_AWAKE = 1 << 5,
+  SET_NOT_BEFORE = 1 << 6,
+  SET_TRANSFER_WINDOW = 1 << 7,
 } SetMask;
 
 struct _BargeJobOptions
@@ -24,6 +26,8 @@ struct _BargeJobOptions
   BargeUploadProtocol upload_protocol;
   guint64 bandwidth_limit;
   gboolean keep_awake;
+  gint64 not_before;
+  char *transfer_window;
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -59,6 +63,7 @@ barge_job_options_copy (const BargeJobOptions *options)
 
   copy = g_memdup2 (options, sizeof *options);
   copy->description = g_strdup (options->description);
+  copy->transfer_window = g_strdup (options->transfer_window);
   return copy;
 }
 
@@ -74,6 +79,7 @@ barge_job_options_free (BargeJobOptions *options)
   g_return_if_fail (options != NULL);
 
   g_free (options->description);
+  g_free (options->transfer_window);
   g_free (options);
 }
 
@@ -192,6 +198,45 @@ barge_job_options_set_keep_awake (BargeJobOptions *options, gboolean keep_awake)
 }
 
 /**
+ * barge_job_options_set_not_before:
+ * @options: a #BargeJobOptions
+ * @unix_seconds: the time before which the job transfers nothing, in Unix
+ *   seconds (UTC); 0 for none
+ *
+ * Sets the `not-before` option (the daemon's default is 0, none). The
+ * daemon refuses a time in the past with %BARGE_ERROR_INVALID_ARGUMENT.
+ * See [property@Barge.Job:not-before].
+ */
+void
+barge_job_options_set_not_before (BargeJobOptions *options, gint64 unix_seconds)
+{
+  g_return_if_fail (options != NULL);
+
+  options->not_before = unix_seconds;
+  options->set |= SET_NOT_BEFORE;
+}
+
+/**
+ * barge_job_options_set_transfer_window:
+ * @options: a #BargeJobOptions
+ * @window: (nullable): `HH:MM-HH:MM` in the daemon's local time, such as
+ *   `22:00-06:00`; %NULL or the empty string for always
+ *
+ * Sets the `transfer-window` option (the daemon's default is always). The
+ * daemon refuses an end equal to the start, or another form, with
+ * %BARGE_ERROR_INVALID_ARGUMENT. See [property@Barge.Job:transfer-window].
+ */
+void
+barge_job_options_set_transfer_window (BargeJobOptions *options, const char *window)
+{
+  g_return_if_fail (options != NULL);
+
+  g_free (options->transfer_window);
+  options->transfer_window = g_strdup (window != NULL ? window : "");
+  options->set |= SET_TRANSFER_WINDOW;
+}
+
+/**
  * barge_job_options_to_variant:
  * @options: a #BargeJobOptions
  *
@@ -242,5 +287,9 @@ barge_job_options_to_variant (const BargeJobOptions *options)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", options->bandwidth_limit);
   if (options->set & SET_KEEP_AWAKE)
     g_variant_dict_insert (&dict, "keep-awake", "b", options->keep_awake);
+  if (options->set & SET_NOT_BEFORE)
+    g_variant_dict_insert (&dict, "not-before", "x", options->not_before);
+  if (options->set & SET_TRANSFER_WINDOW)
+    g_variant_dict_insert (&dict, "transfer-window", "s", options->transfer_window);
   return g_variant_dict_end (&dict);
 }

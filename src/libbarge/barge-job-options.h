@@ -43,6 +43,10 @@ void barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 by
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_keep_awake (BargeJobOptions *options, gboolean keep_awake);
 BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_not_before (BargeJobOptions *options, gint64 unix_seconds);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_transfer_window (BargeJobOptions *options, const char *window);
+BARGE_AVAILABLE_IN_ALL
 GVariant *barge_job_options_to_variant (const BargeJobOptions *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeJobOptions, barge_job_options_free)

@@ -15,6 +15,7 @@ typedef enum {
   VALUE_KIND_STRING,
   VALUE_KIND_UINT,         /* "u" */
   VALUE_KIND_UINT64,       /* "t" */
+  VALUE_KIND_INT64,        /* "x" */
   VALUE_KIND_ENUM,         /* "s": the nick of a value of get_type() */
   VALUE_KIND_NOTIFY_FLAGS, /* "as": the nicks of the BargeNotifyFlags set */
   VALUE_KIND_COMMAND_LINE, /* "(sas)": the program, then its arguments */
@@ -40,6 +41,8 @@ static const BargeJobWritableProperty writable_properties[] = {
   { "cost-policy", "CostPolicy", VALUE_KIND_ENUM, barge_cost_policy_get_type },
   { "reply-file-name", "ReplyFileName", VALUE_KIND_STRING, NULL },
   { "bandwidth-limit", "BandwidthLimit", VALUE_KIND_UINT64, NULL },
+  { "not-before", "NotBefore", VALUE_KIND_INT64, NULL },
+  { "transfer-window", "TransferWindow", VALUE_KIND_STRING, NULL },
 };
 
 static const char *
@@ -130,6 +133,12 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
           return property->kind == VALUE_KIND_UINT ? g_variant_new_uint32 ((guint32) number)
                                                    : g_variant_new_uint64 ((guint64) number);
         }
+      break;
+
+    case VALUE_KIND_INT64:
+      /* Any integer that fits; the daemon says whether the time is good. */
+      if (value_to_int64 (value, &number))
+        return g_variant_new_int64 (number);
       break;
 
     case VALUE_KIND_ENUM:
@@ -232,7 +241,8 @@ _barge_job_set_dbus_property (BargeJob *self,
  *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`,
  *   `minimum-notification-interval`, `maximum-download-time`,
  *   `notify-flags`, `notify-command-line`, `cost-policy`,
- *   `reply-file-name` or `bandwidth-limit` (the D-Bus names such as
+ *   `reply-file-name`, `bandwidth-limit`, `not-before` or
+ *   `transfer-window` (the D-Bus names such as
  *   `DisplayName` work too)
  * @value: the new value: a string for the names and the reply file name; a
  *   #BargeJobPriority or #BargeCostPolicy, its string or its number for the

@@ -70,6 +70,7 @@ GVariant *_barge_props_get (BargeProps *props, const char *name);
 const char *_barge_props_get_string (BargeProps *props, const char *name);
 guint32 _barge_props_get_uint32 (BargeProps *props, const char *name, guint32 fallback);
 guint64 _barge_props_get_uint64 (BargeProps *props, const char *name, guint64 fallback);
+gint64 _barge_props_get_int64 (BargeProps *props, const char *name, gint64 fallback);
 gboolean _barge_props_get_boolean (BargeProps *props, const char *name);
 
 /* --- calls (barge-call.c) -------------------------------------------------- */
@@ -88,6 +89,19 @@ void _barge_call (BargeClient *client,
                   GCancellable *cancellable,
                   GAsyncReadyCallback callback,
                   gpointer user_data);
+/* The same with message @flags, such as
+ * G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION. */
+void _barge_call_with_flags (BargeClient *client,
+                             GDBusConnection *connection,
+                             const char *path,
+                             const char *interface,
+                             const char *method,
+                             GVariant *parameters,
+                             const GVariantType *reply_type,
+                             GDBusMessageFlags flags,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
 /* (transfer full): the body; @stamp (optional) receives its stamp. */
 GVariant *_barge_call_finish (GAsyncResult *res, guint64 *stamp, GError **error);
 

@@ -145,6 +145,14 @@ _barge_props_get_uint64 (BargeProps *props, const char *name, guint64 fallback)
   return value != NULL ? g_variant_get_uint64 (value) : fallback;
 }
 
+gint64
+_barge_props_get_int64 (BargeProps *props, const char *name, gint64 fallback)
+{
+  GVariant *value = props_get_typed (props, name, G_VARIANT_TYPE_INT64);
+
+  return value != NULL ? g_variant_get_int64 (value) : fallback;
+}
+
 gboolean
 _barge_props_get_boolean (BargeProps *props, const char *name)
 {

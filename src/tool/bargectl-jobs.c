@@ -22,6 +22,8 @@ static char *opt_cost_policy;
 static char *opt_upload_protocol;
 static char *opt_limit;
 static gboolean opt_keep_awake;
+static char *opt_not_before;
+static char *opt_window;
 static gboolean opt_json;
 static char *opt_list;
 
@@ -48,6 +50,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
       N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
     BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
     BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
+    BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
     { NULL }
   };
@@ -61,6 +64,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
   BargeJobPriority priority;
   guint64 limit = 0;
+  BargectlTimeOptions times;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
     return BARGECTL_EXIT_USAGE;
@@ -82,6 +86,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("An upload job needs --upload-protocol (bits, tus or put)"));
   if (opt_limit != NULL && !bargectl_parse_rate (opt_limit, &limit, &error))
     return bargectl_usage_error (command, "--limit: %s", error->message);
+  if (!bargectl_time_options_parse (opt_not_before, opt_window, &times, &error))
+    return bargectl_usage_error (command, "%s", error->message);
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   if (opt_description != NULL)
@@ -97,6 +103,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     g_variant_builder_add (&options, "{sv}", "bandwidth-limit", g_variant_new_uint64 (limit));
   if (opt_keep_awake)
     g_variant_builder_add (&options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
+  bargectl_time_options_add (&times, &options);
 
   client = bargectl_client_connect (&error);
   if (client == NULL)

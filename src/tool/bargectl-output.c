@@ -243,9 +243,8 @@ reply_progress_text (BargeJob *job)
   return g_strdup_printf ("%s/%s", done, total);
 }
 
-/* "2.0 MB/s", or "none" for 0. */
-static char *
-rate_text (guint64 bytes_per_second)
+char *
+bargectl_format_rate (guint64 bytes_per_second)
 {
   g_autofree char *size = NULL;
 
@@ -298,7 +297,11 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *credentials = credentials_text (barge_job_get_credentials (job));
   const char *reply_file = barge_job_get_reply_file_name (job);
   g_autofree char *reply_bytes = reply_progress_text (job);
-  g_autofree char *limit = rate_text (barge_job_get_bandwidth_limit (job));
+  g_autofree char *limit = bargectl_format_rate (barge_job_get_bandwidth_limit (job));
+  gint64 not_before = barge_job_get_not_before (job);
+  g_autofree char *not_before_text = not_before > 0 ? bargectl_format_local_time (not_before * G_USEC_PER_SEC)
+                                                    : g_strdup (_("none"));
+  const char *window = barge_job_get_transfer_window (job);
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -337,6 +340,9 @@ bargectl_job_describe (BargeJob *job)
          barge_job_get_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND
            ? _("yes, while it transfers")
            : _("set aside until the job is in the foreground again"));
+  ROW (_("Not before:"), "%s", not_before_text);
+  /* TRANSLATORS: the job's daily transfer window is none: it transfers at any time */
+  ROW (_("Transfer window:"), "%s", *window != '\0' ? window : _("always"));
   if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
     ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   if (barge_job_get_http_status (job) != 0)
@@ -586,6 +592,8 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   member_string (builder, "cost_policy", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
   member_uint (builder, "bandwidth_limit", barge_job_get_bandwidth_limit (job));
   member_boolean (builder, "keep_awake", barge_job_get_keep_awake (job));
+  member_time (builder, "not_before", barge_job_get_not_before (job) * G_USEC_PER_SEC);
+  member_string (builder, "transfer_window", barge_job_get_transfer_window (job));
   member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   member_uint (builder, "http_status", barge_job_get_http_status (job));
   add_upload (builder, job);

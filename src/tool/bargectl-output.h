@@ -13,6 +13,8 @@ char *bargectl_format_size (guint64 bytes);
 /* As bargectl_format_size(), with "?" for BARGE_SIZE_UNKNOWN. */
 char *bargectl_format_bytes (guint64 bytes);
 char *bargectl_format_duration (double seconds);
+/* "2.0 MB/s", or "none" for 0. */
+char *bargectl_format_rate (guint64 bytes_per_second);
 char *bargectl_format_local_time (gint64 usec);
 /* A program and its arguments quoted as for a shell (what `set
  * notify-command-line` reads back); NULL for an empty command line. */

@@ -202,6 +202,171 @@ bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error
   return TRUE;
 }
 
+/* TRANSLATORS: what TIME may be; "none" and the examples stay as they are,
+ * since they are typed */
+#define TIME_HELP N_("TIME is a date and time in ISO 8601 such as 2026-12-24T22:00 (local time unless " \
+                     "it has an offset such as Z or +01:00), HH:MM for the next such local time, or none.")
+
+/* TRANSLATORS: what a window may be; "none" and the example stay as they
+ * are, since they are typed */
+#define WINDOW_HELP N_("A window is HH:MM-HH:MM in local time (hours 0 to 23, minutes 00 to 59; " \
+                       "such as 22:00-06:00, which crosses midnight), with the end not equal to the start, " \
+                       "or none.")
+
+/* "H:MM" or "HH:MM" at *@p, as minutes after midnight; moves *@p past it. */
+static gboolean
+parse_clock_time (const char **p, guint *minutes)
+{
+  const char *s = *p;
+  guint hour = 0, digits = 0;
+
+  for (; g_ascii_isdigit (*s) && digits < 2; s++, digits++)
+    hour = hour * 10 + (guint) g_ascii_digit_value (*s);
+  if (digits == 0 || hour > 23 || s[0] != ':' || !g_ascii_isdigit (s[1]) || !g_ascii_isdigit (s[2]) ||
+      g_ascii_digit_value (s[1]) > 5)
+    return FALSE;
+  *minutes = hour * 60 + (guint) (g_ascii_digit_value (s[1]) * 10 + g_ascii_digit_value (s[2]));
+  *p = s + 3;
+  return TRUE;
+}
+
+/* ISO 8601 as GLib reads it, but the seconds may be left out
+ * ("2026-12-24T22:00"), and a space may stand for the T. */
+static GDateTime *
+parse_iso8601 (const char *text, GTimeZone *zone)
+{
+  g_autofree char *full = g_strdup (text);
+  char *t = strpbrk (full, "Tt ");
+  GDateTime *when;
+
+  if (t == NULL)
+    return NULL;
+  *t = 'T';
+  when = g_date_time_new_from_iso8601 (full, zone);
+  if (when == NULL && g_ascii_isdigit (t[1]) && g_ascii_isdigit (t[2]) && t[3] == ':' &&
+      g_ascii_isdigit (t[4]) && g_ascii_isdigit (t[5]) && t[6] != ':')
+    {
+      g_autofree char *with_seconds = g_strdup_printf ("%.*s:00%s", (int) (t + 6 - full), full, t + 6);
+
+      when = g_date_time_new_from_iso8601 (with_seconds, zone);
+    }
+  return when;
+}
+
+gboolean
+bargectl_parse_time (const char *text, GDateTime *now, gint64 *unix_seconds, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autoptr(GDateTime) when = NULL;
+  const char *p = trimmed;
+  guint minutes;
+
+  if (g_ascii_strcasecmp (trimmed, "none") == 0)
+    {
+      *unix_seconds = 0;
+      return TRUE;
+    }
+  if (parse_clock_time (&p, &minutes) && *p == '\0')
+    {
+      /* The next such time: today's, or tomorrow's once it passed. */
+      for (int days = 0; days <= 1 && when == NULL; days++)
+        {
+          g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+          g_autoptr(GDateTime) candidate =
+            g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (day),
+                             g_date_time_get_month (day), g_date_time_get_day_of_month (day),
+                             (int) (minutes / 60), (int) (minutes % 60), 0);
+
+          if (candidate != NULL && g_date_time_compare (candidate, now) > 0)
+            when = g_steal_pointer (&candidate);
+        }
+    }
+  else
+    when = parse_iso8601 (trimmed, g_date_time_get_timezone (now));
+  if (when == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* TRANSLATORS: %s is what was typed, then what TIME may be */
+                   _("“%s” is not a time. %s"), trimmed, _(TIME_HELP));
+      return FALSE;
+    }
+  if (g_date_time_compare (when, now) < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* TRANSLATORS: %s is what was typed, then what TIME may be */
+                   _("“%s” is in the past. %s"), trimmed, _(TIME_HELP));
+      return FALSE;
+    }
+  *unix_seconds = g_date_time_to_unix (when);
+  return TRUE;
+}
+
+gboolean
+bargectl_parse_window (const char *text, char **window, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  const char *p = trimmed;
+  guint start, end;
+
+  if (*trimmed == '\0' || g_ascii_strcasecmp (trimmed, "none") == 0 ||
+      g_ascii_strcasecmp (trimmed, "always") == 0)
+    {
+      *window = g_strdup ("");
+      return TRUE;
+    }
+  if (!parse_clock_time (&p, &start) || *p++ != '-' || !parse_clock_time (&p, &end) || *p != '\0' ||
+      start == end)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* TRANSLATORS: %s is what was typed, then what a window may be */
+                   _("“%s” is not a window. %s"), trimmed, _(WINDOW_HELP));
+      return FALSE;
+    }
+  *window = g_strdup_printf ("%02u:%02u-%02u:%02u", start / 60, start % 60, end / 60, end % 60);
+  return TRUE;
+}
+
+gboolean
+bargectl_time_options_parse (const char *not_before, const char *window, BargectlTimeOptions *options,
+                             GError **error)
+{
+  *options = (BargectlTimeOptions) { 0 };
+  if (not_before != NULL)
+    {
+      g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+      g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+
+      if (!bargectl_parse_time (not_before, now, &options->not_before, error))
+        {
+          g_prefix_error (error, "--not-before: ");
+          return FALSE;
+        }
+      options->has_not_before = TRUE;
+    }
+  if (window != NULL)
+    {
+      g_autofree char *canonical = NULL;
+
+      if (!bargectl_parse_window (window, &canonical, error))
+        {
+          g_prefix_error (error, "--window: ");
+          return FALSE;
+        }
+      g_strlcpy (options->window, canonical, sizeof options->window);
+      options->has_window = TRUE;
+    }
+  return TRUE;
+}
+
+void
+bargectl_time_options_add (const BargectlTimeOptions *options, GVariantBuilder *create_options)
+{
+  if (options->has_not_before)
+    g_variant_builder_add (create_options, "{sv}", "not-before", g_variant_new_int64 (options->not_before));
+  if (options->has_window)
+    g_variant_builder_add (create_options, "{sv}", "transfer-window", g_variant_new_string (options->window));
+}
+
 static char *
 read_list (const char *filename, GError **error)
 {

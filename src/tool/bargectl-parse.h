@@ -38,6 +38,49 @@ gboolean bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GErro
        "none for no limit of its own"), \
     N_("RATE") }
 
+/* A moment as typed, for --not-before and `set not-before`: ISO 8601
+ * ("2026-12-24T22:00", in local time unless it has an offset such as Z or
+ * +01:00), "HH:MM" for the next such local time after @now (today, or
+ * tomorrow when it has passed), or "none" (0). A time before @now is an
+ * error, as is anything else; errors are G_OPTION_ERROR and say what is
+ * accepted. @now gives the zone too. */
+gboolean bargectl_parse_time (const char *text, GDateTime *now, gint64 *unix_seconds, GError **error);
+
+/* A daily window as typed, for --window and `set transfer-window`:
+ * "HH:MM-HH:MM" in local time (hours 0 to 23, minutes 00 to 59, the end
+ * not equal to the start), or "none"/"always"/"" for always (""). The
+ * canonical form goes to @window. Errors are G_OPTION_ERROR and say what
+ * is accepted. */
+gboolean bargectl_parse_window (const char *text, char **window, GError **error);
+
+/* The GOptionEntries of --not-before=TIME and --window=HH:MM-HH:MM for
+ * @not_before and @window (char *), the same in every command that creates
+ * a job. */
+#define BARGECTL_TIME_OPTION_ENTRIES(not_before, window) \
+  { "not-before", 0, 0, G_OPTION_ARG_STRING, &(not_before), \
+    /* TRANSLATORS: "HH:MM" stays as it is */ \
+    N_("Transfer nothing before TIME: a date and time in ISO 8601, or HH:MM for the next such time"), \
+    N_("TIME") }, \
+  { "window", 0, 0, G_OPTION_ARG_STRING, &(window), \
+    N_("Transfer only between these local times each day, such as 22:00-06:00"), \
+    N_("HH:MM-HH:MM") }
+
+/* What --not-before and --window asked for, checked. */
+typedef struct {
+  gboolean has_not_before;
+  gint64 not_before;          /* Unix seconds, 0 = none */
+  gboolean has_window;
+  char window[16];            /* canonical "HH:MM-HH:MM", "" = always */
+} BargectlTimeOptions;
+
+/* Checks @not_before and @window (NULL: not given) against the local clock
+ * into @options; errors name the option. */
+gboolean bargectl_time_options_parse (const char *not_before, const char *window, BargectlTimeOptions *options,
+                                      GError **error);
+/* Adds the CreateJob options "not-before" and "transfer-window" that
+ * @options hold to @create_options (a{sv}). */
+void bargectl_time_options_add (const BargectlTimeOptions *options, GVariantBuilder *create_options);
+
 /* A plain unsigned decimal number no larger than @max. */
 gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GError **error);
 

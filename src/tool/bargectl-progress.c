@@ -111,6 +111,12 @@ bargectl_hold_label (BargeHoldReason hold)
       return _("no network");
     case BARGE_HOLD_REASON_METERED_NETWORK:
       return _("metered network");
+    case BARGE_HOLD_REASON_NOT_BEFORE:
+      /* TRANSLATORS: the job waits for the time it may start at */
+      return _("not before its time");
+    case BARGE_HOLD_REASON_OUTSIDE_WINDOW:
+      /* TRANSLATORS: the job waits for its daily transfer window */
+      return _("outside its window");
     case BARGE_HOLD_REASON_NONE:
     default:
       return NULL;

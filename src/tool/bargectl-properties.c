@@ -24,6 +24,8 @@ typedef enum {
   KIND_MILLISECONDS,   /* a duration, sent as milliseconds */
   KIND_COST_POLICY,    /* any, unmetered */
   KIND_RATE,           /* bytes per second, with a unit or none; sent as a guint64 */
+  KIND_TIME,           /* ISO 8601, HH:MM or none; sent as Unix seconds (gint64) */
+  KIND_WINDOW,         /* HH:MM-HH:MM or none */
   KIND_NOTIFY_FLAGS,   /* a comma-separated list, or none */
   KIND_COMMAND_LINE,   /* a program and its arguments, quoted as for a shell */
   KIND_PATH,           /* a local path; relative to the working directory */
@@ -120,6 +122,25 @@ get_bandwidth_limit (BargeJob *job)
   return limit == 0 ? g_strdup ("none") : uint_text (limit);
 }
 
+/* What `set` takes back: ISO 8601 in local time with its offset, or none. */
+static char *
+get_not_before (BargeJob *job)
+{
+  gint64 when = barge_job_get_not_before (job);
+  g_autoptr(GDateTime) utc = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  return local != NULL ? g_date_time_format_iso8601 (local) : g_strdup ("none");
+}
+
+static char *
+get_transfer_window (BargeJob *job)
+{
+  const char *window = barge_job_get_transfer_window (job);
+
+  return g_strdup (*window != '\0' ? window : "none");
+}
+
 static char *
 get_notify_flags (BargeJob *job)
 {
@@ -202,8 +223,13 @@ static const JobKey job_keys[] = {
     N_("bytes per second, or with a unit such as 500k, 2M or 10Mbit; none for no limit of its own") },
   { "keep-awake", NULL, NULL, KIND_TEXT, get_keep_awake,
     N_("true if the job keeps the machine awake while it transfers in the foreground") },
+  { "not-before", NULL, "not-before", KIND_TIME, get_not_before,
+    N_("transfer nothing before this time: ISO 8601, or HH:MM for the next such time; none for no wait") },
+  { "transfer-window", "window", "transfer-window", KIND_WINDOW, get_transfer_window,
+    N_("transfer only between these local times each day, such as 22:00-06:00; none for always") },
   { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
-    N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network") },
+    N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network, "
+       "not-before, outside-window") },
   { "http-status", NULL, NULL, KIND_TEXT, get_http_status,
     N_("the HTTP status behind the current error, or 0") },
   { "upload-protocol", NULL, NULL, KIND_TEXT, get_upload_protocol,
@@ -319,6 +345,28 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
       g_value_init (value, G_TYPE_UINT64);
       g_value_set_uint64 (value, number);
       return TRUE;
+    case KIND_TIME:
+      {
+        g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+        g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+        gint64 when;
+
+        if (!bargectl_parse_time (text, now, &when, error))
+          return FALSE;
+        g_value_init (value, G_TYPE_INT64);
+        g_value_set_int64 (value, when);
+        return TRUE;
+      }
+    case KIND_WINDOW:
+      {
+        char *window;
+
+        if (!bargectl_parse_window (text, &window, error))
+          return FALSE;
+        g_value_init (value, G_TYPE_STRING);
+        g_value_take_string (value, window);
+        return TRUE;
+      }
     case KIND_NOTIFY_FLAGS:
       {
         g_auto(GStrv) flags = NULL;

@@ -70,6 +70,8 @@ static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
 static char *opt_limit;
 static gboolean opt_keep_awake;
+static char *opt_not_before;
+static char *opt_window;
 
 /* The options of waiting, shared by every synchronous command. */
 #define WAIT_ENTRIES \
@@ -94,6 +96,7 @@ static const GOptionEntry wait_entries[] = {
     N_("DURATION") },
   BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
   BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
+  BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
   { NULL }
 };
 
@@ -181,7 +184,7 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
         }
       options->bandwidth_limit = (gint64) limit;
     }
-  return TRUE;
+  return bargectl_time_options_parse (opt_not_before, opt_window, &options->times, error);
 }
 
 void
@@ -192,6 +195,7 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
                            g_variant_new_uint64 ((guint64) options->bandwidth_limit));
   if (options->keep_awake)
     g_variant_builder_add (create_options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
+  bargectl_time_options_add (&options->times, create_options);
 }
 
 static gboolean

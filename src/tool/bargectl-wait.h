@@ -3,6 +3,8 @@
 
 #include <barge.h>
 
+#include "bargectl-parse.h"
+
 G_BEGIN_DECLS
 
 /* Synchronous transfers (`download`, `upload`): start a job, then follow it
@@ -33,6 +35,7 @@ struct _BargectlWaitOptions {
   gint64 no_progress_timeout; /* < 0: the daemon's default */
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
   gboolean keep_awake;        /* --keep-awake */
+  BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
   /* Called once the job is transferred, before Complete(): a status other
@@ -42,9 +45,9 @@ struct _BargectlWaitOptions {
 };
 
 /* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay,
- * --no-progress-timeout, --limit and --keep-awake: add them with
- * g_option_context_add_main_entries() (GETTEXT_PACKAGE) so that they show in
- * the command's --help. */
+ * --no-progress-timeout, --limit, --keep-awake, --not-before and --window:
+ * add them with g_option_context_add_main_entries() (GETTEXT_PACKAGE) so
+ * that they show in the command's --help. */
 const GOptionEntry *bargectl_wait_option_entries (void);
 /* Only --timeout, --on-timeout and --no-complete: for waiting on a job
  * bargectl did not create (`wait`). */
@@ -55,8 +58,8 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
  * message for bargectl_usage_error(). */
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
 
-/* Adds the options of CreateJob that @options hold (--limit, --keep-awake) to
- * @create_options (a{sv}). */
+/* Adds the options of CreateJob that @options hold (--limit, --keep-awake,
+ * --not-before, --window) to @create_options (a{sv}). */
 void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
                                        GVariantBuilder *create_options);
 

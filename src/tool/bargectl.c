@@ -34,6 +34,8 @@ static const BargectlCommand commands[] = {
   { "upload", N_("FILE URL"), N_("Upload a file and wait until the server has it"), bargectl_cmd_upload },
   { "reply", N_("JOB"), N_("Show, save or print the reply of an upload-reply job"), bargectl_cmd_reply },
   { "wait", N_("JOB"), N_("Wait for a job, with a progress bar, and complete it"), bargectl_cmd_wait },
+  { "background-limit", N_("[RATE | --remove]"),
+    N_("Show or set the bandwidth limit of background jobs"), bargectl_cmd_background_limit },
   { "describe-error", N_("NAME…"), N_("Explain an error name in your language"),
     bargectl_cmd_describe_error },
   { "credentials", N_("JOB --from-keyring=HOST | JOB --remove | --store HOST USER"),

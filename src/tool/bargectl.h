@@ -58,5 +58,6 @@ int bargectl_cmd_describe_error (const BargectlCommand *command, int argc, char 
 int bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_reply (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_background_limit (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

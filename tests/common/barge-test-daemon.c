@@ -36,6 +36,7 @@ struct _BargeTestDaemon
   GHashTable *removed;       /* job path -> final state of JobRemoved */
   GStrv extra_args;          /* given to every start */
   char *log_path;            /* the daemon's verbose log goes here, else to our stderr */
+  GStrv environment;         /* NAME=VALUE set for every start, over the test's own */
 };
 
 /* --- waiting -------------------------------------------------------------- */
@@ -206,6 +207,12 @@ barge_test_daemon_set_log_file (BargeTestDaemon *self, const char *path)
 }
 
 void
+barge_test_daemon_setenv (BargeTestDaemon *self, const char *name, const char *value)
+{
+  self->environment = g_environ_setenv (self->environment, name, value, TRUE);
+}
+
+void
 barge_test_daemon_start (BargeTestDaemon *self)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -249,6 +256,12 @@ barge_test_daemon_start (BargeTestDaemon *self)
     }
   /* A critical in the daemon is a bug: make it visible as a crash. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
+  for (guint i = 0; self->environment != NULL && self->environment[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (self->environment[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] != NULL ? pair[1] : "", TRUE);
+    }
 
   mark_fds_cloexec ();
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -371,6 +384,13 @@ barge_test_daemon_new_with_args (const char * const *extra_args)
 BargeTestDaemon *
 barge_test_daemon_new_full (const char *config, const char * const *extra_args)
 {
+  return barge_test_daemon_new_with_environment (config, extra_args, NULL);
+}
+
+BargeTestDaemon *
+barge_test_daemon_new_with_environment (const char *config, const char * const *extra_args,
+                                        const char * const *environment)
+{
   BargeTestDaemon *self = g_new0 (BargeTestDaemon, 1);
   g_autoptr(GError) error = NULL;
   const char *barged = g_getenv ("BARGED");
@@ -383,6 +403,7 @@ barge_test_daemon_new_full (const char *config, const char * const *extra_args)
     }
   self->barged = g_strdup (barged);
   self->extra_args = g_strdupv ((GStrv) extra_args);
+  self->environment = g_strdupv ((GStrv) environment);
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state_dir = g_dir_make_tmp ("barge-test-state-XXXXXX", &error);
   g_assert_no_error (error);
@@ -433,6 +454,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
   g_free (self->log_path);
   g_free (self->barged);
   g_strfreev (self->extra_args);
+  g_strfreev (self->environment);
   g_free (self->name_owner);
   g_hash_table_unref (self->removed);
   g_free (self);
@@ -511,6 +533,17 @@ barge_test_daemon_get_file (BargeTestDaemon *self, const char *path)
   g_assert_no_error (error);
   g_assert_nonnull (barge_dbus_file_get_local_path (file));
   return file;
+}
+
+guint
+barge_test_daemon_count_jobs (BargeTestDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jobs = NULL;
+
+  barge_dbus_manager_call_list_jobs_sync (self->manager, g_variant_new ("a{sv}", NULL), &jobs, NULL, &error);
+  g_assert_no_error (error);
+  return g_strv_length (jobs);
 }
 
 const char *

@@ -35,6 +35,10 @@ BargeTestDaemon *barge_test_daemon_new_with_config (const char *config);
 BargeTestDaemon *barge_test_daemon_new_with_args (const char * const *extra_args);
 /* Both: CONFIG (or NULL for the defaults) and EXTRA_ARGS (or NULL). */
 BargeTestDaemon *barge_test_daemon_new_full (const char *config, const char * const *extra_args);
+/* And ENVIRONMENT (NAME=VALUE strings, or NULL) over the test's own, for
+ * every start: for example BARGED_TEST_CLOCK (an injected clock) or TZ. */
+BargeTestDaemon *barge_test_daemon_new_with_environment (const char *config, const char * const *extra_args,
+                                                         const char * const *environment);
 /* Stops the daemon (barge_test_daemon_stop, if running), takes the bus
  * down, removes the state folder. */
 void barge_test_daemon_free (BargeTestDaemon *self);
@@ -42,6 +46,9 @@ void barge_test_daemon_free (BargeTestDaemon *self);
 /* From the next start on, barged logs verbosely (debug messages too) to
  * PATH (appended) instead of the test's stderr. */
 void barge_test_daemon_set_log_file (BargeTestDaemon *self, const char *path);
+
+/* From the next start on, barged has NAME=VALUE in its environment too. */
+void barge_test_daemon_setenv (BargeTestDaemon *self, const char *name, const char *value);
 
 /* Starts barged and waits (bounded) until it owns org.freedesktop.Barge1. */
 void barge_test_daemon_start (BargeTestDaemon *self);
@@ -66,6 +73,8 @@ const char *barge_test_daemon_get_state_dir (BargeTestDaemon *self);
 /* A proxy for the Manager of the running daemon (renewed by each start). */
 BargeDBusManager *barge_test_daemon_get_manager (BargeTestDaemon *self);
 
+/* ListJobs({}): how many jobs the caller sees; asserts success. */
+guint barge_test_daemon_count_jobs (BargeTestDaemon *self);
 /* CreateJob(display_name, "download", {}); asserts success; returns the path. */
 char *barge_test_daemon_create_job (BargeTestDaemon *self, const char *display_name);
 BargeDBusJob *barge_test_daemon_get_job (BargeTestDaemon *self, const char *path);

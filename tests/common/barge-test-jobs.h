@@ -32,7 +32,8 @@ void barge_test_assert_prefix_of (const char *path, const char *name);
 const char *barge_test_job_path (BargeDBusJob *job);
 void barge_test_job_add_file (BargeDBusJob *job, const char *url, const char *local_path);
 void barge_test_job_resume (BargeDBusJob *job);
-/* GetProgress, uncached: the bytes the job has transferred. */
+/* Bytes the job moved so far, fresh from GetProgress (the Progress
+ * property is coalesced). */
 guint64 barge_test_job_bytes_done (BargeDBusJob *job);
 /* For barge_test_assert_wait: the job (a BargeDBusJob) has 256 KiB in. */
 gboolean barge_test_job_has_some_bytes (gpointer job);

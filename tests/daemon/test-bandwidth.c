@@ -103,21 +103,6 @@ get_background_limit (Fixture *f)
   return get_uint64_property (f, BARGE_TEST_MANAGER_PATH, BARGE_TEST_MANAGER_IFACE, "BackgroundBandwidthLimit");
 }
 
-/* Bytes the job moved so far, fresh from GetProgress (the Progress
- * property is coalesced). */
-static guint64
-bytes_done (BargeDBusJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) progress = NULL;
-  guint64 total, done, files_total, files_done;
-
-  barge_dbus_job_call_get_progress_sync (job, &progress, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (progress, "(tttt)", &total, &done, &files_total, &files_done);
-  return done;
-}
-
 /* Bytes per second the jobs moved together over @seconds. */
 static double
 measure (BargeDBusJob **jobs, guint n_jobs, guint seconds)
@@ -126,11 +111,11 @@ measure (BargeDBusJob **jobs, guint n_jobs, guint seconds)
   gint64 start, end;
 
   for (guint i = 0; i < n_jobs; i++)
-    before += bytes_done (jobs[i]);
+    before += barge_test_job_bytes_done (jobs[i]);
   start = g_get_monotonic_time ();
   barge_test_run_for (seconds * 1000);
   for (guint i = 0; i < n_jobs; i++)
-    after += bytes_done (jobs[i]);
+    after += barge_test_job_bytes_done (jobs[i]);
   end = g_get_monotonic_time ();
   return (double) (after - before) * G_USEC_PER_SEC / (double) (end - start);
 }
@@ -255,14 +240,7 @@ test_bad_values_and_restart (Fixture *f, gconstpointer data)
     g_clear_error (&error);
   }
   /* Only the job that was made. */
-  {
-    g_auto(GStrv) jobs = NULL;
-
-    barge_dbus_manager_call_list_jobs_sync (barge_test_daemon_get_manager (f->daemon), g_variant_new ("a{sv}", NULL),
-                                            &jobs, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_strv_length (jobs), ==, 1);
-  }
+  g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, 1);
   /* A clean stop: a Set is stored after its reply (a SIGKILL right after
    * it may lose it, as for any property). */
   barge_test_daemon_stop (f->daemon);

@@ -43,6 +43,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* Every key, its bounds and its field (docs/check-config-keys.py checks
    * the same table against the documentation). */
   const BargedSettingsKey *keys = barged_settings_get_keys (&n_keys);
+  guint n_text_keys;
+  const BargedSettingsTextKey *text_keys = barged_settings_get_text_keys (&n_text_keys);
   gboolean ok;
 
   barged_settings_init_defaults (&defaults);
@@ -60,6 +62,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             g_autoptr(GError) e = NULL;
             guint64 v = g_key_file_get_uint64 (file, keys[i].group, keys[i].key, &e);
             bad_key = e != NULL || v < keys[i].min || v > keys[i].max;
+          }
+      for (guint i = 0; parses && i < n_text_keys && !bad_key; i++)
+        if (g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
+          {
+            g_autofree char *text = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, NULL);
+            BargedSettings scratch;
+
+            bad_key = text == NULL
+                      || !text_keys[i].parse (G_STRUCT_MEMBER_P (&scratch, text_keys[i].offset), text, NULL);
           }
       FUZZ_CHECK (!parses || bad_key, "refused a good file: %s", error->message);
       return 0;
@@ -88,6 +99,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
     for (guint i = 0; i < n_keys; i++)
       g_key_file_set_uint64 (out, keys[i].group, keys[i].key, field (&config, keys[i].offset));
+    for (guint i = 0; i < n_text_keys; i++)
+      if (g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
+        {
+          g_autofree char *value = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, NULL);
+
+          g_key_file_set_string (out, text_keys[i].group, text_keys[i].key, value);
+        }
     text = g_key_file_to_data (out, &length, NULL);
     barged_settings_init_defaults (&again);
     FUZZ_CHECK (load (text, length, &again, NULL) && memcmp (&again, &config, sizeof config) == 0,

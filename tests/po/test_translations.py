@@ -93,6 +93,20 @@ class BargectlLanguageTest(unittest.TestCase):
                 self.assertIn(text, result.stderr)
 
 
+    def test_bad_window_and_time(self):
+        expected = {'es': ('«8:00-8:00» no es una ventana. Una ventana es HH:MM-HH:MM en hora local',
+                           '«2001-01-01T00:00Z» está en el pasado. TIME es una fecha y hora'),
+                    'de': ('„8:00-8:00“ ist kein Fenster. Ein Fenster ist HH:MM-HH:MM in Ortszeit',
+                           '„2001-01-01T00:00Z“ liegt in der Vergangenheit. TIME ist Datum und Uhrzeit')}
+        for language, (window, past) in expected.items():
+            with self.subTest(language=language):
+                result = bargectl(language, 'create', '--window=8:00-8:00', 'x')
+                self.assertEqual(result.returncode, 2)
+                self.assertIn(window, result.stderr)
+                result = bargectl(language, 'create', '--not-before=2001-01-01T00:00Z', 'x')
+                self.assertEqual(result.returncode, 2)
+                self.assertIn(past, result.stderr)
+
 @unittest.skipUnless(test_gi.BARGED and LOCALEDIR, 'BARGED or BARGE_LOCALEDIR is not set')
 class DaemonLanguageTest(test_gi.DaemonFixture):
 

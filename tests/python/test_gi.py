@@ -88,7 +88,8 @@ DBUS_ERROR_CONTEXTS = ['none', 'unknown', 'general-queue-manager',
                        'queue-manager-notification', 'local-file', 'remote-file',
                        'general-transport', 'remote-application']
 DBUS_COST_POLICIES = ['any', 'unmetered']
-DBUS_HOLD_REASONS = ['none', 'scheduler', 'retry-delay', 'no-network', 'metered-network']
+DBUS_HOLD_REASONS = ['none', 'scheduler', 'retry-delay', 'no-network', 'metered-network',
+                     'not-before', 'outside-window']
 DBUS_CREDENTIALS_TARGETS = ['server', 'proxy']
 DBUS_AUTH_SCHEMES = ['basic', 'digest', 'ntlm', 'negotiate']
 DBUS_NOTIFY_FLAGS = ['transferred', 'error', 'modification', 'file-transferred']
@@ -279,6 +280,22 @@ class EnumTest(unittest.TestCase):
             self.assertEqual(variant.unpack(), {'keep-awake': value})
             self.assertEqual(options.copy().to_variant().unpack(), {'keep-awake': value})
         self.assertEqual(Barge.JobOptions.new().to_variant().unpack(), {})
+
+    def test_job_options_time_policy(self):
+        # "not-before" is an "x" (Unix seconds), "transfer-window" an "s";
+        # None means always. The daemon checks both.
+        options = Barge.JobOptions.new()
+        options.set_not_before(1900000000)
+        options.set_transfer_window('22:00-06:00')
+        variant = options.to_variant()
+        self.assertEqual(variant.lookup_value('not-before', None).get_type_string(), 'x')
+        self.assertEqual(variant.unpack(), {'not-before': 1900000000,
+                                            'transfer-window': '22:00-06:00'})
+        copy = options.copy()
+        copy.set_transfer_window(None)
+        self.assertEqual(copy.to_variant().unpack(), {'not-before': 1900000000,
+                                                      'transfer-window': ''})
+        self.assertEqual(options.to_variant().unpack()['transfer-window'], '22:00-06:00')
 
     def test_final_states(self):
         final = [s for s in Barge.JobState.__enum_values__.values()
@@ -797,6 +814,48 @@ class BargeDaemonTest(DaemonFixture):
                                                  Barge.Error.INVALID_ARGUMENT))
         self.assertEqual(len(self.client.list_jobs_sync(False, None)), before)
 
+    def test_time_policy(self):
+        # A NotBefore an hour ahead holds a resumed job; a window is read
+        # back in its canonical form; bad values change nothing.
+        later = int(time.time()) + 3600
+        options = Barge.JobOptions.new()
+        options.set_not_before(later)
+        options.set_transfer_window('1:00-5:30')
+        job = self.client.create_job_sync('timed', Barge.JobType.DOWNLOAD,
+                                          options.to_variant(), None)
+        self.assertEqual(job.get_not_before(), later)
+        self.assertEqual(job.props.not_before, later)
+        self.assertEqual(job.get_transfer_window(), '01:00-05:30')
+        self.assertEqual(job.props.transfer_window, '01:00-05:30')
+        job.add_files_sync([self.base_url + 'small.bin'], [os.path.join(self.dest_dir, 'timed.bin')], None)
+        job.resume_sync(None)
+        self.run_until(lambda: job.get_hold_reason() == Barge.HoldReason.NOT_BEFORE,
+                       'held by not-before')
+        self.assertEqual(job.get_state(), Barge.JobState.QUEUED)
+
+        notified = []
+        job.connect('notify::transfer-window',
+                    lambda job, pspec: notified.append(job.get_transfer_window()))
+        self.assertTrue(job.set_property_sync('transfer-window', '22:00-06:00', None))
+        self.assertEqual(job.get_transfer_window(), '22:00-06:00')
+        self.assertTrue(job.set_property_sync('NotBefore', later + 60, None))
+        self.assertEqual(job.get_not_before(), later + 60)
+        for name, bad in (('transfer-window', '06:00-06:00'), ('transfer-window', '24:00-01:00'),
+                          ('not-before', 1000)):
+            with self.subTest(name=name, bad=bad):
+                with self.assertRaises(GLib.Error) as caught:
+                    job.set_property_sync(name, bad, None)
+                self.assertTrue(caught.exception.matches(Barge.error_quark(),
+                                                         Barge.Error.INVALID_ARGUMENT),
+                                caught.exception.message)
+        self.assertEqual(job.get_transfer_window(), '22:00-06:00')
+        self.assertEqual(job.get_not_before(), later + 60)
+        # None set: the job goes.
+        job.props.not_before = 0
+        job.props.transfer_window = ''
+        self.run_until(lambda: job.get_state() == Barge.JobState.TRANSFERRED, 'transferred')
+        self.assertEqual(notified, ['22:00-06:00', ''])
+
     def test_reply_calls_on_download_job(self):
         job = self.client.create_job_sync('reply', Barge.JobType.DOWNLOAD, None, None)
         for call in (job.get_reply_progress_sync, job.get_reply_data_sync):
@@ -974,6 +1033,36 @@ class BackgroundBandwidthLimitTest(DaemonFixture):
         self.run_until(lambda: self.client.get_background_bandwidth_limit() == 2097152,
                        'the new daemon\'s limit')
         self.assertEqual(notified, [0, 1048576, 2097152])
+
+    def test_administrator_limit(self):
+        """set_background_bandwidth_limit: over barge.conf until removed, with
+        background-bandwidth-source saying so; bad rates change nothing."""
+        self.assertEqual(self.client.props.background_bandwidth_source, 'config')
+        sources = []
+        self.client.connect('notify::background-bandwidth-source',
+                            lambda client, pspec: sources.append(client.get_background_bandwidth_source()))
+        self.assertTrue(self.client.set_background_bandwidth_limit_sync(1000000, None))
+        self.run_until(lambda: self.client.get_background_bandwidth_limit() == 1000000, 'the new limit')
+        self.assertEqual(self.client.get_background_bandwidth_source(), 'administrator')
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.set_background_bandwidth_limit_sync(1023, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('1024 to 100000000000', caught.exception.message)
+
+        loop = GLib.MainLoop()
+        results = []
+
+        def done(client, res):
+            results.append(client.set_background_bandwidth_limit_finish(res))
+            loop.quit()
+
+        self.client.set_background_bandwidth_limit_async(0, None, done)
+        GLib.timeout_add_seconds(10, loop.quit)
+        loop.run()
+        self.assertEqual(results, [True])
+        self.run_until(lambda: self.client.get_background_bandwidth_limit() == 4194304, 'barge.conf\'s limit')
+        self.assertEqual(sources, ['administrator', 'config'])
+
 
 if __name__ == '__main__':
     unittest.main(testRunner=unittest.TextTestRunner(stream=sys.stdout, verbosity=2))

@@ -130,6 +130,40 @@ def polkit_manage_all():
     alice.call(ja, JOB, 'Cancel')
 
 
+def set_background_limit(caller, rate):
+    return caller.call(ROOT, MANAGER, 'SetBackgroundBandwidthLimit', 'uint64 %d' % rate)
+
+
+@case
+def polkit_set_bandwidth_policy():
+    # A user polkit does not authorize: refused, nothing changes.
+    expect_error('AccessDenied', set_background_limit, bob, 5000)
+    assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthSource') == 'none'
+    # A bad rate is refused before polkit is asked.
+    expect_error('InvalidArgument', set_background_limit, bob, 1023)
+    ja = create_job(alice)
+    try:
+        # manage-all is another action: not enough.
+        bus.polkit_allow(['org.freedesktop.Barge1.manage-all'])
+        expect_error('AccessDenied', set_background_limit, bob, 5000)
+        bus.polkit_allow(['org.freedesktop.Barge1.set-bandwidth-policy'])
+        set_background_limit(bob, 5000)
+        assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthLimit') == 5000
+        assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthSource') == 'administrator'
+        # ... and it does not let bob see alice's jobs.
+        expect_error('AccessDenied', bob.call, ja, PROPS, 'Get', S(JOB), S('DisplayName'))
+        expect_error('InvalidArgument', set_background_limit, bob, 100000000001)
+        assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthLimit') == 5000
+    finally:
+        bus.polkit_allow([])
+    expect_error('AccessDenied', set_background_limit, alice, 0)
+    # root needs no polkit.
+    set_background_limit(bus, 0)
+    assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthLimit') == 0
+    assert bus.get(ROOT, MANAGER, 'BackgroundBandwidthSource') == 'none'
+    alice.call(ja, JOB, 'Cancel')
+
+
 @case
 def keep_awake_needs_an_administrator():
     # A block inhibitor held by root barged blocks sleep for everyone, and

@@ -26,6 +26,25 @@ BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
 
 class TestJobs(DaemonTestCase):
 
+    # -- background-limit -------------------------------------------------------
+
+    def test_background_limit(self):
+        def shown():
+            return json.loads(self.ctl('background-limit', '--json').stdout)
+
+        self.assertEqual(shown(), {'limit': 0, 'source': 'none'})
+        self.assertEqual(self.ctl('background-limit').stdout,
+                         'Background bandwidth limit: none (nothing limits background jobs)\n')
+        self.ctl('background-limit', '2M')
+        self.assertEqual(shown(), {'limit': 2000000, 'source': 'administrator'})
+        self.assertEqual(self.ctl('background-limit').stdout,
+                         'Background bandwidth limit: 2.0\u00a0MB/s (set by an administrator)\n')
+        # A usage error changes nothing.
+        self.assertIn('--remove', self.ctl('background-limit', 'none', expect=2).stderr)
+        self.assertEqual(shown(), {'limit': 2000000, 'source': 'administrator'})
+        self.ctl('background-limit', '--remove')
+        self.assertEqual(shown(), {'limit': 0, 'source': 'none'})
+
     # -- create / add / resume / list / info / suspend / cancel -----------------
 
     def test_job_lifecycle(self):
@@ -306,6 +325,62 @@ class TestJobs(DaemonTestCase):
         result = self.ctl('create', '--keep-awake', 'refused', expect=1)
         self.assertIn('keep-awake is for foreground jobs', result.stderr)
         self.assertEqual(self.new_jobs(before), [])
+
+    def test_time_policy(self):
+        # create --not-before and --window: the CreateJob options.
+        later = time.time() + 3600
+        local = time.strftime('%Y-%m-%dT%H:%M:%S', time.localtime(later))
+        job = self.create_job('--not-before=' + local, '--window=7:05-9:30', 'timed')
+        info = self.info(job)
+        self.assertEqual(info['not_before'],
+                         time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(later))))
+        self.assertEqual(info['transfer_window'], '07:05-09:30')
+        text = self.ctl('info', job).stdout
+        self.assertRegex(text, r'(?m)^Not before: +%s$' % re.escape(local.replace('T', ' ')))
+        self.assertRegex(text, r'(?m)^Transfer window: +07:05-09:30$')
+        self.assertEqual(self.ctl('get', job, 'window').stdout, '07:05-09:30\n')
+        # What get prints, set takes back; HH:MM is the next such time.
+        self.ctl('set', job, 'not-before', self.ctl('get', job, 'not-before').stdout.strip())
+        self.assertEqual(self.info(job)['not_before'], info['not_before'])
+        self.ctl('set', job, 'transfer-window', '22:00-06:00')
+        self.assertEqual(self.info(job)['transfer_window'], '22:00-06:00')
+
+        # Resumed, it waits for its time, and says so.
+        folder = self.make_folder()
+        self.ctl('add', job, self.url('alpha.bin'), os.path.join(folder, 'alpha.bin'))
+        self.ctl('resume', job)
+        info = self.wait_for('the hold', lambda: (lambda i: i if i['hold_reason'] == 'not-before'
+                                                  else None)(self.info(job)))
+        self.assertEqual(info['state'], 'queued')
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Waiting for: +not-before$')
+
+        # Bad values: a usage error that says what is accepted; nothing changes.
+        for key, value, accepted in (('window', '08:00-08:00', 'A window is HH:MM-HH:MM'),
+                                     ('window', '25:00-01:00', 'A window is HH:MM-HH:MM'),
+                                     ('not-before', '2020-01-01T00:00', 'TIME is a date and time'),
+                                     ('not-before', 'soon', 'TIME is a date and time')):
+            with self.subTest(key=key, value=value):
+                result = self.ctl('set', job, 'description', 'changed', key, value, expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl set: %s: ' % key), result.stderr)
+                self.assertIn(accepted, result.stderr)
+                info = self.info(job)
+                self.assertEqual(info['transfer_window'], '22:00-06:00')
+                self.assertNotEqual(info['description'], 'changed')
+        before = {j['id'] for j in self.list_jobs()}
+        for option in ('--window=6:00-06:00', '--window=garbage', '--not-before=2000-01-01T00:00Z'):
+            with self.subTest(option=option):
+                result = self.ctl('create', option, 'refused', expect=2)
+                self.assertTrue(result.stderr.startswith('bargectl create: --'), result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+
+        # none for both: the job goes.
+        self.ctl('set', job, 'not-before', 'none', 'window', 'none')
+        info = self.info(job)
+        self.assertIsNone(info['not_before'])
+        self.assertEqual(info['transfer_window'], '')
+        self.assertEqual(self.ctl('get', job, 'window').stdout, 'none\n')
+        self.wait_for_state(job, ('transferred',))
+        self.ctl('complete', job)
 
     def test_files(self):
         folder = self.make_folder()

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* bargectl's parsers of typed values (src/tool/bargectl-parse.c), without a
- * service: RATE, as `--limit` and `set JOB bandwidth-limit` take it. */
+ * service: RATE, as `--limit` and `set JOB bandwidth-limit` take it; TIME
+ * and windows, as `--not-before`, `--window` and `set` take them. */
 
 #include "config.h"
 
@@ -105,6 +106,143 @@ test_rate_out_of_range (void)
   check_bad (texts, "is out of range.");
 }
 
+/* TIME against a fixed "now" in Europe/Berlin. */
+static GDateTime *
+berlin (const char *iso)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (zone);
+  g_assert_nonnull (t);
+  return g_date_time_to_timezone (t, zone);
+}
+
+static gint64
+unix_of (const char *iso)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (t);
+  return g_date_time_to_unix (t);
+}
+
+static void
+test_time_good (void)
+{
+  g_autoptr(GDateTime) now = berlin ("2026-12-07T21:30:00+01:00");
+  static const struct {
+    const char *text;
+    const char *expected; /* ISO 8601 with an offset; NULL: 0 */
+  } cases[] = {
+    /* HH:MM: the next such local time, today or tomorrow. */
+    { "22:00", "2026-12-07T22:00:00+01:00" },
+    { "6:05", "2026-12-08T06:05:00+01:00" },
+    { "21:30", "2026-12-08T21:30:00+01:00" },
+    { "21:31", "2026-12-07T21:31:00+01:00" },
+    /* ISO 8601: local time without an offset, else as it says. */
+    { "2026-12-24T22:00", "2026-12-24T22:00:00+01:00" },
+    { "2026-12-24T22:00:30", "2026-12-24T22:00:30+01:00" },
+    { "2026-12-24 22:00", "2026-12-24T22:00:00+01:00" },
+    { "2026-12-24T22:00+02:00", "2026-12-24T21:00:00+01:00" },
+    { "2026-12-24T21:00:00Z", "2026-12-24T22:00:00+01:00" },
+    { "2027-07-01T08:00:00+02:00", "2027-07-01T06:00:00Z" },
+    { " 2026-12-07T21:30:00+01:00 ", "2026-12-07T21:30:00+01:00" },
+    { "none", NULL },
+    { "None", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 when = -1;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_true (bargectl_parse_time (cases[i].text, now, &when, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (when, ==, cases[i].expected != NULL ? unix_of (cases[i].expected) : 0);
+    }
+}
+
+static void
+test_time_refused (void)
+{
+  g_autoptr(GDateTime) now = berlin ("2026-12-07T21:30:00+01:00");
+  static const struct {
+    const char *text;
+    const char *problem;
+  } cases[] = {
+    { "2026-12-07T21:29:59+01:00", "is in the past." },
+    { "2020-01-01T00:00", "is in the past." },
+    { "", "is not a time." },
+    { "tomorrow", "is not a time." },
+    { "24:00", "is not a time." },
+    { "12:60", "is not a time." },
+    { "12:5", "is not a time." },
+    { "2026-12-24", "is not a time." },
+    { "1900000000", "is not a time." },
+    { "22:00-06:00", "is not a time." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 when = 42;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_false (bargectl_parse_time (cases[i].text, now, &when, &error));
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+      g_assert_nonnull (strstr (error->message, cases[i].problem));
+      g_assert_nonnull (strstr (error->message, "TIME is a date and time in ISO 8601"));
+      g_assert_cmpint (when, ==, 42);
+    }
+}
+
+static void
+test_window (void)
+{
+  static const struct {
+    const char *text;
+    const char *canonical; /* NULL: refused */
+  } cases[] = {
+    { "22:00-06:00", "22:00-06:00" },
+    { "7:05-9:30", "07:05-09:30" },
+    { " 00:00-23:59 ", "00:00-23:59" },
+    { "none", "" },
+    { "always", "" },
+    { "", "" },
+    { "08:00-08:00", NULL },
+    { "25:00-01:00", NULL },
+    { "10:60-11:00", NULL },
+    { "22:00", NULL },
+    { "22:00 - 06:00", NULL },
+    { "garbage", NULL },
+    { "22:00-06:00-07:00", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *window = NULL;
+      gboolean ok = bargectl_parse_window (cases[i].text, &window, &error);
+
+      g_test_message ("%s", cases[i].text);
+      if (cases[i].canonical != NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpstr (window, ==, cases[i].canonical);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_null (window);
+          g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+          g_assert_nonnull (strstr (error->message, "A window is HH:MM-HH:MM in local time"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -116,5 +254,8 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/rate/good", test_rate_good);
   g_test_add_func ("/parse/rate/not-a-rate", test_rate_not_a_rate);
   g_test_add_func ("/parse/rate/out-of-range", test_rate_out_of_range);
+  g_test_add_func ("/parse/time/good", test_time_good);
+  g_test_add_func ("/parse/time/refused", test_time_refused);
+  g_test_add_func ("/parse/window", test_window);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import time
 import unittest
 
 from bargectl_fixture import DaemonTestCase, Tmux, BARGECTL
@@ -84,6 +85,29 @@ class TestTerminal(DaemonTestCase):
         self.assertIn(job[:8], output)
         self.assertIn('bar-view', output)
         self.ctl('cancel', job)
+
+    def test_monitor_shows_time_holds(self):
+        # A job held by its NotBefore or its window says so in the view.
+        later = time.strftime('%Y-%m-%dT%H:%M', time.localtime(time.time() + 3600))
+        # A window of one minute that ended a minute ago: outside now.
+        start = time.strftime('%H:%M', time.localtime(time.time() - 120))
+        end = time.strftime('%H:%M', time.localtime(time.time() - 60))
+        jobs = {'--not-before=' + later: 'queued (not before its time)',
+                '--window=%s-%s' % (start, end): 'queued (outside its window)'}
+        created = []
+        for option, label in jobs.items():
+            job = self.create_job(option, 'held')
+            self.ctl('add', job, self.url('alpha.bin'), os.path.join(self.make_folder(), 'alpha.bin'))
+            self.ctl('resume', job)
+            self.wait_for('the hold', lambda: self.info(job)['hold_reason'] != 'none'
+                          and self.info(job)['hold_reason'] != 'scheduler')
+            created.append(job)
+        status, output = self.run_in_pty(['monitor', '--once'], self.ctl_env(TERM='xterm'))
+        self.assertEqual(status, 0, output)
+        for label in jobs.values():
+            self.assertIn(label, output)
+        for job in created:
+            self.ctl('cancel', job)
 
     def test_list_on_terminal(self):
         status, output = self.run_in_pty(['list'], self.ctl_env(TERM='xterm'))

@@ -59,6 +59,8 @@ class TestUsage(unittest.TestCase):
 
     def test_usage_errors_exit_2(self):
         for args in (['no-such-command'], [], ['info'], ['list', '--bogus'],
+                     ['background-limit', '0'], ['background-limit', '1k'],
+                     ['background-limit', '2M', '--remove'], ['background-limit', '1M', '2M'],
                      ['add', 'JOB', 'only-a-url'], ['create', '--priority=urgent', 'x'],
                      ['create', '--type=sideways', 'x'], ['create', '--cost-policy=free', 'x'],
                      ['create', '--type=upload', 'x'],
@@ -75,6 +77,12 @@ class TestUsage(unittest.TestCase):
                      ['create', '--limit=1023', 'x'], ['create', '--limit=101G', 'x'],
                      ['create', '--limit=-1M', 'x'], ['upload', '--limit=5mbit', 'f', 'u'],
                      ['set', 'JOB', 'bandwidth-limit', '0'], ['set', 'JOB', 'limit', 'lots'],
+                     ['create', '--window=22:00-22:00', 'x'], ['create', '--window=24:00-01:00', 'x'],
+                     ['create', '--not-before=2001-01-01T00:00Z', 'x'], ['create', '--not-before=later', 'x'],
+                     ['download', '--window=1-2', 'http://127.0.0.1/x', '/tmp'],
+                     ['download', '--not-before=2001-01-01T00:00', 'http://127.0.0.1/x', '/tmp'],
+                     ['upload', '--window=08:00-8:00', 'f', 'u'],
+                     ['set', 'JOB', 'window', '7-9'], ['set', 'JOB', 'not-before', '1999-12-31T23:59'],
                      ['download', '--list=/nonexistent/files.txt'],
                      ['download', '--list=/nonexistent/files.txt', 'http://127.0.0.1/x', '/tmp'],
                      ['set', 'JOB'], ['set', 'JOB', 'priority'], ['set', 'JOB', 'colour', 'red'],
@@ -118,6 +126,32 @@ class TestUsage(unittest.TestCase):
             with self.subTest(command=command):
                 self.assertIn('--limit=RATE', self.run_ctl(command, '--help').stdout)
         self.assertIn('bandwidth-limit, limit', self.run_ctl('set', '--help').stdout)
+
+    def test_bad_times_say_what_is_accepted(self):
+        time_help = ('TIME is a date and time in ISO 8601 such as 2026-12-24T22:00 (local time '
+                     'unless it has an offset such as Z or +01:00), HH:MM for the next such local '
+                     'time, or none.')
+        window_help = ('A window is HH:MM-HH:MM in local time (hours 0 to 23, minutes 00 to 59; '
+                       'such as 22:00-06:00, which crosses midnight), with the end not equal to the '
+                       'start, or none.')
+        for args, message in ((['create', '--not-before=2001-01-01T00:00Z', 'x'],
+                               '--not-before: “2001-01-01T00:00Z” is in the past. ' + time_help),
+                              (['download', '--not-before=noon', 'http://127.0.0.1/x', '/tmp'],
+                               '--not-before: “noon” is not a time. ' + time_help),
+                              (['upload', '--window=22:00-22:00', 'f', 'u'],
+                               '--window: “22:00-22:00” is not a window. ' + window_help),
+                              (['set', 'JOB', 'window', '25:00-01:00'],
+                               'window: “25:00-01:00” is not a window. ' + window_help)):
+            with self.subTest(args=args):
+                result = self.run_ctl(*args)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertEqual(result.stderr.splitlines()[0], 'bargectl %s: %s' % (args[0], message))
+        for command in ('create', 'download', 'upload'):
+            with self.subTest(command=command):
+                help_text = self.run_ctl(command, '--help').stdout
+                self.assertIn('--not-before=TIME', help_text)
+                self.assertIn('--window=HH:MM-HH:MM', help_text)
+        self.assertIn('transfer-window, window', self.run_ctl('set', '--help').stdout)
 
     def test_store_refuses_bad_passwords(self):
         env = clean_environment()

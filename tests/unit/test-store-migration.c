@@ -16,7 +16,7 @@
 
 /* STORE_VERSION of barged-store.c: a new step makes it one more, and wants
  * a fixture of the barged before it and a case below. */
-#define LATEST_VERSION 5
+#define LATEST_VERSION 6
 
 #define DEFAULT_MAXIMUM_DOWNLOAD_TIME 7776000
 #define REQUIRED G_MININT64     /* a column every version has */
@@ -603,9 +603,9 @@ main (int argc, char **argv)
     { "v4-job-data.sql", 1, TRUE, TRUE, TRUE, FALSE },
     /* the last barged before the ladder: every step finds its work done */
     { "v5-file-ids.sql", 1, TRUE, TRUE, TRUE, TRUE },
-    /* this store's own version 5, as the first barged with the ladder
-     * wrote it: nothing to do; the fixture for the next step's test */
-    { "v5-ladder.sql", LATEST_VERSION, TRUE, TRUE, TRUE, TRUE },
+    /* version 5, as the first barged with the ladder wrote it: step 5
+     * adds table daemon_data */
+    { "v5-ladder.sql", 5, TRUE, TRUE, TRUE, TRUE },
     /* the upload branch's barged, before it met main: job_data but neither
      * job_lifecycle nor cost_policy: step 3 finds its work done, steps 1
      * and 2 before it do theirs */

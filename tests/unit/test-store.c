@@ -247,6 +247,38 @@ test_store_job_with_data (void)
   g_assert_null (other);
 }
 
+/* Daemon-wide values: kept across a new store on the same file, a NULL
+ * value removes one, and they are no job's. */
+static void
+test_store_daemon_data (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargedStore) store = barged_store_new (db->path, &error);
+  g_autofree char *value = NULL;
+  Written w = { FALSE, NULL };
+
+  g_assert_no_error (error);
+  g_assert_null (barged_store_load_daemon_data (store, "limit"));
+  barged_store_put_daemon_data (store, "limit", "2048", on_written_or_not, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  g_clear_object (&store);
+
+  store = barged_store_new (db->path, &error);
+  g_assert_no_error (error);
+  value = barged_store_load_daemon_data (store, "limit");
+  g_assert_cmpstr (value, ==, "2048");
+  g_assert_null (barged_store_load_data (store, "limit", "limit"));
+  w.done = FALSE;
+  barged_store_put_daemon_data (store, "limit", NULL, on_written_or_not, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  g_assert_null (barged_store_load_daemon_data (store, "limit"));
+}
+
 /* --- Group commit ----------------------------------------------------------
  *
  * The writes that wait while the store's worker commits go into one
@@ -519,6 +551,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/roundtrip", test_store_roundtrip);
   g_test_add_func ("/store/bad-path", test_store_bad_path);
   g_test_add_func ("/store/job-with-data", test_store_job_with_data);
+  g_test_add_func ("/store/daemon-data", test_store_daemon_data);
   g_test_add_func ("/store/group-commit", test_store_group_commit);
   g_test_add_func ("/store/group-commit-failure", test_store_group_commit_failure);
   g_test_add_func ("/store/group-commit-rollback", test_store_group_commit_rollback);

@@ -235,6 +235,7 @@ barged_authority_lookup_umask_finish (BargedAuthority *self, GAsyncResult *res)
 
 typedef struct {
   char *sender;
+  const char *action;         /* a BARGED_ACTION_*, static */
   gboolean interactive;
 } CheckData;
 
@@ -243,6 +244,15 @@ check_data_free (CheckData *data)
 {
   g_free (data->sender);
   g_free (data);
+}
+
+/* What the action allows, for messages. */
+static const char *
+action_purpose (const char *action)
+{
+  if (g_str_equal (action, BARGED_ACTION_SET_BANDWIDTH_POLICY))
+    return "setting the background bandwidth limit";
+  return "acting on every user's jobs";
 }
 
 static void
@@ -265,19 +275,23 @@ on_polkit_checked (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (polkit_authorization_result_get_is_authorized (result))
     {
+      /* Only manage-all makes a peer see every user's jobs. */
       peer = g_hash_table_lookup (self->peers, data->sender);
-      if (peer != NULL)
+      if (peer != NULL && g_str_equal (data->action, BARGED_ACTION_MANAGE_ALL))
         peer->admin = TRUE;
       g_task_return_boolean (task, TRUE);
     }
   else if (polkit_authorization_result_get_is_challenge (result) && !data->interactive)
-    /* GLib 2.74 has no GDBusError for it: the name travels as is. */
-    g_task_return_error (task, g_dbus_error_new_for_dbus_error ("org.freedesktop.DBus.Error.InteractiveAuthorizationRequired",
-                                                                "acting on every user's jobs needs authorization; "
-                                                                "allow interactive authorization to be asked"));
+    {
+      g_autofree char *message = g_strdup_printf ("%s needs authorization; allow interactive authorization to be asked",
+                                                  action_purpose (data->action));
+
+      /* GLib 2.74 has no GDBusError for it: the name travels as is. */
+      g_task_return_error (task, g_dbus_error_new_for_dbus_error ("org.freedesktop.DBus.Error.InteractiveAuthorizationRequired",
+                                                                  message));
+    }
   else
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
-                             "not authorized for " BARGED_ACTION_MANAGE_ALL);
+    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED, "not authorized for %s", data->action);
 }
 
 static void
@@ -290,10 +304,10 @@ ask_polkit (BargedAuthority *self, GTask *task_in)
   if (self->polkit == NULL)
     {
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
-                               "polkit is not available to authorize acting on every user's jobs");
+                               "polkit is not available to authorize %s", action_purpose (data->action));
       return;
     }
-  polkit_authority_check_authorization (self->polkit, subject, BARGED_ACTION_MANAGE_ALL, NULL,
+  polkit_authority_check_authorization (self->polkit, subject, data->action, NULL,
                                         data->interactive ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
                                                           : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE,
                                         NULL, on_polkit_checked, g_steal_pointer (&task));
@@ -318,14 +332,14 @@ on_polkit_authority (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-barged_authority_check_manage_all_async (BargedAuthority *self, GDBusMethodInvocation *invocation, guint32 uid,
-                                         GAsyncReadyCallback callback, gpointer user_data)
+barged_authority_check_async (BargedAuthority *self, GDBusMethodInvocation *invocation, guint32 uid,
+                              const char *action, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
   CheckData *data;
 
-  g_task_set_source_tag (task, barged_authority_check_manage_all_async);
+  g_task_set_source_tag (task, barged_authority_check_async);
   if (!self->system_bus || uid == 0)
     {
       g_task_return_boolean (task, TRUE);
@@ -333,6 +347,7 @@ barged_authority_check_manage_all_async (BargedAuthority *self, GDBusMethodInvoc
     }
   data = g_new0 (CheckData, 1);
   data->sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
+  data->action = action;
   data->interactive = (g_dbus_message_get_flags (message) &
                        G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
@@ -350,9 +365,22 @@ barged_authority_check_manage_all_async (BargedAuthority *self, GDBusMethodInvoc
 }
 
 gboolean
-barged_authority_check_manage_all_finish (BargedAuthority *self, GAsyncResult *res, GError **error)
+barged_authority_check_finish (BargedAuthority *self, GAsyncResult *res, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+void
+barged_authority_check_manage_all_async (BargedAuthority *self, GDBusMethodInvocation *invocation, guint32 uid,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  barged_authority_check_async (self, invocation, uid, BARGED_ACTION_MANAGE_ALL, callback, user_data);
+}
+
+gboolean
+barged_authority_check_manage_all_finish (BargedAuthority *self, GAsyncResult *res, GError **error)
+{
+  return barged_authority_check_finish (self, res, error);
 }
 
 gboolean

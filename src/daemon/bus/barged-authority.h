@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (BargedAuthority, barged_authority, BARGED, AUTHORITY, GObj
  * it leaves the bus (NameOwnerChanged). */
 
 #define BARGED_ACTION_MANAGE_ALL "org.freedesktop.Barge1.manage-all"
+/* Setting the limit all background jobs share (Manager.SetBackgroundBandwidthLimit). */
+#define BARGED_ACTION_SET_BANDWIDTH_POLICY "org.freedesktop.Barge1.set-bandwidth-policy"
 
 BargedAuthority *barged_authority_new (GDBusConnection *connection, gboolean system_bus);
 
@@ -53,6 +55,13 @@ guint32 barged_authority_lookup_umask_finish (BargedAuthority *self, GAsyncResul
 void barged_authority_check_manage_all_async (BargedAuthority *self, GDBusMethodInvocation *invocation,
                                               guint32 uid, GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_authority_check_manage_all_finish (BargedAuthority *self, GAsyncResult *res, GError **error);
+
+/* The same for any of the actions above (@action: a BARGED_ACTION_*, a
+ * static string); only manage-all makes the peer an admin for
+ * barged_authority_peer_is_admin(). */
+void barged_authority_check_async (BargedAuthority *self, GDBusMethodInvocation *invocation, guint32 uid,
+                                   const char *action, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_authority_check_finish (BargedAuthority *self, GAsyncResult *res, GError **error);
 
 /* Whether a peer is known to act on every user's jobs (root, a session bus,
  * or polkit said yes to one of its calls); for signal delivery. */

@@ -10,7 +10,8 @@
 #include "barged-errors.h"
 
 /* The Manager interface at /org/freedesktop/Barge1: CreateJob, GetJob,
- * ListJobs, GetErrorDescription and the Version property. */
+ * ListJobs, GetErrorDescription, SetBackgroundBandwidthLimit and the
+ * properties. */
 
 static void
 return_error (BargedBusCall *call, gint code, const char *format, ...) G_GNUC_PRINTF (3, 4);
@@ -42,6 +43,7 @@ typedef struct {
   BargedJobSpec spec;
   char *display_name;
   char *description;
+  char *transfer_window;
 } CreateData;
 
 static void
@@ -51,6 +53,7 @@ create_data_free (CreateData *data)
     barged_bus_call_free (data->call);
   g_free (data->display_name);
   g_free (data->description);
+  g_free (data->transfer_window);
   g_free (data);
 }
 
@@ -149,6 +152,14 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
       else if (g_str_equal (key, "bandwidth-limit") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
         /* Checked with the rest of the spec by barged_job_new(). */
         data->spec.bandwidth_limit = g_variant_get_uint64 (v);
+      else if (g_str_equal (key, "not-before") && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+        /* Checked against the clock by barged_job_new(). */
+        data->spec.not_before = g_variant_get_int64 (v);
+      else if (g_str_equal (key, "transfer-window") && str != NULL)
+        {
+          g_free (data->transfer_window);
+          data->transfer_window = g_strdup (str);
+        }
       else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the priority by barged_job_new(). */
         data->spec.keep_awake = g_variant_get_boolean (v);
@@ -200,6 +211,7 @@ create_job (BargedBusCall *call, GVariant *params)
     }
   data->spec.display_name = data->display_name;
   data->spec.description = data->description;
+  data->spec.transfer_window = data->transfer_window;
   /* logind lets a user block sleep only from a local session, and barged
    * would hold the lock as root for anyone: on the system bus only an
    * administrator may ask for it (a session barged asks as its user, and
@@ -385,6 +397,76 @@ get_error_description (BargedBusCall *call, GVariant *params)
   barged_bus_call_return_value (call, g_variant_new ("(s)", translated));
 }
 
+/* --- SetBackgroundBandwidthLimit -------------------------------------------------------------- */
+
+typedef struct {
+  BargedBusCall *call;
+  guint64 rate;
+} LimitData;
+
+static void
+limit_data_free (LimitData *data)
+{
+  if (data->call != NULL)
+    barged_bus_call_free (data->call);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LimitData, limit_data_free)
+
+static void
+on_background_limit_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(LimitData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_engine_set_background_bandwidth_limit_finish (BARGED_ENGINE (source), res, &error))
+    barged_bus_call_return_error (g_steal_pointer (&data->call), error);
+  else
+    {
+      g_info ("uid %u set the background bandwidth limit to %" G_GUINT64_FORMAT " bytes/s (0: removed)",
+              data->call->uid, data->rate);
+      barged_bus_call_return_value (g_steal_pointer (&data->call), NULL);
+    }
+}
+
+static void
+on_bandwidth_policy_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(LimitData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedEngine *engine = _barged_bus_get_engine (data->call->bus);
+  guint64 rate = data->rate;
+
+  if (!barged_authority_check_finish (BARGED_AUTHORITY (source), res, &error))
+    {
+      barged_bus_call_return_error (g_steal_pointer (&data->call), error);
+      return;
+    }
+  barged_engine_set_background_bandwidth_limit_async (engine, rate, on_background_limit_set, g_steal_pointer (&data));
+}
+
+static void
+set_background_bandwidth_limit (BargedBusCall *call, GVariant *params)
+{
+  g_autoptr(LimitData) data = g_new0 (LimitData, 1);
+
+  data->call = call;
+  g_variant_get (params, "(t)", &data->rate);
+  /* A bad rate is refused before polkit asks anyone for a password. */
+  if (!barged_bandwidth_rate_is_valid (data->rate))
+    {
+      return_error (g_steal_pointer (&data->call), BARGE_ERROR_INVALID_ARGUMENT,
+                    "a background bandwidth limit is 0 (remove the administrator's limit) or %u to %"
+                    G_GUINT64_FORMAT " bytes per second, not %" G_GUINT64_FORMAT,
+                    BARGED_BANDWIDTH_MIN, BARGED_BANDWIDTH_MAX, data->rate);
+      return;
+    }
+  barged_authority_check_async (_barged_bus_get_authority (call->bus), call->invocation, call->uid,
+                                BARGED_ACTION_SET_BANDWIDTH_POLICY, on_bandwidth_policy_authorized,
+                                g_steal_pointer (&data));
+}
+
 /* --- properties ---------------------------------------------------------------------------- */
 
 /* The value of a Manager property; NULL for a name it does not have. */
@@ -395,13 +477,15 @@ manager_property (BargedBus *bus, const char *name)
     return g_variant_new_string (PACKAGE_VERSION);
   if (g_str_equal (name, "BackgroundBandwidthLimit"))
     return g_variant_new_uint64 (barged_engine_get_background_bandwidth_limit (_barged_bus_get_engine (bus)));
+  if (g_str_equal (name, "BackgroundBandwidthSource"))
+    return g_variant_new_string (barged_engine_get_background_bandwidth_source (_barged_bus_get_engine (bus)));
   return NULL;
 }
 
 static void
 properties_call (BargedBusCall *call, const char *method, GVariant *params)
 {
-  static const char * const names[] = { "Version", "BackgroundBandwidthLimit", NULL };
+  static const char * const names[] = { "Version", "BackgroundBandwidthLimit", "BackgroundBandwidthSource", NULL };
   const char *name = NULL;
 
   if (g_str_equal (method, "GetAll"))
@@ -447,6 +531,8 @@ _barged_bus_manager_call (BargedBusCall *call, const char *method, GVariant *par
     list_jobs (call, params);
   else if (g_str_equal (method, "GetErrorDescription"))
     get_error_description (call, params);
+  else if (g_str_equal (method, "SetBackgroundBandwidthLimit"))
+    set_background_bandwidth_limit (call, params);
   else
     {
       g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,

@@ -155,6 +155,18 @@ get_keep_awake (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_not_before (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_int64 (barged_job_get_not_before (job));
+}
+
+static GVariant *
+get_transfer_window (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barged_job_get_transfer_window (job));
+}
+
+static GVariant *
 get_hold_reason (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_string (barge_hold_reason_to_string (barged_job_get_hold_reason (job)));
@@ -248,6 +260,18 @@ set_bandwidth_limit (BargedJob *job, GVariant *value, GError **error)
 }
 
 static gboolean
+set_not_before (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_not_before (job, g_variant_get_int64 (value), error);
+}
+
+static gboolean
+set_transfer_window (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_transfer_window (job, g_variant_get_string (value, NULL), error);
+}
+
+static gboolean
 set_notify_flags (BargedJob *job, GVariant *value, GError **error)
 {
   g_autofree const char **strv = g_variant_get_strv (value, NULL);
@@ -327,6 +351,8 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "BandwidthLimit", BARGED_JOB_PROP_BANDWIDTH_LIMIT, FALSE, FALSE, get_bandwidth_limit, set_bandwidth_limit },
   /* Given at CreateJob only. */
   { "KeepAwake", 0, FALSE, FALSE, get_keep_awake, NULL },
+  { "NotBefore", BARGED_JOB_PROP_NOT_BEFORE, FALSE, FALSE, get_not_before, set_not_before },
+  { "TransferWindow", BARGED_JOB_PROP_TRANSFER_WINDOW, FALSE, FALSE, get_transfer_window, set_transfer_window },
   { "HoldReason", BARGED_JOB_PROP_HOLD_REASON, FALSE, FALSE, get_hold_reason, NULL },
   { "HttpStatus", BARGED_JOB_PROP_ERROR, FALSE, FALSE, get_http_status, NULL },
   { "UploadProtocol", 0, FALSE, FALSE, get_upload_protocol, NULL },

@@ -405,6 +405,8 @@ on_background_limit_changed (BargedEngine *engine, BargedBus *self)
   g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&changed, "{sv}", "BackgroundBandwidthLimit",
                          g_variant_new_uint64 (barged_engine_get_background_bandwidth_limit (engine)));
+  g_variant_builder_add (&changed, "{sv}", "BackgroundBandwidthSource",
+                         g_variant_new_string (barged_engine_get_background_bandwidth_source (engine)));
   g_dbus_connection_emit_signal (self->connection, NULL, BARGED_BUS_PATH, BARGED_BUS_PROPERTIES_IFACE,
                                  "PropertiesChanged",
                                  g_variant_new ("(sa{sv}^as)", BARGED_BUS_MANAGER_IFACE, &changed, none), NULL);

@@ -34,8 +34,11 @@ reload_zone (BargedClock *self)
 {
   g_clear_pointer (&self->zone, g_time_zone_unref);
   /* Not g_time_zone_new_local(): GLib caches that one for the life of the
-   * process, and a changed /etc/localtime would never be seen. */
-  self->zone = g_time_zone_new_identifier (NULL);
+   * process, and a changed /etc/localtime would never be seen. TZ is read
+   * here as g_time_zone_new_local() reads it: GLib 2.74's
+   * g_time_zone_new_identifier (NULL) reads /etc/localtime only, and TZ
+   * must win as it does for localtime(3). */
+  self->zone = g_time_zone_new_identifier (g_getenv ("TZ"));
   if (self->zone == NULL)
     self->zone = g_time_zone_new_utc ();
 }

@@ -34,6 +34,26 @@ static const BargedSettingsKey keys[] = {
     G_STRUCT_OFFSET (BargedSettings, background_bandwidth_limit) },
 };
 
+static gboolean
+parse_schedule (gpointer field, const char *text, GError **error)
+{
+  return barged_bandwidth_schedule_parse (field, text, error);
+}
+
+/* docs/check-config-keys.py reads this table too: keys whose value is
+ * text, each checked by its parser; their default is empty. */
+static const BargedSettingsTextKey text_keys[] = {
+  { "Transfer", "BackgroundBandwidthSchedule", parse_schedule,
+    G_STRUCT_OFFSET (BargedSettings, background_bandwidth_schedule) },
+};
+
+const BargedSettingsTextKey *
+barged_settings_get_text_keys (guint *n_keys)
+{
+  *n_keys = G_N_ELEMENTS (text_keys);
+  return text_keys;
+}
+
 const BargedSettingsKey *
 barged_settings_get_keys (guint *n_keys)
 {
@@ -154,5 +174,19 @@ barged_settings_load (BargedSettings *settings, const char *path, GError **error
         g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
         return FALSE;
       }
+  for (guint i = 0; i < G_N_ELEMENTS (text_keys); i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
+        continue;
+      /* Not a string list: ";" separates what the parser says it does. */
+      text = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, &local);
+      if (text == NULL || !text_keys[i].parse (G_STRUCT_MEMBER_P (settings, text_keys[i].offset), text, &local))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+          return FALSE;
+        }
+    }
   return TRUE;
 }

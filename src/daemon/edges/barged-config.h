@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "barged-bandwidth-schedule.h"
+
 G_BEGIN_DECLS
 
 /* barge.conf, a GKeyFile. Defaults live here in code; the file only
@@ -25,6 +27,9 @@ typedef struct {
   guint max_connections;      /* [Transfer] MaxConnections, 1 to BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS */
   guint max_connections_per_host; /* [Transfer] MaxConnectionsPerHost, 1 to the above maximum */
   guint background_bandwidth_limit; /* [Transfer] BackgroundBandwidthLimit, bytes/s, 0 = none (1 to 1023: 1024) */
+  /* [Transfer] BackgroundBandwidthSchedule: rules that replace the limit
+   * above in their windows; by default none. */
+  BargedBandwidthSchedule background_bandwidth_schedule;
 } BargedSettings;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
@@ -73,6 +78,20 @@ typedef struct {
 
 /* Every key barged reads, @n_keys of them (for the fuzz target's checks). */
 const BargedSettingsKey *barged_settings_get_keys (guint *n_keys);
+
+/* A key whose value is text that a parser of its own checks and turns into
+ * its field; empty by default, which every parser takes as "none". */
+typedef gboolean (*BargedSettingsParser) (gpointer field, const char *text, GError **error);
+
+typedef struct {
+  const char *group;
+  const char *key;
+  BargedSettingsParser parse;
+  gsize offset;
+} BargedSettingsTextKey;
+
+/* Every text key barged reads, @n_keys of them. */
+const BargedSettingsTextKey *barged_settings_get_text_keys (guint *n_keys);
 
 void barged_settings_init_defaults (BargedSettings *settings);
 /* Fails on a file that exists but cannot be read or parsed, or on a key

@@ -50,6 +50,7 @@ typedef enum {
   STORE_OP_PUT_FILE,
   STORE_OP_DELETE_JOB,
   STORE_OP_PUT_DATA,
+  STORE_OP_PUT_DAEMON_DATA,
 } StoreOpKind;
 
 typedef struct {
@@ -59,8 +60,8 @@ typedef struct {
   GHashTable *data;          /* for PUT_JOB: key -> value (NULL deletes), or NULL */
   BargedFileRecord *file;    /* for PUT_FILE */
   char *job_id;              /* for DELETE_JOB and PUT_DATA */
-  char *key;                 /* for PUT_DATA */
-  char *value;               /* for PUT_DATA; NULL deletes the key */
+  char *key;                 /* for PUT_DATA and PUT_DAEMON_DATA */
+  char *value;               /* for PUT_DATA and PUT_DAEMON_DATA; NULL deletes the key */
   GTask *task;               /* NULL when nobody waits */
   GError *error;             /* set by the worker when the write failed */
 } StoreOp;
@@ -426,6 +427,25 @@ put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *v
 }
 
 static gboolean
+put_daemon_data_locked (sqlite3 *db, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (db, value != NULL
+                          ? "INSERT OR REPLACE INTO daemon_data (key, value) VALUES (?,?)"
+                          : "DELETE FROM daemon_data WHERE key = ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (db, error);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok ? TRUE : set_sqlite_error (db, error);
+}
+
+static gboolean
 apply_op (sqlite3 *db, StoreOp *op, GError **error)
 {
   switch (op->kind)
@@ -438,6 +458,8 @@ apply_op (sqlite3 *db, StoreOp *op, GError **error)
       return delete_job_locked (db, op->job_id, error);
     case STORE_OP_PUT_DATA:
       return put_data_locked (db, op->job_id, op->key, op->value, error);
+    case STORE_OP_PUT_DAEMON_DATA:
+      return put_daemon_data_locked (db, op->key, op->value, error);
     default:
       g_assert_not_reached ();
     }
@@ -712,6 +734,33 @@ barged_store_load_data (BargedStore *self, const char *job_id, const char *key)
     return NULL;
   sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+void
+barged_store_put_daemon_data (BargedStore *self, const char *key, const char *value,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_PUT_DAEMON_DATA;
+  op->key = g_strdup (key);
+  op->value = g_strdup (value);
+  store_push (self, op, callback, user_data);
+}
+
+char *
+barged_store_load_daemon_data (BargedStore *self, const char *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM daemon_data WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = column_dup (stmt, 0);
   sqlite3_finalize (stmt);
@@ -1084,6 +1133,14 @@ step_file_ids (sqlite3 *db, GError **error)
   return TRUE;
 }
 
+/* 5 -> 6: settings of the whole daemon that outlive it, such as the
+ * background bandwidth limit an administrator set over D-Bus. */
+static gboolean
+step_daemon_data (sqlite3 *db, GError **error)
+{
+  return exec_sql (db, "CREATE TABLE daemon_data (key TEXT PRIMARY KEY, value TEXT NOT NULL);", error);
+}
+
 typedef gboolean (*StoreStep) (sqlite3 *db, GError **error);
 
 /* steps[N] takes a database of version N to N + 1. */
@@ -1093,6 +1150,7 @@ static const StoreStep steps[] = {
   step_cost_policy,
   step_job_data,
   step_file_ids,
+  step_daemon_data,
 };
 
 #define STORE_VERSION ((int) G_N_ELEMENTS (steps))

@@ -122,6 +122,11 @@ void barged_store_put_data (BargedStore *self,
                             gpointer user_data);
 /* Start-up only, like barged_store_load(): the value or NULL. */
 char *barged_store_load_data (BargedStore *self, const char *job_id, const char *key);
+/* A text value of the whole daemon, not of a job (NULL @value removes it),
+ * and its reading at start-up. */
+void barged_store_put_daemon_data (BargedStore *self, const char *key, const char *value,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+char *barged_store_load_daemon_data (BargedStore *self, const char *key);
 gboolean barged_store_write_finish (BargedStore *self,
                                     GAsyncResult *res,
                                     GError **error);

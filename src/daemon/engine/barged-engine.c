@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "barged-bandwidth-policy.h"
 #include "barged-engine.h"
 #include "barged-log.h"
 #include "barged-scheduler.h"
@@ -12,6 +13,7 @@ struct _BargedEngine
   GObject parent_instance;
   BargedJobContext ctx;       /* with references to what it holds */
   BargedScheduler *scheduler;
+  BargedBandwidthPolicy *bandwidth_policy; /* sets ctx.background_bandwidth's rate */
   BargedNetwork *network;
   GHashTable *jobs;           /* canonical id -> BargedJob */
   GQueue order;               /* BargedJob (borrowed), oldest first */
@@ -111,33 +113,56 @@ rearm_reaper (BargedEngine *self)
                                                reap_cb, self);
 }
 
-/* [Transfer] BackgroundBandwidthLimit: 0 is none, and below the smallest
- * limit is the smallest. */
-static guint64
-background_limit (BargedConfig *config)
-{
-  guint64 limit = barged_config_get_settings (config)->background_bandwidth_limit;
-
-  return limit == 0 ? 0 : MAX (limit, (guint64) BARGED_BANDWIDTH_MIN);
-}
-
 static void
 on_config_changed (BargedConfig *config, BargedEngine *self)
 {
-  guint64 limit = background_limit (config);
-
   rearm_reaper (self);
-  if (limit != barged_bandwidth_get_rate (self->ctx.background_bandwidth))
-    {
-      barged_bandwidth_set_rate (self->ctx.background_bandwidth, limit);
-      g_signal_emit (self, signals[SIGNAL_BACKGROUND_LIMIT_CHANGED], 0);
-    }
+}
+
+static void
+on_bandwidth_policy_changed (BargedBandwidthPolicy *policy, BargedEngine *self)
+{
+  g_signal_emit (self, signals[SIGNAL_BACKGROUND_LIMIT_CHANGED], 0);
 }
 
 guint64
 barged_engine_get_background_bandwidth_limit (BargedEngine *self)
 {
-  return barged_bandwidth_get_rate (self->ctx.background_bandwidth);
+  return barged_bandwidth_policy_get_limit (self->bandwidth_policy);
+}
+
+const char *
+barged_engine_get_background_bandwidth_source (BargedEngine *self)
+{
+  return barged_bandwidth_source_to_string (barged_bandwidth_policy_get_source (self->bandwidth_policy));
+}
+
+static void
+on_background_limit_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (barged_bandwidth_policy_set_override_finish (BARGED_BANDWIDTH_POLICY (source), res, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+barged_engine_set_background_bandwidth_limit_async (BargedEngine *self, guint64 rate, GAsyncReadyCallback callback,
+                                                    gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, barged_engine_set_background_bandwidth_limit_async);
+  barged_bandwidth_policy_set_override_async (self->bandwidth_policy, rate, on_background_limit_set, task);
+}
+
+gboolean
+barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
 }
 
 /* --- what sleep waits for -------------------------------------------------------- */
@@ -466,8 +491,11 @@ barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
   barged_scheduler_set_network (self->scheduler, self->network);
   g_signal_connect_object (self->scheduler, "activity-changed", G_CALLBACK (on_activity_changed), self, 0);
   g_signal_connect_object (self->ctx.config, "changed", G_CALLBACK (on_config_changed), self, 0);
-  /* What background jobs share: their jobs' buckets have it as parent. */
-  barged_bandwidth_set_rate (self->ctx.background_bandwidth, background_limit (self->ctx.config));
+  /* What background jobs share (their jobs' buckets have it as parent):
+   * barge.conf's limit or schedule, or the administrator's. */
+  self->bandwidth_policy = barged_bandwidth_policy_new (self->ctx.config, self->ctx.clock, self->ctx.store,
+                                                        self->ctx.background_bandwidth);
+  g_signal_connect_object (self->bandwidth_policy, "changed", G_CALLBACK (on_bandwidth_policy_changed), self, 0);
   return self;
 }
 
@@ -492,6 +520,7 @@ barged_engine_dispose (GObject *object)
   g_queue_clear (&self->order);
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->bandwidth_policy);
   g_clear_object (&self->network);
   barged_job_context_clear (&self->ctx);
   G_OBJECT_CLASS (barged_engine_parent_class)->dispose (object);

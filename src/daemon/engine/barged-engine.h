@@ -18,9 +18,11 @@ G_DECLARE_FINAL_TYPE (BargedEngine, barged_engine, BARGED, ENGINE, GObject)
  * Signals: "job-added" (BargedJob *) once a new job is stored;
  * "job-removed" (BargedJob *, const char *final_state) once a job left;
  * "activity-changed" when the engine goes from busy to idle or back
- * (barged_engine_is_active); "background-limit-changed" when barge.conf
- * brought another [Transfer] BackgroundBandwidthLimit; "transfers-changed"
- * when barged_engine_is_transferring or barged_engine_keeps_awake changed.
+ * (barged_engine_is_active); "background-limit-changed" when the limit
+ * background jobs share, or where it comes from, changed (barge.conf
+ * reloaded, a boundary of its schedule, the administrator's limit; see
+ * barged-bandwidth-policy.h); "transfers-changed" when
+ * barged_engine_is_transferring or barged_engine_keeps_awake changed.
  * Main thread only. */
 
 /* @network: NULL for one that follows GNetworkMonitor. */
@@ -44,8 +46,18 @@ BargedJob *barged_engine_lookup (BargedEngine *self, const char *id);
 GPtrArray *barged_engine_list (BargedEngine *self, gboolean all_users, guint32 uid);
 guint barged_engine_get_n_jobs (BargedEngine *self);
 
-/* The bytes per second all background jobs share, 0 = no limit. */
+/* The bytes per second all background jobs share, 0 = no limit, and where
+ * that comes from: "none", "config", "schedule" or "administrator". */
 guint64 barged_engine_get_background_bandwidth_limit (BargedEngine *self);
+const char *barged_engine_get_background_bandwidth_source (BargedEngine *self);
+/* The administrator's limit, which wins over barge.conf until removed
+ * with 0 (kept in the store); BARGE_ERROR_INVALID_ARGUMENT for a rate that
+ * is neither 0 nor from BARGED_BANDWIDTH_MIN to BARGED_BANDWIDTH_MAX. The
+ * caller checked the caller's authorization. */
+void barged_engine_set_background_bandwidth_limit_async (BargedEngine *self, guint64 rate,
+                                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self, GAsyncResult *res,
+                                                              GError **error);
 
 /* Whether any job is queued, moving bytes or waiting to retry. */
 gboolean barged_engine_is_active (BargedEngine *self);

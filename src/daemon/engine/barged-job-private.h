@@ -5,6 +5,7 @@
 #include "barged-job.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
+#include "barged-window.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,13 @@ struct _BargedJob
   gint64 download_time_used;  /* µs spent connecting or transferring */
   gint64 running_since;       /* monotonic µs, 0 = not running */
   BargeHoldReason network_hold; /* the network's verdict on a queued job */
+  /* The time policy (barged-job-times.c). */
+  gint64 not_before;          /* NotBefore: Unix s UTC, 0 = none */
+  char *window_text;          /* TransferWindow, canonical; "" = always */
+  BargedWindow window_span;   /* its start and end, when window_text is not "" */
+  BargeHoldReason time_hold;  /* what they said when the clock was last read */
+  guint time_source;          /* wakes at the next moment they may change */
+  gulong clock_handler;
   gboolean notify_on_restore; /* restored in a state that runs the program again */
 
   GPtrArray *files;           /* BargedFile */
@@ -72,8 +80,8 @@ struct _BargedJob
   guint window;               /* files run at once, at most */
   gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
   gboolean served;            /* a file of this job came whole since the daemon started */
-  guint lone_push_backs;
-  BargedBandwidth *bandwidth; /* the job's BandwidthLimit (its rate), under the background one */      /* push-backs of a file alone since a file last came whole */
+  guint lone_push_backs;      /* push-backs of a file alone since a file last came whole */
+  BargedBandwidth *bandwidth; /* the job's BandwidthLimit (its rate), under the background one */
   guint n_recording;          /* downloads done whose "transferred" record is on its way */
   guint n_transferred_here;   /* files this daemon transferred, and how many were small: */
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */
@@ -164,6 +172,15 @@ void _barged_job_runs_ended (BargedJob *self);
 /* A GAsyncReadyCallback of a store write whose @user_data is a GTask
  * (taken): returns the write's outcome as the task's boolean. */
 void _barged_job_return_store_write (GObject *source, GAsyncResult *res, gpointer user_data);
+
+/* barged-job-times.c */
+/* The time policy of a new job, checked (nothing set on failure). */
+gboolean _barged_job_times_init (BargedJob *self, gint64 not_before, const char *window, GError **error);
+/* The settings as restored from the store: a past NotBefore is no hold. */
+void _barged_job_times_restore (BargedJob *self, gint64 not_before, const char *window);
+/* Reads the clock: the time hold now, the timer for the next change. */
+void _barged_job_times_update (BargedJob *self);
+void _barged_job_times_clear (BargedJob *self);
 
 /* barged-job-record.c */
 BargedJobRecord *_barged_job_to_record (BargedJob *self);

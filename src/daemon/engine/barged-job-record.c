@@ -80,6 +80,10 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", limit);
   if (self->keep_awake)
     g_variant_dict_insert (&dict, "keep-awake", "b", TRUE);
+  if (self->not_before != 0)
+    g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
+  if (self->window_text[0] != '\0')
+    g_variant_dict_insert (&dict, "transfer-window", "s", self->window_text);
   v = g_variant_ref_sink (g_variant_dict_end (&dict));
   return g_variant_print (v, TRUE);
 }
@@ -90,6 +94,8 @@ apply_settings (BargedJob *self, const char *data)
   g_autoptr(GVariant) v = data != NULL ? barged_stored_text_parse (G_VARIANT_TYPE_VARDICT, data) : NULL;
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
   guint64 limit = 0;
+  gint64 not_before = 0;
+  const char *window = NULL;
 
   if (data != NULL && v == NULL)
     barged_job_log (self, G_LOG_LEVEL_WARNING, "its settings are damaged: the defaults hold");
@@ -101,6 +107,10 @@ apply_settings (BargedJob *self, const char *data)
     barged_bandwidth_set_rate (self->bandwidth, limit);
   if (!g_variant_dict_lookup (&dict, "keep-awake", "b", &self->keep_awake))
     self->keep_awake = FALSE;
+  g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
+  g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
+  if (not_before != 0 || window != NULL)
+    _barged_job_times_restore (self, not_before, window);
 }
 
 static void

@@ -43,6 +43,7 @@ _barged_job_clear_timers (BargedJob *self)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->max_time_source, g_source_remove);
   g_clear_handle_id (&self->notify_source, g_source_remove);
+  _barged_job_times_clear (self);
 }
 
 /* --- errors and retries ------------------------------------------------------ */

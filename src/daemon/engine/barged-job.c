@@ -78,13 +78,17 @@ barged_job_id_to_hex (const char *id)
 /* --- the state machine ---------------------------------------------------- */
 
 /* Why a job that does not transfer waits. The one place that decides it:
- * the network only gives its verdict (barged_job_set_network_hold). */
+ * the network only gives its verdict (barged_job_set_network_hold), the
+ * time policy its own (barged-job-times.c). The time policy comes first:
+ * it holds the job whatever the network does. */
 BargeHoldReason
 barged_job_get_hold_reason (BargedJob *self)
 {
   switch (self->state)
     {
     case BARGE_JOB_STATE_QUEUED:
+      if (self->time_hold != BARGE_HOLD_REASON_NONE)
+        return self->time_hold;
       return self->network_hold != BARGE_HOLD_REASON_NONE ? self->network_hold : BARGE_HOLD_REASON_SCHEDULER;
     case BARGE_JOB_STATE_TRANSIENT_ERROR:
       if (barged_job_is_held_for_network (self))
@@ -768,6 +772,13 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   _barged_job_update_bandwidth (self);
   self->keep_awake = spec->keep_awake;
   self->state = BARGE_JOB_STATE_SUSPENDED;
+  if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
+    {
+      /* Checked before anything is charged or stored for the job: the
+       * quota charge goes back with it. */
+      g_object_unref (self);
+      return NULL;
+    }
   barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD)
     _barged_job_attach_upload (self, barged_upload_new (self->ctx.session, self->id, owner, spec->upload_protocol,
@@ -836,6 +847,7 @@ barged_job_finalize (GObject *object)
   g_free (self->description);
   g_free (self->notify_program);
   g_strfreev (self->notify_args);
+  g_free (self->window_text);
   barged_job_context_clear (&self->ctx);
   g_clear_object (&self->bandwidth);
   G_OBJECT_CLASS (barged_job_parent_class)->finalize (object);
@@ -862,6 +874,7 @@ barged_job_init (BargedJob *self)
   self->maximum_download_time = BARGED_DEFAULT_MAXIMUM_DOWNLOAD_TIME;
   self->display_name = g_strdup ("");
   self->description = g_strdup ("");
+  self->window_text = g_strdup ("");
 }
 
 static void
@@ -882,6 +895,8 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_PRIORITY] = "priority",
   [BARGED_JOB_PROP_COST_POLICY] = "cost-policy",
   [BARGED_JOB_PROP_BANDWIDTH_LIMIT] = "bandwidth-limit",
+  [BARGED_JOB_PROP_NOT_BEFORE] = "not-before",
+  [BARGED_JOB_PROP_TRANSFER_WINDOW] = "transfer-window",
   [BARGED_JOB_PROP_NOTIFY_FLAGS] = "notify-flags",
   [BARGED_JOB_PROP_NOTIFY_COMMAND_LINE] = "notify-command-line",
   [BARGED_JOB_PROP_MINIMUM_RETRY_DELAY] = "minimum-retry-delay",

@@ -66,6 +66,9 @@ typedef struct {
   BargeUploadProtocol upload_protocol;  /* NONE for downloads */
   guint64 bandwidth_limit;              /* bytes/s, 0 = none */
   gboolean keep_awake;                  /* foreground jobs only */
+  /* Last, after the fields positional initializers in unit tests give: */
+  gint64 not_before;                    /* Unix s UTC, 0 = none; in the past: refused */
+  const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
 } BargedJobSpec;
 
 /* Checks @spec (texts, an upload protocol for uploads and only for them),
@@ -119,6 +122,14 @@ guint barged_job_get_http_status (BargedJob *self);
 /* Why a job that does not transfer waits: computed in one place from the
  * state, the retry timer and the network's verdict. */
 BargeHoldReason barged_job_get_hold_reason (BargedJob *self);
+/* NotBefore: Unix seconds UTC, 0 = none. */
+gint64 barged_job_get_not_before (BargedJob *self);
+/* TransferWindow: "HH:MM-HH:MM" in local time, "" = always. */
+const char *barged_job_get_transfer_window (BargedJob *self);
+/* What the job's time policy says now (barged-job-times.c): NONE, or
+ * NOT_BEFORE or OUTSIDE_WINDOW; the scheduler starts no job it holds and
+ * sends a running one back to the queue. Kept up to date by timers. */
+BargeHoldReason barged_job_get_time_hold (BargedJob *self);
 BargeUploadProtocol barged_job_get_upload_protocol (BargedJob *self);
 /* "" for none (or a download job). */
 const char *barged_job_get_reply_file_name (BargedJob *self);
@@ -162,6 +173,11 @@ gboolean barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GE
 /* 0 (none) or BARGED_BANDWIDTH_MIN to BARGED_BANDWIDTH_MAX bytes per second,
  * else INVALID_ARGUMENT; applies at once to the transfers in flight. */
 gboolean barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error);
+/* 0 (none) or a time not in the past, else INVALID_ARGUMENT. */
+gboolean barged_job_set_not_before (BargedJob *self, gint64 unix_seconds, GError **error);
+/* "" (always) or "HH:MM-HH:MM" with the end not equal to the start, else
+ * INVALID_ARGUMENT. */
+gboolean barged_job_set_transfer_window (BargedJob *self, const char *window, GError **error);
 gboolean barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **error);
 gboolean barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args,
                                              GError **error);
@@ -257,6 +273,8 @@ typedef enum {
   BARGED_JOB_PROP_PRIORITY,
   BARGED_JOB_PROP_COST_POLICY,
   BARGED_JOB_PROP_BANDWIDTH_LIMIT,
+  BARGED_JOB_PROP_NOT_BEFORE,
+  BARGED_JOB_PROP_TRANSFER_WINDOW,
   BARGED_JOB_PROP_NOTIFY_FLAGS,
   BARGED_JOB_PROP_NOTIFY_COMMAND_LINE,
   BARGED_JOB_PROP_MINIMUM_RETRY_DELAY,

@@ -165,6 +165,25 @@ host_of (BargedScheduler *self, BargedJob *job)
   return entry->host;
 }
 
+/* A running job whose NotBefore or TransferWindow holds it now (its
+ * window ended, or a clock step moved it outside) goes back to the queue,
+ * checkpointed as any suspension to the queue is; its HoldReason says why. */
+static void
+enforce_times (GPtrArray *jobs)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJob *job = g_ptr_array_index (jobs, i);
+
+      if (barged_job_is_running (job) && barged_job_get_time_hold (job) != BARGE_HOLD_REASON_NONE)
+        {
+          g_debug ("job %s: %s", barged_job_get_job_id (job),
+                   barge_hold_reason_to_string (barged_job_get_time_hold (job)));
+          barged_job_requeue (job);
+        }
+    }
+}
+
 static gboolean
 kick_cb (gpointer user_data)
 {
@@ -184,6 +203,7 @@ kick_cb (gpointer user_data)
 
   self->kick_source = 0;
   g_ptr_array_sort_with_data (order, compare_jobs, self);
+  enforce_times (order);
   if (self->network != NULL)
     barged_network_enforce (self->network, order);
 
@@ -197,9 +217,11 @@ kick_cb (gpointer user_data)
       if (!p->running)
         entry_of (self, job)->slot_started = 0;
       p->started = entry_of (self, job)->slot_started;
-      /* The network's verdict also keeps the job's HoldReason in step. */
+      /* The network's verdict also keeps the job's HoldReason in step;
+       * the job's time policy holds it whatever the network says. */
       p->startable = barged_job_get_job_state (job) == BARGE_JOB_STATE_QUEUED &&
-                     (self->network == NULL || barged_network_admit_job (self->network, job));
+                     (self->network == NULL || barged_network_admit_job (self->network, job)) &&
+                     barged_job_get_time_hold (job) == BARGE_HOLD_REASON_NONE;
       if (!p->running && !p->startable)
         continue;
       p->uid = barged_job_get_owner_uid (job);

@@ -22,7 +22,10 @@ G_DECLARE_FINAL_TYPE (BargedScheduler, barged_scheduler, BARGED, SCHEDULER, GObj
  * connection to the host of its next file (BargedConnections shares the
  * rest out among the files of the running jobs); where slots are
  * scarce, users get fair shares (barged-scheduler-plan.h has the rules).
- * Jobs held by a cap wait in "queued", HoldReason "scheduler".
+ * Jobs held by a cap wait in "queued", HoldReason "scheduler". A job's
+ * time policy (NotBefore, TransferWindow: barged_job_get_time_hold()) keeps
+ * it in "queued" too, and sends it back there when it runs; the job's own
+ * timer says when that changes ("scheduling-changed").
  * Emits "activity-changed" when the daemon goes from busy to idle or back. */
 
 BargedScheduler *barged_scheduler_new (BargedConfig *config);

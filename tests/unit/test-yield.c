@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* BargedYieldControl, the law by which background transfers yield the
+ * link: on traces recorded by contrib/bench/background-share (barged's
+ * BARGED_YIELD_TRACE), and on made-up flows for what the traces lack.
+ *
+ * A recorded trace is replayed open loop: the controller sees the rates
+ * the link and Barge had then, whatever it answers. That still tests its
+ * decisions on real inputs: the interfaces' noise and header overhead
+ * while Barge is alone, a download arriving beside it, and leaving. */
+#include "config.h"
+
+#include "barged-yield-control.h"
+
+typedef struct {
+  double seconds;
+  guint64 link[BARGED_YIELD_N_DIRECTIONS];
+  guint64 own[BARGED_YIELD_N_DIRECTIONS];
+} Sample;
+
+static GArray *
+load_trace (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *samples = g_array_new (FALSE, TRUE, sizeof (Sample));
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+      Sample sample;
+
+      if (g_strv_length (fields) < 5)
+        continue;
+      sample.seconds = g_ascii_strtod (fields[0], NULL);
+      sample.link[BARGED_YIELD_RX] = g_ascii_strtoull (fields[1], NULL, 10);
+      sample.link[BARGED_YIELD_TX] = g_ascii_strtoull (fields[2], NULL, 10);
+      sample.own[BARGED_YIELD_RX] = g_ascii_strtoull (fields[3], NULL, 10);
+      sample.own[BARGED_YIELD_TX] = g_ascii_strtoull (fields[4], NULL, 10);
+      g_array_append_val (samples, sample);
+    }
+  g_assert_cmpuint (samples->len, >, 20);
+  return samples;
+}
+
+static double
+others (const Sample *sample, BargedYieldDirection d)
+{
+  double link = (double) sample->link[d] / sample->seconds;
+  double own = (double) sample->own[d] * BARGED_YIELD_WIRE_OVERHEAD / sample->seconds;
+
+  return MAX (0, link - own);
+}
+
+/* What the trace says of a sample, in the direction @d: the others'
+ * share of the link's highest rate in the whole trace, less the
+ * acknowledgements of their traffic the other way. */
+static double
+others_share (const Sample *sample, BargedYieldDirection d, double capacity)
+{
+  return MAX (0, others (sample, d) - BARGED_YIELD_ACK_SHARE * others (sample, 1 - d)) / capacity;
+}
+
+/* The direction Barge used most in the trace. */
+static BargedYieldDirection
+trace_direction (GArray *samples)
+{
+  guint64 own[BARGED_YIELD_N_DIRECTIONS] = { 0 };
+
+  for (guint i = 0; i < samples->len; i++)
+    for (BargedYieldDirection d = 0; d < BARGED_YIELD_N_DIRECTIONS; d++)
+      own[d] += g_array_index (samples, Sample, i).own[d];
+  return own[BARGED_YIELD_RX] >= own[BARGED_YIELD_TX] ? BARGED_YIELD_RX : BARGED_YIELD_TX;
+}
+
+static double
+trace_capacity (GArray *samples, BargedYieldDirection d)
+{
+  double capacity = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *sample = &g_array_index (samples, Sample, i);
+      capacity = MAX (capacity, (double) sample->link[d] / sample->seconds);
+    }
+  return capacity;
+}
+
+/* The properties every trace of a bulk transfer beside Barge's must show,
+ * in the direction Barge uses: no limit while Barge is alone; a floor of
+ * at most 1/32 of the link from the sample where the other transfer
+ * shows, for as long as it has most of the link; no limit again two
+ * samples after it left (or, in the upload's trace, once it moved to the
+ * other direction: a download beside the upload). */
+static void
+test_trace (gconstpointer data)
+{
+  const char *name = data;
+  g_autoptr(GArray) samples = load_trace (name);
+  BargedYieldDirection d = trace_direction (samples);
+  double capacity = trace_capacity (samples, d);
+  BargedYieldControl control;
+  guint yielded = 0, alone = 0, quiet_since = 0;
+  gint arrived = -1, left = -1;
+
+  barged_yield_control_init (&control);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const Sample *sample = &g_array_index (samples, Sample, i);
+      double share = others_share (sample, d, capacity);
+      guint64 rate = barged_yield_control_update (&control, sample->seconds, sample->link, sample->own);
+
+      if (share < 0.01)
+        {
+          quiet_since = quiet_since == 0 ? i + 1 : quiet_since;
+          /* Barge alone, before any other traffic: never held back. */
+          if (arrived < 0)
+            {
+              g_assert_cmpuint (rate, ==, 0);
+              alone++;
+            }
+          /* Others gone for two samples: no limit. */
+          if (arrived >= 0 && i + 1 - quiet_since >= BARGED_YIELD_QUIET_SAMPLES - 1)
+            {
+              g_assert_cmpuint (rate, ==, 0);
+              left = left < 0 ? (gint) i : left;
+            }
+          continue;
+        }
+      quiet_since = 0;
+      if (share >= 0.03 && arrived < 0)
+        {
+          /* The first sample with another download: down at once. */
+          arrived = (gint) i;
+          g_assert_cmpuint (rate, >, 0);
+          g_assert_cmpfloat ((double) rate, <=, capacity / 32);
+        }
+      if (share >= 0.75)
+        {
+          g_assert_cmpuint (rate, >, 0);
+          g_assert_cmpfloat ((double) rate, <=, capacity / 32);
+          yielded++;
+        }
+    }
+  g_test_message ("%s: %s, capacity %.0f B/s, %u samples alone, other traffic from sample %d, %u samples yielded, "
+                  "no limit again at sample %d", name, d == BARGED_YIELD_RX ? "download" : "upload", capacity, alone, arrived, yielded, left);
+  g_assert_cmpuint (alone, >=, 4);
+  g_assert_cmpint (arrived, >, 0);
+  g_assert_cmpuint (yielded, >=, 4);
+  g_assert_cmpint (left, >, arrived);
+}
+
+/* Feeds @n samples of a quarter second with these rates (bytes/s). */
+static guint64
+feed (BargedYieldControl *control, guint n, double link_rx, double link_tx, double own_rx, double own_tx)
+{
+  guint64 rate = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 link[] = { (guint64) (link_rx / 4), (guint64) (link_tx / 4) };
+      guint64 own[] = { (guint64) (own_rx / 4 / BARGED_YIELD_WIRE_OVERHEAD),
+                        (guint64) (own_tx / 4 / BARGED_YIELD_WIRE_OVERHEAD) };
+
+      rate = barged_yield_control_update (control, 0.25, link, own);
+    }
+  return rate;
+}
+
+#define LINK 10e6
+
+/* A flow with a steady rate of its own (a video at a fifth of the link)
+ * beside Barge: Barge drops to the floor when it starts, then gets back
+ * what it leaves, less the headroom, within seconds; the flow keeps its
+ * rate. When it grows to the whole link, Barge is down at once. */
+static void
+test_steady_flow (void)
+{
+  BargedYieldControl control;
+  double room = LINK - LINK / 5 - LINK * BARGED_YIELD_HEADROOM;
+  guint64 rate;
+
+  barged_yield_control_init (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK, 0, LINK, 0), ==, 0);
+  rate = feed (&control, 1, LINK, 0, LINK * 0.8, 0);
+  g_assert_cmpfloat ((double) rate, <=, LINK / 32);
+  /* Barge moves what it may; the video keeps a fifth. */
+  for (guint i = 0; i < 40; i++)
+    rate = feed (&control, 1, LINK / 5 + (double) rate, 0, (double) rate, 0);
+  g_assert_cmpfloat ((double) rate, >=, room * 0.95);
+  g_assert_cmpfloat ((double) rate, <=, room * 1.01);
+  /* The other flow wants everything now. */
+  rate = feed (&control, 1, LINK, 0, (double) rate / 2, 0);
+  g_assert_cmpfloat ((double) rate, <=, LINK / 32);
+}
+
+/* An upload: what Barge sends is the transmit direction; a download of
+ * somebody else's on the other direction does not hold it back, and an
+ * upload beside it does. */
+static void
+test_directions (void)
+{
+  BargedYieldControl control;
+
+  barged_yield_control_init (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK / 50, LINK, 0, LINK), ==, 0);
+  g_assert_cmpuint (feed (&control, 8, LINK, LINK, 0, LINK), ==, 0);
+  g_assert_cmpuint (control.primary, ==, BARGED_YIELD_TX);
+  /* That download's acknowledgements (2.3 % of it) on Barge's direction
+   * are not an upload either. */
+  g_assert_cmpuint (feed (&control, 8, LINK, LINK * 1.023, 0, LINK), ==, 0);
+  g_assert_cmpuint (feed (&control, 1, LINK, LINK, 0, LINK / 2), >, 0);
+}
+
+/* Traffic under the threshold (2 % of the link) is noise: no limit. A
+ * sample too short to mean anything changes nothing. */
+static void
+test_noise (void)
+{
+  BargedYieldControl control;
+  guint64 link[] = { 1000000, 0 }, own[] = { 0, 0 };
+
+  barged_yield_control_init (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK, 0, LINK * 0.99, 0), ==, 0);
+  g_assert_cmpuint (feed (&control, 8, LINK, 0, LINK - BARGED_YIELD_MIN_OTHER / 2, 0), ==, 0);
+  g_assert_cmpuint (barged_yield_control_update (&control, 0.001, link, own), ==, 0);
+  g_assert_cmpuint (feed (&control, 1, LINK, 0, LINK * 0.9, 0), >, 0);
+  /* The floor: a job still moves, at 1/64 of the link. */
+  g_assert_cmpuint (control.rate, ==, (guint64) (control.capacity[BARGED_YIELD_RX] / 64));
+}
+
+/* The link got slower (another network): after a pause the capacity is
+ * learnt anew, so a download of a twentieth of the new link counts as
+ * other traffic; without a pause it is forgotten down to what the link
+ * carries within a minute. */
+static void
+test_capacity (void)
+{
+  BargedYieldControl control;
+
+  barged_yield_control_init (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK * 5, 0, LINK * 5, 0), ==, 0);
+  barged_yield_control_restart (&control);
+  g_assert_cmpuint (feed (&control, 8, LINK, 0, LINK, 0), ==, 0);
+  g_assert_cmpfloat (control.capacity[BARGED_YIELD_RX], <=, LINK * 1.01);
+  g_assert_cmpuint (feed (&control, 1, LINK, 0, LINK * 0.95, 0), >, 0);
+  g_assert_cmpfloat ((double) control.rate, <=, LINK / 32);
+
+  barged_yield_control_init (&control);
+  feed (&control, 8, LINK * 5, 0, LINK * 5, 0);
+  g_assert_cmpuint (feed (&control, 240, LINK, 0, LINK, 0), ==, 0);
+  g_assert_cmpfloat (control.capacity[BARGED_YIELD_RX], <=, LINK * 1.1);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_data_func ("/yield/trace/80mbit-curl", "yield-80mbit-curl.trace", test_trace);
+  g_test_add_data_func ("/yield/trace/400mbit-curl", "yield-400mbit-curl.trace", test_trace);
+  g_test_add_data_func ("/yield/trace/80mbit-upload", "yield-80mbit-upload.trace", test_trace);
+  g_test_add_func ("/yield/capacity", test_capacity);
+  g_test_add_func ("/yield/steady-flow", test_steady_flow);
+  g_test_add_func ("/yield/directions", test_directions);
+  g_test_add_func ("/yield/noise", test_noise);
+  return g_test_run ();
+}
