@@ -16,6 +16,7 @@
 #include "barged-ntlm.h"
 #include "barged-request.h"
 #include "barged-scheduler-plan.h"
+#include "barged-sleep.h"
 #include "barged-store.h"
 #include "barged-yield.h"
 
@@ -29,6 +30,7 @@ struct _BargedDaemon
   BargedYield *yield;         /* watches background_session's connections */
   BargedEngine *engine;
   BargedBus *bus;
+  BargedSleep *sleep;         /* logind's sleep and wake */
   guint idle_source;
 };
 
@@ -74,6 +76,47 @@ on_config_changed (BargedConfig *config, BargedDaemon *self)
   soup_session_set_timeout (self->session, barged_config_get_settings (config)->transfer_timeout);
   soup_session_set_timeout (self->background_session, barged_config_get_settings (config)->transfer_timeout);
   rearm_idle (self);
+}
+
+/* --- sleep and wake: the edge (logind) and the engine meet here ---------------- */
+
+static void
+on_transfers_changed (BargedEngine *engine, BargedDaemon *self)
+{
+  barged_sleep_set_transferring (self->sleep, barged_engine_is_transferring (engine));
+  barged_sleep_set_keep_awake (self->sleep, barged_engine_keeps_awake (engine));
+}
+
+typedef struct {
+  BargedSleep *sleep;
+  guint round;
+} SleepRound;
+
+static void
+on_checkpointed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SleepRound *round = user_data;
+
+  barged_engine_prepare_for_sleep_finish (BARGED_ENGINE (source), res, NULL);
+  barged_sleep_checkpoint_done (round->sleep, round->round);
+  g_object_unref (round->sleep);
+  g_free (round);
+}
+
+static void
+on_prepare_for_sleep (BargedSleep *sleep, guint round, BargedDaemon *self)
+{
+  SleepRound *data = g_new (SleepRound, 1);
+
+  data->sleep = g_object_ref (sleep);
+  data->round = round;
+  barged_engine_prepare_for_sleep_async (self->engine, on_checkpointed, data);
+}
+
+static void
+on_wake (BargedSleep *sleep, BargedDaemon *self)
+{
+  barged_engine_wake (self->engine);
 }
 
 static SoupSession *
@@ -171,6 +214,10 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_signal_connect_object (self->engine, "activity-changed", G_CALLBACK (on_rearm_idle), self, 0);
   g_signal_connect_object (self->bus, "call", G_CALLBACK (on_rearm_idle), self, 0);
   g_signal_connect_object (self->config, "changed", G_CALLBACK (on_config_changed), self, 0);
+  self->sleep = barged_sleep_new ();
+  g_signal_connect_object (self->engine, "transfers-changed", G_CALLBACK (on_transfers_changed), self, 0);
+  g_signal_connect_object (self->sleep, "prepare-for-sleep", G_CALLBACK (on_prepare_for_sleep), self, 0);
+  g_signal_connect_object (self->sleep, "wake", G_CALLBACK (on_wake), self, 0);
   rearm_idle (self);
   return g_steal_pointer (&self);
 }
@@ -191,6 +238,10 @@ barged_daemon_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   /* The bus face first: no call may reach the engine while it goes. */
   g_clear_object (&self->bus);
+  /* Its inhibitors go now, even while a call to logind holds it. */
+  if (self->sleep != NULL)
+    g_object_run_dispose (G_OBJECT (self->sleep));
+  g_clear_object (&self->sleep);
   g_clear_object (&self->engine);
   g_clear_object (&self->session);
   g_clear_object (&self->background_session);

@@ -469,6 +469,23 @@ barge_job_get_bandwidth_limit (BargeJob *job)
 }
 
 /**
+ * barge_job_get_keep_awake:
+ * @job: a #BargeJob
+ *
+ * Gets whether @job keeps the machine awake while it transfers in the
+ * foreground. See [property@Barge.Job:keep-awake].
+ *
+ * Returns: %TRUE if the job was created with the keep-awake option
+ */
+gboolean
+barge_job_get_keep_awake (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+
+  return _barge_props_get_boolean (job->props, "KeepAwake");
+}
+
+/**
  * barge_job_get_not_before:
  * @job: a #BargeJob
  *

@@ -12,8 +12,9 @@ typedef enum {
   SET_COST_POLICY = 1 << 2,
   SET_UPLOAD_PROTOCOL = 1 << 3,
   SET_BANDWIDTH_LIMIT = 1 << 4,
-  SET_NOT_BEFORE = 1 << 5,
-  SET_TRANSFER_WINDOW = 1 << 6,
+  SET_KEEP_AWAKE = 1 << 5,
+  SET_NOT_BEFORE = 1 << 6,
+  SET_TRANSFER_WINDOW = 1 << 7,
 } SetMask;
 
 struct _BargeJobOptions
@@ -24,6 +25,7 @@ struct _BargeJobOptions
   BargeCostPolicy cost_policy;
   BargeUploadProtocol upload_protocol;
   guint64 bandwidth_limit;
+  gboolean keep_awake;
   gint64 not_before;
   char *transfer_window;
 };
@@ -174,6 +176,28 @@ barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 bytes_p
 }
 
 /**
+ * barge_job_options_set_keep_awake:
+ * @options: a #BargeJobOptions
+ * @keep_awake: whether the job keeps the machine awake while it transfers
+ *
+ * Sets the `keep-awake` option (the daemon's default is %FALSE): while the
+ * job transfers in the foreground, the daemon holds a logind inhibitor
+ * that blocks sleep. The daemon takes %TRUE only together with
+ * %BARGE_JOB_PRIORITY_FOREGROUND and refuses it for other priorities with
+ * %BARGE_ERROR_INVALID_ARGUMENT; on the system bus only administrators may
+ * ask for it (%BARGE_ERROR_ACCESS_DENIED otherwise). See
+ * [property@Barge.Job:keep-awake].
+ */
+void
+barge_job_options_set_keep_awake (BargeJobOptions *options, gboolean keep_awake)
+{
+  g_return_if_fail (options != NULL);
+
+  options->keep_awake = !!keep_awake;
+  options->set |= SET_KEEP_AWAKE;
+}
+
+/**
  * barge_job_options_set_not_before:
  * @options: a #BargeJobOptions
  * @unix_seconds: the time before which the job transfers nothing, in Unix
@@ -261,6 +285,8 @@ barge_job_options_to_variant (const BargeJobOptions *options)
     }
   if (options->set & SET_BANDWIDTH_LIMIT)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", options->bandwidth_limit);
+  if (options->set & SET_KEEP_AWAKE)
+    g_variant_dict_insert (&dict, "keep-awake", "b", options->keep_awake);
   if (options->set & SET_NOT_BEFORE)
     g_variant_dict_insert (&dict, "not-before", "x", options->not_before);
   if (options->set & SET_TRANSFER_WINDOW)

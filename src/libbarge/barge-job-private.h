@@ -2,7 +2,8 @@
 #pragma once
 
 /* The instance struct of BargeJob, shared by barge-job.c (the object, its
- * properties and signals) and barge-job-getters.c (the public getters). */
+ * properties and signals), barge-job-load.c (its values from the daemon's)
+ * and barge-job-getters.c (the public getters). */
 
 #include "barge-private.h"
 #include "barge-reply-progress.h"
@@ -38,6 +39,7 @@ enum {
   PROP_NOTIFY_COMMAND_LINE,
   PROP_COST_POLICY,
   PROP_BANDWIDTH_LIMIT,
+  PROP_KEEP_AWAKE,
   PROP_NOT_BEFORE,
   PROP_TRANSFER_WINDOW,
   PROP_HOLD_REASON,
@@ -93,5 +95,19 @@ struct _BargeJob
 
 /* (transfer none) (nullable): the file at @path if it has values. */
 BargeFile *_barge_job_lookup_file (BargeJob *self, const char *path);
+
+/* barge-job-load.c: the kept D-Bus values into the fields above. */
+void _barge_job_load_type (BargeJob *self);
+void _barge_job_load_state (BargeJob *self);
+void _barge_job_load_priority (BargeJob *self);
+gboolean _barge_job_load_progress (BargeJob *self);
+void _barge_job_load_times (BargeJob *self);
+void _barge_job_load_error (BargeJob *self);
+gboolean _barge_job_load_reply_progress (BargeJob *self);
+gboolean _barge_job_load_notify_flags (BargeJob *self);
+gboolean _barge_job_load_notify_command_line (BargeJob *self);
+void _barge_job_load_cost_policy (BargeJob *self);
+void _barge_job_load_hold_reason (BargeJob *self);
+void _barge_job_load_upload_protocol (BargeJob *self);
 
 G_END_DECLS

@@ -288,6 +288,18 @@ _barge_job_make_properties (GParamSpec **properties)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:keep-awake:
+   *
+   * Whether the job keeps the machine awake (a logind "block" inhibitor)
+   * while it transfers with %BARGE_JOB_PRIORITY_FOREGROUND. Chosen when the
+   * job is created ([method@Barge.JobOptions.set_keep_awake]); a lower
+   * priority later sets it aside until the job is in the foreground again.
+   */
+  properties[PROP_KEEP_AWAKE] =
+    g_param_spec_boolean ("keep-awake", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:not-before:
    *
    * The job transfers nothing before this time, in Unix seconds (UTC); 0

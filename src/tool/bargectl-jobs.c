@@ -21,6 +21,7 @@ static char *opt_type;
 static char *opt_cost_policy;
 static char *opt_upload_protocol;
 static char *opt_limit;
+static gboolean opt_keep_awake;
 static char *opt_not_before;
 static char *opt_window;
 static gboolean opt_json;
@@ -48,6 +49,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     { "upload-protocol", 0, 0, G_OPTION_ARG_STRING, &opt_upload_protocol,
       N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
     BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
+    BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
     BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
     { NULL }
@@ -99,6 +101,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
                            g_variant_new_string (opt_upload_protocol));
   if (opt_limit != NULL)
     g_variant_builder_add (&options, "{sv}", "bandwidth-limit", g_variant_new_uint64 (limit));
+  if (opt_keep_awake)
+    g_variant_builder_add (&options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&times, &options);
 
   client = bargectl_client_connect (&error);

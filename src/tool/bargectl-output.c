@@ -335,6 +335,11 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Maximum download time:"), "%u s", barge_job_get_maximum_download_time (job));
   ROW (_("Cost policy:"), "%s", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
   ROW (_("Bandwidth limit:"), "%s", limit);
+  if (barge_job_get_keep_awake (job))
+    ROW (_("Keep awake:"), "%s",
+         barge_job_get_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND
+           ? _("yes, while it transfers")
+           : _("set aside until the job is in the foreground again"));
   ROW (_("Not before:"), "%s", not_before_text);
   /* TRANSLATORS: the job's daily transfer window is none: it transfers at any time */
   ROW (_("Transfer window:"), "%s", *window != '\0' ? window : _("always"));
@@ -586,6 +591,7 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   add_notify (builder, job);
   member_string (builder, "cost_policy", barge_cost_policy_to_string (barge_job_get_cost_policy (job)));
   member_uint (builder, "bandwidth_limit", barge_job_get_bandwidth_limit (job));
+  member_boolean (builder, "keep_awake", barge_job_get_keep_awake (job));
   member_time (builder, "not_before", barge_job_get_not_before (job) * G_USEC_PER_SEC);
   member_string (builder, "transfer_window", barge_job_get_transfer_window (job));
   member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));

@@ -26,6 +26,11 @@ gboolean bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GErro
 
 /* The GOptionEntry of --limit=RATE for @variable (a char *), the same in
  * every command that creates a job. */
+/* --keep-awake, of create, download and upload. */
+#define BARGECTL_KEEP_AWAKE_OPTION_ENTRY(variable) \
+  { "keep-awake", 0, 0, G_OPTION_ARG_NONE, &(variable), \
+    N_("Keep the machine from sleeping while the job transfers (foreground jobs only)"), NULL }
+
 #define BARGECTL_LIMIT_OPTION_ENTRY(variable) \
   { "limit", 0, 0, G_OPTION_ARG_STRING, &(variable), \
     /* TRANSLATORS: the units and "none" stay as they are, since they are typed */ \

@@ -107,6 +107,7 @@ GETTER (maximum_download_time, uint_text (barge_job_get_maximum_download_time (j
 GETTER (cost_policy, g_strdup (barge_cost_policy_to_string (barge_job_get_cost_policy (job))))
 GETTER (hold_reason, g_strdup (barge_hold_reason_to_string (barge_job_get_hold_reason (job))))
 GETTER (http_status, uint_text (barge_job_get_http_status (job)))
+GETTER (keep_awake, g_strdup (barge_job_get_keep_awake (job) ? "true" : "false"))
 GETTER (upload_protocol, g_strdup (barge_upload_protocol_to_string (barge_job_get_upload_protocol (job))))
 GETTER (reply_file_name, g_strdup (barge_job_get_reply_file_name (job)))
 
@@ -220,6 +221,8 @@ static const JobKey job_keys[] = {
     N_("any, or unmetered: transfer only on networks that are not metered") },
   { "bandwidth-limit", "limit", "bandwidth-limit", KIND_RATE, get_bandwidth_limit,
     N_("bytes per second, or with a unit such as 500k, 2M or 10Mbit; none for no limit of its own") },
+  { "keep-awake", NULL, NULL, KIND_TEXT, get_keep_awake,
+    N_("true if the job keeps the machine awake while it transfers in the foreground") },
   { "not-before", NULL, "not-before", KIND_TIME, get_not_before,
     N_("transfer nothing before this time: ISO 8601, or HH:MM for the next such time; none for no wait") },
   { "transfer-window", "window", "transfer-window", KIND_WINDOW, get_transfer_window,

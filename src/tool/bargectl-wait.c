@@ -69,6 +69,7 @@ static gboolean opt_keep_on_error;
 static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
 static char *opt_limit;
+static gboolean opt_keep_awake;
 static char *opt_not_before;
 static char *opt_window;
 
@@ -94,6 +95,7 @@ static const GOptionEntry wait_entries[] = {
     N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
     N_("DURATION") },
   BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
+  BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
   BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
   { NULL }
 };
@@ -126,6 +128,7 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
     .keep_on_error = opt_keep_on_error,
     .no_progress_timeout = -1,
     .bandwidth_limit = -1,
+    .keep_awake = opt_keep_awake,
   };
   if (opt_timeout != NULL)
     {
@@ -190,6 +193,8 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
   if (options->bandwidth_limit >= 0)
     g_variant_builder_add (create_options, "{sv}", "bandwidth-limit",
                            g_variant_new_uint64 ((guint64) options->bandwidth_limit));
+  if (options->keep_awake)
+    g_variant_builder_add (create_options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&options->times, create_options);
 }
 

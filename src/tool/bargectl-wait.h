@@ -34,6 +34,7 @@ struct _BargectlWaitOptions {
   guint retry_delay;         /* 0: the daemon's default */
   gint64 no_progress_timeout; /* < 0: the daemon's default */
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
+  gboolean keep_awake;        /* --keep-awake */
   BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
@@ -44,9 +45,9 @@ struct _BargectlWaitOptions {
 };
 
 /* --timeout, --on-timeout, --no-complete, --keep-on-error, --retry-delay,
- * --no-progress-timeout, --limit, --not-before and --window: add them with
- * g_option_context_add_main_entries() (GETTEXT_PACKAGE) so that they show in
- * the command's --help. */
+ * --no-progress-timeout, --limit, --keep-awake, --not-before and --window:
+ * add them with g_option_context_add_main_entries() (GETTEXT_PACKAGE) so
+ * that they show in the command's --help. */
 const GOptionEntry *bargectl_wait_option_entries (void);
 /* Only --timeout, --on-timeout and --no-complete: for waiting on a job
  * bargectl did not create (`wait`). */
@@ -57,9 +58,8 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
  * message for bargectl_usage_error(). */
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
 
-/* Adds the options of CreateJob that @options hold (--limit, --not-before,
- * --window) to
- * @create_options (a{sv}). */
+/* Adds the options of CreateJob that @options hold (--limit, --keep-awake,
+ * --not-before, --window) to @create_options (a{sv}). */
 void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
                                        GVariantBuilder *create_options);
 

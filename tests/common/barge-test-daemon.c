@@ -245,6 +245,15 @@ barge_test_daemon_start (BargeTestDaemon *self)
     }
   else
     g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  /* Never the machine's system bus (its logind would get our sleep
+   * inhibitors, its NetworkManager would speak for the network): a test
+   * that wants one sets DBUS_SYSTEM_BUS_ADDRESS to a bus of its own. */
+  if (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS") == NULL)
+    {
+      g_autofree char *none = g_strdup_printf ("unix:path=%s/no-system-bus", self->state_dir);
+
+      g_subprocess_launcher_setenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS", none, TRUE);
+    }
   /* A critical in the daemon is a bug: make it visible as a crash. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
   for (guint i = 0; self->environment != NULL && self->environment[i] != NULL; i++)

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
  * The daemon runs with PR_SET_PDEATHSIG, so it dies with the test process
  * even when an assertion aborts the test before its teardown; GTestDBus
  * does the same for its dbus-daemon. Set BARGE_TEST_VERBOSE=1 to get the
- * daemon's debug log on stderr. */
+ * daemon's debug log on stderr. The daemon sees no system bus unless the
+ * test sets DBUS_SYSTEM_BUS_ADDRESS (tests/daemon/test-sleep.c does, for a
+ * mock logind). */
 
 typedef struct _BargeTestDaemon BargeTestDaemon;
 

@@ -77,13 +77,28 @@ guint64
 barge_test_job_bytes_done (BargeDBusJob *job)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) progress = NULL;
-  guint64 total, done, files_total, files_done;
+  g_autoptr(GVariant) value = NULL;
+  guint64 total, done, files, files_done;
 
-  barge_dbus_job_call_get_progress_sync (job, &progress, NULL, &error);
+  barge_dbus_job_call_get_progress_sync (job, &value, NULL, &error);
   g_assert_no_error (error);
-  g_variant_get (progress, "(tttt)", &total, &done, &files_total, &files_done);
+  g_variant_get (value, "(tttt)", &total, &done, &files, &files_done);
   return done;
+}
+
+gboolean
+barge_test_job_has_some_bytes (gpointer job)
+{
+  return barge_test_job_bytes_done (job) >= 256 * KiB;
+}
+
+guint64
+barge_test_range_start (const char *range)
+{
+  if (range == NULL)
+    return 0;
+  g_assert_true (g_str_has_prefix (range, "bytes="));
+  return g_ascii_strtoull (range + 6, NULL, 10);
 }
 
 void

@@ -32,11 +32,15 @@ void barge_test_assert_prefix_of (const char *path, const char *name);
 const char *barge_test_job_path (BargeDBusJob *job);
 void barge_test_job_add_file (BargeDBusJob *job, const char *url, const char *local_path);
 void barge_test_job_resume (BargeDBusJob *job);
-void barge_test_job_cancel (BargeDBusJob *job);
-void barge_test_job_complete (BargeDBusJob *job);
 /* Bytes the job moved so far, fresh from GetProgress (the Progress
  * property is coalesced). */
 guint64 barge_test_job_bytes_done (BargeDBusJob *job);
+/* For barge_test_assert_wait: the job (a BargeDBusJob) has 256 KiB in. */
+gboolean barge_test_job_has_some_bytes (gpointer job);
+/* A of a Range header "bytes=A-" or "bytes=A-B"; 0 for none (NULL). */
+guint64 barge_test_range_start (const char *range);
+void barge_test_job_cancel (BargeDBusJob *job);
+void barge_test_job_complete (BargeDBusJob *job);
 /* The object path of file INDEX, asked for (not from the proxy's cache). */
 char *barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint index);
 /* Waits until State is one of STATES (NULL-terminated); returns the state

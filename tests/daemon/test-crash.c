@@ -109,15 +109,6 @@ find_new_get (gpointer user_data)
   return FALSE;
 }
 
-static guint64
-range_start (const char *range)
-{
-  if (range == NULL)
-    return 0;
-  g_assert_true (g_str_has_prefix (range, "bytes="));
-  return g_ascii_strtoull (range + 6, NULL, 10);
-}
-
 static void
 test_kill_many (void)
 {
@@ -178,7 +169,7 @@ test_kill_many (void)
       /* Where did it go on? The first GET after the restart says, by its
        * file and its Range. */
       barge_test_assert_wait (find_new_get, &w, SHORT_TIMEOUT_MS, "a request after the restart");
-      durable = prefix[w.file] + range_start (w.request->range);
+      durable = prefix[w.file] + barge_test_range_start (w.request->range);
       if (w.request->range != NULL)
         {
           /* A resume is guarded by the validator, and the server agreed. */
@@ -191,7 +182,7 @@ test_kill_many (void)
       lost = written > durable ? written - durable : 0;
       g_test_message ("kill %u after %u ms: %" G_GUINT64_FORMAT " bytes written, resumed file %d at %"
                       G_GUINT64_FORMAT " (%s): %" G_GUINT64_FORMAT " bytes to fetch again",
-                      kills, wait_ms, written, w.file, range_start (w.request->range),
+                      kills, wait_ms, written, w.file, barge_test_range_start (w.request->range),
                       w.request->range ? w.request->range : "no Range", lost);
       /* Never behind what was already complete before the kill. */
       g_assert_cmpuint (durable, >=, prefix[files_done]);
@@ -403,7 +394,7 @@ test_kill_storm (void)
       for (guint r = 0; r < requests->len; r++)
         {
           BargeTestRequest *req = g_ptr_array_index (requests, r);
-          guint64 from = range_start (req->range);
+          guint64 from = barge_test_range_start (req->range);
           guint64 again = MIN (from + req->sent, high) > from ? MIN (from + req->sent, high) - from : 0;
           gboolean from_zero = from == 0;
           guint k = 0;

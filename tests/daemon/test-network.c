@@ -97,25 +97,6 @@ reason_is (gpointer user_data)
     barge_test_assert_wait (reason_is, &_w, SHORT_TIMEOUT_MS, "HoldReason " wanted);        \
   } G_STMT_END
 
-static guint64
-bytes_done (BargeDBusJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) value = NULL;
-  guint64 total, done, files, files_done;
-
-  barge_dbus_job_call_get_progress_sync (job, &value, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (value, "(tttt)", &total, &done, &files, &files_done);
-  return done;
-}
-
-static gboolean
-some_bytes (gpointer user_data)
-{
-  return bytes_done (user_data) >= 256 * KiB;
-}
-
 /* A running job loses the network: transient-error NetworkDisconnected,
  * no retry counted; the network comes back: queued at once (the retry
  * delay is the default 600 s, so only the network event can do it), and
@@ -143,7 +124,7 @@ test_network_lost (Fixture *f, gconstpointer data)
   file_path = barge_test_job_file_path (f->daemon, job, 0);
   barge_test_state_log_mark (log);
   barge_test_job_resume (job);
-  barge_test_assert_wait (some_bytes, job, TRANSFER_TIMEOUT_MS, "256 KiB transferred");
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, TRANSFER_TIMEOUT_MS, "256 KiB transferred");
   g_assert_cmpstr (barge_dbus_job_get_hold_reason (job), ==, "none");
 
   set_network (f, FALSE, FALSE);

@@ -270,6 +270,17 @@ class EnumTest(unittest.TestCase):
             self.assertEqual(variant.unpack(), {'bandwidth-limit': limit})
             self.assertEqual(options.copy().to_variant().unpack(), {'bandwidth-limit': limit})
 
+    def test_job_options_keep_awake(self):
+        # A "b", sent only once set (False included).
+        for value in (True, False):
+            options = Barge.JobOptions.new()
+            options.set_keep_awake(value)
+            variant = options.to_variant()
+            self.assertEqual(variant.lookup_value('keep-awake', None).get_type_string(), 'b')
+            self.assertEqual(variant.unpack(), {'keep-awake': value})
+            self.assertEqual(options.copy().to_variant().unpack(), {'keep-awake': value})
+        self.assertEqual(Barge.JobOptions.new().to_variant().unpack(), {})
+
     def test_job_options_time_policy(self):
         # "not-before" is an "x" (Unix seconds), "transfer-window" an "s";
         # None means always. The daemon checks both.
@@ -721,6 +732,31 @@ class BargeDaemonTest(DaemonFixture):
             job.set_property_sync('hold-reason', 'none', None)
         self.assertTrue(caught.exception.matches(Barge.error_quark(),
                                                  Barge.Error.INVALID_ARGUMENT))
+
+    def test_keep_awake(self):
+        options = Barge.JobOptions.new()
+        options.set_priority(Barge.JobPriority.FOREGROUND)
+        options.set_keep_awake(True)
+        job = self.client.create_job_sync('awake', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertTrue(job.get_keep_awake())
+        self.assertTrue(job.props.keep_awake)
+        other = self.client.create_job_sync('default', Barge.JobType.DOWNLOAD, None, None)
+        self.assertFalse(other.get_keep_awake())
+        # Read-only: only CreateJob sets it.
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_property_sync('keep-awake', False, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        # Refused for a background job: no job.
+        before = len(self.client.list_jobs_sync(False, None))
+        options.set_priority(Barge.JobPriority.LOW)
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.create_job_sync('refused', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('keep-awake is for foreground jobs', caught.exception.message)
+        self.assertEqual(len(self.client.list_jobs_sync(False, None)), before)
+        # Lowering the priority later keeps the flag (its effect waits for the foreground).
+        self.assertTrue(job.set_property_sync('priority', Barge.JobPriority.NORMAL, None))
+        self.assertTrue(job.get_keep_awake())
 
     def test_bandwidth_limit(self):
         options = Barge.JobOptions.new()

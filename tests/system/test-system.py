@@ -165,6 +165,28 @@ def polkit_set_bandwidth_policy():
 
 
 @case
+def keep_awake_needs_an_administrator():
+    # A block inhibitor held by root barged blocks sleep for everyone, and
+    # logind lets users block sleep only from a local session: on the
+    # system bus keep-awake needs root or manage-all.
+    opts = '{"priority": <"foreground">, "keep-awake": <true>}'
+    before = list_jobs(None, all_users=True)
+    expect_error('AccessDenied', bob.call, ROOT, MANAGER, 'CreateJob', S('awake'), S('download'), opts)
+    assert list_jobs(None, all_users=True) == before, 'no job made'
+    try:
+        bus.polkit_allow(['org.freedesktop.Barge1.manage-all'])
+        job = bob.call(ROOT, MANAGER, 'CreateJob', S('awake'), S('download'), opts)[0]
+    finally:
+        bus.polkit_allow([])
+    assert bus.get(job, JOB, 'KeepAwake') is True
+    assert bus.get(job, JOB, 'Owner') == bob.uid
+    bob.call(job, JOB, 'Cancel')
+    job = bus.call(ROOT, MANAGER, 'CreateJob', S('root awake'), S('download'), opts)[0]
+    assert bus.get(job, JOB, 'KeepAwake') is True
+    bus.call(job, JOB, 'Cancel')
+
+
+@case
 def take_ownership_strips_credentials():
     ja = create_job(alice)
     alice.call(ja, JOB, 'SetCredentials', S('server'), S('basic'), S('alice'), S('pw'))

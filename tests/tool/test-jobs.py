@@ -305,6 +305,27 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(self.info(job)['bandwidth_limit'], 0)
         self.ctl('cancel', job)
 
+    def test_keep_awake(self):
+        # create --keep-awake: the CreateJob option, for foreground jobs.
+        job = self.create_job('--priority=foreground', '--keep-awake', 'awake')
+        self.assertTrue(self.info(job)['keep_awake'])
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Keep awake: +yes, while it transfers$')
+        self.assertEqual(self.ctl('get', job, 'keep-awake').stdout, 'true\n')
+        self.ctl('set', job, 'priority', 'low')
+        self.assertRegex(self.ctl('info', job).stdout,
+                         r'(?m)^Keep awake: +set aside until the job is in the foreground again$')
+        self.ctl('cancel', job)
+        # Without it: false, and no line in info.
+        job = self.create_job('plain')
+        self.assertFalse(self.info(job)['keep_awake'])
+        self.assertNotIn('Keep awake:', self.ctl('info', job).stdout)
+        self.ctl('cancel', job)
+        # The service refuses it for a background job: no job.
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('create', '--keep-awake', 'refused', expect=1)
+        self.assertIn('keep-awake is for foreground jobs', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+
     def test_time_policy(self):
         # create --not-before and --window: the CreateJob options.
         later = time.time() + 3600

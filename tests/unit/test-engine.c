@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
@@ -21,6 +22,8 @@
 typedef struct {
   StoreFixture *db;
   GSocketService *silent;     /* accepts, never answers */
+  GSocketService *trickle;    /* answers 4 KiB of a 1 MiB body, then nothing */
+  char *trickle_url;
   GPtrArray *connections;     /* kept open */
   char *url;
   char *network_path;
@@ -34,6 +37,24 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
 {
   Fixture *f = user_data;
 
+  g_ptr_array_add (f->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+#define TRICKLE_SENT 4096
+
+static gboolean
+on_trickle (GSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
+{
+  Fixture *f = user_data;
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\nETag: \"trickle-1\"\r\n"
+                             "Accept-Ranges: bytes\r\n\r\n";
+  g_autofree char *body = g_malloc0 (TRICKLE_SENT);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  /* Into the loopback socket's buffer at once: the request is not read. */
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL));
+  g_assert_true (g_output_stream_write_all (out, body, TRICKLE_SENT, NULL, NULL, NULL));
   g_ptr_array_add (f->connections, g_object_ref (connection));
   return TRUE;
 }
@@ -63,11 +84,18 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_signal_connect (f->silent, "incoming", G_CALLBACK (on_incoming), f);
   f->url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  f->trickle = g_socket_service_new ();
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (f->trickle), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (f->trickle, "incoming", G_CALLBACK (on_trickle), f);
+  f->trickle_url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   f->network_path = g_build_filename (f->db->dir, "network", NULL);
   set_network (f, TRUE, FALSE);
 
   barged_settings_init_defaults (&settings);
   settings.max_background_jobs = 1;
+  /* No periodic checkpoint: an offset in the store comes from a stop. */
+  settings.checkpoint_interval = 600000;
   f->config = barged_config_new (&settings);
   f->ctx.config = f->config;
   f->ctx.store = barged_store_new (f->db->path, &error);
@@ -89,6 +117,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->config);
   g_socket_service_stop (f->silent);
   g_clear_object (&f->silent);
+  g_socket_service_stop (f->trickle);
+  g_clear_object (&f->trickle);
+  g_free (f->trickle_url);
   g_ptr_array_unref (f->connections);
   g_remove (f->network_path);
   g_free (f->network_path);
@@ -218,6 +249,109 @@ test_network_lost (Fixture *f, gconstpointer data)
   g_assert_null (barged_job_get_error (job));
 }
 
+/* --- sleep and wake ------------------------------------------------------------ */
+
+/* bytes_durable of the job's first file, as committed in the store, read
+ * on a connection of the test's own. */
+static gint64
+stored_durable (Fixture *f, BargedJob *job)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 durable = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT bytes_durable FROM files WHERE job_id = ? AND idx = 0", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, barged_job_get_job_id (job), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    durable = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return durable;
+}
+
+typedef struct {
+  Fixture *f;
+  BargedJob *job;
+  gboolean done;
+  gint64 durable;             /* in the store when the sleep may begin */
+  BargeJobState state;
+  gboolean in_flight;
+} SleepWait;
+
+static void
+on_ready_to_sleep (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SleepWait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (barged_engine_prepare_for_sleep_finish (BARGED_ENGINE (source), res, &error));
+  g_assert_no_error (error);
+  /* What the machine would keep if it never woke. */
+  w->durable = stored_durable (w->f, w->job);
+  w->state = barged_job_get_job_state (w->job);
+  w->in_flight = barged_job_has_runs_in_flight (w->job);
+  w->done = TRUE;
+}
+
+/* The engine's side of a sleep: the running job stops back to queued and
+ * the engine is ready only once its transfer wound down and the offset it
+ * reached is committed in the store (periodic checkpoints are off, so
+ * nothing else records it); nothing starts until the wake-up, which starts
+ * the job at once. "transfers-changed" follows along. */
+static void
+test_sleep_and_wake (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "night", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autofree char *url = g_strconcat (f->trickle_url, "night", NULL);
+  g_autofree char *local = g_build_filename (f->db->dir, "night", NULL);
+  g_autofree char *temporary = g_strconcat (local, ".part", NULL);
+  g_autoptr(BargedJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  BargedFile *file;
+  SleepWait w = { f };
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  file = barged_file_new (0, url, local, temporary);
+  /* Known: no HEAD probe on the canned server. */
+  barged_file_set_total (file, 1024 * 1024);
+  _barged_job_add_file (job, file);
+  g_assert_true (barged_job_resume (job, &error));
+  while ((barged_file_get_done (file) < TRICKLE_SENT || !barged_engine_is_transferring (f->engine)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (barged_file_get_done (file), ==, TRICKLE_SENT);
+  g_assert_true (barged_engine_is_transferring (f->engine));
+  barged_store_flush (f->ctx.store);
+  g_assert_cmpint (stored_durable (f, job), ==, 0);
+
+  w.job = job;
+  barged_engine_prepare_for_sleep_async (f->engine, on_ready_to_sleep, &w);
+  g_assert_cmpint (barged_job_get_job_state (job), ==, BARGE_JOB_STATE_QUEUED);
+  while (!w.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (w.done);
+  g_assert_cmpint (w.durable, ==, TRICKLE_SENT);
+  g_assert_cmpint (w.state, ==, BARGE_JOB_STATE_QUEUED);
+  g_assert_false (w.in_flight);
+
+  settle ();
+  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_NO_NETWORK);
+  g_assert_false (barged_engine_is_transferring (f->engine));
+
+  barged_engine_wake (f->engine);
+  wait_for (job, BARGE_JOB_STATE_TRANSFERRING, BARGE_HOLD_REASON_NONE);
+  while (!barged_engine_is_transferring (f->engine) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (barged_engine_is_transferring (f->engine));
+}
+
 /* --- logs an administrator can filter ------------------------------------- */
 
 typedef struct {
@@ -304,5 +438,6 @@ main (int argc, char **argv)
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
+  g_test_add ("/engine/sleep-and-wake", Fixture, NULL, fixture_setup, test_sleep_and_wake, fixture_teardown);
   return g_test_run ();
 }

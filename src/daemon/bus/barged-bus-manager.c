@@ -86,6 +86,32 @@ on_umask_known (GObject *source, GAsyncResult *res, gpointer user_data)
                                   on_job_created, data);
 }
 
+static void
+lookup_umask (CreateData *data)
+{
+  BargedBusCall *call = data->call;
+
+  barged_authority_lookup_umask_async (_barged_bus_get_authority (call->bus),
+                                       g_dbus_method_invocation_get_sender (call->invocation),
+                                       on_umask_known, data);
+}
+
+static void
+on_keep_awake_authorized (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(CreateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_authority_check_manage_all_finish (BARGED_AUTHORITY (source), res, &error))
+    {
+      g_prefix_error (&error, "keep-awake on the system bus blocks sleep for every user and needs an "
+                              "administrator: ");
+      barged_bus_call_return_error (g_steal_pointer (&data->call), g_steal_pointer (&error));
+      return;
+    }
+  lookup_umask (g_steal_pointer (&data));
+}
+
 /* The options of CreateJob, into @data->spec; FALSE with a typed error. */
 static gboolean
 parse_create_options (CreateData *data, GVariant *options, GError **error)
@@ -134,6 +160,9 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
           g_free (data->transfer_window);
           data->transfer_window = g_strdup (str);
         }
+      else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+        /* Checked against the priority by barged_job_new(). */
+        data->spec.keep_awake = g_variant_get_boolean (v);
       else if (g_str_equal (key, "upload-protocol") && str != NULL)
         {
           if (!barge_upload_protocol_from_string (str, &data->spec.upload_protocol) ||
@@ -183,9 +212,17 @@ create_job (BargedBusCall *call, GVariant *params)
   data->spec.display_name = data->display_name;
   data->spec.description = data->description;
   data->spec.transfer_window = data->transfer_window;
-  barged_authority_lookup_umask_async (_barged_bus_get_authority (call->bus),
-                                       g_dbus_method_invocation_get_sender (call->invocation),
-                                       on_umask_known, g_steal_pointer (&data));
+  /* logind lets a user block sleep only from a local session, and barged
+   * would hold the lock as root for anyone: on the system bus only an
+   * administrator may ask for it (a session barged asks as its user, and
+   * logind decides). */
+  if (data->spec.keep_awake && !call->admin && barged_authority_is_system (_barged_bus_get_authority (call->bus)))
+    {
+      barged_authority_check_manage_all_async (_barged_bus_get_authority (call->bus), call->invocation, call->uid,
+                                               on_keep_awake_authorized, g_steal_pointer (&data));
+      return;
+    }
+  lookup_umask (g_steal_pointer (&data));
 }
 
 /* --- GetJob and ListJobs ------------------------------------------------------------------- */

@@ -149,6 +149,12 @@ get_bandwidth_limit (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_keep_awake (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_boolean (barged_job_get_keep_awake (job));
+}
+
+static GVariant *
 get_not_before (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_int64 (barged_job_get_not_before (job));
@@ -343,6 +349,8 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
     set_notify_command_line },
   { "CostPolicy", BARGED_JOB_PROP_COST_POLICY, FALSE, FALSE, get_cost_policy, set_cost_policy },
   { "BandwidthLimit", BARGED_JOB_PROP_BANDWIDTH_LIMIT, FALSE, FALSE, get_bandwidth_limit, set_bandwidth_limit },
+  /* Given at CreateJob only. */
+  { "KeepAwake", 0, FALSE, FALSE, get_keep_awake, NULL },
   { "NotBefore", BARGED_JOB_PROP_NOT_BEFORE, FALSE, FALSE, get_not_before, set_not_before },
   { "TransferWindow", BARGED_JOB_PROP_TRANSFER_WINDOW, FALSE, FALSE, get_transfer_window, set_transfer_window },
   { "HoldReason", BARGED_JOB_PROP_HOLD_REASON, FALSE, FALSE, get_hold_reason, NULL },

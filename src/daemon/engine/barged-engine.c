@@ -20,11 +20,22 @@ struct _BargedEngine
   GHashTable *links;          /* BargedJob -> its GList link in order */
   GHashTable *jobs_per_user;  /* uid -> number of jobs */
   guint reap_source;
+  GHashTable *running;        /* the jobs connecting or transferring (borrowed) */
+  guint transfers_source;     /* "transfers-changed" is looked at once per turn */
+  gboolean transferring;      /* as last announced */
+  gboolean keeps_awake;
 };
 
 G_DEFINE_TYPE (BargedEngine, barged_engine, G_TYPE_OBJECT)
 
-enum { SIGNAL_JOB_ADDED, SIGNAL_JOB_REMOVED, SIGNAL_ACTIVITY_CHANGED, SIGNAL_BACKGROUND_LIMIT_CHANGED, N_SIGNALS };
+enum {
+  SIGNAL_JOB_ADDED,
+  SIGNAL_JOB_REMOVED,
+  SIGNAL_ACTIVITY_CHANGED,
+  SIGNAL_BACKGROUND_LIMIT_CHANGED,
+  SIGNAL_TRANSFERS_CHANGED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static const BargedSettings *
@@ -154,12 +165,143 @@ barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self, GAsyncR
   return g_task_propagate_boolean (G_TASK (res), error);
 }
 
+/* --- what sleep waits for -------------------------------------------------------- */
+
+static gboolean
+transfers_cb (gpointer user_data)
+{
+  BargedEngine *self = user_data;
+  gboolean transferring = g_hash_table_size (self->running) > 0;
+  gboolean keeps_awake = FALSE;
+  GHashTableIter iter;
+  gpointer job;
+
+  self->transfers_source = 0;
+  /* The running jobs are a few (the scheduler's caps), not all of them. */
+  g_hash_table_iter_init (&iter, self->running);
+  while (!keeps_awake && g_hash_table_iter_next (&iter, &job, NULL))
+    keeps_awake = barged_job_get_keep_awake (job) &&
+                  barged_job_get_job_priority (job) == BARGE_JOB_PRIORITY_FOREGROUND;
+  if (transferring != self->transferring || keeps_awake != self->keeps_awake)
+    {
+      self->transferring = transferring;
+      self->keeps_awake = keeps_awake;
+      g_signal_emit (self, signals[SIGNAL_TRANSFERS_CHANGED], 0);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Looked at after the scheduler's decisions of the same turn (its idle
+ * runs at G_PRIORITY_DEFAULT_IDLE): a job that hands its slot to another
+ * does not make the inhibitors go and come back. */
+static void
+transfers_changed (BargedEngine *self)
+{
+  if (self->transfers_source == 0)
+    self->transfers_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 1, transfers_cb, self, NULL);
+}
+
+static void
+on_job_transfers (BargedJob *job, GParamSpec *pspec, BargedEngine *self)
+{
+  if (barged_job_is_running (job))
+    g_hash_table_add (self->running, job);
+  else
+    g_hash_table_remove (self->running, job);
+  transfers_changed (self);
+}
+
+gboolean
+barged_engine_is_transferring (BargedEngine *self)
+{
+  return self->transferring;
+}
+
+gboolean
+barged_engine_keeps_awake (BargedEngine *self)
+{
+  return self->keeps_awake;
+}
+
+static void
+sleep_step_done (GTask *task)
+{
+  guint *pending = g_task_get_task_data (task);
+
+  if (--*pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_job_checkpointed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_job_checkpoint_finish (BARGED_JOB (source), res, &error))
+    barged_job_log (BARGED_JOB (source), G_LOG_LEVEL_WARNING, "cannot record its checkpoint: %s", error->message);
+  sleep_step_done (task);
+}
+
+void
+barged_engine_prepare_for_sleep_async (BargedEngine *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  guint *pending = g_new (guint, 1);
+  guint stopped = 0;
+
+  g_task_set_source_tag (task, barged_engine_prepare_for_sleep_async);
+  *pending = 1;
+  g_task_set_task_data (task, pending, g_free);
+  /* Nothing starts until the wake-up. */
+  barged_network_set_asleep (self->network, TRUE);
+  for (GList *l = self->order.head; l != NULL; l = l->next)
+    {
+      BargedJob *job = l->data;
+      gboolean running = barged_job_is_running (job);
+
+      if (!running && !barged_job_has_runs_in_flight (job))
+        continue;
+      if (running)
+        {
+          /* Back to queued, as a pre-emption: the wake-up starts it again. */
+          barged_job_requeue (job);
+          barged_job_set_network_hold (job, BARGE_HOLD_REASON_NO_NETWORK);
+          stopped++;
+        }
+      (*pending)++;
+      barged_job_checkpoint_async (job, on_job_checkpointed, g_object_ref (task));
+    }
+  g_info ("the machine prepares to sleep: %u running jobs stopped, %u checkpoints to wait for", stopped,
+          *pending - 1);
+  sleep_step_done (task);
+}
+
+gboolean
+barged_engine_prepare_for_sleep_finish (BargedEngine *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+void
+barged_engine_wake (BargedEngine *self)
+{
+  for (GList *l = self->order.head; l != NULL; l = l->next)
+    barged_job_rearm_retry (l->data);
+  /* The scheduler's next round retries the jobs a transport error holds
+   * (barged_network_enforce), and starts the queued ones. */
+  barged_network_set_asleep (self->network, FALSE);
+}
+
 /* --- the registry ------------------------------------------------------------------ */
 
 static void
 on_job_removed (BargedJob *job, const char *final_state, BargedEngine *self)
 {
   g_autoptr(BargedJob) keep = g_object_ref (job);
+
+  if (g_hash_table_remove (self->running, job))
+    transfers_changed (self);
 
   g_signal_handlers_disconnect_by_data (job, self);
   barged_scheduler_remove (self->scheduler, job);
@@ -195,6 +337,8 @@ adopt (BargedEngine *self, BargedJob *job)
   count_user (self, barged_job_get_owner_uid (job), 1);
   g_signal_connect (job, "removed", G_CALLBACK (on_job_removed), self);
   g_signal_connect (job, "notify::owner", G_CALLBACK (on_job_owner), self);
+  g_signal_connect (job, "notify::state", G_CALLBACK (on_job_transfers), self);
+  g_signal_connect (job, "notify::priority", G_CALLBACK (on_job_transfers), self);
   barged_scheduler_add (self->scheduler, job);
 }
 
@@ -363,6 +507,9 @@ barged_engine_dispose (GObject *object)
   gpointer job;
 
   g_clear_handle_id (&self->reap_source, g_source_remove);
+  g_clear_handle_id (&self->transfers_source, g_source_remove);
+  if (self->running != NULL)
+    g_hash_table_remove_all (self->running);
   if (self->jobs != NULL)
     {
       g_hash_table_iter_init (&iter, self->jobs);
@@ -385,6 +532,7 @@ barged_engine_finalize (GObject *object)
   BargedEngine *self = BARGED_ENGINE (object);
 
   g_hash_table_unref (self->jobs_per_user);
+  g_hash_table_unref (self->running);
   G_OBJECT_CLASS (barged_engine_parent_class)->finalize (object);
 }
 
@@ -394,6 +542,7 @@ barged_engine_init (BargedEngine *self)
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->jobs_per_user = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->links = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->running = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_queue_init (&self->order);
 }
 
@@ -412,4 +561,6 @@ barged_engine_class_init (BargedEngineClass *klass)
                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_BACKGROUND_LIMIT_CHANGED] = g_signal_new ("background-limit-changed", G_TYPE_FROM_CLASS (klass),
                                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_TRANSFERS_CHANGED] = g_signal_new ("transfers-changed", G_TYPE_FROM_CLASS (klass),
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

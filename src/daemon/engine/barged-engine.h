@@ -21,7 +21,9 @@ G_DECLARE_FINAL_TYPE (BargedEngine, barged_engine, BARGED, ENGINE, GObject)
  * (barged_engine_is_active); "background-limit-changed" when the limit
  * background jobs share, or where it comes from, changed (barge.conf
  * reloaded, a boundary of its schedule, the administrator's limit; see
- * barged-bandwidth-policy.h). Main thread only. */
+ * barged-bandwidth-policy.h); "transfers-changed" when
+ * barged_engine_is_transferring or barged_engine_keeps_awake changed.
+ * Main thread only. */
 
 /* @network: NULL for one that follows GNetworkMonitor. */
 BargedEngine *barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network);
@@ -59,5 +61,26 @@ gboolean barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self
 
 /* Whether any job is queued, moving bytes or waiting to retry. */
 gboolean barged_engine_is_active (BargedEngine *self);
+
+/* --- sleep and wake (the machine's: logind, through the daemon) --- */
+
+/* Whether any job is connecting or transferring: what a sleep would
+ * interrupt, and waits for (a delay inhibitor). */
+gboolean barged_engine_is_transferring (BargedEngine *self);
+/* Whether a foreground job with KeepAwake is connecting or transferring:
+ * sleep is blocked (a block inhibitor). */
+gboolean barged_engine_keeps_awake (BargedEngine *self);
+/* The machine is about to sleep: running jobs go back to queued (held,
+ * HoldReason no-network, until barged_engine_wake) and their transfers
+ * stop; finishes once each has wound down with its durable offsets
+ * recorded, as a normal stop records them (barged_job_checkpoint_async). */
+void barged_engine_prepare_for_sleep_async (BargedEngine *self, GAsyncReadyCallback callback,
+                                            gpointer user_data);
+gboolean barged_engine_prepare_for_sleep_finish (BargedEngine *self, GAsyncResult *res, GError **error);
+/* The machine woke up: jobs run again at once; those waiting in
+ * transient-error after a transport error (or held for the network, when it
+ * is there) are queued without waiting for their retry timers, and other
+ * retry timers are armed again by the wall clock. */
+void barged_engine_wake (BargedEngine *self);
 
 G_END_DECLS

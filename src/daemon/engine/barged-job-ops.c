@@ -141,8 +141,8 @@ max_files (BargedJob *self)
   return self->upload != NULL ? 1 : _barged_job_settings (self)->max_files_per_job;
 }
 
-static void
-on_files_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+void
+_barged_job_return_store_write (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
@@ -208,7 +208,7 @@ check_next_target (GTask *task_in)
     }
   barged_job_log (self, G_LOG_LEVEL_INFO, "%u files added", n);
   _barged_job_touch (self);
-  _barged_job_save_from (self, first, on_files_saved, g_steal_pointer (&task));
+  _barged_job_save_from (self, first, _barged_job_return_store_write, g_steal_pointer (&task));
   _barged_job_files_added (self);
 }
 

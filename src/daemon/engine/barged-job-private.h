@@ -94,6 +94,8 @@ struct _BargedJob
   guint max_time_source;
   guint notify_source;        /* a rerun of the notify program */
   gboolean busy;              /* Complete or Cancel moves its files: no other call */
+  gboolean keep_awake;        /* KeepAwake: a block inhibitor while in the foreground and running */
+  GPtrArray *checkpoints;     /* GTask of barged_job_checkpoint_async, waiting for the runs to end */
   gboolean removed;
 };
 
@@ -163,6 +165,13 @@ void _barged_job_save_file (BargedJob *self, BargedFile *file);
 /* "transferred" or "error" reached: the signal, or the notify program. */
 void _barged_job_announce_final (BargedJob *self);
 void _barged_job_clear_timers (BargedJob *self);
+/* The runs ended (or the job left): pending checkpoints go on. */
+void _barged_job_runs_ended (BargedJob *self);
+
+/* barged-job-ops.c */
+/* A GAsyncReadyCallback of a store write whose @user_data is a GTask
+ * (taken): returns the write's outcome as the task's boolean. */
+void _barged_job_return_store_write (GObject *source, GAsyncResult *res, gpointer user_data);
 
 /* barged-job-times.c */
 /* The time policy of a new job, checked (nothing set on failure). */

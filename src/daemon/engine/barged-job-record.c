@@ -78,6 +78,8 @@ _barged_job_settings_to_data (BargedJob *self)
 
   if (limit != 0)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", limit);
+  if (self->keep_awake)
+    g_variant_dict_insert (&dict, "keep-awake", "b", TRUE);
   if (self->not_before != 0)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
@@ -103,6 +105,8 @@ apply_settings (BargedJob *self, const char *data)
   /* Checked as a client's value would be: what fails keeps the default. */
   if (g_variant_dict_lookup (&dict, "bandwidth-limit", "t", &limit) && barged_bandwidth_rate_is_valid (limit))
     barged_bandwidth_set_rate (self->bandwidth, limit);
+  if (!g_variant_dict_lookup (&dict, "keep-awake", "b", &self->keep_awake))
+    self->keep_awake = FALSE;
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

@@ -532,6 +532,7 @@ on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_ptr_array_remove_fast (self->runs, run);
   barged_connections_release (self->ctx.connections, run->origin);
   run_ended (self, run, ok, error, http_status, retry_after);
+  _barged_job_runs_ended (self);
 }
 
 static void
@@ -652,9 +653,8 @@ fill_runs (gpointer job)
 }
 
 static void
-on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+upload_done (BargedJob *self, GAsyncResult *res)
 {
-  g_autoptr(BargedJob) self = user_data;
   GError *error = NULL;
   gint64 retry_after = -1;
   guint http_status = 0;
@@ -685,6 +685,15 @@ on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
   if (idx >= 0)
     file_transferred (self, g_ptr_array_index (self->files, idx), FALSE);
   begin_runs (self);
+}
+
+static void
+on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedJob) self = user_data;
+
+  upload_done (self, res);
+  _barged_job_runs_ended (self);
 }
 
 static void
@@ -879,6 +888,62 @@ barged_job_retry_now (BargedJob *self)
 {
   if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR)
     _barged_job_set_state (self, BARGE_JOB_STATE_QUEUED);
+}
+
+void
+barged_job_rearm_retry (BargedJob *self)
+{
+  if (self->state == BARGE_JOB_STATE_TRANSIENT_ERROR && self->retry_source != 0)
+    _barged_job_retry_arm (self);
+}
+
+gboolean
+barged_job_has_runs_in_flight (BargedJob *self)
+{
+  return _barged_job_run_in_flight (self);
+}
+
+/* --- the checkpoint before a sleep ------------------------------------------------ */
+
+/* The transfers' last checkpoints (their "checkpoint" signals, at the
+ * final sync of a stopped run) were queued to the store before the runs
+ * ended, and the store commits in order: the record written now is
+ * committed after them, so its callback says they are durable. */
+void
+_barged_job_runs_ended (BargedJob *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (self->checkpoints == NULL || (_barged_job_run_in_flight (self) && !self->removed))
+    return;
+  tasks = g_steal_pointer (&self->checkpoints);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+
+      if (self->removed)
+        g_task_return_boolean (task, TRUE);
+      else
+        _barged_job_save_from (self, self->files->len, _barged_job_return_store_write, g_object_ref (task));
+    }
+}
+
+void
+barged_job_checkpoint_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, barged_job_checkpoint_async);
+  if (self->checkpoints == NULL)
+    self->checkpoints = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->checkpoints, task);
+  _barged_job_runs_ended (self);
+}
+
+gboolean
+barged_job_checkpoint_finish (BargedJob *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
 }
 
 /* --- uploads ---------------------------------------------------------------------- */

@@ -202,6 +202,7 @@ const char *barged_job_get_display_name (BargedJob *self) { return self->display
 const char *barged_job_get_description (BargedJob *self) { return self->description; }
 BargeCostPolicy barged_job_get_cost_policy (BargedJob *self) { return self->cost_policy; }
 guint64 barged_job_get_bandwidth_limit (BargedJob *self) { return barged_bandwidth_get_rate (self->bandwidth); }
+gboolean barged_job_get_keep_awake (BargedJob *self) { return self->keep_awake; }
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self) { return self->notify_flags; }
 const char *barged_job_get_notify_program (BargedJob *self) { return self->notify_program; }
 const char * const *barged_job_get_notify_arguments (BargedJob *self) { return (const char * const *) self->notify_args; }
@@ -636,6 +637,7 @@ _barged_job_remove (BargedJob *self, BargeJobState final_state)
   _barged_job_clear_timers (self);
   barged_credentials_forget (self->ctx.credentials, self->id, TRUE);
   release_quota (self);
+  _barged_job_runs_ended (self);
   g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_REMOVED], 0, barge_job_state_to_string (final_state));
 }
 
@@ -727,6 +729,13 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
       !check_bandwidth_limit (spec->bandwidth_limit, error))
     return NULL;
+  /* A background job is the one the machine may sleep on. */
+  if (spec->keep_awake && spec->priority != BARGE_JOB_PRIORITY_FOREGROUND)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "keep-awake is for foreground jobs, not %s ones", barge_job_priority_to_string (spec->priority));
+      return NULL;
+    }
   /* Never guessed from the server: an upload names its protocol. */
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD && spec->upload_protocol == BARGE_UPLOAD_PROTOCOL_NONE)
     {
@@ -761,6 +770,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   self->cost_policy = spec->cost_policy;
   barged_bandwidth_set_rate (self->bandwidth, spec->bandwidth_limit);
   _barged_job_update_bandwidth (self);
+  self->keep_awake = spec->keep_awake;
   self->state = BARGE_JOB_STATE_SUSPENDED;
   if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
     {
@@ -821,6 +831,7 @@ barged_job_finalize (GObject *object)
 
   g_assert (self->runs->len == 0);
   g_ptr_array_unref (self->runs);
+  g_clear_pointer (&self->checkpoints, g_ptr_array_unref);
   g_queue_clear (&self->again);
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);

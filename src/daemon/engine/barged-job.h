@@ -65,6 +65,7 @@ typedef struct {
   BargeCostPolicy cost_policy;
   BargeUploadProtocol upload_protocol;  /* NONE for downloads */
   guint64 bandwidth_limit;              /* bytes/s, 0 = none */
+  gboolean keep_awake;                  /* foreground jobs only */
   /* Last, after the fields positional initializers in unit tests give: */
   gint64 not_before;                    /* Unix s UTC, 0 = none; in the past: refused */
   const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
@@ -96,6 +97,10 @@ const char *barged_job_get_display_name (BargedJob *self);
 const char *barged_job_get_description (BargedJob *self);
 BargeCostPolicy barged_job_get_cost_policy (BargedJob *self);
 guint64 barged_job_get_bandwidth_limit (BargedJob *self);
+/* KeepAwake, given at CreateJob and kept: it takes effect (a block
+ * inhibitor, barged-sleep.h) only while the job is in the foreground and
+ * running; a lower priority sets it aside until the job is foreground again. */
+gboolean barged_job_get_keep_awake (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
 /* "" and no arguments: no program. */
 const char *barged_job_get_notify_program (BargedJob *self);
@@ -149,6 +154,8 @@ GVariant *barged_job_dup_credentials (BargedJob *self);
 gboolean barged_job_is_active (BargedJob *self);
 /* Connecting or transferring: holds a scheduler slot. */
 gboolean barged_job_is_running (BargedJob *self);
+/* Transfers of a stopped run still wind down (their last bytes synced). */
+gboolean barged_job_has_runs_in_flight (BargedJob *self);
 /* The URL of the file the job transfers next, or NULL (the scheduler's
  * per-host caps look at it). */
 const char *barged_job_get_current_url (BargedJob *self);
@@ -240,6 +247,16 @@ void barged_job_release_network_hold (BargedJob *self);
 gboolean barged_job_failed_in_transport (BargedJob *self);
 /* A job waiting in transient-error for its retry delay goes to queued now. */
 void barged_job_retry_now (BargedJob *self);
+/* The retry timer is monotonic, and that clock stands still while the
+ * machine sleeps: after a wake-up it is armed again for the wall-clock
+ * moment the retry was due (a retry due during the night comes at once). */
+void barged_job_rearm_retry (BargedJob *self);
+/* Before the machine sleeps: finishes once the runs of the job (stopped
+ * by the caller) have wound down, their last bytes synced and their
+ * offsets recorded, and the job's record committed after them; what a
+ * normal stop records, and what a resume after the night starts from. */
+void barged_job_checkpoint_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_job_checkpoint_finish (BargedJob *self, GAsyncResult *res, GError **error);
 /* At start-up, once the job is where clients can see it: BITS runs the
  * notify program of a job still "transferred" or "error" again. */
 void barged_job_announce_restored (BargedJob *self);

@@ -15,6 +15,8 @@ struct _BargedNetwork
   gboolean available;
   gboolean metered;
   gboolean came_back;         /* available again since the last enforce */
+  gboolean asleep;            /* the machine prepares to sleep (logind) */
+  gboolean woke;              /* woke up since the last enforce */
 };
 
 G_DEFINE_TYPE (BargedNetwork, barged_network, G_TYPE_OBJECT)
@@ -111,10 +113,22 @@ barged_network_get_metered (BargedNetwork *self)
   return self->metered;
 }
 
+void
+barged_network_set_asleep (BargedNetwork *self, gboolean asleep)
+{
+  if (asleep == self->asleep)
+    return;
+  self->asleep = asleep;
+  if (!asleep)
+    self->woke = TRUE;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 BargeHoldReason
 barged_network_verdict (BargedNetwork *self, BargeCostPolicy policy)
 {
-  if (!self->available)
+  /* The network goes with the machine. */
+  if (!self->available || self->asleep)
     return BARGE_HOLD_REASON_NO_NETWORK;
   if (self->metered && policy == BARGE_COST_POLICY_UNMETERED)
     return BARGE_HOLD_REASON_METERED_NETWORK;
@@ -124,9 +138,12 @@ barged_network_verdict (BargedNetwork *self, BargeCostPolicy policy)
 void
 barged_network_enforce (BargedNetwork *self, GPtrArray *jobs)
 {
-  gboolean came_back = self->came_back && self->available;
+  /* After a sleep, sockets are as dead as after a loss, and the retry
+   * timers (monotonic) stood still all night. */
+  gboolean came_back = (self->came_back || self->woke) && self->available && !self->asleep;
 
   self->came_back = FALSE;
+  self->woke = FALSE;
   for (guint i = 0; i < jobs->len; i++)
     {
       BargedJob *job = g_ptr_array_index (jobs, i);
@@ -138,14 +155,14 @@ barged_network_enforce (BargedNetwork *self, GPtrArray *jobs)
        * does the same). */
       if (came_back && barged_job_failed_in_transport (job) && !barged_job_is_held_for_network (job))
         barged_job_retry_now (job);
-      else if (barged_job_is_running (job) && verdict == BARGE_HOLD_REASON_NO_NETWORK)
+      else if (barged_job_is_running (job) && verdict == BARGE_HOLD_REASON_NO_NETWORK && !self->asleep)
         barged_job_hold_for_network (job);
       else if (barged_job_is_running (job) && verdict != BARGE_HOLD_REASON_NONE)
         {
           barged_job_requeue (job);
           barged_job_set_network_hold (job, verdict);
         }
-      else if (barged_job_is_held_for_network (job) && self->available)
+      else if (barged_job_is_held_for_network (job) && self->available && !self->asleep)
         barged_job_release_network_hold (job);
     }
 }

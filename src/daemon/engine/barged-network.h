@@ -27,6 +27,12 @@ BargedNetwork *barged_network_new_for_file (const char *path, GError **error);
 gboolean barged_network_get_available (BargedNetwork *self);
 gboolean barged_network_get_metered (BargedNetwork *self);
 
+/* While the machine prepares to sleep and sleeps (logind), no job may use
+ * the network: the verdict is NO_NETWORK, and enforce sends a running job
+ * back to queued (the engine checkpoints it: barged-engine.h) rather than
+ * to transient-error. Waking up counts as the network coming back. */
+void barged_network_set_asleep (BargedNetwork *self, gboolean asleep);
+
 /* Whether a job with @policy may use the network as it is now: NONE, or
  * why not (NO_NETWORK, METERED_NETWORK). The job computes its HoldReason
  * from this verdict (barged_job_get_hold_reason). */
@@ -37,7 +43,7 @@ BargeHoldReason barged_network_verdict (BargedNetwork *self, BargeCostPolicy pol
  * admits (network lost: transient-error NetworkDisconnected, no retry
  * counted; metered against their policy: back to queued) and queues jobs
  * held for the network again once it is back, together with jobs waiting
- * to retry after a transport error.
+ * to retry after a transport error (also after a wake-up).
  * barged_network_admit_job() says whether a queued job may start, and
  * gives the job the verdict (barged_job_set_network_hold). */
 void barged_network_enforce (BargedNetwork *self, GPtrArray *jobs);
