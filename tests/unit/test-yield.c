@@ -123,8 +123,9 @@ test_trace (gconstpointer data)
               g_assert_cmpuint (rate, ==, 0);
               alone++;
             }
-          /* Others gone for two samples: no limit. */
-          if (arrived >= 0 && i + 1 - quiet_since >= BARGED_YIELD_QUIET_SAMPLES - 1)
+          /* Others gone for three samples (the first still counts half
+           * the one before): no limit. */
+          if (arrived >= 0 && i + 1 - quiet_since >= BARGED_YIELD_QUIET_SAMPLES)
             {
               g_assert_cmpuint (rate, ==, 0);
               left = left < 0 ? (gint) i : left;
@@ -133,9 +134,10 @@ test_trace (gconstpointer data)
         }
       quiet_since = 0;
       if (share >= 0.03 && arrived < 0)
+        arrived = (gint) i;
+      /* Another transfer: down within two samples. */
+      if (arrived >= 0 && i == (guint) arrived + 1)
         {
-          /* The first sample with another download: down at once. */
-          arrived = (gint) i;
           g_assert_cmpuint (rate, >, 0);
           g_assert_cmpfloat ((double) rate, <=, capacity / 32);
         }
@@ -157,8 +159,8 @@ test_trace (gconstpointer data)
 /* Four of Barge's downloads had the link when curl started: TCP gave
  * curl 0.3 to 2 % of it for seven seconds (recorded before the law could
  * step aside), below the threshold. The law steps aside (a limit for a
- * sample) within a second of the first trace of it, and not while Barge
- * was alone. */
+ * sample) within two seconds of the first trace of it, and not while
+ * Barge was alone. */
 static void
 test_starved (void)
 {
@@ -189,7 +191,7 @@ test_starved (void)
   g_assert_cmpuint (alone, >=, 4);
   g_assert_cmpint (first, >, 0);
   g_assert_cmpint (stepped, >=, first);
-  g_assert_cmpint (stepped - first, <=, 4);
+  g_assert_cmpint (stepped - first, <=, 8);
 }
 
 /* Feeds @n samples of a quarter second with these rates (bytes/s). */

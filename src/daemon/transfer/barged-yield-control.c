@@ -44,14 +44,16 @@ quiet (BargedYieldControl *self, double seconds, double capacity)
 
   /* A flow that starts beside established ones of Barge's may get a
    * percent of the link or less (four of Barge's took 98 % from a new
-   * curl for seconds), too little to tell from the counters' noise. A
-   * trace of it several samples in a row, and Barge steps aside for one
-   * sample: a flow that was starved grows into the link at once and shows;
-   * if none does, Barge goes on after a quarter of a second. */
-  self->suspect = self->other >= capacity * BARGED_YIELD_SUSPECT_SHARE ? self->suspect + 1 : 0;
-  if (self->suspect >= BARGED_YIELD_SUSPECT_SAMPLES && self->since_probe >= BARGED_YIELD_PROBE_INTERVAL)
+   * curl for seconds), too little to tell from one sample's noise (the
+   * interfaces count packets before TCP takes them, up to a NAPI batch
+   * apart: 3 % of a 20 Mbit/s sample). The noise averages out over two
+   * seconds, a starved flow does not: above a trace of it, Barge steps
+   * aside for one sample; a flow that was starved grows into the link at
+   * once and shows; if none does, Barge goes on a quarter of a second
+   * later. */
+  if (self->other_mean >= capacity * BARGED_YIELD_SUSPECT_SHARE && self->since_probe >= BARGED_YIELD_PROBE_INTERVAL)
     {
-      self->suspect = 0;
+      self->other_mean = 0;
       self->since_probe = 0;
       self->probing = BARGED_YIELD_PROBE_SAMPLES;
       self->quiet = 0;
@@ -73,7 +75,7 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
                              const guint64 own[BARGED_YIELD_N_DIRECTIONS])
 {
   double link_rate[BARGED_YIELD_N_DIRECTIONS], own_rate[BARGED_YIELD_N_DIRECTIONS];
-  double decay, capacity, threshold, room, floor, rate;
+  double decay, capacity, threshold, room, floor, rate, raw, previous;
   BargedYieldDirection d;
 
   if (seconds < 0.01)
@@ -115,16 +117,22 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
   /* Others' traffic one way brings their acknowledgements the other way
    * (about 2.3 % of it, a 66-byte ACK for two 1448-byte segments; less
    * with GRO): a download beside an upload of Barge's is not an upload. */
-  self->other = MAX (0, link_rate[d] - own_rate[d]) -
-                BARGED_YIELD_ACK_SHARE * MAX (0, link_rate[1 - d] - own_rate[1 - d]);
-  self->other = MAX (0, self->other);
+  raw = link_rate[d] - own_rate[d] - BARGED_YIELD_ACK_SHARE * MAX (0, link_rate[1 - d] - own_rate[1 - d]);
+  previous = self->other;
+  self->other = MAX (0, raw);
+  /* While Barge has the link; signed: the noise of the counters
+   * averages out. */
+  if (self->rate == 0)
+    self->other_mean += (raw - self->other_mean) / BARGED_YIELD_MEAN_SAMPLES;
   threshold = MAX (BARGED_YIELD_MIN_OTHER, capacity * BARGED_YIELD_OTHER_SHARE);
-  if (self->other < threshold)
+  /* Over two samples, or three times the threshold in one: a sample's
+   * noise alone never sends Barge down. */
+  if ((self->other + previous) / 2 < threshold && self->other < 3 * threshold)
     return quiet (self, seconds, capacity);
 
   self->quiet = 0;
   self->probing = 0;
-  self->suspect = 0;
+  self->other_mean = 0;
   floor = floor_of (capacity);
   room = MAX (floor, capacity - self->other - capacity * BARGED_YIELD_HEADROOM);
   /* Others came: Barge goes down to the floor at once, as they will want

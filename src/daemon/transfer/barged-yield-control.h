@@ -33,9 +33,11 @@ G_BEGIN_DECLS
  * network). In the direction Barge mostly uses:
  *  - other traffic below a threshold (2 % of the capacity, at least
  *    32 KiB/s: the interfaces' own noise and header estimates) for two
- *    samples in a row: no limit; Barge takes what is free. A trace of it
- *    (0.5 %) three samples in a row, and Barge steps aside for one sample
- *    (at most every 4 s), so that a flow its own starve shows itself;
+ *    samples in a row: no limit; Barge takes what is free. Over two
+ *    samples, or three times as much in one: a sample's noise alone does
+ *    not count. A trace of it in the mean of the last two seconds
+ *    (0.5 %), and Barge steps aside for one sample (at most every 4 s),
+ *    so that a flow its own connections starve shows itself;
  *  - other traffic above it: Barge drops at once to a floor (1/64 of the
  *    capacity, at least 8 KiB/s: a job still moves), then may use what
  *    the others leave minus a headroom of a quarter of the capacity,
@@ -55,12 +57,12 @@ typedef struct {
   BargedYieldDirection primary;
   double overhead[BARGED_YIELD_N_DIRECTIONS]; /* interface bytes per byte of Barge's payload */
   guint quiet;                /* samples in a row without other traffic */
-  guint suspect;              /* samples in a row with a trace of it */
   guint probing;              /* samples left of a step aside */
   double since_probe;         /* s */
   guint64 rate;               /* the limit in force, bytes/s; 0 = none */
   /* Of the last sample, for logs and traces: */
   double other;               /* bytes/s of others in the primary direction */
+  double other_mean;          /* its mean over about MEAN_SAMPLES, noise included */
 } BargedYieldControl;
 
 #define BARGED_YIELD_WIRE_OVERHEAD (1.0 + 66.0 / 1448.0)
@@ -74,7 +76,7 @@ typedef struct {
 #define BARGED_YIELD_MIN_FLOOR (8.0 * 1024)
 #define BARGED_YIELD_QUIET_SAMPLES 2
 #define BARGED_YIELD_SUSPECT_SHARE 0.005
-#define BARGED_YIELD_SUSPECT_SAMPLES 3
+#define BARGED_YIELD_MEAN_SAMPLES 8
 #define BARGED_YIELD_PROBE_INTERVAL 4.0
 #define BARGED_YIELD_PROBE_SAMPLES 1
 
