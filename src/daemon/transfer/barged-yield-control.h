@@ -67,7 +67,8 @@ typedef struct {
 
 #define BARGED_YIELD_WIRE_OVERHEAD (1.0 + 66.0 / 1448.0)
 #define BARGED_YIELD_MAX_OVERHEAD 1.08
-#define BARGED_YIELD_OVERHEAD_GAIN 0.05
+#define BARGED_YIELD_OVERHEAD_GAIN_UP 0.2
+#define BARGED_YIELD_OVERHEAD_GAIN_DOWN 0.1
 #define BARGED_YIELD_CAPACITY_HALF_LIFE 10.0
 #define BARGED_YIELD_MIN_OTHER (32.0 * 1024)
 #define BARGED_YIELD_OTHER_SHARE 0.02
@@ -81,8 +82,8 @@ typedef struct {
 #define BARGED_YIELD_PROBE_SAMPLES 1
 
 void barged_yield_control_init (BargedYieldControl *self);
-/* Transfers start again after a pause: the capacity is learnt anew; the
- * limit stays until the next samples say otherwise. */
+/* Transfers start again after a pause: the capacity and the overhead are
+ * learnt anew; the limit stays until the next samples say otherwise. */
 void barged_yield_control_restart (BargedYieldControl *self);
 /* One sample; returns the limit Barge's background traffic should keep
  * to now, bytes/s, 0 for none. A sample of less than 10 ms changes
