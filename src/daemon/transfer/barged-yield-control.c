@@ -69,6 +69,7 @@ barged_yield_control_restart (BargedYieldControl *self)
     {
       self->capacity[d] = 0;
       self->overhead[d] = BARGED_YIELD_WIRE_OVERHEAD;
+      self->learnt[d] = 0;
     }
 }
 
@@ -94,16 +95,23 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
        * where they count packets (4.6 % with 1448-byte segments), less
        * where they count after GRO (the benchmark's veth: 0.3 % at
        * 80 Mbit/s, 4.6 % at 400). Learnt while Barge has the link, within
-       * what headers can be; up faster than down, since too low an
-       * estimate shows Barge's own bytes as others' and sends it down. */
+       * what headers can be: in its first samples, up faster than down,
+       * since too low an estimate shows Barge's own bytes as others'. */
       if (self->rate == 0 && payload >= BARGED_YIELD_MIN_OTHER &&
           link_rate[d] <= payload * BARGED_YIELD_MAX_OVERHEAD)
         {
           double ratio = CLAMP (link_rate[d] / payload, 1.0, BARGED_YIELD_MAX_OVERHEAD);
 
-          self->overhead[d] += (ratio > self->overhead[d] ? BARGED_YIELD_OVERHEAD_GAIN_UP
-                                                          : BARGED_YIELD_OVERHEAD_GAIN_DOWN) *
-                               (ratio - self->overhead[d]);
+          /* Slowly once learnt: a flow that starts beside four
+           * established connections of Barge's gets 1.4 % of the link,
+           * and an estimate that follows it up hides it; one that follows
+           * the noise down shows Barge's own bytes as others'. */
+          gboolean learning = self->learnt[d] < BARGED_YIELD_OVERHEAD_LEARNING;
+          double gain = !learning ? BARGED_YIELD_OVERHEAD_GAIN_LEARNT
+                        : ratio > self->overhead[d] ? BARGED_YIELD_OVERHEAD_GAIN_UP : BARGED_YIELD_OVERHEAD_GAIN_DOWN;
+
+          self->learnt[d]++;
+          self->overhead[d] += gain * (ratio - self->overhead[d]);
         }
       own_rate[d] = payload * self->overhead[d];
       /* Forgotten down to what the link carries, while Barge has no
@@ -130,10 +138,12 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
   raw = link_rate[d] - own_rate[d] - BARGED_YIELD_ACK_SHARE * MAX (0, link_rate[1 - d] - own_rate[1 - d]);
   previous = self->other;
   self->other = MAX (0, raw);
-  /* While Barge has the link; signed: the noise of the counters
-   * averages out. */
-  if (self->rate == 0)
-    self->other_mean += (raw - self->other_mean) / BARGED_YIELD_MEAN_SAMPLES;
+  /* While Barge has the link and the overhead is learnt; signed, so that
+   * the noise of the counters averages out, but never so far below zero
+   * that a flow would take long to show. */
+  if (self->rate == 0 && self->learnt[d] >= BARGED_YIELD_OVERHEAD_LEARNING)
+    self->other_mean = MAX (self->other_mean + (raw - self->other_mean) / BARGED_YIELD_MEAN_SAMPLES,
+                            -self->capacity[d] * BARGED_YIELD_SUSPECT_SHARE);
   threshold = MAX (BARGED_YIELD_MIN_OTHER, capacity * BARGED_YIELD_OTHER_SHARE);
   /* Over two samples, or three times the threshold in one: a sample's
    * noise alone never sends Barge down. */

@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  *    samples in a row: no limit; Barge takes what is free. Over two
  *    samples, or three times as much in one: a sample's noise alone does
  *    not count. A trace of it in the mean of the last two seconds
- *    (0.5 %), and Barge steps aside for one sample (at most every 4 s),
+ *    (0.3 %), and Barge steps aside for one sample (at most every 4 s),
  *    so that a flow its own connections starve shows itself;
  *  - other traffic above it: Barge drops at once to a floor (1/64 of the
  *    capacity, at least 8 KiB/s: a job still moves), then may use what
@@ -56,6 +56,7 @@ typedef struct {
   double capacity[BARGED_YIELD_N_DIRECTIONS]; /* bytes/s */
   BargedYieldDirection primary;
   double overhead[BARGED_YIELD_N_DIRECTIONS]; /* interface bytes per byte of Barge's payload */
+  guint learnt[BARGED_YIELD_N_DIRECTIONS];    /* samples it was learnt from */
   guint quiet;                /* samples in a row without other traffic */
   guint probing;              /* samples left of a step aside */
   double since_probe;         /* s */
@@ -69,6 +70,8 @@ typedef struct {
 #define BARGED_YIELD_MAX_OVERHEAD 1.08
 #define BARGED_YIELD_OVERHEAD_GAIN_UP 0.2
 #define BARGED_YIELD_OVERHEAD_GAIN_DOWN 0.1
+#define BARGED_YIELD_OVERHEAD_GAIN_LEARNT 0.01
+#define BARGED_YIELD_OVERHEAD_LEARNING 8
 #define BARGED_YIELD_CAPACITY_HALF_LIFE 10.0
 #define BARGED_YIELD_MIN_OTHER (32.0 * 1024)
 #define BARGED_YIELD_OTHER_SHARE 0.02
@@ -76,7 +79,7 @@ typedef struct {
 #define BARGED_YIELD_HEADROOM 0.25
 #define BARGED_YIELD_MIN_FLOOR (8.0 * 1024)
 #define BARGED_YIELD_QUIET_SAMPLES 2
-#define BARGED_YIELD_SUSPECT_SHARE 0.005
+#define BARGED_YIELD_SUSPECT_SHARE 0.003
 #define BARGED_YIELD_MEAN_SAMPLES 8
 #define BARGED_YIELD_PROBE_INTERVAL 4.0
 #define BARGED_YIELD_PROBE_SAMPLES 1
