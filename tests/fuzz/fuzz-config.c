@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       for (guint i = 0; parses && i < n_text_keys && !bad_key; i++)
         if (g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
           {
-            g_autofree char *text = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, NULL);
+            g_autofree char *text = g_key_file_get_value (file, text_keys[i].group, text_keys[i].key, NULL);
             BargedSettings scratch;
 
             bad_key = text == NULL
@@ -102,9 +102,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     for (guint i = 0; i < n_text_keys; i++)
       if (g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
         {
-          g_autofree char *value = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, NULL);
+          g_autofree char *value = g_key_file_get_value (file, text_keys[i].group, text_keys[i].key, NULL);
 
-          g_key_file_set_string (out, text_keys[i].group, text_keys[i].key, value);
+          /* As written, as barged reads it. */
+          g_key_file_set_value (out, text_keys[i].group, text_keys[i].key, value);
         }
     text = g_key_file_to_data (out, &length, NULL);
     barged_settings_init_defaults (&again);

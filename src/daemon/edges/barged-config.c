@@ -181,7 +181,10 @@ barged_settings_load (BargedSettings *settings, const char *path, GError **error
       if (!g_key_file_has_key (file, text_keys[i].group, text_keys[i].key, NULL))
         continue;
       /* Not a string list: ";" separates what the parser says it does. */
-      text = g_key_file_get_string (file, text_keys[i].group, text_keys[i].key, &local);
+      /* As written: no text key needs an escape, and GLib 2.74's
+       * g_key_file_get_string() sets its error twice (a warning) on a
+       * value with two bad escapes, and returns text with the error. */
+      text = g_key_file_get_value (file, text_keys[i].group, text_keys[i].key, &local);
       if (text == NULL || !text_keys[i].parse (G_STRUCT_MEMBER_P (settings, text_keys[i].offset), text, &local))
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
