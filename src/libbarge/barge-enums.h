@@ -116,6 +116,8 @@ typedef enum {
  *   time has not come yet
  * @BARGE_HOLD_REASON_OUTSIDE_WINDOW: the local time is outside the job's
  *   [property@Barge.Job:transfer-window]
+ * @BARGE_HOLD_REASON_SLEEPING: the machine is asleep or about to sleep; the
+ *   job goes on when it wakes
  *
  * Why a job in %BARGE_JOB_STATE_QUEUED or %BARGE_JOB_STATE_TRANSIENT_ERROR is
  * not transferring. The job continues on its own when the reason goes away.
@@ -129,6 +131,7 @@ typedef enum {
   BARGE_HOLD_REASON_METERED_NETWORK,
   BARGE_HOLD_REASON_NOT_BEFORE,
   BARGE_HOLD_REASON_OUTSIDE_WINDOW,
+  BARGE_HOLD_REASON_SLEEPING,
 } BargeHoldReason;
 
 /**

@@ -117,6 +117,9 @@ bargectl_hold_label (BargeHoldReason hold)
     case BARGE_HOLD_REASON_OUTSIDE_WINDOW:
       /* TRANSLATORS: the job waits for its daily transfer window */
       return _("outside its window");
+    case BARGE_HOLD_REASON_SLEEPING:
+      /* TRANSLATORS: the machine sleeps; the job goes on when it wakes */
+      return _("the machine sleeps");
     case BARGE_HOLD_REASON_NONE:
     default:
       return NULL;

@@ -229,7 +229,7 @@ static const JobKey job_keys[] = {
     N_("transfer only between these local times each day, such as 22:00-06:00; none for always") },
   { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
     N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network, "
-       "not-before, outside-window") },
+       "not-before, outside-window, sleeping") },
   { "http-status", NULL, NULL, KIND_TEXT, get_http_status,
     N_("the HTTP status behind the current error, or 0") },
   { "upload-protocol", NULL, NULL, KIND_TEXT, get_upload_protocol,

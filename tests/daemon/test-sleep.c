@@ -322,7 +322,7 @@ test_sleep_and_wake (Fixture *f, gconstpointer data)
   /* The night: nothing moves and no inhibitor is taken. */
   barge_test_run_for (700);
   g_assert_cmpstr (barge_dbus_job_get_state (job), ==, "queued");
-  g_assert_cmpstr (barge_dbus_job_get_hold_reason (job), ==, "no-network");
+  g_assert_cmpstr (barge_dbus_job_get_hold_reason (job), ==, "sleeping");
   g_assert_cmpuint (barge_test_job_bytes_done (job), ==, checkpoint);
   g_assert_cmpuint (count_inhibitors (f, "delay"), ==, 0);
 

@@ -89,7 +89,7 @@ DBUS_ERROR_CONTEXTS = ['none', 'unknown', 'general-queue-manager',
                        'general-transport', 'remote-application']
 DBUS_COST_POLICIES = ['any', 'unmetered']
 DBUS_HOLD_REASONS = ['none', 'scheduler', 'retry-delay', 'no-network', 'metered-network',
-                     'not-before', 'outside-window']
+                     'not-before', 'outside-window', 'sleeping']
 DBUS_CREDENTIALS_TARGETS = ['server', 'proxy']
 DBUS_AUTH_SCHEMES = ['basic', 'digest', 'ntlm', 'negotiate']
 DBUS_NOTIFY_FLAGS = ['transferred', 'error', 'modification', 'file-transferred']

@@ -266,7 +266,7 @@ barged_engine_prepare_for_sleep_async (BargedEngine *self, GAsyncReadyCallback c
         {
           /* Back to queued, as a pre-emption: the wake-up starts it again. */
           barged_job_requeue (job);
-          barged_job_set_network_hold (job, BARGE_HOLD_REASON_NO_NETWORK);
+          barged_job_set_network_hold (job, BARGE_HOLD_REASON_SLEEPING);
           stopped++;
         }
       (*pending)++;

@@ -127,8 +127,11 @@ barged_network_set_asleep (BargedNetwork *self, gboolean asleep)
 BargeHoldReason
 barged_network_verdict (BargedNetwork *self, BargeCostPolicy policy)
 {
-  /* The network goes with the machine. */
-  if (!self->available || self->asleep)
+  /* Asleep, the network goes with the machine, and "sleeping" says why
+   * better than "no-network" does. */
+  if (self->asleep)
+    return BARGE_HOLD_REASON_SLEEPING;
+  if (!self->available)
     return BARGE_HOLD_REASON_NO_NETWORK;
   if (self->metered && policy == BARGE_COST_POLICY_UNMETERED)
     return BARGE_HOLD_REASON_METERED_NETWORK;
