@@ -46,6 +46,7 @@ typedef struct {
   guint sighup_id;
   guint key_id;
   gulong service_id;
+  gulong limit_id;
   gulong added_id;
   gulong removed_id;
 } Monitor;
@@ -116,9 +117,26 @@ monitor_row_render (MonitorRow *row, int width)
     .note = (state == BARGE_JOB_STATE_ERROR || state == BARGE_JOB_STATE_TRANSIENT_ERROR)
               ? barge_job_get_error_message (job) : NULL,
     .show_files = TRUE,
+    .limit = barge_job_get_bandwidth_limit (job),
+    .window = barge_job_get_transfer_window (job),
   };
 
   return bargectl_progress_render (&view, width);
+}
+
+/* The limit all background jobs share, when one holds: "background jobs:
+ * limit 2.0 MB/s"; NULL when none does. */
+static char *
+monitor_background_text (Monitor *monitor)
+{
+  guint64 limit = barge_client_get_background_bandwidth_limit (monitor->client);
+  g_autofree char *rate = NULL;
+
+  if (limit == 0)
+    return NULL;
+  rate = bargectl_format_rate (limit);
+  /* TRANSLATORS: the bandwidth limit every background job shares, e.g. "background jobs: limit 2.0 MB/s" */
+  return g_strdup_printf (_("background jobs: limit %s"), rate);
 }
 
 /* The rows that fit in @max_rows lines, each ending with @eol. */
@@ -157,15 +175,19 @@ monitor_draw (Monitor *monitor)
   g_autofree char *header = NULL;
   g_autofree char *header_line = NULL;
   g_autofree char *header_fit = NULL;
+  g_autofree char *background = NULL;
 
   g_string_append (out, monitor->clear_screen ? "\033[H\033[2J" : "\033[H");
   monitor->clear_screen = FALSE;
   header = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Barge: %u job", "Barge: %u jobs",
                                          monitor->rows->len),
                             monitor->rows->len);
+  background = monitor_background_text (monitor);
   header_line = g_strconcat (header, "    ",
                              monitor->service_gone ? _("the service is not running") : "",
                              monitor->service_gone ? "    " : "",
+                             background != NULL ? background : "",
+                             background != NULL ? "    " : "",
                              monitor->keys ? _("q or Ctrl-C quits") : _("Ctrl-C quits"), NULL);
   header_fit = bargectl_terminal_fit (header_line, MAX (width - 1, 1));
   g_string_append_printf (out, "\033[1m%s\033[m\033[K\n", header_fit);
@@ -403,7 +425,10 @@ monitor_print_once (Monitor *monitor)
   if (monitor->ansi)
     {
       g_autoptr(GString) out = g_string_new (NULL);
+      g_autofree char *background = monitor_background_text (monitor);
 
+      if (background != NULL)
+        g_string_append_printf (out, "%s\n", background);
       if (monitor->rows->len == 0)
         g_string_append_printf (out, "%s\n", _("No jobs."));
       else
@@ -445,6 +470,8 @@ monitor_run (Monitor *monitor)
                                           G_CALLBACK (on_job_removed), monitor);
   monitor->service_id = g_signal_connect (monitor->client, "notify::service-available",
                                          G_CALLBACK (on_service_available), monitor);
+  monitor->limit_id = g_signal_connect_swapped (monitor->client, "notify::background-bandwidth-limit",
+                                                G_CALLBACK (monitor_queue_redraw), monitor);
   monitor->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, monitor);
   monitor->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, monitor);
   monitor->sighup_id = g_unix_signal_add (SIGHUP, on_quit_signal, monitor);
@@ -475,6 +502,7 @@ monitor_run (Monitor *monitor)
   g_clear_signal_handler (&monitor->added_id, monitor->client);
   g_clear_signal_handler (&monitor->removed_id, monitor->client);
   g_clear_signal_handler (&monitor->service_id, monitor->client);
+  g_clear_signal_handler (&monitor->limit_id, monitor->client);
   g_clear_handle_id (&monitor->sigint_id, g_source_remove);
   g_clear_handle_id (&monitor->sigterm_id, g_source_remove);
   g_clear_handle_id (&monitor->sighup_id, g_source_remove);

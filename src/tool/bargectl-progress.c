@@ -214,6 +214,17 @@ render_tail (const BargectlProgressView *view, double fraction)
       g_ptr_array_add (fields, hold != NULL ? g_strdup_printf (_("%s (%s)"), bargectl_state_label (view->state), hold)
                                             : g_strdup (bargectl_state_label (view->state)));
     }
+  /* Last: a narrow terminal cuts these before the state. */
+  if (view->limit > 0)
+    {
+      g_autofree char *limit = bargectl_format_rate (view->limit);
+
+      /* TRANSLATORS: the job's own bandwidth limit, e.g. "limit 2.0 MB/s" */
+      g_ptr_array_add (fields, g_strdup_printf (_("limit %s"), limit));
+    }
+  if (view->window != NULL && *view->window != '\0')
+    /* TRANSLATORS: the job's daily transfer window, e.g. "window 22:00-06:00" */
+    g_ptr_array_add (fields, g_strdup_printf (_("window %s"), view->window));
   g_ptr_array_add (fields, NULL);
   return g_strjoinv ("  ", (char **) fields->pdata);
 }

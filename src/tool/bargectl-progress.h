@@ -28,6 +28,8 @@ typedef struct {
   double rate;           /* bytes per second; negative when unknown */
   const char *note;      /* for error states: the error message */
   gboolean show_files;   /* "file n of m", for jobs of several files */
+  guint64 limit;         /* the job's own bandwidth limit; 0 for none */
+  const char *window;    /* the job's daily transfer window; NULL or "" for none */
 } BargectlProgressView;
 
 /* One line, at most @width - 1 display columns (the last column is left

@@ -306,12 +306,12 @@ class DaemonTestCase(unittest.TestCase):
             self.assertEqual(self.sha256(os.path.join(folder, name)),
                              hashlib.sha256(self.files[name]).hexdigest(), name)
 
-    def run_in_pty(self, args, env, answer=None, interrupt_when=None, prompt=b'[c/L]'):
+    def run_in_pty(self, args, env, answer=None, interrupt_when=None, prompt=b'[c/L]', columns=100):
         """Runs bargectl with a pseudo-terminal as stdin, stdout and stderr;
         writes @answer once @prompt shows; returns (exit status, everything
         it wrote)."""
         master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, columns, 0, 0))
         process = subprocess.Popen([BARGECTL] + args, env=env, stdin=slave, stdout=slave,
                                    stderr=slave, start_new_session=True)
         os.close(slave)

@@ -109,6 +109,25 @@ class TestTerminal(DaemonTestCase):
         for job in created:
             self.ctl('cancel', job)
 
+    def test_monitor_shows_limits_and_window(self):
+        # The job's own limit and window, and the limit all background jobs
+        # share, are in the view.
+        self.ctl('background-limit', '2M')
+        job = self.create_job('--limit=1M', '--window=22:00-06:00', 'limited')
+        try:
+            status, output = self.run_in_pty(['monitor', '--once'], self.ctl_env(TERM='xterm'),
+                                             columns=130)
+            self.assertEqual(status, 0, output)
+            self.assertIn('background jobs: limit 2.0\u00a0MB/s', output)
+            self.assertIn('limit 1.0\u00a0MB/s', output)
+            self.assertIn('window 22:00-06:00', output)
+            self.assertIn('suspended', output)
+        finally:
+            self.ctl('cancel', job)
+            self.ctl('background-limit', '--remove')
+        status, output = self.run_in_pty(['monitor', '--once'], self.ctl_env(TERM='xterm'))
+        self.assertNotIn('background jobs: limit', output)
+
     def test_list_on_terminal(self):
         status, output = self.run_in_pty(['list'], self.ctl_env(TERM='xterm'))
         self.assertEqual(status, 0, output)
