@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "barge-test-daemon.h"
+#include "barge-test-name-watch.h"
 
 #define START_TIMEOUT_MS 20000
 #define STOP_TIMEOUT_MS 10000
@@ -30,8 +31,7 @@ struct _BargeTestDaemon
   char *barged;
   GSubprocess *process;
   BargeDBusManager *manager;
-  guint name_watch;
-  char *name_owner;          /* unique name of the owner of our bus name */
+  BargeTestNameWatch *name_watch;   /* of our bus name */
   guint removed_subscription;
   GHashTable *removed;       /* job path -> final state of JobRemoved */
   GStrv extra_args;          /* given to every start */
@@ -154,23 +154,6 @@ process_exited (GSubprocess *process)
 }
 
 static void
-on_name_appeared (GDBusConnection *connection, const char *name, const char *owner, gpointer user_data)
-{
-  BargeTestDaemon *self = user_data;
-
-  g_free (self->name_owner);
-  self->name_owner = g_strdup (owner);
-}
-
-static void
-on_name_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  BargeTestDaemon *self = user_data;
-
-  g_clear_pointer (&self->name_owner, g_free);
-}
-
-static void
 on_job_removed (GDBusConnection *connection, const char *sender, const char *path,
                 const char *iface, const char *member, GVariant *parameters, gpointer user_data)
 {
@@ -188,7 +171,7 @@ daemon_up_or_dead (gpointer user_data)
 {
   BargeTestDaemon *self = user_data;
 
-  return self->name_owner != NULL || process_exited (self->process);
+  return barge_test_name_watch_owned (self->name_watch) || process_exited (self->process);
 }
 
 static gboolean
@@ -196,7 +179,7 @@ name_gone (gpointer user_data)
 {
   BargeTestDaemon *self = user_data;
 
-  return self->name_owner == NULL;
+  return barge_test_name_watch_unowned (self->name_watch);
 }
 
 void
@@ -268,7 +251,7 @@ barge_test_daemon_start (BargeTestDaemon *self)
   g_assert_no_error (error);
   g_subprocess_wait_async (self->process, NULL, on_process_exited, g_object_ref (self->process));
 
-  if (!barge_test_wait_until (daemon_up_or_dead, self, START_TIMEOUT_MS) || self->name_owner == NULL)
+  if (!barge_test_wait_until (daemon_up_or_dead, self, START_TIMEOUT_MS) || !barge_test_name_watch_owned (self->name_watch))
     {
       g_autofree char *msg = g_strdup_printf ("barged (%s) %s before taking %s", self->barged,
                                               process_exited (self->process) ? "exited" : "timed out",
@@ -418,9 +401,7 @@ barge_test_daemon_new_with_environment (const char *config, const char * const *
                                                              NULL, NULL, &error);
   g_assert_no_error (error);
 
-  self->name_watch = g_bus_watch_name_on_connection (self->connection, BARGE_TEST_BUS_NAME,
-                                                     G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                     on_name_appeared, on_name_vanished, self, NULL);
+  self->name_watch = barge_test_name_watch_new (self->connection, BARGE_TEST_BUS_NAME);
   self->removed_subscription =
     g_dbus_connection_signal_subscribe (self->connection, BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_IFACE,
                                         "JobRemoved", BARGE_TEST_MANAGER_PATH, NULL,
@@ -439,7 +420,7 @@ barge_test_daemon_free (BargeTestDaemon *self)
   if (self == NULL)
     return;
   barge_test_daemon_stop (self);
-  g_bus_unwatch_name (self->name_watch);
+  g_clear_pointer (&self->name_watch, barge_test_name_watch_free);
   g_dbus_connection_signal_unsubscribe (self->connection, self->removed_subscription);
   g_dbus_connection_close_sync (self->connection, NULL, NULL);
   g_clear_object (&self->connection);
@@ -455,7 +436,6 @@ barge_test_daemon_free (BargeTestDaemon *self)
   g_free (self->barged);
   g_strfreev (self->extra_args);
   g_strfreev (self->environment);
-  g_free (self->name_owner);
   g_hash_table_unref (self->removed);
   g_free (self);
 }

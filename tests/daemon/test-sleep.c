@@ -15,6 +15,7 @@
 
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
+#include "barge-test-name-watch.h"
 #include "barge-test-server.h"
 
 #define LOGIND "org.freedesktop.login1"
@@ -28,8 +29,7 @@ typedef struct {
   GTestDBus *system;          /* the test's system bus */
   GDBusConnection *sys;
   GSubprocess *logind;        /* the mock, while it runs */
-  char *logind_owner;
-  guint watch;
+  BargeTestNameWatch *logind_watch;
   BargeTestServer *server;
   BargeTestDaemon *daemon;
   char *dir;
@@ -40,35 +40,6 @@ python (void)
 {
   const char *p = g_getenv ("BARGE_TEST_PYTHON");
   return p != NULL ? p : "/usr/bin/python3";
-}
-
-static void
-on_logind_appeared (GDBusConnection *c, const char *name, const char *owner, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_free (f->logind_owner);
-  f->logind_owner = g_strdup (owner);
-}
-
-static void
-on_logind_vanished (GDBusConnection *c, const char *name, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_clear_pointer (&f->logind_owner, g_free);
-}
-
-static gboolean
-logind_up (gpointer user_data)
-{
-  return ((Fixture *) user_data)->logind_owner != NULL;
-}
-
-static gboolean
-logind_gone (gpointer user_data)
-{
-  return ((Fixture *) user_data)->logind_owner == NULL;
 }
 
 static void
@@ -90,7 +61,7 @@ start_logind (Fixture *f)
   f->logind = g_subprocess_launcher_spawn (launcher, &error, python (), "-m", "dbusmock", "--system",
                                            "--template", "logind", NULL);
   g_assert_no_error (error);
-  barge_test_assert_wait (logind_up, f, SHORT_TIMEOUT_MS, "the mock logind on the system bus");
+  barge_test_assert_wait (barge_test_name_watch_owned, f->logind_watch, SHORT_TIMEOUT_MS, "the mock logind on the system bus");
 }
 
 static void
@@ -101,7 +72,7 @@ stop_logind (Fixture *f)
   g_subprocess_send_signal (f->logind, SIGTERM);
   g_subprocess_wait (f->logind, NULL, NULL);
   g_clear_object (&f->logind);
-  barge_test_assert_wait (logind_gone, f, SHORT_TIMEOUT_MS, "the mock logind to leave");
+  barge_test_assert_wait (barge_test_name_watch_unowned, f->logind_watch, SHORT_TIMEOUT_MS, "the mock logind to leave");
 }
 
 static void
@@ -119,8 +90,7 @@ fixture_setup_full (Fixture *f, const char *config, gboolean with_logind)
                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                    NULL, NULL, &error);
   g_assert_no_error (error);
-  f->watch = g_bus_watch_name_on_connection (f->sys, LOGIND, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                             on_logind_appeared, on_logind_vanished, f, NULL);
+  f->logind_watch = barge_test_name_watch_new (f->sys, LOGIND);
   if (with_logind)
     start_logind (f);
   f->daemon = barge_test_daemon_new_with_config (config);
@@ -142,14 +112,13 @@ fixture_teardown (Fixture *f, gconstpointer data)
   barge_test_daemon_free (f->daemon);
   barge_test_server_free (f->server);
   stop_logind (f);
-  g_bus_unwatch_name (f->watch);
+  g_clear_pointer (&f->logind_watch, barge_test_name_watch_free);
   g_dbus_connection_close_sync (f->sys, NULL, NULL);
   g_clear_object (&f->sys);
   g_test_dbus_down (f->system);
   g_clear_object (&f->system);
   g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
   barge_test_clear_dir (&f->dir);
-  g_free (f->logind_owner);
 }
 
 /* --- the mock logind ------------------------------------------------------ */

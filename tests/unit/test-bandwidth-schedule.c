@@ -77,6 +77,10 @@ test_parse (void)
   g_assert_cmpuint (s.rules[0].rate, ==, 250000);
   g_assert_cmpuint (s.rules[1].days, ==, 1u << 5);
   g_assert_cmpuint (s.rules[1].rate, ==, 0);
+  /* Hours of one digit, as a job's TransferWindow takes them. */
+  parse_ok (&s, "Mon 8:00-9:30 1");
+  g_assert_cmpuint (s.rules[0].start, ==, 8 * 60);
+  g_assert_cmpuint (s.rules[0].end, ==, 9 * 60 + 30);
 
   /* Lists, ranges over the week's end, any case, blanks, a final ";". */
   parse_ok (&s, "  mon,WED,Fri-Mon\t22:00-06:00   4294967295 ;");
@@ -105,7 +109,8 @@ test_parse_bad (void)
     "Monday 08:00-17:00 1",
     "Mon- 08:00-17:00 1",
     "Mon,,Tue 08:00-17:00 1",
-    "Mon 8:00-17:00 1",                /* two digits */
+    "Mon 8:0-17:00 1",                 /* minutes of two digits */
+    "Mon 123:00-17:00 1",
     "Mon 08:00-17:60 1",
     "Mon 24:00-08:00 1",               /* 24:00 ends only */
     "Mon 08:00-24:01 1",

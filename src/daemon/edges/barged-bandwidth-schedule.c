@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "barged-bandwidth-schedule.h"
+#include "barged-wall-time.h"
 
 #define MINUTES_PER_DAY (24 * 60)
 
@@ -60,30 +61,18 @@ parse_days (const char *text, guint8 *days)
     }
 }
 
-/* HH:MM, two digits each, into minutes after midnight; 24:00 only when
- * @end_of_day may be. */
-static gboolean
-parse_time (const char *p, gboolean end_of_day, guint16 *minutes)
-{
-  guint h, m;
-
-  if (!g_ascii_isdigit (p[0]) || !g_ascii_isdigit (p[1]) || p[2] != ':' || !g_ascii_isdigit (p[3]) ||
-      !g_ascii_isdigit (p[4]) || p[5] != '\0')
-    return FALSE;
-  h = (guint) (p[0] - '0') * 10 + (guint) (p[1] - '0');
-  m = (guint) (p[3] - '0') * 10 + (guint) (p[4] - '0');
-  if (m > 59 || h > 24 || (h == 24 && (m != 0 || !end_of_day)))
-    return FALSE;
-  *minutes = (guint16) (h * 60 + m);
-  return TRUE;
-}
-
 static gboolean
 parse_window (const char *text, guint16 *start, guint16 *end)
 {
-  g_auto(GStrv) times = g_strsplit (text, "-", -1);
+  const char *p = text;
+  guint s, e;
 
-  return g_strv_length (times) == 2 && parse_time (times[0], FALSE, start) && parse_time (times[1], TRUE, end);
+  if (!barged_wall_time_parse (&p, FALSE, &s) || *p++ != '-' || !barged_wall_time_parse (&p, TRUE, &e) ||
+      *p != '\0')
+    return FALSE;
+  *start = (guint16) s;
+  *end = (guint16) e;
+  return TRUE;
 }
 
 static gboolean
@@ -199,25 +188,13 @@ barged_bandwidth_schedule_lookup (const BargedBandwidthSchedule *schedule, GDate
   return NULL;
 }
 
-static gint32
-utc_offset_at (GTimeZone *zone, gint64 unix_time)
-{
-  return g_time_zone_get_offset (zone, g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, unix_time));
-}
-
 GDateTime *
 barged_bandwidth_schedule_next_boundary (const BargedBandwidthSchedule *schedule, GDateTime *now)
 {
-  GTimeZone *zone = g_date_time_get_timezone (now);
   int today = g_date_time_get_day_of_week (now) - 1;
   gint64 now_seconds = g_date_time_get_hour (now) * 3600 + g_date_time_get_minute (now) * 60
                        + g_date_time_get_second (now);
   gint64 next = G_MAXINT64;   /* minutes after today's midnight, local wall-clock time */
-  g_autoptr(GDateTime) midnight = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  gint64 now_unix = g_date_time_to_unix (now);
-  gint32 offset = utc_offset_at (zone, now_unix);
-  gint64 moment;
 
   if (schedule->n_rules == 0)
     return NULL;
@@ -238,31 +215,6 @@ barged_bandwidth_schedule_next_boundary (const BargedBandwidthSchedule *schedule
           next = MIN (next, end);
       }
   g_assert (next != G_MAXINT64);
-
-  /* That wall-clock time at now's offset from UTC. It is the moment when
-   * the offset there is still now's: wall-clock time maps to moments one to
-   * one between two changes of the offset (DST), not across one, where an
-   * hour is skipped or comes twice. Otherwise the change comes first, and
-   * from there the wall clock maps anew: the caller asks again then. The
-   * change is found by bisection (GTimeZone has no call for the next one);
-   * no zone changes twice within the eight days looked at. */
-  midnight = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
-                                  g_date_time_get_day_of_month (now), 0, 0, 0);
-  moment = g_date_time_to_unix (midnight) + next * 60 - offset;
-  if (utc_offset_at (zone, moment) != offset)
-    {
-      gint64 low = now_unix;  /* the offset at low is now's, at moment it is not */
-
-      while (moment - low > 1)
-        {
-          gint64 middle = low + (moment - low) / 2;
-
-          if (utc_offset_at (zone, middle) == offset)
-            low = middle;
-          else
-            moment = middle;
-        }
-    }
-  utc = g_date_time_new_from_unix_utc (moment);
-  return g_date_time_to_timezone (utc, zone);
+  /* Or a DST change before it, after which the caller asks again. */
+  return barged_wall_time_ahead (now, next * 60 - now_seconds);
 }
