@@ -21,8 +21,9 @@ G_BEGIN_DECLS
  *
  * Each sample gives, per direction, the bytes the interfaces counted and
  * the bytes Barge's background connections moved (their TCP payload,
- * scaled by the interfaces' overhead, learnt from WIRE_OVERHEAD while
- * Barge alone has the link, to compare with what they count) over
+ * scaled by the interfaces' overhead, to compare with what they count:
+ * the mean ratio of the first OVERHEAD_LEARNING samples while Barge alone
+ * has the link, then followed slowly) over
  * @seconds. Others' traffic in a direction is what the interfaces counted
  * beyond Barge's, less ACK_SHARE of others' traffic the other way (their
  * acknowledgements). Per direction, the link's capacity is the highest
@@ -68,8 +69,6 @@ typedef struct {
 
 #define BARGED_YIELD_WIRE_OVERHEAD (1.0 + 66.0 / 1448.0)
 #define BARGED_YIELD_MAX_OVERHEAD 1.08
-#define BARGED_YIELD_OVERHEAD_GAIN_UP 0.2
-#define BARGED_YIELD_OVERHEAD_GAIN_DOWN 0.1
 #define BARGED_YIELD_OVERHEAD_GAIN_LEARNT 0.01
 #define BARGED_YIELD_OVERHEAD_LEARNING 8
 #define BARGED_YIELD_CAPACITY_HALF_LIFE 10.0
