@@ -301,6 +301,43 @@ test_skew (void)
   g_assert_cmpuint (limited, <=, 12);
 }
 
+/* Feeds @n samples of Barge alone at @overhead, then others at @share of
+ * the link; the sample at which Barge stepped aside, or -1. */
+static gint
+starve (BargedYieldControl *control, guint n, double overhead, double share)
+{
+  for (guint i = 0; i < n + 12; i++)
+    {
+      double own = LINK / 4 * (i < n ? 1.0 : 1.0 - share);
+      guint64 link[] = { (guint64) (LINK / 4 * (i < n ? overhead : overhead * (1.0 - share) + share)), 0 };
+      guint64 moved[] = { (guint64) own, 0 };
+
+      if (barged_yield_control_update (control, 0.25, link, moved) != 0)
+        return (gint) i;
+    }
+  return -1;
+}
+
+/* One download of Barge's, then four: the interfaces counted 4.5 % over
+ * one's payload and 2.1 % over four's (the benchmark's veth), and a curl
+ * starved to 1.5 % of the link hid in the difference for as long as the
+ * old estimate held. A new connection has the overhead learnt anew. */
+static void
+test_relearn (void)
+{
+  BargedYieldControl control;
+
+  barged_yield_control_init (&control);
+  g_assert_cmpint (starve (&control, 16, 1.045, 0), ==, -1);
+  barged_yield_control_relearn (&control);
+  g_assert_cmpint (starve (&control, 12, 1.021, 0.015), >=, 12);
+
+  /* Without it, nothing is seen. */
+  barged_yield_control_init (&control);
+  g_assert_cmpint (starve (&control, 16, 1.045, 0), ==, -1);
+  g_assert_cmpint (starve (&control, 12, 1.021, 0.015), ==, -1);
+}
+
 /* The link got slower (another network): after a pause the capacity is
  * learnt anew, so a download of a twentieth of the new link counts as
  * other traffic; without a pause it is forgotten down to what the link
@@ -338,5 +375,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/yield/directions", test_directions);
   g_test_add_func ("/yield/noise", test_noise);
   g_test_add_func ("/yield/skew", test_skew);
+  g_test_add_func ("/yield/relearn", test_relearn);
   return g_test_run ();
 }

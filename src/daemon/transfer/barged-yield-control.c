@@ -73,6 +73,15 @@ barged_yield_control_restart (BargedYieldControl *self)
     }
 }
 
+void
+barged_yield_control_relearn (BargedYieldControl *self)
+{
+  for (BargedYieldDirection d = 0; d < BARGED_YIELD_N_DIRECTIONS; d++)
+    self->learnt[d] = 0;
+  /* The mean of others' traffic was taken against the old estimate. */
+  self->other_mean = 0;
+}
+
 guint64
 barged_yield_control_update (BargedYieldControl *self, double seconds,
                              const guint64 link[BARGED_YIELD_N_DIRECTIONS],

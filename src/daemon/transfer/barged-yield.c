@@ -287,6 +287,7 @@ watch_socket (BargedYield *self, GSocket *socket)
   watched->socket = g_object_ref (socket);
   watched->interface = g_steal_pointer (&interface);
   g_ptr_array_add (self->watched, watched);
+  barged_yield_control_relearn (&self->control);
   (void) setsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_NOTSENT_LOWAT,
                      &(int) { NOT_SENT_LOW_WATER }, sizeof (int));
   apply_limit (self, watched, self->control.rate);
