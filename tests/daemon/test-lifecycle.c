@@ -85,17 +85,25 @@ new_dest (Fixture *f)
 }
 
 static char *
-create_job (Fixture *f, const char *priority)
+create_job_with_hint (Fixture *f, const char *priority, guint64 size_hint)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariantBuilder) options = g_variant_builder_new (G_VARIANT_TYPE ("a{sv}"));
   char *path = NULL;
 
   g_variant_builder_add (options, "{sv}", "priority", g_variant_new_string (priority));
+  if (size_hint != 0)
+    g_variant_builder_add (options, "{sv}", "size-hint", g_variant_new_uint64 (size_hint));
   barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "lifecycle", "download",
                                            g_variant_builder_end (options), &path, NULL, &error);
   g_assert_no_error (error);
   return path;
+}
+
+static char *
+create_job (Fixture *f, const char *priority)
+{
+  return create_job_with_hint (f, priority, 0);
 }
 
 static GError *
@@ -462,6 +470,53 @@ test_preemption (Fixture *f, gconstpointer data)
   }
   cancel_if_present (f, low);
   cancel_if_present (f, normal);
+}
+
+/* SizeHint: of queued jobs of one priority, the one expected to move the
+ * fewest bytes starts first (creation order would start the large one); a
+ * CreateJob option and a writable property, kept over a restart; an absurd
+ * hint is refused and changes nothing. One background slot. */
+static void
+test_size_hints (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = create_job (f, "normal");
+  g_autofree char *large = create_job_with_hint (f, "normal", 100 * MiB);
+  g_autofree char *small = create_job_with_hint (f, "normal", 1 * MiB);
+  g_autofree char *medium = create_job (f, "normal");
+  const char *const jobs[] = { first, large, small, medium };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) kept = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hint-%u", i);
+      g_autofree char *url = slow_url (f, name);
+
+      add_file (f, jobs[i], url);
+    }
+  set_property (f, medium, "SizeHint", g_variant_new_uint64 (10 * MiB));
+  call_job_ok (f, first, "Resume");
+  wait_state (f, first, "transferring", TRANSFER_TIMEOUT_MS);
+  call_job_ok (f, large, "Resume");
+  call_job_ok (f, small, "Resume");
+  call_job_ok (f, medium, "Resume");
+  wait_state (f, large, "queued", SHORT_TIMEOUT_MS);
+
+  call_job_ok (f, first, "Cancel");
+  wait_state (f, small, "transferring", TRANSFER_TIMEOUT_MS);
+  assert_state (f, large, "queued");
+  assert_state (f, medium, "queued");
+  call_job_ok (f, small, "Cancel");
+  wait_state (f, medium, "transferring", TRANSFER_TIMEOUT_MS);
+  assert_state (f, large, "queued");
+
+  error = set_property_error (f, large, "SizeHint", g_variant_new_uint64 ((G_GUINT64_CONSTANT (1) << 53) + 1));
+  barge_test_assert_dbus_error (error, ERROR_PREFIX "InvalidArgument");
+  barge_test_daemon_restart (f->daemon);
+  kept = get_property (f, large, "SizeHint");
+  g_assert_cmpuint (g_variant_get_uint64 (kept), ==, 100 * MiB);
+  cancel_if_present (f, large);
+  cancel_if_present (f, medium);
 }
 
 typedef struct {
@@ -1282,6 +1337,8 @@ main (int argc, char **argv)
               fixture_setup, test_state_table, fixture_teardown);
   g_test_add ("/lifecycle/preemption", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\n",
               fixture_setup, test_preemption, fixture_teardown);
+  g_test_add ("/lifecycle/size-hints", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",
+              fixture_setup, test_size_hints, fixture_teardown);
   g_test_add ("/lifecycle/round-robin", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=1\n",
               fixture_setup, test_round_robin, fixture_teardown);
   g_test_add ("/lifecycle/sighup", Fixture, "[Scheduler]\nMaxBackgroundJobs=1\nTimeSlice=3600\n",

@@ -392,6 +392,35 @@ test_origin (void)
     }
 }
 
+/* Size hints order queued hinted jobs among themselves, fewest bytes
+ * first, in the places such jobs hold; the rest keep their places, and a
+ * hinted job that waited long enough keeps its turn. */
+static void
+test_order_by_hints (void)
+{
+  const guint64 none = BARGE_SIZE_UNKNOWN;
+  const gint64 young = G_USEC_PER_SEC, old = BARGED_PLAN_HINT_MAX_WAIT;
+  const BargedPlanHint hints[] = {
+    /* 0 */ { BARGE_JOB_PRIORITY_FOREGROUND, TRUE, 900, young },
+    /* 1 */ { BARGE_JOB_PRIORITY_FOREGROUND, TRUE, 100, young },
+    /* 2 */ { BARGE_JOB_PRIORITY_NORMAL, FALSE, none, 0 },        /* running */
+    /* 3 */ { BARGE_JOB_PRIORITY_NORMAL, TRUE, 5000, young },
+    /* 4 */ { BARGE_JOB_PRIORITY_NORMAL, TRUE, none, young },     /* no hint */
+    /* 5 */ { BARGE_JOB_PRIORITY_NORMAL, TRUE, 7000, old },       /* waited long */
+    /* 6 */ { BARGE_JOB_PRIORITY_NORMAL, TRUE, 10, young },
+    /* 7 */ { BARGE_JOB_PRIORITY_NORMAL, TRUE, 5000, young },     /* ties keep their turn */
+    /* 8 */ { BARGE_JOB_PRIORITY_LOW, TRUE, 1, young },           /* never before a normal one */
+  };
+  guint order[G_N_ELEMENTS (hints)];
+  const guint expected[] = { 1, 0, 2, 6, 4, 5, 3, 7, 8 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    order[i] = i;
+  barged_scheduler_plan_order_by_hints (hints, order, G_N_ELEMENTS (order));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_assert_cmpuint (order[i], ==, expected[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -407,5 +436,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scheduler-plan/lower-caps-trim-the-busiest", test_lower_caps_trim_the_busiest);
   g_test_add_func ("/scheduler-plan/random-rounds-settle", test_random_rounds_settle);
   g_test_add_func ("/scheduler-plan/origin", test_origin);
+  g_test_add_func ("/scheduler-plan/order-by-hints", test_order_by_hints);
   return g_test_run ();
 }

@@ -152,6 +152,9 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
       else if (g_str_equal (key, "bandwidth-limit") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
         /* Checked with the rest of the spec by barged_job_new(). */
         data->spec.bandwidth_limit = g_variant_get_uint64 (v);
+      else if (g_str_equal (key, "size-hint") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
+        /* Checked with the rest of the spec by barged_job_new(). */
+        data->spec.size_hint = g_variant_get_uint64 (v);
       else if (g_str_equal (key, "not-before") && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
         /* Checked against the clock by barged_job_new(). */
         data->spec.not_before = g_variant_get_int64 (v);

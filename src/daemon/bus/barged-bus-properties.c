@@ -149,6 +149,12 @@ get_bandwidth_limit (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_size_hint (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_uint64 (barged_job_get_size_hint (job));
+}
+
+static GVariant *
 get_keep_awake (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_boolean (barged_job_get_keep_awake (job));
@@ -254,6 +260,12 @@ set_cost_policy (BargedJob *job, GVariant *value, GError **error)
 }
 
 static gboolean
+set_size_hint (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_size_hint (job, g_variant_get_uint64 (value), error);
+}
+
+static gboolean
 set_bandwidth_limit (BargedJob *job, GVariant *value, GError **error)
 {
   return barged_job_set_bandwidth_limit (job, g_variant_get_uint64 (value), error);
@@ -353,6 +365,7 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "KeepAwake", 0, FALSE, FALSE, get_keep_awake, NULL },
   { "NotBefore", BARGED_JOB_PROP_NOT_BEFORE, FALSE, FALSE, get_not_before, set_not_before },
   { "TransferWindow", BARGED_JOB_PROP_TRANSFER_WINDOW, FALSE, FALSE, get_transfer_window, set_transfer_window },
+  { "SizeHint", BARGED_JOB_PROP_SIZE_HINT, FALSE, FALSE, get_size_hint, set_size_hint },
   { "HoldReason", BARGED_JOB_PROP_HOLD_REASON, FALSE, FALSE, get_hold_reason, NULL },
   { "HttpStatus", BARGED_JOB_PROP_ERROR, FALSE, FALSE, get_http_status, NULL },
   { "UploadProtocol", 0, FALSE, FALSE, get_upload_protocol, NULL },

@@ -84,6 +84,8 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
     g_variant_dict_insert (&dict, "transfer-window", "s", self->window_text);
+  if (self->size_hint != 0)
+    g_variant_dict_insert (&dict, "size-hint", "t", self->size_hint);
   v = g_variant_ref_sink (g_variant_dict_end (&dict));
   return g_variant_print (v, TRUE);
 }
@@ -107,6 +109,8 @@ apply_settings (BargedJob *self, const char *data)
     barged_bandwidth_set_rate (self->bandwidth, limit);
   if (!g_variant_dict_lookup (&dict, "keep-awake", "b", &self->keep_awake))
     self->keep_awake = FALSE;
+  if (!g_variant_dict_lookup (&dict, "size-hint", "t", &self->size_hint) || self->size_hint > BARGED_MAX_SIZE_HINT)
+    self->size_hint = 0;
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

@@ -203,6 +203,7 @@ const char *barged_job_get_description (BargedJob *self) { return self->descript
 BargeCostPolicy barged_job_get_cost_policy (BargedJob *self) { return self->cost_policy; }
 guint64 barged_job_get_bandwidth_limit (BargedJob *self) { return barged_bandwidth_get_rate (self->bandwidth); }
 gboolean barged_job_get_keep_awake (BargedJob *self) { return self->keep_awake; }
+guint64 barged_job_get_size_hint (BargedJob *self) { return self->size_hint; }
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self) { return self->notify_flags; }
 const char *barged_job_get_notify_program (BargedJob *self) { return self->notify_program; }
 const char * const *barged_job_get_notify_arguments (BargedJob *self) { return (const char * const *) self->notify_args; }
@@ -415,6 +416,45 @@ barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error)
   barged_bandwidth_set_rate (self->bandwidth, limit);
   changed (self, BARGED_JOB_PROP_BANDWIDTH_LIMIT);
   return TRUE;
+}
+
+static gboolean
+check_size_hint (guint64 bytes, GError **error)
+{
+  if (bytes <= BARGED_MAX_SIZE_HINT)
+    return TRUE;
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               "a size hint is 0 (none) or at most %" G_GUINT64_FORMAT " bytes, not %" G_GUINT64_FORMAT,
+               BARGED_MAX_SIZE_HINT, bytes);
+  return FALSE;
+}
+
+gboolean
+barged_job_set_size_hint (BargedJob *self, guint64 bytes, GError **error)
+{
+  if (!may_change (self, error) || !check_size_hint (bytes, error))
+    return FALSE;
+  if (bytes == self->size_hint)
+    return TRUE;
+  self->size_hint = bytes;
+  changed (self, BARGED_JOB_PROP_SIZE_HINT);
+  g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
+  return TRUE;
+}
+
+guint64
+barged_job_get_expected_remaining (BargedJob *self)
+{
+  BargedJobProgress progress;
+  guint64 expected;
+
+  if (self->size_hint == 0)
+    return BARGE_SIZE_UNKNOWN;
+  barged_job_get_progress (self, &progress);
+  /* A hint below what is known to come was an underestimate. */
+  expected = progress.bytes_total != BARGE_SIZE_UNKNOWN ? MAX (self->size_hint, progress.bytes_total)
+                                                        : self->size_hint;
+  return expected - MIN (expected, progress.bytes_done);
 }
 
 SoupSession *
@@ -727,7 +767,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
 
   if (!check_text ("the display name", spec->display_name, BARGED_MAX_DISPLAY_NAME, error) ||
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
-      !check_bandwidth_limit (spec->bandwidth_limit, error))
+      !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error))
     return NULL;
   /* A background job is the one the machine may sleep on. */
   if (spec->keep_awake && spec->priority != BARGE_JOB_PRIORITY_FOREGROUND)
@@ -771,6 +811,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   barged_bandwidth_set_rate (self->bandwidth, spec->bandwidth_limit);
   _barged_job_update_bandwidth (self);
   self->keep_awake = spec->keep_awake;
+  self->size_hint = spec->size_hint;
   self->state = BARGE_JOB_STATE_SUSPENDED;
   if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
     {
@@ -897,6 +938,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_BANDWIDTH_LIMIT] = "bandwidth-limit",
   [BARGED_JOB_PROP_NOT_BEFORE] = "not-before",
   [BARGED_JOB_PROP_TRANSFER_WINDOW] = "transfer-window",
+  [BARGED_JOB_PROP_SIZE_HINT] = "size-hint",
   [BARGED_JOB_PROP_NOTIFY_FLAGS] = "notify-flags",
   [BARGED_JOB_PROP_NOTIFY_COMMAND_LINE] = "notify-command-line",
   [BARGED_JOB_PROP_MINIMUM_RETRY_DELAY] = "minimum-retry-delay",

@@ -69,7 +69,12 @@ typedef struct {
   /* Last, after the fields positional initializers in unit tests give: */
   gint64 not_before;                    /* Unix s UTC, 0 = none; in the past: refused */
   const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
+  guint64 size_hint;                    /* bytes expected in all, 0 = none */
 } BargedJobSpec;
+
+/* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
+ * number of JavaScript clients) still holds exactly. */
+#define BARGED_MAX_SIZE_HINT (G_GUINT64_CONSTANT (1) << 53)
 
 /* Checks @spec (texts, an upload protocol for uploads and only for them),
  * then makes a job of @owner in "suspended" with a new random id. */
@@ -101,6 +106,11 @@ guint64 barged_job_get_bandwidth_limit (BargedJob *self);
  * inhibitor, barged-sleep.h) only while the job is in the foreground and
  * running; a lower priority sets it aside until the job is foreground again. */
 gboolean barged_job_get_keep_awake (BargedJob *self);
+/* SizeHint: the bytes the client expects the job to move, 0 for none. */
+guint64 barged_job_get_size_hint (BargedJob *self);
+/* What the job is expected to move still: its hint (or its known total,
+ * when larger) less what it moved; BARGE_SIZE_UNKNOWN without a hint. */
+guint64 barged_job_get_expected_remaining (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
 /* "" and no arguments: no program. */
 const char *barged_job_get_notify_program (BargedJob *self);
@@ -178,6 +188,9 @@ gboolean barged_job_set_not_before (BargedJob *self, gint64 unix_seconds, GError
 /* "" (always) or "HH:MM-HH:MM" with the end not equal to the start, else
  * INVALID_ARGUMENT. */
 gboolean barged_job_set_transfer_window (BargedJob *self, const char *window, GError **error);
+/* 0 (none) to BARGED_MAX_SIZE_HINT bytes, else INVALID_ARGUMENT; the
+ * scheduler orders queued jobs of one priority by it. */
+gboolean barged_job_set_size_hint (BargedJob *self, guint64 bytes, GError **error);
 gboolean barged_job_set_notify_flags (BargedJob *self, BargeNotifyFlags flags, GError **error);
 gboolean barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args,
                                              GError **error);
@@ -275,6 +288,7 @@ typedef enum {
   BARGED_JOB_PROP_BANDWIDTH_LIMIT,
   BARGED_JOB_PROP_NOT_BEFORE,
   BARGED_JOB_PROP_TRANSFER_WINDOW,
+  BARGED_JOB_PROP_SIZE_HINT,
   BARGED_JOB_PROP_NOTIFY_FLAGS,
   BARGED_JOB_PROP_NOTIFY_COMMAND_LINE,
   BARGED_JOB_PROP_MINIMUM_RETRY_DELAY,

@@ -242,3 +242,46 @@ barged_scheduler_origin (const char *url)
     port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
   return g_strdup_printf ("%s://%s:%d", scheme, host, port);
 }
+
+static gboolean
+takes_hint_order (const BargedPlanHint *h)
+{
+  return h->queued && h->remaining != BARGE_SIZE_UNKNOWN && h->waited < BARGED_PLAN_HINT_MAX_WAIT;
+}
+
+static gint
+compare_hinted (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const BargedPlanHint *hints = user_data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+
+  if (hints[ia].remaining != hints[ib].remaining)
+    return hints[ia].remaining < hints[ib].remaining ? -1 : 1;
+  return 0;   /* a stable sort keeps their turn */
+}
+
+void
+barged_scheduler_plan_order_by_hints (const BargedPlanHint *hints, guint *order, guint n)
+{
+  g_autofree guint *places = g_new (guint, n);
+  g_autofree guint *hinted = g_new (guint, n);
+
+  for (guint start = 0, end; start < n; start = end)
+    {
+      guint count = 0;
+
+      /* One priority at a time: the turn order groups them. */
+      for (end = start; end < n && hints[order[end]].priority == hints[order[start]].priority; end++)
+        if (takes_hint_order (&hints[order[end]]))
+          {
+            places[count] = end;
+            hinted[count++] = order[end];
+          }
+      if (count < 2)
+        continue;
+      /* A stable sort (since GLib 2.32). */
+      g_qsort_with_data (hinted, (gint) count, sizeof (guint), compare_hinted, (gpointer) hints);
+      for (guint i = 0; i < count; i++)
+        order[places[i]] = hinted[i];
+    }
+}

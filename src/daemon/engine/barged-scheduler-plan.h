@@ -75,6 +75,30 @@ typedef struct {
 
 void barged_scheduler_plan (BargedPlanJob *jobs, guint n_jobs, const BargedPlanLimits *limits);
 
+/* Size hints (a job's SizeHint): a queued job expected to move fewer bytes
+ * goes before one expected to move more, so that a small update is not
+ * stuck behind a large download (URLSession schedules by
+ * countOfBytesClientExpectsToReceive the same way). Hints only order
+ * hinted jobs among themselves: within a priority, the queued jobs with a
+ * hint take the places that such jobs hold in the turn order, fewest bytes
+ * remaining first (then in turn); every other job keeps its place, so jobs
+ * without hints are scheduled exactly as before, and a client gains
+ * nothing over others by hinting. A hinted job that has waited
+ * BARGED_PLAN_HINT_MAX_WAIT keeps its place in turn too: a stream of small
+ * jobs never starves a large one for longer. */
+#define BARGED_PLAN_HINT_MAX_WAIT (10 * 60 * G_USEC_PER_SEC)
+
+typedef struct {
+  BargeJobPriority priority;
+  gboolean queued;
+  guint64 remaining;         /* bytes; BARGE_SIZE_UNKNOWN: no hint */
+  gint64 waited;             /* µs queued so far */
+} BargedPlanHint;
+
+/* @order: @n indices into @hints, in turn order (by priority, then turn);
+ * reordered in place as above. */
+void barged_scheduler_plan_order_by_hints (const BargedPlanHint *hints, guint *order, guint n);
+
 /* The host of @url as libsoup counts connections: "scheme://host:port",
  * the host in lower case and the scheme's port filled in; NULL when @url
  * has no host. */

@@ -30,6 +30,7 @@ struct _BargedScheduler
 typedef struct {
   gint64 order;               /* wall clock, µs */
   gint64 slot_started;        /* monotonic, µs; 0 = holds no slot */
+  gint64 queued_since;        /* monotonic, µs, as a round saw it; 0 = not queued */
   char *url;
   char *host;
 } Entry;
@@ -73,6 +74,39 @@ compare_jobs (gconstpointer a, gconstpointer b, gpointer user_data)
   if (oa != ob)
     return oa < ob ? -1 : 1;
   return ca < cb ? -1 : (ca > cb ? 1 : 0);
+}
+
+/* Queued jobs with size hints, fewest bytes first, in the places hinted
+ * jobs hold (barged-scheduler-plan.h). */
+static void
+order_by_hints (BargedScheduler *self, GPtrArray *order)
+{
+  g_autofree BargedPlanHint *hints = g_new0 (BargedPlanHint, order->len);
+  g_autofree guint *indices = g_new (guint, order->len);
+  g_autofree gpointer *jobs = g_memdup2 (order->pdata, order->len * sizeof (gpointer));
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      BargedJob *job = g_ptr_array_index (order, i);
+      Entry *entry = entry_of (self, job);
+      gboolean queued = barged_job_get_job_state (job) == BARGE_JOB_STATE_QUEUED;
+
+      if (!queued)
+        entry->queued_since = 0;
+      else if (entry->queued_since == 0)
+        entry->queued_since = now;
+      hints[i] = (BargedPlanHint) {
+        .priority = barged_job_get_job_priority (job),
+        .queued = queued,
+        .remaining = queued ? barged_job_get_expected_remaining (job) : BARGE_SIZE_UNKNOWN,
+        .waited = queued ? now - entry->queued_since : 0,
+      };
+      indices[i] = i;
+    }
+  barged_scheduler_plan_order_by_hints (hints, indices, order->len);
+  for (guint i = 0; i < order->len; i++)
+    order->pdata[i] = jobs[indices[i]];
 }
 
 static void
@@ -203,6 +237,7 @@ kick_cb (gpointer user_data)
 
   self->kick_source = 0;
   g_ptr_array_sort_with_data (order, compare_jobs, self);
+  order_by_hints (self, order);
   enforce_times (order);
   if (self->network != NULL)
     barged_network_enforce (self->network, order);
