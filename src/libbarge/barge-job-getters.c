@@ -452,6 +452,23 @@ barge_job_get_cost_policy (BargeJob *job)
 }
 
 /**
+ * barge_job_get_size_hint:
+ * @job: a #BargeJob
+ *
+ * Gets the bytes @job is expected to move in all, as its application said.
+ * See [property@Barge.Job:size-hint].
+ *
+ * Returns: the hint in bytes, 0 for none
+ */
+guint64
+barge_job_get_size_hint (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return _barge_props_get_uint64 (job->props, "SizeHint", 0);
+}
+
+/**
  * barge_job_get_bandwidth_limit:
  * @job: a #BargeJob
  *

@@ -15,6 +15,7 @@ typedef enum {
   SET_KEEP_AWAKE = 1 << 5,
   SET_NOT_BEFORE = 1 << 6,
   SET_TRANSFER_WINDOW = 1 << 7,
+  SET_SIZE_HINT = 1 << 8,
 } SetMask;
 
 struct _BargeJobOptions
@@ -28,6 +29,7 @@ struct _BargeJobOptions
   gboolean keep_awake;
   gint64 not_before;
   char *transfer_window;
+  guint64 size_hint;
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -176,6 +178,24 @@ barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 bytes_p
 }
 
 /**
+ * barge_job_options_set_size_hint:
+ * @options: a #BargeJobOptions
+ * @bytes: the bytes the job is expected to move in all; 0 for no hint
+ *
+ * Sets the `size-hint` option (the daemon's default is 0, no hint). The
+ * daemon takes 0 to 2^53 and refuses more with
+ * %BARGE_ERROR_INVALID_ARGUMENT. See [property@Barge.Job:size-hint].
+ */
+void
+barge_job_options_set_size_hint (BargeJobOptions *options, guint64 bytes)
+{
+  g_return_if_fail (options != NULL);
+
+  options->size_hint = bytes;
+  options->set |= SET_SIZE_HINT;
+}
+
+/**
  * barge_job_options_set_keep_awake:
  * @options: a #BargeJobOptions
  * @keep_awake: whether the job keeps the machine awake while it transfers
@@ -291,5 +311,7 @@ barge_job_options_to_variant (const BargeJobOptions *options)
     g_variant_dict_insert (&dict, "not-before", "x", options->not_before);
   if (options->set & SET_TRANSFER_WINDOW)
     g_variant_dict_insert (&dict, "transfer-window", "s", options->transfer_window);
+  if (options->set & SET_SIZE_HINT)
+    g_variant_dict_insert (&dict, "size-hint", "t", options->size_hint);
   return g_variant_dict_end (&dict);
 }

@@ -47,6 +47,8 @@ void barge_job_options_set_not_before (BargeJobOptions *options, gint64 unix_sec
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_transfer_window (BargeJobOptions *options, const char *window);
 BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_size_hint (BargeJobOptions *options, guint64 bytes);
+BARGE_AVAILABLE_IN_ALL
 GVariant *barge_job_options_to_variant (const BargeJobOptions *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeJobOptions, barge_job_options_free)

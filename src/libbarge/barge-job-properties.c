@@ -43,6 +43,7 @@ static const BargeJobWritableProperty writable_properties[] = {
   { "bandwidth-limit", "BandwidthLimit", VALUE_KIND_UINT64, NULL },
   { "not-before", "NotBefore", VALUE_KIND_INT64, NULL },
   { "transfer-window", "TransferWindow", VALUE_KIND_STRING, NULL },
+  { "size-hint", "SizeHint", VALUE_KIND_UINT64, NULL },
 };
 
 static const char *
@@ -241,8 +242,8 @@ _barge_job_set_dbus_property (BargeJob *self,
  *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`,
  *   `minimum-notification-interval`, `maximum-download-time`,
  *   `notify-flags`, `notify-command-line`, `cost-policy`,
- *   `reply-file-name`, `bandwidth-limit`, `not-before` or
- *   `transfer-window` (the D-Bus names such as
+ *   `reply-file-name`, `bandwidth-limit`, `not-before`,
+ *   `transfer-window` or `size-hint` (the D-Bus names such as
  *   `DisplayName` work too)
  * @value: the new value: a string for the names and the reply file name; a
  *   #BargeJobPriority or #BargeCostPolicy, its string or its number for the
@@ -250,7 +251,7 @@ _barge_job_set_dbus_property (BargeJob *self,
  *   string array) or their number for the notify flags; a string array of
  *   the program and its arguments for the notify command line (empty for
  *   none); an unsigned number for the others (bytes per second for the
- *   bandwidth limit, 0 for none; from Python or JavaScript a number beyond
+ *   bandwidth limit, bytes for the size hint, 0 for none; from Python or JavaScript a number beyond
  *   32 bits needs a #GValue of type %G_TYPE_UINT64)
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the daemon answered

@@ -288,6 +288,26 @@ _barge_job_make_properties (GParamSpec **properties)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:size-hint:
+   *
+   * The bytes the application expects the job to move in all, or 0 for no
+   * hint (as URLSession's `countOfBytesClientExpectsToReceive`). Of queued
+   * jobs of one priority, the daemon starts the one expected to move the
+   * fewest bytes first (the hint, or the job's known total when larger,
+   * less what it moved), so that a small update is not stuck behind a
+   * large download. Hints only order hinted jobs among themselves: a job
+   * without one keeps its place, and a hinted job that has waited ten
+   * minutes keeps its place too. The hint never limits the job. The
+   * daemon takes 0 to 2^53 and refuses more with
+   * %BARGE_ERROR_INVALID_ARGUMENT. Setting it sends the change to the
+   * daemon; the property changes when the daemon announces it. Also an
+   * option of a new job ([method@Barge.JobOptions.set_size_hint]).
+   */
+  properties[PROP_SIZE_HINT] =
+    g_param_spec_uint64 ("size-hint", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:keep-awake:
    *
    * Whether the job keeps the machine awake (a logind "block" inhibitor)

@@ -145,6 +145,7 @@ static const struct {
   { "KeepAwake", PROP_KEEP_AWAKE },
   { "NotBefore", PROP_NOT_BEFORE },
   { "TransferWindow", PROP_TRANSFER_WINDOW },
+  { "SizeHint", PROP_SIZE_HINT },
   { "HttpStatus", PROP_HTTP_STATUS },
   { "ReplyFileName", PROP_REPLY_FILE_NAME },
   { "Credentials", PROP_CREDENTIALS },
@@ -683,6 +684,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_TRANSFER_WINDOW:
       g_value_set_string (value, barge_job_get_transfer_window (self));
+      break;
+    case PROP_SIZE_HINT:
+      g_value_set_uint64 (value, barge_job_get_size_hint (self));
       break;
     case PROP_HOLD_REASON:
       g_value_set_enum (value, self->hold_reason);

@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (BargeJob, barge_job, BARGE, JOB, GObject)
  * notify-flags (rw), notify-command-line (rw), cost-policy (rw),
  * bandwidth-limit (rw, guint64 bytes per second, 0 = none), keep-awake,
  * not-before (rw, gint64 Unix seconds, 0 = none), transfer-window (rw,
- * "HH:MM-HH:MM" local time, "" = always), hold-reason,
+ * "HH:MM-HH:MM" local time, "" = always), size-hint (rw, guint64 bytes,
+ * 0 = none), hold-reason,
  * http-status, upload-protocol, reply-file-name (rw), credentials, file-list
  * (GListModel of BargeFile).
  * Signals: transferred, failed (context, error_name, message),
@@ -96,6 +97,8 @@ BARGE_AVAILABLE_IN_ALL
 gint64 barge_job_get_not_before (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 const char *barge_job_get_transfer_window (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+guint64 barge_job_get_size_hint (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 BargeHoldReason barge_job_get_hold_reason (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL

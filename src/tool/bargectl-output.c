@@ -302,6 +302,8 @@ bargectl_job_describe (BargeJob *job)
   g_autofree char *not_before_text = not_before > 0 ? bargectl_format_local_time (not_before * G_USEC_PER_SEC)
                                                     : g_strdup (_("none"));
   const char *window = barge_job_get_transfer_window (job);
+  guint64 size_hint = barge_job_get_size_hint (job);
+  g_autofree char *size_hint_text = size_hint != 0 ? bargectl_format_size (size_hint) : g_strdup (_("none"));
 
 #define ROW(label, fmt, ...) g_string_append_printf (out, "%-24s " fmt "\n", label, __VA_ARGS__)
   ROW (_("Id:"), "%s", barge_job_get_id (job));
@@ -343,6 +345,7 @@ bargectl_job_describe (BargeJob *job)
   ROW (_("Not before:"), "%s", not_before_text);
   /* TRANSLATORS: the job's daily transfer window is none: it transfers at any time */
   ROW (_("Transfer window:"), "%s", *window != '\0' ? window : _("always"));
+  ROW (_("Size hint:"), "%s", size_hint_text);
   if (barge_job_get_hold_reason (job) != BARGE_HOLD_REASON_NONE)
     ROW (_("Waiting for:"), "%s", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   if (barge_job_get_http_status (job) != 0)
@@ -594,6 +597,7 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   member_boolean (builder, "keep_awake", barge_job_get_keep_awake (job));
   member_time (builder, "not_before", barge_job_get_not_before (job) * G_USEC_PER_SEC);
   member_string (builder, "transfer_window", barge_job_get_transfer_window (job));
+  member_uint (builder, "size_hint", barge_job_get_size_hint (job));
   member_string (builder, "hold_reason", barge_hold_reason_to_string (barge_job_get_hold_reason (job)));
   member_uint (builder, "http_status", barge_job_get_http_status (job));
   add_upload (builder, job);

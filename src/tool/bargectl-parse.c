@@ -127,28 +127,90 @@ too_large:
 #define RATE_HELP N_("RATE is a number of bytes per second with an optional unit " \
                      "(k, M, G, KiB, MiB, GiB, kbit, Mbit, Gbit), from 1 KiB/s to 100 GB/s, or none.")
 
+/* TRANSLATORS: what SIZE may be; the units and "none" stay as they are,
+ * since they are typed */
+#define SIZE_HELP N_("SIZE is a number of bytes with an optional unit (k, M, G, T, KiB, MiB, GiB, TiB), " \
+                     "at most 8 PiB, or none.")
+
 static const struct {
   const char *name;
   double bytes;
-} rate_units[] = {
-  { "", 1 }, { "B", 1 },
-  { "k", 1e3 }, { "K", 1e3 }, { "kB", 1e3 }, { "KB", 1e3 }, { "KiB", 1024 },
-  { "M", 1e6 }, { "MB", 1e6 }, { "MiB", 1024 * 1024 },
-  { "G", 1e9 }, { "GB", 1e9 }, { "GiB", 1024 * 1024 * 1024 },
-  { "kbit", 1e3 / 8 }, { "Kbit", 1e3 / 8 }, { "Mbit", 1e6 / 8 }, { "Gbit", 1e9 / 8 },
+  gboolean bits;               /* a rate's unit only */
+} units[] = {
+  { "", 1, FALSE }, { "B", 1, FALSE },
+  { "k", 1e3, FALSE }, { "K", 1e3, FALSE }, { "kB", 1e3, FALSE }, { "KB", 1e3, FALSE }, { "KiB", 1024, FALSE },
+  { "M", 1e6, FALSE }, { "MB", 1e6, FALSE }, { "MiB", 1024 * 1024, FALSE },
+  { "G", 1e9, FALSE }, { "GB", 1e9, FALSE }, { "GiB", 1024 * 1024 * 1024, FALSE },
+  { "T", 1e12, FALSE }, { "TB", 1e12, FALSE }, { "TiB", 1024.0 * 1024 * 1024 * 1024, FALSE },
+  { "kbit", 1e3 / 8, TRUE }, { "Kbit", 1e3 / 8, TRUE }, { "Mbit", 1e6 / 8, TRUE }, { "Gbit", 1e9 / 8, TRUE },
 };
 
-/* Bytes per unit of @unit ("MiB", "Mbit/s", "" for bytes), or 0. */
+/* Bytes per unit of @unit ("MiB", "" for bytes; for a rate also bits and
+ * a "/s"), or 0. */
 static double
-rate_unit_bytes (const char *unit)
+unit_bytes (const char *unit, gboolean rate)
 {
-  g_autofree char *name = g_str_has_suffix (unit, "/s") ? g_strndup (unit, strlen (unit) - 2)
-                                                         : g_strdup (unit);
+  g_autofree char *name = rate && g_str_has_suffix (unit, "/s") ? g_strndup (unit, strlen (unit) - 2)
+                                                                 : g_strdup (unit);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (rate_units); i++)
-    if (g_str_equal (rate_units[i].name, name))
-      return rate_units[i].bytes;
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_str_equal (units[i].name, name) && (rate || !units[i].bits))
+      return units[i].bytes;
   return 0;
+}
+
+/* An amount as typed, trimmed: digits, maybe a point and more digits (no
+ * sign, exponent, hex, infinity or decimal comma, which strtod would
+ * take), maybe a space (or the no-break space `info` prints), a unit.
+ * Rounded to whole bytes; a double holds every one in range exactly. */
+static gboolean
+scan_amount (const char *text, gboolean rate, double *bytes)
+{
+  const char *p = text;
+  g_autofree char *number = NULL;
+  double unit;
+
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (p != text && *p == '.' && g_ascii_isdigit (p[1]))
+    for (p++; g_ascii_isdigit (*p);)
+      p++;
+  number = g_strndup (text, p - text);
+  while (*p == ' ' || g_str_has_prefix (p, "\u00a0"))
+    p += *p == ' ' ? 1 : strlen ("\u00a0");
+  unit = unit_bytes (p, rate);
+  if (*number == '\0' || unit == 0)
+    return FALSE;
+  *bytes = g_ascii_strtod (number, NULL) * unit + 0.5;
+  return TRUE;
+}
+
+gboolean
+bargectl_parse_size (const char *text, guint64 *bytes, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  double value;
+  gboolean ok;
+
+  if (g_ascii_strcasecmp (trimmed, "none") == 0)
+    {
+      *bytes = 0;
+      return TRUE;
+    }
+  /* A whole number of bytes is read exactly: a double cannot tell 2^53
+   * from 2^53 + 1. */
+  if (*trimmed != '\0' && strspn (trimmed, "0123456789") == strlen (trimmed))
+    ok = g_ascii_string_to_unsigned (trimmed, 10, 0, BARGECTL_SIZE_MAX, bytes, NULL);
+  else if ((ok = scan_amount (trimmed, FALSE, &value) && value <= (double) BARGECTL_SIZE_MAX))
+    *bytes = (guint64) value;
+  if (!ok)
+    {
+      /* TRANSLATORS: %s is what was typed, then what SIZE may be */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("“%s” is not a size. %s"), trimmed,
+                   _(SIZE_HELP));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* What is wrong, then what RATE may be. */
@@ -169,32 +231,16 @@ gboolean
 bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
-  g_autofree char *number = NULL;
-  const char *p = trimmed;
-  double unit, value;
+  double value;
 
   if (g_ascii_strcasecmp (trimmed, "none") == 0 || g_ascii_strcasecmp (trimmed, "unlimited") == 0)
     {
       *bytes_per_second = 0;
       return TRUE;
     }
-  /* Digits, then maybe a point and more digits: no sign, exponent, hex,
-   * infinity or decimal comma, which strtod would take. */
-  while (g_ascii_isdigit (*p))
-    p++;
-  if (p != trimmed && *p == '.' && g_ascii_isdigit (p[1]))
-    for (p++; g_ascii_isdigit (*p);)
-      p++;
-  number = g_strndup (trimmed, p - trimmed);
-  /* A space, or the no-break space of `info` ("2.0 MB/s" in UTF-8). */
-  while (*p == ' ' || g_str_has_prefix (p, "\u00a0"))
-    p += *p == ' ' ? 1 : strlen ("\u00a0");
-  unit = rate_unit_bytes (p);
-  if (*number == '\0' || unit == 0)
+  if (!scan_amount (trimmed, TRUE, &value))
     /* TRANSLATORS: %s is what was typed */
     return rate_error (error, _("“%s” is not a rate."), trimmed);
-  /* Rounded to whole bytes; a double holds every one in range exactly. */
-  value = g_ascii_strtod (number, NULL) * unit + 0.5;
   if (value < (double) BARGECTL_RATE_MIN || value >= (double) BARGECTL_RATE_MAX + 1)
     /* TRANSLATORS: %s is what was typed */
     return rate_error (error, _("“%s” is out of range."), trimmed);

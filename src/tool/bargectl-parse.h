@@ -24,6 +24,23 @@ gboolean bargectl_parse_duration (const char *text, guint64 max_seconds,
  * G_OPTION_ERROR and say what is accepted. */
 gboolean bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error);
 
+/* The largest size hint the service takes: 2^53 bytes (8 PiB). */
+#define BARGECTL_SIZE_MAX (G_GUINT64_CONSTANT (1) << 53)
+
+/* A size as typed, for --size-hint and `set size-hint`: a number of bytes
+ * with an optional unit (k, M, G, T, powers of 1000, with or without B;
+ * KiB, MiB, GiB, TiB), at most BARGECTL_SIZE_MAX; "none" is 0. Errors are
+ * G_OPTION_ERROR and say what is accepted. */
+gboolean bargectl_parse_size (const char *text, guint64 *bytes, GError **error);
+
+/* --size-hint=SIZE, of create, download and upload. */
+#define BARGECTL_SIZE_HINT_OPTION_ENTRY(variable) \
+  { "size-hint", 0, 0, G_OPTION_ARG_STRING, &(variable), \
+    /* TRANSLATORS: the units stay as they are, since they are typed */ \
+    N_("How many bytes the job is expected to move, such as 20M or 3GiB: of queued jobs, " \
+       "those expected to move less start first"), \
+    N_("SIZE") }
+
 /* The GOptionEntry of --limit=RATE for @variable (a char *), the same in
  * every command that creates a job. */
 /* --keep-awake, of create, download and upload. */

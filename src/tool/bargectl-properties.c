@@ -24,6 +24,7 @@ typedef enum {
   KIND_MILLISECONDS,   /* a duration, sent as milliseconds */
   KIND_COST_POLICY,    /* any, unmetered */
   KIND_RATE,           /* bytes per second, with a unit or none; sent as a guint64 */
+  KIND_SIZE,           /* bytes, with a unit or none; sent as a guint64 */
   KIND_TIME,           /* ISO 8601, HH:MM or none; sent as Unix seconds (gint64) */
   KIND_WINDOW,         /* HH:MM-HH:MM or none */
   KIND_NOTIFY_FLAGS,   /* a comma-separated list, or none */
@@ -120,6 +121,15 @@ get_bandwidth_limit (BargeJob *job)
   guint64 limit = barge_job_get_bandwidth_limit (job);
 
   return limit == 0 ? g_strdup ("none") : uint_text (limit);
+}
+
+/* What `set` takes back: the bytes, or none. */
+static char *
+get_size_hint (BargeJob *job)
+{
+  guint64 hint = barge_job_get_size_hint (job);
+
+  return hint == 0 ? g_strdup ("none") : uint_text (hint);
 }
 
 /* What `set` takes back: ISO 8601 in local time with its offset, or none. */
@@ -227,6 +237,8 @@ static const JobKey job_keys[] = {
     N_("transfer nothing before this time: ISO 8601, or HH:MM for the next such time; none for no wait") },
   { "transfer-window", "window", "transfer-window", KIND_WINDOW, get_transfer_window,
     N_("transfer only between these local times each day, such as 22:00-06:00; none for always") },
+  { "size-hint", NULL, "size-hint", KIND_SIZE, get_size_hint,
+    N_("bytes the job is expected to move, or with a unit such as 20M or 3GiB; none for no hint") },
   { "hold-reason", NULL, NULL, KIND_TEXT, get_hold_reason,
     N_("why a queued job waits: none, scheduler, retry-delay, no-network, metered-network, "
        "not-before, outside-window, sleeping") },
@@ -341,6 +353,12 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
       }
     case KIND_RATE:
       if (!bargectl_parse_rate (text, &number, error))
+        return FALSE;
+      g_value_init (value, G_TYPE_UINT64);
+      g_value_set_uint64 (value, number);
+      return TRUE;
+    case KIND_SIZE:
+      if (!bargectl_parse_size (text, &number, error))
         return FALSE;
       g_value_init (value, G_TYPE_UINT64);
       g_value_set_uint64 (value, number);

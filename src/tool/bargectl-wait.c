@@ -69,6 +69,7 @@ static gboolean opt_keep_on_error;
 static char *opt_retry_delay;
 static char *opt_no_progress_timeout;
 static char *opt_limit;
+static char *opt_size_hint;
 static gboolean opt_keep_awake;
 static char *opt_not_before;
 static char *opt_window;
@@ -95,6 +96,7 @@ static const GOptionEntry wait_entries[] = {
     N_("Give up after DURATION of transient errors without progress (the service's default: 14d)"),
     N_("DURATION") },
   BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
+  BARGECTL_SIZE_HINT_OPTION_ENTRY (opt_size_hint),
   BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
   BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
   { NULL }
@@ -128,6 +130,7 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
     .keep_on_error = opt_keep_on_error,
     .no_progress_timeout = -1,
     .bandwidth_limit = -1,
+    .size_hint = -1,
     .keep_awake = opt_keep_awake,
   };
   if (opt_timeout != NULL)
@@ -184,6 +187,17 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
         }
       options->bandwidth_limit = (gint64) limit;
     }
+  if (opt_size_hint != NULL)
+    {
+      guint64 hint;
+
+      if (!bargectl_parse_size (opt_size_hint, &hint, error))
+        {
+          g_prefix_error (error, "--size-hint: ");
+          return FALSE;
+        }
+      options->size_hint = (gint64) hint;
+    }
   return bargectl_time_options_parse (opt_not_before, opt_window, &options->times, error);
 }
 
@@ -193,6 +207,8 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
   if (options->bandwidth_limit >= 0)
     g_variant_builder_add (create_options, "{sv}", "bandwidth-limit",
                            g_variant_new_uint64 ((guint64) options->bandwidth_limit));
+  if (options->size_hint >= 0)
+    g_variant_builder_add (create_options, "{sv}", "size-hint", g_variant_new_uint64 ((guint64) options->size_hint));
   if (options->keep_awake)
     g_variant_builder_add (create_options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&options->times, create_options);

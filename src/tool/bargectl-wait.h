@@ -34,6 +34,7 @@ struct _BargectlWaitOptions {
   guint retry_delay;         /* 0: the daemon's default */
   gint64 no_progress_timeout; /* < 0: the daemon's default */
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
+  gint64 size_hint;           /* bytes, 0 for none; < 0: not given */
   gboolean keep_awake;        /* --keep-awake */
   BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */

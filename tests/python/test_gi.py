@@ -297,6 +297,14 @@ class EnumTest(unittest.TestCase):
                                                       'transfer-window': ''})
         self.assertEqual(options.to_variant().unpack()['transfer-window'], '22:00-06:00')
 
+    def test_job_options_size_hint(self):
+        # "size-hint" is a "t": bytes beyond 32 bits go through.
+        options = Barge.JobOptions.new()
+        options.set_size_hint(5 << 32)
+        variant = options.to_variant()
+        self.assertEqual(variant.lookup_value('size-hint', None).get_type_string(), 't')
+        self.assertEqual(variant.unpack(), {'size-hint': 5 << 32})
+
     def test_final_states(self):
         final = [s for s in Barge.JobState.__enum_values__.values()
                  if Barge.job_state_is_final(s)]
@@ -813,6 +821,26 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(caught.exception.matches(Barge.error_quark(),
                                                  Barge.Error.INVALID_ARGUMENT))
         self.assertEqual(len(self.client.list_jobs_sync(False, None)), before)
+
+    def test_size_hint(self):
+        # Given at creation, read back, written with the property's name,
+        # notified; a hint beyond 2**53 is refused and changes nothing.
+        options = Barge.JobOptions.new()
+        options.set_size_hint(3 << 30)
+        job = self.client.create_job_sync('hinted', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertEqual(job.get_size_hint(), 3 << 30)
+        self.assertEqual(job.props.size_hint, 3 << 30)
+        notified = []
+        job.connect('notify::size-hint', lambda job, pspec: notified.append(job.get_size_hint()))
+        value = GObject.Value(GObject.TYPE_UINT64, 1 << 40)
+        self.assertTrue(job.set_property_sync('size-hint', value, None))
+        self.assertEqual(job.get_size_hint(), 1 << 40)
+        self.run_until(lambda: notified == [1 << 40], 'notify::size-hint')
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_property_sync('SizeHint', GObject.Value(GObject.TYPE_UINT64, (1 << 53) + 1), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertEqual(job.get_size_hint(), 1 << 40)
+        job.cancel_sync(None)
 
     def test_time_policy(self):
         # A NotBefore an hour ahead holds a resumed job; a window is read

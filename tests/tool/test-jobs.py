@@ -250,6 +250,27 @@ class TestJobs(DaemonTestCase):
         result = self.ctl('set', job, 'priority', 'high', expect=1)
         self.assertTrue(result.stderr.startswith('bargectl: '), result.stderr)
 
+    def test_size_hint(self):
+        # create --size-hint: the CreateJob option, in bytes; info, get, set.
+        job = self.create_job('--size-hint=3GiB', 'hinted')
+        self.assertEqual(self.info(job)['size_hint'], 3 << 30)
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Size hint: +3\.2\sGB$')
+        self.assertEqual(self.ctl('get', job, 'size-hint').stdout, '%d\n' % (3 << 30))
+        self.ctl('set', job, 'size-hint', '20M')
+        self.assertEqual(self.info(job)['size_hint'], 20000000)
+        self.ctl('set', job, 'size-hint', 'none')
+        self.assertEqual(self.info(job)['size_hint'], 0)
+        self.assertRegex(self.ctl('info', job).stdout, r'(?m)^Size hint: +none$')
+        # A usage error that says what SIZE may be, and nothing changes.
+        for value in ('huge', '10Mbit', '9007199254740993'):
+            with self.subTest(value=value):
+                result = self.ctl('set', job, 'size-hint', value, expect=2)
+                self.assertIn('SIZE is a number of bytes', result.stderr)
+                self.assertIn('SIZE is a number of bytes',
+                              self.ctl('create', '--size-hint=' + value, 'refused', expect=2).stderr)
+        self.assertEqual(self.info(job)['size_hint'], 0)
+        self.ctl('cancel', job)
+
     def test_bandwidth_limit(self):
         # create --limit: the CreateJob option, in bytes per second.
         job = self.create_job('--limit=2M', 'limited')

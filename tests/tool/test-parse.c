@@ -243,6 +243,42 @@ test_window (void)
     }
 }
 
+/* Sizes, for --size-hint: the units of rates but bits, and T; 2^53 at most. */
+static void
+test_size (void)
+{
+  static const struct { const char *text; guint64 bytes; } good[] = {
+    { "0", 0 }, { "none", 0 }, { "123", 123 }, { "20M", 20000000 }, { "3GiB", G_GUINT64_CONSTANT (3) << 30 },
+    { "1.5 kB", 1500 }, { "2T", G_GUINT64_CONSTANT (2000000000000) }, { "1TiB", G_GUINT64_CONSTANT (1) << 40 },
+    { "9007199254740992", G_GUINT64_CONSTANT (1) << 53 },
+  };
+  static const char * const bad[] = {
+    "", "big", "-1", "1e6", "5Mbit", "5M/s", "9007199254740993", "9P", "1,5M", NULL
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 value = 42;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_true (bargectl_parse_size (good[i].text, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (value, ==, good[i].bytes);
+    }
+  for (gsize i = 0; bad[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 value = 42;
+
+      g_test_message ("“%s”", bad[i]);
+      g_assert_false (bargectl_parse_size (bad[i], &value, &error));
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+      g_assert_cmpuint (value, ==, 42);
+      g_assert_nonnull (strstr (error->message, "SIZE is a number of bytes"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,5 +293,6 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/time/good", test_time_good);
   g_test_add_func ("/parse/time/refused", test_time_refused);
   g_test_add_func ("/parse/window", test_window);
+  g_test_add_func ("/parse/size", test_size);
   return g_test_run ();
 }

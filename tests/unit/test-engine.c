@@ -342,7 +342,7 @@ test_sleep_and_wake (Fixture *f, gconstpointer data)
   g_assert_false (w.in_flight);
 
   settle ();
-  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_NO_NETWORK);
+  wait_for (job, BARGE_JOB_STATE_QUEUED, BARGE_HOLD_REASON_SLEEPING);
   g_assert_false (barged_engine_is_transferring (f->engine));
 
   barged_engine_wake (f->engine);
