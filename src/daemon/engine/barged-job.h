@@ -69,7 +69,14 @@ typedef struct {
   /* Last, after the fields positional initializers in unit tests give: */
   gint64 not_before;                    /* Unix s UTC, 0 = none; in the past: refused */
   const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
+  guint max_segments;                   /* 0 = automatic, else 1..BARGED_MAX_SEGMENTS */
 } BargedJobSpec;
+
+/* MaxSegments: the most connections one file of a job may use at once
+ * (segmented download); 0 is automatic: BARGED_AUTO_SEGMENTS for a
+ * foreground job, 1 (unsegmented) for a background one. */
+#define BARGED_MAX_SEGMENTS 16
+#define BARGED_AUTO_SEGMENTS 4
 
 /* Checks @spec (texts, an upload protocol for uploads and only for them),
  * then makes a job of @owner in "suspended" with a new random id. */
@@ -101,6 +108,9 @@ guint64 barged_job_get_bandwidth_limit (BargedJob *self);
  * inhibitor, barged-sleep.h) only while the job is in the foreground and
  * running; a lower priority sets it aside until the job is foreground again. */
 gboolean barged_job_get_keep_awake (BargedJob *self);
+guint barged_job_get_max_segments (BargedJob *self);
+/* What MaxSegments means now, with the job's priority. */
+guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
 /* "" and no arguments: no program. */
 const char *barged_job_get_notify_program (BargedJob *self);
@@ -173,6 +183,7 @@ gboolean barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GE
 /* 0 (none) or BARGED_BANDWIDTH_MIN to BARGED_BANDWIDTH_MAX bytes per second,
  * else INVALID_ARGUMENT; applies at once to the transfers in flight. */
 gboolean barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error);
+gboolean barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error);
 /* 0 (none) or a time not in the past, else INVALID_ARGUMENT. */
 gboolean barged_job_set_not_before (BargedJob *self, gint64 unix_seconds, GError **error);
 /* "" (always) or "HH:MM-HH:MM" with the end not equal to the start, else
@@ -289,6 +300,7 @@ typedef enum {
   BARGED_JOB_PROP_REPLY_FILE_NAME,
   BARGED_JOB_PROP_CREDENTIALS,
   BARGED_JOB_PROP_FILES,
+  BARGED_JOB_PROP_MAX_SEGMENTS,
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 
