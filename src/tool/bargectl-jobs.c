@@ -26,6 +26,7 @@ static char *opt_not_before;
 static char *opt_window;
 static gboolean opt_json;
 static char *opt_list;
+static char *opt_segments;
 
 static gboolean
 check_choice (const char *value, const char * const *choices)
@@ -49,6 +50,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     { "upload-protocol", 0, 0, G_OPTION_ARG_STRING, &opt_upload_protocol,
       N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
     BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
+    BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
     BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
     BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
@@ -64,6 +66,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   BargeJobType type = BARGE_JOB_TYPE_DOWNLOAD;
   BargeJobPriority priority;
   guint64 limit = 0;
+  guint segments = 0;
   BargectlTimeOptions times;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -86,6 +89,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, _("An upload job needs --upload-protocol (bits, tus or put)"));
   if (opt_limit != NULL && !bargectl_parse_rate (opt_limit, &limit, &error))
     return bargectl_usage_error (command, "--limit: %s", error->message);
+  if (opt_segments != NULL && !bargectl_parse_segments (opt_segments, &segments, &error))
+    return bargectl_usage_error (command, "--segments: %s", error->message);
   if (!bargectl_time_options_parse (opt_not_before, opt_window, &times, &error))
     return bargectl_usage_error (command, "%s", error->message);
 
@@ -101,6 +106,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
                            g_variant_new_string (opt_upload_protocol));
   if (opt_limit != NULL)
     g_variant_builder_add (&options, "{sv}", "bandwidth-limit", g_variant_new_uint64 (limit));
+  if (opt_segments != NULL)
+    g_variant_builder_add (&options, "{sv}", "max-segments", g_variant_new_uint32 (segments));
   if (opt_keep_awake)
     g_variant_builder_add (&options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&times, &options);

@@ -202,12 +202,16 @@ test_max_segments (Fixture *f, gconstpointer data)
   g_assert_cmpuint (get_max_segments (f, path), ==, 2);
   g_assert_true (set_max_segments (f, path, 16, &error));
   g_assert_no_error (error);
-  barge_test_daemon_restart (f->daemon);
+  /* A clean stop: a Set is stored after its reply (a SIGKILL right after
+   * it may lose it, as for any property). */
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
   g_assert_cmpuint (get_max_segments (f, path), ==, 16);
   g_assert_true (set_max_segments (f, path, 0, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (get_max_segments (f, path), ==, 0);
-  barge_test_daemon_restart (f->daemon);
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
   g_assert_cmpuint (get_max_segments (f, path), ==, 0);
 }
 
