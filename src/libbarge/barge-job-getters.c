@@ -486,6 +486,23 @@ barge_job_get_bandwidth_limit (BargeJob *job)
 }
 
 /**
+ * barge_job_get_max_segments:
+ * @job: a #BargeJob
+ *
+ * Gets the most connections one file of @job may use at once.
+ * See [property@Barge.Job:max-segments].
+ *
+ * Returns: the number of connections, 0 for automatic
+ */
+guint
+barge_job_get_max_segments (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), 0);
+
+  return _barge_props_get_uint32 (job->props, "MaxSegments", 0);
+}
+
+/**
  * barge_job_get_keep_awake:
  * @job: a #BargeJob
  *

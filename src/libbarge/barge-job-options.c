@@ -16,6 +16,7 @@ typedef enum {
   SET_NOT_BEFORE = 1 << 6,
   SET_TRANSFER_WINDOW = 1 << 7,
   SET_SIZE_HINT = 1 << 8,
+  SET_MAX_SEGMENTS = 1 << 9,
 } SetMask;
 
 struct _BargeJobOptions
@@ -30,6 +31,7 @@ struct _BargeJobOptions
   gint64 not_before;
   char *transfer_window;
   guint64 size_hint;
+  guint max_segments;
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -196,6 +198,26 @@ barge_job_options_set_size_hint (BargeJobOptions *options, guint64 bytes)
 }
 
 /**
+ * barge_job_options_set_max_segments:
+ * @options: a #BargeJobOptions
+ * @max_segments: the most connections one file may use at once; 0 for
+ *   automatic
+ *
+ * Sets the `max-segments` option (the daemon's default is 0: up to 4 for
+ * a foreground job, 1 for the background priorities). The daemon takes 0
+ * to 16 and refuses other values with %BARGE_ERROR_INVALID_ARGUMENT. See
+ * [property@Barge.Job:max-segments].
+ */
+void
+barge_job_options_set_max_segments (BargeJobOptions *options, guint max_segments)
+{
+  g_return_if_fail (options != NULL);
+
+  options->max_segments = max_segments;
+  options->set |= SET_MAX_SEGMENTS;
+}
+
+/**
  * barge_job_options_set_keep_awake:
  * @options: a #BargeJobOptions
  * @keep_awake: whether the job keeps the machine awake while it transfers
@@ -307,6 +329,8 @@ barge_job_options_to_variant (const BargeJobOptions *options)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", options->bandwidth_limit);
   if (options->set & SET_KEEP_AWAKE)
     g_variant_dict_insert (&dict, "keep-awake", "b", options->keep_awake);
+  if (options->set & SET_MAX_SEGMENTS)
+    g_variant_dict_insert (&dict, "max-segments", "u", (guint32) options->max_segments);
   if (options->set & SET_NOT_BEFORE)
     g_variant_dict_insert (&dict, "not-before", "x", options->not_before);
   if (options->set & SET_TRANSFER_WINDOW)

@@ -41,6 +41,8 @@ void barge_job_options_set_upload_protocol (BargeJobOptions *options, BargeUploa
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_bandwidth_limit (BargeJobOptions *options, guint64 bytes_per_second);
 BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_max_segments (BargeJobOptions *options, guint max_segments);
+BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_keep_awake (BargeJobOptions *options, gboolean keep_awake);
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_not_before (BargeJobOptions *options, gint64 unix_seconds);

@@ -41,6 +41,7 @@ static const BargeJobWritableProperty writable_properties[] = {
   { "cost-policy", "CostPolicy", VALUE_KIND_ENUM, barge_cost_policy_get_type },
   { "reply-file-name", "ReplyFileName", VALUE_KIND_STRING, NULL },
   { "bandwidth-limit", "BandwidthLimit", VALUE_KIND_UINT64, NULL },
+  { "max-segments", "MaxSegments", VALUE_KIND_UINT, NULL },
   { "not-before", "NotBefore", VALUE_KIND_INT64, NULL },
   { "transfer-window", "TransferWindow", VALUE_KIND_STRING, NULL },
   { "size-hint", "SizeHint", VALUE_KIND_UINT64, NULL },
@@ -242,7 +243,7 @@ _barge_job_set_dbus_property (BargeJob *self,
  *   `description`, `priority`, `minimum-retry-delay`, `no-progress-timeout`,
  *   `minimum-notification-interval`, `maximum-download-time`,
  *   `notify-flags`, `notify-command-line`, `cost-policy`,
- *   `reply-file-name`, `bandwidth-limit`, `not-before`,
+ *   `reply-file-name`, `bandwidth-limit`, `max-segments`, `not-before`,
  *   `transfer-window` or `size-hint` (the D-Bus names such as
  *   `DisplayName` work too)
  * @value: the new value: a string for the names and the reply file name; a

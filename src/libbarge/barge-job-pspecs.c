@@ -308,6 +308,26 @@ _barge_job_make_properties (GParamSpec **properties)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:max-segments:
+   *
+   * The most connections one file of a download job may use at once: a
+   * large file (16 MiB or more, of a server with a strong validator that
+   * answers ranges) is fetched in pieces over several connections, each a
+   * range, when a server's rate per connection is what holds it back. 0
+   * (the default) is automatic: up to 4 for
+   * %BARGE_JOB_PRIORITY_FOREGROUND, 1 (one connection per file) for the
+   * background priorities. The daemon takes 0 to 16 and refuses other
+   * values with %BARGE_ERROR_INVALID_ARGUMENT. The extra connections count
+   * against the daemon's connection caps. Setting it sends the change to
+   * the daemon (it applies to files that start after it); the property
+   * changes when the daemon announces it. Also an option of a new job
+   * ([method@Barge.JobOptions.set_max_segments]).
+   */
+  properties[PROP_MAX_SEGMENTS] =
+    g_param_spec_uint ("max-segments", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:keep-awake:
    *
    * Whether the job keeps the machine awake (a logind "block" inhibitor)

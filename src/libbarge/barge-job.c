@@ -142,6 +142,7 @@ static const struct {
   { "MinimumNotificationInterval", PROP_MINIMUM_NOTIFICATION_INTERVAL },
   { "MaximumDownloadTime", PROP_MAXIMUM_DOWNLOAD_TIME },
   { "BandwidthLimit", PROP_BANDWIDTH_LIMIT },
+  { "MaxSegments", PROP_MAX_SEGMENTS },
   { "KeepAwake", PROP_KEEP_AWAKE },
   { "NotBefore", PROP_NOT_BEFORE },
   { "TransferWindow", PROP_TRANSFER_WINDOW },
@@ -675,6 +676,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_BANDWIDTH_LIMIT:
       g_value_set_uint64 (value, barge_job_get_bandwidth_limit (self));
+      break;
+    case PROP_MAX_SEGMENTS:
+      g_value_set_uint (value, barge_job_get_max_segments (self));
       break;
     case PROP_KEEP_AWAKE:
       g_value_set_boolean (value, barge_job_get_keep_awake (self));

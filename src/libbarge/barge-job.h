@@ -26,7 +26,8 @@ G_DECLARE_FINAL_TYPE (BargeJob, barge_job, BARGE, JOB, GObject)
  * no-progress-timeout (rw), minimum-notification-interval (rw),
  * reply-progress (BargeReplyProgress), maximum-download-time (rw),
  * notify-flags (rw), notify-command-line (rw), cost-policy (rw),
- * bandwidth-limit (rw, guint64 bytes per second, 0 = none), keep-awake,
+ * bandwidth-limit (rw, guint64 bytes per second, 0 = none), max-segments
+ * (rw, connections per file, 0 = automatic), keep-awake,
  * not-before (rw, gint64 Unix seconds, 0 = none), transfer-window (rw,
  * "HH:MM-HH:MM" local time, "" = always), size-hint (rw, guint64 bytes,
  * 0 = none), hold-reason,
@@ -91,6 +92,8 @@ BARGE_AVAILABLE_IN_ALL
 BargeCostPolicy barge_job_get_cost_policy (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 guint64 barge_job_get_bandwidth_limit (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+guint barge_job_get_max_segments (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_job_get_keep_awake (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL

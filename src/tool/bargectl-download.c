@@ -22,6 +22,7 @@ static char *opt_display_name;
 static char *opt_priority;
 static char *opt_cost_policy;
 static char *opt_list;
+static char *opt_segments;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
@@ -34,6 +35,7 @@ static const GOptionEntry download_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_FILENAME, &opt_list,
     N_("Download the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
     N_("FILE") },
+  BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
   { NULL }
 };
 
@@ -162,6 +164,7 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   BargeJobPriority priority;
   BargectlWaitOptions options;
   GVariantBuilder create_options;
+  guint segments = 0;
 
   g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -178,6 +181,8 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
       !g_str_equal (opt_cost_policy, "unmetered"))
     return bargectl_usage_error (command, _("Unknown cost policy “%s”; use any or unmetered"),
                                  opt_cost_policy);
+  if (opt_segments != NULL && !bargectl_parse_segments (opt_segments, &segments, &error))
+    return bargectl_usage_error (command, "--segments: %s", error->message);
 
   if (opt_list != NULL)
     {
@@ -205,6 +210,8 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   if (opt_cost_policy != NULL)
     g_variant_builder_add (&create_options, "{sv}", "cost-policy",
                            g_variant_new_string (opt_cost_policy));
+  if (opt_segments != NULL)
+    g_variant_builder_add (&create_options, "{sv}", "max-segments", g_variant_new_uint32 (segments));
   bargectl_wait_add_create_options (&options, &create_options);
 
   client = bargectl_client_connect (&error);

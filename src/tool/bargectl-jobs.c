@@ -27,6 +27,7 @@ static char *opt_not_before;
 static char *opt_window;
 static gboolean opt_json;
 static char *opt_list;
+static char *opt_segments;
 
 static gboolean
 check_choice (const char *value, const char * const *choices)
@@ -51,6 +52,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
       N_("For upload jobs (and only for them): bits, tus or put"), N_("PROTOCOL") },
     BARGECTL_LIMIT_OPTION_ENTRY (opt_limit),
     BARGECTL_SIZE_HINT_OPTION_ENTRY (opt_size_hint),
+    BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
     BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
     BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print the new job as JSON"), NULL },
@@ -67,6 +69,7 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
   BargeJobPriority priority;
   guint64 limit = 0;
   guint64 size_hint = 0;
+  guint segments = 0;
   BargectlTimeOptions times;
 
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -91,6 +94,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, "--limit: %s", error->message);
   if (opt_size_hint != NULL && !bargectl_parse_size (opt_size_hint, &size_hint, &error))
     return bargectl_usage_error (command, "--size-hint: %s", error->message);
+  if (opt_segments != NULL && !bargectl_parse_segments (opt_segments, &segments, &error))
+    return bargectl_usage_error (command, "--segments: %s", error->message);
   if (!bargectl_time_options_parse (opt_not_before, opt_window, &times, &error))
     return bargectl_usage_error (command, "%s", error->message);
 
@@ -108,6 +113,8 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
     g_variant_builder_add (&options, "{sv}", "bandwidth-limit", g_variant_new_uint64 (limit));
   if (opt_size_hint != NULL)
     g_variant_builder_add (&options, "{sv}", "size-hint", g_variant_new_uint64 (size_hint));
+  if (opt_segments != NULL)
+    g_variant_builder_add (&options, "{sv}", "max-segments", g_variant_new_uint32 (segments));
   if (opt_keep_awake)
     g_variant_builder_add (&options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&times, &options);

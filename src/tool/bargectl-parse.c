@@ -228,6 +228,29 @@ rate_error (GError **error, const char *format, ...)
 }
 
 gboolean
+bargectl_parse_segments (const char *text, guint *segments, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  guint64 n = 0;
+
+  if (g_ascii_strcasecmp (trimmed, "auto") == 0)
+    {
+      *segments = 0;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (trimmed, 10, 1, BARGECTL_SEGMENTS_MAX, &n, NULL))
+    {
+      /* TRANSLATORS: %s is what was typed; "auto" stays as it is */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a number of connections: use 1 to %u, or auto."), trimmed,
+                   BARGECTL_SEGMENTS_MAX);
+      return FALSE;
+    }
+  *segments = (guint) n;
+  return TRUE;
+}
+
+gboolean
 bargectl_parse_rate (const char *text, guint64 *bytes_per_second, GError **error)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));

@@ -41,6 +41,19 @@ gboolean bargectl_parse_size (const char *text, guint64 *bytes, GError **error);
        "those expected to move less start first"), \
     N_("SIZE") }
 
+/* Connections one file may use at once (MaxSegments): "auto" (0) or 1 to
+ * BARGECTL_SEGMENTS_MAX. Errors are G_OPTION_ERROR and say what is accepted. */
+#define BARGECTL_SEGMENTS_MAX 16
+gboolean bargectl_parse_segments (const char *text, guint *segments, GError **error);
+
+/* --segments=N, of create and download. */
+#define BARGECTL_SEGMENTS_OPTION_ENTRY(variable) \
+  { "segments", 0, 0, G_OPTION_ARG_STRING, &(variable), \
+    /* TRANSLATORS: "auto" stays as it is, since it is typed */ \
+    N_("Connections one large file may use at once: 1 to 16, or auto (up to 4 in the foreground, " \
+       "1 in the background)"), \
+    N_("N") }
+
 /* The GOptionEntry of --limit=RATE for @variable (a char *), the same in
  * every command that creates a job. */
 /* --keep-awake, of create, download and upload. */

@@ -30,6 +30,7 @@ typedef enum {
   KIND_NOTIFY_FLAGS,   /* a comma-separated list, or none */
   KIND_COMMAND_LINE,   /* a program and its arguments, quoted as for a shell */
   KIND_PATH,           /* a local path; relative to the working directory */
+  KIND_SEGMENTS,       /* 1 to 16 or auto; sent as a guint */
 } ValueKind;
 
 typedef char *(*KeyGetter) (BargeJob *job);
@@ -132,6 +133,15 @@ get_size_hint (BargeJob *job)
   return hint == 0 ? g_strdup ("none") : uint_text (hint);
 }
 
+/* What `set` takes back: the number of connections, or auto. */
+static char *
+get_max_segments (BargeJob *job)
+{
+  guint n = barge_job_get_max_segments (job);
+
+  return n == 0 ? g_strdup ("auto") : uint_text (n);
+}
+
 /* What `set` takes back: ISO 8601 in local time with its offset, or none. */
 static char *
 get_not_before (BargeJob *job)
@@ -231,6 +241,9 @@ static const JobKey job_keys[] = {
     N_("any, or unmetered: transfer only on networks that are not metered") },
   { "bandwidth-limit", "limit", "bandwidth-limit", KIND_RATE, get_bandwidth_limit,
     N_("bytes per second, or with a unit such as 500k, 2M or 10Mbit; none for no limit of its own") },
+  { "max-segments", "segments", "max-segments", KIND_SEGMENTS, get_max_segments,
+    N_("connections one large file may use at once: 1 to 16, or auto (up to 4 in the foreground, "
+       "1 in the background)") },
   { "keep-awake", NULL, NULL, KIND_TEXT, get_keep_awake,
     N_("true if the job keeps the machine awake while it transfers in the foreground") },
   { "not-before", NULL, "not-before", KIND_TIME, get_not_before,
@@ -349,6 +362,16 @@ key_value (const JobKey *key, const char *text, GValue *value, GError **error)
           }
         g_value_init (value, G_TYPE_STRING);
         g_value_set_string (value, text);
+        return TRUE;
+      }
+    case KIND_SEGMENTS:
+      {
+        guint segments;
+
+        if (!bargectl_parse_segments (text, &segments, error))
+          return FALSE;
+        g_value_init (value, G_TYPE_UINT);
+        g_value_set_uint (value, segments);
         return TRUE;
       }
     case KIND_RATE:

@@ -359,6 +359,9 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
   if (range != NULL && if_range != NULL &&
       g_strcmp0 (if_range, etag) != 0 && g_strcmp0 (if_range, LAST_MODIFIED) != 0)
     range = NULL;
+  /* ?ranges=no: a server that ignores Range and sends the whole body. */
+  if (g_strcmp0 (g_hash_table_lookup (query, "ranges"), "no") == 0)
+    range = NULL;
 
   if (parse_range (range, &first, &last))
     {

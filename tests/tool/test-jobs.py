@@ -271,6 +271,23 @@ class TestJobs(DaemonTestCase):
         self.assertEqual(self.info(job)['size_hint'], 0)
         self.ctl('cancel', job)
 
+    def test_max_segments(self):
+        # create --segments: the CreateJob option max-segments.
+        job = self.create_job('--segments=3', 'segmented')
+        self.assertEqual(self.ctl('get', job, 'max-segments').stdout, '3\n')
+        # set, by name or alias; auto is 0; what get prints, set takes back.
+        self.ctl('set', job, 'segments', 'auto')
+        self.assertEqual(self.ctl('get', job, 'segments').stdout, 'auto\n')
+        self.ctl('set', job, 'max-segments', '16')
+        self.assertEqual(self.ctl('get', job, 'max-segments').stdout, '16\n')
+        # bargectl refuses what the service would, and nothing changes.
+        for value in ('0', '17', 'many', '2.5', ''):
+            with self.subTest(value=value):
+                result = self.ctl('set', job, 'segments', value, expect=2)
+                self.assertIn('1 to 16, or auto', result.stderr)
+                self.assertEqual(self.ctl('get', job, 'max-segments').stdout, '16\n')
+        self.assertIn('1 to 16, or auto', self.ctl('create', '--segments=99', 'refused', expect=2).stderr)
+
     def test_bandwidth_limit(self):
         # create --limit: the CreateJob option, in bytes per second.
         job = self.create_job('--limit=2M', 'limited')

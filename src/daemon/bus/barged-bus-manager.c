@@ -163,6 +163,9 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
           g_free (data->transfer_window);
           data->transfer_window = g_strdup (str);
         }
+      else if (g_str_equal (key, "max-segments") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
+        /* Checked by barged_job_new(). */
+        data->spec.max_segments = g_variant_get_uint32 (v);
       else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the priority by barged_job_new(). */
         data->spec.keep_awake = g_variant_get_boolean (v);

@@ -155,6 +155,18 @@ get_size_hint (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_max_segments (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_uint32 (barged_job_get_max_segments (job));
+}
+
+static gboolean
+set_max_segments (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_max_segments (job, g_variant_get_uint32 (value), error);
+}
+
+static GVariant *
 get_keep_awake (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_boolean (barged_job_get_keep_awake (job));
@@ -361,6 +373,7 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
     set_notify_command_line },
   { "CostPolicy", BARGED_JOB_PROP_COST_POLICY, FALSE, FALSE, get_cost_policy, set_cost_policy },
   { "BandwidthLimit", BARGED_JOB_PROP_BANDWIDTH_LIMIT, FALSE, FALSE, get_bandwidth_limit, set_bandwidth_limit },
+  { "MaxSegments", BARGED_JOB_PROP_MAX_SEGMENTS, FALSE, FALSE, get_max_segments, set_max_segments },
   /* Given at CreateJob only. */
   { "KeepAwake", 0, FALSE, FALSE, get_keep_awake, NULL },
   { "NotBefore", BARGED_JOB_PROP_NOT_BEFORE, FALSE, FALSE, get_not_before, set_not_before },

@@ -109,6 +109,7 @@ barged_file_record_free (BargedFileRecord *r)
   g_free (r->temporary_path);
   g_free (r->etag);
   g_free (r->last_modified);
+  g_free (r->ranges);
   g_free (r);
 }
 
@@ -192,7 +193,7 @@ put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
 {
   static const char sql[] =
     "UPDATE files SET temporary_device = ?, temporary_inode = ?, temporary_uid = ?,"
-    " folder_device = ?, folder_inode = ? WHERE job_id = ? AND idx = ?";
+    " folder_device = ?, folder_inode = ?, ranges = ? WHERE job_id = ? AND idx = ?";
   sqlite3_stmt *stmt = cached_statement (db, sql);
 
   if (stmt == NULL)
@@ -202,8 +203,9 @@ put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   sqlite3_bind_int64 (stmt, 3, f->temporary_id.uid);
   bind_u64 (stmt, 4, f->folder_id.device);
   bind_u64 (stmt, 5, f->folder_id.inode);
-  sqlite3_bind_text (stmt, 6, f->job_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 7, (int) f->idx);
+  sqlite3_bind_text (stmt, 6, f->ranges, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, f->job_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 8, (int) f->idx);
   return step_cached (db, stmt, error);
 }
 
@@ -949,7 +951,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
                           " bytes_durable, transferred, completed, etag, last_modified,"
-                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode"
+                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges"
                           " FROM files ORDER BY job_id, idx",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self->db, error);
@@ -1002,6 +1004,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       f->temporary_id.uid = (guint32) sqlite3_column_int64 (stmt, 13);
       f->folder_id.device = (guint64) sqlite3_column_int64 (stmt, 14);
       f->folder_id.inode = (guint64) sqlite3_column_int64 (stmt, 15);
+      f->ranges = column_dup (stmt, 16);
       g_ptr_array_add (files, f);
     }
   sqlite3_finalize (stmt);
@@ -1141,6 +1144,16 @@ step_daemon_data (sqlite3 *db, GError **error)
   return exec_sql (db, "CREATE TABLE daemon_data (key TEXT PRIMARY KEY, value TEXT NOT NULL);", error);
 }
 
+/* 6 -> 7: the durable ranges of a file fetched in segments over several
+ * connections ("a-b,c-d", ends exclusive, merged, beyond bytes_durable);
+ * NULL for every file fetched in one piece, which bytes_durable describes
+ * alone as before. */
+static gboolean
+step_file_ranges (sqlite3 *db, GError **error)
+{
+  return add_column_if_missing (db, "files", "ranges", "TEXT", error);
+}
+
 typedef gboolean (*StoreStep) (sqlite3 *db, GError **error);
 
 /* steps[N] takes a database of version N to N + 1. */
@@ -1151,6 +1164,7 @@ static const StoreStep steps[] = {
   step_job_data,
   step_file_ids,
   step_daemon_data,
+  step_file_ranges,
 };
 
 #define STORE_VERSION ((int) G_N_ELEMENTS (steps))

@@ -63,6 +63,8 @@ typedef struct {
   char *last_modified;
   BargedFileId temporary_id;  /* the temporary file barged created; unset: none yet */
   BargedFileId folder_id;     /* the destination's folder at AddFile; unset: not known */
+  char *ranges;               /* durable ranges beyond bytes_durable of a segmented file, "a-b,c-d"
+                               * (ends exclusive); NULL: none */
 } BargedFileRecord;
 
 void barged_job_record_free (BargedJobRecord *record);

@@ -26,6 +26,9 @@ struct _BargedFile
   char *last_modified;
   BargedFileId temporary_id;
   BargedFileId folder_id;
+  /* Durable ranges beyond `durable` of a file fetched in segments: sorted,
+   * merged, none touching [0, durable) (that one is absorbed). */
+  GArray *ranges;             /* BargedRange */
 };
 
 G_DEFINE_TYPE (BargedFile, barged_file, G_TYPE_OBJECT)
@@ -63,6 +66,7 @@ barged_file_new_from_record (const BargedFileRecord *r)
   self->last_modified = g_strdup (r->last_modified);
   self->temporary_id = r->temporary_id;
   self->folder_id = r->folder_id;
+  barged_file_parse_ranges (self, r->ranges);
   return self;
 }
 
@@ -85,6 +89,7 @@ barged_file_to_record (BargedFile *self, const char *job_id)
   r->last_modified = g_strdup (self->last_modified);
   r->temporary_id = self->temporary_id;
   r->folder_id = self->folder_id;
+  r->ranges = barged_file_ranges_to_string (self);
   return r;
 }
 
@@ -126,10 +131,163 @@ barged_file_set_done (BargedFile *self, guint64 done)
   notify_progress (self);
 }
 
+/* The ranges that now touch the durable prefix join it. */
+static void
+absorb_ranges (BargedFile *self)
+{
+  guint n = 0;
+
+  while (n < self->ranges->len && g_array_index (self->ranges, BargedRange, n).start <= self->durable)
+    {
+      self->durable = MAX (self->durable, g_array_index (self->ranges, BargedRange, n).end);
+      n++;
+    }
+  if (n > 0)
+    g_array_remove_range (self->ranges, 0, n);
+}
+
 void
 barged_file_set_durable (BargedFile *self, guint64 durable)
 {
   self->durable = durable;
+  absorb_ranges (self);
+}
+
+void
+barged_file_add_durable (BargedFile *self, guint64 start, guint64 end)
+{
+  BargedRange add = { start, end };
+  guint i = 0;
+
+  if (start >= end)
+    return;
+  if (start <= self->durable)
+    {
+      self->durable = MAX (self->durable, end);
+      absorb_ranges (self);
+      return;
+    }
+  /* Few ranges (one per segment at most, merged): a scan is enough. */
+  while (i < self->ranges->len && g_array_index (self->ranges, BargedRange, i).end < add.start)
+    i++;
+  while (i < self->ranges->len && g_array_index (self->ranges, BargedRange, i).start <= add.end)
+    {
+      BargedRange *r = &g_array_index (self->ranges, BargedRange, i);
+
+      add.start = MIN (add.start, r->start);
+      add.end = MAX (add.end, r->end);
+      g_array_remove_index (self->ranges, i);
+    }
+  g_array_insert_val (self->ranges, i, add);
+}
+
+gboolean
+barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *end)
+{
+  guint64 at = MAX (from, self->durable);
+
+  for (guint i = 0; i < self->ranges->len; i++)
+    {
+      const BargedRange *r = &g_array_index (self->ranges, BargedRange, i);
+
+      if (r->end <= at)
+        continue;
+      if (r->start <= at)
+        {
+          at = r->end;
+          continue;
+        }
+      *start = at;
+      *end = r->start;
+      return TRUE;
+    }
+  *start = at;
+  *end = self->total;
+  return self->total != BARGE_SIZE_UNKNOWN && at < self->total;
+}
+
+guint64
+barged_file_get_durable_bytes (BargedFile *self)
+{
+  guint64 sum = self->durable;
+
+  for (guint i = 0; i < self->ranges->len; i++)
+    sum += g_array_index (self->ranges, BargedRange, i).end - g_array_index (self->ranges, BargedRange, i).start;
+  return sum;
+}
+
+guint64
+barged_file_get_durable_end (BargedFile *self)
+{
+  return self->ranges->len > 0 ? g_array_index (self->ranges, BargedRange, self->ranges->len - 1).end
+                               : self->durable;
+}
+
+gboolean
+barged_file_has_ranges (BargedFile *self)
+{
+  return self->ranges->len > 0;
+}
+
+void
+barged_file_trim_ranges (BargedFile *self, guint64 size)
+{
+  while (self->ranges->len > 0)
+    {
+      BargedRange *last = &g_array_index (self->ranges, BargedRange, self->ranges->len - 1);
+
+      if (last->end <= size)
+        break;
+      if (last->start < size)
+        {
+          last->end = size;
+          break;
+        }
+      g_array_remove_index (self->ranges, self->ranges->len - 1);
+    }
+}
+
+char *
+barged_file_ranges_to_string (BargedFile *self)
+{
+  GString *out;
+
+  if (self->ranges->len == 0)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < self->ranges->len; i++)
+    g_string_append_printf (out, "%s%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (self->ranges, BargedRange, i).start,
+                            g_array_index (self->ranges, BargedRange, i).end);
+  return g_string_free (out, FALSE);
+}
+
+/* What the store kept; a malformed range is dropped (its bytes are fetched
+ * again), never trusted. */
+void
+barged_file_parse_ranges (BargedFile *self, const char *text)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_array_set_size (self->ranges, 0);
+  if (text == NULL || *text == '\0')
+    return;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 start, end;
+      char *dash = strchr (parts[i], '-');
+
+      if (dash == NULL)
+        continue;
+      *dash = '\0';
+      if (!g_ascii_string_to_unsigned (parts[i], 10, 0, G_MAXUINT64, &start, NULL) ||
+          !g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXUINT64, &end, NULL) || start >= end ||
+          (self->total != BARGE_SIZE_UNKNOWN && end > self->total))
+        continue;
+      barged_file_add_durable (self, start, end);
+    }
+  self->done = barged_file_get_durable_bytes (self);
 }
 
 void
@@ -181,6 +339,7 @@ barged_file_mark_restarted (BargedFile *self, gboolean response_changed)
 {
   self->done = 0;
   self->durable = 0;
+  g_array_set_size (self->ranges, 0);
   notify_progress (self);
   g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, response_changed);
 }
@@ -274,6 +433,7 @@ barged_file_finalize (GObject *object)
   g_free (self->temporary);
   g_free (self->etag);
   g_free (self->last_modified);
+  g_array_unref (self->ranges);
   G_OBJECT_CLASS (barged_file_parent_class)->finalize (object);
 }
 
@@ -298,6 +458,7 @@ barged_file_get_property (GObject *object, guint prop_id, GValue *value, GParamS
 static void
 barged_file_init (BargedFile *self)
 {
+  self->ranges = g_array_new (FALSE, FALSE, sizeof (BargedRange));
 }
 
 static void

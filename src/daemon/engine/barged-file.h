@@ -46,6 +46,31 @@ const BargedFileId *barged_file_get_folder_id (BargedFile *self);
 void barged_file_set_total (BargedFile *self, guint64 total);
 void barged_file_set_done (BargedFile *self, guint64 done);
 void barged_file_set_durable (BargedFile *self, guint64 durable);
+/* A file fetched in segments (several connections, each a range) is
+ * durable in ranges: barged_file_get_durable() stays the durable prefix
+ * [0, durable), the only figure of a file fetched in one piece, and the
+ * ranges beyond it are kept apart, merged, until the prefix reaches them.
+ * After an fdatasync, the ranges written before it may be added. */
+typedef struct {
+  guint64 start;
+  guint64 end;                /* exclusive */
+} BargedRange;
+
+void barged_file_add_durable (BargedFile *self, guint64 start, guint64 end);
+/* The first range not durable at or after @from (end: the next durable
+ * range or the total); FALSE when there is none or the total is unknown. */
+gboolean barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *end);
+/* Bytes durable in all: the prefix and the ranges beyond it. */
+guint64 barged_file_get_durable_bytes (BargedFile *self);
+/* One past the last durable byte: what the temporary must keep. */
+guint64 barged_file_get_durable_end (BargedFile *self);
+gboolean barged_file_has_ranges (BargedFile *self);
+/* The temporary holds @size bytes only: ranges past it are gone. */
+void barged_file_trim_ranges (BargedFile *self, guint64 size);
+/* The store's form, "a-b,c-d"; NULL without ranges. */
+char *barged_file_ranges_to_string (BargedFile *self);
+void barged_file_parse_ranges (BargedFile *self, const char *text);
+
 void barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified);
 void barged_file_set_transferred (BargedFile *self, gboolean transferred);
 void barged_file_set_completed (BargedFile *self, gboolean completed);

@@ -94,6 +94,7 @@ struct _BargedJob
   guint max_time_source;
   guint notify_source;        /* a rerun of the notify program */
   gboolean busy;              /* Complete or Cancel moves its files: no other call */
+  guint max_segments;         /* MaxSegments, 0 = automatic */
   gboolean keep_awake;        /* KeepAwake: a block inhibitor while in the foreground and running */
   guint64 size_hint;          /* SizeHint, bytes; 0 = none */
   GPtrArray *checkpoints;     /* GTask of barged_job_checkpoint_async, waiting for the runs to end */

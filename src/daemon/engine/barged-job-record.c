@@ -80,6 +80,8 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "bandwidth-limit", "t", limit);
   if (self->keep_awake)
     g_variant_dict_insert (&dict, "keep-awake", "b", TRUE);
+  if (self->max_segments != 0)
+    g_variant_dict_insert (&dict, "max-segments", "u", self->max_segments);
   if (self->not_before != 0)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
@@ -111,6 +113,9 @@ apply_settings (BargedJob *self, const char *data)
     self->keep_awake = FALSE;
   if (!g_variant_dict_lookup (&dict, "size-hint", "t", &self->size_hint) || self->size_hint > BARGED_MAX_SIZE_HINT)
     self->size_hint = 0;
+  if (!g_variant_dict_lookup (&dict, "max-segments", "u", &self->max_segments) ||
+      self->max_segments > BARGED_MAX_SEGMENTS)
+    self->max_segments = 0;
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

@@ -306,6 +306,8 @@ typedef struct {
   BargedTransfer *transfer;
   GCancellable *cancellable;  /* the job's, when the run began */
   char *origin;               /* of the connection it holds */
+  guint extra;                /* connections lent to its segments */
+  gboolean offered;           /* segments were considered once this run */
 } FileRun;
 
 static void
@@ -337,6 +339,36 @@ on_transfer_progress (GObject *transfer, BargedJob *self)
 {
   self->first_transient_error = 0;
   _barged_job_touch (self);
+}
+
+/* Its first response is in: a large file of a server with a strong
+ * validator may take more connections, as many as the job's MaxSegments
+ * and the budget allow (never waiting for one: the file runs anyway). */
+static void
+on_run_connected (BargedTransfer *transfer, FileRun *run)
+{
+  guint wanted, got = 0;
+
+  if (run->offered)
+    return;
+  run->offered = TRUE;
+  wanted = barged_transfer_segments_wanted (transfer, barged_job_get_effective_max_segments (run->job) - 1);
+  while (got < wanted && barged_connections_take (run->job->ctx.connections, run->origin, run->job->priority))
+    got++;
+  if (got == 0)
+    return;
+  run->extra += got;
+  barged_job_log_file (run->job, (gint) barged_file_get_index (run->file), G_LOG_LEVEL_DEBUG,
+                       "%u more connections for segments", got);
+  barged_transfer_add_segments (transfer, got);
+}
+
+static void
+on_segment_released (BargedTransfer *transfer, FileRun *run)
+{
+  g_return_if_fail (run->extra > 0);
+  run->extra--;
+  barged_connections_release (run->job->ctx.connections, run->origin);
 }
 
 static void
@@ -530,6 +562,10 @@ on_transfer_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_signal_handlers_disconnect_by_data (run->transfer, run);
   g_signal_handlers_disconnect_by_data (run->transfer, self);
   g_ptr_array_remove_fast (self->runs, run);
+  /* The transfer gave its segments' connections back as they ended. */
+  g_warn_if_fail (run->extra == 0);
+  for (; run->extra > 0; run->extra--)
+    barged_connections_release (self->ctx.connections, run->origin);
   barged_connections_release (self->ctx.connections, run->origin);
   run_ended (self, run, ok, error, http_status, retry_after);
   _barged_job_runs_ended (self);
@@ -598,6 +634,8 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   g_signal_connect (run->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
   g_signal_connect (run->transfer, "progress", G_CALLBACK (on_transfer_progress), self);
   g_signal_connect (run->transfer, "checkpoint", G_CALLBACK (on_transfer_checkpoint), run);
+  g_signal_connect (run->transfer, "connected", G_CALLBACK (on_run_connected), run);
+  g_signal_connect (run->transfer, "segment-released", G_CALLBACK (on_segment_released), run);
   g_ptr_array_add (self->runs, run);
   barged_transfer_run_async (run->transfer, self->cancellable, on_transfer_done, run);
 }

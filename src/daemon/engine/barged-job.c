@@ -204,6 +204,28 @@ BargeCostPolicy barged_job_get_cost_policy (BargedJob *self) { return self->cost
 guint64 barged_job_get_bandwidth_limit (BargedJob *self) { return barged_bandwidth_get_rate (self->bandwidth); }
 gboolean barged_job_get_keep_awake (BargedJob *self) { return self->keep_awake; }
 guint64 barged_job_get_size_hint (BargedJob *self) { return self->size_hint; }
+guint barged_job_get_max_segments (BargedJob *self) { return self->max_segments; }
+
+guint
+barged_job_get_effective_max_segments (BargedJob *self)
+{
+  if (self->max_segments != 0)
+    return self->max_segments;
+  /* Off by default in the background: more connections to one server is
+   * what a background job must not take from the machine's user. */
+  return self->priority == BARGE_JOB_PRIORITY_FOREGROUND ? BARGED_AUTO_SEGMENTS : 1;
+}
+
+static gboolean
+check_max_segments (guint max_segments, GError **error)
+{
+  if (max_segments <= BARGED_MAX_SEGMENTS)
+    return TRUE;
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               "max-segments is 0 (automatic) or 1 to %u connections per file, not %u", BARGED_MAX_SEGMENTS,
+               max_segments);
+  return FALSE;
+}
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self) { return self->notify_flags; }
 const char *barged_job_get_notify_program (BargedJob *self) { return self->notify_program; }
 const char * const *barged_job_get_notify_arguments (BargedJob *self) { return (const char * const *) self->notify_args; }
@@ -455,6 +477,19 @@ barged_job_get_expected_remaining (BargedJob *self)
   expected = progress.bytes_total != BARGE_SIZE_UNKNOWN ? MAX (self->size_hint, progress.bytes_total)
                                                         : self->size_hint;
   return expected - MIN (expected, progress.bytes_done);
+}
+
+gboolean
+barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error)
+{
+  if (!may_change (self, error) || !check_max_segments (max_segments, error))
+    return FALSE;
+  if (max_segments == self->max_segments)
+    return TRUE;
+  /* Files already running keep what they have; the next ones use it. */
+  self->max_segments = max_segments;
+  changed (self, BARGED_JOB_PROP_MAX_SEGMENTS);
+  return TRUE;
 }
 
 SoupSession *
@@ -767,7 +802,8 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
 
   if (!check_text ("the display name", spec->display_name, BARGED_MAX_DISPLAY_NAME, error) ||
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
-      !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error))
+      !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error) ||
+      !check_max_segments (spec->max_segments, error))
     return NULL;
   /* A background job is the one the machine may sleep on. */
   if (spec->keep_awake && spec->priority != BARGE_JOB_PRIORITY_FOREGROUND)
@@ -812,6 +848,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   _barged_job_update_bandwidth (self);
   self->keep_awake = spec->keep_awake;
   self->size_hint = spec->size_hint;
+  self->max_segments = spec->max_segments;
   self->state = BARGE_JOB_STATE_SUSPENDED;
   if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
     {
@@ -953,6 +990,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_REPLY_FILE_NAME] = "reply-file-name",
   [BARGED_JOB_PROP_CREDENTIALS] = "credentials",
   [BARGED_JOB_PROP_FILES] = "files",
+  [BARGED_JOB_PROP_MAX_SEGMENTS] = "max-segments",
 };
 
 static void

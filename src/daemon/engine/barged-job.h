@@ -70,11 +70,18 @@ typedef struct {
   gint64 not_before;                    /* Unix s UTC, 0 = none; in the past: refused */
   const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
   guint64 size_hint;                    /* bytes expected in all, 0 = none */
+  guint max_segments;                   /* 0 = automatic, else 1..BARGED_MAX_SEGMENTS */
 } BargedJobSpec;
 
 /* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
  * number of JavaScript clients) still holds exactly. */
 #define BARGED_MAX_SIZE_HINT (G_GUINT64_CONSTANT (1) << 53)
+
+/* MaxSegments: the most connections one file of a job may use at once
+ * (segmented download); 0 is automatic: BARGED_AUTO_SEGMENTS for a
+ * foreground job, 1 (unsegmented) for a background one. */
+#define BARGED_MAX_SEGMENTS 16
+#define BARGED_AUTO_SEGMENTS 4
 
 /* Checks @spec (texts, an upload protocol for uploads and only for them),
  * then makes a job of @owner in "suspended" with a new random id. */
@@ -111,6 +118,9 @@ guint64 barged_job_get_size_hint (BargedJob *self);
 /* What the job is expected to move still: its hint (or its known total,
  * when larger) less what it moved; BARGE_SIZE_UNKNOWN without a hint. */
 guint64 barged_job_get_expected_remaining (BargedJob *self);
+guint barged_job_get_max_segments (BargedJob *self);
+/* What MaxSegments means now, with the job's priority. */
+guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
 /* "" and no arguments: no program. */
 const char *barged_job_get_notify_program (BargedJob *self);
@@ -183,6 +193,7 @@ gboolean barged_job_set_cost_policy (BargedJob *self, BargeCostPolicy policy, GE
 /* 0 (none) or BARGED_BANDWIDTH_MIN to BARGED_BANDWIDTH_MAX bytes per second,
  * else INVALID_ARGUMENT; applies at once to the transfers in flight. */
 gboolean barged_job_set_bandwidth_limit (BargedJob *self, guint64 limit, GError **error);
+gboolean barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error);
 /* 0 (none) or a time not in the past, else INVALID_ARGUMENT. */
 gboolean barged_job_set_not_before (BargedJob *self, gint64 unix_seconds, GError **error);
 /* "" (always) or "HH:MM-HH:MM" with the end not equal to the start, else
@@ -303,6 +314,7 @@ typedef enum {
   BARGED_JOB_PROP_REPLY_FILE_NAME,
   BARGED_JOB_PROP_CREDENTIALS,
   BARGED_JOB_PROP_FILES,
+  BARGED_JOB_PROP_MAX_SEGMENTS,
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 

@@ -13,6 +13,7 @@
 #include "barged-file-access.h"
 #include "barged-http.h"
 #include "barged-request.h"
+#include "barged-segment.h"
 #include "barged-syncer.h"
 #include "barged-bandwidth.h"
 #include "barged-transfer.h"
@@ -26,6 +27,11 @@
 
 #define MAX_RESTARTS 3
 #define MAX_RETRY_AFTER_S (24 * 60 * 60)
+
+/* Segmented downloads: a file is split over several connections only from
+ * this size on, in pieces of at least BARGED_TRANSFER_MIN_SEGMENT; below
+ * that a second request costs more than the rate it could add. */
+#define SEGMENTED_MIN_SIZE (16 * 1024 * 1024)
 
 struct _BargedTransfer
 {
@@ -75,11 +81,25 @@ struct _BargedTransfer
   GError *failure;
   gint64 retry_after;
   guint http_status;         /* of a response that failed the transfer */
+
+  /* Segments (aria2 -x): main stops at `limit`, the pieces after it go to
+   * BargedSegments on connections the job took for them. */
+  guint64 limit;             /* where this piece ends, or BARGE_SIZE_UNKNOWN: the body's end */
+  guint64 piece_start;       /* where the bytes this request writes begin */
+  guint64 counted;           /* bytes of the file's progress not in [piece_start, offset) */
+  GArray *unsynced;          /* BargedRange: pieces main wrote and left, durable at the next sync */
+  GArray *queue;             /* BargedRange: pieces nobody fetches yet */
+  gboolean queue_built;
+  gboolean segmented;        /* the file is fetched in pieces: no batch sync, a gap check at the end */
+  gboolean segments_off;     /* a segment failed, or the file started over: main fetches the rest */
+  GPtrArray *segments;       /* BargedSegment running */
+  GCancellable *segments_cancellable;
+  guint n_granted;           /* extra connections the job lent and we have not given back */
 };
 
 G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
 
-enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, N_SIGNALS };
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_SEGMENT_RELEASED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void send_request (BargedTransfer *self);
@@ -88,6 +108,7 @@ static gboolean validators_differ (BargedFile *file, const char *etag, const cha
 static void maybe_finish (BargedTransfer *self);
 static void maybe_checkpoint (BargedTransfer *self, guint64 end);
 static void pump (BargedTransfer *self);
+static gboolean next_piece (BargedTransfer *self, BargedRange *piece);
 
 typedef struct {
   int fd;
@@ -99,6 +120,8 @@ typedef struct {
   gboolean close;
   guint32 owner;             /* with path: who looks the temporary up at a sync */
   char *path;
+  guint64 piece_start;       /* with sync: [piece_start, pos) and `ranges` are durable after it */
+  GArray *ranges;
 } WriteOp;
 
 static void
@@ -106,6 +129,7 @@ write_op_free (WriteOp *op)
 {
   BARGE_TSAN_ACQUIRE (op); /* the task's last reference may go on the worker */
   g_free (op->path);
+  g_clear_pointer (&op->ranges, g_array_unref);
   g_free (op);
 }
 
@@ -117,6 +141,7 @@ write_op_new (BargedTransfer *self)
   op->fd = self->fd;
   op->owner = self->owner;
   op->path = g_strdup (barged_file_get_temporary (self->file));
+  op->piece_start = self->piece_start;
   return op;
 }
 
@@ -175,6 +200,38 @@ fail (BargedTransfer *self, GError *error)
     self->failure = error;
   else
     g_error_free (error);
+  /* The run ends: its segments stop (and sync what they wrote). */
+  g_cancellable_cancel (self->segments_cancellable);
+}
+
+/* Progress counts bytes received: the pieces of every connection. */
+static void
+update_done (BargedTransfer *self)
+{
+  barged_file_set_done (self->file, self->counted + (self->offset - self->piece_start));
+}
+
+/* What a sync of @op made durable: the piece main writes, up to @end, and
+ * the pieces it left before. */
+static void
+record_durable (BargedTransfer *self, WriteOp *op, guint64 end)
+{
+  for (guint i = 0; op->ranges != NULL && i < op->ranges->len; i++)
+    barged_file_add_durable (self->file, g_array_index (op->ranges, BargedRange, i).start,
+                             g_array_index (op->ranges, BargedRange, i).end);
+  if (op->piece_start == 0 || !self->segmented)
+    barged_file_set_durable (self->file, end);
+  else
+    barged_file_add_durable (self->file, op->piece_start, end);
+}
+
+static GArray *
+take_unsynced (BargedTransfer *self)
+{
+  GArray *ranges = self->unsynced;
+
+  self->unsynced = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  return ranges;
 }
 
 static void
@@ -199,11 +256,11 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
 
-  barged_file_set_done (self->file, end);
+  update_done (self);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
   if (synced)
     {
-      barged_file_set_durable (self->file, end);
+      record_durable (self, op, end);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
   maybe_checkpoint (self, end);
@@ -228,7 +285,7 @@ on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (res), "generation")) == self->generation)
     {
-      barged_file_set_durable (self->file, op->pos);
+      record_durable (self, op, op->pos);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
   maybe_finish (self);
@@ -255,6 +312,7 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   op = write_op_new (self);
   op->pos = end;            /* what the sync makes durable */
   op->sync = TRUE;
+  op->ranges = take_unsynced (self);
   g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   BARGE_TSAN_RELEASE (task);
@@ -295,7 +353,7 @@ holds_the_end (BargedTransfer *self)
 
   /* A full buffer cannot wait: no read could then see the end of the
    * body (which lets libsoup keep the connection alive). */
-  return self->syncer != NULL && self->fill > 0 && self->fill < BARGED_TRANSFER_BUFFER_SIZE &&
+  return self->syncer != NULL && !self->segmented && self->fill > 0 && self->fill < BARGED_TRANSFER_BUFFER_SIZE &&
          limit != BARGE_SIZE_UNKNOWN &&
          self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
 }
@@ -330,6 +388,12 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
     self->eof = TRUE;
+  else if (self->limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill + (gsize) n >= self->limit)
+    {
+      /* This piece is done: the bytes after it are a segment's. */
+      self->fill += (gsize) MIN ((guint64) n, self->limit - self->offset - self->fill);
+      self->eof = TRUE;
+    }
   else if (limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill + (gsize) n > limit)
     {
       /* More than announced: none of this buffer may reach the file. */
@@ -397,9 +461,18 @@ final_synced (BargedTransfer *self, gboolean ok, GError *error)
 
   if (ok)
     {
-      barged_file_set_done (self->file, self->offset);
-      barged_file_set_durable (self->file, self->offset);
+      WriteOp op = { .piece_start = self->piece_start, .ranges = take_unsynced (self) };
+
+      update_done (self);
+      record_durable (self, &op, self->offset);
+      g_array_unref (op.ranges);
       g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+      /* Every piece came: nothing may be missing between them. */
+      if (self->failure == NULL && self->segmented &&
+          barged_file_get_durable (self->file) != barged_file_get_total (self->file))
+        fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                                 "the segments left bytes from %" G_GUINT64_FORMAT " missing",
+                                 barged_file_get_durable (self->file)));
     }
   else
     fail (self, error);
@@ -441,7 +514,8 @@ maybe_finish (BargedTransfer *self)
 
   /* A read waiting its turn under the limit is in flight too: its timer
    * calls pump() again. */
-  if (self->reading || self->writing || self->syncing || self->finishing || self->throttle_source != 0)
+  if (self->reading || self->writing || self->syncing || self->finishing || self->throttle_source != 0 ||
+      self->segments->len > 0)
     return;
   if (self->fill > 0 && !(self->eof && self->failure == NULL && holds_the_end (self)))
     return;
@@ -462,9 +536,33 @@ maybe_finish (BargedTransfer *self)
       return;
     }
 
+  /* Main reached the end of its piece: the pieces no segment fetched
+   * (none was lent, or one failed) are main's, one request each. */
+  if (self->failure == NULL && self->limit != BARGE_SIZE_UNKNOWN && self->offset == self->limit && self->fd >= 0 &&
+      (!g_cancellable_is_cancelled (self->cancellable)))
+    {
+      BargedRange piece;
+
+      if (next_piece (self, &piece))
+        {
+          BargedRange done = { self->piece_start, self->offset };
+
+          if (done.end > done.start)
+            g_array_append_val (self->unsynced, done);
+          self->counted += self->offset - self->piece_start;
+          self->offset = self->piece_start = piece.start;
+          self->limit = piece.end;
+          self->eof = FALSE;
+          g_clear_object (&self->body);
+          send_request (self);
+          return;
+        }
+    }
+
   /* A server may answer a range with less than was asked for (some cap
    * the size of a part): ask for the rest from where this part ended. */
-  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN && self->offset < self->expected_end &&
+  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
+      self->offset < (self->limit != BARGE_SIZE_UNKNOWN ? self->limit : self->expected_end) &&
       self->range_end == self->offset && self->part_start < self->offset && self->fd >= 0)
     {
       self->eof = FALSE;
@@ -475,12 +573,16 @@ maybe_finish (BargedTransfer *self)
 
   /* (The last bytes of the body may still wait in the buffer, for the
    * syncer: holds_the_end().) */
-  if (self->failure == NULL && self->expected_end != BARGE_SIZE_UNKNOWN &&
-      self->offset + self->fill != self->expected_end)
+  if (self->failure == NULL && self->limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill != self->limit)
+    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                             "the body ended at %" G_GUINT64_FORMAT ", before %" G_GUINT64_FORMAT,
+                             self->offset, self->limit));
+  else if (self->failure == NULL && self->limit == BARGE_SIZE_UNKNOWN && self->expected_end != BARGE_SIZE_UNKNOWN &&
+           self->offset + self->fill != self->expected_end)
     fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                              "the body ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
                              self->offset, self->expected_end));
-  if (self->failure == NULL)
+  if (self->failure == NULL && self->limit == BARGE_SIZE_UNKNOWN)
     barged_file_set_total (self->file, self->offset + self->fill);
 
   self->finishing = TRUE;
@@ -493,7 +595,7 @@ maybe_finish (BargedTransfer *self)
                                                                              "no temporary file"));
       return;
     }
-  if (self->syncer != NULL && self->failure == NULL && !self->truncate_next)
+  if (self->syncer != NULL && self->failure == NULL && !self->truncate_next && !self->segmented)
     {
       /* A whole file: its last bytes and its last sync may share a disk
        * flush with other files that finish meanwhile. */
@@ -580,6 +682,14 @@ restart_from_zero (BargedTransfer *self, gboolean response_changed)
   self->generation++;
   self->offset = 0;
   self->truncate_next = TRUE;
+  /* A new representation is fetched whole, on one connection. */
+  self->limit = BARGE_SIZE_UNKNOWN;
+  self->piece_start = 0;
+  self->counted = 0;
+  self->segmented = FALSE;
+  self->segments_off = TRUE;
+  g_array_set_size (self->unsynced, 0);
+  g_array_set_size (self->queue, 0);
   /* Whatever the last request was checking or asking for is moot: the
    * next one is a plain GET of a new body (a stale end check once took
    * that body's 200 for "nothing more to come", and a file of 0 bytes
@@ -883,10 +993,24 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
   if (offset == 0 && barged_file_get_durable (self->file) > 0)
     barged_file_mark_restarted (self->file, FALSE);
   barged_file_set_temporary (self->file, new_path != NULL ? new_path : barged_file_get_temporary (self->file), &id);
-  self->offset = offset;
-  self->last_sync = g_get_monotonic_time ();
-  barged_file_set_done (self->file, offset);
+  /* The durable ranges of a segmented file past what the temporary holds
+   * are gone; main starts at the end of the durable prefix, and stops at
+   * the first range after it. */
+  barged_file_trim_ranges (self->file, offset);
+  offset = MIN (offset, barged_file_get_durable (self->file));
   barged_file_set_durable (self->file, offset);
+  self->offset = self->piece_start = offset;
+  self->counted = barged_file_get_durable_bytes (self->file);
+  self->last_sync = g_get_monotonic_time ();
+  if (barged_file_has_ranges (self->file))
+    {
+      guint64 start, end;
+
+      self->segmented = TRUE;
+      if (barged_file_next_gap (self->file, offset, &start, &end))
+        self->limit = end;
+    }
+  update_done (self);
   /* The identity of the file must be on record before bytes go into it. */
   g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
   send_request (self);
@@ -896,6 +1020,12 @@ static void
 on_caller_cancelled (GCancellable *caller, gpointer ours)
 {
   g_cancellable_cancel (G_CANCELLABLE (ours));
+}
+
+static void
+on_ours_cancelled (GCancellable *ours, gpointer segments)
+{
+  g_cancellable_cancel (G_CANCELLABLE (segments));
 }
 
 void
@@ -909,6 +1039,9 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
   /* The result must say how far we got, even when cancelled. */
   g_task_set_check_cancellable (self->task, FALSE);
   self->cancellable = g_cancellable_new ();
+  /* Whatever stops main stops its segments. */
+  g_cancellable_connect (self->cancellable, G_CALLBACK (on_ours_cancelled),
+                         g_object_ref (self->segments_cancellable), g_object_unref);
   if (cancellable != NULL)
     {
       self->caller_cancellable = g_object_ref (cancellable);
@@ -921,7 +1054,7 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
                                            barged_file_get_destination (self->file),
                                            barged_file_get_temporary (self->file),
                                            barged_file_get_temporary_id (self->file),
-                                           barged_file_get_durable (self->file), self->cancellable,
+                                           barged_file_get_durable_end (self->file), self->cancellable,
                                            on_opened, g_object_ref (self));
 }
 
@@ -935,6 +1068,183 @@ barged_transfer_run_finish (BargedTransfer *self, GAsyncResult *res, gint64 *ret
   if (http_status != NULL)
     *http_status = self->http_status;
   return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* --- segments ------------------------------------------------------------------ */
+
+/* The next piece nobody fetches: from the queue once segments split the
+ * file, else the next gap of the file's durable ranges (a file resumed
+ * with ranges and no connection lent for segments). */
+static gboolean
+next_piece (BargedTransfer *self, BargedRange *piece)
+{
+  if (self->queue_built)
+    {
+      if (self->queue->len == 0)
+        return FALSE;
+      *piece = g_array_index (self->queue, BargedRange, 0);
+      g_array_remove_index (self->queue, 0);
+      return TRUE;
+    }
+  return barged_file_next_gap (self->file, self->offset, &piece->start, &piece->end);
+}
+
+static void
+release_connection (BargedTransfer *self)
+{
+  g_return_if_fail (self->n_granted > 0);
+  self->n_granted--;
+  g_signal_emit (self, signals[SIGNAL_SEGMENT_RELEASED], 0);
+}
+
+static const char *
+if_range (BargedTransfer *self)
+{
+  return barged_file_get_etag (self->file) != NULL ? barged_file_get_etag (self->file)
+                                                   : barged_file_get_last_modified (self->file);
+}
+
+guint
+barged_transfer_segments_wanted (BargedTransfer *self, guint max_extra)
+{
+  guint64 total = barged_file_get_total (self->file);
+  guint64 left;
+
+  if (max_extra == 0 || self->segments_off || self->fd < 0 || self->failure != NULL || self->body == NULL ||
+      total == BARGE_SIZE_UNKNOWN || total < SEGMENTED_MIN_SIZE || if_range (self) == NULL)
+    return 0;
+  left = total - MIN (total, barged_file_get_durable_bytes (self->file) + (self->offset - self->piece_start));
+  return (guint) MIN ((guint64) max_extra, left / BARGED_TRANSFER_MIN_SEGMENT > 0
+                                              ? left / BARGED_TRANSFER_MIN_SEGMENT - 1 : 0);
+}
+
+static void start_segment (BargedTransfer *self, BargedRange piece);
+
+static void
+on_segment_written (BargedSegment *segment, guint64 n, BargedTransfer *self)
+{
+  self->counted += n;
+  update_done (self);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
+
+static void
+on_segment_durable (BargedSegment *segment, guint64 start, guint64 end, BargedTransfer *self)
+{
+  barged_file_add_durable (self->file, start, end);
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+}
+
+static void
+on_segment_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  BargedSegment *segment = BARGED_SEGMENT (source);
+  g_autoptr(GError) error = NULL;
+  BargedRange rest = { barged_segment_get_position (segment), barged_segment_get_end (segment) };
+  BargedRange piece;
+
+  if (!barged_segment_run_finish (segment, res, &error))
+    {
+      /* What it did not make durable goes back in line, for main: its
+       * own request judges a server without ranges or a changed file. */
+      if (rest.end > rest.start)
+        g_array_prepend_val (self->queue, rest);
+      if (!self->segments_off)
+        g_debug ("%s: segments stop: %s", barged_file_get_url (self->file), error->message);
+      self->segments_off = TRUE;
+      g_cancellable_cancel (self->segments_cancellable);
+    }
+  g_signal_handlers_disconnect_by_data (segment, self);
+  g_ptr_array_remove_fast (self->segments, segment);
+  /* The connection takes the next piece, or goes back to the job. */
+  if (!self->segments_off && self->failure == NULL && self->queue->len > 0)
+    {
+      piece = g_array_index (self->queue, BargedRange, 0);
+      g_array_remove_index (self->queue, 0);
+      start_segment (self, piece);
+    }
+  else
+    release_connection (self);
+  maybe_finish (self);
+}
+
+static void
+start_segment (BargedTransfer *self, BargedRange piece)
+{
+  int fd = dup (self->fd);
+  BargedSegment *segment;
+
+  if (fd < 0)
+    {
+      g_array_prepend_val (self->queue, piece);
+      release_connection (self);
+      return;
+    }
+  segment = barged_segment_new (self->session, barged_file_get_url (self->file), fd, piece.start, piece.end,
+                                barged_file_get_total (self->file), if_range (self), self->timeout_s,
+                                self->checkpoint_interval_us);
+  barged_segment_set_bandwidth (segment, self->bandwidth);
+  g_signal_connect (segment, "written", G_CALLBACK (on_segment_written), self);
+  g_signal_connect (segment, "durable", G_CALLBACK (on_segment_durable), self);
+  g_ptr_array_add (self->segments, segment);
+  barged_segment_run_async (segment, self->segments_cancellable, on_segment_done, g_object_ref (self));
+}
+
+void
+barged_transfer_add_segments (BargedTransfer *self, guint n)
+{
+  guint64 pos = self->offset + self->fill;
+  guint64 main_end = self->limit != BARGE_SIZE_UNKNOWN ? self->limit : barged_file_get_total (self->file);
+  guint started = 0;
+
+  self->n_granted += n;
+  if (barged_transfer_segments_wanted (self, n) == 0 || main_end == BARGE_SIZE_UNKNOWN)
+    {
+      for (guint i = 0; i < n; i++)
+        release_connection (self);
+      return;
+    }
+  if (!self->queue_built)
+    {
+      BargedRange gap;
+      guint64 from = main_end;
+
+      /* Resumed: the gaps between the durable ranges after main's piece. */
+      while (barged_file_next_gap (self->file, from, &gap.start, &gap.end))
+        {
+          g_array_append_val (self->queue, gap);
+          from = gap.end;
+        }
+      self->queue_built = TRUE;
+    }
+  /* Connections left over split main's piece into equal parts. */
+  if (n > self->queue->len && main_end > pos)
+    {
+      guint64 parts = MIN ((guint64) (n - self->queue->len) + 1, (main_end - pos) / BARGED_TRANSFER_MIN_SEGMENT);
+      guint64 size = parts > 0 ? (main_end - pos) / parts : 0;
+
+      for (guint64 i = parts; i-- > 1;)
+        {
+          BargedRange part = { pos + i * size, i == parts - 1 ? main_end : pos + (i + 1) * size };
+
+          g_array_prepend_val (self->queue, part);
+        }
+      if (parts >= 2)
+        self->limit = pos + size;
+    }
+  if (self->queue->len > 0)
+    self->segmented = TRUE;
+  while (started < n && self->queue->len > 0)
+    {
+      BargedRange piece = g_array_index (self->queue, BargedRange, 0);
+
+      g_array_remove_index (self->queue, 0);
+      start_segment (self, piece);
+      started++;
+    }
+  for (; started < n; started++)
+    release_connection (self);
 }
 
 static void
@@ -1055,6 +1365,10 @@ barged_transfer_finalize (GObject *object)
   g_clear_error (&self->failure);
   g_free (self->buffers[0]);
   g_free (self->buffers[1]);
+  g_array_unref (self->unsynced);
+  g_array_unref (self->queue);
+  g_ptr_array_unref (self->segments);
+  g_clear_object (&self->segments_cancellable);
   G_OBJECT_CLASS (barged_transfer_parent_class)->finalize (object);
 }
 
@@ -1065,6 +1379,11 @@ barged_transfer_init (BargedTransfer *self)
   self->retry_after = -1;
   self->expected_end = BARGE_SIZE_UNKNOWN;
   self->range_end = BARGE_SIZE_UNKNOWN;
+  self->limit = BARGE_SIZE_UNKNOWN;
+  self->unsynced = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  self->queue = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  self->segments = g_ptr_array_new_with_free_func (g_object_unref);
+  self->segments_cancellable = g_cancellable_new ();
   self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
   self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
 }
@@ -1080,4 +1399,6 @@ barged_transfer_class_init (BargedTransferClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SEGMENT_RELEASED] = g_signal_new ("segment-released", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

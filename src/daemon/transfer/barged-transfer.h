@@ -48,6 +48,18 @@ gboolean barged_transfer_run_finish (BargedTransfer *self,
                                      guint *http_status,
                                      GError **error);
 
+/* Segmented download (aria2 -x). Once connected, the job asks how many
+ * extra connections would help (@max_extra at most: 0 unless the size is
+ * known and at least 16 MiB, the server gave a strong validator, and the
+ * bytes left make pieces of BARGED_TRANSFER_MIN_SEGMENT), takes what its
+ * connection budget allows and lends them with add_segments(). Each is
+ * given back with a "segment-released" signal, all of them before the run
+ * ends. A piece a segment could not fetch (a 200, another validator, a
+ * failure) is fetched by the transfer's own connection, whose checks then
+ * decide (a server that ignores ranges: the file whole, from 0). */
+guint barged_transfer_segments_wanted (BargedTransfer *self, guint max_extra);
+void barged_transfer_add_segments (BargedTransfer *self, guint n);
+
 /* HEAD: the size of a remote file before its transfer starts, so that a
  * job's total is known early (BITS asks servers the same way). Returns
  * BARGE_SIZE_UNKNOWN when the server does not say or the request fails. */
@@ -62,5 +74,7 @@ guint64 barged_transfer_probe_size_finish (GAsyncResult *res, GError **error);
  * what a crash makes the daemon fetch again. */
 #define BARGED_TRANSFER_CHECKPOINT_BYTES (32 * 1024 * 1024)
 #define BARGED_TRANSFER_BUFFER_SIZE (256 * 1024)
+/* The smallest piece a segment fetches. */
+#define BARGED_TRANSFER_MIN_SEGMENT (4 * 1024 * 1024)
 
 G_END_DECLS

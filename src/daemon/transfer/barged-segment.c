@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedTransfer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-errors.h"
+#include "barged-file-access.h"
+#include "barged-http.h"
+#include "barged-request.h"
+#include "barged-segment.h"
+#include "barged-transfer.h"
+#include "barge-tsan.h"
+
+/* Simpler than BargedTransfer's pipeline: read a buffer, write it on a
+ * worker, read the next. Several segments run side by side, so their
+ * reads and writes overlap one another. */
+
+struct _BargedSegment
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  BargedBandwidth *bandwidth;
+  char *url;
+  char *if_range;
+  int fd;
+  guint64 start;              /* of the range durable so far, then of what is not yet */
+  guint64 pos;                /* where the next buffer goes */
+  guint64 end;
+  guint64 total;
+  guint64 since_sync;
+  gint64 last_sync;
+  gint64 checkpoint_interval_us;
+  guint timeout_s;
+
+  GTask *task;
+  SoupMessage *msg;
+  BargedHeaderDeadline *deadline;
+  GInputStream *body;
+  guint8 *buffer;
+  gsize fill;
+  gboolean eof;
+  GError *failure;
+};
+
+G_DEFINE_TYPE (BargedSegment, barged_segment, G_TYPE_OBJECT)
+
+enum { SIGNAL_WRITTEN, SIGNAL_DURABLE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void next_step (BargedSegment *self);
+
+typedef struct {
+  int fd;
+  const guint8 *data;
+  gsize len;
+  guint64 pos;
+  gboolean sync;
+} SegmentWrite;
+
+static void
+write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  SegmentWrite *op = task_data;
+  int errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
+
+  if (errsv == 0 && op->sync && fdatasync (op->fd) != 0)
+    errsv = errno;
+  if (errsv == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, BARGE_ERROR,
+                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
+                             "cannot write the temporary file: %s", g_strerror (errsv));
+}
+
+static void
+fail (BargedSegment *self, GError *error)
+{
+  if (self->failure == NULL)
+    self->failure = error;
+  else
+    g_error_free (error);
+  self->eof = TRUE;
+  self->fill = 0;
+}
+
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  g_autoptr(BargedSegment) self = user_data;
+  SegmentWrite *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      next_step (self);
+      return;
+    }
+  self->pos = op->pos + op->len;
+  if (op->len > 0)
+    g_signal_emit (self, signals[SIGNAL_WRITTEN], 0, (guint64) op->len);
+  if (op->sync)
+    {
+      /* Only after the fdatasync: a crash never trusts the page cache. */
+      if (self->pos > self->start)
+        g_signal_emit (self, signals[SIGNAL_DURABLE], 0, self->start, self->pos);
+      self->start = self->pos;
+      self->since_sync = 0;
+      self->last_sync = g_get_monotonic_time ();
+    }
+  next_step (self);
+}
+
+/* Hands the buffer to a worker; @sync makes everything written so far durable. */
+static void
+submit (BargedSegment *self, gboolean sync)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
+  SegmentWrite *op = g_new0 (SegmentWrite, 1);
+
+  op->fd = self->fd;
+  op->data = self->buffer;
+  op->len = self->fill;
+  op->pos = self->pos;
+  op->sync = sync;
+  self->since_sync += self->fill;
+  self->fill = 0;
+  g_task_set_task_data (task, op, g_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static void
+finished (BargedSegment *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  g_clear_object (&self->body);
+  if (self->failure != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->failure));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void on_read (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static gboolean
+throttle_cb (gpointer user_data)
+{
+  next_step (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* After each read or write: write a full buffer (or the last one), sync
+ * at the checkpoint size and at the end, else read on. */
+static void
+next_step (BargedSegment *self)
+{
+  gsize want = BARGED_TRANSFER_BUFFER_SIZE - self->fill;
+
+  if (self->task == NULL)
+    return;
+  if (self->eof)
+    {
+      /* The last write syncs; a segment that wrote nothing since its last
+       * sync has nothing to make durable. */
+      if (self->fill > 0 || self->since_sync > 0)
+        submit (self, TRUE);
+      else
+        finished (self);
+      return;
+    }
+  if (self->fill == BARGED_TRANSFER_BUFFER_SIZE)
+    {
+      /* The transfer's checkpoint rule: every 32 MiB or CheckpointInterval. */
+      submit (self, self->since_sync + self->fill >= BARGED_TRANSFER_CHECKPOINT_BYTES ||
+                    g_get_monotonic_time () - self->last_sync >= self->checkpoint_interval_us);
+      return;
+    }
+  if (self->bandwidth != NULL)
+    {
+      gint64 delay = barged_bandwidth_delay (self->bandwidth, g_get_monotonic_time ());
+
+      if (delay > 0)
+        {
+          g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000), throttle_cb, g_object_ref (self),
+                              g_object_unref);
+          return;
+        }
+      want = barged_bandwidth_chunk (self->bandwidth, want);
+    }
+  g_input_stream_read_async (self->body, self->buffer + self->fill, want, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (self->task), on_read, g_object_ref (self));
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedSegment) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+
+  if (n > 0 && self->bandwidth != NULL)
+    barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
+  if (n < 0)
+    {
+      /* What arrived before the failure is still worth keeping. */
+      gsize kept = self->fill;
+
+      fail (self, barged_error_new_for_io (error, FALSE));
+      self->fill = kept;
+    }
+  else if (n == 0)
+    {
+      self->eof = TRUE;
+      if (self->pos + self->fill != self->end)
+        {
+          gsize kept = self->fill;
+
+          fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                                   "a segment ended after %" G_GUINT64_FORMAT " of its bytes up to %"
+                                   G_GUINT64_FORMAT, self->pos + self->fill, self->end));
+          self->fill = kept;
+        }
+    }
+  else if (self->pos + self->fill + (gsize) n > self->end)
+    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                             "the server sent more than the range it announced"));
+  else
+    {
+      self->fill += (gsize) n;
+      if (self->pos + self->fill == self->end)
+        self->eof = TRUE;
+    }
+  next_step (self);
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedSegment) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(BargedHeaderDeadline) deadline = g_steal_pointer (&self->deadline);
+  SoupMessageHeaders *headers;
+  const char *etag, *range;
+  guint64 first = 0, last = 0, total = 0;
+
+  if (body == NULL)
+    {
+      g_autoptr(GError) timed = barged_header_deadline_error (deadline, error);
+
+      fail (self, barged_error_new_for_io (timed, FALSE));
+      finished (self);
+      return;
+    }
+  headers = soup_message_get_response_headers (self->msg);
+  etag = soup_message_headers_get_one (headers, "ETag");
+  range = soup_message_headers_get_one (headers, "Content-Range");
+  /* Exactly the range asked for, of the same representation: anything
+   * else (a 200 of the whole file, another length, another validator, a
+   * content coding) is left to the transfer's own request to judge. */
+  if (soup_message_get_status (self->msg) != SOUP_STATUS_PARTIAL_CONTENT ||
+      !barged_http_parse_content_range (range, &first, &last, &total) || first != self->pos ||
+      last + 1 != self->end || total != self->total ||
+      (etag != NULL && self->if_range[0] == '"' && g_strcmp0 (etag, self->if_range) != 0) ||
+      soup_message_headers_get_list (headers, "Content-Encoding") != NULL)
+    {
+      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                               "the server answered a segment's range with HTTP %u, Content-Range: %s",
+                               soup_message_get_status (self->msg), range != NULL ? range : "(none)"));
+      finished (self);
+      return;
+    }
+  self->body = g_steal_pointer (&body);
+  next_step (self);
+}
+
+void
+barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, NULL);
+  SoupMessageHeaders *headers;
+
+  g_return_if_fail (self->task == NULL);
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (self->task, FALSE);
+  if (uri == NULL)
+    {
+      fail (self, g_error_new_literal (BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL"));
+      finished (self);
+      return;
+    }
+  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  headers = soup_message_get_request_headers (self->msg);
+  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+  soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
+  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
+  soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
+  soup_message_headers_replace (headers, "If-Range", self->if_range);
+  self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
+                           barged_header_deadline_get_cancellable (self->deadline), on_sent, g_object_ref (self));
+}
+
+gboolean
+barged_segment_run_finish (BargedSegment *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+guint64 barged_segment_get_position (BargedSegment *self) { return self->start; }
+guint64 barged_segment_get_end (BargedSegment *self) { return self->end; }
+
+void
+barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwidth)
+{
+  g_set_object (&self->bandwidth, bandwidth);
+}
+
+BargedSegment *
+barged_segment_new (SoupSession *session, const char *url, int fd, guint64 start, guint64 end, guint64 total,
+                    const char *if_range, guint timeout_s, gint64 checkpoint_interval_us)
+{
+  BargedSegment *self = g_object_new (BARGED_TYPE_SEGMENT, NULL);
+
+  self->session = g_object_ref (session);
+  self->url = g_strdup (url);
+  self->fd = fd;
+  self->start = self->pos = start;
+  self->end = end;
+  self->total = total;
+  self->if_range = g_strdup (if_range);
+  self->timeout_s = timeout_s;
+  self->checkpoint_interval_us = checkpoint_interval_us;
+  self->last_sync = g_get_monotonic_time ();
+  return self;
+}
+
+static void
+barged_segment_finalize (GObject *object)
+{
+  BargedSegment *self = BARGED_SEGMENT (object);
+
+  g_assert (self->task == NULL);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_object (&self->body);
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  g_clear_object (&self->msg);
+  g_clear_object (&self->session);
+  g_clear_object (&self->bandwidth);
+  g_clear_error (&self->failure);
+  g_free (self->url);
+  g_free (self->if_range);
+  g_free (self->buffer);
+  G_OBJECT_CLASS (barged_segment_parent_class)->finalize (object);
+}
+
+static void
+barged_segment_init (BargedSegment *self)
+{
+  self->fd = -1;
+  self->buffer = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
+}
+
+static void
+barged_segment_class_init (BargedSegmentClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = barged_segment_finalize;
+  signals[SIGNAL_WRITTEN] = g_signal_new ("written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                          NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  signals[SIGNAL_DURABLE] = g_signal_new ("durable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                          NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Segmented downloads (issue 15, item 4): one large file over several
+ * connections, each a closed Range with If-Range, written at its offsets;
+ * a server that ignores ranges gets one connection and the whole file; a
+ * SIGKILL in the middle keeps the pieces already durable, which are not
+ * asked for again; MaxSegments is checked and kept; background jobs stay on
+ * one connection by default. */
+#define G_LOG_DOMAIN "BargeTestSegments"
+
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+#include "barge-test-server.h"
+
+#define CHECKPOINT_MS 200
+#define CONFIG "[Transfer]\nCheckpointInterval=200\nMaxConnectionsPerHost=6\n"
+
+typedef struct {
+  BargeTestDaemon *daemon;
+  BargeTestServer *server;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->daemon = barge_test_daemon_new_with_config (CONFIG);
+  f->server = barge_test_server_new ();
+  f->dir = barge_test_make_dir ("barge-test-segments-XXXXXX");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  barge_test_server_free (f->server);
+  barge_test_clear_dir (&f->dir);
+}
+
+static char *
+create_job (Fixture *f, GVariant *options, GError **error)
+{
+  char *path = NULL;
+
+  if (!barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "segments", "download",
+                                                options, &path, NULL, error))
+    return NULL;
+  return path;
+}
+
+static GVariant *
+options (const char *priority, gint max_segments)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "priority", g_variant_new_string (priority));
+  if (max_segments >= 0)
+    g_variant_builder_add (&b, "{sv}", "max-segments", g_variant_new_uint32 ((guint32) max_segments));
+  return g_variant_builder_end (&b);
+}
+
+/* Requests with a closed range "bytes=A-B": only segments send those. */
+static guint
+count_closed_ranges (GPtrArray *requests)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if (r->range != NULL && !g_str_has_suffix (r->range, "-"))
+        n++;
+    }
+  return n;
+}
+
+/* Downloads NAME of SIZE at RATE bytes/s per connection in a job of
+ * PRIORITY; returns the server's requests for it. */
+static GPtrArray *
+download (Fixture *f, const char *name, guint64 size, guint64 rate, const char *query, const char *priority,
+          gint max_segments)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = barge_test_server_get_data_url (f->server, name, size, rate);
+  g_autofree char *url = g_strconcat (base, query, NULL);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  g_autofree char *path = create_job (f, options (priority, max_segments), &error);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", 60000);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, name, size);
+  return barge_test_server_get_requests (f->server, data_path);
+}
+
+/* A foreground job: 4 connections at once on one file, each a closed
+ * range with If-Range, the file byte-exact. At 8 MiB/s per connection one
+ * connection would need 4 s for the 32 MiB; the ranges show the split. */
+static void
+test_parallel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) requests = download (f, "seg-parallel", 32 * MiB, 8 * MiB, "", "foreground", 0);
+  guint64 covered = 0;
+
+  g_assert_cmpuint (count_closed_ranges (requests), ==, 3);
+  g_assert_cmpuint (barge_test_server_get_max_concurrent (f->server), >=, 3);
+  g_assert_cmpuint (barge_test_server_get_max_concurrent (f->server), <=, 4);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      covered += r->sent;
+      if (r->range != NULL)
+        {
+          g_assert_nonnull (r->if_range);
+          g_assert_cmpuint (r->status, ==, 206);
+        }
+    }
+  /* Every byte came once, give or take what main read past its piece. */
+  g_assert_cmpuint (covered, <, 32 * MiB + 4 * MiB);
+}
+
+/* A server that answers ranges with the whole file: the segments stop and
+ * the file comes whole on one connection, byte-exact. */
+static void
+test_no_ranges (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) requests = download (f, "seg-no-ranges", 24 * MiB, 32 * MiB, "&ranges=no", "foreground", 4);
+  const BargeTestRequest *last = g_ptr_array_index (requests, requests->len - 1);
+
+  g_assert_cmpuint (count_closed_ranges (requests), >=, 1);
+  g_assert_cmpuint (last->status, ==, 200);
+}
+
+/* Background jobs stay on one connection unless MaxSegments says. */
+static void
+test_background (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) requests = download (f, "seg-background", 24 * MiB, 0, "", "normal", -1);
+
+  g_assert_cmpuint (count_closed_ranges (requests), ==, 0);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = download (f, "seg-background2", 24 * MiB, 0, "", "low", 2);
+  g_assert_cmpuint (count_closed_ranges (requests), ==, 1);
+}
+
+static guint32
+get_max_segments (Fixture *f, const char *path)
+{
+  g_autoptr(GVariant) v = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "MaxSegments");
+
+  return g_variant_get_uint32 (v);
+}
+
+static gboolean
+set_max_segments (Fixture *f, const char *path, guint32 value, GError **error)
+{
+  g_autoptr(GVariant) ret = g_dbus_connection_call_sync (
+    barge_test_daemon_get_connection (f->daemon), BARGE_TEST_BUS_NAME, path, "org.freedesktop.DBus.Properties",
+    "Set", g_variant_new ("(ssv)", BARGE_TEST_JOB_IFACE, "MaxSegments", g_variant_new_uint32 (value)), NULL,
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+
+  return ret != NULL;
+}
+
+static void
+test_max_segments (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refused = create_job (f, options ("foreground", 17), &error);
+  g_autofree char *path = NULL;
+  guint jobs;
+
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "org.freedesktop.Barge1.Error.InvalidArgument"));
+  g_assert_nonnull (strstr (error->message, "1 to 16"));
+  g_clear_error (&error);
+  jobs = barge_test_daemon_count_jobs (f->daemon);
+  g_assert_cmpuint (jobs, ==, 0);
+
+  path = create_job (f, options ("normal", 2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_max_segments (f, path), ==, 2);
+  g_assert_false (set_max_segments (f, path, 99, &error));
+  g_assert_nonnull (strstr (error->message, "InvalidArgument"));
+  g_clear_error (&error);
+  g_assert_cmpuint (get_max_segments (f, path), ==, 2);
+  g_assert_true (set_max_segments (f, path, 16, &error));
+  g_assert_no_error (error);
+  /* A clean stop: a Set is stored after its reply (a SIGKILL right after
+   * it may lose it, as for any property). */
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
+  g_assert_cmpuint (get_max_segments (f, path), ==, 16);
+  g_assert_true (set_max_segments (f, path, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_max_segments (f, path), ==, 0);
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
+  g_assert_cmpuint (get_max_segments (f, path), ==, 0);
+}
+
+/* The durable ranges barged recorded for the only file, from its database. */
+static GArray *
+recorded_ranges (Fixture *f, guint64 *prefix)
+{
+  g_autofree char *db_path = g_build_filename (barge_test_daemon_get_state_dir (f->daemon), "jobs.db", NULL);
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT bytes_durable, ranges FROM files", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *prefix = (guint64) sqlite3_column_int64 (stmt, 0);
+  if (sqlite3_column_text (stmt, 1) != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit ((const char *) sqlite3_column_text (stmt, 1), ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          guint64 r[2];
+
+          g_assert_cmpint (sscanf (parts[i], "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, &r[0], &r[1]), ==, 2);
+          g_array_append_vals (ranges, r, 1);
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ranges;
+}
+
+typedef struct {
+  BargeDBusJob *job;
+  guint64 bytes;
+} Progress;
+
+static gboolean
+has_bytes (gpointer data)
+{
+  Progress *p = data;
+
+  return barge_test_job_bytes_done (p->job) >= p->bytes;
+}
+
+/* SIGKILL halfway through a segmented file: after the restart the file is
+ * byte-exact, and no request asks again for a byte of a range that was
+ * recorded durable. */
+static void
+test_crash_resume (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 48 * MiB;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "seg-crash", size, 6 * MiB);
+  g_autofree char *dest = g_build_filename (f->dir, "seg-crash", NULL);
+  g_autofree char *data_path = barge_test_server_get_data_path ("seg-crash");
+  g_autofree char *path = create_job (f, options ("foreground", 4), &error);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  guint64 prefix = 0, durable = 0, refetched = 0;
+  Progress p;
+
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  p = (Progress) { job, 16 * MiB };
+  barge_test_assert_wait (has_bytes, &p, 30000, "16 MiB in");
+  /* A few checkpoints land, then the crash. */
+  barge_test_run_for (3 * CHECKPOINT_MS);
+  barge_test_daemon_kill (f->daemon);
+  before = barge_test_server_get_requests (f->server, data_path);
+  ranges = recorded_ranges (f, &prefix);
+  durable = prefix;
+  for (guint i = 0; i < ranges->len; i++)
+    durable += ((guint64 *) ranges->data)[2 * i + 1] - ((guint64 *) ranges->data)[2 * i];
+  g_test_message ("killed with %" G_GUINT64_FORMAT " bytes durable: a prefix of %" G_GUINT64_FORMAT
+                  " and %u ranges", durable, prefix, ranges->len);
+  /* The segments' pieces were durable beyond the prefix. */
+  g_assert_cmpuint (ranges->len, >=, 1);
+
+  barge_test_daemon_start (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  if (g_strcmp0 (barge_dbus_job_get_state (job), "suspended") == 0)
+    barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", 60000);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "seg-crash", size);
+
+  /* Every request after the restart starts outside what was durable. */
+  all = barge_test_server_get_requests (f->server, data_path);
+  g_assert_cmpuint (all->len, >, before->len);
+  for (guint i = before->len; i < all->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (all, i);
+      guint64 start = barge_test_range_start (r->range);
+
+      g_assert_nonnull (r->range);
+      g_assert_cmpuint (start, >=, prefix);
+      for (guint k = 0; k < ranges->len; k++)
+        {
+          guint64 a = ((guint64 *) ranges->data)[2 * k], b = ((guint64 *) ranges->data)[2 * k + 1];
+
+          g_assert_false (start >= a && start < b);
+        }
+      refetched += r->sent;
+    }
+  /* Roughly what was missing, not the file again. */
+  g_assert_cmpuint (refetched, <=, size - durable + 4 * MiB);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  BARGE_TEST_ADD ("/segments/parallel", test_parallel);
+  BARGE_TEST_ADD ("/segments/no-ranges", test_no_ranges);
+  BARGE_TEST_ADD ("/segments/background", test_background);
+  BARGE_TEST_ADD ("/segments/max-segments", test_max_segments);
+  BARGE_TEST_ADD ("/segments/crash-resume", test_crash_resume);
+  return g_test_run ();
+}
