@@ -338,6 +338,30 @@ test_relearn (void)
   g_assert_cmpint (starve (&control, 12, 1.021, 0.015), ==, -1);
 }
 
+/* A small steady flow beside Barge (0.6 % of the link: below the
+ * threshold, above the trace a starved flow leaves) is not starved: a step
+ * aside finds nobody, and each such one doubles the wait for the next (4,
+ * 8, 16, 32 s): two or three in a minute; five with a fixed 4 s. */
+static void
+test_probe_backoff (void)
+{
+  BargedYieldControl control;
+  guint probes = 0;
+
+  barged_yield_control_init (&control);
+  feed (&control, 8, LINK, 0, LINK, 0);
+  for (guint i = 0; i < 240; i++)
+    {
+      guint64 before = control.rate;
+
+      if (feed (&control, 1, LINK, 0, LINK * 0.994, 0) != 0 && before == 0)
+        probes++;
+    }
+  g_test_message ("%u step-asides in 60 s", probes);
+  g_assert_cmpuint (probes, >=, 1);
+  g_assert_cmpuint (probes, <=, 3);
+}
+
 /* The link got slower (another network): after a pause the capacity is
  * learnt anew, so a download of a twentieth of the new link counts as
  * other traffic; without a pause it is forgotten down to what the link
@@ -376,5 +400,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/yield/noise", test_noise);
   g_test_add_func ("/yield/skew", test_skew);
   g_test_add_func ("/yield/relearn", test_relearn);
+  g_test_add_func ("/yield/probe-backoff", test_probe_backoff);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@ barged_yield_control_init (BargedYieldControl *self)
 {
   *self = (BargedYieldControl) {
     .primary = BARGED_YIELD_RX,
+    .probe_interval = BARGED_YIELD_PROBE_INTERVAL,
     .overhead = { BARGED_YIELD_WIRE_OVERHEAD, BARGED_YIELD_WIRE_OVERHEAD },
   };
 }
@@ -51,10 +52,17 @@ quiet (BargedYieldControl *self, double seconds, double capacity)
    * aside for one sample; a flow that was starved grows into the link at
    * once and shows; if none does, Barge goes on a quarter of a second
    * later. */
-  if (self->other_mean >= capacity * BARGED_YIELD_SUSPECT_SHARE && self->since_probe >= BARGED_YIELD_PROBE_INTERVAL)
+  if (self->other_mean >= capacity * BARGED_YIELD_SUSPECT_SHARE && self->since_probe >= self->probe_interval)
     {
       self->other_mean = 0;
       self->since_probe = 0;
+      /* A step aside costs: Linux drops what was in flight beyond the
+       * smaller buffer, and a lone connection may wait for a
+       * retransmission (2 s at 20 Mbit/s on the benchmark). One that finds
+       * nobody (the counters' noise, or a small steady flow that is not
+       * starved) makes the next one wait twice as long; others found, or a
+       * new connection of Barge's, bring the interval back. */
+      self->probe_interval = MIN (self->probe_interval * 2, BARGED_YIELD_MAX_PROBE_INTERVAL);
       self->probing = BARGED_YIELD_PROBE_SAMPLES;
       self->quiet = 0;
       return set_rate (self, floor_of (capacity));
@@ -71,6 +79,7 @@ barged_yield_control_restart (BargedYieldControl *self)
       self->overhead[d] = BARGED_YIELD_WIRE_OVERHEAD;
       self->learnt[d] = 0;
     }
+  self->probe_interval = BARGED_YIELD_PROBE_INTERVAL;
 }
 
 void
@@ -80,6 +89,7 @@ barged_yield_control_relearn (BargedYieldControl *self)
     self->learnt[d] = 0;
   /* The mean of others' traffic was taken against the old estimate. */
   self->other_mean = 0;
+  self->probe_interval = BARGED_YIELD_PROBE_INTERVAL;
 }
 
 guint64
@@ -165,6 +175,7 @@ barged_yield_control_update (BargedYieldControl *self, double seconds,
   self->quiet = 0;
   self->probing = 0;
   self->other_mean = 0;
+  self->probe_interval = BARGED_YIELD_PROBE_INTERVAL;
   floor = floor_of (capacity);
   room = MAX (floor, capacity - self->other - capacity * BARGED_YIELD_HEADROOM);
   /* Others came: Barge goes down to the floor at once, as they will want

@@ -37,8 +37,9 @@ G_BEGIN_DECLS
  *    samples in a row: no limit; Barge takes what is free. Over two
  *    samples, or three times as much in one: a sample's noise alone does
  *    not count. A trace of it in the mean of the last two seconds
- *    (0.3 %), and Barge steps aside for one sample (at most every 4 s),
- *    so that a flow its own connections starve shows itself;
+ *    (0.3 %), and Barge steps aside for one sample (at most every 4 s,
+ *    and each step aside that found nobody doubles that, up to 32 s), so
+ *    that a flow its own connections starve shows itself;
  *  - other traffic above it: Barge drops at once to a floor (1/64 of the
  *    capacity, at least 8 KiB/s: a job still moves), then may use what
  *    the others leave minus a headroom of a quarter of the capacity,
@@ -61,6 +62,7 @@ typedef struct {
   guint quiet;                /* samples in a row without other traffic */
   guint probing;              /* samples left of a step aside */
   double since_probe;         /* s */
+  double probe_interval;      /* s: PROBE_INTERVAL, doubled by each step aside that found nobody */
   guint64 rate;               /* the limit in force, bytes/s; 0 = none */
   /* Of the last sample, for logs and traces: */
   double other;               /* bytes/s of others in the primary direction */
@@ -81,6 +83,7 @@ typedef struct {
 #define BARGED_YIELD_SUSPECT_SHARE 0.003
 #define BARGED_YIELD_MEAN_SAMPLES 8
 #define BARGED_YIELD_PROBE_INTERVAL 4.0
+#define BARGED_YIELD_MAX_PROBE_INTERVAL 32.0
 #define BARGED_YIELD_PROBE_SAMPLES 1
 
 void barged_yield_control_init (BargedYieldControl *self);
