@@ -219,7 +219,10 @@ record_durable (BargedTransfer *self, WriteOp *op, guint64 end)
   for (guint i = 0; op->ranges != NULL && i < op->ranges->len; i++)
     barged_file_add_durable (self->file, g_array_index (op->ranges, BargedRange, i).start,
                              g_array_index (op->ranges, BargedRange, i).end);
-  if (op->piece_start == 0 || !self->segmented)
+  /* Segmented, the durable prefix may already reach past main's piece
+   * (the segments' ranges joined it): adding never lowers it, setting
+   * would, and the file would then miss every byte after main's piece. */
+  if (!self->segmented)
     barged_file_set_durable (self->file, end);
   else
     barged_file_add_durable (self->file, op->piece_start, end);
