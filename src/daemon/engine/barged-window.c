@@ -6,7 +6,6 @@
 #include "barge-error.h"
 #include "barged-wall-time.h"
 
-#define MINUTES_PER_DAY (24 * 60)
 #define SECONDS_PER_DAY (24 * 60 * 60)
 
 gboolean
