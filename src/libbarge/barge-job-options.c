@@ -204,7 +204,8 @@ barge_job_options_set_size_hint (BargeJobOptions *options, guint64 bytes)
  *   automatic
  *
  * Sets the `max-segments` option (the daemon's default is 0: up to 4 for
- * a foreground job, 1 for the background priorities). The daemon takes 0
+ * a foreground job whose connection turns out to be the bottleneck, 1 for
+ * the background priorities). The daemon takes 0
  * to 16 and refuses other values with %BARGE_ERROR_INVALID_ARGUMENT. See
  * [property@Barge.Job:max-segments].
  */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The engine without a bus: the scheduler's choices (priorities, the
- * background slot, foreground beside it) and the network's verdicts
+ * background slot, foreground beside it), the network's verdicts
  * (no network, metered against CostPolicy, the network lost while a job
- * runs) on real BargedJob objects, read through their typed getters.
+ * runs) and how a job's files share connections, on real BargedJob
+ * objects, read through their typed getters.
  * The server accepts connections and never answers, so a started job
  * stays "connecting" for as long as a test looks. */
 #include "config.h"
@@ -102,6 +103,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   /* No connection reuse between tests, and HEAD probes fail fast. */
   f->ctx.session = soup_session_new ();
+  f->ctx.syncer = barged_syncer_new ();
   network = barged_network_new_for_file (f->network_path, &error);
   g_assert_no_error (error);
   f->engine = barged_engine_new (&f->ctx, network);
@@ -112,6 +114,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->engine);
   g_clear_object (&f->ctx.session);
+  g_clear_object (&f->ctx.syncer);
   barged_store_flush (f->ctx.store);
   g_clear_object (&f->ctx.store);
   g_clear_object (&f->config);
@@ -429,6 +432,89 @@ test_logs (Fixture *f, gconstpointer data)
   g_clear_pointer (&captured, g_ptr_array_unref);
 }
 
+static void
+on_small_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  guint *gets = user_data;
+  static const char body[200 * 1024];
+
+  if (g_str_equal (soup_server_message_get_method (msg), "GET"))
+    (*gets)++;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_STATIC, body, sizeof body);
+}
+
+#define N_SMALL 10
+
+/* A file whose bytes are all in waits for its batch's flush without its
+ * connection: while no flush ends (the syncer held), the next files are
+ * fetched on the connections the waiting ones gave back, beyond the six a
+ * host gets at once. Without that, a slow flush left every connection
+ * idle and a job of small files ran at the pace of the disk's flushes.
+ * The files (200 KiB) fit in the read buffer: nothing is written before
+ * the flush. */
+static void
+test_flush_frees_connections (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "small", "", BARGE_JOB_PRIORITY_FOREGROUND,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(BargedJob) job = NULL;
+  BargedJobProgress progress;
+  guint gets = 0;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  soup_server_add_handler (server, NULL, on_small_file, &gets, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  barged_syncer_hold (f->ctx.syncer, TRUE);
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  for (guint i = 0; i < N_SMALL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autoptr(GUri) uri = g_uri_parse_relative (uris->data, name, G_URI_FLAGS_NONE, &error);
+      g_autofree char *url = g_uri_to_string (uri);
+      g_autofree char *local = g_build_filename (f->db->dir, name, NULL);
+      g_autofree char *temporary = g_strconcat (local, ".part", NULL);
+
+      _barged_job_add_file (job, barged_file_new (i, url, local, temporary));
+    }
+  g_assert_true (barged_job_resume (job, &error));
+  g_assert_no_error (error);
+  while (barged_syncer_get_n_waiting (f->ctx.syncer) < N_SMALL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (gets, ==, N_SMALL);
+  g_assert_cmpuint (barged_syncer_get_n_waiting (f->ctx.syncer), ==, N_SMALL);
+  /* Not one counts before its flush. */
+  barged_job_get_progress (job, &progress);
+  g_assert_cmpuint (progress.files_done, ==, 0);
+  /* A file smaller than the read buffer is kept there until its end,
+   * then written with its flush: one trip to a worker, not two. */
+  for (guint i = 0; i < N_SMALL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u.part", i);
+      g_autofree char *temporary = g_build_filename (f->db->dir, name, NULL);
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (temporary, &st), ==, 0);
+      g_assert_cmpint (st.st_size, ==, 0);
+    }
+  g_assert_cmpint (barged_job_get_job_state (job), ==, BARGE_JOB_STATE_TRANSFERRING);
+
+  barged_syncer_hold (f->ctx.syncer, FALSE);
+  wait_for (job, BARGE_JOB_STATE_TRANSFERRED, BARGE_HOLD_REASON_NONE);
+  barged_job_get_progress (job, &progress);
+  g_assert_cmpuint (progress.files_done, ==, N_SMALL);
+  g_assert_cmpuint (gets, ==, N_SMALL);
+  soup_server_disconnect (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -439,5 +525,7 @@ main (int argc, char **argv)
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
   g_test_add ("/engine/sleep-and-wake", Fixture, NULL, fixture_setup, test_sleep_and_wake, fixture_teardown);
+  g_test_add ("/engine/flush-frees-connections", Fixture, NULL, fixture_setup, test_flush_frees_connections,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -33,6 +33,7 @@ struct _BargedSyncer
   GObject parent_instance;
   GQueue waiting;             /* Entry: for the next batch */
   gboolean syncing;           /* a batch is on the worker */
+  gboolean held;              /* barged_syncer_hold(): no batch starts */
   guint64 n_batches;
   guint64 n_files;
 };
@@ -155,7 +156,7 @@ start_batch (BargedSyncer *self)
   g_autoptr(GTask) task = NULL;
   GPtrArray *batch;
 
-  if (self->syncing || g_queue_is_empty (&self->waiting))
+  if (self->syncing || self->held || g_queue_is_empty (&self->waiting))
     return;
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   while (!g_queue_is_empty (&self->waiting) && batch->len < MAX_BATCH)
@@ -199,6 +200,19 @@ barged_syncer_get_counts (BargedSyncer *self, guint64 *batches, guint64 *files)
 {
   *batches = self->n_batches;
   *files = self->n_files;
+}
+
+void
+barged_syncer_hold (BargedSyncer *self, gboolean held)
+{
+  self->held = held;
+  start_batch (self);
+}
+
+guint
+barged_syncer_get_n_waiting (BargedSyncer *self)
+{
+  return self->waiting.length;
 }
 
 BargedSyncer *

@@ -82,6 +82,7 @@ struct _BargedJob
   gboolean served;            /* a file of this job came whole since the daemon started */
   guint lone_push_backs;      /* push-backs of a file alone since a file last came whole */
   BargedBandwidth *bandwidth; /* the job's BandwidthLimit (its rate), under the background one */
+  guint n_flushing;           /* runs whose bodies are in, waiting for the syncer (connection given back) */
   guint n_recording;          /* downloads done whose "transferred" record is on its way */
   guint n_transferred_here;   /* files this daemon transferred, and how many were small: */
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */

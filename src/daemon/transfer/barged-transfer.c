@@ -99,7 +99,7 @@ struct _BargedTransfer
 
 G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
 
-enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_SEGMENT_RELEASED, N_SIGNALS };
+enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_SEGMENT_RELEASED, SIGNAL_BODY_DONE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void send_request (BargedTransfer *self);
@@ -204,11 +204,12 @@ fail (BargedTransfer *self, GError *error)
   g_cancellable_cancel (self->segments_cancellable);
 }
 
-/* Progress counts bytes received: the pieces of every connection. */
+/* Progress counts bytes received: the pieces of every connection, and
+ * what the read buffer holds. */
 static void
 update_done (BargedTransfer *self)
 {
-  barged_file_set_done (self->file, self->counted + (self->offset - self->piece_start));
+  barged_file_set_done (self->file, self->counted + (self->offset + self->fill - self->piece_start));
 }
 
 /* What a sync of @op made durable: the piece main writes, up to @end, and
@@ -361,10 +362,27 @@ holds_the_end (BargedTransfer *self)
          self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
 }
 
+/* Whether the rest of the body will fit beside what the read buffer holds:
+ * a small file's bytes then wait there for the end (holds_the_end()), not
+ * one trip to a worker for its first read and one more with its sync. */
+static gboolean
+rest_fits (BargedTransfer *self)
+{
+  return self->syncer != NULL && !self->segmented && !self->eof && self->expected_end != BARGE_SIZE_UNKNOWN &&
+         (self->range_end == BARGE_SIZE_UNKNOWN || self->range_end == self->expected_end) &&
+         self->expected_end - self->offset < BARGED_TRANSFER_BUFFER_SIZE && !self->truncate_next;
+}
+
 static void
 pump (BargedTransfer *self)
 {
-  if (!self->writing && !self->reading && self->fill > 0 && !(holds_the_end (self) && self->failure == NULL))
+  if (!self->writing && !self->reading && self->fill > 0 && self->failure == NULL && rest_fits (self))
+    {
+      /* Received, if not yet written: a slow small file shows it moving. */
+      update_done (self);
+      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+    }
+  else if (!self->writing && !self->reading && self->fill > 0 && !(holds_the_end (self) && self->failure == NULL))
     {
       submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
       self->read_buf = 1 - self->read_buf;
@@ -607,9 +625,16 @@ maybe_finish (BargedTransfer *self)
 
       self->fd = -1;
       self->offset += self->fill;
+      /* Waiting for the flush, the run keeps only its last bytes: many
+       * files may wait together (see "body-done"). */
+      g_clear_pointer (&self->buffers[1 - self->read_buf], g_free);
+      self->buffers[self->read_buf] = g_realloc (self->buffers[self->read_buf], MAX (self->fill, 1));
       barged_syncer_sync_async (self->syncer, fd, self->buffers[self->read_buf], self->fill, pos, self->owner,
                                 barged_file_get_temporary (self->file), on_batch_synced, g_object_ref (self));
       self->fill = 0;
+      /* The connection is idle from here: the next file may take it while
+       * this one waits for its batch's flush. */
+      g_signal_emit (self, signals[SIGNAL_BODY_DONE], 0);
       return;
     }
   task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
@@ -961,7 +986,11 @@ send_request (BargedTransfer *self)
       const char *etag = barged_file_get_etag (self->file);
       const char *lm = barged_file_get_last_modified (self->file);
 
-      soup_message_headers_set_range (headers, (goffset) self->offset, -1);
+      /* A piece of a segmented file ends where the next one starts: asked
+       * for with its end, the server sends no byte past it and the
+       * connection stays usable. */
+      soup_message_headers_set_range (headers, (goffset) self->offset,
+                                      self->limit != BARGE_SIZE_UNKNOWN ? (goffset) self->limit - 1 : -1);
       if (etag != NULL)
         soup_message_headers_replace (headers, "If-Range", etag);
       else if (lm != NULL)
@@ -1404,4 +1433,6 @@ barged_transfer_class_init (BargedTransferClass *klass)
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_SEGMENT_RELEASED] = g_signal_new ("segment-released", G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_BODY_DONE] = g_signal_new ("body-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

@@ -20,7 +20,9 @@ G_DECLARE_FINAL_TYPE (BargedTransfer, barged_transfer, BARGED, TRANSFER, GObject
  *
  * Signals: "connected" once a usable response arrived; "progress" after each
  * write; "checkpoint" after an fdatasync, when barged_file_get_durable()
- * moved and may be recorded. */
+ * moved and may be recorded; "body-done" when every byte is in and only the
+ * syncer's batch is awaited: the connection is free for another request
+ * from then on (at most once a run, and only on that path). */
 
 /* @settings gives [Transfer] Timeout and CheckpointInterval, read once. */
 BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner,
