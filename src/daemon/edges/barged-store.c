@@ -186,36 +186,29 @@ step_cached (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
   return ok;
 }
 
-/* Which files barged created and where (columns added by a migration):
- * what makes a temporary file safe to reopen, rename or delete. */
-static gboolean
-put_file_ids_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
-{
-  static const char sql[] =
-    "UPDATE files SET temporary_device = ?, temporary_inode = ?, temporary_uid = ?,"
-    " folder_device = ?, folder_inode = ?, ranges = ? WHERE job_id = ? AND idx = ?";
-  sqlite3_stmt *stmt = cached_statement (db, sql);
-
-  if (stmt == NULL)
-    return set_sqlite_error (db, error);
-  bind_u64 (stmt, 1, f->temporary_id.device);
-  bind_u64 (stmt, 2, f->temporary_id.inode);
-  sqlite3_bind_int64 (stmt, 3, f->temporary_id.uid);
-  bind_u64 (stmt, 4, f->folder_id.device);
-  bind_u64 (stmt, 5, f->folder_id.inode);
-  sqlite3_bind_text (stmt, 6, f->ranges, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, f->job_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 8, (int) f->idx);
-  return step_cached (db, stmt, error);
-}
-
+/* The whole row in one statement, updated in place when it exists (an
+ * upsert: INSERT OR REPLACE would delete the row and insert it again,
+ * index entries included, and the ids then took an UPDATE of their own:
+ * three row writes per record, and a file writes its record three times).
+ * The ids (columns added by a migration) say which files barged created
+ * and where: what makes a temporary file safe to reopen, rename or
+ * delete. */
 static gboolean
 put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
 {
   static const char sql[] =
-    "INSERT OR REPLACE INTO files (job_id, idx, remote_url, local_path, temporary_path,"
-    " bytes_total, bytes_durable, transferred, completed, etag, last_modified)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT INTO files (job_id, idx, remote_url, local_path, temporary_path,"
+    " bytes_total, bytes_durable, transferred, completed, etag, last_modified,"
+    " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT (job_id, idx) DO UPDATE SET remote_url = excluded.remote_url,"
+    " local_path = excluded.local_path, temporary_path = excluded.temporary_path,"
+    " bytes_total = excluded.bytes_total, bytes_durable = excluded.bytes_durable,"
+    " transferred = excluded.transferred, completed = excluded.completed, etag = excluded.etag,"
+    " last_modified = excluded.last_modified, temporary_device = excluded.temporary_device,"
+    " temporary_inode = excluded.temporary_inode, temporary_uid = excluded.temporary_uid,"
+    " folder_device = excluded.folder_device, folder_inode = excluded.folder_inode,"
+    " ranges = excluded.ranges";
   sqlite3_stmt *stmt = cached_statement (db, sql);
 
   if (stmt == NULL)
@@ -231,7 +224,13 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   sqlite3_bind_int (stmt, 9, f->completed);
   sqlite3_bind_text (stmt, 10, f->etag, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 11, f->last_modified, -1, SQLITE_STATIC);
-  return step_cached (db, stmt, error) && put_file_ids_locked (db, f, error);
+  bind_u64 (stmt, 12, f->temporary_id.device);
+  bind_u64 (stmt, 13, f->temporary_id.inode);
+  sqlite3_bind_int64 (stmt, 14, f->temporary_id.uid);
+  bind_u64 (stmt, 15, f->folder_id.device);
+  bind_u64 (stmt, 16, f->folder_id.inode);
+  sqlite3_bind_text (stmt, 17, f->ranges, -1, SQLITE_STATIC);
+  return step_cached (db, stmt, error);
 }
 
 static char *column_dup (sqlite3_stmt *stmt, int col);

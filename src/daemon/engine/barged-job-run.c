@@ -567,6 +567,11 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
 
   if (self->removed)
     return;
+  /* A file that arrived whole as the job stopped is durable: recorded
+   * transferred, it is not fetched again (its last sync recorded nothing,
+   * see final_synced()). */
+  if (stopped && ok)
+    record_transferred (self, run->file);
   if (stopped)
     {
       /* Suspend, Cancel, Complete, pre-emption or a sibling's error: the

@@ -487,13 +487,17 @@ final_synced (BargedTransfer *self, gboolean ok, GError *error)
       update_done (self);
       record_durable (self, &op, self->offset);
       g_array_unref (op.ranges);
-      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
       /* Every piece came: nothing may be missing between them. */
       if (self->failure == NULL && self->segmented &&
           barged_file_get_durable (self->file) != barged_file_get_total (self->file))
         fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                                  "the segments left bytes from %" G_GUINT64_FORMAT " missing",
                                  barged_file_get_durable (self->file)));
+      /* A file that arrived whole is recorded as transferred by its job
+       * next, in the same batch: a checkpoint record of it would be a
+       * write for nothing. */
+      if (self->failure != NULL)
+        g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
     }
   else
     fail (self, error);
