@@ -487,10 +487,10 @@ test_flush_frees_connections (Fixture *f, gconstpointer data)
     }
   g_assert_true (barged_job_resume (job, &error));
   g_assert_no_error (error);
-  while (barged_syncer_get_n_waiting (f->ctx.syncer) < N_SMALL && g_get_monotonic_time () < deadline)
+  while (barged_syncer_get_n_pending (f->ctx.syncer) < N_SMALL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (gets, ==, N_SMALL);
-  g_assert_cmpuint (barged_syncer_get_n_waiting (f->ctx.syncer), ==, N_SMALL);
+  g_assert_cmpuint (barged_syncer_get_n_pending (f->ctx.syncer), ==, N_SMALL);
   /* Not one counts before its flush. */
   barged_job_get_progress (job, &progress);
   g_assert_cmpuint (progress.files_done, ==, 0);

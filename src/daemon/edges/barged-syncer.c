@@ -34,6 +34,7 @@ struct _BargedSyncer
   GQueue waiting;             /* Entry: for the next batch */
   gboolean syncing;           /* a batch is on the worker */
   gboolean held;              /* barged_syncer_hold(): no batch starts */
+  guint n_in_batch;           /* files of the batch on the worker */
   guint64 n_batches;
   guint64 n_files;
 };
@@ -130,6 +131,7 @@ on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
   GPtrArray *batch = g_task_get_task_data (G_TASK (res));
 
   self->syncing = FALSE;
+  self->n_in_batch = 0;
   self->n_batches++;
   self->n_files += batch->len;
   for (guint i = 0; i < batch->len; i++)
@@ -162,6 +164,7 @@ start_batch (BargedSyncer *self)
   while (!g_queue_is_empty (&self->waiting) && batch->len < MAX_BATCH)
     g_ptr_array_add (batch, g_queue_pop_head (&self->waiting));
   self->syncing = TRUE;
+  self->n_in_batch = batch->len;
   /* The syncer lives as long as the daemon; the task keeps it anyway. */
   task = g_task_new (self, NULL, on_batch_done, NULL);
   g_task_set_source_tag (task, start_batch);
@@ -210,9 +213,9 @@ barged_syncer_hold (BargedSyncer *self, gboolean held)
 }
 
 guint
-barged_syncer_get_n_waiting (BargedSyncer *self)
+barged_syncer_get_n_pending (BargedSyncer *self)
 {
-  return self->waiting.length;
+  return self->waiting.length + self->n_in_batch;
 }
 
 BargedSyncer *

@@ -34,9 +34,12 @@ gboolean barged_syncer_sync_finish (BargedSyncer *self, GAsyncResult *res, GErro
 
 /* For tests and the benchmarks: batches synced, files they held. */
 void barged_syncer_get_counts (BargedSyncer *self, guint64 *batches, guint64 *files);
+/* Files handed over and not answered yet, each with its descriptor open:
+ * jobs bound what they hand over with it. */
+guint barged_syncer_get_n_pending (BargedSyncer *self);
+
 /* For tests: while held, no batch starts (a flush that takes as long as
- * the test likes); the files waiting for the next batch. */
+ * the test likes). */
 void barged_syncer_hold (BargedSyncer *self, gboolean held);
-guint barged_syncer_get_n_waiting (BargedSyncer *self);
 
 G_END_DECLS

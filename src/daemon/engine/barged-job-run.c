@@ -714,9 +714,12 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   barged_transfer_run_async (run->transfer, self->cancellable, on_transfer_done, run);
 }
 
-/* Files whose bodies are in and wait for their batch's flush, at most:
- * each keeps its descriptor and its last bytes (up to 256 KiB) until then. */
+/* Files whose bodies are in and wait for their batch's flush, at most, in
+ * a job and in the daemon: each keeps its descriptor and its last bytes
+ * (up to 256 KiB) until then. A job with none waiting may always hand one
+ * over: its own flushes are what call fill_runs() again. */
 #define MAX_FLUSHING 64
+#define MAX_FLUSHING_ALL 256
 
 /* Starts files up to the window while connections are free; TRUE while
  * the job waits in line for one (BargedConnectionsWaiter). */
@@ -739,6 +742,7 @@ fill_runs (gpointer job)
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
   while (self->runs->len - self->n_flushing < self->window && self->n_flushing < MAX_FLUSHING &&
+         (self->n_flushing == 0 || barged_syncer_get_n_pending (self->ctx.syncer) < MAX_FLUSHING_ALL) &&
          (idx = next_file (self, FALSE)) >= 0)
     {
       BargedFile *file = g_ptr_array_index (self->files, idx);
