@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Bandwidth limits against the real daemon: a job's BandwidthLimit (a
  * CreateJob option and a writable property) holds within 5 % over 10 s on
- * loopback, changes live, survives a restart and refuses bad values; the
+ * loopback, changes live, survives a restart, refuses bad values and holds
+ * a file split over several connections as a whole; the
  * [Transfer] BackgroundBandwidthLimit of barge.conf is shared by background
  * jobs, never holds a foreground one, is shown by the Manager and follows
  * SIGHUP. */
@@ -343,6 +344,44 @@ test_lower_effort (Fixture *f, gconstpointer data)
   barge_test_job_cancel (fg);
 }
 
+/* One file over four connections (MaxSegments 4, a foreground job) under
+ * a job limit of 4 MB/s: the segments take their bytes from the job's
+ * bucket like the file's own connection, so the file as a whole keeps the
+ * limit, within 7 % over 5 s. */
+static void
+test_segments_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+  g_autofree char *path = NULL;
+  g_autofree char *data_path = barge_test_server_get_data_path ("segmented.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  guint ranged = 0;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&b, "{sv}", "bandwidth-limit", g_variant_new_uint64 (4000000));
+  g_variant_builder_add (&b, "{sv}", "priority", g_variant_new_string ("foreground"));
+  g_variant_builder_add (&b, "{sv}", "max-segments", g_variant_new_uint32 (4));
+  path = create_job (f, "segmented", g_variant_builder_end (&b), &error);
+  g_assert_no_error (error);
+  job = start_download (f, path, "segmented.bin", 96 * MiB);
+  barge_test_wait_job_state (job, "transferring", SHORT_TIMEOUT_MS);
+  barge_test_run_for (1000);
+  assert_rate (measure (&job, 1, 5), 4000000, 0.07);
+  /* The file was split: closed ranges, several connections at once. */
+  requests = barge_test_server_get_requests (f->server, data_path);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if (r->range != NULL && !g_str_has_suffix (r->range, "-"))
+        ranged++;
+    }
+  g_assert_cmpuint (ranged, >=, 1);
+  g_assert_cmpuint (barge_test_server_get_max_concurrent (f->server), >=, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,6 +391,7 @@ main (int argc, char **argv)
   g_test_add ("/bandwidth/bad-values-and-restart", Fixture, NULL, fixture_setup, test_bad_values_and_restart,
               fixture_teardown);
   g_test_add ("/bandwidth/lower-effort", Fixture, NULL, fixture_setup, test_lower_effort, fixture_teardown);
+  g_test_add ("/bandwidth/segments", Fixture, NULL, fixture_setup, test_segments_limit, fixture_teardown);
   g_test_add ("/bandwidth/background-limit", Fixture, BACKGROUND_CONFIG, fixture_setup, test_background_limit,
               fixture_teardown);
   return g_test_run ();
