@@ -70,7 +70,8 @@ struct _BargedTransfer
   guint restarts;
   gboolean truncate_next;
 
-  guint8 *buffers[2];
+  guint8 *buffers[2];        /* allocated when first read into (read_buffer()) */
+  gsize capacity[2];
   guint read_buf;            /* the buffer the network fills */
   gsize fill;                /* bytes in it, not yet handed to the writer */
   gboolean reading;
@@ -357,7 +358,7 @@ holds_the_end (BargedTransfer *self)
 
   /* A full buffer cannot wait: no read could then see the end of the
    * body (which lets libsoup keep the connection alive). */
-  return self->syncer != NULL && !self->segmented && self->fill > 0 && self->fill < BARGED_TRANSFER_BUFFER_SIZE &&
+  return self->syncer != NULL && !self->segmented && self->fill > 0 && self->fill < self->capacity[self->read_buf] &&
          limit != BARGE_SIZE_UNKNOWN &&
          self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
 }
@@ -370,7 +371,9 @@ rest_fits (BargedTransfer *self)
 {
   return self->syncer != NULL && !self->segmented && !self->eof && self->expected_end != BARGE_SIZE_UNKNOWN &&
          (self->range_end == BARGE_SIZE_UNKNOWN || self->range_end == self->expected_end) &&
-         self->expected_end - self->offset < BARGED_TRANSFER_BUFFER_SIZE && !self->truncate_next;
+         self->expected_end - self->offset <
+           (self->buffers[self->read_buf] != NULL ? self->capacity[self->read_buf] : BARGED_TRANSFER_BUFFER_SIZE) &&
+         !self->truncate_next;
 }
 
 static void
@@ -448,14 +451,40 @@ on_bandwidth_changed (BargedBandwidth *bandwidth, BargedTransfer *self)
   pump (self);
 }
 
+/* The buffer the network fills, allocated on first use: of a body whose
+ * rest is known and smaller than BARGED_TRANSFER_BUFFER_SIZE, just more
+ * than that rest (room for the read that sees the end), so that a small
+ * file costs a small allocation, not two of 256 KiB. */
+static guint8 *
+read_buffer (BargedTransfer *self)
+{
+  guint i = self->read_buf;
+
+  if (self->buffers[i] == NULL)
+    {
+      gsize size = BARGED_TRANSFER_BUFFER_SIZE;
+
+      if (self->expected_end != BARGE_SIZE_UNKNOWN && self->expected_end >= self->offset &&
+          (self->range_end == BARGE_SIZE_UNKNOWN || self->range_end == self->expected_end) &&
+          self->expected_end - self->offset < BARGED_TRANSFER_BUFFER_SIZE)
+        size = (gsize) (self->expected_end - self->offset) + 1;
+      self->buffers[i] = g_malloc (size);
+      self->capacity[i] = size;
+    }
+  return self->buffers[i];
+}
+
 static void
 start_read (BargedTransfer *self)
 {
-  gsize want = BARGED_TRANSFER_BUFFER_SIZE - self->fill;
+  gsize want;
 
-  if (self->reading || self->eof || self->failure != NULL || self->body == NULL ||
-      self->fill == BARGED_TRANSFER_BUFFER_SIZE || self->throttle_source != 0)
+  if (self->reading || self->eof || self->failure != NULL || self->body == NULL || self->throttle_source != 0)
     return;
+  read_buffer (self);
+  if (self->fill == self->capacity[self->read_buf])
+    return;
+  want = self->capacity[self->read_buf] - self->fill;
   if (self->bandwidth != NULL)
     {
       /* Under a limit the socket is read at its pace: what we leave in
@@ -632,7 +661,11 @@ maybe_finish (BargedTransfer *self)
       /* Waiting for the flush, the run keeps only its last bytes: many
        * files may wait together (see "body-done"). */
       g_clear_pointer (&self->buffers[1 - self->read_buf], g_free);
-      self->buffers[self->read_buf] = g_realloc (self->buffers[self->read_buf], MAX (self->fill, 1));
+      if (self->capacity[self->read_buf] > self->fill + 4096)
+        {
+          self->buffers[self->read_buf] = g_realloc (self->buffers[self->read_buf], MAX (self->fill, 1));
+          self->capacity[self->read_buf] = MAX (self->fill, 1);
+        }
       barged_syncer_sync_async (self->syncer, fd, self->buffers[self->read_buf], self->fill, pos, self->owner,
                                 barged_file_get_temporary (self->file), on_batch_synced, g_object_ref (self));
       self->fill = 0;
@@ -1420,8 +1453,6 @@ barged_transfer_init (BargedTransfer *self)
   self->queue = g_array_new (FALSE, FALSE, sizeof (BargedRange));
   self->segments = g_ptr_array_new_with_free_func (g_object_unref);
   self->segments_cancellable = g_cancellable_new ();
-  self->buffers[0] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
-  self->buffers[1] = g_malloc (BARGED_TRANSFER_BUFFER_SIZE);
 }
 
 static void
