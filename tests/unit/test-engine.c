@@ -460,7 +460,7 @@ test_flush_frees_connections (Fixture *f, gconstpointer data)
                          BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoslist(GUri) uris = NULL;
   g_autoptr(BargedJob) job = NULL;
   BargedJobProgress progress;
   guint gets = 0;
