@@ -446,27 +446,19 @@ on_small_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 
 #define N_SMALL 10
 
-/* A file whose bytes are all in waits for its batch's flush without its
- * connection: while no flush ends (the syncer held), the next files are
- * fetched on the connections the waiting ones gave back, beyond the six a
- * host gets at once. Without that, a slow flush left every connection
- * idle and a job of small files ran at the pace of the disk's flushes.
- * The files (200 KiB) fit in the read buffer: nothing is written before
- * the flush. */
-static void
-test_flush_frees_connections (Fixture *f, gconstpointer data)
+/* A job of N_SMALL files of the in-process server at @server, resumed;
+ * returns once all their bodies are in and wait for the held syncer. */
+static BargedJob *
+small_files_job (Fixture *f, SoupServer *server, guint *gets)
 {
   BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "small", "", BARGE_JOB_PRIORITY_FOREGROUND,
                          BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoslist(GUri) uris = NULL;
-  g_autoptr(BargedJob) job = NULL;
-  BargedJobProgress progress;
-  guint gets = 0;
+  BargedJob *job = NULL;
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
-  soup_server_add_handler (server, NULL, on_small_file, &gets, NULL);
+  soup_server_add_handler (server, NULL, on_small_file, gets, NULL);
   g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
   g_assert_no_error (error);
   uris = soup_server_get_uris (server);
@@ -489,8 +481,27 @@ test_flush_frees_connections (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   while (barged_syncer_get_n_pending (f->ctx.syncer) < N_SMALL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpuint (gets, ==, N_SMALL);
   g_assert_cmpuint (barged_syncer_get_n_pending (f->ctx.syncer), ==, N_SMALL);
+  return job;
+}
+
+/* A file whose bytes are all in waits for its batch's flush without its
+ * connection: while no flush ends (the syncer held), the next files are
+ * fetched on the connections the waiting ones gave back, beyond the six a
+ * host gets at once. Without that, a slow flush left every connection
+ * idle and a job of small files ran at the pace of the disk's flushes.
+ * The files (200 KiB) fit in the read buffer: nothing is written before
+ * the flush. */
+static void
+test_flush_frees_connections (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(BargedJob) job = NULL;
+  BargedJobProgress progress;
+  guint gets = 0;
+
+  job = small_files_job (f, server, &gets);
+  g_assert_cmpuint (gets, ==, N_SMALL);
   /* Not one counts before its flush. */
   barged_job_get_progress (job, &progress);
   g_assert_cmpuint (progress.files_done, ==, 0);
@@ -515,6 +526,39 @@ test_flush_frees_connections (Fixture *f, gconstpointer data)
   soup_server_disconnect (server);
 }
 
+/* Files whose bytes are all in when the job is suspended still end their
+ * flush, and count as transferred: after Resume none is fetched again. */
+static void
+test_flush_across_suspend (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(BargedJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  BargedJobProgress progress = { 0 };
+  guint gets = 0;
+  gint64 deadline;
+
+  job = small_files_job (f, server, &gets);
+  g_assert_true (barged_job_suspend (job, &error));
+  g_assert_no_error (error);
+  barged_syncer_hold (f->ctx.syncer, FALSE);
+  deadline = g_get_monotonic_time () + TIMEOUT_US;
+  while ((barged_job_has_runs_in_flight (job) || progress.files_done < N_SMALL) &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      barged_job_get_progress (job, &progress);
+    }
+  g_assert_cmpuint (progress.files_done, ==, N_SMALL);
+  g_assert_cmpint (barged_job_get_job_state (job), ==, BARGE_JOB_STATE_SUSPENDED);
+
+  g_assert_true (barged_job_resume (job, &error));
+  g_assert_no_error (error);
+  wait_for (job, BARGE_JOB_STATE_TRANSFERRED, BARGE_HOLD_REASON_NONE);
+  g_assert_cmpuint (gets, ==, N_SMALL);
+  soup_server_disconnect (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -526,6 +570,8 @@ main (int argc, char **argv)
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
   g_test_add ("/engine/sleep-and-wake", Fixture, NULL, fixture_setup, test_sleep_and_wake, fixture_teardown);
   g_test_add ("/engine/flush-frees-connections", Fixture, NULL, fixture_setup, test_flush_frees_connections,
+              fixture_teardown);
+  g_test_add ("/engine/flush-across-suspend", Fixture, NULL, fixture_setup, test_flush_across_suspend,
               fixture_teardown);
   return g_test_run ();
 }
