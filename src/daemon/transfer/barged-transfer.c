@@ -347,20 +347,34 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
   g_task_run_in_thread (task, write_thread);
 }
 
-/* Hands the filled part of the read buffer to an idle writer, then keeps
- * reading into the other buffer. */
+/* Whether the file's last bytes and last sync may go to the syncer's
+ * batch (barged_syncer_sync_async()): a whole file, not one in pieces. */
+static gboolean
+ends_with_batch (BargedTransfer *self)
+{
+  return self->syncer != NULL && !self->segmented && !self->truncate_next;
+}
+
+/* The bytes from `offset` to the end of this body when the body runs to
+ * the file's known end, else BARGE_SIZE_UNKNOWN. */
+static guint64
+body_rest (BargedTransfer *self)
+{
+  if (self->expected_end == BARGE_SIZE_UNKNOWN || self->expected_end < self->offset ||
+      (self->range_end != BARGE_SIZE_UNKNOWN && self->range_end != self->expected_end))
+    return BARGE_SIZE_UNKNOWN;
+  return self->expected_end - self->offset;
+}
+
 /* Whether the read buffer holds the last bytes of the body: with a syncer
- * they go with the file's last sync, one trip to a worker instead of two. */
+ * they go with the file's last sync, one trip to a worker instead of two.
+ * A full buffer cannot wait: no read could then see the end of the body
+ * (which lets libsoup keep the connection alive). */
 static gboolean
 holds_the_end (BargedTransfer *self)
 {
-  guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
-
-  /* A full buffer cannot wait: no read could then see the end of the
-   * body (which lets libsoup keep the connection alive). */
-  return self->syncer != NULL && !self->segmented && self->fill > 0 && self->fill < self->capacity[self->read_buf] &&
-         limit != BARGE_SIZE_UNKNOWN &&
-         self->offset + self->fill == limit && limit == self->expected_end && !self->truncate_next;
+  return ends_with_batch (self) && self->fill > 0 && self->fill < self->capacity[self->read_buf] &&
+         body_rest (self) == self->fill;
 }
 
 /* Whether the rest of the body will fit beside what the read buffer holds:
@@ -369,13 +383,14 @@ holds_the_end (BargedTransfer *self)
 static gboolean
 rest_fits (BargedTransfer *self)
 {
-  return self->syncer != NULL && !self->segmented && !self->eof && self->expected_end != BARGE_SIZE_UNKNOWN &&
-         (self->range_end == BARGE_SIZE_UNKNOWN || self->range_end == self->expected_end) &&
-         self->expected_end - self->offset <
-           (self->buffers[self->read_buf] != NULL ? self->capacity[self->read_buf] : BARGED_TRANSFER_BUFFER_SIZE) &&
-         !self->truncate_next;
+  guint64 rest = body_rest (self);
+
+  return ends_with_batch (self) && !self->eof && rest != BARGE_SIZE_UNKNOWN &&
+         rest < (self->buffers[self->read_buf] != NULL ? self->capacity[self->read_buf] : BARGED_TRANSFER_BUFFER_SIZE);
 }
 
+/* Hands the filled part of the read buffer to an idle writer, then keeps
+ * reading into the other buffer; a small body's bytes wait instead. */
 static void
 pump (BargedTransfer *self)
 {
@@ -462,12 +477,10 @@ read_buffer (BargedTransfer *self)
 
   if (self->buffers[i] == NULL)
     {
-      gsize size = BARGED_TRANSFER_BUFFER_SIZE;
+      guint64 rest = body_rest (self);
+      gsize size = rest != BARGE_SIZE_UNKNOWN && rest < BARGED_TRANSFER_BUFFER_SIZE ? (gsize) rest + 1
+                                                                                  : BARGED_TRANSFER_BUFFER_SIZE;
 
-      if (self->expected_end != BARGE_SIZE_UNKNOWN && self->expected_end >= self->offset &&
-          (self->range_end == BARGE_SIZE_UNKNOWN || self->range_end == self->expected_end) &&
-          self->expected_end - self->offset < BARGED_TRANSFER_BUFFER_SIZE)
-        size = (gsize) (self->expected_end - self->offset) + 1;
       self->buffers[i] = g_malloc (size);
       self->capacity[i] = size;
     }
@@ -649,7 +662,7 @@ maybe_finish (BargedTransfer *self)
                                                                              "no temporary file"));
       return;
     }
-  if (self->syncer != NULL && self->failure == NULL && !self->truncate_next && !self->segmented)
+  if (ends_with_batch (self) && self->failure == NULL)
     {
       /* A whole file: its last bytes and its last sync may share a disk
        * flush with other files that finish meanwhile. */
