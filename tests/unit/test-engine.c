@@ -558,6 +558,66 @@ test_flush_across_suspend (Fixture *f, gconstpointer data)
   barge_test_soup_close (&server);
 }
 
+static void
+on_busy (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  guint *refused = user_data;
+
+  (*refused)++;
+  soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+}
+
+/* A file the server always refuses (503), beside one it sent whole that
+ * still waits for its flush: the waiting file neither runs on the network
+ * nor undoes the count, so the refused file goes back in line four times
+ * (MAX_LONE_PUSH_BACKS) and the fifth refusal is the job's error, while
+ * the flush is still held. (Counted as running, the waiting file made every
+ * refusal a push-back without end while the flush lasted.) */
+static void
+test_push_back_beside_flush (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "busy", "", BARGE_JOB_PRIORITY_FOREGROUND,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(BargedJob) job = NULL;
+  guint gets = 0, refused = 0;
+  gint64 deadline = g_get_monotonic_time () + 3 * TIMEOUT_US;
+  const char * const names[] = { "first", "busy" };
+
+  soup_server_add_handler (server, "/first", on_small_file, &gets, NULL);
+  soup_server_add_handler (server, "/busy", on_busy, &refused, NULL);
+  base = barge_test_soup_listen_loopback (server, &error);
+  g_assert_no_error (error);
+  barged_syncer_hold (f->ctx.syncer, TRUE);
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/%s", base, names[i]);
+      g_autofree char *local = g_build_filename (f->db->dir, names[i], NULL);
+      g_autofree char *temporary = g_strconcat (local, ".part", NULL);
+
+      _barged_job_add_file (job, barged_file_new (i, url, local, temporary));
+    }
+  g_assert_true (barged_job_resume (job, &error));
+  g_assert_no_error (error);
+  while (barged_job_get_job_state (job) != BARGE_JOB_STATE_TRANSIENT_ERROR &&
+         barged_job_get_job_state (job) != BARGE_JOB_STATE_ERROR && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (barged_job_get_job_state (job), ==, BARGE_JOB_STATE_TRANSIENT_ERROR);
+  g_assert_cmpuint (gets, ==, 1);
+  /* Four back in line and the fifth the error; refusals while the other
+   * file was still on the network come on top (one or two here, as the
+   * in-process server answers them). */
+  g_assert_cmpuint (refused, >=, 5);
+  barged_syncer_hold (f->ctx.syncer, FALSE);
+  barge_test_soup_close (&server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,6 +631,8 @@ main (int argc, char **argv)
   g_test_add ("/engine/flush-frees-connections", Fixture, NULL, fixture_setup, test_flush_frees_connections,
               fixture_teardown);
   g_test_add ("/engine/flush-across-suspend", Fixture, NULL, fixture_setup, test_flush_across_suspend,
+              fixture_teardown);
+  g_test_add ("/engine/push-back-beside-flush", Fixture, NULL, fixture_setup, test_push_back_beside_flush,
               fixture_teardown);
   return g_test_run ();
 }

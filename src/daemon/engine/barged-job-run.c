@@ -432,6 +432,11 @@ on_body_done (BargedTransfer *transfer, FileRun *run)
     return;
   run->released = TRUE;
   self->n_flushing++;
+  /* The server sent this file whole: a file alone that it pushes back
+   * from now on may go back in line (run_ended()). Counted here, not at
+   * the end of the flush, which may come after the next file's refusals. */
+  self->served = TRUE;
+  self->lone_push_backs = 0;
   barged_connections_release (self->ctx.connections, run->origin);
   fill_runs (self);
 }
@@ -590,7 +595,8 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
         g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_SCHEDULING_CHANGED], 0);
       return;
     }
-  /* Pushed back while other files run or wait, with room to run fewer:
+  /* Pushed back while other files run (on the network: not those waiting
+   * for their flush) or wait, with room to run fewer:
    * the job slows down. A file alone that the server pushed back goes
    * back in line too if the server sent a file of this job whole before,
    * up to MAX_LONE_PUSH_BACKS times in a row: one 503 with
@@ -599,7 +605,7 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
    * retry, after the server's Retry-After if it gave one), as for a job
    * of one file. */
   if (!ok && is_push_back (error, http_status) &&
-      (self->runs->len > 0 || (self->window > 1 && next_file (self, FALSE) >= 0) ||
+      (self->runs->len > self->n_flushing || (self->window > 1 && next_file (self, FALSE) >= 0) ||
        (self->served && self->lone_push_backs++ < MAX_LONE_PUSH_BACKS)))
     {
       push_back (self, run, error, retry_after);
@@ -613,8 +619,12 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       _barged_job_fail (self, g_steal_pointer (&error), idx, http_status, retry_after);
       return;
     }
-  self->served = TRUE;
-  self->lone_push_backs = 0;
+  /* (A file that gave its connection back was counted as served then.) */
+  if (!run->released)
+    {
+      self->served = TRUE;
+      self->lone_push_backs = 0;
+    }
   record_transferred (self, run->file);
   fill_runs (self);
 }
