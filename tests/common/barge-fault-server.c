@@ -65,6 +65,7 @@
  *   redirect-auth-here    302 to /fault/auth-basic/NAME on this origin (always)
  *   redirect-auth-elsewhere  302 to http://localhost:PORT/fault/auth-basic/NAME:
  *                         the same server, another origin (always)
+ *   redirect-elsewhere    302 to http://localhost:PORT/fault/ok/NAME (always)
  * Push-back, for jobs of many files at once. What is served is served at
  * 64 KiB every 50 ms, so that a job's transfers overlap; a HEAD is never
  * refused:
@@ -118,6 +119,7 @@ typedef struct {
   char *range;
   char *if_range;
   char *authorization;
+  GString *headers;           /* every header line, "Name: value\n" */
 } Request;
 
 static void
@@ -129,6 +131,8 @@ request_clear (Request *r)
   g_free (r->range);
   g_free (r->if_range);
   g_free (r->authorization);
+  if (r->headers != NULL)
+    g_string_free (r->headers, TRUE);
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -182,6 +186,7 @@ log_request (BargeFaultServer *self, const Request *req, guint status)
   r->range = g_strdup (req->range);
   r->if_range = g_strdup (req->if_range);
   r->authorization = g_strdup (req->authorization);
+  r->headers = req->headers != NULL ? g_strdup (req->headers->str) : NULL;
   r->status = status;
   return barge_test_request_log_add (self->requests, r);
 }
@@ -278,6 +283,7 @@ read_request (GInputStream *in, Request *req)
   q = strchr (parts[1], '?');
   req->query = g_strdup (q != NULL ? q + 1 : "");
   req->path = q != NULL ? g_strndup (parts[1], (gsize) (q - parts[1])) : g_strdup (parts[1]);
+  req->headers = g_string_new (NULL);
   for (guint i = 1; lines[i] != NULL; i++)
     {
       char *colon = strchr (lines[i], ':');
@@ -285,6 +291,7 @@ read_request (GInputStream *in, Request *req)
 
       if (colon == NULL)
         continue;
+      g_string_append_printf (req->headers, "%s\n", lines[i]);
       name = g_strndup (lines[i], (gsize) (colon - lines[i]));
       if (g_ascii_strcasecmp (name, "Range") == 0)
         req->range = g_strdup (g_strstrip (colon + 1));
@@ -590,6 +597,13 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
           set_logged_status (self, &req, index, 401);
           send_status (out, 401, "WWW-Authenticate: Basic realm=\"barge\"\r\n");
         }
+    }
+  else if (g_str_equal (fault, "redirect-elsewhere"))
+    {
+      g_autofree char *target = g_strdup_printf ("%s/fault/ok/%s?%s", self->localhost_url, name, req.query);
+
+      set_logged_status (self, &req, index, 302);
+      redirect (out, 302, target);
     }
   else if (g_str_has_prefix (fault, "redirect-auth-"))
     {

@@ -384,7 +384,17 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
 {
   BargeTestBitsServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  const char *test_header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                           "X-Barge-Test");
 
+  if (test_header != NULL)
+    {
+      g_autofree char *what = g_strconcat ("X-Barge-Test: ", test_header, NULL);
+
+      g_mutex_lock (&self->lock);
+      count_locked (self, what);
+      g_mutex_unlock (&self->lock);
+    }
   if (g_str_has_prefix (path, UPLOAD_PREFIX) && g_str_equal (method, "BITS_POST"))
     handle_bits (self, msg, path + strlen (UPLOAD_PREFIX));
   else if (g_str_has_prefix (path, PUT_PREFIX) && g_str_equal (method, SOUP_METHOD_PUT))

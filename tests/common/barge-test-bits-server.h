@@ -66,7 +66,9 @@ void barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n);
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);
 /* How many times WHAT happened: a packet type ("Create-Session",
  * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "PUT", "416", "413",
- * "host-id", "drop", "reply" (GETs of a reply), "http1.0" (refused packets). */
+ * "host-id", "drop", "reply" (GETs of a reply), "http1.0" (refused packets),
+ * "X-Barge-Test: VALUE" (requests of any kind carrying that header, its
+ * values joined by ", "). */
 guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);
 /* Fragment body bytes received in all, and sessions still open. */
 guint64 barge_test_bits_server_get_bytes_received (BargeTestBitsServer *self);

@@ -20,6 +20,7 @@ barge_test_request_free (BargeTestRequest *request)
   g_free (request->range);
   g_free (request->if_range);
   g_free (request->authorization);
+  g_free (request->headers);
   g_free (request);
 }
 
@@ -33,6 +34,7 @@ barge_test_request_copy (const BargeTestRequest *r)
   copy->range = g_strdup (r->range);
   copy->if_range = g_strdup (r->if_range);
   copy->authorization = g_strdup (r->authorization);
+  copy->headers = g_strdup (r->headers);
   copy->status = r->status;
   copy->sent = r->sent;
   copy->tos = r->tos;

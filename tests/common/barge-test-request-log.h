@@ -12,6 +12,7 @@ typedef struct {
   char *range;      /* the Range header, or NULL */
   char *if_range;   /* the If-Range header, or NULL */
   char *authorization; /* the Authorization header, or NULL */
+  char *headers;    /* every header line as sent, "Name: value\n" each (BargeFaultServer only) */
   guint status;
   guint64 sent;     /* body bytes written to the socket for it (BargeTestServer only) */
   int tos;          /* the IP TOS byte of the request's packets, -1: not known (BargeTestServer only) */

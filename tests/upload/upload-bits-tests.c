@@ -96,6 +96,44 @@ test_create_rules (Fixture *f, gconstpointer data)
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
 }
 
+/* A job's custom headers go with every request of an upload; a header the
+ * protocol sets keeps the protocol's value (the upload still works with a
+ * custom BITS-Packet-Type). */
+static void
+test_custom_headers (Fixture *f, gconstpointer data)
+{
+  const char *protocol = data;
+  gboolean bits = g_str_equal (protocol, "bits");
+  const guint64 size = 2 * MiB + 7;
+  g_autofree char *source = make_source (f, "headers.bin", size);
+  g_autofree char *url = bits ? barge_test_bits_server_get_url (f->bits, "headers.bin")
+                              : barge_test_bits_server_get_put_url (f->bits, "headers.bin");
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", protocol, url, source, FALSE);
+  g_autofree char *expected = barge_test_expected_sha256 ("headers.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+  guint requests;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_builder_add (&b, "(ss)", "X-Barge-Test", "upload-1");
+  g_variant_builder_add (&b, "(ss)", "BITS-Packet-Type", "Ping");
+  g_assert_true (barge_dbus_job_call_set_custom_headers_sync (job, g_variant_builder_end (&b), NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "headers.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  requests = bits ? barge_test_bits_server_count (f->bits, "Create-Session") +
+                    barge_test_bits_server_count (f->bits, "Fragment") +
+                    barge_test_bits_server_count (f->bits, "Close-Session")
+                  : barge_test_bits_server_count (f->bits, "PUT");
+  g_assert_cmpuint (requests, >=, bits ? 3 : 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "X-Barge-Test: upload-1"), ==, requests);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Ping"), ==, 0);
+  complete_job (job);
+}
+
 static void
 test_bits_basic (Fixture *f, gconstpointer data)
 {
@@ -600,6 +638,8 @@ upload_add_bits_tests (void)
 {
   UPLOAD_TEST_ADD ("/upload/create-rules", test_create_rules);
   UPLOAD_TEST_ADD ("/upload/bits/basic", test_bits_basic);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/custom-headers", "bits", test_custom_headers);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/custom-headers", "put", test_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/limited", "bits", test_upload_limited);
   UPLOAD_TEST_ADD_DATA ("/upload/put/limited", "put", test_upload_limited);

@@ -201,6 +201,18 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
       if (parse_credentials_key (call, target_str, scheme_str, &target, &scheme))
         barged_job_set_credentials_async (job, target, scheme, user, password, on_done, call);
     }
+  else if (g_str_equal (method, "SetCustomHeaders"))
+    {
+      g_autoptr(GVariant) headers = g_variant_get_child_value (params, 0);
+
+      barged_job_set_custom_headers_async (job, headers, on_done, call);
+    }
+  else if (g_str_equal (method, "GetCustomHeaders"))
+    {
+      g_autoptr(GVariant) headers = barged_job_dup_custom_headers (job);
+
+      barged_bus_call_return_value (call, g_variant_new_tuple (&headers, 1));
+    }
   else if (g_str_equal (method, "RemoveCredentials"))
     {
       const char *target_str, *scheme_str;

@@ -44,6 +44,7 @@ typedef struct {
   char *display_name;
   char *description;
   char *transfer_window;
+  GVariant *custom_headers;
 } CreateData;
 
 static void
@@ -54,6 +55,7 @@ create_data_free (CreateData *data)
   g_free (data->display_name);
   g_free (data->description);
   g_free (data->transfer_window);
+  g_clear_pointer (&data->custom_headers, g_variant_unref);
   g_free (data);
 }
 
@@ -166,6 +168,12 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
       else if (g_str_equal (key, "max-segments") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
         /* Checked by barged_job_new(). */
         data->spec.max_segments = g_variant_get_uint32 (v);
+      else if (g_str_equal (key, "custom-headers") && g_variant_is_of_type (v, G_VARIANT_TYPE ("a(ss)")))
+        {
+          /* Checked by barged_job_new(). */
+          g_clear_pointer (&data->custom_headers, g_variant_unref);
+          data->custom_headers = g_variant_ref (v);
+        }
       else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the priority by barged_job_new(). */
         data->spec.keep_awake = g_variant_get_boolean (v);
@@ -218,6 +226,7 @@ create_job (BargedBusCall *call, GVariant *params)
   data->spec.display_name = data->display_name;
   data->spec.description = data->description;
   data->spec.transfer_window = data->transfer_window;
+  data->spec.custom_headers = data->custom_headers;
   /* logind lets a user block sleep only from a local session, and barged
    * would hold the lock as root for anyone: on the system bus only an
    * administrator may ask for it (a session barged asks as its user, and

@@ -215,6 +215,12 @@ get_credentials (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_custom_headers (BargedJob *job, BargedBusJob *bus_job)
+{
+  return barged_job_dup_custom_header_names (job);
+}
+
+static GVariant *
 get_files (BargedJob *job, BargedBusJob *bus_job)
 {
   GVariantBuilder paths;
@@ -384,6 +390,7 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "UploadProtocol", 0, FALSE, FALSE, get_upload_protocol, NULL },
   { "ReplyFileName", BARGED_JOB_PROP_REPLY_FILE_NAME, FALSE, FALSE, get_reply_file_name, set_reply_file_name },
   { "Credentials", BARGED_JOB_PROP_CREDENTIALS, FALSE, FALSE, get_credentials, NULL },
+  { "CustomHeaders", BARGED_JOB_PROP_CUSTOM_HEADERS, FALSE, FALSE, get_custom_headers, NULL },
   /* A job of 10,000 files would send 10,000 paths per new file. */
   { "Files", BARGED_JOB_PROP_FILES, FALSE, TRUE, get_files, NULL },
 };

@@ -9,6 +9,8 @@
 
 #include "barge.h"
 #include "barged-credentials.h"
+#include "barged-custom-headers.h"
+#include "barged-stored-text.h"
 
 #define MAX_USER_NAME 300
 #define MAX_PASSWORD 1024
@@ -21,6 +23,10 @@ struct _BargedCredentials
   GHashTable *jobs;           /* job id -> JobPrivate */
   gboolean writing;
   gboolean dirty;
+  guint64 changes;            /* counted by save() */
+  guint64 writing_upto;       /* the changes the write under way holds */
+  guint64 saved;              /* the changes on disk */
+  GQueue waiters;             /* GTask, each wanting the changes in its task data */
 };
 
 G_DEFINE_TYPE (BargedCredentials, barged_credentials, G_TYPE_OBJECT)
@@ -36,6 +42,7 @@ typedef struct {
   gboolean has_umask;
   guint32 umask;
   GPtrArray *credentials;     /* Credential */
+  GVariant *headers;          /* a(ss), NULL: none */
 } JobPrivate;
 
 static const SecretSchema job_schema = {
@@ -72,6 +79,7 @@ static void
 job_private_free (JobPrivate *p)
 {
   g_ptr_array_unref (p->credentials);
+  g_clear_pointer (&p->headers, g_variant_unref);
   g_free (p);
 }
 
@@ -119,6 +127,26 @@ wipe_bytes (gpointer data)
   g_string_free (text, TRUE);
 }
 
+/* Waiters whose changes are on disk (or failed to get there: logged, and
+ * the change holds in memory, as for a Secret Service failure) go. */
+static void
+wake_waiters (BargedCredentials *self)
+{
+  for (GList *l = self->waiters.head; l != NULL;)
+    {
+      GList *next = l->next;
+      GTask *task = l->data;
+
+      if (GPOINTER_TO_SIZE (g_task_get_task_data (task)) <= self->saved)
+        {
+          g_queue_delete_link (&self->waiters, l);
+          g_task_return_boolean (task, TRUE);
+          g_object_unref (task);
+        }
+      l = next;
+    }
+}
+
 static void
 on_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -128,8 +156,32 @@ on_saved (GObject *source, GAsyncResult *res, gpointer user_data)
   if (!g_file_replace_contents_finish (G_FILE (source), res, NULL, &error))
     g_warning ("cannot save %s: %s", g_file_peek_path (self->file), error->message);
   self->writing = FALSE;
+  self->saved = self->writing_upto;
+  wake_waiters (self);
   if (self->dirty)
     save (self);
+}
+
+void
+barged_credentials_wait_saved_async (BargedCredentials *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, barged_credentials_wait_saved_async);
+  if (self->file == NULL || self->saved >= self->changes)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) self->changes), NULL);
+  g_queue_push_tail (&self->waiters, task);
+}
+
+gboolean
+barged_credentials_wait_saved_finish (BargedCredentials *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
 }
 
 static GString *
@@ -149,6 +201,15 @@ serialize (BargedCredentials *self)
 
       if (p->has_umask)
         g_key_file_set_integer (kf, key, "umask", (gint) p->umask);
+      /* Values too, on either bus: a job's requests need them from its
+       * first one after a start, before any keyring could answer. */
+      if (p->headers != NULL)
+        {
+          g_autofree char *text = g_variant_print (p->headers, FALSE);
+
+          g_key_file_set_string (kf, key, "custom-headers", text);
+          explicit_bzero (text, strlen (text));
+        }
       for (guint i = 0; i < p->credentials->len; i++)
         {
           Credential *c = g_ptr_array_index (p->credentials, i);
@@ -175,6 +236,7 @@ save (BargedCredentials *self)
 
   if (self->file == NULL)
     return;
+  self->changes++;
   if (self->writing)
     {
       self->dirty = TRUE;
@@ -182,6 +244,7 @@ save (BargedCredentials *self)
     }
   self->dirty = FALSE;
   self->writing = TRUE;
+  self->writing_upto = self->changes;
   text = serialize (self);
   bytes = g_bytes_new_with_free_func (text->str, text->len, wipe_bytes, text);
   /* PRIVATE: a new file is 0600; the state folder is 0700 as well. */
@@ -240,6 +303,22 @@ load (BargedCredentials *self)
         {
           p->has_umask = TRUE;
           p->umask = (guint32) g_key_file_get_integer (kf, groups[i], "umask", NULL) & 0777;
+        }
+      if (g_key_file_has_key (kf, groups[i], "custom-headers", NULL))
+        {
+          g_autofree char *text = g_key_file_get_string (kf, groups[i], "custom-headers", NULL);
+          g_autoptr(GVariant) headers = text != NULL ? barged_stored_text_parse (BARGED_CUSTOM_HEADERS_TYPE, text)
+                                                     : NULL;
+
+          /* Checked again: the file is ours, but a header that passes
+           * nothing else must not reach a request. */
+          if (headers != NULL && barged_custom_headers_check (headers, NULL) && g_variant_n_children (headers) > 0)
+            p->headers = g_steal_pointer (&headers);
+          else
+            g_warning ("job %s: its custom headers in %s do not parse; they are dropped", groups[i],
+                       g_file_peek_path (self->file));
+          if (text != NULL)
+            explicit_bzero (text, strlen (text));
         }
       for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
         {
@@ -487,8 +566,36 @@ barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean
   if (all)
     g_hash_table_remove (self->jobs, job_id);
   else
-    g_ptr_array_set_size (p->credentials, 0);
+    {
+      g_ptr_array_set_size (p->credentials, 0);
+      g_clear_pointer (&p->headers, g_variant_unref);
+    }
   save (self);
+}
+
+gboolean
+barged_credentials_set_headers (BargedCredentials *self, const char *job_id, GVariant *headers, GError **error)
+{
+  JobPrivate *p;
+
+  if (!barged_custom_headers_check (headers, error))
+    return FALSE;
+  p = job_private (self, job_id, g_variant_n_children (headers) > 0);
+  if (p == NULL)
+    return TRUE;
+  g_clear_pointer (&p->headers, g_variant_unref);
+  if (g_variant_n_children (headers) > 0)
+    p->headers = g_variant_ref_sink (headers);
+  save (self);
+  return TRUE;
+}
+
+GVariant *
+barged_credentials_dup_headers (BargedCredentials *self, const char *job_id)
+{
+  JobPrivate *p = job_private (self, job_id, FALSE);
+
+  return p != NULL && p->headers != NULL ? g_variant_ref (p->headers) : NULL;
 }
 
 void

@@ -10,12 +10,13 @@ G_BEGIN_DECLS
 #define BARGED_TYPE_CREDENTIALS (barged_credentials_get_type ())
 G_DECLARE_FINAL_TYPE (BargedCredentials, barged_credentials, BARGED, CREDENTIALS, GObject)
 
-/* What a job keeps out of the job database: its HTTP credentials and the
- * umask of its owner. Everything but passwords lives in a private key file
- * in the state folder (mode 0600). Passwords: on the system bus in that
- * same root-only file (there is no Secret Service for root); on a session
- * bus in the user's Secret Service through libsecret. In memory they are
- * wiped when dropped, and a system daemon is not dumpable. */
+/* What a job keeps out of the job database: its HTTP credentials, its
+ * custom headers (their values may be tokens) and the umask of its owner.
+ * Everything but passwords lives in a private key file in the state
+ * folder (mode 0600). Passwords: on the system bus in that same root-only
+ * file (there is no Secret Service for root); on a session bus in the
+ * user's Secret Service through libsecret. In memory passwords are wiped
+ * when dropped, and a system daemon is not dumpable. */
 
 /* @state_dir NULL: keep everything in memory only. */
 BargedCredentials *barged_credentials_new (const char *state_dir, gboolean system_bus, GError **error);
@@ -42,9 +43,24 @@ gboolean barged_credentials_remove (BargedCredentials *self,
                                     GError **error);
 /* a(ss): target and scheme of each credential of the job; never a secret. */
 GVariant *barged_credentials_list (BargedCredentials *self, const char *job_id);
-/* Drops the job's credentials (TakeOwnership) or everything (@all, when
- * the job is gone). */
+/* Drops the job's credentials and custom headers (TakeOwnership) or
+ * everything (@all, when the job is gone). */
 void barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean all);
+
+/* A job's custom headers (a(ss), see barged-custom-headers.h): checked,
+ * then replacing the job's, or @error and nothing changes; an empty array
+ * removes them. Kept in the private file with the values (never in the
+ * job database). dup: NULL when the job has none. */
+gboolean barged_credentials_set_headers (BargedCredentials *self,
+                                         const char *job_id,
+                                         GVariant *headers,
+                                         GError **error);
+GVariant *barged_credentials_dup_headers (BargedCredentials *self, const char *job_id);
+
+/* Returns once every change made so far is in the private file (at once
+ * without one). A failed write is logged, not reported. */
+void barged_credentials_wait_saved_async (BargedCredentials *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_credentials_wait_saved_finish (BargedCredentials *self, GAsyncResult *res, GError **error);
 
 void barged_credentials_set_umask (BargedCredentials *self, const char *job_id, guint32 umask);
 guint32 barged_credentials_get_umask (BargedCredentials *self, const char *job_id);

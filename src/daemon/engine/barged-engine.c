@@ -390,6 +390,23 @@ barged_engine_announce_restored (BargedEngine *self)
 }
 
 static void
+on_created_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargedEngine *self = g_task_get_source_object (task);
+  BargedJob *job = g_task_get_task_data (task);
+
+  barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL);
+  /* Announced only once it would survive a crash. */
+  adopt (self, job);
+  if (self->reap_source == 0)
+    rearm_reaper (self);
+  barged_job_log (job, G_LOG_LEVEL_INFO, "created (%s)", barge_job_type_to_string (barged_job_get_job_type (job)));
+  g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
+}
+
+static void
 on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
@@ -402,13 +419,8 @@ on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  /* Announced only once it would survive a crash. */
-  adopt (self, job);
-  if (self->reap_source == 0)
-    rearm_reaper (self);
-  barged_job_log (job, G_LOG_LEVEL_INFO, "created (%s)", barge_job_type_to_string (barged_job_get_job_type (job)));
-  g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
-  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
+  /* Its umask and custom headers live in the private file. */
+  barged_credentials_wait_saved_async (self->ctx.credentials, on_created_private_saved, g_steal_pointer (&task));
 }
 
 void

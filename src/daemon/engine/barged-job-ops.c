@@ -465,6 +465,7 @@ barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError *
   self->notify_args = g_new0 (char *, 1);
   _barged_job_notify (self, BARGED_JOB_PROP_OWNER);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
+  _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
   _barged_job_notify (self, BARGED_JOB_PROP_NOTIFY_COMMAND_LINE);
   _barged_job_touch (self);
   barged_job_save (self, NULL, NULL);
@@ -521,6 +522,39 @@ barged_job_remove_credentials_async (BargedJob *self, BargeCredentialsTarget tar
 
 gboolean
 barged_job_credentials_finish (BargedJob *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+static void
+on_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+barged_job_set_custom_headers_async (BargedJob *self, GVariant *headers, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+
+  if (refuse_if_final (self, &error) ||
+      !barged_credentials_set_headers (self->ctx.credentials, self->id, headers, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
+  _barged_job_touch (self);
+  barged_credentials_wait_saved_async (self->ctx.credentials, on_private_saved, g_steal_pointer (&task));
+}
+
+gboolean
+barged_job_set_custom_headers_finish (BargedJob *self, GAsyncResult *res, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (res), error);
 }

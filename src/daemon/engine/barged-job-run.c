@@ -856,6 +856,11 @@ begin_runs (BargedJob *self)
   self->cancellable = g_cancellable_new ();
   barged_upload_set_bandwidth (self->upload, self->bandwidth);
   barged_upload_set_session (self->upload, _barged_job_session (self));
+  {
+    g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+
+    barged_upload_set_custom_headers (self->upload, headers);
+  }
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
 }
@@ -932,6 +937,7 @@ probe_next_size (BargedJob *self, guint from)
   for (guint i = MAX (from, self->next_start); i < self->files->len; i++)
     {
       BargedFile *file = g_ptr_array_index (self->files, i);
+      g_autoptr(GVariant) headers = NULL;
       ProbeData *data;
 
       if (barged_file_get_transferred (file) ||
@@ -940,7 +946,8 @@ probe_next_size (BargedJob *self, guint from)
       data = g_new0 (ProbeData, 1);
       data->self = g_object_ref (self);
       data->idx = i;
-      barged_transfer_probe_size_async (_barged_job_session (self), barged_file_get_url (file),
+      headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+      barged_transfer_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
                                         self->probe_cancellable, on_size_probed, data);
       return;
     }

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "barged-custom-headers.h"
 #include "barged-errors.h"
 #include "barged-job-private.h"
 #include "barged-log.h"
@@ -277,6 +278,22 @@ GVariant *
 barged_job_dup_credentials (BargedJob *self)
 {
   return barged_credentials_list (self->ctx.credentials, self->id);
+}
+
+GVariant *
+barged_job_dup_custom_headers (BargedJob *self)
+{
+  GVariant *headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+
+  return headers != NULL ? headers : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(ss)"), NULL, 0));
+}
+
+GVariant *
+barged_job_dup_custom_header_names (BargedJob *self)
+{
+  g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+
+  return g_variant_ref_sink (barged_custom_headers_names (headers));
 }
 
 gboolean
@@ -803,7 +820,8 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   if (!check_text ("the display name", spec->display_name, BARGED_MAX_DISPLAY_NAME, error) ||
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
       !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error) ||
-      !check_max_segments (spec->max_segments, error))
+      !check_max_segments (spec->max_segments, error) ||
+      (spec->custom_headers != NULL && !barged_custom_headers_check (spec->custom_headers, error)))
     return NULL;
   /* A background job is the one the machine may sleep on. */
   if (spec->keep_awake && spec->priority != BARGE_JOB_PRIORITY_FOREGROUND)
@@ -858,6 +876,9 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       return NULL;
     }
   barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
+  /* Checked above: this cannot fail. */
+  if (spec->custom_headers != NULL)
+    barged_credentials_set_headers (self->ctx.credentials, self->id, spec->custom_headers, NULL);
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD)
     _barged_job_attach_upload (self, barged_upload_new (self->ctx.session, self->id, owner, spec->upload_protocol,
                                                         spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY));
@@ -991,6 +1012,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_CREDENTIALS] = "credentials",
   [BARGED_JOB_PROP_FILES] = "files",
   [BARGED_JOB_PROP_MAX_SEGMENTS] = "max-segments",
+  [BARGED_JOB_PROP_CUSTOM_HEADERS] = "custom-headers",
 };
 
 static void

@@ -71,6 +71,7 @@ typedef struct {
   const char *transfer_window;          /* "HH:MM-HH:MM" local time; NULL or "" = always */
   guint64 size_hint;                    /* bytes expected in all, 0 = none */
   guint max_segments;                   /* 0 = automatic, else 1..BARGED_MAX_SEGMENTS */
+  GVariant *custom_headers;             /* a(ss) or NULL, as for barged_job_set_custom_headers() */
 } BargedJobSpec;
 
 /* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
@@ -169,6 +170,17 @@ guint barged_job_get_n_files (BargedJob *self);
 BargedFile *barged_job_get_file (BargedJob *self, guint index);
 /* Target and scheme of each credential; never a secret. */
 GVariant *barged_job_dup_credentials (BargedJob *self);
+/* SetCustomHeaders: @headers (a(ss)) replace the job's, for every request
+ * sent from now on; checked first (barged-custom-headers.h), an invalid
+ * one changes nothing. InvalidState in a final state. Finishes once the
+ * private file has them. */
+void barged_job_set_custom_headers_async (BargedJob *self, GVariant *headers, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+gboolean barged_job_set_custom_headers_finish (BargedJob *self, GAsyncResult *res, GError **error);
+/* a(ss) with the values, for GetCustomHeaders; "as" of the names alone for
+ * the property. */
+GVariant *barged_job_dup_custom_headers (BargedJob *self);
+GVariant *barged_job_dup_custom_header_names (BargedJob *self);
 
 /* Queued or moving bytes, or waiting to retry: the daemon must stay up. */
 gboolean barged_job_is_active (BargedJob *self);
@@ -315,6 +327,7 @@ typedef enum {
   BARGED_JOB_PROP_CREDENTIALS,
   BARGED_JOB_PROP_FILES,
   BARGED_JOB_PROP_MAX_SEGMENTS,
+  BARGED_JOB_PROP_CUSTOM_HEADERS,
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 

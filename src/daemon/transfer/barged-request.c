@@ -95,6 +95,68 @@ barged_request_same_origin (const char *a, GUri *b)
          g_uri_get_port (uri) == g_uri_get_port (b);
 }
 
+typedef struct {
+  GVariant *headers;      /* a(ss) */
+  char *origin;           /* the URL the headers belong to */
+  GPtrArray *added;       /* names this request carries because of us */
+} CustomHeaders;
+
+static void
+custom_headers_free (gpointer data, GClosure *closure)
+{
+  CustomHeaders *c = data;
+
+  g_variant_unref (c->headers);
+  g_free (c->origin);
+  g_ptr_array_unref (c->added);
+  g_free (c);
+}
+
+/* "starting" comes before each sending of the message, the first and
+ * those after a redirect or an authentication retry, once libsoup and
+ * Barge have set their own headers. */
+static void
+on_starting (SoupMessage *msg, CustomHeaders *c)
+{
+  SoupMessageHeaders *request = soup_message_get_request_headers (msg);
+  GVariantIter iter;
+  const char *name, *value;
+
+  for (guint i = 0; i < c->added->len; i++)
+    soup_message_headers_remove (request, g_ptr_array_index (c->added, i));
+  g_ptr_array_set_size (c->added, 0);
+  if (!barged_request_same_origin (c->origin, soup_message_get_uri (msg)))
+    return;
+  g_variant_iter_init (&iter, c->headers);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &value))
+    {
+      gboolean ours = FALSE;
+
+      for (guint i = 0; i < c->added->len && !ours; i++)
+        ours = g_ascii_strcasecmp (g_ptr_array_index (c->added, i), name) == 0;
+      /* Barge's own header wins; a name the client gave twice goes twice. */
+      if (!ours && soup_message_headers_get_list (request, name) != NULL)
+        continue;
+      soup_message_headers_append (request, name, value);
+      if (!ours)
+        g_ptr_array_add (c->added, g_strdup (name));
+    }
+}
+
+void
+barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers)
+{
+  CustomHeaders *c;
+
+  if (headers == NULL || g_variant_n_children (headers) == 0)
+    return;
+  c = g_new0 (CustomHeaders, 1);
+  c->headers = g_variant_ref (headers);
+  c->origin = g_uri_to_string (soup_message_get_uri (msg));
+  c->added = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_data (msg, "starting", G_CALLBACK (on_starting), c, custom_headers_free, 0);
+}
+
 struct _BargedHeaderDeadline
 {
   SoupMessage *msg;

@@ -40,6 +40,12 @@ char *barged_request_url_for_log (const char *url);
  * the unit credentials belong to. A URL that does not parse has none. */
 gboolean barged_request_same_origin (const char *a, GUri *b);
 
+/* Sends a job's custom headers (a(ss), NULL: none) with @msg, each time it
+ * goes out, while its URL has the origin it has now: a redirect to another
+ * origin (or from https to http) sends none, as for credentials. A header
+ * @msg already carries when it goes out (Barge's own) keeps its value. */
+void barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers);
+
 /* libsoup's timeout is per read: a server that sends its response headers
  * a byte at a time would keep a request waiting without end. A deadline
  * bounds the time from writing the request (again after a redirect or an

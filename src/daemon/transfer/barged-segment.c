@@ -27,6 +27,7 @@ struct _BargedSegment
   BargedBandwidth *bandwidth;
   char *url;
   char *if_range;
+  GVariant *custom_headers;   /* a(ss) or NULL */
   int fd;
   guint64 start;              /* of the range durable so far, then of what is not yet */
   guint64 pos;                /* where the next buffer goes */
@@ -307,6 +308,7 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
   soup_message_headers_replace (headers, "If-Range", self->if_range);
+  barged_request_add_custom_headers (self->msg, self->custom_headers);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
   soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
                            barged_header_deadline_get_cancellable (self->deadline), on_sent, g_object_ref (self));
@@ -325,6 +327,13 @@ void
 barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwidth)
 {
   g_set_object (&self->bandwidth, bandwidth);
+}
+
+void
+barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers)
+{
+  g_clear_pointer (&self->custom_headers, g_variant_unref);
+  self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
 }
 
 BargedSegment *
@@ -362,6 +371,7 @@ barged_segment_finalize (GObject *object)
   g_clear_error (&self->failure);
   g_free (self->url);
   g_free (self->if_range);
+  g_clear_pointer (&self->custom_headers, g_variant_unref);
   g_free (self->buffer);
   G_OBJECT_CLASS (barged_segment_parent_class)->finalize (object);
 }

@@ -1007,6 +1007,17 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTran
   return barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
 }
 
+/* The job's headers as they are now: a SetCustomHeaders reaches the next
+ * request. */
+static void
+add_custom_headers (BargedTransfer *self, SoupMessage *msg)
+{
+  g_autoptr(GVariant) headers = self->credentials != NULL
+                                  ? barged_credentials_dup_headers (self->credentials, self->job_id) : NULL;
+
+  barged_request_add_custom_headers (msg, headers);
+}
+
 static void
 send_request (BargedTransfer *self)
 {
@@ -1030,6 +1041,7 @@ send_request (BargedTransfer *self)
    * credentials be cached and sent for another's. */
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+  add_custom_headers (self, self->msg);
   self->request_from = self->offset;
   if (self->offset > 0)
     {
@@ -1267,6 +1279,12 @@ start_segment (BargedTransfer *self, BargedRange piece)
                                 barged_file_get_total (self->file), if_range (self), self->timeout_s,
                                 self->checkpoint_interval_us);
   barged_segment_set_bandwidth (segment, self->bandwidth);
+  if (self->credentials != NULL)
+    {
+      g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->credentials, self->job_id);
+
+      barged_segment_set_custom_headers (segment, headers);
+    }
   g_signal_connect (segment, "written", G_CALLBACK (on_segment_written), self);
   g_signal_connect (segment, "durable", G_CALLBACK (on_segment_durable), self);
   g_ptr_array_add (self->segments, segment);
@@ -1352,7 +1370,8 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-barged_transfer_probe_size_async (SoupSession *session, const char *url, GCancellable *cancellable,
+barged_transfer_probe_size_async (SoupSession *session, const char *url, GVariant *custom_headers,
+                                  GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
@@ -1371,6 +1390,7 @@ barged_transfer_probe_size_async (SoupSession *session, const char *url, GCancel
   /* The size that counts is the size of the bytes as stored. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  barged_request_add_custom_headers (msg, custom_headers);
   g_task_set_task_data (task, msg, g_object_unref);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, cancellable, on_probed, task);
 }

@@ -67,6 +67,7 @@ void barged_transfer_add_segments (BargedTransfer *self, guint n);
  * BARGE_SIZE_UNKNOWN when the server does not say or the request fails. */
 void barged_transfer_probe_size_async (SoupSession *session,
                                        const char *url,
+                                       GVariant *custom_headers,
                                        GCancellable *cancellable,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data);

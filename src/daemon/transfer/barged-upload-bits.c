@@ -42,7 +42,7 @@ static SoupMessage *
 packet_new (BargedUpload *self, const char *type, GError **error)
 {
   g_autofree char *url = packet_url_for (self, barged_file_get_url (self->file));
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, error);
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, self->custom_headers, error);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
@@ -395,6 +395,7 @@ typedef struct {
   SoupSession *session;
   char *url;
   char *session_id;
+  GVariant *custom_headers;
   guint attempt;
 } CancelData;
 
@@ -404,6 +405,7 @@ cancel_data_free (CancelData *c)
   g_object_unref (c->session);
   g_free (c->url);
   g_free (c->session_id);
+  g_clear_pointer (&c->custom_headers, g_variant_unref);
   g_free (c);
 }
 
@@ -450,7 +452,7 @@ static void
 send_cancel (CancelData *c)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, &error);
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, c->custom_headers, &error);
 
   if (msg == NULL)
     {
@@ -471,5 +473,6 @@ barged_upload_bits_cancel (BargedUpload *self, const char *url)
   c->session = g_object_ref (self->session);
   c->url = packet_url_for (self, url);
   c->session_id = g_strdup (self->session_id);
+  c->custom_headers = self->custom_headers != NULL ? g_variant_ref (self->custom_headers) : NULL;
   send_cancel (c);
 }

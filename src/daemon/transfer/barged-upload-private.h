@@ -16,6 +16,7 @@ struct _BargedUpload
   char *job_id;
   guint32 owner;
   guint32 umask;              /* the owner's, for the reply file */
+  GVariant *custom_headers;   /* a(ss) or NULL: the job's, for every request */
   BargeUploadProtocol protocol;
   gboolean with_reply;
 
@@ -84,7 +85,8 @@ GInputStream *barged_upload_body_new (BargedUpload *self, guint64 offset, guint6
 
 /* A request for an upload: no redirects (libsoup would turn a POST into a
  * GET), identity encoding. */
-SoupMessage *barged_upload_message_new (const char *method, const char *url, GError **error);
+SoupMessage *barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers,
+                                        GError **error);
 
 /* Sends @msg (taking it) on the run's session and hands the answer to @done;
  * a transport failure ends the run with barged_upload_fail() instead. */

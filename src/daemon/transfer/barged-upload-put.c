@@ -50,7 +50,8 @@ void
 barged_upload_put_run (BargedUpload *self)
 {
   GError *error = NULL;
-  SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file), &error);
+  SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file),
+                                                self->custom_headers, &error);
   g_autoptr(GInputStream) body = NULL;
 
   if (msg == NULL)

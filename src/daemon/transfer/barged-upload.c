@@ -10,6 +10,7 @@
 #include "barge.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
+#include "barged-request.h"
 #include "barged-upload-headers.h"
 #include "barged-source-stream.h"
 #include "barged-upload-private.h"
@@ -220,7 +221,7 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 }
 
 SoupMessage *
-barged_upload_message_new (const char *method, const char *url, GError **error)
+barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GUri) uri = barged_upload_parse_url (url, &local);
@@ -235,6 +236,7 @@ barged_upload_message_new (const char *method, const char *url, GError **error)
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  barged_request_add_custom_headers (msg, custom_headers);
   return msg;
 }
 
@@ -739,7 +741,7 @@ reply_send (ReplyFetch *f)
 {
   GError *error = NULL;
 
-  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, &error);
+  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, f->self->custom_headers, &error);
   if (f->msg == NULL)
     {
       reply_fail (f, error);
@@ -924,6 +926,13 @@ barged_upload_set_umask (BargedUpload *self, guint32 umask)
   self->umask = umask;
 }
 
+void
+barged_upload_set_custom_headers (BargedUpload *self, GVariant *headers)
+{
+  g_clear_pointer (&self->custom_headers, g_variant_unref);
+  self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
+}
+
 static void
 barged_upload_finalize (GObject *object)
 {
@@ -934,6 +943,7 @@ barged_upload_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->bandwidth);
   g_free (self->job_id);
+  g_clear_pointer (&self->custom_headers, g_variant_unref);
   g_free (self->session_id);
   g_free (self->host_id);
   g_free (self->reply_url);

@@ -73,6 +73,9 @@ gboolean barged_upload_get_reply_started (BargedUpload *self);
 const char *barged_upload_get_reply_file_name (BargedUpload *self);
 /* The owner's umask, for the reply file it creates (default 022). */
 void barged_upload_set_umask (BargedUpload *self, guint32 umask);
+/* The job's custom headers (a(ss), NULL: none) for the requests of the
+ * next run: its job sets them before each. */
+void barged_upload_set_custom_headers (BargedUpload *self, GVariant *headers);
 /* Checks the rules for ReplyFileName (reply not started, absolute path or
  * ""), then takes it. */
 gboolean barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError **error);
