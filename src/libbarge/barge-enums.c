@@ -200,6 +200,45 @@ barge_error_context_from_string (const char *str, BargeErrorContext *context)
 }
 
 /**
+ * barge_redirect_policy_to_string:
+ * @policy: a #BargeRedirectPolicy
+ *
+ * Gets the D-Bus string of a redirect policy, such as `allow-report`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeRedirectPolicy
+ *
+ * Since: 0.2
+ */
+const char *
+barge_redirect_policy_to_string (BargeRedirectPolicy policy)
+{
+  return enum_to_nick (BARGE_TYPE_REDIRECT_POLICY, policy);
+}
+
+/**
+ * barge_redirect_policy_from_string:
+ * @str: (nullable): a D-Bus string such as `allow-report`
+ * @policy: (out) (optional): the matching #BargeRedirectPolicy
+ *
+ * Parses the D-Bus string of a redirect policy.
+ *
+ * Returns: %TRUE if @str names a redirect policy
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_redirect_policy_from_string (const char *str, BargeRedirectPolicy *policy)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_REDIRECT_POLICY, str, &value))
+    return FALSE;
+  if (policy != NULL)
+    *policy = value;
+  return TRUE;
+}
+
+/**
  * barge_cost_policy_to_string:
  * @policy: a #BargeCostPolicy
  *
@@ -529,6 +568,25 @@ BargeCostPolicy
 barge_parse_cost_policy (const char *str, GError **error)
 {
   return enum_parse (BARGE_TYPE_COST_POLICY, str, error);
+}
+
+/**
+ * barge_parse_redirect_policy: (rename-to barge_redirect_policy_from_string)
+ * @str: (nullable): a D-Bus string such as `disallow`
+ * @error: return location for a #GError
+ *
+ * Parses the D-Bus string of a redirect policy. Python and JavaScript know
+ * this function as `redirect_policy_from_string()`: it returns the value, and
+ * raises %BARGE_ERROR_INVALID_ARGUMENT for a string that names none.
+ *
+ * Returns: the #BargeRedirectPolicy, or 0 with @error set
+ *
+ * Since: 0.2
+ */
+BargeRedirectPolicy
+barge_parse_redirect_policy (const char *str, GError **error)
+{
+  return enum_parse (BARGE_TYPE_REDIRECT_POLICY, str, error);
 }
 
 /**

@@ -105,6 +105,26 @@ typedef enum {
 } BargeCostPolicy;
 
 /**
+ * BargeRedirectPolicy:
+ * @BARGE_REDIRECT_POLICY_ALLOW: follow redirects (the default; BITS `BG_HTTP_REDIRECT_POLICY_ALLOW_SILENT`)
+ * @BARGE_REDIRECT_POLICY_ALLOW_REPORT: follow redirects, and a permanent one (301 or 308) within the
+ *   file's origin replaces the file's remote URL (BITS `BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT`)
+ * @BARGE_REDIRECT_POLICY_DISALLOW: a redirect is an error of the job, %BARGE_ERROR_REDIRECT_REFUSED
+ *   (BITS `BG_HTTP_REDIRECT_POLICY_DISALLOW`)
+ *
+ * What a download job does when a server redirects it. Whatever the policy, a
+ * redirect from https to http is refused unless the job allows it. The nick of
+ * each value is the string used on D-Bus.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  BARGE_REDIRECT_POLICY_ALLOW,
+  BARGE_REDIRECT_POLICY_ALLOW_REPORT,
+  BARGE_REDIRECT_POLICY_DISALLOW,
+} BargeRedirectPolicy;
+
+/**
  * BargeHoldReason:
  * @BARGE_HOLD_REASON_NONE: nothing holds the job back
  * @BARGE_HOLD_REASON_SCHEDULER: other jobs have the transfer slots
@@ -232,6 +252,10 @@ const char *barge_cost_policy_to_string (BargeCostPolicy policy);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_cost_policy_from_string (const char *str, BargeCostPolicy *policy);
 BARGE_AVAILABLE_IN_ALL
+const char *barge_redirect_policy_to_string (BargeRedirectPolicy policy);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_redirect_policy_from_string (const char *str, BargeRedirectPolicy *policy);
+BARGE_AVAILABLE_IN_ALL
 const char *barge_hold_reason_to_string (BargeHoldReason reason);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_hold_reason_from_string (const char *str, BargeHoldReason *reason);
@@ -262,6 +286,8 @@ BARGE_AVAILABLE_IN_ALL
 BargeErrorContext barge_parse_error_context (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL
 BargeCostPolicy barge_parse_cost_policy (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeRedirectPolicy barge_parse_redirect_policy (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL
 BargeHoldReason barge_parse_hold_reason (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL

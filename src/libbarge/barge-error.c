@@ -46,6 +46,7 @@ static const GDBusErrorEntry barge_error_entries[] = {
   { BARGE_ERROR_UNSUPPORTED_SCHEME, BARGE_DBUS_ERROR_PREFIX "UnsupportedScheme" },
   { BARGE_ERROR_QUOTA_EXCEEDED, BARGE_DBUS_ERROR_PREFIX "QuotaExceeded" },
   { BARGE_ERROR_SERVICE_UNAVAILABLE, BARGE_DBUS_ERROR_PREFIX "ServiceUnavailable" },
+  { BARGE_ERROR_REDIRECT_REFUSED, BARGE_DBUS_ERROR_PREFIX "RedirectRefused" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (barge_error_entries) == BARGE_ERROR_N_CODES);

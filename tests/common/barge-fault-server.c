@@ -66,6 +66,9 @@
  *   redirect-auth-elsewhere  302 to http://localhost:PORT/fault/auth-basic/NAME:
  *                         the same server, another origin (always)
  *   redirect-elsewhere    302 to http://localhost:PORT/fault/ok/NAME (always)
+ *   redirect-elsewhere-301  the same with 301
+ *   redirect-to-http      302 to http://127.0.0.1:PORT/fault/ok/NAME (always):
+ *                         asked on the TLS listener, a redirect from https to http
  * Push-back, for jobs of many files at once. What is served is served at
  * 64 KiB every 50 ms, so that a job's transfers overlap; a HEAD is never
  * refused:
@@ -165,6 +168,12 @@ const char *
 barge_fault_server_get_tls_base_url (BargeFaultServer *self)
 {
   return self->tls_base_url;
+}
+
+char *
+barge_fault_server_get_tls_certificate_path (BargeFaultServer *self)
+{
+  return self->cert_dir != NULL ? g_build_filename (self->cert_dir, "cert.pem", NULL) : NULL;
 }
 
 void
@@ -598,12 +607,14 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
           send_status (out, 401, "WWW-Authenticate: Basic realm=\"barge\"\r\n");
         }
     }
-  else if (g_str_equal (fault, "redirect-elsewhere"))
+  else if (g_str_has_prefix (fault, "redirect-elsewhere") || g_str_equal (fault, "redirect-to-http"))
     {
-      g_autofree char *target = g_strdup_printf ("%s/fault/ok/%s?%s", self->localhost_url, name, req.query);
+      guint status = g_str_has_suffix (fault, "-301") ? 301 : 302;
+      g_autofree char *target = g_strdup_printf ("%s/fault/ok/%s?%s", g_str_equal (fault, "redirect-to-http")
+                                                 ? self->base_url : self->localhost_url, name, req.query);
 
-      set_logged_status (self, &req, index, 302);
-      redirect (out, 302, target);
+      set_logged_status (self, &req, index, status);
+      redirect (out, status, target);
     }
   else if (g_str_has_prefix (fault, "redirect-auth-"))
     {

@@ -38,6 +38,9 @@ void barge_fault_server_free (BargeFaultServer *self);
 const char *barge_fault_server_get_base_url (BargeFaultServer *self);
 /* "https://127.0.0.1:PORT", or NULL when no certificate could be made. */
 const char *barge_fault_server_get_tls_base_url (BargeFaultServer *self);
+/* The TLS listener's self-signed certificate (PEM), for barged
+ * --test-tls-ca; NULL when there is none. */
+char *barge_fault_server_get_tls_certificate_path (BargeFaultServer *self);
 
 /* BASE/fault/FAULT/NAME?size=SIZE on the plain listener. */
 char *barge_fault_server_get_url (BargeFaultServer *self, const char *fault, const char *name, guint64 size);

@@ -138,6 +138,11 @@ flush_file (BargedBusJob *self, guint index)
     }
   if (view->dirty & BARGED_BUS_FILE_DIRTY_TEMPORARY)
     g_variant_builder_add (&changed, "{sv}", "TemporaryPath", g_variant_new_string (barged_file_get_temporary (file)));
+  if (view->dirty & BARGED_BUS_FILE_DIRTY_URLS)
+    {
+      g_variant_builder_add (&changed, "{sv}", "RemoteUrl", g_variant_new_string (barged_file_get_url (file)));
+      g_variant_builder_add (&changed, "{sv}", "FinalUrl", g_variant_new_string (barged_file_get_final_url (file)));
+    }
   view->dirty = 0;
   emit (self, path, BARGED_BUS_PROPERTIES_IFACE, "PropertiesChanged",
         g_variant_new ("(sa{sv}as)", BARGED_BUS_FILE_IFACE, &changed, NULL));
@@ -183,7 +188,7 @@ barged_bus_job_flush (BargedBusJob *self)
 }
 
 const char *const _barged_bus_file_property_names[] = {
-  "RemoteUrl", "LocalPath", "TemporaryPath", "Progress", "HasRestarted", "HasResponseChanged", NULL,
+  "RemoteUrl", "LocalPath", "TemporaryPath", "Progress", "HasRestarted", "HasResponseChanged", "FinalUrl", NULL,
 };
 
 GVariant *
@@ -204,6 +209,8 @@ _barged_bus_job_file_property (BargedBusJob *self, guint index, const char *name
     return g_variant_new_boolean (view->has_restarted);
   if (g_str_equal (name, "HasResponseChanged"))
     return g_variant_new_boolean (view->has_response_changed);
+  if (g_str_equal (name, "FinalUrl"))
+    return g_variant_new_string (barged_file_get_final_url (file));
   return NULL;
 }
 
@@ -229,6 +236,7 @@ on_file_notify (BargedFile *file, GParamSpec *pspec, BargedBusJob *self)
 {
   mark_file (self, barged_file_get_index (file),
              g_str_equal (pspec->name, "temporary-path") ? BARGED_BUS_FILE_DIRTY_TEMPORARY
+             : g_str_equal (pspec->name, "urls")         ? BARGED_BUS_FILE_DIRTY_URLS
                                                          : BARGED_BUS_FILE_DIRTY_PROGRESS);
 }
 

@@ -174,6 +174,18 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
           g_clear_pointer (&data->custom_headers, g_variant_unref);
           data->custom_headers = g_variant_ref (v);
         }
+      else if (g_str_equal (key, "redirect-policy") && str != NULL)
+        {
+          if (!barge_redirect_policy_from_string (str, &data->spec.redirect_policy))
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "unknown redirect policy \"%s\" (allow, allow-report or disallow)", str);
+              return FALSE;
+            }
+        }
+      else if (g_str_equal (key, "allow-https-to-http") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+        /* Checked against the job type by barged_job_new(). */
+        data->spec.allow_https_to_http = g_variant_get_boolean (v);
       else if (g_str_equal (key, "keep-awake") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the priority by barged_job_new(). */
         data->spec.keep_awake = g_variant_get_boolean (v);

@@ -215,6 +215,39 @@ get_credentials (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_redirect_policy (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barge_redirect_policy_to_string (barged_job_get_redirect_policy (job)));
+}
+
+static gboolean
+set_redirect_policy (BargedJob *job, GVariant *value, GError **error)
+{
+  BargeRedirectPolicy policy;
+
+  if (!barge_redirect_policy_from_string (g_variant_get_string (value, NULL), &policy))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "unknown redirect policy \"%s\" (allow, allow-report or disallow)",
+                   g_variant_get_string (value, NULL));
+      return FALSE;
+    }
+  return barged_job_set_redirect_policy (job, policy, error);
+}
+
+static GVariant *
+get_allow_https_to_http (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_boolean (barged_job_get_allow_https_to_http (job));
+}
+
+static gboolean
+set_allow_https_to_http (BargedJob *job, GVariant *value, GError **error)
+{
+  return barged_job_set_allow_https_to_http (job, g_variant_get_boolean (value), error);
+}
+
+static GVariant *
 get_custom_headers (BargedJob *job, BargedBusJob *bus_job)
 {
   return barged_job_dup_custom_header_names (job);
@@ -391,6 +424,9 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "ReplyFileName", BARGED_JOB_PROP_REPLY_FILE_NAME, FALSE, FALSE, get_reply_file_name, set_reply_file_name },
   { "Credentials", BARGED_JOB_PROP_CREDENTIALS, FALSE, FALSE, get_credentials, NULL },
   { "CustomHeaders", BARGED_JOB_PROP_CUSTOM_HEADERS, FALSE, FALSE, get_custom_headers, NULL },
+  { "RedirectPolicy", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_redirect_policy, set_redirect_policy },
+  { "AllowHttpsToHttp", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_allow_https_to_http,
+    set_allow_https_to_http },
   /* A job of 10,000 files would send 10,000 paths per new file. */
   { "Files", BARGED_JOB_PROP_FILES, FALSE, TRUE, get_files, NULL },
 };

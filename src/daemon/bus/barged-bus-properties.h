@@ -23,7 +23,7 @@ typedef struct {
   BargedBusSetFunc set;       /* NULL: read-only */
 } BargedBusJobProperty;
 
-#define BARGED_BUS_JOB_N_PROPERTIES 32
+#define BARGED_BUS_JOB_N_PROPERTIES 34
 
 const BargedBusJobProperty *barged_bus_job_property (guint index);
 /* The index of the Job property @name, or -1. */
@@ -39,6 +39,7 @@ GVariant *barged_bus_job_error (BargedJob *job, BargedBusJob *bus_job);
 /* The File interface. */
 #define BARGED_BUS_FILE_DIRTY_PROGRESS (1 << 0)   /* Progress, HasRestarted, HasResponseChanged */
 #define BARGED_BUS_FILE_DIRTY_TEMPORARY (1 << 1)  /* TemporaryPath */
+#define BARGED_BUS_FILE_DIRTY_URLS (1 << 2)       /* RemoteUrl, FinalUrl */
 
 GVariant *barged_bus_file_progress (BargedFile *file);
 

@@ -94,6 +94,8 @@ static const ErrorRule rules[] = {
   /* libbarge's own: the daemon is not there to send it. */
   { BARGE_ERROR_SERVICE_UNAVAILABLE, BARGE_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, FALSE,
     N_("The transfer service is not running and could not be started.") },
+  { BARGE_ERROR_REDIRECT_REFUSED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The server redirected the request and the job's redirect policy does not allow it.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);

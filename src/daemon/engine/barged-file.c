@@ -15,6 +15,7 @@ struct _BargedFile
 
   guint idx;
   char *url;
+  char *final_url;            /* where the last response came from; NULL: none since the start */
   char *destination;
   char *temporary;
   guint64 total;
@@ -33,7 +34,7 @@ struct _BargedFile
 
 G_DEFINE_TYPE (BargedFile, barged_file, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_PROGRESS, PROP_TEMPORARY_PATH, N_PROPS };
+enum { PROP_0, PROP_PROGRESS, PROP_TEMPORARY_PATH, PROP_URLS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_RESTARTED, N_SIGNALS };
@@ -328,6 +329,32 @@ barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileI
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPORARY_PATH]);
 }
 
+const char *
+barged_file_get_final_url (BargedFile *self)
+{
+  return self->final_url != NULL ? self->final_url : "";
+}
+
+void
+barged_file_set_final_url (BargedFile *self, const char *url)
+{
+  if (g_strcmp0 (self->final_url, url) == 0)
+    return;
+  g_free (self->final_url);
+  self->final_url = g_strdup (url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URLS]);
+}
+
+void
+barged_file_set_url (BargedFile *self, const char *url)
+{
+  if (g_strcmp0 (self->url, url) == 0)
+    return;
+  g_free (self->url);
+  self->url = g_strdup (url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URLS]);
+}
+
 void
 barged_file_set_folder_id (BargedFile *self, const BargedFileId *id)
 {
@@ -429,6 +456,7 @@ barged_file_finalize (GObject *object)
   BargedFile *self = BARGED_FILE (object);
 
   g_free (self->url);
+  g_free (self->final_url);
   g_free (self->destination);
   g_free (self->temporary);
   g_free (self->etag);
@@ -449,6 +477,9 @@ barged_file_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_TEMPORARY_PATH:
       g_value_set_string (value, self->temporary);
+      break;
+    case PROP_URLS:
+      g_value_set_string (value, self->url);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -477,6 +508,9 @@ barged_file_class_init (BargedFileClass *klass)
   properties[PROP_TEMPORARY_PATH] = g_param_spec_string ("temporary-path", NULL, NULL, NULL,
                                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                                                          G_PARAM_EXPLICIT_NOTIFY);
+  /* Stands for the remote URL and the final URL. */
+  properties[PROP_URLS] = g_param_spec_string ("urls", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[SIGNAL_RESTARTED] = g_signal_new ("restarted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);

@@ -77,6 +77,14 @@ void barged_file_set_completed (BargedFile *self, gboolean completed);
 /* The temporary file was (re)created: at @path (a new name when something
  * that was not barged's sat at the old one), with identity @id. */
 void barged_file_set_temporary (BargedFile *self, const char *path, const BargedFileId *id);
+/* FinalUrl: the URL the last response came from, after redirects (""
+ * until one came since the daemon started; not stored). */
+const char *barged_file_get_final_url (BargedFile *self);
+void barged_file_set_final_url (BargedFile *self, const char *url);
+/* A permanent redirect under the "allow-report" policy, within the
+ * file's origin: the file is fetched from @url from now on (stored with
+ * the file's next record). */
+void barged_file_set_url (BargedFile *self, const char *url);
 void barged_file_set_folder_id (BargedFile *self, const BargedFileId *id);
 /* The transfer starts over from byte 0; @response_changed says whether the
  * server's validators differ from the ones the partial data came with. */

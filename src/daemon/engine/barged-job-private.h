@@ -96,6 +96,8 @@ struct _BargedJob
   guint notify_source;        /* a rerun of the notify program */
   gboolean busy;              /* Complete or Cancel moves its files: no other call */
   guint max_segments;         /* MaxSegments, 0 = automatic */
+  BargeRedirectPolicy redirect_policy;
+  gboolean allow_https_to_http;
   gboolean keep_awake;        /* KeepAwake: a block inhibitor while in the foreground and running */
   guint64 size_hint;          /* SizeHint, bytes; 0 = none */
   GPtrArray *checkpoints;     /* GTask of barged_job_checkpoint_async, waiting for the runs to end */

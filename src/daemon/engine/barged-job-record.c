@@ -82,6 +82,10 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "keep-awake", "b", TRUE);
   if (self->max_segments != 0)
     g_variant_dict_insert (&dict, "max-segments", "u", self->max_segments);
+  if (self->redirect_policy != BARGE_REDIRECT_POLICY_ALLOW)
+    g_variant_dict_insert (&dict, "redirect-policy", "s", barge_redirect_policy_to_string (self->redirect_policy));
+  if (self->allow_https_to_http)
+    g_variant_dict_insert (&dict, "allow-https-to-http", "b", TRUE);
   if (self->not_before != 0)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
@@ -100,6 +104,7 @@ apply_settings (BargedJob *self, const char *data)
   guint64 limit = 0;
   gint64 not_before = 0;
   const char *window = NULL;
+  const char *redirect_policy = NULL;
 
   if (data != NULL && v == NULL)
     barged_job_log (self, G_LOG_LEVEL_WARNING, "its settings are damaged: the defaults hold");
@@ -116,6 +121,12 @@ apply_settings (BargedJob *self, const char *data)
   if (!g_variant_dict_lookup (&dict, "max-segments", "u", &self->max_segments) ||
       self->max_segments > BARGED_MAX_SEGMENTS)
     self->max_segments = 0;
+  /* A damaged value falls back to the strictest one, never to "allow". */
+  if (g_variant_dict_lookup (&dict, "redirect-policy", "&s", &redirect_policy) &&
+      !barge_redirect_policy_from_string (redirect_policy, &self->redirect_policy))
+    self->redirect_policy = BARGE_REDIRECT_POLICY_DISALLOW;
+  if (!g_variant_dict_lookup (&dict, "allow-https-to-http", "b", &self->allow_https_to_http))
+    self->allow_https_to_http = FALSE;
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

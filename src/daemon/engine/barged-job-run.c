@@ -712,6 +712,7 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   run->origin = origin;
   run->transfer = barged_transfer_new (_barged_job_session (self), file, self->owner, _barged_job_settings (self));
   barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
+  barged_transfer_set_redirect_policy (run->transfer, self->redirect_policy, self->allow_https_to_http);
   barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
   barged_transfer_set_bandwidth (run->transfer, self->bandwidth);
   g_signal_connect (run->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
@@ -948,6 +949,7 @@ probe_next_size (BargedJob *self, guint from)
       data->idx = i;
       headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
       barged_transfer_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
+                                        self->redirect_policy, self->allow_https_to_http,
                                         self->probe_cancellable, on_size_probed, data);
       return;
     }

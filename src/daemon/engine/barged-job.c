@@ -496,6 +496,56 @@ barged_job_get_expected_remaining (BargedJob *self)
   return expected - MIN (expected, progress.bytes_done);
 }
 
+BargeRedirectPolicy barged_job_get_redirect_policy (BargedJob *self) { return self->redirect_policy; }
+gboolean barged_job_get_allow_https_to_http (BargedJob *self) { return self->allow_https_to_http; }
+
+static gboolean
+check_redirect_settings (BargeJobType type, BargeRedirectPolicy policy, gboolean allow_https_to_http,
+                         GError **error)
+{
+  if (barge_redirect_policy_to_string (policy) == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "unknown redirect policy (allow, allow-report or disallow)");
+      return FALSE;
+    }
+  /* Uploads never follow a redirect: their bytes would go where the job
+   * did not say (BITS: the policy is for downloads). */
+  if (type != BARGE_JOB_TYPE_DOWNLOAD && (policy != BARGE_REDIRECT_POLICY_ALLOW || allow_https_to_http))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                   "%s jobs never follow redirects: the redirect policy is for download jobs",
+                   barge_job_type_to_string (type));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+barged_job_set_redirect_policy (BargedJob *self, BargeRedirectPolicy policy, GError **error)
+{
+  if (!may_change (self, error) || !check_redirect_settings (self->type, policy, self->allow_https_to_http, error))
+    return FALSE;
+  if (policy == self->redirect_policy)
+    return TRUE;
+  /* The next request of each file sees it. */
+  self->redirect_policy = policy;
+  changed (self, BARGED_JOB_PROP_REDIRECT_POLICY);
+  return TRUE;
+}
+
+gboolean
+barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **error)
+{
+  if (!may_change (self, error) || !check_redirect_settings (self->type, self->redirect_policy, allow, error))
+    return FALSE;
+  if (!allow == !self->allow_https_to_http)
+    return TRUE;
+  self->allow_https_to_http = !!allow;
+  changed (self, BARGED_JOB_PROP_REDIRECT_POLICY);
+  return TRUE;
+}
+
 gboolean
 barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error)
 {
@@ -821,6 +871,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       !check_text ("the description", spec->description, BARGED_MAX_DESCRIPTION, error) ||
       !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error) ||
       !check_max_segments (spec->max_segments, error) ||
+      !check_redirect_settings (spec->type, spec->redirect_policy, spec->allow_https_to_http, error) ||
       (spec->custom_headers != NULL && !barged_custom_headers_check (spec->custom_headers, error)))
     return NULL;
   /* A background job is the one the machine may sleep on. */
@@ -867,6 +918,8 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   self->keep_awake = spec->keep_awake;
   self->size_hint = spec->size_hint;
   self->max_segments = spec->max_segments;
+  self->redirect_policy = spec->redirect_policy;
+  self->allow_https_to_http = spec->allow_https_to_http;
   self->state = BARGE_JOB_STATE_SUSPENDED;
   if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
     {
@@ -1013,6 +1066,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_FILES] = "files",
   [BARGED_JOB_PROP_MAX_SEGMENTS] = "max-segments",
   [BARGED_JOB_PROP_CUSTOM_HEADERS] = "custom-headers",
+  [BARGED_JOB_PROP_REDIRECT_POLICY] = "redirect-policy",
 };
 
 static void

@@ -72,6 +72,8 @@ typedef struct {
   guint64 size_hint;                    /* bytes expected in all, 0 = none */
   guint max_segments;                   /* 0 = automatic, else 1..BARGED_MAX_SEGMENTS */
   GVariant *custom_headers;             /* a(ss) or NULL, as for barged_job_set_custom_headers() */
+  BargeRedirectPolicy redirect_policy;  /* downloads only; ALLOW (0) is the default */
+  gboolean allow_https_to_http;         /* downloads only */
 } BargedJobSpec;
 
 /* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
@@ -120,6 +122,13 @@ guint64 barged_job_get_size_hint (BargedJob *self);
  * when larger) less what it moved; BARGE_SIZE_UNKNOWN without a hint. */
 guint64 barged_job_get_expected_remaining (BargedJob *self);
 guint barged_job_get_max_segments (BargedJob *self);
+/* RedirectPolicy and AllowHttpsToHttp: what a download does with a
+ * redirect (barged-request.h applies them). An upload never follows one:
+ * anything but the defaults is NotSupported there. */
+BargeRedirectPolicy barged_job_get_redirect_policy (BargedJob *self);
+gboolean barged_job_get_allow_https_to_http (BargedJob *self);
+gboolean barged_job_set_redirect_policy (BargedJob *self, BargeRedirectPolicy policy, GError **error);
+gboolean barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **error);
 /* What MaxSegments means now, with the job's priority. */
 guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
@@ -328,6 +337,7 @@ typedef enum {
   BARGED_JOB_PROP_FILES,
   BARGED_JOB_PROP_MAX_SEGMENTS,
   BARGED_JOB_PROP_CUSTOM_HEADERS,
+  BARGED_JOB_PROP_REDIRECT_POLICY,  /* RedirectPolicy and AllowHttpsToHttp */
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 

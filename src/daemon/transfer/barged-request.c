@@ -144,7 +144,7 @@ on_starting (SoupMessage *msg, CustomHeaders *c)
 }
 
 void
-barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers)
+barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers, const char *origin_url)
 {
   CustomHeaders *c;
 
@@ -152,9 +152,51 @@ barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers)
     return;
   c = g_new0 (CustomHeaders, 1);
   c->headers = g_variant_ref (headers);
-  c->origin = g_uri_to_string (soup_message_get_uri (msg));
+  c->origin = origin_url != NULL ? g_strdup (origin_url) : g_uri_to_string (soup_message_get_uri (msg));
   c->added = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_data (msg, "starting", G_CALLBACK (on_starting), c, custom_headers_free, 0);
+}
+
+GError *
+barged_request_check_redirect (SoupMessage *msg, BargeRedirectPolicy policy, gboolean allow_https_to_http,
+                               GUri **target)
+{
+  guint status = soup_message_get_status (msg);
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  GUri *from = soup_message_get_uri (msg);
+  g_autoptr(GUri) to = NULL;
+  GError *error = NULL;
+
+  /* The statuses libsoup follows (SOUP_SESSION_WOULD_REDIRECT_AS_GET and
+   * _AS_SAFE for a GET or HEAD); 300 and 304 are answers, not redirects. */
+  if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
+    return NULL;
+  if (location == NULL || soup_message_query_flags (msg, SOUP_MESSAGE_NO_REDIRECT))
+    return NULL;
+  to = g_uri_parse_relative (from, location, SOUP_HTTP_URI_FLAGS, NULL);
+  /* What does not parse, or is not http(s), fails as before (libsoup's
+   * error, UnsupportedScheme). */
+  if (to == NULL || (g_strcmp0 (g_uri_get_scheme (to), "http") != 0 && g_strcmp0 (g_uri_get_scheme (to), "https") != 0))
+    return NULL;
+  if (policy == BARGE_REDIRECT_POLICY_DISALLOW)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
+                         "the server redirected (HTTP %u) and the job's RedirectPolicy is disallow", status);
+  else if (g_ascii_strcasecmp (g_uri_get_scheme (from), "https") == 0 &&
+           g_ascii_strcasecmp (g_uri_get_scheme (to), "http") == 0 && !allow_https_to_http)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
+                         "the server redirected (HTTP %u) from https to http, which the job does not allow "
+                         "(AllowHttpsToHttp)", status);
+  if (error != NULL)
+    soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  else if (target != NULL)
+    *target = g_steal_pointer (&to);
+  return error;
+}
+
+char *
+barged_request_final_url (GUri *uri)
+{
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
 }
 
 struct _BargedHeaderDeadline

@@ -41,10 +41,24 @@ char *barged_request_url_for_log (const char *url);
 gboolean barged_request_same_origin (const char *a, GUri *b);
 
 /* Sends a job's custom headers (a(ss), NULL: none) with @msg, each time it
- * goes out, while its URL has the origin it has now: a redirect to another
- * origin (or from https to http) sends none, as for credentials. A header
- * @msg already carries when it goes out (Barge's own) keeps its value. */
-void barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers);
+ * goes out, while its URL has the origin of @origin_url (the file's URL;
+ * NULL: @msg's URL now): a redirect to another origin (or from https to
+ * http) sends none, as for credentials. A header @msg already carries when
+ * it goes out (Barge's own) keeps its value. */
+void barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers, const char *origin_url);
+
+/* For a response of @msg (call it from "got-headers"): NULL when it is
+ * no redirect libsoup would follow, or one @policy and
+ * @allow_https_to_http let it follow (then @target, if given, is where it
+ * goes). Otherwise sets SOUP_MESSAGE_NO_REDIRECT, so that libsoup hands
+ * the 3xx back, and returns the RedirectRefused error to report. */
+GError *barged_request_check_redirect (SoupMessage *msg,
+                                       BargeRedirectPolicy policy,
+                                       gboolean allow_https_to_http,
+                                       GUri **target);
+
+/* @uri for FinalUrl: without user information. */
+char *barged_request_final_url (GUri *uri);
 
 /* libsoup's timeout is per read: a server that sends its response headers
  * a byte at a time would keep a request waiting without end. A deadline

@@ -28,6 +28,7 @@ struct _BargedSegment
   char *url;
   char *if_range;
   GVariant *custom_headers;   /* a(ss) or NULL */
+  char *origin_url;           /* the file's URL, whose origin the headers belong to */
   int fd;
   guint64 start;              /* of the range durable so far, then of what is not yet */
   guint64 pos;                /* where the next buffer goes */
@@ -308,7 +309,7 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
   soup_message_headers_replace (headers, "If-Range", self->if_range);
-  barged_request_add_custom_headers (self->msg, self->custom_headers);
+  barged_request_add_custom_headers (self->msg, self->custom_headers, self->origin_url);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
   soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
                            barged_header_deadline_get_cancellable (self->deadline), on_sent, g_object_ref (self));
@@ -330,10 +331,12 @@ barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwidth)
 }
 
 void
-barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers)
+barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const char *origin_url)
 {
   g_clear_pointer (&self->custom_headers, g_variant_unref);
   self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
+  g_free (self->origin_url);
+  self->origin_url = g_strdup (origin_url);
 }
 
 BargedSegment *
@@ -372,6 +375,7 @@ barged_segment_finalize (GObject *object)
   g_free (self->url);
   g_free (self->if_range);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
+  g_free (self->origin_url);
   g_free (self->buffer);
   G_OBJECT_CLASS (barged_segment_parent_class)->finalize (object);
 }

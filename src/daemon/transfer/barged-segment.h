@@ -25,8 +25,10 @@ BargedSegment *barged_segment_new (SoupSession *session, const char *url, int fd
                                    guint64 total, const char *if_range, guint timeout_s,
                                    gint64 checkpoint_interval_us);
 void barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwidth);
-/* The job's custom headers (a(ss), NULL: none) for the piece's request. */
-void barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers);
+/* The job's custom headers (a(ss), NULL: none) for the piece's request,
+ * which belong to the origin of @origin_url (the file's URL: the piece may
+ * be asked of the URL a redirect led the file to). */
+void barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const char *origin_url);
 /* Where it got to: the bytes from there to its end are still to fetch. */
 guint64 barged_segment_get_position (BargedSegment *self);
 guint64 barged_segment_get_end (BargedSegment *self);

@@ -82,6 +82,9 @@ struct _BargedTransfer
   GError *failure;
   gint64 retry_after;
   guint http_status;         /* of a response that failed the transfer */
+  BargeRedirectPolicy redirect_policy;
+  gboolean allow_https_to_http;
+  GError *redirect_refused;  /* a redirect of msg the policy refused, reported with its 3xx */
 
   /* Segments (aria2 -x): main stops at `limit`, the pieces after it go to
    * BargedSegments on connections the job took for them. */
@@ -860,6 +863,17 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   deadline = g_steal_pointer (&self->deadline);
 
   status = soup_message_get_status (self->msg);
+  {
+    g_autofree char *final_url = barged_request_final_url (soup_message_get_uri (self->msg));
+
+    barged_file_set_final_url (self->file, final_url);
+  }
+  if (self->redirect_refused != NULL && SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      self->http_status = status;
+      fail_now (self, g_steal_pointer (&self->redirect_refused));
+      return;
+    }
   self->range_end = BARGE_SIZE_UNKNOWN;
   headers = soup_message_get_response_headers (self->msg);
   etag = strong_etag (headers);
@@ -1007,6 +1021,27 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTran
   return barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
 }
 
+/* Every response, redirects included, before libsoup acts on it. */
+static void
+on_got_headers (SoupMessage *msg, BargedTransfer *self)
+{
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *target_url = NULL;
+  guint status = soup_message_get_status (msg);
+
+  g_clear_error (&self->redirect_refused);
+  self->redirect_refused = barged_request_check_redirect (msg, self->redirect_policy, self->allow_https_to_http,
+                                                          &target);
+  if (target == NULL || self->redirect_policy != BARGE_REDIRECT_POLICY_ALLOW_REPORT ||
+      (status != SOUP_STATUS_MOVED_PERMANENTLY && status != SOUP_STATUS_PERMANENT_REDIRECT))
+    return;
+  /* BITS' "allow and report": the file moved for good. Within its origin
+   * only: the job's credentials and custom headers belong to that. */
+  target_url = barged_request_final_url (target);
+  if (barged_request_same_origin (barged_file_get_url (self->file), target))
+    barged_file_set_url (self->file, target_url);
+}
+
 /* The job's headers as they are now: a SetCustomHeaders reaches the next
  * request. */
 static void
@@ -1015,7 +1050,7 @@ add_custom_headers (BargedTransfer *self, SoupMessage *msg)
   g_autoptr(GVariant) headers = self->credentials != NULL
                                   ? barged_credentials_dup_headers (self->credentials, self->job_id) : NULL;
 
-  barged_request_add_custom_headers (msg, headers);
+  barged_request_add_custom_headers (msg, headers, barged_file_get_url (self->file));
 }
 
 static void
@@ -1041,6 +1076,8 @@ send_request (BargedTransfer *self)
    * credentials be cached and sent for another's. */
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+  g_signal_connect (self->msg, "got-headers", G_CALLBACK (on_got_headers), self);
+  g_clear_error (&self->redirect_refused);
   add_custom_headers (self, self->msg);
   self->request_from = self->offset;
   if (self->offset > 0)
@@ -1275,7 +1312,11 @@ start_segment (BargedTransfer *self, BargedRange piece)
       release_connection (self);
       return;
     }
-  segment = barged_segment_new (self->session, barged_file_get_url (self->file), fd, piece.start, piece.end,
+  /* Where main's redirects led, followed under the job's policy already:
+   * a piece needs no redirect of its own. */
+  segment = barged_segment_new (self->session, *barged_file_get_final_url (self->file) != '\0'
+                                                 ? barged_file_get_final_url (self->file)
+                                                 : barged_file_get_url (self->file), fd, piece.start, piece.end,
                                 barged_file_get_total (self->file), if_range (self), self->timeout_s,
                                 self->checkpoint_interval_us);
   barged_segment_set_bandwidth (segment, self->bandwidth);
@@ -1283,7 +1324,7 @@ start_segment (BargedTransfer *self, BargedRange piece)
     {
       g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->credentials, self->job_id);
 
-      barged_segment_set_custom_headers (segment, headers);
+      barged_segment_set_custom_headers (segment, headers, barged_file_get_url (self->file));
     }
   g_signal_connect (segment, "written", G_CALLBACK (on_segment_written), self);
   g_signal_connect (segment, "durable", G_CALLBACK (on_segment_durable), self);
@@ -1348,6 +1389,12 @@ barged_transfer_add_segments (BargedTransfer *self, guint n)
 }
 
 static void
+on_probe_headers (SoupMessage *msg, gpointer user_data)
+{
+  g_autoptr(GError) refused = barged_request_check_redirect (msg, BARGE_REDIRECT_POLICY_ALLOW, FALSE, NULL);
+}
+
+static void
 on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
@@ -1371,6 +1418,7 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 
 void
 barged_transfer_probe_size_async (SoupSession *session, const char *url, GVariant *custom_headers,
+                                  BargeRedirectPolicy redirect_policy, gboolean allow_https_to_http,
                                   GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -1390,7 +1438,13 @@ barged_transfer_probe_size_async (SoupSession *session, const char *url, GVarian
   /* The size that counts is the size of the bytes as stored. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
-  barged_request_add_custom_headers (msg, custom_headers);
+  barged_request_add_custom_headers (msg, custom_headers, url);
+  /* A redirect the job would refuse is not followed by its probe either:
+   * the size stays unknown and the file's own request reports it. */
+  if (redirect_policy == BARGE_REDIRECT_POLICY_DISALLOW)
+    soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  else if (!allow_https_to_http)
+    g_signal_connect (msg, "got-headers", G_CALLBACK (on_probe_headers), NULL);
   g_task_set_task_data (task, msg, g_object_unref);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, cancellable, on_probed, task);
 }
@@ -1414,6 +1468,13 @@ barged_transfer_new (SoupSession *session, BargedFile *file, guint32 owner, cons
   self->checkpoint_interval_us = (gint64) MAX (settings->checkpoint_interval, 1u) * 1000;
   self->timeout_s = settings->transfer_timeout;
   return self;
+}
+
+void
+barged_transfer_set_redirect_policy (BargedTransfer *self, BargeRedirectPolicy policy, gboolean allow_https_to_http)
+{
+  self->redirect_policy = policy;
+  self->allow_https_to_http = allow_https_to_http;
 }
 
 void
@@ -1465,6 +1526,7 @@ barged_transfer_finalize (GObject *object)
   g_clear_object (&self->credentials);
   g_free (self->job_id);
   g_clear_error (&self->failure);
+  g_clear_error (&self->redirect_refused);
   g_free (self->buffers[0]);
   g_free (self->buffers[1]);
   g_array_unref (self->unsynced);

@@ -30,6 +30,9 @@ BargedTransfer *barged_transfer_new (SoupSession *session, BargedFile *file, gui
 /* The daemon's BargedSyncer: a file that arrived whole is made durable in
  * its batches. Without one, each file syncs on its own. */
 void barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer);
+/* The job's RedirectPolicy and AllowHttpsToHttp (barged-request.h). */
+void barged_transfer_set_redirect_policy (BargedTransfer *self, BargeRedirectPolicy policy,
+                                          gboolean allow_https_to_http);
 /* The job's bandwidth limit (and through its parent the one background
  * jobs share): reads wait their turn under it. NULL: none. */
 void barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth);
@@ -68,6 +71,8 @@ void barged_transfer_add_segments (BargedTransfer *self, guint n);
 void barged_transfer_probe_size_async (SoupSession *session,
                                        const char *url,
                                        GVariant *custom_headers,
+                                       BargeRedirectPolicy redirect_policy,
+                                       gboolean allow_https_to_http,
                                        GCancellable *cancellable,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data);

@@ -236,7 +236,7 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
-  barged_request_add_custom_headers (msg, custom_headers);
+  barged_request_add_custom_headers (msg, custom_headers, NULL);
   return msg;
 }
 
