@@ -67,6 +67,23 @@ add_files (BargedBusCall *call, const char *method, GVariant *params)
   GVariantIter iter;
   const char *url, *path;
 
+  if (g_str_equal (method, "AddFileWithOptions"))
+    {
+      g_autoptr(GVariant) options = NULL;
+      g_autoptr(GError) error = NULL;
+      BargedFileChecks checks = { .size = BARGE_SIZE_UNKNOWN };
+
+      g_variant_get (params, "(&s&s@a{sv})", &url, &path, &options);
+      if (!barged_file_checks_parse (options, &checks, &error))
+        {
+          barged_bus_call_return_error (call, error);
+          return;
+        }
+      barged_job_add_files_async (job_of (call), (const char *[]) { url, NULL }, (const char *[]) { path, NULL },
+                                  &checks, on_done, call);
+      barged_file_checks_clear (&checks);
+      return;
+    }
   if (g_str_equal (method, "AddFile"))
     {
       g_variant_get (params, "(&s&s)", &url, &path);
@@ -86,7 +103,7 @@ add_files (BargedBusCall *call, const char *method, GVariant *params)
   g_ptr_array_add (urls, NULL);
   g_ptr_array_add (paths, NULL);
   barged_job_add_files_async (job_of (call), (const char * const *) urls->pdata,
-                              (const char * const *) paths->pdata, on_done, call);
+                              (const char * const *) paths->pdata, NULL, on_done, call);
 }
 
 static void
@@ -149,7 +166,8 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
   BargedJob *job = job_of (call);
   GError *error = NULL;
 
-  if (g_str_equal (method, "AddFile") || g_str_equal (method, "AddFiles"))
+  if (g_str_equal (method, "AddFile") || g_str_equal (method, "AddFiles") ||
+      g_str_equal (method, "AddFileWithOptions"))
     add_files (call, method, params);
   else if (g_str_equal (method, "Resume"))
     {

@@ -129,6 +129,9 @@ flush_file (BargedBusJob *self, guint index)
           view->flags_shown = flags_changed = TRUE;
         }
       g_variant_builder_add (&changed, "{sv}", "Progress", barged_bus_file_progress (file));
+      /* Only a file with checks can become verified. */
+      if (barged_file_get_checks (file)->has_digest || barged_file_get_checks (file)->size != G_MAXUINT64)
+        g_variant_builder_add (&changed, "{sv}", "Verified", g_variant_new_boolean (barged_file_get_verified (file)));
       if (flags_changed)
         {
           g_variant_builder_add (&changed, "{sv}", "HasRestarted", g_variant_new_boolean (view->has_restarted));
@@ -188,7 +191,8 @@ barged_bus_job_flush (BargedBusJob *self)
 }
 
 const char *const _barged_bus_file_property_names[] = {
-  "RemoteUrl", "LocalPath", "TemporaryPath", "Progress", "HasRestarted", "HasResponseChanged", "FinalUrl", NULL,
+  "RemoteUrl", "LocalPath", "TemporaryPath", "Progress", "HasRestarted", "HasResponseChanged", "FinalUrl",
+  "ExpectedDigest", "ExpectedSize", "Verified", NULL,
 };
 
 GVariant *
@@ -211,6 +215,12 @@ _barged_bus_job_file_property (BargedBusJob *self, guint index, const char *name
     return g_variant_new_boolean (view->has_response_changed);
   if (g_str_equal (name, "FinalUrl"))
     return g_variant_new_string (barged_file_get_final_url (file));
+  if (g_str_equal (name, "ExpectedDigest"))
+    return g_variant_new_take_string (barged_file_dup_expected_digest (file));
+  if (g_str_equal (name, "ExpectedSize"))
+    return g_variant_new_uint64 (barged_file_get_checks (file)->size);
+  if (g_str_equal (name, "Verified"))
+    return g_variant_new_boolean (barged_file_get_verified (file));
   return NULL;
 }
 

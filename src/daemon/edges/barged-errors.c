@@ -96,6 +96,8 @@ static const ErrorRule rules[] = {
     N_("The transfer service is not running and could not be started.") },
   { BARGE_ERROR_REDIRECT_REFUSED, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
     N_("The server redirected the request and the job's redirect policy does not allow it.") },
+  { BARGE_ERROR_CHECKSUM_MISMATCH, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("The downloaded file does not have the digest or size it was expected to have.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);

@@ -293,12 +293,14 @@ open_result_free (OpenResult *r)
   g_free (r);
 }
 
-/* The file at @path if it is ours, else -1 (whatever is there stays). */
+/* The file at @path if it is ours, else -1 (whatever is there stays).
+ * Read and write: a verified file's digest reads its bytes back after a
+ * restart (barged-digest.h). */
 static int
 reopen_ours (const AccessData *data)
 {
   struct stat st;
-  int fd = open (data->path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int fd = open (data->path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
   if (fd < 0)
     {
@@ -323,7 +325,7 @@ create_temporary (const AccessData *data, char **created_path, int *errsv)
     {
       g_autofree char *candidate = attempt == 0 ? g_strdup (data->path)
                                                 : barged_file_access_temporary_path_for (data->destination);
-      int fd = open (candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+      int fd = open (candidate, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
                      0600);
 
       if (fd >= 0)

@@ -110,6 +110,7 @@ barged_file_record_free (BargedFileRecord *r)
   g_free (r->etag);
   g_free (r->last_modified);
   g_free (r->ranges);
+  g_free (r->checks);
   g_free (r);
 }
 
@@ -199,8 +200,8 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   static const char sql[] =
     "INSERT INTO files (job_id, idx, remote_url, local_path, temporary_path,"
     " bytes_total, bytes_durable, transferred, completed, etag, last_modified,"
-    " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges, checks)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     " ON CONFLICT (job_id, idx) DO UPDATE SET remote_url = excluded.remote_url,"
     " local_path = excluded.local_path, temporary_path = excluded.temporary_path,"
     " bytes_total = excluded.bytes_total, bytes_durable = excluded.bytes_durable,"
@@ -208,7 +209,7 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
     " last_modified = excluded.last_modified, temporary_device = excluded.temporary_device,"
     " temporary_inode = excluded.temporary_inode, temporary_uid = excluded.temporary_uid,"
     " folder_device = excluded.folder_device, folder_inode = excluded.folder_inode,"
-    " ranges = excluded.ranges";
+    " ranges = excluded.ranges, checks = excluded.checks";
   sqlite3_stmt *stmt = cached_statement (db, sql);
 
   if (stmt == NULL)
@@ -230,6 +231,7 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   bind_u64 (stmt, 15, f->folder_id.device);
   bind_u64 (stmt, 16, f->folder_id.inode);
   sqlite3_bind_text (stmt, 17, f->ranges, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 18, f->checks, -1, SQLITE_STATIC);
   return step_cached (db, stmt, error);
 }
 
@@ -950,7 +952,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
                           " bytes_durable, transferred, completed, etag, last_modified,"
-                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges"
+                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges, checks"
                           " FROM files ORDER BY job_id, idx",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self->db, error);
@@ -1004,6 +1006,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       f->folder_id.device = (guint64) sqlite3_column_int64 (stmt, 14);
       f->folder_id.inode = (guint64) sqlite3_column_int64 (stmt, 15);
       f->ranges = column_dup (stmt, 16);
+      f->checks = column_dup (stmt, 17);
       g_ptr_array_add (files, f);
     }
   sqlite3_finalize (stmt);
@@ -1153,6 +1156,15 @@ step_file_ranges (sqlite3 *db, GError **error)
   return add_column_if_missing (db, "files", "ranges", "TEXT", error);
 }
 
+/* 7 -> 8: what a file is checked against (AddFileWithOptions: expected
+ * digest and size) and whether it passed, as GVariant text of an a{sv};
+ * NULL for every file without checks. */
+static gboolean
+step_file_checks (sqlite3 *db, GError **error)
+{
+  return add_column_if_missing (db, "files", "checks", "TEXT", error);
+}
+
 typedef gboolean (*StoreStep) (sqlite3 *db, GError **error);
 
 /* steps[N] takes a database of version N to N + 1. */
@@ -1164,6 +1176,7 @@ static const StoreStep steps[] = {
   step_file_ids,
   step_daemon_data,
   step_file_ranges,
+  step_file_checks,
 };
 
 #define STORE_VERSION ((int) G_N_ELEMENTS (steps))

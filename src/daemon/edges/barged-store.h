@@ -65,6 +65,8 @@ typedef struct {
   BargedFileId folder_id;     /* the destination's folder at AddFile; unset: not known */
   char *ranges;               /* durable ranges beyond bytes_durable of a segmented file, "a-b,c-d"
                                * (ends exclusive); NULL: none */
+  char *checks;               /* GVariant text of an a{sv}: "sha256"/"sha512" (s), "size" (t),
+                               * "verified" (b); NULL: no checks */
 } BargedFileRecord;
 
 void barged_job_record_free (BargedJobRecord *record);

@@ -8,6 +8,7 @@
 
 #include "barge.h"
 #include "barged-file.h"
+#include "barged-stored-text.h"
 
 struct _BargedFile
 {
@@ -30,9 +31,13 @@ struct _BargedFile
   /* Durable ranges beyond `durable` of a file fetched in segments: sorted,
    * merged, none touching [0, durable) (that one is absorbed). */
   GArray *ranges;             /* BargedRange */
+  BargedFileChecks checks;
+  gboolean verified;
 };
 
 G_DEFINE_TYPE (BargedFile, barged_file, G_TYPE_OBJECT)
+
+static void notify_progress (BargedFile *self);
 
 enum { PROP_0, PROP_PROGRESS, PROP_TEMPORARY_PATH, PROP_URLS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -68,7 +73,138 @@ barged_file_new_from_record (const BargedFileRecord *r)
   self->temporary_id = r->temporary_id;
   self->folder_id = r->folder_id;
   barged_file_parse_ranges (self, r->ranges);
+  if (r->checks != NULL)
+    {
+      g_autoptr(GVariant) v = barged_stored_text_parse (G_VARIANT_TYPE_VARDICT, r->checks);
+      g_autoptr(GError) error = NULL;
+      gboolean verified = FALSE;
+
+      if (v != NULL && g_variant_lookup (v, "verified", "b", &verified))
+        self->verified = verified;
+      /* A damaged record must not drop a check silently. */
+      if (v == NULL || !barged_file_checks_parse (v, &self->checks, &error))
+        {
+          g_warning ("file %u of job %s: its checks are damaged (%s): it will fail its check", r->idx, r->job_id,
+                     error != NULL ? error->message : "not GVariant text");
+          self->checks.has_digest = TRUE;
+          self->checks.digest_kind = BARGED_DIGEST_SHA256;
+          g_free (self->checks.digest);
+          self->checks.digest = g_strnfill (64, '0');
+          self->verified = FALSE;
+        }
+    }
   return self;
+}
+
+void
+barged_file_checks_clear (BargedFileChecks *checks)
+{
+  g_clear_pointer (&checks->digest, g_free);
+  checks->has_digest = FALSE;
+  checks->size = BARGE_SIZE_UNKNOWN;
+}
+
+gboolean
+barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error)
+{
+  BargedFileChecks parsed = { .size = BARGE_SIZE_UNKNOWN };
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+
+      if ((g_str_equal (key, "sha256") || g_str_equal (key, "sha512")) &&
+          g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+        {
+          if (parsed.has_digest)
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "a file takes one digest, sha256 or sha512, not both");
+              barged_file_checks_clear (&parsed);
+              return FALSE;
+            }
+          if (!barged_digest_parse (key, g_variant_get_string (v, NULL), &parsed.digest_kind, &parsed.digest, error))
+            return FALSE;
+          parsed.has_digest = TRUE;
+        }
+      else if (g_str_equal (key, "size") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64) &&
+               g_variant_get_uint64 (v) != BARGE_SIZE_UNKNOWN)
+        parsed.size = g_variant_get_uint64 (v);
+      /* Stored with the checks, not an option. */
+      else if (g_str_equal (key, "verified") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+        ;
+      else
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "unknown file option \"%s\" of type %s (sha256 or sha512 as s, size as t)", key,
+                       g_variant_get_type_string (v));
+          barged_file_checks_clear (&parsed);
+          return FALSE;
+        }
+    }
+  barged_file_checks_clear (checks);
+  *checks = parsed;
+  return TRUE;
+}
+
+static char *
+checks_to_string (BargedFile *self)
+{
+  GVariantDict dict;
+  g_autoptr(GVariant) v = NULL;
+
+  if (!self->checks.has_digest && self->checks.size == BARGE_SIZE_UNKNOWN)
+    return NULL;
+  g_variant_dict_init (&dict, NULL);
+  if (self->checks.has_digest)
+    g_variant_dict_insert (&dict, barged_digest_kind_to_string (self->checks.digest_kind), "s", self->checks.digest);
+  if (self->checks.size != BARGE_SIZE_UNKNOWN)
+    g_variant_dict_insert (&dict, "size", "t", self->checks.size);
+  if (self->verified)
+    g_variant_dict_insert (&dict, "verified", "b", TRUE);
+  v = g_variant_ref_sink (g_variant_dict_end (&dict));
+  return g_variant_print (v, TRUE);
+}
+
+void
+barged_file_set_checks (BargedFile *self, const BargedFileChecks *checks)
+{
+  barged_file_checks_clear (&self->checks);
+  self->checks = *checks;
+  self->checks.digest = g_strdup (checks->digest);
+}
+
+const BargedFileChecks *
+barged_file_get_checks (BargedFile *self)
+{
+  return &self->checks;
+}
+
+char *
+barged_file_dup_expected_digest (BargedFile *self)
+{
+  if (!self->checks.has_digest)
+    return g_strdup ("");
+  return g_strdup_printf ("%s:%s", barged_digest_kind_to_string (self->checks.digest_kind), self->checks.digest);
+}
+
+gboolean
+barged_file_get_verified (BargedFile *self)
+{
+  return self->verified;
+}
+
+void
+barged_file_set_verified (BargedFile *self, gboolean verified)
+{
+  if (!verified == !self->verified)
+    return;
+  self->verified = !!verified;
+  notify_progress (self);
 }
 
 BargedFileRecord *
@@ -91,6 +227,7 @@ barged_file_to_record (BargedFile *self, const char *job_id)
   r->temporary_id = self->temporary_id;
   r->folder_id = self->folder_id;
   r->ranges = barged_file_ranges_to_string (self);
+  r->checks = checks_to_string (self);
   return r;
 }
 
@@ -457,6 +594,7 @@ barged_file_finalize (GObject *object)
 
   g_free (self->url);
   g_free (self->final_url);
+  barged_file_checks_clear (&self->checks);
   g_free (self->destination);
   g_free (self->temporary);
   g_free (self->etag);
@@ -490,6 +628,7 @@ static void
 barged_file_init (BargedFile *self)
 {
   self->ranges = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  self->checks.size = BARGE_SIZE_UNKNOWN;
 }
 
 static void

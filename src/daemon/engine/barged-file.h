@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "barged-digest.h"
 #include "barged-file-access.h"
 #include "barged-store.h"
 
@@ -20,6 +21,20 @@ G_DECLARE_FINAL_TYPE (BargedFile, barged_file, BARGED, FILE, GObject)
  * temporary file moved to a new name. Signal "restarted" (gboolean
  * response_changed) when the file started over from byte 0. */
 
+/* What a file is checked against before it counts as transferred
+ * (AddFileWithOptions): its digest and its size. */
+typedef struct {
+  gboolean has_digest;
+  BargedDigestKind digest_kind;
+  char *digest;               /* lower-case hex */
+  guint64 size;               /* BARGE_SIZE_UNKNOWN: none */
+} BargedFileChecks;
+
+void barged_file_checks_clear (BargedFileChecks *checks);
+/* AddFileWithOptions' options: "sha256" or "sha512" (s, hex), "size" (t).
+ * FALSE with InvalidArgument saying what is accepted. */
+gboolean barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error);
+
 BargedFile *barged_file_new (guint idx,
                              const char *remote_url,
                              const char *local_path,
@@ -28,6 +43,14 @@ BargedFile *barged_file_new_from_record (const BargedFileRecord *record);
 BargedFileRecord *barged_file_to_record (BargedFile *self, const char *job_id);
 
 guint barged_file_get_index (BargedFile *self);
+/* Before the file is added to its job only. */
+void barged_file_set_checks (BargedFile *self, const BargedFileChecks *checks);
+const BargedFileChecks *barged_file_get_checks (BargedFile *self);
+/* ExpectedDigest: "sha256:HEX", "sha512:HEX" or "". */
+char *barged_file_dup_expected_digest (BargedFile *self);
+/* Verified: the bytes passed the file's checks (FALSE without checks). */
+gboolean barged_file_get_verified (BargedFile *self);
+void barged_file_set_verified (BargedFile *self, gboolean verified);
 const char *barged_file_get_url (BargedFile *self);
 const char *barged_file_get_destination (BargedFile *self);
 const char *barged_file_get_temporary (BargedFile *self);

@@ -52,6 +52,7 @@ typedef struct {
   GStrv urls;
   GStrv paths;                /* in normal form (barged_file_validate) */
   GArray *folders;            /* BargedFileId per path, as the owner sees it */
+  GArray *checks;             /* BargedFileChecks per file, or NULL */
   guint checked;
   guint64 source_size;        /* an upload's, as AddFile saw it */
 } AddFiles;
@@ -62,6 +63,12 @@ add_files_free (AddFiles *data)
   g_strfreev (data->urls);
   g_strfreev (data->paths);
   g_array_unref (data->folders);
+  if (data->checks != NULL)
+    {
+      for (guint i = 0; i < data->checks->len; i++)
+        barged_file_checks_clear (&g_array_index (data->checks, BargedFileChecks, i));
+      g_array_unref (data->checks);
+    }
   g_free (data);
 }
 
@@ -201,6 +208,8 @@ check_next_target (GTask *task_in)
       BargedFile *file = barged_file_new (self->files->len, data->urls[i], data->paths[i], tmp);
 
       barged_file_set_folder_id (file, &g_array_index (data->folders, BargedFileId, i));
+      if (data->checks != NULL)
+        barged_file_set_checks (file, &g_array_index (data->checks, BargedFileChecks, i));
       /* BITS knows an upload's total from the start. */
       if (self->upload != NULL)
         barged_file_set_total (file, data->source_size);
@@ -214,7 +223,7 @@ check_next_target (GTask *task_in)
 
 void
 barged_job_add_files_async (BargedJob *self, const char * const *urls, const char * const *paths,
-                            GAsyncReadyCallback callback, gpointer user_data)
+                            const BargedFileChecks *checks, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(GStrvBuilder) normal = g_strv_builder_new ();
@@ -231,6 +240,10 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
     g_set_error (&error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES, "an upload job holds exactly one file");
   else if (self->files->len + n > max_files (self))
     g_set_error (&error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES, "a job holds at most %u files", max_files (self));
+  else if (checks != NULL && self->upload != NULL)
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                 "digests and sizes are checked for download jobs only, not %s ones",
+                 barge_job_type_to_string (self->type));
   for (guint i = 0; error == NULL && i < n; i++)
     {
       g_autofree char *path = barged_file_validate (urls[i], paths[i], &error);
@@ -248,6 +261,17 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
   data->paths = g_strv_builder_end (normal);
   data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));
   g_array_set_size (data->folders, n);
+  if (checks != NULL)
+    {
+      data->checks = g_array_sized_new (FALSE, TRUE, sizeof (BargedFileChecks), n);
+      for (guint i = 0; i < n; i++)
+        {
+          BargedFileChecks copy = checks[i];
+
+          copy.digest = g_strdup (checks[i].digest);
+          g_array_append_val (data->checks, copy);
+        }
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) add_files_free);
   check_next_target (g_steal_pointer (&task));
 }

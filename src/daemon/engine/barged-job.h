@@ -236,9 +236,12 @@ gboolean barged_job_resume (BargedJob *self, GError **error);
 gboolean barged_job_suspend (BargedJob *self, GError **error);
 
 /* Adds files as AddFiles does: all or none, each destination checked as the
- * owner off the main loop; finishes once they are stored. */
+ * owner off the main loop; finishes once they are stored. @checks (NULL:
+ * none) holds one BargedFileChecks per file (AddFileWithOptions); a
+ * download's only: NotSupported for an upload. */
 void barged_job_add_files_async (BargedJob *self, const char * const *urls, const char * const *paths,
-                                 GAsyncReadyCallback callback, gpointer user_data);
+                                 const BargedFileChecks *checks, GAsyncReadyCallback callback,
+                                 gpointer user_data);
 gboolean barged_job_add_files_finish (BargedJob *self, GAsyncResult *res, GError **error);
 
 /* Complete(): moves the transferred files into place as the owner, then

@@ -13,6 +13,7 @@
 #include "barged-file-access.h"
 #include "barged-http.h"
 #include "barged-request.h"
+#include "barged-digest.h"
 #include "barged-segment.h"
 #include "barged-syncer.h"
 #include "barged-bandwidth.h"
@@ -85,6 +86,7 @@ struct _BargedTransfer
   BargeRedirectPolicy redirect_policy;
   gboolean allow_https_to_http;
   GError *redirect_refused;  /* a redirect of msg the policy refused, reported with its 3xx */
+  BargedDigest *digest;      /* the file's expected digest, computed as the bytes are written; or NULL */
 
   /* Segments (aria2 -x): main stops at `limit`, the pieces after it go to
    * BargedSegments on connections the job took for them. */
@@ -126,6 +128,9 @@ typedef struct {
   char *path;
   guint64 piece_start;       /* with sync: [piece_start, pos) and `ranges` are durable after it */
   GArray *ranges;
+  BargedDigest *digest;      /* the file's expected digest, or NULL */
+  guint64 durable;           /* with digest: bytes on disk before this op, which may be read back */
+  guint64 hash_to;           /* with digest and close: read back and hash up to here first */
 } WriteOp;
 
 static void
@@ -134,6 +139,7 @@ write_op_free (WriteOp *op)
   BARGE_TSAN_ACQUIRE (op); /* the task's last reference may go on the worker */
   g_free (op->path);
   g_clear_pointer (&op->ranges, g_array_unref);
+  g_clear_pointer (&op->digest, barged_digest_unref);
   g_free (op);
 }
 
@@ -146,6 +152,11 @@ write_op_new (BargedTransfer *self)
   op->owner = self->owner;
   op->path = g_strdup (barged_file_get_temporary (self->file));
   op->piece_start = self->piece_start;
+  if (self->digest != NULL)
+    {
+      op->digest = barged_digest_ref (self->digest);
+      op->durable = barged_file_get_durable (self->file);
+    }
   return op;
 }
 
@@ -157,7 +168,16 @@ write_op_run (const WriteOp *op)
 
   if (op->truncate && ftruncate (op->fd, 0) != 0)
     return errno;
+  if (op->truncate && op->digest != NULL)
+    barged_digest_reset (op->digest);
   errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
+  if (errsv != 0)
+    return errsv;
+  /* Hashed here, on the writer's worker: the main loop never waits for it. */
+  if (op->digest != NULL && op->len > 0)
+    errsv = barged_digest_update (op->digest, op->fd, op->data, op->len, op->pos, op->durable);
+  if (errsv == 0 && op->digest != NULL && op->close)
+    errsv = barged_digest_read_to (op->digest, op->fd, op->hash_to);
   if (errsv != 0)
     return errsv;
   /* Offsets are recorded only after this: a crash never trusts bytes that
@@ -355,7 +375,10 @@ submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync
 static gboolean
 ends_with_batch (BargedTransfer *self)
 {
-  return self->syncer != NULL && !self->segmented && !self->truncate_next;
+  /* The syncer writes the last bytes without hashing them: they are
+   * hashed here first, which needs everything before them hashed. */
+  return self->syncer != NULL && !self->segmented && !self->truncate_next &&
+         (self->digest == NULL || (!self->writing && barged_digest_get_hashed (self->digest) == self->offset));
 }
 
 /* The bytes from `offset` to the end of this body when the body runs to
@@ -520,6 +543,34 @@ start_read (BargedTransfer *self)
                              self->cancellable, on_read, g_object_ref (self));
 }
 
+/* The file is whole and durable: it counts only if it passes its checks
+ * (AddFileWithOptions). One that fails starts over at its next run; its
+ * bytes stay in the temporary file until then, for a look. */
+static void
+check_file (BargedTransfer *self)
+{
+  const BargedFileChecks *checks = barged_file_get_checks (self->file);
+  guint64 total = barged_file_get_total (self->file);
+  GError *error = NULL;
+
+  if (self->digest == NULL && checks->size == BARGE_SIZE_UNKNOWN)
+    return;
+  if (checks->size != BARGE_SIZE_UNKNOWN && total != checks->size)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_CHECKSUM_MISMATCH,
+                         "the file has %" G_GUINT64_FORMAT " bytes, not the expected %" G_GUINT64_FORMAT, total,
+                         checks->size);
+  else if (self->digest != NULL)
+    barged_digest_check (self->digest, total, &error);
+  if (error == NULL)
+    {
+      barged_file_set_verified (self->file, TRUE);
+      return;
+    }
+  barged_file_set_verified (self->file, FALSE);
+  barged_file_mark_restarted (self->file, FALSE);
+  fail (self, error);
+}
+
 static void
 final_synced (BargedTransfer *self, gboolean ok, GError *error)
 {
@@ -538,6 +589,8 @@ final_synced (BargedTransfer *self, gboolean ok, GError *error)
         fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                                  "the segments left bytes from %" G_GUINT64_FORMAT " missing",
                                  barged_file_get_durable (self->file)));
+      if (self->failure == NULL)
+        check_file (self);
       /* A file that arrived whole is recorded as transferred by its job
        * next, in the same batch: a checkpoint record of it would be a
        * write for nothing. */
@@ -676,6 +729,8 @@ maybe_finish (BargedTransfer *self)
       self->offset += self->fill;
       /* Waiting for the flush, the run keeps only its last bytes: many
        * files may wait together (see "body-done"). */
+      if (self->digest != NULL)
+        barged_digest_update (self->digest, fd, self->buffers[self->read_buf], self->fill, pos, pos);
       g_clear_pointer (&self->buffers[1 - self->read_buf], g_free);
       if (self->capacity[self->read_buf] > self->fill + 4096)
         {
@@ -695,6 +750,9 @@ maybe_finish (BargedTransfer *self)
   op->sync = TRUE;
   op->close = TRUE;
   op->truncate = self->truncate_next;
+  /* What main did not hash in order (the pieces of other connections) is
+   * read back once, all of them written by now. */
+  op->hash_to = self->failure == NULL ? barged_file_get_total (self->file) : 0;
   self->fd = -1;
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   BARGE_TSAN_RELEASE (task);
@@ -1167,6 +1225,9 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, barged_transfer_run_async);
+  if (barged_file_get_checks (self->file)->has_digest)
+    self->digest = barged_digest_new (barged_file_get_checks (self->file)->digest_kind,
+                                      barged_file_get_checks (self->file)->digest);
   /* The result must say how far we got, even when cancelled. */
   g_task_set_check_cancellable (self->task, FALSE);
   self->cancellable = g_cancellable_new ();
@@ -1527,6 +1588,7 @@ barged_transfer_finalize (GObject *object)
   g_free (self->job_id);
   g_clear_error (&self->failure);
   g_clear_error (&self->redirect_refused);
+  g_clear_pointer (&self->digest, barged_digest_unref);
   g_free (self->buffers[0]);
   g_free (self->buffers[1]);
   g_array_unref (self->unsynced);
