@@ -354,6 +354,27 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
   soup_message_headers_replace (response, "Last-Modified", LAST_MODIFIED);
   soup_message_headers_replace (response, "Accept-Ranges", "bytes");
   soup_message_headers_set_content_type (response, "application/octet-stream", NULL);
+  /* ?digest=repr|legacy|wrong: the SHA-256 of the whole content in
+   * Repr-Digest (RFC 9530), in Digest (RFC 3230), or a wrong one. */
+  if (g_hash_table_contains (query, "digest"))
+    {
+      const char *how = g_hash_table_lookup (query, "digest");
+      g_autofree char *hex = barge_test_expected_sha256 (name, size);
+      guint8 raw[32];
+      g_autofree char *b64 = NULL;
+      g_autofree char *value = NULL;
+
+      for (guint i = 0; i < 32; i++)
+        raw[i] = (guint8) g_ascii_strtoull ((char[]) { hex[2 * i], hex[2 * i + 1], '\0' }, NULL, 16);
+      if (g_strcmp0 (how, "wrong") == 0)
+        raw[0] ^= 0xff;
+      b64 = g_base64_encode (raw, sizeof raw);
+      if (g_strcmp0 (how, "legacy") == 0)
+        soup_message_headers_replace (response, "Digest", (value = g_strdup_printf ("MD5=x, SHA-256=%s", b64)));
+      else
+        soup_message_headers_replace (response, "Repr-Digest",
+                                      (value = g_strdup_printf ("unixsum=1, sha-256=:%s:", b64)));
+    }
 
   /* If-Range: the range applies only to the representation named. */
   if (range != NULL && if_range != NULL &&

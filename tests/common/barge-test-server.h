@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * case the whole body comes with 200. With rate the body is streamed at
  * about that many bytes per second; without it as fast as the client reads.
  * With ranges=no every Range is ignored (200, the whole body).
+ * With digest=repr (or legacy, or wrong) the response says the content's
+ * SHA-256 in Repr-Digest (or in Digest, or a wrong one in Repr-Digest).
  * With status=N (and optionally retry-after=VALUE) in the query, /data/NAME
  * answers status N with an empty body (and that Retry-After header).
  * Every other path is a 404. The log of requests counts, for each, the

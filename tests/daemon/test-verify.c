@@ -317,6 +317,43 @@ test_small_files (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* What a server says the file hashes to (RFC 9530 Repr-Digest, RFC 3230
+ * Digest) is checked for a file without a digest of the client's: a wrong
+ * one is the job's error; a right one, also after a resume, verifies. */
+static void
+test_server_digest (Fixture *f, gconstpointer data)
+{
+  const char *how[] = { "repr", "legacy", "wrong" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (how); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("served-%s", how[i]);
+      g_autofree char *base = barge_test_server_get_data_url (f->server, name, 2 * MiB, 0);
+      g_autofree char *url = g_strconcat (base, "&digest=", how[i], NULL);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = NULL;
+      g_autoptr(BargeDBusJob) job = new_job (f, "normal", 1, &path);
+      const char *context, *error_name, *message, *file;
+
+      barge_test_job_add_file (job, url, dest);
+      barge_test_job_resume (job);
+      if (g_str_equal (how[i], "wrong"))
+        {
+          barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+          g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &error_name, &message, &file);
+          g_test_message ("%s", message);
+          g_assert_cmpstr (error_name, ==, BARGE_TEST_ERROR_PREFIX "ChecksumMismatch");
+          g_assert_nonnull (strstr (message, "Repr-Digest"));
+          barge_test_job_cancel (job);
+          continue;
+        }
+      barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+      g_assert_true (verified (f, job, 0));
+      finish (f, job, path);
+      barge_test_assert_file_content (dest, name, 2 * MiB);
+    }
+}
+
 /* Bad options: InvalidArgument with what is accepted, nothing added; an
  * upload job: NotSupported. */
 static void
@@ -400,6 +437,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/verify/resume-after-kill", test_resume_after_kill);
   BARGE_TEST_ADD ("/verify/segmented", test_segmented);
   BARGE_TEST_ADD ("/verify/small-files", test_small_files);
+  BARGE_TEST_ADD ("/verify/server-digest", test_server_digest);
   BARGE_TEST_ADD ("/verify/refused", test_refused);
   return g_test_run ();
 }

@@ -103,10 +103,45 @@ test_retry_after (void)
   }
 }
 
+/* RFC 9530 Repr-Digest and RFC 3230 Digest: SHA-512, then SHA-256; the
+ * byte sequence must decode to the algorithm's length. */
+static void
+test_repr_digest (void)
+{
+  /* SHA-256 of "" and the first bytes of SHA-512 of "" (base64). */
+  const char *sha256_b64 = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+  const char *sha256_hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  g_autofree char *repr = g_strdup_printf ("unixsum=30637, sha-256=:%s:", sha256_b64);
+  g_autofree char *legacy = g_strdup_printf ("MD5=HUXZLQLMuI/KZ5KDcJPcOA==, sha-256=%s", sha256_b64);
+  g_autofree char *bare = g_strdup_printf ("sha-256=%s", sha256_b64);
+  g_autofree char *params = g_strdup_printf ("sha-256=:%s:;p=1", sha256_b64);
+  const char *kind = NULL;
+  char *hex = NULL;
+
+  g_assert_true (barged_http_parse_repr_digest (repr, NULL, &kind, &hex));
+  g_assert_cmpstr (kind, ==, "sha256");
+  g_assert_cmpstr (hex, ==, sha256_hex);
+  g_clear_pointer (&hex, g_free);
+  g_assert_true (barged_http_parse_repr_digest (NULL, legacy, &kind, &hex));
+  g_assert_cmpstr (hex, ==, sha256_hex);
+  g_clear_pointer (&hex, g_free);
+  g_assert_true (barged_http_parse_repr_digest (params, NULL, &kind, &hex));
+  g_assert_cmpstr (hex, ==, sha256_hex);
+  g_clear_pointer (&hex, g_free);
+  /* Repr-Digest needs the colons of a byte sequence. */
+  g_assert_false (barged_http_parse_repr_digest (bare, NULL, &kind, &hex));
+  g_assert_false (barged_http_parse_repr_digest ("sha-256=:AAAA:", NULL, &kind, &hex));
+  g_assert_false (barged_http_parse_repr_digest ("md5=:HUXZLQLMuI/KZ5KDcJPcOA==:", "CRC32c=x", &kind, &hex));
+  g_assert_false (barged_http_parse_repr_digest (NULL, NULL, &kind, &hex));
+  g_assert_false (barged_http_parse_repr_digest ("", "", &kind, &hex));
+  g_assert_false (barged_http_parse_repr_digest ("sha-256", ",,=", &kind, &hex));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/http/repr-digest", test_repr_digest);
   g_test_add_func ("/http/content-range", test_content_range);
   g_test_add_func ("/http/unsatisfied-range", test_unsatisfied_range);
   g_test_add_func ("/http/uint", test_uint);

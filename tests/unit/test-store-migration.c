@@ -16,7 +16,7 @@
 
 /* STORE_VERSION of barged-store.c: a new step makes it one more, and wants
  * a fixture of the barged before it and a case below. */
-#define LATEST_VERSION 7
+#define LATEST_VERSION 8
 
 #define DEFAULT_MAXIMUM_DOWNLOAD_TIME 7776000
 #define REQUIRED G_MININT64     /* a column every version has */
@@ -175,6 +175,7 @@ check_file (sqlite3 *raw, const BargedFileRecord *f)
   expect_int (what, row, "folder_device", (gint64) f->folder_id.device, 0);
   expect_int (what, row, "folder_inode", (gint64) f->folder_id.inode, 0);
   expect_text (what, row, "ranges", f->ranges, FALSE, NULL);
+  expect_text (what, row, "checks", f->checks, FALSE, NULL);
   sqlite3_finalize (row);
 }
 
@@ -242,6 +243,7 @@ assert_files_equal (GPtrArray *expected, GPtrArray *got)
       g_assert_cmpuint (g->folder_id.device, ==, e->folder_id.device);
       g_assert_cmpuint (g->folder_id.inode, ==, e->folder_id.inode);
       g_assert_cmpstr (g->ranges, ==, e->ranges);
+      g_assert_cmpstr (g->checks, ==, e->checks);
     }
 }
 
@@ -274,6 +276,8 @@ touch_records (GPtrArray *jobs, GPtrArray *files)
       f->folder_id = (BargedFileId) { .device = 64769, .inode = 99 };
       g_free (f->ranges);
       f->ranges = g_strdup_printf ("%u-%u", 100 + i, 200 + i);
+      g_free (f->checks);
+      f->checks = g_strdup_printf ("{'size': <uint64 %u>, 'verified': <true>}", 1000 + i);
     }
 }
 
@@ -327,7 +331,7 @@ test_new_database (void)
       " no_progress_timeout notification_interval first_transient_error cost_policy" },
     { "files", "job_id idx remote_url local_path temporary_path bytes_total bytes_durable transferred"
       " completed etag last_modified temporary_device temporary_inode temporary_uid folder_device"
-      " folder_inode ranges" },
+      " folder_inode ranges checks" },
     { "job_lifecycle", "job_id maximum_download_time download_time_used retry_at http_status"
       " notify_flags notify_command_line" },
     { "job_data", "job_id key value" },
@@ -613,6 +617,9 @@ main (int argc, char **argv)
     /* version 6, as the barged before segmented downloads wrote it: step 6
      * adds the column files.ranges */
     { "v6-daemon-data.sql", 6, TRUE, TRUE, TRUE, TRUE },
+    /* version 7, as the barged before verified files wrote it: step 7
+     * adds the column files.checks */
+    { "v7-file-ranges.sql", 7, TRUE, TRUE, TRUE, TRUE },
     /* the upload branch's barged, before it met main: job_data but neither
      * job_lifecycle nor cost_policy: step 3 finds its work done, steps 1
      * and 2 before it do theirs */

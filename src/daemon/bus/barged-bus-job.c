@@ -129,8 +129,10 @@ flush_file (BargedBusJob *self, guint index)
           view->flags_shown = flags_changed = TRUE;
         }
       g_variant_builder_add (&changed, "{sv}", "Progress", barged_bus_file_progress (file));
-      /* Only a file with checks can become verified. */
-      if (barged_file_get_checks (file)->has_digest || barged_file_get_checks (file)->size != G_MAXUINT64)
+      /* Only a file with checks (its own, or a digest its server sent) can
+       * become verified. */
+      if (barged_file_get_checks (file)->has_digest || barged_file_get_checks (file)->size != G_MAXUINT64 ||
+          barged_file_get_verified (file))
         g_variant_builder_add (&changed, "{sv}", "Verified", g_variant_new_boolean (barged_file_get_verified (file)));
       if (flags_changed)
         {

@@ -148,6 +148,81 @@ barged_http_last_modified_is_strong (const char *last_modified, const char *date
   return g_date_time_difference (dt, lm) >= G_USEC_PER_SEC;
 }
 
+/* The base64 value of @name in a comma-separated list of NAME=VALUE
+ * members, VALUE ":B64:" (@sf, a structured field byte sequence) or bare
+ * B64; names compare case-insensitively. Parameters (";...") are ignored. */
+static char *
+find_member (const char *list, const char *name, gboolean sf, gsize want_bytes)
+{
+  g_auto(GStrv) members = list != NULL ? g_strsplit (list, ",", -1) : NULL;
+
+  for (guint i = 0; members != NULL && members[i] != NULL; i++)
+    {
+      char *member = g_strstrip (members[i]);
+      char *eq = strchr (member, '=');
+      char *semicolon;
+      g_autofree guchar *raw = NULL;
+      gsize len = 0;
+      char *value;
+      GString *hex;
+
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      if (g_ascii_strcasecmp (g_strstrip (member), name) != 0)
+        continue;
+      value = g_strstrip (eq + 1);
+      if ((semicolon = strchr (value, ';')) != NULL)
+        *semicolon = '\0';
+      if (sf)
+        {
+          gsize n = strlen (value);
+
+          if (n < 2 || value[0] != ':' || value[n - 1] != ':')
+            return NULL;
+          value[n - 1] = '\0';
+          value++;
+        }
+      raw = g_base64_decode (value, &len);
+      if (len != want_bytes)
+        return NULL;
+      hex = g_string_sized_new (2 * len);
+      for (gsize b = 0; b < len; b++)
+        g_string_append_printf (hex, "%02x", raw[b]);
+      return g_string_free (hex, FALSE);
+    }
+  return NULL;
+}
+
+gboolean
+barged_http_parse_repr_digest (const char *repr_digest, const char *digest, const char **kind, char **hex)
+{
+  static const struct {
+    const char *repr;
+    const char *legacy;
+    const char *kind;
+    gsize bytes;
+  } algorithms[] = {
+    { "sha-512", "SHA-512", "sha512", 64 },
+    { "sha-256", "SHA-256", "sha256", 32 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (algorithms); i++)
+    {
+      char *value = find_member (repr_digest, algorithms[i].repr, TRUE, algorithms[i].bytes);
+
+      if (value == NULL)
+        value = find_member (digest, algorithms[i].legacy, FALSE, algorithms[i].bytes);
+      if (value != NULL)
+        {
+          *kind = algorithms[i].kind;
+          *hex = value;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 gint64
 barged_http_parse_retry_after (const char *value, gint64 now_unix)
 {

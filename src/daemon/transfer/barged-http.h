@@ -35,4 +35,12 @@ gboolean barged_http_last_modified_is_strong (const char *last_modified, const c
  * (never negative), or -1 when the value is missing or malformed. */
 gint64 barged_http_parse_retry_after (const char *value, gint64 now_unix);
 
+/* The digest of the whole representation a server sends: RFC 9530
+ * Repr-Digest ("sha-256=:BASE64:, sha-512=:BASE64:"; a structured field
+ * dictionary) or the older RFC 3230 Digest ("SHA-256=BASE64"), whichever
+ * names SHA-512 or SHA-256 (SHA-512 first). @kind is "sha256" or "sha512",
+ * @hex its value in lower-case hex. FALSE when neither header has one
+ * (other algorithms, such as MD5 or CRC32c, are not checked). */
+gboolean barged_http_parse_repr_digest (const char *repr_digest, const char *digest, const char **kind, char **hex);
+
 G_END_DECLS

@@ -87,6 +87,7 @@ struct _BargedTransfer
   gboolean allow_https_to_http;
   GError *redirect_refused;  /* a redirect of msg the policy refused, reported with its 3xx */
   BargedDigest *digest;      /* the file's expected digest, computed as the bytes are written; or NULL */
+  gboolean digest_from_server; /* it is the one the server sent (Repr-Digest), not the client's */
 
   /* Segments (aria2 -x): main stops at `limit`, the pieces after it go to
    * BargedSegments on connections the job took for them. */
@@ -559,8 +560,8 @@ check_file (BargedTransfer *self)
     error = g_error_new (BARGE_ERROR, BARGE_ERROR_CHECKSUM_MISMATCH,
                          "the file has %" G_GUINT64_FORMAT " bytes, not the expected %" G_GUINT64_FORMAT, total,
                          checks->size);
-  else if (self->digest != NULL)
-    barged_digest_check (self->digest, total, &error);
+  else if (self->digest != NULL && !barged_digest_check (self->digest, total, &error) && self->digest_from_server)
+    g_prefix_error (&error, "the server's Repr-Digest: ");
   if (error == NULL)
     {
       barged_file_set_verified (self->file, TRUE);
@@ -895,6 +896,25 @@ take_whole (BargedTransfer *self, SoupMessageHeaders *headers, const char *etag,
   self->expected_end = total;
 }
 
+/* A server that says what the whole file hashes to (RFC 9530 Repr-Digest,
+ * or the older Digest) is held to it, for a file the client gave no
+ * digest of: the client's own wins. */
+static void
+adopt_server_digest (BargedTransfer *self, SoupMessageHeaders *headers)
+{
+  g_autofree char *hex = NULL;
+  const char *kind = NULL;
+  BargedDigestKind parsed;
+
+  if (self->digest != NULL ||
+      !barged_http_parse_repr_digest (soup_message_headers_get_one (headers, "Repr-Digest"),
+                                      soup_message_headers_get_one (headers, "Digest"), &kind, &hex) ||
+      !barged_digest_parse (kind, hex, &parsed, NULL, NULL))
+    return;
+  self->digest = barged_digest_new (parsed, hex);
+  self->digest_from_server = TRUE;
+}
+
 static void
 on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -1049,6 +1069,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
 
+  adopt_server_digest (self, headers);
   self->part_start = self->offset;
   barged_file_set_total (self->file, self->expected_end);
   barged_file_set_validators (self->file, etag, last_modified);
