@@ -112,6 +112,8 @@ struct _BargeFaultServer
   GHashTable *gets;           /* path -> GETs seen (GUINT_TO_POINTER) */
   guint16 port;               /* written by setup, read-only after */
   guint16 tls_port;           /* likewise */
+  GTlsCertificate *expired;   /* tests/common/tls/expired.pem, or NULL */
+  char *expired_base_url;     /* https://127.0.0.1:PORT serving it */
   BargeTestRequestLog *requests;
 };
 
@@ -828,7 +830,8 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
   g_socket_set_timeout (socket, IO_TIMEOUT_S);
   if (source != NULL)
     {
-      tls = g_tls_server_connection_new (G_IO_STREAM (connection), self->certificate, NULL);
+      /* The listener's certificate: the fresh one, or the expired one. */
+      tls = g_tls_server_connection_new (G_IO_STREAM (connection), G_TLS_CERTIFICATE (source), NULL);
       /* The client refuses the certificate: the handshake fails, which is
        * the fault under test. */
       if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
@@ -871,6 +874,22 @@ make_certificate (BargeFaultServer *self)
       return;
   }
   self->certificate = g_tls_certificate_new_from_files (cert, key, NULL);
+  /* A certificate that expired on 2 January 2020, self-signed for
+   * 127.0.0.1 (made once with python3-cryptography: OpenSSL 3.0 cannot
+   * date one in the past). */
+  if (g_getenv ("G_TEST_SRCDIR") != NULL)
+    {
+      g_autofree char *expired_cert = g_test_build_filename (G_TEST_DIST, "common", "tls", "expired.pem", NULL);
+      g_autofree char *expired_key = g_test_build_filename (G_TEST_DIST, "common", "tls", "expired.key", NULL);
+
+      self->expired = g_tls_certificate_new_from_files (expired_cert, expired_key, NULL);
+    }
+}
+
+const char *
+barge_fault_server_get_expired_tls_base_url (BargeFaultServer *self)
+{
+  return self->expired_base_url;
 }
 
 static gboolean
@@ -902,6 +921,16 @@ server_setup (gpointer user_data)
   self->localhost_url = g_strdup_printf ("http://localhost:%u", self->port);
   if (self->tls_port != 0)
     self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%u", self->tls_port);
+  if (self->expired != NULL)
+    {
+      g_autoptr(GSocketAddress) expired_bound = NULL;
+
+      g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), any_port, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, G_OBJECT (self->expired), &expired_bound, &error);
+      g_assert_no_error (error);
+      self->expired_base_url = g_strdup_printf ("https://127.0.0.1:%u",
+                                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (expired_bound)));
+    }
   BARGE_TSAN_RELEASE (self); /* acquired by on_run */
   g_socket_service_start (self->service);
   return TRUE;
@@ -1019,6 +1048,8 @@ barge_fault_server_free (BargeFaultServer *self)
   g_free (self->base_url);
   g_free (self->localhost_url);
   g_free (self->tls_base_url);
+  g_free (self->expired_base_url);
+  g_clear_object (&self->expired);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_free (self);

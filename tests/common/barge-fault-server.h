@@ -41,6 +41,9 @@ const char *barge_fault_server_get_tls_base_url (BargeFaultServer *self);
 /* The TLS listener's self-signed certificate (PEM), for barged
  * --test-tls-ca; NULL when there is none. */
 char *barge_fault_server_get_tls_certificate_path (BargeFaultServer *self);
+/* "https://127.0.0.1:PORT" serving /fault/... with a certificate that
+ * expired in 2020 (tests/common/tls/expired.pem), or NULL without it. */
+const char *barge_fault_server_get_expired_tls_base_url (BargeFaultServer *self);
 
 /* BASE/fault/FAULT/NAME?size=SIZE on the plain listener. */
 char *barge_fault_server_get_url (BargeFaultServer *self, const char *fault, const char *name, guint64 size);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "barge.h"
+#include "barged-errors.h"
 #include "barged-request.h"
 
 /* DSCP LE (RFC 8622) is code point 1: the TOS or traffic class byte holds
@@ -191,6 +192,31 @@ barged_request_check_redirect (SoupMessage *msg, BargeRedirectPolicy policy, gbo
   else if (target != NULL)
     *target = g_steal_pointer (&to);
   return error;
+}
+
+GError *
+barged_request_tls_error (SoupMessage *msg, const GError *error)
+{
+  static const struct {
+    GTlsCertificateFlags flag;
+    const char *text;
+  } reasons[] = {
+    { G_TLS_CERTIFICATE_EXPIRED, "has expired" },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "is not valid yet" },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, "is for another host" },
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, "is not signed by an authority barged trusts" },
+    { G_TLS_CERTIFICATE_REVOKED, "was revoked" },
+    { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
+  };
+  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
+  g_autoptr(GString) why = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (flags & reasons[i].flag)
+      g_string_append_printf (why, "%s%s", why->len > 0 ? ", " : "", reasons[i].text);
+  if (why->len == 0)
+    return barged_error_new_for_io (error, FALSE);
+  return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the server's certificate %s", why->str);
 }
 
 char *

@@ -870,6 +870,8 @@ send_error (BargedTransfer *self, const GError *error)
                             "the server redirected to a %s: URL; only http and https are followed",
                             g_uri_get_scheme (target));
     }
+  if (timed->domain == G_TLS_ERROR)
+    return barged_request_tls_error (self->msg, timed);
   return barged_error_new_for_io (timed, FALSE);
 }
 
