@@ -347,6 +347,15 @@ barge_test_daemon_restart (BargeTestDaemon *self)
 }
 
 BargeTestDaemon *
+barge_test_daemon_new_trusting (const char *config, const char *ca_path)
+{
+  g_autofree char *ca_arg = ca_path != NULL ? g_strdup_printf ("--test-tls-ca=%s", ca_path) : NULL;
+  const char *args[] = { ca_arg, NULL };
+
+  return barge_test_daemon_new_full (config, args);
+}
+
+BargeTestDaemon *
 barge_test_daemon_new (void)
 {
   return barge_test_daemon_new_full (NULL, NULL);

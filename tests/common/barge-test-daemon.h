@@ -35,6 +35,9 @@ BargeTestDaemon *barge_test_daemon_new_with_config (const char *config);
 BargeTestDaemon *barge_test_daemon_new_with_args (const char * const *extra_args);
 /* Both: CONFIG (or NULL for the defaults) and EXTRA_ARGS (or NULL). */
 BargeTestDaemon *barge_test_daemon_new_full (const char *config, const char * const *extra_args);
+/* A daemon with CONFIG that trusts the certificate (PEM) at CA_PATH for
+ * TLS (barged --test-tls-ca); CA_PATH NULL: the system's trust only. */
+BargeTestDaemon *barge_test_daemon_new_trusting (const char *config, const char *ca_path);
 /* And ENVIRONMENT (NAME=VALUE strings, or NULL) over the test's own, for
  * every start: for example BARGED_TEST_CLOCK (an injected clock) or TZ. */
 BargeTestDaemon *barge_test_daemon_new_with_environment (const char *config, const char * const *extra_args,

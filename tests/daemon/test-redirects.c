@@ -29,16 +29,10 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autofree char *cert = NULL;
-  g_autofree char *ca_arg = NULL;
 
   f->server = barge_fault_server_new ();
   cert = barge_fault_server_get_tls_certificate_path (f->server);
-  ca_arg = cert != NULL ? g_strdup_printf ("--test-tls-ca=%s", cert) : NULL;
-  {
-    const char *args[] = { ca_arg, NULL };
-
-    f->daemon = barge_test_daemon_new_full ("[Transfer]\nTimeout=2\n", args);
-  }
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=2\n", cert);
   f->dir = barge_test_make_dir ("barge-test-redirects-XXXXXX");
 }
 

@@ -5,10 +5,10 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 #include <gnutls/crypto.h>
 
 #include "barged-digest.h"
+#include "barged-file-access.h"
 
 /* GnuTLS rather than GChecksum: its SHA-256 uses the CPU's SHA
  * instructions, 1.7 GB/s here against GChecksum's 0.44 GB/s, which would
@@ -143,16 +143,15 @@ read_back_locked (BargedDigest *self, int fd, guint64 end)
   while (self->hashed < end)
     {
       gsize want = (gsize) MIN ((guint64) READ_BACK_CHUNK, end - self->hashed);
-      ssize_t n = pread (fd, buffer, want, (off_t) self->hashed);
+      gsize got = 0;
+      int errsv = barged_pread_all (fd, buffer, want, self->hashed, &got);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return errno;
+      if (errsv != 0)
+        return errsv;
       /* The file is shorter than what was written to it: someone cut it. */
-      if (n == 0)
+      if (got < want)
         return EIO;
-      hash_locked (self, buffer, (gsize) n);
+      hash_locked (self, buffer, got);
     }
   return 0;
 }
