@@ -943,7 +943,7 @@ test_coalescing (Fixture *f, gconstpointer data)
 /* A job database of a newer barged, of a schema version this one does not
  * know: barged says so and exits 1, and the file is not written to. The
  * database is a saved fixture taken past this barged's version (a table and
- * version 8, one more than the store's ladder reaches), as a later barged
+ * version 9, one more than the store's ladder reaches), as a later barged
  * would leave it. */
 typedef struct {
   gboolean exited;
@@ -990,7 +990,7 @@ test_newer_database (void)
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE of_version_8 (x); PRAGMA user_version = 8;",
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE of_version_9 (x); PRAGMA user_version = 9;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   g_assert_true (g_file_get_contents (db_path, &before, &before_len, NULL));
@@ -1006,7 +1006,7 @@ test_newer_database (void)
     {
       g_subprocess_force_exit (barged);
       barge_test_wait_until (has_exited, &e, SHORT_TIMEOUT_MS);
-      g_test_fail_printf ("barged kept running on a database of version 8");
+      g_test_fail_printf ("barged kept running on a database of version 9");
     }
   else
     {
@@ -1015,7 +1015,7 @@ test_newer_database (void)
       g_assert_cmpint (g_subprocess_get_exit_status (barged), ==, 1);
       g_assert_true (g_str_has_prefix (e.err, "barged: job database "));
       g_assert_nonnull (strstr (e.err, db_path));
-      g_assert_nonnull (strstr (e.err, "schema version 8, written by a newer barged"));
+      g_assert_nonnull (strstr (e.err, "schema version 9, written by a newer barged"));
     }
   g_assert_true (g_file_get_contents (db_path, &after, &after_len, NULL));
   g_assert_cmpmem (after, after_len, before, before_len);

@@ -102,7 +102,8 @@ DBUS_ERROR_NAMES = [
     'ConnectFailure', 'HostNotFound', 'ConnectionClosed', 'TimedOut', 'TlsFailure',
     'NetworkDisconnected', 'NoProgress', 'RemoteFileChanged', 'TooManyRedirects',
     'TooManyRequests', 'LocalFileChanged', 'MaximumTimeExceeded', 'RemoteApplication',
-    'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded', 'ServiceUnavailable']
+    'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded', 'ServiceUnavailable',
+    'RedirectRefused', 'ChecksumMismatch']
 
 
 def not_implemented(error):
