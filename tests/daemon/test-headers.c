@@ -268,8 +268,7 @@ test_refused (Fixture *f, gconstpointer data)
                                                                     NULL));
 
       g_assert_false (barge_dbus_job_call_set_custom_headers_sync (job, headers, NULL, &error));
-      g_assert_true (g_dbus_error_is_remote_error (error));
-      g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "org.freedesktop.Barge1.Error.InvalidArgument");
+      barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
       g_test_message ("%s: %s", bad[i].name, error->message);
       g_assert_nonnull (strstr (error->message, bad[i].said));
       g_clear_error (&error);
@@ -280,8 +279,7 @@ test_refused (Fixture *f, gconstpointer data)
 
       none = create_job (f, headers, &error);
       g_assert_null (none);
-      g_assert_nonnull (error);
-      g_assert_cmpstr (g_dbus_error_get_remote_error (error), ==, "org.freedesktop.Barge1.Error.InvalidArgument");
+      barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
       g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, jobs);
     }
 

@@ -293,7 +293,7 @@ barged_job_dup_custom_header_names (BargedJob *self)
 {
   g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
 
-  return g_variant_ref_sink (barged_custom_headers_names (headers));
+  return barged_custom_headers_names (headers);
 }
 
 gboolean

@@ -186,8 +186,8 @@ GVariant *barged_job_dup_credentials (BargedJob *self);
 void barged_job_set_custom_headers_async (BargedJob *self, GVariant *headers, GAsyncReadyCallback callback,
                                           gpointer user_data);
 gboolean barged_job_set_custom_headers_finish (BargedJob *self, GAsyncResult *res, GError **error);
-/* a(ss) with the values, for GetCustomHeaders; "as" of the names alone for
- * the property. */
+/* a(ss) with the values, for GetCustomHeaders (a reference); "as" of the
+ * names alone for the property (floating, as the other getters). */
 GVariant *barged_job_dup_custom_headers (BargedJob *self);
 GVariant *barged_job_dup_custom_header_names (BargedJob *self);
 
