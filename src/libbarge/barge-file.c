@@ -51,6 +51,10 @@ enum {
   PROP_COMPLETED,
   PROP_HAS_RESTARTED,
   PROP_HAS_RESPONSE_CHANGED,
+  PROP_FINAL_URL,
+  PROP_EXPECTED_DIGEST,
+  PROP_EXPECTED_SIZE,
+  PROP_VERIFIED,
   N_PROPS
 };
 
@@ -82,6 +86,14 @@ barge_file_property_changed (BargeFile *self, const char *name)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_RESTARTED]);
   else if (g_str_equal (name, "HasResponseChanged"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_RESPONSE_CHANGED]);
+  else if (g_str_equal (name, "FinalUrl"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINAL_URL]);
+  else if (g_str_equal (name, "ExpectedDigest"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPECTED_DIGEST]);
+  else if (g_str_equal (name, "ExpectedSize"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPECTED_SIZE]);
+  else if (g_str_equal (name, "Verified"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFIED]);
   else if (g_str_equal (name, "Progress"))
     {
       guint64 old_total = self->bytes_total;
@@ -163,6 +175,18 @@ barge_file_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_HAS_RESPONSE_CHANGED:
       g_value_set_boolean (value, barge_file_get_has_response_changed (self));
+      break;
+    case PROP_FINAL_URL:
+      g_value_set_string (value, barge_file_get_final_url (self));
+      break;
+    case PROP_EXPECTED_DIGEST:
+      g_value_set_string (value, barge_file_get_expected_digest (self));
+      break;
+    case PROP_EXPECTED_SIZE:
+      g_value_set_uint64 (value, barge_file_get_expected_size (self));
+      break;
+    case PROP_VERIFIED:
+      g_value_set_boolean (value, barge_file_get_verified (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -261,6 +285,54 @@ barge_file_class_init (BargeFileClass *klass)
    */
   properties[PROP_HAS_RESPONSE_CHANGED] =
     g_param_spec_boolean ("has-response-changed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:final-url:
+   *
+   * The URL the file's last response came from, after any redirects; ""
+   * until one came since the daemon started.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_FINAL_URL] =
+    g_param_spec_string ("final-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:expected-digest:
+   *
+   * The digest the file was added with ([method@Barge.Job.add_file_with_options_async]),
+   * `sha256:HEX` or `sha512:HEX`; "" for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_EXPECTED_DIGEST] =
+    g_param_spec_string ("expected-digest", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:expected-size:
+   *
+   * The size the file was added with, or %BARGE_SIZE_UNKNOWN for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_EXPECTED_SIZE] =
+    g_param_spec_uint64 ("expected-size", NULL, NULL, 0, G_MAXUINT64, BARGE_SIZE_UNKNOWN,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:verified:
+   *
+   * %TRUE once the file's bytes, all on disk, matched its expected digest
+   * and size (or, without them, the digest its server sent in
+   * `Repr-Digest`).
+   *
+   * Since: 0.2
+   */
+  properties[PROP_VERIFIED] =
+    g_param_spec_boolean ("verified", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -467,4 +539,76 @@ barge_file_get_has_response_changed (BargeFile *file)
   g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
 
   return _barge_props_get_boolean (file->props, "HasResponseChanged");
+}
+
+/**
+ * barge_file_get_final_url:
+ * @file: a #BargeFile
+ *
+ * Gets where the file's last response came from, after redirects.
+ *
+ * Returns: the URL, or "" when no response came since the daemon started
+ *
+ * Since: 0.2
+ */
+const char *
+barge_file_get_final_url (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return _barge_props_get_string (file->props, "FinalUrl");
+}
+
+/**
+ * barge_file_get_expected_digest:
+ * @file: a #BargeFile
+ *
+ * Gets the digest the file must have, as it was added.
+ *
+ * Returns: `sha256:HEX`, `sha512:HEX`, or "" for none
+ *
+ * Since: 0.2
+ */
+const char *
+barge_file_get_expected_digest (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+
+  return _barge_props_get_string (file->props, "ExpectedDigest");
+}
+
+/**
+ * barge_file_get_expected_size:
+ * @file: a #BargeFile
+ *
+ * Gets the size the file must have, as it was added.
+ *
+ * Returns: the size in bytes, or %BARGE_SIZE_UNKNOWN for none
+ *
+ * Since: 0.2
+ */
+guint64
+barge_file_get_expected_size (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), BARGE_SIZE_UNKNOWN);
+
+  return _barge_props_get_uint64 (file->props, "ExpectedSize", BARGE_SIZE_UNKNOWN);
+}
+
+/**
+ * barge_file_get_verified:
+ * @file: a #BargeFile
+ *
+ * Checks whether the file's bytes passed its checks.
+ *
+ * Returns: %TRUE once they did
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_file_get_verified (BargeFile *file)
+{
+  g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
+
+  return _barge_props_get_boolean (file->props, "Verified");
 }

@@ -36,5 +36,13 @@ BARGE_AVAILABLE_IN_ALL
 gboolean barge_file_get_has_restarted (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_file_get_has_response_changed (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_file_get_final_url (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_file_get_expected_digest (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
+guint64 barge_file_get_expected_size (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_file_get_verified (BargeFile *file);
 
 G_END_DECLS

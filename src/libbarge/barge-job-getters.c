@@ -689,3 +689,66 @@ barge_job_get_file_list (BargeJob *job)
 
   return G_LIST_MODEL (job->file_list);
 }
+
+/**
+ * barge_job_get_redirect_policy:
+ * @job: a #BargeJob
+ *
+ * Gets what a download does with a redirect.
+ * See [property@Barge.Job:redirect-policy].
+ *
+ * Returns: the policy
+ *
+ * Since: 0.2
+ */
+BargeRedirectPolicy
+barge_job_get_redirect_policy (BargeJob *job)
+{
+  BargeRedirectPolicy policy = BARGE_REDIRECT_POLICY_ALLOW;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_REDIRECT_POLICY_ALLOW);
+
+  barge_redirect_policy_from_string (_barge_props_get_string (job->props, "RedirectPolicy"), &policy);
+  return policy;
+}
+
+/**
+ * barge_job_get_allow_https_to_http:
+ * @job: a #BargeJob
+ *
+ * Checks whether a download of @job follows a redirect from https to http.
+ * See [property@Barge.Job:allow-https-to-http].
+ *
+ * Returns: %TRUE if it does
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_get_allow_https_to_http (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+
+  return _barge_props_get_boolean (job->props, "AllowHttpsToHttp");
+}
+
+/**
+ * barge_job_dup_custom_header_names:
+ * @job: a #BargeJob
+ *
+ * Gets the names of the job's custom headers, in order.
+ * See [property@Barge.Job:custom-headers].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the names
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_dup_custom_header_names (BargeJob *job)
+{
+  GVariant *names;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  names = _barge_props_get (job->props, "CustomHeaders");
+  return names != NULL ? g_variant_dup_strv (names, NULL) : g_new0 (char *, 1);
+}

@@ -19,6 +19,7 @@ typedef enum {
   VALUE_KIND_ENUM,         /* "s": the nick of a value of get_type() */
   VALUE_KIND_NOTIFY_FLAGS, /* "as": the nicks of the BargeNotifyFlags set */
   VALUE_KIND_COMMAND_LINE, /* "(sas)": the program, then its arguments */
+  VALUE_KIND_BOOLEAN,      /* "b" */
 } ValueKind;
 
 struct _BargeJobWritableProperty {
@@ -45,6 +46,8 @@ static const BargeJobWritableProperty writable_properties[] = {
   { "not-before", "NotBefore", VALUE_KIND_INT64, NULL },
   { "transfer-window", "TransferWindow", VALUE_KIND_STRING, NULL },
   { "size-hint", "SizeHint", VALUE_KIND_UINT64, NULL },
+  { "redirect-policy", "RedirectPolicy", VALUE_KIND_ENUM, barge_redirect_policy_get_type },
+  { "allow-https-to-http", "AllowHttpsToHttp", VALUE_KIND_BOOLEAN, NULL },
 };
 
 static const char *
@@ -207,6 +210,15 @@ _barge_job_value_to_variant (const BargeJobWritableProperty *property,
         return g_variant_new ("(s@as)", strv[0], g_variant_new_strv (strv + 1, -1));
       }
 
+    case VALUE_KIND_BOOLEAN:
+      if (G_VALUE_HOLDS_BOOLEAN (value))
+        return g_variant_new_boolean (g_value_get_boolean (value));
+      /* A command line's "true" and "false" (bargectl set). */
+      if (G_VALUE_HOLDS_STRING (value) && (g_strcmp0 (g_value_get_string (value), "true") == 0 ||
+                                           g_strcmp0 (g_value_get_string (value), "false") == 0))
+        return g_variant_new_boolean (g_str_equal (g_value_get_string (value), "true"));
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -244,8 +256,8 @@ _barge_job_set_dbus_property (BargeJob *self,
  *   `minimum-notification-interval`, `maximum-download-time`,
  *   `notify-flags`, `notify-command-line`, `cost-policy`,
  *   `reply-file-name`, `bandwidth-limit`, `max-segments`, `not-before`,
- *   `transfer-window` or `size-hint` (the D-Bus names such as
- *   `DisplayName` work too)
+ *   `transfer-window`, `size-hint`, `redirect-policy` or
+ *   `allow-https-to-http` (the D-Bus names such as `DisplayName` work too)
  * @value: the new value: a string for the names and the reply file name; a
  *   #BargeJobPriority or #BargeCostPolicy, its string or its number for the
  *   priority and the cost policy; #BargeNotifyFlags, their strings (a

@@ -430,6 +430,50 @@ _barge_job_make_properties (GParamSpec **properties)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:redirect-policy:
+   *
+   * What a download does when a server redirects it (BITS'
+   * `BG_HTTP_REDIRECT_POLICY_*`): follow it (%BARGE_REDIRECT_POLICY_ALLOW,
+   * the default), follow it and keep a permanent one within the file's
+   * origin as the file's URL (%BARGE_REDIRECT_POLICY_ALLOW_REPORT), or fail
+   * with %BARGE_ERROR_REDIRECT_REFUSED (%BARGE_REDIRECT_POLICY_DISALLOW).
+   * Upload jobs never follow redirects: the daemon refuses another value
+   * there. Setting it sends the change to the daemon; the property changes
+   * when the daemon announces it.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_REDIRECT_POLICY] =
+    g_param_spec_enum ("redirect-policy", NULL, NULL, BARGE_TYPE_REDIRECT_POLICY, BARGE_REDIRECT_POLICY_ALLOW,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:allow-https-to-http:
+   *
+   * Whether a download follows a redirect from https to http. %FALSE (the
+   * default) makes one the job's error, %BARGE_ERROR_REDIRECT_REFUSED,
+   * whatever [property@Barge.Job:redirect-policy] says.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_ALLOW_HTTPS_TO_HTTP] =
+    g_param_spec_boolean ("allow-https-to-http", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:custom-headers:
+   *
+   * The names of the job's custom HTTP headers, in the order they are sent
+   * ([method@Barge.Job.set_custom_headers_async]); their values are never
+   * shown in a property ([method@Barge.Job.get_custom_headers_async]).
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CUSTOM_HEADERS] =
+    g_param_spec_boxed ("custom-headers", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:file-list:
    *
    * The files of the job, in the order they were added, as a

@@ -150,6 +150,9 @@ static const struct {
   { "HttpStatus", PROP_HTTP_STATUS },
   { "ReplyFileName", PROP_REPLY_FILE_NAME },
   { "Credentials", PROP_CREDENTIALS },
+  { "RedirectPolicy", PROP_REDIRECT_POLICY },
+  { "AllowHttpsToHttp", PROP_ALLOW_HTTPS_TO_HTTP },
+  { "CustomHeaders", PROP_CUSTOM_HEADERS },
 };
 
 /* @name changed in props: parse it again and notify what really changed. */
@@ -706,6 +709,15 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_CREDENTIALS:
       g_value_set_variant (value, barge_job_get_credentials (self));
+      break;
+    case PROP_REDIRECT_POLICY:
+      g_value_set_enum (value, barge_job_get_redirect_policy (self));
+      break;
+    case PROP_ALLOW_HTTPS_TO_HTTP:
+      g_value_set_boolean (value, barge_job_get_allow_https_to_http (self));
+      break;
+    case PROP_CUSTOM_HEADERS:
+      g_value_take_boxed (value, barge_job_dup_custom_header_names (self));
       break;
     case PROP_FILE_LIST:
       g_value_set_object (value, self->file_list);

@@ -152,6 +152,54 @@ gboolean barge_job_add_file_sync (BargeJob *job,
                                   GError **error);
 
 BARGE_AVAILABLE_IN_ALL
+BargeRedirectPolicy barge_job_get_redirect_policy (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_get_allow_https_to_http (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_dup_custom_header_names (BargeJob *job);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_add_file_with_options_async (BargeJob *job,
+                                            const char *remote_url,
+                                            const char *local_path,
+                                            GVariant *options,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_add_file_with_options_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_add_file_with_options_sync (BargeJob *job,
+                                               const char *remote_url,
+                                               const char *local_path,
+                                               GVariant *options,
+                                               GCancellable *cancellable,
+                                               GError **error);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_custom_headers_async (BargeJob *job,
+                                         const char * const *headers,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_custom_headers_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_custom_headers_sync (BargeJob *job,
+                                            const char * const *headers,
+                                            GCancellable *cancellable,
+                                            GError **error);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_get_custom_headers_async (BargeJob *job,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_get_custom_headers_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GError **error);
+
+BARGE_AVAILABLE_IN_ALL
 void barge_job_add_files_async (BargeJob *job,
                                 const char * const *remote_urls,
                                 const char * const *local_paths,

@@ -927,6 +927,59 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(job.take_ownership_sync(None))
         self.assertEqual(job.get_owner(), os.getuid())
 
+    def test_verified_file_headers_and_redirect_policy(self):
+        """Issue 17 from Python: a file added with its SHA-256 is verified;
+        a wrong one is ChecksumMismatch; custom headers show names in the
+        property and values on request; the redirect policy round-trips."""
+        name = sorted(FILE_SIZES)[0]
+        job = self.client.create_job_sync('verify', Barge.JobType.DOWNLOAD, None, None)
+        options = GLib.Variant('a{sv}', {'sha256': GLib.Variant('s', self.sums[name].upper()),
+                                         'size': GLib.Variant('t', FILE_SIZES[name])})
+        self.assertTrue(job.add_file_with_options_sync(self.base_url + name,
+                                                       os.path.join(self.dest_dir, name), options, None))
+        with self.assertRaises(GLib.Error) as caught:
+            job.add_file_with_options_sync(self.base_url + name, os.path.join(self.dest_dir, 'x'),
+                                           GLib.Variant('a{sv}', {'sha256': GLib.Variant('s', 'abc')}), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+
+        self.assertTrue(job.set_custom_headers_sync(['X-Token: t0k3n', 'X-Two:  2 '], None))
+        self.run_until(lambda: job.props.custom_headers == ['X-Token', 'X-Two'], 'the header names')
+        self.assertEqual(job.get_custom_headers_sync(None), ['X-Token: t0k3n', 'X-Two: 2'])
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_custom_headers_sync(['Range: bytes=0-'], None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_custom_headers_sync(['no colon'], None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+
+        self.assertEqual(job.props.redirect_policy, Barge.RedirectPolicy.ALLOW)
+        job.props.redirect_policy = Barge.RedirectPolicy.DISALLOW
+        self.run_until(lambda: job.get_redirect_policy() == Barge.RedirectPolicy.DISALLOW, 'the policy')
+        self.assertFalse(job.get_allow_https_to_http())
+        job.props.allow_https_to_http = True
+        self.run_until(lambda: job.props.allow_https_to_http, 'https to http allowed')
+
+        job.resume_sync(None)
+        self.run_until(lambda: job.get_state() in (Barge.JobState.TRANSFERRED, Barge.JobState.ERROR),
+                       'the job to end')
+        self.assertEqual(job.get_state(), Barge.JobState.TRANSFERRED,
+                         'job failed: %s %s' % (job.get_error_name(), job.get_error_message()))
+        f = job.get_files()[0]
+        self.run_until(lambda: f.get_verified(), 'the file verified')
+        self.assertEqual(f.props.expected_digest, 'sha256:' + self.sums[name])
+        self.assertEqual(f.get_expected_size(), FILE_SIZES[name])
+        self.assertEqual(f.get_final_url(), self.base_url + name)
+        job.complete_sync(None)
+
+        wrong = self.client.create_job_sync('wrong', Barge.JobType.DOWNLOAD, None, None)
+        wrong.add_file_with_options_sync(self.base_url + name, os.path.join(self.dest_dir, 'wrong'),
+                                         GLib.Variant('a{sv}', {'sha256': GLib.Variant('s', '0' * 64)}), None)
+        wrong.resume_sync(None)
+        self.run_until(lambda: wrong.get_state() == Barge.JobState.ERROR, 'the mismatch')
+        self.assertEqual(wrong.get_error_name(), 'org.freedesktop.Barge1.Error.ChecksumMismatch')
+        self.assertFalse(wrong.get_files()[0].get_verified())
+        wrong.cancel_sync(None)
+
     def test_create_job_with_options(self):
         options = Barge.JobOptions.new()
         options.set_description('with options')

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Barge"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge-private.h"
+
+/* What a job sends and checks over HTTP beyond its files' URLs: files
+ * added with a digest or size to check (AddFileWithOptions), and the
+ * custom headers of its requests (SetCustomHeaders, GetCustomHeaders). */
+
+static gboolean
+check_digest (const char *key, const char *hex, gsize want, GError **error)
+{
+  gsize n = 0;
+
+  for (; hex[n] != '\0'; n++)
+    if (!g_ascii_isxdigit (hex[n]))
+      break;
+  if (hex[n] == '\0' && n == want)
+    return TRUE;
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               _("A %s digest is %u hexadecimal digits"), key, (guint) want);
+  return FALSE;
+}
+
+/* The options of AddFileWithOptions, checked as far as the client can:
+ * the daemon checks them again. */
+static gboolean
+check_file_options (GVariant *options, GError **error)
+{
+  const char *hex;
+
+  if (options == NULL)
+    return TRUE;
+  if (!g_variant_is_of_type (options, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   _("The options of a file are a dictionary (a{sv}), not %s"), g_variant_get_type_string (options));
+      return FALSE;
+    }
+  if (g_variant_lookup (options, "sha256", "&s", &hex) && !check_digest ("sha256", hex, 64, error))
+    return FALSE;
+  if (g_variant_lookup (options, "sha512", "&s", &hex) && !check_digest ("sha512", hex, 128, error))
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * barge_job_add_file_with_options_async:
+ * @job: a download #BargeJob
+ * @remote_url: an http or https URL, at most 2200 characters
+ * @local_path: the absolute path of the file to create, in an existing folder
+ * @options: (nullable): a `a{sv}` dictionary: `sha256` or `sha512` (a
+ *   string of 64 or 128 hexadecimal digits), the digest the file must have;
+ *   `size` (a `t`), the size it must have
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Adds a file as [method@Barge.Job.add_file_async] does, with what its bytes
+ * are checked against before it counts as transferred. The daemon computes
+ * the digest while it writes the file; a file that does not match puts the
+ * job in %BARGE_JOB_STATE_ERROR with %BARGE_ERROR_CHECKSUM_MISMATCH, and
+ * [property@Barge.File:verified] says when it matched. A digest of the wrong
+ * length or not hexadecimal fails with %BARGE_ERROR_INVALID_ARGUMENT before
+ * any call.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_add_file_with_options_async (BargeJob *job,
+                                       const char *remote_url,
+                                       const char *local_path,
+                                       GVariant *options,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autoptr(GVariant) sunk = options != NULL ? g_variant_ref_sink (options) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (remote_url != NULL);
+  g_return_if_fail (local_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!check_file_options (sunk, &error))
+    {
+      g_task_report_error (job, callback, user_data, barge_job_add_file_with_options_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "AddFileWithOptions",
+                   g_variant_new ("(ss@a{sv})", remote_url, local_path,
+                                  sunk != NULL ? sunk : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
+                   NULL, BARGE_JOB_CALL_CHANGES, barge_job_add_file_with_options_async, cancellable, callback,
+                   user_data);
+}
+
+/**
+ * barge_job_add_file_with_options_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.add_file_with_options_async].
+ *
+ * Returns: %TRUE if the file was added
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_add_file_with_options_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_add_file_with_options_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_add_file_with_options_sync:
+ * @job: a download #BargeJob
+ * @remote_url: an http or https URL, at most 2200 characters
+ * @local_path: the absolute path of the file to create, in an existing folder
+ * @options: (nullable): as for [method@Barge.Job.add_file_with_options_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Adds a file with checks, blocking until the daemon answered.
+ *
+ * Returns: %TRUE if the file was added
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_add_file_with_options_sync (BargeJob *job,
+                                      const char *remote_url,
+                                      const char *local_path,
+                                      GVariant *options,
+                                      GCancellable *cancellable,
+                                      GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_add_file_with_options_async (job, remote_url, local_path, options, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_add_file_with_options_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+/* "Name: value" strings to the daemon's a(ss). */
+static GVariant *
+headers_to_variant (const char * const *headers, GError **error)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
+    {
+      const char *colon = strchr (headers[i], ':');
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (colon == NULL || colon == headers[i] || !g_utf8_validate (headers[i], -1, NULL))
+        {
+          g_variant_builder_clear (&builder);
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       _("A header is “Name: value”, not “%s”"), headers[i]);
+          return NULL;
+        }
+      name = g_strndup (headers[i], (gsize) (colon - headers[i]));
+      value = g_strdup (colon + 1);
+      g_variant_builder_add (&builder, "(ss)", g_strstrip (name), g_strstrip (value));
+    }
+  return g_variant_builder_end (&builder);
+}
+
+/**
+ * barge_job_set_custom_headers_async:
+ * @job: a #BargeJob
+ * @headers: (array zero-terminated=1) (nullable): the headers as
+ *   `Name: value` strings, in the order they are sent (a name may come
+ *   twice); %NULL or empty removes them all
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Replaces the HTTP headers @job adds to every request it sends (BITS'
+ * `SetCustomHeaders`). They go only to the origin of each file's URL, never
+ * after a redirect to another one. Names Barge sets itself (such as `Host`,
+ * `Range` or `Authorization`) and values with control characters are
+ * refused with %BARGE_ERROR_INVALID_ARGUMENT, as is more than 16,384 bytes
+ * in all; nothing changes then. The values are never shown in a property:
+ * [property@Barge.Job:custom-headers] lists the names only, and
+ * [method@Barge.Job.get_custom_headers_async] returns the values.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_set_custom_headers_async (BargeJob *job,
+                                    const char * const *headers,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *value;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  value = headers_to_variant (headers, &error);
+  if (value == NULL)
+    {
+      g_task_report_error (job, callback, user_data, barge_job_set_custom_headers_async, g_steal_pointer (&error));
+      return;
+    }
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "SetCustomHeaders", g_variant_new_tuple (&value, 1), NULL,
+                   BARGE_JOB_CALL_CHANGES, barge_job_set_custom_headers_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_set_custom_headers_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_custom_headers_async].
+ *
+ * Returns: %TRUE if the daemon took the headers
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_custom_headers_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_custom_headers_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_set_custom_headers_sync:
+ * @job: a #BargeJob
+ * @headers: (array zero-terminated=1) (nullable): as for
+ *   [method@Barge.Job.set_custom_headers_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Replaces the job's custom headers, blocking until the daemon answered.
+ *
+ * Returns: %TRUE if the daemon took the headers
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_custom_headers_sync (BargeJob *job,
+                                   const char * const *headers,
+                                   GCancellable *cancellable,
+                                   GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_set_custom_headers_async (job, headers, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_custom_headers_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+/**
+ * barge_job_get_custom_headers_async:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Asks the daemon for the job's custom headers with their values (only
+ * its owner, or an administrator, may).
+ *
+ * Since: 0.2
+ */
+void
+barge_job_get_custom_headers_async (BargeJob *job,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "GetCustomHeaders", NULL, G_VARIANT_TYPE ("(a(ss))"),
+                   BARGE_JOB_CALL_READS, barge_job_get_custom_headers_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_get_custom_headers_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.get_custom_headers_async].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the headers as
+ *   `Name: value` strings, in order, or %NULL with @error set
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_get_custom_headers_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_get_custom_headers_async, error);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *name, *value;
+
+  if (reply == NULL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  g_variant_get (reply, "(a(ss))", &iter);
+  while (g_variant_iter_next (iter, "(&s&s)", &name, &value))
+    {
+      g_autofree char *header = g_strdup_printf ("%s: %s", name, value);
+
+      g_strv_builder_add (builder, header);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * barge_job_get_custom_headers_sync:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Gets the job's custom headers with their values, blocking until the
+ * daemon answered.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the headers as
+ *   `Name: value` strings, or %NULL with @error set
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GError **error)
+{
+  BargeSync sync;
+  char **headers;
+
+  _barge_sync_begin (&sync);
+  barge_job_get_custom_headers_async (job, cancellable, _barge_sync_done, &sync);
+  headers = barge_job_get_custom_headers_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return headers;
+}
