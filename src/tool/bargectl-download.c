@@ -23,6 +23,12 @@ static char *opt_priority;
 static char *opt_cost_policy;
 static char *opt_list;
 static char *opt_segments;
+static char *opt_sha256;
+static char *opt_sha512;
+static char *opt_size;
+static char **opt_headers;
+static char *opt_redirect_policy;
+static gboolean opt_allow_https_to_http;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
@@ -36,8 +42,56 @@ static const GOptionEntry download_entries[] = {
     N_("Download the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
     N_("FILE") },
   BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
+  { "sha256", 0, 0, G_OPTION_ARG_STRING, &opt_sha256,
+    N_("The SHA-256 the file must have (one URL): it is checked before the file counts"), N_("HEX") },
+  { "sha512", 0, 0, G_OPTION_ARG_STRING, &opt_sha512, N_("The SHA-512 the file must have (one URL)"),
+    N_("HEX") },
+  { "size", 0, 0, G_OPTION_ARG_STRING, &opt_size, N_("The size in bytes the file must have (one URL)"),
+    N_("BYTES") },
+  { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_headers,
+    N_("Send this HTTP header with every request of the job (repeatable)"), N_("“NAME: VALUE”") },
+  { "redirect-policy", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_policy,
+    N_("allow (the default), allow-report or disallow: what to do when a server redirects"), N_("POLICY") },
+  { "allow-https-to-http", 0, 0, G_OPTION_ARG_NONE, &opt_allow_https_to_http,
+    N_("Follow a redirect from https to http (refused by default)"), NULL },
   { NULL }
 };
+
+/* --sha256, --sha512 and --size as AddFileWithOptions' options; NULL for
+ * none; FALSE with @error for a bad value. */
+static gboolean
+file_options (GVariant **out, GError **error)
+{
+  GVariantBuilder b;
+  guint64 size = 0;
+  gboolean any = FALSE;
+
+  *out = NULL;
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  if (opt_sha256 != NULL)
+    g_variant_builder_add (&b, "{sv}", "sha256", g_variant_new_string (opt_sha256)), any = TRUE;
+  if (opt_sha512 != NULL)
+    g_variant_builder_add (&b, "{sv}", "sha512", g_variant_new_string (opt_sha512)), any = TRUE;
+  if (opt_size != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (opt_size, 10, 0, G_MAXUINT64 - 1, &size, NULL))
+        {
+          g_variant_builder_clear (&b);
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--size takes a number of bytes, not “%s”"),
+                       opt_size);
+          return FALSE;
+        }
+      g_variant_builder_add (&b, "{sv}", "size", g_variant_new_uint64 (size));
+      any = TRUE;
+    }
+  if (!any)
+    {
+      g_variant_builder_clear (&b);
+      return TRUE;
+    }
+  *out = g_variant_ref_sink (g_variant_builder_end (&b));
+  return TRUE;
+}
 
 /* The last element of the URL's path, decoded: what a browser would save. */
 static char *
@@ -165,6 +219,7 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   BargectlWaitOptions options;
   GVariantBuilder create_options;
   guint segments = 0;
+  g_autoptr(GVariant) checks = NULL;
 
   g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -183,6 +238,13 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
                                  opt_cost_policy);
   if (opt_segments != NULL && !bargectl_parse_segments (opt_segments, &segments, &error))
     return bargectl_usage_error (command, "--segments: %s", error->message);
+  if (!file_options (&checks, &error))
+    return bargectl_usage_error (command, "%s", error->message);
+  if (checks != NULL && (opt_list != NULL || argc != 3))
+    return bargectl_usage_error (command, _("--sha256, --sha512 and --size check one file: give one URL"));
+  if (opt_redirect_policy != NULL && !barge_redirect_policy_from_string (opt_redirect_policy, NULL))
+    return bargectl_usage_error (command, _("Unknown redirect policy “%s”; use allow, allow-report or disallow"),
+                                 opt_redirect_policy);
 
   if (opt_list != NULL)
     {
@@ -212,6 +274,10 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
                            g_variant_new_string (opt_cost_policy));
   if (opt_segments != NULL)
     g_variant_builder_add (&create_options, "{sv}", "max-segments", g_variant_new_uint32 (segments));
+  if (opt_redirect_policy != NULL)
+    g_variant_builder_add (&create_options, "{sv}", "redirect-policy", g_variant_new_string (opt_redirect_policy));
+  if (opt_allow_https_to_http)
+    g_variant_builder_add (&create_options, "{sv}", "allow-https-to-http", g_variant_new_boolean (TRUE));
   bargectl_wait_add_create_options (&options, &create_options);
 
   client = bargectl_client_connect (&error);
@@ -223,7 +289,7 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   job = bargectl_wait_start_job (client, name, BARGE_JOB_TYPE_DOWNLOAD,
                                  g_variant_builder_end (&create_options),
                                  (const char * const *) urls->pdata, (const char * const *) paths->pdata,
-                                 &options, &error);
+                                 (const char * const *) opt_headers, checks, &options, &error);
   if (job == NULL)
     return bargectl_report_error (error);
 

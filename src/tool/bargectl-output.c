@@ -211,6 +211,13 @@ describe_files (GString *out, BargeJob *job)
       g_string_append_printf (out, _("%s of %s"), done, total);
       g_string_append_printf (out, ", %s\n",
                               file_status (file));
+      if (*barge_file_get_final_url (file) != '\0' &&
+          !g_str_equal (barge_file_get_final_url (file), barge_file_get_remote_url (file)))
+        g_string_append_printf (out, "     %-16s %s\n", _("Final URL:"), barge_file_get_final_url (file));
+      if (*barge_file_get_expected_digest (file) != '\0')
+        g_string_append_printf (out, "     %-16s %s\n", _("Digest:"), barge_file_get_expected_digest (file));
+      if (barge_file_get_verified (file))
+        g_string_append_printf (out, "     %-16s %s\n", _("Verified:"), _("yes"));
     }
 }
 
@@ -361,6 +368,20 @@ bargectl_job_describe (BargeJob *job)
     ROW (_("Reply:"), "%s", reply_bytes);
   if (credentials != NULL)
     ROW (_("Credentials:"), "%s", credentials);
+  if (barge_job_get_job_type (job) == BARGE_JOB_TYPE_DOWNLOAD)
+    ROW (_("Redirects:"), "%s%s", barge_redirect_policy_to_string (barge_job_get_redirect_policy (job)),
+         barge_job_get_allow_https_to_http (job) ? _(", https to http allowed") : "");
+  {
+    /* Values may be tokens: names only (bargectl get-headers shows them). */
+    g_auto(GStrv) header_names = barge_job_dup_custom_header_names (job);
+
+    if (header_names[0] != NULL)
+      {
+        g_autofree char *joined = g_strjoinv (": ***, ", header_names);
+
+        ROW (_("Custom headers:"), "%s: ***", joined);
+      }
+  }
 #undef ROW
   describe_files (out, job);
   return g_string_free (out, FALSE);

@@ -110,6 +110,8 @@ GETTER (cost_policy, g_strdup (barge_cost_policy_to_string (barge_job_get_cost_p
 GETTER (hold_reason, g_strdup (barge_hold_reason_to_string (barge_job_get_hold_reason (job))))
 GETTER (http_status, uint_text (barge_job_get_http_status (job)))
 GETTER (keep_awake, g_strdup (barge_job_get_keep_awake (job) ? "true" : "false"))
+GETTER (redirect_policy, g_strdup (barge_redirect_policy_to_string (barge_job_get_redirect_policy (job))))
+GETTER (allow_https_to_http, g_strdup (barge_job_get_allow_https_to_http (job) ? "true" : "false"))
 GETTER (upload_protocol, g_strdup (barge_upload_protocol_to_string (barge_job_get_upload_protocol (job))))
 GETTER (reply_file_name, g_strdup (barge_job_get_reply_file_name (job)))
 
@@ -263,6 +265,11 @@ static const JobKey job_keys[] = {
     N_("upload-reply jobs: where the reply is saved; \"\" to let the service keep it") },
   { "credentials", NULL, NULL, KIND_TEXT, get_credentials,
     N_("the targets and schemes the job has credentials for (never the secrets)") },
+  /* Passed as text: libbarge takes an enum's nick, and "true" or "false". */
+  { "redirect-policy", NULL, "redirect-policy", KIND_TEXT, get_redirect_policy,
+    N_("allow, allow-report or disallow: what a download does when a server redirects it") },
+  { "allow-https-to-http", NULL, "allow-https-to-http", KIND_TEXT, get_allow_https_to_http,
+    N_("true if a download follows a redirect from https to http") },
 };
 
 #define KEY_COLUMN 32

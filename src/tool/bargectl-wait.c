@@ -240,17 +240,24 @@ bargectl_wait_start_job (BargeClient *client,
                          GVariant *options_dict,
                          const char * const *remote_urls,
                          const char * const *local_paths,
+                         const char * const *headers,
+                         GVariant *file_options,
                          const BargectlWaitOptions *options,
                          GError **error)
 {
   g_autoptr(BargeJob) job = NULL;
+  gboolean added;
 
   job = barge_client_create_job_sync (client, display_name, type, options_dict, NULL, error);
   if (job == NULL)
     return NULL;
-  if (!bargectl_wait_apply_settings (job, options, error) ||
-      !barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error) ||
-      !barge_job_resume_sync (job, NULL, error))
+  /* One file with checks goes through AddFileWithOptions. */
+  added = bargectl_wait_apply_settings (job, options, error) &&
+          (headers == NULL || barge_job_set_custom_headers_sync (job, headers, NULL, error)) &&
+          (file_options != NULL
+             ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
+             : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));
+  if (!added || !barge_job_resume_sync (job, NULL, error))
     {
       barge_job_cancel_sync (job, NULL, NULL);
       return NULL;

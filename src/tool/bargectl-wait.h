@@ -78,6 +78,8 @@ BargeJob *bargectl_wait_start_job (BargeClient *client,
                                    GVariant *options_dict,
                                    const char * const *remote_urls,
                                    const char * const *local_paths,
+                                   const char * const *headers,
+                                   GVariant *file_options,
                                    const BargectlWaitOptions *options,
                                    GError **error);
 

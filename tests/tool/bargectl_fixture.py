@@ -90,6 +90,16 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
         return start, min(end, size - 1)
 
     def _serve(self):
+        # What the custom-header tests look for.
+        if self.headers.get('X-Barge-Test') is not None:
+            self.server.test_headers.append(self.headers.get('X-Barge-Test'))
+        # /redirect/NAME: a 302 to /NAME, for the redirect policy.
+        if self.path.startswith('/redirect/'):
+            self.send_response(302)
+            self.send_header('Location', self.path[len('/redirect'):])
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
         data, speed = self._lookup()
         if data is None:
             self._send_not_found()
@@ -179,6 +189,7 @@ class DaemonTestCase(unittest.TestCase):
         cls.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), FileHandler)
         cls.server.daemon_threads = True
         cls.server.files = cls.files
+        cls.server.test_headers = []
         thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
         thread.start()
         cls.addClassCleanup(cls.server.server_close)

@@ -124,6 +124,66 @@ class TestDownload(DaemonTestCase):
         self.assertIn('bargectl cancel ' + job['id'], result.stderr)
         self.ctl('cancel', job['id'])
 
+    def test_download_verified(self):
+        # Issue 17: the right SHA-256 and size pass; info shows them.
+        folder = self.make_folder()
+        target = os.path.join(folder, 'alpha.bin')
+        right = hashlib.sha256(self.files['alpha.bin']).hexdigest()
+        result = self.ctl('download', '--no-complete', '--timeout=%d' % WAIT, '--sha256=' + right,
+                          '--size=%d' % len(self.files['alpha.bin']), self.url('alpha.bin'), target)
+        job = re.search(r'bargectl complete ([0-9a-f-]+)', result.stdout + result.stderr)
+        self.assertIsNotNone(job, result.stdout + result.stderr)
+        info = self.ctl('info', job.group(1)).stdout
+        self.assertIn('sha256:' + right, info)
+        self.assertRegex(info, r'Verified: +yes')
+        self.ctl('complete', job.group(1))
+        self.assertEqual(self.sha256(target), right)
+
+    def test_download_checksum_mismatch(self):
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('download', '--timeout=%d' % WAIT, '--sha256=' + '0' * 64,
+                          self.url('alpha.bin'), folder, expect=1)
+        self.assertIn('ChecksumMismatch', result.stderr)
+        self.assertIn('0' * 64, result.stderr)
+        self.assertEqual(os.listdir(folder), [])
+        self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
+
+    def test_download_check_options_refused(self):
+        folder = self.make_folder()
+        result = self.ctl('download', '--sha256=abc', self.url('alpha.bin'), folder, expect=1)
+        self.assertIn('64 hexadecimal digits', result.stderr)
+        result = self.ctl('download', '--size=lots', self.url('alpha.bin'), folder, expect=2)
+        self.assertIn('--size', result.stderr)
+        result = self.ctl('download', '--sha256=' + '0' * 64, self.url('alpha.bin'), self.url('beta.bin'),
+                          folder, expect=2)
+        self.assertIn('one URL', result.stderr)
+        result = self.ctl('download', '--redirect-policy=sometimes', self.url('alpha.bin'), folder, expect=2)
+        self.assertIn('allow-report', result.stderr)
+
+    def test_download_headers_and_redirect_policy(self):
+        folder = self.make_folder()
+        self.server.test_headers.clear()
+        self.ctl('download', '--timeout=%d' % WAIT, '--header=X-Barge-Test: tool-1',
+                 self.url('beta.bin'), folder)
+        self.assertIn('tool-1', self.server.test_headers)
+        result = self.ctl('download', '--timeout=%d' % WAIT, '--header=Host: evil', self.url('beta.bin'),
+                          os.path.join(folder, 'two'), expect=1)
+        self.assertIn('the header Host cannot be a custom header', result.stderr)
+        redirected = self.url('beta.bin').replace('/beta.bin', '/redirect/beta.bin')
+        result = self.ctl('download', '--timeout=%d' % WAIT, '--redirect-policy=disallow', redirected,
+                          os.path.join(folder, 'three'), expect=1)
+        self.assertIn('RedirectRefused', result.stderr)
+        job = self.ctl('create', 'policy').stdout.strip()
+        self.ctl('set', job, 'redirect-policy', 'allow-report', 'allow-https-to-http', 'true')
+        self.assertEqual(self.ctl('get', job, 'redirect-policy').stdout.strip(), 'allow-report')
+        self.assertEqual(self.ctl('get', job, 'allow-https-to-http').stdout.strip(), 'true')
+        self.ctl('set', job, 'redirect-policy', 'sometimes', expect=1)
+        self.ctl('cancel', job)
+        self.ctl('download', '--timeout=%d' % WAIT, redirected, os.path.join(folder, 'four'))
+        self.assertEqual(self.sha256(os.path.join(folder, 'four')),
+                         hashlib.sha256(self.files['beta.bin']).hexdigest())
+
     def test_download_timeout_leaves_job(self):
         folder = self.make_folder()
         result = self.ctl('download', '--timeout=1', self.url('huge.bin', 'crawl'), folder,
