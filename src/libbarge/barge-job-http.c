@@ -153,9 +153,9 @@ barge_job_add_file_with_options_sync (BargeJob *job,
   return ok;
 }
 
-/* "Name: value" strings to the daemon's a(ss). */
-static GVariant *
-headers_to_variant (const char * const *headers, GError **error)
+/* "Name: value" strings to the daemon's a(ss) (floating). */
+GVariant *
+_barge_headers_to_variant (const char * const *headers, GError **error)
 {
   GVariantBuilder builder;
 
@@ -214,7 +214,7 @@ barge_job_set_custom_headers_async (BargeJob *job,
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  value = headers_to_variant (headers, &error);
+  value = _barge_headers_to_variant (headers, &error);
   if (value == NULL)
     {
       g_task_report_error (job, callback, user_data, barge_job_set_custom_headers_async, g_steal_pointer (&error));

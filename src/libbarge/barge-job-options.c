@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "barge-job-options.h"
+#include "barge-private.h"
 
 /* What was set, so that unset options are left to the daemon's defaults. */
 typedef enum {
@@ -17,6 +20,9 @@ typedef enum {
   SET_TRANSFER_WINDOW = 1 << 7,
   SET_SIZE_HINT = 1 << 8,
   SET_MAX_SEGMENTS = 1 << 9,
+  SET_REDIRECT_POLICY = 1 << 10,
+  SET_ALLOW_HTTPS_TO_HTTP = 1 << 11,
+  SET_CUSTOM_HEADERS = 1 << 12,
 } SetMask;
 
 struct _BargeJobOptions
@@ -32,6 +38,9 @@ struct _BargeJobOptions
   char *transfer_window;
   guint64 size_hint;
   guint max_segments;
+  BargeRedirectPolicy redirect_policy;
+  gboolean allow_https_to_http;
+  char **custom_headers;      /* "Name: value" */
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -68,6 +77,7 @@ barge_job_options_copy (const BargeJobOptions *options)
   copy = g_memdup2 (options, sizeof *options);
   copy->description = g_strdup (options->description);
   copy->transfer_window = g_strdup (options->transfer_window);
+  copy->custom_headers = g_strdupv (options->custom_headers);
   return copy;
 }
 
@@ -84,6 +94,7 @@ barge_job_options_free (BargeJobOptions *options)
 
   g_free (options->description);
   g_free (options->transfer_window);
+  g_strfreev (options->custom_headers);
   g_free (options);
 }
 
@@ -219,6 +230,68 @@ barge_job_options_set_max_segments (BargeJobOptions *options, guint max_segments
 }
 
 /**
+ * barge_job_options_set_redirect_policy:
+ * @options: a #BargeJobOptions
+ * @policy: what a download does when a server redirects it
+ *
+ * Sets the `redirect-policy` option (the daemon's default is
+ * %BARGE_REDIRECT_POLICY_ALLOW). See [property@Barge.Job:redirect-policy].
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_redirect_policy (BargeJobOptions *options, BargeRedirectPolicy policy)
+{
+  g_return_if_fail (options != NULL);
+
+  options->redirect_policy = policy;
+  options->set |= SET_REDIRECT_POLICY;
+}
+
+/**
+ * barge_job_options_set_allow_https_to_http:
+ * @options: a #BargeJobOptions
+ * @allow: whether a download follows a redirect from https to http
+ *
+ * Sets the `allow-https-to-http` option (the daemon's default is %FALSE).
+ * See [property@Barge.Job:allow-https-to-http].
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_allow_https_to_http (BargeJobOptions *options, gboolean allow)
+{
+  g_return_if_fail (options != NULL);
+
+  options->allow_https_to_http = allow;
+  options->set |= SET_ALLOW_HTTPS_TO_HTTP;
+}
+
+/**
+ * barge_job_options_set_custom_headers:
+ * @options: a #BargeJobOptions
+ * @headers: (array zero-terminated=1) (nullable): `Name: value` strings, as
+ *   for [method@Barge.Job.set_custom_headers_async]
+ *
+ * Sets the `custom-headers` option: the job sends these headers from its
+ * first request. The daemon refuses what
+ * [method@Barge.Job.set_custom_headers_async] refuses, and a string without
+ * a colon (then named in the message), with %BARGE_ERROR_INVALID_ARGUMENT
+ * from [method@Barge.Client.create_job_async].
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_custom_headers (BargeJobOptions *options, const char * const *headers)
+{
+  g_return_if_fail (options != NULL);
+
+  g_strfreev (options->custom_headers);
+  options->custom_headers = g_strdupv ((char **) headers);
+  options->set |= SET_CUSTOM_HEADERS;
+}
+
+/**
  * barge_job_options_set_keep_awake:
  * @options: a #BargeJobOptions
  * @keep_awake: whether the job keeps the machine awake while it transfers
@@ -338,5 +411,39 @@ barge_job_options_to_variant (const BargeJobOptions *options)
     g_variant_dict_insert (&dict, "transfer-window", "s", options->transfer_window);
   if (options->set & SET_SIZE_HINT)
     g_variant_dict_insert (&dict, "size-hint", "t", options->size_hint);
+  if (options->set & SET_REDIRECT_POLICY)
+    {
+      const char *nick = barge_redirect_policy_to_string (options->redirect_policy);
+
+      if (nick != NULL)
+        g_variant_dict_insert (&dict, "redirect-policy", "s", nick);
+      else
+        g_variant_dict_insert (&dict, "redirect-policy", "i", (gint32) options->redirect_policy);
+    }
+  if (options->set & SET_ALLOW_HTTPS_TO_HTTP)
+    g_variant_dict_insert (&dict, "allow-https-to-http", "b", options->allow_https_to_http);
+  if (options->set & SET_CUSTOM_HEADERS)
+    {
+      GVariant *headers = _barge_headers_to_variant ((const char * const *) options->custom_headers, NULL);
+
+      /* This cannot fail, so a string that is no "Name: value" goes as a
+       * name the daemon refuses, in its InvalidArgument message: itself
+       * followed by a colon, which no header name holds. */
+      if (headers == NULL)
+        {
+          GVariantBuilder bad;
+
+          g_variant_builder_init (&bad, G_VARIANT_TYPE ("a(ss)"));
+          for (guint i = 0; options->custom_headers[i] != NULL; i++)
+            if (strchr (options->custom_headers[i], ':') == NULL)
+              {
+                g_autofree char *name = g_strconcat (options->custom_headers[i], ":", NULL);
+
+                g_variant_builder_add (&bad, "(ss)", g_utf8_validate (name, -1, NULL) ? name : ":", "");
+              }
+          headers = g_variant_builder_end (&bad);
+        }
+      g_variant_dict_insert_value (&dict, "custom-headers", headers);
+    }
   return g_variant_dict_end (&dict);
 }

@@ -52,6 +52,12 @@ BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_size_hint (BargeJobOptions *options, guint64 bytes);
 BARGE_AVAILABLE_IN_ALL
 GVariant *barge_job_options_to_variant (const BargeJobOptions *options);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_redirect_policy (BargeJobOptions *options, BargeRedirectPolicy policy);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_allow_https_to_http (BargeJobOptions *options, gboolean allow);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_custom_headers (BargeJobOptions *options, const char * const *headers);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeJobOptions, barge_job_options_free)
 

@@ -267,5 +267,8 @@ void _barge_job_call (BargeJob *job,
                       gpointer user_data);
 /* (transfer full): the body, or NULL with @error set. */
 GVariant *_barge_job_call_finish (BargeJob *job, GAsyncResult *res, gpointer source_tag, GError **error);
+/* "Name: value" strings as SetCustomHeaders' a(ss) (floating), or NULL with
+ * BARGE_ERROR_INVALID_ARGUMENT for one without a colon (barge-job-http.c). */
+GVariant *_barge_headers_to_variant (const char * const *headers, GError **error);
 
 G_END_DECLS

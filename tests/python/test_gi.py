@@ -952,6 +952,23 @@ class BargeDaemonTest(DaemonFixture):
             job.set_custom_headers_sync(['no colon'], None)
         self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
 
+        # The same at creation, through BargeJobOptions.
+        options = Barge.JobOptions.new()
+        options.set_redirect_policy(Barge.RedirectPolicy.ALLOW_REPORT)
+        options.set_allow_https_to_http(True)
+        options.set_custom_headers(['X-One: 1'])
+        created = self.client.create_job_sync('with options', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.run_until(lambda: created.get_redirect_policy() == Barge.RedirectPolicy.ALLOW_REPORT,
+                       'the policy of a new job')
+        self.assertTrue(created.get_allow_https_to_http())
+        self.assertEqual(created.props.custom_headers, ['X-One'])
+        created.cancel_sync(None)
+        options.set_custom_headers(['no colon'])
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.create_job_sync('bad', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('no colon:', caught.exception.message)
+
         self.assertEqual(job.props.redirect_policy, Barge.RedirectPolicy.ALLOW)
         job.props.redirect_policy = Barge.RedirectPolicy.DISALLOW
         self.run_until(lambda: job.get_redirect_policy() == Barge.RedirectPolicy.DISALLOW, 'the policy')
