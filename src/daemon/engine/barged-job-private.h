@@ -3,6 +3,7 @@
 
 #include "barged-file.h"
 #include "barged-job.h"
+#include "barged-probe.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 #include "barged-window.h"

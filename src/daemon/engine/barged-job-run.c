@@ -906,7 +906,7 @@ on_size_probed (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(ProbeData) data = user_data;
   BargedJob *self = data->self;
   g_autoptr(GError) error = NULL;
-  guint64 size = barged_transfer_probe_size_finish (res, &error);
+  guint64 size = barged_probe_size_finish (res, &error);
   BargedFile *file;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->removed || data->idx >= self->files->len)
@@ -948,7 +948,7 @@ probe_next_size (BargedJob *self, guint from)
       data->self = g_object_ref (self);
       data->idx = i;
       headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
-      barged_transfer_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
+      barged_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
                                         self->redirect_policy, self->allow_https_to_http,
                                         self->probe_cancellable, on_size_probed, data);
       return;

@@ -65,18 +65,6 @@ gboolean barged_transfer_run_finish (BargedTransfer *self,
 guint barged_transfer_segments_wanted (BargedTransfer *self, guint max_extra);
 void barged_transfer_add_segments (BargedTransfer *self, guint n);
 
-/* HEAD: the size of a remote file before its transfer starts, so that a
- * job's total is known early (BITS asks servers the same way). Returns
- * BARGE_SIZE_UNKNOWN when the server does not say or the request fails. */
-void barged_transfer_probe_size_async (SoupSession *session,
-                                       const char *url,
-                                       GVariant *custom_headers,
-                                       BargeRedirectPolicy redirect_policy,
-                                       gboolean allow_https_to_http,
-                                       GCancellable *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer user_data);
-guint64 barged_transfer_probe_size_finish (GAsyncResult *res, GError **error);
 
 /* How many bytes may be written between two fdatasync calls: the bound on
  * what a crash makes the daemon fetch again. */
