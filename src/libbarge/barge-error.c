@@ -48,6 +48,7 @@ static const GDBusErrorEntry barge_error_entries[] = {
   { BARGE_ERROR_SERVICE_UNAVAILABLE, BARGE_DBUS_ERROR_PREFIX "ServiceUnavailable" },
   { BARGE_ERROR_REDIRECT_REFUSED, BARGE_DBUS_ERROR_PREFIX "RedirectRefused" },
   { BARGE_ERROR_CHECKSUM_MISMATCH, BARGE_DBUS_ERROR_PREFIX "ChecksumMismatch" },
+  { BARGE_ERROR_INVALID_RANGE, BARGE_DBUS_ERROR_PREFIX "InvalidRange" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (barge_error_entries) == BARGE_ERROR_N_CODES);

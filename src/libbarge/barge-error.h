@@ -66,6 +66,7 @@ G_BEGIN_DECLS
  * @BARGE_ERROR_SERVICE_UNAVAILABLE: no daemon runs and D-Bus could not start one, or it stopped before it answered; libbarge reports it, the daemon never sends it (`ServiceUnavailable`)
  * @BARGE_ERROR_REDIRECT_REFUSED: the server redirected and the job's redirect policy does not follow it: any redirect under #BARGE_REDIRECT_POLICY_DISALLOW, or one from https to http unless the job allows it (`RedirectRefused`). Since: 0.2
  * @BARGE_ERROR_CHECKSUM_MISMATCH: a file's bytes do not have the digest or size it was added with; its temporary file is kept until the job resumes or is cancelled (`ChecksumMismatch`). Since: 0.2
+ * @BARGE_ERROR_INVALID_RANGE: a file added with byte ranges cannot be fetched as asked: a range lies past the end of the server's file, or the server does not serve ranges (BITS `BG_E_INVALID_RANGE`, `BG_E_INSUFFICIENT_RANGE_SUPPORT`) (`InvalidRange`). Since: 0.2
  *
  * Error codes of #BARGE_ERROR.
  */
@@ -109,6 +110,7 @@ typedef enum {
   BARGE_ERROR_SERVICE_UNAVAILABLE,
   BARGE_ERROR_REDIRECT_REFUSED,
   BARGE_ERROR_CHECKSUM_MISMATCH,
+  BARGE_ERROR_INVALID_RANGE,
 } BargeError;
 
 /**
@@ -116,7 +118,7 @@ typedef enum {
  *
  * How many codes #BargeError has; for the D-Bus error table.
  */
-#define BARGE_ERROR_N_CODES (BARGE_ERROR_CHECKSUM_MISMATCH + 1)
+#define BARGE_ERROR_N_CODES (BARGE_ERROR_INVALID_RANGE + 1)
 
 BARGE_AVAILABLE_IN_ALL
 GQuark barge_error_quark (void);

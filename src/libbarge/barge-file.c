@@ -55,6 +55,7 @@ enum {
   PROP_EXPECTED_DIGEST,
   PROP_EXPECTED_SIZE,
   PROP_VERIFIED,
+  PROP_RANGES,
   N_PROPS
 };
 
@@ -94,6 +95,8 @@ barge_file_property_changed (BargeFile *self, const char *name)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPECTED_SIZE]);
   else if (g_str_equal (name, "Verified"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFIED]);
+  else if (g_str_equal (name, "Ranges"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGES]);
   else if (g_str_equal (name, "Progress"))
     {
       guint64 old_total = self->bytes_total;
@@ -187,6 +190,9 @@ barge_file_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_VERIFIED:
       g_value_set_boolean (value, barge_file_get_verified (self));
+      break;
+    case PROP_RANGES:
+      g_value_set_variant (value, barge_file_get_ranges (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -333,6 +339,21 @@ barge_file_class_init (BargeFileClass *klass)
    */
   properties[PROP_VERIFIED] =
     g_param_spec_boolean ("verified", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeFile:ranges:
+   *
+   * The byte ranges the file was added with (the `ranges` option of
+   * [method@Barge.Job.add_file_with_options_async]), a `a(tt)` of offset
+   * and length (%G_MAXUINT64: to the end of the file); empty for a file
+   * fetched whole. [property@Barge.File:bytes-total] then counts the
+   * ranges' bytes.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_RANGES] =
+    g_param_spec_variant ("ranges", NULL, NULL, G_VARIANT_TYPE ("a(tt)"), NULL,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -611,4 +632,27 @@ barge_file_get_verified (BargeFile *file)
   g_return_val_if_fail (BARGE_IS_FILE (file), FALSE);
 
   return _barge_props_get_boolean (file->props, "Verified");
+}
+
+/**
+ * barge_file_get_ranges:
+ * @file: a #BargeFile
+ *
+ * Gets the byte ranges the file was added with: only those bytes are
+ * fetched, each written at its own offset.
+ *
+ * Returns: (transfer none) (nullable): an `a(tt)` of offset and length
+ *   (%G_MAXUINT64 for "to the end"), empty for a file fetched whole; %NULL
+ *   until the daemon said
+ *
+ * Since: 0.2
+ */
+GVariant *
+barge_file_get_ranges (BargeFile *file)
+{
+  GVariant *ranges;
+
+  g_return_val_if_fail (BARGE_IS_FILE (file), NULL);
+  ranges = _barge_props_get (file->props, "Ranges");
+  return ranges != NULL && g_variant_is_of_type (ranges, G_VARIANT_TYPE ("a(tt)")) ? ranges : NULL;
 }

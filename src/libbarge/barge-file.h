@@ -43,6 +43,8 @@ const char *barge_file_get_expected_digest (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
 guint64 barge_file_get_expected_size (BargeFile *file);
 BARGE_AVAILABLE_IN_ALL
+GVariant *barge_file_get_ranges (BargeFile *file);
+BARGE_AVAILABLE_IN_ALL
 gboolean barge_file_get_verified (BargeFile *file);
 
 G_END_DECLS

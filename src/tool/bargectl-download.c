@@ -23,9 +23,7 @@ static char *opt_priority;
 static char *opt_cost_policy;
 static char *opt_list;
 static char *opt_segments;
-static char *opt_sha256;
-static char *opt_sha512;
-static char *opt_size;
+static BargectlFileOptions opt_file;
 static char **opt_headers;
 static char *opt_redirect_policy;
 static gboolean opt_allow_https_to_http;
@@ -42,12 +40,7 @@ static const GOptionEntry download_entries[] = {
     N_("Download the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
     N_("FILE") },
   BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
-  { "sha256", 0, 0, G_OPTION_ARG_STRING, &opt_sha256,
-    N_("The SHA-256 the file must have (one URL): it is checked before the file counts"), N_("HEX") },
-  { "sha512", 0, 0, G_OPTION_ARG_STRING, &opt_sha512, N_("The SHA-512 the file must have (one URL)"),
-    N_("HEX") },
-  { "size", 0, 0, G_OPTION_ARG_STRING, &opt_size, N_("The size in bytes the file must have (one URL)"),
-    N_("BYTES") },
+  BARGECTL_FILE_OPTION_ENTRIES (opt_file),
   { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_headers,
     N_("Send this HTTP header with every request of the job (repeatable)"), N_("“NAME: VALUE”") },
   { "redirect-policy", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_policy,
@@ -56,42 +49,6 @@ static const GOptionEntry download_entries[] = {
     N_("Follow a redirect from https to http (refused by default)"), NULL },
   { NULL }
 };
-
-/* --sha256, --sha512 and --size as AddFileWithOptions' options; NULL for
- * none; FALSE with @error for a bad value. */
-static gboolean
-file_options (GVariant **out, GError **error)
-{
-  GVariantBuilder b;
-  guint64 size = 0;
-  gboolean any = FALSE;
-
-  *out = NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  if (opt_sha256 != NULL)
-    g_variant_builder_add (&b, "{sv}", "sha256", g_variant_new_string (opt_sha256)), any = TRUE;
-  if (opt_sha512 != NULL)
-    g_variant_builder_add (&b, "{sv}", "sha512", g_variant_new_string (opt_sha512)), any = TRUE;
-  if (opt_size != NULL)
-    {
-      if (!g_ascii_string_to_unsigned (opt_size, 10, 0, G_MAXUINT64 - 1, &size, NULL))
-        {
-          g_variant_builder_clear (&b);
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--size takes a number of bytes, not “%s”"),
-                       opt_size);
-          return FALSE;
-        }
-      g_variant_builder_add (&b, "{sv}", "size", g_variant_new_uint64 (size));
-      any = TRUE;
-    }
-  if (!any)
-    {
-      g_variant_builder_clear (&b);
-      return TRUE;
-    }
-  *out = g_variant_ref_sink (g_variant_builder_end (&b));
-  return TRUE;
-}
 
 /* The last element of the URL's path, decoded: what a browser would save. */
 static char *
@@ -238,10 +195,10 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
                                  opt_cost_policy);
   if (opt_segments != NULL && !bargectl_parse_segments (opt_segments, &segments, &error))
     return bargectl_usage_error (command, "--segments: %s", error->message);
-  if (!file_options (&checks, &error))
+  if (!bargectl_file_options_build (&opt_file, &checks, &error))
     return bargectl_usage_error (command, "%s", error->message);
   if (checks != NULL && (opt_list != NULL || argc != 3))
-    return bargectl_usage_error (command, _("--sha256, --sha512 and --size check one file: give one URL"));
+    return bargectl_usage_error (command, _("--sha256, --sha512, --size and --range are for one file: give one URL"));
   if (opt_redirect_policy != NULL && !barge_redirect_policy_from_string (opt_redirect_policy, NULL))
     return bargectl_usage_error (command, _("Unknown redirect policy “%s”; use allow, allow-report or disallow"),
                                  opt_redirect_policy);

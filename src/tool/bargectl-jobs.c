@@ -144,13 +144,16 @@ bargectl_cmd_create (const BargectlCommand *command, int argc, char **argv)
 int
 bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
 {
+  static BargectlFileOptions file_options;
   static const GOptionEntry entries[] = {
     { "list", 0, 0, G_OPTION_ARG_FILENAME, &opt_list,
       N_("Add the files listed in FILE, one “URL LOCALPATH” per line (- for standard input)"),
       N_("FILE") },
+    BARGECTL_FILE_OPTION_ENTRIES (file_options),
     { NULL }
   };
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
+  g_autoptr(GVariant) checks = NULL;
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(BargeClient) client = NULL;
@@ -176,6 +179,10 @@ bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
     }
   else
     return bargectl_usage_error (command, _("Expected JOB URL LOCALPATH, or JOB --list=FILE"));
+  if (!bargectl_file_options_build (&file_options, &checks, &error))
+    return bargectl_usage_error (command, "%s", error->message);
+  if (checks != NULL && opt_list != NULL)
+    return bargectl_usage_error (command, _("--sha256, --sha512, --size and --range are for one file: give one URL"));
 
   client = bargectl_client_connect (&error);
   if (client == NULL)
@@ -184,7 +191,10 @@ bargectl_cmd_add (const BargectlCommand *command, int argc, char **argv)
   if (job == NULL)
     return bargectl_report_error (error);
 
-  if (urls->len == 1)
+  if (checks != NULL)
+    ok = barge_job_add_file_with_options_sync (job, g_ptr_array_index (urls, 0), g_ptr_array_index (paths, 0),
+                                               checks, NULL, &error);
+  else if (urls->len == 1)
     ok = barge_job_add_file_sync (job, g_ptr_array_index (urls, 0), g_ptr_array_index (paths, 0),
                                   NULL, &error);
   else

@@ -185,6 +185,27 @@ bargectl_file_list_line (BargeFile *file, guint index)
                           bytes, url, path);
 }
 
+/* As --range takes them: "START-END" (both included) or "START-". */
+static char *
+format_ranges (GVariant *ranges)
+{
+  GString *out = g_string_new (NULL);
+  GVariantIter iter;
+  guint64 offset, length;
+
+  g_variant_iter_init (&iter, ranges);
+  while (g_variant_iter_next (&iter, "(tt)", &offset, &length))
+    {
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      if (length == G_MAXUINT64)
+        g_string_append_printf (out, "%" G_GUINT64_FORMAT "-", offset);
+      else
+        g_string_append_printf (out, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, offset, offset + length - 1);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 describe_files (GString *out, BargeJob *job)
 {
@@ -218,6 +239,12 @@ describe_files (GString *out, BargeJob *job)
         g_string_append_printf (out, "     %-16s %s\n", _("Digest:"), barge_file_get_expected_digest (file));
       if (barge_file_get_verified (file))
         g_string_append_printf (out, "     %-16s %s\n", _("Verified:"), _("yes"));
+      if (barge_file_get_ranges (file) != NULL && g_variant_n_children (barge_file_get_ranges (file)) > 0)
+        {
+          g_autofree char *ranges = format_ranges (barge_file_get_ranges (file));
+
+          g_string_append_printf (out, "     %-16s %s\n", _("Ranges:"), ranges);
+        }
     }
 }
 

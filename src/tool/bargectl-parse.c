@@ -508,3 +508,67 @@ bargectl_read_file_list (const char *filename, GPtrArray *urls, GPtrArray *paths
     }
   return TRUE;
 }
+
+/* "START-END" (both included) or "START-" into BITS' (offset, length). */
+static gboolean
+parse_range (const char *text, guint64 *offset, guint64 *length, GError **error)
+{
+  const char *dash = strchr (text, '-');
+  g_autofree char *start = dash != NULL ? g_strndup (text, (gsize) (dash - text)) : NULL;
+  guint64 last = 0;
+
+  if (dash == NULL || !g_ascii_string_to_unsigned (start, 10, 0, G_MAXUINT64 - 1, offset, NULL) ||
+      (dash[1] != '\0' && (!g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXUINT64 - 1, &last, NULL) ||
+                           last < *offset)))
+    {
+      /* TRANSLATORS: %s is what was typed after --range= */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--range takes START-END (bytes, both included) or START- (to the end), not “%s”"), text);
+      return FALSE;
+    }
+  *length = dash[1] == '\0' ? G_MAXUINT64 : last - *offset + 1;
+  return TRUE;
+}
+
+gboolean
+bargectl_file_options_build (const BargectlFileOptions *options, GVariant **out, GError **error)
+{
+  g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  guint64 size = 0;
+  gboolean any = FALSE;
+
+  *out = NULL;
+  if (options->sha256 != NULL)
+    g_variant_builder_add (&b, "{sv}", "sha256", g_variant_new_string (options->sha256)), any = TRUE;
+  if (options->sha512 != NULL)
+    g_variant_builder_add (&b, "{sv}", "sha512", g_variant_new_string (options->sha512)), any = TRUE;
+  if (options->size != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (options->size, 10, 0, G_MAXUINT64 - 1, &size, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--size takes a number of bytes, not “%s”"),
+                       options->size);
+          return FALSE;
+        }
+      g_variant_builder_add (&b, "{sv}", "size", g_variant_new_uint64 (size));
+      any = TRUE;
+    }
+  if (options->ranges != NULL && options->ranges[0] != NULL)
+    {
+      g_auto(GVariantBuilder) ranges = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(tt)"));
+
+      for (guint i = 0; options->ranges[i] != NULL; i++)
+        {
+          guint64 offset, length;
+
+          if (!parse_range (options->ranges[i], &offset, &length, error))
+            return FALSE;
+          g_variant_builder_add (&ranges, "(tt)", offset, length);
+        }
+      g_variant_builder_add (&b, "{sv}", "ranges", g_variant_builder_end (&ranges));
+      any = TRUE;
+    }
+  if (any)
+    *out = g_variant_ref_sink (g_variant_builder_end (&b));
+  return TRUE;
+}

@@ -120,6 +120,32 @@ gboolean bargectl_parse_uint (const char *text, guint64 max, guint64 *value, GEr
  * refused (it could not go over D-Bus). */
 gboolean bargectl_parse_command_line (const char *text, char ***argv, GError **error);
 
+/* The options of one file of `add` and `download` (AddFileWithOptions):
+ * --sha256, --sha512, --size (bytes) and --range (repeatable:
+ * "START-END", both included as in HTTP, or "START-" to the end of the
+ * file); NULL where not given. @out is NULL when none was given. A bad
+ * value is G_OPTION_ERROR_BAD_VALUE naming the option; the daemon checks
+ * the rest (digest length, ranges in order). */
+typedef struct {
+  char *sha256;
+  char *sha512;
+  char *size;
+  char **ranges;
+} BargectlFileOptions;
+
+gboolean bargectl_file_options_build (const BargectlFileOptions *options, GVariant **out, GError **error);
+
+#define BARGECTL_FILE_OPTION_ENTRIES(opts) \
+  { "sha256", 0, 0, G_OPTION_ARG_STRING, &(opts).sha256, \
+    N_("The SHA-256 the file must have (one URL): it is checked before the file counts"), N_("HEX") }, \
+  { "sha512", 0, 0, G_OPTION_ARG_STRING, &(opts).sha512, N_("The SHA-512 the file must have (one URL)"), \
+    N_("HEX") }, \
+  { "size", 0, 0, G_OPTION_ARG_STRING, &(opts).size, N_("The size in bytes the file must have (one URL)"), \
+    N_("BYTES") }, \
+  { "range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(opts).ranges, \
+    N_("Fetch only these bytes of the file (one URL; repeatable, in order), written at their offsets"), \
+    N_("START-END") }
+
 /* The list of `add --list=FILE` and `download --list=FILE`: one
  * "URL LOCALPATH" per line (FILE "-" is standard input); appends to @urls
  * and @paths (absolute: a relative LOCALPATH is relative to the current

@@ -130,6 +130,14 @@ barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint inde
   return g_strdup (files[index]);
 }
 
+GVariant *
+barge_test_job_file_property (BargeTestDaemon *daemon, BargeDBusJob *job, guint index, const char *name)
+{
+  g_autofree char *path = barge_test_job_file_path (daemon, job, index);
+
+  return barge_test_daemon_get_property (daemon, path, "org.freedesktop.Barge1.File", name);
+}
+
 typedef struct {
   BargeDBusJob *job;
   const char * const *states;

@@ -43,6 +43,8 @@ void barge_test_job_cancel (BargeDBusJob *job);
 void barge_test_job_complete (BargeDBusJob *job);
 /* The object path of file INDEX, asked for (not from the proxy's cache). */
 char *barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint index);
+/* Property NAME of the job's file INDEX (org.freedesktop.Barge1.File), read now. */
+GVariant *barge_test_job_file_property (BargeTestDaemon *daemon, BargeDBusJob *job, guint index, const char *name);
 /* Waits until State is one of STATES (NULL-terminated); returns the state
  * reached or fails the test with the job's Error in the message. */
 const char *barge_test_wait_job_states_at (BargeDBusJob *job, const char * const *states, guint timeout_ms,

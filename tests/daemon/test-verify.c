@@ -77,18 +77,10 @@ add_checked (Fixture *f, BargeDBusJob *job, const char *name, guint64 size, guin
   return barge_dbus_job_call_add_file_with_options_sync (job, url, dest, g_variant_builder_end (&b), NULL, error);
 }
 
-static GVariant *
-file_property (Fixture *f, BargeDBusJob *job, guint index, const char *name)
-{
-  g_autofree char *path = barge_test_job_file_path (f->daemon, job, index);
-
-  return barge_test_daemon_get_property (f->daemon, path, "org.freedesktop.Barge1.File", name);
-}
-
 static gboolean
 verified (Fixture *f, BargeDBusJob *job, guint index)
 {
-  g_autoptr(GVariant) v = file_property (f, job, index, "Verified");
+  g_autoptr(GVariant) v = barge_test_job_file_property (f->daemon, job, index, "Verified");
 
   return g_variant_get_boolean (v);
 }
@@ -116,8 +108,8 @@ test_good (Fixture *f, gconstpointer data)
 
   g_assert_true (add_checked (f, job, "good", 3 * MiB + 5, 0, "sha256", NULL, 3 * MiB + 5, &error));
   g_assert_no_error (error);
-  digest = file_property (f, job, 0, "ExpectedDigest");
-  size = file_property (f, job, 0, "ExpectedSize");
+  digest = barge_test_job_file_property (f->daemon, job, 0, "ExpectedDigest");
+  size = barge_test_job_file_property (f->daemon, job, 0, "ExpectedSize");
   g_assert_cmpstr (g_variant_get_string (digest, NULL), ==, expected);
   g_assert_cmpuint (g_variant_get_uint64 (size), ==, 3 * MiB + 5);
   g_assert_false (verified (f, job, 0));
@@ -159,7 +151,7 @@ test_mismatch (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (message, right));
   g_assert_nonnull (strstr (message, ZEROES_SHA256));
   g_assert_false (verified (f, job, 0));
-  temporary = file_property (f, job, 0, "TemporaryPath");
+  temporary = barge_test_job_file_property (f->daemon, job, 0, "TemporaryPath");
   barge_test_assert_file_content (g_variant_get_string (temporary, NULL), "bad", 1 * MiB);
 
   barge_test_state_log_mark (log);
@@ -304,7 +296,7 @@ test_small_files (Fixture *f, gconstpointer data)
    * some may not have run). */
   for (guint i = 0; i < 21; i++)
     {
-      g_autoptr(GVariant) progress = file_property (f, job, i, "Progress");
+      g_autoptr(GVariant) progress = barge_test_job_file_property (f->daemon, job, i, "Progress");
       guint64 total, done;
       gboolean completed;
 

@@ -103,7 +103,7 @@ DBUS_ERROR_NAMES = [
     'NetworkDisconnected', 'NoProgress', 'RemoteFileChanged', 'TooManyRedirects',
     'TooManyRequests', 'LocalFileChanged', 'MaximumTimeExceeded', 'RemoteApplication',
     'NotificationFailed', 'UnsupportedScheme', 'QuotaExceeded', 'ServiceUnavailable',
-    'RedirectRefused', 'ChecksumMismatch']
+    'RedirectRefused', 'ChecksumMismatch', 'InvalidRange']
 
 
 def not_implemented(error):
@@ -996,6 +996,27 @@ class BargeDaemonTest(DaemonFixture):
         self.assertEqual(wrong.get_error_name(), 'org.freedesktop.Barge1.Error.ChecksumMismatch')
         self.assertFalse(wrong.get_files()[0].get_verified())
         wrong.cancel_sync(None)
+
+    def test_file_ranges(self):
+        """Issue 17 item 2 from Python: BargeFile.ranges gives a file's
+        byte ranges back and bytes-total counts them; this test's server
+        (http.server) ignores Range, which is InvalidRange for such a file."""
+        name = sorted(FILE_SIZES)[-1]
+        target = os.path.join(self.dest_dir, 'ranges-' + name)
+        job = self.client.create_job_sync('ranges', Barge.JobType.DOWNLOAD, None, None)
+        ranges = GLib.Variant('a(tt)', [(0, 4), (10, 6)])
+        self.assertTrue(job.add_file_with_options_sync(self.base_url + name, target,
+                                                       GLib.Variant('a{sv}', {'ranges': ranges}), None))
+        f = job.get_files()[0]
+        self.run_until(lambda: f.get_ranges() is not None and f.get_bytes_total() == 10, 'the ranges')
+        self.assertEqual(f.props.ranges.unpack(), [(0, 4), (10, 6)])
+        job.resume_sync(None)
+        self.run_until(lambda: job.get_state() in (Barge.JobState.TRANSFERRED, Barge.JobState.ERROR),
+                       'the job to end')
+        self.assertEqual(job.get_state(), Barge.JobState.ERROR)
+        self.assertEqual(job.get_error_name(), 'org.freedesktop.Barge1.Error.InvalidRange')
+        self.assertIn('does not serve ranges', job.get_error_message())
+        job.cancel_sync(None)
 
     def test_create_job_with_options(self):
         options = Barge.JobOptions.new()

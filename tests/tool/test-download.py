@@ -139,6 +139,33 @@ class TestDownload(DaemonTestCase):
         self.ctl('complete', job.group(1))
         self.assertEqual(self.sha256(target), right)
 
+    def test_download_and_add_ranges(self):
+        # Issue 17 item 2: --range fetches only those bytes, at their
+        # offsets; info shows the ranges; add takes the same options.
+        folder = self.make_folder()
+        target = os.path.join(folder, 'alpha.bin')
+        data = self.files['alpha.bin']
+        self.ctl('download', '--timeout=%d' % WAIT, '--range=10-19', '--range=100-', self.url('alpha.bin'),
+                 target)
+        with open(target, 'rb') as f:
+            got = f.read()
+        self.assertEqual(len(got), len(data))
+        self.assertEqual(got[10:20], data[10:20])
+        self.assertEqual(got[100:], data[100:])
+        self.assertEqual(got[:10], bytes(10))
+        self.assertEqual(got[20:100], bytes(80))
+        job = self.ctl('create', 'ranges').stdout.strip()
+        second = os.path.join(folder, 'second.bin')
+        self.ctl('add', '--range=0-4', '--range=50-59', job, self.url('beta.bin'), second)
+        info = self.ctl('info', job).stdout
+        self.assertIn('0-4, 50-59', info)
+        self.assertRegex(info, r'Progress: +0 bytes of 15 bytes')
+        result = self.ctl('add', '--range=9-3', job, self.url('beta.bin'), second + '.x', expect=2)
+        self.assertIn('START-END', result.stderr)
+        result = self.ctl('add', '--range=5-9', '--range=0-1', job, self.url('beta.bin'), second + '.x', expect=1)
+        self.assertIn('sorted by offset', result.stderr)
+        self.ctl('cancel', job)
+
     def test_download_checksum_mismatch(self):
         folder = self.make_folder()
         before = {j['id'] for j in self.list_jobs()}

@@ -194,7 +194,7 @@ barged_bus_job_flush (BargedBusJob *self)
 
 const char *const _barged_bus_file_property_names[] = {
   "RemoteUrl", "LocalPath", "TemporaryPath", "Progress", "HasRestarted", "HasResponseChanged", "FinalUrl",
-  "ExpectedDigest", "ExpectedSize", "Verified", NULL,
+  "ExpectedDigest", "ExpectedSize", "Verified", "Ranges", NULL,
 };
 
 GVariant *
@@ -223,6 +223,8 @@ _barged_bus_job_file_property (BargedBusJob *self, guint index, const char *name
     return g_variant_new_uint64 (barged_file_get_checks (file)->size);
   if (g_str_equal (name, "Verified"))
     return g_variant_new_boolean (barged_file_get_verified (file));
+  if (g_str_equal (name, "Ranges"))
+    return barged_file_checks_ranges_to_variant (barged_file_get_checks (file));
   return NULL;
 }
 

@@ -472,6 +472,6 @@ barged_bus_job_coalesced_mask (void)
 GVariant *
 barged_bus_file_progress (BargedFile *file)
 {
-  return g_variant_new ("(ttb)", barged_file_get_total (file), barged_file_get_done (file),
+  return g_variant_new ("(ttb)", barged_file_get_bytes_total (file), barged_file_get_done (file),
                         barged_file_get_completed (file));
 }

@@ -22,6 +22,7 @@ static const BargedSettingsKey keys[] = {
   { "Jobs", "MaxJobs", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs) },
   { "Jobs", "MaxJobsPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_jobs_per_user) },
   { "Jobs", "MaxFilesPerJob", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_job) },
+  { "Jobs", "MaxRangesPerFile", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_ranges_per_file) },
   { "Jobs", "MaxFilesPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_user) },
   { "Jobs", "MaxMetadataPerUser", 65536, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_metadata_per_user) },
   { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
@@ -75,6 +76,7 @@ barged_settings_init_defaults (BargedSettings *settings)
   settings->max_jobs = BARGED_CONFIG_DEFAULT_MAX_JOBS;
   settings->max_jobs_per_user = BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER;
   settings->max_files_per_job = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB;
+  settings->max_ranges_per_file = BARGED_CONFIG_DEFAULT_MAX_RANGES_PER_FILE;
   settings->max_files_per_user = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER;
   settings->max_metadata_per_user = BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER;
   settings->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;

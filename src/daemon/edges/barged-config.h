@@ -20,6 +20,7 @@ typedef struct {
   guint max_jobs;             /* [Jobs] MaxJobs, per machine, >= 1 */
   guint max_jobs_per_user;    /* [Jobs] MaxJobsPerUser, >= 1 */
   guint max_files_per_job;    /* [Jobs] MaxFilesPerJob, >= 1 */
+  guint max_ranges_per_file;  /* [Jobs] MaxRangesPerFile, >= 1 */
   guint max_files_per_user;   /* [Jobs] MaxFilesPerUser, >= 1 */
   guint max_metadata_per_user; /* [Jobs] MaxMetadataPerUser, bytes, >= 65536 (barged-quota.h) */
   guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
@@ -49,6 +50,8 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS 20000
 #define BARGED_CONFIG_DEFAULT_MAX_JOBS_PER_USER 10000
 #define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_JOB 1000
+/* BITS' limit (BG_E_TOO_MANY_RANGES_IN_FILE). */
+#define BARGED_CONFIG_DEFAULT_MAX_RANGES_PER_FILE 500
 #define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER 20000
 /* 64 MiB */
 #define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER 67108864

@@ -98,6 +98,8 @@ static const ErrorRule rules[] = {
     N_("The server redirected the request and the job's redirect policy does not allow it.") },
   { BARGE_ERROR_CHECKSUM_MISMATCH, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
     N_("The downloaded file does not have the digest or size it was expected to have.") },
+  { BARGE_ERROR_INVALID_RANGE, BARGE_ERROR_CONTEXT_REMOTE_FILE, FALSE,
+    N_("A byte range of the file lies past its end, or the server does not serve ranges.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (rules) == BARGE_ERROR_N_CODES);

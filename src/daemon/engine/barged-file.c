@@ -100,8 +100,83 @@ void
 barged_file_checks_clear (BargedFileChecks *checks)
 {
   g_clear_pointer (&checks->digest, g_free);
+  g_clear_pointer (&checks->ranges, g_array_unref);
   checks->has_digest = FALSE;
   checks->size = BARGE_SIZE_UNKNOWN;
+}
+
+void
+barged_file_checks_copy (BargedFileChecks *to, const BargedFileChecks *from)
+{
+  *to = *from;
+  to->digest = g_strdup (from->digest);
+  if (from->ranges != NULL)
+    {
+      to->ranges = g_array_sized_new (FALSE, FALSE, sizeof (BargedRange), from->ranges->len);
+      g_array_append_vals (to->ranges, from->ranges->data, from->ranges->len);
+    }
+}
+
+/* BITS' rules (BG_FILE_RANGE): at least one range, each of at least one
+ * byte, sorted, apart, and only the last one to the end of the file
+ * (length G_MAXUINT64, BG_LENGTH_TO_EOF). How many a file may have is the
+ * job's call to check ([Jobs] MaxRangesPerFile). */
+static GArray *
+parse_ranges_option (GVariant *v, GError **error)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  gsize n = g_variant_n_children (v);
+  guint64 prev_end = 0;
+
+  if (n == 0)
+    {
+      g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "\"ranges\" needs at least one range (offset, length)");
+      return NULL;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      BargedRange r;
+      guint64 length;
+
+      g_variant_get_child (v, i, "(tt)", &r.start, &length);
+      if (length == 0)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "range %" G_GSIZE_FORMAT " is empty: a range has a length of at least 1", i + 1);
+      else if (length == G_MAXUINT64 && i + 1 < n)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "range %" G_GSIZE_FORMAT " runs to the end of the file: only the last one may", i + 1);
+      else if (length != G_MAXUINT64 && r.start > G_MAXUINT64 - 1 - length)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "range %" G_GSIZE_FORMAT " ends past the largest offset", i + 1);
+      else if (i > 0 && r.start < prev_end)
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "range %" G_GSIZE_FORMAT " starts at %" G_GUINT64_FORMAT ", before the end of the one before"
+                     " (%" G_GUINT64_FORMAT "): ranges are sorted by offset and do not overlap", i + 1, r.start,
+                     prev_end);
+      if (error != NULL && *error != NULL)
+        return NULL;
+      r.end = length == G_MAXUINT64 ? BARGE_SIZE_UNKNOWN : r.start + length;
+      prev_end = r.end;
+      g_array_append_val (ranges, r);
+    }
+  return g_steal_pointer (&ranges);
+}
+
+GVariant *
+barged_file_checks_ranges_to_variant (const BargedFileChecks *checks)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(tt)"));
+  for (guint i = 0; checks->ranges != NULL && i < checks->ranges->len; i++)
+    {
+      const BargedRange *r = &g_array_index (checks->ranges, BargedRange, i);
+
+      g_variant_builder_add (&builder, "(tt)", r->start,
+                             r->end == BARGE_SIZE_UNKNOWN ? G_MAXUINT64 : r->end - r->start);
+    }
+  return g_variant_builder_end (&builder);
 }
 
 gboolean
@@ -134,14 +209,44 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
       else if (g_str_equal (key, "size") && g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64) &&
                g_variant_get_uint64 (v) != BARGE_SIZE_UNKNOWN)
         parsed.size = g_variant_get_uint64 (v);
+      else if (g_str_equal (key, "ranges") && g_variant_is_of_type (v, G_VARIANT_TYPE ("a(tt)")) &&
+               parsed.ranges == NULL)
+        {
+          parsed.ranges = parse_ranges_option (v, error);
+          if (parsed.ranges == NULL)
+            {
+              barged_file_checks_clear (&parsed);
+              return FALSE;
+            }
+        }
       /* Stored with the checks, not an option. */
       else if (g_str_equal (key, "verified") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         ;
       else
         {
           g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                       "unknown file option \"%s\" of type %s (sha256 or sha512 as s, size as t)", key,
-                       g_variant_get_type_string (v));
+                       "unknown file option \"%s\" of type %s (sha256 or sha512 as s, size as t, "
+                       "ranges as a(tt))", key, g_variant_get_type_string (v));
+          barged_file_checks_clear (&parsed);
+          return FALSE;
+        }
+    }
+  /* A digest is of the whole file, which a file of ranges never holds. */
+  if (parsed.ranges != NULL && parsed.has_digest)
+    {
+      g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "a file of ranges cannot have a digest: only its size may be given");
+      barged_file_checks_clear (&parsed);
+      return FALSE;
+    }
+  if (parsed.ranges != NULL && parsed.size != BARGE_SIZE_UNKNOWN)
+    {
+      const BargedRange *last = &g_array_index (parsed.ranges, BargedRange, parsed.ranges->len - 1);
+
+      if (last->end == BARGE_SIZE_UNKNOWN ? last->start >= parsed.size : last->end > parsed.size)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "the last range ends past the file's size, %" G_GUINT64_FORMAT " bytes", parsed.size);
           barged_file_checks_clear (&parsed);
           return FALSE;
         }
@@ -157,13 +262,15 @@ checks_to_string (BargedFile *self)
   GVariantDict dict;
   g_autoptr(GVariant) v = NULL;
 
-  if (!self->checks.has_digest && self->checks.size == BARGE_SIZE_UNKNOWN)
+  if (!self->checks.has_digest && self->checks.size == BARGE_SIZE_UNKNOWN && self->checks.ranges == NULL)
     return NULL;
   g_variant_dict_init (&dict, NULL);
   if (self->checks.has_digest)
     g_variant_dict_insert (&dict, barged_digest_kind_to_string (self->checks.digest_kind), "s", self->checks.digest);
   if (self->checks.size != BARGE_SIZE_UNKNOWN)
     g_variant_dict_insert (&dict, "size", "t", self->checks.size);
+  if (self->checks.ranges != NULL)
+    g_variant_dict_insert_value (&dict, "ranges", barged_file_checks_ranges_to_variant (&self->checks));
   if (self->verified)
     g_variant_dict_insert (&dict, "verified", "b", TRUE);
   v = g_variant_ref_sink (g_variant_dict_end (&dict));
@@ -174,8 +281,7 @@ void
 barged_file_set_checks (BargedFile *self, const BargedFileChecks *checks)
 {
   barged_file_checks_clear (&self->checks);
-  self->checks = *checks;
-  self->checks.digest = g_strdup (checks->digest);
+  barged_file_checks_copy (&self->checks, checks);
 }
 
 const BargedFileChecks *
@@ -237,6 +343,28 @@ const char *barged_file_get_destination (BargedFile *self) { return self->destin
 const char *barged_file_get_temporary (BargedFile *self) { return self->temporary; }
 guint64 barged_file_get_total (BargedFile *self) { return self->total; }
 guint64 barged_file_get_done (BargedFile *self) { return self->done; }
+const GArray *barged_file_get_wanted (BargedFile *self) { return self->checks.ranges; }
+
+guint64
+barged_file_get_bytes_total (BargedFile *self)
+{
+  guint64 sum = 0;
+
+  if (self->checks.ranges == NULL)
+    return self->total;
+  for (guint i = 0; i < self->checks.ranges->len; i++)
+    {
+      const BargedRange *r = &g_array_index (self->checks.ranges, BargedRange, i);
+
+      if (r->end != BARGE_SIZE_UNKNOWN)
+        sum += r->end - r->start;
+      else if (self->total == BARGE_SIZE_UNKNOWN)
+        return BARGE_SIZE_UNKNOWN;
+      else
+        sum += self->total > r->start ? self->total - r->start : 0;
+    }
+  return sum;
+}
 guint64 barged_file_get_durable (BargedFile *self) { return self->durable; }
 gboolean barged_file_get_transferred (BargedFile *self) { return self->transferred; }
 gboolean barged_file_get_completed (BargedFile *self) { return self->completed; }
@@ -319,8 +447,8 @@ barged_file_add_durable (BargedFile *self, guint64 start, guint64 end)
   g_array_insert_val (self->ranges, i, add);
 }
 
-gboolean
-barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *end)
+static gboolean
+next_gap_whole (BargedFile *self, guint64 from, guint64 *start, guint64 *end)
 {
   guint64 at = MAX (from, self->durable);
 
@@ -342,6 +470,36 @@ barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *e
   *start = at;
   *end = self->total;
   return self->total != BARGE_SIZE_UNKNOWN && at < self->total;
+}
+
+gboolean
+barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *end)
+{
+  const GArray *wanted = self->checks.ranges;
+  guint64 at = from;
+
+  if (wanted == NULL)
+    return next_gap_whole (self, from, start, end);
+  /* The first gap of the whole file in each wanted range, cut to it. */
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      const BargedRange *r = &g_array_index (wanted, BargedRange, i);
+      guint64 s, e;
+
+      if (r->end != BARGE_SIZE_UNKNOWN && r->end <= at)
+        continue;
+      at = MAX (at, r->start);
+      /* FALSE with a known total: nothing is missing from here on. With
+       * an unknown one, the gap runs from s to an end not known yet. */
+      if (!next_gap_whole (self, at, &s, &e) && self->total != BARGE_SIZE_UNKNOWN)
+        return FALSE;
+      if (r->end != BARGE_SIZE_UNKNOWN && s >= r->end)
+        continue;
+      *start = s;
+      *end = r->end == BARGE_SIZE_UNKNOWN ? e : MIN (e, r->end);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 guint64

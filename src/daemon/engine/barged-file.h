@@ -21,19 +21,32 @@ G_DECLARE_FINAL_TYPE (BargedFile, barged_file, BARGED, FILE, GObject)
  * temporary file moved to a new name. Signal "restarted" (gboolean
  * response_changed) when the file started over from byte 0. */
 
-/* What a file is checked against before it counts as transferred
- * (AddFileWithOptions): its digest and its size. */
+typedef struct {
+  guint64 start;
+  guint64 end;                /* exclusive; BARGE_SIZE_UNKNOWN: the end of the file */
+} BargedRange;
+
+/* What AddFileWithOptions said of a file: what it is checked against
+ * before it counts as transferred (its digest and its size), and the
+ * byte ranges it is made of when only those are wanted (BITS
+ * AddFileWithRanges). */
 typedef struct {
   gboolean has_digest;
   BargedDigestKind digest_kind;
   char *digest;               /* lower-case hex */
   guint64 size;               /* BARGE_SIZE_UNKNOWN: none */
+  GArray *ranges;             /* BargedRange, sorted, apart, only the last to the end; NULL: the whole file */
 } BargedFileChecks;
 
 void barged_file_checks_clear (BargedFileChecks *checks);
-/* AddFileWithOptions' options: "sha256" or "sha512" (s, hex), "size" (t).
- * FALSE with InvalidArgument saying what is accepted. */
+void barged_file_checks_copy (BargedFileChecks *to, const BargedFileChecks *from);
+/* AddFileWithOptions' options: "sha256" or "sha512" (s, hex), "size" (t),
+ * "ranges" (a(tt): offset and length, G_MAXUINT64 for "to the end" in the
+ * last one only). FALSE with InvalidArgument saying what is accepted. */
 gboolean barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error);
+/* The ranges as a(tt) (offset, length), the form of the option and of
+ * File.Ranges; an empty array for a whole file. Floating. */
+GVariant *barged_file_checks_ranges_to_variant (const BargedFileChecks *checks);
 
 BargedFile *barged_file_new (guint idx,
                              const char *remote_url,
@@ -54,8 +67,15 @@ void barged_file_set_verified (BargedFile *self, gboolean verified);
 const char *barged_file_get_url (BargedFile *self);
 const char *barged_file_get_destination (BargedFile *self);
 const char *barged_file_get_temporary (BargedFile *self);
+/* The length of the file on the server (BARGE_SIZE_UNKNOWN until known). */
 guint64 barged_file_get_total (BargedFile *self);
+/* Bytes received of what is wanted: the whole file, or its ranges. */
 guint64 barged_file_get_done (BargedFile *self);
+/* Bytes wanted (BytesTotal): the file's total, or what its ranges add up
+ * to (unknown while a range runs to an end not known yet). */
+guint64 barged_file_get_bytes_total (BargedFile *self);
+/* The file's ranges (AddFileWithOptions "ranges"), or NULL: all of it. */
+const GArray *barged_file_get_wanted (BargedFile *self);
 guint64 barged_file_get_durable (BargedFile *self);
 gboolean barged_file_get_transferred (BargedFile *self);
 gboolean barged_file_get_completed (BargedFile *self);
@@ -74,14 +94,11 @@ void barged_file_set_durable (BargedFile *self, guint64 durable);
  * [0, durable), the only figure of a file fetched in one piece, and the
  * ranges beyond it are kept apart, merged, until the prefix reaches them.
  * After an fdatasync, the ranges written before it may be added. */
-typedef struct {
-  guint64 start;
-  guint64 end;                /* exclusive */
-} BargedRange;
-
 void barged_file_add_durable (BargedFile *self, guint64 start, guint64 end);
 /* The first range not durable at or after @from (end: the next durable
- * range or the total); FALSE when there is none or the total is unknown. */
+ * range or the total); FALSE when there is none or the total is unknown.
+ * Of a file with ranges, only bytes in them count: the gap ends with its
+ * range at the latest (BARGE_SIZE_UNKNOWN for one to an unknown end). */
 gboolean barged_file_next_gap (BargedFile *self, guint64 from, guint64 *start, guint64 *end);
 /* Bytes durable in all: the prefix and the ranges beyond it. */
 guint64 barged_file_get_durable_bytes (BargedFile *self);

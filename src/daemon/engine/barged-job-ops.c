@@ -192,7 +192,15 @@ check_next_target (GTask *task_in)
   else if (self->upload == NULL && !check_new_destinations (self, data, &error))
     ;
   else
-    _barged_job_check_quota (self, (const char * const *) data->urls, (const char * const *) data->paths, &error);
+    {
+      guint n_ranges = 0;
+
+      for (guint i = 0; data->checks != NULL && i < data->checks->len; i++)
+        if (g_array_index (data->checks, BargedFileChecks, i).ranges != NULL)
+          n_ranges += g_array_index (data->checks, BargedFileChecks, i).ranges->len;
+      _barged_job_check_quota (self, (const char * const *) data->urls, (const char * const *) data->paths, n_ranges,
+                               &error);
+    }
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -242,8 +250,13 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
     g_set_error (&error, BARGE_ERROR, BARGE_ERROR_TOO_MANY_FILES, "a job holds at most %u files", max_files (self));
   else if (checks != NULL && self->upload != NULL)
     g_set_error (&error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                 "digests and sizes are checked for download jobs only, not %s ones",
+                 "digests, sizes and ranges are for download jobs only, not %s ones",
                  barge_job_type_to_string (self->type));
+  for (guint i = 0; error == NULL && checks != NULL && i < n; i++)
+    if (checks[i].ranges != NULL && checks[i].ranges->len > _barged_job_settings (self)->max_ranges_per_file)
+      g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "a file takes at most %u ranges (MaxRangesPerFile), not %u",
+                   _barged_job_settings (self)->max_ranges_per_file, checks[i].ranges->len);
   for (guint i = 0; error == NULL && i < n; i++)
     {
       g_autofree char *path = barged_file_validate (urls[i], paths[i], &error);
@@ -266,9 +279,9 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
       data->checks = g_array_sized_new (FALSE, TRUE, sizeof (BargedFileChecks), n);
       for (guint i = 0; i < n; i++)
         {
-          BargedFileChecks copy = checks[i];
+          BargedFileChecks copy;
 
-          copy.digest = g_strdup (checks[i].digest);
+          barged_file_checks_copy (&copy, &checks[i]);
           g_array_append_val (data->checks, copy);
         }
     }

@@ -143,7 +143,8 @@ void _barged_job_destination_keys (const char *path, const BargedFileId *folder,
                                    char **by_path, char **by_folder);
 gboolean _barged_job_has_destination (BargedJob *self, const char *key);
 /* Whether the owner's quota takes these files. */
-gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths,
+/* @n_ranges: byte ranges the new files hold in all (AddFileWithOptions). */
+gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, guint n_ranges,
                                   GError **error);
 /* Counts @file's part of the job's progress again (it notified "progress"). */
 void _barged_job_recount_file (BargedJob *self, BargedFile *file);

@@ -334,7 +334,7 @@ _barged_job_recount_file (BargedJob *self, BargedFile *file)
   self->sum_done -= share->done;
   self->files_done -= share->transferred ? 1 : 0;
 
-  share->total = barged_file_get_total (file);
+  share->total = barged_file_get_bytes_total (file);
   share->transferred = barged_file_get_transferred (file);
   share->done = share->transferred && share->total != BARGE_SIZE_UNKNOWN ? share->total
                                                                           : barged_file_get_done (file);
@@ -704,9 +704,10 @@ _barged_job_has_destination (BargedJob *self, const char *key)
 }
 
 gboolean
-_barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, GError **error)
+_barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, guint n_ranges,
+                         GError **error)
 {
-  guint64 bytes = 0, n = 0;
+  guint64 bytes = (guint64) n_ranges * BARGED_QUOTA_RANGE_COST, n = 0;
 
   /* A temporary path is as long as its destination's, plus 29 bytes. */
   for (; urls[n] != NULL; n++)
@@ -759,7 +760,9 @@ _barged_job_add_file (BargedJob *self, BargedFile *file)
         g_hash_table_add (self->destinations, g_steal_pointer (&by_folder));
     }
   charge (self, 1, (gint64) barged_quota_file_cost (barged_file_get_url (file), barged_file_get_destination (file),
-                                                    barged_file_get_temporary (file)));
+                                                    barged_file_get_temporary (file)) +
+                     (barged_file_get_wanted (file) != NULL
+                        ? (gint64) barged_file_get_wanted (file)->len * BARGED_QUOTA_RANGE_COST : 0));
   g_signal_emit (self, _barged_job_signals[BARGED_JOB_SIGNAL_FILE_ADDED], 0, file);
   _barged_job_notify (self, BARGED_JOB_PROP_FILES);
   _barged_job_notify (self, BARGED_JOB_PROP_PROGRESS);

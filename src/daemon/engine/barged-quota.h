@@ -28,6 +28,9 @@ G_DECLARE_FINAL_TYPE (BargedQuota, barged_quota, BARGED, QUOTA, GObject)
 #define BARGED_QUOTA_FILE_COST 4608
 /* Bytes charged per byte of a URL or path (measured: 3.2). */
 #define BARGED_QUOTA_STRING_FACTOR 4
+/* Per byte range of a file (AddFileWithOptions "ranges"): 16 bytes in
+ * memory, up to 42 of text in the database row. */
+#define BARGED_QUOTA_RANGE_COST 64
 
 /* The limits are read from @config at each check. */
 BargedQuota *barged_quota_new (BargedConfig *config);

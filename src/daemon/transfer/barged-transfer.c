@@ -63,7 +63,9 @@ struct _BargedTransfer
   guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
   guint64 range_end;         /* one past the last byte of this response's body, or unknown */
   guint64 part_start;        /* where this response's body began */
-  guint64 request_from;      /* the Range the request asked for (from byte N), 0: none */
+  guint64 request_from;      /* the Range the request asked for (from byte N) */
+  gboolean asked_range;      /* the request had a Range */
+  gboolean wanted;           /* the file has ranges of its own (AddFileWithOptions): only they are asked for */
   guint64 since_sync;
   gint64 last_sync;
   gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
@@ -572,10 +574,23 @@ check_file (BargedTransfer *self)
   fail (self, error);
 }
 
+/* Where the first byte the file still misses is, if any. */
+static gboolean
+missing_from (BargedTransfer *self, guint64 *missing)
+{
+  guint64 end;
+
+  if (self->wanted)
+    return barged_file_next_gap (self->file, 0, missing, &end);
+  *missing = barged_file_get_durable (self->file);
+  return *missing != barged_file_get_total (self->file);
+}
+
 static void
 final_synced (BargedTransfer *self, gboolean ok, GError *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  guint64 missing;
 
   if (ok)
     {
@@ -585,11 +600,9 @@ final_synced (BargedTransfer *self, gboolean ok, GError *error)
       record_durable (self, &op, self->offset);
       g_array_unref (op.ranges);
       /* Every piece came: nothing may be missing between them. */
-      if (self->failure == NULL && self->segmented &&
-          barged_file_get_durable (self->file) != barged_file_get_total (self->file))
+      if (self->failure == NULL && self->segmented && missing_from (self, &missing))
         fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
-                                 "the segments left bytes from %" G_GUINT64_FORMAT " missing",
-                                 barged_file_get_durable (self->file)));
+                                 "the segments left bytes from %" G_GUINT64_FORMAT " missing", missing));
       if (self->failure == NULL)
         check_file (self);
       /* A file that arrived whole is recorded as transferred by its job
@@ -651,7 +664,7 @@ maybe_finish (BargedTransfer *self)
    * if it were complete. So ask for the bytes after what arrived: 416
    * (bytes * / N) confirms the end, 206 brings the rest. */
   if (self->failure == NULL && self->expected_end == BARGE_SIZE_UNKNOWN && self->offset > 0 &&
-      !self->verifying && self->fd >= 0)
+      !self->verifying && !self->wanted && self->fd >= 0)
     {
       self->verifying = TRUE;
       self->eof = FALSE;
@@ -815,6 +828,40 @@ encoding_is_identity (SoupMessageHeaders *headers)
   return coding == NULL || *coding == '\0' || g_ascii_strcasecmp (coding, "identity") == 0;
 }
 
+/* A file of ranges: main fetches its missing parts one request each, on
+ * its own connection (no segments: the ranges are the pieces). FALSE
+ * when nothing is missing. */
+static gboolean
+start_at_first_gap (BargedTransfer *self)
+{
+  BargedRange gap;
+
+  self->segmented = TRUE;
+  self->segments_off = TRUE;
+  if (!barged_file_next_gap (self->file, 0, &gap.start, &gap.end))
+    return FALSE;
+  self->offset = self->piece_start = gap.start;
+  self->limit = gap.end;
+  return TRUE;
+}
+
+/* The ranges of a file must lie within it once its length is known. */
+static GError *
+ranges_past_end (BargedTransfer *self, guint64 total)
+{
+  const GArray *wanted = barged_file_get_wanted (self->file);
+  const BargedRange *last;
+
+  if (wanted == NULL || total == BARGE_SIZE_UNKNOWN)
+    return NULL;
+  last = &g_array_index (wanted, BargedRange, wanted->len - 1);
+  if (last->end == BARGE_SIZE_UNKNOWN ? last->start < total : last->end <= total)
+    return NULL;
+  return g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_RANGE,
+                      "the file has %" G_GUINT64_FORMAT " bytes: its range from %" G_GUINT64_FORMAT
+                      " lies past the end", total, last->start);
+}
+
 static void
 restart_from_zero (BargedTransfer *self, gboolean response_changed)
 {
@@ -838,6 +885,9 @@ restart_from_zero (BargedTransfer *self, gboolean response_changed)
   self->part_start = 0;
   self->range_end = BARGE_SIZE_UNKNOWN;
   self->expected_end = BARGE_SIZE_UNKNOWN;
+  /* A file of ranges starts over at its first range, not at byte 0. */
+  if (self->wanted)
+    start_at_first_gap (self);
   g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
 }
@@ -908,7 +958,8 @@ adopt_server_digest (BargedTransfer *self, SoupMessageHeaders *headers)
   const char *kind = NULL;
   BargedDigestKind parsed;
 
-  if (self->digest != NULL ||
+  /* (Of the whole file, which a file of ranges never holds.) */
+  if (self->digest != NULL || self->wanted ||
       !barged_http_parse_repr_digest (soup_message_headers_get_one (headers, "Repr-Digest"),
                                       soup_message_headers_get_one (headers, "Digest"), &kind, &hex) ||
       !barged_digest_parse (kind, hex, &parsed, NULL, NULL))
@@ -931,6 +982,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   const char *range;
   guint status;
   guint64 first = 0, last = 0, total = BARGE_SIZE_UNKNOWN;
+  GError *past = NULL;
 
   if (body == NULL)
     {
@@ -961,7 +1013,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   range = soup_message_headers_get_one (headers, "Content-Range");
   g_debug ("%s: HTTP %u", log_url, status);
 
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && self->request_from == 0)
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && !self->asked_range)
     {
       /* No Range was asked for (RFC 9110 forbids this answer). A first
        * part from byte 0 of a known length is usable; the rest is asked
@@ -1012,12 +1064,34 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
           send_request (self);
           return;
         }
+      past = ranges_past_end (self, total);
+      if (past != NULL)
+        {
+          self->http_status = status;
+          fail_now (self, past);
+          return;
+        }
       /* More bytes came: the end of this body needs checking again. */
       self->verifying = FALSE;
       self->range_end = last + 1;
       self->expected_end = total;
     }
-  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->request_from > 0)
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->wanted)
+    {
+      guint64 length = BARGE_SIZE_UNKNOWN;
+
+      /* A range the file does not reach: not a gap to fill, the client's
+       * ranges are wrong for this file. */
+      if (barged_http_parse_unsatisfied_range (range, &length))
+        past = ranges_past_end (self, length);
+      if (past == NULL)
+        past = g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_RANGE,
+                            "the server cannot serve bytes from %" G_GUINT64_FORMAT " (HTTP 416)", self->offset);
+      self->http_status = status;
+      fail_now (self, past);
+      return;
+    }
+  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->asked_range)
     {
       guint64 length;
 
@@ -1044,7 +1118,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       return;
     }
-  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && self->request_from > 0 &&
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->verifying && self->asked_range &&
            !validators_conflict (self->file, etag, last_modified))
     {
       /* The end check of a body of unknown length got the whole file
@@ -1053,6 +1127,16 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       self->expected_end = self->offset;
       self->eof = TRUE;
       maybe_finish (self);
+      return;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->wanted)
+    {
+      /* The whole file, when only some of its bytes were wanted: BITS
+       * fails such a file too (BG_E_INSUFFICIENT_RANGE_SUPPORT). */
+      self->http_status = status;
+      fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_RANGE,
+                                   "the server does not serve ranges: it answered a request for bytes from %"
+                                   G_GUINT64_FORMAT " with HTTP %u and the whole file", self->offset, status));
       return;
     }
   else if (SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -1161,7 +1245,8 @@ send_request (BargedTransfer *self)
   g_clear_error (&self->redirect_refused);
   add_custom_headers (self, self->msg);
   self->request_from = self->offset;
-  if (self->offset > 0)
+  self->asked_range = self->offset > 0 || self->wanted;
+  if (self->asked_range)
     {
       const char *etag = barged_file_get_etag (self->file);
       const char *lm = barged_file_get_last_modified (self->file);
@@ -1222,6 +1307,27 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
       if (barged_file_next_gap (self->file, offset, &start, &end))
         self->limit = end;
     }
+  if (self->wanted)
+    {
+      GError *past = ranges_past_end (self, barged_file_get_total (self->file));
+
+      if (past != NULL)
+        {
+          fail_now (self, past);
+          return;
+        }
+      /* Every range is durable already (a stop came between the last
+       * sync and the record of the file): only the final checks run. */
+      if (!start_at_first_gap (self))
+        {
+          self->offset = self->piece_start = self->limit = barged_file_get_durable_end (self->file);
+          self->eof = TRUE;
+          update_done (self);
+          maybe_finish (self);
+          return;
+        }
+      self->counted = barged_file_get_durable_bytes (self->file);
+    }
   update_done (self);
   /* The identity of the file must be on record before bytes go into it. */
   g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
@@ -1248,6 +1354,7 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, barged_transfer_run_async);
+  self->wanted = barged_file_get_wanted (self->file) != NULL;
   if (barged_file_get_checks (self->file)->has_digest)
     self->digest = barged_digest_new (barged_file_get_checks (self->file)->digest_kind,
                                       barged_file_get_checks (self->file)->digest);
