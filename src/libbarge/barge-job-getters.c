@@ -732,6 +732,44 @@ barge_job_get_allow_https_to_http (BargeJob *job)
 }
 
 /**
+ * barge_job_get_tls_ca_file:
+ * @job: a #BargeJob
+ *
+ * Gets the CA file of the job's TLS options.
+ * See [property@Barge.Job:tls-ca-file].
+ *
+ * Returns: the path, or "" for none
+ *
+ * Since: 0.2
+ */
+const char *
+barge_job_get_tls_ca_file (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), "");
+
+  return _barge_props_get_string (job->props, "TlsCaFile");
+}
+
+/**
+ * barge_job_get_tls_client_certificate:
+ * @job: a #BargeJob
+ *
+ * Gets the client certificate of the job's TLS options.
+ * See [property@Barge.Job:tls-client-certificate].
+ *
+ * Returns: a path or a `pkcs11:` URI, or "" for none
+ *
+ * Since: 0.2
+ */
+const char *
+barge_job_get_tls_client_certificate (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), "");
+
+  return _barge_props_get_string (job->props, "TlsClientCertificate");
+}
+
+/**
  * barge_job_dup_custom_header_names:
  * @job: a #BargeJob
  *

@@ -359,3 +359,102 @@ barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GEr
   _barge_sync_end (&sync);
   return headers;
 }
+
+/**
+ * barge_job_set_tls_options_async:
+ * @job: a #BargeJob
+ * @ca_file: (nullable): an absolute path to a PEM file of certificate
+ *   authorities the job trusts besides the system's; "" for none; %NULL
+ *   leaves it as it is
+ * @client_certificate: (nullable): an absolute path to a PEM file holding
+ *   a certificate and its private key, or a `pkcs11:` URI, shown to a
+ *   server that asks for a client certificate; "" for none; %NULL leaves
+ *   it as it is
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Sets the TLS options of a download job (BITS' `SetClientCertificate`,
+ * and a private PKI without touching the system's trust store). The
+ * daemon reads the files as the job's owner before it answers:
+ * %BARGE_ERROR_ACCESS_DENIED when the owner may not read one,
+ * %BARGE_ERROR_INVALID_ARGUMENT when one is missing or holds no
+ * certificate (or no key); nothing changes then. A CA only forgives an
+ * unknown authority, for a certificate it signed for the host asked.
+ * [property@Barge.Job:tls-ca-file] and
+ * [property@Barge.Job:tls-client-certificate] show them.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_set_tls_options_async (BargeJob *job,
+                                 const char *ca_file,
+                                 const char *client_certificate,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GVariantDict dict;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_variant_dict_init (&dict, NULL);
+  if (ca_file != NULL)
+    g_variant_dict_insert (&dict, "ca-file", "s", ca_file);
+  if (client_certificate != NULL)
+    g_variant_dict_insert (&dict, "client-certificate", "s", client_certificate);
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "SetTlsOptions", g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
+                   NULL, BARGE_JOB_CALL_CHANGES, barge_job_set_tls_options_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_set_tls_options_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_tls_options_async].
+ *
+ * Returns: %TRUE if the daemon took the options
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_options_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_tls_options_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_set_tls_options_sync:
+ * @job: a #BargeJob
+ * @ca_file: (nullable): as for [method@Barge.Job.set_tls_options_async]
+ * @client_certificate: (nullable): as for [method@Barge.Job.set_tls_options_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the job's TLS options, blocking until the daemon answered.
+ *
+ * Returns: %TRUE if the daemon took the options
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_options_sync (BargeJob *job,
+                                const char *ca_file,
+                                const char *client_certificate,
+                                GCancellable *cancellable,
+                                GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_set_tls_options_async (job, ca_file, client_certificate, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_tls_options_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}

@@ -474,6 +474,31 @@ _barge_job_make_properties (GParamSpec **properties)
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:tls-ca-file:
+   *
+   * The CA file of the job's TLS options
+   * ([method@Barge.Job.set_tls_options_async]): certificate authorities its
+   * requests trust besides the system's; "" for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TLS_CA_FILE] =
+    g_param_spec_string ("tls-ca-file", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:tls-client-certificate:
+   *
+   * The client certificate of the job's TLS options (a PEM file's path or
+   * a `pkcs11:` URI); "" for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TLS_CLIENT_CERTIFICATE] =
+    g_param_spec_string ("tls-client-certificate", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:file-list:
    *
    * The files of the job, in the order they were added, as a

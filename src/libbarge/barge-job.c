@@ -153,6 +153,8 @@ static const struct {
   { "RedirectPolicy", PROP_REDIRECT_POLICY },
   { "AllowHttpsToHttp", PROP_ALLOW_HTTPS_TO_HTTP },
   { "CustomHeaders", PROP_CUSTOM_HEADERS },
+  { "TlsCaFile", PROP_TLS_CA_FILE },
+  { "TlsClientCertificate", PROP_TLS_CLIENT_CERTIFICATE },
 };
 
 /* @name changed in props: parse it again and notify what really changed. */
@@ -718,6 +720,12 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_CUSTOM_HEADERS:
       g_value_take_boxed (value, barge_job_dup_custom_header_names (self));
+      break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, barge_job_get_tls_ca_file (self));
+      break;
+    case PROP_TLS_CLIENT_CERTIFICATE:
+      g_value_set_string (value, barge_job_get_tls_client_certificate (self));
       break;
     case PROP_FILE_LIST:
       g_value_set_object (value, self->file_list);

@@ -157,6 +157,26 @@ BARGE_AVAILABLE_IN_ALL
 gboolean barge_job_get_allow_https_to_http (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 char **barge_job_dup_custom_header_names (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_job_get_tls_ca_file (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_job_get_tls_client_certificate (BargeJob *job);
+
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_tls_options_async (BargeJob *job,
+                                      const char *ca_file,
+                                      const char *client_certificate,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_options_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_options_sync (BargeJob *job,
+                                         const char *ca_file,
+                                         const char *client_certificate,
+                                         GCancellable *cancellable,
+                                         GError **error);
 
 BARGE_AVAILABLE_IN_ALL
 void barge_job_add_file_with_options_async (BargeJob *job,

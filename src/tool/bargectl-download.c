@@ -27,6 +27,8 @@ static BargectlFileOptions opt_file;
 static char **opt_headers;
 static char *opt_redirect_policy;
 static gboolean opt_allow_https_to_http;
+static char *opt_ca_file;
+static char *opt_client_certificate;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
@@ -47,6 +49,11 @@ static const GOptionEntry download_entries[] = {
     N_("allow (the default), allow-report or disallow: what to do when a server redirects"), N_("POLICY") },
   { "allow-https-to-http", 0, 0, G_OPTION_ARG_NONE, &opt_allow_https_to_http,
     N_("Follow a redirect from https to http (refused by default)"), NULL },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file,
+    N_("Trust the certificate authorities in FILE (PEM) too, for this job only"), N_("FILE") },
+  { "client-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_certificate,
+    N_("Show this client certificate when a server asks: a PEM file with the certificate and its key, or a "
+       "pkcs11: URI"), N_("FILE") },
   { NULL }
 };
 
@@ -177,6 +184,8 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   GVariantBuilder create_options;
   guint segments = 0;
   g_autoptr(GVariant) checks = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *client_certificate = NULL;
 
   g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -199,6 +208,13 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, "%s", error->message);
   if (checks != NULL && (opt_list != NULL || argc != 3))
     return bargectl_usage_error (command, _("--sha256, --sha512, --size and --range are for one file: give one URL"));
+  /* The daemon reads them as you, from where you are. */
+  if (opt_ca_file != NULL)
+    options.tls_ca_file = ca_file = g_canonicalize_filename (opt_ca_file, NULL);
+  if (opt_client_certificate != NULL)
+    options.tls_client_certificate = client_certificate =
+      g_str_has_prefix (opt_client_certificate, "pkcs11:") ? g_strdup (opt_client_certificate)
+                                                          : g_canonicalize_filename (opt_client_certificate, NULL);
   if (opt_redirect_policy != NULL && !barge_redirect_policy_from_string (opt_redirect_policy, NULL))
     return bargectl_usage_error (command, _("Unknown redirect policy “%s”; use allow, allow-report or disallow"),
                                  opt_redirect_policy);

@@ -398,6 +398,10 @@ bargectl_job_describe (BargeJob *job)
   if (barge_job_get_job_type (job) == BARGE_JOB_TYPE_DOWNLOAD)
     ROW (_("Redirects:"), "%s%s", barge_redirect_policy_to_string (barge_job_get_redirect_policy (job)),
          barge_job_get_allow_https_to_http (job) ? _(", https to http allowed") : "");
+  if (*barge_job_get_tls_ca_file (job) != '\0')
+    ROW (_("TLS CA file:"), "%s", barge_job_get_tls_ca_file (job));
+  if (*barge_job_get_tls_client_certificate (job) != '\0')
+    ROW (_("Client certificate:"), "%s", barge_job_get_tls_client_certificate (job));
   {
     /* Values may be tokens: names only (bargectl get-headers shows them). */
     g_auto(GStrv) header_names = barge_job_dup_custom_header_names (job);

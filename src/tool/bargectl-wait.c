@@ -254,6 +254,8 @@ bargectl_wait_start_job (BargeClient *client,
   /* One file with checks goes through AddFileWithOptions. */
   added = bargectl_wait_apply_settings (job, options, error) &&
           (headers == NULL || barge_job_set_custom_headers_sync (job, headers, NULL, error)) &&
+          ((options->tls_ca_file == NULL && options->tls_client_certificate == NULL) ||
+           barge_job_set_tls_options_sync (job, options->tls_ca_file, options->tls_client_certificate, NULL, error)) &&
           (file_options != NULL
              ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
              : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));

@@ -36,6 +36,8 @@ struct _BargectlWaitOptions {
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
   gint64 size_hint;           /* bytes, 0 for none; < 0: not given */
   gboolean keep_awake;        /* --keep-awake */
+  const char *tls_ca_file;    /* `download --ca-file`, absolute; NULL: none */
+  const char *tls_client_certificate; /* `download --client-certificate`: absolute or pkcs11:; NULL: none */
   BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;

@@ -114,6 +114,9 @@ struct _BargeFaultServer
   guint16 tls_port;           /* likewise */
   GTlsCertificate *expired;   /* tests/common/tls/expired.pem, or NULL */
   char *expired_base_url;     /* https://127.0.0.1:PORT serving it */
+  GTlsCertificate *mutual;    /* the listener's certificate again, for the listener that asks for a client's */
+  GTlsDatabase *client_ca;    /* what a client's certificate must be signed by there */
+  char *mutual_base_url;
   BargeTestRequestLog *requests;
 };
 
@@ -806,6 +809,17 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
   request_clear (&req);
 }
 
+/* glib-networking asks here about every client certificate, also one
+ * the client CA's database found nothing wrong with (errors 0): that one
+ * is let in, any other not. */
+static gboolean
+on_client_certificate (GTlsConnection *tls, GTlsCertificate *peer, GTlsCertificateFlags errors, gpointer user_data)
+{
+  if (errors != 0)
+    g_debug ("client certificate refused: flags 0x%x", errors);
+  return errors == 0;
+}
+
 static gboolean
 on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
 {
@@ -832,6 +846,14 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
     {
       /* The listener's certificate: the fresh one, or the expired one. */
       tls = g_tls_server_connection_new (G_IO_STREAM (connection), G_TLS_CERTIFICATE (source), NULL);
+      /* The third listener lets in only a client with a certificate of
+       * the client CA (client.pem). */
+      if (tls != NULL && source == G_OBJECT (self->mutual))
+        {
+          g_tls_connection_set_database (G_TLS_CONNECTION (tls), self->client_ca);
+          g_object_set (tls, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
+          g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_client_certificate), self);
+        }
       /* The client refuses the certificate: the handshake fails, which is
        * the fault under test. */
       if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
@@ -849,6 +871,61 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
 }
 
 /* --- lifetime ------------------------------------------------------------ */
+
+static gboolean
+run_openssl (const char * const *argv)
+{
+  gint status = 0;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                       NULL, NULL, NULL, &status, NULL) && g_spawn_check_wait_status (status, NULL);
+}
+
+/* A client CA and a client certificate it signed, the certificate and
+ * its key in one file (client.pem), for the listener that asks for one. */
+static void
+make_client_certificate (BargeFaultServer *self, const char *openssl)
+{
+  g_autofree char *ca = g_build_filename (self->cert_dir, "client-ca.pem", NULL);
+  g_autofree char *ca_key = g_build_filename (self->cert_dir, "client-ca.key", NULL);
+  g_autofree char *csr = g_build_filename (self->cert_dir, "client.csr", NULL);
+  g_autofree char *cert = g_build_filename (self->cert_dir, "client.crt", NULL);
+  g_autofree char *key = g_build_filename (self->cert_dir, "client.key", NULL);
+  g_autofree char *both = g_build_filename (self->cert_dir, "client.pem", NULL);
+  g_autofree char *server_cert = g_build_filename (self->cert_dir, "cert.pem", NULL);
+  g_autofree char *server_key = g_build_filename (self->cert_dir, "key.pem", NULL);
+  g_autofree char *cert_text = NULL;
+  g_autofree char *key_text = NULL;
+  g_autofree char *joined = NULL;
+  const char *make_ca[] = { openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=Barge test client CA",
+                            NULL };
+  const char *make_csr[] = { openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", key, "-out", csr, "-subj", "/CN=barge-test-client", NULL };
+  const char *sign[] = { openssl, "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                         "-out", cert, "-days", "2", NULL };
+
+  if (!run_openssl (make_ca) || !run_openssl (make_csr) || !run_openssl (sign) ||
+      !g_file_get_contents (cert, &cert_text, NULL, NULL) || !g_file_get_contents (key, &key_text, NULL, NULL))
+    return;
+  joined = g_strconcat (cert_text, key_text, NULL);
+  if (!g_file_set_contents (both, joined, -1, NULL))
+    return;
+  self->client_ca = g_tls_file_database_new (ca, NULL);
+  self->mutual = g_tls_certificate_new_from_files (server_cert, server_key, NULL);
+}
+
+const char *
+barge_fault_server_get_mutual_tls_base_url (BargeFaultServer *self)
+{
+  return self->mutual_base_url;
+}
+
+char *
+barge_fault_server_get_client_certificate_path (BargeFaultServer *self)
+{
+  return self->mutual != NULL ? g_build_filename (self->cert_dir, "client.pem", NULL) : NULL;
+}
 
 static void
 make_certificate (BargeFaultServer *self)
@@ -874,6 +951,7 @@ make_certificate (BargeFaultServer *self)
       return;
   }
   self->certificate = g_tls_certificate_new_from_files (cert, key, NULL);
+  make_client_certificate (self, openssl);
   /* A certificate that expired on 2 January 2020, self-signed for
    * 127.0.0.1 (made once with python3-cryptography: OpenSSL 3.0 cannot
    * date one in the past). */
@@ -930,6 +1008,16 @@ server_setup (gpointer user_data)
       g_assert_no_error (error);
       self->expired_base_url = g_strdup_printf ("https://127.0.0.1:%u",
                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (expired_bound)));
+    }
+  if (self->mutual != NULL)
+    {
+      g_autoptr(GSocketAddress) mutual_bound = NULL;
+
+      g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), any_port, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, G_OBJECT (self->mutual), &mutual_bound, &error);
+      g_assert_no_error (error);
+      self->mutual_base_url = g_strdup_printf ("https://127.0.0.1:%u",
+                                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (mutual_bound)));
     }
   BARGE_TSAN_RELEASE (self); /* acquired by on_run */
   g_socket_service_start (self->service);
@@ -1034,12 +1122,20 @@ barge_fault_server_free (BargeFaultServer *self)
       break;
   g_mutex_unlock (&self->lock);
   g_clear_object (&self->certificate);
+  g_clear_object (&self->mutual);
+  g_clear_object (&self->client_ca);
+  g_free (self->mutual_base_url);
   if (self->cert_dir != NULL)
     {
-      g_autofree char *cert = g_build_filename (self->cert_dir, "cert.pem", NULL);
-      g_autofree char *key = g_build_filename (self->cert_dir, "key.pem", NULL);
-      g_remove (cert);
-      g_remove (key);
+      const char *made[] = { "cert.pem", "key.pem", "client-ca.pem", "client-ca.key", "client-ca.srl", "client.csr",
+                             "client.crt", "client.key", "client.pem" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+        {
+          g_autofree char *path = g_build_filename (self->cert_dir, made[i], NULL);
+
+          g_remove (path);
+        }
       g_rmdir (self->cert_dir);
       g_free (self->cert_dir);
     }

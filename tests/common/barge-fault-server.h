@@ -44,6 +44,12 @@ char *barge_fault_server_get_tls_certificate_path (BargeFaultServer *self);
 /* "https://127.0.0.1:PORT" serving /fault/... with a certificate that
  * expired in 2020 (tests/common/tls/expired.pem), or NULL without it. */
 const char *barge_fault_server_get_expired_tls_base_url (BargeFaultServer *self);
+/* "https://127.0.0.1:PORT" serving /fault/... with the TLS listener's
+ * certificate, to clients that show a certificate of a client CA made at
+ * start (the handshake fails otherwise); NULL when none could be made. */
+const char *barge_fault_server_get_mutual_tls_base_url (BargeFaultServer *self);
+/* Such a client certificate and its key, in one PEM file. */
+char *barge_fault_server_get_client_certificate_path (BargeFaultServer *self);
 
 /* BASE/fault/FAULT/NAME?size=SIZE on the plain listener. */
 char *barge_fault_server_get_url (BargeFaultServer *self, const char *fault, const char *name, guint64 size);

@@ -1018,6 +1018,29 @@ class BargeDaemonTest(DaemonFixture):
         self.assertIn('does not serve ranges', job.get_error_message())
         job.cancel_sync(None)
 
+    def test_tls_options(self):
+        """Issue 17 item 1c from Python: set_tls_options reads the CA file as
+        the caller, tls-ca-file shows it; a missing one is INVALID_ARGUMENT
+        and changes nothing."""
+        openssl = shutil.which('openssl')
+        if openssl is None:
+            self.skipTest('no openssl')
+        ca = os.path.join(self.tmp, 'ca.pem')
+        subprocess.run([openssl, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+                        '-nodes', '-keyout', os.path.join(self.tmp, 'ca.key'), '-out', ca, '-days', '2',
+                        '-subj', '/CN=Barge GI test CA'], check=True, capture_output=True)
+        job = self.client.create_job_sync('tls', Barge.JobType.DOWNLOAD, None, None)
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_tls_options_sync('/nonexistent/ca.pem', None, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertEqual(job.get_tls_ca_file(), '')
+        self.assertTrue(job.set_tls_options_sync(ca, None, None))
+        self.run_until(lambda: job.props.tls_ca_file == ca, 'the CA file')
+        self.assertEqual(job.get_tls_client_certificate(), '')
+        self.assertTrue(job.set_tls_options_sync('', None, None))
+        self.run_until(lambda: job.props.tls_ca_file == '', 'the CA file removed')
+        job.cancel_sync(None)
+
     def test_create_job_with_options(self):
         options = Barge.JobOptions.new()
         options.set_description('with options')

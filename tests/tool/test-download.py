@@ -166,6 +166,19 @@ class TestDownload(DaemonTestCase):
         self.assertIn('sorted by offset', result.stderr)
         self.ctl('cancel', job)
 
+    def test_download_tls_options_reach_the_daemon(self):
+        # Issue 17 item 1c: --ca-file and --client-certificate are read by
+        # the daemon as the caller (daemon/tls-options tests them against
+        # TLS servers); a missing file fails the start and leaves no job.
+        folder = self.make_folder()
+        before = {j['id'] for j in self.list_jobs()}
+        result = self.ctl('download', '--ca-file=/nonexistent/ca.pem', self.url('alpha.bin'), folder, expect=1)
+        self.assertIn('cannot read /nonexistent/ca.pem', result.stderr)
+        result = self.ctl('download', '--client-certificate=relative-does-not-exist.pem', self.url('alpha.bin'),
+                          folder, expect=1)
+        self.assertIn(os.path.join(os.getcwd(), 'relative-does-not-exist.pem'), result.stderr)
+        self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
+
     def test_download_checksum_mismatch(self):
         folder = self.make_folder()
         before = {j['id'] for j in self.list_jobs()}

@@ -225,6 +225,12 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
 
       barged_job_set_custom_headers_async (job, headers, on_done, call);
     }
+  else if (g_str_equal (method, "SetTlsOptions"))
+    {
+      g_autoptr(GVariant) options = g_variant_get_child_value (params, 0);
+
+      barged_job_set_tls_options_async (job, options, on_done, call);
+    }
   else if (g_str_equal (method, "GetCustomHeaders"))
     {
       g_autoptr(GVariant) headers = barged_job_dup_custom_headers (job);

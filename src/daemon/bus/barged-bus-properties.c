@@ -248,6 +248,18 @@ set_allow_https_to_http (BargedJob *job, GVariant *value, GError **error)
 }
 
 static GVariant *
+get_tls_ca_file (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barged_job_get_tls_ca_file (job));
+}
+
+static GVariant *
+get_tls_client_certificate (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barged_job_get_tls_client_certificate (job));
+}
+
+static GVariant *
 get_custom_headers (BargedJob *job, BargedBusJob *bus_job)
 {
   return barged_job_dup_custom_header_names (job);
@@ -427,6 +439,8 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "RedirectPolicy", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_redirect_policy, set_redirect_policy },
   { "AllowHttpsToHttp", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_allow_https_to_http,
     set_allow_https_to_http },
+  { "TlsCaFile", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_ca_file, NULL },
+  { "TlsClientCertificate", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_client_certificate, NULL },
   /* A job of 10,000 files would send 10,000 paths per new file. */
   { "Files", BARGED_JOB_PROP_FILES, FALSE, TRUE, get_files, NULL },
 };

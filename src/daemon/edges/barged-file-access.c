@@ -29,6 +29,7 @@ typedef struct {
   BargedFileId expected;
   guint64 keep;
   GPtrArray *moves;
+  gsize max_bytes;            /* read_small */
 } AccessData;
 
 static void
@@ -619,6 +620,94 @@ barged_file_access_finish_files_finish (GAsyncResult *res, GError **error)
   return done;
 }
 
+/* --- files read as the owner --------------------------------------------------- */
+
+/* Opens @data's path read-only as its owner, never through a symbolic link
+ * at the last component nor blocking on a FIFO: FALSE when barged could
+ * not act as the owner; else @fd, or -1 with @errsv. */
+static gboolean
+open_read_as_owner (AccessData *data, int *fd, int *errsv, GError **error)
+{
+  Identity id;
+
+  if (!identity_enter (&id, data->owner, error))
+    return FALSE;
+  *fd = open (data->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  *errsv = *fd < 0 ? errno : 0;
+  identity_leave (&id);
+  return TRUE;
+}
+
+static void
+read_small_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  AccessData *data = task_data;
+  GError *error = NULL;
+  struct stat st;
+  g_autofree guint8 *buf = NULL;
+  gsize got = 0;
+  int fd, errsv = 0;
+
+  if (!open_read_as_owner (data, &fd, &errsv, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (fd < 0)
+    {
+      g_task_return_new_error (task, BARGE_ERROR,
+                               errsv == EACCES || errsv == EPERM ? BARGE_ERROR_ACCESS_DENIED
+                                                                 : BARGE_ERROR_INVALID_ARGUMENT,
+                               "cannot read %s: %s", data->path, g_strerror (errsv));
+      return;
+    }
+  if (!keep_if_regular (fd, &st, data->path, BARGE_ERROR_INVALID_ARGUMENT, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if ((guint64) st.st_size > data->max_bytes)
+    {
+      close (fd);
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                               "%s has %" G_GUINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT " accepted",
+                               data->path, (guint64) st.st_size, data->max_bytes);
+      return;
+    }
+  buf = g_malloc (data->max_bytes + 1);
+  /* One byte more than allowed: a file that grew since the fstat shows. */
+  errsv = barged_pread_all (fd, buf, data->max_bytes + 1, 0, &got);
+  close (fd);
+  if (errsv != 0 || got > data->max_bytes)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "cannot read %s: %s", data->path,
+                               errsv != 0 ? g_strerror (errsv) : "it grew past the size accepted");
+      return;
+    }
+  g_task_return_pointer (task, g_bytes_new (buf, got), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+barged_file_access_read_small_async (guint32 owner, const char *path, gsize max_bytes, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
+                                           barged_file_access_read_small_async);
+  AccessData *data = g_task_get_task_data (task);
+
+  data->max_bytes = max_bytes;
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, read_small_thread);
+}
+
+GBytes *
+barged_file_access_read_small_finish (GAsyncResult *res, GError **error)
+{
+  BARGE_TSAN_ACQUIRE (res);
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
 /* --- upload sources --------------------------------------------------------- */
 
 static void identity_from_stat (const struct stat *st, BargedSourceIdentity *identity);
@@ -642,21 +731,15 @@ open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
   BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
   GError *error = NULL;
-  Identity id;
   SourceResult *r;
   struct stat st;
   int fd, errsv = 0;
 
-  if (!identity_enter (&id, data->owner, &error))
+  if (!open_read_as_owner (data, &fd, &errsv, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  fd = open (data->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    errsv = errno;
-  identity_leave (&id);
-
   if (fd < 0)
     {
       g_task_return_new_error (task, BARGE_ERROR,

@@ -140,6 +140,19 @@ int barged_file_access_open_source_finish (GAsyncResult *res,
                                            BargedSourceIdentity *identity,
                                            GError **error);
 
+/* Reads a small file of the owner's (a certificate, a key) as the owner,
+ * without following a symbolic link at the last component; it must be a
+ * regular file of at most @max_bytes. AccessDenied when the owner may not
+ * read it, InvalidArgument when it is missing, not a regular file or too
+ * large. */
+void barged_file_access_read_small_async (guint32 owner,
+                                          const char *path,
+                                          gsize max_bytes,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+GBytes *barged_file_access_read_small_finish (GAsyncResult *res, GError **error);
+
 /* pwrite(2) of all @len bytes at @offset, through EINTR and short writes:
  * 0, or the errno of the failure (EIO for a write that wrote nothing). */
 int barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset);

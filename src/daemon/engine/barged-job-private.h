@@ -4,6 +4,7 @@
 #include "barged-file.h"
 #include "barged-job.h"
 #include "barged-probe.h"
+#include "barged-tls.h"
 #include "barged-transfer.h"
 #include "barged-upload.h"
 #include "barged-window.h"
@@ -99,6 +100,11 @@ struct _BargedJob
   guint max_segments;         /* MaxSegments, 0 = automatic */
   BargeRedirectPolicy redirect_policy;
   gboolean allow_https_to_http;
+  char *tls_ca_file;          /* TlsCaFile: an absolute path, or NULL */
+  char *tls_client_certificate; /* TlsClientCertificate: a path or a pkcs11: URI, or NULL */
+  BargedTls *tls;             /* what they hold, read as the owner; NULL until read (barged-job-tls.c) */
+  GCancellable *tls_cancellable; /* the reading at a start */
+  guint tls_generation;       /* of that reading: a later start makes an earlier one moot */
   gboolean keep_awake;        /* KeepAwake: a block inhibitor while in the foreground and running */
   guint64 size_hint;          /* SizeHint, bytes; 0 = none */
   GPtrArray *checkpoints;     /* GTask of barged_job_checkpoint_async, waiting for the runs to end */
@@ -169,6 +175,12 @@ void _barged_job_retry_arm (BargedJob *self);
 gboolean _barged_job_run_in_flight (BargedJob *self);
 gint _barged_job_current_file_index (BargedJob *self);
 void _barged_job_save_file (BargedJob *self, BargedFile *file);
+/* barged-job-tls.c: the job's TLS options for its requests (NULL: none);
+ * whether a start must first read them (a job restored with options), and
+ * that reading, which ends in begin or a failure of the job. */
+BargedTls *_barged_job_tls (BargedJob *self);
+gboolean _barged_job_tls_unread (BargedJob *self);
+void _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self));
 /* "transferred" or "error" reached: the signal, or the notify program. */
 void _barged_job_announce_final (BargedJob *self);
 void _barged_job_clear_timers (BargedJob *self);

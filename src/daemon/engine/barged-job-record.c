@@ -86,6 +86,11 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "redirect-policy", "s", barge_redirect_policy_to_string (self->redirect_policy));
   if (self->allow_https_to_http)
     g_variant_dict_insert (&dict, "allow-https-to-http", "b", TRUE);
+  /* Paths only: what the files hold is read again at the next start. */
+  if (self->tls_ca_file != NULL)
+    g_variant_dict_insert (&dict, "tls-ca-file", "s", self->tls_ca_file);
+  if (self->tls_client_certificate != NULL)
+    g_variant_dict_insert (&dict, "tls-client-certificate", "s", self->tls_client_certificate);
   if (self->not_before != 0)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
@@ -127,6 +132,10 @@ apply_settings (BargedJob *self, const char *data)
     self->redirect_policy = BARGE_REDIRECT_POLICY_DISALLOW;
   if (!g_variant_dict_lookup (&dict, "allow-https-to-http", "b", &self->allow_https_to_http))
     self->allow_https_to_http = FALSE;
+  g_clear_pointer (&self->tls_ca_file, g_free);
+  g_clear_pointer (&self->tls_client_certificate, g_free);
+  g_variant_dict_lookup (&dict, "tls-ca-file", "s", &self->tls_ca_file);
+  g_variant_dict_lookup (&dict, "tls-client-certificate", "s", &self->tls_client_certificate);
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

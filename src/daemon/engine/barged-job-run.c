@@ -713,6 +713,7 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   run->transfer = barged_transfer_new (_barged_job_session (self), file, self->owner, _barged_job_settings (self));
   barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
   barged_transfer_set_redirect_policy (run->transfer, self->redirect_policy, self->allow_https_to_http);
+  barged_transfer_set_tls (run->transfer, _barged_job_tls (self));
   barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
   barged_transfer_set_bandwidth (run->transfer, self->bandwidth);
   g_signal_connect (run->transfer, "connected", G_CALLBACK (on_transfer_connected), self);
@@ -949,13 +950,20 @@ probe_next_size (BargedJob *self, guint from)
       data->idx = i;
       headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
       barged_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
-                                        self->redirect_policy, self->allow_https_to_http,
+                                        self->redirect_policy, self->allow_https_to_http, _barged_job_tls (self),
                                         self->probe_cancellable, on_size_probed, data);
       return;
     }
 }
 
 /* --- what the scheduler and the network do ---------------------------------------- */
+
+static void
+begin_after_tls (BargedJob *self)
+{
+  probe_next_size (self, (guint) (_barged_job_current_file_index (self) + 1));
+  begin_runs (self);
+}
 
 void
 barged_job_start (BargedJob *self)
@@ -976,8 +984,13 @@ barged_job_start (BargedJob *self)
       g_queue_clear (&self->again);
       self->window = _barged_job_settings (self)->max_connections_per_host;
     }
-  probe_next_size (self, (guint) (_barged_job_current_file_index (self) + 1));
-  begin_runs (self);
+  /* Restored with TLS options: their files are read (as the owner) first. */
+  if (_barged_job_tls_unread (self))
+    {
+      _barged_job_read_tls (self, begin_after_tls);
+      return;
+    }
+  begin_after_tls (self);
 }
 
 void

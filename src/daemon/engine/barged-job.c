@@ -993,6 +993,10 @@ barged_job_finalize (GObject *object)
   g_clear_object (&self->upload);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->probe_cancellable);
+  g_clear_object (&self->tls_cancellable);
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  g_free (self->tls_ca_file);
+  g_free (self->tls_client_certificate);
   g_ptr_array_unref (self->files);
   g_array_unref (self->shares);
   g_hash_table_unref (self->destinations);
@@ -1070,6 +1074,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_MAX_SEGMENTS] = "max-segments",
   [BARGED_JOB_PROP_CUSTOM_HEADERS] = "custom-headers",
   [BARGED_JOB_PROP_REDIRECT_POLICY] = "redirect-policy",
+  [BARGED_JOB_PROP_TLS] = "tls",
 };
 
 static void

@@ -129,6 +129,18 @@ BargeRedirectPolicy barged_job_get_redirect_policy (BargedJob *self);
 gboolean barged_job_get_allow_https_to_http (BargedJob *self);
 gboolean barged_job_set_redirect_policy (BargedJob *self, BargeRedirectPolicy policy, GError **error);
 gboolean barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **error);
+/* TlsCaFile and TlsClientCertificate ("" for none). SetTlsOptions:
+ * @options "ca-file" (s: an absolute path, "" for none) and
+ * "client-certificate" (s: an absolute path to a PEM file with the
+ * certificate and its key, or a pkcs11: URI; "" for none), a key left out
+ * keeping its value. The files are read as the owner, now and at each
+ * start after a restart (never stored: a key stays in its file); nothing
+ * changes unless all of it holds. Download jobs only. */
+const char *barged_job_get_tls_ca_file (BargedJob *self);
+const char *barged_job_get_tls_client_certificate (BargedJob *self);
+void barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+gboolean barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **error);
 /* What MaxSegments means now, with the job's priority. */
 guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
@@ -341,6 +353,7 @@ typedef enum {
   BARGED_JOB_PROP_MAX_SEGMENTS,
   BARGED_JOB_PROP_CUSTOM_HEADERS,
   BARGED_JOB_PROP_REDIRECT_POLICY,  /* RedirectPolicy and AllowHttpsToHttp */
+  BARGED_JOB_PROP_TLS,              /* TlsCaFile and TlsClientCertificate */
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 

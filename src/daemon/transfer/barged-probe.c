@@ -43,7 +43,7 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 
 void
 barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom_headers,
-                         BargeRedirectPolicy redirect_policy, gboolean allow_https_to_http,
+                         BargeRedirectPolicy redirect_policy, gboolean allow_https_to_http, BargedTls *tls,
                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
@@ -63,6 +63,7 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, url);
+  barged_tls_apply (tls, msg);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_probe_headers),
                     POLICY_DATA (redirect_policy, allow_https_to_http));
   g_task_set_task_data (task, msg, g_object_unref);

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "barge.h"
+#include "barged-tls.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ void barged_probe_size_async (SoupSession *session,
                               GVariant *custom_headers,
                               BargeRedirectPolicy redirect_policy,
                               gboolean allow_https_to_http,
+                              BargedTls *tls,
                               GCancellable *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer user_data);

@@ -28,6 +28,7 @@ struct _BargedSegment
   char *url;
   char *if_range;
   GVariant *custom_headers;   /* a(ss) or NULL */
+  BargedTls *tls;             /* the job's TLS options, or NULL */
   char *origin_url;           /* the file's URL, whose origin the headers belong to */
   int fd;
   guint64 start;              /* of the range durable so far, then of what is not yet */
@@ -310,6 +311,7 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
   soup_message_headers_replace (headers, "If-Range", self->if_range);
   barged_request_add_custom_headers (self->msg, self->custom_headers, self->origin_url);
+  barged_tls_apply (self->tls, self->msg);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
   soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
                            barged_header_deadline_get_cancellable (self->deadline), on_sent, g_object_ref (self));
@@ -337,6 +339,13 @@ barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const
   self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
   g_free (self->origin_url);
   self->origin_url = g_strdup (origin_url);
+}
+
+void
+barged_segment_set_tls (BargedSegment *self, BargedTls *tls)
+{
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
 }
 
 BargedSegment *
@@ -375,6 +384,7 @@ barged_segment_finalize (GObject *object)
   g_free (self->url);
   g_free (self->if_range);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
+  g_clear_pointer (&self->tls, barged_tls_unref);
   g_free (self->origin_url);
   g_free (self->buffer);
   G_OBJECT_CLASS (barged_segment_parent_class)->finalize (object);

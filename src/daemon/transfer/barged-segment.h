@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "barged-bandwidth.h"
+#include "barged-tls.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,8 @@ void barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwid
  * which belong to the origin of @origin_url (the file's URL: the piece may
  * be asked of the URL a redirect led the file to). */
 void barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const char *origin_url);
+/* The job's TLS options (NULL: none). */
+void barged_segment_set_tls (BargedSegment *self, BargedTls *tls);
 /* Where it got to: the bytes from there to its end are still to fetch. */
 guint64 barged_segment_get_position (BargedSegment *self);
 guint64 barged_segment_get_end (BargedSegment *self);

@@ -88,6 +88,7 @@ struct _BargedTransfer
   BargeRedirectPolicy redirect_policy;
   gboolean allow_https_to_http;
   GError *redirect_refused;  /* a redirect of msg the policy refused, reported with its 3xx */
+  BargedTls *tls;            /* the job's TLS options, or NULL */
   BargedDigest *digest;      /* the file's expected digest, computed as the bytes are written; or NULL */
   gboolean digest_from_server; /* it is the one the server sent (Repr-Digest), not the client's */
 
@@ -1244,6 +1245,7 @@ send_request (BargedTransfer *self)
   g_signal_connect (self->msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_clear_error (&self->redirect_refused);
   add_custom_headers (self, self->msg);
+  barged_tls_apply (self->tls, self->msg);
   self->request_from = self->offset;
   self->asked_range = self->offset > 0 || self->wanted;
   if (self->asked_range)
@@ -1511,6 +1513,7 @@ start_segment (BargedTransfer *self, BargedRange piece)
                                 barged_file_get_total (self->file), if_range (self), self->timeout_s,
                                 self->checkpoint_interval_us);
   barged_segment_set_bandwidth (segment, self->bandwidth);
+  barged_segment_set_tls (segment, self->tls);
   if (self->credentials != NULL)
     {
       g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->credentials, self->job_id);
@@ -1600,6 +1603,13 @@ barged_transfer_set_redirect_policy (BargedTransfer *self, BargeRedirectPolicy p
 }
 
 void
+barged_transfer_set_tls (BargedTransfer *self, BargedTls *tls)
+{
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
+}
+
+void
 barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer)
 {
   g_set_object (&self->syncer, syncer);
@@ -1646,6 +1656,7 @@ barged_transfer_finalize (GObject *object)
     g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
   g_clear_object (&self->bandwidth);
   g_clear_object (&self->credentials);
+  g_clear_pointer (&self->tls, barged_tls_unref);
   g_free (self->job_id);
   g_clear_error (&self->failure);
   g_clear_error (&self->redirect_refused);

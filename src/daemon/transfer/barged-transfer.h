@@ -8,6 +8,7 @@
 #include "barged-file.h"
 #include "barged-syncer.h"
 #include "barged-bandwidth.h"
+#include "barged-tls.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,8 @@ void barged_transfer_set_syncer (BargedTransfer *self, BargedSyncer *syncer);
 /* The job's RedirectPolicy and AllowHttpsToHttp (barged-request.h). */
 void barged_transfer_set_redirect_policy (BargedTransfer *self, BargeRedirectPolicy policy,
                                           gboolean allow_https_to_http);
+/* The job's TLS options (SetTlsOptions), for every request; NULL: none. */
+void barged_transfer_set_tls (BargedTransfer *self, BargedTls *tls);
 /* The job's bandwidth limit (and through its parent the one background
  * jobs share): reads wait their turn under it. NULL: none. */
 void barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth);

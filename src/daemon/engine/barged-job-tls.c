@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A job's TLS options (SetTlsOptions): a CA file for a private PKI and a
+ * client certificate. Only the paths are the job's state (stored with its
+ * settings); what the files hold is read as the owner when they are set
+ * and at the first start after barged restarted, and lives in memory only
+ * (BargedTls): a private key is never copied into barged's files. */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-file-access.h"
+#include "barged-job-private.h"
+#include "barged-state.h"
+#include "barged-tls.h"
+
+/* The reading of both files, one after the other, as the owner. */
+typedef struct {
+  BargedJob *job;
+  char *ca_file;
+  char *client_certificate;
+  GBytes *ca_pem;
+} ReadTls;
+
+static void
+read_tls_free (ReadTls *r)
+{
+  g_clear_object (&r->job);
+  g_free (r->ca_file);
+  g_free (r->client_certificate);
+  g_clear_pointer (&r->ca_pem, g_bytes_unref);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadTls, read_tls_free)
+
+static gboolean
+is_pkcs11 (const char *ref)
+{
+  return g_str_has_prefix (ref, "pkcs11:");
+}
+
+static void
+read_done (GTask *task, GBytes *client_pem)
+{
+  ReadTls *r = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) cas = NULL;
+  g_autoptr(GTlsCertificate) client = NULL;
+  GError *error = NULL;
+
+  if (r->ca_pem != NULL && (cas = barged_tls_parse_ca (r->ca_pem, r->ca_file, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (r->client_certificate != NULL &&
+      (client = barged_tls_parse_client (client_pem, r->client_certificate, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, barged_tls_new (cas, client), (GDestroyNotify) barged_tls_unref);
+}
+
+static void
+on_client_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) pem = NULL;
+  GError *error = NULL;
+
+  pem = barged_file_access_read_small_finish (res, &error);
+  if (pem == NULL)
+    g_task_return_error (task, error);
+  else
+    read_done (task, pem);
+}
+
+static void
+read_client (GTask *task)
+{
+  ReadTls *r = g_task_get_task_data (task);
+
+  if (r->client_certificate == NULL || is_pkcs11 (r->client_certificate))
+    {
+      read_done (task, NULL);
+      g_object_unref (task);
+      return;
+    }
+  barged_file_access_read_small_async (barged_job_get_owner_uid (r->job), r->client_certificate, BARGED_TLS_MAX_FILE,
+                                       g_task_get_cancellable (task), on_client_read, task);
+}
+
+static void
+on_ca_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ReadTls *r = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  r->ca_pem = barged_file_access_read_small_finish (res, &error);
+  if (r->ca_pem == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  read_client (task);
+}
+
+/* Reads @ca_file and @client_certificate (either NULL) into a BargedTls. */
+static void
+read_tls_async (BargedJob *job, const char *ca_file, const char *client_certificate, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (job, cancellable, callback, user_data);
+  ReadTls *r = g_new0 (ReadTls, 1);
+
+  r->job = g_object_ref (job);
+  r->ca_file = g_strdup (ca_file);
+  r->client_certificate = g_strdup (client_certificate);
+  g_task_set_task_data (task, r, (GDestroyNotify) read_tls_free);
+  if (ca_file == NULL)
+    {
+      read_client (task);
+      return;
+    }
+  barged_file_access_read_small_async (barged_job_get_owner_uid (job), ca_file, BARGED_TLS_MAX_FILE, cancellable,
+                                       on_ca_read, task);
+}
+
+static BargedTls *
+read_tls_finish (GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+/* --- SetTlsOptions ------------------------------------------------------------ */
+
+const char *
+barged_job_get_tls_ca_file (BargedJob *self)
+{
+  return self->tls_ca_file != NULL ? self->tls_ca_file : "";
+}
+
+const char *
+barged_job_get_tls_client_certificate (BargedJob *self)
+{
+  return self->tls_client_certificate != NULL ? self->tls_client_certificate : "";
+}
+
+/* A value of the options: "" is none (NULL), else an absolute path (or,
+ * for the client certificate, a pkcs11: URI). */
+static gboolean
+option_path (GVariant *options, const char *key, gboolean pkcs11_ok, const char *current, char **out,
+             GError **error)
+{
+  const char *value;
+
+  if (!g_variant_lookup (options, key, "&s", &value))
+    {
+      *out = g_strdup (current);
+      return TRUE;
+    }
+  if (*value != '\0' && !g_path_is_absolute (value) && !(pkcs11_ok && is_pkcs11 (value)))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "%s must be an absolute path%s, not \"%s\"",
+                   key, pkcs11_ok ? " or a pkcs11: URI" : "", value);
+      return FALSE;
+    }
+  if (strlen (value) > 4096)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "%s takes at most 4096 bytes", key);
+      return FALSE;
+    }
+  *out = *value != '\0' ? g_strdup (value) : NULL;
+  return TRUE;
+}
+
+typedef struct {
+  char *ca_file;
+  char *client_certificate;
+} SetTls;
+
+static void
+set_tls_free (SetTls *s)
+{
+  g_free (s->ca_file);
+  g_free (s->client_certificate);
+  g_free (s);
+}
+
+static void
+on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargedJob *self = g_task_get_source_object (task);
+  SetTls *s = g_task_get_task_data (task);
+  GError *error = NULL;
+  BargedTls *tls = read_tls_finish (res, &error);
+
+  /* The job may have ended while the files were read. */
+  if (tls == NULL || !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error))
+    {
+      g_clear_pointer (&tls, barged_tls_unref);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_free (self->tls_ca_file);
+  self->tls_ca_file = g_steal_pointer (&s->ca_file);
+  g_free (self->tls_client_certificate);
+  self->tls_client_certificate = g_steal_pointer (&s->client_certificate);
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  /* (A start reading the old ones meanwhile takes these: on_start_read.) */
+  if (self->tls_ca_file != NULL || self->tls_client_certificate != NULL)
+    self->tls = tls;
+  else
+    barged_tls_unref (tls);
+  _barged_job_notify (self, BARGED_JOB_PROP_TLS);
+  _barged_job_touch (self);
+  barged_job_save (self, NULL, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  SetTls *s = g_new0 (SetTls, 1);
+  GError *error = NULL;
+  GVariantIter iter;
+  const char *key;
+
+  g_task_set_source_tag (task, barged_job_set_tls_options_async);
+  g_task_set_task_data (task, s, (GDestroyNotify) set_tls_free);
+  g_variant_iter_init (&iter, options);
+  while (error == NULL && g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+    if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate"))
+      g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "unknown TLS option \"%s\" (ca-file or client-certificate, both s)", key);
+  if (error == NULL &&
+      ((g_variant_lookup_value (options, "ca-file", NULL) != NULL &&
+        !g_variant_lookup (options, "ca-file", "&s", &key)) ||
+       (g_variant_lookup_value (options, "client-certificate", NULL) != NULL &&
+        !g_variant_lookup (options, "client-certificate", "&s", &key))))
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "TLS options are strings (s)");
+  if (error == NULL)
+    _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error);
+  if (error == NULL && barged_job_get_job_type (self) != BARGE_JOB_TYPE_DOWNLOAD)
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
+                 "TLS options are for download jobs only, not %s ones",
+                 barge_job_type_to_string (barged_job_get_job_type (self)));
+  if (error == NULL)
+    option_path (options, "ca-file", FALSE, self->tls_ca_file, &s->ca_file, &error);
+  if (error == NULL)
+    option_path (options, "client-certificate", TRUE, self->tls_client_certificate, &s->client_certificate,
+                 &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  read_tls_async (self, s->ca_file, s->client_certificate, NULL, on_set_read, g_steal_pointer (&task));
+}
+
+gboolean
+barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* --- at a start ------------------------------------------------------------------ */
+
+BargedTls *
+_barged_job_tls (BargedJob *self)
+{
+  return self->tls;
+}
+
+gboolean
+_barged_job_tls_unread (BargedJob *self)
+{
+  return self->tls == NULL && (self->tls_ca_file != NULL || self->tls_client_certificate != NULL);
+}
+
+typedef struct {
+  void (*begin) (BargedJob *self);
+  guint generation;
+} StartRead;
+
+static void
+on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BargedJob *self = BARGED_JOB (source);
+  g_autofree StartRead *start = user_data;
+  g_autoptr(GError) error = NULL;
+  BargedTls *tls = read_tls_finish (res, &error);
+
+  /* The job stopped (or stopped and started again) meanwhile. */
+  if (start->generation != self->tls_generation || self->state != BARGE_JOB_STATE_CONNECTING)
+    {
+      g_clear_pointer (&tls, barged_tls_unref);
+      return;
+    }
+  g_clear_object (&self->tls_cancellable);
+  /* SetTlsOptions came first: its files hold. */
+  if (self->tls != NULL)
+    g_clear_pointer (&tls, barged_tls_unref);
+  else if (tls == NULL)
+    {
+      _barged_job_fail (self, g_steal_pointer (&error), -1, 0, -1);
+      return;
+    }
+  else
+    self->tls = tls;
+  start->begin (self);
+}
+
+void
+_barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self))
+{
+  StartRead *start = g_new0 (StartRead, 1);
+
+  start->begin = begin;
+  start->generation = ++self->tls_generation;
+  if (self->tls_cancellable != NULL)
+    g_cancellable_cancel (self->tls_cancellable);
+  g_clear_object (&self->tls_cancellable);
+  self->tls_cancellable = g_cancellable_new ();
+  read_tls_async (self, self->tls_ca_file, self->tls_client_certificate, self->tls_cancellable, on_start_read,
+                  start);
+}

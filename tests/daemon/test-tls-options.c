@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A job's TLS options (issue 17, item 1c; SetTlsOptions): a CA file makes
+ * a private PKI's server trusted for that job alone, never an expired
+ * certificate; a client certificate opens a server that asks for one; the
+ * files are read as the owner at the call and again after a restart (only
+ * their paths are kept); bad options change nothing. The daemon here
+ * trusts none of the fault server's certificates. */
+#define G_LOG_DOMAIN "BargeTestTlsOptions"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge-fault-server.h"
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+
+#define TRANSFER_TIMEOUT_MS 30000
+
+typedef struct {
+  BargeFaultServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->server = barge_fault_server_new ();
+  barge_fault_server_set_broken (f->server, FALSE);
+  f->daemon = barge_test_daemon_new_with_config ("[Transfer]\nTimeout=5\n");
+  f->dir = barge_test_make_dir ("barge-test-tls-options-XXXXXX");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  barge_fault_server_free (f->server);
+  barge_test_clear_dir (&f->dir);
+}
+
+static gboolean
+have_tls (Fixture *f)
+{
+  if (barge_fault_server_get_mutual_tls_base_url (f->server) != NULL &&
+      barge_fault_server_get_expired_tls_base_url (f->server) != NULL)
+    return TRUE;
+  g_test_skip ("no openssl, or no tests/common/tls/expired.pem");
+  return FALSE;
+}
+
+/* A suspended job of BASE/fault/ok/NAME. */
+static BargeDBusJob *
+new_job (Fixture *f, const char *base, const char *name, char **path)
+{
+  g_autofree char *url = g_strdup_printf ("%s/fault/reset/%s?size=%u", base, name, 300 * 1024);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  BargeDBusJob *job;
+
+  *path = barge_test_daemon_create_job (f->daemon, name);
+  job = barge_test_daemon_get_job (f->daemon, *path);
+  barge_test_job_add_file (job, url, dest);
+  return job;
+}
+
+static gboolean
+set_tls (BargeDBusJob *job, const char *ca_file, const char *client_certificate, GError **error)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  if (ca_file != NULL)
+    g_variant_builder_add (&b, "{sv}", "ca-file", g_variant_new_string (ca_file));
+  if (client_certificate != NULL)
+    g_variant_builder_add (&b, "{sv}", "client-certificate", g_variant_new_string (client_certificate));
+  return barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, error);
+}
+
+static void
+assert_error (BargeDBusJob *job, const char *expected, const char *in_message)
+{
+  const char *context, *name, *message, *file;
+
+  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
+  g_test_message ("Error: %s \"%s\"", name, message);
+  g_assert_cmpstr (name, ==, expected);
+  if (in_message != NULL)
+    g_assert_nonnull (strstr (message, in_message));
+}
+
+static void
+finish (Fixture *f, BargeDBusJob *job, const char *path, const char *name)
+{
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, name, 300 * 1024);
+}
+
+/* Without the CA: unknown authority. With it (the listener's self-signed
+ * certificate as "ca-file"): the file comes, and TlsCaFile says so. A CA
+ * never forgives more than an unknown authority: the expired listener
+ * stays refused with its own certificate as the job's CA. */
+static void
+test_job_ca (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *expired_ca = g_test_build_filename (G_TEST_DIST, "common", "tls", "expired.pem", NULL);
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL;
+  g_autoptr(BargeDBusJob) plain = NULL;
+  g_autoptr(BargeDBusJob) with_ca = NULL;
+  g_autoptr(BargeDBusJob) expired = NULL;
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!have_tls (f))
+    return;
+  ca = barge_fault_server_get_tls_certificate_path (f->server);
+  plain = new_job (f, barge_fault_server_get_tls_base_url (f->server), "plain", &p1);
+  barge_test_job_resume (plain);
+  barge_test_wait_job_state (plain, "error", TRANSFER_TIMEOUT_MS);
+  assert_error (plain, BARGE_TEST_ERROR_PREFIX "TlsFailure", "not signed by an authority");
+
+  with_ca = new_job (f, barge_fault_server_get_tls_base_url (f->server), "with-ca", &p2);
+  g_assert_true (set_tls (with_ca, ca, NULL, &error));
+  g_assert_no_error (error);
+  shown = barge_test_daemon_get_property (f->daemon, p2, BARGE_TEST_JOB_IFACE, "TlsCaFile");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, ca);
+  barge_test_job_resume (with_ca);
+  finish (f, with_ca, p2, "with-ca");
+
+  expired = new_job (f, barge_fault_server_get_expired_tls_base_url (f->server), "expired", &p3);
+  g_assert_true (set_tls (expired, expired_ca, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (expired);
+  barge_test_wait_job_state (expired, "error", TRANSFER_TIMEOUT_MS);
+  assert_error (expired, BARGE_TEST_ERROR_PREFIX "TlsFailure", "expired");
+  barge_test_job_cancel (plain);
+  barge_test_job_cancel (expired);
+}
+
+/* A server that asks for a client certificate: without one the handshake
+ * fails; with the client certificate (and its key) the file comes, also
+ * after a SIGKILL, where the files are read again at the start. */
+static void
+test_client_certificate (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *client = NULL;
+  g_autofree char *p1 = NULL, *p2 = NULL;
+  g_autoptr(BargeDBusJob) without = NULL;
+  g_autoptr(BargeDBusJob) with = NULL;
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *base;
+
+  if (!have_tls (f))
+    return;
+  base = barge_fault_server_get_mutual_tls_base_url (f->server);
+  ca = barge_fault_server_get_tls_certificate_path (f->server);
+  client = barge_fault_server_get_client_certificate_path (f->server);
+  without = new_job (f, base, "without", &p1);
+  g_assert_true (set_tls (without, ca, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (without);
+    const char * const ends[] = { "transferred", "error", "transient-error", NULL };
+
+    barge_test_state_log_mark (log);
+    barge_test_job_resume (without);
+    g_assert_cmpstr (barge_test_state_log_wait (log, ends, TRANSFER_TIMEOUT_MS), !=, "transferred");
+  }
+  barge_test_job_cancel (without);
+
+  with = new_job (f, base, "with", &p2);
+  g_assert_true (set_tls (with, ca, client, &error));
+  g_assert_no_error (error);
+  shown = barge_test_daemon_get_property (f->daemon, p2, BARGE_TEST_JOB_IFACE, "TlsClientCertificate");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, client);
+  /* Only the paths are kept: after a restart the files are read again. */
+  barge_test_daemon_kill (f->daemon);
+  barge_test_daemon_start (f->daemon);
+  g_clear_object (&with);
+  with = barge_test_daemon_get_job (f->daemon, p2);
+  barge_test_job_resume (with);
+  finish (f, with, p2, "with");
+}
+
+/* Bad options: InvalidArgument saying what is wrong, NotSupported for an
+ * upload; nothing changes. */
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *not_pem = g_build_filename (f->dir, "not-pem", NULL);
+  g_autofree char *upload_path = NULL;
+  g_autoptr(BargeDBusJob) upload = NULL;
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+  const struct {
+    const char *ca;
+    const char *client;
+    const char *said;
+  } bad[] = {
+    { "relative.pem", NULL, "absolute path" },
+    { "/nonexistent/ca.pem", NULL, "cannot read /nonexistent/ca.pem" },
+    { "/", NULL, "not a regular file" },
+    { NULL, "client.pem", "absolute path or a pkcs11: URI" },
+  };
+
+  if (!have_tls (f))
+    return;
+  job = new_job (f, barge_fault_server_get_tls_base_url (f->server), "refused", &path);
+  cert = barge_fault_server_get_tls_certificate_path (f->server);
+  g_assert_true (g_file_set_contents (not_pem, "hello\n", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (set_tls (job, bad[i].ca, bad[i].client, &error));
+      barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, bad[i].said));
+      g_clear_error (&error);
+    }
+  g_assert_false (set_tls (job, not_pem, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "holds no PEM certificate"));
+  g_clear_error (&error);
+  /* A certificate without its key cannot be shown. */
+  g_assert_false (set_tls (job, NULL, cert, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "no private key"));
+  g_clear_error (&error);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "ca", g_variant_new_string (cert));
+  g_assert_false (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  /* A good CA with a bad client certificate: neither is taken. */
+  g_assert_false (set_tls (job, cert, not_pem, &error));
+  g_clear_error (&error);
+  shown = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCaFile");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, "");
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("put"));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "up", "upload",
+                                                          g_variant_builder_end (&b), &upload_path, NULL, &error));
+  upload = barge_test_daemon_get_job (f->daemon, upload_path);
+  g_assert_false (set_tls (upload, cert, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
+  barge_test_job_cancel (job);
+  barge_test_job_cancel (upload);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  BARGE_TEST_ADD ("/tls-options/job-ca", test_job_ca);
+  BARGE_TEST_ADD ("/tls-options/client-certificate", test_client_certificate);
+  BARGE_TEST_ADD ("/tls-options/refused", test_refused);
+  return g_test_run ();
+}
