@@ -68,13 +68,40 @@ on_rearm_idle (GObject *source, BargedDaemon *self)
   rearm_idle (self);
 }
 
-/* New connections use the new timeout; a request in flight keeps the one
- * it started with (transfers read their settings when they start). */
+/* [Transfer] Proxy and NoProxy: the system's resolver (GIO's default, as
+ * before the keys existed), none, or the site's proxy (docs/fleet.md). */
+static void
+apply_proxy (SoupSession *session, const BargedSettings *settings)
+{
+  g_auto(GStrv) ignore = NULL;
+  g_autoptr(GProxyResolver) resolver = NULL;
+
+  if (settings->proxy[0] == '\0')
+    {
+      soup_session_set_proxy_resolver (session, g_proxy_resolver_get_default ());
+      return;
+    }
+  if (g_str_equal (settings->proxy, "none"))
+    {
+      soup_session_set_proxy_resolver (session, NULL);
+      return;
+    }
+  ignore = settings->no_proxy[0] != '\0' ? g_strsplit (settings->no_proxy, ";", -1) : NULL;
+  resolver = g_simple_proxy_resolver_new (settings->proxy, ignore);
+  soup_session_set_proxy_resolver (session, resolver);
+}
+
+/* New connections use the new timeout and proxy; a request in flight keeps
+ * what it started with (transfers read their settings when they start). */
 static void
 on_config_changed (BargedConfig *config, BargedDaemon *self)
 {
-  soup_session_set_timeout (self->session, barged_config_get_settings (config)->transfer_timeout);
-  soup_session_set_timeout (self->background_session, barged_config_get_settings (config)->transfer_timeout);
+  const BargedSettings *settings = barged_config_get_settings (config);
+
+  soup_session_set_timeout (self->session, settings->transfer_timeout);
+  soup_session_set_timeout (self->background_session, settings->transfer_timeout);
+  apply_proxy (self->session, settings);
+  apply_proxy (self->background_session, settings);
   rearm_idle (self);
 }
 
@@ -131,6 +158,7 @@ new_session (BargedDaemon *self, const BargedDaemonOptions *options, GError **er
     NULL);
 
   barged_ntlm_add_to_session (session);
+  apply_proxy (session, barged_config_get_settings (self->config));
   if (options->test_tls_ca != NULL)
     {
       g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);

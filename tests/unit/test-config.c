@@ -76,6 +76,57 @@ test_config_values (void)
   g_remove (path);
 }
 
+/* [Transfer] Proxy and NoProxy: a proxy URL, "none" or nothing; hosts
+ * that bypass it. Anything else fails the load, saying what is accepted. */
+static void
+test_config_proxy (void)
+{
+  const struct {
+    const char *text;
+    const char *proxy;
+    const char *no_proxy;
+    const char *said;
+  } cases[] = {
+    { "Proxy=http://cache.example:3128\nNoProxy=localhost; .example.com;10.0.0.0/8\n", "http://cache.example:3128",
+      "localhost;.example.com;10.0.0.0/8", NULL },
+    { "Proxy=none\n", "none", "", NULL },
+    { "Proxy=\n", "", "", NULL },
+    { "Proxy=socks5://127.0.0.1:1080/\n", "socks5://127.0.0.1:1080/", "", NULL },
+    { "Proxy=ftp://cache.example\n", NULL, NULL, "is not a proxy" },
+    { "Proxy=http://user:secret@cache.example:3128\n", NULL, NULL, "no user name" },
+    { "Proxy=cache.example:3128\n", NULL, NULL, "SCHEME://HOST[:PORT]" },
+    { "Proxy=http://cache.example/path\n", NULL, NULL, "is not a proxy" },
+    { "NoProxy=good.example; bad host\n", NULL, NULL, "\"bad host\" is not a host" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat ("[Transfer]\n", cases[i].text, NULL);
+      g_autofree char *path = write_config (text);
+      g_autoptr(GError) error = NULL;
+      BargedSettings config;
+      gboolean ok;
+
+      barged_settings_init_defaults (&config);
+      ok = barged_settings_load (&config, path, &error);
+      g_remove (path);
+      if (cases[i].said == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpstr (config.proxy, ==, cases[i].proxy);
+          g_assert_cmpstr (config.no_proxy, ==, cases[i].no_proxy);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].said));
+      /* The message is logged: no password from the URL. */
+      g_assert_null (strstr (error->message, "secret"));
+    }
+}
+
 static void
 on_changed (BargedConfig *config, guint *count)
 {
@@ -144,5 +195,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/values", test_config_values);
   g_test_add_func ("/config/bad-values", test_config_bad_values);
   g_test_add_func ("/config/object", test_config_object);
+  g_test_add_func ("/config/proxy", test_config_proxy);
   return g_test_run ();
 }

@@ -41,11 +41,91 @@ parse_schedule (gpointer field, const char *text, GError **error)
   return barged_bandwidth_schedule_parse (field, text, error);
 }
 
+/* A proxy as GIO's resolvers take it: scheme://host[:port], the schemes
+ * glib-networking and GIO connect through. */
+static gboolean
+parse_proxy (gpointer field, const char *text, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  g_autoptr(GUri) uri = NULL;
+  const char *schemes[] = { "http", "https", "socks", "socks4", "socks4a", "socks5", NULL };
+
+  if (*trimmed != '\0' && !g_str_equal (trimmed, "none"))
+    {
+      uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+          !g_strv_contains (schemes, g_uri_get_scheme (uri)) || g_uri_get_userinfo (uri) != NULL ||
+          (*g_uri_get_path (uri) != '\0' && !g_str_equal (g_uri_get_path (uri), "/")))
+        {
+          /* The error is logged: never a password that was in the URL. */
+          g_autofree char *shown = uri != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
+                                                : g_strdup (strchr (trimmed, '@') != NULL ? "(hidden: it has an @)"
+                                                                                          : trimmed);
+
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[Transfer] Proxy: \"%s\" is not a proxy: use SCHEME://HOST[:PORT] with SCHEME http, "
+                       "https, socks, socks4, socks4a or socks5 (no user name: proxy credentials go through "
+                       "SetCredentials), \"none\", or nothing for the system's settings", shown);
+          return FALSE;
+        }
+    }
+  if (strlen (trimmed) >= BARGED_CONFIG_MAX_PROXY)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[Transfer] Proxy takes at most %d bytes", BARGED_CONFIG_MAX_PROXY - 1);
+      return FALSE;
+    }
+  /* Whole: settings are compared byte for byte (a reload that changes
+   * nothing says nothing). */
+  memset (field, 0, BARGED_CONFIG_MAX_PROXY);
+  g_strlcpy (field, trimmed, BARGED_CONFIG_MAX_PROXY);
+  return TRUE;
+}
+
+/* Host names, domains (".example.com" or "*.example.com"), IP addresses
+ * and CIDR ranges, each optionally with a port, ";"-separated. */
+static gboolean
+parse_no_proxy (gpointer field, const char *text, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ";", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+
+      if (*part == '\0')
+        continue;
+      for (const char *c = part; *c != '\0'; c++)
+        if (!g_ascii_isalnum (*c) && strchr (".-_:*/[]", *c) == NULL)
+          {
+            g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                         "[Transfer] NoProxy: \"%s\" is not a host, a domain, an address or a range "
+                         "(entries are separated by \";\")", part);
+            return FALSE;
+          }
+      if (out->len > 0)
+        g_string_append_c (out, ';');
+      g_string_append (out, part);
+    }
+  if (out->len >= BARGED_CONFIG_MAX_NO_PROXY)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[Transfer] NoProxy takes at most %d bytes", BARGED_CONFIG_MAX_NO_PROXY - 1);
+      return FALSE;
+    }
+  memset (field, 0, BARGED_CONFIG_MAX_NO_PROXY);
+  g_strlcpy (field, out->str, BARGED_CONFIG_MAX_NO_PROXY);
+  return TRUE;
+}
+
 /* docs/check-config-keys.py reads this table too: keys whose value is
  * text, each checked by its parser; their default is empty. */
 static const BargedSettingsTextKey text_keys[] = {
   { "Transfer", "BackgroundBandwidthSchedule", parse_schedule,
     G_STRUCT_OFFSET (BargedSettings, background_bandwidth_schedule) },
+  { "Transfer", "Proxy", parse_proxy, G_STRUCT_OFFSET (BargedSettings, proxy) },
+  { "Transfer", "NoProxy", parse_no_proxy, G_STRUCT_OFFSET (BargedSettings, no_proxy) },
 };
 
 const BargedSettingsTextKey *

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 /* barge.conf, a GKeyFile. Defaults live here in code; the file only
  * overrides them, and a missing file is the same as an empty one. Every
  * key is documented in docs/configuration.md and data/barge.conf. */
+#define BARGED_CONFIG_MAX_PROXY 512
+#define BARGED_CONFIG_MAX_NO_PROXY 2048
+
 typedef struct {
   guint idle_timeout;         /* [Daemon] IdleTimeout, seconds, 0 = never */
   guint max_background_jobs;  /* [Scheduler] MaxBackgroundJobs, >= 1 */
@@ -31,6 +34,11 @@ typedef struct {
   /* [Transfer] BackgroundBandwidthSchedule: rules that replace the limit
    * above in their windows; by default none. */
   BargedBandwidthSchedule background_bandwidth_schedule;
+  /* [Transfer] Proxy: "" the system's proxy settings (GIO's resolver),
+   * "none" no proxy, else a proxy URL for every request; NoProxy: hosts
+   * that bypass it (GSimpleProxyResolver's ignore-hosts, ";"-separated). */
+  char proxy[BARGED_CONFIG_MAX_PROXY];
+  char no_proxy[BARGED_CONFIG_MAX_NO_PROXY];
 } BargedSettings;
 
 #define BARGED_CONFIG_DEFAULT_IDLE_TIMEOUT 60
