@@ -19,6 +19,7 @@
 #include "barge-fault-server.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
+#include "barge-test-process.h"
 #include "barge-test-server.h"
 
 #define TRANSFER_TIMEOUT_MS 60000
@@ -59,36 +60,6 @@ write_content (const char *path, const char *name, guint64 size)
   g_assert_cmpint (utime (path, &times), ==, 0);
 }
 
-static gboolean
-try_connect (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return connection != NULL;
-}
-
-static gboolean
-nginx_exited (GSubprocess *process)
-{
-  return g_object_get_data (G_OBJECT (process), "barge-exited") != NULL;
-}
-
-static void
-on_nginx_exited (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
-  g_object_set_data (source, "barge-exited", GINT_TO_POINTER (TRUE));
-  g_object_unref (source);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* The test CA and its certificate for 127.0.0.1 (tests/nginx/tls, valid
  * until 2126), as absolute paths: nginx reads relative ones from its
  * prefix. */
@@ -107,7 +78,6 @@ start_nginx (Fixture *f)
   g_autofree char *conf = g_build_filename (f->root, "nginx.conf", NULL);
   g_autofree char *errlog = g_build_filename (f->root, "error.log", NULL);
   g_autofree char *text = NULL;
-  gint64 deadline;
 
   g_autofree char *cert = test_tls_file ("server.pem");
   g_autofree char *key = test_tls_file ("server.key");
@@ -157,30 +127,10 @@ start_nginx (Fixture *f)
 
   {
     const char *argv[] = { f->nginx, "-p", f->root, "-c", conf, "-e", errlog, NULL };
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
 
-    /* nginx dies with the test, even when an assertion aborts it before
-     * the teardown. */
-    g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-    f->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+    f->process = barge_test_process_start (argv, f->port, START_TIMEOUT_MS);
   }
-  g_assert_no_error (error);
-  g_subprocess_wait_async (f->process, NULL, on_nginx_exited, g_object_ref (f->process));
-
-  /* nginx has no readiness signal: try to connect, bounded. */
-  deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
-  while (g_get_monotonic_time () < deadline)
-    {
-      barge_test_run_for (50);
-      if (nginx_exited (f->process))
-        break;
-      if (try_connect (f->port))
-        return TRUE;
-    }
-  if (!nginx_exited (f->process))
-    g_subprocess_force_exit (f->process);
-  g_clear_object (&f->process);
-  return FALSE;
+  return f->process != NULL;
 }
 
 static void
@@ -234,12 +184,8 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   barge_test_daemon_free (f->daemon);
-  if (f->process != NULL)
-    {
-      g_subprocess_send_signal (f->process, SIGTERM);
-      g_subprocess_wait (f->process, NULL, NULL);
-      g_clear_object (&f->process);
-    }
+  barge_test_process_stop (f->process, 5000);
+  g_clear_object (&f->process);
   barge_test_remove_tree (f->root);
   barge_test_remove_tree (f->dir);
   barge_test_remove_tree (f->conf_dir);
