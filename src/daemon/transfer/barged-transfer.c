@@ -17,7 +17,7 @@
 #include "barged-segment.h"
 #include "barged-syncer.h"
 #include "barged-bandwidth.h"
-#include "barged-transfer.h"
+#include "barged-transfer-private.h"
 #include "barge-tsan.h"
 
 /* Reads and writes overlap: while one buffer is written on a worker thread
@@ -29,200 +29,16 @@
 #define MAX_RESTARTS 3
 #define MAX_RETRY_AFTER_S (24 * 60 * 60)
 
-/* Segmented downloads: a file is split over several connections only from
- * this size on, in pieces of at least BARGED_TRANSFER_MIN_SEGMENT; below
- * that a second request costs more than the rate it could add. */
-#define SEGMENTED_MIN_SIZE (16 * 1024 * 1024)
-
-struct _BargedTransfer
-{
-  GObject parent_instance;
-
-  SoupSession *session;
-  BargedSyncer *syncer;        /* the last sync of a file that arrived whole; NULL: our own */
-  BargedBandwidth *bandwidth;  /* the job's limit, or NULL */
-  gulong bandwidth_changed;
-  guint throttle_source;       /* a read waits for its turn under the limit */
-  BargedFile *file;
-  guint32 owner;
-  BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
-  char *job_id;
-  gint64 checkpoint_interval_us; /* [Transfer] CheckpointInterval */
-  guint timeout_s;             /* [Transfer] Timeout */
-
-  GTask *task;
-  GCancellable *cancellable;   /* ours: a write failure cancels the read */
-  GCancellable *caller_cancellable;
-  gulong caller_handler;
-  int fd;
-  SoupMessage *msg;
-  BargedHeaderDeadline *deadline; /* of msg, until its headers came */
-  GInputStream *body;
-
-  guint64 offset;            /* where the next buffer goes */
-  guint64 expected_end;      /* the file's announced length, or BARGE_SIZE_UNKNOWN */
-  guint64 range_end;         /* one past the last byte of this response's body, or unknown */
-  guint64 part_start;        /* where this response's body began */
-  guint64 request_from;      /* the Range the request asked for (from byte N) */
-  gboolean asked_range;      /* the request had a Range */
-  gboolean wanted;           /* the file has ranges of its own (AddFileWithOptions): only they are asked for */
-  guint64 since_sync;
-  gint64 last_sync;
-  gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
-  guint generation;          /* bumped on restart: an older sync no longer counts */
-  guint restarts;
-  gboolean truncate_next;
-
-  guint8 *buffers[2];        /* allocated when first read into (read_buffer()) */
-  gsize capacity[2];
-  guint read_buf;            /* the buffer the network fills */
-  gsize fill;                /* bytes in it, not yet handed to the writer */
-  gboolean reading;
-  gboolean writing;
-  gboolean eof;
-  gboolean finishing;
-  gboolean verifying;        /* asking past the end of a body of unknown length */
-  GError *failure;
-  gint64 retry_after;
-  guint http_status;         /* of a response that failed the transfer */
-  BargeRedirectPolicy redirect_policy;
-  gboolean allow_https_to_http;
-  GError *redirect_refused;  /* a redirect of msg the policy refused, reported with its 3xx */
-  BargedTls *tls;            /* the job's TLS options, or NULL */
-  BargedDigest *digest;      /* the file's expected digest, computed as the bytes are written; or NULL */
-  gboolean digest_from_server; /* it is the one the server sent (Repr-Digest), not the client's */
-
-  /* Segments (aria2 -x): main stops at `limit`, the pieces after it go to
-   * BargedSegments on connections the job took for them. */
-  guint64 limit;             /* where this piece ends, or BARGE_SIZE_UNKNOWN: the body's end */
-  guint64 piece_start;       /* where the bytes this request writes begin */
-  guint64 counted;           /* bytes of the file's progress not in [piece_start, offset) */
-  GArray *unsynced;          /* BargedRange: pieces main wrote and left, durable at the next sync */
-  GArray *queue;             /* BargedRange: pieces nobody fetches yet */
-  gboolean queue_built;
-  gboolean segmented;        /* the file is fetched in pieces: no batch sync, a gap check at the end */
-  gboolean segments_off;     /* a segment failed, or the file started over: main fetches the rest */
-  GPtrArray *segments;       /* BargedSegment running */
-  GCancellable *segments_cancellable;
-  guint n_granted;           /* extra connections the job lent and we have not given back */
-};
-
 G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
 
-enum { SIGNAL_CONNECTED, SIGNAL_PROGRESS, SIGNAL_CHECKPOINT, SIGNAL_SEGMENT_RELEASED, SIGNAL_BODY_DONE, N_SIGNALS };
-static guint signals[N_SIGNALS];
+guint _barged_transfer_signals[N_SIGNALS];
 
 static void send_request (BargedTransfer *self);
 static void start_read (BargedTransfer *self);
 static gboolean validators_differ (BargedFile *file, const char *etag, const char *last_modified);
-static void maybe_finish (BargedTransfer *self);
-static void maybe_checkpoint (BargedTransfer *self, guint64 end);
-static void pump (BargedTransfer *self);
-static gboolean next_piece (BargedTransfer *self, BargedRange *piece);
 
-typedef struct {
-  int fd;
-  const guint8 *data;
-  gsize len;
-  guint64 pos;
-  gboolean truncate;
-  gboolean sync;
-  gboolean close;
-  guint32 owner;             /* with path: who looks the temporary up at a sync */
-  char *path;
-  guint64 piece_start;       /* with sync: [piece_start, pos) and `ranges` are durable after it */
-  GArray *ranges;
-  BargedDigest *digest;      /* the file's expected digest, or NULL */
-  guint64 durable;           /* with digest: bytes on disk before this op, which may be read back */
-  guint64 hash_to;           /* with digest and close: read back and hash up to here first */
-} WriteOp;
-
-static void
-write_op_free (WriteOp *op)
-{
-  BARGE_TSAN_ACQUIRE (op); /* the task's last reference may go on the worker */
-  g_free (op->path);
-  g_clear_pointer (&op->ranges, g_array_unref);
-  g_clear_pointer (&op->digest, barged_digest_unref);
-  g_free (op);
-}
-
-static WriteOp *
-write_op_new (BargedTransfer *self)
-{
-  WriteOp *op = g_new0 (WriteOp, 1);
-
-  op->fd = self->fd;
-  op->owner = self->owner;
-  op->path = g_strdup (barged_file_get_temporary (self->file));
-  op->piece_start = self->piece_start;
-  if (self->digest != NULL)
-    {
-      op->digest = barged_digest_ref (self->digest);
-      op->durable = barged_file_get_durable (self->file);
-    }
-  return op;
-}
-
-/* Returns 0 or the errno of the first failing call. */
-static int
-write_op_run (const WriteOp *op)
-{
-  int errsv;
-
-  if (op->truncate && ftruncate (op->fd, 0) != 0)
-    return errno;
-  if (op->truncate && op->digest != NULL)
-    barged_digest_reset (op->digest);
-  errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
-  if (errsv != 0)
-    return errsv;
-  /* Hashed here, on the writer's worker: the main loop never waits for it. */
-  if (op->digest != NULL && op->len > 0)
-    errsv = barged_digest_update (op->digest, op->fd, op->data, op->len, op->pos, op->durable);
-  if (errsv == 0 && op->digest != NULL && op->close)
-    errsv = barged_digest_read_to (op->digest, op->fd, op->hash_to);
-  if (errsv != 0)
-    return errsv;
-  /* Offsets are recorded only after this: a crash never trusts bytes that
-   * were still in the page cache. */
-  if (op->sync && fdatasync (op->fd) != 0)
-    return errno;
-  return 0;
-}
-
-static void
-write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  BARGE_TSAN_TASK_THREAD (task); /* the buffer comes from, and goes back to, the main thread */
-  WriteOp *op = task_data;
-  GError *error = NULL;
-  int errsv = write_op_run (op);
-
-  /* The open descriptor keeps taking bytes after the file is deleted or
-   * its folder renamed away; notice it at each checkpoint, and before the
-   * file counts as transferred, rather than "finish" a file that can
-   * never be renamed into place. */
-  if (errsv == 0 && op->sync && !barged_file_access_check_temporary (op->owner, op->path, op->fd, &error))
-    {
-      if (op->close)
-        close (op->fd);
-      g_task_return_error (task, error);
-      return;
-    }
-  if (op->close)
-    close (op->fd);
-  if (errsv == 0)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_new_error (task, BARGE_ERROR,
-                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
-                                                                : BARGE_ERROR_LOCAL_FILE,
-                             "cannot write the temporary file: %s", g_strerror (errsv));
-}
-
-static void
-fail (BargedTransfer *self, GError *error)
+void
+_barged_transfer_fail (BargedTransfer *self, GError *error)
 {
   if (self->failure == NULL)
     self->failure = error;
@@ -234,144 +50,10 @@ fail (BargedTransfer *self, GError *error)
 
 /* Progress counts bytes received: the pieces of every connection, and
  * what the read buffer holds. */
-static void
-update_done (BargedTransfer *self)
+void
+_barged_transfer_update_done (BargedTransfer *self)
 {
   barged_file_set_done (self->file, self->counted + (self->offset + self->fill - self->piece_start));
-}
-
-/* What a sync of @op made durable: the piece main writes, up to @end, and
- * the pieces it left before. */
-static void
-record_durable (BargedTransfer *self, WriteOp *op, guint64 end)
-{
-  for (guint i = 0; op->ranges != NULL && i < op->ranges->len; i++)
-    barged_file_add_durable (self->file, g_array_index (op->ranges, BargedRange, i).start,
-                             g_array_index (op->ranges, BargedRange, i).end);
-  /* Segmented, the durable prefix may already reach past main's piece
-   * (the segments' ranges joined it): adding never lowers it, setting
-   * would, and the file would then miss every byte after main's piece. */
-  if (!self->segmented)
-    barged_file_set_durable (self->file, end);
-  else
-    barged_file_add_durable (self->file, op->piece_start, end);
-}
-
-static GArray *
-take_unsynced (BargedTransfer *self)
-{
-  GArray *ranges = self->unsynced;
-
-  self->unsynced = g_array_new (FALSE, FALSE, sizeof (BargedRange));
-  return ranges;
-}
-
-static void
-on_written (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  BARGE_TSAN_TASK_CALLBACK (res); /* write_thread is done with the buffer */
-  g_autoptr(BargedTransfer) self = user_data;
-  WriteOp *op = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GError) error = NULL;
-  guint64 end = op->pos + op->len;
-  gboolean synced = op->sync;
-
-  self->writing = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
-    {
-      /* The file cannot take more: stop reading and drop what waits. */
-      fail (self, g_steal_pointer (&error));
-      self->fill = 0;
-      if (self->body != NULL)
-        g_cancellable_cancel (self->cancellable);
-      maybe_finish (self);
-      return;
-    }
-
-  update_done (self);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
-  if (synced)
-    {
-      record_durable (self, op, end);
-      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
-    }
-  maybe_checkpoint (self, end);
-  pump (self);
-}
-
-static void
-on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  BARGE_TSAN_TASK_CALLBACK (res);
-  g_autoptr(BargedTransfer) self = user_data;
-  WriteOp *op = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GError) error = NULL;
-
-  self->syncing = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
-    {
-      fail (self, g_steal_pointer (&error));
-      self->fill = 0;
-      if (self->body != NULL)
-        g_cancellable_cancel (self->cancellable);
-    }
-  else if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (res), "generation")) == self->generation)
-    {
-      record_durable (self, op, op->pos);
-      g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
-    }
-  maybe_finish (self);
-}
-
-/* Every 32 MiB or 2 s, the bytes written so far are made durable by an
- * fdatasync on its own worker thread, while writes go on: waiting for it
- * in the writer would stall the network. Only when it returns is the
- * offset it covered recorded. */
-static void
-maybe_checkpoint (BargedTransfer *self, guint64 end)
-{
-  g_autoptr(GTask) task = NULL;
-  gint64 now = g_get_monotonic_time ();
-  WriteOp *op;
-
-  if (self->syncing || self->fd < 0 ||
-      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < self->checkpoint_interval_us))
-    return;
-  self->syncing = TRUE;
-  self->since_sync = 0;
-  self->last_sync = now;
-  task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
-  op = write_op_new (self);
-  op->pos = end;            /* what the sync makes durable */
-  op->sync = TRUE;
-  op->ranges = take_unsynced (self);
-  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
-  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
-  BARGE_TSAN_RELEASE (task);
-  g_task_run_in_thread (task, write_thread);
-}
-
-static void
-submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync, gboolean close_fd)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
-  WriteOp *op = write_op_new (self);
-
-  op->data = data;
-  op->len = len;
-  op->pos = self->offset;
-  op->truncate = self->truncate_next;
-  op->sync = sync;
-  op->close = close_fd;
-  self->since_sync += len;
-  if (close_fd)
-    self->fd = -1;
-  self->truncate_next = FALSE;
-  self->offset += len;
-  self->writing = TRUE;
-  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
-  BARGE_TSAN_RELEASE (task);
-  g_task_run_in_thread (task, write_thread);
 }
 
 /* Whether the file's last bytes and last sync may go to the syncer's
@@ -421,24 +103,24 @@ rest_fits (BargedTransfer *self)
 
 /* Hands the filled part of the read buffer to an idle writer, then keeps
  * reading into the other buffer; a small body's bytes wait instead. */
-static void
-pump (BargedTransfer *self)
+void
+_barged_transfer_pump (BargedTransfer *self)
 {
   if (!self->writing && !self->reading && self->fill > 0 && self->failure == NULL && rest_fits (self))
     {
       /* Received, if not yet written: a slow small file shows it moving. */
-      update_done (self);
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+      _barged_transfer_update_done (self);
+      g_signal_emit (self, _barged_transfer_signals[SIGNAL_PROGRESS], 0);
     }
   else if (!self->writing && !self->reading && self->fill > 0 && !(holds_the_end (self) && self->failure == NULL))
     {
-      submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
+      _barged_transfer_submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
       self->read_buf = 1 - self->read_buf;
       self->fill = 0;
     }
   if (!self->eof && self->failure == NULL)
     start_read (self);
-  maybe_finish (self);
+  _barged_transfer_maybe_finish (self);
 }
 
 static void
@@ -454,7 +136,7 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
   if (n > 0 && self->bandwidth != NULL)
     barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
   if (n < 0)
-    fail (self, barged_error_new_for_io (error, FALSE));
+    _barged_transfer_fail (self, barged_error_new_for_io (error, FALSE));
   else if (n == 0)
     self->eof = TRUE;
   else if (self->limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill + (gsize) n >= self->limit)
@@ -467,13 +149,13 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       /* More than announced: none of this buffer may reach the file. */
       self->fill = 0;
-      fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+      _barged_transfer_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                "the server sent more than the %" G_GUINT64_FORMAT " bytes it announced",
                                limit));
     }
   else
     self->fill += (gsize) n;
-  pump (self);
+  _barged_transfer_pump (self);
 }
 
 static gboolean
@@ -482,7 +164,7 @@ throttle_cb (gpointer user_data)
   BargedTransfer *self = user_data;
 
   self->throttle_source = 0;
-  pump (self);
+  _barged_transfer_pump (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -493,7 +175,7 @@ on_bandwidth_changed (BargedBandwidth *bandwidth, BargedTransfer *self)
   if (self->throttle_source == 0)
     return;
   g_clear_handle_id (&self->throttle_source, g_source_remove);
-  pump (self);
+  _barged_transfer_pump (self);
 }
 
 /* The buffer the network fills, allocated on first use: of a body whose
@@ -547,109 +229,11 @@ start_read (BargedTransfer *self)
                              self->cancellable, on_read, g_object_ref (self));
 }
 
-/* The file is whole and durable: it counts only if it passes its checks
- * (AddFileWithOptions). One that fails starts over at its next run; its
- * bytes stay in the temporary file until then, for a look. */
-static void
-check_file (BargedTransfer *self)
-{
-  const BargedFileChecks *checks = barged_file_get_checks (self->file);
-  guint64 total = barged_file_get_total (self->file);
-  GError *error = NULL;
-
-  if (self->digest == NULL && checks->size == BARGE_SIZE_UNKNOWN)
-    return;
-  if (checks->size != BARGE_SIZE_UNKNOWN && total != checks->size)
-    error = g_error_new (BARGE_ERROR, BARGE_ERROR_CHECKSUM_MISMATCH,
-                         "the file has %" G_GUINT64_FORMAT " bytes, not the expected %" G_GUINT64_FORMAT, total,
-                         checks->size);
-  else if (self->digest != NULL && !barged_digest_check (self->digest, total, &error) && self->digest_from_server)
-    g_prefix_error (&error, "the server's Repr-Digest: ");
-  if (error == NULL)
-    {
-      barged_file_set_verified (self->file, TRUE);
-      return;
-    }
-  barged_file_set_verified (self->file, FALSE);
-  barged_file_mark_restarted (self->file, FALSE);
-  fail (self, error);
-}
-
-/* Where the first byte the file still misses is, if any. */
-static gboolean
-missing_from (BargedTransfer *self, guint64 *missing)
-{
-  guint64 end;
-
-  if (self->wanted)
-    return barged_file_next_gap (self->file, 0, missing, &end);
-  *missing = barged_file_get_durable (self->file);
-  return *missing != barged_file_get_total (self->file);
-}
-
-static void
-final_synced (BargedTransfer *self, gboolean ok, GError *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
-  guint64 missing;
-
-  if (ok)
-    {
-      WriteOp op = { .piece_start = self->piece_start, .ranges = take_unsynced (self) };
-
-      update_done (self);
-      record_durable (self, &op, self->offset);
-      g_array_unref (op.ranges);
-      /* Every piece came: nothing may be missing between them. */
-      if (self->failure == NULL && self->segmented && missing_from (self, &missing))
-        fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
-                                 "the segments left bytes from %" G_GUINT64_FORMAT " missing", missing));
-      if (self->failure == NULL)
-        check_file (self);
-      /* A file that arrived whole is recorded as transferred by its job
-       * next, in the same batch: a checkpoint record of it would be a
-       * write for nothing. */
-      if (self->failure != NULL)
-        g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
-    }
-  else
-    fail (self, error);
-
-  if (self->failure != NULL)
-    g_task_return_error (task, g_steal_pointer (&self->failure));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  BARGE_TSAN_TASK_CALLBACK (res);
-  g_autoptr(BargedTransfer) self = user_data;
-  GError *error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
-
-  final_synced (self, ok, error);
-}
-
-static void
-on_batch_synced (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(BargedTransfer) self = user_data;
-  GError *error = NULL;
-  gboolean ok = barged_syncer_sync_finish (BARGED_SYNCER (source), res, &error);
-
-  final_synced (self, ok, error);
-}
-
 /* Ends the run once no read or write is in flight: the data written so far
  * is synced and recorded whatever the outcome, so a retry resumes there. */
-static void
-maybe_finish (BargedTransfer *self)
+void
+_barged_transfer_maybe_finish (BargedTransfer *self)
 {
-  g_autoptr(GTask) task = NULL;
-  WriteOp *op;
-
   /* A read waiting its turn under the limit is in flight too: its timer
    * calls pump() again. */
   if (self->reading || self->writing || self->syncing || self->finishing || self->throttle_source != 0 ||
@@ -681,7 +265,7 @@ maybe_finish (BargedTransfer *self)
     {
       BargedRange piece;
 
-      if (next_piece (self, &piece))
+      if (_barged_transfer_next_piece (self, &piece))
         {
           BargedRange done = { self->piece_start, self->offset };
 
@@ -712,12 +296,12 @@ maybe_finish (BargedTransfer *self)
   /* (The last bytes of the body may still wait in the buffer, for the
    * syncer: holds_the_end().) */
   if (self->failure == NULL && self->limit != BARGE_SIZE_UNKNOWN && self->offset + self->fill != self->limit)
-    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+    _barged_transfer_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                              "the body ended at %" G_GUINT64_FORMAT ", before %" G_GUINT64_FORMAT,
                              self->offset, self->limit));
   else if (self->failure == NULL && self->limit == BARGE_SIZE_UNKNOWN && self->expected_end != BARGE_SIZE_UNKNOWN &&
            self->offset + self->fill != self->expected_end)
-    fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+    _barged_transfer_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
                              "the body ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
                              self->offset, self->expected_end));
   if (self->failure == NULL && self->limit == BARGE_SIZE_UNKNOWN)
@@ -733,45 +317,7 @@ maybe_finish (BargedTransfer *self)
                                                                              "no temporary file"));
       return;
     }
-  if (ends_with_batch (self) && self->failure == NULL)
-    {
-      /* A whole file: its last bytes and its last sync may share a disk
-       * flush with other files that finish meanwhile. */
-      int fd = self->fd;
-      guint64 pos = self->offset;
-
-      self->fd = -1;
-      self->offset += self->fill;
-      /* Waiting for the flush, the run keeps only its last bytes: many
-       * files may wait together (see "body-done"). */
-      if (self->digest != NULL)
-        barged_digest_update (self->digest, fd, self->buffers[self->read_buf], self->fill, pos, pos);
-      g_clear_pointer (&self->buffers[1 - self->read_buf], g_free);
-      if (self->capacity[self->read_buf] > self->fill + 4096)
-        {
-          self->buffers[self->read_buf] = g_realloc (self->buffers[self->read_buf], MAX (self->fill, 1));
-          self->capacity[self->read_buf] = MAX (self->fill, 1);
-        }
-      barged_syncer_sync_async (self->syncer, fd, self->buffers[self->read_buf], self->fill, pos, self->owner,
-                                barged_file_get_temporary (self->file), on_batch_synced, g_object_ref (self));
-      self->fill = 0;
-      /* The connection is idle from here: the next file may take it while
-       * this one waits for its batch's flush. */
-      g_signal_emit (self, signals[SIGNAL_BODY_DONE], 0);
-      return;
-    }
-  task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
-  op = write_op_new (self);
-  op->sync = TRUE;
-  op->close = TRUE;
-  op->truncate = self->truncate_next;
-  /* What main did not hash in order (the pieces of other connections) is
-   * read back once, all of them written by now. */
-  op->hash_to = self->failure == NULL ? barged_file_get_total (self->file) : 0;
-  self->fd = -1;
-  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
-  BARGE_TSAN_RELEASE (task);
-  g_task_run_in_thread (task, write_thread);
+  _barged_transfer_finish_writes (self, ends_with_batch (self) && self->failure == NULL);
 }
 
 static char *
@@ -889,17 +435,17 @@ restart_from_zero (BargedTransfer *self, gboolean response_changed)
   /* A file of ranges starts over at its first range, not at byte 0. */
   if (self->wanted)
     start_at_first_gap (self);
-  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
+  g_signal_emit (self, _barged_transfer_signals[SIGNAL_PROGRESS], 0);
 }
 
 /* Ends the run with @error once nothing is in flight. */
 static void
 fail_now (BargedTransfer *self, GError *error)
 {
-  fail (self, error);
+  _barged_transfer_fail (self, error);
   self->eof = TRUE;
-  maybe_finish (self);
+  _barged_transfer_maybe_finish (self);
 }
 
 /* A transport failure of the request. A redirect to a scheme libsoup
@@ -1105,8 +651,8 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
            * write, or the end of a body of unknown length is confirmed. */
           self->expected_end = self->offset;
           self->eof = TRUE;
-          g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
-          maybe_finish (self);
+          g_signal_emit (self, _barged_transfer_signals[SIGNAL_CONNECTED], 0);
+          _barged_transfer_maybe_finish (self);
           return;
         }
       if (self->restarts++ < MAX_RESTARTS)
@@ -1127,7 +673,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
        * the body that ended cleanly is what there is. */
       self->expected_end = self->offset;
       self->eof = TRUE;
-      maybe_finish (self);
+      _barged_transfer_maybe_finish (self);
       return;
     }
   else if (SOUP_STATUS_IS_SUCCESSFUL (status) && self->wanted)
@@ -1161,11 +707,11 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   barged_file_set_total (self->file, self->expected_end);
   barged_file_set_validators (self->file, etag, last_modified);
   self->body = g_steal_pointer (&body);
-  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  g_signal_emit (self, _barged_transfer_signals[SIGNAL_CONNECTED], 0);
   if (self->expected_end == self->offset && self->offset > 0 && !self->truncate_next)
     self->eof = TRUE;
   start_read (self);
-  maybe_finish (self);
+  _barged_transfer_maybe_finish (self);
 }
 
 /* Credentials belong to the origin (scheme, host, port) the file was added
@@ -1324,15 +870,15 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
         {
           self->offset = self->piece_start = self->limit = barged_file_get_durable_end (self->file);
           self->eof = TRUE;
-          update_done (self);
-          maybe_finish (self);
+          _barged_transfer_update_done (self);
+          _barged_transfer_maybe_finish (self);
           return;
         }
       self->counted = barged_file_get_durable_bytes (self->file);
     }
-  update_done (self);
+  _barged_transfer_update_done (self);
   /* The identity of the file must be on record before bytes go into it. */
-  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
+  g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
   send_request (self);
 }
 
@@ -1392,194 +938,6 @@ barged_transfer_run_finish (BargedTransfer *self, GAsyncResult *res, gint64 *ret
   if (http_status != NULL)
     *http_status = self->http_status;
   return g_task_propagate_boolean (G_TASK (res), error);
-}
-
-/* --- segments ------------------------------------------------------------------ */
-
-/* The next piece nobody fetches: from the queue once segments split the
- * file, else the next gap of the file's durable ranges (a file resumed
- * with ranges and no connection lent for segments). */
-static gboolean
-next_piece (BargedTransfer *self, BargedRange *piece)
-{
-  if (self->queue_built)
-    {
-      if (self->queue->len == 0)
-        return FALSE;
-      *piece = g_array_index (self->queue, BargedRange, 0);
-      g_array_remove_index (self->queue, 0);
-      return TRUE;
-    }
-  return barged_file_next_gap (self->file, self->offset, &piece->start, &piece->end);
-}
-
-static void
-release_connection (BargedTransfer *self)
-{
-  g_return_if_fail (self->n_granted > 0);
-  self->n_granted--;
-  g_signal_emit (self, signals[SIGNAL_SEGMENT_RELEASED], 0);
-}
-
-static const char *
-if_range (BargedTransfer *self)
-{
-  return barged_file_get_etag (self->file) != NULL ? barged_file_get_etag (self->file)
-                                                   : barged_file_get_last_modified (self->file);
-}
-
-guint
-barged_transfer_segments_wanted (BargedTransfer *self, guint max_extra)
-{
-  guint64 total = barged_file_get_total (self->file);
-  guint64 left;
-
-  if (max_extra == 0 || self->segments_off || self->fd < 0 || self->failure != NULL || self->body == NULL ||
-      total == BARGE_SIZE_UNKNOWN || total < SEGMENTED_MIN_SIZE || if_range (self) == NULL)
-    return 0;
-  left = total - MIN (total, barged_file_get_durable_bytes (self->file) + (self->offset - self->piece_start));
-  return (guint) MIN ((guint64) max_extra, left / BARGED_TRANSFER_MIN_SEGMENT > 0
-                                              ? left / BARGED_TRANSFER_MIN_SEGMENT - 1 : 0);
-}
-
-static void start_segment (BargedTransfer *self, BargedRange piece);
-
-static void
-on_segment_written (BargedSegment *segment, guint64 n, BargedTransfer *self)
-{
-  self->counted += n;
-  update_done (self);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
-}
-
-static void
-on_segment_durable (BargedSegment *segment, guint64 start, guint64 end, BargedTransfer *self)
-{
-  barged_file_add_durable (self->file, start, end);
-  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0);
-}
-
-static void
-on_segment_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(BargedTransfer) self = user_data;
-  BargedSegment *segment = BARGED_SEGMENT (source);
-  g_autoptr(GError) error = NULL;
-  BargedRange rest = { barged_segment_get_position (segment), barged_segment_get_end (segment) };
-  BargedRange piece;
-
-  if (!barged_segment_run_finish (segment, res, &error))
-    {
-      /* What it did not make durable goes back in line, for main: its
-       * own request judges a server without ranges or a changed file. */
-      if (rest.end > rest.start)
-        g_array_prepend_val (self->queue, rest);
-      if (!self->segments_off)
-        g_debug ("%s: segments stop: %s", barged_file_get_url (self->file), error->message);
-      self->segments_off = TRUE;
-      g_cancellable_cancel (self->segments_cancellable);
-    }
-  g_signal_handlers_disconnect_by_data (segment, self);
-  g_ptr_array_remove_fast (self->segments, segment);
-  /* The connection takes the next piece, or goes back to the job. */
-  if (!self->segments_off && self->failure == NULL && self->queue->len > 0)
-    {
-      piece = g_array_index (self->queue, BargedRange, 0);
-      g_array_remove_index (self->queue, 0);
-      start_segment (self, piece);
-    }
-  else
-    release_connection (self);
-  maybe_finish (self);
-}
-
-static void
-start_segment (BargedTransfer *self, BargedRange piece)
-{
-  int fd = dup (self->fd);
-  BargedSegment *segment;
-
-  if (fd < 0)
-    {
-      g_array_prepend_val (self->queue, piece);
-      release_connection (self);
-      return;
-    }
-  /* Where main's redirects led, followed under the job's policy already:
-   * a piece needs no redirect of its own. */
-  segment = barged_segment_new (self->session, *barged_file_get_final_url (self->file) != '\0'
-                                                 ? barged_file_get_final_url (self->file)
-                                                 : barged_file_get_url (self->file), fd, piece.start, piece.end,
-                                barged_file_get_total (self->file), if_range (self), self->timeout_s,
-                                self->checkpoint_interval_us);
-  barged_segment_set_bandwidth (segment, self->bandwidth);
-  barged_segment_set_tls (segment, self->tls);
-  if (self->credentials != NULL)
-    {
-      g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->credentials, self->job_id);
-
-      barged_segment_set_custom_headers (segment, headers, barged_file_get_url (self->file));
-    }
-  g_signal_connect (segment, "written", G_CALLBACK (on_segment_written), self);
-  g_signal_connect (segment, "durable", G_CALLBACK (on_segment_durable), self);
-  g_ptr_array_add (self->segments, segment);
-  barged_segment_run_async (segment, self->segments_cancellable, on_segment_done, g_object_ref (self));
-}
-
-void
-barged_transfer_add_segments (BargedTransfer *self, guint n)
-{
-  guint64 pos = self->offset + self->fill;
-  guint64 main_end = self->limit != BARGE_SIZE_UNKNOWN ? self->limit : barged_file_get_total (self->file);
-  guint started = 0;
-
-  self->n_granted += n;
-  if (barged_transfer_segments_wanted (self, n) == 0 || main_end == BARGE_SIZE_UNKNOWN)
-    {
-      for (guint i = 0; i < n; i++)
-        release_connection (self);
-      return;
-    }
-  if (!self->queue_built)
-    {
-      BargedRange gap;
-      guint64 from = main_end;
-
-      /* Resumed: the gaps between the durable ranges after main's piece. */
-      while (barged_file_next_gap (self->file, from, &gap.start, &gap.end))
-        {
-          g_array_append_val (self->queue, gap);
-          from = gap.end;
-        }
-      self->queue_built = TRUE;
-    }
-  /* Connections left over split main's piece into equal parts. */
-  if (n > self->queue->len && main_end > pos)
-    {
-      guint64 parts = MIN ((guint64) (n - self->queue->len) + 1, (main_end - pos) / BARGED_TRANSFER_MIN_SEGMENT);
-      guint64 size = parts > 0 ? (main_end - pos) / parts : 0;
-
-      for (guint64 i = parts; i-- > 1;)
-        {
-          BargedRange part = { pos + i * size, i == parts - 1 ? main_end : pos + (i + 1) * size };
-
-          g_array_prepend_val (self->queue, part);
-        }
-      if (parts >= 2)
-        self->limit = pos + size;
-    }
-  if (self->queue->len > 0)
-    self->segmented = TRUE;
-  while (started < n && self->queue->len > 0)
-    {
-      BargedRange piece = g_array_index (self->queue, BargedRange, 0);
-
-      g_array_remove_index (self->queue, 0);
-      start_segment (self, piece);
-      started++;
-    }
-  for (; started < n; started++)
-    release_connection (self);
 }
 
 BargedTransfer *
@@ -1689,14 +1047,14 @@ barged_transfer_class_init (BargedTransferClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = barged_transfer_finalize;
 
-  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _barged_transfer_signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _barged_transfer_signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _barged_transfer_signals[SIGNAL_CHECKPOINT] = g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_SEGMENT_RELEASED] = g_signal_new ("segment-released", G_TYPE_FROM_CLASS (klass),
+  _barged_transfer_signals[SIGNAL_SEGMENT_RELEASED] = g_signal_new ("segment-released", G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_BODY_DONE] = g_signal_new ("body-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _barged_transfer_signals[SIGNAL_BODY_DONE] = g_signal_new ("body-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The write path of a download (BargedTransfer): each buffer goes to a
+ * worker thread (pwrite, the digest, fdatasync at checkpoints), the
+ * durable offsets and ranges are recorded only after a sync, and the run
+ * ends with the file's last sync, on its own or in the syncer's batch,
+ * then its checks. barged-transfer.c reads; this file writes. */
+#define G_LOG_DOMAIN "BargedTransfer"
+
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "barge.h"
+#include "barged-file-access.h"
+#include "barged-transfer-private.h"
+#include "barge-tsan.h"
+
+static void maybe_checkpoint (BargedTransfer *self, guint64 end);
+
+typedef struct {
+  int fd;
+  const guint8 *data;
+  gsize len;
+  guint64 pos;
+  gboolean truncate;
+  gboolean sync;
+  gboolean close;
+  guint32 owner;             /* with path: who looks the temporary up at a sync */
+  char *path;
+  guint64 piece_start;       /* with sync: [piece_start, pos) and `ranges` are durable after it */
+  GArray *ranges;
+  BargedDigest *digest;      /* the file's expected digest, or NULL */
+  guint64 durable;           /* with digest: bytes on disk before this op, which may be read back */
+  guint64 hash_to;           /* with digest and close: read back and hash up to here first */
+} WriteOp;
+
+static void
+write_op_free (WriteOp *op)
+{
+  BARGE_TSAN_ACQUIRE (op); /* the task's last reference may go on the worker */
+  g_free (op->path);
+  g_clear_pointer (&op->ranges, g_array_unref);
+  g_clear_pointer (&op->digest, barged_digest_unref);
+  g_free (op);
+}
+
+static WriteOp *
+write_op_new (BargedTransfer *self)
+{
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->fd = self->fd;
+  op->owner = self->owner;
+  op->path = g_strdup (barged_file_get_temporary (self->file));
+  op->piece_start = self->piece_start;
+  if (self->digest != NULL)
+    {
+      op->digest = barged_digest_ref (self->digest);
+      op->durable = barged_file_get_durable (self->file);
+    }
+  return op;
+}
+
+/* Returns 0 or the errno of the first failing call. */
+static int
+write_op_run (const WriteOp *op)
+{
+  int errsv;
+
+  if (op->truncate && ftruncate (op->fd, 0) != 0)
+    return errno;
+  if (op->truncate && op->digest != NULL)
+    barged_digest_reset (op->digest);
+  errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
+  if (errsv != 0)
+    return errsv;
+  /* Hashed here, on the writer's worker: the main loop never waits for it. */
+  if (op->digest != NULL && op->len > 0)
+    errsv = barged_digest_update (op->digest, op->fd, op->data, op->len, op->pos, op->durable);
+  if (errsv == 0 && op->digest != NULL && op->close)
+    errsv = barged_digest_read_to (op->digest, op->fd, op->hash_to);
+  if (errsv != 0)
+    return errsv;
+  /* Offsets are recorded only after this: a crash never trusts bytes that
+   * were still in the page cache. */
+  if (op->sync && fdatasync (op->fd) != 0)
+    return errno;
+  return 0;
+}
+
+static void
+write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task); /* the buffer comes from, and goes back to, the main thread */
+  WriteOp *op = task_data;
+  GError *error = NULL;
+  int errsv = write_op_run (op);
+
+  /* The open descriptor keeps taking bytes after the file is deleted or
+   * its folder renamed away; notice it at each checkpoint, and before the
+   * file counts as transferred, rather than "finish" a file that can
+   * never be renamed into place. */
+  if (errsv == 0 && op->sync && !barged_file_access_check_temporary (op->owner, op->path, op->fd, &error))
+    {
+      if (op->close)
+        close (op->fd);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (op->close)
+    close (op->fd);
+  if (errsv == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, BARGE_ERROR,
+                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
+                                                                : BARGE_ERROR_LOCAL_FILE,
+                             "cannot write the temporary file: %s", g_strerror (errsv));
+}
+
+/* What a sync of @op made durable: the piece main writes, up to @end, and
+ * the pieces it left before. */
+static void
+record_durable (BargedTransfer *self, WriteOp *op, guint64 end)
+{
+  for (guint i = 0; op->ranges != NULL && i < op->ranges->len; i++)
+    barged_file_add_durable (self->file, g_array_index (op->ranges, BargedRange, i).start,
+                             g_array_index (op->ranges, BargedRange, i).end);
+  /* Segmented, the durable prefix may already reach past main's piece
+   * (the segments' ranges joined it): adding never lowers it, setting
+   * would, and the file would then miss every byte after main's piece. */
+  if (!self->segmented)
+    barged_file_set_durable (self->file, end);
+  else
+    barged_file_add_durable (self->file, op->piece_start, end);
+}
+
+static GArray *
+take_unsynced (BargedTransfer *self)
+{
+  GArray *ranges = self->unsynced;
+
+  self->unsynced = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  return ranges;
+}
+
+static void
+on_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res); /* write_thread is done with the buffer */
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  guint64 end = op->pos + op->len;
+  gboolean synced = op->sync;
+
+  self->writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      /* The file cannot take more: stop reading and drop what waits. */
+      _barged_transfer_fail (self, g_steal_pointer (&error));
+      self->fill = 0;
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+      _barged_transfer_maybe_finish (self);
+      return;
+    }
+
+  _barged_transfer_update_done (self);
+  g_signal_emit (self, _barged_transfer_signals[SIGNAL_PROGRESS], 0);
+  if (synced)
+    {
+      record_durable (self, op, end);
+      g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
+    }
+  maybe_checkpoint (self, end);
+  _barged_transfer_pump (self);
+}
+
+static void
+on_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  g_autoptr(BargedTransfer) self = user_data;
+  WriteOp *op = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      _barged_transfer_fail (self, g_steal_pointer (&error));
+      self->fill = 0;
+      if (self->body != NULL)
+        g_cancellable_cancel (self->cancellable);
+    }
+  else if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (res), "generation")) == self->generation)
+    {
+      record_durable (self, op, op->pos);
+      g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
+    }
+  _barged_transfer_maybe_finish (self);
+}
+
+/* Every 32 MiB or 2 s, the bytes written so far are made durable by an
+ * fdatasync on its own worker thread, while writes go on: waiting for it
+ * in the writer would stall the network. Only when it returns is the
+ * offset it covered recorded. */
+static void
+maybe_checkpoint (BargedTransfer *self, guint64 end)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now = g_get_monotonic_time ();
+  WriteOp *op;
+
+  if (self->syncing || self->fd < 0 ||
+      (self->since_sync < BARGED_TRANSFER_CHECKPOINT_BYTES && now - self->last_sync < self->checkpoint_interval_us))
+    return;
+  self->syncing = TRUE;
+  self->since_sync = 0;
+  self->last_sync = now;
+  task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
+  op = write_op_new (self);
+  op->pos = end;            /* what the sync makes durable */
+  op->sync = TRUE;
+  op->ranges = take_unsynced (self);
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, write_thread);
+}
+
+void
+_barged_transfer_submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync, gboolean close_fd)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_written, g_object_ref (self));
+  WriteOp *op = write_op_new (self);
+
+  op->data = data;
+  op->len = len;
+  op->pos = self->offset;
+  op->truncate = self->truncate_next;
+  op->sync = sync;
+  op->close = close_fd;
+  self->since_sync += len;
+  if (close_fd)
+    self->fd = -1;
+  self->truncate_next = FALSE;
+  self->offset += len;
+  self->writing = TRUE;
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/* The file is whole and durable: it counts only if it passes its checks
+ * (AddFileWithOptions). One that fails starts over at its next run; its
+ * bytes stay in the temporary file until then, for a look. */
+static void
+check_file (BargedTransfer *self)
+{
+  const BargedFileChecks *checks = barged_file_get_checks (self->file);
+  guint64 total = barged_file_get_total (self->file);
+  GError *error = NULL;
+
+  if (self->digest == NULL && checks->size == BARGE_SIZE_UNKNOWN)
+    return;
+  if (checks->size != BARGE_SIZE_UNKNOWN && total != checks->size)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_CHECKSUM_MISMATCH,
+                         "the file has %" G_GUINT64_FORMAT " bytes, not the expected %" G_GUINT64_FORMAT, total,
+                         checks->size);
+  else if (self->digest != NULL && !barged_digest_check (self->digest, total, &error) && self->digest_from_server)
+    g_prefix_error (&error, "the server's Repr-Digest: ");
+  if (error == NULL)
+    {
+      barged_file_set_verified (self->file, TRUE);
+      return;
+    }
+  barged_file_set_verified (self->file, FALSE);
+  barged_file_mark_restarted (self->file, FALSE);
+  _barged_transfer_fail (self, error);
+}
+
+/* Where the first byte the file still misses is, if any. */
+static gboolean
+missing_from (BargedTransfer *self, guint64 *missing)
+{
+  guint64 end;
+
+  if (self->wanted)
+    return barged_file_next_gap (self->file, 0, missing, &end);
+  *missing = barged_file_get_durable (self->file);
+  return *missing != barged_file_get_total (self->file);
+}
+
+static void
+final_synced (BargedTransfer *self, gboolean ok, GError *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  guint64 missing;
+
+  if (ok)
+    {
+      WriteOp op = { .piece_start = self->piece_start, .ranges = take_unsynced (self) };
+
+      _barged_transfer_update_done (self);
+      record_durable (self, &op, self->offset);
+      g_array_unref (op.ranges);
+      /* Every piece came: nothing may be missing between them. */
+      if (self->failure == NULL && self->segmented && missing_from (self, &missing))
+        _barged_transfer_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_CONNECTION_CLOSED,
+                                 "the segments left bytes from %" G_GUINT64_FORMAT " missing", missing));
+      if (self->failure == NULL)
+        check_file (self);
+      /* A file that arrived whole is recorded as transferred by its job
+       * next, in the same batch: a checkpoint record of it would be a
+       * write for nothing. */
+      if (self->failure != NULL)
+        g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
+    }
+  else
+    _barged_transfer_fail (self, error);
+
+  if (self->failure != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->failure));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_final_sync (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+
+  final_synced (self, ok, error);
+}
+
+static void
+on_batch_synced (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+  gboolean ok = barged_syncer_sync_finish (BARGED_SYNCER (source), res, &error);
+
+  final_synced (self, ok, error);
+}
+
+
+/* The end of a run, once nothing is in flight: @batch, the file's last
+ * bytes and sync go to the syncer's batch; else a last write op syncs and
+ * closes the file. The run's task returns from final_synced(). */
+void
+_barged_transfer_finish_writes (BargedTransfer *self, gboolean batch)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteOp *op;
+
+  if (batch)
+    {
+      /* A whole file: its last bytes and its last sync may share a disk
+       * flush with other files that finish meanwhile. */
+      int fd = self->fd;
+      guint64 pos = self->offset;
+
+      self->fd = -1;
+      self->offset += self->fill;
+      /* Waiting for the flush, the run keeps only its last bytes: many
+       * files may wait together (see "body-done"). */
+      if (self->digest != NULL)
+        barged_digest_update (self->digest, fd, self->buffers[self->read_buf], self->fill, pos, pos);
+      g_clear_pointer (&self->buffers[1 - self->read_buf], g_free);
+      if (self->capacity[self->read_buf] > self->fill + 4096)
+        {
+          self->buffers[self->read_buf] = g_realloc (self->buffers[self->read_buf], MAX (self->fill, 1));
+          self->capacity[self->read_buf] = MAX (self->fill, 1);
+        }
+      barged_syncer_sync_async (self->syncer, fd, self->buffers[self->read_buf], self->fill, pos, self->owner,
+                                barged_file_get_temporary (self->file), on_batch_synced, g_object_ref (self));
+      self->fill = 0;
+      /* The connection is idle from here: the next file may take it while
+       * this one waits for its batch's flush. */
+      g_signal_emit (self, _barged_transfer_signals[SIGNAL_BODY_DONE], 0);
+      return;
+    }
+  task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
+  op = write_op_new (self);
+  op->sync = TRUE;
+  op->close = TRUE;
+  op->truncate = self->truncate_next;
+  /* What main did not hash in order (the pieces of other connections) is
+   * read back once, all of them written by now. */
+  op->hash_to = self->failure == NULL ? barged_file_get_total (self->file) : 0;
+  self->fd = -1;
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, write_thread);
+}
