@@ -94,9 +94,11 @@ test_config_proxy (void)
     { "Proxy=socks5://127.0.0.1:1080/\n", "socks5://127.0.0.1:1080/", "", NULL },
     { "Proxy=ftp://cache.example\n", NULL, NULL, "is not a proxy" },
     { "Proxy=http://user:secret@cache.example:3128\n", NULL, NULL, "no user name" },
-    { "Proxy=cache.example:3128\n", NULL, NULL, "SCHEME://HOST[:PORT]" },
+    { "Proxy=cache.example:3128\n", NULL, NULL, "SCHEME://HOST:PORT" },
+    /* No port: GIO would connect to port 0. */
+    { "Proxy=http://cache.example\n", NULL, NULL, "is not a proxy" },
     { "Proxy=http://cache.example/path\n", NULL, NULL, "is not a proxy" },
-    { "NoProxy=good.example; bad host\n", NULL, NULL, "\"bad host\" is not a host" },
+    { "NoProxy=good.example; bad host\n", NULL, NULL, "“bad host” is not a host" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -41,7 +41,7 @@ parse_schedule (gpointer field, const char *text, GError **error)
   return barged_bandwidth_schedule_parse (field, text, error);
 }
 
-/* A proxy as GIO's resolvers take it: scheme://host[:port], the schemes
+/* A proxy as GIO's resolvers take it: scheme://host:port, the schemes
  * glib-networking and GIO connect through. */
 static gboolean
 parse_proxy (gpointer field, const char *text, GError **error)
@@ -53,8 +53,11 @@ parse_proxy (gpointer field, const char *text, GError **error)
   if (*trimmed != '\0' && !g_str_equal (trimmed, "none"))
     {
       uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+      /* The port too: GIO 2.74 and libsoup 3.2 connect to port 0 for a
+       * proxy URL without one. */
       if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
           !g_strv_contains (schemes, g_uri_get_scheme (uri)) || g_uri_get_userinfo (uri) != NULL ||
+          g_uri_get_port (uri) <= 0 ||
           (*g_uri_get_path (uri) != '\0' && !g_str_equal (g_uri_get_path (uri), "/")))
         {
           /* The error is logged: never a password that was in the URL. */
@@ -62,17 +65,18 @@ parse_proxy (gpointer field, const char *text, GError **error)
                                                 : g_strdup (strchr (trimmed, '@') != NULL ? "(hidden: it has an @)"
                                                                                           : trimmed);
 
+          /* TRANSLATORS: keep SCHEME://HOST:PORT, the scheme names, "none" and SetCredentials */
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "[Transfer] Proxy: \"%s\" is not a proxy: use SCHEME://HOST[:PORT] with SCHEME http, "
-                       "https, socks, socks4, socks4a or socks5 (no user name: proxy credentials go through "
-                       "SetCredentials), \"none\", or nothing for the system's settings", shown);
+                       _("[Transfer] Proxy: “%s” is not a proxy: use SCHEME://HOST:PORT with SCHEME http, "
+                         "https, socks, socks4, socks4a or socks5 (no user name: proxy credentials go through "
+                         "SetCredentials), “none”, or nothing for the system's settings"), shown);
           return FALSE;
         }
     }
   if (strlen (trimmed) >= BARGED_CONFIG_MAX_PROXY)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "[Transfer] Proxy takes at most %d bytes", BARGED_CONFIG_MAX_PROXY - 1);
+                   _("[Transfer] Proxy takes at most %d bytes"), BARGED_CONFIG_MAX_PROXY - 1);
       return FALSE;
     }
   /* Whole: settings are compared byte for byte (a reload that changes
@@ -100,8 +104,8 @@ parse_no_proxy (gpointer field, const char *text, GError **error)
         if (!g_ascii_isalnum (*c) && strchr (".-_:*/[]", *c) == NULL)
           {
             g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                         "[Transfer] NoProxy: \"%s\" is not a host, a domain, an address or a range "
-                         "(entries are separated by \";\")", part);
+                         _("[Transfer] NoProxy: “%s” is not a host, a domain, an address or a range "
+                           "(entries are separated by “;”)"), part);
             return FALSE;
           }
       if (out->len > 0)
@@ -111,7 +115,7 @@ parse_no_proxy (gpointer field, const char *text, GError **error)
   if (out->len >= BARGED_CONFIG_MAX_NO_PROXY)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "[Transfer] NoProxy takes at most %d bytes", BARGED_CONFIG_MAX_NO_PROXY - 1);
+                   _("[Transfer] NoProxy takes at most %d bytes"), BARGED_CONFIG_MAX_NO_PROXY - 1);
       return FALSE;
     }
   memset (field, 0, BARGED_CONFIG_MAX_NO_PROXY);
