@@ -241,6 +241,12 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_false (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
   g_clear_error (&error);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "ca-file", g_variant_new_uint32 (1));
+  g_assert_false (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "is a string (s), not u"));
+  g_clear_error (&error);
   /* A good CA with a bad client certificate: neither is taken. */
   g_assert_false (set_tls (job, cert, not_pem, &error));
   g_clear_error (&error);

@@ -233,20 +233,22 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
   GError *error = NULL;
   GVariantIter iter;
   const char *key;
+  GVariant *value;
 
   g_task_set_source_tag (task, barged_job_set_tls_options_async);
   g_task_set_task_data (task, s, (GDestroyNotify) set_tls_free);
   g_variant_iter_init (&iter, options);
-  while (error == NULL && g_variant_iter_next (&iter, "{&sv}", &key, NULL))
-    if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate"))
-      g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                   "unknown TLS option \"%s\" (ca-file or client-certificate, both s)", key);
-  if (error == NULL &&
-      ((g_variant_lookup_value (options, "ca-file", NULL) != NULL &&
-        !g_variant_lookup (options, "ca-file", "&s", &key)) ||
-       (g_variant_lookup_value (options, "client-certificate", NULL) != NULL &&
-        !g_variant_lookup (options, "client-certificate", "&s", &key))))
-    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "TLS options are strings (s)");
+  while (error == NULL && g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+
+      if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate"))
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "unknown TLS option \"%s\" (ca-file or client-certificate, both s)", key);
+      else if (!g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is a string (s), not %s",
+                     key, g_variant_get_type_string (v));
+    }
   if (error == NULL)
     _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error);
   if (error == NULL && barged_job_get_job_type (self) != BARGE_JOB_TYPE_DOWNLOAD)
