@@ -4,8 +4,8 @@
  * state folders, barge.conf [Transfer] Proxy=), Debian's nginx as the
  * origin of a 64 MiB file. The origin serves the file once (its access
  * log), every client's copy is byte-exact, and a client killed in the
- * middle resumes with a Range request that the cache answers. Skipped
- * without squid or nginx. */
+ * middle resumes with a Range request that the cache answers; NoProxy and
+ * Proxy=none go around the cache. Skipped without squid or nginx. */
 #define G_LOG_DOMAIN "BargeTestFleet"
 
 #include "config.h"
@@ -306,10 +306,44 @@ test_shared_cache (Fixture *f, gconstpointer data)
     }
 }
 
+/* What bypasses the cache: a daemon with NoProxy naming the origin, and
+ * one with Proxy=none, fetch straight from the origin (one more GET each
+ * there, nothing in the cache's log). */
+static void
+test_bypass (Fixture *f, gconstpointer data)
+{
+  g_autofree char *no_proxy = g_strdup_printf ("[Transfer]\nProxy=http://127.0.0.1:%u\n"
+                                               "NoProxy=localhost; 127.0.0.0/8\n", f->proxy_port);
+  const char *configs[] = { no_proxy, "[Transfer]\nProxy=none\n" };
+  guint cached_before, origin_before;
+
+  if (f->squid == NULL || f->nginx == NULL)
+    {
+      g_test_skip ("no squid or nginx (contrib/setup installs both)");
+      return;
+    }
+  origin_before = count_lines (f, "origin.log", "GET|/fleet.bin", NULL);
+  cached_before = count_lines (f, "squid-access.log", "fleet.bin", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(BargeDBusJob) job = NULL;
+
+      /* Client 0 becomes a daemon with this configuration. */
+      g_clear_pointer (&f->clients[0], barge_test_daemon_free);
+      f->clients[0] = barge_test_daemon_new_with_config (configs[i]);
+      job = start_job (f, 0, 0, &path);
+      finish_job (f, 0, job, path);
+      g_assert_cmpuint (count_lines (f, "origin.log", "GET|/fleet.bin", NULL), ==, origin_before + i + 1);
+      g_assert_cmpuint (count_lines (f, "squid-access.log", "fleet.bin", NULL), ==, cached_before);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/fleet/shared-cache", test_shared_cache);
+  BARGE_TEST_ADD ("/fleet/bypass", test_bypass);
   return g_test_run ();
 }
