@@ -32,6 +32,7 @@ struct _BargedDaemon
   BargedBus *bus;
   BargedSleep *sleep;         /* logind's sleep and wake */
   guint idle_source;
+  char *proxy_key;            /* [Transfer] Proxy and NoProxy as the sessions have them */
 };
 
 G_DEFINE_TYPE (BargedDaemon, barged_daemon, G_TYPE_OBJECT)
@@ -69,26 +70,32 @@ on_rearm_idle (GObject *source, BargedDaemon *self)
 }
 
 /* [Transfer] Proxy and NoProxy: the system's resolver (GIO's default, as
- * before the keys existed), none, or the site's proxy (docs/fleet.md). */
+ * before the keys existed), none, or the site's proxy (docs/fleet.md), for
+ * both sessions; only when they changed (a reload of other keys keeps the
+ * resolver). */
 static void
-apply_proxy (SoupSession *session, const BargedSettings *settings)
+apply_proxy (BargedDaemon *self)
 {
-  g_auto(GStrv) ignore = NULL;
-  g_autoptr(GProxyResolver) resolver = NULL;
+  const BargedSettings *settings = barged_config_get_settings (self->config);
+  g_autofree char *key = g_strconcat (settings->proxy, "\n", settings->no_proxy, NULL);
+  g_autoptr(GProxyResolver) simple = NULL;
+  GProxyResolver *resolver = NULL;
 
+  if (g_strcmp0 (key, self->proxy_key) == 0)
+    return;
+  g_free (self->proxy_key);
+  self->proxy_key = g_steal_pointer (&key);
   if (settings->proxy[0] == '\0')
+    resolver = g_proxy_resolver_get_default ();
+  else if (!g_str_equal (settings->proxy, "none"))
     {
-      soup_session_set_proxy_resolver (session, g_proxy_resolver_get_default ());
-      return;
+      g_auto(GStrv) ignore = settings->no_proxy[0] != '\0' ? g_strsplit (settings->no_proxy, ";", -1) : NULL;
+
+      resolver = simple = g_simple_proxy_resolver_new (settings->proxy, ignore);
     }
-  if (g_str_equal (settings->proxy, "none"))
-    {
-      soup_session_set_proxy_resolver (session, NULL);
-      return;
-    }
-  ignore = settings->no_proxy[0] != '\0' ? g_strsplit (settings->no_proxy, ";", -1) : NULL;
-  resolver = g_simple_proxy_resolver_new (settings->proxy, ignore);
-  soup_session_set_proxy_resolver (session, resolver);
+  /* NULL: no proxy at all. */
+  soup_session_set_proxy_resolver (self->session, resolver);
+  soup_session_set_proxy_resolver (self->background_session, resolver);
 }
 
 /* New connections use the new timeout and proxy; a request in flight keeps
@@ -100,8 +107,7 @@ on_config_changed (BargedConfig *config, BargedDaemon *self)
 
   soup_session_set_timeout (self->session, settings->transfer_timeout);
   soup_session_set_timeout (self->background_session, settings->transfer_timeout);
-  apply_proxy (self->session, settings);
-  apply_proxy (self->background_session, settings);
+  apply_proxy (self);
   rearm_idle (self);
 }
 
@@ -158,7 +164,6 @@ new_session (BargedDaemon *self, const BargedDaemonOptions *options, GError **er
     NULL);
 
   barged_ntlm_add_to_session (session);
-  apply_proxy (session, barged_config_get_settings (self->config));
   if (options->test_tls_ca != NULL)
     {
       g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);
@@ -205,6 +210,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   if (self->background_session == NULL)
     return NULL;
   barged_request_mark_lower_effort (self->background_session);
+  apply_proxy (self);
   /* Background jobs' buckets: each job's own limit, under the limit they
    * share (barge.conf), under what the user's other traffic leaves them. */
   barged_bandwidth_set_parent (background_bandwidth, yielding);
@@ -273,6 +279,7 @@ barged_daemon_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->session);
   g_clear_object (&self->background_session);
+  g_clear_pointer (&self->proxy_key, g_free);
   g_clear_object (&self->yield);
   g_clear_object (&self->store);
   g_clear_object (&self->config);

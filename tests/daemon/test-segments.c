@@ -14,34 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "barge-test-daemon.h"
-#include "barge-test-jobs.h"
-#include "barge-test-server.h"
 
 #define CHECKPOINT_MS 200
 #define CONFIG "[Transfer]\nCheckpointInterval=200\nMaxConnectionsPerHost=6\n"
 
-typedef struct {
-  BargeTestDaemon *daemon;
-  BargeTestServer *server;
-  char *dir;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->daemon = barge_test_daemon_new_with_config (CONFIG);
-  f->server = barge_test_server_new ();
-  f->dir = barge_test_make_dir ("barge-test-segments-XXXXXX");
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  barge_test_daemon_free (f->daemon);
-  barge_test_server_free (f->server);
-  barge_test_clear_dir (&f->dir);
-}
+#define SERVER_FIXTURE_CONFIG CONFIG
+#include "server-fixture.h"
 
 static char *
 create_job (Fixture *f, GVariant *options, GError **error)

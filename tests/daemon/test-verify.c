@@ -12,34 +12,12 @@
 
 #include <string.h>
 
-#include "barge-test-daemon.h"
-#include "barge-test-jobs.h"
-#include "barge-test-server.h"
 
 #define TRANSFER_TIMEOUT_MS 60000
 #define ZEROES_SHA256 "0000000000000000000000000000000000000000000000000000000000000000"
 
-typedef struct {
-  BargeTestDaemon *daemon;
-  BargeTestServer *server;
-  char *dir;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->daemon = barge_test_daemon_new_with_config ("[Transfer]\nCheckpointInterval=200\n");
-  f->server = barge_test_server_new ();
-  f->dir = barge_test_make_dir ("barge-test-verify-XXXXXX");
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  barge_test_daemon_free (f->daemon);
-  barge_test_server_free (f->server);
-  barge_test_clear_dir (&f->dir);
-}
+#define SERVER_FIXTURE_CONFIG "[Transfer]\nCheckpointInterval=200\n"
+#include "server-fixture.h"
 
 static BargeDBusJob *
 new_job (Fixture *f, const char *priority, guint32 max_segments, char **path)

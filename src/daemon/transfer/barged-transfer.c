@@ -8,15 +8,8 @@
 #include <unistd.h>
 
 #include "barge.h"
-#include "barged-config.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
-#include "barged-http.h"
-#include "barged-request.h"
-#include "barged-digest.h"
-#include "barged-segment.h"
-#include "barged-syncer.h"
-#include "barged-bandwidth.h"
 #include "barged-transfer-private.h"
 #include "barge-tsan.h"
 
