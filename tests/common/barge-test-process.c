@@ -78,3 +78,44 @@ barge_test_process_stop (GSubprocess *process, guint timeout_ms)
   while (!exited (process) && g_get_monotonic_time () < deadline)
     barge_test_run_for (50);
 }
+
+char *
+barge_test_find_program (const char *name)
+{
+  g_autofree char *sbin = g_build_filename ("/usr/sbin", name, NULL);
+  char *found = g_find_program_in_path (name);
+
+  if (found == NULL && g_file_test (sbin, G_FILE_TEST_IS_EXECUTABLE))
+    found = g_steal_pointer (&sbin);
+  return found;
+}
+
+GSubprocess *
+barge_test_nginx_start (const char *nginx, const char *root, const char *http, guint16 port, guint timeout_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = g_build_filename (root, "nginx.conf", NULL);
+  g_autofree char *errlog = g_build_filename (root, "error.log", NULL);
+  g_autofree char *text = NULL;
+  const char *argv[] = { nginx, "-p", root, "-c", conf, "-e", errlog, NULL };
+
+  text = g_strdup_printf ("daemon off;\n"
+                          "master_process off;\n"
+                          "worker_processes 1;\n"
+                          "pid %s/nginx.pid;\n"
+                          "error_log %s warn;\n"
+                          "events { worker_connections 64; }\n"
+                          "http {\n"
+                          "  client_body_temp_path %s/tmp-body;\n"
+                          "  proxy_temp_path %s/tmp-proxy;\n"
+                          "  fastcgi_temp_path %s/tmp-fastcgi;\n"
+                          "  uwsgi_temp_path %s/tmp-uwsgi;\n"
+                          "  scgi_temp_path %s/tmp-scgi;\n"
+                          "  default_type application/octet-stream;\n"
+                          "%s"
+                          "}\n",
+                          root, errlog, root, root, root, root, root, http);
+  g_file_set_contents (conf, text, -1, &error);
+  g_assert_no_error (error);
+  return barge_test_process_start (argv, port, timeout_ms);
+}

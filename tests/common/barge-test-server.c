@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <utime.h>
+#include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <libsoup/soup.h>
@@ -551,4 +553,18 @@ barge_test_server_get_data_url (BargeTestServer *self, const char *name, guint64
     return g_strdup_printf ("%s" DATA_PREFIX "%s?size=%" G_GUINT64_FORMAT, self->base_url, name, size);
   return g_strdup_printf ("%s" DATA_PREFIX "%s?size=%" G_GUINT64_FORMAT "&rate=%" G_GUINT64_FORMAT,
                           self->base_url, name, size, rate);
+}
+
+void
+barge_test_write_content (const char *path, const char *name, guint64 size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *data = g_malloc (MAX (size, 1));
+  struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
+
+  barge_test_fill_content (name, 0, data, size);
+  g_file_set_contents (path, (const char *) data, (gssize) size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_cmpint (utime (path, &times), ==, 0);
 }

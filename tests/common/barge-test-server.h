@@ -59,6 +59,11 @@ char *barge_test_expected_sha256 (const char *name, guint64 size);
 
 /* Fills BUF with LEN bytes of NAME's content starting at OFFSET. */
 void barge_test_fill_content (const char *name, guint64 offset, guint8 *buf, gsize len);
+/* Writes NAME's content of SIZE bytes to PATH (mode 0644) for a server
+ * that serves files (nginx), with a modification time in the past: its
+ * Last-Modified then differs from Date by more than a second, which makes
+ * it a strong validator (RFC 9110 8.8.2.2) a cache may keep. */
+void barge_test_write_content (const char *path, const char *name, guint64 size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestServer, barge_test_server_free)
 

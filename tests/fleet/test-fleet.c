@@ -13,7 +13,6 @@
 #include <pwd.h>
 #include <string.h>
 #include <unistd.h>
-#include <utime.h>
 #include <glib/gstdio.h>
 
 #include "barge-fault-server.h"
@@ -39,17 +38,6 @@ typedef struct {
   char *dir;                  /* downloads */
 } Fixture;
 
-static char *
-find_program (const char *name)
-{
-  g_autofree char *sbin = g_build_filename ("/usr/sbin", name, NULL);
-  char *found = g_find_program_in_path (name);
-
-  if (found == NULL && g_file_test (sbin, G_FILE_TEST_IS_EXECUTABLE))
-    found = g_steal_pointer (&sbin);
-  return found;
-}
-
 static void
 write_file (const char *dir, const char *name, const char *text)
 {
@@ -65,26 +53,14 @@ write_file (const char *dir, const char *name, const char *text)
 static gboolean
 start_origin (Fixture *f)
 {
-  g_autofree char *conf = g_build_filename (f->root, "nginx.conf", NULL);
-  g_autofree char *errlog = g_build_filename (f->root, "nginx-error.log", NULL);
-  g_autofree char *text = NULL;
-  const char *argv[] = { f->nginx, "-p", f->root, "-c", conf, "-e", errlog, NULL };
+  g_autofree char *http = NULL;
 
   f->origin_port = barge_fault_server_reserve_port ();
-  text = g_strdup_printf ("daemon off;\nmaster_process off;\nworker_processes 1;\npid %s/nginx.pid;\n"
-                          "error_log %s warn;\nevents { worker_connections 64; }\n"
-                          "http {\n"
-                          "  log_format fleet escape=none '$request_method|$uri|$http_range|$status|$body_bytes_sent';\n"
+  http = g_strdup_printf ("  log_format fleet escape=none '$request_method|$uri|$http_range|$status|$body_bytes_sent';\n"
                           "  access_log %s/origin.log fleet;\n"
-                          "  client_body_temp_path %s/tmp-body;\n  proxy_temp_path %s/tmp-proxy;\n"
-                          "  fastcgi_temp_path %s/tmp-fastcgi;\n  uwsgi_temp_path %s/tmp-uwsgi;\n"
-                          "  scgi_temp_path %s/tmp-scgi;\n  default_type application/octet-stream;\n"
-                          "  server { listen 127.0.0.1:%u; root %s/html; }\n"
-                          "}\n",
-                          f->root, errlog, f->root, f->root, f->root, f->root, f->root, f->root, f->origin_port,
-                          f->root);
-  write_file (f->root, "nginx.conf", text);
-  f->origin = barge_test_process_start (argv, f->origin_port, START_TIMEOUT_MS);
+                          "  server { listen 127.0.0.1:%u; root %s/html; }\n",
+                          f->root, f->origin_port, f->root);
+  f->origin = barge_test_nginx_start (f->nginx, f->root, http, f->origin_port, START_TIMEOUT_MS);
   return f->origin != NULL;
 }
 
@@ -139,15 +115,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *html = NULL;
   g_autofree char *file = NULL;
-  g_autofree guint8 *content = NULL;
   g_autofree char *config = NULL;
-  /* A past modification time: the cache may keep the file (heuristic
-   * freshness from Last-Modified), and it is a strong validator. */
-  struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
   gboolean started = FALSE;
 
-  f->squid = find_program ("squid");
-  f->nginx = find_program ("nginx");
+  f->squid = barge_test_find_program ("squid");
+  f->nginx = barge_test_find_program ("nginx");
   if (f->squid == NULL || f->nginx == NULL)
     return;
   f->root = g_dir_make_tmp ("barge-test-fleet-XXXXXX", &error);
@@ -155,12 +127,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   html = g_build_filename (f->root, "html", NULL);
   g_assert_cmpint (g_mkdir_with_parents (html, 0755), ==, 0);
   file = g_build_filename (html, "fleet.bin", NULL);
-  content = g_malloc (FILE_SIZE);
-  barge_test_fill_content ("fleet", 0, content, FILE_SIZE);
-  g_file_set_contents (file, (const char *) content, FILE_SIZE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (file, 0644), ==, 0);
-  g_assert_cmpint (utime (file, &times), ==, 0);
+  /* Its past modification time lets the cache keep it (heuristic
+   * freshness from Last-Modified). */
+  barge_test_write_content (file, "fleet", FILE_SIZE);
   /* A port taken in between by someone else: try another. */
   for (guint attempt = 0; attempt < 3 && !started; attempt++)
     started = start_origin (f);

@@ -44,22 +44,6 @@ typedef struct {
 
 /* --- nginx ------------------------------------------------------------------- */
 
-static void
-write_content (const char *path, const char *name, guint64 size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *data = g_malloc (MAX (size, 1));
-  /* A past modification time: Last-Modified then differs from Date by more
-   * than a second, which makes it a strong validator (RFC 9110 8.8.2.2). */
-  struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
-
-  barge_test_fill_content (name, 0, data, size);
-  g_file_set_contents (path, (const char *) data, (gssize) size, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
-  g_assert_cmpint (utime (path, &times), ==, 0);
-}
-
 /* The test CA and its certificate for 127.0.0.1 (tests/nginx/tls, valid
  * until 2126), as absolute paths: nginx reads relative ones from its
  * prefix. */
@@ -74,62 +58,33 @@ test_tls_file (const char *name)
 static gboolean
 start_nginx (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = g_build_filename (f->root, "nginx.conf", NULL);
-  g_autofree char *errlog = g_build_filename (f->root, "error.log", NULL);
-  g_autofree char *text = NULL;
-
   g_autofree char *cert = test_tls_file ("server.pem");
   g_autofree char *key = test_tls_file ("server.key");
-  g_autofree char *tls_servers = NULL;
+  g_autofree char *http = NULL;
 
   f->port = barge_fault_server_reserve_port ();
   f->h2_port = barge_fault_server_reserve_port ();
   f->h1_port = barge_fault_server_reserve_port ();
-  /* The test CA's certificate for 127.0.0.1; its own log says which
-   * protocol each request came by and on which connection. */
-  tls_servers = g_strdup_printf (
+  /* The HTTPS listeners have the test CA's certificate for 127.0.0.1; their
+   * own log says which protocol each request came by and on which
+   * connection. */
+  http = g_strdup_printf (
+    "  log_format barge escape=none '$request_method|$uri|$http_range|$http_if_range|$status|$body_bytes_sent';\n"
+    "  access_log %s barge;\n"
     "  log_format tls escape=none '$server_protocol|$connection|$request_method|$uri|$status';\n"
     "  ssl_certificate %s;\n"
     "  ssl_certificate_key %s;\n"
     "  server { listen 127.0.0.1:%u ssl http2; root %s; access_log %s tls; }\n"
-    "  server { listen 127.0.0.1:%u ssl; root %s; access_log %s tls; }\n",
-    cert, key, f->h2_port, f->html, f->tls_log, f->h1_port, f->html, f->tls_log);
-  /* master_process off: one process, as the invoking user, so the files
-   * need no permissions for "nobody"; every path is private. */
-  text = g_strdup_printf (
-    "daemon off;\n"
-    "master_process off;\n"
-    "worker_processes 1;\n"
-    "pid %s/nginx.pid;\n"
-    "error_log %s warn;\n"
-    "events { worker_connections 64; }\n"
-    "http {\n"
-    "  log_format barge escape=none '$request_method|$uri|$http_range|$http_if_range|$status|$body_bytes_sent';\n"
-    "  access_log %s barge;\n"
-    "  client_body_temp_path %s/tmp-body;\n"
-    "  proxy_temp_path %s/tmp-proxy;\n"
-    "  fastcgi_temp_path %s/tmp-fastcgi;\n"
-    "  uwsgi_temp_path %s/tmp-uwsgi;\n"
-    "  scgi_temp_path %s/tmp-scgi;\n"
-    "  default_type application/octet-stream;\n"
-    "%s"
+    "  server { listen 127.0.0.1:%u ssl; root %s; access_log %s tls; }\n"
     "  server {\n"
     "    listen 127.0.0.1:%u;\n"
     "    root %s;\n"
     "    location /slow/ { limit_rate 4m; }\n"
     "    location /noetag/ { etag off; limit_rate 4m; }\n"
-    "  }\n"
-    "}\n",
-    f->root, errlog, f->access_log, f->root, f->root, f->root, f->root, f->root, tls_servers, f->port, f->html);
-  g_file_set_contents (conf, text, -1, &error);
-  g_assert_no_error (error);
-
-  {
-    const char *argv[] = { f->nginx, "-p", f->root, "-c", conf, "-e", errlog, NULL };
-
-    f->process = barge_test_process_start (argv, f->port, START_TIMEOUT_MS);
-  }
+    "  }\n",
+    f->access_log, cert, key, f->h2_port, f->html, f->tls_log, f->h1_port, f->html, f->tls_log, f->port,
+    f->html);
+  f->process = barge_test_nginx_start (f->nginx, f->root, http, f->port, START_TIMEOUT_MS);
   return f->process != NULL;
 }
 
@@ -143,9 +98,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *ca = test_tls_file ("ca.pem");
   gboolean started = FALSE;
 
-  f->nginx = g_find_program_in_path ("nginx");
-  if (f->nginx == NULL && g_file_test ("/usr/sbin/nginx", G_FILE_TEST_IS_EXECUTABLE))
-    f->nginx = g_strdup ("/usr/sbin/nginx");
+  f->nginx = barge_test_find_program ("nginx");
   if (f->nginx == NULL)
     return;
 
@@ -341,7 +294,7 @@ served_init (Served *s, Fixture *f, const char *folder, const char *name, guint6
   g_autofree char *display_name = g_strdup_printf ("nginx-%s", name);
 
   s->file = g_build_filename (f->html, folder, name, NULL);
-  write_content (s->file, name, size);
+  barge_test_write_content (s->file, name, size);
   s->uri = g_strdup_printf ("/%s/%s", folder, name);
   url = g_strdup_printf ("http://127.0.0.1:%u%s", f->port, s->uri);
   s->dest = g_build_filename (f->dir, name, NULL);
@@ -612,7 +565,7 @@ test_https_many_files (Fixture *f, gconstpointer data)
       g_autofree char *dest = g_build_filename (f->dir, name, NULL);
 
       sizes[i] = i >= n - 2 ? 1 * MiB + i : (guint64) (i * 7919) % (48 * KiB);
-      write_content (file, name, sizes[i]);
+      barge_test_write_content (file, name, sizes[i]);
       barge_test_job_add_file (job, url, dest);
     }
   barge_test_job_resume (job);

@@ -195,7 +195,7 @@ barged_request_check_redirect (SoupMessage *msg, BargeRedirectPolicy policy, gbo
 }
 
 GError *
-barged_request_tls_error (SoupMessage *msg, const GError *error)
+barged_request_tls_error (GTlsCertificateFlags flags, const GError *error)
 {
   static const struct {
     GTlsCertificateFlags flag;
@@ -208,7 +208,6 @@ barged_request_tls_error (SoupMessage *msg, const GError *error)
     { G_TLS_CERTIFICATE_REVOKED, "was revoked" },
     { G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm" },
   };
-  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
   g_autoptr(GString) why = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)

@@ -57,10 +57,10 @@ GError *barged_request_check_redirect (SoupMessage *msg,
                                        gboolean allow_https_to_http,
                                        GUri **target);
 
-/* A TLS failure of @msg's request, typed TlsFailure, saying what is wrong
- * with the server's certificate (expired, for another host, an unknown
- * authority...) when libsoup knows; else as barged_error_new_for_io(). */
-GError *barged_request_tls_error (SoupMessage *msg, const GError *error);
+/* A TLS failure of a request, typed TlsFailure, saying what is wrong with
+ * the server's certificate (@flags: expired, for another host, an unknown
+ * authority...) when they are known; else as barged_error_new_for_io(). */
+GError *barged_request_tls_error (GTlsCertificateFlags flags, const GError *error);
 
 /* @uri for FinalUrl: without user information. */
 char *barged_request_final_url (GUri *uri);

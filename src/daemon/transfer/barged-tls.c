@@ -143,6 +143,27 @@ on_accept_certificate (SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateF
   return FALSE;
 }
 
+GTlsCertificateFlags
+barged_tls_peer_errors (BargedTls *self, SoupMessage *msg)
+{
+  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
+  GTlsCertificate *peer = soup_message_get_tls_peer_certificate (msg);
+  GUri *uri = soup_message_get_uri (msg);
+  g_autoptr(GSocketConnectable) identity = NULL;
+
+  if (self == NULL || peer == NULL || !(flags & G_TLS_CERTIFICATE_UNKNOWN_CA))
+    return flags;
+  identity = g_network_address_new (g_uri_get_host (uri), (guint16) g_uri_get_port (uri));
+  for (guint i = 0; i < self->cas->len; i++)
+    {
+      GTlsCertificateFlags own = g_tls_certificate_verify (peer, identity, g_ptr_array_index (self->cas, i));
+
+      if (!(own & G_TLS_CERTIFICATE_UNKNOWN_CA))
+        return (flags & ~G_TLS_CERTIFICATE_UNKNOWN_CA) | own;
+    }
+  return flags;
+}
+
 static void
 unref_closure_data (gpointer data, GClosure *closure)
 {

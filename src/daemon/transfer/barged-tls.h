@@ -35,5 +35,10 @@ GTlsCertificate *barged_tls_parse_client (GBytes *pem, const char *path, GError 
 /* Sets @msg up: its own connection, the client certificate, and the CAs
  * for a server certificate whose only fault is an unknown authority. */
 void barged_tls_apply (BargedTls *self, SoupMessage *msg);
+/* What is wrong with the server's certificate of @msg (after a TLS
+ * failure): libsoup's verdict, or, when one of the job's CAs signed it,
+ * that CA's verdict (an expired certificate of a job's CA is "expired",
+ * not also "an unknown authority"). @self may be NULL. */
+GTlsCertificateFlags barged_tls_peer_errors (BargedTls *self, SoupMessage *msg);
 
 G_END_DECLS

@@ -461,7 +461,7 @@ send_error (BargedTransfer *self, const GError *error)
                             g_uri_get_scheme (target));
     }
   if (timed->domain == G_TLS_ERROR)
-    return barged_request_tls_error (self->msg, timed);
+    return barged_request_tls_error (barged_tls_peer_errors (self->tls, self->msg), timed);
   return barged_error_new_for_io (timed, FALSE);
 }
 
