@@ -15,6 +15,7 @@
 #include "barged-engine.h"
 #include "barged-ntlm.h"
 #include "barged-request.h"
+#include "barged-sessions.h"
 #include "barged-scheduler-plan.h"
 #include "barged-sleep.h"
 #include "barged-store.h"
@@ -25,14 +26,12 @@ struct _BargedDaemon
   GObject parent_instance;
   BargedConfig *config;
   BargedStore *store;
-  SoupSession *session;
-  SoupSession *background_session; /* of background jobs: lower-effort connections */
-  BargedYield *yield;         /* watches background_session's connections */
+  BargedSessions *sessions;   /* libsoup's: shared ones, jobs' own */
+  BargedYield *yield;         /* watches the background sessions' connections */
   BargedEngine *engine;
   BargedBus *bus;
   BargedSleep *sleep;         /* logind's sleep and wake */
   guint idle_source;
-  char *proxy_key;            /* [Transfer] Proxy and NoProxy as the sessions have them */
 };
 
 G_DEFINE_TYPE (BargedDaemon, barged_daemon, G_TYPE_OBJECT)
@@ -69,45 +68,10 @@ on_rearm_idle (GObject *source, BargedDaemon *self)
   rearm_idle (self);
 }
 
-/* [Transfer] Proxy and NoProxy: the system's resolver (GIO's default, as
- * before the keys existed), none, or the site's proxy (docs/fleet.md), for
- * both sessions; only when they changed (a reload of other keys keeps the
- * resolver). */
-static void
-apply_proxy (BargedDaemon *self)
-{
-  const BargedSettings *settings = barged_config_get_settings (self->config);
-  g_autofree char *key = g_strconcat (settings->proxy, "\n", settings->no_proxy, NULL);
-  g_autoptr(GProxyResolver) simple = NULL;
-  GProxyResolver *resolver = NULL;
-
-  if (g_strcmp0 (key, self->proxy_key) == 0)
-    return;
-  g_free (self->proxy_key);
-  self->proxy_key = g_steal_pointer (&key);
-  if (settings->proxy[0] == '\0')
-    resolver = g_proxy_resolver_get_default ();
-  else if (!g_str_equal (settings->proxy, "none"))
-    {
-      g_auto(GStrv) ignore = settings->no_proxy[0] != '\0' ? g_strsplit (settings->no_proxy, ";", -1) : NULL;
-
-      resolver = simple = g_simple_proxy_resolver_new (settings->proxy, ignore);
-    }
-  /* NULL: no proxy at all. */
-  soup_session_set_proxy_resolver (self->session, resolver);
-  soup_session_set_proxy_resolver (self->background_session, resolver);
-}
-
-/* New connections use the new timeout and proxy; a request in flight keeps
- * what it started with (transfers read their settings when they start). */
+/* (BargedSessions follows the timeout and proxy keys itself.) */
 static void
 on_config_changed (BargedConfig *config, BargedDaemon *self)
 {
-  const BargedSettings *settings = barged_config_get_settings (config);
-
-  soup_session_set_timeout (self->session, settings->transfer_timeout);
-  soup_session_set_timeout (self->background_session, settings->transfer_timeout);
-  apply_proxy (self);
   rearm_idle (self);
 }
 
@@ -152,29 +116,6 @@ on_wake (BargedSleep *sleep, BargedDaemon *self)
   barged_engine_wake (self->engine);
 }
 
-static SoupSession *
-new_session (BargedDaemon *self, const BargedDaemonOptions *options, GError **error)
-{
-  g_autoptr(SoupSession) session = soup_session_new_with_options (
-    "user-agent", "Barge/" PACKAGE_VERSION " ",
-    "timeout", barged_config_get_settings (self->config)->transfer_timeout,
-    "idle-timeout", 60,
-    "max-conns", BARGED_SESSION_MAX_CONNS,
-    "max-conns-per-host", BARGED_SESSION_MAX_CONNS,
-    NULL);
-
-  barged_ntlm_add_to_session (session);
-  if (options->test_tls_ca != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (options->test_tls_ca, error);
-
-      if (database == NULL)
-        return NULL;
-      soup_session_set_tls_database (session, database);
-    }
-  return g_steal_pointer (&session);
-}
-
 BargedDaemon *
 barged_daemon_new (const BargedDaemonOptions *options, GError **error)
 {
@@ -187,6 +128,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_autoptr(BargedBandwidth) background_bandwidth = barged_bandwidth_new (0);
   g_autoptr(BargedNetwork) network = NULL;
   g_autoptr(BargedAuthority) authority = NULL;
+  g_autoptr(GTlsDatabase) test_database = NULL;
   BargedJobContext ctx = { 0 };
 
   if (g_mkdir_with_parents (options->state_dir, 0700) != 0)
@@ -201,21 +143,17 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   self->store = barged_store_new (db_path, error);
   if (self->store == NULL)
     return NULL;
-  self->session = new_session (self, options, error);
-  if (self->session == NULL)
-    return NULL;
-  /* Background jobs' own: its connections are marked lower-effort, and
-   * libsoup gives a kept-alive connection to any request of its session. */
-  self->background_session = new_session (self, options, error);
-  if (self->background_session == NULL)
-    return NULL;
-  barged_request_mark_lower_effort (self->background_session);
-  apply_proxy (self);
+  if (options->test_tls_ca != NULL)
+    {
+      test_database = g_tls_file_database_new (options->test_tls_ca, error);
+      if (test_database == NULL)
+        return NULL;
+    }
   /* Background jobs' buckets: each job's own limit, under the limit they
    * share (barge.conf), under what the user's other traffic leaves them. */
   barged_bandwidth_set_parent (background_bandwidth, yielding);
   self->yield = barged_yield_new (yielding);
-  barged_yield_watch (self->yield, self->background_session);
+  self->sessions = barged_sessions_new (self->config, test_database, self->yield, BARGED_SESSION_MAX_CONNS);
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);
   if (credentials == NULL)
     return NULL;
@@ -226,8 +164,9 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   quota = barged_quota_new (self->config);
 
   ctx.store = self->store;
-  ctx.session = self->session;
-  ctx.background_session = self->background_session;
+  ctx.sessions = self->sessions;
+  ctx.session = barged_sessions_get_shared (self->sessions, FALSE);
+  ctx.background_session = barged_sessions_get_shared (self->sessions, TRUE);
   ctx.credentials = credentials;
   ctx.quota = quota;
   ctx.config = self->config;
@@ -277,9 +216,7 @@ barged_daemon_dispose (GObject *object)
     g_object_run_dispose (G_OBJECT (self->sleep));
   g_clear_object (&self->sleep);
   g_clear_object (&self->engine);
-  g_clear_object (&self->session);
-  g_clear_object (&self->background_session);
-  g_clear_pointer (&self->proxy_key, g_free);
+  g_clear_object (&self->sessions);
   g_clear_object (&self->yield);
   g_clear_object (&self->store);
   g_clear_object (&self->config);

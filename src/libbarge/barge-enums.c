@@ -239,6 +239,45 @@ barge_redirect_policy_from_string (const char *str, BargeRedirectPolicy *policy)
 }
 
 /**
+ * barge_proxy_usage_to_string:
+ * @usage: a #BargeProxyUsage
+ *
+ * Gets the D-Bus string of a proxy usage, such as `override`.
+ *
+ * Returns: (nullable): the string, or %NULL for a value that is not a #BargeProxyUsage
+ *
+ * Since: 0.2
+ */
+const char *
+barge_proxy_usage_to_string (BargeProxyUsage usage)
+{
+  return enum_to_nick (BARGE_TYPE_PROXY_USAGE, usage);
+}
+
+/**
+ * barge_proxy_usage_from_string:
+ * @str: (nullable): a D-Bus string such as `none`
+ * @usage: (out) (optional): the matching #BargeProxyUsage
+ *
+ * Parses the D-Bus string of a proxy usage.
+ *
+ * Returns: %TRUE if @str names a proxy usage
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_proxy_usage_from_string (const char *str, BargeProxyUsage *usage)
+{
+  int value;
+
+  if (!enum_from_nick (BARGE_TYPE_PROXY_USAGE, str, &value))
+    return FALSE;
+  if (usage != NULL)
+    *usage = value;
+  return TRUE;
+}
+
+/**
  * barge_cost_policy_to_string:
  * @policy: a #BargeCostPolicy
  *
@@ -587,6 +626,25 @@ BargeRedirectPolicy
 barge_parse_redirect_policy (const char *str, GError **error)
 {
   return enum_parse (BARGE_TYPE_REDIRECT_POLICY, str, error);
+}
+
+/**
+ * barge_parse_proxy_usage: (rename-to barge_proxy_usage_from_string)
+ * @str: (nullable): a D-Bus string such as `override`
+ * @error: return location for a #GError
+ *
+ * Parses the D-Bus string of a proxy usage. Python and JavaScript know
+ * this function as `proxy_usage_from_string()`: it returns the value, and
+ * raises %BARGE_ERROR_INVALID_ARGUMENT for a string that names none.
+ *
+ * Returns: the #BargeProxyUsage, or 0 with @error set
+ *
+ * Since: 0.2
+ */
+BargeProxyUsage
+barge_parse_proxy_usage (const char *str, GError **error)
+{
+  return enum_parse (BARGE_TYPE_PROXY_USAGE, str, error);
 }
 
 /**

@@ -125,6 +125,26 @@ typedef enum {
 } BargeRedirectPolicy;
 
 /**
+ * BargeProxyUsage:
+ * @BARGE_PROXY_USAGE_SYSTEM: the daemon's proxy settings (the default: `[Transfer] Proxy` of
+ *   barge.conf, or the system's; BITS `BG_JOB_PROXY_USAGE_PRECONFIG`, `_AUTODETECT`)
+ * @BARGE_PROXY_USAGE_NONE: connect directly, whatever the daemon's settings (BITS
+ *   `BG_JOB_PROXY_USAGE_NO_PROXY`)
+ * @BARGE_PROXY_USAGE_OVERRIDE: the job's own list of proxies and of hosts that bypass them (BITS
+ *   `BG_JOB_PROXY_USAGE_OVERRIDE`)
+ *
+ * Which proxy a job's requests go through. The nick of each value is the
+ * string used on D-Bus.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  BARGE_PROXY_USAGE_SYSTEM,
+  BARGE_PROXY_USAGE_NONE,
+  BARGE_PROXY_USAGE_OVERRIDE,
+} BargeProxyUsage;
+
+/**
  * BargeHoldReason:
  * @BARGE_HOLD_REASON_NONE: nothing holds the job back
  * @BARGE_HOLD_REASON_SCHEDULER: other jobs have the transfer slots
@@ -256,6 +276,10 @@ const char *barge_redirect_policy_to_string (BargeRedirectPolicy policy);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_redirect_policy_from_string (const char *str, BargeRedirectPolicy *policy);
 BARGE_AVAILABLE_IN_ALL
+const char *barge_proxy_usage_to_string (BargeProxyUsage usage);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_proxy_usage_from_string (const char *str, BargeProxyUsage *usage);
+BARGE_AVAILABLE_IN_ALL
 const char *barge_hold_reason_to_string (BargeHoldReason reason);
 BARGE_AVAILABLE_IN_ALL
 gboolean barge_hold_reason_from_string (const char *str, BargeHoldReason *reason);
@@ -288,6 +312,8 @@ BARGE_AVAILABLE_IN_ALL
 BargeCostPolicy barge_parse_cost_policy (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL
 BargeRedirectPolicy barge_parse_redirect_policy (const char *str, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeProxyUsage barge_parse_proxy_usage (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL
 BargeHoldReason barge_parse_hold_reason (const char *str, GError **error);
 BARGE_AVAILABLE_IN_ALL

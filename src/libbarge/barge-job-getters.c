@@ -770,6 +770,131 @@ barge_job_get_tls_client_certificate (BargeJob *job)
 }
 
 /**
+ * barge_job_get_custom_headers_write_only:
+ * @job: a #BargeJob
+ *
+ * Gets whether the job's header values are write-only.
+ * See [property@Barge.Job:custom-headers-write-only].
+ *
+ * Returns: %TRUE once they are
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_get_custom_headers_write_only (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+
+  return _barge_props_get_boolean (job->props, "CustomHeadersWriteOnly");
+}
+
+/**
+ * barge_job_get_proxy_usage:
+ * @job: a #BargeJob
+ *
+ * Gets which proxy the job's requests go through.
+ * See [property@Barge.Job:proxy-usage].
+ *
+ * Returns: the usage
+ *
+ * Since: 0.2
+ */
+BargeProxyUsage
+barge_job_get_proxy_usage (BargeJob *job)
+{
+  BargeProxyUsage usage = BARGE_PROXY_USAGE_SYSTEM;
+
+  g_return_val_if_fail (BARGE_IS_JOB (job), BARGE_PROXY_USAGE_SYSTEM);
+
+  barge_proxy_usage_from_string (_barge_props_get_string (job->props, "ProxyUsage"), &usage);
+  return usage;
+}
+
+static char **
+dup_strv (BargeJob *job, const char *name)
+{
+  GVariant *value = _barge_props_get (job->props, name);
+
+  return value != NULL ? g_variant_dup_strv (value, NULL) : g_new0 (char *, 1);
+}
+
+/**
+ * barge_job_dup_proxy_list:
+ * @job: a #BargeJob
+ *
+ * Gets the job's own proxies. See [property@Barge.Job:proxy-list].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the proxies, in order
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_dup_proxy_list (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return dup_strv (job, "ProxyList");
+}
+
+/**
+ * barge_job_dup_proxy_bypass_list:
+ * @job: a #BargeJob
+ *
+ * Gets what the job reaches without its proxies.
+ * See [property@Barge.Job:proxy-bypass-list].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the entries
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_dup_proxy_bypass_list (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return dup_strv (job, "ProxyBypassList");
+}
+
+/**
+ * barge_job_get_tls_crl_file:
+ * @job: a #BargeJob
+ *
+ * Gets the revocation lists of the job's TLS checks.
+ * See [property@Barge.Job:tls-crl-file].
+ *
+ * Returns: the path, or "" for none
+ *
+ * Since: 0.2
+ */
+const char *
+barge_job_get_tls_crl_file (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), "");
+
+  return _barge_props_get_string (job->props, "TlsCrlFile");
+}
+
+/**
+ * barge_job_dup_tls_ignore:
+ * @job: a #BargeJob
+ *
+ * Gets the faults forgiven in a certificate of the job's CA file.
+ * See [property@Barge.Job:tls-ignore].
+ *
+ * Returns: (transfer full) (array zero-terminated=1): "expired",
+ *   "wrong-host", or none
+ *
+ * Since: 0.2
+ */
+char **
+barge_job_dup_tls_ignore (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+
+  return dup_strv (job, "TlsIgnore");
+}
+
+/**
  * barge_job_dup_custom_header_names:
  * @job: a #BargeJob
  *
@@ -783,10 +908,7 @@ barge_job_get_tls_client_certificate (BargeJob *job)
 char **
 barge_job_dup_custom_header_names (BargeJob *job)
 {
-  GVariant *names;
-
   g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
 
-  names = _barge_props_get (job->props, "CustomHeaders");
-  return names != NULL ? g_variant_dup_strv (names, NULL) : g_new0 (char *, 1);
+  return dup_strv (job, "CustomHeaders");
 }

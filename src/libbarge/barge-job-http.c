@@ -458,3 +458,283 @@ barge_job_set_tls_options_sync (BargeJob *job,
   _barge_sync_end (&sync);
   return ok;
 }
+
+/**
+ * barge_job_set_tls_checks_async:
+ * @job: a #BargeJob
+ * @crl_file: (nullable): an absolute path to a PEM file of certificate
+ *   revocation lists, each signed by a CA of the job's CA file; "" for
+ *   none; %NULL leaves it as it is
+ * @ignore: (nullable) (array zero-terminated=1): faults forgiven in a
+ *   certificate of the job's CA file: "expired" (out of its validity
+ *   dates), "wrong-host" (issued for another host); an empty list for
+ *   none; %NULL leaves it as it is
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Sets how the job checks the certificates of its own CA file (set with
+ * [method@Barge.Job.set_tls_options_async] first): BITS'
+ * `BG_SSL_ENABLE_CRL_CHECK`, `BG_SSL_IGNORE_CERT_DATE_INVALID` and
+ * `BG_SSL_IGNORE_CERT_CN_INVALID`, for a named CA only. A certificate the
+ * system trusts is never forgiven a fault, and an unknown authority, a
+ * revoked or an insecure certificate never is.
+ * %BARGE_ERROR_INVALID_ARGUMENT for another name, a list no CA of the CA
+ * file signed, or a job without a CA file; %BARGE_ERROR_ACCESS_DENIED
+ * when the owner may not read the file; nothing changes then.
+ * [property@Barge.Job:tls-crl-file] and [property@Barge.Job:tls-ignore]
+ * show them.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_set_tls_checks_async (BargeJob *job,
+                                const char *crl_file,
+                                const char * const *ignore,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  GVariantDict dict;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_variant_dict_init (&dict, NULL);
+  if (crl_file != NULL)
+    g_variant_dict_insert (&dict, "crl-file", "s", crl_file);
+  if (ignore != NULL)
+    g_variant_dict_insert_value (&dict, "ignore", g_variant_new_strv (ignore, -1));
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "SetTlsOptions", g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
+                   NULL, BARGE_JOB_CALL_CHANGES, barge_job_set_tls_checks_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_set_tls_checks_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_tls_checks_async].
+ *
+ * Returns: %TRUE if the daemon took them
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_checks_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_tls_checks_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_set_tls_checks_sync:
+ * @job: a #BargeJob
+ * @crl_file: (nullable): as for [method@Barge.Job.set_tls_checks_async]
+ * @ignore: (nullable) (array zero-terminated=1): as for
+ *   [method@Barge.Job.set_tls_checks_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets how the job checks its CA's certificates, blocking until the
+ * daemon answered.
+ *
+ * Returns: %TRUE if the daemon took them
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_checks_sync (BargeJob *job,
+                               const char *crl_file,
+                               const char * const *ignore,
+                               GCancellable *cancellable,
+                               GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_set_tls_checks_async (job, crl_file, ignore, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_tls_checks_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+/**
+ * barge_job_set_proxy_settings_async:
+ * @job: a #BargeJob
+ * @usage: %BARGE_PROXY_USAGE_SYSTEM (the daemon's settings),
+ *   %BARGE_PROXY_USAGE_NONE (direct) or %BARGE_PROXY_USAGE_OVERRIDE
+ * @proxies: (nullable) (array zero-terminated=1): with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, 1 to 8 proxies, `SCHEME://HOST:PORT` each
+ *   (http, https, socks, socks4, socks4a, socks5; no user name), tried in
+ *   order; %NULL or empty otherwise
+ * @bypass: (nullable) (array zero-terminated=1): with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, up to 64 hosts, domains (`.example.com`),
+ *   addresses or ranges (`10.0.0.0/8`), each with an optional `:PORT`,
+ *   reached directly; %NULL or empty otherwise
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Sets the job's proxy (BITS `SetProxySettings`). Proxy credentials are
+ * set with [method@Barge.Job.set_credentials_async] and
+ * %BARGE_CREDENTIALS_TARGET_PROXY. A job with a proxy of its own makes its
+ * requests on connections of its own. %BARGE_ERROR_INVALID_ARGUMENT for
+ * lists with another usage, no proxy or too many, or an entry that does
+ * not parse; nothing changes then. Requests started afterwards use them.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_set_proxy_settings_async (BargeJob *job,
+                                    BargeProxyUsage usage,
+                                    const char * const *proxies,
+                                    const char * const *bypass,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "SetProxySettings",
+                   g_variant_new ("(s^as^as)", barge_proxy_usage_to_string (usage) != NULL
+                                                 ? barge_proxy_usage_to_string (usage) : "",
+                                  proxies != NULL ? proxies : none, bypass != NULL ? bypass : none),
+                   NULL, BARGE_JOB_CALL_CHANGES, barge_job_set_proxy_settings_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_set_proxy_settings_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_proxy_settings_async].
+ *
+ * Returns: %TRUE if the daemon took the settings
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_proxy_settings_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_proxy_settings_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_set_proxy_settings_sync:
+ * @job: a #BargeJob
+ * @usage: as for [method@Barge.Job.set_proxy_settings_async]
+ * @proxies: (nullable) (array zero-terminated=1): as for
+ *   [method@Barge.Job.set_proxy_settings_async]
+ * @bypass: (nullable) (array zero-terminated=1): as for
+ *   [method@Barge.Job.set_proxy_settings_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets the job's proxy, blocking until the daemon answered.
+ *
+ * Returns: %TRUE if the daemon took the settings
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_proxy_settings_sync (BargeJob *job,
+                                   BargeProxyUsage usage,
+                                   const char * const *proxies,
+                                   const char * const *bypass,
+                                   GCancellable *cancellable,
+                                   GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_set_proxy_settings_async (job, usage, proxies, bypass, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_proxy_settings_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+/**
+ * barge_job_make_custom_headers_write_only_async:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Makes the job's custom header values write-only, for good (BITS
+ * `MakeCustomHeadersWriteOnly`): [method@Barge.Job.get_custom_headers_async]
+ * fails with %BARGE_ERROR_ACCESS_DENIED from then on, for the owner too,
+ * so a token put in a header cannot be read back through the daemon.
+ * [method@Barge.Job.set_custom_headers_async] still replaces them, and
+ * [property@Barge.Job:custom-headers] still names them.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_make_custom_headers_write_only_async (BargeJob *job,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data)
+{
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "MakeCustomHeadersWriteOnly", NULL, NULL, BARGE_JOB_CALL_CHANGES,
+                   barge_job_make_custom_headers_write_only_async, cancellable, callback, user_data);
+}
+
+/**
+ * barge_job_make_custom_headers_write_only_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.make_custom_headers_write_only_async].
+ *
+ * Returns: %TRUE if the values are write-only now
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_make_custom_headers_write_only_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_make_custom_headers_write_only_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_make_custom_headers_write_only_sync:
+ * @job: a #BargeJob
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes the job's custom header values write-only, blocking until the
+ * daemon answered.
+ *
+ * Returns: %TRUE if the values are write-only now
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_make_custom_headers_write_only_sync (BargeJob *job, GCancellable *cancellable, GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_make_custom_headers_write_only_async (job, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_make_custom_headers_write_only_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}

@@ -23,6 +23,7 @@ typedef enum {
   SET_REDIRECT_POLICY = 1 << 10,
   SET_ALLOW_HTTPS_TO_HTTP = 1 << 11,
   SET_CUSTOM_HEADERS = 1 << 12,
+  SET_PROXY = 1 << 13,
 } SetMask;
 
 struct _BargeJobOptions
@@ -41,6 +42,9 @@ struct _BargeJobOptions
   BargeRedirectPolicy redirect_policy;
   gboolean allow_https_to_http;
   char **custom_headers;      /* "Name: value" */
+  BargeProxyUsage proxy_usage;
+  char **proxy_list;
+  char **proxy_bypass;
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -78,6 +82,8 @@ barge_job_options_copy (const BargeJobOptions *options)
   copy->description = g_strdup (options->description);
   copy->transfer_window = g_strdup (options->transfer_window);
   copy->custom_headers = g_strdupv (options->custom_headers);
+  copy->proxy_list = g_strdupv (options->proxy_list);
+  copy->proxy_bypass = g_strdupv (options->proxy_bypass);
   return copy;
 }
 
@@ -95,6 +101,8 @@ barge_job_options_free (BargeJobOptions *options)
   g_free (options->description);
   g_free (options->transfer_window);
   g_strfreev (options->custom_headers);
+  g_strfreev (options->proxy_list);
+  g_strfreev (options->proxy_bypass);
   g_free (options);
 }
 
@@ -268,6 +276,37 @@ barge_job_options_set_allow_https_to_http (BargeJobOptions *options, gboolean al
 }
 
 /**
+ * barge_job_options_set_proxy_settings:
+ * @options: a #BargeJobOptions
+ * @usage: which proxy the job's requests go through
+ * @proxies: (nullable) (array zero-terminated=1): with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, the proxies; %NULL otherwise
+ * @bypass: (nullable) (array zero-terminated=1): with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, what is reached directly; %NULL otherwise
+ *
+ * Sets the `proxy-usage`, `proxy-list` and `proxy-bypass-list` options
+ * (the daemon's default is %BARGE_PROXY_USAGE_SYSTEM), as
+ * [method@Barge.Job.set_proxy_settings_async] takes them.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_proxy_settings (BargeJobOptions *options,
+                                      BargeProxyUsage usage,
+                                      const char * const *proxies,
+                                      const char * const *bypass)
+{
+  g_return_if_fail (options != NULL);
+
+  options->proxy_usage = usage;
+  g_strfreev (options->proxy_list);
+  g_strfreev (options->proxy_bypass);
+  options->proxy_list = g_strdupv ((char **) proxies);
+  options->proxy_bypass = g_strdupv ((char **) bypass);
+  options->set |= SET_PROXY;
+}
+
+/**
  * barge_job_options_set_custom_headers:
  * @options: a #BargeJobOptions
  * @headers: (array zero-terminated=1) (nullable): `Name: value` strings, as
@@ -419,6 +458,22 @@ barge_job_options_to_variant (const BargeJobOptions *options)
         g_variant_dict_insert (&dict, "redirect-policy", "s", nick);
       else
         g_variant_dict_insert (&dict, "redirect-policy", "i", (gint32) options->redirect_policy);
+    }
+  if (options->set & SET_PROXY)
+    {
+      static const char * const none[] = { NULL };
+      const char *nick = barge_proxy_usage_to_string (options->proxy_usage);
+
+      if (nick != NULL)
+        g_variant_dict_insert (&dict, "proxy-usage", "s", nick);
+      else
+        g_variant_dict_insert (&dict, "proxy-usage", "i", (gint32) options->proxy_usage);
+      g_variant_dict_insert_value (&dict, "proxy-list",
+                                   g_variant_new_strv (options->proxy_list != NULL
+                                                         ? (const char * const *) options->proxy_list : none, -1));
+      g_variant_dict_insert_value (&dict, "proxy-bypass-list",
+                                   g_variant_new_strv (options->proxy_bypass != NULL
+                                                         ? (const char * const *) options->proxy_bypass : none, -1));
     }
   if (options->set & SET_ALLOW_HTTPS_TO_HTTP)
     g_variant_dict_insert (&dict, "allow-https-to-http", "b", options->allow_https_to_http);

@@ -58,6 +58,11 @@ BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_allow_https_to_http (BargeJobOptions *options, gboolean allow);
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_custom_headers (BargeJobOptions *options, const char * const *headers);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_proxy_settings (BargeJobOptions *options,
+                                           BargeProxyUsage usage,
+                                           const char * const *proxies,
+                                           const char * const *bypass);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeJobOptions, barge_job_options_free)
 

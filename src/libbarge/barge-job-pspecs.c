@@ -499,6 +499,86 @@ _barge_job_make_properties (GParamSpec **properties)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:tls-crl-file:
+   *
+   * The revocation lists of the job's CA file
+   * ([method@Barge.Job.set_tls_checks_async]): a certificate of that CA
+   * they revoke is refused; "" for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TLS_CRL_FILE] =
+    g_param_spec_string ("tls-crl-file", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:tls-ignore:
+   *
+   * The faults forgiven in a certificate of the job's CA file
+   * ([method@Barge.Job.set_tls_checks_async]): "expired", "wrong-host";
+   * empty for none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TLS_IGNORE] =
+    g_param_spec_boxed ("tls-ignore", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:custom-headers-write-only:
+   *
+   * Whether [method@Barge.Job.make_custom_headers_write_only_async] was
+   * called: [method@Barge.Job.get_custom_headers_async] then fails with
+   * %BARGE_ERROR_ACCESS_DENIED, for good.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CUSTOM_HEADERS_WRITE_ONLY] =
+    g_param_spec_boolean ("custom-headers-write-only", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:proxy-usage:
+   *
+   * Which proxy the job's requests go through (BITS `GetProxySettings`):
+   * the daemon's settings, none, or
+   * [property@Barge.Job:proxy-list] except for the hosts of
+   * [property@Barge.Job:proxy-bypass-list]. Set with
+   * [method@Barge.Job.set_proxy_settings_async].
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROXY_USAGE] =
+    g_param_spec_enum ("proxy-usage", NULL, NULL, BARGE_TYPE_PROXY_USAGE, BARGE_PROXY_USAGE_SYSTEM,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:proxy-list:
+   *
+   * The job's proxies (`SCHEME://HOST:PORT`, tried in order) when
+   * [property@Barge.Job:proxy-usage] is %BARGE_PROXY_USAGE_OVERRIDE; empty
+   * otherwise.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROXY_LIST] =
+    g_param_spec_boxed ("proxy-list", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * BargeJob:proxy-bypass-list:
+   *
+   * The hosts, domains, addresses and ranges the job reaches directly when
+   * [property@Barge.Job:proxy-usage] is %BARGE_PROXY_USAGE_OVERRIDE; empty
+   * otherwise.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROXY_BYPASS_LIST] =
+    g_param_spec_boxed ("proxy-bypass-list", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:file-list:
    *
    * The files of the job, in the order they were added, as a

@@ -155,6 +155,12 @@ static const struct {
   { "CustomHeaders", PROP_CUSTOM_HEADERS },
   { "TlsCaFile", PROP_TLS_CA_FILE },
   { "TlsClientCertificate", PROP_TLS_CLIENT_CERTIFICATE },
+  { "TlsCrlFile", PROP_TLS_CRL_FILE },
+  { "TlsIgnore", PROP_TLS_IGNORE },
+  { "ProxyUsage", PROP_PROXY_USAGE },
+  { "ProxyList", PROP_PROXY_LIST },
+  { "ProxyBypassList", PROP_PROXY_BYPASS_LIST },
+  { "CustomHeadersWriteOnly", PROP_CUSTOM_HEADERS_WRITE_ONLY },
 };
 
 /* @name changed in props: parse it again and notify what really changed. */
@@ -726,6 +732,24 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_TLS_CLIENT_CERTIFICATE:
       g_value_set_string (value, barge_job_get_tls_client_certificate (self));
+      break;
+    case PROP_TLS_CRL_FILE:
+      g_value_set_string (value, barge_job_get_tls_crl_file (self));
+      break;
+    case PROP_TLS_IGNORE:
+      g_value_take_boxed (value, barge_job_dup_tls_ignore (self));
+      break;
+    case PROP_PROXY_USAGE:
+      g_value_set_enum (value, barge_job_get_proxy_usage (self));
+      break;
+    case PROP_PROXY_LIST:
+      g_value_take_boxed (value, barge_job_dup_proxy_list (self));
+      break;
+    case PROP_PROXY_BYPASS_LIST:
+      g_value_take_boxed (value, barge_job_dup_proxy_bypass_list (self));
+      break;
+    case PROP_CUSTOM_HEADERS_WRITE_ONLY:
+      g_value_set_boolean (value, barge_job_get_custom_headers_write_only (self));
       break;
     case PROP_FILE_LIST:
       g_value_set_object (value, self->file_list);

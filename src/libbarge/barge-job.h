@@ -161,6 +161,44 @@ BARGE_AVAILABLE_IN_ALL
 const char *barge_job_get_tls_ca_file (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 const char *barge_job_get_tls_client_certificate (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_get_custom_headers_write_only (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_make_custom_headers_write_only_async (BargeJob *job,
+                                                     GCancellable *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_make_custom_headers_write_only_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_make_custom_headers_write_only_sync (BargeJob *job, GCancellable *cancellable, GError **error);
+BARGE_AVAILABLE_IN_ALL
+BargeProxyUsage barge_job_get_proxy_usage (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_dup_proxy_list (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_dup_proxy_bypass_list (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_proxy_settings_async (BargeJob *job,
+                                         BargeProxyUsage usage,
+                                         const char * const *proxies,
+                                         const char * const *bypass,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_proxy_settings_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_proxy_settings_sync (BargeJob *job,
+                                            BargeProxyUsage usage,
+                                            const char * const *proxies,
+                                            const char * const *bypass,
+                                            GCancellable *cancellable,
+                                            GError **error);
+BARGE_AVAILABLE_IN_ALL
+const char *barge_job_get_tls_crl_file (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+char **barge_job_dup_tls_ignore (BargeJob *job);
 
 BARGE_AVAILABLE_IN_ALL
 void barge_job_set_tls_options_async (BargeJob *job,
@@ -177,6 +215,21 @@ gboolean barge_job_set_tls_options_sync (BargeJob *job,
                                          const char *client_certificate,
                                          GCancellable *cancellable,
                                          GError **error);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_tls_checks_async (BargeJob *job,
+                                     const char *crl_file,
+                                     const char * const *ignore,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_checks_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_checks_sync (BargeJob *job,
+                                        const char *crl_file,
+                                        const char * const *ignore,
+                                        GCancellable *cancellable,
+                                        GError **error);
 
 BARGE_AVAILABLE_IN_ALL
 void barge_job_add_file_with_options_async (BargeJob *job,

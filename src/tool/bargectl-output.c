@@ -400,6 +400,28 @@ bargectl_job_describe (BargeJob *job)
          barge_job_get_allow_https_to_http (job) ? _(", https to http allowed") : "");
   if (*barge_job_get_tls_ca_file (job) != '\0')
     ROW (_("TLS CA file:"), "%s", barge_job_get_tls_ca_file (job));
+  if (barge_job_get_proxy_usage (job) == BARGE_PROXY_USAGE_NONE)
+    ROW (_("Proxy:"), "%s", _("none (direct)"));
+  else if (barge_job_get_proxy_usage (job) == BARGE_PROXY_USAGE_OVERRIDE)
+    {
+      g_auto(GStrv) proxies = barge_job_dup_proxy_list (job);
+      g_auto(GStrv) bypass = barge_job_dup_proxy_bypass_list (job);
+      g_autofree char *joined = g_strjoinv (", ", proxies);
+      g_autofree char *bypassed = g_strjoinv (", ", bypass);
+
+      ROW (_("Proxy:"), "%s", joined);
+      if (bypass[0] != NULL)
+        ROW (_("Proxy bypass:"), "%s", bypassed);
+    }
+  if (*barge_job_get_tls_crl_file (job) != '\0')
+    ROW (_("TLS CRL file:"), "%s", barge_job_get_tls_crl_file (job));
+  {
+    g_auto(GStrv) ignore = barge_job_dup_tls_ignore (job);
+    g_autofree char *joined = g_strjoinv (", ", ignore);
+
+    if (ignore[0] != NULL)
+      ROW (_("TLS faults ignored:"), "%s", joined);
+  }
   if (*barge_job_get_tls_client_certificate (job) != '\0')
     ROW (_("Client certificate:"), "%s", barge_job_get_tls_client_certificate (job));
   {
@@ -410,7 +432,8 @@ bargectl_job_describe (BargeJob *job)
       {
         g_autofree char *joined = g_strjoinv (": ***, ", header_names);
 
-        ROW (_("Custom headers:"), "%s: ***", joined);
+        ROW (_("Custom headers:"), "%s: ***%s", joined,
+             barge_job_get_custom_headers_write_only (job) ? _(" (values write-only)") : "");
       }
   }
 #undef ROW

@@ -256,6 +256,11 @@ bargectl_wait_start_job (BargeClient *client,
           (headers == NULL || barge_job_set_custom_headers_sync (job, headers, NULL, error)) &&
           ((options->tls_ca_file == NULL && options->tls_client_certificate == NULL) ||
            barge_job_set_tls_options_sync (job, options->tls_ca_file, options->tls_client_certificate, NULL, error)) &&
+          ((options->tls_crl_file == NULL && options->tls_ignore == NULL) ||
+           barge_job_set_tls_checks_sync (job, options->tls_crl_file, options->tls_ignore, NULL, error)) &&
+          (options->proxy_usage == BARGE_PROXY_USAGE_SYSTEM ||
+           barge_job_set_proxy_settings_sync (job, options->proxy_usage, options->proxies, options->proxy_bypass,
+                                              NULL, error)) &&
           (file_options != NULL
              ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
              : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));

@@ -274,6 +274,7 @@ read_request (GInputStream *in, Request *req)
   g_autoptr(GString) head = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) parts = NULL;
+  const char *target;
   char *q;
 
   while (strstr (head->str, "\r\n\r\n") == NULL)
@@ -294,9 +295,15 @@ read_request (GInputStream *in, Request *req)
   if (g_strv_length (parts) != 3)
     return FALSE;
   req->method = g_strdup (parts[0]);
-  q = strchr (parts[1], '?');
+  /* The absolute form a client sends a forward proxy ("GET http://host/p"):
+   * served as its path, so the server can be a job's proxy (RFC 9112
+   * 3.2.2: a server must accept it). */
+  target = parts[1];
+  if (g_str_has_prefix (target, "http://") && strchr (target + 7, '/') != NULL)
+    target = strchr (target + 7, '/');
+  q = strchr (target, '?');
   req->query = g_strdup (q != NULL ? q + 1 : "");
-  req->path = q != NULL ? g_strndup (parts[1], (gsize) (q - parts[1])) : g_strdup (parts[1]);
+  req->path = q != NULL ? g_strndup (target, (gsize) (q - target)) : g_strdup (target);
   req->headers = g_string_new (NULL);
   for (guint i = 1; lines[i] != NULL; i++)
     {

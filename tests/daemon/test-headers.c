@@ -368,6 +368,60 @@ test_kept (Fixture *f, gconstpointer data)
   barge_test_daemon_start (f->daemon);
 }
 
+/* MakeCustomHeadersWriteOnly: GetCustomHeaders is AccessDenied from then
+ * on, across a restart, while the headers still go out with every request
+ * and the names stay in CustomHeaders; SetCustomHeaders still replaces
+ * them. */
+static void
+test_write_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = create_job (f, headers_of ("X-Barge-Token", TOKEN, NULL), &error);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "write-only", 64 * KiB);
+  g_autofree char *dest = g_build_filename (f->dir, "write-only", NULL);
+  g_autofree char *fault_path = barge_fault_server_get_path ("ok", "write-only");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GVariant) flag = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autofree char *names = NULL;
+  GVariant *headers = NULL;
+
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  g_assert_true (barge_dbus_job_call_make_custom_headers_write_only_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_daemon_restart (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  flag = barge_test_daemon_get_property (f->daemon, path, "org.freedesktop.Barge1.Job", "CustomHeadersWriteOnly");
+  g_assert_true (g_variant_get_boolean (flag));
+  g_assert_false (barge_dbus_job_call_get_custom_headers_sync (job, &headers, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "AccessDenied");
+  g_assert_null (strstr (error->message, TOKEN));
+  g_clear_error (&error);
+  names = names_of (f, job);
+  g_assert_cmpstr (names, ==, "X-Barge-Token");
+  g_assert_true (barge_dbus_job_call_set_custom_headers_sync (job, headers_of ("X-Barge-Token", TOKEN, "X-Two", "2",
+                                                                               NULL), NULL, &error));
+  g_assert_no_error (error);
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  requests = barge_fault_server_get_requests (f->server, fault_path);
+  g_assert_cmpuint (requests->len, >=, 1);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      g_assert_nonnull (strstr (r->headers, "X-Barge-Token: " TOKEN "\n"));
+      g_assert_nonnull (strstr (r->headers, "X-Two: 2\n"));
+    }
+  g_assert_false (barge_dbus_job_call_get_custom_headers_sync (job, &headers, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "AccessDenied");
+  barge_test_job_complete (job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,5 +430,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/headers/not-elsewhere", test_not_elsewhere);
   BARGE_TEST_ADD ("/headers/refused", test_refused);
   BARGE_TEST_ADD ("/headers/kept", test_kept);
+  BARGE_TEST_ADD ("/headers/write-only", test_write_only);
   return g_test_run ();
 }

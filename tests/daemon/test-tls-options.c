@@ -245,7 +245,7 @@ test_refused (Fixture *f, gconstpointer data)
   g_variant_builder_add (&b, "{sv}", "ca-file", g_variant_new_uint32 (1));
   g_assert_false (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
-  g_assert_nonnull (strstr (error->message, "is a string (s), not u"));
+  g_assert_nonnull (strstr (error->message, "is of type s, not u"));
   g_clear_error (&error);
   /* A good CA with a bad client certificate: neither is taken. */
   g_assert_false (set_tls (job, cert, not_pem, &error));
@@ -264,6 +264,96 @@ test_refused (Fixture *f, gconstpointer data)
   barge_test_job_cancel (upload);
 }
 
+static gboolean
+call_tls (BargeDBusJob *job, const char *text, GError **error)
+{
+  g_autoptr(GVariant) options = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, NULL);
+
+  g_assert_nonnull (options);
+  return barge_dbus_job_call_set_tls_options_sync (job, options, NULL, error);
+}
+
+static char *
+nginx_tls_file (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "nginx", "tls", name, NULL);
+}
+
+/* The checks of a job's CA (crl-file, ignore): refused without a CA file,
+ * for another fault name, for a list its CA did not sign or a file that
+ * is no list, for a value of another type; taken, shown (TlsCrlFile,
+ * TlsIgnore) and kept across a restart; removed together with the CA
+ * file, never left without it. */
+static void
+test_checks (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *ca = nginx_tls_file ("revoking-ca.pem");
+  g_autofree char *crl = nginx_tls_file ("crl.pem");
+  g_autofree char *good = NULL;
+  g_autofree char *printed = NULL;
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(GVariant) ignore = NULL;
+  g_autoptr(GError) error = NULL;
+  struct {
+    char *options;
+    const char *said;
+  } bad[] = {
+    { g_strdup_printf ("{'crl-file': <'%s'>}", crl), "give a ca-file too" },
+    { g_strdup ("{'ignore': <['expired']>}"), "give a ca-file too" },
+    { g_strdup_printf ("{'ca-file': <'%s'>, 'ignore': <['everything']>}", ca),
+      "takes \"expired\" and \"wrong-host\", not \"everything\"" },
+    { g_strdup_printf ("{'ca-file': <'%s'>, 'ignore': <'expired'>}", ca), "is of type as, not s" },
+    { NULL, "not signed by a CA of the job's ca-file" },
+    { g_strdup_printf ("{'ca-file': <'%s'>, 'crl-file': <'%s'>}", ca, ca), "holds no PEM certificate revocation list" },
+    { g_strdup_printf ("{'ca-file': <'%s'>, 'crl-file': <'relative.pem'>}", ca), "absolute path" },
+  };
+
+  if (!have_tls (f))
+    return;
+  job = new_job (f, barge_fault_server_get_tls_base_url (f->server), "checks", &path);
+  cert = barge_fault_server_get_tls_certificate_path (f->server);
+  /* The fault server's CA did not sign crl.pem. */
+  bad[4].options = g_strdup_printf ("{'ca-file': <'%s'>, 'crl-file': <'%s'>}", cert, crl);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (call_tls (job, bad[i].options, &error));
+      barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, bad[i].said));
+      g_clear_error (&error);
+      g_free (bad[i].options);
+    }
+  shown = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCaFile");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, "");
+  g_clear_pointer (&shown, g_variant_unref);
+
+  good = g_strdup_printf ("{'ca-file': <'%s'>, 'crl-file': <'%s'>, 'ignore': <['wrong-host', 'expired']>}", ca, crl);
+  g_assert_true (call_tls (job, good, &error));
+  g_assert_no_error (error);
+  barge_test_daemon_restart (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  shown = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCrlFile");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, crl);
+  ignore = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsIgnore");
+  printed = g_variant_print (ignore, FALSE);
+  g_assert_cmpstr (printed, ==, "['expired', 'wrong-host']");
+
+  /* The CA file alone may not go. */
+  g_assert_false (call_tls (job, "{'ca-file': <''>}", &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_clear_error (&error);
+  g_assert_true (call_tls (job, "{'ca-file': <''>, 'crl-file': <''>, 'ignore': <@as []>}", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&ignore, g_variant_unref);
+  ignore = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsIgnore");
+  g_assert_cmpuint (g_variant_n_children (ignore), ==, 0);
+  barge_test_job_cancel (job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,5 +361,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/tls-options/job-ca", test_job_ca);
   BARGE_TEST_ADD ("/tls-options/client-certificate", test_client_certificate);
   BARGE_TEST_ADD ("/tls-options/refused", test_refused);
+  BARGE_TEST_ADD ("/tls-options/checks", test_checks);
   return g_test_run ();
 }

@@ -308,11 +308,59 @@ test_bypass (Fixture *f, gconstpointer data)
     }
 }
 
+static void
+set_proxy (BargeDBusJob *job, const char *usage, const char * const *proxies)
+{
+  static const char * const none[] = { NULL };
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_set_proxy_settings_sync (job, usage, proxies != NULL ? proxies : none, none, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A job's own proxy (SetProxySettings) over the daemon's: on a daemon
+ * with Proxy=none, "override" with the cache goes through it (one more
+ * line in its log); on a daemon whose proxy is the cache, "none" goes
+ * straight to the origin (one more GET there, nothing in the cache). */
+static void
+test_job_proxy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", f->proxy_port);
+  const char * const proxies[] = { proxy, NULL };
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/fleet.bin", f->origin_port);
+  guint origin_before, cached_before;
+
+  if (f->squid == NULL || f->nginx == NULL)
+    {
+      g_test_skip ("no squid or nginx (contrib/setup installs both)");
+      return;
+    }
+  g_clear_pointer (&f->clients[0], barge_test_daemon_free);
+  f->clients[0] = barge_test_daemon_new_with_config ("[Transfer]\nProxy=none\n");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("client-%u.bin", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = barge_test_daemon_create_job (f->clients[i], name);
+      g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->clients[i], path);
+
+      origin_before = count_lines (f, "origin.log", "GET|/fleet.bin", NULL);
+      cached_before = count_lines (f, "squid-access.log", "fleet.bin", NULL);
+      barge_test_job_add_file (job, url, dest);
+      set_proxy (job, i == 0 ? "override" : "none", i == 0 ? proxies : NULL);
+      barge_test_job_resume (job);
+      finish_job (f, i, job, path);
+      g_assert_cmpuint (count_lines (f, "origin.log", "GET|/fleet.bin", NULL), ==, origin_before + 1);
+      g_assert_cmpuint (count_lines (f, "squid-access.log", "fleet.bin", NULL), ==, cached_before + (i == 0));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/fleet/shared-cache", test_shared_cache);
   BARGE_TEST_ADD ("/fleet/bypass", test_bypass);
+  BARGE_TEST_ADD ("/fleet/job-proxy", test_job_proxy);
   return g_test_run ();
 }

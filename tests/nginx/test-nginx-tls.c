@@ -8,7 +8,8 @@
  * on nginx's strong ETag; a redirect to another origin (FinalUrl) and one
  * from https to http (refused, never asked); a listener that requires a
  * client certificate; an expired and a wrong-host certificate (typed
- * errors, not one request reaches nginx). Skipped without nginx. */
+ * errors, not one request reaches nginx); the checks of a job's CA (a
+ * revocation list, faults it ignores). Skipped without nginx. */
 #define G_LOG_DOMAIN "BargeTestNginxTls"
 
 #include "config.h"
@@ -32,6 +33,7 @@ typedef enum {
   LISTENER_MUTUAL,            /* the same, and a client certificate of other-ca.pem required */
   LISTENER_WRONG_HOST,        /* other-ca.pem's certificate for barge.invalid */
   LISTENER_EXPIRED,           /* tests/common/tls/expired.pem (self-signed) */
+  LISTENER_REVOKED,           /* revoking-ca.pem's certificate for 127.0.0.1, revoked by crl.pem */
   N_LISTENERS
 } Listener;
 
@@ -103,14 +105,15 @@ start_nginx (Fixture *f)
   servers[LISTENER_MUTUAL] = server_block (f, LISTENER_MUTUAL, "server.pem", "server.key", mutual_extra);
   servers[LISTENER_WRONG_HOST] = server_block (f, LISTENER_WRONG_HOST, "wrong-host.pem", "wrong-host.key", "");
   servers[LISTENER_EXPIRED] = server_block (f, LISTENER_EXPIRED, "expired.pem", "expired.key", "");
+  servers[LISTENER_REVOKED] = server_block (f, LISTENER_REVOKED, "revoked.pem", "revoked.key", "");
   /* $uri_tail: the part of the URI after its first folder. */
   http = g_strdup_printf (
     "  log_format tls escape=none '$server_port|$server_protocol|$request_method|$uri|$http_range|$http_if_range|$status';\n"
     "  access_log %s tls;\n"
     "  map $uri $uri_tail { ~^/[^/]+/(?<tail>.*)$ $tail; }\n"
-    "%s%s%s%s"
+    "%s%s%s%s%s"
     "  server { listen 127.0.0.1:%u; root %s; }\n",
-    f->log, servers[0], servers[1], servers[2], servers[3], f->plain_port, f->html);
+    f->log, servers[0], servers[1], servers[2], servers[3], servers[4], f->plain_port, f->html);
   f->process = barge_test_nginx_start (f->nginx, f->root, http, f->plain_port, START_TIMEOUT_MS);
   return f->process != NULL;
 }
@@ -520,6 +523,90 @@ test_bad_certificates (Fixture *f, gconstpointer data)
     }
 }
 
+static void
+set_checks (Download *d, const char *crl, const char * const *ignore)
+{
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  if (crl != NULL)
+    g_variant_builder_add (&b, "{sv}", "crl-file", g_variant_new_string (crl));
+  if (ignore != NULL)
+    g_variant_builder_add (&b, "{sv}", "ignore", g_variant_new_strv (ignore, -1));
+  barge_dbus_job_call_set_tls_options_sync (d->job, g_variant_builder_end (&b), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A certificate of the job's CA that the job's revocation list revokes
+ * is refused ("was revoked"; ignoring every fault it may does not
+ * forgive that) and nginx sees no request; without the list the same
+ * certificate is accepted. */
+static void
+test_revocation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ca = tls_file ("nginx", "revoking-ca.pem");
+  g_autofree char *crl = tls_file ("nginx", "crl.pem");
+  g_autofree char *url = url_of (f, LISTENER_REVOKED, "/files/revoked.bin");
+  const char * const all[] = { "expired", "wrong-host", NULL };
+  g_auto(Download) unchecked = { 0 };
+  g_auto(Download) checked = { 0 };
+
+  if (skip_without_nginx (f))
+    return;
+  serve (f, "files", "revoked.bin", 256 * KiB);
+  download_init (&checked, f, NULL, url, "checked.bin", ca, NULL);
+  set_checks (&checked, crl, all);
+  download_fails (&checked, BARGE_TEST_ERROR_PREFIX "TlsFailure", "the server's certificate was revoked", "authority");
+  g_assert_cmpuint (count_requests (f, port_of (f, LISTENER_REVOKED), "/files/revoked.bin"), ==, 0);
+
+  download_init (&unchecked, f, NULL, url, "revoked.bin", ca, NULL);
+  barge_test_job_resume (unchecked.job);
+  barge_test_wait_job_state (unchecked.job, "transferred", TRANSFER_TIMEOUT_MS);
+  g_assert_cmpuint (count_requests (f, port_of (f, LISTENER_REVOKED), "/files/revoked.bin"), >=, 1);
+  download_complete (f, &unchecked, "revoked.bin", 256 * KiB);
+}
+
+/* BITS' "ignore" flags, for the job's CA only: an expired certificate
+ * with "expired" and one of another host with "wrong-host" are accepted
+ * and the files come; the other name forgives nothing ("expired" does not
+ * let a wrong host in). */
+static void
+test_ignore (Fixture *f, gconstpointer data)
+{
+  g_autofree char *expired_ca = tls_file ("common", "expired.pem");
+  g_autofree char *other_ca = tls_file ("nginx", "other-ca.pem");
+  g_autofree char *expired_url = url_of (f, LISTENER_EXPIRED, "/files/ignored.bin");
+  g_autofree char *wrong_url = url_of (f, LISTENER_WRONG_HOST, "/files/ignored.bin");
+  const char * const expired_only[] = { "expired", NULL };
+  const char * const wrong_host_only[] = { "wrong-host", NULL };
+  g_auto(Download) expired = { 0 };
+  g_auto(Download) wrong = { 0 };
+  g_auto(Download) not_forgiven = { 0 };
+
+  if (skip_without_nginx (f))
+    return;
+  serve (f, "files", "ignored.bin", 256 * KiB);
+  download_init (&not_forgiven, f, NULL, wrong_url, "not-forgiven.bin", other_ca, NULL);
+  set_checks (&not_forgiven, NULL, expired_only);
+  download_fails (&not_forgiven, BARGE_TEST_ERROR_PREFIX "TlsFailure", "is for another host", NULL);
+
+  download_init (&expired, f, NULL, expired_url, "expired.bin", expired_ca, NULL);
+  set_checks (&expired, NULL, expired_only);
+  download_init (&wrong, f, NULL, wrong_url, "wrong.bin", other_ca, NULL);
+  set_checks (&wrong, NULL, wrong_host_only);
+  barge_test_job_resume (expired.job);
+  barge_test_job_resume (wrong.job);
+  barge_test_wait_job_state (expired.job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_wait_job_state (wrong.job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (expired.job);
+  barge_test_job_complete (wrong.job);
+  barge_test_daemon_wait_job_removed (f->daemon, expired.path, TRANSFER_TIMEOUT_MS);
+  barge_test_daemon_wait_job_removed (f->daemon, wrong.path, TRANSFER_TIMEOUT_MS);
+  barge_test_assert_file_content (expired.dest, "ignored.bin", 256 * KiB);
+  barge_test_assert_file_content (wrong.dest, "ignored.bin", 256 * KiB);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,6 +618,8 @@ main (int argc, char **argv)
     { "redirects", test_redirects },
     { "client-certificate", test_client_certificate },
     { "bad-certificates", test_bad_certificates },
+    { "revocation", test_revocation },
+    { "ignore", test_ignore },
   };
 
   g_test_init (&argc, &argv, NULL);

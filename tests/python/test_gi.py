@@ -951,6 +951,13 @@ class BargeDaemonTest(DaemonFixture):
         with self.assertRaises(GLib.Error) as caught:
             job.set_custom_headers_sync(['no colon'], None)
         self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        # Write-only from now on: the values are not given out any more.
+        self.assertFalse(job.get_custom_headers_write_only())
+        self.assertTrue(job.make_custom_headers_write_only_sync(None))
+        self.run_until(lambda: job.props.custom_headers_write_only, 'write-only')
+        with self.assertRaises(GLib.Error) as caught:
+            job.get_custom_headers_sync(None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.ACCESS_DENIED))
 
         # The same at creation, through BargeJobOptions.
         options = Barge.JobOptions.new()
@@ -1021,7 +1028,7 @@ class BargeDaemonTest(DaemonFixture):
     def test_tls_options(self):
         """Issue 17 item 1c from Python: set_tls_options reads the CA file as
         the caller, tls-ca-file shows it; a missing one is INVALID_ARGUMENT
-        and changes nothing."""
+        and changes nothing; set_tls_checks and tls-ignore."""
         openssl = shutil.which('openssl')
         if openssl is None:
             self.skipTest('no openssl')
@@ -1037,8 +1044,50 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(job.set_tls_options_sync(ca, None, None))
         self.run_until(lambda: job.props.tls_ca_file == ca, 'the CA file')
         self.assertEqual(job.get_tls_client_certificate(), '')
+        # The CA's checks: a list it did not sign is refused; "ignore" is
+        # taken and shown; without a CA file neither may stay.
+        crl = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'nginx', 'tls', 'crl.pem')
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_tls_checks_sync(crl, None, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('not signed by a CA', caught.exception.message)
+        self.assertTrue(job.set_tls_checks_sync(None, ['wrong-host', 'expired'], None))
+        self.run_until(lambda: job.props.tls_ignore == ['expired', 'wrong-host'], 'the faults ignored')
+        self.assertEqual(job.dup_tls_ignore(), ['expired', 'wrong-host'])
+        self.assertEqual(job.get_tls_crl_file(), '')
+        with self.assertRaises(GLib.Error):
+            job.set_tls_options_sync('', None, None)
+        self.assertTrue(job.set_tls_checks_sync(None, [], None))
+        self.run_until(lambda: job.props.tls_ignore == [], 'no fault ignored')
         self.assertTrue(job.set_tls_options_sync('', None, None))
         self.run_until(lambda: job.props.tls_ca_file == '', 'the CA file removed')
+        job.cancel_sync(None)
+
+    def test_proxy_settings(self):
+        """Issue 17 item 1d from Python: set_proxy_settings with a list and a
+        bypass list, shown by the properties; a proxy without a port is
+        INVALID_ARGUMENT and changes nothing."""
+        job = self.client.create_job_sync('proxy', Barge.JobType.DOWNLOAD, None, None)
+        self.assertEqual(job.get_proxy_usage(), Barge.ProxyUsage.SYSTEM)
+        with self.assertRaises(GLib.Error) as caught:
+            job.set_proxy_settings_sync(Barge.ProxyUsage.OVERRIDE, ['http://127.0.0.1'], None, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertTrue(job.set_proxy_settings_sync(Barge.ProxyUsage.OVERRIDE,
+                                                    ['http://127.0.0.1:3128', 'socks5://127.0.0.1:1080'],
+                                                    ['localhost', '10.0.0.0/8'], None))
+        self.run_until(lambda: job.props.proxy_usage == Barge.ProxyUsage.OVERRIDE, 'the proxy usage')
+        self.assertEqual(job.dup_proxy_list(), ['http://127.0.0.1:3128', 'socks5://127.0.0.1:1080'])
+        self.assertEqual(job.props.proxy_bypass_list, ['localhost', '10.0.0.0/8'])
+        self.assertEqual(Barge.proxy_usage_to_string(job.get_proxy_usage()), 'override')
+        options = Barge.JobOptions.new()
+        options.set_proxy_settings(Barge.ProxyUsage.OVERRIDE, ['https://127.0.0.1:8443'], None)
+        other = self.client.create_job_sync('proxy options', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertEqual(other.get_proxy_usage(), Barge.ProxyUsage.OVERRIDE)
+        self.assertEqual(other.dup_proxy_list(), ['https://127.0.0.1:8443'])
+        other.cancel_sync(None)
+        self.assertTrue(job.set_proxy_settings_sync(Barge.ProxyUsage.NONE, None, None, None))
+        self.run_until(lambda: job.props.proxy_usage == Barge.ProxyUsage.NONE, 'no proxy')
+        self.assertEqual(job.dup_proxy_list(), [])
         job.cancel_sync(None)
 
     def test_create_job_with_options(self):

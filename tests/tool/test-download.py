@@ -177,6 +177,25 @@ class TestDownload(DaemonTestCase):
         result = self.ctl('download', '--client-certificate=relative-does-not-exist.pem', self.url('alpha.bin'),
                           folder, expect=1)
         self.assertIn(os.path.join(os.getcwd(), 'relative-does-not-exist.pem'), result.stderr)
+        # --crl-file and --tls-ignore are about the --ca-file authorities;
+        # a fault name the daemon does not know is its InvalidArgument.
+        result = self.ctl('download', '--tls-ignore=expired', self.url('alpha.bin'), folder, expect=2)
+        self.assertIn('give --ca-file too', result.stderr)
+        ca = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'nginx', 'tls', 'ca.pem')
+        result = self.ctl('download', '--ca-file=' + ca, '--tls-ignore=everything', self.url('alpha.bin'), folder,
+                          expect=1)
+        self.assertIn('not "everything"', result.stderr)
+        # Issue 17 item 1d: --proxy, --proxy-bypass and --no-proxy.
+        result = self.ctl('download', '--no-proxy', '--proxy=http://127.0.0.1:3128', self.url('alpha.bin'), folder,
+                          expect=2)
+        self.assertIn('exclude each other', result.stderr)
+        result = self.ctl('download', '--proxy-bypass=localhost', self.url('alpha.bin'), folder, expect=2)
+        self.assertIn('give --proxy too', result.stderr)
+        result = self.ctl('download', '--proxy=http://127.0.0.1', self.url('alpha.bin'), folder, expect=1)
+        self.assertIn('proxy 1 is not SCHEME://HOST:PORT', result.stderr)
+        self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
+        self.ctl('download', '--no-proxy', '--timeout=%d' % WAIT, self.url('alpha.bin'), folder)
+        self.assertEqual(os.listdir(folder), ['alpha.bin'])
         self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
 
     def test_download_checksum_mismatch(self):

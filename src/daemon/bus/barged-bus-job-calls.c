@@ -231,11 +231,34 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
 
       barged_job_set_tls_options_async (job, options, on_done, call);
     }
+  else if (g_str_equal (method, "SetProxySettings"))
+    {
+      const char *usage_str;
+      g_autofree const char **proxies = NULL;
+      g_autofree const char **bypass = NULL;
+      BargeProxyUsage usage;
+
+      g_variant_get (params, "(&s^a&s^a&s)", &usage_str, &proxies, &bypass);
+      if (!barge_proxy_usage_from_string (usage_str, &usage))
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "unknown proxy usage \"%s\": use system, none or override", usage_str);
+      else
+        barged_job_set_proxy_settings (job, usage, proxies, bypass, &error);
+      return_sync (call, error);
+    }
   else if (g_str_equal (method, "GetCustomHeaders"))
     {
-      g_autoptr(GVariant) headers = barged_job_dup_custom_headers (job);
+      g_autoptr(GVariant) headers = barged_job_dup_custom_headers (job, &error);
 
-      barged_bus_call_return_value (call, g_variant_new_tuple (&headers, 1));
+      if (headers == NULL)
+        return_sync (call, error);
+      else
+        barged_bus_call_return_value (call, g_variant_new_tuple (&headers, 1));
+    }
+  else if (g_str_equal (method, "MakeCustomHeadersWriteOnly"))
+    {
+      barged_job_make_custom_headers_write_only (job, &error);
+      return_sync (call, error);
     }
   else if (g_str_equal (method, "RemoveCredentials"))
     {

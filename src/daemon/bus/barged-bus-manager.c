@@ -45,6 +45,8 @@ typedef struct {
   char *description;
   char *transfer_window;
   GVariant *custom_headers;
+  char **proxy_list;
+  char **proxy_bypass;
 } CreateData;
 
 static void
@@ -56,6 +58,8 @@ create_data_free (CreateData *data)
   g_free (data->description);
   g_free (data->transfer_window);
   g_clear_pointer (&data->custom_headers, g_variant_unref);
+  g_strfreev (data->proxy_list);
+  g_strfreev (data->proxy_bypass);
   g_free (data);
 }
 
@@ -183,6 +187,26 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
               return FALSE;
             }
         }
+      else if (g_str_equal (key, "proxy-usage") && str != NULL)
+        {
+          if (!barge_proxy_usage_from_string (str, &data->spec.proxy_usage))
+            {
+              g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                           "unknown proxy usage \"%s\" (system, none or override)", str);
+              return FALSE;
+            }
+        }
+      else if (g_str_equal (key, "proxy-list") && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          /* Checked with the usage by barged_job_new(). */
+          g_strfreev (data->proxy_list);
+          data->proxy_list = g_variant_dup_strv (v, NULL);
+        }
+      else if (g_str_equal (key, "proxy-bypass-list") && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_strfreev (data->proxy_bypass);
+          data->proxy_bypass = g_variant_dup_strv (v, NULL);
+        }
       else if (g_str_equal (key, "allow-https-to-http") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the job type by barged_job_new(). */
         data->spec.allow_https_to_http = g_variant_get_boolean (v);
@@ -239,6 +263,8 @@ create_job (BargedBusCall *call, GVariant *params)
   data->spec.description = data->description;
   data->spec.transfer_window = data->transfer_window;
   data->spec.custom_headers = data->custom_headers;
+  data->spec.proxy_list = (const char * const *) data->proxy_list;
+  data->spec.proxy_bypass = (const char * const *) data->proxy_bypass;
   /* logind lets a user block sleep only from a local session, and barged
    * would hold the lock as root for anyone: on the system bus only an
    * administrator may ask for it (a session barged asks as its user, and

@@ -254,6 +254,44 @@ get_tls_ca_file (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_tls_crl_file (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barged_job_get_tls_crl_file (job));
+}
+
+static GVariant *
+get_tls_ignore (BargedJob *job, BargedBusJob *bus_job)
+{
+  g_auto(GStrv) ignore = barged_job_dup_tls_ignore (job);
+
+  return g_variant_new_strv ((const char * const *) ignore, -1);
+}
+
+static GVariant *
+get_custom_headers_write_only (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_boolean (barged_job_get_custom_headers_write_only (job));
+}
+
+static GVariant *
+get_proxy_usage (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_string (barge_proxy_usage_to_string (barged_job_get_proxy_usage (job)));
+}
+
+static GVariant *
+get_proxy_list (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_strv (barged_job_get_proxy_list (job), -1);
+}
+
+static GVariant *
+get_proxy_bypass_list (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_strv (barged_job_get_proxy_bypass_list (job), -1);
+}
+
+static GVariant *
 get_tls_client_certificate (BargedJob *job, BargedBusJob *bus_job)
 {
   return g_variant_new_string (barged_job_get_tls_client_certificate (job));
@@ -436,11 +474,17 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "ReplyFileName", BARGED_JOB_PROP_REPLY_FILE_NAME, FALSE, FALSE, get_reply_file_name, set_reply_file_name },
   { "Credentials", BARGED_JOB_PROP_CREDENTIALS, FALSE, FALSE, get_credentials, NULL },
   { "CustomHeaders", BARGED_JOB_PROP_CUSTOM_HEADERS, FALSE, FALSE, get_custom_headers, NULL },
+  { "CustomHeadersWriteOnly", BARGED_JOB_PROP_CUSTOM_HEADERS, FALSE, FALSE, get_custom_headers_write_only, NULL },
   { "RedirectPolicy", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_redirect_policy, set_redirect_policy },
   { "AllowHttpsToHttp", BARGED_JOB_PROP_REDIRECT_POLICY, FALSE, FALSE, get_allow_https_to_http,
     set_allow_https_to_http },
   { "TlsCaFile", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_ca_file, NULL },
+  { "TlsCrlFile", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_crl_file, NULL },
+  { "TlsIgnore", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_ignore, NULL },
   { "TlsClientCertificate", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_client_certificate, NULL },
+  { "ProxyUsage", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_usage, NULL },
+  { "ProxyList", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_list, NULL },
+  { "ProxyBypassList", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_bypass_list, NULL },
   /* A job of 10,000 files would send 10,000 paths per new file. */
   { "Files", BARGED_JOB_PROP_FILES, FALSE, TRUE, get_files, NULL },
 };

@@ -41,6 +41,33 @@ parse_schedule (gpointer field, const char *text, GError **error)
   return barged_bandwidth_schedule_parse (field, text, error);
 }
 
+gboolean
+barged_config_proxy_is_valid (const char *text, GUri **parsed)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *schemes[] = { "http", "https", "socks", "socks4", "socks4a", "socks5", NULL };
+
+  if (parsed != NULL)
+    *parsed = uri != NULL ? g_uri_ref (uri) : NULL;
+  /* The port too: GIO 2.74 and libsoup 3.2 connect to port 0 for a proxy
+   * URL without one. */
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         g_strv_contains (schemes, g_uri_get_scheme (uri)) && g_uri_get_userinfo (uri) == NULL &&
+         g_uri_get_port (uri) > 0 && (*g_uri_get_path (uri) == '\0' || g_str_equal (g_uri_get_path (uri), "/")) &&
+         g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL;
+}
+
+gboolean
+barged_config_no_proxy_entry_is_valid (const char *entry)
+{
+  if (*entry == '\0')
+    return FALSE;
+  for (const char *c = entry; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr (".-_:*/[]", *c) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /* A proxy as GIO's resolvers take it: scheme://host:port, the schemes
  * glib-networking and GIO connect through. */
 static gboolean
@@ -48,17 +75,10 @@ parse_proxy (gpointer field, const char *text, GError **error)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
   g_autoptr(GUri) uri = NULL;
-  const char *schemes[] = { "http", "https", "socks", "socks4", "socks4a", "socks5", NULL };
 
   if (*trimmed != '\0' && !g_str_equal (trimmed, "none"))
     {
-      uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
-      /* The port too: GIO 2.74 and libsoup 3.2 connect to port 0 for a
-       * proxy URL without one. */
-      if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-          !g_strv_contains (schemes, g_uri_get_scheme (uri)) || g_uri_get_userinfo (uri) != NULL ||
-          g_uri_get_port (uri) <= 0 ||
-          (*g_uri_get_path (uri) != '\0' && !g_str_equal (g_uri_get_path (uri), "/")))
+      if (!barged_config_proxy_is_valid (trimmed, &uri))
         {
           /* The error is logged: never a password that was in the URL. */
           g_autofree char *shown = uri != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
@@ -100,14 +120,13 @@ parse_no_proxy (gpointer field, const char *text, GError **error)
 
       if (*part == '\0')
         continue;
-      for (const char *c = part; *c != '\0'; c++)
-        if (!g_ascii_isalnum (*c) && strchr (".-_:*/[]", *c) == NULL)
-          {
-            g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                         _("[Transfer] NoProxy: “%s” is not a host, a domain, an address or a range "
-                           "(entries are separated by “;”)"), part);
-            return FALSE;
-          }
+      if (!barged_config_no_proxy_entry_is_valid (part))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[Transfer] NoProxy: “%s” is not a host, a domain, an address or a range "
+                         "(entries are separated by “;”)"), part);
+          return FALSE;
+        }
       if (out->len > 0)
         g_string_append_c (out, ';');
       g_string_append (out, part);

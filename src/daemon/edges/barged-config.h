@@ -120,4 +120,13 @@ BargedConfig *barged_config_new (const BargedSettings *settings);
 const BargedSettings *barged_config_get_settings (BargedConfig *self);
 void barged_config_set_settings (BargedConfig *self, const BargedSettings *settings);
 
+/* A proxy URL barged connects through: SCHEME://HOST:PORT with SCHEME
+ * http, https, socks, socks4, socks4a or socks5, no user name, path or
+ * query ([Transfer] Proxy, a job's SetProxySettings). @parsed: the URI
+ * when it parses, or NULL. */
+gboolean barged_config_proxy_is_valid (const char *text, GUri **parsed);
+/* One entry of a bypass list ([Transfer] NoProxy, a job's): a host, a
+ * domain, an address or a range, with an optional port. */
+gboolean barged_config_no_proxy_entry_is_valid (const char *entry);
+
 G_END_DECLS

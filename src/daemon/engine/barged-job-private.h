@@ -100,8 +100,16 @@ struct _BargedJob
   guint max_segments;         /* MaxSegments, 0 = automatic */
   BargeRedirectPolicy redirect_policy;
   gboolean allow_https_to_http;
+  gboolean headers_write_only; /* CustomHeadersWriteOnly: GetCustomHeaders refuses, for good */
+  BargeProxyUsage proxy_usage; /* ProxyUsage, ProxyList, ProxyBypassList (barged-job-proxy.c) */
+  char **proxy_list;          /* NULL unless "override" */
+  char **proxy_bypass;        /* NULL unless "override" */
+  SoupSession *own_session;   /* for a proxy of its own: made at the first request, dropped on a change */
+  gboolean own_session_background; /* which kind own_session is */
   char *tls_ca_file;          /* TlsCaFile: an absolute path, or NULL */
   char *tls_client_certificate; /* TlsClientCertificate: a path or a pkcs11: URI, or NULL */
+  char *tls_crl_file;         /* TlsCrlFile: an absolute path, or NULL (only with a CA file) */
+  GTlsCertificateFlags tls_ignore; /* TlsIgnore: BARGED_TLS_IGNORABLE (only with a CA file) */
   BargedTls *tls;             /* what they hold, read as the owner; NULL until read (barged-job-tls.c) */
   GCancellable *tls_cancellable; /* the reading at a start */
   guint tls_generation;       /* of that reading: a later start makes an earlier one moot */
@@ -160,9 +168,16 @@ void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 void _barged_job_files_added (BargedJob *self);
 /* The priority changed: where the job waits for connections. */
 void _barged_job_priority_changed (BargedJob *self);
-/* The HTTP session of the job's requests, by its priority: background
- * jobs' connections are marked lower-effort (barged-request.h). */
+/* barged-job-proxy.c: the HTTP session of the job's requests, by its
+ * priority (background jobs' connections are marked lower-effort,
+ * barged-request.h) and its proxy (a shared one, or its own). */
 SoupSession *_barged_job_session (BargedJob *self);
+/* The checks of SetProxySettings (and of a stored
+ * record), and setting them without a save or notification (a restore). */
+gboolean _barged_job_check_proxy_settings (BargeProxyUsage usage, const char * const *proxies,
+                                           const char * const *bypass, GError **error);
+void _barged_job_apply_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                                       const char * const *bypass);
 /* The job's bandwidth bucket under the background one, or not, by priority. */
 void _barged_job_update_bandwidth (BargedJob *self);
 /* The job's settings as the store keeps them (barged-job-record.c). */

@@ -86,11 +86,27 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "redirect-policy", "s", barge_redirect_policy_to_string (self->redirect_policy));
   if (self->allow_https_to_http)
     g_variant_dict_insert (&dict, "allow-https-to-http", "b", TRUE);
+  if (self->headers_write_only)
+    g_variant_dict_insert (&dict, "custom-headers-write-only", "b", TRUE);
   /* Paths only: what the files hold is read again at the next start. */
   if (self->tls_ca_file != NULL)
     g_variant_dict_insert (&dict, "tls-ca-file", "s", self->tls_ca_file);
   if (self->tls_client_certificate != NULL)
     g_variant_dict_insert (&dict, "tls-client-certificate", "s", self->tls_client_certificate);
+  if (self->tls_crl_file != NULL)
+    g_variant_dict_insert (&dict, "tls-crl-file", "s", self->tls_crl_file);
+  if (self->tls_ignore != 0)
+    {
+      g_auto(GStrv) ignore = barged_job_dup_tls_ignore (self);
+      g_variant_dict_insert (&dict, "tls-ignore", "^as", ignore);
+    }
+  if (self->proxy_usage != BARGE_PROXY_USAGE_SYSTEM)
+    {
+      g_variant_dict_insert (&dict, "proxy-usage", "s", barge_proxy_usage_to_string (self->proxy_usage));
+      g_variant_dict_insert_value (&dict, "proxy-list", g_variant_new_strv (barged_job_get_proxy_list (self), -1));
+      g_variant_dict_insert_value (&dict, "proxy-bypass",
+                                   g_variant_new_strv (barged_job_get_proxy_bypass_list (self), -1));
+    }
   if (self->not_before != 0)
     g_variant_dict_insert (&dict, "not-before", "x", self->not_before);
   if (self->window_text[0] != '\0')
@@ -110,6 +126,11 @@ apply_settings (BargedJob *self, const char *data)
   gint64 not_before = 0;
   const char *window = NULL;
   const char *redirect_policy = NULL;
+  g_autofree const char **tls_ignore = NULL;
+  const char *proxy_usage = NULL;
+  g_autofree const char **proxy_list = NULL;
+  g_autofree const char **proxy_bypass = NULL;
+  BargeProxyUsage usage = BARGE_PROXY_USAGE_SYSTEM;
 
   if (data != NULL && v == NULL)
     barged_job_log (self, G_LOG_LEVEL_WARNING, "its settings are damaged: the defaults hold");
@@ -132,10 +153,32 @@ apply_settings (BargedJob *self, const char *data)
     self->redirect_policy = BARGE_REDIRECT_POLICY_DISALLOW;
   if (!g_variant_dict_lookup (&dict, "allow-https-to-http", "b", &self->allow_https_to_http))
     self->allow_https_to_http = FALSE;
+  if (!g_variant_dict_lookup (&dict, "custom-headers-write-only", "b", &self->headers_write_only))
+    self->headers_write_only = FALSE;
   g_clear_pointer (&self->tls_ca_file, g_free);
   g_clear_pointer (&self->tls_client_certificate, g_free);
   g_variant_dict_lookup (&dict, "tls-ca-file", "s", &self->tls_ca_file);
   g_variant_dict_lookup (&dict, "tls-client-certificate", "s", &self->tls_client_certificate);
+  g_variant_dict_lookup (&dict, "proxy-usage", "&s", &proxy_usage);
+  g_variant_dict_lookup (&dict, "proxy-list", "^a&s", &proxy_list);
+  g_variant_dict_lookup (&dict, "proxy-bypass", "^a&s", &proxy_bypass);
+  /* A record no barged wrote: the daemon's settings, not half of these. */
+  if (proxy_usage != NULL &&
+      (!barge_proxy_usage_from_string (proxy_usage, &usage) ||
+       !_barged_job_check_proxy_settings (usage, proxy_list, proxy_bypass, NULL)))
+    {
+      barged_job_log (self, G_LOG_LEVEL_WARNING, "its proxy settings are damaged: the daemon's hold");
+      usage = BARGE_PROXY_USAGE_SYSTEM;
+      g_clear_pointer (&proxy_list, g_free);
+      g_clear_pointer (&proxy_bypass, g_free);
+    }
+  _barged_job_apply_proxy_settings (self, usage, proxy_list, proxy_bypass);
+  g_clear_pointer (&self->tls_crl_file, g_free);
+  g_variant_dict_lookup (&dict, "tls-crl-file", "s", &self->tls_crl_file);
+  self->tls_ignore = 0;
+  if (g_variant_dict_lookup (&dict, "tls-ignore", "^a&s", &tls_ignore) &&
+      !barged_tls_parse_ignore (tls_ignore, &self->tls_ignore, NULL))
+    self->tls_ignore = 0;  /* a record no barged wrote: forgive nothing */
   g_variant_dict_lookup (&dict, "not-before", "x", &not_before);
   g_variant_dict_lookup (&dict, "transfer-window", "&s", &window);
   if (not_before != 0 || window != NULL)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A job's TLS options (SetTlsOptions): a CA file for a private PKI and a
+/* A job's TLS options (SetTlsOptions): a CA file for a private PKI, its
+ * revocation lists and the faults forgiven in its certificates, and a
  * client certificate. Only the paths are the job's state (stored with its
  * settings); what the files hold is read as the owner when they are set
  * and at the first start after barged restarted, and lives in memory only
@@ -16,12 +17,15 @@
 #include "barged-state.h"
 #include "barged-tls.h"
 
-/* The reading of both files, one after the other, as the owner. */
+/* The reading of the files, one after the other, as the owner. */
 typedef struct {
   BargedJob *job;
   char *ca_file;
+  char *crl_file;
+  GTlsCertificateFlags ignore;
   char *client_certificate;
   GBytes *ca_pem;
+  GBytes *crl_pem;
 } ReadTls;
 
 static void
@@ -29,8 +33,10 @@ read_tls_free (ReadTls *r)
 {
   g_clear_object (&r->job);
   g_free (r->ca_file);
+  g_free (r->crl_file);
   g_free (r->client_certificate);
   g_clear_pointer (&r->ca_pem, g_bytes_unref);
+  g_clear_pointer (&r->crl_pem, g_bytes_unref);
   g_free (r);
 }
 
@@ -47,10 +53,16 @@ read_done (GTask *task, GBytes *client_pem)
 {
   ReadTls *r = g_task_get_task_data (task);
   g_autoptr(GPtrArray) cas = NULL;
+  g_autoptr(GPtrArray) crls = NULL;
   g_autoptr(GTlsCertificate) client = NULL;
   GError *error = NULL;
 
   if (r->ca_pem != NULL && (cas = barged_tls_parse_ca (r->ca_pem, r->ca_file, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (r->crl_pem != NULL && (crls = barged_tls_parse_crl (r->crl_pem, r->crl_file, cas, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -61,7 +73,7 @@ read_done (GTask *task, GBytes *client_pem)
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, barged_tls_new (cas, client), (GDestroyNotify) barged_tls_unref);
+  g_task_return_pointer (task, barged_tls_new (cas, crls, r->ignore, client), (GDestroyNotify) barged_tls_unref);
 }
 
 static void
@@ -94,6 +106,37 @@ read_client (GTask *task)
 }
 
 static void
+on_crl_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  ReadTls *r = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  r->crl_pem = barged_file_access_read_small_finish (res, &error);
+  if (r->crl_pem == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  read_client (task);
+}
+
+static void
+read_crl (GTask *task)
+{
+  ReadTls *r = g_task_get_task_data (task);
+
+  if (r->crl_file == NULL)
+    {
+      read_client (task);
+      return;
+    }
+  barged_file_access_read_small_async (barged_job_get_owner_uid (r->job), r->crl_file, BARGED_TLS_MAX_FILE,
+                                       g_task_get_cancellable (task), on_crl_read, task);
+}
+
+static void
 on_ca_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   GTask *task = user_data;
@@ -107,28 +150,39 @@ on_ca_read (GObject *source, GAsyncResult *res, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  read_client (task);
+  read_crl (task);
 }
 
-/* Reads @ca_file and @client_certificate (either NULL) into a BargedTls. */
+/* A job's TLS options: a CA file, its CRL file, a client certificate (any
+ * NULL), the faults forgiven in the CA's certificates. */
+typedef struct {
+  const char *ca_file;
+  const char *crl_file;
+  GTlsCertificateFlags ignore;
+  const char *client_certificate;
+} TlsPaths;
+
+/* Reads the files of @paths as the job's owner into a BargedTls. */
 static void
-read_tls_async (BargedJob *job, const char *ca_file, const char *client_certificate, GCancellable *cancellable,
-                GAsyncReadyCallback callback, gpointer user_data)
+read_tls_async (BargedJob *job, const TlsPaths *paths, GCancellable *cancellable, GAsyncReadyCallback callback,
+                gpointer user_data)
 {
   GTask *task = g_task_new (job, cancellable, callback, user_data);
   ReadTls *r = g_new0 (ReadTls, 1);
 
   r->job = g_object_ref (job);
-  r->ca_file = g_strdup (ca_file);
-  r->client_certificate = g_strdup (client_certificate);
+  r->ca_file = g_strdup (paths->ca_file);
+  r->crl_file = g_strdup (paths->crl_file);
+  r->ignore = paths->ignore;
+  r->client_certificate = g_strdup (paths->client_certificate);
   g_task_set_task_data (task, r, (GDestroyNotify) read_tls_free);
-  if (ca_file == NULL)
+  if (paths->ca_file == NULL)
     {
-      read_client (task);
+      read_crl (task);
       return;
     }
-  barged_file_access_read_small_async (barged_job_get_owner_uid (job), ca_file, BARGED_TLS_MAX_FILE, cancellable,
-                                       on_ca_read, task);
+  barged_file_access_read_small_async (barged_job_get_owner_uid (job), paths->ca_file, BARGED_TLS_MAX_FILE,
+                                       cancellable, on_ca_read, task);
 }
 
 static BargedTls *
@@ -149,6 +203,24 @@ const char *
 barged_job_get_tls_client_certificate (BargedJob *self)
 {
   return self->tls_client_certificate != NULL ? self->tls_client_certificate : "";
+}
+
+const char *
+barged_job_get_tls_crl_file (BargedJob *self)
+{
+  return self->tls_crl_file != NULL ? self->tls_crl_file : "";
+}
+
+char **
+barged_job_dup_tls_ignore (BargedJob *self)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  if (self->tls_ignore & (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED))
+    g_strv_builder_add (b, "expired");
+  if (self->tls_ignore & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_strv_builder_add (b, "wrong-host");
+  return g_strv_builder_end (b);
 }
 
 /* A value of the options: "" is none (NULL), else an absolute path (or,
@@ -181,6 +253,8 @@ option_path (GVariant *options, const char *key, gboolean pkcs11_ok, const char 
 
 typedef struct {
   char *ca_file;
+  char *crl_file;
+  GTlsCertificateFlags ignore;
   char *client_certificate;
 } SetTls;
 
@@ -188,8 +262,23 @@ static void
 set_tls_free (SetTls *s)
 {
   g_free (s->ca_file);
+  g_free (s->crl_file);
   g_free (s->client_certificate);
   g_free (s);
+}
+
+static gboolean
+has_tls (BargedJob *self)
+{
+  return self->tls_ca_file != NULL || self->tls_client_certificate != NULL;
+}
+
+static TlsPaths
+tls_paths_of (BargedJob *self)
+{
+  TlsPaths paths = { self->tls_ca_file, self->tls_crl_file, self->tls_ignore, self->tls_client_certificate };
+
+  return paths;
 }
 
 static void
@@ -212,9 +301,12 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   self->tls_ca_file = g_steal_pointer (&s->ca_file);
   g_free (self->tls_client_certificate);
   self->tls_client_certificate = g_steal_pointer (&s->client_certificate);
+  g_free (self->tls_crl_file);
+  self->tls_crl_file = g_steal_pointer (&s->crl_file);
+  self->tls_ignore = s->ignore;
   g_clear_pointer (&self->tls, barged_tls_unref);
   /* (A start reading the old ones meanwhile takes these: on_start_read.) */
-  if (self->tls_ca_file != NULL || self->tls_client_certificate != NULL)
+  if (has_tls (self))
     self->tls = tls;
   else
     barged_tls_unref (tls);
@@ -242,12 +334,15 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
     {
       g_autoptr(GVariant) v = value;
 
-      if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate"))
+      const char *type = g_str_equal (key, "ignore") ? "as" : "s";
+
+      if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate") &&
+          !g_str_equal (key, "crl-file") && !g_str_equal (key, "ignore"))
         g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "unknown TLS option \"%s\" (ca-file or client-certificate, both s)", key);
-      else if (!g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is a string (s), not %s",
-                     key, g_variant_get_type_string (v));
+                     "unknown TLS option \"%s\" (ca-file, crl-file, client-certificate: s; ignore: as)", key);
+      else if (!g_variant_is_of_type (v, G_VARIANT_TYPE (type)))
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is of type %s, not %s",
+                     key, type, g_variant_get_type_string (v));
     }
   if (error == NULL)
     _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error);
@@ -258,14 +353,32 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
   if (error == NULL)
     option_path (options, "ca-file", FALSE, self->tls_ca_file, &s->ca_file, &error);
   if (error == NULL)
+    option_path (options, "crl-file", FALSE, self->tls_crl_file, &s->crl_file, &error);
+  if (error == NULL)
     option_path (options, "client-certificate", TRUE, self->tls_client_certificate, &s->client_certificate,
                  &error);
+  s->ignore = self->tls_ignore;
+  if (error == NULL)
+    {
+      g_autofree const char **ignore = NULL;
+
+      if (g_variant_lookup (options, "ignore", "^a&s", &ignore))
+        barged_tls_parse_ignore (ignore, &s->ignore, &error);
+    }
+  /* Both are about the certificates of the job's own CAs. */
+  if (error == NULL && s->ca_file == NULL && (s->crl_file != NULL || s->ignore != 0))
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                 "crl-file and ignore apply to the certificates of the job's ca-file: give a ca-file too");
   if (error != NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  read_tls_async (self, s->ca_file, s->client_certificate, NULL, on_set_read, g_steal_pointer (&task));
+  {
+    TlsPaths paths = { s->ca_file, s->crl_file, s->ignore, s->client_certificate };
+
+    read_tls_async (self, &paths, NULL, on_set_read, g_steal_pointer (&task));
+  }
 }
 
 gboolean
@@ -285,7 +398,7 @@ _barged_job_tls (BargedJob *self)
 gboolean
 _barged_job_tls_unread (BargedJob *self)
 {
-  return self->tls == NULL && (self->tls_ca_file != NULL || self->tls_client_certificate != NULL);
+  return self->tls == NULL && has_tls (self);
 }
 
 typedef struct {
@@ -332,6 +445,9 @@ _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self))
     g_cancellable_cancel (self->tls_cancellable);
   g_clear_object (&self->tls_cancellable);
   self->tls_cancellable = g_cancellable_new ();
-  read_tls_async (self, self->tls_ca_file, self->tls_client_certificate, self->tls_cancellable, on_start_read,
-                  start);
+  {
+    TlsPaths paths = tls_paths_of (self);
+
+    read_tls_async (self, &paths, self->tls_cancellable, on_start_read, start);
+  }
 }

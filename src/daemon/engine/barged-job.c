@@ -281,11 +281,25 @@ barged_job_dup_credentials (BargedJob *self)
 }
 
 GVariant *
-barged_job_dup_custom_headers (BargedJob *self)
+barged_job_dup_custom_headers (BargedJob *self, GError **error)
 {
-  GVariant *headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+  GVariant *headers;
 
+  if (self->headers_write_only)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
+                   "the job's custom headers are write-only (MakeCustomHeadersWriteOnly): their names are in "
+                   "CustomHeaders, their values are not given out");
+      return NULL;
+    }
+  headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
   return headers != NULL ? headers : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(ss)"), NULL, 0));
+}
+
+gboolean
+barged_job_get_custom_headers_write_only (BargedJob *self)
+{
+  return self->headers_write_only;
 }
 
 GVariant *
@@ -547,6 +561,18 @@ barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **er
 }
 
 gboolean
+barged_job_make_custom_headers_write_only (BargedJob *self, GError **error)
+{
+  if (!may_change (self, error))
+    return FALSE;
+  if (self->headers_write_only)
+    return TRUE;
+  self->headers_write_only = TRUE;
+  changed (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
+  return TRUE;
+}
+
+gboolean
 barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error)
 {
   if (!may_change (self, error) || !check_max_segments (max_segments, error))
@@ -557,12 +583,6 @@ barged_job_set_max_segments (BargedJob *self, guint max_segments, GError **error
   self->max_segments = max_segments;
   changed (self, BARGED_JOB_PROP_MAX_SEGMENTS);
   return TRUE;
-}
-
-SoupSession *
-_barged_job_session (BargedJob *self)
-{
-  return self->priority == BARGE_JOB_PRIORITY_FOREGROUND ? self->ctx.session : self->ctx.background_session;
 }
 
 /* The limit background jobs share holds a job of a background priority. */
@@ -834,6 +854,8 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
   dest->background_bandwidth = src->background_bandwidth != NULL ? g_object_ref (src->background_bandwidth)
                                                                  : barged_bandwidth_new (0);
   dest->clock = src->clock != NULL ? g_object_ref (src->clock) : barged_clock_new ();
+  /* NULL (unit tests): made when a job first needs a session of its own. */
+  dest->sessions = src->sessions != NULL ? g_object_ref (src->sessions) : NULL;
 }
 
 void
@@ -848,6 +870,7 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->syncer);
   g_clear_object (&ctx->background_bandwidth);
   g_clear_object (&ctx->clock);
+  g_clear_object (&ctx->sessions);
   g_clear_object (&ctx->config);
 }
 
@@ -875,6 +898,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       !check_bandwidth_limit (spec->bandwidth_limit, error) || !check_size_hint (spec->size_hint, error) ||
       !check_max_segments (spec->max_segments, error) ||
       !check_redirect_settings (spec->type, spec->redirect_policy, spec->allow_https_to_http, error) ||
+      !_barged_job_check_proxy_settings (spec->proxy_usage, spec->proxy_list, spec->proxy_bypass, error) ||
       (spec->custom_headers != NULL && !barged_custom_headers_check (spec->custom_headers, error)))
     return NULL;
   /* A background job is the one the machine may sleep on. */
@@ -923,6 +947,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
   self->max_segments = spec->max_segments;
   self->redirect_policy = spec->redirect_policy;
   self->allow_https_to_http = spec->allow_https_to_http;
+  _barged_job_apply_proxy_settings (self, spec->proxy_usage, spec->proxy_list, spec->proxy_bypass);
   self->state = BARGE_JOB_STATE_SUSPENDED;
   if (!_barged_job_times_init (self, spec->not_before, spec->transfer_window, error))
     {
@@ -997,6 +1022,10 @@ barged_job_finalize (GObject *object)
   g_clear_pointer (&self->tls, barged_tls_unref);
   g_free (self->tls_ca_file);
   g_free (self->tls_client_certificate);
+  g_free (self->tls_crl_file);
+  g_strfreev (self->proxy_list);
+  g_strfreev (self->proxy_bypass);
+  g_clear_object (&self->own_session);
   g_ptr_array_unref (self->files);
   g_array_unref (self->shares);
   g_hash_table_unref (self->destinations);
@@ -1075,6 +1104,7 @@ static const char *const property_names[BARGED_JOB_N_PROPS] = {
   [BARGED_JOB_PROP_CUSTOM_HEADERS] = "custom-headers",
   [BARGED_JOB_PROP_REDIRECT_POLICY] = "redirect-policy",
   [BARGED_JOB_PROP_TLS] = "tls",
+  [BARGED_JOB_PROP_PROXY] = "proxy",
 };
 
 static void

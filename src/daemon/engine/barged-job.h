@@ -12,6 +12,7 @@
 #include "barged-store.h"
 #include "barged-bandwidth.h"
 #include "barged-clock.h"
+#include "barged-sessions.h"
 #include "barged-syncer.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ typedef struct {
   BargedStore *store;
   SoupSession *session;
   SoupSession *background_session; /* of jobs not in the foreground; NULL: session */
+  BargedSessions *sessions;   /* makes the sessions of jobs with a proxy of their own; NULL: a private one,
+                               * made when needed */
   BargedCredentials *credentials;
   BargedQuota *quota;         /* NULL: a private one (unit tests) */
   BargedConfig *config;       /* NULL: a private one with the defaults */
@@ -74,6 +77,9 @@ typedef struct {
   GVariant *custom_headers;             /* a(ss) or NULL, as for barged_job_set_custom_headers() */
   BargeRedirectPolicy redirect_policy;  /* downloads only; ALLOW (0) is the default */
   gboolean allow_https_to_http;         /* downloads only */
+  BargeProxyUsage proxy_usage;          /* SYSTEM (0) is the default */
+  const char * const *proxy_list;       /* or NULL; as for barged_job_set_proxy_settings() */
+  const char * const *proxy_bypass;     /* or NULL */
 } BargedJobSpec;
 
 /* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
@@ -129,15 +135,35 @@ BargeRedirectPolicy barged_job_get_redirect_policy (BargedJob *self);
 gboolean barged_job_get_allow_https_to_http (BargedJob *self);
 gboolean barged_job_set_redirect_policy (BargedJob *self, BargeRedirectPolicy policy, GError **error);
 gboolean barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **error);
-/* TlsCaFile and TlsClientCertificate ("" for none). SetTlsOptions:
- * @options "ca-file" (s: an absolute path, "" for none) and
- * "client-certificate" (s: an absolute path to a PEM file with the
- * certificate and its key, or a pkcs11: URI; "" for none), a key left out
- * keeping its value. The files are read as the owner, now and at each
- * start after a restart (never stored: a key stays in its file); nothing
- * changes unless all of it holds. Download jobs only. */
+/* TlsCaFile, TlsCrlFile and TlsClientCertificate ("" for none), TlsIgnore
+ * (names). SetTlsOptions: @options "ca-file" (s: an absolute path, "" for
+ * none), "crl-file" (s: the same, of the CA's revocation lists),
+ * "ignore" (as: "expired", "wrong-host": faults forgiven in a certificate
+ * of the CA file) and "client-certificate" (s: an absolute path to a PEM
+ * file with the certificate and its key, or a pkcs11: URI; "" for none),
+ * a key left out keeping its value; crl-file and ignore need a ca-file.
+ * The files are read as the owner, now and at each start after a restart
+ * (never stored: a key stays in its file); nothing changes unless all of
+ * it holds. Download jobs only. */
 const char *barged_job_get_tls_ca_file (BargedJob *self);
+const char *barged_job_get_tls_crl_file (BargedJob *self);
+char **barged_job_dup_tls_ignore (BargedJob *self);
 const char *barged_job_get_tls_client_certificate (BargedJob *self);
+
+/* ProxyUsage, ProxyList, ProxyBypassList (BITS SetProxySettings):
+ * "system" (the daemon's settings), "none" (direct), or "override" with
+ * 1 to BARGED_MAX_PROXIES proxies (SCHEME://HOST:PORT, tried in order) and
+ * up to BARGED_MAX_PROXY_BYPASS hosts, domains, addresses or ranges that
+ * go direct; the lists must be empty unless "override". A job with a
+ * proxy of its own has an HTTP session of its own (libsoup keeps the
+ * proxy per session). Requests started after the call use them. */
+#define BARGED_MAX_PROXIES 8
+#define BARGED_MAX_PROXY_BYPASS 64
+BargeProxyUsage barged_job_get_proxy_usage (BargedJob *self);
+const char * const *barged_job_get_proxy_list (BargedJob *self);
+const char * const *barged_job_get_proxy_bypass_list (BargedJob *self);
+gboolean barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                                        const char * const *bypass, GError **error);
 void barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
                                        gpointer user_data);
 gboolean barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **error);
@@ -198,10 +224,17 @@ GVariant *barged_job_dup_credentials (BargedJob *self);
 void barged_job_set_custom_headers_async (BargedJob *self, GVariant *headers, GAsyncReadyCallback callback,
                                           gpointer user_data);
 gboolean barged_job_set_custom_headers_finish (BargedJob *self, GAsyncResult *res, GError **error);
-/* a(ss) with the values, for GetCustomHeaders (a reference); "as" of the
- * names alone for the property (floating, as the other getters). */
-GVariant *barged_job_dup_custom_headers (BargedJob *self);
+/* a(ss) with the values, for GetCustomHeaders (a reference; AccessDenied
+ * once they are write-only); "as" of the names alone for the property
+ * (floating, as the other getters). */
+GVariant *barged_job_dup_custom_headers (BargedJob *self, GError **error);
 GVariant *barged_job_dup_custom_header_names (BargedJob *self);
+/* CustomHeadersWriteOnly, MakeCustomHeadersWriteOnly (BITS
+ * IBackgroundCopyJobHttpOptions3): from then on GetCustomHeaders refuses
+ * to return the values, for good (SetCustomHeaders still replaces them).
+ * InvalidState in a final state. */
+gboolean barged_job_get_custom_headers_write_only (BargedJob *self);
+gboolean barged_job_make_custom_headers_write_only (BargedJob *self, GError **error);
 
 /* Queued or moving bytes, or waiting to retry: the daemon must stay up. */
 gboolean barged_job_is_active (BargedJob *self);
@@ -353,7 +386,8 @@ typedef enum {
   BARGED_JOB_PROP_MAX_SEGMENTS,
   BARGED_JOB_PROP_CUSTOM_HEADERS,
   BARGED_JOB_PROP_REDIRECT_POLICY,  /* RedirectPolicy and AllowHttpsToHttp */
-  BARGED_JOB_PROP_TLS,              /* TlsCaFile and TlsClientCertificate */
+  BARGED_JOB_PROP_TLS,              /* TlsCaFile, TlsCrlFile, TlsIgnore and TlsClientCertificate */
+  BARGED_JOB_PROP_PROXY,            /* ProxyUsage, ProxyList and ProxyBypassList */
   BARGED_JOB_N_PROPS
 } BargedJobProp;
 

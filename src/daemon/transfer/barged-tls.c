@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <gnutls/x509.h>
 
 #include "barge.h"
 #include "barged-tls.h"
@@ -12,16 +13,26 @@ struct _BargedTls
 {
   gatomicrefcount ref;
   GPtrArray *cas;             /* GTlsCertificate, never NULL */
+  GPtrArray *crls;            /* gnutls_x509_crl_t, never NULL */
+  GTlsCertificateFlags ignore;
   GTlsCertificate *client;    /* or NULL */
 };
 
+static void
+crl_free (gpointer crl)
+{
+  gnutls_x509_crl_deinit (crl);
+}
+
 BargedTls *
-barged_tls_new (GPtrArray *cas, GTlsCertificate *client)
+barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client)
 {
   BargedTls *self = g_new0 (BargedTls, 1);
 
   g_atomic_ref_count_init (&self->ref);
   self->cas = cas != NULL ? g_ptr_array_ref (cas) : g_ptr_array_new_with_free_func (g_object_unref);
+  self->crls = crls != NULL ? g_ptr_array_ref (crls) : g_ptr_array_new_with_free_func (crl_free);
+  self->ignore = ignore & BARGED_TLS_IGNORABLE;
   self->client = client != NULL ? g_object_ref (client) : NULL;
   return self;
 }
@@ -39,6 +50,7 @@ barged_tls_unref (BargedTls *self)
   if (!g_atomic_ref_count_dec (&self->ref))
     return;
   g_ptr_array_unref (self->cas);
+  g_ptr_array_unref (self->crls);
   g_clear_object (&self->client);
   g_free (self);
 }
@@ -85,6 +97,77 @@ barged_tls_parse_ca (GBytes *pem, const char *path, GError **error)
   return g_steal_pointer (&cas);
 }
 
+static gnutls_x509_crt_t to_gnutls (GTlsCertificate *cert);
+
+GPtrArray *
+barged_tls_parse_crl (GBytes *pem, const char *path, GPtrArray *cas, GError **error)
+{
+  g_autoptr(GPtrArray) crls = g_ptr_array_new_with_free_func (crl_free);
+  g_autoptr(GPtrArray) issuers = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
+  gnutls_x509_crl_t *list = NULL;
+  unsigned int n = 0;
+  gsize len = 0;
+  gnutls_datum_t datum;
+  int result;
+
+  datum.data = (unsigned char *) g_bytes_get_data (pem, &len);
+  datum.size = (unsigned int) len;
+  result = gnutls_x509_crl_list_import2 (&list, &n, &datum, GNUTLS_X509_FMT_PEM, 0);
+  if (result < 0 || n == 0)
+    {
+      gnutls_free (list);
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "%s holds no PEM certificate revocation list (-----BEGIN X509 CRL-----)%s%s", path,
+                   result < 0 ? ": " : "", result < 0 ? gnutls_strerror (result) : "");
+      return NULL;
+    }
+  for (unsigned int i = 0; i < n; i++)
+    g_ptr_array_add (crls, list[i]);
+  gnutls_free (list);
+  for (guint i = 0; cas != NULL && i < cas->len; i++)
+    {
+      gnutls_x509_crt_t crt = to_gnutls (g_ptr_array_index (cas, i));
+
+      if (crt != NULL)
+        g_ptr_array_add (issuers, crt);
+    }
+  /* A list nobody the job trusts signed could revoke nothing it should. */
+  for (guint i = 0; i < crls->len; i++)
+    {
+      unsigned int verify = 0;
+
+      result = gnutls_x509_crl_verify (g_ptr_array_index (crls, i), (gnutls_x509_crt_t *) issuers->pdata,
+                                       issuers->len, 0, &verify);
+      if (result < 0 || verify != 0)
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "%s: a revocation list is not signed by a CA of the job's ca-file", path);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&crls);
+}
+
+gboolean
+barged_tls_parse_ignore (const char * const *names, GTlsCertificateFlags *flags, GError **error)
+{
+  *flags = 0;
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "expired"))
+        *flags |= G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED;
+      else if (g_str_equal (names[i], "wrong-host"))
+        *flags |= G_TLS_CERTIFICATE_BAD_IDENTITY;
+      else
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "the TLS option ignore takes \"expired\" and \"wrong-host\", not \"%s\"", names[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 GTlsCertificate *
 barged_tls_parse_client (GBytes *pem, const char *path, GError **error)
 {
@@ -125,42 +208,98 @@ barged_tls_parse_client (GBytes *pem, const char *path, GError **error)
   return g_steal_pointer (&cert);
 }
 
-/* Only an unknown authority may be forgiven, and only for a certificate
- * one of the job's CAs signed for this very host: expired, revoked, of
- * another host or insecure stays refused. */
+/* @cert as GnuTLS sees it (DER through), or NULL. */
+static gnutls_x509_crt_t
+to_gnutls (GTlsCertificate *cert)
+{
+  g_autoptr(GByteArray) der = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t datum;
+
+  g_object_get (cert, "certificate", &der, NULL);
+  if (der == NULL || gnutls_x509_crt_init (&crt) < 0)
+    return NULL;
+  datum.data = der->data;
+  datum.size = der->len;
+  if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return NULL;
+    }
+  return crt;
+}
+
+/* A CRL of the job revokes @peer or a certificate of its chain. */
 static gboolean
-on_accept_certificate (SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateFlags errors, BargedTls *self)
+revoked (BargedTls *self, GTlsCertificate *peer)
+{
+  if (self->crls->len == 0)
+    return FALSE;
+  for (GTlsCertificate *cert = peer; cert != NULL; cert = g_tls_certificate_get_issuer (cert))
+    {
+      gnutls_x509_crt_t crt = to_gnutls (cert);
+      int result;
+
+      /* Unreadable here (GnuTLS read it for the handshake): as revoked. */
+      if (crt == NULL)
+        return TRUE;
+      result = gnutls_x509_crt_check_revocation (crt, (gnutls_x509_crl_t *) self->crls->pdata, self->crls->len);
+      gnutls_x509_crt_deinit (crt);
+      if (result != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The job's verdict on @peer, which the system does not trust (@errors
+ * has UNKNOWN_CA): FALSE when none of its CAs signed it; else TRUE, with
+ * what is wrong besides (the CA's verdict and the system's other faults,
+ * REVOKED when a CRL says so) in @faults, ignored faults left out. */
+static gboolean
+job_verdict (BargedTls *self, SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateFlags errors,
+             GTlsCertificateFlags *faults)
 {
   GUri *uri = soup_message_get_uri (msg);
   g_autoptr(GSocketConnectable) identity = NULL;
 
-  if (errors != G_TLS_CERTIFICATE_UNKNOWN_CA || peer == NULL)
+  if (self == NULL || peer == NULL || !(errors & G_TLS_CERTIFICATE_UNKNOWN_CA))
     return FALSE;
   identity = g_network_address_new (g_uri_get_host (uri), (guint16) g_uri_get_port (uri));
   for (guint i = 0; i < self->cas->len; i++)
-    if (g_tls_certificate_verify (peer, identity, g_ptr_array_index (self->cas, i)) == 0)
+    {
+      GTlsCertificateFlags own = g_tls_certificate_verify (peer, identity, g_ptr_array_index (self->cas, i));
+
+      if (own & G_TLS_CERTIFICATE_UNKNOWN_CA)
+        continue;
+      *faults = (own | (errors & ~G_TLS_CERTIFICATE_UNKNOWN_CA)) & ~self->ignore;
+      if (revoked (self, peer))
+        *faults |= G_TLS_CERTIFICATE_REVOKED;
       return TRUE;
+    }
   return FALSE;
+}
+
+/* Only a certificate the system does not trust may be forgiven, and only
+ * when one of the job's CAs signed it for this very host (or the job
+ * ignores that fault), and no CRL of the job revokes it: expired,
+ * revoked, of another host or insecure stays refused otherwise. A
+ * certificate the system trusts is never forgiven a fault. */
+static gboolean
+on_accept_certificate (SoupMessage *msg, GTlsCertificate *peer, GTlsCertificateFlags errors, BargedTls *self)
+{
+  GTlsCertificateFlags faults = 0;
+
+  return job_verdict (self, msg, peer, errors, &faults) && faults == 0;
 }
 
 GTlsCertificateFlags
 barged_tls_peer_errors (BargedTls *self, SoupMessage *msg)
 {
   GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
-  GTlsCertificate *peer = soup_message_get_tls_peer_certificate (msg);
-  GUri *uri = soup_message_get_uri (msg);
-  g_autoptr(GSocketConnectable) identity = NULL;
+  GTlsCertificateFlags faults = 0;
 
-  if (self == NULL || peer == NULL || !(flags & G_TLS_CERTIFICATE_UNKNOWN_CA))
-    return flags;
-  identity = g_network_address_new (g_uri_get_host (uri), (guint16) g_uri_get_port (uri));
-  for (guint i = 0; i < self->cas->len; i++)
-    {
-      GTlsCertificateFlags own = g_tls_certificate_verify (peer, identity, g_ptr_array_index (self->cas, i));
-
-      if (!(own & G_TLS_CERTIFICATE_UNKNOWN_CA))
-        return (flags & ~G_TLS_CERTIFICATE_UNKNOWN_CA) | own;
-    }
+  if (job_verdict (self, msg, soup_message_get_tls_peer_certificate (msg), flags, &faults))
+    return faults;
   return flags;
 }
 

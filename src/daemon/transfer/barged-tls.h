@@ -6,9 +6,11 @@
 G_BEGIN_DECLS
 
 /* A job's TLS options (SetTlsOptions): certificate authorities it trusts
- * besides the system's, for a private PKI, and the client certificate its
- * requests show when a server asks for one. Immutable once made, shared
- * by the job's requests (reference counted).
+ * besides the system's, for a private PKI, with their revocation lists
+ * and the faults it forgives in their certificates (BITS' security
+ * flags, for a named CA only), and the client certificate its requests
+ * show when a server asks for one. Immutable once made, shared by the
+ * job's requests (reference counted).
  *
  * A request with options gets a connection of its own, closed after its
  * response: libsoup pools connections per host, and a connection that a
@@ -16,11 +18,19 @@ G_BEGIN_DECLS
  * serve another job's request. */
 typedef struct _BargedTls BargedTls;
 
-/* The most a CA file or a client certificate file may hold. */
+/* The most a CA, CRL or client certificate file may hold. */
 #define BARGED_TLS_MAX_FILE (256 * 1024)
 
-/* @cas: GTlsCertificate*, or NULL; @client: or NULL. */
-BargedTls *barged_tls_new (GPtrArray *cas, GTlsCertificate *client);
+/* The faults "ignore" may name: a certificate out of its validity dates,
+ * or of another host. Never an unknown authority, a revoked certificate
+ * or an insecure algorithm. */
+#define BARGED_TLS_IGNORABLE (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED | \
+                              G_TLS_CERTIFICATE_BAD_IDENTITY)
+
+/* @cas: GTlsCertificate*, or NULL; @crls: from barged_tls_parse_crl(), or
+ * NULL; @ignore: BARGED_TLS_IGNORABLE flags forgiven in a certificate one
+ * of @cas signed; @client: or NULL. */
+BargedTls *barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client);
 BargedTls *barged_tls_ref (BargedTls *self);
 void barged_tls_unref (BargedTls *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedTls, barged_tls_unref)
@@ -28,17 +38,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedTls, barged_tls_unref)
 /* Every certificate of a PEM file (one at least): InvalidArgument naming
  * @path otherwise. */
 GPtrArray *barged_tls_parse_ca (GBytes *pem, const char *path, GError **error);
+/* Every CRL of a PEM file (one at least), each signed by one of @cas:
+ * InvalidArgument naming @path otherwise. */
+GPtrArray *barged_tls_parse_crl (GBytes *pem, const char *path, GPtrArray *cas, GError **error);
+/* "expired" (out of its validity dates) and "wrong-host" as flags;
+ * InvalidArgument for another name. */
+gboolean barged_tls_parse_ignore (const char * const *names, GTlsCertificateFlags *flags, GError **error);
 /* A PEM file holding a certificate and its private key, or a PKCS#11 URI
  * ("pkcs11:..."; @pem NULL): InvalidArgument otherwise. */
 GTlsCertificate *barged_tls_parse_client (GBytes *pem, const char *path, GError **error);
 
 /* Sets @msg up: its own connection, the client certificate, and the CAs
- * for a server certificate whose only fault is an unknown authority. */
+ * for a server certificate the system does not trust: accepted when one
+ * of them signed it, no CRL revokes it, and its only other faults are
+ * ignored ones. */
 void barged_tls_apply (BargedTls *self, SoupMessage *msg);
 /* What is wrong with the server's certificate of @msg (after a TLS
  * failure): libsoup's verdict, or, when one of the job's CAs signed it,
- * that CA's verdict (an expired certificate of a job's CA is "expired",
- * not also "an unknown authority"). @self may be NULL. */
+ * that CA's verdict with G_TLS_CERTIFICATE_REVOKED when a CRL revokes it
+ * (an expired certificate of a job's CA is "expired", not also "an
+ * unknown authority"). @self may be NULL. */
 GTlsCertificateFlags barged_tls_peer_errors (BargedTls *self, SoupMessage *msg);
 
 G_END_DECLS

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A job's proxy (BITS SetProxySettings): the daemon's settings, none, or a
+ * list of its own with a bypass list. libsoup keeps the proxy per session,
+ * so a job with a proxy of its own makes its requests on a session of its
+ * own (BargedSessions makes it like the shared ones: NTLM, timeouts,
+ * lower-effort marks and BargedYield's watch for a background job); that
+ * also keeps its connections to the proxy from other users' requests. */
+#define G_LOG_DOMAIN "BargedJob"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge.h"
+#include "barged-config.h"
+#include "barged-job-private.h"
+#include "barged-proxy-resolver.h"
+#include "barged-state.h"
+
+static const char * const no_strings[] = { NULL };
+
+BargeProxyUsage
+barged_job_get_proxy_usage (BargedJob *self)
+{
+  return self->proxy_usage;
+}
+
+const char * const *
+barged_job_get_proxy_list (BargedJob *self)
+{
+  return self->proxy_list != NULL ? (const char * const *) self->proxy_list : no_strings;
+}
+
+const char * const *
+barged_job_get_proxy_bypass_list (BargedJob *self)
+{
+  return self->proxy_bypass != NULL ? (const char * const *) self->proxy_bypass : no_strings;
+}
+
+static guint
+count (const char * const *strv)
+{
+  return strv != NULL ? g_strv_length ((char **) strv) : 0;
+}
+
+/* What SetProxySettings and the stored settings may hold. */
+gboolean
+_barged_job_check_proxy_settings (BargeProxyUsage usage, const char * const *proxies, const char * const *bypass,
+                                  GError **error)
+{
+  if (usage != BARGE_PROXY_USAGE_OVERRIDE && (count (proxies) > 0 || count (bypass) > 0))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the proxy lists are for \"override\" only: give empty lists with \"%s\"",
+                   barge_proxy_usage_to_string (usage));
+      return FALSE;
+    }
+  if (usage != BARGE_PROXY_USAGE_OVERRIDE)
+    return TRUE;
+  if (count (proxies) == 0 || count (proxies) > BARGED_MAX_PROXIES)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "\"override\" takes 1 to %d proxies, not %u", BARGED_MAX_PROXIES, count (proxies));
+      return FALSE;
+    }
+  if (count (bypass) > BARGED_MAX_PROXY_BYPASS)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "the bypass list takes at most %d entries, not %u", BARGED_MAX_PROXY_BYPASS, count (bypass));
+      return FALSE;
+    }
+  for (guint i = 0; proxies[i] != NULL; i++)
+    if (strlen (proxies[i]) > 255 || !barged_config_proxy_is_valid (proxies[i], NULL))
+      {
+        /* Never echo what may hold a password. */
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "proxy %u is not SCHEME://HOST:PORT with SCHEME http, https, socks, socks4, socks4a or "
+                     "socks5 (at most 255 bytes; no user name: proxy credentials go through SetCredentials)",
+                     i + 1);
+        return FALSE;
+      }
+  for (guint i = 0; bypass != NULL && bypass[i] != NULL; i++)
+    if (strlen (bypass[i]) > 255 || !barged_config_no_proxy_entry_is_valid (bypass[i]))
+      {
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "bypass entry %u is not a host, a domain (.example.com or *.example.com), an address or a "
+                     "range, with an optional :PORT (at most 255 bytes)", i + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+strv_same (const char * const *a, const char * const *b)
+{
+  return g_strv_equal (a != NULL ? a : no_strings, b != NULL ? b : no_strings);
+}
+
+void
+_barged_job_apply_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                                  const char * const *bypass)
+{
+  self->proxy_usage = usage;
+  g_strfreev (self->proxy_list);
+  g_strfreev (self->proxy_bypass);
+  self->proxy_list = count (proxies) > 0 ? g_strdupv ((char **) proxies) : NULL;
+  self->proxy_bypass = count (bypass) > 0 ? g_strdupv ((char **) bypass) : NULL;
+  /* Requests in flight keep the session they hold; the next ones get a new one. */
+  g_clear_object (&self->own_session);
+}
+
+gboolean
+barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                               const char * const *bypass, GError **error)
+{
+  if (!_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, error) ||
+      !_barged_job_check_proxy_settings (usage, proxies, bypass, error))
+    return FALSE;
+  if (usage == self->proxy_usage && strv_same (proxies, barged_job_get_proxy_list (self)) &&
+      strv_same (bypass, barged_job_get_proxy_bypass_list (self)))
+    return TRUE;
+  _barged_job_apply_proxy_settings (self, usage, proxies, bypass);
+  _barged_job_notify (self, BARGED_JOB_PROP_PROXY);
+  _barged_job_touch (self);
+  barged_job_save (self, NULL, NULL);
+  return TRUE;
+}
+
+SoupSession *
+_barged_job_session (BargedJob *self)
+{
+  gboolean background = self->priority != BARGE_JOB_PRIORITY_FOREGROUND;
+  g_autoptr(GProxyResolver) resolver = NULL;
+
+  if (self->proxy_usage == BARGE_PROXY_USAGE_SYSTEM)
+    return background ? self->ctx.background_session : self->ctx.session;
+  if (self->own_session != NULL && self->own_session_background == background)
+    return self->own_session;
+  if (self->proxy_usage == BARGE_PROXY_USAGE_OVERRIDE)
+    resolver = barged_proxy_resolver_new (barged_job_get_proxy_list (self), barged_job_get_proxy_bypass_list (self));
+  g_clear_object (&self->own_session);
+  if (self->ctx.sessions == NULL)
+    self->ctx.sessions = barged_sessions_new (self->ctx.config, NULL, NULL, 16);
+  self->own_session = barged_sessions_new_own (self->ctx.sessions, background, resolver);
+  self->own_session_background = background;
+  return self->own_session;
+}

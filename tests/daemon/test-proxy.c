@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A job's proxy (issue 17, item 1d; BITS SetProxySettings). The daemon's
+ * own proxy ([Transfer] Proxy) is a port nobody listens on, so "system"
+ * cannot reach anything; "none" goes direct; "override" goes through the
+ * job's list: here the fault server itself, which answers a request in
+ * absolute form ("GET http://host/path") like a forward proxy, for a URL
+ * whose origin is dead, so only the proxy can have served it. A bypass
+ * entry sends the job straight to that dead origin. Bad settings are
+ * refused whole, never echoing a proxy URL; the settings survive a
+ * restart. tests/fleet does the same through Squid. */
+#define G_LOG_DOMAIN "BargeTestProxy"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "barge-fault-server.h"
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+
+#define TRANSFER_TIMEOUT_MS 30000
+#define SIZE (256 * KiB)
+
+typedef struct {
+  BargeFaultServer *server;
+  BargeTestDaemon *daemon;
+  char *dir;
+  guint16 dead_port;          /* nobody listens there */
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *config = NULL;
+
+  f->server = barge_fault_server_new ();
+  f->dead_port = barge_fault_server_reserve_port ();
+  config = g_strdup_printf ("[Transfer]\nTimeout=2\nProxy=http://127.0.0.1:%u\n", f->dead_port);
+  f->daemon = barge_test_daemon_new_with_config (config);
+  f->dir = barge_test_make_dir ("barge-test-proxy-XXXXXX");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  barge_fault_server_free (f->server);
+  barge_test_clear_dir (&f->dir);
+}
+
+/* A suspended job of URL, as NAME in the test's folder. */
+static BargeDBusJob *
+new_job (Fixture *f, const char *url, const char *name, char **path)
+{
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  BargeDBusJob *job;
+
+  *path = barge_test_daemon_create_job (f->daemon, name);
+  job = barge_test_daemon_get_job (f->daemon, *path);
+  barge_test_job_add_file (job, url, dest);
+  return job;
+}
+
+static gboolean
+set_proxy (BargeDBusJob *job, const char *usage, const char * const *proxies, const char * const *bypass,
+           GError **error)
+{
+  static const char * const none[] = { NULL };
+
+  return barge_dbus_job_call_set_proxy_settings_sync (job, usage, proxies != NULL ? proxies : none,
+                                                      bypass != NULL ? bypass : none, NULL, error);
+}
+
+/* The fault server's URL of NAME with its port replaced by the dead one:
+ * only a proxy can answer it. */
+static char *
+dead_origin_url (Fixture *f, const char *name)
+{
+  g_autofree char *path = barge_fault_server_get_path ("ok", name);
+
+  return g_strdup_printf ("http://127.0.0.1:%u%s?size=%u", f->dead_port, path, (guint) SIZE);
+}
+
+static void
+finish (Fixture *f, BargeDBusJob *job, const char *path, const char *name)
+{
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, name, SIZE);
+}
+
+static void
+wait_failed (BargeDBusJob *job)
+{
+  const char * const ends[] = { "transient-error", "error", "transferred", NULL };
+
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, ends, TRANSFER_TIMEOUT_MS), !=, "transferred");
+}
+
+/* "override" through the fault server, set before a SIGKILL: the settings
+ * come back with the job and its file comes through the proxy. */
+static void
+test_override (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = dead_origin_url (f, "via-proxy");
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, url, "via-proxy", &path);
+  const char * const proxies[] = { barge_fault_server_get_base_url (f->server), NULL };
+  g_autoptr(GVariant) usage = NULL;
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_daemon_restart (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  usage = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ProxyUsage");
+  list = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ProxyList");
+  g_assert_cmpstr (g_variant_get_string (usage, NULL), ==, "override");
+  g_assert_cmpuint (g_variant_n_children (list), ==, 1);
+  barge_test_job_resume (job);
+  finish (f, job, path, "via-proxy");
+}
+
+/* A bypass entry naming the origin sends the job to it directly: the dead
+ * port, so the job fails; "system" (the daemon's dead proxy) fails too;
+ * "none" reaches the fault server directly. */
+static void
+test_bypass_none_system (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dead = dead_origin_url (f, "bypassed");
+  g_autofree char *live = barge_fault_server_get_url (f->server, "ok", "direct", SIZE);
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL;
+  g_autoptr(BargeDBusJob) bypassed = new_job (f, dead, "bypassed", &p1);
+  g_autoptr(BargeDBusJob) system = new_job (f, live, "system", &p2);
+  g_autoptr(BargeDBusJob) direct = new_job (f, live, "direct", &p3);
+  const char * const proxies[] = { barge_fault_server_get_base_url (f->server), NULL };
+  const char * const bypass[] = { "localhost", "127.0.0.0/8", NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (set_proxy (bypassed, "override", proxies, bypass, &error));
+  g_assert_no_error (error);
+  wait_failed (bypassed);
+  wait_failed (system);
+  g_assert_true (set_proxy (direct, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (direct);
+  finish (f, direct, p3, "direct");
+  barge_test_job_cancel (bypassed);
+  barge_test_job_cancel (system);
+}
+
+/* Bad settings: InvalidArgument saying what is accepted, the proxy never
+ * echoed (it may hold a password), nothing changed. */
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "refused", SIZE);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, url, "refused", &path);
+  const char * const good[] = { "http://127.0.0.1:3128", NULL };
+  const char * const secret[] = { "http://user:s3cret@127.0.0.1:3128", NULL };
+  const char * const no_port[] = { "http://127.0.0.1", NULL };
+  const char * const ftp[] = { "ftp://127.0.0.1:21", NULL };
+  const char * const bad_bypass[] = { "exa mple.com", NULL };
+  g_autoptr(GStrvBuilder) many = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) many_bypass = g_strv_builder_new ();
+  g_auto(GStrv) nine = NULL;
+  g_auto(GStrv) sixty_five = NULL;
+  g_autoptr(GVariant) usage = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", 3000 + i);
+      g_strv_builder_add (many, proxy);
+    }
+  for (guint i = 0; i < 65; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("host%u.example.com", i);
+      g_strv_builder_add (many_bypass, host);
+    }
+  nine = g_strv_builder_end (many);
+  sixty_five = g_strv_builder_end (many_bypass);
+  {
+    const struct {
+      const char *usage;
+      const char * const *proxies;
+      const char * const *bypass;
+      const char *said;
+    } bad[] = {
+      { "auto", NULL, NULL, "use system, none or override" },
+      { "none", good, NULL, "for \"override\" only" },
+      { "system", NULL, bad_bypass, "for \"override\" only" },
+      { "override", NULL, NULL, "1 to 8 proxies, not 0" },
+      { "override", (const char * const *) nine, NULL, "1 to 8 proxies, not 9" },
+      { "override", secret, NULL, "proxy 1 is not SCHEME://HOST:PORT" },
+      { "override", no_port, NULL, "proxy 1 is not" },
+      { "override", ftp, NULL, "proxy 1 is not" },
+      { "override", good, bad_bypass, "bypass entry 1 is not" },
+      { "override", good, (const char * const *) sixty_five, "at most 64 entries, not 65" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_assert_false (set_proxy (job, bad[i].usage, bad[i].proxies, bad[i].bypass, &error));
+        barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, bad[i].said));
+        g_assert_null (strstr (error->message, "s3cret"));
+        g_clear_error (&error);
+      }
+  }
+  usage = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ProxyUsage");
+  g_assert_cmpstr (g_variant_get_string (usage, NULL), ==, "system");
+  barge_test_job_cancel (job);
+}
+
+/* The same settings as CreateJob options: taken and shown, or refused
+ * with the same checks and no job made. */
+static void
+test_create_options (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) usage = NULL;
+  g_autoptr(GVariant) bypass = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) good = g_variant_parse (G_VARIANT_TYPE_VARDICT,
+                                              "{'proxy-usage': <'override'>, "
+                                              "'proxy-list': <['http://127.0.0.1:3128']>, "
+                                              "'proxy-bypass-list': <['.example.com']>}", NULL, NULL, NULL);
+  g_autoptr(GVariant) bad = g_variant_parse (G_VARIANT_TYPE_VARDICT,
+                                             "{'proxy-usage': <'none'>, 'proxy-list': <['http://127.0.0.1:3128']>}",
+                                             NULL, NULL, NULL);
+  BargeDBusManager *manager = barge_test_daemon_get_manager (f->daemon);
+  guint before = barge_test_daemon_count_jobs (f->daemon);
+
+  g_assert_true (barge_dbus_manager_call_create_job_sync (manager, "opts", "download", good, &path, NULL, &error));
+  g_assert_no_error (error);
+  usage = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ProxyUsage");
+  bypass = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ProxyBypassList");
+  g_assert_cmpstr (g_variant_get_string (usage, NULL), ==, "override");
+  g_assert_cmpuint (g_variant_n_children (bypass), ==, 1);
+  g_clear_pointer (&path, g_free);
+  g_assert_false (barge_dbus_manager_call_create_job_sync (manager, "bad", "download", bad, &path, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, before + 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  BARGE_TEST_ADD ("/proxy/override", test_override);
+  BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
+  BARGE_TEST_ADD ("/proxy/refused", test_refused);
+  BARGE_TEST_ADD ("/proxy/create-options", test_create_options);
+  return g_test_run ();
+}
