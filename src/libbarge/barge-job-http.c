@@ -374,7 +374,7 @@ barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GEr
  * @callback: (scope async): called when the daemon answered
  * @user_data: data for @callback
  *
- * Sets the TLS options of a download job (BITS' `SetClientCertificate`,
+ * Sets the TLS options of a job, download or upload (BITS' `SetClientCertificate`,
  * and a private PKI without touching the system's trust store). The
  * daemon reads the files as the job's owner before it answers:
  * %BARGE_ERROR_ACCESS_DENIED when the owner may not read one,

@@ -34,6 +34,7 @@ struct _BargeTestBitsServer
 {
   BargeTestLoopThread *thread;
   SoupServer *server;       /* lives on the server thread */
+  GTlsCertificate *tls_certificate; /* HTTPS with it, or NULL */
   char *base_url;           /* written by setup, read-only after */
 
   GMutex lock;              /* guards everything below */
@@ -411,7 +412,8 @@ server_setup (gpointer user_data)
   BargeTestBitsServer *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->server = soup_server_new ("server-header", "barge-test-bits-server ", NULL);
+  self->server = soup_server_new ("server-header", "barge-test-bits-server ", "tls-certificate",
+                                  self->tls_certificate, NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
   self->base_url = barge_test_soup_listen_loopback (self->server, &error);
   if (self->base_url == NULL)
@@ -427,11 +429,12 @@ server_teardown (gpointer user_data)
   barge_test_soup_close (&self->server);
 }
 
-BargeTestBitsServer *
-barge_test_bits_server_new (void)
+static BargeTestBitsServer *
+bits_server_new (GTlsCertificate *tls_certificate)
 {
   BargeTestBitsServer *self = g_new0 (BargeTestBitsServer, 1);
 
+  self->tls_certificate = tls_certificate != NULL ? g_object_ref (tls_certificate) : NULL;
   g_mutex_init (&self->lock);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
@@ -440,6 +443,24 @@ barge_test_bits_server_new (void)
   self->thread = barge_test_loop_thread_start ("barge-test-bits-server", server_setup, server_teardown, self);
   g_assert_nonnull (self->base_url);
   return self;
+}
+
+BargeTestBitsServer *
+barge_test_bits_server_new (void)
+{
+  return bits_server_new (NULL);
+}
+
+BargeTestBitsServer *
+barge_test_bits_server_new_tls (void)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "server.key", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+
+  g_assert_no_error (error);
+  return bits_server_new (certificate);
 }
 
 void
@@ -455,6 +476,7 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_free (self->base_url);
   g_free (self->host_id);
   g_free (self->reply_url);
+  g_clear_object (&self->tls_certificate);
   g_free (self);
 }
 

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 typedef struct _BargeTestBitsServer BargeTestBitsServer;
 
 BargeTestBitsServer *barge_test_bits_server_new (void);
+/* The same over HTTPS, with the certificate of tests/nginx/tls (the test
+ * CA's, ca.pem, for 127.0.0.1): the URLs below are https ones. */
+BargeTestBitsServer *barge_test_bits_server_new_tls (void);
 void barge_test_bits_server_free (BargeTestBitsServer *self);
 
 /* http://127.0.0.1:PORT/upload/NAME */

@@ -10,13 +10,14 @@ barge_test_soup_listen_loopback (SoupServer *server, GError **error)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  gboolean https = soup_server_is_https (server);
   GSList *uris;
   char *base_url;
 
-  if (!soup_server_listen (server, address, 0, error))
+  if (!soup_server_listen (server, address, https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return NULL;
   uris = soup_server_get_uris (server);
-  base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  base_url = g_strdup_printf ("%s://127.0.0.1:%d", https ? "https" : "http", g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return base_url;
 }

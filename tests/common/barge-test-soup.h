@@ -9,7 +9,8 @@ G_BEGIN_DECLS
  * barge-test-loop-thread.h); call both on that thread. */
 
 /* Makes SERVER listen on 127.0.0.1 on a port the kernel picks; returns
- * "http://127.0.0.1:PORT" (no trailing slash), or NULL with ERROR set. */
+ * "http://127.0.0.1:PORT" (no trailing slash; "https://" for a server
+ * with a TLS certificate), or NULL with ERROR set. */
 char *barge_test_soup_listen_loopback (SoupServer *server, GError **error);
 
 /* Disconnects *SERVER, drops it and lets the thread's context release what

@@ -633,11 +633,52 @@ test_reply_url_unusable (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "reply"), ==, 0);
 }
 
+/* A job's TLS options on uploads (BITS and PUT): the server's certificate
+ * is of the test CA the daemon does not trust, so without the job's CA the
+ * upload fails TlsFailure before a byte is sent; with ca.pem as the job's
+ * CA it arrives whole. */
+static void
+test_tls_options (Fixture *f, gconstpointer data)
+{
+  const char *protocol = data;
+  gboolean bits = g_str_equal (protocol, "bits");
+  const guint64 size = 1 * MiB + 3;
+  g_autoptr(BargeTestBitsServer) server = barge_test_bits_server_new_tls ();
+  g_autofree char *source = make_source (f, "tls.bin", size);
+  g_autofree char *url = bits ? barge_test_bits_server_get_url (server, "tls.bin")
+                              : barge_test_bits_server_get_put_url (server, "tls.bin");
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *expected = barge_test_expected_sha256 ("tls.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) untrusted = start_upload (f, "upload", protocol, url, source, TRUE);
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", protocol, url, source, FALSE);
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  barge_test_wait_job_state (untrusted, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (untrusted, "general-transport", BARGE_TEST_ERROR_PREFIX "TlsFailure", "not signed by an authority");
+  g_assert_cmpuint (barge_test_bits_server_get_bytes_received (server), ==, 0);
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "ca-file", g_variant_new_string (ca));
+  g_assert_true (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (server, "tls.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  complete_job (job);
+  barge_test_job_cancel (untrusted);
+}
+
 void
 upload_add_bits_tests (void)
 {
   UPLOAD_TEST_ADD ("/upload/create-rules", test_create_rules);
   UPLOAD_TEST_ADD ("/upload/bits/basic", test_bits_basic);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/tls-options", "bits", test_tls_options);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/tls-options", "put", test_tls_options);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/custom-headers", "bits", test_custom_headers);
   UPLOAD_TEST_ADD_DATA ("/upload/put/custom-headers", "put", test_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);

@@ -346,10 +346,6 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
     }
   if (error == NULL)
     _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error);
-  if (error == NULL && barged_job_get_job_type (self) != BARGE_JOB_TYPE_DOWNLOAD)
-    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED,
-                 "TLS options are for download jobs only, not %s ones",
-                 barge_job_type_to_string (barged_job_get_job_type (self)));
   if (error == NULL)
     option_path (options, "ca-file", FALSE, self->tls_ca_file, &s->ca_file, &error);
   if (error == NULL)

@@ -42,7 +42,7 @@ static SoupMessage *
 packet_new (BargedUpload *self, const char *type, GError **error)
 {
   g_autofree char *url = packet_url_for (self, barged_file_get_url (self->file));
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, self->custom_headers, error);
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, self->custom_headers, self->tls, error);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
@@ -396,6 +396,7 @@ typedef struct {
   char *url;
   char *session_id;
   GVariant *custom_headers;
+  BargedTls *tls;
   guint attempt;
 } CancelData;
 
@@ -406,6 +407,7 @@ cancel_data_free (CancelData *c)
   g_free (c->url);
   g_free (c->session_id);
   g_clear_pointer (&c->custom_headers, g_variant_unref);
+  g_clear_pointer (&c->tls, barged_tls_unref);
   g_free (c);
 }
 
@@ -452,7 +454,7 @@ static void
 send_cancel (CancelData *c)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, c->custom_headers, &error);
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, c->custom_headers, c->tls, &error);
 
   if (msg == NULL)
     {
@@ -474,5 +476,6 @@ barged_upload_bits_cancel (BargedUpload *self, const char *url)
   c->url = packet_url_for (self, url);
   c->session_id = g_strdup (self->session_id);
   c->custom_headers = self->custom_headers != NULL ? g_variant_ref (self->custom_headers) : NULL;
+  c->tls = self->tls != NULL ? barged_tls_ref (self->tls) : NULL;
   send_cancel (c);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "barged-file-access.h"
+#include "barged-tls.h"
 #include "barged-upload.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ struct _BargedUpload
   guint32 owner;
   guint32 umask;              /* the owner's, for the reply file */
   GVariant *custom_headers;   /* a(ss) or NULL: the job's, for every request */
+  BargedTls *tls;             /* the job's TLS options, or NULL */
   BargeUploadProtocol protocol;
   gboolean with_reply;
 
@@ -85,7 +87,7 @@ GInputStream *barged_upload_body_new (BargedUpload *self, guint64 offset, guint6
 
 /* A request for an upload: no redirects (libsoup would turn a POST into a
  * GET), identity encoding. */
-SoupMessage *barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers,
+SoupMessage *barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, BargedTls *tls,
                                         GError **error);
 
 /* Sends @msg (taking it) on the run's session and hands the answer to @done;

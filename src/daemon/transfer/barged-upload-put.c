@@ -51,7 +51,7 @@ barged_upload_put_run (BargedUpload *self)
 {
   GError *error = NULL;
   SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file),
-                                                self->custom_headers, &error);
+                                                self->custom_headers, self->tls, &error);
   g_autoptr(GInputStream) body = NULL;
 
   if (msg == NULL)

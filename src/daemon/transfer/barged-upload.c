@@ -201,7 +201,9 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   g_free (data);
   if (body == NULL)
     {
-      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
+      barged_upload_fail (self, error->domain == G_TLS_ERROR
+                                  ? barged_request_tls_error (barged_tls_peer_errors (self->tls, msg), error)
+                                  : barged_error_new_for_io (error, FALSE));
       return;
     }
   g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
@@ -221,7 +223,8 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 }
 
 SoupMessage *
-barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, GError **error)
+barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, BargedTls *tls,
+                           GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GUri) uri = barged_upload_parse_url (url, &local);
@@ -237,6 +240,7 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, NULL);
+  barged_tls_apply (tls, msg);
   return msg;
 }
 
@@ -741,7 +745,8 @@ reply_send (ReplyFetch *f)
 {
   GError *error = NULL;
 
-  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, f->self->custom_headers, &error);
+  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, f->self->custom_headers, f->self->tls,
+                                      &error);
   if (f->msg == NULL)
     {
       reply_fail (f, error);
@@ -933,6 +938,13 @@ barged_upload_set_custom_headers (BargedUpload *self, GVariant *headers)
   self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
 }
 
+void
+barged_upload_set_tls (BargedUpload *self, BargedTls *tls)
+{
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
+}
+
 static void
 barged_upload_finalize (GObject *object)
 {
@@ -943,6 +955,7 @@ barged_upload_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->bandwidth);
   g_free (self->job_id);
+  g_clear_pointer (&self->tls, barged_tls_unref);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
   g_free (self->session_id);
   g_free (self->host_id);

@@ -76,6 +76,8 @@ void barged_upload_set_umask (BargedUpload *self, guint32 umask);
 /* The job's custom headers (a(ss), NULL: none) for the requests of the
  * next run: its job sets them before each. */
 void barged_upload_set_custom_headers (BargedUpload *self, GVariant *headers);
+/* The job's TLS options (NULL: none) for the requests of the next run. */
+void barged_upload_set_tls (BargedUpload *self, BargedTls *tls);
 /* Checks the rules for ReplyFileName (reply not started, absolute path or
  * ""), then takes it. */
 gboolean barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError **error);
