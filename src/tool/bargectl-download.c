@@ -27,13 +27,6 @@ static BargectlFileOptions opt_file;
 static char **opt_headers;
 static char *opt_redirect_policy;
 static gboolean opt_allow_https_to_http;
-static char *opt_ca_file;
-static char *opt_client_certificate;
-static char *opt_crl_file;
-static char **opt_tls_ignore;
-static char **opt_proxies;
-static char **opt_proxy_bypass;
-static gboolean opt_no_proxy;
 
 static const GOptionEntry download_entries[] = {
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name,
@@ -54,23 +47,6 @@ static const GOptionEntry download_entries[] = {
     N_("allow (the default), allow-report or disallow: what to do when a server redirects"), N_("POLICY") },
   { "allow-https-to-http", 0, 0, G_OPTION_ARG_NONE, &opt_allow_https_to_http,
     N_("Follow a redirect from https to http (refused by default)"), NULL },
-  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file,
-    N_("Trust the certificate authorities in FILE (PEM) too, for this job only"), N_("FILE") },
-  { "crl-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_crl_file,
-    N_("Refuse a certificate of the --ca-file authorities that a revocation list in FILE (PEM) revokes"),
-    N_("FILE") },
-  { "tls-ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_tls_ignore,
-    N_("Accept a certificate of the --ca-file authorities despite this fault: expired or wrong-host "
-       "(repeatable)"), N_("FAULT") },
-  { "proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxies,
-    N_("Go through this proxy, not the daemon's (SCHEME://HOST:PORT; repeatable: tried in order)"), N_("URL") },
-  { "proxy-bypass", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxy_bypass,
-    N_("Reach this host, domain, address or range directly, not through --proxy (repeatable)"), N_("HOST") },
-  { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &opt_no_proxy,
-    N_("Connect directly, whatever the daemon's proxy settings"), NULL },
-  { "client-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_certificate,
-    N_("Show this client certificate when a server asks: a PEM file with the certificate and its key, or a "
-       "pkcs11: URI"), N_("FILE") },
   { NULL }
 };
 
@@ -201,9 +177,6 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   GVariantBuilder create_options;
   guint segments = 0;
   g_autoptr(GVariant) checks = NULL;
-  g_autofree char *ca_file = NULL;
-  g_autofree char *client_certificate = NULL;
-  g_autofree char *crl_file = NULL;
 
   g_option_context_add_main_entries (context, bargectl_wait_option_entries (), GETTEXT_PACKAGE);
   if (!bargectl_option_context_parse (context, command, &argc, &argv))
@@ -226,27 +199,6 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
     return bargectl_usage_error (command, "%s", error->message);
   if (checks != NULL && (opt_list != NULL || argc != 3))
     return bargectl_usage_error (command, _("--sha256, --sha512, --size and --range are for one file: give one URL"));
-  /* The daemon reads them as you, from where you are. */
-  if (opt_ca_file != NULL)
-    options.tls_ca_file = ca_file = g_canonicalize_filename (opt_ca_file, NULL);
-  if (opt_client_certificate != NULL)
-    options.tls_client_certificate = client_certificate =
-      g_str_has_prefix (opt_client_certificate, "pkcs11:") ? g_strdup (opt_client_certificate)
-                                                          : g_canonicalize_filename (opt_client_certificate, NULL);
-  if (opt_crl_file != NULL)
-    options.tls_crl_file = crl_file = g_canonicalize_filename (opt_crl_file, NULL);
-  options.tls_ignore = (const char * const *) opt_tls_ignore;
-  if ((opt_crl_file != NULL || opt_tls_ignore != NULL) && opt_ca_file == NULL)
-    return bargectl_usage_error (command, _("--crl-file and --tls-ignore are about the --ca-file authorities: "
-                                            "give --ca-file too"));
-  if (opt_no_proxy && opt_proxies != NULL)
-    return bargectl_usage_error (command, _("--no-proxy and --proxy exclude each other"));
-  if (opt_proxy_bypass != NULL && opt_proxies == NULL)
-    return bargectl_usage_error (command, _("--proxy-bypass is about --proxy: give --proxy too"));
-  options.proxy_usage = opt_no_proxy ? BARGE_PROXY_USAGE_NONE
-                        : opt_proxies != NULL ? BARGE_PROXY_USAGE_OVERRIDE : BARGE_PROXY_USAGE_SYSTEM;
-  options.proxies = (const char * const *) opt_proxies;
-  options.proxy_bypass = (const char * const *) opt_proxy_bypass;
   if (opt_redirect_policy != NULL && !barge_redirect_policy_from_string (opt_redirect_policy, NULL))
     return bargectl_usage_error (command, _("Unknown redirect policy “%s”; use allow, allow-report or disallow"),
                                  opt_redirect_policy);

@@ -73,6 +73,17 @@ static char *opt_size_hint;
 static gboolean opt_keep_awake;
 static char *opt_not_before;
 static char *opt_window;
+static char *opt_ca_file;
+static char *opt_client_certificate;
+static char *opt_crl_file;
+static char **opt_tls_ignore;
+static char **opt_proxies;
+static char **opt_proxy_bypass;
+static gboolean opt_no_proxy;
+/* Absolute: the daemon reads them as you, not from where you are. */
+static char *ca_file;
+static char *client_certificate;
+static char *crl_file;
 
 /* The options of waiting, shared by every synchronous command. */
 #define WAIT_ENTRIES \
@@ -99,6 +110,24 @@ static const GOptionEntry wait_entries[] = {
   BARGECTL_SIZE_HINT_OPTION_ENTRY (opt_size_hint),
   BARGECTL_KEEP_AWAKE_OPTION_ENTRY (opt_keep_awake),
   BARGECTL_TIME_OPTION_ENTRIES (opt_not_before, opt_window),
+  /* How the job connects. */
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file,
+    N_("Trust the certificate authorities in FILE (PEM) too, for this job only"), N_("FILE") },
+  { "crl-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_crl_file,
+    N_("Refuse a certificate of the --ca-file authorities that a revocation list in FILE (PEM) revokes"),
+    N_("FILE") },
+  { "tls-ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_tls_ignore,
+    N_("Accept a certificate of the --ca-file authorities despite this fault: expired or wrong-host "
+       "(repeatable)"), N_("FAULT") },
+  { "proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxies,
+    N_("Go through this proxy, not the daemon's (SCHEME://HOST:PORT; repeatable: tried in order)"), N_("URL") },
+  { "proxy-bypass", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxy_bypass,
+    N_("Reach this host, domain, address or range directly, not through --proxy (repeatable)"), N_("HOST") },
+  { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &opt_no_proxy,
+    N_("Connect directly, whatever the daemon's proxy settings"), NULL },
+  { "client-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_certificate,
+    N_("Show this client certificate when a server asks: a PEM file with the certificate and its key, or a "
+       "pkcs11: URI"), N_("FILE") },
   { NULL }
 };
 
@@ -119,6 +148,48 @@ bargectl_wait_existing_option_entries (void)
   return wait_existing_entries;
 }
 
+/* --ca-file, --client-certificate, --crl-file, --tls-ignore, --proxy,
+ * --proxy-bypass, --no-proxy. */
+static gboolean
+connection_options_init (BargectlWaitOptions *options, GError **error)
+{
+  if ((opt_crl_file != NULL || opt_tls_ignore != NULL) && opt_ca_file == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--crl-file and --tls-ignore are about the --ca-file authorities: give --ca-file too"));
+      return FALSE;
+    }
+  if (opt_no_proxy && opt_proxies != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--no-proxy and --proxy exclude each other"));
+      return FALSE;
+    }
+  if (opt_proxy_bypass != NULL && opt_proxies == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--proxy-bypass is about --proxy: give --proxy too"));
+      return FALSE;
+    }
+  if (opt_ca_file != NULL && ca_file == NULL)
+    ca_file = g_canonicalize_filename (opt_ca_file, NULL);
+  if (opt_client_certificate != NULL && client_certificate == NULL)
+    client_certificate = g_str_has_prefix (opt_client_certificate, "pkcs11:")
+                           ? g_strdup (opt_client_certificate)
+                           : g_canonicalize_filename (opt_client_certificate, NULL);
+  if (opt_crl_file != NULL && crl_file == NULL)
+    crl_file = g_canonicalize_filename (opt_crl_file, NULL);
+  options->tls_ca_file = ca_file;
+  options->tls_client_certificate = client_certificate;
+  options->tls_crl_file = crl_file;
+  options->tls_ignore = (const char * const *) opt_tls_ignore;
+  options->proxy_usage = opt_no_proxy ? BARGE_PROXY_USAGE_NONE
+                         : opt_proxies != NULL ? BARGE_PROXY_USAGE_OVERRIDE : BARGE_PROXY_USAGE_SYSTEM;
+  options->proxies = (const char * const *) opt_proxies;
+  options->proxy_bypass = (const char * const *) opt_proxy_bypass;
+  return TRUE;
+}
+
 gboolean
 bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
 {
@@ -133,6 +204,8 @@ bargectl_wait_options_init (BargectlWaitOptions *options, GError **error)
     .size_hint = -1,
     .keep_awake = opt_keep_awake,
   };
+  if (!connection_options_init (options, error))
+    return FALSE;
   if (opt_timeout != NULL)
     {
       if (!bargectl_parse_duration (opt_timeout, MAX_TIMEOUT_SECONDS, &seconds, error))
@@ -230,7 +303,14 @@ bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options,
   return (options->retry_delay == 0 ||
           set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) &&
          (options->no_progress_timeout < 0 ||
-          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error));
+          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) &&
+         ((options->tls_ca_file == NULL && options->tls_client_certificate == NULL) ||
+          barge_job_set_tls_options_sync (job, options->tls_ca_file, options->tls_client_certificate, NULL, error)) &&
+         ((options->tls_crl_file == NULL && options->tls_ignore == NULL) ||
+          barge_job_set_tls_checks_sync (job, options->tls_crl_file, options->tls_ignore, NULL, error)) &&
+         (options->proxy_usage == BARGE_PROXY_USAGE_SYSTEM ||
+          barge_job_set_proxy_settings_sync (job, options->proxy_usage, options->proxies, options->proxy_bypass, NULL,
+                                             error));
 }
 
 BargeJob *
@@ -254,13 +334,6 @@ bargectl_wait_start_job (BargeClient *client,
   /* One file with checks goes through AddFileWithOptions. */
   added = bargectl_wait_apply_settings (job, options, error) &&
           (headers == NULL || barge_job_set_custom_headers_sync (job, headers, NULL, error)) &&
-          ((options->tls_ca_file == NULL && options->tls_client_certificate == NULL) ||
-           barge_job_set_tls_options_sync (job, options->tls_ca_file, options->tls_client_certificate, NULL, error)) &&
-          ((options->tls_crl_file == NULL && options->tls_ignore == NULL) ||
-           barge_job_set_tls_checks_sync (job, options->tls_crl_file, options->tls_ignore, NULL, error)) &&
-          (options->proxy_usage == BARGE_PROXY_USAGE_SYSTEM ||
-           barge_job_set_proxy_settings_sync (job, options->proxy_usage, options->proxies, options->proxy_bypass,
-                                              NULL, error)) &&
           (file_options != NULL
              ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
              : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));

@@ -36,13 +36,13 @@ struct _BargectlWaitOptions {
   gint64 bandwidth_limit;     /* bytes per second, 0 for none; < 0: the daemon's default */
   gint64 size_hint;           /* bytes, 0 for none; < 0: not given */
   gboolean keep_awake;        /* --keep-awake */
-  const char *tls_ca_file;    /* `download --ca-file`, absolute; NULL: none */
-  const char *tls_client_certificate; /* `download --client-certificate`: absolute or pkcs11:; NULL: none */
-  const char *tls_crl_file;   /* `download --crl-file`, absolute; NULL: none */
-  const char * const *tls_ignore; /* `download --tls-ignore`; NULL: none */
-  BargeProxyUsage proxy_usage; /* `download --proxy`, `--no-proxy`; SYSTEM (0): leave it */
-  const char * const *proxies; /* `download --proxy` */
-  const char * const *proxy_bypass; /* `download --proxy-bypass` */
+  const char *tls_ca_file;    /* --ca-file, absolute; NULL: none */
+  const char *tls_client_certificate; /* --client-certificate: absolute or pkcs11:; NULL: none */
+  const char *tls_crl_file;   /* --crl-file, absolute; NULL: none */
+  const char * const *tls_ignore; /* --tls-ignore; NULL: none */
+  BargeProxyUsage proxy_usage; /* --proxy, --no-proxy; SYSTEM (0): leave it */
+  const char * const *proxies; /* --proxy */
+  const char * const *proxy_bypass; /* --proxy-bypass */
   BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;

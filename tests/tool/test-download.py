@@ -344,6 +344,23 @@ class TestDownload(DaemonTestCase):
         self.assertEqual(self.new_jobs(before), [])
         self.assertEqual(os.listdir(folder), ['source.bin'])
 
+        # upload takes the connection options of download: the proxy
+        # settings reach the job, a CA file the daemon cannot read fails
+        # the start and leaves no job.
+        result = self.ctl('upload', '--no-wait', '--protocol=put', '--proxy=http://127.0.0.1:3128',
+                          '--proxy-bypass=127.0.0.0/8', source, self.url('uploaded.bin'))
+        job = result.stdout.strip()
+        info = self.ctl('info', job).stdout
+        self.assertIn('http://127.0.0.1:3128', info)
+        self.assertIn('127.0.0.0/8', info)
+        self.ctl('cancel', job)
+        result = self.ctl('upload', '--no-wait', '--ca-file=/nonexistent/ca.pem', source, self.url('uploaded.bin'),
+                          expect=1)
+        self.assertIn('cannot read /nonexistent/ca.pem', result.stderr)
+        self.ctl('upload', '--no-proxy', '--proxy=http://127.0.0.1:3128', source, self.url('uploaded.bin'),
+                 expect=2)
+        self.assertEqual(self.new_jobs(before), [])
+
     def test_download_sigterm_leaves_job(self):
         folder = self.make_folder()
         before = {j['id'] for j in self.list_jobs()}
