@@ -90,7 +90,7 @@ start_nginx (Fixture *f)
   g_autofree char *client_ca = tls_file ("nginx", "other-ca.pem");
   g_autofree char *main_extra = NULL;
   g_autofree char *mutual_extra = NULL;
-  g_autofree char *servers[N_LISTENERS] = { NULL };
+  char *servers[N_LISTENERS] = { NULL };
   g_autofree char *http = NULL;
 
   f->plain_port = barge_fault_server_reserve_port ();
@@ -114,6 +114,8 @@ start_nginx (Fixture *f)
     "%s%s%s%s%s"
     "  server { listen 127.0.0.1:%u; root %s; }\n",
     f->log, servers[0], servers[1], servers[2], servers[3], servers[4], f->plain_port, f->html);
+  for (guint i = 0; i < N_LISTENERS; i++)
+    g_free (servers[i]);
   f->process = barge_test_nginx_start (f->nginx, f->root, http, f->plain_port, START_TIMEOUT_MS);
   return f->process != NULL;
 }
