@@ -127,6 +127,24 @@ test_override (Fixture *f, gconstpointer data)
   finish (f, job, path, "via-proxy");
 }
 
+/* Two proxies, the first one down: GIO's proxy enumerator moves on to the
+ * second, and the file comes through it. */
+static void
+test_override_failover (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = dead_origin_url (f, "failover");
+  g_autofree char *dead_proxy = g_strdup_printf ("http://127.0.0.1:%u", f->dead_port);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, url, "failover", &path);
+  const char * const proxies[] = { dead_proxy, barge_fault_server_get_base_url (f->server), NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  finish (f, job, path, "failover");
+}
+
 /* A bypass entry naming the origin sends the job to it directly: the dead
  * port, so the job fails; "system" (the daemon's dead proxy) fails too;
  * "none" reaches the fault server directly. */
@@ -257,6 +275,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/proxy/override", test_override);
+  BARGE_TEST_ADD ("/proxy/override-failover", test_override_failover);
   BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "barge-fault-server.h"
 #include "barge-test-daemon.h"
@@ -189,6 +190,52 @@ test_client_certificate (Fixture *f, gconstpointer data)
   finish (f, with, p2, "with");
 }
 
+/* Only the paths are kept: a CA file removed while the daemon was down
+ * fails the job's first start (typed, naming the file) and nothing is
+ * fetched; put back, the job resumes and its file comes. */
+static void
+test_file_gone_after_restart (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *copy = g_build_filename (f->dir, "ca-copy.pem", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!have_tls (f))
+    return;
+  cert = barge_fault_server_get_tls_certificate_path (f->server);
+  g_assert_true (g_file_get_contents (cert, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  job = new_job (f, barge_fault_server_get_tls_base_url (f->server), "gone", &path);
+  g_assert_true (set_tls (job, copy, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_daemon_kill (f->daemon);
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+  barge_test_daemon_start (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_error (job, BARGE_TEST_ERROR_PREFIX "InvalidArgument", "ca-copy.pem");
+  requests = barge_fault_server_get_requests (f->server, "/fault/reset/gone");
+  g_assert_cmpuint (requests->len, ==, 0);
+
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  {
+    /* The proxy shows "error" until the first change arrives. */
+    g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+    const char * const ends[] = { "transferred", "error", NULL };
+
+    barge_test_state_log_mark (log);
+    barge_test_job_resume (job);
+    g_assert_cmpstr (barge_test_state_log_wait (log, ends, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  }
+  finish (f, job, path, "gone");
+}
+
 /* Bad options: InvalidArgument saying what is wrong; nothing changes. An
  * upload job takes good ones. */
 static void
@@ -362,6 +409,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/tls-options/job-ca", test_job_ca);
   BARGE_TEST_ADD ("/tls-options/client-certificate", test_client_certificate);
   BARGE_TEST_ADD ("/tls-options/refused", test_refused);
+  BARGE_TEST_ADD ("/tls-options/file-gone-after-restart", test_file_gone_after_restart);
   BARGE_TEST_ADD ("/tls-options/checks", test_checks);
   return g_test_run ();
 }
