@@ -24,6 +24,7 @@ typedef enum {
   SET_ALLOW_HTTPS_TO_HTTP = 1 << 11,
   SET_CUSTOM_HEADERS = 1 << 12,
   SET_PROXY = 1 << 13,
+  SET_TLS = 1 << 14,
 } SetMask;
 
 struct _BargeJobOptions
@@ -45,6 +46,7 @@ struct _BargeJobOptions
   BargeProxyUsage proxy_usage;
   char **proxy_list;
   char **proxy_bypass;
+  GVariant *tls_options;      /* a{sv}, as SetTlsOptions takes it */
 };
 
 G_DEFINE_BOXED_TYPE (BargeJobOptions, barge_job_options,
@@ -84,6 +86,7 @@ barge_job_options_copy (const BargeJobOptions *options)
   copy->custom_headers = g_strdupv (options->custom_headers);
   copy->proxy_list = g_strdupv (options->proxy_list);
   copy->proxy_bypass = g_strdupv (options->proxy_bypass);
+  copy->tls_options = options->tls_options != NULL ? g_variant_ref (options->tls_options) : NULL;
   return copy;
 }
 
@@ -103,6 +106,7 @@ barge_job_options_free (BargeJobOptions *options)
   g_strfreev (options->custom_headers);
   g_strfreev (options->proxy_list);
   g_strfreev (options->proxy_bypass);
+  g_clear_pointer (&options->tls_options, g_variant_unref);
   g_free (options);
 }
 
@@ -307,6 +311,46 @@ barge_job_options_set_proxy_settings (BargeJobOptions *options,
 }
 
 /**
+ * barge_job_options_set_tls_options:
+ * @options: a #BargeJobOptions
+ * @ca_file: (nullable): as for [method@Barge.Job.set_tls_options_async]
+ * @client_certificate: (nullable): as for [method@Barge.Job.set_tls_options_async]
+ * @crl_file: (nullable): as for [method@Barge.Job.set_tls_checks_async]
+ * @ignore: (nullable) (array zero-terminated=1): as for
+ *   [method@Barge.Job.set_tls_checks_async]
+ *
+ * Sets the `tls-options` option: the job is created with these TLS
+ * options, or, when the daemon cannot read a file as the caller (or one
+ * is refused), not at all and the creation fails with that error.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_tls_options (BargeJobOptions *options,
+                                   const char *ca_file,
+                                   const char *client_certificate,
+                                   const char *crl_file,
+                                   const char * const *ignore)
+{
+  GVariantDict dict;
+
+  g_return_if_fail (options != NULL);
+
+  g_variant_dict_init (&dict, NULL);
+  if (ca_file != NULL)
+    g_variant_dict_insert (&dict, "ca-file", "s", ca_file);
+  if (client_certificate != NULL)
+    g_variant_dict_insert (&dict, "client-certificate", "s", client_certificate);
+  if (crl_file != NULL)
+    g_variant_dict_insert (&dict, "crl-file", "s", crl_file);
+  if (ignore != NULL)
+    g_variant_dict_insert_value (&dict, "ignore", g_variant_new_strv (ignore, -1));
+  g_clear_pointer (&options->tls_options, g_variant_unref);
+  options->tls_options = g_variant_ref_sink (g_variant_dict_end (&dict));
+  options->set |= SET_TLS;
+}
+
+/**
  * barge_job_options_set_custom_headers:
  * @options: a #BargeJobOptions
  * @headers: (array zero-terminated=1) (nullable): `Name: value` strings, as
@@ -459,6 +503,8 @@ barge_job_options_to_variant (const BargeJobOptions *options)
       else
         g_variant_dict_insert (&dict, "redirect-policy", "i", (gint32) options->redirect_policy);
     }
+  if (options->set & SET_TLS)
+    g_variant_dict_insert_value (&dict, "tls-options", options->tls_options);
   if (options->set & SET_PROXY)
     {
       static const char * const none[] = { NULL };

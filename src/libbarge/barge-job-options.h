@@ -59,6 +59,12 @@ void barge_job_options_set_allow_https_to_http (BargeJobOptions *options, gboole
 BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_custom_headers (BargeJobOptions *options, const char * const *headers);
 BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_tls_options (BargeJobOptions *options,
+                                        const char *ca_file,
+                                        const char *client_certificate,
+                                        const char *crl_file,
+                                        const char * const *ignore);
+BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_proxy_settings (BargeJobOptions *options,
                                            BargeProxyUsage usage,
                                            const char * const *proxies,

@@ -285,6 +285,35 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
   if (options->keep_awake)
     g_variant_builder_add (create_options, "{sv}", "keep-awake", g_variant_new_boolean (TRUE));
   bargectl_time_options_add (&options->times, create_options);
+  /* At creation: a CA file the daemon cannot read leaves no job behind. */
+  if (options->tls_ca_file != NULL || options->tls_client_certificate != NULL || options->tls_crl_file != NULL ||
+      options->tls_ignore != NULL)
+    {
+      GVariantBuilder tls;
+
+      g_variant_builder_init (&tls, G_VARIANT_TYPE_VARDICT);
+      if (options->tls_ca_file != NULL)
+        g_variant_builder_add (&tls, "{sv}", "ca-file", g_variant_new_string (options->tls_ca_file));
+      if (options->tls_client_certificate != NULL)
+        g_variant_builder_add (&tls, "{sv}", "client-certificate",
+                               g_variant_new_string (options->tls_client_certificate));
+      if (options->tls_crl_file != NULL)
+        g_variant_builder_add (&tls, "{sv}", "crl-file", g_variant_new_string (options->tls_crl_file));
+      if (options->tls_ignore != NULL)
+        g_variant_builder_add (&tls, "{sv}", "ignore", g_variant_new_strv (options->tls_ignore, -1));
+      g_variant_builder_add (create_options, "{sv}", "tls-options", g_variant_builder_end (&tls));
+    }
+  if (options->proxy_usage != BARGE_PROXY_USAGE_SYSTEM)
+    {
+      static const char * const none[] = { NULL };
+
+      g_variant_builder_add (create_options, "{sv}", "proxy-usage",
+                             g_variant_new_string (barge_proxy_usage_to_string (options->proxy_usage)));
+      g_variant_builder_add (create_options, "{sv}", "proxy-list",
+                             g_variant_new_strv (options->proxies != NULL ? options->proxies : none, -1));
+      g_variant_builder_add (create_options, "{sv}", "proxy-bypass-list",
+                             g_variant_new_strv (options->proxy_bypass != NULL ? options->proxy_bypass : none, -1));
+    }
 }
 
 static gboolean
@@ -303,14 +332,7 @@ bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options,
   return (options->retry_delay == 0 ||
           set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) &&
          (options->no_progress_timeout < 0 ||
-          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) &&
-         ((options->tls_ca_file == NULL && options->tls_client_certificate == NULL) ||
-          barge_job_set_tls_options_sync (job, options->tls_ca_file, options->tls_client_certificate, NULL, error)) &&
-         ((options->tls_crl_file == NULL && options->tls_ignore == NULL) ||
-          barge_job_set_tls_checks_sync (job, options->tls_crl_file, options->tls_ignore, NULL, error)) &&
-         (options->proxy_usage == BARGE_PROXY_USAGE_SYSTEM ||
-          barge_job_set_proxy_settings_sync (job, options->proxy_usage, options->proxies, options->proxy_bypass, NULL,
-                                             error));
+          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error));
 }
 
 BargeJob *

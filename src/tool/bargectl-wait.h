@@ -67,7 +67,8 @@ const GOptionEntry *bargectl_wait_existing_option_entries (void);
 gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **error);
 
 /* Adds the options of CreateJob that @options hold (--limit, --keep-awake,
- * --not-before, --window) to @create_options (a{sv}). */
+ * --not-before, --window, the TLS and proxy options) to @create_options
+ * (a{sv}). */
 void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
                                        GVariantBuilder *create_options);
 

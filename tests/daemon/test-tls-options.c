@@ -190,6 +190,53 @@ test_client_certificate (Fixture *f, gconstpointer data)
   finish (f, with, p2, "with");
 }
 
+/* The CreateJob option "tls-options": the files are read as the caller
+ * before the job exists; a good one makes a job that shows them and whose
+ * file comes; a file that cannot be read fails the call with that error
+ * and no job is made (no JobAdded, the count unchanged). */
+static void
+test_create_options (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *good_text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "created", NULL);
+  g_autoptr(GVariant) good = NULL;
+  g_autoptr(GVariant) bad = g_variant_parse (G_VARIANT_TYPE_VARDICT,
+                                             "{'tls-options': <{'ca-file': <'/nonexistent/ca.pem'>}>}",
+                                             NULL, NULL, NULL);
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  BargeDBusManager *manager = barge_test_daemon_get_manager (f->daemon);
+  guint before;
+
+  if (!have_tls (f))
+    return;
+  cert = barge_fault_server_get_tls_certificate_path (f->server);
+  good_text = g_strdup_printf ("{'tls-options': <{'ca-file': <'%s'>}>}", cert);
+  good = g_variant_parse (G_VARIANT_TYPE_VARDICT, good_text, NULL, NULL, NULL);
+  before = barge_test_daemon_count_jobs (f->daemon);
+  g_assert_false (barge_dbus_manager_call_create_job_sync (manager, "bad", "download", bad, &path, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "/nonexistent/ca.pem"));
+  g_clear_error (&error);
+  g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, before);
+
+  g_assert_true (barge_dbus_manager_call_create_job_sync (manager, "created", "download", good, &path, NULL,
+                                                          &error));
+  g_assert_no_error (error);
+  shown = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCaFile");
+  g_assert_cmpstr (g_variant_get_string (shown, NULL), ==, cert);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  url = g_strdup_printf ("%s/fault/reset/created?size=%u", barge_fault_server_get_tls_base_url (f->server),
+                         300 * 1024);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  finish (f, job, path, "created");
+}
+
 /* Only the paths are kept: a CA file removed while the daemon was down
  * fails the job's first start (typed, naming the file) and nothing is
  * fetched; put back, the job resumes and its file comes. */
@@ -409,6 +456,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/tls-options/job-ca", test_job_ca);
   BARGE_TEST_ADD ("/tls-options/client-certificate", test_client_certificate);
   BARGE_TEST_ADD ("/tls-options/refused", test_refused);
+  BARGE_TEST_ADD ("/tls-options/create-options", test_create_options);
   BARGE_TEST_ADD ("/tls-options/file-gone-after-restart", test_file_gone_after_restart);
   BARGE_TEST_ADD ("/tls-options/checks", test_checks);
   return g_test_run ();

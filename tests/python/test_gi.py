@@ -1062,6 +1062,17 @@ class BargeDaemonTest(DaemonFixture):
         self.assertTrue(job.set_tls_options_sync('', None, None))
         self.run_until(lambda: job.props.tls_ca_file == '', 'the CA file removed')
         job.cancel_sync(None)
+        # At creation: the job has them from the start, or is not made.
+        options = Barge.JobOptions.new()
+        options.set_tls_options(ca, None, None, ['expired'])
+        created = self.client.create_job_sync('tls at creation', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertEqual(created.get_tls_ca_file(), ca)
+        self.assertEqual(created.dup_tls_ignore(), ['expired'])
+        created.cancel_sync(None)
+        options.set_tls_options('/nonexistent/ca.pem', None, None, None)
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.create_job_sync('not made', Barge.JobType.DOWNLOAD, options.to_variant(), None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
 
     def test_proxy_settings(self):
         """Issue 17 item 1d from Python: set_proxy_settings with a list and a

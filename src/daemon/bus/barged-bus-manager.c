@@ -47,6 +47,7 @@ typedef struct {
   GVariant *custom_headers;
   char **proxy_list;
   char **proxy_bypass;
+  GVariant *tls_options;
 } CreateData;
 
 static void
@@ -60,6 +61,7 @@ create_data_free (CreateData *data)
   g_clear_pointer (&data->custom_headers, g_variant_unref);
   g_strfreev (data->proxy_list);
   g_strfreev (data->proxy_bypass);
+  g_clear_pointer (&data->tls_options, g_variant_unref);
   g_free (data);
 }
 
@@ -207,6 +209,12 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
           g_strfreev (data->proxy_bypass);
           data->proxy_bypass = g_variant_dup_strv (v, NULL);
         }
+      else if (g_str_equal (key, "tls-options") && g_variant_is_of_type (v, G_VARIANT_TYPE_VARDICT))
+        {
+          /* Checked, and the files read, by the engine before the job is announced. */
+          g_clear_pointer (&data->tls_options, g_variant_unref);
+          data->tls_options = g_variant_ref (v);
+        }
       else if (g_str_equal (key, "allow-https-to-http") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         /* Checked against the job type by barged_job_new(). */
         data->spec.allow_https_to_http = g_variant_get_boolean (v);
@@ -265,6 +273,7 @@ create_job (BargedBusCall *call, GVariant *params)
   data->spec.custom_headers = data->custom_headers;
   data->spec.proxy_list = (const char * const *) data->proxy_list;
   data->spec.proxy_bypass = (const char * const *) data->proxy_bypass;
+  data->spec.tls_options = data->tls_options;
   /* logind lets a user block sleep only from a local session, and barged
    * would hold the lock as root for anyone: on the system bus only an
    * administrator may ask for it (a session barged asks as its user, and

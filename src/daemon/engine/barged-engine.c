@@ -423,6 +423,25 @@ on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
   barged_credentials_wait_saved_async (self->ctx.credentials, on_created_private_saved, g_steal_pointer (&task));
 }
 
+/* The CreateJob option "tls-options": its files read as the owner before
+ * the job exists for anyone; when they cannot be, the job never was. */
+static void
+on_created_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BargedEngine *self = g_task_get_source_object (task);
+  BargedJob *job = BARGED_JOB (source);
+  GError *error = NULL;
+
+  if (!barged_job_set_tls_options_finish (job, res, &error))
+    {
+      barged_credentials_forget (self->ctx.credentials, barged_job_get_job_id (job), TRUE);
+      g_task_return_error (task, error);
+      return;
+    }
+  barged_job_save (job, on_created_job_saved, g_steal_pointer (&task));
+}
+
 void
 barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask, const BargedJobSpec *spec,
                                 GAsyncReadyCallback callback, gpointer user_data)
@@ -448,6 +467,11 @@ barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask
       return;
     }
   g_task_set_task_data (task, g_object_ref (job), g_object_unref);
+  if (spec->tls_options != NULL && g_variant_n_children (spec->tls_options) > 0)
+    {
+      barged_job_set_tls_options_async (job, spec->tls_options, on_created_tls_set, g_steal_pointer (&task));
+      return;
+    }
   barged_job_save (job, on_created_job_saved, g_steal_pointer (&task));
 }
 

@@ -80,6 +80,8 @@ typedef struct {
   BargeProxyUsage proxy_usage;          /* SYSTEM (0) is the default */
   const char * const *proxy_list;       /* or NULL; as for barged_job_set_proxy_settings() */
   const char * const *proxy_bypass;     /* or NULL */
+  GVariant *tls_options;                /* a{sv} or NULL: as for barged_job_set_tls_options_async(); the
+                                         * engine applies them before the job is announced */
 } BargedJobSpec;
 
 /* The largest SizeHint accepted: 2^53 bytes (8 PiB), which a double (the
