@@ -240,11 +240,10 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
 
       g_variant_get (params, "(&s^a&s^a&s)", &usage_str, &proxies, &bypass);
       if (!barge_proxy_usage_from_string (usage_str, &usage))
-        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "unknown proxy usage \"%s\": use system, none or override", usage_str);
+        return_error (call, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                      "unknown proxy usage \"%s\": use system, none or override", usage_str);
       else
-        barged_job_set_proxy_settings (job, usage, proxies, bypass, &error);
-      return_sync (call, error);
+        barged_job_set_proxy_settings_async (job, usage, proxies, bypass, on_done, call);
     }
   else if (g_str_equal (method, "GetCustomHeaders"))
     {
@@ -256,10 +255,7 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
         barged_bus_call_return_value (call, g_variant_new_tuple (&headers, 1));
     }
   else if (g_str_equal (method, "MakeCustomHeadersWriteOnly"))
-    {
-      barged_job_make_custom_headers_write_only (job, &error);
-      return_sync (call, error);
-    }
+    barged_job_make_custom_headers_write_only_async (job, on_done, call);
   else if (g_str_equal (method, "RemoveCredentials"))
     {
       const char *target_str, *scheme_str;

@@ -172,6 +172,10 @@ void _barged_job_priority_changed (BargedJob *self);
  * priority (background jobs' connections are marked lower-effort,
  * barged-request.h) and its proxy (a shared one, or its own). */
 SoupSession *_barged_job_session (BargedJob *self);
+/* barged-job.c: saves the job and returns TRUE to @task (taken) once its
+ * record is stored (or the store's error): for calls whose reply promises
+ * the change survives a crash. */
+void _barged_job_save_and_return (BargedJob *self, GTask *task);
 /* The checks of SetProxySettings (and of a stored
  * record), and setting them without a save or notification (a restore). */
 gboolean _barged_job_check_proxy_settings (BargeProxyUsage usage, const char * const *proxies,

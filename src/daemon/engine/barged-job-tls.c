@@ -312,8 +312,8 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
     barged_tls_unref (tls);
   _barged_job_notify (self, BARGED_JOB_PROP_TLS);
   _barged_job_touch (self);
-  barged_job_save (self, NULL, NULL);
-  g_task_return_boolean (task, TRUE);
+  /* The reply promises the paths are kept: once they are stored. */
+  _barged_job_save_and_return (self, g_steal_pointer (&task));
 }
 
 void

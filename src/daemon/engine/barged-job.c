@@ -560,16 +560,28 @@ barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **er
   return TRUE;
 }
 
-gboolean
-barged_job_make_custom_headers_write_only (BargedJob *self, GError **error)
+void
+barged_job_make_custom_headers_write_only_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
 {
-  if (!may_change (self, error))
-    return FALSE;
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, barged_job_make_custom_headers_write_only_async);
+  if (!may_change (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (self->headers_write_only)
-    return TRUE;
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   self->headers_write_only = TRUE;
-  changed (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
-  return TRUE;
+  _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
+  _barged_job_touch (self);
+  /* The reply says the values are write-only for good: once stored. */
+  _barged_job_save_and_return (self, g_steal_pointer (&task));
 }
 
 gboolean
@@ -834,6 +846,24 @@ gboolean
 barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error)
 {
   return barged_store_write_finish (self->ctx.store, res, error);
+}
+
+static void
+on_saved_return (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!barged_job_save_finish (g_task_get_source_object (task), res, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+_barged_job_save_and_return (BargedJob *self, GTask *task)
+{
+  barged_job_save (self, on_saved_return, task);
 }
 
 /* --- construction ------------------------------------------------------------ */
