@@ -44,16 +44,33 @@ on_done (GObject *source, GAsyncResult *res, gpointer user_data)
     barged_bus_call_return_value (call, NULL);
 }
 
-/* @error is set exactly when the engine call failed. */
+static void
+on_saved_reply (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BargedBusCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The change holds in memory either way; a store that cannot write is
+   * the daemon's trouble (the store logs it), not this call's. */
+  if (!barged_job_save_finish (job_of (call), res, &error))
+    g_debug ("the job's record after a change was not stored: %s", error->message);
+  barged_bus_call_return_value (call, NULL);
+}
+
+/* @error is set exactly when the engine call failed. A change (Resume,
+ * Suspend, a property, TakeOwnership) is answered once the job's record
+ * has it: the store commits writes in order, so this save's completion
+ * means the change's own save is committed too, and a crash right after
+ * the reply keeps it. */
 static void
 return_sync (BargedBusCall *call, GError *error)
 {
   g_autoptr(GError) owned = error;
 
-  if (owned == NULL)
-    barged_bus_call_return_value (call, NULL);
-  else
+  if (owned != NULL)
     barged_bus_call_return_error (call, owned);
+  else
+    barged_job_save (job_of (call), on_saved_reply, call);
 }
 
 /* --- methods ----------------------------------------------------------------------------- */

@@ -41,6 +41,7 @@ struct _BargedStore
   GCond idle;
   guint pending;            /* pushed writes whose tasks are not returned yet */
   gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
+  gulong test_delay_us;     /* BARGED_TEST_STORE_DELAY_MS: a slow disk, for tests; read at creation */
 };
 
 G_DEFINE_TYPE (BargedStore, barged_store, G_TYPE_OBJECT)
@@ -629,6 +630,8 @@ store_worker (gpointer data, gpointer user_data)
       g_mutex_unlock (&self->lock);
 
       ops = (StoreOp **) batch->pdata;
+      if (self->test_delay_us > 0)
+        g_usleep (self->test_delay_us);
       for (guint done = 0; done < batch->len;)
         {
           guint n = commit_ops (self, ops + done, batch->len - done);
@@ -1268,6 +1271,11 @@ barged_store_new (const char *path, GError **error)
       !migrate (self->db, path, error))
     return NULL;
 
+  /* A test hook: every commit waits this long first, as on a slow disk, so
+   * that tests can show what is answered only once it is stored. */
+  if (g_getenv ("BARGED_TEST_STORE_DELAY_MS") != NULL)
+    self->test_delay_us = (gulong) MIN (g_ascii_strtoull (g_getenv ("BARGED_TEST_STORE_DELAY_MS"), NULL, 10), 10000) *
+                          1000;
   self->pool = g_thread_pool_new (store_worker, self, 1, FALSE, error);
   if (self->pool == NULL)
     return NULL;
