@@ -257,10 +257,12 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
 
       g_variant_get (params, "(&s^a&s^a&s)", &usage_str, &proxies, &bypass);
       if (!barge_proxy_usage_from_string (usage_str, &usage))
-        return_error (call, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                      "unknown proxy usage \"%s\": use system, none or override", usage_str);
+        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "unknown proxy usage \"%s\": use system, none or override", usage_str);
       else
-        barged_job_set_proxy_settings_async (job, usage, proxies, bypass, on_done, call);
+        barged_job_set_proxy_settings (job, usage, proxies, bypass, &error);
+      /* Answered once stored (return_sync). */
+      return_sync (call, error);
     }
   else if (g_str_equal (method, "GetCustomHeaders"))
     {
@@ -272,7 +274,10 @@ job_method (BargedBusCall *call, const char *method, GVariant *params)
         barged_bus_call_return_value (call, g_variant_new_tuple (&headers, 1));
     }
   else if (g_str_equal (method, "MakeCustomHeadersWriteOnly"))
-    barged_job_make_custom_headers_write_only_async (job, on_done, call);
+    {
+      barged_job_make_custom_headers_write_only (job, &error);
+      return_sync (call, error);
+    }
   else if (g_str_equal (method, "RemoveCredentials"))
     {
       const char *target_str, *scheme_str;

@@ -109,31 +109,21 @@ _barged_job_apply_proxy_settings (BargedJob *self, BargeProxyUsage usage, const 
   g_clear_object (&self->own_session);
 }
 
-void
-barged_job_set_proxy_settings_async (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
-                                     const char * const *bypass, GAsyncReadyCallback callback, gpointer user_data)
+gboolean
+barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                               const char * const *bypass, GError **error)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, barged_job_set_proxy_settings_async);
-  if (!_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error) ||
-      !_barged_job_check_proxy_settings (usage, proxies, bypass, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, error) ||
+      !_barged_job_check_proxy_settings (usage, proxies, bypass, error))
+    return FALSE;
   if (usage == self->proxy_usage && strv_same (proxies, barged_job_get_proxy_list (self)) &&
       strv_same (bypass, barged_job_get_proxy_bypass_list (self)))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+    return TRUE;
   _barged_job_apply_proxy_settings (self, usage, proxies, bypass);
   _barged_job_notify (self, BARGED_JOB_PROP_PROXY);
   _barged_job_touch (self);
-  /* The reply promises they survive a restart: once stored. */
-  _barged_job_save_and_return (self, g_steal_pointer (&task));
+  barged_job_save (self, NULL, NULL);
+  return TRUE;
 }
 
 SoupSession *

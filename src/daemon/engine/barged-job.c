@@ -560,28 +560,16 @@ barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GError **er
   return TRUE;
 }
 
-void
-barged_job_make_custom_headers_write_only_async (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
+gboolean
+barged_job_make_custom_headers_write_only (BargedJob *self, GError **error)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, barged_job_make_custom_headers_write_only_async);
-  if (!may_change (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!may_change (self, error))
+    return FALSE;
   if (self->headers_write_only)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+    return TRUE;
   self->headers_write_only = TRUE;
-  _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
-  _barged_job_touch (self);
-  /* The reply says the values are write-only for good: once stored. */
-  _barged_job_save_and_return (self, g_steal_pointer (&task));
+  changed (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
+  return TRUE;
 }
 
 gboolean

@@ -164,10 +164,8 @@ const char *barged_job_get_tls_client_certificate (BargedJob *self);
 BargeProxyUsage barged_job_get_proxy_usage (BargedJob *self);
 const char * const *barged_job_get_proxy_list (BargedJob *self);
 const char * const *barged_job_get_proxy_bypass_list (BargedJob *self);
-/* Finishes (g_task_propagate_boolean) once the job's record has them. */
-void barged_job_set_proxy_settings_async (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
-                                          const char * const *bypass, GAsyncReadyCallback callback,
-                                          gpointer user_data);
+gboolean barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const char * const *proxies,
+                                        const char * const *bypass, GError **error);
 void barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
                                        gpointer user_data);
 gboolean barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **error);
@@ -238,9 +236,7 @@ GVariant *barged_job_dup_custom_header_names (BargedJob *self);
  * to return the values, for good (SetCustomHeaders still replaces them).
  * InvalidState in a final state. */
 gboolean barged_job_get_custom_headers_write_only (BargedJob *self);
-/* Finishes (g_task_propagate_boolean) once the job's record has it. */
-void barged_job_make_custom_headers_write_only_async (BargedJob *self, GAsyncReadyCallback callback,
-                                                      gpointer user_data);
+gboolean barged_job_make_custom_headers_write_only (BargedJob *self, GError **error);
 
 /* Queued or moving bytes, or waiting to retry: the daemon must stay up. */
 gboolean barged_job_is_active (BargedJob *self);

@@ -93,9 +93,10 @@ barged_proxy_resolver_init (BargedProxyResolver *self)
 GProxyResolver *
 barged_proxy_resolver_new (const char * const *proxies, const char * const *bypass)
 {
-  BargedProxyResolver *self = g_object_new (BARGED_TYPE_PROXY_RESOLVER, NULL);
+  BargedProxyResolver *self;
 
   g_return_val_if_fail (proxies != NULL && proxies[0] != NULL, NULL);
+  self = g_object_new (BARGED_TYPE_PROXY_RESOLVER, NULL);
   self->proxies = g_strdupv ((char **) proxies);
   self->bypass = g_simple_proxy_resolver_new (proxies[0], (char **) bypass);
   return G_PROXY_RESOLVER (self);
