@@ -7,7 +7,10 @@
  * whose origin is dead, so only the proxy can have served it. A bypass
  * entry sends the job straight to that dead origin. Bad settings are
  * refused whole, never echoing a proxy URL; the settings survive a
- * restart. tests/fleet does the same through Squid. */
+ * restart. tests/fleet does the same through Squid. The /proxy/session tests:
+ * what a user's desktop session publishes (Manager.SetSessionProxy) for
+ * that user's jobs of usage "system", held while its publisher stays on
+ * the bus. */
 #define G_LOG_DOMAIN "BargeTestProxy"
 
 #include "config.h"
@@ -270,6 +273,226 @@ test_create_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, before + 1);
 }
 
+/* --- a user's session proxy (Manager.SetSessionProxy) ------------------------------------ */
+
+/* A peer of its own, as a desktop session's agent is. */
+static GDBusConnection *
+new_publisher (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection =
+    g_dbus_connection_new_for_address_sync (g_getenv ("DBUS_SESSION_BUS_ADDRESS"),
+                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* @proxies: "KEY=URL" pairs, or NULL. */
+static gboolean
+publish (GDBusConnection *connection, const char *usage, const char * const *proxies, const char * const *bypass,
+         GError **error)
+{
+  static const char * const none[] = { NULL };
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder dict;
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; proxies != NULL && proxies[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (proxies[i], "=", 2);
+      g_variant_builder_add (&dict, "{ss}", pair[0], pair[1]);
+    }
+  reply = g_dbus_connection_call_sync (connection, BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_PATH,
+                                       BARGE_TEST_MANAGER_IFACE, "SetSessionProxy",
+                                       g_variant_new ("(sa{ss}^as)", usage, &dict, bypass != NULL ? bypass : none),
+                                       G_VARIANT_TYPE ("()"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, error);
+  return reply != NULL;
+}
+
+static gboolean
+name_gone (gpointer user_data)
+{
+  GDBusConnection *connection = user_data;
+  const char *name = g_object_get_data (G_OBJECT (connection), "watched");
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                 "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
+                                 G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  gboolean has = TRUE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has);
+  return !has;
+}
+
+/* Closes @publisher and waits until the bus says it left: the bus told
+ * barged before it answers us, and barged handles its messages in order. */
+static void
+leave_bus (Fixture *f, GDBusConnection *publisher)
+{
+  GDBusConnection *ours = barge_test_daemon_get_connection (f->daemon);
+
+  g_object_set_data_full (G_OBJECT (ours), "watched", g_strdup (g_dbus_connection_get_unique_name (publisher)),
+                          g_free);
+  g_assert_true (g_dbus_connection_close_sync (publisher, NULL, NULL));
+  g_assert_true (barge_test_wait_until (name_gone, ours, SHORT_TIMEOUT_MS));
+  /* A round trip to barged after the bus's NameOwnerChanged. */
+  barge_test_daemon_count_jobs (f->daemon);
+}
+
+/* A job of usage "system" follows the proxy its owner's session published
+ * (the daemon's own is dead), until the publisher leaves the bus; a job
+ * with "none" of its own keeps going direct. */
+static void
+test_session_published (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDBusConnection) publisher = new_publisher ();
+  g_autofree char *via = dead_origin_url (f, "via-session");
+  g_autofree char *after = dead_origin_url (f, "after-session");
+  g_autofree char *own = dead_origin_url (f, "own-none");
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, via, "via-session", &p1);
+  g_autoptr(BargeDBusJob) none = new_job (f, own, "own-none", &p3);
+  g_autoptr(BargeDBusJob) later = NULL;
+  g_autofree char *http = g_strdup_printf ("http=%s", barge_fault_server_get_base_url (f->server));
+  const char * const proxies[] = { http, NULL };
+  g_autofree char *after_path = barge_fault_server_get_path ("ok", "after-session");
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (publish (publisher, "override", proxies, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  finish (f, job, p1, "via-session");
+  /* Its own "none" wins over the session's. */
+  g_assert_true (set_proxy (none, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  wait_failed (none);
+  barge_test_job_cancel (none);
+
+  leave_bus (f, publisher);
+  later = new_job (f, after, "after-session", &p2);
+  wait_failed (later);
+  barge_test_job_cancel (later);
+  requests = barge_fault_server_get_requests (f->server, after_path);
+  g_assert_cmpuint (requests->len, ==, 0);
+}
+
+/* One proxy per scheme, as a session has them: an https proxy alone
+ * leaves an http URL direct (the dead origin); "default" covers it,
+ * except for a host of the bypass list. A session that says "none" sends
+ * the user's jobs direct past the daemon's proxy; "system" gives them back
+ * to the daemon's (dead) one. */
+static void
+test_session_schemes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDBusConnection) publisher = new_publisher ();
+  g_autofree char *https = g_strdup_printf ("https=%s", barge_fault_server_get_base_url (f->server));
+  g_autofree char *other = g_strdup_printf ("default=%s", barge_fault_server_get_base_url (f->server));
+  const char * const https_only[] = { https, NULL };
+  const char * const default_only[] = { other, NULL };
+  const char * const bypass[] = { "127.0.0.0/8", NULL };
+  const struct {
+    const char *name;
+    const char *usage;
+    const char * const *proxies;
+    const char * const *bypass;
+    gboolean dead_origin;
+    gboolean arrives;
+  } cases[] = {
+    { "https-only", "override", https_only, NULL, TRUE, FALSE },
+    { "default", "override", default_only, NULL, TRUE, TRUE },
+    { "bypassed", "override", default_only, bypass, TRUE, FALSE },
+    { "session-none", "none", NULL, NULL, FALSE, TRUE },
+    { "session-system", "system", NULL, NULL, FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = cases[i].dead_origin ? dead_origin_url (f, cases[i].name)
+                                                  : barge_fault_server_get_url (f->server, "ok", cases[i].name, SIZE);
+      g_autofree char *path = NULL;
+      g_autoptr(BargeDBusJob) job = new_job (f, url, cases[i].name, &path);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_true (publish (publisher, cases[i].usage, cases[i].proxies, cases[i].bypass, &error));
+      g_assert_no_error (error);
+      if (cases[i].arrives)
+        {
+          barge_test_job_resume (job);
+          finish (f, job, path, cases[i].name);
+        }
+      else
+        {
+          wait_failed (job);
+          barge_test_job_cancel (job);
+        }
+    }
+}
+
+/* Bad settings: InvalidArgument saying what is accepted, a proxy never
+ * echoed, and what the session said before still holds. */
+static void
+test_session_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDBusConnection) publisher = new_publisher ();
+  g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "still-direct", SIZE);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  const char * const good[] = { "http=http://127.0.0.1:3128", NULL };
+  const char * const secret[] = { "https=http://user:s3cret@127.0.0.1:3128", NULL };
+  const char * const no_port[] = { "default=http://127.0.0.1", NULL };
+  const char * const ftp_key[] = { "ftp=http://127.0.0.1:3128", NULL };
+  const char * const bad_bypass[] = { "exa mple.com", NULL };
+  g_autoptr(GStrvBuilder) many_bypass = g_strv_builder_new ();
+  g_auto(GStrv) sixty_five = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 65; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("host%u.example.com", i);
+      g_strv_builder_add (many_bypass, host);
+    }
+  sixty_five = g_strv_builder_end (many_bypass);
+  g_assert_true (publish (publisher, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    const struct {
+      const char *usage;
+      const char * const *proxies;
+      const char * const *bypass;
+      const char *said;
+    } bad[] = {
+      { "auto", NULL, NULL, "\"system\", \"none\" or \"override\", not \"auto\"" },
+      { "none", good, NULL, "for \"override\" only" },
+      { "system", NULL, bad_bypass, "for \"override\" only" },
+      { "override", NULL, NULL, "a proxy for \"http\", \"https\" or \"default\" at least" },
+      { "override", ftp_key, NULL, "are \"http\", \"https\" and \"default\", not \"ftp\"" },
+      { "override", secret, NULL, "the \"https\" proxy is not SCHEME://HOST:PORT" },
+      { "override", no_port, NULL, "the \"default\" proxy is not" },
+      { "override", good, bad_bypass, "bypass entry 1 is not" },
+      { "override", good, (const char * const *) sixty_five, "at most 64 entries, not 65" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_assert_false (publish (publisher, bad[i].usage, bad[i].proxies, bad[i].bypass, &error));
+        barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, bad[i].said));
+        g_assert_null (strstr (error->message, "s3cret"));
+        g_clear_error (&error);
+      }
+  }
+  /* "none" still holds: past the daemon's dead proxy to the live origin. */
+  job = new_job (f, url, "still-direct", &path);
+  barge_test_job_resume (job);
+  finish (f, job, path, "still-direct");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +502,8 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);
+  BARGE_TEST_ADD ("/proxy/session/published", test_session_published);
+  BARGE_TEST_ADD ("/proxy/session/schemes", test_session_schemes);
+  BARGE_TEST_ADD ("/proxy/session/refused", test_session_refused);
   return g_test_run ();
 }

@@ -10,8 +10,8 @@
 #include "barged-errors.h"
 
 /* The Manager interface at /org/freedesktop/Barge1: CreateJob, GetJob,
- * ListJobs, GetErrorDescription, SetBackgroundBandwidthLimit and the
- * properties. */
+ * ListJobs, GetErrorDescription, SetBackgroundBandwidthLimit,
+ * SetSessionProxy and the properties. */
 
 static void
 return_error (BargedBusCall *call, gint code, const char *format, ...) G_GNUC_PRINTF (3, 4);
@@ -529,6 +529,104 @@ set_background_bandwidth_limit (BargedBusCall *call, GVariant *params)
                                 g_steal_pointer (&data));
 }
 
+/* --- SetSessionProxy ---------------------------------------------------------------------- */
+
+/* A user's session proxy holds while the peer that published it is on the
+ * bus (its desktop session's agent): when that peer leaves, the user's
+ * jobs go back to the daemon's settings, rather than keep a proxy of a
+ * session that ended. One per user: the last call wins. */
+typedef struct {
+  BargedBus *bus;             /* borrowed: the bus frees its leases first */
+  guint32 uid;
+  char *sender;
+  guint watch;
+} Lease;
+
+void
+_barged_bus_session_proxy_free (gpointer data)
+{
+  Lease *lease = data;
+
+  g_bus_unwatch_name (lease->watch);
+  g_free (lease->sender);
+  g_free (lease);
+}
+
+static void
+on_publisher_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Lease *lease = user_data;
+  BargedBus *bus = lease->bus;
+  guint32 uid = lease->uid;
+
+  g_info ("uid %u: the peer that published its session's proxy left the bus; its jobs follow the daemon's again",
+          uid);
+  barged_engine_set_session_proxy (_barged_bus_get_engine (bus), uid, BARGE_PROXY_USAGE_SYSTEM, NULL, NULL, NULL,
+                                   NULL, NULL);
+  /* Frees the lease and its watch: GDBus allows that from its callback. */
+  g_hash_table_remove (_barged_bus_get_session_proxies (bus), GUINT_TO_POINTER (uid));
+}
+
+static void
+set_session_proxy (BargedBusCall *call, GVariant *params)
+{
+  g_autoptr(GVariant) proxies = NULL;
+  g_autofree const char **bypass = NULL;
+  const char *usage_text, *key, *value;
+  const char *http = NULL, *https = NULL, *other = NULL;
+  const char *sender = g_dbus_method_invocation_get_sender (call->invocation);
+  GHashTable *leases = _barged_bus_get_session_proxies (call->bus);
+  BargeProxyUsage usage;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  Lease *lease;
+
+  g_variant_get (params, "(&s@a{ss}^a&s)", &usage_text, &proxies, &bypass);
+  if (!barge_proxy_usage_from_string (usage_text, &usage))
+    {
+      return_error (call, BARGE_ERROR_INVALID_ARGUMENT, "a session proxy usage is \"system\", \"none\" or "
+                    "\"override\", not \"%s\"", usage_text);
+      return;
+    }
+  g_variant_iter_init (&iter, proxies);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    {
+      if (g_str_equal (key, "http"))
+        http = value;
+      else if (g_str_equal (key, "https"))
+        https = value;
+      else if (g_str_equal (key, "default"))
+        other = value;
+      else
+        {
+          return_error (call, BARGE_ERROR_INVALID_ARGUMENT,
+                        "a session's proxies are \"http\", \"https\" and \"default\", not \"%s\"", key);
+          return;
+        }
+    }
+  if (!barged_engine_set_session_proxy (_barged_bus_get_engine (call->bus), call->uid, usage, http, https, other,
+                                        bypass, &error))
+    {
+      barged_bus_call_return_error (call, error);
+      return;
+    }
+  if (usage == BARGE_PROXY_USAGE_SYSTEM || sender == NULL)
+    g_hash_table_remove (leases, GUINT_TO_POINTER (call->uid));
+  else
+    {
+      lease = g_new0 (Lease, 1);
+      lease->bus = call->bus;
+      lease->uid = call->uid;
+      lease->sender = g_strdup (sender);
+      g_hash_table_replace (leases, GUINT_TO_POINTER (call->uid), lease);
+      lease->watch = g_bus_watch_name_on_connection (_barged_bus_get_connection (call->bus), sender,
+                                                     G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, on_publisher_vanished,
+                                                     lease, NULL);
+    }
+  g_info ("uid %u set its session's proxy: %s", call->uid, usage_text);
+  barged_bus_call_return_value (call, NULL);
+}
+
 /* --- properties ---------------------------------------------------------------------------- */
 
 /* The value of a Manager property; NULL for a name it does not have. */
@@ -595,6 +693,8 @@ _barged_bus_manager_call (BargedBusCall *call, const char *method, GVariant *par
     get_error_description (call, params);
   else if (g_str_equal (method, "SetBackgroundBandwidthLimit"))
     set_background_bandwidth_limit (call, params);
+  else if (g_str_equal (method, "SetSessionProxy"))
+    set_session_proxy (call, params);
   else
     {
       g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,

@@ -50,6 +50,10 @@ void _barged_bus_emit (BargedBus *self, guint32 owner, const char *path, const c
  * returns the registration, for g_dbus_connection_unregister_subtree. */
 guint _barged_bus_register_files (BargedBus *self, BargedBusJob *job, GError **error);
 GDBusConnection *_barged_bus_get_connection (BargedBus *self);
+/* barged-bus-manager.c's leases of SetSessionProxy: uid -> who published
+ * it, watched until that peer leaves the bus. */
+GHashTable *_barged_bus_get_session_proxies (BargedBus *self);
+void _barged_bus_session_proxy_free (gpointer lease);
 
 /* barged-bus-job.c: the value of File property @name of file @index, or
  * NULL when it has none such. */

@@ -27,6 +27,7 @@ struct _BargedBus
   BargedEngine *engine;
   BargedAuthority *authority;
   GHashTable *jobs;           /* canonical id -> BargedBusJob */
+  GHashTable *session_proxies; /* uid -> its session proxy's lease (barged-bus-manager.c) */
   guint manager_registration;
   guint jobs_registration;
 };
@@ -39,6 +40,7 @@ static guint signals[N_SIGNALS];
 BargedEngine *_barged_bus_get_engine (BargedBus *self) { return self->engine; }
 BargedAuthority *_barged_bus_get_authority (BargedBus *self) { return self->authority; }
 GDBusConnection *_barged_bus_get_connection (BargedBus *self) { return self->connection; }
+GHashTable *_barged_bus_get_session_proxies (BargedBus *self) { return self->session_proxies; }
 
 BargedBusJob *
 _barged_bus_lookup_job (BargedBus *self, const char *id)
@@ -481,12 +483,16 @@ barged_bus_dispose (GObject *object)
         barged_bus_job_unexport (job);
       g_clear_pointer (&self->jobs, g_hash_table_unref);
     }
+  /* Their name watches point at this object. */
+  if (self->session_proxies != NULL)
+    g_hash_table_remove_all (self->session_proxies);
   if (self->manager_registration != 0)
     g_dbus_connection_unregister_object (self->connection, self->manager_registration);
   if (self->jobs_registration != 0)
     g_dbus_connection_unregister_subtree (self->connection, self->jobs_registration);
   self->manager_registration = self->jobs_registration = 0;
   g_clear_object (&self->engine);
+  g_clear_pointer (&self->session_proxies, g_hash_table_unref);
   g_clear_object (&self->authority);
   g_clear_object (&self->connection);
   G_OBJECT_CLASS (barged_bus_parent_class)->dispose (object);
@@ -496,6 +502,7 @@ static void
 barged_bus_init (BargedBus *self)
 {
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->session_proxies = g_hash_table_new_full (NULL, NULL, NULL, _barged_bus_session_proxy_free);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "barged-bandwidth-policy.h"
 #include "barged-engine.h"
 #include "barged-log.h"
+#include "barged-proxy-resolver.h"
 #include "barged-scheduler.h"
 
 struct _BargedEngine
@@ -163,6 +164,50 @@ gboolean
 barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self, GAsyncResult *res, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* --- the users' session proxies ------------------------------------------------ */
+
+gboolean
+barged_engine_set_session_proxy (BargedEngine *self, guint32 uid, BargeProxyUsage usage, const char *http,
+                                 const char *https, const char *other, const char * const *bypass,
+                                 GError **error)
+{
+  const char *const proxies[] = { http, https, other };
+  const char *const keys[] = { "http", "https", "default" };
+  g_autoptr(GProxyResolver) resolver = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (proxies); i++)
+    {
+      if (proxies[i] != NULL && !barged_proxy_url_check (proxies[i]))
+        {
+          /* Never echo what may hold a password. */
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "the \"%s\" proxy is not " BARGED_PROXY_URL_FORMS, keys[i]);
+          return FALSE;
+        }
+      any |= proxies[i] != NULL;
+    }
+  if (usage != BARGE_PROXY_USAGE_OVERRIDE && (any || (bypass != NULL && bypass[0] != NULL)))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "proxies and a bypass list are for \"override\" only: give none with \"%s\"",
+                   barge_proxy_usage_to_string (usage));
+      return FALSE;
+    }
+  if (usage == BARGE_PROXY_USAGE_OVERRIDE && !any)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "\"override\" takes a proxy for \"http\", \"https\" or \"default\" at least");
+      return FALSE;
+    }
+  if (!barged_proxy_bypass_check (bypass, error))
+    return FALSE;
+  if (usage == BARGE_PROXY_USAGE_OVERRIDE)
+    resolver = barged_proxy_resolver_new_per_scheme (http, https, other, bypass);
+  barged_sessions_set_user_proxy (self->ctx.sessions, uid, usage != BARGE_PROXY_USAGE_SYSTEM, resolver);
+  return TRUE;
 }
 
 /* --- what sleep waits for -------------------------------------------------------- */
@@ -522,6 +567,9 @@ barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
   BargedEngine *self = g_object_new (BARGED_TYPE_ENGINE, NULL);
 
   barged_job_context_copy (&self->ctx, ctx);
+  /* Unit tests give none; the users' session proxies live there. */
+  if (self->ctx.sessions == NULL)
+    self->ctx.sessions = barged_sessions_new (self->ctx.config, NULL, NULL, 16);
   self->network = network != NULL ? g_object_ref (network) : barged_network_new ();
   self->scheduler = barged_scheduler_new (self->ctx.config);
   barged_scheduler_set_network (self->scheduler, self->network);

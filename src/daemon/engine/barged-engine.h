@@ -59,6 +59,17 @@ void barged_engine_set_background_bandwidth_limit_async (BargedEngine *self, gui
 gboolean barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self, GAsyncResult *res,
                                                               GError **error);
 
+/* What @uid's desktop session says of proxies (Manager.SetSessionProxy),
+ * for that user's jobs of proxy usage "system" (BITS uses the job owner's
+ * settings too): "override" with @http, @https and @other (each NULL or
+ * BARGED_PROXY_URL_FORMS, one at least) and @bypass; "none": direct;
+ * "system": the session says nothing, the daemon's settings hold.
+ * Requests started after the call use it. Kept in memory only: the
+ * session says it again when the daemon starts. */
+gboolean barged_engine_set_session_proxy (BargedEngine *self, guint32 uid, BargeProxyUsage usage, const char *http,
+                                          const char *https, const char *other, const char * const *bypass,
+                                          GError **error);
+
 /* Whether any job is queued, moving bytes or waiting to retry. */
 gboolean barged_engine_is_active (BargedEngine *self);
 

@@ -63,22 +63,32 @@ _barged_job_check_proxy_settings (BargeProxyUsage usage, const char * const *pro
                    "\"override\" takes 1 to %d proxies, not %u", BARGED_MAX_PROXIES, count (proxies));
       return FALSE;
     }
+  for (guint i = 0; proxies[i] != NULL; i++)
+    if (!barged_proxy_url_check (proxies[i]))
+      {
+        /* Never echo what may hold a password. */
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "proxy %u is not " BARGED_PROXY_URL_FORMS,
+                     i + 1);
+        return FALSE;
+      }
+  return barged_proxy_bypass_check (bypass, error);
+}
+
+gboolean
+barged_proxy_url_check (const char *url)
+{
+  return strlen (url) <= 255 && barged_config_proxy_is_valid (url, NULL);
+}
+
+gboolean
+barged_proxy_bypass_check (const char * const *bypass, GError **error)
+{
   if (count (bypass) > BARGED_MAX_PROXY_BYPASS)
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "the bypass list takes at most %d entries, not %u", BARGED_MAX_PROXY_BYPASS, count (bypass));
       return FALSE;
     }
-  for (guint i = 0; proxies[i] != NULL; i++)
-    if (strlen (proxies[i]) > 255 || !barged_config_proxy_is_valid (proxies[i], NULL))
-      {
-        /* Never echo what may hold a password. */
-        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "proxy %u is not SCHEME://HOST:PORT with SCHEME http, https, socks, socks4, socks4a or "
-                     "socks5 (at most 255 bytes; no user name: proxy credentials go through SetCredentials)",
-                     i + 1);
-        return FALSE;
-      }
   for (guint i = 0; bypass != NULL && bypass[i] != NULL; i++)
     if (strlen (bypass[i]) > 255 || !barged_config_no_proxy_entry_is_valid (bypass[i]))
       {
@@ -132,8 +142,16 @@ _barged_job_session (BargedJob *self)
   gboolean background = self->priority != BARGE_JOB_PRIORITY_FOREGROUND;
   g_autoptr(GProxyResolver) resolver = NULL;
 
+  /* The owner's desktop session's proxy when it published one, else the
+   * daemon's. */
   if (self->proxy_usage == BARGE_PROXY_USAGE_SYSTEM)
-    return background ? self->ctx.background_session : self->ctx.session;
+    {
+      SoupSession *user = self->ctx.sessions != NULL ? barged_sessions_lookup_user (self->ctx.sessions, self->owner,
+                                                                                   background)
+                                                     : NULL;
+
+      return user != NULL ? user : background ? self->ctx.background_session : self->ctx.session;
+    }
   if (self->own_session != NULL && self->own_session_background == background)
     return self->own_session;
   if (self->proxy_usage == BARGE_PROXY_USAGE_OVERRIDE)

@@ -161,6 +161,13 @@ const char *barged_job_get_tls_client_certificate (BargedJob *self);
  * proxy per session). Requests started after the call use them. */
 #define BARGED_MAX_PROXIES 8
 #define BARGED_MAX_PROXY_BYPASS 64
+#define BARGED_PROXY_URL_FORMS "SCHEME://HOST:PORT with SCHEME http, https, socks, socks4, socks4a or socks5 " \
+  "(at most 255 bytes; no user name: proxy credentials go through SetCredentials)"
+/* One proxy URL, one bypass list: BARGED_PROXY_URL_FORMS; the list's
+ * limits, with an InvalidArgument error that names the bad entry by its
+ * position and never echoes it. */
+gboolean barged_proxy_url_check (const char *url);
+gboolean barged_proxy_bypass_check (const char * const *bypass, GError **error);
 BargeProxyUsage barged_job_get_proxy_usage (BargedJob *self);
 const char * const *barged_job_get_proxy_list (BargedJob *self);
 const char * const *barged_job_get_proxy_bypass_list (BargedJob *self);

@@ -101,3 +101,16 @@ barged_proxy_resolver_new (const char * const *proxies, const char * const *bypa
   self->bypass = g_simple_proxy_resolver_new (proxies[0], (char **) bypass);
   return G_PROXY_RESOLVER (self);
 }
+
+GProxyResolver *
+barged_proxy_resolver_new_per_scheme (const char *http, const char *https, const char *other,
+                                      const char * const *bypass)
+{
+  GProxyResolver *resolver = g_simple_proxy_resolver_new (other, (char **) bypass);
+
+  if (http != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "http", http);
+  if (https != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", https);
+  return resolver;
+}

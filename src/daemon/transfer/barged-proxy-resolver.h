@@ -18,4 +18,13 @@ G_DECLARE_FINAL_TYPE (BargedProxyResolver, barged_proxy_resolver, BARGED, PROXY_
 /* @proxies: one at least, each SCHEME://HOST:PORT; @bypass: or NULL. */
 GProxyResolver *barged_proxy_resolver_new (const char * const *proxies, const char * const *bypass);
 
+/* A user's desktop session's proxy (Manager.SetSessionProxy), which,
+ * like GNOME's and the environment's, names one per URL scheme: @http for
+ * http:// URLs, @https for https:// URLs, @other for the rest and for a
+ * scheme without its own; each may be NULL, and a URL that none of them
+ * covers, or whose host matches @bypass (the rules above), goes direct.
+ * GSimpleProxyResolver, which does no I/O. */
+GProxyResolver *barged_proxy_resolver_new_per_scheme (const char *http, const char *https, const char *other,
+                                                      const char * const *bypass);
+
 G_END_DECLS

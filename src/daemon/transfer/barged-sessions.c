@@ -19,7 +19,23 @@ struct _BargedSessions
   SoupSession *shared_background;
   GPtrArray *own;             /* the jobs' own sessions, weak: each leaves when its job drops it */
   char *proxy_key;            /* [Transfer] Proxy and NoProxy as the shared sessions have them */
+  GHashTable *users;          /* uid -> UserProxy: what the users' desktop sessions published */
 };
+
+/* One per user whose session published its proxy: at most one per uid. */
+typedef struct {
+  GProxyResolver *resolver;   /* NULL: direct */
+  SoupSession *sessions[2];   /* foreground, background; made when first asked for */
+} UserProxy;
+
+static void
+user_proxy_free (UserProxy *user)
+{
+  g_clear_object (&user->resolver);
+  g_clear_object (&user->sessions[0]);
+  g_clear_object (&user->sessions[1]);
+  g_free (user);
+}
 
 G_DEFINE_FINAL_TYPE (BargedSessions, barged_sessions, G_TYPE_OBJECT)
 
@@ -84,8 +100,16 @@ on_config_changed (BargedConfig *config, BargedSessions *self)
 
   soup_session_set_timeout (self->shared, timeout);
   soup_session_set_timeout (self->shared_background, timeout);
+  GHashTableIter iter;
+  UserProxy *user;
+
   for (guint i = 0; i < self->own->len; i++)
     soup_session_set_timeout (g_ptr_array_index (self->own, i), timeout);
+  g_hash_table_iter_init (&iter, self->users);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &user))
+    for (guint i = 0; i < G_N_ELEMENTS (user->sessions); i++)
+      if (user->sessions[i] != NULL)
+        soup_session_set_timeout (user->sessions[i], timeout);
   apply_proxy (self);
 }
 
@@ -114,6 +138,37 @@ barged_sessions_new_own (BargedSessions *self, gboolean background, GProxyResolv
   return session;
 }
 
+void
+barged_sessions_set_user_proxy (BargedSessions *self, guint32 uid, gboolean published, GProxyResolver *resolver)
+{
+  UserProxy *user;
+
+  if (!published)
+    {
+      g_hash_table_remove (self->users, GUINT_TO_POINTER (uid));
+      return;
+    }
+  user = g_new0 (UserProxy, 1);
+  user->resolver = resolver != NULL ? g_object_ref (resolver) : NULL;
+  g_hash_table_replace (self->users, GUINT_TO_POINTER (uid), user);
+}
+
+SoupSession *
+barged_sessions_lookup_user (BargedSessions *self, guint32 uid, gboolean background)
+{
+  UserProxy *user = g_hash_table_lookup (self->users, GUINT_TO_POINTER (uid));
+  guint i = background ? 1 : 0;
+
+  if (user == NULL)
+    return NULL;
+  if (user->sessions[i] == NULL)
+    {
+      user->sessions[i] = new_session (self, background);
+      soup_session_set_proxy_resolver (user->sessions[i], user->resolver);
+    }
+  return user->sessions[i];
+}
+
 static void
 barged_sessions_dispose (GObject *object)
 {
@@ -125,6 +180,7 @@ barged_sessions_dispose (GObject *object)
   g_ptr_array_set_size (self->own, 0);
   if (self->config != NULL)
     g_signal_handlers_disconnect_by_data (self->config, self);
+  g_hash_table_remove_all (self->users);
   g_clear_object (&self->shared);
   g_clear_object (&self->shared_background);
   g_clear_object (&self->config);
@@ -139,6 +195,7 @@ barged_sessions_finalize (GObject *object)
   BargedSessions *self = BARGED_SESSIONS (object);
 
   g_ptr_array_unref (self->own);
+  g_hash_table_unref (self->users);
   g_free (self->proxy_key);
   G_OBJECT_CLASS (barged_sessions_parent_class)->finalize (object);
 }
@@ -156,6 +213,7 @@ static void
 barged_sessions_init (BargedSessions *self)
 {
   self->own = g_ptr_array_new ();
+  self->users = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) user_proxy_free);
 }
 
 BargedSessions *
