@@ -40,6 +40,9 @@ unit=usr/lib/systemd/system/barged.service
 grep -qx "$unit" "$tmp/files" || unit=lib/systemd/system/barged.service
 need "$unit"
 need etc/barge/barge.conf
+need usr/lib/systemd/user/barge-session-proxy.service
+grep -qx 'ExecStart=/usr/bin/bargectl --system session-proxy' usr/lib/systemd/user/barge-session-proxy.service ||
+	{ echo "FAIL: ExecStart of the session proxy unit"; fail=1; }
 need usr/include/barge-1/barge.h
 grep -q '^usr/lib/.*libbarge-1\.so' "$tmp/files" || { echo "FAIL: no libbarge-1.so"; fail=1; }
 grep -q '^usr/lib/.*pkgconfig/barge-1\.pc$' "$tmp/files" || { echo "FAIL: no barge-1.pc"; fail=1; }

@@ -700,3 +700,153 @@ barge_client_set_background_bandwidth_limit_sync (BargeClient *client,
   _barge_sync_end (&sync);
   return ok;
 }
+
+static void
+on_set_session_proxy_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = _barge_call_finish (res, NULL, &error);
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * barge_client_set_session_proxy_async:
+ * @client: a #BargeClient
+ * @usage: %BARGE_PROXY_USAGE_OVERRIDE (the session names its proxies),
+ *   %BARGE_PROXY_USAGE_NONE (the session goes direct) or
+ *   %BARGE_PROXY_USAGE_SYSTEM (withdraw what the session said: the
+ *   daemon's own settings hold again)
+ * @http_proxy: (nullable): with %BARGE_PROXY_USAGE_OVERRIDE, the proxy of
+ *   http:// URLs, `SCHEME://HOST:PORT` with SCHEME `http`, `https`,
+ *   `socks`, `socks4`, `socks4a` or `socks5`, no user name
+ * @https_proxy: (nullable): the same for https:// URLs
+ * @default_proxy: (nullable): the same for the others, and for a scheme
+ *   without its own; one of the three at least with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, none otherwise
+ * @bypass: (nullable) (array zero-terminated=1): with
+ *   %BARGE_PROXY_USAGE_OVERRIDE, up to 64 hosts, domains
+ *   (`.example.com`), addresses or ranges (CIDR), each with an optional
+ *   `:PORT`, that go direct
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Tells the daemon what the caller's desktop session says of proxies.
+ * Every job of the caller's user whose #BargeJob:proxy-usage is
+ * %BARGE_PROXY_USAGE_SYSTEM then follows these settings instead of the
+ * daemon's (`barge.conf`'s `Proxy`, or the system's); a job with a proxy
+ * of its own keeps it. Requests started afterwards use them.
+ *
+ * The settings hold while @client's connection stays on the bus, and end
+ * when it closes (this process exits) or when any program of the user
+ * calls this again; the daemon keeps them in memory only, so an agent
+ * calls again when the daemon comes back (`bargectl session-proxy` does
+ * all this). Any user may call this; it changes only that user's jobs.
+ *
+ * Fails with %BARGE_ERROR_INVALID_ARGUMENT for a proxy or bypass entry
+ * that is not one of the forms above (the message names it by its key or
+ * position and never repeats it), more than 64 bypass entries, or
+ * settings that do not fit @usage; nothing changes then.
+ */
+void
+barge_client_set_session_proxy_async (BargeClient *client,
+                                      BargeProxyUsage usage,
+                                      const char *http_proxy,
+                                      const char *https_proxy,
+                                      const char *default_proxy,
+                                      const char * const *bypass,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  static const char * const no_strings[] = { NULL };
+  GVariantBuilder proxies;
+  GTask *task;
+
+  g_return_if_fail (BARGE_IS_CLIENT (client));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_variant_builder_init (&proxies, G_VARIANT_TYPE ("a{ss}"));
+  if (http_proxy != NULL)
+    g_variant_builder_add (&proxies, "{ss}", "http", http_proxy);
+  if (https_proxy != NULL)
+    g_variant_builder_add (&proxies, "{ss}", "https", https_proxy);
+  if (default_proxy != NULL)
+    g_variant_builder_add (&proxies, "{ss}", "default", default_proxy);
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, barge_client_set_session_proxy_async);
+  _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
+                          BARGE_DBUS_MANAGER_INTERFACE, "SetSessionProxy",
+                          g_variant_new ("(sa{ss}^as)", barge_proxy_usage_to_string (usage), &proxies,
+                                         bypass != NULL ? bypass : no_strings),
+                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_set_session_proxy_done,
+                          task);
+}
+
+/**
+ * barge_client_set_session_proxy_finish:
+ * @client: a #BargeClient
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Client.set_session_proxy_async].
+ *
+ * Returns: %TRUE once the daemon took the settings
+ */
+gboolean
+barge_client_set_session_proxy_finish (BargeClient *client, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (g_task_is_valid (res, client), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (res, barge_client_set_session_proxy_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/**
+ * barge_client_set_session_proxy_sync:
+ * @client: a #BargeClient
+ * @usage: as for [method@Barge.Client.set_session_proxy_async]
+ * @http_proxy: (nullable): the proxy of http:// URLs
+ * @https_proxy: (nullable): the proxy of https:// URLs
+ * @default_proxy: (nullable): the proxy of the others
+ * @bypass: (nullable) (array zero-terminated=1): what goes direct
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Tells the daemon the session's proxy settings, blocking until it
+ * answered. See [method@Barge.Client.set_session_proxy_async].
+ *
+ * Returns: %TRUE once the daemon took the settings
+ */
+gboolean
+barge_client_set_session_proxy_sync (BargeClient *client,
+                                     BargeProxyUsage usage,
+                                     const char *http_proxy,
+                                     const char *https_proxy,
+                                     const char *default_proxy,
+                                     const char * const *bypass,
+                                     GCancellable *cancellable,
+                                     GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  _barge_sync_begin (&sync);
+  barge_client_set_session_proxy_async (client, usage, http_proxy, https_proxy, default_proxy, bypass, cancellable,
+                                        _barge_sync_done, &sync);
+  ok = barge_client_set_session_proxy_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}

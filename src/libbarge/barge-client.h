@@ -126,4 +126,26 @@ gboolean barge_client_set_background_bandwidth_limit_sync (BargeClient *client,
                                                            GCancellable *cancellable,
                                                            GError **error);
 
+BARGE_AVAILABLE_IN_ALL
+void barge_client_set_session_proxy_async (BargeClient *client,
+                                           BargeProxyUsage usage,
+                                           const char *http_proxy,
+                                           const char *https_proxy,
+                                           const char *default_proxy,
+                                           const char * const *bypass,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_session_proxy_finish (BargeClient *client, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_session_proxy_sync (BargeClient *client,
+                                              BargeProxyUsage usage,
+                                              const char *http_proxy,
+                                              const char *https_proxy,
+                                              const char *default_proxy,
+                                              const char * const *bypass,
+                                              GCancellable *cancellable,
+                                              GError **error);
+
 G_END_DECLS

@@ -40,6 +40,8 @@ static const BargectlCommand commands[] = {
     bargectl_cmd_describe_error },
   { "credentials", N_("JOB --from-keyring=HOST | JOB --remove | --store HOST USER"),
     N_("Give a job credentials from your keyring, or store them there"), bargectl_cmd_credentials },
+  { "session-proxy", "", N_("Tell the service your desktop session's proxy settings while it runs"),
+    bargectl_cmd_session_proxy },
 };
 
 static gboolean opt_version;

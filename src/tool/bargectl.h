@@ -59,5 +59,6 @@ int bargectl_cmd_credentials (const BargectlCommand *command, int argc, char **a
 int bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_reply (const BargectlCommand *command, int argc, char **argv);
 int bargectl_cmd_background_limit (const BargectlCommand *command, int argc, char **argv);
+int bargectl_cmd_session_proxy (const BargectlCommand *command, int argc, char **argv);
 
 G_END_DECLS

@@ -1237,6 +1237,20 @@ class BackgroundBandwidthLimitTest(DaemonFixture):
                        'the new daemon\'s limit')
         self.assertEqual(notified, [0, 1048576, 2097152])
 
+    def test_session_proxy(self):
+        """set_session_proxy through GI: None for the schemes not given and
+        for no bypass list; refused settings raise INVALID_ARGUMENT."""
+        self.assertTrue(self.client.set_session_proxy_sync(Barge.ProxyUsage.OVERRIDE, None,
+                                                           'http://127.0.0.1:3128', None,
+                                                           ['localhost'], None))
+        self.assertTrue(self.client.set_session_proxy_sync(Barge.ProxyUsage.SYSTEM, None, None, None,
+                                                           None, None))
+        with self.assertRaises(GLib.Error) as caught:
+            self.client.set_session_proxy_sync(Barge.ProxyUsage.NONE, 'http://127.0.0.1:3128', None, None,
+                                               None, None)
+        self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
+        self.assertIn('for "override" only', caught.exception.message)
+
     def test_administrator_limit(self):
         """set_background_bandwidth_limit: over barge.conf until removed, with
         background-bandwidth-source saying so; bad rates change nothing."""

@@ -37,7 +37,8 @@ WAIT = 60
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 COMMANDS = ['create', 'add', 'resume', 'suspend', 'cancel', 'complete', 'cancel-all',
             'set', 'get', 'take-ownership', 'list', 'info', 'files', 'monitor', 'download',
-            'upload', 'reply', 'wait', 'background-limit', 'describe-error', 'credentials']
+            'upload', 'reply', 'wait', 'background-limit', 'describe-error', 'credentials',
+            'session-proxy']
 
 # Bytes per write and pause between writes for the throttled paths.
 SPEEDS = {

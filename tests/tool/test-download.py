@@ -442,5 +442,73 @@ class TestDownload(DaemonTestCase):
         self.ctl('cancel', job)
 
 
+class TestSessionProxy(DaemonTestCase):
+    """`bargectl session-proxy`: what it reads, and the service using it."""
+
+    def print_settings(self, gsettings_dir=None, **env):
+        extra = dict(env)
+        if gsettings_dir is None:
+            extra['GSETTINGS_BACKEND'] = 'memory'
+        else:
+            extra['GSETTINGS_BACKEND'] = 'keyfile'
+            extra['XDG_CONFIG_HOME'] = gsettings_dir
+        return self.ctl('session-proxy', '--print', env=self.ctl_env(**extra)).stdout
+
+    def test_print_from_environment(self):
+        out = self.print_settings(http_proxy='proxy.example:3128',
+                                  HTTPS_PROXY='http://user:secret@10.0.0.1:8080/',
+                                  all_proxy='socks5://127.0.0.1',
+                                  no_proxy='localhost, .corp.example')
+        self.assertIn('  http http://proxy.example:3128\n', out)
+        # No user name (credentials are per job), no path; a port of 1080
+        # when there is none.
+        self.assertIn('  https http://10.0.0.1:8080\n', out)
+        self.assertNotIn('secret', out)
+        self.assertIn('  default socks5://127.0.0.1:1080\n', out)
+        self.assertIn('  bypass localhost\n  bypass .corp.example\n', out)
+        self.assertIn('no proxy, every URL direct', self.print_settings(http_proxy='p:1', no_proxy='*'))
+        self.assertIn("follow the service's proxy settings", self.print_settings())
+
+    def test_print_from_gnome(self):
+        if not os.path.exists('/usr/share/glib-2.0/schemas/org.gnome.system.proxy.gschema.xml'):
+            self.skipTest('gsettings-desktop-schemas is not installed')
+        config = self.make_folder()
+        os.makedirs(os.path.join(config, 'glib-2.0', 'settings'))
+        with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as keyfile:
+            keyfile.write("[system/proxy]\nmode='manual'\nignore-hosts=['localhost', '10.0.0.0/8']\n"
+                          "[system/proxy/https]\nhost='gnome.example'\nport=3129\n")
+        out = self.print_settings(gsettings_dir=config, http_proxy='env.example:1')
+        self.assertIn("GNOME's proxy settings", out)
+        self.assertIn('  https http://gnome.example:3129\n', out)
+        self.assertNotIn('env.example', out)
+        self.assertIn('  bypass 10.0.0.0/8\n', out)
+        # --from-environment: GNOME's are not looked at.
+        out = self.ctl('session-proxy', '--print', '--from-environment',
+                       env=self.ctl_env(GSETTINGS_BACKEND='keyfile', XDG_CONFIG_HOME=config,
+                                        http_proxy='env.example:1')).stdout
+        self.assertIn('  http http://env.example:1\n', out)
+
+    def test_published_while_running(self):
+        """The test's file server answers requests in absolute form, as a
+        proxy does: a URL of a port nobody listens on arrives only through
+        the session's proxy, and only while the agent runs."""
+        env = self.ctl_env(GSETTINGS_BACKEND='memory', http_proxy=self.base_url)
+        agent = subprocess.Popen([BARGECTL, 'session-proxy'], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            line = agent.stdout.readline()
+            self.assertIn('From the environment', line, agent.stderr.read() if agent.poll() is not None else '')
+            folder = self.make_folder()
+            self.ctl('download', '--timeout=%d' % WAIT, 'http://127.0.0.1:1/alpha.bin', folder)
+            self.assert_downloaded(folder, ['alpha.bin'])
+        finally:
+            stop_process(agent)
+        self.assertEqual(agent.returncode, 0)
+        # Gone with the agent: the same URL fails again.
+        result = self.ctl('download', '--timeout=5', '--on-timeout=cancel', 'http://127.0.0.1:1/alpha.bin',
+                          self.make_folder(), expect=None)
+        self.assertNotEqual(result.returncode, 0)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
