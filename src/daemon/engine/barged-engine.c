@@ -204,6 +204,12 @@ barged_engine_set_session_proxy (BargedEngine *self, guint32 uid, BargeProxyUsag
     }
   if (!barged_proxy_bypass_check (bypass, error))
     return FALSE;
+  /* Only unit tests make an engine without the daemon's sessions. */
+  if (self->ctx.sessions == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "this engine has no HTTP sessions of users");
+      return FALSE;
+    }
   if (usage == BARGE_PROXY_USAGE_OVERRIDE)
     resolver = barged_proxy_resolver_new_per_scheme (http, https, other, bypass);
   barged_sessions_set_user_proxy (self->ctx.sessions, uid, usage != BARGE_PROXY_USAGE_SYSTEM, resolver);
@@ -567,9 +573,6 @@ barged_engine_new (const BargedJobContext *ctx, BargedNetwork *network)
   BargedEngine *self = g_object_new (BARGED_TYPE_ENGINE, NULL);
 
   barged_job_context_copy (&self->ctx, ctx);
-  /* Unit tests give none; the users' session proxies live there. */
-  if (self->ctx.sessions == NULL)
-    self->ctx.sessions = barged_sessions_new (self->ctx.config, NULL, NULL, 16);
   self->network = network != NULL ? g_object_ref (network) : barged_network_new ();
   self->scheduler = barged_scheduler_new (self->ctx.config);
   barged_scheduler_set_network (self->scheduler, self->network);
