@@ -898,7 +898,7 @@ test_coalescing (Fixture *f, gconstpointer data)
   g_autofree char *path = barge_test_daemon_create_job (f->daemon, "coalesce");
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
-  gint64 started, ended = 0, min_gap = G_MAXINT64, last_progress = 0;
+  gint64 started, ended = 0, min_gap = G_MAXINT64, min_gap_2 = G_MAXINT64, last_progress = 0;
   guint n_progress = 0, n_progress_only = 0, n_state = 0, limit;
 
   set_notification_interval (f, job, interval_ms);
@@ -920,20 +920,29 @@ test_coalescing (Fixture *f, gconstpointer data)
         {
           n_progress_only++;
           /* A progress-only announcement comes at least an interval after
-           * the previous one; half of it allows for scheduling delays here. */
-          if (last_progress != 0)
-            min_gap = MIN (min_gap, c->time - last_progress);
+           * the previous one; half of it allows for scheduling delays here.
+           * The times are when this process read them: a stall of this
+           * process (a loaded machine) reads two at once, so the smallest
+           * gap is forgiven, the second smallest is not. */
+          if (last_progress != 0 && c->time - last_progress < min_gap)
+            {
+              min_gap_2 = min_gap;
+              min_gap = c->time - last_progress;
+            }
+          else if (last_progress != 0)
+            min_gap_2 = MIN (min_gap_2, c->time - last_progress);
         }
       last_progress = c->time;
     }
   g_assert_cmpint (ended, >, 0);
   limit = (guint) ((ended - started) / (interval_ms * 1000)) + 1 + n_state + 2;
   g_test_message ("%u PropertiesChanged with Progress (%u progress only, %u with State) in %" G_GINT64_FORMAT
-                  " ms; limit %u; smallest gap %" G_GINT64_FORMAT " ms",
-                  n_progress, n_progress_only, n_state, (ended - started) / 1000, limit, min_gap / 1000);
+                  " ms; limit %u; smallest gaps %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " ms",
+                  n_progress, n_progress_only, n_state, (ended - started) / 1000, limit, min_gap / 1000,
+                  min_gap_2 / 1000);
   g_assert_cmpuint (n_progress, <=, limit);
   g_assert_cmpuint (n_progress_only, >=, 3);
-  g_assert_cmpint (min_gap, >=, interval_ms * 1000 / 2);
+  g_assert_cmpint (min_gap_2, >=, interval_ms * 1000 / 2);
 
   job_call (job, barge_dbus_job_call_complete_sync);
   g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");

@@ -116,16 +116,14 @@ _barged_transfer_pump (BargedTransfer *self)
   _barged_transfer_maybe_finish (self);
 }
 
-static void
-on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Counts a read of @n bytes (0: the end; < 0: @error) into the buffer.
+ * Returns whether reading may go on in this turn. */
+static gboolean
+take_read (BargedTransfer *self, gssize n, GError *error)
 {
-  g_autoptr(BargedTransfer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
   /* Where this body must end: its range, else the file's announced size. */
   guint64 limit = self->range_end != BARGE_SIZE_UNKNOWN ? self->range_end : self->expected_end;
 
-  self->reading = FALSE;
   if (n > 0 && self->bandwidth != NULL)
     barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
   if (n < 0)
@@ -148,6 +146,61 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else
     self->fill += (gsize) n;
+  return n > 0 && !self->eof && self->failure == NULL;
+}
+
+/* How many bytes the next read may take: the room in the buffer, under
+ * the bandwidth limit's chunk; 0 when it must wait. */
+static gsize
+read_room (BargedTransfer *self)
+{
+  gsize want = self->capacity[self->read_buf] - self->fill;
+
+  if (want == 0 || self->bandwidth == NULL)
+    return want;
+  if (barged_bandwidth_delay (self->bandwidth, g_get_monotonic_time ()) > 0)
+    return 0;
+  return barged_bandwidth_chunk (self->bandwidth, want);
+}
+
+/* What has arrived past the first read, without waiting, while the
+ * writer is busy: over TLS a read returns one record (at most 16 KiB), so
+ * reading only once per turn of the main loop would cost a turn (a poll,
+ * a GTask) per record. An idle writer gets what has arrived at once
+ * instead (pump), so that writing overlaps reading. Bounded by the buffer
+ * and the bandwidth limit. */
+static void
+read_ready (BargedTransfer *self)
+{
+  GPollableInputStream *pollable = G_IS_POLLABLE_INPUT_STREAM (self->body) ? G_POLLABLE_INPUT_STREAM (self->body)
+                                                                           : NULL;
+  gsize want;
+
+  if (pollable == NULL || !g_pollable_input_stream_can_poll (pollable))
+    return;
+  while (self->writing && (want = read_room (self)) > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (pollable, self->buffers[self->read_buf] + self->fill,
+                                                           want, self->cancellable, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return;
+      if (!take_read (self, n, error))
+        return;
+    }
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+
+  self->reading = FALSE;
+  if (take_read (self, n, error))
+    read_ready (self);
   _barged_transfer_pump (self);
 }
 
