@@ -204,13 +204,11 @@ next_step (BargedSegment *self)
                              g_task_get_cancellable (self->task), on_read, g_object_ref (self));
 }
 
-static void
-on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Counts a read of @n bytes (0: the end; < 0: @error). Returns whether
+ * reading may go on in this turn. */
+static gboolean
+take_read (BargedSegment *self, gssize n, GError *error)
 {
-  g_autoptr(BargedSegment) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
-
   if (n > 0 && self->bandwidth != NULL)
     barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
   if (n < 0)
@@ -243,6 +241,49 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
       if (self->pos + self->fill == self->end)
         self->eof = TRUE;
     }
+  return n > 0 && !self->eof;
+}
+
+/* What has arrived past the first read, without waiting (as the main
+ * connection's reader does, barged-transfer.c): over TLS a read returns
+ * one record, and a turn of the main loop per record costs more than the
+ * record. Bounded by the buffer and the bandwidth limit. */
+static void
+read_ready (BargedSegment *self)
+{
+  GPollableInputStream *pollable = G_IS_POLLABLE_INPUT_STREAM (self->body) ? G_POLLABLE_INPUT_STREAM (self->body)
+                                                                           : NULL;
+
+  if (pollable == NULL || !g_pollable_input_stream_can_poll (pollable))
+    return;
+  while (self->fill < BARGED_TRANSFER_BUFFER_SIZE)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize want = BARGED_TRANSFER_BUFFER_SIZE - self->fill;
+      gssize n;
+
+      if (self->bandwidth != NULL && barged_bandwidth_delay (self->bandwidth, g_get_monotonic_time ()) > 0)
+        return;
+      if (self->bandwidth != NULL)
+        want = barged_bandwidth_chunk (self->bandwidth, want);
+      n = g_pollable_input_stream_read_nonblocking (pollable, self->buffer + self->fill, want,
+                                                    g_task_get_cancellable (self->task), &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return;
+      if (!take_read (self, n, error))
+        return;
+    }
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedSegment) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+
+  if (take_read (self, n, error) && self->task != NULL)
+    read_ready (self);
   next_step (self);
 }
 
