@@ -24,7 +24,6 @@ static char *opt_cost_policy;
 static char *opt_list;
 static char *opt_segments;
 static BargectlFileOptions opt_file;
-static char **opt_headers;
 static char *opt_redirect_policy;
 static gboolean opt_allow_https_to_http;
 
@@ -41,8 +40,6 @@ static const GOptionEntry download_entries[] = {
     N_("FILE") },
   BARGECTL_SEGMENTS_OPTION_ENTRY (opt_segments),
   BARGECTL_FILE_OPTION_ENTRIES (opt_file),
-  { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_headers,
-    N_("Send this HTTP header with every request of the job (repeatable)"), N_("“NAME: VALUE”") },
   { "redirect-policy", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_policy,
     N_("allow (the default), allow-report or disallow: what to do when a server redirects"), N_("POLICY") },
   { "allow-https-to-http", 0, 0, G_OPTION_ARG_NONE, &opt_allow_https_to_http,
@@ -246,7 +243,7 @@ bargectl_cmd_download (const BargectlCommand *command, int argc, char **argv)
   job = bargectl_wait_start_job (client, name, BARGE_JOB_TYPE_DOWNLOAD,
                                  g_variant_builder_end (&create_options),
                                  (const char * const *) urls->pdata, (const char * const *) paths->pdata,
-                                 (const char * const *) opt_headers, checks, &options, &error);
+                                 checks, &options, &error);
   if (job == NULL)
     return bargectl_report_error (error);
 

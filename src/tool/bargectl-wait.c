@@ -80,6 +80,7 @@ static char **opt_tls_ignore;
 static char **opt_proxies;
 static char **opt_proxy_bypass;
 static gboolean opt_no_proxy;
+static char **opt_headers;
 /* Absolute: the daemon reads them as you, not from where you are. */
 static char *ca_file;
 static char *client_certificate;
@@ -125,6 +126,8 @@ static const GOptionEntry wait_entries[] = {
     N_("Reach this host, domain, address or range directly, not through --proxy (repeatable)"), N_("HOST") },
   { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &opt_no_proxy,
     N_("Connect directly, whatever the daemon's proxy settings"), NULL },
+  { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_headers,
+    N_("Send this HTTP header with every request of the job (repeatable)"), N_("“NAME: VALUE”") },
   { "client-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_certificate,
     N_("Show this client certificate when a server asks: a PEM file with the certificate and its key, or a "
        "pkcs11: URI"), N_("FILE") },
@@ -187,6 +190,7 @@ connection_options_init (BargectlWaitOptions *options, GError **error)
                          : opt_proxies != NULL ? BARGE_PROXY_USAGE_OVERRIDE : BARGE_PROXY_USAGE_SYSTEM;
   options->proxies = (const char * const *) opt_proxies;
   options->proxy_bypass = (const char * const *) opt_proxy_bypass;
+  options->headers = (const char * const *) opt_headers;
   return TRUE;
 }
 
@@ -332,7 +336,8 @@ bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options,
   return (options->retry_delay == 0 ||
           set_uint_property (job, "minimum-retry-delay", options->retry_delay, error)) &&
          (options->no_progress_timeout < 0 ||
-          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error));
+          set_uint_property (job, "no-progress-timeout", (guint) options->no_progress_timeout, error)) &&
+         (options->headers == NULL || barge_job_set_custom_headers_sync (job, options->headers, NULL, error));
 }
 
 BargeJob *
@@ -342,7 +347,6 @@ bargectl_wait_start_job (BargeClient *client,
                          GVariant *options_dict,
                          const char * const *remote_urls,
                          const char * const *local_paths,
-                         const char * const *headers,
                          GVariant *file_options,
                          const BargectlWaitOptions *options,
                          GError **error)
@@ -355,7 +359,6 @@ bargectl_wait_start_job (BargeClient *client,
     return NULL;
   /* One file with checks goes through AddFileWithOptions. */
   added = bargectl_wait_apply_settings (job, options, error) &&
-          (headers == NULL || barge_job_set_custom_headers_sync (job, headers, NULL, error)) &&
           (file_options != NULL
              ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
              : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));

@@ -43,6 +43,7 @@ struct _BargectlWaitOptions {
   BargeProxyUsage proxy_usage; /* --proxy, --no-proxy; SYSTEM (0): leave it */
   const char * const *proxies; /* --proxy */
   const char * const *proxy_bypass; /* --proxy-bypass */
+  const char * const *headers;      /* --header "NAME: VALUE", or NULL */
   BargectlTimeOptions times;  /* --not-before, --window */
   BargectlWaitSummaryFunc print_summary; /* NULL: a generic line */
   gpointer user_data;
@@ -72,8 +73,8 @@ gboolean bargectl_wait_options_init (BargectlWaitOptions *options, GError **erro
 void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
                                        GVariantBuilder *create_options);
 
-/* Applies the retry settings of @options (--retry-delay,
- * --no-progress-timeout) to a new @job. */
+/* Applies the settings of @options that are not CreateJob options
+ * (--retry-delay, --no-progress-timeout, --header) to a new @job. */
 gboolean bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options, GError **error);
 
 /* Creates a job with @options_dict (a{sv}, as for CreateJob), applies the
@@ -86,7 +87,6 @@ BargeJob *bargectl_wait_start_job (BargeClient *client,
                                    GVariant *options_dict,
                                    const char * const *remote_urls,
                                    const char * const *local_paths,
-                                   const char * const *headers,
                                    GVariant *file_options,
                                    const BargectlWaitOptions *options,
                                    GError **error);

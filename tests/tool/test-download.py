@@ -6,8 +6,12 @@ errors, --timeout, --on-timeout, retry options, signals."""
 import hashlib
 import os
 import re
+import select
 import signal
+import socket
+import socketserver
 import subprocess
+import threading
 import time
 import unittest
 
@@ -359,6 +363,17 @@ class TestDownload(DaemonTestCase):
         self.assertIn('cannot read /nonexistent/ca.pem', result.stderr)
         self.ctl('upload', '--no-proxy', '--proxy=http://127.0.0.1:3128', source, self.url('uploaded.bin'),
                  expect=2)
+        # And --header: the job has it (info shows the name, never the
+        # value); a header Barge sets itself fails the start, no job left.
+        result = self.ctl('upload', '--no-wait', '--protocol=put', '--header=X-Barge-Test: up-secret', source,
+                          self.url('uploaded.bin'))
+        job = result.stdout.strip()
+        info = self.ctl('info', job).stdout
+        self.assertIn('X-Barge-Test', info)
+        self.assertNotIn('up-secret', info)
+        self.ctl('cancel', job)
+        result = self.ctl('upload', '--no-wait', '--header=Host: evil', source, self.url('uploaded.bin'), expect=1)
+        self.assertIn('the header Host cannot be a custom header', result.stderr)
         self.assertEqual(self.new_jobs(before), [])
 
     def test_download_sigterm_leaves_job(self):
@@ -440,6 +455,81 @@ class TestDownload(DaemonTestCase):
         result = self.ctl('wait', '--timeout=1', job, expect=4)
         self.assertIn('suspended', result.stderr)
         self.ctl('cancel', job)
+
+
+class Socks5Server(socketserver.ThreadingTCPServer):
+    """RFC 1928 without authentication: CONNECT to an IPv4 address or a
+    name, then relays both ways; remembers every (host, port) asked for."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        self.connects = []
+        super().__init__(('127.0.0.1', 0), Socks5Handler)
+
+
+class Socks5Handler(socketserver.BaseRequestHandler):
+
+    def _read(self, n):
+        data = b''
+        while len(data) < n:
+            chunk = self.request.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError('short SOCKS5 message')
+            data += chunk
+        return data
+
+    def handle(self):
+        version, n_methods = self._read(2)
+        methods = self._read(n_methods)
+        if version != 5 or 0 not in methods:
+            self.request.sendall(b'\x05\xff')
+            return
+        self.request.sendall(b'\x05\x00')
+        _, command, _, kind = self._read(4)
+        if kind == 1:
+            host = socket.inet_ntoa(self._read(4))
+        elif kind == 3:
+            host = self._read(self._read(1)[0]).decode()
+        else:
+            self.request.sendall(b'\x05\x08\x00\x01' + bytes(6))
+            return
+        port = int.from_bytes(self._read(2), 'big')
+        self.server.connects.append((host, port))
+        if command != 1:
+            self.request.sendall(b'\x05\x07\x00\x01' + bytes(6))
+            return
+        upstream = socket.create_connection((host, port), timeout=WAIT)
+        self.request.sendall(b'\x05\x00\x00\x01' + bytes(6))
+        with upstream:
+            sockets = [self.request, upstream]
+            while True:
+                ready, _, _ = select.select(sockets, [], [], WAIT)
+                if not ready:
+                    return
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.request else self.request).sendall(data)
+
+
+class TestSocksProxy(DaemonTestCase):
+
+    def test_download_through_socks5(self):
+        """A job's socks5 proxy (SetProxySettings "override"): GIO's SOCKS5
+        client asks the proxy for the file server, and the file arrives."""
+        proxy = Socks5Server()
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(proxy.server_close)
+        self.addCleanup(proxy.shutdown)
+        folder = self.make_folder()
+        self.ctl('download', '--timeout=%d' % WAIT, '--proxy=socks5://127.0.0.1:%d' % proxy.server_address[1],
+                 self.url('beta.bin'), folder)
+        self.assert_downloaded(folder, ['beta.bin'])
+        self.assertIn(('127.0.0.1', self.server.server_address[1]), proxy.connects)
 
 
 class TestSessionProxy(DaemonTestCase):
