@@ -592,8 +592,9 @@ barge_client_get_error_description_sync (BargeClient *client,
   return text;
 }
 
+/* A Manager method that answers nothing: TRUE once it did. */
 static void
-on_set_background_bandwidth_limit_done (GObject *source, GAsyncResult *res, gpointer user_data)
+on_setter_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GVariant) reply = NULL;
@@ -645,7 +646,7 @@ barge_client_set_background_bandwidth_limit_async (BargeClient *client,
   _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
                           BARGE_DBUS_MANAGER_INTERFACE, "SetBackgroundBandwidthLimit", g_variant_new ("(t)", rate),
                           G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                          cancellable, on_set_background_bandwidth_limit_done, task);
+                          cancellable, on_setter_done, task);
 }
 
 /**
@@ -699,20 +700,6 @@ barge_client_set_background_bandwidth_limit_sync (BargeClient *client,
   ok = barge_client_set_background_bandwidth_limit_finish (client, _barge_sync_wait (&sync), error);
   _barge_sync_end (&sync);
   return ok;
-}
-
-static void
-on_set_session_proxy_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = _barge_call_finish (res, NULL, &error);
-  if (reply == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -785,8 +772,7 @@ barge_client_set_session_proxy_async (BargeClient *client,
                           BARGE_DBUS_MANAGER_INTERFACE, "SetSessionProxy",
                           g_variant_new ("(sa{ss}^as)", barge_proxy_usage_to_string (usage), &proxies,
                                          bypass != NULL ? bypass : no_strings),
-                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_set_session_proxy_done,
-                          task);
+                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_setter_done, task);
 }
 
 /**

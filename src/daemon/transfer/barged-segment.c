@@ -244,18 +244,11 @@ take_read (BargedSegment *self, gssize n, GError *error)
   return n > 0 && !self->eof;
 }
 
-/* What has arrived past the first read, without waiting (as the main
- * connection's reader does, barged-transfer.c): over TLS a read returns
- * one record, and a turn of the main loop per record costs more than the
- * record. Bounded by the buffer and the bandwidth limit. */
+/* What has arrived past the first read (barged_transfer_read_arrived()),
+ * bounded by the buffer and the bandwidth limit. */
 static void
 read_ready (BargedSegment *self)
 {
-  GPollableInputStream *pollable = G_IS_POLLABLE_INPUT_STREAM (self->body) ? G_POLLABLE_INPUT_STREAM (self->body)
-                                                                           : NULL;
-
-  if (pollable == NULL || !g_pollable_input_stream_can_poll (pollable))
-    return;
   while (self->fill < BARGED_TRANSFER_BUFFER_SIZE)
     {
       g_autoptr(GError) error = NULL;
@@ -266,11 +259,9 @@ read_ready (BargedSegment *self)
         return;
       if (self->bandwidth != NULL)
         want = barged_bandwidth_chunk (self->bandwidth, want);
-      n = g_pollable_input_stream_read_nonblocking (pollable, self->buffer + self->fill, want,
-                                                    g_task_get_cancellable (self->task), &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return;
-      if (!take_read (self, n, error))
+      n = barged_transfer_read_arrived (self->body, self->buffer + self->fill, want,
+                                        g_task_get_cancellable (self->task), &error);
+      if (n == BARGED_TRANSFER_NOTHING_ARRIVED || !take_read (self, n, error))
         return;
     }
 }

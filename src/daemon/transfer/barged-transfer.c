@@ -163,30 +163,40 @@ read_room (BargedTransfer *self)
   return barged_bandwidth_chunk (self->bandwidth, want);
 }
 
-/* What has arrived past the first read, without waiting, while the
- * writer is busy: over TLS a read returns one record (at most 16 KiB), so
- * reading only once per turn of the main loop would cost a turn (a poll,
- * a GTask) per record. An idle writer gets what has arrived at once
- * instead (pump), so that writing overlaps reading. Bounded by the buffer
- * and the bandwidth limit. */
+gssize
+barged_transfer_read_arrived (GInputStream *body, guint8 *buffer, gsize size, GCancellable *cancellable,
+                              GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  gssize n;
+
+  if (!G_IS_POLLABLE_INPUT_STREAM (body) || !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (body)))
+    return BARGED_TRANSFER_NOTHING_ARRIVED;
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (body), buffer, size, cancellable, &local);
+  if (n < 0 && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return BARGED_TRANSFER_NOTHING_ARRIVED;
+  if (n < 0)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return n;
+}
+
+/* What has arrived past the first read, while the writer is busy: over
+ * TLS a read returns one record (at most 16 KiB), and a turn of the main
+ * loop (a poll, a GTask) per record costs more than the record. An idle
+ * writer gets what has arrived at once instead (pump), so that writing
+ * overlaps reading. Bounded by the buffer and the bandwidth limit. */
 static void
 read_ready (BargedTransfer *self)
 {
-  GPollableInputStream *pollable = G_IS_POLLABLE_INPUT_STREAM (self->body) ? G_POLLABLE_INPUT_STREAM (self->body)
-                                                                           : NULL;
   gsize want;
 
-  if (pollable == NULL || !g_pollable_input_stream_can_poll (pollable))
-    return;
   while (self->writing && (want = read_room (self)) > 0)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_input_stream_read_nonblocking (pollable, self->buffers[self->read_buf] + self->fill,
-                                                           want, self->cancellable, &error);
+      gssize n = barged_transfer_read_arrived (self->body, self->buffers[self->read_buf] + self->fill, want,
+                                               self->cancellable, &error);
 
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return;
-      if (!take_read (self, n, error))
+      if (n == BARGED_TRANSFER_NOTHING_ARRIVED || !take_read (self, n, error))
         return;
     }
 }

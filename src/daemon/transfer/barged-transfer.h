@@ -76,4 +76,12 @@ void barged_transfer_add_segments (BargedTransfer *self, guint n);
 /* The smallest piece a segment fetches. */
 #define BARGED_TRANSFER_MIN_SEGMENT (4 * 1024 * 1024)
 
+/* Reads what has arrived on @body without waiting (over TLS one record
+ * per read, so a reader takes the rest in the same turn of the main
+ * loop): the bytes read, 0 at the end, -1 with @error; -2 when nothing has
+ * arrived or @body cannot be polled. */
+#define BARGED_TRANSFER_NOTHING_ARRIVED (-2)
+gssize barged_transfer_read_arrived (GInputStream *body, guint8 *buffer, gsize size, GCancellable *cancellable,
+                                     GError **error);
+
 G_END_DECLS
