@@ -135,6 +135,46 @@ test_wrong_host (Fixture *f, gconstpointer data)
   g_assert_cmpuint (requests->len, ==, 0);
 }
 
+/* A job's bandwidth limit holds over TLS: barged reads every record that
+ * has arrived in one turn of the main loop, each read within the limit's
+ * chunk and none while the limit says wait. */
+static void
+test_bandwidth_limit (Fixture *f, gconstpointer data)
+{
+  const guint64 limit = 1 * MiB;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "tls-limited", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  guint64 before, after;
+  gint64 start, end;
+  double rate;
+
+  if (!have_tls (f))
+    return;
+  url = g_strdup_printf ("%s/fault/ok/tls-limited?size=%" G_GUINT64_FORMAT,
+                         barge_fault_server_get_tls_base_url (f->server), 16 * MiB);
+  path = barge_test_daemon_create_job (f->daemon, "tls-limited");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
+                                  g_variant_new_uint64 (limit));
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferring", TRANSFER_TIMEOUT_MS);
+  /* Past the first second's burst, then three seconds measured. */
+  barge_test_run_for (1000);
+  before = barge_test_job_bytes_done (job);
+  start = g_get_monotonic_time ();
+  barge_test_run_for (3000);
+  after = barge_test_job_bytes_done (job);
+  end = g_get_monotonic_time ();
+  rate = (double) (after - before) * G_USEC_PER_SEC / (double) (end - start);
+  g_test_message ("%.0f bytes/s over TLS under a limit of %" G_GUINT64_FORMAT, rate, limit);
+  g_assert_cmpfloat (rate, <=, 1.25 * (double) limit);
+  g_assert_cmpfloat (rate, >=, 0.5 * (double) limit);
+  barge_test_job_cancel (job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -142,5 +182,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/tls/trusted-resume", test_trusted_resume);
   BARGE_TEST_ADD ("/tls/expired", test_expired);
   BARGE_TEST_ADD ("/tls/wrong-host", test_wrong_host);
+  BARGE_TEST_ADD ("/tls/bandwidth-limit", test_bandwidth_limit);
   return g_test_run ();
 }
