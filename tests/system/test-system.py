@@ -377,6 +377,63 @@ def credentials_basic_auth():
     alice.call(job, JOB, 'Cancel')
 
 
+PUBLISHER = r"""
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+bus.call_sync('org.freedesktop.Barge1', '/org/freedesktop/Barge1', 'org.freedesktop.Barge1.Manager',
+              'SetSessionProxy', GLib.Variant('(sa{ss}as)', ('override', {'default': sys.argv[1]}, [])),
+              None, Gio.DBusCallFlags.NONE, -1, None)
+print('published', flush=True)
+sys.stdin.read()
+"""
+
+
+def start_as(user, code, *args):
+    """Runs Python CODE as USER in the background, its standard input a pipe
+    (closing it ends a script that reads it)."""
+    def become():
+        os.setgroups(os.getgrouplist(user.name, user.gid))
+        os.setgid(user.gid)
+        os.setuid(user.uid)
+
+    return subprocess.Popen(['/usr/bin/python3', '-c', code] + [str(a) for a in args], env=bus.env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=become)
+
+
+def fetch_state(user, dest):
+    """A job of USER for a small file: 'transferred', or 'transient-error'
+    when it cannot get through."""
+    job = create_job(user)
+    user.call(job, JOB, 'AddFile', S(bus.base_url + '/data/4096'), S(dest))
+    user.call(job, JOB, 'Resume')
+    state = bus.wait_state(job, ('transferred', 'transient-error', 'error'))
+    user.call(job, JOB, 'Cancel')
+    return state
+
+
+@case
+def session_proxy_is_the_callers_own():
+    """alice's session says every URL goes through a proxy nobody answers
+    on: her jobs cannot get through, bob's still can; once her publisher
+    has left the bus, hers can again."""
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        dead = 'http://127.0.0.1:%d' % s.getsockname()[1]
+    publisher = start_as(alice, PUBLISHER, dead)
+    try:
+        assert publisher.stdout.readline().strip() == 'published'
+        assert fetch_state(alice, os.path.join(alice.home, 'via-dead-proxy')) == 'transient-error'
+        assert fetch_state(bob, os.path.join(bob.home, 'direct')) == 'transferred'
+    finally:
+        publisher.stdin.close()
+        publisher.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while fetch_state(alice, os.path.join(alice.home, 'direct-again')) != 'transferred':
+        assert time.monotonic() < deadline, 'alice still goes through her ended session proxy'
+
+
 LISTENER = r"""
 import sys
 from gi.repository import Gio, GLib
