@@ -582,10 +582,16 @@ set_session_proxy (BargedBusCall *call, GVariant *params)
   Lease *lease;
 
   g_variant_get (params, "(&s@a{ss}^a&s)", &usage_text, &proxies, &bypass);
+  /* Held while its sender is on the bus: a peer-to-peer caller has none. */
+  if (sender == NULL)
+    {
+      return_error (call, BARGE_ERROR_NOT_SUPPORTED, "a session proxy is told over a message bus");
+      return;
+    }
   if (!barge_proxy_usage_from_string (usage_text, &usage))
     {
       return_error (call, BARGE_ERROR_INVALID_ARGUMENT, "a session proxy usage is \"system\", \"none\" or "
-                    "\"override\", not \"%s\"", usage_text);
+                    "\"override\", not \"%.64s\"", usage_text);
       return;
     }
   g_variant_iter_init (&iter, proxies);
@@ -600,7 +606,7 @@ set_session_proxy (BargedBusCall *call, GVariant *params)
       else
         {
           return_error (call, BARGE_ERROR_INVALID_ARGUMENT,
-                        "a session's proxies are \"http\", \"https\" and \"default\", not \"%s\"", key);
+                        "a session's proxies are \"http\", \"https\" and \"default\", not \"%.64s\"", key);
           return;
         }
     }
@@ -610,7 +616,7 @@ set_session_proxy (BargedBusCall *call, GVariant *params)
       barged_bus_call_return_error (call, error);
       return;
     }
-  if (usage == BARGE_PROXY_USAGE_SYSTEM || sender == NULL)
+  if (usage == BARGE_PROXY_USAGE_SYSTEM)
     g_hash_table_remove (leases, GUINT_TO_POINTER (call->uid));
   else
     {

@@ -97,12 +97,11 @@ static void
 on_config_changed (BargedConfig *config, BargedSessions *self)
 {
   guint timeout = barged_config_get_settings (config)->transfer_timeout;
-
-  soup_session_set_timeout (self->shared, timeout);
-  soup_session_set_timeout (self->shared_background, timeout);
   GHashTableIter iter;
   UserProxy *user;
 
+  soup_session_set_timeout (self->shared, timeout);
+  soup_session_set_timeout (self->shared_background, timeout);
   for (guint i = 0; i < self->own->len; i++)
     soup_session_set_timeout (g_ptr_array_index (self->own, i), timeout);
   g_hash_table_iter_init (&iter, self->users);
