@@ -114,7 +114,7 @@ on_keep_awake_authorized (GObject *source, GAsyncResult *res, gpointer user_data
     {
       g_prefix_error (&error, "keep-awake on the system bus blocks sleep for every user and needs an "
                               "administrator: ");
-      barged_bus_call_return_error (g_steal_pointer (&data->call), g_steal_pointer (&error));
+      barged_bus_call_return_error (g_steal_pointer (&data->call), error);
       return;
     }
   lookup_umask (g_steal_pointer (&data));
