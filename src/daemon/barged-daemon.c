@@ -126,6 +126,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_autoptr(BargedClock) clock = barged_clock_new ();
   g_autoptr(BargedBandwidth) yielding = barged_bandwidth_new (0);
   g_autoptr(BargedBandwidth) background_bandwidth = barged_bandwidth_new (0);
+  g_autoptr(BargedRevocation) revocation = barged_revocation_new ();
   g_autoptr(BargedNetwork) network = NULL;
   g_autoptr(BargedAuthority) authority = NULL;
   g_autoptr(GTlsDatabase) test_database = NULL;
@@ -172,6 +173,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   ctx.config = self->config;
   ctx.clock = clock;
   ctx.background_bandwidth = background_bandwidth;
+  ctx.revocation = revocation;
   self->engine = barged_engine_new (&ctx, network);
   if (!barged_engine_load (self->engine, error))
     return NULL;

@@ -912,3 +912,22 @@ barge_job_dup_custom_header_names (BargeJob *job)
 
   return dup_strv (job, "CustomHeaders");
 }
+
+/**
+ * barge_job_get_tls_check_revocation:
+ * @job: a #BargeJob
+ *
+ * Gets whether the certificates the system trusts must pass their
+ * revocation lists. See [property@Barge.Job:tls-check-revocation].
+ *
+ * Returns: %TRUE when they must
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_get_tls_check_revocation (BargeJob *job)
+{
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+
+  return _barge_props_get_boolean (job->props, "TlsCheckRevocation");
+}

@@ -738,3 +738,93 @@ barge_job_make_custom_headers_write_only_sync (BargeJob *job, GCancellable *canc
   _barge_sync_end (&sync);
   return ok;
 }
+
+/**
+ * barge_job_set_tls_check_revocation_async:
+ * @job: a #BargeJob
+ * @check: whether the certificates the system trusts must pass their
+ *   revocation lists
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Turns the revocation check of the certificates the system trusts on or
+ * off (D-Bus `SetTlsOptions`, key `check-revocation`; BITS
+ * `BG_SSL_ENABLE_CRL_CHECK`). Checked, each certificate of the server's
+ * chain but the trust anchor must be covered by a current revocation list
+ * of its issuer, fetched over http from its CRL distribution point, and
+ * revoked by none; the handshake stops before any request byte is sent
+ * until the lists are in. A revoked certificate, or one whose status
+ * cannot be learned, fails the job with %BARGE_ERROR_TLS_FAILURE saying
+ * why; a list server that cannot be reached with its transient error. The
+ * certificates of the job's own CA file are checked against its CRL file
+ * instead ([method@Barge.Job.set_tls_checks_async]).
+ * [property@Barge.Job:tls-check-revocation] shows it.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_set_tls_check_revocation_async (BargeJob *job,
+                                          gboolean check,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  GVariantDict dict;
+
+  g_return_if_fail (BARGE_IS_JOB (job));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "check-revocation", "b", check);
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, "SetTlsOptions", g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
+                   NULL, BARGE_JOB_CALL_CHANGES, barge_job_set_tls_check_revocation_async, cancellable, callback,
+                   user_data);
+}
+
+/**
+ * barge_job_set_tls_check_revocation_finish:
+ * @job: a #BargeJob
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Job.set_tls_check_revocation_async].
+ *
+ * Returns: %TRUE if the daemon took it
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_check_revocation_finish (BargeJob *job, GAsyncResult *res, GError **error)
+{
+  g_autoptr(GVariant) reply = _barge_job_call_finish (job, res, barge_job_set_tls_check_revocation_async, error);
+
+  return reply != NULL;
+}
+
+/**
+ * barge_job_set_tls_check_revocation_sync:
+ * @job: a #BargeJob
+ * @check: as for [method@Barge.Job.set_tls_check_revocation_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Turns the revocation check on or off, blocking until the daemon
+ * answered.
+ *
+ * Returns: %TRUE if the daemon took it
+ *
+ * Since: 0.2
+ */
+gboolean
+barge_job_set_tls_check_revocation_sync (BargeJob *job, gboolean check, GCancellable *cancellable, GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  _barge_sync_begin (&sync);
+  barge_job_set_tls_check_revocation_async (job, check, cancellable, _barge_sync_done, &sync);
+  ok = barge_job_set_tls_check_revocation_finish (job, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}

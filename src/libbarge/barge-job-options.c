@@ -333,10 +333,14 @@ barge_job_options_set_tls_options (BargeJobOptions *options,
                                    const char * const *ignore)
 {
   GVariantDict dict;
+  gboolean check;
 
   g_return_if_fail (options != NULL);
 
   g_variant_dict_init (&dict, NULL);
+  /* barge_job_options_set_tls_check_revocation()'s, whichever came first. */
+  if (options->tls_options != NULL && g_variant_lookup (options->tls_options, "check-revocation", "b", &check))
+    g_variant_dict_insert (&dict, "check-revocation", "b", check);
   if (ca_file != NULL)
     g_variant_dict_insert (&dict, "ca-file", "s", ca_file);
   if (client_certificate != NULL)
@@ -345,6 +349,32 @@ barge_job_options_set_tls_options (BargeJobOptions *options,
     g_variant_dict_insert (&dict, "crl-file", "s", crl_file);
   if (ignore != NULL)
     g_variant_dict_insert_value (&dict, "ignore", g_variant_new_strv (ignore, -1));
+  g_clear_pointer (&options->tls_options, g_variant_unref);
+  options->tls_options = g_variant_ref_sink (g_variant_dict_end (&dict));
+  options->set |= SET_TLS;
+}
+
+/**
+ * barge_job_options_set_tls_check_revocation:
+ * @options: a #BargeJobOptions
+ * @check: as for [method@Barge.Job.set_tls_check_revocation_async]
+ *
+ * Adds `check-revocation` to the `tls-options` option (beside what
+ * [method@Barge.JobOptions.set_tls_options] set, before or after): the
+ * job checks the revocation lists of the certificates the system trusts
+ * from its first request.
+ *
+ * Since: 0.2
+ */
+void
+barge_job_options_set_tls_check_revocation (BargeJobOptions *options, gboolean check)
+{
+  GVariantDict dict;
+
+  g_return_if_fail (options != NULL);
+
+  g_variant_dict_init (&dict, options->tls_options);
+  g_variant_dict_insert (&dict, "check-revocation", "b", check);
   g_clear_pointer (&options->tls_options, g_variant_unref);
   options->tls_options = g_variant_ref_sink (g_variant_dict_end (&dict));
   options->set |= SET_TLS;

@@ -65,6 +65,8 @@ void barge_job_options_set_tls_options (BargeJobOptions *options,
                                         const char *crl_file,
                                         const char * const *ignore);
 BARGE_AVAILABLE_IN_ALL
+void barge_job_options_set_tls_check_revocation (BargeJobOptions *options, gboolean check);
+BARGE_AVAILABLE_IN_ALL
 void barge_job_options_set_proxy_settings (BargeJobOptions *options,
                                            BargeProxyUsage usage,
                                            const char * const *proxies,

@@ -538,6 +538,21 @@ _barge_job_make_properties (GParamSpec **properties)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * BargeJob:tls-check-revocation:
+   *
+   * Whether a certificate the system trusts must pass its authorities'
+   * revocation lists ([method@Barge.Job.set_tls_check_revocation_async],
+   * BITS `BG_SSL_ENABLE_CRL_CHECK`): each certificate of the server's
+   * chain but the trust anchor must be covered by a current list of its
+   * issuer, fetched from its CRL distribution point, and revoked by none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TLS_CHECK_REVOCATION] =
+    g_param_spec_boolean ("tls-check-revocation", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * BargeJob:proxy-usage:
    *
    * Which proxy the job's requests go through (BITS `GetProxySettings`):

@@ -161,6 +161,7 @@ static const struct {
   { "ProxyList", PROP_PROXY_LIST },
   { "ProxyBypassList", PROP_PROXY_BYPASS_LIST },
   { "CustomHeadersWriteOnly", PROP_CUSTOM_HEADERS_WRITE_ONLY },
+  { "TlsCheckRevocation", PROP_TLS_CHECK_REVOCATION },
 };
 
 /* @name changed in props: parse it again and notify what really changed. */
@@ -750,6 +751,9 @@ barge_job_get_gproperty (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_CUSTOM_HEADERS_WRITE_ONLY:
       g_value_set_boolean (value, barge_job_get_custom_headers_write_only (self));
+      break;
+    case PROP_TLS_CHECK_REVOCATION:
+      g_value_set_boolean (value, barge_job_get_tls_check_revocation (self));
       break;
     case PROP_FILE_LIST:
       g_value_set_object (value, self->file_list);

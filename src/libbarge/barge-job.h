@@ -199,6 +199,21 @@ BARGE_AVAILABLE_IN_ALL
 const char *barge_job_get_tls_crl_file (BargeJob *job);
 BARGE_AVAILABLE_IN_ALL
 char **barge_job_dup_tls_ignore (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_get_tls_check_revocation (BargeJob *job);
+BARGE_AVAILABLE_IN_ALL
+void barge_job_set_tls_check_revocation_async (BargeJob *job,
+                                               gboolean check,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_check_revocation_finish (BargeJob *job, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_job_set_tls_check_revocation_sync (BargeJob *job,
+                                                  gboolean check,
+                                                  GCancellable *cancellable,
+                                                  GError **error);
 
 BARGE_AVAILABLE_IN_ALL
 void barge_job_set_tls_options_async (BargeJob *job,

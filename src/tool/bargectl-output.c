@@ -415,6 +415,8 @@ bargectl_job_describe (BargeJob *job)
     }
   if (*barge_job_get_tls_crl_file (job) != '\0')
     ROW (_("TLS CRL file:"), "%s", barge_job_get_tls_crl_file (job));
+  if (barge_job_get_tls_check_revocation (job))
+    ROW (_("TLS revocation:"), "%s", _("checked (the authorities' lists)"));
   {
     g_auto(GStrv) ignore = barge_job_dup_tls_ignore (job);
     g_autofree char *joined = g_strjoinv (", ", ignore);

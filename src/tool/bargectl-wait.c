@@ -77,6 +77,7 @@ static char *opt_ca_file;
 static char *opt_client_certificate;
 static char *opt_crl_file;
 static char **opt_tls_ignore;
+static gboolean opt_check_revocation;
 static char **opt_proxies;
 static char **opt_proxy_bypass;
 static gboolean opt_no_proxy;
@@ -120,6 +121,9 @@ static const GOptionEntry wait_entries[] = {
   { "tls-ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_tls_ignore,
     N_("Accept a certificate of the --ca-file authorities despite this fault: expired or wrong-host "
        "(repeatable)"), N_("FAULT") },
+  { "check-revocation", 0, 0, G_OPTION_ARG_NONE, &opt_check_revocation,
+    N_("Refuse a server whose certificate, or one of its issuers, its authority's revocation list revokes or "
+       "does not cover (the lists are fetched from the certificates' CRL distribution points)"), NULL },
   { "proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxies,
     N_("Go through this proxy, not the daemon's (SCHEME://HOST:PORT; repeatable: tried in order)"), N_("URL") },
   { "proxy-bypass", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxy_bypass,
@@ -151,8 +155,8 @@ bargectl_wait_existing_option_entries (void)
   return wait_existing_entries;
 }
 
-/* --ca-file, --client-certificate, --crl-file, --tls-ignore, --proxy,
- * --proxy-bypass, --no-proxy. */
+/* --ca-file, --client-certificate, --crl-file, --tls-ignore,
+ * --check-revocation, --proxy, --proxy-bypass, --no-proxy. */
 static gboolean
 connection_options_init (BargectlWaitOptions *options, GError **error)
 {
@@ -186,6 +190,7 @@ connection_options_init (BargectlWaitOptions *options, GError **error)
   options->tls_client_certificate = client_certificate;
   options->tls_crl_file = crl_file;
   options->tls_ignore = (const char * const *) opt_tls_ignore;
+  options->tls_check_revocation = opt_check_revocation;
   options->proxy_usage = opt_no_proxy ? BARGE_PROXY_USAGE_NONE
                          : opt_proxies != NULL ? BARGE_PROXY_USAGE_OVERRIDE : BARGE_PROXY_USAGE_SYSTEM;
   options->proxies = (const char * const *) opt_proxies;
@@ -291,7 +296,7 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
   bargectl_time_options_add (&options->times, create_options);
   /* At creation: a CA file the daemon cannot read leaves no job behind. */
   if (options->tls_ca_file != NULL || options->tls_client_certificate != NULL || options->tls_crl_file != NULL ||
-      options->tls_ignore != NULL)
+      options->tls_ignore != NULL || options->tls_check_revocation)
     {
       GVariantBuilder tls;
 
@@ -305,6 +310,8 @@ bargectl_wait_add_create_options (const BargectlWaitOptions *options, GVariantBu
         g_variant_builder_add (&tls, "{sv}", "crl-file", g_variant_new_string (options->tls_crl_file));
       if (options->tls_ignore != NULL)
         g_variant_builder_add (&tls, "{sv}", "ignore", g_variant_new_strv (options->tls_ignore, -1));
+      if (options->tls_check_revocation)
+        g_variant_builder_add (&tls, "{sv}", "check-revocation", g_variant_new_boolean (TRUE));
       g_variant_builder_add (create_options, "{sv}", "tls-options", g_variant_builder_end (&tls));
     }
   if (options->proxy_usage != BARGE_PROXY_USAGE_SYSTEM)

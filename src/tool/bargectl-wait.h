@@ -40,6 +40,7 @@ struct _BargectlWaitOptions {
   const char *tls_client_certificate; /* --client-certificate: absolute or pkcs11:; NULL: none */
   const char *tls_crl_file;   /* --crl-file, absolute; NULL: none */
   const char * const *tls_ignore; /* --tls-ignore; NULL: none */
+  gboolean tls_check_revocation; /* --check-revocation */
   BargeProxyUsage proxy_usage; /* --proxy, --no-proxy; SYSTEM (0): leave it */
   const char * const *proxies; /* --proxy */
   const char * const *proxy_bypass; /* --proxy-bypass */

@@ -102,6 +102,18 @@ barge_test_range_start (const char *range)
 }
 
 void
+barge_test_assert_job_error (BargeDBusJob *job, const char *expected, const char *in_message)
+{
+  const char *context, *name, *message, *file;
+
+  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
+  g_test_message ("Error: %s \"%s\"", name, message);
+  g_assert_cmpstr (name, ==, expected);
+  if (in_message != NULL)
+    g_assert_nonnull (strstr (message, in_message));
+}
+
+void
 barge_test_job_cancel (BargeDBusJob *job)
 {
   g_autoptr(GError) error = NULL;

@@ -40,6 +40,9 @@ gboolean barge_test_job_has_some_bytes (gpointer job);
 /* A of a Range header "bytes=A-" or "bytes=A-B"; 0 for none (NULL). */
 guint64 barge_test_range_start (const char *range);
 void barge_test_job_cancel (BargeDBusJob *job);
+/* The job's Error names @expected (the full D-Bus name) and its message
+ * holds @in_message (unless NULL); both are shown with g_test_message(). */
+void barge_test_assert_job_error (BargeDBusJob *job, const char *expected, const char *in_message);
 void barge_test_job_complete (BargeDBusJob *job);
 /* The object path of file INDEX, asked for (not from the proxy's cache). */
 char *barge_test_job_file_path (BargeTestDaemon *daemon, BargeDBusJob *job, guint index);

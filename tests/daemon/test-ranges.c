@@ -79,17 +79,6 @@ assert_ranges_content (const char *path, const char *name, guint64 size, const g
   g_assert_true (memcmp (contents, expected, end) == 0);
 }
 
-static void
-assert_error (BargeDBusJob *job, const char *expected_name, const char *said)
-{
-  const char *context, *name, *message, *file;
-
-  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
-  g_test_message ("Error: %s \"%s\"", name, message);
-  g_assert_cmpstr (name, ==, expected_name);
-  g_assert_nonnull (strstr (message, said));
-}
-
 /* Three ranges, the last to the end: three Range requests for exactly
  * them, the bytes at their offsets, Progress the sum of the ranges, the
  * Ranges property as given. A second file of two closed ranges ends where
@@ -240,7 +229,7 @@ test_server_refuses (Fixture *f, gconstpointer data)
       g_assert_no_error (error);
       barge_test_job_resume (job);
       barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
-      assert_error (job, BARGE_TEST_ERROR_PREFIX "InvalidRange", cases[i].said);
+      barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidRange", cases[i].said);
       barge_test_job_cancel (job);
       barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
       g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));

@@ -79,18 +79,6 @@ set_tls (BargeDBusJob *job, const char *ca_file, const char *client_certificate,
 }
 
 static void
-assert_error (BargeDBusJob *job, const char *expected, const char *in_message)
-{
-  const char *context, *name, *message, *file;
-
-  g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
-  g_test_message ("Error: %s \"%s\"", name, message);
-  g_assert_cmpstr (name, ==, expected);
-  if (in_message != NULL)
-    g_assert_nonnull (strstr (message, in_message));
-}
-
-static void
 finish (Fixture *f, BargeDBusJob *job, const char *path, const char *name)
 {
   g_autofree char *dest = g_build_filename (f->dir, name, NULL);
@@ -123,7 +111,7 @@ test_job_ca (Fixture *f, gconstpointer data)
   plain = new_job (f, barge_fault_server_get_tls_base_url (f->server), "plain", &p1);
   barge_test_job_resume (plain);
   barge_test_wait_job_state (plain, "error", TRANSFER_TIMEOUT_MS);
-  assert_error (plain, BARGE_TEST_ERROR_PREFIX "TlsFailure", "not signed by an authority");
+  barge_test_assert_job_error (plain, BARGE_TEST_ERROR_PREFIX "TlsFailure", "not signed by an authority");
 
   with_ca = new_job (f, barge_fault_server_get_tls_base_url (f->server), "with-ca", &p2);
   g_assert_true (set_tls (with_ca, ca, NULL, &error));
@@ -138,7 +126,7 @@ test_job_ca (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   barge_test_job_resume (expired);
   barge_test_wait_job_state (expired, "error", TRANSFER_TIMEOUT_MS);
-  assert_error (expired, BARGE_TEST_ERROR_PREFIX "TlsFailure", "expired");
+  barge_test_assert_job_error (expired, BARGE_TEST_ERROR_PREFIX "TlsFailure", "expired");
   barge_test_job_cancel (plain);
   barge_test_job_cancel (expired);
 }
@@ -266,7 +254,7 @@ test_file_gone_after_restart (Fixture *f, gconstpointer data)
   job = barge_test_daemon_get_job (f->daemon, path);
   barge_test_job_resume (job);
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
-  assert_error (job, BARGE_TEST_ERROR_PREFIX "InvalidArgument", "ca-copy.pem");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidArgument", "ca-copy.pem");
   requests = barge_fault_server_get_requests (f->server, "/fault/reset/gone");
   g_assert_cmpuint (requests->len, ==, 0);
 

@@ -1074,6 +1074,26 @@ class BargeDaemonTest(DaemonFixture):
             self.client.create_job_sync('not made', Barge.JobType.DOWNLOAD, options.to_variant(), None)
         self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
 
+    def test_tls_check_revocation(self):
+        """Issue 17 item 1c from Python: the revocation check of the
+        system's chains (daemon/revocation proves it against TLS servers):
+        set_tls_check_revocation and tls-check-revocation, and at creation
+        beside the other TLS options, in either order."""
+        job = self.client.create_job_sync('revocation', Barge.JobType.DOWNLOAD, None, None)
+        self.assertFalse(job.get_tls_check_revocation())
+        self.assertTrue(job.set_tls_check_revocation_sync(True, None))
+        self.run_until(lambda: job.props.tls_check_revocation, 'the check on')
+        self.assertTrue(job.set_tls_check_revocation_sync(False, None))
+        self.run_until(lambda: not job.props.tls_check_revocation, 'the check off')
+        job.cancel_sync(None)
+        options = Barge.JobOptions.new()
+        options.set_tls_check_revocation(True)
+        options.set_tls_options(None, None, None, None)
+        created = self.client.create_job_sync('checked from the start', Barge.JobType.DOWNLOAD,
+                                              options.to_variant(), None)
+        self.assertTrue(created.get_tls_check_revocation())
+        created.cancel_sync(None)
+
     def test_proxy_settings(self):
         """Issue 17 item 1d from Python: set_proxy_settings with a list and a
         bypass list, shown by the properties; a proxy without a port is

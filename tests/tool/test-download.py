@@ -202,6 +202,22 @@ class TestDownload(DaemonTestCase):
         self.assertEqual(os.listdir(folder), ['alpha.bin'])
         self.assertEqual({j['id'] for j in self.list_jobs()} - before, set())
 
+    def test_download_check_revocation_shown(self):
+        # --check-revocation reaches the daemon with the job's creation
+        # (daemon/revocation tests the check against TLS servers of a PKI
+        # of its own); a plain http URL has no certificate to check, and
+        # info shows the setting.
+        folder = self.make_folder()
+        result = self.ctl('download', '--check-revocation', '--no-complete', '--timeout=%d' % WAIT,
+                          self.url('alpha.bin'), folder)
+        job = re.search(r'bargectl complete ([0-9a-f-]{36})', result.stdout).group(1)
+        self.assertRegex(self.ctl('info', job).stdout, r'TLS revocation: +checked')
+        self.ctl('cancel', job)
+        result = self.ctl('download', '--no-complete', '--timeout=%d' % WAIT, self.url('alpha.bin'), folder)
+        job = re.search(r'bargectl complete ([0-9a-f-]{36})', result.stdout).group(1)
+        self.assertNotIn('TLS revocation', self.ctl('info', job).stdout)
+        self.ctl('cancel', job)
+
     def test_download_checksum_mismatch(self):
         folder = self.make_folder()
         before = {j['id'] for j in self.list_jobs()}

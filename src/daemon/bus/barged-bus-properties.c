@@ -260,6 +260,12 @@ get_tls_crl_file (BargedJob *job, BargedBusJob *bus_job)
 }
 
 static GVariant *
+get_tls_check_revocation (BargedJob *job, BargedBusJob *bus_job)
+{
+  return g_variant_new_boolean (barged_job_get_tls_check_revocation (job));
+}
+
+static GVariant *
 get_tls_ignore (BargedJob *job, BargedBusJob *bus_job)
 {
   g_auto(GStrv) ignore = barged_job_dup_tls_ignore (job);
@@ -482,6 +488,7 @@ static const BargedBusJobProperty job_properties[BARGED_BUS_JOB_N_PROPERTIES] = 
   { "TlsCrlFile", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_crl_file, NULL },
   { "TlsIgnore", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_ignore, NULL },
   { "TlsClientCertificate", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_client_certificate, NULL },
+  { "TlsCheckRevocation", BARGED_JOB_PROP_TLS, FALSE, FALSE, get_tls_check_revocation, NULL },
   { "ProxyUsage", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_usage, NULL },
   { "ProxyList", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_list, NULL },
   { "ProxyBypassList", BARGED_JOB_PROP_PROXY, FALSE, FALSE, get_proxy_bypass_list, NULL },

@@ -23,7 +23,7 @@ typedef struct {
   BargedBusSetFunc set;       /* NULL: read-only */
 } BargedBusJobProperty;
 
-#define BARGED_BUS_JOB_N_PROPERTIES 42
+#define BARGED_BUS_JOB_N_PROPERTIES 43
 
 const BargedBusJobProperty *barged_bus_job_property (guint index);
 /* The index of the Job property @name, or -1. */

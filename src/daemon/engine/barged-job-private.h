@@ -110,6 +110,7 @@ struct _BargedJob
   char *tls_client_certificate; /* TlsClientCertificate: a path or a pkcs11: URI, or NULL */
   char *tls_crl_file;         /* TlsCrlFile: an absolute path, or NULL (only with a CA file) */
   GTlsCertificateFlags tls_ignore; /* TlsIgnore: BARGED_TLS_IGNORABLE (only with a CA file) */
+  gboolean tls_check_revocation; /* TlsCheckRevocation: the system's chains pass their CRLs */
   BargedTls *tls;             /* what they hold, read as the owner; NULL until read (barged-job-tls.c) */
   GCancellable *tls_cancellable; /* the reading at a start */
   guint tls_generation;       /* of that reading: a later start makes an earlier one moot */

@@ -95,6 +95,8 @@ _barged_job_settings_to_data (BargedJob *self)
     g_variant_dict_insert (&dict, "tls-client-certificate", "s", self->tls_client_certificate);
   if (self->tls_crl_file != NULL)
     g_variant_dict_insert (&dict, "tls-crl-file", "s", self->tls_crl_file);
+  if (self->tls_check_revocation)
+    g_variant_dict_insert (&dict, "tls-check-revocation", "b", TRUE);
   if (self->tls_ignore != 0)
     {
       g_auto(GStrv) ignore = barged_job_dup_tls_ignore (self);
@@ -175,6 +177,8 @@ apply_settings (BargedJob *self, const char *data)
   _barged_job_apply_proxy_settings (self, usage, proxy_list, proxy_bypass);
   g_clear_pointer (&self->tls_crl_file, g_free);
   g_variant_dict_lookup (&dict, "tls-crl-file", "s", &self->tls_crl_file);
+  self->tls_check_revocation = FALSE;
+  g_variant_dict_lookup (&dict, "tls-check-revocation", "b", &self->tls_check_revocation);
   self->tls_ignore = 0;
   if (g_variant_dict_lookup (&dict, "tls-ignore", "^a&s", &tls_ignore) &&
       !barged_tls_parse_ignore (tls_ignore, &self->tls_ignore, NULL))

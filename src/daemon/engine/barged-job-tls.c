@@ -24,6 +24,7 @@ typedef struct {
   char *crl_file;
   GTlsCertificateFlags ignore;
   char *client_certificate;
+  gboolean check_revocation;
   GBytes *ca_pem;
   GBytes *crl_pem;
 } ReadTls;
@@ -73,7 +74,10 @@ read_done (GTask *task, GBytes *client_pem)
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, barged_tls_new (cas, crls, r->ignore, client), (GDestroyNotify) barged_tls_unref);
+  g_task_return_pointer (task,
+                         barged_tls_new (cas, crls, r->ignore, client,
+                                         r->check_revocation ? r->job->ctx.revocation : NULL),
+                         (GDestroyNotify) barged_tls_unref);
 }
 
 static void
@@ -154,12 +158,14 @@ on_ca_read (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 /* A job's TLS options: a CA file, its CRL file, a client certificate (any
- * NULL), the faults forgiven in the CA's certificates. */
+ * NULL), the faults forgiven in the CA's certificates, whether the
+ * system's chains must pass their revocation lists. */
 typedef struct {
   const char *ca_file;
   const char *crl_file;
   GTlsCertificateFlags ignore;
   const char *client_certificate;
+  gboolean check_revocation;
 } TlsPaths;
 
 /* Reads the files of @paths as the job's owner into a BargedTls. */
@@ -175,6 +181,7 @@ read_tls_async (BargedJob *job, const TlsPaths *paths, GCancellable *cancellable
   r->crl_file = g_strdup (paths->crl_file);
   r->ignore = paths->ignore;
   r->client_certificate = g_strdup (paths->client_certificate);
+  r->check_revocation = paths->check_revocation;
   g_task_set_task_data (task, r, (GDestroyNotify) read_tls_free);
   if (paths->ca_file == NULL)
     {
@@ -209,6 +216,12 @@ const char *
 barged_job_get_tls_crl_file (BargedJob *self)
 {
   return self->tls_crl_file != NULL ? self->tls_crl_file : "";
+}
+
+gboolean
+barged_job_get_tls_check_revocation (BargedJob *self)
+{
+  return self->tls_check_revocation;
 }
 
 char **
@@ -256,6 +269,7 @@ typedef struct {
   char *crl_file;
   GTlsCertificateFlags ignore;
   char *client_certificate;
+  gboolean check_revocation;
 } SetTls;
 
 static void
@@ -270,13 +284,14 @@ set_tls_free (SetTls *s)
 static gboolean
 has_tls (BargedJob *self)
 {
-  return self->tls_ca_file != NULL || self->tls_client_certificate != NULL;
+  return self->tls_ca_file != NULL || self->tls_client_certificate != NULL || self->tls_check_revocation;
 }
 
 static TlsPaths
 tls_paths_of (BargedJob *self)
 {
-  TlsPaths paths = { self->tls_ca_file, self->tls_crl_file, self->tls_ignore, self->tls_client_certificate };
+  TlsPaths paths = { self->tls_ca_file, self->tls_crl_file, self->tls_ignore, self->tls_client_certificate,
+                     self->tls_check_revocation };
 
   return paths;
 }
@@ -304,6 +319,7 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   g_free (self->tls_crl_file);
   self->tls_crl_file = g_steal_pointer (&s->crl_file);
   self->tls_ignore = s->ignore;
+  self->tls_check_revocation = s->check_revocation;
   g_clear_pointer (&self->tls, barged_tls_unref);
   /* (A start reading the old ones meanwhile takes these: on_start_read.) */
   if (has_tls (self))
@@ -334,12 +350,13 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
     {
       g_autoptr(GVariant) v = value;
 
-      const char *type = g_str_equal (key, "ignore") ? "as" : "s";
+      const char *type = g_str_equal (key, "ignore") ? "as" : g_str_equal (key, "check-revocation") ? "b" : "s";
 
       if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate") &&
-          !g_str_equal (key, "crl-file") && !g_str_equal (key, "ignore"))
+          !g_str_equal (key, "crl-file") && !g_str_equal (key, "ignore") && !g_str_equal (key, "check-revocation"))
         g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "unknown TLS option \"%s\" (ca-file, crl-file, client-certificate: s; ignore: as)", key);
+                     "unknown TLS option \"%s\" (ca-file, crl-file, client-certificate: s; ignore: as; "
+                     "check-revocation: b)", key);
       else if (!g_variant_is_of_type (v, G_VARIANT_TYPE (type)))
         g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is of type %s, not %s",
                      key, type, g_variant_get_type_string (v));
@@ -354,6 +371,8 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
     option_path (options, "client-certificate", TRUE, self->tls_client_certificate, &s->client_certificate,
                  &error);
   s->ignore = self->tls_ignore;
+  if (!g_variant_lookup (options, "check-revocation", "b", &s->check_revocation))
+    s->check_revocation = self->tls_check_revocation;
   if (error == NULL)
     {
       g_autofree const char **ignore = NULL;
@@ -371,7 +390,7 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
       return;
     }
   {
-    TlsPaths paths = { s->ca_file, s->crl_file, s->ignore, s->client_certificate };
+    TlsPaths paths = { s->ca_file, s->crl_file, s->ignore, s->client_certificate, s->check_revocation };
 
     read_tls_async (self, &paths, NULL, on_set_read, g_steal_pointer (&task));
   }

@@ -872,6 +872,7 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
   dest->background_bandwidth = src->background_bandwidth != NULL ? g_object_ref (src->background_bandwidth)
                                                                  : barged_bandwidth_new (0);
   dest->clock = src->clock != NULL ? g_object_ref (src->clock) : barged_clock_new ();
+  dest->revocation = src->revocation != NULL ? g_object_ref (src->revocation) : barged_revocation_new ();
   /* NULL (unit tests): made when a job first needs a session of its own. */
   dest->sessions = src->sessions != NULL ? g_object_ref (src->sessions) : NULL;
 }
@@ -888,6 +889,7 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->syncer);
   g_clear_object (&ctx->background_bandwidth);
   g_clear_object (&ctx->clock);
+  g_clear_object (&ctx->revocation);
   g_clear_object (&ctx->sessions);
   g_clear_object (&ctx->config);
 }

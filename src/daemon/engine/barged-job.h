@@ -12,6 +12,7 @@
 #include "barged-store.h"
 #include "barged-bandwidth.h"
 #include "barged-clock.h"
+#include "barged-revocation.h"
 #include "barged-sessions.h"
 #include "barged-syncer.h"
 
@@ -43,6 +44,7 @@ typedef struct {
   BargedSyncer *syncer;       /* NULL: a private one */
   BargedBandwidth *background_bandwidth; /* what background jobs share; NULL: a private one */
   BargedClock *clock;         /* the wall clock in local time; NULL: a private one */
+  BargedRevocation *revocation; /* the revocation lists of "check-revocation"; NULL: a private one */
 } BargedJobContext;
 
 /* @dest holds references to what @src names, and private defaults for
@@ -150,6 +152,7 @@ gboolean barged_job_set_allow_https_to_http (BargedJob *self, gboolean allow, GE
 const char *barged_job_get_tls_ca_file (BargedJob *self);
 const char *barged_job_get_tls_crl_file (BargedJob *self);
 char **barged_job_dup_tls_ignore (BargedJob *self);
+gboolean barged_job_get_tls_check_revocation (BargedJob *self);
 const char *barged_job_get_tls_client_certificate (BargedJob *self);
 
 /* ProxyUsage, ProxyList, ProxyBypassList (BITS SetProxySettings):

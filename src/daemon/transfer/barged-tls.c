@@ -7,6 +7,8 @@
 #include <gnutls/x509.h>
 
 #include "barge.h"
+#include "barged-request.h"
+#include "barged-revocation-database.h"
 #include "barged-tls.h"
 
 struct _BargedTls
@@ -16,6 +18,7 @@ struct _BargedTls
   GPtrArray *crls;            /* gnutls_x509_crl_t, never NULL */
   GTlsCertificateFlags ignore;
   GTlsCertificate *client;    /* or NULL */
+  BargedRevocation *revocation; /* "check-revocation": the lists of the system's chains; or NULL */
 };
 
 static void
@@ -25,7 +28,8 @@ crl_free (gpointer crl)
 }
 
 BargedTls *
-barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client)
+barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client,
+                BargedRevocation *revocation)
 {
   BargedTls *self = g_new0 (BargedTls, 1);
 
@@ -34,6 +38,7 @@ barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GT
   self->crls = crls != NULL ? g_ptr_array_ref (crls) : g_ptr_array_new_with_free_func (crl_free);
   self->ignore = ignore & BARGED_TLS_IGNORABLE;
   self->client = client != NULL ? g_object_ref (client) : NULL;
+  self->revocation = revocation != NULL ? g_object_ref (revocation) : NULL;
   return self;
 }
 
@@ -52,6 +57,7 @@ barged_tls_unref (BargedTls *self)
   g_ptr_array_unref (self->cas);
   g_ptr_array_unref (self->crls);
   g_clear_object (&self->client);
+  g_clear_object (&self->revocation);
   g_free (self);
 }
 
@@ -309,6 +315,99 @@ unref_closure_data (gpointer data, GClosure *closure)
   barged_tls_unref (data);
 }
 
+/* --- revocation of the system's chains ------------------------------------- */
+
+/* What a message of a job that checks revocation carries: the database
+ * set on its connection, which holds the verdict. */
+typedef struct {
+  BargedTls *tls;
+  BargedRevocationDatabase *database;   /* once its handshake started */
+} Checked;
+
+static GQuark
+checked_quark (void)
+{
+  return g_quark_from_static_string ("barged-tls-checked");
+}
+
+static void
+checked_free (Checked *checked)
+{
+  barged_tls_unref (checked->tls);
+  g_clear_object (&checked->database);
+  g_free (checked);
+}
+
+/* The connection's handshake is about to start: its trust gets the
+ * revocation check on top. The connection is this request's alone
+ * (SOUP_MESSAGE_NEW_CONNECTION), so no other job's request inherits it. */
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, Checked *checked)
+{
+  GTlsDatabase *base;
+
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING || !G_IS_TLS_CONNECTION (connection))
+    return;
+  base = g_tls_connection_get_database (G_TLS_CONNECTION (connection));
+  if (base == NULL || BARGED_IS_REVOCATION_DATABASE (base))
+    return;
+  g_clear_object (&checked->database);
+  checked->database = barged_revocation_database_new (base, checked->tls->revocation);
+  g_tls_connection_set_database (G_TLS_CONNECTION (connection), G_TLS_DATABASE (checked->database));
+}
+
+static Checked *
+checked_of (BargedTls *self, SoupMessage *msg)
+{
+  if (self == NULL || self->revocation == NULL || msg == NULL)
+    return NULL;
+  return g_object_get_qdata (G_OBJECT (msg), checked_quark ());
+}
+
+gboolean
+barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  Checked *checked = checked_of (self, msg);
+  g_autoptr(GPtrArray) wanted = NULL;
+
+  if (checked == NULL || checked->database == NULL ||
+      barged_revocation_database_get_verdict (checked->database, &wanted, NULL) != BARGED_REVOCATION_UNKNOWN)
+    return FALSE;
+  barged_revocation_fetch_async (self->revocation, session, wanted, cancellable, callback, user_data);
+  return TRUE;
+}
+
+gboolean
+barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **error)
+{
+  return barged_revocation_fetch_finish (self->revocation, res, error);
+}
+
+GError *
+barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error)
+{
+  Checked *checked = checked_of (self, msg);
+  GError *why = NULL;
+
+  if (checked != NULL && checked->database != NULL)
+    switch (barged_revocation_database_get_verdict (checked->database, NULL, &why))
+      {
+      case BARGED_REVOCATION_FAILED:
+        return why;
+      case BARGED_REVOCATION_UNKNOWN:
+        /* Lists were wanted again right after they were fetched. */
+        return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                            "the revocation status of the server's certificate cannot be learned: "
+                            "its revocation lists do not stay in the cache");
+      case BARGED_REVOCATION_REVOKED:
+      case BARGED_REVOCATION_GOOD:
+      default:
+        break;
+      }
+  return barged_request_tls_error (barged_tls_peer_errors (self, msg), error);
+}
+
 void
 barged_tls_apply (BargedTls *self, SoupMessage *msg)
 {
@@ -321,4 +420,13 @@ barged_tls_apply (BargedTls *self, SoupMessage *msg)
   if (self->cas->len > 0)
     g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), barged_tls_ref (self),
                            unref_closure_data, 0);
+  if (self->revocation != NULL)
+    {
+      Checked *checked = g_new0 (Checked, 1);
+
+      checked->tls = barged_tls_ref (self);
+      /* The message holds what carries its verdict, for as long as it lives. */
+      g_object_set_qdata_full (G_OBJECT (msg), checked_quark (), checked, (GDestroyNotify) checked_free);
+      g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), checked);
+    }
 }

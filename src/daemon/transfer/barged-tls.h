@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "barged-revocation.h"
+
 G_BEGIN_DECLS
 
 /* A job's TLS options (SetTlsOptions): certificate authorities it trusts
@@ -29,8 +31,10 @@ typedef struct _BargedTls BargedTls;
 
 /* @cas: GTlsCertificate*, or NULL; @crls: from barged_tls_parse_crl(), or
  * NULL; @ignore: BARGED_TLS_IGNORABLE flags forgiven in a certificate one
- * of @cas signed; @client: or NULL. */
-BargedTls *barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client);
+ * of @cas signed; @client: or NULL; @revocation: the revocation lists a
+ * chain the system trusts must pass ("check-revocation"), or NULL. */
+BargedTls *barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GTlsCertificate *client,
+                           BargedRevocation *revocation);
 BargedTls *barged_tls_ref (BargedTls *self);
 void barged_tls_unref (BargedTls *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedTls, barged_tls_unref)
@@ -51,8 +55,22 @@ GTlsCertificate *barged_tls_parse_client (GBytes *pem, const char *path, GError 
 /* Sets @msg up: its own connection, the client certificate, and the CAs
  * for a server certificate the system does not trust: accepted when one
  * of them signed it, no CRL revokes it, and its only other faults are
- * ignored ones. */
+ * ignored ones. With revocation, a chain the system trusts is accepted
+ * only when the current lists of its issuers cover every certificate of
+ * it but the anchor and revoke none (BargedRevocationDatabase). */
 void barged_tls_apply (BargedTls *self, SoupMessage *msg);
+/* After @msg failed: when its handshake stopped for revocation lists the
+ * cache lacked, fetches them through @session and returns TRUE (the
+ * caller sends a new message once barged_tls_fetch_finish() returned,
+ * FALSE only when @cancellable was cancelled); FALSE otherwise, and
+ * nothing started. @self may be NULL. */
+gboolean barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **error);
+/* The job's error for @msg's TLS @error: why revocation refused the
+ * chain, or what barged_tls_peer_errors() finds wrong with it, or @error
+ * mapped. @self may be NULL. */
+GError *barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error);
 /* What is wrong with the server's certificate of @msg (after a TLS
  * failure): libsoup's verdict, or, when one of the job's CAs signed it,
  * that CA's verdict with G_TLS_CERTIFICATE_REVOKED when a CRL revokes it

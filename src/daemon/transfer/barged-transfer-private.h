@@ -52,6 +52,7 @@ struct _BargedTransfer
   gboolean syncing;          /* a checkpoint fdatasync runs beside the writes */
   guint generation;          /* bumped on restart: an older sync no longer counts */
   guint restarts;
+  guint revocation_fetches;  /* requests made again once revocation lists were fetched */
   gboolean truncate_next;
 
   guint8 *buffers[2];        /* allocated when first read into (read_buffer()) */

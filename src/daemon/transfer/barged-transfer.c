@@ -524,7 +524,7 @@ send_error (BargedTransfer *self, const GError *error)
                             g_uri_get_scheme (target));
     }
   if (timed->domain == G_TLS_ERROR)
-    return barged_request_tls_error (barged_tls_peer_errors (self->tls, self->msg), timed);
+    return barged_tls_request_error (self->tls, self->msg, timed);
   return barged_error_new_for_io (timed, FALSE);
 }
 
@@ -572,6 +572,21 @@ adopt_server_digest (BargedTransfer *self, SoupMessageHeaders *headers)
 }
 
 static void
+on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+
+  if (!barged_tls_fetch_finish (self->tls, res, &error))
+    {
+      fail_now (self, barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
+      return;
+    }
+  send_request (self);
+}
+
+static void
 on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(BargedTransfer) self = user_data;
@@ -589,8 +604,20 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (body == NULL)
     {
-      GError *failure = send_error (self, error);
+      GError *failure = NULL;
 
+      /* The handshake stopped for revocation lists the cache lacked: the
+       * request again once they are in (twice at most: a cache that
+       * loses them at once is an error, not a loop). */
+      if (self->revocation_fetches < 2 &&
+          barged_tls_fetch_wanted (self->tls, self->msg, self->session, self->cancellable, on_revocation_fetched,
+                                   g_object_ref (self)))
+        {
+          self->revocation_fetches++;
+          g_clear_pointer (&self->deadline, barged_header_deadline_free);
+          return;
+        }
+      failure = send_error (self, error);
       g_clear_pointer (&self->deadline, barged_header_deadline_free);
       fail_now (self, failure);
       return;

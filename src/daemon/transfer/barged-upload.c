@@ -186,7 +186,29 @@ typedef struct {
   BargedUpload *self;
   SoupMessage *msg;
   BargedUploadSent done;
+  guint revocation_fetches;
 } SendData;
+
+static void on_sent (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SendData *data = user_data;
+  GError *error = NULL;
+
+  if (!barged_tls_fetch_finish (data->self->tls, res, &error))
+    {
+      barged_upload_fail (data->self, barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
+      g_object_unref (data->msg);
+      g_object_unref (data->self);
+      g_free (data);
+      return;
+    }
+  soup_session_send_and_read_async (data->self->session, data->msg, G_PRIORITY_DEFAULT, data->self->cancellable,
+                                    on_sent, data);
+}
 
 static void
 on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -198,12 +220,21 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
 
+  if (body == NULL && data->revocation_fetches < 2 &&
+      barged_tls_fetch_wanted (self->tls, msg, self->session, self->cancellable, on_revocation_fetched, data))
+    {
+      /* Its handshake stopped for revocation lists the cache lacked (no
+       * byte of it went out): sent again once they are in. */
+      data->revocation_fetches++;
+      g_steal_pointer (&self);
+      g_steal_pointer (&msg);
+      return;
+    }
   g_free (data);
   if (body == NULL)
     {
-      barged_upload_fail (self, error->domain == G_TLS_ERROR
-                                  ? barged_request_tls_error (barged_tls_peer_errors (self->tls, msg), error)
-                                  : barged_error_new_for_io (error, FALSE));
+      barged_upload_fail (self, error->domain == G_TLS_ERROR ? barged_tls_request_error (self->tls, msg, error)
+                                                             : barged_error_new_for_io (error, FALSE));
       return;
     }
   g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedRevocation"
+
+#include "config.h"
+
+#include "barged-revocation-database.h"
+
+struct _BargedRevocationDatabase
+{
+  GTlsDatabase parent_instance;
+  GTlsDatabase *base;
+  BargedRevocation *revocation;
+  GMutex lock;                /* guards the verdict: glib-networking may verify on its handshake thread */
+  BargedRevocationVerdict verdict;
+  GPtrArray *wanted;
+  GError *error;
+};
+
+G_DEFINE_TYPE (BargedRevocationDatabase, barged_revocation_database, G_TYPE_TLS_DATABASE)
+
+static GTlsCertificateFlags
+verify_chain (GTlsDatabase *database, GTlsCertificate *chain, const char *purpose, GSocketConnectable *identity,
+              GTlsInteraction *interaction, GTlsDatabaseVerifyFlags flags, GCancellable *cancellable,
+              GError **error)
+{
+  BargedRevocationDatabase *self = BARGED_REVOCATION_DATABASE (database);
+  GTlsCertificateFlags errors = g_tls_database_verify_chain (self->base, chain, purpose, identity, interaction, flags,
+                                                             cancellable, error);
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GError) why = NULL;
+  BargedRevocationVerdict verdict;
+
+  /* A chain the base does not trust is refused, or judged by the job's
+   * own CA and its lists (BargedTls), as without this check. */
+  if (errors != 0 || g_strcmp0 (purpose, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER) != 0)
+    return errors;
+  verdict = barged_revocation_check (self->revocation, chain, self->base, &wanted, &why);
+  g_mutex_lock (&self->lock);
+  self->verdict = verdict;
+  g_clear_pointer (&self->wanted, g_ptr_array_unref);
+  self->wanted = g_steal_pointer (&wanted);
+  g_clear_error (&self->error);
+  self->error = g_steal_pointer (&why);
+  g_mutex_unlock (&self->lock);
+  switch (verdict)
+    {
+    case BARGED_REVOCATION_GOOD:
+      return 0;
+    case BARGED_REVOCATION_REVOKED:
+      return G_TLS_CERTIFICATE_REVOKED;
+    case BARGED_REVOCATION_UNKNOWN:
+    case BARGED_REVOCATION_FAILED:
+    default:
+      return G_TLS_CERTIFICATE_GENERIC_ERROR;
+    }
+}
+
+BargedRevocationVerdict
+barged_revocation_database_get_verdict (BargedRevocationDatabase *self, GPtrArray **wanted, GError **error)
+{
+  BargedRevocationVerdict verdict;
+
+  g_mutex_lock (&self->lock);
+  verdict = self->verdict;
+  if (wanted != NULL && self->wanted != NULL)
+    *wanted = g_ptr_array_ref (self->wanted);
+  if (error != NULL && self->error != NULL)
+    *error = g_error_copy (self->error);
+  g_mutex_unlock (&self->lock);
+  return verdict;
+}
+
+/* The rest is the base's. */
+
+static char *
+create_certificate_handle (GTlsDatabase *database, GTlsCertificate *certificate)
+{
+  return g_tls_database_create_certificate_handle (BARGED_REVOCATION_DATABASE (database)->base, certificate);
+}
+
+static GTlsCertificate *
+lookup_certificate_for_handle (GTlsDatabase *database, const char *handle, GTlsInteraction *interaction,
+                               GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
+{
+  return g_tls_database_lookup_certificate_for_handle (BARGED_REVOCATION_DATABASE (database)->base, handle,
+                                                       interaction, flags, cancellable, error);
+}
+
+static GTlsCertificate *
+lookup_certificate_issuer (GTlsDatabase *database, GTlsCertificate *certificate, GTlsInteraction *interaction,
+                           GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
+{
+  return g_tls_database_lookup_certificate_issuer (BARGED_REVOCATION_DATABASE (database)->base, certificate,
+                                                   interaction, flags, cancellable, error);
+}
+
+static GList *
+lookup_certificates_issued_by (GTlsDatabase *database, GByteArray *issuer_raw_dn, GTlsInteraction *interaction,
+                               GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
+{
+  return g_tls_database_lookup_certificates_issued_by (BARGED_REVOCATION_DATABASE (database)->base, issuer_raw_dn,
+                                                       interaction, flags, cancellable, error);
+}
+
+static void
+barged_revocation_database_finalize (GObject *object)
+{
+  BargedRevocationDatabase *self = BARGED_REVOCATION_DATABASE (object);
+
+  g_object_unref (self->base);
+  g_object_unref (self->revocation);
+  g_clear_pointer (&self->wanted, g_ptr_array_unref);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (barged_revocation_database_parent_class)->finalize (object);
+}
+
+static void
+barged_revocation_database_class_init (BargedRevocationDatabaseClass *klass)
+{
+  GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = barged_revocation_database_finalize;
+  database_class->verify_chain = verify_chain;
+  database_class->create_certificate_handle = create_certificate_handle;
+  database_class->lookup_certificate_for_handle = lookup_certificate_for_handle;
+  database_class->lookup_certificate_issuer = lookup_certificate_issuer;
+  database_class->lookup_certificates_issued_by = lookup_certificates_issued_by;
+}
+
+static void
+barged_revocation_database_init (BargedRevocationDatabase *self)
+{
+  g_mutex_init (&self->lock);
+  self->verdict = BARGED_REVOCATION_GOOD;
+}
+
+BargedRevocationDatabase *
+barged_revocation_database_new (GTlsDatabase *base, BargedRevocation *revocation)
+{
+  BargedRevocationDatabase *self = g_object_new (BARGED_TYPE_REVOCATION_DATABASE, NULL);
+
+  self->base = g_object_ref (base);
+  self->revocation = g_object_ref (revocation);
+  return self;
+}

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The revocation check of certificates the system trusts (SetTlsOptions
+ * "check-revocation", BITS BG_SSL_ENABLE_CRL_CHECK; issue 17, item 1c).
+ * The test makes its own PKI with GnuTLS: a CA that barged trusts as if
+ * it were the system's (--test-tls-ca), server certificates for 127.0.0.1
+ * whose CRL distribution points name a plain http server of the test, and
+ * the lists it serves. Each HTTPS server counts the requests it got: a
+ * refused chain must have had none (the handshake stops first). */
+#define G_LOG_DOMAIN "BargeTestRevocation"
+
+#include "config.h"
+
+#include <string.h>
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libsoup/soup.h>
+
+#include "barge-test-daemon.h"
+#include "barge-test-jobs.h"
+#include "barge-test-loop-thread.h"
+#include "barge-test-server.h"
+#include "barge-test-soup.h"
+
+#define TRANSFER_TIMEOUT_MS 30000
+#define FILE_SIZE (64 * 1024)
+
+/* The servers of the test's PKI, one certificate each. */
+typedef enum {
+  SERVER_GOOD,        /* its CRL (/ca.crl) revokes another certificate */
+  SERVER_REVOKED,     /* /ca.crl revokes it */
+  SERVER_NO_CDP,      /* names no distribution point */
+  SERVER_FORGED,      /* /forged.crl, signed by another CA */
+  SERVER_MISSING,     /* /missing.crl: 404 */
+  SERVER_STALE,       /* /stale.crl, whose next update is past */
+  SERVER_UNREACHABLE, /* a list on a port nobody listens on */
+  N_SERVERS
+} ServerKind;
+
+typedef struct {
+  /* Written by the setup on the server thread, read after start returned. */
+  SoupServer *crl_server;
+  guint crl_port;
+  SoupServer *servers[N_SERVERS];
+  guint ports[N_SERVERS];
+  /* Counted on the server thread, read from the test's. */
+  gint crl_requests;
+  gint requests[N_SERVERS];
+  gint puts[N_SERVERS];
+  GBytes *lists[3];   /* ca.crl, forged.crl, stale.crl (DER) */
+  gnutls_x509_privkey_t ca_key;
+  gnutls_x509_crt_t ca;
+  char *dir;
+  BargeTestLoopThread *thread;
+  BargeTestDaemon *daemon;
+} Fixture;
+
+/* --- the test's PKI ------------------------------------------------------------ */
+
+static gnutls_x509_privkey_t
+new_key (void)
+{
+  gnutls_x509_privkey_t key;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  return key;
+}
+
+/* A certificate of @key: a CA when @issuer is NULL (self-signed), else a
+ * server's for 127.0.0.1 signed by @issuer, naming @cdp (or none). */
+static gnutls_x509_crt_t
+new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key,
+          const char *cdp)
+{
+  gnutls_x509_crt_t crt;
+  time_t now = time (NULL);
+  guint32 serial_be = GUINT32_TO_BE (serial);
+  const char *cn = issuer == NULL ? "Barge test revocation CA" : "127.0.0.1";
+  guint8 ip[4] = { 127, 0, 0, 1 };
+  guint8 id[64];
+  size_t id_size = sizeof id;
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, &serial_be, sizeof serial_be), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 3600), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 2 * 86400), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_key_id (crt, 0, id, &id_size), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, id, id_size), ==, 0);
+  if (issuer == NULL)
+    {
+      g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 1, -1), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+      return crt;
+    }
+  g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip, GNUTLS_FSAN_SET),
+                   ==, 0);
+  id_size = sizeof id;
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (issuer, id, &id_size, NULL), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, id, id_size), ==, 0);
+  if (cdp != NULL)
+    g_assert_cmpint (gnutls_x509_crt_set_crl_dist_points (crt, GNUTLS_SAN_URI, cdp, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  return crt;
+}
+
+/* A CRL of @issuer revoking @revoked (or nothing), whose next update is
+ * @next_update seconds away (negative: past). */
+static GBytes *
+new_list (gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key, gnutls_x509_crt_t revoked, gint64 next_update)
+{
+  gnutls_x509_crl_t crl;
+  gnutls_datum_t out = { 0 };
+  time_t now = time (NULL);
+  GBytes *der;
+
+  g_assert_cmpint (gnutls_x509_crl_init (&crl), ==, 0);
+  g_assert_cmpint (gnutls_x509_crl_set_version (crl, 2), ==, 0);
+  g_assert_cmpint (gnutls_x509_crl_set_this_update (crl, now - 7200), ==, 0);
+  g_assert_cmpint (gnutls_x509_crl_set_next_update (crl, now + next_update), ==, 0);
+  if (revoked != NULL)
+    g_assert_cmpint (gnutls_x509_crl_set_crt (crl, revoked, now - 7200), ==, 0);
+  g_assert_cmpint (gnutls_x509_crl_sign2 (crl, issuer, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &out), ==, 0);
+  der = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crl_deinit (crl);
+  return der;
+}
+
+static char *
+cert_pem (gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t out = { 0 };
+  char *pem;
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  pem = g_strndup ((const char *) out.data, out.size);
+  gnutls_free (out.data);
+  return pem;
+}
+
+static char *
+key_pem (gnutls_x509_privkey_t key)
+{
+  gnutls_datum_t out = { 0 };
+  char *pem;
+
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &out), ==, 0);
+  pem = g_strndup ((const char *) out.data, out.size);
+  gnutls_free (out.data);
+  return pem;
+}
+
+/* --- the servers (on their thread) ----------------------------------------- */
+
+static void
+on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  Fixture *f = user_data;
+  GBytes *list = NULL;
+
+  g_atomic_int_inc (&f->crl_requests);
+  if (g_str_equal (path, "/ca.crl"))
+    list = f->lists[0];
+  else if (g_str_equal (path, "/forged.crl"))
+    list = f->lists[1];
+  else if (g_str_equal (path, "/stale.crl"))
+    list = f->lists[2];
+  if (list == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/pkix-crl", SOUP_MEMORY_COPY, g_bytes_get_data (list, NULL),
+                                    g_bytes_get_size (list));
+}
+
+typedef struct {
+  Fixture *f;
+  ServerKind kind;
+} Handler;
+
+static void
+on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  Handler *h = user_data;
+  guint8 *body;
+
+  g_atomic_int_inc (&h->f->requests[h->kind]);
+  if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_PUT))
+    {
+      g_atomic_int_inc (&h->f->puts[h->kind]);
+      soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+      return;
+    }
+  body = g_malloc (FILE_SIZE);
+  barge_test_fill_content ("revocation", 0, body, FILE_SIZE);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_TAKE, (char *) body, FILE_SIZE);
+}
+
+/* The port of @server, listening on 127.0.0.1. */
+static guint
+listen_local (SoupServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = barge_test_soup_listen_loopback (server, &error);
+  g_autoptr(GUri) uri = NULL;
+
+  g_assert_no_error (error);
+  uri = g_uri_parse (base, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return (guint) g_uri_get_port (uri);
+}
+
+static gboolean
+start_lists (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  f->crl_server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->crl_server, NULL, on_list, f, NULL);
+  f->crl_port = listen_local (f->crl_server);
+  return TRUE;
+}
+
+static void
+stop_lists (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  barge_test_soup_close (&f->crl_server);
+  for (guint i = 0; i < N_SERVERS; i++)
+    barge_test_soup_close (&f->servers[i]);
+}
+
+typedef struct {
+  Fixture *f;
+  GTlsCertificate *certs[N_SERVERS];
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} StartTls;
+
+static gboolean
+start_tls_cb (gpointer user_data)
+{
+  StartTls *s = user_data;
+
+  for (guint i = 0; i < N_SERVERS; i++)
+    {
+      Handler *h = g_new0 (Handler, 1);
+
+      h->f = s->f;
+      h->kind = (ServerKind) i;
+      s->f->servers[i] = soup_server_new ("tls-certificate", s->certs[i], NULL);
+      soup_server_add_handler (s->f->servers[i], NULL, on_file, h, g_free);
+      s->f->ports[i] = listen_local (s->f->servers[i]);
+    }
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* --- fixture ------------------------------------------------------------------- */
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  gnutls_x509_privkey_t other_key = new_key ();
+  gnutls_x509_crt_t other_ca;
+  gnutls_x509_crt_t leaves[N_SERVERS];
+  gnutls_x509_privkey_t keys[N_SERVERS];
+  g_autofree char *ca_path = NULL;
+  g_autofree char *ca_text = NULL;
+  StartTls s = { f };
+
+  f->dir = barge_test_make_dir ("barge-test-revocation-XXXXXX");
+  f->thread = barge_test_loop_thread_start ("revocation-servers", start_lists, stop_lists, f);
+  f->ca_key = new_key ();
+  f->ca = new_cert (f->ca_key, 1, NULL, NULL, NULL);
+  other_ca = new_cert (other_key, 1, NULL, NULL, NULL);
+  for (guint i = 0; i < N_SERVERS; i++)
+    {
+      static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
+                                              "ca.crl" };
+      g_autofree char *cdp = paths[i] == NULL ? NULL
+                             : g_strdup_printf ("http://127.0.0.1:%u/%s", i == SERVER_UNREACHABLE ? 1 : f->crl_port,
+                                                paths[i]);
+      g_autofree char *pem = NULL;
+      g_autofree char *key = NULL;
+
+      keys[i] = new_key ();
+      leaves[i] = new_cert (keys[i], 100 + i, f->ca, f->ca_key, cdp);
+      pem = cert_pem (leaves[i]);
+      key = key_pem (keys[i]);
+      {
+        g_autofree char *both = g_strconcat (pem, key, NULL);
+        g_autoptr(GError) error = NULL;
+
+        s.certs[i] = g_tls_certificate_new_from_pem (both, -1, &error);
+        g_assert_no_error (error);
+      }
+    }
+  f->lists[0] = new_list (f->ca, f->ca_key, leaves[SERVER_REVOKED], 86400);
+  f->lists[1] = new_list (other_ca, other_key, NULL, 86400);
+  f->lists[2] = new_list (f->ca, f->ca_key, NULL, -60);
+
+  g_mutex_init (&s.lock);
+  g_cond_init (&s.cond);
+  g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), start_tls_cb, &s);
+  g_mutex_lock (&s.lock);
+  while (!s.done)
+    g_cond_wait (&s.cond, &s.lock);
+  g_mutex_unlock (&s.lock);
+  g_mutex_clear (&s.lock);
+  g_cond_clear (&s.cond);
+
+  for (guint i = 0; i < N_SERVERS; i++)
+    {
+      g_object_unref (s.certs[i]);
+      gnutls_x509_crt_deinit (leaves[i]);
+      gnutls_x509_privkey_deinit (keys[i]);
+    }
+  gnutls_x509_crt_deinit (other_ca);
+  gnutls_x509_privkey_deinit (other_key);
+
+  ca_text = cert_pem (f->ca);
+  ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_assert_true (g_file_set_contents (ca_path, ca_text, -1, NULL));
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=5\n", ca_path);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  barge_test_daemon_free (f->daemon);
+  barge_test_loop_thread_stop (f->thread);
+  for (guint i = 0; i < G_N_ELEMENTS (f->lists); i++)
+    g_bytes_unref (f->lists[i]);
+  gnutls_x509_crt_deinit (f->ca);
+  gnutls_x509_privkey_deinit (f->ca_key);
+  barge_test_clear_dir (&f->dir);
+}
+
+/* --- helpers --------------------------------------------------------------------- */
+
+static gboolean
+set_check (BargeDBusJob *job, gboolean check, GError **error)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "check-revocation", g_variant_new_boolean (check));
+  return barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, error);
+}
+
+/* A job of /file of @kind's server, checking revocation when @check,
+ * resumed. */
+static BargeDBusJob *
+start_job (Fixture *f, ServerKind kind, const char *name, gboolean check, char **path)
+{
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/file", f->ports[kind]);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  BargeDBusJob *job;
+
+  *path = barge_test_daemon_create_job (f->daemon, name);
+  job = barge_test_daemon_get_job (f->daemon, *path);
+  barge_test_job_add_file (job, url, dest);
+  if (check)
+    {
+      g_assert_true (set_check (job, TRUE, &error));
+      g_assert_no_error (error);
+    }
+  barge_test_job_resume (job);
+  return job;
+}
+
+static void
+finish (Fixture *f, BargeDBusJob *job, const char *path, const char *name)
+{
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "revocation", FILE_SIZE);
+}
+
+/* --- cases ------------------------------------------------------------------------ */
+
+/* A chain its list covers and does not revoke: the file comes, the list
+ * was fetched once, and the server saw one request (the first handshake,
+ * stopped for the list, sent none). A second job finds the list cached. */
+static void
+test_good (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p1 = NULL, *p2 = NULL;
+  g_autoptr(BargeDBusJob) first = start_job (f, SERVER_GOOD, "first", TRUE, &p1);
+  g_autoptr(BargeDBusJob) second = NULL;
+  g_autoptr(GVariant) shown = NULL;
+
+  shown = barge_test_daemon_get_property (f->daemon, p1, BARGE_TEST_JOB_IFACE, "TlsCheckRevocation");
+  g_assert_true (g_variant_get_boolean (shown));
+  finish (f, first, p1, "first");
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_GOOD]), ==, 1);
+
+  second = start_job (f, SERVER_GOOD, "second", TRUE, &p2);
+  finish (f, second, p2, "second");
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_GOOD]), ==, 2);
+}
+
+/* The list revokes the server's certificate: refused before any request;
+ * a job that does not ask for the check gets the file (the check is the
+ * job's option, off by default). */
+static void
+test_revoked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p1 = NULL, *p2 = NULL;
+  g_autoptr(BargeDBusJob) checked = start_job (f, SERVER_REVOKED, "checked", TRUE, &p1);
+  g_autoptr(BargeDBusJob) unchecked = NULL;
+  g_autoptr(GVariant) shown = NULL;
+
+  barge_test_wait_job_state (checked, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (checked, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_REVOKED]), ==, 0);
+
+  unchecked = start_job (f, SERVER_REVOKED, "unchecked", FALSE, &p2);
+  shown = barge_test_daemon_get_property (f->daemon, p2, BARGE_TEST_JOB_IFACE, "TlsCheckRevocation");
+  g_assert_false (g_variant_get_boolean (shown));
+  finish (f, unchecked, p2, "unchecked");
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_REVOKED]), ==, 1);
+}
+
+/* A status that cannot be learned fails the job, saying why, and the
+ * server saw nothing: no distribution point, a list another CA signed, a
+ * 404, a list out of date. A list server nobody listens on is a
+ * transient error (BITS' retry). */
+static void
+test_unknown (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    ServerKind kind;
+    const char *name;
+    const char *state;
+    const char *error;
+    const char *message;
+  } cases[] = {
+    { SERVER_NO_CDP, "no-cdp", "error", "TlsFailure", "names no revocation list" },
+    { SERVER_FORGED, "forged", "error", "TlsFailure", "not signed by the issuer" },
+    { SERVER_MISSING, "missing", "error", "TlsFailure", "HTTP 404" },
+    { SERVER_STALE, "stale", "error", "TlsFailure", "out of date" },
+    { SERVER_UNREACHABLE, "unreachable", "transient-error", "ConnectFailure", "revocation list at http://127.0.0.1:1/" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *expected = g_strconcat (BARGE_TEST_ERROR_PREFIX, cases[i].error, NULL);
+      g_autoptr(BargeDBusJob) job = start_job (f, cases[i].kind, cases[i].name, TRUE, &path);
+
+      g_test_message ("%s", cases[i].name);
+      barge_test_wait_job_state (job, cases[i].state, TRANSFER_TIMEOUT_MS);
+      barge_test_assert_job_error (job, expected, cases[i].message);
+      g_assert_cmpint (g_atomic_int_get (&f->requests[cases[i].kind]), ==, 0);
+      barge_test_job_cancel (job);
+    }
+}
+
+/* An upload checks too: its first request is made again once the list
+ * is in, and a revoked server gets no byte of it. */
+static void
+test_upload (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = g_build_filename (f->dir, "source", NULL);
+  g_autoptr(GError) error = NULL;
+
+  barge_test_write_content (source, "revocation", FILE_SIZE);
+  for (guint i = 0; i < 2; i++)
+    {
+      ServerKind kind = i == 0 ? SERVER_GOOD : SERVER_REVOKED;
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/upload", f->ports[kind]);
+      g_autofree char *path = NULL;
+      g_autoptr(BargeDBusJob) job = NULL;
+      GVariantBuilder b;
+
+      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("put"));
+      g_variant_builder_add (&b, "{sv}", "tls-options",
+                             g_variant_new_parsed ("{'check-revocation': <true>}"));
+      g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "up",
+                                                              "upload", g_variant_builder_end (&b), &path, NULL,
+                                                              &error));
+      g_assert_no_error (error);
+      job = barge_test_daemon_get_job (f->daemon, path);
+      barge_test_job_add_file (job, url, source);
+      barge_test_job_resume (job);
+      if (kind == SERVER_GOOD)
+        {
+          barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+          g_assert_cmpint (g_atomic_int_get (&f->puts[kind]), >=, 1);
+          barge_test_job_complete (job);
+        }
+      else
+        {
+          barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+          barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+          g_assert_cmpint (g_atomic_int_get (&f->requests[kind]), ==, 0);
+          barge_test_job_cancel (job);
+        }
+    }
+}
+
+/* The option is a boolean, kept across a restart; a value of another
+ * type is refused and changes nothing. */
+static void
+test_option (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "option");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) shown = NULL;
+  g_autoptr(GVariant) after = NULL;
+
+  g_assert_false (barge_dbus_job_call_set_tls_options_sync (job, g_variant_new_parsed ("{'check-revocation': <'yes'>}"),
+                                                            NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "check-revocation is of type b"));
+  shown = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCheckRevocation");
+  g_assert_false (g_variant_get_boolean (shown));
+  g_clear_error (&error);
+  g_assert_true (set_check (job, TRUE, &error));
+  g_assert_no_error (error);
+  barge_test_daemon_restart (f->daemon);
+  after = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "TlsCheckRevocation");
+  g_assert_true (g_variant_get_boolean (after));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/revocation/good", Fixture, NULL, fixture_setup, test_good, fixture_teardown);
+  g_test_add ("/revocation/revoked", Fixture, NULL, fixture_setup, test_revoked, fixture_teardown);
+  g_test_add ("/revocation/unknown", Fixture, NULL, fixture_setup, test_unknown, fixture_teardown);
+  g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);
+  g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
+  return g_test_run ();
+}
