@@ -768,6 +768,8 @@ barge_client_set_session_proxy_async (BargeClient *client,
     g_variant_builder_add (&proxies, "{ss}", "default", default_proxy);
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_set_session_proxy_async);
+  /* The daemon holds one thing per user: these settings replace an agent. */
+  _barge_client_set_proxy_agent (client, NULL);
   _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
                           BARGE_DBUS_MANAGER_INTERFACE, "SetSessionProxy",
                           g_variant_new ("(sa{ss}^as)", barge_proxy_usage_to_string (usage), &proxies,
@@ -833,6 +835,127 @@ barge_client_set_session_proxy_sync (BargeClient *client,
   barge_client_set_session_proxy_async (client, usage, http_proxy, https_proxy, default_proxy, bypass, cancellable,
                                         _barge_sync_done, &sync);
   ok = barge_client_set_session_proxy_finish (client, _barge_sync_wait (&sync), error);
+  _barge_sync_end (&sync);
+  return ok;
+}
+
+/**
+ * barge_client_set_session_proxy_resolver_async:
+ * @client: a #BargeClient
+ * @resolver: what the session's proxy settings say of each URL: GIO's
+ *   default resolver in a desktop session (GNOME's settings with their PAC
+ *   script or WPAD, libproxy's with KDE's), or any #GProxyResolver
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the daemon answered
+ * @user_data: data for @callback
+ *
+ * Makes @client the session proxy agent of the caller's user: every job of
+ * that user whose #BargeJob:proxy-usage is %BARGE_PROXY_USAGE_SYSTEM then
+ * takes, for each new connection, the proxies @resolver answers for its URL
+ * instead of the daemon's settings (D-Bus `RegisterSessionProxyAgent`; the
+ * daemon calls `LookupProxy` of `org.freedesktop.Barge1.SessionProxyAgent`
+ * on @client's connection, which @client answers from its main context,
+ * the thread-default one where it was made, for the daemon only). This is
+ * [method@Barge.Client.set_session_proxy_async] for settings that are not
+ * lists of proxies: a PAC script, WPAD.
+ *
+ * It holds, like the settings of [method@Barge.Client.set_session_proxy_async]
+ * (which replace it, and which it replaces), while @client's connection
+ * stays on the bus and @client lives, in the daemon's memory only. The
+ * daemon waits 5 seconds at most for an answer, and refuses one that holds
+ * more than 8 entries or an entry other than `direct://` and
+ * `SCHEME://HOST:PORT` (SCHEME `http`, `https`, `socks`, `socks4`,
+ * `socks4a` or `socks5`, no user name): that connection fails then.
+ */
+void
+barge_client_set_session_proxy_resolver_async (BargeClient *client,
+                                               GProxyResolver *resolver,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  BargeProxyAgent *agent;
+
+  g_return_if_fail (BARGE_IS_CLIENT (client));
+  g_return_if_fail (G_IS_PROXY_RESOLVER (resolver));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, barge_client_set_session_proxy_resolver_async);
+  /* The object first: the daemon may ask as soon as it answered. */
+  _barge_client_set_proxy_agent (client, NULL);
+  agent = _barge_proxy_agent_new (client, barge_client_get_connection (client), resolver, &error);
+  if (agent == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _barge_client_set_proxy_agent (client, agent);
+  _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
+                          BARGE_DBUS_MANAGER_INTERFACE, "RegisterSessionProxyAgent", NULL, G_VARIANT_TYPE ("()"),
+                          G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_setter_done, g_steal_pointer (&task));
+}
+
+/**
+ * barge_client_set_session_proxy_resolver_finish:
+ * @client: a #BargeClient
+ * @res: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Barge.Client.set_session_proxy_resolver_async].
+ *
+ * Returns: %TRUE once the daemon asks @client
+ */
+gboolean
+barge_client_set_session_proxy_resolver_finish (BargeClient *client, GAsyncResult *res, GError **error)
+{
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (g_task_is_valid (res, client), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (res, barge_client_set_session_proxy_resolver_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (res), error))
+    {
+      /* Not registered: nobody asks the object. */
+      _barge_client_set_proxy_agent (client, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * barge_client_set_session_proxy_resolver_sync:
+ * @client: a #BargeClient
+ * @resolver: as for [method@Barge.Client.set_session_proxy_resolver_async]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes @client the session proxy agent of the caller's user, blocking
+ * until the daemon answered; @client answers the daemon's lookups from
+ * its main context, which must then run. See
+ * [method@Barge.Client.set_session_proxy_resolver_async].
+ *
+ * Returns: %TRUE once the daemon asks @client
+ */
+gboolean
+barge_client_set_session_proxy_resolver_sync (BargeClient *client,
+                                              GProxyResolver *resolver,
+                                              GCancellable *cancellable,
+                                              GError **error)
+{
+  BargeSync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (BARGE_IS_CLIENT (client), FALSE);
+  g_return_val_if_fail (G_IS_PROXY_RESOLVER (resolver), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  _barge_sync_begin (&sync);
+  barge_client_set_session_proxy_resolver_async (client, resolver, cancellable, _barge_sync_done, &sync);
+  ok = barge_client_set_session_proxy_resolver_finish (client, _barge_sync_wait (&sync), error);
   _barge_sync_end (&sync);
   return ok;
 }

@@ -96,6 +96,7 @@ struct _BargeClient
   GCancellable *resync_cancellable;
 
   GHashTable *jobs; /* object path -> BargeJob, also those without values yet */
+  BargeProxyAgent *proxy_agent; /* barge_client_set_session_proxy_resolver_async(), or NULL */
 };
 
 static void barge_client_initable_iface_init (GInitableIface *iface);
@@ -846,6 +847,7 @@ barge_client_dispose (GObject *object)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     _barge_job_detach (value);
   g_hash_table_remove_all (self->jobs);
+  g_clear_pointer (&self->proxy_agent, _barge_proxy_agent_free);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (barge_client_parent_class)->dispose (object);
@@ -1291,6 +1293,19 @@ GMainContext *
 _barge_client_get_context (BargeClient *client)
 {
   return client->context;
+}
+
+const char *
+_barge_client_get_daemon_name (BargeClient *client)
+{
+  return client->owner;
+}
+
+void
+_barge_client_set_proxy_agent (BargeClient *client, BargeProxyAgent *agent)
+{
+  g_clear_pointer (&client->proxy_agent, _barge_proxy_agent_free);
+  client->proxy_agent = agent;
 }
 
 static gint

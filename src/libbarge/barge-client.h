@@ -147,5 +147,18 @@ gboolean barge_client_set_session_proxy_sync (BargeClient *client,
                                               const char * const *bypass,
                                               GCancellable *cancellable,
                                               GError **error);
+BARGE_AVAILABLE_IN_ALL
+void barge_client_set_session_proxy_resolver_async (BargeClient *client,
+                                                    GProxyResolver *resolver,
+                                                    GCancellable *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer user_data);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_session_proxy_resolver_finish (BargeClient *client, GAsyncResult *res, GError **error);
+BARGE_AVAILABLE_IN_ALL
+gboolean barge_client_set_session_proxy_resolver_sync (BargeClient *client,
+                                                       GProxyResolver *resolver,
+                                                       GCancellable *cancellable,
+                                                       GError **error);
 
 G_END_DECLS

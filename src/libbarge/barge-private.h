@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define BARGE_DBUS_MANAGER_INTERFACE "org.freedesktop.Barge1.Manager"
 #define BARGE_DBUS_JOB_INTERFACE "org.freedesktop.Barge1.Job"
 #define BARGE_DBUS_FILE_INTERFACE "org.freedesktop.Barge1.File"
+#define BARGE_DBUS_AGENT_PATH BARGE_DBUS_MANAGER_PATH "/SessionProxyAgent"
 #define BARGE_DBUS_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
 
 /* How many GetAll calls one operation keeps in flight: the system bus
@@ -167,6 +168,8 @@ gboolean _barge_batch_run_finish (GAsyncResult *res, GError **error);
 /* --- the client (barge-client.c) ------------------------------------------ */
 
 GMainContext *_barge_client_get_context (BargeClient *client);
+/* (nullable): the unique name of the daemon the client follows. */
+const char *_barge_client_get_daemon_name (BargeClient *client);
 /* The stamp of a reply (or error) the daemon sent; a reply from a daemon the
  * client has not seen come yet makes it follow that one. */
 guint64 _barge_client_stamp_reply (BargeClient *client, GDBusMessage *reply);
@@ -178,6 +181,19 @@ BargeJob *_barge_client_lookup_path (BargeClient *client, const char *path);
 void _barge_client_job_loaded (BargeClient *client, BargeJob *job);
 /* The job left the bus: out of the client, job-removed if it was announced. */
 void _barge_client_job_gone (BargeClient *client, BargeJob *job);
+
+/* --- the session proxy agent (barge-proxy-agent.c) ----------------------- */
+
+/* The agent object on @connection answering with @resolver, the daemon of
+ * @client only; NULL when the object cannot be registered. Its calls are
+ * answered in @client's main context. */
+typedef struct _BargeProxyAgent BargeProxyAgent;
+BargeProxyAgent *_barge_proxy_agent_new (BargeClient *client, GDBusConnection *connection,
+                                         GProxyResolver *resolver, GError **error);
+void _barge_proxy_agent_free (BargeProxyAgent *self);
+/* The client keeps @agent (transfer full, nullable) instead of the one it
+ * had: one lease per user, the last call wins. */
+void _barge_client_set_proxy_agent (BargeClient *client, BargeProxyAgent *agent);
 
 /* --- jobs (barge-job.c) ------------------------------------------------------ */
 

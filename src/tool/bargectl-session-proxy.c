@@ -17,14 +17,20 @@
  * the session tells it (Manager.SetSessionProxy), as PackageKit's session
  * tells packagekitd: GNOME's org.gnome.system.proxy when it is set to
  * "manual", else the session's http_proxy, https_proxy, all_proxy and
- * no_proxy. The service keeps what it was told only while this program is
- * on the bus, so it stays: it tells again when the service comes back and
- * when GNOME's settings change, and its exit ends them. */
+ * no_proxy. What is not a list of proxies (GNOME's "auto" mode with a PAC
+ * script or WPAD, or --resolver for libproxy's KDE settings) the service
+ * asks for each URL instead (Manager.RegisterSessionProxyAgent), and GIO's
+ * resolver of this session answers. The service keeps what it was told
+ * only while this program is on the bus, so it stays: it tells again when
+ * the service comes back and when GNOME's settings change, and its exit
+ * ends them. */
 
 static gboolean opt_print;
 static gboolean opt_from_environment;
+static gboolean opt_resolver;
 
 typedef struct {
+  gboolean ask;               /* the service asks GIO's resolver of the session for each URL */
   BargeProxyUsage usage;
   char *proxies[3];           /* http, https, default: NULL or SCHEME://HOST:PORT */
   GStrv bypass;
@@ -140,6 +146,13 @@ read_gnome (GSettings *proxy, Settings *settings)
 {
   g_autofree char *mode = g_settings_get_string (proxy, "mode");
 
+  if (g_str_equal (mode, "auto"))
+    {
+      /* A PAC script or WPAD: only the session can run them. */
+      settings->origin = g_strdup (_("GNOME's automatic proxy settings (org.gnome.system.proxy)"));
+      settings->ask = TRUE;
+      return TRUE;
+    }
   if (!g_str_equal (mode, "manual"))
     return FALSE;
   settings->origin = g_strdup (_("GNOME's proxy settings (org.gnome.system.proxy)"));
@@ -163,7 +176,12 @@ typedef struct {
 static void
 read_settings (Agent *agent, Settings *settings)
 {
-  if (agent->gnome == NULL || !read_gnome (agent->gnome, settings))
+  if (opt_resolver)
+    {
+      settings->origin = g_strdup (_("this session's proxy resolver"));
+      settings->ask = TRUE;
+    }
+  else if (agent->gnome == NULL || !read_gnome (agent->gnome, settings))
     read_environment (settings);
 }
 
@@ -172,7 +190,10 @@ print_settings (const Settings *settings)
 {
   static const char * const keys[] = { "http", "https", "default" };
 
-  if (settings->usage == BARGE_PROXY_USAGE_SYSTEM)
+  if (settings->ask)
+    /* TRANSLATORS: %s is where bargectl looked, such as "this session's proxy resolver" */
+    g_print (_("From %s: the service asks it for each URL\n"), settings->origin);
+  else if (settings->usage == BARGE_PROXY_USAGE_SYSTEM)
     /* TRANSLATORS: %s is where bargectl looked, such as "the environment (http_proxy, …)" */
     g_print (_("No proxy in %s: your jobs follow the service's proxy settings\n"), settings->origin);
   else if (settings->usage == BARGE_PROXY_USAGE_NONE)
@@ -195,9 +216,11 @@ publish (Agent *agent)
   g_autoptr(GError) error = NULL;
 
   read_settings (agent, &settings);
-  if (!barge_client_set_session_proxy_sync (agent->client, settings.usage, settings.proxies[0], settings.proxies[1],
-                                            settings.proxies[2], (const char * const *) settings.bypass, NULL,
-                                            &error))
+  if (settings.ask ? !barge_client_set_session_proxy_resolver_sync (agent->client, g_proxy_resolver_get_default (),
+                                                                    NULL, &error)
+                   : !barge_client_set_session_proxy_sync (agent->client, settings.usage, settings.proxies[0],
+                                                           settings.proxies[1], settings.proxies[2],
+                                                           (const char * const *) settings.bypass, NULL, &error))
     {
       agent->status = bargectl_report_error (error);
       g_main_loop_quit (agent->loop);
@@ -234,6 +257,9 @@ bargectl_cmd_session_proxy (const BargectlCommand *command, int argc, char **arg
     { "print", 0, 0, G_OPTION_ARG_NONE, &opt_print, N_("Print what would be published and exit"), NULL },
     { "from-environment", 0, 0, G_OPTION_ARG_NONE, &opt_from_environment,
       N_("Read only the environment, not GNOME's settings"), NULL },
+    { "resolver", 0, 0, G_OPTION_ARG_NONE, &opt_resolver,
+      N_("Let this session's proxy resolver answer for each URL the service asks about (a PAC script, WPAD, "
+         "KDE's settings through libproxy)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = bargectl_option_context_new (command, entries);
@@ -249,7 +275,9 @@ bargectl_cmd_session_proxy (const BargectlCommand *command, int argc, char **arg
     /* TRANSLATORS: the setting and variable names stay as they are */
     _("Tells the Barge service your desktop session's proxy settings, for your jobs that follow the system's "
       "proxy (proxy usage \"system\"): GNOME's (org.gnome.system.proxy) when set to manual, else the "
-      "environment's http_proxy, https_proxy, all_proxy and no_proxy. The service keeps them while this "
+      "environment's http_proxy, https_proxy, all_proxy and no_proxy. When GNOME's are automatic (a PAC "
+      "script, WPAD), or with --resolver, the service asks this command for each URL instead, and this "
+      "session's proxy resolver answers. The service keeps them while this "
       "command runs: it tells them again when the service restarts or GNOME's settings change, and stops "
       "on Ctrl+C or at the end of the session. Proxy user names are dropped: give proxy credentials to a "
       "job with \"bargectl credentials\"."));

@@ -10,7 +10,8 @@
  * restart. tests/fleet does the same through Squid. The /proxy/session tests:
  * what a user's desktop session publishes (Manager.SetSessionProxy) for
  * that user's jobs of usage "system", held while its publisher stays on
- * the bus. */
+ * the bus, and the agent a session registers to be asked for each URL
+ * (Manager.RegisterSessionProxyAgent). */
 #define G_LOG_DOMAIN "BargeTestProxy"
 
 #include "config.h"
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "barge-fault-server.h"
+#include "barge-test-loop-thread.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 
@@ -494,6 +496,165 @@ test_session_refused (Fixture *f, gconstpointer data)
   finish (f, job, path, "still-direct");
 }
 
+/* --- a session's proxy agent (Manager.RegisterSessionProxyAgent) --------------------- */
+
+/* A session's agent on a connection of its own, answering from its own
+ * thread while the test thread waits in synchronous calls. */
+typedef struct {
+  GDBusConnection *connection;
+  guint registration;
+  GMutex lock;                /* guards answer and asked */
+  GStrv answer;               /* what LookupProxy answers next */
+  GPtrArray *asked;           /* the URIs it was asked for */
+} Agent;
+
+static void
+agent_method_call (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
+                   const char *method, GVariant *parameters, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  Agent *agent = user_data;
+  const char *uri;
+
+  g_variant_get (parameters, "(&s)", &uri);
+  g_mutex_lock (&agent->lock);
+  g_ptr_array_add (agent->asked, g_strdup (uri));
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", agent->answer));
+  g_mutex_unlock (&agent->lock);
+}
+
+static const GDBusInterfaceVTable agent_vtable = { agent_method_call, NULL, NULL, { 0 } };
+
+static gboolean
+agent_setup (gpointer user_data)
+{
+  Agent *agent = user_data;
+  g_autoptr(GError) error = NULL;
+
+  agent->connection = new_publisher ();
+  agent->registration =
+    g_dbus_connection_register_object (agent->connection, "/org/freedesktop/Barge1/SessionProxyAgent",
+                                       barge_dbus_session_proxy_agent_interface_info (), &agent_vtable, agent, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+static void
+agent_teardown (gpointer user_data)
+{
+  Agent *agent = user_data;
+
+  if (agent->registration != 0)
+    g_dbus_connection_unregister_object (agent->connection, agent->registration);
+}
+
+static void
+agent_answer (Agent *agent, const char * const *answer)
+{
+  g_mutex_lock (&agent->lock);
+  g_strfreev (agent->answer);
+  agent->answer = g_strdupv ((char **) answer);
+  g_mutex_unlock (&agent->lock);
+}
+
+static guint
+agent_count_asked (Agent *agent, const char *needle)
+{
+  guint n = 0;
+
+  g_mutex_lock (&agent->lock);
+  for (guint i = 0; i < agent->asked->len; i++)
+    n += strstr (g_ptr_array_index (agent->asked, i), needle) != NULL;
+  g_mutex_unlock (&agent->lock);
+  return n;
+}
+
+/* The session's agent answers for each URL (as a PAC script would): its
+ * proxy carries a job to a dead origin; "direct://" takes a job past the
+ * daemon's dead proxy; an answer that is not a proxy fails the job without
+ * being echoed, and the origin sees nothing; once the agent left the bus,
+ * the daemon's (dead) proxy holds again. SetSessionProxy replaces it. */
+static void
+test_session_agent (Fixture *f, gconstpointer data)
+{
+  Agent agent = { 0 };
+  BargeTestLoopThread *thread = NULL;
+  g_autofree char *proxy = g_strdup (barge_fault_server_get_base_url (f->server));
+  g_autofree char *dead_host = g_strdup_printf ("127.0.0.1:%u", f->dead_port);
+  const char * const via_proxy[] = { proxy, NULL };
+  const char * const direct[] = { "direct://", NULL };
+  const char * const bad[] = { "ftp://s3cret@127.0.0.1:21", NULL };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&agent.lock);
+  agent.asked = g_ptr_array_new_with_free_func (g_free);
+  agent_answer (&agent, via_proxy);
+  thread = barge_test_loop_thread_start ("proxy-agent", agent_setup, agent_teardown, &agent);
+  reply = g_dbus_connection_call_sync (agent.connection, BARGE_TEST_BUS_NAME, BARGE_TEST_MANAGER_PATH,
+                                       BARGE_TEST_MANAGER_IFACE, "RegisterSessionProxyAgent", NULL,
+                                       G_VARIANT_TYPE ("()"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autofree char *url = dead_origin_url (f, "via-agent");
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "via-agent", &path);
+
+    barge_test_job_resume (job);
+    finish (f, job, path, "via-agent");
+    g_assert_cmpuint (agent_count_asked (&agent, dead_host), >=, 1);
+  }
+  {
+    g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "agent-direct", SIZE);
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "agent-direct", &path);
+
+    agent_answer (&agent, direct);
+    barge_test_job_resume (job);
+    finish (f, job, path, "agent-direct");
+  }
+  {
+    g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "agent-bad", SIZE);
+    g_autofree char *origin_path = barge_fault_server_get_path ("ok", "agent-bad");
+    g_autoptr(GPtrArray) requests = NULL;
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "agent-bad", &path);
+
+    agent_answer (&agent, bad);
+    wait_failed (job);
+    barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ConnectFailure", "neither direct://");
+    {
+      const char *context, *name, *message, *file;
+
+      g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
+      g_assert_null (strstr (message, "s3cret"));
+    }
+    requests = barge_fault_server_get_requests (f->server, origin_path);
+    g_assert_cmpuint (requests->len, ==, 0);
+    barge_test_job_cancel (job);
+  }
+
+  /* The agent leaves: the daemon's dead proxy again. */
+  barge_test_loop_thread_stop (thread);
+  leave_bus (f, agent.connection);
+  {
+    g_autofree char *url = dead_origin_url (f, "after-agent");
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "after-agent", &path);
+    guint asked = agent_count_asked (&agent, "");
+
+    agent_answer (&agent, via_proxy);
+    wait_failed (job);
+    g_assert_cmpuint (agent_count_asked (&agent, ""), ==, asked);
+    barge_test_job_cancel (job);
+  }
+  g_object_unref (agent.connection);
+  g_strfreev (agent.answer);
+  g_ptr_array_unref (agent.asked);
+  g_mutex_clear (&agent.lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -506,5 +667,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/proxy/session/published", test_session_published);
   BARGE_TEST_ADD ("/proxy/session/schemes", test_session_schemes);
   BARGE_TEST_ADD ("/proxy/session/refused", test_session_refused);
+  BARGE_TEST_ADD ("/proxy/session/agent", test_session_agent);
   return g_test_run ();
 }

@@ -1271,6 +1271,30 @@ class BackgroundBandwidthLimitTest(DaemonFixture):
         self.assertTrue(caught.exception.matches(Barge.error_quark(), Barge.Error.INVALID_ARGUMENT))
         self.assertIn('for "override" only', caught.exception.message)
 
+    def test_session_proxy_resolver(self):
+        """set_session_proxy_resolver through GI: any Gio.ProxyResolver; the
+        agent object it serves answers the daemon only (daemon/proxy and
+        the tool tests show the daemon asking it)."""
+        resolver = Gio.SimpleProxyResolver.new('http://127.0.0.1:3128', None)
+        self.assertTrue(self.client.set_session_proxy_resolver_sync(resolver, None))
+        other = Gio.DBusConnection.new_for_address_sync(
+            self.bus_address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        answers = []
+        # Asynchronously: the client answers from this thread's main loop.
+        other.call(self.client.get_connection().get_unique_name(), '/org/freedesktop/Barge1/SessionProxyAgent',
+                   'org.freedesktop.Barge1.SessionProxyAgent', 'LookupProxy',
+                   GLib.Variant('(s)', ('http://example.com/',)), GLib.VariantType('(as)'),
+                   Gio.DBusCallFlags.NONE, 5000, None, lambda conn, res: answers.append(res))
+        self.run_until(lambda: answers, 'the agent answer')
+        with self.assertRaises(GLib.Error) as caught:
+            other.call_finish(answers[0])
+        self.assertIn('AccessDenied', caught.exception.message)
+        other.close_sync(None)
+        # Lists replace it.
+        self.assertTrue(self.client.set_session_proxy_sync(Barge.ProxyUsage.SYSTEM, None, None, None, None, None))
+
     def test_administrator_limit(self):
         """set_background_bandwidth_limit: over barge.conf until removed, with
         background-bandwidth-source saying so; bad rates change nothing."""

@@ -273,7 +273,6 @@ class SystemBus:
   </policy>
   <policy user="root">
     <allow own="org.freedesktop.PolicyKit1"/>
-    <allow send_destination="*"/>
   </policy>
   <include>%s</include>
 </busconfig>

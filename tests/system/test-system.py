@@ -434,6 +434,57 @@ def session_proxy_is_the_callers_own():
         assert time.monotonic() < deadline, 'alice still goes through her ended session proxy'
 
 
+AGENT = r"""
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+xml = ('<node><interface name="org.freedesktop.Barge1.SessionProxyAgent"><method name="LookupProxy">'
+       '<arg name="uri" direction="in" type="s"/><arg name="proxies" direction="out" type="as"/>'
+       '</method></interface></node>')
+def answer(conn, sender, path, iface, method, params, invocation):
+    print('asked', params[0], flush=True)
+    invocation.return_value(GLib.Variant('(as)', ([sys.argv[1]],)))
+bus.register_object('/org/freedesktop/Barge1/SessionProxyAgent', Gio.DBusNodeInfo.new_for_xml(xml).interfaces[0],
+                    answer, None, None)
+bus.call_sync('org.freedesktop.Barge1', '/org/freedesktop/Barge1', 'org.freedesktop.Barge1.Manager',
+              'RegisterSessionProxyAgent', None, None, Gio.DBusCallFlags.NONE, -1, None)
+print('registered', flush=True)
+loop = GLib.MainLoop()
+GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.IOCondition.IN | GLib.IOCondition.HUP, lambda *a: loop.quit())
+loop.run()
+"""
+
+
+@case
+def session_proxy_agent_is_the_callers_own():
+    """alice's session registers a proxy agent that answers a proxy nobody
+    answers on: barged (root) asks it, as the bus policy of
+    data/org.freedesktop.Barge1.conf lets it, and her jobs cannot get
+    through; bob's job is not asked about and is transferred; once her
+    agent left the bus, hers are transferred again."""
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        dead = 'http://127.0.0.1:%d' % s.getsockname()[1]
+    agent = start_as(alice, AGENT, dead)
+    try:
+        assert agent.stdout.readline().strip() == 'registered'
+        assert fetch_state(alice, os.path.join(alice.home, 'via-agent')) == 'transient-error'
+        # Asked before the job failed; bounded all the same.
+        import select
+        ready, _, _ = select.select([agent.stdout], [], [], 20)
+        assert ready, 'barged never asked alice\'s agent (is it allowed to call it on the system bus?)'
+        asked = agent.stdout.readline()
+        assert asked.startswith('asked '), asked
+        assert fetch_state(bob, os.path.join(bob.home, 'direct-bob')) == 'transferred'
+    finally:
+        agent.stdin.close()
+        agent.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while fetch_state(alice, os.path.join(alice.home, 'direct-after-agent')) != 'transferred':
+        assert time.monotonic() < deadline, 'alice still asks her ended session proxy agent'
+
+
 LISTENER = r"""
 import sys
 from gi.repository import Gio, GLib

@@ -11,6 +11,7 @@ import signal
 import socket
 import socketserver
 import subprocess
+import sysconfig
 import threading
 import time
 import unittest
@@ -612,6 +613,35 @@ class TestSessionProxy(DaemonTestCase):
         self.assertEqual(agent.returncode, 0)
         # Gone with the agent: the same URL fails again.
         result = self.ctl('download', '--timeout=5', '--on-timeout=cancel', 'http://127.0.0.1:1/alpha.bin',
+                          self.make_folder(), expect=None)
+        self.assertNotEqual(result.returncode, 0)
+
+    def test_resolver_asked_while_running(self):
+        """--resolver: the service asks the agent for each URL, and GIO's
+        resolver of its session answers (libproxy here, reading
+        http_proxy, as it would read a PAC script or KDE's settings): the
+        dead origin arrives through the proxy it names, and no longer once
+        the agent stopped. GNOME's automatic mode does the same."""
+        out = self.ctl('session-proxy', '--print', '--resolver',
+                       env=self.ctl_env(GSETTINGS_BACKEND='memory')).stdout
+        self.assertIn("this session's proxy resolver: the service asks it for each URL", out)
+        modules = '/usr/lib/%s/gio/modules/libgiolibproxy.so' % sysconfig.get_config_var('MULTIARCH')
+        if not os.path.exists(modules):
+            self.skipTest("glib-networking's libproxy module is not installed")
+        env = self.ctl_env(GSETTINGS_BACKEND='memory', GIO_USE_PROXY_RESOLVER='libproxy', http_proxy=self.base_url)
+        agent = subprocess.Popen([BARGECTL, 'session-proxy', '--resolver'], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            line = agent.stdout.readline()
+            self.assertIn("this session's proxy resolver", line,
+                          agent.stderr.read() if agent.poll() is not None else '')
+            folder = self.make_folder()
+            self.ctl('download', '--timeout=%d' % WAIT, 'http://127.0.0.1:1/beta.bin', folder)
+            self.assert_downloaded(folder, ['beta.bin'])
+        finally:
+            stop_process(agent)
+        self.assertEqual(agent.returncode, 0)
+        result = self.ctl('download', '--timeout=5', '--on-timeout=cancel', 'http://127.0.0.1:1/beta.bin',
                           self.make_folder(), expect=None)
         self.assertNotEqual(result.returncode, 0)
 

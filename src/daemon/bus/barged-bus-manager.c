@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "barged-agent-resolver.h"
 #include "barged-bus-private.h"
 #include "barged-catalog.h"
 #include "barged-errors.h"
@@ -567,6 +568,21 @@ on_publisher_vanished (GDBusConnection *connection, const char *name, gpointer u
   g_hash_table_remove (_barged_bus_get_session_proxies (bus), GUINT_TO_POINTER (uid));
 }
 
+/* What the caller just set holds while @sender is on the bus. */
+static void
+hold_lease (BargedBusCall *call, const char *sender)
+{
+  Lease *lease = g_new0 (Lease, 1);
+
+  lease->bus = call->bus;
+  lease->uid = call->uid;
+  lease->sender = g_strdup (sender);
+  g_hash_table_replace (_barged_bus_get_session_proxies (call->bus), GUINT_TO_POINTER (call->uid), lease);
+  lease->watch = g_bus_watch_name_on_connection (_barged_bus_get_connection (call->bus), sender,
+                                                 G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, on_publisher_vanished, lease,
+                                                 NULL);
+}
+
 static void
 set_session_proxy (BargedBusCall *call, GVariant *params)
 {
@@ -579,7 +595,6 @@ set_session_proxy (BargedBusCall *call, GVariant *params)
   BargeProxyUsage usage;
   g_autoptr(GError) error = NULL;
   GVariantIter iter;
-  Lease *lease;
 
   g_variant_get (params, "(&s@a{ss}^a&s)", &usage_text, &proxies, &bypass);
   /* Held while its sender is on the bus: a peer-to-peer caller has none. */
@@ -619,17 +634,34 @@ set_session_proxy (BargedBusCall *call, GVariant *params)
   if (usage == BARGE_PROXY_USAGE_SYSTEM)
     g_hash_table_remove (leases, GUINT_TO_POINTER (call->uid));
   else
-    {
-      lease = g_new0 (Lease, 1);
-      lease->bus = call->bus;
-      lease->uid = call->uid;
-      lease->sender = g_strdup (sender);
-      g_hash_table_replace (leases, GUINT_TO_POINTER (call->uid), lease);
-      lease->watch = g_bus_watch_name_on_connection (_barged_bus_get_connection (call->bus), sender,
-                                                     G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, on_publisher_vanished,
-                                                     lease, NULL);
-    }
+    hold_lease (call, sender);
   g_info ("uid %u set its session's proxy: %s", call->uid, usage_text);
+  barged_bus_call_return_value (call, NULL);
+}
+
+/* The caller's user's jobs now ask the caller (its SessionProxyAgent
+ * object), for as long as it is on the bus. */
+static void
+register_session_proxy_agent (BargedBusCall *call)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (call->invocation);
+  g_autoptr(BargedAgentResolver) resolver = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (sender == NULL)
+    {
+      return_error (call, BARGE_ERROR_NOT_SUPPORTED, "a session proxy agent registers over a message bus");
+      return;
+    }
+  resolver = barged_agent_resolver_new (_barged_bus_get_connection (call->bus), sender);
+  if (!barged_engine_set_session_resolver (_barged_bus_get_engine (call->bus), call->uid, G_PROXY_RESOLVER (resolver),
+                                           &error))
+    {
+      barged_bus_call_return_error (call, error);
+      return;
+    }
+  hold_lease (call, sender);
+  g_info ("uid %u registered its session's proxy agent", call->uid);
   barged_bus_call_return_value (call, NULL);
 }
 
@@ -701,6 +733,8 @@ _barged_bus_manager_call (BargedBusCall *call, const char *method, GVariant *par
     set_background_bandwidth_limit (call, params);
   else if (g_str_equal (method, "SetSessionProxy"))
     set_session_proxy (call, params);
+  else if (g_str_equal (method, "RegisterSessionProxyAgent"))
+    register_session_proxy_agent (call);
   else
     {
       g_dbus_method_invocation_return_error (g_steal_pointer (&call->invocation), G_DBUS_ERROR,

@@ -209,6 +209,9 @@ barged_error_new_for_io (const GError *error, gboolean local)
       case G_IO_ERROR_CONNECTION_REFUSED:
       case G_IO_ERROR_HOST_UNREACHABLE:
       case G_IO_ERROR_NETWORK_UNREACHABLE:
+      /* No proxy could take the connection (a SOCKS refusal, a session's
+       * proxy agent that gave no usable answer): nothing was connected. */
+      case G_IO_ERROR_PROXY_FAILED:
         code = BARGE_ERROR_CONNECT_FAILURE;
         break;
       case G_IO_ERROR_TIMED_OUT:

@@ -216,6 +216,18 @@ barged_engine_set_session_proxy (BargedEngine *self, guint32 uid, BargeProxyUsag
   return TRUE;
 }
 
+gboolean
+barged_engine_set_session_resolver (BargedEngine *self, guint32 uid, GProxyResolver *resolver, GError **error)
+{
+  if (self->ctx.sessions == NULL)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_SUPPORTED, "this engine has no HTTP sessions of users");
+      return FALSE;
+    }
+  barged_sessions_set_user_proxy (self->ctx.sessions, uid, TRUE, resolver);
+  return TRUE;
+}
+
 /* --- what sleep waits for -------------------------------------------------------- */
 
 static gboolean

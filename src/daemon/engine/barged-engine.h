@@ -69,6 +69,12 @@ gboolean barged_engine_set_background_bandwidth_limit_finish (BargedEngine *self
 gboolean barged_engine_set_session_proxy (BargedEngine *self, guint32 uid, BargeProxyUsage usage, const char *http,
                                           const char *https, const char *other, const char * const *bypass,
                                           GError **error);
+/* @uid's session answers which proxy each URL takes (its agent, asked by
+ * @resolver): like an "override" of barged_engine_set_session_proxy(),
+ * which replaces it, and which it replaces. NotSupported without the
+ * daemon's sessions. */
+gboolean barged_engine_set_session_resolver (BargedEngine *self, guint32 uid, GProxyResolver *resolver,
+                                             GError **error);
 
 /* Whether any job is queued, moving bytes or waiting to retry. */
 gboolean barged_engine_is_active (BargedEngine *self);
