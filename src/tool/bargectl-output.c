@@ -618,6 +618,37 @@ add_upload (JsonBuilder *builder, BargeJob *job)
   json_builder_end_object (builder);
 }
 
+/* "" means none in the job's properties; null in JSON. */
+static void
+member_path (JsonBuilder *builder, const char *name, const char *value)
+{
+  member_string (builder, name, value != NULL && *value != '\0' ? value : NULL);
+}
+
+/* How the job connects (issue 17): header names only, never values. */
+static void
+add_http_options (JsonBuilder *builder, BargeJob *job)
+{
+  g_auto(GStrv) header_names = barge_job_dup_custom_header_names (job);
+  g_auto(GStrv) tls_ignore = barge_job_dup_tls_ignore (job);
+  g_auto(GStrv) proxies = barge_job_dup_proxy_list (job);
+  g_auto(GStrv) bypass = barge_job_dup_proxy_bypass_list (job);
+
+  member_uint (builder, "max_segments", barge_job_get_max_segments (job));
+  member_string (builder, "redirect_policy", barge_redirect_policy_to_string (barge_job_get_redirect_policy (job)));
+  member_boolean (builder, "allow_https_to_http", barge_job_get_allow_https_to_http (job));
+  member_strv (builder, "custom_header_names", (const char * const *) header_names);
+  member_boolean (builder, "custom_headers_write_only", barge_job_get_custom_headers_write_only (job));
+  member_path (builder, "tls_ca_file", barge_job_get_tls_ca_file (job));
+  member_path (builder, "tls_crl_file", barge_job_get_tls_crl_file (job));
+  member_strv (builder, "tls_ignore", (const char * const *) tls_ignore);
+  member_path (builder, "tls_client_certificate", barge_job_get_tls_client_certificate (job));
+  member_boolean (builder, "tls_check_revocation", barge_job_get_tls_check_revocation (job));
+  member_string (builder, "proxy_usage", barge_proxy_usage_to_string (barge_job_get_proxy_usage (job)));
+  member_strv (builder, "proxy_list", (const char * const *) proxies);
+  member_strv (builder, "proxy_bypass_list", (const char * const *) bypass);
+}
+
 static void
 add_credentials (JsonBuilder *builder, BargeJob *job)
 {
@@ -679,6 +710,7 @@ bargectl_json_add_job (JsonBuilder *builder, BargeJob *job, gboolean with_files)
   member_uint (builder, "http_status", barge_job_get_http_status (job));
   add_upload (builder, job);
   add_credentials (builder, job);
+  add_http_options (builder, job);
   if (with_files)
     {
       json_builder_set_member_name (builder, "files");

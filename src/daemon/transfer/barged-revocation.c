@@ -17,6 +17,8 @@
 #define MAX_LIFE_S (24 * 60 * 60)
 /* A list's URL in a certificate: longer ones are not followed. */
 #define MAX_URL 2048
+/* The most lists (and remembered failures) the cache holds. */
+#define MAX_ENTRIES 256
 /* A fetch that takes longer than this fails (a server that trickles). */
 #define FETCH_DEADLINE_S 60
 #define READ_CHUNK (64 * 1024)
@@ -338,12 +340,13 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
 
 /* --- fetching ---------------------------------------------------------------- */
 
-/* Under the lock: room for @size more bytes, the least recently used
- * lists going first. */
+/* Under the lock: room for one more entry of @size bytes, the least
+ * recently used going first. */
 static void
 make_room_locked (BargedRevocation *self, gsize size)
 {
-  while (self->total + size > BARGED_REVOCATION_MAX_CACHE && g_hash_table_size (self->cache) > 0)
+  while ((self->total + size > BARGED_REVOCATION_MAX_CACHE || g_hash_table_size (self->cache) >= MAX_ENTRIES) &&
+         g_hash_table_size (self->cache) > 0)
     {
       GHashTableIter iter;
       const char *url, *oldest = NULL;
@@ -414,14 +417,20 @@ parse_list (const char *url, GByteArray *data, GBytes *issuer_der, GError **erro
       gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_PEM) < 0)
     g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "%s is not a certificate revocation list", url);
   else if (gnutls_x509_crl_verify (crl, &issuer, 1, 0, &status) < 0 ||
-           (status & ~(GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED | GNUTLS_CERT_INVALID)) != 0 ||
-           ((status & GNUTLS_CERT_INVALID) && !(status & GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED)))
+           (status & ~(GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED | GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE |
+                       GNUTLS_CERT_INVALID)) != 0)
     g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
                  "the revocation list at %s is not signed by the issuer of the certificate that names it", url);
+  else if (status & GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                 "the revocation list at %s is dated in the future (is this machine's clock right?)", url);
   else if ((next = gnutls_x509_crl_get_next_update (crl)) != (time_t) -1 && next <= now)
     g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
                  "the revocation list at %s is out of date (its next update was due %" G_GINT64_FORMAT " s ago)",
                  url, (gint64) (now - next));
+  else if (status != 0)
+    /* GnuTLS found it wanting in a way none of the above says. */
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the revocation list at %s is not valid", url);
   gnutls_x509_crt_deinit (issuer);
   if (*error != NULL)
     {
