@@ -34,6 +34,9 @@ typedef enum {
   SERVER_MISSING,     /* /missing.crl: 404 */
   SERVER_STALE,       /* /stale.crl, whose next update is past */
   SERVER_UNREACHABLE, /* a list on a port nobody listens on */
+  SERVER_VIA_INTER,   /* signed by an intermediate (its list /inter.crl), which /ca.crl covers */
+  SERVER_INTER_REVOKED, /* /inter.crl revokes it */
+  SERVER_UNDER_REVOKED, /* its own list revokes nothing, but /ca.crl revokes its intermediate */
   N_SERVERS
 } ServerKind;
 
@@ -47,7 +50,7 @@ typedef struct {
   gint crl_requests;
   gint requests[N_SERVERS];
   gint puts[N_SERVERS];
-  GBytes *lists[3];   /* ca.crl, forged.crl, stale.crl (DER) */
+  GBytes *lists[5];   /* ca.crl, forged.crl, stale.crl, inter.crl, bad-inter.crl (DER) */
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
   char *dir;
@@ -68,16 +71,17 @@ new_key (void)
   return key;
 }
 
-/* A certificate of @key: a CA when @issuer is NULL (self-signed), else a
- * server's for 127.0.0.1 signed by @issuer, naming @cdp (or none). */
+/* A certificate of @key: a CA when @ca (self-signed when @issuer is NULL,
+ * else an intermediate), else a server's for 127.0.0.1, signed by
+ * @issuer, naming @cdp (or none). */
 static gnutls_x509_crt_t
 new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key,
-          const char *cdp)
+          const char *cdp, gboolean ca)
 {
   gnutls_x509_crt_t crt;
   time_t now = time (NULL);
   guint32 serial_be = GUINT32_TO_BE (serial);
-  const char *cn = issuer == NULL ? "Barge test revocation CA" : "127.0.0.1";
+  const char *cn = !ca ? "127.0.0.1" : issuer == NULL ? "Barge test revocation CA" : "Barge test intermediate CA";
   guint8 ip[4] = { 127, 0, 0, 1 };
   guint8 id[64];
   size_t id_size = sizeof id;
@@ -91,18 +95,26 @@ new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnu
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_get_key_id (crt, 0, id, &id_size), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, id, id_size), ==, 0);
-  if (issuer == NULL)
+  if (ca && issuer == NULL)
     {
       g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 1, -1), ==, 0);
       g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), ==, 0);
       g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
       return crt;
     }
-  g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip, GNUTLS_FSAN_SET),
-                   ==, 0);
+  if (ca)
+    {
+      g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 1, 0), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip,
+                                                             GNUTLS_FSAN_SET), ==, 0);
+    }
   id_size = sizeof id;
   g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (issuer, id, &id_size, NULL), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, id, id_size), ==, 0);
@@ -112,10 +124,11 @@ new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnu
   return crt;
 }
 
-/* A CRL of @issuer revoking @revoked (or nothing), whose next update is
- * @next_update seconds away (negative: past). */
+/* A CRL of @issuer revoking @revoked and @also (either may be NULL), whose
+ * next update is @next_update seconds away (negative: past). */
 static GBytes *
-new_list (gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key, gnutls_x509_crt_t revoked, gint64 next_update)
+new_list (gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key, gnutls_x509_crt_t revoked,
+          gnutls_x509_crt_t also, gint64 next_update)
 {
   gnutls_x509_crl_t crl;
   gnutls_datum_t out = { 0 };
@@ -128,6 +141,8 @@ new_list (gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key, gnutls_x50
   g_assert_cmpint (gnutls_x509_crl_set_next_update (crl, now + next_update), ==, 0);
   if (revoked != NULL)
     g_assert_cmpint (gnutls_x509_crl_set_crt (crl, revoked, now - 7200), ==, 0);
+  if (also != NULL)
+    g_assert_cmpint (gnutls_x509_crl_set_crt (crl, also, now - 7200), ==, 0);
   g_assert_cmpint (gnutls_x509_crl_sign2 (crl, issuer, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
   g_assert_cmpint (gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &out), ==, 0);
   der = g_bytes_new (out.data, out.size);
@@ -175,6 +190,10 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     list = f->lists[1];
   else if (g_str_equal (path, "/stale.crl"))
     list = f->lists[2];
+  else if (g_str_equal (path, "/inter.crl"))
+    list = f->lists[3];
+  else if (g_str_equal (path, "/bad-inter.crl"))
+    list = f->lists[4];
   if (list == NULL)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
@@ -280,7 +299,10 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   gnutls_x509_privkey_t other_key = new_key ();
-  gnutls_x509_crt_t other_ca;
+  gnutls_x509_privkey_t inter_key = new_key ();
+  gnutls_x509_privkey_t bad_inter_key = new_key ();
+  gnutls_x509_crt_t other_ca, inter, bad_inter;
+  g_autofree char *ca_list = NULL;
   gnutls_x509_crt_t leaves[N_SERVERS];
   gnutls_x509_privkey_t keys[N_SERVERS];
   g_autofree char *ca_path = NULL;
@@ -290,12 +312,19 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->dir = barge_test_make_dir ("barge-test-revocation-XXXXXX");
   f->thread = barge_test_loop_thread_start ("revocation-servers", start_lists, stop_lists, f);
   f->ca_key = new_key ();
-  f->ca = new_cert (f->ca_key, 1, NULL, NULL, NULL);
-  other_ca = new_cert (other_key, 1, NULL, NULL, NULL);
+  f->ca = new_cert (f->ca_key, 1, NULL, NULL, NULL, TRUE);
+  other_ca = new_cert (other_key, 1, NULL, NULL, NULL, TRUE);
+  ca_list = g_strdup_printf ("http://127.0.0.1:%u/ca.crl", f->crl_port);
+  inter = new_cert (inter_key, 50, f->ca, f->ca_key, ca_list, TRUE);
+  bad_inter = new_cert (bad_inter_key, 51, f->ca, f->ca_key, ca_list, TRUE);
   for (guint i = 0; i < N_SERVERS; i++)
     {
       static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
-                                              "ca.crl" };
+                                              "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl" };
+      gnutls_x509_crt_t issuer = i == SERVER_UNDER_REVOKED ? bad_inter
+                                 : i == SERVER_VIA_INTER || i == SERVER_INTER_REVOKED ? inter : f->ca;
+      gnutls_x509_privkey_t issuer_key = issuer == inter ? inter_key : issuer == bad_inter ? bad_inter_key : f->ca_key;
+      g_autofree char *chain = issuer != f->ca ? cert_pem (issuer) : g_strdup ("");
       g_autofree char *cdp = paths[i] == NULL ? NULL
                              : g_strdup_printf ("http://127.0.0.1:%u/%s", i == SERVER_UNREACHABLE ? 1 : f->crl_port,
                                                 paths[i]);
@@ -303,20 +332,23 @@ fixture_setup (Fixture *f, gconstpointer data)
       g_autofree char *key = NULL;
 
       keys[i] = new_key ();
-      leaves[i] = new_cert (keys[i], 100 + i, f->ca, f->ca_key, cdp);
+      leaves[i] = new_cert (keys[i], 100 + i, issuer, issuer_key, cdp, FALSE);
       pem = cert_pem (leaves[i]);
       key = key_pem (keys[i]);
       {
-        g_autofree char *both = g_strconcat (pem, key, NULL);
+        /* The server sends its intermediate along, as servers do. */
+        g_autofree char *both = g_strconcat (pem, chain, key, NULL);
         g_autoptr(GError) error = NULL;
 
         s.certs[i] = g_tls_certificate_new_from_pem (both, -1, &error);
         g_assert_no_error (error);
       }
     }
-  f->lists[0] = new_list (f->ca, f->ca_key, leaves[SERVER_REVOKED], 86400);
-  f->lists[1] = new_list (other_ca, other_key, NULL, 86400);
-  f->lists[2] = new_list (f->ca, f->ca_key, NULL, -60);
+  f->lists[0] = new_list (f->ca, f->ca_key, leaves[SERVER_REVOKED], bad_inter, 86400);
+  f->lists[1] = new_list (other_ca, other_key, NULL, NULL, 86400);
+  f->lists[2] = new_list (f->ca, f->ca_key, NULL, NULL, -60);
+  f->lists[3] = new_list (inter, inter_key, leaves[SERVER_INTER_REVOKED], NULL, 86400);
+  f->lists[4] = new_list (bad_inter, bad_inter_key, NULL, NULL, 86400);
 
   g_mutex_init (&s.lock);
   g_cond_init (&s.cond);
@@ -336,6 +368,10 @@ fixture_setup (Fixture *f, gconstpointer data)
     }
   gnutls_x509_crt_deinit (other_ca);
   gnutls_x509_privkey_deinit (other_key);
+  gnutls_x509_crt_deinit (inter);
+  gnutls_x509_privkey_deinit (inter_key);
+  gnutls_x509_crt_deinit (bad_inter);
+  gnutls_x509_privkey_deinit (bad_inter_key);
 
   ca_text = cert_pem (f->ca);
   ca_path = g_build_filename (f->dir, "ca.pem", NULL);
@@ -482,6 +518,40 @@ test_unknown (Fixture *f, gconstpointer data)
     }
 }
 
+/* Every certificate of the chain but the anchor: a server's certificate
+ * signed by an intermediate needs the intermediate's list (for it) and the
+ * root's (for the intermediate). Either revoking its part refuses the
+ * server; with both lists covering, the file comes. */
+static void
+test_intermediate (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    ServerKind kind;
+    const char *name;
+    const char *said;
+  } refused[] = {
+    { SERVER_INTER_REVOKED, "revoked-by-intermediate", "/inter.crl revokes the certificate of CN=127.0.0.1" },
+    { SERVER_UNDER_REVOKED, "intermediate-revoked", "/ca.crl revokes the certificate of CN=Barge test intermediate" },
+  };
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) good = start_job (f, SERVER_VIA_INTER, "via-intermediate", TRUE, &path);
+
+  finish (f, good, path, "via-intermediate");
+  /* /inter.crl and /ca.crl. */
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *p = NULL;
+      g_autoptr(BargeDBusJob) job = start_job (f, refused[i].kind, refused[i].name, TRUE, &p);
+
+      g_test_message ("%s", refused[i].name);
+      barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+      barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", refused[i].said);
+      g_assert_cmpint (g_atomic_int_get (&f->requests[refused[i].kind]), ==, 0);
+      barge_test_job_cancel (job);
+    }
+}
+
 /* An upload checks too: its first request is made again once the list
  * is in, and a revoked server gets no byte of it. */
 static void
@@ -558,6 +628,7 @@ main (int argc, char **argv)
   g_test_add ("/revocation/good", Fixture, NULL, fixture_setup, test_good, fixture_teardown);
   g_test_add ("/revocation/revoked", Fixture, NULL, fixture_setup, test_revoked, fixture_teardown);
   g_test_add ("/revocation/unknown", Fixture, NULL, fixture_setup, test_unknown, fixture_teardown);
+  g_test_add ("/revocation/intermediate", Fixture, NULL, fixture_setup, test_intermediate, fixture_teardown);
   g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
   return g_test_run ();

@@ -251,7 +251,16 @@ check_one (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *issuer, GPtrAr
           int revoked = gnutls_x509_crt_check_revocation (crt, &entry->crl, 1);
 
           g_mutex_unlock (&self->lock);
-          return revoked != 0 ? REVOKED : COVERED;
+          if (revoked == 0)
+            return COVERED;
+          {
+            g_autofree char *subject = subject_of (crt);
+
+            g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                         "the server's certificate was revoked: the revocation list at %s revokes the certificate "
+                         "of %s in its chain", url, subject);
+          }
+          return REVOKED;
         }
       else
         {
@@ -305,6 +314,7 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
       g_autoptr(GTlsCertificate) issuer = issuer_of (cert, database, &anchor);
       g_autoptr(GBytes) cert_der = der_of (cert);
       g_autoptr(GBytes) issuer_der = issuer != NULL ? der_of (issuer) : NULL;
+      g_autoptr(GError) why = NULL;
       gnutls_x509_crt_t crt;
       Status status;
 
@@ -318,10 +328,16 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
                        "a certificate of the server's chain cannot be read for its revocation status");
           return BARGED_REVOCATION_FAILED;
         }
-      status = check_one (self, crt, issuer_der, want, failure == NULL ? &failure : NULL);
+      status = check_one (self, crt, issuer_der, want, &why);
       gnutls_x509_crt_deinit (crt);
       if (status == REVOKED)
-        return BARGED_REVOCATION_REVOKED;
+        {
+          g_propagate_error (error, g_steal_pointer (&why));
+          return BARGED_REVOCATION_REVOKED;
+        }
+      /* The first certificate's reason is the one told. */
+      if (status == FAILED && failure == NULL)
+        failure = g_steal_pointer (&why);
       g_set_object (&cert, issuer);
     }
   if (failure != NULL)

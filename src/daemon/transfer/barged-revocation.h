@@ -40,10 +40,10 @@ BargedRevocation *barged_revocation_new (void);
  * handshake gave it), from the cache only. @database finds the issuer of
  * the last certificate when the server did not send it; the trust anchor
  * is not checked. With UNKNOWN, @wanted (may be NULL) takes what to fetch
- * (an opaque array for barged_revocation_fetch_async()); with FAILED,
- * @error says why (TlsFailure, or the fetch's own error such as
- * ConnectFailure when the list's server could not be reached). Safe from
- * any thread. */
+ * (an opaque array for barged_revocation_fetch_async()); with REVOKED,
+ * @error (TlsFailure) names the certificate and the list; with FAILED, it
+ * says why (TlsFailure, or the fetch's own error such as ConnectFailure
+ * when the list's server could not be reached). Safe from any thread. */
 BargedRevocationVerdict barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain,
                                                  GTlsDatabase *database, GPtrArray **wanted, GError **error);
 

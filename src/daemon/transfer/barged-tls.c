@@ -394,13 +394,15 @@ barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error
     switch (barged_revocation_database_get_verdict (checked->database, NULL, &why))
       {
       case BARGED_REVOCATION_FAILED:
-        return why;
+      case BARGED_REVOCATION_REVOKED:
+        if (why != NULL)
+          return why;
+        break;
       case BARGED_REVOCATION_UNKNOWN:
         /* Lists were wanted again right after they were fetched. */
         return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
                             "the revocation status of the server's certificate cannot be learned: "
                             "its revocation lists do not stay in the cache");
-      case BARGED_REVOCATION_REVOKED:
       case BARGED_REVOCATION_GOOD:
       default:
         break;
