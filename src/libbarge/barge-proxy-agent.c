@@ -50,7 +50,8 @@ method_call (GDBusConnection *connection, const char *sender, const char *path, 
       return;
     }
   g_variant_get (parameters, "(&s)", &uri);
-  g_proxy_resolver_lookup_async (self->resolver, uri, self->cancellable, on_looked_up, g_object_ref (invocation));
+  /* The handler owns @invocation until it answers: on_looked_up() does. */
+  g_proxy_resolver_lookup_async (self->resolver, uri, self->cancellable, on_looked_up, invocation);
 }
 
 static const GDBusInterfaceVTable vtable = { method_call, NULL, NULL, { 0 } };
