@@ -20,6 +20,7 @@
 
 #include "barge-fault-server.h"
 #include "barge-test-loop-thread.h"
+#include "barge-tsan.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 
@@ -517,8 +518,10 @@ agent_method_call (GDBusConnection *connection, const char *sender, const char *
 
   g_variant_get (parameters, "(&s)", &uri);
   g_mutex_lock (&agent->lock);
+  BARGE_TSAN_ACQUIRE (agent); /* GMutex is a hand-off TSan cannot see */
   g_ptr_array_add (agent->asked, g_strdup (uri));
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", agent->answer));
+  BARGE_TSAN_RELEASE (agent);
   g_mutex_unlock (&agent->lock);
 }
 
@@ -552,8 +555,10 @@ static void
 agent_answer (Agent *agent, const char * const *answer)
 {
   g_mutex_lock (&agent->lock);
+  BARGE_TSAN_ACQUIRE (agent); /* GMutex is a hand-off TSan cannot see */
   g_strfreev (agent->answer);
   agent->answer = g_strdupv ((char **) answer);
+  BARGE_TSAN_RELEASE (agent);
   g_mutex_unlock (&agent->lock);
 }
 
@@ -563,8 +568,10 @@ agent_count_asked (Agent *agent, const char *needle)
   guint n = 0;
 
   g_mutex_lock (&agent->lock);
+  BARGE_TSAN_ACQUIRE (agent); /* GMutex is a hand-off TSan cannot see */
   for (guint i = 0; i < agent->asked->len; i++)
     n += strstr (g_ptr_array_index (agent->asked, i), needle) != NULL;
+  BARGE_TSAN_RELEASE (agent);
   g_mutex_unlock (&agent->lock);
   return n;
 }

@@ -21,6 +21,7 @@
 #include "barge-test-loop-thread.h"
 #include "barge-test-server.h"
 #include "barge-test-soup.h"
+#include "barge-tsan.h"
 
 #define TRANSFER_TIMEOUT_MS 30000
 #define FILE_SIZE (64 * 1024)
@@ -276,6 +277,8 @@ start_tls_cb (gpointer user_data)
 {
   StartTls *s = user_data;
 
+  /* GMutex and g_main_context_invoke() are hand-offs TSan cannot see. */
+  BARGE_TSAN_ACQUIRE (s);
   for (guint i = 0; i < N_SERVERS; i++)
     {
       Handler *h = g_new0 (Handler, 1);
@@ -286,6 +289,7 @@ start_tls_cb (gpointer user_data)
       soup_server_add_handler (s->f->servers[i], NULL, on_file, h, g_free);
       s->f->ports[i] = listen_local (s->f->servers[i]);
     }
+  BARGE_TSAN_RELEASE (s);
   g_mutex_lock (&s->lock);
   s->done = TRUE;
   g_cond_signal (&s->cond);
@@ -352,11 +356,13 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   g_mutex_init (&s.lock);
   g_cond_init (&s.cond);
+  BARGE_TSAN_RELEASE (&s);
   g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), start_tls_cb, &s);
   g_mutex_lock (&s.lock);
   while (!s.done)
     g_cond_wait (&s.cond, &s.lock);
   g_mutex_unlock (&s.lock);
+  BARGE_TSAN_ACQUIRE (&s);
   g_mutex_clear (&s.lock);
   g_cond_clear (&s.cond);
 
