@@ -221,6 +221,131 @@ test_file_progress_first (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* --- a file's own properties wait with its progress -------------------------------------- */
+
+/* A job of @n small files, run to "transferred" with @interval ms between
+ * progress reports; returns its path. */
+static char *
+run_small_files (Fixture *f, const char *name, guint n, guint32 interval)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, name);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+
+  set_property (f, path, "MinimumNotificationInterval", g_variant_new_uint32 (interval));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%u", name, i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, "ok", file, 4 * KiB);
+      g_autofree char *dest = g_build_filename (f->dir, file, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TIMEOUT_MS);
+  barge_test_run_for (200);
+  return g_steal_pointer (&path);
+}
+
+/* The PropertiesChanged of the files of the job at @path, by file path. */
+static GHashTable *
+file_changes (Fixture *f, const char *path)
+{
+  g_autoptr(GPtrArray) seen = seen_so_far (f);
+  g_autofree char *prefix = g_strconcat (path, "/files/", NULL);
+  GHashTable *changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) g_ptr_array_unref);
+
+  for (guint k = 0; k < seen->len; k++)
+    {
+      Seen *s = g_ptr_array_index (seen, k);
+      GVariant *changed = changed_of (s, NULL);
+      GPtrArray *list;
+
+      if (changed == NULL)
+        continue;
+      if (!g_str_has_prefix (s->path, prefix))
+        {
+          g_variant_unref (changed);
+          continue;
+        }
+      list = g_hash_table_lookup (changes, s->path);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+          g_hash_table_insert (changes, g_strdup (s->path), list);
+        }
+      g_ptr_array_add (list, changed);
+    }
+  return changes;
+}
+
+/* A file's FinalUrl (and TemporaryPath) are not states: they wait with its
+ * progress, so a job of many small files sends about one signal per file,
+ * not two or three (FinalUrl went out at once before, and the bus daemon
+ * and every watching client paid for each). */
+static void
+test_file_properties_coalesced (Fixture *f, gconstpointer data)
+{
+  const guint n = 40;
+  g_autofree char *path = run_small_files (f, "coalesced", n, 10000);
+  g_autoptr(GHashTable) changes = file_changes (f, path);
+  GHashTableIter iter;
+  GPtrArray *list;
+  guint total = 0;
+
+  g_assert_cmpuint (g_hash_table_size (changes), ==, n);
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
+    {
+      GVariant *last = g_ptr_array_index (list, list->len - 1);
+      guint64 total_bytes, done;
+      gboolean completed;
+      gboolean final_url = FALSE;
+
+      total += list->len;
+      /* What a client saw last is the whole file, and where it came from. */
+      g_assert_true (g_variant_lookup (last, "Progress", "(ttb)", &total_bytes, &done, &completed));
+      g_assert_cmpuint (done, ==, 4 * KiB);
+      for (guint i = 0; i < list->len; i++)
+        final_url |= g_variant_lookup (g_ptr_array_index (list, i), "FinalUrl", "&s", NULL);
+      g_assert_true (final_url);
+    }
+  /* The first report goes out at once (nothing was reported before), the
+   * rest with the state "transferred": a few files may be in both. */
+  g_test_message ("%u PropertiesChanged for %u files", total, n);
+  g_assert_cmpuint (total, <=, n + 8);
+}
+
+/* A report that would show a file's Progress as it was last shown is not
+ * sent again (its durable offset moved, or a notification changed nothing
+ * a client sees). */
+static void
+test_file_progress_not_repeated (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = run_small_files (f, "repeated", 40, 0);
+  g_autoptr(GHashTable) changes = file_changes (f, path);
+  GHashTableIter iter;
+  GPtrArray *list;
+
+  g_assert_cmpuint (g_hash_table_size (changes), ==, 40);
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
+    {
+      g_autoptr(GVariant) previous = NULL;
+
+      for (guint i = 0; i < list->len; i++)
+        {
+          g_autoptr(GVariant) progress = g_variant_lookup_value (g_ptr_array_index (list, i), "Progress", NULL);
+
+          if (progress == NULL)
+            continue;
+          g_assert_false (previous != NULL && g_variant_equal (previous, progress));
+          g_clear_pointer (&previous, g_variant_unref);
+          previous = g_steal_pointer (&progress);
+        }
+    }
+}
+
 /* --- State with its HoldReason and Error; every state shown ----------------------------- */
 
 /* The PropertiesChanged of @path that carries State @state, or NULL. */
@@ -355,6 +480,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/signals/file-progress-before-file-transferred", test_file_progress_first);
+  BARGE_TEST_ADD ("/signals/file-properties-coalesced", test_file_properties_coalesced);
+  BARGE_TEST_ADD ("/signals/file-progress-not-repeated", test_file_progress_not_repeated);
   BARGE_TEST_ADD ("/signals/state-with-its-reasons", test_state_with_reasons);
   BARGE_TEST_ADD ("/signals/reply-after-the-change", test_reply_after_change);
   return g_test_run ();

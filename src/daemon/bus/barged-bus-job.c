@@ -10,6 +10,10 @@
  * the WinRT flags HasRestarted and HasResponseChanged show in exactly one
  * progress report each. */
 typedef struct {
+  guint64 shown_total;        /* the Progress and Verified clients last saw */
+  guint64 shown_done;
+  gboolean shown_completed;
+  gboolean shown_verified;
   guint8 dirty;               /* BARGED_BUS_FILE_DIRTY_* */
   gboolean restarted_pending;
   gboolean response_changed_pending;
@@ -99,7 +103,31 @@ mark_file (BargedBusJob *self, guint index, guint8 what)
   if (view->dirty == 0)
     g_array_append_val (self->dirty_files, index);
   view->dirty |= what;
-  schedule_flush (self, what == BARGED_BUS_FILE_DIRTY_PROGRESS);
+  /* None of a file's own properties is a state: its TemporaryPath and
+   * FinalUrl, which each new file gets, wait with its progress. A job of
+   * thousands of small files would otherwise send a signal for each at
+   * every main-loop turn, and clients that watch nothing pay for them in
+   * the bus daemon. A method that changed them flushes before its reply. */
+  schedule_flush (self, TRUE);
+}
+
+static void
+show_progress (FileView *view, BargedFile *file)
+{
+  view->shown_total = barged_file_get_bytes_total (file);
+  view->shown_done = barged_file_get_done (file);
+  view->shown_completed = barged_file_get_completed (file);
+  view->shown_verified = barged_file_get_verified (file);
+}
+
+/* Several notifications may leave Progress and Verified as they were last
+ * shown (the durable offset moved, say): they are not sent again. */
+static gboolean
+progress_changed (const FileView *view, BargedFile *file)
+{
+  return view->shown_total != barged_file_get_bytes_total (file) || view->shown_done != barged_file_get_done (file) ||
+         view->shown_completed != barged_file_get_completed (file) ||
+         view->shown_verified != barged_file_get_verified (file);
 }
 
 static void
@@ -108,6 +136,7 @@ flush_file (BargedBusJob *self, guint index)
   FileView *view = &g_array_index (self->files, FileView, index);
   BargedFile *file = barged_job_get_file (self->job, index);
   g_autofree char *path = barged_bus_job_dup_file_path (self, index);
+  g_autoptr(GVariant) dict = NULL;
   GVariantBuilder changed;
 
   g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
@@ -128,12 +157,17 @@ flush_file (BargedBusJob *self, guint index)
           view->restarted_pending = view->response_changed_pending = FALSE;
           view->flags_shown = flags_changed = TRUE;
         }
-      g_variant_builder_add (&changed, "{sv}", "Progress", barged_bus_file_progress (file));
-      /* Only a file with checks (its own, or a digest its server sent) can
-       * become verified. */
-      if (barged_file_get_checks (file)->has_digest || barged_file_get_checks (file)->size != G_MAXUINT64 ||
-          barged_file_get_verified (file))
-        g_variant_builder_add (&changed, "{sv}", "Verified", g_variant_new_boolean (barged_file_get_verified (file)));
+      if (flags_changed || progress_changed (view, file))
+        {
+          g_variant_builder_add (&changed, "{sv}", "Progress", barged_bus_file_progress (file));
+          /* Only a file with checks (its own, or a digest its server sent)
+           * can become verified. */
+          if (barged_file_get_checks (file)->has_digest || barged_file_get_checks (file)->size != G_MAXUINT64 ||
+              barged_file_get_verified (file))
+            g_variant_builder_add (&changed, "{sv}", "Verified",
+                                   g_variant_new_boolean (barged_file_get_verified (file)));
+          show_progress (view, file);
+        }
       if (flags_changed)
         {
           g_variant_builder_add (&changed, "{sv}", "HasRestarted", g_variant_new_boolean (view->has_restarted));
@@ -149,8 +183,10 @@ flush_file (BargedBusJob *self, guint index)
       g_variant_builder_add (&changed, "{sv}", "FinalUrl", g_variant_new_string (barged_file_get_final_url (file)));
     }
   view->dirty = 0;
-  emit (self, path, BARGED_BUS_PROPERTIES_IFACE, "PropertiesChanged",
-        g_variant_new ("(sa{sv}as)", BARGED_BUS_FILE_IFACE, &changed, NULL));
+  dict = g_variant_ref_sink (g_variant_builder_end (&changed));
+  if (g_variant_n_children (dict) > 0)
+    emit (self, path, BARGED_BUS_PROPERTIES_IFACE, "PropertiesChanged",
+          g_variant_new ("(s@a{sv}as)", BARGED_BUS_FILE_IFACE, dict, NULL));
 }
 
 void
@@ -161,7 +197,7 @@ barged_bus_job_flush (BargedBusJob *self)
   g_clear_handle_id (&self->flush_source, g_source_remove);
   if (!self->exported)
     return;
-  if (self->dirty & barged_bus_job_coalesced_mask ())
+  if ((self->dirty & barged_bus_job_coalesced_mask ()) || self->dirty_files->len > 0)
     self->last_coalesced = g_get_monotonic_time ();
   /* Files first: a job's Progress never runs ahead of its files'. */
   for (guint i = 0; i < self->dirty_files->len; i++)
@@ -270,6 +306,7 @@ watch_file (BargedBusJob *self, BargedFile *file)
   FileView view = { 0 };
 
   g_assert (barged_file_get_index (file) == self->files->len);
+  show_progress (&view, file);
   g_array_append_val (self->files, view);
   g_signal_connect_object (file, "notify", G_CALLBACK (on_file_notify), self, 0);
   g_signal_connect_object (file, "restarted", G_CALLBACK (on_file_restarted), self, 0);
