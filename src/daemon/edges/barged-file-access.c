@@ -345,49 +345,34 @@ create_temporary (const AccessData *data, char **created_path, int *errsv)
   return -1;
 }
 
-static void
-open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* What is done with the daemon's own identity once the file is open: a
+ * regular file, cut to what may be kept. Returns NULL with @error set (and
+ * @fd closed) on failure. */
+static OpenResult *
+open_result_new (const AccessData *data, int fd, char *created_path, int errsv, GError **error)
 {
-  BARGE_TSAN_TASK_THREAD (task);
-  AccessData *data = task_data;
-  g_autofree char *created_path = NULL;
-  GError *error = NULL;
-  Identity id;
+  g_autofree char *created = created_path;
   OpenResult *r;
   struct stat st;
-  int fd, errsv = 0;
-  guint64 size = 0;
-
-  if (!identity_enter (&id, data->owner, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  fd = reopen_ours (data);
-  if (fd < 0)
-    fd = create_temporary (data, &created_path, &errsv);
-  identity_leave (&id);
+  guint64 size;
 
   if (fd < 0)
     {
-      g_task_return_error (task, error_from_errno (errsv, "cannot create a temporary file next to",
-                                                   data->destination));
-      return;
+      g_propagate_error (error, error_from_errno (errsv, "cannot create a temporary file next to",
+                                                  data->destination));
+      return NULL;
     }
-  if (!keep_if_regular (fd, &st, data->path, BARGE_ERROR_LOCAL_FILE, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  size = created_path != NULL ? 0 : (guint64) st.st_size;
+  if (!keep_if_regular (fd, &st, data->path, BARGE_ERROR_LOCAL_FILE, error))
+    return NULL;
+  size = created != NULL ? 0 : (guint64) st.st_size;
   if (size > data->keep)
     {
       if (ftruncate (fd, (off_t) data->keep) != 0)
         {
           errsv = errno;
           close (fd);
-          g_task_return_error (task, error_from_errno (errsv, "cannot truncate", data->path));
-          return;
+          g_propagate_error (error, error_from_errno (errsv, "cannot truncate", data->path));
+          return NULL;
         }
       size = data->keep;
     }
@@ -395,9 +380,151 @@ open_temporary_thread (GTask *task, gpointer source, gpointer task_data, GCancel
   r->fd = fd;
   r->offset = size;
   file_id_from_stat (&st, &r->id);
-  if (created_path != NULL && !g_str_equal (created_path, data->path))
-    r->new_path = g_steal_pointer (&created_path);
-  g_task_return_pointer (task, r, (GDestroyNotify) open_result_free);
+  if (created != NULL && !g_str_equal (created, data->path))
+    r->new_path = g_steal_pointer (&created);
+  return r;
+}
+
+/* Opens go in batches, one batch per owner at a time: the opens asked while
+ * one is on a worker wait and go together in the next. A job of many small
+ * files otherwise woke a worker thread, and then the main loop, for each
+ * file; and a batch takes its owner's identity once. An owner whose file
+ * system hangs holds up only that owner's opens (each batch, like each open
+ * before, is a task of GIO's pool). Main thread only. */
+#define MAX_OPEN_BATCH 64
+
+typedef struct {
+  guint32 owner;
+  GQueue waiting;             /* GTask of barged_file_access_open_temporary_async */
+  gboolean busy;              /* a batch is on a worker */
+} OpenQueue;
+
+typedef struct {
+  GTask *task;                /* the caller's */
+  OpenResult *result;         /* set on the worker, or */
+  GError *error;
+} OpenEntry;
+
+static GHashTable *open_queues; /* owner → OpenQueue, while it has opens */
+static guint64 open_batches;    /* batches started, for tests */
+
+guint64
+barged_file_access_count_open_batches (void)
+{
+  return open_batches;
+}
+
+static void
+open_entry_free (OpenEntry *entry)
+{
+  g_clear_object (&entry->task);
+  g_clear_pointer (&entry->result, open_result_free);
+  g_clear_error (&entry->error);
+  g_free (entry);
+}
+
+static void
+open_batch_free (GPtrArray *batch)
+{
+  BARGE_TSAN_ACQUIRE (batch); /* the task's last reference may go on the worker */
+  g_ptr_array_unref (batch);
+}
+
+static void
+open_batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  GPtrArray *batch = task_data;
+  const AccessData *first = g_task_get_task_data (((OpenEntry *) g_ptr_array_index (batch, 0))->task);
+  g_autofree int *fds = g_new (int, batch->len);
+  g_autofree int *errsvs = g_new0 (int, batch->len);
+  g_autofree char **created = g_new0 (char *, batch->len);
+  GError *error = NULL;
+  Identity id;
+
+  if (!identity_enter (&id, first->owner, &error))
+    {
+      for (guint i = 0; i < batch->len; i++)
+        ((OpenEntry *) g_ptr_array_index (batch, i))->error = g_error_copy (error);
+      g_error_free (error);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const AccessData *data = g_task_get_task_data (((OpenEntry *) g_ptr_array_index (batch, i))->task);
+
+      fds[i] = reopen_ours (data);
+      if (fds[i] < 0)
+        fds[i] = create_temporary (data, &created[i], &errsvs[i]);
+    }
+  identity_leave (&id);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      OpenEntry *entry = g_ptr_array_index (batch, i);
+
+      entry->result = open_result_new (g_task_get_task_data (entry->task), fds[i], created[i], errsvs[i],
+                                       &entry->error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_open_batch (OpenQueue *queue);
+
+static void
+on_open_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  OpenQueue *queue = user_data;
+  GPtrArray *batch = g_task_get_task_data (G_TASK (res));
+
+  /* The callbacks may ask for more opens: they wait for the next batch. */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      OpenEntry *entry = g_ptr_array_index (batch, i);
+      g_autoptr(GTask) task = g_steal_pointer (&entry->task);
+
+      if (entry->result != NULL)
+        g_task_return_pointer (task, g_steal_pointer (&entry->result), (GDestroyNotify) open_result_free);
+      else
+        g_task_return_error (task, g_steal_pointer (&entry->error));
+    }
+  queue->busy = FALSE;
+  start_open_batch (queue);
+  if (!queue->busy)
+    g_hash_table_remove (open_queues, GUINT_TO_POINTER (queue->owner));
+}
+
+static void
+start_open_batch (OpenQueue *queue)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *batch;
+
+  if (queue->busy || g_queue_is_empty (&queue->waiting))
+    return;
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) open_entry_free);
+  while (!g_queue_is_empty (&queue->waiting) && batch->len < MAX_OPEN_BATCH)
+    {
+      OpenEntry *entry = g_new0 (OpenEntry, 1);
+
+      entry->task = g_queue_pop_head (&queue->waiting);
+      g_ptr_array_add (batch, entry);
+    }
+  queue->busy = TRUE;
+  open_batches++;
+  task = g_task_new (NULL, NULL, on_open_batch_done, queue);
+  g_task_set_source_tag (task, start_open_batch);
+  g_task_set_task_data (task, batch, (GDestroyNotify) open_batch_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, open_batch_thread);
+}
+
+static void
+open_queue_free (OpenQueue *queue)
+{
+  g_assert (!queue->busy && g_queue_is_empty (&queue->waiting));
+  g_free (queue);
 }
 
 void
@@ -406,18 +533,30 @@ barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const cha
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
-                                           barged_file_access_open_temporary_async);
+  GTask *task = access_task_new (owner, path, cancellable, callback, user_data,
+                                 barged_file_access_open_temporary_async);
   AccessData *data = g_task_get_task_data (task);
+  OpenQueue *queue;
 
   data->destination = g_strdup (destination);
   data->keep = keep;
   data->umask = umask & 0777;
   if (expected != NULL)
     data->expected = *expected;
-  g_task_set_return_on_cancel (task, FALSE);
-  BARGE_TSAN_RELEASE (task);
-  g_task_run_in_thread (task, open_temporary_thread);
+  /* A caller that cancelled gets G_IO_ERROR_CANCELLED from the finish (the
+   * task checks its cancellable), and the file opened meanwhile is closed
+   * with the result. */
+  if (open_queues == NULL)
+    open_queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) open_queue_free);
+  queue = g_hash_table_lookup (open_queues, GUINT_TO_POINTER (owner));
+  if (queue == NULL)
+    {
+      queue = g_new0 (OpenQueue, 1);
+      queue->owner = owner;
+      g_hash_table_insert (open_queues, GUINT_TO_POINTER (owner), queue);
+    }
+  g_queue_push_tail (&queue->waiting, task);
+  start_open_batch (queue);
 }
 
 int

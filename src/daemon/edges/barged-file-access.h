@@ -81,6 +81,10 @@ int barged_file_access_open_temporary_finish (GAsyncResult *res,
                                               BargedFileId *id,
                                               char **new_path,
                                               GError **error);
+/* Opens are asked on the main thread and done in batches, one per owner at
+ * a time (those asked while one runs go together next): how many batches
+ * were started so far. */
+guint64 barged_file_access_count_open_batches (void);
 
 /* Blocking, for worker threads only: whether @path (looked up as the owner)
  * still names the open temporary @fd. A deleted file, or one whose folder

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* barged-file-access.c's opens of temporary files: asked back to back, they
+ * go to the worker in batches (one per owner at a time), and each caller
+ * still gets its own file, or its own error. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "barge.h"
+#include "barged-file-access.h"
+
+#define N_FILES 64
+#define TIMEOUT_MS 30000
+
+typedef struct {
+  guint done;
+  int fds[N_FILES];
+  guint64 offsets[N_FILES];
+  char *new_paths[N_FILES];
+  GError *errors[N_FILES];
+} Outcome;
+
+typedef struct {
+  Outcome *outcome;
+  guint index;
+} Call;
+
+static void
+on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autofree Call *call = user_data;
+  Outcome *o = call->outcome;
+
+  o->fds[call->index] = barged_file_access_open_temporary_finish (res, &o->offsets[call->index], NULL,
+                                                                  &o->new_paths[call->index],
+                                                                  &o->errors[call->index]);
+  o->done++;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  g_error ("timed out waiting for the opens");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+open_async (Outcome *outcome, guint index, const char *destination, const char *path, guint64 keep,
+            GCancellable *cancellable)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->outcome = outcome;
+  call->index = index;
+  barged_file_access_open_temporary_async (getuid (), 022, destination, path, NULL, keep, cancellable, on_opened,
+                                           call);
+}
+
+static void
+wait_for (Outcome *outcome, guint n)
+{
+  guint timeout = g_timeout_add (TIMEOUT_MS, on_timeout, NULL);
+
+  while (outcome->done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static void
+outcome_clear (Outcome *outcome, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (outcome->fds[i] >= 0)
+        close (outcome->fds[i]);
+      g_free (outcome->new_paths[i]);
+      g_clear_error (&outcome->errors[i]);
+    }
+}
+
+/* 64 opens asked in one main-loop turn: the first goes alone, the other 63
+ * wait for it and go together; each caller gets its own new file, with the
+ * owner's umask, at the path it asked for; one whose caller cancelled is
+ * refused as cancelled; one that cannot be created fails alone. */
+static void
+test_batches (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-file-access-XXXXXX", &error);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  Outcome outcome = { 0 };
+  guint64 batches = barged_file_access_count_open_batches ();
+  char *paths[N_FILES];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autofree char *destination = g_strdup_printf ("%s/f%u", dir, i);
+
+      /* File 7's folder does not exist. */
+      paths[i] = i == 7 ? g_strdup_printf ("%s/missing/.f7.part", dir) : g_strdup_printf ("%s/.f%u.part", dir, i);
+      open_async (&outcome, i, destination, paths[i], 0, i == 9 ? cancelled : NULL);
+    }
+  g_cancellable_cancel (cancelled);
+  wait_for (&outcome, N_FILES);
+  g_assert_cmpuint (barged_file_access_count_open_batches () - batches, ==, 2);
+
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      struct stat st;
+
+      if (i == 7)
+        {
+          g_assert_error (outcome.errors[i], BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+          g_assert_cmpint (outcome.fds[i], <, 0);
+          continue;
+        }
+      if (i == 9)
+        {
+          g_assert_error (outcome.errors[i], G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_assert_cmpint (outcome.fds[i], <, 0);
+          g_unlink (paths[i]);
+          continue;
+        }
+      g_assert_no_error (outcome.errors[i]);
+      g_assert_cmpint (outcome.fds[i], >=, 0);
+      g_assert_null (outcome.new_paths[i]);
+      g_assert_cmpuint (outcome.offsets[i], ==, 0);
+      g_assert_cmpint (fstat (outcome.fds[i], &st), ==, 0);
+      g_assert_true (S_ISREG (st.st_mode));
+      g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+      /* Its own file: what is written through it is at its path. */
+      g_assert_cmpint (write (outcome.fds[i], &i, sizeof i), ==, sizeof i);
+      g_assert_cmpint (g_stat (paths[i], &st), ==, 0);
+      g_assert_cmpint (st.st_size, ==, sizeof i);
+      g_assert_cmpint (g_unlink (paths[i]), ==, 0);
+    }
+  outcome_clear (&outcome, N_FILES);
+  for (guint i = 0; i < N_FILES; i++)
+    g_free (paths[i]);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A temporary barged made is reopened with what it holds, cut to what the
+ * caller keeps; something else at the path is left alone and a new name
+ * is used. */
+static void
+test_reopen (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-file-access-XXXXXX", &error);
+  g_autofree char *destination = g_build_filename (dir, "f", NULL);
+  g_autofree char *ours = g_build_filename (dir, ".f.ours.part", NULL);
+  g_autofree char *other = g_build_filename (dir, ".f.other.part", NULL);
+  g_autofree char *hard = g_build_filename (dir, ".f.link.part", NULL);
+  Outcome outcome = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (ours, "0123456789", 10, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (other, "abc", 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (link (other, hard), ==, 0); /* two links: not ours */
+  open_async (&outcome, 0, destination, ours, 4, NULL);
+  open_async (&outcome, 1, destination, hard, 100, NULL);
+  wait_for (&outcome, 2);
+
+  g_assert_no_error (outcome.errors[0]);
+  g_assert_cmpuint (outcome.offsets[0], ==, 4);
+  g_assert_null (outcome.new_paths[0]);
+  g_assert_no_error (outcome.errors[1]);
+  g_assert_nonnull (outcome.new_paths[1]);
+  g_assert_cmpstr (outcome.new_paths[1], !=, hard);
+  g_assert_cmpuint (outcome.offsets[1], ==, 0);
+  g_assert_cmpint (g_unlink (outcome.new_paths[1]), ==, 0);
+  outcome_clear (&outcome, 2);
+  g_unlink (ours);
+  g_unlink (other);
+  g_unlink (hard);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/file-access/open-batches", test_batches);
+  g_test_add_func ("/file-access/reopen", test_reopen);
+  return g_test_run ();
+}
