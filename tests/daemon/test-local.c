@@ -219,6 +219,157 @@ test_permission_denied (Fixture *f, gconstpointer data)
   finish (f, job, log, dest, "denied", size);
 }
 
+/* --- a new file's request goes out with its open ------------------------------------------ */
+
+static gboolean
+requested (gpointer user_data)
+{
+  Fixture *f = ((gpointer *) user_data)[0];
+  const char *name = ((gpointer *) user_data)[1];
+  g_autofree char *data_path = barge_test_server_get_data_path (name);
+  g_autoptr(GPtrArray) requests = barge_test_server_get_requests (f->server, data_path);
+
+  return requests->len > 0;
+}
+
+static gboolean
+folder_is_empty (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
+/* A file that starts from byte 0 is asked for while its temporary is
+ * opened (the open's round trip on a worker is not added to each file's
+ * time on its connection): with opens that take a second (a slow file
+ * system, BARGED_TEST_OPEN_DELAY_MS), the server has the request while no
+ * temporary exists yet, and the file arrives whole. */
+static void
+test_request_with_open (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 256 * KiB;
+  g_autofree char *sub = g_build_filename (f->dir, "slow", NULL);
+  g_autofree char *dest = g_build_filename (sub, "early", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "early", size, 0);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  gpointer args[] = { f, (gpointer) "early" };
+
+  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1500");
+  barge_test_daemon_restart (f->daemon);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  path = barge_test_daemon_create_job (f->daemon, "early");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  log = barge_test_state_log_new (job);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_assert_wait (requested, args, 1000, "the request, within the open's delay");
+  g_assert_true (folder_is_empty (sub));
+  finish (f, job, log, dest, "early", size);
+}
+
+/* The response came, then the open failed (a folder the daemon may not
+ * create in, opened slowly): the response is dropped and the job is in
+ * error LocalFile as when the open fails first; writable again, a Resume
+ * finishes the file. */
+static void
+test_open_fails_after_response (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 64 * KiB;
+  g_autofree char *ro = g_build_filename (f->dir, "ro-slow", NULL);
+  g_autofree char *dest = g_build_filename (ro, "late", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "late", size, 0);
+  g_autofree char *path = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  gpointer args[] = { f, (gpointer) "late" };
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("chattr +i needs root (CI runs the suite as root)");
+      return;
+    }
+  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1000");
+  barge_test_daemon_restart (f->daemon);
+  g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
+  if (!run ((const char *[]) { "chattr", "+i", ro, NULL }, &err))
+    {
+      g_autofree char *msg = g_strdup_printf ("cannot make a folder immutable here: %s", err ? err : "?");
+      g_test_skip (msg);
+      return;
+    }
+  f->immutable = g_strdup (ro);
+  path = barge_test_daemon_create_job (f->daemon, "late");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  log = barge_test_state_log_new (job);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  barge_test_assert_wait (requested, args, 900, "the request, within the open's delay");
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  g_assert_true (run ((const char *[]) { "chattr", "-i", ro, NULL }, NULL));
+  g_clear_pointer (&f->immutable, g_free);
+  finish (f, job, log, dest, "late", size);
+}
+
+/* The response came while the temporary was opened slowly, and the job
+ * was cancelled before the open ended: the response is dropped without a
+ * crash (libsoup's finished send must not be cancelled under its body),
+ * the job goes, nothing is left in the folder, and the daemon serves the
+ * next job. */
+static void
+test_cancel_while_opening (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 256 * KiB;
+  g_autofree char *sub = g_build_filename (f->dir, "cancelled", NULL);
+  g_autofree char *dest = g_build_filename (sub, "early", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "cancelled", size, 0);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  gpointer args[] = { f, (gpointer) "cancelled" };
+
+  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1000");
+  barge_test_daemon_restart (f->daemon);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  for (guint round = 0; round < 3; round++)
+    {
+      g_clear_pointer (&path, g_free);
+      g_clear_object (&job);
+      path = barge_test_daemon_create_job (f->daemon, "cancelled");
+      job = barge_test_daemon_get_job (f->daemon, path);
+      barge_test_job_add_file (job, url, dest);
+      barge_test_job_resume (job);
+      barge_test_assert_wait (requested, args, 900, "the request, within the open's delay");
+      /* The response is in (a loopback server answers in milliseconds). */
+      barge_test_run_for (200);
+      barge_test_job_cancel (job);
+      barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+    }
+  /* The opens end after the cancels: what they made is not left behind. */
+  barge_test_run_for (1500);
+  g_assert_true (folder_is_empty (sub));
+
+  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "0");
+  barge_test_daemon_restart (f->daemon);
+  g_clear_pointer (&path, g_free);
+  g_clear_object (&job);
+  path = barge_test_daemon_create_job (f->daemon, "after");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  {
+    g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+
+    barge_test_job_add_file (job, url, dest);
+    finish (f, job, log, dest, "cancelled", size);
+  }
+}
+
 static char *
 temporary_of (Fixture *f, BargeDBusJob *job, guint index)
 {
@@ -514,6 +665,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/local/disk-full", test_disk_full);
   BARGE_TEST_ADD ("/local/folder-removed", test_folder_removed);
+  BARGE_TEST_ADD ("/local/request-with-open", test_request_with_open);
+  BARGE_TEST_ADD ("/local/open-fails-after-response", test_open_fails_after_response);
+  BARGE_TEST_ADD ("/local/cancel-while-opening", test_cancel_while_opening);
   BARGE_TEST_ADD ("/local/permission-denied", test_permission_denied);
   BARGE_TEST_ADD ("/local/long-names-get-distinct-temporaries", test_long_names_get_distinct_temporaries);
   BARGE_TEST_ADD ("/local/one-file-per-destination", test_one_file_per_destination);

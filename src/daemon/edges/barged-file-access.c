@@ -283,6 +283,7 @@ typedef struct {
   guint64 offset;
   BargedFileId id;
   char *new_path;
+  char *created;              /* the path of a file this open made, or NULL */
 } OpenResult;
 
 static void
@@ -291,6 +292,7 @@ open_result_free (OpenResult *r)
   if (r->fd >= 0)
     close (r->fd);
   g_free (r->new_path);
+  g_free (r->created);
   g_free (r);
 }
 
@@ -380,6 +382,7 @@ open_result_new (const AccessData *data, int fd, char *created_path, int errsv, 
   r->fd = fd;
   r->offset = size;
   file_id_from_stat (&st, &r->id);
+  r->created = g_strdup (created);
   if (created != NULL && !g_str_equal (created, data->path))
     r->new_path = g_steal_pointer (&created);
   return r;
@@ -407,6 +410,7 @@ typedef struct {
 
 static GHashTable *open_queues; /* owner → OpenQueue, while it has opens */
 static guint64 open_batches;    /* batches started, for tests */
+static gulong open_test_delay_us; /* BARGED_TEST_OPEN_DELAY_MS: a slow file system, for tests */
 
 guint64
 barged_file_access_count_open_batches (void)
@@ -442,6 +446,8 @@ open_batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   GError *error = NULL;
   Identity id;
 
+  if (open_test_delay_us > 0)
+    g_usleep (open_test_delay_us);
   if (!identity_enter (&id, first->owner, &error))
     {
       for (guint i = 0; i < batch->len; i++)
@@ -483,7 +489,20 @@ on_open_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       OpenEntry *entry = g_ptr_array_index (batch, i);
       g_autoptr(GTask) task = g_steal_pointer (&entry->task);
+      GCancellable *cancellable = g_task_get_cancellable (task);
 
+      /* A caller that cancelled meanwhile gets G_IO_ERROR_CANCELLED, and
+       * nobody would take a file this open made: it goes (as the owner,
+       * and only if it is still that file). */
+      if (entry->result != NULL && entry->result->created != NULL && cancellable != NULL &&
+          g_cancellable_is_cancelled (cancellable))
+        {
+          g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_move_free);
+
+          g_ptr_array_add (moves, barged_file_move_new (entry->result->created, NULL, &entry->result->id));
+          barged_file_access_finish_files_async (((AccessData *) g_task_get_task_data (task))->owner, moves, NULL,
+                                                 NULL, NULL);
+        }
       if (entry->result != NULL)
         g_task_return_pointer (task, g_steal_pointer (&entry->result), (GDestroyNotify) open_result_free);
       else
@@ -547,7 +566,13 @@ barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const cha
    * task checks its cancellable), and the file opened meanwhile is closed
    * with the result. */
   if (open_queues == NULL)
-    open_queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) open_queue_free);
+    {
+      const char *delay = g_getenv ("BARGED_TEST_OPEN_DELAY_MS");
+
+      open_queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) open_queue_free);
+      if (delay != NULL)
+        open_test_delay_us = (gulong) MIN (g_ascii_strtoull (delay, NULL, 10), 10000) * 1000;
+    }
   queue = g_hash_table_lookup (open_queues, GUINT_TO_POINTER (owner));
   if (queue == NULL)
     {

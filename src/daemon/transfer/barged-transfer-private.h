@@ -46,6 +46,11 @@ struct _BargedTransfer
   guint64 part_start;        /* where this response's body began */
   guint64 request_from;      /* the Range the request asked for (from byte N) */
   gboolean asked_range;      /* the request had a Range */
+  gboolean opening;          /* a new file's request went out with its open (run_async) */
+  gboolean open_failed;      /* ... and the open failed: the response is dropped */
+  gboolean sent_early;       /* the request ended while opening: its outcome waits here */
+  GInputStream *early_body;
+  GError *early_error;
   gboolean wanted;           /* the file has ranges of its own (AddFileWithOptions): only they are asked for */
   guint64 since_sync;
   gint64 last_sync;

@@ -586,12 +586,13 @@ on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   send_request (self);
 }
 
+/* The outcome of a request (soup_session_send_finish's): takes @sent_body
+ * and @sent_error. */
 static void
-on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error)
 {
-  g_autoptr(BargedTransfer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(GError) error = sent_error;
+  g_autoptr(GInputStream) body = sent_body;
   g_autoptr(BargedHeaderDeadline) deadline = NULL;
   SoupMessageHeaders *headers;
   g_autofree char *etag = NULL;
@@ -799,6 +800,41 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 
 /* Credentials belong to the origin (scheme, host, port) the file was added
  * with: a redirect elsewhere (another host, or https to http) gets none. */
+/* A new file's request goes out while its temporary is opened (run_async):
+ * an outcome that comes first waits for the open, and one whose file could
+ * not be opened is dropped. */
+static void
+on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(BargedTransfer) self = user_data;
+  GError *error = NULL;
+  GInputStream *body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+
+  /* With the headers in, the deadline ends, as in take_response(): it
+   * must not cancel libsoup's finished send (and with it the body) when
+   * the run is cancelled while the outcome waits; the body's reads have
+   * the run's cancellable. A failed send keeps it to name a timeout. */
+  if (body != NULL && (self->opening || self->open_failed))
+    g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  if (self->opening)
+    {
+      self->sent_early = TRUE;
+      self->early_body = body;
+      self->early_error = error;
+      return;
+    }
+  if (self->open_failed)
+    {
+      g_clear_object (&body);
+      g_clear_error (&error);
+      g_clear_pointer (&self->deadline, barged_header_deadline_free);
+      self->eof = TRUE;
+      _barged_transfer_maybe_finish (self);
+      return;
+    }
+  take_response (self, body, error);
+}
+
 static gboolean
 on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
 {
@@ -908,8 +944,28 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autofree char *new_path = NULL;
   guint64 offset = 0;
   BargedFileId id;
+  gboolean early = self->opening;
 
+  self->opening = FALSE;
   self->fd = barged_file_access_open_temporary_finish (res, &offset, &id, &new_path, &error);
+  if (self->fd < 0 && early)
+    {
+      /* The request is in flight, or answered: its response is dropped,
+       * and the run ends with this error (the first failure counts). */
+      self->open_failed = TRUE;
+      _barged_transfer_fail (self, barged_error_new_for_io (error, TRUE));
+      /* A request still in flight ends on its own (on_sent drops it): a
+       * cancel could reach libsoup after its send finished. */
+      if (self->sent_early)
+        {
+          g_clear_object (&self->early_body);
+          g_clear_error (&self->early_error);
+          g_clear_pointer (&self->deadline, barged_header_deadline_free);
+          self->eof = TRUE;
+          _barged_transfer_maybe_finish (self);
+        }
+      return;
+    }
   if (self->fd < 0)
     {
       g_autoptr(GTask) task = g_steal_pointer (&self->task);
@@ -962,7 +1018,10 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
   _barged_transfer_update_done (self);
   /* The identity of the file must be on record before bytes go into it. */
   g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
-  send_request (self);
+  if (!early)
+    send_request (self);
+  else if (self->sent_early)
+    take_response (self, g_steal_pointer (&self->early_body), g_steal_pointer (&self->early_error));
 }
 
 static void
@@ -1001,6 +1060,13 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
       self->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
                                                     self->cancellable, NULL);
     }
+  /* A file that starts from byte 0 asks for it at once, while its
+   * temporary is opened on a worker: the open's round trip is no longer
+   * added to each file's time on its connection (a job of small files
+   * spent about as long waiting for it as for the server). One that
+   * resumes needs the open's answer (what the temporary holds) first. */
+  self->opening = barged_file_get_durable_end (self->file) == 0 && !barged_file_has_ranges (self->file) &&
+                  !self->wanted;
   barged_file_access_open_temporary_async (self->owner,
                                            self->credentials != NULL
                                              ? barged_credentials_get_umask (self->credentials, self->job_id) : 022,
@@ -1009,6 +1075,8 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
                                            barged_file_get_temporary_id (self->file),
                                            barged_file_get_durable_end (self->file), self->cancellable,
                                            on_opened, g_object_ref (self));
+  if (self->opening)
+    send_request (self);
 }
 
 gboolean
@@ -1083,6 +1151,8 @@ barged_transfer_finalize (GObject *object)
   if (self->fd >= 0)
     close (self->fd);
   g_clear_object (&self->body);
+  g_clear_object (&self->early_body);
+  g_clear_error (&self->early_error);
   g_clear_pointer (&self->deadline, barged_header_deadline_free);
   g_clear_object (&self->msg);
   if (self->caller_cancellable != NULL)
