@@ -240,6 +240,32 @@ folder_is_empty (const char *folder)
   return dir != NULL && g_dir_read_name (dir) == NULL;
 }
 
+/* Opens of temporaries take @ms from now on (a slow file system). */
+static void
+slow_opens (Fixture *f, const char *ms)
+{
+  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", ms);
+  barge_test_daemon_restart (f->daemon);
+}
+
+/* A job @name of /data/@name at @url to @dest, resumed once its state log
+ * (@log) is marked; returns when the server has the request, which must
+ * come within the open's delay of a second. */
+static BargeDBusJob *
+resume_with_slow_open (Fixture *f, const char *name, const char *url, const char *dest, BargeTestStateLog **log)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, name);
+  BargeDBusJob *job = barge_test_daemon_get_job (f->daemon, path);
+  gpointer args[] = { f, (gpointer) name };
+
+  *log = barge_test_state_log_new (job);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (*log);
+  barge_test_job_resume (job);
+  barge_test_assert_wait (requested, args, 900, "the request, within the open's delay");
+  return job;
+}
+
 /* A file that starts from byte 0 is asked for while its temporary is
  * opened (the open's round trip on a worker is not added to each file's
  * time on its connection): with opens that take a second (a slow file
@@ -252,20 +278,12 @@ test_request_with_open (Fixture *f, gconstpointer data)
   g_autofree char *sub = g_build_filename (f->dir, "slow", NULL);
   g_autofree char *dest = g_build_filename (sub, "early", NULL);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "early", size, 0);
-  g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
-  gpointer args[] = { f, (gpointer) "early" };
 
-  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1500");
-  barge_test_daemon_restart (f->daemon);
+  slow_opens (f, "1000");
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
-  path = barge_test_daemon_create_job (f->daemon, "early");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  log = barge_test_state_log_new (job);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_job_resume (job);
-  barge_test_assert_wait (requested, args, 1000, "the request, within the open's delay");
+  job = resume_with_slow_open (f, "early", url, dest, &log);
   g_assert_true (folder_is_empty (sub));
   finish (f, job, log, dest, "early", size);
 }
@@ -281,20 +299,17 @@ test_open_fails_after_response (Fixture *f, gconstpointer data)
   g_autofree char *ro = g_build_filename (f->dir, "ro-slow", NULL);
   g_autofree char *dest = g_build_filename (ro, "late", NULL);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "late", size, 0);
-  g_autofree char *path = NULL;
   g_autofree char *err = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
   const char * const done[] = { "transferred", "error", "transient-error", NULL };
-  gpointer args[] = { f, (gpointer) "late" };
 
   if (getuid () != 0)
     {
       g_test_skip ("chattr +i needs root (CI runs the suite as root)");
       return;
     }
-  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1000");
-  barge_test_daemon_restart (f->daemon);
+  slow_opens (f, "1000");
   g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
   if (!run ((const char *[]) { "chattr", "+i", ro, NULL }, &err))
     {
@@ -303,13 +318,7 @@ test_open_fails_after_response (Fixture *f, gconstpointer data)
       return;
     }
   f->immutable = g_strdup (ro);
-  path = barge_test_daemon_create_job (f->daemon, "late");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  log = barge_test_state_log_new (job);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_state_log_mark (log);
-  barge_test_job_resume (job);
-  barge_test_assert_wait (requested, args, 900, "the request, within the open's delay");
+  job = resume_with_slow_open (f, "late", url, dest, &log);
   g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "error");
   assert_error (job, "error", "LocalFile");
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
@@ -333,41 +342,31 @@ test_cancel_while_opening (Fixture *f, gconstpointer data)
   g_autofree char *url = barge_test_server_get_data_url (f->server, "cancelled", size, 0);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
-  gpointer args[] = { f, (gpointer) "cancelled" };
+  g_autoptr(BargeTestStateLog) log = NULL;
 
-  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "1000");
-  barge_test_daemon_restart (f->daemon);
+  slow_opens (f, "1000");
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
   for (guint round = 0; round < 3; round++)
     {
-      g_clear_pointer (&path, g_free);
-      g_clear_object (&job);
-      path = barge_test_daemon_create_job (f->daemon, "cancelled");
-      job = barge_test_daemon_get_job (f->daemon, path);
-      barge_test_job_add_file (job, url, dest);
-      barge_test_job_resume (job);
-      barge_test_assert_wait (requested, args, 900, "the request, within the open's delay");
+      g_autoptr(BargeDBusJob) cancelled = NULL;
+      g_autoptr(BargeTestStateLog) cancelled_log = NULL;
+
+      cancelled = resume_with_slow_open (f, "cancelled", url, dest, &cancelled_log);
       /* The response is in (a loopback server answers in milliseconds). */
       barge_test_run_for (200);
-      barge_test_job_cancel (job);
-      barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+      barge_test_job_cancel (cancelled);
+      barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (cancelled), SHORT_TIMEOUT_MS);
     }
   /* The opens end after the cancels: what they made is not left behind. */
   barge_test_run_for (1500);
   g_assert_true (folder_is_empty (sub));
 
-  barge_test_daemon_setenv (f->daemon, "BARGED_TEST_OPEN_DELAY_MS", "0");
-  barge_test_daemon_restart (f->daemon);
-  g_clear_pointer (&path, g_free);
-  g_clear_object (&job);
+  slow_opens (f, "0");
   path = barge_test_daemon_create_job (f->daemon, "after");
   job = barge_test_daemon_get_job (f->daemon, path);
-  {
-    g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
-
-    barge_test_job_add_file (job, url, dest);
-    finish (f, job, log, dest, "cancelled", size);
-  }
+  log = barge_test_state_log_new (job);
+  barge_test_job_add_file (job, url, dest);
+  finish (f, job, log, dest, "cancelled", size);
 }
 
 static char *
