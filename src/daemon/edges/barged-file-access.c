@@ -477,6 +477,18 @@ open_batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
 
 static void start_open_batch (OpenQueue *queue);
 
+/* The finish is what orders the worker's last use of the task before its
+ * release here (for TSan too): a fire-and-forget task would have none. */
+static void
+on_abandoned_removed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) done = barged_file_access_finish_files_finish (res, &error);
+
+  if (error != NULL)
+    g_debug ("the temporary file of a cancelled open stays: %s", error->message);
+}
+
 static void
 on_open_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -501,7 +513,7 @@ on_open_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
           g_ptr_array_add (moves, barged_file_move_new (entry->result->created, NULL, &entry->result->id));
           barged_file_access_finish_files_async (((AccessData *) g_task_get_task_data (task))->owner, moves, NULL,
-                                                 NULL, NULL);
+                                                 on_abandoned_removed, NULL);
         }
       if (entry->result != NULL)
         g_task_return_pointer (task, g_steal_pointer (&entry->result), (GDestroyNotify) open_result_free);
