@@ -135,7 +135,7 @@ flush_file (BargedBusJob *self, guint index)
 {
   FileView *view = &g_array_index (self->files, FileView, index);
   BargedFile *file = barged_job_get_file (self->job, index);
-  g_autofree char *path = barged_bus_job_dup_file_path (self, index);
+  g_autofree char *path = NULL;
   g_autoptr(GVariant) dict = NULL;
   GVariantBuilder changed;
 
@@ -184,9 +184,11 @@ flush_file (BargedBusJob *self, guint index)
     }
   view->dirty = 0;
   dict = g_variant_ref_sink (g_variant_builder_end (&changed));
-  if (g_variant_n_children (dict) > 0)
-    emit (self, path, BARGED_BUS_PROPERTIES_IFACE, "PropertiesChanged",
-          g_variant_new ("(s@a{sv}as)", BARGED_BUS_FILE_IFACE, dict, NULL));
+  if (g_variant_n_children (dict) == 0)
+    return;
+  path = barged_bus_job_dup_file_path (self, index);
+  emit (self, path, BARGED_BUS_PROPERTIES_IFACE, "PropertiesChanged",
+        g_variant_new ("(s@a{sv}as)", BARGED_BUS_FILE_IFACE, dict, NULL));
 }
 
 void

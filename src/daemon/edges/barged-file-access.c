@@ -575,8 +575,8 @@ barged_file_access_open_temporary_async (guint32 owner, guint32 umask, const cha
   if (expected != NULL)
     data->expected = *expected;
   /* A caller that cancelled gets G_IO_ERROR_CANCELLED from the finish (the
-   * task checks its cancellable), and the file opened meanwhile is closed
-   * with the result. */
+   * task checks its cancellable): the file opened meanwhile is closed with
+   * the result, and removed if the open made it (on_open_batch_done). */
   if (open_queues == NULL)
     {
       const char *delay = g_getenv ("BARGED_TEST_OPEN_DELAY_MS");

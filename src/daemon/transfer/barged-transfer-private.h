@@ -48,8 +48,7 @@ struct _BargedTransfer
   gboolean asked_range;      /* the request had a Range */
   gboolean opening;          /* a new file's request went out with its open (run_async) */
   gboolean open_failed;      /* ... and the open failed: the response is dropped */
-  gboolean sent_early;       /* the request ended while opening: its outcome waits here */
-  GInputStream *early_body;
+  GInputStream *early_body;  /* the outcome of a request that ended while opening */
   GError *early_error;
   gboolean wanted;           /* the file has ranges of its own (AddFileWithOptions): only they are asked for */
   guint64 since_sync;

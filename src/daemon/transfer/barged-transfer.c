@@ -798,8 +798,17 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
   _barged_transfer_maybe_finish (self);
 }
 
-/* Credentials belong to the origin (scheme, host, port) the file was added
- * with: a redirect elsewhere (another host, or https to http) gets none. */
+/* The response of a request whose file could not be opened: dropped. */
+static void
+drop_response (BargedTransfer *self)
+{
+  g_clear_object (&self->early_body);
+  g_clear_error (&self->early_error);
+  g_clear_pointer (&self->deadline, barged_header_deadline_free);
+  self->eof = TRUE;
+  _barged_transfer_maybe_finish (self);
+}
+
 /* A new file's request goes out while its temporary is opened (run_async):
  * an outcome that comes first waits for the open, and one whose file could
  * not be opened is dropped. */
@@ -810,15 +819,15 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   GInputStream *body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
 
-  /* With the headers in, the deadline ends, as in take_response(): it
-   * must not cancel libsoup's finished send (and with it the body) when
-   * the run is cancelled while the outcome waits; the body's reads have
-   * the run's cancellable. A failed send keeps it to name a timeout. */
-  if (body != NULL && (self->opening || self->open_failed))
-    g_clear_pointer (&self->deadline, barged_header_deadline_free);
   if (self->opening)
     {
-      self->sent_early = TRUE;
+      /* With the headers in, the deadline ends, as in take_response(): it
+       * must not cancel libsoup's finished send (and with it the body)
+       * when the run is cancelled while the outcome waits; the body's
+       * reads have the run's cancellable. A failed send keeps it to name
+       * a timeout. */
+      if (body != NULL)
+        g_clear_pointer (&self->deadline, barged_header_deadline_free);
       self->early_body = body;
       self->early_error = error;
       return;
@@ -827,14 +836,14 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_clear_object (&body);
       g_clear_error (&error);
-      g_clear_pointer (&self->deadline, barged_header_deadline_free);
-      self->eof = TRUE;
-      _barged_transfer_maybe_finish (self);
+      drop_response (self);
       return;
     }
   take_response (self, body, error);
 }
 
+/* Credentials belong to the origin (scheme, host, port) the file was added
+ * with: a redirect elsewhere (another host, or https to http) gets none. */
 static gboolean
 on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
 {
@@ -936,6 +945,13 @@ send_request (BargedTransfer *self)
                            on_sent, g_object_ref (self));
 }
 
+/* The request of an early file ended while its temporary was opened. */
+static gboolean
+sent_early (BargedTransfer *self)
+{
+  return self->early_body != NULL || self->early_error != NULL;
+}
+
 static void
 on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -956,14 +972,8 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
       _barged_transfer_fail (self, barged_error_new_for_io (error, TRUE));
       /* A request still in flight ends on its own (on_sent drops it): a
        * cancel could reach libsoup after its send finished. */
-      if (self->sent_early)
-        {
-          g_clear_object (&self->early_body);
-          g_clear_error (&self->early_error);
-          g_clear_pointer (&self->deadline, barged_header_deadline_free);
-          self->eof = TRUE;
-          _barged_transfer_maybe_finish (self);
-        }
+      if (sent_early (self))
+        drop_response (self);
       return;
     }
   if (self->fd < 0)
@@ -1020,7 +1030,7 @@ on_opened (GObject *source, GAsyncResult *res, gpointer user_data)
   g_signal_emit (self, _barged_transfer_signals[SIGNAL_CHECKPOINT], 0);
   if (!early)
     send_request (self);
-  else if (self->sent_early)
+  else if (sent_early (self))
     take_response (self, g_steal_pointer (&self->early_body), g_steal_pointer (&self->early_error));
 }
 
