@@ -5,7 +5,8 @@
  * it were the system's (--test-tls-ca), server certificates for 127.0.0.1
  * whose CRL distribution points name a plain http server of the test, and
  * the lists it serves. Each HTTPS server counts the requests it got: a
- * refused chain must have had none (the handshake stops first). */
+ * refused chain must have had none (the handshake stops first), and the
+ * good one notes the connection each came on. */
 #define G_LOG_DOMAIN "BargeTestRevocation"
 
 #include "config.h"
@@ -51,6 +52,8 @@ typedef struct {
   gint crl_requests;
   gint requests[N_SERVERS];
   gint puts[N_SERVERS];
+  GMutex seen_lock;
+  GPtrArray *seen;    /* "PATH PORT" of each request to SERVER_GOOD: the client's port names its connection */
   GBytes *lists[5];   /* ca.crl, forged.crl, stale.crl, inter.crl, bad-inter.crl (DER) */
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
@@ -217,6 +220,16 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   guint8 *body;
 
   g_atomic_int_inc (&h->f->requests[h->kind]);
+  if (h->kind == SERVER_GOOD)
+    {
+      GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+      guint port = G_IS_INET_SOCKET_ADDRESS (remote) ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))
+                                                     : 0;
+
+      g_mutex_lock (&h->f->seen_lock);
+      g_ptr_array_add (h->f->seen, g_strdup_printf ("%s %u", path, port));
+      g_mutex_unlock (&h->f->seen_lock);
+    }
   if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_PUT))
     {
       g_atomic_int_inc (&h->f->puts[h->kind]);
@@ -313,6 +326,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *ca_text = NULL;
   StartTls s = { f };
 
+  g_mutex_init (&f->seen_lock);
+  f->seen = g_ptr_array_new_with_free_func (g_free);
   f->dir = barge_test_make_dir ("barge-test-revocation-XXXXXX");
   f->thread = barge_test_loop_thread_start ("revocation-servers", start_lists, stop_lists, f);
   f->ca_key = new_key ();
@@ -395,6 +410,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
   gnutls_x509_crt_deinit (f->ca);
   gnutls_x509_privkey_deinit (f->ca_key);
   barge_test_clear_dir (&f->dir);
+  g_ptr_array_unref (f->seen);
+  g_mutex_clear (&f->seen_lock);
 }
 
 /* --- helpers --------------------------------------------------------------------- */
@@ -602,6 +619,103 @@ test_upload (Fixture *f, gconstpointer data)
     }
 }
 
+/* The client ports SERVER_GOOD saw requests under /PREFIX/ come from
+ * (port -> requests), one per connection. */
+static GHashTable *
+connections_of (Fixture *f, const char *prefix, guint *n_requests)
+{
+  g_autofree char *start = g_strdup_printf ("/%s/", prefix);
+  GHashTable *ports = g_hash_table_new (NULL, NULL);
+
+  *n_requests = 0;
+  g_mutex_lock (&f->seen_lock);
+  for (guint i = 0; i < f->seen->len; i++)
+    {
+      const char *seen = g_ptr_array_index (f->seen, i);
+      guint port;
+
+      if (!g_str_has_prefix (seen, start))
+        continue;
+      port = (guint) g_ascii_strtoull (strrchr (seen, ' ') + 1, NULL, 10);
+      g_hash_table_insert (ports, GUINT_TO_POINTER (port),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (ports, GUINT_TO_POINTER (port))) + 1));
+      (*n_requests)++;
+    }
+  g_mutex_unlock (&f->seen_lock);
+  return ports;
+}
+
+static void
+assert_disjoint (GHashTable *a, GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer port;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &port, NULL))
+    g_assert_false (g_hash_table_contains (b, port));
+}
+
+/* A job with TLS options keeps its connections to itself, and its files
+ * share them (HTTP/1.1 keep-alive): 24 files over far fewer connections
+ * than requests. Another job with options, and a job without, made while
+ * the first one's connections are open and idle, ride on none of them. */
+static void
+test_connections_kept (Fixture *f, gconstpointer data)
+{
+  g_autofree char *kept_path = barge_test_daemon_create_job (f->daemon, "kept");
+  g_autoptr(BargeDBusJob) kept = barge_test_daemon_get_job (f->daemon, kept_path);
+  g_autoptr(GHashTable) kept_ports = NULL;
+  g_autoptr(GHashTable) other_ports = NULL;
+  g_autoptr(GHashTable) plain_ports = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_kept, n_other, n_plain;
+
+  g_assert_true (set_check (kept, TRUE, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/kept/%u", f->ports[SERVER_GOOD], i);
+      g_autofree char *name = g_strdup_printf ("kept-%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (kept, url, dest);
+    }
+  barge_test_job_resume (kept);
+  barge_test_wait_job_state (kept, "transferred", TRANSFER_TIMEOUT_MS);
+  kept_ports = connections_of (f, "kept", &n_kept);
+  g_test_message ("24 files: %u requests on %u connections", n_kept, g_hash_table_size (kept_ports));
+  g_assert_cmpuint (n_kept, >=, 24);
+  /* At most MaxConnectionsPerHost (6) of files, and as many probes. */
+  g_assert_cmpuint (g_hash_table_size (kept_ports), <=, 12);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "other" : "plain";
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/%s/0", f->ports[SERVER_GOOD], name);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = barge_test_daemon_create_job (f->daemon, name);
+      g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+
+      if (i == 0)
+        {
+          g_assert_true (set_check (job, TRUE, &error));
+          g_assert_no_error (error);
+        }
+      barge_test_job_add_file (job, url, dest);
+      barge_test_job_resume (job);
+      finish (f, job, path, name);
+    }
+  other_ports = connections_of (f, "other", &n_other);
+  plain_ports = connections_of (f, "plain", &n_plain);
+  g_assert_cmpuint (n_other, ==, 1);
+  g_assert_cmpuint (n_plain, ==, 1);
+  assert_disjoint (other_ports, kept_ports);
+  assert_disjoint (plain_ports, kept_ports);
+  barge_test_job_complete (kept);
+  barge_test_daemon_wait_job_removed (f->daemon, kept_path, SHORT_TIMEOUT_MS);
+}
+
 /* The option is a boolean, kept across a restart; a value of another
  * type is refused and changes nothing. */
 static void
@@ -636,6 +750,7 @@ main (int argc, char **argv)
   g_test_add ("/revocation/unknown", Fixture, NULL, fixture_setup, test_unknown, fixture_teardown);
   g_test_add ("/revocation/intermediate", Fixture, NULL, fixture_setup, test_intermediate, fixture_teardown);
   g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);
+  g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
   return g_test_run ();
 }

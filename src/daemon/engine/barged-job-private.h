@@ -104,8 +104,10 @@ struct _BargedJob
   BargeProxyUsage proxy_usage; /* ProxyUsage, ProxyList, ProxyBypassList (barged-job-proxy.c) */
   char **proxy_list;          /* NULL unless "override" */
   char **proxy_bypass;        /* NULL unless "override" */
-  SoupSession *own_session;   /* for a proxy of its own: made at the first request, dropped on a change */
+  SoupSession *own_session;   /* for a proxy or TLS options of its own: made at the first request, dropped
+                               * on a change */
   gboolean own_session_background; /* which kind own_session is */
+  BargedTls *own_session_tls; /* the TLS options own_session is for (a reference), or NULL */
   char *tls_ca_file;          /* TlsCaFile: an absolute path, or NULL */
   char *tls_client_certificate; /* TlsClientCertificate: a path or a pkcs11: URI, or NULL */
   char *tls_crl_file;         /* TlsCrlFile: an absolute path, or NULL (only with a CA file) */

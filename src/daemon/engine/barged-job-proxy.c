@@ -4,7 +4,9 @@
  * so a job with a proxy of its own makes its requests on a session of its
  * own (BargedSessions makes it like the shared ones: NTLM, timeouts,
  * lower-effort marks and BargedYield's watch for a background job); that
- * also keeps its connections to the proxy from other users' requests. */
+ * also keeps its connections to the proxy from other users' requests. A
+ * job with TLS options has a session of its own too, whatever its proxy
+ * (_barged_job_session). */
 #define G_LOG_DOMAIN "BargedJob"
 
 #include "config.h"
@@ -136,11 +138,24 @@ barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const cha
   return TRUE;
 }
 
+/* Whether own_session still fits: the same kind, TLS options and, for the
+ * daemon's proxy, the resolver the shared session has now (a change of
+ * barge.conf or of the owner's desktop proxy replaces that object). */
+static gboolean
+own_session_fits (BargedJob *self, gboolean background, SoupSession *shared)
+{
+  return self->own_session != NULL && self->own_session_background == background &&
+         self->own_session_tls == self->tls &&
+         (shared == NULL ||
+          soup_session_get_proxy_resolver (self->own_session) == soup_session_get_proxy_resolver (shared));
+}
+
 SoupSession *
 _barged_job_session (BargedJob *self)
 {
   gboolean background = self->priority != BARGE_JOB_PRIORITY_FOREGROUND;
   g_autoptr(GProxyResolver) resolver = NULL;
+  SoupSession *shared = NULL;
 
   /* The owner's desktop session's proxy when it published one, else the
    * daemon's. */
@@ -150,16 +165,28 @@ _barged_job_session (BargedJob *self)
                                                                                    background)
                                                      : NULL;
 
-      return user != NULL ? user : background ? self->ctx.background_session : self->ctx.session;
+      shared = user != NULL ? user : background ? self->ctx.background_session : self->ctx.session;
+      /* A job with TLS options keeps its connections to itself: one that
+       * its CA accepted, or that shows its client certificate, must never
+       * carry another job's request, and libsoup pools connections per
+       * session. Its own session lets its requests share them. */
+      if (self->tls == NULL)
+        return shared;
     }
-  if (self->own_session != NULL && self->own_session_background == background)
+  if (own_session_fits (self, background, shared))
     return self->own_session;
   if (self->proxy_usage == BARGE_PROXY_USAGE_OVERRIDE)
     resolver = barged_proxy_resolver_new (barged_job_get_proxy_list (self), barged_job_get_proxy_bypass_list (self));
+  else if (shared != NULL && soup_session_get_proxy_resolver (shared) != NULL)
+    resolver = g_object_ref (soup_session_get_proxy_resolver (shared));
   g_clear_object (&self->own_session);
   if (self->ctx.sessions == NULL)
     self->ctx.sessions = barged_sessions_new (self->ctx.config, NULL, NULL, 16);
   self->own_session = barged_sessions_new_own (self->ctx.sessions, background, resolver);
   self->own_session_background = background;
+  /* Held, not only compared: a new BargedTls at a freed one's address
+   * must not find the old trust's session. */
+  g_clear_pointer (&self->own_session_tls, barged_tls_unref);
+  self->own_session_tls = self->tls != NULL ? barged_tls_ref (self->tls) : NULL;
   return self->own_session;
 }

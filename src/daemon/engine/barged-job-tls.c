@@ -321,6 +321,9 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   self->tls_ignore = s->ignore;
   self->tls_check_revocation = s->check_revocation;
   g_clear_pointer (&self->tls, barged_tls_unref);
+  /* The connections the old options accepted close now; requests in
+   * flight keep the session they hold. */
+  g_clear_object (&self->own_session);
   /* (A start reading the old ones meanwhile takes these: on_start_read.) */
   if (has_tls (self))
     self->tls = tls;

@@ -1046,6 +1046,7 @@ barged_job_finalize (GObject *object)
   g_strfreev (self->proxy_list);
   g_strfreev (self->proxy_bypass);
   g_clear_object (&self->own_session);
+  g_clear_pointer (&self->own_session_tls, barged_tls_unref);
   g_ptr_array_unref (self->files);
   g_array_unref (self->shares);
   g_hash_table_unref (self->destinations);

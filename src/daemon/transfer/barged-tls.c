@@ -339,8 +339,9 @@ checked_free (Checked *checked)
 }
 
 /* The connection's handshake is about to start: its trust gets the
- * revocation check on top. The connection is this request's alone
- * (SOUP_MESSAGE_NEW_CONNECTION), so no other job's request inherits it. */
+ * revocation check on top. The connection belongs to the job's own
+ * session (_barged_job_session), so no other job's request inherits it;
+ * the job's later requests may, as it passed the check. */
 static void
 on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, Checked *checked)
 {
@@ -415,8 +416,6 @@ barged_tls_apply (BargedTls *self, SoupMessage *msg)
 {
   if (self == NULL)
     return;
-  soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
   if (self->client != NULL)
     soup_message_set_tls_client_certificate (msg, self->client);
   if (self->cas->len > 0)

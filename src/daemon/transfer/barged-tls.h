@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * show when a server asks for one. Immutable once made, shared by the
  * job's requests (reference counted).
  *
- * A request with options gets a connection of its own, closed after its
- * response: libsoup pools connections per host, and a connection that a
+ * A job with options makes its requests on a session of its own
+ * (_barged_job_session), whose connections only its requests share:
+ * libsoup pools connections per session and host, and a connection that a
  * job's CA accepted, or that carries its client certificate, must never
  * serve another job's request. */
 typedef struct _BargedTls BargedTls;
@@ -52,7 +53,7 @@ gboolean barged_tls_parse_ignore (const char * const *names, GTlsCertificateFlag
  * ("pkcs11:..."; @pem NULL): InvalidArgument otherwise. */
 GTlsCertificate *barged_tls_parse_client (GBytes *pem, const char *path, GError **error);
 
-/* Sets @msg up: its own connection, the client certificate, and the CAs
+/* Sets @msg up: the client certificate, and the CAs
  * for a server certificate the system does not trust: accepted when one
  * of them signed it, no CRL revokes it, and its only other faults are
  * ignored ones. With revocation, a chain the system trusts is accepted
