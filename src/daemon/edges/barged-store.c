@@ -38,6 +38,7 @@ struct _BargedStore
   GMutex lock;              /* guards queue, scheduled, pending and the cond */
   GQueue queue;             /* StoreOp*, waiting for the worker, in push order */
   gboolean scheduled;       /* a run of store_worker is pushed and has not seen the queue empty */
+  gboolean held;            /* barged_store_hold(): no run is pushed */
   GCond idle;
   guint pending;            /* pushed writes whose tasks are not returned yet */
   gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
@@ -662,11 +663,28 @@ store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpoint
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queue, op);
   self->pending++;
-  schedule = !self->scheduled;
-  self->scheduled = TRUE;
+  schedule = !self->scheduled && !self->held;
+  self->scheduled = self->scheduled || schedule;
   g_mutex_unlock (&self->lock);
   /* A run that is under way takes @op itself; one pushed run at a time keeps
    * the ops in order even if the pool had more threads. */
+  if (schedule)
+    {
+      BARGE_TSAN_RELEASE (self);
+      g_thread_pool_push (self->pool, self, NULL);
+    }
+}
+
+void
+barged_store_hold (BargedStore *self, gboolean held)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&self->lock);
+  self->held = held;
+  schedule = !held && !self->scheduled && !g_queue_is_empty (&self->queue);
+  self->scheduled = self->scheduled || schedule;
+  g_mutex_unlock (&self->lock);
   if (schedule)
     {
       BARGE_TSAN_RELEASE (self);

@@ -140,5 +140,10 @@ void barged_store_flush (BargedStore *self);
 /* How many transactions the store committed so far: writes queued back to
  * back share one (group commit). For tests and measurements only. */
 guint barged_store_get_n_commits (BargedStore *self);
+/* For tests: while held, the worker does not start (a run under way
+ * finishes what it finds); the writes pushed meanwhile wait, and go in one
+ * transaction when released. barged_store_flush() must not be called
+ * while held with writes waiting. */
+void barged_store_hold (BargedStore *self, gboolean held);
 
 G_END_DECLS
