@@ -165,6 +165,28 @@ running_job (Fixture *f, const char *name, BargeJobPriority priority, BargeCostP
   return job;
 }
 
+/* CreateJob with "tls-options": the options are set (and the job saved
+ * with them) before the job exists for anyone; it is saved once, not a
+ * second time after. */
+static void
+test_create_with_tls_options (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "tls", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed ("{'check-revocation': <true>}"));
+  g_autoptr(BargedJob) job = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  guint before = barged_store_get_n_writes (f->ctx.store);
+
+  spec.tls_options = options;
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  g_assert_true (barged_job_get_tls_check_revocation (job));
+  g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
+}
+
 /* Runs the main loop until @job is in @state with @hold. */
 static void
 wait_for (BargedJob *job, BargeJobState state, BargeHoldReason hold)
@@ -624,6 +646,8 @@ main (int argc, char **argv)
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/engine/logs", Fixture, NULL, fixture_setup, test_logs, fixture_teardown);
+  g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,
+              fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);

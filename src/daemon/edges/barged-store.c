@@ -35,13 +35,14 @@ struct _BargedStore
   GObject parent_instance;
   sqlite3 *db;
   GThreadPool *pool;        /* one thread; an item is a run of store_worker */
-  GMutex lock;              /* guards queue, scheduled, pending and the cond */
+  GMutex lock;              /* guards queue, scheduled, held, pending, n_writes and the cond */
   GQueue queue;             /* StoreOp*, waiting for the worker, in push order */
   gboolean scheduled;       /* a run of store_worker is pushed and has not seen the queue empty */
   gboolean held;            /* barged_store_hold(): no run is pushed */
   GCond idle;
   guint pending;            /* pushed writes whose tasks are not returned yet */
   gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
+  guint n_writes;           /* under lock: writes pushed, for barged_store_get_n_writes */
   gulong test_delay_us;     /* BARGED_TEST_STORE_DELAY_MS: a slow disk, for tests; read at creation */
 };
 
@@ -663,6 +664,7 @@ store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpoint
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queue, op);
   self->pending++;
+  self->n_writes++;
   schedule = !self->scheduled && !self->held;
   self->scheduled = self->scheduled || schedule;
   g_mutex_unlock (&self->lock);
@@ -803,6 +805,17 @@ guint
 barged_store_get_n_commits (BargedStore *self)
 {
   return (guint) g_atomic_int_get (&self->n_commits);
+}
+
+guint
+barged_store_get_n_writes (BargedStore *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->n_writes;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 void

@@ -140,6 +140,9 @@ void barged_store_flush (BargedStore *self);
 /* How many transactions the store committed so far: writes queued back to
  * back share one (group commit). For tests and measurements only. */
 guint barged_store_get_n_commits (BargedStore *self);
+/* How many writes were pushed so far (each put, delete or data write,
+ * whatever became of it). For tests only. */
+guint barged_store_get_n_writes (BargedStore *self);
 /* For tests: while held, the worker does not start (a run under way
  * finishes what it finds); the writes pushed meanwhile wait, and go in one
  * transaction when released. barged_store_flush() must not be called

@@ -487,7 +487,8 @@ on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 /* The CreateJob option "tls-options": its files read as the owner before
- * the job exists for anyone; when they cannot be, the job never was. */
+ * the job exists for anyone; when they cannot be, the job never was.
+ * Setting them saved the job, options and all. */
 static void
 on_created_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -502,7 +503,7 @@ on_created_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  barged_job_save (job, on_created_job_saved, g_steal_pointer (&task));
+  barged_credentials_wait_saved_async (self->ctx.credentials, on_created_private_saved, g_steal_pointer (&task));
 }
 
 void
