@@ -7,6 +7,7 @@
 #include <gnutls/x509.h>
 
 #include "barge.h"
+#include "barged-certificate.h"
 #include "barged-errors.h"
 #include "barged-request.h"
 #include "barged-revocation.h"
@@ -121,31 +122,6 @@ barged_revocation_get_n_fetched (BargedRevocation *self)
 }
 
 /* --- certificates as GnuTLS sees them ------------------------------------- */
-
-static GBytes *
-der_of (GTlsCertificate *cert)
-{
-  g_autoptr(GByteArray) der = NULL;
-
-  g_object_get (cert, "certificate", &der, NULL);
-  return der != NULL ? g_byte_array_free_to_bytes (g_steal_pointer (&der)) : NULL;
-}
-
-static gnutls_x509_crt_t
-crt_of (GBytes *der)
-{
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (der, NULL), (unsigned int) g_bytes_get_size (der) };
-
-  if (gnutls_x509_crt_init (&crt) < 0)
-    return NULL;
-  if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
-    {
-      gnutls_x509_crt_deinit (crt);
-      return NULL;
-    }
-  return crt;
-}
 
 /* The certificate's subject, for messages. */
 static char *
@@ -312,8 +288,8 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
   while (cert != NULL && !anchor && depth++ < 16)
     {
       g_autoptr(GTlsCertificate) issuer = issuer_of (cert, database, &anchor);
-      g_autoptr(GBytes) cert_der = der_of (cert);
-      g_autoptr(GBytes) issuer_der = issuer != NULL ? der_of (issuer) : NULL;
+      g_autoptr(GBytes) cert_der = barged_certificate_get_der (cert);
+      g_autoptr(GBytes) issuer_der = issuer != NULL ? barged_certificate_get_der (issuer) : NULL;
       g_autoptr(GError) why = NULL;
       gnutls_x509_crt_t crt;
       Status status;
@@ -321,7 +297,7 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
       /* Self-signed: the anchor itself, sent along by the server. */
       if (issuer == NULL || cert_der == NULL || issuer_der == NULL || g_bytes_equal (cert_der, issuer_der))
         break;
-      crt = crt_of (cert_der);
+      crt = barged_certificate_import_der (cert_der);
       if (crt == NULL)
         {
           g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
@@ -415,7 +391,7 @@ static Entry *
 parse_list (const char *url, GByteArray *data, GBytes *issuer_der, GError **error)
 {
   gnutls_datum_t datum = { data->data, data->len };
-  gnutls_x509_crt_t issuer = crt_of (issuer_der);
+  gnutls_x509_crt_t issuer = barged_certificate_import_der (issuer_der);
   gnutls_x509_crl_t crl = NULL;
   unsigned int status = 0;
   time_t next, now = time (NULL);

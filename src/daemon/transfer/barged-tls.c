@@ -7,6 +7,7 @@
 #include <gnutls/x509.h>
 
 #include "barge.h"
+#include "barged-certificate.h"
 #include "barged-request.h"
 #include "barged-revocation-database.h"
 #include "barged-tls.h"
@@ -103,7 +104,6 @@ barged_tls_parse_ca (GBytes *pem, const char *path, GError **error)
   return g_steal_pointer (&cas);
 }
 
-static gnutls_x509_crt_t to_gnutls (GTlsCertificate *cert);
 
 GPtrArray *
 barged_tls_parse_crl (GBytes *pem, const char *path, GPtrArray *cas, GError **error)
@@ -132,7 +132,7 @@ barged_tls_parse_crl (GBytes *pem, const char *path, GPtrArray *cas, GError **er
   gnutls_free (list);
   for (guint i = 0; cas != NULL && i < cas->len; i++)
     {
-      gnutls_x509_crt_t crt = to_gnutls (g_ptr_array_index (cas, i));
+      gnutls_x509_crt_t crt = barged_certificate_to_gnutls (g_ptr_array_index (cas, i));
 
       if (crt != NULL)
         g_ptr_array_add (issuers, crt);
@@ -214,27 +214,6 @@ barged_tls_parse_client (GBytes *pem, const char *path, GError **error)
   return g_steal_pointer (&cert);
 }
 
-/* @cert as GnuTLS sees it (DER through), or NULL. */
-static gnutls_x509_crt_t
-to_gnutls (GTlsCertificate *cert)
-{
-  g_autoptr(GByteArray) der = NULL;
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t datum;
-
-  g_object_get (cert, "certificate", &der, NULL);
-  if (der == NULL || gnutls_x509_crt_init (&crt) < 0)
-    return NULL;
-  datum.data = der->data;
-  datum.size = der->len;
-  if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
-    {
-      gnutls_x509_crt_deinit (crt);
-      return NULL;
-    }
-  return crt;
-}
-
 /* A CRL of the job revokes @peer or a certificate of its chain. */
 static gboolean
 revoked (BargedTls *self, GTlsCertificate *peer)
@@ -243,7 +222,7 @@ revoked (BargedTls *self, GTlsCertificate *peer)
     return FALSE;
   for (GTlsCertificate *cert = peer; cert != NULL; cert = g_tls_certificate_get_issuer (cert))
     {
-      gnutls_x509_crt_t crt = to_gnutls (cert);
+      gnutls_x509_crt_t crt = barged_certificate_to_gnutls (cert);
       int result;
 
       /* Unreadable here (GnuTLS read it for the handshake): as revoked. */
