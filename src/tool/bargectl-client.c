@@ -8,6 +8,7 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
+#include "bargectl-parse.h"
 
 static gboolean opt_session;
 static gboolean opt_system;
@@ -46,7 +47,7 @@ bus_address_from_environment (void)
 {
   const char *address = g_getenv ("BARGE_BUS_ADDRESS");
 
-  if (opt_session || opt_system || address == NULL || *address == '\0')
+  if (opt_session || opt_system || !bargectl_nonempty (address))
     return NULL;
   return address;
 }

@@ -11,6 +11,7 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
+#include "bargectl-parse.h"
 
 #define PASSWORD_MAX 1024
 
@@ -66,7 +67,7 @@ store_password (const BargectlCommand *command, int argc, char **argv)
   password = read_password (&too_long);
   if (too_long)
     return bargectl_usage_error (command, _("The password is longer than %d characters"), PASSWORD_MAX);
-  if (password == NULL || *password == '\0')
+  if (!bargectl_nonempty (password))
     {
       g_free (password);
       return bargectl_usage_error (command, _("No password on standard input"));

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 #include "bargectl-terminal.h"
 
 char *
@@ -142,7 +143,7 @@ job_has_error (BargeJob *job)
 {
   const char *name = barge_job_get_error_name (job);
 
-  return name != NULL && *name != '\0';
+  return bargectl_nonempty (name);
 }
 
 static char *
@@ -389,7 +390,7 @@ bargectl_job_describe (BargeJob *job)
     ROW (_("Notify command line:"), "%s", notify_command);
   if (barge_job_get_upload_protocol (job) != BARGE_UPLOAD_PROTOCOL_NONE)
     ROW (_("Upload protocol:"), "%s", barge_upload_protocol_to_string (barge_job_get_upload_protocol (job)));
-  if (reply_file != NULL && *reply_file != '\0')
+  if (bargectl_nonempty (reply_file))
     ROW (_("Reply file:"), "%s", reply_file);
   if (reply_bytes != NULL)
     ROW (_("Reply:"), "%s", reply_bytes);
@@ -605,7 +606,7 @@ add_upload (JsonBuilder *builder, BargeJob *job)
 
   member_string (builder, "upload_protocol",
                  protocol == BARGE_UPLOAD_PROTOCOL_NONE ? NULL : barge_upload_protocol_to_string (protocol));
-  member_string (builder, "reply_file_name", file_name != NULL && *file_name != '\0' ? file_name : NULL);
+  member_string (builder, "reply_file_name", bargectl_nonempty (file_name) ? file_name : NULL);
   json_builder_set_member_name (builder, "reply_progress");
   if (barge_job_get_job_type (job) != BARGE_JOB_TYPE_UPLOAD_REPLY || reply == NULL)
     {
@@ -622,7 +623,7 @@ add_upload (JsonBuilder *builder, BargeJob *job)
 static void
 member_path (JsonBuilder *builder, const char *name, const char *value)
 {
-  member_string (builder, name, value != NULL && *value != '\0' ? value : NULL);
+  member_string (builder, name, bargectl_nonempty (value) ? value : NULL);
 }
 
 /* How the job connects (issue 17): header names only, never values. */
@@ -769,12 +770,12 @@ bargectl_print_job_error (BargeJob *job, const char *description)
   const char *message = barge_job_get_error_message (job);
 
   g_printerr (_("bargectl: the transfer failed: %s\n"),
-              message != NULL && *message != '\0' ? message : _("unknown error"));
+              bargectl_nonempty (message) ? message : _("unknown error"));
   g_printerr ("  %-10s %s\n", _("error:"), barge_job_get_error_name (job));
   g_printerr ("  %-10s %s\n", _("context:"),
               barge_error_context_to_string (barge_job_get_error_context (job)));
   if (file != NULL)
     g_printerr ("  %-10s %s\n", _("file:"), barge_file_get_remote_url (file));
-  if (description != NULL && *description != '\0')
+  if (bargectl_nonempty (description))
     g_printerr ("  %s\n", description);
 }

@@ -77,7 +77,7 @@ bargectl_parse_duration (const char *text, guint64 max_seconds, guint64 *seconds
   const char *p = text;
   guint64 total = 0;
 
-  if (text == NULL || *text == '\0')
+  if (!bargectl_nonempty (text))
     goto invalid;
   while (*p != '\0')
     {

@@ -5,6 +5,13 @@
 
 G_BEGIN_DECLS
 
+/* @text is a string with something in it (not NULL, not ""). */
+static inline gboolean
+bargectl_nonempty (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
 /* Values typed by people: "90", "90s", "10m", "2h", "14d", or sums such
  * as "1h30m". A bare number is in seconds. Errors are G_OPTION_ERROR. */
 gboolean bargectl_parse_duration (const char *text, guint64 max_seconds,

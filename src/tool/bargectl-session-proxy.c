@@ -11,6 +11,7 @@
 #include "bargectl.h"
 #include "bargectl-client.h"
 #include "bargectl-output.h"
+#include "bargectl-parse.h"
 
 /* `session-proxy`: the desktop session's agent for proxies. The service
  * runs outside every session and cannot read a user's desktop settings, so
@@ -59,13 +60,13 @@ normalize (const char *value, const char *default_scheme)
   g_autoptr(GUri) uri = NULL;
   const char *host;
 
-  if (value == NULL || *value == '\0')
+  if (!bargectl_nonempty (value))
     return NULL;
   if (strstr (value, "://") == NULL)
     value = with_scheme = g_strconcat (default_scheme, "://", value, NULL);
   uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
   host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0')
+  if (!bargectl_nonempty (host))
     return NULL;
   return g_strdup_printf (strchr (host, ':') != NULL ? "%s://[%s]:%d" : "%s://%s:%d", g_uri_get_scheme (uri), host,
                           g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 1080);
@@ -77,7 +78,7 @@ getenv_either (const char *lower)
   g_autofree char *upper = g_ascii_strup (lower, -1);
   const char *value = g_getenv (lower);
 
-  return value != NULL && *value != '\0' ? value : g_getenv (upper);
+  return bargectl_nonempty (value) ? value : g_getenv (upper);
 }
 
 /* no_proxy: entries separated by commas (or spaces); "*" is every host. */
@@ -134,7 +135,7 @@ gnome_proxy (const char *id, const char *scheme)
   g_autofree char *host = child != NULL ? g_settings_get_string (child, "host") : NULL;
   g_autofree char *url = NULL;
 
-  if (host == NULL || *host == '\0' || g_settings_get_int (child, "port") <= 0)
+  if (!bargectl_nonempty (host) || g_settings_get_int (child, "port") <= 0)
     return NULL;
   url = g_strdup_printf ("%s://%s:%d", scheme, host, g_settings_get_int (child, "port"));
   return normalize (url, scheme);

@@ -535,7 +535,7 @@ waiter_report_failure (Waiter *waiter)
 
   waiter_end_bar (waiter);
   /* In the user's language, not the daemon's; a failure only loses the extra sentence. */
-  if (name != NULL && *name != '\0')
+  if (bargectl_nonempty (name))
     description = barge_client_get_error_description_sync (waiter->client, name,
                                                            bargectl_client_message_locale (), NULL, NULL);
   bargectl_print_job_error (waiter->job, description);
@@ -648,7 +648,7 @@ on_job_removed (BargeClient *client, BargeJob *job, const char *final_state, gpo
       return;
     }
   g_printerr (_("bargectl: the job was removed by another program (%s)\n"),
-              final_state != NULL && *final_state != '\0' ? final_state : _("unknown"));
+              bargectl_nonempty (final_state) ? final_state : _("unknown"));
   waiter_finish (waiter, BARGECTL_EXIT_FAILURE);
 }
 
