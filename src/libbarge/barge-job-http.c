@@ -753,7 +753,8 @@ barge_job_make_custom_headers_write_only_sync (BargeJob *job, GCancellable *canc
  * `BG_SSL_ENABLE_CRL_CHECK`). Checked, each certificate of the server's
  * chain but the trust anchor must be covered by a current revocation list
  * of its issuer, fetched over http from its CRL distribution point, and
- * revoked by none; the handshake stops before any request byte is sent
+ * revoked by none (a certificate naming no distribution point: a current
+ * "good" answer of its OCSP responder); the handshake stops before any request byte is sent
  * until the lists are in. A revoked certificate, or one whose status
  * cannot be learned, fails the job with %BARGE_ERROR_TLS_FAILURE saying
  * why; a list server that cannot be reached with its transient error. The

@@ -544,7 +544,9 @@ _barge_job_make_properties (GParamSpec **properties)
    * revocation lists ([method@Barge.Job.set_tls_check_revocation_async],
    * BITS `BG_SSL_ENABLE_CRL_CHECK`): each certificate of the server's
    * chain but the trust anchor must be covered by a current list of its
-   * issuer, fetched from its CRL distribution point, and revoked by none.
+   * issuer, fetched from its CRL distribution point, and revoked by none
+   * (a certificate naming no distribution point: a current "good" answer
+   * of its OCSP responder).
    *
    * Since: 0.2
    */

@@ -123,7 +123,8 @@ static const GOptionEntry wait_entries[] = {
        "(repeatable)"), N_("FAULT") },
   { "check-revocation", 0, 0, G_OPTION_ARG_NONE, &opt_check_revocation,
     N_("Refuse a server whose certificate, or one of its issuers, its authority's revocation list revokes or "
-       "does not cover (the lists are fetched from the certificates' CRL distribution points)"), NULL },
+       "does not cover (the lists are fetched from the certificates' CRL distribution points; OCSP responders are "
+       "asked for certificates that name none)"), NULL },
   { "proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxies,
     N_("Go through this proxy, not the daemon's (SCHEME://HOST:PORT; repeatable: tried in order)"), N_("URL") },
   { "proxy-bypass", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_proxy_bypass,

@@ -39,6 +39,10 @@ typedef enum {
   SERVER_VIA_INTER,   /* signed by an intermediate (its list /inter.crl), which /ca.crl covers */
   SERVER_INTER_REVOKED, /* /inter.crl revokes it */
   SERVER_UNDER_REVOKED, /* its own list revokes nothing, but /ca.crl revokes its intermediate */
+  SERVER_OCSP_GOOD,   /* no list: an OCSP responder (/ocsp), which says it is good */
+  SERVER_OCSP_REVOKED, /* no list: the OCSP responder says it was revoked */
+  SERVER_OCSP_UNKNOWN, /* no list: the OCSP responder does not know it */
+  SERVER_OCSP_FORGED, /* no list: /ocsp-forged answers "good", signed by another CA */
   N_SERVERS
 } ServerKind;
 
@@ -50,6 +54,8 @@ typedef struct {
   guint ports[N_SERVERS];
   /* Counted on the server thread, read from the test's. */
   gint crl_requests;
+  gint ocsp_requests;
+  char *openssl;      /* or NULL: the OCSP cases skip */
   gint requests[N_SERVERS];
   gint puts[N_SERVERS];
   GMutex seen_lock;
@@ -77,10 +83,10 @@ new_key (void)
 
 /* A certificate of @key: a CA when @ca (self-signed when @issuer is NULL,
  * else an intermediate), else a server's for 127.0.0.1, signed by
- * @issuer, naming @cdp (or none). */
+ * @issuer, naming @cdp and the OCSP responder @ocsp (or none). */
 static gnutls_x509_crt_t
 new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key,
-          const char *cdp, gboolean ca)
+          const char *cdp, const char *ocsp, gboolean ca)
 {
   gnutls_x509_crt_t crt;
   time_t now = time (NULL);
@@ -124,6 +130,12 @@ new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnu
   g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, id, id_size), ==, 0);
   if (cdp != NULL)
     g_assert_cmpint (gnutls_x509_crt_set_crl_dist_points (crt, GNUTLS_SAN_URI, cdp, 0), ==, 0);
+  if (ocsp != NULL)
+    {
+      gnutls_datum_t uri = { (unsigned char *) ocsp, (unsigned int) strlen (ocsp) };
+
+      g_assert_cmpint (gnutls_x509_crt_set_authority_info_access (crt, GNUTLS_IA_OCSP_URI, &uri), ==, 0);
+    }
   g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
   return crt;
 }
@@ -208,6 +220,44 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
                                     g_bytes_get_size (list));
 }
 
+/* An OCSP responder: openssl answers each request from the test CA's
+ * index (index.txt: the good server's certificate valid, the revoked
+ * one's revoked), signing with the CA's key, or at /ocsp-forged with
+ * another CA's. */
+static void
+on_ocsp (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  Fixture *f = user_data;
+  guint n = (guint) g_atomic_int_add (&f->ocsp_requests, 1);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *name = g_strdup_printf ("ocsp-%u", n);
+  g_autofree char *req = g_build_filename (f->dir, name, NULL);
+  g_autofree char *resp = g_strconcat (req, ".resp", NULL);
+  g_autofree char *index = g_build_filename (f->dir, "index.txt", NULL);
+  g_autofree char *ca = g_build_filename (f->dir, "ca.pem", NULL);
+  gboolean forged = g_str_equal (path, "/ocsp-forged");
+  g_autofree char *signer = g_build_filename (f->dir, forged ? "other.pem" : "ca.pem", NULL);
+  g_autofree char *key = g_build_filename (f->dir, forged ? "other.key" : "ca.key", NULL);
+  const char *argv[] = { f->openssl, "ocsp", "-index", index, "-CA", ca, "-rsigner", signer, "-rkey", key, "-reqin",
+                         req, "-respout", resp, "-ndays", "1", NULL };
+  g_autofree char *answer = NULL;
+  gsize size = 0;
+  gint status = 0;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
+      !g_file_set_contents (req, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
+      !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL) || !g_file_get_contents (resp, &answer, &size, NULL))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/ocsp-response", SOUP_MEMORY_TAKE, g_steal_pointer (&answer),
+                                    size);
+}
+
 typedef struct {
   Fixture *f;
   ServerKind kind;
@@ -263,6 +313,8 @@ start_lists (gpointer user_data)
 
   f->crl_server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->crl_server, NULL, on_list, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp", on_ocsp, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp-forged", on_ocsp, f, NULL);
   f->crl_port = listen_local (f->crl_server);
   return TRUE;
 }
@@ -312,6 +364,30 @@ start_tls_cb (gpointer user_data)
 
 /* --- fixture ------------------------------------------------------------------- */
 
+/* What the OCSP responder knows: the CA's key (and another CA's, for
+ * forged answers), and an index in openssl's format (status, expiry,
+ * revocation date, serial in hex, file, subject) with the good and the
+ * revoked OCSP servers' certificates (not the unknown one's). */
+static void
+write_ocsp_index (Fixture *f, gnutls_x509_crt_t other_ca, gnutls_x509_privkey_t other_key)
+{
+  g_autofree char *key = key_pem (f->ca_key);
+  g_autofree char *key_path = g_build_filename (f->dir, "ca.key", NULL);
+  g_autofree char *other = cert_pem (other_ca);
+  g_autofree char *other_path = g_build_filename (f->dir, "other.pem", NULL);
+  g_autofree char *other_key_text = key_pem (other_key);
+  g_autofree char *other_key_path = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *index_path = g_build_filename (f->dir, "index.txt", NULL);
+  g_autofree char *index = g_strdup_printf ("V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
+                                            "R\t391231235959Z\t250101000000Z\t%02X\tunknown\t/CN=127.0.0.1\n",
+                                            100 + SERVER_OCSP_GOOD, 100 + SERVER_OCSP_REVOKED);
+
+  g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
+  g_assert_true (g_file_set_contents (index_path, index, -1, NULL));
+  g_assert_true (g_file_set_contents (other_path, other, -1, NULL));
+  g_assert_true (g_file_set_contents (other_key_path, other_key_text, -1, NULL));
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -320,26 +396,33 @@ fixture_setup (Fixture *f, gconstpointer data)
   gnutls_x509_privkey_t bad_inter_key = new_key ();
   gnutls_x509_crt_t other_ca, inter, bad_inter;
   g_autofree char *ca_list = NULL;
+  g_autofree char *ocsp_url = NULL;
+  g_autofree char *forged_url = NULL;
   gnutls_x509_crt_t leaves[N_SERVERS];
   gnutls_x509_privkey_t keys[N_SERVERS];
   g_autofree char *ca_path = NULL;
   g_autofree char *ca_text = NULL;
   StartTls s = { f };
 
+  f->openssl = g_find_program_in_path ("openssl");
   g_mutex_init (&f->seen_lock);
   f->seen = g_ptr_array_new_with_free_func (g_free);
   f->dir = barge_test_make_dir ("barge-test-revocation-XXXXXX");
   f->thread = barge_test_loop_thread_start ("revocation-servers", start_lists, stop_lists, f);
   f->ca_key = new_key ();
-  f->ca = new_cert (f->ca_key, 1, NULL, NULL, NULL, TRUE);
-  other_ca = new_cert (other_key, 1, NULL, NULL, NULL, TRUE);
+  f->ca = new_cert (f->ca_key, 1, NULL, NULL, NULL, NULL, TRUE);
+  other_ca = new_cert (other_key, 1, NULL, NULL, NULL, NULL, TRUE);
   ca_list = g_strdup_printf ("http://127.0.0.1:%u/ca.crl", f->crl_port);
-  inter = new_cert (inter_key, 50, f->ca, f->ca_key, ca_list, TRUE);
-  bad_inter = new_cert (bad_inter_key, 51, f->ca, f->ca_key, ca_list, TRUE);
+  inter = new_cert (inter_key, 50, f->ca, f->ca_key, ca_list, NULL, TRUE);
+  bad_inter = new_cert (bad_inter_key, 51, f->ca, f->ca_key, ca_list, NULL, TRUE);
+  ocsp_url = g_strdup_printf ("http://127.0.0.1:%u/ocsp", f->crl_port);
+  forged_url = g_strdup_printf ("http://127.0.0.1:%u/ocsp-forged", f->crl_port);
   for (guint i = 0; i < N_SERVERS; i++)
     {
       static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
-                                              "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl" };
+                                              "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl", NULL, NULL, NULL,
+                                              NULL };
+      gboolean ocsp = i >= SERVER_OCSP_GOOD;
       gnutls_x509_crt_t issuer = i == SERVER_UNDER_REVOKED ? bad_inter
                                  : i == SERVER_VIA_INTER || i == SERVER_INTER_REVOKED ? inter : f->ca;
       gnutls_x509_privkey_t issuer_key = issuer == inter ? inter_key : issuer == bad_inter ? bad_inter_key : f->ca_key;
@@ -351,7 +434,8 @@ fixture_setup (Fixture *f, gconstpointer data)
       g_autofree char *key = NULL;
 
       keys[i] = new_key ();
-      leaves[i] = new_cert (keys[i], 100 + i, issuer, issuer_key, cdp, FALSE);
+      leaves[i] = new_cert (keys[i], 100 + i, issuer, issuer_key, cdp,
+                            !ocsp ? NULL : i == SERVER_OCSP_FORGED ? forged_url : ocsp_url, FALSE);
       pem = cert_pem (leaves[i]);
       key = key_pem (keys[i]);
       {
@@ -381,6 +465,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_mutex_clear (&s.lock);
   g_cond_clear (&s.cond);
 
+  write_ocsp_index (f, other_ca, other_key);
   for (guint i = 0; i < N_SERVERS; i++)
     {
       g_object_unref (s.certs[i]);
@@ -412,6 +497,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   barge_test_clear_dir (&f->dir);
   g_ptr_array_unref (f->seen);
   g_mutex_clear (&f->seen_lock);
+  g_free (f->openssl);
 }
 
 /* --- helpers --------------------------------------------------------------------- */
@@ -619,6 +705,56 @@ test_upload (Fixture *f, gconstpointer data)
     }
 }
 
+/* A certificate that names no list but an OCSP responder: the responder
+ * is asked (a POST), its answer checked against the issuer and cached; a
+ * good answer lets the file come, a second job asks nothing; a revoked
+ * answer refuses the server before any request. */
+static void
+test_ocsp (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL;
+  g_autoptr(BargeDBusJob) good = NULL;
+  g_autoptr(BargeDBusJob) again = NULL;
+  g_autoptr(BargeDBusJob) revoked = NULL;
+
+  if (f->openssl == NULL)
+    {
+      g_test_skip ("no openssl to answer OCSP requests");
+      return;
+    }
+  good = start_job (f, SERVER_OCSP_GOOD, "ocsp-good", TRUE, &p1);
+  finish (f, good, p1, "ocsp-good");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_OCSP_GOOD]), ==, 1);
+
+  again = start_job (f, SERVER_OCSP_GOOD, "ocsp-again", TRUE, &p2);
+  finish (f, again, p2, "ocsp-again");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
+
+  revoked = start_job (f, SERVER_OCSP_REVOKED, "ocsp-revoked", TRUE, &p3);
+  barge_test_wait_job_state (revoked, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (revoked, BARGE_TEST_ERROR_PREFIX "TlsFailure", "OCSP responder at http://127.0.0.1:");
+  barge_test_assert_job_error (revoked, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 2);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_OCSP_REVOKED]), ==, 0);
+  barge_test_job_cancel (revoked);
+
+  /* Answers that say nothing one can trust: refused, the server untouched. */
+  for (guint i = 0; i < 2; i++)
+    {
+      ServerKind kind = i == 0 ? SERVER_OCSP_UNKNOWN : SERVER_OCSP_FORGED;
+      g_autofree char *path = NULL;
+      g_autoptr(BargeDBusJob) job = start_job (f, kind, i == 0 ? "ocsp-unknown" : "ocsp-forged", TRUE, &path);
+
+      barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+      barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure",
+                                   i == 0 ? "does not know the certificate" : "is not signed for the issuer");
+      g_assert_cmpint (g_atomic_int_get (&f->requests[kind]), ==, 0);
+      barge_test_job_cancel (job);
+    }
+}
+
 /* The client ports SERVER_GOOD saw requests under /PREFIX/ come from
  * (port -> requests), one per connection. */
 static GHashTable *
@@ -750,6 +886,7 @@ main (int argc, char **argv)
   g_test_add ("/revocation/unknown", Fixture, NULL, fixture_setup, test_unknown, fixture_teardown);
   g_test_add ("/revocation/intermediate", Fixture, NULL, fixture_setup, test_intermediate, fixture_teardown);
   g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);
+  g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
   return g_test_run ();

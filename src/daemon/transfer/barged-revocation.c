@@ -9,6 +9,7 @@
 #include "barge.h"
 #include "barged-certificate.h"
 #include "barged-errors.h"
+#include "barged-ocsp.h"
 #include "barged-request.h"
 #include "barged-revocation.h"
 
@@ -25,7 +26,9 @@
 #define READ_CHUNK (64 * 1024)
 
 typedef struct {
-  gnutls_x509_crl_t crl;      /* or NULL: a failure */
+  gnutls_x509_crl_t crl;      /* or NULL: a failure, or an OCSP answer */
+  gboolean ocsp;              /* an OCSP answer about one certificate (crl NULL, failure NULL) */
+  gboolean revoked;           /* that answer's verdict */
   GBytes *issuer;             /* DER of the certificate that signed it */
   gsize size;
   gint64 expires;             /* monotonic µs: fetched again from then on */
@@ -36,8 +39,10 @@ typedef struct {
 /* One URL being fetched, for everyone who waits for it. */
 typedef struct {
   BargedRevocation *self;     /* strong */
+  char *key;                  /* in fetches and the cache: the URL, or for OCSP the URL and the certificate */
   char *url;
   GBytes *issuer;
+  GBytes *cert;               /* OCSP: the certificate asked about; NULL for a list */
   SoupMessage *msg;
   GInputStream *body;
   GByteArray *data;
@@ -46,20 +51,24 @@ typedef struct {
   GPtrArray *waiters;         /* GTask */
 } Fetch;
 
-/* One list to fetch: what barged_revocation_check() hands out. */
+/* One list or OCSP answer to fetch: what barged_revocation_check() hands
+ * out. */
 typedef struct {
+  char *key;
   char *url;
   GBytes *issuer;
+  GBytes *cert;               /* OCSP: the certificate asked about, and the request */
+  GBytes *request;
 } Want;
 
 struct _BargedRevocation
 {
   GObject parent_instance;
   GMutex lock;                /* guards cache, total and clock: checks may come from any thread */
-  GHashTable *cache;          /* URL → Entry */
+  GHashTable *cache;          /* key (Want) → Entry */
   gsize total;
   guint64 clock;
-  GHashTable *fetches;        /* URL → Fetch; main thread */
+  GHashTable *fetches;        /* key → Fetch; main thread */
   guint n_fetched;
 };
 
@@ -78,8 +87,11 @@ entry_free (Entry *entry)
 static void
 want_free (Want *want)
 {
+  g_free (want->key);
   g_free (want->url);
   g_bytes_unref (want->issuer);
+  g_clear_pointer (&want->cert, g_bytes_unref);
+  g_clear_pointer (&want->request, g_bytes_unref);
   g_free (want);
 }
 
@@ -195,34 +207,32 @@ typedef enum {
 /* What the cache says of @crt, whose issuer is @issuer: the first URL
  * with a current list of that issuer decides; else a URL to fetch, else
  * the failure of the last. */
+static Status check_ocsp (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *cert, GBytes *issuer,
+                          GPtrArray *wanted, GError **error);
+
 static Status
-check_one (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *issuer, GPtrArray *wanted, GError **error)
+check_one (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *cert, GBytes *issuer, GPtrArray *wanted,
+           GError **error)
 {
   g_autoptr(GPtrArray) urls = distribution_points (crt);
   g_autoptr(GError) failure = NULL;
   gboolean missing = FALSE;
 
+  /* A list when the certificate names one, else its OCSP responder. */
   if (urls->len == 0)
-    {
-      g_autofree char *subject = subject_of (crt);
-
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                   "the revocation status of the certificate of %s cannot be checked: it names no revocation list "
-                   "(an http CRL distribution point)", subject);
-      return FAILED;
-    }
+    return check_ocsp (self, crt, cert, issuer, wanted, error);
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < urls->len; i++)
     {
       const char *url = g_ptr_array_index (urls, i);
       Entry *entry = lookup_locked (self, url);
 
-      if (entry != NULL && entry->crl == NULL)
+      if (entry != NULL && entry->failure != NULL)
         {
           g_clear_error (&failure);
           failure = g_error_copy (entry->failure);
         }
-      else if (entry != NULL && g_bytes_equal (entry->issuer, issuer))
+      else if (entry != NULL && entry->crl != NULL && g_bytes_equal (entry->issuer, issuer))
         {
           int revoked = gnutls_x509_crt_check_revocation (crt, &entry->crl, 1);
 
@@ -242,6 +252,7 @@ check_one (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *issuer, GPtrAr
         {
           Want *want = g_new0 (Want, 1);
 
+          want->key = g_strdup (url);
           want->url = g_strdup (url);
           want->issuer = g_bytes_ref (issuer);
           g_ptr_array_add (wanted, want);
@@ -251,6 +262,84 @@ check_one (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *issuer, GPtrAr
   g_mutex_unlock (&self->lock);
   if (missing)
     return MISSING;
+  g_propagate_error (error, g_steal_pointer (&failure));
+  return FAILED;
+}
+
+/* What the cache says of @crt from its OCSP responders: an answer about
+ * it (keyed by responder and certificate) decides; else an answer to
+ * fetch, else the failure of the last. */
+static Status
+check_ocsp (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *cert, GBytes *issuer, GPtrArray *wanted,
+            GError **error)
+{
+  g_autoptr(GPtrArray) urls = barged_ocsp_responders (crt);
+  g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, cert);
+  g_autoptr(GError) failure = NULL;
+  gboolean missing = FALSE;
+
+  if (urls->len == 0)
+    {
+      g_autofree char *subject = subject_of (crt);
+
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                   "the revocation status of the certificate of %s cannot be checked: it names no revocation list "
+                   "(an http CRL distribution point) and no OCSP responder", subject);
+      return FAILED;
+    }
+  for (guint i = 0; i < urls->len; i++)
+    {
+      const char *url = g_ptr_array_index (urls, i);
+      g_autofree char *key = g_strconcat (url, "#", digest, NULL);
+      Entry *entry;
+
+      g_mutex_lock (&self->lock);
+      entry = lookup_locked (self, key);
+      if (entry != NULL && entry->failure != NULL)
+        {
+          g_clear_error (&failure);
+          failure = g_error_copy (entry->failure);
+        }
+      else if (entry != NULL && entry->ocsp && g_bytes_equal (entry->issuer, issuer))
+        {
+          gboolean revoked = entry->revoked;
+
+          g_mutex_unlock (&self->lock);
+          if (!revoked)
+            return COVERED;
+          {
+            g_autofree char *subject = subject_of (crt);
+
+            g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                         "the server's certificate was revoked: the OCSP responder at %s says so of the certificate "
+                         "of %s in its chain", url, subject);
+          }
+          return REVOKED;
+        }
+      else
+        {
+          GBytes *request = barged_ocsp_request_new (cert, issuer);
+
+          if (request != NULL)
+            {
+              Want *want = g_new0 (Want, 1);
+
+              want->key = g_steal_pointer (&key);
+              want->url = g_strdup (url);
+              want->issuer = g_bytes_ref (issuer);
+              want->cert = g_bytes_ref (cert);
+              want->request = request;
+              g_ptr_array_add (wanted, want);
+              missing = TRUE;
+            }
+        }
+      g_mutex_unlock (&self->lock);
+    }
+  if (missing)
+    return MISSING;
+  if (failure == NULL)
+    failure = g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                           "the revocation status of a certificate cannot be asked for: it cannot be read");
   g_propagate_error (error, g_steal_pointer (&failure));
   return FAILED;
 }
@@ -304,7 +393,7 @@ barged_revocation_check (BargedRevocation *self, GTlsCertificate *chain, GTlsDat
                        "a certificate of the server's chain cannot be read for its revocation status");
           return BARGED_REVOCATION_FAILED;
         }
-      status = check_one (self, crt, issuer_der, want, &why);
+      status = check_one (self, crt, cert_der, issuer_der, want, &why);
       gnutls_x509_crt_deinit (crt);
       if (status == REVOKED)
         {
@@ -375,14 +464,34 @@ store (BargedRevocation *self, const char *url, Entry *entry)
 }
 
 static void
-store_failure (BargedRevocation *self, const char *url, GError *error)
+store_failure (BargedRevocation *self, const char *key, GError *error)
 {
   Entry *entry = g_new0 (Entry, 1);
 
   entry->failure = error;
   entry->expires = g_get_monotonic_time () + BARGED_REVOCATION_FAILURE_S * G_USEC_PER_SEC;
-  g_info ("revocation list %s: %s", url, error->message);
-  store (self, url, entry);
+  g_info ("revocation status %s: %s", key, error->message);
+  store (self, key, entry);
+}
+
+/* The OCSP answer in @data about @cert, or an error. */
+static Entry *
+parse_answer (const char *url, GByteArray *data, GBytes *cert, GBytes *issuer_der, GError **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data->data, data->len);
+  gboolean revoked = FALSE;
+  gint64 life = 0;
+  Entry *entry;
+
+  if (!barged_ocsp_read_response (url, bytes, cert, issuer_der, &revoked, &life, error))
+    return NULL;
+  entry = g_new0 (Entry, 1);
+  entry->ocsp = TRUE;
+  entry->revoked = revoked;
+  entry->issuer = g_bytes_ref (issuer_der);
+  entry->size = data->len;
+  entry->expires = g_get_monotonic_time () + life * G_USEC_PER_SEC;
+  return entry;
 }
 
 /* The list in @data (DER, or PEM), signed by @issuer and current, or an
@@ -449,6 +558,8 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->cancellable);
   g_ptr_array_unref (fetch->waiters);
   g_bytes_unref (fetch->issuer);
+  g_clear_pointer (&fetch->cert, g_bytes_unref);
+  g_free (fetch->key);
   g_free (fetch->url);
   g_object_unref (fetch->self);
   g_free (fetch);
@@ -510,16 +621,25 @@ fetch_end (Fetch *fetch, GError *error)
   BargedRevocation *self = fetch->self;
   Entry *entry = NULL;
 
-  if (error == NULL)
+  if (error == NULL && fetch->cert != NULL)
+    entry = parse_answer (fetch->url, fetch->data, fetch->cert, fetch->issuer, &error);
+  else if (error == NULL)
     entry = parse_list (fetch->url, fetch->data, fetch->issuer, &error);
   if (entry != NULL)
-    store (self, fetch->url, entry);
+    store (self, fetch->key, entry);
   else
-    store_failure (self, fetch->url, error);
-  g_hash_table_remove (self->fetches, fetch->url);
+    store_failure (self, fetch->key, error);
+  g_hash_table_remove (self->fetches, fetch->key);
   for (guint i = 0; i < fetch->waiters->len; i++)
     waiter_done (g_ptr_array_index (fetch->waiters, i));
   fetch_free (fetch);
+}
+
+/* For messages: what the fetch asks. */
+static const char *
+what (Fetch *fetch)
+{
+  return fetch->cert != NULL ? "the OCSP responder" : "the revocation list";
 }
 
 static GError *
@@ -528,11 +648,30 @@ fetch_error (Fetch *fetch, const GError *error)
   g_autoptr(GError) mapped = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && fetch->deadline == 0)
-    return g_error_new (BARGE_ERROR, BARGE_ERROR_TIMED_OUT, "the revocation list at %s took more than %u s",
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_TIMED_OUT, "%s at %s took more than %u s", what (fetch),
                         fetch->url, FETCH_DEADLINE_S);
   mapped = barged_error_new_for_io (error, FALSE);
-  return g_error_new (BARGE_ERROR, mapped->code, "cannot fetch the revocation list at %s: %s", fetch->url,
+  return g_error_new (BARGE_ERROR, mapped->code, "cannot reach %s at %s: %s", what (fetch), fetch->url,
                       mapped->message);
+}
+
+/* A fetch's answer may weigh this much at most. */
+static gsize
+max_size (Fetch *fetch)
+{
+  return fetch->cert != NULL ? BARGED_OCSP_MAX_RESPONSE : BARGED_REVOCATION_MAX_LIST;
+}
+
+static GError *
+too_large (Fetch *fetch)
+{
+  gsize max = max_size (fetch);
+
+  if (max >= 1024 * 1024)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "%s at %s is larger than %" G_GSIZE_FORMAT " MiB",
+                        what (fetch), fetch->url, max / (1024 * 1024));
+  return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "%s at %s sent more than %" G_GSIZE_FORMAT " KiB",
+                      what (fetch), fetch->url, max / 1024);
 }
 
 static void read_more (Fetch *fetch);
@@ -554,11 +693,9 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
       fetch_end (fetch, NULL);
       return;
     }
-  if (fetch->data->len + g_bytes_get_size (bytes) > BARGED_REVOCATION_MAX_LIST)
+  if (fetch->data->len + g_bytes_get_size (bytes) > max_size (fetch))
     {
-      fetch_end (fetch, g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                                     "the revocation list at %s is larger than %u MiB", fetch->url,
-                                     BARGED_REVOCATION_MAX_LIST / (1024 * 1024)));
+      fetch_end (fetch, too_large (fetch));
       return;
     }
   g_byte_array_append (fetch->data, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
@@ -588,16 +725,14 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   if (status != SOUP_STATUS_OK)
     {
       /* The server's answer stands: what it said, not a glitch. */
-      fetch_end (fetch, g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                                     "the revocation list at %s cannot be had: HTTP %u", fetch->url, status));
+      fetch_end (fetch, g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "%s at %s cannot be had: HTTP %u",
+                                     what (fetch), fetch->url, status));
       return;
     }
   if (soup_message_headers_get_content_length (soup_message_get_response_headers (fetch->msg)) >
-      BARGED_REVOCATION_MAX_LIST)
+      (goffset) max_size (fetch))
     {
-      fetch_end (fetch, g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                                     "the revocation list at %s is larger than %u MiB", fetch->url,
-                                     BARGED_REVOCATION_MAX_LIST / (1024 * 1024)));
+      fetch_end (fetch, too_large (fetch));
       return;
     }
   read_more (fetch);
@@ -616,7 +751,7 @@ deadline_cb (gpointer user_data)
 static void
 start_fetch (BargedRevocation *self, SoupSession *session, const Want *want, GTask *waiter)
 {
-  Fetch *fetch = g_hash_table_lookup (self->fetches, want->url);
+  Fetch *fetch = g_hash_table_lookup (self->fetches, want->key);
   g_autoptr(GUri) uri = NULL;
 
   if (fetch != NULL)
@@ -626,25 +761,35 @@ start_fetch (BargedRevocation *self, SoupSession *session, const Want *want, GTa
     }
   fetch = g_new0 (Fetch, 1);
   fetch->self = g_object_ref (self);
+  fetch->key = g_strdup (want->key);
   fetch->url = g_strdup (want->url);
   fetch->issuer = g_bytes_ref (want->issuer);
+  fetch->cert = want->cert != NULL ? g_bytes_ref (want->cert) : NULL;
   fetch->data = g_byte_array_new ();
   fetch->cancellable = g_cancellable_new ();
   fetch->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (fetch->waiters, g_object_ref (waiter));
-  g_hash_table_insert (self->fetches, fetch->url, fetch);
+  g_hash_table_insert (self->fetches, fetch->key, fetch);
   uri = g_uri_parse (want->url, SOUP_HTTP_URI_FLAGS, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     {
       fetch_end (fetch, g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                                     "a certificate names a revocation list at a URL that does not parse"));
+                                     "a certificate names %s at a URL that does not parse", what (fetch)));
       return;
     }
-  fetch->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  /* RFC 6960, appendix A: a POST every responder takes. */
+  fetch->msg = soup_message_new_from_uri (want->request != NULL ? SOUP_METHOD_POST : SOUP_METHOD_GET, uri);
   /* No credentials of any job go to a CA's server. */
   soup_message_add_flags (fetch->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
-  soup_message_headers_replace (soup_message_get_request_headers (fetch->msg), "Accept",
-                                "application/pkix-crl, */*;q=0.5");
+  if (want->request != NULL)
+    {
+      soup_message_set_request_body_from_bytes (fetch->msg, "application/ocsp-request", want->request);
+      soup_message_headers_replace (soup_message_get_request_headers (fetch->msg), "Accept",
+                                    "application/ocsp-response");
+    }
+  else
+    soup_message_headers_replace (soup_message_get_request_headers (fetch->msg), "Accept",
+                                  "application/pkix-crl, */*;q=0.5");
   fetch->deadline = g_timeout_add_seconds (FETCH_DEADLINE_S, deadline_cb, fetch);
   soup_session_send_async (session, fetch->msg, G_PRIORITY_DEFAULT, fetch->cancellable, on_sent, fetch);
 }

@@ -10,7 +10,10 @@ G_BEGIN_DECLS
  * BG_SSL_ENABLE_CRL_CHECK): a daemon-wide cache of CRLs by URL, in memory
  * and bounded, fetched over http from the CRL distribution points of the
  * certificates of a server's chain and kept only when the certificate's
- * issuer signed them and they are current.
+ * issuer signed them and they are current. A certificate that names no
+ * distribution point is asked about of its OCSP responder instead
+ * (barged-ocsp.c): the answer, cached per responder and certificate, is
+ * kept on the same terms.
  *
  * The verdict on a chain comes from the cache alone, at once, because
  * glib-networking asks for it synchronously on the thread that runs the

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BargedRevocation"
+
+#include "config.h"
+
+#include <string.h>
+#include <gnutls/ocsp.h>
+
+#include "barge.h"
+#include "barged-certificate.h"
+#include "barged-ocsp.h"
+
+#define MAX_URL 2048
+/* An answer without nextUpdate stands an hour; any answer a day at most,
+ * as for revocation lists. */
+#define UNDATED_LIFE_S (60 * 60)
+#define MAX_LIFE_S (24 * 60 * 60)
+/* Clocks differ: an answer dated this far ahead is still taken. */
+#define CLOCK_SKEW_S (5 * 60)
+
+GPtrArray *
+barged_ocsp_responders (gnutls_x509_crt_t crt)
+{
+  GPtrArray *urls = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint seq = 0; seq < 16; seq++)
+    {
+      gnutls_datum_t uri = { 0 };
+      int ret = gnutls_x509_crt_get_authority_info_access (crt, seq, GNUTLS_IA_OCSP_URI, &uri, NULL);
+
+      if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        break;
+      /* Another access method (CA issuers), or not a URI. */
+      if (ret < 0)
+        continue;
+      if (uri.size <= MAX_URL && memchr (uri.data, '\0', uri.size) == NULL &&
+          g_ascii_strncasecmp ((const char *) uri.data, "http://", MIN (uri.size, 7)) == 0 && uri.size > 7)
+        g_ptr_array_add (urls, g_strndup ((const char *) uri.data, uri.size));
+      gnutls_free (uri.data);
+    }
+  return urls;
+}
+
+GBytes *
+barged_ocsp_request_new (GBytes *cert_der, GBytes *issuer_der)
+{
+  gnutls_x509_crt_t cert = barged_certificate_import_der (cert_der);
+  gnutls_x509_crt_t issuer = barged_certificate_import_der (issuer_der);
+  gnutls_ocsp_req_t req = NULL;
+  gnutls_datum_t out = { 0 };
+  GBytes *request = NULL;
+
+  if (cert != NULL && issuer != NULL && gnutls_ocsp_req_init (&req) == 0 &&
+      gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, issuer, cert) == 0 && gnutls_ocsp_req_export (req, &out) == 0)
+    request = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  if (req != NULL)
+    gnutls_ocsp_req_deinit (req);
+  if (cert != NULL)
+    gnutls_x509_crt_deinit (cert);
+  if (issuer != NULL)
+    gnutls_x509_crt_deinit (issuer);
+  return request;
+}
+
+/* The answer's verdict on @cert, once it is known to be signed by
+ * @issuer's side; FALSE with @error otherwise. */
+static gboolean
+read_single (const char *url, gnutls_ocsp_resp_t resp, gnutls_x509_crt_t cert, gboolean *revoked, gint64 *life_s,
+             GError **error)
+{
+  unsigned int status = 0;
+  time_t this_update = 0, next_update = 0, revoked_at = 0;
+  time_t now = time (NULL);
+
+  if (gnutls_ocsp_resp_check_crt (resp, 0, cert) != 0 ||
+      gnutls_ocsp_resp_get_single (resp, 0, NULL, NULL, NULL, NULL, &status, &this_update, &next_update, &revoked_at,
+                                   NULL) != 0)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                   "the OCSP responder at %s answered about another certificate", url);
+      return FALSE;
+    }
+  if (this_update == (time_t) -1 || this_update > now + CLOCK_SKEW_S)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                   "the OCSP responder at %s answered with a date in the future (is this machine's clock right?)",
+                   url);
+      return FALSE;
+    }
+  if (next_update != (time_t) -1 ? next_update <= now : this_update + MAX_LIFE_S <= now)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the OCSP responder at %s answered out of date",
+                   url);
+      return FALSE;
+    }
+  if (status == GNUTLS_OCSP_CERT_UNKNOWN)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                   "the OCSP responder at %s does not know the certificate", url);
+      return FALSE;
+    }
+  *revoked = status == GNUTLS_OCSP_CERT_REVOKED;
+  *life_s = next_update == (time_t) -1 ? UNDATED_LIFE_S : MIN ((gint64) (next_update - now), (gint64) MAX_LIFE_S);
+  return TRUE;
+}
+
+gboolean
+barged_ocsp_read_response (const char *url, GBytes *data, GBytes *cert_der, GBytes *issuer_der, gboolean *revoked,
+                           gint64 *life_s, GError **error)
+{
+  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (data, NULL), (unsigned int) g_bytes_get_size (data) };
+  gnutls_x509_crt_t cert = barged_certificate_import_der (cert_der);
+  gnutls_x509_crt_t issuer = barged_certificate_import_der (issuer_der);
+  gnutls_ocsp_resp_t resp = NULL;
+  unsigned int verify = 0;
+  gboolean ok = FALSE;
+
+  if (cert == NULL || issuer == NULL || gnutls_ocsp_resp_init (&resp) < 0)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the answer of the OCSP responder at %s cannot be read",
+                 url);
+  else if (gnutls_ocsp_resp_import (resp, &datum) < 0)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the OCSP responder at %s did not answer in OCSP", url);
+  else if (gnutls_ocsp_resp_get_status (resp) != GNUTLS_OCSP_RESP_SUCCESSFUL)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                 "the OCSP responder at %s refused to answer (OCSP status %d)", url, gnutls_ocsp_resp_get_status (resp));
+  /* The issuer's own signature, or that of a responder certificate the
+   * issuer signed for OCSP signing: GnuTLS checks both. */
+  else if (gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0) < 0 || verify != 0)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                 "the answer of the OCSP responder at %s is not signed for the issuer of the certificate", url);
+  else
+    ok = read_single (url, resp, cert, revoked, life_s, error);
+  if (resp != NULL)
+    gnutls_ocsp_resp_deinit (resp);
+  if (cert != NULL)
+    gnutls_x509_crt_deinit (cert);
+  if (issuer != NULL)
+    gnutls_x509_crt_deinit (issuer);
+  return ok;
+}
