@@ -399,7 +399,10 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
         }
       last = MIN (last, size - 1);
       soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
-      soup_message_headers_set_content_range (response, (goffset) first, (goffset) last, (goffset) size);
+      /* ?length=unknown: the complete length is "*". */
+      soup_message_headers_set_content_range (response, (goffset) first, (goffset) last,
+                                              g_strcmp0 (g_hash_table_lookup (query, "length"), "unknown") == 0
+                                                ? -1 : (goffset) size);
     }
   else
     {

@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  * past the end) unless an If-Range header names another validator, in which
  * case the whole body comes with 200. With rate the body is streamed at
  * about that many bytes per second; without it as fast as the client reads.
- * With ranges=no every Range is ignored (200, the whole body).
+ * With ranges=no every Range is ignored (200, the whole body); with
+ * length=unknown a 206 says "*" for the complete length (RFC 9110 14.4).
  * With digest=repr (or legacy, or wrong) the response says the content's
  * SHA-256 in Repr-Digest (or in Digest, or a wrong one in Repr-Digest).
  * With status=N (and optionally retry-after=VALUE) in the query, /data/NAME

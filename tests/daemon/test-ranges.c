@@ -79,6 +79,37 @@ assert_ranges_content (const char *path, const char *name, guint64 size, const g
   g_assert_true (memcmp (contents, expected, end) == 0);
 }
 
+/* A server that does not say the complete length (a star after the
+ * slash of Content-Range, as RFC 9110 allows): each range still comes
+ * whole, at its offset, the last one to the end of the body. */
+static void
+test_unknown_length (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 256 * 1024;
+  const guint64 ranges[] = { 10, 1000, 100000, 5000, 200000, TO_EOF };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, &path);
+  g_autofree char *base = barge_test_server_get_data_url (f->server, "starred", size, 0);
+  g_autofree char *url = g_strconcat (base, "&length=unknown", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "starred", NULL);
+  g_autoptr(GVariant) progress = NULL;
+  guint64 total, done;
+  gboolean completed;
+
+  g_assert_true (add_ranges (job, url, dest, ranges, 3, 0, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  progress = barge_test_job_file_property (f->daemon, job, 0, "Progress");
+  g_variant_get (progress, "(ttb)", &total, &done, &completed);
+  g_assert_cmpuint (done, ==, 1000 + 5000 + (size - 200000));
+  g_assert_cmpuint (total, ==, done);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  assert_ranges_content (dest, "starred", size, ranges, 3);
+}
+
 /* Three ranges, the last to the end: three Range requests for exactly
  * them, the bytes at their offsets, Progress the sum of the ranges, the
  * Ranges property as given. A second file of two closed ranges ends where
@@ -291,6 +322,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/ranges/fetched", test_fetched);
   BARGE_TEST_ADD ("/ranges/resume-after-kill", test_resume_after_kill);
   BARGE_TEST_ADD ("/ranges/server-refuses", test_server_refuses);
+  BARGE_TEST_ADD ("/ranges/unknown-length", test_unknown_length);
   BARGE_TEST_ADD ("/ranges/refused", test_refused);
   return g_test_run ();
 }
