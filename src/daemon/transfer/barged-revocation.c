@@ -39,7 +39,7 @@ typedef struct {
 /* One URL being fetched, for everyone who waits for it. */
 typedef struct {
   BargedRevocation *self;     /* strong */
-  char *key;                  /* in fetches and the cache: the URL, or for OCSP the URL and the certificate */
+  char *key;                  /* in fetches and the cache: the URL, or for OCSP "ocsp:URL#SHA-256 of the certificate" */
   char *url;
   GBytes *issuer;
   GBytes *cert;               /* OCSP: the certificate asked about; NULL for a list */
@@ -290,7 +290,8 @@ check_ocsp (BargedRevocation *self, gnutls_x509_crt_t crt, GBytes *cert, GBytes 
   for (guint i = 0; i < urls->len; i++)
     {
       const char *url = g_ptr_array_index (urls, i);
-      g_autofree char *key = g_strconcat (url, "#", digest, NULL);
+      /* Never a list's key: those are http:// URLs. */
+      g_autofree char *key = g_strconcat ("ocsp:", url, "#", digest, NULL);
       Entry *entry;
 
       g_mutex_lock (&self->lock);

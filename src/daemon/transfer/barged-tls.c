@@ -104,7 +104,6 @@ barged_tls_parse_ca (GBytes *pem, const char *path, GError **error)
   return g_steal_pointer (&cas);
 }
 
-
 GPtrArray *
 barged_tls_parse_crl (GBytes *pem, const char *path, GPtrArray *cas, GError **error)
 {
