@@ -187,6 +187,65 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
 }
 
+static void
+on_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (barged_job_set_tls_options_finish (BARGED_JOB (source), res, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+set_tls_options (BargedJob *job, const char *text)
+{
+  g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed (text));
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gboolean done = FALSE;
+
+  barged_job_set_tls_options_async (job, options, on_tls_set, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+}
+
+/* Which session a job's requests go through: the shared one without TLS
+ * options; with them, one of its own that its later requests share (so
+ * they keep its connections), replaced when the options are set again
+ * (connections the old ones accepted are not reused), and the shared one
+ * again once they are gone. */
+static void
+test_tls_session (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "tls-session", "", BARGE_JOB_PRIORITY_NORMAL,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(BargedJob) job = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  g_autoptr(SoupSession) own = NULL;
+  SoupSession *shared;
+
+  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  shared = _barged_job_session (job);
+  g_assert_true (shared == _barged_job_session (job));
+
+  set_tls_options (job, "{'check-revocation': <true>}");
+  own = g_object_ref (_barged_job_session (job));
+  g_assert_true (own != shared);
+  g_assert_true (_barged_job_session (job) == own);
+
+  set_tls_options (job, "{'check-revocation': <true>}");
+  g_assert_true (_barged_job_session (job) != own);
+  g_assert_true (_barged_job_session (job) != shared);
+
+  set_tls_options (job, "{'check-revocation': <false>}");
+  g_assert_true (_barged_job_session (job) == shared);
+}
+
 /* Runs the main loop until @job is in @state with @hold. */
 static void
 wait_for (BargedJob *job, BargeJobState state, BargeHoldReason hold)
@@ -643,11 +702,15 @@ test_push_back_beside_flush (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  /* As barged does before any thread: libsoup's NTLM single sign-on off
+   * (the sessions jobs make for themselves add NTLM). */
+  g_setenv ("SOUP_NTLM_AUTH_DEBUG", "", TRUE);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/engine/logs", Fixture, NULL, fixture_setup, test_logs, fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,
               fixture_teardown);
+  g_test_add ("/engine/tls-session", Fixture, NULL, fixture_setup, test_tls_session, fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
