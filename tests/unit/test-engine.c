@@ -141,6 +141,21 @@ on_created (GObject *source, GAsyncResult *res, gpointer user_data)
   g_assert_no_error (error);
 }
 
+/* A job made by the engine for whoever runs the test (its files are
+ * opened as their owner), once CreateJob has returned. */
+static BargedJob *
+create_job (Fixture *f, const BargedJobSpec *spec)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  BargedJob *job = NULL;
+
+  barged_engine_create_job_async (f->engine, getuid (), 022, spec, on_created, &job);
+  while (job == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (job);
+  return job;
+}
+
 /* A job of one file on the silent server, resumed. */
 static BargedJob *
 running_job (Fixture *f, const char *name, BargeJobPriority priority, BargeCostPolicy policy)
@@ -151,14 +166,8 @@ running_job (Fixture *f, const char *name, BargeJobPriority priority, BargeCostP
   g_autofree char *temporary = g_strconcat (local, ".part", NULL);
   g_autoptr(GError) error = NULL;
   BargedJob *job = NULL;
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
-  /* Owned by whoever runs the test: the temporary file is opened as the
-   * owner. */
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   _barged_job_add_file (job, barged_file_new (0, url, local, temporary));
   g_assert_true (barged_job_resume (job, &error));
   g_assert_no_error (error);
@@ -175,14 +184,10 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
                          BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed ("{'check-revocation': <true>}"));
   g_autoptr(BargedJob) job = NULL;
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
   guint before = barged_store_get_n_writes (f->ctx.store);
 
   spec.tls_options = options;
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   g_assert_true (barged_job_get_tls_check_revocation (job));
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
 }
@@ -222,14 +227,10 @@ test_tls_session (Fixture *f, gconstpointer data)
   BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "tls-session", "", BARGE_JOB_PRIORITY_NORMAL,
                          BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(BargedJob) job = NULL;
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
   g_autoptr(SoupSession) own = NULL;
   SoupSession *shared;
 
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   shared = _barged_job_session (job);
   g_assert_true (shared == _barged_job_session (job));
 
@@ -399,10 +400,7 @@ test_sleep_and_wake (Fixture *f, gconstpointer data)
   SleepWait w = { f };
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   file = barged_file_new (0, url, local, temporary);
   /* Known: no HEAD probe on the canned server. */
   barged_file_set_total (file, 1024 * 1024);
@@ -544,10 +542,7 @@ small_files_job (Fixture *f, SoupServer *server, guint *gets)
   base = barge_test_soup_listen_loopback (server, &error);
   g_assert_no_error (error);
   barged_syncer_hold (f->ctx.syncer, TRUE);
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   for (guint i = 0; i < N_SMALL; i++)
     {
       g_autofree char *name = g_strdup_printf ("f%u", i);
@@ -672,10 +667,7 @@ test_push_back_beside_flush (Fixture *f, gconstpointer data)
   base = barge_test_soup_listen_loopback (server, &error);
   g_assert_no_error (error);
   barged_syncer_hold (f->ctx.syncer, TRUE);
-  barged_engine_create_job_async (f->engine, getuid (), 022, &spec, on_created, &job);
-  while (job == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (job);
+  job = create_job (f, &spec);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *url = g_strdup_printf ("%s/%s", base, names[i]);
