@@ -43,6 +43,8 @@ typedef enum {
   SERVER_OCSP_REVOKED, /* no list: the OCSP responder says it was revoked */
   SERVER_OCSP_UNKNOWN, /* no list: the OCSP responder does not know it */
   SERVER_OCSP_FORGED, /* no list: /ocsp-forged answers "good", signed by another CA */
+  SERVER_OCSP_DELEGATED, /* no list: /ocsp-delegated signs with a responder certificate of the CA's, with nocheck */
+  SERVER_OCSP_UNCHECKED, /* no list: /ocsp-unchecked signs with one without nocheck */
   N_SERVERS
 } ServerKind;
 
@@ -222,8 +224,10 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
 
 /* An OCSP responder: openssl answers each request from the test CA's
  * index (index.txt: the good server's certificate valid, the revoked
- * one's revoked), signing with the CA's key, or at /ocsp-forged with
- * another CA's. */
+ * one's revoked), signing with the CA's key, at /ocsp-forged with
+ * another CA's, and at /ocsp-delegated and /ocsp-unchecked with a
+ * responder certificate the CA made (with and without nocheck; the
+ * latter's answers name it by key hash, the others' by name). */
 static void
 on_ocsp (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -235,15 +239,22 @@ on_ocsp (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   g_autofree char *resp = g_strconcat (req, ".resp", NULL);
   g_autofree char *index = g_build_filename (f->dir, "index.txt", NULL);
   g_autofree char *ca = g_build_filename (f->dir, "ca.pem", NULL);
-  gboolean forged = g_str_equal (path, "/ocsp-forged");
-  g_autofree char *signer = g_build_filename (f->dir, forged ? "other.pem" : "ca.pem", NULL);
-  g_autofree char *key = g_build_filename (f->dir, forged ? "other.key" : "ca.key", NULL);
+  const char *who = g_str_equal (path, "/ocsp-forged") ? "other" : g_str_equal (path, "/ocsp-delegated") ? "delegated"
+                    : g_str_equal (path, "/ocsp-unchecked")                                          ? "unchecked"
+                                                                                                       : "ca";
+  g_autofree char *signer_name = g_strconcat (who, ".pem", NULL);
+  g_autofree char *key_name = g_strconcat (who, ".key", NULL);
+  g_autofree char *signer = g_build_filename (f->dir, signer_name, NULL);
+  g_autofree char *key = g_build_filename (f->dir, key_name, NULL);
   const char *argv[] = { f->openssl, "ocsp", "-index", index, "-CA", ca, "-rsigner", signer, "-rkey", key, "-reqin",
-                         req, "-respout", resp, "-ndays", "1", NULL };
+                         req, "-respout", resp, "-ndays", "1", NULL, NULL };
   g_autofree char *answer = NULL;
   gsize size = 0;
   gint status = 0;
 
+  /* This one names its signer by key hash, the others by name. */
+  if (g_str_equal (who, "unchecked"))
+    argv[G_N_ELEMENTS (argv) - 2] = "-resp_key_id";
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
       !g_file_set_contents (req, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
       !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
@@ -315,6 +326,8 @@ start_lists (gpointer user_data)
   soup_server_add_handler (f->crl_server, NULL, on_list, f, NULL);
   soup_server_add_handler (f->crl_server, "/ocsp", on_ocsp, f, NULL);
   soup_server_add_handler (f->crl_server, "/ocsp-forged", on_ocsp, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp-delegated", on_ocsp, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp-unchecked", on_ocsp, f, NULL);
   f->crl_port = listen_local (f->crl_server);
   return TRUE;
 }
@@ -364,28 +377,81 @@ start_tls_cb (gpointer user_data)
 
 /* --- fixture ------------------------------------------------------------------- */
 
+/* Writes @crt and @key as DIR/NAME.pem and DIR/NAME.key. */
+static void
+write_signer (Fixture *f, const char *name, gnutls_x509_crt_t crt, gnutls_x509_privkey_t key)
+{
+  g_autofree char *pem_name = g_strconcat (name, ".pem", NULL);
+  g_autofree char *key_name = g_strconcat (name, ".key", NULL);
+  g_autofree char *pem_path = g_build_filename (f->dir, pem_name, NULL);
+  g_autofree char *key_path = g_build_filename (f->dir, key_name, NULL);
+  g_autofree char *pem = cert_pem (crt);
+  g_autofree char *key_text = key_pem (key);
+
+  g_assert_true (g_file_set_contents (pem_path, pem, -1, NULL));
+  g_assert_true (g_file_set_contents (key_path, key_text, -1, NULL));
+}
+
+/* A responder certificate of @key that the test CA issued for OCSP
+ * signing, with id-pkix-ocsp-nocheck when @nocheck. */
+static void
+write_responder (Fixture *f, const char *name, guint serial, gboolean nocheck)
+{
+  static const guint8 asn1_null[] = { 0x05, 0x00 };
+  gnutls_x509_privkey_t key = new_key ();
+  gnutls_x509_crt_t crt;
+  guint32 serial_be = GUINT32_TO_BE (serial);
+  time_t now = time (NULL);
+  guint8 id[64];
+  size_t id_size = sizeof id;
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, &serial_be, sizeof serial_be), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 3600), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 2 * 86400), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, name, strlen (name)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_OCSP_SIGNING, 0), ==, 0);
+  if (nocheck)
+    g_assert_cmpint (gnutls_x509_crt_set_extension_by_oid (crt, "1.3.6.1.5.5.7.48.1.5", asn1_null, sizeof asn1_null, 0),
+                     ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (f->ca, id, &id_size, NULL), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, id, id_size), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, f->ca, f->ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  write_signer (f, name, crt, key);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+}
+
 /* What the OCSP responder knows: the CA's key (and another CA's, for
- * forged answers), and an index in openssl's format (status, expiry,
- * revocation date, serial in hex, file, subject) with the good and the
- * revoked OCSP servers' certificates (not the unknown one's). */
+ * forged answers, and two responder certificates), and an index in
+ * openssl's format (status, expiry, revocation date, serial in hex, file,
+ * subject) with the good, delegated and revoked OCSP servers'
+ * certificates (not the unknown one's). */
 static void
 write_ocsp_index (Fixture *f, gnutls_x509_crt_t other_ca, gnutls_x509_privkey_t other_key)
 {
   g_autofree char *key = key_pem (f->ca_key);
   g_autofree char *key_path = g_build_filename (f->dir, "ca.key", NULL);
-  g_autofree char *other = cert_pem (other_ca);
-  g_autofree char *other_path = g_build_filename (f->dir, "other.pem", NULL);
-  g_autofree char *other_key_text = key_pem (other_key);
-  g_autofree char *other_key_path = g_build_filename (f->dir, "other.key", NULL);
   g_autofree char *index_path = g_build_filename (f->dir, "index.txt", NULL);
+  g_autofree char *attr_path = g_build_filename (f->dir, "index.txt.attr", NULL);
   g_autofree char *index = g_strdup_printf ("V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
-                                            "R\t391231235959Z\t250101000000Z\t%02X\tunknown\t/CN=127.0.0.1\n",
-                                            100 + SERVER_OCSP_GOOD, 100 + SERVER_OCSP_REVOKED);
+                                            "R\t391231235959Z\t250101000000Z\t%02X\tunknown\t/CN=127.0.0.1\n"
+                                            "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
+                                            "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n",
+                                            100 + SERVER_OCSP_GOOD, 100 + SERVER_OCSP_REVOKED,
+                                            100 + SERVER_OCSP_DELEGATED, 100 + SERVER_OCSP_UNCHECKED);
 
   g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
   g_assert_true (g_file_set_contents (index_path, index, -1, NULL));
-  g_assert_true (g_file_set_contents (other_path, other, -1, NULL));
-  g_assert_true (g_file_set_contents (other_key_path, other_key_text, -1, NULL));
+  /* The servers' certificates share their subject. */
+  g_assert_true (g_file_set_contents (attr_path, "unique_subject = no\n", -1, NULL));
+  write_signer (f, "other", other_ca, other_key);
+  write_responder (f, "delegated", 60, TRUE);
+  write_responder (f, "unchecked", 61, FALSE);
 }
 
 static void
@@ -396,8 +462,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   gnutls_x509_privkey_t bad_inter_key = new_key ();
   gnutls_x509_crt_t other_ca, inter, bad_inter;
   g_autofree char *ca_list = NULL;
-  g_autofree char *ocsp_url = NULL;
-  g_autofree char *forged_url = NULL;
+  g_auto(GStrv) ocsp_urls = g_new0 (char *, N_SERVERS - SERVER_OCSP_GOOD + 1);
   gnutls_x509_crt_t leaves[N_SERVERS];
   gnutls_x509_privkey_t keys[N_SERVERS];
   g_autofree char *ca_path = NULL;
@@ -415,13 +480,19 @@ fixture_setup (Fixture *f, gconstpointer data)
   ca_list = g_strdup_printf ("http://127.0.0.1:%u/ca.crl", f->crl_port);
   inter = new_cert (inter_key, 50, f->ca, f->ca_key, ca_list, NULL, TRUE);
   bad_inter = new_cert (bad_inter_key, 51, f->ca, f->ca_key, ca_list, NULL, TRUE);
-  ocsp_url = g_strdup_printf ("http://127.0.0.1:%u/ocsp", f->crl_port);
-  forged_url = g_strdup_printf ("http://127.0.0.1:%u/ocsp-forged", f->crl_port);
+  for (guint i = SERVER_OCSP_GOOD; i < N_SERVERS; i++)
+    {
+      static const char *paths[] = { "ocsp", "ocsp", "ocsp", "ocsp-forged", "ocsp-delegated", "ocsp-unchecked" };
+
+      G_STATIC_ASSERT (G_N_ELEMENTS (paths) == N_SERVERS - SERVER_OCSP_GOOD);
+      ocsp_urls[i - SERVER_OCSP_GOOD] = g_strdup_printf ("http://127.0.0.1:%u/%s", f->crl_port,
+                                                         paths[i - SERVER_OCSP_GOOD]);
+    }
   for (guint i = 0; i < N_SERVERS; i++)
     {
       static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
                                               "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl", NULL, NULL, NULL,
-                                              NULL };
+                                              NULL, NULL, NULL };
       gboolean ocsp = i >= SERVER_OCSP_GOOD;
       gnutls_x509_crt_t issuer = i == SERVER_UNDER_REVOKED ? bad_inter
                                  : i == SERVER_VIA_INTER || i == SERVER_INTER_REVOKED ? inter : f->ca;
@@ -435,7 +506,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 
       keys[i] = new_key ();
       leaves[i] = new_cert (keys[i], 100 + i, issuer, issuer_key, cdp,
-                            !ocsp ? NULL : i == SERVER_OCSP_FORGED ? forged_url : ocsp_url, FALSE);
+                            !ocsp ? NULL : ocsp_urls[i - SERVER_OCSP_GOOD], FALSE);
       pem = cert_pem (leaves[i]);
       key = key_pem (keys[i]);
       {
@@ -755,6 +826,34 @@ test_ocsp (Fixture *f, gconstpointer data)
     }
 }
 
+/* An answer signed by a responder certificate the CA made: taken when
+ * that certificate carries id-pkix-ocsp-nocheck, refused without it
+ * (its own revocation would be unknown), the server untouched. */
+static void
+test_ocsp_delegated (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p1 = NULL, *p2 = NULL;
+  g_autoptr(BargeDBusJob) delegated = NULL;
+  g_autoptr(BargeDBusJob) unchecked = NULL;
+
+  if (f->openssl == NULL)
+    {
+      g_test_skip ("no openssl to answer OCSP requests");
+      return;
+    }
+  delegated = start_job (f, SERVER_OCSP_DELEGATED, "ocsp-delegated", TRUE, &p1);
+  finish (f, delegated, p1, "ocsp-delegated");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_OCSP_DELEGATED]), ==, 1);
+
+  unchecked = start_job (f, SERVER_OCSP_UNCHECKED, "ocsp-unchecked", TRUE, &p2);
+  barge_test_wait_job_state (unchecked, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (unchecked, BARGE_TEST_ERROR_PREFIX "TlsFailure", "lacks id-pkix-ocsp-nocheck");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 2);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_OCSP_UNCHECKED]), ==, 0);
+  barge_test_job_cancel (unchecked);
+}
+
 /* The client ports SERVER_GOOD saw requests under /PREFIX/ come from
  * (port -> requests), one per connection. */
 static GHashTable *
@@ -887,6 +986,7 @@ main (int argc, char **argv)
   g_test_add ("/revocation/intermediate", Fixture, NULL, fixture_setup, test_intermediate, fixture_teardown);
   g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
+  g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
   return g_test_run ();

@@ -17,6 +17,10 @@
 #define MAX_LIFE_S (24 * 60 * 60)
 /* Clocks differ: an answer dated this far ahead is still taken. */
 #define CLOCK_SKEW_S (5 * 60)
+/* id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1): the CA vouches for the
+ * responder certificate for its whole life, so it need not be checked. */
+#define OID_OCSP_NOCHECK "1.3.6.1.5.5.7.48.1.5"
+#define MAX_RESPONSE_CERTS 16
 
 GPtrArray *
 barged_ocsp_responders (gnutls_x509_crt_t crt)
@@ -61,6 +65,100 @@ barged_ocsp_request_new (GBytes *cert_der, GBytes *issuer_der)
   if (issuer != NULL)
     gnutls_x509_crt_deinit (issuer);
   return request;
+}
+
+/* SHA-1 of @crt's public key as OCSP names a key (the responder ID "by
+ * key", the issuer key hash of a CertID): GnuTLS computes it when it
+ * builds a request, which is the one public way to get it. */
+static gboolean
+key_hash (gnutls_x509_crt_t crt, gnutls_datum_t *out)
+{
+  gnutls_ocsp_req_t req = NULL;
+  gnutls_datum_t hash = { 0 };
+  gboolean ok;
+
+  ok = gnutls_ocsp_req_init (&req) == 0 && gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, crt, crt) == 0 &&
+       gnutls_ocsp_req_get_cert_id (req, 0, NULL, NULL, &hash, NULL) == 0;
+  if (req != NULL)
+    gnutls_ocsp_req_deinit (req);
+  *out = hash;
+  return ok;
+}
+
+/* Whether the responder ID of @resp (@by_name: its raw DN, else its key
+ * hash in @id) names @crt. */
+static gboolean
+names (const gnutls_datum_t *id, gboolean by_name, gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t own = { 0 };
+  gboolean same;
+
+  if (by_name ? gnutls_x509_crt_get_raw_dn (crt, &own) != 0 : !key_hash (crt, &own))
+    {
+      gnutls_free (own.data);
+      return FALSE;
+    }
+  same = own.size == id->size && memcmp (own.data, id->data, id->size) == 0;
+  gnutls_free (own.data);
+  return same;
+}
+
+static gboolean
+has_nocheck (gnutls_x509_crt_t crt)
+{
+  for (unsigned int i = 0; i < 64; i++)
+    {
+      char oid[128];
+      size_t oid_size = sizeof oid;
+      unsigned int critical = 0;
+
+      if (gnutls_x509_crt_get_extension_info (crt, i, oid, &oid_size, &critical) < 0)
+        return FALSE;
+      if (g_str_equal (oid, OID_OCSP_NOCHECK))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An answer signed by a responder certificate the issuer made (not by the
+ * issuer itself) is taken only when that certificate carries
+ * id-pkix-ocsp-nocheck. Otherwise its own revocation would have to be
+ * checked first, which this client does not do; the CA/Browser Forum's
+ * rules require the extension of delegated responders anyway. The signer
+ * is found as GnuTLS finds it for the signature check: the certificate
+ * in the answer that its responder ID names, else the issuer. */
+static gboolean
+delegation_ok (const char *url, gnutls_ocsp_resp_t resp, gnutls_x509_crt_t issuer, GError **error)
+{
+  gnutls_datum_t id = { 0 };
+  gboolean by_name = TRUE;
+  gnutls_x509_crt_t *certs = NULL;
+  size_t n_certs = 0;
+  gboolean ok = TRUE;
+
+  if (gnutls_ocsp_resp_get_responder_raw_id (resp, GNUTLS_OCSP_RESP_ID_DN, &id) != 0)
+    {
+      by_name = FALSE;
+      if (gnutls_ocsp_resp_get_responder_raw_id (resp, GNUTLS_OCSP_RESP_ID_KEY, &id) != 0)
+        return TRUE;
+    }
+  if (gnutls_ocsp_resp_get_certs (resp, &certs, &n_certs) == 0)
+    for (size_t i = 0; i < n_certs && i < MAX_RESPONSE_CERTS; i++)
+      if (names (&id, by_name, certs[i]))
+        {
+          ok = gnutls_x509_crt_equals (certs[i], issuer) || has_nocheck (certs[i]);
+          break;
+        }
+  for (size_t i = 0; i < n_certs; i++)
+    gnutls_x509_crt_deinit (certs[i]);
+  gnutls_free (certs);
+  gnutls_free (id.data);
+  if (!ok)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                 "the OCSP responder at %s signs with a certificate of its own that lacks id-pkix-ocsp-nocheck, so "
+                 "whether that certificate was revoked cannot be known",
+                 url);
+  return ok;
 }
 
 /* The answer's verdict on @cert, once it is known to be signed by
@@ -129,7 +227,7 @@ barged_ocsp_read_response (const char *url, GBytes *data, GBytes *cert_der, GByt
   else if (gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0) < 0 || verify != 0)
     g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
                  "the answer of the OCSP responder at %s is not signed for the issuer of the certificate", url);
-  else
+  else if (delegation_ok (url, resp, issuer, error))
     ok = read_single (url, resp, cert, revoked, life_s, error);
   if (resp != NULL)
     gnutls_ocsp_resp_deinit (resp);

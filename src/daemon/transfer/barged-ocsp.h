@@ -24,8 +24,8 @@ GBytes *barged_ocsp_request_new (GBytes *cert_der, GBytes *issuer_der);
 
 /* Reads the answer @data of the responder at @url about @cert_der: TRUE
  * when it is a successful answer about that certificate, signed by
- * @issuer_der or by a responder certificate it issued for OCSP signing,
- * and current; then @revoked says whether it was revoked and @life_s how
+ * @issuer_der or by a responder certificate it issued for OCSP signing
+ * that carries id-pkix-ocsp-nocheck, and current; then @revoked says whether it was revoked and @life_s how
  * long the answer stands (to its next update, at most a day; an hour
  * without one). FALSE with TlsFailure saying what it is not. */
 gboolean barged_ocsp_read_response (const char *url, GBytes *data, GBytes *cert_der, GBytes *issuer_der,
