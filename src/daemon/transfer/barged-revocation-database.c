@@ -7,8 +7,7 @@
 
 struct _BargedRevocationDatabase
 {
-  GTlsDatabase parent_instance;
-  GTlsDatabase *base;
+  BargedTrustDatabase parent_instance;
   BargedRevocation *revocation;
   GMutex lock;                /* guards the verdict: glib-networking may verify on its handshake thread */
   BargedRevocationVerdict verdict;
@@ -16,7 +15,7 @@ struct _BargedRevocationDatabase
   GError *error;
 };
 
-G_DEFINE_TYPE (BargedRevocationDatabase, barged_revocation_database, G_TYPE_TLS_DATABASE)
+G_DEFINE_FINAL_TYPE (BargedRevocationDatabase, barged_revocation_database, BARGED_TYPE_TRUST_DATABASE)
 
 static GTlsCertificateFlags
 verify_chain (GTlsDatabase *database, GTlsCertificate *chain, const char *purpose, GSocketConnectable *identity,
@@ -24,8 +23,9 @@ verify_chain (GTlsDatabase *database, GTlsCertificate *chain, const char *purpos
               GError **error)
 {
   BargedRevocationDatabase *self = BARGED_REVOCATION_DATABASE (database);
-  GTlsCertificateFlags errors = g_tls_database_verify_chain (self->base, chain, purpose, identity, interaction, flags,
-                                                             cancellable, error);
+  GTlsCertificateFlags errors =
+    G_TLS_DATABASE_CLASS (barged_revocation_database_parent_class)
+      ->verify_chain (database, chain, purpose, identity, interaction, flags, cancellable, error);
   g_autoptr(GPtrArray) wanted = NULL;
   g_autoptr(GError) why = NULL;
   BargedRevocationVerdict verdict;
@@ -34,7 +34,7 @@ verify_chain (GTlsDatabase *database, GTlsCertificate *chain, const char *purpos
    * own CA and its lists (BargedTls), as without this check. */
   if (errors != 0 || g_strcmp0 (purpose, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER) != 0)
     return errors;
-  verdict = barged_revocation_check (self->revocation, chain, self->base, &wanted, &why);
+  verdict = barged_revocation_check (self->revocation, chain, database, &wanted, &why);
   g_mutex_lock (&self->lock);
   self->verdict = verdict;
   g_clear_pointer (&self->wanted, g_ptr_array_unref);
@@ -70,44 +70,11 @@ barged_revocation_database_get_verdict (BargedRevocationDatabase *self, GPtrArra
   return verdict;
 }
 
-/* The rest is the base's. */
-
-static char *
-create_certificate_handle (GTlsDatabase *database, GTlsCertificate *certificate)
-{
-  return g_tls_database_create_certificate_handle (BARGED_REVOCATION_DATABASE (database)->base, certificate);
-}
-
-static GTlsCertificate *
-lookup_certificate_for_handle (GTlsDatabase *database, const char *handle, GTlsInteraction *interaction,
-                               GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
-{
-  return g_tls_database_lookup_certificate_for_handle (BARGED_REVOCATION_DATABASE (database)->base, handle,
-                                                       interaction, flags, cancellable, error);
-}
-
-static GTlsCertificate *
-lookup_certificate_issuer (GTlsDatabase *database, GTlsCertificate *certificate, GTlsInteraction *interaction,
-                           GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
-{
-  return g_tls_database_lookup_certificate_issuer (BARGED_REVOCATION_DATABASE (database)->base, certificate,
-                                                   interaction, flags, cancellable, error);
-}
-
-static GList *
-lookup_certificates_issued_by (GTlsDatabase *database, GByteArray *issuer_raw_dn, GTlsInteraction *interaction,
-                               GTlsDatabaseLookupFlags flags, GCancellable *cancellable, GError **error)
-{
-  return g_tls_database_lookup_certificates_issued_by (BARGED_REVOCATION_DATABASE (database)->base, issuer_raw_dn,
-                                                       interaction, flags, cancellable, error);
-}
-
 static void
 barged_revocation_database_finalize (GObject *object)
 {
   BargedRevocationDatabase *self = BARGED_REVOCATION_DATABASE (object);
 
-  g_object_unref (self->base);
   g_object_unref (self->revocation);
   g_clear_pointer (&self->wanted, g_ptr_array_unref);
   g_clear_error (&self->error);
@@ -121,11 +88,8 @@ barged_revocation_database_class_init (BargedRevocationDatabaseClass *klass)
   GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = barged_revocation_database_finalize;
+  /* The lookups are the base's (BargedTrustDatabase). */
   database_class->verify_chain = verify_chain;
-  database_class->create_certificate_handle = create_certificate_handle;
-  database_class->lookup_certificate_for_handle = lookup_certificate_for_handle;
-  database_class->lookup_certificate_issuer = lookup_certificate_issuer;
-  database_class->lookup_certificates_issued_by = lookup_certificates_issued_by;
 }
 
 static void
@@ -138,9 +102,8 @@ barged_revocation_database_init (BargedRevocationDatabase *self)
 BargedRevocationDatabase *
 barged_revocation_database_new (GTlsDatabase *base, BargedRevocation *revocation)
 {
-  BargedRevocationDatabase *self = g_object_new (BARGED_TYPE_REVOCATION_DATABASE, NULL);
+  BargedRevocationDatabase *self = g_object_new (BARGED_TYPE_REVOCATION_DATABASE, "base", base, NULL);
 
-  self->base = g_object_ref (base);
   self->revocation = g_object_ref (revocation);
   return self;
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "barged-revocation.h"
+#include "barged-trust-database.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,8 @@ G_BEGIN_DECLS
  * The verdict stays here for the request to read (BargedTls). One per
  * connection: set on it when its handshake starts. */
 #define BARGED_TYPE_REVOCATION_DATABASE (barged_revocation_database_get_type ())
-G_DECLARE_FINAL_TYPE (BargedRevocationDatabase, barged_revocation_database, BARGED, REVOCATION_DATABASE, GTlsDatabase)
+G_DECLARE_FINAL_TYPE (BargedRevocationDatabase, barged_revocation_database, BARGED, REVOCATION_DATABASE,
+                      BargedTrustDatabase)
 
 BargedRevocationDatabase *barged_revocation_database_new (GTlsDatabase *base, BargedRevocation *revocation);
 

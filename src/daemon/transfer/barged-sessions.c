@@ -7,12 +7,13 @@
 #include "barged-ntlm.h"
 #include "barged-request.h"
 #include "barged-sessions.h"
+#include "barged-trust-database.h"
 
 struct _BargedSessions
 {
   GObject parent_instance;
   BargedConfig *config;
-  GTlsDatabase *test_database; /* or NULL */
+  BargedTrustDatabase *trust; /* every session's: the system's trust, or the test CA's */
   BargedYield *yield;         /* or NULL */
   guint max_conns;
   SoupSession *shared;
@@ -51,8 +52,7 @@ new_session (BargedSessions *self, gboolean background)
     NULL);
 
   barged_ntlm_add_to_session (session);
-  if (self->test_database != NULL)
-    soup_session_set_tls_database (session, self->test_database);
+  soup_session_set_tls_database (session, G_TLS_DATABASE (self->trust));
   /* libsoup gives a kept-alive connection to any request of its session:
    * a background session's are all lower-effort. */
   if (background)
@@ -183,7 +183,7 @@ barged_sessions_dispose (GObject *object)
   g_clear_object (&self->shared);
   g_clear_object (&self->shared_background);
   g_clear_object (&self->config);
-  g_clear_object (&self->test_database);
+  g_clear_object (&self->trust);
   g_clear_object (&self->yield);
   G_OBJECT_CLASS (barged_sessions_parent_class)->dispose (object);
 }
@@ -221,7 +221,7 @@ barged_sessions_new (BargedConfig *config, GTlsDatabase *test_database, BargedYi
   BargedSessions *self = g_object_new (BARGED_TYPE_SESSIONS, NULL);
 
   self->config = g_object_ref (config);
-  self->test_database = test_database != NULL ? g_object_ref (test_database) : NULL;
+  self->trust = barged_trust_database_new (test_database);
   self->yield = yield != NULL ? g_object_ref (yield) : NULL;
   self->max_conns = max_conns;
   self->shared = new_session (self, FALSE);

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BargedSessions, barged_sessions, BARGED, SESSIONS, GObject)
 
 /* @test_database: what TLS trusts instead of the system (barged
- * --test-tls-ca), or NULL; @yield: watches the background sessions, or
+ * --test-tls-ca), or NULL; either way every session verifies through one
+ * BargedTrustDatabase; @yield: watches the background sessions, or
  * NULL; @max_conns: each session's connection cap. */
 BargedSessions *barged_sessions_new (BargedConfig *config, GTlsDatabase *test_database, BargedYield *yield,
                                      guint max_conns);
