@@ -869,7 +869,8 @@ barge_job_get_reply_data_sync (BargeJob *job, GCancellable *cancellable, GError 
  * @user_data: data for @callback
  *
  * Makes the caller the owner of @job (BITS `TakeOwnership`). The daemon
- * removes the job's credentials and notify command line. Taking a job of
+ * removes the job's credentials, TLS client certificate and notify command
+ * line. Taking a job of
  * another user needs authorization, otherwise the call fails with
  * %BARGE_ERROR_ACCESS_DENIED.
  */

@@ -367,9 +367,10 @@ barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GEr
  *   authorities the job trusts besides the system's; "" for none; %NULL
  *   leaves it as it is
  * @client_certificate: (nullable): an absolute path to a PEM file holding
- *   a certificate and its private key, or a `pkcs11:` URI, shown to a
- *   server that asks for a client certificate; "" for none; %NULL leaves
- *   it as it is
+ *   a certificate and its private key, or a `pkcs11:` URI (for the jobs of
+ *   the user the daemon runs as only: it opens its own user's tokens),
+ *   shown to a server that asks for a client certificate; "" for none;
+ *   %NULL leaves it as it is
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the daemon answered
  * @user_data: data for @callback

@@ -265,7 +265,8 @@ bargectl_cmd_take_ownership (const BargectlCommand *command, int argc, char **ar
   int status = run_job_action (command, argc, argv, barge_job_take_ownership_sync);
 
   if (status == BARGECTL_EXIT_OK)
-    g_printerr (_("The job is yours now; its credentials and notify command line were removed.\n"));
+    g_printerr (
+      _("The job is yours now; its credentials, client certificate and notify command line were removed.\n"));
   return status;
 }
 

@@ -191,12 +191,36 @@ def take_ownership_strips_credentials():
     ja = create_job(alice)
     alice.call(ja, JOB, 'SetCredentials', S('server'), S('basic'), S('alice'), S('pw'))
     assert list(bus.get(ja, JOB, 'Credentials')) == [('server', 'basic')]
+    # A client certificate (and its key) only alice can read.
+    pem = os.path.join(alice.home, 'client.pem')
+    with open(os.path.join(bus.source_dir, 'tests', 'nginx', 'tls', 'client.pem'), 'rb') as src:
+        with open(pem, 'wb') as dst:
+            dst.write(src.read())
+    os.chown(pem, alice.uid, alice.gid)
+    os.chmod(pem, 0o600)
+    alice.call(ja, JOB, 'SetTlsOptions', '{"client-certificate": <%s>}' % S(pem))
+    assert bus.get(ja, JOB, 'TlsClientCertificate') == pem
     bus.call(ja, JOB, 'TakeOwnership')
     assert bus.get(ja, JOB, 'Owner') == 0
     assert list(bus.get(ja, JOB, 'Credentials')) == []
+    assert bus.get(ja, JOB, 'TlsClientCertificate') == ''
     assert ja not in list_jobs(alice)
     expect_error('AccessDenied', alice.call, ja, JOB, 'Suspend')
     bus.call(ja, JOB, 'Cancel')
+
+
+@case
+def pkcs11_tokens_are_barged_own():
+    """A pkcs11: URI would open root's tokens (p11-kit runs in barged): refused
+    for alice before any token is asked; root's own job gets the token's verdict."""
+    uri = S('pkcs11:token=barge-test-no-such-token;type=cert')
+    ja = create_job(alice)
+    expect_error('AccessDenied', alice.call, ja, JOB, 'SetTlsOptions', '{"client-certificate": <%s>}' % uri)
+    assert bus.get(ja, JOB, 'TlsClientCertificate') == ''
+    alice.call(ja, JOB, 'Cancel')
+    jr = bus.call(ROOT, MANAGER, 'CreateJob', S('root job'), S('download'), '@a{sv} {}')[0]
+    expect_error('InvalidArgument', bus.call, jr, JOB, 'SetTlsOptions', '{"client-certificate": <%s>}' % uri)
+    bus.call(jr, JOB, 'Cancel')
 
 
 @case

@@ -141,19 +141,25 @@ on_created (GObject *source, GAsyncResult *res, gpointer user_data)
   g_assert_no_error (error);
 }
 
-/* A job made by the engine for whoever runs the test (its files are
- * opened as their owner), once CreateJob has returned. */
+/* A job made by the engine for @owner, once CreateJob has returned. */
 static BargedJob *
-create_job (Fixture *f, const BargedJobSpec *spec)
+create_job_for (Fixture *f, const BargedJobSpec *spec, guint32 owner)
 {
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
   BargedJob *job = NULL;
 
-  barged_engine_create_job_async (f->engine, getuid (), 022, spec, on_created, &job);
+  barged_engine_create_job_async (f->engine, owner, 022, spec, on_created, &job);
   while (job == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (job);
   return job;
+}
+
+/* A job for whoever runs the test (its files are opened as their owner). */
+static BargedJob *
+create_job (Fixture *f, const BargedJobSpec *spec)
+{
+  return create_job_for (f, spec, getuid ());
 }
 
 /* A job of one file on the silent server, resumed. */
@@ -192,28 +198,92 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
 }
 
+typedef struct {
+  gboolean done;
+  GError *error;
+} TlsSet;
+
 static void
 on_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
+  TlsSet *set = user_data;
 
-  g_assert_true (barged_job_set_tls_options_finish (BARGED_JOB (source), res, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
+  barged_job_set_tls_options_finish (BARGED_JOB (source), res, &set->error);
+  set->done = TRUE;
+}
+
+/* SetTlsOptions with @text: its error, or NULL. */
+static GError *
+try_set_tls_options (BargedJob *job, const char *text)
+{
+  g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed (text));
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  TlsSet set = { FALSE, NULL };
+
+  barged_job_set_tls_options_async (job, options, on_tls_set, &set);
+  while (!set.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (set.done);
+  return set.error;
 }
 
 static void
 set_tls_options (BargedJob *job, const char *text)
 {
-  g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed (text));
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  gboolean done = FALSE;
+  g_autoptr(GError) error = try_set_tls_options (job, text);
 
-  barged_job_set_tls_options_async (job, options, on_tls_set, &done);
-  while (!done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done);
+  g_assert_no_error (error);
+}
+
+/* A pkcs11: URI opens the tokens of the user barged runs as (p11-kit
+ * cannot open them as another user): refused with AccessDenied for a job
+ * of anyone else, before any token is looked at; a job of barged's own
+ * user gets the token's verdict (here: there is none). */
+static void
+test_tls_pkcs11_owner (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "pkcs11", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  const char *options = "{'client-certificate': <'pkcs11:token=barge-test-no-such-token;type=cert'>}";
+  g_autoptr(BargedJob) other = create_job_for (f, &spec, geteuid () + 4242);
+  g_autoptr(BargedJob) own = create_job (f, &spec);
+  g_autoptr(GError) refused = try_set_tls_options (other, options);
+  g_autoptr(GError) looked = try_set_tls_options (own, options);
+
+  g_assert_error (refused, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (refused->message, "give the client certificate as a PEM file"));
+  g_assert_cmpstr (barged_job_get_tls_client_certificate (other), ==, "");
+  g_assert_error (looked, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (looked->message, "no certificate there"));
+}
+
+/* TakeOwnership: the client certificate, a credential of the old owner,
+ * goes (its path, the key in memory, the session that showed it); the
+ * job's CA stays. */
+static void
+test_take_ownership_drops_client_certificate (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "taken", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "..", "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *client = g_test_build_filename (G_TEST_DIST, "..", "nginx", "tls", "client.pem", NULL);
+  g_autofree char *options = g_strdup_printf ("{'ca-file': <'%s'>, 'client-certificate': <'%s'>}", ca, client);
+  g_autoptr(BargedJob) job = create_job (f, &spec);
+  g_autoptr(GError) error = NULL;
+  SoupSession *before;
+
+  set_tls_options (job, options);
+  g_assert_cmpstr (barged_job_get_tls_client_certificate (job), ==, client);
+  g_assert_nonnull (barged_tls_get_client (_barged_job_tls (job)));
+  before = _barged_job_session (job);
+
+  g_assert_true (barged_job_take_ownership (job, geteuid () + 4242, 022, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (barged_job_get_tls_client_certificate (job), ==, "");
+  g_assert_nonnull (_barged_job_tls (job));
+  g_assert_null (barged_tls_get_client (_barged_job_tls (job)));
+  g_assert_cmpstr (barged_job_get_tls_ca_file (job), ==, ca);
+  g_assert_true (_barged_job_session (job) != before);
 }
 
 /* Which session a job's requests go through: the shared one without TLS
@@ -703,6 +773,9 @@ main (int argc, char **argv)
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,
               fixture_teardown);
   g_test_add ("/engine/tls-session", Fixture, NULL, fixture_setup, test_tls_session, fixture_teardown);
+  g_test_add ("/engine/tls-pkcs11-owner", Fixture, NULL, fixture_setup, test_tls_pkcs11_owner, fixture_teardown);
+  g_test_add ("/engine/take-ownership-drops-client-certificate", Fixture, NULL, fixture_setup,
+              test_take_ownership_drops_client_certificate, fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);

@@ -500,6 +500,7 @@ barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError *
   self->notify_program = g_strdup ("");
   g_strfreev (self->notify_args);
   self->notify_args = g_new0 (char *, 1);
+  _barged_job_tls_forget_owner (self);
   _barged_job_notify (self, BARGED_JOB_PROP_OWNER);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);

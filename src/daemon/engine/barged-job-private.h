@@ -203,6 +203,8 @@ void _barged_job_save_file (BargedJob *self, BargedFile *file);
 BargedTls *_barged_job_tls (BargedJob *self);
 gboolean _barged_job_tls_unread (BargedJob *self);
 void _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self));
+/* TakeOwnership: the client certificate goes; the rest stays as read. */
+void _barged_job_tls_forget_owner (BargedJob *self);
 /* "transferred" or "error" reached: the signal, or the notify program. */
 void _barged_job_announce_final (BargedJob *self);
 void _barged_job_clear_timers (BargedJob *self);

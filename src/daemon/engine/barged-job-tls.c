@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "barge.h"
 #include "barged-file-access.h"
@@ -98,7 +99,20 @@ static void
 read_client (GTask *task)
 {
   ReadTls *r = g_task_get_task_data (task);
+  guint32 owner = barged_job_get_owner_uid (r->job);
 
+  /* p11-kit opens the tokens of the user barged runs as: root's, for the
+   * system service. A file is read as the owner; a token cannot be, so
+   * only that user's own jobs may name one. */
+  if (r->client_certificate != NULL && is_pkcs11 (r->client_certificate) && owner != (guint32) geteuid ())
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED,
+                               "a pkcs11: URI would open the tokens of the user barged runs as (uid %u), not "
+                               "those of the job's owner (uid %u): give the client certificate as a PEM file",
+                               (guint) geteuid (), (guint) owner);
+      g_object_unref (task);
+      return;
+    }
   if (r->client_certificate == NULL || is_pkcs11 (r->client_certificate))
     {
       read_done (task, NULL);
@@ -270,6 +284,7 @@ typedef struct {
   GTlsCertificateFlags ignore;
   char *client_certificate;
   gboolean check_revocation;
+  guint32 owner;              /* whom the files were read as */
 } SetTls;
 
 static void
@@ -305,8 +320,11 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   BargedTls *tls = read_tls_finish (res, &error);
 
-  /* The job may have ended while the files were read. */
-  if (tls == NULL || !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error))
+  /* The job may have ended, or changed owner, while the files were read. */
+  if (tls != NULL && s->owner != self->owner)
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
+                 "the job changed owner while its TLS files were read: set them again");
+  if (tls == NULL || error != NULL || !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error))
     {
       g_clear_pointer (&tls, barged_tls_unref);
       g_task_return_error (task, error);
@@ -348,6 +366,7 @@ barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncRead
 
   g_task_set_source_tag (task, barged_job_set_tls_options_async);
   g_task_set_task_data (task, s, (GDestroyNotify) set_tls_free);
+  s->owner = self->owner;
   g_variant_iter_init (&iter, options);
   while (error == NULL && g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
@@ -405,6 +424,28 @@ barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **
   return g_task_propagate_boolean (G_TASK (res), error);
 }
 
+void
+_barged_job_tls_forget_owner (BargedJob *self)
+{
+  BargedTls *rest;
+
+  /* A client certificate is the old owner's credential, as the passwords
+   * are: it does not go along (BITS), and its connections close. The CAs
+   * and lists are no secret and stay as they were read (a request without
+   * them would trust less carefully); after a restart of barged their
+   * files are read as the new owner, like every file of the job. */
+  if (self->tls_client_certificate == NULL)
+    return;
+  g_clear_pointer (&self->tls_client_certificate, g_free);
+  rest = self->tls != NULL ? barged_tls_new_without_client (self->tls) : NULL;
+  g_clear_pointer (&self->tls, barged_tls_unref);
+  self->tls = has_tls (self) ? rest : NULL;
+  if (self->tls != rest)
+    g_clear_pointer (&rest, barged_tls_unref);
+  g_clear_object (&self->own_session);
+  _barged_job_notify (self, BARGED_JOB_PROP_TLS);
+}
+
 /* --- at a start ------------------------------------------------------------------ */
 
 BargedTls *
@@ -422,6 +463,7 @@ _barged_job_tls_unread (BargedJob *self)
 typedef struct {
   void (*begin) (BargedJob *self);
   guint generation;
+  guint32 owner;              /* whom the files were read as */
 } StartRead;
 
 static void
@@ -439,6 +481,13 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   g_clear_object (&self->tls_cancellable);
+  /* TakeOwnership came meanwhile: read them again, as the new owner. */
+  if (start->owner != self->owner)
+    {
+      g_clear_pointer (&tls, barged_tls_unref);
+      _barged_job_read_tls (self, start->begin);
+      return;
+    }
   /* SetTlsOptions came first: its files hold. */
   if (self->tls != NULL)
     g_clear_pointer (&tls, barged_tls_unref);
@@ -459,6 +508,7 @@ _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self))
 
   start->begin = begin;
   start->generation = ++self->tls_generation;
+  start->owner = self->owner;
   if (self->tls_cancellable != NULL)
     g_cancellable_cancel (self->tls_cancellable);
   g_clear_object (&self->tls_cancellable);

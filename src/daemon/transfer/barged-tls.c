@@ -43,6 +43,20 @@ barged_tls_new (GPtrArray *cas, GPtrArray *crls, GTlsCertificateFlags ignore, GT
   return self;
 }
 
+GTlsCertificate *
+barged_tls_get_client (BargedTls *self)
+{
+  return self->client;
+}
+
+BargedTls *
+barged_tls_new_without_client (BargedTls *self)
+{
+  if (self->client == NULL && self->cas->len == 0 && self->revocation == NULL)
+    return NULL;
+  return barged_tls_new (self->cas, self->crls, self->ignore, NULL, self->revocation);
+}
+
 BargedTls *
 barged_tls_ref (BargedTls *self)
 {

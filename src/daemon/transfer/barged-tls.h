@@ -52,6 +52,11 @@ gboolean barged_tls_parse_ignore (const char * const *names, GTlsCertificateFlag
 /* A PEM file holding a certificate and its private key, or a PKCS#11 URI
  * ("pkcs11:..."; @pem NULL): InvalidArgument otherwise. */
 GTlsCertificate *barged_tls_parse_client (GBytes *pem, const char *path, GError **error);
+/* The client certificate its requests show, or NULL. */
+GTlsCertificate *barged_tls_get_client (BargedTls *self);
+/* The same options without the client certificate (a new one, sharing
+ * the CAs and lists), or NULL when nothing would be left. */
+BargedTls *barged_tls_new_without_client (BargedTls *self);
 
 /* Sets @msg up: the client certificate, and the CAs
  * for a server certificate the system does not trust: accepted when one
