@@ -178,6 +178,95 @@ test_client_certificate (Fixture *f, gconstpointer data)
   finish (f, with, p2, "with");
 }
 
+/* Runs @argv with @envp; its output goes to the test's log. */
+static void
+run_tool (const char * const *argv, char **envp)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  gint status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                               &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %s", argv[0], out);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+}
+
+/* A client certificate on a PKCS#11 token (SoftHSM, its key behind a PIN):
+ * a job of barged's own user names it by its URI with the PIN in a file
+ * (pin-source), and the server that asks for a client certificate lets
+ * the file come. A URI that carries the PIN itself is refused without
+ * echoing it: the value is stored and shown. */
+static void
+test_client_certificate_pkcs11 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *softhsm = g_find_program_in_path ("softhsm2-util");
+  g_autofree char *p11tool = g_find_program_in_path ("p11tool");
+  g_autofree char *dir = g_build_filename (f->dir, "hsm", NULL);
+  g_autofree char *tokens = g_build_filename (dir, "tokens", NULL);
+  g_autofree char *conf = g_build_filename (dir, "softhsm2.conf", NULL);
+  g_autofree char *conf_text = g_strdup_printf ("directories.tokendir = %s\nobjectstore.backend = file\n"
+                                                "log.level = ERROR\n", tokens);
+  g_autofree char *pin = g_build_filename (dir, "pin", NULL);
+  g_autofree char *cert_path = g_build_filename (dir, "client-cert.pem", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "client-key.pem", NULL);
+  g_autofree char *cert_pem = NULL, *key_pem = NULL, *uri = NULL, *p = NULL;
+  g_autoptr(GTlsCertificate) client = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *ca = NULL;
+
+  if (!have_tls (f))
+    return;
+  if (softhsm == NULL || p11tool == NULL || !g_file_test ("/usr/share/p11-kit/modules/softhsm2.module",
+                                                          G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no SoftHSM (softhsm2) or p11tool (gnutls-bin)");
+      return;
+    }
+  ca = barge_fault_server_get_tls_certificate_path (f->server);
+  client = g_tls_certificate_new_from_file (barge_fault_server_get_client_certificate_path (f->server), &error);
+  g_assert_no_error (error);
+  g_object_get (client, "certificate-pem", &cert_pem, "private-key-pem", &key_pem, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (tokens, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+  g_assert_true (g_file_set_contents (cert_path, cert_pem, -1, NULL));
+  g_assert_true (g_file_set_contents (key_path, key_pem, -1, NULL));
+  g_assert_true (g_file_set_contents (pin, "1234", -1, NULL));
+  envp = g_environ_setenv (g_get_environ (), "SOFTHSM2_CONF", conf, TRUE);
+  envp = g_environ_setenv (envp, "GNUTLS_PIN", "1234", TRUE);
+  {
+    const char *init[] = { softhsm, "--init-token", "--free", "--label", "barge-test", "--pin", "1234", "--so-pin",
+                           "4321", NULL };
+    const char *cert[] = { p11tool, "--login", "--write", "--label", "client", "--load-certificate", cert_path,
+                           "pkcs11:token=barge-test", NULL };
+    const char *key[] = { p11tool, "--login", "--write", "--label", "client", "--load-privkey", key_path,
+                          "pkcs11:token=barge-test", NULL };
+
+    run_tool (init, envp);
+    run_tool (cert, envp);
+    run_tool (key, envp);
+  }
+  barge_test_daemon_setenv (f->daemon, "SOFTHSM2_CONF", conf);
+  barge_test_daemon_restart (f->daemon);
+
+  job = new_job (f, barge_fault_server_get_mutual_tls_base_url (f->server), "pkcs11", &p);
+  g_assert_false (set_tls (job, ca, "pkcs11:token=barge-test;object=client?pin-value=1234", &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "pin-source"));
+  g_assert_null (strstr (error->message, "1234"));
+  g_clear_error (&error);
+
+  uri = g_strdup_printf ("pkcs11:token=barge-test;object=client?pin-source=%s", pin);
+  g_assert_true (set_tls (job, ca, uri, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  finish (f, job, p, "pkcs11");
+}
+
 /* The CreateJob option "tls-options": the files are read as the caller
  * before the job exists; a good one makes a job that shows them and whose
  * file comes; a file that cannot be read fails the call with that error
@@ -443,6 +532,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/tls-options/job-ca", test_job_ca);
   BARGE_TEST_ADD ("/tls-options/client-certificate", test_client_certificate);
+  BARGE_TEST_ADD ("/tls-options/client-certificate-pkcs11", test_client_certificate_pkcs11);
   BARGE_TEST_ADD ("/tls-options/refused", test_refused);
   BARGE_TEST_ADD ("/tls-options/create-options", test_create_options);
   BARGE_TEST_ADD ("/tls-options/file-gone-after-restart", test_file_gone_after_restart);

@@ -50,6 +50,27 @@ is_pkcs11 (const char *ref)
   return g_str_has_prefix (ref, "pkcs11:");
 }
 
+/* Whether the query of the pkcs11: URI @ref (RFC 7512) has a pin-value
+ * attribute, its name percent-decoded as p11-kit decodes it. */
+static gboolean
+has_pin_value (const char *ref)
+{
+  const char *query = strchr (ref, '?');
+  g_auto(GStrv) attributes = query != NULL ? g_strsplit (query + 1, "&", -1) : NULL;
+
+  for (guint i = 0; attributes != NULL && attributes[i] != NULL; i++)
+    {
+      const char *eq = strchr (attributes[i], '=');
+      g_autofree char *raw = eq != NULL ? g_strndup (attributes[i], (gsize) (eq - attributes[i]))
+                                        : g_strdup (attributes[i]);
+      g_autofree char *name = g_uri_unescape_string (raw, NULL);
+
+      if (name == NULL || g_ascii_strcasecmp (name, "pin-value") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 read_done (GTask *task, GBytes *client_pem)
 {
@@ -267,6 +288,17 @@ option_path (GVariant *options, const char *key, gboolean pkcs11_ok, const char 
     {
       g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "%s must be an absolute path%s, not \"%s\"",
                    key, pkcs11_ok ? " or a pkcs11: URI" : "", value);
+      return FALSE;
+    }
+  /* The value is stored and shown (TlsClientCertificate): no secret in
+   * it. GnuTLS reads a PIN from the file pin-source names, as barged's
+   * user (the only one whose jobs may name a token). */
+  if (pkcs11_ok && is_pkcs11 (value) && has_pin_value (value))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "%s: a pkcs11: URI must not carry its PIN (pin-value), which would be stored and shown: name a "
+                   "file holding it with pin-source=PATH",
+                   key);
       return FALSE;
     }
   if (strlen (value) > 4096)
