@@ -218,6 +218,7 @@ test_client_certificate_pkcs11 (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = NULL;
   g_autofree char *ca = NULL;
+  g_autofree char *client_path = NULL;
 
   if (!have_tls (f))
     return;
@@ -228,7 +229,8 @@ test_client_certificate_pkcs11 (Fixture *f, gconstpointer data)
       return;
     }
   ca = barge_fault_server_get_tls_certificate_path (f->server);
-  client = g_tls_certificate_new_from_file (barge_fault_server_get_client_certificate_path (f->server), &error);
+  client_path = barge_fault_server_get_client_certificate_path (f->server);
+  client = g_tls_certificate_new_from_file (client_path, &error);
   g_assert_no_error (error);
   g_object_get (client, "certificate-pem", &cert_pem, "private-key-pem", &key_pem, NULL);
   g_assert_cmpint (g_mkdir_with_parents (tokens, 0700), ==, 0);
