@@ -270,12 +270,13 @@ test_take_ownership_drops_client_certificate (Fixture *f, gconstpointer data)
   g_autofree char *options = g_strdup_printf ("{'ca-file': <'%s'>, 'client-certificate': <'%s'>}", ca, client);
   g_autoptr(BargedJob) job = create_job (f, &spec);
   g_autoptr(GError) error = NULL;
-  SoupSession *before;
+  /* Held: a freed session's address may be the next one's. */
+  g_autoptr(SoupSession) before = NULL;
 
   set_tls_options (job, options);
   g_assert_cmpstr (barged_job_get_tls_client_certificate (job), ==, client);
   g_assert_nonnull (barged_tls_get_client (_barged_job_tls (job)));
-  before = _barged_job_session (job);
+  before = g_object_ref (_barged_job_session (job));
 
   g_assert_true (barged_job_take_ownership (job, geteuid () + 4242, 022, &error));
   g_assert_no_error (error);
