@@ -83,20 +83,14 @@ new_key (void)
   return key;
 }
 
-/* A certificate of @key: a CA when @ca (self-signed when @issuer is NULL,
- * else an intermediate), else a server's for 127.0.0.1, signed by
- * @issuer, naming @cdp and the OCSP responder @ocsp (or none). */
+/* The start of a certificate of @key named @cn: version 3, @serial, valid
+ * from an hour ago for two days. */
 static gnutls_x509_crt_t
-new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key,
-          const char *cdp, const char *ocsp, gboolean ca)
+cert_begin (gnutls_x509_privkey_t key, guint serial, const char *cn)
 {
   gnutls_x509_crt_t crt;
   time_t now = time (NULL);
   guint32 serial_be = GUINT32_TO_BE (serial);
-  const char *cn = !ca ? "127.0.0.1" : issuer == NULL ? "Barge test revocation CA" : "Barge test intermediate CA";
-  guint8 ip[4] = { 127, 0, 0, 1 };
-  guint8 id[64];
-  size_t id_size = sizeof id;
 
   g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
@@ -105,6 +99,22 @@ new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnu
   g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 2 * 86400), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn)), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  return crt;
+}
+
+/* A certificate of @key: a CA when @ca (self-signed when @issuer is NULL,
+ * else an intermediate), else a server's for 127.0.0.1, signed by
+ * @issuer, naming @cdp and the OCSP responder @ocsp (or none). */
+static gnutls_x509_crt_t
+new_cert (gnutls_x509_privkey_t key, guint serial, gnutls_x509_crt_t issuer, gnutls_x509_privkey_t issuer_key,
+          const char *cdp, const char *ocsp, gboolean ca)
+{
+  const char *cn = !ca ? "127.0.0.1" : issuer == NULL ? "Barge test revocation CA" : "Barge test intermediate CA";
+  gnutls_x509_crt_t crt = cert_begin (key, serial, cn);
+  guint8 ip[4] = { 127, 0, 0, 1 };
+  guint8 id[64];
+  size_t id_size = sizeof id;
+
   g_assert_cmpint (gnutls_x509_crt_get_key_id (crt, 0, id, &id_size), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, id, id_size), ==, 0);
   if (ca && issuer == NULL)
@@ -399,19 +409,10 @@ write_responder (Fixture *f, const char *name, guint serial, gboolean nocheck)
 {
   static const guint8 asn1_null[] = { 0x05, 0x00 };
   gnutls_x509_privkey_t key = new_key ();
-  gnutls_x509_crt_t crt;
-  guint32 serial_be = GUINT32_TO_BE (serial);
-  time_t now = time (NULL);
+  gnutls_x509_crt_t crt = cert_begin (key, serial, name);
   guint8 id[64];
   size_t id_size = sizeof id;
 
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, &serial_be, sizeof serial_be), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 3600), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 2 * 86400), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, name, strlen (name)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_OCSP_SIGNING, 0), ==, 0);
