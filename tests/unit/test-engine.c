@@ -287,6 +287,48 @@ test_take_ownership_drops_client_certificate (Fixture *f, gconstpointer data)
   g_assert_true (_barged_job_session (job) != before);
 }
 
+/* After TakeOwnership the next start reads the TLS files again, as the new
+ * owner: a CA file only the old owner (root) could read fails that start
+ * with AccessDenied, where the old reading would have been used. */
+static void
+test_take_ownership_rereads_tls (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "reread", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "..", "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *ca = g_build_filename (f->db->dir, "private-ca.pem", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *options = NULL;
+  g_autofree char *local = g_build_filename (f->db->dir, "reread", NULL);
+  g_autofree char *temporary = g_strconcat (local, ".part", NULL);
+  g_autofree char *url = g_strconcat (f->url, "reread", NULL);
+  g_autoptr(BargedJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("reading as another user needs root");
+      return;
+    }
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents_full (ca, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  options = g_strdup_printf ("{'ca-file': <'%s'>}", ca);
+  job = create_job (f, &spec);
+  set_tls_options (job, options);
+  g_assert_true (barged_job_take_ownership (job, 4242, 022, &error));
+  g_assert_no_error (error);
+  g_assert_true (_barged_job_tls_unread (job));
+
+  _barged_job_add_file (job, barged_file_new (0, url, local, temporary));
+  g_assert_true (barged_job_resume (job, &error));
+  g_assert_no_error (error);
+  while (barged_job_get_job_state (job) != BARGE_JOB_STATE_ERROR && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (barged_job_get_job_state (job), ==, BARGE_JOB_STATE_ERROR);
+  g_assert_error (barged_job_get_error (job), BARGE_ERROR, BARGE_ERROR_ACCESS_DENIED);
+}
+
 /* Which session a job's requests go through: the shared one without TLS
  * options; with them, one of its own that its later requests share (so
  * they keep its connections), replaced when the options are set again
@@ -777,6 +819,8 @@ main (int argc, char **argv)
   g_test_add ("/engine/tls-pkcs11-owner", Fixture, NULL, fixture_setup, test_tls_pkcs11_owner, fixture_teardown);
   g_test_add ("/engine/take-ownership-drops-client-certificate", Fixture, NULL, fixture_setup,
               test_take_ownership_drops_client_certificate, fixture_teardown);
+  g_test_add ("/engine/take-ownership-rereads-tls", Fixture, NULL, fixture_setup, test_take_ownership_rereads_tls,
+              fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);

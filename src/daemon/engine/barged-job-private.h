@@ -114,6 +114,7 @@ struct _BargedJob
   GTlsCertificateFlags tls_ignore; /* TlsIgnore: BARGED_TLS_IGNORABLE (only with a CA file) */
   gboolean tls_check_revocation; /* TlsCheckRevocation: the system's chains pass their CRLs */
   BargedTls *tls;             /* what they hold, read as the owner; NULL until read (barged-job-tls.c) */
+  guint32 tls_owner;          /* whom tls was read as: after TakeOwnership, a start reads the files again */
   GCancellable *tls_cancellable; /* the reading at a start */
   guint tls_generation;       /* of that reading: a later start makes an earlier one moot */
   gboolean keep_awake;        /* KeepAwake: a block inhibitor while in the foreground and running */
@@ -203,7 +204,8 @@ void _barged_job_save_file (BargedJob *self, BargedFile *file);
 BargedTls *_barged_job_tls (BargedJob *self);
 gboolean _barged_job_tls_unread (BargedJob *self);
 void _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self));
-/* TakeOwnership: the client certificate goes; the rest stays as read. */
+/* TakeOwnership: the client certificate goes; the rest stays for the run
+ * in progress and is read again, as the new owner, at the next start. */
 void _barged_job_tls_forget_owner (BargedJob *self);
 /* "transferred" or "error" reached: the signal, or the notify program. */
 void _barged_job_announce_final (BargedJob *self);

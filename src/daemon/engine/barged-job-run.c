@@ -987,7 +987,8 @@ barged_job_start (BargedJob *self)
       g_queue_clear (&self->again);
       self->window = _barged_job_settings (self)->max_connections_per_host;
     }
-  /* Restored with TLS options: their files are read (as the owner) first. */
+  /* Restored with TLS options, or taken over since they were read: their
+   * files are read (as the owner) first. */
   if (_barged_job_tls_unread (self))
     {
       _barged_job_read_tls (self, begin_after_tls);

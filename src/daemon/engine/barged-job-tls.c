@@ -376,7 +376,10 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_object (&self->own_session);
   /* (A start reading the old ones meanwhile takes these: on_start_read.) */
   if (has_tls (self))
-    self->tls = tls;
+    {
+      self->tls = tls;
+      self->tls_owner = s->owner;
+    }
   else
     barged_tls_unref (tls);
   _barged_job_notify (self, BARGED_JOB_PROP_TLS);
@@ -463,9 +466,9 @@ _barged_job_tls_forget_owner (BargedJob *self)
 
   /* A client certificate is the old owner's credential, as the passwords
    * are: it does not go along (BITS), and its connections close. The CAs
-   * and lists are no secret and stay as they were read (a request without
-   * them would trust less carefully); after a restart of barged their
-   * files are read as the new owner, like every file of the job. */
+   * and lists stay for the requests of the run in progress (without them
+   * they would trust less carefully); tls_owner, still the old owner's,
+   * makes the next start read their files again as the new owner. */
   if (self->tls_client_certificate == NULL)
     return;
   g_clear_pointer (&self->tls_client_certificate, g_free);
@@ -489,7 +492,7 @@ _barged_job_tls (BargedJob *self)
 gboolean
 _barged_job_tls_unread (BargedJob *self)
 {
-  return self->tls == NULL && has_tls (self);
+  return has_tls (self) && (self->tls == NULL || self->tls_owner != self->owner);
 }
 
 typedef struct {
@@ -520,8 +523,8 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
       _barged_job_read_tls (self, start->begin);
       return;
     }
-  /* SetTlsOptions came first: its files hold. */
-  if (self->tls != NULL)
+  /* SetTlsOptions came first, as the owner: its files hold. */
+  if (self->tls != NULL && self->tls_owner == self->owner)
     g_clear_pointer (&tls, barged_tls_unref);
   else if (tls == NULL)
     {
@@ -529,7 +532,11 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   else
-    self->tls = tls;
+    {
+      g_clear_pointer (&self->tls, barged_tls_unref);
+      self->tls = tls;
+      self->tls_owner = start->owner;
+    }
   start->begin (self);
 }
 
