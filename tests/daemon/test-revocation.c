@@ -617,6 +617,16 @@ finish (Fixture *f, BargeDBusJob *job, const char *path, const char *name)
   barge_test_assert_file_content (dest, "revocation", FILE_SIZE);
 }
 
+/* Whether openssl is there to answer OCSP requests; skips otherwise. */
+static gboolean
+have_responder (Fixture *f)
+{
+  if (f->openssl != NULL)
+    return TRUE;
+  g_test_skip ("no openssl to answer OCSP requests");
+  return FALSE;
+}
+
 /* A job of @kind that checks revocation fails with TlsFailure saying
  * @said, and its server saw no request. */
 static void
@@ -795,11 +805,8 @@ test_ocsp (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) again = NULL;
   g_autoptr(BargeDBusJob) revoked = NULL;
 
-  if (f->openssl == NULL)
-    {
-      g_test_skip ("no openssl to answer OCSP requests");
-      return;
-    }
+  if (!have_responder (f))
+    return;
   good = start_job (f, SERVER_OCSP_GOOD, "ocsp-good", TRUE, &p1);
   finish (f, good, p1, "ocsp-good");
   g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
@@ -832,11 +839,8 @@ test_ocsp_delegated (Fixture *f, gconstpointer data)
   g_autofree char *p1 = NULL;
   g_autoptr(BargeDBusJob) delegated = NULL;
 
-  if (f->openssl == NULL)
-    {
-      g_test_skip ("no openssl to answer OCSP requests");
-      return;
-    }
+  if (!have_responder (f))
+    return;
   delegated = start_job (f, SERVER_OCSP_DELEGATED, "ocsp-delegated", TRUE, &p1);
   finish (f, delegated, p1, "ocsp-delegated");
   g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
