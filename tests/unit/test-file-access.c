@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* barged-file-access.c's opens of temporary files: asked back to back, they
  * go to the worker in batches (one per owner at a time), and each caller
- * still gets its own file, or its own error. */
+ * still gets its own file, or its own error. And the check of many
+ * destinations in one call. */
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -191,11 +193,82 @@ test_reopen (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static void
+on_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+static GArray *
+check_targets (const char *const *paths, GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  guint timeout = g_timeout_add (TIMEOUT_MS, on_timeout, NULL);
+
+  barged_file_access_check_targets_async (getuid (), paths, NULL, on_checked, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+  return barged_file_access_check_targets_finish (res, error);
+}
+
+/* AddFiles' destinations, checked in one call: each path gets its
+ * folder's identity, in order (the folder of the path before is not looked
+ * at again, but a path in another folder gets that folder's); the first
+ * path that is wrong fails the whole call, and the message names it. */
+static void
+test_check_targets (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-file-access-XXXXXX", &error);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *a = g_build_filename (dir, "a", NULL);
+  g_autofree char *b = g_build_filename (dir, "b", NULL);
+  g_autofree char *c = g_build_filename (sub, "c", NULL);
+  g_autofree char *missing = g_build_filename (dir, "none", "d", NULL);
+  const char *good[] = { a, b, c, a, NULL };
+  const char *into_missing[] = { a, missing, b, NULL };
+  const char *onto_folder[] = { a, sub, NULL };
+  g_autoptr(GArray) ids = NULL;
+  GStatBuf st_dir, st_sub;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_assert_cmpint (g_stat (dir, &st_dir), ==, 0);
+  g_assert_cmpint (g_stat (sub, &st_sub), ==, 0);
+
+  ids = check_targets (good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 4);
+  g_assert_cmpuint (g_array_index (ids, BargedFileId, 0).inode, ==, st_dir.st_ino);
+  g_assert_cmpuint (g_array_index (ids, BargedFileId, 1).inode, ==, st_dir.st_ino);
+  g_assert_cmpuint (g_array_index (ids, BargedFileId, 2).inode, ==, st_sub.st_ino);
+  g_assert_cmpuint (g_array_index (ids, BargedFileId, 3).inode, ==, st_dir.st_ino);
+  g_assert_cmpuint (g_array_index (ids, BargedFileId, 3).device, ==, st_dir.st_dev);
+
+  g_assert_null (check_targets (into_missing, &error));
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "none"));
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+  g_clear_error (&error);
+
+  g_assert_null (check_targets (onto_folder, &error));
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "is a folder"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/file-access/open-batches", test_batches);
   g_test_add_func ("/file-access/reopen", test_reopen);
+  g_test_add_func ("/file-access/check-targets", test_check_targets);
   return g_test_run ();
 }

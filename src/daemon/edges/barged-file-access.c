@@ -26,6 +26,7 @@ typedef struct {
   guint32 umask;
   char *destination;
   char *path;
+  GStrv paths;                /* check_targets */
   BargedFileId expected;
   guint64 keep;
   GPtrArray *moves;
@@ -37,6 +38,7 @@ access_data_free (AccessData *data)
 {
   g_free (data->destination);
   g_free (data->path);
+  g_strfreev (data->paths);
   g_clear_pointer (&data->moves, g_ptr_array_unref);
   g_free (data);
 }
@@ -210,70 +212,95 @@ barged_file_access_temporary_path_for (const char *destination)
 
 /* --- destinations ---------------------------------------------------------- */
 
+/* Blocking, as the owner: the identity of @path's folder, or FALSE (with
+ * @error naming @path) if the folder is missing or @path is a folder. The
+ * folder of the previous path is not looked at again: a call's files
+ * usually share one folder, and one lookup for them all is what the caller
+ * would see anyway a moment later. */
+static gboolean
+check_one_target (const char *path, char **last_folder, BargedFileId *last_id, BargedFileId *folder_id,
+                  GError **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  struct stat st;
+
+  if (*last_folder == NULL || !g_str_equal (*last_folder, folder))
+    {
+      int rc = stat (folder, &st);
+
+      if (rc != 0 || !S_ISDIR (st.st_mode))
+        {
+          int errsv = rc != 0 ? errno : 0;
+
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "the folder %s does not exist or is not a folder%s%s", folder,
+                       errsv != 0 ? ": " : "", errsv != 0 ? g_strerror (errsv) : "");
+          return FALSE;
+        }
+      file_id_from_stat (&st, last_id);
+      g_free (*last_folder);
+      *last_folder = g_steal_pointer (&folder);
+    }
+  *folder_id = *last_id;
+  if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "%s is a folder", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One worker hop and one identity switch for all the paths of a call:
+ * 10,000 files added 500 a call took 10,000 round trips to a worker
+ * before, which was most of AddFiles' time. */
 static void
-check_target_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+check_targets_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   BARGE_TSAN_TASK_THREAD (task);
   AccessData *data = task_data;
-  g_autofree char *folder = g_path_get_dirname (data->path);
+  g_autoptr(GArray) folders = g_array_sized_new (FALSE, TRUE, sizeof (BargedFileId), g_strv_length (data->paths));
+  g_autofree char *last_folder = NULL;
+  BargedFileId last_id = { 0 };
   GError *error = NULL;
   Identity id;
-  struct stat st;
-  BargedFileId *folder_id = g_new0 (BargedFileId, 1);
-  int errsv = 0;
-  gboolean folder_ok, target_is_dir;
 
   if (!identity_enter (&id, data->owner, &error))
     {
-      g_free (folder_id);
       g_task_return_error (task, error);
       return;
     }
-  folder_ok = stat (folder, &st) == 0 && S_ISDIR (st.st_mode);
-  if (!folder_ok)
-    errsv = errno;
-  else
-    file_id_from_stat (&st, folder_id);
-  target_is_dir = lstat (data->path, &st) == 0 && S_ISDIR (st.st_mode);
-  identity_leave (&id);
-
-  if (!folder_ok)
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                             "the folder %s does not exist or is not a folder%s%s", folder,
-                             errsv != 0 ? ": " : "", errsv != 0 ? g_strerror (errsv) : "");
-  else if (target_is_dir)
-    g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                             "%s is a folder", data->path);
-  else
+  for (guint i = 0; error == NULL && data->paths[i] != NULL; i++)
     {
-      g_task_return_pointer (task, g_steal_pointer (&folder_id), g_free);
-      return;
+      BargedFileId folder_id = { 0 };
+
+      if (check_one_target (data->paths[i], &last_folder, &last_id, &folder_id, &error))
+        g_array_append_val (folders, folder_id);
     }
-  g_free (folder_id);
+  identity_leave (&id);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&folders), (GDestroyNotify) g_array_unref);
 }
 
 void
-barged_file_access_check_target_async (guint32 owner, const char *path, GCancellable *cancellable,
-                                       GAsyncReadyCallback callback, gpointer user_data)
+barged_file_access_check_targets_async (guint32 owner, const char *const *paths, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = access_task_new (owner, path, cancellable, callback, user_data,
-                                           barged_file_access_check_target_async);
+  g_autoptr(GTask) task = access_task_new (owner, NULL, cancellable, callback, user_data,
+                                           barged_file_access_check_targets_async);
+  AccessData *data = g_task_get_task_data (task);
+
+  data->paths = g_strdupv ((char **) paths);
   BARGE_TSAN_RELEASE (task);
-  g_task_run_in_thread (task, check_target_thread);
+  g_task_run_in_thread (task, check_targets_thread);
 }
 
-gboolean
-barged_file_access_check_target_finish (GAsyncResult *res, BargedFileId *folder, GError **error)
+GArray *
+barged_file_access_check_targets_finish (GAsyncResult *res, GError **error)
 {
-  g_autofree BargedFileId *id = NULL;
-
   BARGE_TSAN_ACQUIRE (res); /* released by the thread */
-  id = g_task_propagate_pointer (G_TASK (res), error);
-  if (id == NULL)
-    return FALSE;
-  if (folder != NULL)
-    *folder = *id;
-  return TRUE;
+  return g_task_propagate_pointer (G_TASK (res), error);
 }
 
 /* --- temporary files ------------------------------------------------------- */

@@ -48,14 +48,16 @@ char *barged_file_access_temporary_path_for (const char *destination);
 /* ".NAME.@tag.barge-part" next to @destination, NAME cut to fit. */
 char *barged_file_access_hidden_name (const char *destination, const char *tag);
 
-/* Checks that @path's folder exists and @path is not a folder; returns the
- * folder's identity (it tells two spellings of one destination apart). */
-void barged_file_access_check_target_async (guint32 owner,
-                                            const char *path,
-                                            GCancellable *cancellable,
-                                            GAsyncReadyCallback callback,
-                                            gpointer user_data);
-gboolean barged_file_access_check_target_finish (GAsyncResult *res, BargedFileId *folder, GError **error);
+/* Checks, as the owner, that each path's folder exists and the path is
+ * not a folder; returns the folders' identities (they tell two spellings
+ * of one destination apart), a BargedFileId per path in order, or the
+ * error of the first path that fails. */
+void barged_file_access_check_targets_async (guint32 owner,
+                                             const char *const *paths,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+GArray *barged_file_access_check_targets_finish (GAsyncResult *res, GError **error);
 
 /* Opens the temporary file of @destination for writing, never following a
  * symbolic link. The file at @path is reopened only if it is the one barged

@@ -51,9 +51,8 @@ barged_job_suspend (BargedJob *self, GError **error)
 typedef struct {
   GStrv urls;
   GStrv paths;                /* in normal form (barged_file_validate) */
-  GArray *folders;            /* BargedFileId per path, as the owner sees it */
+  GArray *folders;            /* BargedFileId per path, as the owner sees it; NULL until checked */
   GArray *checks;             /* BargedFileChecks per file, or NULL */
-  guint checked;
   guint64 source_size;        /* an upload's, as AddFile saw it */
 } AddFiles;
 
@@ -62,7 +61,7 @@ add_files_free (AddFiles *data)
 {
   g_strfreev (data->urls);
   g_strfreev (data->paths);
-  g_array_unref (data->folders);
+  g_clear_pointer (&data->folders, g_array_unref);
   if (data->checks != NULL)
     {
       for (guint i = 0; i < data->checks->len; i++)
@@ -72,7 +71,7 @@ add_files_free (AddFiles *data)
   g_free (data);
 }
 
-static void check_next_target (GTask *task);
+static void add_checked_files (GTask *task);
 
 static void
 on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -90,26 +89,26 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   close (fd);
   data->source_size = identity.size;
-  data->checked++;
-  check_next_target (g_steal_pointer (&task));
+  /* An upload has one file and writes nothing beside it: no folder. */
+  data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));
+  g_array_set_size (data->folders, 1);
+  add_checked_files (g_steal_pointer (&task));
 }
 
 static void
-on_target_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+on_targets_checked (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   AddFiles *data = g_task_get_task_data (task);
   GError *error = NULL;
-  BargedFileId folder;
 
-  if (!barged_file_access_check_target_finish (res, &folder, &error))
+  data->folders = barged_file_access_check_targets_finish (res, &error);
+  if (data->folders == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_array_index (data->folders, BargedFileId, data->checked) = folder;
-  data->checked++;
-  check_next_target (g_steal_pointer (&task));
+  add_checked_files (g_steal_pointer (&task));
 }
 
 /* Refuses a destination the job (or this call) already has, however it is
@@ -160,10 +159,10 @@ _barged_job_return_store_write (GObject *source, GAsyncResult *res, gpointer use
     g_task_return_boolean (task, TRUE);
 }
 
-/* Checks every destination (as the owner, off the main loop), then adds all
- * files or none, and finishes once they are stored. */
+/* Once every destination is checked (as the owner, off the main loop):
+ * adds all files or none, and finishes once they are stored. */
 static void
-check_next_target (GTask *task_in)
+add_checked_files (GTask *task_in)
 {
   g_autoptr(GTask) task = task_in;
   BargedJob *self = g_task_get_source_object (task);
@@ -171,18 +170,6 @@ check_next_target (GTask *task_in)
   g_autoptr(GError) error = NULL;
   guint n = g_strv_length (data->urls);
   guint first;
-
-  if (data->checked < n)
-    {
-      const char *path = data->paths[data->checked];
-
-      /* An upload's local file is its source: the owner must be able to read it. */
-      if (self->upload != NULL)
-        barged_file_access_open_source_async (self->owner, path, NULL, on_source_checked, g_steal_pointer (&task));
-      else
-        barged_file_access_check_target_async (self->owner, path, NULL, on_target_checked, g_steal_pointer (&task));
-      return;
-    }
 
   /* The job may have changed while the owner's files were looked at. */
   if (!_barged_job_check_call (self, BARGED_CALL_ADD_FILES, NULL, &error))
@@ -272,8 +259,6 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
   data = g_new0 (AddFiles, 1);
   data->urls = g_strdupv ((char **) urls);
   data->paths = g_strv_builder_end (normal);
-  data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));
-  g_array_set_size (data->folders, n);
   if (checks != NULL)
     {
       data->checks = g_array_sized_new (FALSE, TRUE, sizeof (BargedFileChecks), n);
@@ -286,7 +271,13 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
         }
     }
   g_task_set_task_data (task, data, (GDestroyNotify) add_files_free);
-  check_next_target (g_steal_pointer (&task));
+  /* An upload's local file is its source: the owner must be able to read it. */
+  if (self->upload != NULL)
+    barged_file_access_open_source_async (self->owner, data->paths[0], NULL, on_source_checked,
+                                          g_steal_pointer (&task));
+  else
+    barged_file_access_check_targets_async (self->owner, (const char *const *) data->paths, NULL,
+                                            on_targets_checked, g_steal_pointer (&task));
 }
 
 gboolean
