@@ -390,6 +390,48 @@ test_store_group_commit (void)
     }
 }
 
+#define N_DISPATCH 32
+
+typedef struct {
+  BargedStore *store;
+  Written w[N_DISPATCH];
+} OneDispatch;
+
+static gboolean
+write_in_one_dispatch (gpointer user_data)
+{
+  OneDispatch *d = user_data;
+
+  barged_store_put_job (d->store, make_job ("a", 1), NULL, NULL, NULL);
+  /* The rest of a dispatch that takes a while: a worker woken at the
+   * first write commits it alone meanwhile. */
+  g_usleep (50 * 1000);
+  for (guint i = 0; i < N_DISPATCH; i++)
+    barged_store_put_file (d->store, make_file ("a", i, i), on_written_or_not, &d->w[i]);
+  return G_SOURCE_REMOVE;
+}
+
+/* The writes of one dispatch of the main loop, such as the records of the
+ * files one flush made durable, share one commit: the worker is woken
+ * once the dispatch is over, not at the first write (which it took alone
+ * while the rest queued for a second commit). */
+static void
+test_store_one_dispatch_one_commit (void)
+{
+  g_autoptr(StoreFixture) db = store_fixture_new ();
+  g_autoptr(BargedStore) store = open_store (db);
+  OneDispatch d = { store };
+  guint before = barged_store_get_n_commits (store);
+
+  g_idle_add (write_in_one_dispatch, &d);
+  for (guint i = 0; i < N_DISPATCH; i++)
+    while (!d.w[i].done)
+      g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < N_DISPATCH; i++)
+    g_assert_no_error (d.w[i].error);
+  g_assert_cmpuint (barged_store_get_n_commits (store) - before, ==, 1);
+}
+
 /* A write that fails inside a transaction is undone alone, all of it (the
  * job row and file written before its bad file too); its callback gets
  * the error, and the writes around it are committed. */
@@ -557,6 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/job-with-data", test_store_job_with_data);
   g_test_add_func ("/store/daemon-data", test_store_daemon_data);
   g_test_add_func ("/store/group-commit", test_store_group_commit);
+  g_test_add_func ("/store/one-dispatch-one-commit", test_store_one_dispatch_one_commit);
   g_test_add_func ("/store/group-commit-failure", test_store_group_commit_failure);
   g_test_add_func ("/store/group-commit-rollback", test_store_group_commit_rollback);
   g_test_add_func ("/store/group-commit-order", test_store_group_commit_order);

@@ -52,8 +52,8 @@ wait_for (Outcome *outcome, guint n)
 }
 
 /* Many files handed in back to back: each gets its bytes at its offset and
- * its outcome; they share batches (the first goes alone, the rest wait for
- * it and go together). */
+ * its outcome; they share one batch, which starts as soon as 64 wait
+ * (before the window, the first went alone and the rest after it). */
 static void
 test_batches (void)
 {
@@ -98,9 +98,49 @@ test_batches (void)
   barged_syncer_get_counts (syncer, &batches, &files);
   g_test_message ("%u files in %" G_GUINT64_FORMAT " batches", N_FILES, batches);
   g_assert_cmpuint (files, ==, N_FILES);
-  /* One for the first file, one or a few for those that waited for it:
-   * one batch each would be a flush per file again. */
-  g_assert_cmpuint (batches, <=, 4);
+  g_assert_cmpuint (batches, ==, 1);
+  g_rmdir (dir);
+}
+
+/* A few files handed in back to back: no batch starts at once; the
+ * window (2 ms from the first) takes them all in one. */
+static void
+test_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-syncer-XXXXXX", &error);
+  g_autoptr(BargedSyncer) syncer = barged_syncer_new ();
+  Outcome outcome = { 0 };
+  char *paths[3];
+  guint64 batches, files;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      Call *call = g_new0 (Call, 1);
+      int fd;
+
+      paths[i] = g_strdup_printf ("%s/f%u", dir, i);
+      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      g_assert_cmpint (fd, >=, 0);
+      call->outcome = &outcome;
+      call->index = i;
+      barged_syncer_sync_async (syncer, fd, (const guint8 *) "x", 1, 0, getuid (), paths[i], on_synced, call);
+    }
+  barged_syncer_get_counts (syncer, &batches, &files);
+  g_assert_cmpuint (batches, ==, 0);
+  wait_for (&outcome, G_N_ELEMENTS (paths));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2000);
+  g_assert_cmpuint (outcome.failed, ==, 0);
+  barged_syncer_get_counts (syncer, &batches, &files);
+  g_assert_cmpuint (batches, ==, 1);
+  g_assert_cmpuint (files, ==, G_N_ELEMENTS (paths));
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_unlink (paths[i]);
+      g_free (paths[i]);
+    }
   g_rmdir (dir);
 }
 
@@ -151,6 +191,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/syncer/batches", test_batches);
+  g_test_add_func ("/syncer/window", test_window);
   g_test_add_func ("/syncer/one-fails-alone", test_one_fails_alone);
   return g_test_run ();
 }

@@ -20,8 +20,11 @@
  *
  * Group commit: the worker commits every write that is waiting (up to
  * STORE_BATCH_MAX) in one transaction, so what piles up while a commit syncs
- * costs one fsync, not one each; a lone write is taken at once, so its
- * latency is what it was. Each write runs in a savepoint of its own, so one
+ * costs one fsync, not one each. The worker is woken for the first write
+ * once the main loop is done with what it is dispatching (kick()), so the
+ * writes of one dispatch, such as the records of the files one flush made
+ * durable, share a commit; woken at the first of them, the worker took it
+ * alone and the rest in a second commit. Each write runs in a savepoint of its own, so one
  * that fails is undone alone, and the tasks are returned after the COMMIT in
  * push order: a write's callback still means that it and every earlier write
  * are settled. */
@@ -39,6 +42,7 @@ struct _BargedStore
   GQueue queue;             /* StoreOp*, waiting for the worker, in push order */
   gboolean scheduled;       /* a run of store_worker is pushed and has not seen the queue empty */
   gboolean held;            /* barged_store_hold(): no run is pushed */
+  GSource *kick;            /* main thread: pushes the run that store_push() scheduled */
   GCond idle;
   guint pending;            /* pushed writes whose tasks are not returned yet */
   gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
@@ -652,6 +656,42 @@ store_worker (gpointer data, gpointer user_data)
 }
 
 static void
+push_run (BargedStore *self)
+{
+  BARGE_TSAN_RELEASE (self);
+  g_thread_pool_push (self->pool, self, NULL);
+}
+
+static gboolean
+on_kick (gpointer user_data)
+{
+  BargedStore *self = user_data;
+  gboolean held;
+
+  g_clear_pointer (&self->kick, g_source_unref);
+  /* Held since: barged_store_hold (FALSE) pushes the run. */
+  g_mutex_lock (&self->lock);
+  held = self->held;
+  self->scheduled = !held;
+  g_mutex_unlock (&self->lock);
+  if (!held)
+    push_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The run asked for and not pushed yet goes now: before a wait for the
+ * queue, or the end. */
+static void
+kick_now (BargedStore *self)
+{
+  if (self->kick == NULL)
+    return;
+  g_source_destroy (self->kick);
+  g_clear_pointer (&self->kick, g_source_unref);
+  push_run (self);
+}
+
+static void
 store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpointer user_data)
 {
   gboolean schedule;
@@ -669,11 +709,19 @@ store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpoint
   self->scheduled = self->scheduled || schedule;
   g_mutex_unlock (&self->lock);
   /* A run that is under way takes @op itself; one pushed run at a time keeps
-   * the ops in order even if the pool had more threads. */
+   * the ops in order even if the pool had more threads. A new run is
+   * pushed after the current dispatch of the caller's main context, at
+   * the default priority: what else that dispatch writes joins it. */
   if (schedule)
     {
-      BARGE_TSAN_RELEASE (self);
-      g_thread_pool_push (self->pool, self, NULL);
+      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+      g_assert (self->kick == NULL);
+      self->kick = g_idle_source_new ();
+      g_source_set_priority (self->kick, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->kick, on_kick, self, NULL);
+      g_source_set_static_name (self->kick, "[barged] store kick");
+      g_source_attach (self->kick, context);
     }
 }
 
@@ -688,10 +736,7 @@ barged_store_hold (BargedStore *self, gboolean held)
   self->scheduled = self->scheduled || schedule;
   g_mutex_unlock (&self->lock);
   if (schedule)
-    {
-      BARGE_TSAN_RELEASE (self);
-      g_thread_pool_push (self->pool, self, NULL);
-    }
+    push_run (self);
 }
 
 void
@@ -821,6 +866,7 @@ barged_store_get_n_writes (BargedStore *self)
 void
 barged_store_flush (BargedStore *self)
 {
+  kick_now (self);
   g_mutex_lock (&self->lock);
   while (self->pending > 0)
     g_cond_wait (&self->idle, &self->lock);
@@ -1319,6 +1365,7 @@ barged_store_finalize (GObject *object)
   BargedStore *self = BARGED_STORE (object);
 
   /* Finish queued writes: they are what makes a restart exact. */
+  kick_now (self);
   if (self->pool != NULL)
     g_thread_pool_free (self->pool, FALSE, TRUE);
   if (self->db != NULL)

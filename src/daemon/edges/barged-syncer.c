@@ -16,8 +16,18 @@
  * for an unbounded number of others. */
 #define MAX_BATCH 1024
 
+/* A batch starts once this many files wait, or once the first of them has
+ * waited WINDOW_US. Started as soon as the one before ended, batches of
+ * small files held three files on average (10,000 x 16 KiB from 127.0.0.1),
+ * each batch a syncfs, a worker hop and a commit of the store. A file
+ * waiting gives its connection back (the job's MAX_FLUSHING), so the wait
+ * costs the job no throughput; a lone file is durable 2 ms later. */
+#define BATCH_AT_ONCE 64
+#define WINDOW_US 2000
+
 typedef struct {
   int fd;
+  gint64 queued;              /* monotonic µs */
   const guint8 *data;
   gsize len;
   guint64 pos;
@@ -34,6 +44,7 @@ struct _BargedSyncer
   GQueue waiting;             /* Entry: for the next batch */
   gboolean syncing;           /* a batch is on the worker */
   gboolean held;              /* barged_syncer_hold(): no batch starts */
+  GSource *window;            /* starts the batch when the first file waited WINDOW_US */
   guint n_in_batch;           /* files of the batch on the worker */
   guint64 n_batches;
   guint64 n_files;
@@ -42,6 +53,7 @@ struct _BargedSyncer
 G_DEFINE_TYPE (BargedSyncer, barged_syncer, G_TYPE_OBJECT)
 
 static void start_batch (BargedSyncer *self);
+static void start_batch_now (BargedSyncer *self);
 
 static void
 entry_free (Entry *entry)
@@ -152,12 +164,67 @@ on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
   start_batch (self);
 }
 
+static gboolean
+window_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs window_funcs = { .dispatch = window_dispatch };
+
+static gboolean
+on_window (gpointer user_data)
+{
+  BargedSyncer *self = user_data;
+
+  g_clear_pointer (&self->window, g_source_unref);
+  start_batch_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_window (BargedSyncer *self)
+{
+  if (self->window == NULL)
+    return;
+  g_source_destroy (self->window);
+  g_clear_pointer (&self->window, g_source_unref);
+}
+
+/* Starts a batch when enough files wait, or has the window start it once
+ * the first waited WINDOW_US (see above; at the next iteration of the
+ * main loop if that time has passed). */
 static void
 start_batch (BargedSyncer *self)
+{
+  Entry *first = g_queue_peek_head (&self->waiting);
+
+  if (self->syncing || self->held || first == NULL)
+    return;
+  if (self->waiting.length >= BATCH_AT_ONCE)
+    {
+      start_batch_now (self);
+      return;
+    }
+  if (self->window == NULL)
+    {
+      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+      self->window = g_source_new (&window_funcs, sizeof (GSource));
+      g_source_set_callback (self->window, on_window, self, NULL);
+      g_source_set_static_name (self->window, "[barged] sync window");
+      g_source_attach (self->window, context);
+    }
+  g_source_set_ready_time (self->window, first->queued + WINDOW_US);
+}
+
+static void
+start_batch_now (BargedSyncer *self)
 {
   g_autoptr(GTask) task = NULL;
   GPtrArray *batch;
 
+  clear_window (self);
   if (self->syncing || self->held || g_queue_is_empty (&self->waiting))
     return;
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
@@ -180,6 +247,7 @@ barged_syncer_sync_async (BargedSyncer *self, int fd, const guint8 *data, gsize 
   Entry *entry = g_new0 (Entry, 1);
 
   entry->fd = fd;
+  entry->queued = g_get_monotonic_time ();
   entry->data = data;
   entry->len = len;
   entry->pos = pos;
@@ -230,6 +298,7 @@ barged_syncer_finalize (GObject *object)
   BargedSyncer *self = BARGED_SYNCER (object);
 
   /* A batch in flight holds a reference: nothing runs now. */
+  clear_window (self);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) entry_free);
   G_OBJECT_CLASS (barged_syncer_parent_class)->finalize (object);
 }
