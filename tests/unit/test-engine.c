@@ -257,6 +257,66 @@ test_tls_pkcs11_owner (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (looked->message, "no certificate there"));
 }
 
+/* The job @job's record as the store holds it now. */
+static BargedJobRecord *
+stored_record (Fixture *f, BargedJob *job)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barged_store_flush (f->ctx.store);
+  g_assert_true (barged_store_load (f->ctx.store, &jobs, &files, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *r = g_ptr_array_index (jobs, i);
+
+      if (g_str_equal (r->id, barged_job_get_job_id (job)))
+        return g_ptr_array_steal_index (jobs, i);
+    }
+  g_assert_not_reached ();
+}
+
+/* A job stored by a barged that took a pkcs11: URI with its PIN
+ * (pin-value): restored, the PIN is gone from the property and, once the
+ * job is saved again at the restore, from the store; the rest of the URI
+ * stays, and a URI of nothing but the PIN keeps no "?". */
+static void
+test_stored_pin_dropped (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "pin", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  const char *stored[][2] = {
+    { "pkcs11:token=t;object=o;type=cert?pin-value=1234&module-name=softhsm2",
+      "pkcs11:token=t;object=o;type=cert?module-name=softhsm2" },
+    { "pkcs11:token=t;type=cert?pin-%76alue=1234", "pkcs11:token=t;type=cert" },
+  };
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (stored); i++)
+    {
+      g_autoptr(BargedJob) job = create_job (f, &spec);
+      g_autoptr(BargedJob) restored = NULL;
+      BargedJobRecord *before, *after;
+
+      /* As the older barged stored it. */
+      g_free (job->tls_client_certificate);
+      job->tls_client_certificate = g_strdup (stored[i][0]);
+      _barged_job_save_from (job, 0, NULL, NULL);
+      before = stored_record (f, job);
+      g_assert_nonnull (strstr (before->settings, "1234"));
+
+      restored = barged_job_new_from_record (&f->ctx, before, none);
+      g_assert_cmpstr (barged_job_get_tls_client_certificate (restored), ==, stored[i][1]);
+      after = stored_record (f, job);
+      g_assert_null (strstr (after->settings, "1234"));
+      g_assert_nonnull (strstr (after->settings, stored[i][1]));
+      barged_job_record_free (before);
+      barged_job_record_free (after);
+    }
+}
+
 /* TakeOwnership: the client certificate, a credential of the old owner,
  * goes (its path, the key in memory, the session that showed it); the
  * job's CA stays. */
@@ -819,6 +879,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/engine/tls-session", Fixture, NULL, fixture_setup, test_tls_session, fixture_teardown);
   g_test_add ("/engine/tls-pkcs11-owner", Fixture, NULL, fixture_setup, test_tls_pkcs11_owner, fixture_teardown);
+  g_test_add ("/engine/stored-pin-dropped", Fixture, NULL, fixture_setup, test_stored_pin_dropped, fixture_teardown);
   g_test_add ("/engine/take-ownership-drops-client-certificate", Fixture, NULL, fixture_setup,
               test_take_ownership_drops_client_certificate, fixture_teardown);
   g_test_add ("/engine/take-ownership-rereads-tls", Fixture, NULL, fixture_setup, test_take_ownership_rereads_tls,

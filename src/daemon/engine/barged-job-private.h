@@ -207,6 +207,9 @@ void _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self));
 /* TakeOwnership: the client certificate goes; the rest stays for the run
  * in progress and is read again, as the new owner, at the next start. */
 void _barged_job_tls_forget_owner (BargedJob *self);
+/* A restored job: a PIN its pkcs11: URI carries (pin-value) is removed;
+ * TRUE if so (save the job). */
+gboolean _barged_job_tls_drop_stored_pin (BargedJob *self);
 /* "transferred" or "error" reached: the signal, or the notify program. */
 void _barged_job_announce_final (BargedJob *self);
 void _barged_job_clear_timers (BargedJob *self);

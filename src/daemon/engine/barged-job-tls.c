@@ -15,6 +15,7 @@
 #include "barge.h"
 #include "barged-file-access.h"
 #include "barged-job-private.h"
+#include "barged-log.h"
 #include "barged-state.h"
 #include "barged-tls.h"
 
@@ -50,8 +51,20 @@ is_pkcs11 (const char *ref)
   return g_str_has_prefix (ref, "pkcs11:");
 }
 
-/* Whether the query of the pkcs11: URI @ref (RFC 7512) has a pin-value
- * attribute, its name percent-decoded as p11-kit decodes it. */
+/* Whether @attribute of a pkcs11: URI's query (RFC 7512) is pin-value,
+ * its name percent-decoded as p11-kit decodes it (one that does not
+ * decode counts as one). */
+static gboolean
+is_pin_value (const char *attribute)
+{
+  const char *eq = strchr (attribute, '=');
+  g_autofree char *raw = eq != NULL ? g_strndup (attribute, (gsize) (eq - attribute)) : g_strdup (attribute);
+  g_autofree char *name = g_uri_unescape_string (raw, NULL);
+
+  return name == NULL || g_ascii_strcasecmp (name, "pin-value") == 0;
+}
+
+/* Whether the query of the pkcs11: URI @ref has a pin-value attribute. */
 static gboolean
 has_pin_value (const char *ref)
 {
@@ -59,16 +72,53 @@ has_pin_value (const char *ref)
   g_auto(GStrv) attributes = query != NULL ? g_strsplit (query + 1, "&", -1) : NULL;
 
   for (guint i = 0; attributes != NULL && attributes[i] != NULL; i++)
-    {
-      const char *eq = strchr (attributes[i], '=');
-      g_autofree char *raw = eq != NULL ? g_strndup (attributes[i], (gsize) (eq - attributes[i]))
-                                        : g_strdup (attributes[i]);
-      g_autofree char *name = g_uri_unescape_string (raw, NULL);
-
-      if (name == NULL || g_ascii_strcasecmp (name, "pin-value") == 0)
-        return TRUE;
-    }
+    if (is_pin_value (attributes[i]))
+      return TRUE;
   return FALSE;
+}
+
+/* @ref without its pin-value attributes. */
+static char *
+without_pin_value (const char *ref)
+{
+  const char *query = strchr (ref, '?');
+  g_auto(GStrv) attributes = g_strsplit (query + 1, "&", -1);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  g_auto(GStrv) left = NULL;
+  g_autofree char *path = g_strndup (ref, (gsize) (query - ref));
+  g_autofree char *joined = NULL;
+
+  for (guint i = 0; attributes[i] != NULL; i++)
+    if (!is_pin_value (attributes[i]))
+      g_strv_builder_add (kept, attributes[i]);
+  left = g_strv_builder_end (kept);
+  if (left[0] == NULL)
+    return g_steal_pointer (&path);
+  joined = g_strjoinv ("&", left);
+  return g_strconcat (path, "?", joined, NULL);
+}
+
+/* A job stored by a barged that took a pkcs11: URI with its PIN in it
+ * (pin-value, refused since): the PIN goes, from the TlsClientCertificate
+ * property now and from the store with the job's next record (TRUE: the
+ * caller saves it). A token that needs the PIN then fails the job's next
+ * start with an error that says so, and the owner sets the certificate
+ * again with pin-source. */
+gboolean
+_barged_job_tls_drop_stored_pin (BargedJob *self)
+{
+  char *stripped;
+
+  if (self->tls_client_certificate == NULL || !is_pkcs11 (self->tls_client_certificate) ||
+      !has_pin_value (self->tls_client_certificate))
+    return FALSE;
+  stripped = without_pin_value (self->tls_client_certificate);
+  g_free (self->tls_client_certificate);
+  self->tls_client_certificate = stripped;
+  barged_job_log (self, G_LOG_LEVEL_MESSAGE,
+                  "its client certificate's pkcs11: URI carried a PIN (pin-value): removed; "
+                  "give the PIN with pin-source if the token needs one");
+  return TRUE;
 }
 
 static void

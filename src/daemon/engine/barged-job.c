@@ -1009,6 +1009,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
   if (self->upload != NULL && self->files->len > 0)
     barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
   _barged_job_apply_record (self, r);
+  if (_barged_job_tls_drop_stored_pin (self))
+    _barged_job_save_from (self, self->files->len, NULL, NULL);
   return self;
 }
 
