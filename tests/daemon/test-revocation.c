@@ -39,6 +39,7 @@ typedef enum {
   SERVER_VIA_INTER,   /* signed by an intermediate (its list /inter.crl), which /ca.crl covers */
   SERVER_INTER_REVOKED, /* /inter.crl revokes it */
   SERVER_UNDER_REVOKED, /* its own list revokes nothing, but /ca.crl revokes its intermediate */
+  SERVER_RECHECK,     /* /recheck.crl, which the test replaces; its responses wait for the test */
   SERVER_OCSP_GOOD,   /* no list: an OCSP responder (/ocsp), which says it is good */
   SERVER_OCSP_REVOKED, /* no list: the OCSP responder says it was revoked */
   SERVER_OCSP_UNKNOWN, /* no list: the OCSP responder does not know it */
@@ -63,6 +64,10 @@ typedef struct {
   GMutex seen_lock;
   GPtrArray *seen;    /* "PATH PORT" of each request to SERVER_GOOD: the client's port names its connection */
   GBytes *lists[5];   /* ca.crl, forged.crl, stale.crl, inter.crl, bad-inter.crl (DER) */
+  GMutex recheck_lock;
+  GBytes *recheck_list; /* under recheck_lock: what /recheck.crl serves, or NULL (404) */
+  GPtrArray *held;    /* server thread: SERVER_RECHECK's messages, paused */
+  gnutls_x509_crt_t recheck_leaf;
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
   char *dir;
@@ -222,6 +227,21 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     list = f->lists[3];
   else if (g_str_equal (path, "/bad-inter.crl"))
     list = f->lists[4];
+  else if (g_str_equal (path, "/recheck.crl"))
+    {
+      g_autoptr(GBytes) now = NULL;
+
+      g_mutex_lock (&f->recheck_lock);
+      now = f->recheck_list != NULL ? g_bytes_ref (f->recheck_list) : NULL;
+      g_mutex_unlock (&f->recheck_lock);
+      if (now != NULL)
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+          soup_server_message_set_response (msg, "application/pkix-crl", SOUP_MEMORY_COPY,
+                                            g_bytes_get_data (now, NULL), g_bytes_get_size (now));
+          return;
+        }
+    }
   if (list == NULL)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
@@ -311,6 +331,30 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   barge_test_fill_content ("revocation", 0, body, FILE_SIZE);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_TAKE, (char *) body, FILE_SIZE);
+  /* Answered when the test says (release_held): after the handshake, on
+   * a connection checked then. */
+  if (h->kind == SERVER_RECHECK)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (h->f->held, g_object_ref (msg));
+    }
+}
+
+static gboolean
+release_held_cb (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  for (guint i = 0; i < f->held->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (f->held, i));
+  g_ptr_array_set_size (f->held, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_held (Fixture *f)
+{
+  g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), release_held_cb, f);
 }
 
 /* The port of @server, listening on 127.0.0.1. */
@@ -347,6 +391,7 @@ stop_lists (gpointer user_data)
 {
   Fixture *f = user_data;
 
+  release_held_cb (f);
   barge_test_soup_close (&f->crl_server);
   for (guint i = 0; i < N_SERVERS; i++)
     barge_test_soup_close (&f->servers[i]);
@@ -472,6 +517,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->openssl = g_find_program_in_path ("openssl");
   g_mutex_init (&f->seen_lock);
+  g_mutex_init (&f->recheck_lock);
+  f->held = g_ptr_array_new_with_free_func (g_object_unref);
   f->seen = g_ptr_array_new_with_free_func (g_free);
   f->dir = barge_test_make_dir ("barge-test-revocation-XXXXXX");
   f->thread = barge_test_loop_thread_start ("revocation-servers", start_lists, stop_lists, f);
@@ -492,8 +539,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   for (guint i = 0; i < N_SERVERS; i++)
     {
       static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
-                                              "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl", NULL, NULL, NULL,
-                                              NULL, NULL, NULL };
+                                              "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl", "recheck.crl",
+                                              NULL, NULL, NULL, NULL, NULL, NULL };
       gboolean ocsp = i >= SERVER_OCSP_GOOD;
       gnutls_x509_crt_t issuer = i == SERVER_UNDER_REVOKED ? bad_inter
                                  : i == SERVER_VIA_INTER || i == SERVER_INTER_REVOKED ? inter : f->ca;
@@ -538,10 +585,12 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_cond_clear (&s.cond);
 
   write_ocsp_index (f, other_ca, other_key);
+  f->recheck_leaf = leaves[SERVER_RECHECK];
   for (guint i = 0; i < N_SERVERS; i++)
     {
       g_object_unref (s.certs[i]);
-      gnutls_x509_crt_deinit (leaves[i]);
+      if (i != SERVER_RECHECK)
+        gnutls_x509_crt_deinit (leaves[i]);
       gnutls_x509_privkey_deinit (keys[i]);
     }
   gnutls_x509_crt_deinit (other_ca);
@@ -569,6 +618,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
   barge_test_clear_dir (&f->dir);
   g_ptr_array_unref (f->seen);
   g_mutex_clear (&f->seen_lock);
+  g_clear_pointer (&f->recheck_list, g_bytes_unref);
+  g_mutex_clear (&f->recheck_lock);
+  g_ptr_array_unref (f->held);
+  gnutls_x509_crt_deinit (f->recheck_leaf);
   g_free (f->openssl);
 }
 
@@ -887,6 +940,53 @@ assert_disjoint (GHashTable *a, GHashTable *b)
     g_assert_false (g_hash_table_contains (b, port));
 }
 
+static void
+set_recheck_list (Fixture *f, GBytes *list)
+{
+  g_mutex_lock (&f->recheck_lock);
+  g_clear_pointer (&f->recheck_list, g_bytes_unref);
+  f->recheck_list = list;
+  g_mutex_unlock (&f->recheck_lock);
+}
+
+/* A response on a connection whose handshake found the chain good is
+ * checked again when it comes: the server's list went out of date
+ * meanwhile, and the new one revokes the server's certificate. The
+ * file fails with TlsFailure and nothing of it is written; before, the
+ * kept verdict of the handshake let it through. */
+static void
+test_kept_connection_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "rechecked", NULL);
+  gint64 stale_at = g_get_real_time () + 3 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+  gint fetched;
+
+  /* Good for 3 s from now, long enough for the handshake to take it;
+   * the response is held until it went stale, within the daemon's
+   * Timeout (5 s) for response headers. */
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 3));
+  job = start_job (f, SERVER_RECHECK, "rechecked", TRUE, &path);
+  while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_RECHECK]), ==, 1);
+  fetched = g_atomic_int_get (&f->crl_requests);
+  g_assert_cmpint (fetched, >=, 1);
+
+  /* The list the handshake took is out of date; the next one revokes. */
+  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
+  while (g_get_real_time () < stale_at + G_USEC_PER_SEC / 2)
+    g_usleep (50 * 1000);
+  release_held (f);
+
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), >, fetched);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
 /* A job with TLS options keeps its connections to itself, and its files
  * share them (HTTP/1.1 keep-alive): 24 files over far fewer connections
  * than requests. Another job with options, and a job without, made while
@@ -984,6 +1084,8 @@ main (int argc, char **argv)
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
+  g_test_add ("/revocation/kept-connection-rechecked", Fixture, NULL, fixture_setup, test_kept_connection_rechecked,
+              fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
   return g_test_run ();
 }

@@ -371,6 +371,27 @@ barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session
   return TRUE;
 }
 
+BargedRevocationVerdict
+barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session, GPtrArray **wanted, GError **error)
+{
+  GTlsCertificate *peer = soup_message_get_tls_peer_certificate (msg);
+
+  /* Only a chain the system trusts had its revocation checked (one the
+   * job's CA accepted was judged by the job's own lists, which do not
+   * change). */
+  if (self == NULL || self->revocation == NULL || peer == NULL ||
+      soup_message_get_tls_peer_certificate_errors (msg) != 0)
+    return BARGED_REVOCATION_GOOD;
+  return barged_revocation_check (self->revocation, peer, soup_session_get_tls_database (session), wanted, error);
+}
+
+void
+barged_tls_fetch_async (BargedTls *self, SoupSession *session, GPtrArray *wanted, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  barged_revocation_fetch_async (self->revocation, session, wanted, cancellable, callback, user_data);
+}
+
 gboolean
 barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **error)
 {

@@ -73,6 +73,15 @@ void barged_tls_apply (BargedTls *self, SoupMessage *msg);
 gboolean barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **error);
+/* A response of a job that checks revocation, on a connection whose
+ * handshake may be long past (a kept-alive one): the verdict on the
+ * server's chain from the cache now, as barged_revocation_check() gives
+ * it (GOOD when the job checks no revocation, or its own CA accepted the
+ * chain). With UNKNOWN, fetch @wanted with barged_tls_fetch_async(). */
+BargedRevocationVerdict barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session,
+                                            GPtrArray **wanted, GError **error);
+void barged_tls_fetch_async (BargedTls *self, SoupSession *session, GPtrArray *wanted, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
 /* The job's error for @msg's TLS @error: why revocation refused the
  * chain, or what barged_tls_peer_errors() finds wrong with it, or @error
  * mapped. @self may be NULL. */

@@ -586,6 +586,46 @@ on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   send_request (self);
 }
 
+/* A kept-alive connection had its server's chain checked at its
+ * handshake, which may be long past: before its response is used, the
+ * revocation verdict is asked of the cache again. Lists that went stale
+ * since are fetched and the request is made again (it comes back here);
+ * a chain revoked since, or whose status cannot be learned now, fails the
+ * file as the handshake of a new connection would. FALSE: the response
+ * is not to be used. */
+static gboolean
+revocation_still_good (BargedTransfer *self)
+{
+  g_autoptr(GPtrArray) wanted = NULL;
+  GError *error = NULL;
+
+  switch (barged_tls_recheck (self->tls, self->msg, self->session, &wanted, &error))
+    {
+    case BARGED_REVOCATION_GOOD:
+      return TRUE;
+    case BARGED_REVOCATION_UNKNOWN:
+      if (self->revocation_fetches < 2)
+        {
+          self->revocation_fetches++;
+          barged_tls_fetch_async (self->tls, self->session, wanted, self->cancellable, on_revocation_fetched,
+                                  g_object_ref (self));
+          return FALSE;
+        }
+      error = g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                           "the revocation status of the server's certificate cannot be learned: "
+                           "its revocation lists do not stay in the cache");
+      break;
+    case BARGED_REVOCATION_REVOKED:
+    case BARGED_REVOCATION_FAILED:
+    default:
+      break;
+    }
+  if (error == NULL)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the server's certificate failed its revocation check");
+  fail_now (self, error);
+  return FALSE;
+}
+
 /* The outcome of a request (soup_session_send_finish's): takes @sent_body
  * and @sent_error. */
 static void
@@ -623,6 +663,8 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
       return;
     }
   deadline = g_steal_pointer (&self->deadline);
+  if (!revocation_still_good (self))
+    return;
 
   status = soup_message_get_status (self->msg);
   {
