@@ -297,6 +297,18 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       finished (self);
       return;
     }
+  /* On a kept connection, its chain's revocation is asked again (see
+   * revocation_still_good() in barged-transfer.c): anything but GOOD
+   * stops the segments, and the transfer's own request, which fetches
+   * stale lists, judges the range. */
+  if (barged_tls_recheck (self->tls, self->msg, self->session, NULL, &error) != BARGED_REVOCATION_GOOD)
+    {
+      fail (self, error != NULL ? g_steal_pointer (&error)
+                                : g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                                               "the revocation status of the server's certificate is out of date"));
+      finished (self);
+      return;
+    }
   headers = soup_message_get_response_headers (self->msg);
   etag = soup_message_headers_get_one (headers, "ETag");
   range = soup_message_headers_get_one (headers, "Content-Range");
