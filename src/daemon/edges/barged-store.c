@@ -21,13 +21,13 @@
  * Group commit: the worker commits every write that is waiting (up to
  * STORE_BATCH_MAX) in one transaction, so what piles up while a commit syncs
  * costs one fsync, not one each. The worker is woken for the first write
- * once the main loop is done with what it is dispatching (kick()), so the
- * writes of one dispatch, such as the records of the files one flush made
- * durable, share a commit; woken at the first of them, the worker took it
- * alone and the rest in a second commit. Each write runs in a savepoint of its own, so one
- * that fails is undone alone, and the tasks are returned after the COMMIT in
- * push order: a write's callback still means that it and every earlier write
- * are settled. */
+ * once the main loop is done with what it is dispatching (on_kick()), so
+ * the writes of one dispatch, such as the records of the files one flush
+ * made durable, share a commit; woken at the first of them, the worker
+ * took it alone and the rest in a second commit. Each write runs in a
+ * savepoint of its own, so one that fails is undone alone, and the tasks
+ * are returned after the COMMIT in push order: a write's callback still
+ * means that it and every earlier write are settled. */
 
 /* Writes per transaction: the rest wait for the next one, so that a long
  * queue does not hold the write lock, nor its callbacks, for long. */
@@ -679,8 +679,8 @@ on_kick (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The run asked for and not pushed yet goes now: before a wait for the
- * queue, or the end. */
+/* The run asked for and not pushed yet goes now, held or not: before a
+ * wait for the queue, or the end (whose writes make a restart exact). */
 static void
 kick_now (BargedStore *self)
 {
