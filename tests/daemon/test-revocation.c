@@ -960,14 +960,19 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autofree char *dest = g_build_filename (f->dir, "rechecked", NULL);
-  gint64 stale_at = g_get_real_time () + 3 * G_USEC_PER_SEC;
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  /* The list's next update, in whole seconds (new_list() may add one if a
+   * second begins meanwhile): barged keeps a list until then, counted
+   * from its own whole second at the fetch, so up to 1 s more. */
+  gint64 next_update = (gint64) time (NULL) + 4;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   gint fetched;
 
-  /* Good for 3 s from now, long enough for the handshake to take it;
-   * the response is held until it went stale, within the daemon's
-   * Timeout (5 s) for response headers. */
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 3));
+  /* The response is held for about 7 s: more than the fixture's Timeout. */
+  barge_test_daemon_free (f->daemon);
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
+  /* Good for 4 s, long enough for the handshake to take it. */
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
   job = start_job (f, SERVER_RECHECK, "rechecked", TRUE, &path);
   while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
@@ -975,9 +980,9 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   fetched = g_atomic_int_get (&f->crl_requests);
   g_assert_cmpint (fetched, >=, 1);
 
-  /* The list the handshake took is out of date; the next one revokes. */
+  /* The list the handshake took goes out of date; the next one revokes. */
   set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
-  while (g_get_real_time () < stale_at + G_USEC_PER_SEC / 2)
+  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
     g_usleep (50 * 1000);
   release_held (f);
 
