@@ -102,7 +102,7 @@ without_pin_value (const char *ref)
  * (pin-value, refused since): the PIN goes, from the TlsClientCertificate
  * property now and from the store with the job's next record (TRUE: the
  * caller saves it). A token that needs the PIN then fails the job's next
- * start with an error that says so, and the owner sets the certificate
+ * start with the error of reading it, and the owner sets the certificate
  * again with pin-source. */
 gboolean
 _barged_job_tls_drop_stored_pin (BargedJob *self)
