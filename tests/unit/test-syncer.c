@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -51,6 +52,30 @@ wait_for (Outcome *outcome, guint n)
   g_source_remove (timeout);
 }
 
+/* A new file at @path, open for writing, holding @prefix. */
+static int
+new_file (const char *path, const char *prefix)
+{
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, prefix, strlen (prefix)), ==, (gssize) strlen (prefix));
+  return fd;
+}
+
+/* Hands @fd (at @path) to @syncer as file @index of @outcome, with @data
+ * to write at @pos. */
+static void
+hand_in (BargedSyncer *syncer, Outcome *outcome, guint index, int fd, const char *path, const char *data,
+         guint64 pos)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->outcome = outcome;
+  call->index = index;
+  barged_syncer_sync_async (syncer, fd, (const guint8 *) data, strlen (data), pos, getuid (), path, on_synced, call);
+}
+
 /* Many files handed in back to back: each gets its bytes at its offset and
  * its outcome; they share one batch, which starts as soon as 64 wait
  * (before the window, the first went alone and the rest after it). */
@@ -60,7 +85,7 @@ test_batches (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("barge-syncer-XXXXXX", &error);
   g_autoptr(BargedSyncer) syncer = barged_syncer_new ();
-  static const guint8 prefix[] = "prefix:";
+  static const char prefix[] = "prefix:";
   Outcome outcome = { 0 };
   char *paths[N_FILES];
   char *data[N_FILES];
@@ -69,25 +94,16 @@ test_batches (void)
   g_assert_no_error (error);
   for (guint i = 0; i < N_FILES; i++)
     {
-      Call *call = g_new0 (Call, 1);
-      int fd;
-
       paths[i] = g_strdup_printf ("%s/f%u", dir, i);
       data[i] = g_strdup_printf ("file %u's last bytes", i);
-      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      g_assert_cmpint (fd, >=, 0);
-      g_assert_cmpint (write (fd, prefix, sizeof prefix - 1), ==, sizeof prefix - 1);
-      call->outcome = &outcome;
-      call->index = i;
-      barged_syncer_sync_async (syncer, fd, (const guint8 *) data[i], strlen (data[i]), sizeof prefix - 1,
-                                getuid (), paths[i], on_synced, call);
+      hand_in (syncer, &outcome, i, new_file (paths[i], prefix), paths[i], data[i], strlen (prefix));
     }
   wait_for (&outcome, N_FILES);
   g_assert_cmpuint (outcome.failed, ==, 0);
   for (guint i = 0; i < N_FILES; i++)
     {
       g_autofree char *contents = NULL;
-      g_autofree char *expected = g_strconcat ((const char *) prefix, data[i], NULL);
+      g_autofree char *expected = g_strconcat (prefix, data[i], NULL);
 
       g_assert_true (g_file_get_contents (paths[i], &contents, NULL, NULL));
       g_assert_cmpstr (contents, ==, expected);
@@ -118,15 +134,8 @@ test_window (void)
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      Call *call = g_new0 (Call, 1);
-      int fd;
-
       paths[i] = g_strdup_printf ("%s/f%u", dir, i);
-      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      g_assert_cmpint (fd, >=, 0);
-      call->outcome = &outcome;
-      call->index = i;
-      barged_syncer_sync_async (syncer, fd, (const guint8 *) "x", 1, 0, getuid (), paths[i], on_synced, call);
+      hand_in (syncer, &outcome, i, new_file (paths[i], ""), paths[i], "x", 0);
     }
   barged_syncer_get_counts (syncer, &batches, &files);
   g_assert_cmpuint (batches, ==, 0);
@@ -158,17 +167,13 @@ test_one_fails_alone (void)
   g_assert_no_error (error);
   for (guint i = 0; i < 4; i++)
     {
-      Call *call = g_new0 (Call, 1);
       int fd;
 
       paths[i] = g_strdup_printf ("%s/g%u", dir, i);
-      fd = open (paths[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      g_assert_cmpint (fd, >=, 0);
+      fd = new_file (paths[i], "");
       if (i == 2)
         g_assert_cmpint (g_unlink (paths[i]), ==, 0);
-      call->outcome = &outcome;
-      call->index = i;
-      barged_syncer_sync_async (syncer, fd, (const guint8 *) "x", 1, 0, getuid (), paths[i], on_synced, call);
+      hand_in (syncer, &outcome, i, fd, paths[i], "x", 0);
     }
   wait_for (&outcome, 4);
   g_assert_cmpuint (outcome.failed, ==, 1);

@@ -42,7 +42,7 @@ struct _BargedStore
   GQueue queue;             /* StoreOp*, waiting for the worker, in push order */
   gboolean scheduled;       /* a run of store_worker is pushed and has not seen the queue empty */
   gboolean held;            /* barged_store_hold(): no run is pushed */
-  GSource *kick;            /* main thread: pushes the run that store_push() scheduled */
+  guint kick_source;        /* main thread: pushes the run that store_push() scheduled */
   GCond idle;
   guint pending;            /* pushed writes whose tasks are not returned yet */
   gint n_commits;           /* atomic: transactions committed, for barged_store_get_n_commits */
@@ -668,7 +668,7 @@ on_kick (gpointer user_data)
   BargedStore *self = user_data;
   gboolean held;
 
-  g_clear_pointer (&self->kick, g_source_unref);
+  self->kick_source = 0;
   /* Held since: barged_store_hold (FALSE) pushes the run. */
   g_mutex_lock (&self->lock);
   held = self->held;
@@ -684,10 +684,9 @@ on_kick (gpointer user_data)
 static void
 kick_now (BargedStore *self)
 {
-  if (self->kick == NULL)
+  if (self->kick_source == 0)
     return;
-  g_source_destroy (self->kick);
-  g_clear_pointer (&self->kick, g_source_unref);
+  g_clear_handle_id (&self->kick_source, g_source_remove);
   push_run (self);
 }
 
@@ -710,18 +709,12 @@ store_push (BargedStore *self, StoreOp *op, GAsyncReadyCallback callback, gpoint
   g_mutex_unlock (&self->lock);
   /* A run that is under way takes @op itself; one pushed run at a time keeps
    * the ops in order even if the pool had more threads. A new run is
-   * pushed after the current dispatch of the caller's main context, at
-   * the default priority: what else that dispatch writes joins it. */
+   * pushed after the current dispatch of the main loop, at the default
+   * priority: what else that dispatch writes joins it. */
   if (schedule)
     {
-      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-
-      g_assert (self->kick == NULL);
-      self->kick = g_idle_source_new ();
-      g_source_set_priority (self->kick, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->kick, on_kick, self, NULL);
-      g_source_set_static_name (self->kick, "[barged] store kick");
-      g_source_attach (self->kick, context);
+      g_assert (self->kick_source == 0);
+      self->kick_source = g_idle_add_full (G_PRIORITY_DEFAULT, on_kick, self, NULL);
     }
 }
 

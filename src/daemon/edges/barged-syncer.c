@@ -44,7 +44,7 @@ struct _BargedSyncer
   GQueue waiting;             /* Entry: for the next batch */
   gboolean syncing;           /* a batch is on the worker */
   gboolean held;              /* barged_syncer_hold(): no batch starts */
-  GSource *window;            /* starts the batch when the first file waited WINDOW_US */
+  guint window_source;        /* starts the batch when the first file waited WINDOW_US */
   guint n_in_batch;           /* files of the batch on the worker */
   guint64 n_batches;
   guint64 n_files;
@@ -165,30 +165,13 @@ on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static gboolean
-window_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs window_funcs = { .dispatch = window_dispatch };
-
-static gboolean
 on_window (gpointer user_data)
 {
   BargedSyncer *self = user_data;
 
-  g_clear_pointer (&self->window, g_source_unref);
+  self->window_source = 0;
   start_batch_now (self);
   return G_SOURCE_REMOVE;
-}
-
-static void
-clear_window (BargedSyncer *self)
-{
-  if (self->window == NULL)
-    return;
-  g_source_destroy (self->window);
-  g_clear_pointer (&self->window, g_source_unref);
 }
 
 /* Starts a batch when enough files wait, or has the window start it once
@@ -198,6 +181,7 @@ static void
 start_batch (BargedSyncer *self)
 {
   Entry *first = g_queue_peek_head (&self->waiting);
+  gint64 left;
 
   if (self->syncing || self->held || first == NULL)
     return;
@@ -206,16 +190,12 @@ start_batch (BargedSyncer *self)
       start_batch_now (self);
       return;
     }
-  if (self->window == NULL)
-    {
-      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-
-      self->window = g_source_new (&window_funcs, sizeof (GSource));
-      g_source_set_callback (self->window, on_window, self, NULL);
-      g_source_set_static_name (self->window, "[barged] sync window");
-      g_source_attach (self->window, context);
-    }
-  g_source_set_ready_time (self->window, first->queued + WINDOW_US);
+  /* Armed for the same first file (only a batch takes files away). */
+  if (self->window_source != 0)
+    return;
+  /* In whole milliseconds, rounded up: never before the window is over. */
+  left = MAX (first->queued + WINDOW_US - g_get_monotonic_time (), 0);
+  self->window_source = g_timeout_add ((guint) ((left + 999) / 1000), on_window, self);
 }
 
 static void
@@ -224,7 +204,7 @@ start_batch_now (BargedSyncer *self)
   g_autoptr(GTask) task = NULL;
   GPtrArray *batch;
 
-  clear_window (self);
+  g_clear_handle_id (&self->window_source, g_source_remove);
   if (self->syncing || self->held || g_queue_is_empty (&self->waiting))
     return;
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
@@ -298,7 +278,7 @@ barged_syncer_finalize (GObject *object)
   BargedSyncer *self = BARGED_SYNCER (object);
 
   /* A batch in flight holds a reference: nothing runs now. */
-  clear_window (self);
+  g_clear_handle_id (&self->window_source, g_source_remove);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) entry_free);
   G_OBJECT_CLASS (barged_syncer_parent_class)->finalize (object);
 }
