@@ -280,19 +280,22 @@ stored_record (Fixture *f, BargedJob *job)
 
 /* A job stored by a barged that took a pkcs11: URI with its PIN
  * (pin-value): restored, the PIN is gone from the property and, once the
- * job is saved again at the restore, from the store; the rest of the URI
- * stays, and a URI of nothing but the PIN keeps no "?". */
+ * job is saved again at the restore, from the store, and its bytes from
+ * the database's files; the rest of the URI stays, and a URI of nothing
+ * but the PIN keeps no "?". */
 static void
 test_stored_pin_dropped (Fixture *f, gconstpointer data)
 {
   BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "pin", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
                          BARGE_UPLOAD_PROTOCOL_NONE };
   const char *stored[][2] = {
-    { "pkcs11:token=t;object=o;type=cert?pin-value=1234&module-name=softhsm2",
+    { "pkcs11:token=t;object=o;type=cert?pin-value=Zq7Kx91pin&module-name=softhsm2",
       "pkcs11:token=t;object=o;type=cert?module-name=softhsm2" },
-    { "pkcs11:token=t;type=cert?pin-%76alue=1234", "pkcs11:token=t;type=cert" },
+    { "pkcs11:token=t;type=cert?pin-%76alue=Zq7Kx92pin", "pkcs11:token=t;type=cert" },
   };
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  const char *suffixes[] = { "", "-wal" };
+  guint checked = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (stored); i++)
     {
@@ -305,16 +308,30 @@ test_stored_pin_dropped (Fixture *f, gconstpointer data)
       job->tls_client_certificate = g_strdup (stored[i][0]);
       _barged_job_save_from (job, 0, NULL, NULL);
       before = stored_record (f, job);
-      g_assert_nonnull (strstr (before->settings, "1234"));
+      g_assert_nonnull (strstr (before->settings, "Zq7Kx9"));
 
       restored = barged_job_new_from_record (&f->ctx, before, none);
       g_assert_cmpstr (barged_job_get_tls_client_certificate (restored), ==, stored[i][1]);
       after = stored_record (f, job);
-      g_assert_null (strstr (after->settings, "1234"));
+      g_assert_null (strstr (after->settings, "Zq7Kx9"));
       g_assert_nonnull (strstr (after->settings, stored[i][1]));
       barged_job_record_free (before);
       barged_job_record_free (after);
     }
+  /* Nor is it anywhere in the database's files: the free pages of the
+   * old records and the WAL that held them. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (f->db->path, suffixes[i], NULL);
+      g_autofree char *bytes = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &bytes, &length, NULL))
+        continue;
+      g_assert_null (memmem (bytes, length, "Zq7Kx9", 6));
+      checked++;
+    }
+  g_assert_cmpint (checked, >=, 1);
 }
 
 /* TakeOwnership: the client certificate, a credential of the old owner,

@@ -58,6 +58,7 @@ typedef enum {
   STORE_OP_DELETE_JOB,
   STORE_OP_PUT_DATA,
   STORE_OP_PUT_DAEMON_DATA,
+  STORE_OP_SCRUB,            /* outside any transaction, in a batch of its own */
 } StoreOpKind;
 
 typedef struct {
@@ -609,6 +610,23 @@ return_ops (StoreOp **ops, guint n)
     }
 }
 
+/* Rewrites the database (VACUUM) and empties its WAL: the bytes of a
+ * deleted or overwritten value leave both files. VACUUM copies the whole
+ * database, so this is for rare events (barged_store_scrub()). A failure
+ * leaves the database as it was: it is logged, and the old bytes stay
+ * until SQLite reuses their pages. */
+static void
+scrub (BargedStore *self, StoreOp *op)
+{
+  int wal_frames = 0, copied = 0;
+
+  if (exec_sql (self->db, "VACUUM", &op->error) &&
+      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied) != SQLITE_OK)
+    set_sqlite_error (self->db, &op->error);
+  if (op->error != NULL)
+    g_warning ("Could not rewrite the job database without its old values: %s", op->error->message);
+}
+
 /* One run: takes what waits in the queue, STORE_BATCH_MAX at a time, until
  * it finds the queue empty; store_push schedules the next run after that. */
 static void
@@ -626,7 +644,15 @@ store_worker (gpointer data, gpointer user_data)
        * their hand-off (and TSan's, see barge-tsan.h). */
       g_mutex_lock (&self->lock);
       while (batch->len < STORE_BATCH_MAX && !g_queue_is_empty (&self->queue))
-        g_ptr_array_add (batch, g_queue_pop_head (&self->queue));
+        {
+          StoreOp *next = g_queue_peek_head (&self->queue);
+
+          if (next->kind == STORE_OP_SCRUB && batch->len > 0)
+            break;
+          g_ptr_array_add (batch, g_queue_pop_head (&self->queue));
+          if (next->kind == STORE_OP_SCRUB)
+            break;
+        }
       if (batch->len == 0)
         {
           self->scheduled = FALSE;
@@ -638,13 +664,19 @@ store_worker (gpointer data, gpointer user_data)
       ops = (StoreOp **) batch->pdata;
       if (self->test_delay_us > 0)
         g_usleep (self->test_delay_us);
-      for (guint done = 0; done < batch->len;)
+      if (ops[0]->kind == STORE_OP_SCRUB)
         {
-          guint n = commit_ops (self, ops + done, batch->len - done);
-
-          return_ops (ops + done, n);
-          done += n;
+          scrub (self, ops[0]);
+          return_ops (ops, 1);
         }
+      else
+        for (guint done = 0; done < batch->len;)
+          {
+            guint n = commit_ops (self, ops + done, batch->len - done);
+
+            return_ops (ops + done, n);
+            done += n;
+          }
 
       g_mutex_lock (&self->lock);
       self->pending -= batch->len;
@@ -854,6 +886,15 @@ barged_store_get_n_writes (BargedStore *self)
   n = self->n_writes;
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+void
+barged_store_scrub (BargedStore *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+
+  op->kind = STORE_OP_SCRUB;
+  store_push (self, op, callback, user_data);
 }
 
 void

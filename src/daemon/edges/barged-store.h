@@ -135,6 +135,12 @@ gboolean barged_store_write_finish (BargedStore *self,
                                     GAsyncResult *res,
                                     GError **error);
 
+/* Once the writes pushed before it are committed, rewrites the database
+ * and empties its WAL, so that what they overwrote or deleted is gone
+ * from both files rather than left in free pages until they are reused.
+ * It copies the whole database: for a secret dropped from a record, not
+ * for every write. Finish with barged_store_write_finish(). */
+void barged_store_scrub (BargedStore *self, GAsyncReadyCallback callback, gpointer user_data);
 /* Blocks until every queued write is committed; for shutdown and tests. */
 void barged_store_flush (BargedStore *self);
 /* How many transactions the store committed so far: writes queued back to

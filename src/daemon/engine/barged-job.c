@@ -1010,7 +1010,12 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
     barged_upload_restore_file (self->upload, g_ptr_array_index (self->files, 0));
   _barged_job_apply_record (self, r);
   if (_barged_job_tls_drop_stored_pin (self))
-    _barged_job_save_from (self, self->files->len, NULL, NULL);
+    {
+      _barged_job_save_from (self, self->files->len, NULL, NULL);
+      /* The old record's bytes, PIN and all, would stay in the
+       * database's free pages and its WAL. */
+      barged_store_scrub (ctx->store, NULL, NULL);
+    }
   return self;
 }
 
