@@ -26,6 +26,8 @@
 
 #define TRANSFER_TIMEOUT_MS 30000
 #define FILE_SIZE (64 * 1024)
+/* SERVER_RECHECK's /big: large enough to be split into segments. */
+#define BIG_SIZE (20 * 1024 * 1024)
 
 /* The servers of the test's PKI, one certificate each. */
 typedef enum {
@@ -67,6 +69,8 @@ typedef struct {
   GMutex recheck_lock;
   GBytes *recheck_list; /* under recheck_lock: what /recheck.crl serves, or NULL (404) */
   GPtrArray *held;    /* server thread: SERVER_RECHECK's messages, paused */
+  gint hold_ranges;   /* atomic: /big's range requests are held too */
+  gint range_requests; /* atomic: /big's requests with a Range */
   gnutls_x509_crt_t recheck_leaf;
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
@@ -304,6 +308,50 @@ typedef struct {
   ServerKind kind;
 } Handler;
 
+/* SERVER_RECHECK's /big, with a strong validator and ranges ("bytes=A-"
+ * or "bytes=A-B"); while the test holds ranges, a response to a Range
+ * waits for release_held(), as /file's all do. */
+static void
+serve_big (Fixture *f, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *range = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Range");
+  guint64 first = 0, last = BIG_SIZE - 1;
+  char *end = NULL;
+  guint8 *body;
+
+  soup_message_headers_replace (response, "ETag", "\"big\"");
+  if (range != NULL)
+    {
+      g_assert_true (g_str_has_prefix (range, "bytes="));
+      first = g_ascii_strtoull (range + 6, &end, 10);
+      g_assert_true (*end == '-');
+      if (end[1] != '\0')
+        last = MIN (last, g_ascii_strtoull (end + 1, NULL, 10));
+      g_assert_cmpuint (first, <=, last);
+      g_atomic_int_inc (&f->range_requests);
+    }
+  body = g_malloc (last - first + 1);
+  barge_test_fill_content ("revocation", first, body, last - first + 1);
+  if (range != NULL)
+    {
+      g_autofree char *content_range = g_strdup_printf ("bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%u",
+                                                        first, last, BIG_SIZE);
+
+      soup_message_headers_replace (response, "Content-Range", content_range);
+      soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_TAKE, (char *) body,
+                                    last - first + 1);
+  if (range != NULL && g_atomic_int_get (&f->hold_ranges))
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (f->held, g_object_ref (msg));
+    }
+}
+
 static void
 on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -325,6 +373,11 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     {
       g_atomic_int_inc (&h->f->puts[h->kind]);
       soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+      return;
+    }
+  if (h->kind == SERVER_RECHECK && g_str_equal (path, "/big"))
+    {
+      serve_big (h->f, msg);
       return;
     }
   body = g_malloc (FILE_SIZE);
@@ -992,6 +1045,55 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 }
 
+/* The same for a segment's response: the segments of /big wait at the
+ * server until the list their connections' handshakes took is stale and
+ * the next one revokes the server. Each segment then stops without
+ * writing, the transfer's own request asks for their ranges, and its
+ * response, checked in turn, fails the file with TlsFailure. Without
+ * the segments' check they write their pieces and the file transfers. */
+static void
+test_kept_segment_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/big", f->ports[SERVER_RECHECK]);
+  g_autofree char *dest = g_build_filename (f->dir, "segmented", NULL);
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder options;
+  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+
+  barge_test_daemon_free (f->daemon);
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  g_atomic_int_set (&f->hold_ranges, TRUE);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "max-segments", g_variant_new_uint32 (4));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "segmented",
+                                                          "download", g_variant_builder_end (&options), &path, NULL,
+                                                          &error));
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  g_assert_true (set_check (job, TRUE, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  while (g_atomic_int_get (&f->range_requests) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&f->range_requests), >=, 1);
+
+  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
+  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
+    g_usleep (50 * 1000);
+  g_atomic_int_set (&f->hold_ranges, FALSE);
+  release_held (f);
+
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "revoked");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
 /* A job with TLS options keeps its connections to itself, and its files
  * share them (HTTP/1.1 keep-alive): 24 files over far fewer connections
  * than requests. Another job with options, and a job without, made while
@@ -1089,6 +1191,8 @@ main (int argc, char **argv)
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
+  g_test_add ("/revocation/kept-segment-rechecked", Fixture, NULL, fixture_setup, test_kept_segment_rechecked,
+              fixture_teardown);
   g_test_add ("/revocation/kept-connection-rechecked", Fixture, NULL, fixture_setup, test_kept_connection_rechecked,
               fixture_teardown);
   g_test_add ("/revocation/option", Fixture, NULL, fixture_setup, test_option, fixture_teardown);
