@@ -71,6 +71,8 @@ typedef struct {
   GPtrArray *held;    /* server thread: SERVER_RECHECK's messages, paused */
   gint hold_ranges;   /* atomic: /big's range requests are held too */
   gint range_requests; /* atomic: /big's requests with a Range */
+  gint recheck_heads; /* atomic: SERVER_RECHECK's HEAD requests */
+  gint heads_answered; /* atomic: ... whose response went out */
   gnutls_x509_crt_t recheck_leaf;
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
@@ -353,6 +355,12 @@ serve_big (Fixture *f, SoupServerMessage *msg)
 }
 
 static void
+on_head_answered (Fixture *f)
+{
+  g_atomic_int_inc (&f->heads_answered);
+}
+
+static void
 on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   Handler *h = user_data;
@@ -374,6 +382,11 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
       g_atomic_int_inc (&h->f->puts[h->kind]);
       soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
       return;
+    }
+  if (h->kind == SERVER_RECHECK && g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_HEAD))
+    {
+      g_atomic_int_inc (&h->f->recheck_heads);
+      g_signal_connect_swapped (msg, "finished", G_CALLBACK (on_head_answered), h->f);
     }
   if (h->kind == SERVER_RECHECK && g_str_equal (path, "/big"))
     {
@@ -402,6 +415,46 @@ release_held_cb (gpointer user_data)
     soup_server_message_unpause (g_ptr_array_index (f->held, i));
   g_ptr_array_set_size (f->held, 0);
   return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  Fixture *f;
+  gboolean any;
+  gboolean done;
+  GMutex lock;
+  GCond cond;
+} HeldCount;
+
+static gboolean
+held_count_cb (gpointer user_data)
+{
+  HeldCount *c = user_data;
+
+  g_mutex_lock (&c->lock);
+  c->any = c->f->held->len > 0;
+  c->done = TRUE;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether a response waits for release_held(), asked on the server's
+ * thread, which owns the list. */
+static gboolean
+held_count (Fixture *f)
+{
+  HeldCount c = { f, FALSE, FALSE };
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), held_count_cb, &c);
+  g_mutex_lock (&c.lock);
+  while (!c.done)
+    g_cond_wait (&c.cond, &c.lock);
+  g_mutex_unlock (&c.lock);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  return c.any;
 }
 
 static void
@@ -1094,6 +1147,74 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 }
 
+/* And for a HEAD that asks a file's size: one connection per host, so
+ * that while /big runs the next files are probed. A HEAD waits at the
+ * server until the list the probe's handshake took is stale and the next
+ * one revokes the server; the size in the answer released then is not
+ * taken. Without the probe's check it is, within milliseconds of the
+ * answer (the test looks a second later). */
+static void
+test_kept_probe_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+  g_autoptr(GVariant) state = NULL;
+
+  barge_test_daemon_free (f->daemon);
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", ca_path);
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  path = barge_test_daemon_create_job (f->daemon, "probed");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  /* /big slowly, so that it holds the one connection throughout. */
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
+                                  g_variant_new_uint64 (512 * 1024));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *url = i == 0 ? g_strdup_printf ("https://127.0.0.1:%u/big", f->ports[SERVER_RECHECK])
+                                    : g_strdup_printf ("https://127.0.0.1:%u/file?%u", f->ports[SERVER_RECHECK], i);
+      g_autofree char *name = g_strdup_printf ("probed-%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  g_assert_true (set_check (job, TRUE, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  /* A HEAD held: the first may have failed its handshake while the list
+   * was fetched, and the next file was probed then. */
+  while ((g_atomic_int_get (&f->recheck_heads) == 0 || !held_count (f)) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), >=, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), <=, 2);
+
+  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
+  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
+    g_usleep (50 * 1000);
+  state = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "State");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "transferring");
+  g_assert_cmpint (g_atomic_int_get (&f->heads_answered), ==, 0);
+  release_held (f);
+  while (g_atomic_int_get (&f->heads_answered) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&f->heads_answered), ==, 1);
+  barge_test_run_for (1000);
+
+  for (guint i = 1; i < 4; i++)
+    {
+      g_autoptr(GVariant) progress = barge_test_job_file_property (f->daemon, job, i, "Progress");
+      guint64 total, done;
+      gboolean completed;
+
+      g_variant_get (progress, "(ttb)", &total, &done, &completed);
+      g_assert_cmpuint (total, ==, G_MAXUINT64);
+    }
+  barge_test_job_cancel (job);
+}
+
 /* A job with TLS options keeps its connections to itself, and its files
  * share them (HTTP/1.1 keep-alive): 24 files over far fewer connections
  * than requests. Another job with options, and a job without, made while
@@ -1191,6 +1312,8 @@ main (int argc, char **argv)
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
+  g_test_add ("/revocation/kept-probe-rechecked", Fixture, NULL, fixture_setup, test_kept_probe_rechecked,
+              fixture_teardown);
   g_test_add ("/revocation/kept-segment-rechecked", Fixture, NULL, fixture_setup, test_kept_segment_rechecked,
               fixture_teardown);
   g_test_add ("/revocation/kept-connection-rechecked", Fixture, NULL, fixture_setup, test_kept_connection_rechecked,

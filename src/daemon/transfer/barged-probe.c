@@ -6,6 +6,21 @@
 #include "barged-probe.h"
 #include "barged-request.h"
 
+typedef struct {
+  SoupMessage *msg;
+  SoupSession *session;
+  BargedTls *tls;       /* or NULL */
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_object_unref (probe->msg);
+  g_object_unref (probe->session);
+  g_clear_pointer (&probe->tls, barged_tls_unref);
+  g_free (probe);
+}
+
 /* The job's redirect policy, packed into the handler's data. */
 #define POLICY_DATA(policy, allow) GUINT_TO_POINTER ((guint) (policy) | ((allow) ? 0x100u : 0u))
 
@@ -23,7 +38,8 @@ static void
 on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
+  Probe *probe = g_task_get_task_data (task);
+  SoupMessage *msg = probe->msg;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
   SoupMessageHeaders *headers;
@@ -34,7 +50,12 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   headers = soup_message_get_response_headers (msg);
+  /* A kept connection's chain is judged again, as for the transfers'
+   * responses: a size from a server whose certificate is revoked since,
+   * or whose status went stale, is not taken (no fetch for a probe: the
+   * file's own request fetches what is stale). */
   if (soup_message_get_status (msg) == SOUP_STATUS_OK &&
+      barged_tls_recheck (probe->tls, msg, probe->session, NULL, NULL) == BARGED_REVOCATION_GOOD &&
       soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     g_task_return_int (task, soup_message_headers_get_content_length (headers));
   else
@@ -49,6 +70,7 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   SoupMessage *msg;
+  Probe *probe;
 
   g_task_set_source_tag (task, barged_probe_size_async);
   if (uri == NULL)
@@ -66,7 +88,11 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   barged_tls_apply (tls, msg);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_probe_headers),
                     POLICY_DATA (redirect_policy, allow_https_to_http));
-  g_task_set_task_data (task, msg, g_object_unref);
+  probe = g_new0 (Probe, 1);
+  probe->msg = msg;
+  probe->session = g_object_ref (session);
+  probe->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, cancellable, on_probed, task);
 }
 
