@@ -73,6 +73,9 @@ typedef struct {
   gint range_requests; /* atomic: /big's requests with a Range */
   gint recheck_heads; /* atomic: SERVER_RECHECK's HEAD requests */
   gint heads_answered; /* atomic: ... whose response went out */
+  gint tus_patches;   /* atomic: PATCHes to SERVER_RECHECK's /tus/up */
+  gint tus_heads;     /* atomic: HEADs to it */
+  guint64 tus_offset; /* server thread: what /tus/up holds */
   gnutls_x509_crt_t recheck_leaf;
   gnutls_x509_privkey_t ca_key;
   gnutls_x509_crt_t ca;
@@ -354,6 +357,54 @@ serve_big (Fixture *f, SoupServerMessage *msg)
     }
 }
 
+/* SERVER_RECHECK's tus server, of one upload at a time: /tus creates
+ * /tus/up; its first PATCH gets a 409 (not the server's offset) that
+ * waits for release_held(), the next ones append. */
+static void
+serve_tus (Fixture *f, SoupServerMessage *msg, const char *path)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *offset = NULL;
+
+  soup_message_headers_replace (response, "Tus-Resumable", "1.0.0");
+  if (g_str_equal (path, "/tus") && g_str_equal (method, SOUP_METHOD_POST))
+    {
+      f->tus_offset = 0;
+      soup_message_headers_replace (response, "Location", "/tus/up");
+      soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+      return;
+    }
+  if (g_str_equal (path, "/tus/up") && g_str_equal (method, "PATCH"))
+    {
+      const char *from = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Upload-Offset");
+
+      if (g_atomic_int_add (&f->tus_patches, 1) == 0)
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_CONFLICT, NULL);
+          soup_server_message_pause (msg);
+          g_ptr_array_add (f->held, g_object_ref (msg));
+          return;
+        }
+      if (from == NULL || g_ascii_strtoull (from, NULL, 10) != f->tus_offset)
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_CONFLICT, NULL);
+          return;
+        }
+      f->tus_offset += (guint64) soup_server_message_get_request_body (msg)->length;
+    }
+  else if (g_str_equal (path, "/tus/up") && g_str_equal (method, SOUP_METHOD_HEAD))
+    g_atomic_int_inc (&f->tus_heads);
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  offset = g_strdup_printf ("%" G_GUINT64_FORMAT, f->tus_offset);
+  soup_message_headers_replace (response, "Upload-Offset", offset);
+  soup_server_message_set_status (msg, g_str_equal (method, "PATCH") ? SOUP_STATUS_NO_CONTENT : SOUP_STATUS_OK, NULL);
+}
+
 static void
 on_head_answered (Fixture *f)
 {
@@ -391,6 +442,11 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   if (h->kind == SERVER_RECHECK && g_str_equal (path, "/big"))
     {
       serve_big (h->f, msg);
+      return;
+    }
+  if (h->kind == SERVER_RECHECK && g_str_has_prefix (path, "/tus"))
+    {
+      serve_tus (h->f, msg, path);
       return;
     }
   body = g_malloc (FILE_SIZE);
@@ -1215,6 +1271,57 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* An upload's next request on a kept connection. libsoup sends a POST or
+ * a PATCH on a new connection only, whose handshake checks; a HEAD goes on
+ * a kept one. The first PATCH's 409 waits at the server until the list
+ * its handshake took is stale and the next one revokes the server; the
+ * HEAD that asks the server's offset then is judged before it is sent
+ * (it would carry the job's headers and credentials): the job fails with
+ * TlsFailure and the server sees no HEAD. Without that check the HEAD
+ * goes out on the kept connection, and only the next PATCH's handshake
+ * fails. */
+static void
+test_kept_upload_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = g_build_filename (f->dir, "source", NULL);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/tus", f->ports[SERVER_RECHECK]);
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+  GVariantBuilder b;
+
+  barge_test_daemon_free (f->daemon);
+  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  barge_test_write_content (source, "revocation", FILE_SIZE);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("tus"));
+  g_variant_builder_add (&b, "{sv}", "tls-options", g_variant_new_parsed ("{'check-revocation': <true>}"));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "up-tus",
+                                                          "upload", g_variant_builder_end (&b), &path, NULL, &error));
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, source);
+  barge_test_job_resume (job);
+  while (!held_count (f) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (held_count (f));
+
+  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
+  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
+    g_usleep (50 * 1000);
+  release_held (f);
+
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+  g_assert_cmpint (g_atomic_int_get (&f->tus_patches), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->tus_heads), ==, 0);
+  barge_test_job_cancel (job);
+}
+
 /* A job with TLS options keeps its connections to itself, and its files
  * share them (HTTP/1.1 keep-alive): 24 files over far fewer connections
  * than requests. Another job with options, and a job without, made while
@@ -1312,6 +1419,8 @@ main (int argc, char **argv)
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
+  g_test_add ("/revocation/kept-upload-rechecked", Fixture, NULL, fixture_setup, test_kept_upload_rechecked,
+              fixture_teardown);
   g_test_add ("/revocation/kept-probe-rechecked", Fixture, NULL, fixture_setup, test_kept_probe_rechecked,
               fixture_teardown);
   g_test_add ("/revocation/kept-segment-rechecked", Fixture, NULL, fixture_setup, test_kept_segment_rechecked,

@@ -374,13 +374,25 @@ barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session
 BargedRevocationVerdict
 barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session, GPtrArray **wanted, GError **error)
 {
-  GTlsCertificate *peer = soup_message_get_tls_peer_certificate (msg);
+  return barged_tls_recheck_peer (self, barged_tls_checked_peer (msg), session, wanted, error);
+}
 
+GTlsCertificate *
+barged_tls_checked_peer (SoupMessage *msg)
+{
   /* Only a chain the system trusts had its revocation checked (one the
    * job's CA accepted was judged by the job's own lists, which do not
    * change). */
-  if (self == NULL || self->revocation == NULL || peer == NULL ||
-      soup_message_get_tls_peer_certificate_errors (msg) != 0)
+  if (soup_message_get_tls_peer_certificate_errors (msg) != 0)
+    return NULL;
+  return soup_message_get_tls_peer_certificate (msg);
+}
+
+BargedRevocationVerdict
+barged_tls_recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session, GPtrArray **wanted,
+                         GError **error)
+{
+  if (self == NULL || self->revocation == NULL || peer == NULL)
     return BARGED_REVOCATION_GOOD;
   return barged_revocation_check (self->revocation, peer, soup_session_get_tls_database (session), wanted, error);
 }
@@ -414,14 +426,24 @@ barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error
         break;
       case BARGED_REVOCATION_UNKNOWN:
         /* Lists were wanted again right after they were fetched. */
-        return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                            "the revocation status of the server's certificate cannot be learned: "
-                            "its revocation lists do not stay in the cache");
+        return barged_tls_verdict_error (BARGED_REVOCATION_UNKNOWN, NULL);
       case BARGED_REVOCATION_GOOD:
       default:
         break;
       }
   return barged_request_tls_error (barged_tls_peer_errors (self, msg), error);
+}
+
+GError *
+barged_tls_verdict_error (BargedRevocationVerdict verdict, GError *why)
+{
+  if (why != NULL)
+    return why;
+  if (verdict == BARGED_REVOCATION_UNKNOWN)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                        "the revocation status of the server's certificate cannot be learned: "
+                        "its revocation lists do not stay in the cache");
+  return g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the server's certificate failed its revocation check");
 }
 
 void

@@ -80,8 +80,19 @@ gboolean barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **e
  * chain). With UNKNOWN, fetch @wanted with barged_tls_fetch_async(). */
 BargedRevocationVerdict barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session,
                                             GPtrArray **wanted, GError **error);
+/* The server's certificate of @msg's response if its chain is one whose
+ * revocation a job checks (the system trusts it), or NULL; kept, it lets
+ * barged_tls_recheck_peer() judge the next request on the connection
+ * before it is sent. */
+GTlsCertificate *barged_tls_checked_peer (SoupMessage *msg);
+/* barged_tls_recheck() for @peer (GOOD when NULL). */
+BargedRevocationVerdict barged_tls_recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session,
+                                                 GPtrArray **wanted, GError **error);
 void barged_tls_fetch_async (BargedTls *self, SoupSession *session, GPtrArray *wanted, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
+/* The error for a verdict other than GOOD that stands (UNKNOWN: after
+ * the fetches): @why, which it takes, or a TlsFailure that says so. */
+GError *barged_tls_verdict_error (BargedRevocationVerdict verdict, GError *why);
 /* The job's error for @msg's TLS @error: why revocation refused the
  * chain, or what barged_tls_peer_errors() finds wrong with it, or @error
  * mapped. @self may be NULL. */

@@ -598,31 +598,18 @@ revocation_still_good (BargedTransfer *self)
 {
   g_autoptr(GPtrArray) wanted = NULL;
   GError *error = NULL;
+  BargedRevocationVerdict verdict = barged_tls_recheck (self->tls, self->msg, self->session, &wanted, &error);
 
-  switch (barged_tls_recheck (self->tls, self->msg, self->session, &wanted, &error))
+  if (verdict == BARGED_REVOCATION_GOOD)
+    return TRUE;
+  if (verdict == BARGED_REVOCATION_UNKNOWN && self->revocation_fetches < 2)
     {
-    case BARGED_REVOCATION_GOOD:
-      return TRUE;
-    case BARGED_REVOCATION_UNKNOWN:
-      if (self->revocation_fetches < 2)
-        {
-          self->revocation_fetches++;
-          barged_tls_fetch_async (self->tls, self->session, wanted, self->cancellable, on_revocation_fetched,
-                                  g_object_ref (self));
-          return FALSE;
-        }
-      error = g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
-                           "the revocation status of the server's certificate cannot be learned: "
-                           "its revocation lists do not stay in the cache");
-      break;
-    case BARGED_REVOCATION_REVOKED:
-    case BARGED_REVOCATION_FAILED:
-    default:
-      break;
+      self->revocation_fetches++;
+      barged_tls_fetch_async (self->tls, self->session, wanted, self->cancellable, on_revocation_fetched,
+                              g_object_ref (self));
+      return FALSE;
     }
-  if (error == NULL)
-    error = g_error_new (BARGE_ERROR, BARGE_ERROR_TLS_FAILURE, "the server's certificate failed its revocation check");
-  fail_now (self, error);
+  fail_now (self, barged_tls_verdict_error (verdict, error));
   return FALSE;
 }
 

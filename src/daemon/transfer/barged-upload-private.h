@@ -19,6 +19,7 @@ struct _BargedUpload
   guint32 umask;              /* the owner's, for the reply file */
   GVariant *custom_headers;   /* a(ss) or NULL: the job's, for every request */
   BargedTls *tls;             /* the job's TLS options, or NULL */
+  GTlsCertificate *peer;      /* the run's last response's server, if its revocation is checked */
   BargeUploadProtocol protocol;
   gboolean with_reply;
 

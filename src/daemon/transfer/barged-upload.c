@@ -182,12 +182,94 @@ barged_upload_chunk_acked (BargedUpload *self, guint64 len)
     self->fragment_size /= 2;
 }
 
+/* --- the revocation of a kept connection's server -------------------------- */
+
+/* A kept connection's chain was checked at its handshake, which may be
+ * long past (an upload's requests follow each other for hours). Before a
+ * request goes out, the server's chain of the run's last response is
+ * asked of the revocation cache again, lists gone stale fetched first (twice
+ * at most, as for a handshake): a server revoked since gets no byte of
+ * it. A new connection's handshake checks anyway. */
+static void check_peer_step (GTask *task);
+
+static void
+on_peer_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  BargedUpload *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!barged_tls_fetch_finish (self->tls, res, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  check_peer_step (task);
+}
+
+static void
+check_peer_step (GTask *task)
+{
+  BargedUpload *self = g_task_get_source_object (task);
+  guint *fetches = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) wanted = NULL;
+  GError *error = NULL;
+  BargedRevocationVerdict verdict = barged_tls_recheck_peer (self->tls, self->peer, self->session, &wanted, &error);
+
+  if (verdict == BARGED_REVOCATION_UNKNOWN && *fetches < 2)
+    {
+      (*fetches)++;
+      barged_tls_fetch_async (self->tls, self->session, wanted, g_task_get_cancellable (task), on_peer_lists_fetched,
+                              task);
+      return;
+    }
+  if (verdict == BARGED_REVOCATION_GOOD)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, barged_tls_verdict_error (verdict, error));
+  g_object_unref (task);
+}
+
+static void
+check_peer_async (BargedUpload *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, self->cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, check_peer_async);
+  g_task_set_task_data (task, g_new0 (guint, 1), g_free);
+  check_peer_step (task);
+}
+
+static gboolean
+check_peer_finish (BargedUpload *self, GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+/* The server of @msg's response, kept for the next request's check. */
+static void
+note_peer (BargedUpload *self, SoupMessage *msg)
+{
+  g_set_object (&self->peer, barged_tls_checked_peer (msg));
+}
+
+/* --- requests ----------------------------------------------------------------- */
+
 typedef struct {
   BargedUpload *self;
   SoupMessage *msg;
   BargedUploadSent done;
   guint revocation_fetches;
 } SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_object_unref (data->msg);
+  g_object_unref (data->self);
+  g_free (data);
+}
 
 static void on_sent (GObject *source, GAsyncResult *res, gpointer user_data);
 
@@ -201,9 +283,7 @@ on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       barged_upload_fail (data->self, barged_error_new_for_io (error, FALSE));
       g_error_free (error);
-      g_object_unref (data->msg);
-      g_object_unref (data->self);
-      g_free (data);
+      send_data_free (data);
       return;
     }
   soup_session_send_and_read_async (data->self->session, data->msg, G_PRIORITY_DEFAULT, data->self->cancellable,
@@ -239,7 +319,24 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
            g_uri_get_path (soup_message_get_uri (msg)), soup_message_get_status (msg));
+  note_peer (self, msg);
   done (self, msg);
+}
+
+static void
+on_peer_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  SendData *data = user_data;
+  GError *error = NULL;
+
+  if (!check_peer_finish (data->self, res, &error))
+    {
+      barged_upload_fail (data->self, error);
+      send_data_free (data);
+      return;
+    }
+  soup_session_send_and_read_async (data->self->session, data->msg, G_PRIORITY_DEFAULT, data->self->cancellable,
+                                    on_sent, data);
 }
 
 void
@@ -250,7 +347,12 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
   data->self = g_object_ref (self);
   data->msg = msg;
   data->done = done;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
+  /* No response yet in this run, or its server's revocation is not
+   * checked: nothing to judge before the handshake. */
+  if (barged_tls_recheck_peer (self->tls, self->peer, self->session, NULL, NULL) == BARGED_REVOCATION_GOOD)
+    soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
+  else
+    check_peer_async (self, on_peer_checked, data);
 }
 
 SoupMessage *
@@ -330,6 +432,7 @@ barged_upload_set_session (BargedUpload *self, SoupSession *session)
 {
   g_return_if_fail (self->task == NULL);
   g_set_object (&self->session, session);
+  g_clear_object (&self->peer);
 }
 
 void
@@ -348,6 +451,9 @@ end_run (BargedUpload *self)
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
+  /* The next run's first request is judged by its own handshake, or
+   * its response: a server may have renewed its certificate meanwhile. */
+  g_clear_object (&self->peer);
 }
 
 void
@@ -757,6 +863,7 @@ on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       g_error_free (error);
       return;
     }
+  note_peer (self, f->msg);
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (f->msg)))
     {
       reply_fail (f, error_for_response (f->msg));
@@ -769,6 +876,20 @@ on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     ? (guint64) soup_message_headers_get_content_length (headers) : BARGE_SIZE_UNKNOWN;
   g_signal_emit (self, signals[SIGNAL_REPLY_PROGRESS], 0);
   reply_read_next (f);
+}
+
+static void
+on_reply_peer_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  ReplyFetch *f = user_data;
+  GError *error = NULL;
+
+  if (!check_peer_finish (f->self, res, &error))
+    {
+      reply_fail (f, error);
+      return;
+    }
+  soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->self->cancellable, on_reply_sent, f);
 }
 
 static void
@@ -785,8 +906,7 @@ reply_send (ReplyFetch *f)
     }
   /* A GET may follow redirects: nothing is re-sent. */
   soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->self->cancellable,
-                           on_reply_sent, f);
+  check_peer_async (f->self, on_reply_peer_checked, f);
 }
 
 static void
@@ -974,6 +1094,7 @@ barged_upload_set_tls (BargedUpload *self, BargedTls *tls)
 {
   g_clear_pointer (&self->tls, barged_tls_unref);
   self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
+  g_clear_object (&self->peer);
 }
 
 static void
@@ -985,6 +1106,7 @@ barged_upload_finalize (GObject *object)
   end_run (self);
   g_clear_object (&self->session);
   g_clear_object (&self->bandwidth);
+  g_clear_object (&self->peer);
   g_free (self->job_id);
   g_clear_pointer (&self->tls, barged_tls_unref);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
