@@ -1111,6 +1111,34 @@ set_recheck_list (Fixture *f, GBytes *list)
   g_mutex_unlock (&f->recheck_lock);
 }
 
+/* The start of a recheck test: a daemon of its own whose Timeout
+ * outlasts the responses the server holds (about 7 s), and /recheck.crl
+ * good for 4 s, long enough for the first handshakes to take it. Returns
+ * the list's next update, in whole seconds (new_list() may add one if a
+ * second begins meanwhile): barged keeps a list until then, counted from
+ * its own whole second at the fetch, so up to 1 s more. */
+static gint64
+recheck_begin (Fixture *f, const char *config)
+{
+  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
+  gint64 next_update = (gint64) time (NULL) + 4;
+
+  barge_test_daemon_free (f->daemon);
+  f->daemon = barge_test_daemon_new_trusting (config, ca_path);
+  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  return next_update;
+}
+
+/* The list the handshakes took goes out of date, and the one served next
+ * revokes SERVER_RECHECK's certificate. */
+static void
+recheck_revoke (Fixture *f, gint64 next_update)
+{
+  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
+  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
+    g_usleep (50 * 1000);
+}
+
 /* A response on a connection whose handshake found the chain good is
  * checked again when it comes: the server's list went out of date
  * meanwhile, and the new one revokes the server's certificate. The
@@ -1122,19 +1150,10 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autofree char *dest = g_build_filename (f->dir, "rechecked", NULL);
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
-  /* The list's next update, in whole seconds (new_list() may add one if a
-   * second begins meanwhile): barged keeps a list until then, counted
-   * from its own whole second at the fetch, so up to 1 s more. */
-  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n");
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   gint fetched;
 
-  /* The response is held for about 7 s: more than the fixture's Timeout. */
-  barge_test_daemon_free (f->daemon);
-  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
-  /* Good for 4 s, long enough for the handshake to take it. */
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
   job = start_job (f, SERVER_RECHECK, "rechecked", TRUE, &path);
   while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
@@ -1143,9 +1162,7 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_assert_cmpint (fetched, >=, 1);
 
   /* The list the handshake took goes out of date; the next one revokes. */
-  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
-  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
-    g_usleep (50 * 1000);
+  recheck_revoke (f, next_update);
   release_held (f);
 
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
@@ -1165,17 +1182,14 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
 {
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/big", f->ports[SERVER_RECHECK]);
   g_autofree char *dest = g_build_filename (f->dir, "segmented", NULL);
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
   GVariantBuilder options;
-  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
 
-  barge_test_daemon_free (f->daemon);
-  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n");
   g_atomic_int_set (&f->hold_ranges, TRUE);
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "max-segments", g_variant_new_uint32 (4));
@@ -1192,9 +1206,7 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
     g_usleep (10 * 1000);
   g_assert_cmpint (g_atomic_int_get (&f->range_requests), >=, 1);
 
-  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
-  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
-    g_usleep (50 * 1000);
+  recheck_revoke (f, next_update);
   g_atomic_int_set (&f->hold_ranges, FALSE);
   release_held (f);
 
@@ -1212,17 +1224,14 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
 static void
 test_kept_probe_rechecked (Fixture *f, gconstpointer data)
 {
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   g_autoptr(GVariant) state = NULL;
 
-  barge_test_daemon_free (f->daemon);
-  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", ca_path);
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n");
   path = barge_test_daemon_create_job (f->daemon, "probed");
   job = barge_test_daemon_get_job (f->daemon, path);
   /* /big slowly, so that it holds the one connection throughout. */
@@ -1247,9 +1256,7 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), >=, 1);
   g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), <=, 2);
 
-  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
-  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
-    g_usleep (50 * 1000);
+  recheck_revoke (f, next_update);
   state = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "State");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "transferring");
   g_assert_cmpint (g_atomic_int_get (&f->heads_answered), ==, 0);
@@ -1285,17 +1292,14 @@ test_kept_upload_rechecked (Fixture *f, gconstpointer data)
 {
   g_autofree char *source = g_build_filename (f->dir, "source", NULL);
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/tus", f->ports[SERVER_RECHECK]);
-  g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next_update = (gint64) time (NULL) + 4;
+  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   GVariantBuilder b;
 
-  barge_test_daemon_free (f->daemon);
-  f->daemon = barge_test_daemon_new_trusting ("[Transfer]\nTimeout=30\n", ca_path);
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, 4));
+  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n");
   barge_test_write_content (source, "revocation", FILE_SIZE);
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("tus"));
@@ -1310,9 +1314,7 @@ test_kept_upload_rechecked (Fixture *f, gconstpointer data)
     g_usleep (10 * 1000);
   g_assert_true (held_count (f));
 
-  set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
-  while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
-    g_usleep (50 * 1000);
+  recheck_revoke (f, next_update);
   release_held (f);
 
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
