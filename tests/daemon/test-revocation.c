@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/ocsp.h>
 #include <gnutls/x509.h>
 #include <libsoup/soup.h>
 
@@ -48,6 +49,8 @@ typedef enum {
   SERVER_OCSP_FORGED, /* no list: /ocsp-forged answers "good", signed by another CA */
   SERVER_OCSP_DELEGATED, /* no list: /ocsp-delegated signs with a responder certificate of the CA's, with nocheck */
   SERVER_OCSP_UNCHECKED, /* no list: /ocsp-unchecked signs with one without nocheck */
+  SERVER_OCSP_REPLAYED, /* no list: /ocsp-replayed answers "good" to another request (another nonce) */
+  SERVER_OCSP_PRESIGNED, /* no list: /ocsp-presigned answers "good" without a nonce, as responders that sign ahead */
   N_SERVERS
 } ServerKind;
 
@@ -261,12 +264,43 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
                                     g_bytes_get_size (list));
 }
 
+/* A request about the certificate @body asks about: with a nonce of its
+ * own when @nonce, else none; NULL if @body is no request. */
+static GBytes *
+other_request (GBytes *body, gboolean nonce)
+{
+  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (body, NULL), (unsigned int) g_bytes_get_size (body) };
+  gnutls_datum_t name_hash = { 0 }, key_hash = { 0 }, serial = { 0 }, out = { 0 };
+  gnutls_digest_algorithm_t digest;
+  gnutls_ocsp_req_t asked = NULL, other = NULL;
+  GBytes *made = NULL;
+
+  if (gnutls_ocsp_req_init (&asked) == 0 && gnutls_ocsp_req_import (asked, &datum) == 0 &&
+      gnutls_ocsp_req_get_cert_id (asked, 0, &digest, &name_hash, &key_hash, &serial) == 0 &&
+      gnutls_ocsp_req_init (&other) == 0 &&
+      gnutls_ocsp_req_add_cert_id (other, digest, &name_hash, &key_hash, &serial) == 0 &&
+      (!nonce || gnutls_ocsp_req_randomize_nonce (other) == 0) && gnutls_ocsp_req_export (other, &out) == 0)
+    made = g_bytes_new (out.data, out.size);
+  gnutls_free (name_hash.data);
+  gnutls_free (key_hash.data);
+  gnutls_free (serial.data);
+  gnutls_free (out.data);
+  if (asked != NULL)
+    gnutls_ocsp_req_deinit (asked);
+  if (other != NULL)
+    gnutls_ocsp_req_deinit (other);
+  return made;
+}
+
 /* An OCSP responder: openssl answers each request from the test CA's
  * index (index.txt: the good server's certificate valid, the revoked
  * one's revoked), signing with the CA's key, at /ocsp-forged with
  * another CA's, and at /ocsp-delegated and /ocsp-unchecked with a
  * responder certificate the CA made (with and without nocheck; the
- * latter's answers name it by key hash, the others' by name). */
+ * latter's answers name it by key hash, the others' by name). At
+ * /ocsp-replayed it answers another request about the same certificate,
+ * with a nonce of its own, as a replayed answer would; at
+ * /ocsp-presigned one without a nonce. */
 static void
 on_ocsp (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -294,7 +328,14 @@ on_ocsp (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   /* This one names its signer by key hash, the others by name. */
   if (g_str_equal (who, "unchecked"))
     argv[G_N_ELEMENTS (argv) - 2] = "-resp_key_id";
-  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
+  if (g_str_equal (path, "/ocsp-replayed") || g_str_equal (path, "/ocsp-presigned"))
+    {
+      GBytes *other = other_request (body, g_str_equal (path, "/ocsp-replayed"));
+
+      g_bytes_unref (body);
+      body = other;
+    }
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) || body == NULL ||
       !g_file_set_contents (req, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
       !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                      NULL, NULL, &status, NULL) ||
@@ -544,6 +585,8 @@ start_lists (gpointer user_data)
   soup_server_add_handler (f->crl_server, "/ocsp-forged", on_ocsp, f, NULL);
   soup_server_add_handler (f->crl_server, "/ocsp-delegated", on_ocsp, f, NULL);
   soup_server_add_handler (f->crl_server, "/ocsp-unchecked", on_ocsp, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp-replayed", on_ocsp, f, NULL);
+  soup_server_add_handler (f->crl_server, "/ocsp-presigned", on_ocsp, f, NULL);
   f->crl_port = listen_local (f->crl_server);
   return TRUE;
 }
@@ -649,9 +692,12 @@ write_ocsp_index (Fixture *f, gnutls_x509_crt_t other_ca, gnutls_x509_privkey_t 
   g_autofree char *index = g_strdup_printf ("V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
                                             "R\t391231235959Z\t250101000000Z\t%02X\tunknown\t/CN=127.0.0.1\n"
                                             "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
+                                            "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
+                                            "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n"
                                             "V\t391231235959Z\t\t%02X\tunknown\t/CN=127.0.0.1\n",
                                             100 + SERVER_OCSP_GOOD, 100 + SERVER_OCSP_REVOKED,
-                                            100 + SERVER_OCSP_DELEGATED, 100 + SERVER_OCSP_UNCHECKED);
+                                            100 + SERVER_OCSP_DELEGATED, 100 + SERVER_OCSP_UNCHECKED,
+                                            100 + SERVER_OCSP_REPLAYED, 100 + SERVER_OCSP_PRESIGNED);
 
   g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
   g_assert_true (g_file_set_contents (index_path, index, -1, NULL));
@@ -692,7 +738,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   bad_inter = new_cert (bad_inter_key, 51, f->ca, f->ca_key, ca_list, NULL, TRUE);
   for (guint i = SERVER_OCSP_GOOD; i < N_SERVERS; i++)
     {
-      static const char *paths[] = { "ocsp", "ocsp", "ocsp", "ocsp-forged", "ocsp-delegated", "ocsp-unchecked" };
+      static const char *paths[] = { "ocsp",           "ocsp",          "ocsp",          "ocsp-forged",
+                                     "ocsp-delegated", "ocsp-unchecked", "ocsp-replayed", "ocsp-presigned" };
 
       G_STATIC_ASSERT (G_N_ELEMENTS (paths) == N_SERVERS - SERVER_OCSP_GOOD);
       ocsp_urls[i - SERVER_OCSP_GOOD] = g_strdup_printf ("http://127.0.0.1:%u/%s", f->crl_port,
@@ -702,7 +749,7 @@ fixture_setup (Fixture *f, gconstpointer data)
     {
       static const char *paths[N_SERVERS] = { "ca.crl", "ca.crl", NULL, "forged.crl", "missing.crl", "stale.crl",
                                               "ca.crl", "inter.crl", "inter.crl", "bad-inter.crl", "recheck.crl",
-                                              NULL, NULL, NULL, NULL, NULL, NULL };
+                                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
       gboolean ocsp = i >= SERVER_OCSP_GOOD;
       gnutls_x509_crt_t issuer = i == SERVER_UNDER_REVOKED ? bad_inter
                                  : i == SERVER_VIA_INTER || i == SERVER_INTER_REVOKED ? inter : f->ca;
@@ -1043,6 +1090,25 @@ test_ocsp (Fixture *f, gconstpointer data)
   /* Answers that say nothing one can trust: refused, the server untouched. */
   assert_refused (f, SERVER_OCSP_UNKNOWN, "ocsp-unknown", "does not know the certificate");
   assert_refused (f, SERVER_OCSP_FORGED, "ocsp-forged", "is not signed for the issuer");
+}
+
+/* barged's requests carry a nonce: an answer that carries another one
+ * (made for another request, as a replayed answer is) is refused, the
+ * server untouched; an answer without a nonce, as responders that sign
+ * ahead send, stands on its dates and lets the file come. */
+static void
+test_ocsp_nonce (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) presigned = NULL;
+
+  if (!have_responder (f))
+    return;
+  assert_refused (f, SERVER_OCSP_REPLAYED, "ocsp-replayed", "carries another request's nonce");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 1);
+  presigned = start_job (f, SERVER_OCSP_PRESIGNED, "ocsp-presigned", TRUE, &path);
+  finish (f, presigned, path, "ocsp-presigned");
+  g_assert_cmpint (g_atomic_int_get (&f->ocsp_requests), ==, 2);
 }
 
 /* An answer signed by a responder certificate the CA made: taken when
@@ -1421,6 +1487,7 @@ main (int argc, char **argv)
   g_test_add ("/revocation/ocsp", Fixture, NULL, fixture_setup, test_ocsp, fixture_teardown);
   g_test_add ("/revocation/ocsp-delegated", Fixture, NULL, fixture_setup, test_ocsp_delegated, fixture_teardown);
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
+  g_test_add ("/revocation/ocsp-nonce", Fixture, NULL, fixture_setup, test_ocsp_nonce, fixture_teardown);
   g_test_add ("/revocation/kept-upload-rechecked", Fixture, NULL, fixture_setup, test_kept_upload_rechecked,
               fixture_teardown);
   g_test_add ("/revocation/kept-probe-rechecked", Fixture, NULL, fixture_setup, test_kept_probe_rechecked,

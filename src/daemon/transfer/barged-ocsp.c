@@ -55,7 +55,8 @@ barged_ocsp_request_new (GBytes *cert_der, GBytes *issuer_der)
   GBytes *request = NULL;
 
   if (cert != NULL && issuer != NULL && gnutls_ocsp_req_init (&req) == 0 &&
-      gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, issuer, cert) == 0 && gnutls_ocsp_req_export (req, &out) == 0)
+      gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, issuer, cert) == 0 &&
+      gnutls_ocsp_req_randomize_nonce (req) == 0 && gnutls_ocsp_req_export (req, &out) == 0)
     request = g_bytes_new (out.data, out.size);
   gnutls_free (out.data);
   if (req != NULL)
@@ -203,9 +204,37 @@ read_single (const char *url, gnutls_ocsp_resp_t resp, gnutls_x509_crt_t cert, g
   return TRUE;
 }
 
+/* The answer's nonce, if it has one, is the request's: a responder that
+ * echoes nonces cannot be replayed an old "good" to us. */
+static gboolean
+nonce_ok (const char *url, gnutls_ocsp_resp_t resp, GBytes *request, GError **error)
+{
+  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (request, NULL),
+                           (unsigned int) g_bytes_get_size (request) };
+  gnutls_datum_t asked = { 0 }, answered = { 0 };
+  gnutls_ocsp_req_t req = NULL;
+  unsigned int critical = 0;
+  gboolean ok;
+  int got = gnutls_ocsp_resp_get_nonce (resp, &critical, &answered);
+
+  if (got == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    return TRUE;
+  ok = got == 0 && gnutls_ocsp_req_init (&req) == 0 && gnutls_ocsp_req_import (req, &datum) == 0 &&
+       gnutls_ocsp_req_get_nonce (req, &critical, &asked) == 0 && asked.size == answered.size &&
+       memcmp (asked.data, answered.data, asked.size) == 0;
+  if (!ok)
+    g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
+                 "the answer of the OCSP responder at %s carries another request's nonce (a replayed answer)", url);
+  gnutls_free (asked.data);
+  gnutls_free (answered.data);
+  if (req != NULL)
+    gnutls_ocsp_req_deinit (req);
+  return ok;
+}
+
 gboolean
-barged_ocsp_read_response (const char *url, GBytes *data, GBytes *cert_der, GBytes *issuer_der, gboolean *revoked,
-                           gint64 *life_s, GError **error)
+barged_ocsp_read_response (const char *url, GBytes *data, GBytes *request, GBytes *cert_der, GBytes *issuer_der,
+                           gboolean *revoked, gint64 *life_s, GError **error)
 {
   gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (data, NULL), (unsigned int) g_bytes_get_size (data) };
   gnutls_x509_crt_t cert = barged_certificate_import_der (cert_der);
@@ -227,7 +256,7 @@ barged_ocsp_read_response (const char *url, GBytes *data, GBytes *cert_der, GByt
   else if (gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0) < 0 || verify != 0)
     g_set_error (error, BARGE_ERROR, BARGE_ERROR_TLS_FAILURE,
                  "the answer of the OCSP responder at %s is not signed for the issuer of the certificate", url);
-  else if (delegation_ok (url, resp, issuer, error))
+  else if (delegation_ok (url, resp, issuer, error) && nonce_ok (url, resp, request, error))
     ok = read_single (url, resp, cert, revoked, life_s, error);
   if (resp != NULL)
     gnutls_ocsp_resp_deinit (resp);

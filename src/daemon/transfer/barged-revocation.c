@@ -43,6 +43,7 @@ typedef struct {
   char *url;
   GBytes *issuer;
   GBytes *cert;               /* OCSP: the certificate asked about; NULL for a list */
+  GBytes *request;            /* OCSP: the request sent, whose nonce the answer carries back */
   SoupMessage *msg;
   GInputStream *body;
   GByteArray *data;
@@ -475,16 +476,16 @@ store_failure (BargedRevocation *self, const char *key, GError *error)
   store (self, key, entry);
 }
 
-/* The OCSP answer in @data about @cert, or an error. */
+/* The OCSP answer in @data to @request about @cert, or an error. */
 static Entry *
-parse_answer (const char *url, GByteArray *data, GBytes *cert, GBytes *issuer_der, GError **error)
+parse_answer (const char *url, GByteArray *data, GBytes *request, GBytes *cert, GBytes *issuer_der, GError **error)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (data->data, data->len);
   gboolean revoked = FALSE;
   gint64 life = 0;
   Entry *entry;
 
-  if (!barged_ocsp_read_response (url, bytes, cert, issuer_der, &revoked, &life, error))
+  if (!barged_ocsp_read_response (url, bytes, request, cert, issuer_der, &revoked, &life, error))
     return NULL;
   entry = g_new0 (Entry, 1);
   entry->ocsp = TRUE;
@@ -560,6 +561,7 @@ fetch_free (Fetch *fetch)
   g_ptr_array_unref (fetch->waiters);
   g_bytes_unref (fetch->issuer);
   g_clear_pointer (&fetch->cert, g_bytes_unref);
+  g_clear_pointer (&fetch->request, g_bytes_unref);
   g_free (fetch->key);
   g_free (fetch->url);
   g_object_unref (fetch->self);
@@ -623,7 +625,7 @@ fetch_end (Fetch *fetch, GError *error)
   Entry *entry = NULL;
 
   if (error == NULL && fetch->cert != NULL)
-    entry = parse_answer (fetch->url, fetch->data, fetch->cert, fetch->issuer, &error);
+    entry = parse_answer (fetch->url, fetch->data, fetch->request, fetch->cert, fetch->issuer, &error);
   else if (error == NULL)
     entry = parse_list (fetch->url, fetch->data, fetch->issuer, &error);
   if (entry != NULL)
@@ -766,6 +768,7 @@ start_fetch (BargedRevocation *self, SoupSession *session, const Want *want, GTa
   fetch->url = g_strdup (want->url);
   fetch->issuer = g_bytes_ref (want->issuer);
   fetch->cert = want->cert != NULL ? g_bytes_ref (want->cert) : NULL;
+  fetch->request = want->request != NULL ? g_bytes_ref (want->request) : NULL;
   fetch->data = g_byte_array_new ();
   fetch->cancellable = g_cancellable_new ();
   fetch->waiters = g_ptr_array_new_with_free_func (g_object_unref);
