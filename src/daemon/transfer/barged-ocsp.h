@@ -19,7 +19,7 @@ GPtrArray *barged_ocsp_responders (gnutls_x509_crt_t crt);
 
 /* A request (DER) for the status of @cert_der, which @issuer_der signed
  * (CertID with SHA-1, as every responder takes), with a random nonce
- * (RFC 8954: 32 bytes), or NULL. */
+ * (23 random bytes, as GnuTLS makes it; RFC 8954 allows 1 to 32), or NULL. */
 GBytes *barged_ocsp_request_new (GBytes *cert_der, GBytes *issuer_der);
 
 /* Reads the answer @data of the responder at @url to @request about
