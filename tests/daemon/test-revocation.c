@@ -527,6 +527,7 @@ held_count_cb (gpointer user_data)
 {
   HeldCount *c = user_data;
 
+  BARGE_TSAN_ACQUIRE (c); /* released by held_count */
   g_mutex_lock (&c->lock);
   c->any = c->f->held->len > 0;
   c->done = TRUE;
@@ -544,6 +545,7 @@ held_count (Fixture *f)
 
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
+  BARGE_TSAN_RELEASE (&c);
   g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), held_count_cb, &c);
   g_mutex_lock (&c.lock);
   while (!c.done)

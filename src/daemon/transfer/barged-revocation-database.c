@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "barged-revocation-database.h"
+#include "barge-tsan.h"
 
 struct _BargedRevocationDatabase
 {
@@ -75,9 +76,15 @@ barged_revocation_database_finalize (GObject *object)
 {
   BargedRevocationDatabase *self = BARGED_REVOCATION_DATABASE (object);
 
-  g_object_unref (self->revocation);
+  /* The last reference may go on glib-networking's handshake thread:
+   * what the main thread set at the creation is acquired, and what
+   * verify_chain() set, through the lock. */
+  BARGE_TSAN_ACQUIRE (self);
+  g_mutex_lock (&self->lock);
   g_clear_pointer (&self->wanted, g_ptr_array_unref);
   g_clear_error (&self->error);
+  g_mutex_unlock (&self->lock);
+  g_object_unref (self->revocation);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (barged_revocation_database_parent_class)->finalize (object);
 }
@@ -105,5 +112,6 @@ barged_revocation_database_new (GTlsDatabase *base, BargedRevocation *revocation
   BargedRevocationDatabase *self = g_object_new (BARGED_TYPE_REVOCATION_DATABASE, "base", base, NULL);
 
   self->revocation = g_object_ref (revocation);
+  BARGE_TSAN_RELEASE (self); /* acquired by the finalize, on whichever thread */
   return self;
 }
