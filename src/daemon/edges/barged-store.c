@@ -1373,11 +1373,16 @@ barged_store_new (const char *path, GError **error)
     }
   sqlite3_busy_timeout (self->db, 5000);
   /* The version is checked before anything that may write: even
-   * journal_mode=WAL does, on a database that is not in WAL mode yet. */
+   * journal_mode=WAL does, on a database that is not in WAL mode yet.
+   * temp_store=MEMORY: SQLite's temporary files (a VACUUM's copy, large
+   * sorts) would go to /var/tmp, which barged shares with every user (no
+   * PrivateTmp=, so that downloads land in the /tmp users see). SQLite
+   * makes them 0644 and unlinks them at once, but a user who opens one
+   * in that moment reads all that goes into it. */
   if (!get_user_version (self->db, &version, error) ||
       !check_version_known (path, version, error) ||
       !exec_sql (self->db,
-                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;",
                  error) ||
       !migrate (self->db, path, error))
     return NULL;
