@@ -347,11 +347,12 @@ reopen_ours (const AccessData *data)
   return fd;
 }
 
-/* A new file with O_EXCL: at @path first, then under fresh names. */
+/* A new file with O_EXCL: at @path first, then under fresh names, in
+ * @attempts tries in all. */
 static int
-create_temporary (const AccessData *data, char **created_path, int *errsv)
+create_temporary (const AccessData *data, guint attempts, char **created_path, int *errsv)
 {
-  for (guint attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < attempts; attempt++)
     {
       g_autofree char *candidate = attempt == 0 ? g_strdup (data->path)
                                                 : barged_file_access_temporary_path_for (data->destination);
@@ -487,9 +488,15 @@ open_batch_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
     {
       const AccessData *data = g_task_get_task_data (((OpenEntry *) g_ptr_array_index (batch, i))->task);
 
+      /* A file without a recorded identity was most likely never made:
+       * O_EXCL at its path first saves a failed lookup per new file, and
+       * what stands there is looked at only if something does. */
+      if (!barged_file_id_is_set (&data->expected) &&
+          ((fds[i] = create_temporary (data, 1, &created[i], &errsvs[i])) >= 0 || errsvs[i] != EEXIST))
+        continue;
       fds[i] = reopen_ours (data);
       if (fds[i] < 0)
-        fds[i] = create_temporary (data, &created[i], &errsvs[i]);
+        fds[i] = create_temporary (data, MAX_NAME_ATTEMPTS, &created[i], &errsvs[i]);
     }
   identity_leave (&id);
   for (guint i = 0; i < batch->len; i++)
