@@ -1059,37 +1059,25 @@ barge_fault_server_new (void)
 typedef struct {
   BargeFaultServer *self;
   guint16 port;
-  gboolean done;
 } ListenData;
 
-static gboolean
-listen_cb (gpointer user_data)
+static void
+listen_cb (gpointer data, gpointer unused)
 {
-  ListenData *d = user_data;
+  ListenData *d = data;
   g_autoptr(GError) error = NULL;
 
-  BARGE_TSAN_ACQUIRE (d); /* released before g_main_context_invoke */
   g_socket_listener_add_inet_port (G_SOCKET_LISTENER (d->self->service), d->port, NULL, &error);
   g_assert_no_error (error);
-  g_mutex_lock (&d->self->lock);
-  d->done = TRUE;
-  g_cond_broadcast (&d->self->cond);
-  g_mutex_unlock (&d->self->lock);
-  return G_SOURCE_REMOVE;
 }
 
 void
 barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
 {
-  ListenData d = { self, port, FALSE };
+  ListenData d = { self, port };
 
   /* The listener belongs to the server thread's context. */
-  BARGE_TSAN_RELEASE (&d);
-  g_main_context_invoke (barge_test_loop_thread_get_context (self->thread), listen_cb, &d);
-  g_mutex_lock (&self->lock);
-  while (!d.done)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  barge_test_loop_thread_run (self->thread, listen_cb, &d);
 }
 
 guint16

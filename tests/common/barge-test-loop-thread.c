@@ -141,3 +141,44 @@ barge_test_loop_thread_get_context (BargeTestLoopThread *self)
 {
   return self->context;
 }
+
+typedef struct {
+  GFunc func;
+  gpointer data;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} Run;
+
+static gboolean
+run_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  BARGE_TSAN_ACQUIRE (run); /* released before g_main_context_invoke */
+  run->func (run->data, NULL);
+  BARGE_TSAN_RELEASE (run);
+  g_mutex_lock (&run->lock);
+  run->done = TRUE;
+  g_cond_signal (&run->cond);
+  g_mutex_unlock (&run->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+barge_test_loop_thread_run (BargeTestLoopThread *self, GFunc func, gpointer data)
+{
+  Run run = { func, data };
+
+  g_mutex_init (&run.lock);
+  g_cond_init (&run.cond);
+  BARGE_TSAN_RELEASE (&run);
+  g_main_context_invoke (self->context, run_cb, &run);
+  g_mutex_lock (&run.lock);
+  while (!run.done)
+    g_cond_wait (&run.cond, &run.lock);
+  g_mutex_unlock (&run.lock);
+  BARGE_TSAN_ACQUIRE (&run);
+  g_mutex_clear (&run.lock);
+  g_cond_clear (&run.cond);
+}

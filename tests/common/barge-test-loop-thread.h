@@ -31,5 +31,9 @@ void barge_test_loop_thread_stop (BargeTestLoopThread *self);
 
 /* The thread's context, e.g. to attach a source or invoke a function there. */
 GMainContext *barge_test_loop_thread_get_context (BargeTestLoopThread *self);
+/* Runs FUNC (DATA) on the thread and waits for it to return: what FUNC
+ * wrote is then visible to the caller, and what the caller wrote before
+ * was visible to FUNC (ThreadSanitizer is told). */
+void barge_test_loop_thread_run (BargeTestLoopThread *self, GFunc func, gpointer data);
 
 G_END_DECLS

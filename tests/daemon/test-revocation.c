@@ -517,23 +517,14 @@ release_held_cb (gpointer user_data)
 typedef struct {
   Fixture *f;
   gboolean any;
-  gboolean done;
-  GMutex lock;
-  GCond cond;
 } HeldCount;
 
-static gboolean
-held_count_cb (gpointer user_data)
+static void
+held_count_cb (gpointer data, gpointer unused)
 {
-  HeldCount *c = user_data;
+  HeldCount *c = data;
 
-  BARGE_TSAN_ACQUIRE (c); /* released by held_count */
-  g_mutex_lock (&c->lock);
   c->any = c->f->held->len > 0;
-  c->done = TRUE;
-  g_cond_signal (&c->cond);
-  g_mutex_unlock (&c->lock);
-  return G_SOURCE_REMOVE;
 }
 
 /* Whether a response waits for release_held(), asked on the server's
@@ -541,18 +532,9 @@ held_count_cb (gpointer user_data)
 static gboolean
 held_count (Fixture *f)
 {
-  HeldCount c = { f, FALSE, FALSE };
+  HeldCount c = { f, FALSE };
 
-  g_mutex_init (&c.lock);
-  g_cond_init (&c.cond);
-  BARGE_TSAN_RELEASE (&c);
-  g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), held_count_cb, &c);
-  g_mutex_lock (&c.lock);
-  while (!c.done)
-    g_cond_wait (&c.cond, &c.lock);
-  g_mutex_unlock (&c.lock);
-  g_mutex_clear (&c.lock);
-  g_cond_clear (&c.cond);
+  barge_test_loop_thread_run (f->thread, held_count_cb, &c);
   return c.any;
 }
 
@@ -607,18 +589,13 @@ stop_lists (gpointer user_data)
 typedef struct {
   Fixture *f;
   GTlsCertificate *certs[N_SERVERS];
-  GMutex lock;
-  GCond cond;
-  gboolean done;
 } StartTls;
 
-static gboolean
-start_tls_cb (gpointer user_data)
+static void
+start_tls_cb (gpointer data, gpointer unused)
 {
-  StartTls *s = user_data;
+  StartTls *s = data;
 
-  /* GMutex and g_main_context_invoke() are hand-offs TSan cannot see. */
-  BARGE_TSAN_ACQUIRE (s);
   for (guint i = 0; i < N_SERVERS; i++)
     {
       Handler *h = g_new0 (Handler, 1);
@@ -629,12 +606,6 @@ start_tls_cb (gpointer user_data)
       soup_server_add_handler (s->f->servers[i], NULL, on_file, h, g_free);
       s->f->ports[i] = listen_local (s->f->servers[i]);
     }
-  BARGE_TSAN_RELEASE (s);
-  g_mutex_lock (&s->lock);
-  s->done = TRUE;
-  g_cond_signal (&s->cond);
-  g_mutex_unlock (&s->lock);
-  return G_SOURCE_REMOVE;
 }
 
 /* --- fixture ------------------------------------------------------------------- */
@@ -783,17 +754,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->lists[3] = new_list (inter, inter_key, leaves[SERVER_INTER_REVOKED], NULL, 86400);
   f->lists[4] = new_list (bad_inter, bad_inter_key, NULL, NULL, 86400);
 
-  g_mutex_init (&s.lock);
-  g_cond_init (&s.cond);
-  BARGE_TSAN_RELEASE (&s);
-  g_main_context_invoke (barge_test_loop_thread_get_context (f->thread), start_tls_cb, &s);
-  g_mutex_lock (&s.lock);
-  while (!s.done)
-    g_cond_wait (&s.cond, &s.lock);
-  g_mutex_unlock (&s.lock);
-  BARGE_TSAN_ACQUIRE (&s);
-  g_mutex_clear (&s.lock);
-  g_cond_clear (&s.cond);
+  barge_test_loop_thread_run (f->thread, start_tls_cb, &s);
 
   write_ocsp_index (f, other_ca, other_key);
   f->recheck_leaf = leaves[SERVER_RECHECK];
