@@ -113,6 +113,15 @@ barge_file_property_changed (BargeFile *self, const char *name)
     }
 }
 
+void
+_barge_file_set_completed (BargeFile *self)
+{
+  if (self->completed)
+    return;
+  self->completed = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETED]);
+}
+
 /* Takes the values of @dict (a PropertiesChanged or a GetAll) and notifies
  * the properties that changed, after all of them are in. */
 void
@@ -266,7 +275,10 @@ barge_file_class_init (BargeFileClass *klass)
    * BargeFile:completed:
    *
    * Whether the file is complete, that is, available under
-   * [property@Barge.File:local-path].
+   * [property@Barge.File:local-path]. When its job, a download, goes from
+   * %BARGE_JOB_STATE_TRANSFERRED to %BARGE_JOB_STATE_ACKNOWLEDGED, every
+   * file becomes complete before the job's [property@Barge.Job:state] is
+   * notified.
    */
   properties[PROP_COMPLETED] =
     g_param_spec_boolean ("completed", NULL, NULL, FALSE,

@@ -165,6 +165,24 @@ static const struct {
 };
 
 /* @name changed in props: parse it again and notify what really changed. */
+/* A download job that goes from "transferred" to "acknowledged" had every
+ * file renamed into place: the daemon says so with the State alone, not
+ * with each file's Progress (its files' objects go with the job). Its
+ * files become complete here, before the job's :state is notified. */
+static void
+files_completed_with (BargeJob *self, BargeJobState old, BargeJobState now)
+{
+  GHashTableIter iter;
+  gpointer file;
+
+  if (old != BARGE_JOB_STATE_TRANSFERRED || now != BARGE_JOB_STATE_ACKNOWLEDGED ||
+      self->job_type != BARGE_JOB_TYPE_DOWNLOAD)
+    return;
+  g_hash_table_iter_init (&iter, self->files);
+  while (g_hash_table_iter_next (&iter, NULL, &file))
+    _barge_file_set_completed (file);
+}
+
 static void
 barge_job_property_changed (BargeJob *self, const char *name)
 {
@@ -228,7 +246,10 @@ barge_job_property_changed (BargeJob *self, const char *name)
 
       _barge_job_load_state (self);
       if (old != self->state)
-        job_notify (self, PROP_STATE);
+        {
+          files_completed_with (self, old, self->state);
+          job_notify (self, PROP_STATE);
+        }
     }
   else if (g_str_equal (name, "Priority"))
     {
@@ -973,6 +994,7 @@ _barge_job_set_removed (BargeJob *job, int final_state)
   job->removed = TRUE;
   if (final_state >= 0 && job->state != (BargeJobState) final_state)
     {
+      files_completed_with (job, job->state, final_state);
       job->state = final_state;
       job_notify (job, PROP_STATE);
     }

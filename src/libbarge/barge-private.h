@@ -238,6 +238,10 @@ gboolean _barge_job_refresh_finish (BargeJob *job, GAsyncResult *res, GError **e
 BargeFile *_barge_file_new (const char *path);
 gboolean _barge_file_is_loaded (BargeFile *file);
 void _barge_file_apply (BargeFile *file, GVariant *dict, guint64 stamp);
+/* The file is complete: its job, a download, went from "transferred" to
+ * "acknowledged", which the daemon announces instead of each file's
+ * Progress. Notifies :completed if it changed. */
+void _barge_file_set_completed (BargeFile *file);
 
 /* --- writable job properties (barge-job-properties.c) --------------------- */
 

@@ -475,6 +475,114 @@ test_reply_after_change (Fixture *f, gconstpointer data)
   g_assert_true (state_shown);
 }
 
+/* How many PropertiesChanged the files of the job at @path sent so far,
+ * and whether one of @file_path's said it is complete. */
+static guint
+count_file_changes (Fixture *f, const char *path, const char *file_path, gboolean *completed_shown)
+{
+  g_autoptr(GHashTable) changes = file_changes (f, path);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  if (completed_shown != NULL)
+    *completed_shown = FALSE;
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *list = value;
+
+      n += list->len;
+      for (guint i = 0; completed_shown != NULL && i < list->len; i++)
+        {
+          guint64 total, done;
+          gboolean completed = FALSE;
+
+          if (g_strcmp0 (key, file_path) == 0 &&
+              g_variant_lookup (g_ptr_array_index (list, i), "Progress", "(ttb)", &total, &done, &completed))
+            *completed_shown |= completed;
+        }
+    }
+  return n;
+}
+
+/* Complete of a transferred job: its State ("acknowledged") says that
+ * every file is complete, and no file sends its Progress again (a signal
+ * per file was most of Complete's time at 10,000 files). */
+static void
+test_complete_shown_by_state (Fixture *f, gconstpointer data)
+{
+  const guint n = 20;
+  g_autofree char *path = run_small_files (f, "completed", n, 10000);
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(GPtrArray) seen = NULL;
+  guint before = count_file_changes (f, path, NULL, NULL);
+  gboolean acknowledged = FALSE;
+
+  g_assert_cmpuint (before, >=, n);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, TIMEOUT_MS);
+  barge_test_run_for (200);
+  g_assert_cmpuint (count_file_changes (f, path, NULL, NULL), ==, before);
+  seen = seen_so_far (f);
+  for (guint k = 0; k < seen->len; k++)
+    {
+      g_autoptr(GVariant) changed = changed_of (g_ptr_array_index (seen, k), path);
+      const char *state;
+
+      if (changed != NULL && g_variant_lookup (changed, "State", "&s", &state))
+        acknowledged |= g_str_equal (state, "acknowledged");
+    }
+  g_assert_true (acknowledged);
+}
+
+/* A Complete from another state keeps only the files transferred: each
+ * of those says it is complete. One file transfers, the other's server
+ * never answers; the job is completed while it runs. */
+static void
+test_partial_complete_shown_by_files (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "partial");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char *flags[] = { "transferred", "file-transferred", NULL };
+  const char *faults[] = { "ok", "stall-headers" };
+  g_autofree char *first = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+  gboolean transferred = FALSE, completed = FALSE;
+
+  set_property (f, path, "NotifyFlags", g_variant_new_strv (flags, -1));
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("partial-%u", i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, faults[i], name, 4 * KiB);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  first = barge_test_job_file_path (f->daemon, job, 0);
+  barge_test_job_resume (job);
+  /* FileTransferred: the first file's bytes are durable. */
+  while (!transferred && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GPtrArray) seen = seen_so_far (f);
+
+      for (guint k = 0; k < seen->len; k++)
+        {
+          Seen *s = g_ptr_array_index (seen, k);
+
+          transferred |= g_strcmp0 (s->member, "FileTransferred") == 0;
+        }
+      if (!transferred)
+        barge_test_run_for (20);
+    }
+  g_assert_true (transferred);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, TIMEOUT_MS);
+  barge_test_run_for (200);
+  count_file_changes (f, path, first, &completed);
+  g_assert_true (completed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,5 +592,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/signals/file-progress-not-repeated", test_file_progress_not_repeated);
   BARGE_TEST_ADD ("/signals/state-with-its-reasons", test_state_with_reasons);
   BARGE_TEST_ADD ("/signals/reply-after-the-change", test_reply_after_change);
+  BARGE_TEST_ADD ("/signals/complete-shown-by-state", test_complete_shown_by_state);
+  BARGE_TEST_ADD ("/signals/partial-complete-shown-by-files", test_partial_complete_shown_by_files);
   return g_test_run ();
 }

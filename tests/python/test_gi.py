@@ -571,11 +571,23 @@ class BargeDaemonTest(DaemonFixture):
             self.assertTrue(f.get_temporary_path())
             # BITS semantics: nothing under the final name before Complete().
             self.assertFalse(os.path.exists(f.get_local_path()))
+            self.assertFalse(f.get_completed())
 
+        # The daemon announces Complete with the job's State alone; the
+        # files say they are complete before the job's state is notified.
+        completed_at_state = []
+        notified = []
+        for f in files:
+            f.connect('notify::completed', lambda f, pspec: notified.append(f.get_object_path()))
+        job.connect('notify::state',
+                    lambda j, pspec: completed_at_state.append([f.get_completed() for f in files]))
         job.complete_sync(None)
         self.run_until(lambda: self.removed, 'job-removed')
         self.assertEqual(self.removed, [(job.get_object_path(), 'acknowledged')])
         self.assertEqual(job.get_state(), Barge.JobState.ACKNOWLEDGED)
+        self.assertTrue(all(f.get_completed() for f in files))
+        self.assertEqual(sorted(notified), sorted(f.get_object_path() for f in files))
+        self.assertEqual(completed_at_state[-1], [True, True])
         self.assertNotIn(job, self.client.get_jobs())
         self.assertIsNone(self.client.lookup_job(job.get_id()))
 
