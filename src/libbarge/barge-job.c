@@ -164,7 +164,6 @@ static const struct {
   { "TlsCheckRevocation", PROP_TLS_CHECK_REVOCATION },
 };
 
-/* @name changed in props: parse it again and notify what really changed. */
 /* A download job that goes from "transferred" to "acknowledged" had every
  * file renamed into place: the daemon says so with the State alone, not
  * with each file's Progress (its files' objects go with the job). Its
@@ -183,6 +182,7 @@ files_completed_with (BargeJob *self, BargeJobState old, BargeJobState now)
     _barge_file_set_completed (file);
 }
 
+/* @name changed in props: parse it again and notify what really changed. */
 static void
 barge_job_property_changed (BargeJob *self, const char *name)
 {
