@@ -374,16 +374,16 @@ barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session
 BargedRevocationVerdict
 barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session, GPtrArray **wanted, GError **error)
 {
-  return barged_tls_recheck_peer (self, barged_tls_checked_peer (msg), session, wanted, error);
+  return barged_tls_recheck_peer (self, barged_tls_checked_peer (self, msg), session, wanted, error);
 }
 
 GTlsCertificate *
-barged_tls_checked_peer (SoupMessage *msg)
+barged_tls_checked_peer (BargedTls *self, SoupMessage *msg)
 {
   /* Only a chain the system trusts had its revocation checked (one the
    * job's CA accepted was judged by the job's own lists, which do not
    * change). */
-  if (soup_message_get_tls_peer_certificate_errors (msg) != 0)
+  if (self == NULL || self->revocation == NULL || soup_message_get_tls_peer_certificate_errors (msg) != 0)
     return NULL;
   return soup_message_get_tls_peer_certificate (msg);
 }

@@ -80,11 +80,11 @@ gboolean barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **e
  * chain). With UNKNOWN, fetch @wanted with barged_tls_fetch_async(). */
 BargedRevocationVerdict barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session,
                                             GPtrArray **wanted, GError **error);
-/* The server's certificate of @msg's response if its chain is one whose
- * revocation a job checks (the system trusts it), or NULL; kept, it lets
- * barged_tls_recheck_peer() judge the next request on the connection
- * before it is sent. */
-GTlsCertificate *barged_tls_checked_peer (SoupMessage *msg);
+/* The server's certificate of @msg's response if the job checks
+ * revocation and the system trusts the chain, or NULL (@self may be
+ * NULL); kept, it lets barged_tls_recheck_peer() judge the next request
+ * on the connection before it is sent. */
+GTlsCertificate *barged_tls_checked_peer (BargedTls *self, SoupMessage *msg);
 /* barged_tls_recheck() for @peer (GOOD when NULL). */
 BargedRevocationVerdict barged_tls_recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session,
                                                  GPtrArray **wanted, GError **error);

@@ -251,7 +251,7 @@ check_peer_finish (BargedUpload *self, GAsyncResult *res, GError **error)
 static void
 note_peer (BargedUpload *self, SoupMessage *msg)
 {
-  g_set_object (&self->peer, barged_tls_checked_peer (msg));
+  g_set_object (&self->peer, barged_tls_checked_peer (self->tls, msg));
 }
 
 /* --- requests ----------------------------------------------------------------- */
@@ -349,7 +349,7 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
   data->done = done;
   /* No response yet in this run, or its server's revocation is not
    * checked: nothing to judge before the handshake. */
-  if (barged_tls_recheck_peer (self->tls, self->peer, self->session, NULL, NULL) == BARGED_REVOCATION_GOOD)
+  if (self->peer == NULL)
     soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
   else
     check_peer_async (self, on_peer_checked, data);
