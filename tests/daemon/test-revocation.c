@@ -79,6 +79,8 @@ typedef struct {
   gint heads_answered; /* atomic: ... whose response went out */
   gint tus_patches;   /* atomic: PATCHes to SERVER_RECHECK's /tus/up */
   gint tus_heads;     /* atomic: HEADs to it */
+  gint tus_deletes;   /* atomic: DELETEs (terminations) of it */
+  gint second_gets;   /* atomic: GETs of SERVER_RECHECK's /big?second=1 */
   guint64 tus_offset; /* server thread: what /tus/up holds */
   gnutls_x509_crt_t recheck_leaf;
   gnutls_x509_privkey_t ca_key;
@@ -444,6 +446,12 @@ serve_tus (Fixture *f, SoupServerMessage *msg, const char *path)
     }
   else if (g_str_equal (path, "/tus/up") && g_str_equal (method, SOUP_METHOD_HEAD))
     g_atomic_int_inc (&f->tus_heads);
+  else if (g_str_equal (path, "/tus/up") && g_str_equal (method, SOUP_METHOD_DELETE))
+    {
+      g_atomic_int_inc (&f->tus_deletes);
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
   else
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
@@ -490,6 +498,9 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     }
   if (h->kind == SERVER_RECHECK && g_str_equal (path, "/big"))
     {
+      if (query != NULL && g_hash_table_contains (query, "second") &&
+          g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET))
+        g_atomic_int_inc (&h->f->second_gets);
       serve_big (h->f, msg);
       return;
     }
@@ -1318,6 +1329,84 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* A download's request on a kept connection is judged before it is
+ * sent, not only its response: one connection per host, /big slowed by
+ * the job's bandwidth limit past the moment the list its handshake took
+ * goes stale and the next one revokes the server. The next file's GET
+ * would go on that connection with the job's headers and credentials;
+ * it is stopped, the list fetched, and the job fails with TlsFailure.
+ * The server sees no GET of it. Without the check it does (and its
+ * response is refused when it comes). */
+static void
+test_kept_request_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next_update;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+
+  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 4);
+  path = barge_test_daemon_create_job (f->daemon, "requested");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  /* 20 MiB at 2.5 MiB/s: 8 s, past the list's next update. */
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
+                                  g_variant_new_uint64 (5 * 512 * 1024));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/big%s", f->ports[SERVER_RECHECK],
+                                              i == 0 ? "" : "?second=1");
+      g_autofree char *name = g_strdup_printf ("requested-%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  g_assert_true (set_check (job, TRUE, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  /* The good list is in the cache once a request reached the server. */
+  while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_RECHECK]), >=, 1);
+  recheck_revoke (f, next_update);
+  g_assert_cmpint (g_atomic_int_get (&f->second_gets), ==, 0);
+
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
+  g_assert_cmpint (g_atomic_int_get (&f->second_gets), ==, 0);
+  barge_test_job_cancel (job);
+}
+
+/* A tus upload to SERVER_RECHECK whose first PATCH waits at the server
+ * (its 409 held): the connection of the POST that created the upload
+ * stays open and idle meanwhile, its handshake checked with the list of
+ * recheck_begin(). */
+static BargeDBusJob *
+start_tus_job (Fixture *f, const char *name, char **path)
+{
+  g_autofree char *source = g_build_filename (f->dir, "source", NULL);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/tus", f->ports[SERVER_RECHECK]);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+  BargeDBusJob *job;
+  GVariantBuilder b;
+
+  barge_test_write_content (source, "revocation", FILE_SIZE);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("tus"));
+  g_variant_builder_add (&b, "{sv}", "tls-options", g_variant_new_parsed ("{'check-revocation': <true>}"));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), name, "upload",
+                                                          g_variant_builder_end (&b), path, NULL, &error));
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, *path);
+  barge_test_job_add_file (job, url, source);
+  barge_test_job_resume (job);
+  while (!held_count (f) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (held_count (f));
+  return job;
+}
+
 /* An upload's next request on a kept connection. libsoup sends a POST or
  * a PATCH on a new connection only, whose handshake checks; a HEAD goes on
  * a kept one. The first PATCH's 409 waits at the server until the list
@@ -1326,42 +1415,71 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
  * (it would carry the job's headers and credentials): the job fails with
  * TlsFailure and the server sees no HEAD. Without that check the HEAD
  * goes out on the kept connection, and only the next PATCH's handshake
- * fails. */
+ * fails.
+ *
+ * With @data, the same for the first request of the next run, on a
+ * connection kept from the run before: the job is suspended while its
+ * first PATCH waits, and resumed once the list is stale and revoking.
+ * The new run's first request, the HEAD, goes on the POST's idle
+ * connection, where it is judged and stopped. */
 static void
 test_kept_upload_rechecked (Fixture *f, gconstpointer data)
 {
-  g_autofree char *source = g_build_filename (f->dir, "source", NULL);
-  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/tus", f->ports[SERVER_RECHECK]);
+  gboolean next_run = GPOINTER_TO_INT (data);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
   gint64 next_update;
-  gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
-  GVariantBuilder b;
 
   next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
-  barge_test_write_content (source, "revocation", FILE_SIZE);
-  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("tus"));
-  g_variant_builder_add (&b, "{sv}", "tls-options", g_variant_new_parsed ("{'check-revocation': <true>}"));
-  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "up-tus",
-                                                          "upload", g_variant_builder_end (&b), &path, NULL, &error));
-  g_assert_no_error (error);
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_job_add_file (job, url, source);
-  barge_test_job_resume (job);
-  while (!held_count (f) && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
-  g_assert_true (held_count (f));
-
+  job = start_tus_job (f, next_run ? "up-tus-runs" : "up-tus", &path);
+  if (next_run)
+    {
+      g_assert_true (barge_dbus_job_call_suspend_sync (job, NULL, &error));
+      g_assert_no_error (error);
+      barge_test_wait_job_state (job, "suspended", SHORT_TIMEOUT_MS);
+    }
   recheck_revoke (f, next_update);
   release_held (f);
+  if (next_run)
+    barge_test_job_resume (job);
 
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
   barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TlsFailure", "was revoked");
   g_assert_cmpint (g_atomic_int_get (&f->tus_patches), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&f->tus_heads), ==, 0);
   barge_test_job_cancel (job);
+}
+
+/* And for a request that outlives its job: cancelling the job while its
+ * first PATCH waits sends a tus termination (DELETE) on the POST's idle
+ * connection, once the list is stale and the next one revokes the
+ * server. The DELETE is stopped, the list fetched, and the server
+ * gets no DELETE. Without the check it does, within a second. */
+static void
+test_kept_cancel_rechecked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  gint64 next_update;
+  gint fetched;
+  gint64 deadline;
+
+  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
+  job = start_tus_job (f, "up-tus-cancel", &path);
+  recheck_revoke (f, next_update);
+  fetched = g_atomic_int_get (&f->crl_requests);
+  barge_test_job_cancel (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
+  while (g_atomic_int_get (&f->crl_requests) == fetched && g_atomic_int_get (&f->tus_deletes) == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  /* What the list's fetch leads to: a DELETE sent again, or refused. */
+  barge_test_run_for (1000);
+  g_assert_cmpint (g_atomic_int_get (&f->tus_deletes), ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), >, fetched);
+  release_held (f);
 }
 
 /* A job with TLS options keeps its connections to itself, and its files
@@ -1463,6 +1581,12 @@ main (int argc, char **argv)
   g_test_add ("/revocation/connections-kept", Fixture, NULL, fixture_setup, test_connections_kept, fixture_teardown);
   g_test_add ("/revocation/ocsp-nonce", Fixture, NULL, fixture_setup, test_ocsp_nonce, fixture_teardown);
   g_test_add ("/revocation/kept-upload-rechecked", Fixture, NULL, fixture_setup, test_kept_upload_rechecked,
+              fixture_teardown);
+  g_test_add ("/revocation/kept-request-rechecked", Fixture, NULL, fixture_setup, test_kept_request_rechecked,
+              fixture_teardown);
+  g_test_add ("/revocation/kept-upload-next-run", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
+              test_kept_upload_rechecked, fixture_teardown);
+  g_test_add ("/revocation/kept-cancel-rechecked", Fixture, NULL, fixture_setup, test_kept_cancel_rechecked,
               fixture_teardown);
   g_test_add ("/revocation/kept-probe-rechecked", Fixture, NULL, fixture_setup, test_kept_probe_rechecked,
               fixture_teardown);

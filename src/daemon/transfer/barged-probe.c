@@ -46,7 +46,9 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (body == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, barged_tls_stopped (probe->tls, msg)
+                                   ? barged_tls_request_error (probe->tls, msg, error)
+                                   : g_steal_pointer (&error));
       return;
     }
   headers = soup_message_get_response_headers (msg);
@@ -69,6 +71,7 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
 {
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GCancellable) guarded = NULL;
   SoupMessage *msg;
   Probe *probe;
 
@@ -93,7 +96,9 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   probe->session = g_object_ref (session);
   probe->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, cancellable, on_probed, task);
+  /* A probe stopped by the guard learns no size; it fetches no list. */
+  guarded = barged_tls_guard (tls, msg, session, cancellable);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_LOW, guarded, on_probed, task);
 }
 
 guint64

@@ -293,7 +293,9 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_autoptr(GError) timed = barged_header_deadline_error (deadline, error);
 
-      fail (self, barged_error_new_for_io (timed, FALSE));
+      /* Stopped before it was sent (barged_tls_guard()): as below. */
+      fail (self, barged_tls_stopped (self->tls, self->msg) ? barged_tls_request_error (self->tls, self->msg, error)
+                                                            : barged_error_new_for_io (timed, FALSE));
       finished (self);
       return;
     }
@@ -336,6 +338,7 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
                           gpointer user_data)
 {
   g_autoptr(GUri) uri = g_uri_parse (self->url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GCancellable) guarded = NULL;
   SoupMessageHeaders *headers;
 
   g_return_if_fail (self->task == NULL);
@@ -357,8 +360,9 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   barged_request_add_custom_headers (self->msg, self->custom_headers, self->origin_url);
   barged_tls_apply (self->tls, self->msg);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
-  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
-                           barged_header_deadline_get_cancellable (self->deadline), on_sent, g_object_ref (self));
+  guarded = barged_tls_guard (self->tls, self->msg, self->session,
+                              barged_header_deadline_get_cancellable (self->deadline));
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT, guarded, on_sent, g_object_ref (self));
 }
 
 gboolean

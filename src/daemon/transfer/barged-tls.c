@@ -314,6 +314,14 @@ unref_closure_data (gpointer data, GClosure *closure)
 typedef struct {
   BargedTls *tls;
   BargedRevocationDatabase *database;   /* once its handshake started */
+  /* barged_tls_guard()'s: what stops the sending, and why it did */
+  SoupSession *session;
+  GCancellable *guard;
+  GCancellable *parent;
+  gulong parent_handler;
+  BargedRevocationVerdict stopped;      /* GOOD unless it stopped it */
+  GPtrArray *stop_wanted;
+  GError *stop_why;
 } Checked;
 
 static GQuark
@@ -323,10 +331,34 @@ checked_quark (void)
 }
 
 static void
+checked_clear_stop (Checked *checked)
+{
+  checked->stopped = BARGED_REVOCATION_GOOD;
+  g_clear_pointer (&checked->stop_wanted, g_ptr_array_unref);
+  g_clear_error (&checked->stop_why);
+}
+
+static void
+checked_clear_guard (Checked *checked)
+{
+  /* A cancelled parent has run its handler and will not again; it may be
+   * running it now, and GLib 2.74 waits for that inside disconnect (for
+   * ever, on this thread). Its reference to the guard goes with it. */
+  if (checked->parent_handler != 0 && !g_cancellable_is_cancelled (checked->parent))
+    g_cancellable_disconnect (checked->parent, checked->parent_handler);
+  checked->parent_handler = 0;
+  g_clear_object (&checked->parent);
+  g_clear_object (&checked->guard);
+}
+
+static void
 checked_free (Checked *checked)
 {
   barged_tls_unref (checked->tls);
   g_clear_object (&checked->database);
+  checked_clear_guard (checked);
+  checked_clear_stop (checked);
+  g_clear_object (&checked->session);
   g_free (checked);
 }
 
@@ -357,28 +389,10 @@ checked_of (BargedTls *self, SoupMessage *msg)
   return g_object_get_qdata (G_OBJECT (msg), checked_quark ());
 }
 
-gboolean
-barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  Checked *checked = checked_of (self, msg);
-  g_autoptr(GPtrArray) wanted = NULL;
-
-  if (checked == NULL || checked->database == NULL ||
-      barged_revocation_database_get_verdict (checked->database, &wanted, NULL) != BARGED_REVOCATION_UNKNOWN)
-    return FALSE;
-  barged_revocation_fetch_async (self->revocation, session, wanted, cancellable, callback, user_data);
-  return TRUE;
-}
-
-BargedRevocationVerdict
-barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session, GPtrArray **wanted, GError **error)
-{
-  return barged_tls_recheck_peer (self, barged_tls_checked_peer (self, msg), session, wanted, error);
-}
-
-GTlsCertificate *
-barged_tls_checked_peer (BargedTls *self, SoupMessage *msg)
+/* The server's certificate of @msg if the job checks revocation and the
+ * system trusts the chain, or NULL. */
+static GTlsCertificate *
+checked_peer (BargedTls *self, SoupMessage *msg)
 {
   /* Only a chain the system trusts had its revocation checked (one the
    * job's CA accepted was judged by the job's own lists, which do not
@@ -388,13 +402,107 @@ barged_tls_checked_peer (BargedTls *self, SoupMessage *msg)
   return soup_message_get_tls_peer_certificate (msg);
 }
 
-BargedRevocationVerdict
-barged_tls_recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session, GPtrArray **wanted,
-                         GError **error)
+/* barged_tls_recheck() for @peer (GOOD when NULL). */
+static BargedRevocationVerdict
+recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session, GPtrArray **wanted, GError **error)
 {
   if (self == NULL || self->revocation == NULL || peer == NULL)
     return BARGED_REVOCATION_GOOD;
   return barged_revocation_check (self->revocation, peer, soup_session_get_tls_database (session), wanted, error);
+}
+
+/* "starting" comes before each sending of the message, on the connection
+ * libsoup chose for it, before a byte of the request goes out. A new
+ * connection's handshake has just checked the chain; a kept one's may be
+ * long past (an upload's requests follow each other for hours, and a
+ * connection outlives the run that opened it). So the chain is asked of
+ * the revocation cache again, and a verdict other than GOOD stops the
+ * request by cancelling what it is sent with: the server gets none of
+ * its headers, credentials or bytes. */
+static void
+on_starting (SoupMessage *msg, Checked *checked)
+{
+  BargedRevocationVerdict verdict;
+
+  checked_clear_stop (checked);
+  if (checked->guard == NULL)
+    return;
+  verdict = recheck_peer (checked->tls, checked_peer (checked->tls, msg), checked->session, &checked->stop_wanted,
+                          &checked->stop_why);
+  if (verdict == BARGED_REVOCATION_GOOD)
+    return;
+  g_debug ("%s %s stopped before it was sent: the server's revocation status is %s", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)), verdict == BARGED_REVOCATION_UNKNOWN ? "stale" : "bad");
+  checked->stopped = verdict;
+  g_cancellable_cancel (checked->guard);
+}
+
+static void
+cancel_guard (GCancellable *parent, GCancellable *guard)
+{
+  g_cancellable_cancel (guard);
+}
+
+GCancellable *
+barged_tls_guard (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable)
+{
+  Checked *checked = checked_of (self, msg);
+
+  if (checked == NULL)
+    return cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (checked->session == NULL)
+    {
+      checked->session = g_object_ref (session);
+      g_signal_connect (msg, "starting", G_CALLBACK (on_starting), checked);
+    }
+  checked_clear_guard (checked);
+  checked_clear_stop (checked);
+  checked->guard = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      checked->parent = g_object_ref (cancellable);
+      /* Runs at once when @cancellable was cancelled already. */
+      checked->parent_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_guard),
+                                                       g_object_ref (checked->guard), g_object_unref);
+    }
+  return g_object_ref (checked->guard);
+}
+
+gboolean
+barged_tls_stopped (BargedTls *self, SoupMessage *msg)
+{
+  Checked *checked = checked_of (self, msg);
+
+  return checked != NULL && checked->stopped != BARGED_REVOCATION_GOOD;
+}
+
+gboolean
+barged_tls_fetch_wanted (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  Checked *checked = checked_of (self, msg);
+  g_autoptr(GPtrArray) wanted = NULL;
+
+  if (checked == NULL)
+    return FALSE;
+  if (checked->stopped != BARGED_REVOCATION_GOOD)
+    {
+      /* The guard stopped it: the lists its check lacked, if that was why. */
+      if (checked->stopped != BARGED_REVOCATION_UNKNOWN || checked->stop_wanted == NULL)
+        return FALSE;
+      wanted = g_ptr_array_ref (checked->stop_wanted);
+    }
+  else if (checked->database == NULL ||
+           barged_revocation_database_get_verdict (checked->database, &wanted, NULL) != BARGED_REVOCATION_UNKNOWN)
+    return FALSE;
+  barged_revocation_fetch_async (self->revocation, session, wanted, cancellable, callback, user_data);
+  return TRUE;
+}
+
+BargedRevocationVerdict
+barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session, GPtrArray **wanted, GError **error)
+{
+  return recheck_peer (self, checked_peer (self, msg), session, wanted, error);
 }
 
 void
@@ -416,6 +524,9 @@ barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error
   Checked *checked = checked_of (self, msg);
   GError *why = NULL;
 
+  if (checked != NULL && checked->stopped != BARGED_REVOCATION_GOOD)
+    return barged_tls_verdict_error (checked->stopped,
+                                     checked->stop_why != NULL ? g_error_copy (checked->stop_why) : NULL);
   if (checked != NULL && checked->database != NULL)
     switch (barged_revocation_database_get_verdict (checked->database, NULL, &why))
       {

@@ -65,8 +65,21 @@ BargedTls *barged_tls_new_without_client (BargedTls *self);
  * only when the current lists of its issuers cover every certificate of
  * it but the anchor and revoke none (BargedRevocationDatabase). */
 void barged_tls_apply (BargedTls *self, SoupMessage *msg);
-/* After @msg failed: when its handshake stopped for revocation lists the
- * cache lacked, fetches them through @session and returns TRUE (the
+/* Judges the server again before each sending of @msg (the first, and
+ * each after a redirect or an authentication retry), on the connection
+ * libsoup chose for it: a kept connection's handshake may be long past.
+ * When the job checks revocation and the cache's verdict on the server's
+ * chain is not GOOD, the request is stopped before a byte of it goes out:
+ * the cancellable returned, which @cancellable (may be NULL) cancels too,
+ * is cancelled. Send @msg with it; call again for each new sending of
+ * @msg. After a failure, barged_tls_stopped() says whether the guard
+ * stopped it, barged_tls_fetch_wanted() fetches the lists it lacked, and
+ * barged_tls_request_error() gives the error. Without revocation to
+ * check, returns a reference to @cancellable. @self may be NULL. */
+GCancellable *barged_tls_guard (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable);
+gboolean barged_tls_stopped (BargedTls *self, SoupMessage *msg);
+/* After @msg failed: when its handshake, or barged_tls_guard(), stopped
+ * it for revocation lists the cache lacked, fetches them through @session and returns TRUE (the
  * caller sends a new message once barged_tls_fetch_finish() returned,
  * FALSE only when @cancellable was cancelled); FALSE otherwise, and
  * nothing started. @self may be NULL. */
@@ -80,21 +93,13 @@ gboolean barged_tls_fetch_finish (BargedTls *self, GAsyncResult *res, GError **e
  * chain). With UNKNOWN, fetch @wanted with barged_tls_fetch_async(). */
 BargedRevocationVerdict barged_tls_recheck (BargedTls *self, SoupMessage *msg, SoupSession *session,
                                             GPtrArray **wanted, GError **error);
-/* The server's certificate of @msg's response if the job checks
- * revocation and the system trusts the chain, or NULL (@self may be
- * NULL); kept, it lets barged_tls_recheck_peer() judge the next request
- * on the connection before it is sent. */
-GTlsCertificate *barged_tls_checked_peer (BargedTls *self, SoupMessage *msg);
-/* barged_tls_recheck() for @peer (GOOD when NULL). */
-BargedRevocationVerdict barged_tls_recheck_peer (BargedTls *self, GTlsCertificate *peer, SoupSession *session,
-                                                 GPtrArray **wanted, GError **error);
 void barged_tls_fetch_async (BargedTls *self, SoupSession *session, GPtrArray *wanted, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 /* The error for a verdict other than GOOD that stands (UNKNOWN: after
  * the fetches): @why, which it takes, or a TlsFailure that says so. */
 GError *barged_tls_verdict_error (BargedRevocationVerdict verdict, GError *why);
-/* The job's error for @msg's TLS @error: why revocation refused the
- * chain, or what barged_tls_peer_errors() finds wrong with it, or @error
+/* The job's error for @msg's TLS @error, or for a request
+ * barged_tls_guard() stopped: why revocation refused the chain, or what barged_tls_peer_errors() finds wrong with it, or @error
  * mapped. @self may be NULL. */
 GError *barged_tls_request_error (BargedTls *self, SoupMessage *msg, const GError *error);
 /* What is wrong with the server's certificate of @msg (after a TLS

@@ -514,6 +514,8 @@ send_error (BargedTransfer *self, const GError *error)
   const char *location = soup_message_headers_get_one (soup_message_get_response_headers (self->msg), "Location");
   g_autoptr(GUri) target = NULL;
 
+  if (barged_tls_stopped (self->tls, self->msg))
+    return barged_tls_request_error (self->tls, self->msg, error);
   if (g_error_matches (timed, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI) && location != NULL)
     {
       target = g_uri_parse_relative (soup_message_get_uri (self->msg), location, SOUP_HTTP_URI_FLAGS, NULL);
@@ -934,6 +936,7 @@ send_request (BargedTransfer *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = g_uri_parse (barged_file_get_url (self->file), SOUP_HTTP_URI_FLAGS, &error);
+  g_autoptr(GCancellable) guarded = NULL;
   SoupMessageHeaders *headers;
 
   if (uri == NULL)
@@ -976,9 +979,9 @@ send_request (BargedTransfer *self)
   g_clear_pointer (&self->deadline, barged_header_deadline_free);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s,
                                                self->cancellable);
-  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
-                           barged_header_deadline_get_cancellable (self->deadline),
-                           on_sent, g_object_ref (self));
+  guarded = barged_tls_guard (self->tls, self->msg, self->session,
+                              barged_header_deadline_get_cancellable (self->deadline));
+  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT, guarded, on_sent, g_object_ref (self));
 }
 
 /* The request of an early file ended while its temporary was opened. */

@@ -421,19 +421,17 @@ cancel_retry_cb (gpointer user_data)
 }
 
 static void
-on_cancel_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+on_cancel_sent (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
 {
   CancelData *c = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
   g_autofree char *where = barged_request_url_for_log (c->url);
   gboolean retry;
 
   if (body == NULL)
     {
       g_info ("Cancel-Session for %s failed: %s", where, error->message);
-      retry = TRUE;
+      /* The job's TLS checks refused the server: it gets nothing. */
+      retry = error->domain != BARGE_ERROR || error->code != BARGE_ERROR_TLS_FAILURE;
     }
   else
     {
@@ -464,7 +462,7 @@ send_cancel (CancelData *c)
   soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
   soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", c->session_id);
   set_empty_body (msg);
-  soup_session_send_and_read_async (c->session, msg, G_PRIORITY_DEFAULT, NULL, on_cancel_sent, c);
+  barged_upload_send_full (c->session, c->tls, msg, NULL, on_cancel_sent, c);
 }
 
 void

@@ -19,7 +19,6 @@ struct _BargedUpload
   guint32 umask;              /* the owner's, for the reply file */
   GVariant *custom_headers;   /* a(ss) or NULL: the job's, for every request */
   BargedTls *tls;             /* the job's TLS options, or NULL */
-  GTlsCertificate *peer;      /* the run's last response's server, if its revocation is checked */
   BargeUploadProtocol protocol;
   gboolean with_reply;
 
@@ -93,7 +92,18 @@ SoupMessage *barged_upload_message_new (const char *method, const char *url, GVa
 
 /* Sends @msg (taking it) on the run's session and hands the answer to @done;
  * a transport failure ends the run with barged_upload_fail() instead. */
+/* @msg's response body, or NULL and the error (a BargeError when the
+ * job's TLS checks refused the server). */
+typedef void (*BargedUploadSentFn) (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data);
+/* Sends @msg (not taken) through @session, guarded by the job's @tls
+ * (barged_tls_guard(): revocation judged on the connection it goes out
+ * on, lists fetched first when the cache lacks them). For the requests
+ * that outlive a run too, with @cancellable NULL. */
+void barged_upload_send_full (SoupSession *session, BargedTls *tls, SoupMessage *msg, GCancellable *cancellable,
+                              BargedUploadSentFn done, gpointer user_data);
 typedef void (*BargedUploadSent) (BargedUpload *self, SoupMessage *msg);
+/* A request of the run: takes @msg; @done gets its response, and a
+ * failure fails the run. */
 void barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done);
 /* An error for a response that is not a success; BITS error headers give
  * the context (0x7: the server application) and go into the message. */

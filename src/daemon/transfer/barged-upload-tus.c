@@ -273,12 +273,8 @@ barged_upload_tus_run (BargedUpload *self)
 }
 
 static void
-on_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
+on_deleted (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
 {
-  g_autoptr(SoupMessage) msg = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
-
   if (body == NULL)
     g_info ("tus termination failed: %s", error->message);
   else
@@ -289,11 +285,11 @@ void
 barged_upload_tus_cancel (BargedUpload *self)
 {
   g_autoptr(GError) error = NULL;
-  SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id, self->custom_headers, self->tls,
-                                                &error);
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id, self->custom_headers,
+                                                          self->tls, &error);
 
   if (msg == NULL)
     return;
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Tus-Resumable", TUS_VERSION);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_deleted, msg);
+  barged_upload_send_full (self->session, self->tls, msg, NULL, on_deleted, NULL);
 }

@@ -182,177 +182,135 @@ barged_upload_chunk_acked (BargedUpload *self, guint64 len)
     self->fragment_size /= 2;
 }
 
-/* --- the revocation of a kept connection's server -------------------------- */
-
-/* A kept connection's chain was checked at its handshake, which may be
- * long past (an upload's requests follow each other for hours). Before a
- * request goes out, the server's chain of the run's last response is
- * asked of the revocation cache again, lists gone stale fetched first (twice
- * at most, as for a handshake): a server revoked since gets no byte of
- * it. A new connection's handshake checks anyway. */
-static void check_peer_step (GTask *task);
-
-static void
-on_peer_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  GTask *task = user_data;
-  BargedUpload *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!barged_tls_fetch_finish (self->tls, res, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  check_peer_step (task);
-}
-
-static void
-check_peer_step (GTask *task)
-{
-  BargedUpload *self = g_task_get_source_object (task);
-  guint *fetches = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) wanted = NULL;
-  GError *error = NULL;
-  BargedRevocationVerdict verdict = barged_tls_recheck_peer (self->tls, self->peer, self->session, &wanted, &error);
-
-  if (verdict == BARGED_REVOCATION_UNKNOWN && *fetches < 2)
-    {
-      (*fetches)++;
-      barged_tls_fetch_async (self->tls, self->session, wanted, g_task_get_cancellable (task), on_peer_lists_fetched,
-                              task);
-      return;
-    }
-  if (verdict == BARGED_REVOCATION_GOOD)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, barged_tls_verdict_error (verdict, error));
-  g_object_unref (task);
-}
-
-static void
-check_peer_async (BargedUpload *self, GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, self->cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, check_peer_async);
-  g_task_set_task_data (task, g_new0 (guint, 1), g_free);
-  check_peer_step (task);
-}
-
-static gboolean
-check_peer_finish (BargedUpload *self, GAsyncResult *res, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (res), error);
-}
-
-/* The server of @msg's response, kept for the next request's check. */
-static void
-note_peer (BargedUpload *self, SoupMessage *msg)
-{
-  g_set_object (&self->peer, barged_tls_checked_peer (self->tls, msg));
-}
-
 /* --- requests ----------------------------------------------------------------- */
 
+/* Every request of an upload, those of a run and the cancelling ones
+ * that outlive it, is sent through barged_tls_guard(): a job that checks
+ * revocation has its server judged again on the connection each request
+ * goes out on, kept or new, before a byte of it is sent. The revocation
+ * lists that a handshake or the guard lacked are fetched first, twice at
+ * most; the request is sent again once they are in. */
 typedef struct {
-  BargedUpload *self;
+  SoupSession *session;
+  BargedTls *tls;
   SoupMessage *msg;
-  BargedUploadSent done;
+  GCancellable *cancellable;   /* the run's, or NULL */
+  GCancellable *guarded;       /* barged_tls_guard()'s, of this sending */
+  BargedUploadSentFn done;
+  gpointer user_data;
   guint revocation_fetches;
-} SendData;
+} Sending;
 
 static void
-send_data_free (SendData *data)
+sending_free (Sending *s)
 {
-  g_object_unref (data->msg);
-  g_object_unref (data->self);
-  g_free (data);
+  g_object_unref (s->session);
+  g_clear_pointer (&s->tls, barged_tls_unref);
+  g_object_unref (s->msg);
+  g_clear_object (&s->cancellable);
+  g_clear_object (&s->guarded);
+  g_free (s);
 }
 
-static void on_sent (GObject *source, GAsyncResult *res, gpointer user_data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sending, sending_free)
+
+static void sending_start (Sending *s);
 
 static void
-on_revocation_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
+on_sending_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  SendData *data = user_data;
-  GError *error = NULL;
+  g_autoptr(Sending) s = user_data;
+  g_autoptr(GError) error = NULL;
 
-  if (!barged_tls_fetch_finish (data->self->tls, res, &error))
+  if (!barged_tls_fetch_finish (s->tls, res, &error))
     {
-      barged_upload_fail (data->self, barged_error_new_for_io (error, FALSE));
-      g_error_free (error);
-      send_data_free (data);
+      s->done (s->msg, NULL, error, s->user_data);
       return;
     }
-  soup_session_send_and_read_async (data->self->session, data->msg, G_PRIORITY_DEFAULT, data->self->cancellable,
-                                    on_sent, data);
+  sending_start (g_steal_pointer (&s));
 }
 
 static void
-on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+on_sending_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  SendData *data = user_data;
-  g_autoptr(BargedUpload) self = data->self;
-  g_autoptr(SoupMessage) msg = data->msg;
-  BargedUploadSent done = data->done;
+  g_autoptr(Sending) s = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
 
-  if (body == NULL && data->revocation_fetches < 2 &&
-      barged_tls_fetch_wanted (self->tls, msg, self->session, self->cancellable, on_revocation_fetched, data))
+  if (body == NULL && s->revocation_fetches < 2 &&
+      barged_tls_fetch_wanted (s->tls, s->msg, s->session, s->cancellable, on_sending_lists_fetched, s))
     {
-      /* Its handshake stopped for revocation lists the cache lacked (no
-       * byte of it went out): sent again once they are in. */
-      data->revocation_fetches++;
-      g_steal_pointer (&self);
-      g_steal_pointer (&msg);
+      /* Stopped for lists the cache lacked, before a byte went out. */
+      s->revocation_fetches++;
+      g_steal_pointer (&s);
       return;
     }
+  if (body == NULL && (error->domain == G_TLS_ERROR || barged_tls_stopped (s->tls, s->msg)))
+    {
+      g_autoptr(GError) refused = barged_tls_request_error (s->tls, s->msg, error);
+
+      s->done (s->msg, NULL, refused, s->user_data);
+      return;
+    }
+  s->done (s->msg, body, error, s->user_data);
+}
+
+static void
+sending_start (Sending *s)
+{
+  g_clear_object (&s->guarded);
+  s->guarded = barged_tls_guard (s->tls, s->msg, s->session, s->cancellable);
+  soup_session_send_and_read_async (s->session, s->msg, G_PRIORITY_DEFAULT, s->guarded, on_sending_sent, s);
+}
+
+void
+barged_upload_send_full (SoupSession *session, BargedTls *tls, SoupMessage *msg, GCancellable *cancellable,
+                         BargedUploadSentFn done, gpointer user_data)
+{
+  Sending *s = g_new0 (Sending, 1);
+
+  s->session = g_object_ref (session);
+  s->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
+  s->msg = g_object_ref (msg);
+  s->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  s->done = done;
+  s->user_data = user_data;
+  sending_start (s);
+}
+
+typedef struct {
+  BargedUpload *self;
+  BargedUploadSent done;
+} SendData;
+
+static void
+on_sent (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
+{
+  SendData *data = user_data;
+  g_autoptr(BargedUpload) self = data->self;
+  BargedUploadSent done = data->done;
+
   g_free (data);
   if (body == NULL)
     {
-      barged_upload_fail (self, error->domain == G_TLS_ERROR ? barged_tls_request_error (self->tls, msg, error)
+      barged_upload_fail (self, error->domain == BARGE_ERROR ? g_error_copy (error)
                                                              : barged_error_new_for_io (error, FALSE));
       return;
     }
   g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
            g_uri_get_path (soup_message_get_uri (msg)), soup_message_get_status (msg));
-  note_peer (self, msg);
   done (self, msg);
-}
-
-static void
-on_peer_checked (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  SendData *data = user_data;
-  GError *error = NULL;
-
-  if (!check_peer_finish (data->self, res, &error))
-    {
-      barged_upload_fail (data->self, error);
-      send_data_free (data);
-      return;
-    }
-  soup_session_send_and_read_async (data->self->session, data->msg, G_PRIORITY_DEFAULT, data->self->cancellable,
-                                    on_sent, data);
 }
 
 void
 barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 {
+  g_autoptr(SoupMessage) owned = msg;
   SendData *data = g_new0 (SendData, 1);
 
   data->self = g_object_ref (self);
-  data->msg = msg;
   data->done = done;
-  /* No response yet in this run, or its server's revocation is not
-   * checked: nothing to judge before the handshake. */
-  if (self->peer == NULL)
-    soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, on_sent, data);
-  else
-    check_peer_async (self, on_peer_checked, data);
+  barged_upload_send_full (self->session, self->tls, msg, self->cancellable, on_sent, data);
 }
 
 SoupMessage *
@@ -432,7 +390,6 @@ barged_upload_set_session (BargedUpload *self, SoupSession *session)
 {
   g_return_if_fail (self->task == NULL);
   g_set_object (&self->session, session);
-  g_clear_object (&self->peer);
 }
 
 void
@@ -451,9 +408,6 @@ end_run (BargedUpload *self)
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
-  /* The next run's first request is judged by its own handshake, or
-   * its response: a server may have renewed its certificate meanwhile. */
-  g_clear_object (&self->peer);
 }
 
 void
@@ -669,6 +623,8 @@ typedef struct {
   GByteArray *memory;         /* the reply when it is kept in the store */
   int fd;                     /* the reply's temporary, else -1 */
   guint8 *buf;
+  GCancellable *guarded;      /* barged_tls_guard()'s, of this sending */
+  guint revocation_fetches;
 } ReplyFetch;
 
 #define REPLY_BUFFER (64 * 1024)
@@ -679,6 +635,7 @@ reply_fetch_free (ReplyFetch *f)
   if (f->fd >= 0)
     close (f->fd);
   g_clear_object (&f->msg);
+  g_clear_object (&f->guarded);
   g_clear_object (&f->body);
   g_clear_pointer (&f->memory, g_byte_array_unref);
   g_free (f->buf);
@@ -848,6 +805,8 @@ reply_read_next (ReplyFetch *f)
                              on_reply_read, f);
 }
 
+static void on_reply_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data);
+
 static void
 on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -857,13 +816,22 @@ on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   SoupMessageHeaders *headers;
 
   f->body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
-  if (f->body == NULL)
+  if (f->body == NULL && f->revocation_fetches < 2 &&
+      barged_tls_fetch_wanted (self->tls, f->msg, self->session, self->cancellable, on_reply_lists_fetched, f))
     {
-      reply_fail (f, barged_error_new_for_io (error, FALSE));
+      /* Stopped for lists the cache lacked, before a byte went out. */
+      f->revocation_fetches++;
       g_error_free (error);
       return;
     }
-  note_peer (self, f->msg);
+  if (f->body == NULL)
+    {
+      reply_fail (f, error->domain == G_TLS_ERROR || barged_tls_stopped (self->tls, f->msg)
+                       ? barged_tls_request_error (self->tls, f->msg, error)
+                       : barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
+      return;
+    }
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (f->msg)))
     {
       reply_fail (f, error_for_response (f->msg));
@@ -878,18 +846,29 @@ on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   reply_read_next (f);
 }
 
+/* Sent guarded, as barged_upload_send_full()'s requests are (streamed
+ * here: a reply may be large). */
 static void
-on_reply_peer_checked (GObject *source, GAsyncResult *res, gpointer user_data)
+reply_start (ReplyFetch *f)
+{
+  g_clear_object (&f->guarded);
+  f->guarded = barged_tls_guard (f->self->tls, f->msg, f->self->session, f->self->cancellable);
+  soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->guarded, on_reply_sent, f);
+}
+
+static void
+on_reply_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   ReplyFetch *f = user_data;
   GError *error = NULL;
 
-  if (!check_peer_finish (f->self, res, &error))
+  if (!barged_tls_fetch_finish (f->self->tls, res, &error))
     {
-      reply_fail (f, error);
+      reply_fail (f, barged_error_new_for_io (error, FALSE));
+      g_error_free (error);
       return;
     }
-  soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->self->cancellable, on_reply_sent, f);
+  reply_start (f);
 }
 
 static void
@@ -906,7 +885,7 @@ reply_send (ReplyFetch *f)
     }
   /* A GET may follow redirects: nothing is re-sent. */
   soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
-  check_peer_async (f->self, on_reply_peer_checked, f);
+  reply_start (f);
 }
 
 static void
@@ -1094,7 +1073,6 @@ barged_upload_set_tls (BargedUpload *self, BargedTls *tls)
 {
   g_clear_pointer (&self->tls, barged_tls_unref);
   self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
-  g_clear_object (&self->peer);
 }
 
 static void
@@ -1106,7 +1084,6 @@ barged_upload_finalize (GObject *object)
   end_run (self);
   g_clear_object (&self->session);
   g_clear_object (&self->bandwidth);
-  g_clear_object (&self->peer);
   g_free (self->job_id);
   g_clear_pointer (&self->tls, barged_tls_unref);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
