@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The rules around each request that need no server: which origin
  * credentials belong to, what a log may show of a URL, what AddFile
- * accepts as a URL and a destination, and the names nobody may guess. */
+ * accepts as a URL and a destination, the names nobody may guess, and
+ * what the revocation guard's cancellable follows. */
 #include "config.h"
 
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "barged-file.h"
 #include "barged-random.h"
 #include "barged-request.h"
+#include "barged-tls.h"
 
 static gboolean
 same_origin (const char *a, const char *b)
@@ -120,6 +122,71 @@ test_random_names (void)
   g_assert_cmpstr (t1, !=, t2);
 }
 
+static void
+free_message (GCancellable *cancellable, SoupMessage **msg)
+{
+  g_clear_object (msg);
+}
+
+/* The cancellable a request is sent with under barged_tls_guard(): the
+ * caller's own without revocation to check; else one of its own, which
+ * the caller's cancels (at once when it was cancelled already), and
+ * which a new sending of the message replaces: the one before follows
+ * the caller's no more. A message freed while the caller's is cancelled
+ * lets go of it (GLib 2.74 would wait for ever inside a disconnect made
+ * from the cancellation). */
+static void
+test_guard_cancellable (void)
+{
+  g_autoptr(BargedRevocation) revocation = barged_revocation_new ();
+  g_autoptr(BargedTls) tls = barged_tls_new (NULL, NULL, 0, NULL, revocation);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", "https://127.0.0.1:1/");
+  g_autoptr(SoupMessage) plain = soup_message_new ("GET", "https://127.0.0.1:1/");
+  g_autoptr(GCancellable) parent = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GCancellable) first = NULL;
+  g_autoptr(GCancellable) second = NULL;
+  g_autoptr(GCancellable) same = NULL;
+  g_autoptr(GCancellable) at_once = NULL;
+  g_autoptr(SoupMessage) late = soup_message_new ("GET", "https://127.0.0.1:1/");
+  g_autoptr(SoupMessage) freed = soup_message_new ("GET", "https://127.0.0.1:1/");
+  g_autoptr(GCancellable) emitting = g_cancellable_new ();
+  g_autoptr(GCancellable) guarded = NULL;
+
+  same = barged_tls_guard (NULL, plain, session, parent);
+  g_assert_true (same == parent);
+  g_clear_object (&same);
+  barged_tls_apply (tls, plain);
+  g_assert_null (barged_tls_guard (NULL, plain, session, NULL));
+
+  barged_tls_apply (tls, msg);
+  first = barged_tls_guard (tls, msg, session, parent);
+  g_assert_nonnull (first);
+  g_assert_true (first != parent);
+  second = barged_tls_guard (tls, msg, session, parent);
+  g_assert_true (second != first);
+  g_assert_false (barged_tls_stopped (tls, msg));
+  g_cancellable_cancel (parent);
+  g_assert_true (g_cancellable_is_cancelled (second));
+  g_assert_false (g_cancellable_is_cancelled (first));
+  g_assert_false (barged_tls_stopped (tls, msg));
+  g_clear_object (&msg);
+
+  g_cancellable_cancel (cancelled);
+  barged_tls_apply (tls, late);
+  at_once = barged_tls_guard (tls, late, session, cancelled);
+  g_assert_true (g_cancellable_is_cancelled (at_once));
+
+  /* Freed from a handler of the caller's cancellation. */
+  barged_tls_apply (tls, freed);
+  guarded = barged_tls_guard (tls, freed, session, emitting);
+  g_signal_connect (emitting, "cancelled", G_CALLBACK (free_message), &freed);
+  g_cancellable_cancel (emitting);
+  g_assert_null (freed);
+  g_assert_true (g_cancellable_is_cancelled (guarded));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -128,5 +195,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/url-for-log", test_url_for_log);
   g_test_add_func ("/request/validate-file", test_validate_file);
   g_test_add_func ("/request/random-names", test_random_names);
+  g_test_add_func ("/request/guard-cancellable", test_guard_cancellable);
   return g_test_run ();
 }
