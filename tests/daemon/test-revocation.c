@@ -71,6 +71,8 @@ typedef struct {
   GBytes *lists[5];   /* ca.crl, forged.crl, stale.crl, inter.crl, bad-inter.crl (DER) */
   GMutex recheck_lock;
   GBytes *recheck_list; /* under recheck_lock: what /recheck.crl serves, or NULL (404) */
+  guint recheck_good_for; /* under recheck_lock: with no list, one good this long is made at the first fetch */
+  gint64 recheck_next_update; /* under recheck_lock: that list's next update (unix seconds), or 0 */
   GPtrArray *held;    /* server thread: SERVER_RECHECK's messages, paused */
   gint hold_ranges;   /* atomic: /big's range requests are held too */
   GBytes *big;        /* server thread: /big's content, made at its first request */
@@ -247,6 +249,11 @@ on_list (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
       g_autoptr(GBytes) now = NULL;
 
       g_mutex_lock (&f->recheck_lock);
+      if (f->recheck_list == NULL && f->recheck_good_for > 0)
+        {
+          f->recheck_next_update = (gint64) time (NULL) + f->recheck_good_for;
+          f->recheck_list = new_list (f->ca, f->ca_key, NULL, NULL, f->recheck_good_for);
+        }
       now = f->recheck_list != NULL ? g_bytes_ref (f->recheck_list) : NULL;
       g_mutex_unlock (&f->recheck_lock);
       if (now != NULL)
@@ -1177,32 +1184,40 @@ set_recheck_list (Fixture *f, GBytes *list)
 
 /* The start of a recheck test: a daemon of its own whose Timeout
  * outlasts the responses the server holds, and /recheck.crl good for
- * @good_for seconds, long enough for the handshakes the test wants to
- * take it (4 s for one; the segments' come seconds later under ASan,
- * after the first response of a 20 MiB file). Returns
- * the list's next update, in whole seconds (new_list() may add one if a
- * second begins meanwhile): barged keeps a list until then, counted from
- * its own whole second at the fetch, so up to 1 s more. */
-static gint64
+ * @good_for seconds from its first fetch, long enough for the handshakes
+ * the test wants to take it (4 s for the few of a small job; the
+ * segments' come seconds later under ASan, after the first response of a
+ * 20 MiB file). Counted from the fetch, not from here: under ASan and
+ * TSan the daemon's start and the first handshakes took seconds. */
+static void
 recheck_begin (Fixture *f, const char *config, guint good_for)
 {
   g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
-  gint64 next_update;
 
   barge_test_daemon_free (f->daemon);
   f->daemon = barge_test_daemon_new_trusting (config, ca_path);
-  /* After the daemon's start, which took seconds under TSan: the list's
-   * dates count from its making. */
-  next_update = (gint64) time (NULL) + good_for;
-  set_recheck_list (f, new_list (f->ca, f->ca_key, NULL, NULL, good_for));
-  return next_update;
+  g_mutex_lock (&f->recheck_lock);
+  g_clear_pointer (&f->recheck_list, g_bytes_unref);
+  f->recheck_good_for = good_for;
+  f->recheck_next_update = 0;
+  g_mutex_unlock (&f->recheck_lock);
 }
 
 /* The list the handshakes took goes out of date, and the one served next
- * revokes SERVER_RECHECK's certificate. */
+ * revokes SERVER_RECHECK's certificate. The good list's next update is
+ * in whole seconds (new_list() may add one if a second begins
+ * meanwhile): barged keeps a list until then, counted from its own whole
+ * second at the fetch, so up to 1 s more. */
 static void
-recheck_revoke (Fixture *f, gint64 next_update)
+recheck_revoke (Fixture *f)
 {
+  gint64 next_update;
+
+  g_mutex_lock (&f->recheck_lock);
+  next_update = f->recheck_next_update;
+  f->recheck_good_for = 0;
+  g_mutex_unlock (&f->recheck_lock);
+  g_assert_cmpint (next_update, >, 0);
   set_recheck_list (f, new_list (f->ca, f->ca_key, f->recheck_leaf, NULL, 86400));
   while (g_get_real_time () < (next_update + 2) * G_USEC_PER_SEC + G_USEC_PER_SEC / 2)
     g_usleep (50 * 1000);
@@ -1219,7 +1234,7 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autofree char *dest = g_build_filename (f->dir, "rechecked", NULL);
-  gint64 next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
+  recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   gint fetched;
 
@@ -1231,7 +1246,7 @@ test_kept_connection_rechecked (Fixture *f, gconstpointer data)
   g_assert_cmpint (fetched, >=, 1);
 
   /* The list the handshake took goes out of date; the next one revokes. */
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   release_held (f);
 
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
@@ -1255,11 +1270,10 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
   GVariantBuilder options;
-  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
 
   make_big (f);
-  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 10);
+  recheck_begin (f, "[Transfer]\nTimeout=30\n", 10);
   g_atomic_int_set (&f->hold_ranges, TRUE);
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "max-segments", g_variant_new_uint32 (4));
@@ -1276,7 +1290,7 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
     g_usleep (10 * 1000);
   g_assert_cmpint (g_atomic_int_get (&f->range_requests), >=, 1);
 
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   g_atomic_int_set (&f->hold_ranges, FALSE);
   release_held (f);
 
@@ -1297,7 +1311,6 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   g_autoptr(GVariant) state = NULL;
 
@@ -1305,7 +1318,7 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   /* The HEADs must go out while the list is good, or the guard stops
    * them before they are sent (/revocation/kept-request-rechecked): under
    * ASan the first handshakes took 4 s. */
-  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 10);
+  recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 10);
   path = barge_test_daemon_create_job (f->daemon, "probed");
   job = barge_test_daemon_get_job (f->daemon, path);
   /* /big slowly, so that it holds the one connection throughout. */
@@ -1330,7 +1343,7 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), >=, 1);
   g_assert_cmpint (g_atomic_int_get (&f->recheck_heads), <=, 2);
 
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   state = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "State");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "transferring");
   g_assert_cmpint (g_atomic_int_get (&f->heads_answered), ==, 0);
@@ -1366,11 +1379,10 @@ test_kept_request_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next_update;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
 
   make_big (f);
-  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 4);
+  recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 4);
   path = barge_test_daemon_create_job (f->daemon, "requested");
   job = barge_test_daemon_get_job (f->daemon, path);
   /* 20 MiB at 2.5 MiB/s: 8 s, past the list's next update. */
@@ -1392,7 +1404,7 @@ test_kept_request_rechecked (Fixture *f, gconstpointer data)
   while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
   g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_RECHECK]), >=, 1);
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   g_assert_cmpint (g_atomic_int_get (&f->second_gets), ==, 0);
 
   barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
@@ -1453,9 +1465,8 @@ test_kept_upload_rechecked (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next_update;
 
-  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
+  recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
   job = start_tus_job (f, next_run ? "up-tus-runs" : "up-tus", &path);
   if (next_run)
     {
@@ -1463,7 +1474,7 @@ test_kept_upload_rechecked (Fixture *f, gconstpointer data)
       g_assert_no_error (error);
       barge_test_wait_job_state (job, "suspended", SHORT_TIMEOUT_MS);
     }
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   release_held (f);
   if (next_run)
     barge_test_job_resume (job);
@@ -1485,13 +1496,12 @@ test_kept_cancel_rechecked (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
-  gint64 next_update;
   gint fetched;
   gint64 deadline;
 
-  next_update = recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
+  recheck_begin (f, "[Transfer]\nTimeout=30\n", 4);
   job = start_tus_job (f, "up-tus-cancel", &path);
-  recheck_revoke (f, next_update);
+  recheck_revoke (f);
   fetched = g_atomic_int_get (&f->crl_requests);
   barge_test_job_cancel (job);
   barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
