@@ -1299,6 +1299,32 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 }
 
+/* A job of SERVER_RECHECK's @files (paths), @name-0 and on, slowed to
+ * @limit bytes/s, that checks revocation, resumed. */
+static BargeDBusJob *
+start_slowed_job (Fixture *f, const char *name, guint64 limit, const char * const *files, guint n_files, char **path)
+{
+  g_autoptr(GError) error = NULL;
+  BargeDBusJob *job;
+
+  *path = barge_test_daemon_create_job (f->daemon, name);
+  job = barge_test_daemon_get_job (f->daemon, *path);
+  barge_test_daemon_set_property (f->daemon, *path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
+                                  g_variant_new_uint64 (limit));
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u%s", f->ports[SERVER_RECHECK], files[i]);
+      g_autofree char *dest_name = g_strdup_printf ("%s-%u", name, i);
+      g_autofree char *dest = g_build_filename (f->dir, dest_name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  g_assert_true (set_check (job, TRUE, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  return job;
+}
+
 /* And for a HEAD that asks a file's size: one connection per host, so
  * that while /big runs the next files are probed. A HEAD waits at the
  * server until the list the probe's handshake took is stale and the next
@@ -1308,9 +1334,9 @@ test_kept_segment_rechecked (Fixture *f, gconstpointer data)
 static void
 test_kept_probe_rechecked (Fixture *f, gconstpointer data)
 {
+  static const char * const probed_files[] = { "/big", "/file?1", "/file?2", "/file?3" };
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
   g_autoptr(GVariant) state = NULL;
 
@@ -1319,23 +1345,8 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
    * them before they are sent (/revocation/kept-request-rechecked): under
    * ASan the first handshakes took 4 s. */
   recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 10);
-  path = barge_test_daemon_create_job (f->daemon, "probed");
-  job = barge_test_daemon_get_job (f->daemon, path);
   /* /big slowly, so that it holds the one connection throughout. */
-  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
-                                  g_variant_new_uint64 (512 * 1024));
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autofree char *url = i == 0 ? g_strdup_printf ("https://127.0.0.1:%u/big", f->ports[SERVER_RECHECK])
-                                    : g_strdup_printf ("https://127.0.0.1:%u/file?%u", f->ports[SERVER_RECHECK], i);
-      g_autofree char *name = g_strdup_printf ("probed-%u", i);
-      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
-
-      barge_test_job_add_file (job, url, dest);
-    }
-  g_assert_true (set_check (job, TRUE, &error));
-  g_assert_no_error (error);
-  barge_test_job_resume (job);
+  job = start_slowed_job (f, "probed", 512 * 1024, probed_files, G_N_ELEMENTS (probed_files), &path);
   /* A HEAD held: the first may have failed its handshake while the list
    * was fetched, and the next file was probed then. */
   while ((g_atomic_int_get (&f->recheck_heads) == 0 || !held_count (f)) && g_get_monotonic_time () < deadline)
@@ -1376,30 +1387,15 @@ test_kept_probe_rechecked (Fixture *f, gconstpointer data)
 static void
 test_kept_request_rechecked (Fixture *f, gconstpointer data)
 {
+  static const char * const requested_files[] = { "/big", "/big?second=1" };
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + TRANSFER_TIMEOUT_MS * 1000;
 
   make_big (f);
   recheck_begin (f, "[Transfer]\nTimeout=30\nMaxConnectionsPerHost=1\n", 4);
-  path = barge_test_daemon_create_job (f->daemon, "requested");
-  job = barge_test_daemon_get_job (f->daemon, path);
   /* 20 MiB at 2.5 MiB/s: 8 s, past the list's next update. */
-  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
-                                  g_variant_new_uint64 (5 * 512 * 1024));
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/big%s", f->ports[SERVER_RECHECK],
-                                              i == 0 ? "" : "?second=1");
-      g_autofree char *name = g_strdup_printf ("requested-%u", i);
-      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
-
-      barge_test_job_add_file (job, url, dest);
-    }
-  g_assert_true (set_check (job, TRUE, &error));
-  g_assert_no_error (error);
-  barge_test_job_resume (job);
+  job = start_slowed_job (f, "requested", 5 * 512 * 1024, requested_files, G_N_ELEMENTS (requested_files), &path);
   /* The good list is in the cache once a request reached the server. */
   while (g_atomic_int_get (&f->requests[SERVER_RECHECK]) == 0 && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
