@@ -1080,8 +1080,13 @@ barge_fault_server_listen_on (BargeFaultServer *self, guint16 port)
   barge_test_loop_thread_run (self->thread, listen_cb, &d);
 }
 
-guint16
-barge_fault_server_reserve_port (void)
+/* One port at a time, bound and closed: the kernel may hand the same one
+ * out again at the next call, and a caller that reserves several for one
+ * server (nginx's listeners) then gets two listeners on one port, which
+ * nginx merges into one socket serving the first server block. So a
+ * process never gets a port twice. */
+static guint16
+reserve_one (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
@@ -1096,6 +1101,27 @@ barge_fault_server_reserve_port (void)
   g_assert_no_error (error);
   /* Bound but not listening, then closed: a connect is refused. */
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}
+
+guint16
+barge_fault_server_reserve_port (void)
+{
+  static GMutex lock;
+  static guint8 given[65536 / 8];
+
+  g_mutex_lock (&lock);
+  for (guint attempt = 0; attempt < 1000; attempt++)
+    {
+      guint16 port = reserve_one ();
+
+      if (given[port / 8] & (1u << (port % 8)))
+        continue;
+      given[port / 8] |= (guint8) (1u << (port % 8));
+      g_mutex_unlock (&lock);
+      return port;
+    }
+  g_mutex_unlock (&lock);
+  g_assert_not_reached ();
 }
 
 void

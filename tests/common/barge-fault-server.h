@@ -65,7 +65,8 @@ GPtrArray *barge_fault_server_get_requests (BargeFaultServer *self, const char *
 /* The name whose content is version VERSION of NAME (1: NAME itself). */
 char *barge_fault_server_content_name (const char *name, guint version);
 
-/* A port on 127.0.0.1 where nothing listens (yet): bound, then closed. */
+/* A port on 127.0.0.1 where nothing listens (yet): bound, then closed;
+ * never the same one twice in a process. */
 guint16 barge_fault_server_reserve_port (void);
 /* Starts serving (healthy, plain HTTP) on PORT too, e.g. the one above. */
 void barge_fault_server_listen_on (BargeFaultServer *self, guint16 port);
