@@ -224,12 +224,42 @@ barged_request_final_url (GUri *uri)
   return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
 }
 
+static void
+on_parent_cancelled (GCancellable *parent, GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
+GCancellable *
+barged_request_follow (BargedFollow *follow, GCancellable *parent)
+{
+  GCancellable *child = g_cancellable_new ();
+
+  follow->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  /* Runs at once when @parent was cancelled already (handler 0). */
+  follow->handler = parent != NULL ? g_cancellable_connect (parent, G_CALLBACK (on_parent_cancelled),
+                                                            g_object_ref (child), g_object_unref)
+                                   : 0;
+  return child;
+}
+
+void
+barged_request_unfollow (BargedFollow *follow)
+{
+  /* A cancelled parent has run its handler and will not again; it may be
+   * running it now, and GLib 2.74 waits for that inside disconnect (for
+   * ever, on this thread). Its reference to the child goes with it. */
+  if (follow->handler != 0 && !g_cancellable_is_cancelled (follow->parent))
+    g_cancellable_disconnect (follow->parent, follow->handler);
+  follow->handler = 0;
+  g_clear_object (&follow->parent);
+}
+
 struct _BargedHeaderDeadline
 {
   SoupMessage *msg;
   GCancellable *cancellable;  /* the request's */
-  GCancellable *parent;
-  gulong parent_handler;
+  BargedFollow parent;
   gulong wrote_headers_handler;
   gulong got_headers_handler;
   gulong restarted_handler;
@@ -285,26 +315,14 @@ on_restarted (SoupMessage *msg, BargedHeaderDeadline *self)
   barged_header_deadline_disarm (self);
 }
 
-static void
-on_parent_cancelled (GCancellable *parent, gpointer child)
-{
-  g_cancellable_cancel (G_CANCELLABLE (child));
-}
-
 BargedHeaderDeadline *
 barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent)
 {
   BargedHeaderDeadline *self = g_new0 (BargedHeaderDeadline, 1);
 
   self->msg = g_object_ref (msg);
-  self->cancellable = g_cancellable_new ();
+  self->cancellable = barged_request_follow (&self->parent, parent);
   self->seconds = MAX (seconds, 1u);
-  if (parent != NULL)
-    {
-      self->parent = g_object_ref (parent);
-      self->parent_handler = g_cancellable_connect (parent, G_CALLBACK (on_parent_cancelled),
-                                                    self->cancellable, NULL);
-    }
   self->wrote_headers_handler = g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), self);
   self->got_headers_handler = g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   self->restarted_handler = g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), self);
@@ -321,7 +339,7 @@ GError *
 barged_header_deadline_error (BargedHeaderDeadline *self, const GError *error)
 {
   if (self->expired && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      (self->parent == NULL || !g_cancellable_is_cancelled (self->parent)))
+      (self->parent.parent == NULL || !g_cancellable_is_cancelled (self->parent.parent)))
     return g_error_new (BARGE_ERROR, BARGE_ERROR_TIMED_OUT,
                         "the server did not send complete response headers within %u s", self->seconds);
   return g_error_copy (error);
@@ -336,9 +354,7 @@ barged_header_deadline_free (BargedHeaderDeadline *self)
   g_signal_handler_disconnect (self->msg, self->wrote_headers_handler);
   g_signal_handler_disconnect (self->msg, self->got_headers_handler);
   g_signal_handler_disconnect (self->msg, self->restarted_handler);
-  if (self->parent != NULL)
-    g_cancellable_disconnect (self->parent, self->parent_handler);
-  g_clear_object (&self->parent);
+  barged_request_unfollow (&self->parent);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
   g_free (self);

@@ -65,6 +65,17 @@ GError *barged_request_tls_error (GTlsCertificateFlags flags, const GError *erro
 /* @uri for FinalUrl: without user information. */
 char *barged_request_final_url (GUri *uri);
 
+/* A cancellable of a request's own that another one (the run's) cancels
+ * too: barged_request_follow() makes it (at once cancelled when @parent
+ * (nullable) is), barged_request_unfollow() lets go of @parent. */
+typedef struct {
+  GCancellable *parent;
+  gulong handler;
+} BargedFollow;
+
+GCancellable *barged_request_follow (BargedFollow *follow, GCancellable *parent);
+void barged_request_unfollow (BargedFollow *follow);
+
 /* libsoup's timeout is per read: a server that sends its response headers
  * a byte at a time would keep a request waiting without end. A deadline
  * bounds the time from writing the request (again after a redirect or an

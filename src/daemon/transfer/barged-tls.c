@@ -317,8 +317,7 @@ typedef struct {
   /* barged_tls_guard()'s: what stops the sending, and why it did */
   SoupSession *session;
   GCancellable *guard;
-  GCancellable *parent;
-  gulong parent_handler;
+  BargedFollow parent;
   BargedRevocationVerdict stopped;      /* GOOD unless it stopped it */
   GPtrArray *stop_wanted;
   GError *stop_why;
@@ -341,13 +340,7 @@ checked_clear_stop (Checked *checked)
 static void
 checked_clear_guard (Checked *checked)
 {
-  /* A cancelled parent has run its handler and will not again; it may be
-   * running it now, and GLib 2.74 waits for that inside disconnect (for
-   * ever, on this thread). Its reference to the guard goes with it. */
-  if (checked->parent_handler != 0 && !g_cancellable_is_cancelled (checked->parent))
-    g_cancellable_disconnect (checked->parent, checked->parent_handler);
-  checked->parent_handler = 0;
-  g_clear_object (&checked->parent);
+  barged_request_unfollow (&checked->parent);
   g_clear_object (&checked->guard);
 }
 
@@ -437,12 +430,6 @@ on_starting (SoupMessage *msg, Checked *checked)
   g_cancellable_cancel (checked->guard);
 }
 
-static void
-cancel_guard (GCancellable *parent, GCancellable *guard)
-{
-  g_cancellable_cancel (guard);
-}
-
 GCancellable *
 barged_tls_guard (BargedTls *self, SoupMessage *msg, SoupSession *session, GCancellable *cancellable)
 {
@@ -457,14 +444,7 @@ barged_tls_guard (BargedTls *self, SoupMessage *msg, SoupSession *session, GCanc
     }
   checked_clear_guard (checked);
   checked_clear_stop (checked);
-  checked->guard = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      checked->parent = g_object_ref (cancellable);
-      /* Runs at once when @cancellable was cancelled already. */
-      checked->parent_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_guard),
-                                                       g_object_ref (checked->guard), g_object_unref);
-    }
+  checked->guard = barged_request_follow (&checked->parent, cancellable);
   return g_object_ref (checked->guard);
 }
 

@@ -293,8 +293,7 @@ on_sent (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data
   g_free (data);
   if (body == NULL)
     {
-      barged_upload_fail (self, error->domain == BARGE_ERROR ? g_error_copy (error)
-                                                             : barged_error_new_for_io (error, FALSE));
+      barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
       return;
     }
   g_debug ("%s %s -> HTTP %u", soup_message_get_method (msg),
