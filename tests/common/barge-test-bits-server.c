@@ -52,10 +52,12 @@ struct _BargeTestBitsServer
   guint64 lose_at;          /* G_MAXUINT64 = disarmed */
   guint64 rewind_at, rewind_to;
   guint64 drop_at;
+  guint drops_left;         /* of drop_at */
   gboolean app_error;
   gboolean drop_put;
-  guint failing_cancels;
-  gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */    /* Cancel-Session answered 503 this many times */
+  guint failing_cancels;    /* Cancel-Session answered 503 this many times */
+  gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
+  GHashTable *ports;        /* the client ports requests came from: one per connection */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
 };
@@ -186,7 +188,8 @@ handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Sessi
       GIOStream *stream;
       gsize keep = (gsize) (last + 1 - have) / 2;
 
-      self->drop_at = G_MAXUINT64;
+      if (--self->drops_left == 0)
+        self->drop_at = G_MAXUINT64;
       count_locked (self, "drop");
       g_byte_array_append (s->data, p + (have - first), (guint) keep);
       stream = soup_server_message_steal_connection (msg);
@@ -379,6 +382,19 @@ handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
   g_mutex_unlock (&self->lock);
 }
 
+/* A connection is told by its client port: the kernel gives a port to
+ * one connection at a time, and a test makes far fewer than it has. */
+static void
+note_connection (BargeTestBitsServer *self, SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  gpointer port = GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+
+  g_mutex_lock (&self->lock);
+  count_locked (self, g_hash_table_add (self->ports, port) ? "connection" : "kept");
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
                  GHashTable *query, gpointer user_data)
@@ -388,6 +404,7 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
   const char *test_header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
                                                            "X-Barge-Test");
 
+  note_connection (self, msg);
   if (test_header != NULL)
     {
       g_autofree char *what = g_strconcat ("X-Barge-Test: ", test_header, NULL);
@@ -439,6 +456,7 @@ bits_server_new (GTlsCertificate *tls_certificate)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->ports = g_hash_table_new (NULL, NULL);
   self->lose_at = self->rewind_at = self->drop_at = G_MAXUINT64;
   self->thread = barge_test_loop_thread_start ("barge-test-bits-server", server_setup, server_teardown, self);
   g_assert_nonnull (self->base_url);
@@ -472,6 +490,7 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->files);
   g_hash_table_unref (self->counts);
+  g_hash_table_unref (self->ports);
   g_mutex_clear (&self->lock);
   g_free (self->base_url);
   g_free (self->host_id);
@@ -531,9 +550,9 @@ barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64
 }
 
 void
-barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at)
+barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at, guint times)
 {
-  SETTER (self->drop_at = at);
+  SETTER (self->drop_at = at; self->drops_left = times);
 }
 
 void

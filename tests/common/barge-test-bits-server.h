@@ -48,9 +48,10 @@ void barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 
 /* Once the session holds at least AT bytes, it keeps only TO: the next
  * fragment starts past the end and gets 416 with TO. */
 void barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64 to);
-/* The first fragment that starts at or after AT: half of it is kept, then
- * the connection is closed without an Ack. */
-void barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at);
+/* The first TIMES fragments that start at or after AT and bring new bytes:
+ * half of their new bytes are kept, then the connection is closed without
+ * an Ack. */
+void barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at, guint times);
 /* The back-end application refuses the upload at its last byte: 500 with
  * BITS-Error-Code 0x80070005 and BITS-Error-Context 0x7. */
 void barge_test_bits_server_set_app_error (BargeTestBitsServer *self, gboolean enabled);
@@ -70,6 +71,8 @@ char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *
 /* How many times WHAT happened: a packet type ("Create-Session",
  * "Fragment", "Close-Session", "Cancel-Session", "Ping"), "PUT", "416", "413",
  * "host-id", "drop", "reply" (GETs of a reply), "http1.0" (refused packets),
+ * "connection" (requests on a connection new to the server), "kept"
+ * (requests on one that carried a request before),
  * "X-Barge-Test: VALUE" (requests of any kind carrying that header, its
  * values joined by ", "). */
 guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);

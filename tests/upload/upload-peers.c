@@ -78,6 +78,17 @@ upload_peer_get_dir (UploadPeer *self)
   return self->dir;
 }
 
+guint
+upload_peer_tus_count_connections (UploadPeer *self)
+{
+  g_autofree char *path = g_strconcat (self->dir, ".connections", NULL);
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
 /* --- nginx WebDAV ---------------------------------------------------------- */
 
 UploadPeer *
@@ -154,6 +165,7 @@ upload_peer_nginx_dav_new (const char *dir, char **skip_reason)
 
 static const char tus_script[] =
   "import http from 'node:http';\n"
+  "import { writeFileSync } from 'node:fs';\n"
   "import { pathToFileURL } from 'node:url';\n"
   "const [, , modules, dir, expiry, delay] = process.argv;\n"
   "const load = (p) => import(pathToFileURL(modules + p).href);\n"
@@ -166,6 +178,8 @@ static const char tus_script[] =
   "  async onIncomingRequest(req) { if (req.method === 'PATCH') await sleep(Number(delay)); },\n"
   "});\n"
   "const server = http.createServer((req, res) => tus.handle(req, res));\n"
+  "let connections = 0;\n"
+  "server.on('connection', () => writeFileSync(dir + '.connections', String(++connections)));\n"
   "server.listen(0, '127.0.0.1', () => console.log(server.address().port));\n";
 
 static char *

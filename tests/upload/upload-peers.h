@@ -20,6 +20,8 @@ void upload_peer_free (UploadPeer *self);
 const char *upload_peer_get_url (UploadPeer *self);
 /* Where the server keeps what it received. */
 const char *upload_peer_get_dir (UploadPeer *self);
+/* tus: the TCP connections the server accepted so far. */
+guint upload_peer_tus_count_connections (UploadPeer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadPeer, upload_peer_free)
 

@@ -89,6 +89,7 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, url);
   barged_tls_apply (tls, msg);
+  barged_request_keep_bodyless_alive (msg);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_probe_headers),
                     POLICY_DATA (redirect_policy, allow_https_to_http));
   probe = g_new0 (Probe, 1);

@@ -73,6 +73,26 @@ barged_request_init (void)
     g_setenv ("SOUP_FORCE_HTTP1", "1", TRUE);
 }
 
+static void
+on_bodyless_headers (SoupMessage *msg, gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  guint status = soup_message_get_status (msg);
+
+  /* SOUP_ENCODING_NONE says what libsoup's reader already assumed; only
+   * soup_message_is_keepalive() reads it from here. */
+  if ((soup_message_get_method (msg) == SOUP_METHOD_HEAD || status == SOUP_STATUS_NO_CONTENT ||
+       status == SOUP_STATUS_NOT_MODIFIED) &&
+      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_NONE);
+}
+
+void
+barged_request_keep_bodyless_alive (SoupMessage *msg)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_bodyless_headers), NULL);
+}
+
 char *
 barged_request_url_for_log (const char *url)
 {

@@ -32,6 +32,14 @@ void barged_request_mark_lower_effort (SoupSession *session);
 /* Whether the libsoup we run with may negotiate HTTP/2. */
 gboolean barged_request_http2_allowed (void);
 
+/* Keeps @msg's connection for the next request when its response has no
+ * body by definition (a HEAD's, a 204, a 304: RFC 9112, 6.3) and no
+ * Content-Length. libsoup 3.2 (and its later versions) reads such a
+ * response right but then judges the connection by the headers alone:
+ * no length means "ends at close", and it closes the connection. tus
+ * servers answer every PATCH with a bare 204, WebDAV servers a PUT. */
+void barged_request_keep_bodyless_alive (SoupMessage *msg);
+
 /* @url as logs may show it: scheme, host, port and path. No user
  * information, query or fragment: they often carry tokens. */
 char *barged_request_url_for_log (const char *url);

@@ -421,7 +421,7 @@ cancel_retry_cb (gpointer user_data)
 }
 
 static void
-on_cancel_sent (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
+on_cancel_sent (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept, gpointer user_data)
 {
   CancelData *c = user_data;
   g_autofree char *where = barged_request_url_for_log (c->url);

@@ -53,6 +53,8 @@ struct _BargedUpload
   guint64 fragment_ceiling;   /* the largest the server took after a 413, 0 = none seen */
   gint64 chunk_sent_at;       /* monotonic µs: when the chunk in flight went out */
   guint session_restarts;
+  guint kept_restarts;        /* runs again at once after a lost kept connection */
+  gboolean new_connection;    /* the next request opens a connection */
   guint stalled_acks;
   gint64 retry_after;
   guint http_status;           /* of a response that failed the run, 0 = none */
@@ -93,8 +95,11 @@ SoupMessage *barged_upload_message_new (const char *method, const char *url, GVa
 /* Sends @msg (taking it) on the run's session and hands the answer to @done;
  * a transport failure ends the run with barged_upload_fail() instead. */
 /* @msg's response body, or NULL and the error (a BargeError when the
- * job's TLS checks refused the server). */
-typedef void (*BargedUploadSentFn) (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data);
+ * job's TLS checks refused the server). @lost_kept: it failed on a
+ * connection kept from an earlier request, before any answer, as when the
+ * server closed that idle connection while the request went out. */
+typedef void (*BargedUploadSentFn) (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept,
+                                    gpointer user_data);
 /* Sends @msg (not taken) through @session, guarded by the job's @tls
  * (barged_tls_guard(): revocation judged on the connection it goes out
  * on, lists fetched first when the cache lacks them). For the requests

@@ -273,7 +273,7 @@ barged_upload_tus_run (BargedUpload *self)
 }
 
 static void
-on_deleted (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
+on_deleted (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept, gpointer user_data)
 {
   if (body == NULL)
     g_info ("tus termination failed: %s", error->message);

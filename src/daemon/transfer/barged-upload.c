@@ -184,6 +184,9 @@ barged_upload_chunk_acked (BargedUpload *self, guint64 len)
 
 /* --- requests ----------------------------------------------------------------- */
 
+/* Lost kept connections a run goes on after, at once (on_sent()). */
+#define MAX_KEPT_RESTARTS 3
+
 /* Every request of an upload, those of a run and the cancelling ones
  * that outlive it, is sent through barged_tls_guard(): a job that checks
  * revocation has its server judged again on the connection each request
@@ -199,11 +202,14 @@ typedef struct {
   BargedUploadSentFn done;
   gpointer user_data;
   guint revocation_fetches;
+  gulong network_event;        /* handler on msg */
+  gboolean connected;          /* this sending opened a connection */
 } Sending;
 
 static void
 sending_free (Sending *s)
 {
+  g_signal_handler_disconnect (s->msg, s->network_event);
   g_object_unref (s->session);
   g_clear_pointer (&s->tls, barged_tls_unref);
   g_object_unref (s->msg);
@@ -216,6 +222,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sending, sending_free)
 
 static void sending_start (Sending *s);
 
+/* The request went out on a connection kept from an earlier one and
+ * failed before a byte of an answer: what a server's closing of an idle
+ * connection looks like when it crosses our request. libsoup sends such a
+ * request again itself only when its method is idempotent (GET, PUT), and
+ * these are POST, PATCH and BITS_POST. The tests are libsoup's own for
+ * that case (request_is_restartable() in libsoup 3.2's
+ * soup-client-message-io-http1.c). */
+static gboolean
+lost_kept (Sending *s, const GError *error)
+{
+  return !s->connected && soup_message_get_status (s->msg) == SOUP_STATUS_NONE && error->domain == G_IO_ERROR &&
+         error->code != G_IO_ERROR_CANCELLED && error->code != G_IO_ERROR_TIMED_OUT &&
+         error->code != G_IO_ERROR_WOULD_BLOCK;
+}
+
+static void
+on_sending_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, gpointer user_data)
+{
+  Sending *s = user_data;
+
+  /* libsoup reports these only for a connection it opens for @msg. */
+  if (event == G_SOCKET_CLIENT_RESOLVING || event == G_SOCKET_CLIENT_CONNECTING)
+    s->connected = TRUE;
+}
+
 static void
 on_sending_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -224,7 +255,7 @@ on_sending_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data
 
   if (!barged_tls_fetch_finish (s->tls, res, &error))
     {
-      s->done (s->msg, NULL, error, s->user_data);
+      s->done (s->msg, NULL, error, FALSE, s->user_data);
       return;
     }
   sending_start (g_steal_pointer (&s));
@@ -249,15 +280,16 @@ on_sending_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       g_autoptr(GError) refused = barged_tls_request_error (s->tls, s->msg, error);
 
-      s->done (s->msg, NULL, refused, s->user_data);
+      s->done (s->msg, NULL, refused, FALSE, s->user_data);
       return;
     }
-  s->done (s->msg, body, error, s->user_data);
+  s->done (s->msg, body, error, body == NULL && lost_kept (s, error), s->user_data);
 }
 
 static void
 sending_start (Sending *s)
 {
+  s->connected = FALSE;
   g_clear_object (&s->guarded);
   s->guarded = barged_tls_guard (s->tls, s->msg, s->session, s->cancellable);
   soup_session_send_and_read_async (s->session, s->msg, G_PRIORITY_DEFAULT, s->guarded, on_sending_sent, s);
@@ -275,6 +307,7 @@ barged_upload_send_full (SoupSession *session, BargedTls *tls, SoupMessage *msg,
   s->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   s->done = done;
   s->user_data = user_data;
+  s->network_event = g_signal_connect (msg, "network-event", G_CALLBACK (on_sending_network_event), s);
   sending_start (s);
 }
 
@@ -283,14 +316,31 @@ typedef struct {
   BargedUploadSent done;
 } SendData;
 
+static void dispatch (BargedUpload *self);
+
 static void
-on_sent (SoupMessage *msg, GBytes *body, const GError *error, gpointer user_data)
+on_sent (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept, gpointer user_data)
 {
   SendData *data = user_data;
   g_autoptr(BargedUpload) self = data->self;
   BargedUploadSent done = data->done;
 
   g_free (data);
+  /* Our requests share kept connections (barged_upload_message_new()),
+   * so a server that closes an idle one can cross the next request. The
+   * run goes on at once from what the server holds, as a retry would
+   * after the job's retry delay, with its next request on a connection of
+   * its own; a few times a run at most. */
+  if (body == NULL && lost_kept && self->kept_restarts < MAX_KEPT_RESTARTS &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_debug ("%s %s: the kept connection closed before an answer (%s); going on over a new one",
+               soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)), error->message);
+      self->kept_restarts++;
+      self->new_connection = TRUE;
+      dispatch (self);
+      return;
+    }
   if (body == NULL)
     {
       barged_upload_fail (self, barged_error_new_for_io (error, FALSE));
@@ -309,6 +359,9 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 
   data->self = g_object_ref (self);
   data->done = done;
+  if (self->new_connection)
+    soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
+  self->new_connection = FALSE;
   barged_upload_send_full (self->session, self->tls, msg, self->cancellable, on_sent, data);
 }
 
@@ -326,10 +379,16 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
       return NULL;
     }
   msg = soup_message_new_from_uri (method, uri);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* IDEMPOTENT lets a POST or a PATCH go on a kept connection: libsoup 3.2
+   * opens a new one for every request of another method otherwise (a TCP
+   * slow start, and over TLS a handshake, per BITS fragment or tus PATCH).
+   * It changes nothing else in 3.2: libsoup still never sends these again
+   * by itself, and on_sent() goes on when a kept connection is lost. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, NULL);
+  barged_request_keep_bodyless_alive (msg);
   barged_tls_apply (tls, msg);
   return msg;
 }
@@ -509,6 +568,8 @@ barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *can
   self->retry_after = -1;
   self->http_status = 0;
   self->stalled_acks = 0;
+  self->kept_restarts = 0;
+  self->new_connection = FALSE;
   if (self->fragment_size == 0)
     self->fragment_size = BARGED_UPLOAD_FRAGMENT_SIZE;
   barged_file_access_open_source_async (self->owner, barged_file_get_destination (file), self->cancellable,
