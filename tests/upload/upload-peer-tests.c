@@ -79,10 +79,10 @@ tus_uploads (UploadPeer *tus)
 }
 
 static UploadPeer *
-start_tus (Fixture *f, guint expiry_ms, guint delay_ms)
+start_tus (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch)
 {
   g_autofree char *skip = NULL;
-  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, &skip);
+  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, &skip);
 
   if (tus == NULL)
     g_test_skip (skip);
@@ -122,7 +122,7 @@ static void
 test_tus_basic (Fixture *f, gconstpointer data)
 {
   const guint64 size = 3 * MiB + 77;
-  g_autoptr(UploadPeer) tus = start_tus (f, 0, 0);
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 0, 0);
   g_autoptr(BargeDBusJob) job = NULL;
   guint64 total, done;
 
@@ -150,11 +150,30 @@ test_tus_basic (Fixture *f, gconstpointer data)
   assert_tus_file (tus, "tus.bin", size, 1);
 }
 
+/* The server closes a kept connection as the second PATCH comes on it:
+ * the run asks the server's offset again and goes on at once, over a
+ * new connection, with no error for the job. */
+static void
+test_tus_kept_lost (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB + 77;
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 0, 2);
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  if (tus == NULL)
+    return;
+  job = start_tus_upload (f, tus, "tus-lost.bin", size, NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  assert_tus_file (tus, "tus-lost.bin", size, 1);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+  g_assert_cmpuint (upload_peer_tus_count_connections (tus), ==, 2);
+}
+
 static void
 test_tus_crash (Fixture *f, gconstpointer data)
 {
   const guint64 size = 8 * MiB;
-  g_autoptr(UploadPeer) tus = start_tus (f, 0, 150);
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 150, 0);
   g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeDBusJob) again = NULL;
@@ -177,7 +196,7 @@ static void
 test_tus_expired (Fixture *f, gconstpointer data)
 {
   const guint64 size = 4 * MiB;
-  g_autoptr(UploadPeer) tus = start_tus (f, 1500, 150);
+  g_autoptr(UploadPeer) tus = start_tus (f, 1500, 150, 0);
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) uploads = NULL;
@@ -217,7 +236,7 @@ test_tus_local_change (Fixture *f, gconstpointer data)
 {
   /* PATCHes slower than 250 ms keep their 1 MiB: most of the file is not
    * read yet when it changes. */
-  g_autoptr(UploadPeer) tus = start_tus (f, 0, 300);
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 300, 0);
   g_autofree char *source = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
@@ -246,7 +265,7 @@ tus_empty (gpointer user_data)
 static void
 test_tus_cancel (Fixture *f, gconstpointer data)
 {
-  g_autoptr(UploadPeer) tus = start_tus (f, 0, 200);
+  g_autoptr(UploadPeer) tus = start_tus (f, 0, 200, 0);
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -266,6 +285,7 @@ upload_add_peer_tests (void)
   UPLOAD_TEST_ADD ("/upload/put/nginx", test_put_nginx);
   UPLOAD_TEST_ADD ("/upload/put/restart", test_put_restart);
   UPLOAD_TEST_ADD ("/upload/tus/basic", test_tus_basic);
+  UPLOAD_TEST_ADD ("/upload/tus/kept-lost", test_tus_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/crash", test_tus_crash);
   UPLOAD_TEST_ADD ("/upload/tus/expired", test_tus_expired);
   UPLOAD_TEST_ADD ("/upload/tus/cancel", test_tus_cancel);

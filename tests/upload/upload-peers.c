@@ -167,7 +167,7 @@ static const char tus_script[] =
   "import http from 'node:http';\n"
   "import { writeFileSync } from 'node:fs';\n"
   "import { pathToFileURL } from 'node:url';\n"
-  "const [, , modules, dir, expiry, delay] = process.argv;\n"
+  "const [, , modules, dir, expiry, delay, drop] = process.argv;\n"
   "const load = (p) => import(pathToFileURL(modules + p).href);\n"
   "const { Server } = await load('/@tus/server/dist/index.js');\n"
   "const { FileStore } = await load('/@tus/file-store/dist/index.js');\n"
@@ -177,7 +177,12 @@ static const char tus_script[] =
   "  datastore: new FileStore({ directory: dir, expirationPeriodInMilliseconds: Number(expiry) }),\n"
   "  async onIncomingRequest(req) { if (req.method === 'PATCH') await sleep(Number(delay)); },\n"
   "});\n"
-  "const server = http.createServer((req, res) => tus.handle(req, res));\n"
+  "let keptPatches = 0;\n"
+  "const server = http.createServer((req, res) => {\n"
+  "  const kept = (req.socket.requests = (req.socket.requests || 0) + 1) > 1;\n"
+  "  if (req.method === 'PATCH' && kept && ++keptPatches === Number(drop)) { req.socket.destroy(); return; }\n"
+  "  tus.handle(req, res);\n"
+  "});\n"
   "let connections = 0;\n"
   "server.on('connection', () => writeFileSync(dir + '.connections', String(++connections)));\n"
   "server.listen(0, '127.0.0.1', () => console.log(server.address().port));\n";
@@ -203,13 +208,15 @@ find_node_modules (void)
 }
 
 UploadPeer *
-upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, char **skip_reason)
+upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
+                     char **skip_reason)
 {
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *modules = NULL;
   g_autofree char *script = NULL;
   g_autofree char *expiry = g_strdup_printf ("%u", expiry_ms);
   g_autofree char *delay = g_strdup_printf ("%u", patch_delay_ms);
+  g_autofree char *drop = g_strdup_printf ("%u", drop_kept_patch);
   g_autofree char *line = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -237,7 +244,7 @@ upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, cha
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &error, node, script, modules, self->dir,
-                                               expiry, delay, NULL);
+                                               expiry, delay, drop, NULL);
   g_assert_no_error (error);
   /* The first line is the port, once it listens. Bounded by node itself:
    * it either prints or dies. */

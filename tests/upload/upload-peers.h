@@ -11,9 +11,13 @@ typedef struct _UploadPeer UploadPeer;
  * reason) when nginx is not installed. */
 UploadPeer *upload_peer_nginx_dav_new (const char *dir, char **skip_reason);
 /* @tus/server with a FileStore below DIR; uploads expire after EXPIRY_MS
- * (0 = never); every PATCH waits PATCH_DELAY_MS first. NULL (and a reason)
- * only when node is missing; a missing npm package fails the test. */
-UploadPeer *upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, char **skip_reason);
+ * (0 = never); every PATCH waits PATCH_DELAY_MS first; the
+ * DROP_KEPT_PATCH-th PATCH (0: none) that comes on a connection which
+ * carried a request before has that connection closed unanswered. NULL
+ * (and a reason) only when node is missing; a missing npm package fails
+ * the test. */
+UploadPeer *upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
+                                 char **skip_reason);
 void upload_peer_free (UploadPeer *self);
 
 /* nginx: http://127.0.0.1:PORT (the folder's root); tus: the creation URL. */
