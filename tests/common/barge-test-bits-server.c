@@ -552,7 +552,7 @@ barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64
 void
 barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at, guint times)
 {
-  SETTER (self->drop_at = at; self->drops_left = times);
+  SETTER (self->drop_at = times > 0 ? at : G_MAXUINT64; self->drops_left = times);
 }
 
 void

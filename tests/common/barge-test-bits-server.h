@@ -50,7 +50,7 @@ void barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 
 void barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64 to);
 /* The first TIMES fragments that start at or after AT and bring new bytes:
  * half of their new bytes are kept, then the connection is closed without
- * an Ack. */
+ * an Ack. TIMES 0 disarms it. */
 void barge_test_bits_server_drop_at (BargeTestBitsServer *self, guint64 at, guint times);
 /* The back-end application refuses the upload at its last byte: 500 with
  * BITS-Error-Code 0x80070005 and BITS-Error-Context 0x7. */
