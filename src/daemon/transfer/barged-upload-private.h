@@ -92,8 +92,6 @@ GInputStream *barged_upload_body_new (BargedUpload *self, guint64 offset, guint6
 SoupMessage *barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, BargedTls *tls,
                                         GError **error);
 
-/* Sends @msg (taking it) on the run's session and hands the answer to @done;
- * a transport failure ends the run with barged_upload_fail() instead. */
 /* @msg's response body, or NULL and the error (a BargeError when the
  * job's TLS checks refused the server). @lost_kept: it failed on a
  * connection kept from an earlier request, before any answer, as when the
@@ -107,11 +105,12 @@ typedef void (*BargedUploadSentFn) (SoupMessage *msg, GBytes *body, const GError
 void barged_upload_send_full (SoupSession *session, BargedTls *tls, SoupMessage *msg, GCancellable *cancellable,
                               BargedUploadSentFn done, gpointer user_data);
 typedef void (*BargedUploadSent) (BargedUpload *self, SoupMessage *msg);
-/* A request of the run: takes @msg; @done gets its response, and a
- * failure fails the run. */
+/* A request of the run, on the run's session: takes @msg; @done gets its
+ * response. A transport failure ends the run with barged_upload_fail(),
+ * except a kept connection lost before any answer: then the run goes on
+ * at once from the server's state, over a new connection (3 times a run
+ * at most). */
 void barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done);
-/* An error for a response that is not a success; BITS error headers give
- * the context (0x7: the server application) and go into the message. */
 /* Ends the run with the error an unsuccessful @msg means (its HTTP status,
  * BITS-Error-Code) and records its status. */
 void barged_upload_fail_response (BargedUpload *self, SoupMessage *msg);
