@@ -56,6 +56,7 @@ struct _BargeTestBitsServer
   gboolean app_error;
   gboolean drop_put;
   guint failing_cancels;    /* Cancel-Session answered 503 this many times */
+  guint dropping_cancels;   /* Cancel-Session left unanswered, its connection closed */
   gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
   GHashTable *ports;        /* the client ports requests came from: one per connection */
   char *host_id;            /* sent in Create-Session Acks */
@@ -143,6 +144,18 @@ commit_locked (BargeTestBitsServer *self, Session *s)
     }
 }
 
+/* Closes the request's connection unanswered, as a server does that drops
+ * a connection it kept idle just as the next request comes. */
+static void
+drop_connection_locked (BargeTestBitsServer *self, SoupServerMessage *msg)
+{
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+
+  count_locked (self, "drop");
+  g_io_stream_close (stream, NULL, NULL);
+  g_object_unref (stream);
+}
+
 /* Returns TRUE when the connection was dropped (no Ack). */
 static gboolean
 handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Session *s)
@@ -185,16 +198,12 @@ handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Sessi
     }
   if (self->drop_at != G_MAXUINT64 && first >= self->drop_at && last + 1 > have)
     {
-      GIOStream *stream;
       gsize keep = (gsize) (last + 1 - have) / 2;
 
       if (--self->drops_left == 0)
         self->drop_at = G_MAXUINT64;
-      count_locked (self, "drop");
       g_byte_array_append (s->data, p + (have - first), (guint) keep);
-      stream = soup_server_message_steal_connection (msg);
-      g_io_stream_close (stream, NULL, NULL);
-      g_object_unref (stream);
+      drop_connection_locked (self, msg);
       return TRUE;
     }
   /* Overlaps are fine; only new bytes are kept. */
@@ -309,6 +318,12 @@ handle_bits (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name
       g_hash_table_remove (self->sessions, id);
       ack (msg, SOUP_STATUS_OK);
     }
+  else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0 && self->dropping_cancels > 0)
+    {
+      self->dropping_cancels--;
+      drop_connection_locked (self, msg);
+      dropped = TRUE;
+    }
   else if (g_ascii_strcasecmp (type, "Cancel-Session") == 0 && self->failing_cancels > 0)
     {
       self->failing_cancels--;
@@ -367,12 +382,8 @@ handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
   self->bytes_received += g_bytes_get_size (body);
   if (self->drop_put)
     {
-      GIOStream *stream = soup_server_message_steal_connection (msg);
-
       self->drop_put = FALSE;
-      count_locked (self, "drop");
-      g_io_stream_close (stream, NULL, NULL);
-      g_object_unref (stream);
+      drop_connection_locked (self, msg);
     }
   else
     {
@@ -624,6 +635,12 @@ void
 barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n)
 {
   SETTER (self->failing_cancels = n);
+}
+
+void
+barge_test_bits_server_drop_cancels (BargeTestBitsServer *self, guint n)
+{
+  SETTER (self->dropping_cancels = n);
 }
 
 void

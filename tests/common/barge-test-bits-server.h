@@ -65,6 +65,7 @@ void barge_test_bits_server_set_host_id (BargeTestBitsServer *self, const char *
 void barge_test_bits_server_set_stuck (BargeTestBitsServer *self, gboolean stuck);
 /* The next N Cancel-Session packets get 503. */
 void barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n);
+void barge_test_bits_server_drop_cancels (BargeTestBitsServer *self, guint n);
 
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);

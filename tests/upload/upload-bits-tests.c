@@ -335,6 +335,41 @@ test_bits_kept_lost (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
 }
 
+/* The same over HTTPS, where a lost kept connection costs a handshake
+ * more, and where glib-networking might report the server's close as a
+ * TLS error (which neither libsoup nor barged takes for a lost kept
+ * connection). */
+static void
+test_bits_tls_kept_lost (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB;
+  g_autoptr(BargeTestBitsServer) server = barge_test_bits_server_new_tls ();
+  g_autofree char *source = make_source (f, "tls-lost.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (server, "tls-lost.bin");
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *expected = barge_test_expected_sha256 ("tls-lost.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "bits", url, source, FALSE);
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "ca-file", g_variant_new_string (ca));
+  g_assert_true (barge_dbus_job_call_set_tls_options_sync (job, g_variant_builder_end (&b), NULL, &error));
+  g_assert_no_error (error);
+  barge_test_bits_server_drop_at (server, 1 * MiB, 1);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (server, "tls-lost.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (server, "drop"), ==, 1);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+  assert_job_error (job, "", "", NULL);
+  g_assert_cmpuint (barge_test_bits_server_count (server, "connection"), ==, 2);
+  g_assert_cmpuint (barge_test_bits_server_count (server, "Create-Session"), ==, 1);
+  complete_job (job);
+}
+
 static void
 test_bits_stuck (Fixture *f, gconstpointer data)
 {
@@ -407,6 +442,17 @@ cancel_seen (gpointer user_data)
 }
 
 static void
+cancel_and_wait_removed (Fixture *f, BargeDBusJob *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_cancel_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                                       SHORT_TIMEOUT_MS), ==, "cancelled");
+}
+
+static void
 test_bits_cancel (Fixture *f, gconstpointer data)
 {
   /* Large enough that the upload is not over when the cancel comes, with
@@ -414,7 +460,6 @@ test_bits_cancel (Fixture *f, gconstpointer data)
   g_autofree char *source = make_source (f, "cancel.bin", 16 * MiB);
   g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel.bin");
   g_autoptr(BargeDBusJob) job = NULL;
-  g_autoptr(GError) error = NULL;
 
   barge_test_bits_server_set_fragment_delay (f->bits, 200);
   /* The first Cancel-Session meets a 503: it is sent again. */
@@ -422,14 +467,38 @@ test_bits_cancel (Fixture *f, gconstpointer data)
   job = start_upload (f, "upload", "bits", url, source, TRUE);
   wait_acknowledged (job, 1, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
   g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 1);
-  barge_dbus_job_call_cancel_sync (job, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
-                                                       SHORT_TIMEOUT_MS), ==, "cancelled");
+  cancel_and_wait_removed (f, job);
   barge_test_bits_server_set_fragment_delay (f->bits, 0);
   g_assert_true (poll_until (cancel_seen, f->bits, TRANSFER_TIMEOUT_MS));
   g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
   g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A Cancel-Session that goes on a kept connection the server closes is
+ * sent again at once over a new one, not after the cancel's backoff
+ * (5 s). */
+static void
+test_bits_cancel_kept_lost (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "cancel-lost.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel-lost.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  /* Acks that never move forward: the run ends in a transient error,
+   * leaving its connection idle and kept, with the session open. */
+  barge_test_bits_server_set_stuck (f->bits, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", SHORT_TIMEOUT_MS);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "connection"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 1);
+
+  barge_test_bits_server_drop_cancels (f->bits, 1);
+  cancel_and_wait_removed (f, job);
+  /* Well below the backoff's first delay. */
+  g_assert_true (poll_until (cancel_seen, f->bits, 3000));
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "drop"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "connection"), ==, 2);
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
 }
 
 static void
@@ -741,10 +810,12 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/dropped", test_bits_dropped);
   UPLOAD_TEST_ADD ("/upload/bits/kept", test_bits_kept);
   UPLOAD_TEST_ADD ("/upload/bits/kept-lost", test_bits_kept_lost);
+  UPLOAD_TEST_ADD ("/upload/bits/tls-kept-lost", test_bits_tls_kept_lost);
   UPLOAD_TEST_ADD ("/upload/bits/app-error", test_bits_app_error);
   UPLOAD_TEST_ADD ("/upload/bits/stuck", test_bits_stuck);
   UPLOAD_TEST_ADD ("/upload/bits/local-change", test_bits_local_change);
   UPLOAD_TEST_ADD ("/upload/bits/cancel", test_bits_cancel);
+  UPLOAD_TEST_ADD ("/upload/bits/cancel-kept-lost", test_bits_cancel_kept_lost);
   UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);

@@ -398,6 +398,8 @@ typedef struct {
   GVariant *custom_headers;
   BargedTls *tls;
   guint attempt;
+  gboolean resent;            /* once at once, after a lost kept connection */
+  gboolean new_connection;    /* the next attempt opens a connection */
 } CancelData;
 
 static void
@@ -427,6 +429,15 @@ on_cancel_sent (SoupMessage *msg, GBytes *body, const GError *error, gboolean lo
   g_autofree char *where = barged_request_url_for_log (c->url);
   gboolean retry;
 
+  if (body == NULL && lost_kept && !c->resent)
+    {
+      /* The server closed the idle connection this went on, unanswered:
+       * no attempt of the few a cancel has, and no backoff. */
+      g_debug ("Cancel-Session for %s: the kept connection closed before an answer; sending it again", where);
+      c->resent = c->new_connection = TRUE;
+      send_cancel (c);
+      return;
+    }
   if (body == NULL)
     {
       g_info ("Cancel-Session for %s failed: %s", where, error->message);
@@ -462,6 +473,9 @@ send_cancel (CancelData *c)
   soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Packet-Type", "Cancel-Session");
   soup_message_headers_replace (soup_message_get_request_headers (msg), "BITS-Session-Id", c->session_id);
   set_empty_body (msg);
+  if (c->new_connection)
+    soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
+  c->new_connection = FALSE;
   barged_upload_send_full (c->session, c->tls, msg, NULL, on_cancel_sent, c);
 }
 
