@@ -3,6 +3,7 @@
 """`bargectl download` against a real barged, without a terminal: files,
 errors, --timeout, --on-timeout, retry options, signals."""
 
+import glob
 import hashlib
 import os
 import re
@@ -624,19 +625,14 @@ class TestSessionProxy(DaemonTestCase):
                           self.make_folder(), expect=None)
         self.assertNotEqual(result.returncode, 0)
 
-    def test_resolver_asked_while_running(self):
-        """--resolver: the service asks the agent for each URL, and GIO's
-        resolver of its session answers (libproxy here, reading
-        http_proxy, as it would read a PAC script or KDE's settings): the
-        dead origin arrives through the proxy it names, and no longer once
-        the agent stopped. GNOME's automatic mode does the same."""
-        out = self.ctl('session-proxy', '--print', '--resolver',
-                       env=self.ctl_env(GSETTINGS_BACKEND='memory')).stdout
-        self.assertIn("this session's proxy resolver: the service asks it for each URL", out)
+    def run_resolver_agent(self, name, **env):
+        """Runs `bargectl session-proxy --resolver` with GIO's libproxy
+        resolver and ENV: the dead origin's NAME arrives through the proxy
+        the resolver names, and no longer once the agent stopped."""
         modules = '/usr/lib/%s/gio/modules/libgiolibproxy.so' % sysconfig.get_config_var('MULTIARCH')
         if not os.path.exists(modules):
             self.skipTest("glib-networking's libproxy module is not installed")
-        env = self.ctl_env(GSETTINGS_BACKEND='memory', GIO_USE_PROXY_RESOLVER='libproxy', http_proxy=self.base_url)
+        env = self.ctl_env(GSETTINGS_BACKEND='memory', GIO_USE_PROXY_RESOLVER='libproxy', **env)
         agent = subprocess.Popen([BARGECTL, 'session-proxy', '--resolver'], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         try:
@@ -644,14 +640,41 @@ class TestSessionProxy(DaemonTestCase):
             self.assertIn("this session's proxy resolver", line,
                           agent.stderr.read() if agent.poll() is not None else '')
             folder = self.make_folder()
-            self.ctl('download', '--timeout=%d' % WAIT, 'http://127.0.0.1:1/beta.bin', folder)
-            self.assert_downloaded(folder, ['beta.bin'])
+            self.ctl('download', '--timeout=%d' % WAIT, 'http://127.0.0.1:1/' + name, folder)
+            self.assert_downloaded(folder, [name])
         finally:
             stop_process(agent)
         self.assertEqual(agent.returncode, 0)
-        result = self.ctl('download', '--timeout=5', '--on-timeout=cancel', 'http://127.0.0.1:1/beta.bin',
+        result = self.ctl('download', '--timeout=5', '--on-timeout=cancel', 'http://127.0.0.1:1/' + name,
                           self.make_folder(), expect=None)
         self.assertNotEqual(result.returncode, 0)
+
+    def test_resolver_asked_while_running(self):
+        """--resolver: the service asks the agent for each URL, and GIO's
+        resolver of its session answers (libproxy here, reading
+        http_proxy, as it would read KDE's settings)."""
+        out = self.ctl('session-proxy', '--print', '--resolver',
+                       env=self.ctl_env(GSETTINGS_BACKEND='memory')).stdout
+        self.assertIn("this session's proxy resolver: the service asks it for each URL", out)
+        self.run_resolver_agent('beta.bin', http_proxy=self.base_url)
+
+    def test_resolver_runs_pac(self):
+        """A PAC script (proxy auto-configuration), run by the session's
+        resolver: libproxy's PAC runner, which GNOME's automatic mode uses
+        too (through glib-pacrunner). The script sends the dead origin
+        through the test's server and everything else direct, so the
+        download arrives only if the script ran. (GIO asks for the
+        origin, not the whole URL.)"""
+        runners = glob.glob('/usr/lib/%s/libproxy/*/modules/pacrunner_*.so' % sysconfig.get_config_var('MULTIARCH'))
+        if not runners:
+            self.skipTest('libproxy has no PAC runner (libproxy1-plugin-webkit)')
+        self.server.files['proxy.pac'] = (
+            'function FindProxyForURL(url, host) {\n'
+            '  if (url == "http://127.0.0.1:1" || shExpMatch(url, "http://127.0.0.1:1/*"))\n'
+            '    return "PROXY %s";\n'
+            '  return "DIRECT";\n'
+            '}\n' % self.base_url[len('http://'):]).encode()
+        self.run_resolver_agent('gamma.bin', http_proxy='pac+%s/proxy.pac' % self.base_url)
 
 
 if __name__ == '__main__':
