@@ -58,7 +58,6 @@ struct _BargeTestBitsServer
   guint failing_cancels;    /* Cancel-Session answered 503 this many times */
   guint dropping_cancels;   /* Cancel-Session left unanswered, its connection closed */
   gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
-  GHashTable *ports;        /* the client ports requests came from: one per connection */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
 };
@@ -393,16 +392,24 @@ handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
   g_mutex_unlock (&self->lock);
 }
 
-/* A connection is told by its client port: the kernel gives a port to
- * one connection at a time, and a test makes far fewer than it has. */
+/* A connection is told by its socket, which the server marks at its
+ * first request: the mark lives and dies with the socket, so neither a
+ * client port the kernel gives again nor a socket allocated where a freed
+ * one was counts as kept. */
 static void
 note_connection (BargeTestBitsServer *self, SoupServerMessage *msg)
 {
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  gpointer port = GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+  static GQuark seen;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  gboolean kept;
 
+  if (seen == 0)
+    seen = g_quark_from_static_string ("barge-test-bits-server-seen");
+  /* Marked and read on the server's thread only. */
+  kept = g_object_get_qdata (G_OBJECT (socket), seen) != NULL;
+  g_object_set_qdata (G_OBJECT (socket), seen, GINT_TO_POINTER (TRUE));
   g_mutex_lock (&self->lock);
-  count_locked (self, g_hash_table_add (self->ports, port) ? "connection" : "kept");
+  count_locked (self, kept ? "kept" : "connection");
   g_mutex_unlock (&self->lock);
 }
 
@@ -467,7 +474,6 @@ bits_server_new (GTlsCertificate *tls_certificate)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->ports = g_hash_table_new (NULL, NULL);
   self->lose_at = self->rewind_at = self->drop_at = G_MAXUINT64;
   self->thread = barge_test_loop_thread_start ("barge-test-bits-server", server_setup, server_teardown, self);
   g_assert_nonnull (self->base_url);
@@ -501,7 +507,6 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->files);
   g_hash_table_unref (self->counts);
-  g_hash_table_unref (self->ports);
   g_mutex_clear (&self->lock);
   g_free (self->base_url);
   g_free (self->host_id);
