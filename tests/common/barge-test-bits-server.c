@@ -57,6 +57,7 @@ struct _BargeTestBitsServer
   gboolean drop_put;
   guint failing_cancels;    /* Cancel-Session answered 503 this many times */
   guint dropping_cancels;   /* Cancel-Session left unanswered, its connection closed */
+  char *authorization;      /* the Authorization every request must carry, or NULL */
   gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
@@ -413,6 +414,27 @@ note_connection (BargeTestBitsServer *self, SoupServerMessage *msg)
   g_mutex_unlock (&self->lock);
 }
 
+/* Basic authentication, checked after the body came (SoupServer reads it
+ * first): a request without the credentials costs its body. */
+static gboolean
+authorized (BargeTestBitsServer *self, SoupServerMessage *msg)
+{
+  const char *given = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = self->authorization == NULL || g_strcmp0 (given, self->authorization) == 0;
+  count_locked (self, ok ? (given != NULL ? "authorized" : "anonymous") : "401");
+  g_mutex_unlock (&self->lock);
+  if (!ok)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                    "Basic realm=\"barge-test\"");
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+    }
+  return ok;
+}
+
 static void
 server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
                  GHashTable *query, gpointer user_data)
@@ -423,6 +445,8 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
                                                            "X-Barge-Test");
 
   note_connection (self, msg);
+  if (!authorized (self, msg))
+    return;
   if (test_header != NULL)
     {
       g_autofree char *what = g_strconcat ("X-Barge-Test: ", test_header, NULL);
@@ -510,6 +534,7 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_mutex_clear (&self->lock);
   g_free (self->base_url);
   g_free (self->host_id);
+  g_free (self->authorization);
   g_free (self->reply_url);
   g_clear_object (&self->tls_certificate);
   g_free (self);
@@ -646,6 +671,15 @@ void
 barge_test_bits_server_drop_cancels (BargeTestBitsServer *self, guint n)
 {
   SETTER (self->dropping_cancels = n);
+}
+
+void
+barge_test_bits_server_require_basic (BargeTestBitsServer *self, const char *user, const char *password)
+{
+  g_autofree char *pair = g_strconcat (user, ":", password, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+  SETTER (g_free (self->authorization); self->authorization = g_strconcat ("Basic ", encoded, NULL));
 }
 
 void

@@ -66,6 +66,9 @@ void barge_test_bits_server_set_stuck (BargeTestBitsServer *self, gboolean stuck
 /* The next N Cancel-Session packets get 503. */
 void barge_test_bits_server_fail_cancels (BargeTestBitsServer *self, guint n);
 void barge_test_bits_server_drop_cancels (BargeTestBitsServer *self, guint n);
+/* Every request must carry these Basic credentials, or gets a 401 (counted
+ * "401"; those that carry them, "authorized"). */
+void barge_test_bits_server_require_basic (BargeTestBitsServer *self, const char *user, const char *password);
 
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);

@@ -17,6 +17,7 @@ Usage: test-ntlm.py BARGED
 
 import base64
 import datetime
+import hashlib
 import hmac
 import http.server
 import os
@@ -283,7 +284,9 @@ class NtlmHandler(http.server.BaseHTTPRequestHandler):
     def serve(self, head):
         entry = {'conn': self.conn_id, 'method': self.command, 'path': self.path, 'token': None}
         if self.command == 'PUT':
-            self.rfile.read(int(self.headers.get('Content-Length', '0')))
+            data = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+            entry['put_length'] = len(data)
+            entry['put_sha256'] = hashlib.sha256(data).hexdigest()
         auth = self.headers.get('Authorization', '')
         body = self.server.files.get(self.path)
         if body is None:
@@ -604,6 +607,27 @@ class Tests:
         self.env.ok(job, JOB, 'Cancel')
         return '%d requests, none with an NTLM message' % len(entries)
 
+    def upload_with_ntlm(self):
+        """An upload with its job's ntlm credentials: the handshake on one
+        connection, and each request libsoup sent again for it (with the
+        Type 1, then the Type 3) carried the whole body again."""
+        source = os.path.join(self.env.dir, 'upload-ntlm-source')
+        data = payload(300000, 'up-ntlm')
+        with open(source, 'wb') as f:
+            f.write(data)
+        url, _ = self.file(self.ntlm, '/upload-ntlm', 0)
+        job = self.env.job('up-ntlm', [(url, source)], [('server', 'ntlm', 'alice', USERS['alice'])],
+                           job_type='upload', options={'upload-protocol': self.env.GLib.Variant('s', 'put')})
+        state = self.env.run(job)
+        assert state == 'transferred', self.env.get(job, 'Error')
+        entries = self.ntlm.entries('/upload-ntlm')
+        shown = self.handshake_ok(entries, 'alice')
+        for e in entries:
+            assert e['put_length'] == len(data), 'a PUT without its whole body: %s' % entries
+            assert e['put_sha256'] == hashlib.sha256(data).hexdigest(), entries
+        self.env.ok(job, JOB, 'Complete')
+        return shown
+
     def no_single_sign_on(self):
         assert not os.path.exists(self.env.sso_marker), 'libsoup ran ntlm_auth: %s' % open(
             self.env.sso_marker).read()
@@ -636,6 +660,7 @@ def main():
     names = ['crypto_self_test', 'right_password', 'domain_user', 'latin1_password',
              'password_beyond_latin1_refused', 'wrong_password', 'no_credentials', 'other_scheme_credentials',
              'v1_challenge_gets_v2', 'no_reuse_across_jobs', 'same_job_no_reuse', 'upload_gets_no_ntlm',
+             'upload_with_ntlm',
              'no_single_sign_on', 'secrets_in_no_property']
     failed = 0
     print('1..%d' % (len(names) + 1))

@@ -212,6 +212,25 @@ test_changed (Fixture *f, gconstpointer data)
   g_byte_array_unref (r.got);
 }
 
+/* A body that could not be made again (barged_upload_set_body()): its first
+ * read fails with the error, so the request does, and no read ends it
+ * early as an empty body would. */
+static void
+test_failed (void)
+{
+  g_autoptr(GError) why = g_error_new_literal (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE, "cannot read it");
+  g_autoptr(BargedSourceStream) stream = barged_source_stream_new_failed (why);
+  Reader r = { 0 };
+
+  g_assert_true (g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (stream)));
+  read_all (G_INPUT_STREAM (stream), &r);
+  g_assert_error (r.error, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+  g_assert_cmpstr (r.error->message, ==, "cannot read it");
+  g_assert_cmpuint (r.got->len, ==, 0);
+  g_clear_error (&r.error);
+  g_byte_array_unref (r.got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -219,5 +238,6 @@ main (int argc, char **argv)
   g_test_add ("/source-stream/whole", Fixture, NULL, fixture_setup, test_whole, fixture_teardown);
   g_test_add ("/source-stream/range", Fixture, NULL, fixture_setup, test_range, fixture_teardown);
   g_test_add ("/source-stream/changed", Fixture, NULL, fixture_setup, test_changed, fixture_teardown);
+  g_test_add_func ("/source-stream/failed", test_failed);
   return g_test_run ();
 }

@@ -96,6 +96,14 @@ test_create_rules (Fixture *f, gconstpointer data)
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "NotSupported");
 }
 
+/* The URL @name has on @server for @protocol ("bits" or "put"). */
+static char *
+protocol_url (BargeTestBitsServer *server, const char *protocol, const char *name)
+{
+  return g_str_equal (protocol, "bits") ? barge_test_bits_server_get_url (server, name)
+                                        : barge_test_bits_server_get_put_url (server, name);
+}
+
 /* A job's custom headers go with every request of an upload; a header the
  * protocol sets keeps the protocol's value (the upload still works with a
  * custom BITS-Packet-Type). */
@@ -106,8 +114,7 @@ test_custom_headers (Fixture *f, gconstpointer data)
   gboolean bits = g_str_equal (protocol, "bits");
   const guint64 size = 2 * MiB + 7;
   g_autofree char *source = make_source (f, "headers.bin", size);
-  g_autofree char *url = bits ? barge_test_bits_server_get_url (f->bits, "headers.bin")
-                              : barge_test_bits_server_get_put_url (f->bits, "headers.bin");
+  g_autofree char *url = protocol_url (f->bits, protocol, "headers.bin");
   g_autoptr(BargeDBusJob) job = start_upload (f, "upload", protocol, url, source, FALSE);
   g_autofree char *expected = barge_test_expected_sha256 ("headers.bin", size);
   g_autofree char *actual = NULL;
@@ -762,8 +769,7 @@ test_tls_options (Fixture *f, gconstpointer data)
   const guint64 size = 1 * MiB + 3;
   g_autoptr(BargeTestBitsServer) server = barge_test_bits_server_new_tls ();
   g_autofree char *source = make_source (f, "tls.bin", size);
-  g_autofree char *url = bits ? barge_test_bits_server_get_url (server, "tls.bin")
-                              : barge_test_bits_server_get_put_url (server, "tls.bin");
+  g_autofree char *url = protocol_url (server, protocol, "tls.bin");
   g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "nginx", "tls", "ca.pem", NULL);
   g_autofree char *expected = barge_test_expected_sha256 ("tls.bin", size);
   g_autofree char *actual = NULL;
@@ -793,6 +799,46 @@ test_tls_options (Fixture *f, gconstpointer data)
   barge_test_job_cancel (untrusted);
 }
 
+/* A server that asks for Basic authentication gets the job's credentials:
+ * the request that libsoup sends again with them carries its whole body
+ * again, and the run's later requests carry them up front. Without
+ * credentials the job fails with the server's 401. */
+static void
+test_credentials (Fixture *f, gconstpointer data)
+{
+  const char *protocol = data;
+  gboolean bits = g_str_equal (protocol, "bits");
+  const guint64 size = 3 * MiB + 5;
+  g_autofree char *source = make_source (f, "auth.bin", size);
+  g_autofree char *url = protocol_url (f->bits, protocol, "auth.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("auth.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) anonymous = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_bits_server_require_basic (f->bits, "alice", "secret");
+  anonymous = start_upload (f, "upload", protocol, url, source, TRUE);
+  barge_test_wait_job_state (anonymous, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (anonymous, "remote-file", BARGE_TEST_ERROR_PREFIX "RemoteAccessDenied", "401");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "authorized"), ==, 0);
+  barge_test_job_cancel (anonymous);
+
+  job = start_upload (f, "upload", protocol, url, source, FALSE);
+  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "secret", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "auth.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  /* Create-Session, the fragments and Close-Session; or the PUT. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "authorized"), >=, bits ? 4 : 1);
+  /* The anonymous job's, and the first request of the run: the others
+   * carried the credentials up front. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "401"), ==, 2);
+  complete_job (job);
+}
+
 void
 upload_add_bits_tests (void)
 {
@@ -802,6 +848,8 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD_DATA ("/upload/put/tls-options", "put", test_tls_options);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/custom-headers", "bits", test_custom_headers);
   UPLOAD_TEST_ADD_DATA ("/upload/put/custom-headers", "put", test_custom_headers);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/credentials", "bits", test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/credentials", "put", test_credentials);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/limited", "bits", test_upload_limited);
   UPLOAD_TEST_ADD_DATA ("/upload/put/limited", "put", test_upload_limited);

@@ -64,6 +64,36 @@ test_put_restart (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_get_bytes_received (f->bits), ==, 2 * size);
 }
 
+/* A PUT that goes on a connection another upload left idle, which the
+ * server closes unanswered: libsoup sends a PUT (an idempotent method)
+ * again by itself, and the second one must carry the whole file too. */
+static void
+test_put_kept_lost (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB;
+  g_autofree char *first_source = make_source (f, "first.bin", 64 * KiB);
+  g_autofree char *first_url = barge_test_bits_server_get_put_url (f->bits, "first.bin");
+  g_autofree char *source = make_source (f, "lost.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_put_url (f->bits, "lost.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("lost.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) first = start_upload (f, "upload", "put", first_url, first_source, TRUE);
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_wait_job_state (first, "transferred", TRANSFER_TIMEOUT_MS);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "connection"), ==, 1);
+  barge_test_bits_server_drop_next_put (f->bits);
+  job = start_upload (f, "upload", "put", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "lost.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "drop"), ==, 1);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "PUT"), ==, 3);
+  g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+  complete_job (first);
+  complete_job (job);
+}
+
 /* The uploads @tus/server's FileStore holds: data files beside .json info. */
 static GPtrArray *
 tus_uploads (UploadPeer *tus)
@@ -284,6 +314,7 @@ upload_add_peer_tests (void)
 {
   UPLOAD_TEST_ADD ("/upload/put/nginx", test_put_nginx);
   UPLOAD_TEST_ADD ("/upload/put/restart", test_put_restart);
+  UPLOAD_TEST_ADD ("/upload/put/kept-lost", test_put_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/basic", test_tus_basic);
   UPLOAD_TEST_ADD ("/upload/tus/kept-lost", test_tus_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/crash", test_tus_crash);

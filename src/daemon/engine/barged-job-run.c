@@ -866,6 +866,7 @@ begin_runs (BargedJob *self)
     barged_upload_set_custom_headers (self->upload, headers);
   }
   barged_upload_set_tls (self->upload, _barged_job_tls (self));
+  barged_upload_set_credentials (self->upload, self->ctx.credentials);
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
 }

@@ -116,6 +116,24 @@ barged_request_same_origin (const char *a, GUri *b)
          g_uri_get_port (uri) == g_uri_get_port (b);
 }
 
+gboolean
+barged_request_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedCredentials *credentials,
+                             const char *job_id, const char *origin_url)
+{
+  if (credentials == NULL)
+    return FALSE;
+  if (!soup_auth_is_for_proxy (auth) && !barged_request_same_origin (origin_url, soup_message_get_uri (msg)))
+    {
+      g_autofree char *here = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_USERINFO |
+                                                       G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+
+      g_info ("job %s: %s asks for credentials, but the file was added for another origin: none sent", job_id,
+              here);
+      return FALSE;
+    }
+  return barged_credentials_authenticate (credentials, job_id, auth, retrying);
+}
+
 typedef struct {
   GVariant *headers;      /* a(ss) */
   char *origin;           /* the URL the headers belong to */

@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "barged-credentials.h"
+
 G_BEGIN_DECLS
 
 /* What every HTTP request of the daemon needs beside libsoup: a deadline
@@ -47,6 +49,14 @@ char *barged_request_url_for_log (const char *url);
 /* Whether @a and @b have the same origin (RFC 6454: scheme, host, port),
  * the unit credentials belong to. A URL that does not parse has none. */
 gboolean barged_request_same_origin (const char *a, GUri *b);
+
+/* Answers @msg's "authenticate" with the job's @credentials (NULL: none):
+ * a proxy's challenge always, a server's only from the origin of
+ * @origin_url (the file's URL), so that a redirect to another origin, or
+ * from https to http, gets nothing. */
+gboolean barged_request_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying,
+                                      BargedCredentials *credentials, const char *job_id,
+                                      const char *origin_url);
 
 /* Sends a job's custom headers (a(ss), NULL: none) with @msg, each time it
  * goes out, while its URL has the origin of @origin_url (the file's URL;

@@ -451,6 +451,16 @@ barged_source_stream_set_bandwidth (BargedSourceStream *self, BargedBandwidth *b
 }
 
 BargedSourceStream *
+barged_source_stream_new_failed (const GError *error)
+{
+  BargedSourceStream *self = g_object_new (BARGED_TYPE_SOURCE_STREAM, NULL);
+
+  self->fd = -1;
+  self->error = g_error_copy (error);
+  return self;
+}
+
+BargedSourceStream *
 barged_source_stream_new (int fd, guint32 owner, const char *path, const BargedSourceIdentity *expected,
                           guint64 offset, guint64 length, GError **error)
 {

@@ -49,6 +49,10 @@ BargedSourceStream *barged_source_stream_new (int fd,
                                               guint64 length,
                                               GError **error);
 
+/* A stream whose every read fails with @error: a body that cannot be
+ * made, where libsoup needs one. */
+BargedSourceStream *barged_source_stream_new_failed (const GError *error);
+
 /* The job's bandwidth limit: bytes are served at its pace (the socket's
  * buffer then fills and libsoup waits). NULL: none. */
 void barged_source_stream_set_bandwidth (BargedSourceStream *self, BargedBandwidth *bandwidth);

@@ -885,18 +885,8 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 static gboolean
 on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
 {
-  if (self->credentials == NULL)
-    return FALSE;
-  if (!soup_auth_is_for_proxy (auth) &&
-      !barged_request_same_origin (barged_file_get_url (self->file), soup_message_get_uri (msg)))
-    {
-      g_autofree char *here = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_USERINFO |
-                                                       G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
-      g_info ("job %s: %s asks for credentials, but the file was added for another origin: none sent",
-              self->job_id, here);
-      return FALSE;
-    }
-  return barged_credentials_authenticate (self->credentials, self->job_id, auth, retrying);
+  return barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
+                                      barged_file_get_url (self->file));
 }
 
 /* Every response, redirects included, before libsoup acts on it. */

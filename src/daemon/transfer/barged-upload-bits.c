@@ -288,7 +288,6 @@ send_fragment (BargedUpload *self)
 {
   guint64 first = self->acked;
   guint64 len = MIN (self->fragment_size, self->source.size - first);
-  g_autoptr(GInputStream) body = NULL;
   SoupMessageHeaders *headers;
   GError *error = NULL;
   SoupMessage *msg = packet_new (self, "Fragment", &error);
@@ -298,8 +297,7 @@ send_fragment (BargedUpload *self)
       barged_upload_fail (self, error);
       return;
     }
-  body = barged_upload_body_new (self, first, len, &error);
-  if (body == NULL)
+  if (!barged_upload_set_body (self, msg, "application/octet-stream", first, len, &error))
     {
       g_object_unref (msg);
       barged_upload_fail (self, error);
@@ -313,7 +311,6 @@ send_fragment (BargedUpload *self)
     g_autofree char *name = g_path_get_basename (barged_file_get_destination (self->file));
     soup_message_headers_replace (headers, "Content-Name", name);
   }
-  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) len);
   self->chunk_sent_at = g_get_monotonic_time ();
   barged_upload_send (self, msg, on_fragment_acked);
 }

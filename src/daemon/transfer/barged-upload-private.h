@@ -19,6 +19,7 @@ struct _BargedUpload
   guint32 umask;              /* the owner's, for the reply file */
   GVariant *custom_headers;   /* a(ss) or NULL: the job's, for every request */
   BargedTls *tls;             /* the job's TLS options, or NULL */
+  BargedCredentials *credentials; /* answers the challenges of the job's server and proxy, or NULL */
   BargeUploadProtocol protocol;
   gboolean with_reply;
 
@@ -55,6 +56,7 @@ struct _BargedUpload
   guint session_restarts;
   guint kept_restarts;        /* runs again at once after a lost kept connection */
   gboolean new_connection;    /* the next request opens a connection */
+  SoupAuth *auth;             /* the server's Basic or Digest the run answered, sent up front since */
   guint stalled_acks;
   gint64 retry_after;
   guint http_status;           /* of a response that failed the run, 0 = none */
@@ -83,9 +85,11 @@ void barged_upload_connected (BargedUpload *self);
 void barged_upload_read_async (BargedUpload *self, guint64 offset, gsize len,
                                GAsyncReadyCallback callback, gpointer user_data);
 GBytes *barged_upload_read_finish (GAsyncResult *res, GError **error);
-/* A request body of [@offset, @offset + @length) of the source, read ahead
- * on a worker with the same check (barged-source-stream.h). */
-GInputStream *barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GError **error);
+/* Gives @msg the body [@offset, @offset + @length) of the source, read
+ * ahead on a worker with the same check (barged-source-stream.h), and the
+ * same bytes again whenever libsoup sends @msg again by itself. */
+gboolean barged_upload_set_body (BargedUpload *self, SoupMessage *msg, const char *content_type, guint64 offset,
+                                 guint64 length, GError **error);
 
 /* A request for an upload: no redirects (libsoup would turn a POST into a
  * GET), identity encoding. */

@@ -52,7 +52,6 @@ barged_upload_put_run (BargedUpload *self)
   GError *error = NULL;
   SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file),
                                                 self->custom_headers, self->tls, &error);
-  g_autoptr(GInputStream) body = NULL;
 
   if (msg == NULL)
     {
@@ -61,13 +60,11 @@ barged_upload_put_run (BargedUpload *self)
     }
   if (self->acked != 0)
     barged_upload_set_acked (self, 0);
-  body = barged_upload_body_new (self, 0, self->source.size, &error);
-  if (body == NULL)
+  if (!barged_upload_set_body (self, msg, "application/octet-stream", 0, self->source.size, &error))
     {
       g_object_unref (msg);
       barged_upload_fail (self, error);
       return;
     }
-  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) self->source.size);
   barged_upload_send (self, msg, on_put_sent);
 }

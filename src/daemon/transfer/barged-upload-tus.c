@@ -145,21 +145,18 @@ send_chunk (BargedUpload *self)
 {
   guint64 len = MIN (self->fragment_size, self->source.size - self->acked);
   g_autofree char *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, self->acked);
-  g_autoptr(GInputStream) body = NULL;
   GError *error = NULL;
   SoupMessage *msg = tus_message_new (self, "PATCH", self->session_id);
 
   if (msg == NULL)
     return;
-  body = barged_upload_body_new (self, self->acked, len, &error);
-  if (body == NULL)
+  if (!barged_upload_set_body (self, msg, TUS_CONTENT_TYPE, self->acked, len, &error))
     {
       g_object_unref (msg);
       barged_upload_fail (self, error);
       return;
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
-  soup_message_set_request_body (msg, TUS_CONTENT_TYPE, body, (gssize) len);
   self->chunk_sent_at = g_get_monotonic_time ();
   barged_upload_send (self, msg, on_patched);
 }

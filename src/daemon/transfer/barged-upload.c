@@ -351,11 +351,63 @@ on_sent (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept
   done (self, msg);
 }
 
+/* The job's credentials, to the origin of the file's URL: a BITS farm
+ * server (BITS-Host-Id), a tus upload URL or a reply URL on another
+ * origin gets none. Each request libsoup then sends again with them
+ * carries its body again (barged_upload_set_body()). */
+static gboolean
+on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedUpload *self)
+{
+  const char *scheme = soup_auth_get_scheme_name (auth);
+
+  if (self->file == NULL || !barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
+                                                          barged_file_get_url (self->file)))
+    return FALSE;
+  if (!soup_auth_is_for_proxy (auth) &&
+      (g_ascii_strcasecmp (scheme, "Basic") == 0 || g_ascii_strcasecmp (scheme, "Digest") == 0))
+    g_set_object (&self->auth, auth);
+  return TRUE;
+}
+
+/* Once the run answered the server's Basic or Digest challenge, its next
+ * requests to that origin carry the answer up front: each BITS packet and
+ * tus PATCH would otherwise go out twice, its body too, first without
+ * credentials and then with them. Asked of the job's credentials again
+ * each time, so that RemoveCredentials stops it. NTLM authenticates
+ * connections, and a proxy's challenge comes on the request (or on the
+ * CONNECT) that libsoup makes: both stay challenge and answer. */
+static void
+authorize_up_front (BargedUpload *self, SoupMessage *msg)
+{
+  g_autofree char *token = NULL;
+
+  if (self->auth == NULL || self->file == NULL || self->credentials == NULL ||
+      !barged_request_same_origin (barged_file_get_url (self->file), soup_message_get_uri (msg)))
+    return;
+  if (!barged_credentials_authenticate (self->credentials, self->job_id, self->auth, FALSE))
+    {
+      g_clear_object (&self->auth);
+      return;
+    }
+  token = soup_auth_get_authorization (self->auth, msg);
+  if (token != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", token);
+}
+
+static void
+answer_challenges (BargedUpload *self, SoupMessage *msg)
+{
+  authorize_up_front (self, msg);
+  g_signal_connect_object (msg, "authenticate", G_CALLBACK (on_authenticate), self, 0);
+}
+
 void
 barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 {
   g_autoptr(SoupMessage) owned = msg;
   SendData *data = g_new0 (SendData, 1);
+
+  answer_challenges (self, msg);
 
   data->self = g_object_ref (self);
   data->done = done;
@@ -385,6 +437,10 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
    * It changes nothing else in 3.2: libsoup still never sends these again
    * by itself, and on_sent() goes on when a kept connection is lost. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
+  /* The job's credentials only (on_authenticate()), never what the
+   * session's cache might hold from someone else's; and none stored there
+   * for other jobs. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, NULL);
@@ -431,8 +487,8 @@ barged_upload_read_finish (GAsyncResult *res, GError **error)
   return barged_source_read_finish (res, error);
 }
 
-GInputStream *
-barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GError **error)
+static GInputStream *
+body_new (BargedUpload *self, guint64 offset, guint64 length, GError **error)
 {
   BargedSourceStream *stream = barged_source_stream_new (self->fd, self->owner,
                                                          barged_file_get_destination (self->file), &self->source,
@@ -441,6 +497,62 @@ barged_upload_body_new (BargedUpload *self, guint64 offset, guint64 length, GErr
   if (stream != NULL)
     barged_source_stream_set_bandwidth (stream, self->bandwidth);
   return G_INPUT_STREAM (stream);
+}
+
+/* What a request's body is, to make it again. */
+typedef struct {
+  BargedUpload *self;
+  guint64 offset;
+  guint64 length;
+} BodyRange;
+
+static void
+body_range_free (gpointer data, GClosure *closure)
+{
+  BodyRange *range = data;
+
+  g_object_unref (range->self);
+  g_free (range);
+}
+
+/* libsoup drops a request's body when it sends the request again by
+ * itself, and then sends it without one: a PUT (an idempotent method)
+ * whose kept connection the server closed unanswered went out again
+ * empty, and the server stored an empty file and answered 201 (a false
+ * success; /upload/put/kept-lost). An answered authentication challenge
+ * (on_authenticate()) restarts any request the same way. So the same
+ * bytes are given again, read again from the source. */
+static void
+on_body_restarted (SoupMessage *msg, BodyRange *range)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = body_new (range->self, range->offset, range->length, &error);
+
+  g_debug ("%s %s: sent again by libsoup, with its body again", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)));
+  if (body == NULL)
+    /* Its first read fails with @error, and so does the request. */
+    body = G_INPUT_STREAM (barged_source_stream_new_failed (error));
+  /* NULL keeps the Content-Type the request has. */
+  soup_message_set_request_body (msg, NULL, body, (gssize) range->length);
+}
+
+gboolean
+barged_upload_set_body (BargedUpload *self, SoupMessage *msg, const char *content_type, guint64 offset,
+                        guint64 length, GError **error)
+{
+  g_autoptr(GInputStream) body = body_new (self, offset, length, error);
+  BodyRange *range;
+
+  if (body == NULL)
+    return FALSE;
+  soup_message_set_request_body (msg, content_type, body, (gssize) length);
+  range = g_new (BodyRange, 1);
+  range->self = g_object_ref (self);
+  range->offset = offset;
+  range->length = length;
+  g_signal_connect_data (msg, "restarted", G_CALLBACK (on_body_restarted), range, body_range_free, 0);
+  return TRUE;
 }
 
 void
@@ -466,6 +578,7 @@ end_run (BargedUpload *self)
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->auth);
 }
 
 void
@@ -945,6 +1058,7 @@ reply_send (ReplyFetch *f)
     }
   /* A GET may follow redirects: nothing is re-sent. */
   soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
+  answer_challenges (f->self, f->msg);
   reply_start (f);
 }
 
@@ -1135,6 +1249,12 @@ barged_upload_set_tls (BargedUpload *self, BargedTls *tls)
   self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
 }
 
+void
+barged_upload_set_credentials (BargedUpload *self, BargedCredentials *credentials)
+{
+  g_set_object (&self->credentials, credentials);
+}
+
 static void
 barged_upload_finalize (GObject *object)
 {
@@ -1146,6 +1266,7 @@ barged_upload_finalize (GObject *object)
   g_clear_object (&self->bandwidth);
   g_free (self->job_id);
   g_clear_pointer (&self->tls, barged_tls_unref);
+  g_clear_object (&self->credentials);
   g_clear_pointer (&self->custom_headers, g_variant_unref);
   g_free (self->session_id);
   g_free (self->host_id);

@@ -5,6 +5,7 @@
 
 #include "barge.h"
 #include "barged-bandwidth.h"
+#include "barged-credentials.h"
 #include "barged-file.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,10 @@ void barged_upload_set_umask (BargedUpload *self, guint32 umask);
 void barged_upload_set_custom_headers (BargedUpload *self, GVariant *headers);
 /* The job's TLS options (NULL: none) for the requests of the next run. */
 void barged_upload_set_tls (BargedUpload *self, BargedTls *tls);
+/* What answers the authentication challenges of the job's server (from
+ * the origin of the file's URL only) and proxy in the next run; NULL:
+ * nothing does. */
+void barged_upload_set_credentials (BargedUpload *self, BargedCredentials *credentials);
 /* Checks the rules for ReplyFileName (reply not started, absolute path or
  * ""), then takes it. */
 gboolean barged_upload_set_reply_file_name (BargedUpload *self, const char *path, GError **error);
