@@ -66,6 +66,7 @@ typedef struct {
   char *openssl;      /* or NULL: the OCSP cases skip */
   gint requests[N_SERVERS];
   gint puts[N_SERVERS];
+  gint put_bytes[N_SERVERS];   /* of the last PUT's body */
   GMutex seen_lock;
   GPtrArray *seen;    /* "PATH PORT" of each request to SERVER_GOOD: the client's port names its connection */
   GBytes *lists[5];   /* ca.crl, forged.crl, stale.crl, inter.crl, bad-inter.crl (DER) */
@@ -488,6 +489,7 @@ on_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_PUT))
     {
       g_atomic_int_inc (&h->f->puts[h->kind]);
+      g_atomic_int_set (&h->f->put_bytes[h->kind], (gint) soup_server_message_get_request_body (msg)->length);
       soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
       return;
     }
@@ -1026,6 +1028,8 @@ test_upload (Fixture *f, gconstpointer data)
         {
           barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
           g_assert_cmpint (g_atomic_int_get (&f->puts[kind]), >=, 1);
+          /* The request sent again once the list was in carried the file. */
+          g_assert_cmpint (g_atomic_int_get (&f->put_bytes[kind]), ==, FILE_SIZE);
           barge_test_job_complete (job);
         }
       else
