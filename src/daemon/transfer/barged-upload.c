@@ -395,10 +395,22 @@ authorize_up_front (BargedUpload *self, SoupMessage *msg)
 }
 
 static void
+unref_upload (gpointer data, GClosure *closure)
+{
+  g_object_unref (data);
+}
+
+/* The handler holds a reference, as the body's does (BodyRange), rather
+ * than g_signal_connect_object()'s watch: the upload may lose its last
+ * reference while @msg destroys its handlers (the body's handler going
+ * first), and the watch would then invalidate a handler @msg is
+ * destroying. GLib 2.74 aborts on that (invalid_closure_notify(): handler
+ * != NULL); the upload suite under ASan saw it at a daemon's stop. */
+static void
 answer_challenges (BargedUpload *self, SoupMessage *msg)
 {
   authorize_up_front (self, msg);
-  g_signal_connect_object (msg, "authenticate", G_CALLBACK (on_authenticate), self, 0);
+  g_signal_connect_data (msg, "authenticate", G_CALLBACK (on_authenticate), g_object_ref (self), unref_upload, 0);
 }
 
 void
