@@ -62,6 +62,12 @@
  *   redirect-ftp          302 to ftp://127.0.0.1/NAME
  *   auth-basic            401 with a Basic challenge unless the request
  *                         carries Basic alice:pw (always)
+ *   proxy-auth-basic      407 with a Basic challenge unless the request
+ *                         carries Proxy-Authorization Basic bob:pw (always):
+ *                         the server as a job's proxy that wants credentials
+ *   auth-then-elsewhere   401 with a Basic challenge unless the request
+ *                         carries Basic alice:pw; then 302 to
+ *                         http://localhost:PORT/fault/ok/NAME (always)
  *   redirect-auth-here    302 to /fault/auth-basic/NAME on this origin (always)
  *   redirect-auth-elsewhere  302 to http://localhost:PORT/fault/auth-basic/NAME:
  *                         the same server, another origin (always)
@@ -86,6 +92,7 @@
  * A HEAD gets the headers of the healthy answer (Content-Length N). */
 
 #define BASIC_ALICE "Basic YWxpY2U6cHc=" /* alice:pw */
+#define BASIC_BOB "Basic Ym9iOnB3"       /* bob:pw, the proxy's user */
 
 #define HEAD_LIMIT (64 * 1024)
 #define WRITE_CHUNK (64 * 1024)
@@ -127,6 +134,7 @@ typedef struct {
   char *range;
   char *if_range;
   char *authorization;
+  char *proxy_authorization;
   GString *headers;           /* every header line, "Name: value\n" */
 } Request;
 
@@ -139,6 +147,7 @@ request_clear (Request *r)
   g_free (r->range);
   g_free (r->if_range);
   g_free (r->authorization);
+  g_free (r->proxy_authorization);
   if (r->headers != NULL)
     g_string_free (r->headers, TRUE);
 }
@@ -320,6 +329,8 @@ read_request (GInputStream *in, Request *req)
         req->if_range = g_strdup (g_strstrip (colon + 1));
       else if (g_ascii_strcasecmp (name, "Authorization") == 0)
         req->authorization = g_strdup (g_strstrip (colon + 1));
+      else if (g_ascii_strcasecmp (name, "Proxy-Authorization") == 0)
+        req->proxy_authorization = g_strdup (g_strstrip (colon + 1));
     }
   return TRUE;
 }
@@ -604,7 +615,13 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       g_str_equal (fault, "busy-always"))
     s.paced = TRUE;
 
-  if (g_str_equal (req.method, "HEAD"))
+  /* A proxy asks before anything is served, a HEAD included. */
+  if (g_str_equal (fault, "proxy-auth-basic") && g_strcmp0 (req.proxy_authorization, BASIC_BOB) != 0)
+    {
+      set_logged_status (self, &req, index, 407);
+      send_status (out, 407, "Proxy-Authenticate: Basic realm=\"proxy\"\r\n");
+    }
+  else if (g_str_equal (req.method, "HEAD"))
     {
       s.head = TRUE;
       serve (self, connection, stream, &req, index, name, size, &s);
@@ -627,6 +644,21 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
 
       set_logged_status (self, &req, index, status);
       redirect (out, status, target);
+    }
+  else if (g_str_equal (fault, "auth-then-elsewhere"))
+    {
+      if (g_strcmp0 (req.authorization, BASIC_ALICE) == 0)
+        {
+          g_autofree char *target = g_strdup_printf ("%s/fault/ok/%s?%s", self->localhost_url, name, req.query);
+
+          set_logged_status (self, &req, index, 302);
+          redirect (out, 302, target);
+        }
+      else
+        {
+          set_logged_status (self, &req, index, 401);
+          send_status (out, 401, "WWW-Authenticate: Basic realm=\"barge\"\r\n");
+        }
     }
   else if (g_str_has_prefix (fault, "redirect-auth-"))
     {
@@ -669,8 +701,9 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, 503);
       send_status (out, 503, "Retry-After: 1\r\n");
     }
-  else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") ||
-           (g_str_equal (fault, "gzip") && index > 0) || s.paced)
+  else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "proxy-auth-basic") ||
+           g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") || (g_str_equal (fault, "gzip") && index > 0) ||
+           s.paced)
     serve (self, connection, stream, &req, index, name, size, &s);
   else if (g_str_equal (fault, "gzip"))
     {

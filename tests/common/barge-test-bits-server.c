@@ -58,6 +58,8 @@ struct _BargeTestBitsServer
   guint failing_cancels;    /* Cancel-Session answered 503 this many times */
   guint dropping_cancels;   /* Cancel-Session left unanswered, its connection closed */
   char *authorization;      /* the Authorization every request must carry, or NULL */
+  SoupAuthDomain *digest;   /* or the Digest credentials it must carry; used on the server thread */
+  char *proxy_authorization; /* the Proxy-Authorization every request must carry, or NULL */
   gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
   char *host_id;            /* sent in Create-Session Acks */
   guint host_id_fallback;
@@ -412,26 +414,52 @@ note_connection (BargeTestBitsServer *self, SoupServerMessage *msg)
   g_mutex_unlock (&self->lock);
 }
 
-/* Basic authentication, checked after the body came (SoupServer reads it
- * first): a request without the credentials costs its body. */
+/* Authentication, checked after the body came (SoupServer reads it
+ * first): a request without the credentials costs its body. As a proxy
+ * (an absolute URL in the request line), a 407 for Basic credentials; as
+ * the server, a 401 for Basic or Digest ones. */
 static gboolean
 authorized (BargeTestBitsServer *self, SoupServerMessage *msg)
 {
-  const char *given = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  gboolean ok;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *given = soup_message_headers_get_one (request, "Authorization");
+  const char *proxy_given = soup_message_headers_get_one (request, "Proxy-Authorization");
+  gboolean proxy_ok, ok;
 
   g_mutex_lock (&self->lock);
-  ok = self->authorization == NULL || g_strcmp0 (given, self->authorization) == 0;
-  if (self->authorization != NULL)
-    count_locked (self, ok ? "authorized" : "401");
-  g_mutex_unlock (&self->lock);
-  if (!ok)
+  proxy_ok = self->proxy_authorization == NULL || g_strcmp0 (proxy_given, self->proxy_authorization) == 0;
+  if (self->proxy_authorization != NULL)
+    count_locked (self, proxy_ok ? "proxy-authorized" : "407");
+  if (!proxy_ok)
+    ok = FALSE;
+  else if (self->digest != NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                    "Basic realm=\"barge-test\"");
+      g_autofree char *user = soup_auth_domain_accepts (self->digest, msg);
+
+      ok = user != NULL;
+      count_locked (self, ok ? "authorized" : "401");
+    }
+  else
+    {
+      ok = self->authorization == NULL || g_strcmp0 (given, self->authorization) == 0;
+      if (self->authorization != NULL)
+        count_locked (self, ok ? "authorized" : "401");
+    }
+  if (!proxy_ok)
+    {
+      soup_message_headers_replace (response, "Proxy-Authenticate", "Basic realm=\"barge-test-proxy\"");
+      soup_server_message_set_status (msg, SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED, NULL);
+    }
+  else if (!ok && self->digest != NULL)
+    soup_auth_domain_challenge (self->digest, msg);
+  else if (!ok)
+    {
+      soup_message_headers_replace (response, "WWW-Authenticate", "Basic realm=\"barge-test\"");
       soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
     }
-  return ok;
+  g_mutex_unlock (&self->lock);
+  return proxy_ok && ok;
 }
 
 static void
@@ -534,6 +562,8 @@ barge_test_bits_server_free (BargeTestBitsServer *self)
   g_free (self->base_url);
   g_free (self->host_id);
   g_free (self->authorization);
+  g_clear_object (&self->digest);
+  g_free (self->proxy_authorization);
   g_free (self->reply_url);
   g_clear_object (&self->tls_certificate);
   g_free (self);
@@ -679,6 +709,32 @@ barge_test_bits_server_require_basic (BargeTestBitsServer *self, const char *use
   g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
 
   SETTER (g_free (self->authorization); self->authorization = g_strconcat ("Basic ", encoded, NULL));
+}
+
+static char *
+digest_password (SoupAuthDomain *domain, SoupServerMessage *msg, const char *user, gpointer data)
+{
+  const char *password = data;
+
+  return g_str_equal (user, "alice") ? soup_auth_domain_digest_encode_password (user, "barge-test", password) : NULL;
+}
+
+void
+barge_test_bits_server_require_digest (BargeTestBitsServer *self, const char *password)
+{
+  SoupAuthDomain *digest = soup_auth_domain_digest_new ("realm", "barge-test", NULL);
+
+  soup_auth_domain_digest_set_auth_callback (digest, digest_password, g_strdup (password), g_free);
+  SETTER (g_clear_object (&self->digest); self->digest = digest);
+}
+
+void
+barge_test_bits_server_require_proxy_basic (BargeTestBitsServer *self, const char *user, const char *password)
+{
+  g_autofree char *pair = g_strconcat (user, ":", password, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+  SETTER (g_free (self->proxy_authorization); self->proxy_authorization = g_strconcat ("Basic ", encoded, NULL));
 }
 
 void

@@ -69,6 +69,13 @@ void barge_test_bits_server_drop_cancels (BargeTestBitsServer *self, guint n);
 /* Every request must carry these Basic credentials, or gets a 401 (counted
  * "401"; those that carry them, "authorized"). */
 void barge_test_bits_server_require_basic (BargeTestBitsServer *self, const char *user, const char *password);
+/* The same with Digest (qop auth) for the user "alice". */
+void barge_test_bits_server_require_digest (BargeTestBitsServer *self, const char *password);
+/* Every request must carry these Basic credentials for a proxy, or gets a
+ * 407 (counted "407"; those that carry them, "proxy-authorized"): the
+ * server as a job's proxy, for URLs of another origin. */
+void barge_test_bits_server_require_proxy_basic (BargeTestBitsServer *self, const char *user,
+                                                 const char *password);
 
 /* SHA-256 of the committed file NAME, or NULL if there is none. */
 char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *name);

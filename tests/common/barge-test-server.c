@@ -146,6 +146,7 @@ log_request (BargeTestServer *self, SoupServerMessage *msg, const char *path)
   r->path = g_strdup (path);
   r->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
   r->if_range = g_strdup (soup_message_headers_get_one (headers, "If-Range"));
+  r->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   r->status = soup_server_message_get_status (msg);
   r->tos = received_tos (msg);
   g_debug ("%s %s Range: %s If-Range: %s -> %u", r->method, path,
@@ -347,6 +348,16 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
       if (retry_after != NULL)
         soup_message_headers_replace (response, "Retry-After", retry_after);
       soup_server_message_set_status (msg, (guint) status, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
+      return NULL;
+    }
+
+  /* ?auth=basic: every request must carry Basic alice:pw, or gets 401. */
+  if (g_strcmp0 (g_hash_table_lookup (query, "auth"), "basic") == 0 &&
+      g_strcmp0 (soup_message_headers_get_one (request, "Authorization"), "Basic YWxpY2U6cHc=") != 0)
+    {
+      soup_message_headers_replace (response, "WWW-Authenticate", "Basic realm=\"barge-test\"");
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
       soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
       return NULL;
     }

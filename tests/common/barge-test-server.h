@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * SHA-256 in Repr-Digest (or in Digest, or a wrong one in Repr-Digest).
  * With status=N (and optionally retry-after=VALUE) in the query, /data/NAME
  * answers status N with an empty body (and that Retry-After header).
+ * With auth=basic a request without Basic alice:pw gets 401 (logged with
+ * its Authorization, BargeTestRequest.authorization).
  * Every other path is a 404. The log of requests counts, for each, the
  * bytes of its body written to the socket (BargeTestRequest.sent). */
 

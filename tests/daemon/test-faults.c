@@ -466,6 +466,83 @@ test_credentials_stay_with_origin (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* A server that wants credentials and, once it has them, redirects to
+ * another origin: the request that follows the redirect carries none
+ * (libsoup keeps the Authorization it answered with on the message when
+ * it follows a redirect). */
+static void
+test_credentials_not_after_redirect (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "then-elsewhere", NULL);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "auth-then-elsewhere", "then-elsewhere", 64 * KiB);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "then-elsewhere");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char * const done[] = { "transferred", "error", NULL };
+
+  assert_set_credentials (job);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  g_assert_cmpuint (count_requests (f->server, "auth-then-elsewhere", "then-elsewhere", "GET", BASIC_ALICE), >=, 1);
+  g_assert_cmpuint (count_requests (f->server, "ok", "then-elsewhere", "GET", NULL), >=, 1);
+  {
+    g_autofree char *p = barge_fault_server_get_path ("ok", "then-elsewhere");
+    g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (f->server, p);
+
+    for (guint j = 0; j < requests->len; j++)
+      g_assert_null (((BargeTestRequest *) g_ptr_array_index (requests, j))->authorization);
+  }
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  barge_test_assert_file_content (dest, "then-elsewhere", 64 * KiB);
+}
+
+/* A run that answered a server's Basic challenge sends the answer up front
+ * with its next requests to that origin: a job of many files behind Basic
+ * authentication meets at most one challenge per request started before
+ * the first answer (the files start in parallel, up to
+ * MaxConnectionsPerHost, 6), not one per file. */
+static void
+test_credentials_up_front (Fixture *f, gconstpointer data)
+{
+  const guint n = 24;
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "up-front");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  guint challenged = 0, answered = 0;
+
+  assert_set_credentials (job);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("up-front-%u", i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, "auth-basic", name, 16 * KiB);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("up-front-%u", i);
+
+      challenged += count_requests (f->server, "auth-basic", name, "GET", NULL) -
+                    count_requests (f->server, "auth-basic", name, "GET", BASIC_ALICE);
+      answered += count_requests (f->server, "auth-basic", name, "GET", BASIC_ALICE);
+    }
+  g_test_message ("%u files: %u requests challenged, %u answered", n, challenged, answered);
+  g_assert_cmpuint (answered, >=, n);
+  g_assert_cmpuint (challenged, <=, 6);
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("up-front-%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_assert_file_content (dest, name, 16 * KiB);
+    }
+}
+
 /* A password in a URL would show in RemoteUrl, the database and the logs,
  * and go wherever a redirect leads: AddFile refuses it. */
 static void
@@ -889,6 +966,8 @@ main (int argc, char **argv)
       g_test_add (test_path, Fixture, &scenarios[i], fixture_setup, test_fault, fixture_teardown);
     }
   BARGE_TEST_ADD ("/faults/credentials-stay-with-their-origin", test_credentials_stay_with_origin);
+  BARGE_TEST_ADD ("/faults/credentials-not-after-redirect", test_credentials_not_after_redirect);
+  BARGE_TEST_ADD ("/faults/credentials-up-front", test_credentials_up_front);
   BARGE_TEST_ADD ("/faults/url-with-password-refused", test_url_with_password_refused);
   BARGE_TEST_ADD ("/faults/logs-hide-queries", test_logs_hide_queries);
   BARGE_TEST_ADD ("/faults/announced-size-bounds-a-body-without-length", test_announced_size_bounds_body);

@@ -81,11 +81,17 @@ set_proxy (BargeDBusJob *job, const char *usage, const char * const *proxies, co
 /* The fault server's URL of NAME with its port replaced by the dead one:
  * only a proxy can answer it. */
 static char *
-dead_origin_url (Fixture *f, const char *name)
+dead_origin_fault_url (Fixture *f, const char *fault, const char *name)
 {
-  g_autofree char *path = barge_fault_server_get_path ("ok", name);
+  g_autofree char *path = barge_fault_server_get_path (fault, name);
 
   return g_strdup_printf ("http://127.0.0.1:%u%s?size=%u", f->dead_port, path, (guint) SIZE);
+}
+
+static char *
+dead_origin_url (Fixture *f, const char *name)
+{
+  return dead_origin_fault_url (f, "ok", name);
 }
 
 static void
@@ -132,6 +138,92 @@ test_override (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_variant_n_children (list), ==, 1);
   barge_test_job_resume (job);
   finish (f, job, path, "via-proxy");
+}
+
+/* A proxy that wants credentials (407) gets the job's "proxy" ones, and
+ * only those. The job's "server" credentials never answer a proxy, even
+ * with the proxy's user and password in them: that job fails with
+ * ProxyAuthRequired. With "proxy" credentials the files come through the
+ * proxy, each request the proxy served carried them, and no request
+ * carried the "server" ones (nobody asked for them). Once the run
+ * answered the proxy, its next requests carry the answer up front: at
+ * most one challenge per request started before that (the files start in
+ * parallel, up to MaxConnectionsPerHost, 6; a HEAD asks a size beside
+ * them), not one per file. */
+static void
+test_credentials (Fixture *f, gconstpointer data)
+{
+  const guint n = 12;
+  const char * const proxies[] = { barge_fault_server_get_base_url (f->server), NULL };
+  g_autoptr(GError) error = NULL;
+  guint challenged = 0, challenged_heads = 0, served = 0;
+
+  {
+    g_autofree char *url = dead_origin_fault_url (f, "proxy-auth-basic", "proxy-auth-wrong");
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "proxy-auth-wrong", &path);
+
+    g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+    g_assert_no_error (error);
+    barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "bob", "pw", NULL, &error);
+    g_assert_no_error (error);
+    wait_failed (job);
+    barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
+  }
+
+  {
+    g_autofree char *url = dead_origin_fault_url (f, "proxy-auth-basic", "proxy-auth-0");
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "proxy-auth-0", &path);
+
+    for (guint i = 1; i < n; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("proxy-auth-%u", i);
+        g_autofree char *more = dead_origin_fault_url (f, "proxy-auth-basic", name);
+        g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+        barge_test_job_add_file (job, more, dest);
+      }
+    g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+    g_assert_no_error (error);
+    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+    g_assert_no_error (error);
+    barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "pw", NULL, &error);
+    g_assert_no_error (error);
+    barge_test_job_resume (job);
+    finish (f, job, path, "proxy-auth-0");
+  }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("proxy-auth-%u", i);
+      g_autofree char *origin_path = barge_fault_server_get_path ("proxy-auth-basic", name);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+      g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (f->server, origin_path);
+
+      barge_test_assert_file_content (dest, name, SIZE);
+      for (guint j = 0; j < requests->len; j++)
+        {
+          BargeTestRequest *r = g_ptr_array_index (requests, j);
+
+          g_assert_null (r->authorization);
+          if (r->status == 407 && g_str_equal (r->method, "HEAD"))
+            challenged_heads++;
+          else if (r->status == 407)
+            challenged++;
+          else
+            {
+              g_assert_nonnull (strstr (r->headers, "Proxy-Authorization: Basic Ym9iOnB3\n"));
+              served++;
+            }
+        }
+    }
+  g_test_message ("%u files: %u GETs and %u HEADs challenged, %u served", n, challenged, challenged_heads, served);
+  g_assert_cmpuint (challenged, >=, 1);
+  g_assert_cmpuint (challenged, <=, 6);
+  /* The size probes go one at a time: the first may meet the challenge. */
+  g_assert_cmpuint (challenged_heads, <=, 1);
+  g_assert_cmpuint (served, >=, n);
 }
 
 /* Two proxies, the first one down: GIO's proxy enumerator moves on to the
@@ -668,6 +760,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/proxy/override", test_override);
   BARGE_TEST_ADD ("/proxy/override-failover", test_override_failover);
+  BARGE_TEST_ADD ("/proxy/credentials", test_credentials);
   BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);

@@ -113,6 +113,52 @@ test_parallel (Fixture *f, gconstpointer data)
   g_assert_cmpuint (covered, <, 32 * MiB + 4 * MiB);
 }
 
+/* A file behind Basic authentication: the segments carry the job's
+ * credentials (the run's answer, up front), so that the file is still
+ * split: 3 closed ranges, each answered 206. At most one request of the
+ * file meets the challenge (main's first). */
+static void
+test_credentials (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = barge_test_server_get_data_url (f->server, "seg-auth", 32 * MiB, 8 * MiB);
+  g_autofree char *url = g_strconcat (base, "&auth=basic", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "seg-auth", NULL);
+  g_autofree char *path = create_job (f, options ("foreground", 4), &error);
+  g_autofree char *data_path = barge_test_server_get_data_path ("seg-auth");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  guint challenged = 0, ranges = 0;
+
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "pw", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", 60000);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "seg-auth", 32 * MiB);
+  requests = barge_test_server_get_requests (f->server, data_path);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      g_test_message ("%s Range: %s -> %u", r->method, r->range ? r->range : "-", r->status);
+      if (r->status == 401)
+        challenged++;
+      else if (r->range != NULL && !g_str_has_suffix (r->range, "-"))
+        {
+          g_assert_cmpuint (r->status, ==, 206);
+          g_assert_cmpstr (r->authorization, ==, "Basic YWxpY2U6cHc=");
+          ranges++;
+        }
+    }
+  g_assert_cmpuint (challenged, <=, 1);
+  g_assert_cmpuint (ranges, ==, 3);
+}
+
 /* MaxSegments automatic (0, a foreground job) splits a file only where
  * its connection is the bottleneck. At 16 MiB/s, a second in, the 24 MiB
  * file is half a second from its end: it stays on one connection. At
@@ -341,6 +387,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/segments/parallel", test_parallel);
+  BARGE_TEST_ADD ("/segments/credentials", test_credentials);
   BARGE_TEST_ADD ("/segments/auto", test_auto);
   BARGE_TEST_ADD ("/segments/no-ranges", test_no_ranges);
   BARGE_TEST_ADD ("/segments/background", test_background);

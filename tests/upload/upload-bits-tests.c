@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "barge-fault-server.h"
 #include "barge-test-jobs.h"
 #include "upload-fixture.h"
 
@@ -799,33 +800,47 @@ test_tls_options (Fixture *f, gconstpointer data)
   barge_test_job_cancel (untrusted);
 }
 
-/* A server that asks for Basic authentication gets the job's credentials:
- * the request that libsoup sends again with them carries its whole body
- * again, and the run's later requests carry them up front. Without
+typedef struct {
+  const char *protocol;
+  const char *scheme;           /* "basic" or "digest" */
+} CredentialsCase;
+
+static const CredentialsCase bits_basic = { "bits", "basic" };
+static const CredentialsCase put_basic = { "put", "basic" };
+static const CredentialsCase bits_digest = { "bits", "digest" };
+static const CredentialsCase put_digest = { "put", "digest" };
+
+/* A server that asks for Basic or Digest authentication gets the job's
+ * credentials: the request that libsoup sends again with them carries its
+ * whole body again, and the run's later requests carry them up front (for
+ * Digest, each with its own nonce count, which the server checks). Without
  * credentials the job fails with the server's 401. */
 static void
 test_credentials (Fixture *f, gconstpointer data)
 {
-  const char *protocol = data;
-  gboolean bits = g_str_equal (protocol, "bits");
+  const CredentialsCase *c = data;
+  gboolean bits = g_str_equal (c->protocol, "bits");
   const guint64 size = 3 * MiB + 5;
   g_autofree char *source = make_source (f, "auth.bin", size);
-  g_autofree char *url = protocol_url (f->bits, protocol, "auth.bin");
+  g_autofree char *url = protocol_url (f->bits, c->protocol, "auth.bin");
   g_autofree char *expected = barge_test_expected_sha256 ("auth.bin", size);
   g_autofree char *actual = NULL;
   g_autoptr(BargeDBusJob) anonymous = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
-  barge_test_bits_server_require_basic (f->bits, "alice", "secret");
-  anonymous = start_upload (f, "upload", protocol, url, source, TRUE);
+  if (g_str_equal (c->scheme, "digest"))
+    barge_test_bits_server_require_digest (f->bits, "secret");
+  else
+    barge_test_bits_server_require_basic (f->bits, "alice", "secret");
+  anonymous = start_upload (f, "upload", c->protocol, url, source, TRUE);
   barge_test_wait_job_state (anonymous, "error", TRANSFER_TIMEOUT_MS);
   assert_job_error (anonymous, "remote-file", BARGE_TEST_ERROR_PREFIX "RemoteAccessDenied", "401");
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "authorized"), ==, 0);
   barge_test_job_cancel (anonymous);
 
-  job = start_upload (f, "upload", protocol, url, source, FALSE);
-  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "secret", NULL, &error);
+  job = start_upload (f, "upload", c->protocol, url, source, FALSE);
+  barge_dbus_job_call_set_credentials_sync (job, "server", c->scheme, "alice", "secret", NULL, &error);
   g_assert_no_error (error);
   barge_test_job_resume (job);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
@@ -839,6 +854,57 @@ test_credentials (Fixture *f, gconstpointer data)
   complete_job (job);
 }
 
+/* A proxy that asks for Basic credentials (407) gets the job's "proxy"
+ * ones. The upload's URL is on a port nobody listens on, so only the
+ * proxy (the test server, taking the absolute URL) can have taken it.
+ * Without them the job fails with ProxyAuthRequired. With them, the run's
+ * requests after the first carry them up front: no packet goes out twice. */
+static void
+test_proxy_credentials (Fixture *f, gconstpointer data)
+{
+  const char *protocol = data;
+  gboolean bits = g_str_equal (protocol, "bits");
+  const guint64 size = 3 * MiB + 5;
+  g_autofree char *source = make_source (f, "proxied.bin", size);
+  g_autofree char *served_url = protocol_url (f->bits, protocol, "proxied.bin");
+  g_autoptr(GUri) served = g_uri_parse (served_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", barge_fault_server_reserve_port (),
+                                          g_uri_get_path (served));
+  g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (served));
+  const char * const proxies[] = { proxy, NULL };
+  const char * const none[] = { NULL };
+  g_autofree char *expected = barge_test_expected_sha256 ("proxied.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) anonymous = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_bits_server_require_proxy_basic (f->bits, "bob", "pw");
+  anonymous = start_upload (f, "upload", protocol, url, source, FALSE);
+  barge_dbus_job_call_set_proxy_settings_sync (anonymous, "override", proxies, none, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (anonymous);
+  barge_test_wait_job_state (anonymous, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (anonymous, "remote-file", BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", "407");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "proxy-authorized"), ==, 0);
+  barge_test_job_cancel (anonymous);
+
+  job = start_upload (f, "upload", protocol, url, source, FALSE);
+  barge_dbus_job_call_set_proxy_settings_sync (job, "override", proxies, none, NULL, &error);
+  g_assert_no_error (error);
+  barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "proxied.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "proxy-authorized"), >=, bits ? 4 : 1);
+  /* The anonymous job's, and the first request of the run: the others
+   * carried the proxy's credentials up front. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "407"), ==, 2);
+  complete_job (job);
+}
+
 void
 upload_add_bits_tests (void)
 {
@@ -848,8 +914,12 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD_DATA ("/upload/put/tls-options", "put", test_tls_options);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/custom-headers", "bits", test_custom_headers);
   UPLOAD_TEST_ADD_DATA ("/upload/put/custom-headers", "put", test_custom_headers);
-  UPLOAD_TEST_ADD_DATA ("/upload/bits/credentials", "bits", test_credentials);
-  UPLOAD_TEST_ADD_DATA ("/upload/put/credentials", "put", test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/credentials", &bits_basic, test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/credentials", &put_basic, test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/credentials-digest", &bits_digest, test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/credentials-digest", &put_digest, test_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/bits/proxy-credentials", "bits", test_proxy_credentials);
+  UPLOAD_TEST_ADD_DATA ("/upload/put/proxy-credentials", "put", test_proxy_credentials);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/limited", "bits", test_upload_limited);
   UPLOAD_TEST_ADD_DATA ("/upload/put/limited", "put", test_upload_limited);

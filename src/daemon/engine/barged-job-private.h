@@ -90,6 +90,7 @@ struct _BargedJob
   guint n_small_here;         /* whether HEAD size probes are worth it (barged-job-run.c) */
   BargedUpload *upload;       /* "upload" and "upload-reply" jobs only */
   GCancellable *cancellable;  /* of the runs; cancelled: they wind down */
+  BargedAuthAnswers *answers; /* of a download's runs, made with the cancellable */
   GCancellable *probe_cancellable;  /* HEAD requests for sizes, beside the transfer */
   gboolean start_pending;     /* started while the last run was still winding down */
   gboolean finishing;         /* every file is in: waiting for the store before "transferred" */

@@ -587,6 +587,7 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       if (self->runs->len > 0)
         return;
       g_clear_object (&self->cancellable);
+      barged_auth_answers_drop (&self->answers);
       if (self->start_pending)
         {
           self->start_pending = FALSE;
@@ -713,7 +714,7 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
   run->cancellable = g_object_ref (self->cancellable);
   run->origin = origin;
   run->transfer = barged_transfer_new (_barged_job_session (self), file, self->owner, _barged_job_settings (self));
-  barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id);
+  barged_transfer_set_credentials (run->transfer, self->ctx.credentials, self->id, self->answers);
   barged_transfer_set_redirect_policy (run->transfer, self->redirect_policy, self->allow_https_to_http);
   barged_transfer_set_tls (run->transfer, _barged_job_tls (self));
   barged_transfer_set_syncer (run->transfer, self->ctx.syncer);
@@ -735,6 +736,16 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
 #define MAX_FLUSHING 64
 #define MAX_FLUSHING_ALL 256
 
+/* A round's answers to authentication challenges, shared by its transfers
+ * and size probes; a stopped round drops them (run_ended(), fill_runs()),
+ * so the next one answers afresh. */
+static void
+ensure_answers (BargedJob *self)
+{
+  if (self->answers == NULL)
+    self->answers = barged_auth_answers_new (self->ctx.credentials, self->id);
+}
+
 /* Starts files up to the window while connections are free; TRUE while
  * the job waits in line for one (BargedConnectionsWaiter). */
 static gboolean
@@ -752,9 +763,11 @@ fill_runs (gpointer job)
       if (self->runs->len > 0)
         return FALSE;
       g_clear_object (&self->cancellable);
+      barged_auth_answers_drop (&self->answers);
     }
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
+  ensure_answers (self);
   while (self->runs->len - self->n_flushing < self->window && self->n_flushing < MAX_FLUSHING &&
          (self->n_flushing == 0 || barged_syncer_get_n_pending (self->ctx.syncer) < MAX_FLUSHING_ALL) &&
          (idx = next_file (self, FALSE)) >= 0)
@@ -953,7 +966,8 @@ probe_next_size (BargedJob *self, guint from)
       data->self = g_object_ref (self);
       data->idx = i;
       headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
-      barged_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers,
+      ensure_answers (self);
+      barged_probe_size_async (_barged_job_session (self), barged_file_get_url (file), headers, self->answers,
                                         self->redirect_policy, self->allow_https_to_http, _barged_job_tls (self),
                                         self->probe_cancellable, on_size_probed, data);
       return;

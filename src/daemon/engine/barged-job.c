@@ -1044,6 +1044,7 @@ barged_job_finalize (GObject *object)
     g_signal_handlers_disconnect_by_data (self->upload, self);
   g_clear_object (&self->upload);
   g_clear_object (&self->cancellable);
+  barged_auth_answers_drop (&self->answers);
   g_clear_object (&self->probe_cancellable);
   g_clear_object (&self->tls_cancellable);
   g_clear_pointer (&self->tls, barged_tls_unref);

@@ -66,8 +66,9 @@ on_probed (GObject *source, GAsyncResult *res, gpointer user_data)
 
 void
 barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom_headers,
-                         BargeRedirectPolicy redirect_policy, gboolean allow_https_to_http, BargedTls *tls,
-                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                         BargedAuthAnswers *answers, BargeRedirectPolicy redirect_policy,
+                         gboolean allow_https_to_http, BargedTls *tls, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
@@ -88,6 +89,8 @@ barged_probe_size_async (SoupSession *session, const char *url, GVariant *custom
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
   barged_request_add_custom_headers (msg, custom_headers, url);
+  if (answers != NULL)
+    barged_auth_answers_attach (answers, msg, url);
   barged_tls_apply (tls, msg);
   barged_request_keep_bodyless_alive (msg);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_probe_headers),

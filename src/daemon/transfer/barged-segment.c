@@ -30,6 +30,8 @@ struct _BargedSegment
   GVariant *custom_headers;   /* a(ss) or NULL */
   BargedTls *tls;             /* the job's TLS options, or NULL */
   char *origin_url;           /* the file's URL, whose origin the headers belong to */
+  BargedAuthAnswers *answers; /* or NULL */
+  char *auth_origin_url;      /* the same for credentials */
   int fd;
   guint64 start;              /* of the range durable so far, then of what is not yet */
   guint64 pos;                /* where the next buffer goes */
@@ -358,6 +360,8 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
   soup_message_headers_replace (headers, "If-Range", self->if_range);
   barged_request_add_custom_headers (self->msg, self->custom_headers, self->origin_url);
+  if (self->answers != NULL)
+    barged_auth_answers_attach (self->answers, self->msg, self->auth_origin_url);
   barged_tls_apply (self->tls, self->msg);
   self->deadline = barged_header_deadline_new (self->msg, self->timeout_s, cancellable);
   guarded = barged_tls_guard (self->tls, self->msg, self->session,
@@ -387,6 +391,14 @@ barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const
   self->custom_headers = headers != NULL ? g_variant_ref (headers) : NULL;
   g_free (self->origin_url);
   self->origin_url = g_strdup (origin_url);
+}
+
+void
+barged_segment_set_auth_answers (BargedSegment *self, BargedAuthAnswers *answers, const char *origin_url)
+{
+  g_set_object (&self->answers, answers);
+  g_free (self->auth_origin_url);
+  self->auth_origin_url = g_strdup (origin_url);
 }
 
 void
@@ -434,6 +446,8 @@ barged_segment_finalize (GObject *object)
   g_clear_pointer (&self->custom_headers, g_variant_unref);
   g_clear_pointer (&self->tls, barged_tls_unref);
   g_free (self->origin_url);
+  g_clear_object (&self->answers);
+  g_free (self->auth_origin_url);
   g_free (self->buffer);
   G_OBJECT_CLASS (barged_segment_parent_class)->finalize (object);
 }

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "barged-auth-answers.h"
 #include "barged-bandwidth.h"
 #include "barged-tls.h"
 
@@ -30,6 +31,9 @@ void barged_segment_set_bandwidth (BargedSegment *self, BargedBandwidth *bandwid
  * which belong to the origin of @origin_url (the file's URL: the piece may
  * be asked of the URL a redirect led the file to). */
 void barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, const char *origin_url);
+/* The run's answers to authentication challenges, for requests of the file
+ * at @origin_url (server credentials belong to its origin). */
+void barged_segment_set_auth_answers (BargedSegment *self, BargedAuthAnswers *answers, const char *origin_url);
 /* The job's TLS options (NULL: none). */
 void barged_segment_set_tls (BargedSegment *self, BargedTls *tls);
 /* Where it got to: the bytes from there to its end are still to fetch. */

@@ -27,6 +27,7 @@ struct _BargedTransfer
   BargedFile *file;
   guint32 owner;
   BargedCredentials *credentials; /* with job_id: HTTP auth and the owner's umask */
+  BargedAuthAnswers *answers;     /* the run's answers to challenges, or NULL */
   char *job_id;
   gint64 checkpoint_interval_us; /* [Transfer] CheckpointInterval */
   guint timeout_s;             /* [Transfer] Timeout */

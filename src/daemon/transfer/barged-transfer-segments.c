@@ -140,6 +140,8 @@ start_segment (BargedTransfer *self, BargedRange piece)
 
       barged_segment_set_custom_headers (segment, headers, barged_file_get_url (self->file));
     }
+  if (self->answers != NULL)
+    barged_segment_set_auth_answers (segment, self->answers, barged_file_get_url (self->file));
   g_signal_connect (segment, "written", G_CALLBACK (on_segment_written), self);
   g_signal_connect (segment, "durable", G_CALLBACK (on_segment_durable), self);
   g_ptr_array_add (self->segments, segment);

@@ -880,15 +880,6 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   take_response (self, body, error);
 }
 
-/* Credentials belong to the origin (scheme, host, port) the file was added
- * with: a redirect elsewhere (another host, or https to http) gets none. */
-static gboolean
-on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedTransfer *self)
-{
-  return barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
-                                      barged_file_get_url (self->file));
-}
-
 /* Every response, redirects included, before libsoup acts on it. */
 static void
 on_got_headers (SoupMessage *msg, BargedTransfer *self)
@@ -944,7 +935,11 @@ send_request (BargedTransfer *self)
   /* The session is shared by every user's jobs: never let one job's
    * credentials be cached and sent for another's. */
   soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
-  g_signal_connect (self->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+  /* Credentials belong to the origin (scheme, host, port) the file was
+   * added with: a redirect elsewhere (another host, or https to http) gets
+   * none. */
+  if (self->answers != NULL)
+    barged_auth_answers_attach (self->answers, self->msg, barged_file_get_url (self->file));
   g_signal_connect (self->msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_clear_error (&self->redirect_refused);
   add_custom_headers (self, self->msg);
@@ -1186,11 +1181,13 @@ barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth)
 }
 
 void
-barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id)
+barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials, const char *job_id,
+                                 BargedAuthAnswers *answers)
 {
   g_set_object (&self->credentials, credentials);
   g_free (self->job_id);
   self->job_id = g_strdup (job_id);
+  g_set_object (&self->answers, answers);
 }
 
 static void
@@ -1218,6 +1215,7 @@ barged_transfer_finalize (GObject *object)
     g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
   g_clear_object (&self->bandwidth);
   g_clear_object (&self->credentials);
+  g_clear_object (&self->answers);
   g_clear_pointer (&self->tls, barged_tls_unref);
   g_free (self->job_id);
   g_clear_error (&self->failure);

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "barged-config.h"
+#include "barged-auth-answers.h"
 #include "barged-credentials.h"
 #include "barged-file.h"
 #include "barged-syncer.h"
@@ -39,9 +40,10 @@ void barged_transfer_set_tls (BargedTransfer *self, BargedTls *tls);
 /* The job's bandwidth limit (and through its parent the one background
  * jobs share): reads wait their turn under it. NULL: none. */
 void barged_transfer_set_bandwidth (BargedTransfer *self, BargedBandwidth *bandwidth);
-/* Where the transfer finds the job's HTTP credentials and owner's umask. */
+/* Where the transfer finds the job's HTTP credentials and owner's umask,
+ * and the run's answers to authentication challenges (NULL: none given). */
 void barged_transfer_set_credentials (BargedTransfer *self, BargedCredentials *credentials,
-                                      const char *job_id);
+                                      const char *job_id, BargedAuthAnswers *answers);
 
 void barged_transfer_run_async (BargedTransfer *self,
                                 GCancellable *cancellable,

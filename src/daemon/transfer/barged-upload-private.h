@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "barged-auth-answers.h"
 #include "barged-file-access.h"
 #include "barged-tls.h"
 #include "barged-upload.h"
@@ -56,7 +57,7 @@ struct _BargedUpload
   guint session_restarts;
   guint kept_restarts;        /* runs again at once after a lost kept connection */
   gboolean new_connection;    /* the next request opens a connection */
-  SoupAuth *auth;             /* the server's Basic or Digest the run answered, sent up front since */
+  BargedAuthAnswers *answers; /* the run's answers to challenges */
   guint stalled_acks;
   gint64 retry_after;
   guint http_status;           /* of a response that failed the run, 0 = none */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "barge.h"
+#include "barged-auth-answers.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-request.h"
@@ -351,66 +352,16 @@ on_sent (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_kept
   done (self, msg);
 }
 
-/* The job's credentials, to the origin of the file's URL: a BITS farm
- * server (BITS-Host-Id), a tus upload URL or a reply URL on another
- * origin gets none. Each request libsoup then sends again with them
- * carries its body again (barged_upload_set_body()). */
-static gboolean
-on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedUpload *self)
-{
-  const char *scheme = soup_auth_get_scheme_name (auth);
-
-  if (self->file == NULL || !barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
-                                                          barged_file_get_url (self->file)))
-    return FALSE;
-  if (!soup_auth_is_for_proxy (auth) &&
-      (g_ascii_strcasecmp (scheme, "Basic") == 0 || g_ascii_strcasecmp (scheme, "Digest") == 0))
-    g_set_object (&self->auth, auth);
-  return TRUE;
-}
-
-/* Once the run answered the server's Basic or Digest challenge, its next
- * requests to that origin carry the answer up front: each BITS packet and
- * tus PATCH would otherwise go out twice, its body too, first without
- * credentials and then with them. Asked of the job's credentials again
- * each time, so that RemoveCredentials stops it. NTLM authenticates
- * connections, and a proxy's challenge comes on the request (or on the
- * CONNECT) that libsoup makes: both stay challenge and answer. */
-static void
-authorize_up_front (BargedUpload *self, SoupMessage *msg)
-{
-  g_autofree char *token = NULL;
-
-  if (self->auth == NULL || self->file == NULL || self->credentials == NULL ||
-      !barged_request_same_origin (barged_file_get_url (self->file), soup_message_get_uri (msg)))
-    return;
-  if (!barged_credentials_authenticate (self->credentials, self->job_id, self->auth, FALSE))
-    {
-      g_clear_object (&self->auth);
-      return;
-    }
-  token = soup_auth_get_authorization (self->auth, msg);
-  if (token != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", token);
-}
-
-static void
-unref_upload (gpointer data, GClosure *closure)
-{
-  g_object_unref (data);
-}
-
-/* The handler holds a reference, as the body's does (BodyRange), rather
- * than g_signal_connect_object()'s watch: the upload may lose its last
- * reference while @msg destroys its handlers (the body's handler going
- * first), and the watch would then invalidate a handler @msg is
- * destroying. GLib 2.74 aborts on that (invalid_closure_notify(): handler
- * != NULL); the upload suite under ASan saw it at a daemon's stop. */
+/* The job's credentials answer the challenges of every request of the
+ * run, and what the run answered goes up front on its next requests
+ * (barged-auth-answers.h): each BITS packet and tus PATCH would otherwise
+ * go out twice, its body too. Each request libsoup sends again after a
+ * challenge carries its body again (barged_upload_set_body()). */
 static void
 answer_challenges (BargedUpload *self, SoupMessage *msg)
 {
-  authorize_up_front (self, msg);
-  g_signal_connect_data (msg, "authenticate", G_CALLBACK (on_authenticate), g_object_ref (self), unref_upload, 0);
+  if (self->answers != NULL && self->file != NULL)
+    barged_auth_answers_attach (self->answers, msg, barged_file_get_url (self->file));
 }
 
 void
@@ -449,7 +400,7 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
    * It changes nothing else in 3.2: libsoup still never sends these again
    * by itself, and on_sent() goes on when a kept connection is lost. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
-  /* The job's credentials only (on_authenticate()), never what the
+  /* The job's credentials only (answer_challenges()), never what the
    * session's cache might hold from someone else's; and none stored there
    * for other jobs. */
   soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
@@ -532,7 +483,7 @@ body_range_free (gpointer data, GClosure *closure)
  * whose kept connection the server closed unanswered went out again
  * empty, and the server stored an empty file and answered 201 (a false
  * success; /upload/put/kept-lost). An answered authentication challenge
- * (on_authenticate()) restarts any request the same way. So the same
+ * (answer_challenges()) restarts any request the same way. So the same
  * bytes are given again, read again from the source. */
 static void
 on_body_restarted (SoupMessage *msg, BodyRange *range)
@@ -590,7 +541,7 @@ end_run (BargedUpload *self)
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->auth);
+  barged_auth_answers_drop (&self->answers);
 }
 
 void
@@ -690,6 +641,7 @@ barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *can
   g_task_set_source_tag (self->task, barged_upload_run_async);
   self->file = g_object_ref (file);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  self->answers = barged_auth_answers_new (self->credentials, self->job_id);
   self->retry_after = -1;
   self->http_status = 0;
   self->stalled_acks = 0;
