@@ -854,6 +854,37 @@ test_credentials (Fixture *f, gconstpointer data)
   complete_job (job);
 }
 
+/* The answer sent up front is asked of the job's credentials for each
+ * request: once RemoveCredentials took them, the next fragment goes
+ * without, meets the server's 401 and has nothing to answer it with, and
+ * the job fails with RemoteAccessDenied rather than going on with what
+ * the run had answered. */
+static void
+test_credentials_removed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "removed.bin", 4 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "removed.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_bits_server_require_basic (f->bits, "alice", "secret");
+  barge_test_bits_server_set_fragment_delay (f->bits, 300);
+  job = start_upload (f, "upload", "bits", url, source, FALSE);
+  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "secret", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  wait_acknowledged (job, 1, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "401"), ==, 1);
+  barge_dbus_job_call_remove_credentials_sync (job, "server", "basic", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "RemoteAccessDenied", "401");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "401"), ==, 2);
+  g_assert_null (barge_test_bits_server_get_sha256 (f->bits, "removed.bin"));
+  barge_test_bits_server_set_fragment_delay (f->bits, 0);
+  barge_test_job_cancel (job);
+}
+
 /* A proxy that asks for Basic credentials (407) gets the job's "proxy"
  * ones. The upload's URL is on a port nobody listens on, so only the
  * proxy (the test server, taking the absolute URL) can have taken it.
@@ -918,6 +949,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD_DATA ("/upload/put/credentials", &put_basic, test_credentials);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/credentials-digest", &bits_digest, test_credentials);
   UPLOAD_TEST_ADD_DATA ("/upload/put/credentials-digest", &put_digest, test_credentials);
+  UPLOAD_TEST_ADD ("/upload/bits/credentials-removed", test_credentials_removed);
   UPLOAD_TEST_ADD_DATA ("/upload/bits/proxy-credentials", "bits", test_proxy_credentials);
   UPLOAD_TEST_ADD_DATA ("/upload/put/proxy-credentials", "put", test_proxy_credentials);
   UPLOAD_TEST_ADD ("/upload/bits/resync", test_bits_resync);
