@@ -109,10 +109,21 @@ tus_uploads (UploadPeer *tus)
 }
 
 static UploadPeer *
+start_tus_auth (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch, const char *auth)
+{
+  g_autofree char *skip = NULL;
+  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, auth, &skip);
+
+  if (tus == NULL)
+    g_test_skip (skip);
+  return tus;
+}
+
+static UploadPeer *
 start_tus (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch)
 {
   g_autofree char *skip = NULL;
-  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, &skip);
+  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, NULL, &skip);
 
   if (tus == NULL)
     g_test_skip (skip);
@@ -178,6 +189,38 @@ test_tus_basic (Fixture *f, gconstpointer data)
     barge_test_run_for (300);
   }
   assert_tus_file (tus, "tus.bin", size, 1);
+}
+
+/* A tus server that asks for Basic credentials: a job without them fails
+ * with RemoteAccessDenied; a job with them is transferred byte-exact, its
+ * POST sent again with them and its PATCHes (on the upload URL the server
+ * gave, same origin) carrying them up front: 2 requests challenged in
+ * all, the anonymous job's and the run's first. */
+static void
+test_tus_credentials (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 3 * MiB + 77;
+  g_autoptr(UploadPeer) tus = start_tus_auth (f, 0, 0, 0, "alice:secret");
+  g_autofree char *source = NULL;
+  g_autoptr(BargeDBusJob) anonymous = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (tus == NULL)
+    return;
+  anonymous = start_tus_upload (f, tus, "tus-auth.bin", size, &source);
+  barge_test_wait_job_state (anonymous, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (anonymous, "remote-file", BARGE_TEST_ERROR_PREFIX "RemoteAccessDenied", "401");
+  g_assert_cmpuint (upload_peer_tus_count_challenges (tus), ==, 1);
+  barge_test_job_cancel (anonymous);
+
+  job = start_upload (f, "upload", "tus", upload_peer_get_url (tus), source, FALSE);
+  barge_dbus_job_call_set_credentials_sync (job, "server", "basic", "alice", "secret", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  assert_tus_file (tus, "tus-auth.bin", size, 1);
+  g_assert_cmpuint (upload_peer_tus_count_challenges (tus), ==, 2);
 }
 
 /* The server closes a kept connection as the second PATCH comes on it:
@@ -317,6 +360,7 @@ upload_add_peer_tests (void)
   UPLOAD_TEST_ADD ("/upload/put/kept-lost", test_put_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/basic", test_tus_basic);
   UPLOAD_TEST_ADD ("/upload/tus/kept-lost", test_tus_kept_lost);
+  UPLOAD_TEST_ADD ("/upload/tus/credentials", test_tus_credentials);
   UPLOAD_TEST_ADD ("/upload/tus/crash", test_tus_crash);
   UPLOAD_TEST_ADD ("/upload/tus/expired", test_tus_expired);
   UPLOAD_TEST_ADD ("/upload/tus/cancel", test_tus_cancel);

@@ -78,15 +78,28 @@ upload_peer_get_dir (UploadPeer *self)
   return self->dir;
 }
 
-guint
-upload_peer_tus_count_connections (UploadPeer *self)
+/* What the tus script counts in DIR.WHAT. */
+static guint
+read_count (UploadPeer *self, const char *what)
 {
-  g_autofree char *path = g_strconcat (self->dir, ".connections", NULL);
+  g_autofree char *path = g_strconcat (self->dir, what, NULL);
   g_autofree char *text = NULL;
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return 0;
   return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
+guint
+upload_peer_tus_count_connections (UploadPeer *self)
+{
+  return read_count (self, ".connections");
+}
+
+guint
+upload_peer_tus_count_challenges (UploadPeer *self)
+{
+  return read_count (self, ".401");
 }
 
 /* --- nginx WebDAV ---------------------------------------------------------- */
@@ -167,7 +180,7 @@ static const char tus_script[] =
   "import http from 'node:http';\n"
   "import { writeFileSync } from 'node:fs';\n"
   "import { pathToFileURL } from 'node:url';\n"
-  "const [, , modules, dir, expiry, delay, drop] = process.argv;\n"
+  "const [, , modules, dir, expiry, delay, drop, auth] = process.argv;\n"
   "const load = (p) => import(pathToFileURL(modules + p).href);\n"
   "const { Server } = await load('/@tus/server/dist/index.js');\n"
   "const { FileStore } = await load('/@tus/file-store/dist/index.js');\n"
@@ -178,8 +191,16 @@ static const char tus_script[] =
   "  async onIncomingRequest(req) { if (req.method === 'PATCH') await sleep(Number(delay)); },\n"
   "});\n"
   "let keptPatches = 0;\n"
+  "let challenged = 0;\n"
+  "const expected = auth ? 'Basic ' + Buffer.from(auth).toString('base64') : null;\n"
   "const server = http.createServer((req, res) => {\n"
   "  const kept = (req.socket.requests = (req.socket.requests || 0) + 1) > 1;\n"
+  "  if (expected && req.headers.authorization !== expected) {\n"
+  "    writeFileSync(dir + '.401', String(++challenged));\n"
+  "    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm=\"tus\"', 'Content-Length': '0' });\n"
+  "    res.end();\n"
+  "    return;\n"
+  "  }\n"
   "  if (req.method === 'PATCH' && kept && ++keptPatches === Number(drop)) { req.socket.destroy(); return; }\n"
   "  tus.handle(req, res);\n"
   "});\n"
@@ -209,7 +230,7 @@ find_node_modules (void)
 
 UploadPeer *
 upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
-                     char **skip_reason)
+                     const char *auth, char **skip_reason)
 {
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *modules = NULL;
@@ -244,7 +265,7 @@ upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, gui
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &error, node, script, modules, self->dir,
-                                               expiry, delay, drop, NULL);
+                                               expiry, delay, drop, auth != NULL ? auth : "", NULL);
   g_assert_no_error (error);
   /* The first line is the port, once it listens. Bounded by node itself:
    * it either prints or dies. */

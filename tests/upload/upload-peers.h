@@ -13,11 +13,12 @@ UploadPeer *upload_peer_nginx_dav_new (const char *dir, char **skip_reason);
 /* @tus/server with a FileStore below DIR; uploads expire after EXPIRY_MS
  * (0 = never); every PATCH waits PATCH_DELAY_MS first; the
  * DROP_KEPT_PATCH-th PATCH (0: none) that comes on a connection which
- * carried a request before has that connection closed unanswered. NULL
- * (and a reason) only when node is missing; a missing npm package fails
- * the test. */
+ * carried a request before has that connection closed unanswered; with
+ * AUTH ("USER:PASSWORD", NULL: none) every request without those Basic
+ * credentials gets 401. NULL (and a reason) only when node is missing; a
+ * missing npm package fails the test. */
 UploadPeer *upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
-                                 char **skip_reason);
+                                 const char *auth, char **skip_reason);
 void upload_peer_free (UploadPeer *self);
 
 /* nginx: http://127.0.0.1:PORT (the folder's root); tus: the creation URL. */
@@ -26,6 +27,8 @@ const char *upload_peer_get_url (UploadPeer *self);
 const char *upload_peer_get_dir (UploadPeer *self);
 /* tus: the TCP connections the server accepted so far. */
 guint upload_peer_tus_count_connections (UploadPeer *self);
+/* tus with AUTH: the requests it answered 401. */
+guint upload_peer_tus_count_challenges (UploadPeer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadPeer, upload_peer_free)
 
