@@ -75,6 +75,11 @@
  *   redirect-elsewhere-301  the same with 301
  *   redirect-to-http      302 to http://127.0.0.1:PORT/fault/ok/NAME (always):
  *                         asked on the TLS listener, a redirect from https to http
+ * CONNECT HOST:PORT (a forward proxy's tunnel, for https URLs): 407 with
+ * a Basic challenge unless the request carries Proxy-Authorization Basic
+ * bob:pw; then "200 Connection established" and, whatever HOST:PORT says,
+ * this server's TLS side (its fresh certificate) on the same connection,
+ * serving one request as above. Logged under the path HOST:PORT.
  * Push-back, for jobs of many files at once. What is served is served at
  * 64 KiB every 50 ms, so that a job's transfers overlap; a HEAD is never
  * refused:
@@ -567,6 +572,30 @@ redirect (GOutputStream *out, guint status, const char *location)
 }
 
 /* OTHERS: connections open when this one came (max-2-connections). */
+static void handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream, guint others);
+
+/* CONNECT: the tunnel leads to this server's own TLS side. */
+static void
+open_tunnel (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream, const Request *req,
+             guint index, guint others)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+  g_autoptr(GIOStream) tls = NULL;
+
+  if (g_strcmp0 (req->proxy_authorization, BASIC_BOB) != 0)
+    {
+      set_logged_status (self, req, index, 407);
+      send_status (out, 407, "Proxy-Authenticate: Basic realm=\"proxy\"\r\n");
+      return;
+    }
+  set_logged_status (self, req, index, 200);
+  if (self->certificate == NULL || !write_text (out, "HTTP/1.1 200 Connection established\r\n\r\n"))
+    return;
+  tls = g_tls_server_connection_new (stream, self->certificate, NULL);
+  if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
+    handle (self, connection, tls, others);
+}
+
 static void
 handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream, guint others)
 {
@@ -583,6 +612,12 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
   if (!read_request (g_io_stream_get_input_stream (stream), &req))
     return;
   index = log_request (self, &req, 0);
+  if (g_str_equal (req.method, "CONNECT"))
+    {
+      open_tunnel (self, connection, stream, &req, index, others);
+      request_clear (&req);
+      return;
+    }
   if (g_str_equal (req.method, "GET"))
     gets_before = count_get (self, req.path);
   parts = g_strsplit (req.path, "/", 4);

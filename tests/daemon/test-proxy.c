@@ -226,6 +226,100 @@ test_credentials (Fixture *f, gconstpointer data)
   g_assert_cmpuint (served, >=, n);
 }
 
+/* An https URL through a proxy that wants credentials for its CONNECT
+ * tunnels, on a session jobs share (usage "system": barge.conf's Proxy is
+ * the fault server, which tunnels to its own TLS side). A job with "proxy"
+ * credentials gets through, and the server inside the tunnel sees no
+ * Proxy-Authorization. The next job, without credentials, on the same
+ * session, must not ride on the first one's: libsoup makes the CONNECT
+ * itself and, unless told not to, keeps its answer for the whole session
+ * and sends it with every later tunnel. It fails with ProxyAuthRequired.
+ * A job whose proxy password was wrong gets through once it is set right. */
+static void
+test_credentials_tunnel (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cert = barge_fault_server_get_tls_certificate_path (f->server);
+  g_autofree char *config = g_strdup_printf ("[Transfer]\nTimeout=2\nProxy=%s\n",
+                                             barge_fault_server_get_base_url (f->server));
+  BargeTestDaemon *daemon = barge_test_daemon_new_trusting (config, cert);
+  g_autofree char *tunnel = g_strdup_printf ("127.0.0.1:%u", f->dead_port);
+  g_autofree char *inner = barge_fault_server_get_path ("ok", "tunnel-a");
+  g_autoptr(GPtrArray) connects = NULL;
+  g_autoptr(GPtrArray) gets = NULL;
+  const char * const moving[] = { "queued", "connecting", "transferring", "transferred", NULL };
+  g_autoptr(GError) error = NULL;
+  guint answered = 0;
+
+  {
+    g_autofree char *url = g_strdup_printf ("https://%s%s?size=%u", tunnel, inner, (guint) SIZE);
+    g_autofree char *dest = g_build_filename (f->dir, "tunnel-a", NULL);
+    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-a");
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+
+    barge_test_job_add_file (job, url, dest);
+    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+    g_assert_no_error (error);
+    barge_test_job_resume (job);
+    /* Out of "error" first: the proxy's cached state may still say it. */
+    g_assert_cmpstr (barge_test_wait_job_states (job, moving, TRANSFER_TIMEOUT_MS), !=, NULL);
+    barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+    barge_test_job_complete (job);
+    barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
+    barge_test_assert_file_content (dest, "tunnel-a", SIZE);
+  }
+  {
+    g_autofree char *url = g_strdup_printf ("https://%s/fault/ok/tunnel-b?size=%u", tunnel, (guint) SIZE);
+    g_autofree char *dest = g_build_filename (f->dir, "tunnel-b", NULL);
+    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-b");
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+
+    barge_test_job_add_file (job, url, dest);
+    wait_failed (job);
+    barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
+    barge_test_job_cancel (job);
+  }
+  /* A wrong password, refused; the right one then works at once: the
+   * refused answer is not sent again. */
+  {
+    g_autofree char *url = g_strdup_printf ("https://%s/fault/ok/tunnel-c?size=%u", tunnel, (guint) SIZE);
+    g_autofree char *dest = g_build_filename (f->dir, "tunnel-c", NULL);
+    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-c");
+    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+
+    barge_test_job_add_file (job, url, dest);
+    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "wrong", NULL, &error);
+    g_assert_no_error (error);
+    wait_failed (job);
+    barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
+    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+    g_assert_no_error (error);
+    barge_test_job_resume (job);
+    /* Out of "error" first: the proxy's cached state may still say it. */
+    g_assert_cmpstr (barge_test_wait_job_states (job, moving, TRANSFER_TIMEOUT_MS), !=, NULL);
+    barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+    barge_test_job_complete (job);
+    barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
+    barge_test_assert_file_content (dest, "tunnel-c", SIZE);
+  }
+
+  connects = barge_fault_server_get_requests (f->server, tunnel);
+  for (guint i = 0; i < connects->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (connects, i);
+
+      g_test_message ("%s %s -> %u", r->method, r->path, r->status);
+      g_assert_cmpstr (r->method, ==, "CONNECT");
+      if (r->status == 200)
+        answered++;
+    }
+  g_assert_cmpuint (answered, >=, 1);
+  gets = barge_fault_server_get_requests (f->server, inner);
+  g_assert_cmpuint (gets->len, >=, 1);
+  for (guint i = 0; i < gets->len; i++)
+    g_assert_null (strstr (((BargeTestRequest *) g_ptr_array_index (gets, i))->headers, "Proxy-Authorization"));
+  barge_test_daemon_free (daemon);
+}
+
 /* Two proxies, the first one down: GIO's proxy enumerator moves on to the
  * second, and the file comes through it. */
 static void
@@ -761,6 +855,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/proxy/override", test_override);
   BARGE_TEST_ADD ("/proxy/override-failover", test_override_failover);
   BARGE_TEST_ADD ("/proxy/credentials", test_credentials);
+  BARGE_TEST_ADD ("/proxy/credentials-tunnel", test_credentials_tunnel);
   BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);

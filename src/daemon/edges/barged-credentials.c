@@ -617,6 +617,18 @@ barged_credentials_get_umask (BargedCredentials *self, const char *job_id)
 }
 
 gboolean
+barged_credentials_has_target (BargedCredentials *self, const char *job_id, BargeCredentialsTarget target)
+{
+  JobPrivate *p = job_private (self, job_id, FALSE);
+  const char *name = barge_credentials_target_to_string (target);
+
+  for (guint i = 0; p != NULL && i < p->credentials->len; i++)
+    if (g_str_equal (((Credential *) g_ptr_array_index (p->credentials, i))->target, name))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 barged_credentials_authenticate (BargedCredentials *self, const char *job_id, SoupAuth *auth,
                                  gboolean retrying)
 {

@@ -65,6 +65,9 @@ gboolean barged_credentials_wait_saved_finish (BargedCredentials *self, GAsyncRe
 void barged_credentials_set_umask (BargedCredentials *self, const char *job_id, guint32 umask);
 guint32 barged_credentials_get_umask (BargedCredentials *self, const char *job_id);
 
+/* Whether the job has credentials of any scheme for @target. */
+gboolean barged_credentials_has_target (BargedCredentials *self, const char *job_id, BargeCredentialsTarget target);
+
 /* Answers an HTTP challenge for the job; FALSE when it has nothing for it
  * (or the server refused what it had: @retrying). */
 gboolean barged_credentials_authenticate (BargedCredentials *self,

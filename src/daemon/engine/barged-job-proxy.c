@@ -169,8 +169,13 @@ _barged_job_session (BargedJob *self)
       /* A job with TLS options keeps its connections to itself: one that
        * its CA accepted, or that shows its client certificate, must never
        * carry another job's request, and libsoup pools connections per
-       * session. Its own session lets its requests share them. */
-      if (self->tls == NULL)
+       * session. Its own session lets its requests share them. So does a
+       * job with proxy credentials: a tunnel (CONNECT) the proxy let in on
+       * them is that job's, and another job's request through it would
+       * ride on them (/proxy/credentials-tunnel). */
+      if (self->tls == NULL &&
+          (self->ctx.credentials == NULL ||
+           !barged_credentials_has_target (self->ctx.credentials, self->id, BARGE_CREDENTIALS_TARGET_PROXY)))
         return shared;
     }
   if (own_session_fits (self, background, shared))
