@@ -226,6 +226,40 @@ test_credentials (Fixture *f, gconstpointer data)
   g_assert_cmpuint (served, >=, n);
 }
 
+/* Job NAME on DAEMON for https://TUNNEL/fault/ok/NAME: only a proxy's
+ * tunnel reaches it (TUNNEL is a dead port). */
+static BargeDBusJob *
+tunnel_job (Fixture *f, BargeTestDaemon *daemon, const char *tunnel, const char *name, char **path)
+{
+  g_autofree char *url = g_strdup_printf ("https://%s/fault/ok/%s?size=%u", tunnel, name, (guint) SIZE);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  BargeDBusJob *job;
+
+  *path = barge_test_daemon_create_job (daemon, name);
+  job = barge_test_daemon_get_job (daemon, *path);
+  barge_test_job_add_file (job, url, dest);
+  return job;
+}
+
+/* Gives JOB the proxy's credentials, resumes it and sees its file through. */
+static void
+tunnel_through (Fixture *f, BargeTestDaemon *daemon, BargeDBusJob *job, const char *path, const char *name)
+{
+  const char * const moving[] = { "queued", "connecting", "transferring", "transferred", NULL };
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  /* Out of "error" first: the client's copy of the state may still say it. */
+  g_assert_cmpstr (barge_test_wait_job_states (job, moving, TRANSFER_TIMEOUT_MS), !=, NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, name, SIZE);
+}
+
 /* An https URL through a proxy that wants credentials for its CONNECT
  * tunnels, on a session jobs share (usage "system": barge.conf's Proxy is
  * the fault server, which tunnels to its own TLS side). A job with "proxy"
@@ -246,34 +280,19 @@ test_credentials_tunnel (Fixture *f, gconstpointer data)
   g_autofree char *inner = barge_fault_server_get_path ("ok", "tunnel-a");
   g_autoptr(GPtrArray) connects = NULL;
   g_autoptr(GPtrArray) gets = NULL;
-  const char * const moving[] = { "queued", "connecting", "transferring", "transferred", NULL };
   g_autoptr(GError) error = NULL;
   guint answered = 0;
 
   {
-    g_autofree char *url = g_strdup_printf ("https://%s%s?size=%u", tunnel, inner, (guint) SIZE);
-    g_autofree char *dest = g_build_filename (f->dir, "tunnel-a", NULL);
-    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-a");
-    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = tunnel_job (f, daemon, tunnel, "tunnel-a", &path);
 
-    barge_test_job_add_file (job, url, dest);
-    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
-    g_assert_no_error (error);
-    barge_test_job_resume (job);
-    /* Out of "error" first: the proxy's cached state may still say it. */
-    g_assert_cmpstr (barge_test_wait_job_states (job, moving, TRANSFER_TIMEOUT_MS), !=, NULL);
-    barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-    barge_test_job_complete (job);
-    barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
-    barge_test_assert_file_content (dest, "tunnel-a", SIZE);
+    tunnel_through (f, daemon, job, path, "tunnel-a");
   }
   {
-    g_autofree char *url = g_strdup_printf ("https://%s/fault/ok/tunnel-b?size=%u", tunnel, (guint) SIZE);
-    g_autofree char *dest = g_build_filename (f->dir, "tunnel-b", NULL);
-    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-b");
-    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = tunnel_job (f, daemon, tunnel, "tunnel-b", &path);
 
-    barge_test_job_add_file (job, url, dest);
     wait_failed (job);
     barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
     barge_test_job_cancel (job);
@@ -281,25 +300,14 @@ test_credentials_tunnel (Fixture *f, gconstpointer data)
   /* A wrong password, refused; the right one then works at once: the
    * refused answer is not sent again. */
   {
-    g_autofree char *url = g_strdup_printf ("https://%s/fault/ok/tunnel-c?size=%u", tunnel, (guint) SIZE);
-    g_autofree char *dest = g_build_filename (f->dir, "tunnel-c", NULL);
-    g_autofree char *path = barge_test_daemon_create_job (daemon, "tunnel-c");
-    g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = tunnel_job (f, daemon, tunnel, "tunnel-c", &path);
 
-    barge_test_job_add_file (job, url, dest);
     barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "wrong", NULL, &error);
     g_assert_no_error (error);
     wait_failed (job);
     barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
-    barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
-    g_assert_no_error (error);
-    barge_test_job_resume (job);
-    /* Out of "error" first: the proxy's cached state may still say it. */
-    g_assert_cmpstr (barge_test_wait_job_states (job, moving, TRANSFER_TIMEOUT_MS), !=, NULL);
-    barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-    barge_test_job_complete (job);
-    barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
-    barge_test_assert_file_content (dest, "tunnel-c", SIZE);
+    tunnel_through (f, daemon, job, path, "tunnel-c");
   }
 
   connects = barge_fault_server_get_requests (f->server, tunnel);
