@@ -25,6 +25,10 @@ typedef struct {
   char *origin_url;           /* the file's URL: server credentials belong to its origin */
   gboolean put_server;
   gboolean put_proxy;
+  /* Every SoupAuth whose answer went on the message: a Digest one watches
+   * the message's responses (libsoup connects it to "got-headers" without
+   * a reference), so it must live as long as the message. */
+  GPtrArray *used;
 } Attached;
 
 static void
@@ -34,6 +38,7 @@ attached_free (gpointer data, GClosure *closure)
 
   g_object_unref (a->answers);
   g_free (a->origin_url);
+  g_clear_pointer (&a->used, g_ptr_array_unref);
   g_free (a);
 }
 
@@ -67,7 +72,8 @@ up_front_scheme (SoupAuth *auth)
 /* The answer @table holds for @origin, put on @msg as @header; asked of
  * the job's credentials again, so that RemoveCredentials stops it. */
 static gboolean
-put_answer (BargedAuthAnswers *self, GHashTable *table, const char *origin, SoupMessage *msg, const char *header)
+put_answer (BargedAuthAnswers *self, Attached *a, GHashTable *table, const char *origin, SoupMessage *msg,
+            const char *header)
 {
   SoupAuth *auth = g_hash_table_lookup (table, origin);
   g_autofree char *token = NULL;
@@ -83,6 +89,9 @@ put_answer (BargedAuthAnswers *self, GHashTable *table, const char *origin, Soup
   if (token == NULL)
     return FALSE;
   soup_message_headers_replace (soup_message_get_request_headers (msg), header, token);
+  if (a->used == NULL)
+    a->used = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (a->used, g_object_ref (auth));
   return TRUE;
 }
 
@@ -117,9 +126,9 @@ on_starting (SoupMessage *msg, Attached *a)
   if (self->credentials == NULL)
     return;
   if (home && soup_message_headers_get_one (request, "Authorization") == NULL)
-    a->put_server = put_answer (self, self->server, origin, msg, "Authorization");
+    a->put_server = put_answer (self, a, self->server, origin, msg, "Authorization");
   if (is_plain_http (uri) && soup_message_headers_get_one (request, "Proxy-Authorization") == NULL)
-    a->put_proxy = put_answer (self, self->proxy, origin, msg, "Proxy-Authorization");
+    a->put_proxy = put_answer (self, a, self->proxy, origin, msg, "Proxy-Authorization");
 }
 
 static gboolean
