@@ -219,7 +219,9 @@ test_credentials (Fixture *f, gconstpointer data)
         }
     }
   g_test_message ("%u files: %u GETs and %u HEADs challenged, %u served", n, challenged, challenged_heads, served);
-  g_assert_cmpuint (challenged, >=, 1);
+  /* The first challenge may come on the size probe's HEAD: then every
+   * GET may carry the answer up front. */
+  g_assert_cmpuint (challenged + challenged_heads, >=, 1);
   g_assert_cmpuint (challenged, <=, 6);
   /* The size probes go one at a time: the first may meet the challenge. */
   g_assert_cmpuint (challenged_heads, <=, 1);
