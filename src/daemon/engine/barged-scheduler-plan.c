@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "barged-request.h"
 #include "barged-scheduler-plan.h"
 
 /* The round: the counts of the jobs chosen so far, and each user's
@@ -229,18 +230,8 @@ char *
 barged_scheduler_origin (const char *url)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
-  g_autofree char *host = NULL;
-  const char *scheme;
-  gint port;
 
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return NULL;
-  scheme = g_uri_get_scheme (uri);
-  host = g_ascii_strdown (g_uri_get_host (uri), -1);
-  port = g_uri_get_port (uri);
-  if (port < 0)
-    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
-  return g_strdup_printf ("%s://%s:%d", scheme, host, port);
+  return barged_request_origin (uri);
 }
 
 static gboolean

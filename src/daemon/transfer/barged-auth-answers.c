@@ -42,19 +42,6 @@ attached_free (gpointer data, GClosure *closure)
   g_free (a);
 }
 
-/* "scheme://host:port", lower case, with the default port filled in. */
-static char *
-origin_of (GUri *uri)
-{
-  g_autofree char *scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
-  g_autofree char *host = g_ascii_strdown (g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "", -1);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_str_equal (scheme, "https") ? 443 : 80;
-  return g_strdup_printf ("%s://%s:%d", scheme, host, port);
-}
-
 static gboolean
 is_plain_http (GUri *uri)
 {
@@ -115,7 +102,7 @@ on_starting (SoupMessage *msg, Attached *a)
   BargedAuthAnswers *self = a->answers;
   SoupMessageHeaders *request = soup_message_get_request_headers (msg);
   GUri *uri = soup_message_get_uri (msg);
-  g_autofree char *origin = origin_of (uri);
+  g_autofree char *origin = barged_request_origin (uri);
   gboolean home = barged_request_same_origin (a->origin_url, uri);
 
   if (a->put_server || !home)
@@ -123,7 +110,7 @@ on_starting (SoupMessage *msg, Attached *a)
   if (a->put_proxy)
     soup_message_headers_remove (request, "Proxy-Authorization");
   a->put_server = a->put_proxy = FALSE;
-  if (self->credentials == NULL)
+  if (self->credentials == NULL || origin == NULL)
     return;
   if (home && soup_message_headers_get_one (request, "Authorization") == NULL)
     a->put_server = put_answer (self, a, self->server, origin, msg, "Authorization");
@@ -141,12 +128,12 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, Attached *
       !barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
                                     a->origin_url))
     return FALSE;
-  if (!up_front_scheme (auth))
+  if (!up_front_scheme (auth) || g_uri_get_host (uri) == NULL)
     return TRUE;
   if (!soup_auth_is_for_proxy (auth))
-    g_hash_table_replace (self->server, origin_of (uri), g_object_ref (auth));
+    g_hash_table_replace (self->server, barged_request_origin (uri), g_object_ref (auth));
   else if (is_plain_http (uri))
-    g_hash_table_replace (self->proxy, origin_of (uri), g_object_ref (auth));
+    g_hash_table_replace (self->proxy, barged_request_origin (uri), g_object_ref (auth));
   return TRUE;
 }
 

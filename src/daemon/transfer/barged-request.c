@@ -116,6 +116,23 @@ barged_request_same_origin (const char *a, GUri *b)
          g_uri_get_port (uri) == g_uri_get_port (b);
 }
 
+char *
+barged_request_origin (GUri *uri)
+{
+  g_autofree char *host = NULL;
+  const char *scheme;
+  gint port;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  scheme = g_uri_get_scheme (uri);
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  port = g_uri_get_port (uri);
+  if (port < 0)
+    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
+  return g_strdup_printf ("%s://%s:%d", scheme, host, port);
+}
+
 gboolean
 barged_request_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedCredentials *credentials,
                              const char *job_id, const char *origin_url)

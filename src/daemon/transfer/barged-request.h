@@ -50,6 +50,12 @@ char *barged_request_url_for_log (const char *url);
  * the unit credentials belong to. A URL that does not parse has none. */
 gboolean barged_request_same_origin (const char *a, GUri *b);
 
+/* @uri's origin as a key: "scheme://host:port", the host in lower case
+ * and the scheme's port filled in; NULL when @uri has no host. The
+ * scheduler counts connections by it (barged_scheduler_origin()), and
+ * BargedAuthAnswers keeps a run's answers to challenges by it. */
+char *barged_request_origin (GUri *uri);
+
 /* Answers @msg's "authenticate" with the job's @credentials (NULL: none):
  * a proxy's challenge always, a server's only from the origin of
  * @origin_url (the file's URL), so that a redirect to another origin, or
