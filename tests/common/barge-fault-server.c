@@ -65,6 +65,7 @@
  *   proxy-auth-basic      407 with a Basic challenge unless the request
  *                         carries Proxy-Authorization Basic bob:pw (always):
  *                         the server as a job's proxy that wants credentials
+ *   proxy-auth-drip       as proxy-auth-basic, then served as drip
  *   auth-then-elsewhere   401 with a Basic challenge unless the request
  *                         carries Basic alice:pw; then 302 to
  *                         http://localhost:PORT/fault/ok/NAME (always)
@@ -141,6 +142,7 @@ typedef struct {
   char *authorization;
   char *proxy_authorization;
   GString *headers;           /* every header line, "Name: value\n" */
+  gboolean absolute_form;     /* "GET http://host/path": sent to a proxy */
 } Request;
 
 static void
@@ -215,6 +217,7 @@ log_request (BargeFaultServer *self, const Request *req, guint status)
   r->if_range = g_strdup (req->if_range);
   r->authorization = g_strdup (req->authorization);
   r->headers = req->headers != NULL ? g_strdup (req->headers->str) : NULL;
+  r->absolute_form = req->absolute_form;
   r->status = status;
   return barge_test_request_log_add (self->requests, r);
 }
@@ -313,7 +316,8 @@ read_request (GInputStream *in, Request *req)
    * served as its path, so the server can be a job's proxy (RFC 9112
    * 3.2.2: a server must accept it). */
   target = parts[1];
-  if (g_str_has_prefix (target, "http://") && strchr (target + 7, '/') != NULL)
+  req->absolute_form = g_str_has_prefix (target, "http://") && strchr (target + 7, '/') != NULL;
+  if (req->absolute_form)
     target = strchr (target + 7, '/');
   q = strchr (target, '?');
   req->query = g_strdup (q != NULL ? q + 1 : "");
@@ -639,7 +643,7 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     s.version = 2;
   if (g_str_equal (fault, "gzip"))
     s.gzip_label = TRUE;
-  if (g_str_equal (fault, "drip"))
+  if (g_str_equal (fault, "drip") || g_str_equal (fault, "proxy-auth-drip"))
     s.drip = TRUE;
   if (g_str_equal (fault, "chunked-truncated") || g_str_equal (fault, "chunked"))
     s.chunked = TRUE;
@@ -651,7 +655,8 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
     s.paced = TRUE;
 
   /* A proxy asks before anything is served, a HEAD included. */
-  if (g_str_equal (fault, "proxy-auth-basic") && g_strcmp0 (req.proxy_authorization, BASIC_BOB) != 0)
+  if ((g_str_equal (fault, "proxy-auth-basic") || g_str_equal (fault, "proxy-auth-drip")) &&
+      g_strcmp0 (req.proxy_authorization, BASIC_BOB) != 0)
     {
       set_logged_status (self, &req, index, 407);
       send_status (out, 407, "Proxy-Authenticate: Basic realm=\"proxy\"\r\n");
@@ -737,7 +742,7 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       send_status (out, 503, "Retry-After: 1\r\n");
     }
   else if (!broken || g_str_equal (fault, "ok") || g_str_equal (fault, "proxy-auth-basic") ||
-           g_str_equal (fault, "drip") || g_str_equal (fault, "chunked") || (g_str_equal (fault, "gzip") && index > 0) ||
+           g_str_equal (fault, "drip") || g_str_equal (fault, "proxy-auth-drip") || g_str_equal (fault, "chunked") || (g_str_equal (fault, "gzip") && index > 0) ||
            s.paced)
     serve (self, connection, stream, &req, index, name, size, &s);
   else if (g_str_equal (fault, "gzip"))

@@ -35,6 +35,7 @@ barge_test_request_copy (const BargeTestRequest *r)
   copy->if_range = g_strdup (r->if_range);
   copy->authorization = g_strdup (r->authorization);
   copy->headers = g_strdup (r->headers);
+  copy->absolute_form = r->absolute_form;
   copy->status = r->status;
   copy->sent = r->sent;
   copy->tos = r->tos;

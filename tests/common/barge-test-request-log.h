@@ -13,6 +13,7 @@ typedef struct {
   char *if_range;   /* the If-Range header, or NULL */
   char *authorization; /* the Authorization header, or NULL */
   char *headers;    /* every header line as sent, "Name: value\n" each (BargeFaultServer only) */
+  gboolean absolute_form; /* the request line's target was a URL: sent to a proxy (BargeFaultServer only) */
   guint status;
   guint64 sent;     /* body bytes written to the socket for it (BargeTestServer only) */
   int tos;          /* the IP TOS byte of the request's packets, -1: not known (BargeTestServer only) */

@@ -330,6 +330,138 @@ test_credentials_tunnel (Fixture *f, gconstpointer data)
   barge_test_daemon_free (daemon);
 }
 
+/* Whether any request of NAME's file (fault FAULT) carried the proxy's
+ * credentials to the server itself (not in a proxy's absolute form). */
+static guint
+count_direct_with_proxy_answer (Fixture *f, const char *fault, const char *name, guint *direct)
+{
+  g_autofree char *origin_path = barge_fault_server_get_path (fault, name);
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (f->server, origin_path);
+  guint leaked = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (requests, i);
+
+      if (r->absolute_form)
+        continue;
+      (*direct)++;
+      leaked += strstr (r->headers, "Proxy-Authorization") != NULL;
+    }
+  return leaked;
+}
+
+/* A server reached directly that answers 407 is no proxy: libsoup takes
+ * its challenge all the same, and a job with proxy credentials would hand
+ * them (Basic: the password itself) to any server it downloads from. The
+ * job goes direct ("none") to the fault server, which asks for the
+ * proxy's credentials: it fails with ProxyAuthRequired, and no request
+ * carried them. */
+static void
+test_credentials_not_to_server (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = barge_fault_server_get_url (f->server, "proxy-auth-basic", "not-a-proxy", SIZE);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, url, "not-a-proxy", &path);
+  g_autoptr(GError) error = NULL;
+  guint direct = 0;
+
+  g_assert_true (set_proxy (job, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+  g_assert_no_error (error);
+  wait_failed (job);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "ProxyAuthRequired", NULL);
+  g_assert_cmpuint (count_direct_with_proxy_answer (f, "proxy-auth-basic", "not-a-proxy", &direct), ==, 0);
+  g_assert_cmpuint (direct, >=, 1);
+  barge_test_job_cancel (job);
+}
+
+typedef struct {
+  BargeFaultServer *server;
+  const char *path;
+} Served;
+
+static gboolean
+being_served (gpointer user_data)
+{
+  Served *s = user_data;
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (s->server, s->path);
+
+  for (guint i = 0; i < requests->len; i++)
+    if (((BargeTestRequest *) g_ptr_array_index (requests, i))->status == 200)
+      return TRUE;
+  return FALSE;
+}
+
+/* The run answered the proxy's challenge, and its next requests carry the
+ * answer up front; then the job's proxy settings send its requests
+ * direct, to the same origin, in the middle of the run (as a PAC script or
+ * a session agent may). Those requests must not carry the proxy's answer
+ * to the server. One connection per host, so that the files go one after
+ * the other: the first (a slow one) through the proxy, the others after
+ * the change. */
+static void
+test_credentials_proxy_changes (Fixture *f, gconstpointer data)
+{
+  const guint n = 4;
+  BargeTestDaemon *daemon = barge_test_daemon_new_with_config ("[Transfer]\nTimeout=5\nMaxConnectionsPerHost=1\n");
+  g_autofree char *slow_url = barge_fault_server_get_url (f->server, "proxy-auth-drip", "flip-slow", 4 * KiB);
+  g_autofree char *slow_dest = g_build_filename (f->dir, "flip-slow", NULL);
+  g_autofree char *slow_path = barge_fault_server_get_path ("proxy-auth-drip", "flip-slow");
+  const char * const proxies[] = { barge_fault_server_get_base_url (f->server), NULL };
+  g_autofree char *path = barge_test_daemon_create_job (daemon, "flip");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
+  g_autoptr(GPtrArray) slow = NULL;
+  Served served = { f->server, slow_path };
+  g_autoptr(GError) error = NULL;
+  guint direct = 0, proxied_answered = 0;
+
+  barge_test_job_add_file (job, slow_url, slow_dest);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flip-%u", i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, "ok", name, SIZE);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+  g_assert_no_error (error);
+  barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  /* The slow file is coming through the proxy, on the run's answer. */
+  g_assert_true (barge_test_wait_until (being_served, &served, TRANSFER_TIMEOUT_MS));
+  g_assert_true (set_proxy (job, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (daemon, path, SHORT_TIMEOUT_MS);
+
+  barge_test_assert_file_content (slow_dest, "flip-slow", 4 * KiB);
+  slow = barge_fault_server_get_requests (f->server, slow_path);
+  for (guint i = 0; i < slow->len; i++)
+    {
+      BargeTestRequest *r = g_ptr_array_index (slow, i);
+
+      g_assert_true (r->absolute_form);
+      proxied_answered += strstr (r->headers, "Proxy-Authorization: Basic Ym9iOnB3\n") != NULL;
+    }
+  g_assert_cmpuint (proxied_answered, >=, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flip-%u", i);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      barge_test_assert_file_content (dest, name, SIZE);
+      g_assert_cmpuint (count_direct_with_proxy_answer (f, "ok", name, &direct), ==, 0);
+    }
+  g_test_message ("%u requests went direct after the change", direct);
+  g_assert_cmpuint (direct, >=, 1);
+  barge_test_daemon_free (daemon);
+}
+
 /* Two proxies, the first one down: GIO's proxy enumerator moves on to the
  * second, and the file comes through it. */
 static void
@@ -866,6 +998,8 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/proxy/override-failover", test_override_failover);
   BARGE_TEST_ADD ("/proxy/credentials", test_credentials);
   BARGE_TEST_ADD ("/proxy/credentials-tunnel", test_credentials_tunnel);
+  BARGE_TEST_ADD ("/proxy/credentials-not-to-server", test_credentials_not_to_server);
+  BARGE_TEST_ADD ("/proxy/credentials-proxy-changes", test_credentials_proxy_changes);
   BARGE_TEST_ADD ("/proxy/bypass-none-system", test_bypass_none_system);
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);

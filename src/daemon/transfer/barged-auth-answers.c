@@ -13,7 +13,8 @@ struct _BargedAuthAnswers
   BargedCredentials *credentials; /* NULL once closed, or for a job without any */
   char *job_id;
   GHashTable *server;             /* origin -> SoupAuth, the server's Basic or Digest answered */
-  GHashTable *proxy;              /* origin of a plain http request -> SoupAuth, its proxy's */
+  GHashTable *proxy;              /* proxy (barged_request_proxy_key()) -> SoupAuth answered on a
+                                   * plain http request through it */
 };
 
 G_DEFINE_TYPE (BargedAuthAnswers, barged_auth_answers, G_TYPE_OBJECT)
@@ -56,20 +57,20 @@ up_front_scheme (SoupAuth *auth)
   return g_ascii_strcasecmp (scheme, "Basic") == 0 || g_ascii_strcasecmp (scheme, "Digest") == 0;
 }
 
-/* The answer @table holds for @origin, put on @msg as @header; asked of
+/* The answer @table holds for @key, put on @msg as @header; asked of
  * the job's credentials again, so that RemoveCredentials stops it. */
 static gboolean
-put_answer (BargedAuthAnswers *self, Attached *a, GHashTable *table, const char *origin, SoupMessage *msg,
+put_answer (BargedAuthAnswers *self, Attached *a, GHashTable *table, const char *key, SoupMessage *msg,
             const char *header)
 {
-  SoupAuth *auth = g_hash_table_lookup (table, origin);
+  SoupAuth *auth = g_hash_table_lookup (table, key);
   g_autofree char *token = NULL;
 
   if (auth == NULL)
     return FALSE;
   if (!barged_credentials_authenticate (self->credentials, self->job_id, auth, FALSE))
     {
-      g_hash_table_remove (table, origin);
+      g_hash_table_remove (table, key);
       return FALSE;
     }
   token = soup_auth_get_authorization (auth, msg);
@@ -90,12 +91,11 @@ put_answer (BargedAuthAnswers *self, Attached *a, GHashTable *table, const char 
  * plain http request: on an https one the proxy's challenge came on
  * libsoup's CONNECT, whose tunnel later requests reuse, and a
  * Proxy-Authorization would travel inside the tunnel, to the server. It
- * goes to the origin whose request met the challenge: such a request goes
- * through the same proxy as long as the job's proxy settings give the same
- * answer for that origin (a PAC script or session agent that sends it
- * direct in the middle of a run would have one request carry it to the
- * server; libsoup's own cache of proxy answers, off here, does the same
- * for every request). */
+ * goes to the proxy that asked, by the address the request's connection
+ * goes to (known here: libsoup emits "starting" once the connection is
+ * made), never to the server: the job's proxy settings, a PAC script or a
+ * session agent may send the next request of the same origin direct, or
+ * through another proxy, in the middle of a run. */
 static void
 on_starting (SoupMessage *msg, Attached *a)
 {
@@ -103,6 +103,7 @@ on_starting (SoupMessage *msg, Attached *a)
   SoupMessageHeaders *request = soup_message_get_request_headers (msg);
   GUri *uri = soup_message_get_uri (msg);
   g_autofree char *origin = barged_request_origin (uri);
+  g_autofree char *proxy = NULL;
   gboolean home = barged_request_same_origin (a->origin_url, uri);
 
   if (a->put_server || !home)
@@ -114,8 +115,9 @@ on_starting (SoupMessage *msg, Attached *a)
     return;
   if (home && soup_message_headers_get_one (request, "Authorization") == NULL)
     a->put_server = put_answer (self, a, self->server, origin, msg, "Authorization");
-  if (is_plain_http (uri) && soup_message_headers_get_one (request, "Proxy-Authorization") == NULL)
-    a->put_proxy = put_answer (self, a, self->proxy, origin, msg, "Proxy-Authorization");
+  if (is_plain_http (uri) && soup_message_headers_get_one (request, "Proxy-Authorization") == NULL &&
+      (proxy = barged_request_proxy_key (msg)) != NULL)
+    a->put_proxy = put_answer (self, a, self->proxy, proxy, msg, "Proxy-Authorization");
 }
 
 static gboolean
@@ -133,7 +135,14 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, Attached *
   if (!soup_auth_is_for_proxy (auth))
     g_hash_table_replace (self->server, barged_request_origin (uri), g_object_ref (auth));
   else if (is_plain_http (uri))
-    g_hash_table_replace (self->proxy, barged_request_origin (uri), g_object_ref (auth));
+    {
+      /* Not NULL: barged_request_authenticate() answers a proxy's
+       * challenge only through a proxy. */
+      char *proxy = barged_request_proxy_key (msg);
+
+      if (proxy != NULL)
+        g_hash_table_replace (self->proxy, proxy, g_object_ref (auth));
+    }
   return TRUE;
 }
 

@@ -20,12 +20,13 @@ G_BEGIN_DECLS
  * upload's each BITS fragment its body twice.
  *
  * Instead the run remembers the Basic and Digest challenges it answered,
- * per origin, and its next requests to that origin carry the answer up
- * front (Authorization, or Proxy-Authorization), asked of the job's
- * credentials each time so that RemoveCredentials stops them. NTLM
- * authenticates connections: it stays challenge and answer. A proxy's
- * answer goes up front only on plain http requests (see
- * barged-auth-answers.c). Used on the thread of the run's session. */
+ * a server's per origin and a proxy's per proxy, and its next requests to
+ * that origin, or through that proxy, carry the answer up front
+ * (Authorization, or Proxy-Authorization), asked of the job's credentials
+ * each time so that RemoveCredentials stops them. NTLM authenticates
+ * connections: it stays challenge and answer. A proxy's answer goes up
+ * front only on plain http requests (see barged-auth-answers.c). Used on
+ * the thread of the run's session. */
 #define BARGED_TYPE_AUTH_ANSWERS (barged_auth_answers_get_type ())
 G_DECLARE_FINAL_TYPE (BargedAuthAnswers, barged_auth_answers, BARGED, AUTH_ANSWERS, GObject)
 

@@ -133,19 +133,45 @@ barged_request_origin (GUri *uri)
   return g_strdup_printf ("%s://%s:%d", scheme, host, port);
 }
 
+char *
+barged_request_proxy_key (SoupMessage *msg)
+{
+  GSocketAddress *address = soup_message_get_remote_address (msg);
+  g_autofree char *host = NULL;
+
+  /* GSocketClient connects to a GProxyAddress when a proxy resolver sent
+   * the request to a proxy; libsoup speaks to an "http" one itself
+   * (absolute-form requests, CONNECT), and only such a proxy answers
+   * 407. */
+  if (!G_IS_PROXY_ADDRESS (address) ||
+      g_strcmp0 (g_proxy_address_get_protocol (G_PROXY_ADDRESS (address)), "http") != 0)
+    return NULL;
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("http://%s:%u", host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
 gboolean
 barged_request_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, BargedCredentials *credentials,
                              const char *job_id, const char *origin_url)
 {
+  gboolean for_proxy = soup_auth_is_for_proxy (auth);
+  g_autofree char *proxy = for_proxy ? barged_request_proxy_key (msg) : NULL;
+  const char *refused = NULL;
+
   if (credentials == NULL)
     return FALSE;
-  if (!soup_auth_is_for_proxy (auth) && !barged_request_same_origin (origin_url, soup_message_get_uri (msg)))
+  /* libsoup takes a 407 from whatever answered, a server reached directly
+   * too: a proxy's credentials go to a proxy only. */
+  if (for_proxy && proxy == NULL)
+    refused = "proxy credentials, but the request does not go through a proxy";
+  else if (!for_proxy && !barged_request_same_origin (origin_url, soup_message_get_uri (msg)))
+    refused = "credentials, but the file was added for another origin";
+  if (refused != NULL)
     {
       g_autofree char *here = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_USERINFO |
                                                        G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
 
-      g_info ("job %s: %s asks for credentials, but the file was added for another origin: none sent", job_id,
-              here);
+      g_info ("job %s: %s asks for %s: none sent", job_id, here, refused);
       return FALSE;
     }
   return barged_credentials_authenticate (credentials, job_id, auth, retrying);

@@ -56,10 +56,17 @@ gboolean barged_request_same_origin (const char *a, GUri *b);
  * BargedAuthAnswers keeps a run's answers to challenges by it. */
 char *barged_request_origin (GUri *uri);
 
+/* The HTTP proxy @msg's connection goes through, as a key
+ * "http://ADDRESS:PORT" (the address it connected to), or NULL when it
+ * goes straight to its server. Known from libsoup's "starting" on, and in
+ * "authenticate" (also for a challenge on libsoup's CONNECT). */
+char *barged_request_proxy_key (SoupMessage *msg);
+
 /* Answers @msg's "authenticate" with the job's @credentials (NULL: none):
- * a proxy's challenge always, a server's only from the origin of
- * @origin_url (the file's URL), so that a redirect to another origin, or
- * from https to http, gets nothing. */
+ * a proxy's challenge only when @msg goes through a proxy (a server
+ * reached directly that answers 407 gets nothing), a server's only from
+ * the origin of @origin_url (the file's URL), so that a redirect to
+ * another origin, or from https to http, gets nothing. */
 gboolean barged_request_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying,
                                       BargedCredentials *credentials, const char *job_id,
                                       const char *origin_url);
