@@ -42,6 +42,7 @@ struct _BargeTestBitsServer
   GHashTable *files;        /* name -> GBytes, committed uploads */
   GHashTable *counts;       /* what -> count */
   guint64 bytes_received;
+  guint64 body_bytes_read;    /* of every request, answered or refused */
   guint next_session;
 
   gboolean reply_mode;
@@ -492,6 +493,19 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
 
+/* Every request body the server read, a refused one too: what went over
+ * the wire, where bytes_received counts what the protocol took. */
+static void
+on_request_read (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  BargeTestBitsServer *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  g_mutex_lock (&self->lock);
+  self->body_bytes_read += body != NULL ? (guint64) body->length : 0;
+  g_mutex_unlock (&self->lock);
+}
+
 static gboolean
 server_setup (gpointer user_data)
 {
@@ -501,6 +515,7 @@ server_setup (gpointer user_data)
   self->server = soup_server_new ("server-header", "barge-test-bits-server ", "tls-certificate",
                                   self->tls_certificate, NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (on_request_read), self);
   self->base_url = barge_test_soup_listen_loopback (self->server, &error);
   if (self->base_url == NULL)
     g_warning ("cannot listen: %s", error->message);
@@ -652,6 +667,17 @@ barge_test_bits_server_count (BargeTestBitsServer *self, const char *what)
 
   g_mutex_lock (&self->lock);
   n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, what));
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint64
+barge_test_bits_server_get_body_bytes_read (BargeTestBitsServer *self)
+{
+  guint64 n;
+
+  g_mutex_lock (&self->lock);
+  n = self->body_bytes_read;
   g_mutex_unlock (&self->lock);
   return n;
 }

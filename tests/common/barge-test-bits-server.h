@@ -89,6 +89,9 @@ char *barge_test_bits_server_get_sha256 (BargeTestBitsServer *self, const char *
 guint barge_test_bits_server_count (BargeTestBitsServer *self, const char *what);
 /* Fragment body bytes received in all, and sessions still open. */
 guint64 barge_test_bits_server_get_bytes_received (BargeTestBitsServer *self);
+/* The bytes of every request body the server read, those it refused
+ * (401, 407) too. */
+guint64 barge_test_bits_server_get_body_bytes_read (BargeTestBitsServer *self);
 guint barge_test_bits_server_get_open_sessions (BargeTestBitsServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargeTestBitsServer, barge_test_bits_server_free)

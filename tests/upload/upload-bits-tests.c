@@ -828,6 +828,7 @@ test_credentials (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) anonymous = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  guint64 read_before;
 
   if (g_str_equal (c->scheme, "digest"))
     barge_test_bits_server_require_digest (f->bits, "secret");
@@ -842,10 +843,14 @@ test_credentials (Fixture *f, gconstpointer data)
   job = start_upload (f, "upload", c->protocol, url, source, FALSE);
   barge_dbus_job_call_set_credentials_sync (job, "server", c->scheme, "alice", "secret", NULL, &error);
   g_assert_no_error (error);
+  read_before = barge_test_bits_server_get_body_bytes_read (f->bits);
   barge_test_job_resume (job);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
   actual = barge_test_bits_server_get_sha256 (f->bits, "auth.bin");
   g_assert_cmpstr (actual, ==, expected);
+  /* Every byte went once: the challenge met no body (BITS' Create-Session;
+   * the HEAD before a PUT). */
+  g_assert_cmpuint (barge_test_bits_server_get_body_bytes_read (f->bits) - read_before, ==, size);
   /* Create-Session, the fragments and Close-Session; or the PUT. */
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "authorized"), >=, bits ? 4 : 1);
   /* The anonymous job's, and the first request of the run: the others
@@ -909,6 +914,7 @@ test_proxy_credentials (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) anonymous = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
+  guint64 read_before;
 
   barge_test_bits_server_require_proxy_basic (f->bits, "bob", "pw");
   anonymous = start_upload (f, "upload", protocol, url, source, FALSE);
@@ -925,10 +931,12 @@ test_proxy_credentials (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
   g_assert_no_error (error);
+  read_before = barge_test_bits_server_get_body_bytes_read (f->bits);
   barge_test_job_resume (job);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
   actual = barge_test_bits_server_get_sha256 (f->bits, "proxied.bin");
   g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_get_body_bytes_read (f->bits) - read_before, ==, size);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "proxy-authorized"), >=, bits ? 4 : 1);
   /* The anonymous job's, and the first request of the run: the others
    * carried the proxy's credentials up front. */
