@@ -51,8 +51,8 @@ on_put_sent (BargedUpload *self, SoupMessage *msg)
  * before it reads the answer. "Expect: 100-continue" would wait for the
  * answer first, but libsoup has no timer to send the body anyway when a
  * server ignores the expectation (curl waits 1 s), so such a server would
- * hold every run until the deadline. A job with credentials asks with a
- * HEAD first instead: no body, and its challenge is answered there, so
+ * hold every run until the deadline. A job with Basic or Digest
+ * credentials asks with a HEAD first instead: no body, and its challenge is answered there, so
  * that the PUT carries the answer up front (BargedAuthAnswers). The HEAD's
  * own status means nothing: the PUT follows whatever it is. Below
  * PROBE_FROM bytes the body sent twice costs less than the round trip. */
@@ -60,12 +60,24 @@ on_put_sent (BargedUpload *self, SoupMessage *msg)
 
 static void send_put (BargedUpload *self);
 
+/* Only for Basic and Digest, the schemes whose answer goes up front: NTLM
+ * authenticates a connection, and barged closes such a connection after
+ * its response (barged-ntlm.c), so the PUT would do the handshake again. */
 static gboolean
 wants_probe (BargedUpload *self)
 {
-  return self->credentials != NULL && self->source.size >= PROBE_FROM &&
-         (barged_credentials_has_target (self->credentials, self->job_id, BARGE_CREDENTIALS_TARGET_SERVER) ||
-          barged_credentials_has_target (self->credentials, self->job_id, BARGE_CREDENTIALS_TARGET_PROXY));
+  g_autoptr(GVariant) list = NULL;
+  GVariantIter iter;
+  const char *target, *scheme;
+
+  if (self->credentials == NULL || self->source.size < PROBE_FROM)
+    return FALSE;
+  list = g_variant_ref_sink (barged_credentials_list (self->credentials, self->job_id));
+  g_variant_iter_init (&iter, list);
+  while (g_variant_iter_next (&iter, "(&s&s)", &target, &scheme))
+    if (g_str_equal (scheme, "basic") || g_str_equal (scheme, "digest"))
+      return TRUE;
+  return FALSE;
 }
 
 static void
