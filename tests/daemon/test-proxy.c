@@ -330,8 +330,9 @@ test_credentials_tunnel (Fixture *f, gconstpointer data)
   barge_test_daemon_free (daemon);
 }
 
-/* Whether any request of NAME's file (fault FAULT) carried the proxy's
- * credentials to the server itself (not in a proxy's absolute form). */
+/* How many requests of NAME's file (fault FAULT) carried the proxy's
+ * credentials to the server itself (not in a proxy's absolute form);
+ * adds the requests that went to the server itself to *DIRECT. */
 static guint
 count_direct_with_proxy_answer (Fixture *f, const char *fault, const char *name, guint *direct)
 {
