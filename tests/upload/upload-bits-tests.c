@@ -810,6 +810,29 @@ static const CredentialsCase put_basic = { "put", "basic" };
 static const CredentialsCase bits_digest = { "bits", "digest" };
 static const CredentialsCase put_digest = { "put", "digest" };
 
+/* Gives JOB credentials for TARGET, runs it to "transferred" and checks
+ * that NAME (SIZE bytes) arrived whole, each byte read by the server once:
+ * the run's challenge met no body (BITS' Create-Session; the HEAD before
+ * a PUT). */
+static void
+upload_once_with_credentials (Fixture *f, BargeDBusJob *job, const char *target, const char *scheme,
+                              const char *user, const char *password, const char *name, guint64 size)
+{
+  g_autofree char *expected = barge_test_expected_sha256 (name, size);
+  g_autofree char *actual = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 read_before;
+
+  barge_dbus_job_call_set_credentials_sync (job, target, scheme, user, password, NULL, &error);
+  g_assert_no_error (error);
+  read_before = barge_test_bits_server_get_body_bytes_read (f->bits);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, name);
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_get_body_bytes_read (f->bits) - read_before, ==, size);
+}
+
 /* A server that asks for Basic or Digest authentication gets the job's
  * credentials: the request that libsoup sends again with them carries its
  * whole body again, and the run's later requests carry them up front (for
@@ -823,12 +846,8 @@ test_credentials (Fixture *f, gconstpointer data)
   const guint64 size = 3 * MiB + 5;
   g_autofree char *source = make_source (f, "auth.bin", size);
   g_autofree char *url = protocol_url (f->bits, c->protocol, "auth.bin");
-  g_autofree char *expected = barge_test_expected_sha256 ("auth.bin", size);
-  g_autofree char *actual = NULL;
   g_autoptr(BargeDBusJob) anonymous = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 read_before;
 
   if (g_str_equal (c->scheme, "digest"))
     barge_test_bits_server_require_digest (f->bits, "secret");
@@ -841,16 +860,7 @@ test_credentials (Fixture *f, gconstpointer data)
   barge_test_job_cancel (anonymous);
 
   job = start_upload (f, "upload", c->protocol, url, source, FALSE);
-  barge_dbus_job_call_set_credentials_sync (job, "server", c->scheme, "alice", "secret", NULL, &error);
-  g_assert_no_error (error);
-  read_before = barge_test_bits_server_get_body_bytes_read (f->bits);
-  barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-  actual = barge_test_bits_server_get_sha256 (f->bits, "auth.bin");
-  g_assert_cmpstr (actual, ==, expected);
-  /* Every byte went once: the challenge met no body (BITS' Create-Session;
-   * the HEAD before a PUT). */
-  g_assert_cmpuint (barge_test_bits_server_get_body_bytes_read (f->bits) - read_before, ==, size);
+  upload_once_with_credentials (f, job, "server", c->scheme, "alice", "secret", "auth.bin", size);
   /* Create-Session, the fragments and Close-Session; or the PUT. */
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "authorized"), >=, bits ? 4 : 1);
   /* The anonymous job's, and the first request of the run: the others
@@ -909,12 +919,9 @@ test_proxy_credentials (Fixture *f, gconstpointer data)
   g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (served));
   const char * const proxies[] = { proxy, NULL };
   const char * const none[] = { NULL };
-  g_autofree char *expected = barge_test_expected_sha256 ("proxied.bin", size);
-  g_autofree char *actual = NULL;
   g_autoptr(BargeDBusJob) anonymous = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  guint64 read_before;
 
   barge_test_bits_server_require_proxy_basic (f->bits, "bob", "pw");
   anonymous = start_upload (f, "upload", protocol, url, source, FALSE);
@@ -929,14 +936,7 @@ test_proxy_credentials (Fixture *f, gconstpointer data)
   job = start_upload (f, "upload", protocol, url, source, FALSE);
   barge_dbus_job_call_set_proxy_settings_sync (job, "override", proxies, none, NULL, &error);
   g_assert_no_error (error);
-  barge_dbus_job_call_set_credentials_sync (job, "proxy", "basic", "bob", "pw", NULL, &error);
-  g_assert_no_error (error);
-  read_before = barge_test_bits_server_get_body_bytes_read (f->bits);
-  barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
-  actual = barge_test_bits_server_get_sha256 (f->bits, "proxied.bin");
-  g_assert_cmpstr (actual, ==, expected);
-  g_assert_cmpuint (barge_test_bits_server_get_body_bytes_read (f->bits) - read_before, ==, size);
+  upload_once_with_credentials (f, job, "proxy", "basic", "bob", "pw", "proxied.bin", size);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "proxy-authorized"), >=, bits ? 4 : 1);
   /* The anonymous job's, and the first request of the run: the others
    * carried the proxy's credentials up front. */
