@@ -12,8 +12,20 @@
 #include "barged-request.h"
 #include "barged-segment.h"
 #include "barged-transfer.h"
+#include "barged-work-queue.h"
 
 G_BEGIN_DECLS
+
+/* Buffers of a transfer: the network fills one while the writer takes
+ * the others in turn. Two kept the writer waiting on the main loop between
+ * buffers; with more, the full ones queue behind the writer (see
+ * barged-transfer-write.c). Allocated only as a body needs them. */
+#define BARGED_TRANSFER_N_BUFFERS 8
+
+enum {
+  BARGED_BUFFER_HELD_WRITE = 1 << 0,
+  BARGED_BUFFER_HELD_HASH = 1 << 1,
+};
 
 struct _BargedTransfer
 {
@@ -60,12 +72,18 @@ struct _BargedTransfer
   guint revocation_fetches;  /* requests made again once revocation lists were fetched */
   gboolean truncate_next;
 
-  guint8 *buffers[2];        /* allocated when first read into (read_buffer()) */
-  gsize capacity[2];
+  guint8 *buffers[BARGED_TRANSFER_N_BUFFERS]; /* allocated when first read into (read_buffer()) */
+  gsize capacity[BARGED_TRANSFER_N_BUFFERS];
+  guint8 held[BARGED_TRANSFER_N_BUFFERS];     /* BARGED_BUFFER_HELD_*: a worker still reads it */
   guint read_buf;            /* the buffer the network fills */
   gsize fill;                /* bytes in it, not yet handed to the writer */
   gboolean reading;
-  gboolean writing;
+  gboolean writing;          /* n_writes > 0 */
+  guint n_writes;            /* buffers with the writer, queued or being written */
+  guint n_hashes;            /* buffers with the hasher */
+  BargedWorkQueue *writer;   /* made at the first buffer */
+  BargedWorkQueue *hasher;   /* a verified file's, made at its first buffer */
+  gint write_failed;         /* atomic: a write failed, and the writer writes nothing after it */
   gboolean eof;
   gboolean finishing;
   gboolean verifying;        /* asking past the end of a body of unknown length */
@@ -105,8 +123,9 @@ void _barged_transfer_pump (BargedTransfer *self);
 void _barged_transfer_maybe_finish (BargedTransfer *self);
 
 /* barged-transfer-write.c */
-void _barged_transfer_submit_write (BargedTransfer *self, const guint8 *data, gsize len, gboolean sync,
-                                    gboolean close_fd);
+gboolean _barged_transfer_can_submit_write (BargedTransfer *self);
+void _barged_transfer_submit_write (BargedTransfer *self);
+
 void _barged_transfer_finish_writes (BargedTransfer *self, gboolean batch);
 
 /* barged-transfer-segments.c */

@@ -57,7 +57,8 @@ ends_with_batch (BargedTransfer *self)
   /* The syncer writes the last bytes without hashing them: they are
    * hashed here first, which needs everything before them hashed. */
   return self->syncer != NULL && !self->segmented && !self->truncate_next &&
-         (self->digest == NULL || (!self->writing && barged_digest_get_hashed (self->digest) == self->offset));
+         (self->digest == NULL ||
+          (!self->writing && self->n_hashes == 0 && barged_digest_get_hashed (self->digest) == self->offset));
 }
 
 /* The bytes from `offset` to the end of this body when the body runs to
@@ -94,8 +95,9 @@ rest_fits (BargedTransfer *self)
          rest < (self->buffers[self->read_buf] != NULL ? self->capacity[self->read_buf] : BARGED_TRANSFER_BUFFER_SIZE);
 }
 
-/* Hands the filled part of the read buffer to an idle writer, then keeps
- * reading into the other buffer; a small body's bytes wait instead. */
+/* Hands the filled part of the read buffer to an idle writer, or a full
+ * one to a busy writer's queue, then keeps reading into a free buffer; a
+ * small body's bytes wait instead. */
 void
 _barged_transfer_pump (BargedTransfer *self)
 {
@@ -105,12 +107,9 @@ _barged_transfer_pump (BargedTransfer *self)
       _barged_transfer_update_done (self);
       g_signal_emit (self, _barged_transfer_signals[SIGNAL_PROGRESS], 0);
     }
-  else if (!self->writing && !self->reading && self->fill > 0 && !(holds_the_end (self) && self->failure == NULL))
-    {
-      _barged_transfer_submit_write (self, self->buffers[self->read_buf], self->fill, FALSE, FALSE);
-      self->read_buf = 1 - self->read_buf;
-      self->fill = 0;
-    }
+  else if (!self->reading && self->fill > 0 && _barged_transfer_can_submit_write (self) &&
+           !(holds_the_end (self) && self->failure == NULL))
+    _barged_transfer_submit_write (self);
   if (!self->eof && self->failure == NULL)
     start_read (self);
   _barged_transfer_maybe_finish (self);
@@ -292,8 +291,8 @@ _barged_transfer_maybe_finish (BargedTransfer *self)
 {
   /* A read waiting its turn under the limit is in flight too: its timer
    * calls pump() again. */
-  if (self->reading || self->writing || self->syncing || self->finishing || self->throttle_source != 0 ||
-      self->segments->len > 0)
+  if (self->reading || self->writing || self->n_hashes > 0 || self->syncing || self->finishing ||
+      self->throttle_source != 0 || self->segments->len > 0)
     return;
   if (self->fill > 0 && !(self->eof && self->failure == NULL && holds_the_end (self)))
     return;
@@ -1091,6 +1090,7 @@ barged_transfer_run_async (BargedTransfer *self, GCancellable *cancellable,
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, barged_transfer_run_async);
   self->wanted = barged_file_get_wanted (self->file) != NULL;
+  g_atomic_int_set (&self->write_failed, FALSE);
   if (barged_file_get_checks (self->file)->has_digest)
     self->digest = barged_digest_new (barged_file_get_checks (self->file)->digest_kind,
                                       barged_file_get_checks (self->file)->digest);
@@ -1221,8 +1221,10 @@ barged_transfer_finalize (GObject *object)
   g_clear_error (&self->failure);
   g_clear_error (&self->redirect_refused);
   g_clear_pointer (&self->digest, barged_digest_unref);
-  g_free (self->buffers[0]);
-  g_free (self->buffers[1]);
+  for (guint i = 0; i < BARGED_TRANSFER_N_BUFFERS; i++)
+    g_free (self->buffers[i]);
+  barged_work_queue_free (self->writer);
+  barged_work_queue_free (self->hasher);
   g_array_unref (self->unsynced);
   g_array_unref (self->queue);
   g_ptr_array_unref (self->segments);
