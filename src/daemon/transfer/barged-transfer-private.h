@@ -3,7 +3,7 @@
 
 /* What the files of BargedTransfer share: barged-transfer.c (requests,
  * responses, reads, the end of a run), barged-transfer-write.c (the
- * writer thread, checkpoints, the last sync and the file's checks) and
+ * writer and the hasher, checkpoints, the last sync and the file's checks) and
  * barged-transfer-segments.c (extra connections). Nothing else includes
  * it. */
 
@@ -125,7 +125,6 @@ void _barged_transfer_maybe_finish (BargedTransfer *self);
 /* barged-transfer-write.c */
 gboolean _barged_transfer_can_submit_write (BargedTransfer *self);
 void _barged_transfer_submit_write (BargedTransfer *self);
-
 void _barged_transfer_finish_writes (BargedTransfer *self, gboolean batch);
 
 /* barged-transfer-segments.c */

@@ -198,13 +198,14 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
 }
 
 /* What the main loop does once buffers came back from the writer or the
- * hasher: a failure stops the reads (nothing after it was written); else
- * the progress and the next checkpoint follow the last buffer written. */
+ * hasher: @failed (one of them failed) stops the reads, nothing after a
+ * failed write was written; else the progress and the next checkpoint
+ * follow the last buffer written (@written_end, 0: none). */
 static void
 after_returns (BargedTransfer *self, gboolean failed, guint64 written_end)
 {
   self->writing = self->n_writes > 0;
-  if (failed || self->failure != NULL)
+  if (failed)
     {
       /* The file cannot take more: stop reading and drop what waits. */
       self->fill = 0;
