@@ -112,6 +112,9 @@ work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 static void
 on_worker_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+  /* Everything the worker did comes before this, and the owner's last
+   * reference (so the queue's free) may go here. */
+  BARGE_TSAN_TASK_CALLBACK (res);
   g_object_unref (user_data);
 }
 
