@@ -68,54 +68,81 @@ deliver (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* The worker's own reference to the owner goes on the queue's context:
+ * the owner (a transfer) must not be finalized on a worker. */
+static gboolean
+release_owner (gpointer owner)
 {
-  BARGE_TSAN_TASK_THREAD (task);
-  BargedWorkQueue *self = task_data; /* alive: on_worker_done holds the owner */
+  BARGE_TSAN_ACQUIRE (owner); /* what the worker did with the queue comes first */
+  g_object_unref (owner);
+  return G_SOURCE_REMOVE;
+}
 
+static void
+post (GMainContext *context, GSourceFunc func, gpointer data)
+{
+  /* A source, not g_main_context_invoke(): that would run @func here if
+   * the context were free to acquire. */
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, func, data, NULL);
+  g_source_set_static_name (idle, "[barged] work queue");
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+}
+
+/* On a thread of the shared pool, with a reference to the owner. */
+static void
+work_thread (gpointer data, gpointer unused)
+{
+  BargedWorkQueue *self = data;
+  GObject *owner = self->owner;
+  GMainContext *context = self->context;
+
+  BARGE_TSAN_ACQUIRE (self);
   for (;;)
     {
       gpointer item;
-      gboolean post;
+      gboolean first;
 
       g_mutex_lock (&self->lock);
       item = g_queue_pop_head (&self->pending);
       if (item == NULL)
         self->running = FALSE;
       g_mutex_unlock (&self->lock);
+      /* From here the queue may be freed once the owner goes: only the
+       * locals are used. */
       if (item == NULL)
         break;
-      self->work (item, self->owner);
+      self->work (item, owner);
       g_mutex_lock (&self->lock);
       g_queue_push_tail (&self->done, item);
-      post = !self->posted;
+      first = !self->posted;
       self->posted = TRUE;
       g_mutex_unlock (&self->lock);
-      if (post)
+      if (first)
         {
-          /* A source, not g_main_context_invoke(): that would run
-           * deliver() here if the context were free to acquire. */
-          GSource *idle = g_idle_source_new ();
-
-          g_object_ref (self->owner); /* deliver() drops it */
-          g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-          g_source_set_callback (idle, deliver, self, NULL);
-          g_source_set_static_name (idle, "[barged] work queue results");
-          g_source_attach (idle, self->context);
-          g_source_unref (idle);
+          g_object_ref (owner); /* deliver() drops it */
+          post (context, deliver, self);
         }
     }
-  g_task_return_boolean (task, TRUE);
+  BARGE_TSAN_RELEASE (owner);
+  post (context, release_owner, owner);
 }
 
-static void
-on_worker_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* One pool for every queue, without a limit: a queue has at most one
+ * thread, and the queues are bounded by the transfers running. Not GTask's
+ * pool: a writer busy for the whole of a long download would hold one of
+ * its ten threads, and the resolver and the file-access work wait there. */
+static GThreadPool *
+shared_pool (void)
 {
-  /* Everything the worker did comes before this, and the owner's last
-   * reference (so the queue's free) may go here. */
-  BARGE_TSAN_TASK_CALLBACK (res);
-  g_object_unref (user_data);
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (work_thread, NULL, -1, FALSE, NULL));
+  return pool;
 }
 
 void
@@ -130,10 +157,8 @@ barged_work_queue_push (BargedWorkQueue *self, gpointer item)
   g_mutex_unlock (&self->lock);
   if (start)
     {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, on_worker_done, g_object_ref (self->owner));
-
-      g_task_set_task_data (task, self, NULL);
-      BARGE_TSAN_RELEASE (task);
-      g_task_run_in_thread (task, work_thread);
+      g_object_ref (self->owner); /* the worker's, dropped by release_owner() */
+      BARGE_TSAN_RELEASE (self);
+      g_thread_pool_push (shared_pool (), self, NULL);
     }
 }
