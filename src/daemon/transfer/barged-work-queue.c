@@ -97,10 +97,12 @@ static void
 work_thread (gpointer data, gpointer unused)
 {
   BargedWorkQueue *self = data;
-  GObject *owner = self->owner;
-  GMainContext *context = self->context;
+  GObject *owner;
+  GMainContext *context;
 
-  BARGE_TSAN_ACQUIRE (self);
+  BARGE_TSAN_ACQUIRE (self); /* released by the push that started us */
+  owner = self->owner;
+  context = self->context;
   for (;;)
     {
       gpointer item;
