@@ -229,3 +229,10 @@ barged_error_new_for_io (const GError *error, gboolean local)
       }
   return g_error_new_literal (BARGE_ERROR, code, error->message);
 }
+
+GError *
+barged_error_new_for_write_errno (int errsv)
+{
+  return g_error_new (BARGE_ERROR, errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
+                      "cannot write the temporary file: %s", g_strerror (errsv));
+}

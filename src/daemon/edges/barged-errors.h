@@ -19,6 +19,10 @@ GError *barged_error_new_for_http_status (guint status, const char *reason);
  * whether it came from a local file rather than the network. */
 GError *barged_error_new_for_io (const GError *error, gboolean local);
 
+/* A failed write of a temporary file, from its errno: DiskFull for a full
+ * disk or quota, else LocalFile. */
+GError *barged_error_new_for_write_errno (int errsv);
+
 /* The untranslated description of a D-Bus error name, or NULL. */
 const char *barged_error_get_description (const char *dbus_name);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "barge.h"
+#include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-syncer.h"
 #include "barge-tsan.h"
@@ -152,10 +153,7 @@ on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
       g_autoptr(GTask) task = g_steal_pointer (&entry->task);
 
       if (entry->errsv != 0)
-        g_task_return_new_error (task, BARGE_ERROR,
-                                 entry->errsv == ENOSPC || entry->errsv == EDQUOT ? BARGE_ERROR_DISK_FULL
-                                                                                  : BARGE_ERROR_LOCAL_FILE,
-                                 "cannot write the temporary file: %s", g_strerror (entry->errsv));
+        g_task_return_error (task, barged_error_new_for_write_errno (entry->errsv));
       else if (entry->error != NULL)
         g_task_return_error (task, g_steal_pointer (&entry->error));
       else

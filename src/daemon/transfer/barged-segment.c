@@ -79,9 +79,7 @@ write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   if (errsv == 0)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_new_error (task, BARGE_ERROR,
-                             errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
-                             "cannot write the temporary file: %s", g_strerror (errsv));
+    g_task_return_error (task, barged_error_new_for_write_errno (errsv));
 }
 
 static void

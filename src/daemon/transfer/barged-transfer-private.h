@@ -78,7 +78,6 @@ struct _BargedTransfer
   guint read_buf;            /* the buffer the network fills */
   gsize fill;                /* bytes in it, not yet handed to the writer */
   gboolean reading;
-  gboolean writing;          /* n_writes > 0 */
   guint n_writes;            /* buffers with the writer, queued or being written */
   guint n_hashes;            /* buffers with the hasher */
   BargedWorkQueue *writer;   /* made at the first buffer */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "barge.h"
+#include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-transfer-private.h"
 #include "barged-work-queue.h"
@@ -32,7 +33,7 @@ typedef struct {
   char *path;
   guint64 piece_start;       /* with sync: [piece_start, pos) and `ranges` are durable after it */
   GArray *ranges;
-  BargedDigest *digest;      /* the file's expected digest, or NULL */
+  BargedDigest *digest;      /* with close: the file's expected digest, or NULL */
   guint64 hash_to;           /* with digest and close: read back and hash up to here first */
   int buf;                   /* with a queued write: the read buffer `data` is in */
   int errsv;                 /* with a queued write: what write_op_run() returned */
@@ -58,8 +59,6 @@ write_op_new (BargedTransfer *self)
   op->path = g_strdup (barged_file_get_temporary (self->file));
   op->piece_start = self->piece_start;
   op->buf = -1;
-  if (self->digest != NULL)
-    op->digest = barged_digest_ref (self->digest);
   return op;
 }
 
@@ -83,13 +82,6 @@ write_op_run (const WriteOp *op)
   if (op->sync && fdatasync (op->fd) != 0)
     return errno;
   return 0;
-}
-
-static GError *
-write_error (int errsv)
-{
-  return g_error_new (BARGE_ERROR, errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
-                      "cannot write the temporary file: %s", g_strerror (errsv));
 }
 
 static void
@@ -116,7 +108,7 @@ write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   if (errsv == 0)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, write_error (errsv));
+    g_task_return_error (task, barged_error_new_for_write_errno (errsv));
 }
 
 /* What a sync of @op made durable: the piece main writes, up to @end, and
@@ -204,7 +196,6 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
 static void
 after_returns (BargedTransfer *self, gboolean failed, guint64 written_end)
 {
-  self->writing = self->n_writes > 0;
   if (failed)
     {
       /* The file cannot take more: stop reading and drop what waits. */
@@ -252,7 +243,7 @@ writes_done (GQueue *done, gpointer owner)
       if (op->errsv == 0)
         end = op->pos + op->len;
       else if (op->errsv != ECANCELED)
-        _barged_transfer_fail (self, write_error (op->errsv));
+        _barged_transfer_fail (self, barged_error_new_for_write_errno (op->errsv));
       failed |= op->errsv != 0;
       write_op_free (op);
     }
@@ -333,7 +324,7 @@ next_read_buffer (BargedTransfer *self)
 gboolean
 _barged_transfer_can_submit_write (BargedTransfer *self)
 {
-  return next_read_buffer (self) >= 0 && (!self->writing || self->fill == self->capacity[self->read_buf]);
+  return next_read_buffer (self) >= 0 && (self->n_writes == 0 || self->fill == self->capacity[self->read_buf]);
 }
 
 static void
@@ -371,7 +362,6 @@ _barged_transfer_submit_write (BargedTransfer *self)
   op->pos = self->offset;
   op->truncate = self->truncate_next;
   /* The hasher resets and hashes; the writer only writes. */
-  g_clear_pointer (&op->digest, barged_digest_unref);
   if (self->digest != NULL)
     queue_hash (self, self->read_buf);
   self->held[self->read_buf] |= BARGED_BUFFER_HELD_WRITE;
@@ -379,7 +369,6 @@ _barged_transfer_submit_write (BargedTransfer *self)
   self->truncate_next = FALSE;
   self->offset += self->fill;
   self->n_writes++;
-  self->writing = TRUE;
   self->read_buf = (guint) next;
   self->fill = 0;
   if (self->writer == NULL)
@@ -528,6 +517,8 @@ _barged_transfer_finish_writes (BargedTransfer *self, gboolean batch)
   op->truncate = self->truncate_next;
   /* What main did not hash in order (the pieces of other connections) is
    * read back once, all of them written by now. */
+  if (self->digest != NULL)
+    op->digest = barged_digest_ref (self->digest);
   op->hash_to = self->failure == NULL ? barged_file_get_total (self->file) : 0;
   self->fd = -1;
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);

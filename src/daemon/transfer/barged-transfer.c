@@ -58,7 +58,7 @@ ends_with_batch (BargedTransfer *self)
    * hashed here first, which needs everything before them hashed. */
   return self->syncer != NULL && !self->segmented && !self->truncate_next &&
          (self->digest == NULL ||
-          (!self->writing && self->n_hashes == 0 && barged_digest_get_hashed (self->digest) == self->offset));
+          (self->n_writes == 0 && self->n_hashes == 0 && barged_digest_get_hashed (self->digest) == self->offset));
 }
 
 /* The bytes from `offset` to the end of this body when the body runs to
@@ -101,7 +101,7 @@ rest_fits (BargedTransfer *self)
 void
 _barged_transfer_pump (BargedTransfer *self)
 {
-  if (!self->writing && !self->reading && self->fill > 0 && self->failure == NULL && rest_fits (self))
+  if (self->n_writes == 0 && !self->reading && self->fill > 0 && self->failure == NULL && rest_fits (self))
     {
       /* Received, if not yet written: a slow small file shows it moving. */
       _barged_transfer_update_done (self);
@@ -189,7 +189,7 @@ read_ready (BargedTransfer *self)
 {
   gsize want;
 
-  while (self->writing && (want = read_room (self)) > 0)
+  while (self->n_writes > 0 && (want = read_room (self)) > 0)
     {
       g_autoptr(GError) error = NULL;
       gssize n = barged_transfer_read_arrived (self->body, self->buffers[self->read_buf] + self->fill, want,
@@ -291,7 +291,7 @@ _barged_transfer_maybe_finish (BargedTransfer *self)
 {
   /* A read waiting its turn under the limit is in flight too: its timer
    * calls pump() again. */
-  if (self->reading || self->writing || self->n_hashes > 0 || self->syncing || self->finishing ||
+  if (self->reading || self->n_writes > 0 || self->n_hashes > 0 || self->syncing || self->finishing ||
       self->throttle_source != 0 || self->segments->len > 0)
     return;
   if (self->fill > 0 && !(self->eof && self->failure == NULL && holds_the_end (self)))
