@@ -49,14 +49,18 @@ write_op_free (WriteOp *op)
   g_free (op);
 }
 
+/* @sync: the op ends with an fdatasync, and the check of the temporary
+ * that needs its path (a data write, one per 256 KiB, copies none). */
 static WriteOp *
-write_op_new (BargedTransfer *self)
+write_op_new (BargedTransfer *self, gboolean sync)
 {
   WriteOp *op = g_new0 (WriteOp, 1);
 
   op->fd = self->fd;
   op->owner = self->owner;
-  op->path = g_strdup (barged_file_get_temporary (self->file));
+  op->sync = sync;
+  if (sync)
+    op->path = g_strdup (barged_file_get_temporary (self->file));
   op->piece_start = self->piece_start;
   op->buf = -1;
   return op;
@@ -179,9 +183,8 @@ maybe_checkpoint (BargedTransfer *self, guint64 end)
   self->since_sync = 0;
   self->last_sync = now;
   task = g_task_new (NULL, NULL, on_synced, g_object_ref (self));
-  op = write_op_new (self);
+  op = write_op_new (self, TRUE);
   op->pos = end;            /* what the sync makes durable */
-  op->sync = TRUE;
   op->ranges = take_unsynced (self);
   g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
@@ -352,7 +355,7 @@ queue_hash (BargedTransfer *self, guint buf)
 void
 _barged_transfer_submit_write (BargedTransfer *self)
 {
-  WriteOp *op = write_op_new (self);
+  WriteOp *op = write_op_new (self, FALSE);
   int next = next_read_buffer (self);
 
   g_assert (next >= 0);
@@ -511,8 +514,7 @@ _barged_transfer_finish_writes (BargedTransfer *self, gboolean batch)
       return;
     }
   task = g_task_new (NULL, NULL, on_final_sync, g_object_ref (self));
-  op = write_op_new (self);
-  op->sync = TRUE;
+  op = write_op_new (self, TRUE);
   op->close = TRUE;
   op->truncate = self->truncate_next;
   /* What main did not hash in order (the pieces of other connections) is
