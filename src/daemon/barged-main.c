@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -157,6 +158,11 @@ main (int argc, char **argv)
   g_setenv ("SOUP_NTLM_AUTH_DEBUG", "", TRUE);
   /* HTTP/2 only with a libsoup that streams it in bounded memory. */
   barged_request_init ();
+  /* A write past the file size limit (RLIMIT_FSIZE, as a unit's
+   * LimitFSIZE= or a shell's ulimit -f sets it) would kill the daemon,
+   * and every start would resume the file and die again: ignored, the
+   * write fails with EFBIG and the file gets a typed error instead. */
+  signal (SIGXFSZ, SIG_IGN);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Barge background transfer service"));

@@ -465,6 +465,17 @@ barge_test_daemon_send_signal (BargeTestDaemon *self, int signum)
   g_subprocess_send_signal (self->process, signum);
 }
 
+pid_t
+barge_test_daemon_get_pid (BargeTestDaemon *self)
+{
+  const char *id;
+
+  g_assert_nonnull (self->process);
+  id = g_subprocess_get_identifier (self->process);
+  g_assert_nonnull (id);
+  return (pid_t) g_ascii_strtoll (id, NULL, 10);
+}
+
 GDBusConnection *
 barge_test_daemon_get_connection (BargeTestDaemon *self)
 {

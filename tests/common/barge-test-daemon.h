@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <sys/types.h>
 #include <gio/gio.h>
 
 #include "barge-dbus-generated.h"
@@ -70,6 +71,8 @@ void barge_test_daemon_restart (BargeTestDaemon *self);
  * next start, or at once with barge_test_daemon_send_signal (SIGHUP). */
 void barge_test_daemon_set_config (BargeTestDaemon *self, const char *contents);
 void barge_test_daemon_send_signal (BargeTestDaemon *self, int signum);
+/* The process id of the running daemon (for prlimit, say). */
+pid_t barge_test_daemon_get_pid (BargeTestDaemon *self);
 
 GDBusConnection *barge_test_daemon_get_connection (BargeTestDaemon *self);
 const char *barge_test_daemon_get_state_dir (BargeTestDaemon *self);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -42,6 +43,35 @@ run (const char * const *argv, char **err_out)
   if (err_out != NULL)
     *err_out = g_strdup (g_strstrip (err));
   return g_spawn_check_wait_status (status, NULL);
+}
+
+/* Makes @mnt and mounts @what there with @commands (each an argv, the
+ * last one the mount); FALSE, with the test skipped, where this machine
+ * cannot (not root, or a kernel without that file system). */
+static gboolean
+mount_or_skip (Fixture *f, const char *mnt, const char *what, const char * const * const *commands)
+{
+  g_autofree char *err = NULL;
+
+  if (getuid () != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("mounting %s needs root (CI runs the suite as root)", what);
+      g_test_skip (msg);
+      return FALSE;
+    }
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+  for (guint i = 0; commands[i] != NULL; i++)
+    if (!run (commands[i], &err))
+      {
+        g_autofree char *msg = g_strdup_printf ("cannot mount %s here: %s", what, err ? err : "?");
+
+        /* One line: a skip's reason is a TAP line. */
+        g_strdelimit (msg, "\n", ' ');
+        g_test_skip (msg);
+        return FALSE;
+      }
+  f->mount = g_strdup (mnt);
+  return TRUE;
 }
 
 static void
@@ -94,6 +124,23 @@ finish (Fixture *f, BargeDBusJob *job, BargeTestStateLog *log, const char *dest,
   barge_test_assert_file_content (dest, name, size);
 }
 
+/* A job @name with the one file @url to @dest, resumed: the state it
+ * stops in (transferred, error or transient-error). */
+static const char *
+start_and_wait (Fixture *f, const char *name, const char *url, const char *dest, BargeDBusJob **job,
+                BargeTestStateLog **log)
+{
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, name);
+
+  *job = barge_test_daemon_get_job (f->daemon, path);
+  *log = barge_test_state_log_new (*job);
+  barge_test_job_add_file (*job, url, dest);
+  barge_test_state_log_mark (*log);
+  barge_test_job_resume (*job);
+  return barge_test_state_log_wait (*log, done, TRANSFER_TIMEOUT_MS);
+}
+
 /* A 2 MiB tmpfs takes part of a 6 MiB file: transient-error DiskFull,
  * context local-file; once the tmpfs grows, a Resume finishes the file. */
 static void
@@ -101,41 +148,143 @@ test_disk_full (Fixture *f, gconstpointer data)
 {
   const guint64 size = 6 * MiB;
   g_autofree char *mnt = g_build_filename (f->dir, "small", NULL);
-  g_autofree char *err = NULL;
   g_autofree char *url = barge_test_server_get_data_url (f->server, "full", size, 0);
   g_autofree char *dest = g_build_filename (mnt, "full", NULL);
-  g_autofree char *path = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
-  const char * const done[] = { "transferred", "error", "transient-error", NULL };
 
-  if (getuid () != 0)
-    {
-      g_test_skip ("mounting a tmpfs needs root (CI runs the suite as root)");
-      return;
-    }
-  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
-  if (!run ((const char *[]) { "mount", "-t", "tmpfs", "-o", "size=2m", "barge-test", mnt, NULL }, &err))
-    {
-      g_autofree char *msg = g_strdup_printf ("cannot mount a tmpfs here: %s", err ? err : "?");
-      g_test_skip (msg);
-      return;
-    }
-  f->mount = g_strdup (mnt);
+  if (!mount_or_skip (f, mnt, "a tmpfs",
+                      (const char * const *[]) {
+                        (const char *[]) { "mount", "-t", "tmpfs", "-o", "size=2m", "barge-test", mnt, NULL },
+                        NULL }))
+    return;
 
-  path = barge_test_daemon_create_job (f->daemon, "full");
-  job = barge_test_daemon_get_job (f->daemon, path);
-  log = barge_test_state_log_new (job);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_state_log_mark (log);
-  barge_test_job_resume (job);
-  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  g_assert_cmpstr (start_and_wait (f, "full", url, dest, &job, &log), ==, "transient-error");
   assert_error (job, "transient-error", "DiskFull");
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 
   /* Space comes back. */
   g_assert_true (run ((const char *[]) { "mount", "-o", "remount,size=16m", mnt, NULL }, NULL));
   finish (f, job, log, dest, "full", size);
+}
+
+static char *temporary_of (Fixture *f, BargeDBusJob *job, guint index);
+
+/* Sets the running daemon's soft file size limit (RLIMIT_FSIZE) to
+ * @bytes, RLIM_INFINITY for none, as an administrator's prlimit would. */
+static void
+set_file_size_limit (Fixture *f, rlim_t bytes)
+{
+  struct rlimit limit;
+
+  g_assert_cmpint (prlimit (barge_test_daemon_get_pid (f->daemon), RLIMIT_FSIZE, NULL, &limit), ==, 0);
+  limit.rlim_cur = bytes;
+  g_assert_cmpint (prlimit (barge_test_daemon_get_pid (f->daemon), RLIMIT_FSIZE, &limit, NULL), ==, 0);
+}
+
+static guint64
+size_of (const char *path)
+{
+  struct stat st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+}
+
+/* The file size limit is lowered while the file arrives: the write that
+ * crosses it fails (EFBIG, not a SIGXFSZ that kills the daemon), and no
+ * write after it is done. Error LocalFile naming the limit,
+ * nothing under the final name, no byte past the limit; with the limit
+ * raised, a Resume finishes the file byte-exact from what was durable. */
+static void
+test_file_size_limit_mid_file (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 16 * MiB;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "fsize", size, 4 * MiB);
+  g_autofree char *dest = g_build_filename (f->dir, "fsize", NULL);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "fsize");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  g_autofree char *tmp = NULL;
+  const char * const running[] = { "transferring", NULL };
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  barge_test_state_log_wait (log, running, TRANSFER_TIMEOUT_MS);
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, TRANSFER_TIMEOUT_MS, "256 KiB in");
+  set_file_size_limit (f, 3 * MiB);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile", "RLIMIT_FSIZE");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpuint (size_of (tmp), <=, 3 * MiB);
+
+  set_file_size_limit (f, RLIM_INFINITY);
+  finish (f, job, log, dest, "fsize", size);
+}
+
+/* A file whose length the response states, over the file size limit:
+ * error LocalFile at once, before any byte is written (not after the
+ * bytes up to the limit came); with the limit raised, a Resume finishes. */
+static void
+test_file_size_limit_known_size (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 8 * MiB;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "fsize-known", size, 2 * MiB);
+  g_autofree char *dest = g_build_filename (f->dir, "fsize-known", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  g_autofree char *tmp = NULL;
+
+  set_file_size_limit (f, 2 * MiB);
+  g_assert_cmpstr (start_and_wait (f, "fsize-known", url, dest, &job, &log), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile",
+                               "8388608 bytes, more than barged's file size limit (RLIMIT_FSIZE) of 2097152");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpuint (size_of (tmp), ==, 0);
+
+  set_file_size_limit (f, RLIM_INFINITY);
+  finish (f, job, log, dest, "fsize-known", size);
+}
+
+/* A 5 GiB file for a FAT file system (a USB stick's), which takes at
+ * most 4 GiB - 1 per file: error LocalFile naming FAT as soon as the
+ * response states the length, no byte written (before, the file ran until
+ * the file system was full, or until 4 GiB had come). */
+static void
+test_fat_file_too_large (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 5 * G_GUINT64_CONSTANT (1024) * MiB;
+  g_autofree char *mnt = g_build_filename (f->dir, "fat", NULL);
+  g_autofree char *image = g_build_filename (f->dir, "fat.img", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "fat", size, 0);
+  g_autofree char *dest = g_build_filename (mnt, "fat", NULL);
+  g_autofree char *tmp = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+
+  if (!mount_or_skip (f, mnt, "a FAT image",
+                      (const char * const *[]) {
+                        (const char *[]) { "truncate", "-s", "32M", image, NULL },
+                        (const char *[]) { "mkfs.vfat", "-F", "32", image, NULL },
+                        (const char *[]) { "mount", "-t", "vfat", "-o", "loop", image, mnt, NULL },
+                        NULL }))
+    return;
+
+  g_assert_cmpstr (start_and_wait (f, "fat", url, dest, &job, &log), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile",
+                               "its destination's file system (FAT) takes at most 4294967295 bytes per file");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpuint (size_of (tmp), ==, 0);
+  /* Cancelled, the job leaves the file system free to unmount. */
+  barge_test_job_cancel (job);
+  barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (job), SHORT_TIMEOUT_MS);
 }
 
 /* The destination folder disappears while the file is transferring:
@@ -663,6 +812,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/local/disk-full", test_disk_full);
+  BARGE_TEST_ADD ("/local/file-size-limit-mid-file", test_file_size_limit_mid_file);
+  BARGE_TEST_ADD ("/local/file-size-limit-known-size", test_file_size_limit_known_size);
+  BARGE_TEST_ADD ("/local/fat-file-too-large", test_fat_file_too_large);
   BARGE_TEST_ADD ("/local/folder-removed", test_folder_removed);
   BARGE_TEST_ADD ("/local/request-with-open", test_request_with_open);
   BARGE_TEST_ADD ("/local/open-fails-after-response", test_open_fails_after_response);

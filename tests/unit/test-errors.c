@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "barged-errors.h"
@@ -89,6 +91,47 @@ test_io_mapping (void)
     }
 }
 
+/* A failed write: DiskFull only for a full disk or quota; a file too
+ * large for its file system or the file size limit is LocalFile (an error
+ * to act on, not a transient one), and says why. */
+static void
+test_write_errno_mapping (void)
+{
+  g_autoptr(GError) full = barged_error_new_for_write_errno (ENOSPC);
+  g_autoptr(GError) quota = barged_error_new_for_write_errno (EDQUOT);
+  g_autoptr(GError) too_big = barged_error_new_for_write_errno (EFBIG);
+  g_autoptr(GError) io = barged_error_new_for_write_errno (EIO);
+
+  g_assert_error (full, BARGE_ERROR, BARGE_ERROR_DISK_FULL);
+  g_assert_error (quota, BARGE_ERROR, BARGE_ERROR_DISK_FULL);
+  g_assert_error (too_big, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+  g_assert_false (barged_error_is_transient (too_big));
+  g_assert_nonnull (strstr (too_big->message, "RLIMIT_FSIZE"));
+  g_assert_error (io, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+}
+
+/* The sizes a file may not have: over the file size limit (at one byte
+ * past it, not at it), over 4 GiB - 1 on FAT (only there). */
+static void
+test_file_size_limits (void)
+{
+  const guint64 fat_max = G_GUINT64_CONSTANT (0xffffffff);
+  g_autoptr(GError) over_limit = barged_error_new_for_file_size_limits (1025, 1024, FALSE);
+  g_autoptr(GError) over_fat = barged_error_new_for_file_size_limits (fat_max + 1, G_MAXUINT64, TRUE);
+
+  g_assert_null (barged_error_new_for_file_size_limits (1024, 1024, FALSE));
+  g_assert_null (barged_error_new_for_file_size_limits (G_MAXUINT64 - 1, G_MAXUINT64, FALSE));
+  g_assert_null (barged_error_new_for_file_size_limits (fat_max, G_MAXUINT64, TRUE));
+  g_assert_null (barged_error_new_for_file_size_limits (fat_max + 1, G_MAXUINT64, FALSE));
+  g_assert_error (over_limit, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+  g_assert_nonnull (strstr (over_limit->message, "1025 bytes, more than barged's file size limit (RLIMIT_FSIZE) of 1024"));
+  g_assert_error (over_fat, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
+  g_assert_nonnull (strstr (over_fat->message, "(FAT) takes at most 4294967295 bytes"));
+  /* An ordinary file on an ordinary file system, with this process's
+   * limits (none in the test): fine. */
+  g_assert_null (barged_error_new_for_file_size (-1, 16));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -97,5 +140,7 @@ main (int argc, char **argv)
   g_test_add_func ("/errors/dbus-roundtrip", test_dbus_roundtrip);
   g_test_add_func ("/errors/http", test_http_mapping);
   g_test_add_func ("/errors/io", test_io_mapping);
+  g_test_add_func ("/errors/write-errno", test_write_errno_mapping);
+  g_test_add_func ("/errors/file-size-limits", test_file_size_limits);
   return g_test_run ();
 }

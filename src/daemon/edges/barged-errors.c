@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/vfs.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -233,6 +236,45 @@ barged_error_new_for_io (const GError *error, gboolean local)
 GError *
 barged_error_new_for_write_errno (int errsv)
 {
+  if (errsv == EFBIG)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                        "cannot write the temporary file: %s (more than its file system or barged's file size "
+                        "limit, RLIMIT_FSIZE, takes)", g_strerror (errsv));
   return g_error_new (BARGE_ERROR, errsv == ENOSPC || errsv == EDQUOT ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_LOCAL_FILE,
                       "cannot write the temporary file: %s", g_strerror (errsv));
+}
+
+/* FAT keeps a file's size in 32 bits. */
+#define FAT_MAX_FILE_SIZE G_GUINT64_CONSTANT (0xffffffff)
+
+GError *
+barged_error_new_for_file_size_limits (guint64 size, guint64 size_limit, gboolean fat)
+{
+  if (size_limit != G_MAXUINT64 && size > size_limit)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                        "the file has %" G_GUINT64_FORMAT " bytes, more than barged's file size limit "
+                        "(RLIMIT_FSIZE) of %" G_GUINT64_FORMAT " bytes", size, size_limit);
+  if (fat && size > FAT_MAX_FILE_SIZE)
+    return g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
+                        "the file has %" G_GUINT64_FORMAT " bytes, and its destination's file system (FAT) takes at "
+                        "most %" G_GUINT64_FORMAT " bytes per file", size, FAT_MAX_FILE_SIZE);
+  return NULL;
+}
+
+GError *
+barged_error_new_for_file_size (int fd, guint64 size)
+{
+  struct rlimit limit;
+  struct statfs fs;
+  guint64 size_limit = G_MAXUINT64;
+  gboolean fat;
+
+  /* Read at each response, not once: an administrator may raise the
+   * limit (prlimit) for the file's next attempt. */
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    size_limit = (guint64) limit.rlim_cur;
+  /* Only FAT is named: pathconf's FILESIZEBITS says 32 for tmpfs too,
+   * which takes larger files. Asked only of files FAT cannot take. */
+  fat = size > FAT_MAX_FILE_SIZE && fd >= 0 && fstatfs (fd, &fs) == 0 && fs.f_type == MSDOS_SUPER_MAGIC;
+  return barged_error_new_for_file_size_limits (size, size_limit, fat);
 }

@@ -23,6 +23,15 @@ GError *barged_error_new_for_io (const GError *error, gboolean local);
  * disk or quota, else LocalFile. */
 GError *barged_error_new_for_write_errno (int errsv);
 
+/* LocalFile when a file of @size bytes can never be written whole into
+ * @fd, its temporary, else NULL: it is larger than barged's file size
+ * limit, or than a FAT file system takes. Said as soon as the size is
+ * known, rather than after the bytes up to the limit came. */
+GError *barged_error_new_for_file_size (int fd, guint64 size);
+/* The rule behind it: @size_limit (G_MAXUINT64: none) is the file size
+ * limit, @fat whether the destination is on FAT (4 GiB - 1 per file). */
+GError *barged_error_new_for_file_size_limits (guint64 size, guint64 size_limit, gboolean fat);
+
 /* The untranslated description of a D-Bus error name, or NULL. */
 const char *barged_error_get_description (const char *dbus_name);
 

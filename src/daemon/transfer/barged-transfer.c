@@ -823,6 +823,19 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
       return;
     }
 
+  /* A file that can never be written whole fails before its bytes come,
+   * not at the limit (a file of ranges writes only up to its last range:
+   * its writes say it). */
+  if (!self->wanted && self->expected_end != BARGE_SIZE_UNKNOWN)
+    {
+      GError *too_large = barged_error_new_for_file_size (self->fd, self->expected_end);
+
+      if (too_large != NULL)
+        {
+          fail_now (self, too_large);
+          return;
+        }
+    }
   adopt_server_digest (self, headers);
   self->part_start = self->offset;
   barged_file_set_total (self->file, self->expected_end);
