@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -141,8 +142,20 @@ start_and_wait (Fixture *f, const char *name, const char *url, const char *dest,
   return barge_test_state_log_wait (*log, done, TRANSFER_TIMEOUT_MS);
 }
 
-/* A 2 MiB tmpfs takes part of a 6 MiB file: transient-error DiskFull,
- * context local-file; once the tmpfs grows, a Resume finishes the file. */
+static char *temporary_of (Fixture *f, BargeDBusJob *job, guint index);
+
+static guint64
+size_of (const char *path)
+{
+  struct stat st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+}
+
+/* A 6 MiB file for a 2 MiB tmpfs: transient-error DiskFull, context
+ * local-file, at the first write, which reserves the file's space: the
+ * tmpfs is left as free as it was, not filled for every other program.
+ * Once the tmpfs grows, a Resume finishes the file. */
 static void
 test_disk_full (Fixture *f, gconstpointer data)
 {
@@ -150,8 +163,10 @@ test_disk_full (Fixture *f, gconstpointer data)
   g_autofree char *mnt = g_build_filename (f->dir, "small", NULL);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "full", size, 0);
   g_autofree char *dest = g_build_filename (mnt, "full", NULL);
+  g_autofree char *tmp = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
+  struct statvfs fs;
 
   if (!mount_or_skip (f, mnt, "a tmpfs",
                       (const char * const *[]) {
@@ -162,13 +177,15 @@ test_disk_full (Fixture *f, gconstpointer data)
   g_assert_cmpstr (start_and_wait (f, "full", url, dest, &job, &log), ==, "transient-error");
   assert_error (job, "transient-error", "DiskFull");
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpuint (size_of (tmp), ==, 0);
+  g_assert_cmpint (statvfs (mnt, &fs), ==, 0);
+  g_assert_cmpuint ((guint64) fs.f_bavail * fs.f_frsize, >=, 2 * MiB - 64 * KiB);
 
   /* Space comes back. */
   g_assert_true (run ((const char *[]) { "mount", "-o", "remount,size=16m", mnt, NULL }, NULL));
   finish (f, job, log, dest, "full", size);
 }
-
-static char *temporary_of (Fixture *f, BargeDBusJob *job, guint index);
 
 /* Sets the running daemon's soft file size limit (RLIMIT_FSIZE) to
  * @bytes, RLIM_INFINITY for none, as an administrator's prlimit would. */
@@ -180,14 +197,6 @@ set_file_size_limit (Fixture *f, rlim_t bytes)
   g_assert_cmpint (prlimit (barge_test_daemon_get_pid (f->daemon), RLIMIT_FSIZE, NULL, &limit), ==, 0);
   limit.rlim_cur = bytes;
   g_assert_cmpint (prlimit (barge_test_daemon_get_pid (f->daemon), RLIMIT_FSIZE, &limit, NULL), ==, 0);
-}
-
-static guint64
-size_of (const char *path)
-{
-  struct stat st;
-
-  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
 /* The file size limit is lowered while the file arrives: the write that

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "barge.h"
@@ -1050,6 +1051,33 @@ barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset)
       done += (gsize) n;
     }
   return 0;
+}
+
+int
+barged_reserve_space (int fd, guint64 end)
+{
+  struct stat st;
+  struct statfs fs;
+  guint64 allocated, lacking;
+
+  if (fstat (fd, &st) != 0 || fstatfs (fd, &fs) != 0)
+    return 0;
+  /* What the file lacks: its blocks already hold what was written, the
+   * pieces of other connections included. */
+  allocated = (guint64) st.st_blocks * 512;
+  lacking = end > allocated ? end - allocated : 0;
+  if (lacking == 0)
+    return 0;
+  /* Asked of statfs first, so that a file that cannot fit takes nothing:
+   * fallocate may keep the blocks it got before ENOSPC, and only a
+   * truncate gives them back, which could cut what another connection
+   * writes meanwhile. The users' free space (f_bavail), not root's
+   * reserve: a background download leaves that to the system. */
+  if ((guint64) fs.f_bavail * (guint64) fs.f_bsize < lacking)
+    return ENOSPC;
+  if (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) end) == 0)
+    return 0;
+  return errno == ENOSPC || errno == EDQUOT ? errno : 0;
 }
 
 int

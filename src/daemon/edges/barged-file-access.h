@@ -162,6 +162,12 @@ GBytes *barged_file_access_read_small_finish (GAsyncResult *res, GError **error)
 /* pwrite(2) of all @len bytes at @offset, through EINTR and short writes:
  * 0, or the errno of the failure (EIO for a write that wrote nothing). */
 int barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset);
+/* Reserves the blocks of @fd up to @end (fallocate, its size unchanged),
+ * so that a file that cannot fit fails before it fills the disk: 0, or
+ * ENOSPC/EDQUOT. ENOSPC without allocating anything when the file
+ * system's free space for users (statfs) is short of what the file still
+ * lacks; a file system without fallocate gives 0 (its writes will say). */
+int barged_reserve_space (int fd, guint64 end);
 /* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
  * until the end of the file: how many were read in *@got; 0, or the errno
  * of the failure. */

@@ -71,6 +71,7 @@ struct _BargedTransfer
   guint restarts;
   guint revocation_fetches;  /* requests made again once revocation lists were fetched */
   gboolean truncate_next;
+  gboolean reserved;         /* this run's first write reserved the file's space (barged_reserve_space) */
 
   guint8 *buffers[BARGED_TRANSFER_N_BUFFERS]; /* allocated when first read into (read_buffer()) */
   gsize capacity[BARGED_TRANSFER_N_BUFFERS];

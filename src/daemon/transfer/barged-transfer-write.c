@@ -35,6 +35,7 @@ typedef struct {
   GArray *ranges;
   BargedDigest *digest;      /* with close: the file's expected digest, or NULL */
   guint64 hash_to;           /* with digest and close: read back and hash up to here first */
+  guint64 reserve_end;       /* with a run's first write: reserve the file's blocks up to here first, or 0 */
   int buf;                   /* with a queued write: the read buffer `data` is in */
   int errsv;                 /* with a queued write: what write_op_run() returned */
 } WriteOp;
@@ -76,6 +77,8 @@ write_op_run (const WriteOp *op)
     return errno;
   if (op->truncate && op->digest != NULL)
     barged_digest_reset (op->digest);
+  if (op->reserve_end > 0 && (errsv = barged_reserve_space (op->fd, op->reserve_end)) != 0)
+    return errsv;
   errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
   if (errsv == 0 && op->digest != NULL && op->close)
     errsv = barged_digest_read_to (op->digest, op->fd, op->hash_to);
@@ -364,6 +367,16 @@ _barged_transfer_submit_write (BargedTransfer *self)
   op->len = self->fill;
   op->pos = self->offset;
   op->truncate = self->truncate_next;
+  /* The run's first write reserves the space to the file's known end: a
+   * file that cannot fit fails at once (DiskFull), instead of filling the
+   * disk for every other program first. Not for a file of ranges (only
+   * they are written), nor one whose first buffer is all of it. */
+  if (!self->reserved && !self->wanted && self->expected_end != BARGE_SIZE_UNKNOWN &&
+      self->expected_end > op->pos + op->len)
+    {
+      op->reserve_end = self->expected_end;
+      self->reserved = TRUE;
+    }
   /* The hasher resets and hashes; the writer only writes. */
   if (self->digest != NULL)
     queue_hash (self, self->read_buf);

@@ -471,6 +471,8 @@ restart_from_zero (BargedTransfer *self, gboolean response_changed)
   self->generation++;
   self->offset = 0;
   self->truncate_next = TRUE;
+  /* The truncate gives the reserved blocks back: reserved again. */
+  self->reserved = FALSE;
   /* A new representation is fetched whole, on one connection. */
   self->limit = BARGE_SIZE_UNKNOWN;
   self->piece_start = 0;
