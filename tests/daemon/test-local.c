@@ -176,6 +176,9 @@ test_disk_full (Fixture *f, gconstpointer data)
 
   g_assert_cmpstr (start_and_wait (f, "full", url, dest, &job, &log), ==, "transient-error");
   assert_error (job, "transient-error", "DiskFull");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "DiskFull",
+                               "not enough space for the file: it needs 6291456 more bytes, and its file system has "
+                               "2097152 free");
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
   tmp = temporary_of (f, job, 0);
   g_assert_cmpuint (size_of (tmp), ==, 0);

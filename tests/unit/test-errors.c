@@ -110,6 +110,19 @@ test_write_errno_mapping (void)
   g_assert_error (io, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE);
 }
 
+/* A file the disk cannot take says how much it needs and how much there
+ * is, as a transient DiskFull (retried once there is room). */
+static void
+test_space_message (void)
+{
+  g_autoptr(GError) error = barged_error_new_for_space (6 * 1024 * 1024, 2 * 1000 * 1000);
+
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_DISK_FULL);
+  g_assert_true (barged_error_is_transient (error));
+  g_assert_nonnull (strstr (error->message, "it needs 6291456 more bytes"));
+  g_assert_nonnull (strstr (error->message, "has 2000000 free"));
+}
+
 /* The sizes a file may not have: over the file size limit (at one byte
  * past it, not at it), over 4 GiB - 1 on FAT (only there). */
 static void
@@ -142,5 +155,6 @@ main (int argc, char **argv)
   g_test_add_func ("/errors/io", test_io_mapping);
   g_test_add_func ("/errors/write-errno", test_write_errno_mapping);
   g_test_add_func ("/errors/file-size-limits", test_file_size_limits);
+  g_test_add_func ("/errors/space", test_space_message);
   return g_test_run ();
 }

@@ -244,6 +244,15 @@ barged_error_new_for_write_errno (int errsv)
                       "cannot write the temporary file: %s", g_strerror (errsv));
 }
 
+GError *
+barged_error_new_for_space (guint64 lacking, guint64 free_bytes)
+{
+  /* Plain byte counts: exact, and the same in every locale. */
+  return g_error_new (BARGE_ERROR, BARGE_ERROR_DISK_FULL,
+                      "not enough space for the file: it needs %" G_GUINT64_FORMAT " more bytes, and its file "
+                      "system has %" G_GUINT64_FORMAT " free", lacking, free_bytes);
+}
+
 /* FAT keeps a file's size in 32 bits. */
 #define FAT_MAX_FILE_SIZE G_GUINT64_CONSTANT (0xffffffff)
 

@@ -22,6 +22,9 @@ GError *barged_error_new_for_io (const GError *error, gboolean local);
 /* A failed write of a temporary file, from its errno: DiskFull for a full
  * disk or quota, else LocalFile. */
 GError *barged_error_new_for_write_errno (int errsv);
+/* DiskFull for a file that still lacks @lacking bytes where its file
+ * system has @free_bytes for users: both in the message. */
+GError *barged_error_new_for_space (guint64 lacking, guint64 free_bytes);
 
 /* LocalFile when a file of @size bytes can never be written whole into
  * @fd, its temporary, else NULL: it is larger than barged's file size

@@ -1054,26 +1054,28 @@ barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset)
 }
 
 int
-barged_reserve_space (int fd, guint64 end)
+barged_reserve_space (int fd, guint64 end, guint64 *lacking, guint64 *free_bytes)
 {
   struct stat st;
   struct statfs fs;
-  guint64 allocated, lacking;
+  guint64 allocated;
 
+  *lacking = *free_bytes = 0;
   if (fstat (fd, &st) != 0 || fstatfs (fd, &fs) != 0)
     return 0;
   /* What the file lacks: its blocks already hold what was written, the
    * pieces of other connections included. */
   allocated = (guint64) st.st_blocks * 512;
-  lacking = end > allocated ? end - allocated : 0;
-  if (lacking == 0)
+  if (end <= allocated)
     return 0;
+  *lacking = end - allocated;
+  *free_bytes = (guint64) fs.f_bavail * (guint64) fs.f_bsize;
   /* Asked of statfs first, so that a file that cannot fit takes nothing:
    * fallocate may keep the blocks it got before ENOSPC, and only a
    * truncate gives them back, which could cut what another connection
    * writes meanwhile. The users' free space (f_bavail), not root's
    * reserve: a background download leaves that to the system. */
-  if ((guint64) fs.f_bavail * (guint64) fs.f_bsize < lacking)
+  if (*free_bytes < *lacking)
     return ENOSPC;
   if (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) end) == 0)
     return 0;

@@ -166,8 +166,9 @@ int barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset);
  * so that a file that cannot fit fails before it fills the disk: 0, or
  * ENOSPC/EDQUOT. ENOSPC without allocating anything when the file
  * system's free space for users (statfs) is short of what the file still
- * lacks; a file system without fallocate gives 0 (its writes will say). */
-int barged_reserve_space (int fd, guint64 end);
+ * lacks, which *@lacking and *@free then say; a file system without
+ * fallocate gives 0 (its writes will say). */
+int barged_reserve_space (int fd, guint64 end, guint64 *lacking, guint64 *free_bytes);
 /* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
  * until the end of the file: how many were read in *@got; 0, or the errno
  * of the failure. */
