@@ -5,6 +5,7 @@
  * destinations in one call. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -263,6 +264,41 @@ test_check_targets (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* A reservation takes the file's blocks up to its end and leaves its size
+ * alone; one the file system cannot give is ENOSPC and takes nothing, and
+ * says what was lacking and what was free. */
+static void
+test_reserve_space (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("barge-reserve-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "file", NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  BargedSpace space;
+  struct stat st;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (barged_pwrite_all (fd, "abc", 3, 0), ==, 0);
+  g_assert_cmpint (barged_reserve_space (fd, 4 * 1024 * 1024, &space), ==, 0);
+  g_assert_false (space.fat);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 3);
+  /* File systems without fallocate give 0 and allocate nothing. */
+  if ((guint64) st.st_blocks * 512 < 4 * 1024 * 1024)
+    g_test_message ("no fallocate on this file system: nothing reserved");
+
+  /* A petabyte: more than any test machine has free. */
+  g_assert_cmpint (barged_reserve_space (fd, G_GUINT64_CONSTANT (1) << 50, &space), ==, ENOSPC);
+  g_assert_cmpuint (space.lacking, >, space.free_bytes);
+  g_assert_cmpuint (space.free_bytes, >, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 3);
+  g_assert_cmpuint ((guint64) st.st_blocks * 512, <=, 4 * 1024 * 1024 + 64 * 1024);
+
+  close (fd);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,5 +306,6 @@ main (int argc, char **argv)
   g_test_add_func ("/file-access/open-batches", test_batches);
   g_test_add_func ("/file-access/reopen", test_reopen);
   g_test_add_func ("/file-access/check-targets", test_check_targets);
+  g_test_add_func ("/file-access/reserve-space", test_reserve_space);
   return g_test_run ();
 }

@@ -4,9 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/magic.h>
 #include <sys/resource.h>
-#include <sys/vfs.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -253,9 +251,6 @@ barged_error_new_for_space (guint64 lacking, guint64 free_bytes)
                       "system has %" G_GUINT64_FORMAT " free", lacking, free_bytes);
 }
 
-/* FAT keeps a file's size in 32 bits. */
-#define FAT_MAX_FILE_SIZE G_GUINT64_CONSTANT (0xffffffff)
-
 GError *
 barged_error_new_for_file_size_limits (guint64 size, guint64 size_limit, gboolean fat)
 {
@@ -263,27 +258,21 @@ barged_error_new_for_file_size_limits (guint64 size, guint64 size_limit, gboolea
     return g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
                         "the file has %" G_GUINT64_FORMAT " bytes, more than barged's file size limit "
                         "(RLIMIT_FSIZE) of %" G_GUINT64_FORMAT " bytes", size, size_limit);
-  if (fat && size > FAT_MAX_FILE_SIZE)
+  if (fat && size > BARGED_FAT_MAX_FILE_SIZE)
     return g_error_new (BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
                         "the file has %" G_GUINT64_FORMAT " bytes, and its destination's file system (FAT) takes at "
-                        "most %" G_GUINT64_FORMAT " bytes per file", size, FAT_MAX_FILE_SIZE);
+                        "most %" G_GUINT64_FORMAT " bytes per file", size, BARGED_FAT_MAX_FILE_SIZE);
   return NULL;
 }
 
 GError *
-barged_error_new_for_file_size (int fd, guint64 size)
+barged_error_new_for_file_size (guint64 size)
 {
   struct rlimit limit;
-  struct statfs fs;
-  guint64 size_limit = G_MAXUINT64;
-  gboolean fat;
 
   /* Read at each response, not once: an administrator may raise the
    * limit (prlimit) for the file's next attempt. */
-  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    size_limit = (guint64) limit.rlim_cur;
-  /* Only FAT is named: pathconf's FILESIZEBITS says 32 for tmpfs too,
-   * which takes larger files. Asked only of files FAT cannot take. */
-  fat = size > FAT_MAX_FILE_SIZE && fd >= 0 && fstatfs (fd, &fs) == 0 && fs.f_type == MSDOS_SUPER_MAGIC;
-  return barged_error_new_for_file_size_limits (size, size_limit, fat);
+  if (getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return NULL;
+  return barged_error_new_for_file_size_limits (size, (guint64) limit.rlim_cur, FALSE);
 }

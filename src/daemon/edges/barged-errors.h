@@ -26,13 +26,17 @@ GError *barged_error_new_for_write_errno (int errsv);
  * system has @free_bytes for users: both in the message. */
 GError *barged_error_new_for_space (guint64 lacking, guint64 free_bytes);
 
-/* LocalFile when a file of @size bytes can never be written whole into
- * @fd, its temporary, else NULL: it is larger than barged's file size
- * limit, or than a FAT file system takes. Said as soon as the size is
- * known, rather than after the bytes up to the limit came. */
-GError *barged_error_new_for_file_size (int fd, guint64 size);
-/* The rule behind it: @size_limit (G_MAXUINT64: none) is the file size
- * limit, @fat whether the destination is on FAT (4 GiB - 1 per file). */
+/* FAT keeps a file's size in 32 bits. */
+#define BARGED_FAT_MAX_FILE_SIZE G_GUINT64_CONSTANT (0xffffffff)
+
+/* LocalFile when a file of @size bytes is larger than barged's file size
+ * limit (RLIMIT_FSIZE), else NULL: said as soon as the size is known,
+ * rather than after the bytes up to the limit came. No I/O: safe on the
+ * main thread. */
+GError *barged_error_new_for_file_size (guint64 size);
+/* The rules: LocalFile when @size is over @size_limit (G_MAXUINT64: none),
+ * or over BARGED_FAT_MAX_FILE_SIZE with @fat (the destination is on FAT,
+ * which barged_reserve_space() finds out on the writer's worker). */
 GError *barged_error_new_for_file_size_limits (guint64 size, guint64 size_limit, gboolean fat);
 
 /* The untranslated description of a D-Bus error name, or NULL. */

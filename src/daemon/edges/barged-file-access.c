@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "barge.h"
+#include "barged-errors.h"
 #include "barged-file-access.h"
 #include "barged-random.h"
 #include "barge-tsan.h"
@@ -1054,28 +1056,33 @@ barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset)
 }
 
 int
-barged_reserve_space (int fd, guint64 end, guint64 *lacking, guint64 *free_bytes)
+barged_reserve_space (int fd, guint64 end, BargedSpace *space)
 {
   struct stat st;
   struct statfs fs;
   guint64 allocated;
 
-  *lacking = *free_bytes = 0;
+  memset (space, 0, sizeof *space);
   if (fstat (fd, &st) != 0 || fstatfs (fd, &fs) != 0)
     return 0;
+  /* Only FAT is named: pathconf's FILESIZEBITS says 32 for tmpfs too,
+   * which takes larger files. */
+  space->fat = fs.f_type == MSDOS_SUPER_MAGIC;
+  if (space->fat && end > BARGED_FAT_MAX_FILE_SIZE)
+    return EFBIG;
   /* What the file lacks: its blocks already hold what was written, the
    * pieces of other connections included. */
   allocated = (guint64) st.st_blocks * 512;
   if (end <= allocated)
     return 0;
-  *lacking = end - allocated;
-  *free_bytes = (guint64) fs.f_bavail * (guint64) fs.f_bsize;
+  space->lacking = end - allocated;
+  space->free_bytes = (guint64) fs.f_bavail * (guint64) fs.f_bsize;
   /* Asked of statfs first, so that a file that cannot fit takes nothing:
    * fallocate may keep the blocks it got before ENOSPC, and only a
    * truncate gives them back, which could cut what another connection
    * writes meanwhile. The users' free space (f_bavail), not root's
    * reserve: a background download leaves that to the system. */
-  if (*free_bytes < *lacking)
+  if (space->free_bytes < space->lacking)
     return ENOSPC;
   if (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) end) == 0)
     return 0;

@@ -162,13 +162,22 @@ GBytes *barged_file_access_read_small_finish (GAsyncResult *res, GError **error)
 /* pwrite(2) of all @len bytes at @offset, through EINTR and short writes:
  * 0, or the errno of the failure (EIO for a write that wrote nothing). */
 int barged_pwrite_all (int fd, const void *data, gsize len, guint64 offset);
+/* What barged_reserve_space() found. */
+typedef struct {
+  guint64 lacking;           /* the bytes the file still lacked */
+  guint64 free_bytes;        /* the users' free space on its file system */
+  gboolean fat;              /* the file system is FAT */
+} BargedSpace;
+
 /* Reserves the blocks of @fd up to @end (fallocate, its size unchanged),
  * so that a file that cannot fit fails before it fills the disk: 0, or
- * ENOSPC/EDQUOT. ENOSPC without allocating anything when the file
- * system's free space for users (statfs) is short of what the file still
- * lacks, which *@lacking and *@free then say; a file system without
- * fallocate gives 0 (its writes will say). */
-int barged_reserve_space (int fd, guint64 end, guint64 *lacking, guint64 *free_bytes);
+ * EFBIG, ENOSPC or EDQUOT, and what it found in *@space. EFBIG for a file
+ * FAT cannot take (over BARGED_FAT_MAX_FILE_SIZE); ENOSPC, without
+ * allocating anything, when the file system's free space for users
+ * (statfs) is short of what the file still lacks. A file system without
+ * fallocate gives 0 (its writes will say). May block (statfs, on NFS):
+ * for workers. */
+int barged_reserve_space (int fd, guint64 end, BargedSpace *space);
 /* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
  * until the end of the file: how many were read in *@got; 0, or the errno
  * of the failure. */

@@ -36,8 +36,7 @@ typedef struct {
   BargedDigest *digest;      /* with close: the file's expected digest, or NULL */
   guint64 hash_to;           /* with digest and close: read back and hash up to here first */
   guint64 reserve_end;       /* with a run's first write: reserve the file's blocks up to here first, or 0 */
-  guint64 lacking;           /* with reserve_end: the bytes the file still lacked, and the users' free */
-  guint64 free_bytes;        /* space of its file system then (barged_reserve_space()) */
+  BargedSpace space;         /* with reserve_end: what the reservation found */
   int buf;                   /* with a queued write: the read buffer `data` is in */
   int errsv;                 /* with a queued write: what write_op_run() returned */
 } WriteOp;
@@ -80,7 +79,7 @@ write_op_run (WriteOp *op)
   if (op->truncate && op->digest != NULL)
     barged_digest_reset (op->digest);
   if (op->reserve_end > 0 &&
-      (errsv = barged_reserve_space (op->fd, op->reserve_end, &op->lacking, &op->free_bytes)) != 0)
+      (errsv = barged_reserve_space (op->fd, op->reserve_end, &op->space)) != 0)
     return errsv;
   errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
   if (errsv == 0 && op->digest != NULL && op->close)
@@ -251,8 +250,10 @@ writes_done (GQueue *done, gpointer owner)
       self->held[op->buf] &= ~BARGED_BUFFER_HELD_WRITE;
       if (op->errsv == 0)
         end = op->pos + op->len;
-      else if (op->errsv == ENOSPC && op->free_bytes < op->lacking)
-        _barged_transfer_fail (self, barged_error_new_for_space (op->lacking, op->free_bytes));
+      else if (op->errsv == ENOSPC && op->space.free_bytes < op->space.lacking)
+        _barged_transfer_fail (self, barged_error_new_for_space (op->space.lacking, op->space.free_bytes));
+      else if (op->errsv == EFBIG && op->space.fat)
+        _barged_transfer_fail (self, barged_error_new_for_file_size_limits (op->reserve_end, G_MAXUINT64, TRUE));
       else if (op->errsv != ECANCELED)
         _barged_transfer_fail (self, barged_error_new_for_write_errno (op->errsv));
       failed |= op->errsv != 0;

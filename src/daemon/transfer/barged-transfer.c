@@ -825,12 +825,14 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
       return;
     }
 
-  /* A file that can never be written whole fails before its bytes come,
-   * not at the limit (a file of ranges writes only up to its last range:
-   * its writes say it). */
+  /* A file over the file size limit fails before its bytes come, not at
+   * the limit (a file of ranges writes only up to its last range: its
+   * writes say it). One too large for FAT fails at its first write,
+   * which asks the file system (barged_reserve_space()): statfs may
+   * block, on NFS, and must not on this thread. */
   if (!self->wanted && self->expected_end != BARGE_SIZE_UNKNOWN)
     {
-      GError *too_large = barged_error_new_for_file_size (self->fd, self->expected_end);
+      GError *too_large = barged_error_new_for_file_size (self->expected_end);
 
       if (too_large != NULL)
         {
