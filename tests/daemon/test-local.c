@@ -264,8 +264,8 @@ test_file_size_limit_known_size (Fixture *f, gconstpointer data)
 }
 
 /* A 5 GiB file for a FAT file system (a USB stick's), which takes at
- * most 4 GiB - 1 per file: error LocalFile naming FAT as soon as the
- * response states the length, no byte written (before, the file ran until
+ * most 4 GiB - 1 per file: error LocalFile naming FAT at the first write,
+ * which reserves the space, no byte written (before, the file ran until
  * the file system was full, or until 4 GiB had come). */
 static void
 test_fat_file_too_large (Fixture *f, gconstpointer data)

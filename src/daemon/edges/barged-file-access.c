@@ -1086,7 +1086,8 @@ barged_reserve_space (int fd, guint64 end, BargedSpace *space)
     return ENOSPC;
   if (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) end) == 0)
     return 0;
-  return errno == ENOSPC || errno == EDQUOT ? errno : 0;
+  /* EFBIG: past the largest file the file system takes (s_maxbytes). */
+  return errno == ENOSPC || errno == EDQUOT || errno == EFBIG ? errno : 0;
 }
 
 int

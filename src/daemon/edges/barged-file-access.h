@@ -172,7 +172,8 @@ typedef struct {
 /* Reserves the blocks of @fd up to @end (fallocate, its size unchanged),
  * so that a file that cannot fit fails before it fills the disk: 0, or
  * EFBIG, ENOSPC or EDQUOT, and what it found in *@space. EFBIG for a file
- * FAT cannot take (over BARGED_FAT_MAX_FILE_SIZE); ENOSPC, without
+ * FAT cannot take (over BARGED_FAT_MAX_FILE_SIZE, space->fat), or larger
+ * than the file system takes (fallocate says it); ENOSPC, without
  * allocating anything, when the file system's free space for users
  * (statfs) is short of what the file still lacks. A file system without
  * fallocate gives 0 (its writes will say). May block (statfs, on NFS):
