@@ -52,8 +52,6 @@ run (const char * const *argv, char **err_out)
 static gboolean
 mount_or_skip (Fixture *f, const char *mnt, const char *what, const char * const * const *commands)
 {
-  g_autofree char *err = NULL;
-
   if (getuid () != 0)
     {
       g_autofree char *msg = g_strdup_printf ("mounting %s needs root (CI runs the suite as root)", what);
@@ -62,15 +60,19 @@ mount_or_skip (Fixture *f, const char *mnt, const char *what, const char * const
     }
   g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
   for (guint i = 0; commands[i] != NULL; i++)
-    if (!run (commands[i], &err))
-      {
-        g_autofree char *msg = g_strdup_printf ("cannot mount %s here: %s", what, err ? err : "?");
+    {
+      /* Each command's own: run() gives its stderr, failed or not. */
+      g_autofree char *err = NULL;
+      g_autofree char *msg = NULL;
 
-        /* One line: a skip's reason is a TAP line. */
-        g_strdelimit (msg, "\n", ' ');
-        g_test_skip (msg);
-        return FALSE;
-      }
+      if (run (commands[i], &err))
+        continue;
+      msg = g_strdup_printf ("cannot mount %s here: %s", what, err ? err : "?");
+      /* One line: a skip's reason is a TAP line. */
+      g_strdelimit (msg, "\n", ' ');
+      g_test_skip (msg);
+      return FALSE;
+    }
   f->mount = g_strdup (mnt);
   return TRUE;
 }
