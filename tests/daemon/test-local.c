@@ -154,6 +154,23 @@ size_of (const char *path)
   return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
+/* The job stopped in @state with error @name, its message holding
+ * @message, before any byte of its file was written: nothing under the
+ * final name, an empty temporary. */
+static void
+assert_refused_unwritten (Fixture *f, BargeDBusJob *job, const char *state, const char *name, const char *message,
+                          const char *dest)
+{
+  g_autofree char *full = g_strconcat (BARGE_TEST_ERROR_PREFIX, name, NULL);
+  g_autofree char *tmp = NULL;
+
+  assert_error (job, state, name);
+  barge_test_assert_job_error (job, full, message);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_assert_cmpuint (size_of (tmp), ==, 0);
+}
+
 /* A 6 MiB file for a 2 MiB tmpfs: transient-error DiskFull, context
  * local-file, at the first write, which reserves the file's space: the
  * tmpfs is left as free as it was, not filled for every other program.
@@ -165,7 +182,6 @@ test_disk_full (Fixture *f, gconstpointer data)
   g_autofree char *mnt = g_build_filename (f->dir, "small", NULL);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "full", size, 0);
   g_autofree char *dest = g_build_filename (mnt, "full", NULL);
-  g_autofree char *tmp = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
   struct statvfs fs;
@@ -177,13 +193,10 @@ test_disk_full (Fixture *f, gconstpointer data)
     return;
 
   g_assert_cmpstr (start_and_wait (f, "full", url, dest, &job, &log), ==, "transient-error");
-  assert_error (job, "transient-error", "DiskFull");
-  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "DiskFull",
-                               "not enough space for the file: it needs 6291456 more bytes, and its file system has "
-                               "2097152 free");
-  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
-  tmp = temporary_of (f, job, 0);
-  g_assert_cmpuint (size_of (tmp), ==, 0);
+  assert_refused_unwritten (f, job, "transient-error", "DiskFull",
+                            "not enough space for the file: it needs 6291456 more bytes, and its file system has "
+                            "2097152 free",
+                            dest);
   g_assert_cmpint (statvfs (mnt, &fs), ==, 0);
   g_assert_cmpuint ((guint64) fs.f_bavail * fs.f_frsize, >=, 2 * MiB - 64 * KiB);
 
@@ -250,16 +263,11 @@ test_file_size_limit_known_size (Fixture *f, gconstpointer data)
   g_autofree char *dest = g_build_filename (f->dir, "fsize-known", NULL);
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
-  g_autofree char *tmp = NULL;
 
   set_file_size_limit (f, 2 * MiB);
   g_assert_cmpstr (start_and_wait (f, "fsize-known", url, dest, &job, &log), ==, "error");
-  assert_error (job, "error", "LocalFile");
-  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile",
-                               "8388608 bytes, more than barged's file size limit (RLIMIT_FSIZE) of 2097152");
-  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
-  tmp = temporary_of (f, job, 0);
-  g_assert_cmpuint (size_of (tmp), ==, 0);
+  assert_refused_unwritten (f, job, "error", "LocalFile",
+                            "8388608 bytes, more than barged's file size limit (RLIMIT_FSIZE) of 2097152", dest);
 
   set_file_size_limit (f, RLIM_INFINITY);
   finish (f, job, log, dest, "fsize-known", size);
@@ -277,7 +285,6 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
   g_autofree char *image = g_build_filename (f->dir, "fat.img", NULL);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "fat", size, 0);
   g_autofree char *dest = g_build_filename (mnt, "fat", NULL);
-  g_autofree char *tmp = NULL;
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
 
@@ -290,12 +297,8 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
     return;
 
   g_assert_cmpstr (start_and_wait (f, "fat", url, dest, &job, &log), ==, "error");
-  assert_error (job, "error", "LocalFile");
-  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile",
-                               "its destination's file system (FAT) takes at most 4294967295 bytes per file");
-  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
-  tmp = temporary_of (f, job, 0);
-  g_assert_cmpuint (size_of (tmp), ==, 0);
+  assert_refused_unwritten (f, job, "error", "LocalFile",
+                            "its destination's file system (FAT) takes at most 4294967295 bytes per file", dest);
   /* Cancelled, the job leaves the file system free to unmount. */
   barge_test_job_cancel (job);
   barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (job), SHORT_TIMEOUT_MS);

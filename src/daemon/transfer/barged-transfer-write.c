@@ -236,6 +236,18 @@ write_item (gpointer item, gpointer owner)
     g_atomic_int_set (&self->write_failed, TRUE);
 }
 
+/* Why a queued write failed: what its reservation found, said with the
+ * figures, or its errno. */
+static GError *
+write_op_error (const WriteOp *op)
+{
+  if (op->errsv == ENOSPC && op->space.free_bytes < op->space.lacking)
+    return barged_error_new_for_space (op->space.lacking, op->space.free_bytes);
+  if (op->errsv == EFBIG && op->space.fat)
+    return barged_error_new_for_file_size_limits (op->reserve_end, G_MAXUINT64, TRUE);
+  return barged_error_new_for_write_errno (op->errsv);
+}
+
 static void
 writes_done (GQueue *done, gpointer owner)
 {
@@ -250,12 +262,8 @@ writes_done (GQueue *done, gpointer owner)
       self->held[op->buf] &= ~BARGED_BUFFER_HELD_WRITE;
       if (op->errsv == 0)
         end = op->pos + op->len;
-      else if (op->errsv == ENOSPC && op->space.free_bytes < op->space.lacking)
-        _barged_transfer_fail (self, barged_error_new_for_space (op->space.lacking, op->space.free_bytes));
-      else if (op->errsv == EFBIG && op->space.fat)
-        _barged_transfer_fail (self, barged_error_new_for_file_size_limits (op->reserve_end, G_MAXUINT64, TRUE));
       else if (op->errsv != ECANCELED)
-        _barged_transfer_fail (self, barged_error_new_for_write_errno (op->errsv));
+        _barged_transfer_fail (self, write_op_error (op));
       failed |= op->errsv != 0;
       write_op_free (op);
     }
