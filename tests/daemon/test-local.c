@@ -205,6 +205,74 @@ test_disk_full (Fixture *f, gconstpointer data)
   finish (f, job, log, dest, "full", size);
 }
 
+typedef struct {
+  const char *path;
+  guint64 size;               /* what the file holds, once its blocks are given back */
+} Blocks;
+
+/* For barge_test_assert_wait: the file's blocks hold its bytes and no
+ * more than a block past them. */
+static gboolean
+blocks_only_hold_bytes (gpointer data)
+{
+  Blocks *b = data;
+  struct stat st;
+
+  if (g_stat (b->path, &st) != 0)
+    return FALSE;
+  b->size = (guint64) st.st_size;
+  return (guint64) st.st_blocks * 512 <= (guint64) st.st_size + 64 * KiB;
+}
+
+/* A 24 MiB file on a 32 MiB tmpfs, suspended after 256 KiB: the space
+ * its first write reserved is given back (a job waiting to resume, maybe
+ * for days, does not keep space for bytes that have not come); the bytes
+ * that came stay. A Resume reserves again and finishes the file. */
+static void
+test_suspend_gives_space_back (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 24 * MiB;
+  g_autofree char *mnt = g_build_filename (f->dir, "space", NULL);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "space", size, 4 * MiB);
+  g_autofree char *dest = g_build_filename (mnt, "space", NULL);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "space");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autoptr(BargeTestStateLog) log = barge_test_state_log_new (job);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  const char * const running[] = { "transferring", NULL };
+  struct statvfs fs;
+  Blocks blocks = { NULL, 0 };
+
+  if (!mount_or_skip (f, mnt, "a tmpfs",
+                      (const char * const *[]) {
+                        (const char *[]) { "mount", "-t", "tmpfs", "-o", "size=32m", "barge-test", mnt, NULL },
+                        NULL }))
+    return;
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  barge_test_state_log_wait (log, running, TRANSFER_TIMEOUT_MS);
+  barge_test_assert_wait (barge_test_job_has_some_bytes, job, TRANSFER_TIMEOUT_MS, "256 KiB in");
+  /* The reservation was taken: the tmpfs lost the whole file's space. */
+  g_assert_cmpint (statvfs (mnt, &fs), ==, 0);
+  g_assert_cmpuint ((guint64) fs.f_bavail * fs.f_frsize, <=, 32 * MiB - size);
+
+  g_assert_true (barge_dbus_job_call_suspend_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "suspended", TRANSFER_TIMEOUT_MS);
+  tmp = temporary_of (f, job, 0);
+  blocks.path = tmp;
+  barge_test_assert_wait (blocks_only_hold_bytes, &blocks, SHORT_TIMEOUT_MS, "the reserved blocks given back");
+  g_assert_cmpuint (blocks.size, >=, 256 * KiB);
+  g_assert_cmpuint (blocks.size, <, size);
+  g_assert_cmpint (statvfs (mnt, &fs), ==, 0);
+  g_assert_cmpuint ((guint64) fs.f_bavail * fs.f_frsize, >=, 32 * MiB - blocks.size - 64 * KiB);
+
+  finish (f, job, log, dest, "space", size);
+}
+
 /* Sets the running daemon's soft file size limit (RLIMIT_FSIZE) to
  * @bytes, RLIM_INFINITY for none, as an administrator's prlimit would. */
 static void
@@ -829,6 +897,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/local/disk-full", test_disk_full);
+  BARGE_TEST_ADD ("/local/suspend-gives-space-back", test_suspend_gives_space_back);
   BARGE_TEST_ADD ("/local/file-size-limit-mid-file", test_file_size_limit_mid_file);
   BARGE_TEST_ADD ("/local/file-size-limit-known-size", test_file_size_limit_known_size);
   BARGE_TEST_ADD ("/local/fat-file-too-large", test_fat_file_too_large);

@@ -266,7 +266,8 @@ test_check_targets (void)
 
 /* A reservation takes the file's blocks up to its end and leaves its size
  * alone; one the file system cannot give is ENOSPC and takes nothing, and
- * says what was lacking and what was free. */
+ * says what was lacking and what was free; a release gives the blocks
+ * past the end back and keeps the bytes. */
 static void
 test_reserve_space (void)
 {
@@ -275,6 +276,8 @@ test_reserve_space (void)
   int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   BargedSpace space;
   struct stat st;
+  char back[4] = { 0 };
+  gsize got = 0;
 
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (barged_pwrite_all (fd, "abc", 3, 0), ==, 0);
@@ -293,6 +296,15 @@ test_reserve_space (void)
   g_assert_cmpint (fstat (fd, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 3);
   g_assert_cmpuint ((guint64) st.st_blocks * 512, <=, 4 * 1024 * 1024 + 64 * 1024);
+
+  /* Given back: the blocks past the end go, the bytes and size stay. */
+  g_assert_cmpint (barged_release_space (fd), ==, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 3);
+  g_assert_cmpuint ((guint64) st.st_blocks * 512, <=, 64 * 1024);
+  g_assert_cmpint (barged_pread_all (fd, back, 3, 0, &got), ==, 0);
+  g_assert_cmpuint (got, ==, 3);
+  g_assert_cmpstr (back, ==, "abc");
 
   close (fd);
   g_unlink (path);

@@ -1091,6 +1091,23 @@ barged_reserve_space (int fd, guint64 end, BargedSpace *space)
 }
 
 int
+barged_release_space (int fd)
+{
+  struct stat st;
+  guint64 block, used;
+
+  if (fstat (fd, &st) != 0)
+    return errno;
+  /* Blocks up to the size's last block are the file's own (or a hole):
+   * no truncate, no journal write, for a file that holds nothing extra. */
+  block = MAX ((guint64) st.st_blksize, 4096);
+  used = ((guint64) st.st_size + block - 1) / block * block;
+  if ((guint64) st.st_blocks * 512 <= used)
+    return 0;
+  return ftruncate (fd, st.st_size) == 0 ? 0 : errno;
+}
+
+int
 barged_pread_all (int fd, void *buf, gsize len, guint64 offset, gsize *got)
 {
   *got = 0;

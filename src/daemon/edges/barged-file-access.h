@@ -179,6 +179,13 @@ typedef struct {
  * fallocate gives 0 (its writes will say). May block (statfs, on NFS):
  * for workers. */
 int barged_reserve_space (int fd, guint64 end, BargedSpace *space);
+/* Gives back the blocks barged_reserve_space() took past what @fd holds
+ * (a truncate to its own size drops them; the size and the bytes stay):
+ * for a run that stops before the end, so that a job waiting to resume,
+ * or in error, does not keep space it may never use. Only once no other
+ * connection writes to the file: a write past the end meanwhile would be
+ * cut. 0, or the errno of the failure. */
+int barged_release_space (int fd);
 /* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
  * until the end of the file: how many were read in *@got; 0, or the errno
  * of the failure. */

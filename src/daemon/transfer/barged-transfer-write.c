@@ -36,6 +36,7 @@ typedef struct {
   BargedDigest *digest;      /* with close: the file's expected digest, or NULL */
   guint64 hash_to;           /* with digest and close: read back and hash up to here first */
   guint64 reserve_end;       /* with a run's first write: reserve the file's blocks up to here first, or 0 */
+  gboolean release;          /* with close: give back the reserved blocks past the file's end */
   BargedSpace space;         /* with reserve_end: what the reservation found */
   int buf;                   /* with a queued write: the read buffer `data` is in */
   int errsv;                 /* with a queued write: what write_op_run() returned */
@@ -84,6 +85,16 @@ write_op_run (WriteOp *op)
   errsv = barged_pwrite_all (op->fd, op->data, op->len, op->pos);
   if (errsv == 0 && op->digest != NULL && op->close)
     errsv = barged_digest_read_to (op->digest, op->fd, op->hash_to);
+  /* A run that stopped short: its reservation is a later run's to take
+   * again. A failed release costs only the space the file would have
+   * taken anyway, so it fails nothing. */
+  if (op->release)
+    {
+      int released = barged_release_space (op->fd);
+
+      if (released != 0)
+        g_debug ("cannot give back the space reserved past the end: %s", g_strerror (released));
+    }
   if (errsv != 0)
     return errsv;
   /* Offsets are recorded only after this: a crash never trusts bytes that
@@ -549,6 +560,9 @@ _barged_transfer_finish_writes (BargedTransfer *self, gboolean batch)
   if (self->digest != NULL)
     op->digest = barged_digest_ref (self->digest);
   op->hash_to = self->failure == NULL ? barged_file_get_total (self->file) : 0;
+  /* Nothing else writes now (no segment is left): the truncate of the
+   * release cannot cut another connection's bytes. */
+  op->release = self->reserved && self->failure != NULL;
   self->fd = -1;
   g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   BARGE_TSAN_RELEASE (task);
