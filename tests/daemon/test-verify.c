@@ -348,7 +348,7 @@ test_refused (Fixture *f, gconstpointer data)
     { "sha256", g_variant_new_string ("zz3b2a2c8f5f3e6a1d3c4b5a69788796a5b4c3d2e1f00112233445566778899a"), "other characters" },
     { "sha512", g_variant_new_string (sha), "128 hexadecimal digits" },
     { "md5", g_variant_new_string ("d41d8cd98f00b204e9800998ecf8427e"), "unknown file option" },
-    { "size", g_variant_new_string ("1000"), "unknown file option" },
+    { "size", g_variant_new_string ("1000"), "the file option \"size\" is of type t, not s" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -179,10 +179,44 @@ barged_file_checks_ranges_to_variant (const BargedFileChecks *checks)
   return g_variant_builder_end (&builder);
 }
 
+/* Why barged_file_checks_parse() took no option @key of value @v: an
+ * unknown name, a known one of another type, the size that means none,
+ * or ranges given twice. */
+static void
+refuse_option (const char *key, GVariant *v, GError **error)
+{
+  static const struct {
+    const char *name;
+    const char *type;
+  } known[] = { { "sha256", "s" }, { "sha512", "s" }, { "size", "t" }, { "ranges", "a(tt)" } };
+  const char *type = g_variant_get_type_string (v);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    {
+      if (!g_str_equal (key, known[i].name))
+        continue;
+      if (!g_str_equal (type, known[i].type))
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "the file option \"%s\" is of type %s, not %s", key, known[i].type, type);
+      else if (g_str_equal (key, "size"))
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                     "a size of %" G_GUINT64_FORMAT " means none: leave \"size\" out for a file of unknown size",
+                     G_MAXUINT64);
+      else
+        g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the file option \"%s\" is given twice", key);
+      return;
+    }
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+               "unknown file option \"%s\" of type %s (sha256 or sha512 as s, size as t, ranges as a(tt))", key,
+               type);
+}
+
 gboolean
 barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error)
 {
-  BargedFileChecks parsed = { .size = BARGE_SIZE_UNKNOWN };
+  /* Every refusal leaves through here: nothing half-parsed is kept, or
+   * leaked (a digest refused after the ranges once leaked them). */
+  g_auto(BargedFileChecks) parsed = { .size = BARGE_SIZE_UNKNOWN };
   GVariantIter iter;
   const char *key;
   GVariant *value;
@@ -199,7 +233,6 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
             {
               g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                            "a file takes one digest, sha256 or sha512, not both");
-              barged_file_checks_clear (&parsed);
               return FALSE;
             }
           if (!barged_digest_parse (key, g_variant_get_string (v, NULL), &parsed.digest_kind, &parsed.digest, error))
@@ -214,20 +247,14 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
         {
           parsed.ranges = parse_ranges_option (v, error);
           if (parsed.ranges == NULL)
-            {
-              barged_file_checks_clear (&parsed);
-              return FALSE;
-            }
+            return FALSE;
         }
       /* Stored with the checks, not an option. */
       else if (g_str_equal (key, "verified") && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         ;
       else
         {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                       "unknown file option \"%s\" of type %s (sha256 or sha512 as s, size as t, "
-                       "ranges as a(tt))", key, g_variant_get_type_string (v));
-          barged_file_checks_clear (&parsed);
+          refuse_option (key, v, error);
           return FALSE;
         }
     }
@@ -236,7 +263,6 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
     {
       g_set_error_literal (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                            "a file of ranges cannot have a digest: only its size may be given");
-      barged_file_checks_clear (&parsed);
       return FALSE;
     }
   if (parsed.ranges != NULL && parsed.size != BARGE_SIZE_UNKNOWN)
@@ -247,12 +273,12 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
         {
           g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                        "the last range ends past the file's size, %" G_GUINT64_FORMAT " bytes", parsed.size);
-          barged_file_checks_clear (&parsed);
           return FALSE;
         }
     }
   barged_file_checks_clear (checks);
   *checks = parsed;
+  memset (&parsed, 0, sizeof parsed);
   return TRUE;
 }
 

@@ -39,6 +39,7 @@ typedef struct {
 } BargedFileChecks;
 
 void barged_file_checks_clear (BargedFileChecks *checks);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BargedFileChecks, barged_file_checks_clear)
 void barged_file_checks_copy (BargedFileChecks *to, const BargedFileChecks *from);
 /* AddFileWithOptions' options: "sha256" or "sha512" (s, hex), "size" (t),
  * "ranges" (a(tt): offset and length, G_MAXUINT64 for "to the end" in the
