@@ -228,7 +228,7 @@ test_bad_values_and_restart (Fixture *f, gconstpointer data)
       barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
       g_clear_error (&error);
     }
-  /* Of the wrong type: an unknown option. */
+  /* Of the wrong type: refused, saying the type it takes. */
   {
     GVariantBuilder b;
     g_autofree char *refused = NULL;
@@ -238,6 +238,7 @@ test_bad_values_and_restart (Fixture *f, gconstpointer data)
     refused = create_job (f, "bad", g_variant_builder_end (&b), &error);
     g_assert_null (refused);
     barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+    g_assert_nonnull (strstr (error->message, "the option \"bandwidth-limit\" is of type t, not s"));
     g_clear_error (&error);
   }
   /* Only the job that was made. */

@@ -340,12 +340,23 @@ test_bad_values (Fixture *f, gconstpointer data)
       barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
       g_clear_error (&error);
     }
-  /* Of the wrong type: an unknown option. */
+  /* Of the wrong type: refused, saying the type it takes; an unknown
+   * option, with the options CreateJob takes. */
   {
     g_autofree char *refused = create_job (f, g_variant_new_parsed ("{'not-before': <'tomorrow'>}"), &error);
 
     g_assert_null (refused);
     barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+    g_assert_nonnull (strstr (error->message, "the option \"not-before\" is of type x, not s"));
+    g_clear_error (&error);
+  }
+  {
+    g_autofree char *refused = create_job (f, g_variant_new_parsed ("{'not-after': <@x 1>}"), &error);
+
+    g_assert_null (refused);
+    barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+    g_assert_nonnull (strstr (error->message, "unknown option \"not-after\" of type x (CreateJob takes "));
+    g_assert_nonnull (strstr (error->message, "not-before (x)"));
     g_clear_error (&error);
   }
   /* Only the job that was made. */

@@ -121,6 +121,41 @@ on_keep_awake_authorized (GObject *source, GAsyncResult *res, gpointer user_data
   lookup_umask (g_steal_pointer (&data));
 }
 
+/* CreateJob's options and their types, for the message of a refusal:
+ * the parser below takes each. */
+static const struct {
+  const char *name;
+  const char *type;
+} create_options[] = {
+  { "description", "s" }, { "cost-policy", "s" }, { "priority", "s" }, { "bandwidth-limit", "t" },
+  { "size-hint", "t" }, { "not-before", "x" }, { "transfer-window", "s" }, { "max-segments", "u" },
+  { "custom-headers", "a(ss)" }, { "redirect-policy", "s" }, { "proxy-usage", "s" }, { "proxy-list", "as" },
+  { "proxy-bypass-list", "as" }, { "tls-options", "a{sv}" }, { "allow-https-to-http", "b" }, { "keep-awake", "b" },
+  { "upload-protocol", "s" },
+};
+
+/* Why CreateJob took no option @key of value @v: a known one of another
+ * type, or one it does not know (the message lists those it does). */
+static void
+refuse_create_option (const char *key, GVariant *v, GError **error)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (create_options); i++)
+    {
+      if (g_str_equal (key, create_options[i].name))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the option \"%s\" is of type %s, not %s",
+                       key, create_options[i].type, g_variant_get_type_string (v));
+          return;
+        }
+      g_string_append_printf (names, "%s%s (%s)", i > 0 ? ", " : "", create_options[i].name,
+                              create_options[i].type);
+    }
+  g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown option \"%s\" of type %s (CreateJob takes %s)",
+               key, g_variant_get_type_string (v), names->str);
+}
+
 /* The options of CreateJob, into @data->spec; FALSE with a typed error. */
 static gboolean
 parse_create_options (CreateData *data, GVariant *options, GError **error)
@@ -234,8 +269,7 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
         }
       else
         {
-          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "unknown option \"%s\" of type %s", key,
-                       g_variant_get_type_string (v));
+          refuse_create_option (key, v, error);
           return FALSE;
         }
     }
