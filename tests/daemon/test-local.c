@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -370,6 +371,54 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
   /* Cancelled, the job leaves the file system free to unmount. */
   barge_test_job_cancel (job);
   barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (job), SHORT_TIMEOUT_MS);
+}
+
+/* A write fails (EIO: a disk error) while the buffers after it wait in
+ * the writer's queue, as they do when the network is faster than the
+ * disk: barged_test_failing_write, preloaded into barged, fails the first
+ * pwrite that covers byte 4 MiB + 100 of a file in the test's folder,
+ * after 300 ms. Error LocalFile, and none of the buffers queued behind the
+ * failed one reaches the file: the temporary ends before that byte. A
+ * later buffer written would leave a hole of zeros below the file's end,
+ * taken as data by a resume from the file's size. A Resume finishes the
+ * file byte-exact. */
+static void
+test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 12 * MiB, fail_at = 4 * MiB + 100;
+  const char *shim = g_getenv ("BARGE_TEST_FAILING_WRITE");
+  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
+                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
+  g_autofree char *preload = NULL;
+  g_autofree char *at = g_strdup_printf ("%" G_GUINT64_FORMAT, fail_at);
+  g_autofree char *url = barge_test_server_get_data_url (f->server, "eio", size, 0);
+  g_autofree char *dest = g_build_filename (f->dir, "eio", NULL);
+  g_autofree char *tmp = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+
+  if (shim == NULL)
+    {
+      g_test_skip ("BARGE_TEST_FAILING_WRITE is not set (meson test sets it)");
+      return;
+    }
+  /* A sanitizer's runtime must come first in a process it instruments. */
+  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_setenv (f->daemon, "LD_PRELOAD", preload);
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_AT", at);
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_IN", f->dir);
+  barge_test_daemon_start (f->daemon);
+
+  g_assert_cmpstr (start_and_wait (f, "eio", url, dest, &job, &log), ==, "error");
+  assert_error (job, "error", "LocalFile");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "LocalFile", g_strerror (EIO));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  tmp = temporary_of (f, job, 0);
+  g_test_message ("the temporary holds %" G_GUINT64_FORMAT " bytes", size_of (tmp));
+  g_assert_cmpuint (size_of (tmp), <=, fail_at);
+
+  finish (f, job, log, dest, "eio", size);
 }
 
 /* The destination folder disappears while the file is transferring:
@@ -901,6 +950,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/local/file-size-limit-mid-file", test_file_size_limit_mid_file);
   BARGE_TEST_ADD ("/local/file-size-limit-known-size", test_file_size_limit_known_size);
   BARGE_TEST_ADD ("/local/fat-file-too-large", test_fat_file_too_large);
+  BARGE_TEST_ADD ("/local/failed-write-drops-the-queue", test_failed_write_drops_the_queue);
   BARGE_TEST_ADD ("/local/folder-removed", test_folder_removed);
   BARGE_TEST_ADD ("/local/request-with-open", test_request_with_open);
   BARGE_TEST_ADD ("/local/open-fails-after-response", test_open_fails_after_response);

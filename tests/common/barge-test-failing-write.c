@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Preloaded into barged by a test (LD_PRELOAD): one write fails, as a disk
+ * that returns an I/O error would make it. With BARGE_TEST_FAIL_WRITE_AT
+ * (a byte offset) and BARGE_TEST_FAIL_WRITE_IN (a folder) in barged's
+ * environment, the first pwrite to a file in that folder that covers the
+ * offset waits 300 ms, so that the buffers after it queue up behind it,
+ * then fails with EIO. Every other write, and that one's retries, go
+ * through. */
+/* pwrite and pwrite64 are defined below by those names: not the one
+ * renamed to the other, as with 64-bit offsets asked for (the same on
+ * 64-bit systems). */
+#undef _FILE_OFFSET_BITS
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef ssize_t (*PwriteFunc) (int fd, const void *buf, size_t count, off_t offset);
+
+static long long fail_at = -1;
+static char fail_in[PATH_MAX];
+static int failed;
+
+__attribute__ ((constructor)) static void
+read_environment (void)
+{
+  const char *at = getenv ("BARGE_TEST_FAIL_WRITE_AT");
+  const char *in = getenv ("BARGE_TEST_FAIL_WRITE_IN");
+
+  if (at == NULL || in == NULL || strlen (in) + 2 > sizeof fail_in)
+    return;
+  fail_at = atoll (at);
+  snprintf (fail_in, sizeof fail_in, "%s/", in);
+}
+
+/* Whether this write is the one to fail; only ever once. */
+static int
+fails (int fd, size_t count, off_t offset)
+{
+  char proc[64];
+  char path[PATH_MAX];
+  ssize_t n;
+
+  if (fail_at < 0 || __atomic_load_n (&failed, __ATOMIC_ACQUIRE) || offset > fail_at ||
+      (long long) offset + (long long) count <= fail_at)
+    return 0;
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+  n = readlink (proc, path, sizeof path - 1);
+  if (n < 0)
+    return 0;
+  path[n] = '\0';
+  if (strncmp (path, fail_in, strlen (fail_in)) != 0)
+    return 0;
+  return !__atomic_exchange_n (&failed, 1, __ATOMIC_ACQ_REL);
+}
+
+static ssize_t
+failing_pwrite (const char *symbol, int fd, const void *buf, size_t count, off_t offset)
+{
+  PwriteFunc real = (PwriteFunc) dlsym (RTLD_NEXT, symbol);
+
+  if (fails (fd, count, offset))
+    {
+      struct timespec wait = { 0, 300 * 1000 * 1000 };
+
+      nanosleep (&wait, NULL);
+      errno = EIO;
+      return -1;
+    }
+  return real (fd, buf, count, offset);
+}
+
+ssize_t
+pwrite (int fd, const void *buf, size_t count, off_t offset)
+{
+  return failing_pwrite ("pwrite", fd, buf, count, offset);
+}
+
+ssize_t
+pwrite64 (int fd, const void *buf, size_t count, off64_t offset)
+{
+  return failing_pwrite ("pwrite64", fd, buf, count, offset);
+}
