@@ -200,6 +200,80 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
 
 typedef struct {
   gboolean done;
+  BargedJob *job;
+  GError *error;
+} Created;
+
+static void
+on_create_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Created *created = user_data;
+
+  created->job = barged_engine_create_job_finish (BARGED_ENGINE (source), res, &created->error);
+  created->done = TRUE;
+}
+
+static void
+on_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  gboolean *saved = user_data;
+
+  g_assert_true (barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL));
+  *saved = TRUE;
+}
+
+/* CreateJob whose record cannot be saved (a trigger refuses it, as a full
+ * disk or a database locked by another process would): the call fails,
+ * and the job's private data (its umask, its custom headers of up to
+ * 16 KiB) goes with it, from memory and from private.keyfile, instead of
+ * staying there, loaded at every start, for a job that never was. */
+static void
+test_create_unsaved_leaves_nothing (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "unsaved", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(GVariant) headers = g_variant_ref_sink (g_variant_new_parsed ("[('X-Probe', 'token-4f2a9c')]"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargedNetwork) network = barged_network_new_for_file (f->network_path, &error);
+  g_autoptr(BargedCredentials) credentials = barged_credentials_new (f->db->dir, FALSE, &error);
+  g_autoptr(BargedEngine) engine = NULL;
+  g_autofree char *keyfile = g_build_filename (f->db->dir, "private.keyfile", NULL);
+  g_autofree char *text = NULL;
+  BargedJobContext ctx = f->ctx;
+  Created created = { FALSE, NULL, NULL };
+  gboolean saved = FALSE;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  g_assert_no_error (error);
+  ctx.credentials = credentials;
+  engine = barged_engine_new (&ctx, network);
+  store_fixture_exec (f->db, "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs "
+                             "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  spec.custom_headers = headers;
+  g_test_expect_message ("BargedStore", G_LOG_LEVEL_WARNING, "job database: refused by the test*");
+  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
+  while (!created.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (created.done);
+  g_assert_null (created.job);
+  g_assert_nonnull (created.error);
+  g_test_assert_expected_messages ();
+  g_test_message ("CreateJob: %s", created.error->message);
+  g_clear_error (&created.error);
+
+  barged_credentials_wait_saved_async (credentials, on_private_saved, &saved);
+  while (!saved && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (saved);
+  g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (text, "token-4f2a9c"));
+  g_assert_null (strstr (text, "umask"));
+  store_fixture_exec (f->db, "DROP TRIGGER refuse_jobs");
+}
+
+typedef struct {
+  gboolean done;
   GError *error;
 } TlsSet;
 
@@ -892,6 +966,8 @@ main (int argc, char **argv)
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/engine/logs", Fixture, NULL, fixture_setup, test_logs, fixture_teardown);
+  g_test_add ("/engine/create-unsaved-leaves-nothing", Fixture, NULL, fixture_setup, test_create_unsaved_leaves_nothing,
+              fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,
               fixture_teardown);
   g_test_add ("/engine/tls-session", Fixture, NULL, fixture_setup, test_tls_session, fixture_teardown);

@@ -469,6 +469,17 @@ on_created_private_saved (GObject *source, GAsyncResult *res, gpointer user_data
   g_task_return_pointer (task, g_object_ref (job), g_object_unref);
 }
 
+/* A job that failed before it was announced never was: what
+ * barged_job_new() put in the private file (its umask, its custom headers)
+ * goes too, or every later start would load it for a job that does not
+ * exist. */
+static void
+abandon_created (BargedEngine *self, GTask *task, BargedJob *job, GError *error)
+{
+  barged_credentials_forget (self->ctx.credentials, barged_job_get_job_id (job), TRUE);
+  g_task_return_error (task, error);
+}
+
 static void
 on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -479,7 +490,7 @@ on_created_job_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!barged_job_save_finish (job, res, &error))
     {
-      g_task_return_error (task, error);
+      abandon_created (self, task, job, error);
       return;
     }
   /* Its umask and custom headers live in the private file. */
@@ -499,8 +510,7 @@ on_created_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!barged_job_set_tls_options_finish (job, res, &error))
     {
-      barged_credentials_forget (self->ctx.credentials, barged_job_get_job_id (job), TRUE);
-      g_task_return_error (task, error);
+      abandon_created (self, task, job, error);
       return;
     }
   barged_credentials_wait_saved_async (self->ctx.credentials, on_created_private_saved, g_steal_pointer (&task));
