@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "barge-fault-server.h"
@@ -269,6 +270,42 @@ test_client_certificate_pkcs11 (Fixture *f, gconstpointer data)
   finish (f, job, p, "pkcs11");
 }
 
+/* The private file's identity: a rewrite (a new file renamed over it)
+ * changes it; 0 while there is none. */
+static guint64
+private_file_identity (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (barge_test_daemon_get_state_dir (f->daemon), "private.keyfile", NULL);
+  struct stat st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_ino : 0;
+}
+
+/* CreateJob with @options_text, whose "tls-options" are wrong without a
+ * file to read: InvalidArgument holding @message, and refused before the
+ * job was built: no job, and the private file (every user's passwords
+ * on the system bus) not written, not even to write a umask and take it
+ * back. */
+static void
+assert_refused_before_building (Fixture *f, const char *options_text, const char *message)
+{
+  g_autoptr(GVariant) options = g_variant_parse (G_VARIANT_TYPE_VARDICT, options_text, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint jobs = barge_test_daemon_count_jobs (f->daemon);
+  guint64 before = private_file_identity (f);
+
+  g_assert_false (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "bad",
+                                                           "download", options, &path, NULL, &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_test_message ("%s: %s", options_text, error->message);
+  g_assert_nonnull (strstr (error->message, message));
+  g_assert_cmpuint (barge_test_daemon_count_jobs (f->daemon), ==, jobs);
+  /* The private file is written on a worker: give a write a moment. */
+  barge_test_run_for (200);
+  g_assert_cmpuint (private_file_identity (f), ==, before);
+}
+
 /* The CreateJob option "tls-options": the files are read as the caller
  * before the job exists; a good one makes a job that shows them and whose
  * file comes; a file that cannot be read fails the call with that error
@@ -297,6 +334,10 @@ test_create_options (Fixture *f, gconstpointer data)
   good_text = g_strdup_printf ("{'tls-options': <{'ca-file': <'%s'>}>}", cert);
   good = g_variant_parse (G_VARIANT_TYPE_VARDICT, good_text, NULL, NULL, NULL);
   before = barge_test_daemon_count_jobs (f->daemon);
+  assert_refused_before_building (f, "{'tls-options': <{'crl-file': <'/etc/ssl/crl.pem'>}>}",
+                                  "crl-file and ignore apply to the certificates of the job's ca-file");
+  assert_refused_before_building (f, "{'tls-options': <{'ca-file': <'ca.pem'>}>}", "must be an absolute path");
+  assert_refused_before_building (f, "{'tls-options': <{'ignore': <['everything']>}>}", "everything");
   g_assert_false (barge_dbus_manager_call_create_job_sync (manager, "bad", "download", bad, &path, NULL, &error));
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
   g_assert_nonnull (strstr (error->message, "/nonexistent/ca.pem"));

@@ -247,7 +247,12 @@ parse_create_options (CreateData *data, GVariant *options, GError **error)
         }
       else if (g_str_equal (key, "tls-options") && g_variant_is_of_type (v, G_VARIANT_TYPE_VARDICT))
         {
-          /* Checked, and the files read, by the engine before the job is announced. */
+          /* Checked here, before the job is built and its private data
+           * written (a refusal after that was a write of the private
+           * file, of every user's passwords, twice, for nothing); the
+           * files are read by the engine before the job is announced. */
+          if (!barged_job_check_tls_options (v, error))
+            return FALSE;
           g_clear_pointer (&data->tls_options, g_variant_unref);
           data->tls_options = g_variant_ref (v);
         }

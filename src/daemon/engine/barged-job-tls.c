@@ -438,60 +438,84 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   _barged_job_save_and_return (self, g_steal_pointer (&task));
 }
 
+/* The options of SetTlsOptions over @current (the job's now; none for a
+ * new job) into @s, each given or kept: FALSE with InvalidArgument. No
+ * file read, nothing of a job touched: CreateJob checks its "tls-options"
+ * with this before the job is built. */
+static gboolean
+parse_tls_options (GVariant *options, const TlsPaths *current, SetTls *s, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  g_autofree const char **ignore = NULL;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+      const char *type = g_str_equal (key, "ignore") ? "as" : g_str_equal (key, "check-revocation") ? "b" : "s";
+
+      if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate") &&
+          !g_str_equal (key, "crl-file") && !g_str_equal (key, "ignore") && !g_str_equal (key, "check-revocation"))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       "unknown TLS option \"%s\" (ca-file, crl-file, client-certificate: s; ignore: as; "
+                       "check-revocation: b)", key);
+          return FALSE;
+        }
+      if (!g_variant_is_of_type (v, G_VARIANT_TYPE (type)))
+        {
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is of type %s, not %s",
+                       key, type, g_variant_get_type_string (v));
+          return FALSE;
+        }
+    }
+  if (!option_path (options, "ca-file", FALSE, current->ca_file, &s->ca_file, error) ||
+      !option_path (options, "crl-file", FALSE, current->crl_file, &s->crl_file, error) ||
+      !option_path (options, "client-certificate", TRUE, current->client_certificate, &s->client_certificate,
+                    error))
+    return FALSE;
+  s->ignore = current->ignore;
+  if (!g_variant_lookup (options, "check-revocation", "b", &s->check_revocation))
+    s->check_revocation = current->check_revocation;
+  if (g_variant_lookup (options, "ignore", "^a&s", &ignore) && !barged_tls_parse_ignore (ignore, &s->ignore, error))
+    return FALSE;
+  /* Both are about the certificates of the job's own CAs. */
+  if (s->ca_file == NULL && (s->crl_file != NULL || s->ignore != 0))
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "crl-file and ignore apply to the certificates of the job's ca-file: give a ca-file too");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+barged_job_check_tls_options (GVariant *options, GError **error)
+{
+  const TlsPaths none = { NULL, NULL, 0, NULL, FALSE };
+  SetTls *s = g_new0 (SetTls, 1);
+  gboolean ok = parse_tls_options (options, &none, s, error);
+
+  set_tls_free (s);
+  return ok;
+}
+
 void
 barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   SetTls *s = g_new0 (SetTls, 1);
+  TlsPaths current = tls_paths_of (self);
   GError *error = NULL;
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
 
   g_task_set_source_tag (task, barged_job_set_tls_options_async);
   g_task_set_task_data (task, s, (GDestroyNotify) set_tls_free);
   s->owner = self->owner;
-  g_variant_iter_init (&iter, options);
-  while (error == NULL && g_variant_iter_next (&iter, "{&sv}", &key, &value))
-    {
-      g_autoptr(GVariant) v = value;
-
-      const char *type = g_str_equal (key, "ignore") ? "as" : g_str_equal (key, "check-revocation") ? "b" : "s";
-
-      if (!g_str_equal (key, "ca-file") && !g_str_equal (key, "client-certificate") &&
-          !g_str_equal (key, "crl-file") && !g_str_equal (key, "ignore") && !g_str_equal (key, "check-revocation"))
-        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                     "unknown TLS option \"%s\" (ca-file, crl-file, client-certificate: s; ignore: as; "
-                     "check-revocation: b)", key);
-      else if (!g_variant_is_of_type (v, G_VARIANT_TYPE (type)))
-        g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "the TLS option %s is of type %s, not %s",
-                     key, type, g_variant_get_type_string (v));
-    }
-  if (error == NULL)
-    _barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error);
-  if (error == NULL)
-    option_path (options, "ca-file", FALSE, self->tls_ca_file, &s->ca_file, &error);
-  if (error == NULL)
-    option_path (options, "crl-file", FALSE, self->tls_crl_file, &s->crl_file, &error);
-  if (error == NULL)
-    option_path (options, "client-certificate", TRUE, self->tls_client_certificate, &s->client_certificate,
-                 &error);
-  s->ignore = self->tls_ignore;
-  if (!g_variant_lookup (options, "check-revocation", "b", &s->check_revocation))
-    s->check_revocation = self->tls_check_revocation;
-  if (error == NULL)
-    {
-      g_autofree const char **ignore = NULL;
-
-      if (g_variant_lookup (options, "ignore", "^a&s", &ignore))
-        barged_tls_parse_ignore (ignore, &s->ignore, &error);
-    }
-  /* Both are about the certificates of the job's own CAs. */
-  if (error == NULL && s->ca_file == NULL && (s->crl_file != NULL || s->ignore != 0))
-    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
-                 "crl-file and ignore apply to the certificates of the job's ca-file: give a ca-file too");
-  if (error != NULL)
+  if (!parse_tls_options (options, &current, s, &error) ||
+      !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error))
     {
       g_task_return_error (task, error);
       return;

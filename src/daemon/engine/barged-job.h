@@ -179,6 +179,11 @@ gboolean barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, 
 void barged_job_set_tls_options_async (BargedJob *self, GVariant *options, GAsyncReadyCallback callback,
                                        gpointer user_data);
 gboolean barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, GError **error);
+/* What of SetTlsOptions' @options needs no file: the keys and types, the
+ * paths' form, the ignore flags, a CRL or ignore only with a CA. FALSE
+ * with InvalidArgument, as barged_job_set_tls_options_async() says it:
+ * for CreateJob's "tls-options", refused before the job is built. */
+gboolean barged_job_check_tls_options (GVariant *options, GError **error);
 /* What MaxSegments means now, with the job's priority. */
 guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
