@@ -851,6 +851,26 @@ open_read_as_owner (AccessData *data, int *fd, int *errsv, GError **error)
   return TRUE;
 }
 
+/* What read_small_thread() read: a private key, maybe. Wiped when it
+ * goes (its GBytes' last reference), as the credentials' passwords are,
+ * so that no copy of it stays in freed memory for a core dump or the next
+ * allocation to show. */
+typedef struct {
+  gsize size;
+  guint8 data[];
+} SmallFile;
+
+static void
+small_file_wipe_free (gpointer p)
+{
+  SmallFile *file = p;
+
+  explicit_bzero (file->data, file->size);
+  g_free (file);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SmallFile, small_file_wipe_free)
+
 static void
 read_small_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -858,7 +878,7 @@ read_small_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   AccessData *data = task_data;
   GError *error = NULL;
   struct stat st;
-  g_autofree guint8 *buf = NULL;
+  g_autoptr(SmallFile) buf = NULL;
   gsize got = 0;
   int fd, errsv = 0;
 
@@ -888,9 +908,10 @@ read_small_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
                                data->path, (guint64) st.st_size, data->max_bytes);
       return;
     }
-  buf = g_malloc (data->max_bytes + 1);
+  buf = g_malloc (sizeof (SmallFile) + data->max_bytes + 1);
+  buf->size = data->max_bytes + 1;
   /* One byte more than allowed: a file that grew since the fstat shows. */
-  errsv = barged_pread_all (fd, buf, data->max_bytes + 1, 0, &got);
+  errsv = barged_pread_all (fd, buf->data, data->max_bytes + 1, 0, &got);
   close (fd);
   if (errsv != 0 || got > data->max_bytes)
     {
@@ -898,7 +919,10 @@ read_small_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
                                errsv != 0 ? g_strerror (errsv) : "it grew past the size accepted");
       return;
     }
-  g_task_return_pointer (task, g_bytes_new (buf, got), (GDestroyNotify) g_bytes_unref);
+  /* The bytes are not copied: the GBytes wipes them as it goes. */
+  g_task_return_pointer (task, g_bytes_new_with_free_func (buf->data, got, small_file_wipe_free, buf),
+                         (GDestroyNotify) g_bytes_unref);
+  buf = NULL;
 }
 
 void

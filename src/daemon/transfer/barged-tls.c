@@ -187,13 +187,26 @@ barged_tls_parse_ignore (const char * const *names, GTlsCertificateFlags *flags,
   return TRUE;
 }
 
+/* A string that may hold a private key: wiped before it is freed (not a
+ * memset, which a compiler may drop before a free). */
+typedef char BargedWipedText;
+
+static void
+wiped_text_free (BargedWipedText *text)
+{
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedWipedText, wiped_text_free)
+
 GTlsCertificate *
 barged_tls_parse_client (GBytes *pem, const char *path, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *key = NULL;
+  g_autoptr(BargedWipedText) text = NULL;
+  g_autoptr(BargedWipedText) key = NULL;
   const char *data;
   gsize len = 0;
 
@@ -221,9 +234,8 @@ barged_tls_parse_client (GBytes *pem, const char *path, GError **error)
                    "%s has a certificate but no private key: put both in the file (PEM)", path);
       return NULL;
     }
-  /* The key stays in this object only; the copy read from the file goes. */
-  memset (text, 0, strlen (text));
-  memset (key, 0, strlen (key));
+  /* The key stays in this object only; the copies (the file's text and
+   * the key asked back) are wiped as they go, on every path. */
   return g_steal_pointer (&cert);
 }
 
