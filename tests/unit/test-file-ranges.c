@@ -24,7 +24,7 @@ file_with_ranges (const char *ranges_text)
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert_value (&dict, "ranges", ranges);
   options = g_variant_ref_sink (g_variant_dict_end (&dict));
-  g_assert_true (barged_file_checks_parse (options, &checks, &error));
+  g_assert_true (barged_file_checks_parse (options, 500, &checks, &error));
   g_assert_no_error (error);
   barged_file_set_checks (file, &checks);
   barged_file_checks_clear (&checks);
@@ -140,6 +140,7 @@ test_refused_options (void)
     { "{'md5': <'d41d8cd98f00b204e9800998ecf8427e'>}", "unknown file option \"md5\" of type s" },
     { "{'size': <'10'>}", "the file option \"size\" is of type t, not s" },
     { "{'size': <@t 18446744073709551615>}", "means none: leave \"size\" out" },
+    { "{'ranges': <@a(tt) [(0, 1), (2, 1), (4, 1), (6, 1), (8, 1)]>}", "at most 4 ranges (MaxRangesPerFile), not 5" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
@@ -149,7 +150,7 @@ test_refused_options (void)
       BargedFileChecks checks = { .size = 5 };
 
       g_assert_no_error (error);
-      g_assert_false (barged_file_checks_parse (options, &checks, &error));
+      g_assert_false (barged_file_checks_parse (options, 4, &checks, &error));
       g_assert_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT);
       g_test_message ("%s: %s", refused[i].options, error->message);
       g_assert_nonnull (strstr (error->message, refused[i].message));

@@ -91,7 +91,7 @@ add_files (BargedBusCall *call, const char *method, GVariant *params)
       BargedFileChecks checks = { .size = BARGE_SIZE_UNKNOWN };
 
       g_variant_get (params, "(&s&s@a{sv})", &url, &path, &options);
-      if (!barged_file_checks_parse (options, &checks, &error))
+      if (!barged_file_checks_parse (options, barged_job_get_max_ranges_per_file (job_of (call)), &checks, &error))
         {
           barged_bus_call_return_error (call, error);
           return;

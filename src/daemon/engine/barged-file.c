@@ -81,8 +81,10 @@ barged_file_new_from_record (const BargedFileRecord *r)
 
       if (v != NULL && g_variant_lookup (v, "verified", "b", &verified))
         self->verified = verified;
-      /* A damaged record must not drop a check silently. */
-      if (v == NULL || !barged_file_checks_parse (v, &self->checks, &error))
+      /* A damaged record must not drop a check silently. Its ranges
+       * were counted when the file was added (MaxRangesPerFile may have
+       * changed since): not again. */
+      if (v == NULL || !barged_file_checks_parse (v, G_MAXUINT, &self->checks, &error))
         {
           g_warning ("file %u of job %s: its checks are damaged (%s): it will fail its check", r->idx, r->job_id,
                      error != NULL ? error->message : "not GVariant text");
@@ -122,9 +124,9 @@ barged_file_checks_copy (BargedFileChecks *to, const BargedFileChecks *from)
  * (length G_MAXUINT64, BG_LENGTH_TO_EOF). How many a file may have is the
  * job's call to check ([Jobs] MaxRangesPerFile). */
 static GArray *
-parse_ranges_option (GVariant *v, GError **error)
+parse_ranges_option (GVariant *v, guint max_ranges, GError **error)
 {
-  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (BargedRange));
+  g_autoptr(GArray) ranges = NULL;
   gsize n = g_variant_n_children (v);
   guint64 prev_end = 0;
 
@@ -134,6 +136,15 @@ parse_ranges_option (GVariant *v, GError **error)
                            "\"ranges\" needs at least one range (offset, length)");
       return NULL;
     }
+  /* Counted before any is read: a bus message of millions would
+   * otherwise be parsed whole first. */
+  if (n > max_ranges)
+    {
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                   "a file takes at most %u ranges (MaxRangesPerFile), not %" G_GSIZE_FORMAT, max_ranges, n);
+      return NULL;
+    }
+  ranges = g_array_sized_new (FALSE, FALSE, sizeof (BargedRange), (guint) n);
   for (gsize i = 0; i < n; i++)
     {
       BargedRange r;
@@ -212,7 +223,7 @@ refuse_option (const char *key, GVariant *v, GError **error)
 }
 
 gboolean
-barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error)
+barged_file_checks_parse (GVariant *options, guint max_ranges, BargedFileChecks *checks, GError **error)
 {
   /* Every refusal leaves through here: nothing half-parsed is kept, or
    * leaked (a digest refused after the ranges once leaked them). */
@@ -245,7 +256,7 @@ barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **
       else if (g_str_equal (key, "ranges") && g_variant_is_of_type (v, G_VARIANT_TYPE ("a(tt)")) &&
                parsed.ranges == NULL)
         {
-          parsed.ranges = parse_ranges_option (v, error);
+          parsed.ranges = parse_ranges_option (v, max_ranges, error);
           if (parsed.ranges == NULL)
             return FALSE;
         }

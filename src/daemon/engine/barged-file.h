@@ -43,8 +43,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BargedFileChecks, barged_file_checks_clear)
 void barged_file_checks_copy (BargedFileChecks *to, const BargedFileChecks *from);
 /* AddFileWithOptions' options: "sha256" or "sha512" (s, hex), "size" (t),
  * "ranges" (a(tt): offset and length, G_MAXUINT64 for "to the end" in the
- * last one only). FALSE with InvalidArgument saying what is accepted. */
-gboolean barged_file_checks_parse (GVariant *options, BargedFileChecks *checks, GError **error);
+ * last one only, at most @max_ranges). FALSE with InvalidArgument saying
+ * what is accepted. */
+gboolean barged_file_checks_parse (GVariant *options, guint max_ranges, BargedFileChecks *checks, GError **error);
 /* The ranges as a(tt) (offset, length), the form of the option and of
  * File.Ranges; an empty array for a whole file. Floating. */
 GVariant *barged_file_checks_ranges_to_variant (const BargedFileChecks *checks);

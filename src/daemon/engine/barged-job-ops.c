@@ -240,10 +240,10 @@ barged_job_add_files_async (BargedJob *self, const char * const *urls, const cha
                  "digests, sizes and ranges are for download jobs only, not %s ones",
                  barge_job_type_to_string (self->type));
   for (guint i = 0; error == NULL && checks != NULL && i < n; i++)
-    if (checks[i].ranges != NULL && checks[i].ranges->len > _barged_job_settings (self)->max_ranges_per_file)
+    if (checks[i].ranges != NULL && checks[i].ranges->len > barged_job_get_max_ranges_per_file (self))
       g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
                    "a file takes at most %u ranges (MaxRangesPerFile), not %u",
-                   _barged_job_settings (self)->max_ranges_per_file, checks[i].ranges->len);
+                   barged_job_get_max_ranges_per_file (self), checks[i].ranges->len);
   for (guint i = 0; error == NULL && i < n; i++)
     {
       g_autofree char *path = barged_file_validate (urls[i], paths[i], &error);

@@ -208,6 +208,12 @@ guint64 barged_job_get_size_hint (BargedJob *self) { return self->size_hint; }
 guint barged_job_get_max_segments (BargedJob *self) { return self->max_segments; }
 
 guint
+barged_job_get_max_ranges_per_file (BargedJob *self)
+{
+  return _barged_job_settings (self)->max_ranges_per_file;
+}
+
+guint
 barged_job_get_effective_max_segments (BargedJob *self)
 {
   if (self->max_segments != 0)

@@ -184,6 +184,8 @@ gboolean barged_job_set_tls_options_finish (BargedJob *self, GAsyncResult *res, 
  * with InvalidArgument, as barged_job_set_tls_options_async() says it:
  * for CreateJob's "tls-options", refused before the job is built. */
 gboolean barged_job_check_tls_options (GVariant *options, GError **error);
+/* How many ranges a file of the job may have ([Jobs] MaxRangesPerFile). */
+guint barged_job_get_max_ranges_per_file (BargedJob *self);
 /* What MaxSegments means now, with the job's priority. */
 guint barged_job_get_effective_max_segments (BargedJob *self);
 BargeNotifyFlags barged_job_get_notify_flags (BargedJob *self);
