@@ -272,6 +272,86 @@ test_create_unsaved_leaves_nothing (Fixture *f, gconstpointer data)
   store_fixture_exec (f->db, "DROP TRIGGER refuse_jobs");
 }
 
+/* An engine on the fixture's store with private data kept in the
+ * fixture's folder (private.keyfile), as barged's. */
+static BargedEngine *
+engine_with_private_file (Fixture *f, BargedCredentials **credentials)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargedNetwork) network = barged_network_new_for_file (f->network_path, &error);
+  BargedJobContext ctx = f->ctx;
+
+  g_assert_no_error (error);
+  *credentials = barged_credentials_new (f->db->dir, FALSE, &error);
+  g_assert_no_error (error);
+  ctx.credentials = *credentials;
+  return barged_engine_new (&ctx, network);
+}
+
+static void
+wait_private_saved (BargedCredentials *credentials)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gboolean saved = FALSE;
+
+  barged_credentials_wait_saved_async (credentials, on_private_saved, &saved);
+  while (!saved && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (saved);
+}
+
+/* Private data of no job (a crash struck between a job's private data
+ * and its record) goes at the next start; a job's own stays. */
+static void
+test_orphan_private_data_dropped (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "kept", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(GVariant) headers = g_variant_ref_sink (g_variant_new_parsed ("[('X-Kept', 'kept-7d1e')]"));
+  g_autofree char *keyfile = g_build_filename (f->db->dir, "private.keyfile", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *with_orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  BargedCredentials *credentials = NULL;
+  BargedEngine *engine = engine_with_private_file (f, &credentials);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  Created created = { FALSE, NULL, NULL };
+  g_autofree char *id = NULL;
+
+  spec.custom_headers = headers;
+  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
+  while (!created.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (created.error);
+  id = g_strdup (barged_job_get_job_id (created.job));
+  g_clear_object (&created.job);
+  barged_store_flush (f->ctx.store);
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+
+  /* What a crash after barged_job_new() left: a group of no job. */
+  g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
+  with_orphan = g_strconcat (text, "\n[0123456789abcdef0123456789abcdef]\numask=18\n"
+                                   "custom-headers=[('X-Orphan', 'orphan-3b9f')]\n", NULL);
+  g_assert_true (g_file_set_contents (keyfile, with_orphan, -1, &error));
+  g_clear_pointer (&text, g_free);
+
+  engine = engine_with_private_file (f, &credentials);
+  g_test_expect_message ("BargedCredentials", G_LOG_LEVEL_MESSAGE,
+                         "job 0123456789abcdef0123456789abcdef: its private data*has no job: dropped");
+  g_assert_true (barged_engine_load (engine, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  wait_private_saved (credentials);
+  g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
+  g_assert_null (strstr (text, "orphan-3b9f"));
+  g_assert_null (strstr (text, "0123456789abcdef0123456789abcdef"));
+  g_assert_nonnull (strstr (text, "kept-7d1e"));
+  g_assert_nonnull (strstr (text, id));
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+}
+
 typedef struct {
   gboolean done;
   GError *error;
@@ -966,6 +1046,8 @@ main (int argc, char **argv)
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/engine/logs", Fixture, NULL, fixture_setup, test_logs, fixture_teardown);
+  g_test_add ("/engine/orphan-private-data-dropped", Fixture, NULL, fixture_setup, test_orphan_private_data_dropped,
+              fixture_teardown);
   g_test_add ("/engine/create-unsaved-leaves-nothing", Fixture, NULL, fixture_setup, test_create_unsaved_leaves_nothing,
               fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,

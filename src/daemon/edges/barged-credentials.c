@@ -555,6 +555,25 @@ barged_credentials_list (BargedCredentials *self, const char *job_id)
 }
 
 void
+barged_credentials_forget_others (BargedCredentials *self, GHashTable *job_ids)
+{
+  g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_hash_table_contains (job_ids, id))
+      g_ptr_array_add (orphans, g_strdup (id));
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      g_message ("job %s: its private data (umask, headers, credentials) has no job: dropped",
+                 (const char *) g_ptr_array_index (orphans, i));
+      barged_credentials_forget (self, g_ptr_array_index (orphans, i), TRUE);
+    }
+}
+
+void
 barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean all)
 {
   JobPrivate *p = job_private (self, job_id, FALSE);

@@ -46,6 +46,9 @@ GVariant *barged_credentials_list (BargedCredentials *self, const char *job_id);
 /* Drops the job's credentials and custom headers (TakeOwnership) or
  * everything (@all, when the job is gone). */
 void barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean all);
+/* Forgets the jobs not in @job_ids (a set of job ids): what a crash left
+ * of a job that was being created, or removed, when it struck. */
+void barged_credentials_forget_others (BargedCredentials *self, GHashTable *job_ids);
 
 /* A job's custom headers (a(ss), see barged-custom-headers.h): checked,
  * then replacing the job's, or @error and nothing changes; an empty array

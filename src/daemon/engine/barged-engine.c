@@ -436,6 +436,10 @@ barged_engine_load (BargedEngine *self, GError **error)
 
       adopt (self, job);
     }
+  /* A crash between a job's private data and its record (CreateJob), or
+   * between its record's delete and its private data's (a removal), left
+   * private data of no job: it goes, not loaded at every start. */
+  barged_credentials_forget_others (self->ctx.credentials, self->jobs);
   g_info ("restored %u jobs", jobs->len);
   rearm_reaper (self);
   return TRUE;
