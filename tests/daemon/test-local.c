@@ -375,7 +375,7 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
 
 /* A write fails (EIO: a disk error) while the buffers after it wait in
  * the writer's queue, as they do when the network is faster than the
- * disk: barged_test_failing_write, preloaded into barged, fails the first
+ * disk: barge-test-preload.c, preloaded into barged, fails the first
  * pwrite that covers byte 4 MiB + 100 of a file in the test's folder,
  * after 300 ms. Error LocalFile, and none of the buffers queued behind the
  * failed one reaches the file: the temporary ends before that byte. A
@@ -386,7 +386,7 @@ static void
 test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
 {
   const guint64 size = 12 * MiB, fail_at = 4 * MiB + 100;
-  const char *shim = g_getenv ("BARGE_TEST_FAILING_WRITE");
+  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
   const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
                                                                  : g_getenv ("BARGE_TSAN_RUNTIME");
   g_autofree char *preload = NULL;
@@ -399,7 +399,7 @@ test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
 
   if (shim == NULL)
     {
-      g_test_skip ("BARGE_TEST_FAILING_WRITE is not set (meson test sets it)");
+      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
       return;
     }
   /* A sanitizer's runtime must come first in a process it instruments. */

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The notify settings as the job database keeps them (GVariant text) and
- * reads them back on start-up. */
+ * reads them back on start-up; the notify program's spawn, off the
+ * caller's thread. */
 #include "config.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "barged-notify.h"
+
+#define SLOW_GETPWUID_MS 1000
 
 static void
 test_flags_from_text (void)
@@ -54,11 +60,75 @@ test_command_line_from_text (void)
   g_assert_null (barged_notify_command_line_from_text ("('\\udfff', @as [])"));
 }
 
+static void
+on_program_run (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  gboolean *exit_ok = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (barged_notify_run_finish (res, exit_ok, &error));
+  g_assert_no_error (error);
+  exit_ok[1] = TRUE;
+}
+
+/* The owner's account may come from NSS over the network (sssd, LDAP),
+ * and the program the owner named may be on a hung NFS mount: both are
+ * waited for off the caller's thread, barged's main loop. Here
+ * getpwuid_r takes 1 s (barge-test-preload.c, which main() preloads):
+ * the call returns at once, and the program's exit comes back later.
+ * Only root drops to the owner's identity, the step that looks the
+ * account up. */
+static void
+test_run_off_the_main_thread (void)
+{
+  gboolean result[2] = { FALSE, FALSE };   /* exit ok, done */
+  gint64 start, returned, deadline;
+
+  if (getuid () != 0 || g_getenv ("BARGE_TEST_SLOW_GETPWUID_MS") == NULL)
+    {
+      g_test_skip ("needs root and the preloaded slow getpwuid_r (meson test, as root)");
+      return;
+    }
+  start = g_get_monotonic_time ();
+  barged_notify_run_async (65534, "/bin/true", NULL, "job", "transferred", on_program_run, result);
+  returned = g_get_monotonic_time ();
+  g_test_message ("the call took %" G_GINT64_FORMAT " us", returned - start);
+  g_assert_cmpint (returned - start, <, SLOW_GETPWUID_MS * 1000 / 2);
+  deadline = returned + 10 * G_USEC_PER_SEC;
+  while (!result[1] && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (result[1]);
+  g_assert_true (result[0]);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, SLOW_GETPWUID_MS * 1000);
+}
+
+/* Runs the test again with barge-test-preload.c preloaded (after a
+ * sanitizer's runtime, which must come first), its getpwuid_r slow. */
+static void
+run_again_preloaded (char **argv)
+{
+  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
+  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
+                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
+  g_autofree char *preload = NULL;
+  g_autofree char *ms = g_strdup_printf ("%d", SLOW_GETPWUID_MS);
+
+  if (shim == NULL || g_getenv ("BARGE_TEST_SLOW_GETPWUID_MS") != NULL)
+    return;
+  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
+  g_setenv ("LD_PRELOAD", preload, TRUE);
+  g_setenv ("BARGE_TEST_SLOW_GETPWUID_MS", ms, TRUE);
+  execv ("/proc/self/exe", argv);
+  g_error ("cannot run the test again preloaded: %s", g_strerror (errno));
+}
+
 int
 main (int argc, char **argv)
 {
+  run_again_preloaded (argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/notify/flags-from-text", test_flags_from_text);
   g_test_add_func ("/notify/command-line-from-text", test_command_line_from_text);
+  g_test_add_func ("/notify/run-off-the-main-thread", test_run_off_the_main_thread);
   return g_test_run ();
 }

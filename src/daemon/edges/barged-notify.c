@@ -10,6 +10,7 @@
 #include "barge.h"
 #include "barged-notify.h"
 #include "barged-stored-text.h"
+#include "barge-tsan.h"
 
 gboolean
 barged_notify_flags_parse (const char *const *flags, BargeNotifyFlags *out, GError **error)
@@ -169,21 +170,42 @@ on_program_exited (GObject *source, GAsyncResult *res, gpointer user_data)
   g_task_return_boolean (task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
 }
 
-void
-barged_notify_run_async (guint32 owner, const char *program, const char *const *args,
-                         const char *job_id, const char *job_state,
-                         GAsyncReadyCallback callback, gpointer user_data)
+/* What the spawn needs, copied for its worker. */
+typedef struct {
+  guint32 owner;
+  char *program;
+  char **args;
+  char *job_id;
+  char *job_state;
+} Spawn;
+
+static void
+spawn_free (Spawn *spawn)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  g_free (spawn->program);
+  g_strfreev (spawn->args);
+  g_free (spawn->job_id);
+  g_free (spawn->job_state);
+  g_free (spawn);
+}
+
+/* On a worker: the owner's account comes from NSS (sssd, LDAP: the
+ * network), and the spawn waits until the child has exec'd a program the
+ * owner named, maybe on a hung NFS mount or the owner's own FUSE file
+ * system. On the main thread either would stop the daemon for every
+ * user. */
+static void
+spawn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  Spawn *spawn = task_data;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
   g_autofree char *home = NULL;
+  GSubprocess *process;
   GError *error = NULL;
-  Identity *id;
+  Identity *id = identity_for (spawn->owner, &home, &error);
 
-  g_task_set_source_tag (task, barged_notify_run_async);
-  id = identity_for (owner, &home, &error);
   if (id == NULL)
     {
       g_task_return_error (task, error);
@@ -196,24 +218,62 @@ barged_notify_run_async (guint32 owner, const char *program, const char *const *
       g_subprocess_launcher_set_environ (launcher, (char **) env);
       g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
     }
-  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_ID", job_id, TRUE);
-  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_STATE", job_state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_ID", spawn->job_id, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BARGE_JOB_STATE", spawn->job_state, TRUE);
   g_subprocess_launcher_set_cwd (launcher, "/");
   g_subprocess_launcher_set_child_setup (launcher, child_setup, id, (GDestroyNotify) identity_free);
 
-  g_ptr_array_add (argv, (gpointer) program);
-  for (guint i = 0; args != NULL && args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, spawn->program);
+  for (guint i = 0; spawn->args != NULL && spawn->args[i] != NULL; i++)
+    g_ptr_array_add (argv, spawn->args[i]);
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   if (process == NULL)
     {
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_NOTIFICATION_FAILED,
-                               "cannot run %s: %s", program, error->message);
+                               "cannot run %s: %s", spawn->program, error->message);
       g_error_free (error);
       return;
     }
+  g_task_return_pointer (task, process, g_object_unref);
+}
+
+/* Back on the caller's thread: the exit is waited for there (GSubprocess
+ * watches the child on GLib's own worker). */
+static void
+on_spawned (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  BARGE_TSAN_TASK_CALLBACK (res);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(GSubprocess) process = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (process == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_subprocess_wait_async (process, NULL, on_program_exited, g_steal_pointer (&task));
+}
+
+void
+barged_notify_run_async (guint32 owner, const char *program, const char *const *args,
+                         const char *job_id, const char *job_state,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr(GTask) spawn_task = g_task_new (NULL, NULL, on_spawned, task);
+  Spawn *spawn = g_new0 (Spawn, 1);
+
+  g_task_set_source_tag (task, barged_notify_run_async);
+  spawn->owner = owner;
+  spawn->program = g_strdup (program);
+  spawn->args = g_strdupv ((char **) args);
+  spawn->job_id = g_strdup (job_id);
+  spawn->job_state = g_strdup (job_state);
+  g_task_set_task_data (spawn_task, spawn, (GDestroyNotify) spawn_free);
+  BARGE_TSAN_RELEASE (spawn_task);
+  g_task_run_in_thread (spawn_task, spawn_thread);
 }
 
 gboolean

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Preloaded into barged by a test (LD_PRELOAD): one write fails, as a disk
- * that returns an I/O error would make it. With BARGE_TEST_FAIL_WRITE_AT
- * (a byte offset) and BARGE_TEST_FAIL_WRITE_IN (a folder) in barged's
- * environment, the first pwrite to a file in that folder that covers the
- * offset waits 300 ms, so that the buffers after it queue up behind it,
- * then fails with EIO. Every other write, and that one's retries, go
- * through. */
+/* Faults a test preloads (LD_PRELOAD) into barged or into itself, each
+ * asked for by the environment:
+ * - a failing write, as a disk that returns an I/O error would make it:
+ *   with BARGE_TEST_FAIL_WRITE_AT (a byte offset) and
+ *   BARGE_TEST_FAIL_WRITE_IN (a folder), the first pwrite to a file in
+ *   that folder that covers the offset waits 300 ms, so that the buffers
+ *   after it queue up behind it, then fails with EIO; every other write,
+ *   and that one's retries, go through;
+ * - a slow user database, as NSS over the network (sssd, LDAP) may be:
+ *   with BARGE_TEST_SLOW_GETPWUID_MS, getpwuid_r of any uid but 0 waits
+ *   that long first. */
 /* pwrite and pwrite64 are defined below by those names: not the one
  * renamed to the other, as with 64-bit offsets asked for (the same on
  * 64-bit systems). */
@@ -16,6 +20,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +33,17 @@ typedef ssize_t (*PwriteFunc) (int fd, const void *buf, size_t count, off_t offs
 static long long fail_at = -1;
 static char fail_in[PATH_MAX];
 static int failed;
+static long slow_getpwuid_ms;
 
 __attribute__ ((constructor)) static void
 read_environment (void)
 {
   const char *at = getenv ("BARGE_TEST_FAIL_WRITE_AT");
   const char *in = getenv ("BARGE_TEST_FAIL_WRITE_IN");
+  const char *slow = getenv ("BARGE_TEST_SLOW_GETPWUID_MS");
+
+  if (slow != NULL)
+    slow_getpwuid_ms = atol (slow);
 
   if (at == NULL || in == NULL || strlen (in) + 2 > sizeof fail_in)
     return;
@@ -88,4 +98,20 @@ ssize_t
 pwrite64 (int fd, const void *buf, size_t count, off64_t offset)
 {
   return failing_pwrite ("pwrite64", fd, buf, count, offset);
+}
+
+typedef int (*GetpwuidFunc) (uid_t uid, struct passwd *pwd, char *buf, size_t buflen, struct passwd **result);
+
+int
+getpwuid_r (uid_t uid, struct passwd *pwd, char *buf, size_t buflen, struct passwd **result)
+{
+  GetpwuidFunc real = (GetpwuidFunc) dlsym (RTLD_NEXT, "getpwuid_r");
+
+  if (slow_getpwuid_ms > 0 && uid != 0)
+    {
+      struct timespec wait = { slow_getpwuid_ms / 1000, (slow_getpwuid_ms % 1000) * 1000 * 1000 };
+
+      nanosleep (&wait, NULL);
+    }
+  return real (uid, pwd, buf, buflen, result);
 }
