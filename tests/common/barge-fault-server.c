@@ -29,6 +29,13 @@
  *                         (version 2: new ETag, new bytes)
  *   etag-change-206       as etag-change, but the server ignores If-Range
  *                         and sends 206 with the new ETag and new bytes
+ *   etag-every-part       a new version (ETag, bytes) at every request,
+ *                         If-Range ignored, every answer a 206 of at most
+ *                         64 KiB (to a request without Range too)
+ *   cut-copy-416          first request cut; one for a range past 0 gets
+ *                         416 "bytes * / START", the client's own offset,
+ *                         as a cache holding a copy cut there would
+ *                         (healed: served)
  *   redirect-301 ... -308 that redirect to /fault/ok/NAME (always)
  *   redirect-loop         302 to itself
  *   redirect-reset        302 (always) to /fault/reset/NAME
@@ -641,6 +648,15 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
 
   if (g_str_has_prefix (fault, "etag-change") && index >= 1)
     s.version = 2;
+  /* A new version at each request, If-Range ignored, every answer a part
+   * of 64 KiB (one to a request without Range too). */
+  if (g_str_equal (fault, "etag-every-part"))
+    {
+      s.version = index + 1;
+      s.ignore_if_range = TRUE;
+      s.max_part = 64 * 1024;
+      s.unrequested_part = 64 * 1024;
+    }
   if (g_str_equal (fault, "gzip"))
     s.gzip_label = TRUE;
   if (g_str_equal (fault, "drip") || g_str_equal (fault, "proxy-auth-drip"))
@@ -807,6 +823,27 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, status);
       send_status (out, status, NULL);
     }
+  else if (broken && g_str_equal (fault, "cut-copy-416") && index >= 1 && req.range != NULL &&
+           !g_str_has_prefix (req.range, "bytes=0-"))
+    {
+      /* A cache holding a copy cut where the client stopped: "the file
+       * has exactly the bytes you have". */
+      guint64 first = 0, last = 0;
+      g_autofree char *cr = NULL;
+
+      parse_range (req.range, &first, &last);
+      cr = g_strdup_printf ("Content-Range: bytes */%" G_GUINT64_FORMAT "\r\n", first);
+      set_logged_status (self, &req, index, 416);
+      send_status (out, 416, cr);
+    }
+  else if (g_str_equal (fault, "cut-copy-416"))
+    {
+      if (broken && index == 0)
+        s.cut_after = size / 2, s.end = END_RESET;
+      serve (self, connection, stream, &req, index, name, size, &s);
+    }
+  else if (g_str_equal (fault, "etag-every-part"))
+    serve (self, connection, stream, &req, index, name, size, &s);
   else if (g_str_equal (fault, "416") || g_str_equal (fault, "ignore-range") ||
            g_str_equal (fault, "partial-ranges") ||
            g_str_has_prefix (fault, "etag-change") || g_str_equal (fault, "long-range"))

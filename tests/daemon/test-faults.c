@@ -417,6 +417,59 @@ count_requests (BargeFaultServer *server, const char *fault, const char *name, c
   return n;
 }
 
+/* A cache holding a copy cut where the client stopped answers the resume
+ * "416, the file has exactly the bytes you have" (bytes * / OFFSET): the
+ * file was announced longer, so that is not the end; the file starts
+ * over and comes whole. Before, it was "transferred" with half its
+ * bytes. */
+static void
+test_416_short_of_known_length (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 256 * KiB;
+  g_autofree char *dest = g_build_filename (f->dir, "short-416", NULL);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "cut-copy-416", "short-416", size);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "short-416");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char * const done[] = { "transferred", "error", NULL };
+  const char * const cut[] = { "transient-error", "transferred", "error", NULL };
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  /* The first answer is cut: resumed at once, not after the retry delay. */
+  g_assert_cmpstr (barge_test_wait_job_states (job, cut, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), ==, "transferred");
+  /* The resume met the 416, and a request without Range followed it. */
+  g_assert_cmpuint (count_requests (f->server, "cut-copy-416", "short-416", "GET", NULL), >=, 3);
+  barge_test_job_complete (job);
+  g_assert_cmpstr (barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS), ==, "acknowledged");
+  barge_test_assert_file_content (dest, "short-416", size);
+}
+
+/* A server that ignores If-Range and whose file changes at every request,
+ * in parts of 64 KiB: each part of another version restarts the file,
+ * up to three times in a run; after that the run fails
+ * (InvalidServerResponse), never taking the part as it is. Before, the
+ * fourth was taken, and the file was "transferred" spliced together from
+ * several versions. */
+static void
+test_changing_parts_never_spliced (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (f->dir, "every-part", NULL);
+  g_autofree char *url = barge_fault_server_get_url (f->server, "etag-every-part", "every-part", 256 * KiB);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "every-part");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), !=, "transferred");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidServerResponse",
+                               "another version of the file after 3 restarts");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  barge_test_job_cancel (job);
+}
+
 /* Credentials belong to the origin a file was added with: a redirect to
  * another origin (here the same server as "localhost") gets none, while a
  * redirect within the origin still authenticates. */
@@ -965,6 +1018,8 @@ main (int argc, char **argv)
       g_autofree char *test_path = g_strdup_printf ("/faults/%s", scenarios[i].fault);
       g_test_add (test_path, Fixture, &scenarios[i], fixture_setup, test_fault, fixture_teardown);
     }
+  BARGE_TEST_ADD ("/faults/416-short-of-known-length", test_416_short_of_known_length);
+  BARGE_TEST_ADD ("/faults/changing-parts-never-spliced", test_changing_parts_never_spliced);
   BARGE_TEST_ADD ("/faults/credentials-stay-with-their-origin", test_credentials_stay_with_origin);
   BARGE_TEST_ADD ("/faults/credentials-not-after-redirect", test_credentials_not_after_redirect);
   BARGE_TEST_ADD ("/faults/credentials-up-front", test_credentials_up_front);

@@ -724,12 +724,20 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
        * representation: start over rather than splice two of them. A
        * server without strong validators leaves the length as the one sign
        * of change. */
-      if ((validators_conflict (self->file, etag, last_modified) ||
-           !encoding_is_identity (headers) ||
-           (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
-            total != barged_file_get_total (self->file))) &&
-          self->restarts++ < MAX_RESTARTS)
+      if (validators_conflict (self->file, etag, last_modified) || !encoding_is_identity (headers) ||
+          (barged_file_get_total (self->file) != BARGE_SIZE_UNKNOWN && total != BARGE_SIZE_UNKNOWN &&
+           total != barged_file_get_total (self->file)))
         {
+          /* Past the restarts, never taken as it is: that would splice
+           * the versions after all. */
+          if (self->restarts++ >= MAX_RESTARTS)
+            {
+              self->http_status = status;
+              fail_now (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                           "the server answered a range of another version of the file after %d "
+                                           "restarts: its parts cannot make one file", MAX_RESTARTS));
+              return;
+            }
           restart_from_zero (self, TRUE);
           send_request (self);
           return;
@@ -767,7 +775,10 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
 
       /* If-Range held (else the answer were 200), so the validators match
        * even when the 416 does not repeat them. */
+      /* Not when the file was known to be longer: a cache holding a copy
+       * cut short says so too. */
       if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
+          (barged_file_get_total (self->file) == BARGE_SIZE_UNKNOWN || barged_file_get_total (self->file) == length) &&
           !validators_conflict (self->file, etag, last_modified))
         {
           /* We already have every byte: a crash struck after the last
