@@ -132,7 +132,7 @@ test_urls (void)
       g_assert_null (resolved);
       /* And a URL kept from before (the job database) fails its run with
        * an error, not a crash. */
-      msg = barged_upload_message_new ("PATCH", refused[i], NULL, NULL, &error);
+      msg = barged_upload_message_new ("PATCH", refused[i], refused[i], NULL, NULL, &error);
       g_assert_null (msg);
       g_assert_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT);
     }

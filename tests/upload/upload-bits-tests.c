@@ -563,6 +563,36 @@ test_bits_host_id (Fixture *f, gconstpointer data)
                     barge_test_bits_server_count (f->bits, "Fragment") + 2);
 }
 
+/* Custom headers (an API token, say) go to the origin of the file's URL
+ * only, as credentials do: not to the farm host BITS-Host-Id names, a
+ * host the server chose ("localhost" for 127.0.0.1 here). The upload
+ * still completes. */
+static void
+test_bits_host_id_no_custom_headers (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 2 * MiB + 5;
+  g_autofree char *source = make_source (f, "farm-headers.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "farm-headers.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("farm-headers.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_bits_server_set_host_id (f->bits, "localhost", 0);
+  job = start_upload (f, "upload", "bits", url, source, FALSE);
+  g_assert_true (barge_dbus_job_call_set_custom_headers_sync (job, g_variant_new_parsed ("[('X-Barge-Test', 'farm-1')]"),
+                                                              NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "farm-headers.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "host-id"), >=, 3);
+  /* Create-Session, to the file's origin, only. */
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "X-Barge-Test: farm-1"), ==, 1);
+  complete_job (job);
+}
+
 static void
 test_bits_host_id_fallback (Fixture *f, gconstpointer data)
 {
@@ -976,6 +1006,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/cancel-kept-lost", test_bits_cancel_kept_lost);
   UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
+  UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
   UPLOAD_TEST_ADD ("/upload/reply/file", test_reply);
   UPLOAD_TEST_ADD ("/upload/reply/in-memory", test_reply_in_memory);

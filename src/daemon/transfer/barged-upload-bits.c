@@ -42,7 +42,8 @@ static SoupMessage *
 packet_new (BargedUpload *self, const char *type, GError **error)
 {
   g_autofree char *url = packet_url_for (self, barged_file_get_url (self->file));
-  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, self->custom_headers, self->tls, error);
+  SoupMessage *msg = barged_upload_message_new (BITS_METHOD, url, barged_file_get_url (self->file),
+                                                self->custom_headers, self->tls, error);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
@@ -391,6 +392,7 @@ barged_upload_bits_run (BargedUpload *self)
 typedef struct {
   SoupSession *session;
   char *url;
+  char *origin_url;           /* the file's: the custom headers' origin */
   char *session_id;
   GVariant *custom_headers;
   BargedTls *tls;
@@ -404,6 +406,7 @@ cancel_data_free (CancelData *c)
 {
   g_object_unref (c->session);
   g_free (c->url);
+  g_free (c->origin_url);
   g_free (c->session_id);
   g_clear_pointer (&c->custom_headers, g_variant_unref);
   g_clear_pointer (&c->tls, barged_tls_unref);
@@ -460,7 +463,8 @@ static void
 send_cancel (CancelData *c)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, c->custom_headers, c->tls, &error);
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (BITS_METHOD, c->url, c->origin_url, c->custom_headers,
+                                                          c->tls, &error);
 
   if (msg == NULL)
     {
@@ -483,6 +487,7 @@ barged_upload_bits_cancel (BargedUpload *self, const char *url)
 
   c->session = g_object_ref (self->session);
   c->url = packet_url_for (self, url);
+  c->origin_url = g_strdup (url);
   c->session_id = g_strdup (self->session_id);
   c->custom_headers = self->custom_headers != NULL ? g_variant_ref (self->custom_headers) : NULL;
   c->tls = self->tls != NULL ? barged_tls_ref (self->tls) : NULL;

@@ -93,9 +93,12 @@ gboolean barged_upload_set_body (BargedUpload *self, SoupMessage *msg, const cha
                                  guint64 length, GError **error);
 
 /* A request for an upload: no redirects (libsoup would turn a POST into a
- * GET), identity encoding. */
-SoupMessage *barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, BargedTls *tls,
-                                        GError **error);
+ * GET), identity encoding; the job's custom headers only when @url is on
+ * the origin of @origin_url, the file's URL (not a BITS farm host, a tus
+ * upload URL or a reply URL elsewhere, nor http where the file is https),
+ * as for credentials. */
+SoupMessage *barged_upload_message_new (const char *method, const char *url, const char *origin_url,
+                                        GVariant *custom_headers, BargedTls *tls, GError **error);
 
 /* @msg's response body, or NULL and the error (a BargeError when the
  * job's TLS checks refused the server). @lost_kept: it failed on a

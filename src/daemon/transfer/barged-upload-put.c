@@ -100,8 +100,8 @@ barged_upload_put_run (BargedUpload *self)
       send_put (self);
       return;
     }
-  msg = barged_upload_message_new (SOUP_METHOD_HEAD, barged_file_get_url (self->file), self->custom_headers,
-                                   self->tls, &error);
+  msg = barged_upload_message_new (SOUP_METHOD_HEAD, barged_file_get_url (self->file), barged_file_get_url (self->file),
+                                   self->custom_headers, self->tls, &error);
   if (msg == NULL)
     {
       barged_upload_fail (self, error);
@@ -115,7 +115,8 @@ send_put (BargedUpload *self)
 {
   GError *error = NULL;
   SoupMessage *msg = barged_upload_message_new (SOUP_METHOD_PUT, barged_file_get_url (self->file),
-                                                self->custom_headers, self->tls, &error);
+                                                barged_file_get_url (self->file), self->custom_headers, self->tls,
+                                                &error);
 
   if (msg == NULL)
     {

@@ -29,7 +29,8 @@ static SoupMessage *
 tus_message_new (BargedUpload *self, const char *method, const char *url)
 {
   GError *error = NULL;
-  SoupMessage *msg = barged_upload_message_new (method, url, self->custom_headers, self->tls, &error);
+  SoupMessage *msg = barged_upload_message_new (method, url, barged_file_get_url (self->file), self->custom_headers,
+                                                self->tls, &error);
 
   if (msg == NULL)
     {
@@ -282,7 +283,8 @@ void
 barged_upload_tus_cancel (BargedUpload *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id, self->custom_headers,
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id,
+                                                          barged_file_get_url (self->file), self->custom_headers,
                                                           self->tls, &error);
 
   if (msg == NULL)

@@ -381,8 +381,8 @@ barged_upload_send (BargedUpload *self, SoupMessage *msg, BargedUploadSent done)
 }
 
 SoupMessage *
-barged_upload_message_new (const char *method, const char *url, GVariant *custom_headers, BargedTls *tls,
-                           GError **error)
+barged_upload_message_new (const char *method, const char *url, const char *origin_url, GVariant *custom_headers,
+                           BargedTls *tls, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GUri) uri = barged_upload_parse_url (url, &local);
@@ -406,7 +406,7 @@ barged_upload_message_new (const char *method, const char *url, GVariant *custom
   soup_message_add_flags (msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "identity");
   soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
-  barged_request_add_custom_headers (msg, custom_headers, NULL);
+  barged_request_add_custom_headers (msg, custom_headers, origin_url);
   barged_request_keep_bodyless_alive (msg);
   barged_tls_apply (tls, msg);
   return msg;
@@ -1013,8 +1013,8 @@ reply_send (ReplyFetch *f)
 {
   GError *error = NULL;
 
-  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, f->self->custom_headers, f->self->tls,
-                                      &error);
+  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, barged_file_get_url (f->self->file),
+                                      f->self->custom_headers, f->self->tls, &error);
   if (f->msg == NULL)
     {
       reply_fail (f, error);
