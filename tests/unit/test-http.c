@@ -92,6 +92,10 @@ test_retry_after (void)
   g_assert_cmpint (barged_http_parse_retry_after (" 7 ", now), ==, 7);
   g_assert_cmpint (barged_http_parse_retry_after ("-1", now), ==, -1);
   g_assert_cmpint (barged_http_parse_retry_after ("soon", now), ==, -1);
+  /* What a download or a BITS upload waits: a day at most. */
+  g_assert_cmpint (barged_http_retry_after_wait ("99999999", now), ==, 24 * 60 * 60);
+  g_assert_cmpint (barged_http_retry_after_wait ("120", now), ==, 120);
+  g_assert_cmpint (barged_http_retry_after_wait (NULL, now), ==, -1);
   g_assert_cmpint (barged_http_parse_retry_after (NULL, now), ==, -1);
   g_assert_cmpint (barged_http_parse_retry_after ("99999999999", now), ==, G_MAXINT32);
   /* An HTTP-date 90 s after now, and one in the past (no wait). */

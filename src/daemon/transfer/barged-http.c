@@ -224,6 +224,12 @@ barged_http_parse_repr_digest (const char *repr_digest, const char *digest, cons
 }
 
 gint64
+barged_http_retry_after_wait (const char *value, gint64 now_unix)
+{
+  return MIN (barged_http_parse_retry_after (value, now_unix), BARGED_HTTP_MAX_RETRY_AFTER_S);
+}
+
+gint64
 barged_http_parse_retry_after (const char *value, gint64 now_unix)
 {
   g_autoptr(GDateTime) when = NULL;

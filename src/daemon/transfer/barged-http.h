@@ -34,6 +34,13 @@ gboolean barged_http_last_modified_is_strong (const char *last_modified, const c
 /* Retry-After as delay-seconds or an HTTP-date; returns seconds from @now_unix
  * (never negative), or -1 when the value is missing or malformed. */
 gint64 barged_http_parse_retry_after (const char *value, gint64 now_unix);
+/* How long barged waits for at most, whatever Retry-After says: a
+ * server's "come back next year" must not park a job beyond what its
+ * NoProgressTimeout can judge. */
+#define BARGED_HTTP_MAX_RETRY_AFTER_S (24 * 60 * 60)
+/* barged_http_parse_retry_after(), at most BARGED_HTTP_MAX_RETRY_AFTER_S:
+ * what a download and an upload wait. */
+gint64 barged_http_retry_after_wait (const char *value, gint64 now_unix);
 
 /* The digest of the whole representation a server sends: RFC 9530
  * Repr-Digest ("sha-256=:BASE64:, sha-512=:BASE64:"; a structured field

@@ -20,7 +20,6 @@
  * writer is free, so memory stays at two buffers per transfer. */
 
 #define MAX_RESTARTS 3
-#define MAX_RETRY_AFTER_S (24 * 60 * 60)
 
 G_DEFINE_TYPE (BargedTransfer, barged_transfer, G_TYPE_OBJECT)
 
@@ -826,11 +825,8 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
     {
       const char *retry = soup_message_headers_get_one (headers, "Retry-After");
 
-      self->retry_after = barged_http_parse_retry_after (retry, g_get_real_time () / G_USEC_PER_SEC);
-      /* Honoured, with a cap: a server's "come back next year" must not
-       * park a job beyond what its NoProgressTimeout can judge. */
-      if (self->retry_after > MAX_RETRY_AFTER_S)
-        self->retry_after = MAX_RETRY_AFTER_S;
+      /* Honoured, with a cap. */
+      self->retry_after = barged_http_retry_after_wait (retry, g_get_real_time () / G_USEC_PER_SEC);
       self->http_status = status;
       fail_now (self, barged_error_new_for_http_status (status, soup_message_get_reason_phrase (self->msg)));
       return;

@@ -105,7 +105,9 @@ handle_failure (BargedUpload *self, SoupMessage *msg)
       return;
     }
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == 429)
-    self->retry_after = barged_http_parse_retry_after (
+    /* Honoured, with the downloads' cap: without it, one Retry-After of
+     * years parked the job until NoProgressTimeout made it an error. */
+    self->retry_after = barged_http_retry_after_wait (
       soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
       g_get_real_time () / G_USEC_PER_SEC);
   barged_upload_fail_response (self, msg);
