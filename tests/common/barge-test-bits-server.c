@@ -16,6 +16,7 @@
 #define UPLOAD_PREFIX "/upload/"
 #define REPLY_PREFIX "/reply/"
 #define PUT_PREFIX "/put/"
+#define STALLED_TUS_PREFIX "/tus-stalled/"
 #define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
 #define E_INVALIDARG "0x80070057"
 #define E_ACCESSDENIED "0x80070005"
@@ -400,6 +401,35 @@ handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
  * first request: the mark lives and dies with the socket, so neither a
  * client port the kernel gives again nor a socket allocated where a freed
  * one was counts as kept. */
+/* A tus server that takes an upload and never its bytes: POST makes it,
+ * every PATCH is answered 204 with Upload-Offset 0. */
+static void
+handle_stalled_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+
+  g_mutex_lock (&self->lock);
+  count_locked (self, g_str_equal (method, "PATCH") ? "tus PATCH" : "tus other");
+  g_mutex_unlock (&self->lock);
+  soup_message_headers_replace (out, "Tus-Resumable", "1.0.0");
+  if (g_str_equal (method, SOUP_METHOD_POST))
+    {
+      g_autofree char *location = g_strconcat (STALLED_TUS_PREFIX, name, "/u1", NULL);
+
+      soup_message_headers_replace (out, "Location", location);
+      soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+    }
+  else if (g_str_equal (method, "PATCH") || g_str_equal (method, SOUP_METHOD_HEAD))
+    {
+      soup_message_headers_replace (out, "Upload-Offset", "0");
+      soup_server_message_set_status (msg, g_str_equal (method, "PATCH") ? SOUP_STATUS_NO_CONTENT : SOUP_STATUS_OK,
+                                      NULL);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
 static void
 note_connection (BargeTestBitsServer *self, SoupServerMessage *msg)
 {
@@ -489,6 +519,8 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
     handle_put (self, msg, path + strlen (PUT_PREFIX));
   else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
     handle_reply (self, msg, path + strlen (REPLY_PREFIX));
+  else if (g_str_has_prefix (path, STALLED_TUS_PREFIX))
+    handle_stalled_tus (self, msg, path + strlen (STALLED_TUS_PREFIX));
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -588,6 +620,12 @@ char *
 barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name)
 {
   return g_strconcat (self->base_url, UPLOAD_PREFIX, name, NULL);
+}
+
+char *
+barge_test_bits_server_get_stalled_tus_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, STALLED_TUS_PREFIX, name, NULL);
 }
 
 char *

@@ -27,6 +27,9 @@ void barge_test_bits_server_free (BargeTestBitsServer *self);
 char *barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *name);
 
 /* http://127.0.0.1:PORT/put/NAME: a plain PUT stores the body as NAME. */
+/* A tus creation URL whose server never takes a byte: every PATCH gets
+ * 204 with Upload-Offset 0 (counted as "tus PATCH"). */
+char *barge_test_bits_server_get_stalled_tus_url (BargeTestBitsServer *self, const char *name);
 char *barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name);
 /* The next PUT is read in full, then its connection is closed unanswered. */
 void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);

@@ -593,6 +593,24 @@ test_bits_host_id_no_custom_headers (Fixture *f, gconstpointer data)
   complete_job (job);
 }
 
+/* A tus server that answers every PATCH 204 without moving Upload-Offset:
+ * after a few the upload fails (InvalidServerResponse), instead of
+ * sending the same chunk for ever. */
+static void
+test_tus_stalled_offset (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "stalled.bin", 300 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_stalled_tus_url (f->bits, "stalled.bin");
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "tus", url, source, TRUE);
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), !=, "transferred");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidServerResponse",
+                               "keeps answering PATCH with Upload-Offset 0");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "tus PATCH"), <=, 8);
+  barge_test_job_cancel (job);
+}
+
 static void
 test_bits_host_id_fallback (Fixture *f, gconstpointer data)
 {
@@ -1006,6 +1024,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/cancel-kept-lost", test_bits_cancel_kept_lost);
   UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
+  UPLOAD_TEST_ADD ("/upload/tus/stalled-offset", test_tus_stalled_offset);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
   UPLOAD_TEST_ADD ("/upload/reply/file", test_reply);

@@ -69,7 +69,8 @@ void barged_upload_bits_run (BargedUpload *self);
 void barged_upload_tus_run (BargedUpload *self);
 void barged_upload_put_run (BargedUpload *self);
 void barged_upload_bits_cancel (BargedUpload *self, const char *url);
-void barged_upload_tus_cancel (BargedUpload *self);
+/* @url: the file's (no run, no file, at a Cancel). */
+void barged_upload_tus_cancel (BargedUpload *self, const char *url);
 
 void barged_upload_succeed (BargedUpload *self);
 void barged_upload_fail (BargedUpload *self, GError *error);

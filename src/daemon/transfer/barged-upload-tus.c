@@ -132,8 +132,16 @@ on_patched (BargedUpload *self, SoupMessage *msg)
       return;
     }
   note_expiry (self, msg);
-  if (offset > self->acked)
-    self->stalled_acks = 0;
+  /* A PATCH that never moves the offset past where it was would send the
+   * same chunk for ever. */
+  self->stalled_acks = offset > self->acked ? 0 : self->stalled_acks + 1;
+  if (self->stalled_acks > MAX_RESTARTS)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                             "the server keeps answering PATCH with Upload-Offset %" G_GUINT64_FORMAT
+                                             " without taking more", offset));
+      return;
+    }
   barged_upload_connected (self);
   if (offset > self->acked)
     barged_upload_chunk_acked (self, offset - self->acked);
@@ -280,12 +288,11 @@ on_deleted (SoupMessage *msg, GBytes *body, const GError *error, gboolean lost_k
 }
 
 void
-barged_upload_tus_cancel (BargedUpload *self)
+barged_upload_tus_cancel (BargedUpload *self, const char *url)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id,
-                                                          barged_file_get_url (self->file), self->custom_headers,
-                                                          self->tls, &error);
+  g_autoptr(SoupMessage) msg = barged_upload_message_new (SOUP_METHOD_DELETE, self->session_id, url,
+                                                          self->custom_headers, self->tls, &error);
 
   if (msg == NULL)
     return;

@@ -687,7 +687,7 @@ barged_upload_cancel_remote (BargedUpload *self, const char *url)
   else if (self->protocol == BARGE_UPLOAD_PROTOCOL_TUS && !self->uploaded)
     /* A finished tus upload is the server's file now, as a BITS upload is
      * once its last fragment was acknowledged: only unfinished ones go. */
-    barged_upload_tus_cancel (self);
+    barged_upload_tus_cancel (self, url);
 }
 
 /* --- the reply ---------------------------------------------------------------- */
@@ -762,6 +762,7 @@ typedef struct {
   guint8 *buf;
   GCancellable *guarded;      /* barged_tls_guard()'s, of this sending */
   guint revocation_fetches;
+  char *origin_url;           /* the file's: where the custom headers may go */
 } ReplyFetch;
 
 #define REPLY_BUFFER (64 * 1024)
@@ -776,6 +777,7 @@ reply_fetch_free (ReplyFetch *f)
   g_clear_object (&f->body);
   g_clear_pointer (&f->memory, g_byte_array_unref);
   g_free (f->buf);
+  g_free (f->origin_url);
   g_object_unref (f->self);
   g_free (f);
 }
@@ -1013,8 +1015,8 @@ reply_send (ReplyFetch *f)
 {
   GError *error = NULL;
 
-  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, barged_file_get_url (f->self->file),
-                                      f->self->custom_headers, f->self->tls, &error);
+  f->msg = barged_upload_message_new (SOUP_METHOD_GET, f->self->reply_url, f->origin_url, f->self->custom_headers,
+                                      f->self->tls, &error);
   if (f->msg == NULL)
     {
       reply_fail (f, error);
@@ -1075,6 +1077,7 @@ barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self)
   f->self = g_object_ref (self);
   f->then = then;
   f->fd = -1;
+  f->origin_url = g_strdup (barged_file_get_url (self->file));
   f->buf = g_malloc (REPLY_BUFFER);
   g_clear_pointer (&self->reply_data, g_bytes_unref);
   tmp = barged_upload_get_reply_temporary (self);
