@@ -475,12 +475,15 @@ test_last_modified_resume (Fixture *f, gconstpointer data)
   barge_test_assert_file_content (s.dest, "lm.bin", size);
 }
 
-/* The daemon already holds every byte when it resumes (here: the file on
- * the server was cut to exactly what arrived, same Last-Modified): nginx
- * answers 416 with "bytes * / LEN", LEN equals the local length, the
- * validator matched, so the file is complete without another byte. */
+/* The file on the server was cut to exactly what arrived, same
+ * Last-Modified: nginx answers the resume 416 with "bytes * / LEN", LEN
+ * the local length and the validator matched. But the file was announced
+ * 6 MiB: a server (or a cache) that says it ends where the client
+ * stopped is not believed; the file starts over, and comes as the server
+ * has it now. (A file that really had every byte, its known length
+ * included, is complete at such a 416: test-crash's storm.) */
 static void
-test_416_complete (Fixture *f, gconstpointer data)
+test_416_short_of_known_length (Fixture *f, gconstpointer data)
 {
   const guint64 size = 6 * MiB;
   g_auto(Served) s = { 0 };
@@ -493,7 +496,7 @@ test_416_complete (Fixture *f, gconstpointer data)
   struct utimbuf times = { .actime = 1700000000, .modtime = 1700000000 };
   guint64 total, done;
   gboolean completed;
-  LogLine *last;
+  LogLine *met, *last;
 
   if (skip_without_nginx (f))
     return;
@@ -513,9 +516,13 @@ test_416_complete (Fixture *f, gconstpointer data)
   barge_test_job_resume (s.job);
   barge_test_wait_job_state (s.job, "transferred", TRANSFER_TIMEOUT_MS);
   log = read_access_log (f, s.uri);
+  g_assert_cmpuint (log->len, >=, 3);
+  met = g_ptr_array_index (log, log->len - 2);
+  g_assert_cmpuint (met->status, ==, 416);
+  g_assert_nonnull (met->range);
   last = g_ptr_array_index (log, log->len - 1);
-  g_assert_cmpuint (last->status, ==, 416);
-  g_assert_nonnull (last->range);
+  g_assert_cmpuint (last->status, ==, 200);
+  g_assert_null (last->range);
   barge_test_job_complete (s.job);
   barge_test_daemon_wait_job_removed (f->daemon, s.path, SHORT_TIMEOUT_MS);
 
@@ -613,7 +620,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/nginx/last-modified-changed", Fixture, NULL, fixture_setup, test_last_modified_changed,
               fixture_teardown);
-  g_test_add ("/nginx/416-complete", Fixture, NULL, fixture_setup, test_416_complete, fixture_teardown);
+  g_test_add ("/nginx/416-short-of-known-length", Fixture, NULL, fixture_setup, test_416_short_of_known_length, fixture_teardown);
   g_test_add ("/nginx/https-h2-many-files", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_https_many_files,
               fixture_teardown);
   g_test_add ("/nginx/https-h1-many-files", Fixture, GINT_TO_POINTER (FALSE), fixture_setup, test_https_many_files,
