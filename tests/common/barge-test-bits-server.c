@@ -64,6 +64,8 @@ struct _BargeTestBitsServer
   char *proxy_authorization; /* the Proxy-Authorization every request must carry, or NULL */
   gboolean stuck;           /* every fragment: 416, "I hold 0 bytes" */
   char *host_id;            /* sent in Create-Session Acks */
+  gboolean endless_acks;    /* Create-Session's Ack has a body without end (up to ENDLESS_CAP) */
+  guint64 endless_written;  /* of those bodies, what went out */
   guint host_id_fallback;
 };
 
@@ -403,6 +405,40 @@ handle_put (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
  * one was counts as kept. */
 /* A tus server that takes an upload and never its bytes: POST makes it,
  * every PATCH is answered 204 with Upload-Offset 0. */
+/* Bounds the test server itself: a client that reads it all gets this. */
+#define ENDLESS_CAP (64 * 1024 * 1024)
+#define ENDLESS_CHUNK (64 * 1024)
+
+static void
+on_endless_chunk_written (SoupServerMessage *msg, gpointer user_data)
+{
+  BargeTestBitsServer *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  static const char chunk[ENDLESS_CHUNK];
+  gboolean more;
+
+  g_mutex_lock (&self->lock);
+  self->endless_written += ENDLESS_CHUNK;
+  more = self->endless_written < ENDLESS_CAP;
+  g_mutex_unlock (&self->lock);
+  if (more)
+    soup_message_body_append (body, SOUP_MEMORY_STATIC, chunk, sizeof chunk);
+  else
+    soup_message_body_complete (body);
+}
+
+/* The Ack's headers as they are, then a chunked body that goes on as long
+ * as the client reads it (to ENDLESS_CAP). */
+static void
+make_endless (BargeTestBitsServer *self, SoupServerMessage *msg)
+{
+  static const char chunk[ENDLESS_CHUNK];
+
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, chunk, sizeof chunk);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_endless_chunk_written), self);
+}
+
 static void
 handle_stalled_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
 {
@@ -514,7 +550,19 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
       g_mutex_unlock (&self->lock);
     }
   if (g_str_has_prefix (path, UPLOAD_PREFIX) && g_str_equal (method, "BITS_POST"))
-    handle_bits (self, msg, path + strlen (UPLOAD_PREFIX));
+    {
+      const char *type = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                       "BITS-Packet-Type");
+      gboolean endless;
+
+      handle_bits (self, msg, path + strlen (UPLOAD_PREFIX));
+      g_mutex_lock (&self->lock);
+      endless = self->endless_acks;
+      g_mutex_unlock (&self->lock);
+      if (endless && type != NULL && g_ascii_strcasecmp (type, "Create-Session") == 0 &&
+          soup_server_message_get_status (msg) == SOUP_STATUS_CREATED)
+        make_endless (self, msg);
+    }
   else if (g_str_has_prefix (path, PUT_PREFIX) && g_str_equal (method, SOUP_METHOD_PUT))
     handle_put (self, msg, path + strlen (PUT_PREFIX));
   else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
@@ -635,6 +683,21 @@ barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name)
 }
 
 #define SETTER(body) G_STMT_START { g_mutex_lock (&self->lock); body; g_mutex_unlock (&self->lock); } G_STMT_END
+
+void
+barge_test_bits_server_set_endless_acks (BargeTestBitsServer *self, gboolean endless)
+{
+  SETTER (self->endless_acks = endless);
+}
+
+guint64
+barge_test_bits_server_get_endless_written (BargeTestBitsServer *self)
+{
+  guint64 written;
+
+  SETTER (written = self->endless_written);
+  return written;
+}
 
 void
 barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size)

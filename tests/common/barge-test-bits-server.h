@@ -37,6 +37,10 @@ void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);
 /* Upload-reply mode: the last Ack carries BITS-Reply-URL; the reply is
  * REPLY_SIZE bytes of barge_test_fill_content ("reply-" NAME). */
 void barge_test_bits_server_set_reply (BargeTestBitsServer *self, gboolean enabled, gsize reply_size);
+/* Create-Session's Ack gets a chunked body without end (64 MiB at most);
+ * how much of it went out. */
+void barge_test_bits_server_set_endless_acks (BargeTestBitsServer *self, gboolean endless);
+guint64 barge_test_bits_server_get_endless_written (BargeTestBitsServer *self);
 /* The BITS-Reply-URL sent in upload-reply mode, as it is (NULL: the
  * server's own reply URL). */
 void barge_test_bits_server_set_reply_url (BargeTestBitsServer *self, const char *url);

@@ -611,6 +611,32 @@ test_tus_stalled_offset (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* A server whose Create-Session Ack has a body without end: barged keeps
+ * 64 KiB of it, leaves the rest unread (the test server gives up at
+ * 64 MiB), and the upload completes. Before, the whole body was read into
+ * barged's memory, without bound. */
+static void
+test_bits_endless_answer (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 512 * KiB;
+  g_autofree char *source = make_source (f, "endless.bin", size);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "endless.bin");
+  g_autofree char *expected = barge_test_expected_sha256 ("endless.bin", size);
+  g_autofree char *actual = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_bits_server_set_endless_acks (f->bits, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  actual = barge_test_bits_server_get_sha256 (f->bits, "endless.bin");
+  g_assert_cmpstr (actual, ==, expected);
+  g_test_message ("the server wrote %" G_GUINT64_FORMAT " bytes of the endless Ack",
+                  barge_test_bits_server_get_endless_written (f->bits));
+  /* 64 KiB read, and what the socket buffers took before the close. */
+  g_assert_cmpuint (barge_test_bits_server_get_endless_written (f->bits), <, 16 * MiB);
+  complete_job (job);
+}
+
 static void
 test_bits_host_id_fallback (Fixture *f, gconstpointer data)
 {
@@ -1024,6 +1050,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/cancel-kept-lost", test_bits_cancel_kept_lost);
   UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
+  UPLOAD_TEST_ADD ("/upload/bits/endless-answer", test_bits_endless_answer);
   UPLOAD_TEST_ADD ("/upload/tus/stalled-offset", test_tus_stalled_offset);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);

@@ -205,7 +205,17 @@ typedef struct {
   guint revocation_fetches;
   gulong network_event;        /* handler on msg */
   gboolean connected;          /* this sending opened a connection */
+  BargedFollow follow;         /* the run's cancellable cancels `stop` too */
+  GCancellable *stop;          /* of this sending: cancelled to leave a body unread */
+  GInputStream *body;          /* the answer's, while it is read */
+  GByteArray *kept;            /* what of it is kept */
 } Sending;
+
+/* What of an answer's body is kept: BITS and tus answers say what they
+ * say in headers, a body is an error page at most. Read whole before, an
+ * endless body from a server grew barged's memory without bound. */
+#define MAX_RESPONSE_BODY (64 * 1024)
+#define RESPONSE_READ (16 * 1024)
 
 static void
 sending_free (Sending *s)
@@ -216,6 +226,10 @@ sending_free (Sending *s)
   g_object_unref (s->msg);
   g_clear_object (&s->cancellable);
   g_clear_object (&s->guarded);
+  g_clear_object (&s->body);
+  g_clear_pointer (&s->kept, g_byte_array_unref);
+  barged_request_unfollow (&s->follow);
+  g_clear_object (&s->stop);
   g_free (s);
 }
 
@@ -262,12 +276,50 @@ on_sending_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data
   sending_start (g_steal_pointer (&s));
 }
 
+static void read_body (Sending *s);
+
+static void
+on_body_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(Sending) s = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), res, &error);
+  gsize n;
+  g_autoptr(GBytes) kept = NULL;
+
+  if (chunk == NULL)
+    {
+      s->done (s->msg, NULL, error, FALSE, s->user_data);
+      return;
+    }
+  n = g_bytes_get_size (chunk);
+  g_byte_array_append (s->kept, g_bytes_get_data (chunk, NULL), (guint) MIN (n, MAX_RESPONSE_BODY - s->kept->len));
+  if (n > 0 && s->kept->len < MAX_RESPONSE_BODY)
+    {
+      read_body (g_steal_pointer (&s));
+      return;
+    }
+  /* More than is kept: the rest stays unread, and the connection it
+   * comes on closes (a kept one could not be reused before the body's
+   * end anyway). */
+  if (n > 0)
+    g_cancellable_cancel (s->stop);
+  kept = g_byte_array_free_to_bytes (g_steal_pointer (&s->kept));
+  s->done (s->msg, kept, NULL, FALSE, s->user_data);
+}
+
+static void
+read_body (Sending *s)
+{
+  g_input_stream_read_bytes_async (s->body, RESPONSE_READ, G_PRIORITY_DEFAULT, s->guarded, on_body_read, s);
+}
+
 static void
 on_sending_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(Sending) s = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), res, &error);
 
   if (body == NULL && s->revocation_fetches < 2 &&
       barged_tls_fetch_wanted (s->tls, s->msg, s->session, s->cancellable, on_sending_lists_fetched, s))
@@ -284,16 +336,26 @@ on_sending_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       s->done (s->msg, NULL, refused, FALSE, s->user_data);
       return;
     }
-  s->done (s->msg, body, error, body == NULL && lost_kept (s, error), s->user_data);
+  if (body == NULL)
+    {
+      s->done (s->msg, NULL, error, lost_kept (s, error), s->user_data);
+      return;
+    }
+  s->body = g_steal_pointer (&body);
+  s->kept = g_byte_array_new ();
+  read_body (g_steal_pointer (&s));
 }
 
 static void
 sending_start (Sending *s)
 {
   s->connected = FALSE;
+  barged_request_unfollow (&s->follow);
+  g_clear_object (&s->stop);
+  s->stop = barged_request_follow (&s->follow, s->cancellable);
   g_clear_object (&s->guarded);
-  s->guarded = barged_tls_guard (s->tls, s->msg, s->session, s->cancellable);
-  soup_session_send_and_read_async (s->session, s->msg, G_PRIORITY_DEFAULT, s->guarded, on_sending_sent, s);
+  s->guarded = barged_tls_guard (s->tls, s->msg, s->session, s->stop);
+  soup_session_send_async (s->session, s->msg, G_PRIORITY_DEFAULT, s->guarded, on_sending_sent, s);
 }
 
 void
