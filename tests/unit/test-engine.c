@@ -222,6 +222,18 @@ on_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
   *saved = TRUE;
 }
 
+static void
+wait_private_saved (BargedCredentials *credentials)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gboolean saved = FALSE;
+
+  barged_credentials_wait_saved_async (credentials, on_private_saved, &saved);
+  while (!saved && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (saved);
+}
+
 /* CreateJob whose record cannot be saved (a trigger refuses it, as a full
  * disk or a database locked by another process would): the call fails,
  * and the job's private data (its umask, its custom headers of up to
@@ -241,7 +253,6 @@ test_create_unsaved_leaves_nothing (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   BargedJobContext ctx = f->ctx;
   Created created = { FALSE, NULL, NULL };
-  gboolean saved = FALSE;
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
 
   g_assert_no_error (error);
@@ -261,10 +272,7 @@ test_create_unsaved_leaves_nothing (Fixture *f, gconstpointer data)
   g_test_message ("CreateJob: %s", created.error->message);
   g_clear_error (&created.error);
 
-  barged_credentials_wait_saved_async (credentials, on_private_saved, &saved);
-  while (!saved && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (saved);
+  wait_private_saved (credentials);
   g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
   g_assert_no_error (error);
   g_assert_null (strstr (text, "token-4f2a9c"));
@@ -286,18 +294,6 @@ engine_with_private_file (Fixture *f, BargedCredentials **credentials)
   g_assert_no_error (error);
   ctx.credentials = *credentials;
   return barged_engine_new (&ctx, network);
-}
-
-static void
-wait_private_saved (BargedCredentials *credentials)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  gboolean saved = FALSE;
-
-  barged_credentials_wait_saved_async (credentials, on_private_saved, &saved);
-  while (!saved && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (saved);
 }
 
 /* Private data of no job (a crash struck between a job's private data

@@ -773,9 +773,8 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
       guint64 length;
 
       /* If-Range held (else the answer were 200), so the validators match
-       * even when the 416 does not repeat them. */
-      /* Not when the file was known to be longer: a cache holding a copy
-       * cut short says so too. */
+       * even when the 416 does not repeat them; but not when the file was
+       * known to be longer: a cache holding a copy cut short says so too. */
       if (barged_http_parse_unsatisfied_range (range, &length) && length == self->offset &&
           (barged_file_get_total (self->file) == BARGE_SIZE_UNKNOWN || barged_file_get_total (self->file) == length) &&
           !validators_conflict (self->file, etag, last_modified))
