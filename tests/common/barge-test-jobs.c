@@ -92,6 +92,28 @@ barge_test_job_has_some_bytes (gpointer job)
   return barge_test_job_bytes_done (job) >= 256 * KiB;
 }
 
+typedef struct {
+  BargeDBusJob *job;
+  guint64 bytes;
+} BytesWanted;
+
+static gboolean
+has_bytes (gpointer data)
+{
+  BytesWanted *w = data;
+
+  return barge_test_job_bytes_done (w->job) >= w->bytes;
+}
+
+void
+barge_test_job_wait_bytes (BargeDBusJob *job, guint64 bytes, guint timeout_ms)
+{
+  BytesWanted w = { job, bytes };
+  g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes in", bytes);
+
+  barge_test_assert_wait (has_bytes, &w, timeout_ms, what);
+}
+
 guint64
 barge_test_range_start (const char *range)
 {

@@ -37,6 +37,8 @@ void barge_test_job_resume (BargeDBusJob *job);
 guint64 barge_test_job_bytes_done (BargeDBusJob *job);
 /* For barge_test_assert_wait: the job (a BargeDBusJob) has 256 KiB in. */
 gboolean barge_test_job_has_some_bytes (gpointer job);
+/* Fails the test unless the job has moved BYTES within TIMEOUT_MS. */
+void barge_test_job_wait_bytes (BargeDBusJob *job, guint64 bytes, guint timeout_ms);
 /* A of a Range header "bytes=A-" or "bytes=A-B"; 0 for none (NULL). */
 guint64 barge_test_range_start (const char *range);
 void barge_test_job_cancel (BargeDBusJob *job);

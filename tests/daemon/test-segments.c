@@ -10,9 +10,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 
 #define CHECKPOINT_MS 200
@@ -289,17 +291,43 @@ recorded_ranges (Fixture *f, guint64 *prefix)
   return ranges;
 }
 
-typedef struct {
-  BargeDBusJob *job;
-  guint64 bytes;
-} Progress;
-
-static gboolean
-has_bytes (gpointer data)
+/* Kills barged once a segmented download of NAME (SIZE, at RATE per
+ * connection) has pieces durable beyond its prefix; returns the job's
+ * path and the ranges recorded. */
+static char *
+download_until_pieces (Fixture *f, const char *name, guint64 size, guint64 rate, GArray **ranges, guint64 *prefix)
 {
-  Progress *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = barge_test_server_get_data_url (f->server, name, size, rate);
+  g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+  char *path = create_job (f, options ("foreground", 4), &error);
+  g_autoptr(BargeDBusJob) job = NULL;
 
-  return barge_test_job_bytes_done (p->job) >= p->bytes;
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_job_wait_bytes (job, 16 * MiB, 30000);
+  barge_test_run_for (3 * CHECKPOINT_MS);
+  barge_test_daemon_kill (f->daemon);
+  *ranges = recorded_ranges (f, prefix);
+  g_assert_cmpuint ((*ranges)->len, >=, 1);
+  return path;
+}
+
+/* Starts barged again and lets the job at PATH finish and complete. */
+static void
+restart_and_finish (Fixture *f, const char *path)
+{
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_daemon_start (f->daemon);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  if (g_strcmp0 (barge_dbus_job_get_state (job), "suspended") == 0)
+    barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", 60000);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
 }
 
 /* SIGKILL halfway through a segmented file: after the restart the file is
@@ -309,45 +337,23 @@ static void
 test_crash_resume (Fixture *f, gconstpointer data)
 {
   const guint64 size = 48 * MiB;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = barge_test_server_get_data_url (f->server, "seg-crash", size, 6 * MiB);
   g_autofree char *dest = g_build_filename (f->dir, "seg-crash", NULL);
   g_autofree char *data_path = barge_test_server_get_data_path ("seg-crash");
-  g_autofree char *path = create_job (f, options ("foreground", 4), &error);
-  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GArray) ranges = NULL;
   guint64 prefix = 0, durable = 0, refetched = 0;
-  Progress p;
 
-  g_assert_no_error (error);
-  job = barge_test_daemon_get_job (f->daemon, path);
-  barge_test_job_add_file (job, url, dest);
-  barge_test_job_resume (job);
-  p = (Progress) { job, 16 * MiB };
-  barge_test_assert_wait (has_bytes, &p, 30000, "16 MiB in");
-  /* A few checkpoints land, then the crash. */
-  barge_test_run_for (3 * CHECKPOINT_MS);
-  barge_test_daemon_kill (f->daemon);
+  path = download_until_pieces (f, "seg-crash", size, 6 * MiB, &ranges, &prefix);
   before = barge_test_server_get_requests (f->server, data_path);
-  ranges = recorded_ranges (f, &prefix);
   durable = prefix;
   for (guint i = 0; i < ranges->len; i++)
     durable += ((guint64 *) ranges->data)[2 * i + 1] - ((guint64 *) ranges->data)[2 * i];
   g_test_message ("killed with %" G_GUINT64_FORMAT " bytes durable: a prefix of %" G_GUINT64_FORMAT
                   " and %u ranges", durable, prefix, ranges->len);
-  /* The segments' pieces were durable beyond the prefix. */
-  g_assert_cmpuint (ranges->len, >=, 1);
 
-  barge_test_daemon_start (f->daemon);
-  g_clear_object (&job);
-  job = barge_test_daemon_get_job (f->daemon, path);
-  if (g_strcmp0 (barge_dbus_job_get_state (job), "suspended") == 0)
-    barge_test_job_resume (job);
-  barge_test_wait_job_state (job, "transferred", 60000);
-  barge_test_job_complete (job);
-  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  restart_and_finish (f, path);
   barge_test_assert_file_content (dest, "seg-crash", size);
 
   /* Every request after the restart asks only for bytes that were not
@@ -382,6 +388,67 @@ test_crash_resume (Fixture *f, gconstpointer data)
   g_assert_cmpuint (refetched, <=, size - durable + MiB);
 }
 
+/* A segmented file resumed with no durable prefix, only pieces further
+ * on, whose server now has another version: main's first request asks
+ * for its piece with If-Range, and the new version's 200 starts the file
+ * over. The pieces on disk are made the older version's bytes (and the
+ * recorded ETag its): before, main asked without Range, took the 200's
+ * first bytes and kept the old pieces, a file spliced from two versions
+ * that counted as transferred. */
+static void
+test_changed_under_pieces (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 48 * MiB;
+  g_autofree char *dest = g_build_filename (f->dir, "seg-changed", NULL);
+  g_autofree char *data_path = barge_test_server_get_data_path ("seg-changed");
+  g_autofree char *db_path = NULL;
+  g_autofree char *temporary = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree guint8 *old = g_malloc (MiB);
+  g_autofree char *path = NULL;
+  const BargeTestRequest *first;
+  guint64 prefix = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int fd;
+
+  path = download_until_pieces (f, "seg-changed", size, 6 * MiB, &ranges, &prefix);
+  before = barge_test_server_get_requests (f->server, data_path);
+  db_path = g_build_filename (barge_test_daemon_get_state_dir (f->daemon), "jobs.db", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE files SET bytes_durable = 0, etag = '\"an-older-version\"'", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT temporary_path FROM files", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  temporary = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  memset (old, 0x5a, MiB);
+  fd = open (temporary, O_WRONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      guint64 a = ((guint64 *) ranges->data)[2 * i], b = ((guint64 *) ranges->data)[2 * i + 1];
+
+      for (guint64 pos = a; pos < b; pos += MiB)
+        g_assert_cmpint (pwrite (fd, old, (size_t) MIN ((guint64) MiB, b - pos), (off_t) pos), >, 0);
+    }
+  g_assert_cmpint (close (fd), ==, 0);
+
+  restart_and_finish (f, path);
+  barge_test_assert_file_content (dest, "seg-changed", size);
+
+  all = barge_test_server_get_requests (f->server, data_path);
+  g_assert_cmpuint (all->len, >, before->len);
+  first = g_ptr_array_index (all, before->len);
+  g_assert_nonnull (first->range);
+  g_assert_cmpuint (barge_test_range_start (first->range), ==, 0);
+  g_assert_cmpstr (first->if_range, ==, "\"an-older-version\"");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -393,5 +460,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/segments/background", test_background);
   BARGE_TEST_ADD ("/segments/max-segments", test_max_segments);
   BARGE_TEST_ADD ("/segments/crash-resume", test_crash_resume);
+  BARGE_TEST_ADD ("/segments/changed-under-pieces", test_changed_under_pieces);
   return g_test_run ();
 }

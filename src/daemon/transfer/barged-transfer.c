@@ -543,7 +543,10 @@ take_whole (BargedTransfer *self, SoupMessageHeaders *headers, const char *etag,
   guint64 announced = validators_differ (self->file, etag, last_modified) ? BARGE_SIZE_UNKNOWN
                                                                          : barged_file_get_total (self->file);
 
-  if (self->offset > 0)
+  /* Bytes already on disk, before this offset or in pieces further on
+   * (a segmented file resumed without a durable prefix), are of the body
+   * the file had: this one may be another version, so it starts over. */
+  if (self->offset > 0 || barged_file_get_durable_bytes (self->file) > 0)
     restart_from_zero (self, validators_differ (self->file, etag, last_modified));
   if (total == BARGE_SIZE_UNKNOWN && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     total = range_end = (guint64) soup_message_headers_get_content_length (headers);
@@ -967,7 +970,9 @@ send_request (BargedTransfer *self)
   add_custom_headers (self, self->msg);
   barged_tls_apply (self->tls, self->msg);
   self->request_from = self->offset;
-  self->asked_range = self->offset > 0 || self->wanted;
+  /* From byte 0 too when pieces further on are durable: If-Range then
+   * tells whether they still belong to the server's version. */
+  self->asked_range = self->offset > 0 || self->wanted || barged_file_get_durable_bytes (self->file) > 0;
   if (self->asked_range)
     {
       const char *etag = barged_file_get_etag (self->file);
