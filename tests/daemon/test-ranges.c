@@ -110,6 +110,46 @@ test_unknown_length (Fixture *f, gconstpointer data)
   assert_ranges_content (dest, "starred", size, ranges, 3);
 }
 
+/* A whole file whose length a 200 gave, resumed from a server whose parts
+ * say "*" for the complete length: the length stays known (BytesTotal,
+ * and the end the body is held to). Before, each such part erased it, and
+ * the end of the file rested on a 416 alone. */
+static void
+test_resume_keeps_length (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 6 * MiB;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = new_job (f, &path);
+  g_autofree char *base = barge_test_server_get_data_url (f->server, "starred-whole", size, 2 * MiB);
+  g_autofree char *url = g_strconcat (base, "&length=unknown", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "starred-whole", NULL);
+  g_autofree char *data_path = barge_test_server_get_data_path ("starred-whole");
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  guint64 total, done;
+  gboolean completed;
+
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  barge_test_job_wait_bytes (job, MiB, TRANSFER_TIMEOUT_MS);
+  g_assert_true (barge_dbus_job_call_suspend_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_job_wait_bytes (job, barge_test_job_bytes_done (job) + MiB, TRANSFER_TIMEOUT_MS);
+  requests = barge_test_server_get_requests (f->server, data_path);
+  g_assert_cmpuint (requests->len, >=, 2);
+  g_assert_nonnull (((BargeTestRequest *) g_ptr_array_index (requests, requests->len - 1))->range);
+  progress = barge_test_job_file_property (f->daemon, job, 0, "Progress");
+  g_variant_get (progress, "(ttb)", &total, &done, &completed);
+  g_assert_cmpuint (total, ==, size);
+  g_assert_false (completed);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (dest, "starred-whole", size);
+}
+
 /* Three ranges, the last to the end: three Range requests for exactly
  * them, the bytes at their offsets, Progress the sum of the ranges, the
  * Ranges property as given. A second file of two closed ranges ends where
@@ -323,6 +363,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/ranges/resume-after-kill", test_resume_after_kill);
   BARGE_TEST_ADD ("/ranges/server-refuses", test_server_refuses);
   BARGE_TEST_ADD ("/ranges/unknown-length", test_unknown_length);
+  BARGE_TEST_ADD ("/ranges/resume-keeps-length", test_resume_keeps_length);
   BARGE_TEST_ADD ("/ranges/refused", test_refused);
   return g_test_run ();
 }

@@ -754,7 +754,9 @@ take_response (BargedTransfer *self, GInputStream *sent_body, GError *sent_error
       /* More bytes came: the end of this body needs checking again. */
       self->verifying = FALSE;
       self->range_end = last + 1;
-      self->expected_end = total;
+      /* A part that does not say the complete length ("*") leaves the
+       * one known: the end the body is held to, and BytesTotal. */
+      self->expected_end = total != BARGE_SIZE_UNKNOWN ? total : barged_file_get_total (self->file);
     }
   else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->wanted)
     {
