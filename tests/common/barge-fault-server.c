@@ -731,6 +731,15 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       set_logged_status (self, &req, index, 302);
       redirect (out, 302, target);
     }
+  else if (g_str_equal (fault, "redirect-long"))
+    {
+      /* A 302 to a URL of 3000 characters and more. */
+      g_autofree char *pad = g_strnfill (3000, 'a');
+      g_autofree char *target = g_strdup_printf ("/fault/ok/%s?%s&pad=%s", name, req.query, pad);
+
+      set_logged_status (self, &req, index, 302);
+      redirect (out, 302, target);
+    }
   else if (g_str_has_prefix (fault, "redirect-") && !g_str_equal (fault, "redirect-loop") &&
            !g_str_equal (fault, "redirect-file") && !g_str_equal (fault, "redirect-ftp"))
     {

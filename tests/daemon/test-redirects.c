@@ -183,6 +183,26 @@ test_report (Fixture *f, gconstpointer data)
     }
 }
 
+/* A redirect to a URL longer than a client may give (2200 characters)
+ * is not followed, whatever the policy: the job fails with
+ * RedirectRefused, the target never asked. Before, it was followed and its
+ * URL kept as FinalUrl (and, under allow-report, a 301's as RemoteUrl). */
+static void
+test_too_long (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = barge_fault_server_get_url (f->server, "redirect-long", "long", SIZE);
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = start (f, policy ("allow-report"), url, "long", &path);
+  g_autofree char *final_url = NULL;
+
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_refused (job, 302, "longer than 2200 characters");
+  g_assert_cmpuint (count_requests (f, "ok", "long"), ==, 0);
+  final_url = file_string (f, job, "FinalUrl");
+  g_assert_cmpstr (final_url, ==, url);
+  barge_test_job_cancel (job);
+}
+
 /* https to http is refused whatever the policy, the http URL never asked,
  * until AllowHttpsToHttp. */
 static void
@@ -276,5 +296,6 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/redirects/report", test_report);
   BARGE_TEST_ADD ("/redirects/https-to-http", test_https_to_http);
   BARGE_TEST_ADD ("/redirects/refused", test_refused);
+  BARGE_TEST_ADD ("/redirects/too-long", test_too_long);
   return g_test_run ();
 }

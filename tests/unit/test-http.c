@@ -73,6 +73,18 @@ test_validators (void)
   g_assert_false (barged_http_etag_is_strong ("abc"));
   g_assert_false (barged_http_etag_is_strong ("\""));
   g_assert_false (barged_http_etag_is_strong (NULL));
+  {
+    /* Not stored past the cap (an HTTP date with trailing blanks parses). */
+    g_autofree char *a = g_strnfill (BARGED_HTTP_MAX_VALIDATOR - 1, 'a');
+    g_autofree char *blanks = g_strnfill (BARGED_HTTP_MAX_VALIDATOR, ' ');
+    g_autofree char *longest = g_strdup_printf ("\"%s\"", a + 1);
+    g_autofree char *longer = g_strdup_printf ("\"%s\"", a);
+    g_autofree char *padded = g_strdup_printf ("Sat, 21 Nov 2026 10:00:00 GMT%s", blanks);
+
+    g_assert_true (barged_http_etag_is_strong (longest));
+    g_assert_false (barged_http_etag_is_strong (longer));
+    g_assert_false (barged_http_last_modified_is_strong (padded, "Sat, 21 Nov 2026 10:00:01 GMT"));
+  }
 
   g_assert_true (barged_http_last_modified_is_strong ("Sat, 21 Nov 2026 10:00:00 GMT",
                                                       "Sat, 21 Nov 2026 10:00:01 GMT"));

@@ -130,7 +130,7 @@ barged_http_etag_is_strong (const char *etag)
   if (etag == NULL)
     return FALSE;
   len = strlen (etag);
-  return len >= 2 && etag[0] == '"' && etag[len - 1] == '"';
+  return len >= 2 && len <= BARGED_HTTP_MAX_VALIDATOR && etag[0] == '"' && etag[len - 1] == '"';
 }
 
 gboolean
@@ -139,7 +139,7 @@ barged_http_last_modified_is_strong (const char *last_modified, const char *date
   g_autoptr(GDateTime) lm = NULL;
   g_autoptr(GDateTime) dt = NULL;
 
-  if (last_modified == NULL || date == NULL)
+  if (last_modified == NULL || date == NULL || strlen (last_modified) > BARGED_HTTP_MAX_VALIDATOR)
     return FALSE;
   lm = soup_date_time_new_from_http_string (last_modified);
   dt = soup_date_time_new_from_http_string (date);

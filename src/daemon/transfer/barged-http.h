@@ -24,11 +24,17 @@ gboolean barged_http_parse_content_range (const char *value,
 /* "bytes * /LENGTH" (no space), as sent with 416. */
 gboolean barged_http_parse_unsatisfied_range (const char *value, guint64 *length);
 
-/* A strong entity tag: quoted, not W/. */
+/* A validator is stored with its file and sent back in every If-Range:
+ * one longer than this (servers send a few dozen characters) is not
+ * taken, so that a server cannot grow the database without bound. */
+#define BARGED_HTTP_MAX_VALIDATOR 1024
+
+/* A strong entity tag: quoted, not W/, at most BARGED_HTTP_MAX_VALIDATOR. */
 gboolean barged_http_etag_is_strong (const char *etag);
 
 /* Last-Modified is a strong validator only if it is at least one second
- * before the response's Date (RFC 9110 8.8.2.2). */
+ * before the response's Date (RFC 9110 8.8.2.2), and at most
+ * BARGED_HTTP_MAX_VALIDATOR long. */
 gboolean barged_http_last_modified_is_strong (const char *last_modified, const char *date);
 
 /* Retry-After as delay-seconds or an HTTP-date; returns seconds from @now_unix

@@ -10,6 +10,7 @@
 
 #include "barge.h"
 #include "barged-errors.h"
+#include "barged-file.h"
 #include "barged-request.h"
 
 /* DSCP LE (RFC 8622) is code point 1: the TOS or traffic class byte holds
@@ -260,7 +261,13 @@ barged_request_check_redirect (SoupMessage *msg, BargeRedirectPolicy policy, gbo
    * error, UnsupportedScheme). */
   if (to == NULL || (g_strcmp0 (g_uri_get_scheme (to), "http") != 0 && g_strcmp0 (g_uri_get_scheme (to), "https") != 0))
     return NULL;
-  if (policy == BARGE_REDIRECT_POLICY_DISALLOW)
+  /* A URL barged could not be given is not taken from a server either:
+   * it would be kept (FinalUrl, an allow-report RemoteUrl) and stored. */
+  if (strlen (location) > BARGED_FILE_MAX_URL)
+    error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
+                         "the server redirected (HTTP %u) to a URL longer than %u characters, which barged "
+                         "does not follow", status, BARGED_FILE_MAX_URL);
+  else if (policy == BARGE_REDIRECT_POLICY_DISALLOW)
     error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
                          "the server redirected (HTTP %u) and the job's RedirectPolicy is disallow", status);
   else if (g_ascii_strcasecmp (g_uri_get_scheme (from), "https") == 0 &&

@@ -269,8 +269,7 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
     {
       const char *reply = soup_message_headers_get_one (headers, "BITS-Reply-URL");
 
-      if (reply == NULL || strlen (reply) > BARGED_FILE_MAX_URL ||
-          (self->reply_url = barged_upload_resolve_url (barged_file_get_url (self->file), reply)) == NULL)
+      if ((self->reply_url = barged_upload_resolve_url (barged_file_get_url (self->file), reply)) == NULL)
         {
           barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
                                                  "the last Fragment Ack of an upload-reply job has no usable "

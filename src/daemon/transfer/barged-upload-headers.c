@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "barged-file.h"
 #include "barged-http.h"
 #include "barged-upload-headers.h"
 
@@ -158,6 +159,9 @@ barged_upload_resolve_url (const char *base, const char *reference)
     return NULL;
   /* What is kept is the text, parsed again for each request. */
   text = g_uri_to_string (resolved);
+  /* Kept and stored: no longer than a URL a client may give. */
+  if (strlen (text) > BARGED_FILE_MAX_URL)
+    return NULL;
   checked = barged_upload_parse_url (text, NULL);
   return checked != NULL ? g_steal_pointer (&text) : NULL;
 }
