@@ -832,6 +832,55 @@ test_reply_url_unusable (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "reply"), ==, 0);
 }
 
+/* The reply's GET follows redirects, but through the check downloads
+ * have (barged_request_check_redirect()): here a 302 to a URL of 3000
+ * characters and more is refused, the target never asked. Before, libsoup
+ * followed any redirect of it (https to http too) unchecked. */
+static void
+test_reply_redirect_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargeFaultServer) server = barge_fault_server_new ();
+  g_autofree char *source = make_source (f, "redir.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "redir.bin");
+  g_autofree char *reply_url = barge_fault_server_get_url (server, "redirect-long", "answer", 100);
+  g_autofree char *target = barge_fault_server_get_path ("ok", "answer");
+  g_autoptr(GPtrArray) asked = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, 100);
+  barge_test_bits_server_set_reply_url (f->bits, reply_url);
+  job = start_upload (f, "upload-reply", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "remote-file", BARGE_TEST_ERROR_PREFIX "RedirectRefused", "longer than 2200");
+  asked = barge_fault_server_get_requests (server, target);
+  g_assert_cmpuint (asked->len, ==, 0);
+}
+
+/* A server that answers a PUT one header byte a second: libsoup's
+ * timeout is per read, so only the deadline on the answer's headers
+ * ([Transfer] Timeout, 2 s here, from the end of the body) ends the
+ * run, with TimedOut. Before, the run waited for as long as the server
+ * trickled (the fault server stops after 60 s). */
+static void
+test_put_trickled_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargeFaultServer) server = barge_fault_server_new ();
+  g_autofree char *source = make_source (f, "trickled.bin", 4 * KiB);
+  g_autofree char *url = barge_fault_server_get_url (server, "trickle-headers", "trickled.bin", 4 * KiB);
+  g_autoptr(BargeDBusJob) job = NULL;
+  gint64 start;
+
+  barge_test_daemon_set_config (f->daemon, "[Transfer]\nTimeout=2\n");
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_start (f->daemon);
+  job = start_upload (f, "upload", "put", url, source, TRUE);
+  start = g_get_monotonic_time ();
+  barge_test_wait_job_state (job, "transient-error", 20000);
+  g_test_message ("failed after %.1f s", (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  assert_job_error (job, "general-transport", BARGE_TEST_ERROR_PREFIX "TimedOut", "response headers");
+  barge_test_job_cancel (job);
+}
+
 /* A job's TLS options on uploads (BITS and PUT): the server's certificate
  * is of the test CA the daemon does not trust, so without the job's CA the
  * upload fails TlsFailure before a byte is sent; with ca.pem as the job's
@@ -1059,4 +1108,6 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/reply/too-large", test_reply_too_large);
   UPLOAD_TEST_ADD ("/upload/reply/missing-folder", test_reply_missing_folder);
   UPLOAD_TEST_ADD ("/upload/reply/url-unusable", test_reply_url_unusable);
+  UPLOAD_TEST_ADD ("/upload/reply/redirect-refused", test_reply_redirect_refused);
+  UPLOAD_TEST_ADD ("/upload/put/trickled-answer", test_put_trickled_answer);
 }

@@ -348,7 +348,7 @@ struct _BargedHeaderDeadline
   SoupMessage *msg;
   GCancellable *cancellable;  /* the request's */
   BargedFollow parent;
-  gulong wrote_headers_handler;
+  gulong wrote_handler;        /* "wrote-headers", or "wrote-body" for a request with a body to send */
   gulong got_headers_handler;
   gulong restarted_handler;
   guint seconds;
@@ -383,7 +383,7 @@ barged_header_deadline_disarm (BargedHeaderDeadline *self)
 /* The request is on a connection: from here the server owes headers.
  * Connecting and the TLS handshake are bounded by libsoup's own timeout. */
 static void
-on_wrote_headers (SoupMessage *msg, BargedHeaderDeadline *self)
+on_wrote (SoupMessage *msg, BargedHeaderDeadline *self)
 {
   if (!self->expired)
     arm (self);
@@ -403,18 +403,30 @@ on_restarted (SoupMessage *msg, BargedHeaderDeadline *self)
   barged_header_deadline_disarm (self);
 }
 
-BargedHeaderDeadline *
-barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent)
+static BargedHeaderDeadline *
+deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent, const char *armed_by)
 {
   BargedHeaderDeadline *self = g_new0 (BargedHeaderDeadline, 1);
 
   self->msg = g_object_ref (msg);
   self->cancellable = barged_request_follow (&self->parent, parent);
   self->seconds = MAX (seconds, 1u);
-  self->wrote_headers_handler = g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), self);
+  self->wrote_handler = g_signal_connect (msg, armed_by, G_CALLBACK (on_wrote), self);
   self->got_headers_handler = g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   self->restarted_handler = g_signal_connect (msg, "restarted", G_CALLBACK (on_restarted), self);
   return self;
+}
+
+BargedHeaderDeadline *
+barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent)
+{
+  return deadline_new (msg, seconds, parent, "wrote-headers");
+}
+
+BargedHeaderDeadline *
+barged_header_deadline_new_after_body (SoupMessage *msg, guint seconds, GCancellable *parent)
+{
+  return deadline_new (msg, seconds, parent, "wrote-body");
 }
 
 GCancellable *
@@ -426,7 +438,7 @@ barged_header_deadline_get_cancellable (BargedHeaderDeadline *self)
 GError *
 barged_header_deadline_error (BargedHeaderDeadline *self, const GError *error)
 {
-  if (self->expired && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+  if (self != NULL && self->expired && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       (self->parent.parent == NULL || !g_cancellable_is_cancelled (self->parent.parent)))
     return g_error_new (BARGE_ERROR, BARGE_ERROR_TIMED_OUT,
                         "the server did not send complete response headers within %u s", self->seconds);
@@ -439,7 +451,7 @@ barged_header_deadline_free (BargedHeaderDeadline *self)
   if (self == NULL)
     return;
   barged_header_deadline_disarm (self);
-  g_signal_handler_disconnect (self->msg, self->wrote_headers_handler);
+  g_signal_handler_disconnect (self->msg, self->wrote_handler);
   g_signal_handler_disconnect (self->msg, self->got_headers_handler);
   g_signal_handler_disconnect (self->msg, self->restarted_handler);
   barged_request_unfollow (&self->parent);

@@ -118,11 +118,16 @@ typedef struct _BargedHeaderDeadline BargedHeaderDeadline;
 
 /* @parent (nullable) cancels the request too. */
 BargedHeaderDeadline *barged_header_deadline_new (SoupMessage *msg, guint seconds, GCancellable *parent);
+/* For a request with a body to send (an upload's): the deadline runs from
+ * the end of the body, which a bandwidth limit may make long, rather than
+ * from the request's headers. */
+BargedHeaderDeadline *barged_header_deadline_new_after_body (SoupMessage *msg, guint seconds, GCancellable *parent);
 GCancellable *barged_header_deadline_get_cancellable (BargedHeaderDeadline *self);
 /* The request's headers are complete: the deadline no longer applies. */
 void barged_header_deadline_disarm (BargedHeaderDeadline *self);
 /* For a request that failed with @error: a BARGE_ERROR_TIMED_OUT error
- * when the deadline is what cancelled it, else a copy of @error. */
+ * when the deadline (nullable: none) is what cancelled it, else a copy of
+ * @error. */
 GError *barged_header_deadline_error (BargedHeaderDeadline *self, const GError *error);
 void barged_header_deadline_free (BargedHeaderDeadline *self);
 

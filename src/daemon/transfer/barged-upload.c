@@ -200,6 +200,7 @@ typedef struct {
   SoupMessage *msg;
   GCancellable *cancellable;   /* the run's, or NULL */
   GCancellable *guarded;       /* barged_tls_guard()'s, of this sending */
+  BargedHeaderDeadline *deadline; /* of this sending; NULL for a session without a timeout */
   BargedUploadSentFn done;
   gpointer user_data;
   guint revocation_fetches;
@@ -226,6 +227,7 @@ sending_free (Sending *s)
   g_object_unref (s->msg);
   g_clear_object (&s->cancellable);
   g_clear_object (&s->guarded);
+  g_clear_pointer (&s->deadline, barged_header_deadline_free);
   g_clear_object (&s->body);
   g_clear_pointer (&s->kept, g_byte_array_unref);
   barged_request_unfollow (&s->follow);
@@ -338,12 +340,34 @@ on_sending_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (body == NULL)
     {
-      s->done (s->msg, NULL, error, lost_kept (s, error), s->user_data);
+      g_autoptr(GError) failed = barged_header_deadline_error (s->deadline, error);
+
+      s->done (s->msg, NULL, failed, lost_kept (s, error), s->user_data);
       return;
     }
   s->body = g_steal_pointer (&body);
   s->kept = g_byte_array_new ();
   read_body (g_steal_pointer (&s));
+}
+
+/* libsoup's timeout is per read: a server that answers a header byte at
+ * a time would hold the run for ever. As for downloads, an answer's
+ * headers must be complete within the session's timeout, counted from the
+ * end of the request (@after_body: of its body). Replaces *@deadline (left
+ * NULL for a session without a timeout); returns the cancellable to send
+ * with. */
+static GCancellable *
+set_deadline (BargedHeaderDeadline **deadline, SoupSession *session, SoupMessage *msg, GCancellable *parent,
+              gboolean after_body)
+{
+  guint seconds = soup_session_get_timeout (session);
+
+  g_clear_pointer (deadline, barged_header_deadline_free);
+  if (seconds == 0)
+    return parent;
+  *deadline = after_body ? barged_header_deadline_new_after_body (msg, seconds, parent)
+                         : barged_header_deadline_new (msg, seconds, parent);
+  return barged_header_deadline_get_cancellable (*deadline);
 }
 
 static void
@@ -354,7 +378,8 @@ sending_start (Sending *s)
   g_clear_object (&s->stop);
   s->stop = barged_request_follow (&s->follow, s->cancellable);
   g_clear_object (&s->guarded);
-  s->guarded = barged_tls_guard (s->tls, s->msg, s->session, s->stop);
+  s->guarded = barged_tls_guard (s->tls, s->msg, s->session,
+                                 set_deadline (&s->deadline, s->session, s->msg, s->stop, TRUE));
   soup_session_send_async (s->session, s->msg, G_PRIORITY_DEFAULT, s->guarded, on_sending_sent, s);
 }
 
@@ -823,6 +848,9 @@ typedef struct {
   int fd;                     /* the reply's temporary, else -1 */
   guint8 *buf;
   GCancellable *guarded;      /* barged_tls_guard()'s, of this sending */
+  BargedHeaderDeadline *deadline;
+  gulong got_headers;         /* handler on msg */
+  GError *redirect_refused;   /* a redirect barged_request_check_redirect() stopped */
   guint revocation_fetches;
   char *origin_url;           /* the file's: where the custom headers may go */
 } ReplyFetch;
@@ -834,7 +862,11 @@ reply_fetch_free (ReplyFetch *f)
 {
   if (f->fd >= 0)
     close (f->fd);
+  if (f->got_headers != 0)
+    g_signal_handler_disconnect (f->msg, f->got_headers);
   g_clear_object (&f->msg);
+  g_clear_pointer (&f->deadline, barged_header_deadline_free);
+  g_clear_error (&f->redirect_refused);
   g_clear_object (&f->guarded);
   g_clear_object (&f->body);
   g_clear_pointer (&f->memory, g_byte_array_unref);
@@ -1027,10 +1059,17 @@ on_reply_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (f->body == NULL)
     {
+      g_autoptr(GError) failed = barged_header_deadline_error (f->deadline, error);
+
       reply_fail (f, error->domain == G_TLS_ERROR || barged_tls_stopped (self->tls, f->msg)
                        ? barged_tls_request_error (self->tls, f->msg, error)
-                       : barged_error_new_for_io (error, FALSE));
+                       : barged_error_new_for_io (failed, FALSE));
       g_error_free (error);
+      return;
+    }
+  if (f->redirect_refused != NULL && SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (f->msg)))
+    {
+      reply_fail (f, g_steal_pointer (&f->redirect_refused));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (f->msg)))
@@ -1053,7 +1092,8 @@ static void
 reply_start (ReplyFetch *f)
 {
   g_clear_object (&f->guarded);
-  f->guarded = barged_tls_guard (f->self->tls, f->msg, f->self->session, f->self->cancellable);
+  f->guarded = barged_tls_guard (f->self->tls, f->msg, f->self->session,
+                                 set_deadline (&f->deadline, f->self->session, f->msg, f->self->cancellable, FALSE));
   soup_session_send_async (f->self->session, f->msg, G_PRIORITY_DEFAULT, f->guarded, on_reply_sent, f);
 }
 
@@ -1072,6 +1112,14 @@ on_reply_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data)
   reply_start (f);
 }
 
+/* Every answer, redirects included, before libsoup acts on it. */
+static void
+on_reply_got_headers (SoupMessage *msg, ReplyFetch *f)
+{
+  g_clear_error (&f->redirect_refused);
+  f->redirect_refused = barged_request_check_redirect (msg, BARGE_REDIRECT_POLICY_ALLOW, FALSE, NULL);
+}
+
 static void
 reply_send (ReplyFetch *f)
 {
@@ -1084,8 +1132,10 @@ reply_send (ReplyFetch *f)
       reply_fail (f, error);
       return;
     }
-  /* A GET may follow redirects: nothing is re-sent. */
+  /* A GET may follow redirects: nothing is re-sent. Not from https to
+   * http (an upload job cannot allow it), nor to a URL too long to keep. */
   soup_message_remove_flags (f->msg, SOUP_MESSAGE_NO_REDIRECT);
+  f->got_headers = g_signal_connect (f->msg, "got-headers", G_CALLBACK (on_reply_got_headers), f);
   answer_challenges (f->self, f->msg);
   reply_start (f);
 }
