@@ -9,7 +9,12 @@
  *   and that one's retries, go through;
  * - a slow user database, as NSS over the network (sssd, LDAP) may be:
  *   with BARGE_TEST_SLOW_GETPWUID_MS, getpwuid_r of any uid but 0 waits
- *   that long first. */
+ *   that long first;
+ * - a witness of closes on the main thread, where a close() that hangs
+ *   (NFS, a user's FUSE mount) would hold every client: with
+ *   BARGE_TEST_WATCH_CLOSE_IN (a folder) and BARGE_TEST_MAIN_CLOSE_LOG (a
+ *   file outside it), a close() of a file in that folder on the process's
+ *   main thread appends the file's path to the log. */
 /* pwrite and pwrite64 are defined below by those names: not the one
  * renamed to the other, as with 64-bit offsets asked for (the same on
  * 64-bit systems). */
@@ -19,6 +24,7 @@
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -34,6 +40,8 @@ static long long fail_at = -1;
 static char fail_in[PATH_MAX];
 static int failed;
 static long slow_getpwuid_ms;
+static char watch_close_in[PATH_MAX];
+static char main_close_log[PATH_MAX];
 
 __attribute__ ((constructor)) static void
 read_environment (void)
@@ -41,9 +49,17 @@ read_environment (void)
   const char *at = getenv ("BARGE_TEST_FAIL_WRITE_AT");
   const char *in = getenv ("BARGE_TEST_FAIL_WRITE_IN");
   const char *slow = getenv ("BARGE_TEST_SLOW_GETPWUID_MS");
+  const char *watch = getenv ("BARGE_TEST_WATCH_CLOSE_IN");
+  const char *log = getenv ("BARGE_TEST_MAIN_CLOSE_LOG");
 
   if (slow != NULL)
     slow_getpwuid_ms = atol (slow);
+  if (watch != NULL && log != NULL && strlen (watch) + 2 <= sizeof watch_close_in &&
+      strlen (log) < sizeof main_close_log)
+    {
+      snprintf (watch_close_in, sizeof watch_close_in, "%s/", watch);
+      snprintf (main_close_log, sizeof main_close_log, "%s", log);
+    }
 
   if (at == NULL || in == NULL || strlen (in) + 2 > sizeof fail_in)
     return;
@@ -51,22 +67,30 @@ read_environment (void)
   snprintf (fail_in, sizeof fail_in, "%s/", in);
 }
 
+/* The path @fd is open on, in @path (PATH_MAX bytes); FALSE if unknown. */
+static int
+fd_path (int fd, char *path)
+{
+  char proc[64];
+  ssize_t n;
+
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+  n = readlink (proc, path, PATH_MAX - 1);
+  if (n < 0)
+    return 0;
+  path[n] = '\0';
+  return 1;
+}
+
 /* Whether this write is the one to fail; only ever once. */
 static int
 fails (int fd, size_t count, off_t offset)
 {
-  char proc[64];
   char path[PATH_MAX];
-  ssize_t n;
 
   if (fail_at < 0 || __atomic_load_n (&failed, __ATOMIC_ACQUIRE) || offset > fail_at ||
-      (long long) offset + (long long) count <= fail_at)
+      (long long) offset + (long long) count <= fail_at || !fd_path (fd, path))
     return 0;
-  snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
-  n = readlink (proc, path, sizeof path - 1);
-  if (n < 0)
-    return 0;
-  path[n] = '\0';
   if (strncmp (path, fail_in, strlen (fail_in)) != 0)
     return 0;
   return !__atomic_exchange_n (&failed, 1, __ATOMIC_ACQ_REL);
@@ -114,4 +138,32 @@ getpwuid_r (uid_t uid, struct passwd *pwd, char *buf, size_t buflen, struct pass
       nanosleep (&wait, NULL);
     }
   return real (uid, pwd, buf, buflen, result);
+}
+
+typedef int (*CloseFunc) (int fd);
+
+int
+close (int fd)
+{
+  CloseFunc real = (CloseFunc) dlsym (RTLD_NEXT, "close");
+  char path[PATH_MAX];
+
+  if (watch_close_in[0] != '\0' && gettid () == getpid () && fd_path (fd, path) &&
+      strncmp (path, watch_close_in, strlen (watch_close_in)) == 0)
+    {
+      int log = open (main_close_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+      if (log >= 0)
+        {
+          size_t len = strlen (path);
+
+          path[len] = '\n';
+          if (write (log, path, len + 1) < 0)
+            {
+              /* Nothing to do: the test then finds no log. */
+            }
+          real (log);
+        }
+    }
+  return real (fd);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "barge-test-bits-server.h"
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
 #include "barge-test-server.h"
@@ -373,6 +374,28 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
   barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (job), SHORT_TIMEOUT_MS);
 }
 
+/* Stops barged and has barge-test-preload.c preloaded into it from its
+ * next start; FALSE (the test skipped) outside meson test. */
+static gboolean
+preload_or_skip (Fixture *f)
+{
+  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
+  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
+                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
+  g_autofree char *preload = NULL;
+
+  if (shim == NULL)
+    {
+      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
+      return FALSE;
+    }
+  /* A sanitizer's runtime must come first in a process it instruments. */
+  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_setenv (f->daemon, "LD_PRELOAD", preload);
+  return TRUE;
+}
+
 /* A write fails (EIO: a disk error) while the buffers after it wait in
  * the writer's queue, as they do when the network is faster than the
  * disk: barge-test-preload.c, preloaded into barged, fails the first
@@ -386,10 +409,6 @@ static void
 test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
 {
   const guint64 size = 12 * MiB, fail_at = 4 * MiB + 100;
-  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
-  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
-                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
-  g_autofree char *preload = NULL;
   g_autofree char *at = g_strdup_printf ("%" G_GUINT64_FORMAT, fail_at);
   g_autofree char *url = barge_test_server_get_data_url (f->server, "eio", size, 0);
   g_autofree char *dest = g_build_filename (f->dir, "eio", NULL);
@@ -397,15 +416,8 @@ test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
 
-  if (shim == NULL)
-    {
-      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
-      return;
-    }
-  /* A sanitizer's runtime must come first in a process it instruments. */
-  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
-  barge_test_daemon_stop (f->daemon);
-  barge_test_daemon_setenv (f->daemon, "LD_PRELOAD", preload);
+  if (!preload_or_skip (f))
+    return;
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_AT", at);
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_IN", f->dir);
   barge_test_daemon_start (f->daemon);
@@ -419,6 +431,84 @@ test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
   g_assert_cmpuint (size_of (tmp), <=, fail_at);
 
   finish (f, job, log, dest, "eio", size);
+}
+
+/* Files in the owner's folders are closed on workers, never on the main
+ * thread: close() flushes on NFS and FUSE, and a hung server, or the
+ * owner's own FUSE program, would hold every client of barged. The
+ * preloaded witness logs any close() of a file in the test's folder on
+ * barged's main thread, through a segmented download (each connection's
+ * descriptor of the temporary), a download cancelled midway, and an
+ * upload (AddFile checks the source; the run reads it). Before, each of
+ * them closed at least one there. */
+static void
+test_closed_off_the_main_thread (Fixture *f, gconstpointer data)
+{
+  g_autofree char *log = g_strconcat (f->dir, ".main-closes", NULL);
+  g_autoptr(BargeTestBitsServer) bits = barge_test_bits_server_new ();
+  g_autofree char *seg_url = barge_test_server_get_data_url (f->server, "closes-seg", 24 * MiB, 8 * MiB);
+  g_autofree char *seg_dest = g_build_filename (f->dir, "closes-seg", NULL);
+  g_autofree char *cut_url = barge_test_server_get_data_url (f->server, "closes-cut", 8 * MiB, 2 * MiB);
+  g_autofree char *cut_dest = g_build_filename (f->dir, "closes-cut", NULL);
+  g_autofree char *source = g_build_filename (f->dir, "closes-up", NULL);
+  g_autofree char *up_url = barge_test_bits_server_get_url (bits, "closes-up");
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  GVariantBuilder b;
+
+  if (!preload_or_skip (f))
+    return;
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_WATCH_CLOSE_IN", f->dir);
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_MAIN_CLOSE_LOG", log);
+  barge_test_daemon_start (f->daemon);
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "priority", g_variant_new_string ("foreground"));
+  g_variant_builder_add (&b, "{sv}", "max-segments", g_variant_new_uint32 (3));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "closes",
+                                                          "download", g_variant_builder_end (&b), &path, NULL,
+                                                          &error));
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, seg_url, seg_dest);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (seg_dest, "closes-seg", 24 * MiB);
+  g_clear_object (&job);
+  g_clear_pointer (&path, g_free);
+
+  path = barge_test_daemon_create_job (f->daemon, "closes-cut");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, cut_url, cut_dest);
+  barge_test_job_resume (job);
+  barge_test_job_wait_bytes (job, MiB, TRANSFER_TIMEOUT_MS);
+  barge_test_job_cancel (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  g_clear_object (&job);
+  g_clear_pointer (&path, g_free);
+
+  g_assert_true (g_file_set_contents (source, "an upload's source", -1, &error));
+  g_assert_no_error (error);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "upload-protocol", g_variant_new_string ("bits"));
+  g_assert_true (barge_dbus_manager_call_create_job_sync (barge_test_daemon_get_manager (f->daemon), "closes-up",
+                                                          "upload", g_variant_builder_end (&b), &path, NULL,
+                                                          &error));
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, up_url, source);
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+
+  if (g_file_get_contents (log, &contents, NULL, NULL))
+    g_error ("barged closed on its main thread: %s", contents);
+  g_unlink (log);
 }
 
 /* The destination folder disappears while the file is transferring:
@@ -951,6 +1041,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/local/file-size-limit-known-size", test_file_size_limit_known_size);
   BARGE_TEST_ADD ("/local/fat-file-too-large", test_fat_file_too_large);
   BARGE_TEST_ADD ("/local/failed-write-drops-the-queue", test_failed_write_drops_the_queue);
+  BARGE_TEST_ADD ("/local/closed-off-the-main-thread", test_closed_off_the_main_thread);
   BARGE_TEST_ADD ("/local/folder-removed", test_folder_removed);
   BARGE_TEST_ADD ("/local/request-with-open", test_request_with_open);
   BARGE_TEST_ADD ("/local/open-fails-after-response", test_open_fails_after_response);

@@ -59,8 +59,7 @@ static void start_batch_now (BargedSyncer *self);
 static void
 entry_free (Entry *entry)
 {
-  if (entry->fd >= 0)
-    close (entry->fd);
+  barged_file_access_close (entry->fd);
   g_free (entry->path);
   g_clear_error (&entry->error);
   g_clear_object (&entry->task);

@@ -87,7 +87,7 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  close (fd);
+  barged_file_access_close (fd);
   data->source_size = identity.size;
   /* An upload has one file and writes nothing beside it: no folder. */
   data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));

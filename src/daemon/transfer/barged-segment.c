@@ -431,8 +431,7 @@ barged_segment_finalize (GObject *object)
   BargedSegment *self = BARGED_SEGMENT (object);
 
   g_assert (self->task == NULL);
-  if (self->fd >= 0)
-    close (self->fd);
+  barged_file_access_close (self->fd);
   g_clear_object (&self->body);
   g_clear_pointer (&self->deadline, barged_header_deadline_free);
   g_clear_object (&self->msg);

@@ -623,8 +623,7 @@ barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth)
 static void
 end_run (BargedUpload *self)
 {
-  if (self->fd >= 0)
-    close (self->fd);
+  barged_file_access_close (self->fd);
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
@@ -860,8 +859,7 @@ typedef struct {
 static void
 reply_fetch_free (ReplyFetch *f)
 {
-  if (f->fd >= 0)
-    close (f->fd);
+  barged_file_access_close (f->fd);
   if (f->got_headers != 0)
     g_signal_handler_disconnect (f->msg, f->got_headers);
   g_clear_object (&f->msg);
@@ -1205,6 +1203,32 @@ barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self)
                                            on_reply_file_opened, f);
 }
 
+typedef struct {
+  int fd;
+  guint64 size;
+} ReplyRead;
+
+static void
+reply_read_free (ReplyRead *read)
+{
+  BARGE_TSAN_ACQUIRE (read); /* the task's last reference may go on the worker */
+  barged_file_access_close (read->fd);
+  g_free (read);
+}
+
+static void
+read_reply_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BARGE_TSAN_TASK_THREAD (task);
+  ReplyRead *read = task_data;
+  g_autofree guint8 *buf = g_malloc (MAX (read->size, 1));
+  gsize got = 0;
+
+  /* A failing read gives what was read before it. */
+  barged_pread_all (read->fd, buf, read->size, 0, &got);
+  g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), got), (GDestroyNotify) g_bytes_unref);
+}
+
 static void
 on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -1212,9 +1236,8 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   BargedSourceIdentity identity;
   int fd = barged_file_access_open_source_finish (res, &identity, &error);
-  g_autofree guint8 *buf = NULL;
-  gsize got = 0;
   BargedUpload *self = g_task_get_source_object (task);
+  ReplyRead *read;
 
   if (fd < 0)
     {
@@ -1224,26 +1247,27 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   if (barged_file_id_is_set (&self->reply_temporary_id) &&
       (identity.device != self->reply_temporary_id.device || identity.inode != self->reply_temporary_id.inode))
     {
-      close (fd);
+      barged_file_access_close (fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
                                "%s is no longer the reply file barged wrote", self->reply_temporary);
       return;
     }
   if (identity.size > BARGED_UPLOAD_MAX_REPLY_DATA)
     {
-      close (fd);
+      barged_file_access_close (fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_TOO_LARGE,
                                "the reply has %" G_GUINT64_FORMAT " bytes, more than %u",
                                identity.size, BARGED_UPLOAD_MAX_REPLY_DATA);
       return;
     }
-  /* At most 1 MiB from a local file the daemon wrote: short enough to read
-   * here rather than bounce to another worker. */
-  buf = g_malloc (MAX (identity.size, 1));
-  /* A failing read gives what was read before it. */
-  barged_pread_all (fd, buf, identity.size, 0, &got);
-  close (fd);
-  g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), got), (GDestroyNotify) g_bytes_unref);
+  /* At most 1 MiB, but from a file in the owner's folder, which may be on
+   * NFS or the owner's own FUSE mount: read on a worker. */
+  read = g_new0 (ReplyRead, 1);
+  read->fd = fd;
+  read->size = identity.size;
+  g_task_set_task_data (task, read, (GDestroyNotify) reply_read_free);
+  BARGE_TSAN_RELEASE (task);
+  g_task_run_in_thread (task, read_reply_thread);
 }
 
 void
@@ -1279,6 +1303,7 @@ barged_upload_get_reply_data_async (BargedUpload *self, GCancellable *cancellabl
 GBytes *
 barged_upload_get_reply_data_finish (BargedUpload *self, GAsyncResult *res, GError **error)
 {
+  BARGE_TSAN_ACQUIRE (res);
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
