@@ -198,6 +198,57 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
 }
 
+/* Saves nobody waits on are coalesced: 1000 DisplayName sets while the
+ * store is held push one save and mark the job, not 1000 copies of it
+ * (each D-Bus Set answers at once: a client in a loop queued a whole job,
+ * every file's record, per call). Once the first is written, one more
+ * carries the last name, which is what the database holds. */
+static void
+test_saves_coalesced (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "coalesced", "", BARGE_JOB_PRIORITY_NORMAL,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(BargedJob) job = create_job (f, &spec);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  guint before;
+  gboolean found = FALSE;
+
+  barged_store_flush (f->ctx.store);
+  barged_store_hold (f->ctx.store, TRUE);
+  before = barged_store_get_n_writes (f->ctx.store);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("name %u", i);
+
+      g_assert_true (barged_job_set_display_name (job, name, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
+  barged_store_hold (f->ctx.store, FALSE);
+  /* The first comes back on this thread's loop and sends the second. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (barged_store_get_n_writes (f->ctx.store) - before < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 2);
+  barged_store_flush (f->ctx.store);
+  g_assert_true (barged_store_load (f->ctx.store, &jobs, &files, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BargedJobRecord *r = g_ptr_array_index (jobs, i);
+
+      if (g_str_equal (r->id, barged_job_get_job_id (job)))
+        {
+          g_assert_cmpstr (r->display_name, ==, "name 999");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 typedef struct {
   gboolean done;
   BargedJob *job;
@@ -1046,6 +1097,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/engine/create-unsaved-leaves-nothing", Fixture, NULL, fixture_setup, test_create_unsaved_leaves_nothing,
               fixture_teardown);
+  g_test_add ("/engine/saves-coalesced", Fixture, NULL, fixture_setup, test_saves_coalesced, fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,
               fixture_teardown);
   g_test_add ("/engine/tls-session", Fixture, NULL, fixture_setup, test_tls_session, fixture_teardown);

@@ -122,6 +122,8 @@ struct _BargedJob
   guint64 size_hint;          /* SizeHint, bytes; 0 = none */
   GPtrArray *checkpoints;     /* GTask of barged_job_checkpoint_async, waiting for the runs to end */
   gboolean removed;
+  gboolean saving;            /* a save nobody waits on is in the store's queue (barged_job_save()) */
+  gboolean save_again;        /* and the job changed since it was made */
 };
 
 enum {
