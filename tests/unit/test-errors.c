@@ -67,6 +67,36 @@ test_http_mapping (void)
     }
 }
 
+/* What a server says goes into the error cut to 256 bytes of valid UTF-8:
+ * a reason phrase of 64 KiB of bytes that are not UTF-8 made a message of
+ * 192 KiB, kept with the job, stored and shown. */
+static void
+test_server_text (void)
+{
+  g_autofree char *invalid = g_strnfill (64 * 1024, '\xff');
+  g_autoptr(GError) error = barged_error_new_for_http_status (500, invalid);
+  g_autofree char *cut = NULL;
+  g_autofree char *kept = barged_error_server_text ("Internal Server Error");
+
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_HTTP_SERVER_ERROR);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpuint (strlen (error->message), <=, strlen ("HTTP 500 ") + BARGED_ERROR_MAX_SERVER_TEXT);
+  g_assert_true (g_str_has_suffix (error->message, "..."));
+  g_assert_cmpstr (kept, ==, "Internal Server Error");
+  /* Cut at a character: "\u00e9" is 2 bytes, the cut falls inside one. */
+  {
+    GString *text = g_string_new ("x");
+
+    for (guint i = 0; i < 200; i++)
+      g_string_append (text, "\u00e9");
+    cut = barged_error_server_text (text->str);
+    g_string_free (text, TRUE);
+  }
+  g_assert_true (g_utf8_validate (cut, -1, NULL));
+  g_assert_cmpuint (strlen (cut), <=, BARGED_ERROR_MAX_SERVER_TEXT);
+  g_assert_true (g_str_has_suffix (cut, "\u00e9..."));
+}
+
 static void
 test_io_mapping (void)
 {
@@ -151,6 +181,7 @@ main (int argc, char **argv)
   g_test_add_func ("/errors/named-and-described", test_every_code_named_and_described);
   g_test_add_func ("/errors/dbus-roundtrip", test_dbus_roundtrip);
   g_test_add_func ("/errors/http", test_http_mapping);
+  g_test_add_func ("/errors/server-text", test_server_text);
   g_test_add_func ("/errors/io", test_io_mapping);
   g_test_add_func ("/errors/write-errno", test_write_errno_mapping);
   g_test_add_func ("/errors/file-size-limits", test_file_size_limits);

@@ -172,17 +172,30 @@ barged_error_new_for_http_status (guint status, const char *reason)
         code = BARGE_ERROR_INVALID_SERVER_RESPONSE;
       break;
     }
-  /* A reason phrase is any bytes a server sends: the message goes into a
-   * D-Bus string, which must be UTF-8. */
+  /* A reason phrase is any bytes a server sends. */
   if (reason != NULL && *reason != '\0')
     {
-      g_autofree char *valid = g_utf8_make_valid (reason, -1);
+      g_autofree char *text = barged_error_server_text (reason);
 
-      return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status, valid);
+      return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status, text);
     }
   return g_error_new (BARGE_ERROR, code, "HTTP %u %s", status, soup_status_get_phrase (status));
 }
 
+
+char *
+barged_error_server_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  gsize cut = BARGED_ERROR_MAX_SERVER_TEXT - 3;
+
+  if (strlen (valid) <= BARGED_ERROR_MAX_SERVER_TEXT)
+    return g_steal_pointer (&valid);
+  /* Back to the start of a character (not a continuation byte). */
+  while (cut > 0 && ((guchar) valid[cut] & 0xC0) == 0x80)
+    cut--;
+  return g_strdup_printf ("%.*s...", (int) cut, valid);
+}
 
 GError *
 barged_error_new_for_io (const GError *error, gboolean local)

@@ -11,9 +11,18 @@ BargeErrorContext barged_error_get_context (const GError *error);
 gboolean barged_error_is_transient (const GError *error);
 
 /* Maps an HTTP status that is not a success to a BARGE_ERROR; the message
- * says the status and the server's reason phrase (made valid UTF-8). The
- * status itself travels beside the error (the job's HttpStatus). */
+ * says the status and the server's reason phrase (as
+ * barged_error_server_text() makes it). The status itself travels beside
+ * the error (the job's HttpStatus). */
 GError *barged_error_new_for_http_status (guint status, const char *reason);
+
+/* Text a server sent (a reason phrase, a header value) as part of an
+ * error message: valid UTF-8 (a D-Bus string must be), and at most
+ * BARGED_ERROR_MAX_SERVER_TEXT bytes, cut at a character and marked with
+ * "...". The message is kept with the job, stored and shown, and a server
+ * could send up to 64 KiB of headers (tripled by the UTF-8 repair). */
+#define BARGED_ERROR_MAX_SERVER_TEXT 256
+char *barged_error_server_text (const char *text);
 
 /* Maps a GIO, resolver, TLS or libsoup error to a BARGE_ERROR; @local says
  * whether it came from a local file rather than the network. */

@@ -507,17 +507,18 @@ error_for_response (SoupMessage *msg)
   const char *context = soup_message_headers_get_one (headers, "BITS-Error-Context");
   guint status = soup_message_get_status (msg);
   g_autoptr(GError) http = NULL;
+  g_autofree char *shown = NULL;
 
   if (code == NULL)
     code = soup_message_headers_get_one (headers, "BITS-Error");
+  shown = barged_error_server_text (code != NULL ? code : "(none)");
   /* 0x7: the server's back-end application refused the upload. */
   if (barged_upload_parse_bits_error (context) == 7)
     return g_error_new (BARGE_ERROR, BARGE_ERROR_REMOTE_APPLICATION,
-                        "the server application failed: HTTP %u, BITS-Error-Code %s", status,
-                        code != NULL ? code : "(none)");
+                        "the server application failed: HTTP %u, BITS-Error-Code %s", status, shown);
   http = barged_error_new_for_http_status (status, soup_message_get_reason_phrase (msg));
   if (code != NULL)
-    return g_error_new (BARGE_ERROR, http->code, "%s, BITS-Error-Code %s", http->message, code);
+    return g_error_new (BARGE_ERROR, http->code, "%s, BITS-Error-Code %s", http->message, shown);
   return g_steal_pointer (&http);
 }
 
