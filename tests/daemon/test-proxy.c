@@ -140,6 +140,76 @@ test_override (Fixture *f, gconstpointer data)
   finish (f, job, path, "via-proxy");
 }
 
+typedef struct {
+  BargeFaultServer *server;
+  const char *path;
+} Asked;
+
+static gboolean
+was_asked (gpointer data)
+{
+  Asked *a = data;
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (a->server, a->path);
+
+  return requests->len > 0;
+}
+
+/* A job's own proxy answers "503, Retry-After: 7" (here the fault server,
+ * proxy of itself): that job's files rest, not the origin for every other
+ * job. Another job straight to the same origin gets its file at once.
+ * Before, the push-back rested the origin daemon-wide, and any user's proxy
+ * could stop everyone's jobs to a host (up to an hour a time). */
+static void
+test_own_proxy_rests_alone (Fixture *f, gconstpointer data)
+{
+  const char * const proxies[] = { barge_fault_server_get_base_url (f->server), NULL };
+  g_autofree char *pushed_path = barge_fault_server_get_path ("503", "pushed-0");
+  g_autofree char *bystander_url = barge_fault_server_get_url (f->server, "ok", "bystander", SIZE);
+  g_autofree char *path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) other = NULL;
+  g_autoptr(GError) error = NULL;
+  Asked asked = { f->server, pushed_path };
+  gint64 start;
+
+  /* Three files: a push-back on one of several goes back in line (a lone
+   * file's would be the job's error). */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("pushed-%u", i);
+      g_autofree char *url = barge_fault_server_get_url (f->server, "503", name, SIZE);
+      g_autofree char *dest = g_build_filename (f->dir, name, NULL);
+
+      if (job == NULL)
+        {
+          path = barge_test_daemon_create_job (f->daemon, "pushed");
+          job = barge_test_daemon_get_job (f->daemon, path);
+        }
+      barge_test_job_add_file (job, url, dest);
+    }
+  g_assert_true (set_proxy (job, "override", proxies, NULL, &error));
+  g_assert_no_error (error);
+  barge_test_job_resume (job);
+  barge_test_assert_wait (was_asked, &asked, TRANSFER_TIMEOUT_MS, "the 503 through the job's proxy");
+  barge_test_run_for (200);
+
+  other = new_job (f, bystander_url, "bystander", &other_path);
+  g_assert_true (set_proxy (other, "none", NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* In the foreground: the background slot is the resting job's. */
+  barge_test_daemon_set_property (f->daemon, other_path, BARGE_TEST_JOB_IFACE, "Priority",
+                                  g_variant_new_string ("foreground"));
+  start = g_get_monotonic_time ();
+  barge_test_job_resume (other);
+  barge_test_wait_job_state (other, "transferred", TRANSFER_TIMEOUT_MS);
+  g_test_message ("the other job's file took %.1f s", (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  /* Retry-After is 7 s. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+  barge_test_job_complete (other);
+  barge_test_job_cancel (job);
+}
+
 /* A proxy that wants credentials (407) gets the job's "proxy" ones, and
  * only those. The job's "server" credentials never answer a proxy, even
  * with the proxy's user and password in them: that job fails with
@@ -1007,6 +1077,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/proxy/refused", test_refused);
   BARGE_TEST_ADD ("/proxy/create-options", test_create_options);
   BARGE_TEST_ADD ("/proxy/session/published", test_session_published);
+  BARGE_TEST_ADD ("/proxy/own-proxy-rests-alone", test_own_proxy_rests_alone);
   BARGE_TEST_ADD ("/proxy/session/schemes", test_session_schemes);
   BARGE_TEST_ADD ("/proxy/session/refused", test_session_refused);
   BARGE_TEST_ADD ("/proxy/session/agent", test_session_agent);

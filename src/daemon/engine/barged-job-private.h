@@ -179,6 +179,11 @@ void _barged_job_priority_changed (BargedJob *self);
  * priority (background jobs' connections are marked lower-effort,
  * barged-request.h) and its proxy (a shared one, or its own). */
 SoupSession *_barged_job_session (BargedJob *self);
+/* The key the daemon's connection counts and an origin's rest
+ * (BargedConnections) go by for a file at @url: its origin, or, for a job
+ * whose requests go through a proxy its owner chose, the origin and the
+ * job. NULL when @url has no origin. */
+char *_barged_job_connection_key (BargedJob *self, const char *url);
 /* barged-job.c: saves the job and returns TRUE to @task (taken) once its
  * record is stored (or the store's error): for calls whose reply promises
  * the change survives a crash. */

@@ -17,6 +17,7 @@
 #include "barged-config.h"
 #include "barged-job-private.h"
 #include "barged-proxy-resolver.h"
+#include "barged-scheduler-plan.h"
 #include "barged-state.h"
 
 static const char * const no_strings[] = { NULL };
@@ -148,6 +149,28 @@ own_session_fits (BargedJob *self, gboolean background, SoupSession *shared)
          self->own_session_tls == self->tls &&
          (shared == NULL ||
           soup_session_get_proxy_resolver (self->own_session) == soup_session_get_proxy_resolver (shared));
+}
+
+/* A 503 or 429 that comes through a proxy may be the proxy's, and a job's
+ * own proxy list, or its owner's desktop session's proxy, is the owner's
+ * to choose: its push-back must not rest the origin for every other
+ * user's jobs. Before, a user's proxy answering "503, Retry-After: 3600"
+ * stopped every job of every user to that host for an hour. Such a job's
+ * files go by a key of their own (their own rest, their own count of
+ * connections: the server sees the proxy's anyway). */
+char *
+_barged_job_connection_key (BargedJob *self, const char *url)
+{
+  gboolean background = self->priority != BARGE_JOB_PRIORITY_FOREGROUND;
+  g_autofree char *origin = barged_scheduler_origin (url);
+
+  if (origin == NULL)
+    return NULL;
+  if (self->proxy_usage == BARGE_PROXY_USAGE_OVERRIDE ||
+      (self->proxy_usage == BARGE_PROXY_USAGE_SYSTEM && self->ctx.sessions != NULL &&
+       barged_sessions_lookup_user (self->ctx.sessions, self->owner, background) != NULL))
+    return g_strdup_printf ("%s via the proxy of job %s", origin, self->id);
+  return g_steal_pointer (&origin);
 }
 
 SoupSession *

@@ -773,7 +773,7 @@ fill_runs (gpointer job)
          (idx = next_file (self, FALSE)) >= 0)
     {
       BargedFile *file = g_ptr_array_index (self->files, idx);
-      char *origin = barged_scheduler_origin (barged_file_get_url (file));
+      char *origin = _barged_job_connection_key (self, barged_file_get_url (file));
 
       if (!barged_connections_take (self->ctx.connections, origin, self->priority))
         {
