@@ -14,7 +14,11 @@
  *   (NFS, a user's FUSE mount) would hold every client: with
  *   BARGE_TEST_WATCH_CLOSE_IN (a folder) and BARGE_TEST_MAIN_CLOSE_LOG (a
  *   file outside it), a close() of a file in that folder on the process's
- *   main thread appends the file's path to the log. */
+ *   main thread appends the file's path to the log;
+ * - a file system that hangs at a flush (NFS, a user's FUSE mount): with
+ *   BARGE_TEST_SLOW_FLUSH_IN (a folder) and BARGE_TEST_SLOW_FLUSH_MS, an
+ *   fdatasync, syncfs or close (which flushes on NFS and FUSE) of a file
+ *   in that folder waits that long first. */
 /* pwrite and pwrite64 are defined below by those names: not the one
  * renamed to the other, as with 64-bit offsets asked for (the same on
  * 64-bit systems). */
@@ -42,6 +46,8 @@ static int failed;
 static long slow_getpwuid_ms;
 static char watch_close_in[PATH_MAX];
 static char main_close_log[PATH_MAX];
+static char slow_sync_in[PATH_MAX];
+static long slow_sync_ms;
 
 __attribute__ ((constructor)) static void
 read_environment (void)
@@ -51,6 +57,8 @@ read_environment (void)
   const char *slow = getenv ("BARGE_TEST_SLOW_GETPWUID_MS");
   const char *watch = getenv ("BARGE_TEST_WATCH_CLOSE_IN");
   const char *log = getenv ("BARGE_TEST_MAIN_CLOSE_LOG");
+  const char *sync_in = getenv ("BARGE_TEST_SLOW_FLUSH_IN");
+  const char *sync_ms = getenv ("BARGE_TEST_SLOW_FLUSH_MS");
 
   if (slow != NULL)
     slow_getpwuid_ms = atol (slow);
@@ -59,6 +67,11 @@ read_environment (void)
     {
       snprintf (watch_close_in, sizeof watch_close_in, "%s/", watch);
       snprintf (main_close_log, sizeof main_close_log, "%s", log);
+    }
+  if (sync_in != NULL && sync_ms != NULL && strlen (sync_in) + 2 <= sizeof slow_sync_in)
+    {
+      snprintf (slow_sync_in, sizeof slow_sync_in, "%s/", sync_in);
+      slow_sync_ms = atol (sync_ms);
     }
 
   if (at == NULL || in == NULL || strlen (in) + 2 > sizeof fail_in)
@@ -140,6 +153,8 @@ getpwuid_r (uid_t uid, struct passwd *pwd, char *buf, size_t buflen, struct pass
   return real (uid, pwd, buf, buflen, result);
 }
 
+static void maybe_slow_sync (int fd);
+
 typedef int (*CloseFunc) (int fd);
 
 int
@@ -165,5 +180,40 @@ close (int fd)
           real (log);
         }
     }
+  maybe_slow_sync (fd);
+  return real (fd);
+}
+
+/* Waits slow_sync_ms first when @fd is a file in slow_sync_in. */
+static void
+maybe_slow_sync (int fd)
+{
+  char path[PATH_MAX];
+
+  if (slow_sync_in[0] != '\0' && fd_path (fd, path) && strncmp (path, slow_sync_in, strlen (slow_sync_in)) == 0)
+    {
+      struct timespec wait = { slow_sync_ms / 1000, (slow_sync_ms % 1000) * 1000 * 1000 };
+
+      nanosleep (&wait, NULL);
+    }
+}
+
+typedef int (*SyncFunc) (int fd);
+
+int
+fdatasync (int fd)
+{
+  SyncFunc real = (SyncFunc) dlsym (RTLD_NEXT, "fdatasync");
+
+  maybe_slow_sync (fd);
+  return real (fd);
+}
+
+int
+syncfs (int fd)
+{
+  SyncFunc real = (SyncFunc) dlsym (RTLD_NEXT, "syncfs");
+
+  maybe_slow_sync (fd);
   return real (fd);
 }

@@ -14,6 +14,7 @@
 
 #include "barge.h"
 #include "barged-file-access.h"
+#include "run-again-preloaded.h"
 
 #define N_FILES 64
 #define TIMEOUT_MS 30000
@@ -311,13 +312,85 @@ test_reserve_space (void)
   g_rmdir (dir);
 }
 
+#define SLOW_CLOSE_MS 1500
+
+/* Whether @fd is closed (not open any more). */
+static gboolean
+is_closed (int fd)
+{
+  return fcntl (fd, F_GETFD) == -1 && errno == EBADF;
+}
+
+/* Each owner's closes are apart: four closes of one owner hang (a close in
+ * the slow folder takes 1.5 s, barge-test-preload.c) and another owner's
+ * close is done at once. Before, one pool of four closers for everyone:
+ * the fifth close waited for the hung ones, its descriptor open. */
+static void
+test_closers_per_owner (void)
+{
+  const char *slow = g_getenv ("BARGE_TEST_SLOW_FLUSH_IN");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("barge-file-access-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  int hung[4], fd;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  if (slow == NULL)
+    {
+      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
+      g_rmdir (dir);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (hung); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/hung-%u", slow, i);
+
+      hung[i] = open (name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      g_assert_cmpint (hung[i], >=, 0);
+      g_unlink (name);
+      barged_file_access_close (4242, hung[i]);
+    }
+  path = g_build_filename (dir, "other", NULL);
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  barged_file_access_close (4243, fd);
+  deadline = g_get_monotonic_time () + SLOW_CLOSE_MS * 1000 / 2;
+  while (!is_closed (fd) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_true (is_closed (fd));
+  /* Two of the owner's own closes wait behind its two hung ones. */
+  g_assert_false (is_closed (hung[3]));
+  deadline = g_get_monotonic_time () + 4 * SLOW_CLOSE_MS * 1000;
+  while (!is_closed (hung[3]) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_true (is_closed (hung[3]));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *ms = g_strdup_printf ("%d", SLOW_CLOSE_MS);
+  g_autofree char *slow = NULL;
+  int status;
+
+  /* close slow in a folder of its own. */
+  if (g_getenv ("BARGE_TEST_PRELOAD") != NULL && g_getenv ("BARGE_TEST_SLOW_FLUSH_IN") == NULL)
+    slow = g_dir_make_tmp ("barge-file-access-slow-XXXXXX", NULL);
+  if (slow != NULL)
+    run_again_preloaded (argv, (const char *[]) { "BARGE_TEST_SLOW_FLUSH_IN", slow, "BARGE_TEST_SLOW_FLUSH_MS", ms,
+                                                  NULL });
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/file-access/open-batches", test_batches);
   g_test_add_func ("/file-access/reopen", test_reopen);
   g_test_add_func ("/file-access/check-targets", test_check_targets);
   g_test_add_func ("/file-access/reserve-space", test_reserve_space);
-  return g_test_run ();
+  g_test_add_func ("/file-access/closers-per-owner", test_closers_per_owner);
+  status = g_test_run ();
+  /* The slow folder made before the run again. */
+  if (g_getenv ("BARGE_TEST_SLOW_FLUSH_IN") != NULL)
+    g_rmdir (g_getenv ("BARGE_TEST_SLOW_FLUSH_IN"));
+  return status;
 }

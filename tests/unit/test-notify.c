@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "barged-notify.h"
+#include "run-again-preloaded.h"
 
 #define SLOW_GETPWUID_MS 1000
 
@@ -102,30 +103,13 @@ test_run_off_the_main_thread (void)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, SLOW_GETPWUID_MS * 1000);
 }
 
-/* Runs the test again with barge-test-preload.c preloaded (after a
- * sanitizer's runtime, which must come first), its getpwuid_r slow. */
-static void
-run_again_preloaded (char **argv)
-{
-  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
-  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
-                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
-  g_autofree char *preload = NULL;
-  g_autofree char *ms = g_strdup_printf ("%d", SLOW_GETPWUID_MS);
-
-  if (shim == NULL || g_getenv ("BARGE_TEST_SLOW_GETPWUID_MS") != NULL)
-    return;
-  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
-  g_setenv ("LD_PRELOAD", preload, TRUE);
-  g_setenv ("BARGE_TEST_SLOW_GETPWUID_MS", ms, TRUE);
-  execv ("/proc/self/exe", argv);
-  g_error ("cannot run the test again preloaded: %s", g_strerror (errno));
-}
-
 int
 main (int argc, char **argv)
 {
-  run_again_preloaded (argv);
+  g_autofree char *ms = g_strdup_printf ("%d", SLOW_GETPWUID_MS);
+
+  /* Its getpwuid_r slow. */
+  run_again_preloaded (argv, (const char *[]) { "BARGE_TEST_SLOW_GETPWUID_MS", ms, NULL });
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/notify/flags-from-text", test_flags_from_text);
   g_test_add_func ("/notify/command-line-from-text", test_command_line_from_text);

@@ -310,6 +310,7 @@ barged_file_access_check_targets_finish (GAsyncResult *res, GError **error)
 
 typedef struct {
   int fd;
+  guint32 owner;              /* whose it is: for barged_file_access_close() */
   guint64 offset;
   BargedFileId id;
   char *new_path;
@@ -321,7 +322,7 @@ open_result_free (OpenResult *r)
 {
   /* (A result nobody took is freed with its task, maybe on the main
    * thread.) */
-  barged_file_access_close (r->fd);
+  barged_file_access_close (r->owner, r->fd);
   g_free (r->new_path);
   g_free (r->created);
   g_free (r);
@@ -412,6 +413,7 @@ open_result_new (const AccessData *data, int fd, char *created_path, int errsv, 
     }
   r = g_new0 (OpenResult, 1);
   r->fd = fd;
+  r->owner = data->owner;
   r->offset = size;
   file_id_from_stat (&st, &r->id);
   r->created = g_strdup (created);
@@ -952,13 +954,14 @@ static void identity_from_stat (const struct stat *st, BargedSourceIdentity *ide
 
 typedef struct {
   int fd;
+  guint32 owner;              /* whose it is: for barged_file_access_close() */
   BargedSourceIdentity identity;
 } SourceResult;
 
 static void
 source_result_free (SourceResult *r)
 {
-  barged_file_access_close (r->fd);
+  barged_file_access_close (r->owner, r->fd);
   g_free (r);
 }
 
@@ -992,6 +995,7 @@ open_source_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
     }
   r = g_new0 (SourceResult, 1);
   r->fd = fd;
+  r->owner = data->owner;
   identity_from_stat (&st, &r->identity);
   g_task_return_pointer (task, r, (GDestroyNotify) source_result_free);
 }
@@ -1131,10 +1135,16 @@ barged_release_space (int fd)
   return ftruncate (fd, st.st_size) == 0 ? 0 : errno;
 }
 
-/* The closer's pool: up to CLOSERS closes at once. One that hangs holds
- * its thread; the others go on, and later ones wait their turn in the
- * queue (their descriptors stay open meanwhile, nothing else waits). */
-#define CLOSERS 4
+/* Each owner's closes: up to CLOSERS_PER_OWNER at once. One that hangs
+ * holds its thread; later closes of that owner wait their turn in the
+ * queue (their descriptors stay open meanwhile), other owners' go on.
+ * (One pool for all once let four hung closes of one user hold every
+ * user's descriptors open.) A pool per owner that ever closed a file,
+ * kept: bounded by the users of the system. */
+#define CLOSERS_PER_OWNER 2
+
+static GMutex closers_lock;
+static GHashTable *closers;   /* owner + 1 -> GThreadPool */
 
 /* What ThreadSanitizer is told the hand-off goes through: the pool's
  * queue is invisible to it, and it watches descriptors for races. */
@@ -1147,22 +1157,26 @@ close_one (gpointer data, gpointer user_data)
   close (GPOINTER_TO_INT (data) - 1);
 }
 
-static gpointer
-closers_new (gpointer data)
-{
-  return g_thread_pool_new (close_one, NULL, CLOSERS, FALSE, NULL);
-}
-
 void
-barged_file_access_close (int fd)
+barged_file_access_close (guint32 owner, int fd)
 {
-  static GOnce closers = G_ONCE_INIT;
+  GThreadPool *pool;
 
   if (fd < 0)
     return;
+  g_mutex_lock (&closers_lock);
+  if (closers == NULL)
+    closers = g_hash_table_new (NULL, NULL);
+  pool = g_hash_table_lookup (closers, GUINT_TO_POINTER (owner + 1));
+  if (pool == NULL)
+    {
+      pool = g_thread_pool_new (close_one, NULL, CLOSERS_PER_OWNER, FALSE, NULL);
+      g_hash_table_insert (closers, GUINT_TO_POINTER (owner + 1), pool);
+    }
+  g_mutex_unlock (&closers_lock);
   /* (+1: a NULL item is not taken.) */
   BARGE_TSAN_RELEASE (&closers_sync);
-  g_thread_pool_push (g_once (&closers, closers_new, NULL), GINT_TO_POINTER (fd + 1), NULL);
+  g_thread_pool_push (pool, GINT_TO_POINTER (fd + 1), NULL);
 }
 
 int

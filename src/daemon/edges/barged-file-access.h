@@ -186,12 +186,13 @@ int barged_reserve_space (int fd, guint64 end, BargedSpace *space);
  * connection writes to the file: a write past the end meanwhile would be
  * cut. 0, or the errno of the failure. */
 int barged_release_space (int fd);
-/* Closes @fd (a file of a user's, or one in a user's folder) on a worker
- * of its own, never on the caller's thread: close() flushes on NFS and
- * FUSE, and a hung server or a user's own FUSE program would hold the
- * thread without bound. For code on the main thread, and for anything
- * that may run there (free functions); -1 is ignored. */
-void barged_file_access_close (int fd);
+/* Closes @fd (a file of @owner's, or one in @owner's folder) on a worker
+ * of that owner's, never on the caller's thread: close() flushes on NFS
+ * and FUSE, and a hung server or a user's own FUSE program would hold the
+ * thread without bound. Each owner has two closer threads: closes that
+ * hang hold that owner's later closes only. For code on the main thread,
+ * and for anything that may run there (free functions); -1 is ignored. */
+void barged_file_access_close (guint32 owner, int fd);
 
 /* pread(2) of up to @len bytes at @offset, through EINTR and short reads,
  * until the end of the file: how many were read in *@got; 0, or the errno

@@ -42,8 +42,8 @@ typedef struct {
 struct _BargedSyncer
 {
   GObject parent_instance;
-  GQueue waiting;             /* Entry: for the next batch */
-  gboolean syncing;           /* a batch is on the worker */
+  GQueue waiting;             /* Entry: for the next batch of its owner */
+  GHashTable *syncing;        /* owner uid -> itself: that owner's batch is on a worker */
   gboolean held;              /* barged_syncer_hold(): no batch starts */
   guint window_source;        /* starts the batch when the first file waited WINDOW_US */
   guint n_in_batch;           /* files of the batch on the worker */
@@ -59,7 +59,7 @@ static void start_batch_now (BargedSyncer *self);
 static void
 entry_free (Entry *entry)
 {
-  barged_file_access_close (entry->fd);
+  barged_file_access_close (entry->owner, entry->fd);
   g_free (entry->path);
   g_clear_error (&entry->error);
   g_clear_object (&entry->task);
@@ -142,8 +142,8 @@ on_batch_done (GObject *source, GAsyncResult *res, gpointer user_data)
   BargedSyncer *self = BARGED_SYNCER (source);
   GPtrArray *batch = g_task_get_task_data (G_TASK (res));
 
-  self->syncing = FALSE;
-  self->n_in_batch = 0;
+  g_hash_table_remove (self->syncing, GUINT_TO_POINTER (((Entry *) g_ptr_array_index (batch, 0))->owner));
+  self->n_in_batch -= batch->len;
   self->n_batches++;
   self->n_files += batch->len;
   for (guint i = 0; i < batch->len; i++)
@@ -171,18 +171,43 @@ on_window (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Starts a batch when enough files wait, or has the window start it once
- * the first waited WINDOW_US (see above; at the next iteration of the
- * main loop if that time has passed). */
+/* The first waiting file of an owner without a batch on a worker, or
+ * NULL; in *@ready how many such files wait. */
+static Entry *
+first_ready (BargedSyncer *self, guint *ready)
+{
+  Entry *first = NULL;
+
+  *ready = 0;
+  for (GList *l = self->waiting.head; l != NULL; l = l->next)
+    {
+      Entry *entry = l->data;
+
+      if (g_hash_table_contains (self->syncing, GUINT_TO_POINTER (entry->owner)))
+        continue;
+      if (first == NULL)
+        first = entry;
+      (*ready)++;
+    }
+  return first;
+}
+
+/* Starts batches when enough files wait, or has the window start them
+ * once the first waited WINDOW_US (see above; at the next iteration of
+ * the main loop if that time has passed). A batch holds the files of one
+ * owner, and each owner has one batch on a worker at most: a flush that
+ * hangs on one user's file system (NFS, the user's own FUSE mount) holds
+ * that user's files only, never another user's. */
 static void
 start_batch (BargedSyncer *self)
 {
-  Entry *first = g_queue_peek_head (&self->waiting);
+  guint ready;
+  Entry *first = first_ready (self, &ready);
   gint64 left;
 
-  if (self->syncing || self->held || first == NULL)
+  if (self->held || first == NULL)
     return;
-  if (self->waiting.length >= BATCH_AT_ONCE)
+  if (ready >= BATCH_AT_ONCE)
     {
       start_batch_now (self);
       return;
@@ -195,26 +220,47 @@ start_batch (BargedSyncer *self)
   self->window_source = g_timeout_add ((guint) ((left + 999) / 1000), on_window, self);
 }
 
+/* One batch of @owner's waiting files, in their order, on a worker. */
 static void
-start_batch_now (BargedSyncer *self)
+start_owner_batch (BargedSyncer *self, guint32 owner)
 {
   g_autoptr(GTask) task = NULL;
-  GPtrArray *batch;
+  GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  GList *l = self->waiting.head;
 
-  g_clear_handle_id (&self->window_source, g_source_remove);
-  if (self->syncing || self->held || g_queue_is_empty (&self->waiting))
-    return;
-  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  while (!g_queue_is_empty (&self->waiting) && batch->len < MAX_BATCH)
-    g_ptr_array_add (batch, g_queue_pop_head (&self->waiting));
-  self->syncing = TRUE;
-  self->n_in_batch = batch->len;
+  while (l != NULL && batch->len < MAX_BATCH)
+    {
+      GList *next = l->next;
+      Entry *entry = l->data;
+
+      if (entry->owner == owner)
+        {
+          g_ptr_array_add (batch, entry);
+          g_queue_delete_link (&self->waiting, l);
+        }
+      l = next;
+    }
+  g_hash_table_add (self->syncing, GUINT_TO_POINTER (owner));
+  self->n_in_batch += batch->len;
   /* The syncer lives as long as the daemon; the task keeps it anyway. */
   task = g_task_new (self, NULL, on_batch_done, NULL);
   g_task_set_source_tag (task, start_batch);
   g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
   BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, batch_thread);
+}
+
+static void
+start_batch_now (BargedSyncer *self)
+{
+  guint ready;
+  Entry *first;
+
+  g_clear_handle_id (&self->window_source, g_source_remove);
+  if (self->held)
+    return;
+  while ((first = first_ready (self, &ready)) != NULL)
+    start_owner_batch (self, first->owner);
 }
 
 void
@@ -277,12 +323,14 @@ barged_syncer_finalize (GObject *object)
   /* A batch in flight holds a reference: nothing runs now. */
   g_clear_handle_id (&self->window_source, g_source_remove);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) entry_free);
+  g_hash_table_unref (self->syncing);
   G_OBJECT_CLASS (barged_syncer_parent_class)->finalize (object);
 }
 
 static void
 barged_syncer_init (BargedSyncer *self)
 {
+  self->syncing = g_hash_table_new (NULL, NULL);
 }
 
 static void

@@ -17,7 +17,10 @@ G_DECLARE_FINAL_TYPE (BargedSyncer, barged_syncer, BARGED, SYNCER, GObject)
  * file gets its own fdatasync at once; many small files that finish
  * together share one syncfs per filesystem, one disk flush instead of one
  * each. syncfs reports the writeback errors of the filesystem since
- * Linux 5.8 (errseq), so a failed write still fails its file.
+ * Linux 5.8 (errseq), so a failed write still fails its file. A batch
+ * holds one owner's files, and each owner has one batch in flight at
+ * most: a flush that hangs on one user's file system holds that user's
+ * files only.
  *
  * Main thread only; the syncs run on a worker thread. */
 

@@ -87,7 +87,7 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  barged_file_access_close (fd);
+  barged_file_access_close (barged_job_get_owner_uid (g_task_get_source_object (task)), fd);
   data->source_size = identity.size;
   /* An upload has one file and writes nothing beside it: no folder. */
   data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));

@@ -23,6 +23,7 @@ struct _BargedSegment
 {
   GObject parent_instance;
 
+  guint32 owner;              /* whose temporary it writes into */
   SoupSession *session;
   BargedBandwidth *bandwidth;
   char *url;
@@ -406,6 +407,12 @@ barged_segment_set_tls (BargedSegment *self, BargedTls *tls)
   self->tls = tls != NULL ? barged_tls_ref (tls) : NULL;
 }
 
+void
+barged_segment_set_owner (BargedSegment *self, guint32 owner)
+{
+  self->owner = owner;
+}
+
 BargedSegment *
 barged_segment_new (SoupSession *session, const char *url, int fd, guint64 start, guint64 end, guint64 total,
                     const char *if_range, guint timeout_s, gint64 checkpoint_interval_us)
@@ -431,7 +438,7 @@ barged_segment_finalize (GObject *object)
   BargedSegment *self = BARGED_SEGMENT (object);
 
   g_assert (self->task == NULL);
-  barged_file_access_close (self->fd);
+  barged_file_access_close (self->owner, self->fd);
   g_clear_object (&self->body);
   g_clear_pointer (&self->deadline, barged_header_deadline_free);
   g_clear_object (&self->msg);

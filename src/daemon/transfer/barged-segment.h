@@ -36,6 +36,9 @@ void barged_segment_set_custom_headers (BargedSegment *self, GVariant *headers, 
 void barged_segment_set_auth_answers (BargedSegment *self, BargedAuthAnswers *answers, const char *origin_url);
 /* The job's TLS options (NULL: none). */
 void barged_segment_set_tls (BargedSegment *self, BargedTls *tls);
+/* Whose temporary it writes into (0 until set): for closing it
+ * (barged_file_access_close()). */
+void barged_segment_set_owner (BargedSegment *self, guint32 owner);
 /* Where it got to: the bytes from there to its end are still to fetch. */
 guint64 barged_segment_get_position (BargedSegment *self);
 guint64 barged_segment_get_end (BargedSegment *self);

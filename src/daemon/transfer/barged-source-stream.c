@@ -414,7 +414,7 @@ barged_source_stream_finalize (GObject *object)
   if (self->bandwidth != NULL)
     g_clear_signal_handler (&self->bandwidth_changed, self->bandwidth);
   g_clear_object (&self->bandwidth);
-  barged_file_access_close (self->fd);
+  barged_file_access_close (self->owner, self->fd);
   g_free (self->path);
   G_OBJECT_CLASS (barged_source_stream_parent_class)->finalize (object);
 }

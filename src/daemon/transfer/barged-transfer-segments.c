@@ -134,6 +134,7 @@ start_segment (BargedTransfer *self, BargedRange piece)
                                 self->checkpoint_interval_us);
   barged_segment_set_bandwidth (segment, self->bandwidth);
   barged_segment_set_tls (segment, self->tls);
+  barged_segment_set_owner (segment, self->owner);
   if (self->credentials != NULL)
     {
       g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->credentials, self->job_id);

@@ -1226,7 +1226,7 @@ barged_transfer_finalize (GObject *object)
   BargedTransfer *self = BARGED_TRANSFER (object);
 
   g_assert (self->task == NULL);
-  barged_file_access_close (self->fd);
+  barged_file_access_close (self->owner, self->fd);
   g_clear_object (&self->body);
   g_clear_object (&self->early_body);
   g_clear_error (&self->early_error);

@@ -624,7 +624,7 @@ barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth)
 static void
 end_run (BargedUpload *self)
 {
-  barged_file_access_close (self->fd);
+  barged_file_access_close (self->owner, self->fd);
   self->fd = -1;
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
@@ -860,7 +860,7 @@ typedef struct {
 static void
 reply_fetch_free (ReplyFetch *f)
 {
-  barged_file_access_close (f->fd);
+  barged_file_access_close (f->self->owner, f->fd);
   if (f->got_headers != 0)
     g_signal_handler_disconnect (f->msg, f->got_headers);
   g_clear_object (&f->msg);
@@ -1206,6 +1206,7 @@ barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *self)
 
 typedef struct {
   int fd;
+  guint32 owner;
   guint64 size;
 } ReplyRead;
 
@@ -1213,7 +1214,7 @@ static void
 reply_read_free (ReplyRead *read)
 {
   BARGE_TSAN_ACQUIRE (read); /* the task's last reference may go on the worker */
-  barged_file_access_close (read->fd);
+  barged_file_access_close (read->owner, read->fd);
   g_free (read);
 }
 
@@ -1248,14 +1249,14 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   if (barged_file_id_is_set (&self->reply_temporary_id) &&
       (identity.device != self->reply_temporary_id.device || identity.inode != self->reply_temporary_id.inode))
     {
-      barged_file_access_close (fd);
+      barged_file_access_close (self->owner, fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_LOCAL_FILE,
                                "%s is no longer the reply file barged wrote", self->reply_temporary);
       return;
     }
   if (identity.size > BARGED_UPLOAD_MAX_REPLY_DATA)
     {
-      barged_file_access_close (fd);
+      barged_file_access_close (self->owner, fd);
       g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_TOO_LARGE,
                                "the reply has %" G_GUINT64_FORMAT " bytes, more than %u",
                                identity.size, BARGED_UPLOAD_MAX_REPLY_DATA);
@@ -1265,6 +1266,7 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
    * NFS or the owner's own FUSE mount: read on a worker. */
   read = g_new0 (ReplyRead, 1);
   read->fd = fd;
+  read->owner = self->owner;
   read->size = identity.size;
   g_task_set_task_data (task, read, (GDestroyNotify) reply_read_free);
   BARGE_TSAN_RELEASE (task);
