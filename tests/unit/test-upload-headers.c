@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "barge.h"
-#include "barged-file.h"
+#include "barged-http.h"
 #include "barged-upload-headers.h"
 #include "barged-upload-private.h"
 
@@ -125,12 +125,12 @@ test_urls (void)
   g_assert_null (barged_upload_resolve_url ("http://h:1/files/", NULL));
   {
     /* A server's URL is kept only as long as a client's may be. */
-    g_autofree char *pad = g_strnfill (BARGED_FILE_MAX_URL, 'a');
+    g_autofree char *pad = g_strnfill (BARGED_HTTP_MAX_URL, 'a');
     g_autofree char *fits = barged_upload_resolve_url ("http://h:1/files/", pad + strlen ("http://h:1/files/"));
     g_autofree char *over = barged_upload_resolve_url ("http://h:1/files/", pad);
 
     g_assert_nonnull (fits);
-    g_assert_cmpuint (strlen (fits), ==, BARGED_FILE_MAX_URL);
+    g_assert_cmpuint (strlen (fits), ==, BARGED_HTTP_MAX_URL);
     g_assert_null (over);
   }
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)

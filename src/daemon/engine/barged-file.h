@@ -5,6 +5,7 @@
 
 #include "barged-digest.h"
 #include "barged-file-access.h"
+#include "barged-http.h"
 #include "barged-store.h"
 
 G_BEGIN_DECLS
@@ -133,7 +134,7 @@ void barged_file_set_folder_id (BargedFile *self, const BargedFileId *id);
 void barged_file_mark_restarted (BargedFile *self, gboolean response_changed);
 
 /* Limits from bits.md: URL length in characters, local path in bytes. */
-#define BARGED_FILE_MAX_URL 2200
+#define BARGED_FILE_MAX_URL BARGED_HTTP_MAX_URL
 #define BARGED_FILE_MAX_PATH 4096
 
 /* Checks a client's file before anything touches the disk: an http or https

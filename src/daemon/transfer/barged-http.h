@@ -24,6 +24,11 @@ gboolean barged_http_parse_content_range (const char *value,
 /* "bytes * /LENGTH" (no space), as sent with 416. */
 gboolean barged_http_parse_unsatisfied_range (const char *value, guint64 *length);
 
+/* The longest URL barged takes, in characters (bits.md): from a client
+ * (AddFile, BARGED_FILE_MAX_URL) and from a server (a redirect's Location,
+ * a tus Location, a BITS-Reply-URL), which barged would keep and store. */
+#define BARGED_HTTP_MAX_URL 2200
+
 /* A validator is stored with its file and sent back in every If-Range:
  * one longer than this (servers send a few dozen characters) is not
  * taken, so that a server cannot grow the database without bound. */

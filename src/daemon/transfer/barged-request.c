@@ -10,7 +10,7 @@
 
 #include "barge.h"
 #include "barged-errors.h"
-#include "barged-file.h"
+#include "barged-http.h"
 #include "barged-request.h"
 
 /* DSCP LE (RFC 8622) is code point 1: the TOS or traffic class byte holds
@@ -263,10 +263,10 @@ barged_request_check_redirect (SoupMessage *msg, BargeRedirectPolicy policy, gbo
     return NULL;
   /* A URL barged could not be given is not taken from a server either:
    * it would be kept (FinalUrl, an allow-report RemoteUrl) and stored. */
-  if (strlen (location) > BARGED_FILE_MAX_URL)
+  if (strlen (location) > BARGED_HTTP_MAX_URL)
     error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
                          "the server redirected (HTTP %u) to a URL longer than %u characters, which barged "
-                         "does not follow", status, BARGED_FILE_MAX_URL);
+                         "does not follow", status, BARGED_HTTP_MAX_URL);
   else if (policy == BARGE_REDIRECT_POLICY_DISALLOW)
     error = g_error_new (BARGE_ERROR, BARGE_ERROR_REDIRECT_REFUSED,
                          "the server redirected (HTTP %u) and the job's RedirectPolicy is disallow", status);

@@ -83,7 +83,7 @@ void barged_request_add_custom_headers (SoupMessage *msg, GVariant *headers, con
  * @allow_https_to_http let it follow (then @target, if given, is where it
  * goes). Otherwise sets SOUP_MESSAGE_NO_REDIRECT, so that libsoup hands
  * the 3xx back, and returns the RedirectRefused error to report (also for
- * a Location longer than BARGED_FILE_MAX_URL, whatever the policy). */
+ * a Location longer than BARGED_HTTP_MAX_URL, whatever the policy). */
 GError *barged_request_check_redirect (SoupMessage *msg,
                                        BargeRedirectPolicy policy,
                                        gboolean allow_https_to_http,

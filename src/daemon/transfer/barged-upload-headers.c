@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "barged-file.h"
 #include "barged-http.h"
 #include "barged-upload-headers.h"
 
@@ -160,7 +159,7 @@ barged_upload_resolve_url (const char *base, const char *reference)
   /* What is kept is the text, parsed again for each request. */
   text = g_uri_to_string (resolved);
   /* Kept and stored: no longer than a URL a client may give. */
-  if (strlen (text) > BARGED_FILE_MAX_URL)
+  if (strlen (text) > BARGED_HTTP_MAX_URL)
     return NULL;
   checked = barged_upload_parse_url (text, NULL);
   return checked != NULL ? g_steal_pointer (&text) : NULL;
