@@ -140,18 +140,33 @@ test_override (Fixture *f, gconstpointer data)
   finish (f, job, path, "via-proxy");
 }
 
+/* A path of the fault server, for the conditions below. */
 typedef struct {
   BargeFaultServer *server;
   const char *path;
-} Asked;
+} Watched;
 
+/* For barge_test_wait_until: the path was asked for. */
 static gboolean
-was_asked (gpointer data)
+was_asked (gpointer user_data)
 {
-  Asked *a = data;
-  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (a->server, a->path);
+  Watched *w = user_data;
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (w->server, w->path);
 
   return requests->len > 0;
+}
+
+/* For barge_test_wait_until: a request of the path was answered 200. */
+static gboolean
+being_served (gpointer user_data)
+{
+  Watched *w = user_data;
+  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (w->server, w->path);
+
+  for (guint i = 0; i < requests->len; i++)
+    if (((BargeTestRequest *) g_ptr_array_index (requests, i))->status == 200)
+      return TRUE;
+  return FALSE;
 }
 
 /* A job's own proxy answers "503, Retry-After: 7" (here the fault server,
@@ -170,7 +185,7 @@ test_own_proxy_rests_alone (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeDBusJob) other = NULL;
   g_autoptr(GError) error = NULL;
-  Asked asked = { f->server, pushed_path };
+  Watched asked = { f->server, pushed_path };
   gint64 start;
 
   /* Three files: a push-back on one of several goes back in line (a lone
@@ -450,23 +465,6 @@ test_credentials_not_to_server (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
-typedef struct {
-  BargeFaultServer *server;
-  const char *path;
-} Served;
-
-static gboolean
-being_served (gpointer user_data)
-{
-  Served *s = user_data;
-  g_autoptr(GPtrArray) requests = barge_fault_server_get_requests (s->server, s->path);
-
-  for (guint i = 0; i < requests->len; i++)
-    if (((BargeTestRequest *) g_ptr_array_index (requests, i))->status == 200)
-      return TRUE;
-  return FALSE;
-}
-
 /* The run answered the proxy's challenge, and its next requests carry the
  * answer up front; then the job's proxy settings send its requests
  * direct, to the same origin, in the middle of the run (as a PAC script or
@@ -486,7 +484,7 @@ test_credentials_proxy_changes (Fixture *f, gconstpointer data)
   g_autofree char *path = barge_test_daemon_create_job (daemon, "flip");
   g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (daemon, path);
   g_autoptr(GPtrArray) slow = NULL;
-  Served served = { f->server, slow_path };
+  Watched served = { f->server, slow_path };
   g_autoptr(GError) error = NULL;
   guint direct = 0, proxied_answered = 0;
 

@@ -1211,23 +1211,23 @@ typedef struct {
 } ReplyRead;
 
 static void
-reply_read_free (ReplyRead *read)
+reply_read_free (ReplyRead *rr)
 {
-  BARGE_TSAN_ACQUIRE (read); /* the task's last reference may go on the worker */
-  barged_file_access_close (read->owner, read->fd);
-  g_free (read);
+  BARGE_TSAN_ACQUIRE (rr); /* the task's last reference may go on the worker */
+  barged_file_access_close (rr->owner, rr->fd);
+  g_free (rr);
 }
 
 static void
 read_reply_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   BARGE_TSAN_TASK_THREAD (task);
-  ReplyRead *read = task_data;
-  g_autofree guint8 *buf = g_malloc (MAX (read->size, 1));
+  ReplyRead *rr = task_data;
+  g_autofree guint8 *buf = g_malloc (MAX (rr->size, 1));
   gsize got = 0;
 
   /* A failing read gives what was read before it. */
-  barged_pread_all (read->fd, buf, read->size, 0, &got);
+  barged_pread_all (rr->fd, buf, rr->size, 0, &got);
   g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), got), (GDestroyNotify) g_bytes_unref);
 }
 
@@ -1239,7 +1239,7 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
   BargedSourceIdentity identity;
   int fd = barged_file_access_open_source_finish (res, &identity, &error);
   BargedUpload *self = g_task_get_source_object (task);
-  ReplyRead *read;
+  ReplyRead *rr;
 
   if (fd < 0)
     {
@@ -1264,11 +1264,11 @@ on_reply_file_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   /* At most 1 MiB, but from a file in the owner's folder, which may be on
    * NFS or the owner's own FUSE mount: read on a worker. */
-  read = g_new0 (ReplyRead, 1);
-  read->fd = fd;
-  read->owner = self->owner;
-  read->size = identity.size;
-  g_task_set_task_data (task, read, (GDestroyNotify) reply_read_free);
+  rr = g_new0 (ReplyRead, 1);
+  rr->fd = fd;
+  rr->owner = self->owner;
+  rr->size = identity.size;
+  g_task_set_task_data (task, rr, (GDestroyNotify) reply_read_free);
   BARGE_TSAN_RELEASE (task);
   g_task_run_in_thread (task, read_reply_thread);
 }
