@@ -202,6 +202,9 @@ barged_daemon_shutdown (BargedDaemon *self)
 {
   g_clear_handle_id (&self->idle_source, g_source_remove);
   barged_bus_flush (self->bus);
+  /* Saves coalesced behind others would wait for a main loop that no
+   * longer runs (a Set answered before the stop was lost). */
+  barged_engine_save_pending (self->engine);
   barged_store_flush (self->store);
 }
 

@@ -446,6 +446,17 @@ barged_engine_load (BargedEngine *self, GError **error)
 }
 
 void
+barged_engine_save_pending (BargedEngine *self)
+{
+  GHashTableIter iter;
+  gpointer job;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    barged_job_save_pending (job);
+}
+
+void
 barged_engine_announce_restored (BargedEngine *self)
 {
   GHashTableIter iter;

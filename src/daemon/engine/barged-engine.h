@@ -32,6 +32,10 @@ gboolean barged_engine_load (BargedEngine *self, GError **error);
 /* Runs the notify programs BITS runs again for restored jobs; call once
  * the jobs are where clients can see them. */
 void barged_engine_announce_restored (BargedEngine *self);
+/* At a clean stop, before the store is flushed: every job's save that
+ * waits behind another (barged_job_save() coalesces them) goes to the
+ * store now, for the main loop will not run again to send it. */
+void barged_engine_save_pending (BargedEngine *self);
 
 /* CreateJob: checks the limits and the owner's quota, makes the job
  * (barged_job_new checks @spec), stores it, and finishes once it would

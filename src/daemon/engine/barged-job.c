@@ -868,6 +868,15 @@ barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_da
   _barged_job_save_from (self, 0, on_background_saved, g_object_ref (self));
 }
 
+void
+barged_job_save_pending (BargedJob *self)
+{
+  if (!self->save_again || self->removed)
+    return;
+  self->save_again = FALSE;
+  _barged_job_save_from (self, 0, NULL, NULL);
+}
+
 gboolean
 barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error)
 {

@@ -339,6 +339,10 @@ GBytes *barged_job_get_reply_data_finish (BargedJob *self, GAsyncResult *res, GE
 
 /* Stores the job; @callback (nullable) runs once it is committed. */
 void barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data);
+/* A save that waits behind another (barged_job_save() coalesces those
+ * nobody waits on) goes to the store now: for a clean stop
+ * (barged_engine_save_pending()). */
+void barged_job_save_pending (BargedJob *self);
 gboolean barged_job_save_finish (BargedJob *self, GAsyncResult *res, GError **error);
 
 /* For the scheduler: a queued job starts (connecting, its next file). */
