@@ -432,18 +432,30 @@ test_orphan_private_data_dropped (Fixture *f, gconstpointer data)
   g_clear_object (&credentials);
 }
 
+/* An async call of the job's: whether it returned, and its error. */
 typedef struct {
   gboolean done;
   GError *error;
-} TlsSet;
+} Called;
+
+static GError *
+wait_called (Called *called)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  while (!called->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (called->done);
+  return called->error;
+}
 
 static void
 on_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  TlsSet *set = user_data;
+  Called *called = user_data;
 
-  barged_job_set_tls_options_finish (BARGED_JOB (source), res, &set->error);
-  set->done = TRUE;
+  barged_job_set_tls_options_finish (BARGED_JOB (source), res, &called->error);
+  called->done = TRUE;
 }
 
 /* SetTlsOptions with @text: its error, or NULL. */
@@ -451,14 +463,10 @@ static GError *
 try_set_tls_options (BargedJob *job, const char *text)
 {
   g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed (text));
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  TlsSet set = { FALSE, NULL };
+  Called called = { FALSE, NULL };
 
-  barged_job_set_tls_options_async (job, options, on_tls_set, &set);
-  while (!set.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (set.done);
-  return set.error;
+  barged_job_set_tls_options_async (job, options, on_tls_set, &called);
+  return wait_called (&called);
 }
 
 static void
@@ -467,6 +475,148 @@ set_tls_options (BargedJob *job, const char *text)
   g_autoptr(GError) error = try_set_tls_options (job, text);
 
   g_assert_no_error (error);
+}
+
+static void
+on_headers_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Called *called = user_data;
+
+  barged_job_set_custom_headers_finish (BARGED_JOB (source), res, &called->error);
+  called->done = TRUE;
+}
+
+static void
+on_credentials_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Called *called = user_data;
+
+  barged_job_credentials_finish (BARGED_JOB (source), res, &called->error);
+  called->done = TRUE;
+}
+
+/* SetCustomHeaders with one header of @bytes bytes: its error, or NULL. */
+static GError *
+try_set_header (BargedJob *job, gsize bytes)
+{
+  g_autofree char *value = g_strnfill (bytes, 'v');
+  g_autoptr(GVariant) headers = g_variant_ref_sink (g_variant_new_parsed ("[('X-Token', %s)]", value));
+  Called called = { FALSE, NULL };
+
+  barged_job_set_custom_headers_async (job, headers, on_headers_set, &called);
+  return wait_called (&called);
+}
+
+/* SetCredentials with a password of @chars characters of two bytes. */
+static GError *
+try_set_credentials (BargedJob *job, BargeAuthScheme scheme, guint chars)
+{
+  g_autoptr(GString) password = g_string_new (NULL);
+  Called called = { FALSE, NULL };
+
+  for (guint i = 0; i < chars; i++)
+    g_string_append (password, "\u00e9");
+  barged_job_set_credentials_async (job, BARGE_CREDENTIALS_TARGET_SERVER, scheme, "user", password->str,
+                                    on_credentials_set, &called);
+  return wait_called (&called);
+}
+
+static guint64
+metadata_of (BargedJob *job)
+{
+  guint64 files, bytes;
+
+  barged_quota_get_usage (job->ctx.quota, barged_job_get_owner_uid (job), &files, &bytes);
+  return bytes;
+}
+
+/* What a job's settings hold counts against MaxMetadataPerUser as its
+ * files do: custom headers, credentials, names and what its TLS files
+ * were parsed into (about 28 bytes per byte of a CA file). Before, only
+ * the job and its files counted: 10,000 jobs of one user, each with a
+ * CA file of 256 KiB, made barged hold gigabytes. A change the quota
+ * cannot take fails with QuotaExceeded and changes nothing; the charge
+ * goes back with the settings, and with the job. */
+static void
+test_quota_settings (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "quota", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "..", "nginx", "tls", "ca.pem", NULL);
+  g_autofree char *ca = g_build_filename (f->db->dir, "many-cas.pem", NULL);
+  g_autofree char *options = g_strdup_printf ("{'ca-file': <'%s'>}", ca);
+  g_autofree char *one = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autoptr(BargedJob) job = NULL;
+  BargedSettings settings = *barged_config_get_settings (f->config);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strnfill (200, 'n');
+  g_autoptr(GVariant) listed = NULL;
+  guint64 empty, before;
+  gsize length;
+
+  settings.max_metadata_per_user = 65536;
+  barged_config_set_settings (f->config, &settings);
+  job = create_job (f, &spec);
+  empty = metadata_of (job);
+
+  /* 16 KiB of headers are charged 64 KiB: refused, none set. */
+  error = try_set_header (job, 16000);
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_QUOTA_EXCEEDED);
+  g_assert_nonnull (strstr (error->message, "MaxMetadataPerUser"));
+  g_clear_error (&error);
+  g_assert_null (barged_credentials_dup_headers (job->ctx.credentials, job->id));
+  g_assert_cmpuint (metadata_of (job), ==, empty);
+
+  /* 11 KB of headers fit; a name counts too. */
+  error = try_set_header (job, 11000);
+  g_assert_no_error (error);
+  g_assert_cmpuint (metadata_of (job), >=, empty + 44000);
+  before = metadata_of (job);
+  g_assert_true (barged_job_set_display_name (job, name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (metadata_of (job), ==, before + 4 * (200 - strlen ("quota")));
+
+  /* One credential of 2000 bytes (charged 8 KB) fits with 52 KB held, a
+   * second not. */
+  error = try_set_credentials (job, BARGE_AUTH_SCHEME_BASIC, 1000);
+  g_assert_no_error (error);
+  error = try_set_credentials (job, BARGE_AUTH_SCHEME_DIGEST, 1000);
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_QUOTA_EXCEEDED);
+  g_clear_error (&error);
+  listed = g_variant_ref_sink (barged_credentials_list (job->ctx.credentials, job->id));
+  g_assert_cmpuint (g_variant_n_children (listed), ==, 1);
+
+  /* Smaller headers give back what they held. */
+  before = metadata_of (job);
+  error = try_set_header (job, 10);
+  g_assert_no_error (error);
+  g_assert_cmpuint (metadata_of (job), <, before - 40000);
+
+  /* A CA file of 20 certificates: charged 32 bytes per byte, refused
+   * under 64 KiB, taken under 2 MiB, given back with the option. */
+  g_assert_true (g_file_get_contents (source, &one, &length, NULL));
+  for (guint i = 0; i < 20; i++)
+    g_string_append (many, one);
+  g_assert_true (g_file_set_contents (ca, many->str, many->len, NULL));
+  before = metadata_of (job);
+  error = try_set_tls_options (job, options);
+  g_assert_error (error, BARGE_ERROR, BARGE_ERROR_QUOTA_EXCEEDED);
+  g_clear_error (&error);
+  g_assert_cmpstr (barged_job_get_tls_ca_file (job), ==, "");
+  g_assert_null (_barged_job_tls (job));
+  g_assert_cmpuint (metadata_of (job), ==, before);
+  settings.max_metadata_per_user = 2 * 1024 * 1024;
+  barged_config_set_settings (f->config, &settings);
+  set_tls_options (job, options);
+  g_assert_cmpstr (barged_job_get_tls_ca_file (job), ==, ca);
+  g_assert_cmpuint (metadata_of (job), >=, before + 32 * many->len);
+  set_tls_options (job, "{'ca-file': <''>}");
+  g_assert_cmpuint (metadata_of (job), ==, before);
+
+  /* The job gone, nothing is held. */
+  _barged_job_remove (job, BARGE_JOB_STATE_CANCELLED);
+  g_assert_cmpuint (metadata_of (job), ==, 0);
 }
 
 /* A pkcs11: URI opens the tokens of the user barged runs as (p11-kit
@@ -1144,6 +1294,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);
   g_test_add ("/engine/network-verdicts", Fixture, NULL, fixture_setup, test_network_verdicts, fixture_teardown);
+  g_test_add ("/engine/quota-settings", Fixture, NULL, fixture_setup, test_quota_settings, fixture_teardown);
   g_test_add ("/engine/network-lost", Fixture, NULL, fixture_setup, test_network_lost, fixture_teardown);
   g_test_add ("/engine/sleep-and-wake", Fixture, NULL, fixture_setup, test_sleep_and_wake, fixture_teardown);
   g_test_add ("/engine/flush-frees-connections", Fixture, NULL, fixture_setup, test_flush_frees_connections,

@@ -554,6 +554,29 @@ barged_credentials_list (BargedCredentials *self, const char *job_id)
   return g_variant_builder_end (&builder);
 }
 
+static gsize
+strlen0 (const char *s)
+{
+  return s != NULL ? strlen (s) : 0;
+}
+
+guint64
+barged_credentials_get_size (BargedCredentials *self, const char *job_id)
+{
+  JobPrivate *p = job_private (self, job_id, FALSE);
+  guint64 size = 0;
+
+  for (guint i = 0; p != NULL && i < p->credentials->len; i++)
+    {
+      Credential *c = g_ptr_array_index (p->credentials, i);
+
+      size += strlen0 (c->target) + strlen0 (c->scheme) + strlen0 (c->user) + strlen0 (c->password);
+    }
+  if (p != NULL && p->headers != NULL)
+    size += g_variant_get_size (p->headers);
+  return size;
+}
+
 void
 barged_credentials_forget_others (BargedCredentials *self, GHashTable *job_ids)
 {

@@ -43,6 +43,10 @@ gboolean barged_credentials_remove (BargedCredentials *self,
                                     GError **error);
 /* a(ss): target and scheme of each credential of the job; never a secret. */
 GVariant *barged_credentials_list (BargedCredentials *self, const char *job_id);
+/* Bytes of what the job keeps here: its credentials' targets, schemes,
+ * user names and passwords (those the Secret Service has answered), and
+ * its custom headers. What the owner's quota is charged for them. */
+guint64 barged_credentials_get_size (BargedCredentials *self, const char *job_id);
 /* Drops the job's credentials and custom headers (TakeOwnership) or
  * everything (@all, when the job is gone). */
 void barged_credentials_forget (BargedCredentials *self, const char *job_id, gboolean all);

@@ -492,6 +492,7 @@ barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError *
   g_strfreev (self->notify_args);
   self->notify_args = g_new0 (char *, 1);
   _barged_job_tls_forget_owner (self);
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_OWNER);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
@@ -517,8 +518,16 @@ barged_job_set_credentials_async (BargedJob *self, BargeCredentialsTarget target
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   GError *error = NULL;
 
-  /* The store's callback gets a reference only when there will be one. */
+  /* The store's callback gets a reference only when there will be one.
+   * The quota is asked for the new credential whole, though it may
+   * replace one of the same target and scheme. */
   if (refuse_if_final (self, &error) ||
+      !_barged_job_check_settings_change (
+        self, 0,
+        _barged_job_str_cost (user_name) + _barged_job_str_cost (password) +
+          _barged_job_str_cost (barge_credentials_target_to_string (target)) +
+          _barged_job_str_cost (barge_auth_scheme_to_string (scheme)),
+        &error) ||
       !barged_credentials_set (self->ctx.credentials, self->id, target, scheme, user_name, password,
                                on_credentials_stored, task, &error))
     {
@@ -526,6 +535,7 @@ barged_job_set_credentials_async (BargedJob *self, BargeCredentialsTarget target
       return;
     }
   g_object_ref (task);
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_touch (self);
 }
@@ -545,6 +555,7 @@ barged_job_remove_credentials_async (BargedJob *self, BargeCredentialsTarget tar
       return;
     }
   g_object_ref (task);
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_touch (self);
 }
@@ -569,14 +580,19 @@ barged_job_set_custom_headers_async (BargedJob *self, GVariant *headers, GAsyncR
                                      gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GVariant) old = barged_credentials_dup_headers (self->ctx.credentials, self->id);
   GError *error = NULL;
 
   if (refuse_if_final (self, &error) ||
+      !_barged_job_check_settings_change (
+        self, old != NULL ? BARGED_QUOTA_STRING_FACTOR * g_variant_get_size (old) : 0,
+        BARGED_QUOTA_STRING_FACTOR * g_variant_get_size (headers), &error) ||
       !barged_credentials_set_headers (self->ctx.credentials, self->id, headers, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_CUSTOM_HEADERS);
   _barged_job_touch (self);
   barged_credentials_wait_saved_async (self->ctx.credentials, on_private_saved, g_steal_pointer (&task));

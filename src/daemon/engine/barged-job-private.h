@@ -75,6 +75,7 @@ struct _BargedJob
   guint next_pending;         /* the first file not transferred (= files->len: none) */
   guint64 quota_files;        /* what the job is charged in ctx.quota */
   guint64 quota_bytes;
+  guint64 quota_settings;     /* of quota_bytes: what the settings hold (_barged_job_recharge_settings) */
 
   GPtrArray *runs;            /* the downloads in flight (barged-job-run.c), until each ends */
   guint next_start;           /* where the search for a file to start goes on */
@@ -167,6 +168,21 @@ gboolean _barged_job_has_destination (BargedJob *self, const char *key);
 /* @n_ranges: byte ranges the new files hold in all (AddFileWithOptions). */
 gboolean _barged_job_check_quota (BargedJob *self, const char * const *urls, const char * const *paths, guint n_ranges,
                                   GError **error);
+/* What the job's settings hold is charged to the owner's quota beside
+ * its fixed charge and its files: the strings a client gave (the names,
+ * the notify command line, the proxy lists, the TLS paths), its
+ * credentials and custom headers, and what its TLS files were parsed
+ * into. A change from what costs @was_cost to what costs @now_cost
+ * asks first whether the quota takes the difference (QuotaExceeded, and
+ * nothing changes); every change is then counted again. */
+gboolean _barged_job_check_settings_change (BargedJob *self, guint64 was_cost, guint64 now_cost, GError **error);
+void _barged_job_recharge_settings (BargedJob *self);
+/* The quota bytes of strings (BARGED_QUOTA_STRING_FACTOR per byte). */
+guint64 _barged_job_strv_cost (const char * const *strv);
+guint64 _barged_job_str_cost (const char *s);
+/* The quota bytes of @tls (NULL: none) with the paths that name its files. */
+guint64 _barged_job_tls_cost (BargedTls *tls, const char *ca_file, const char *crl_file,
+                              const char *client_certificate);
 /* Counts @file's part of the job's progress again (it notified "progress"). */
 void _barged_job_recount_file (BargedJob *self, BargedFile *file);
 

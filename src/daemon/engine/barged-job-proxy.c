@@ -132,7 +132,14 @@ barged_job_set_proxy_settings (BargedJob *self, BargeProxyUsage usage, const cha
   if (usage == self->proxy_usage && strv_same (proxies, barged_job_get_proxy_list (self)) &&
       strv_same (bypass, barged_job_get_proxy_bypass_list (self)))
     return TRUE;
+  if (!_barged_job_check_settings_change (
+        self,
+        _barged_job_strv_cost ((const char * const *) self->proxy_list) +
+          _barged_job_strv_cost ((const char * const *) self->proxy_bypass),
+        _barged_job_strv_cost (proxies) + _barged_job_strv_cost (bypass), error))
+    return FALSE;
   _barged_job_apply_proxy_settings (self, usage, proxies, bypass);
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_PROXY);
   _barged_job_touch (self);
   barged_job_save (self, NULL, NULL);

@@ -128,6 +128,7 @@ read_done (GTask *task, GBytes *client_pem)
   g_autoptr(GPtrArray) cas = NULL;
   g_autoptr(GPtrArray) crls = NULL;
   g_autoptr(GTlsCertificate) client = NULL;
+  BargedTls *tls;
   GError *error = NULL;
 
   if (r->ca_pem != NULL && (cas = barged_tls_parse_ca (r->ca_pem, r->ca_file, &error)) == NULL)
@@ -146,10 +147,11 @@ read_done (GTask *task, GBytes *client_pem)
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task,
-                         barged_tls_new (cas, crls, r->ignore, client,
-                                         r->check_revocation ? r->job->ctx.revocation : NULL),
-                         (GDestroyNotify) barged_tls_unref);
+  tls = barged_tls_new (cas, crls, r->ignore, client, r->check_revocation ? r->job->ctx.revocation : NULL);
+  barged_tls_set_source_sizes (tls, (r->ca_pem != NULL ? g_bytes_get_size (r->ca_pem) : 0) +
+                                      (r->crl_pem != NULL ? g_bytes_get_size (r->crl_pem) : 0),
+                               client_pem != NULL ? g_bytes_get_size (client_pem) : 0);
+  g_task_return_pointer (task, tls, (GDestroyNotify) barged_tls_unref);
 }
 
 static void
@@ -406,7 +408,12 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
   if (tls != NULL && s->owner != self->owner)
     g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_STATE,
                  "the job changed owner while its TLS files were read: set them again");
-  if (tls == NULL || error != NULL || !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error))
+  /* What the files were parsed into stays with the job: the owner's
+   * quota must take it. */
+  if (tls == NULL || error != NULL || !_barged_job_check_call (self, BARGED_CALL_SET_PROPERTY, NULL, &error) ||
+      !_barged_job_check_settings_change (
+        self, _barged_job_tls_cost (self->tls, self->tls_ca_file, self->tls_crl_file, self->tls_client_certificate),
+        _barged_job_tls_cost (tls, s->ca_file, s->crl_file, s->client_certificate), &error))
     {
       g_clear_pointer (&tls, barged_tls_unref);
       g_task_return_error (task, error);
@@ -432,6 +439,7 @@ on_set_read (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   else
     barged_tls_unref (tls);
+  _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_TLS);
   _barged_job_touch (self);
   /* The reply promises the paths are kept: once they are stored. */
@@ -600,8 +608,15 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
   /* SetTlsOptions came first, as the owner: its files hold. */
   if (self->tls != NULL && self->tls_owner == self->owner)
     g_clear_pointer (&tls, barged_tls_unref);
-  else if (tls == NULL)
+  else if (tls == NULL ||
+           !_barged_job_check_settings_change (
+             self,
+             _barged_job_tls_cost (self->tls, self->tls_ca_file, self->tls_crl_file, self->tls_client_certificate),
+             _barged_job_tls_cost (tls, self->tls_ca_file, self->tls_crl_file, self->tls_client_certificate),
+             &error))
     {
+      /* The files may have grown since they were set. */
+      g_clear_pointer (&tls, barged_tls_unref);
       _barged_job_fail (self, g_steal_pointer (&error), -1, 0, -1);
       return;
     }
@@ -610,6 +625,7 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
       g_clear_pointer (&self->tls, barged_tls_unref);
       self->tls = tls;
       self->tls_owner = start->owner;
+      _barged_job_recharge_settings (self);
     }
   start->begin (self);
 }

@@ -416,12 +416,14 @@ static gboolean
 set_text (BargedJob *self, char **field, const char *what, const char *text, glong max, BargedJobProp prop,
           GError **error)
 {
-  if (!may_change (self, error) || !check_text (what, text, max, error))
+  if (!may_change (self, error) || !check_text (what, text, max, error) ||
+      !_barged_job_check_settings_change (self, _barged_job_str_cost (*field), _barged_job_str_cost (text), error))
     return FALSE;
   if (g_strcmp0 (*field, text) != 0)
     {
       g_free (*field);
       *field = g_strdup (text);
+      _barged_job_recharge_settings (self);
     }
   changed (self, prop);
   return TRUE;
@@ -632,9 +634,14 @@ take_command_line (BargedJob *self, const char *program, const char * const *arg
 gboolean
 barged_job_set_notify_command_line (BargedJob *self, const char *program, const char * const *args, GError **error)
 {
-  if (!may_change (self, error) || !barged_notify_command_line_check (program, args, error))
+  if (!may_change (self, error) || !barged_notify_command_line_check (program, args, error) ||
+      !_barged_job_check_settings_change (self,
+                                          _barged_job_str_cost (self->notify_program) +
+                                            _barged_job_strv_cost ((const char * const *) self->notify_args),
+                                          _barged_job_str_cost (program) + _barged_job_strv_cost (args), error))
     return FALSE;
   take_command_line (self, program, args);
+  _barged_job_recharge_settings (self);
   changed (self, BARGED_JOB_PROP_NOTIFY_COMMAND_LINE);
   return TRUE;
 }
@@ -754,7 +761,65 @@ static void
 release_quota (BargedJob *self)
 {
   charge (self, -(gint64) self->quota_files, -(gint64) self->quota_bytes);
-  self->quota_files = self->quota_bytes = 0;
+  self->quota_files = self->quota_bytes = self->quota_settings = 0;
+}
+
+guint64
+_barged_job_str_cost (const char *s)
+{
+  return s != NULL ? BARGED_QUOTA_STRING_FACTOR * (guint64) strlen (s) : 0;
+}
+
+guint64
+_barged_job_strv_cost (const char * const *strv)
+{
+  guint64 cost = 0;
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    cost += _barged_job_str_cost (strv[i]);
+  return cost;
+}
+
+guint64
+_barged_job_tls_cost (BargedTls *tls, const char *ca_file, const char *crl_file, const char *client_certificate)
+{
+  return (tls != NULL ? BARGED_QUOTA_TLS_FACTOR * barged_tls_get_source_size (tls) : 0) +
+         _barged_job_str_cost (ca_file) + _barged_job_str_cost (crl_file) +
+         _barged_job_str_cost (client_certificate);
+}
+
+static guint64
+settings_cost (BargedJob *self)
+{
+  return _barged_job_str_cost (self->display_name) + _barged_job_str_cost (self->description) +
+         _barged_job_str_cost (self->notify_program) +
+         _barged_job_strv_cost ((const char * const *) self->notify_args) +
+         _barged_job_strv_cost ((const char * const *) self->proxy_list) +
+         _barged_job_strv_cost ((const char * const *) self->proxy_bypass) +
+         _barged_job_tls_cost (self->tls, self->tls_ca_file, self->tls_crl_file, self->tls_client_certificate) +
+         BARGED_QUOTA_STRING_FACTOR * barged_credentials_get_size (self->ctx.credentials, self->id);
+}
+
+gboolean
+_barged_job_check_settings_change (BargedJob *self, guint64 was_cost, guint64 now_cost, GError **error)
+{
+  /* A change that holds no more is never refused, even to an owner over
+   * the limit (lowered in barge.conf, or a job taken over). */
+  return now_cost <= was_cost || barged_quota_check (self->ctx.quota, self->owner, 0, now_cost - was_cost, error);
+}
+
+
+void
+_barged_job_recharge_settings (BargedJob *self)
+{
+  guint64 cost;
+
+  /* A removed job holds nothing any more. */
+  if (self->removed)
+    return;
+  cost = settings_cost (self);
+  charge (self, 0, (gint64) cost - (gint64) self->quota_settings);
+  self->quota_settings = cost;
 }
 
 static void
@@ -1023,10 +1088,24 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       g_object_unref (self);
       return NULL;
     }
+  /* The settings, custom headers too, within the owner's quota before
+   * anything of the job is kept elsewhere (freed, it gives back what it
+   * was charged). */
+  _barged_job_recharge_settings (self);
+  if (!barged_quota_check (self->ctx.quota, owner, 0,
+                           spec->custom_headers != NULL
+                             ? BARGED_QUOTA_STRING_FACTOR * g_variant_get_size (spec->custom_headers)
+                             : 0,
+                           error))
+    {
+      g_object_unref (self);
+      return NULL;
+    }
   barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
   /* Checked above: this cannot fail. */
   if (spec->custom_headers != NULL)
     barged_credentials_set_headers (self->ctx.credentials, self->id, spec->custom_headers, NULL);
+  _barged_job_recharge_settings (self);
   if (spec->type != BARGE_JOB_TYPE_DOWNLOAD)
     _barged_job_attach_upload (self, barged_upload_new (self->ctx.session, self->id, owner, spec->upload_protocol,
                                                         spec->type == BARGE_JOB_TYPE_UPLOAD_REPLY));
@@ -1063,6 +1142,8 @@ barged_job_new_from_record (const BargedJobContext *ctx, const BargedJobRecord *
        * database's free pages and its WAL. */
       barged_store_scrub (ctx->store, NULL, NULL);
     }
+  /* Stored, the job was within the quota: counted, not checked. */
+  _barged_job_recharge_settings (self);
   return self;
 }
 

@@ -15,7 +15,9 @@ G_DECLARE_FINAL_TYPE (BargedQuota, barged_quota, BARGED, QUOTA, GObject)
  * cannot take the memory and database of a daemon every user shares.
  *
  * Metadata is counted in bytes: the strings a client gave (URLs, paths and
- * the temporary paths they lead to) plus a fixed charge per job and per
+ * the temporary paths they lead to; a job's names, notify command line,
+ * proxy lists, TLS paths, credentials and custom headers), what the TLS
+ * files it named were parsed into, plus a fixed charge per job and per
  * file that stands for what barged keeps beside them (its objects, their
  * D-Bus properties, the database rows). The charges are measured
  * (contrib/bench/metadata-memory; docs/security.md has the figures), so
@@ -28,6 +30,10 @@ G_DECLARE_FINAL_TYPE (BargedQuota, barged_quota, BARGED, QUOTA, GObject)
 #define BARGED_QUOTA_FILE_COST 4608
 /* Bytes charged per byte of a URL or path (measured: 3.2). */
 #define BARGED_QUOTA_STRING_FACTOR 4
+/* Per byte of the TLS files a job's options name (SetTlsOptions): what
+ * GnuTLS parses them into (measured: 28 bytes per byte of a file of
+ * certificates, 17 of a CRL file; barged-tls.h). */
+#define BARGED_QUOTA_TLS_FACTOR 32
 /* Per byte range of a file (AddFileWithOptions "ranges"): 16 bytes in
  * memory, up to 42 of text in the database row. */
 #define BARGED_QUOTA_RANGE_COST 64

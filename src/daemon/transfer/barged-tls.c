@@ -20,6 +20,8 @@ struct _BargedTls
   GTlsCertificateFlags ignore;
   GTlsCertificate *client;    /* or NULL */
   BargedRevocation *revocation; /* "check-revocation": the lists of the system's chains; or NULL */
+  gsize authorities_size;     /* bytes of the CA and CRL files parsed into cas and crls */
+  gsize client_size;          /* bytes of the client certificate's file */
 };
 
 static void
@@ -49,12 +51,29 @@ barged_tls_get_client (BargedTls *self)
   return self->client;
 }
 
+void
+barged_tls_set_source_sizes (BargedTls *self, gsize authorities, gsize client)
+{
+  self->authorities_size = authorities;
+  self->client_size = client;
+}
+
+guint64
+barged_tls_get_source_size (BargedTls *self)
+{
+  return (guint64) self->authorities_size + self->client_size;
+}
+
 BargedTls *
 barged_tls_new_without_client (BargedTls *self)
 {
+  BargedTls *rest;
+
   if (self->client == NULL && self->cas->len == 0 && self->revocation == NULL)
     return NULL;
-  return barged_tls_new (self->cas, self->crls, self->ignore, NULL, self->revocation);
+  rest = barged_tls_new (self->cas, self->crls, self->ignore, NULL, self->revocation);
+  rest->authorities_size = self->authorities_size;
+  return rest;
 }
 
 BargedTls *
