@@ -17,6 +17,7 @@
 #define REPLY_PREFIX "/reply/"
 #define PUT_PREFIX "/put/"
 #define STALLED_TUS_PREFIX "/tus-stalled/"
+#define OVERCLAIMING_TUS_PREFIX "/tus-overclaiming/"
 #define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
 #define E_INVALIDARG "0x80070057"
 #define E_ACCESSDENIED "0x80070005"
@@ -439,11 +440,14 @@ make_endless (BargeTestBitsServer *self, SoupServerMessage *msg)
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_endless_chunk_written), self);
 }
 
+/* @overclaiming: the upload's URL carries its Upload-Length, and every
+ * PATCH and HEAD says the server holds all of it. Else it holds nothing. */
 static void
-handle_stalled_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name)
+handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name, gboolean overclaiming)
 {
   SoupMessageHeaders *out = soup_server_message_get_response_headers (msg);
   const char *method = soup_server_message_get_method (msg);
+  const char *prefix = overclaiming ? OVERCLAIMING_TUS_PREFIX : STALLED_TUS_PREFIX;
 
   g_mutex_lock (&self->lock);
   count_locked (self, g_str_equal (method, "PATCH") ? "tus PATCH" : "tus other");
@@ -451,14 +455,18 @@ handle_stalled_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const cha
   soup_message_headers_replace (out, "Tus-Resumable", "1.0.0");
   if (g_str_equal (method, SOUP_METHOD_POST))
     {
-      g_autofree char *location = g_strconcat (STALLED_TUS_PREFIX, name, "/u1", NULL);
+      const char *length = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                         "Upload-Length");
+      g_autofree char *location = g_strconcat (prefix, name, "/", overclaiming ? length : "u1", NULL);
 
       soup_message_headers_replace (out, "Location", location);
       soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
     }
   else if (g_str_equal (method, "PATCH") || g_str_equal (method, SOUP_METHOD_HEAD))
     {
-      soup_message_headers_replace (out, "Upload-Offset", "0");
+      const char *slash = strrchr (name, '/');
+
+      soup_message_headers_replace (out, "Upload-Offset", overclaiming && slash != NULL ? slash + 1 : "0");
       soup_server_message_set_status (msg, g_str_equal (method, "PATCH") ? SOUP_STATUS_NO_CONTENT : SOUP_STATUS_OK,
                                       NULL);
     }
@@ -568,7 +576,9 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
   else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
     handle_reply (self, msg, path + strlen (REPLY_PREFIX));
   else if (g_str_has_prefix (path, STALLED_TUS_PREFIX))
-    handle_stalled_tus (self, msg, path + strlen (STALLED_TUS_PREFIX));
+    handle_odd_tus (self, msg, path + strlen (STALLED_TUS_PREFIX), FALSE);
+  else if (g_str_has_prefix (path, OVERCLAIMING_TUS_PREFIX))
+    handle_odd_tus (self, msg, path + strlen (OVERCLAIMING_TUS_PREFIX), TRUE);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -674,6 +684,12 @@ char *
 barge_test_bits_server_get_stalled_tus_url (BargeTestBitsServer *self, const char *name)
 {
   return g_strconcat (self->base_url, STALLED_TUS_PREFIX, name, NULL);
+}
+
+char *
+barge_test_bits_server_get_overclaiming_tus_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, OVERCLAIMING_TUS_PREFIX, name, NULL);
 }
 
 char *

@@ -30,6 +30,9 @@ char *barge_test_bits_server_get_url (BargeTestBitsServer *self, const char *nam
 /* A tus creation URL whose server never takes a byte: every PATCH gets
  * 204 with Upload-Offset 0 (counted as "tus PATCH"). */
 char *barge_test_bits_server_get_stalled_tus_url (BargeTestBitsServer *self, const char *name);
+/* A tus creation URL whose server says it holds the whole upload at every
+ * PATCH and HEAD, whatever it got (counted as "tus PATCH"). */
+char *barge_test_bits_server_get_overclaiming_tus_url (BargeTestBitsServer *self, const char *name);
 char *barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name);
 /* The next PUT is read in full, then its connection is closed unanswered. */
 void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);

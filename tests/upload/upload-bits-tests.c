@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "barge-fault-server.h"
 #include "barge-test-jobs.h"
@@ -593,6 +594,19 @@ test_bits_host_id_no_custom_headers (Fixture *f, gconstpointer data)
   complete_job (job);
 }
 
+/* An upload of @source to the tus creation URL @url fails, never
+ * "transferred", with InvalidServerResponse saying @message. */
+static void
+assert_tus_upload_fails (Fixture *f, const char *url, const char *source, const char *message)
+{
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "tus", url, source, TRUE);
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+
+  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), !=, "transferred");
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidServerResponse", message);
+  barge_test_job_cancel (job);
+}
+
 /* A tus server that answers every PATCH 204 without moving Upload-Offset:
  * after a few the upload fails (InvalidServerResponse), instead of
  * sending the same chunk for ever. */
@@ -601,14 +615,105 @@ test_tus_stalled_offset (Fixture *f, gconstpointer data)
 {
   g_autofree char *source = make_source (f, "stalled.bin", 300 * KiB);
   g_autofree char *url = barge_test_bits_server_get_stalled_tus_url (f->bits, "stalled.bin");
-  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "tus", url, source, TRUE);
-  const char * const done[] = { "transferred", "error", "transient-error", NULL };
 
-  g_assert_cmpstr (barge_test_wait_job_states (job, done, TRANSFER_TIMEOUT_MS), !=, "transferred");
-  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "InvalidServerResponse",
-                               "keeps answering PATCH with Upload-Offset 0");
+  assert_tus_upload_fails (f, url, source, "keeps answering PATCH with Upload-Offset 0");
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "tus PATCH"), <=, 8);
+}
+
+/* Sets ReplyFileName of the job at @path, which failed for want of one,
+ * resumes it, and checks that the reply of @size bytes of the content
+ * @name arrives there, the job transferred and completed. */
+static void
+resume_into_reply_file (Fixture *f, BargeDBusJob *job, const char *reply_file, const char *name, gsize size)
+{
+  const char * const running[] = { "queued", "connecting", "transferring", "transferred", NULL };
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_daemon_set_property (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)),
+                                  BARGE_TEST_JOB_IFACE, "ReplyFileName", g_variant_new_string (reply_file));
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  /* Out of "error" first: the wait for "transferred" stops at a failure. */
+  barge_test_wait_job_states (job, running, TRANSFER_TIMEOUT_MS);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  complete_job (job);
+  g_assert_true (g_file_get_contents (reply_file, &text, &length, NULL));
+  check_reply ((const guint8 *) text, length, name, size);
+}
+
+/* Every byte acknowledged but "uploaded" not recorded (a stop between the
+ * last Ack's two records), the session still open: the next run sends the
+ * last fragment again, whose Ack brings the reply's URL, never a fragment
+ * of no bytes ("bytes N-(N-1)/N", which a server answers 400, failing the
+ * job at every Resume). Made here from a job whose reply was too large
+ * (its session stays open), its record edited while barged is stopped. */
+static void
+test_bits_all_acked_not_uploaded (Fixture *f, gconstpointer data)
+{
+  const gsize reply_size = 1 * MiB + 1;
+  g_autofree char *source = make_source (f, "all-acked.bin", 300 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "all-acked.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "all-acked.dat", NULL);
+  g_autofree char *db_path = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) again = NULL;
+  sqlite3 *db = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, reply_size);
+  job = start_upload (f, "upload-reply", "bits", url, source, TRUE);
+  path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  barge_test_daemon_stop (f->daemon);
+  db_path = g_build_filename (barge_test_daemon_get_state_dir (f->daemon), "jobs.db", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE job_data SET value = replace (value, '''uploaded'': <true>', "
+                                 "'''uploaded'': <false>') WHERE key = 'upload' AND value LIKE '%''uploaded'': <true>%';",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+  barge_test_daemon_start (f->daemon);
+  again = barge_test_daemon_get_job (f->daemon, path);
+  resume_into_reply_file (f, again, reply_file, "reply-all-acked.bin", reply_size);
+}
+
+/* A BITS fragment holds one byte at least: an empty source is refused at
+ * AddFile, naming the protocols that can send it. Before, it was taken,
+ * and every run sent "Content-Range: bytes 0--1/0", which a server
+ * answers 400: an upload that could never be done. */
+static void
+test_bits_empty_source (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "empty.bin", 0);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "empty.bin");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = create_upload_job (f, "upload", "bits", &error);
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_dbus_job_call_add_file_sync (job, url, source, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_nonnull (strstr (error->message, "\"tus\" or \"put\""));
   barge_test_job_cancel (job);
+}
+
+/* A tus server that says it holds the whole upload after the first chunk:
+ * the upload fails (InvalidServerResponse), never "transferred" with the
+ * server lacking the bytes it was never sent. Before, the offset was
+ * taken as the server gave it. */
+static void
+test_tus_overclaimed_offset (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "overclaimed.bin", 3 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_overclaiming_tus_url (f->bits, "overclaimed.bin");
+
+  assert_tus_upload_fails (f, url, source, "says it holds 3145728 bytes, but only 1048576 were sent");
+  g_assert_cmpuint (barge_test_bits_server_count (f->bits, "tus PATCH"), ==, 1);
 }
 
 /* A server whose Create-Session Ack has a body without end: barged keeps
@@ -776,6 +881,26 @@ test_reply_too_large (Fixture *f, gconstpointer data)
   barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "TooLarge");
   complete_job (job);
   g_assert_true (g_file_test (reply_file, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A reply too large to keep in memory fails the job with TooLarge, whose
+ * message says to set ReplyFileName: that is then taken, and a Resume
+ * fetches the reply into the file. Before, the setter refused ("the reply
+ * has already started") until barged restarted. */
+static void
+test_reply_too_large_then_file (Fixture *f, gconstpointer data)
+{
+  const gsize reply_size = 1 * MiB + 1;
+  g_autofree char *source = make_source (f, "big-then-file.bin", 10 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "big-then-file.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "big-then-file.dat", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, reply_size);
+  job = start_upload (f, "upload-reply", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "error", TRANSFER_TIMEOUT_MS);
+  assert_job_error (job, "general-queue-manager", BARGE_TEST_ERROR_PREFIX "TooLarge", "set ReplyFileName");
+  resume_into_reply_file (f, job, reply_file, "reply-big-then-file.bin", reply_size);
 }
 
 static void
@@ -1101,11 +1226,15 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
   UPLOAD_TEST_ADD ("/upload/bits/endless-answer", test_bits_endless_answer);
   UPLOAD_TEST_ADD ("/upload/tus/stalled-offset", test_tus_stalled_offset);
+  UPLOAD_TEST_ADD ("/upload/tus/overclaimed-offset", test_tus_overclaimed_offset);
+  UPLOAD_TEST_ADD ("/upload/bits/all-acked-not-uploaded", test_bits_all_acked_not_uploaded);
+  UPLOAD_TEST_ADD ("/upload/bits/empty-source", test_bits_empty_source);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
   UPLOAD_TEST_ADD ("/upload/reply/file", test_reply);
   UPLOAD_TEST_ADD ("/upload/reply/in-memory", test_reply_in_memory);
   UPLOAD_TEST_ADD ("/upload/reply/too-large", test_reply_too_large);
+  UPLOAD_TEST_ADD ("/upload/reply/too-large-then-file", test_reply_too_large_then_file);
   UPLOAD_TEST_ADD ("/upload/reply/missing-folder", test_reply_missing_folder);
   UPLOAD_TEST_ADD ("/upload/reply/url-unusable", test_reply_url_unusable);
   UPLOAD_TEST_ADD ("/upload/reply/redirect-refused", test_reply_redirect_refused);

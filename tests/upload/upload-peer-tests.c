@@ -109,10 +109,11 @@ tus_uploads (UploadPeer *tus)
 }
 
 static UploadPeer *
-start_tus_auth (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch, const char *auth)
+start_tus_full (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch, const char *auth,
+                guint max_patch_body)
 {
   g_autofree char *skip = NULL;
-  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, auth, &skip);
+  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, auth, max_patch_body, &skip);
 
   if (tus == NULL)
     g_test_skip (skip);
@@ -120,14 +121,15 @@ start_tus_auth (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_pat
 }
 
 static UploadPeer *
+start_tus_auth (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch, const char *auth)
+{
+  return start_tus_full (f, expiry_ms, delay_ms, drop_kept_patch, auth, 0);
+}
+
+static UploadPeer *
 start_tus (Fixture *f, guint expiry_ms, guint delay_ms, guint drop_kept_patch)
 {
-  g_autofree char *skip = NULL;
-  UploadPeer *tus = upload_peer_tus_new (f->dir, expiry_ms, delay_ms, drop_kept_patch, NULL, &skip);
-
-  if (tus == NULL)
-    g_test_skip (skip);
-  return tus;
+  return start_tus_full (f, expiry_ms, delay_ms, drop_kept_patch, NULL, 0);
 }
 
 /* Starts (resumed) an upload to TUS of SIZE bytes of the content NAME, made
@@ -189,6 +191,26 @@ test_tus_basic (Fixture *f, gconstpointer data)
     barge_test_run_for (300);
   }
   assert_tus_file (tus, "tus.bin", size, 1);
+}
+
+/* Behind a proxy that takes bodies of at most 1.5 MiB (nginx's
+ * client_max_body_size 1m, say), the chunks that grew past it get 413:
+ * the chunk halves and the upload goes on, whole. Before, the 413 failed
+ * the job, and every Resume met it again. */
+static void
+test_tus_too_large (Fixture *f, gconstpointer data)
+{
+  const guint64 size = 9 * MiB + 5;
+  g_autoptr(UploadPeer) tus = start_tus_full (f, 0, 0, 0, NULL, 3 * MiB / 2);
+  g_autoptr(BargeDBusJob) job = NULL;
+
+  if (tus == NULL)
+    return;
+  job = start_tus_upload (f, tus, "too-large.bin", size, NULL);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  /* 1 MiB, then 2 MiB refused once: 1 MiB chunks from there. */
+  g_assert_cmpuint (upload_peer_tus_count_too_large (tus), ==, 1);
+  assert_tus_file (tus, "too-large.bin", size, 1);
 }
 
 /* A tus server that asks for Basic credentials: a job without them fails
@@ -359,6 +381,7 @@ upload_add_peer_tests (void)
   UPLOAD_TEST_ADD ("/upload/put/restart", test_put_restart);
   UPLOAD_TEST_ADD ("/upload/put/kept-lost", test_put_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/basic", test_tus_basic);
+  UPLOAD_TEST_ADD ("/upload/tus/too-large", test_tus_too_large);
   UPLOAD_TEST_ADD ("/upload/tus/kept-lost", test_tus_kept_lost);
   UPLOAD_TEST_ADD ("/upload/tus/credentials", test_tus_credentials);
   UPLOAD_TEST_ADD ("/upload/tus/crash", test_tus_crash);

@@ -102,6 +102,12 @@ upload_peer_tus_count_challenges (UploadPeer *self)
   return read_count (self, ".401");
 }
 
+guint
+upload_peer_tus_count_too_large (UploadPeer *self)
+{
+  return read_count (self, ".413");
+}
+
 /* --- nginx WebDAV ---------------------------------------------------------- */
 
 UploadPeer *
@@ -180,7 +186,7 @@ static const char tus_script[] =
   "import http from 'node:http';\n"
   "import { writeFileSync } from 'node:fs';\n"
   "import { pathToFileURL } from 'node:url';\n"
-  "const [, , modules, dir, expiry, delay, drop, auth] = process.argv;\n"
+  "const [, , modules, dir, expiry, delay, drop, auth, maxBody] = process.argv;\n"
   "const load = (p) => import(pathToFileURL(modules + p).href);\n"
   "const { Server } = await load('/@tus/server/dist/index.js');\n"
   "const { FileStore } = await load('/@tus/file-store/dist/index.js');\n"
@@ -192,6 +198,7 @@ static const char tus_script[] =
   "});\n"
   "let keptPatches = 0;\n"
   "let challenged = 0;\n"
+  "let refused = 0;\n"
   "const expected = auth ? 'Basic ' + Buffer.from(auth).toString('base64') : null;\n"
   "const server = http.createServer((req, res) => {\n"
   "  const kept = (req.socket.requests = (req.socket.requests || 0) + 1) > 1;\n"
@@ -202,6 +209,12 @@ static const char tus_script[] =
   "    return;\n"
   "  }\n"
   "  if (req.method === 'PATCH' && kept && ++keptPatches === Number(drop)) { req.socket.destroy(); return; }\n"
+  "  if (req.method === 'PATCH' && Number(maxBody) > 0 && Number(req.headers['content-length']) > Number(maxBody)) {\n"
+  "    writeFileSync(dir + '.413', String(++refused));\n"
+  "    req.resume();\n"
+  "    req.on('end', () => { res.writeHead(413, { 'Content-Length': '0' }); res.end(); });\n"
+  "    return;\n"
+  "  }\n"
   "  tus.handle(req, res);\n"
   "});\n"
   "let connections = 0;\n"
@@ -230,8 +243,9 @@ find_node_modules (void)
 
 UploadPeer *
 upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
-                     const char *auth, char **skip_reason)
+                     const char *auth, guint max_patch_body, char **skip_reason)
 {
+  g_autofree char *max_body = g_strdup_printf ("%u", max_patch_body);
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *modules = NULL;
   g_autofree char *script = NULL;
@@ -265,7 +279,7 @@ upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, gui
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &error, node, script, modules, self->dir,
-                                               expiry, delay, drop, auth != NULL ? auth : "", NULL);
+                                               expiry, delay, drop, auth != NULL ? auth : "", max_body, NULL);
   g_assert_no_error (error);
   /* The first line is the port, once it listens. Bounded by node itself:
    * it either prints or dies. */

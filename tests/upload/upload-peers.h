@@ -15,10 +15,12 @@ UploadPeer *upload_peer_nginx_dav_new (const char *dir, char **skip_reason);
  * DROP_KEPT_PATCH-th PATCH (0: none) that comes on a connection which
  * carried a request before has that connection closed unanswered; with
  * AUTH ("USER:PASSWORD", NULL: none) every request without those Basic
- * credentials gets 401. NULL (and a reason) only when node is missing; a
- * missing npm package fails the test. */
+ * credentials gets 401; a PATCH of more than MAX_PATCH_BODY bytes (0: no
+ * limit) gets 413 once its body is read, as from nginx's
+ * client_max_body_size before the server. NULL (and a reason) only when
+ * node is missing; a missing npm package fails the test. */
 UploadPeer *upload_peer_tus_new (const char *dir, guint expiry_ms, guint patch_delay_ms, guint drop_kept_patch,
-                                 const char *auth, char **skip_reason);
+                                 const char *auth, guint max_patch_body, char **skip_reason);
 void upload_peer_free (UploadPeer *self);
 
 /* nginx: http://127.0.0.1:PORT (the folder's root); tus: the creation URL. */
@@ -29,6 +31,8 @@ const char *upload_peer_get_dir (UploadPeer *self);
 guint upload_peer_tus_count_connections (UploadPeer *self);
 /* tus with AUTH: the requests it answered 401. */
 guint upload_peer_tus_count_challenges (UploadPeer *self);
+/* tus with MAX_PATCH_BODY: the PATCH requests it answered 413. */
+guint upload_peer_tus_count_too_large (UploadPeer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadPeer, upload_peer_free)
 

@@ -88,6 +88,16 @@ on_source_checked (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   barged_file_access_close (barged_job_get_owner_uid (g_task_get_source_object (task)), fd);
+  /* A BITS Fragment carries one byte at least (Content-Range: bytes
+   * first-last/total): an empty file has no request to send it in. */
+  if (identity.size == 0 &&
+      barged_upload_get_protocol (BARGED_JOB (g_task_get_source_object (task))->upload) == BARGE_UPLOAD_PROTOCOL_BITS)
+    {
+      g_task_return_new_error (task, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                               "the BITS upload protocol cannot send an empty file (a fragment holds one byte "
+                               "at least); upload it with \"tus\" or \"put\"");
+      return;
+    }
   data->source_size = identity.size;
   /* An upload has one file and writes nothing beside it: no folder. */
   data->folders = g_array_new (FALSE, TRUE, sizeof (BargedFileId));

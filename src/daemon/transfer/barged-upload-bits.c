@@ -217,21 +217,8 @@ on_fragment_acked (BargedUpload *self, SoupMessage *msg)
 
   if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     {
-      /* The server (or a proxy) takes smaller bodies: halve, down to 5 KB. */
-      if (self->fragment_size / 2 < BARGED_UPLOAD_MIN_FRAGMENT)
-        {
-          barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_HTTP_CLIENT_ERROR,
-                                                 "the server refuses fragments of %" G_GUINT64_FORMAT " bytes",
-                                                 self->fragment_size));
-          return;
-        }
-      g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
-
-      self->fragment_size /= 2;
-      /* Growing back past what the server took would only meet the 413 again. */
-      self->fragment_ceiling = self->fragment_size;
-      g_info ("%s: 413, fragments of %" G_GUINT64_FORMAT " bytes now", where, self->fragment_size);
-      send_fragment (self);
+      if (barged_upload_shrink_after_413 (self))
+        send_fragment (self);
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status) && status != SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
@@ -289,11 +276,18 @@ static void
 send_fragment (BargedUpload *self)
 {
   guint64 first = self->acked;
-  guint64 len = MIN (self->fragment_size, self->source.size - first);
+  guint64 len;
   SoupMessageHeaders *headers;
   GError *error = NULL;
   SoupMessage *msg = packet_new (self, "Fragment", &error);
 
+  /* Every byte acknowledged, but not the last Ack's news (a stop came
+   * between its records): the last fragment again, whose Ack says the
+   * server holds it all, and brings an upload-reply's BITS-Reply-URL. A
+   * fragment of no bytes would be no valid request. */
+  if (first == self->source.size && first > 0)
+    first = self->source.size - MIN (self->fragment_size, self->source.size);
+  len = MIN (self->fragment_size, self->source.size - first);
   if (msg == NULL)
     {
       barged_upload_fail (self, error);

@@ -46,6 +46,13 @@ struct _BargedUpload
 
   BargedBandwidth *bandwidth; /* the job's limit, or NULL */
 
+  /* tus, in memory: the end of the bytes sent to the upload at session_id,
+   * the most it may hold; known (sent_known) when this barged created the
+   * upload. Not after a restart: bytes an earlier barged sent may land at
+   * the server later (a PATCH still being read when it stopped). */
+  gboolean sent_known;
+  guint64 sent_end;
+
   /* the run in flight */
   GTask *task;
   BargedFile *file;
@@ -135,6 +142,12 @@ void barged_upload_fetch_reply (BargedUpload *self, void (*then) (BargedUpload *
 #define BARGED_UPLOAD_MAX_TUS_CHUNK (64 * 1024 * 1024)
 #define BARGED_UPLOAD_MAX_BITS_FRAGMENT (16 * 1024 * 1024)
 #define BARGED_UPLOAD_MIN_FRAGMENT (5 * 1024)
+
+/* A 413: the server, or a proxy before it, takes smaller bodies. Halves
+ * the next fragment or chunk, down to BARGED_UPLOAD_MIN_FRAGMENT, and keeps
+ * it from growing back past that; FALSE when it cannot shrink more (the
+ * run failed). */
+gboolean barged_upload_shrink_after_413 (BargedUpload *self);
 
 /* A chunk of @len bytes sent at self->chunk_sent_at was acknowledged:
  * sizes the next one so that an acknowledgement (a durable checkpoint and

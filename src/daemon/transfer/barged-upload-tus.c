@@ -82,6 +82,22 @@ start_over (BargedUpload *self, const char *why)
   create_upload (self);
 }
 
+/* Whether the server may hold @offset bytes: no more than were sent to it.
+ * A server that says it holds bytes it never got (a bug, or an upload URL
+ * another client shares) would make an upload "transferred" that the
+ * server does not have whole. */
+static gboolean
+offset_was_sent (BargedUpload *self, guint64 offset, const char *answer)
+{
+  if (!self->sent_known || offset <= self->sent_end)
+    return TRUE;
+  barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_INVALID_SERVER_RESPONSE,
+                                         "the server's %s answer says it holds %" G_GUINT64_FORMAT
+                                         " bytes, but only %" G_GUINT64_FORMAT " were sent",
+                                         answer, offset, self->sent_end));
+  return FALSE;
+}
+
 static void
 continue_or_finish (BargedUpload *self)
 {
@@ -101,6 +117,13 @@ on_patched (BargedUpload *self, SoupMessage *msg)
   guint status = soup_message_get_status (msg);
   guint64 offset;
 
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    {
+      /* Nothing was written: the same offset again, in a smaller chunk. */
+      if (barged_upload_shrink_after_413 (self))
+        send_chunk (self);
+      return;
+    }
   if (status == SOUP_STATUS_CONFLICT)
     {
       /* Our offset is not the server's: ask again (nothing was written),
@@ -131,6 +154,8 @@ on_patched (BargedUpload *self, SoupMessage *msg)
                                              "a PATCH answer without a valid Upload-Offset"));
       return;
     }
+  if (!offset_was_sent (self, offset, "PATCH"))
+    return;
   note_expiry (self, msg);
   /* A PATCH that never moves the offset past where it was would send the
    * same chunk for ever. */
@@ -166,6 +191,8 @@ send_chunk (BargedUpload *self)
       return;
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Upload-Offset", offset);
+  if (self->sent_known)
+    self->sent_end = MAX (self->sent_end, self->acked + len);
   self->chunk_sent_at = g_get_monotonic_time ();
   barged_upload_send (self, msg, on_patched);
 }
@@ -192,6 +219,8 @@ on_offset (BargedUpload *self, SoupMessage *msg)
                                              "a HEAD answer without a valid Upload-Offset"));
       return;
     }
+  if (!offset_was_sent (self, offset, "HEAD"))
+    return;
   barged_upload_connected (self);
   barged_upload_set_acked (self, offset);
   continue_or_finish (self);
@@ -226,6 +255,8 @@ on_created (BargedUpload *self, SoupMessage *msg)
     }
   self->session_id = resolved;
   self->uploaded = FALSE;
+  self->sent_known = TRUE;
+  self->sent_end = 0;
   note_expiry (self, msg);
   barged_upload_connected (self);
   barged_upload_set_acked (self, 0);

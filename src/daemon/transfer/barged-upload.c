@@ -183,6 +183,27 @@ barged_upload_chunk_acked (BargedUpload *self, guint64 len)
     self->fragment_size /= 2;
 }
 
+gboolean
+barged_upload_shrink_after_413 (BargedUpload *self)
+{
+  const char *what = self->protocol == BARGE_UPLOAD_PROTOCOL_BITS ? "fragments" : "chunks";
+  g_autofree char *where = NULL;
+
+  if (self->fragment_size / 2 < BARGED_UPLOAD_MIN_FRAGMENT)
+    {
+      barged_upload_fail (self, g_error_new (BARGE_ERROR, BARGE_ERROR_HTTP_CLIENT_ERROR,
+                                             "the server refuses %s of %" G_GUINT64_FORMAT " bytes", what,
+                                             self->fragment_size));
+      return FALSE;
+    }
+  where = barged_request_url_for_log (barged_file_get_url (self->file));
+  self->fragment_size /= 2;
+  /* Growing back past what the server took would only meet the 413 again. */
+  self->fragment_ceiling = self->fragment_size;
+  g_info ("%s: 413, %s of %" G_GUINT64_FORMAT " bytes now", where, what, self->fragment_size);
+  return TRUE;
+}
+
 /* --- requests ----------------------------------------------------------------- */
 
 /* Lost kept connections a run goes on after, at once (on_sent()). */
@@ -880,6 +901,11 @@ reply_fail (ReplyFetch *f, GError *error)
 {
   BargedUpload *self = g_object_ref (f->self);
 
+  /* Nothing of a reply read into memory is kept: the next fetch starts
+   * it over, and until then ReplyFileName may be set (what TooLarge
+   * asks for). A reply going to a file keeps its file. */
+  if (f->memory != NULL)
+    self->reply_started = FALSE;
   reply_fetch_free (f);
   barged_upload_fail (self, error);
   g_object_unref (self);
