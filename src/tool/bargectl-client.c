@@ -8,6 +8,7 @@
 
 #include "bargectl.h"
 #include "bargectl-client.h"
+#include "bargectl-terminal.h"
 #include "bargectl-parse.h"
 
 static gboolean opt_session;
@@ -142,6 +143,9 @@ bargectl_exit_code_for_error (const GError *error)
 {
   if (g_error_matches (error, BARGE_ERROR, BARGE_ERROR_SERVICE_UNAVAILABLE))
     return BARGECTL_EXIT_UNREACHABLE;
+  /* bargectl cancels only when SIGINT or SIGTERM came (a job's setup). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return BARGECTL_EXIT_INTERRUPTED;
   if (error->domain == G_DBUS_ERROR)
     {
       switch (error->code)
@@ -183,7 +187,8 @@ bargectl_error_message (const GError *error)
   g_autoptr(GError) copy = g_error_copy (error);
 
   g_dbus_error_strip_remote_error (copy);
-  return g_strdup (copy->message);
+  /* The daemon's messages may quote what servers and users gave. */
+  return bargectl_terminal_sanitize_lines (copy->message);
 }
 
 int

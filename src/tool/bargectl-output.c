@@ -441,7 +441,13 @@ bargectl_job_describe (BargeJob *job)
   }
 #undef ROW
   describe_files (out, job);
-  return g_string_free (out, FALSE);
+  {
+    g_autofree char *text = g_string_free (out, FALSE);
+
+    /* URLs, paths and errors come from servers and other users: none of
+     * their control characters reaches the terminal. */
+    return bargectl_terminal_sanitize_lines (text);
+  }
 }
 
 /* json-glib keeps every integer as a gint64, and would print a guint64
@@ -768,14 +774,19 @@ bargectl_print_job_error (BargeJob *job, const char *description)
 {
   BargeFile *file = barge_job_get_error_file (job);
   const char *message = barge_job_get_error_message (job);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *safe = NULL;
 
-  g_printerr (_("bargectl: the transfer failed: %s\n"),
-              bargectl_nonempty (message) ? message : _("unknown error"));
-  g_printerr ("  %-10s %s\n", _("error:"), barge_job_get_error_name (job));
-  g_printerr ("  %-10s %s\n", _("context:"),
-              barge_error_context_to_string (barge_job_get_error_context (job)));
+  g_string_append_printf (out, _("bargectl: the transfer failed: %s\n"),
+                          bargectl_nonempty (message) ? message : _("unknown error"));
+  g_string_append_printf (out, "  %-10s %s\n", _("error:"), barge_job_get_error_name (job));
+  g_string_append_printf (out, "  %-10s %s\n", _("context:"),
+                          barge_error_context_to_string (barge_job_get_error_context (job)));
   if (file != NULL)
-    g_printerr ("  %-10s %s\n", _("file:"), barge_file_get_remote_url (file));
+    g_string_append_printf (out, "  %-10s %s\n", _("file:"), barge_file_get_remote_url (file));
   if (bargectl_nonempty (description))
-    g_printerr ("  %s\n", description);
+    g_string_append_printf (out, "  %s\n", description);
+  /* The message may carry a server's text (its reason phrase). */
+  safe = bargectl_terminal_sanitize_lines (out->str);
+  g_printerr ("%s", safe);
 }

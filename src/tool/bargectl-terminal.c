@@ -117,6 +117,21 @@ bargectl_terminal_sanitize (const char *text)
   return bargectl_terminal_fit (text, -1);
 }
 
+char *
+bargectl_terminal_sanitize_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *safe = bargectl_terminal_sanitize (lines[i]);
+
+      g_free (lines[i]);
+      lines[i] = safe;
+    }
+  return g_strjoinv ("\n", lines);
+}
+
 static struct termios saved_termios;
 static int saved_termios_fd = -1;
 

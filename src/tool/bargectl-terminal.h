@@ -34,5 +34,8 @@ int bargectl_terminal_text_width (const char *text);
  * cursor or change the terminal. */
 char *bargectl_terminal_fit (const char *text, int columns);
 char *bargectl_terminal_sanitize (const char *text);
+/* The same for text of several lines: each line's control characters
+ * replaced, the newlines kept. */
+char *bargectl_terminal_sanitize_lines (const char *text);
 
 G_END_DECLS

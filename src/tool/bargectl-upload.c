@@ -164,7 +164,18 @@ bargectl_cmd_upload (const BargectlCommand *command, int argc, char **argv)
   client = bargectl_client_connect (&error);
   if (client == NULL)
     return bargectl_report_connect_error (error);
-  job = start_job (client, source, argv[2], &options, &error);
+  {
+    BargectlSetupGuard guard;
+
+    bargectl_setup_guard_begin (&guard);
+    job = start_job (client, source, argv[2], &options, &error);
+    /* A failed start's error is the one to report; it cancelled its job. */
+    if (!bargectl_setup_guard_end (&guard, job != NULL ? &error : NULL) && job != NULL)
+      {
+        barge_job_cancel_sync (job, NULL, NULL);
+        g_clear_object (&job);
+      }
+  }
   if (job == NULL)
     return bargectl_report_error (error);
   if (opt_no_wait)

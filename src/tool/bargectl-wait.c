@@ -360,22 +360,62 @@ bargectl_wait_start_job (BargeClient *client,
                          GError **error)
 {
   g_autoptr(BargeJob) job = NULL;
-  gboolean added;
+  BargectlSetupGuard guard;
+  gboolean started;
 
+  bargectl_setup_guard_begin (&guard);
   job = barge_client_create_job_sync (client, display_name, type, options_dict, NULL, error);
   if (job == NULL)
-    return NULL;
+    {
+      bargectl_setup_guard_end (&guard, NULL);
+      return NULL;
+    }
   /* One file with checks goes through AddFileWithOptions. */
-  added = bargectl_wait_apply_settings (job, options, error) &&
-          (file_options != NULL
-             ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL, error)
-             : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error));
-  if (!added || !barge_job_resume_sync (job, NULL, error))
+  started = bargectl_wait_apply_settings (job, options, error) &&
+            (file_options != NULL
+               ? barge_job_add_file_with_options_sync (job, remote_urls[0], local_paths[0], file_options, NULL,
+                                                       error)
+               : barge_job_add_files_sync (job, remote_urls, local_paths, NULL, error)) &&
+            barge_job_resume_sync (job, NULL, error);
+  /* A failed call's error is the one to report. */
+  if (!bargectl_setup_guard_end (&guard, started ? error : NULL) || !started)
     {
       barge_job_cancel_sync (job, NULL, NULL);
       return NULL;
     }
   return g_steal_pointer (&job);
+}
+
+static gboolean
+on_setup_signal (gpointer user_data)
+{
+  BargectlSetupGuard *guard = user_data;
+
+  guard->interrupted = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+bargectl_setup_guard_begin (BargectlSetupGuard *guard)
+{
+  guard->interrupted = FALSE;
+  guard->sigint_id = g_unix_signal_add (SIGINT, on_setup_signal, guard);
+  guard->sigterm_id = g_unix_signal_add (SIGTERM, on_setup_signal, guard);
+}
+
+gboolean
+bargectl_setup_guard_end (BargectlSetupGuard *guard, GError **error)
+{
+  /* The blocking calls ran their own contexts: a signal that came during
+   * them waits in the default one. Bounded: only what is ready runs. */
+  for (guint i = 0; i < 64 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_clear_handle_id (&guard->sigint_id, g_source_remove);
+  g_clear_handle_id (&guard->sigterm_id, g_source_remove);
+  if (!guard->interrupted)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("interrupted before the job started; it was cancelled"));
+  return FALSE;
 }
 
 void

@@ -78,10 +78,25 @@ void bargectl_wait_add_create_options (const BargectlWaitOptions *options,
  * (--retry-delay, --no-progress-timeout, --header) to a new @job. */
 gboolean bargectl_wait_apply_settings (BargeJob *job, const BargectlWaitOptions *options, GError **error);
 
+/* SIGINT and SIGTERM while a job is being set up (CreateJob, AddFiles,
+ * Resume: calls that block): noted instead of ending bargectl on the spot,
+ * so that the job made so far is cancelled rather than left behind. */
+typedef struct {
+  guint sigint_id;
+  guint sigterm_id;
+  gboolean interrupted;
+} BargectlSetupGuard;
+
+void bargectl_setup_guard_begin (BargectlSetupGuard *guard);
+/* Ends the guard: FALSE, with G_IO_ERROR_CANCELLED in @error (may be
+ * NULL), when a signal came meanwhile; the caller cancels its job. */
+gboolean bargectl_setup_guard_end (BargectlSetupGuard *guard, GError **error);
+
 /* Creates a job with @options_dict (a{sv}, as for CreateJob), applies the
  * retry settings of @options, adds the files (@local_paths NULL-terminated,
  * the same length as @remote_urls) and resumes it. A job that cannot be
- * started is cancelled, so a failed start leaves nothing behind. */
+ * started, or whose start SIGINT or SIGTERM interrupted (G_IO_ERROR_CANCELLED),
+ * is cancelled, so a failed start leaves nothing behind. */
 BargeJob *bargectl_wait_start_job (BargeClient *client,
                                    const char *display_name,
                                    BargeJobType type,

@@ -18,7 +18,11 @@
  * - a file system that hangs at a flush (NFS, a user's FUSE mount): with
  *   BARGE_TEST_SLOW_FLUSH_IN (a folder) and BARGE_TEST_SLOW_FLUSH_MS, an
  *   fdatasync, syncfs or close (which flushes on NFS and FUSE) of a file
- *   in that folder waits that long first. */
+ *   in that folder waits that long first;
+ * - Ctrl-C in the middle of a client's calls: with
+ *   BARGE_TEST_SIGINT_AT_CALL (a D-Bus method name), the process raises
+ *   SIGINT as it makes its first call of that method (the message is made
+ *   and sent as usual). */
 /* pwrite and pwrite64 are defined below by those names: not the one
  * renamed to the other, as with 64-bit offsets asked for (the same on
  * 64-bit systems). */
@@ -31,6 +35,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +53,7 @@ static char watch_close_in[PATH_MAX];
 static char main_close_log[PATH_MAX];
 static char slow_sync_in[PATH_MAX];
 static long slow_sync_ms;
+static const char *sigint_at_call;
 
 __attribute__ ((constructor)) static void
 read_environment (void)
@@ -60,6 +66,7 @@ read_environment (void)
   const char *sync_in = getenv ("BARGE_TEST_SLOW_FLUSH_IN");
   const char *sync_ms = getenv ("BARGE_TEST_SLOW_FLUSH_MS");
 
+  sigint_at_call = getenv ("BARGE_TEST_SIGINT_AT_CALL");
   if (slow != NULL)
     slow_getpwuid_ms = atol (slow);
   if (watch != NULL && log != NULL && strlen (watch) + 2 <= sizeof watch_close_in &&
@@ -216,4 +223,27 @@ syncfs (int fd)
 
   maybe_slow_sync (fd);
   return real (fd);
+}
+
+/* GDBusMessage *g_dbus_message_new_method_call (const gchar *name, const
+ * gchar *path, const gchar *interface_, const gchar *method), without
+ * GLib's headers: this module links to nothing but libc. */
+typedef void *(*NewMethodCallFunc) (const char *name, const char *path, const char *interface_, const char *method);
+
+void *g_dbus_message_new_method_call (const char *name, const char *path, const char *interface_, const char *method);
+
+void *
+g_dbus_message_new_method_call (const char *name, const char *path, const char *interface_, const char *method)
+{
+  static NewMethodCallFunc real;
+  static int raised;
+
+  if (real == NULL)
+    real = (NewMethodCallFunc) dlsym (RTLD_NEXT, "g_dbus_message_new_method_call");
+  if (sigint_at_call != NULL && !raised && method != NULL && strcmp (method, sigint_at_call) == 0)
+    {
+      raised = 1;
+      raise (SIGINT);
+    }
+  return real (name, path, interface_, method);
 }

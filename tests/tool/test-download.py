@@ -36,6 +36,25 @@ class TestDownload(DaemonTestCase):
         self.assertNotIn('\r', result.stdout)
         self.assertEqual(len(result.stdout.strip().splitlines()), 1, result.stdout)
 
+    def test_interrupted_setup_leaves_no_job(self):
+        # Ctrl-C while the job is set up (here: as bargectl sends AddFiles,
+        # by barge-test-preload.c) cancels the job made so far and exits 5,
+        # as an interrupted wait does. Before, the signal killed bargectl
+        # on the spot and the job stayed behind, never started.
+        preload = os.environ.get('BARGE_TEST_PRELOAD')
+        if preload is None:
+            self.skipTest('BARGE_TEST_PRELOAD is not set (meson test sets it)')
+        # A sanitizer's runtime must come first in a process it instruments.
+        runtime = os.environ.get('BARGE_ASAN_RUNTIME') or os.environ.get('BARGE_TSAN_RUNTIME')
+        before = [j['id'] for j in self.list_jobs()]
+        folder = self.make_folder()
+        result = self.ctl('download', self.url('alpha.bin'), folder, expect=5,
+                          env=self.ctl_env(LD_PRELOAD=(runtime + ':' if runtime else '') + preload,
+                                           BARGE_TEST_SIGINT_AT_CALL='AddFiles'))
+        self.assertIn('interrupted before the job started; it was cancelled', result.stderr)
+        self.assertEqual(self.new_jobs(before), [])
+        self.assertEqual(os.listdir(folder), [])
+
     def test_download_to_file_path(self):
         folder = self.make_folder()
         target = os.path.join(folder, 'renamed.data')

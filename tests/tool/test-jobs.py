@@ -580,6 +580,52 @@ class TestJobs(DaemonTestCase):
                 self.assertIn(name, [j['display_name'] for j in jobs])
         self.ctl('cancel', job)
 
+    def test_no_control_characters_from_servers_or_paths(self):
+        # The manual: text from other programs is printed without control
+        # characters. A local path is its owner's to choose and an
+        # administrator reads it with `info`; a server's reason phrase ends
+        # in the job's error, which `info` and the failure report of
+        # `download` print. Before, both printed them raw.
+        class Escaping(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, format, *args):
+                pass
+
+            def do_HEAD(self):
+                self.do_GET()
+
+            def do_GET(self):
+                self.send_response(403, 'No\x1b[2J\x1b]0;owned\x07')
+                self.send_header('Content-Length', '0')
+                self.end_headers()
+
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Escaping)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+
+        folder = os.path.join(self.make_folder(), 'evil\x1b[31m')
+        os.mkdir(folder)
+        job = self.create_job('escapes')
+        self.ctl('add', job, 'http://127.0.0.1:%d/x' % server.server_address[1], os.path.join(folder, 'a\x07.bin'))
+        self.ctl('resume', job)
+        self.wait_for('the error', lambda: self.info(job)['state'] == 'error')
+        text = self.ctl('info', job).stdout
+        self.assertIn('evil?[31m', text)
+        self.assertIn('No?[2J?]0;owned?', text)
+        self.assert_no_escapes(text)
+        self.assertNotIn('\x07', text)
+        self.ctl('cancel', job)
+
+        result = self.ctl('download', '--timeout=%d' % WAIT,
+                          'http://127.0.0.1:%d/y' % server.server_address[1],
+                          os.path.join(folder, 'b.bin'), expect=1)
+        self.assertIn('No?[2J', result.stderr)
+        self.assert_no_escapes(result.stdout, result.stderr)
+        self.assertNotIn('\x07', result.stderr)
+
     def test_json_sizes_beyond_int64(self):
         # A server can announce any size: this one a 206 for bytes 0-0 of
         # 2^64 - 2 bytes, which barged reports as it is. The JSON has the

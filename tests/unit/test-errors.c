@@ -77,12 +77,16 @@ test_server_text (void)
   g_autoptr(GError) error = barged_error_new_for_http_status (500, invalid);
   g_autofree char *cut = NULL;
   g_autofree char *kept = barged_error_server_text ("Internal Server Error");
+  g_autofree char *escapes = barged_error_server_text ("No\x1b[2J\x1b]0;x\x07\t\r\n\xc2\x9b" "2J");
 
   g_assert_error (error, BARGE_ERROR, BARGE_ERROR_HTTP_SERVER_ERROR);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_assert_cmpuint (strlen (error->message), <=, strlen ("HTTP 500 ") + BARGED_ERROR_MAX_SERVER_TEXT);
   g_assert_true (g_str_has_suffix (error->message, "..."));
   g_assert_cmpstr (kept, ==, "Internal Server Error");
+  /* Control characters (C0 and C1) would reach the terminal of whoever
+   * prints the job's error. */
+  g_assert_cmpstr (escapes, ==, "No?[2J?]0;x?????2J");
   /* Cut at a character: "\u00e9" is 2 bytes, the cut falls inside one. */
   {
     GString *text = g_string_new ("x");

@@ -186,8 +186,20 @@ barged_error_new_for_http_status (guint status, const char *reason)
 char *
 barged_error_server_text (const char *text)
 {
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autofree char *made = g_utf8_make_valid (text, -1);
+  g_autofree char *valid = NULL;
+  GString *shown = g_string_new (NULL);
   gsize cut = BARGED_ERROR_MAX_SERVER_TEXT - 3;
+
+  /* Clients print the message: a server's escape sequences must not reach
+   * a terminal through them. */
+  for (const char *p = made; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (shown, g_unichar_iscntrl (c) ? '?' : c);
+    }
+  valid = g_string_free (shown, FALSE);
 
   if (strlen (valid) <= BARGED_ERROR_MAX_SERVER_TEXT)
     return g_steal_pointer (&valid);

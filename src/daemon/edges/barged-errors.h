@@ -17,7 +17,8 @@ gboolean barged_error_is_transient (const GError *error);
 GError *barged_error_new_for_http_status (guint status, const char *reason);
 
 /* Text a server sent (a reason phrase, a header value) as part of an
- * error message: valid UTF-8 (a D-Bus string must be), and at most
+ * error message: valid UTF-8 (a D-Bus string must be), its control
+ * characters (C0 and C1) replaced by "?" (clients print it), and at most
  * BARGED_ERROR_MAX_SERVER_TEXT bytes, cut at a character and marked with
  * "...". The message is kept with the job, stored and shown, and a server
  * could send up to 64 KiB of headers (tripled by the UTF-8 repair). */
