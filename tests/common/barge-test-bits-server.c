@@ -18,6 +18,14 @@
 #define PUT_PREFIX "/put/"
 #define STALLED_TUS_PREFIX "/tus-stalled/"
 #define OVERCLAIMING_TUS_PREFIX "/tus-overclaiming/"
+#define BUSY_TUS_PREFIX "/tus-busy/"
+
+/* The tus servers of odd behaviour (handle_odd_tus). */
+typedef enum {
+  ODD_TUS_STALLED,           /* takes an upload and never its bytes */
+  ODD_TUS_OVERCLAIMING,      /* says it holds the whole upload, whatever it got */
+  ODD_TUS_BUSY,              /* answers every PATCH 503, Retry-After: 7 */
+} OddTus;
 #define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
 #define E_INVALIDARG "0x80070057"
 #define E_ACCESSDENIED "0x80070005"
@@ -440,14 +448,17 @@ make_endless (BargeTestBitsServer *self, SoupServerMessage *msg)
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_endless_chunk_written), self);
 }
 
-/* @overclaiming: the upload's URL carries its Upload-Length, and every
- * PATCH and HEAD says the server holds all of it. Else it holds nothing. */
+/* Overclaiming, the upload's URL carries its Upload-Length, and every
+ * PATCH and HEAD says the server holds all of it; else it holds nothing. */
 static void
-handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name, gboolean overclaiming)
+handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *name, OddTus odd)
 {
   SoupMessageHeaders *out = soup_server_message_get_response_headers (msg);
   const char *method = soup_server_message_get_method (msg);
-  const char *prefix = overclaiming ? OVERCLAIMING_TUS_PREFIX : STALLED_TUS_PREFIX;
+  gboolean overclaiming = odd == ODD_TUS_OVERCLAIMING;
+  const char *prefix = odd == ODD_TUS_STALLED ? STALLED_TUS_PREFIX
+                     : overclaiming          ? OVERCLAIMING_TUS_PREFIX
+                                             : BUSY_TUS_PREFIX;
 
   g_mutex_lock (&self->lock);
   count_locked (self, g_str_equal (method, "PATCH") ? "tus PATCH" : "tus other");
@@ -461,6 +472,11 @@ handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *n
 
       soup_message_headers_replace (out, "Location", location);
       soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+    }
+  else if (odd == ODD_TUS_BUSY && g_str_equal (method, "PATCH"))
+    {
+      soup_message_headers_replace (out, "Retry-After", "7");
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
     }
   else if (g_str_equal (method, "PATCH") || g_str_equal (method, SOUP_METHOD_HEAD))
     {
@@ -576,9 +592,11 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
   else if (g_str_has_prefix (path, REPLY_PREFIX) && g_str_equal (method, SOUP_METHOD_GET))
     handle_reply (self, msg, path + strlen (REPLY_PREFIX));
   else if (g_str_has_prefix (path, STALLED_TUS_PREFIX))
-    handle_odd_tus (self, msg, path + strlen (STALLED_TUS_PREFIX), FALSE);
+    handle_odd_tus (self, msg, path + strlen (STALLED_TUS_PREFIX), ODD_TUS_STALLED);
   else if (g_str_has_prefix (path, OVERCLAIMING_TUS_PREFIX))
-    handle_odd_tus (self, msg, path + strlen (OVERCLAIMING_TUS_PREFIX), TRUE);
+    handle_odd_tus (self, msg, path + strlen (OVERCLAIMING_TUS_PREFIX), ODD_TUS_OVERCLAIMING);
+  else if (g_str_has_prefix (path, BUSY_TUS_PREFIX))
+    handle_odd_tus (self, msg, path + strlen (BUSY_TUS_PREFIX), ODD_TUS_BUSY);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -690,6 +708,12 @@ char *
 barge_test_bits_server_get_overclaiming_tus_url (BargeTestBitsServer *self, const char *name)
 {
   return g_strconcat (self->base_url, OVERCLAIMING_TUS_PREFIX, name, NULL);
+}
+
+char *
+barge_test_bits_server_get_busy_tus_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, BUSY_TUS_PREFIX, name, NULL);
 }
 
 char *

@@ -643,6 +643,30 @@ resume_into_reply_file (Fixture *f, BargeDBusJob *job, const char *reply_file, c
   check_reply ((const guint8 *) text, length, name, size);
 }
 
+static gboolean
+patched_twice (gpointer user_data)
+{
+  return barge_test_bits_server_count (user_data, "tus PATCH") >= 2;
+}
+
+/* A tus server's 503 with Retry-After: 7 is retried after 7 s, not after
+ * MinimumRetryDelay (5 s here); before, only BITS read Retry-After. */
+static void
+test_tus_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "busy.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_busy_tus_url (f->bits, "busy.bin");
+  gint64 first = g_get_monotonic_time ();
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "tus", url, source, TRUE);
+
+  barge_test_wait_job_state (job, "transient-error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "HttpServerError", "503");
+  g_assert_true (barge_test_wait_until (patched_twice, f->bits, 20000));
+  g_test_message ("retried after %.1f s", (g_get_monotonic_time () - first) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - first, >=, 6800 * 1000);
+  barge_test_job_cancel (job);
+}
+
 /* Every byte acknowledged but "uploaded" not recorded (a stop between the
  * last Ack's two records), the session still open: the next run sends the
  * last fragment again, whose Ack brings the reply's URL, never a fragment
@@ -1227,6 +1251,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/endless-answer", test_bits_endless_answer);
   UPLOAD_TEST_ADD ("/upload/tus/stalled-offset", test_tus_stalled_offset);
   UPLOAD_TEST_ADD ("/upload/tus/overclaimed-offset", test_tus_overclaimed_offset);
+  UPLOAD_TEST_ADD ("/upload/tus/retry-after", test_tus_retry_after);
   UPLOAD_TEST_ADD ("/upload/bits/all-acked-not-uploaded", test_bits_all_acked_not_uploaded);
   UPLOAD_TEST_ADD ("/upload/bits/empty-source", test_bits_empty_source);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);

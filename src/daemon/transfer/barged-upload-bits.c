@@ -7,7 +7,6 @@
 
 #include "barge.h"
 #include "barged-errors.h"
-#include "barged-http.h"
 #include "barged-request.h"
 #include "barged-upload-headers.h"
 #include "barged-upload-private.h"
@@ -92,8 +91,6 @@ note_ack (BargedUpload *self, SoupMessage *msg)
 static void
 handle_failure (BargedUpload *self, SoupMessage *msg)
 {
-  guint status = soup_message_get_status (msg);
-
   if (bits_error_code (msg) == BG_E_SESSION_NOT_FOUND && self->session_restarts++ < MAX_SESSION_RESTARTS)
     {
       g_autofree char *where = barged_request_url_for_log (barged_file_get_url (self->file));
@@ -104,12 +101,6 @@ handle_failure (BargedUpload *self, SoupMessage *msg)
       create_session (self);
       return;
     }
-  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == 429)
-    /* Honoured, with the downloads' cap: without it, one Retry-After of
-     * years parked the job until NoProgressTimeout made it an error. */
-    self->retry_after = barged_http_retry_after_wait (
-      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
-      g_get_real_time () / G_USEC_PER_SEC);
   barged_upload_fail_response (self, msg);
 }
 

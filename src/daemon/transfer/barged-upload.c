@@ -11,6 +11,7 @@
 #include "barged-auth-answers.h"
 #include "barged-errors.h"
 #include "barged-file-access.h"
+#include "barged-http.h"
 #include "barged-request.h"
 #include "barged-upload-headers.h"
 #include "barged-source-stream.h"
@@ -671,6 +672,13 @@ void
 barged_upload_fail_response (BargedUpload *self, SoupMessage *msg)
 {
   self->http_status = soup_message_get_status (msg);
+  if (self->http_status == SOUP_STATUS_SERVICE_UNAVAILABLE || self->http_status == 429)
+    /* Honoured, with the downloads' cap: without it, one Retry-After of
+     * years parked the job until NoProgressTimeout made it an error. Every
+     * protocol's (tus and put retried at MinimumRetryDelay). */
+    self->retry_after = barged_http_retry_after_wait (
+      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
+      g_get_real_time () / G_USEC_PER_SEC);
   barged_upload_fail (self, error_for_response (msg));
 }
 
