@@ -808,7 +808,6 @@ _barged_job_check_settings_change (BargedJob *self, guint64 was_cost, guint64 no
   return now_cost <= was_cost || barged_quota_check (self->ctx.quota, self->owner, 0, now_cost - was_cost, error);
 }
 
-
 void
 _barged_job_recharge_settings (BargedJob *self)
 {
