@@ -764,11 +764,19 @@ static void
 waiter_leave_job (Waiter *waiter)
 {
   waiter->asking = FALSE;
-  /* Finished while we were asking: "leave it running" then means "carry on". */
-  if (barge_job_get_state (waiter->job) == BARGE_JOB_STATE_TRANSFERRED)
+  /* Finished or failed while we were asking: "leave it running" then
+   * means "carry on" as without Ctrl-C (a failed job is reported, and
+   * cancelled unless --keep-on-error), not "it keeps running". */
+  switch (barge_job_get_state (waiter->job))
     {
+    case BARGE_JOB_STATE_TRANSFERRED:
+    case BARGE_JOB_STATE_ERROR:
+    case BARGE_JOB_STATE_ACKNOWLEDGED:
+    case BARGE_JOB_STATE_CANCELLED:
       waiter_handle_state (waiter);
       return;
+    default:
+      break;
     }
   g_printerr (_("bargectl: interrupted; the job keeps running in the background.\n"));
   bargectl_print_job_id_hints (waiter->job_id);

@@ -318,10 +318,11 @@ class DaemonTestCase(unittest.TestCase):
             self.assertEqual(self.sha256(os.path.join(folder, name)),
                              hashlib.sha256(self.files[name]).hexdigest(), name)
 
-    def run_in_pty(self, args, env, answer=None, interrupt_when=None, prompt=b'[c/L]', columns=100):
+    def run_in_pty(self, args, env, answer=None, interrupt_when=None, prompt=b'[c/L]', columns=100,
+                   answer_when=None):
         """Runs bargectl with a pseudo-terminal as stdin, stdout and stderr;
-        writes @answer once @prompt shows; returns (exit status, everything
-        it wrote)."""
+        writes @answer once @prompt shows (and @answer_when, if given,
+        returns true); returns (exit status, everything it wrote)."""
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, columns, 0, 0))
         process = subprocess.Popen([BARGECTL] + args, env=env, stdin=slave, stdout=slave,
@@ -345,7 +346,7 @@ class DaemonTestCase(unittest.TestCase):
                 if interrupt_when and not interrupted and interrupt_when():
                     process.send_signal(signal.SIGINT)
                     interrupted = True
-                if answer and prompt in output:
+                if answer and prompt in output and (answer_when is None or answer_when()):
                     os.write(master, answer)
                     answer = None
             process.wait(timeout=WAIT)

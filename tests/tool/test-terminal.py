@@ -78,6 +78,37 @@ class TestTerminal(DaemonTestCase):
         self.assertIn(left[0]['state'], ('queued', 'connecting', 'transferring'))
         self.ctl('cancel', left[0]['id'])
 
+    def test_failure_while_asking(self):
+        # The job fails while the Ctrl-C question is on screen (its folder
+        # is removed: LocalFile at the next checkpoint); "leave it" then
+        # carries on as without Ctrl-C: the error is printed and the failed
+        # job cancelled, exit 1. Before, bargectl said the job "keeps
+        # running in the background" and left the failed job (exit 5).
+        parent = self.make_folder()
+        folder = os.path.join(parent, 'going')
+        os.mkdir(folder)
+        before = {j['id'] for j in self.list_jobs()}
+
+        def mine():
+            return [j for j in self.list_jobs() if j['id'] not in before]
+
+        def started():
+            return any(j['bytes_transferred'] > 0 for j in mine())
+
+        def failed():
+            if os.path.isdir(folder):
+                shutil.rmtree(folder)
+            return any(j['state'] == 'error' for j in mine())
+
+        status, output = self.run_in_pty(['download', self.url('huge.bin', 'crawl'), folder + '/'],
+                                         self.ctl_env(TERM='xterm'), answer=b'\n',
+                                         interrupt_when=started, answer_when=failed)
+        self.assertIn('[c/L]', output)
+        self.assertEqual(status, 1, output)
+        self.assertIn('LocalFile', output)
+        self.assertNotIn('keeps running', output)
+        self.assertEqual(mine(), [])
+
     def test_monitor_once_on_terminal(self):
         job = self.create_job('bar-view')
         status, output = self.run_in_pty(['monitor', '--once'], self.ctl_env(TERM='xterm'))
