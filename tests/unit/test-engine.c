@@ -198,9 +198,9 @@ test_create_with_tls_options (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 1);
 }
 
-/* The last name of a job in the database (the store flushed first). */
-static char *
-stored_display_name (Fixture *f, BargedJob *job)
+/* The job @job's record as the store holds it now. */
+static BargedJobRecord *
+stored_record (Fixture *f, BargedJob *job)
 {
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) files = NULL;
@@ -214,9 +214,9 @@ stored_display_name (Fixture *f, BargedJob *job)
       BargedJobRecord *r = g_ptr_array_index (jobs, i);
 
       if (g_str_equal (r->id, barged_job_get_job_id (job)))
-        return g_strdup (r->display_name);
+        return g_ptr_array_steal_index (jobs, i);
     }
-  return NULL;
+  g_assert_not_reached ();
 }
 
 /* Saves nobody waits on are coalesced: 1000 DisplayName sets while the
@@ -231,7 +231,7 @@ test_saves_coalesced (Fixture *f, gconstpointer data)
                          BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(BargedJob) job = create_job (f, &spec);
   g_autoptr(GError) error = NULL;
-  g_autofree char *stored = NULL;
+  g_autoptr(BargedJobRecord) stored = NULL;
   gint64 deadline;
   guint before;
 
@@ -252,8 +252,8 @@ test_saves_coalesced (Fixture *f, gconstpointer data)
   while (barged_store_get_n_writes (f->ctx.store) - before < 2 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (barged_store_get_n_writes (f->ctx.store) - before, ==, 2);
-  stored = stored_display_name (f, job);
-  g_assert_cmpstr (stored, ==, "name 999");
+  stored = stored_record (f, job);
+  g_assert_cmpstr (stored->display_name, ==, "name 999");
 }
 
 /* A clean stop does not lose a coalesced save: the main loop will not run
@@ -268,7 +268,7 @@ test_pending_save_at_stop (Fixture *f, gconstpointer data)
                          BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(BargedJob) job = create_job (f, &spec);
   g_autoptr(GError) error = NULL;
-  g_autofree char *stored = NULL;
+  g_autoptr(BargedJobRecord) stored = NULL;
 
   barged_store_flush (f->ctx.store);
   barged_store_hold (f->ctx.store, TRUE);
@@ -278,8 +278,8 @@ test_pending_save_at_stop (Fixture *f, gconstpointer data)
   /* As barged_daemon_shutdown(): no main loop iteration from here. */
   barged_engine_save_pending (f->engine);
   barged_store_hold (f->ctx.store, FALSE);
-  stored = stored_display_name (f, job);
-  g_assert_cmpstr (stored, ==, "last");
+  stored = stored_record (f, job);
+  g_assert_cmpstr (stored->display_name, ==, "last");
 }
 
 typedef struct {
@@ -432,11 +432,22 @@ test_orphan_private_data_dropped (Fixture *f, gconstpointer data)
   g_clear_object (&credentials);
 }
 
-/* An async call of the job's: whether it returned, and its error. */
+/* An async call of the job's: its _finish, whether it returned, and its
+ * error. */
 typedef struct {
+  gboolean (*finish) (BargedJob *job, GAsyncResult *res, GError **error);
   gboolean done;
   GError *error;
 } Called;
+
+static void
+on_called (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Called *called = user_data;
+
+  called->finish (BARGED_JOB (source), res, &called->error);
+  called->done = TRUE;
+}
 
 static GError *
 wait_called (Called *called)
@@ -449,23 +460,14 @@ wait_called (Called *called)
   return called->error;
 }
 
-static void
-on_tls_set (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Called *called = user_data;
-
-  barged_job_set_tls_options_finish (BARGED_JOB (source), res, &called->error);
-  called->done = TRUE;
-}
-
 /* SetTlsOptions with @text: its error, or NULL. */
 static GError *
 try_set_tls_options (BargedJob *job, const char *text)
 {
   g_autoptr(GVariant) options = g_variant_ref_sink (g_variant_new_parsed (text));
-  Called called = { FALSE, NULL };
+  Called called = { barged_job_set_tls_options_finish, FALSE, NULL };
 
-  barged_job_set_tls_options_async (job, options, on_tls_set, &called);
+  barged_job_set_tls_options_async (job, options, on_called, &called);
   return wait_called (&called);
 }
 
@@ -477,33 +479,15 @@ set_tls_options (BargedJob *job, const char *text)
   g_assert_no_error (error);
 }
 
-static void
-on_headers_set (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Called *called = user_data;
-
-  barged_job_set_custom_headers_finish (BARGED_JOB (source), res, &called->error);
-  called->done = TRUE;
-}
-
-static void
-on_credentials_set (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Called *called = user_data;
-
-  barged_job_credentials_finish (BARGED_JOB (source), res, &called->error);
-  called->done = TRUE;
-}
-
 /* SetCustomHeaders with one header of @bytes bytes: its error, or NULL. */
 static GError *
 try_set_header (BargedJob *job, gsize bytes)
 {
   g_autofree char *value = g_strnfill (bytes, 'v');
   g_autoptr(GVariant) headers = g_variant_ref_sink (g_variant_new_parsed ("[('X-Token', %s)]", value));
-  Called called = { FALSE, NULL };
+  Called called = { barged_job_set_custom_headers_finish, FALSE, NULL };
 
-  barged_job_set_custom_headers_async (job, headers, on_headers_set, &called);
+  barged_job_set_custom_headers_async (job, headers, on_called, &called);
   return wait_called (&called);
 }
 
@@ -512,12 +496,12 @@ static GError *
 try_set_credentials (BargedJob *job, BargeAuthScheme scheme, guint chars)
 {
   g_autoptr(GString) password = g_string_new (NULL);
-  Called called = { FALSE, NULL };
+  Called called = { barged_job_credentials_finish, FALSE, NULL };
 
   for (guint i = 0; i < chars; i++)
     g_string_append (password, "\u00e9");
   barged_job_set_credentials_async (job, BARGE_CREDENTIALS_TARGET_SERVER, scheme, "user", password->str,
-                                    on_credentials_set, &called);
+                                    on_called, &called);
   return wait_called (&called);
 }
 
@@ -641,26 +625,6 @@ test_tls_pkcs11_owner (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (looked->message, "no certificate there"));
 }
 
-/* The job @job's record as the store holds it now. */
-static BargedJobRecord *
-stored_record (Fixture *f, BargedJob *job)
-{
-  g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
-
-  barged_store_flush (f->ctx.store);
-  g_assert_true (barged_store_load (f->ctx.store, &jobs, &files, &error));
-  g_assert_no_error (error);
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      BargedJobRecord *r = g_ptr_array_index (jobs, i);
-
-      if (g_str_equal (r->id, barged_job_get_job_id (job)))
-        return g_ptr_array_steal_index (jobs, i);
-    }
-  g_assert_not_reached ();
-}
 
 /* A job stored by a barged that took a pkcs11: URI with its PIN
  * (pin-value): restored, the PIN is gone from the property and, once the
