@@ -19,12 +19,14 @@
 #define STALLED_TUS_PREFIX "/tus-stalled/"
 #define OVERCLAIMING_TUS_PREFIX "/tus-overclaiming/"
 #define BUSY_TUS_PREFIX "/tus-busy/"
+#define LOCKED_TUS_PREFIX "/tus-locked/"
 
 /* The tus servers of odd behaviour (handle_odd_tus). */
 typedef enum {
   ODD_TUS_STALLED,           /* takes an upload and never its bytes */
   ODD_TUS_OVERCLAIMING,      /* says it holds the whole upload, whatever it got */
   ODD_TUS_BUSY,              /* answers every PATCH 503, Retry-After: 7 */
+  ODD_TUS_LOCKED,            /* answers every PATCH 423, as tusd while it holds a lock */
 } OddTus;
 #define BITS_PROTOCOL_GUID "{7df0354d-249b-430f-820d-3d2a9bef4931}"
 #define E_INVALIDARG "0x80070057"
@@ -458,7 +460,8 @@ handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *n
   gboolean overclaiming = odd == ODD_TUS_OVERCLAIMING;
   const char *prefix = odd == ODD_TUS_STALLED ? STALLED_TUS_PREFIX
                      : overclaiming          ? OVERCLAIMING_TUS_PREFIX
-                                             : BUSY_TUS_PREFIX;
+                     : odd == ODD_TUS_BUSY   ? BUSY_TUS_PREFIX
+                                             : LOCKED_TUS_PREFIX;
 
   g_mutex_lock (&self->lock);
   count_locked (self, g_str_equal (method, "PATCH") ? "tus PATCH" : "tus other");
@@ -478,6 +481,8 @@ handle_odd_tus (BargeTestBitsServer *self, SoupServerMessage *msg, const char *n
       soup_message_headers_replace (out, "Retry-After", "7");
       soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
     }
+  else if (odd == ODD_TUS_LOCKED && g_str_equal (method, "PATCH"))
+    soup_server_message_set_status (msg, SOUP_STATUS_LOCKED, NULL);
   else if (g_str_equal (method, "PATCH") || g_str_equal (method, SOUP_METHOD_HEAD))
     {
       const char *slash = strrchr (name, '/');
@@ -597,6 +602,8 @@ server_callback (SoupServer *server, SoupServerMessage *msg, const char *path,
     handle_odd_tus (self, msg, path + strlen (OVERCLAIMING_TUS_PREFIX), ODD_TUS_OVERCLAIMING);
   else if (g_str_has_prefix (path, BUSY_TUS_PREFIX))
     handle_odd_tus (self, msg, path + strlen (BUSY_TUS_PREFIX), ODD_TUS_BUSY);
+  else if (g_str_has_prefix (path, LOCKED_TUS_PREFIX))
+    handle_odd_tus (self, msg, path + strlen (LOCKED_TUS_PREFIX), ODD_TUS_LOCKED);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -714,6 +721,12 @@ char *
 barge_test_bits_server_get_busy_tus_url (BargeTestBitsServer *self, const char *name)
 {
   return g_strconcat (self->base_url, BUSY_TUS_PREFIX, name, NULL);
+}
+
+char *
+barge_test_bits_server_get_locked_tus_url (BargeTestBitsServer *self, const char *name)
+{
+  return g_strconcat (self->base_url, LOCKED_TUS_PREFIX, name, NULL);
 }
 
 char *

@@ -36,6 +36,7 @@ char *barge_test_bits_server_get_overclaiming_tus_url (BargeTestBitsServer *self
 /* A tus creation URL whose server answers every PATCH 503 with
  * Retry-After: 7 (counted as "tus PATCH"). */
 char *barge_test_bits_server_get_busy_tus_url (BargeTestBitsServer *self, const char *name);
+char *barge_test_bits_server_get_locked_tus_url (BargeTestBitsServer *self, const char *name);
 char *barge_test_bits_server_get_put_url (BargeTestBitsServer *self, const char *name);
 /* The next PUT is read in full, then its connection is closed unanswered. */
 void barge_test_bits_server_drop_next_put (BargeTestBitsServer *self);

@@ -667,6 +667,22 @@ test_tus_retry_after (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* tusd's 423 (an earlier request still holds the upload's lock, as after
+ * a lost connection) is a transient TooManyRequests, retried; before, a
+ * fatal HttpClientError that ended the job. */
+static void
+test_tus_locked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "locked.bin", 100 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_locked_tus_url (f->bits, "locked.bin");
+  g_autoptr(BargeDBusJob) job = start_upload (f, "upload", "tus", url, source, TRUE);
+
+  barge_test_wait_job_state (job, "transient-error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "TooManyRequests", "423");
+  g_assert_true (barge_test_wait_until (patched_twice, f->bits, 20000));
+  barge_test_job_cancel (job);
+}
+
 /* Every byte acknowledged but "uploaded" not recorded (a stop between the
  * last Ack's two records), the session still open: the next run sends the
  * last fragment again, whose Ack brings the reply's URL, never a fragment
@@ -1252,6 +1268,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/tus/stalled-offset", test_tus_stalled_offset);
   UPLOAD_TEST_ADD ("/upload/tus/overclaimed-offset", test_tus_overclaimed_offset);
   UPLOAD_TEST_ADD ("/upload/tus/retry-after", test_tus_retry_after);
+  UPLOAD_TEST_ADD ("/upload/tus/locked", test_tus_locked);
   UPLOAD_TEST_ADD ("/upload/bits/all-acked-not-uploaded", test_bits_all_acked_not_uploaded);
   UPLOAD_TEST_ADD ("/upload/bits/empty-source", test_bits_empty_source);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);

@@ -671,15 +671,25 @@ barged_upload_fail (BargedUpload *self, GError *error)
 void
 barged_upload_fail_response (BargedUpload *self, SoupMessage *msg)
 {
+  gboolean locked;
+
   self->http_status = soup_message_get_status (msg);
-  if (self->http_status == SOUP_STATUS_SERVICE_UNAVAILABLE || self->http_status == 429)
+  /* tusd answers 423 while an earlier request to the upload still holds
+   * its lock: after a lost connection, until it sees that request end.
+   * Gone after a wait, so retried as a 503 is, where it was a fatal
+   * HttpClientError. */
+  locked = self->protocol == BARGE_UPLOAD_PROTOCOL_TUS && self->http_status == SOUP_STATUS_LOCKED;
+  if (self->http_status == SOUP_STATUS_SERVICE_UNAVAILABLE || self->http_status == 429 || locked)
     /* Honoured, with the downloads' cap: without it, one Retry-After of
      * years parked the job until NoProgressTimeout made it an error. Every
      * protocol's (tus and put retried at MinimumRetryDelay). */
     self->retry_after = barged_http_retry_after_wait (
       soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
       g_get_real_time () / G_USEC_PER_SEC);
-  barged_upload_fail (self, error_for_response (msg));
+  barged_upload_fail (self, locked ? g_error_new_literal (BARGE_ERROR, BARGE_ERROR_TOO_MANY_REQUESTS,
+                                                          "HTTP 423: the server still holds the upload locked "
+                                                          "for an earlier request")
+                                   : error_for_response (msg));
 }
 
 void
