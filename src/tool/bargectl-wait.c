@@ -702,6 +702,11 @@ on_service_available (BargeClient *client, GParamSpec *pspec, gpointer user_data
   if (barge_client_get_service_available (client) ||
       waiter->done || waiter->completing || waiter->cancelling)
     return;
+  /* The service exits after IdleTimeout with no job active, and a
+   * suspended job is not: that exit is no news. The Resume that wakes the
+   * job starts the service again, and the client follows the job then. */
+  if (barge_job_get_state (waiter->job) == BARGE_JOB_STATE_SUSPENDED)
+    return;
   waiter_end_bar (waiter);
   /* Jobs are durable: a restarted service picks this one up again. */
   g_printerr (_("bargectl: the Barge service stopped while waiting\n"));

@@ -456,6 +456,34 @@ class TestDownload(DaemonTestCase):
         self.assertIn(job, [j['id'] for j in self.list_jobs()])
         self.ctl('cancel', job)
 
+    def test_suspended_job_waited_across_service_exit(self):
+        # barged exits after IdleTimeout when no job is active, and a
+        # suspended job is not: `wait` goes on waiting, and the Resume that
+        # starts barged again brings the job. Before, exit 3 ("the service
+        # stopped") as barged went.
+        folder = self.make_folder()
+        job = self.create_job('sleeping-through')
+        self.ctl('add', job, self.url('alpha.bin'), os.path.join(folder, 'alpha.bin'))
+        process = subprocess.Popen([BARGECTL, 'wait', '--timeout=%d' % WAIT, job], env=self.ctl_env(),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        self.addCleanup(stop_process, process, signal.SIGKILL)
+        # Waiting: it said so.
+        ready, _, _ = select.select([process.stderr], [], [], WAIT)
+        self.assertTrue(ready, 'bargectl wait said nothing')
+        self.assertIn('suspended', process.stderr.readline())
+        try:
+            self.stop_daemon()
+            with self.assertRaises(subprocess.TimeoutExpired):
+                process.wait(timeout=2)
+        finally:
+            self.start_daemon()
+        self.ctl('resume', job)
+        stdout, stderr = process.communicate(timeout=WAIT)
+        self.assertEqual(process.returncode, 0, stderr)
+        self.assertIn('Transferred 1 file', stdout)
+        self.assert_downloaded(folder, ['alpha.bin'])
+
     # -- wait: the same waiting, for a job made step by step --------------------
 
     def make_job(self, *files, speed=None):
