@@ -63,6 +63,7 @@ struct _BargeTestBitsServer
   gsize max_fragment;
   guint fragment_delay;
   guint64 lose_at;          /* G_MAXUINT64 = disarmed */
+  gboolean lose_every;      /* lose_at stays armed: every session is lost there */
   guint64 rewind_at, rewind_to;
   guint64 drop_at;
   guint drops_left;         /* of drop_at */
@@ -250,7 +251,8 @@ handle_fragment_locked (BargeTestBitsServer *self, SoupServerMessage *msg, Sessi
     }
   if (self->lose_at != G_MAXUINT64 && s->data->len >= self->lose_at && s->data->len < s->total)
     {
-      self->lose_at = G_MAXUINT64;
+      if (!self->lose_every)
+        self->lose_at = G_MAXUINT64;
       g_hash_table_remove (self->sessions, s->id);
     }
   return FALSE;
@@ -777,9 +779,9 @@ barge_test_bits_server_set_fragment_delay (BargeTestBitsServer *self, guint ms)
 }
 
 void
-barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at)
+barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at, gboolean every)
 {
-  SETTER (self->lose_at = at);
+  SETTER (self->lose_at = at; self->lose_every = every);
 }
 
 void

@@ -58,7 +58,7 @@ void barge_test_bits_server_set_max_fragment (BargeTestBitsServer *self, gsize m
 void barge_test_bits_server_set_fragment_delay (BargeTestBitsServer *self, guint ms);
 /* Once the session holds at least AT bytes, it is forgotten: the next
  * packet gets 500 with BG_E_SESSION_NOT_FOUND. */
-void barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at);
+void barge_test_bits_server_lose_session_at (BargeTestBitsServer *self, guint64 at, gboolean every);
 /* Once the session holds at least AT bytes, it keeps only TO: the next
  * fragment starts past the end and gets 416 with TO. */
 void barge_test_bits_server_rewind_at (BargeTestBitsServer *self, guint64 at, guint64 to);

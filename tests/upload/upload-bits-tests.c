@@ -189,7 +189,7 @@ test_bits_resync (Fixture *f, gconstpointer data)
    * its real offset; then it loses the session at 3 MiB; fragments above
    * 300 KiB are refused with 413. */
   barge_test_bits_server_rewind_at (f->bits, 2 * MiB, 1 * MiB + 7);
-  barge_test_bits_server_lose_session_at (f->bits, 3 * MiB);
+  barge_test_bits_server_lose_session_at (f->bits, 3 * MiB, FALSE);
   barge_test_bits_server_set_max_fragment (f->bits, 300 * KiB);
   job = start_upload (f, "upload", "bits", url, source, TRUE);
   barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
@@ -199,6 +199,31 @@ test_bits_resync (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "413"), >=, 1);
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 2);
   g_assert_cmpuint (barge_dbus_job_get_error_count (job), ==, 0);
+}
+
+/* A server that loses every session once it holds 1 MiB: each new session
+ * takes the same bytes again, which is no progress. The run ends after its
+ * few session restarts (a transient error, the server's 500); before, each
+ * Ack of bytes a lost session had held counted as progress and started
+ * the count over, a loop without end within one run. */
+static void
+test_bits_sessions_always_lost (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "forgetful.bin", 40 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "forgetful.bin");
+  g_autoptr(BargeDBusJob) job = NULL;
+  guint sessions;
+
+  barge_test_bits_server_lose_session_at (f->bits, 1 * MiB, TRUE);
+  job = start_upload (f, "upload", "bits", url, source, TRUE);
+  barge_test_wait_job_state (job, "transient-error", TRANSFER_TIMEOUT_MS);
+  barge_test_assert_job_error (job, BARGE_TEST_ERROR_PREFIX "HttpServerError", "0x8020001F");
+  /* The first session, one per fragment size it grew to (1 to 16 MiB: each
+   * held more than the last), and three restarts. */
+  sessions = barge_test_bits_server_count (f->bits, "Create-Session");
+  g_test_message ("%u sessions", sessions);
+  g_assert_cmpuint (sessions, <=, 1 + 5 + 3);
+  barge_test_job_cancel (job);
 }
 
 /* Fragments grow while acknowledgements come fast (a request per MiB held
@@ -1269,6 +1294,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/tus/overclaimed-offset", test_tus_overclaimed_offset);
   UPLOAD_TEST_ADD ("/upload/tus/retry-after", test_tus_retry_after);
   UPLOAD_TEST_ADD ("/upload/tus/locked", test_tus_locked);
+  UPLOAD_TEST_ADD ("/upload/bits/sessions-always-lost", test_bits_sessions_always_lost);
   UPLOAD_TEST_ADD ("/upload/bits/all-acked-not-uploaded", test_bits_all_acked_not_uploaded);
   UPLOAD_TEST_ADD ("/upload/bits/empty-source", test_bits_empty_source);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);

@@ -61,7 +61,8 @@ struct _BargedUpload
   guint64 fragment_size;      /* of the next tus PATCH or BITS fragment */
   guint64 fragment_ceiling;   /* the largest the server took after a 413, 0 = none seen */
   gint64 chunk_sent_at;       /* monotonic µs: when the chunk in flight went out */
-  guint session_restarts;
+  guint session_restarts;     /* this run's, since acked_high last grew */
+  guint64 acked_high;         /* the most the server held this run */
   guint kept_restarts;        /* runs again at once after a lost kept connection */
   gboolean new_connection;    /* the next request opens a connection */
   BargedAuthAnswers *answers; /* the run's answers to challenges */

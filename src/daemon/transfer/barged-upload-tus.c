@@ -290,7 +290,6 @@ create_upload (BargedUpload *self)
 void
 barged_upload_tus_run (BargedUpload *self)
 {
-  self->session_restarts = 0;
   if (self->session_id != NULL && self->uploaded && self->acked == self->source.size)
     {
       barged_upload_succeed (self);

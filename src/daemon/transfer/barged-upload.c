@@ -143,13 +143,19 @@ void
 barged_upload_set_acked (BargedUpload *self, guint64 acked)
 {
   /* A server may also move the offset back (it lost data): progress shows
-   * what it holds, not what we sent. Only a step forward is progress for
-   * the no-progress timeout. */
-  gboolean forward = acked > self->acked;
+   * what it holds, not what we sent. Only a step past the most it held
+   * this run is progress, for the no-progress timeout and for the count
+   * of session restarts: a server that loses every session after its
+   * first fragment takes the same bytes again and again, which made the
+   * count start over at each Ack, a loop without end within one run. */
+  gboolean forward = acked > self->acked_high;
 
   self->acked = acked;
   if (forward)
-    self->session_restarts = 0;
+    {
+      self->acked_high = acked;
+      self->session_restarts = 0;
+    }
   if (self->file != NULL)
     {
       /* The server holds it: as durable as an upload gets. */
@@ -772,6 +778,8 @@ barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *can
   self->http_status = 0;
   self->stalled_acks = 0;
   self->kept_restarts = 0;
+  self->session_restarts = 0;
+  self->acked_high = self->acked;
   self->new_connection = FALSE;
   if (self->fragment_size == 0)
     self->fragment_size = BARGED_UPLOAD_FRAGMENT_SIZE;
