@@ -46,12 +46,17 @@ def list_jobs(caller, all_users=False, uid=0, gid=0):
     return list(bus.call(ROOT, MANAGER, 'ListJobs', opts)[0])
 
 
-def job_nodes(user=None):
-    """The child nodes that Introspect of the jobs folder shows the caller."""
+def child_nodes(path, user=None):
+    """The child nodes that Introspect of PATH shows the caller."""
     caller = user if user is not None else bus
-    xml = caller.call(ROOT + '/jobs', 'org.freedesktop.DBus.Introspectable', 'Introspect')[0]
+    xml = caller.call(path, 'org.freedesktop.DBus.Introspectable', 'Introspect')[0]
     assert xml.startswith('<!DOCTYPE node'), xml
-    return set(re.findall(r'<node name="([0-9a-f]{32})"/>', xml))
+    return set(re.findall(r'<node name="([^"]+)"/>', xml))
+
+
+def job_nodes(user=None):
+    """The job nodes that Introspect of the jobs folder shows the caller."""
+    return {n for n in child_nodes(ROOT + '/jobs', user) if re.fullmatch('[0-9a-f]{32}', n)}
 
 
 def download(user, dest, url_path='/data/70000', umask=0o022, complete=True, credentials=None):
@@ -95,11 +100,21 @@ def ownership_and_visibility():
     assert bus.get(ja, JOB, 'DisplayName') == 'alice job', 'nothing changed'
     # No ObjectManager lists everyone's jobs: ListJobs (above) is the way.
     expect_error('UnknownMethod', bob.call, ROOT, 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')
-    # Introspect of the jobs folder names (by UUID) only the caller's jobs
+    # Introspect of the jobs folder names (by UUID) only the caller's jobs,
+    # also those with files (each job's files are a subtree of their own,
+    # which GDBus's own answer named to anyone), and below a job its files
+    # only to those who may see it.
+    alice.call(ja, JOB, 'AddFile', S(bus.base_url + '/data/10'), S(alice.home + '/seen.bin'))
     name_a, name_b = ja.rsplit('/', 1)[1], jb.rsplit('/', 1)[1]
     assert job_nodes(bob) >= {name_b} and name_a not in job_nodes(bob)
     assert job_nodes(alice) >= {name_a} and name_b not in job_nodes(alice)
     assert job_nodes() >= {name_a, name_b}
+    assert 'files' in child_nodes(ja, alice) and child_nodes(ja + '/files', alice) == {'0'}
+    assert child_nodes(ja, bob) == set() and child_nodes(ja + '/files', bob) == set()
+    assert child_nodes(ja + '/files') == {'0'}, 'root sees every job\'s files'
+    # A job node has its interface, seen or not: a call there gets an error.
+    xml = bob.call(ja, 'org.freedesktop.DBus.Introspectable', 'Introspect')[0]
+    assert 'interface name="%s"' % JOB in xml, xml
     alice.call(ja, JOB, 'Cancel')
     bob.call(jb, JOB, 'Cancel')
 

@@ -146,28 +146,6 @@ barged_authority_peek_uid (BargedAuthority *self, const char *sender, guint32 *u
   return TRUE;
 }
 
-gboolean
-barged_authority_lookup_uid_sync (BargedAuthority *self, const char *sender, guint32 *uid)
-{
-  g_autoptr(GVariant) reply = NULL;
-  Peer *peer;
-
-  if (barged_authority_peek_uid (self, sender, uid))
-    return TRUE;
-  if (sender == NULL)
-    return FALSE;
-  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixUser", g_variant_new ("(s)", sender),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
-  if (reply == NULL)
-    return FALSE;
-  peer = g_new0 (Peer, 1);
-  g_variant_get (reply, "(u)", &peer->uid);
-  g_hash_table_insert (self->peers, g_strdup (sender), peer);
-  *uid = peer->uid;
-  return TRUE;
-}
-
 /* --- the caller's umask ------------------------------------------------------------ */
 
 /* /proc/<pid>/status has the umask since Linux 4.7. The pid could in theory

@@ -36,11 +36,6 @@ gboolean barged_authority_lookup_uid_finish (BargedAuthority *self, GAsyncResult
  * for a peer not known yet. */
 gboolean barged_authority_peek_uid (BargedAuthority *self, const char *sender, guint32 *uid);
 
-/* For the one place that cannot wait (GDBus's subtree enumeration, which
- * answers Introspect of /jobs): asks the bus synchronously, bounded by a
- * 1 s timeout; the bus daemon answers at once. */
-gboolean barged_authority_lookup_uid_sync (BargedAuthority *self, const char *sender, guint32 *uid);
-
 /* The caller's umask, so that its downloads get the modes its own programs
  * would give them; 022 when it cannot be known. */
 void barged_authority_lookup_umask_async (BargedAuthority *self, const char *sender,

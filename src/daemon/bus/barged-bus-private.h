@@ -53,6 +53,8 @@ GDBusConnection *_barged_bus_get_connection (BargedBus *self);
 /* barged-bus-manager.c's leases of SetSessionProxy: uid -> who published
  * it, watched until that peer leaves the bus. */
 GHashTable *_barged_bus_get_session_proxies (BargedBus *self);
+/* canonical id -> BargedBusJob: every exported job. */
+GHashTable *_barged_bus_get_jobs (BargedBus *self);
 void _barged_bus_session_proxy_free (gpointer lease);
 
 /* barged-bus-job.c: the value of File property @name of file @index, or

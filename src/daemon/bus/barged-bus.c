@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "barge-dbus-generated.h"
+#include "barged-bus-introspection.h"
 #include "barged-bus-private.h"
 
 /* How calls find their way, all on the main thread (GDBus dispatches
@@ -30,6 +31,7 @@ struct _BargedBus
   GHashTable *session_proxies; /* uid -> its session proxy's lease (barged-bus-manager.c) */
   guint manager_registration;
   guint jobs_registration;
+  BargedBusIntrospection *introspection;
 };
 
 G_DEFINE_TYPE (BargedBus, barged_bus, G_TYPE_OBJECT)
@@ -41,6 +43,7 @@ BargedEngine *_barged_bus_get_engine (BargedBus *self) { return self->engine; }
 BargedAuthority *_barged_bus_get_authority (BargedBus *self) { return self->authority; }
 GDBusConnection *_barged_bus_get_connection (BargedBus *self) { return self->connection; }
 GHashTable *_barged_bus_get_session_proxies (BargedBus *self) { return self->session_proxies; }
+GHashTable *_barged_bus_get_jobs (BargedBus *self) { return self->jobs; }
 
 BargedBusJob *
 _barged_bus_lookup_job (BargedBus *self, const char *id)
@@ -256,31 +259,14 @@ static const GDBusInterfaceVTable vtable = { method_call, NULL, NULL, { 0 } };
 
 /* --- the jobs subtree ------------------------------------------------------------------ */
 
-/* Introspection of /jobs names the jobs the caller may see: every job on a
- * session bus; on the system bus its own (all for root and admins). */
+/* Never called: Introspect under /jobs is answered by
+ * barged-bus-introspection.c, which a GDBus filter hands those calls to
+ * (GDBus would also name every path registered below the node, whoever
+ * asks), and with DISPATCH_TO_UNENUMERATED_NODES no other call asks. */
 static char **
-jobs_enumerate (GDBusConnection *connection, const char *sender, const char *object_path, gpointer user_data)
+no_nodes (GDBusConnection *connection, const char *sender, const char *object_path, gpointer user_data)
 {
-  BargedBus *self = user_data;
-  GPtrArray *names = g_ptr_array_new ();
-  gboolean known = FALSE, all = FALSE;
-  guint32 uid = 0;
-  GHashTableIter iter;
-  gpointer value;
-
-  if (!barged_authority_is_system (self->authority))
-    all = TRUE;
-  else if (barged_authority_lookup_uid_sync (self->authority, sender, &uid))
-    {
-      known = TRUE;
-      all = barged_authority_peer_is_admin (self->authority, sender, uid);
-    }
-  g_hash_table_iter_init (&iter, self->jobs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (all || (known && barged_job_get_owner_uid (barged_bus_job_get_job (value)) == uid))
-      g_ptr_array_add (names, g_strdup (barged_bus_job_get_path (value) + strlen (BARGED_BUS_JOBS_PATH "/")));
-  g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (names, FALSE);
+  return g_new0 (char *, 1);
 }
 
 static GDBusInterfaceInfo **
@@ -311,26 +297,9 @@ subtree_dispatch (GDBusConnection *connection, const char *sender, const char *o
   return &vtable;
 }
 
-static const GDBusSubtreeVTable jobs_vtable = { jobs_enumerate, jobs_introspect, subtree_dispatch, { 0 } };
+static const GDBusSubtreeVTable jobs_vtable = { no_nodes, jobs_introspect, subtree_dispatch, { 0 } };
 
 /* --- a job's files ------------------------------------------------------------------ */
-
-static char **
-files_enumerate (GDBusConnection *connection, const char *sender, const char *object_path, gpointer user_data)
-{
-  BargedBus *self = user_data;
-  gint index;
-  /* object_path is the job's path + "/files". */
-  g_autofree char *job_path = g_path_get_dirname (object_path);
-  g_autofree char *id = parse_job_path (job_path, &index);
-  BargedBusJob *job = _barged_bus_lookup_job (self, id);
-  guint n = job != NULL ? barged_job_get_n_files (barged_bus_job_get_job (job)) : 0;
-  char **names = g_new0 (char *, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    names[i] = g_strdup_printf ("%u", i);
-  return names;
-}
 
 static GDBusInterfaceInfo **
 files_introspect (GDBusConnection *connection, const char *sender, const char *object_path, const char *node,
@@ -341,7 +310,7 @@ files_introspect (GDBusConnection *connection, const char *sender, const char *o
   return one_interface (barge_dbus_file_interface_info ());
 }
 
-static const GDBusSubtreeVTable files_vtable = { files_enumerate, files_introspect, subtree_dispatch, { 0 } };
+static const GDBusSubtreeVTable files_vtable = { no_nodes, files_introspect, subtree_dispatch, { 0 } };
 
 guint
 _barged_bus_register_files (BargedBus *self, BargedBusJob *job, GError **error)
@@ -463,6 +432,7 @@ barged_bus_new (GDBusConnection *connection, BargedEngine *engine, BargedAuthori
                                                                 self, NULL, error);
   if (self->jobs_registration == 0)
     return NULL;
+  self->introspection = barged_bus_introspection_new (self, connection);
   return g_steal_pointer (&self);
 }
 
@@ -473,6 +443,7 @@ barged_bus_dispose (GObject *object)
 
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_pointer (&self->introspection, barged_bus_introspection_free);
   if (self->jobs != NULL)
     {
       GHashTableIter iter;
