@@ -11,6 +11,7 @@
 
 #include "barge-test-daemon.h"
 #include "barge-test-jobs.h"
+#include "barge-test-server.h"
 
 typedef struct {
   BargeTestDaemon *daemon;
@@ -96,10 +97,74 @@ test_changes_survive (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+static guint64
+files_transferred (Fixture *f, const char *path)
+{
+  g_autoptr(GVariant) v = barge_test_daemon_get_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "Progress");
+  guint64 bytes_total, bytes_done, files_total, files_done;
+
+  g_variant_get (v, "(tttt)", &bytes_total, &bytes_done, &files_total, &files_done);
+  return files_done;
+}
+
+/* A file's "transferred" record and a save of the whole job queued while
+ * it waited for its commit (any answered change: a property, Resume,
+ * Suspend) commit in that order; the job's save copied the file as not
+ * transferred yet and undid its record. After a crash the job came back
+ * transferred with that file unfinished, and Complete deleted its whole,
+ * durable temporary file. Here a client sets Description again and again
+ * while the first of two files finishes, on a store that waits 300 ms
+ * before each commit. */
+static void
+test_transferred_record_survives_saves (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BargeTestServer) server = barge_test_server_new ();
+  g_autofree char *dir = barge_test_make_dir ("barge-test-durable-XXXXXX");
+  g_autofree char *small = g_build_filename (dir, "small.bin", NULL);
+  g_autofree char *slow = g_build_filename (dir, "slow.bin", NULL);
+  g_autofree char *small_url = barge_test_server_get_data_url (server, "small.bin", 1000, 0);
+  g_autofree char *slow_url = barge_test_server_get_data_url (server, "slow.bin", 200 * 1024, 80 * 1024);
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "saved while recorded");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *state = NULL;
+  g_autofree char *content = NULL;
+  gsize length = 0;
+  guint sets = 0;
+
+  barge_test_job_add_file (job, small_url, small);
+  barge_test_job_add_file (job, slow_url, slow);
+  barge_test_job_resume (job);
+  /* Each Set is answered once stored (300 ms or more here). */
+  while (files_transferred (f, path) < 1)
+    {
+      g_autofree char *text = g_strdup_printf ("set %u", sets);
+
+      g_assert_cmpuint (++sets, <, 100);
+      barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "Description",
+                                      g_variant_new_string (text));
+    }
+  g_test_message ("%u sets before the first file showed transferred", sets);
+  barge_test_wait_job_state (job, "transferred", 30000);
+  /* The state's own record is committed after it is shown: the store here
+   * takes 300 ms a commit, and only a few wait. (A Set would be a
+   * barrier, but its save would write the file's record again.) */
+  g_usleep (1500 * 1000);
+  job = crash (f, job, path);
+  state = get_string (f, path, "State");
+  g_assert_cmpstr (state, ==, "transferred");
+  g_assert_cmpuint (files_transferred (f, path), ==, 2);
+  barge_test_job_complete (job);
+  g_assert_true (g_file_get_contents (small, &content, &length, NULL));
+  g_assert_cmpuint (length, ==, 1000);
+  g_assert_true (g_file_test (slow, G_FILE_TEST_IS_REGULAR));
+  barge_test_clear_dir (&dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   BARGE_TEST_ADD ("/durable-replies/changes-survive", test_changes_survive);
+  BARGE_TEST_ADD ("/durable-replies/transferred-record-survives-saves", test_transferred_record_survives_saves);
   return g_test_run ();
 }

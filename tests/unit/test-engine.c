@@ -282,6 +282,44 @@ test_pending_save_at_stop (Fixture *f, gconstpointer data)
   g_assert_cmpstr (stored->display_name, ==, "last");
 }
 
+static void
+on_cancelled (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (barged_job_cancel_finish (BARGED_JOB (source), res, NULL));
+  *done = TRUE;
+}
+
+/* A save of a job that was removed writes nothing: late checkpoints of its
+ * runs (an upload-reply's last sync, a segment's) come after its delete,
+ * in the store's order, and a record written then brought it back at the
+ * next start, a cancelled job that every call refuses and nothing reaps. */
+static void
+test_removed_job_not_saved (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "removed", "", BARGE_JOB_PRIORITY_NORMAL,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(BargedJob) job = create_job (f, &spec);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  barged_job_cancel_async (job, on_cancelled, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  /* As a late checkpoint does. */
+  barged_job_save (job, NULL, NULL);
+  barged_store_flush (f->ctx.store);
+  g_assert_true (barged_store_load (f->ctx.store, &jobs, &files, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpstr (((BargedJobRecord *) g_ptr_array_index (jobs, i))->id, !=, barged_job_get_job_id (job));
+}
+
 typedef struct {
   gboolean done;
   BargedJob *job;
@@ -1245,6 +1283,8 @@ main (int argc, char **argv)
   g_test_add ("/engine/create-unsaved-leaves-nothing", Fixture, NULL, fixture_setup, test_create_unsaved_leaves_nothing,
               fixture_teardown);
   g_test_add ("/engine/saves-coalesced", Fixture, NULL, fixture_setup, test_saves_coalesced, fixture_teardown);
+  g_test_add ("/engine/removed-job-not-saved", Fixture, NULL, fixture_setup, test_removed_job_not_saved,
+              fixture_teardown);
   g_test_add ("/engine/pending-save-at-stop", Fixture, NULL, fixture_setup, test_pending_save_at_stop,
               fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,

@@ -23,6 +23,7 @@ struct _BargedFile
   guint64 done;
   guint64 durable;
   gboolean transferred;
+  gboolean recording;         /* its "transferred" record is on its way to the store */
   gboolean completed;
   char *etag;
   char *last_modified;
@@ -363,7 +364,10 @@ barged_file_to_record (BargedFile *self, const char *job_id)
   r->bytes_total = self->total;
   /* Only bytes known to be on disk may be recorded: a restart trusts them. */
   r->bytes_durable = self->durable;
-  r->transferred = self->transferred;
+  /* A record of the whole job made while this file's own "transferred"
+   * record waits for its commit is committed after it: as not
+   * transferred, it would undo it (its bytes are durable already). */
+  r->transferred = self->transferred || self->recording;
   r->completed = self->completed;
   r->etag = g_strdup (self->etag);
   r->last_modified = g_strdup (self->last_modified);
@@ -639,6 +643,18 @@ barged_file_set_transferred (BargedFile *self, gboolean transferred)
     return;
   self->transferred = transferred;
   notify_progress (self);
+}
+
+void
+barged_file_set_recording (BargedFile *self, gboolean recording)
+{
+  self->recording = recording;
+}
+
+gboolean
+barged_file_get_recording (BargedFile *self)
+{
+  return self->recording;
 }
 
 void

@@ -116,6 +116,11 @@ void barged_file_parse_ranges (BargedFile *self, const char *text);
 
 void barged_file_set_validators (BargedFile *self, const char *etag, const char *last_modified);
 void barged_file_set_transferred (BargedFile *self, gboolean transferred);
+/* Its "transferred" record was handed to the store and is not committed
+ * yet: its bytes are durable, records of it say transferred, and it is
+ * not started again. */
+void barged_file_set_recording (BargedFile *self, gboolean recording);
+gboolean barged_file_get_recording (BargedFile *self);
 void barged_file_set_completed (BargedFile *self, gboolean completed);
 /* The temporary file was (re)created: at @path (a new name when something
  * that was not barged's sat at the old one), with identity @id. */

@@ -34,6 +34,9 @@ _barged_job_run_in_flight (BargedJob *self)
 void
 _barged_job_save_file (BargedJob *self, BargedFile *file)
 {
+  /* As _barged_job_save_from(): no row after the job's delete. */
+  if (self->removed)
+    return;
   barged_store_put_file (self->ctx.store, barged_file_to_record (file, self->id), NULL, NULL);
 }
 
@@ -516,6 +519,7 @@ on_file_recorded (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->n_recording--;
+  barged_file_set_recording (recording->file, FALSE);
   /* The bytes are durable either way; a record that did not make it is
    * written again with the job's next save. */
   if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
@@ -538,6 +542,7 @@ record_transferred (BargedJob *self, BargedFile *file)
   Recording *recording = g_new0 (Recording, 1);
 
   record->transferred = TRUE;
+  barged_file_set_recording (file, TRUE);
   recording->job = g_object_ref (self);
   recording->file = g_object_ref (file);
   self->n_recording++;
@@ -696,8 +701,12 @@ next_file (BargedJob *self, gboolean take)
       guint idx = GPOINTER_TO_UINT (take ? g_queue_pop_head (&self->again) : g_queue_peek_head (&self->again));
       return (gint) idx - 1;
     }
+  /* A file whose record is on its way is done: a run stopped as its body
+   * arrived whole recorded it, and a Resume before the commit fetched it
+   * again (twice announced; truncated, if the server then ignored Range). */
   while (self->next_start < self->files->len &&
-         barged_file_get_transferred (g_ptr_array_index (self->files, self->next_start)))
+         (barged_file_get_transferred (g_ptr_array_index (self->files, self->next_start)) ||
+          barged_file_get_recording (g_ptr_array_index (self->files, self->next_start))))
     self->next_start++;
   if (self->next_start >= self->files->len)
     return -1;

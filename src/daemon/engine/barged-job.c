@@ -881,9 +881,17 @@ _barged_job_remove (BargedJob *self, BargeJobState final_state)
 void
 _barged_job_save_from (BargedJob *self, guint first_file, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
-  GHashTable *data = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  GPtrArray *files = NULL;
+  GHashTable *data = NULL;
 
+  /* Removed: its delete is in the store's queue, and a record written
+   * after it (a late checkpoint of a run: an upload-reply's last sync, a
+   * segment's) brought it back at the next start, as a job every call
+   * refuses. A save someone waits on still gets its answer. */
+  if (self->removed && callback == NULL)
+    return;
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
+  data = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   for (guint i = first_file; i < self->files->len; i++)
     g_ptr_array_add (files, barged_file_to_record (g_ptr_array_index (self->files, i), self->id));
   /* The upload state in the job's own transaction: never one without the
@@ -915,6 +923,9 @@ on_background_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 barged_job_save (BargedJob *self, GAsyncReadyCallback callback, gpointer user_data)
 {
+  /* See _barged_job_save_from(). */
+  if (self->removed && callback == NULL)
+    return;
   if (callback != NULL)
     {
       /* This one carries the latest values too. */
