@@ -1305,6 +1305,47 @@ test_limits (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "machine"));
 }
 
+typedef struct {
+  guint answered;
+  guint created;
+  guint refused;
+} Creations;
+
+static void
+on_concurrent_created (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Creations *c = user_data;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  c->answered++;
+  if (barge_dbus_manager_call_create_job_finish (BARGE_DBUS_MANAGER (source), &path, res, &error))
+    c->created++;
+  else if (g_dbus_error_is_remote_error (error) &&
+           g_str_has_suffix (g_dbus_error_get_remote_error (error), "TooManyJobs"))
+    c->refused++;
+}
+
+/* CreateJob calls that arrive together count against MaxJobsPerUser while
+ * their jobs are stored, not only once they are announced: before, all
+ * of 20 calls passed the check and one user got 20 jobs past a limit of
+ * 3 (and MaxJobs the same way). */
+static void
+test_limits_concurrent (Fixture *f, gconstpointer data)
+{
+  Creations c = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < 20; i++)
+    barge_dbus_manager_call_create_job (barge_test_daemon_get_manager (f->daemon), "at once", "download",
+                                        g_variant_new ("a{sv}", NULL), NULL, on_concurrent_created, &c);
+  while (c.answered < 20 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (c.answered, ==, 20);
+  g_assert_cmpuint (c.created, ==, 3);
+  g_assert_cmpuint (c.refused, ==, 17);
+}
+
 /* --- the inactivity reaper -------------------------------------------------- */
 
 static void
@@ -1361,6 +1402,8 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/lifecycle/notify-failure", test_notify_failure);
   g_test_add ("/lifecycle/limits", Fixture, "[Jobs]\nMaxFilesPerJob=2\nMaxJobsPerUser=3\n",
               fixture_setup, test_limits, fixture_teardown);
+  g_test_add ("/lifecycle/limits-concurrent", Fixture, "[Jobs]\nMaxJobsPerUser=3\n", fixture_setup,
+              test_limits_concurrent, fixture_teardown);
   g_test_add ("/lifecycle/inactivity", Fixture, "[Jobs]\nInactivityTimeout=2\n",
               fixture_setup, test_inactivity, fixture_teardown);
   return g_test_run ();

@@ -20,6 +20,10 @@ struct _BargedEngine
   GQueue order;               /* BargedJob (borrowed), oldest first */
   GHashTable *links;          /* BargedJob -> its GList link in order */
   GHashTable *jobs_per_user;  /* uid -> number of jobs */
+  /* Jobs whose CreateJob is still storing them: counted against the limits
+   * too, or calls that arrive together all pass the check. */
+  GHashTable *creating_per_user; /* uid -> number */
+  guint n_creating;
   guint reap_source;
   GHashTable *running;        /* the jobs connecting or transferring (borrowed) */
   guint transfers_source;     /* "transfers-changed" is looked at once per turn */
@@ -46,15 +50,29 @@ settings (BargedEngine *self)
 }
 
 static void
-count_user (BargedEngine *self, guint32 uid, gint delta)
+count_in (GHashTable *per_user, guint32 uid, gint delta)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->jobs_per_user, GUINT_TO_POINTER (uid)));
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (per_user, GUINT_TO_POINTER (uid)));
 
   n = (guint) ((gint) n + delta);
   if (n == 0)
-    g_hash_table_remove (self->jobs_per_user, GUINT_TO_POINTER (uid));
+    g_hash_table_remove (per_user, GUINT_TO_POINTER (uid));
   else
-    g_hash_table_insert (self->jobs_per_user, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (n));
+    g_hash_table_insert (per_user, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (n));
+}
+
+static void
+count_user (BargedEngine *self, guint32 uid, gint delta)
+{
+  count_in (self->jobs_per_user, uid, delta);
+}
+
+/* A CreateJob began (+1) or ended, its job adopted or abandoned (-1). */
+static void
+count_creating (BargedEngine *self, BargedJob *job, gint delta)
+{
+  count_in (self->creating_per_user, barged_job_get_owner_uid (job), delta);
+  self->n_creating = (guint) ((gint) self->n_creating + delta);
 }
 
 /* --- the inactivity reaper ------------------------------------------------------ */
@@ -476,6 +494,7 @@ on_created_private_saved (GObject *source, GAsyncResult *res, gpointer user_data
 
   barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL);
   /* Announced only once it would survive a crash. */
+  count_creating (self, job, -1);
   adopt (self, job);
   if (self->reap_source == 0)
     rearm_reaper (self);
@@ -491,6 +510,7 @@ on_created_private_saved (GObject *source, GAsyncResult *res, gpointer user_data
 static void
 abandon_created (BargedEngine *self, GTask *task, BargedJob *job, GError *error)
 {
+  count_creating (self, job, -1);
   barged_credentials_forget (self->ctx.credentials, barged_job_get_job_id (job), TRUE);
   g_task_return_error (task, error);
 }
@@ -537,12 +557,13 @@ barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   const BargedSettings *s = settings (self);
-  guint of_user = GPOINTER_TO_UINT (g_hash_table_lookup (self->jobs_per_user, GUINT_TO_POINTER (owner)));
+  guint of_user = GPOINTER_TO_UINT (g_hash_table_lookup (self->jobs_per_user, GUINT_TO_POINTER (owner))) +
+                  GPOINTER_TO_UINT (g_hash_table_lookup (self->creating_per_user, GUINT_TO_POINTER (owner)));
   GError *error = NULL;
   g_autoptr(BargedJob) job = NULL;
 
   g_task_set_source_tag (task, barged_engine_create_job_async);
-  if (g_hash_table_size (self->jobs) >= s->max_jobs)
+  if (g_hash_table_size (self->jobs) + self->n_creating >= s->max_jobs)
     error = g_error_new (BARGE_ERROR, BARGE_ERROR_TOO_MANY_JOBS, "this machine has the most jobs allowed (%u)",
                          s->max_jobs);
   else if (of_user >= s->max_jobs_per_user)
@@ -556,6 +577,7 @@ barged_engine_create_job_async (BargedEngine *self, guint32 owner, guint32 umask
       return;
     }
   g_task_set_task_data (task, g_object_ref (job), g_object_unref);
+  count_creating (self, job, 1);
   if (spec->tls_options != NULL && g_variant_n_children (spec->tls_options) > 0)
     {
       barged_job_set_tls_options_async (job, spec->tls_options, on_created_tls_set, g_steal_pointer (&task));
@@ -657,6 +679,7 @@ barged_engine_finalize (GObject *object)
   BargedEngine *self = BARGED_ENGINE (object);
 
   g_hash_table_unref (self->jobs_per_user);
+  g_hash_table_unref (self->creating_per_user);
   g_hash_table_unref (self->running);
   G_OBJECT_CLASS (barged_engine_parent_class)->finalize (object);
 }
@@ -666,6 +689,7 @@ barged_engine_init (BargedEngine *self)
 {
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->jobs_per_user = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->creating_per_user = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->links = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->running = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_queue_init (&self->order);
