@@ -195,6 +195,26 @@ barge_test_daemon_setenv (BargeTestDaemon *self, const char *name, const char *v
   self->environment = g_environ_setenv (self->environment, name, value, TRUE);
 }
 
+gboolean
+barge_test_daemon_preload_or_skip (BargeTestDaemon *self)
+{
+  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
+  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
+                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
+  g_autofree char *preload = NULL;
+
+  if (shim == NULL)
+    {
+      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
+      return FALSE;
+    }
+  /* A sanitizer's runtime must come first in a process it instruments. */
+  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
+  barge_test_daemon_stop (self);
+  barge_test_daemon_setenv (self, "LD_PRELOAD", preload);
+  return TRUE;
+}
+
 void
 barge_test_daemon_start (BargeTestDaemon *self)
 {

@@ -53,6 +53,10 @@ void barge_test_daemon_set_log_file (BargeTestDaemon *self, const char *path);
 
 /* From the next start on, barged has NAME=VALUE in its environment too. */
 void barge_test_daemon_setenv (BargeTestDaemon *self, const char *name, const char *value);
+/* Stops barged and has barge-test-preload.c preloaded into it from its
+ * next start (after a sanitizer's runtime); FALSE, the test skipped,
+ * outside meson test. */
+gboolean barge_test_daemon_preload_or_skip (BargeTestDaemon *self);
 
 /* Starts barged and waits (bounded) until it owns org.freedesktop.Barge1. */
 void barge_test_daemon_start (BargeTestDaemon *self);

@@ -374,28 +374,6 @@ test_fat_file_too_large (Fixture *f, gconstpointer data)
   barge_test_daemon_wait_job_removed (f->daemon, barge_test_job_path (job), SHORT_TIMEOUT_MS);
 }
 
-/* Stops barged and has barge-test-preload.c preloaded into it from its
- * next start; FALSE (the test skipped) outside meson test. */
-static gboolean
-preload_or_skip (Fixture *f)
-{
-  const char *shim = g_getenv ("BARGE_TEST_PRELOAD");
-  const char *runtime = g_getenv ("BARGE_ASAN_RUNTIME") != NULL ? g_getenv ("BARGE_ASAN_RUNTIME")
-                                                                 : g_getenv ("BARGE_TSAN_RUNTIME");
-  g_autofree char *preload = NULL;
-
-  if (shim == NULL)
-    {
-      g_test_skip ("BARGE_TEST_PRELOAD is not set (meson test sets it)");
-      return FALSE;
-    }
-  /* A sanitizer's runtime must come first in a process it instruments. */
-  preload = runtime != NULL ? g_strdup_printf ("%s:%s", runtime, shim) : g_strdup (shim);
-  barge_test_daemon_stop (f->daemon);
-  barge_test_daemon_setenv (f->daemon, "LD_PRELOAD", preload);
-  return TRUE;
-}
-
 /* A write fails (EIO: a disk error) while the buffers after it wait in
  * the writer's queue, as they do when the network is faster than the
  * disk: barge-test-preload.c, preloaded into barged, fails the first
@@ -416,7 +394,7 @@ test_failed_write_drops_the_queue (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) job = NULL;
   g_autoptr(BargeTestStateLog) log = NULL;
 
-  if (!preload_or_skip (f))
+  if (!barge_test_daemon_preload_or_skip (f->daemon))
     return;
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_AT", at);
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FAIL_WRITE_IN", f->dir);
@@ -458,7 +436,7 @@ test_closed_off_the_main_thread (Fixture *f, gconstpointer data)
   g_autoptr(BargeDBusJob) job = NULL;
   GVariantBuilder b;
 
-  if (!preload_or_skip (f))
+  if (!barge_test_daemon_preload_or_skip (f->daemon))
     return;
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_WATCH_CLOSE_IN", f->dir);
   barge_test_daemon_setenv (f->daemon, "BARGE_TEST_MAIN_CLOSE_LOG", log);

@@ -403,6 +403,44 @@ test_file_gone_after_restart (Fixture *f, gconstpointer data)
   finish (f, job, path, "gone");
 }
 
+/* After a restart a job's TLS files are read again as it starts; a change
+ * that fills its runs meanwhile (here its priority) started files without
+ * them, on the shared session: without the job's CA, a fatal TlsFailure.
+ * The read is made slow here (barge-test-preload.c: a close in the CA's
+ * folder waits 2 s), and the priority changes while it goes on. */
+static void
+test_runs_wait_for_tls_read (Fixture *f, gconstpointer data)
+{
+  g_autofree char *slow = g_build_filename (f->dir, "slow-ca", NULL);
+  g_autofree char *copy = g_build_filename (slow, "ca.pem", NULL);
+  g_autofree char *cert = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!have_tls (f))
+    return;
+  cert = barge_fault_server_get_tls_certificate_path (f->server);
+  g_assert_true (g_file_get_contents (cert, &text, NULL, NULL));
+  g_assert_cmpint (g_mkdir (slow, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  job = new_job (f, barge_fault_server_get_tls_base_url (f->server), "read-first", &path);
+  g_assert_true (set_tls (job, copy, NULL, &error));
+  g_assert_no_error (error);
+  if (!barge_test_daemon_preload_or_skip (f->daemon))
+    return;
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_SLOW_FLUSH_IN", slow);
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_SLOW_FLUSH_MS", "2000");
+  barge_test_daemon_start (f->daemon);
+  g_clear_object (&job);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_resume (job);
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "Priority",
+                                  g_variant_new_string ("high"));
+  finish (f, job, path, "read-first");
+}
+
 /* Bad options: InvalidArgument saying what is wrong; nothing changes. An
  * upload job takes good ones. */
 static void
@@ -579,6 +617,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/tls-options/refused", test_refused);
   BARGE_TEST_ADD ("/tls-options/create-options", test_create_options);
   BARGE_TEST_ADD ("/tls-options/file-gone-after-restart", test_file_gone_after_restart);
+  BARGE_TEST_ADD ("/tls-options/runs-wait-for-tls-read", test_runs_wait_for_tls_read);
   BARGE_TEST_ADD ("/tls-options/checks", test_checks);
   return g_test_run ();
 }

@@ -228,6 +228,10 @@ void _barged_job_save_file (BargedJob *self, BargedFile *file);
 BargedTls *_barged_job_tls (BargedJob *self);
 gboolean _barged_job_tls_unread (BargedJob *self);
 void _barged_job_read_tls (BargedJob *self, void (*begin) (BargedJob *self));
+/* A read of _barged_job_read_tls() is on its way; no file starts meanwhile. */
+gboolean _barged_job_tls_reading (BargedJob *self);
+/* The job stops: the read in flight is dropped (the next start reads again). */
+void _barged_job_stop_tls_read (BargedJob *self);
 /* TakeOwnership: the client certificate goes; the rest stays for the run
  * in progress and is read again, as the new owner, at the next start. */
 void _barged_job_tls_forget_owner (BargedJob *self);

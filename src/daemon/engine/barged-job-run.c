@@ -765,6 +765,13 @@ fill_runs (gpointer job)
 
   if (!barged_job_is_running (self) || self->removed || self->upload != NULL)
     return FALSE;
+  /* Its TLS files are being read (a start after a restart, or after
+   * TakeOwnership): begin_after_tls() fills once they are in. A change
+   * that filled meanwhile (a priority, new files) started files without
+   * them, on the shared session: no job CA, no client certificate, no
+   * revocation check. */
+  if (_barged_job_tls_reading (self))
+    return FALSE;
   if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
     {
       /* Runs of a stopped round still wind down (begin_runs waits for

@@ -591,13 +591,18 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   BargedTls *tls = read_tls_finish (res, &error);
 
-  /* The job stopped (or stopped and started again) meanwhile. */
-  if (start->generation != self->tls_generation || self->state != BARGE_JOB_STATE_CONNECTING)
+  /* A later read (or a stop) took over meanwhile. */
+  if (start->generation != self->tls_generation)
     {
       g_clear_pointer (&tls, barged_tls_unref);
       return;
     }
   g_clear_object (&self->tls_cancellable);
+  if (self->state != BARGE_JOB_STATE_CONNECTING)
+    {
+      g_clear_pointer (&tls, barged_tls_unref);
+      return;
+    }
   /* TakeOwnership came meanwhile: read them again, as the new owner. */
   if (start->owner != self->owner)
     {
@@ -628,6 +633,23 @@ on_start_read (GObject *source, GAsyncResult *res, gpointer user_data)
       _barged_job_recharge_settings (self);
     }
   start->begin (self);
+}
+
+gboolean
+_barged_job_tls_reading (BargedJob *self)
+{
+  return self->tls_cancellable != NULL;
+}
+
+void
+_barged_job_stop_tls_read (BargedJob *self)
+{
+  if (self->tls_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->tls_cancellable);
+  g_clear_object (&self->tls_cancellable);
+  /* Its callback, when it comes, finds a newer generation and drops it. */
+  self->tls_generation++;
 }
 
 void

@@ -183,6 +183,7 @@ _barged_job_set_state (BargedJob *self, BargeJobState state)
 void
 _barged_job_stop_transfer (BargedJob *self)
 {
+  _barged_job_stop_tls_read (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->probe_cancellable != NULL)
