@@ -1316,13 +1316,13 @@ on_concurrent_created (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Creations *c = user_data;
   g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
 
   c->answered++;
   if (barge_dbus_manager_call_create_job_finish (BARGE_DBUS_MANAGER (source), &path, res, &error))
     c->created++;
-  else if (g_dbus_error_is_remote_error (error) &&
-           g_str_has_suffix (g_dbus_error_get_remote_error (error), "TooManyJobs"))
+  else if ((name = g_dbus_error_get_remote_error (error)) != NULL && g_str_has_suffix (name, "TooManyJobs"))
     c->refused++;
 }
 
