@@ -180,15 +180,32 @@ test_auto (Fixture *f, gconstpointer data)
 }
 
 /* A server that answers ranges with the whole file: the segments stop and
- * the file comes whole on one connection, byte-exact. */
+ * the file comes whole on one connection, byte-exact. The log says why
+ * the segments stopped without the URL's query, which often carries a
+ * token. */
 static void
 test_no_ranges (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GPtrArray) requests = download (f, "seg-no-ranges", 24 * MiB, 32 * MiB, "&ranges=no", "foreground", 4);
-  const BargeTestRequest *last = g_ptr_array_index (requests, requests->len - 1);
+  char *log_dir = barge_test_make_dir ("barge-test-log-XXXXXX");
+  g_autofree char *log = g_build_filename (log_dir, "barged.log", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  const BargeTestRequest *last;
 
+  barge_test_daemon_stop (f->daemon);
+  barge_test_daemon_set_log_file (f->daemon, log);
+  barge_test_daemon_start (f->daemon);
+  requests = download (f, "seg-no-ranges", 24 * MiB, 32 * MiB, "&ranges=no&token=T0KEN-4711", "foreground", 4);
+  last = g_ptr_array_index (requests, requests->len - 1);
   g_assert_cmpuint (count_closed_ranges (requests), >=, 1);
   g_assert_cmpuint (last->status, ==, 200);
+  barge_test_daemon_stop (f->daemon);
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "segments stop"));
+  g_assert_null (strstr (text, "T0KEN-4711"));
+  barge_test_daemon_set_log_file (f->daemon, NULL);
+  barge_test_daemon_start (f->daemon);
+  barge_test_clear_dir (&log_dir);
 }
 
 /* Background jobs stay on one connection unless MaxSegments says. */

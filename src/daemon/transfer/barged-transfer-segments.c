@@ -95,7 +95,12 @@ on_segment_done (GObject *source, GAsyncResult *res, gpointer user_data)
       if (rest.end > rest.start)
         g_array_prepend_val (self->queue, rest);
       if (!self->segments_off)
-        g_debug ("%s: segments stop: %s", barged_file_get_url (self->file), error->message);
+        {
+          /* The URL's query and user information often carry tokens. */
+          g_autofree char *log_url = barged_request_url_for_log (barged_file_get_url (self->file));
+
+          g_debug ("%s: segments stop: %s", log_url, error->message);
+        }
       self->segments_off = TRUE;
       g_cancellable_cancel (self->segments_cancellable);
     }

@@ -505,7 +505,11 @@ barged_upload_message_new (const char *method, const char *url, const char *orig
 
   if (uri == NULL)
     {
-      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL %s: %s", url, local->message);
+      /* The message reaches the job's error and the log: no query or
+       * user information, which often carry tokens. */
+      g_autofree char *shown = barged_request_url_for_log (url);
+
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, "bad URL %s: %s", shown, local->message);
       return NULL;
     }
   msg = soup_message_new_from_uri (method, uri);
