@@ -19,6 +19,8 @@
  *   BARGE_TEST_SLOW_FLUSH_IN (a folder) and BARGE_TEST_SLOW_FLUSH_MS, an
  *   fdatasync, syncfs or close (which flushes on NFS and FUSE) of a file
  *   in that folder waits that long first;
+ * - a witness of folder flushes: with BARGE_TEST_FOLDER_SYNC_LOG (a
+ *   file), an fsync of a folder appends the folder's path to the log;
  * - Ctrl-C in the middle of a client's calls: with
  *   BARGE_TEST_SIGINT_AT_CALL (a D-Bus method name), the process raises
  *   SIGINT as it makes its first call of that method (the message is made
@@ -39,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +57,7 @@ static char main_close_log[PATH_MAX];
 static char slow_sync_in[PATH_MAX];
 static long slow_sync_ms;
 static const char *sigint_at_call;
+static const char *folder_sync_log;
 
 __attribute__ ((constructor)) static void
 read_environment (void)
@@ -67,6 +71,7 @@ read_environment (void)
   const char *sync_ms = getenv ("BARGE_TEST_SLOW_FLUSH_MS");
 
   sigint_at_call = getenv ("BARGE_TEST_SIGINT_AT_CALL");
+  folder_sync_log = getenv ("BARGE_TEST_FOLDER_SYNC_LOG");
   if (slow != NULL)
     slow_getpwuid_ms = atol (slow);
   if (watch != NULL && log != NULL && strlen (watch) + 2 <= sizeof watch_close_in &&
@@ -213,6 +218,40 @@ fdatasync (int fd)
   SyncFunc real = (SyncFunc) dlsym (RTLD_NEXT, "fdatasync");
 
   maybe_slow_sync (fd);
+  return real (fd);
+}
+
+/* Appends @fd's path to @log_path. */
+static void
+log_fd_path (const char *log_path, int fd)
+{
+  CloseFunc real_close = (CloseFunc) dlsym (RTLD_NEXT, "close");
+  char path[PATH_MAX + 1];
+  size_t len;
+  int log;
+
+  if (!fd_path (fd, path))
+    return;
+  log = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0)
+    return;
+  len = strlen (path);
+  path[len] = '\n';
+  if (write (log, path, len + 1) < 0)
+    {
+      /* Nothing to do: the test then finds no line. */
+    }
+  real_close (log);
+}
+
+int
+fsync (int fd)
+{
+  SyncFunc real = (SyncFunc) dlsym (RTLD_NEXT, "fsync");
+  struct stat st;
+
+  if (folder_sync_log != NULL && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    log_fd_path (folder_sync_log, fd);
   return real (fd);
 }
 

@@ -873,6 +873,65 @@ test_complete_runs_again (Fixture *f, gconstpointer data)
   }
 }
 
+/* How many lines of @log, from byte @from on, are @line. */
+static guint
+count_lines (const char *log, gsize from, const char *line)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (log, &text, &len, NULL))
+    return 0;
+  lines = g_strsplit (text + MIN (from, len), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_equal (lines[i], line);
+  return n;
+}
+
+/* Complete flushes each folder it renamed files into, once, before it
+ * answers: until then a power cut could undo the renames after the job's
+ * record is gone, leaving the files under temporary names nothing owns. */
+static void
+test_complete_flushes_folders (Fixture *f, gconstpointer data)
+{
+  g_autofree char *log = g_strconcat (f->dir, ".folder-syncs", NULL);
+  g_autofree char *a = g_build_filename (f->dir, "a", NULL);
+  g_autofree char *b = g_build_filename (f->dir, "b", NULL);
+  const char *folders[] = { a, a, b };
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autofree char *before = NULL;
+  gsize logged = 0;
+
+  if (!barge_test_daemon_preload_or_skip (f->daemon))
+    return;
+  barge_test_daemon_setenv (f->daemon, "BARGE_TEST_FOLDER_SYNC_LOG", log);
+  barge_test_daemon_start (f->daemon);
+  g_assert_cmpint (g_mkdir (a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (b, 0700), ==, 0);
+  path = barge_test_daemon_create_job (f->daemon, "flushes");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flushed%u", i);
+      g_autofree char *url = barge_test_server_get_data_url (f->server, name, 4 * KiB + i, 0);
+      g_autofree char *dest = g_build_filename (folders[i], name, NULL);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  barge_test_job_resume (job);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  if (g_file_get_contents (log, &before, &logged, NULL))
+    g_test_message ("folders flushed before Complete: %s", before);
+  barge_test_job_complete (job);
+  barge_test_daemon_wait_job_removed (f->daemon, path, SHORT_TIMEOUT_MS);
+  g_assert_cmpuint (count_lines (log, logged, a), ==, 1);
+  g_assert_cmpuint (count_lines (log, logged, b), ==, 1);
+  g_unlink (log);
+}
+
 /* The temporary file was replaced after the transfer: Complete refuses to
  * move what barged did not write, and leaves it where it is. */
 static void
@@ -1028,6 +1087,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/local/long-names-get-distinct-temporaries", test_long_names_get_distinct_temporaries);
   BARGE_TEST_ADD ("/local/one-file-per-destination", test_one_file_per_destination);
   BARGE_TEST_ADD ("/local/complete-runs-again-after-a-crash", test_complete_runs_again);
+  BARGE_TEST_ADD ("/local/complete-flushes-folders", test_complete_flushes_folders);
   BARGE_TEST_ADD ("/local/replaced-temporary-not-completed", test_replaced_temporary_not_completed);
   BARGE_TEST_ADD ("/local/folder-renamed-away", test_folder_renamed_away);
   BARGE_TEST_ADD ("/local/fifo-never-blocks", test_fifo_never_blocks);

@@ -779,6 +779,52 @@ run_move (const BargedFileMove *move, guint32 owner, GError **error)
   return TRUE;
 }
 
+/* Makes the renames into @folder durable: a rename is a change of its
+ * folder, and until the folder is flushed a power cut may undo it, after
+ * the job's record is gone (the file then back under its temporary name,
+ * which nothing owns any more). Opened as the owner, never through a link
+ * at its last component; a file system that cannot flush a folder
+ * (EINVAL, as some FUSE ones) has nothing to flush. */
+static void
+sync_folder (const char *folder, GError **error)
+{
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      g_debug ("cannot open %s to flush it: %s", folder, g_strerror (errno));
+      return;
+    }
+  if (fsync (fd) != 0 && errno != EINVAL && errno != EROFS)
+    g_propagate_error (error, error_from_errno (errno, "cannot flush the folder", folder));
+  close (fd);
+}
+
+/* Each folder a file was renamed into, once, before the caller forgets
+ * the job. A folder that fails to flush fails the call: the files are in
+ * place, but the client must not be told they are safe. */
+static void
+sync_renamed_folders (GPtrArray *moves, FinishResult *r)
+{
+  g_autoptr(GHashTable) synced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < moves->len; i++)
+    {
+      const BargedFileMove *move = g_ptr_array_index (moves, i);
+      g_autoptr(GError) error = NULL;
+      char *folder;
+
+      if (move->to == NULL || !g_array_index (r->done, gboolean, i))
+        continue;
+      folder = g_path_get_dirname (move->to);
+      if (!g_hash_table_add (synced, folder))
+        continue;
+      sync_folder (folder, &error);
+      if (error != NULL && r->error == NULL)
+        r->error = g_steal_pointer (&error);
+    }
+}
+
 static void
 finish_files_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -803,6 +849,7 @@ finish_files_thread (GTask *task, gpointer source, gpointer task_data, GCancella
         r->error = g_steal_pointer (&error);
       g_array_append_val (r->done, done);
     }
+  sync_renamed_folders (data->moves, r);
   identity_leave (&id);
   g_task_return_pointer (task, r, (GDestroyNotify) finish_result_free);
 }

@@ -110,8 +110,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BargedFileMove, barged_file_move_free)
 
 /* Runs @moves (BargedFileMove*) in order, as the owner. A deletion that
  * finds nothing, or a file that is not ours, is not an error (nothing is
- * deleted then). Returns a gboolean per move saying whether it is done;
- * the first failed rename is also set in @error. */
+ * deleted then). Then flushes each folder a file was renamed into, so
+ * that the renames outlive a power cut. Returns a gboolean per move saying
+ * whether it is done; the first failed rename, or else a folder that
+ * failed to flush, is also set in @error. */
 void barged_file_access_finish_files_async (guint32 owner,
                                             GPtrArray *moves,
                                             GCancellable *cancellable,
