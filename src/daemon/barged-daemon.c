@@ -123,6 +123,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   g_autofree char *db_path = g_build_filename (options->state_dir, "jobs.db", NULL);
   g_autoptr(BargedCredentials) credentials = NULL;
   g_autoptr(BargedQuota) quota = NULL;
+  g_autoptr(BargedNotifier) notifier = NULL;
   g_autoptr(BargedClock) clock = barged_clock_new ();
   g_autoptr(BargedBandwidth) yielding = barged_bandwidth_new (0);
   g_autoptr(BargedBandwidth) background_bandwidth = barged_bandwidth_new (0);
@@ -163,6 +164,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   if (network == NULL)
     return NULL;
   quota = barged_quota_new (self->config);
+  notifier = barged_notifier_new (self->config);
 
   ctx.store = self->store;
   ctx.sessions = self->sessions;
@@ -174,6 +176,7 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   ctx.clock = clock;
   ctx.background_bandwidth = background_bandwidth;
   ctx.revocation = revocation;
+  ctx.notifier = notifier;
   self->engine = barged_engine_new (&ctx, network);
   if (!barged_engine_load (self->engine, error))
     return NULL;

@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
+#include "barged-notifier.h"
 #include "barged-notify.h"
 #include "run-again-preloaded.h"
 
@@ -91,7 +94,7 @@ test_run_off_the_main_thread (void)
       return;
     }
   start = g_get_monotonic_time ();
-  barged_notify_run_async (65534, "/bin/true", NULL, "job", "transferred", on_program_run, result);
+  barged_notify_run_async (65534, "/bin/true", NULL, "job", "transferred", 0, on_program_run, result);
   returned = g_get_monotonic_time ();
   g_test_message ("the call took %" G_GINT64_FORMAT " us", returned - start);
   g_assert_cmpint (returned - start, <, SLOW_GETPWUID_MS * 1000 / 2);
@@ -101,6 +104,117 @@ test_run_off_the_main_thread (void)
   g_assert_true (result[1]);
   g_assert_true (result[0]);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, SLOW_GETPWUID_MS * 1000);
+}
+
+/* Runs the main loop until *@done or @seconds passed. */
+static void
+iterate_until (const gboolean *done, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!*done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A program that never exits is killed after its timeout and counts as
+ * failed (BITS then runs it again after MinimumRetryDelay); before, it
+ * was waited for without end. */
+static void
+test_timeout_kills (void)
+{
+  gboolean result[2] = { TRUE, FALSE };
+  const char *args[] = { "600", NULL };
+  gint64 start = g_get_monotonic_time ();
+
+  barged_notify_run_async (getuid (), "/bin/sleep", args, "job", "transferred", 1, on_program_run, result);
+  iterate_until (&result[1], 20);
+  g_assert_true (result[1]);
+  g_assert_false (result[0]);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+}
+
+/* What the program prints goes nowhere: in barged's output the journal
+ * would credit it to barged (a user could forge barged's log lines). */
+static void
+test_output_silenced (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("barge-test-notify-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "fds", NULL);
+  g_autofree char *script = g_strdup_printf ("o=$(readlink /proc/$$/fd/1); e=$(readlink /proc/$$/fd/2); "
+                                             "echo \"$o\" > '%s'; echo \"$e\" >> '%s'", out, out);
+  const char *args[] = { "-c", script, NULL };
+  gboolean result[2] = { FALSE, FALSE };
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (chmod (dir, 0777), ==, 0);
+  barged_notify_run_async (getuid (), "/bin/sh", args, "job", "transferred", 0, on_program_run, result);
+  iterate_until (&result[1], 10);
+  g_assert_true (result[1]);
+  g_assert_true (result[0]);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "/dev/null\n/dev/null\n");
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
+typedef struct {
+  BargedNotifier *notifier;
+  guint done;
+  guint most_running;
+} Bounded;
+
+static void
+on_bounded_run (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Bounded *b = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean exit_ok = FALSE;
+
+  g_assert_true (barged_notifier_run_finish (BARGED_NOTIFIER (source), res, &exit_ok, &error));
+  g_assert_no_error (error);
+  g_assert_true (exit_ok);
+  b->done++;
+}
+
+/* At most MaxNotifyProgramsPerUser of one owner's programs run at once;
+ * the others wait their turn and all run in the end. Another owner's
+ * program does not wait behind them. */
+static void
+test_notifier_bounds_per_owner (void)
+{
+  BargedSettings settings;
+  g_autoptr(BargedConfig) config = NULL;
+  g_autoptr(BargedNotifier) notifier = NULL;
+  const char *args[] = { "0.3", NULL };
+  Bounded b = { NULL, 0, 0 };
+  guint running = 0, waiting = 0;
+  guint32 other = getuid () == 0 ? 65534 : getuid () + 1;
+  gint64 deadline;
+
+  barged_settings_init_defaults (&settings);
+  settings.max_notify_programs_per_user = 2;
+  config = barged_config_new (&settings);
+  notifier = barged_notifier_new (config);
+  b.notifier = notifier;
+  for (guint i = 0; i < 5; i++)
+    barged_notifier_run_async (notifier, getuid (), "/bin/sleep", args, "job", "transferred", on_bounded_run, &b);
+  barged_notifier_run_async (notifier, other, "/bin/sleep", args, "job", "transferred", on_bounded_run, &b);
+  barged_notifier_get_counts (notifier, getuid (), &running, &waiting);
+  g_assert_cmpuint (running, ==, 2);
+  g_assert_cmpuint (waiting, ==, 3);
+  barged_notifier_get_counts (notifier, other, &running, &waiting);
+  g_assert_cmpuint (running, ==, 1);
+  g_assert_cmpuint (waiting, ==, 0);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (b.done < 6 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      barged_notifier_get_counts (notifier, getuid (), &running, &waiting);
+      b.most_running = MAX (b.most_running, running);
+    }
+  g_assert_cmpuint (b.done, ==, 6);
+  g_assert_cmpuint (b.most_running, ==, 2);
 }
 
 int
@@ -114,5 +228,8 @@ main (int argc, char **argv)
   g_test_add_func ("/notify/flags-from-text", test_flags_from_text);
   g_test_add_func ("/notify/command-line-from-text", test_command_line_from_text);
   g_test_add_func ("/notify/run-off-the-main-thread", test_run_off_the_main_thread);
+  g_test_add_func ("/notify/timeout-kills", test_timeout_kills);
+  g_test_add_func ("/notify/output-silenced", test_output_silenced);
+  g_test_add_func ("/notify/notifier-bounds-per-owner", test_notifier_bounds_per_owner);
   return g_test_run ();
 }

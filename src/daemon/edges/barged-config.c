@@ -25,6 +25,9 @@ static const BargedSettingsKey keys[] = {
   { "Jobs", "MaxRangesPerFile", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_ranges_per_file) },
   { "Jobs", "MaxFilesPerUser", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_files_per_user) },
   { "Jobs", "MaxMetadataPerUser", 65536, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, max_metadata_per_user) },
+  { "Jobs", "MaxNotifyProgramsPerUser", 1, G_MAXUINT32,
+    G_STRUCT_OFFSET (BargedSettings, max_notify_programs_per_user) },
+  { "Jobs", "NotifyTimeout", 0, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, notify_timeout) },
   { "Transfer", "Timeout", 1, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, transfer_timeout) },
   { "Transfer", "CheckpointInterval", 100, G_MAXUINT32, G_STRUCT_OFFSET (BargedSettings, checkpoint_interval) },
   { "Transfer", "MaxConnections", 1, BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS,
@@ -182,6 +185,8 @@ barged_settings_init_defaults (BargedSettings *settings)
   settings->max_ranges_per_file = BARGED_CONFIG_DEFAULT_MAX_RANGES_PER_FILE;
   settings->max_files_per_user = BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER;
   settings->max_metadata_per_user = BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER;
+  settings->max_notify_programs_per_user = BARGED_CONFIG_DEFAULT_MAX_NOTIFY_PROGRAMS_PER_USER;
+  settings->notify_timeout = BARGED_CONFIG_DEFAULT_NOTIFY_TIMEOUT;
   settings->transfer_timeout = BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT;
   settings->checkpoint_interval = BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL;
   settings->max_connections = BARGED_CONFIG_DEFAULT_MAX_CONNECTIONS;

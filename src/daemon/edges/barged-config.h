@@ -26,6 +26,8 @@ typedef struct {
   guint max_ranges_per_file;  /* [Jobs] MaxRangesPerFile, >= 1 */
   guint max_files_per_user;   /* [Jobs] MaxFilesPerUser, >= 1 */
   guint max_metadata_per_user; /* [Jobs] MaxMetadataPerUser, bytes, >= 65536 (barged-quota.h) */
+  guint max_notify_programs_per_user; /* [Jobs] MaxNotifyProgramsPerUser, >= 1 */
+  guint notify_timeout;       /* [Jobs] NotifyTimeout, seconds, 0 = never */
   guint transfer_timeout;     /* [Transfer] Timeout, seconds without a byte, >= 1 */
   guint checkpoint_interval;  /* [Transfer] CheckpointInterval, ms between fdatasyncs, >= 100 */
   guint max_connections;      /* [Transfer] MaxConnections, 1 to BARGED_CONFIG_MAXIMUM_MAX_CONNECTIONS */
@@ -63,6 +65,11 @@ typedef struct {
 #define BARGED_CONFIG_DEFAULT_MAX_FILES_PER_USER 20000
 /* 64 MiB */
 #define BARGED_CONFIG_DEFAULT_MAX_METADATA_PER_USER 67108864
+/* Notify programs of one user running at once (barged-notifier.h), and
+ * how long one may run: ten minutes, far more than telling an application
+ * takes, far less than a program that hangs for ever. */
+#define BARGED_CONFIG_DEFAULT_MAX_NOTIFY_PROGRAMS_PER_USER 4
+#define BARGED_CONFIG_DEFAULT_NOTIFY_TIMEOUT 600
 #define BARGED_CONFIG_DEFAULT_TRANSFER_TIMEOUT 60
 #define BARGED_CONFIG_DEFAULT_CHECKPOINT_INTERVAL 2000
 /* None. */

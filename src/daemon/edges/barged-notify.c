@@ -155,19 +155,52 @@ identity_for (guint32 owner, char **home, GError **error)
   return id;
 }
 
+/* A program between its start and its exit. */
+typedef struct {
+  GTask *task;
+  GSubprocess *process;
+  guint timeout;              /* seconds, 0: none */
+  guint timeout_source;
+} Running;
+
+static void
+running_free (Running *r)
+{
+  g_clear_handle_id (&r->timeout_source, g_source_remove);
+  g_clear_object (&r->task);
+  g_clear_object (&r->process);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Running, running_free)
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  Running *r = user_data;
+
+  r->timeout_source = 0;
+  const char *pid = g_subprocess_get_identifier (r->process);
+
+  g_message ("the notify program %s (pid %s) still runs after %u s ([Jobs] NotifyTimeout): killing it",
+             (const char *) g_task_get_task_data (r->task), pid != NULL ? pid : "?", r->timeout);
+  g_subprocess_force_exit (r->process);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_program_exited (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(Running) r = user_data;
   g_autoptr(GError) error = NULL;
   GSubprocess *process = G_SUBPROCESS (source);
 
   if (!g_subprocess_wait_finish (process, res, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (r->task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_boolean (task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
+  g_task_return_boolean (r->task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
 }
 
 /* What the spawn needs, copied for its worker. */
@@ -177,6 +210,7 @@ typedef struct {
   char **args;
   char *job_id;
   char *job_state;
+  guint timeout;
 } Spawn;
 
 static void
@@ -199,7 +233,9 @@ spawn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 {
   BARGE_TSAN_TASK_THREAD (task);
   Spawn *spawn = task_data;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *home = NULL;
   GSubprocess *process;
@@ -245,20 +281,29 @@ on_spawned (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   BARGE_TSAN_TASK_CALLBACK (res);
   g_autoptr(GTask) task = user_data;
+  Spawn *spawn = g_task_get_task_data (G_TASK (res));
   GError *error = NULL;
   g_autoptr(GSubprocess) process = g_task_propagate_pointer (G_TASK (res), &error);
+  Running *r;
 
   if (process == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_subprocess_wait_async (process, NULL, on_program_exited, g_steal_pointer (&task));
+  r = g_new0 (Running, 1);
+  r->task = g_steal_pointer (&task);
+  r->process = g_object_ref (process);
+  r->timeout = spawn->timeout;
+  g_task_set_task_data (r->task, g_strdup (spawn->program), g_free);
+  if (spawn->timeout > 0)
+    r->timeout_source = g_timeout_add_seconds (spawn->timeout, timeout_cb, r);
+  g_subprocess_wait_async (process, NULL, on_program_exited, r);
 }
 
 void
 barged_notify_run_async (guint32 owner, const char *program, const char *const *args,
-                         const char *job_id, const char *job_state,
+                         const char *job_id, const char *job_state, guint timeout,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
@@ -271,6 +316,7 @@ barged_notify_run_async (guint32 owner, const char *program, const char *const *
   spawn->args = g_strdupv ((char **) args);
   spawn->job_id = g_strdup (job_id);
   spawn->job_state = g_strdup (job_state);
+  spawn->timeout = timeout;
   g_task_set_task_data (spawn_task, spawn, (GDestroyNotify) spawn_free);
   BARGE_TSAN_RELEASE (spawn_task);
   g_task_run_in_thread (spawn_task, spawn_thread);

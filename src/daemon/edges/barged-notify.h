@@ -31,14 +31,19 @@ GVariant *barged_notify_command_line_from_text (const char *text);
 /* Runs @program with argv [@program, @args...] as @owner: when barged runs
  * as root it drops to the owner's uid, gid and groups before exec; otherwise
  * it runs as the daemon's user (session mode, where every job is ours). The
- * environment gets BARGE_JOB_ID and BARGE_JOB_STATE. Finishes when the
+ * environment gets BARGE_JOB_ID and BARGE_JOB_STATE; its standard output
+ * and error go to /dev/null, so that nothing it prints shows in barged's
+ * log (the journal would credit the lines to barged). A program still
+ * running after @timeout seconds (0: never) is killed. Finishes when the
  * program exits: FALSE with an error if it could not be started, else TRUE
- * and *exit_ok telling whether it exited with status 0. */
+ * and *exit_ok telling whether it exited with status 0 (never for a
+ * program killed). barged_notifier_run_async() bounds how many run. */
 void barged_notify_run_async (guint32 owner,
                               const char *program,
                               const char *const *args,
                               const char *job_id,
                               const char *job_state,
+                              guint timeout,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 gboolean barged_notify_run_finish (GAsyncResult *res, gboolean *exit_ok, GError **error);

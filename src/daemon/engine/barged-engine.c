@@ -669,6 +669,9 @@ barged_engine_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->bandwidth_policy);
   g_clear_object (&self->network);
+  /* Each waiting program holds its job, which holds the notifier. */
+  if (self->ctx.notifier != NULL)
+    barged_notifier_cancel_waiting (self->ctx.notifier);
   barged_job_context_clear (&self->ctx);
   G_OBJECT_CLASS (barged_engine_parent_class)->dispose (object);
 }

@@ -228,8 +228,12 @@ on_notify_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   gboolean exit_ok = FALSE;
 
-  if (!barged_notify_run_finish (res, &exit_ok, &error))
+  if (!barged_notifier_run_finish (BARGED_NOTIFIER (source), res, &exit_ok, &error))
     {
+      /* barged stops before the program's turn came: it runs again at
+       * the next start, as BITS does for a job still in this state. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       barged_job_log (self, G_LOG_LEVEL_WARNING, "%s", error->message);
       if (self->removed || self->state != run->state)
         return;
@@ -260,8 +264,9 @@ run_notify_program (BargedJob *self)
   run->self = g_object_ref (self);
   run->state = self->state;
   barged_job_log (self, G_LOG_LEVEL_INFO, "running %s", self->notify_program);
-  barged_notify_run_async (self->owner, self->notify_program, (const char * const *) self->notify_args, self->id,
-                           barge_job_state_to_string (self->state), on_notify_program_done, run);
+  barged_notifier_run_async (self->ctx.notifier, self->owner, self->notify_program,
+                             (const char * const *) self->notify_args, self->id,
+                             barge_job_state_to_string (self->state), on_notify_program_done, run);
 }
 
 void

@@ -996,6 +996,7 @@ barged_job_context_copy (BargedJobContext *dest, const BargedJobContext *src)
                                                                  : barged_bandwidth_new (0);
   dest->clock = src->clock != NULL ? g_object_ref (src->clock) : barged_clock_new ();
   dest->revocation = src->revocation != NULL ? g_object_ref (src->revocation) : barged_revocation_new ();
+  dest->notifier = src->notifier != NULL ? g_object_ref (src->notifier) : barged_notifier_new (dest->config);
   /* NULL (unit tests): made when a job first needs a session of its own. */
   dest->sessions = src->sessions != NULL ? g_object_ref (src->sessions) : NULL;
 }
@@ -1013,6 +1014,7 @@ barged_job_context_clear (BargedJobContext *ctx)
   g_clear_object (&ctx->background_bandwidth);
   g_clear_object (&ctx->clock);
   g_clear_object (&ctx->revocation);
+  g_clear_object (&ctx->notifier);
   g_clear_object (&ctx->sessions);
   g_clear_object (&ctx->config);
 }

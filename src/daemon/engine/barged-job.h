@@ -8,6 +8,7 @@
 #include "barged-connections.h"
 #include "barged-credentials.h"
 #include "barged-file.h"
+#include "barged-notifier.h"
 #include "barged-quota.h"
 #include "barged-store.h"
 #include "barged-bandwidth.h"
@@ -45,6 +46,7 @@ typedef struct {
   BargedBandwidth *background_bandwidth; /* what background jobs share; NULL: a private one */
   BargedClock *clock;         /* the wall clock in local time; NULL: a private one */
   BargedRevocation *revocation; /* the revocation lists of "check-revocation"; NULL: a private one */
+  BargedNotifier *notifier;   /* runs the notify programs; NULL: a private one */
 } BargedJobContext;
 
 /* @dest holds references to what @src names, and private defaults for
