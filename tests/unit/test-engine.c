@@ -325,6 +325,43 @@ test_removed_job_not_saved (Fixture *f, gconstpointer data)
   g_assert_null (stored);
 }
 
+/* When the source @id is next due, in seconds from now. */
+static gint64
+due_in_seconds (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+  g_assert_nonnull (source);
+  return (g_source_get_ready_time (source) - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+}
+
+/* A MaximumDownloadTime of 90 days (the default) and a retry 40 days
+ * away: the timers are due then. g_timeout_add() takes at most
+ * G_MAXINT32 ms; both were clamped to that, 24.8 days, and then fired
+ * as if the time had run out: the job failed with MaximumTimeExceeded
+ * after 24.8 days of transferring. */
+static void
+test_long_timers (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "long timers", "", BARGE_JOB_PRIORITY_NORMAL,
+                         BARGE_COST_POLICY_ANY, BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(BargedJob) job = create_job (f, &spec);
+  const gint64 day = 24 * 3600;
+
+  g_assert_cmpuint (job->maximum_download_time, ==, 90 * day);
+  _barged_job_max_time_arm (job);
+  g_assert_cmpint (due_in_seconds (job->max_time_source), >=, 90 * day - 2);
+  g_assert_cmpint (due_in_seconds (job->max_time_source), <=, 90 * day + 2);
+  _barged_job_max_time_account (job);
+  g_assert_cmpuint (job->max_time_source, ==, 0);
+
+  job->retry_at = g_get_real_time () + 40 * day * G_USEC_PER_SEC;
+  _barged_job_retry_arm (job);
+  g_assert_cmpint (due_in_seconds (job->retry_source), >=, 40 * day - 2);
+  g_assert_cmpint (due_in_seconds (job->retry_source), <=, 40 * day + 2);
+  g_clear_handle_id (&job->retry_source, g_source_remove);
+}
+
 typedef struct {
   gboolean done;
   BargedJob *job;
@@ -1290,6 +1327,7 @@ main (int argc, char **argv)
   g_test_add ("/engine/saves-coalesced", Fixture, NULL, fixture_setup, test_saves_coalesced, fixture_teardown);
   g_test_add ("/engine/removed-job-not-saved", Fixture, NULL, fixture_setup, test_removed_job_not_saved,
               fixture_teardown);
+  g_test_add ("/engine/long-timers", Fixture, NULL, fixture_setup, test_long_timers, fixture_teardown);
   g_test_add ("/engine/pending-save-at-stop", Fixture, NULL, fixture_setup, test_pending_save_at_stop,
               fixture_teardown);
   g_test_add ("/engine/create-with-tls-options", Fixture, NULL, fixture_setup, test_create_with_tls_options,

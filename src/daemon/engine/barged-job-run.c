@@ -88,6 +88,18 @@ retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A timeout of @ms, which may be longer than g_timeout_add() takes
+ * (G_MAXINT32 ms, 24.8 days: a MaximumDownloadTime of 90 days, the
+ * default, or a long MinimumRetryDelay): those are counted in whole
+ * seconds, rounded up, never firing before their time. */
+static guint
+timeout_add_ms (gint64 ms, GSourceFunc func, gpointer data)
+{
+  if (ms <= G_MAXINT32)
+    return g_timeout_add ((guint) MAX (ms, 0), func, data);
+  return g_timeout_add_seconds ((guint) MIN ((ms + 999) / 1000, (gint64) G_MAXUINT), func, data);
+}
+
 /* Waits for self->retry_at (which survives a restart of the daemon). */
 void
 _barged_job_retry_arm (BargedJob *self)
@@ -97,7 +109,7 @@ _barged_job_retry_arm (BargedJob *self)
   gint64 wait_ms = (MAX (self->retry_at - g_get_real_time (), 0) + 1999) / 1000;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  self->retry_source = g_timeout_add ((guint) MIN (wait_ms, (gint64) G_MAXINT32), retry_cb, self);
+  self->retry_source = timeout_add_ms (wait_ms, retry_cb, self);
   if (barged_job_get_hold_reason (self) != hold)
     _barged_job_notify (self, BARGED_JOB_PROP_HOLD_REASON);
 }
@@ -189,7 +201,7 @@ _barged_job_max_time_arm (BargedJob *self)
   if (self->maximum_download_time == 0)
     return;
   left = (gint64) self->maximum_download_time * G_USEC_PER_SEC - self->download_time_used;
-  self->max_time_source = g_timeout_add ((guint) CLAMP (left / 1000, 0, (gint64) G_MAXINT32), max_time_cb, self);
+  self->max_time_source = timeout_add_ms (left / 1000, max_time_cb, self);
 }
 
 /* --- announcements ------------------------------------------------------------- */
