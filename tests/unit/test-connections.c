@@ -123,11 +123,12 @@ waiter_cb (gpointer key)
   if ((other = g_steal_pointer (&w->stop_other)) != NULL)
     barged_connections_stop_waiting (f->connections, other);
   if ((other = g_steal_pointer (&w->wait_other)) != NULL)
-    barged_connections_wait (f->connections, other, ((Waiter *) other)->priority, waiter_cb);
+    barged_connections_wait (f->connections, other, ((Waiter *) other)->origin, ((Waiter *) other)->priority,
+                             waiter_cb);
   if (w->wait_again)
     {
       w->wait_again = FALSE;
-      barged_connections_wait (f->connections, w, w->priority, waiter_cb);
+      barged_connections_wait (f->connections, w, w->origin, w->priority, waiter_cb);
     }
   if (!w->take)
     return w->answer;
@@ -157,7 +158,7 @@ waiter_new (Fixture *f, const char *name, const char *origin, BargeJobPriority p
 static void
 wait_for (Fixture *f, Waiter *w)
 {
-  barged_connections_wait (f->connections, w, w->priority, waiter_cb);
+  barged_connections_wait (f->connections, w, w->origin, w->priority, waiter_cb);
 }
 
 static gboolean
@@ -511,6 +512,35 @@ test_background_waits_for_foreground (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barged_connections_get_in_use (f->connections, NULL), ==, 0);
 }
 
+/* A foreground waiter that waits out its origin's back-off does not hold
+ * the lower priorities: before, a server's "Retry-After: 3600" to one
+ * foreground job stopped every other job on every host for the hour.
+ * Once the back-off ends it counts again. */
+static void
+test_held_waiter_does_not_block (Fixture *f, gconstpointer data)
+{
+  g_autofree Waiter *fg = waiter_new (f, "F", "http://a:80", FG);
+
+  barged_connections_back_off (f->connections, "http://a:80", 1);
+  wait_for (f, fg);
+  run_for (20);
+  g_assert_false (fg->taken);
+  take_ok (f, "http://b:80", LOW);
+  take_ok (f, "http://b:80", NORMAL);
+  barged_connections_release (f->connections, "http://b:80");
+  barged_connections_release (f->connections, "http://b:80");
+  /* The back-off over, it takes, and is served first again. */
+  g_assert_true (run_until (is_taken, fg, TIMEOUT_MS));
+  fg->taken = FALSE;
+  /* a at its cap of 2: a waiter for it holds the lower priorities. */
+  take_ok (f, "http://a:80", FG);
+  wait_for (f, fg);
+  take_fails (f, "http://b:80", LOW);
+  barged_connections_stop_waiting (f->connections, fg);
+  release_all (f, "http://a:80");
+  g_assert_cmpuint (barged_connections_get_in_use (f->connections, NULL), ==, 0);
+}
+
 /* A waiter that answers FALSE leaves the line; one that answers TRUE is
  * called again at the next turn, once per turn. */
 static void
@@ -704,6 +734,7 @@ main (int argc, char **argv)
   ADD ("/connections/free-while-busy", test_free_while_busy);
   ADD ("/connections/priority-order", test_priority_order);
   ADD ("/connections/arrival-order", test_arrival_order);
+  ADD ("/connections/held-waiter-does-not-block", test_held_waiter_does_not_block);
   ADD ("/connections/background-waits-for-foreground", test_background_waits_for_foreground);
   ADD ("/connections/waiter-leaves", test_waiter_leaves);
   ADD ("/connections/stop-waiting", test_stop_waiting);

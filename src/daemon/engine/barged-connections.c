@@ -14,6 +14,7 @@ typedef struct {
 
 typedef struct {
   gpointer key;
+  char *origin;               /* the origin it last waited for; NULL: unknown */
   BargeJobPriority priority;
   guint64 seq;                /* arrival: FIFO within a priority */
   BargedConnectionsWaiter callback;
@@ -31,6 +32,7 @@ struct _BargedConnections
   guint64 next_seq;
   guint round;
   gpointer calling;           /* the waiter wake_cb is calling: its answer decides */
+  char *calling_origin;       /* what it waits for now, if it said */
   guint wake_source;
   guint hold_source;
 };
@@ -61,12 +63,44 @@ origin_maybe_forget (BargedConnections *self, const char *name, Origin *origin)
     g_hash_table_remove (self->origins, name);
 }
 
+static void
+waiter_free (Waiter *waiter)
+{
+  g_free (waiter->origin);
+  g_free (waiter);
+}
+
+/* Whether @origin rests after a back-off. */
+static gboolean
+is_held (BargedConnections *self, const char *origin)
+{
+  Origin *o = origin != NULL ? origin_get (self, origin, FALSE) : NULL;
+
+  return o != NULL && o->hold_until > g_get_monotonic_time ();
+}
+
+/* A waiter of a priority higher than @priority that a free connection
+ * would serve. One that waits out its origin's back-off does not count: a
+ * server's "Retry-After: 3600" to a foreground job would otherwise hold
+ * every lower priority on every host for the hour. */
 static gboolean
 higher_priority_waits (BargedConnections *self, BargeJobPriority priority)
 {
+  guint n = 0;
+
   for (guint p = BARGE_JOB_PRIORITY_FOREGROUND; p < (guint) priority && p <= BARGE_JOB_PRIORITY_LOW; p++)
-    if (self->n_waiting[p] > 0)
-      return TRUE;
+    n += self->n_waiting[p];
+  if (n == 0)
+    return FALSE;
+  for (GList *l = self->waiters; l != NULL; l = l->next)
+    {
+      Waiter *waiter = l->data;
+
+      if (waiter->priority >= priority)
+        break;
+      if (!is_held (self, waiter->origin))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -159,15 +193,29 @@ find_waiter (BargedConnections *self, gpointer key)
 }
 
 void
-barged_connections_wait (BargedConnections *self, gpointer key, BargeJobPriority priority,
+barged_connections_wait (BargedConnections *self, gpointer key, const char *origin, BargeJobPriority priority,
                          BargedConnectionsWaiter callback)
 {
+  GList *link = find_waiter (self, key);
   Waiter *waiter;
 
-  if (key == self->calling || find_waiter (self, key) != NULL)
-    return;
+  if (key == self->calling)
+    {
+      g_free (self->calling_origin);
+      self->calling_origin = g_strdup (origin);
+      return;
+    }
+  if (link != NULL)
+    {
+      /* Its place is kept; what it waits for may have changed. */
+      waiter = link->data;
+      g_free (waiter->origin);
+      waiter->origin = g_strdup (origin);
+      return;
+    }
   waiter = g_new0 (Waiter, 1);
   waiter->key = key;
+  waiter->origin = g_strdup (origin);
   waiter->priority = MIN (priority, BARGE_JOB_PRIORITY_LOW);
   waiter->seq = self->next_seq++;
   waiter->callback = callback;
@@ -182,7 +230,7 @@ remove_waiter (BargedConnections *self, GList *link)
 
   self->n_waiting[waiter->priority]--;
   self->waiters = g_list_delete_link (self->waiters, link);
-  g_free (waiter);
+  waiter_free (waiter);
 }
 
 void
@@ -225,11 +273,17 @@ wake_cb (gpointer user_data)
       self->calling = NULL;
       if (still && find_waiter (self, waiter->key) == NULL)
         {
+          if (self->calling_origin != NULL)
+            {
+              g_free (waiter->origin);
+              waiter->origin = g_steal_pointer (&self->calling_origin);
+            }
           self->n_waiting[waiter->priority]++;
           self->waiters = g_list_insert_sorted (self->waiters, waiter, compare_waiters);
         }
       else
-        g_free (waiter);
+        waiter_free (waiter);
+      g_clear_pointer (&self->calling_origin, g_free);
     }
   return G_SOURCE_REMOVE;
 }
@@ -276,7 +330,8 @@ barged_connections_finalize (GObject *object)
 
   g_clear_handle_id (&self->wake_source, g_source_remove);
   g_clear_handle_id (&self->hold_source, g_source_remove);
-  g_list_free_full (self->waiters, g_free);
+  g_list_free_full (self->waiters, (GDestroyNotify) waiter_free);
+  g_free (self->calling_origin);
   g_hash_table_unref (self->origins);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (barged_connections_parent_class)->finalize (object);

@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (BargedConnections, barged_connections, BARGED, CONNECTIONS
  * Who waits for a connection is served in order of priority, then of
  * arrival: a connection that frees goes to a waiting foreground job before
  * any background job, and no job takes one while a job of a higher
- * priority waits. A waiter is called back (on the main loop, once per turn)
+ * priority waits, unless that job waits out its origin's back-off. A waiter is called back (on the main loop, once per turn)
  * until it says it no longer waits.
  *
  * Main thread only. */
@@ -40,9 +40,10 @@ void barged_connections_back_off (BargedConnections *self, const char *origin, g
 /* Returns TRUE while it still waits; then it stays in line. */
 typedef gboolean (*BargedConnectionsWaiter) (gpointer key);
 
-/* Puts @key in line (once: a key already waiting keeps its place). */
-void barged_connections_wait (BargedConnections *self, gpointer key, BargeJobPriority priority,
-                              BargedConnectionsWaiter callback);
+/* Puts @key in line (once: a key already waiting keeps its place), for a
+ * connection to @origin (NULL: unknown, as if it could take one now). */
+void barged_connections_wait (BargedConnections *self, gpointer key, const char *origin,
+                              BargeJobPriority priority, BargedConnectionsWaiter callback);
 void barged_connections_stop_waiting (BargedConnections *self, gpointer key);
 
 /* For tests: requests in flight in all and to @origin. */

@@ -810,8 +810,8 @@ fill_runs (gpointer job)
 
       if (!barged_connections_take (self->ctx.connections, origin, self->priority))
         {
+          barged_connections_wait (self->ctx.connections, self, origin, self->priority, fill_runs);
           g_free (origin);
-          barged_connections_wait (self->ctx.connections, self, self->priority, fill_runs);
           return TRUE;
         }
       next_file (self, TRUE);
