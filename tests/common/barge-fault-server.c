@@ -93,6 +93,7 @@
  * refused:
  *   busy-first            the first GET of each NAME gets 503 with
  *                         Retry-After: 1; later ones are served
+ *   busy-first-long       the same with Retry-After: 120
  *   throttled-first       the first GET of each NAME gets 429 without
  *                         Retry-After; later ones are served
  *   reset-first           the first GET of each NAME is read, then its
@@ -751,13 +752,16 @@ handle (BargeFaultServer *self, GSocketConnection *connection, GIOStream *stream
       redirect (out, status, target);
     }
   else if (broken && ((gets_before == 0 && (g_str_equal (fault, "busy-first") ||
+                                            g_str_equal (fault, "busy-first-long") ||
                                             g_str_equal (fault, "throttled-first"))) ||
                       g_str_equal (fault, "busy-always")))
     {
       gboolean busy = !g_str_equal (fault, "throttled-first");
 
       set_logged_status (self, &req, index, busy ? 503 : 429);
-      send_status (out, busy ? 503 : 429, busy ? "Retry-After: 1\r\n" : NULL);
+      send_status (out, busy ? 503 : 429,
+                   !busy ? NULL : g_str_equal (fault, "busy-first-long") ? "Retry-After: 120\r\n"
+                                                                           : "Retry-After: 1\r\n");
     }
   else if (broken && gets_before == 0 && g_str_equal (fault, "reset-first"))
     reset_connection (connection);

@@ -1008,6 +1008,61 @@ test_push_back_alone_gives_up (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
+/* A file alone pushed back with "Retry-After: 120" after a first file
+ * came: the job has nothing to do for two minutes, and gives its slot up
+ * meanwhile (transient-error until the pause ends) so that the next
+ * background job runs. Before, it stayed "transferring" with no request in
+ * flight and held the only background slot (MaxBackgroundJobs=1): the
+ * second job stayed queued. */
+static void
+test_push_back_long_gives_slot_up (Fixture *f, gconstpointer data)
+{
+  const char * const done[] = { "transferred", "error", "transient-error", NULL };
+  const char *names[] = { "before-pause", "paused" };
+  g_autofree char *path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *other_url = NULL;
+  g_autofree char *other_dest = g_build_filename (f->dir, "other-host", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) other = NULL;
+  g_autoptr(BargeTestStateLog) log = NULL;
+  g_autoptr(GUri) base = g_uri_parse (barge_fault_server_get_base_url (f->server), G_URI_FLAGS_NONE, NULL);
+
+  one_file_at_a_time (f);
+  path = barge_test_daemon_create_job (f->daemon, "paused");
+  job = barge_test_daemon_get_job (f->daemon, path);
+  log = barge_test_state_log_new (job);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dest = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *url = barge_fault_server_get_url (f->server, i == 0 ? "ok" : "busy-first-long", names[i],
+                                                         64 * KiB);
+
+      barge_test_job_add_file (job, url, dest);
+    }
+  /* The same server under another name: another origin, not paused. */
+  other_url = g_strdup_printf ("http://localhost:%d/fault/ok/other-host?size=%u", g_uri_get_port (base),
+                               (guint) (64 * KiB));
+  other_path = barge_test_daemon_create_job (f->daemon, "other host");
+  other = barge_test_daemon_get_job (f->daemon, other_path);
+  barge_test_job_add_file (other, other_url, other_dest);
+  barge_test_state_log_mark (log);
+  barge_test_job_resume (job);
+  barge_test_job_resume (other);
+  g_assert_cmpstr (barge_test_state_log_wait (log, done, TRANSFER_TIMEOUT_MS), ==, "transient-error");
+  {
+    g_autofree char *file1 = g_strdup_printf ("%s/files/1", path);
+
+    assert_error (job, REMOTE, "HttpServerError", file1);
+  }
+  g_assert_cmpstr (barge_dbus_job_get_hold_reason (job), ==, "retry-delay");
+  barge_test_wait_job_state (other, "transferred", TRANSFER_TIMEOUT_MS);
+  barge_test_job_complete (other);
+  barge_test_daemon_wait_job_removed (f->daemon, other_path, SHORT_TIMEOUT_MS);
+  barge_test_assert_file_content (other_dest, "other-host", 64 * KiB);
+  barge_test_job_cancel (job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1034,5 +1089,6 @@ main (int argc, char **argv)
     }
   BARGE_TEST_ADD ("/faults/push-back/alone-after-progress", test_push_back_alone_after_progress);
   BARGE_TEST_ADD ("/faults/push-back/alone-gives-up", test_push_back_alone_gives_up);
+  BARGE_TEST_ADD ("/faults/push-back/long-pause-gives-slot-up", test_push_back_long_gives_slot_up);
   return g_test_run ();
 }

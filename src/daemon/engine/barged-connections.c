@@ -295,6 +295,14 @@ wake (BargedConnections *self)
     self->wake_source = g_idle_add (wake_cb, self);
 }
 
+gint64
+barged_connections_get_hold_left (BargedConnections *self, const char *name)
+{
+  Origin *origin = origin_get (self, name != NULL ? name : "", FALSE);
+
+  return origin != NULL ? MAX (origin->hold_until - g_get_monotonic_time (), 0) : 0;
+}
+
 guint
 barged_connections_get_in_use (BargedConnections *self, const char *name)
 {

@@ -36,6 +36,8 @@ void barged_connections_release (BargedConnections *self, const char *origin);
 
 /* No new connection to @origin for @seconds (at most an hour). */
 void barged_connections_back_off (BargedConnections *self, const char *origin, guint seconds);
+/* What is left of @origin's back-off, in µs; 0: none. */
+gint64 barged_connections_get_hold_left (BargedConnections *self, const char *origin);
 
 /* Returns TRUE while it still waits; then it stays in line. */
 typedef gboolean (*BargedConnectionsWaiter) (gpointer key);

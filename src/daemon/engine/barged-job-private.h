@@ -84,6 +84,8 @@ struct _BargedJob
   gint64 window_cut;          /* monotonic µs: when a push-back last halved it */
   gboolean served;            /* a file of this job came whole since the daemon started */
   guint lone_push_backs;      /* push-backs of a file alone since a file last came whole */
+  GError *push_back_error;    /* the last push-back, for the job's error if it waits it out */
+  guint push_back_status;
   BargedBandwidth *bandwidth; /* the job's BandwidthLimit (its rate), under the background one */
   guint n_flushing;           /* runs whose bodies are in, waiting for the syncer (connection given back) */
   guint n_recording;          /* downloads done whose "transferred" record is on its way */
@@ -216,6 +218,10 @@ void _barged_job_update_bandwidth (BargedJob *self);
 char *_barged_job_settings_to_data (BargedJob *self);
 void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
 void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
+/* As _barged_job_fail() for a transient @error, but the retry comes when
+ * the server said, @retry_after seconds from now, even before
+ * MinimumRetryDelay: the job waits out a server's back-off. */
+void _barged_job_wait_out (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
 void _barged_job_max_time_account (BargedJob *self);
 void _barged_job_max_time_arm (BargedJob *self);
 void _barged_job_retry_arm (BargedJob *self);

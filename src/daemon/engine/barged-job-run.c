@@ -114,8 +114,24 @@ _barged_job_retry_arm (BargedJob *self)
     _barged_job_notify (self, BARGED_JOB_PROP_HOLD_REASON);
 }
 
+static void fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after,
+                  gboolean server_said);
+
 void
 _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after)
+{
+  fail (self, error, file_index, http_status, retry_after, FALSE);
+}
+
+void
+_barged_job_wait_out (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after)
+{
+  fail (self, error, file_index, http_status, retry_after, TRUE);
+}
+
+/* @server_said: the retry comes after @retry_after, not MinimumRetryDelay. */
+static void
+fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after, gboolean server_said)
 {
   gboolean transient = barged_error_is_transient (error);
   gint64 now = g_get_real_time ();
@@ -148,7 +164,8 @@ _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_st
     {
       /* A server's Retry-After (429, 503) can only lengthen the wait; the
        * no-progress deadline can only shorten it. */
-      gint64 delay = MAX ((gint64) self->minimum_retry_delay, MIN (retry_after, (gint64) G_MAXINT32 / 1000));
+      gint64 delay = MAX (server_said ? 0 : (gint64) self->minimum_retry_delay,
+                          MIN (retry_after, (gint64) G_MAXINT32 / 1000));
       gint64 deadline = self->first_transient_error + (gint64) self->no_progress_timeout * G_USEC_PER_SEC;
 
       self->retry_at = MIN (now + delay * G_USEC_PER_SEC, deadline);
@@ -352,6 +369,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileRun, file_run_free)
 
 static void begin_runs (BargedJob *self);
 static gboolean fill_runs (gpointer job);
+static gboolean wait_out_back_off (BargedJob *self, const char *origin, gint idx);
 static gint next_file (BargedJob *self, gboolean take);
 
 static void
@@ -569,11 +587,14 @@ record_transferred (BargedJob *self, BargedFile *file)
 /* The server pushed back on @run's file: it goes back in line, the job runs
  * fewer files at once, and the origin rests. */
 static void
-push_back (BargedJob *self, FileRun *run, const GError *error, gint64 retry_after)
+push_back (BargedJob *self, FileRun *run, const GError *error, guint http_status, gint64 retry_after)
 {
   guint idx = barged_file_get_index (run->file);
 
   g_queue_push_tail (&self->again, GUINT_TO_POINTER (idx + 1));
+  g_clear_error (&self->push_back_error);
+  self->push_back_error = g_error_copy (error);
+  self->push_back_status = http_status;
   /* Once per second at most: the files of one wave of refusals all fail
    * together, and that is one signal, not one per file. */
   if (g_get_monotonic_time () - self->window_cut >= G_USEC_PER_SEC)
@@ -633,7 +654,7 @@ run_ended (BargedJob *self, FileRun *run, gboolean ok, GError *error_in, guint h
       (self->runs->len > self->n_flushing || (self->window > 1 && next_file (self, FALSE) >= 0) ||
        (self->served && self->lone_push_backs++ < MAX_LONE_PUSH_BACKS)))
     {
-      push_back (self, run, error, retry_after);
+      push_back (self, run, error, http_status, retry_after);
       fill_runs (self);
       return;
     }
@@ -810,6 +831,11 @@ fill_runs (gpointer job)
 
       if (!barged_connections_take (self->ctx.connections, origin, self->priority))
         {
+          if (wait_out_back_off (self, origin, idx))
+            {
+              g_free (origin);
+              return FALSE;
+            }
           barged_connections_wait (self->ctx.connections, self, origin, self->priority, fill_runs);
           g_free (origin);
           return TRUE;
@@ -831,6 +857,36 @@ fill_runs (gpointer job)
         }
     }
   return FALSE;
+}
+
+/* A job with nothing in flight whose next file waits out a back-off its
+ * server asked for (429, 503 with Retry-After, refused or reset
+ * connections) longer than this gives its scheduler slot up meanwhile. */
+#define WAIT_OUT_BACK_OFF_S 30
+
+/* The job goes to transient-error until the back-off of @origin ends, so
+ * that its slot serves another job: before, a background job whose server
+ * said "Retry-After: 3600" kept the only background slot
+ * (MaxBackgroundJobs=1) for the hour, with nothing to do. */
+static gboolean
+wait_out_back_off (BargedJob *self, const char *origin, gint idx)
+{
+  gint64 left = barged_connections_get_hold_left (self->ctx.connections, origin);
+  GError *error;
+
+  if (self->runs->len > 0 || self->n_recording > 0 || left < WAIT_OUT_BACK_OFF_S * G_USEC_PER_SEC)
+    return FALSE;
+  error = self->push_back_error != NULL
+            ? g_error_copy (self->push_back_error)
+            : g_error_new (BARGE_ERROR, BARGE_ERROR_TOO_MANY_REQUESTS,
+                           "the server asked for a pause of its connections");
+  barged_connections_stop_waiting (self->ctx.connections, self);
+  barged_job_log_file (self, idx, G_LOG_LEVEL_INFO, "waiting out the server's pause of %" G_GINT64_FORMAT " s",
+                       (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  _barged_job_stop_transfer (self);
+  _barged_job_wait_out (self, error, idx, self->push_back_error != NULL ? self->push_back_status : 0,
+                        (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  return TRUE;
 }
 
 static void

@@ -1200,6 +1200,7 @@ barged_job_finalize (GObject *object)
   g_array_unref (self->shares);
   g_hash_table_unref (self->destinations);
   g_clear_error (&self->error);
+  g_clear_error (&self->push_back_error);
   g_free (self->id);
   g_free (self->display_name);
   g_free (self->description);
