@@ -362,6 +362,18 @@ serve_data (SoupServerMessage *msg, const char *name, GHashTable *query)
       return NULL;
     }
 
+  /* ?closed-ranges=redirect: a segment's request is sent elsewhere. */
+  if (g_strcmp0 (g_hash_table_lookup (query, "closed-ranges"), "redirect") == 0 && range != NULL &&
+      !g_str_has_suffix (range, "-"))
+    {
+      g_autofree char *target = g_strdup_printf ("/data/%s-elsewhere?size=%" G_GUINT64_FORMAT, name, size);
+
+      soup_message_headers_replace (response, "Location", target);
+      soup_server_message_set_status (msg, SOUP_STATUS_FOUND, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
+      return NULL;
+    }
+
   etag = barge_test_server_get_etag (name, size);
   soup_message_headers_replace (response, "ETag", etag);
   soup_message_headers_replace (response, "Last-Modified", LAST_MODIFIED);

@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * answers status N with an empty body (and that Retry-After header).
  * With auth=basic a request without Basic alice:pw gets 401 (logged with
  * its Authorization, BargeTestRequest.authorization).
+ * With closed-ranges=redirect a request for a closed range (bytes=A-B, what
+ * only a segment asks for) gets 302 to /data/NAME-elsewhere?size=N.
  * Every other path is a 404. The log of requests counts, for each, the
  * bytes of its body written to the socket (BargeTestRequest.sent). */
 

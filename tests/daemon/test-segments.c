@@ -208,6 +208,46 @@ test_no_ranges (Fixture *f, gconstpointer data)
   barge_test_clear_dir (&log_dir);
 }
 
+/* A segment's request answered with a redirect, in a job whose redirect
+ * policy is "disallow": nothing goes where the redirect points. Before,
+ * libsoup followed a segment's redirects by itself, past the job's policy
+ * (and an https file's to http); main's own redirects go through it. */
+static void
+test_segment_redirect_not_followed (Fixture *f, gconstpointer data)
+{
+  const char * const done[] = { "transferred", "error", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = barge_test_server_get_data_url (f->server, "seg-redirected", 24 * MiB, 16 * MiB);
+  g_autofree char *url = g_strconcat (base, "&closed-ranges=redirect", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "seg-redirected", NULL);
+  g_autofree char *data_path = barge_test_server_get_data_path ("seg-redirected");
+  g_autofree char *elsewhere = barge_test_server_get_data_path ("seg-redirected-elsewhere");
+  g_autofree char *path = NULL;
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GPtrArray) followed = NULL;
+  guint redirected = 0;
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "priority", g_variant_new_string ("foreground"));
+  g_variant_builder_add (&b, "{sv}", "max-segments", g_variant_new_uint32 (4));
+  g_variant_builder_add (&b, "{sv}", "redirect-policy", g_variant_new_string ("disallow"));
+  path = create_job (f, g_variant_builder_end (&b), &error);
+  g_assert_no_error (error);
+  job = barge_test_daemon_get_job (f->daemon, path);
+  barge_test_job_add_file (job, url, dest);
+  barge_test_job_resume (job);
+  g_test_message ("ended %s", barge_test_wait_job_states (job, done, 60000));
+  barge_test_job_cancel (job);
+  requests = barge_test_server_get_requests (f->server, data_path);
+  for (guint i = 0; i < requests->len; i++)
+    redirected += ((const BargeTestRequest *) g_ptr_array_index (requests, i))->status == 302;
+  g_assert_cmpuint (redirected, >=, 1);
+  followed = barge_test_server_get_requests (f->server, elsewhere);
+  g_assert_cmpuint (followed->len, ==, 0);
+}
+
 /* Background jobs stay on one connection unless MaxSegments says. */
 static void
 test_background (Fixture *f, gconstpointer data)
@@ -475,6 +515,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/segments/auto", test_auto);
   BARGE_TEST_ADD ("/segments/no-ranges", test_no_ranges);
   BARGE_TEST_ADD ("/segments/background", test_background);
+  BARGE_TEST_ADD ("/segments/redirect-not-followed", test_segment_redirect_not_followed);
   BARGE_TEST_ADD ("/segments/max-segments", test_max_segments);
   BARGE_TEST_ADD ("/segments/crash-resume", test_crash_resume);
   BARGE_TEST_ADD ("/segments/changed-under-pieces", test_changed_under_pieces);

@@ -355,7 +355,10 @@ barged_segment_run_async (BargedSegment *self, GCancellable *cancellable, GAsync
   headers = soup_message_get_request_headers (self->msg);
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
   soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
-  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE);
+  /* A piece asks where main's redirects led, already followed under the
+   * job's policy: a redirect of its own is an answer it cannot use (and,
+   * followed by libsoup, unchecked: https to http, another origin). */
+  soup_message_add_flags (self->msg, SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE | SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_set_range (headers, (goffset) self->pos, (goffset) self->end - 1);
   soup_message_headers_replace (headers, "If-Range", self->if_range);
   barged_request_add_custom_headers (self->msg, self->custom_headers, self->origin_url);
