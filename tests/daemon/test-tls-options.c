@@ -262,6 +262,12 @@ test_client_certificate_pkcs11 (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "pin-source"));
   g_assert_null (strstr (error->message, "1234"));
   g_clear_error (&error);
+  /* In the path part too: p11-kit takes it there, and GnuTLS uses it. */
+  g_assert_false (set_tls (job, ca, "pkcs11:token=barge-test;object=client;pin-value=1234", &error));
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "InvalidArgument");
+  g_assert_null (strstr (error->message, "1234"));
+  g_clear_error (&error);
+  g_assert_cmpstr (barge_dbus_job_get_tls_client_certificate (job), ==, "");
 
   uri = g_strdup_printf ("pkcs11:token=barge-test;object=client?pin-source=%s", pin);
   g_assert_true (set_tls (job, ca, uri, &error));

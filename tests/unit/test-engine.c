@@ -720,6 +720,9 @@ test_stored_pin_dropped (Fixture *f, gconstpointer data)
     { "pkcs11:token=t;object=o;type=cert?pin-value=Zq7Kx91pin&module-name=softhsm2",
       "pkcs11:token=t;object=o;type=cert?module-name=softhsm2" },
     { "pkcs11:token=t;type=cert?pin-%76alue=Zq7Kx92pin", "pkcs11:token=t;type=cert" },
+    /* In the path part, where p11-kit takes it too. */
+    { "pkcs11:token=t;pin-value=Zq7Kx93pin;type=cert?module-name=softhsm2",
+      "pkcs11:token=t;type=cert?module-name=softhsm2" },
   };
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
   const char *suffixes[] = { "", "-wal" };

@@ -51,9 +51,9 @@ is_pkcs11 (const char *ref)
   return g_str_has_prefix (ref, "pkcs11:");
 }
 
-/* Whether @attribute of a pkcs11: URI's query (RFC 7512) is pin-value,
- * its name percent-decoded as p11-kit decodes it (one that does not
- * decode counts as one). */
+/* Whether @attribute of a pkcs11: URI (RFC 7512) is pin-value, its name
+ * percent-decoded as p11-kit decodes it (one that does not decode counts
+ * as one). */
 static gboolean
 is_pin_value (const char *attribute)
 {
@@ -64,38 +64,69 @@ is_pin_value (const char *attribute)
   return name == NULL || g_ascii_strcasecmp (name, "pin-value") == 0;
 }
 
-/* Whether the query of the pkcs11: URI @ref has a pin-value attribute. */
-static gboolean
-has_pin_value (const char *ref)
+/* The path attributes (";"-separated) and the query attributes
+ * ("&"-separated) of the pkcs11: URI @ref. p11-kit takes pin-value in
+ * either part (RFC 7512 puts it in the query), and GnuTLS uses it. */
+static void
+split_pkcs11 (const char *ref, GStrv *path, GStrv *query)
 {
-  const char *query = strchr (ref, '?');
-  g_auto(GStrv) attributes = query != NULL ? g_strsplit (query + 1, "&", -1) : NULL;
+  const char *mark = strchr (ref, '?');
+  const char *body = ref + strlen ("pkcs11:");
+  g_autofree char *path_part = mark != NULL ? g_strndup (body, (gsize) (mark - body)) : g_strdup (body);
 
-  for (guint i = 0; attributes != NULL && attributes[i] != NULL; i++)
+  *path = g_strsplit (path_part, ";", -1);
+  *query = mark != NULL ? g_strsplit (mark + 1, "&", -1) : g_new0 (char *, 1);
+}
+
+static gboolean
+any_pin_value (GStrv attributes)
+{
+  for (guint i = 0; attributes[i] != NULL; i++)
     if (is_pin_value (attributes[i]))
       return TRUE;
   return FALSE;
 }
 
-/* @ref without its pin-value attributes. */
-static char *
-without_pin_value (const char *ref)
+/* Whether the pkcs11: URI @ref has a pin-value attribute. */
+static gboolean
+has_pin_value (const char *ref)
 {
-  const char *query = strchr (ref, '?');
-  g_auto(GStrv) attributes = g_strsplit (query + 1, "&", -1);
+  g_auto(GStrv) path = NULL;
+  g_auto(GStrv) query = NULL;
+
+  split_pkcs11 (ref, &path, &query);
+  return any_pin_value (path) || any_pin_value (query);
+}
+
+/* @attributes without the pin-value ones, joined with @sep. */
+static char *
+join_without_pin_value (GStrv attributes, const char *sep)
+{
   g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
   g_auto(GStrv) left = NULL;
-  g_autofree char *path = g_strndup (ref, (gsize) (query - ref));
-  g_autofree char *joined = NULL;
 
   for (guint i = 0; attributes[i] != NULL; i++)
     if (!is_pin_value (attributes[i]))
       g_strv_builder_add (kept, attributes[i]);
   left = g_strv_builder_end (kept);
-  if (left[0] == NULL)
-    return g_steal_pointer (&path);
-  joined = g_strjoinv ("&", left);
-  return g_strconcat (path, "?", joined, NULL);
+  return g_strjoinv (sep, left);
+}
+
+/* @ref without its pin-value attributes; a query left empty goes with
+ * its "?". */
+static char *
+without_pin_value (const char *ref)
+{
+  g_auto(GStrv) path = NULL;
+  g_auto(GStrv) query = NULL;
+  g_autofree char *path_text = NULL;
+  g_autofree char *query_text = NULL;
+
+  split_pkcs11 (ref, &path, &query);
+  path_text = join_without_pin_value (path, ";");
+  query_text = join_without_pin_value (query, "&");
+  return *query_text != '\0' ? g_strconcat ("pkcs11:", path_text, "?", query_text, NULL)
+                             : g_strconcat ("pkcs11:", path_text, NULL);
 }
 
 /* A job stored by a barged that took a pkcs11: URI with its PIN in it
