@@ -156,6 +156,9 @@ barged_daemon_new (const BargedDaemonOptions *options, GError **error)
   barged_bandwidth_set_parent (background_bandwidth, yielding);
   self->yield = barged_yield_new (yielding);
   self->sessions = barged_sessions_new (self->config, test_database, self->yield, BARGED_SESSION_MAX_CONNS);
+  /* Revocation lists serve every user's jobs: fetched on the daemon's
+   * session, never through one user's proxy. */
+  barged_revocation_set_session (revocation, barged_sessions_get_shared (self->sessions, FALSE));
   credentials = barged_credentials_new (options->state_dir, options->system_bus, error);
   if (credentials == NULL)
     return NULL;

@@ -914,6 +914,39 @@ test_good (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&f->requests[SERVER_GOOD]), ==, 2);
 }
 
+/* A job whose own proxy cannot reach the lists (here: a proxy where
+ * nobody listens, its own server bypassing it) still gets its list: lists
+ * are fetched on the daemon's session. Before, the fetch went through the
+ * job's proxy and failed, and that failure stood 30 s for every user's
+ * jobs that needed the list: one user's proxy decided everyone's checks. */
+static void
+test_list_not_through_job_proxy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *p1 = NULL, *p2 = NULL;
+  g_autofree char *own = g_strdup_printf ("127.0.0.1:%u", f->ports[SERVER_GOOD]);
+  const char *proxies[] = { "http://127.0.0.1:1", NULL };
+  const char *bypass[] = { own, NULL };
+  g_autoptr(BargeDBusJob) first = NULL;
+  g_autoptr(BargeDBusJob) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/file", f->ports[SERVER_GOOD]);
+  g_autofree char *dest = g_build_filename (f->dir, "proxied", NULL);
+
+  p1 = barge_test_daemon_create_job (f->daemon, "proxied");
+  first = barge_test_daemon_get_job (f->daemon, p1);
+  barge_test_job_add_file (first, url, dest);
+  g_assert_true (set_check (first, TRUE, &error));
+  barge_dbus_job_call_set_proxy_settings_sync (first, "override", proxies, bypass, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_job_resume (first);
+  finish (f, first, p1, "proxied");
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 1);
+  /* Another job needs the same list: cached. */
+  second = start_job (f, SERVER_GOOD, "plain", TRUE, &p2);
+  finish (f, second, p2, "plain");
+  g_assert_cmpint (g_atomic_int_get (&f->crl_requests), ==, 1);
+}
+
 /* The list revokes the server's certificate: refused before any request;
  * a job that does not ask for the check gets the file (the check is the
  * job's option, off by default). */
@@ -1607,6 +1640,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/revocation/good", Fixture, NULL, fixture_setup, test_good, fixture_teardown);
   g_test_add ("/revocation/revoked", Fixture, NULL, fixture_setup, test_revoked, fixture_teardown);
+  g_test_add ("/revocation/list-not-through-job-proxy", Fixture, NULL, fixture_setup,
+              test_list_not_through_job_proxy, fixture_teardown);
   g_test_add ("/revocation/unknown", Fixture, NULL, fixture_setup, test_unknown, fixture_teardown);
   g_test_add ("/revocation/intermediate", Fixture, NULL, fixture_setup, test_intermediate, fixture_teardown);
   g_test_add ("/revocation/upload", Fixture, NULL, fixture_setup, test_upload, fixture_teardown);

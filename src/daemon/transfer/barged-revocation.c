@@ -70,6 +70,7 @@ struct _BargedRevocation
   gsize total;
   guint64 clock;
   GHashTable *fetches;        /* key → Fetch; main thread */
+  SoupSession *session;       /* what every fetch goes on; NULL: the asker's */
   guint n_fetched;
 };
 
@@ -104,6 +105,7 @@ barged_revocation_finalize (GObject *object)
   /* A fetch holds a reference: none is running here. */
   g_hash_table_unref (self->fetches);
   g_hash_table_unref (self->cache);
+  g_clear_object (&self->session);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (barged_revocation_parent_class)->finalize (object);
 }
@@ -751,6 +753,12 @@ deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+void
+barged_revocation_set_session (BargedRevocation *self, SoupSession *session)
+{
+  g_set_object (&self->session, session);
+}
+
 static void
 start_fetch (BargedRevocation *self, SoupSession *session, const Want *want, GTask *waiter)
 {
@@ -795,7 +803,14 @@ start_fetch (BargedRevocation *self, SoupSession *session, const Want *want, GTa
     soup_message_headers_replace (soup_message_get_request_headers (fetch->msg), "Accept",
                                   "application/pkix-crl, */*;q=0.5");
   fetch->deadline = g_timeout_add_seconds (FETCH_DEADLINE_S, deadline_cb, fetch);
-  soup_session_send_async (session, fetch->msg, G_PRIORITY_DEFAULT, fetch->cancellable, on_sent, fetch);
+  /* The daemon's own session when it gave one: a list or answer serves
+   * every user's jobs, and what the asker's session goes through (its
+   * job's proxy, its owner's session proxy) is that user's to choose.
+   * Fetched there, a proxy of one user could make everyone's checks fail
+   * (a failure stands BARGED_REVOCATION_FAILURE_S for every job), or keep
+   * their fetches waiting. */
+  soup_session_send_async (self->session != NULL ? self->session : session, fetch->msg, G_PRIORITY_DEFAULT,
+                           fetch->cancellable, on_sent, fetch);
 }
 
 void

@@ -38,6 +38,10 @@ typedef enum {
 #define BARGED_REVOCATION_FAILURE_S 30
 
 BargedRevocation *barged_revocation_new (void);
+/* The session every fetch goes on (the daemon's shared one: barge.conf's
+ * proxy or the system's), whatever session asks; without one, each fetch
+ * goes on the session that asks (unit tests). */
+void barged_revocation_set_session (BargedRevocation *self, SoupSession *session);
 
 /* The verdict on @chain (a server's certificate and its issuers, as the
  * handshake gave it), from the cache only. @database finds the issuer of
