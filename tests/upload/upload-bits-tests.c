@@ -508,6 +508,48 @@ test_bits_cancel (Fixture *f, gconstpointer data)
   g_assert_true (g_file_test (source, G_FILE_TEST_IS_REGULAR));
 }
 
+static gboolean
+one_cancel_seen (gpointer user_data)
+{
+  return barge_test_bits_server_count (user_data, "Cancel-Session") >= 1;
+}
+
+/* A job restored after a restart and cancelled before it runs again: its
+ * Cancel-Session goes the job's way (here: proxy "none", past barge.conf's
+ * proxy, where nobody listens). Before, a restored job's upload held the
+ * daemon's shared session until its next run, and the cancel went
+ * through barge.conf's proxy: it never reached the server. */
+static void
+test_bits_cancel_restored_takes_job_proxy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = make_source (f, "cancel-restored.bin", 16 * MiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "cancel-restored.bin");
+  const char *none[] = { NULL };
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(BargeDBusJob) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barge_test_daemon_set_config (f->daemon, "[Transfer]\nProxy=http://127.0.0.1:1\n");
+  barge_test_daemon_restart (f->daemon);
+  barge_test_bits_server_set_fragment_delay (f->bits, 200);
+  job = start_upload (f, "upload", "bits", url, source, FALSE);
+  barge_dbus_job_call_set_proxy_settings_sync (job, "none", none, none, NULL, &error);
+  g_assert_no_error (error);
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  wait_acknowledged (job, 1, SHORT_TIMEOUT_MS, "the first acknowledged fragment");
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 1);
+  barge_test_daemon_restart (f->daemon);
+  restored = barge_test_daemon_get_job (f->daemon, g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+  cancel_and_wait_removed (f, restored);
+  barge_test_bits_server_set_fragment_delay (f->bits, 0);
+  g_assert_true (poll_until (one_cancel_seen, f->bits, 10000));
+  g_assert_cmpuint (barge_test_bits_server_get_open_sessions (f->bits), ==, 0);
+  barge_test_daemon_set_config (f->daemon, "");
+}
+
 /* A Cancel-Session that goes on a kept connection the server closes is
  * sent again at once over a new one, not after the cancel's backoff
  * (5 s). */
@@ -1287,6 +1329,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/local-change", test_bits_local_change);
   UPLOAD_TEST_ADD ("/upload/bits/cancel", test_bits_cancel);
   UPLOAD_TEST_ADD ("/upload/bits/cancel-kept-lost", test_bits_cancel_kept_lost);
+  UPLOAD_TEST_ADD ("/upload/bits/cancel-restored-takes-job-proxy", test_bits_cancel_restored_takes_job_proxy);
   UPLOAD_TEST_ADD ("/upload/bits/crash", test_bits_crash);
   UPLOAD_TEST_ADD ("/upload/bits/host-id", test_bits_host_id);
   UPLOAD_TEST_ADD ("/upload/bits/endless-answer", test_bits_endless_answer);

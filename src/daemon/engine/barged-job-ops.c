@@ -362,7 +362,24 @@ barged_job_cancel_async (BargedJob *self, GAsyncReadyCallback callback, gpointer
     }
   _barged_job_stop_transfer (self);
   if (self->upload != NULL && self->files->len > 0)
-    barged_upload_cancel_remote (self->upload, barged_file_get_url (g_ptr_array_index (self->files, 0)));
+    {
+      /* A restored job's upload holds the shared session and no TLS
+       * until a run hands it the job's: the cancel would go past the
+       * job's proxy and TLS options. TLS files not read yet (a restored
+       * job never started): the server's session is left to expire rather
+       * than sent without the job's CA, client certificate or
+       * revocation check. */
+      if (_barged_job_tls_unread (self))
+        barged_job_log (self, G_LOG_LEVEL_INFO, "its TLS files are not read: the server's upload session is not "
+                                                 "cancelled, it will expire there");
+      else
+        {
+          /* A run in flight (winding down) got them at its start. */
+          if (!_barged_job_run_in_flight (self))
+            _barged_job_prepare_upload (self);
+          barged_upload_cancel_remote (self->upload, barged_file_get_url (g_ptr_array_index (self->files, 0)));
+        }
+    }
   add_deletions (self, moves, FALSE);
   self->busy = TRUE;          /* no other call may start while the files go */
   barged_file_access_finish_files_async (self->owner, moves, NULL, on_cancel_files_deleted,

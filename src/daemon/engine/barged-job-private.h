@@ -218,6 +218,9 @@ void _barged_job_update_bandwidth (BargedJob *self);
 char *_barged_job_settings_to_data (BargedJob *self);
 void _barged_job_attach_upload (BargedJob *self, BargedUpload *upload);
 void _barged_job_fail (BargedJob *self, GError *error, gint file_index, guint http_status, gint64 retry_after);
+/* Hands the upload what its requests go with now: the job's session (its
+ * proxy, its own connections), custom headers, TLS and credentials. */
+void _barged_job_prepare_upload (BargedJob *self);
 /* As _barged_job_fail() for a transient @error, but the retry comes when
  * the server said, @retry_after seconds from now, even before
  * MinimumRetryDelay: the job waits out a server's back-off. */

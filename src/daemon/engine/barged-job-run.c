@@ -933,6 +933,17 @@ on_upload_done (GObject *source, GAsyncResult *res, gpointer user_data)
   _barged_job_runs_ended (self);
 }
 
+void
+_barged_job_prepare_upload (BargedJob *self)
+{
+  g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+
+  barged_upload_set_session (self->upload, _barged_job_session (self));
+  barged_upload_set_custom_headers (self->upload, headers);
+  barged_upload_set_tls (self->upload, _barged_job_tls (self));
+  barged_upload_set_credentials (self->upload, self->ctx.credentials);
+}
+
 static void
 begin_runs (BargedJob *self)
 {
@@ -961,14 +972,7 @@ begin_runs (BargedJob *self)
     }
   self->cancellable = g_cancellable_new ();
   barged_upload_set_bandwidth (self->upload, self->bandwidth);
-  barged_upload_set_session (self->upload, _barged_job_session (self));
-  {
-    g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
-
-    barged_upload_set_custom_headers (self->upload, headers);
-  }
-  barged_upload_set_tls (self->upload, _barged_job_tls (self));
-  barged_upload_set_credentials (self->upload, self->ctx.credentials);
+  _barged_job_prepare_upload (self);
   barged_upload_run_async (self->upload, g_ptr_array_index (self->files, idx), self->cancellable,
                            on_upload_done, g_object_ref (self));
 }
