@@ -790,7 +790,8 @@ static void
 ensure_answers (BargedJob *self)
 {
   if (self->answers == NULL)
-    self->answers = barged_auth_answers_new (self->ctx.credentials, self->id);
+    self->answers = barged_auth_answers_new (self->ctx.credentials, self->id,
+                                             _barged_job_session (self) == self->own_session);
 }
 
 /* Starts files up to the window while connections are free; TRUE while
@@ -937,8 +938,9 @@ void
 _barged_job_prepare_upload (BargedJob *self)
 {
   g_autoptr(GVariant) headers = barged_credentials_dup_headers (self->ctx.credentials, self->id);
+  SoupSession *session = _barged_job_session (self);
 
-  barged_upload_set_session (self->upload, _barged_job_session (self));
+  barged_upload_set_session (self->upload, session, session == self->own_session);
   barged_upload_set_custom_headers (self->upload, headers);
   barged_upload_set_tls (self->upload, _barged_job_tls (self));
   barged_upload_set_credentials (self->upload, self->ctx.credentials);

@@ -15,6 +15,7 @@ struct _BargedAuthAnswers
   GHashTable *server;             /* origin -> SoupAuth, the server's Basic or Digest answered */
   GHashTable *proxy;              /* proxy (barged_request_proxy_key()) -> SoupAuth answered on a
                                    * plain http request through it */
+  gboolean for_proxy;             /* a proxy's challenges are answered */
 };
 
 G_DEFINE_TYPE (BargedAuthAnswers, barged_auth_answers, G_TYPE_OBJECT)
@@ -126,6 +127,12 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, Attached *
   BargedAuthAnswers *self = a->answers;
   GUri *uri = soup_message_get_uri (msg);
 
+  if (soup_auth_is_for_proxy (auth) && !self->for_proxy)
+    {
+      g_info ("job %s: a proxy asks for credentials on a session other jobs share: none sent (the job's next "
+              "run goes on a session of its own)", self->job_id);
+      return FALSE;
+    }
   if (self->credentials == NULL ||
       !barged_request_authenticate (msg, auth, retrying, self->credentials, self->job_id,
                                     a->origin_url))
@@ -181,10 +188,11 @@ barged_auth_answers_drop (BargedAuthAnswers **answers)
 }
 
 BargedAuthAnswers *
-barged_auth_answers_new (BargedCredentials *credentials, const char *job_id)
+barged_auth_answers_new (BargedCredentials *credentials, const char *job_id, gboolean for_proxy)
 {
   BargedAuthAnswers *self = g_object_new (BARGED_TYPE_AUTH_ANSWERS, NULL);
 
+  self->for_proxy = for_proxy;
   self->credentials = credentials != NULL ? g_object_ref (credentials) : NULL;
   self->job_id = g_strdup (job_id);
   return self;

@@ -30,8 +30,14 @@ G_BEGIN_DECLS
 #define BARGED_TYPE_AUTH_ANSWERS (barged_auth_answers_get_type ())
 G_DECLARE_FINAL_TYPE (BargedAuthAnswers, barged_auth_answers, BARGED, AUTH_ANSWERS, GObject)
 
-/* @credentials: the job's, or NULL (nothing is answered). */
-BargedAuthAnswers *barged_auth_answers_new (BargedCredentials *credentials, const char *job_id);
+/* @credentials: the job's, or NULL (nothing is answered). @for_proxy:
+ * whether a proxy's challenges are answered, only for a run on a session
+ * of the job's own: libsoup keeps a proxy's answer to a CONNECT for its
+ * whole session, so on a session jobs share the next job's tunnels, any
+ * user's, would go through on it. A job with proxy credentials gets a
+ * session of its own from its next run on; one whose credentials came
+ * while its run was on the shared session meets the proxy's 407. */
+BargedAuthAnswers *barged_auth_answers_new (BargedCredentials *credentials, const char *job_id, gboolean for_proxy);
 
 /* Makes @msg answer challenges, and puts on it, each time it goes out,
  * what the run already answered for its origin. @origin_url: the URL of

@@ -15,6 +15,7 @@ struct _BargedUpload
   GObject parent_instance;
 
   SoupSession *session;
+  gboolean session_own;       /* the job's own session: a proxy's challenges are answered */
   char *job_id;
   guint32 owner;
   guint32 umask;              /* the owner's, for the reply file */

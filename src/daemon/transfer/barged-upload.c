@@ -639,10 +639,11 @@ barged_upload_set_body (BargedUpload *self, SoupMessage *msg, const char *conten
 }
 
 void
-barged_upload_set_session (BargedUpload *self, SoupSession *session)
+barged_upload_set_session (BargedUpload *self, SoupSession *session, gboolean own)
 {
   g_return_if_fail (self->task == NULL);
   g_set_object (&self->session, session);
+  self->session_own = own;
 }
 
 void
@@ -777,7 +778,7 @@ barged_upload_run_async (BargedUpload *self, BargedFile *file, GCancellable *can
   g_task_set_source_tag (self->task, barged_upload_run_async);
   self->file = g_object_ref (file);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  self->answers = barged_auth_answers_new (self->credentials, self->job_id);
+  self->answers = barged_auth_answers_new (self->credentials, self->job_id, self->session_own);
   self->retry_after = -1;
   self->http_status = 0;
   self->stalled_acks = 0;

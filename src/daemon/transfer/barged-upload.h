@@ -43,8 +43,10 @@ BargeUploadProtocol barged_upload_get_protocol (BargedUpload *self);
 gboolean barged_upload_is_running (BargedUpload *self);
 /* After a restart: the file's numbers are what the server acknowledged. */
 void barged_upload_restore_file (BargedUpload *self, BargedFile *file);
-/* The session of the next run's requests (the job's priority chooses it). */
-void barged_upload_set_session (BargedUpload *self, SoupSession *session);
+/* The session of the next run's requests (the job's priority chooses it);
+ * @own: it is the job's own, where a proxy's challenges are answered
+ * (barged_auth_answers_new()). */
+void barged_upload_set_session (BargedUpload *self, SoupSession *session, gboolean own);
 /* The job's bandwidth limit for the bodies of its requests; NULL: none. */
 void barged_upload_set_bandwidth (BargedUpload *self, BargedBandwidth *bandwidth);
 
