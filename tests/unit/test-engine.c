@@ -795,6 +795,31 @@ test_take_ownership_drops_client_certificate (Fixture *f, gconstpointer data)
   g_assert_true (_barged_job_session (job) != before);
 }
 
+/* TakeOwnership of a job with a session of its own for its proxy list:
+ * the session goes, with what the old owner's proxy credentials opened on
+ * it (libsoup's answer to the proxy, the tunnels it let in). Before, only
+ * a job with a client certificate lost its session. */
+static void
+test_take_ownership_drops_proxy_session (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "proxied", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  const char *proxies[] = { "http://127.0.0.1:3128", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(BargedJob) job = create_job (f, &spec);
+  g_autoptr(GError) error = NULL;
+  /* Held: a freed session's address may be the next one's. */
+  g_autoptr(SoupSession) before = NULL;
+
+  g_assert_true (barged_job_set_proxy_settings (job, BARGE_PROXY_USAGE_OVERRIDE, proxies, none, &error));
+  g_assert_no_error (error);
+  before = g_object_ref (_barged_job_session (job));
+  g_assert_true (_barged_job_session (job) == before);
+  g_assert_true (barged_job_take_ownership (job, geteuid () + 4242, 022, &error));
+  g_assert_no_error (error);
+  g_assert_true (_barged_job_session (job) != before);
+}
+
 /* After TakeOwnership the next start reads the TLS files again, as the new
  * owner: a CA file only the old owner (root) could read fails that start
  * with AccessDenied, where the old reading would have been used. */
@@ -1340,6 +1365,8 @@ main (int argc, char **argv)
   g_test_add ("/engine/stored-pin-dropped", Fixture, NULL, fixture_setup, test_stored_pin_dropped, fixture_teardown);
   g_test_add ("/engine/take-ownership-drops-client-certificate", Fixture, NULL, fixture_setup,
               test_take_ownership_drops_client_certificate, fixture_teardown);
+  g_test_add ("/engine/take-ownership-drops-proxy-session", Fixture, NULL, fixture_setup,
+              test_take_ownership_drops_proxy_session, fixture_teardown);
   g_test_add ("/engine/take-ownership-rereads-tls", Fixture, NULL, fixture_setup, test_take_ownership_rereads_tls,
               fixture_teardown);
   g_test_add ("/engine/priorities", Fixture, NULL, fixture_setup, test_priorities, fixture_teardown);

@@ -519,6 +519,10 @@ barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError *
   g_strfreev (self->notify_args);
   self->notify_args = g_new0 (char *, 1);
   _barged_job_tls_forget_owner (self);
+  /* The job's own session (its proxy list, or its TLS options) holds what
+   * the old owner's proxy credentials opened: libsoup's answer to the
+   * proxy and the tunnels it let in. The next request makes a new one. */
+  g_clear_object (&self->own_session);
   _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_OWNER);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
@@ -582,6 +586,10 @@ barged_job_remove_credentials_async (BargedJob *self, BargeCredentialsTarget tar
       return;
     }
   g_object_ref (task);
+  /* libsoup keeps the proxy's answer, and the tunnels it let in, for the
+   * session's life: the credentials gone, so is the session. */
+  if (target == BARGE_CREDENTIALS_TARGET_PROXY)
+    g_clear_object (&self->own_session);
   _barged_job_recharge_settings (self);
   _barged_job_notify (self, BARGED_JOB_PROP_CREDENTIALS);
   _barged_job_touch (self);
