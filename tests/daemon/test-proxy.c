@@ -904,7 +904,7 @@ typedef struct {
   GDBusConnection *connection;
   guint registration;
   GMutex lock;                /* guards answer and asked */
-  GStrv answer;               /* what LookupProxy answers next */
+  GStrv answer;               /* what LookupProxy answers next; "error:TEXT": that D-Bus error */
   GPtrArray *asked;           /* the URIs it was asked for */
 } Agent;
 
@@ -919,7 +919,11 @@ agent_method_call (GDBusConnection *connection, const char *sender, const char *
   g_mutex_lock (&agent->lock);
   BARGE_TSAN_ACQUIRE (agent); /* GMutex is a hand-off TSan cannot see */
   g_ptr_array_add (agent->asked, g_strdup (uri));
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", agent->answer));
+  if (agent->answer[0] != NULL && g_str_has_prefix (agent->answer[0], "error:"))
+    g_dbus_method_invocation_return_dbus_error (invocation, "org.example.Agent.Failed",
+                                                agent->answer[0] + strlen ("error:"));
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", agent->answer));
   BARGE_TSAN_RELEASE (agent);
   g_mutex_unlock (&agent->lock);
 }
@@ -1038,6 +1042,28 @@ test_session_agent (Fixture *f, gconstpointer data)
     }
     requests = barge_fault_server_get_requests (f->server, origin_path);
     g_assert_cmpuint (requests->len, ==, 0);
+    barge_test_job_cancel (job);
+  }
+
+  /* An agent's error: its text, bounded and without control characters,
+   * is what the job's error says (stored and shown to clients). Before,
+   * it went whole, 8 KiB and escape sequences included. */
+  {
+    g_autofree char *url = barge_fault_server_get_url (f->server, "ok", "agent-fails", SIZE);
+    g_autofree char *long_text = g_strnfill (8192, 'x');
+    g_autofree char *failure = g_strconcat ("error:\x1b[31mbroken ", long_text, NULL);
+    const char * const fails[] = { failure, NULL };
+    g_autofree char *path = NULL;
+    g_autoptr(BargeDBusJob) job = new_job (f, url, "agent-fails", &path);
+    const char *context, *name, *message, *file;
+
+    agent_answer (&agent, fails);
+    wait_failed (job);
+    g_variant_get (barge_dbus_job_get_error (job), "(&s&s&s&s)", &context, &name, &message, &file);
+    g_test_message ("agent's error: %.120s (%zu bytes)", message, strlen (message));
+    g_assert_nonnull (strstr (message, "broken"));
+    g_assert_null (strchr (message, '\x1b'));
+    g_assert_cmpuint (strlen (message), <, 1024);
     barge_test_job_cancel (job);
   }
 

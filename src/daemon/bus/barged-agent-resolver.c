@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "barged-agent-resolver.h"
+#include "barged-errors.h"
 #include "barged-job.h"
 
 struct _BargedAgentResolver
@@ -56,9 +57,14 @@ on_answer (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (reply == NULL)
     {
+      /* The agent's own words, bounded and printable: they become the
+       * job's error, stored and shown (barged_error_server_text()). */
+      g_autofree char *said = NULL;
+
       g_dbus_error_strip_remote_error (error);
+      said = barged_error_server_text (error->message);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED,
-                               "the session's proxy agent did not answer: %s", error->message);
+                               "the session's proxy agent did not answer: %s", said);
       return;
     }
   proxies = check_answer (reply, &error);
