@@ -123,6 +123,14 @@ test_urls (void)
   g_assert_cmpstr (relative, ==, "http://h:1/files/abc?x=1");
   g_assert_cmpstr (absolute, ==, "https://other/r");
   g_assert_null (barged_upload_resolve_url ("http://h:1/files/", NULL));
+  /* From https, never to http: the file's bytes (a tus PATCH) or the
+   * reply would go in the clear. */
+  g_assert_null (barged_upload_resolve_url ("https://h/files/", "http://h/files/abc"));
+  {
+    g_autofree char *secure = barged_upload_resolve_url ("https://h/files/", "https://other/abc");
+
+    g_assert_cmpstr (secure, ==, "https://other/abc");
+  }
   {
     /* A server's URL is kept only as long as a client's may be. */
     g_autofree char *pad = g_strnfill (BARGED_HTTP_MAX_URL, 'a');

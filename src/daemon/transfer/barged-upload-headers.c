@@ -156,6 +156,12 @@ barged_upload_resolve_url (const char *base, const char *reference)
    * that starts with "//") and returns NULL with a critical. */
   if (!uri_is_usable (resolved, NULL))
     return NULL;
+  /* From https never to http, as for redirects: what goes there (a tus
+   * PATCH's bytes of the file, the reply) would go in the clear, and an
+   * upload job cannot allow it. */
+  if (g_ascii_strcasecmp (g_uri_get_scheme (base_uri), "https") == 0 &&
+      g_ascii_strcasecmp (g_uri_get_scheme (resolved), "https") != 0)
+    return NULL;
   /* What is kept is the text, parsed again for each request. */
   text = g_uri_to_string (resolved);
   /* Kept and stored: no longer than a URL a client may give. */

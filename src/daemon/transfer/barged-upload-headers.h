@@ -40,7 +40,7 @@ GUri *barged_upload_parse_url (const char *url, GError **error);
 
 /* A server's reference to another URL (tus Location, BITS-Reply-URL),
  * resolved against @base; NULL when it is no URL barged_upload_parse_url()
- * takes, or longer than BARGED_HTTP_MAX_URL. */
+ * takes, longer than BARGED_HTTP_MAX_URL, or http from an https @base. */
 char *barged_upload_resolve_url (const char *base, const char *reference);
 
 G_END_DECLS
