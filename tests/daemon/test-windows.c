@@ -167,7 +167,7 @@ job_held_for (gpointer user_data)
          g_strcmp0 (barge_dbus_job_get_hold_reason (w->job), w->hold) == 0;
 }
 
-#define EVENING "2026-12-07T21:59:58+01:00"
+#define EVENING "2036-12-07T21:59:58+01:00"
 
 /* (a) NotBefore 3 s ahead of the injected clock: queued with "not-before",
  * then it transfers by itself once the time passed, with no call. */
@@ -216,7 +216,7 @@ test_window_starts (Fixture *f, gconstpointer data)
   barge_test_job_complete (job);
 }
 
-#define MORNING "2026-12-08T05:59:57+01:00"
+#define MORNING "2036-12-08T05:59:57+01:00"
 
 /* (b) The end: a job transferring when its window ends goes back to
  * "queued" with "outside-window", its bytes kept. */
@@ -249,7 +249,7 @@ test_window_ends (Fixture *f, gconstpointer data)
   barge_test_job_cancel (job);
 }
 
-#define NOON "2026-12-07T12:00:00+01:00"
+#define NOON "2036-12-07T12:00:00+01:00"
 
 /* (c) The clock steps past the window's start: the job starts at once, not
  * when the 10-hour timer armed before the step would end; and a step out of
@@ -269,7 +269,7 @@ test_clock_step (Fixture *f, gconstpointer data)
   barge_test_run_for (500);
   assert_held (f, path, "outside-window");
 
-  write_clock (f, "2026-12-07T22:00:05+01:00");
+  write_clock (f, "2036-12-07T22:00:05+01:00");
   stepped = g_get_monotonic_time ();
   barge_test_wait_job_state (job, "transferring", 5000);
   g_test_message ("transferring %.2f s after the step", seconds_since (stepped));
@@ -289,8 +289,10 @@ test_bad_values (Fixture *f, gconstpointer data)
 {
   const char *bad_windows[] = { "08:00-08:00", "25:00-01:00", "garbage", "22:00", "10:60-11:00", "1:00-2:00 " };
   gint64 now = injected_now (f, EVENING);
-  /* In the past for the injected clock (three days ahead of the real one),
-   * though in the future for the machine's: the daemon's clock decides. */
+  /* In the past for the injected clock (years ahead of the real one: its
+   * dates are in 2036, since a date of 2026 became the past on the day it
+   * named), though in the future for the machine's: the daemon's clock
+   * decides. */
   const gint64 bad_times[] = { now - 60, 1, -5, G_MININT64, g_get_real_time () / G_USEC_PER_SEC + 3600 };
   /* Beyond what a date holds: said so, not a crash. */
   const gint64 too_late[] = { G_GINT64_CONSTANT (253402300800), G_MAXINT64 };
