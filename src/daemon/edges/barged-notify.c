@@ -178,10 +178,9 @@ static gboolean
 timeout_cb (gpointer user_data)
 {
   Running *r = user_data;
-
-  r->timeout_source = 0;
   const char *pid = g_subprocess_get_identifier (r->process);
 
+  r->timeout_source = 0;
   g_message ("the notify program %s (pid %s) still runs after %u s ([Jobs] NotifyTimeout): killing it",
              (const char *) g_task_get_task_data (r->task), pid != NULL ? pid : "?", r->timeout);
   g_subprocess_force_exit (r->process);

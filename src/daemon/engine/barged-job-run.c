@@ -789,9 +789,13 @@ start_file (BargedJob *self, BargedFile *file, char *origin)
 static void
 ensure_answers (BargedJob *self)
 {
-  if (self->answers == NULL)
-    self->answers = barged_auth_answers_new (self->ctx.credentials, self->id,
-                                             _barged_job_session (self) == self->own_session);
+  SoupSession *session;
+
+  if (self->answers != NULL)
+    return;
+  /* First: it may make the job's own session. */
+  session = _barged_job_session (self);
+  self->answers = barged_auth_answers_new (self->ctx.credentials, self->id, session == self->own_session);
 }
 
 /* Starts files up to the window while connections are free; TRUE while
