@@ -155,6 +155,19 @@ identity_for (guint32 owner, char **home, GError **error)
   return id;
 }
 
+/* What the caller's task keeps of the program, on the caller's thread. */
+typedef struct {
+  char *path;
+  guint timeout;              /* seconds, 0: none */
+} Program;
+
+static void
+program_free (Program *p)
+{
+  g_free (p->path);
+  g_free (p);
+}
+
 /* A program between its start and its exit. */
 typedef struct {
   GTask *task;
@@ -182,7 +195,7 @@ timeout_cb (gpointer user_data)
 
   r->timeout_source = 0;
   g_message ("the notify program %s (pid %s) still runs after %u s ([Jobs] NotifyTimeout): killing it",
-             (const char *) g_task_get_task_data (r->task), pid != NULL ? pid : "?", r->timeout);
+             ((const Program *) g_task_get_task_data (r->task))->path, pid != NULL ? pid : "?", r->timeout);
   g_subprocess_force_exit (r->process);
   return G_SOURCE_REMOVE;
 }
@@ -209,7 +222,6 @@ typedef struct {
   char **args;
   char *job_id;
   char *job_state;
-  guint timeout;
 } Spawn;
 
 static void
@@ -280,7 +292,8 @@ on_spawned (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   BARGE_TSAN_TASK_CALLBACK (res);
   g_autoptr(GTask) task = user_data;
-  Spawn *spawn = g_task_get_task_data (G_TASK (res));
+  /* The caller's copy: the spawn's own may go with its worker. */
+  const Program *program = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GSubprocess) process = g_task_propagate_pointer (G_TASK (res), &error);
   Running *r;
@@ -293,10 +306,9 @@ on_spawned (GObject *source, GAsyncResult *res, gpointer user_data)
   r = g_new0 (Running, 1);
   r->task = g_steal_pointer (&task);
   r->process = g_object_ref (process);
-  r->timeout = spawn->timeout;
-  g_task_set_task_data (r->task, g_strdup (spawn->program), g_free);
-  if (spawn->timeout > 0)
-    r->timeout_source = g_timeout_add_seconds (spawn->timeout, timeout_cb, r);
+  r->timeout = program->timeout;
+  if (program->timeout > 0)
+    r->timeout_source = g_timeout_add_seconds (program->timeout, timeout_cb, r);
   g_subprocess_wait_async (process, NULL, on_program_exited, r);
 }
 
@@ -308,14 +320,17 @@ barged_notify_run_async (guint32 owner, const char *program, const char *const *
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   g_autoptr(GTask) spawn_task = g_task_new (NULL, NULL, on_spawned, task);
   Spawn *spawn = g_new0 (Spawn, 1);
+  Program *kept = g_new0 (Program, 1);
 
   g_task_set_source_tag (task, barged_notify_run_async);
+  kept->path = g_strdup (program);
+  kept->timeout = timeout;
+  g_task_set_task_data (task, kept, (GDestroyNotify) program_free);
   spawn->owner = owner;
   spawn->program = g_strdup (program);
   spawn->args = g_strdupv ((char **) args);
   spawn->job_id = g_strdup (job_id);
   spawn->job_state = g_strdup (job_state);
-  spawn->timeout = timeout;
   g_task_set_task_data (spawn_task, spawn, (GDestroyNotify) spawn_free);
   BARGE_TSAN_RELEASE (spawn_task);
   g_task_run_in_thread (spawn_task, spawn_thread);
