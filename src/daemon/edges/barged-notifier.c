@@ -11,28 +11,10 @@ struct _BargedNotifier
   GObject parent_instance;
   BargedConfig *config;
   GHashTable *running;        /* owner -> programs running */
-  GQueue waiting;             /* GTask (its data a Program), in the order asked */
+  GQueue waiting;             /* GTask (its data a BargedNotifyCall), in the order asked */
 };
 
 G_DEFINE_TYPE (BargedNotifier, barged_notifier, G_TYPE_OBJECT)
-
-typedef struct {
-  guint32 owner;
-  char *program;
-  char **args;
-  char *job_id;
-  char *job_state;
-} Program;
-
-static void
-program_free (Program *p)
-{
-  g_free (p->program);
-  g_strfreev (p->args);
-  g_free (p->job_id);
-  g_free (p->job_state);
-  g_free (p);
-}
 
 BargedNotifier *
 barged_notifier_new (BargedConfig *config)
@@ -67,7 +49,7 @@ on_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   BargedNotifier *self = g_task_get_source_object (task);
-  Program *p = g_task_get_task_data (task);
+  BargedNotifyCall *p = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean exit_ok = FALSE;
 
@@ -84,7 +66,7 @@ on_program_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 start (BargedNotifier *self, GTask *task)
 {
-  Program *p = g_task_get_task_data (task);
+  BargedNotifyCall *p = g_task_get_task_data (task);
 
   count_running (self, p->owner, 1);
   barged_notify_run_async (p->owner, p->program, (const char *const *) p->args, p->job_id, p->job_state,
@@ -101,7 +83,7 @@ start_waiting (BargedNotifier *self)
     {
       GList *next = l->next;
       GTask *task = l->data;
-      Program *p = g_task_get_task_data (task);
+      BargedNotifyCall *p = g_task_get_task_data (task);
 
       if (running_of (self, p->owner) < max)
         {
@@ -118,15 +100,10 @@ barged_notifier_run_async (BargedNotifier *self, guint32 owner, const char *prog
                            gpointer user_data)
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
-  Program *p = g_new0 (Program, 1);
 
   g_task_set_source_tag (task, barged_notifier_run_async);
-  p->owner = owner;
-  p->program = g_strdup (program);
-  p->args = g_strdupv ((char **) args);
-  p->job_id = g_strdup (job_id);
-  p->job_state = g_strdup (job_state);
-  g_task_set_task_data (task, p, (GDestroyNotify) program_free);
+  g_task_set_task_data (task, barged_notify_call_new (owner, program, args, job_id, job_state),
+                        (GDestroyNotify) barged_notify_call_free);
   if (running_of (self, owner) < barged_config_get_settings (self->config)->max_notify_programs_per_user)
     start (self, task);
   else
@@ -149,7 +126,7 @@ barged_notifier_get_counts (BargedNotifier *self, guint32 owner, guint *running,
   *running = running_of (self, owner);
   *waiting = 0;
   for (GList *l = self->waiting.head; l != NULL; l = l->next)
-    *waiting += ((Program *) g_task_get_task_data (l->data))->owner == owner;
+    *waiting += ((BargedNotifyCall *) g_task_get_task_data (l->data))->owner == owner;
 }
 
 void

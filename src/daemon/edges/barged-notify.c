@@ -215,23 +215,28 @@ on_program_exited (GObject *source, GAsyncResult *res, gpointer user_data)
   g_task_return_boolean (r->task, g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
 }
 
-/* What the spawn needs, copied for its worker. */
-typedef struct {
-  guint32 owner;
-  char *program;
-  char **args;
-  char *job_id;
-  char *job_state;
-} Spawn;
-
-static void
-spawn_free (Spawn *spawn)
+BargedNotifyCall *
+barged_notify_call_new (guint32 owner, const char *program, const char *const *args, const char *job_id,
+                        const char *job_state)
 {
-  g_free (spawn->program);
-  g_strfreev (spawn->args);
-  g_free (spawn->job_id);
-  g_free (spawn->job_state);
-  g_free (spawn);
+  BargedNotifyCall *call = g_new0 (BargedNotifyCall, 1);
+
+  call->owner = owner;
+  call->program = g_strdup (program);
+  call->args = g_strdupv ((char **) args);
+  call->job_id = g_strdup (job_id);
+  call->job_state = g_strdup (job_state);
+  return call;
+}
+
+void
+barged_notify_call_free (BargedNotifyCall *call)
+{
+  g_free (call->program);
+  g_strfreev (call->args);
+  g_free (call->job_id);
+  g_free (call->job_state);
+  g_free (call);
 }
 
 /* On a worker: the owner's account comes from NSS (sssd, LDAP: the
@@ -243,7 +248,8 @@ static void
 spawn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   BARGE_TSAN_TASK_THREAD (task);
-  Spawn *spawn = task_data;
+  /* The spawn's own copy, for its worker. */
+  BargedNotifyCall *spawn = task_data;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
                                                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -319,19 +325,14 @@ barged_notify_run_async (guint32 owner, const char *program, const char *const *
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   g_autoptr(GTask) spawn_task = g_task_new (NULL, NULL, on_spawned, task);
-  Spawn *spawn = g_new0 (Spawn, 1);
   Program *kept = g_new0 (Program, 1);
 
   g_task_set_source_tag (task, barged_notify_run_async);
   kept->path = g_strdup (program);
   kept->timeout = timeout;
   g_task_set_task_data (task, kept, (GDestroyNotify) program_free);
-  spawn->owner = owner;
-  spawn->program = g_strdup (program);
-  spawn->args = g_strdupv ((char **) args);
-  spawn->job_id = g_strdup (job_id);
-  spawn->job_state = g_strdup (job_state);
-  g_task_set_task_data (spawn_task, spawn, (GDestroyNotify) spawn_free);
+  g_task_set_task_data (spawn_task, barged_notify_call_new (owner, program, args, job_id, job_state),
+                        (GDestroyNotify) barged_notify_call_free);
   BARGE_TSAN_RELEASE (spawn_task);
   g_task_run_in_thread (spawn_task, spawn_thread);
 }

@@ -28,6 +28,20 @@ gboolean barged_notify_command_line_check (const char *program, const char *cons
 char **barged_notify_flags_from_text (const char *text, BargeNotifyFlags *flags);
 GVariant *barged_notify_command_line_from_text (const char *text);
 
+/* A notify program's run as asked: its owner, argv and the job it is
+ * about. */
+typedef struct {
+  guint32 owner;
+  char *program;
+  char **args;
+  char *job_id;
+  char *job_state;
+} BargedNotifyCall;
+
+BargedNotifyCall *barged_notify_call_new (guint32 owner, const char *program, const char *const *args,
+                                          const char *job_id, const char *job_state);
+void barged_notify_call_free (BargedNotifyCall *call);
+
 /* Runs @program with argv [@program, @args...] as @owner: when barged runs
  * as root it drops to the owner's uid, gid and groups before exec; otherwise
  * it runs as the daemon's user (session mode, where every job is ours). The
