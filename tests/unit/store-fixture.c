@@ -61,9 +61,8 @@ store_fixture_exec (StoreFixture *self, const char *sql)
   sqlite3_close (db);
 }
 
-/* The rows of @sql, each column's text followed by a tab, a line a row. */
-static char *
-query_text (StoreFixture *self, const char *sql)
+char *
+store_fixture_query_text (StoreFixture *self, const char *sql)
 {
   sqlite3 *db = open_db (self);
   g_autoptr(GString) text = g_string_new (NULL);
@@ -85,7 +84,7 @@ query_text (StoreFixture *self, const char *sql)
 int
 store_fixture_get_version (StoreFixture *self)
 {
-  g_autofree char *text = query_text (self, "PRAGMA user_version");
+  g_autofree char *text = store_fixture_query_text (self, "PRAGMA user_version");
 
   return (int) g_ascii_strtoll (text, NULL, 10);
 }
@@ -93,7 +92,7 @@ store_fixture_get_version (StoreFixture *self)
 char *
 store_fixture_get_schema (StoreFixture *self)
 {
-  return query_text (self, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+  return store_fixture_query_text (self, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
 }
 
 void

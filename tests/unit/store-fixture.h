@@ -21,6 +21,8 @@ StoreFixture *store_fixture_new_from_data (const char *name);
 char *store_fixture_read_data (const char *name);
 /* Runs @sql on the database on a connection of its own; asserts success. */
 void store_fixture_exec (StoreFixture *self, const char *sql);
+/* The rows of @sql, each column's text followed by a tab, a line a row. */
+char *store_fixture_query_text (StoreFixture *self, const char *sql);
 /* PRAGMA user_version of the database. */
 int store_fixture_get_version (StoreFixture *self);
 /* The database's schema (sqlite_master without root pages) as one text. */

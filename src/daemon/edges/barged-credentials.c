@@ -117,6 +117,7 @@ find_credential (JobPrivate *p, const char *target, const char *scheme, guint *i
 /* --- the private key file ----------------------------------------------- */
 
 static void save (BargedCredentials *self);
+static void write_out (BargedCredentials *self);
 
 static void
 wipe_bytes (gpointer data)
@@ -127,20 +128,31 @@ wipe_bytes (gpointer data)
   g_string_free (text, TRUE);
 }
 
-/* Waiters whose changes are on disk (or failed to get there: logged, and
- * the change holds in memory, as for a Secret Service failure) go. */
+/* Waiters whose changes the write just ended held go, with its result.
+ * A failed write leaves the changes in effect in memory: the error says
+ * so, and the next write (any later change, or the next waiter) holds
+ * them again, as the file is written whole. */
 static void
-wake_waiters (BargedCredentials *self)
+wake_waiters (BargedCredentials *self, const GError *error)
 {
   for (GList *l = self->waiters.head; l != NULL;)
     {
       GList *next = l->next;
       GTask *task = l->data;
 
-      if (GPOINTER_TO_SIZE (g_task_get_task_data (task)) <= self->saved)
+      if (GPOINTER_TO_SIZE (g_task_get_task_data (task)) <= self->writing_upto)
         {
           g_queue_delete_link (&self->waiters, l);
-          g_task_return_boolean (task, TRUE);
+          if (error == NULL)
+            g_task_return_boolean (task, TRUE);
+          else
+            g_task_return_new_error (task, BARGE_ERROR,
+                                     g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ?
+                                       BARGE_ERROR_DISK_FULL : BARGE_ERROR_FAILED,
+                                     "cannot save the job's private data (umask, custom headers, credentials) "
+                                     "in %s: %s; the change is in effect but lost if barged stops before a "
+                                     "later change is saved",
+                                     g_file_peek_path (self->file), error->message);
           g_object_unref (task);
         }
       l = next;
@@ -155,11 +167,12 @@ on_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!g_file_replace_contents_finish (G_FILE (source), res, NULL, &error))
     g_warning ("cannot save %s: %s", g_file_peek_path (self->file), error->message);
+  else
+    self->saved = self->writing_upto;
   self->writing = FALSE;
-  self->saved = self->writing_upto;
-  wake_waiters (self);
-  if (self->dirty)
-    save (self);
+  wake_waiters (self, error);
+  if (self->dirty || (self->waiters.length > 0 && self->saved < self->changes))
+    write_out (self);
 }
 
 void
@@ -176,6 +189,9 @@ barged_credentials_wait_saved_async (BargedCredentials *self, GAsyncReadyCallbac
     }
   g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) self->changes), NULL);
   g_queue_push_tail (&self->waiters, task);
+  /* Changes whose write failed wait for none: this one holds them. */
+  if (!self->writing)
+    write_out (self);
 }
 
 gboolean
@@ -231,9 +247,6 @@ serialize (BargedCredentials *self)
 static void
 save (BargedCredentials *self)
 {
-  GString *text;
-  GBytes *bytes;
-
   if (self->file == NULL)
     return;
   self->changes++;
@@ -242,6 +255,15 @@ save (BargedCredentials *self)
       self->dirty = TRUE;
       return;
     }
+  write_out (self);
+}
+
+static void
+write_out (BargedCredentials *self)
+{
+  GString *text;
+  GBytes *bytes;
+
   self->dirty = FALSE;
   self->writing = TRUE;
   self->writing_upto = self->changes;
@@ -396,7 +418,10 @@ fits_latin1 (const char *text)
   return TRUE;
 }
 
-/* The task of a set or remove: returns when the Secret Service is done. */
+/* The task of a set or remove: returns when the Secret Service is done
+ * and the private file holds the change, with the file's error if it
+ * cannot: the user name is there on either bus, the password on the
+ * system bus. */
 static GTask *
 change_task (BargedCredentials *self, GAsyncReadyCallback done, gpointer user_data)
 {
@@ -407,6 +432,24 @@ change_task (BargedCredentials *self, GAsyncReadyCallback done, gpointer user_da
 }
 
 static void
+on_change_saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+finish_change (GTask *task)
+{
+  barged_credentials_wait_saved_async (g_task_get_source_object (task), on_change_saved, task);
+}
+
+static void
 on_secret_stored (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
@@ -414,7 +457,7 @@ on_secret_stored (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!secret_password_store_finish (res, &error))
     g_message ("the password is kept in memory only (the Secret Service failed: %s)", error->message);
-  g_task_return_boolean (task, TRUE);
+  finish_change (g_steal_pointer (&task));
 }
 
 static void
@@ -425,7 +468,7 @@ on_secret_removed (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (!secret_password_clear_finish (res, &error) && error != NULL)
     g_message ("cannot clear a password from the Secret Service: %s", error->message);
-  g_task_return_boolean (task, TRUE);
+  finish_change (g_steal_pointer (&task));
 }
 
 static void
@@ -504,7 +547,7 @@ barged_credentials_set (BargedCredentials *self, const char *job_id, BargeCreden
                            NULL, on_secret_stored, g_steal_pointer (&task),
                            "job", job_id, "target", target, "scheme", scheme, NULL);
   else
-    g_task_return_boolean (task, TRUE);
+    finish_change (g_steal_pointer (&task));
   return TRUE;
 }
 
@@ -535,7 +578,7 @@ barged_credentials_remove (BargedCredentials *self, const char *job_id, BargeCre
     secret_password_clear (&job_schema, NULL, on_secret_removed, g_steal_pointer (&task),
                            "job", job_id, "target", target, "scheme", scheme, NULL);
   else
-    g_task_return_boolean (task, TRUE);
+    finish_change (g_steal_pointer (&task));
   return TRUE;
 }
 

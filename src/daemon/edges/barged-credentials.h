@@ -65,7 +65,9 @@ gboolean barged_credentials_set_headers (BargedCredentials *self,
 GVariant *barged_credentials_dup_headers (BargedCredentials *self, const char *job_id);
 
 /* Returns once every change made so far is in the private file (at once
- * without one). A failed write is logged, not reported. */
+ * without one), or with the error of the write that should have held
+ * them (BARGE_ERROR_DISK_FULL or BARGE_ERROR_FAILED): the changes are in
+ * effect in memory, and the next write holds them again. */
 void barged_credentials_wait_saved_async (BargedCredentials *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_credentials_wait_saved_finish (BargedCredentials *self, GAsyncResult *res, GError **error);
 

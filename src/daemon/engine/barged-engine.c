@@ -485,14 +485,34 @@ barged_engine_announce_restored (BargedEngine *self)
     barged_job_announce_restored (job);
 }
 
+static void abandon_created (BargedEngine *self, GTask *task, BargedJob *job, GError *error);
+
+static void
+on_unsaved_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!barged_store_write_finish (BARGED_STORE (source), res, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 on_created_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   BargedEngine *self = g_task_get_source_object (task);
   BargedJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL);
+  /* Its record is saved; without its private data (its umask, its custom
+   * headers) it would come back at the next start as another job than the
+   * one asked for, so it goes. */
+  if (!barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, &error))
+    {
+      barged_store_delete_job (self->ctx.store, barged_job_get_job_id (job), on_unsaved_deleted, NULL);
+      abandon_created (self, task, job, error);
+      return;
+    }
   /* Announced only once it would survive a crash. */
   count_creating (self, job, -1);
   adopt (self, job);

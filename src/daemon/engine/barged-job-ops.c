@@ -537,8 +537,12 @@ static void
 on_credentials_stored (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-  g_task_return_boolean (task, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -605,9 +609,12 @@ static void
 on_private_saved (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-  barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, NULL);
-  g_task_return_boolean (task, TRUE);
+  if (!barged_credentials_wait_saved_finish (BARGED_CREDENTIALS (source), res, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void
