@@ -870,6 +870,46 @@ test_bits_host_id_fallback (Fixture *f, gconstpointer data)
   g_assert_cmpuint (barge_test_bits_server_count (f->bits, "Create-Session"), ==, 1);
 }
 
+/* A reply is a download of the job's: its BandwidthLimit paces it too.
+ * Before, the reply was read as fast as the server sent it. */
+static void
+test_reply_limited (Fixture *f, gconstpointer data)
+{
+  const gsize reply_size = 4 * MiB;
+  const guint64 limit = 2000000;
+  g_autofree char *source = make_source (f, "reply-limited.bin", 64 * KiB);
+  g_autofree char *url = barge_test_bits_server_get_url (f->bits, "reply-limited.bin");
+  g_autofree char *reply_file = g_build_filename (f->dir, "limited-answer.dat", NULL);
+  g_autoptr(BargeDBusJob) job = NULL;
+  g_autoptr(GVariant) progress = NULL;
+  g_autoptr(GError) error = NULL;
+  double seconds, ideal = (double) (reply_size + 64 * KiB) / limit;
+  guint64 total, done;
+  const char *path;
+  gint64 start;
+
+  barge_test_bits_server_set_reply (f->bits, TRUE, reply_size);
+  job = start_upload (f, "upload-reply", "bits", url, source, FALSE);
+  path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (job));
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "ReplyFileName",
+                                  g_variant_new_string (reply_file));
+  barge_test_daemon_set_property (f->daemon, path, BARGE_TEST_JOB_IFACE, "BandwidthLimit",
+                                  g_variant_new_uint64 (limit));
+  start = g_get_monotonic_time ();
+  barge_dbus_job_call_resume_sync (job, NULL, &error);
+  g_assert_no_error (error);
+  barge_test_wait_job_state (job, "transferred", TRANSFER_TIMEOUT_MS);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("reply: %.2f s for %.2f s at the limit", seconds, ideal);
+  barge_dbus_job_call_get_reply_progress_sync (job, &progress, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (progress, "(tt)", &total, &done);
+  g_assert_cmpuint (done, ==, reply_size);
+  /* A tenth of a second of credit at the start; the rest is requests. */
+  g_assert_cmpfloat (seconds, >=, ideal - 0.15);
+  g_assert_cmpfloat (seconds, <=, ideal * 1.5);
+}
+
 static void
 test_reply (Fixture *f, gconstpointer data)
 {
@@ -1343,6 +1383,7 @@ upload_add_bits_tests (void)
   UPLOAD_TEST_ADD ("/upload/bits/host-id-no-custom-headers", test_bits_host_id_no_custom_headers);
   UPLOAD_TEST_ADD ("/upload/bits/host-id-fallback", test_bits_host_id_fallback);
   UPLOAD_TEST_ADD ("/upload/reply/file", test_reply);
+  UPLOAD_TEST_ADD ("/upload/reply/limited", test_reply_limited);
   UPLOAD_TEST_ADD ("/upload/reply/in-memory", test_reply_in_memory);
   UPLOAD_TEST_ADD ("/upload/reply/too-large", test_reply_too_large);
   UPLOAD_TEST_ADD ("/upload/reply/too-large-then-file", test_reply_too_large_then_file);

@@ -1069,6 +1069,8 @@ on_reply_read (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   self->reply_received += (guint64) n;
+  if (self->bandwidth != NULL)
+    barged_bandwidth_charge (self->bandwidth, (gsize) n, g_get_monotonic_time ());
   g_signal_emit (self, signals[SIGNAL_REPLY_PROGRESS], 0);
   if (f->memory != NULL)
     {
@@ -1087,11 +1089,35 @@ on_reply_read (GObject *source, GAsyncResult *res, gpointer user_data)
   reply_write (f, chunk, FALSE);
 }
 
+static gboolean
+on_reply_throttled (gpointer user_data)
+{
+  reply_read_next (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The reply is a download of the job's: its BandwidthLimit, and the
+ * limits of all background jobs, hold for it as for the upload. A
+ * cancellation during the wait (a quarter of a second at most) ends the
+ * read that follows. */
 static void
 reply_read_next (ReplyFetch *f)
 {
-  g_input_stream_read_async (f->body, f->buf, REPLY_BUFFER, G_PRIORITY_DEFAULT, f->self->cancellable,
-                             on_reply_read, f);
+  BargedBandwidth *bandwidth = f->self->bandwidth;
+  gsize want = REPLY_BUFFER;
+
+  if (bandwidth != NULL)
+    {
+      gint64 delay = barged_bandwidth_delay (bandwidth, g_get_monotonic_time ());
+
+      if (delay > 0 && !g_cancellable_is_cancelled (f->self->cancellable))
+        {
+          g_timeout_add ((guint) ((delay + 999) / 1000), on_reply_throttled, f);
+          return;
+        }
+      want = barged_bandwidth_chunk (bandwidth, want);
+    }
+  g_input_stream_read_async (f->body, f->buf, want, G_PRIORITY_DEFAULT, f->self->cancellable, on_reply_read, f);
 }
 
 static void on_reply_lists_fetched (GObject *source, GAsyncResult *res, gpointer user_data);
