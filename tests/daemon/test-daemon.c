@@ -1185,6 +1185,37 @@ test_parallel_progress_monotonic (Fixture *f, gconstpointer data)
   g_assert_cmpuint (max, ==, 2);
 }
 
+/* A change whose record cannot be stored (a trigger refuses it, as a full
+ * disk or another process holding the database would) is answered with
+ * the store's error: a client told Suspend succeeded expects the job
+ * suspended after a restart too. Before, the call answered success. */
+static void
+test_unstored_change_fails (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = barge_test_daemon_create_job (f->daemon, "unstored");
+  g_autoptr(BargeDBusJob) job = barge_test_daemon_get_job (f->daemon, path);
+  g_autofree char *db_path = g_build_filename (barge_test_daemon_get_state_dir (f->daemon), "jobs.db", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs "
+                                     "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  barge_test_assert_dbus_error (error, BARGE_TEST_ERROR_PREFIX "Failed");
+  g_test_message ("Suspend: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "refused by the test"));
+  g_assert_nonnull (strstr (error->message, "lost if barged stops"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER refuse_jobs", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  barge_dbus_job_call_suspend_sync (job, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1200,6 +1231,7 @@ main (int argc, char **argv)
   BARGE_TEST_ADD ("/daemon/coalescing", test_coalescing);
   BARGE_TEST_ADD ("/daemon/create-job-options", test_create_job_options);
   BARGE_TEST_ADD ("/daemon/parallel-progress-monotonic", test_parallel_progress_monotonic);
+  BARGE_TEST_ADD ("/daemon/unstored-change-fails", test_unstored_change_fails);
   g_test_add_func ("/daemon/newer-database", test_newer_database);
 
   return g_test_run ();

@@ -50,10 +50,19 @@ on_saved_reply (GObject *source, GAsyncResult *res, gpointer user_data)
   BargedBusCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* The change holds in memory either way; a store that cannot write is
-   * the daemon's trouble (the store logs it), not this call's. */
+  /* The change holds in memory either way, but a client told it
+   * succeeded expects it after a restart too (a Suspend, a cost policy, a
+   * TakeOwnership): it hears that it may not last. */
   if (!barged_job_save_finish (job_of (call), res, &error))
-    g_debug ("the job's record after a change was not stored: %s", error->message);
+    {
+      BargeError code = error->domain == BARGE_ERROR ? (BargeError) error->code : BARGE_ERROR_FAILED;
+      g_autoptr(GError) told = g_error_new (BARGE_ERROR, code,
+                                            "%s; the change is in effect but lost if barged stops before a "
+                                            "later save", error->message);
+
+      barged_bus_call_return_error (call, told);
+      return;
+    }
   barged_bus_call_return_value (call, NULL);
 }
 

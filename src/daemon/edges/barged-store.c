@@ -140,7 +140,8 @@ store_op_free (StoreOp *op)
 static gboolean
 set_sqlite_error (sqlite3 *db, GError **error)
 {
-  g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
+  g_set_error (error, BARGE_ERROR,
+               (sqlite3_errcode (db) & 0xff) == SQLITE_FULL ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_FAILED,
                "job database: %s", sqlite3_errmsg (db));
   return FALSE;
 }
