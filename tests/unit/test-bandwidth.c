@@ -169,6 +169,34 @@ test_change (void)
   g_assert_cmpuint (n_changed, ==, 5);
 }
 
+/* The yield changes the background rate every quarter of a second, a
+ * little each time. Each change kept the rate but forgave the debt, so
+ * every reader could take a chunk more per change: well over the limit.
+ * Now the debt keeps its time across a change. */
+static void
+test_change_keeps_debt (void)
+{
+  g_autoptr(BargedBandwidth) bw = barged_bandwidth_new (1000000);
+  gint64 now = START, start = START;
+  guint64 total = 0;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      barged_bandwidth_set_rate (bw, i % 2 == 0 ? 1000000 : 1010000);
+      /* Three readers woken by the change, then one reading on. */
+      for (guint r = 0; r < 3; r++)
+        if (barged_bandwidth_delay (bw, now) == 0)
+          {
+            gsize n = barged_bandwidth_chunk (bw, 256 * 1024);
+
+            barged_bandwidth_charge (bw, n, now);
+            total += n;
+          }
+      total += read_for (bw, &now, SECOND / 4, 256 * 1024);
+    }
+  assert_rate (total, now - start, 1005000, 0.04);
+}
+
 static void
 test_valid_rates (void)
 {
@@ -204,6 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bandwidth/smallest", test_smallest);
   g_test_add_func ("/bandwidth/parent", test_parent);
   g_test_add_func ("/bandwidth/change", test_change);
+  g_test_add_func ("/bandwidth/change-keeps-debt", test_change_keeps_debt);
   g_test_add_func ("/bandwidth/valid-rates", test_valid_rates);
   g_test_add_func ("/bandwidth/idle-credit", test_idle_credit);
   return g_test_run ();

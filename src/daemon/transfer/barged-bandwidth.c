@@ -94,11 +94,20 @@ barged_bandwidth_set_rate (BargedBandwidth *self, guint64 rate)
 {
   if (rate == self->rate)
     return;
-  /* From nothing, neither debt nor credit: a lower rate applies from now
-   * on, not after the old debt is paid at the new pace. */
+  /* Debt and credit keep their time, not their bytes: a lower rate
+   * applies from now on, not after the old debt is paid at the new pace,
+   * and a rate that changes every quarter of a second (the yield's) does
+   * not forgive the debt each time, which let every reader take a
+   * chunk more per change. The tokens are as of the last refill; the
+   * time since is refilled at the new rate. From or to no limit, neither. */
+  if (self->rate > 0 && rate > 0)
+    self->tokens *= (double) rate / (double) self->rate;
+  else
+    {
+      self->tokens = 0;
+      self->refilled = 0;
+    }
   self->rate = rate;
-  self->tokens = 0;
-  self->refilled = 0;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
