@@ -6,9 +6,18 @@
  * A recorded trace is replayed open loop: the controller sees the rates
  * the link and Barge had then, whatever it answers. That still tests its
  * decisions on real inputs: the interfaces' noise and header overhead
- * while Barge is alone, a download arriving beside it, and leaving. */
+ * while Barge is alone, a download arriving beside it, and leaving.
+ *
+ * BargedYield itself, which samples the connections for the law, runs
+ * in a network namespace of the test's own (as root), on a dummy
+ * interface: loopback connections are not watched. */
 #include "config.h"
 
+#include <sched.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "barged-yield.h"
 #include "barged-yield-control.h"
 
 typedef struct {
@@ -385,6 +394,139 @@ test_capacity (void)
   g_assert_cmpfloat (control.capacity[BARGED_YIELD_RX], <=, LINK * 1.1);
 }
 
+/* --- BargedYield on a real connection ------------------------------------------------------ */
+
+#define STALL_MS 4000
+
+static gboolean
+on_stall_over (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *rest = g_strnfill (64 * 1024, 'b');
+
+  soup_message_body_append (body, SOUP_MEMORY_COPY, rest, 64 * 1024);
+  soup_message_body_complete (body);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* 64 KiB, a stall of STALL_MS, 64 KiB more: one request. */
+static void
+serve_stalling (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *first = g_strnfill (64 * 1024, 'a');
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, first, 64 * 1024);
+  soup_server_message_pause (msg);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, STALL_MS, on_stall_over, g_object_ref (msg), g_object_unref);
+}
+
+static void
+on_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GBytes **body = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+run (const char *command)
+{
+  int status = -1;
+
+  return g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) && g_spawn_check_wait_status (status, NULL);
+}
+
+/* A background download that waits for its server for longer than two
+ * seconds goes on sampling: before, the ticks stopped after two quiet
+ * seconds and only a new request started them again, so the limit stayed
+ * as it was (the floor, or none) for the rest of the request. */
+static void
+test_quiet_request_sampled (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *trace_path = NULL;
+  g_autofree char *trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(BargedBandwidth) bucket = NULL;
+  g_autoptr(BargedYield) yield = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_auto(GStrv) lines = NULL;
+  GSList *uris;
+  gint64 deadline;
+  guint samples;
+
+  if (!g_test_subprocess ())
+    {
+      /* What the subprocess needs, tried in a namespace thrown away. */
+      if (geteuid () != 0 || !run ("unshare -n ip link add bargey0 type veth peer name bargey1"))
+        {
+          g_test_skip ("needs root, unshare (util-linux), ip (iproute2) and veth");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  /* Before any thread: a namespace is the calling thread's. A veth pair
+   * (a dummy interface needs a module not every kernel has). */
+  g_assert_cmpint (unshare (CLONE_NEWNET), ==, 0);
+  g_assert_true (run ("ip link set lo up"));
+  g_assert_true (run ("ip link add bargey0 type veth peer name bargey1"));
+  g_assert_true (run ("ip addr add 10.77.0.1/24 dev bargey0"));
+  g_assert_true (run ("ip link set bargey0 up"));
+  g_assert_true (run ("ip link set bargey1 up"));
+
+  dir = g_dir_make_tmp ("barge-yield-XXXXXX", &error);
+  g_assert_no_error (error);
+  trace_path = g_build_filename (dir, "trace", NULL);
+  g_setenv ("BARGED_YIELD_TRACE", trace_path, TRUE);
+  bucket = barged_bandwidth_new (0);
+  yield = barged_yield_new (bucket);
+  session = soup_session_new ();
+  barged_yield_watch (yield, session);
+
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, "/stall", serve_stalling, NULL, NULL);
+  address = g_inet_socket_address_new_from_string ("10.77.0.1", 0);
+  soup_server_listen (server, address, 0, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://10.77.0.1:%d/stall", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  msg = soup_message_new ("GET", url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_read, &body);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (body == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 128 * 1024);
+
+  g_assert_true (g_file_get_contents (trace_path, &trace, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (trace, "\n", -1);
+  samples = g_strv_length (lines) - 1;
+  g_test_message ("%u samples over a request with a %d ms stall", samples, STALL_MS);
+  /* One every 250 ms through the stall (15 or 16 here); before, 8 quiet
+   * ones after the first bytes (9 in all). */
+  g_assert_cmpuint (samples, >=, STALL_MS / 250 - 4);
+  g_unlink (trace_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -401,5 +543,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/yield/skew", test_skew);
   g_test_add_func ("/yield/relearn", test_relearn);
   g_test_add_func ("/yield/probe-backoff", test_probe_backoff);
+  g_test_add_func ("/yield/quiet-request-sampled", test_quiet_request_sampled);
   return g_test_run ();
 }

@@ -15,8 +15,6 @@
 #include "barged-yield-control.h"
 
 #define TICK_MS 250
-/* Ticks without a byte on any watched connection before they stop. */
-#define IDLE_TICKS 8
 /* Connections watched at most; libsoup's session has fewer. */
 #define MAX_WATCHED 256
 /* A limited connection's receive buffer and window: this much of a
@@ -65,7 +63,6 @@ struct _BargedYield
   GHashTable *interfaces;     /* name → Interface */
   guint tick_source;
   gint64 last_tick;           /* monotonic µs */
-  guint idle_ticks;
   FILE *trace;
 };
 
@@ -220,8 +217,11 @@ on_tick (gpointer user_data)
              link[BARGED_YIELD_TX], own[BARGED_YIELD_RX], own[BARGED_YIELD_TX], self->control.other,
              self->control.rate);
 
-  self->idle_ticks = own[BARGED_YIELD_RX] + own[BARGED_YIELD_TX] == 0 ? self->idle_ticks + 1 : 0;
-  if (self->watched->len == 0 || self->idle_ticks >= IDLE_TICKS)
+  /* Not when they are merely quiet: a request that waits for its server
+   * (or for a lost segment) goes on without asking the session again, and
+   * the limit would stay as it was for the rest of it, at the floor or
+   * none. libsoup closes a connection idle for a minute. */
+  if (self->watched->len == 0)
     {
       self->tick_source = 0;
       return G_SOURCE_REMOVE;
@@ -234,7 +234,6 @@ start_ticks (BargedYield *self)
 {
   if (self->tick_source != 0 || self->watched->len == 0)
     return;
-  self->idle_ticks = 0;
   self->last_tick = g_get_monotonic_time ();
   barged_yield_control_restart (&self->control);
   self->tick_source = g_timeout_add (TICK_MS, on_tick, self);

@@ -22,8 +22,9 @@ G_DECLARE_FINAL_TYPE (BargedYield, barged_yield, BARGED, YIELD, GObject)
  * after megabytes of buffered data arrive.
  *
  * Connections over loopback are not watched: there is no user link to
- * share. When no watched connection moved a byte for two seconds, the
- * ticks stop; the next request on the session starts them again.
+ * share. The ticks go on while a watched connection is open, quiet or
+ * not (libsoup closes one idle for a minute), and stop with the last;
+ * the next request on the session starts them again.
  *
  * With BARGED_YIELD_TRACE set to a file name, each sample is appended to
  * it ("seconds link_rx link_tx own_rx own_tx other rate"), the recorded
