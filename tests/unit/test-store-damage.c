@@ -154,6 +154,52 @@ test_text_not_utf8 (void)
   g_assert_cmpstr (f->etag, ==, "\"a\xef\xbf\xbd\"");
 }
 
+/* A job's files numbered with a gap (a row left out as above, or deleted
+ * by hand): the engine numbers a job's files from 0 (their D-Bus paths)
+ * and aborted at every start on a gap. They are renumbered, in the
+ * database too, so that the next start finds them in order; a repeat of
+ * a renumbered row goes, or it would become a file of its own. A job
+ * whose owner is not a user id is left out: 2^32 was cast to 0, root. */
+static void
+test_file_gaps (void)
+{
+  g_autoptr(StoreFixture) fixture = store_fixture_new ();
+  g_autoptr(BargedStore) store = store_new (fixture);
+  g_autoptr(BargedStore) again = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+
+  store_fixture_exec (fixture,
+    "CREATE TABLE loose AS SELECT * FROM files; DROP TABLE files; ALTER TABLE loose RENAME TO files;"
+    JOB ("'j'", "1") JOB ("'k'", "2") JOB ("'r'", "3")
+    FILE_ROW ("'j'", "0") FILE_ROW ("'j'", "2") FILE_ROW ("'j'", "2") FILE_ROW ("'j'", "7") FILE_ROW ("'k'", "1")
+    "UPDATE jobs SET owner = 4294967296 WHERE id = 'r';");
+  expect_left_out ("*job r, whose owner is not a user id, is left out*", 1);
+  expect_left_out ("*file 2 of job j is the job's file 1: renumbered*", 1);
+  expect_left_out ("*second files row for file 2 of job j*", 1);
+  expect_left_out ("*file 7 of job j is the job's file 2: renumbered*", 1);
+  expect_left_out ("*file 1 of job k is the job's file 0: renumbered*", 1);
+  g_assert_true (barged_store_load (store, &jobs, &files, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (jobs->len, ==, 2);
+  g_assert_cmpuint (files->len, ==, 4);
+  for (guint i = 0; i < files->len; i++)
+    g_assert_cmpuint (((BargedFileRecord *) files->pdata[i])->idx, ==, i < 3 ? i : 0);
+
+  rows = store_fixture_query_text (fixture, "SELECT job_id, idx FROM files ORDER BY job_id, idx");
+  g_assert_cmpstr (rows, ==, "j\t0\t\nj\t1\t\nj\t2\t\nk\t0\t\n");
+  g_clear_pointer (&jobs, g_ptr_array_unref);
+  g_clear_pointer (&files, g_ptr_array_unref);
+  again = store_new (fixture);
+  expect_left_out ("*job r, whose owner is not a user id, is left out*", 1);
+  g_assert_true (barged_store_load (again, &jobs, &files, &error));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (files->len, ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -161,5 +207,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store-damage/keys", test_keys);
   g_test_add_func ("/store-damage/repeated-keys", test_repeated_keys);
   g_test_add_func ("/store-damage/text-not-utf8", test_text_not_utf8);
+  g_test_add_func ("/store-damage/file-gaps", test_file_gaps);
   return g_test_run ();
 }

@@ -1005,12 +1005,58 @@ load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
   return rc == SQLITE_DONE ? TRUE : set_sqlite_error (db, error);
 }
 
+typedef struct {
+  gint64 rowid;
+  guint idx;
+} Renumbered;
+
+/* @renumbered: Renumbered, in the order of the rows; each
+ * new index is below the old one and free (rows come ordered by index);
+ * G_MAXUINT: a repeat of the row before, deleted.
+ * The records already have them; when the database cannot (a full disk),
+ * it says so, and the next start numbers them again. */
+static void
+renumber_files (sqlite3 *db, GArray *renumbered)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = exec_sql (db, "BEGIN IMMEDIATE", &error);
+  for (guint i = 0; ok && i < renumbered->len; i++)
+    {
+      const Renumbered *r = &g_array_index (renumbered, Renumbered, i);
+
+      if (sqlite3_prepare_v2 (db, r->idx == G_MAXUINT ? "DELETE FROM files WHERE rowid = ?1"
+                                                       : "UPDATE files SET idx = ?2 WHERE rowid = ?1",
+                              -1, &stmt, NULL) != SQLITE_OK)
+        {
+          ok = set_sqlite_error (db, &error);
+          break;
+        }
+      sqlite3_bind_int64 (stmt, 1, r->rowid);
+      if (r->idx != G_MAXUINT)
+        sqlite3_bind_int64 (stmt, 2, r->idx);
+      ok = sqlite3_step (stmt) == SQLITE_DONE || set_sqlite_error (db, &error);
+      sqlite3_finalize (stmt);
+    }
+  if (ok)
+    ok = exec_sql (db, "COMMIT", &error);
+  if (!ok)
+    {
+      g_warning ("the renumbered files are not stored: %s", error->message);
+      (void) exec_sql (db, "ROLLBACK", NULL);
+    }
+}
+
 gboolean
 barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_out, GError **error)
 {
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_job_record_free);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) barged_file_record_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) renumbered = g_array_new (FALSE, FALSE, sizeof (Renumbered));
+  sqlite3_int64 prev_stored_idx = -1;   /* the index the last file kept had in its row */
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -1030,6 +1076,15 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       if (problem != NULL)
         {
           g_warning ("job database: a jobs row whose id is %s is left out", problem);
+          continue;
+        }
+      /* Cast, 2^32 would be root: the files of the job are opened as its
+       * owner. */
+      if (sqlite3_column_type (stmt, 1) != SQLITE_INTEGER || sqlite3_column_int64 (stmt, 1) < 0 ||
+          sqlite3_column_int64 (stmt, 1) > G_MAXUINT32)
+        {
+          g_warning ("job database: job %s, whose owner is not a user id, is left out",
+                     (const char *) sqlite3_column_text (stmt, 0));
           continue;
         }
       j = g_new0 (BargedJobRecord, 1);
@@ -1067,8 +1122,8 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT job_id, idx, remote_url, local_path, temporary_path, bytes_total,"
                           " bytes_durable, transferred, completed, etag, last_modified,"
-                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges, checks"
-                          " FROM files ORDER BY job_id, idx",
+                          " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges, checks,"
+                          " rowid FROM files ORDER BY job_id, idx",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self->db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1079,6 +1134,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       const char *job_id = (const char *) sqlite3_column_text (stmt, 0);
       sqlite3_int64 idx = sqlite3_column_int64 (stmt, 1);
       BargedFileRecord *f, *prev;
+      guint next_idx;
 
       /* One file per job and index, as the primary key means it: a usable
        * job id (see key_problem) and an INTEGER index in 0..G_MAXINT (1.5
@@ -1097,12 +1153,26 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
       /* Rows come ordered by job id and index, so a repeat follows the
        * row it repeats. */
       prev = files->len > 0 ? files->pdata[files->len - 1] : NULL;
-      if (prev != NULL && prev->idx == (guint) idx && g_str_equal (prev->job_id, job_id))
+      if (prev != NULL && prev_stored_idx == idx && g_str_equal (prev->job_id, job_id))
         {
           g_warning ("job database: a second files row for file %" G_GINT64_FORMAT " of job %s is left out",
                      (gint64) idx, job_id);
+          /* Renumbering the first would make it a file of its own. */
+          g_array_append_val (renumbered, ((Renumbered) { sqlite3_column_int64 (stmt, 18), G_MAXUINT }));
           continue;
         }
+      /* A job's files are numbered from 0 without a gap (their D-Bus
+       * paths, and the engine, count on it); a gap (a row left out above
+       * or deleted by hand) closes, here and in the database. */
+      next_idx = prev != NULL && g_str_equal (prev->job_id, job_id) ? prev->idx + 1 : 0;
+      if ((guint) idx != next_idx)
+        {
+          g_warning ("job database: file %" G_GINT64_FORMAT " of job %s is the job's file %u: renumbered",
+                     (gint64) idx, job_id, next_idx);
+          g_array_append_val (renumbered, ((Renumbered) { sqlite3_column_int64 (stmt, 18), next_idx }));
+        }
+      prev_stored_idx = idx;
+      idx = next_idx;
       f = g_new0 (BargedFileRecord, 1);
       f->job_id = column_dup (stmt, 0);
       f->idx = (guint) idx;
@@ -1127,6 +1197,12 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self->db, error);
+  for (guint i = 0; i < renumbered->len; i++)
+    if (g_array_index (renumbered, Renumbered, i).idx != G_MAXUINT)
+      {
+        renumber_files (self->db, renumbered);
+        break;
+      }
 
   *jobs_out = g_steal_pointer (&jobs);
   *files_out = g_steal_pointer (&files);
