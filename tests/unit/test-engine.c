@@ -512,6 +512,71 @@ test_orphan_private_data_dropped (Fixture *f, gconstpointer data)
   g_clear_object (&credentials);
 }
 
+/* TakeOwnership's record reached the job database, its private file did
+ * not (a crash between the two, or a failed write of the file): at the
+ * next start the old owner's headers and credentials would have been the
+ * new owner's, sent where the new owner points the job. Private data
+ * names its owner now, and data of another owner than the job's goes. A
+ * damaged private file is set aside, not overwritten at the next save. */
+static void
+test_private_data_of_old_owner_dropped (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "taken", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(GVariant) headers = g_variant_ref_sink (g_variant_new_parsed ("[('X-Old-Owner', 'old-91c4')]"));
+  g_autofree char *keyfile = g_build_filename (f->db->dir, "private.keyfile", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) restored = NULL;
+  g_autoptr(GDir) dir = NULL;
+  BargedCredentials *credentials = NULL;
+  BargedEngine *engine = engine_with_private_file (f, &credentials);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  Created created = { FALSE, NULL, NULL };
+  g_autofree char *id = NULL;
+  const char *name;
+  gboolean aside = FALSE;
+
+  spec.custom_headers = headers;
+  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
+  while (!created.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (created.error);
+  id = g_strdup (barged_job_get_job_id (created.job));
+  g_clear_object (&created.job);
+  barged_store_flush (f->ctx.store);
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+
+  store_fixture_exec (f->db, "UPDATE jobs SET owner = owner + 1");
+  engine = engine_with_private_file (f, &credentials);
+  g_test_expect_message ("BargedCredentials", G_LOG_LEVEL_WARNING, "job *: its private data*of uid *, not of its "
+                         "owner *: dropped");
+  g_assert_true (barged_engine_load (engine, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  restored = barged_credentials_dup_headers (credentials, id);
+  g_assert_null (restored);
+  wait_private_saved (credentials);
+  g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
+  g_assert_null (strstr (text, "old-91c4"));
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+
+  /* Damaged: set aside, and the next save does not take its place. */
+  g_assert_true (g_file_set_contents (keyfile, "[job\nnot a key file", -1, &error));
+  g_test_expect_message ("BargedCredentials", G_LOG_LEVEL_WARNING, "cannot read *: set aside as *.damaged-*");
+  credentials = barged_credentials_new (f->db->dir, FALSE, &error);
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  dir = g_dir_open (f->db->dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    aside = aside || g_str_has_prefix (name, "private.keyfile.damaged-");
+  g_assert_true (aside);
+  g_clear_object (&credentials);
+}
+
 /* An async call of the job's: its _finish, whether it returned, and its
  * error. */
 typedef struct {
@@ -1445,6 +1510,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/engine/create-unsaved-leaves-nothing", Fixture, NULL, fixture_setup, test_create_unsaved_leaves_nothing,
               fixture_teardown);
+  g_test_add ("/engine/private-data-of-old-owner-dropped", Fixture, NULL, fixture_setup,
+              test_private_data_of_old_owner_dropped, fixture_teardown);
   g_test_add ("/engine/private-save-failure", Fixture, NULL, fixture_setup, test_private_save_failure,
               fixture_teardown);
   g_test_add ("/engine/saves-coalesced", Fixture, NULL, fixture_setup, test_saves_coalesced, fixture_teardown);

@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "barge.h"
@@ -39,6 +41,8 @@ typedef struct {
 } Credential;
 
 typedef struct {
+  gboolean has_owner;         /* files of before 0.2 do not say */
+  guint32 owner;              /* whose data it is: see barged_credentials_check_owner() */
   gboolean has_umask;
   guint32 umask;
   GPtrArray *credentials;     /* Credential */
@@ -215,6 +219,8 @@ serialize (BargedCredentials *self)
     {
       JobPrivate *p = value;
 
+      if (p->has_owner)
+        g_key_file_set_uint64 (kf, key, "owner", p->owner);
       if (p->has_umask)
         g_key_file_set_integer (kf, key, "umask", (gint) p->umask);
       /* Values too, on either bus: a job's requests need them from its
@@ -311,20 +317,53 @@ static void
 load (BargedCredentials *self)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
   g_auto(GStrv) groups = NULL;
 
-  if (!g_key_file_load_from_file (kf, g_file_peek_path (self->file), G_KEY_FILE_NONE, NULL))
-    return;
+  if (!g_key_file_load_from_file (kf, g_file_peek_path (self->file), G_KEY_FILE_NONE, &error))
+    {
+      g_autofree char *aside = NULL;
+
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return;
+      /* The next save writes the file whole, from memory: every job's
+       * credentials, headers and umask would be gone for good. Kept for
+       * whoever can mend it (it is 0600 in a 0700 folder). */
+      aside = g_strdup_printf ("%s.damaged-%" G_GINT64_FORMAT, g_file_peek_path (self->file),
+                               g_get_real_time () / G_USEC_PER_SEC);
+      g_warning ("cannot read %s (%s): set aside as %s; the jobs' private data in it (umask, custom headers, "
+                 "credentials) is not loaded", g_file_peek_path (self->file), error->message, aside);
+      if (g_rename (g_file_peek_path (self->file), aside) != 0)
+        g_warning ("cannot rename %s: %s", g_file_peek_path (self->file), g_strerror (errno));
+      return;
+    }
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_auto(GStrv) keys = g_key_file_get_keys (kf, groups[i], NULL, NULL);
       JobPrivate *p = job_private (self, groups[i], TRUE);
+      g_autoptr(GError) value_error = NULL;
 
+      if (g_key_file_has_key (kf, groups[i], "owner", NULL))
+        {
+          guint64 owner = g_key_file_get_uint64 (kf, groups[i], "owner", &value_error);
+
+          /* Damaged: no owner matches, so the data goes at the check. */
+          p->has_owner = TRUE;
+          p->owner = value_error == NULL && owner <= G_MAXUINT32 ? (guint32) owner : G_MAXUINT32;
+          g_clear_error (&value_error);
+        }
       if (g_key_file_has_key (kf, groups[i], "umask", NULL))
         {
+          gint umask = g_key_file_get_integer (kf, groups[i], "umask", &value_error);
+
+          /* Damaged, the strictest: 0 would make the job's files writable
+           * by everyone. */
           p->has_umask = TRUE;
-          p->umask = (guint32) g_key_file_get_integer (kf, groups[i], "umask", NULL) & 0777;
+          p->umask = value_error == NULL ? (guint32) umask & 0777 : 077;
+          if (value_error != NULL)
+            g_warning ("job %s: its umask in %s does not parse; 077 instead", groups[i],
+                       g_file_peek_path (self->file));
         }
       if (g_key_file_has_key (kf, groups[i], "custom-headers", NULL))
         {
@@ -684,13 +723,27 @@ barged_credentials_dup_headers (BargedCredentials *self, const char *job_id)
 }
 
 void
-barged_credentials_set_umask (BargedCredentials *self, const char *job_id, guint32 umask)
+barged_credentials_set_owner (BargedCredentials *self, const char *job_id, guint32 owner, guint32 umask)
 {
   JobPrivate *p = job_private (self, job_id, TRUE);
 
+  p->has_owner = TRUE;
+  p->owner = owner;
   p->has_umask = TRUE;
   p->umask = umask & 0777;
   save (self);
+}
+
+void
+barged_credentials_check_owner (BargedCredentials *self, const char *job_id, guint32 owner)
+{
+  JobPrivate *p = job_private (self, job_id, FALSE);
+
+  if (p == NULL || !p->has_owner || p->owner == owner)
+    return;
+  g_warning ("job %s: its private data (umask, custom headers, credentials) is of uid %u, not of its owner %u "
+             "(a TakeOwnership that reached the job database only): dropped", job_id, p->owner, owner);
+  barged_credentials_forget (self, job_id, TRUE);
 }
 
 guint32

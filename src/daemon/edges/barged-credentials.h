@@ -71,7 +71,15 @@ GVariant *barged_credentials_dup_headers (BargedCredentials *self, const char *j
 void barged_credentials_wait_saved_async (BargedCredentials *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean barged_credentials_wait_saved_finish (BargedCredentials *self, GAsyncResult *res, GError **error);
 
-void barged_credentials_set_umask (BargedCredentials *self, const char *job_id, guint32 umask);
+/* The job's owner and the umask its files are made with (the owner's, at
+ * CreateJob or TakeOwnership). */
+void barged_credentials_set_owner (BargedCredentials *self, const char *job_id, guint32 owner, guint32 umask);
+/* At restore: private data written for another owner than the job's goes
+ * (a crash after TakeOwnership's record, before its private file, or a
+ * failed write of that file, would hand the old owner's credentials and
+ * headers to the new one). Data that names no owner (written before it
+ * did) stays. */
+void barged_credentials_check_owner (BargedCredentials *self, const char *job_id, guint32 owner);
 guint32 barged_credentials_get_umask (BargedCredentials *self, const char *job_id);
 
 /* Whether the job has credentials of any scheme for @target. */

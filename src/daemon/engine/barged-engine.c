@@ -450,8 +450,10 @@ barged_engine_load (BargedEngine *self, GError **error)
       BargedJobRecord *r = g_ptr_array_index (jobs, i);
       GPtrArray *list = g_hash_table_lookup (files_by_job, r->id);
       g_autoptr(GPtrArray) none = g_ptr_array_new ();
-      g_autoptr(BargedJob) job = barged_job_new_from_record (&self->ctx, r, list != NULL ? list : none);
+      g_autoptr(BargedJob) job = NULL;
 
+      barged_credentials_check_owner (self->ctx.credentials, r->id, r->owner);
+      job = barged_job_new_from_record (&self->ctx, r, list != NULL ? list : none);
       adopt (self, job);
     }
   /* A crash between a job's private data and its record (CreateJob), or

@@ -513,7 +513,7 @@ barged_job_take_ownership (BargedJob *self, guint32 uid, guint32 umask, GError *
   self->owner = uid;
   /* BITS: what the old owner set up for itself does not go along. */
   barged_credentials_forget (self->ctx.credentials, self->id, FALSE);
-  barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
+  barged_credentials_set_owner (self->ctx.credentials, self->id, uid, umask);
   g_free (self->notify_program);
   self->notify_program = g_strdup ("");
   g_strfreev (self->notify_args);

@@ -1114,7 +1114,7 @@ barged_job_new (const BargedJobContext *ctx, guint32 owner, guint32 umask, const
       g_object_unref (self);
       return NULL;
     }
-  barged_credentials_set_umask (self->ctx.credentials, self->id, umask);
+  barged_credentials_set_owner (self->ctx.credentials, self->id, owner, umask);
   /* Checked above: this cannot fail. */
   if (spec->custom_headers != NULL)
     barged_credentials_set_headers (self->ctx.credentials, self->id, spec->custom_headers, NULL);
