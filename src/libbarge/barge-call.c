@@ -52,6 +52,30 @@ error_is_service_gone (const GError *error)
 }
 
 gboolean
+_barge_check_utf8 (GError **error, const char *name, const char *value, ...)
+{
+  va_list args;
+  gboolean ok = TRUE;
+
+  va_start (args, value);
+  while (name != NULL && ok)
+    {
+      if (value != NULL && !g_utf8_validate (value, -1, NULL))
+        {
+          /* TRANSLATORS: %s is the name of a function's argument, such as local_path */
+          g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,
+                       _("The argument %s is not valid UTF-8, which D-Bus strings must be"), name);
+          ok = FALSE;
+        }
+      name = va_arg (args, const char *);
+      if (name != NULL)
+        value = va_arg (args, const char *);
+    }
+  va_end (args);
+  return ok;
+}
+
+gboolean
 _barge_error_is_unknown_object (const GError *error)
 {
   return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
@@ -103,17 +127,17 @@ on_call_reply (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   body = g_dbus_message_get_body (reply);
-  if (body == NULL)
-    body = g_variant_new_tuple (NULL, 0);
+  body = body != NULL ? g_variant_ref (body) : g_variant_ref_sink (g_variant_new_tuple (NULL, 0));
   if (!g_variant_is_of_type (body, data->reply_type))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("The Barge service answered with type %s, not %s"),
                                g_variant_get_type_string (body),
                                g_variant_type_peek_string (data->reply_type));
+      g_variant_unref (body);
       return;
     }
-  g_task_return_pointer (task, g_variant_ref_sink (body), (GDestroyNotify) g_variant_unref);
+  g_task_return_pointer (task, body, (GDestroyNotify) g_variant_unref);
 }
 
 void

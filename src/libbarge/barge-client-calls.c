@@ -85,6 +85,8 @@ create_job_parameters (const char *display_name,
       return NULL;
     }
 
+  if (!_barge_check_utf8 (error, "display_name", display_name, NULL))
+    return NULL;
   return g_variant_new ("(ss@a{sv})",
                         display_name != NULL ? display_name : "",
                         type,
@@ -232,6 +234,7 @@ barge_client_get_job_async (BargeClient *client,
                             GAsyncReadyCallback callback,
                             gpointer user_data)
 {
+  g_autoptr(GError) error = NULL;
   GTask *task;
 
   g_return_if_fail (BARGE_IS_CLIENT (client));
@@ -240,6 +243,12 @@ barge_client_get_job_async (BargeClient *client,
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_get_job_async);
+  if (!_barge_check_utf8 (&error, "id", id, NULL))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   barge_client_call_manager (client, "GetJob", g_variant_new ("(s)", id), "(o)",
                              task, on_job_path_reply);
 }
@@ -607,6 +616,27 @@ on_setter_done (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_boolean (task, TRUE);
 }
 
+/* The daemon holds one thing per user: settings it took replace an
+ * agent, which goes then, and only then: refused, they change nothing,
+ * and the daemon still asks the agent. */
+static void
+on_session_proxy_set (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = _barge_call_finish (res, NULL, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  _barge_client_drop_proxy_agent_of (g_task_get_source_object (task),
+                                     GPOINTER_TO_UINT (g_task_get_task_data (task)));
+  g_task_return_boolean (task, TRUE);
+}
+
 /**
  * barge_client_set_background_bandwidth_limit_async:
  * @client: a #BargeClient
@@ -753,12 +783,27 @@ barge_client_set_session_proxy_async (BargeClient *client,
                                       gpointer user_data)
 {
   static const char * const no_strings[] = { NULL };
+  const char *usage_text = barge_proxy_usage_to_string (usage);
+  g_autoptr(GError) error = NULL;
   GVariantBuilder proxies;
   GTask *task;
 
   g_return_if_fail (BARGE_IS_CLIENT (client));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  if (usage_text == NULL)
+    g_set_error (&error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT, _("%d is not a proxy usage"), (int) usage);
+  else if (_barge_check_utf8 (&error, "http_proxy", http_proxy, "https_proxy", https_proxy, "default_proxy",
+                              default_proxy, NULL))
+    for (guint i = 0; bypass != NULL && bypass[i] != NULL; i++)
+      if (!_barge_check_utf8 (&error, "bypass", bypass[i], NULL))
+        break;
+  if (error != NULL)
+    {
+      g_task_report_error (client, callback, user_data, barge_client_set_session_proxy_async,
+                           g_steal_pointer (&error));
+      return;
+    }
   g_variant_builder_init (&proxies, G_VARIANT_TYPE ("a{ss}"));
   if (http_proxy != NULL)
     g_variant_builder_add (&proxies, "{ss}", "http", http_proxy);
@@ -768,13 +813,11 @@ barge_client_set_session_proxy_async (BargeClient *client,
     g_variant_builder_add (&proxies, "{ss}", "default", default_proxy);
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, barge_client_set_session_proxy_async);
-  /* The daemon holds one thing per user: these settings replace an agent. */
-  _barge_client_set_proxy_agent (client, NULL);
+  g_task_set_task_data (task, GUINT_TO_POINTER (_barge_client_get_proxy_agent_serial (client)), NULL);
   _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
                           BARGE_DBUS_MANAGER_INTERFACE, "SetSessionProxy",
-                          g_variant_new ("(sa{ss}^as)", barge_proxy_usage_to_string (usage), &proxies,
-                                         bypass != NULL ? bypass : no_strings),
-                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_setter_done, task);
+                          g_variant_new ("(sa{ss}^as)", usage_text, &proxies, bypass != NULL ? bypass : no_strings),
+                          G_VARIANT_TYPE ("()"), G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_session_proxy_set, task);
 }
 
 /**
@@ -893,6 +936,7 @@ barge_client_set_session_proxy_resolver_async (BargeClient *client,
       return;
     }
   _barge_client_set_proxy_agent (client, agent);
+  g_task_set_task_data (task, GUINT_TO_POINTER (_barge_client_get_proxy_agent_serial (client)), NULL);
   _barge_call_with_flags (client, barge_client_get_connection (client), BARGE_DBUS_MANAGER_PATH,
                           BARGE_DBUS_MANAGER_INTERFACE, "RegisterSessionProxyAgent", NULL, G_VARIANT_TYPE ("()"),
                           G_DBUS_MESSAGE_FLAGS_NONE, cancellable, on_setter_done, g_steal_pointer (&task));
@@ -918,8 +962,9 @@ barge_client_set_session_proxy_resolver_finish (BargeClient *client, GAsyncResul
 
   if (!g_task_propagate_boolean (G_TASK (res), error))
     {
-      /* Not registered: nobody asks the object. */
-      _barge_client_set_proxy_agent (client, NULL);
+      /* Not registered: nobody asks the object (unless a later call set
+       * another one since). */
+      _barge_client_drop_proxy_agent_of (client, GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (res))));
       return FALSE;
     }
   return TRUE;

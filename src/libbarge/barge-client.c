@@ -97,6 +97,7 @@ struct _BargeClient
 
   GHashTable *jobs; /* object path -> BargeJob, also those without values yet */
   BargeProxyAgent *proxy_agent; /* barge_client_set_session_proxy_resolver_async(), or NULL */
+  guint proxy_agent_serial;   /* counts the changes of proxy_agent */
 };
 
 static void barge_client_initable_iface_init (GInitableIface *iface);
@@ -1306,6 +1307,20 @@ _barge_client_set_proxy_agent (BargeClient *client, BargeProxyAgent *agent)
 {
   g_clear_pointer (&client->proxy_agent, _barge_proxy_agent_free);
   client->proxy_agent = agent;
+  client->proxy_agent_serial++;
+}
+
+guint
+_barge_client_get_proxy_agent_serial (BargeClient *client)
+{
+  return client->proxy_agent_serial;
+}
+
+void
+_barge_client_drop_proxy_agent_of (BargeClient *client, guint serial)
+{
+  if (client->proxy_agent_serial == serial)
+    _barge_client_set_proxy_agent (client, NULL);
 }
 
 static gint

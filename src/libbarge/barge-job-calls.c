@@ -151,7 +151,17 @@ barge_job_call (BargeJob *job,
                 GAsyncReadyCallback callback,
                 gpointer user_data)
 {
-  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, method, parameters, NULL, effect, source_tag,
+  /* The replies parsed with g_variant_get() are checked by GDBus: a
+   * daemon answering another type is an error, never garbage. */
+  static const struct { const char *method, *reply; } typed[] = {
+    { "GetProgress", "((tttt))" }, { "GetReplyProgress", "((tt))" }, { "GetReplyData", "(ay)" },
+  };
+  const GVariantType *reply_type = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    if (g_str_equal (method, typed[i].method))
+      reply_type = G_VARIANT_TYPE (typed[i].reply);
+  _barge_job_call (job, BARGE_DBUS_JOB_INTERFACE, method, parameters, reply_type, effect, source_tag,
                    cancellable, callback, user_data);
 }
 
@@ -216,6 +226,9 @@ add_files_parameters (const char * const *remote_urls,
       return NULL;
     }
 
+  for (guint i = 0; i < n_urls; i++)
+    if (!_barge_check_utf8 (error, "remote_urls", remote_urls[i], "local_paths", local_paths[i], NULL))
+      return NULL;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
   for (guint i = 0; i < n_urls; i++)
     g_variant_builder_add (&builder, "(ss)", remote_urls[i], local_paths[i]);
@@ -242,11 +255,18 @@ barge_job_add_file_async (BargeJob *job,
                           GAsyncReadyCallback callback,
                           gpointer user_data)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (BARGE_IS_JOB (job));
   g_return_if_fail (remote_url != NULL);
   g_return_if_fail (local_path != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  if (!_barge_check_utf8 (&error, "remote_url", remote_url, "local_path", local_path, NULL))
+    {
+      g_task_report_error (job, callback, user_data, barge_job_add_file_async, g_steal_pointer (&error));
+      return;
+    }
   barge_job_call (job, "AddFile", g_variant_new ("(ss)", remote_url, local_path), BARGE_JOB_CALL_CHANGES,
                   barge_job_add_file_async, cancellable, callback, user_data);
 }
@@ -293,6 +313,8 @@ barge_job_add_file_sync (BargeJob *job,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!_barge_check_utf8 (error, "remote_url", remote_url, "local_path", local_path, NULL))
+    return FALSE;
   return barge_job_call_sync_boolean (job, "AddFile",
                                       g_variant_new ("(ss)", remote_url, local_path),
                                       BARGE_JOB_CALL_CHANGES, barge_job_add_file_async,
@@ -943,6 +965,8 @@ credentials_parameters (BargeCredentialsTarget target,
                                               : _("The authentication scheme is not valid"));
       return NULL;
     }
+  if (!_barge_check_utf8 (error, "user_name", user_name, "password", password, NULL))
+    return NULL;
   if (user_name == NULL)
     return g_variant_new ("(ss)", target_str, scheme_str);
   return g_variant_new ("(ssss)", target_str, scheme_str, user_name, password);

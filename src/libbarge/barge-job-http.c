@@ -154,6 +154,14 @@ barge_job_add_file_with_options_sync (BargeJob *job,
 }
 
 /* "Name: value" strings to the daemon's a(ss) (floating). */
+gboolean
+_barge_header_text_is_valid (const char *header)
+{
+  const char *colon = strchr (header, ':');
+
+  return colon != NULL && colon != header && g_utf8_validate (header, -1, NULL);
+}
+
 GVariant *
 _barge_headers_to_variant (const char * const *headers, GError **error)
 {
@@ -166,7 +174,7 @@ _barge_headers_to_variant (const char * const *headers, GError **error)
       g_autofree char *name = NULL;
       g_autofree char *value = NULL;
 
-      if (colon == NULL || colon == headers[i] || !g_utf8_validate (headers[i], -1, NULL))
+      if (!_barge_header_text_is_valid (headers[i]))
         {
           g_variant_builder_clear (&builder);
           g_set_error (error, BARGE_ERROR, BARGE_ERROR_INVALID_ARGUMENT,

@@ -559,14 +559,16 @@ barge_job_options_to_variant (const BargeJobOptions *options)
 
       /* This cannot fail, so a string that is no "Name: value" goes as a
        * name the daemon refuses, in its InvalidArgument message: itself
-       * followed by a colon, which no header name holds. */
+       * followed by a colon, which no header name holds (or a lone colon,
+       * for text that is not UTF-8). Each such string: skipping one would
+       * send the others and answer success. */
       if (headers == NULL)
         {
           GVariantBuilder bad;
 
           g_variant_builder_init (&bad, G_VARIANT_TYPE ("a(ss)"));
           for (guint i = 0; options->custom_headers[i] != NULL; i++)
-            if (strchr (options->custom_headers[i], ':') == NULL)
+            if (!_barge_header_text_is_valid (options->custom_headers[i]))
               {
                 g_autofree char *name = g_strconcat (options->custom_headers[i], ":", NULL);
 

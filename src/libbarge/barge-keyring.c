@@ -97,6 +97,15 @@ lookup (const char *host, const char *user_name, char **user_out, char **passwor
         g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND, _("The password for %s cannot be read"), host);
       return FALSE;
     }
+  /* An item stored by hand (secret-tool) may name no user: the daemon
+   * needs one, and the call would never answer without. */
+  if (g_hash_table_lookup (found, "user") == NULL || *(const char *) g_hash_table_lookup (found, "user") == '\0')
+    {
+      /* TRANSLATORS: %s is a host name; "user" is the keyring attribute's name */
+      g_set_error (error, BARGE_ERROR, BARGE_ERROR_NOT_FOUND,
+                   _("The keyring's password for %s names no user (its attribute \"user\")"), host);
+      return FALSE;
+    }
   *user_out = g_strdup (g_hash_table_lookup (found, "user"));
   *password_out = g_strdup (secret_value_get_text (value));
   return TRUE;

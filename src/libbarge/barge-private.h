@@ -115,6 +115,13 @@ GVariant *_barge_get_all_finish (GAsyncResult *res, guint64 *stamp, GError **err
 /* Whether @error says that no object answers at the path called. */
 gboolean _barge_error_is_unknown_object (const GError *error);
 
+/* Whether each of the NULL-terminated (name, value) pairs that follow
+ * @error has a value that is valid UTF-8 (a NULL value passes): a D-Bus
+ * string must be, and g_variant_new_string() of one that is not is a
+ * critical and a NULL child in the call's tuple, a crash. Else sets
+ * BARGE_ERROR_INVALID_ARGUMENT naming the argument. */
+gboolean _barge_check_utf8 (GError **error, const char *name, const char *value, ...) G_GNUC_NULL_TERMINATED;
+
 /* Errors of Barge and of the bus itself read better without the
  * "GDBus.Error:<name>: " prefix; the code already carries the name. Unmapped
  * remote errors keep it, since the prefix is then the only trace of the name. */
@@ -194,6 +201,10 @@ void _barge_proxy_agent_free (BargeProxyAgent *self);
 /* The client keeps @agent (transfer full, nullable) instead of the one it
  * had: one lease per user, the last call wins. */
 void _barge_client_set_proxy_agent (BargeClient *client, BargeProxyAgent *agent);
+/* Each set changes the serial: a call that answers later drops the agent
+ * it knew (by its serial), never one set since. */
+guint _barge_client_get_proxy_agent_serial (BargeClient *client);
+void _barge_client_drop_proxy_agent_of (BargeClient *client, guint serial);
 
 /* --- jobs (barge-job.c) ------------------------------------------------------ */
 
@@ -290,5 +301,7 @@ GVariant *_barge_job_call_finish (BargeJob *job, GAsyncResult *res, gpointer sou
 /* "Name: value" strings as SetCustomHeaders' a(ss) (floating), or NULL with
  * BARGE_ERROR_INVALID_ARGUMENT for one without a colon (barge-job-http.c). */
 GVariant *_barge_headers_to_variant (const char * const *headers, GError **error);
+/* Whether @header is "Name: value" text _barge_headers_to_variant() takes. */
+gboolean _barge_header_text_is_valid (const char *header);
 
 G_END_DECLS

@@ -261,6 +261,17 @@ class EnumTest(unittest.TestCase):
         self.assertNotIn('upload-protocol', copy.to_variant().unpack())
         self.assertIn('upload-protocol', options.to_variant().unpack())
 
+    def test_job_options_bad_custom_header(self):
+        # Text that is no "Name: value" goes as a header name the daemon
+        # refuses (it holds a colon). Before, ':v' was dropped with the rest:
+        # CreateJob succeeded with no header at all.
+        for bad in ('no colon', ':v'):
+            options = Barge.JobOptions.new()
+            options.set_custom_headers(['X-A: 1', bad])
+            headers = options.to_variant().unpack()['custom-headers']
+            self.assertEqual(len(headers), 1, headers)
+            self.assertIn(':', headers[0][0])
+
     def test_job_options_bandwidth_limit(self):
         # A "t", 0 included (no limit of the job's own); the daemon checks the range.
         for limit in (0, 2000000, 100000000000, 2 ** 64 - 1):

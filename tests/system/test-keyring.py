@@ -43,7 +43,7 @@ def main():
         os.makedirs(os.path.join(tmp, d), mode=0o700)
     procs = []
     failed = 0
-    print('1..4')
+    print('1..5')
     try:
         keyring = subprocess.run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
                                  input=b'keyring-pw', env=env, capture_output=True, timeout=20)
@@ -168,6 +168,23 @@ def main():
         except Exception:
             failed += 1
             print('not ok 4 remove_from_secret_service')
+            print('\n'.join('# ' + line for line in traceback.format_exc().splitlines()))
+
+        # 5: an item stored by hand that names no user is an error, not a call
+        # that never answers (barge_job_set_credentials_async needs a user)
+        try:
+            subprocess.run(['secret-tool', 'store', '--label', 'no user', 'xdg:schema',
+                            'org.freedesktop.Barge1.Credential', 'host', 'nouser.example'],
+                           input=b'pw-without-user', env=env, check=True, timeout=20)
+            other = ctl('create', 'no-user')
+            out = subprocess.run([bargectl, 'credentials', other, '--from-keyring', 'nouser.example'], env=env,
+                                 capture_output=True, text=True, timeout=20)
+            assert out.returncode != 0, out
+            assert 'names no user' in out.stderr, out.stderr
+            print('ok 5 keyring_item_without_user')
+        except Exception:
+            failed += 1
+            print('not ok 5 keyring_item_without_user')
             print('\n'.join('# ' + line for line in traceback.format_exc().splitlines()))
         httpd.shutdown()
     finally:
