@@ -1497,6 +1497,61 @@ test_push_back_beside_flush (Fixture *f, gconstpointer data)
   barge_test_soup_close (&server);
 }
 
+/* A restored job whose stored settings or cost policy do not parse (a
+ * damaged database) takes the strict value where a lax one would expose
+ * or cost something: its custom headers stay write-only (their values may
+ * be tokens), and its cost policy is "unmetered". Before, both went to the
+ * lax default. */
+static void
+test_damaged_settings_strict (Fixture *f, gconstpointer data)
+{
+  BargedJobSpec spec = { BARGE_JOB_TYPE_DOWNLOAD, "damaged", "", BARGE_JOB_PRIORITY_NORMAL, BARGE_COST_POLICY_ANY,
+                         BARGE_UPLOAD_PROTOCOL_NONE };
+  g_autoptr(GError) error = NULL;
+  BargedCredentials *credentials = NULL;
+  BargedEngine *engine = engine_with_private_file (f, &credentials);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  Created created = { FALSE, NULL, NULL };
+  g_autofree char *id = NULL;
+  guint warnings = 0;
+  BargedJob *job;
+
+  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
+  while (!created.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (created.error);
+  id = g_strdup (barged_job_get_job_id (created.job));
+  g_clear_object (&created.job);
+  barged_store_flush (f->ctx.store);
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+
+  store_fixture_exec (f->db, "UPDATE jobs SET cost_policy = 'sometimes';"
+                             "INSERT OR REPLACE INTO job_data (job_id, key, value)"
+                             " SELECT id, 'settings', '{''custom-headers-write-only'': <fa' FROM jobs");
+  engine = engine_with_private_file (f, &credentials);
+  /* barged_job_log()'s warnings are structured: captured, not expected. */
+  captured = g_ptr_array_new_with_free_func ((GDestroyNotify) record_free);
+  g_assert_true (barged_engine_load (engine, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < captured->len; i++)
+    {
+      Record *r = g_ptr_array_index (captured, i);
+
+      if (r->message != NULL && (strstr (r->message, "its cost policy is damaged: unmetered only") != NULL ||
+                                 strstr (r->message, "custom headers stay write-only") != NULL))
+        warnings++;
+    }
+  g_clear_pointer (&captured, g_ptr_array_unref);
+  g_assert_cmpuint (warnings, ==, 2);
+  job = barged_engine_lookup (engine, id);
+  g_assert_nonnull (job);
+  g_assert_true (barged_job_get_custom_headers_write_only (job));
+  g_assert_cmpint (barged_job_get_cost_policy (job), ==, BARGE_COST_POLICY_UNMETERED);
+  g_clear_object (&engine);
+  g_clear_object (&credentials);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1512,6 +1567,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/engine/private-data-of-old-owner-dropped", Fixture, NULL, fixture_setup,
               test_private_data_of_old_owner_dropped, fixture_teardown);
+  g_test_add ("/engine/damaged-settings-strict", Fixture, NULL, fixture_setup, test_damaged_settings_strict,
+              fixture_teardown);
   g_test_add ("/engine/private-save-failure", Fixture, NULL, fixture_setup, test_private_save_failure,
               fixture_teardown);
   g_test_add ("/engine/saves-coalesced", Fixture, NULL, fixture_setup, test_saves_coalesced, fixture_teardown);

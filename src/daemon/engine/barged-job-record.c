@@ -135,7 +135,12 @@ apply_settings (BargedJob *self, const char *data)
   BargeProxyUsage usage = BARGE_PROXY_USAGE_SYSTEM;
 
   if (data != NULL && v == NULL)
-    barged_job_log (self, G_LOG_LEVEL_WARNING, "its settings are damaged: the defaults hold");
+    {
+      /* Except one: the header values may be tokens a client hid. */
+      barged_job_log (self, G_LOG_LEVEL_WARNING,
+                      "its settings are damaged: the defaults hold, and its custom headers stay write-only");
+      self->headers_write_only = TRUE;
+    }
   if (v == NULL)
     return;
   g_variant_dict_init (&dict, v);
@@ -226,8 +231,13 @@ _barged_job_apply_record (BargedJob *self, const BargedJobRecord *r)
   g_free (self->description);
   self->description = g_strdup (r->description);
   barge_job_priority_from_string (r->priority, &self->priority);
-  if (r->cost_policy != NULL)
-    barge_cost_policy_from_string (r->cost_policy, &self->cost_policy);
+  /* A stored policy that does not parse (damage) is the strictest, not
+   * "any": a job kept off metered links must not go on them. */
+  if (r->cost_policy != NULL && !barge_cost_policy_from_string (r->cost_policy, &self->cost_policy))
+    {
+      barged_job_log (self, G_LOG_LEVEL_WARNING, "its cost policy is damaged: unmetered only");
+      self->cost_policy = BARGE_COST_POLICY_UNMETERED;
+    }
   self->minimum_retry_delay = r->minimum_retry_delay;
   self->no_progress_timeout = r->no_progress_timeout;
   self->notification_interval = r->notification_interval;
