@@ -146,6 +146,14 @@ barge_job_add_file_with_options_sync (BargeJob *job,
   BargeSync sync;
   gboolean ok;
 
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (remote_url != NULL, FALSE);
+  g_return_val_if_fail (local_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   _barge_sync_begin (&sync);
   barge_job_add_file_with_options_async (job, remote_url, local_path, options, cancellable, _barge_sync_done, &sync);
   ok = barge_job_add_file_with_options_finish (job, _barge_sync_wait (&sync), error);
@@ -275,6 +283,12 @@ barge_job_set_custom_headers_sync (BargeJob *job,
   BargeSync sync;
   gboolean ok;
 
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   _barge_sync_begin (&sync);
   barge_job_set_custom_headers_async (job, headers, cancellable, _barge_sync_done, &sync);
   ok = barge_job_set_custom_headers_finish (job, _barge_sync_wait (&sync), error);
@@ -360,6 +374,12 @@ barge_job_get_custom_headers_sync (BargeJob *job, GCancellable *cancellable, GEr
 {
   BargeSync sync;
   char **headers;
+
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   _barge_sync_begin (&sync);
   barge_job_get_custom_headers_async (job, cancellable, _barge_sync_done, &sync);
@@ -460,6 +480,12 @@ barge_job_set_tls_options_sync (BargeJob *job,
 {
   BargeSync sync;
   gboolean ok;
+
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   _barge_sync_begin (&sync);
   barge_job_set_tls_options_async (job, ca_file, client_certificate, cancellable, _barge_sync_done, &sync);
@@ -564,6 +590,12 @@ barge_job_set_tls_checks_sync (BargeJob *job,
   BargeSync sync;
   gboolean ok;
 
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   _barge_sync_begin (&sync);
   barge_job_set_tls_checks_async (job, crl_file, ignore, cancellable, _barge_sync_done, &sync);
   ok = barge_job_set_tls_checks_finish (job, _barge_sync_wait (&sync), error);
@@ -666,6 +698,12 @@ barge_job_set_proxy_settings_sync (BargeJob *job,
   BargeSync sync;
   gboolean ok;
 
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   _barge_sync_begin (&sync);
   barge_job_set_proxy_settings_async (job, usage, proxies, bypass, cancellable, _barge_sync_done, &sync);
   ok = barge_job_set_proxy_settings_finish (job, _barge_sync_wait (&sync), error);
@@ -740,6 +778,12 @@ barge_job_make_custom_headers_write_only_sync (BargeJob *job, GCancellable *canc
 {
   BargeSync sync;
   gboolean ok;
+
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   _barge_sync_begin (&sync);
   barge_job_make_custom_headers_write_only_async (job, cancellable, _barge_sync_done, &sync);
@@ -831,6 +875,12 @@ barge_job_set_tls_check_revocation_sync (BargeJob *job, gboolean check, GCancell
 {
   BargeSync sync;
   gboolean ok;
+
+  /* Here: the _async one's checks return without an answer, which the
+   * wait below would wait for forever. */
+  g_return_val_if_fail (BARGE_IS_JOB (job), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   _barge_sync_begin (&sync);
   barge_job_set_tls_check_revocation_async (job, check, cancellable, _barge_sync_done, &sync);

@@ -120,7 +120,9 @@ apply_limit (BargedYield *self, Watched *watched, guint64 rate)
   if (rate == 0 && !watched->limited)
     return;
   if (rate != 0)
-    buffer = clamp = (int) MAX (MIN_BUFFER, (double) rate * LIMITED_SECONDS / self->watched->len);
+    /* Within an int: a rate may be 10^11 (BARGED_BANDWIDTH_MAX). */
+    buffer = clamp = (int) CLAMP ((double) rate * LIMITED_SECONDS / self->watched->len, MIN_BUFFER,
+                                  UNLIMITED_BUFFER);
   else
     {
       buffer = UNLIMITED_BUFFER;
