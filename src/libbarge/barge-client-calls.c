@@ -602,17 +602,25 @@ barge_client_get_error_description_sync (BargeClient *client,
 }
 
 /* A Manager method that answers nothing: TRUE once it did. */
+/* Whether the daemon took a setter's call; returns @task's error if not. */
+static gboolean
+setter_took (GTask *task, GAsyncResult *res)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = _barge_call_finish (res, NULL, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  return reply != NULL;
+}
+
 static void
 on_setter_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
 
-  reply = _barge_call_finish (res, NULL, &error);
-  if (reply == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
+  if (setter_took (task, res))
     g_task_return_boolean (task, TRUE);
 }
 
@@ -623,15 +631,9 @@ static void
 on_session_proxy_set (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
 
-  reply = _barge_call_finish (res, NULL, &error);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!setter_took (task, res))
+    return;
   _barge_client_drop_proxy_agent_of (g_task_get_source_object (task),
                                      GPOINTER_TO_UINT (g_task_get_task_data (task)));
   g_task_return_boolean (task, TRUE);

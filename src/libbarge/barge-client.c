@@ -307,7 +307,11 @@ barge_client_set_owner (BargeClient *self, const char *owner)
       barge_client_set_version (self, NULL);
     }
   if (was_available != (owner != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE_AVAILABLE]);
+    {
+      _barge_client_enter (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE_AVAILABLE]);
+      _barge_client_leave (self);
+    }
 }
 
 static void
@@ -382,7 +386,9 @@ _barge_client_job_loaded (BargeClient *self, BargeJob *job)
       g_hash_table_lookup (self->jobs, barge_job_get_object_path (job)) != job)
     return;
   _barge_job_set_announced (job);
+  _barge_client_enter (self);
   g_signal_emit (self, signals[SIGNAL_JOB_ADDED], 0, job);
+  _barge_client_leave (self);
 }
 
 void
@@ -395,8 +401,12 @@ _barge_client_job_gone (BargeClient *self, BargeJob *job)
     return;
   g_hash_table_remove (self->jobs, path);
   if (_barge_job_is_announced (job))
-    g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job,
-                   barge_job_state_to_string (barge_job_get_state (job)));
+    {
+      _barge_client_enter (self);
+      g_signal_emit (self, signals[SIGNAL_JOB_REMOVED], 0, job,
+                     barge_job_state_to_string (barge_job_get_state (job)));
+      _barge_client_leave (self);
+    }
 }
 
 /* A job the client has not heard of: read it, then announce it. */
@@ -1294,6 +1304,20 @@ GMainContext *
 _barge_client_get_context (BargeClient *client)
 {
   return client->context;
+}
+
+void
+_barge_client_enter (BargeClient *client)
+{
+  if (client != NULL && client->context != NULL)
+    g_main_context_push_thread_default (client->context);
+}
+
+void
+_barge_client_leave (BargeClient *client)
+{
+  if (client != NULL && client->context != NULL)
+    g_main_context_pop_thread_default (client->context);
 }
 
 const char *

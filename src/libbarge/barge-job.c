@@ -304,9 +304,11 @@ static gboolean
 barge_job_apply (BargeJob *self, GVariant *dict, guint64 stamp)
 {
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr(BargeClient) client = _barge_job_dup_client (self);
   gboolean files_changed = FALSE;
 
   _barge_props_apply (self->props, dict, stamp, changed);
+  _barge_client_enter (client);
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < changed->len; i++)
     {
@@ -318,6 +320,7 @@ barge_job_apply (BargeJob *self, GVariant *dict, guint64 stamp)
         barge_job_property_changed (self, name);
     }
   g_object_thaw_notify (G_OBJECT (self));
+  _barge_client_leave (client);
   return files_changed;
 }
 
@@ -992,13 +995,15 @@ _barge_job_set_removed (BargeJob *job, int final_state)
   if (job->removed)
     return;
   job->removed = TRUE;
+  client = _barge_job_dup_client (job);
   if (final_state >= 0 && job->state != (BargeJobState) final_state)
     {
+      _barge_client_enter (client);
       files_completed_with (job, job->state, final_state);
       job->state = final_state;
       job_notify (job, PROP_STATE);
+      _barge_client_leave (client);
     }
-  client = _barge_job_dup_client (job);
   if (client != NULL)
     _barge_client_job_gone (client, job);
 }

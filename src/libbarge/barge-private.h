@@ -201,6 +201,12 @@ void _barge_proxy_agent_free (BargeProxyAgent *self);
 /* The client keeps @agent (transfer full, nullable) instead of the one it
  * had: one lease per user, the last call wins. */
 void _barge_client_set_proxy_agent (BargeClient *client, BargeProxyAgent *agent);
+/* Around an emission that may happen inside a _sync call: makes the
+ * client's context the thread's default, so that what a handler starts
+ * (an _async call, a GTask) completes there, not in the call's private
+ * context, which nothing runs once the call returned. @client may be NULL. */
+void _barge_client_enter (BargeClient *client);
+void _barge_client_leave (BargeClient *client);
 /* Each set changes the serial: a call that answers later drops the agent
  * it knew (by its serial), never one set since. */
 guint _barge_client_get_proxy_agent_serial (BargeClient *client);

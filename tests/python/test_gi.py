@@ -513,6 +513,28 @@ class DaemonFixture(unittest.TestCase):
 @unittest.skipUnless(BARGED, 'BARGED is not set')
 class BargeDaemonTest(DaemonFixture):
 
+    def test_handler_async_inside_sync_call(self):
+        # A notify::state handler runs inside resume_sync (the call applies
+        # what it changed) and starts an async call: its callback comes in
+        # the client's context. Before, the async call belonged to the sync
+        # call's private context, which nothing runs once the call returned:
+        # the callback never came.
+        job = self.client.create_job_sync('inside sync', Barge.JobType.DOWNLOAD, None, None)
+        job.add_file_sync(self.base_url + sorted(FILE_SIZES)[0], os.path.join(self.dest_dir, 'inside'), None)
+        started = []
+        answered = []
+
+        def on_state(job, pspec):
+            if not started:
+                started.append(job.get_state())
+                job.get_progress_async(None, lambda j, res: answered.append(j.get_progress_finish(res)))
+        job.connect('notify::state', on_state)
+        job.resume_sync(None)
+        self.assertTrue(started, 'the handler ran inside resume_sync')
+        self.run_until(lambda: answered, 'the callback of the async call the handler started')
+        self.assertIsNotNone(answered[0])
+        job.cancel_sync(None)
+
     def test_download_two_files(self):
         names = sorted(FILE_SIZES)
         urls = [self.base_url + name for name in names]
