@@ -98,6 +98,9 @@ test_config_proxy (void)
     /* No port: GIO would connect to port 0. */
     { "Proxy=http://cache.example\n", NULL, NULL, "is not a proxy" },
     { "Proxy=http://cache.example/path\n", NULL, NULL, "is not a proxy" },
+    /* Nor a query's or fragment's token, parsed or not. */
+    { "Proxy=http://cache.example:3128/p?key=secret#secret\n", NULL, NULL, "“http://cache.example:3128/p” is not" },
+    { "Proxy=cache.example?key=secret\n", NULL, NULL, "“cache.example” is not" },
     { "NoProxy=good.example; bad host\n", NULL, NULL, "“bad host” is not a host" },
   };
 

@@ -83,10 +83,13 @@ parse_proxy (gpointer field, const char *text, GError **error)
     {
       if (!barged_config_proxy_is_valid (trimmed, &uri))
         {
-          /* The error is logged: never a password that was in the URL. */
-          g_autofree char *shown = uri != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
-                                                : g_strdup (strchr (trimmed, '@') != NULL ? "(hidden: it has an @)"
-                                                                                          : trimmed);
+          /* The error is logged: never a password that was in the URL,
+           * nor its query or fragment, which carry tokens as often. */
+          g_autofree char *shown = uri != NULL
+                                     ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY |
+                                                                       G_URI_HIDE_FRAGMENT)
+                                     : strchr (trimmed, '@') != NULL ? g_strdup ("(hidden: it has an @)")
+                                                                     : g_strndup (trimmed, strcspn (trimmed, "?#"));
 
           /* TRANSLATORS: keep SCHEME://HOST:PORT, the scheme names, "none" and SetCredentials */
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
