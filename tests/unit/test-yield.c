@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -527,6 +528,40 @@ test_quiet_request_sampled (void)
   g_rmdir (dir);
 }
 
+/* A limit fixes a connection's buffers for its life (Linux stops tuning
+ * them); lifting it must give back what tuning would have: tcp_rmem's
+ * maximum, past net.core.rmem_max as root. Before, 4 MiB through
+ * SO_RCVBUF, which rmem_max caps (208 KiB on many systems). */
+static void
+test_unlimited_socket_buffers (void)
+{
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  int got = 0;
+  socklen_t len = sizeof got;
+  guint64 maximum;
+
+  if (geteuid () != 0 || !g_file_get_contents ("/proc/sys/net/ipv4/tcp_rmem", &text, NULL, NULL))
+    {
+      g_test_skip ("needs root (SO_RCVBUFFORCE) and /proc/sys/net/ipv4/tcp_rmem");
+      close (fd);
+      return;
+    }
+  fields = g_strsplit_set (g_strstrip (text), " \t", -1);
+  maximum = g_ascii_strtoull (fields[g_strv_length (fields) - 1], NULL, 10);
+  g_assert_cmpint (fd, >=, 0);
+  barged_yield_limit_socket (fd, 8192);
+  g_assert_cmpint (getsockopt (fd, SOL_SOCKET, SO_RCVBUF, &got, &len), ==, 0);
+  /* Linux doubles what it is given, for its own bookkeeping. */
+  g_assert_cmpint (got, <=, 2 * 8192);
+  barged_yield_limit_socket (fd, 0);
+  g_assert_cmpint (getsockopt (fd, SOL_SOCKET, SO_RCVBUF, &got, &len), ==, 0);
+  g_test_message ("unlimited: %d bytes (tcp_rmem's maximum %" G_GUINT64_FORMAT ")", got, maximum);
+  g_assert_cmpuint ((guint64) got, >=, MIN (maximum, G_MAXINT / 2));
+  close (fd);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -544,5 +579,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/yield/relearn", test_relearn);
   g_test_add_func ("/yield/probe-backoff", test_probe_backoff);
   g_test_add_func ("/yield/quiet-request-sampled", test_quiet_request_sampled);
+  g_test_add_func ("/yield/unlimited-socket-buffers", test_unlimited_socket_buffers);
   return g_test_run ();
 }

@@ -28,9 +28,13 @@
 #define LIMITED_SECONDS 0.1
 #define MIN_BUFFER 4096
 /* Once limited, the buffers are fixed (Linux stops tuning a buffer set by
- * SO_RCVBUF or SO_SNDBUF); when the limit goes, they are set this large
- * (Linux keeps them within net.core.rmem_max and wmem_max) and the window
- * unclamped. */
+ * SO_RCVBUF or SO_SNDBUF, for the socket's life); when the limit goes,
+ * they are set as large as Linux's tuning would have grown them
+ * (tcp_rmem's and tcp_wmem's maximum), past net.core.rmem_max and
+ * wmem_max where barged may (SO_RCVBUFFORCE: root, the system daemon),
+ * and the window unclamped. With SO_RCVBUF alone, rmem_max (208 KiB on
+ * many systems) held a kept-alive connection to 208 KiB a round trip
+ * after the user's traffic had gone. */
 #define UNLIMITED_BUFFER (4 * 1024 * 1024)
 /* Unsent bytes an upload's socket may hold (TCP_NOTSENT_LOWAT), limit or
  * not: Linux grows the send buffer to megabytes, and what it holds goes
@@ -111,29 +115,67 @@ read_socket (GSocket *socket, guint64 moved[BARGED_YIELD_N_DIRECTIONS])
   return TRUE;
 }
 
+/* The maximum of /proc/sys/net/ipv4/@name (tcp_rmem, tcp_wmem), or
+ * UNLIMITED_BUFFER. */
+static int
+tuning_maximum (const char *name)
+{
+  g_autofree char *path = g_strconcat ("/proc/sys/net/ipv4/", name, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  guint64 value = 0;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    fields = g_strsplit_set (g_strstrip (text), " \t", -1);
+  if (fields != NULL && g_strv_length (fields) >= 3)
+    g_ascii_string_to_unsigned (fields[g_strv_length (fields) - 1], 10, 1, G_MAXINT / 2, &value, NULL);
+  return value != 0 ? (int) value : UNLIMITED_BUFFER;
+}
+
+static void
+set_buffer (int fd, int force, int plain, int size)
+{
+  if (setsockopt (fd, SOL_SOCKET, force, &size, sizeof size) != 0)
+    (void) setsockopt (fd, SOL_SOCKET, plain, &size, sizeof size);
+}
+
+void
+barged_yield_limit_socket (int fd, int buffer)
+{
+  static int receive_max, send_max;
+  int clamp = buffer != 0 ? buffer : NO_CLAMP;
+
+  if (receive_max == 0)
+    {
+      receive_max = tuning_maximum ("tcp_rmem");
+      send_max = tuning_maximum ("tcp_wmem");
+    }
+  if (buffer != 0)
+    {
+      (void) setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+      /* An upload's side of the same: what the send buffer holds still
+       * goes out at the link's pace after the limit starts. */
+      (void) setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+    }
+  else
+    {
+      set_buffer (fd, SO_RCVBUFFORCE, SO_RCVBUF, receive_max);
+      set_buffer (fd, SO_SNDBUFFORCE, SO_SNDBUF, send_max);
+    }
+  (void) setsockopt (fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &clamp, sizeof clamp);
+}
+
 static void
 apply_limit (BargedYield *self, Watched *watched, guint64 rate)
 {
-  int fd = g_socket_get_fd (watched->socket);
-  int buffer, clamp;
-
   if (rate == 0 && !watched->limited)
     return;
-  if (rate != 0)
-    /* Within an int: a rate may be 10^11 (BARGED_BANDWIDTH_MAX). */
-    buffer = clamp = (int) CLAMP ((double) rate * LIMITED_SECONDS / self->watched->len, MIN_BUFFER,
-                                  UNLIMITED_BUFFER);
-  else
-    {
-      buffer = UNLIMITED_BUFFER;
-      clamp = NO_CLAMP;
-    }
   watched->limited = rate != 0;
-  (void) setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
-  (void) setsockopt (fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &clamp, sizeof clamp);
-  /* An upload's side of the same: what the send buffer holds still goes
-   * out at the link's pace after the limit starts. */
-  (void) setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+  /* Within an int: a rate may be 10^11 (BARGED_BANDWIDTH_MAX). */
+  barged_yield_limit_socket (g_socket_get_fd (watched->socket),
+                             rate != 0 ? (int) CLAMP ((double) rate * LIMITED_SECONDS / self->watched->len,
+                                                      MIN_BUFFER, UNLIMITED_BUFFER)
+                                       : 0);
 }
 
 static void

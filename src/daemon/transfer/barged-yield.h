@@ -33,6 +33,10 @@ G_DECLARE_FINAL_TYPE (BargedYield, barged_yield, BARGED, YIELD, GObject)
 BargedYield *barged_yield_new (BargedBandwidth *bucket);
 void barged_yield_watch (BargedYield *self, SoupSession *session);
 
+/* Sets a connection's buffers and window to @buffer bytes (a limit), or
+ * with 0 back to what Linux's tuning would grow them to. */
+void barged_yield_limit_socket (int fd, int buffer);
+
 /* The limit in force, bytes/s; 0 = none. */
 guint64 barged_yield_get_rate (BargedYield *self);
 
