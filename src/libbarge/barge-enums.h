@@ -32,7 +32,7 @@ typedef enum {
  * @BARGE_JOB_STATE_SUSPENDED: stopped; new jobs start here
  * @BARGE_JOB_STATE_ERROR: stopped by an error that needs the application
  * @BARGE_JOB_STATE_TRANSIENT_ERROR: a recoverable error; retried later
- * @BARGE_JOB_STATE_TRANSFERRED: every file is transferred; call barge_job_complete()
+ * @BARGE_JOB_STATE_TRANSFERRED: every file is transferred; call [method@Barge.Job.complete_async]
  * @BARGE_JOB_STATE_ACKNOWLEDGED: final: the files were handed over
  * @BARGE_JOB_STATE_CANCELLED: final: the job was cancelled
  *
