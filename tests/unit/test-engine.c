@@ -460,6 +460,30 @@ engine_with_private_file (Fixture *f, BargedCredentials **credentials)
   return barged_engine_new (&ctx, network);
 }
 
+/* Creates a job of @spec with an engine on the fixture's store and a
+ * private file, and closes that engine once the job is stored, as a
+ * barged that stops; returns the job's id. */
+static char *
+create_stored_job (Fixture *f, const BargedJobSpec *spec)
+{
+  BargedCredentials *credentials = NULL;
+  BargedEngine *engine = engine_with_private_file (f, &credentials);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  Created created = { FALSE, NULL, NULL };
+  char *id;
+
+  barged_engine_create_job_async (engine, getuid (), 022, spec, on_create_done, &created);
+  while (!created.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (created.error);
+  id = g_strdup (barged_job_get_job_id (created.job));
+  g_clear_object (&created.job);
+  barged_store_flush (f->ctx.store);
+  g_object_unref (engine);
+  g_object_unref (credentials);
+  return id;
+}
+
 /* Private data of no job (a crash struck between a job's private data
  * and its record) goes at the next start; a job's own stays. */
 static void
@@ -473,21 +497,11 @@ test_orphan_private_data_dropped (Fixture *f, gconstpointer data)
   g_autofree char *with_orphan = NULL;
   g_autoptr(GError) error = NULL;
   BargedCredentials *credentials = NULL;
-  BargedEngine *engine = engine_with_private_file (f, &credentials);
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  Created created = { FALSE, NULL, NULL };
+  BargedEngine *engine = NULL;
   g_autofree char *id = NULL;
 
   spec.custom_headers = headers;
-  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
-  while (!created.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (created.error);
-  id = g_strdup (barged_job_get_job_id (created.job));
-  g_clear_object (&created.job);
-  barged_store_flush (f->ctx.store);
-  g_clear_object (&engine);
-  g_clear_object (&credentials);
+  id = create_stored_job (f, &spec);
 
   /* What a crash after barged_job_new() left: a group of no job. */
   g_assert_true (g_file_get_contents (keyfile, &text, NULL, &error));
@@ -530,23 +544,13 @@ test_private_data_of_old_owner_dropped (Fixture *f, gconstpointer data)
   g_autoptr(GVariant) restored = NULL;
   g_autoptr(GDir) dir = NULL;
   BargedCredentials *credentials = NULL;
-  BargedEngine *engine = engine_with_private_file (f, &credentials);
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  Created created = { FALSE, NULL, NULL };
+  BargedEngine *engine = NULL;
   g_autofree char *id = NULL;
   const char *name;
   gboolean aside = FALSE;
 
   spec.custom_headers = headers;
-  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
-  while (!created.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (created.error);
-  id = g_strdup (barged_job_get_job_id (created.job));
-  g_clear_object (&created.job);
-  barged_store_flush (f->ctx.store);
-  g_clear_object (&engine);
-  g_clear_object (&credentials);
+  id = create_stored_job (f, &spec);
 
   store_fixture_exec (f->db, "UPDATE jobs SET owner = owner + 1");
   engine = engine_with_private_file (f, &credentials);
@@ -1509,22 +1513,12 @@ test_damaged_settings_strict (Fixture *f, gconstpointer data)
                          BARGE_UPLOAD_PROTOCOL_NONE };
   g_autoptr(GError) error = NULL;
   BargedCredentials *credentials = NULL;
-  BargedEngine *engine = engine_with_private_file (f, &credentials);
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  Created created = { FALSE, NULL, NULL };
+  BargedEngine *engine = NULL;
   g_autofree char *id = NULL;
   guint warnings = 0;
   BargedJob *job;
 
-  barged_engine_create_job_async (engine, getuid (), 022, &spec, on_create_done, &created);
-  while (!created.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (created.error);
-  id = g_strdup (barged_job_get_job_id (created.job));
-  g_clear_object (&created.job);
-  barged_store_flush (f->ctx.store);
-  g_clear_object (&engine);
-  g_clear_object (&credentials);
+  id = create_stored_job (f, &spec);
 
   store_fixture_exec (f->db, "UPDATE jobs SET cost_policy = 'sometimes';"
                              "INSERT OR REPLACE INTO job_data (job_id, key, value)"

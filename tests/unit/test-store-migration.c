@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The store's ladder of schema versions (barged-store.c), step by step, on
+/* The store's ladder of schema versions (barged-store-schema.c), step by step, on
  * the databases that real, older barged wrote (tests/unit/data/store/,
  * README.md there): each opens at the latest version, every job and file
  * comes back with the values the old barged wrote and the defaults of what
@@ -14,7 +14,7 @@
 #include "barged-store.h"
 #include "store-fixture.h"
 
-/* STORE_VERSION of barged-store.c: a new step makes it one more, and wants
+/* STORE_VERSION of barged-store-schema.c: a new step makes it one more, and wants
  * a fixture of the barged before it and a case below. */
 #define LATEST_VERSION 8
 
@@ -597,7 +597,7 @@ test_unknown_version (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  /* Steps 0 to 4 take version N to N + 1 (barged-store.c). Each fixture is
+  /* Steps 0 to 4 take version N to N + 1 (barged-store-schema.c). Each fixture is
    * the database of the last barged of a version, before the ladder: they
    * all say version 1, and the steps up to theirs must find their work done. */
   static const Case cases[] = {

@@ -9,6 +9,7 @@
 
 #include "barge-error.h"
 #include "barged-store.h"
+#include "barged-store-sql.h"
 #include "barge-tsan.h"
 
 /* The job database: SQLite in WAL mode with synchronous=FULL: a commit
@@ -137,8 +138,8 @@ store_op_free (StoreOp *op)
   g_free (op);
 }
 
-static gboolean
-set_sqlite_error (sqlite3 *db, GError **error)
+gboolean
+barged_store_sql_error (sqlite3 *db, GError **error)
 {
   g_set_error (error, BARGE_ERROR,
                (sqlite3_errcode (db) & 0xff) == SQLITE_FULL ? BARGE_ERROR_DISK_FULL : BARGE_ERROR_FAILED,
@@ -146,8 +147,8 @@ set_sqlite_error (sqlite3 *db, GError **error)
   return FALSE;
 }
 
-static gboolean
-exec_sql (sqlite3 *db, const char *sql, GError **error)
+gboolean
+barged_store_sql_exec (sqlite3 *db, const char *sql, GError **error)
 {
   char *msg = NULL;
 
@@ -190,7 +191,7 @@ step_cached (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
 
   if (!ok)
-    set_sqlite_error (db, error);
+    barged_store_sql_error (db, error);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   return ok;
@@ -222,7 +223,7 @@ put_file_locked (sqlite3 *db, const BargedFileRecord *f, GError **error)
   sqlite3_stmt *stmt = cached_statement (db, sql);
 
   if (stmt == NULL)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, f->job_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, (int) f->idx);
   sqlite3_bind_text (stmt, 3, f->remote_url, -1, SQLITE_STATIC);
@@ -253,12 +254,12 @@ put_cost_policy_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
   gboolean ok;
 
   if (sqlite3_prepare_v2 (db, "UPDATE jobs SET cost_policy = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, j->cost_policy != NULL ? j->cost_policy : "any", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, j->id, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? TRUE : barged_store_sql_error (db, error);
 }
 
 static gboolean
@@ -267,7 +268,7 @@ load_cost_policies (sqlite3 *db, GPtrArray *jobs, GError **error)
   sqlite3_stmt *stmt = NULL;
 
   if (sqlite3_prepare_v2 (db, "SELECT cost_policy FROM jobs WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   for (guint i = 0; i < jobs->len; i++)
     {
       BargedJobRecord *j = g_ptr_array_index (jobs, i);
@@ -296,7 +297,7 @@ load_settings (sqlite3 *db, GPtrArray *jobs, GError **error)
       g_hash_table_insert (by_id, j->id, j);
     }
   if (sqlite3_prepare_v2 (db, "SELECT job_id, value FROM job_data WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, BARGED_STORE_SETTINGS_KEY, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -308,7 +309,7 @@ load_settings (sqlite3 *db, GPtrArray *jobs, GError **error)
         j->settings = column_dup (stmt, 1);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : set_sqlite_error (db, error);
+  return rc == SQLITE_DONE ? TRUE : barged_store_sql_error (db, error);
 }
 
 static gboolean
@@ -321,7 +322,7 @@ put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
   gboolean ok;
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, j->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, j->maximum_download_time);
   sqlite3_bind_int64 (stmt, 3, j->download_time_used);
@@ -331,7 +332,7 @@ put_lifecycle_locked (sqlite3 *db, const BargedJobRecord *j, GError **error)
   sqlite3_bind_text (stmt, 7, j->notify_command_line, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? TRUE : barged_store_sql_error (db, error);
 }
 
 static gboolean put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *value,
@@ -351,7 +352,7 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GHashTa
   gboolean ok;
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, j->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, j->owner);
   sqlite3_bind_text (stmt, 3, j->type, -1, SQLITE_STATIC);
@@ -374,7 +375,7 @@ put_job_locked (sqlite3 *db, const BargedJobRecord *j, GPtrArray *files, GHashTa
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   if (!ok)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   if (!put_cost_policy_locked (db, j, error))
     return FALSE;
 
@@ -408,12 +409,12 @@ delete_job_locked (sqlite3 *db, const char *job_id, GError **error)
   for (guint i = 0; ok && i < G_N_ELEMENTS (sqls); i++)
     {
       if (sqlite3_prepare_v2 (db, sqls[i], -1, &stmt, NULL) != SQLITE_OK)
-        return set_sqlite_error (db, error);
+        return barged_store_sql_error (db, error);
       sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
       sqlite3_finalize (stmt);
     }
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? TRUE : barged_store_sql_error (db, error);
 }
 
 static char *column_dup (sqlite3_stmt *stmt, int col);
@@ -428,14 +429,14 @@ put_data_locked (sqlite3 *db, const char *job_id, const char *key, const char *v
                           ? "INSERT OR REPLACE INTO job_data (job_id, key, value) VALUES (?,?,?)"
                           : "DELETE FROM job_data WHERE job_id = ? AND key = ?",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
   if (value != NULL)
     sqlite3_bind_text (stmt, 3, value, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? TRUE : barged_store_sql_error (db, error);
 }
 
 static gboolean
@@ -448,13 +449,13 @@ put_daemon_data_locked (sqlite3 *db, const char *key, const char *value, GError 
                           ? "INSERT OR REPLACE INTO daemon_data (key, value) VALUES (?,?)"
                           : "DELETE FROM daemon_data WHERE key = ?",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (value != NULL)
     sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
+  return ok ? TRUE : barged_store_sql_error (db, error);
 }
 
 static gboolean
@@ -483,10 +484,10 @@ apply_op (sqlite3 *db, StoreOp *op, GError **error)
 static gboolean
 apply_in_savepoint (sqlite3 *db, StoreOp *op, GError **error)
 {
-  if (!exec_sql (db, "SAVEPOINT op", error))
+  if (!barged_store_sql_exec (db, "SAVEPOINT op", error))
     return FALSE;
   if (apply_op (db, op, &op->error))
-    return exec_sql (db, "RELEASE op", error);
+    return barged_store_sql_exec (db, "RELEASE op", error);
   g_warning ("%s", op->error->message);
   /* On a full disk, an I/O error or out of memory SQLite may roll back the
    * whole transaction: the writes before this one are gone too. */
@@ -496,7 +497,7 @@ apply_in_savepoint (sqlite3 *db, StoreOp *op, GError **error)
                    op->error->message);
       return FALSE;
     }
-  return exec_sql (db, "ROLLBACK TO op; RELEASE op", error);
+  return barged_store_sql_exec (db, "ROLLBACK TO op; RELEASE op", error);
 }
 
 /* Writes the @n @ops in one transaction, in order, and returns how many
@@ -555,15 +556,15 @@ commit_ops (BargedStore *self, StoreOp **ops, guint n)
   gboolean ok = TRUE;
   guint settled;
 
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", &error))
+  if (!barged_store_sql_exec (self->db, "BEGIN IMMEDIATE", &error))
     settled = n;
-  else if (apply_all (self->db, ops, n, superseded) && exec_sql (self->db, "COMMIT", NULL))
+  else if (apply_all (self->db, ops, n, superseded) && barged_store_sql_exec (self->db, "COMMIT", NULL))
     {
       g_atomic_int_inc (&self->n_commits);
       settled = n;
     }
-  else if ((sqlite3_get_autocommit (self->db) || exec_sql (self->db, "ROLLBACK", &error)) &&
-           !exec_sql (self->db, "BEGIN IMMEDIATE", &error))
+  else if ((sqlite3_get_autocommit (self->db) || barged_store_sql_exec (self->db, "ROLLBACK", &error)) &&
+           !barged_store_sql_exec (self->db, "BEGIN IMMEDIATE", &error))
     settled = n;
   else
     {
@@ -572,11 +573,11 @@ commit_ops (BargedStore *self, StoreOp **ops, guint n)
       for (settled = 0; ok && settled < n; settled++)
         if (!superseded[settled])
           ok = apply_in_savepoint (self->db, ops[settled], &error);
-      ok = ok && exec_sql (self->db, "COMMIT", &error);
+      ok = ok && barged_store_sql_exec (self->db, "COMMIT", &error);
       if (ok)
         g_atomic_int_inc (&self->n_commits);
       else if (!sqlite3_get_autocommit (self->db))
-        exec_sql (self->db, "ROLLBACK", NULL);
+        barged_store_sql_exec (self->db, "ROLLBACK", NULL);
     }
   if (error != NULL)
     {
@@ -621,9 +622,9 @@ scrub (BargedStore *self, StoreOp *op)
 {
   int wal_frames = 0, copied = 0;
 
-  if (exec_sql (self->db, "VACUUM", &op->error) &&
+  if (barged_store_sql_exec (self->db, "VACUUM", &op->error) &&
       sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied) != SQLITE_OK)
-    set_sqlite_error (self->db, &op->error);
+    barged_store_sql_error (self->db, &op->error);
   if (op->error != NULL)
     g_warning ("Could not rewrite the job database without its old values: %s", op->error->message);
 }
@@ -972,7 +973,7 @@ load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
                           "SELECT job_id, maximum_download_time, download_time_used, retry_at,"
                           " http_status, notify_flags, notify_command_line FROM job_lifecycle",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
+    return barged_store_sql_error (db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *problem = key_problem (stmt, 0, NULL);
@@ -1002,7 +1003,7 @@ load_lifecycle (sqlite3 *db, GPtrArray *jobs, GError **error)
       j->notify_command_line = column_dup (stmt, 6);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : set_sqlite_error (db, error);
+  return rc == SQLITE_DONE ? TRUE : barged_store_sql_error (db, error);
 }
 
 typedef struct {
@@ -1022,7 +1023,7 @@ renumber_files (sqlite3 *db, GArray *renumbered)
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  ok = exec_sql (db, "BEGIN IMMEDIATE", &error);
+  ok = barged_store_sql_exec (db, "BEGIN IMMEDIATE", &error);
   for (guint i = 0; ok && i < renumbered->len; i++)
     {
       const Renumbered *r = &g_array_index (renumbered, Renumbered, i);
@@ -1031,21 +1032,21 @@ renumber_files (sqlite3 *db, GArray *renumbered)
                                                        : "UPDATE files SET idx = ?2 WHERE rowid = ?1",
                               -1, &stmt, NULL) != SQLITE_OK)
         {
-          ok = set_sqlite_error (db, &error);
+          ok = barged_store_sql_error (db, &error);
           break;
         }
       sqlite3_bind_int64 (stmt, 1, r->rowid);
       if (r->idx != G_MAXUINT)
         sqlite3_bind_int64 (stmt, 2, r->idx);
-      ok = sqlite3_step (stmt) == SQLITE_DONE || set_sqlite_error (db, &error);
+      ok = sqlite3_step (stmt) == SQLITE_DONE || barged_store_sql_error (db, &error);
       sqlite3_finalize (stmt);
     }
   if (ok)
-    ok = exec_sql (db, "COMMIT", &error);
+    ok = barged_store_sql_exec (db, "COMMIT", &error);
   if (!ok)
     {
       g_warning ("the renumbered files are not stored: %s", error->message);
-      (void) exec_sql (db, "ROLLBACK", NULL);
+      (void) barged_store_sql_exec (db, "ROLLBACK", NULL);
     }
 }
 
@@ -1066,7 +1067,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
                           " error_message, error_file, minimum_retry_delay, no_progress_timeout,"
                           " notification_interval, first_transient_error FROM jobs ORDER BY created, id",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self->db, error);
+    return barged_store_sql_error (self->db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *problem = key_problem (stmt, 0, seen);
@@ -1113,7 +1114,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self->db, error);
+    return barged_store_sql_error (self->db, error);
   if (!load_lifecycle (self->db, jobs, error) ||
       !load_cost_policies (self->db, jobs, error) ||
       !load_settings (self->db, jobs, error))
@@ -1125,7 +1126,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
                           " temporary_device, temporary_inode, temporary_uid, folder_device, folder_inode, ranges, checks,"
                           " rowid FROM files ORDER BY job_id, idx",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self->db, error);
+    return barged_store_sql_error (self->db, error);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       /* Types first: sqlite3_column_type() is undefined after a conversion. */
@@ -1196,7 +1197,7 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self->db, error);
+    return barged_store_sql_error (self->db, error);
   for (guint i = 0; i < renumbered->len; i++)
     if (g_array_index (renumbered, Renumbered, i).idx != G_MAXUINT)
       {
@@ -1209,236 +1210,10 @@ barged_store_load (BargedStore *self, GPtrArray **jobs_out, GPtrArray **files_ou
   return TRUE;
 }
 
-/* --- The schema: a ladder of versions -------------------------------------
- *
- * PRAGMA user_version is the version of a database's schema. steps[N] takes
- * a database of version N to version N + 1, in one transaction with the bump
- * of user_version, so that a crash leaves version N or N + 1 and nothing in
- * between; migrate() climbs one step at a time up to STORE_VERSION. A new
- * database climbs from 0: the steps are the only description of the schema.
- * A step that has been released is never edited; a change of schema is a
- * new step at the end, and a fixture in tests/unit/data/store/ made by the
- * barged before it (tests/unit/test-store-migration.c).
- *
- * The ladder came late. Before it, every database said version 1 whatever it
- * held: at each start barged ran CREATE TABLE IF NOT EXISTS for the tables,
- * and for the columns a look at pragma_table_info before ALTER TABLE, and
- * never moved user_version. So a database of version 1 may already hold
- * what steps 1 to 4 add, in any mix (each was first written on a branch of
- * its own whose barged ran on its own, and that code could stop between two
- * of its statements, which were not in a transaction): those steps add only
- * what is missing. Steps from 5 on start from exactly their version. */
-
-/* Adds @column to @table unless it is there: for steps 2 and 4 (see above). */
-static gboolean
-add_column_if_missing (sqlite3 *db, const char *table, const char *column, const char *definition,
-                       GError **error)
-{
-  /* Column names are case-insensitive in SQLite, as ALTER TABLE sees them. */
-  g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s')"
-                                            " WHERE name = '%s' COLLATE NOCASE", table, column);
-  g_autofree char *alter = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean present;
-
-  if (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
-  present = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-  if (present)
-    return TRUE;
-  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s;", table, column, definition);
-  return exec_sql (db, alter, error);
-}
-
-/* 0 -> 1: the first release's tables (71e16c0), jobs and their files. IF
- * NOT EXISTS because the barged of before the ladder ran this and the bump
- * to version 1 as statements of their own: a crash between them left the
- * tables at version 0. */
-static gboolean
-step_jobs_and_files (sqlite3 *db, GError **error)
-{
-  return exec_sql (db,
-    "CREATE TABLE IF NOT EXISTS jobs ("
-    " id TEXT PRIMARY KEY, owner INTEGER NOT NULL, type TEXT NOT NULL,"
-    " state TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL,"
-    " priority TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-    " completed INTEGER NOT NULL, error_count INTEGER NOT NULL,"
-    " error_context TEXT NOT NULL, error_name TEXT NOT NULL, error_message TEXT NOT NULL,"
-    " error_file INTEGER NOT NULL, minimum_retry_delay INTEGER NOT NULL,"
-    " no_progress_timeout INTEGER NOT NULL, notification_interval INTEGER NOT NULL,"
-    " first_transient_error INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS files ("
-    " job_id TEXT NOT NULL, idx INTEGER NOT NULL,"
-    " remote_url TEXT NOT NULL, local_path TEXT NOT NULL, temporary_path TEXT NOT NULL,"
-    " bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
-    " transferred INTEGER NOT NULL, completed INTEGER NOT NULL,"
-    " etag TEXT, last_modified TEXT, PRIMARY KEY (job_id, idx));",
-    error);
-}
-
-/* 1 -> 2: the lifecycle settings (c4ce246, on main with 2d70250) in a table
- * of their own; a job without a row gets barged_job_record_init_lifecycle()'s
- * defaults. A version 1 database of barged 2d70250 to 5d64a50 has it already. */
-static gboolean
-step_job_lifecycle (sqlite3 *db, GError **error)
-{
-  return exec_sql (db,
-    "CREATE TABLE IF NOT EXISTS job_lifecycle ("
-    " job_id TEXT PRIMARY KEY, maximum_download_time INTEGER NOT NULL,"
-    " download_time_used INTEGER NOT NULL, retry_at INTEGER NOT NULL,"
-    " http_status INTEGER NOT NULL, notify_flags TEXT, notify_command_line TEXT);",
-    error);
-}
-
-/* 2 -> 3: a job's CostPolicy (a44173a, on main with 769da18); older jobs
- * get "any". A version 1 database of barged 769da18 to 5d64a50 has it. */
-static gboolean
-step_cost_policy (sqlite3 *db, GError **error)
-{
-  return add_column_if_missing (db, "jobs", "cost_policy", "TEXT NOT NULL DEFAULT 'any'", error);
-}
-
-/* 3 -> 4: per-job text values of later features, such as an upload's state
- * (9ac7135, on main with 64c1d97). A version 1 database of barged 64c1d97 to
- * 5d64a50 has it. */
-static gboolean
-step_job_data (sqlite3 *db, GError **error)
-{
-  return exec_sql (db,
-    "CREATE TABLE IF NOT EXISTS job_data ("
-    " job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-    " PRIMARY KEY (job_id, key));",
-    error);
-}
-
-/* 4 -> 5: which temporary file barged created for a file, and the folder of
- * its destination (f5357bd); 0 for files of before. A version 1 database of
- * barged f5357bd to 5d64a50 has them, or some of them after a crash between
- * two of the ALTER TABLEs, which ran one by one. */
-static gboolean
-step_file_ids (sqlite3 *db, GError **error)
-{
-  static const char * const columns[] = {
-    "temporary_device", "temporary_inode", "temporary_uid", "folder_device", "folder_inode",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    if (!add_column_if_missing (db, "files", columns[i], "INTEGER NOT NULL DEFAULT 0", error))
-      return FALSE;
-  return TRUE;
-}
-
-/* 5 -> 6: settings of the whole daemon that outlive it, such as the
- * background bandwidth limit an administrator set over D-Bus. */
-static gboolean
-step_daemon_data (sqlite3 *db, GError **error)
-{
-  return exec_sql (db, "CREATE TABLE daemon_data (key TEXT PRIMARY KEY, value TEXT NOT NULL);", error);
-}
-
-/* 6 -> 7: the durable ranges of a file fetched in segments over several
- * connections ("a-b,c-d", ends exclusive, merged, beyond bytes_durable);
- * NULL for every file fetched in one piece, which bytes_durable describes
- * alone as before. */
-static gboolean
-step_file_ranges (sqlite3 *db, GError **error)
-{
-  return add_column_if_missing (db, "files", "ranges", "TEXT", error);
-}
-
-/* 7 -> 8: what a file is checked against (AddFileWithOptions: expected
- * digest and size) and whether it passed, as GVariant text of an a{sv};
- * NULL for every file without checks. */
-static gboolean
-step_file_checks (sqlite3 *db, GError **error)
-{
-  return add_column_if_missing (db, "files", "checks", "TEXT", error);
-}
-
-typedef gboolean (*StoreStep) (sqlite3 *db, GError **error);
-
-/* steps[N] takes a database of version N to N + 1. */
-static const StoreStep steps[] = {
-  step_jobs_and_files,
-  step_job_lifecycle,
-  step_cost_policy,
-  step_job_data,
-  step_file_ids,
-  step_daemon_data,
-  step_file_ranges,
-  step_file_checks,
-};
-
-#define STORE_VERSION ((int) G_N_ELEMENTS (steps))
-
-static gboolean
-get_user_version (sqlite3 *db, int *version, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (db, error);
-  ok = sqlite3_step (stmt) == SQLITE_ROW;
-  if (ok)
-    *version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return ok ? TRUE : set_sqlite_error (db, error);
-}
-
-/* A database of a version this barged does not know is left untouched: one
- * of a newer barged could lose what its later steps added, or be damaged. */
-static gboolean
-check_version_known (const char *path, int version, GError **error)
-{
-  if (version > STORE_VERSION)
-    g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
-                 "job database %s is of schema version %d, written by a newer barged; this one knows "
-                 "versions up to %d and leaves it untouched: run the newer barged, or move the file away",
-                 path, version, STORE_VERSION);
-  else if (version < 0)
-    g_set_error (error, BARGE_ERROR, BARGE_ERROR_FAILED,
-                 "job database %s is of schema version %d, which no barged writes; it is left untouched",
-                 path, version);
-  return version >= 0 && version <= STORE_VERSION;
-}
-
-/* Climbs the ladder, a step per transaction. The version is read again
- * inside each one: another barged on the same file may have climbed. */
-static gboolean
-migrate (sqlite3 *db, const char *path, GError **error)
-{
-  for (;;)
-    {
-      g_autofree char *bump = NULL;
-      int version = -1;
-
-      if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!get_user_version (db, &version, error) || !check_version_known (path, version, error))
-        {
-          exec_sql (db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      if (version == STORE_VERSION)
-        return exec_sql (db, "COMMIT", error);
-      bump = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
-      if (!steps[version] (db, error) || !exec_sql (db, bump, error) || !exec_sql (db, "COMMIT", error))
-        {
-          exec_sql (db, "ROLLBACK", NULL);
-          g_prefix_error (error, "job database %s, from schema version %d to %d: ", path, version, version + 1);
-          return FALSE;
-        }
-      g_debug ("job database %s: schema version %d to %d", path, version, version + 1);
-    }
-}
-
 BargedStore *
 barged_store_new (const char *path, GError **error)
 {
   g_autoptr(BargedStore) self = g_object_new (BARGED_TYPE_STORE, NULL);
-  int version = -1;
 
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -1456,12 +1231,11 @@ barged_store_new (const char *path, GError **error)
    * PrivateTmp=, so that downloads land in the /tmp users see). SQLite
    * makes them 0644 and unlinks them at once, but a user who opens one
    * in that moment reads all that goes into it. */
-  if (!get_user_version (self->db, &version, error) ||
-      !check_version_known (path, version, error) ||
-      !exec_sql (self->db,
+  if (!barged_store_schema_check (self->db, path, error) ||
+      !barged_store_sql_exec (self->db,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;",
                  error) ||
-      !migrate (self->db, path, error))
+      !barged_store_schema_migrate (self->db, path, error))
     return NULL;
 
   /* A test hook: every commit waits this long first, as on a slow disk, so
